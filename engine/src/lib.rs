@@ -1,0 +1,16 @@
+//! A High Level (coloured) Petri Net engine.
+//!
+//! A Petri net has *places* that hold tokens and *transitions* that consume
+//! tokens from input places and produce tokens in output places. In a High
+//! Level (coloured) net, tokens carry typed values, arcs carry patterns and
+//! expressions over variables, and a transition fires under a *binding* of
+//! those variables that its input arcs can take and its guard accepts.
+//!
+//! The engine knows nothing of any particular protocol: nets come from YAML
+//! files (or PNML for place/transition nets), and the functions a net declares
+//! are bound by the host through [`functions::FunctionLibrary`].
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod functions;
+pub mod value;

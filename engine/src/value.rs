@@ -1,0 +1,187 @@
+//! Token values: the colours that tokens of a High Level Petri Net carry.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A token value (a colour).
+///
+/// Values are immutable and cheap to clone (composite values share their
+/// parts through `Arc`). They are totally ordered so that multisets and
+/// markings have one canonical, deterministic form.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    /// A boolean.
+    Bool(bool),
+    /// An integer (bounded integer ranges are checked by the type).
+    Int(i64),
+    /// A constant of an enumeration type, by name.
+    Sym(Arc<str>),
+    /// A tuple (an element of a product type).
+    Tuple(Arc<[Value]>),
+    /// A structured term built by a net function, e.g. `enc(k(r1), phr(p1))`.
+    Term(Arc<Term>),
+    /// Opaque bytes produced by a net function (a real key or ciphertext).
+    Bytes(Arc<[u8]>),
+}
+
+/// A function symbol applied to values: the shape of symbolic values.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Term {
+    /// The function symbol.
+    pub functor: Arc<str>,
+    /// The arguments.
+    pub args: Vec<Value>,
+}
+
+impl Value {
+    /// An enumeration constant.
+    pub fn sym(name: &str) -> Value {
+        Value::Sym(Arc::from(name))
+    }
+
+    /// A tuple of the given components.
+    pub fn tuple(items: impl IntoIterator<Item = Value>) -> Value {
+        Value::Tuple(items.into_iter().collect())
+    }
+
+    /// A term `functor(args...)`.
+    pub fn term(functor: &str, args: impl IntoIterator<Item = Value>) -> Value {
+        Value::Term(Arc::new(Term {
+            functor: Arc::from(functor),
+            args: args.into_iter().collect(),
+        }))
+    }
+
+    /// Opaque bytes.
+    pub fn bytes(data: &[u8]) -> Value {
+        Value::Bytes(Arc::from(data))
+    }
+
+    /// The boolean inside, if this is a boolean.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The integer inside, if this is an integer.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The term inside, if this is a term.
+    pub fn as_term(&self) -> Option<&Term> {
+        match self {
+            Value::Term(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Sym(s) => write!(f, "{s}"),
+            Value::Tuple(items) => {
+                write!(f, "(")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                if items.len() == 1 {
+                    write!(f, ",")?;
+                }
+                write!(f, ")")
+            }
+            Value::Term(t) => write!(f, "{t}"),
+            Value::Bytes(b) => {
+                write!(f, "0x")?;
+                for byte in b.iter().take(8) {
+                    write!(f, "{byte:02x}")?;
+                }
+                if b.len() > 8 {
+                    write!(f, "..({} bytes)", b.len())?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", self.functor)?;
+        for (i, v) in self.args.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Debug for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_readable() {
+        let v = Value::tuple([
+            Value::sym("alice"),
+            Value::Int(3),
+            Value::term(
+                "enc",
+                [Value::term("k", [Value::sym("r1")]), Value::Bool(true)],
+            ),
+        ]);
+        assert_eq!(v.to_string(), "(alice, 3, enc(k(r1), true))");
+        assert_eq!(Value::tuple([Value::Int(1)]).to_string(), "(1,)");
+        assert_eq!(
+            Value::bytes(&[0xab; 10]).to_string(),
+            "0xabababababababab..(10 bytes)"
+        );
+    }
+
+    #[test]
+    fn ordering_is_total_and_structural() {
+        let mut vs = vec![
+            Value::Int(2),
+            Value::Bool(true),
+            Value::Int(-1),
+            Value::sym("b"),
+            Value::sym("a"),
+        ];
+        vs.sort();
+        assert_eq!(
+            vs,
+            vec![
+                Value::Bool(true),
+                Value::Int(-1),
+                Value::Int(2),
+                Value::sym("a"),
+                Value::sym("b")
+            ]
+        );
+    }
+}
