@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd;
+
 /// Verify, simulate and measure the SeSPHR e-health protocol as a High Level Petri Net.
 #[derive(Parser)]
 #[command(name = "sesphr", version, about)]
@@ -13,9 +15,18 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
+    Demo(cmd::demo::DemoArgs),
+    /// Verify or show a ledger file.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::LedgerCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Demo(args) => cmd::demo::run(&args),
+        Command::Ledger(command) => cmd::ledger::run(&command),
+    }
 }

@@ -1,0 +1,4 @@
+//! Subcommand implementations (one module per command).
+
+pub mod demo;
+pub mod ledger;
