@@ -14,3 +14,6 @@
 
 pub mod functions;
 pub mod value;
+pub mod error;
+pub mod expr;
+pub mod source;
