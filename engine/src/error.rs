@@ -58,50 +58,66 @@ pub enum LoadErrorKind {
 
 /// An error of loading a net, with the file, the position and the line's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    /// The file the error is in.
-    pub file: PathBuf,
-    /// Where in the file, when known.
-    pub pos: Option<Pos>,
-    /// What is wrong.
-    pub kind: LoadErrorKind,
+pub struct LoadError(Box<Located>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Located {
+    file: PathBuf,
+    pos: Option<Pos>,
+    kind: LoadErrorKind,
     snippet: Option<String>,
 }
 
 impl LoadError {
     /// An error at `pos` in `source`, quoting the line.
     pub fn at(source: &Source, pos: Pos, kind: LoadErrorKind) -> Self {
-        LoadError {
+        LoadError(Box::new(Located {
             file: source.path().to_path_buf(),
             pos: Some(pos),
             kind,
             snippet: source.snippet(pos),
-        }
+        }))
     }
 
     /// An error about a whole file (e.g. it cannot be read).
     pub fn in_file(file: impl Into<PathBuf>, kind: LoadErrorKind) -> Self {
-        LoadError {
+        LoadError(Box::new(Located {
             file: file.into(),
             pos: None,
             kind,
             snippet: None,
-        }
+        }))
+    }
+
+    /// The file the error is in.
+    pub fn file(&self) -> &std::path::Path {
+        &self.0.file
+    }
+
+    /// Where in the file, when known.
+    pub fn pos(&self) -> Option<Pos> {
+        self.0.pos
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &LoadErrorKind {
+        &self.0.kind
     }
 
     /// The line of the error, if known.
     pub fn line(&self) -> Option<usize> {
-        self.pos.map(|p| p.line)
+        self.0.pos.map(|p| p.line)
     }
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(pos) => write!(f, "{}:{}: {}", self.file.display(), pos, self.kind)?,
-            None => write!(f, "{}: {}", self.file.display(), self.kind)?,
+        let e = &self.0;
+        match e.pos {
+            Some(pos) => write!(f, "{}:{}: {}", e.file.display(), pos, e.kind)?,
+            None => write!(f, "{}: {}", e.file.display(), e.kind)?,
         }
-        if let Some(snippet) = &self.snippet {
+        if let Some(snippet) = &e.snippet {
             write!(f, "\n{snippet}")?;
         }
         Ok(())
@@ -144,7 +160,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(suggestion("idel", ["idle", "busy"]), " (did you mean `idle`?)");
+        assert_eq!(
+            suggestion("idel", ["idle", "busy"]),
+            " (did you mean `idle`?)"
+        );
         assert_eq!(suggestion("zzzz", ["idle", "busy"]), "");
     }
 
@@ -161,7 +180,10 @@ mod tests {
             },
         );
         let text = err.to_string();
-        assert!(text.starts_with("nets/x.yaml:2:13: unknown type `Nope`"), "{text}");
+        assert!(
+            text.starts_with("nets/x.yaml:2:13: unknown type `Nope`"),
+            "{text}"
+        );
         assert!(text.ends_with("|             ^"), "{text}");
     }
 }

@@ -7,4 +7,4 @@ pub mod ast;
 mod lexer;
 mod parser;
 
-pub use parser::{parse_expr, parse_item, ParseError};
+pub use parser::{ParseError, parse_expr, parse_item};

@@ -1,7 +1,7 @@
 //! A recursive-descent parser from tokens to [`Expr`] trees.
 
 use super::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
-use super::lexer::{tokenize, Tok, Token};
+use super::lexer::{Tok, Token, tokenize};
 
 /// A syntax error at a byte offset of the expression text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,7 +102,10 @@ impl Parser {
         if self.peek() == &Tok::End {
             Ok(())
         } else {
-            self.error(format!("unexpected {} after a complete expression", self.found()))
+            self.error(format!(
+                "unexpected {} after a complete expression",
+                self.found()
+            ))
         }
     }
 
@@ -440,14 +443,20 @@ mod tests {
             ExprKind::Wildcard => "_".into(),
             ExprKind::Name(n) => n.clone(),
             ExprKind::Tuple(items) => {
-                format!("({})", items.iter().map(show).collect::<Vec<_>>().join(", "))
+                format!(
+                    "({})",
+                    items.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
             }
             ExprKind::Field(e, i) => format!("{}.{i}", show(e)),
             ExprKind::Unary(op, e) => format!("{op:?}({})", show(e)),
             ExprKind::Binary(op, a, b) => format!("{op:?}({}, {})", show(a), show(b)),
             ExprKind::If(c, a, b) => format!("If({}, {}, {})", show(c), show(a), show(b)),
             ExprKind::Call(f, args) => {
-                format!("{f}[{}]", args.iter().map(show).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{f}[{}]",
+                    args.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
             }
             ExprKind::In(e, p) => format!("In({}, {p})", show(e)),
             ExprKind::Quantifier {
@@ -466,7 +475,10 @@ mod tests {
             show(&e),
             "Implies(Or(And(Eq(Sub(Add(a, Mul(b, c)), d), 3), Not(x)), y), z)"
         );
-        assert_eq!(show(&parse_expr("-3 - -x").expect("parses")), "Sub(-3, Neg(x))");
+        assert_eq!(
+            show(&parse_expr("-3 - -x").expect("parses")),
+            "Sub(-3, Neg(x))"
+        );
     }
 
     #[test]
@@ -500,13 +512,20 @@ mod tests {
     fn errors_point_at_the_offending_token() {
         let err = parse_expr("a + * b").expect_err("bad");
         assert_eq!(err.at, 4);
-        assert!(err.message.contains("expected an expression"), "{}", err.message);
+        assert!(
+            err.message.contains("expected an expression"),
+            "{}",
+            err.message
+        );
         let err = parse_expr("(a, b").expect_err("bad");
         assert_eq!(err.at, 5);
         let err = parse_expr("a b").expect_err("bad");
         assert!(err.message.contains("after a complete expression"));
         let err = parse_expr("x # y").expect_err("bad");
-        assert_eq!((err.at, err.message.as_str()), (2, "unexpected character `#`"));
+        assert_eq!(
+            (err.at, err.message.as_str()),
+            (2, "unexpected character `#`")
+        );
         assert!(parse_expr("99999999999999999999").is_err());
         assert!(parse_expr(&"(".repeat(1000)).is_err());
     }
