@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cmd;
+
 /// Verify, simulate and measure the SeSPHR e-health protocol as a High Level Petri Net.
 #[derive(Parser)]
 #[command(name = "sesphr", version, about)]
@@ -13,9 +15,21 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Explore every reachable marking of a net and check its properties.
+    Check(cmd::check::CheckArgs),
+    /// Export a graph of a net (for now: its reachability graph).
+    Graph(cmd::graph::GraphArgs),
+    /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
+    #[command(hide = true)]
+    ToPromela(cmd::promela::PromelaArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Check(args) => cmd::check::run(&args),
+        Command::Graph(args) => cmd::graph::run(&args),
+        Command::ToPromela(args) => cmd::promela::run(&args),
+    }
 }

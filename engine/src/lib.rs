@@ -12,5 +12,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod explore;
 pub mod functions;
+pub mod pnml;
+pub mod ptnet;
 pub mod value;
