@@ -245,7 +245,7 @@ mod tests {
     fn insert_then_find_across_growth() {
         let mut store = Store::new(StateLayout::Variable);
         for i in 0..5000u32 {
-            let state: Vec<u32> = (0..(i % 5)).map(|k| i * 7 + k).collect();
+            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
             let hash = hash_state(&state);
             let shard = shard_of(hash);
             assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::New);
@@ -253,7 +253,7 @@ mod tests {
         }
         assert_eq!(store.len(), 5000);
         for i in 0..5000u32 {
-            let state: Vec<u32> = (0..(i % 5)).map(|k| i * 7 + k).collect();
+            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
             let id = store.find(&state).expect("stored");
             assert_eq!(store.state(id), &state[..]);
         }
