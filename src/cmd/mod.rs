@@ -1,8 +1,11 @@
-//! One module per subcommand; each returns the process exit code.
+//! The subcommands of the `sesphr` CLI, one module each; each returns the exit code.
 
 use std::process::ExitCode;
 
+pub mod check;
 pub mod graph;
+pub mod net;
+pub mod promela;
 pub mod simulate;
 pub mod validate;
 
