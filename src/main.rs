@@ -29,6 +29,11 @@ enum Command {
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
     #[command(hide = true)]
     ToPromela(cmd::promela::PromelaArgs),
+    /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
+    Demo(cmd::demo::DemoArgs),
+    /// Verify or show a ledger file.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::LedgerCommand),
 }
 
 /// A net file and parameter overrides.
@@ -56,6 +61,8 @@ fn main() -> ExitCode {
         Command::Check(args) => return cmd::check::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
+        Command::Demo(args) => return cmd::demo::run(&args),
+        Command::Ledger(command) => return cmd::ledger::run(&command),
     };
     match result {
         Ok(code) => code,

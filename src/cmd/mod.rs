@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 pub mod check;
+pub mod demo;
 pub mod graph;
+pub mod ledger;
 pub mod net;
 pub mod promela;
 pub mod simulate;
