@@ -2,3 +2,5 @@
 //! untrusted cloud, with proxy re-encryption by a semi-trusted server.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod symbolic;
