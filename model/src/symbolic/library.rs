@@ -228,14 +228,14 @@ fn knowledge(function: &str, value: &Value) -> Result<Knowledge, FunctionError> 
 mod tests {
     use super::*;
 
-    fn call(name: &str, args: &[Value]) -> Result<Value, FunctionError> {
+    fn call(name: &str, args: Vec<Value>) -> Result<Value, FunctionError> {
         match SymbolicFunctions::new().lookup(name) {
-            Some(f) => f.call(args),
+            Some(f) => f.call(&args),
             None => Err(bad(name, "unbound".into())),
         }
     }
 
-    fn ok(name: &str, args: &[Value]) -> Value {
+    fn ok(name: &str, args: Vec<Value>) -> Value {
         match call(name, args) {
             Ok(v) => v,
             Err(e) => panic!("{e}"),
@@ -251,14 +251,14 @@ mod tests {
 
     fn upload(patient: &Value, r: &Value) -> Upload {
         let ad = Value::tuple([patient.clone(), Value::sym("medical"), Value::Int(1)]);
-        let key = ok("partition_key", &[r.clone()]);
+        let key = ok("partition_key", vec![r.clone()]);
         let m = ok(
             "plain",
-            &[patient.clone(), Value::sym("medical"), Value::Int(1)],
+            vec![patient.clone(), Value::sym("medical"), Value::Int(1)],
         );
-        let cipher = ok("enc", &[key.clone(), ad.clone(), m]);
-        let x_p = ok("secret_key", &[patient.clone()]);
-        let r_p = ok("compute_r", &[x_p, r.clone()]);
+        let cipher = ok("enc", vec![key.clone(), ad.clone(), m]);
+        let x_p = ok("secret_key", vec![patient.clone()]);
+        let r_p = ok("compute_r", vec![x_p, r.clone()]);
         Upload {
             key,
             ad,
@@ -287,91 +287,121 @@ mod tests {
     #[test]
     fn the_granted_user_decrypts_what_the_patient_encrypted() {
         let (p, u) = (Value::sym("p1"), Value::sym("u1"));
-        let r = ok("draw_r", &[p.clone(), Value::sym("medical"), Value::Int(1)]);
+        let r = ok(
+            "draw_r",
+            vec![p.clone(), Value::sym("medical"), Value::Int(1)],
+        );
         let up = upload(&p, &r);
-        let x_u = ok("secret_key", &[u]);
+        let x_u = ok("secret_key", vec![u]);
         let rk = ok(
             "rekey",
-            &[
-                ok("secret_key", &[p.clone()]),
-                ok("public_key", &[x_u.clone()]),
+            vec![
+                ok("secret_key", vec![p.clone()]),
+                ok("public_key", vec![x_u.clone()]),
             ],
         );
-        let r_u = ok("reencrypt", &[up.r_p, rk]);
-        let key = ok("kdf", &[ok("recover", &[r_u, x_u])]);
+        let r_u = ok("reencrypt", vec![up.r_p, rk]);
+        let key = ok("kdf", vec![ok("recover", vec![r_u, x_u])]);
         assert_eq!(key, up.key);
         assert_eq!(
-            ok("dec_ok", &[key.clone(), up.ad.clone(), up.cipher.clone()]),
+            ok(
+                "dec_ok",
+                vec![key.clone(), up.ad.clone(), up.cipher.clone()]
+            ),
             Value::Bool(true)
         );
         assert_eq!(
-            ok("dec", &[key, up.ad, up.cipher]),
-            ok("plain", &[p, Value::sym("medical"), Value::Int(1)])
+            ok("dec", vec![key, up.ad, up.cipher]),
+            ok("plain", vec![p, Value::sym("medical"), Value::Int(1)])
         );
     }
 
     #[test]
     fn a_wrong_key_or_a_tampered_ciphertext_is_refused() {
         let (p, u, v) = (Value::sym("p1"), Value::sym("u1"), Value::sym("u2"));
-        let r = ok("draw_r", &[p.clone(), Value::sym("medical"), Value::Int(1)]);
+        let r = ok(
+            "draw_r",
+            vec![p.clone(), Value::sym("medical"), Value::Int(1)],
+        );
         let up = upload(&p, &r);
         // A user recovering with another user's secret gets a different key.
         let rk = ok(
             "rekey",
-            &[
-                ok("secret_key", &[p]),
-                ok("public_key", &[ok("secret_key", &[u])]),
+            vec![
+                ok("secret_key", vec![p]),
+                ok("public_key", vec![ok("secret_key", vec![u])]),
             ],
         );
-        let r_u = ok("reencrypt", &[up.r_p, rk]);
-        let wrong = ok("kdf", &[ok("recover", &[r_u, ok("secret_key", &[v])])]);
+        let r_u = ok("reencrypt", vec![up.r_p, rk]);
+        let wrong = ok(
+            "kdf",
+            vec![ok("recover", vec![r_u, ok("secret_key", vec![v])])],
+        );
         assert_ne!(wrong, up.key);
         assert_eq!(
-            ok("dec_ok", &[wrong.clone(), up.ad.clone(), up.cipher.clone()]),
+            ok(
+                "dec_ok",
+                vec![wrong.clone(), up.ad.clone(), up.cipher.clone()]
+            ),
             Value::Bool(false)
         );
-        let junk = ok("dec", &[wrong, up.ad.clone(), up.cipher.clone()]);
+        let junk = ok("dec", vec![wrong, up.ad.clone(), up.cipher.clone()]);
         assert!(with_functor(&junk, "junk").is_some());
-        let tampered = ok("tamper", &[up.cipher]);
-        assert_eq!(ok("dec_ok", &[up.key, up.ad, tampered]), Value::Bool(false));
+        let tampered = ok("tamper", vec![up.cipher]);
+        assert_eq!(
+            ok("dec_ok", vec![up.key, up.ad, tampered]),
+            Value::Bool(false)
+        );
     }
 
     #[test]
     fn ill_typed_arguments_are_errors_not_panics() {
-        let x = ok("secret_key", &[Value::sym("u1")]);
-        assert!(call("compute_r", &[x.clone()]).is_err());
-        assert!(call("compute_r", &[Value::Int(1), x.clone()]).is_err());
-        assert!(call("pairing", &[x.clone(), x.clone()]).is_err());
-        assert!(call("rekey", &[x.clone(), x.clone()]).is_err());
-        assert!(call("kdf", &[ok("generator", &[])]).is_err());
-        assert!(call("learn", &[Value::Int(1), x.clone()]).is_err());
-        assert!(call("nothing", &[x]).is_err());
-        assert!(call("public_key", &[Value::sym("u1")]).is_err());
+        let x = ok("secret_key", vec![Value::sym("u1")]);
+        assert!(call("compute_r", vec![x.clone()]).is_err());
+        assert!(call("compute_r", vec![Value::Int(1), x.clone()]).is_err());
+        assert!(call("pairing", vec![x.clone(), x.clone()]).is_err());
+        assert!(call("rekey", vec![x.clone(), x.clone()]).is_err());
+        assert!(call("kdf", vec![ok("generator", vec![])]).is_err());
+        assert!(call("learn", vec![Value::Int(1), x.clone()]).is_err());
+        assert!(call("nothing", vec![x]).is_err());
+        assert!(call("public_key", vec![Value::sym("u1")]).is_err());
     }
 
     #[test]
     fn knowledge_functions_round_trip_through_values() {
         let (p, u) = (Value::sym("p1"), Value::sym("u1"));
-        let r = ok("draw_r", &[p.clone(), Value::sym("medical"), Value::Int(1)]);
+        let r = ok(
+            "draw_r",
+            vec![p.clone(), Value::sym("medical"), Value::Int(1)],
+        );
         let up = upload(&p, &r);
-        let m = ok("plain", &[p.clone(), Value::sym("medical"), Value::Int(1)]);
-        let cloud = ok("learn", &[ok("nothing", &[]), up.cipher.clone()]);
+        let m = ok(
+            "plain",
+            vec![p.clone(), Value::sym("medical"), Value::Int(1)],
+        );
+        let cloud = ok("learn", vec![ok("nothing", vec![]), up.cipher.clone()]);
         assert_eq!(
-            ok("derivable", &[cloud.clone(), m.clone()]),
+            ok("derivable", vec![cloud.clone(), m.clone()]),
             Value::Bool(false)
         );
-        let x_u = ok("secret_key", &[u]);
+        let x_u = ok("secret_key", vec![u]);
         let rk = ok(
             "rekey",
-            &[ok("secret_key", &[p]), ok("public_key", &[x_u.clone()])],
+            vec![
+                ok("secret_key", vec![p]),
+                ok("public_key", vec![x_u.clone()]),
+            ],
         );
-        let r_u = ok("reencrypt", &[up.r_p, rk]);
-        let user = ok("learn", &[ok("learn", &[ok("nothing", &[]), x_u]), r_u]);
+        let r_u = ok("reencrypt", vec![up.r_p, rk]);
+        let user = ok(
+            "learn",
+            vec![ok("learn", vec![ok("nothing", vec![]), x_u]), r_u],
+        );
         assert_eq!(
-            ok("derivable", &[user.clone(), m.clone()]),
+            ok("derivable", vec![user.clone(), m.clone()]),
             Value::Bool(false)
         );
-        let both = ok("merge", &[cloud, user]);
-        assert_eq!(ok("derivable", &[both, m]), Value::Bool(true));
+        let both = ok("merge", vec![cloud, user]);
+        assert_eq!(ok("derivable", vec![both, m]), Value::Bool(true));
     }
 }
