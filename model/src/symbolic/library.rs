@@ -28,8 +28,10 @@ const FUNCTIONS: &[(&str, Function)] = &[
         nullary("group_order", a, Value::term("zq", []))
     }),
     ("none", |a| nullary("none", a, Value::term("none", []))),
-    // Keys and randomness.
+    // Keys and randomness (one secret per principal; a net declares one name per argument type).
     ("secret_key", |a| Ok(secret(&one("secret_key", a)?))),
+    ("patient_secret", |a| Ok(secret(&one("patient_secret", a)?))),
+    ("user_secret", |a| Ok(secret(&one("user_secret", a)?))),
     ("public_key", |a| {
         Ok(public_key(scalar("public_key", &one("public_key", a)?)?))
     }),
