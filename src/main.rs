@@ -1,21 +1,60 @@
 //! `sesphr`: verify, simulate and measure the SeSPHR protocol as a High Level Petri Net.
 
+mod cmd;
+mod host;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Verify, simulate and measure the SeSPHR e-health protocol as a High Level Petri Net.
 #[derive(Parser)]
-#[command(name = "sesphr", version, about)]
+#[command(name = "sesphr", version, about, max_term_width = 100)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Load, resolve and type-check a net; report the first error with its line.
+    Validate(NetArgs),
+    /// Fire a net: random steps with a seed, or the interactive token game.
+    Simulate(cmd::simulate::SimulateArgs),
+    /// Print the net's structure as Graphviz DOT.
+    Graph(cmd::graph::GraphArgs),
+}
+
+/// A net file and parameter overrides.
+#[derive(Args, Debug, Clone)]
+pub struct NetArgs {
+    /// The net file (YAML).
+    pub net: PathBuf,
+    /// Override a parameter of the net: `--param users=5` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("`{s}` is not NAME=VALUE")),
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    let result = match cli.command {
+        Command::Validate(args) => cmd::validate::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Graph(args) => cmd::graph::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            cmd::exit_bad_input()
+        }
+    }
 }

@@ -12,5 +12,13 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod error;
+pub mod expr;
+pub mod fire;
 pub mod functions;
+pub mod graph;
+pub mod load;
+pub mod net;
+pub mod simulate;
+pub mod source;
 pub mod value;
