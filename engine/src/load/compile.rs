@@ -133,6 +133,23 @@ impl Compiler<'_> {
         self.error(text.pos_of(at), kind)
     }
 
+    fn unknown<'a>(
+        &self,
+        pos: Pos,
+        kind: &'static str,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> LoadError {
+        self.error(
+            pos,
+            LoadErrorKind::Unknown {
+                kind,
+                name: name.to_string(),
+                hint: suggestion(name, candidates),
+            },
+        )
+    }
+
     fn type_error(&self, text: &ExprText, at: usize, message: String) -> LoadError {
         self.err_at(text, at, LoadErrorKind::Type(message))
     }
@@ -152,6 +169,15 @@ impl Compiler<'_> {
     fn declare_constants(&mut self, raw: &RawNet) -> Result<()> {
         for (name, ty) in &raw.types {
             if let RawType::Enum(constants) = ty {
+                if constants.is_empty() {
+                    return Err(self.error(
+                        name.pos,
+                        LoadErrorKind::Type(format!(
+                            "enumeration `{}` has no constants",
+                            name.value
+                        )),
+                    ));
+                }
                 let e = Ty::Enum(Arc::new(EnumType {
                     name: name.value.clone(),
                     constants: constants
@@ -348,7 +374,7 @@ impl Compiler<'_> {
                     hi,
                 }
             }
-            RawType::Enum(_) => self.constants_type(&decl.value),
+            RawType::Enum(constants) => self.constants_type(&constants[0].value),
             RawType::IndexedEnum { prefix, count } => {
                 let n = self.const_int(count)?;
                 if !(1..=100_000).contains(&n) {
@@ -396,25 +422,14 @@ impl Compiler<'_> {
         Ok(ty)
     }
 
-    fn constants_type(&self, enum_name: &str) -> Ty {
-        self.constants
-            .values()
-            .find(|t| matches!(t, Ty::Enum(e) if e.name == enum_name))
-            .cloned()
-            .unwrap_or(Ty::Unit)
+    /// The enumeration type that declares `constant`.
+    fn constants_type(&self, constant: &str) -> Ty {
+        self.constants.get(constant).cloned().unwrap_or(Ty::Unit)
     }
 
     fn unknown_type(&self, raw: &RawNet, name: &Spanned<String>) -> LoadError {
-        let mut known: Vec<&str> = raw.types.iter().map(|(n, _)| n.value.as_str()).collect();
-        known.extend(BUILTIN_TYPES);
-        self.error(
-            name.pos,
-            LoadErrorKind::Unknown {
-                kind: "type",
-                name: name.value.clone(),
-                hint: suggestion(&name.value, known),
-            },
-        )
+        let declared = raw.types.iter().map(|(n, _)| n.value.as_str());
+        self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
     }
 
     fn type_named(&self, name: &Spanned<String>) -> Result<Ty> {
@@ -422,16 +437,8 @@ impl Compiler<'_> {
             return Ok(t);
         }
         self.types.get(&name.value).cloned().ok_or_else(|| {
-            let mut known: Vec<&str> = self.types.keys().map(String::as_str).collect();
-            known.extend(BUILTIN_TYPES);
-            self.error(
-                name.pos,
-                LoadErrorKind::Unknown {
-                    kind: "type",
-                    name: name.value.clone(),
-                    hint: suggestion(&name.value, known),
-                },
-            )
+            let declared = self.types.keys().map(String::as_str);
+            self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
         })
     }
 
@@ -599,35 +606,20 @@ impl Compiler<'_> {
     }
 
     fn place(&self, text: &ExprText, at: usize, name: &str) -> Result<PlaceId> {
+        self.place_at(text.pos_of(at), name)
+    }
+
+    fn place_named(&self, name: &Spanned<String>) -> Result<PlaceId> {
+        self.place_at(name.pos, &name.value)
+    }
+
+    fn place_at(&self, pos: Pos, name: &str) -> Result<PlaceId> {
         self.places
             .iter()
             .position(|p| p.name == name)
             .ok_or_else(|| {
-                self.err_at(
-                    text,
-                    at,
-                    LoadErrorKind::Unknown {
-                        kind: "place",
-                        name: name.to_string(),
-                        hint: suggestion(name, self.places.iter().map(|p| p.name.as_str())),
-                    },
-                )
-            })
-    }
-
-    fn place_named(&self, name: &Spanned<String>) -> Result<PlaceId> {
-        self.places
-            .iter()
-            .position(|p| p.name == name.value)
-            .ok_or_else(|| {
-                self.error(
-                    name.pos,
-                    LoadErrorKind::Unknown {
-                        kind: "place",
-                        name: name.value.clone(),
-                        hint: suggestion(&name.value, self.places.iter().map(|p| p.name.as_str())),
-                    },
-                )
+                let declared = self.places.iter().map(|p| p.name.as_str());
+                self.unknown(pos, "place", name, declared)
             })
     }
 
