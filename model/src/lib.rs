@@ -42,6 +42,7 @@ pub mod phr;
 pub mod policy;
 pub mod srs;
 pub mod steps;
+pub mod symbolic;
 pub mod system;
 
 pub use error::{DenyReason, Error, Result, TamperReason};
