@@ -2,14 +2,13 @@
 
 use std::fmt;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
+use blstrs::{G1Affine, G2Affine, Scalar};
 use group::ff::Field;
 use group::prime::PrimeCurveAffine;
-use group::{Curve, Group};
 use subtle::ConstantTimeEq;
 use zeroize::{DefaultIsZeroes, Zeroize};
 
-use super::rng;
+use super::{fixed_base, rng};
 use crate::error::{Error, Result};
 
 /// A scalar that can be wiped (blstrs scalars are `Copy` without `Zeroize`).
@@ -37,8 +36,8 @@ impl SecretKey {
     /// The matching public key (g1^x, g2^x).
     pub fn public_key(&self) -> PublicKey {
         PublicKey {
-            g1: (G1Projective::generator() * self.x.0).to_affine(),
-            g2: (G2Projective::generator() * self.x.0).to_affine(),
+            g1: fixed_base::g1_mul(&self.x.0),
+            g2: fixed_base::g2_mul(&self.x.0),
         }
     }
 

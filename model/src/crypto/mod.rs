@@ -15,9 +15,11 @@
 //! multiplications in G1 and G2 and its pairing are constant time; its GT
 //! exponentiation is not, so [`gt`] raises GT elements to secret exponents
 //! with a fixed sequence of the library's squarings, multiplications and
-//! constant-time selections.
+//! constant-time selections. Multiples of the fixed generators g1, g2 and Z
+//! use precomputed comb tables read the same constant-time way.
 
 mod dem;
+mod fixed_base;
 pub mod gt;
 mod kem;
 mod keys;

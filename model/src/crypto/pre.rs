@@ -1,12 +1,12 @@
 //! Proxy re-encryption: R values, re-encryption keys and the re-encryption.
 
-use blstrs::{G1Affine, G1Projective, G2Affine, Gt, pairing};
+use blstrs::{G1Affine, G2Affine, Gt, pairing};
+use group::Curve;
 use group::prime::PrimeCurveAffine;
-use group::{Curve, Group};
 
-use super::gt;
 use super::kem::PartitionKey;
 use super::keys::{PublicKey, SecretKey};
+use super::{fixed_base, gt};
 use crate::error::{Error, Result};
 
 /// R_i,P = g1^(r_i x_P): what the patient leaves with the SRS for one
@@ -99,7 +99,7 @@ pub fn encapsulate(owner: &SecretKey) -> Result<(PartitionKey, OwnerR)> {
     let z_r = gt::generator_pow_ct(r.scalar());
     let key = PartitionKey::derive(&z_r);
     let exponent = SecretKey::from_scalar(r.scalar() * owner.scalar());
-    let r_owner = (G1Projective::generator() * exponent.scalar()).to_affine();
+    let r_owner = fixed_base::g1_mul(exponent.scalar());
     Ok((key, OwnerR(r_owner)))
 }
 
