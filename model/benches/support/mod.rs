@@ -1,7 +1,10 @@
-//! Shared by the benchmarks: a clock that counts only the CPU time of the
-//! measuring thread, so that other processes on a shared machine do not
-//! inflate single-threaded figures. Parallel and disk benchmarks keep the
-//! wall clock.
+//! Shared by the benchmarks: clocks that count only CPU time (of the
+//! measuring thread, or of every thread of the process), so that other
+//! processes on a shared machine do not inflate the figures. Disk
+//! benchmarks keep the wall clock.
+
+// Each benchmark binary includes this module and uses a subset of it.
+#![allow(dead_code)]
 
 use criterion::Throughput;
 use criterion::measurement::{Measurement, ValueFormatter};
@@ -17,34 +20,60 @@ fn thread_cpu_ns() -> u64 {
         .expect("/proc/thread-self/schedstat is readable (Linux)")
 }
 
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
+/// CPU time of every thread of the process (the sum over
+/// `/proc/self/task/*/schedstat`), for parallel work.
+pub struct ProcessCpuTime;
 
-    fn start(&self) -> u64 {
-        thread_cpu_ns()
-    }
-
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_ns().saturating_sub(start)
-    }
-
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-
-    fn zero(&self) -> u64 {
-        0
-    }
-
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        &NanosFormatter
-    }
+fn process_cpu_ns() -> u64 {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task is readable (Linux)")
+        .filter_map(|task| {
+            let path = task.ok()?.path().join("schedstat");
+            std::fs::read_to_string(path)
+                .ok()?
+                .split_whitespace()
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .sum()
 }
+
+macro_rules! cpu_measurement {
+    ($type:ty, $clock:ident) => {
+        impl Measurement for $type {
+            type Intermediate = u64;
+            type Value = u64;
+
+            fn start(&self) -> u64 {
+                $clock()
+            }
+
+            fn end(&self, start: u64) -> u64 {
+                $clock().saturating_sub(start)
+            }
+
+            fn add(&self, a: &u64, b: &u64) -> u64 {
+                a + b
+            }
+
+            fn zero(&self) -> u64 {
+                0
+            }
+
+            fn to_f64(&self, value: &u64) -> f64 {
+                *value as f64
+            }
+
+            fn formatter(&self) -> &dyn ValueFormatter {
+                &NanosFormatter
+            }
+        }
+    };
+}
+
+cpu_measurement!(ThreadCpuTime, thread_cpu_ns);
+cpu_measurement!(ProcessCpuTime, process_cpu_ns);
 
 /// Formats nanoseconds as ns, µs, ms or s of CPU time.
 struct NanosFormatter;
