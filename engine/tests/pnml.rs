@@ -100,7 +100,7 @@ fn errors_carry_line_and_column() {
             PnmlError::WrongKind {
                 id: "r".into(),
                 target: "t".into(),
-                at: at(5, 1),
+                at: at(6, 1),
             },
         ),
     ];
