@@ -200,10 +200,7 @@ pub fn render(report: &CheckReport, path: &str) -> String {
     );
     out += &format!(
         "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
-        report.seconds,
-        report.states_per_second(),
-        report.threads,
-        report.bytes_per_state
+        report.seconds, report.states_per_second, report.threads, report.bytes_per_state
     );
     out
 }
