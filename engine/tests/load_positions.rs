@@ -1,0 +1,82 @@
+//! Regression tests: errors inside expressions written over several lines
+//! used to point at the expression's first line; duplicate YAML keys were
+//! reported without naming the key.
+
+use sesphr_engine::error::{LoadError, LoadErrorKind};
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net_str;
+use sesphr_engine::source::{Pos, Source};
+
+fn load_err(text: &str) -> LoadError {
+    load_net_str(&Source::new("pos.yaml", text), &[], &NoFunctions).expect_err("a bad net")
+}
+
+/// A net whose transition `t` has the given `guard:` lines (lines 6 onwards).
+fn with_guard(guard_lines: &str) -> String {
+    format!(
+        "places:\n  p: {{ type: Int, init: [\"1\"] }}\ntransitions:\n  t:\n    in: {{ p: [x] }}\n{guard_lines}\n    out: {{ p: [x] }}\n"
+    )
+}
+
+fn pos(line: usize, col: usize) -> Option<Pos> {
+    Some(Pos { line, col })
+}
+
+#[test]
+fn errors_in_folded_literal_plain_and_quoted_scalars_point_at_their_line() {
+    let cases = [
+        ("    guard: >-\n      x > 0 &&\n      x < * 2", pos(8, 11)),
+        ("    guard: |\n      x > 0 &&\n      x < * 2", pos(8, 11)),
+        (
+            "    guard: x > 0 &&\n      x < 5 &&\n      x < * 2",
+            pos(8, 11),
+        ),
+        ("    guard: \"x > 0 &&\n      x < * 2\"", pos(7, 11)),
+        (
+            "    guard: 'x > 0 &&\n      x < * 2'  # a comment",
+            pos(7, 11),
+        ),
+    ];
+    for (guard, want) in cases {
+        let err = load_err(&with_guard(guard));
+        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
+        assert_eq!(err.pos(), want, "{guard}\n{err}");
+    }
+}
+
+#[test]
+fn type_errors_in_folded_scalars_point_at_the_variable() {
+    let err = load_err(&with_guard(
+        "    guard: >-\n      x > 0 &&\n      x < 10 &&\n      x != y",
+    ));
+    assert_eq!(err.kind(), &LoadErrorKind::Unbound("y".into()));
+    assert_eq!(err.pos(), pos(9, 12));
+    assert!(
+        err.to_string()
+            .ends_with("9 |       x != y\n  |            ^"),
+        "{err}"
+    );
+}
+
+/// Where the text cannot be matched line by line (a blank line in a folded
+/// scalar), the error falls back to the scalar's first line.
+#[test]
+fn unmappable_scalars_fall_back_to_their_start() {
+    let err = load_err(&with_guard("    guard: >\n      x > 0 &&\n\n      x < * 2"));
+    assert_eq!(err.pos(), pos(7, 7));
+}
+
+#[test]
+fn duplicate_keys_are_named() {
+    let err = load_err("places:\n  idle: { type: Unit }\n  idle: { type: Int }\ntransitions: {}\n");
+    assert_eq!(
+        err.kind(),
+        &LoadErrorKind::Duplicate {
+            kind: "key",
+            name: "idle".into()
+        }
+    );
+    assert_eq!(err.pos(), pos(3, 3));
+    let err = load_err("places:\n  p: { type: Unit, \"type\": Int }\ntransitions: {}\n");
+    assert!(err.to_string().contains("duplicate key `type`"), "{err}");
+}
