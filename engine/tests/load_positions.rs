@@ -80,3 +80,27 @@ fn duplicate_keys_are_named() {
     let err = load_err("places:\n  p: { type: Unit, \"type\": Int }\ntransitions: {}\n");
     assert!(err.to_string().contains("duplicate key `type`"), "{err}");
 }
+
+/// Regression: an error at the end of a file without a final line break was
+/// reported one line past the end, with no line to quote.
+#[test]
+fn errors_at_the_end_of_the_file_point_at_its_last_line() {
+    let err = load_err("places: {}\ntransitions: [a, b");
+    assert_eq!(err.pos(), pos(2, 19));
+    assert!(
+        err.to_string()
+            .ends_with("2 | transitions: [a, b\n  |                   ^"),
+        "{err}"
+    );
+    let err = load_err("places: {}\ntransitions: {}\n{");
+    assert_eq!(err.line(), Some(3));
+}
+
+/// Regression: a lone `\r` is a line break for YAML but was not one for the
+/// snippet, which then quoted the wrong line.
+#[test]
+fn lone_carriage_returns_break_lines() {
+    let err = load_err("places: {}\rtransitions: {}\rfoo: 1\r");
+    assert_eq!(err.pos(), pos(3, 1));
+    assert!(err.to_string().contains("\n3 | foo: 1\n"), "{err}");
+}

@@ -16,10 +16,15 @@ type Node<'a> = MarkedYaml<'a>;
 pub fn read_net(source: &Source) -> Result<RawNet> {
     let docs = Node::load_from_str(source.text()).map_err(|e| {
         let m = e.marker();
-        let pos = Pos {
+        let mut pos = Pos {
             line: m.line().max(1),
             col: m.col() + 1,
         };
+        if source.line(pos.line).is_none() {
+            // The parser reports the end of input one line past a file that
+            // does not end with a line break: point at the real end instead.
+            pos = source.end();
+        }
         let kind = match duplicated_key(source, e.info(), pos) {
             Some(name) => LoadErrorKind::Duplicate { kind: "key", name },
             None => LoadErrorKind::Syntax(e.info().to_string()),
