@@ -1,6 +1,7 @@
-//! Regression tests: errors inside expressions written over several lines
-//! used to point at the expression's first line; duplicate YAML keys were
-//! reported without naming the key.
+//! Regression tests of load errors: errors inside expressions written over
+//! several lines used to point at the expression's first line, duplicate YAML
+//! keys were reported without naming the key, errors at the end of a file
+//! pointed past it, and a misspelt constant in an arc got no hint.
 
 use sesphr_engine::error::{LoadError, LoadErrorKind};
 use sesphr_engine::functions::NoFunctions;
@@ -49,7 +50,13 @@ fn type_errors_in_folded_scalars_point_at_the_variable() {
     let err = load_err(&with_guard(
         "    guard: >-\n      x > 0 &&\n      x < 10 &&\n      x != y",
     ));
-    assert_eq!(err.kind(), &LoadErrorKind::Unbound("y".into()));
+    assert_eq!(
+        err.kind(),
+        &LoadErrorKind::Unbound {
+            name: "y".into(),
+            hint: String::new()
+        }
+    );
     assert_eq!(err.pos(), pos(9, 12));
     assert!(
         err.to_string()
@@ -103,4 +110,23 @@ fn lone_carriage_returns_break_lines() {
     let err = load_err("places: {}\rtransitions: {}\rfoo: 1\r");
     assert_eq!(err.pos(), pos(3, 1));
     assert!(err.to_string().contains("\n3 | foo: 1\n"), "{err}");
+}
+
+/// Regression: `out: { p: [bussy] }` said only that variable `bussy` is not
+/// bound; a name close to a constant or parameter now gets a hint.
+#[test]
+fn misspelt_constants_in_arcs_get_a_hint() {
+    let text = |item: &str| {
+        format!(
+            "params:\n  limit: 3\ntypes:\n  Phase: {{ enum: [idle, busy] }}\nplaces:\n  p: {{ type: Phase, init: [idle] }}\n  n: {{ type: Int }}\ntransitions:\n  t:\n    in: {{ p: [x] }}\n    out: {{ {item} }}\n"
+        )
+    };
+    let hint = |item: &str| match load_err(&text(item)).kind() {
+        LoadErrorKind::Unbound { hint, .. } => hint.clone(),
+        other => panic!("{other}"),
+    };
+    assert_eq!(hint("p: [bussy]"), " (did you mean `busy`?)");
+    assert_eq!(hint("n: [\"limt + 1\"]"), " (did you mean `limit`?)");
+    // Short names are variables: no guess.
+    assert_eq!(hint("p: [y]"), "");
 }

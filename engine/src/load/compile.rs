@@ -1049,7 +1049,21 @@ impl Compiler<'_> {
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
-            return Err(self.err_at(text, at, LoadErrorKind::Unbound(n.to_string())));
+            // A short name is a variable; a longer one may be a misspelt constant.
+            let hint = if n.chars().count() >= 3 {
+                let known = self.params.keys().chain(self.constants.keys());
+                suggestion(n, known.map(String::as_str))
+            } else {
+                String::new()
+            };
+            return Err(self.err_at(
+                text,
+                at,
+                LoadErrorKind::Unbound {
+                    name: n.to_string(),
+                    hint,
+                },
+            ));
         }
         let mut known: Vec<&str> = scope.vars.iter().map(|v| v.name.as_str()).collect();
         known.extend(self.params.keys().map(String::as_str));
