@@ -125,8 +125,10 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
             }
             next.places[item.place]
                 .add(value, item.mult)
-                .ok_or_else(|| EvalError::CountOverflow {
-                    place: place.name.clone(),
+                .ok_or_else(|| {
+                    in_t(EvalError::CountOverflow {
+                        place: place.name.clone(),
+                    })
                 })
         };
         match &item.tokens {

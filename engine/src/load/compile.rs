@@ -124,6 +124,13 @@ impl Scope {
 
 const BUILTIN_TYPES: [&str; 3] = ["Bool", "Int", "Unit"];
 
+/// Type definitions may refer to each other at most this deep (aliases and tuples).
+const MAX_TYPE_NESTING: usize = 64;
+
+/// A tuple type may have at most this many components, nested ones included
+/// (`A: { tuple: [B, B] }, B: { tuple: [C, C] }, ...` would grow exponentially).
+const MAX_TYPE_SIZE: usize = 4096;
+
 impl Compiler<'_> {
     fn error(&self, pos: Pos, kind: LoadErrorKind) -> LoadError {
         LoadError::at(self.source, pos, kind)
@@ -353,6 +360,15 @@ impl Compiler<'_> {
                 )),
             ));
         }
+        if in_progress.len() >= MAX_TYPE_NESTING {
+            return Err(self.error(
+                name.pos,
+                LoadErrorKind::Type(format!(
+                    "type `{}` is nested more than {MAX_TYPE_NESTING} definitions deep",
+                    name.value
+                )),
+            ));
+        }
         in_progress.push(name.value.clone());
         let ty = match def {
             RawType::Alias(other) => self.resolve_type(raw, other, in_progress)?,
@@ -413,6 +429,16 @@ impl Compiler<'_> {
                     .iter()
                     .map(|i| self.resolve_type(raw, i, in_progress))
                     .collect::<Result<Vec<_>>>()?;
+                let components: usize = tys.iter().map(type_size).sum();
+                if components > MAX_TYPE_SIZE {
+                    return Err(self.error(
+                        decl.pos,
+                        LoadErrorKind::Type(format!(
+                            "tuple type `{}` has more than {MAX_TYPE_SIZE} components in all",
+                            decl.value
+                        )),
+                    ));
+                }
                 Ty::Tuple(Some(Arc::from(decl.value.as_str())), tys)
             }
             RawType::Opaque => Ty::Opaque(Arc::from(decl.value.as_str())),
@@ -1015,7 +1041,21 @@ impl Compiler<'_> {
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
-            return Err(self.err_at(text, at, LoadErrorKind::Unbound(n.to_string())));
+            // A short name is a variable; a longer one may be a misspelt constant.
+            let hint = if n.chars().count() >= 3 {
+                let known = self.params.keys().chain(self.constants.keys());
+                suggestion(n, known.map(String::as_str))
+            } else {
+                String::new()
+            };
+            return Err(self.err_at(
+                text,
+                at,
+                LoadErrorKind::Unbound {
+                    name: n.to_string(),
+                    hint,
+                },
+            ));
         }
         let mut known: Vec<&str> = scope.vars.iter().map(|v| v.name.as_str()).collect();
         known.extend(self.params.keys().map(String::as_str));
@@ -1198,6 +1238,14 @@ impl Compiler<'_> {
             },
             sig.returns.clone(),
         ))
+    }
+}
+
+/// The number of nodes of a type: 1 for a scalar type, more for tuples.
+fn type_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Tuple(_, tys) => 1 + tys.iter().map(type_size).sum::<usize>(),
+        _ => 1,
     }
 }
 
