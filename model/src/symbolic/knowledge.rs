@@ -80,7 +80,9 @@ impl Knowledge {
     }
 
     fn absorb(&mut self, term: Value, pending: &mut Vec<Value>) {
-        if let Value::Tuple(items) = &term {
+        if matches!(term, Value::Bool(_) | Value::Int(_) | Value::Sym(_)) {
+            // Public names are always derivable: keeping them would only add noise.
+        } else if let Value::Tuple(items) = &term {
             pending.extend(items.iter().cloned());
         } else if let Some(parts) = with_functor(&term, "pk") {
             pending.extend(parts.iter().cloned());
@@ -307,5 +309,11 @@ mod tests {
         assert!(k.derives(&group(Group::G2, &mono(&[(&x("u2"), 1), (&x("u1"), 3)]))));
         assert!(!k.derives(&x("u2")));
         assert!(k.terms().all(|t| !matches!(t, Value::Tuple(_))));
+        let k = knowing([Value::tuple([
+            Value::sym("p1"),
+            Value::Int(1),
+            Value::Bool(true),
+        ])]);
+        assert_eq!(k, Knowledge::new(), "public names are not stored");
     }
 }
