@@ -22,14 +22,24 @@ enum Command {
     Validate(NetArgs),
     /// Fire a net: random steps with a seed, or the interactive token game.
     Simulate(cmd::simulate::SimulateArgs),
-    /// Print the net's structure as Graphviz DOT.
+    /// Explore every reachable marking of a net and check its properties.
+    Check(cmd::check::CheckArgs),
+    /// Print the net's structure, or its reachability graph, as DOT or JSON.
     Graph(cmd::graph::GraphArgs),
+    /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
+    #[command(hide = true)]
+    ToPromela(cmd::promela::PromelaArgs),
+    /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
+    Demo(cmd::demo::DemoArgs),
+    /// Verify or show a ledger file.
+    #[command(subcommand)]
+    Ledger(cmd::ledger::LedgerCommand),
 }
 
 /// A net file and parameter overrides.
 #[derive(Args, Debug, Clone)]
 pub struct NetArgs {
-    /// The net file (YAML).
+    /// The net file: YAML (`.yaml`, `.yml`) or, where supported, PNML (`.pnml`).
     pub net: PathBuf,
     /// Override a parameter of the net: `--param users=5` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
@@ -48,7 +58,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Check(args) => return cmd::check::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
+        Command::ToPromela(args) => return cmd::promela::run(&args),
+        Command::Demo(args) => return cmd::demo::run(&args),
+        Command::Ledger(command) => return cmd::ledger::run(&command),
     };
     match result {
         Ok(code) => code,

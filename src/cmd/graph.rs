@@ -1,34 +1,79 @@
-//! `sesphr graph NET --format dot`: the net's structure for Graphviz.
+//! `sesphr graph NET`: the net's structure, or its reachability graph, for Graphviz or JSON.
 
 use std::process::ExitCode;
 
+use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph};
 use sesphr_engine::graph::to_dot;
+use sesphr_engine::ptnet::PackedNet;
 
-use crate::{NetArgs, host};
+use super::net::{NetFile, load};
+use crate::NetArgs;
+
+/// Output format of `sesphr graph`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT (render with `dot -Tsvg`).
+    Dot,
+    /// JSON (nodes and arcs); reachability graphs only.
+    Json,
+}
 
 /// Arguments of `sesphr graph`.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
     #[command(flatten)]
     net: NetArgs,
+    /// Export the reachability graph (one node per reachable marking) instead of the structure.
+    #[arg(long)]
+    reachability: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Dot)]
+    #[arg(long, value_enum, default_value = "dot")]
     format: Format,
+    /// Refuse reachability graphs with more states than this.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    limit: u64,
 }
 
-/// Graph output formats.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum Format {
-    /// Graphviz DOT (render with `dot -Tsvg`).
-    Dot,
-}
-
-/// Runs the command.
-pub fn run(args: &GraphArgs) -> anyhow::Result<ExitCode> {
-    let net = host::load(&args.net)?;
-    match args.format {
-        Format::Dot => print!("{}", to_dot(&net)),
-    }
+/// Runs `sesphr graph`.
+pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+    let net = load(&args.net)?;
+    let text = if args.reachability {
+        let format = match args.format {
+            Format::Dot => GraphFormat::Dot,
+            Format::Json => GraphFormat::Json,
+        };
+        match &net {
+            NetFile::Pnml(net) => reachability(
+                &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
+                args.limit,
+                format,
+            )?,
+            NetFile::Yaml(net) => reachability(&ColouredSpace::new(net), args.limit, format)?,
+        }
+    } else {
+        match (&net, args.format) {
+            (NetFile::Yaml(net), Format::Dot) => to_dot(net),
+            (NetFile::Yaml(_), Format::Json) => {
+                bail!("the structure is exported as DOT only; use --reachability for JSON")
+            }
+            (NetFile::Pnml(_), _) => {
+                bail!("PNML nets export their reachability graph only: add --reachability")
+            }
+        }
+    };
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
+}
+
+fn reachability<S: StateSpace>(space: &S, limit: u64, format: GraphFormat) -> Result<String> {
+    match reachability_graph(space, limit) {
+        Ok(graph) => Ok(graph.render(format)),
+        Err(GraphError::TooLarge { limit }) => bail!(
+            "the reachability graph has more than {limit} states; raise the limit with --limit N"
+        ),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -1,8 +1,13 @@
-//! One module per subcommand; each returns the process exit code.
+//! The subcommands of the `sesphr` CLI, one module each; each returns the exit code.
 
 use std::process::ExitCode;
 
+pub mod check;
+pub mod demo;
 pub mod graph;
+pub mod ledger;
+pub mod net;
+pub mod promela;
 pub mod simulate;
 pub mod validate;
 

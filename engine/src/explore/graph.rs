@@ -1,0 +1,128 @@
+//! The reachability graph of a small space, as a petgraph graph, DOT or JSON.
+
+use std::collections::HashMap;
+
+use petgraph::dot::{Config, Dot};
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde_json::json;
+
+use super::StateSpace;
+use super::bfs::{ExploreError, ExploreOptions, explore};
+
+/// The output formats of a reachability graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// JSON: `{states, edges, nodes: [{id, marking}], arcs: [{from, to, transition}]}`.
+    Json,
+}
+
+/// Why a reachability graph could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError<E: std::error::Error + 'static> {
+    /// The space has more reachable states than the limit allows.
+    #[error("the reachability graph has more than {limit} states")]
+    TooLarge {
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A labelled successor was not reached by the exploration: the space's
+    /// two successor methods disagree (a bug in the space).
+    #[error("a labelled successor of state {state} was not reached")]
+    UnknownSuccessor {
+        /// The node whose successor is unknown.
+        state: usize,
+    },
+    /// The exploration failed.
+    #[error(transparent)]
+    Explore(#[from] ExploreError<E>),
+}
+
+/// A reachability graph: one node per reachable state (node 0 is the initial
+/// one, the others in breadth-first order), one edge per (state, enabled binding).
+#[derive(Debug, Clone)]
+pub struct ReachabilityGraph {
+    /// Nodes carry the rendered state, edges the transition's name.
+    pub graph: DiGraph<String, String>,
+}
+
+impl ReachabilityGraph {
+    /// The graph in the given format.
+    pub fn render(&self, format: GraphFormat) -> String {
+        match format {
+            GraphFormat::Dot => {
+                format!(
+                    "{:?}",
+                    Dot::with_config(&self.graph, &[Config::GraphContentOnly])
+                )
+                .lines()
+                .fold(String::from("digraph reachability {\n"), |mut out, line| {
+                    out.push_str(line);
+                    out.push('\n');
+                    out
+                }) + "}\n"
+            }
+            GraphFormat::Json => {
+                let nodes: Vec<_> = self
+                    .graph
+                    .node_indices()
+                    .map(|n| json!({"id": n.index(), "marking": self.graph[n]}))
+                    .collect();
+                let arcs: Vec<_> = self
+                    .graph
+                    .edge_indices()
+                    .filter_map(|e| {
+                        let (from, to) = self.graph.edge_endpoints(e)?;
+                        Some(json!({"from": from.index(), "to": to.index(), "transition": self.graph[e]}))
+                    })
+                    .collect();
+                let value = json!({
+                    "states": self.graph.node_count(),
+                    "edges": self.graph.edge_count(),
+                    "nodes": nodes,
+                    "arcs": arcs,
+                });
+                format!("{value:#}\n")
+            }
+        }
+    }
+}
+
+/// Builds the reachability graph of `space`, refusing when it has more than
+/// `limit` states.
+pub fn reachability_graph<S: StateSpace>(
+    space: &S,
+    limit: u64,
+) -> Result<ReachabilityGraph, GraphError<S::Error>> {
+    let options = ExploreOptions {
+        max_states: Some(limit.saturating_add(1)),
+        ..ExploreOptions::default()
+    };
+    let ex = explore(space, &options)?;
+    if !ex.complete() || ex.states > limit {
+        return Err(GraphError::TooLarge { limit });
+    }
+    let mut graph = DiGraph::new();
+    let mut nodes: HashMap<u32, NodeIndex> = HashMap::new();
+    for id in ex.ids() {
+        let node = graph.add_node(space.describe_state(ex.state(id)));
+        nodes.insert(id, node);
+    }
+    for (from, id) in ex.ids().enumerate() {
+        let from = NodeIndex::new(from);
+        let labelled = space
+            .labelled_successors(ex.state(id))
+            .map_err(|source| ExploreError::Space { source })?;
+        for (step, successor) in labelled {
+            let to = ex.find(&successor).and_then(|t| nodes.get(&t)).ok_or(
+                GraphError::UnknownSuccessor {
+                    state: from.index(),
+                },
+            )?;
+            graph.add_edge(from, *to, step.transition);
+        }
+    }
+    Ok(ReachabilityGraph { graph })
+}

@@ -1,0 +1,182 @@
+//! Parallel breadth-first exploration of a state space, with properties and
+//! shortest counterexamples.
+//!
+//! # Concepts
+//!
+//! A [`StateSpace`] describes a transition system whose states are encoded as
+//! short slices of `u32` words: a place/transition net packs its token counters
+//! into a fixed number of words, a coloured net writes a variable-length list of
+//! (token id, count) pairs. The explorer knows nothing else about the states: it
+//! asks the space for the initial state and for the successors of a state, one
+//! per enabled binding, in an order the space keeps deterministic.
+//!
+//! [`explore`] visits every reachable state level by level (breadth first). Each
+//! level is expanded in parallel in fixed-size chunks; the successors are bucketed
+//! by hash into [`store::SHARDS`] sub-tables, and each sub-table is then filled by
+//! one task without locks. Because chunks, buckets and insertion order do not
+//! depend on the number of threads, the state numbering, the parent links, the
+//! statistics and the counterexamples are the same with 1 thread or with 64.
+//!
+//! Every state has a parent link; a trace is rebuilt by following the links back
+//! to the initial state and asking the space which step leads from each state to
+//! the next ([`StateSpace::labelled_successors`]), so no labels are stored.
+//!
+//! [`check`] runs an exploration and turns it into a [`CheckReport`]: the
+//! statistics of the Model Checking Contest and a verdict per property, with the
+//! shortest trace to the first violating (or witnessing) state in canonical order.
+//!
+//! ```
+//! use sesphr_engine::explore::{check, ExploreOptions};
+//! use sesphr_engine::ptnet::{PackedNet, PtNet, PtProperty};
+//!
+//! // p0 -t-> p1 with two tokens in p0: three markings, two edges, one deadlock.
+//! let net = PtNet::new(
+//!     "two-tokens",
+//!     vec!["p0".into(), "p1".into()],
+//!     vec![2, 0],
+//!     vec![("t".into(), vec![(0, 1)], vec![(1, 1)])],
+//! );
+//! let space = PackedNet::new(&net, vec![PtProperty::DeadlockFree]).unwrap();
+//! let report = check(&space, &ExploreOptions::default()).unwrap();
+//! assert_eq!((report.states, report.edges, report.deadlocks), (3, 2, 1));
+//! assert_eq!(report.properties[0].holds, Some(false));
+//! assert_eq!(report.properties[0].trace.as_ref().unwrap().steps.len(), 2);
+//! ```
+
+mod bfs;
+mod buf;
+mod graph;
+mod report;
+mod store;
+
+pub use bfs::{
+    Exploration, ExploreError, ExploreOptions, Progress, ProgressHook, StopReason, explore,
+};
+pub use buf::StateBuf;
+pub use graph::{GraphError, GraphFormat, ReachabilityGraph, reachability_graph};
+pub use report::{CheckReport, PropertyResult, Trace, check};
+
+use serde::Serialize;
+
+/// How a space lays out its encoded states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateLayout {
+    /// Every state has exactly this many words (place/transition nets).
+    Fixed(usize),
+    /// States have varying lengths (coloured nets).
+    Variable,
+}
+
+/// Token statistics of one state, for the bound statistics of the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenStats {
+    /// Tokens in the whole marking.
+    pub total: u64,
+    /// Tokens in the fullest place.
+    pub max_in_place: u64,
+}
+
+/// What a property asks of the reachable states.
+///
+/// The space flags, for every state, whether the state is a *target* of each
+/// property ([`StateSpace::property_targets`]); the kind says what a target means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PropertyKind {
+    /// Holds in every reachable state; a target is a state that violates it.
+    Invariant,
+    /// Holds in some reachable state; a target is a witness.
+    Reachable,
+    /// No reachable dead state (except proper ends); a target is an improper dead state.
+    DeadlockFree,
+    /// No place ever holds more tokens than a bound; a target exceeds it.
+    Bound,
+}
+
+impl PropertyKind {
+    /// Whether finding a target makes the property hold (`reachable`) rather than fail.
+    pub fn target_is_witness(self) -> bool {
+        matches!(self, PropertyKind::Reachable)
+    }
+}
+
+/// A named property of a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertySpec {
+    /// The name shown in reports.
+    pub name: String,
+    /// What the property asks.
+    pub kind: PropertyKind,
+}
+
+/// The tokens of one place before and after a step, rendered by the space.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlaceChange {
+    /// The place's name.
+    pub place: String,
+    /// Its marking before the step (e.g. `2`, or `{(a, 1)}` in a coloured net).
+    pub before: String,
+    /// Its marking after the step.
+    pub after: String,
+}
+
+/// One step of a trace: a transition firing under a binding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The transition's name.
+    pub transition: String,
+    /// The binding's variables and their values, in a stable order (empty for P/T nets).
+    pub binding: Vec<(String, String)>,
+    /// The places whose tokens changed.
+    pub changes: Vec<PlaceChange>,
+}
+
+/// A transition system the explorer can search.
+///
+/// States are encoded as `u32` word slices. Two states are the same state exactly
+/// when their encodings are equal, so an encoding must be canonical (a coloured
+/// marking, for instance, as (token id, count) pairs sorted by token id).
+///
+/// The space must be deterministic: the same state always yields the same
+/// successors in the same order; otherwise counts and traces would depend on
+/// scheduling.
+pub trait StateSpace: Sync {
+    /// Why a successor or a property could not be computed (e.g. a failing net function).
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// Whether states have a fixed number of words.
+    fn layout(&self) -> StateLayout;
+
+    /// The initial state.
+    fn initial(&self) -> Result<Vec<u32>, Self::Error>;
+
+    /// Pushes one successor per enabled binding of `state` into `out`, in a
+    /// deterministic order; pushing none means `state` is dead. Two bindings
+    /// with the same effect push the same successor twice (two edges).
+    fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Self::Error>;
+
+    /// The same successors as [`StateSpace::successors`], in the same order, each
+    /// with a readable description of its step. Called only to print traces and
+    /// export graphs, so it may be slow.
+    fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, Self::Error>;
+
+    /// The properties checked during exploration, in report order.
+    fn properties(&self) -> &[PropertySpec];
+
+    /// Sets `targets[i]` to whether `state` is a target of property `i` (see
+    /// [`PropertyKind`]); `dead` says whether `state` has no successor. `targets`
+    /// arrives all `false` and has one entry per property.
+    fn property_targets(
+        &self,
+        state: &[u32],
+        dead: bool,
+        targets: &mut [bool],
+    ) -> Result<(), Self::Error>;
+
+    /// Token counts of `state`, for the bound statistics.
+    fn token_stats(&self, state: &[u32]) -> TokenStats;
+
+    /// A readable rendering of `state` (e.g. its marked places), for traces and graphs.
+    fn describe_state(&self, state: &[u32]) -> String;
+}

@@ -1,0 +1,156 @@
+//! The check report: statistics, a verdict per property, shortest traces.
+
+use serde::Serialize;
+
+use super::bfs::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
+use super::store::StateId;
+use super::{PropertyKind, StateSpace, Step};
+
+/// A path from the initial state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    /// The initial state, rendered by the space.
+    pub initial: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// The last state, rendered by the space.
+    #[serde(rename = "final")]
+    pub last: String,
+}
+
+/// The verdict on one property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PropertyResult {
+    /// The property's name.
+    pub name: String,
+    /// Its kind.
+    pub kind: PropertyKind,
+    /// `Some(true)` holds, `Some(false)` violated, `None` undecided (incomplete run).
+    pub holds: Option<bool>,
+    /// The shortest trace to a violation, or to a witness for `reachable`.
+    pub trace: Option<Trace>,
+}
+
+/// Everything `check` found, in the units of the Model Checking Contest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// The net's name.
+    pub net: String,
+    /// Whether every reachable state was explored.
+    pub complete: bool,
+    /// Why the run stopped early, if it did.
+    pub stopped: Option<StopReason>,
+    /// Reachable states (markings).
+    pub states: u64,
+    /// (state, enabled binding) pairs.
+    pub edges: u64,
+    /// Breadth-first levels, the initial state being level 1.
+    pub depth: u32,
+    /// Reachable states with no enabled binding.
+    pub deadlocks: u64,
+    /// Largest number of tokens in a reachable marking.
+    pub max_tokens_per_marking: u64,
+    /// Largest number of tokens in one place of a reachable marking.
+    pub max_tokens_in_place: u64,
+    /// Whether a dead marking is reachable (MCC ReachabilityDeadlock).
+    pub deadlock_reachable: bool,
+    /// Whether no place ever holds more than one token (MCC OneSafe).
+    pub one_safe: bool,
+    /// Wall-clock seconds of the exploration.
+    pub seconds: f64,
+    /// Threads of the rayon pool that ran it.
+    pub threads: usize,
+    /// Explorer bytes (tables and buffers, at their peak) per state.
+    pub bytes_per_state: f64,
+    /// The verdicts, in the space's property order.
+    pub properties: Vec<PropertyResult>,
+}
+
+impl CheckReport {
+    /// Whether some property is violated.
+    pub fn violated(&self) -> bool {
+        self.properties.iter().any(|p| p.holds == Some(false))
+    }
+
+    /// States explored per second.
+    pub fn states_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.states as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Explores `space` and judges its properties (see [`explore`] for the limits).
+pub fn check<S: StateSpace>(
+    space: &S,
+    options: &ExploreOptions,
+) -> Result<CheckReport, ExploreError<S::Error>> {
+    let ex = explore(space, options)?;
+    let complete = ex.complete();
+    let mut properties = Vec::new();
+    for (spec, first) in space.properties().iter().zip(&ex.first_targets) {
+        let witness = spec.kind.target_is_witness();
+        let holds = match first {
+            Some(_) => Some(witness),
+            None if complete => Some(!witness),
+            None => None,
+        };
+        let trace = match first {
+            Some(id) => Some(trace(space, &ex, *id)?),
+            None => None,
+        };
+        properties.push(PropertyResult {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            holds,
+            trace,
+        });
+    }
+    Ok(CheckReport {
+        net: String::new(),
+        complete,
+        stopped: ex.stopped,
+        states: ex.states,
+        edges: ex.edges,
+        depth: ex.depth,
+        deadlocks: ex.deadlocks,
+        max_tokens_per_marking: ex.max_tokens_per_marking,
+        max_tokens_in_place: ex.max_tokens_in_place,
+        deadlock_reachable: ex.deadlocks > 0,
+        one_safe: ex.max_tokens_in_place <= 1,
+        seconds: ex.elapsed.as_secs_f64(),
+        threads: rayon::current_num_threads(),
+        bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
+        properties,
+    })
+}
+
+/// The shortest trace to `target`, rebuilt from parent links by asking the
+/// space which step leads from each state of the path to the next.
+pub(crate) fn trace<S: StateSpace>(
+    space: &S,
+    ex: &Exploration,
+    target: StateId,
+) -> Result<Trace, ExploreError<S::Error>> {
+    let path = ex.path_to(target);
+    let mut steps = Vec::with_capacity(path.len().saturating_sub(1));
+    for pair in path.windows(2) {
+        let (from, to) = (ex.state(pair[0]), ex.state(pair[1]));
+        let labelled = space
+            .labelled_successors(from)
+            .map_err(|source| ExploreError::Space { source })?;
+        let step = labelled
+            .into_iter()
+            .find(|(_, s)| s.as_slice() == to)
+            .map(|(step, _)| step)
+            .ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
+        steps.push(step);
+    }
+    Ok(Trace {
+        initial: space.describe_state(ex.state(path[0])),
+        steps,
+        last: space.describe_state(ex.state(target)),
+    })
+}

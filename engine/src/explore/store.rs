@@ -1,0 +1,269 @@
+//! The visited set: hash-partitioned shards, each an arena of states with an
+//! open-addressing index and a parent link per state.
+//!
+//! A state's id packs its shard and its index in the shard: `index * SHARDS + shard`.
+//! Each shard is written by one task at a time, so no locks are needed.
+
+use super::StateLayout;
+
+/// Number of shards (sub-tables) of the visited set.
+pub const SHARDS: usize = 64;
+const SHARD_BITS: u32 = SHARDS.trailing_zeros();
+/// The largest index a shard can give while ids still fit in a `u32` below [`NO_PARENT`].
+const MAX_LOCAL: usize = (1 << (32 - SHARD_BITS)) - 2;
+/// The parent link of the initial state.
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// A state's id: its index in its shard times [`SHARDS`] plus its shard.
+pub type StateId = u32;
+
+/// The shard and index packed in `id`.
+pub fn split_id(id: StateId) -> (usize, usize) {
+    (id as usize % SHARDS, id as usize / SHARDS)
+}
+
+fn make_id(shard: usize, local: usize) -> StateId {
+    // Callers keep `local <= MAX_LOCAL`, so this fits below NO_PARENT.
+    (local * SHARDS + shard) as StateId
+}
+
+/// A 64-bit hash of an encoded state (multiply-xor over word pairs, then a
+/// final avalanche so that every bit depends on every word).
+pub fn hash_state(words: &[u32]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (words.len() as u64).wrapping_mul(K);
+    let mut pairs = words.chunks_exact(2);
+    for pair in &mut pairs {
+        let v = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
+        h = (h ^ v).wrapping_mul(K).rotate_left(29);
+    }
+    if let [last] = pairs.remainder() {
+        h = (h ^ u64::from(*last)).wrapping_mul(K).rotate_left(29);
+    }
+    // murmur3's fmix64
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The shard of a hash: bits from the middle, independent of the low bits that
+/// pick a slot and of the high bits kept as a fingerprint.
+pub fn shard_of(hash: u64) -> usize {
+    (hash >> 26) as usize & (SHARDS - 1)
+}
+
+/// One shard: states back to back, their parents, and an index over them.
+#[derive(Debug)]
+pub struct Shard {
+    layout: StateLayout,
+    words: Vec<u32>,
+    /// End offsets of the states (variable layout only).
+    ends: Vec<usize>,
+    parents: Vec<StateId>,
+    /// Open addressing with linear probing: 0 is empty, otherwise
+    /// `fingerprint << 32 | (index + 1)`.
+    slots: Vec<u64>,
+}
+
+/// What an insertion did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Insert {
+    /// The state was new and got an index.
+    New,
+    /// The state was already stored.
+    Known,
+    /// The shard has no index left for a new state.
+    Full,
+}
+
+impl Shard {
+    /// An empty shard.
+    pub fn new(layout: StateLayout) -> Self {
+        Shard {
+            layout,
+            words: Vec::new(),
+            ends: Vec::new(),
+            parents: Vec::new(),
+            slots: vec![0; 64],
+        }
+    }
+
+    /// Number of states stored.
+    pub fn len(&self) -> usize {
+        self.parents.len()
+    }
+
+    /// The state at `local`.
+    pub fn state(&self, local: usize) -> &[u32] {
+        match self.layout {
+            StateLayout::Fixed(width) => &self.words[local * width..(local + 1) * width],
+            StateLayout::Variable => {
+                let start = if local == 0 { 0 } else { self.ends[local - 1] };
+                &self.words[start..self.ends[local]]
+            }
+        }
+    }
+
+    /// The parent link of the state at `local`.
+    pub fn parent(&self, local: usize) -> StateId {
+        self.parents[local]
+    }
+
+    /// Bytes held by this shard.
+    pub fn bytes(&self) -> usize {
+        self.words.capacity() * 4
+            + self.ends.capacity() * 8
+            + self.parents.capacity() * 4
+            + self.slots.capacity() * 8
+    }
+
+    /// The index of `state` (whose hash is `hash`), if stored.
+    pub fn find(&self, state: &[u32], hash: u64) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let fingerprint = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let slot = self.slots[pos];
+            if slot == 0 {
+                return None;
+            }
+            let local = (slot & 0xFFFF_FFFF) as usize - 1;
+            if slot >> 32 == fingerprint && self.state(local) == state {
+                return Some(local);
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// Inserts `state` with its hash and parent unless already stored.
+    pub fn insert(&mut self, state: &[u32], hash: u64, parent: StateId) -> Insert {
+        let mask = self.slots.len() - 1;
+        let fingerprint = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let slot = self.slots[pos];
+            if slot == 0 {
+                break;
+            }
+            let local = (slot & 0xFFFF_FFFF) as usize - 1;
+            if slot >> 32 == fingerprint && self.state(local) == state {
+                return Insert::Known;
+            }
+            pos = (pos + 1) & mask;
+        }
+        let local = self.len();
+        if local > MAX_LOCAL {
+            return Insert::Full;
+        }
+        self.words.extend_from_slice(state);
+        if self.layout == StateLayout::Variable {
+            self.ends.push(self.words.len());
+        }
+        self.parents.push(parent);
+        self.slots[pos] = (fingerprint << 32) | (local as u64 + 1);
+        if (self.len() + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        Insert::New
+    }
+
+    fn grow(&mut self) {
+        let capacity = self.slots.len() * 2;
+        let mut slots = vec![0u64; capacity];
+        let mask = capacity - 1;
+        for local in 0..self.len() {
+            let hash = hash_state(self.state(local));
+            let mut pos = hash as usize & mask;
+            while slots[pos] != 0 {
+                pos = (pos + 1) & mask;
+            }
+            slots[pos] = ((hash >> 32) << 32) | (local as u64 + 1);
+        }
+        self.slots = slots;
+    }
+}
+
+/// The visited set: [`SHARDS`] shards.
+#[derive(Debug)]
+pub struct Store {
+    /// The shards, indexed by [`shard_of`] of a state's hash.
+    pub shards: Vec<Shard>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new(layout: StateLayout) -> Self {
+        Store {
+            shards: (0..SHARDS).map(|_| Shard::new(layout)).collect(),
+        }
+    }
+
+    /// The id of the state at `local` in `shard`.
+    pub fn id(shard: usize, local: usize) -> StateId {
+        make_id(shard, local)
+    }
+
+    /// The state with id `id`.
+    pub fn state(&self, id: StateId) -> &[u32] {
+        let (shard, local) = split_id(id);
+        self.shards[shard].state(local)
+    }
+
+    /// The parent of `id`, or `None` for the initial state.
+    pub fn parent(&self, id: StateId) -> Option<StateId> {
+        let (shard, local) = split_id(id);
+        Some(self.shards[shard].parent(local)).filter(|&p| p != NO_PARENT)
+    }
+
+    /// The id of `state`, if stored.
+    pub fn find(&self, state: &[u32]) -> Option<StateId> {
+        let hash = hash_state(state);
+        let shard = shard_of(hash);
+        self.shards[shard]
+            .find(state, hash)
+            .map(|local| make_id(shard, local))
+    }
+
+    /// Number of states stored.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(Shard::len).sum()
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.shards.iter().map(Shard::bytes).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_then_find_across_growth() {
+        let mut store = Store::new(StateLayout::Variable);
+        for i in 0..5000u32 {
+            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
+            let hash = hash_state(&state);
+            let shard = shard_of(hash);
+            assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::New);
+            assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::Known);
+        }
+        assert_eq!(store.len(), 5000);
+        for i in 0..5000u32 {
+            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
+            let id = store.find(&state).expect("stored");
+            assert_eq!(store.state(id), &state[..]);
+        }
+        assert_eq!(store.find(&[1, 2, 3, 4, 5, 6]), None);
+    }
+
+    #[test]
+    fn ids_roundtrip() {
+        let id = Store::id(5, 1234);
+        assert_eq!(split_id(id), (5, 1234));
+        assert!(Store::id(SHARDS - 1, MAX_LOCAL) < NO_PARENT);
+    }
+}

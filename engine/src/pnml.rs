@@ -1,0 +1,391 @@
+//! PNML import of place/transition nets (ISO/IEC 15909-2, the 2009 grammar).
+//!
+//! Reads the first `<net>` of a document whose type is the P/T net grammar:
+//! places with their initial markings, transitions, arcs with their weights
+//! (inscriptions), nested pages, and reference places and transitions (chains
+//! resolved, cycles rejected). `graphics`, `toolspecific` and unknown labels are
+//! ignored. Nets of other types (e.g. coloured `symmetricnet`) are refused with
+//! [`PnmlError::Unsupported`]. Errors carry the line and column of the offending
+//! element.
+//!
+//! ```
+//! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+//!   <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
+//!     <place id="p"><initialMarking><text>2</text></initialMarking></place>
+//!     <transition id="t"/>
+//!     <arc id="a" source="p" target="t"><inscription><text>2</text></inscription></arc>
+//!   </page></net></pnml>"#;
+//! let net = sesphr_engine::pnml::parse_pnml(pnml).unwrap();
+//! assert_eq!(net.initial, vec![2]);
+//! assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
+//! ```
+
+use std::collections::HashMap;
+
+use roxmltree::{Document, Node};
+
+use crate::ptnet::{PtNet, TransitionArcs};
+
+/// The P/T net type of the 2009 grammar.
+pub const PTNET_TYPE: &str = "http://www.pnml.org/version-2009/grammar/ptnet";
+
+/// A position in the PNML text, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Line number.
+    pub line: u32,
+    /// Column number.
+    pub column: u32,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Why a PNML document could not be read as a P/T net.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PnmlError {
+    /// The text is not well-formed XML.
+    #[error("{at}: malformed XML: {message}")]
+    Xml {
+        /// Where the parser stopped.
+        at: Position,
+        /// The XML parser's message.
+        message: String,
+    },
+    /// The document has no `<net>` element.
+    #[error("no <net> element in the document")]
+    NoNet,
+    /// The net is of a type this importer does not read yet.
+    #[error("{at}: nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE})")]
+    Unsupported {
+        /// The net's `type` attribute.
+        net_type: String,
+        /// Where the net starts.
+        at: Position,
+    },
+    /// A required attribute is missing.
+    #[error("{at}: <{element}> lacks the attribute {attribute}")]
+    MissingAttribute {
+        /// The element's name.
+        element: String,
+        /// The missing attribute.
+        attribute: String,
+        /// Where the element starts.
+        at: Position,
+    },
+    /// Two nodes share an id.
+    #[error("{at}: the id {id} is used twice")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where the second use starts.
+        at: Position,
+    },
+    /// An initial marking or an arc weight is not a number in range.
+    #[error("{at}: {text:?} is not a valid {what}")]
+    BadNumber {
+        /// The text found.
+        text: String,
+        /// What was expected (initial marking, arc weight).
+        what: String,
+        /// Where the text element starts.
+        at: Position,
+    },
+    /// An arc or a reference names a node that does not exist.
+    #[error("{at}: {element} {id} refers to {target}, which is not a node of the net")]
+    Dangling {
+        /// The element kind (arc source, arc target, reference).
+        element: String,
+        /// The referring element's id.
+        id: String,
+        /// The missing id.
+        target: String,
+        /// Where the referring element starts.
+        at: Position,
+    },
+    /// A chain of references loops.
+    #[error("{at}: the reference {id} is part of a cycle of references")]
+    ReferenceCycle {
+        /// A reference on the cycle.
+        id: String,
+        /// Where it starts.
+        at: Position,
+    },
+    /// A reference place points at a transition, or the reverse.
+    #[error("{at}: {id} refers to {target}, a node of the wrong kind")]
+    WrongKind {
+        /// The reference's id.
+        id: String,
+        /// What it refers to.
+        target: String,
+        /// Where it starts.
+        at: Position,
+    },
+    /// An arc joins two places or two transitions.
+    #[error("{at}: arc {id} joins two {kind}s")]
+    BadArc {
+        /// The arc's id.
+        id: String,
+        /// `place` or `transition`.
+        kind: String,
+        /// Where the arc starts.
+        at: Position,
+    },
+}
+
+/// A place or a transition, or a reference to one.
+#[derive(Debug, Clone)]
+enum Entry {
+    Place(usize),
+    Transition(usize),
+    Reference { target: String, place: bool },
+}
+
+struct Reader<'a, 'input> {
+    doc: &'a Document<'input>,
+    entries: HashMap<String, (Entry, Position)>,
+    places: Vec<String>,
+    initial: Vec<u32>,
+    transitions: Vec<String>,
+    arcs: Vec<Node<'a, 'input>>,
+}
+
+fn position(doc: &Document<'_>, node: Node<'_, '_>) -> Position {
+    let pos = doc.text_pos_at(node.range().start);
+    Position {
+        line: pos.row,
+        column: pos.col,
+    }
+}
+
+fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// The `<text>` of a label child, with the `<text>` node.
+fn label_text<'a, 'input>(
+    node: Node<'a, 'input>,
+    label: &str,
+) -> Option<(Node<'a, 'input>, String)> {
+    let text = child(child(node, label)?, "text")?;
+    Some((text, text.text().unwrap_or("").trim().to_string()))
+}
+
+impl<'a, 'input> Reader<'a, 'input> {
+    fn attribute(&self, node: Node<'a, 'input>, name: &str) -> Result<String, PnmlError> {
+        node.attribute(name)
+            .map(str::to_string)
+            .ok_or_else(|| PnmlError::MissingAttribute {
+                element: node.tag_name().name().to_string(),
+                attribute: name.to_string(),
+                at: position(self.doc, node),
+            })
+    }
+
+    fn number(&self, node: Node<'a, 'input>, text: &str, what: &str) -> Result<u32, PnmlError> {
+        text.parse::<u32>().map_err(|_| PnmlError::BadNumber {
+            text: text.to_string(),
+            what: what.to_string(),
+            at: position(self.doc, node),
+        })
+    }
+
+    fn add(&mut self, node: Node<'a, 'input>, entry: Entry) -> Result<(), PnmlError> {
+        let id = self.attribute(node, "id")?;
+        let at = position(self.doc, node);
+        if self.entries.insert(id.clone(), (entry, at)).is_some() {
+            return Err(PnmlError::DuplicateId { id, at });
+        }
+        Ok(())
+    }
+
+    /// Reads the nodes of a page and of its nested pages; arcs are kept for later.
+    fn page(&mut self, page: Node<'a, 'input>) -> Result<(), PnmlError> {
+        for node in page.children().filter(Node::is_element) {
+            match node.tag_name().name() {
+                "page" => self.page(node)?,
+                "place" => {
+                    let id = self.attribute(node, "id")?;
+                    let count = match label_text(node, "initialMarking") {
+                        Some((text, value)) => self.number(text, &value, "initial marking")?,
+                        None => 0,
+                    };
+                    let name = label_text(node, "name")
+                        .map(|(_, n)| n)
+                        .filter(|n| !n.is_empty());
+                    self.add(node, Entry::Place(self.places.len()))?;
+                    self.places.push(name.unwrap_or(id));
+                    self.initial.push(count);
+                }
+                "transition" => {
+                    let id = self.attribute(node, "id")?;
+                    let name = label_text(node, "name")
+                        .map(|(_, n)| n)
+                        .filter(|n| !n.is_empty());
+                    self.add(node, Entry::Transition(self.transitions.len()))?;
+                    self.transitions.push(name.unwrap_or(id));
+                }
+                kind @ ("referencePlace" | "referenceTransition") => {
+                    let target = self.attribute(node, "ref")?;
+                    let place = kind == "referencePlace";
+                    self.add(node, Entry::Reference { target, place })?;
+                }
+                "arc" => self.arcs.push(node),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The place or transition `id` stands for, following references.
+    fn resolve(
+        &self,
+        id: &str,
+        element: &str,
+        from: &str,
+        at: Position,
+    ) -> Result<Entry, PnmlError> {
+        let mut current = id.to_string();
+        let mut expected_place: Option<bool> = None;
+        for _ in 0..=self.entries.len() {
+            let (entry, entry_at) =
+                self.entries
+                    .get(&current)
+                    .ok_or_else(|| PnmlError::Dangling {
+                        element: element.to_string(),
+                        id: from.to_string(),
+                        target: current.clone(),
+                        at,
+                    })?;
+            match entry {
+                Entry::Reference { target, place } => {
+                    if expected_place.is_some_and(|p| p != *place) {
+                        return Err(PnmlError::WrongKind {
+                            id: current,
+                            target: target.clone(),
+                            at: *entry_at,
+                        });
+                    }
+                    expected_place = Some(*place);
+                    current = target.clone();
+                }
+                Entry::Place(_) | Entry::Transition(_) => {
+                    let is_place = matches!(entry, Entry::Place(_));
+                    if expected_place.is_some_and(|p| p != is_place) {
+                        return Err(PnmlError::WrongKind {
+                            id: id.to_string(),
+                            target: current,
+                            at,
+                        });
+                    }
+                    return Ok(entry.clone());
+                }
+            }
+        }
+        Err(PnmlError::ReferenceCycle {
+            id: id.to_string(),
+            at,
+        })
+    }
+
+    fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, u32, bool), PnmlError> {
+        let id = self.attribute(node, "id")?;
+        let at = position(self.doc, node);
+        let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, at)?;
+        let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, at)?;
+        let weight = match label_text(node, "inscription") {
+            Some((text, value)) => {
+                let w = self.number(text, &value, "arc weight")?;
+                if w == 0 {
+                    return Err(PnmlError::BadNumber {
+                        text: value,
+                        what: "arc weight (must be positive)".into(),
+                        at: position(self.doc, text),
+                    });
+                }
+                w
+            }
+            None => 1,
+        };
+        match (source, target) {
+            (Entry::Place(p), Entry::Transition(t)) => Ok((p, t, weight, true)),
+            (Entry::Transition(t), Entry::Place(p)) => Ok((p, t, weight, false)),
+            (Entry::Place(_), _) => Err(PnmlError::BadArc {
+                id,
+                kind: "place".into(),
+                at,
+            }),
+            _ => Err(PnmlError::BadArc {
+                id,
+                kind: "transition".into(),
+                at,
+            }),
+        }
+    }
+}
+
+/// Reads a P/T net from PNML text.
+pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
+    let doc = Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        PnmlError::Xml {
+            at: Position {
+                line: pos.row,
+                column: pos.col,
+            },
+            message: e.to_string(),
+        }
+    })?;
+    let net = doc
+        .descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == "net")
+        .ok_or(PnmlError::NoNet)?;
+    let net_type = net.attribute("type").unwrap_or("").to_string();
+    if net_type != PTNET_TYPE {
+        return Err(PnmlError::Unsupported {
+            net_type,
+            at: position(&doc, net),
+        });
+    }
+    let mut reader = Reader {
+        doc: &doc,
+        entries: HashMap::new(),
+        places: Vec::new(),
+        initial: Vec::new(),
+        transitions: Vec::new(),
+        arcs: Vec::new(),
+    };
+    let name = reader.attribute(net, "id")?;
+    reader.page(net)?;
+    // Every reference must lead to a node of its kind, even when no arc uses it.
+    let mut references: Vec<(&String, Position)> = reader
+        .entries
+        .iter()
+        .filter(|(_, (entry, _))| matches!(entry, Entry::Reference { .. }))
+        .map(|(id, (_, at))| (id, *at))
+        .collect();
+    references.sort_by_key(|&(_, at)| (at.line, at.column));
+    for (id, at) in references {
+        reader.resolve(id, "reference", id, at)?;
+    }
+    let mut transitions: Vec<TransitionArcs> = reader
+        .transitions
+        .iter()
+        .map(|n| (n.clone(), Vec::new(), Vec::new()))
+        .collect();
+    for &arc in &reader.arcs {
+        let (place, t, weight, input) = reader.arc(arc)?;
+        let (_, pre, post) = &mut transitions[t];
+        if input {
+            pre.push((place, weight))
+        } else {
+            post.push((place, weight))
+        }
+    }
+    Ok(PtNet::new(name, reader.places, reader.initial, transitions))
+}

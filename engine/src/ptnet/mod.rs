@@ -1,0 +1,89 @@
+//! Place/transition nets: plain token counters, weighted arcs.
+//!
+//! [`PtNet`] is the plain description (from PNML, or built in code);
+//! [`PackedNet`] is its fast path for the explorer: a marking packs the counters
+//! into `u32` words, and enabling and firing a transition are a few word
+//! operations per word it touches.
+
+mod packed;
+
+pub use packed::{PackedNet, PtError, PtProperty, check_pt};
+
+/// A transition of a P/T net: the tokens it takes from and puts into places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PtTransition {
+    /// The transition's name.
+    pub name: String,
+    /// (place index, weight) of its input arcs, one per place, sorted by place.
+    pub pre: Vec<(usize, u32)>,
+    /// (place index, weight) of its output arcs, one per place, sorted by place.
+    pub post: Vec<(usize, u32)>,
+}
+
+/// A place/transition net with its initial marking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PtNet {
+    /// The net's name.
+    pub name: String,
+    /// Place names, indexed by place.
+    pub places: Vec<String>,
+    /// Initial token count of each place.
+    pub initial: Vec<u32>,
+    /// The transitions, in the order successors are enumerated.
+    pub transitions: Vec<PtTransition>,
+}
+
+/// A transition given as (name, input arcs, output arcs), arcs as (place, weight).
+pub type TransitionArcs = (String, Vec<(usize, u32)>, Vec<(usize, u32)>);
+
+impl PtNet {
+    /// A net from its parts. Arcs between the same place and transition are
+    /// merged by adding their weights; arcs of weight 0 are dropped.
+    pub fn new(
+        name: impl Into<String>,
+        places: Vec<String>,
+        initial: Vec<u32>,
+        transitions: Vec<TransitionArcs>,
+    ) -> Self {
+        let transitions = transitions
+            .into_iter()
+            .map(|(name, pre, post)| PtTransition {
+                name,
+                pre: merge_arcs(pre),
+                post: merge_arcs(post),
+            })
+            .collect();
+        PtNet {
+            name: name.into(),
+            places,
+            initial,
+            transitions,
+        }
+    }
+}
+
+fn merge_arcs(mut arcs: Vec<(usize, u32)>) -> Vec<(usize, u32)> {
+    arcs.sort_by_key(|&(place, _)| place);
+    let mut merged: Vec<(usize, u32)> = Vec::with_capacity(arcs.len());
+    for (place, weight) in arcs {
+        match merged.last_mut() {
+            Some((last, w)) if *last == place => *w = w.saturating_add(weight),
+            _ => merged.push((place, weight)),
+        }
+    }
+    merged.retain(|&(_, weight)| weight > 0);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_arcs_add_up() {
+        assert_eq!(
+            merge_arcs(vec![(2, 1), (0, 3), (2, 4), (1, 0)]),
+            vec![(0, 3), (2, 5)]
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! `sesphr check`: explore a net and print the verdicts and statistics.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
+use sesphr_engine::ptnet::{PtProperty, check_pt};
+
+use super::net::{NetFile, load};
+use crate::NetArgs;
+
+/// Arguments of `sesphr check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Stop (incomplete) once this many states are stored.
+    #[arg(long, value_name = "N")]
+    pub max_states: Option<u64>,
+    /// Stop (incomplete) before the explorer holds more than this (e.g. 500M, 2G;
+    /// default: 80% of the available memory).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+    /// Stop (incomplete) after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Parses a size such as `1024`, `150M`, `150MB`, `2G`, `512KiB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.trim_end_matches('B').trim_end_matches('I');
+    let (digits, factor) = match t.chars().last() {
+        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
+        Some('M') => (&t[..t.len() - 1], 1 << 20),
+        Some('G') => (&t[..t.len() - 1], 1 << 30),
+        Some('T') => (&t[..t.len() - 1], 1 << 40),
+        _ => (t, 1),
+    };
+    let value: f64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (e.g. 1024, 500M, 2G)"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("{text:?} is not a size"));
+    }
+    Ok((value * factor as f64) as u64)
+}
+
+/// 80% of the memory the system says is available, if it says.
+fn default_memory_limit() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024 / 10 * 8)
+}
+
+/// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
+pub fn run(args: &CheckArgs) -> ExitCode {
+    match run_check(args) {
+        Ok(report) => {
+            if report.violated() {
+                ExitCode::from(1)
+            } else if !report.complete {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<CheckReport> {
+    let net = load(&args.net)?;
+    let timeout = match args.timeout {
+        Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
+        Some(s) => bail!("--timeout {s}: expected a number of seconds"),
+        None => None,
+    };
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
+    let options = ExploreOptions {
+        max_states: args.max_states,
+        max_memory: args.max_memory.or_else(default_memory_limit),
+        timeout,
+        progress: bar.clone().map(|bar| {
+            Arc::new(move |p: &Progress| {
+                bar.set_message(format!(
+                    "{} states, {:.0}/s, frontier {}, depth {}, {} MB",
+                    p.states,
+                    p.states as f64 / p.elapsed.as_secs_f64().max(1e-9),
+                    p.frontier,
+                    p.depth,
+                    p.memory_bytes >> 20
+                ));
+                bar.tick();
+            }) as ProgressHook
+        }),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+    let report = match &net {
+        NetFile::Pnml(net) => pool.install(|| {
+            check_pt(
+                net,
+                &[PtProperty::DeadlockFree, PtProperty::PlaceBound(1)],
+                &options,
+            )
+        })?,
+        NetFile::Yaml(net) => {
+            let space = ColouredSpace::new(net);
+            let mut report = pool.install(|| check(&space, &options))?;
+            report.net = net.name.clone();
+            report
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render(&report, &args.net.net.display().to_string()));
+    }
+    Ok(report)
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The human report: verdicts with traces, then statistics (in the manner of TLC and SPIN).
+pub fn render(report: &CheckReport, path: &str) -> String {
+    let mut out = format!("sesphr check: net {} ({path})\n\n", report.net);
+    for p in &report.properties {
+        let kind = serde_json::to_value(p.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let verdict = match (p.holds, p.kind.target_is_witness()) {
+            (Some(true), false) => "holds",
+            (Some(true), true) => "holds (witness below)",
+            (Some(false), _) => "VIOLATED",
+            (None, _) => "undecided (incomplete run)",
+        };
+        out += &format!("property {:<24} [{kind}]  {verdict}\n", p.name);
+        if let Some(trace) = &p.trace {
+            out += &render_trace(trace);
+        }
+    }
+    let status = match report.stopped {
+        None => "complete".to_string(),
+        Some(reason) => format!(
+            "INCOMPLETE (stopped: {})",
+            serde_json::to_value(reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+    };
+    out += &format!("\nState space {status}.\n");
+    out += &format!("  {:>12} states (reachable markings)\n", report.states);
+    out += &format!("  {:>12} edges\n", report.edges);
+    out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
+    out += &format!("  {:>12} deadlocks\n", report.deadlocks);
+    out += &format!(
+        "  {:>12} max tokens per marking\n",
+        report.max_tokens_per_marking
+    );
+    out += &format!(
+        "  {:>12} max tokens in a place\n",
+        report.max_tokens_in_place
+    );
+    out += &format!(
+        "  one-safe: {}, deadlock reachable: {}\n",
+        report.one_safe, report.deadlock_reachable
+    );
+    out += &format!(
+        "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
+        report.seconds,
+        report.states_per_second(),
+        report.threads,
+        report.bytes_per_state
+    );
+    out
+}
+
+fn render_trace(trace: &Trace) -> String {
+    let mut out = format!("  shortest trace, {} step(s):\n", trace.steps.len());
+    out += &format!("    0. initial state: {}\n", trace.initial);
+    for (i, step) in trace.steps.iter().enumerate() {
+        let binding = if step.binding.is_empty() {
+            String::new()
+        } else {
+            let vars: Vec<String> = step
+                .binding
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!(" [{}]", vars.join(", "))
+        };
+        let changes: Vec<String> = step
+            .changes
+            .iter()
+            .map(|c| format!("{}: {} -> {}", c.place, c.before, c.after))
+            .collect();
+        out += &format!(
+            "    {}. {}{binding}: {}\n",
+            i + 1,
+            step.transition,
+            changes.join(", ")
+        );
+    }
+    out += &format!("    reached: {}\n", trace.last);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("150M"), Ok(150 << 20));
+        assert_eq!(parse_size("150MB"), Ok(150 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("0.5k"), Ok(512));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("-1G").is_err());
+    }
+}
