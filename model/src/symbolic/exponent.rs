@@ -5,7 +5,7 @@
 //! scalar to its (non-zero) integer power; kept in a `BTreeMap`, it has one
 //! canonical form, so equal group elements are equal values.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sesphr_engine::value::Value;
 
@@ -56,6 +56,20 @@ impl Monomial {
     /// The scalars that occur with a non-zero power.
     pub fn atoms(&self) -> impl Iterator<Item = &Value> {
         self.powers.keys()
+    }
+
+    /// Whether `self / (parts[0] * parts[1] * ...)` is a product of `known` scalars only,
+    /// i.e. whether `self` can be reached from the product by exponentiating with known
+    /// scalars and their inverses. Allocates nothing.
+    pub fn reachable_from(&self, parts: &[&Monomial], known: &BTreeSet<Value>) -> bool {
+        let power = |m: &Monomial, atom: &Value| m.powers.get(atom).copied().unwrap_or(0);
+        std::iter::once(self)
+            .chain(parts.iter().copied())
+            .flat_map(|m| m.powers.keys())
+            .all(|atom| {
+                let rest = power(self, atom) - parts.iter().map(|p| power(p, atom)).sum::<i64>();
+                rest == 0 || known.contains(atom)
+            })
     }
 
     /// Whether the exponent is 1.
@@ -124,6 +138,23 @@ mod tests {
         assert!(a.mul(&b).div(&b).div(&a).is_one());
         assert_eq!(a.mul(&b).div(&b), a);
         assert_ne!(a.div(&b), a);
+    }
+
+    #[test]
+    fn reachability_needs_every_leftover_scalar_known() {
+        let (a, b, c) = (
+            Monomial::scalar(atom("a")),
+            Monomial::scalar(atom("b")),
+            Monomial::scalar(atom("c")),
+        );
+        let target = a.mul(&b).div(&c);
+        let known_c: BTreeSet<Value> = [atom("c")].into();
+        assert!(target.reachable_from(&[&a.mul(&b)], &known_c));
+        assert!(target.reachable_from(&[&a, &b], &known_c));
+        assert!(!target.reachable_from(&[&a], &known_c));
+        assert!(target.reachable_from(&[&a], &[atom("b"), atom("c")].into()));
+        assert!(Monomial::one().reachable_from(&[], &BTreeSet::new()));
+        assert!(!a.reachable_from(&[&b], &[atom("a")].into()));
     }
 
     #[test]
