@@ -179,11 +179,12 @@ impl<'n> ColouredSpace<'n> {
             let words = [place as u32, id as u32, (id >> 32) as u32];
             match next.iter_mut().find(|t| t[..3] == words) {
                 Some(t) => {
-                    t[3] = t[3]
-                        .checked_add(n)
-                        .ok_or_else(|| EvalError::CountOverflow {
+                    t[3] = t[3].checked_add(n).ok_or_else(|| EvalError::InTransition {
+                        transition: self.net.transitions[binding.transition].name.clone(),
+                        source: Box::new(EvalError::CountOverflow {
                             place: self.net.places[place].name.clone(),
-                        })?
+                        }),
+                    })?
                 }
                 None => next.push([words[0], words[1], words[2], n]),
             }

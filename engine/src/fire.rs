@@ -114,8 +114,11 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
     for (p, v, n) in produced {
         next.places[p]
             .add(v, n)
-            .ok_or_else(|| EvalError::CountOverflow {
-                place: net.places[p].name.clone(),
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::CountOverflow {
+                    place: net.places[p].name.clone(),
+                }),
             })?;
     }
     Ok(next)
