@@ -28,7 +28,7 @@ enum Format {
 pub fn run(args: &GraphArgs) -> anyhow::Result<ExitCode> {
     let net = host::load(&args.net)?;
     match args.format {
-        Format::Dot => print!("{}", to_dot(&net)),
+        Format::Dot => crate::cmd::write_out(format_args!("{}", to_dot(&net))),
     }
     Ok(ExitCode::SUCCESS)
 }
