@@ -974,12 +974,17 @@ impl Compiler<'_> {
             } => {
                 let p = self.readable_place(text, e.at, place, scope)?;
                 let depth = scope.vars.len();
+                let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
                 let shadow = std::mem::take(&mut scope.in_transition);
                 let pat =
                     self.quantifier_pattern(text, pattern, &self.places[p].ty.clone(), scope)?;
                 let body = self.bool_expr(text, body, scope);
                 scope.in_transition = shadow;
-                // The quantifier's variables go out of scope but keep their slots.
+                // Variables the pattern shadowed are visible again; the
+                // quantifier's own go out of scope but keep their slots.
+                for (v, name) in scope.vars.iter_mut().zip(outer) {
+                    v.name = name;
+                }
                 for v in &mut scope.vars[depth..] {
                     v.name = format!("{} (out of scope)", v.name);
                 }
