@@ -798,7 +798,7 @@ impl Compiler<'_> {
                                 text,
                                 e.at,
                                 format!(
-                                    "variable `{n}` is a {have} here but a {expected} elsewhere"
+                                    "variable `{n}` is {have} where it is first bound, but this position holds {expected}"
                                 ),
                             ));
                         }
