@@ -581,6 +581,30 @@ impl Compiler<'_> {
         })
     }
 
+    /// A multiplicity on an arc: a constant, which may not use the
+    /// transition's variables (else the message would say "unknown name").
+    fn arc_multiplicity(&self, text: &ExprText, mult: Option<&Expr>, scope: &Scope) -> Result<u32> {
+        if let Some(m) = mult {
+            let mut names = Vec::new();
+            m.names(&mut names);
+            let variable = names.iter().find(|n| {
+                scope.slot(n).is_some()
+                    && !self.params.contains_key(*n)
+                    && !self.constants.contains_key(*n)
+            });
+            if let Some(v) = variable {
+                return Err(self.type_error(
+                    text,
+                    m.at,
+                    format!(
+                        "a multiplicity is a constant (literals and parameters); it cannot use the variable `{v}`"
+                    ),
+                ));
+            }
+        }
+        self.multiplicity(text, mult)
+    }
+
     fn multiplicity(&self, text: &ExprText, mult: Option<&Expr>) -> Result<u32> {
         let Some(m) = mult else {
             return Ok(1);
@@ -684,7 +708,7 @@ impl Compiler<'_> {
             for text in items {
                 inscriptions.push((place, text.text.clone(), true));
                 let item = self.parse_item(text)?;
-                let mult = self.multiplicity(text, item.mult.as_ref())?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
                 if item.expr.is_pattern() && !self.is_determined(&item.expr, &scope) {
                     let pattern = self.pattern(text, &item.expr, &ty, &mut scope)?;
                     bound_at.resize(scope.vars.len(), inputs.len() + 1);
@@ -736,7 +760,7 @@ impl Compiler<'_> {
             for text in items {
                 inscriptions.push((place, text.text.clone(), false));
                 let item = self.parse_item(text)?;
-                let mult = self.multiplicity(text, item.mult.as_ref())?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
                 let tokens = match self.all_of(text, &item.expr, &ty)? {
                     Some(values) => OutputTokens::All(values),
                     None => {
