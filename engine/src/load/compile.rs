@@ -588,6 +588,30 @@ impl Compiler<'_> {
         })
     }
 
+    /// A multiplicity on an arc: a constant, which may not use the
+    /// transition's variables (else the message would say "unknown name").
+    fn arc_multiplicity(&self, text: &ExprText, mult: Option<&Expr>, scope: &Scope) -> Result<u32> {
+        if let Some(m) = mult {
+            let mut names = Vec::new();
+            m.names(&mut names);
+            let variable = names.iter().find(|n| {
+                scope.slot(n).is_some()
+                    && !self.params.contains_key(*n)
+                    && !self.constants.contains_key(*n)
+            });
+            if let Some(v) = variable {
+                return Err(self.type_error(
+                    text,
+                    m.at,
+                    format!(
+                        "a multiplicity is a constant (literals and parameters); it cannot use the variable `{v}`"
+                    ),
+                ));
+            }
+        }
+        self.multiplicity(text, mult)
+    }
+
     fn multiplicity(&self, text: &ExprText, mult: Option<&Expr>) -> Result<u32> {
         let Some(m) = mult else {
             return Ok(1);
@@ -676,7 +700,7 @@ impl Compiler<'_> {
             for text in items {
                 inscriptions.push((place, text.text.clone(), true));
                 let item = self.parse_item(text)?;
-                let mult = self.multiplicity(text, item.mult.as_ref())?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
                 if item.expr.is_pattern() && !self.is_determined(&item.expr, &scope) {
                     let pattern = self.pattern(text, &item.expr, &ty, &mut scope)?;
                     bound_at.resize(scope.vars.len(), inputs.len() + 1);
@@ -728,7 +752,7 @@ impl Compiler<'_> {
             for text in items {
                 inscriptions.push((place, text.text.clone(), false));
                 let item = self.parse_item(text)?;
-                let mult = self.multiplicity(text, item.mult.as_ref())?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
                 let tokens = match self.all_of(text, &item.expr, &ty)? {
                     Some(values) => OutputTokens::All(values),
                     None => {
@@ -790,7 +814,7 @@ impl Compiler<'_> {
                                 text,
                                 e.at,
                                 format!(
-                                    "variable `{n}` is a {have} here but a {expected} elsewhere"
+                                    "variable `{n}` is {have} where it is first bound, but this position holds {expected}"
                                 ),
                             ));
                         }
@@ -966,12 +990,17 @@ impl Compiler<'_> {
             } => {
                 let p = self.readable_place(text, e.at, place, scope)?;
                 let depth = scope.vars.len();
+                let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
                 let shadow = std::mem::take(&mut scope.in_transition);
                 let pat =
                     self.quantifier_pattern(text, pattern, &self.places[p].ty.clone(), scope)?;
                 let body = self.bool_expr(text, body, scope);
                 scope.in_transition = shadow;
-                // The quantifier's variables go out of scope but keep their slots.
+                // Variables the pattern shadowed are visible again; the
+                // quantifier's own go out of scope but keep their slots.
+                for (v, name) in scope.vars.iter_mut().zip(outer) {
+                    v.name = name;
+                }
                 for v in &mut scope.vars[depth..] {
                     v.name = format!("{} (out of scope)", v.name);
                 }
