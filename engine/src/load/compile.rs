@@ -36,8 +36,20 @@ pub fn compile(
         places: Vec::new(),
     };
     c.declare_constants(raw)?;
-    let params = c.declare_params(raw, overrides)?;
+    c.declare_params(raw, overrides, false)?;
     c.declare_types(raw)?;
+    // Constant-valued parameters may name constants of indexed enumerations,
+    // which exist only once the types are resolved.
+    c.declare_params(raw, overrides, true)?;
+    let params = raw
+        .params
+        .iter()
+        .filter_map(|(n, _)| {
+            c.params
+                .get(&n.value)
+                .map(|(v, _)| (n.value.clone(), v.clone()))
+        })
+        .collect();
     c.declare_functions(raw, library)?;
     let initial = c.declare_places(raw)?;
     let transitions = raw
@@ -74,9 +86,9 @@ fn check_unique<'a>(
     names: impl Iterator<Item = &'a Spanned<String>>,
     kind: &'static str,
 ) -> Result<()> {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for n in names {
-        if seen.contains(&n.value.as_str()) {
+        if !seen.insert(n.value.as_str()) {
             return Err(LoadError::at(
                 source,
                 n.pos,
@@ -86,7 +98,6 @@ fn check_unique<'a>(
                 },
             ));
         }
-        seen.push(&n.value);
     }
     Ok(())
 }
@@ -201,6 +212,15 @@ impl Compiler<'_> {
     }
 
     fn add_constant(&mut self, c: &Spanned<String>, ty: Ty) -> Result<()> {
+        if self.params.contains_key(&c.value) {
+            return Err(self.error(
+                c.pos,
+                LoadErrorKind::Duplicate {
+                    kind: "name (a parameter and an enumeration constant)",
+                    name: c.value.clone(),
+                },
+            ));
+        }
         if self.constants.insert(c.value.clone(), ty).is_some() {
             return Err(self.error(
                 c.pos,
@@ -213,11 +233,14 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// Declares the integer and boolean parameters (`constants == false`) or
+    /// the constant-valued ones (`constants == true`).
     fn declare_params(
         &mut self,
         raw: &RawNet,
         overrides: &[(String, String)],
-    ) -> Result<Vec<(String, Value)>> {
+        constants: bool,
+    ) -> Result<()> {
         for (name, _) in overrides {
             if !raw.params.iter().any(|(n, _)| &n.value == name) {
                 let known: Vec<&str> = raw.params.iter().map(|(n, _)| n.value.as_str()).collect();
@@ -233,8 +256,10 @@ impl Compiler<'_> {
                 ));
             }
         }
-        let mut values = Vec::new();
         for (name, default) in &raw.params {
+            if matches!(default.value, RawScalar::Name(_)) != constants {
+                continue;
+            }
             if self.constants.contains_key(&name.value) {
                 return Err(self.error(
                     name.pos,
@@ -272,10 +297,9 @@ impl Compiler<'_> {
                 }
                 (kind, Some((_, text))) => self.override_value(&name.value, kind, text)?,
             };
-            self.params.insert(name.value.clone(), (value.clone(), ty));
-            values.push((name.value.clone(), value));
+            self.params.insert(name.value.clone(), (value, ty));
         }
-        Ok(values)
+        Ok(())
     }
 
     fn override_value(&self, name: &str, default: &RawScalar, text: &str) -> Result<(Value, Ty)> {
