@@ -28,6 +28,9 @@ use super::{StateBuf, StateLayout, StateSpace};
 /// Insertions whose table slots are loaded together before inserting.
 const WARM_BATCH: usize = 16;
 
+/// Entries of the per-chunk cache of recent successors (a power of two).
+const RECENT: usize = 4096;
+
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
 
@@ -296,6 +299,8 @@ fn expand_chunk<S: StateSpace>(
     };
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
+    // (hash, index in its bucket) of recent successors, to drop duplicates early.
+    let mut recent = vec![(0u64, 0u32); RECENT];
     for (offset, &id) in ids.iter().enumerate() {
         if offset % WARM_BATCH == 0 {
             let batch = &ids[offset..ids.len().min(offset + WARM_BATCH)];
@@ -327,8 +332,14 @@ fn expand_chunk<S: StateSpace>(
         let position = ((first + offset) as u64) << 32;
         for (rank, successor) in successors.iter().enumerate() {
             let hash = hash_state(successor);
-            let key = position | rank as u64;
-            out.buckets[shard_of(hash)].push(ctx.layout, successor, hash, key);
+            let bucket = &mut out.buckets[shard_of(hash)];
+            // A successor met earlier in this chunk has a smaller key: drop it.
+            let seen = &mut recent[hash as usize & (RECENT - 1)];
+            if seen.0 == hash && bucket.state(ctx.layout, seen.1 as usize) == successor {
+                continue;
+            }
+            *seen = (hash, bucket.hashes.len() as u32);
+            bucket.push(ctx.layout, successor, hash, position | rank as u64);
         }
     }
     let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();

@@ -246,6 +246,27 @@ impl<'n> PackedNet<'n> {
         }
     }
 
+    /// The token total and the fullest place's count, lane by lane (no division).
+    fn lane_stats(&self, state: &[u32]) -> (u64, u32) {
+        let bits = self.lane_bits;
+        let mask = if bits == 32 {
+            u32::MAX
+        } else {
+            (1 << bits) - 1
+        };
+        let (mut total, mut max) = (0u64, 0u32);
+        for &word in state {
+            let mut word = word;
+            for _ in 0..32 / bits {
+                let count = word & mask;
+                total += u64::from(count);
+                max = max.max(count);
+                word = word.checked_shr(bits).unwrap_or(0);
+            }
+        }
+        (total, max)
+    }
+
     fn enabled(&self, state: &[u32], deltas: &[WordDelta]) -> bool {
         deltas.iter().all(|d| {
             d.pre == 0
@@ -363,22 +384,18 @@ impl StateSpace for PackedNet<'_> {
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match *check {
                 PtProperty::DeadlockFree => dead,
-                PtProperty::PlaceBound(k) => {
-                    (0..self.net.places.len()).any(|p| self.count(state, p) > k)
-                }
+                PtProperty::PlaceBound(k) => self.lane_stats(state).1 > k,
             };
         }
         Ok(())
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
-        let mut stats = TokenStats::default();
-        for p in 0..self.net.places.len() {
-            let count = u64::from(self.count(state, p));
-            stats.total += count;
-            stats.max_in_place = stats.max_in_place.max(count);
+        let (total, max) = self.lane_stats(state);
+        TokenStats {
+            total,
+            max_in_place: u64::from(max),
         }
-        stats
     }
 
     fn describe_state(&self, state: &[u32]) -> String {
