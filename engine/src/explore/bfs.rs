@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::store::{Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, shard_of};
+use super::store::{
+    Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
+};
 use super::{StateBuf, StateLayout, StateSpace};
 
 /// Insertions whose table slots are loaded together before inserting.
@@ -335,7 +337,7 @@ fn expand_chunk<S: StateSpace>(
             let bucket = &mut out.buckets[shard_of(hash)];
             // A successor met earlier in this chunk has a smaller key: drop it.
             let seen = &mut recent[hash as usize & (RECENT - 1)];
-            if seen.0 == hash && bucket.state(ctx.layout, seen.1 as usize) == successor {
+            if seen.0 == hash && same_state(bucket.state(ctx.layout, seen.1 as usize), successor) {
                 continue;
             }
             *seen = (hash, bucket.hashes.len() as u32);
