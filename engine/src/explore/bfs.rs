@@ -31,7 +31,7 @@ use super::{StateBuf, StateLayout, StateSpace};
 const WARM_BATCH: usize = 16;
 
 /// Entries of the per-chunk cache of recent successors (a power of two).
-const RECENT: usize = 4096;
+const RECENT: usize = 8192;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
