@@ -194,6 +194,11 @@ impl Exploration {
         path
     }
 
+    /// Bytes held by the visited set and the level lists.
+    fn bytes(&self) -> usize {
+        self.store.bytes() + self.levels.iter().map(|l| l.capacity() * 4).sum::<usize>()
+    }
+
     /// Every stored state id in sequential breadth-first order.
     pub fn ids(&self) -> impl Iterator<Item = StateId> + '_ {
         self.levels.iter().flatten().copied()
@@ -401,7 +406,7 @@ pub fn explore<S: StateSpace>(
         if frontier.is_empty() {
             break;
         }
-        let store_bytes = ex.store.bytes();
+        let store_bytes = ex.bytes();
         ex.peak_bytes = ex.peak_bytes.max(store_bytes as u64);
         if let Some(max) = options.max_states
             && ex.states >= max
@@ -489,12 +494,12 @@ pub fn explore<S: StateSpace>(
                 edges: ex.edges,
                 frontier: new_states,
                 depth: ex.depth,
-                memory_bytes: ex.store.bytes() as u64,
+                memory_bytes: ex.bytes() as u64,
                 elapsed: started.elapsed(),
             });
         }
     }
-    ex.peak_bytes = ex.peak_bytes.max(ex.store.bytes() as u64);
+    ex.peak_bytes = ex.peak_bytes.max(ex.bytes() as u64);
     ex.elapsed = started.elapsed();
     Ok(ex)
 }
@@ -516,10 +521,13 @@ fn insert_level(
             let mut new = Vec::new();
             for out in outs {
                 let bucket = &out.buckets[s];
-                for batch in (0..bucket.hashes.len()).step_by(WARM_BATCH) {
-                    let end = bucket.hashes.len().min(batch + WARM_BATCH);
-                    std::hint::black_box(shard.warm(&bucket.hashes[batch..end]));
-                    for i in batch..end {
+                let len = bucket.hashes.len();
+                std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
+                for batch in (0..len).step_by(WARM_BATCH) {
+                    // Load the next batch's slots while this batch is inserted.
+                    let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
+                    std::hint::black_box(shard.warm(&bucket.hashes[next]));
+                    for i in batch..(batch + WARM_BATCH).min(len) {
                         let key = bucket.keys[i];
                         let parent = frontier[(key >> 32) as usize];
                         let local = shard.len();
