@@ -53,7 +53,19 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// Lets `sesphr ... | head` end quietly: a closed pipe ends the program the way
+/// it ends other command-line tools, instead of making `println!` panic.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(&args),

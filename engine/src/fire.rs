@@ -98,20 +98,38 @@ pub fn transition_bindings(
 /// Fires an enabled binding, returning the next marking.
 pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, EvalError> {
     let t = &net.transitions[binding.transition];
-    let in_t = |e| EvalError::InTransition {
-        transition: t.name.clone(),
-        source: Box::new(e),
-    };
+    let produced = produced(net, binding)?;
     let mut next = marking.clone();
     for (p, v, n) in &binding.consumed {
-        next.places[*p].remove(v, *n).ok_or_else(|| {
-            in_t(EvalError::Shape {
-                expected: "an enabled binding",
-                found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
-            })
-        })?;
+        next.places[*p]
+            .remove(v, *n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::Shape {
+                    expected: "an enabled binding",
+                    found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
+                }),
+            })?;
     }
+    for (p, v, n) in produced {
+        next.places[p]
+            .add(v, n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::CountOverflow {
+                    place: net.places[p].name.clone(),
+                }),
+            })?;
+    }
+    Ok(next)
+}
+
+/// The tokens firing `binding` adds: `(place, value, copies)`, each checked
+/// against its place's type.
+pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32)>, EvalError> {
+    let t = &net.transitions[binding.transition];
     let mut slots = binding.values.clone();
+    let mut out = Vec::with_capacity(t.outputs.len());
     for item in &t.outputs {
         let place = &net.places[item.place];
         let mut put = |value: Value| -> Result<(), EvalError> {
@@ -123,11 +141,8 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
                     ty: place.ty.to_string(),
                 });
             }
-            next.places[item.place]
-                .add(value, item.mult)
-                .ok_or_else(|| EvalError::CountOverflow {
-                    place: place.name.clone(),
-                })
+            out.push((item.place, value, item.mult));
+            Ok(())
         };
         match &item.tokens {
             OutputTokens::Expr(code) => {
@@ -136,13 +151,16 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
                         slots: &mut slots,
                         marking: None,
                     })
-                    .map_err(in_t)?;
+                    .map_err(|e| EvalError::InTransition {
+                        transition: t.name.clone(),
+                        source: Box::new(e),
+                    })?;
                 put(value)?;
             }
-            OutputTokens::All(values) => values.iter().cloned().try_for_each(put)?,
+            OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
         }
     }
-    Ok(next)
+    Ok(out)
 }
 
 /// Every enabled binding with the marking its firing leads to.

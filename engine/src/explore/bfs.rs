@@ -18,8 +18,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::store::{Insert, NO_PARENT, SHARDS, StateId, Store, hash_state, shard_of};
+use super::store::{Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, shard_of};
 use super::{StateBuf, StateLayout, StateSpace};
+
+/// Insertions whose table slots are loaded together before inserting.
+const WARM_BATCH: usize = 16;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
@@ -206,7 +209,7 @@ struct Bucket {
 
 impl Bucket {
     fn push(&mut self, layout: StateLayout, state: &[u32], hash: u64, parent: StateId) {
-        self.words.extend_from_slice(state);
+        append_words(&mut self.words, state);
         if layout == StateLayout::Variable {
             self.ends.push(self.words.len());
         }
@@ -222,6 +225,13 @@ impl Bucket {
                 &self.words[start..self.ends[i]]
             }
         }
+    }
+
+    fn clear(&mut self) {
+        self.words.clear();
+        self.ends.clear();
+        self.hashes.clear();
+        self.parents.clear();
     }
 
     fn bytes(&self) -> usize {
@@ -291,6 +301,7 @@ struct Limits {
 fn expand_chunk<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
     pieces: &[Piece],
+    buckets: Vec<Bucket>,
 ) -> Result<Option<ChunkOut>, S::Error> {
     if ctx.stop.load(Ordering::Relaxed) != 0 {
         return Ok(None);
@@ -302,7 +313,7 @@ fn expand_chunk<S: StateSpace>(
     }
     let properties = ctx.found.len();
     let mut out = ChunkOut {
-        buckets: (0..SHARDS).map(|_| Bucket::default()).collect(),
+        buckets,
         edges: 0,
         deadlocks: 0,
         max_total: 0,
@@ -393,6 +404,8 @@ pub fn explore<S: StateSpace>(
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
     let stop = AtomicU8::new(0);
+    // Bucket buffers of the previous level, reused to spare allocations.
+    let mut spare: Vec<Vec<Bucket>> = Vec::new();
     loop {
         let starts = *ex.level_starts.last().unwrap_or(&[0; SHARDS]);
         let ends: [usize; SHARDS] = std::array::from_fn(|s| ex.store.shards[s].len());
@@ -429,9 +442,16 @@ pub fn explore<S: StateSpace>(
             limits: &limits,
             candidate_bytes: &candidate_bytes,
         };
-        let outs: Vec<Option<ChunkOut>> = chunks(&starts, &ends)
+        let chunks = chunks(&starts, &ends);
+        let mut buffers: Vec<Vec<Bucket>> = Vec::with_capacity(chunks.len());
+        buffers.extend(spare.drain(..).take(chunks.len()));
+        buffers.resize_with(chunks.len(), || {
+            (0..SHARDS).map(|_| Bucket::default()).collect()
+        });
+        let outs: Vec<Option<ChunkOut>> = chunks
             .par_iter()
-            .map(|pieces| expand_chunk(&ctx, pieces))
+            .zip(buffers)
+            .map(|(pieces, buckets)| expand_chunk(&ctx, pieces, buckets))
             .collect::<Result<_, _>>()
             .map_err(|source| ExploreError::Space { source })?;
         ex.peak_bytes = ex
@@ -457,6 +477,13 @@ pub fn explore<S: StateSpace>(
             break;
         }
         let full = insert_level(&mut ex.store, layout, &outs);
+        spare = outs
+            .into_iter()
+            .map(|mut out| {
+                out.buckets.iter_mut().for_each(Bucket::clear);
+                out.buckets
+            })
+            .collect();
         ex.level_starts.push(ends);
         ex.states = ex.store.len() as u64;
         if full {
@@ -492,10 +519,15 @@ fn insert_level(store: &mut Store, layout: StateLayout, outs: &[ChunkOut]) -> bo
         .map(|(s, shard)| {
             for out in outs {
                 let bucket = &out.buckets[s];
-                for i in 0..bucket.hashes.len() {
-                    let state = bucket.state(layout, i);
-                    if shard.insert(state, bucket.hashes[i], bucket.parents[i]) == Insert::Full {
-                        return true;
+                for batch in (0..bucket.hashes.len()).step_by(WARM_BATCH) {
+                    let end = bucket.hashes.len().min(batch + WARM_BATCH);
+                    std::hint::black_box(shard.warm(&bucket.hashes[batch..end]));
+                    for i in batch..end {
+                        let state = bucket.state(layout, i);
+                        if shard.insert(state, bucket.hashes[i], bucket.parents[i]) == Insert::Full
+                        {
+                            return true;
+                        }
                     }
                 }
             }

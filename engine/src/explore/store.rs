@@ -27,6 +27,22 @@ fn make_id(shard: usize, local: usize) -> StateId {
     (local * SHARDS + shard) as StateId
 }
 
+/// Whether two encoded states are equal: a branch-free word loop, faster than
+/// `memcmp` on the few words a state has.
+#[inline]
+pub fn same_state(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Appends `state` to `words` word by word (a `memcpy` call costs more for a few words).
+#[inline]
+pub fn append_words(words: &mut Vec<u32>, state: &[u32]) {
+    words.reserve(state.len());
+    for &word in state {
+        words.push(word);
+    }
+}
+
 /// A 64-bit hash of an encoded state (multiply-xor over word pairs, then a
 /// final avalanche so that every bit depends on every word).
 pub fn hash_state(words: &[u32]) -> u64 {
@@ -130,11 +146,36 @@ impl Shard {
                 return None;
             }
             let local = (slot & 0xFFFF_FFFF) as usize - 1;
-            if slot >> 32 == fingerprint && self.state(local) == state {
+            if slot >> 32 == fingerprint && same_state(self.state(local), state) {
                 return Some(local);
             }
             pos = (pos + 1) & mask;
         }
+    }
+
+    /// Loads the slots of `hashes`, then the stored states their fingerprints
+    /// point at, without acting on them: independent loads that the processor
+    /// overlaps, so that the insertions that follow find them in the cache (a
+    /// safe stand-in for prefetch instructions). Returns a value to pass to
+    /// [`std::hint::black_box`] so that the loads are not optimised away.
+    pub fn warm(&self, hashes: &[u64]) -> u64 {
+        let mask = self.slots.len() - 1;
+        let mut sum = 0u64;
+        for &hash in hashes {
+            sum = sum.wrapping_add(self.slots[hash as usize & mask]);
+        }
+        if let StateLayout::Fixed(width) = self.layout
+            && width > 0
+        {
+            for &hash in hashes {
+                let slot = self.slots[hash as usize & mask];
+                if slot != 0 && slot >> 32 == hash >> 32 {
+                    let local = (slot & 0xFFFF_FFFF) as usize - 1;
+                    sum = sum.wrapping_add(u64::from(self.words[local * width]));
+                }
+            }
+        }
+        sum
     }
 
     /// Inserts `state` with its hash and parent unless already stored.
@@ -148,7 +189,7 @@ impl Shard {
                 break;
             }
             let local = (slot & 0xFFFF_FFFF) as usize - 1;
-            if slot >> 32 == fingerprint && self.state(local) == state {
+            if slot >> 32 == fingerprint && same_state(self.state(local), state) {
                 return Insert::Known;
             }
             pos = (pos + 1) & mask;
@@ -157,7 +198,7 @@ impl Shard {
         if local > MAX_LOCAL {
             return Insert::Full;
         }
-        self.words.extend_from_slice(state);
+        append_words(&mut self.words, state);
         if self.layout == StateLayout::Variable {
             self.ends.push(self.words.len());
         }

@@ -124,6 +124,13 @@ impl Scope {
 
 const BUILTIN_TYPES: [&str; 3] = ["Bool", "Int", "Unit"];
 
+/// Type definitions may refer to each other at most this deep (aliases and tuples).
+const MAX_TYPE_NESTING: usize = 64;
+
+/// A tuple type may have at most this many components, nested ones included
+/// (`A: { tuple: [B, B] }, B: { tuple: [C, C] }, ...` would grow exponentially).
+const MAX_TYPE_SIZE: usize = 4096;
+
 impl Compiler<'_> {
     fn error(&self, pos: Pos, kind: LoadErrorKind) -> LoadError {
         LoadError::at(self.source, pos, kind)
@@ -131,6 +138,23 @@ impl Compiler<'_> {
 
     fn err_at(&self, text: &ExprText, at: usize, kind: LoadErrorKind) -> LoadError {
         self.error(text.pos_of(at), kind)
+    }
+
+    fn unknown<'a>(
+        &self,
+        pos: Pos,
+        kind: &'static str,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> LoadError {
+        self.error(
+            pos,
+            LoadErrorKind::Unknown {
+                kind,
+                name: name.to_string(),
+                hint: suggestion(name, candidates),
+            },
+        )
     }
 
     fn type_error(&self, text: &ExprText, at: usize, message: String) -> LoadError {
@@ -152,6 +176,15 @@ impl Compiler<'_> {
     fn declare_constants(&mut self, raw: &RawNet) -> Result<()> {
         for (name, ty) in &raw.types {
             if let RawType::Enum(constants) = ty {
+                if constants.is_empty() {
+                    return Err(self.error(
+                        name.pos,
+                        LoadErrorKind::Type(format!(
+                            "enumeration `{}` has no constants",
+                            name.value
+                        )),
+                    ));
+                }
                 let e = Ty::Enum(Arc::new(EnumType {
                     name: name.value.clone(),
                     constants: constants
@@ -327,6 +360,15 @@ impl Compiler<'_> {
                 )),
             ));
         }
+        if in_progress.len() >= MAX_TYPE_NESTING {
+            return Err(self.error(
+                name.pos,
+                LoadErrorKind::Type(format!(
+                    "type `{}` is nested more than {MAX_TYPE_NESTING} definitions deep",
+                    name.value
+                )),
+            ));
+        }
         in_progress.push(name.value.clone());
         let ty = match def {
             RawType::Alias(other) => self.resolve_type(raw, other, in_progress)?,
@@ -348,7 +390,7 @@ impl Compiler<'_> {
                     hi,
                 }
             }
-            RawType::Enum(_) => self.constants_type(&decl.value),
+            RawType::Enum(constants) => self.constants_type(&constants[0].value),
             RawType::IndexedEnum { prefix, count } => {
                 let n = self.const_int(count)?;
                 if !(1..=100_000).contains(&n) {
@@ -387,6 +429,16 @@ impl Compiler<'_> {
                     .iter()
                     .map(|i| self.resolve_type(raw, i, in_progress))
                     .collect::<Result<Vec<_>>>()?;
+                let components: usize = tys.iter().map(type_size).sum();
+                if components > MAX_TYPE_SIZE {
+                    return Err(self.error(
+                        decl.pos,
+                        LoadErrorKind::Type(format!(
+                            "tuple type `{}` has more than {MAX_TYPE_SIZE} components in all",
+                            decl.value
+                        )),
+                    ));
+                }
                 Ty::Tuple(Some(Arc::from(decl.value.as_str())), tys)
             }
             RawType::Opaque => Ty::Opaque(Arc::from(decl.value.as_str())),
@@ -396,25 +448,14 @@ impl Compiler<'_> {
         Ok(ty)
     }
 
-    fn constants_type(&self, enum_name: &str) -> Ty {
-        self.constants
-            .values()
-            .find(|t| matches!(t, Ty::Enum(e) if e.name == enum_name))
-            .cloned()
-            .unwrap_or(Ty::Unit)
+    /// The enumeration type that declares `constant`.
+    fn constants_type(&self, constant: &str) -> Ty {
+        self.constants.get(constant).cloned().unwrap_or(Ty::Unit)
     }
 
     fn unknown_type(&self, raw: &RawNet, name: &Spanned<String>) -> LoadError {
-        let mut known: Vec<&str> = raw.types.iter().map(|(n, _)| n.value.as_str()).collect();
-        known.extend(BUILTIN_TYPES);
-        self.error(
-            name.pos,
-            LoadErrorKind::Unknown {
-                kind: "type",
-                name: name.value.clone(),
-                hint: suggestion(&name.value, known),
-            },
-        )
+        let declared = raw.types.iter().map(|(n, _)| n.value.as_str());
+        self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
     }
 
     fn type_named(&self, name: &Spanned<String>) -> Result<Ty> {
@@ -422,16 +463,8 @@ impl Compiler<'_> {
             return Ok(t);
         }
         self.types.get(&name.value).cloned().ok_or_else(|| {
-            let mut known: Vec<&str> = self.types.keys().map(String::as_str).collect();
-            known.extend(BUILTIN_TYPES);
-            self.error(
-                name.pos,
-                LoadErrorKind::Unknown {
-                    kind: "type",
-                    name: name.value.clone(),
-                    hint: suggestion(&name.value, known),
-                },
-            )
+            let declared = self.types.keys().map(String::as_str);
+            self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
         })
     }
 
@@ -599,35 +632,20 @@ impl Compiler<'_> {
     }
 
     fn place(&self, text: &ExprText, at: usize, name: &str) -> Result<PlaceId> {
+        self.place_at(text.pos_of(at), name)
+    }
+
+    fn place_named(&self, name: &Spanned<String>) -> Result<PlaceId> {
+        self.place_at(name.pos, &name.value)
+    }
+
+    fn place_at(&self, pos: Pos, name: &str) -> Result<PlaceId> {
         self.places
             .iter()
             .position(|p| p.name == name)
             .ok_or_else(|| {
-                self.err_at(
-                    text,
-                    at,
-                    LoadErrorKind::Unknown {
-                        kind: "place",
-                        name: name.to_string(),
-                        hint: suggestion(name, self.places.iter().map(|p| p.name.as_str())),
-                    },
-                )
-            })
-    }
-
-    fn place_named(&self, name: &Spanned<String>) -> Result<PlaceId> {
-        self.places
-            .iter()
-            .position(|p| p.name == name.value)
-            .ok_or_else(|| {
-                self.error(
-                    name.pos,
-                    LoadErrorKind::Unknown {
-                        kind: "place",
-                        name: name.value.clone(),
-                        hint: suggestion(&name.value, self.places.iter().map(|p| p.name.as_str())),
-                    },
-                )
+                let declared = self.places.iter().map(|p| p.name.as_str());
+                self.unknown(pos, "place", name, declared)
             })
     }
 
@@ -1023,7 +1041,21 @@ impl Compiler<'_> {
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
-            return Err(self.err_at(text, at, LoadErrorKind::Unbound(n.to_string())));
+            // A short name is a variable; a longer one may be a misspelt constant.
+            let hint = if n.chars().count() >= 3 {
+                let known = self.params.keys().chain(self.constants.keys());
+                suggestion(n, known.map(String::as_str))
+            } else {
+                String::new()
+            };
+            return Err(self.err_at(
+                text,
+                at,
+                LoadErrorKind::Unbound {
+                    name: n.to_string(),
+                    hint,
+                },
+            ));
         }
         let mut known: Vec<&str> = scope.vars.iter().map(|v| v.name.as_str()).collect();
         known.extend(self.params.keys().map(String::as_str));
@@ -1206,6 +1238,14 @@ impl Compiler<'_> {
             },
             sig.returns.clone(),
         ))
+    }
+}
+
+/// The number of nodes of a type: 1 for a scalar type, more for tuples.
+fn type_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Tuple(_, tys) => 1 + tys.iter().map(type_size).sum::<usize>(),
+        _ => 1,
     }
 }
 
