@@ -97,18 +97,26 @@ impl Monomial {
     /// Reads back a list written by [`Monomial::to_args`]; `None` unless it is in
     /// canonical form (so that one group element has exactly one value).
     pub fn from_args(args: &[Value]) -> Option<Monomial> {
-        let mut m = Monomial::one();
+        let mut powers: BTreeMap<Value, i64> = BTreeMap::new();
+        let mut previous: Option<(&Value, i64)> = None;
         for arg in args {
-            let factor = match arg.as_term() {
+            let (atom, sign) = match arg.as_term() {
                 Some(t) if &*t.functor == "inv" => match &t.args[..] {
-                    [atom] => Monomial::scalar(atom.clone()).inverse(),
+                    [atom] => (atom, -1),
                     _ => return None,
                 },
-                _ => Monomial::scalar(arg.clone()),
+                _ => (arg, 1),
             };
-            m = m.mul(&factor);
+            // Canonical: scalars in increasing order, each repeated with one sign.
+            match previous {
+                Some((p, s)) if p == atom && s != sign => return None,
+                Some((p, _)) if p > atom => return None,
+                _ => {}
+            }
+            previous = Some((atom, sign));
+            *powers.entry(atom.clone()).or_insert(0) += sign;
         }
-        (m.to_args() == args).then_some(m)
+        Some(Monomial { powers })
     }
 }
 
