@@ -8,6 +8,7 @@ pub mod graph;
 pub mod ledger;
 pub mod net;
 pub mod promela;
+pub mod report;
 pub mod simulate;
 pub mod simulate_crypto;
 pub mod validate;
