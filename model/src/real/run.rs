@@ -138,6 +138,8 @@ pub struct RunReport {
     pub direct: Duration,
     /// What the final checks verified.
     pub checks: Checks,
+    /// The final marking.
+    pub marking: Marking,
 }
 
 impl RunReport {
@@ -241,6 +243,7 @@ pub fn run(
         engine,
         direct,
         checks,
+        marking,
     })
 }
 
