@@ -77,6 +77,8 @@ fn chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> 
         .configure_mesh()
         .x_desc(figure.x_label)
         .y_desc("time (s), log scale")
+        .x_labels(6)
+        .y_labels(6)
         .x_label_formatter(&|x| number(*x))
         .y_label_formatter(&|y| number(*y))
         .label_style(("sans-serif", 15))
