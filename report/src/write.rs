@@ -218,7 +218,7 @@ pub fn report_md(c: &ReportContent) -> String {
     );
     out += &c.runs.render(true);
     out += "\n## Verification summary\n\n";
-    out += "`sesphr check` on the SeSPHR nets (symbolic functions, every interleaving).\n\n";
+    out += "`sesphr check` on the SeSPHR nets: symbolic functions, every interleaving.\n\n";
     let mut rows = vec![vec![
         "net".to_string(),
         "parameters".into(),
@@ -226,37 +226,72 @@ pub fn report_md(c: &ReportContent) -> String {
         "edges".into(),
         "complete".into(),
         "seconds".into(),
-        "properties".into(),
+        "verdicts".into(),
     ]];
     for v in c.verified {
-        let params: Vec<String> = v.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let verdicts: Vec<String> = v
+        let holding = v
             .report
             .properties
             .iter()
-            .map(|p| {
-                let verdict = match p.holds {
-                    Some(true) => "holds",
-                    Some(false) => "VIOLATED",
-                    None => "undecided",
-                };
-                format!("{} {verdict}", p.name)
-            })
+            .filter(|p| p.holds == Some(true))
+            .count();
+        let violated: Vec<&str> = v
+            .report
+            .properties
+            .iter()
+            .filter(|p| p.holds == Some(false))
+            .map(|p| p.name.as_str())
             .collect();
+        let undecided = v
+            .report
+            .properties
+            .iter()
+            .filter(|p| p.holds.is_none())
+            .count();
+        let mut verdicts = format!("{holding} of {} hold", v.report.properties.len());
+        if !violated.is_empty() {
+            verdicts += &format!("; VIOLATED: {}", violated.join(", "));
+        }
+        if undecided > 0 {
+            verdicts += &format!("; {undecided} undecided");
+        }
         rows.push(vec![
             v.file.clone(),
-            if params.is_empty() {
-                "defaults".into()
-            } else {
-                params.join(" ")
-            },
+            parameters(&v.params),
             v.report.states.to_string(),
             v.report.edges.to_string(),
             v.report.complete.to_string(),
             format!("{:.2}", v.report.seconds),
-            verdicts.join("; "),
+            verdicts,
         ]);
     }
     out += &table(&rows, true);
+    for v in c.verified {
+        let _ = writeln!(out, "\n`{}` ({}):\n", v.file, parameters(&v.params));
+        let mut rows = vec![vec![
+            "property".to_string(),
+            "kind".into(),
+            "verdict".into(),
+        ]];
+        for p in &v.report.properties {
+            let kind = format!("{:?}", p.kind).to_lowercase();
+            let verdict = match p.holds {
+                Some(true) => "holds",
+                Some(false) => "VIOLATED",
+                None => "undecided",
+            };
+            rows.push(vec![p.name.clone(), kind, verdict.into()]);
+        }
+        out += &table(&rows, true);
+    }
     out
+}
+
+fn parameters(params: &[(String, String)]) -> String {
+    if params.is_empty() {
+        "defaults".into()
+    } else {
+        let list: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        list.join(" ")
+    }
 }
