@@ -129,12 +129,84 @@ fn chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> 
 
 /// A short axis label: 0.001, 0.25, 10, 2048, 1e5.
 fn number(v: f64) -> String {
-    if v >= 100_000.0 || (v > 0.0 && v < 0.0001) {
+    if v >= 1_000_000.0 || (v > 0.0 && v < 0.0001) {
         format!("{v:.0e}")
     } else if v >= 10.0 {
         format!("{v:.0}")
     } else {
         let text = format!("{v:.4}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn texts(svg: &str) -> Vec<String> {
+        let doc = match roxmltree::Document::parse(svg) {
+            Ok(doc) => doc,
+            Err(e) => panic!("{e}"),
+        };
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn plots_carry_both_series_and_axis_labels() {
+        let dir = std::env::temp_dir().join(format!("sesphr-plot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut with_paper = Figure::new(
+            "with",
+            "With paper",
+            "users",
+            "users",
+            "t",
+            crate::paper::KEY_GENERATION,
+        );
+        let mut without = Figure::new(
+            "without",
+            "Without paper",
+            "partitions",
+            "partitions",
+            "t",
+            &[],
+        );
+        for (i, x) in [10.0, 100.0, 1000.0].into_iter().enumerate() {
+            with_paper.push(x, [Duration::from_millis(1 + i as u64 * 10)]);
+            without.push(x, [Duration::from_millis(2 + i as u64)]);
+        }
+        for figure in [&with_paper, &without] {
+            if let Err(e) = draw(figure, &dir) {
+                panic!("{e}");
+            }
+        }
+        let with_texts = texts(&std::fs::read_to_string(dir.join("with.svg")).unwrap_or_default());
+        for needle in ["With paper", OURS, PAPER, "users", "time (s), log scale"] {
+            assert!(
+                with_texts.iter().any(|t| t == needle),
+                "{needle}: {with_texts:?}"
+            );
+        }
+        let without_texts =
+            texts(&std::fs::read_to_string(dir.join("without.svg")).unwrap_or_default());
+        assert!(without_texts.iter().any(|t| t == OURS));
+        assert!(!without_texts.iter().any(|t| t == PAPER));
+        let png = std::fs::read(dir.join("with.png")).unwrap_or_default();
+        assert!(png.starts_with(b"\x89PNG"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn axis_numbers_are_short() {
+        assert_eq!(number(0.25), "0.25");
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(2048.0), "2048");
+        assert_eq!(number(5_000_000.0), "5e6");
+        assert_eq!(number(0.00001), "1e-5");
     }
 }

@@ -295,3 +295,49 @@ fn parameters(params: &[(String, String)]) -> String {
         list.join(" ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn figure() -> Figure {
+        let mut f = Figure::new(
+            "encryption",
+            "Encryption",
+            "KiB",
+            "KiB",
+            "test",
+            paper::ENCRYPTION,
+        );
+        f.push(50.0, [10, 30, 20].map(Duration::from_millis));
+        f.push(100.0, [Duration::from_millis(40)]);
+        f.push(2048.0, [Duration::from_micros(128_900)]);
+        f
+    }
+
+    #[test]
+    fn ratios_pair_our_medians_with_the_papers_points() {
+        let r = ratios(&[figure()]);
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].x, r[0].ours, r[0].paper), (50.0, 0.02, 0.13));
+        assert!((r[1].ratio() - 0.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn timings_csv_has_one_row_per_point_and_empty_paper_cells_elsewhere() {
+        let csv = timings_csv(&[figure()]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], TIMINGS_HEADER);
+        assert_eq!(
+            lines[1],
+            "encryption,50,KiB,3,0.020000000,0.010000000,0.030000000,0.13,0.153846"
+        );
+        assert_eq!(
+            lines[2],
+            "encryption,100,KiB,1,0.040000000,0.040000000,0.040000000,,"
+        );
+        assert_eq!(lines.len(), 4);
+    }
+}
