@@ -35,6 +35,8 @@ enum Command {
     /// Verify or show a ledger file.
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
+    Report(cmd::report::ReportArgs),
 }
 
 /// A net file and parameter overrides.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -17,7 +17,9 @@ pub mod graph;
 pub mod ledger;
 pub mod net;
 pub mod promela;
+pub mod report;
 pub mod simulate;
+pub mod simulate_crypto;
 pub mod validate;
 
 /// Exit code 2: bad input or usage (clap uses 2 for usage errors too).

@@ -24,10 +24,15 @@ pub struct SimulateArgs {
     /// Play the token game: list the enabled bindings and pick one by number.
     #[arg(long, short, conflicts_with_all = ["steps", "seed"])]
     interactive: bool,
+    #[command(flatten)]
+    pub crypto: super::simulate_crypto::CryptoArgs,
 }
 
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
+    if args.crypto.crypto {
+        return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
+    }
     let net = host::load(&args.net)?;
     if args.interactive {
         let stdin = std::io::stdin();
