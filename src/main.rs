@@ -3,6 +3,7 @@
 mod cmd;
 mod host;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +35,8 @@ enum Command {
     /// Verify or show a ledger file.
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
+    Report(cmd::report::ReportArgs),
 }
 
 /// A net file and parameter overrides.
@@ -63,11 +66,13 @@ fn main() -> ExitCode {
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not `eprintln!`: it panics when standard error is closed.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             cmd::exit_bad_input()
         }
     }
