@@ -3,6 +3,7 @@
 mod cmd;
 mod host;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +35,8 @@ enum Command {
     /// Verify or show a ledger file.
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
+    Report(cmd::report::ReportArgs),
 }
 
 /// A net file and parameter overrides.
@@ -53,19 +56,7 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Lets `sesphr ... | head` end quietly: a closed pipe ends the program the way
-/// it ends other command-line tools, instead of making `println!` panic.
-fn restore_default_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a
-    // valid disposition for SIGPIPE.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-}
-
 fn main() -> ExitCode {
-    restore_default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(&args),
@@ -75,11 +66,13 @@ fn main() -> ExitCode {
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Not `eprintln!`: it panics when standard error is closed.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             cmd::exit_bad_input()
         }
     }

@@ -404,3 +404,34 @@ fn usage_errors_exit_with_code_2() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Regression: `sesphr simulate NET --steps 100000 | head -1` panicked with
+/// "failed printing to stdout: Broken pipe" when `head` closed the pipe.
+#[test]
+fn a_reader_that_stops_early_does_not_make_the_program_panic() {
+    use std::io::{BufRead, BufReader};
+    // 20 000 philosophers: the DOT text (their initial marking) outgrows a pipe's buffer.
+    for args in [
+        &["simulate", "--steps", "1000000"][..],
+        &["graph", "--param", "n=20000"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .arg(args[0])
+            .arg(path("philosophers.yaml"))
+            .args(&args[1..])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the sesphr binary runs");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first)
+            .expect("one line");
+        // The reader is dropped here: the pipe is closed.
+        let out = child.wait_with_output().expect("the program ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty());
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

@@ -53,6 +53,10 @@ fn firing(c: &mut Criterion) {
     for (n, net) in &nets {
         let markings = reachable(net);
         let bindings = enabled(net, &markings).len() as u64;
+        eprintln!(
+            "philosophers/{n}: {} markings, {bindings} enabled bindings",
+            markings.len()
+        );
         group.throughput(Throughput::Elements(bindings));
         group.bench_with_input(BenchmarkId::new("philosophers", n), &markings, |b, ms| {
             let mut out = Vec::with_capacity(64);

@@ -81,18 +81,62 @@ pub fn transition_bindings(
     out: &mut Vec<Binding>,
 ) -> Result<(), EvalError> {
     let transition = &net.transitions[t];
+    let first = out.len();
     let mut search = Search {
         index: t,
         transition,
         marking,
         slots: vec![Value::Bool(false); transition.vars.len()],
         consumed: Vec::new(),
-        out,
+        out: &mut *out,
     };
     search.step(0).map_err(|e| EvalError::InTransition {
         transition: transition.name.clone(),
         source: Box::new(e),
-    })
+    })?;
+    if wildcards_may_swap(transition) {
+        let kept = remove_repeats(&mut out[first..]);
+        out.truncate(first + kept);
+    }
+    Ok(())
+}
+
+/// Whether two items of one place have wildcards: they can then take the
+/// same tokens in either order, giving the same binding twice.
+fn wildcards_may_swap(t: &Transition) -> bool {
+    let wild_places: Vec<PlaceId> = t
+        .inputs
+        .iter()
+        .filter(|i| matches!(&i.matcher, Matcher::Scan { pattern, .. } if pattern.has_wildcard()))
+        .map(|i| i.place)
+        .collect();
+    wild_places
+        .iter()
+        .enumerate()
+        .any(|(k, p)| wild_places[k + 1..].contains(p))
+}
+
+/// Lists the tokens each binding takes in one canonical order and moves
+/// the first binding of each kind to the front; returns how many are kept.
+fn remove_repeats(bindings: &mut [Binding]) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = 0;
+    for i in 0..bindings.len() {
+        let consumed = &mut bindings[i].consumed;
+        consumed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        consumed.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0 && later.1 == earlier.1;
+            if same {
+                earlier.2 += later.2;
+            }
+            same
+        });
+        if seen.insert(bindings[i].clone()) {
+            bindings.swap(kept, i);
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// Fires an enabled binding, returning the next marking.

@@ -175,3 +175,46 @@ fn bindings_come_in_a_deterministic_order() {
     assert_eq!(first, shown(&load(text)));
     assert_eq!(first[0], "t {x=1, y=2}");
 }
+
+/// Regression: `in: { p: [_, _] }` found each pair of tokens twice (once per
+/// order), so the token game listed the same firing twice and simulation
+/// favoured it.
+#[test]
+fn wildcards_taking_the_same_tokens_in_another_order_give_one_binding() {
+    let net = load(
+        "types:\n  Pair: { tuple: [Int, Int] }\nplaces:\n  p: { type: Int, init: [\"1\", \"2\", \"2'3\"] }\n  q: { type: Pair, init: [\"(1, 1)\", \"(1, 2)\"] }\ntransitions:\n  two:\n    in: { p: [_, _] }\n  pairs:\n    in: { q: [\"(x, _)\", \"(x, _)\"] }\n  one:\n    in: { p: [_] }\n",
+    );
+    let mut bindings = Vec::new();
+    enabled_bindings(&net, &net.initial, &mut bindings).expect("evaluates");
+    let taken = |t: usize| -> Vec<Vec<(usize, Value, u32)>> {
+        bindings
+            .iter()
+            .filter(|b| b.transition == t)
+            .map(|b| b.consumed.clone())
+            .collect()
+    };
+    let int = Value::Int;
+    // {1,2}, {1,3}, {2,3}, {3,3}: each once.
+    assert_eq!(
+        taken(0),
+        [
+            vec![(0, int(1), 1), (0, int(2), 1)],
+            vec![(0, int(1), 1), (0, int(3), 1)],
+            vec![(0, int(2), 1), (0, int(3), 1)],
+            vec![(0, int(3), 2)],
+        ]
+    );
+    let pair = |a, b| Value::tuple([int(a), int(b)]);
+    assert_eq!(taken(1), [vec![(1, pair(1, 1), 1), (1, pair(1, 2), 1)]]);
+    // One wildcard item: one binding per token value, as before.
+    assert_eq!(taken(2).len(), 3);
+    // Every listed binding fires to a different marking.
+    let mut next: Vec<_> = bindings
+        .iter()
+        .map(|b| sesphr_engine::fire::fire(&net, &net.initial, b).expect("fires"))
+        .collect();
+    let n = next.len();
+    next.sort();
+    next.dedup();
+    assert_eq!(next.len(), n);
+}

@@ -1,6 +1,7 @@
 //! Differential test: on random small P/T nets, the parallel explorer (packed
 //! markings, sharded tables, 1 or 2 threads) agrees with a plain sequential
-//! breadth-first search written here over `Vec<u32>` markings.
+//! breadth-first search written here over `Vec<u32>` markings: the same counts,
+//! the same markings at the same distances, and the very same counterexamples.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -21,6 +22,22 @@ struct Reference {
     nearest_deadlock: Option<u32>,
     /// Distance of the nearest marking with a place above one token.
     nearest_unsafe: Option<u32>,
+    /// The transitions leading to the first dead marking popped from the queue.
+    deadlock_trace: Option<Vec<String>>,
+    /// The transitions leading to the first unsafe marking popped from the queue.
+    unsafe_trace: Option<Vec<String>>,
+}
+
+/// The transitions from the initial marking to `m`, following first-discovery links.
+fn path(parents: &HashMap<Vec<u32>, (Vec<u32>, usize)>, net: &PtNet, m: &[u32]) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut current = m.to_vec();
+    while let Some((parent, t)) = parents.get(&current) {
+        steps.push(net.transitions[*t].name.clone());
+        current = parent.clone();
+    }
+    steps.reverse();
+    steps
 }
 
 fn fire(net: &PtNet, marking: &[u32], t: usize) -> Option<Vec<u32>> {
@@ -48,7 +65,10 @@ fn reference_bfs(net: &PtNet) -> Reference {
         depth: 0,
         nearest_deadlock: None,
         nearest_unsafe: None,
+        deadlock_trace: None,
+        unsafe_trace: None,
     };
+    let mut parents: HashMap<Vec<u32>, (Vec<u32>, usize)> = HashMap::new();
     let mut queue = VecDeque::new();
     r.states.insert(net.initial.clone(), 0);
     queue.push_back((net.initial.clone(), 0u32));
@@ -59,6 +79,7 @@ fn reference_bfs(net: &PtNet) -> Reference {
         r.max_place = r.max_place.max(place_max);
         if place_max > 1 && r.nearest_unsafe.is_none() {
             r.nearest_unsafe = Some(d);
+            r.unsafe_trace = Some(path(&parents, net, &m));
         }
         let mut enabled = 0;
         for t in 0..net.transitions.len() {
@@ -66,6 +87,7 @@ fn reference_bfs(net: &PtNet) -> Reference {
                 enabled += 1;
                 if !r.states.contains_key(&next) {
                     r.states.insert(next.clone(), d + 1);
+                    parents.insert(next.clone(), (m.clone(), t));
                     queue.push_back((next, d + 1));
                 }
             }
@@ -73,7 +95,10 @@ fn reference_bfs(net: &PtNet) -> Reference {
         r.edges += enabled;
         if enabled == 0 {
             r.deadlocks += 1;
-            r.nearest_deadlock.get_or_insert(d);
+            if r.nearest_deadlock.is_none() {
+                r.nearest_deadlock = Some(d);
+                r.deadlock_trace = Some(path(&parents, net, &m));
+            }
         }
     }
     r
@@ -151,7 +176,7 @@ proptest! {
         prop_assert_eq!(report.depth, reference.depth);
 
         // The same set of markings, at the same distances.
-        let space = PackedNet::new(&net, vec![]).expect("pack");
+        let space = PackedNet::with_lane_bits(&net, vec![], 32).expect("pack");
         let ex = explore(&space, &ExploreOptions::default()).expect("explore");
         for (marking, &distance) in &reference.states {
             let id = ex.find(&space.pack(marking));
@@ -166,6 +191,8 @@ proptest! {
         if let (Some(trace), Some(d)) = (&deadlock.trace, reference.nearest_deadlock) {
             let names: Vec<String> = trace.steps.iter().map(|s| s.transition.clone()).collect();
             prop_assert_eq!(names.len() as u32, d);
+            // Exactly the trace of the sequential search.
+            prop_assert_eq!(Some(&names), reference.deadlock_trace.as_ref());
             let end = replay(&net, &names);
             prop_assert!((0..net.transitions.len()).all(|t| fire(&net, &end, t).is_none()));
         }
@@ -174,6 +201,7 @@ proptest! {
         if let (Some(trace), Some(d)) = (&one_safe.trace, reference.nearest_unsafe) {
             let names: Vec<String> = trace.steps.iter().map(|s| s.transition.clone()).collect();
             prop_assert_eq!(names.len() as u32, d);
+            prop_assert_eq!(Some(&names), reference.unsafe_trace.as_ref());
             prop_assert!(replay(&net, &names).iter().any(|&c| c > 1));
         }
     }

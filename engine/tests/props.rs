@@ -447,3 +447,78 @@ proptest! {
         }
     }
 }
+
+/// Line and word edits: delete, duplicate or swap lines, or replace a word
+/// by another word of the same file (a place name by a type name, ...).
+fn line_edits() -> impl Strategy<Value = Vec<(u8, prop::sample::Index, prop::sample::Index)>> {
+    prop::collection::vec(
+        (
+            0u8..4,
+            any::<prop::sample::Index>(),
+            any::<prop::sample::Index>(),
+        ),
+        1..4,
+    )
+}
+
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn edit_lines(text: &str, edits: &[(u8, prop::sample::Index, prop::sample::Index)]) -> String {
+    let vocabulary = words(text);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for (how, a, b) in edits {
+        if lines.is_empty() {
+            break;
+        }
+        let (i, j) = (a.index(lines.len()), b.index(lines.len()));
+        match how {
+            0 => {
+                lines.remove(i);
+            }
+            1 => {
+                let copy = lines[i].clone();
+                lines.insert(j, copy);
+            }
+            2 => lines.swap(i, j),
+            _ => {
+                let line_words = words(&lines[i]);
+                if let Some(w) = line_words.get(b.index(line_words.len().max(1))) {
+                    let replacement = vocabulary[a.index(vocabulary.len())];
+                    lines[i] = lines[i].replacen(*w, replacement, 1);
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Line and word edits of an example give a net or a located load error.
+    #[test]
+    fn the_loader_never_panics_on_edited_example_lines(
+        example in 0..EXAMPLES.len(),
+        edits in line_edits(),
+        seed in any::<u64>(),
+    ) {
+        let (file, text) = EXAMPLES[example];
+        let edited = edit_lines(text, &edits);
+        match load_net_str(&Source::new(file, edited.clone()), &[], &NoFunctions) {
+            Ok(net) => {
+                let _ = simulate(&net, 10, seed, |_, _, _| {});
+            }
+            Err(e) => {
+                let shown = e.to_string();
+                prop_assert!(shown.starts_with(file), "{}", shown);
+                if let Some(line) = e.line() {
+                    prop_assert!(shown.contains(&format!("\n{line} | ")), "{}", shown);
+                }
+            }
+        }
+    }
+}

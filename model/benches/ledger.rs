@@ -1,11 +1,14 @@
-//! Ledger: appending one block (written and flushed to disk) and verifying
-//! a 1,000-block ledger file.
+//! Ledger: appending one block (written and flushed to disk; wall clock)
+//! and verifying a 1,000-block ledger file (CPU time).
 
 use std::time::Duration;
+
+mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sesphr_model::ledger::{Hash, Ledger, Outcome, PartitionDigest, Record, verify};
 use sesphr_model::policy::{Label, UserId};
+use support::ThreadCpuTime;
 
 fn upload_record(version: u32) -> Record {
     Record::Upload {
@@ -31,7 +34,7 @@ fn access_record(version: u32) -> Record {
     }
 }
 
-fn ledger(c: &mut Criterion) {
+fn append(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("sesphr-bench-ledger-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -46,6 +49,15 @@ fn ledger(c: &mut Criterion) {
         })
     });
 
+    group.finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn verify_blocks(c: &mut Criterion<ThreadCpuTime>) {
+    let dir = std::env::temp_dir().join(format!("sesphr-bench-verify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut group = c.benchmark_group("ledger_cpu");
     let path = dir.join("ledger-verify.jsonl");
     let mut big = Ledger::create(&path).unwrap();
     for v in 0..1_000 {
@@ -63,11 +75,20 @@ fn ledger(c: &mut Criterion) {
 }
 
 criterion_group! {
-    name = benches;
+    name = wall;
     config = Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = ledger
+    targets = append
 }
-criterion_main!(benches);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default()
+        .with_measurement(ThreadCpuTime)
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = verify_blocks
+}
+criterion_main!(wall, cpu);

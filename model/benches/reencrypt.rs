@@ -1,12 +1,16 @@
 //! The scheme's public-key steps, one partition each: encapsulation
-//! (patient), re-encryption key, re-encryption (SRS), decapsulation (user).
+//! (patient), re-encryption key, re-encryption (SRS), decapsulation (user),
+//! in CPU time of the measuring thread.
 
 use std::time::Duration;
 
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use sesphr_model::crypto::{KeyPair, ReKey, decapsulate, encapsulate, reencrypt};
+use support::ThreadCpuTime;
 
-fn steps(c: &mut Criterion) {
+fn steps(c: &mut Criterion<ThreadCpuTime>) {
     let patient = KeyPair::generate().unwrap();
     let doctor = KeyPair::generate().unwrap();
     let (_, r_owner) = encapsulate(&patient.secret).unwrap();
@@ -29,6 +33,7 @@ fn steps(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default()
+        .with_measurement(ThreadCpuTime)
         .sample_size(30)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));

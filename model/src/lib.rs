@@ -40,6 +40,7 @@ pub mod hex;
 pub mod ledger;
 pub mod phr;
 pub mod policy;
+pub mod real;
 pub mod srs;
 pub mod steps;
 pub mod symbolic;

@@ -13,6 +13,7 @@ use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook
 use sesphr_engine::ptnet::{PtProperty, check_pt};
 
 use super::net::{NetFile, load};
+use super::write_out;
 use crate::NetArgs;
 
 /// Arguments of `sesphr check`.
@@ -135,9 +136,12 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         bar.finish_and_clear();
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, &args.net.net.display().to_string()));
+        write_out(format_args!(
+            "{}",
+            render(&report, &args.net.net.display().to_string())
+        ));
     }
     Ok(report)
 }

@@ -26,6 +26,11 @@ impl PartitionKey {
         PartitionKey(okm)
     }
 
+    /// Wrap raw key bytes (the net simulator carries partition keys as bytes).
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> PartitionKey {
+        PartitionKey(bytes)
+    }
+
     /// The raw key bytes (for the DEM).
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
