@@ -204,3 +204,40 @@ fn the_paper_net_checks_its_three_properties() {
         assert!(run.iter().any(|s| s == t), "{t} missing from {run:?}");
     }
 }
+
+/// Lines of `a` not matched by a line of `b` (multiset difference).
+fn lines_not_in(a: &str, b: &str) -> usize {
+    let mut rest: Vec<&str> = b.lines().collect();
+    a.lines()
+        .filter(|line| match rest.iter().position(|r| r == line) {
+            Some(i) => {
+                rest.swap_remove(i);
+                false
+            }
+            None => true,
+        })
+        .count()
+}
+
+#[test]
+fn every_mutant_is_a_small_change_to_the_current_net() {
+    // A mutant left stale after an edit of nets/sesphr.yaml differs in many more lines:
+    // regenerate them with `python3 scripts/make-mutants.py`.
+    let base = std::fs::read_to_string(sesphr_net()).expect("readable net");
+    for entry in std::fs::read_dir(root().join("nets/mutants")).expect("nets/mutants exists") {
+        let path = entry.expect("directory entry").path();
+        let mutant = std::fs::read_to_string(&path).expect("readable mutant");
+        let body: String = mutant
+            .lines()
+            .filter(|l| !l.starts_with("# MUTANT") && !l.starts_with("# `sesphr check`"))
+            .filter(|l| !l.starts_with("# expect:") && !l.starts_with("name: "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let changed = lines_not_in(&body, &base) + lines_not_in(&base, &body);
+        assert!(
+            (1..=24).contains(&changed),
+            "{}: {changed} lines differ from nets/sesphr.yaml",
+            path.display()
+        );
+    }
+}

@@ -32,6 +32,11 @@ pub enum Group {
 }
 
 impl Group {
+    /// The canonical value of this group's generator raised to `exponent`.
+    pub fn element(self, exponent: &Monomial) -> Value {
+        group(self, exponent)
+    }
+
     /// The functor naming elements of this group.
     pub fn functor(self) -> &'static str {
         match self {
