@@ -72,6 +72,8 @@ impl RunSummary {
             summary.checks.refused += c.refused;
             summary.checks.stored += c.stored;
             summary.checks.fetched += c.fetched;
+            summary.checks.ledger_records += c.ledger_records;
+            summary.checks.ledger_blocks += c.ledger_blocks;
         }
         summary
     }
@@ -159,8 +161,9 @@ impl RunSummary {
         let _ = writeln!(
             out,
             "checks: {} decrypted plaintexts equal the uploaded partitions, {} refused decryptions \
-             carry no plaintext, {} ciphertexts written to the cloud store and {} read back intact",
-            c.plaintexts, c.refused, c.stored, c.fetched
+             carry no plaintext, {} ciphertexts written to the cloud store and {} read back intact, \
+             {} ledger records in {} blocks verified",
+            c.plaintexts, c.refused, c.stored, c.fetched, c.ledger_records, c.ledger_blocks
         );
         out
     }
