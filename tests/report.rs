@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 7] = [
     "key-generation",
+    "key-generation-all-cores",
     "encryption",
     "decryption",
     "upload",
@@ -14,8 +15,9 @@ const FIGURES: [&str; 6] = [
 ];
 
 /// Figures that have the paper's values as a second series.
-const WITH_PAPER: [&str; 5] = [
+const WITH_PAPER: [&str; 6] = [
     "key-generation",
+    "key-generation-all-cores",
     "encryption",
     "decryption",
     "upload",
