@@ -96,7 +96,8 @@ fn the_quick_report_is_complete_and_well_formed() {
     // transitions.csv: the protocol runs.
     let transitions = read(&out_dir.join("transitions.csv"));
     assert!(
-        transitions.starts_with("transition,fired,unchanged,total_ms,mean_ms,p95_ms,search_ms\n")
+        transitions
+            .starts_with("transition,fired,unchanged,total_ms,mean_ms,p95_ms,search_ms,disk_ms\n")
     );
     for t in ["join", "upload", "D_R_S", "Decrypt_C", "revoke"] {
         assert!(

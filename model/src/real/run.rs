@@ -100,14 +100,14 @@ pub struct RunOptions<'a> {
 pub struct TransitionTiming {
     /// The transition's name.
     pub name: String,
-    /// One sample per firing: the firing itself, the real computation its
-    /// guard did since its previous firing, and its cloud-store operations.
+    /// One sample per firing: the firing itself and the real computation its
+    /// guard did since its previous firing (disk time apart, see `store`).
     pub firings: Samples,
     /// Firings that left the marking unchanged (refusals such as D_R_F).
     pub unchanged: u64,
     /// Time spent searching this transition's enabled bindings (guards included).
     pub search: Duration,
-    /// Time spent in the cloud store for it.
+    /// Time spent writing and reading the cloud store and the ledger for it.
     pub store: Duration,
 }
 
@@ -217,7 +217,7 @@ pub fn run(
         let from_search = functions.take_pending(t);
         let firing = Instant::now();
         let next = fire(net, &marking, &chosen)?;
-        let mut cost = firing.elapsed() + from_search;
+        let cost = firing.elapsed() + from_search;
         functions.take_pending(t); // already inside the firing's own time
         if let Some(mirror) = &mut mirror {
             let io = Instant::now();
@@ -225,7 +225,6 @@ pub fn run(
             let spent = io.elapsed();
             transitions[t].store += spent;
             store_time += spent;
-            cost += spent;
         }
         transitions[t].firings.push(cost);
         if next == marking {
