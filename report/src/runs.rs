@@ -159,20 +159,32 @@ impl RunSummary {
             ]);
         }
         out += &table(&rows, markdown);
-        let _ = writeln!(
-            out,
-            "\nrun time {:.1} ms (cloud store and ledger {:.1} ms apart): net functions {:.1} ms, of which real \
-             operations {:.1} ms; the same real operations called directly {:.1} ms.\n\
-             engine overhead (binding search, firing, markings) {:.1}% of the direct time; \
-             with the symbolic twin, cache and agreement checks {:.1}%",
-            self.engine.as_secs_f64() * 1e3,
-            self.store.as_secs_f64() * 1e3,
-            self.functions_wall.as_secs_f64() * 1e3,
-            self.crypto.as_secs_f64() * 1e3,
-            self.direct.as_secs_f64() * 1e3,
-            self.engine_overhead() * 100.0,
-            self.total_overhead() * 100.0
-        );
+        if self
+            .functions
+            .values()
+            .all(|(_, computed, _)| *computed == 0)
+        {
+            let _ = writeln!(
+                out,
+                "\nrun time {:.1} ms; the net ran no real operation, so there is no overhead to measure",
+                self.engine.as_secs_f64() * 1e3
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\nrun time {:.1} ms (cloud store and ledger {:.1} ms apart): net functions {:.1} ms, of which real \
+                 operations {:.1} ms; the same real operations called directly {:.1} ms.\n\
+                 engine overhead (binding search, firing, markings) {:.1}% of the direct time; \
+                 with the symbolic twin, cache and agreement checks {:.1}%",
+                self.engine.as_secs_f64() * 1e3,
+                self.store.as_secs_f64() * 1e3,
+                self.functions_wall.as_secs_f64() * 1e3,
+                self.crypto.as_secs_f64() * 1e3,
+                self.direct.as_secs_f64() * 1e3,
+                self.engine_overhead() * 100.0,
+                self.total_overhead() * 100.0
+            );
+        }
         let c = &self.checks;
         let _ = writeln!(
             out,
