@@ -180,10 +180,9 @@ pub fn run(
     let mut checks = Checks::default();
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut marking = net.initial.clone();
-    // Refusals already made, keyed cheaply (byte strings by identity); the
-    // bindings are kept so that those identities stay unique.
-    // Per transition, so that only the bindings of transitions that ever left
-    // the marking unchanged need a key.
+    // Refusals already made, per transition (only the bindings of transitions
+    // that ever left the marking unchanged need a key), keyed cheaply (byte
+    // strings by identity); the bindings are kept so that identities stay unique.
     let mut unchanged_once: HashMap<usize, HashMap<Vec<Value>, Binding>> = HashMap::new();
     let mut bindings = Vec::new();
     let mut store_time = Duration::ZERO;
