@@ -184,6 +184,16 @@ pub fn run(
     // that ever left the marking unchanged need a key), keyed cheaply (byte
     // strings by identity); the bindings are kept so that identities stay unique.
     let mut unchanged_once: HashMap<usize, HashMap<Vec<Value>, Binding>> = HashMap::new();
+    // A transition's bindings depend only on its input places (guards do not
+    // read the marking, functions are deterministic): they are searched again
+    // only when one of those places changed.
+    let inputs: Vec<Vec<usize>> = net
+        .transitions
+        .iter()
+        .map(|t| t.inputs.iter().map(|i| i.place).collect())
+        .collect();
+    let mut enabled: Vec<Vec<Binding>> = vec![Vec::new(); net.transitions.len()];
+    let mut stale = vec![true; net.transitions.len()];
     let mut bindings = Vec::new();
     let mut store_time = Duration::ZERO;
     let mut steps = 0;
@@ -194,10 +204,15 @@ pub fn run(
         }
         bindings.clear();
         for (t, timing) in transitions.iter_mut().enumerate() {
-            functions.enter(Some(t));
-            let search = Instant::now();
-            transition_bindings(net, t, &marking, &mut bindings)?;
-            timing.search += search.elapsed();
+            if stale[t] {
+                functions.enter(Some(t));
+                let search = Instant::now();
+                enabled[t].clear();
+                transition_bindings(net, t, &marking, &mut enabled[t])?;
+                timing.search += search.elapsed();
+                stale[t] = false;
+            }
+            bindings.extend(enabled[t].iter().cloned());
         }
         bindings.retain(|b| {
             unchanged_once
@@ -226,6 +241,15 @@ pub fn run(
             store_time += spent;
         }
         transitions[t].firings.push(cost);
+        let changed: Vec<bool> = next
+            .places
+            .iter()
+            .zip(&marking.places)
+            .map(|(a, b)| a != b)
+            .collect();
+        for (t, places) in inputs.iter().enumerate() {
+            stale[t] |= places.iter().any(|&p| changed[p]);
+        }
         if next == marking {
             transitions[t].unchanged += 1;
             unchanged_once
