@@ -196,3 +196,31 @@ fn alter_plaintext(token: &Value) -> Option<Value> {
         .collect();
     found.then(|| Value::tuple(items))
 }
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let defer = vec!["revoke".to_string(), "tamper".to_string()];
+    let fired = |seed: u64| {
+        let functions = RealFunctions::new(config(seed, None));
+        let net = net(
+            "sesphr.yaml",
+            &[("roles", "3"), ("partitions", "3")],
+            &functions,
+        );
+        match run(&net, &functions, &options(seed, None, &defer)) {
+            Ok(r) => (
+                r.steps,
+                r.checks.plaintexts,
+                r.transitions
+                    .iter()
+                    .map(|t| (t.name.clone(), t.firings.count(), t.unchanged))
+                    .collect::<Vec<_>>(),
+                r.marking.total(),
+            ),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let first = fired(5);
+    assert_eq!(first, fired(5));
+    assert!(first.0 > 20 && first.1 > 0, "{first:?}");
+}
