@@ -22,9 +22,9 @@ MUTANTS = {
     "revocation-not-applied": (
         "forward_access_control",
         "Revocation is written on the ledger but the SRS keeps the user's ACL entry and RK.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t)"]\n      Ledger_revoke: ["(u, p, t)"]\n',
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n',
           '      Revoked: ["(u, p, t)"]\n      Member: ["(u, p, since)"]\n      SRS_RK: ["(p, u, rk)"]\n'
-          '      Clock: ["(p, t)"]\n      Ledger_revoke: ["(u, p, t)"]\n', 1)],
+          '      Clock: ["(p, t + 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n', 1)],
     ),
     "r-shared-across-partitions": (
         "acl_enforcement",

@@ -9,14 +9,16 @@
 //! error, never silently merged.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::RwLock;
+
+use foldhash::quality::FixedState;
 
 use crate::explore::{
     PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
     TokenStats,
 };
-use crate::fire::{Binding, enabled_bindings, fire, successors};
+use crate::fire::{Binding, enabled_bindings, produced, successors};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
@@ -26,6 +28,8 @@ use crate::value::Value;
 const TOKEN_WORDS: usize = 4;
 /// Lock shards of the id table.
 const TABLE_SHARDS: usize = 64;
+/// The fixed seed of token ids: ids depend only on values, in every run.
+const ID_SEED: u64 = 0x5e59_4852_7065_7472;
 
 /// Why a coloured state could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,10 +85,7 @@ impl<'n> ColouredSpace<'n> {
     }
 
     fn token_id(place: usize, value: &Value) -> u64 {
-        let mut h = DefaultHasher::new();
-        place.hash(&mut h);
-        value.hash(&mut h);
-        h.finish()
+        FixedState::with_seed(ID_SEED).hash_one((place, value))
     }
 
     fn shard(&self, id: u64) -> &RwLock<HashMap<u64, Value>> {
@@ -122,11 +123,17 @@ impl<'n> ColouredSpace<'n> {
 
     /// Decodes an encoded marking.
     pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
+        Ok(self.decode_tokens(state)?.1)
+    }
+
+    /// Decodes an encoded marking, also returning each encoded token with its value.
+    fn decode_tokens(&self, state: &[u32]) -> Result<(Vec<Token>, Marking), ColouredError> {
         let mut marking = Marking {
             places: vec![Multiset::new(); self.net.places.len()],
         };
-        for token in state.chunks_exact(TOKEN_WORDS) {
-            let id = u64::from(token[1]) | (u64::from(token[2]) << 32);
+        let mut tokens = Vec::with_capacity(state.len() / TOKEN_WORDS);
+        for words in state.chunks_exact(TOKEN_WORDS) {
+            let id = u64::from(words[1]) | (u64::from(words[2]) << 32);
             let value = self
                 .shard(id)
                 .read()
@@ -134,16 +141,74 @@ impl<'n> ColouredSpace<'n> {
                 .get(&id)
                 .cloned()
                 .ok_or(ColouredError::UnknownToken(id))?;
-            let place = token[0] as usize;
+            let place = words[0] as usize;
             if let Some(m) = marking.places.get_mut(place) {
-                m.add(value, token[3]);
+                m.add(value.clone(), words[3]);
+            }
+            tokens.push(Token {
+                place,
+                id,
+                count: words[3],
+                value,
+            });
+        }
+        Ok((tokens, marking))
+    }
+
+    /// The encoding of the marking reached by firing `binding` from the
+    /// marking whose tokens are `tokens`: only the produced values are hashed.
+    fn successor(&self, tokens: &[Token], binding: &Binding) -> Result<Vec<u32>, ColouredError> {
+        let mut next: Vec<[u32; TOKEN_WORDS]> = tokens
+            .iter()
+            .map(|t| [t.place as u32, t.id as u32, (t.id >> 32) as u32, t.count])
+            .collect();
+        for (place, value, n) in &binding.consumed {
+            let slot = tokens
+                .iter()
+                .position(|t| t.place == *place && t.value == *value)
+                .ok_or_else(|| {
+                    ColouredError::Eval(EvalError::Shape {
+                        expected: "an enabled binding",
+                        found: format!("a token {value} that place {place} does not hold"),
+                    })
+                })?;
+            next[slot][3] = next[slot][3].saturating_sub(*n);
+        }
+        for (place, value, n) in produced(self.net, binding)? {
+            let id = self.intern(place, &value)?;
+            let words = [place as u32, id as u32, (id >> 32) as u32];
+            match next.iter_mut().find(|t| t[..3] == words) {
+                Some(t) => {
+                    t[3] = t[3].checked_add(n).ok_or_else(|| EvalError::InTransition {
+                        transition: self.net.transitions[binding.transition].name.clone(),
+                        source: Box::new(EvalError::CountOverflow {
+                            place: self.net.places[place].name.clone(),
+                        }),
+                    })?
+                }
+                None => next.push([words[0], words[1], words[2], n]),
             }
         }
-        Ok(marking)
+        next.retain(|t| t[3] > 0);
+        next.sort_unstable();
+        Ok(next.concat())
     }
 
     fn step(&self, before: &Marking, binding: &Binding, after: &Marking) -> Step {
         let t = &self.net.transitions[binding.transition];
+        let mut removed = vec![Multiset::new(); self.net.places.len()];
+        for (p, v, n) in &binding.consumed {
+            removed[*p].add(v.clone(), *n);
+        }
+        let mut added = vec![Multiset::new(); self.net.places.len()];
+        for (i, place) in after.places.iter().enumerate() {
+            for (v, n) in place.iter() {
+                let kept = before.places[i]
+                    .count(v)
+                    .saturating_sub(removed[i].count(v));
+                added[i].add(v.clone(), n.saturating_sub(kept));
+            }
+        }
         Step {
             transition: t.name.clone(),
             binding: t
@@ -162,10 +227,20 @@ impl<'n> ColouredSpace<'n> {
                     place: p.name.clone(),
                     before: before.places[i].to_string(),
                     after: after.places[i].to_string(),
+                    removed: Some(removed[i].to_string()),
+                    added: Some(added[i].to_string()),
                 })
                 .collect(),
         }
     }
+}
+
+/// One token of an encoded marking, with its value.
+struct Token {
+    place: usize,
+    id: u64,
+    count: u32,
+    value: Value,
 }
 
 fn check_same(known: &Value, value: &Value) -> Result<(), ColouredError> {
@@ -191,12 +266,11 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), ColouredError> {
-        let marking = self.decode(state)?;
+        let (tokens, marking) = self.decode_tokens(state)?;
         let mut bindings = Vec::new();
         enabled_bindings(self.net, &marking, &mut bindings)?;
         for b in &bindings {
-            let next = fire(self.net, &marking, b)?;
-            out.push(&self.encode(&next)?);
+            out.push(&self.successor(&tokens, b)?);
         }
         Ok(())
     }

@@ -43,8 +43,14 @@ pub enum LoadErrorKind {
     #[error("type error: {0}")]
     Type(String),
     /// A variable used but not bound by an input arc.
-    #[error("variable `{0}` is not bound by any input arc of this transition")]
-    Unbound(String),
+    #[error("variable `{name}` is not bound by any input arc of this transition{hint}")]
+    Unbound {
+        /// The name as written.
+        name: String,
+        /// A suggestion when the name looks like a misspelt constant or
+        /// parameter, e.g. ` (did you mean `idle`?)`, or empty.
+        hint: String,
+    },
     /// A bad `--param` override.
     #[error("parameter: {0}")]
     Param(String),

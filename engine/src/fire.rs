@@ -81,37 +81,99 @@ pub fn transition_bindings(
     out: &mut Vec<Binding>,
 ) -> Result<(), EvalError> {
     let transition = &net.transitions[t];
+    let first = out.len();
     let mut search = Search {
         index: t,
         transition,
         marking,
         slots: vec![Value::Bool(false); transition.vars.len()],
         consumed: Vec::new(),
-        out,
+        out: &mut *out,
     };
     search.step(0).map_err(|e| EvalError::InTransition {
         transition: transition.name.clone(),
         source: Box::new(e),
-    })
+    })?;
+    if wildcards_may_swap(transition) {
+        let kept = remove_repeats(&mut out[first..]);
+        out.truncate(first + kept);
+    }
+    Ok(())
+}
+
+/// Whether two items of one place have wildcards: they can then take the
+/// same tokens in either order, giving the same binding twice.
+fn wildcards_may_swap(t: &Transition) -> bool {
+    let wild_places: Vec<PlaceId> = t
+        .inputs
+        .iter()
+        .filter(|i| matches!(&i.matcher, Matcher::Scan { pattern, .. } if pattern.has_wildcard()))
+        .map(|i| i.place)
+        .collect();
+    wild_places
+        .iter()
+        .enumerate()
+        .any(|(k, p)| wild_places[k + 1..].contains(p))
+}
+
+/// Lists the tokens each binding takes in one canonical order and moves
+/// the first binding of each kind to the front; returns how many are kept.
+fn remove_repeats(bindings: &mut [Binding]) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = 0;
+    for i in 0..bindings.len() {
+        let consumed = &mut bindings[i].consumed;
+        consumed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        consumed.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0 && later.1 == earlier.1;
+            if same {
+                earlier.2 += later.2;
+            }
+            same
+        });
+        if seen.insert(bindings[i].clone()) {
+            bindings.swap(kept, i);
+            kept += 1;
+        }
+    }
+    kept
 }
 
 /// Fires an enabled binding, returning the next marking.
 pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, EvalError> {
     let t = &net.transitions[binding.transition];
-    let in_t = |e| EvalError::InTransition {
-        transition: t.name.clone(),
-        source: Box::new(e),
-    };
+    let produced = produced(net, binding)?;
     let mut next = marking.clone();
     for (p, v, n) in &binding.consumed {
-        next.places[*p].remove(v, *n).ok_or_else(|| {
-            in_t(EvalError::Shape {
-                expected: "an enabled binding",
-                found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
-            })
-        })?;
+        next.places[*p]
+            .remove(v, *n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::Shape {
+                    expected: "an enabled binding",
+                    found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
+                }),
+            })?;
     }
+    for (p, v, n) in produced {
+        next.places[p]
+            .add(v, n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::CountOverflow {
+                    place: net.places[p].name.clone(),
+                }),
+            })?;
+    }
+    Ok(next)
+}
+
+/// The tokens firing `binding` adds: `(place, value, copies)`, each checked
+/// against its place's type.
+pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32)>, EvalError> {
+    let t = &net.transitions[binding.transition];
     let mut slots = binding.values.clone();
+    let mut out = Vec::with_capacity(t.outputs.len());
     for item in &t.outputs {
         let place = &net.places[item.place];
         let mut put = |value: Value| -> Result<(), EvalError> {
@@ -123,11 +185,8 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
                     ty: place.ty.to_string(),
                 });
             }
-            next.places[item.place]
-                .add(value, item.mult)
-                .ok_or_else(|| EvalError::CountOverflow {
-                    place: place.name.clone(),
-                })
+            out.push((item.place, value, item.mult));
+            Ok(())
         };
         match &item.tokens {
             OutputTokens::Expr(code) => {
@@ -136,13 +195,16 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
                         slots: &mut slots,
                         marking: None,
                     })
-                    .map_err(in_t)?;
+                    .map_err(|e| EvalError::InTransition {
+                        transition: t.name.clone(),
+                        source: Box::new(e),
+                    })?;
                 put(value)?;
             }
-            OutputTokens::All(values) => values.iter().cloned().try_for_each(put)?,
+            OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
         }
     }
-    Ok(next)
+    Ok(out)
 }
 
 /// Every enabled binding with the marking its firing leads to.

@@ -147,7 +147,8 @@ enum Entry {
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
-    entries: HashMap<String, (Entry, Position)>,
+    /// Nodes by id, with their element (for error positions, computed lazily).
+    entries: HashMap<String, (Entry, Node<'a, 'input>)>,
     places: Vec<String>,
     initial: Vec<u32>,
     transitions: Vec<String>,
@@ -197,8 +198,8 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn add(&mut self, node: Node<'a, 'input>, entry: Entry) -> Result<(), PnmlError> {
         let id = self.attribute(node, "id")?;
-        let at = position(self.doc, node);
-        if self.entries.insert(id.clone(), (entry, at)).is_some() {
+        if self.entries.insert(id.clone(), (entry, node)).is_some() {
+            let at = position(self.doc, node);
             return Err(PnmlError::DuplicateId { id, at });
         }
         Ok(())
@@ -248,7 +249,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         id: &str,
         element: &str,
         from: &str,
-        at: Position,
+        node: Node<'a, 'input>,
     ) -> Result<Entry, PnmlError> {
         let mut current = id.to_string();
         let mut expected_place: Option<bool> = None;
@@ -260,7 +261,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         element: element.to_string(),
                         id: from.to_string(),
                         target: current.clone(),
-                        at,
+                        at: position(self.doc, node),
                     })?;
             match entry {
                 Entry::Reference { target, place } => {
@@ -268,7 +269,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         return Err(PnmlError::WrongKind {
                             id: current,
                             target: target.clone(),
-                            at: *entry_at,
+                            at: position(self.doc, *entry_at),
                         });
                     }
                     expected_place = Some(*place);
@@ -280,7 +281,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         return Err(PnmlError::WrongKind {
                             id: id.to_string(),
                             target: current,
-                            at,
+                            at: position(self.doc, node),
                         });
                     }
                     return Ok(entry.clone());
@@ -289,15 +290,15 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
         Err(PnmlError::ReferenceCycle {
             id: id.to_string(),
-            at,
+            at: position(self.doc, node),
         })
     }
 
     fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, u32, bool), PnmlError> {
         let id = self.attribute(node, "id")?;
+        let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, node)?;
+        let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, node)?;
         let at = position(self.doc, node);
-        let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, at)?;
-        let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, at)?;
         let weight = match label_text(node, "inscription") {
             Some((text, value)) => {
                 let w = self.number(text, &value, "arc weight")?;
@@ -363,15 +364,15 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let name = reader.attribute(net, "id")?;
     reader.page(net)?;
     // Every reference must lead to a node of its kind, even when no arc uses it.
-    let mut references: Vec<(&String, Position)> = reader
+    let mut references: Vec<(&String, Node<'_, '_>)> = reader
         .entries
         .iter()
         .filter(|(_, (entry, _))| matches!(entry, Entry::Reference { .. }))
-        .map(|(id, (_, at))| (id, *at))
+        .map(|(id, (_, node))| (id, *node))
         .collect();
-    references.sort_by_key(|&(_, at)| (at.line, at.column));
-    for (id, at) in references {
-        reader.resolve(id, "reference", id, at)?;
+    references.sort_by_key(|&(_, node)| node.range().start);
+    for (id, node) in references {
+        reader.resolve(id, "reference", id, node)?;
     }
     let mut transitions: Vec<TransitionArcs> = reader
         .transitions

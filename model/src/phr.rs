@@ -4,18 +4,25 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::policy::{Label, UserId};
 
 /// One partition of a PHR: a label and structured content.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Partition {
     /// The partition's label.
     pub label: Label,
-    /// Its content (any JSON value).
-    pub content: Value,
+    /// Its content: any JSON value, kept as its exact text (what gets encrypted).
+    pub content: Box<RawValue>,
+}
+
+impl PartialEq for Partition {
+    fn eq(&self, other: &Self) -> bool {
+        self.label == other.label && self.content.get() == other.content.get()
+    }
 }
 
 /// A Personal Health Record: owner, file id and partitions.
@@ -31,9 +38,14 @@ pub struct PhrDocument {
 }
 
 impl Partition {
-    /// The bytes that get encrypted (compact JSON).
+    /// The bytes that get encrypted (the content's JSON text).
     pub fn to_plaintext(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.content).unwrap_or_default()
+        self.content.get().as_bytes().to_vec()
+    }
+
+    /// The content's JSON text.
+    pub fn plaintext(&self) -> &[u8] {
+        self.content.get().as_bytes()
     }
 }
 
@@ -45,7 +57,7 @@ impl PhrDocument {
 
     /// Total plaintext size of all partitions, in bytes.
     pub fn plaintext_len(&self) -> usize {
-        self.partitions.iter().map(|p| p.to_plaintext().len()).sum()
+        self.partitions.iter().map(|p| p.plaintext().len()).sum()
     }
 }
 
@@ -159,16 +171,20 @@ pub fn synthetic(
             } else {
                 share
             };
-            let mut entries = Vec::new();
-            let mut size = 2; // the brackets of the array
-            while size < goal {
-                let item = entry(&mut rng, label.as_str(), entries.len());
-                size += serde_json::to_vec(&item).map(|v| v.len()).unwrap_or(1) + 1;
-                entries.push(item);
+            let mut text = String::from("[");
+            let mut count = 0;
+            while text.len() + 1 < goal {
+                if count > 0 {
+                    text.push(',');
+                }
+                text.push_str(&entry(&mut rng, label.as_str(), count).to_string());
+                count += 1;
             }
+            text.push(']');
             Partition {
                 label: label.clone(),
-                content: Value::Array(entries),
+                // The text is built from serialized values: always valid JSON.
+                content: RawValue::from_string(text).unwrap_or_default(),
             }
         })
         .collect();

@@ -239,3 +239,83 @@ impl Srs {
         Ok(reencrypt(&stored.r, rekey))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{decapsulate, encapsulate};
+
+    fn label(name: &str) -> Label {
+        Label::new(name).unwrap()
+    }
+
+    /// An SRS whose owner uploaded version 1 before `newcomer` joined as a
+    /// doctor, and version 2 after.
+    fn srs_with_newcomer(past_versions: bool) -> (Srs, KeyPair, Vec<crate::crypto::PartitionKey>) {
+        let mut policy = Policy::paper_default();
+        policy.newcomers_read_past_versions = past_versions;
+        let owner = KeyPair::generate().unwrap();
+        let mut srs = Srs::new(KeyMode::Delegated, UserId::new("alice").unwrap(), policy);
+        let (k1, r1) = encapsulate(&owner.secret).unwrap();
+        srs.store_r(&label("rec"), 1, &label("medical"), r1);
+        let newcomer = UserId::new("dr-new").unwrap();
+        srs.join(&newcomer, Role::Doctor, false).unwrap();
+        let keys = KeyPair::generate().unwrap();
+        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public));
+        let (k2, r2) = encapsulate(&owner.secret).unwrap();
+        srs.store_r(&label("rec"), 2, &label("medical"), r2);
+        (srs, keys, vec![k1, k2])
+    }
+
+    #[test]
+    fn newcomers_read_past_versions_only_if_the_policy_says_so() {
+        let newcomer = UserId::new("dr-new").unwrap();
+        let (closed, keys, partition_keys) = srs_with_newcomer(false);
+        let old = closed.serve(&newcomer, &label("rec"), 1, &label("medical"));
+        assert!(matches!(
+            old,
+            Err(Error::AccessDenied {
+                reason: DenyReason::BeforeJoining,
+                ..
+            })
+        ));
+        let new = closed
+            .serve(&newcomer, &label("rec"), 2, &label("medical"))
+            .unwrap();
+        assert_eq!(decapsulate(&keys.secret, &new), partition_keys[1]);
+
+        let (open, keys, partition_keys) = srs_with_newcomer(true);
+        let old = open
+            .serve(&newcomer, &label("rec"), 1, &label("medical"))
+            .unwrap();
+        assert_eq!(decapsulate(&keys.secret, &old), partition_keys[0]);
+    }
+
+    #[test]
+    fn joins_need_approval_for_the_private_domain_and_are_unique() {
+        let mut srs = Srs::new(
+            KeyMode::Delegated,
+            UserId::new("alice").unwrap(),
+            Policy::paper_default(),
+        );
+        let erin = UserId::new("erin").unwrap();
+        assert!(matches!(
+            srs.join(&erin, Role::Family, false),
+            Err(Error::JoinRefused { .. })
+        ));
+        assert!(srs.acl_entry(&erin).is_none());
+        assert_eq!(srs.join(&erin, Role::Family, true).unwrap().rights.len(), 4);
+        assert!(matches!(
+            srs.join(&erin, Role::Doctor, false),
+            Err(Error::DuplicateUser(_))
+        ));
+        let stranger = UserId::new("nobody").unwrap();
+        assert!(matches!(
+            srs.serve(&stranger, &label("rec"), 1, &label("medical")),
+            Err(Error::AccessDenied {
+                reason: DenyReason::UnknownUser,
+                ..
+            })
+        ));
+    }
+}

@@ -114,7 +114,7 @@ impl System {
                 label: partition.label.clone(),
                 version,
             };
-            let ciphertext = seal(&key, &aad, &partition.to_plaintext())?;
+            let ciphertext = seal(&key, &aad, partition.plaintext())?;
             let id = ObjectId {
                 file: doc.file.clone(),
                 version,

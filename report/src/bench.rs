@@ -231,7 +231,10 @@ pub fn turnaround(
             owner: owner_id.clone(),
             partitions: vec![Partition {
                 label: medical.clone(),
-                content: serde_json::Value::String(text),
+                content: serde_json::value::RawValue::from_string(
+                    serde_json::Value::String(text).to_string(),
+                )
+                .map_err(|e| ReportError::Wrong(format!("a JSON string: {e}")))?,
             }],
         };
         let expected = doc.partitions[0].to_plaintext();

@@ -13,6 +13,7 @@ use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook
 use sesphr_engine::ptnet::{PtProperty, check_pt};
 
 use super::net::{NetFile, load};
+use super::write_out;
 use crate::NetArgs;
 
 /// Arguments of `sesphr check`.
@@ -135,9 +136,12 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         bar.finish_and_clear();
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, &args.net.net.display().to_string()));
+        write_out(format_args!(
+            "{}",
+            render(&report, &args.net.net.display().to_string())
+        ));
     }
     Ok(report)
 }
@@ -200,10 +204,7 @@ pub fn render(report: &CheckReport, path: &str) -> String {
     );
     out += &format!(
         "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
-        report.seconds,
-        report.states_per_second(),
-        report.threads,
-        report.bytes_per_state
+        report.seconds, report.states_per_second, report.threads, report.bytes_per_state
     );
     out
 }
@@ -218,24 +219,64 @@ fn render_trace(trace: &Trace) -> String {
             let vars: Vec<String> = step
                 .binding
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| format!("{k}={}", abbreviate(v)))
                 .collect();
             format!(" [{}]", vars.join(", "))
         };
         let changes: Vec<String> = step
             .changes
             .iter()
-            .map(|c| format!("{}: {} -> {}", c.place, c.before, c.after))
+            .map(|c| match (&c.removed, &c.added) {
+                (Some(removed), Some(added)) => {
+                    let mut parts = vec![c.place.clone() + ":"];
+                    if removed != "{}" {
+                        parts.push(format!("-{removed}"));
+                    }
+                    if added != "{}" {
+                        parts.push(format!("+{added}"));
+                    }
+                    parts.join(" ")
+                }
+                _ => format!("{}: {} -> {}", c.place, c.before, c.after),
+            })
             .collect();
-        out += &format!(
-            "    {}. {}{binding}: {}\n",
+        let line = format!(
+            "    {}. {}{binding}: {}",
             i + 1,
             step.transition,
             changes.join(", ")
         );
+        if line.chars().count() <= TRACE_LINE_CHARS {
+            out += &line;
+            out.push('\n');
+        } else {
+            out += &format!("    {}. {}{binding}:\n", i + 1, step.transition);
+            for change in changes {
+                out += &format!("         {change}\n");
+            }
+        }
     }
     out += &format!("    reached: {}\n", trace.last);
     out
+}
+
+/// A step longer than this prints one changed place per line.
+const TRACE_LINE_CHARS: usize = 120;
+
+/// Values longer than this are shortened in human traces (`--json` keeps them whole).
+const SHOWN_VALUE_CHARS: usize = 60;
+
+/// A long binding value cut to its head and tail: `know(enc(..) … x((doctor, 1)))`.
+fn abbreviate(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= SHOWN_VALUE_CHARS {
+        return value.to_string();
+    }
+    let head: String = chars[..SHOWN_VALUE_CHARS / 2].iter().collect();
+    let tail: String = chars[chars.len() - SHOWN_VALUE_CHARS / 4..]
+        .iter()
+        .collect();
+    format!("{head} … {tail}")
 }
 
 #[cfg(test)]

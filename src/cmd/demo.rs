@@ -61,12 +61,12 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         eprintln!("error: {e:#}");
         return ExitCode::from(1);
     }
-    println!();
+    outln!("");
     if narrator.failures == 0 {
-        println!("all {} steps behaved as the scheme says", narrator.steps);
+        outln!("all {} steps behaved as the scheme says", narrator.steps);
         ExitCode::SUCCESS
     } else {
-        println!("{} of {} steps FAILED", narrator.failures, narrator.steps);
+        outln!("{} of {} steps FAILED", narrator.failures, narrator.steps);
         ExitCode::from(1)
     }
 }
@@ -104,15 +104,15 @@ struct Narrator {
 impl Narrator {
     fn step(&mut self, title: &str) {
         self.steps += 1;
-        println!("\n[{:>2}] {title}", self.steps);
+        outln!("\n[{:>2}] {title}", self.steps);
     }
 
     fn expect(&mut self, ok: bool, what: &str) {
         if ok {
-            println!("     ok: {what}");
+            outln!("     ok: {what}");
         } else {
             self.failures += 1;
-            println!("     FAILED: {what}");
+            outln!("     FAILED: {what}");
         }
     }
 }
@@ -147,9 +147,9 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
     let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys.secret)?;
     let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys.secret)?;
     sys.enroll(&erin, Role::Family, true, &alice_keys.secret)?;
-    println!("     cloud: {}", sys.cloud.root().display());
-    println!("     ledger: {}", sys.ledger_path().display());
-    println!(
+    outln!("     cloud: {}", sys.cloud.root().display());
+    outln!("     ledger: {}", sys.ledger_path().display());
+    outln!(
         "     enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
     );
     let held = sys.srs.held_secret_count();
@@ -181,7 +181,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         2018,
     );
     let v1 = sys.upload(&alice_keys.secret, &doc)?;
-    println!(
+    outln!(
         "     {} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
         doc.partitions.len(),
         doc.plaintext_len()

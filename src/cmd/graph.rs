@@ -64,7 +64,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
             }
         }
     };
-    print!("{text}");
+    crate::cmd::write_out(format_args!("{text}"));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -48,7 +48,7 @@ fn verify(file: &Path, show: bool) -> ExitCode {
                 .blocks
                 .last()
                 .map_or_else(|| "none".to_owned(), |b| b.hash.to_string());
-            println!(
+            outln!(
                 "ledger {} intact: {} blocks, last hash {last}",
                 file.display(),
                 inspection.blocks.len()
@@ -56,7 +56,7 @@ fn verify(file: &Path, show: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some((block, reason)) => {
-            println!(
+            outln!(
                 "ledger {} TAMPERED at block {block}: {reason}",
                 file.display()
             );
@@ -66,19 +66,19 @@ fn verify(file: &Path, show: bool) -> ExitCode {
 }
 
 fn print_block(block: &Block) {
-    println!(
+    outln!(
         "block {}  {}  hash {}",
         block.seq,
         utc(block.timestamp_ms),
         short(&block.hash.to_string())
     );
-    println!(
+    outln!(
         "  prev {}  merkle root {}",
         short(&block.prev.to_string()),
         short(&block.merkle_root.to_string())
     );
     for record in &block.records {
-        println!("  - {}", describe(record));
+        outln!("  - {}", describe(record));
     }
 }
 

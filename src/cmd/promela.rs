@@ -28,7 +28,7 @@ pub fn run(args: &PromelaArgs) -> ExitCode {
         params: Vec::new(),
     }) {
         Ok(NetFile::Pnml(net)) => {
-            print!("{}", promela(&net, args.int));
+            crate::cmd::write_out(format_args!("{}", promela(&net, args.int)));
             ExitCode::SUCCESS
         }
         Ok(NetFile::Yaml(_)) => {

@@ -38,24 +38,26 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         let stdin = std::io::stdin();
         return token_game(&net, &mut stdin.lock(), &mut std::io::stdout());
     }
-    println!(
+    outln!(
         "net `{}`, seed {}, at most {} steps",
-        net.name, args.seed, args.steps
+        net.name,
+        args.seed,
+        args.steps
     );
     let outcome = simulate(&net, args.steps, args.seed, |step, binding, _| {
-        println!("{step:>5}  {}", binding.show(&net));
+        outln!("{step:>5}  {}", binding.show(&net));
     })?;
     match outcome.reason {
         StopReason::StepLimit => {
-            println!("stopped: step limit reached after {} steps", outcome.steps)
+            outln!("stopped: step limit reached after {} steps", outcome.steps)
         }
-        StopReason::Dead => println!(
+        StopReason::Dead => outln!(
             "stopped: dead marking after {} steps (no binding is enabled)",
             outcome.steps
         ),
     }
-    println!("final marking:");
-    println!("{}", indent(&net.show_marking(&outcome.marking)));
+    outln!("final marking:");
+    outln!("{}", indent(&net.show_marking(&outcome.marking)));
     Ok(ExitCode::SUCCESS)
 }
 

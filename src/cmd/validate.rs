@@ -8,7 +8,7 @@ use crate::{NetArgs, host};
 pub fn run(args: &NetArgs) -> anyhow::Result<ExitCode> {
     let net = host::load(args)?;
     let tokens = net.initial.total();
-    println!(
+    outln!(
         "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens",
         args.net.display(),
         net.name,
@@ -19,7 +19,7 @@ pub fn run(args: &NetArgs) -> anyhow::Result<ExitCode> {
     );
     if !net.params.is_empty() {
         let params: Vec<String> = net.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        println!("parameters: {}", params.join(", "));
+        outln!("parameters: {}", params.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }

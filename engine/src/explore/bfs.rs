@@ -1,15 +1,19 @@
 //! The level-synchronous parallel breadth-first search.
 //!
-//! Each level runs in two phases:
-//! 1. *expand*: the frontier (the states found by the previous level, in shard
-//!    order) is cut into fixed-size chunks; each chunk, on any thread, computes
-//!    the successors of its states, evaluates the properties and statistics of
-//!    its states, and buckets the successors by shard;
+//! Each level runs in three phases:
+//! 1. *expand*: the frontier (the states found by the previous level) is cut
+//!    into fixed-size chunks; each chunk, on any thread, computes the successors
+//!    of its states, evaluates the properties and statistics of its states, and
+//!    buckets the successors by shard, each tagged with its *discovery key*
+//!    (position of its parent in the frontier, rank among the parent's successors);
 //! 2. *insert*: each shard, on any thread, takes its bucket from every chunk in
-//!    chunk order and inserts the successors it has not seen.
+//!    chunk order and inserts the successors it has not seen; a new state keeps
+//!    the key of its first discovery, and its first discoverer as parent;
+//! 3. *order*: the new states, sorted by key, form the next frontier.
 //!
-//! Chunks and their order do not depend on the thread count, so neither do the
-//! state ids, the parent links, nor the first target of each property.
+//! The frontier is thus in exactly the order of a plain sequential BFS, and the
+//! first target of each property, its parent chain, the state ids and all the
+//! counts are those of that sequential search, whatever the thread count.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
@@ -18,8 +22,16 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::store::{Insert, NO_PARENT, SHARDS, StateId, Store, hash_state, shard_of};
+use super::store::{
+    Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
+};
 use super::{StateBuf, StateLayout, StateSpace};
+
+/// Insertions whose table slots are loaded together before inserting.
+const WARM_BATCH: usize = 16;
+
+/// Entries of the per-chunk cache of recent successors (a power of two).
+const RECENT: usize = 8192;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
@@ -128,8 +140,8 @@ pub enum ExploreError<E: std::error::Error + 'static> {
 #[derive(Debug)]
 pub struct Exploration {
     pub(crate) store: Store,
-    /// `level_starts[d][s]`: index in shard `s` of the first state of level `d`.
-    pub(crate) level_starts: Vec<[usize; SHARDS]>,
+    /// The states of each level, in sequential breadth-first order.
+    pub(crate) levels: Vec<Vec<StateId>>,
     /// Reachable states found.
     pub states: u64,
     /// (state, enabled binding) pairs of the expanded states.
@@ -182,16 +194,14 @@ impl Exploration {
         path
     }
 
-    /// Every stored state id in canonical order: by level, then shard, then index.
+    /// Bytes held by the visited set and the level lists.
+    fn bytes(&self) -> usize {
+        self.store.bytes() + self.levels.iter().map(|l| l.capacity() * 4).sum::<usize>()
+    }
+
+    /// Every stored state id in sequential breadth-first order.
     pub fn ids(&self) -> impl Iterator<Item = StateId> + '_ {
-        let lens: [usize; SHARDS] = std::array::from_fn(|s| self.store.shards[s].len());
-        self.level_starts
-            .iter()
-            .enumerate()
-            .flat_map(move |(d, starts)| {
-                let ends = *self.level_starts.get(d + 1).unwrap_or(&lens);
-                (0..SHARDS).flat_map(move |s| (starts[s]..ends[s]).map(move |l| Store::id(s, l)))
-            })
+        self.levels.iter().flatten().copied()
     }
 }
 
@@ -201,17 +211,18 @@ struct Bucket {
     words: Vec<u32>,
     ends: Vec<usize>,
     hashes: Vec<u64>,
-    parents: Vec<StateId>,
+    /// Discovery keys: parent's frontier position << 32 | successor rank.
+    keys: Vec<u64>,
 }
 
 impl Bucket {
-    fn push(&mut self, layout: StateLayout, state: &[u32], hash: u64, parent: StateId) {
-        self.words.extend_from_slice(state);
+    fn push(&mut self, layout: StateLayout, state: &[u32], hash: u64, key: u64) {
+        append_words(&mut self.words, state);
         if layout == StateLayout::Variable {
             self.ends.push(self.words.len());
         }
         self.hashes.push(hash);
-        self.parents.push(parent);
+        self.keys.push(key);
     }
 
     fn state(&self, layout: StateLayout, i: usize) -> &[u32] {
@@ -224,11 +235,18 @@ impl Bucket {
         }
     }
 
+    fn clear(&mut self) {
+        self.words.clear();
+        self.ends.clear();
+        self.hashes.clear();
+        self.keys.clear();
+    }
+
     fn bytes(&self) -> usize {
         self.words.capacity() * 4
             + self.ends.capacity() * 8
             + self.hashes.capacity() * 8
-            + self.parents.capacity() * 4
+            + self.keys.capacity() * 8
     }
 }
 
@@ -241,33 +259,6 @@ struct ChunkOut {
     max_place: u64,
     first_targets: Vec<Option<StateId>>,
     first_deadlock: Option<StateId>,
-}
-
-/// A run of frontier states of one shard: (shard, first index, end index).
-type Piece = (usize, usize, usize);
-
-/// Cuts the frontier into chunks of at most [`CHUNK`] states, in shard order.
-fn chunks(starts: &[usize; SHARDS], ends: &[usize; SHARDS]) -> Vec<Vec<Piece>> {
-    let mut chunks = Vec::new();
-    let mut current: Vec<Piece> = Vec::new();
-    let mut size = 0;
-    for shard in 0..SHARDS {
-        let mut start = starts[shard];
-        while start < ends[shard] {
-            let end = ends[shard].min(start + (CHUNK - size));
-            current.push((shard, start, end));
-            size += end - start;
-            start = end;
-            if size == CHUNK {
-                chunks.push(std::mem::take(&mut current));
-                size = 0;
-            }
-        }
-    }
-    if !current.is_empty() {
-        chunks.push(current);
-    }
-    chunks
 }
 
 /// Shared state of one level's expansion.
@@ -288,9 +279,12 @@ struct Limits {
     store_bytes: usize,
 }
 
+/// Expands the frontier states `ids`, the first at frontier position `first`.
 fn expand_chunk<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
-    pieces: &[Piece],
+    first: usize,
+    ids: &[StateId],
+    buckets: Vec<Bucket>,
 ) -> Result<Option<ChunkOut>, S::Error> {
     if ctx.stop.load(Ordering::Relaxed) != 0 {
         return Ok(None);
@@ -302,7 +296,7 @@ fn expand_chunk<S: StateSpace>(
     }
     let properties = ctx.found.len();
     let mut out = ChunkOut {
-        buckets: (0..SHARDS).map(|_| Bucket::default()).collect(),
+        buckets,
         edges: 0,
         deadlocks: 0,
         max_total: 0,
@@ -312,36 +306,47 @@ fn expand_chunk<S: StateSpace>(
     };
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
-    for &(shard, start, end) in pieces {
-        for local in start..end {
-            let id = Store::id(shard, local);
-            let state = ctx.store.shards[shard].state(local);
-            successors.clear();
-            ctx.space.successors(state, &mut successors)?;
-            let dead = successors.is_empty();
-            out.edges += successors.len() as u64;
-            if dead {
-                out.deadlocks += 1;
-                if !ctx.found_deadlock && out.first_deadlock.is_none() {
-                    out.first_deadlock = Some(id);
+    // (hash, index in its bucket) of recent successors, to drop duplicates early.
+    let mut recent = vec![(0u64, 0u32); RECENT];
+    for (offset, &id) in ids.iter().enumerate() {
+        if offset % WARM_BATCH == 0 {
+            let batch = &ids[offset..ids.len().min(offset + WARM_BATCH)];
+            std::hint::black_box(ctx.store.warm_states(batch));
+        }
+        let state = ctx.store.state(id);
+        successors.clear();
+        ctx.space.successors(state, &mut successors)?;
+        let dead = successors.is_empty();
+        out.edges += successors.len() as u64;
+        if dead {
+            out.deadlocks += 1;
+            if !ctx.found_deadlock && out.first_deadlock.is_none() {
+                out.first_deadlock = Some(id);
+            }
+        }
+        let stats = ctx.space.token_stats(state);
+        out.max_total = out.max_total.max(stats.total);
+        out.max_place = out.max_place.max(stats.max_in_place);
+        if properties > 0 {
+            targets.fill(false);
+            ctx.space.property_targets(state, dead, &mut targets)?;
+            for (i, &hit) in targets.iter().enumerate() {
+                if hit && !ctx.found[i] && out.first_targets[i].is_none() {
+                    out.first_targets[i] = Some(id);
                 }
             }
-            let stats = ctx.space.token_stats(state);
-            out.max_total = out.max_total.max(stats.total);
-            out.max_place = out.max_place.max(stats.max_in_place);
-            if properties > 0 {
-                targets.fill(false);
-                ctx.space.property_targets(state, dead, &mut targets)?;
-                for (i, &hit) in targets.iter().enumerate() {
-                    if hit && !ctx.found[i] && out.first_targets[i].is_none() {
-                        out.first_targets[i] = Some(id);
-                    }
-                }
+        }
+        let position = ((first + offset) as u64) << 32;
+        for (rank, successor) in successors.iter().enumerate() {
+            let hash = hash_state(successor);
+            let bucket = &mut out.buckets[shard_of(hash)];
+            // A successor met earlier in this chunk has a smaller key: drop it.
+            let seen = &mut recent[hash as usize & (RECENT - 1)];
+            if seen.0 == hash && same_state(bucket.state(ctx.layout, seen.1 as usize), successor) {
+                continue;
             }
-            for successor in successors.iter() {
-                let hash = hash_state(successor);
-                out.buckets[shard_of(hash)].push(ctx.layout, successor, hash, id);
-            }
+            *seen = (hash, bucket.hashes.len() as u32);
+            bucket.push(ctx.layout, successor, hash, position | rank as u64);
         }
     }
     let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();
@@ -371,11 +376,12 @@ pub fn explore<S: StateSpace>(
         .initial()
         .map_err(|source| ExploreError::Space { source })?;
     let hash = hash_state(&initial);
-    store.shards[shard_of(hash)].insert(&initial, hash, NO_PARENT);
+    let shard = shard_of(hash);
+    store.shards[shard].insert(&initial, hash, NO_PARENT);
 
     let mut ex = Exploration {
         store,
-        level_starts: vec![[0; SHARDS]],
+        levels: vec![vec![Store::id(shard, 0)]],
         states: 1,
         edges: 0,
         deadlocks: 0,
@@ -393,14 +399,14 @@ pub fn explore<S: StateSpace>(
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
     let stop = AtomicU8::new(0);
+    // Bucket buffers of the previous level, reused to spare allocations.
+    let mut spare: Vec<Vec<Bucket>> = Vec::new();
     loop {
-        let starts = *ex.level_starts.last().unwrap_or(&[0; SHARDS]);
-        let ends: [usize; SHARDS] = std::array::from_fn(|s| ex.store.shards[s].len());
-        let frontier: usize = (0..SHARDS).map(|s| ends[s] - starts[s]).sum();
-        if frontier == 0 {
+        let frontier: &[StateId] = ex.levels.last().map_or(&[], Vec::as_slice);
+        if frontier.is_empty() {
             break;
         }
-        let store_bytes = ex.store.bytes();
+        let store_bytes = ex.bytes();
         ex.peak_bytes = ex.peak_bytes.max(store_bytes as u64);
         if let Some(max) = options.max_states
             && ex.states >= max
@@ -429,9 +435,17 @@ pub fn explore<S: StateSpace>(
             limits: &limits,
             candidate_bytes: &candidate_bytes,
         };
-        let outs: Vec<Option<ChunkOut>> = chunks(&starts, &ends)
+        let chunks: Vec<&[StateId]> = frontier.chunks(CHUNK).collect();
+        let mut buffers: Vec<Vec<Bucket>> = Vec::with_capacity(chunks.len());
+        buffers.extend(spare.drain(..).take(chunks.len()));
+        buffers.resize_with(chunks.len(), || {
+            (0..SHARDS).map(|_| Bucket::default()).collect()
+        });
+        let outs: Vec<Option<ChunkOut>> = chunks
             .par_iter()
-            .map(|pieces| expand_chunk(&ctx, pieces))
+            .enumerate()
+            .zip(buffers)
+            .map(|((k, ids), buckets)| expand_chunk(&ctx, k * CHUNK, ids, buckets))
             .collect::<Result<_, _>>()
             .map_err(|source| ExploreError::Space { source })?;
         ex.peak_bytes = ex
@@ -456,68 +470,80 @@ pub fn explore<S: StateSpace>(
             ex.stopped = Some(reason);
             break;
         }
-        let full = insert_level(&mut ex.store, layout, &outs);
-        ex.level_starts.push(ends);
+        let (next, full) = insert_level(&mut ex.store, layout, frontier, &outs);
+        spare = outs
+            .into_iter()
+            .map(|mut out| {
+                out.buckets.iter_mut().for_each(Bucket::clear);
+                out.buckets
+            })
+            .collect();
+        let new_states = next.len() as u64;
+        ex.levels.push(next);
         ex.states = ex.store.len() as u64;
         if full {
             ex.stopped = Some(StopReason::IdSpace);
             break;
         }
-        if ex.store.len() > ends.iter().sum::<usize>() {
+        if new_states > 0 {
             ex.depth += 1;
         }
         if let Some(progress) = &options.progress {
             progress(&Progress {
                 states: ex.states,
                 edges: ex.edges,
-                frontier: (ex.states as usize - ends.iter().sum::<usize>()) as u64,
+                frontier: new_states,
                 depth: ex.depth,
-                memory_bytes: ex.store.bytes() as u64,
+                memory_bytes: ex.bytes() as u64,
                 elapsed: started.elapsed(),
             });
         }
     }
-    ex.peak_bytes = ex.peak_bytes.max(ex.store.bytes() as u64);
+    ex.peak_bytes = ex.peak_bytes.max(ex.bytes() as u64);
     ex.elapsed = started.elapsed();
     Ok(ex)
 }
 
-/// Inserts every chunk's successors into their shards, one task per shard.
-/// Returns whether a shard ran out of ids.
-fn insert_level(store: &mut Store, layout: StateLayout, outs: &[ChunkOut]) -> bool {
-    store
+/// Inserts every chunk's successors into their shards, one task per shard,
+/// and returns the new states in discovery order, and whether a shard ran out
+/// of ids.
+fn insert_level(
+    store: &mut Store,
+    layout: StateLayout,
+    frontier: &[StateId],
+    outs: &[ChunkOut],
+) -> (Vec<StateId>, bool) {
+    let found: Vec<(Vec<(u64, StateId)>, bool)> = store
         .shards
         .par_iter_mut()
         .enumerate()
         .map(|(s, shard)| {
+            let mut new = Vec::new();
             for out in outs {
                 let bucket = &out.buckets[s];
-                for i in 0..bucket.hashes.len() {
-                    let state = bucket.state(layout, i);
-                    if shard.insert(state, bucket.hashes[i], bucket.parents[i]) == Insert::Full {
-                        return true;
+                let len = bucket.hashes.len();
+                std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
+                for batch in (0..len).step_by(WARM_BATCH) {
+                    // Load the next batch's slots while this batch is inserted.
+                    let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
+                    std::hint::black_box(shard.warm(&bucket.hashes[next]));
+                    for i in batch..(batch + WARM_BATCH).min(len) {
+                        let key = bucket.keys[i];
+                        let parent = frontier[(key >> 32) as usize];
+                        let local = shard.len();
+                        match shard.insert(bucket.state(layout, i), bucket.hashes[i], parent) {
+                            Insert::New => new.push((key, Store::id(s, local))),
+                            Insert::Known => {}
+                            Insert::Full => return (new, true),
+                        }
                     }
                 }
             }
-            false
+            (new, false)
         })
-        .reduce(|| false, |a, b| a || b)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_cover_the_frontier_in_order() {
-        let starts = [0usize; SHARDS];
-        let mut ends = [0usize; SHARDS];
-        ends[0] = 1500;
-        ends[3] = 700;
-        let cut = chunks(&starts, &ends);
-        assert_eq!(cut.len(), 3);
-        assert_eq!(cut[0], vec![(0, 0, 1024)]);
-        assert_eq!(cut[1], vec![(0, 1024, 1500), (3, 0, 548)]);
-        assert_eq!(cut[2], vec![(3, 548, 700)]);
-    }
+        .collect();
+    let full = found.iter().any(|(_, full)| *full);
+    let mut next: Vec<(u64, StateId)> = found.into_iter().flat_map(|(new, _)| new).collect();
+    next.par_sort_unstable_by_key(|&(key, _)| key);
+    (next.into_iter().map(|(_, id)| id).collect(), full)
 }

@@ -17,7 +17,7 @@ impl StateBuf {
 
     /// Appends a copy of `state`.
     pub fn push(&mut self, state: &[u32]) {
-        self.words.extend_from_slice(state);
+        super::store::append_words(&mut self.words, state);
         self.ends.push(self.words.len());
     }
 

@@ -53,16 +53,8 @@ impl ReachabilityGraph {
     pub fn render(&self, format: GraphFormat) -> String {
         match format {
             GraphFormat::Dot => {
-                format!(
-                    "{:?}",
-                    Dot::with_config(&self.graph, &[Config::GraphContentOnly])
-                )
-                .lines()
-                .fold(String::from("digraph reachability {\n"), |mut out, line| {
-                    out.push_str(line);
-                    out.push('\n');
-                    out
-                }) + "}\n"
+                let body = Dot::with_config(&self.graph, &[Config::GraphContentOnly]);
+                format!("digraph reachability {{\n{body}}}\n")
             }
             GraphFormat::Json => {
                 let nodes: Vec<_> = self

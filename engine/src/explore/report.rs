@@ -58,6 +58,8 @@ pub struct CheckReport {
     pub one_safe: bool,
     /// Wall-clock seconds of the exploration.
     pub seconds: f64,
+    /// Reachable states per second of exploration.
+    pub states_per_second: f64,
     /// Threads of the rayon pool that ran it.
     pub threads: usize,
     /// Explorer bytes (tables and buffers, at their peak) per state.
@@ -70,15 +72,6 @@ impl CheckReport {
     /// Whether some property is violated.
     pub fn violated(&self) -> bool {
         self.properties.iter().any(|p| p.holds == Some(false))
-    }
-
-    /// States explored per second.
-    pub fn states_per_second(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.states as f64 / self.seconds
-        } else {
-            0.0
-        }
     }
 }
 
@@ -121,6 +114,7 @@ pub fn check<S: StateSpace>(
         deadlock_reachable: ex.deadlocks > 0,
         one_safe: ex.max_tokens_in_place <= 1,
         seconds: ex.elapsed.as_secs_f64(),
+        states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
         threads: rayon::current_num_threads(),
         bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
         properties,

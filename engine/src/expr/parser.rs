@@ -45,6 +45,12 @@ pub fn parse_item(text: &str) -> Result<Item, ParseError> {
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 200;
 
+/// Syntax trees deeper than this (e.g. `a + a + ... + a`, which nests to the
+/// left without nesting the parser) are refused: compiling, evaluating and
+/// dropping a tree recurse over its depth, and unoptimised builds need about
+/// 20 KiB of stack per level to compile one (a main thread has 8 MiB).
+const MAX_TREE_DEPTH: usize = 256;
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -135,11 +141,31 @@ impl Parser {
         }
     }
 
-    fn expr(&mut self) -> Result<Expr, ParseError> {
+    /// Enters one level of parser recursion; refuses to go deeper than [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return self.error("expression nested too deeply");
         }
+        Ok(())
+    }
+
+    /// A node over already parsed operands, refused if the tree gets too deep.
+    fn node(&self, kind: ExprKind, at: usize) -> Result<Expr, ParseError> {
+        let e = Expr { kind, at };
+        if tree_depth(&e) > MAX_TREE_DEPTH {
+            return self.error("expression nested too deeply (split it into smaller parts)");
+        }
+        Ok(e)
+    }
+
+    fn binary(&self, op: BinOp, left: Expr, right: Expr) -> Result<Expr, ParseError> {
+        let at = left.at;
+        self.node(ExprKind::Binary(op, Box::new(left), Box::new(right)), at)
+    }
+
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        self.descend()?;
         let e = if self.is_keyword("forall") || self.is_keyword("exists") {
             self.quantifier()
         } else if self.is_keyword("if") {
@@ -168,15 +194,15 @@ impl Parser {
         let place = self.ident("a place name")?;
         self.expect(Tok::Colon, ":")?;
         let body = self.expr()?;
-        Ok(Expr {
-            kind: ExprKind::Quantifier {
+        self.node(
+            ExprKind::Quantifier {
                 kind,
                 pattern: Box::new(pattern),
                 place,
                 body: Box::new(body),
             },
-            at: start.at,
-        })
+            start.at,
+        )
     }
 
     fn conditional(&mut self) -> Result<Expr, ParseError> {
@@ -186,10 +212,7 @@ impl Parser {
         let a = self.expr()?;
         self.expect_keyword("else")?;
         let b = self.expr()?;
-        Ok(Expr {
-            kind: ExprKind::If(Box::new(c), Box::new(a), Box::new(b)),
-            at,
-        })
+        self.node(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), at)
     }
 
     fn ident(&mut self, what: &str) -> Result<String, ParseError> {
@@ -207,7 +230,7 @@ impl Parser {
         if self.is_op("=>") || self.is_keyword("implies") {
             self.next();
             let right = self.expr()?;
-            return Ok(binary(BinOp::Implies, left, right));
+            return self.binary(BinOp::Implies, left, right);
         }
         Ok(left)
     }
@@ -217,7 +240,7 @@ impl Parser {
         while self.is_op("||") || self.is_keyword("or") {
             self.next();
             let right = self.and()?;
-            left = binary(BinOp::Or, left, right);
+            left = self.binary(BinOp::Or, left, right)?;
         }
         Ok(left)
     }
@@ -227,7 +250,7 @@ impl Parser {
         while self.is_op("&&") || self.is_keyword("and") {
             self.next();
             let right = self.not()?;
-            left = binary(BinOp::And, left, right);
+            left = self.binary(BinOp::And, left, right)?;
         }
         Ok(left)
     }
@@ -235,11 +258,10 @@ impl Parser {
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.is_op("!") || self.is_keyword("not") {
             let at = self.next().at;
+            self.descend()?;
             let e = self.not()?;
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
-                at,
-            });
+            self.depth -= 1;
+            return self.node(ExprKind::Unary(UnOp::Not, Box::new(e)), at);
         }
         self.comparison()
     }
@@ -250,10 +272,7 @@ impl Parser {
             self.next();
             let place = self.ident("a place name")?;
             let at = left.at;
-            return Ok(Expr {
-                kind: ExprKind::In(Box::new(left), place),
-                at,
-            });
+            return self.node(ExprKind::In(Box::new(left), place), at);
         }
         let op = match self.peek() {
             Tok::Op("==") => BinOp::Eq,
@@ -266,7 +285,7 @@ impl Parser {
         };
         self.next();
         let right = self.additive()?;
-        Ok(binary(op, left, right))
+        self.binary(op, left, right)
     }
 
     fn additive(&mut self) -> Result<Expr, ParseError> {
@@ -279,7 +298,7 @@ impl Parser {
             };
             self.next();
             let right = self.multiplicative()?;
-            left = binary(op, left, right);
+            left = self.binary(op, left, right)?;
         }
     }
 
@@ -294,24 +313,23 @@ impl Parser {
             };
             self.next();
             let right = self.unary()?;
-            left = binary(op, left, right);
+            left = self.binary(op, left, right)?;
         }
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.is_op("-") {
             let at = self.next().at;
+            self.descend()?;
             let e = self.unary()?;
+            self.depth -= 1;
             if let ExprKind::Int(i) = e.kind {
                 return Ok(Expr {
                     kind: ExprKind::Int(-i),
                     at,
                 });
             }
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnOp::Neg, Box::new(e)),
-                at,
-            });
+            return self.node(ExprKind::Unary(UnOp::Neg, Box::new(e)), at);
         }
         self.postfix()
     }
@@ -325,10 +343,7 @@ impl Parser {
                     self.next();
                     let at = e.at;
                     let index = usize::try_from(i).unwrap_or(usize::MAX);
-                    e = Expr {
-                        kind: ExprKind::Field(Box::new(e), index),
-                        at,
-                    };
+                    e = self.node(ExprKind::Field(Box::new(e), index), at)?;
                 }
                 _ => return self.error(format!("expected a field number, found {}", self.found())),
             }
@@ -423,12 +438,21 @@ impl Parser {
     }
 }
 
-fn binary(op: BinOp, left: Expr, right: Expr) -> Expr {
-    let at = left.at;
-    Expr {
-        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
-        at,
-    }
+/// The depth of a syntax tree (a leaf has depth 1).
+fn tree_depth(e: &Expr) -> usize {
+    let children: Vec<&Expr> = match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Unit
+        | ExprKind::Wildcard
+        | ExprKind::Name(_) => Vec::new(),
+        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().collect(),
+        ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::In(a, _) => vec![a],
+        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::If(c, a, b) => vec![c, a, b],
+        ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
+    };
+    1 + children.into_iter().map(tree_depth).max().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -528,5 +552,28 @@ mod tests {
         );
         assert!(parse_expr("99999999999999999999").is_err());
         assert!(parse_expr(&"(".repeat(1000)).is_err());
+    }
+
+    /// Regression: long operator chains, `!!!...` and `----...` used to
+    /// overflow the stack (parsing, compiling or dropping the tree).
+    #[test]
+    fn deep_chains_are_errors_not_stack_overflows() {
+        let long = 200_000;
+        let cases = [
+            "!".repeat(long) + "true",
+            "-".repeat(long) + "x",
+            vec!["x"; long].join(" + "),
+            vec!["true"; long].join(" && "),
+            vec!["a"; long].join(" || "),
+            format!("x{}", ".0".repeat(long)),
+        ];
+        for text in &cases {
+            let err = parse_expr(text).expect_err("too deep");
+            assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        }
+        let at_limit = vec!["x"; MAX_TREE_DEPTH].join(" + ");
+        assert!(tree_depth(&parse_expr(&at_limit).expect("parses")) <= MAX_TREE_DEPTH);
+        let over = vec!["x"; MAX_TREE_DEPTH + 1].join(" + ");
+        assert!(parse_expr(&over).is_err());
     }
 }

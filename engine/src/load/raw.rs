@@ -18,19 +18,24 @@ pub struct ExprText {
     pub text: String,
     /// The position of its first character.
     pub pos: Pos,
-    /// Whether offsets within `text` map to columns of `pos`'s line
-    /// (false for scalars folded over several lines).
-    pub exact: bool,
+    /// Where each source line's part of `text` begins: `(byte offset in
+    /// text, file position)`, in order. Empty when offsets cannot be mapped
+    /// to the file (then every offset maps to `pos`).
+    pub lines: Vec<(usize, Pos)>,
 }
 
 impl ExprText {
     /// The file position of byte `offset` of the text.
     pub fn pos_of(&self, offset: usize) -> Pos {
-        if self.exact {
-            let chars = self.text.get(..offset).map_or(0, |s| s.chars().count());
-            self.pos.shifted(chars)
-        } else {
-            self.pos
+        match self.lines.iter().rev().find(|(start, _)| *start <= offset) {
+            Some((start, pos)) => {
+                let chars = self
+                    .text
+                    .get(*start..offset)
+                    .map_or(0, |s| s.chars().count());
+                pos.shifted(chars)
+            }
+            None => self.pos,
         }
     }
 }

@@ -16,11 +16,20 @@ type Node<'a> = MarkedYaml<'a>;
 pub fn read_net(source: &Source) -> Result<RawNet> {
     let docs = Node::load_from_str(source.text()).map_err(|e| {
         let m = e.marker();
-        let pos = Pos {
+        let mut pos = Pos {
             line: m.line().max(1),
             col: m.col() + 1,
         };
-        LoadError::at(source, pos, LoadErrorKind::Syntax(e.info().to_string()))
+        if source.line(pos.line).is_none() {
+            // The parser reports the end of input one line past a file that
+            // does not end with a line break: point at the real end instead.
+            pos = source.end();
+        }
+        let kind = match duplicated_key(source, e.info(), pos) {
+            Some(name) => LoadErrorKind::Duplicate { kind: "key", name },
+            None => LoadErrorKind::Syntax(e.info().to_string()),
+        };
+        LoadError::at(source, pos, kind)
     })?;
     let reader = Reader { source };
     let Some(root) = docs.first() else {
@@ -35,6 +44,22 @@ pub fn read_net(source: &Source) -> Result<RawNet> {
         return Err(reader.error(extra, "a net file holds one YAML document"));
     }
     reader.net(root)
+}
+
+/// The key a "duplicated key" YAML error points at, read from the file (the
+/// parser's message does not say which key it is).
+fn duplicated_key(source: &Source, info: &str, pos: Pos) -> Option<String> {
+    if !info.contains("duplicated key") {
+        return None;
+    }
+    let key: String = source
+        .line(pos.line)?
+        .chars()
+        .skip(pos.col - 1)
+        .skip_while(|c| *c == '"' || *c == '\'')
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!key.is_empty()).then_some(key)
 }
 
 struct Reader<'s> {
@@ -126,8 +151,59 @@ impl Reader<'_> {
         if starts_quoted {
             pos = pos.shifted(1);
         }
-        let exact = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
-        Ok(ExprText { text, pos, exact })
+        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
+        let lines = if one_line {
+            vec![(0, pos)]
+        } else {
+            self.line_starts(&text, pos)
+        };
+        Ok(ExprText { text, pos, lines })
+    }
+
+    /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
+    /// back to the file: each source line must hold the next part of `text`,
+    /// the parts joined by one space or line break. Empty if they do not
+    /// (blank lines, escapes, more-indented lines), and positions then fall
+    /// back to the scalar's start.
+    fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
+        let mut starts = Vec::new();
+        let mut offset = 0;
+        let mut line_no = start.line;
+        loop {
+            let Some(line) = self.source.line(line_no) else {
+                return Vec::new();
+            };
+            let skip = if line_no == start.line {
+                start.col - 1
+            } else {
+                line.chars().take_while(|c| c.is_whitespace()).count()
+            };
+            let content: String = line.chars().skip(skip).collect();
+            let content = content.trim_end();
+            let rest = &text[offset..];
+            let pos = Pos {
+                line: line_no,
+                col: skip + 1,
+            };
+            if content.starts_with(rest) && !rest.is_empty() {
+                // The text ends on this line (maybe before a closing quote).
+                starts.push((offset, pos));
+                return starts;
+            }
+            if content.is_empty() || !rest.starts_with(content) {
+                return Vec::new();
+            }
+            starts.push((offset, pos));
+            offset += content.len();
+            match text.as_bytes().get(offset) {
+                Some(b' ' | b'\n') => offset += 1,
+                _ => return Vec::new(),
+            }
+            if offset >= text.len() {
+                return starts;
+            }
+            line_no += 1;
+        }
     }
 
     fn exprs(&self, node: &Node<'_>, what: &str) -> Result<Vec<ExprText>> {

@@ -347,6 +347,15 @@ impl Pattern {
         }
     }
 
+    /// Whether the pattern has a wildcard `_` somewhere.
+    pub fn has_wildcard(&self) -> bool {
+        match self {
+            Pattern::Wild => true,
+            Pattern::Tuple(ps) => ps.iter().any(Pattern::has_wildcard),
+            Pattern::Bind(_) | Pattern::Check(_) | Pattern::Const(_) => false,
+        }
+    }
+
     /// The value of a pattern without `Bind` or `Wild` parts, under the slots.
     pub fn determined_value(&self, slots: &[Value]) -> Option<Value> {
         match self {

@@ -1,8 +1,8 @@
 //! The packed fast path of a P/T net.
 //!
-//! Token counters are packed in lanes of 8, 16 or 32 bits, several per `u32`
+//! Token counters are packed in lanes of 4, 8, 16 or 32 bits, several per `u32`
 //! word. The top bit of each lane is a guard bit that stays clear, so a lane
-//! holds at most 127, 32767 or 2^31-1 tokens. With `H` the guard bits of a word
+//! holds at most 7, 127, 32767 or 2^31-1 tokens. With `H` the guard bits of a word
 //! and `pre` the packed input weights, a transition is enabled on that word when
 //! `((w | H) - pre) & H == H` (no lane borrowed its guard bit), and firing computes
 //! `w - pre + post`, which overflowed iff a guard bit is now set. On overflow
@@ -101,20 +101,20 @@ impl<'n> PackedNet<'n> {
             .copied()
             .max()
             .unwrap_or(0);
-        let bits = [8, 16, 32]
+        let bits = [4, 8, 16, 32]
             .into_iter()
             .find(|&b| largest <= lane_max(b))
             .unwrap_or(32);
         Self::with_lane_bits(net, properties, bits)
     }
 
-    /// Packs `net` in lanes of `lane_bits` (8, 16 or 32; other values mean 32).
+    /// Packs `net` in lanes of `lane_bits` (4, 8, 16 or 32; other values mean 32).
     pub fn with_lane_bits(
         net: &'n PtNet,
         properties: Vec<PtProperty>,
         lane_bits: u32,
     ) -> Result<Self, PtError> {
-        let lane_bits = if matches!(lane_bits, 8 | 16) {
+        let lane_bits = if matches!(lane_bits, 4 | 8 | 16) {
             lane_bits
         } else {
             32
@@ -213,7 +213,7 @@ impl<'n> PackedNet<'n> {
         })
     }
 
-    /// Bits per counter lane (8, 16 or 32).
+    /// Bits per counter lane (4, 8, 16 or 32).
     pub fn lane_bits(&self) -> u32 {
         self.lane_bits
     }
@@ -244,6 +244,27 @@ impl<'n> PackedNet<'n> {
         } else {
             shifted & ((1 << self.lane_bits) - 1)
         }
+    }
+
+    /// The token total and the fullest place's count, lane by lane (no division).
+    fn lane_stats(&self, state: &[u32]) -> (u64, u32) {
+        let bits = self.lane_bits;
+        let mask = if bits == 32 {
+            u32::MAX
+        } else {
+            (1 << bits) - 1
+        };
+        let (mut total, mut max) = (0u64, 0u32);
+        for &word in state {
+            let mut word = word;
+            for _ in 0..32 / bits {
+                let count = word & mask;
+                total += u64::from(count);
+                max = max.max(count);
+                word = word.checked_shr(bits).unwrap_or(0);
+            }
+        }
+        (total, max)
     }
 
     fn enabled(&self, state: &[u32], deltas: &[WordDelta]) -> bool {
@@ -337,6 +358,8 @@ impl StateSpace for PackedNet<'_> {
                         place: self.net.places[p].clone(),
                         before: before.to_string(),
                         after: after.to_string(),
+                        removed: None,
+                        added: None,
                     })
                 })
                 .collect();
@@ -363,22 +386,18 @@ impl StateSpace for PackedNet<'_> {
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match *check {
                 PtProperty::DeadlockFree => dead,
-                PtProperty::PlaceBound(k) => {
-                    (0..self.net.places.len()).any(|p| self.count(state, p) > k)
-                }
+                PtProperty::PlaceBound(k) => self.lane_stats(state).1 > k,
             };
         }
         Ok(())
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
-        let mut stats = TokenStats::default();
-        for p in 0..self.net.places.len() {
-            let count = u64::from(self.count(state, p));
-            stats.total += count;
-            stats.max_in_place = stats.max_in_place.max(count);
+        let (total, max) = self.lane_stats(state);
+        TokenStats {
+            total,
+            max_in_place: u64::from(max),
         }
-        stats
     }
 
     fn describe_state(&self, state: &[u32]) -> String {
@@ -444,7 +463,7 @@ mod tests {
     fn pack_roundtrip_and_enabling() {
         let net = counter(3);
         let space = PackedNet::new(&net, vec![]).unwrap();
-        assert_eq!(space.lane_bits(), 8);
+        assert_eq!(space.lane_bits(), 4);
         let state = space.pack(&[3, 0]);
         assert_eq!(space.unpack(&state), vec![3, 0]);
         let mut out = StateBuf::new();

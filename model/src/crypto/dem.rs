@@ -1,8 +1,9 @@
 //! The DEM: AES-256-GCM with the file id, partition label and version as
 //! associated data.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
+use aes_gcm::aead::inout::InOutBuf;
+use aes_gcm::aead::{AeadInOut, KeyInit};
+use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 
 use super::kem::PartitionKey;
 use super::rng;
@@ -73,47 +74,50 @@ impl std::fmt::Debug for Ciphertext {
     }
 }
 
-/// Encrypt one partition under its key.
+/// Encrypt one partition under its key (straight from the plaintext into
+/// the output buffer: no intermediate copy).
 pub fn seal(key: &PartitionKey, aad: &Aad, plaintext: &[u8]) -> Result<Ciphertext> {
+    let too_long = |_| Error::Decode {
+        what: "plaintext",
+        reason: "too long for AES-GCM".into(),
+    };
     let mut nonce = [0u8; NONCE_LEN];
     rng::fill(&mut nonce)?;
+    let body_end = NONCE_LEN + plaintext.len();
+    let mut out = vec![0u8; body_end + TAG_LEN];
+    out[..NONCE_LEN].copy_from_slice(&nonce);
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.as_bytes()));
-    let body = cipher
-        .encrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: plaintext,
-                aad: &aad.encode(),
-            },
-        )
-        .map_err(|_| Error::Decode {
+    let buffer =
+        InOutBuf::new(plaintext, &mut out[NONCE_LEN..body_end]).map_err(|_| Error::Decode {
             what: "plaintext",
-            reason: "too long for AES-GCM".into(),
+            reason: "buffer length mismatch".into(),
         })?;
-    let mut out = Vec::with_capacity(NONCE_LEN + body.len());
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&body);
+    let tag = cipher
+        .encrypt_inout_detached(&Nonce::from(nonce), &aad.encode(), buffer)
+        .map_err(too_long)?;
+    out[body_end..].copy_from_slice(&tag);
     Ok(Ciphertext(out))
 }
 
 /// Decrypt one partition; any change to key, associated data or ciphertext
 /// gives [`Error::TagMismatch`].
 pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Vec<u8>> {
-    let (nonce, body) = ciphertext.0.split_at(NONCE_LEN);
-    let mut nonce_array = [0u8; NONCE_LEN];
-    nonce_array.copy_from_slice(nonce);
+    let mismatch = || Error::TagMismatch {
+        file: aad.file.clone(),
+        partition: aad.label.clone(),
+        version: aad.version,
+    };
+    let bytes = &ciphertext.0;
+    let body_end = bytes.len() - TAG_LEN;
+    let mut nonce = [0u8; NONCE_LEN];
+    nonce.copy_from_slice(&bytes[..NONCE_LEN]);
+    let tag = Tag::try_from(&bytes[body_end..]).map_err(|_| mismatch())?;
+    let body = &bytes[NONCE_LEN..body_end];
+    let mut plaintext = vec![0u8; body.len()];
     let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.as_bytes()));
+    let buffer = InOutBuf::new(body, &mut plaintext).map_err(|_| mismatch())?;
     cipher
-        .decrypt(
-            &Nonce::from(nonce_array),
-            Payload {
-                msg: body,
-                aad: &aad.encode(),
-            },
-        )
-        .map_err(|_| Error::TagMismatch {
-            file: aad.file.clone(),
-            partition: aad.label.clone(),
-            version: aad.version,
-        })
+        .decrypt_inout_detached(&Nonce::from(nonce), &aad.encode(), buffer, &tag)
+        .map_err(|_| mismatch())?;
+    Ok(plaintext)
 }

@@ -3,7 +3,9 @@
 use blstrs::{Compress, Fp12, Gt, Scalar};
 use group::Group;
 use group::ff::Field;
-use subtle::{Choice, ConditionallySelectable};
+use std::sync::OnceLock;
+
+use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
@@ -13,24 +15,82 @@ pub const UNCOMPRESSED_LEN: usize = 576;
 /// Length of the compressed (torus) encoding used on the wire.
 pub const COMPRESSED_LEN: usize = 288;
 
-/// `base` raised to `exponent` (written `base * exponent` in additive notation).
-///
-/// Constant time in the exponent: every bit costs one squaring, one
-/// multiplication and one constant-time selection, whatever its value. `blstrs`
-/// offers only a double-and-add that branches on the bits, unfit for secrets.
-pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
+/// Bits per window of the exponentiations below.
+const WINDOW: usize = 4;
+/// Entries per window table.
+const TABLE: usize = 1 << WINDOW;
+/// Windows in a 256-bit exponent.
+const WINDOWS: usize = 256 / WINDOW;
+
+/// The exponent's 4-bit digits, most significant first.
+fn digits(exponent: &Scalar) -> Zeroizing<[u8; WINDOWS]> {
     let mut bytes = exponent.to_bytes_le();
-    let mut acc = Fp12::from(Gt::identity());
-    let base = Fp12::from(*base);
-    for byte in bytes.iter().rev() {
-        for shift in (0..8).rev() {
-            acc = acc.square();
-            let bit = Choice::from((byte >> shift) & 1);
-            let sum = acc * base;
-            acc = Fp12::conditional_select(&acc, &sum, bit);
-        }
+    let mut out = Zeroizing::new([0u8; WINDOWS]);
+    for (i, byte) in bytes.iter().rev().enumerate() {
+        out[2 * i] = byte >> 4;
+        out[2 * i + 1] = byte & 0x0f;
     }
     bytes.zeroize();
+    out
+}
+
+/// `table[digit]`, reading every entry (no secret-dependent memory access).
+fn select(table: &[Fp12; TABLE], digit: u8) -> Fp12 {
+    let mut chosen = table[0];
+    for (j, entry) in table.iter().enumerate().skip(1) {
+        chosen = Fp12::conditional_select(&chosen, entry, (j as u8).ct_eq(&digit));
+    }
+    chosen
+}
+
+/// `base` raised to `exponent` (written `base * exponent` in additive notation).
+///
+/// Constant time in the exponent: a fixed 4-bit window, every window costing
+/// four squarings, one multiplication and a full scan of the table with the
+/// library's constant-time selection. (`blstrs` offers only a double-and-add
+/// that branches on the bits, unfit for secrets.)
+pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
+    let mut table = [Fp12::from(Gt::identity()); TABLE];
+    let base = Fp12::from(*base);
+    for j in 1..TABLE {
+        table[j] = table[j - 1] * base;
+    }
+    let mut acc = Fp12::from(Gt::identity());
+    for &digit in digits(exponent).iter() {
+        for _ in 0..WINDOW {
+            acc = acc.square();
+        }
+        acc *= select(&table, digit);
+    }
+    Gt::from(acc)
+}
+
+/// Z^(16^i * j) for every window i and digit j: fixed-base tables for Z.
+fn generator_tables() -> &'static [[Fp12; TABLE]; WINDOWS] {
+    static TABLES: OnceLock<Box<[[Fp12; TABLE]; WINDOWS]>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let one = Fp12::from(Gt::identity());
+        let mut tables = Box::new([[one; TABLE]; WINDOWS]);
+        let mut power = Fp12::from(Gt::generator());
+        // Window 0 holds the least significant digit.
+        for table in tables.iter_mut() {
+            for j in 1..TABLE {
+                table[j] = table[j - 1] * power;
+            }
+            power = table[TABLE - 1] * power;
+        }
+        tables
+    })
+}
+
+/// Z = e(g1, g2) raised to `exponent`, with precomputed fixed-base tables:
+/// one multiplication and one constant-time table scan per 4-bit digit.
+pub fn generator_pow_ct(exponent: &Scalar) -> Gt {
+    let tables = generator_tables();
+    let mut acc = Fp12::from(Gt::identity());
+    for (table, &digit) in tables.iter().rev().zip(digits(exponent).iter()) {
+        acc *= select(table, digit);
+    }
     Gt::from(acc)
 }
 
@@ -102,9 +162,13 @@ mod tests {
         for k in [1u64, 2, 3, 255, 0xdead_beef_cafe] {
             let s = Scalar::from(k);
             assert_eq!(pow_ct(&z, &s), z * s);
+            assert_eq!(generator_pow_ct(&s), z * s);
         }
         let big = -Scalar::from(7u64);
         assert_eq!(pow_ct(&z, &big), z * big);
+        assert_eq!(generator_pow_ct(&big), z * big);
+        let other = z * Scalar::from(99u64);
+        assert_eq!(pow_ct(&other, &big), other * big);
         assert_eq!(pow_ct(&z, &Scalar::from(0u64)), Gt::identity());
     }
 

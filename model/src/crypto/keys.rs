@@ -53,6 +53,7 @@ impl SecretKey {
             what: "secret key",
             reason: format!("{} bytes, expected 32", bytes.len()),
         })?;
+        let array = zeroize::Zeroizing::new(array);
         let scalar =
             Option::<Scalar>::from(Scalar::from_bytes_le(&array)).ok_or(Error::Decode {
                 what: "secret key",

@@ -96,7 +96,7 @@ impl ReKey {
 /// R_P = g1^(r x_P).
 pub fn encapsulate(owner: &SecretKey) -> Result<(PartitionKey, OwnerR)> {
     let r = SecretKey::generate()?;
-    let z_r = gt::pow_ct(&Gt::generator(), r.scalar());
+    let z_r = gt::generator_pow_ct(r.scalar());
     let key = PartitionKey::derive(&z_r);
     let exponent = SecretKey::from_scalar(r.scalar() * owner.scalar());
     let r_owner = (G1Projective::generator() * exponent.scalar()).to_affine();

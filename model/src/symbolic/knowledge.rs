@@ -28,10 +28,22 @@ use super::exponent::Monomial;
 use super::terms::{Group, as_group, is_scalar, open, with_functor};
 
 /// A set of terms closed under analysis (see the module documentation).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     terms: BTreeSet<Value>,
+    /// The secret scalars among `terms`.
+    scalars: BTreeSet<Value>,
+    /// The exponents of the held elements of G1, G2 and GT, in that order.
+    bases: [Vec<Monomial>; 3],
 }
+
+impl PartialEq for Knowledge {
+    fn eq(&self, other: &Self) -> bool {
+        self.terms == other.terms
+    }
+}
+
+impl Eq for Knowledge {}
 
 impl Knowledge {
     /// Knows nothing (but every public name).
@@ -45,12 +57,24 @@ impl Knowledge {
     }
 
     /// Reads back a value written by [`Knowledge::to_value`]; `None` if it is not one.
-    /// The terms are re-analysed, so a hand-written `know(..)` is closed too.
+    /// The value is trusted to be closed already: nets get knowledge values only from
+    /// the library's functions (`nothing`, `learn`, `merge`), which close what they build.
     pub fn from_value(value: &Value) -> Option<Knowledge> {
         let terms = with_functor(value, "know")?;
         let mut knowledge = Knowledge::new();
-        knowledge.close(terms.to_vec());
+        for term in terms {
+            knowledge.insert(term.clone());
+        }
         Some(knowledge)
+    }
+
+    fn insert(&mut self, term: Value) {
+        if is_scalar(&term) {
+            self.scalars.insert(term.clone());
+        } else if let Some((group, m)) = as_group(&term) {
+            self.bases[group_index(group)].push(m);
+        }
+        self.terms.insert(term);
     }
 
     /// The terms held after analysis.
@@ -80,7 +104,9 @@ impl Knowledge {
     }
 
     fn absorb(&mut self, term: Value, pending: &mut Vec<Value>) {
-        if let Value::Tuple(items) = &term {
+        if matches!(term, Value::Bool(_) | Value::Int(_) | Value::Sym(_)) {
+            // Public names are always derivable: keeping them would only add noise.
+        } else if let Value::Tuple(items) = &term {
             pending.extend(items.iter().cloned());
         } else if let Some(parts) = with_functor(&term, "pk") {
             pending.extend(parts.iter().cloned());
@@ -88,7 +114,7 @@ impl Knowledge {
             if let Some([_, ad, _]) = with_functor(&term, "enc") {
                 pending.push(ad.clone());
             }
-            self.terms.insert(term);
+            self.insert(term);
         }
     }
 
@@ -124,28 +150,25 @@ impl Knowledge {
     }
 
     fn derives_group(&self, group: Group, exponent: &Monomial) -> bool {
-        let scalars: BTreeSet<&Value> = self.terms.iter().filter(|t| is_scalar(t)).collect();
-        let reaches = |base: &Monomial| exponent.div(base).atoms().all(|a| scalars.contains(a));
-        let g1 = self.bases(Group::G1);
-        let g2 = self.bases(Group::G2);
+        let known = &self.scalars;
+        let generator = Monomial::one();
+        let bases = |g: Group| std::iter::once(&generator).chain(&self.bases[group_index(g)]);
         match group {
-            Group::G1 => g1.iter().any(reaches),
-            Group::G2 => g2.iter().any(reaches),
+            Group::G1 | Group::G2 => bases(group).any(|b| exponent.reachable_from(&[b], known)),
             Group::Gt => {
-                self.bases(Group::Gt).iter().any(reaches)
-                    || g1.iter().any(|a| g2.iter().any(|b| reaches(&a.mul(b))))
+                bases(Group::Gt).any(|b| exponent.reachable_from(&[b], known))
+                    || bases(Group::G1)
+                        .any(|a| bases(Group::G2).any(|b| exponent.reachable_from(&[a, b], known)))
             }
         }
     }
+}
 
-    /// The exponents of the held elements of `group`, and 1 (the public generator).
-    fn bases(&self, group: Group) -> Vec<Monomial> {
-        std::iter::once(Monomial::one())
-            .chain(self.terms.iter().filter_map(|t| match as_group(t) {
-                Some((g, m)) if g == group => Some(m),
-                _ => None,
-            }))
-            .collect()
+fn group_index(group: Group) -> usize {
+    match group {
+        Group::G1 => 0,
+        Group::G2 => 1,
+        Group::Gt => 2,
     }
 }
 
@@ -307,5 +330,11 @@ mod tests {
         assert!(k.derives(&group(Group::G2, &mono(&[(&x("u2"), 1), (&x("u1"), 3)]))));
         assert!(!k.derives(&x("u2")));
         assert!(k.terms().all(|t| !matches!(t, Value::Tuple(_))));
+        let k = knowing([Value::tuple([
+            Value::sym("p1"),
+            Value::Int(1),
+            Value::Bool(true),
+        ])]);
+        assert_eq!(k, Knowledge::new(), "public names are not stored");
     }
 }

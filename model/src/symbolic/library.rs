@@ -7,6 +7,7 @@ use sesphr_engine::value::Value;
 
 use super::exponent::Monomial;
 use super::knowledge::Knowledge;
+use super::memo::Memo;
 use super::terms::{
     Group, as_group, encrypt, group, is_scalar, kdf, open, plaintext, public_key, secret,
     with_functor,
@@ -110,13 +111,34 @@ const FUNCTIONS: &[(&str, Function)] = &[
 /// let recovered = call("recover", &[r_u, x_u]);
 /// assert_eq!(recovered, call("z_pow", &[r]));
 /// ```
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SymbolicFunctions;
+///
+/// The knowledge functions (`learn`, `merge`, `derivable`) remember their results: a
+/// checker evaluates them on the same tokens in many states. Clones share the memo.
+#[derive(Debug, Default, Clone)]
+pub struct SymbolicFunctions {
+    memo: Arc<Memo>,
+}
+
+/// The functions whose results are remembered.
+const MEMOISED: &[&str] = &["learn", "merge", "derivable"];
+
+/// A function with a memo of its results.
+struct Memoised {
+    name: &'static str,
+    function: Function,
+    memo: Arc<Memo>,
+}
+
+impl NetFunction for Memoised {
+    fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
+        self.memo.get_or(self.name, args, || (self.function)(args))
+    }
+}
 
 impl SymbolicFunctions {
-    /// The library (it holds no state).
+    /// The library, with an empty memo.
     pub fn new() -> Self {
-        SymbolicFunctions
+        Self::default()
     }
 
     /// The names this library binds.
@@ -127,10 +149,16 @@ impl SymbolicFunctions {
 
 impl FunctionLibrary for SymbolicFunctions {
     fn lookup(&self, name: &str) -> Option<Arc<dyn NetFunction>> {
-        FUNCTIONS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, f)| Arc::new(*f) as Arc<dyn NetFunction>)
+        let &(name, function) = FUNCTIONS.iter().find(|(n, _)| *n == name)?;
+        Some(if MEMOISED.contains(&name) {
+            Arc::new(Memoised {
+                name,
+                function,
+                memo: self.memo.clone(),
+            })
+        } else {
+            Arc::new(function)
+        })
     }
 }
 

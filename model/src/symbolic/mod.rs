@@ -10,6 +10,7 @@
 mod exponent;
 mod knowledge;
 mod library;
+mod memo;
 mod terms;
 
 pub use exponent::Monomial;

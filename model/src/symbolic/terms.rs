@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `x(a)` | the secret scalar (secret key) of principal `a` |
 //! | `r(p, q, v)` | the random scalar `r_i` drawn for partition `q` of patient `p`, version `v` |
-//! | `g1(m)`, `g2(m)`, `gt(m)` | `g1^m`, `g2^m`, `Z^m` for an exponent monomial `m` |
+//! | `g1(a, b, inv(c))`, `g2(..)`, `gt(..)` | `g1^(a b / c)`, ...: the exponent's scalars in canonical order |
 //! | `pk(g1(x), g2(x))` | a public key |
 //! | `key(gt(m))` | `KDF(Z^m)`, a symmetric (AES-GCM) key |
 //! | `enc(k, ad, m)` | the AEAD encryption of `m` under `k` with associated data `ad` |
@@ -53,17 +53,14 @@ impl Group {
 
 /// The canonical value of `generator(group)^exponent`.
 pub fn group(group: Group, exponent: &Monomial) -> Value {
-    Value::term(group.functor(), [exponent.to_value()])
+    Value::term(group.functor(), exponent.to_args())
 }
 
 /// Reads a group element back into its group and exponent.
 pub fn as_group(value: &Value) -> Option<(Group, Monomial)> {
     let term = value.as_term()?;
     let group = Group::from_functor(&term.functor)?;
-    let [exponent] = &term.args[..] else {
-        return None;
-    };
-    Some((group, Monomial::from_value(exponent)?))
+    Some((group, Monomial::from_args(&term.args)?))
 }
 
 /// The term `functor(args)` if `value` is one with that functor.
@@ -120,11 +117,14 @@ mod tests {
         let m = Monomial::scalar(secret(&Value::sym("u1")));
         let v = group(Group::G2, &m);
         assert_eq!(as_group(&v), Some((Group::G2, m)));
+        assert_eq!(as_group(&Value::term("g3", [])), None);
         assert_eq!(
-            as_group(&Value::term("g3", [Monomial::one().to_value()])),
-            None
+            as_group(&Value::term("g1", [])),
+            Some((Group::G1, Monomial::one()))
         );
-        assert_eq!(as_group(&Value::term("g1", [])), None);
+        let x = secret(&Value::sym("u1"));
+        let cancelled = Value::term("g1", [x.clone(), Value::term("inv", [x])]);
+        assert_eq!(as_group(&cancelled), None);
     }
 
     #[test]

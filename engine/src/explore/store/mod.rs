@@ -4,13 +4,19 @@
 //! A state's id packs its shard and its index in the shard: `index * SHARDS + shard`.
 //! Each shard is written by one task at a time, so no locks are needed.
 
+mod arena;
+mod inline;
+
+pub use arena::ArenaShard;
+pub use inline::InlineShard;
+
 use super::StateLayout;
 
 /// Number of shards (sub-tables) of the visited set.
 pub const SHARDS: usize = 64;
 const SHARD_BITS: u32 = SHARDS.trailing_zeros();
 /// The largest index a shard can give while ids still fit in a `u32` below [`NO_PARENT`].
-const MAX_LOCAL: usize = (1 << (32 - SHARD_BITS)) - 2;
+pub(crate) const MAX_LOCAL: usize = (1 << (32 - SHARD_BITS)) - 2;
 /// The parent link of the initial state.
 pub const NO_PARENT: u32 = u32::MAX;
 
@@ -25,6 +31,22 @@ pub fn split_id(id: StateId) -> (usize, usize) {
 fn make_id(shard: usize, local: usize) -> StateId {
     // Callers keep `local <= MAX_LOCAL`, so this fits below NO_PARENT.
     (local * SHARDS + shard) as StateId
+}
+
+/// Whether two encoded states are equal: a branch-free word loop, faster than
+/// `memcmp` on the few words a state has.
+#[inline]
+pub fn same_state(a: &[u32], b: &[u32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Appends `state` to `words` word by word (a `memcpy` call costs more for a few words).
+#[inline]
+pub fn append_words(words: &mut Vec<u32>, state: &[u32]) {
+    words.reserve(state.len());
+    for &word in state {
+        words.push(word);
+    }
 }
 
 /// A 64-bit hash of an encoded state (multiply-xor over word pairs, then a
@@ -54,19 +76,6 @@ pub fn shard_of(hash: u64) -> usize {
     (hash >> 26) as usize & (SHARDS - 1)
 }
 
-/// One shard: states back to back, their parents, and an index over them.
-#[derive(Debug)]
-pub struct Shard {
-    layout: StateLayout,
-    words: Vec<u32>,
-    /// End offsets of the states (variable layout only).
-    ends: Vec<usize>,
-    parents: Vec<StateId>,
-    /// Open addressing with linear probing: 0 is empty, otherwise
-    /// `fingerprint << 32 | (index + 1)`.
-    slots: Vec<u64>,
-}
-
 /// What an insertion did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Insert {
@@ -78,110 +87,80 @@ pub enum Insert {
     Full,
 }
 
+/// One shard of the visited set: inline keys for fixed-width states, an arena
+/// for variable-width ones. Indices count insertions from 0.
+#[derive(Debug)]
+pub enum Shard {
+    /// Fixed-width states stored in the table's slots.
+    Inline(InlineShard),
+    /// Variable-width states stored in an arena, indexed by the table.
+    Arena(ArenaShard),
+}
+
 impl Shard {
-    /// An empty shard.
+    /// An empty shard for states of `layout`.
     pub fn new(layout: StateLayout) -> Self {
-        Shard {
-            layout,
-            words: Vec::new(),
-            ends: Vec::new(),
-            parents: Vec::new(),
-            slots: vec![0; 64],
+        match layout {
+            StateLayout::Fixed(width) => Shard::Inline(InlineShard::new(width)),
+            StateLayout::Variable => Shard::Arena(ArenaShard::new(layout)),
         }
     }
 
     /// Number of states stored.
     pub fn len(&self) -> usize {
-        self.parents.len()
+        match self {
+            Shard::Inline(s) => s.len(),
+            Shard::Arena(s) => s.len(),
+        }
     }
 
     /// The state at `local`.
     pub fn state(&self, local: usize) -> &[u32] {
-        match self.layout {
-            StateLayout::Fixed(width) => &self.words[local * width..(local + 1) * width],
-            StateLayout::Variable => {
-                let start = if local == 0 { 0 } else { self.ends[local - 1] };
-                &self.words[start..self.ends[local]]
-            }
+        match self {
+            Shard::Inline(s) => s.state(local),
+            Shard::Arena(s) => s.state(local),
         }
     }
 
     /// The parent link of the state at `local`.
     pub fn parent(&self, local: usize) -> StateId {
-        self.parents[local]
+        match self {
+            Shard::Inline(s) => s.parent(local),
+            Shard::Arena(s) => s.parent(local),
+        }
     }
 
     /// Bytes held by this shard.
     pub fn bytes(&self) -> usize {
-        self.words.capacity() * 4
-            + self.ends.capacity() * 8
-            + self.parents.capacity() * 4
-            + self.slots.capacity() * 8
+        match self {
+            Shard::Inline(s) => s.bytes(),
+            Shard::Arena(s) => s.bytes(),
+        }
     }
 
     /// The index of `state` (whose hash is `hash`), if stored.
     pub fn find(&self, state: &[u32], hash: u64) -> Option<usize> {
-        let mask = self.slots.len() - 1;
-        let fingerprint = hash >> 32;
-        let mut pos = hash as usize & mask;
-        loop {
-            let slot = self.slots[pos];
-            if slot == 0 {
-                return None;
-            }
-            let local = (slot & 0xFFFF_FFFF) as usize - 1;
-            if slot >> 32 == fingerprint && self.state(local) == state {
-                return Some(local);
-            }
-            pos = (pos + 1) & mask;
+        match self {
+            Shard::Inline(s) => s.find(state, hash),
+            Shard::Arena(s) => s.find(state, hash),
+        }
+    }
+
+    /// Loads the table slots `hashes` lead to (see [`InlineShard::warm`]).
+    pub fn warm(&self, hashes: &[u64]) -> u64 {
+        match self {
+            Shard::Inline(s) => s.warm(hashes),
+            Shard::Arena(s) => s.warm(hashes),
         }
     }
 
     /// Inserts `state` with its hash and parent unless already stored.
+    #[inline]
     pub fn insert(&mut self, state: &[u32], hash: u64, parent: StateId) -> Insert {
-        let mask = self.slots.len() - 1;
-        let fingerprint = hash >> 32;
-        let mut pos = hash as usize & mask;
-        loop {
-            let slot = self.slots[pos];
-            if slot == 0 {
-                break;
-            }
-            let local = (slot & 0xFFFF_FFFF) as usize - 1;
-            if slot >> 32 == fingerprint && self.state(local) == state {
-                return Insert::Known;
-            }
-            pos = (pos + 1) & mask;
+        match self {
+            Shard::Inline(s) => s.insert(state, hash, parent),
+            Shard::Arena(s) => s.insert(state, hash, parent),
         }
-        let local = self.len();
-        if local > MAX_LOCAL {
-            return Insert::Full;
-        }
-        self.words.extend_from_slice(state);
-        if self.layout == StateLayout::Variable {
-            self.ends.push(self.words.len());
-        }
-        self.parents.push(parent);
-        self.slots[pos] = (fingerprint << 32) | (local as u64 + 1);
-        if (self.len() + 1) * 4 > self.slots.len() * 3 {
-            self.grow();
-        }
-        Insert::New
-    }
-
-    fn grow(&mut self) {
-        let capacity = self.slots.len() * 2;
-        let mut slots = vec![0u64; capacity];
-        let mask = capacity - 1;
-        for local in 0..self.len() {
-            let hash = hash_state(self.state(local));
-            let mut pos = hash as usize & mask;
-            while slots[pos] != 0 {
-                pos = (pos + 1) & mask;
-            }
-            slots[pos] = ((hash >> 32) << 32) | (local as u64 + 1);
-        }
-        self.slots = slots;
     }
 }
 
@@ -226,6 +205,14 @@ impl Store {
             .map(|local| make_id(shard, local))
     }
 
+    /// Loads the first word of the states `ids` (to overlap their cache misses
+    /// before they are expanded); returns a value for [`std::hint::black_box`].
+    pub fn warm_states(&self, ids: &[StateId]) -> u32 {
+        ids.iter().fold(0u32, |sum, &id| {
+            sum.wrapping_add(self.state(id).first().copied().unwrap_or(0))
+        })
+    }
+
     /// Number of states stored.
     pub fn len(&self) -> usize {
         self.shards.iter().map(Shard::len).sum()
@@ -243,21 +230,34 @@ mod tests {
 
     #[test]
     fn insert_then_find_across_growth() {
-        let mut store = Store::new(StateLayout::Variable);
+        for layout in [StateLayout::Variable, StateLayout::Fixed(3)] {
+            insert_then_find(layout);
+        }
+    }
+
+    fn insert_then_find(layout: StateLayout) {
+        let mut store = Store::new(layout);
+        let make = |i: u32| -> Vec<u32> {
+            match layout {
+                StateLayout::Fixed(w) => (0..w as u32).map(|k| i * 7 + k).collect(),
+                StateLayout::Variable => (0..=(i % 5)).map(|k| i * 7 + k).collect(),
+            }
+        };
         for i in 0..5000u32 {
-            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
+            let state = make(i);
             let hash = hash_state(&state);
             let shard = shard_of(hash);
-            assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::New);
+            assert_eq!(store.shards[shard].insert(&state, hash, i), Insert::New);
             assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::Known);
         }
         assert_eq!(store.len(), 5000);
         for i in 0..5000u32 {
-            let state: Vec<u32> = (0..=(i % 5)).map(|k| i * 7 + k).collect();
+            let state = make(i);
             let id = store.find(&state).expect("stored");
             assert_eq!(store.state(id), &state[..]);
+            assert_eq!(store.parent(id), Some(i).filter(|&p| p != NO_PARENT));
         }
-        assert_eq!(store.find(&[1, 2, 3, 4, 5, 6]), None);
+        assert_eq!(store.find(&[1, 2, 4]), None);
     }
 
     #[test]

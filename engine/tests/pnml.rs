@@ -1,0 +1,206 @@
+//! PNML import: the grammar's features, errors with positions, and
+//! property-based round trips and robustness.
+
+use proptest::prelude::*;
+use sesphr_engine::pnml::{PnmlError, Position, parse_pnml};
+use sesphr_engine::ptnet::PtNet;
+
+fn doc(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">\n\
+         <net id=\"n\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\">\n{body}\n</net>\n</pnml>\n"
+    )
+}
+
+fn at(line: u32, column: u32) -> Position {
+    Position { line, column }
+}
+
+#[test]
+fn nested_pages_references_and_weights() {
+    let text = doc(r#"<page id="top">
+  <name><text>top</text></name>
+  <place id="p"><name><graphics><offset x="1" y="2"/></graphics><text>P</text></name>
+    <initialMarking><text> 3 </text></initialMarking></place>
+  <page id="inner">
+    <transition id="t"><toolspecific tool="x"><place id="ignored"/></toolspecific></transition>
+    <referencePlace id="rp2" ref="rp1"/>
+    <referencePlace id="rp1" ref="p"/>
+    <referenceTransition id="rt" ref="t"/>
+    <place id="q"/>
+    <arc id="a1" source="rp2" target="rt"><inscription><text>2</text></inscription></arc>
+    <arc id="a2" source="t" target="q"/>
+    <arc id="a3" source="t" target="q"><inscription><text>4</text></inscription></arc>
+    <unknownLabel><text>whatever</text></unknownLabel>
+  </page>
+</page>"#);
+    let net = parse_pnml(&text).expect("parses");
+    assert_eq!(net.name, "n");
+    assert_eq!(net.places, vec!["P".to_string(), "q".to_string()]);
+    assert_eq!(net.initial, vec![3, 0]);
+    assert_eq!(net.transitions.len(), 1);
+    assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
+    assert_eq!(net.transitions[0].post, vec![(1, 5)]);
+}
+
+#[test]
+fn errors_carry_line_and_column() {
+    let cases: Vec<(String, PnmlError)> = vec![
+        (
+            doc(
+                "<page id=\"g\">\n<place id=\"p\"/>\n<transition id=\"t\"/>\n<arc id=\"a\" source=\"p\" target=\"nowhere\"/>\n</page>",
+            ),
+            PnmlError::Dangling {
+                element: "arc target of".into(),
+                id: "a".into(),
+                target: "nowhere".into(),
+                at: at(7, 1),
+            },
+        ),
+        (
+            doc(
+                "<page id=\"g\">\n<place id=\"p\">\n  <initialMarking><text>two</text></initialMarking></place>\n</page>",
+            ),
+            PnmlError::BadNumber {
+                text: "two".into(),
+                what: "initial marking".into(),
+                at: at(6, 19),
+            },
+        ),
+        (
+            doc(
+                "<page id=\"g\">\n<referencePlace id=\"r1\" ref=\"r2\"/>\n<referencePlace id=\"r2\" ref=\"r1\"/>\n</page>",
+            ),
+            PnmlError::ReferenceCycle {
+                id: "r1".into(),
+                at: at(5, 1),
+            },
+        ),
+        (
+            doc("<page id=\"g\">\n<place id=\"p\"/>\n<place id=\"p\"/>\n</page>"),
+            PnmlError::DuplicateId {
+                id: "p".into(),
+                at: at(6, 1),
+            },
+        ),
+        (
+            doc(
+                "<page id=\"g\">\n<place id=\"p\"/>\n<place id=\"q\"/>\n<arc id=\"a\" source=\"p\" target=\"q\"/>\n</page>",
+            ),
+            PnmlError::BadArc {
+                id: "a".into(),
+                kind: "place".into(),
+                at: at(7, 1),
+            },
+        ),
+        (
+            doc(
+                "<page id=\"g\">\n<transition id=\"t\"/>\n<referencePlace id=\"r\" ref=\"t\"/>\n</page>",
+            ),
+            PnmlError::WrongKind {
+                id: "r".into(),
+                target: "t".into(),
+                at: at(6, 1),
+            },
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(parse_pnml(&text), Err(expected));
+    }
+    match parse_pnml("<pnml>\n<net id=\"x\">\n</pnml>") {
+        Err(PnmlError::Xml { at: position, .. }) => assert_eq!(position, at(3, 1)),
+        other => panic!("expected an XML error, got {other:?}"),
+    }
+}
+
+#[test]
+fn other_net_types_are_not_supported() {
+    let text = "<pnml>\n  <net id=\"c\" type=\"http://www.pnml.org/version-2009/grammar/symmetricnet\"/>\n</pnml>";
+    let err = parse_pnml(text).expect_err("refused");
+    assert_eq!(
+        err,
+        PnmlError::Unsupported {
+            net_type: "http://www.pnml.org/version-2009/grammar/symmetricnet".into(),
+            at: at(2, 3),
+        }
+    );
+    assert!(err.to_string().contains("not supported yet"));
+    assert_eq!(parse_pnml("<pnml/>"), Err(PnmlError::NoNet));
+}
+
+/// Writes a net as PNML, spreading nodes over nested pages.
+fn to_pnml(net: &PtNet) -> String {
+    let mut body = String::from("<page id=\"pg0\">\n");
+    for (i, (name, count)) in net.places.iter().zip(&net.initial).enumerate() {
+        if i % 3 == 2 {
+            body += &format!("<page id=\"pg{i}\">");
+        }
+        body += &format!(
+            "<place id=\"p{i}\"><name><text>{name}</text></name><initialMarking><text>{count}</text></initialMarking></place>"
+        );
+        if i % 3 == 2 {
+            body += "</page>";
+        }
+        body += "\n";
+    }
+    for (i, t) in net.transitions.iter().enumerate() {
+        body += &format!(
+            "<transition id=\"t{i}\"><name><text>{}</text></name></transition>\n",
+            t.name
+        );
+        body += &format!("<referenceTransition id=\"rt{i}\" ref=\"t{i}\"/>\n");
+        for (k, &(p, w)) in t.pre.iter().enumerate() {
+            body += &format!(
+                "<arc id=\"i{i}_{k}\" source=\"p{p}\" target=\"rt{i}\"><inscription><text>{w}</text></inscription></arc>\n"
+            );
+        }
+        for (k, &(p, w)) in t.post.iter().enumerate() {
+            body += &format!(
+                "<arc id=\"o{i}_{k}\" source=\"t{i}\" target=\"p{p}\"><inscription><text>{w}</text></inscription></arc>\n"
+            );
+        }
+    }
+    body += "</page>";
+    doc(&body)
+}
+
+fn nets() -> impl Strategy<Value = PtNet> {
+    (1usize..=8, 0usize..=6).prop_flat_map(|(places, transitions)| {
+        let arcs = prop::collection::vec((0..places, 1u32..=1000), 0..=4);
+        (
+            prop::collection::vec(0u32..=u32::MAX, places),
+            prop::collection::vec((arcs.clone(), arcs), transitions),
+        )
+            .prop_map(move |(initial, ts)| {
+                let names = (0..places).map(|p| format!("place{p}")).collect();
+                let arcs = ts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (pre, post))| (format!("tr{i}"), pre, post))
+                    .collect();
+                PtNet::new("n", names, initial, arcs)
+            })
+    })
+}
+
+proptest! {
+    #[test]
+    fn written_nets_read_back_identical(net in nets()) {
+        prop_assert_eq!(parse_pnml(&to_pnml(&net)), Ok(net));
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in ".{0,300}") {
+        let _ = parse_pnml(&text);
+    }
+
+    #[test]
+    fn mangled_documents_never_panic(net in nets(), cut in 0usize..4000, junk in "[<>/=\"a-z0-9 ]{0,8}") {
+        let mut text = to_pnml(&net);
+        let cut = cut.min(text.len());
+        if text.is_char_boundary(cut) {
+            text.insert_str(cut, &junk);
+        }
+        let _ = parse_pnml(&text);
+    }
+}

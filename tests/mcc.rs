@@ -1,0 +1,143 @@
+//! Conformance with the Model Checking Contest: `sesphr check --json` on every
+//! P/T net of `../shared/mcc/` must give exactly the contest's answers
+//! (EXPECTED.tsv), and the coloured nets must be refused, not answered wrongly.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn mcc_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/mcc")
+}
+
+struct Expected {
+    instance: String,
+    states: u64,
+    edges: u64,
+    max_tokens_per_marking: u64,
+    max_tokens_in_place: u64,
+    deadlock_reachable: bool,
+    one_safe: bool,
+}
+
+fn expected() -> Vec<Expected> {
+    let text = std::fs::read_to_string(mcc_dir().join("EXPECTED.tsv")).expect("EXPECTED.tsv");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 7, "bad EXPECTED.tsv line {line:?}");
+            Expected {
+                instance: f[0].to_string(),
+                states: f[1].parse().expect("states"),
+                edges: f[2].parse().expect("edges"),
+                max_tokens_per_marking: f[3].parse().expect("max tokens per marking"),
+                max_tokens_in_place: f[4].parse().expect("max tokens in place"),
+                deadlock_reachable: f[5] == "TRUE",
+                one_safe: f[6] == "TRUE",
+            }
+        })
+        .collect()
+}
+
+fn check_json(path: &PathBuf, threads: &str) -> (i32, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["check", "--json", "--threads", threads])
+        .arg(path)
+        .output()
+        .expect("run sesphr");
+    let code = out.status.code().expect("exit code");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: no JSON ({e}); stderr: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, json)
+}
+
+#[test]
+fn every_pt_net_matches_the_contest_answers() {
+    let rows: Vec<Expected> = expected()
+        .into_iter()
+        .filter(|e| !e.instance.starts_with("colored/"))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        13,
+        "every P/T net of EXPECTED.tsv, Kanban included"
+    );
+    for e in rows {
+        let path = mcc_dir().join(format!("{}.pnml", e.instance));
+        let (code, r) = check_json(&path, "2");
+        let name = &e.instance;
+        assert_eq!(r["net"], *name);
+        assert_eq!(r["complete"], true, "{name}");
+        assert_eq!(r["states"], e.states, "{name}: states");
+        assert_eq!(r["edges"], e.edges, "{name}: edges");
+        assert_eq!(
+            r["max_tokens_per_marking"], e.max_tokens_per_marking,
+            "{name}"
+        );
+        assert_eq!(r["max_tokens_in_place"], e.max_tokens_in_place, "{name}");
+        assert_eq!(r["deadlock_reachable"], e.deadlock_reachable, "{name}");
+        assert_eq!(r["one_safe"], e.one_safe, "{name}");
+        assert_eq!(
+            r["deadlocks"].as_u64().map(|d| d > 0),
+            Some(e.deadlock_reachable)
+        );
+        // The same answers as the two built-in properties, with the exit code to match.
+        let props = r["properties"].as_array().expect("properties");
+        assert_eq!(props[0]["name"], "deadlock-free");
+        assert_eq!(props[0]["holds"], !e.deadlock_reachable, "{name}");
+        assert_eq!(props[1]["name"], "one-safe");
+        assert_eq!(props[1]["holds"], e.one_safe, "{name}");
+        let violated = e.deadlock_reachable || !e.one_safe;
+        assert_eq!(code, if violated { 1 } else { 0 }, "{name}: exit code");
+    }
+}
+
+#[test]
+fn coloured_nets_are_refused_as_not_supported() {
+    let rows: Vec<Expected> = expected()
+        .into_iter()
+        .filter(|e| e.instance.starts_with("colored/"))
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for e in rows {
+        let path = mcc_dir().join(format!("{}.pnml", e.instance));
+        let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .arg("check")
+            .arg(&path)
+            .output()
+            .expect("run sesphr");
+        assert_eq!(out.status.code(), Some(2), "{}", e.instance);
+        assert!(out.stdout.is_empty(), "no answer for {}", e.instance);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not supported yet"), "{stderr}");
+        assert!(stderr.contains("symmetricnet"), "{stderr}");
+    }
+}
+
+#[test]
+fn one_and_two_threads_agree_exactly() {
+    for net in [
+        "Philosophers-PT-000010",
+        "GPPP-PT-C0001N0000000001",
+        "Eratosthenes-PT-020",
+    ] {
+        let path = mcc_dir().join(format!("{net}.pnml"));
+        let (code1, mut one) = check_json(&path, "1");
+        let (code2, mut two) = check_json(&path, "2");
+        assert_eq!(code1, code2);
+        assert_eq!(one["threads"], 1);
+        assert_eq!(two["threads"], 2);
+        for field in ["seconds", "threads", "bytes_per_state", "states_per_second"] {
+            one[field] = serde_json::Value::Null;
+            two[field] = serde_json::Value::Null;
+        }
+        // Same statistics and the same (shortest, canonical) traces.
+        assert_eq!(one, two, "{net}");
+    }
+}
