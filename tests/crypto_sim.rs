@@ -74,8 +74,14 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
     assert!(stdout.contains("engine overhead"), "{stdout}");
     assert!(count_before(&stdout, "decrypted plaintexts equal") > 0);
     assert!(count_before(&stdout, "ciphertexts written") >= 8);
-    let stored = PathBuf::from(&dir).join("run-1/objects/p1/v1/medical.ct");
+    assert!(count_before(&stdout, "ledger records in") >= 8);
+    let stored = PathBuf::from(&dir).join("run-1/cloud/objects/p1/v1/medical.ct");
     assert!(stored.is_file(), "{}", stored.display());
+    let ledger = PathBuf::from(&dir).join("run-1/ledger.jsonl");
+    let ledger_arg = ledger.display().to_string();
+    let verified = sesphr(&["ledger", "verify", &ledger_arg]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(text(&verified.stdout).contains("intact"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

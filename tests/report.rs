@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::process::Command;
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 7] = [
     "key-generation",
+    "key-generation-all-cores",
     "encryption",
     "decryption",
     "upload",
@@ -14,8 +15,9 @@ const FIGURES: [&str; 6] = [
 ];
 
 /// Figures that have the paper's values as a second series.
-const WITH_PAPER: [&str; 5] = [
+const WITH_PAPER: [&str; 6] = [
     "key-generation",
+    "key-generation-all-cores",
     "encryption",
     "decryption",
     "upload",
@@ -94,7 +96,8 @@ fn the_quick_report_is_complete_and_well_formed() {
     // transitions.csv: the protocol runs.
     let transitions = read(&out_dir.join("transitions.csv"));
     assert!(
-        transitions.starts_with("transition,fired,unchanged,total_ms,mean_ms,p95_ms,search_ms\n")
+        transitions
+            .starts_with("transition,fired,unchanged,total_ms,mean_ms,p95_ms,search_ms,disk_ms\n")
     );
     for t in ["join", "upload", "D_R_S", "Decrypt_C", "revoke"] {
         assert!(

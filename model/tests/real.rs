@@ -79,7 +79,11 @@ fn the_paper_net_runs_on_real_crypto_and_a_user_reads() {
         let refused = net.transition_id("D_R_F").unwrap_or(usize::MAX);
         assert!(report.transitions[refused].unchanged > 0);
         assert!(report.direct > std::time::Duration::ZERO);
-        assert!(store.join("objects/cloud/v1").is_dir());
+        assert!(store.join("cloud/objects/cloud/v1").is_dir());
+        assert_eq!(
+            report.checks.ledger_blocks, 0,
+            "the paper's net has no ledger"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -91,12 +95,24 @@ fn the_full_net_runs_with_real_crypto_and_users_read() {
     for seed in 1..=2 {
         let functions = RealFunctions::new(config(seed, None));
         let net = net("sesphr.yaml", &[("roles", "2")], &functions);
-        let report = match run(&net, &functions, &options(seed, None, &defer)) {
+        let store =
+            std::env::temp_dir().join(format!("sesphr-real-full-{}-{seed}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&store);
+        let report = match run(&net, &functions, &options(seed, Some(&store), &defer)) {
             Ok(r) => r,
             Err(e) => panic!("seed {seed}: {e}"),
         };
+        let _ = std::fs::remove_dir_all(&store);
         assert_eq!(report.end, RunEnd::Quiescent);
         read += report.checks.plaintexts;
+        // Every upload, grant, revocation and served access is one ledger record.
+        assert!(report.checks.ledger_records >= 4 + 2);
+        assert!(report.checks.ledger_blocks > 0);
+        assert_eq!(
+            report.checks.stored,
+            4 + 1,
+            "four uploads and the tampered copy"
+        );
         let upload = net.transition_id("upload").unwrap_or(usize::MAX);
         assert_eq!(report.transitions[upload].firings.count(), 4);
     }
@@ -179,4 +195,32 @@ fn alter_plaintext(token: &Value) -> Option<Value> {
         })
         .collect();
     found.then(|| Value::tuple(items))
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run() {
+    let defer = vec!["revoke".to_string(), "tamper".to_string()];
+    let fired = |seed: u64| {
+        let functions = RealFunctions::new(config(seed, None));
+        let net = net(
+            "sesphr.yaml",
+            &[("roles", "3"), ("partitions", "3")],
+            &functions,
+        );
+        match run(&net, &functions, &options(seed, None, &defer)) {
+            Ok(r) => (
+                r.steps,
+                r.checks.plaintexts,
+                r.transitions
+                    .iter()
+                    .map(|t| (t.name.clone(), t.firings.count(), t.unchanged))
+                    .collect::<Vec<_>>(),
+                r.marking.total(),
+            ),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let first = fired(5);
+    assert_eq!(first, fired(5));
+    assert!(first.0 > 20 && first.1 > 0, "{first:?}");
 }

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use sesphr_engine::value::Value;
 use sesphr_model::crypto::{Aad, KeyPair, ReKey, decapsulate, encapsulate, open, reencrypt, seal};
 use sesphr_model::phr::{Partition, PhrDocument};
@@ -58,7 +60,10 @@ impl Plan {
 
     /// How many points the plan measures (for a progress bar).
     pub fn points(&self) -> usize {
-        self.users.len() + self.sizes_kib.len() + self.turnaround_kib.len() + self.partitions.len()
+        2 * self.users.len()
+            + self.sizes_kib.len()
+            + self.turnaround_kib.len()
+            + self.partitions.len()
     }
 }
 
@@ -85,6 +90,40 @@ pub fn key_generation(plan: &Plan, tick: &mut dyn FnMut(String)) -> Result<Figur
             for _ in 0..n {
                 KeyPair::generate()?;
             }
+            times.push(start.elapsed());
+        }
+        figure.push(n as f64, times);
+    }
+    Ok(figure)
+}
+
+/// Key generation for `n` users on every core (the SRS generates the key
+/// pairs of all users in the paper's mode; they are independent).
+pub fn key_generation_parallel(
+    plan: &Plan,
+    tick: &mut dyn FnMut(String),
+) -> Result<Figure, ReportError> {
+    let mut figure = Figure::new(
+        "key-generation-all-cores",
+        "Key generation on all cores",
+        "users",
+        "users",
+        "n key pairs (x, g1^x, g2^x) on BLS12-381, spread over all cores with rayon",
+        paper::KEY_GENERATION,
+    );
+    for &n in &plan.users {
+        tick(format!("key generation on all cores, {n} users"));
+        let reps = if n >= 5_000 {
+            plan.repetitions.min(2)
+        } else {
+            plan.repetitions
+        };
+        let mut times = Vec::new();
+        for _ in 0..reps {
+            let start = Instant::now();
+            (0..n)
+                .into_par_iter()
+                .try_for_each(|_| KeyPair::generate().map(drop))?;
             times.push(start.elapsed());
         }
         figure.push(n as f64, times);

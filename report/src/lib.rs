@@ -92,7 +92,7 @@ pub fn ticks(options: &Options) -> u64 {
         + 1) as u64
 }
 
-const FIGURES: usize = 6;
+const FIGURES: usize = 7;
 
 fn plan(quick: bool) -> Plan {
     if quick { Plan::quick() } else { Plan::full() }
@@ -106,7 +106,10 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     create_dir(&work)?;
     let plan = plan(options.quick);
     let machine = Machine::this();
-    let mut figures = vec![bench::key_generation(&plan, tick)?];
+    let mut figures = vec![
+        bench::key_generation(&plan, tick)?,
+        bench::key_generation_parallel(&plan, tick)?,
+    ];
     let (enc, dec) = bench::encryption_decryption(&plan, tick)?;
     figures.extend([enc, dec]);
     let (up, down) = bench::turnaround(&plan, &work, tick)?;

@@ -4,7 +4,7 @@
 //! so the PNGs have their labels without any system font library.
 
 use std::path::Path;
-use std::sync::Once;
+use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -27,10 +27,10 @@ const PAPER_COLOUR: RGBColor = RGBColor(214, 39, 40);
 
 /// Writes `figure` as `DIR/<id>.svg` and `DIR/<id>.png`.
 pub fn draw(figure: &Figure, dir: &Path) -> Result<(), ReportError> {
-    static FONTS: Once = Once::new();
-    let mut font_error = false;
-    FONTS.call_once(|| font_error = register_font("sans-serif", FontStyle::Normal, FONT).is_err());
-    if font_error {
+    static FONT_REGISTERED: OnceLock<bool> = OnceLock::new();
+    let registered = FONT_REGISTERED
+        .get_or_init(|| register_font("sans-serif", FontStyle::Normal, FONT).is_ok());
+    if !registered {
         return Err(ReportError::Plot("the shipped font cannot be read".into()));
     }
     let svg = dir.join(format!("{}.svg", figure.id));

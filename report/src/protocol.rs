@@ -58,6 +58,7 @@ pub fn protocol_runs(
         });
         let net = load_net(&nets.join(plan.file), &plan.params, &functions)?;
         let store = work.join(format!("run-{}", i + 1));
+        let _ = std::fs::remove_dir_all(&store);
         let report = run(
             &net,
             &functions,

@@ -7,6 +7,21 @@ use std::time::Duration;
 
 use sesphr_model::real::{Checks, RunReport, Samples};
 
+/// One transition over several runs.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionSummary {
+    /// Its name.
+    pub name: String,
+    /// One sample per firing (disk time apart).
+    pub firings: Samples,
+    /// Firings that left the marking unchanged.
+    pub unchanged: u64,
+    /// Time searching its enabled bindings, guards included.
+    pub search: Duration,
+    /// Time in the cloud store and the ledger for it.
+    pub disk: Duration,
+}
+
 /// Several runs of one net, summed.
 #[derive(Debug, Clone, Default)]
 pub struct RunSummary {
@@ -14,8 +29,8 @@ pub struct RunSummary {
     pub runs: usize,
     /// Steps fired over all runs.
     pub steps: u64,
-    /// Per transition (net order): name, firing samples, unchanged firings, search time.
-    pub transitions: Vec<(String, Samples, u64, Duration)>,
+    /// Per transition, in the net's order.
+    pub transitions: Vec<TransitionSummary>,
     /// Per function: calls, real computations, time.
     pub functions: BTreeMap<&'static str, (u64, u64, Duration)>,
     /// Engine wall time (cloud store excluded).
@@ -46,17 +61,16 @@ impl RunSummary {
             summary.direct += report.direct;
             for (i, t) in report.transitions.iter().enumerate() {
                 if summary.transitions.len() <= i {
-                    summary.transitions.push((
-                        t.name.clone(),
-                        Samples::default(),
-                        0,
-                        Duration::ZERO,
-                    ));
+                    summary.transitions.push(TransitionSummary {
+                        name: t.name.clone(),
+                        ..TransitionSummary::default()
+                    });
                 }
                 let entry = &mut summary.transitions[i];
-                entry.1.extend(&t.firings);
-                entry.2 += t.unchanged;
-                entry.3 += t.search;
+                entry.firings.extend(&t.firings);
+                entry.unchanged += t.unchanged;
+                entry.search += t.search;
+                entry.disk += t.store;
                 summary.store += t.store;
             }
             for call in &report.calls {
@@ -72,6 +86,8 @@ impl RunSummary {
             summary.checks.refused += c.refused;
             summary.checks.stored += c.stored;
             summary.checks.fetched += c.fetched;
+            summary.checks.ledger_records += c.ledger_records;
+            summary.checks.ledger_blocks += c.ledger_blocks;
         }
         summary
     }
@@ -92,7 +108,7 @@ impl RunSummary {
     /// The tables as aligned text (`markdown`: as Markdown tables).
     pub fn render(&self, markdown: bool) -> String {
         let mut out = String::new();
-        let total: Duration = self.transitions.iter().map(|t| t.1.total()).sum();
+        let total: Duration = self.transitions.iter().map(|t| t.firings.total()).sum();
         let mut rows = vec![vec![
             "transition".to_string(),
             "fired".into(),
@@ -102,17 +118,19 @@ impl RunSummary {
             "p95 ms".into(),
             "share".into(),
             "search ms".into(),
+            "disk ms".into(),
         ]];
-        for (name, samples, unchanged, search) in &self.transitions {
+        for t in &self.transitions {
             rows.push(vec![
-                name.clone(),
-                samples.count().to_string(),
-                unchanged.to_string(),
-                ms(samples.total()),
-                ms(samples.mean()),
-                ms(samples.p95()),
-                percent(samples.total().as_secs_f64(), total.as_secs_f64()),
-                ms(*search),
+                t.name.clone(),
+                t.firings.count().to_string(),
+                t.unchanged.to_string(),
+                ms(t.firings.total()),
+                ms(t.firings.mean()),
+                ms(t.firings.p95()),
+                percent(t.firings.total().as_secs_f64(), total.as_secs_f64()),
+                ms(t.search),
+                ms(t.disk),
             ]);
         }
         out += &table(&rows, markdown);
@@ -141,26 +159,39 @@ impl RunSummary {
             ]);
         }
         out += &table(&rows, markdown);
-        let _ = writeln!(
-            out,
-            "\nrun time {:.1} ms (cloud store {:.1} ms apart): net functions {:.1} ms, of which real \
-             operations {:.1} ms; the same real operations called directly {:.1} ms.\n\
-             engine overhead (binding search, firing, markings) {:.1}% of the direct time; \
-             with the symbolic twin, cache and agreement checks {:.1}%",
-            self.engine.as_secs_f64() * 1e3,
-            self.store.as_secs_f64() * 1e3,
-            self.functions_wall.as_secs_f64() * 1e3,
-            self.crypto.as_secs_f64() * 1e3,
-            self.direct.as_secs_f64() * 1e3,
-            self.engine_overhead() * 100.0,
-            self.total_overhead() * 100.0
-        );
+        if self
+            .functions
+            .values()
+            .all(|(_, computed, _)| *computed == 0)
+        {
+            let _ = writeln!(
+                out,
+                "\nrun time {:.1} ms; the net ran no real operation, so there is no overhead to measure",
+                self.engine.as_secs_f64() * 1e3
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\nrun time {:.1} ms (cloud store and ledger {:.1} ms apart): net functions {:.1} ms, of which real \
+                 operations {:.1} ms; the same real operations called directly {:.1} ms.\n\
+                 engine overhead (binding search, firing, markings) {:.1}% of the direct time; \
+                 with the symbolic twin, cache and agreement checks {:.1}%",
+                self.engine.as_secs_f64() * 1e3,
+                self.store.as_secs_f64() * 1e3,
+                self.functions_wall.as_secs_f64() * 1e3,
+                self.crypto.as_secs_f64() * 1e3,
+                self.direct.as_secs_f64() * 1e3,
+                self.engine_overhead() * 100.0,
+                self.total_overhead() * 100.0
+            );
+        }
         let c = &self.checks;
         let _ = writeln!(
             out,
             "checks: {} decrypted plaintexts equal the uploaded partitions, {} refused decryptions \
-             carry no plaintext, {} ciphertexts written to the cloud store and {} read back intact",
-            c.plaintexts, c.refused, c.stored, c.fetched
+             carry no plaintext, {} ciphertexts written to the cloud store and {} read back intact, \
+             {} ledger records in {} blocks verified",
+            c.plaintexts, c.refused, c.stored, c.fetched, c.ledger_records, c.ledger_blocks
         );
         out
     }

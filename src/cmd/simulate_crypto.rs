@@ -16,8 +16,9 @@ use crate::{NetArgs, host};
 pub struct CryptoArgs {
     /// Run the net's functions on the real cryptography (keys, ciphertexts, pairings,
     /// an on-disk cloud store), check every result against the symbolic semantics
-    /// and print per-transition timings.
-    #[arg(long)]
+    /// and print per-transition timings (each run goes until nothing is left to do,
+    /// at most --max-steps).
+    #[arg(long, conflicts_with_all = ["interactive", "steps"])]
     pub crypto: bool,
     /// With --crypto: how many runs (seeds SEED, SEED+1, ...).
     #[arg(long, default_value_t = 1, requires = "crypto")]

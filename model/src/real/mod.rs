@@ -5,6 +5,7 @@
 //!   crate's cryptography and checks each result against the symbolic library.
 //! - [`run`] fires a net with them, times every transition, mirrors the cloud's
 //!   ciphertexts to an on-disk [`CloudStore`](crate::cloud::CloudStore), checks
+//!   and its ledger records to an on-disk [`Ledger`](crate::ledger::Ledger), checks
 //!   every decrypted plaintext at the end and measures the engine's overhead
 //!   against calling the library directly.
 //!
@@ -12,16 +13,17 @@
 //! labels stay plain. Knowledge sets have no real counterpart and stay symbolic.
 
 mod library;
+mod mirror;
 mod ops;
 pub mod pair;
 mod run;
 mod stats;
 
 pub use library::{CallRecord, DISAGREEMENT, RealFunctions};
-pub use ops::{Config, Fault, Op, Real, compute, plaintext};
+pub use mirror::CLOUD_PLACE;
+pub use ops::{Config, Fault, plaintext};
 pub use pair::symbolic;
 pub use run::{
-    CLOUD_PLACE, Checks, RunEnd, RunError, RunOptions, RunReport, TransitionTiming,
-    check_plaintexts, run,
+    Checks, RunEnd, RunError, RunOptions, RunReport, TransitionTiming, check_plaintexts, run,
 };
 pub use stats::Samples;

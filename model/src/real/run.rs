@@ -1,7 +1,7 @@
 //! A protocol run: a net fired with real values, timed per transition, with
 //! the cloud's ciphertexts on disk, ending with the plaintext checks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -15,14 +15,10 @@ use sesphr_engine::net::model::Net;
 use sesphr_engine::value::Value;
 
 use super::library::{CallRecord, RealFunctions};
+use super::mirror::Mirror;
 use super::ops::plaintext;
-use super::pair::{for_each_real, identity, split};
+use super::pair::{for_each_real, identity};
 use super::stats::Samples;
-use crate::cloud::{CloudStore, ObjectId};
-use crate::policy::Label;
-
-/// The name of the place whose tokens are mirrored in the on-disk cloud store.
-pub const CLOUD_PLACE: &str = "Cloud";
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +36,14 @@ pub enum RunError {
     StoreMismatch {
         /// The object.
         object: String,
+    },
+    /// A token of a ledger place does not have the shape of its record.
+    #[error("ledger token {token}: expected {expected}")]
+    LedgerToken {
+        /// The token.
+        token: String,
+        /// The shape expected.
+        expected: String,
     },
     /// A decrypted plaintext in the final marking is not the uploaded partition.
     #[error(
@@ -81,7 +85,8 @@ pub struct RunOptions<'a> {
     pub seed: u64,
     /// Fire at most this many steps.
     pub max_steps: u64,
-    /// Directory of the on-disk cloud store (`None`: no store).
+    /// Directory of the on-disk cloud store and ledger (`None`: none); it
+    /// must not hold a ledger yet.
     pub store: Option<&'a Path>,
     /// Transitions chosen only when no other binding is left (e.g. `revoke`,
     /// `tamper`, so that the protocol runs before the attacks and revocations).
@@ -95,14 +100,14 @@ pub struct RunOptions<'a> {
 pub struct TransitionTiming {
     /// The transition's name.
     pub name: String,
-    /// One sample per firing: the firing itself, the real computation its
-    /// guard did since its previous firing, and its cloud-store operations.
+    /// One sample per firing: the firing itself and the real computation its
+    /// guard did since its previous firing (disk time apart, see `store`).
     pub firings: Samples,
     /// Firings that left the marking unchanged (refusals such as D_R_F).
     pub unchanged: u64,
     /// Time spent searching this transition's enabled bindings (guards included).
     pub search: Duration,
-    /// Time spent in the cloud store for it.
+    /// Time spent writing and reading the cloud store and the ledger for it.
     pub store: Duration,
 }
 
@@ -117,6 +122,10 @@ pub struct Checks {
     pub stored: usize,
     /// Ciphertexts read back from the cloud store and compared.
     pub fetched: usize,
+    /// Records appended to the on-disk ledger.
+    pub ledger_records: usize,
+    /// Blocks of the on-disk ledger, verified from the file at the end.
+    pub ledger_blocks: usize,
 }
 
 /// The result of one run.
@@ -142,18 +151,6 @@ pub struct RunReport {
     pub marking: Marking,
 }
 
-impl RunReport {
-    /// Engine overhead over calling the library directly: (engine - direct) / direct.
-    pub fn overhead(&self) -> f64 {
-        let direct = self.direct.as_secs_f64();
-        if direct > 0.0 {
-            (self.engine.as_secs_f64() - direct) / direct
-        } else {
-            0.0
-        }
-    }
-}
-
 /// Fires `net` (loaded with `functions`) from its initial marking, choosing
 /// among the enabled bindings with a generator seeded by `options.seed`, until
 /// nothing is left to do or the step limit; then checks every plaintext in the
@@ -163,8 +160,10 @@ pub fn run(
     functions: &RealFunctions,
     options: &RunOptions,
 ) -> Result<RunReport, RunError> {
-    let store = options.store.map(CloudStore::open).transpose()?;
-    let cloud = net.place_id(CLOUD_PLACE);
+    let mut mirror = options
+        .store
+        .map(|dir| Mirror::create(dir, net))
+        .transpose()?;
     let mut transitions: Vec<TransitionTiming> = net
         .transitions
         .iter()
@@ -181,9 +180,20 @@ pub fn run(
     let mut checks = Checks::default();
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut marking = net.initial.clone();
-    // Refusals already made, keyed cheaply (byte strings by identity); the
-    // bindings are kept so that those identities stay unique.
-    let mut unchanged_once: HashMap<(usize, Vec<Value>), Binding> = HashMap::new();
+    // Refusals already made, per transition (only the bindings of transitions
+    // that ever left the marking unchanged need a key), keyed cheaply (byte
+    // strings by identity); the bindings are kept so that identities stay unique.
+    let mut unchanged_once: HashMap<usize, HashMap<Vec<Value>, Binding>> = HashMap::new();
+    // A transition's bindings depend only on its input places (guards do not
+    // read the marking, functions are deterministic): they are searched again
+    // only when one of those places changed.
+    let inputs: Vec<Vec<usize>> = net
+        .transitions
+        .iter()
+        .map(|t| t.inputs.iter().map(|i| i.place).collect())
+        .collect();
+    let mut enabled: Vec<Vec<Binding>> = vec![Vec::new(); net.transitions.len()];
+    let mut stale = vec![true; net.transitions.len()];
     let mut bindings = Vec::new();
     let mut store_time = Duration::ZERO;
     let mut steps = 0;
@@ -194,12 +204,21 @@ pub fn run(
         }
         bindings.clear();
         for (t, timing) in transitions.iter_mut().enumerate() {
-            functions.enter(Some(t));
-            let search = Instant::now();
-            transition_bindings(net, t, &marking, &mut bindings)?;
-            timing.search += search.elapsed();
+            if stale[t] {
+                functions.enter(Some(t));
+                let search = Instant::now();
+                enabled[t].clear();
+                transition_bindings(net, t, &marking, &mut enabled[t])?;
+                timing.search += search.elapsed();
+                stale[t] = false;
+            }
+            bindings.extend(enabled[t].iter().cloned());
         }
-        bindings.retain(|b| !unchanged_once.contains_key(&binding_key(b)));
+        bindings.retain(|b| {
+            unchanged_once
+                .get(&b.transition)
+                .is_none_or(|seen| !seen.contains_key(&binding_key(b)))
+        });
         if bindings.iter().any(|b| !deferred[b.transition]) {
             bindings.retain(|b| !deferred[b.transition]);
         }
@@ -212,20 +231,31 @@ pub fn run(
         let from_search = functions.take_pending(t);
         let firing = Instant::now();
         let next = fire(net, &marking, &chosen)?;
-        let mut cost = firing.elapsed() + from_search;
+        let cost = firing.elapsed() + from_search;
         functions.take_pending(t); // already inside the firing's own time
-        if let (Some(store), Some(place)) = (&store, cloud) {
+        if let Some(mirror) = &mut mirror {
             let io = Instant::now();
-            mirror(store, place, &marking, &next, &chosen, &mut checks)?;
+            mirror.record(&marking, &next, &chosen, &mut checks)?;
             let spent = io.elapsed();
             transitions[t].store += spent;
             store_time += spent;
-            cost += spent;
         }
         transitions[t].firings.push(cost);
+        let changed: Vec<bool> = next
+            .places
+            .iter()
+            .zip(&marking.places)
+            .map(|(a, b)| a != b)
+            .collect();
+        for (t, places) in inputs.iter().enumerate() {
+            stale[t] |= places.iter().any(|&p| changed[p]);
+        }
         if next == marking {
             transitions[t].unchanged += 1;
-            unchanged_once.insert(binding_key(&chosen), chosen);
+            unchanged_once
+                .entry(t)
+                .or_default()
+                .insert(binding_key(&chosen), chosen);
         }
         marking = next;
         steps += 1;
@@ -233,6 +263,9 @@ pub fn run(
     functions.enter(None);
     let engine = start.elapsed().saturating_sub(store_time);
     check_plaintexts(net, functions, &marking, &mut checks)?;
+    if let Some(mirror) = &mirror {
+        checks.ledger_blocks = mirror.verify()?;
+    }
     let direct = functions.replay(options.replays)?;
     Ok(RunReport {
         seed: options.seed,
@@ -292,84 +325,7 @@ pub fn check_plaintexts(
     Ok(())
 }
 
-/// Writes the Cloud tokens a firing added to the store, and reads back and
-/// compares those it only read. Tokens are told apart by identity (a firing
-/// shares the tokens it leaves alone), so no ciphertext is compared byte by byte.
-fn mirror(
-    store: &CloudStore,
-    place: usize,
-    before: &Marking,
-    after: &Marking,
-    binding: &Binding,
-    checks: &mut Checks,
-) -> Result<(), RunError> {
-    let had: HashSet<Value> = before.places[place]
-        .iter()
-        .map(|(t, _)| identity(t))
-        .collect();
-    let has: HashSet<Value> = after.places[place]
-        .iter()
-        .map(|(t, _)| identity(t))
-        .collect();
-    for (token, _) in after.places[place].iter() {
-        if !had.contains(&identity(token))
-            && let Some((id, bytes)) = object(token)?
-        {
-            store.put(&id, &bytes)?;
-            checks.stored += 1;
-        }
-    }
-    for (p, token, _) in &binding.consumed {
-        if *p == place
-            && has.contains(&identity(token))
-            && let Some((id, bytes)) = object(token)?
-        {
-            if store.get(&id)? != bytes[..] {
-                return Err(RunError::StoreMismatch {
-                    object: id.to_string(),
-                });
-            }
-            checks.fetched += 1;
-        }
-    }
-    Ok(())
-}
-
-/// A Cloud token as a store object: its id and bytes.
-type StoredObject = (ObjectId, std::sync::Arc<[u8]>);
-
-/// The object id and bytes of a Cloud token: `(patient, partition, version, c)`
-/// is stored as `patient/v<version>/<partition>`; a bare ciphertext under
-/// `cloud/v1/c-<digest prefix>`.
-fn object(token: &Value) -> Result<Option<StoredObject>, RunError> {
-    let (file, label, version, cipher) = match token {
-        Value::Tuple(items) => match &items[..] {
-            [p, q, Value::Int(v), c] => (p.to_string(), q.to_string(), *v, c),
-            _ => return Ok(None),
-        },
-        other => match split(other) {
-            Some((_, bytes)) => {
-                let digest = crate::hex::encode(&crate::steps::digest(bytes)[..8]);
-                ("cloud".to_string(), format!("c-{digest}"), 1, other)
-            }
-            None => return Ok(None),
-        },
-    };
-    let Some((_, bytes)) = split(cipher) else {
-        return Ok(None);
-    };
-    let id = ObjectId {
-        file: Label::new(&file)?,
-        version: u32::try_from(version).unwrap_or(0),
-        label: Label::new(&label)?,
-    };
-    Ok(Some((id, bytes.clone())))
-}
-
-/// A cheap key of a binding: its transition and values, byte strings by identity.
-fn binding_key(binding: &Binding) -> (usize, Vec<Value>) {
-    (
-        binding.transition,
-        binding.values.iter().map(identity).collect(),
-    )
+/// A cheap key of a binding of a known transition: its values, byte strings by identity.
+fn binding_key(binding: &Binding) -> Vec<Value> {
+    binding.values.iter().map(identity).collect()
 }
