@@ -1,5 +1,6 @@
 //! Token values: the colours that tokens of a High Level Petri Net carry.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use std::sync::Arc;
 /// Values are immutable and cheap to clone (composite values share their
 /// parts through `Arc`). They are totally ordered so that multisets and
 /// markings have one canonical, deterministic form.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     /// A boolean.
     Bool(bool),
@@ -24,6 +25,37 @@ pub enum Value {
     Bytes(Arc<[u8]>),
 }
 
+impl Ord for Value {
+    /// Structural order (variant, then contents), with a shortcut for shared
+    /// parts: tokens copied from one another share their `Arc`s, and comparing
+    /// a large ciphertext with itself should not walk its bytes.
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+            (Value::Int(a), Value::Int(b)) => a.cmp(b),
+            (Value::Sym(a), Value::Sym(b)) => shared_or(a, b, || a.cmp(b)),
+            (Value::Tuple(a), Value::Tuple(b)) => shared_or(a, b, || a.cmp(b)),
+            (Value::Term(a), Value::Term(b)) => shared_or(a, b, || a.cmp(b)),
+            (Value::Bytes(a), Value::Bytes(b)) => shared_or(a, b, || a.cmp(b)),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+impl PartialOrd for Value {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn shared_or<T: ?Sized>(a: &Arc<T>, b: &Arc<T>, compare: impl FnOnce() -> Ordering) -> Ordering {
+    if Arc::ptr_eq(a, b) {
+        Ordering::Equal
+    } else {
+        compare()
+    }
+}
+
 /// A function symbol applied to values: the shape of symbolic values.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Term {
@@ -34,6 +66,18 @@ pub struct Term {
 }
 
 impl Value {
+    /// The variant's position in the order of values of different variants.
+    fn rank(&self) -> u8 {
+        match self {
+            Value::Bool(_) => 0,
+            Value::Int(_) => 1,
+            Value::Sym(_) => 2,
+            Value::Tuple(_) => 3,
+            Value::Term(_) => 4,
+            Value::Bytes(_) => 5,
+        }
+    }
+
     /// An enumeration constant.
     pub fn sym(name: &str) -> Value {
         Value::Sym(Arc::from(name))
@@ -161,6 +205,19 @@ mod tests {
             Value::bytes(&[0xab; 10]).to_string(),
             "0xabababababababab..(10 bytes)"
         );
+    }
+
+    #[test]
+    fn shared_and_copied_values_compare_alike() {
+        let big = Value::term("enc", [Value::bytes(&[7; 64]), Value::Int(1)]);
+        let shared = big.clone();
+        let copied = Value::term("enc", [Value::bytes(&[7; 64]), Value::Int(1)]);
+        let other = Value::term("enc", [Value::bytes(&[7; 64]), Value::Int(2)]);
+        assert_eq!(big.cmp(&shared), Ordering::Equal);
+        assert_eq!(big.cmp(&copied), Ordering::Equal);
+        assert_eq!(big.cmp(&other), Ordering::Less);
+        assert_eq!(other.cmp(&big), Ordering::Greater);
+        assert!(Value::Bool(true) < Value::Int(i64::MIN) && Value::Int(0) < Value::sym(""));
     }
 
     #[test]
