@@ -306,8 +306,9 @@ fn expand_chunk<S: StateSpace>(
     };
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
-    // (hash, index in its bucket) of recent successors, to drop duplicates early.
-    let mut recent = vec![(0u64, 0u32); RECENT];
+    // (high hash bits, index in its bucket) of recent successors, to drop
+    // duplicates early; 8 bytes an entry to stay in the first cache levels.
+    let mut recent = vec![(0u32, 0u32); RECENT];
     for (offset, &id) in ids.iter().enumerate() {
         if offset % WARM_BATCH == 0 {
             let batch = &ids[offset..ids.len().min(offset + WARM_BATCH)];
@@ -342,10 +343,14 @@ fn expand_chunk<S: StateSpace>(
             let bucket = &mut out.buckets[shard_of(hash)];
             // A successor met earlier in this chunk has a smaller key: drop it.
             let seen = &mut recent[hash as usize & (RECENT - 1)];
-            if seen.0 == hash && same_state(bucket.state(ctx.layout, seen.1 as usize), successor) {
+            let tag = (hash >> 32) as u32;
+            if seen.0 == tag
+                && (seen.1 as usize) < bucket.hashes.len()
+                && same_state(bucket.state(ctx.layout, seen.1 as usize), successor)
+            {
                 continue;
             }
-            *seen = (hash, bucket.hashes.len() as u32);
+            *seen = (tag, bucket.hashes.len() as u32);
             bucket.push(ctx.layout, successor, hash, position | rank as u64);
         }
     }
