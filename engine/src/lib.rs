@@ -12,8 +12,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod coloured;
+pub mod error;
 pub mod explore;
+pub mod expr;
+pub mod fire;
 pub mod functions;
+pub mod graph;
+pub mod load;
+pub mod net;
 pub mod pnml;
 pub mod ptnet;
+pub mod simulate;
+pub mod source;
 pub mod value;

@@ -1,4 +1,49 @@
 //! The SeSPHR scheme: secure sharing of Personal Health Records through an
 //! untrusted cloud, with proxy re-encryption by a semi-trusted server.
+//!
+//! - [`crypto`]: BLS12-381 proxy re-encryption as a KEM (k = HKDF(Z^r)) and
+//!   AES-256-GCM as the DEM; keys, R values, re-encryption keys.
+//! - [`phr`]: PHR documents with named partitions and a synthetic generator.
+//! - [`policy`]: users, roles, labels and the owner's policy.
+//! - [`srs`]: the Setup and Re-encryption Server (ACL, R values, RKs) in
+//!   `paper` or `delegated` key mode.
+//! - [`cloud`]: the untrusted, versioned on-disk object store.
+//! - [`ledger`]: the append-only hash-chained ledger and its verifier.
+//! - [`system`]: the three together, with upload, enroll, revoke and read.
+//! - [`steps`]: the protocol's steps over plain bytes, for simulators.
+//!
+//! ```
+//! use sesphr_model::{phr, policy::{Label, Policy, Role, UserId}, srs::KeyMode, system::System};
+//! let dir = std::env::temp_dir().join(format!("sesphr-doc-{}", std::process::id()));
+//! # let _ = std::fs::remove_dir_all(&dir);
+//! let alice = UserId::new("alice")?;
+//! let (mut sys, alice_keys) = System::create(&dir, KeyMode::Delegated, alice.clone(), Policy::paper_default())?;
+//! let doc = phr::synthetic(Label::new("rec")?, alice, &Label::defaults(), 2_000, 1);
+//! let version = sys.upload(&alice_keys.secret, &doc)?;
+//! let bob = UserId::new("dr-bob")?;
+//! let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys.secret)?;
+//! let medical = Label::new("medical")?;
+//! let plain = sys.read(&bob, &bob_keys.secret, &doc.file, version, &medical)?;
+//! assert_eq!(plain, doc.partition(&medical).unwrap().to_plaintext());
+//! let personal = Label::new("personal")?;
+//! assert!(sys.read(&bob, &bob_keys.secret, &doc.file, version, &personal).is_err());
+//! # std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok::<(), sesphr_model::Error>(())
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod cloud;
+pub mod crypto;
+mod error;
+pub mod hex;
+pub mod ledger;
+pub mod phr;
+pub mod policy;
+pub mod real;
+pub mod srs;
+pub mod steps;
+pub mod symbolic;
+pub mod system;
+
+pub use error::{DenyReason, Error, Result, TamperReason};

@@ -1,7 +1,6 @@
 //! `sesphr check`: explore a net and print the verdicts and statistics.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,19 +8,19 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace};
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
 use sesphr_engine::ptnet::{PtProperty, check_pt};
 
 use super::net::{NetFile, load};
+use super::write_out;
+use crate::NetArgs;
 
 /// Arguments of `sesphr check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The net: a PNML P/T net (`.pnml`).
-    pub net: PathBuf,
-    /// A net parameter `name=value` (YAML nets), repeatable.
-    #[arg(long = "param", value_name = "K=V")]
-    pub params: Vec<String>,
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -71,7 +70,7 @@ fn default_memory_limit() -> Option<u64> {
 
 /// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
 pub fn run(args: &CheckArgs) -> ExitCode {
-    match check(args) {
+    match run_check(args) {
         Ok(report) => {
             if report.violated() {
                 ExitCode::from(1)
@@ -88,8 +87,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn check(args: &CheckArgs) -> Result<CheckReport> {
-    let net = load(&args.net, &args.params)?;
+fn run_check(args: &CheckArgs) -> Result<CheckReport> {
+    let net = load(&args.net)?;
     let timeout = match args.timeout {
         Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
         Some(s) => bail!("--timeout {s}: expected a number of seconds"),
@@ -126,14 +125,23 @@ fn check(args: &CheckArgs) -> Result<CheckReport> {
                 &options,
             )
         })?,
+        NetFile::Yaml(net) => {
+            let space = ColouredSpace::new(net);
+            let mut report = pool.install(|| check(&space, &options))?;
+            report.net = net.name.clone();
+            report
+        }
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render(&report, &args.net.display().to_string()));
+        write_out(format_args!(
+            "{}",
+            render(&report, &args.net.net.display().to_string())
+        ));
     }
     Ok(report)
 }
@@ -211,24 +219,64 @@ fn render_trace(trace: &Trace) -> String {
             let vars: Vec<String> = step
                 .binding
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| format!("{k}={}", abbreviate(v)))
                 .collect();
             format!(" [{}]", vars.join(", "))
         };
         let changes: Vec<String> = step
             .changes
             .iter()
-            .map(|c| format!("{}: {} -> {}", c.place, c.before, c.after))
+            .map(|c| match (&c.removed, &c.added) {
+                (Some(removed), Some(added)) => {
+                    let mut parts = vec![c.place.clone() + ":"];
+                    if removed != "{}" {
+                        parts.push(format!("-{removed}"));
+                    }
+                    if added != "{}" {
+                        parts.push(format!("+{added}"));
+                    }
+                    parts.join(" ")
+                }
+                _ => format!("{}: {} -> {}", c.place, c.before, c.after),
+            })
             .collect();
-        out += &format!(
-            "    {}. {}{binding}: {}\n",
+        let line = format!(
+            "    {}. {}{binding}: {}",
             i + 1,
             step.transition,
             changes.join(", ")
         );
+        if line.chars().count() <= TRACE_LINE_CHARS {
+            out += &line;
+            out.push('\n');
+        } else {
+            out += &format!("    {}. {}{binding}:\n", i + 1, step.transition);
+            for change in changes {
+                out += &format!("         {change}\n");
+            }
+        }
     }
     out += &format!("    reached: {}\n", trace.last);
     out
+}
+
+/// A step longer than this prints one changed place per line.
+const TRACE_LINE_CHARS: usize = 120;
+
+/// Values longer than this are shortened in human traces (`--json` keeps them whole).
+const SHOWN_VALUE_CHARS: usize = 60;
+
+/// A long binding value cut to its head and tail: `know(enc(..) … x((doctor, 1)))`.
+fn abbreviate(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= SHOWN_VALUE_CHARS {
+        return value.to_string();
+    }
+    let head: String = chars[..SHOWN_VALUE_CHARS / 2].iter().collect();
+    let tail: String = chars[chars.len() - SHOWN_VALUE_CHARS / 4..]
+        .iter()
+        .collect();
+    format!("{head} … {tail}")
 }
 
 #[cfg(test)]

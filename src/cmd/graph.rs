@@ -1,70 +1,77 @@
-//! `sesphr graph --reachability`: export the reachability graph of a small net.
+//! `sesphr graph NET`: the net's structure, or its reachability graph, for Graphviz or JSON.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use sesphr_engine::explore::{GraphFormat, reachability_graph};
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph};
+use sesphr_engine::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
 
 use super::net::{NetFile, load};
+use crate::NetArgs;
 
 /// Output format of `sesphr graph`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Format {
-    /// Graphviz DOT.
+    /// Graphviz DOT (render with `dot -Tsvg`).
     Dot,
-    /// JSON (nodes and arcs).
+    /// JSON (nodes and arcs); reachability graphs only.
     Json,
 }
 
 /// Arguments of `sesphr graph`.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
-    /// The net: a PNML P/T net (`.pnml`).
-    pub net: PathBuf,
-    /// A net parameter `name=value` (YAML nets), repeatable.
-    #[arg(long = "param", value_name = "K=V")]
-    pub params: Vec<String>,
-    /// Export the reachability graph (one node per reachable marking).
+    #[command(flatten)]
+    net: NetArgs,
+    /// Export the reachability graph (one node per reachable marking) instead of the structure.
     #[arg(long)]
-    pub reachability: bool,
+    reachability: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "dot")]
-    pub format: Format,
-    /// Refuse graphs with more states than this.
+    format: Format,
+    /// Refuse reachability graphs with more states than this.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub limit: u64,
+    limit: u64,
 }
 
-/// Runs `sesphr graph`: 0 on success, 2 on bad input or a graph above the limit.
-pub fn run(args: &GraphArgs) -> ExitCode {
-    match graph(args) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
+/// Runs `sesphr graph`.
+pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+    let net = load(&args.net)?;
+    let text = if args.reachability {
+        let format = match args.format {
+            Format::Dot => GraphFormat::Dot,
+            Format::Json => GraphFormat::Json,
+        };
+        match &net {
+            NetFile::Pnml(net) => reachability(
+                &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
+                args.limit,
+                format,
+            )?,
+            NetFile::Yaml(net) => reachability(&ColouredSpace::new(net), args.limit, format)?,
         }
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
+    } else {
+        match (&net, args.format) {
+            (NetFile::Yaml(net), Format::Dot) => to_dot(net),
+            (NetFile::Yaml(_), Format::Json) => {
+                bail!("the structure is exported as DOT only; use --reachability for JSON")
+            }
+            (NetFile::Pnml(_), _) => {
+                bail!("PNML nets export their reachability graph only: add --reachability")
+            }
         }
-    }
-}
-
-fn graph(args: &GraphArgs) -> Result<String> {
-    if !args.reachability {
-        bail!("only --reachability graphs are available for now");
-    }
-    let format = match args.format {
-        Format::Dot => GraphFormat::Dot,
-        Format::Json => GraphFormat::Json,
     };
-    let NetFile::Pnml(net) = load(&args.net, &args.params)?;
-    let space = PackedNet::with_lane_bits(&net, Vec::new(), 32)?;
-    match reachability_graph(&space, args.limit) {
+    crate::cmd::write_out(format_args!("{text}"));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reachability<S: StateSpace>(space: &S, limit: u64, format: GraphFormat) -> Result<String> {
+    match reachability_graph(space, limit) {
         Ok(graph) => Ok(graph.render(format)),
-        Err(sesphr_engine::explore::GraphError::TooLarge { limit }) => bail!(
+        Err(GraphError::TooLarge { limit }) => bail!(
             "the reachability graph has more than {limit} states; raise the limit with --limit N"
         ),
         Err(e) => Err(e.into()),

@@ -1,33 +1,40 @@
-//! Loading the net files the checker accepts.
-
-use std::path::Path;
+//! Loading the net files the commands accept: YAML nets and PNML P/T nets.
 
 use anyhow::{Context, Result, bail};
+use sesphr_engine::net::model::Net;
 use sesphr_engine::pnml::parse_pnml;
 use sesphr_engine::ptnet::PtNet;
 
-/// The kinds of net file `check` and `graph` read.
+use crate::{NetArgs, host};
+
+/// The kinds of net file.
 pub enum NetFile {
     /// A PNML place/transition net.
     Pnml(PtNet),
+    /// A YAML (coloured) net, compiled.
+    Yaml(Box<Net>),
 }
 
-/// Reads `path`, choosing the format by extension (`.pnml`, `.xml`).
-pub fn load(path: &Path, params: &[String]) -> Result<NetFile> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match extension {
-        "pnml" | "xml" => {
-            if let Some(param) = params.first() {
-                bail!("{param}: PNML nets take no parameters");
-            }
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let net = parse_pnml(&text).with_context(|| format!("{}", path.display()))?;
-            Ok(NetFile::Pnml(net))
+/// Whether the path names a PNML file (by extension).
+pub fn is_pnml(path: &std::path::Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("pnml" | "xml")
+    )
+}
+
+/// Reads the net named by `args`, choosing the format by extension
+/// (`.pnml` and `.xml` are PNML, anything else YAML).
+pub fn load(args: &NetArgs) -> Result<NetFile> {
+    let path = &args.net;
+    if is_pnml(path) {
+        if let Some((name, _)) = args.params.first() {
+            bail!("--param {name}: PNML nets take no parameters");
         }
-        _ => bail!(
-            "{}: unsupported net file (expected a .pnml file; YAML nets are not wired in yet)",
-            path.display()
-        ),
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the file", path.display()))?;
+        let net = parse_pnml(&text).with_context(|| format!("{}", path.display()))?;
+        return Ok(NetFile::Pnml(net));
     }
+    Ok(NetFile::Yaml(Box::new(host::load(args)?)))
 }

@@ -23,10 +23,20 @@ pub struct PromelaArgs {
 
 /// Prints the Promela translation: 0 on success, 2 on bad input.
 pub fn run(args: &PromelaArgs) -> ExitCode {
-    match load(&args.net, &[]) {
+    match load(&crate::NetArgs {
+        net: args.net.clone(),
+        params: Vec::new(),
+    }) {
         Ok(NetFile::Pnml(net)) => {
-            print!("{}", promela(&net, args.int));
+            crate::cmd::write_out(format_args!("{}", promela(&net, args.int)));
             ExitCode::SUCCESS
+        }
+        Ok(NetFile::Yaml(_)) => {
+            eprintln!(
+                "error: {}: only PNML P/T nets translate to Promela",
+                args.net.display()
+            );
+            ExitCode::from(2)
         }
         Err(error) => {
             eprintln!("error: {error:#}");

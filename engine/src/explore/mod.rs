@@ -119,6 +119,13 @@ pub struct PlaceChange {
     pub before: String,
     /// Its marking after the step.
     pub after: String,
+    /// The tokens the step took from the place, where the space tells them
+    /// apart (coloured nets); shorter than `before` when the place is full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<String>,
+    /// The tokens the step put in the place, where the space tells them apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<String>,
 }
 
 /// One step of a trace: a transition firing under a binding.

@@ -374,6 +374,8 @@ impl StateSpace for PackedNet<'_> {
                         place: self.net.places[p].clone(),
                         before: before.to_string(),
                         after: after.to_string(),
+                        removed: None,
+                        added: None,
                     })
                 })
                 .collect();

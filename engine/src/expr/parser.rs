@@ -1,0 +1,579 @@
+//! A recursive-descent parser from tokens to [`Expr`] trees.
+
+use super::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
+use super::lexer::{Tok, Token, tokenize};
+
+/// A syntax error at a byte offset of the expression text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// Byte offset of the offending token.
+    pub at: usize,
+    /// What was expected or found.
+    pub message: String,
+}
+
+/// Parses a whole expression.
+pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {
+    let mut p = Parser::new(text)?;
+    let e = p.expr()?;
+    p.finish()?;
+    Ok(e)
+}
+
+/// Parses a multiset item: `expr` or `mult'expr`.
+pub fn parse_item(text: &str) -> Result<Item, ParseError> {
+    let mut p = Parser::new(text)?;
+    let first = p.expr()?;
+    let item = if p.peek() == &Tok::Quote {
+        p.next();
+        let expr = p.expr()?;
+        Item {
+            mult: Some(first),
+            expr,
+        }
+    } else {
+        Item {
+            mult: None,
+            expr: first,
+        }
+    };
+    p.finish()?;
+    Ok(item)
+}
+
+/// Nesting deeper than this is refused rather than risking the stack.
+const MAX_DEPTH: usize = 200;
+
+/// Syntax trees deeper than this (e.g. `a + a + ... + a`, which nests to the
+/// left without nesting the parser) are refused: compiling, evaluating and
+/// dropping a tree recurse over its depth, and unoptimised builds need about
+/// 20 KiB of stack per level to compile one (a main thread has 8 MiB).
+const MAX_TREE_DEPTH: usize = 256;
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser {
+    fn new(text: &str) -> Result<Self, ParseError> {
+        Ok(Parser {
+            tokens: tokenize(text)?,
+            pos: 0,
+            depth: 0,
+        })
+    }
+
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.pos].kind
+    }
+
+    fn at(&self) -> usize {
+        self.tokens[self.pos].at
+    }
+
+    fn next(&mut self) -> Token {
+        let t = self.tokens[self.pos].clone();
+        if self.pos + 1 < self.tokens.len() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn error<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            at: self.at(),
+            message: message.into(),
+        })
+    }
+
+    fn found(&self) -> String {
+        match self.peek() {
+            Tok::Int(i) => format!("`{i}`"),
+            Tok::Ident(s) => format!("`{s}`"),
+            Tok::LParen => "`(`".into(),
+            Tok::RParen => "`)`".into(),
+            Tok::Comma => "`,`".into(),
+            Tok::Dot => "`.`".into(),
+            Tok::Colon => "`:`".into(),
+            Tok::Quote => "`'`".into(),
+            Tok::Op(op) => format!("`{op}`"),
+            Tok::End => "the end of the expression".into(),
+        }
+    }
+
+    fn finish(&self) -> Result<(), ParseError> {
+        if self.peek() == &Tok::End {
+            Ok(())
+        } else {
+            self.error(format!(
+                "unexpected {} after a complete expression",
+                self.found()
+            ))
+        }
+    }
+
+    fn is_keyword(&self, word: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(s) if s == word)
+    }
+
+    fn is_op(&self, op: &str) -> bool {
+        matches!(self.peek(), Tok::Op(o) if *o == op)
+    }
+
+    fn expect_keyword(&mut self, word: &str) -> Result<(), ParseError> {
+        if self.is_keyword(word) {
+            self.next();
+            Ok(())
+        } else {
+            self.error(format!("expected `{word}`, found {}", self.found()))
+        }
+    }
+
+    fn expect(&mut self, tok: Tok, shown: &str) -> Result<(), ParseError> {
+        if *self.peek() == tok {
+            self.next();
+            Ok(())
+        } else {
+            self.error(format!("expected `{shown}`, found {}", self.found()))
+        }
+    }
+
+    /// Enters one level of parser recursion; refuses to go deeper than [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.error("expression nested too deeply");
+        }
+        Ok(())
+    }
+
+    /// A node over already parsed operands, refused if the tree gets too deep.
+    fn node(&self, kind: ExprKind, at: usize) -> Result<Expr, ParseError> {
+        let e = Expr { kind, at };
+        if tree_depth(&e) > MAX_TREE_DEPTH {
+            return self.error("expression nested too deeply (split it into smaller parts)");
+        }
+        Ok(e)
+    }
+
+    fn binary(&self, op: BinOp, left: Expr, right: Expr) -> Result<Expr, ParseError> {
+        let at = left.at;
+        self.node(ExprKind::Binary(op, Box::new(left), Box::new(right)), at)
+    }
+
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        self.descend()?;
+        let e = if self.is_keyword("forall") || self.is_keyword("exists") {
+            self.quantifier()
+        } else if self.is_keyword("if") {
+            self.conditional()
+        } else {
+            self.implies()
+        };
+        self.depth -= 1;
+        e
+    }
+
+    fn quantifier(&mut self) -> Result<Expr, ParseError> {
+        let start = self.next();
+        let kind = match &start.kind {
+            Tok::Ident(s) if s == "forall" => Quantifier::Forall,
+            _ => Quantifier::Exists,
+        };
+        let pattern = self.postfix()?;
+        if !pattern.is_pattern() {
+            return Err(ParseError {
+                at: pattern.at,
+                message: "a quantifier binds a pattern: names, literals, `_` and tuples".into(),
+            });
+        }
+        self.expect_keyword("in")?;
+        let place = self.ident("a place name")?;
+        self.expect(Tok::Colon, ":")?;
+        let body = self.expr()?;
+        self.node(
+            ExprKind::Quantifier {
+                kind,
+                pattern: Box::new(pattern),
+                place,
+                body: Box::new(body),
+            },
+            start.at,
+        )
+    }
+
+    fn conditional(&mut self) -> Result<Expr, ParseError> {
+        let at = self.next().at;
+        let c = self.expr()?;
+        self.expect_keyword("then")?;
+        let a = self.expr()?;
+        self.expect_keyword("else")?;
+        let b = self.expr()?;
+        self.node(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), at)
+    }
+
+    fn ident(&mut self, what: &str) -> Result<String, ParseError> {
+        match self.peek().clone() {
+            Tok::Ident(s) => {
+                self.next();
+                Ok(s)
+            }
+            _ => self.error(format!("expected {what}, found {}", self.found())),
+        }
+    }
+
+    fn implies(&mut self) -> Result<Expr, ParseError> {
+        let left = self.or()?;
+        if self.is_op("=>") || self.is_keyword("implies") {
+            self.next();
+            let right = self.expr()?;
+            return self.binary(BinOp::Implies, left, right);
+        }
+        Ok(left)
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.and()?;
+        while self.is_op("||") || self.is_keyword("or") {
+            self.next();
+            let right = self.and()?;
+            left = self.binary(BinOp::Or, left, right)?;
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.not()?;
+        while self.is_op("&&") || self.is_keyword("and") {
+            self.next();
+            let right = self.not()?;
+            left = self.binary(BinOp::And, left, right)?;
+        }
+        Ok(left)
+    }
+
+    fn not(&mut self) -> Result<Expr, ParseError> {
+        if self.is_op("!") || self.is_keyword("not") {
+            let at = self.next().at;
+            self.descend()?;
+            let e = self.not()?;
+            self.depth -= 1;
+            return self.node(ExprKind::Unary(UnOp::Not, Box::new(e)), at);
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Expr, ParseError> {
+        let left = self.additive()?;
+        if self.is_keyword("in") {
+            self.next();
+            let place = self.ident("a place name")?;
+            let at = left.at;
+            return self.node(ExprKind::In(Box::new(left), place), at);
+        }
+        let op = match self.peek() {
+            Tok::Op("==") => BinOp::Eq,
+            Tok::Op("!=") => BinOp::Ne,
+            Tok::Op("<") => BinOp::Lt,
+            Tok::Op("<=") => BinOp::Le,
+            Tok::Op(">") => BinOp::Gt,
+            Tok::Op(">=") => BinOp::Ge,
+            _ => return Ok(left),
+        };
+        self.next();
+        let right = self.additive()?;
+        self.binary(op, left, right)
+    }
+
+    fn additive(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.multiplicative()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Op("+") => BinOp::Add,
+                Tok::Op("-") => BinOp::Sub,
+                _ => return Ok(left),
+            };
+            self.next();
+            let right = self.multiplicative()?;
+            left = self.binary(op, left, right)?;
+        }
+    }
+
+    fn multiplicative(&mut self) -> Result<Expr, ParseError> {
+        let mut left = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Op("*") => BinOp::Mul,
+                Tok::Op("/") => BinOp::Div,
+                Tok::Op("%") => BinOp::Rem,
+                _ => return Ok(left),
+            };
+            self.next();
+            let right = self.unary()?;
+            left = self.binary(op, left, right)?;
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        if self.is_op("-") {
+            let at = self.next().at;
+            self.descend()?;
+            let e = self.unary()?;
+            self.depth -= 1;
+            if let ExprKind::Int(i) = e.kind {
+                return Ok(Expr {
+                    kind: ExprKind::Int(-i),
+                    at,
+                });
+            }
+            return self.node(ExprKind::Unary(UnOp::Neg, Box::new(e)), at);
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> Result<Expr, ParseError> {
+        let mut e = self.primary()?;
+        while self.peek() == &Tok::Dot {
+            self.next();
+            match self.peek().clone() {
+                Tok::Int(i) => {
+                    self.next();
+                    let at = e.at;
+                    let index = usize::try_from(i).unwrap_or(usize::MAX);
+                    e = self.node(ExprKind::Field(Box::new(e), index), at)?;
+                }
+                _ => return self.error(format!("expected a field number, found {}", self.found())),
+            }
+        }
+        Ok(e)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        let at = self.at();
+        match self.peek().clone() {
+            Tok::Int(i) => {
+                self.next();
+                Ok(Expr {
+                    kind: ExprKind::Int(i),
+                    at,
+                })
+            }
+            Tok::Ident(word) => match word.as_str() {
+                "forall" | "exists" | "if" => self.expr(),
+                "true" | "false" => {
+                    self.next();
+                    Ok(Expr {
+                        kind: ExprKind::Bool(word == "true"),
+                        at,
+                    })
+                }
+                "_" => {
+                    self.next();
+                    Ok(Expr {
+                        kind: ExprKind::Wildcard,
+                        at,
+                    })
+                }
+                "in" | "then" | "else" | "and" | "or" | "not" | "implies" => {
+                    self.error(format!("expected an expression, found keyword `{word}`"))
+                }
+                _ => {
+                    self.next();
+                    if self.peek() == &Tok::LParen {
+                        self.next();
+                        let args = self.list()?;
+                        return Ok(Expr {
+                            kind: ExprKind::Call(word, args),
+                            at,
+                        });
+                    }
+                    Ok(Expr {
+                        kind: ExprKind::Name(word),
+                        at,
+                    })
+                }
+            },
+            Tok::LParen => {
+                self.next();
+                let mut items = self.list()?;
+                Ok(match items.len() {
+                    0 => Expr {
+                        kind: ExprKind::Unit,
+                        at,
+                    },
+                    1 => items.remove(0),
+                    _ => Expr {
+                        kind: ExprKind::Tuple(items),
+                        at,
+                    },
+                })
+            }
+            _ => self.error(format!("expected an expression, found {}", self.found())),
+        }
+    }
+
+    /// Comma-separated expressions up to and including `)`; the `(` is consumed.
+    fn list(&mut self) -> Result<Vec<Expr>, ParseError> {
+        let mut items = Vec::new();
+        if self.peek() == &Tok::RParen {
+            self.next();
+            return Ok(items);
+        }
+        loop {
+            items.push(self.expr()?);
+            match self.peek() {
+                Tok::Comma => {
+                    self.next();
+                }
+                Tok::RParen => {
+                    self.next();
+                    return Ok(items);
+                }
+                _ => return self.error(format!("expected `,` or `)`, found {}", self.found())),
+            }
+        }
+    }
+}
+
+/// The depth of a syntax tree (a leaf has depth 1).
+fn tree_depth(e: &Expr) -> usize {
+    let children: Vec<&Expr> = match &e.kind {
+        ExprKind::Int(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Unit
+        | ExprKind::Wildcard
+        | ExprKind::Name(_) => Vec::new(),
+        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().collect(),
+        ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::In(a, _) => vec![a],
+        ExprKind::Binary(_, a, b) => vec![a, b],
+        ExprKind::If(c, a, b) => vec![c, a, b],
+        ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
+    };
+    1 + children.into_iter().map(tree_depth).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Int(i) => i.to_string(),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Unit => "()".into(),
+            ExprKind::Wildcard => "_".into(),
+            ExprKind::Name(n) => n.clone(),
+            ExprKind::Tuple(items) => {
+                format!(
+                    "({})",
+                    items.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
+            }
+            ExprKind::Field(e, i) => format!("{}.{i}", show(e)),
+            ExprKind::Unary(op, e) => format!("{op:?}({})", show(e)),
+            ExprKind::Binary(op, a, b) => format!("{op:?}({}, {})", show(a), show(b)),
+            ExprKind::If(c, a, b) => format!("If({}, {}, {})", show(c), show(a), show(b)),
+            ExprKind::Call(f, args) => {
+                format!(
+                    "{f}[{}]",
+                    args.iter().map(show).collect::<Vec<_>>().join(", ")
+                )
+            }
+            ExprKind::In(e, p) => format!("In({}, {p})", show(e)),
+            ExprKind::Quantifier {
+                kind,
+                pattern,
+                place,
+                body,
+            } => format!("{kind:?}({} in {place}: {})", show(pattern), show(body)),
+        }
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        let e = parse_expr("a + b * c - d == 3 && !x || y => z").expect("parses");
+        assert_eq!(
+            show(&e),
+            "Implies(Or(And(Eq(Sub(Add(a, Mul(b, c)), d), 3), Not(x)), y), z)"
+        );
+        assert_eq!(
+            show(&parse_expr("-3 - -x").expect("parses")),
+            "Sub(-3, Neg(x))"
+        );
+    }
+
+    #[test]
+    fn tuples_fields_calls_and_quantifiers() {
+        let e = parse_expr("forall (u, p) in Granted: count(Keys, (u, p.1)) > 0 and u in Users")
+            .expect("parses");
+        assert_eq!(
+            show(&e),
+            "Forall((u, p) in Granted: And(Gt(count[Keys, (u, p.1)], 0), In(u, Users)))"
+        );
+        assert_eq!(show(&parse_expr("(x)").expect("parses")), "x");
+        assert_eq!(show(&parse_expr("()").expect("parses")), "()");
+        assert_eq!(show(&parse_expr("t.0.1").expect("parses")), "t.0.1");
+        assert_eq!(
+            show(&parse_expr("if a then 1 else f()").expect("parses")),
+            "If(a, 1, f[])"
+        );
+    }
+
+    #[test]
+    fn items_with_multiplicities() {
+        let item = parse_item("2'(p, idle)").expect("parses");
+        assert_eq!(item.mult.as_ref().map(show), Some("2".to_string()));
+        assert_eq!(show(&item.expr), "(p, idle)");
+        let item = parse_item("n'()").expect("parses");
+        assert_eq!(item.mult.as_ref().map(show), Some("n".to_string()));
+        assert!(parse_item("x").expect("parses").mult.is_none());
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_token() {
+        let err = parse_expr("a + * b").expect_err("bad");
+        assert_eq!(err.at, 4);
+        assert!(
+            err.message.contains("expected an expression"),
+            "{}",
+            err.message
+        );
+        let err = parse_expr("(a, b").expect_err("bad");
+        assert_eq!(err.at, 5);
+        let err = parse_expr("a b").expect_err("bad");
+        assert!(err.message.contains("after a complete expression"));
+        let err = parse_expr("x # y").expect_err("bad");
+        assert_eq!(
+            (err.at, err.message.as_str()),
+            (2, "unexpected character `#`")
+        );
+        assert!(parse_expr("99999999999999999999").is_err());
+        assert!(parse_expr(&"(".repeat(1000)).is_err());
+    }
+
+    /// Regression: long operator chains, `!!!...` and `----...` used to
+    /// overflow the stack (parsing, compiling or dropping the tree).
+    #[test]
+    fn deep_chains_are_errors_not_stack_overflows() {
+        let long = 200_000;
+        let cases = [
+            "!".repeat(long) + "true",
+            "-".repeat(long) + "x",
+            vec!["x"; long].join(" + "),
+            vec!["true"; long].join(" && "),
+            vec!["a"; long].join(" || "),
+            format!("x{}", ".0".repeat(long)),
+        ];
+        for text in &cases {
+            let err = parse_expr(text).expect_err("too deep");
+            assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        }
+        let at_limit = vec!["x"; MAX_TREE_DEPTH].join(" + ");
+        assert!(tree_depth(&parse_expr(&at_limit).expect("parses")) <= MAX_TREE_DEPTH);
+        let over = vec!["x"; MAX_TREE_DEPTH + 1].join(" + ");
+        assert!(parse_expr(&over).is_err());
+    }
+}

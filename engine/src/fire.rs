@@ -1,0 +1,337 @@
+//! The firing rule: which bindings enable a transition, and what firing one does.
+//!
+//! A binding assigns a value to every variable of a transition. It is
+//! *enabled* in a marking when every input item can take its tokens at once
+//! and the guard holds; *firing* it removes the input tokens and adds the
+//! output tokens in one step.
+//!
+//! Bindings are found place by place: each scanning input item walks the
+//! distinct tokens of its place (only those whose leading tuple components
+//! match what is already known), binds its pattern's variables, and hands
+//! over to the next item; items whose value is fully known are looked up
+//! directly. Guard conjuncts are tested as soon as their variables are bound.
+
+use std::fmt;
+
+use crate::net::code::{Code, Env, EvalError, Pattern, PlaceId};
+use crate::net::marking::Marking;
+use crate::net::model::{Matcher, Net, OutputTokens, Transition};
+use crate::value::Value;
+
+/// A transition with values for its variables and the tokens it takes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Binding {
+    /// The transition's number.
+    pub transition: usize,
+    /// One value per variable, in the transition's variable order.
+    pub values: Vec<Value>,
+    /// The tokens taken: `(place, value, copies)`.
+    pub consumed: Vec<(PlaceId, Value, u32)>,
+}
+
+/// A binding shown with the net's names: `enter {p=1}`.
+pub struct ShowBinding<'a> {
+    net: &'a Net,
+    binding: &'a Binding,
+}
+
+impl Binding {
+    /// Display with names from `net`.
+    pub fn show<'a>(&'a self, net: &'a Net) -> ShowBinding<'a> {
+        ShowBinding { net, binding: self }
+    }
+}
+
+impl fmt::Display for ShowBinding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = &self.net.transitions[self.binding.transition];
+        write!(f, "{}", t.name)?;
+        if !t.vars.is_empty() {
+            write!(f, " {{")?;
+            for (i, (var, value)) in t.vars.iter().zip(&self.binding.values).enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{}={value}", var.name)?;
+            }
+            write!(f, "}}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends every enabled binding of every transition, in a deterministic
+/// order (transition order, then token order).
+pub fn enabled_bindings(
+    net: &Net,
+    marking: &Marking,
+    out: &mut Vec<Binding>,
+) -> Result<(), EvalError> {
+    for t in 0..net.transitions.len() {
+        transition_bindings(net, t, marking, out)?;
+    }
+    Ok(())
+}
+
+/// Appends the enabled bindings of transition `t`.
+pub fn transition_bindings(
+    net: &Net,
+    t: usize,
+    marking: &Marking,
+    out: &mut Vec<Binding>,
+) -> Result<(), EvalError> {
+    let transition = &net.transitions[t];
+    let first = out.len();
+    let mut search = Search {
+        index: t,
+        transition,
+        marking,
+        slots: vec![Value::Bool(false); transition.vars.len()],
+        consumed: Vec::new(),
+        out: &mut *out,
+    };
+    search.step(0).map_err(|e| EvalError::InTransition {
+        transition: transition.name.clone(),
+        source: Box::new(e),
+    })?;
+    if wildcards_may_swap(transition) {
+        let kept = remove_repeats(&mut out[first..]);
+        out.truncate(first + kept);
+    }
+    Ok(())
+}
+
+/// Whether two items of one place have wildcards: they can then take the
+/// same tokens in either order, giving the same binding twice.
+fn wildcards_may_swap(t: &Transition) -> bool {
+    let wild_places: Vec<PlaceId> = t
+        .inputs
+        .iter()
+        .filter(|i| matches!(&i.matcher, Matcher::Scan { pattern, .. } if pattern.has_wildcard()))
+        .map(|i| i.place)
+        .collect();
+    wild_places
+        .iter()
+        .enumerate()
+        .any(|(k, p)| wild_places[k + 1..].contains(p))
+}
+
+/// Lists the tokens each binding takes in one canonical order and moves
+/// the first binding of each kind to the front; returns how many are kept.
+fn remove_repeats(bindings: &mut [Binding]) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = 0;
+    for i in 0..bindings.len() {
+        let consumed = &mut bindings[i].consumed;
+        consumed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        consumed.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0 && later.1 == earlier.1;
+            if same {
+                earlier.2 += later.2;
+            }
+            same
+        });
+        if seen.insert(bindings[i].clone()) {
+            bindings.swap(kept, i);
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// Fires an enabled binding, returning the next marking.
+pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, EvalError> {
+    let t = &net.transitions[binding.transition];
+    let produced = produced(net, binding)?;
+    let mut next = marking.clone();
+    for (p, v, n) in &binding.consumed {
+        next.places[*p]
+            .remove(v, *n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::Shape {
+                    expected: "an enabled binding",
+                    found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
+                }),
+            })?;
+    }
+    for (p, v, n) in produced {
+        next.places[p]
+            .add(v, n)
+            .ok_or_else(|| EvalError::InTransition {
+                transition: t.name.clone(),
+                source: Box::new(EvalError::CountOverflow {
+                    place: net.places[p].name.clone(),
+                }),
+            })?;
+    }
+    Ok(next)
+}
+
+/// The tokens firing `binding` adds: `(place, value, copies)`, each checked
+/// against its place's type.
+pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32)>, EvalError> {
+    let t = &net.transitions[binding.transition];
+    let mut slots = binding.values.clone();
+    let mut out = Vec::with_capacity(t.outputs.len());
+    for item in &t.outputs {
+        let place = &net.places[item.place];
+        let mut put = |value: Value| -> Result<(), EvalError> {
+            if !place.ty.admits(&value) {
+                return Err(EvalError::OutOfType {
+                    transition: t.name.clone(),
+                    place: place.name.clone(),
+                    value: value.to_string(),
+                    ty: place.ty.to_string(),
+                });
+            }
+            out.push((item.place, value, item.mult));
+            Ok(())
+        };
+        match &item.tokens {
+            OutputTokens::Expr(code) => {
+                let value = code
+                    .eval(&mut Env {
+                        slots: &mut slots,
+                        marking: None,
+                    })
+                    .map_err(|e| EvalError::InTransition {
+                        transition: t.name.clone(),
+                        source: Box::new(e),
+                    })?;
+                put(value)?;
+            }
+            OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
+        }
+    }
+    Ok(out)
+}
+
+/// Every enabled binding with the marking its firing leads to.
+pub fn successors(net: &Net, marking: &Marking) -> Result<Vec<(Binding, Marking)>, EvalError> {
+    let mut bindings = Vec::new();
+    enabled_bindings(net, marking, &mut bindings)?;
+    bindings
+        .into_iter()
+        .map(|b| {
+            let next = fire(net, marking, &b)?;
+            Ok((b, next))
+        })
+        .collect()
+}
+
+struct Search<'a> {
+    index: usize,
+    transition: &'a Transition,
+    marking: &'a Marking,
+    slots: Vec<Value>,
+    consumed: Vec<(PlaceId, Value, u32)>,
+    out: &'a mut Vec<Binding>,
+}
+
+impl Search<'_> {
+    fn guards_hold(&mut self, step: usize) -> Result<bool, EvalError> {
+        for g in self.transition.guards.iter().filter(|g| g.after == step) {
+            let mut env = Env {
+                slots: &mut self.slots,
+                marking: None,
+            };
+            if !g.code.holds(&mut env)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Copies of `value` in `place` not yet taken by earlier items.
+    fn available(&self, place: PlaceId, value: &Value, count: u32) -> u32 {
+        let taken: u32 = self
+            .consumed
+            .iter()
+            .filter(|(p, v, _)| *p == place && v == value)
+            .map(|(_, _, n)| *n)
+            .sum();
+        count.saturating_sub(taken)
+    }
+
+    fn step(&mut self, k: usize) -> Result<(), EvalError> {
+        if !self.guards_hold(k)? {
+            return Ok(());
+        }
+        let Some(item) = self.transition.inputs.get(k) else {
+            self.out.push(Binding {
+                transition: self.index,
+                values: self.slots.clone(),
+                consumed: self.consumed.clone(),
+            });
+            return Ok(());
+        };
+        let tokens = &self.marking.places[item.place];
+        match &item.matcher {
+            Matcher::Exact(code) => {
+                let value = self.eval(code)?;
+                let count = tokens.count(&value);
+                if self.available(item.place, &value, count) >= item.mult {
+                    self.take_and_continue(k, item.place, value, item.mult)?;
+                }
+            }
+            Matcher::Scan { pattern, prefix } => {
+                let start = self.prefix_value(pattern, *prefix);
+                let candidates: Vec<(Value, u32)> = match &start {
+                    Some(Value::Tuple(fixed)) => tokens
+                        .iter_from(&Value::Tuple(fixed.clone()))
+                        .take_while(
+                            |(v, _)| matches!(v, Value::Tuple(items) if items.starts_with(fixed)),
+                        )
+                        .map(|(v, c)| (v.clone(), c))
+                        .collect(),
+                    _ => tokens.iter().map(|(v, c)| (v.clone(), c)).collect(),
+                };
+                for (value, count) in candidates {
+                    if self.available(item.place, &value, count) < item.mult {
+                        continue;
+                    }
+                    if pattern.matches(&value, &mut self.slots) {
+                        self.take_and_continue(k, item.place, value, item.mult)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn take_and_continue(
+        &mut self,
+        k: usize,
+        place: PlaceId,
+        value: Value,
+        mult: u32,
+    ) -> Result<(), EvalError> {
+        self.consumed.push((place, value, mult));
+        let r = self.step(k + 1);
+        self.consumed.pop();
+        r
+    }
+
+    fn eval(&mut self, code: &Code) -> Result<Value, EvalError> {
+        code.eval(&mut Env {
+            slots: &mut self.slots,
+            marking: None,
+        })
+    }
+
+    /// The fixed leading components of a tuple pattern, as a tuple value.
+    fn prefix_value(&self, pattern: &Pattern, prefix: usize) -> Option<Value> {
+        let Pattern::Tuple(items) = pattern else {
+            return None;
+        };
+        if prefix == 0 {
+            return None;
+        }
+        let fixed: Option<Vec<Value>> = items[..prefix]
+            .iter()
+            .map(|p| p.determined_value(&self.slots))
+            .collect();
+        fixed.map(Value::tuple)
+    }
+}

@@ -1,0 +1,124 @@
+//! The structure of a net as a graph (petgraph) and as Graphviz DOT.
+
+use std::fmt::Write as _;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::net::model::Net;
+
+/// A node of the structure graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A place, drawn as a circle: name, type and initial marking.
+    Place {
+        /// Its name.
+        name: String,
+        /// Its type.
+        ty: String,
+        /// Its initial marking, shown.
+        initial: String,
+    },
+    /// A transition, drawn as a box: name and guard.
+    Transition {
+        /// Its name.
+        name: String,
+        /// Its guard as written.
+        guard: Option<String>,
+    },
+}
+
+/// The bipartite graph of places and transitions; edges carry arc inscriptions.
+pub fn structure(net: &Net) -> DiGraph<NodeKind, String> {
+    let mut g = DiGraph::new();
+    let places: Vec<NodeIndex> = net
+        .places
+        .iter()
+        .zip(&net.initial.places)
+        .map(|(p, m)| {
+            g.add_node(NodeKind::Place {
+                name: p.name.clone(),
+                ty: p.ty.to_string(),
+                initial: if m.is_empty() {
+                    String::new()
+                } else {
+                    m.to_string()
+                },
+            })
+        })
+        .collect();
+    for t in &net.transitions {
+        let node = g.add_node(NodeKind::Transition {
+            name: t.name.clone(),
+            guard: t.guard_text.clone(),
+        });
+        // One edge per (place, direction), with the items joined as one inscription.
+        let mut arcs: Vec<(usize, bool, Vec<&str>)> = Vec::new();
+        for (place, text, input) in &t.inscriptions {
+            match arcs.iter_mut().find(|(p, i, _)| p == place && i == input) {
+                Some((_, _, items)) => items.push(text),
+                None => arcs.push((*place, *input, vec![text])),
+            }
+        }
+        for (place, input, items) in arcs {
+            let label = items.join(" + ");
+            if input {
+                g.add_edge(places[place], node, label);
+            } else {
+                g.add_edge(node, places[place], label);
+            }
+        }
+    }
+    g
+}
+
+/// Graphviz DOT of the net's structure.
+pub fn to_dot(net: &Net) -> String {
+    let g = structure(net);
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph \"{}\" {{", escape(&net.name));
+    let _ = writeln!(out, "  rankdir=LR;");
+    for i in g.node_indices() {
+        let line = match &g[i] {
+            NodeKind::Place { name, ty, initial } => {
+                let mut label = format!("{name}\\n: {ty}");
+                if !initial.is_empty() {
+                    label.push_str("\\n");
+                    label.push_str(&escape(initial));
+                }
+                format!("  n{} [shape=ellipse, label=\"{label}\"];", i.index())
+            }
+            NodeKind::Transition { name, guard } => {
+                let mut label = escape(name);
+                if let Some(g) = guard {
+                    label.push_str("\\n[");
+                    label.push_str(&escape(g));
+                    label.push(']');
+                }
+                format!(
+                    "  n{} [shape=box, style=filled, fillcolor=lightgrey, label=\"{label}\"];",
+                    i.index()
+                )
+            }
+        };
+        let _ = writeln!(out, "{line}");
+    }
+    for e in g.edge_indices() {
+        if let Some((a, b)) = g.edge_endpoints(e) {
+            let _ = writeln!(
+                out,
+                "  n{} -> n{} [label=\"{}\"];",
+                a.index(),
+                b.index(),
+                escape(&g[e])
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}

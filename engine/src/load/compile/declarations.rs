@@ -1,0 +1,537 @@
+//! Declarations: parameters, types, functions, places and constant expressions.
+
+use super::*;
+
+impl Compiler<'_> {
+    pub(super) fn declare_constants(&mut self, raw: &RawNet) -> Result<()> {
+        for (name, ty) in &raw.types {
+            if let RawType::Enum(constants) = ty {
+                if constants.is_empty() {
+                    return Err(self.error(
+                        name.pos,
+                        LoadErrorKind::Type(format!(
+                            "enumeration `{}` has no constants",
+                            name.value
+                        )),
+                    ));
+                }
+                let e = Ty::Enum(Arc::new(EnumType {
+                    name: name.value.clone(),
+                    constants: constants
+                        .iter()
+                        .map(|c| Arc::from(c.value.as_str()))
+                        .collect(),
+                }));
+                for c in constants {
+                    self.add_constant(c, e.clone())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn add_constant(&mut self, c: &Spanned<String>, ty: Ty) -> Result<()> {
+        if self.params.contains_key(&c.value) {
+            return Err(self.error(
+                c.pos,
+                LoadErrorKind::Duplicate {
+                    kind: "name (a parameter and an enumeration constant)",
+                    name: c.value.clone(),
+                },
+            ));
+        }
+        if self.constants.insert(c.value.clone(), ty).is_some() {
+            return Err(self.error(
+                c.pos,
+                LoadErrorKind::Duplicate {
+                    kind: "enumeration constant",
+                    name: c.value.clone(),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Declares the integer and boolean parameters (`constants == false`) or
+    /// the constant-valued ones (`constants == true`).
+    pub(super) fn declare_params(
+        &mut self,
+        raw: &RawNet,
+        overrides: &[(String, String)],
+        constants: bool,
+    ) -> Result<()> {
+        for (name, _) in overrides {
+            if !raw.params.iter().any(|(n, _)| &n.value == name) {
+                let known: Vec<&str> = raw.params.iter().map(|(n, _)| n.value.as_str()).collect();
+                let hint = suggestion(name, known.iter().copied());
+                let listed = if known.is_empty() {
+                    "the net declares no parameters".to_string()
+                } else {
+                    format!("the net declares: {}", known.join(", "))
+                };
+                return Err(LoadError::in_file(
+                    self.source.path(),
+                    LoadErrorKind::Param(format!("unknown parameter `{name}`{hint}; {listed}")),
+                ));
+            }
+        }
+        for (name, default) in &raw.params {
+            if matches!(default.value, RawScalar::Name(_)) != constants {
+                continue;
+            }
+            if self.constants.contains_key(&name.value) {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Duplicate {
+                        kind: "name (a parameter and an enumeration constant)",
+                        name: name.value.clone(),
+                    },
+                ));
+            }
+            if self.params.contains_key(&name.value) {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Duplicate {
+                        kind: "parameter",
+                        name: name.value.clone(),
+                    },
+                ));
+            }
+            let over = overrides.iter().rev().find(|(n, _)| *n == name.value);
+            let (value, ty) = match (&default.value, over) {
+                (RawScalar::Int(i), None) => (Value::Int(*i), Ty::Int),
+                (RawScalar::Bool(b), None) => (Value::Bool(*b), Ty::Bool),
+                (RawScalar::Name(n), None) => {
+                    let ty = self.constants.get(n).cloned().ok_or_else(|| {
+                        self.error(
+                            default.pos,
+                            LoadErrorKind::Unknown {
+                                kind: "enumeration constant",
+                                name: n.clone(),
+                                hint: suggestion(n, self.constants.keys().map(String::as_str)),
+                            },
+                        )
+                    })?;
+                    (Value::sym(n), ty)
+                }
+                (kind, Some((_, text))) => self.override_value(&name.value, kind, text)?,
+            };
+            self.params.insert(name.value.clone(), (value, ty));
+        }
+        Ok(())
+    }
+
+    pub(super) fn override_value(
+        &self,
+        name: &str,
+        default: &RawScalar,
+        text: &str,
+    ) -> Result<(Value, Ty)> {
+        let bad = |expected: &str| {
+            LoadError::in_file(
+                self.source.path(),
+                LoadErrorKind::Param(format!("`{name}={text}`: `{name}` takes {expected}")),
+            )
+        };
+        match default {
+            RawScalar::Int(_) => text
+                .trim()
+                .parse::<i64>()
+                .map(|i| (Value::Int(i), Ty::Int))
+                .map_err(|_| bad("an integer")),
+            RawScalar::Bool(_) => match text.trim() {
+                "true" => Ok((Value::Bool(true), Ty::Bool)),
+                "false" => Ok((Value::Bool(false), Ty::Bool)),
+                _ => Err(bad("`true` or `false`")),
+            },
+            RawScalar::Name(d) => {
+                let ty = self
+                    .constants
+                    .get(d)
+                    .cloned()
+                    .ok_or_else(|| bad("a constant"))?;
+                let Ty::Enum(e) = &ty else {
+                    return Err(bad("a constant"));
+                };
+                let text = text.trim();
+                if e.constants.iter().any(|c| &**c == text) {
+                    Ok((Value::sym(text), ty.clone()))
+                } else {
+                    let list: Vec<&str> = e.constants.iter().map(|c| &**c).collect();
+                    Err(bad(&format!("one of: {}", list.join(", "))))
+                }
+            }
+        }
+    }
+
+    pub(super) fn declare_types(&mut self, raw: &RawNet) -> Result<()> {
+        for (name, _) in &raw.types {
+            if BUILTIN_TYPES.contains(&name.value.as_str()) {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Duplicate {
+                        kind: "type (it is built in)",
+                        name: name.value.clone(),
+                    },
+                ));
+            }
+        }
+        check_unique(self.source, raw.types.iter().map(|(n, _)| n), "type")?;
+        let mut in_progress = Vec::new();
+        for (name, _) in &raw.types {
+            self.resolve_type(raw, name, &mut in_progress)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn resolve_type(
+        &mut self,
+        raw: &RawNet,
+        name: &Spanned<String>,
+        in_progress: &mut Vec<String>,
+    ) -> Result<Ty> {
+        if let Some(t) = builtin(&name.value) {
+            return Ok(t);
+        }
+        if let Some(t) = self.types.get(&name.value) {
+            return Ok(t.clone());
+        }
+        let Some((decl, def)) = raw.types.iter().find(|(n, _)| n.value == name.value) else {
+            return Err(self.unknown_type(raw, name));
+        };
+        if in_progress.contains(&name.value) {
+            return Err(self.error(
+                name.pos,
+                LoadErrorKind::Type(format!(
+                    "type `{}` is defined in terms of itself",
+                    name.value
+                )),
+            ));
+        }
+        if in_progress.len() >= MAX_TYPE_NESTING {
+            return Err(self.error(
+                name.pos,
+                LoadErrorKind::Type(format!(
+                    "type `{}` is nested more than {MAX_TYPE_NESTING} definitions deep",
+                    name.value
+                )),
+            ));
+        }
+        in_progress.push(name.value.clone());
+        let ty = match def {
+            RawType::Alias(other) => self.resolve_type(raw, other, in_progress)?,
+            RawType::Range(lo, hi) => {
+                let lo = self.const_int(lo)?;
+                let hi = self.const_int(hi)?;
+                if lo > hi {
+                    return Err(self.error(
+                        decl.pos,
+                        LoadErrorKind::Type(format!(
+                            "range `{}` is empty: {lo} > {hi}",
+                            decl.value
+                        )),
+                    ));
+                }
+                Ty::Range {
+                    name: Arc::from(decl.value.as_str()),
+                    lo,
+                    hi,
+                }
+            }
+            RawType::Enum(constants) => self.constants_type(&constants[0].value),
+            RawType::IndexedEnum { prefix, count } => {
+                let n = self.const_int(count)?;
+                if !(1..=100_000).contains(&n) {
+                    return Err(self.err_at(
+                        count,
+                        0,
+                        LoadErrorKind::Type(format!(
+                            "an enumeration needs 1 to 100000 constants, not {n}"
+                        )),
+                    ));
+                }
+                let constants: Vec<Arc<str>> = (1..=n)
+                    .map(|i| Arc::from(format!("{}{i}", prefix.value).as_str()))
+                    .collect();
+                let ty = Ty::Enum(Arc::new(EnumType {
+                    name: decl.value.clone(),
+                    constants: constants.clone(),
+                }));
+                for c in constants {
+                    let spanned = Spanned {
+                        value: c.to_string(),
+                        pos: prefix.pos,
+                    };
+                    self.add_constant(&spanned, ty.clone())?;
+                }
+                ty
+            }
+            RawType::Tuple(items) => {
+                if items.len() < 2 {
+                    return Err(self.error(
+                        decl.pos,
+                        LoadErrorKind::Type("a tuple type has at least two components".into()),
+                    ));
+                }
+                let tys = items
+                    .iter()
+                    .map(|i| self.resolve_type(raw, i, in_progress))
+                    .collect::<Result<Vec<_>>>()?;
+                let components: usize = tys.iter().map(type_size).sum();
+                if components > MAX_TYPE_SIZE {
+                    return Err(self.error(
+                        decl.pos,
+                        LoadErrorKind::Type(format!(
+                            "tuple type `{}` has more than {MAX_TYPE_SIZE} components in all",
+                            decl.value
+                        )),
+                    ));
+                }
+                Ty::Tuple(Some(Arc::from(decl.value.as_str())), tys)
+            }
+            RawType::Opaque => Ty::Opaque(Arc::from(decl.value.as_str())),
+        };
+        in_progress.pop();
+        self.types.insert(name.value.clone(), ty.clone());
+        Ok(ty)
+    }
+
+    /// The enumeration type that declares `constant`.
+    pub(super) fn constants_type(&self, constant: &str) -> Ty {
+        self.constants.get(constant).cloned().unwrap_or(Ty::Unit)
+    }
+
+    pub(super) fn unknown_type(&self, raw: &RawNet, name: &Spanned<String>) -> LoadError {
+        let declared = raw.types.iter().map(|(n, _)| n.value.as_str());
+        self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
+    }
+
+    pub(super) fn type_named(&self, name: &Spanned<String>) -> Result<Ty> {
+        if let Some(t) = builtin(&name.value) {
+            return Ok(t);
+        }
+        self.types.get(&name.value).cloned().ok_or_else(|| {
+            let declared = self.types.keys().map(String::as_str);
+            self.unknown(name.pos, "type", &name.value, declared.chain(BUILTIN_TYPES))
+        })
+    }
+
+    pub(super) fn declare_functions(
+        &mut self,
+        raw: &RawNet,
+        library: &dyn FunctionLibrary,
+    ) -> Result<()> {
+        check_unique(
+            self.source,
+            raw.functions.iter().map(|(n, _)| n),
+            "function",
+        )?;
+        for (name, f) in &raw.functions {
+            if ["count", "all"].contains(&name.value.as_str()) {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Duplicate {
+                        kind: "function (it is built in)",
+                        name: name.value.clone(),
+                    },
+                ));
+            }
+            let args = f
+                .args
+                .iter()
+                .map(|a| self.type_named(a))
+                .collect::<Result<Vec<_>>>()?;
+            let returns = self.type_named(&f.returns)?;
+            let function = library.lookup(&name.value).ok_or_else(|| {
+                self.error(name.pos, LoadErrorKind::MissingFunction(name.value.clone()))
+            })?;
+            self.functions.insert(
+                name.value.clone(),
+                Signature {
+                    function,
+                    args,
+                    returns,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) fn declare_places(&mut self, raw: &RawNet) -> Result<Marking> {
+        check_unique(self.source, raw.places.iter().map(|(n, _)| n), "place")?;
+        for (name, p) in &raw.places {
+            let ty = self.type_named(&p.ty)?;
+            self.places.push(Place {
+                name: name.value.clone(),
+                ty,
+                pos: name.pos,
+            });
+        }
+        let mut initial = Marking {
+            places: vec![Multiset::new(); self.places.len()],
+        };
+        for (id, (_, p)) in raw.places.iter().enumerate() {
+            let ty = self.places[id].ty.clone();
+            for text in &p.init {
+                let item = self.parse_item(text)?;
+                let mult = self.multiplicity(text, item.mult.as_ref())?;
+                let tokens = match self.all_of(text, &item.expr, &ty)? {
+                    Some(values) => values,
+                    None => {
+                        let (code, t) = self.expr(text, &item.expr, &mut Scope::default())?;
+                        self.expect(text, &item.expr, &t, &ty)?;
+                        vec![self.eval_const(text, item.expr.at, &code)?]
+                    }
+                };
+                for v in tokens {
+                    if !ty.admits(&v) {
+                        return Err(self.type_error(
+                            text,
+                            item.expr.at,
+                            format!(
+                                "`{v}` is not a value of {ty}, the type of place `{}`",
+                                self.places[id].name
+                            ),
+                        ));
+                    }
+                    initial.places[id].add(v, mult).ok_or_else(|| {
+                        self.type_error(text, 0, "too many copies of one token".into())
+                    })?;
+                }
+            }
+        }
+        Ok(initial)
+    }
+
+    /// `all(T)` as an item: every value of `T`, which must fit the place type.
+    pub(super) fn all_of(
+        &self,
+        text: &ExprText,
+        e: &Expr,
+        place_ty: &Ty,
+    ) -> Result<Option<Vec<Value>>> {
+        let ExprKind::Call(f, args) = &e.kind else {
+            return Ok(None);
+        };
+        if f != "all" {
+            return Ok(None);
+        }
+        let [
+            Expr {
+                kind: ExprKind::Name(tname),
+                at,
+            },
+        ] = args.as_slice()
+        else {
+            return Err(self.type_error(text, e.at, "write `all(TypeName)`".into()));
+        };
+        let ty = self.type_named(&Spanned {
+            value: tname.clone(),
+            pos: text.pos_of(*at),
+        })?;
+        if !ty.compatible(place_ty) {
+            return Err(self.type_error(
+                text,
+                e.at,
+                format!("`all({tname})` gives {ty} tokens, the place holds {place_ty}"),
+            ));
+        }
+        ty.values().map(Some).ok_or_else(|| {
+            self.type_error(
+                text,
+                e.at,
+                format!("`{ty}` is not a finite type of at most 2^20 values"),
+            )
+        })
+    }
+
+    /// A multiplicity on an arc: a constant, which may not use the
+    /// transition's variables (else the message would say "unknown name").
+    pub(super) fn arc_multiplicity(
+        &self,
+        text: &ExprText,
+        mult: Option<&Expr>,
+        scope: &Scope,
+    ) -> Result<u32> {
+        if let Some(m) = mult {
+            let mut names = Vec::new();
+            m.names(&mut names);
+            let variable = names.iter().find(|n| {
+                scope.slot(n).is_some()
+                    && !self.params.contains_key(*n)
+                    && !self.constants.contains_key(*n)
+            });
+            if let Some(v) = variable {
+                return Err(self.type_error(
+                    text,
+                    m.at,
+                    format!(
+                        "a multiplicity is a constant (literals and parameters); it cannot use the variable `{v}`"
+                    ),
+                ));
+            }
+        }
+        self.multiplicity(text, mult)
+    }
+
+    pub(super) fn multiplicity(&self, text: &ExprText, mult: Option<&Expr>) -> Result<u32> {
+        let Some(m) = mult else {
+            return Ok(1);
+        };
+        let (code, ty) = self.expr(text, m, &mut Scope::default())?;
+        if !ty.is_int() {
+            return Err(self.type_error(
+                text,
+                m.at,
+                format!("a multiplicity is an integer, not {ty}"),
+            ));
+        }
+        let v = self.eval_const(text, m.at, &code)?;
+        match v.as_int().and_then(|i| u32::try_from(i).ok()) {
+            Some(n) if n > 0 => Ok(n),
+            _ => Err(self.type_error(
+                text,
+                m.at,
+                format!("a multiplicity must be between 1 and 2^32-1, not {v}"),
+            )),
+        }
+    }
+
+    pub(super) fn eval_const(&self, text: &ExprText, at: usize, code: &Code) -> Result<Value> {
+        let mut slots = Vec::new();
+        code.eval(&mut Env {
+            slots: &mut slots,
+            marking: None,
+        })
+        .map_err(|e| self.type_error(text, at, format!("cannot evaluate: {e}")))
+    }
+
+    pub(super) fn const_int(&self, text: &ExprText) -> Result<i64> {
+        let e = self.parse(text)?;
+        let (code, ty) = self.expr(text, &e, &mut Scope::default())?;
+        if !ty.is_int() {
+            return Err(self.type_error(text, e.at, format!("expected an integer, found {ty}")));
+        }
+        let v = self.eval_const(text, e.at, &code)?;
+        v.as_int()
+            .ok_or_else(|| self.type_error(text, e.at, format!("expected an integer, found {v}")))
+    }
+
+    pub(super) fn place(&self, text: &ExprText, at: usize, name: &str) -> Result<PlaceId> {
+        self.place_at(text.pos_of(at), name)
+    }
+
+    pub(super) fn place_named(&self, name: &Spanned<String>) -> Result<PlaceId> {
+        self.place_at(name.pos, &name.value)
+    }
+
+    pub(super) fn place_at(&self, pos: Pos, name: &str) -> Result<PlaceId> {
+        self.places
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| {
+                let declared = self.places.iter().map(|p| p.name.as_str());
+                self.unknown(pos, "place", name, declared)
+            })
+    }
+}

@@ -1,0 +1,205 @@
+//! Resolves the names of a [`RawNet`], checks its types and builds a [`Net`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::raw::{ExprText, RawNet, RawProperty, RawScalar, RawTransition, RawType, Spanned};
+use crate::error::{LoadError, LoadErrorKind, suggestion};
+use crate::expr::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
+use crate::expr::{parse_expr, parse_item};
+use crate::functions::{FunctionLibrary, NetFunction};
+use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern, PlaceId};
+use crate::net::marking::{Marking, Multiset};
+use crate::net::model::{
+    GuardPart, InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Property, PropertyKind,
+    Transition, Variable,
+};
+use crate::net::types::{EnumType, Ty};
+use crate::source::{Pos, Source};
+use crate::value::Value;
+
+type Result<T> = std::result::Result<T, LoadError>;
+
+/// Compiles a raw net with parameter overrides `(name, value text)`.
+pub fn compile(
+    source: &Source,
+    raw: &RawNet,
+    overrides: &[(String, String)],
+    library: &dyn FunctionLibrary,
+) -> Result<Net> {
+    let mut c = Compiler {
+        source,
+        params: HashMap::new(),
+        types: HashMap::new(),
+        constants: HashMap::new(),
+        functions: HashMap::new(),
+        places: Vec::new(),
+    };
+    c.declare_constants(raw)?;
+    c.declare_params(raw, overrides, false)?;
+    c.declare_types(raw)?;
+    // Constant-valued parameters may name constants of indexed enumerations,
+    // which exist only once the types are resolved.
+    c.declare_params(raw, overrides, true)?;
+    let params = raw
+        .params
+        .iter()
+        .filter_map(|(n, _)| {
+            c.params
+                .get(&n.value)
+                .map(|(v, _)| (n.value.clone(), v.clone()))
+        })
+        .collect();
+    c.declare_functions(raw, library)?;
+    let initial = c.declare_places(raw)?;
+    let transitions = raw
+        .transitions
+        .iter()
+        .map(|(name, t)| c.transition(name, t))
+        .collect::<Result<Vec<_>>>()?;
+    check_unique(source, raw.transitions.iter().map(|(n, _)| n), "transition")?;
+    let properties = raw
+        .properties
+        .iter()
+        .map(|(name, p)| c.property(name, p))
+        .collect::<Result<Vec<_>>>()?;
+    check_unique(source, raw.properties.iter().map(|(n, _)| n), "property")?;
+    let name = raw.name.clone().unwrap_or_else(|| {
+        source
+            .path()
+            .file_stem()
+            .map_or_else(|| "net".to_string(), |s| s.to_string_lossy().into_owned())
+    });
+    Ok(Net {
+        name,
+        description: raw.description.clone(),
+        params,
+        places: c.places,
+        transitions,
+        properties,
+        initial,
+    })
+}
+
+fn check_unique<'a>(
+    source: &Source,
+    names: impl Iterator<Item = &'a Spanned<String>>,
+    kind: &'static str,
+) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for n in names {
+        if !seen.insert(n.value.as_str()) {
+            return Err(LoadError::at(
+                source,
+                n.pos,
+                LoadErrorKind::Duplicate {
+                    kind,
+                    name: n.value.clone(),
+                },
+            ));
+        }
+    }
+    Ok(())
+}
+
+struct Signature {
+    function: Arc<dyn NetFunction>,
+    args: Vec<Ty>,
+    returns: Ty,
+}
+
+struct Compiler<'s> {
+    source: &'s Source,
+    params: HashMap<String, (Value, Ty)>,
+    types: HashMap<String, Ty>,
+    constants: HashMap<String, Ty>,
+    functions: HashMap<String, Signature>,
+    places: Vec<Place>,
+}
+
+/// Variables visible to an expression, each with its slot (its index).
+#[derive(Default)]
+struct Scope {
+    vars: Vec<Variable>,
+    /// Whether place contents may be read (properties only).
+    places: bool,
+    /// Whether unknown names are reported as unbound transition variables.
+    in_transition: bool,
+}
+
+impl Scope {
+    fn slot(&self, name: &str) -> Option<usize> {
+        self.vars.iter().rposition(|v| v.name == name)
+    }
+}
+
+const BUILTIN_TYPES: [&str; 3] = ["Bool", "Int", "Unit"];
+
+/// Type definitions may refer to each other at most this deep (aliases and tuples).
+const MAX_TYPE_NESTING: usize = 64;
+
+/// A tuple type may have at most this many components, nested ones included
+/// (`A: { tuple: [B, B] }, B: { tuple: [C, C] }, ...` would grow exponentially).
+const MAX_TYPE_SIZE: usize = 4096;
+
+impl Compiler<'_> {
+    fn error(&self, pos: Pos, kind: LoadErrorKind) -> LoadError {
+        LoadError::at(self.source, pos, kind)
+    }
+
+    fn err_at(&self, text: &ExprText, at: usize, kind: LoadErrorKind) -> LoadError {
+        self.error(text.pos_of(at), kind)
+    }
+
+    fn unknown<'a>(
+        &self,
+        pos: Pos,
+        kind: &'static str,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> LoadError {
+        self.error(
+            pos,
+            LoadErrorKind::Unknown {
+                kind,
+                name: name.to_string(),
+                hint: suggestion(name, candidates),
+            },
+        )
+    }
+
+    fn type_error(&self, text: &ExprText, at: usize, message: String) -> LoadError {
+        self.err_at(text, at, LoadErrorKind::Type(message))
+    }
+
+    fn parse(&self, text: &ExprText) -> Result<Expr> {
+        parse_expr(&text.text)
+            .map_err(|e| self.err_at(text, e.at, LoadErrorKind::Expression(e.message)))
+    }
+
+    fn parse_item(&self, text: &ExprText) -> Result<Item> {
+        parse_item(&text.text)
+            .map_err(|e| self.err_at(text, e.at, LoadErrorKind::Expression(e.message)))
+    }
+}
+
+mod declarations;
+mod expressions;
+mod transitions;
+
+/// The number of nodes of a type: 1 for a scalar type, more for tuples.
+fn type_size(ty: &Ty) -> usize {
+    match ty {
+        Ty::Tuple(_, tys) => 1 + tys.iter().map(type_size).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+fn builtin(name: &str) -> Option<Ty> {
+    match name {
+        "Bool" => Some(Ty::Bool),
+        "Int" => Some(Ty::Int),
+        "Unit" => Some(Ty::Unit),
+        _ => None,
+    }
+}

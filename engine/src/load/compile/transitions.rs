@@ -1,0 +1,297 @@
+//! Transitions (input patterns, guards, outputs) and properties.
+
+use super::*;
+
+impl Compiler<'_> {
+    pub(super) fn transition(
+        &self,
+        name: &Spanned<String>,
+        t: &RawTransition,
+    ) -> Result<Transition> {
+        let mut scope = Scope {
+            in_transition: true,
+            ..Scope::default()
+        };
+        let mut inputs = Vec::new();
+        let mut bound_at: Vec<usize> = Vec::new();
+        let mut deferred = Vec::new();
+        let mut inscriptions = Vec::new();
+        check_unique(
+            self.source,
+            t.inputs.iter().map(|(p, _)| p),
+            "input arc from place",
+        )?;
+        check_unique(
+            self.source,
+            t.outputs.iter().map(|(p, _)| p),
+            "output arc to place",
+        )?;
+        for (place_name, items) in &t.inputs {
+            let place = self.place_named(place_name)?;
+            let ty = self.places[place].ty.clone();
+            for text in items {
+                inscriptions.push((place, text.text.clone(), true));
+                let item = self.parse_item(text)?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
+                if item.expr.is_pattern() && !self.is_determined(&item.expr, &scope) {
+                    let pattern = self.pattern(text, &item.expr, &ty, &mut scope)?;
+                    bound_at.resize(scope.vars.len(), inputs.len() + 1);
+                    let prefix = fixed_prefix(&pattern);
+                    inputs.push(InputItem {
+                        place,
+                        mult,
+                        matcher: Matcher::Scan { pattern, prefix },
+                    });
+                } else {
+                    deferred.push((place, mult, text, item.expr, ty.clone()));
+                }
+            }
+        }
+        for (place, mult, text, expr, ty) in deferred {
+            let (code, t) = self.expr(text, &expr, &mut scope)?;
+            self.expect(text, &expr, &t, &ty)?;
+            inputs.push(InputItem {
+                place,
+                mult,
+                matcher: Matcher::Exact(code),
+            });
+        }
+        let mut guards = Vec::new();
+        if let Some(text) = &t.guard {
+            let e = self.parse(text)?;
+            let (code, ty) = self.expr(text, &e, &mut scope)?;
+            if ty != Ty::Bool {
+                return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
+            }
+            let mut parts = Vec::new();
+            split_conjuncts(code, &mut parts);
+            for code in parts {
+                let mut slots = Vec::new();
+                code_slots(&code, &mut slots);
+                let after = slots
+                    .iter()
+                    .map(|&s| bound_at.get(s).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0);
+                guards.push(GuardPart { code, after });
+            }
+            guards.sort_by_key(|g| g.after);
+        }
+        let mut outputs = Vec::new();
+        for (place_name, items) in &t.outputs {
+            let place = self.place_named(place_name)?;
+            let ty = self.places[place].ty.clone();
+            for text in items {
+                inscriptions.push((place, text.text.clone(), false));
+                let item = self.parse_item(text)?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
+                let tokens = match self.all_of(text, &item.expr, &ty)? {
+                    Some(values) => OutputTokens::All(values),
+                    None => {
+                        let (code, t) = self.expr(text, &item.expr, &mut scope)?;
+                        self.expect(text, &item.expr, &t, &ty)?;
+                        OutputTokens::Expr(code)
+                    }
+                };
+                outputs.push(OutputItem {
+                    place,
+                    mult,
+                    tokens,
+                });
+            }
+        }
+        Ok(Transition {
+            name: name.value.clone(),
+            pos: name.pos,
+            vars: scope.vars,
+            inputs,
+            guards,
+            outputs,
+            inscriptions,
+            guard_text: t.guard.as_ref().map(|g| g.text.clone()),
+        })
+    }
+
+    /// Whether a pattern has no wildcard and no new variable: its value is known before matching.
+    pub(super) fn is_determined(&self, e: &Expr, scope: &Scope) -> bool {
+        match &e.kind {
+            ExprKind::Wildcard => false,
+            ExprKind::Name(n) => {
+                scope.slot(n).is_some()
+                    || self.params.contains_key(n)
+                    || self.constants.contains_key(n)
+            }
+            ExprKind::Tuple(items) => items.iter().all(|i| self.is_determined(i, scope)),
+            _ => true,
+        }
+    }
+
+    pub(super) fn pattern(
+        &self,
+        text: &ExprText,
+        e: &Expr,
+        expected: &Ty,
+        scope: &mut Scope,
+    ) -> Result<Pattern> {
+        match &e.kind {
+            ExprKind::Wildcard => Ok(Pattern::Wild),
+            ExprKind::Name(n)
+                if !self.params.contains_key(n) && !self.constants.contains_key(n) =>
+            {
+                match scope.slot(n) {
+                    Some(slot) => {
+                        let have = &scope.vars[slot].ty;
+                        if !have.compatible(expected) {
+                            return Err(self.type_error(
+                                text,
+                                e.at,
+                                format!(
+                                    "variable `{n}` is {have} where it is first bound, but this position holds {expected}"
+                                ),
+                            ));
+                        }
+                        Ok(Pattern::Check(slot))
+                    }
+                    None => {
+                        scope.vars.push(Variable {
+                            name: n.clone(),
+                            ty: expected.clone(),
+                        });
+                        Ok(Pattern::Bind(scope.vars.len() - 1))
+                    }
+                }
+            }
+            ExprKind::Tuple(items) => {
+                let Ty::Tuple(_, tys) = expected else {
+                    return Err(self.type_error(
+                        text,
+                        e.at,
+                        format!("a tuple pattern cannot match a {expected} token"),
+                    ));
+                };
+                if tys.len() != items.len() {
+                    return Err(self.type_error(
+                        text,
+                        e.at,
+                        format!(
+                            "a {}-tuple pattern cannot match a {expected} token ({} components)",
+                            items.len(),
+                            tys.len()
+                        ),
+                    ));
+                }
+                items
+                    .iter()
+                    .zip(tys)
+                    .map(|(i, t)| self.pattern(text, i, t, scope))
+                    .collect::<Result<Vec<_>>>()
+                    .map(Pattern::Tuple)
+            }
+            _ => {
+                let (code, ty) = self.expr(text, e, scope)?;
+                self.expect(text, e, &ty, expected)?;
+                Ok(Pattern::Const(self.eval_const(text, e.at, &code)?))
+            }
+        }
+    }
+
+    pub(super) fn expect(
+        &self,
+        text: &ExprText,
+        e: &Expr,
+        found: &Ty,
+        expected: &Ty,
+    ) -> Result<()> {
+        if found.compatible(expected) {
+            Ok(())
+        } else {
+            Err(self.type_error(text, e.at, format!("expected {expected}, found {found}")))
+        }
+    }
+
+    pub(super) fn property(&self, name: &Spanned<String>, p: &RawProperty) -> Result<Property> {
+        let mut scope = Scope {
+            places: true,
+            ..Scope::default()
+        };
+        let predicate = |text: &ExprText, scope: &mut Scope| -> Result<Code> {
+            let e = self.parse(text)?;
+            let (code, ty) = self.expr(text, &e, scope)?;
+            if ty != Ty::Bool {
+                return Err(self.type_error(
+                    text,
+                    e.at,
+                    format!("a property is a boolean, not {ty}"),
+                ));
+            }
+            Ok(code)
+        };
+        let kind = match p {
+            RawProperty::Invariant(t) => PropertyKind::Invariant(predicate(t, &mut scope)?),
+            RawProperty::Reachable(t) => PropertyKind::Reachable(predicate(t, &mut scope)?),
+            RawProperty::DeadlockFree(t) => PropertyKind::DeadlockFree(
+                t.as_ref().map(|t| predicate(t, &mut scope)).transpose()?,
+            ),
+            RawProperty::Bound { place, max } => {
+                let place = self.place_named(place)?;
+                let m = self.const_int(max)?;
+                let max = u64::try_from(m).map_err(|_| {
+                    self.type_error(max, 0, format!("a bound is at least 0, not {m}"))
+                })?;
+                PropertyKind::Bound { place, max }
+            }
+        };
+        Ok(Property {
+            name: name.value.clone(),
+            pos: name.pos,
+            kind,
+            slots: scope.vars.len(),
+        })
+    }
+}
+
+/// How many leading components of a tuple pattern are known before matching.
+fn fixed_prefix(p: &Pattern) -> usize {
+    match p {
+        Pattern::Tuple(items) => items
+            .iter()
+            .take_while(|i| matches!(i, Pattern::Const(_) | Pattern::Check(_)))
+            .count(),
+        _ => 0,
+    }
+}
+
+fn split_conjuncts(code: Code, out: &mut Vec<Code>) {
+    match code {
+        Code::And(a, b) => {
+            split_conjuncts(*a, out);
+            split_conjuncts(*b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// The variable slots an expression reads.
+fn code_slots(code: &Code, out: &mut Vec<usize>) {
+    match code {
+        Code::Var(s) => out.push(*s),
+        Code::Const(_) | Code::Count(_) => {}
+        Code::Tuple(items) => items.iter().for_each(|c| code_slots(c, out)),
+        Code::Call { args, .. } => args.iter().for_each(|c| code_slots(c, out)),
+        Code::Field(c, _) | Code::Neg(c) | Code::Not(c) | Code::CountOf(_, c) => code_slots(c, out),
+        Code::Arith(_, a, b)
+        | Code::Cmp(_, a, b)
+        | Code::And(a, b)
+        | Code::Or(a, b)
+        | Code::Implies(a, b) => {
+            code_slots(a, out);
+            code_slots(b, out);
+        }
+        Code::If(c, a, b) => {
+            code_slots(c, out);
+            code_slots(a, out);
+            code_slots(b, out);
+        }
+        Code::Quantifier { body, .. } => code_slots(body, out),
+    }
+}

@@ -1,0 +1,142 @@
+//! The net file as written: names, texts and positions, before resolution.
+
+use crate::source::Pos;
+
+/// A value with the position where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it starts in the file.
+    pub pos: Pos,
+}
+
+/// The text of an expression and where its first character is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExprText {
+    /// The expression as written.
+    pub text: String,
+    /// The position of its first character.
+    pub pos: Pos,
+    /// Where each source line's part of `text` begins: `(byte offset in
+    /// text, file position)`, in order. Empty when offsets cannot be mapped
+    /// to the file (then every offset maps to `pos`).
+    pub lines: Vec<(usize, Pos)>,
+}
+
+impl ExprText {
+    /// The file position of byte `offset` of the text.
+    pub fn pos_of(&self, offset: usize) -> Pos {
+        match self.lines.iter().rev().find(|(start, _)| *start <= offset) {
+            Some((start, pos)) => {
+                let chars = self
+                    .text
+                    .get(*start..offset)
+                    .map_or(0, |s| s.chars().count());
+                pos.shifted(chars)
+            }
+            None => self.pos,
+        }
+    }
+}
+
+/// A parameter default as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawScalar {
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// A name (an enumeration constant).
+    Name(String),
+}
+
+/// A type definition as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawType {
+    /// Another type's name (`Bool`, `Proc`).
+    Alias(Spanned<String>),
+    /// `{ range: [lo, hi] }`.
+    Range(ExprText, ExprText),
+    /// `{ enum: [a, b] }`.
+    Enum(Vec<Spanned<String>>),
+    /// `{ enum: { prefix: u, count: n } }`.
+    IndexedEnum {
+        /// The constants' common prefix.
+        prefix: Spanned<String>,
+        /// How many constants.
+        count: ExprText,
+    },
+    /// `{ tuple: [A, B] }`.
+    Tuple(Vec<Spanned<String>>),
+    /// `{ opaque: true }`.
+    Opaque,
+}
+
+/// A function declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFunction {
+    /// Argument type names.
+    pub args: Vec<Spanned<String>>,
+    /// Result type name.
+    pub returns: Spanned<String>,
+}
+
+/// A place declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawPlace {
+    /// Its type's name.
+    pub ty: Spanned<String>,
+    /// Its initial marking's items.
+    pub init: Vec<ExprText>,
+}
+
+/// A transition declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawTransition {
+    /// Input arcs: place name and items.
+    pub inputs: Vec<(Spanned<String>, Vec<ExprText>)>,
+    /// The guard, if any.
+    pub guard: Option<ExprText>,
+    /// Output arcs: place name and items.
+    pub outputs: Vec<(Spanned<String>, Vec<ExprText>)>,
+}
+
+/// A property as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawProperty {
+    /// `invariant: expr`.
+    Invariant(ExprText),
+    /// `reachable: expr`.
+    Reachable(ExprText),
+    /// `deadlock-free: true` or `{ except: expr }`.
+    DeadlockFree(Option<ExprText>),
+    /// `bound: { place, max }`.
+    Bound {
+        /// The place.
+        place: Spanned<String>,
+        /// The largest allowed token count.
+        max: ExprText,
+    },
+}
+
+/// A whole net file as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawNet {
+    /// `name:`.
+    pub name: Option<String>,
+    /// `description:`.
+    pub description: Option<String>,
+    /// `params:`.
+    pub params: Vec<(Spanned<String>, Spanned<RawScalar>)>,
+    /// `types:`.
+    pub types: Vec<(Spanned<String>, RawType)>,
+    /// `functions:`.
+    pub functions: Vec<(Spanned<String>, RawFunction)>,
+    /// `places:`.
+    pub places: Vec<(Spanned<String>, RawPlace)>,
+    /// `transitions:`.
+    pub transitions: Vec<(Spanned<String>, RawTransition)>,
+    /// `properties:`.
+    pub properties: Vec<(Spanned<String>, RawProperty)>,
+}

@@ -1,0 +1,508 @@
+//! Reads a YAML net file into a [`RawNet`], keeping every position.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use super::raw::{
+    ExprText, RawFunction, RawNet, RawPlace, RawProperty, RawScalar, RawTransition, RawType,
+    Spanned,
+};
+use crate::error::{LoadError, LoadErrorKind};
+use crate::source::{Pos, Source};
+
+type Result<T> = std::result::Result<T, LoadError>;
+type Node<'a> = MarkedYaml<'a>;
+
+/// Parses the YAML text of `source` into a [`RawNet`].
+pub fn read_net(source: &Source) -> Result<RawNet> {
+    let docs = Node::load_from_str(source.text()).map_err(|e| {
+        let m = e.marker();
+        let mut pos = Pos {
+            line: m.line().max(1),
+            col: m.col() + 1,
+        };
+        if source.line(pos.line).is_none() {
+            // The parser reports the end of input one line past a file that
+            // does not end with a line break: point at the real end instead.
+            pos = source.end();
+        }
+        let kind = match duplicated_key(source, e.info(), pos) {
+            Some(name) => LoadErrorKind::Duplicate { kind: "key", name },
+            None => LoadErrorKind::Syntax(e.info().to_string()),
+        };
+        LoadError::at(source, pos, kind)
+    })?;
+    let reader = Reader { source };
+    let Some(root) = docs.first() else {
+        return Err(LoadError::in_file(
+            source.path(),
+            LoadErrorKind::Structure(
+                "the file is empty: a net needs `places` and `transitions`".into(),
+            ),
+        ));
+    };
+    if let Some(extra) = docs.get(1) {
+        return Err(reader.error(extra, "a net file holds one YAML document"));
+    }
+    reader.net(root)
+}
+
+/// The key a "duplicated key" YAML error points at, read from the file (the
+/// parser's message does not say which key it is).
+fn duplicated_key(source: &Source, info: &str, pos: Pos) -> Option<String> {
+    if !info.contains("duplicated key") {
+        return None;
+    }
+    let key: String = source
+        .line(pos.line)?
+        .chars()
+        .skip(pos.col - 1)
+        .skip_while(|c| *c == '"' || *c == '\'')
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+struct Reader<'s> {
+    source: &'s Source,
+}
+
+fn pos_of(node: &Node<'_>) -> Pos {
+    Pos {
+        line: node.span.start.line().max(1),
+        col: node.span.start.col() + 1,
+    }
+}
+
+impl Reader<'_> {
+    fn error(&self, node: &Node<'_>, message: impl Into<String>) -> LoadError {
+        LoadError::at(
+            self.source,
+            pos_of(node),
+            LoadErrorKind::Structure(message.into()),
+        )
+    }
+
+    fn map<'n, 'a>(
+        &self,
+        node: &'n Node<'a>,
+        what: &str,
+    ) -> Result<Vec<(&'n Node<'a>, &'n Node<'a>)>> {
+        match &node.data {
+            YamlData::Mapping(m) => Ok(m.iter().collect()),
+            _ => Err(self.error(
+                node,
+                format!("{what} must be a mapping (`key: value` lines)"),
+            )),
+        }
+    }
+
+    fn seq<'n, 'a>(&self, node: &'n Node<'a>, what: &str) -> Result<&'n [Node<'a>]> {
+        match &node.data {
+            YamlData::Sequence(s) => Ok(s),
+            _ => Err(self.error(
+                node,
+                format!("{what} must be a list (`[a, b]` or `- a` lines)"),
+            )),
+        }
+    }
+
+    /// A scalar read as plain text (numbers and booleans as written).
+    fn text(&self, node: &Node<'_>, what: &str) -> Result<String> {
+        match &node.data {
+            YamlData::Value(Scalar::String(s)) => Ok(s.to_string()),
+            YamlData::Value(Scalar::Integer(i)) => Ok(i.to_string()),
+            YamlData::Value(Scalar::Boolean(b)) => Ok(b.to_string()),
+            YamlData::Value(Scalar::FloatingPoint(f)) => Ok(f.to_string()),
+            YamlData::Representation(s, _, _) => Ok(s.to_string()),
+            _ => Err(self.error(
+                node,
+                format!("{what} must be a single value, not a list or mapping"),
+            )),
+        }
+    }
+
+    fn name(&self, node: &Node<'_>, what: &str) -> Result<Spanned<String>> {
+        let value = self.text(node, what)?;
+        if value.is_empty()
+            || !value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            || value.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Err(self.error(
+                node,
+                format!("{what} `{value}` is not a valid name (letters, digits, `_`)"),
+            ));
+        }
+        Ok(Spanned {
+            value,
+            pos: pos_of(node),
+        })
+    }
+
+    fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
+        let text = self.text(node, what)?;
+        let mut pos = pos_of(node);
+        let starts_quoted = self
+            .source
+            .line(pos.line)
+            .and_then(|l| l.chars().nth(pos.col - 1))
+            .is_some_and(|c| c == '"' || c == '\'');
+        if starts_quoted {
+            pos = pos.shifted(1);
+        }
+        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
+        let lines = if one_line {
+            vec![(0, pos)]
+        } else {
+            self.line_starts(&text, pos)
+        };
+        Ok(ExprText { text, pos, lines })
+    }
+
+    /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
+    /// back to the file: each source line must hold the next part of `text`,
+    /// the parts joined by one space or line break. Empty if they do not
+    /// (blank lines, escapes, more-indented lines), and positions then fall
+    /// back to the scalar's start.
+    fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
+        let mut starts = Vec::new();
+        let mut offset = 0;
+        let mut line_no = start.line;
+        loop {
+            let Some(line) = self.source.line(line_no) else {
+                return Vec::new();
+            };
+            let skip = if line_no == start.line {
+                start.col - 1
+            } else {
+                line.chars().take_while(|c| c.is_whitespace()).count()
+            };
+            let content: String = line.chars().skip(skip).collect();
+            let content = content.trim_end();
+            let rest = &text[offset..];
+            let pos = Pos {
+                line: line_no,
+                col: skip + 1,
+            };
+            if content.starts_with(rest) && !rest.is_empty() {
+                // The text ends on this line (maybe before a closing quote).
+                starts.push((offset, pos));
+                return starts;
+            }
+            if content.is_empty() || !rest.starts_with(content) {
+                return Vec::new();
+            }
+            starts.push((offset, pos));
+            offset += content.len();
+            match text.as_bytes().get(offset) {
+                Some(b' ' | b'\n') => offset += 1,
+                _ => return Vec::new(),
+            }
+            if offset >= text.len() {
+                return starts;
+            }
+            line_no += 1;
+        }
+    }
+
+    fn exprs(&self, node: &Node<'_>, what: &str) -> Result<Vec<ExprText>> {
+        match &node.data {
+            YamlData::Sequence(items) => items.iter().map(|n| self.expr(n, what)).collect(),
+            YamlData::Value(Scalar::Null) => Ok(Vec::new()),
+            _ => Ok(vec![self.expr(node, what)?]),
+        }
+    }
+
+    fn check_keys(
+        &self,
+        entries: &[(&Node<'_>, &Node<'_>)],
+        allowed: &[&str],
+        what: &str,
+    ) -> Result<()> {
+        for (k, _) in entries {
+            let key = self.text(k, "a key")?;
+            if !allowed.contains(&key.as_str()) {
+                let hint = crate::error::suggestion(&key, allowed.iter().copied());
+                return Err(self.error(
+                    k,
+                    format!(
+                        "unknown key `{key}` in {what}{hint}; expected one of: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn get<'n, 'a>(entries: &[(&'n Node<'a>, &'n Node<'a>)], key: &str) -> Option<&'n Node<'a>> {
+        entries.iter().find_map(|(k, v)| match &k.data {
+            YamlData::Value(Scalar::String(s)) if s == key => Some(*v),
+            _ => None,
+        })
+    }
+
+    fn net(&self, root: &Node<'_>) -> Result<RawNet> {
+        let top = self.map(root, "a net file")?;
+        self.check_keys(
+            &top,
+            &[
+                "name",
+                "description",
+                "params",
+                "types",
+                "functions",
+                "places",
+                "transitions",
+                "properties",
+            ],
+            "the net",
+        )?;
+        let mut net = RawNet {
+            name: Self::get(&top, "name")
+                .map(|n| self.text(n, "`name`"))
+                .transpose()?,
+            description: Self::get(&top, "description")
+                .map(|n| self.text(n, "`description`"))
+                .transpose()?,
+            ..RawNet::default()
+        };
+        if let Some(params) = Self::get(&top, "params") {
+            for (k, v) in self.section(params, "`params`")? {
+                net.params
+                    .push((self.name(k, "a parameter name")?, self.scalar(v)?));
+            }
+        }
+        if let Some(types) = Self::get(&top, "types") {
+            for (k, v) in self.section(types, "`types`")? {
+                net.types.push((self.name(k, "a type name")?, self.ty(v)?));
+            }
+        }
+        if let Some(functions) = Self::get(&top, "functions") {
+            for (k, v) in self.section(functions, "`functions`")? {
+                net.functions
+                    .push((self.name(k, "a function name")?, self.function(v)?));
+            }
+        }
+        let places = Self::get(&top, "places")
+            .ok_or_else(|| self.error(root, "the net has no `places` section"))?;
+        for (k, v) in self.section(places, "`places`")? {
+            net.places
+                .push((self.name(k, "a place name")?, self.place(v)?));
+        }
+        let transitions = Self::get(&top, "transitions")
+            .ok_or_else(|| self.error(root, "the net has no `transitions` section"))?;
+        for (k, v) in self.section(transitions, "`transitions`")? {
+            net.transitions
+                .push((self.name(k, "a transition name")?, self.transition(v)?));
+        }
+        if let Some(properties) = Self::get(&top, "properties") {
+            for (k, v) in self.section(properties, "`properties`")? {
+                net.properties
+                    .push((self.name(k, "a property name")?, self.property(v)?));
+            }
+        }
+        Ok(net)
+    }
+
+    /// A section mapping; an empty (null) section is an empty list.
+    fn section<'n, 'a>(
+        &self,
+        node: &'n Node<'a>,
+        what: &str,
+    ) -> Result<Vec<(&'n Node<'a>, &'n Node<'a>)>> {
+        if matches!(node.data, YamlData::Value(Scalar::Null)) {
+            return Ok(Vec::new());
+        }
+        self.map(node, what)
+    }
+
+    fn scalar(&self, node: &Node<'_>) -> Result<Spanned<RawScalar>> {
+        let value = match &node.data {
+            YamlData::Value(Scalar::Integer(i)) => RawScalar::Int(*i),
+            YamlData::Value(Scalar::Boolean(b)) => RawScalar::Bool(*b),
+            YamlData::Value(Scalar::String(_)) => {
+                RawScalar::Name(self.name(node, "a parameter value")?.value)
+            }
+            _ => {
+                return Err(self.error(
+                    node,
+                    "a parameter's value must be an integer, a boolean or a name",
+                ));
+            }
+        };
+        Ok(Spanned {
+            value,
+            pos: pos_of(node),
+        })
+    }
+
+    fn ty(&self, node: &Node<'_>) -> Result<RawType> {
+        if let YamlData::Value(_) = &node.data {
+            return Ok(RawType::Alias(self.name(node, "a type name")?));
+        }
+        let entries = self.map(node, "a type definition")?;
+        self.check_keys(
+            &entries,
+            &["range", "enum", "tuple", "opaque"],
+            "a type definition",
+        )?;
+        let [(key, value)] = entries.as_slice() else {
+            return Err(self.error(
+                node,
+                "a type definition has exactly one of `range`, `enum`, `tuple`, `opaque`",
+            ));
+        };
+        match self.text(key, "a key")?.as_str() {
+            "range" => match self.seq(value, "`range`")? {
+                [lo, hi] => Ok(RawType::Range(
+                    self.expr(lo, "a bound")?,
+                    self.expr(hi, "a bound")?,
+                )),
+                _ => Err(self.error(value, "`range` takes two bounds: `[lo, hi]`")),
+            },
+            "enum" => {
+                if let YamlData::Mapping(_) = &value.data {
+                    let e = self.map(value, "`enum`")?;
+                    self.check_keys(&e, &["prefix", "count"], "an indexed enumeration")?;
+                    let prefix = Self::get(&e, "prefix")
+                        .ok_or_else(|| self.error(value, "missing `prefix`"))?;
+                    let count = Self::get(&e, "count")
+                        .ok_or_else(|| self.error(value, "missing `count`"))?;
+                    return Ok(RawType::IndexedEnum {
+                        prefix: self.name(prefix, "a prefix")?,
+                        count: self.expr(count, "a count")?,
+                    });
+                }
+                let names = self.seq(value, "`enum`")?;
+                names
+                    .iter()
+                    .map(|n| self.name(n, "a constant"))
+                    .collect::<Result<_>>()
+                    .map(RawType::Enum)
+            }
+            "tuple" => {
+                let names = self.seq(value, "`tuple`")?;
+                names
+                    .iter()
+                    .map(|n| self.name(n, "a type name"))
+                    .collect::<Result<_>>()
+                    .map(RawType::Tuple)
+            }
+            _ => match &value.data {
+                YamlData::Value(Scalar::Boolean(true)) => Ok(RawType::Opaque),
+                _ => Err(self.error(value, "write `opaque: true`")),
+            },
+        }
+    }
+
+    fn function(&self, node: &Node<'_>) -> Result<RawFunction> {
+        let entries = self.map(node, "a function declaration")?;
+        self.check_keys(&entries, &["args", "returns"], "a function declaration")?;
+        let args = match Self::get(&entries, "args") {
+            Some(a) => self
+                .seq(a, "`args`")?
+                .iter()
+                .map(|n| self.name(n, "a type name"))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
+        let returns = Self::get(&entries, "returns")
+            .ok_or_else(|| self.error(node, "missing `returns: Type`"))?;
+        Ok(RawFunction {
+            args,
+            returns: self.name(returns, "a type name")?,
+        })
+    }
+
+    fn place(&self, node: &Node<'_>) -> Result<RawPlace> {
+        let entries = self.map(node, "a place")?;
+        self.check_keys(&entries, &["type", "init"], "a place")?;
+        let ty = Self::get(&entries, "type")
+            .ok_or_else(|| self.error(node, "a place needs a `type`"))?;
+        Ok(RawPlace {
+            ty: self.name(ty, "a type name")?,
+            init: match Self::get(&entries, "init") {
+                Some(init) => self.exprs(init, "a marking item")?,
+                None => Vec::new(),
+            },
+        })
+    }
+
+    fn arcs(&self, node: &Node<'_>, what: &str) -> Result<Vec<(Spanned<String>, Vec<ExprText>)>> {
+        self.section(node, what)?
+            .into_iter()
+            .map(|(k, v)| Ok((self.name(k, "a place name")?, self.exprs(v, "an arc item")?)))
+            .collect()
+    }
+
+    fn transition(&self, node: &Node<'_>) -> Result<RawTransition> {
+        if matches!(node.data, YamlData::Value(Scalar::Null)) {
+            return Ok(RawTransition {
+                inputs: Vec::new(),
+                guard: None,
+                outputs: Vec::new(),
+            });
+        }
+        let entries = self.map(node, "a transition")?;
+        self.check_keys(&entries, &["in", "out", "guard"], "a transition")?;
+        Ok(RawTransition {
+            inputs: Self::get(&entries, "in")
+                .map(|n| self.arcs(n, "`in`"))
+                .transpose()?
+                .unwrap_or_default(),
+            guard: Self::get(&entries, "guard")
+                .map(|n| self.expr(n, "a guard"))
+                .transpose()?,
+            outputs: Self::get(&entries, "out")
+                .map(|n| self.arcs(n, "`out`"))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+
+    fn property(&self, node: &Node<'_>) -> Result<RawProperty> {
+        let entries = self.map(node, "a property")?;
+        let kinds = ["invariant", "reachable", "deadlock-free", "bound"];
+        self.check_keys(&entries, &kinds, "a property")?;
+        let [(key, value)] = entries.as_slice() else {
+            return Err(self.error(
+                node,
+                "a property has exactly one of: invariant, reachable, deadlock-free, bound",
+            ));
+        };
+        match self.text(key, "a key")?.as_str() {
+            "invariant" => Ok(RawProperty::Invariant(self.expr(value, "an invariant")?)),
+            "reachable" => Ok(RawProperty::Reachable(self.expr(value, "a goal")?)),
+            "deadlock-free" => match &value.data {
+                YamlData::Value(Scalar::Boolean(true)) => Ok(RawProperty::DeadlockFree(None)),
+                YamlData::Mapping(_) => {
+                    let e = self.map(value, "`deadlock-free`")?;
+                    self.check_keys(&e, &["except"], "`deadlock-free`")?;
+                    let except = Self::get(&e, "except")
+                        .ok_or_else(|| self.error(value, "write `{ except: expr }`"))?;
+                    Ok(RawProperty::DeadlockFree(Some(
+                        self.expr(except, "a predicate")?,
+                    )))
+                }
+                _ => Err(self.error(
+                    value,
+                    "write `deadlock-free: true` or `deadlock-free: { except: expr }`",
+                )),
+            },
+            _ => {
+                let e = self.map(value, "`bound`")?;
+                self.check_keys(&e, &["place", "max"], "`bound`")?;
+                let place = Self::get(&e, "place")
+                    .ok_or_else(|| self.error(value, "`bound` needs `place`"))?;
+                let max =
+                    Self::get(&e, "max").ok_or_else(|| self.error(value, "`bound` needs `max`"))?;
+                Ok(RawProperty::Bound {
+                    place: self.name(place, "a place name")?,
+                    max: self.expr(max, "a bound")?,
+                })
+            }
+        }
+    }
+}

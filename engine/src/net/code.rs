@@ -1,0 +1,432 @@
+//! Compiled expressions and patterns, and their evaluation.
+//!
+//! The net compiler resolves every name of an [`crate::expr::ast::Expr`]:
+//! parameters and constants become values, variables become slots of the
+//! binding, places become place numbers, and functions become the host's
+//! implementations. Evaluation then needs no look-up by name.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::marking::Marking;
+use super::types::Ty;
+use crate::functions::{FunctionError, NetFunction};
+use crate::value::Value;
+
+/// A place number: its index in the net's place list.
+pub type PlaceId = usize;
+
+/// A compiled expression.
+#[derive(Clone)]
+pub enum Code {
+    /// A constant (literals, parameters, enumeration constants).
+    Const(Value),
+    /// The value bound to a variable slot.
+    Var(usize),
+    /// A tuple.
+    Tuple(Vec<Code>),
+    /// Component of a tuple.
+    Field(Box<Code>, usize),
+    /// Integer negation.
+    Neg(Box<Code>),
+    /// Boolean negation.
+    Not(Box<Code>),
+    /// Integer arithmetic.
+    Arith(ArithOp, Box<Code>, Box<Code>),
+    /// Comparison.
+    Cmp(CmpOp, Box<Code>, Box<Code>),
+    /// Short-circuit conjunction.
+    And(Box<Code>, Box<Code>),
+    /// Short-circuit disjunction.
+    Or(Box<Code>, Box<Code>),
+    /// Implication.
+    Implies(Box<Code>, Box<Code>),
+    /// Conditional.
+    If(Box<Code>, Box<Code>, Box<Code>),
+    /// A host function call.
+    Call {
+        /// The declared name (for messages).
+        name: Arc<str>,
+        /// The implementation.
+        function: Arc<dyn NetFunction>,
+        /// The arguments.
+        args: Vec<Code>,
+        /// The declared result type, checked on each result.
+        returns: Ty,
+    },
+    /// The number of tokens in a place.
+    Count(PlaceId),
+    /// The multiplicity of a value in a place.
+    CountOf(PlaceId, Box<Code>),
+    /// A bounded quantifier over the distinct tokens of a place.
+    Quantifier {
+        /// `true` for forall, `false` for exists.
+        forall: bool,
+        /// The place ranged over.
+        place: PlaceId,
+        /// The pattern each token is matched against (binds slots).
+        pattern: Pattern,
+        /// The predicate.
+        body: Box<Code>,
+    },
+}
+
+/// Integer operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (truncating; by zero is an error)
+    Div,
+    /// `%` (Euclidean remainder; by zero is an error)
+    Rem,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// A compiled pattern, matched against one token value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// Binds the slot to the value.
+    Bind(usize),
+    /// The value must equal what the slot already holds.
+    Check(usize),
+    /// The value must equal this constant.
+    Const(Value),
+    /// Any value.
+    Wild,
+    /// A tuple of patterns.
+    Tuple(Vec<Pattern>),
+}
+
+/// An error while evaluating an expression or firing a transition.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// Division or remainder by zero.
+    #[error("division by zero")]
+    DivisionByZero,
+    /// An integer operation overflowed.
+    #[error("integer overflow")]
+    Overflow,
+    /// A host function failed.
+    #[error(transparent)]
+    Function(#[from] FunctionError),
+    /// A host function returned a value outside its declared type.
+    #[error("function `{function}` returned `{value}`, which is not a {expected}")]
+    BadResult {
+        /// The function.
+        function: String,
+        /// What it returned.
+        value: String,
+        /// Its declared result type.
+        expected: String,
+    },
+    /// A value of the wrong shape reached an operator (a host function broke its signature).
+    #[error("expected {expected}, found `{found}`")]
+    Shape {
+        /// What the operator needed.
+        expected: &'static str,
+        /// What it got.
+        found: String,
+    },
+    /// A token put in a place lies outside the place's type.
+    #[error("transition `{transition}` puts `{value}` in place `{place}`, outside its type {ty}")]
+    OutOfType {
+        /// The transition.
+        transition: String,
+        /// The place.
+        place: String,
+        /// The value.
+        value: String,
+        /// The place's type.
+        ty: String,
+    },
+    /// A place would hold more than 2^32 - 1 copies of one value.
+    #[error("place `{place}` would hold more than 4294967295 copies of one token")]
+    CountOverflow {
+        /// The place.
+        place: String,
+    },
+    /// An error inside a named transition's guard or arc.
+    #[error("in transition `{transition}`: {source}")]
+    InTransition {
+        /// The transition.
+        transition: String,
+        /// The error.
+        #[source]
+        source: Box<EvalError>,
+    },
+}
+
+/// What an expression may read: the variable slots and, for properties, a marking.
+pub struct Env<'a> {
+    /// Variable slots (transition variables, then quantifier variables).
+    pub slots: &'a mut Vec<Value>,
+    /// The marking, for `count`, `in` and quantifiers.
+    pub marking: Option<&'a Marking>,
+}
+
+fn shape(expected: &'static str, found: &Value) -> EvalError {
+    EvalError::Shape {
+        expected,
+        found: found.to_string(),
+    }
+}
+
+fn int(v: Value) -> Result<i64, EvalError> {
+    v.as_int().ok_or_else(|| shape("an integer", &v))
+}
+
+fn boolean(v: Value) -> Result<bool, EvalError> {
+    v.as_bool().ok_or_else(|| shape("a boolean", &v))
+}
+
+impl Code {
+    /// Evaluates the expression.
+    pub fn eval(&self, env: &mut Env<'_>) -> Result<Value, EvalError> {
+        Ok(match self {
+            Code::Const(v) => v.clone(),
+            Code::Var(slot) => env.slots[*slot].clone(),
+            Code::Tuple(items) => {
+                let mut vs = Vec::with_capacity(items.len());
+                for item in items {
+                    vs.push(item.eval(env)?);
+                }
+                Value::tuple(vs)
+            }
+            Code::Field(e, i) => match e.eval(env)? {
+                Value::Tuple(items) if *i < items.len() => items[*i].clone(),
+                other => return Err(shape("a tuple with that field", &other)),
+            },
+            Code::Neg(e) => Value::Int(
+                int(e.eval(env)?)?
+                    .checked_neg()
+                    .ok_or(EvalError::Overflow)?,
+            ),
+            Code::Not(e) => Value::Bool(!boolean(e.eval(env)?)?),
+            Code::Arith(op, a, b) => {
+                let (x, y) = (int(a.eval(env)?)?, int(b.eval(env)?)?);
+                let r = match op {
+                    ArithOp::Add => x.checked_add(y),
+                    ArithOp::Sub => x.checked_sub(y),
+                    ArithOp::Mul => x.checked_mul(y),
+                    ArithOp::Div if y == 0 => return Err(EvalError::DivisionByZero),
+                    ArithOp::Rem if y == 0 => return Err(EvalError::DivisionByZero),
+                    ArithOp::Div => x.checked_div(y),
+                    ArithOp::Rem => x.checked_rem_euclid(y),
+                };
+                Value::Int(r.ok_or(EvalError::Overflow)?)
+            }
+            Code::Cmp(op, a, b) => {
+                let (x, y) = (a.eval(env)?, b.eval(env)?);
+                Value::Bool(match op {
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                    CmpOp::Lt => int(x)? < int(y)?,
+                    CmpOp::Le => int(x)? <= int(y)?,
+                    CmpOp::Gt => int(x)? > int(y)?,
+                    CmpOp::Ge => int(x)? >= int(y)?,
+                })
+            }
+            Code::And(a, b) => Value::Bool(boolean(a.eval(env)?)? && boolean(b.eval(env)?)?),
+            Code::Or(a, b) => Value::Bool(boolean(a.eval(env)?)? || boolean(b.eval(env)?)?),
+            Code::Implies(a, b) => Value::Bool(!boolean(a.eval(env)?)? || boolean(b.eval(env)?)?),
+            Code::If(c, a, b) => {
+                if boolean(c.eval(env)?)? {
+                    a.eval(env)?
+                } else {
+                    b.eval(env)?
+                }
+            }
+            Code::Call {
+                name,
+                function,
+                args,
+                returns,
+            } => {
+                let mut vs = Vec::with_capacity(args.len());
+                for a in args {
+                    vs.push(a.eval(env)?);
+                }
+                let v = function.call(&vs)?;
+                if !returns.admits(&v) {
+                    return Err(EvalError::BadResult {
+                        function: name.to_string(),
+                        value: v.to_string(),
+                        expected: returns.to_string(),
+                    });
+                }
+                v
+            }
+            Code::Count(p) => Value::Int(
+                marking_of(env)?.places[*p]
+                    .total()
+                    .try_into()
+                    .unwrap_or(i64::MAX),
+            ),
+            Code::CountOf(p, e) => {
+                let v = e.eval(env)?;
+                Value::Int(i64::from(marking_of(env)?.places[*p].count(&v)))
+            }
+            Code::Quantifier {
+                forall,
+                place,
+                pattern,
+                body,
+            } => {
+                let marking = marking_of(env)?;
+                for (token, _) in marking.places[*place].iter() {
+                    if !pattern.matches(token, env.slots) {
+                        continue;
+                    }
+                    let holds = boolean(body.eval(&mut Env {
+                        slots: env.slots,
+                        marking: Some(marking),
+                    })?)?;
+                    if holds != *forall {
+                        return Ok(Value::Bool(holds));
+                    }
+                }
+                Value::Bool(*forall)
+            }
+        })
+    }
+
+    /// Evaluates a boolean expression.
+    pub fn holds(&self, env: &mut Env<'_>) -> Result<bool, EvalError> {
+        boolean(self.eval(env)?)
+    }
+}
+
+fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
+    env.marking.ok_or(EvalError::Shape {
+        expected: "a marking (place contents are readable in properties only)",
+        found: String::new(),
+    })
+}
+
+impl Pattern {
+    /// Matches `value`, writing `Bind` slots; `false` if it does not match
+    /// (slots written by a failed match are garbage and must not be read).
+    pub fn matches(&self, value: &Value, slots: &mut [Value]) -> bool {
+        match self {
+            Pattern::Bind(s) => {
+                slots[*s] = value.clone();
+                true
+            }
+            Pattern::Check(s) => slots[*s] == *value,
+            Pattern::Const(c) => c == value,
+            Pattern::Wild => true,
+            Pattern::Tuple(ps) => match value {
+                Value::Tuple(items) if items.len() == ps.len() => ps
+                    .iter()
+                    .zip(items.iter())
+                    .all(|(p, v)| p.matches(v, slots)),
+                _ => false,
+            },
+        }
+    }
+
+    /// Whether the pattern has a wildcard `_` somewhere.
+    pub fn has_wildcard(&self) -> bool {
+        match self {
+            Pattern::Wild => true,
+            Pattern::Tuple(ps) => ps.iter().any(Pattern::has_wildcard),
+            Pattern::Bind(_) | Pattern::Check(_) | Pattern::Const(_) => false,
+        }
+    }
+
+    /// The value of a pattern without `Bind` or `Wild` parts, under the slots.
+    pub fn determined_value(&self, slots: &[Value]) -> Option<Value> {
+        match self {
+            Pattern::Check(s) => Some(slots[*s].clone()),
+            Pattern::Const(c) => Some(c.clone()),
+            Pattern::Bind(_) | Pattern::Wild => None,
+            Pattern::Tuple(ps) => ps
+                .iter()
+                .map(|p| p.determined_value(slots))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::tuple),
+        }
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Code::Const(v) => write!(f, "{v}"),
+            Code::Var(s) => write!(f, "${s}"),
+            Code::Call { name, args, .. } => write!(f, "{name}{args:?}"),
+            _ => write!(f, "<expr>"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic_errors_are_values_not_panics() {
+        let mut slots = vec![];
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
+        let div = Code::Arith(
+            ArithOp::Div,
+            Box::new(Code::Const(Value::Int(1))),
+            Box::new(Code::Const(Value::Int(0))),
+        );
+        assert_eq!(div.eval(&mut env), Err(EvalError::DivisionByZero));
+        let rem = Code::Arith(
+            ArithOp::Rem,
+            Box::new(Code::Const(Value::Int(-1))),
+            Box::new(Code::Const(Value::Int(3))),
+        );
+        assert_eq!(rem.eval(&mut env), Ok(Value::Int(2)));
+        let ovf = Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))));
+        assert_eq!(ovf.eval(&mut env), Err(EvalError::Overflow));
+    }
+
+    #[test]
+    fn patterns_bind_and_check() {
+        let p = Pattern::Tuple(vec![Pattern::Bind(0), Pattern::Check(0), Pattern::Wild]);
+        let mut slots = vec![Value::Int(0)];
+        assert!(p.matches(
+            &Value::tuple([Value::Int(4), Value::Int(4), Value::Bool(true)]),
+            &mut slots
+        ));
+        assert_eq!(slots[0], Value::Int(4));
+        assert!(!p.matches(
+            &Value::tuple([Value::Int(4), Value::Int(5), Value::Bool(true)]),
+            &mut slots
+        ));
+        assert!(!p.matches(&Value::Int(4), &mut slots));
+        let q = Pattern::Tuple(vec![Pattern::Check(0), Pattern::Const(Value::sym("a"))]);
+        assert_eq!(
+            q.determined_value(&[Value::Int(1)]).map(|v| v.to_string()),
+            Some("(1, a)".into())
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Multisets of token values and markings (one multiset per place).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::value::Value;
+
+/// A finite multiset of values, kept in canonical (sorted) order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Multiset {
+    counts: BTreeMap<Value, u32>,
+}
+
+impl Multiset {
+    /// The empty multiset.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many copies of `value` it holds.
+    pub fn count(&self, value: &Value) -> u32 {
+        self.counts.get(value).copied().unwrap_or(0)
+    }
+
+    /// The number of elements, copies included.
+    pub fn total(&self) -> u64 {
+        self.counts.values().map(|&c| u64::from(c)).sum()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Adds `n` copies of `value`; `None` if a count would overflow.
+    pub fn add(&mut self, value: Value, n: u32) -> Option<()> {
+        if n == 0 {
+            return Some(());
+        }
+        let c = self.counts.entry(value).or_insert(0);
+        *c = c.checked_add(n)?;
+        Some(())
+    }
+
+    /// Removes `n` copies of `value`; `None` (and no change) if it holds fewer.
+    pub fn remove(&mut self, value: &Value, n: u32) -> Option<()> {
+        let c = self.counts.get_mut(value)?;
+        match (*c).cmp(&n) {
+            std::cmp::Ordering::Less => None,
+            std::cmp::Ordering::Equal => {
+                self.counts.remove(value);
+                Some(())
+            }
+            std::cmp::Ordering::Greater => {
+                *c -= n;
+                Some(())
+            }
+        }
+    }
+
+    /// Distinct values with their counts, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Value, u32)> {
+        self.counts.iter().map(|(v, &c)| (v, c))
+    }
+
+    /// Distinct values from `start` on, in order (for prefix look-ups).
+    pub fn iter_from<'a>(&'a self, start: &Value) -> impl Iterator<Item = (&'a Value, u32)> + 'a {
+        self.counts.range(start.clone()..).map(|(v, &c)| (v, c))
+    }
+
+    /// Whether every element of `other` is in `self` at least as often.
+    pub fn contains_all(&self, other: &Multiset) -> bool {
+        other.iter().all(|(v, c)| self.count(v) >= c)
+    }
+}
+
+impl fmt::Display for Multiset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{")?;
+        for (i, (v, c)) in self.iter().enumerate() {
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            if c == 1 {
+                write!(f, "{v}")?;
+            } else {
+                write!(f, "{c}'{v}")?;
+            }
+        }
+        write!(f, "}}")
+    }
+}
+
+/// A marking: the multiset of tokens of each place, indexed by place number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Marking {
+    /// One multiset per place, in the net's place order.
+    pub places: Vec<Multiset>,
+}
+
+impl Marking {
+    /// The total number of tokens.
+    pub fn total(&self) -> u64 {
+        self.places.iter().map(Multiset::total).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn add_remove_count() {
+        let mut m = Multiset::new();
+        m.add(Value::Int(1), 2).expect("no overflow");
+        m.add(Value::Int(0), 1).expect("no overflow");
+        assert_eq!(m.count(&Value::Int(1)), 2);
+        assert_eq!(m.total(), 3);
+        assert_eq!(m.to_string(), "{0, 2'1}");
+        assert!(m.remove(&Value::Int(1), 3).is_none());
+        assert_eq!(
+            m.count(&Value::Int(1)),
+            2,
+            "a failed removal changes nothing"
+        );
+        m.remove(&Value::Int(1), 2).expect("present");
+        assert_eq!(m.to_string(), "{0}");
+        assert!(m.add(Value::Int(5), u32::MAX).is_some());
+        assert!(m.add(Value::Int(5), 1).is_none(), "overflow is reported");
+    }
+
+    proptest! {
+        #[test]
+        fn add_then_remove_is_identity(
+            base in proptest::collection::vec((0i64..5, 1u32..4), 0..8),
+            extra in proptest::collection::vec((0i64..5, 1u32..4), 0..8),
+        ) {
+            let mut m = Multiset::new();
+            for (v, c) in &base { m.add(Value::Int(*v), *c).expect("small"); }
+            let before = m.clone();
+            for (v, c) in &extra { m.add(Value::Int(*v), *c).expect("small"); }
+            prop_assert!(m.contains_all(&before));
+            for (v, c) in &extra { m.remove(&Value::Int(*v), *c).expect("was added"); }
+            prop_assert_eq!(m, before);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! A compiled net: resolved, type-checked and ready to fire.
+
+use super::code::{Code, Pattern, PlaceId};
+use super::marking::Marking;
+use super::types::Ty;
+use crate::source::Pos;
+use crate::value::Value;
+
+/// A compiled High Level Petri Net.
+#[derive(Debug, Clone)]
+pub struct Net {
+    /// The net's name.
+    pub name: String,
+    /// Its description, if the file has one.
+    pub description: Option<String>,
+    /// The parameters with the values in force (defaults or overrides).
+    pub params: Vec<(String, Value)>,
+    /// The places, in file order.
+    pub places: Vec<Place>,
+    /// The transitions, in file order.
+    pub transitions: Vec<Transition>,
+    /// The properties, in file order.
+    pub properties: Vec<Property>,
+    /// The initial marking.
+    pub initial: Marking,
+}
+
+/// A place.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Its name.
+    pub name: String,
+    /// The type of its tokens.
+    pub ty: Ty,
+    /// Where it is declared.
+    pub pos: Pos,
+}
+
+/// A variable of a transition, bound by its input arcs.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub ty: Ty,
+}
+
+/// A transition.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    /// Its name.
+    pub name: String,
+    /// Where it is declared.
+    pub pos: Pos,
+    /// Its variables; variable `i` lives in binding slot `i`.
+    pub vars: Vec<Variable>,
+    /// Input items in matching order: scanning patterns first, then exact look-ups.
+    pub inputs: Vec<InputItem>,
+    /// Guard conjuncts, each tested as soon as its variables are bound.
+    pub guards: Vec<GuardPart>,
+    /// Output items.
+    pub outputs: Vec<OutputItem>,
+    /// Human-readable arc inscriptions `(place, text, is_input)` for graphs.
+    pub inscriptions: Vec<(PlaceId, String, bool)>,
+    /// The guard as written, for graphs.
+    pub guard_text: Option<String>,
+}
+
+/// One item of an input arc.
+#[derive(Debug, Clone)]
+pub struct InputItem {
+    /// The place it takes from.
+    pub place: PlaceId,
+    /// How many copies it takes.
+    pub mult: u32,
+    /// How the token is found.
+    pub matcher: Matcher,
+}
+
+/// How an input item finds its token.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// Scan the place's tokens (from the first `prefix` fixed tuple components on).
+    Scan {
+        /// The pattern.
+        pattern: Pattern,
+        /// How many leading tuple components are fixed before matching.
+        prefix: usize,
+    },
+    /// Compute the token from bound variables and look it up.
+    Exact(Code),
+}
+
+/// A guard conjunct and the matching step after which it can be tested.
+#[derive(Debug, Clone)]
+pub struct GuardPart {
+    /// The condition.
+    pub code: Code,
+    /// Test it once this many input items are matched.
+    pub after: usize,
+}
+
+/// One item of an output arc.
+#[derive(Debug, Clone)]
+pub struct OutputItem {
+    /// The place it puts tokens in.
+    pub place: PlaceId,
+    /// How many copies.
+    pub mult: u32,
+    /// What it puts.
+    pub tokens: OutputTokens,
+}
+
+/// The tokens an output item produces.
+#[derive(Debug, Clone)]
+pub enum OutputTokens {
+    /// One value computed from the binding.
+    Expr(Code),
+    /// Every value of a finite type (`all(T)`).
+    All(Vec<Value>),
+}
+
+/// A property to check over the reachable markings.
+#[derive(Debug, Clone)]
+pub struct Property {
+    /// Its name.
+    pub name: String,
+    /// Where it is declared.
+    pub pos: Pos,
+    /// What it states.
+    pub kind: PropertyKind,
+    /// How many variable slots its quantifiers need.
+    pub slots: usize,
+}
+
+/// The kinds of properties.
+#[derive(Debug, Clone)]
+pub enum PropertyKind {
+    /// Holds in every reachable marking.
+    Invariant(Code),
+    /// Holds in some reachable marking.
+    Reachable(Code),
+    /// No reachable dead marking, except those satisfying the predicate.
+    DeadlockFree(Option<Code>),
+    /// The place never holds more than `max` tokens.
+    Bound {
+        /// The place.
+        place: PlaceId,
+        /// The bound.
+        max: u64,
+    },
+}
+
+impl PropertyKind {
+    /// The keyword of this kind in net files.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            PropertyKind::Invariant(_) => "invariant",
+            PropertyKind::Reachable(_) => "reachable",
+            PropertyKind::DeadlockFree(_) => "deadlock-free",
+            PropertyKind::Bound { .. } => "bound",
+        }
+    }
+}
+
+impl Net {
+    /// The number of the place called `name`.
+    pub fn place_id(&self, name: &str) -> Option<PlaceId> {
+        self.places.iter().position(|p| p.name == name)
+    }
+
+    /// The number of the transition called `name`.
+    pub fn transition_id(&self, name: &str) -> Option<usize> {
+        self.transitions.iter().position(|t| t.name == name)
+    }
+
+    /// A marking shown place by place, skipping empty places.
+    pub fn show_marking(&self, marking: &Marking) -> String {
+        let parts: Vec<String> = self
+            .places
+            .iter()
+            .zip(&marking.places)
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(p, m)| format!("{}: {m}", p.name))
+            .collect();
+        if parts.is_empty() {
+            "(all places empty)".into()
+        } else {
+            parts.join("\n")
+        }
+    }
+}

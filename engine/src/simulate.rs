@@ -1,0 +1,68 @@
+//! Random simulation: fire enabled bindings chosen by a seeded generator.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use crate::fire::{Binding, enabled_bindings, fire};
+use crate::net::code::EvalError;
+use crate::net::marking::Marking;
+use crate::net::model::Net;
+
+/// Why a simulation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The requested number of steps was fired.
+    StepLimit,
+    /// No binding was enabled (a dead marking).
+    Dead,
+}
+
+/// The end of a simulation run.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The last marking.
+    pub marking: Marking,
+    /// How many steps were fired.
+    pub steps: u64,
+    /// Why the run stopped.
+    pub reason: StopReason,
+}
+
+/// Fires up to `steps` bindings chosen uniformly among the enabled ones by a
+/// generator seeded with `seed`; calls `on_step(step, binding, next_marking)`
+/// after each firing. The same net, seed and step count give the same run.
+pub fn simulate(
+    net: &Net,
+    steps: u64,
+    seed: u64,
+    mut on_step: impl FnMut(u64, &Binding, &Marking),
+) -> Result<Outcome, EvalError> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut marking = net.initial.clone();
+    let mut bindings = Vec::new();
+    for step in 0..steps {
+        bindings.clear();
+        enabled_bindings(net, &marking, &mut bindings)?;
+        if bindings.is_empty() {
+            return Ok(Outcome {
+                marking,
+                steps: step,
+                reason: StopReason::Dead,
+            });
+        }
+        let chosen = &bindings[rng.random_range(0..bindings.len())];
+        marking = fire(net, &marking, chosen)?;
+        on_step(step + 1, chosen, &marking);
+    }
+    let mut last = Vec::new();
+    enabled_bindings(net, &marking, &mut last)?;
+    Ok(Outcome {
+        marking,
+        steps,
+        reason: if last.is_empty() {
+            StopReason::Dead
+        } else {
+            StopReason::StepLimit
+        },
+    })
+}

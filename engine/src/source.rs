@@ -1,0 +1,142 @@
+//! Source files and positions, for error messages that point at a line.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a source file: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// The line, counting from 1.
+    pub line: usize,
+    /// The column in characters, counting from 1.
+    pub col: usize,
+}
+
+impl Pos {
+    /// The position `chars` characters to the right on the same line.
+    pub fn shifted(self, chars: usize) -> Pos {
+        Pos {
+            line: self.line,
+            col: self.col + chars,
+        }
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// The text of a net file, kept to quote lines in diagnostics.
+#[derive(Debug, Clone)]
+pub struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+impl Source {
+    /// A source with the given path (used in messages) and text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The file's path as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text of line `line` (1-based), without its line break. Lines end
+    /// at `\n`, `\r\n` or a lone `\r`, as in YAML, so that line numbers agree
+    /// with the YAML parser's; the (empty) line after a final break exists.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let mut rest = self.text.as_str();
+        for _ in 1..line.checked_sub(1)? + 1 {
+            let at = rest.find(['\n', '\r'])?;
+            let width = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+            rest = &rest[at + width..];
+        }
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        Some(&rest[..end])
+    }
+
+    /// The position just after the last character of the text.
+    pub fn end(&self) -> Pos {
+        let mut pos = Pos { line: 1, col: 1 };
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let crlf = c == '\r' && chars.peek() == Some(&'\n');
+            if crlf {
+                chars.next();
+            }
+            if c == '\n' || c == '\r' {
+                pos = Pos {
+                    line: pos.line + 1,
+                    col: 1,
+                };
+            } else {
+                pos.col += 1;
+            }
+        }
+        pos
+    }
+
+    /// A caret snippet under `pos`: the line, and a caret at the column.
+    pub fn snippet(&self, pos: Pos) -> Option<String> {
+        let text = self.line(pos.line)?;
+        let gutter = pos.line.to_string().len();
+        let caret_pad: String = text
+            .chars()
+            .take(pos.col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        Some(format!(
+            "{blank:gutter$} |\n{line} | {text}\n{blank:gutter$} | {caret_pad}^",
+            blank = "",
+            line = pos.line,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_points_at_the_column() {
+        let src = Source::new("n.yaml", "a: 1\nplaces:\n  p: { type: Nope }\n");
+        let snip = src.snippet(Pos { line: 3, col: 14 }).expect("line exists");
+        assert_eq!(snip, "  |\n3 |   p: { type: Nope }\n  |              ^");
+        assert!(src.snippet(Pos { line: 9, col: 1 }).is_none());
+    }
+
+    /// Regression: a lone `\r` ends a line for the YAML parser but not for
+    /// `str::lines`, so snippets quoted the wrong line.
+    #[test]
+    fn lines_end_where_yaml_lines_end() {
+        let src = Source::new("n.yaml", "a: 1\rb: 2\r\nc: 3\nd: 4\n");
+        let lines: Vec<_> = (1..=6).map(|l| src.line(l)).collect();
+        assert_eq!(
+            lines,
+            [
+                Some("a: 1"),
+                Some("b: 2"),
+                Some("c: 3"),
+                Some("d: 4"),
+                Some(""),
+                None
+            ]
+        );
+        assert_eq!(src.line(0), None);
+        assert_eq!(src.end(), Pos { line: 5, col: 1 });
+        assert_eq!(Source::new("n", "ab\r\ncd").end(), Pos { line: 2, col: 3 });
+    }
+}

@@ -1,0 +1,132 @@
+//! Regression tests of load errors: errors inside expressions written over
+//! several lines used to point at the expression's first line, duplicate YAML
+//! keys were reported without naming the key, errors at the end of a file
+//! pointed past it, and a misspelt constant in an arc got no hint.
+
+use sesphr_engine::error::{LoadError, LoadErrorKind};
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net_str;
+use sesphr_engine::source::{Pos, Source};
+
+fn load_err(text: &str) -> LoadError {
+    load_net_str(&Source::new("pos.yaml", text), &[], &NoFunctions).expect_err("a bad net")
+}
+
+/// A net whose transition `t` has the given `guard:` lines (lines 6 onwards).
+fn with_guard(guard_lines: &str) -> String {
+    format!(
+        "places:\n  p: {{ type: Int, init: [\"1\"] }}\ntransitions:\n  t:\n    in: {{ p: [x] }}\n{guard_lines}\n    out: {{ p: [x] }}\n"
+    )
+}
+
+fn pos(line: usize, col: usize) -> Option<Pos> {
+    Some(Pos { line, col })
+}
+
+#[test]
+fn errors_in_folded_literal_plain_and_quoted_scalars_point_at_their_line() {
+    let cases = [
+        ("    guard: >-\n      x > 0 &&\n      x < * 2", pos(8, 11)),
+        ("    guard: |\n      x > 0 &&\n      x < * 2", pos(8, 11)),
+        (
+            "    guard: x > 0 &&\n      x < 5 &&\n      x < * 2",
+            pos(8, 11),
+        ),
+        ("    guard: \"x > 0 &&\n      x < * 2\"", pos(7, 11)),
+        (
+            "    guard: 'x > 0 &&\n      x < * 2'  # a comment",
+            pos(7, 11),
+        ),
+    ];
+    for (guard, want) in cases {
+        let err = load_err(&with_guard(guard));
+        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
+        assert_eq!(err.pos(), want, "{guard}\n{err}");
+    }
+}
+
+#[test]
+fn type_errors_in_folded_scalars_point_at_the_variable() {
+    let err = load_err(&with_guard(
+        "    guard: >-\n      x > 0 &&\n      x < 10 &&\n      x != y",
+    ));
+    assert_eq!(
+        err.kind(),
+        &LoadErrorKind::Unbound {
+            name: "y".into(),
+            hint: String::new()
+        }
+    );
+    assert_eq!(err.pos(), pos(9, 12));
+    assert!(
+        err.to_string()
+            .ends_with("9 |       x != y\n  |            ^"),
+        "{err}"
+    );
+}
+
+/// Where the text cannot be matched line by line (a blank line in a folded
+/// scalar), the error falls back to the scalar's first line.
+#[test]
+fn unmappable_scalars_fall_back_to_their_start() {
+    let err = load_err(&with_guard("    guard: >\n      x > 0 &&\n\n      x < * 2"));
+    assert_eq!(err.pos(), pos(7, 7));
+}
+
+#[test]
+fn duplicate_keys_are_named() {
+    let err = load_err("places:\n  idle: { type: Unit }\n  idle: { type: Int }\ntransitions: {}\n");
+    assert_eq!(
+        err.kind(),
+        &LoadErrorKind::Duplicate {
+            kind: "key",
+            name: "idle".into()
+        }
+    );
+    assert_eq!(err.pos(), pos(3, 3));
+    let err = load_err("places:\n  p: { type: Unit, \"type\": Int }\ntransitions: {}\n");
+    assert!(err.to_string().contains("duplicate key `type`"), "{err}");
+}
+
+/// Regression: an error at the end of a file without a final line break was
+/// reported one line past the end, with no line to quote.
+#[test]
+fn errors_at_the_end_of_the_file_point_at_its_last_line() {
+    let err = load_err("places: {}\ntransitions: [a, b");
+    assert_eq!(err.pos(), pos(2, 19));
+    assert!(
+        err.to_string()
+            .ends_with("2 | transitions: [a, b\n  |                   ^"),
+        "{err}"
+    );
+    let err = load_err("places: {}\ntransitions: {}\n{");
+    assert_eq!(err.line(), Some(3));
+}
+
+/// Regression: a lone `\r` is a line break for YAML but was not one for the
+/// snippet, which then quoted the wrong line.
+#[test]
+fn lone_carriage_returns_break_lines() {
+    let err = load_err("places: {}\rtransitions: {}\rfoo: 1\r");
+    assert_eq!(err.pos(), pos(3, 1));
+    assert!(err.to_string().contains("\n3 | foo: 1\n"), "{err}");
+}
+
+/// Regression: `out: { p: [bussy] }` said only that variable `bussy` is not
+/// bound; a name close to a constant or parameter now gets a hint.
+#[test]
+fn misspelt_constants_in_arcs_get_a_hint() {
+    let text = |item: &str| {
+        format!(
+            "params:\n  limit: 3\ntypes:\n  Phase: {{ enum: [idle, busy] }}\nplaces:\n  p: {{ type: Phase, init: [idle] }}\n  n: {{ type: Int }}\ntransitions:\n  t:\n    in: {{ p: [x] }}\n    out: {{ {item} }}\n"
+        )
+    };
+    let hint = |item: &str| match load_err(&text(item)).kind() {
+        LoadErrorKind::Unbound { hint, .. } => hint.clone(),
+        other => panic!("{other}"),
+    };
+    assert_eq!(hint("p: [bussy]"), " (did you mean `busy`?)");
+    assert_eq!(hint("n: [\"limt + 1\"]"), " (did you mean `limit`?)");
+    // Short names are variables: no guess.
+    assert_eq!(hint("p: [y]"), "");
+}

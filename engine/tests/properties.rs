@@ -1,0 +1,55 @@
+//! Properties are compiled with correct scoping of quantifier variables.
+
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net_str;
+use sesphr_engine::net::marking::Marking;
+use sesphr_engine::net::model::{Net, PropertyKind};
+use sesphr_engine::source::Source;
+use sesphr_engine::value::Value;
+
+fn net(a: &[i64], properties: &str) -> Net {
+    let init: Vec<String> = a.iter().map(|v| format!("\"{v}\"")).collect();
+    let text = format!(
+        "places:\n  a: {{ type: Int, init: [{}] }}\n  b: {{ type: Int, init: [\"3\"] }}\ntransitions: {{}}\nproperties:\n{properties}",
+        init.join(", ")
+    );
+    load_net_str(&Source::new("props.yaml", text), &[], &NoFunctions)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Whether each invariant holds in the initial marking.
+fn verdicts(net: &Net) -> Vec<bool> {
+    let marking: &Marking = &net.initial;
+    net.properties
+        .iter()
+        .map(|p| {
+            let PropertyKind::Invariant(code) = &p.kind else {
+                panic!("invariants only");
+            };
+            let mut slots = vec![Value::Bool(false); p.slots];
+            code.holds(&mut sesphr_engine::net::code::Env {
+                slots: &mut slots,
+                marking: Some(marking),
+            })
+            .expect("evaluates")
+        })
+        .collect()
+}
+
+/// Regression: after an inner quantifier that shadowed `p`, the outer `p`
+/// was "unknown" for the rest of the body.
+#[test]
+fn a_shadowed_variable_is_visible_again_after_the_inner_quantifier() {
+    let props = "  shadow: { invariant: \"forall p in a: (exists p in b: p > 2) && p < 3\" }\n  nested: { invariant: \"forall p in a: exists q in b: q > p\" }\n  siblings: { invariant: \"(forall p in a: p > 0) && (exists p in b: p == 3)\" }\n";
+    assert_eq!(verdicts(&net(&[1, 2], props)), [true, true, true]);
+    // 5 breaks `p < 3` (the outer p) and `q > p`, not the inner `p > 2`.
+    assert_eq!(verdicts(&net(&[1, 5], props)), [false, false, true]);
+}
+
+#[test]
+fn quantifier_variables_go_out_of_scope() {
+    let text = "places:\n  a: { type: Int }\ntransitions: {}\nproperties:\n  p: { invariant: \"(forall x in a: x > 0) && x > 0\" }\n";
+    let err = load_net_str(&Source::new("props.yaml", text), &[], &NoFunctions)
+        .expect_err("x is out of scope");
+    assert!(err.to_string().contains("unknown name `x`"), "{err}");
+}

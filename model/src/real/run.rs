@@ -1,0 +1,331 @@
+//! A protocol run: a net fired with real values, timed per transition, with
+//! the cloud's ciphertexts on disk, ending with the plaintext checks.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use sesphr_engine::fire::{Binding, fire, transition_bindings};
+use sesphr_engine::functions::FunctionError;
+use sesphr_engine::net::code::EvalError;
+use sesphr_engine::net::marking::Marking;
+use sesphr_engine::net::model::Net;
+use sesphr_engine::value::Value;
+
+use super::library::{CallRecord, RealFunctions};
+use super::mirror::Mirror;
+use super::ops::plaintext;
+use super::pair::{for_each_real, identity};
+use super::stats::Samples;
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The engine stopped: a guard or arc failed to evaluate, or a net function
+    /// failed (a disagreement between the real and symbolic semantics among them).
+    #[error(transparent)]
+    Engine(#[from] EvalError),
+    /// The on-disk cloud store failed.
+    #[error("cloud store: {0}")]
+    Store(#[from] crate::Error),
+    /// A ciphertext read back from the cloud store is not the one the net holds.
+    #[error("the cloud store holds other bytes for {object} than the net's Cloud place")]
+    StoreMismatch {
+        /// The object.
+        object: String,
+    },
+    /// A token of a ledger place does not have the shape of its record.
+    #[error("ledger token {token}: expected {expected}")]
+    LedgerToken {
+        /// The token.
+        token: String,
+        /// The shape expected.
+        expected: String,
+    },
+    /// A decrypted plaintext in the final marking is not the uploaded partition.
+    #[error(
+        "place {place}: the plaintext of {value} differs from the partition the patient uploaded"
+    )]
+    PlaintextMismatch {
+        /// The place holding it.
+        place: String,
+        /// The symbolic plaintext.
+        value: String,
+    },
+    /// A decryption that was refused nonetheless carries a plaintext.
+    #[error("place {place}: the refused decryption {value} carries bytes")]
+    RefusedWithPlaintext {
+        /// The place holding it.
+        place: String,
+        /// The symbolic value.
+        value: String,
+    },
+    /// Replaying the run's operations directly failed.
+    #[error("direct replay: {0}")]
+    Replay(#[from] FunctionError),
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Nothing left to do: no binding is enabled except refusals already made
+    /// (bindings whose firing leaves the marking unchanged fire once).
+    Quiescent,
+    /// The step limit was reached.
+    StepLimit,
+}
+
+/// The options of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions<'a> {
+    /// Seed of the choice among enabled bindings.
+    pub seed: u64,
+    /// Fire at most this many steps.
+    pub max_steps: u64,
+    /// Directory of the on-disk cloud store and ledger (`None`: none); it
+    /// must not hold a ledger yet.
+    pub store: Option<&'a Path>,
+    /// Transitions chosen only when no other binding is left (e.g. `revoke`,
+    /// `tamper`, so that the protocol runs before the attacks and revocations).
+    pub defer: &'a [String],
+    /// Direct replays of the real operations; the fastest counts.
+    pub replays: usize,
+}
+
+/// The timing of one transition over a run.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionTiming {
+    /// The transition's name.
+    pub name: String,
+    /// One sample per firing: the firing itself and the real computation its
+    /// guard did since its previous firing (disk time apart, see `store`).
+    pub firings: Samples,
+    /// Firings that left the marking unchanged (refusals such as D_R_F).
+    pub unchanged: u64,
+    /// Time spent searching this transition's enabled bindings (guards included).
+    pub search: Duration,
+    /// Time spent writing and reading the cloud store and the ledger for it.
+    pub store: Duration,
+}
+
+/// What the final checks verified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// Decrypted plaintexts compared with the uploaded partitions.
+    pub plaintexts: usize,
+    /// Refused decryptions confirmed to carry no plaintext.
+    pub refused: usize,
+    /// Ciphertexts written to the cloud store.
+    pub stored: usize,
+    /// Ciphertexts read back from the cloud store and compared.
+    pub fetched: usize,
+    /// Records appended to the on-disk ledger.
+    pub ledger_records: usize,
+    /// Blocks of the on-disk ledger, verified from the file at the end.
+    pub ledger_blocks: usize,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// The seed of the run.
+    pub seed: u64,
+    /// Steps fired.
+    pub steps: u64,
+    /// How it ended.
+    pub end: RunEnd,
+    /// Per transition, in the net's order.
+    pub transitions: Vec<TransitionTiming>,
+    /// Calls per transition and function.
+    pub calls: Vec<CallRecord>,
+    /// Wall time of the run through the engine, cloud store excluded.
+    pub engine: Duration,
+    /// Time of the same real operations called directly.
+    pub direct: Duration,
+    /// What the final checks verified.
+    pub checks: Checks,
+    /// The final marking.
+    pub marking: Marking,
+}
+
+/// Fires `net` (loaded with `functions`) from its initial marking, choosing
+/// among the enabled bindings with a generator seeded by `options.seed`, until
+/// nothing is left to do or the step limit; then checks every plaintext in the
+/// final marking and replays the real operations directly.
+pub fn run(
+    net: &Net,
+    functions: &RealFunctions,
+    options: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let mut mirror = options
+        .store
+        .map(|dir| Mirror::create(dir, net))
+        .transpose()?;
+    let mut transitions: Vec<TransitionTiming> = net
+        .transitions
+        .iter()
+        .map(|t| TransitionTiming {
+            name: t.name.clone(),
+            ..TransitionTiming::default()
+        })
+        .collect();
+    let deferred: Vec<bool> = net
+        .transitions
+        .iter()
+        .map(|t| options.defer.contains(&t.name))
+        .collect();
+    let mut checks = Checks::default();
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut marking = net.initial.clone();
+    // Refusals already made, per transition (only the bindings of transitions
+    // that ever left the marking unchanged need a key), keyed cheaply (byte
+    // strings by identity); the bindings are kept so that identities stay unique.
+    let mut unchanged_once: HashMap<usize, HashMap<Vec<Value>, Binding>> = HashMap::new();
+    // A transition's bindings depend only on its input places (guards do not
+    // read the marking, functions are deterministic): they are searched again
+    // only when one of those places changed.
+    let inputs: Vec<Vec<usize>> = net
+        .transitions
+        .iter()
+        .map(|t| t.inputs.iter().map(|i| i.place).collect())
+        .collect();
+    let mut enabled: Vec<Vec<Binding>> = vec![Vec::new(); net.transitions.len()];
+    let mut stale = vec![true; net.transitions.len()];
+    let mut bindings = Vec::new();
+    let mut store_time = Duration::ZERO;
+    let mut steps = 0;
+    let start = Instant::now();
+    let end = loop {
+        if steps == options.max_steps {
+            break RunEnd::StepLimit;
+        }
+        bindings.clear();
+        for (t, timing) in transitions.iter_mut().enumerate() {
+            if stale[t] {
+                functions.enter(Some(t));
+                let search = Instant::now();
+                enabled[t].clear();
+                transition_bindings(net, t, &marking, &mut enabled[t])?;
+                timing.search += search.elapsed();
+                stale[t] = false;
+            }
+            bindings.extend(enabled[t].iter().cloned());
+        }
+        bindings.retain(|b| {
+            unchanged_once
+                .get(&b.transition)
+                .is_none_or(|seen| !seen.contains_key(&binding_key(b)))
+        });
+        if bindings.iter().any(|b| !deferred[b.transition]) {
+            bindings.retain(|b| !deferred[b.transition]);
+        }
+        if bindings.is_empty() {
+            break RunEnd::Quiescent;
+        }
+        let chosen = bindings.swap_remove(rng.random_range(0..bindings.len()));
+        let t = chosen.transition;
+        functions.enter(Some(t));
+        let from_search = functions.take_pending(t);
+        let firing = Instant::now();
+        let next = fire(net, &marking, &chosen)?;
+        let cost = firing.elapsed() + from_search;
+        functions.take_pending(t); // already inside the firing's own time
+        if let Some(mirror) = &mut mirror {
+            let io = Instant::now();
+            mirror.record(&marking, &next, &chosen, &mut checks)?;
+            let spent = io.elapsed();
+            transitions[t].store += spent;
+            store_time += spent;
+        }
+        transitions[t].firings.push(cost);
+        let changed: Vec<bool> = next
+            .places
+            .iter()
+            .zip(&marking.places)
+            .map(|(a, b)| a != b)
+            .collect();
+        for (t, places) in inputs.iter().enumerate() {
+            stale[t] |= places.iter().any(|&p| changed[p]);
+        }
+        if next == marking {
+            transitions[t].unchanged += 1;
+            unchanged_once
+                .entry(t)
+                .or_default()
+                .insert(binding_key(&chosen), chosen);
+        }
+        marking = next;
+        steps += 1;
+    };
+    functions.enter(None);
+    let engine = start.elapsed().saturating_sub(store_time);
+    check_plaintexts(net, functions, &marking, &mut checks)?;
+    if let Some(mirror) = &mirror {
+        checks.ledger_blocks = mirror.verify()?;
+    }
+    let direct = functions.replay(options.replays)?;
+    Ok(RunReport {
+        seed: options.seed,
+        steps,
+        end,
+        transitions,
+        calls: functions.calls(),
+        engine,
+        direct,
+        checks,
+        marking,
+    })
+}
+
+/// Checks every real value of `marking`: a plaintext `phr(p, q, v)` must be
+/// the partition the patient uploaded (regenerated from the seed, not taken
+/// from any cache); a refused decryption must carry no bytes.
+pub fn check_plaintexts(
+    net: &Net,
+    functions: &RealFunctions,
+    marking: &Marking,
+    checks: &mut Checks,
+) -> Result<(), RunError> {
+    for (place, tokens) in net.places.iter().zip(&marking.places) {
+        for (token, _) in tokens.iter() {
+            let mut failure = None;
+            for_each_real(token, &mut |sym, bytes| {
+                let functor = sym.as_term().map(|t| &*t.functor);
+                if failure.is_some() {
+                    return;
+                }
+                if functor == Some("phr") {
+                    if bytes[..] == plaintext(functions.config(), sym)[..] {
+                        checks.plaintexts += 1;
+                    } else {
+                        failure = Some(RunError::PlaintextMismatch {
+                            place: place.name.clone(),
+                            value: sym.to_string(),
+                        });
+                    }
+                } else if functor == Some("junk") {
+                    if bytes.is_empty() {
+                        checks.refused += 1;
+                    } else {
+                        failure = Some(RunError::RefusedWithPlaintext {
+                            place: place.name.clone(),
+                            value: sym.to_string(),
+                        });
+                    }
+                }
+            });
+            if let Some(error) = failure {
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A cheap key of a binding of a known transition: its values, byte strings by identity.
+fn binding_key(binding: &Binding) -> Vec<Value> {
+    binding.values.iter().map(identity).collect()
+}

@@ -1,0 +1,321 @@
+//! The Setup and Re-encryption Server: ACL, R values, re-encryption keys.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::crypto::{KeyPair, OwnerR, PublicKey, ReKey, SecretKey, UserR, reencrypt};
+use crate::error::{DenyReason, Error, Result};
+use crate::policy::{Label, Policy, Role, UserId};
+
+/// Who generates and holds keys (SESPHR.md section 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyMode {
+    /// As published: the SRS generates every key pair, keeps it and
+    /// computes re-encryption keys itself.
+    Paper,
+    /// Hardened: users keep their own secrets; the patient computes
+    /// re-encryption keys; the SRS holds no secret key.
+    Delegated,
+}
+
+impl FromStr for KeyMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<KeyMode> {
+        match s {
+            "paper" => Ok(KeyMode::Paper),
+            "delegated" => Ok(KeyMode::Delegated),
+            other => Err(Error::Decode {
+                what: "key mode",
+                reason: format!("{other:?} is neither paper nor delegated"),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for KeyMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyMode::Paper => "paper",
+            KeyMode::Delegated => "delegated",
+        })
+    }
+}
+
+/// The SRS's access-control entry for one user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AclEntry {
+    /// The user's role.
+    pub role: Role,
+    /// The partitions the user may read.
+    pub rights: BTreeSet<Label>,
+    /// The SRS's clock when the user joined.
+    pub joined_at: u64,
+    /// Revoked by the owner.
+    pub revoked: bool,
+}
+
+/// A stored R value and when it was stored.
+#[derive(Clone, Copy, Debug)]
+struct StoredR {
+    r: OwnerR,
+    stored_at: u64,
+}
+
+/// The SRS for one patient (owner): semi-trusted, not on the public cloud.
+#[derive(Debug)]
+pub struct Srs {
+    mode: KeyMode,
+    owner: UserId,
+    policy: Policy,
+    acl: BTreeMap<UserId, AclEntry>,
+    rekeys: BTreeMap<UserId, ReKey>,
+    r_values: BTreeMap<(Label, u32, Label), StoredR>,
+    keystore: BTreeMap<UserId, KeyPair>,
+    clock: u64,
+}
+
+impl Srs {
+    /// An SRS serving `owner` under `policy`.
+    pub fn new(mode: KeyMode, owner: UserId, policy: Policy) -> Srs {
+        Srs {
+            mode,
+            owner,
+            policy,
+            acl: BTreeMap::new(),
+            rekeys: BTreeMap::new(),
+            r_values: BTreeMap::new(),
+            keystore: BTreeMap::new(),
+            clock: 0,
+        }
+    }
+
+    /// The key-management mode.
+    pub fn mode(&self) -> KeyMode {
+        self.mode
+    }
+
+    /// The owner's policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Paper mode (Gen_Key, Send_Keys): generate a user's key pair, keep a
+    /// copy and hand one over. Delegated mode never calls this.
+    pub fn generate_keys(&mut self, user: &UserId) -> Result<KeyPair> {
+        let pair = KeyPair::generate()?;
+        let copy = KeyPair {
+            secret: SecretKey::from_bytes(&*pair.secret.to_bytes())?,
+            public: pair.public,
+        };
+        self.keystore.insert(user.clone(), copy);
+        Ok(pair)
+    }
+
+    /// A secret key the SRS holds (paper mode only): what a curious SRS can use.
+    pub fn held_secret(&self, user: &UserId) -> Option<&SecretKey> {
+        self.keystore.get(user).map(|pair| &pair.secret)
+    }
+
+    /// How many secret keys the SRS holds.
+    pub fn held_secret_count(&self) -> usize {
+        self.keystore.len()
+    }
+
+    /// Register a user by role with the owner's default rights. Family and
+    /// friends need `owner_approved`.
+    pub fn join(&mut self, user: &UserId, role: Role, owner_approved: bool) -> Result<&AclEntry> {
+        if role.needs_owner_approval() && !owner_approved {
+            return Err(Error::JoinRefused {
+                user: user.clone(),
+                role,
+            });
+        }
+        if self.acl.contains_key(user) {
+            return Err(Error::DuplicateUser(user.clone()));
+        }
+        let entry = AclEntry {
+            role,
+            rights: self.policy.rights_for(role),
+            joined_at: self.clock,
+            revoked: false,
+        };
+        Ok(self.acl.entry(user.clone()).or_insert(entry))
+    }
+
+    /// The ACL entry of a user.
+    pub fn acl_entry(&self, user: &UserId) -> Option<&AclEntry> {
+        self.acl.get(user)
+    }
+
+    /// The owner grants (`allow`) or withdraws a partition for one user.
+    pub fn set_right(&mut self, user: &UserId, label: &Label, allow: bool) -> Result<()> {
+        let entry = self.acl.get_mut(user).ok_or_else(|| Error::AccessDenied {
+            user: user.clone(),
+            partition: label.clone(),
+            reason: DenyReason::UnknownUser,
+        })?;
+        if allow {
+            entry.rights.insert(label.clone());
+        } else {
+            entry.rights.remove(label);
+        }
+        Ok(())
+    }
+
+    /// Delegated mode: install the RK_P->U that the patient computed.
+    pub fn install_rekey(&mut self, user: &UserId, rekey: ReKey) {
+        self.rekeys.insert(user.clone(), rekey);
+    }
+
+    /// Paper mode: compute RK_P->U from the keys the SRS keeps.
+    pub fn compute_rekey(&mut self, user: &UserId, user_public: &PublicKey) -> Result<()> {
+        let owner = self
+            .keystore
+            .get(&self.owner)
+            .ok_or_else(|| Error::MissingKey(self.owner.clone()))?;
+        let rekey = ReKey::new(&owner.secret, user_public);
+        self.rekeys.insert(user.clone(), rekey);
+        Ok(())
+    }
+
+    /// Revoke a user: delete its RK (and its keys in paper mode), mark the ACL.
+    pub fn revoke(&mut self, user: &UserId) {
+        self.rekeys.remove(user);
+        if user != &self.owner {
+            self.keystore.remove(user);
+        }
+        if let Some(entry) = self.acl.get_mut(user) {
+            entry.revoked = true;
+        }
+    }
+
+    /// Send_Ri: store R_i,P for a partition version.
+    pub fn store_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) {
+        self.clock += 1;
+        let stored = StoredR {
+            r,
+            stored_at: self.clock,
+        };
+        self.r_values
+            .insert((file.clone(), version, label.clone()), stored);
+    }
+
+    /// The R_i,P values the SRS holds (what a curious SRS sees).
+    pub fn stored_r(&self, file: &Label, version: u32, label: &Label) -> Option<OwnerR> {
+        self.r_values
+            .get(&(file.clone(), version, label.clone()))
+            .map(|s| s.r)
+    }
+
+    /// D_R_S / D_R_F: check the ACL and, only if allowed, re-encrypt.
+    pub fn serve(&self, user: &UserId, file: &Label, version: u32, label: &Label) -> Result<UserR> {
+        let deny = |reason| Error::AccessDenied {
+            user: user.clone(),
+            partition: label.clone(),
+            reason,
+        };
+        let entry = self
+            .acl
+            .get(user)
+            .ok_or_else(|| deny(DenyReason::UnknownUser))?;
+        if entry.revoked {
+            return Err(deny(DenyReason::Revoked));
+        }
+        if !entry.rights.contains(label) {
+            return Err(deny(DenyReason::NotGranted));
+        }
+        let stored = self
+            .r_values
+            .get(&(file.clone(), version, label.clone()))
+            .ok_or_else(|| deny(DenyReason::NoRValue))?;
+        if stored.stored_at <= entry.joined_at && !self.policy.newcomers_read_past_versions {
+            return Err(deny(DenyReason::BeforeJoining));
+        }
+        let rekey = self
+            .rekeys
+            .get(user)
+            .ok_or_else(|| deny(DenyReason::NoReKey))?;
+        Ok(reencrypt(&stored.r, rekey))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{decapsulate, encapsulate};
+
+    fn label(name: &str) -> Label {
+        Label::new(name).unwrap()
+    }
+
+    /// An SRS whose owner uploaded version 1 before `newcomer` joined as a
+    /// doctor, and version 2 after.
+    fn srs_with_newcomer(past_versions: bool) -> (Srs, KeyPair, Vec<crate::crypto::PartitionKey>) {
+        let mut policy = Policy::paper_default();
+        policy.newcomers_read_past_versions = past_versions;
+        let owner = KeyPair::generate().unwrap();
+        let mut srs = Srs::new(KeyMode::Delegated, UserId::new("alice").unwrap(), policy);
+        let (k1, r1) = encapsulate(&owner.secret).unwrap();
+        srs.store_r(&label("rec"), 1, &label("medical"), r1);
+        let newcomer = UserId::new("dr-new").unwrap();
+        srs.join(&newcomer, Role::Doctor, false).unwrap();
+        let keys = KeyPair::generate().unwrap();
+        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public));
+        let (k2, r2) = encapsulate(&owner.secret).unwrap();
+        srs.store_r(&label("rec"), 2, &label("medical"), r2);
+        (srs, keys, vec![k1, k2])
+    }
+
+    #[test]
+    fn newcomers_read_past_versions_only_if_the_policy_says_so() {
+        let newcomer = UserId::new("dr-new").unwrap();
+        let (closed, keys, partition_keys) = srs_with_newcomer(false);
+        let old = closed.serve(&newcomer, &label("rec"), 1, &label("medical"));
+        assert!(matches!(
+            old,
+            Err(Error::AccessDenied {
+                reason: DenyReason::BeforeJoining,
+                ..
+            })
+        ));
+        let new = closed
+            .serve(&newcomer, &label("rec"), 2, &label("medical"))
+            .unwrap();
+        assert_eq!(decapsulate(&keys.secret, &new), partition_keys[1]);
+
+        let (open, keys, partition_keys) = srs_with_newcomer(true);
+        let old = open
+            .serve(&newcomer, &label("rec"), 1, &label("medical"))
+            .unwrap();
+        assert_eq!(decapsulate(&keys.secret, &old), partition_keys[0]);
+    }
+
+    #[test]
+    fn joins_need_approval_for_the_private_domain_and_are_unique() {
+        let mut srs = Srs::new(
+            KeyMode::Delegated,
+            UserId::new("alice").unwrap(),
+            Policy::paper_default(),
+        );
+        let erin = UserId::new("erin").unwrap();
+        assert!(matches!(
+            srs.join(&erin, Role::Family, false),
+            Err(Error::JoinRefused { .. })
+        ));
+        assert!(srs.acl_entry(&erin).is_none());
+        assert_eq!(srs.join(&erin, Role::Family, true).unwrap().rights.len(), 4);
+        assert!(matches!(
+            srs.join(&erin, Role::Doctor, false),
+            Err(Error::DuplicateUser(_))
+        ));
+        let stranger = UserId::new("nobody").unwrap();
+        assert!(matches!(
+            srs.serve(&stranger, &label("rec"), 1, &label("medical")),
+            Err(Error::AccessDenied {
+                reason: DenyReason::UnknownUser,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,347 @@
+//! `sesphr demo`: the SeSPHR scenario on disk, narrated step by step.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+use sesphr_model::cloud::ObjectId;
+use sesphr_model::crypto::{Aad, Ciphertext, decapsulate, decapsulate_own, open};
+use sesphr_model::ledger;
+use sesphr_model::phr::{self, PhrDocument};
+use sesphr_model::policy::{Label, Policy, Role, UserId};
+use sesphr_model::srs::KeyMode;
+use sesphr_model::system::System;
+use sesphr_model::{DenyReason, Error};
+
+/// Options of `sesphr demo`.
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Directory for the cloud store and the ledger (must be empty or absent;
+    /// default: a fresh directory under the system temp dir).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// Key management: `paper` (the SRS holds every key) or `delegated`.
+    #[arg(long, value_enum, default_value_t = Mode::Delegated)]
+    mode: Mode,
+}
+
+/// The key-management mode, as a command-line value.
+#[derive(Clone, Copy, ValueEnum)]
+enum Mode {
+    Paper,
+    Delegated,
+}
+
+impl From<Mode> for KeyMode {
+    fn from(mode: Mode) -> KeyMode {
+        match mode {
+            Mode::Paper => KeyMode::Paper,
+            Mode::Delegated => KeyMode::Delegated,
+        }
+    }
+}
+
+/// Run the demo; exit 0 when every step behaved as the scheme says.
+pub fn run(args: &DemoArgs) -> ExitCode {
+    let dir = match args
+        .dir
+        .clone()
+        .map_or_else(fresh_dir, |d| check_empty(&d).map(|()| d))
+    {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut narrator = Narrator::default();
+    if let Err(e) = scenario(&dir, args.mode.into(), &mut narrator) {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(1);
+    }
+    outln!("");
+    if narrator.failures == 0 {
+        outln!("all {} steps behaved as the scheme says", narrator.steps);
+        ExitCode::SUCCESS
+    } else {
+        outln!("{} of {} steps FAILED", narrator.failures, narrator.steps);
+        ExitCode::from(1)
+    }
+}
+
+fn fresh_dir() -> Result<PathBuf> {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("sesphr-demo-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
+fn check_empty(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is not empty; give an empty or new directory",
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Counts and prints the steps.
+#[derive(Default)]
+struct Narrator {
+    steps: usize,
+    failures: usize,
+}
+
+impl Narrator {
+    fn step(&mut self, title: &str) {
+        self.steps += 1;
+        outln!("\n[{:>2}] {title}", self.steps);
+    }
+
+    fn expect(&mut self, ok: bool, what: &str) {
+        if ok {
+            outln!("     ok: {what}");
+        } else {
+            self.failures += 1;
+            outln!("     FAILED: {what}");
+        }
+    }
+}
+
+fn describe<T>(result: &sesphr_model::Result<T>) -> String {
+    match result {
+        Ok(_) => "succeeded".to_owned(),
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
+    let id = |name: &str| UserId::new(name).context("user id");
+    let label = |name: &str| Label::new(name).context("label");
+    let (alice, bob, carol, dave, erin, mallory) = (
+        id("alice")?,
+        id("dr-bob")?,
+        id("carol-insurer")?,
+        id("dave-pharmacist")?,
+        id("erin-family")?,
+        id("mallory-friend")?,
+    );
+    let (personal, medical, prescription) = (
+        label("personal")?,
+        label("medical")?,
+        label("prescription")?,
+    );
+
+    n.step(&format!("Setup in {} ({mode} key mode)", dir.display()));
+    let (mut sys, alice_keys) = System::create(dir, mode, alice.clone(), Policy::paper_default())?;
+    let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys.secret)?;
+    let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys.secret)?;
+    let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys.secret)?;
+    sys.enroll(&erin, Role::Family, true, &alice_keys.secret)?;
+    outln!("     cloud: {}", sys.cloud.root().display());
+    outln!("     ledger: {}", sys.ledger_path().display());
+    outln!(
+        "     enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
+    );
+    let held = sys.srs.held_secret_count();
+    match mode {
+        KeyMode::Paper => n.expect(
+            held == 5,
+            &format!("the SRS generated and keeps all {held} secret keys"),
+        ),
+        KeyMode::Delegated => n.expect(
+            held == 0,
+            "users generated their own keys; the SRS holds no secret key",
+        ),
+    }
+    let refused = sys.enroll(&mallory, Role::Friend, false, &alice_keys.secret);
+    n.expect(
+        matches!(refused, Err(Error::JoinRefused { .. })),
+        &format!(
+            "{mallory} cannot join as a friend without {alice}'s approval ({})",
+            describe(&refused)
+        ),
+    );
+
+    n.step(&format!("{alice} uploads her record (version 1)"));
+    let doc = phr::synthetic(
+        label("alice-phr")?,
+        alice.clone(),
+        &Label::defaults(),
+        64 * 1024,
+        2018,
+    );
+    let v1 = sys.upload(&alice_keys.secret, &doc)?;
+    outln!(
+        "     {} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
+        doc.partitions.len(),
+        doc.plaintext_len()
+    );
+    n.expect(v1 == 1, "stored as version 1");
+
+    n.step(&format!("{bob} (doctor) reads the medical partition"));
+    let read = sys.read(&bob, &bob_keys.secret, &doc.file, v1, &medical);
+    n.expect(
+        read.as_ref().ok() == Some(&plaintext(&doc, &medical)),
+        &format!("decrypted the medical partition ({})", describe(&read)),
+    );
+
+    n.step(&format!(
+        "{carol} (insurer) asks for the personal partition"
+    ));
+    let read = sys.read(&carol, &carol_keys.secret, &doc.file, v1, &personal);
+    n.expect(
+        denied(&read, DenyReason::NotGranted),
+        &format!("the SRS refuses R ({})", describe(&read)),
+    );
+
+    n.step(&format!("{dave} (pharmacist) reads prescriptions"));
+    let read = sys.read(&dave, &dave_keys.secret, &doc.file, v1, &prescription);
+    n.expect(
+        read.as_ref().ok() == Some(&plaintext(&doc, &prescription)),
+        &format!("decrypted the prescription partition ({})", describe(&read)),
+    );
+    let dave_cached_r = sys.srs.serve(&dave, &doc.file, v1, &prescription)?;
+
+    n.step(&format!("{alice} revokes {dave}"));
+    sys.revoke(&dave)?;
+    n.expect(
+        sys.srs.acl_entry(&dave).is_some_and(|e| e.revoked) && sys.srs.held_secret(&dave).is_none(),
+        "the SRS deleted his re-encryption key (and keys, in paper mode) and marked the ACL",
+    );
+
+    n.step(&format!(
+        "{alice} re-uploads her record (version 2, fresh r_i)"
+    ));
+    let v2 = sys.upload(&alice_keys.secret, &doc)?;
+    n.expect(v2 == 2, "stored as version 2");
+
+    n.step(&format!("{dave}, revoked, tries version 2"));
+    let read = sys.read(&dave, &dave_keys.secret, &doc.file, v2, &prescription);
+    n.expect(
+        denied(&read, DenyReason::Revoked),
+        &format!("the SRS refuses R ({})", describe(&read)),
+    );
+    let object = ObjectId {
+        file: doc.file.clone(),
+        version: v2,
+        label: prescription.clone(),
+    };
+    let old_key = decapsulate(&dave_keys.secret, &dave_cached_r);
+    let aad = Aad {
+        file: doc.file.to_string(),
+        label: prescription.clone(),
+        version: v2,
+    };
+    let attempt = open(
+        &old_key,
+        &aad,
+        &Ciphertext::from_bytes(sys.cloud.get(&object)?)?,
+    );
+    n.expect(
+        matches!(attempt, Err(Error::TagMismatch { .. })),
+        &format!(
+            "his cached version-1 key does not open version 2 ({})",
+            describe(&attempt)
+        ),
+    );
+
+    n.step(&format!(
+        "the cloud tampers with {bob}'s medical object; {bob} reads it"
+    ));
+    let medical_v2 = ObjectId {
+        file: doc.file.clone(),
+        version: v2,
+        label: medical.clone(),
+    };
+    sys.cloud.tamper(&medical_v2, 100, 0x01)?;
+    let read = sys.read(&bob, &bob_keys.secret, &doc.file, v2, &medical);
+    n.expect(
+        matches!(read, Err(Error::DigestMismatch { .. })),
+        &format!("the ledger digest catches it ({})", describe(&read)),
+    );
+    let r_bob = sys.srs.serve(&bob, &doc.file, v2, &medical)?;
+    let aad = Aad {
+        file: doc.file.to_string(),
+        label: medical.clone(),
+        version: v2,
+    };
+    let attempt = open(
+        &decapsulate(&bob_keys.secret, &r_bob),
+        &aad,
+        &Ciphertext::from_bytes(sys.cloud.get(&medical_v2)?)?,
+    );
+    n.expect(
+        matches!(attempt, Err(Error::TagMismatch { .. })),
+        &format!(
+            "without the ledger, the GCM tag catches it too ({})",
+            describe(&attempt)
+        ),
+    );
+
+    n.step("a curious SRS reads the cloud and tries the personal partition");
+    let personal_v2 = ObjectId {
+        file: doc.file.clone(),
+        version: v2,
+        label: personal.clone(),
+    };
+    let stolen = sys.srs.held_secret(&alice).and_then(|x_p| {
+        let r = sys.srs.stored_r(&doc.file, v2, &personal)?;
+        let aad = Aad {
+            file: doc.file.to_string(),
+            label: personal.clone(),
+            version: v2,
+        };
+        let bytes = sys.cloud.get(&personal_v2).ok()?;
+        open(
+            &decapsulate_own(x_p, &r),
+            &aad,
+            &Ciphertext::from_bytes(bytes).ok()?,
+        )
+        .ok()
+    });
+    match mode {
+        KeyMode::Paper => n.expect(
+            stolen.as_ref() == Some(&plaintext(&doc, &personal)),
+            "paper mode: the SRS holds alice's secret and recovers the partition (the paper's weakness)",
+        ),
+        KeyMode::Delegated => n.expect(
+            stolen.is_none(),
+            "delegated mode: the SRS holds no secret key and recovers nothing",
+        ),
+    }
+
+    n.step("anyone verifies the ledger");
+    let blocks = ledger::verify(&sys.ledger_path());
+    n.expect(
+        blocks
+            .as_ref()
+            .is_ok_and(|b| b.len() == sys.ledger.blocks().len()),
+        &format!(
+            "{} intact with {} blocks (check: sesphr ledger verify {})",
+            sys.ledger_path().display(),
+            sys.ledger.blocks().len(),
+            sys.ledger_path().display()
+        ),
+    );
+    Ok(())
+}
+
+fn plaintext(doc: &PhrDocument, label: &Label) -> Vec<u8> {
+    doc.partition(label)
+        .map(|p| p.to_plaintext())
+        .unwrap_or_default()
+}
+
+fn denied<T>(result: &sesphr_model::Result<T>, expected: DenyReason) -> bool {
+    matches!(result, Err(Error::AccessDenied { reason, .. }) if *reason == expected)
+}

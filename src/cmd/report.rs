@@ -1,0 +1,70 @@
+//! `sesphr report`: timings, plots and the verification summary against the paper.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sesphr_report::{Options, generate, ticks};
+
+/// Arguments of `sesphr report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The output directory.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Fewer points and repetitions, small user counts: under a minute (for CI).
+    #[arg(long)]
+    pub quick: bool,
+    /// The directory of the SeSPHR nets.
+    #[arg(long, default_value = "nets")]
+    pub nets: PathBuf,
+    /// Seed of the protocol runs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Runs the command.
+pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let options = Options {
+        out: args.out.clone(),
+        quick: args.quick,
+        nets: args.nets.clone(),
+        seed: args.seed,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(ticks(&options));
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let generated = generate(&options, &mut |step| {
+        bar.inc(1);
+        bar.set_message(step);
+    })?;
+    bar.finish_and_clear();
+    println!("report written to {}:", args.out.display());
+    for file in &generated.files {
+        println!("  {}", file.display());
+    }
+    println!("\nours against the paper (below 1: faster than the paper):");
+    for r in &generated.ratios {
+        println!(
+            "  {:<40} {:>8} {:<10} ours {:>9.4} s  paper {:>6} s  ratio {:.4}",
+            r.figure,
+            r.x,
+            r.unit,
+            r.ours,
+            r.paper,
+            r.ratio()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,120 @@
+//! `sesphr simulate NET`: random runs with a seed, or the interactive token game.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use clap::Args;
+use sesphr_engine::fire::{enabled_bindings, fire};
+use sesphr_engine::net::model::Net;
+use sesphr_engine::simulate::{StopReason, simulate};
+
+use crate::{NetArgs, host};
+
+/// Arguments of `sesphr simulate`.
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    net: NetArgs,
+    /// Fire at most this many steps.
+    #[arg(long, default_value_t = 20)]
+    steps: u64,
+    /// Seed of the random choices: the same seed gives the same run.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Play the token game: list the enabled bindings and pick one by number.
+    #[arg(long, short, conflicts_with_all = ["steps", "seed"])]
+    interactive: bool,
+    #[command(flatten)]
+    pub crypto: super::simulate_crypto::CryptoArgs,
+}
+
+/// Runs the command.
+pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
+    if args.crypto.crypto {
+        return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
+    }
+    let net = host::load(&args.net)?;
+    if args.interactive {
+        let stdin = std::io::stdin();
+        return token_game(&net, &mut stdin.lock(), &mut std::io::stdout());
+    }
+    outln!(
+        "net `{}`, seed {}, at most {} steps",
+        net.name,
+        args.seed,
+        args.steps
+    );
+    let outcome = simulate(&net, args.steps, args.seed, |step, binding, _| {
+        outln!("{step:>5}  {}", binding.show(&net));
+    })?;
+    match outcome.reason {
+        StopReason::StepLimit => {
+            outln!("stopped: step limit reached after {} steps", outcome.steps)
+        }
+        StopReason::Dead => outln!(
+            "stopped: dead marking after {} steps (no binding is enabled)",
+            outcome.steps
+        ),
+    }
+    outln!("final marking:");
+    outln!("{}", indent(&net.show_marking(&outcome.marking)));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The interactive token game on `input` and `output`.
+fn token_game(
+    net: &Net,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let mut marking = net.initial.clone();
+    let mut step = 0u64;
+    loop {
+        writeln!(
+            output,
+            "\nmarking after {step} steps:\n{}",
+            indent(&net.show_marking(&marking))
+        )?;
+        let mut bindings = Vec::new();
+        enabled_bindings(net, &marking, &mut bindings)?;
+        if bindings.is_empty() {
+            writeln!(output, "dead marking: no binding is enabled. Bye.")?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        writeln!(output, "enabled:")?;
+        for (i, b) in bindings.iter().enumerate() {
+            writeln!(output, "  [{}] {}", i + 1, b.show(net))?;
+        }
+        let chosen = loop {
+            write!(output, "fire which (1-{}), or q to quit? ", bindings.len())?;
+            output.flush()?;
+            let mut line = String::new();
+            if input.read_line(&mut line)? == 0 {
+                writeln!(output)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let answer = line.trim();
+            if answer == "q" || answer == "quit" {
+                return Ok(ExitCode::SUCCESS);
+            }
+            match answer.parse::<usize>() {
+                Ok(n) if (1..=bindings.len()).contains(&n) => break n - 1,
+                _ => writeln!(
+                    output,
+                    "please type a number from 1 to {}, or q",
+                    bindings.len()
+                )?,
+            }
+        };
+        marking = fire(net, &marking, &bindings[chosen])?;
+        step += 1;
+        writeln!(output, "fired {}", bindings[chosen].show(net))?;
+    }
+}

@@ -1,0 +1,25 @@
+//! `sesphr validate NET`: load and type-check, then summarise.
+
+use std::process::ExitCode;
+
+use crate::{NetArgs, host};
+
+/// Runs the command.
+pub fn run(args: &NetArgs) -> anyhow::Result<ExitCode> {
+    let net = host::load(args)?;
+    let tokens = net.initial.total();
+    outln!(
+        "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens",
+        args.net.display(),
+        net.name,
+        net.places.len(),
+        net.transitions.len(),
+        net.properties.len(),
+        tokens
+    );
+    if !net.params.is_empty() {
+        let params: Vec<String> = net.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        outln!("parameters: {}", params.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}

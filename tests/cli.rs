@@ -1,0 +1,437 @@
+//! End-to-end tests of every `sesphr` subcommand on every example net.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// An example net and what `validate` must say about it.
+struct Example {
+    file: &'static str,
+    name: &'static str,
+    places: &'static [&'static str],
+    transitions: &'static [&'static str],
+    properties: usize,
+    tokens: u64,
+    params: &'static str,
+}
+
+const EXAMPLES: [Example; 4] = [
+    Example {
+        file: "mutex.yaml",
+        name: "mutex",
+        places: &["idle", "waiting", "critical", "lock"],
+        transitions: &["request", "enter", "leave"],
+        properties: 6,
+        tokens: 3,
+        params: "procs=2",
+    },
+    Example {
+        file: "philosophers.yaml",
+        name: "philosophers",
+        places: &["thinking", "eating", "forks"],
+        transitions: &["take_forks", "put_forks"],
+        properties: 5,
+        tokens: 10,
+        params: "n=5",
+    },
+    Example {
+        file: "philosophers-deadlock.yaml",
+        name: "philosophers-deadlock",
+        places: &["thinking", "has_left", "eating", "forks"],
+        transitions: &["take_left", "take_right", "put_forks"],
+        properties: 2,
+        tokens: 6,
+        params: "n=3",
+    },
+    Example {
+        file: "producer-consumer.yaml",
+        name: "producer-consumer",
+        places: &["next", "buffer", "free", "last"],
+        transitions: &["produce", "consume"],
+        properties: 4,
+        tokens: 5,
+        params: "capacity=3",
+    },
+];
+
+fn path(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("nets/examples")
+        .join(file)
+}
+
+fn sesphr(args: &[&str], net: &Path) -> Output {
+    sesphr_with_input(args, net, None)
+}
+
+fn sesphr_with_input(args: &[&str], net: &Path, input: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .arg(args[0])
+        .arg(net)
+        .args(&args[1..])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sesphr binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    if let Some(text) = input {
+        stdin.write_all(text.as_bytes()).expect("input written");
+    }
+    drop(stdin);
+    child.wait_with_output().expect("the program ends")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+// ---- validate ----------------------------------------------------------------
+
+#[test]
+fn validate_accepts_every_example_with_a_summary() {
+    for ex in &EXAMPLES {
+        let net = path(ex.file);
+        let text = stdout(&sesphr(&["validate"], &net));
+        let summary = format!(
+            "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens\nparameters: {}\n",
+            net.display(),
+            ex.name,
+            ex.places.len(),
+            ex.transitions.len(),
+            ex.properties,
+            ex.tokens,
+            ex.params
+        );
+        assert_eq!(text, summary);
+    }
+}
+
+#[test]
+fn validate_applies_parameter_overrides() {
+    let net = path("philosophers.yaml");
+    let text = stdout(&sesphr(&["validate", "--param", "n=12"], &net));
+    assert!(
+        text.contains("24 initial tokens") && text.ends_with("parameters: n=12\n"),
+        "{text}"
+    );
+}
+
+// ---- simulate ----------------------------------------------------------------
+
+/// The steps of a simulation's output: `(number, transition name)`.
+fn steps(text: &str) -> Vec<(u64, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let n = words.next()?.parse().ok()?;
+            Some((n, words.next()?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn simulate_with_a_seed_prints_the_same_run_twice() {
+    for ex in &EXAMPLES {
+        let net = path(ex.file);
+        let args = ["simulate", "--steps", "25", "--seed", "42"];
+        let first = stdout(&sesphr(&args, &net));
+        assert_eq!(first, stdout(&sesphr(&args, &net)), "{}", ex.file);
+        assert!(
+            first.starts_with(&format!("net `{}`, seed 42, at most 25 steps\n", ex.name)),
+            "{first}"
+        );
+        let run = steps(&first);
+        assert!(!run.is_empty(), "{first}");
+        for (i, (n, transition)) in run.iter().enumerate() {
+            assert_eq!(*n, i as u64 + 1, "{first}");
+            assert!(ex.transitions.contains(&transition.as_str()), "{first}");
+        }
+        let stop = if run.len() == 25 {
+            "stopped: step limit reached after 25 steps\n"
+        } else {
+            "stopped: dead marking after"
+        };
+        assert!(first.contains(stop), "{first}");
+        assert!(first.contains("final marking:\n"), "{first}");
+    }
+}
+
+#[test]
+fn live_examples_run_to_the_step_limit_and_seeds_matter() {
+    for file in ["mutex.yaml", "philosophers.yaml", "producer-consumer.yaml"] {
+        let net = path(file);
+        let runs: HashSet<String> = (1..=6)
+            .map(|seed| {
+                let seed = seed.to_string();
+                let text = stdout(&sesphr(
+                    &["simulate", "--steps", "40", "--seed", &seed],
+                    &net,
+                ));
+                assert!(
+                    text.contains("stopped: step limit reached after 40 steps"),
+                    "{file} is deadlock-free: {text}"
+                );
+                assert_eq!(steps(&text).len(), 40);
+                text.lines().skip(1).collect::<Vec<_>>().join("\n")
+            })
+            .collect();
+        assert!(runs.len() > 1, "{file}: six seeds gave one run");
+    }
+}
+
+#[test]
+fn philosophers_deadlock_reaches_a_dead_marking_for_some_seed() {
+    let net = path("philosophers-deadlock.yaml");
+    let dead = (1..=40).find_map(|seed| {
+        let seed = seed.to_string();
+        let text = stdout(&sesphr(
+            &["simulate", "--steps", "200", "--seed", &seed],
+            &net,
+        ));
+        text.contains("stopped: dead marking after").then_some(text)
+    });
+    let text = dead.expect("some seed of 40 deadlocks within 200 steps");
+    // The dead marking: every philosopher holds its left fork.
+    assert!(
+        text.ends_with("final marking:\n  has_left: {1, 2, 3}\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn simulate_reports_a_run_time_error_with_the_transition() {
+    let dir = std::env::temp_dir().join(format!("sesphr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("overflow.yaml");
+    std::fs::write(
+        &net,
+        "types:\n  Slot: { range: [1, 3] }\nplaces:\n  at: { type: Slot, init: [\"1\"] }\ntransitions:\n  advance:\n    in: { at: [i] }\n    out: { at: [\"i + 1\"] }\n",
+    )
+    .expect("written");
+    let out = sesphr(&["simulate", "--steps", "10"], &net);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("transition `advance` puts `4` in place `at`, outside its type Slot"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+// ---- simulate --interactive ------------------------------------------------------
+
+fn play(file: &str, input: &str) -> String {
+    let out = sesphr_with_input(&["simulate", "--interactive"], &path(file), Some(input));
+    stdout(&out)
+}
+
+#[test]
+fn the_token_game_fires_the_binding_picked_by_number() {
+    let text = play("mutex.yaml", "2\nq\n");
+    assert!(text.starts_with("\nmarking after 0 steps:\n  idle: {1, 2}\n  lock: {()}\nenabled:\n  [1] request {p=1}\n  [2] request {p=2}\n"), "{text}");
+    assert!(text.contains("fired request {p=2}\n"), "{text}");
+    assert!(
+        text.contains("marking after 1 steps:\n  idle: {1}\n  waiting: {2}\n  lock: {()}\n"),
+        "{text}"
+    );
+    // `q` quits at the second prompt: nothing more is fired.
+    assert_eq!(text.matches("fired").count(), 1, "{text}");
+    assert!(text.ends_with("or q to quit? "), "{text}");
+}
+
+#[test]
+fn the_token_game_reprompts_after_a_bad_answer() {
+    let text = play("mutex.yaml", "x\n0\n3\n\n1\nquit\n");
+    assert_eq!(
+        text.matches("please type a number from 1 to 2, or q\n")
+            .count(),
+        4,
+        "{text}"
+    );
+    assert!(text.contains("fired request {p=1}\n"), "{text}");
+    assert_eq!(text.matches("fired").count(), 1, "{text}");
+}
+
+#[test]
+fn the_token_game_ends_at_the_end_of_input() {
+    for ex in &EXAMPLES {
+        let text = play(ex.file, "");
+        assert!(text.contains("enabled:\n  [1] "), "{text}");
+        assert!(text.ends_with("or q to quit? \n"), "{text}");
+        assert!(!text.contains("fired"), "{text}");
+        // Two steps, then the input ends.
+        let text = play(ex.file, "1\n1\n");
+        assert_eq!(text.matches("fired").count(), 2, "{}: {text}", ex.file);
+    }
+}
+
+#[test]
+fn the_token_game_says_when_the_marking_is_dead() {
+    // Each philosopher in turn takes the left fork: nobody can go on.
+    let text = play("philosophers-deadlock.yaml", "1\n1\n1\n");
+    assert!(text.contains("fired take_left {p=1}\n"), "{text}");
+    assert!(text.contains("fired take_left {p=3}\n"), "{text}");
+    assert!(
+        text.ends_with("marking after 3 steps:\n  has_left: {1, 2, 3}\ndead marking: no binding is enabled. Bye.\n"),
+        "{text}"
+    );
+}
+
+// ---- graph -------------------------------------------------------------------------
+
+/// The node ids, node labels and edges of a DOT text, checking the framing.
+fn parse_dot(text: &str) -> (HashSet<String>, Vec<String>, Vec<(String, String)>) {
+    let mut lines = text.lines();
+    let first = lines.next().expect("a first line");
+    assert!(
+        first.starts_with("digraph \"") && first.ends_with("\" {"),
+        "{text}"
+    );
+    assert!(text.ends_with("}\n"), "{text}");
+    let mut nodes = HashSet::new();
+    let mut labels = Vec::new();
+    let mut edges = Vec::new();
+    for line in lines {
+        let line = line.trim();
+        if line == "}" || line == "rankdir=LR;" {
+            continue;
+        }
+        assert!(line.ends_with("];"), "unterminated statement `{line}`");
+        let label = line
+            .split_once("label=\"")
+            .and_then(|(_, rest)| rest.strip_suffix("\"];"))
+            .unwrap_or_else(|| panic!("no label in `{line}`"));
+        assert!(
+            !label.replace("\\\"", "").contains('"'),
+            "unescaped quote in `{line}`"
+        );
+        let head = line.split_once(" [").expect("attributes").0;
+        match head.split_once(" -> ") {
+            Some((a, b)) => edges.push((a.to_string(), b.to_string())),
+            None => {
+                assert!(nodes.insert(head.to_string()), "node {head} declared twice");
+                labels.push(label.to_string());
+            }
+        }
+    }
+    (nodes, labels, edges)
+}
+
+#[test]
+fn graph_prints_well_formed_dot_with_every_place_and_transition() {
+    for ex in &EXAMPLES {
+        let text = stdout(&sesphr(&["graph", "--format", "dot"], &path(ex.file)));
+        let (nodes, labels, edges) = parse_dot(&text);
+        assert_eq!(
+            nodes.len(),
+            ex.places.len() + ex.transitions.len(),
+            "{text}"
+        );
+        for (a, b) in &edges {
+            assert!(
+                nodes.contains(a) && nodes.contains(b),
+                "edge {a} -> {b} of undeclared nodes"
+            );
+        }
+        for name in ex.places.iter().chain(ex.transitions) {
+            assert!(
+                labels
+                    .iter()
+                    .any(|l| l == name || l.starts_with(&format!("{name}\\n"))),
+                "{name} has no node:\n{text}"
+            );
+        }
+        // Every transition has an arc; the net is bipartite.
+        assert!(edges.len() >= ex.transitions.len(), "{text}");
+        assert!(text.contains(&format!("digraph \"{}\" {{", ex.name)));
+    }
+    // The default format is DOT.
+    let net = path("mutex.yaml");
+    assert_eq!(
+        stdout(&sesphr(&["graph"], &net)),
+        stdout(&sesphr(&["graph", "--format", "dot"], &net))
+    );
+}
+
+#[test]
+fn graph_shows_arc_inscriptions_and_guards() {
+    let text = stdout(&sesphr(&["graph"], &path("philosophers.yaml")));
+    assert!(text.contains("[label=\"p + p % n + 1\"]"), "{text}");
+    let text = stdout(&sesphr(&["graph"], &path("producer-consumer.yaml")));
+    assert!(
+        text.contains("[label=\"(i + 1) % (capacity + 1)\"]"),
+        "{text}"
+    );
+}
+
+// ---- bad input -----------------------------------------------------------------
+
+#[test]
+fn every_subcommand_refuses_a_missing_net_with_exit_code_2() {
+    let missing = path("no-such-net.yaml");
+    for args in [
+        &["validate"][..],
+        &["simulate", "--steps", "3"],
+        &["simulate", "--interactive"],
+        &["graph"],
+    ] {
+        let out = sesphr(args, &missing);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let net = path("mutex.yaml");
+    for args in [
+        &["simulate", "--interactive", "--seed", "3"][..],
+        &["graph", "--format", "svg"],
+        &["validate", "--param", "procs"],
+        &["simulate", "--steps", "many"],
+    ] {
+        let out = sesphr(args, &net);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// Regression: `sesphr simulate NET --steps 100000 | head -1` panicked with
+/// "failed printing to stdout: Broken pipe" when `head` closed the pipe.
+#[test]
+fn a_reader_that_stops_early_does_not_make_the_program_panic() {
+    use std::io::{BufRead, BufReader};
+    // 20 000 philosophers: the DOT text (their initial marking) outgrows a pipe's buffer.
+    for args in [
+        &["simulate", "--steps", "1000000"][..],
+        &["graph", "--param", "n=20000"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .arg(args[0])
+            .arg(path("philosophers.yaml"))
+            .args(&args[1..])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the sesphr binary runs");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut first)
+            .expect("one line");
+        // The reader is dropped here: the pipe is closed.
+        let out = child.wait_with_output().expect("the program ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty());
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

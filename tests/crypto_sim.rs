@@ -1,0 +1,163 @@
+//! End-to-end: `sesphr simulate --crypto` runs the SeSPHR nets on real
+//! cryptography, prints the per-transition timings, and fails on a planted fault.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn sesphr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The number in front of `marker` on the checks line.
+fn count_before(out: &str, marker: &str) -> usize {
+    out.lines()
+        .find_map(|l| {
+            let at = l.find(marker)?;
+            l[..at].split_whitespace().last()?.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no `{marker}` in:\n{out}"))
+}
+
+#[test]
+fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
+    let dir = std::env::temp_dir().join(format!("sesphr-crypto-sim-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.display().to_string();
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--param",
+        "roles=3",
+        "--runs",
+        "2",
+        "--size",
+        "4096",
+        "--defer",
+        "revoke,tamper",
+        "--dir",
+        &dir_arg,
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.contains("run 1 (seed 1)") && stdout.contains("run 2 (seed 2)"),
+        "{stdout}"
+    );
+    for column in ["transition", "fired", "mean ms", "p95 ms"] {
+        assert!(stdout.contains(column), "{column}: {stdout}");
+    }
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row {name}:\n{stdout}"))
+            .to_string()
+    };
+    let fired = |name: &str| -> usize {
+        row(name)
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    assert_eq!(fired("upload"), 8, "two partitions, two versions, two runs");
+    assert!(fired("D_R_S") > 0 && fired("Decrypt_C") > 0, "{stdout}");
+    assert!(stdout.contains("engine overhead"), "{stdout}");
+    assert!(count_before(&stdout, "decrypted plaintexts equal") > 0);
+    assert!(count_before(&stdout, "ciphertexts written") >= 8);
+    assert!(count_before(&stdout, "ledger records in") >= 8);
+    let stored = PathBuf::from(&dir).join("run-1/cloud/objects/p1/v1/medical.ct");
+    assert!(stored.is_file(), "{}", stored.display());
+    let ledger = PathBuf::from(&dir).join("run-1/ledger.jsonl");
+    let ledger_arg = ledger.display().to_string();
+    let verified = sesphr(&["ledger", "verify", &ledger_arg]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(text(&verified.stdout).contains("intact"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_paper_net_runs_on_real_crypto() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr-paper.yaml",
+        "--crypto",
+        "--size",
+        "50000",
+    ]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    for t in [
+        "Gen_Key",
+        "Encrypt_Pi",
+        "Compt_Ri",
+        "D_R_S",
+        "D_R_F",
+        "Decrypt_C",
+    ] {
+        assert!(stdout.lines().any(|l| l.starts_with(t)), "{t}: {stdout}");
+    }
+    assert_eq!(count_before(&stdout, "decrypted plaintexts equal"), 1);
+}
+
+#[test]
+fn a_corrupted_plaintext_fails_the_run() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr-paper.yaml",
+        "--crypto",
+        "--size",
+        "1000",
+        "--inject-fault",
+        "plaintext",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("real and symbolic semantics disagree"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("differs from the partition the patient uploaded"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_corrupted_ciphertext_fails_the_run() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--param",
+        "newcomers_read_past=true",
+        "--size",
+        "1000",
+        "--defer",
+        "revoke,tamper",
+        "--inject-fault",
+        "ciphertext",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("real and symbolic semantics disagree"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_deferred_transition_is_refused() {
+    let out = sesphr(&["simulate", "nets/sesphr.yaml", "--crypto", "--defer", "nap"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--defer nap"));
+}

@@ -1,0 +1,160 @@
+//! End-to-end: `sesphr report --quick` writes well-formed CSV files, SVG and
+//! PNG plots with the paper's series, and report.md with the verification summary.
+
+use std::path::Path;
+use std::process::Command;
+
+const FIGURES: [&str; 7] = [
+    "key-generation",
+    "key-generation-all-cores",
+    "encryption",
+    "decryption",
+    "upload",
+    "download",
+    "reencryption",
+];
+
+/// Figures that have the paper's values as a second series.
+const WITH_PAPER: [&str; 6] = [
+    "key-generation",
+    "key-generation-all-cores",
+    "encryption",
+    "decryption",
+    "upload",
+    "download",
+];
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_quick_report_is_complete_and_well_formed() {
+    let out_dir = std::env::temp_dir().join(format!("sesphr-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "--quick", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("ours against the paper"), "{stdout}");
+
+    // timings.csv: the header, nine columns per row, every figure present, positive times.
+    let csv = read(&out_dir.join("timings.csv"));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("figure,x,unit,repetitions,median_s,min_s,max_s,paper_s,ours_to_paper")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    for row in &rows {
+        assert_eq!(row.len(), 9, "{row:?}");
+        let median: f64 = row[4].parse().unwrap_or(-1.0);
+        let (min, max): (f64, f64) = (
+            row[5].parse().unwrap_or(-1.0),
+            row[6].parse().unwrap_or(-1.0),
+        );
+        assert!(median > 0.0 && min <= median && median <= max, "{row:?}");
+        if !row[7].is_empty() {
+            let paper: f64 = row[7].parse().unwrap_or(0.0);
+            let ratio: f64 = row[8].parse().unwrap_or(0.0);
+            assert!(
+                (ratio - median / paper).abs() < 1e-3 * ratio.max(1.0),
+                "{row:?}"
+            );
+        }
+    }
+    for figure in FIGURES {
+        assert!(
+            rows.iter().any(|r| r[0] == figure),
+            "{figure} missing from timings.csv"
+        );
+    }
+    // The paper's sizes are all measured, with the paper's values at both ends.
+    for kib in ["50", "100", "200", "500", "800", "1024", "1500", "2048"] {
+        assert!(
+            rows.iter().any(|r| r[0] == "encryption" && r[1] == kib),
+            "{kib} KiB"
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "encryption" && r[1] == "2048" && r[7] == "1.289")
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "key-generation" && r[1] == "10" && r[7] == "0.6")
+    );
+
+    // transitions.csv: the protocol runs.
+    let transitions = read(&out_dir.join("transitions.csv"));
+    assert!(
+        transitions
+            .starts_with("transition,fired,unchanged,total_ms,mean_ms,p95_ms,search_ms,disk_ms\n")
+    );
+    for t in ["join", "upload", "D_R_S", "Decrypt_C", "revoke"] {
+        assert!(
+            transitions.lines().any(|l| l.starts_with(&format!("{t},"))),
+            "{t}"
+        );
+    }
+
+    // Plots: every SVG parses, names both axes and shows the paper's series where it has one.
+    for figure in FIGURES {
+        let svg = read(&out_dir.join(format!("{figure}.svg")));
+        let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{figure}.svg: {e}"));
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.contains("this implementation")),
+            "{figure}: {texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("time (s)")),
+            "{figure}: {texts:?}"
+        );
+        let paper = texts.iter().any(|t| t.contains("paper, as reported"));
+        assert_eq!(paper, WITH_PAPER.contains(&figure), "{figure}: {texts:?}");
+        let png = std::fs::read(out_dir.join(format!("{figure}.png"))).unwrap_or_default();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{figure}.png");
+        assert!(png.len() > 10_000, "{figure}.png is {} bytes", png.len());
+    }
+
+    // report.md: machine, ratios, every figure, protocol runs, verification summary.
+    let report = read(&out_dir.join("report.md"));
+    for needle in [
+        "## Machines",
+        "logical cores",
+        "## Ours against the paper",
+        "ours / paper",
+        "![Key generation](key-generation.svg)",
+        "## Protocol runs with real cryptography",
+        "## Verification summary",
+        "sesphr-paper.yaml",
+    ] {
+        assert!(report.contains(needle), "{needle} missing from report.md");
+    }
+    for property in [
+        "unauthorized_gets_nothing",
+        "acl_enforcement",
+        "forward_access_control",
+    ] {
+        let row = report
+            .lines()
+            .find(|l| l.starts_with(&format!("| {property} ")))
+            .unwrap_or_else(|| panic!("{property} missing from report.md"));
+        assert!(row.contains("holds"), "{row}");
+    }
+    assert!(!out_dir.join(".work").exists());
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
