@@ -86,6 +86,8 @@ impl StateSpace for Subsets {
                         place: "set".into(),
                         before: format!("{state:?}"),
                         after: format!("{next:?}"),
+                        removed: None,
+                        added: None,
                     }],
                 };
                 (step, next)
