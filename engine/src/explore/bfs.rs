@@ -177,7 +177,9 @@ impl Exploration {
         self.store.state(id)
     }
 
-    /// The id of `state`, if it was reached.
+    /// The id of `state`, if it was reached. Slow for fixed-width states (the
+    /// table's slots hold no ids: the shard's index is scanned); meant for
+    /// tests and small graphs.
     pub fn find(&self, state: &[u32]) -> Option<StateId> {
         self.store.find(state)
     }
@@ -264,7 +266,8 @@ struct ChunkOut {
 /// Shared state of one level's expansion.
 struct LevelCtx<'a, S> {
     space: &'a S,
-    store: &'a Store,
+    /// The frontier's states, in frontier order.
+    frontier: &'a StateBuf,
     layout: StateLayout,
     found: &'a [bool],
     found_deadlock: bool,
@@ -286,6 +289,7 @@ fn expand_chunk<S: StateSpace>(
     ids: &[StateId],
     buckets: Vec<Bucket>,
 ) -> Result<Option<ChunkOut>, S::Error> {
+    let frontier = ctx.frontier;
     if ctx.stop.load(Ordering::Relaxed) != 0 {
         return Ok(None);
     }
@@ -306,14 +310,12 @@ fn expand_chunk<S: StateSpace>(
     };
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
-    // (hash, index in its bucket) of recent successors, to drop duplicates early.
-    let mut recent = vec![(0u64, 0u32); RECENT];
+    // (high hash bits, index in its bucket) of recent successors, to drop
+    // duplicates early; 8 bytes an entry to stay in the first cache levels.
+    let mut recent = vec![(0u32, 0u32); RECENT];
     for (offset, &id) in ids.iter().enumerate() {
-        if offset % WARM_BATCH == 0 {
-            let batch = &ids[offset..ids.len().min(offset + WARM_BATCH)];
-            std::hint::black_box(ctx.store.warm_states(batch));
-        }
-        let state = ctx.store.state(id);
+        // The frontier's states, copied in order: read sequentially.
+        let state = frontier.get(first + offset).unwrap_or_default();
         successors.clear();
         ctx.space.successors(state, &mut successors)?;
         let dead = successors.is_empty();
@@ -342,10 +344,14 @@ fn expand_chunk<S: StateSpace>(
             let bucket = &mut out.buckets[shard_of(hash)];
             // A successor met earlier in this chunk has a smaller key: drop it.
             let seen = &mut recent[hash as usize & (RECENT - 1)];
-            if seen.0 == hash && same_state(bucket.state(ctx.layout, seen.1 as usize), successor) {
+            let tag = (hash >> 32) as u32;
+            if seen.0 == tag
+                && (seen.1 as usize) < bucket.hashes.len()
+                && same_state(bucket.state(ctx.layout, seen.1 as usize), successor)
+            {
                 continue;
             }
-            *seen = (hash, bucket.hashes.len() as u32);
+            *seen = (tag, bucket.hashes.len() as u32);
             bucket.push(ctx.layout, successor, hash, position | rank as u64);
         }
     }
@@ -401,6 +407,8 @@ pub fn explore<S: StateSpace>(
     let stop = AtomicU8::new(0);
     // Bucket buffers of the previous level, reused to spare allocations.
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
+    let mut frontier_states = StateBuf::new();
+    frontier_states.push(&initial);
     loop {
         let frontier: &[StateId] = ex.levels.last().map_or(&[], Vec::as_slice);
         if frontier.is_empty() {
@@ -427,7 +435,7 @@ pub fn explore<S: StateSpace>(
         let candidate_bytes = AtomicUsize::new(0);
         let ctx = LevelCtx {
             space,
-            store: &ex.store,
+            frontier: &frontier_states,
             layout,
             found: &found,
             found_deadlock: ex.first_deadlock.is_some(),
@@ -470,7 +478,8 @@ pub fn explore<S: StateSpace>(
             ex.stopped = Some(reason);
             break;
         }
-        let (next, full) = insert_level(&mut ex.store, layout, frontier, &outs);
+        let (next, next_states, full) = insert_level(&mut ex.store, layout, frontier, &outs);
+        frontier_states = next_states;
         spare = outs
             .into_iter()
             .map(|mut out| {
@@ -504,21 +513,29 @@ pub fn explore<S: StateSpace>(
     Ok(ex)
 }
 
+/// New states of one shard, in discovery order (chunks are inserted in order).
+#[derive(Default)]
+struct NewStates {
+    keys: Vec<(u64, StateId)>,
+    states: StateBuf,
+    full: bool,
+}
+
 /// Inserts every chunk's successors into their shards, one task per shard,
-/// and returns the new states in discovery order, and whether a shard ran out
-/// of ids.
+/// and returns the new states (ids and copies) in discovery order, and
+/// whether a shard ran out of ids.
 fn insert_level(
     store: &mut Store,
     layout: StateLayout,
     frontier: &[StateId],
     outs: &[ChunkOut],
-) -> (Vec<StateId>, bool) {
-    let found: Vec<(Vec<(u64, StateId)>, bool)> = store
+) -> (Vec<StateId>, StateBuf, bool) {
+    let found: Vec<NewStates> = store
         .shards
         .par_iter_mut()
         .enumerate()
         .map(|(s, shard)| {
-            let mut new = Vec::new();
+            let mut new = NewStates::default();
             for out in outs {
                 let bucket = &out.buckets[s];
                 let len = bucket.hashes.len();
@@ -531,19 +548,38 @@ fn insert_level(
                         let key = bucket.keys[i];
                         let parent = frontier[(key >> 32) as usize];
                         let local = shard.len();
-                        match shard.insert(bucket.state(layout, i), bucket.hashes[i], parent) {
-                            Insert::New => new.push((key, Store::id(s, local))),
+                        let state = bucket.state(layout, i);
+                        match shard.insert(state, bucket.hashes[i], parent) {
+                            Insert::New => {
+                                new.keys.push((key, Store::id(s, local)));
+                                new.states.push(state);
+                            }
                             Insert::Known => {}
-                            Insert::Full => return (new, true),
+                            Insert::Full => {
+                                new.full = true;
+                                return new;
+                            }
                         }
                     }
                 }
             }
-            (new, false)
+            new
         })
         .collect();
-    let full = found.iter().any(|(_, full)| *full);
-    let mut next: Vec<(u64, StateId)> = found.into_iter().flat_map(|(new, _)| new).collect();
-    next.par_sort_unstable_by_key(|&(key, _)| key);
-    (next.into_iter().map(|(_, id)| id).collect(), full)
+    let full = found.iter().any(|new| new.full);
+    // (key, shard, rank in the shard's list), sorted by key.
+    let mut order: Vec<(u64, u32, u32)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(s, new)| (0..new.keys.len()).map(move |i| (new.keys[i].0, s as u32, i as u32)))
+        .collect();
+    order.par_sort_unstable_by_key(|&(key, _, _)| key);
+    let mut ids = Vec::with_capacity(order.len());
+    let mut states = StateBuf::new();
+    for (_, s, i) in order {
+        let new = &found[s as usize];
+        ids.push(new.keys[i as usize].1);
+        states.push(new.states.get(i as usize).unwrap_or_default());
+    }
+    (ids, states, full)
 }

@@ -97,10 +97,10 @@ pub fn reachability_graph<S: StateSpace>(
         return Err(GraphError::TooLarge { limit });
     }
     let mut graph = DiGraph::new();
-    let mut nodes: HashMap<u32, NodeIndex> = HashMap::new();
+    let mut nodes: HashMap<&[u32], NodeIndex> = HashMap::new();
     for id in ex.ids() {
         let node = graph.add_node(space.describe_state(ex.state(id)));
-        nodes.insert(id, node);
+        nodes.insert(ex.state(id), node);
     }
     for (from, id) in ex.ids().enumerate() {
         let from = NodeIndex::new(from);
@@ -108,11 +108,11 @@ pub fn reachability_graph<S: StateSpace>(
             .labelled_successors(ex.state(id))
             .map_err(|source| ExploreError::Space { source })?;
         for (step, successor) in labelled {
-            let to = ex.find(&successor).and_then(|t| nodes.get(&t)).ok_or(
-                GraphError::UnknownSuccessor {
+            let to = nodes
+                .get(successor.as_slice())
+                .ok_or(GraphError::UnknownSuccessor {
                     state: from.index(),
-                },
-            )?;
+                })?;
             graph.add_edge(from, *to, step.transition);
         }
     }

@@ -267,6 +267,22 @@ impl<'n> PackedNet<'n> {
         (total, max)
     }
 
+    /// Whether some place holds more than `bound` tokens: a lane keeps its
+    /// guard bit through `(w | H) - (bound + 1)` exactly when it holds more.
+    fn exceeds(&self, state: &[u32], bound: u32) -> bool {
+        let Some(limit) = bound
+            .checked_add(1)
+            .filter(|&l| l <= lane_max(self.lane_bits))
+        else {
+            return false;
+        };
+        let lanes = 32 / self.lane_bits;
+        let limits = (0..lanes).fold(0u32, |acc, lane| acc | (limit << (lane * self.lane_bits)));
+        state
+            .iter()
+            .any(|&w| (w | self.guard).wrapping_sub(limits) & self.guard != 0)
+    }
+
     fn enabled(&self, state: &[u32], deltas: &[WordDelta]) -> bool {
         deltas.iter().all(|d| {
             d.pre == 0
@@ -386,7 +402,7 @@ impl StateSpace for PackedNet<'_> {
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match *check {
                 PtProperty::DeadlockFree => dead,
-                PtProperty::PlaceBound(k) => self.lane_stats(state).1 > k,
+                PtProperty::PlaceBound(k) => self.exceeds(state, k),
             };
         }
         Ok(())
@@ -487,6 +503,29 @@ mod tests {
         // p from 100 down to 0, q anything reachable: sum over k of (2k+1) states.
         assert_eq!(report.states, (0..=100u64).map(|k| 2 * k + 1).sum::<u64>());
         assert_eq!(report.properties[0].holds, Some(false));
+    }
+
+    #[test]
+    fn bounds_are_checked_lane_by_lane() {
+        let net = PtNet::new(
+            "wide",
+            (0..9).map(|p| format!("p{p}")).collect(),
+            vec![0; 9],
+            vec![],
+        );
+        let space = PackedNet::new(&net, vec![]).unwrap();
+        for (counts, one, two) in [
+            ([0, 0, 0, 0, 0, 0, 0, 0, 0], false, false),
+            ([1, 1, 1, 1, 1, 1, 1, 1, 1], false, false),
+            ([0, 0, 0, 0, 0, 0, 0, 2, 0], true, false),
+            ([0, 0, 0, 0, 0, 0, 0, 0, 3], true, true),
+            ([7, 0, 0, 0, 0, 0, 0, 0, 0], true, true),
+        ] {
+            let state = space.pack(&counts);
+            assert_eq!(space.exceeds(&state, 1), one, "{counts:?}");
+            assert_eq!(space.exceeds(&state, 2), two, "{counts:?}");
+            assert!(!space.exceeds(&state, 7), "{counts:?}");
+        }
     }
 
     #[test]

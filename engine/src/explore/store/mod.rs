@@ -205,14 +205,6 @@ impl Store {
             .map(|local| make_id(shard, local))
     }
 
-    /// Loads the first word of the states `ids` (to overlap their cache misses
-    /// before they are expanded); returns a value for [`std::hint::black_box`].
-    pub fn warm_states(&self, ids: &[StateId]) -> u32 {
-        ids.iter().fold(0u32, |sum, &id| {
-            sum.wrapping_add(self.state(id).first().copied().unwrap_or(0))
-        })
-    }
-
     /// Number of states stored.
     pub fn len(&self) -> usize {
         self.shards.iter().map(Shard::len).sum()
