@@ -67,9 +67,9 @@ impl Plan {
     }
 }
 
-/// Key generation for `n` users: `n` key pairs (x, g1^x, g2^x).
+/// Key generation for `n` users: `n` key pairs (x, g1^x, g2^x), one after the other.
 pub fn key_generation(plan: &Plan, tick: &mut dyn FnMut(String)) -> Result<Figure, ReportError> {
-    let mut figure = Figure::new(
+    let figure = Figure::new(
         "key-generation",
         "Key generation",
         "users",
@@ -77,24 +77,9 @@ pub fn key_generation(plan: &Plan, tick: &mut dyn FnMut(String)) -> Result<Figur
         "n key pairs (x, g1^x, g2^x) on BLS12-381",
         paper::KEY_GENERATION,
     );
-    for &n in &plan.users {
-        tick(format!("key generation, {n} users"));
-        let reps = if n >= 5_000 {
-            plan.repetitions.min(2)
-        } else {
-            plan.repetitions
-        };
-        let mut times = Vec::new();
-        for _ in 0..reps {
-            let start = Instant::now();
-            for _ in 0..n {
-                KeyPair::generate()?;
-            }
-            times.push(start.elapsed());
-        }
-        figure.push(n as f64, times);
-    }
-    Ok(figure)
+    time_key_generation(plan, tick, figure, "key generation", |n| {
+        (0..n).try_for_each(|_| KeyPair::generate().map(drop))
+    })
 }
 
 /// Key generation for `n` users on every core (the SRS generates the key
@@ -103,7 +88,7 @@ pub fn key_generation_parallel(
     plan: &Plan,
     tick: &mut dyn FnMut(String),
 ) -> Result<Figure, ReportError> {
-    let mut figure = Figure::new(
+    let figure = Figure::new(
         "key-generation-all-cores",
         "Key generation on all cores",
         "users",
@@ -111,8 +96,24 @@ pub fn key_generation_parallel(
         "n key pairs (x, g1^x, g2^x) on BLS12-381, spread over all cores with rayon",
         paper::KEY_GENERATION,
     );
+    time_key_generation(plan, tick, figure, "key generation on all cores", |n| {
+        (0..n)
+            .into_par_iter()
+            .try_for_each(|_| KeyPair::generate().map(drop))
+    })
+}
+
+/// Times `generate(n)` for each user count of the plan (fewer repetitions
+/// from 5,000 users on).
+fn time_key_generation(
+    plan: &Plan,
+    tick: &mut dyn FnMut(String),
+    mut figure: Figure,
+    what: &str,
+    generate: impl Fn(usize) -> Result<(), sesphr_model::Error>,
+) -> Result<Figure, ReportError> {
     for &n in &plan.users {
-        tick(format!("key generation on all cores, {n} users"));
+        tick(format!("{what}, {n} users"));
         let reps = if n >= 5_000 {
             plan.repetitions.min(2)
         } else {
@@ -121,9 +122,7 @@ pub fn key_generation_parallel(
         let mut times = Vec::new();
         for _ in 0..reps {
             let start = Instant::now();
-            (0..n)
-                .into_par_iter()
-                .try_for_each(|_| KeyPair::generate().map(drop))?;
+            generate(n)?;
             times.push(start.elapsed());
         }
         figure.push(n as f64, times);
