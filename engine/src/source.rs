@@ -33,14 +33,26 @@ impl fmt::Display for Pos {
 pub struct Source {
     path: PathBuf,
     text: String,
+    /// Byte offset where each line starts (line 1 at index 0).
+    line_starts: Vec<usize>,
 }
 
 impl Source {
     /// A source with the given path (used in messages) and text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let crlf_first_half = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+            if (b == b'\n' || b == b'\r') && !crlf_first_half {
+                line_starts.push(i + 1);
+            }
+        }
         Source {
             path: path.into(),
-            text: text.into(),
+            text,
+            line_starts,
         }
     }
 
@@ -58,12 +70,8 @@ impl Source {
     /// at `\n`, `\r\n` or a lone `\r`, as in YAML, so that line numbers agree
     /// with the YAML parser's; the (empty) line after a final break exists.
     pub fn line(&self, line: usize) -> Option<&str> {
-        let mut rest = self.text.as_str();
-        for _ in 1..line.checked_sub(1)? + 1 {
-            let at = rest.find(['\n', '\r'])?;
-            let width = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
-            rest = &rest[at + width..];
-        }
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let rest = &self.text[start..];
         let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
         Some(&rest[..end])
     }
