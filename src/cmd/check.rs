@@ -159,6 +159,12 @@ fn progress_bar() -> ProgressBar {
 /// The human report: verdicts with traces, then statistics (in the manner of TLC and SPIN).
 pub fn render(report: &CheckReport, path: &str) -> String {
     let mut out = format!("sesphr check: net {} ({path})\n\n", report.net);
+    let width = report
+        .properties
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
     for p in &report.properties {
         let kind = serde_json::to_value(p.kind)
             .ok()
@@ -170,7 +176,7 @@ pub fn render(report: &CheckReport, path: &str) -> String {
             (Some(false), _) => "VIOLATED",
             (None, _) => "undecided (incomplete run)",
         };
-        out += &format!("property {:<24} [{kind}]  {verdict}\n", p.name);
+        out += &format!("property {:<width$} [{kind}]  {verdict}\n", p.name);
         if let Some(trace) = &p.trace {
             out += &render_trace(trace);
         }
