@@ -276,23 +276,24 @@ impl Search<'_> {
                 }
             }
             Matcher::Scan { pattern, prefix } => {
-                let start = self.prefix_value(pattern, *prefix);
-                let candidates: Vec<(Value, u32)> = match &start {
-                    Some(Value::Tuple(fixed)) => tokens
-                        .iter_from(&Value::Tuple(fixed.clone()))
-                        .take_while(
-                            |(v, _)| matches!(v, Value::Tuple(items) if items.starts_with(fixed)),
-                        )
-                        .map(|(v, c)| (v.clone(), c))
-                        .collect(),
-                    _ => tokens.iter().map(|(v, c)| (v.clone(), c)).collect(),
+                // Walk only the tokens whose leading tuple components are the
+                // fixed ones (all tokens when none is fixed: `false` is the
+                // least value), cloning a value only when its pattern matches.
+                let fixed = match self.prefix_value(pattern, *prefix) {
+                    Some(Value::Tuple(fixed)) => Some(fixed),
+                    _ => None,
                 };
+                let from = fixed.clone().map_or(Value::Bool(false), Value::Tuple);
+                let candidates = tokens.iter_from(&from).take_while(|(v, _)| match &fixed {
+                    Some(fixed) => matches!(v, Value::Tuple(items) if items.starts_with(fixed)),
+                    None => true,
+                });
                 for (value, count) in candidates {
-                    if self.available(item.place, &value, count) < item.mult {
+                    if self.available(item.place, value, count) < item.mult {
                         continue;
                     }
-                    if pattern.matches(&value, &mut self.slots) {
-                        self.take_and_continue(k, item.place, value, item.mult)?;
+                    if pattern.matches(value, &mut self.slots) {
+                        self.take_and_continue(k, item.place, value.clone(), item.mult)?;
                     }
                 }
             }
