@@ -94,26 +94,11 @@ pub fn transition_bindings(
         transition: transition.name.clone(),
         source: Box::new(e),
     })?;
-    if wildcards_may_swap(transition) {
+    if transition.wildcards_may_swap {
         let kept = remove_repeats(&mut out[first..]);
         out.truncate(first + kept);
     }
     Ok(())
-}
-
-/// Whether two items of one place have wildcards: they can then take the
-/// same tokens in either order, giving the same binding twice.
-fn wildcards_may_swap(t: &Transition) -> bool {
-    let wild_places: Vec<PlaceId> = t
-        .inputs
-        .iter()
-        .filter(|i| matches!(&i.matcher, Matcher::Scan { pattern, .. } if pattern.has_wildcard()))
-        .map(|i| i.place)
-        .collect();
-    wild_places
-        .iter()
-        .enumerate()
-        .any(|(k, p)| wild_places[k + 1..].contains(p))
 }
 
 /// Lists the tokens each binding takes in one canonical order and moves

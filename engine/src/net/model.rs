@@ -64,6 +64,24 @@ pub struct Transition {
     pub inscriptions: Vec<(PlaceId, String, bool)>,
     /// The guard as written, for graphs.
     pub guard_text: Option<String>,
+    /// Whether two input items of one place have wildcards, so that they can
+    /// take the same tokens in either order and give the same binding twice
+    /// (the binding search then drops the repeats).
+    pub wildcards_may_swap: bool,
+}
+
+/// Whether two scanning items of one place have wildcards (see
+/// [`Transition::wildcards_may_swap`]).
+pub fn wildcards_may_swap(inputs: &[InputItem]) -> bool {
+    let wild_places: Vec<PlaceId> = inputs
+        .iter()
+        .filter(|i| matches!(&i.matcher, Matcher::Scan { pattern, .. } if pattern.has_wildcard()))
+        .map(|i| i.place)
+        .collect();
+    wild_places
+        .iter()
+        .enumerate()
+        .any(|(k, p)| wild_places[k + 1..].contains(p))
 }
 
 /// One item of an input arc.

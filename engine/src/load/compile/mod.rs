@@ -12,7 +12,7 @@ use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern, PlaceId};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Property, PropertyKind,
-    Transition, Variable,
+    Transition, Variable, wildcards_may_swap,
 };
 use crate::net::types::{EnumType, Ty};
 use crate::source::{Pos, Source};

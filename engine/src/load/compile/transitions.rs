@@ -104,6 +104,7 @@ impl Compiler<'_> {
             name: name.value.clone(),
             pos: name.pos,
             vars: scope.vars,
+            wildcards_may_swap: wildcards_may_swap(&inputs),
             inputs,
             guards,
             outputs,
