@@ -18,6 +18,7 @@
 //! constant-time selections. Multiples of the fixed generators g1, g2 and Z
 //! use precomputed comb tables read the same constant-time way.
 
+mod ct_select;
 mod dem;
 mod fixed_base;
 pub mod gt;
