@@ -371,3 +371,28 @@ fn every_mutant_is_a_small_change_to_the_current_net() {
         );
     }
 }
+
+/// The report without its timing and memory figures.
+fn without_timings(mut report: Value) -> Value {
+    if let Some(object) = report.as_object_mut() {
+        for key in ["seconds", "states_per_second", "bytes_per_state", "threads"] {
+            object.remove(key);
+        }
+    }
+    report
+}
+
+#[test]
+fn results_and_traces_do_not_depend_on_the_thread_count() {
+    // Multisets get their ids in the order threads meet them; nothing reported may depend on it.
+    for args in [&[][..], &["--param", "key_mode=paper"][..]] {
+        let one = check(&sesphr_net(), &[args, &["--threads", "1"]].concat());
+        let two = check(&sesphr_net(), &[args, &["--threads", "2"]].concat());
+        assert_eq!(one.0, two.0, "{args:?}: exit codes");
+        assert_eq!(
+            without_timings(one.1),
+            without_timings(two.1),
+            "{args:?}: 1 and 2 threads differ"
+        );
+    }
+}

@@ -11,6 +11,7 @@ macro_rules! outln {
     };
 }
 
+pub mod audit;
 pub mod check;
 pub mod demo;
 pub mod graph;
