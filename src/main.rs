@@ -2,8 +2,8 @@
 
 mod cmd;
 mod host;
+mod output;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,8 +74,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            // Not `eprintln!`: it panics when standard error is closed.
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            output::report_error(&err);
             cmd::exit_bad_input()
         }
     }
