@@ -32,9 +32,11 @@ enum Command {
     ToPromela(cmd::promela::PromelaArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
     Demo(cmd::demo::DemoArgs),
-    /// Verify or show a ledger file.
+    /// Verify, show or prove things about a ledger file (a signed transparency log).
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Check a system directory's cloud store against its ledger (exit 1 on any finding).
+    Audit(cmd::audit::AuditArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
     Report(cmd::report::ReportArgs),
 }
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Audit(args) => return cmd::audit::run(&args),
         Command::Report(args) => cmd::report::run(&args),
     };
     match result {

@@ -21,6 +21,7 @@ pub mod fire;
 pub mod functions;
 pub mod graph;
 pub mod load;
+pub mod mutate;
 pub mod net;
 pub mod pnml;
 pub mod ptnet;

@@ -117,6 +117,35 @@ impl Source {
         Some(&rest[..end])
     }
 
+    /// The byte offset of `pos` in the text, if the line exists and the
+    /// column is on it (the column just past the line's end included).
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let start = *self.line_starts.get(pos.line.checked_sub(1)?)?;
+        let line = self.line(pos.line)?;
+        let col = pos.col.checked_sub(1)?;
+        let within = match line.char_indices().nth(col) {
+            Some((byte, _)) => byte,
+            None if col == line.chars().count() => line.len(),
+            None => return None,
+        };
+        Some(start + within)
+    }
+
+    /// The position of byte `offset` of the text (clamped to its end).
+    pub fn pos_at(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[index];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        Pos {
+            line: index + 1,
+            col: col + 1,
+        }
+    }
+
     /// The position just after the last character of the text.
     pub fn end(&self) -> Pos {
         let mut pos = Pos { line: 1, col: 1 };
@@ -236,6 +265,11 @@ mod tests {
             ]
         );
         assert_eq!(src.line(0), None);
+        assert_eq!(src.offset(Pos { line: 3, col: 3 }), Some(13));
+        assert_eq!(src.offset(Pos { line: 3, col: 5 }), Some(15));
+        assert_eq!(src.offset(Pos { line: 3, col: 6 }), None);
+        assert_eq!(src.pos_at(13), Pos { line: 3, col: 3 });
+        assert_eq!(src.pos_at(0), Pos { line: 1, col: 1 });
         assert_eq!(src.end(), Pos { line: 5, col: 1 });
         assert_eq!(Source::new("n", "ab\r\ncd").end(), Pos { line: 2, col: 3 });
     }

@@ -12,6 +12,7 @@ macro_rules! outln {
     };
 }
 
+pub mod audit;
 pub mod check;
 pub mod demo;
 pub mod graph;

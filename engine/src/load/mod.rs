@@ -28,6 +28,12 @@ pub fn load_net(
     load_net_str(&Source::new(path, text), overrides, library)
 }
 
+/// Reads a YAML net file into its raw tree (names, expression texts and their
+/// positions) without resolving or type-checking it.
+pub fn read_raw(source: &Source) -> Result<raw::RawNet, LoadError> {
+    yaml::read_net(source)
+}
+
 /// Loads a YAML net from text already in memory.
 pub fn load_net_str(
     source: &Source,

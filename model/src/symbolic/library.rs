@@ -85,6 +85,12 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
     ("tamper", Some(1), |a| {
         Ok(Value::term("tampered", [one("tamper", a)?]))
     }),
+    // A plaintext an active insider chose (for a forged ciphertext): known to its author only.
+    ("forged", |a| {
+        Ok(Value::term("forgery", [one("forged", a)?]))
+    }),
+    // `g2^(1/x)`: with the patient's x_P, the capability that opens every R_P = g1^(r x_P).
+    ("capability", capability),
     // Insider knowledge.
     ("nothing", Some(0), |a| {
         nullary("nothing", a, Knowledge::new().to_value())
@@ -228,6 +234,12 @@ fn pairing(args: &[Value]) -> Result<Value, FunctionError> {
     let a = element("pairing", a, Group::G1)?;
     let b = element("pairing", b, Group::G2)?;
     Ok(group(Group::Gt, &a.mul(&b)))
+}
+
+/// `g2^(1/x)`: the capability equivalent to `x` for opening `R_P = g1^(r x)` by a pairing.
+fn capability(args: &[Value]) -> Result<Value, FunctionError> {
+    let x = Monomial::scalar(scalar("capability", &one("capability", args)?)?.clone());
+    Ok(group(Group::G2, &Monomial::one().div(&x)))
 }
 
 /// `Z^r = (Z^(r x_U))^(1/x_U)`.
@@ -418,6 +430,23 @@ mod tests {
             ok("dec_ok", vec![up.key, up.ad, tampered]),
             Value::Bool(false)
         );
+    }
+
+    #[test]
+    fn the_capability_pairs_with_r_p_to_the_key_base() {
+        let p = Value::sym("p1");
+        let r = ok(
+            "draw_r",
+            vec![p.clone(), Value::sym("medical"), Value::Int(1)],
+        );
+        let x_p = ok("patient_secret", vec![p]);
+        let r_p = ok("compute_r", vec![x_p.clone(), r.clone()]);
+        let cap = ok("capability", vec![x_p]);
+        assert_eq!(cap.to_string(), "g2(inv(x(p1)))");
+        assert_eq!(ok("pairing", vec![r_p, cap]), ok("z_pow", vec![r]));
+        assert!(call("capability", vec![Value::sym("p1")]).is_err());
+        let forgery = ok("forged", vec![Value::sym("u1")]);
+        assert_eq!(forgery.to_string(), "forgery(u1)");
     }
 
     #[test]

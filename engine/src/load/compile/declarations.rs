@@ -432,6 +432,7 @@ impl Compiler<'_> {
             Expr {
                 kind: ExprKind::Name(tname),
                 at,
+                ..
             },
         ] = args.as_slice()
         else {
