@@ -86,11 +86,11 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
         Ok(Value::term("tampered", [one("tamper", a)?]))
     }),
     // A plaintext an active insider chose (for a forged ciphertext): known to its author only.
-    ("forged", |a| {
+    ("forged", Some(1), |a| {
         Ok(Value::term("forgery", [one("forged", a)?]))
     }),
     // `g2^(1/x)`: with the patient's x_P, the capability that opens every R_P = g1^(r x_P).
-    ("capability", capability),
+    ("capability", Some(1), capability),
     // Insider knowledge.
     ("nothing", Some(0), |a| {
         nullary("nothing", a, Knowledge::new().to_value())
