@@ -37,6 +37,10 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Explore every state: no symmetry reduction (on by default for nets
+    /// with `symmetric: true` types).
+    #[arg(long)]
+    pub no_reduction: bool,
 }
 
 /// Parses a size such as `1024`, `150M`, `150MB`, `2G`, `512KiB`.
@@ -126,7 +130,11 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
             )
         })?,
         NetFile::Yaml(net) => {
-            let space = ColouredSpace::new(net);
+            let space = if args.no_reduction {
+                ColouredSpace::new(net)
+            } else {
+                ColouredSpace::with_symmetry(net)?
+            };
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
             report
@@ -193,6 +201,11 @@ pub fn render(report: &CheckReport, path: &str) -> String {
     };
     out += &format!("\nState space {status}.\n");
     out += &format!("  {:>12} states (reachable markings)\n", report.states);
+    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
+        out += &format!(
+            "  reduction: {reduction}; the states stand for {represented} reachable markings\n"
+        );
+    }
     out += &format!("  {:>12} edges\n", report.edges);
     out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
     out += &format!("  {:>12} deadlocks\n", report.deadlocks);
