@@ -396,3 +396,37 @@ fn results_and_traces_do_not_depend_on_the_thread_count() {
         );
     }
 }
+
+/// The verdicts of a report, by property.
+fn verdicts(report: &Value) -> Vec<(String, Value)> {
+    report["properties"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| (p["name"].to_string(), p["holds"].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_symmetry_reduction_keeps_every_verdict_and_stands_for_every_state() {
+    // Two users of one role (Seat has two values): the reduction halves the space.
+    for extra in [&[][..], &["--param", "key_mode=paper"][..]] {
+        let args = [
+            &["--param", "users_per_role=2", "--param", "versions=1"],
+            extra,
+        ]
+        .concat();
+        let (code, reduced) = check(&sesphr_net(), &args);
+        let (full_code, full) = check(&sesphr_net(), &[&args[..], &["--no-reduction"]].concat());
+        assert_eq!(code, full_code, "{args:?}");
+        assert_eq!(verdicts(&reduced), verdicts(&full), "{args:?}");
+        assert_eq!(reduced["represented_states"], full["states"], "{args:?}");
+        assert!(
+            reduced["states"].as_u64() < full["states"].as_u64(),
+            "{args:?}"
+        );
+        assert!(full.get("reduction").is_none());
+    }
+}
