@@ -61,7 +61,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// 80% of the memory the system says is available, if it says.
-fn default_memory_limit() -> Option<u64> {
+pub fn default_memory_limit() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

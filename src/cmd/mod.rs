@@ -15,6 +15,7 @@ pub mod check;
 pub mod demo;
 pub mod graph;
 pub mod ledger;
+pub mod mutate;
 pub mod net;
 pub mod promela;
 pub mod report;
