@@ -25,6 +25,8 @@ enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Explore every reachable marking of a net and check its properties.
     Check(cmd::check::CheckArgs),
+    /// Generate mutants of a net, check each, and print the mutation score and the survivors.
+    Mutate(cmd::mutate::MutateArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Check(args) => return cmd::check::run(&args),
+        Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::ToMurphi(args) => return cmd::murphi::run(&args),
