@@ -2,8 +2,8 @@
 
 mod cmd;
 mod host;
+mod output;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,9 +35,11 @@ enum Command {
     ToMurphi(cmd::murphi::MurphiArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
     Demo(cmd::demo::DemoArgs),
-    /// Verify or show a ledger file.
+    /// Verify, show or prove things about a ledger file (a signed transparency log).
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Check a system directory's cloud store against its ledger (exit 1 on any finding).
+    Audit(cmd::audit::AuditArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
     Report(cmd::report::ReportArgs),
 }
@@ -70,13 +72,13 @@ fn main() -> ExitCode {
         Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Audit(args) => return cmd::audit::run(&args),
         Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            // Not `eprintln!`: it panics when standard error is closed.
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            output::report_error(&err);
             cmd::exit_bad_input()
         }
     }

@@ -35,6 +35,12 @@ pub enum FunctionError {
 pub trait NetFunction: Send + Sync {
     /// Applies the function. Must be deterministic for exhaustive checking.
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError>;
+
+    /// How many arguments the function takes, when fixed: a net declaring it
+    /// with another number is refused when loaded. `None`: any number.
+    fn arity(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl<F> NetFunction for F

@@ -13,6 +13,7 @@
 // Denied everywhere but in `explore::store::prefetch`, one documented call.
 #![deny(unsafe_code)]
 
+pub mod budget;
 pub mod coloured;
 pub mod error;
 pub mod explore;
@@ -21,6 +22,7 @@ pub mod fire;
 pub mod functions;
 pub mod graph;
 pub mod load;
+pub mod mutate;
 pub mod net;
 pub mod pnml;
 pub mod ptnet;

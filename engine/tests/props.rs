@@ -24,7 +24,11 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn leaf(kind: ExprKind) -> Expr {
-    Expr { kind, at: 0 }
+    Expr {
+        kind,
+        at: 0,
+        span: 0..0,
+    }
 }
 
 fn boxed(kind: ExprKind) -> Expr {
@@ -247,6 +251,31 @@ proptest! {
         let item = parse_item(&format!("3'{text}")).expect("an item");
         prop_assert_eq!(item.mult.map(|m| strip(&m)), Some(leaf(ExprKind::Int(3))));
         prop_assert_eq!(strip(&item.expr), strip(&parsed));
+    }
+
+    /// Mutation replaces a node's span by other text: every node's span must
+    /// hold exactly that node (with its parentheses), so it parses back alone.
+    #[test]
+    fn every_node_span_parses_back_to_that_node(e in expr()) {
+        let text = print(&e);
+        let parsed = parse_expr(&text).expect("printed expressions parse");
+        let mut stack = vec![&parsed];
+        while let Some(node) = stack.pop() {
+            let part = &text[node.span.clone()];
+            let alone = parse_expr(part).map_err(|err| {
+                TestCaseError::fail(format!("span `{part}` of `{text}` does not parse: {err}"))
+            })?;
+            prop_assert_eq!(strip(&alone), strip(node), "span `{}` of `{}`", part, text);
+            prop_assert!(node.span.start <= node.at && node.at < node.span.end.max(1));
+            match &node.kind {
+                ExprKind::Tuple(items) | ExprKind::Call(_, items) => stack.extend(items),
+                ExprKind::Field(x, _) | ExprKind::Unary(_, x) | ExprKind::In(x, _) => stack.push(x),
+                ExprKind::Binary(_, x, y) => stack.extend([&**x, &**y]),
+                ExprKind::If(c, x, y) => stack.extend([&**c, &**x, &**y]),
+                ExprKind::Quantifier { body, .. } => stack.push(body),
+                _ => {}
+            }
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 //!
 //! A [`StateSpace`] describes a transition system whose states are encoded as
 //! short slices of `u32` words: a place/transition net packs its token counters
-//! into a fixed number of words, a coloured net writes a variable-length list of
-//! (token id, count) pairs. The explorer knows nothing else about the states: it
+//! into a fixed number of words, a coloured net writes one interned multiset id
+//! per place; other spaces may use variable-length states. The explorer knows nothing else about the states: it
 //! asks the space for the initial state and for the successors of a state, one
 //! per enabled binding, in an order the space keeps deterministic.
 //!
@@ -143,7 +143,7 @@ pub struct Step {
 ///
 /// States are encoded as `u32` word slices. Two states are the same state exactly
 /// when their encodings are equal, so an encoding must be canonical (a coloured
-/// marking, for instance, as (token id, count) pairs sorted by token id).
+/// marking, for instance, as one interned multiset id per place).
 ///
 /// The space must be deterministic: the same state always yields the same
 /// successors in the same order; otherwise counts and traces would depend on

@@ -48,14 +48,18 @@ pub struct CheckReport {
     pub depth: u32,
     /// Reachable states with no enabled binding.
     pub deadlocks: u64,
-    /// Largest number of tokens in a reachable marking.
-    pub max_tokens_per_marking: u64,
-    /// Largest number of tokens in one place of a reachable marking.
-    pub max_tokens_in_place: u64,
-    /// Whether a dead marking is reachable (MCC ReachabilityDeadlock).
-    pub deadlock_reachable: bool,
-    /// Whether no place ever holds more than one token (MCC OneSafe).
-    pub one_safe: bool,
+    /// Largest number of tokens in a reachable marking; `None` (`null`)
+    /// when the run is incomplete and the answer therefore unknown.
+    pub max_tokens_per_marking: Option<u64>,
+    /// Largest number of tokens in one place of a reachable marking; `None`
+    /// when the run is incomplete.
+    pub max_tokens_in_place: Option<u64>,
+    /// Whether a dead marking is reachable (MCC ReachabilityDeadlock);
+    /// `None` when no dead marking was found by an incomplete run.
+    pub deadlock_reachable: Option<bool>,
+    /// Whether no place ever holds more than one token (MCC OneSafe); `None`
+    /// when no place above one was found by an incomplete run.
+    pub one_safe: Option<bool>,
     /// Wall-clock seconds of the exploration.
     pub seconds: f64,
     /// Reachable states per second of exploration.
@@ -109,16 +113,29 @@ pub fn check<S: StateSpace>(
         edges: ex.edges,
         depth: ex.depth,
         deadlocks: ex.deadlocks,
-        max_tokens_per_marking: ex.max_tokens_per_marking,
-        max_tokens_in_place: ex.max_tokens_in_place,
-        deadlock_reachable: ex.deadlocks > 0,
-        one_safe: ex.max_tokens_in_place <= 1,
+        max_tokens_per_marking: complete.then_some(ex.max_tokens_per_marking),
+        max_tokens_in_place: complete.then_some(ex.max_tokens_in_place),
+        // A found deadlock or overfull place decides the question even when
+        // the run is incomplete; their absence decides it only when complete.
+        deadlock_reachable: decided(ex.deadlocks > 0, true, complete),
+        one_safe: decided(ex.max_tokens_in_place > 1, false, complete),
         seconds: ex.elapsed.as_secs_f64(),
         states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
         threads: rayon::current_num_threads(),
         bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
         properties,
     })
+}
+
+/// The answer to a yes/no question about the reachable states: `if_found`
+/// when a state showing it was `found`, its opposite when the run is
+/// `complete`, unknown otherwise.
+fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
+    if found {
+        Some(if_found)
+    } else {
+        complete.then_some(!if_found)
+    }
 }
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the

@@ -1,5 +1,7 @@
 //! The untyped syntax tree of expressions, as parsed.
 
+use std::ops::Range;
+
 /// An expression with the byte offset where it starts in its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -7,6 +9,10 @@ pub struct Expr {
     pub kind: ExprKind,
     /// Byte offset of its first character in the expression text.
     pub at: usize,
+    /// The bytes of the text it was parsed from, parentheses written around
+    /// it included (`(a || b)` spans the parentheses, its `at` is at `a`), so
+    /// that replacing the span by other text keeps the rest well formed.
+    pub span: Range<usize>,
 }
 
 /// The forms of expressions.

@@ -7,6 +7,8 @@ use super::parser::ParseError;
 pub(super) struct Token {
     pub kind: Tok,
     pub at: usize,
+    /// Byte offset just past its last character.
+    pub end: usize,
 }
 
 /// Token kinds.
@@ -53,6 +55,7 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             tokens.push(Token {
                 kind: Tok::Int(value),
                 at: start,
+                end: i,
             });
             continue;
         }
@@ -63,6 +66,7 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             tokens.push(Token {
                 kind: Tok::Ident(text[start..i].to_string()),
                 at: start,
+                end: i,
             });
             continue;
         }
@@ -91,11 +95,16 @@ pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             Tok::Op(op) => op.len(),
             _ => 1,
         };
-        tokens.push(Token { kind, at: start });
+        tokens.push(Token {
+            kind,
+            at: start,
+            end: i,
+        });
     }
     tokens.push(Token {
         kind: Tok::End,
         at: text.len(),
+        end: text.len(),
     });
     Ok(tokens)
 }

@@ -55,6 +55,8 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Byte offset just past the last token consumed.
+    consumed: usize,
 }
 
 impl Parser {
@@ -63,6 +65,7 @@ impl Parser {
             tokens: tokenize(text)?,
             pos: 0,
             depth: 0,
+            consumed: 0,
         })
     }
 
@@ -76,6 +79,7 @@ impl Parser {
 
     fn next(&mut self) -> Token {
         let t = self.tokens[self.pos].clone();
+        self.consumed = t.end;
         if self.pos + 1 < self.tokens.len() {
             self.pos += 1;
         }
@@ -150,9 +154,18 @@ impl Parser {
         Ok(())
     }
 
+    /// A leaf or node starting at byte `start` and ending with the last token consumed.
+    fn leaf(&self, kind: ExprKind, at: usize, start: usize) -> Expr {
+        Expr {
+            kind,
+            at,
+            span: start..self.consumed,
+        }
+    }
+
     /// A node over already parsed operands, refused if the tree gets too deep.
-    fn node(&self, kind: ExprKind, at: usize) -> Result<Expr, ParseError> {
-        let e = Expr { kind, at };
+    fn node(&self, kind: ExprKind, at: usize, start: usize) -> Result<Expr, ParseError> {
+        let e = self.leaf(kind, at, start);
         if tree_depth(&e) > MAX_TREE_DEPTH {
             return self.error("expression nested too deeply (split it into smaller parts)");
         }
@@ -160,8 +173,12 @@ impl Parser {
     }
 
     fn binary(&self, op: BinOp, left: Expr, right: Expr) -> Result<Expr, ParseError> {
-        let at = left.at;
-        self.node(ExprKind::Binary(op, Box::new(left), Box::new(right)), at)
+        let (at, start) = (left.at, left.span.start);
+        self.node(
+            ExprKind::Binary(op, Box::new(left), Box::new(right)),
+            at,
+            start,
+        )
     }
 
     fn expr(&mut self) -> Result<Expr, ParseError> {
@@ -202,6 +219,7 @@ impl Parser {
                 body: Box::new(body),
             },
             start.at,
+            start.at,
         )
     }
 
@@ -212,7 +230,7 @@ impl Parser {
         let a = self.expr()?;
         self.expect_keyword("else")?;
         let b = self.expr()?;
-        self.node(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), at)
+        self.node(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), at, at)
     }
 
     fn ident(&mut self, what: &str) -> Result<String, ParseError> {
@@ -261,7 +279,7 @@ impl Parser {
             self.descend()?;
             let e = self.not()?;
             self.depth -= 1;
-            return self.node(ExprKind::Unary(UnOp::Not, Box::new(e)), at);
+            return self.node(ExprKind::Unary(UnOp::Not, Box::new(e)), at, at);
         }
         self.comparison()
     }
@@ -271,8 +289,8 @@ impl Parser {
         if self.is_keyword("in") {
             self.next();
             let place = self.ident("a place name")?;
-            let at = left.at;
-            return self.node(ExprKind::In(Box::new(left), place), at);
+            let (at, start) = (left.at, left.span.start);
+            return self.node(ExprKind::In(Box::new(left), place), at, start);
         }
         let op = match self.peek() {
             Tok::Op("==") => BinOp::Eq,
@@ -324,12 +342,9 @@ impl Parser {
             let e = self.unary()?;
             self.depth -= 1;
             if let ExprKind::Int(i) = e.kind {
-                return Ok(Expr {
-                    kind: ExprKind::Int(-i),
-                    at,
-                });
+                return Ok(self.leaf(ExprKind::Int(-i), at, at));
             }
-            return self.node(ExprKind::Unary(UnOp::Neg, Box::new(e)), at);
+            return self.node(ExprKind::Unary(UnOp::Neg, Box::new(e)), at, at);
         }
         self.postfix()
     }
@@ -341,9 +356,9 @@ impl Parser {
             match self.peek().clone() {
                 Tok::Int(i) => {
                     self.next();
-                    let at = e.at;
+                    let (at, start) = (e.at, e.span.start);
                     let index = usize::try_from(i).unwrap_or(usize::MAX);
-                    e = self.node(ExprKind::Field(Box::new(e), index), at)?;
+                    e = self.node(ExprKind::Field(Box::new(e), index), at, start)?;
                 }
                 _ => return self.error(format!("expected a field number, found {}", self.found())),
             }
@@ -356,26 +371,17 @@ impl Parser {
         match self.peek().clone() {
             Tok::Int(i) => {
                 self.next();
-                Ok(Expr {
-                    kind: ExprKind::Int(i),
-                    at,
-                })
+                Ok(self.leaf(ExprKind::Int(i), at, at))
             }
             Tok::Ident(word) => match word.as_str() {
                 "forall" | "exists" | "if" => self.expr(),
                 "true" | "false" => {
                     self.next();
-                    Ok(Expr {
-                        kind: ExprKind::Bool(word == "true"),
-                        at,
-                    })
+                    Ok(self.leaf(ExprKind::Bool(word == "true"), at, at))
                 }
                 "_" => {
                     self.next();
-                    Ok(Expr {
-                        kind: ExprKind::Wildcard,
-                        at,
-                    })
+                    Ok(self.leaf(ExprKind::Wildcard, at, at))
                 }
                 "in" | "then" | "else" | "and" | "or" | "not" | "implies" => {
                     self.error(format!("expected an expression, found keyword `{word}`"))
@@ -385,30 +391,22 @@ impl Parser {
                     if self.peek() == &Tok::LParen {
                         self.next();
                         let args = self.list()?;
-                        return Ok(Expr {
-                            kind: ExprKind::Call(word, args),
-                            at,
-                        });
+                        return Ok(self.leaf(ExprKind::Call(word, args), at, at));
                     }
-                    Ok(Expr {
-                        kind: ExprKind::Name(word),
-                        at,
-                    })
+                    Ok(self.leaf(ExprKind::Name(word), at, at))
                 }
             },
             Tok::LParen => {
                 self.next();
                 let mut items = self.list()?;
                 Ok(match items.len() {
-                    0 => Expr {
-                        kind: ExprKind::Unit,
-                        at,
-                    },
-                    1 => items.remove(0),
-                    _ => Expr {
-                        kind: ExprKind::Tuple(items),
-                        at,
-                    },
+                    0 => self.leaf(ExprKind::Unit, at, at),
+                    1 => {
+                        let mut inner = items.remove(0);
+                        inner.span = at..self.consumed;
+                        inner
+                    }
+                    _ => self.leaf(ExprKind::Tuple(items), at, at),
                 })
             }
             _ => self.error(format!("expected an expression, found {}", self.found())),
@@ -520,6 +518,30 @@ mod tests {
             show(&parse_expr("if a then 1 else f()").expect("parses")),
             "If(a, 1, f[])"
         );
+    }
+
+    #[test]
+    fn spans_cover_operands_and_their_parentheses() {
+        let text = "a && ( b || c ) && f(x, 1) > -2";
+        let e = parse_expr(text).expect("parses");
+        assert_eq!(&text[e.span.clone()], text);
+        let ExprKind::Binary(BinOp::And, left, right) = &e.kind else {
+            panic!("not a conjunction: {e:?}")
+        };
+        assert_eq!(&text[right.span.clone()], "f(x, 1) > -2");
+        let ExprKind::Binary(BinOp::And, a, bc) = &left.kind else {
+            panic!("not a conjunction: {left:?}")
+        };
+        assert_eq!(&text[a.span.clone()], "a");
+        assert_eq!(&text[bc.span.clone()], "( b || c )");
+        assert_eq!(&text[bc.at..bc.at + 1], "b");
+        let ExprKind::Binary(BinOp::Gt, call, minus_two) = &right.kind else {
+            panic!("not a comparison: {right:?}")
+        };
+        assert_eq!(&text[call.span.clone()], "f(x, 1)");
+        assert_eq!(&text[minus_two.span.clone()], "-2");
+        let item = parse_item("2'(p, t.1)").expect("parses");
+        assert_eq!(item.expr.span, 2..10);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The net file as written: names, texts and positions, before resolution.
 
+use std::ops::Range;
+
 use crate::source::Pos;
 
 /// A value with the position where it was written.
@@ -22,6 +24,9 @@ pub struct ExprText {
     /// text, file position)`, in order. Empty when offsets cannot be mapped
     /// to the file (then every offset maps to `pos`).
     pub lines: Vec<(usize, Pos)>,
+    /// The bytes of the file the scalar occupies, quotes included, where
+    /// they are known (for tools that edit the file, such as mutation).
+    pub span: Option<Range<usize>>,
 }
 
 impl ExprText {

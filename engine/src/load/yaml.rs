@@ -142,13 +142,14 @@ impl Reader<'_> {
 
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
         let text = self.text(node, what)?;
-        let mut pos = pos_of(node);
-        let starts_quoted = self
+        let start = pos_of(node);
+        let mut pos = start;
+        let quote = self
             .source
             .line(pos.line)
             .and_then(|l| l.chars().nth(pos.col - 1))
-            .is_some_and(|c| c == '"' || c == '\'');
-        if starts_quoted {
+            .filter(|c| *c == '"' || *c == '\'');
+        if quote.is_some() {
             pos = pos.shifted(1);
         }
         let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
@@ -157,7 +158,43 @@ impl Reader<'_> {
         } else {
             self.line_starts(&text, pos)
         };
-        Ok(ExprText { text, pos, lines })
+        let mut expr = ExprText {
+            text,
+            pos,
+            lines,
+            span: None,
+        };
+        expr.span = self.scalar_span(start, quote, &expr);
+        Ok(expr)
+    }
+
+    /// The bytes of the file a scalar starting at `start` occupies: up to its
+    /// closing quote, or to the end of its mapped text when it is plain.
+    fn scalar_span(
+        &self,
+        start: Pos,
+        quote: Option<char>,
+        expr: &ExprText,
+    ) -> Option<std::ops::Range<usize>> {
+        let from = self.source.offset(start)?;
+        let bytes = self.source.text().as_bytes();
+        let end = match quote {
+            Some(q) => {
+                let q = q as u8;
+                let mut i = from + 1;
+                loop {
+                    match bytes.get(i)? {
+                        b'\\' if q == b'"' => i += 2,
+                        &b if b == q && q == b'\'' && bytes.get(i + 1) == Some(&q) => i += 2,
+                        &b if b == q => break i + 1,
+                        _ => i += 1,
+                    }
+                }
+            }
+            None if expr.lines.is_empty() => return None,
+            None => self.source.offset(expr.pos_of(expr.text.len()))?,
+        };
+        Some(from..end)
     }
 
     /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)

@@ -26,8 +26,10 @@ mod kem;
 mod keys;
 mod pre;
 mod rng;
+mod sign;
 
 pub use dem::{Aad, Ciphertext, open, seal};
 pub use kem::PartitionKey;
 pub use keys::{KeyPair, PublicKey, SecretKey};
 pub use pre::{OwnerR, ReKey, UserR, decapsulate, decapsulate_own, encapsulate, reencrypt};
+pub use sign::{Signature, SigningKey, VerifyingKey};

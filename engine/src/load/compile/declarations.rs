@@ -345,6 +345,18 @@ impl Compiler<'_> {
             let function = library.lookup(&name.value).ok_or_else(|| {
                 self.error(name.pos, LoadErrorKind::MissingFunction(name.value.clone()))
             })?;
+            if let Some(takes) = function.arity()
+                && takes != args.len()
+            {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Arity {
+                        function: name.value.clone(),
+                        takes,
+                        declared: args.len(),
+                    },
+                ));
+            }
             self.functions.insert(
                 name.value.clone(),
                 Signature {
@@ -420,6 +432,7 @@ impl Compiler<'_> {
             Expr {
                 kind: ExprKind::Name(tname),
                 at,
+                ..
             },
         ] = args.as_slice()
         else {

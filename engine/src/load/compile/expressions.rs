@@ -289,12 +289,14 @@ impl Compiler<'_> {
                     Expr {
                         kind: ExprKind::Name(p),
                         at,
+                        ..
                     },
                 ] => (self.readable_place(text, *at, p, scope)?, None),
                 [
                     Expr {
                         kind: ExprKind::Name(p),
                         at,
+                        ..
                     },
                     v,
                 ] => (self.readable_place(text, *at, p, scope)?, Some(v)),

@@ -1,0 +1,190 @@
+//! The equivalent mutants of a net: mutants that behave exactly as the net
+//! does (so no property can kill them), each documented with the reason.
+//!
+//! The file is YAML, by default next to the net (`nets/x.yaml` has
+//! `nets/x.equivalent-mutants.yaml`):
+//!
+//! ```yaml
+//! equivalent:
+//!   - id: "replace-constant@leave.out.idle[0]:p -> p"
+//!     reason: why no reachable behaviour changes
+//! ```
+//!
+//! An entry whose id matches no mutant of the net any more is *stale*: the
+//! net changed under it, and the entry should be removed or rewritten.
+
+use std::path::{Path, PathBuf};
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use super::Mutant;
+
+/// One documented equivalent mutant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Equivalent {
+    /// The mutant's id.
+    pub id: String,
+    /// Why it behaves as the net does.
+    pub reason: String,
+    /// The line of the entry in the file.
+    pub line: usize,
+}
+
+/// The equivalent mutants listed in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Equivalents {
+    /// The file they were read from.
+    pub path: PathBuf,
+    /// The entries, in file order.
+    pub entries: Vec<Equivalent>,
+}
+
+/// What is wrong with an equivalent-mutants file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EquivalentsError {
+    /// The file cannot be read.
+    #[error("{path}: cannot read the equivalent-mutants file: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The system's message.
+        message: String,
+    },
+    /// The file is not valid YAML, or not of the documented shape.
+    #[error("{path}:{line}: {message}")]
+    Format {
+        /// The file.
+        path: String,
+        /// The line (1 when the whole file is at fault).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Equivalents {
+    /// Where the equivalent mutants of the net at `net` are looked for by
+    /// default: `<dir>/<stem>.equivalent-mutants.yaml`.
+    pub fn default_path(net: &Path) -> PathBuf {
+        let stem = net
+            .file_stem()
+            .map_or_else(|| "net".into(), |s| s.to_string_lossy().into_owned());
+        net.with_file_name(format!("{stem}.equivalent-mutants.yaml"))
+    }
+
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> Result<Self, EquivalentsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| EquivalentsError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses the text of a file (named `path` in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, EquivalentsError> {
+        let shown = path.display().to_string();
+        let error = |line: usize, message: String| EquivalentsError::Format {
+            path: shown.clone(),
+            line: line.max(1),
+            message,
+        };
+        let docs = MarkedYaml::load_from_str(text)
+            .map_err(|e| error(e.marker().line(), format!("syntax error: {}", e.info())))?;
+        let mut out = Equivalents {
+            path: path.to_path_buf(),
+            entries: Vec::new(),
+        };
+        let Some(root) = docs.first() else {
+            return Ok(out);
+        };
+        let YamlData::Mapping(top) = &root.data else {
+            return Err(error(
+                root.span.start.line(),
+                "expected a mapping with the key `equivalent`".into(),
+            ));
+        };
+        for (key, value) in top {
+            if scalar(key).as_deref() != Some("equivalent") {
+                return Err(error(
+                    key.span.start.line(),
+                    "unknown key; the file has one key, `equivalent`".into(),
+                ));
+            }
+            let items = match &value.data {
+                YamlData::Sequence(items) => items.as_slice(),
+                YamlData::Value(Scalar::Null) => &[],
+                _ => {
+                    return Err(error(
+                        value.span.start.line(),
+                        "`equivalent` is a list of `{ id, reason }` entries".into(),
+                    ));
+                }
+            };
+            for item in items {
+                let entry = entry(item).map_err(|m| error(item.span.start.line(), m))?;
+                if out.entries.iter().any(|e| e.id == entry.id) {
+                    return Err(error(
+                        entry.line,
+                        format!("mutant `{}` is listed twice", entry.id),
+                    ));
+                }
+                out.entries.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The entry for the mutant `id`, if it is listed.
+    pub fn get(&self, id: &str) -> Option<&Equivalent> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The entries that match none of `mutants`.
+    pub fn stale<'a>(&'a self, mutants: &[Mutant]) -> Vec<&'a Equivalent> {
+        self.entries
+            .iter()
+            .filter(|e| !mutants.iter().any(|m| m.id == e.id))
+            .collect()
+    }
+}
+
+fn scalar(node: &MarkedYaml<'_>) -> Option<String> {
+    match &node.data {
+        YamlData::Value(Scalar::String(s)) => Some(s.to_string()),
+        YamlData::Value(Scalar::Integer(i)) => Some(i.to_string()),
+        YamlData::Value(Scalar::Boolean(b)) => Some(b.to_string()),
+        YamlData::Representation(s, _, _) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// One `{ id, reason }` entry; both must be non-empty text.
+fn entry(item: &MarkedYaml<'_>) -> Result<Equivalent, String> {
+    let YamlData::Mapping(fields) = &item.data else {
+        return Err("an entry is a mapping `{ id: ..., reason: ... }`".into());
+    };
+    let (mut id, mut reason) = (None, None);
+    for (k, v) in fields {
+        let value = scalar(v).filter(|s| !s.trim().is_empty());
+        match scalar(k).as_deref() {
+            Some("id") => id = value,
+            Some("reason") => reason = value,
+            other => {
+                return Err(format!(
+                    "unknown key `{}` in an entry; expected `id` and `reason`",
+                    other.unwrap_or("?")
+                ));
+            }
+        }
+    }
+    let id = id.ok_or("an entry needs an `id`: the mutant's id as `sesphr mutate` prints it")?;
+    let reason = reason.ok_or_else(|| {
+        format!("mutant `{id}` needs a `reason`: why it behaves exactly as the net does")
+    })?;
+    Ok(Equivalent {
+        id,
+        reason: reason.trim().to_string(),
+        line: item.span.start.line().max(1),
+    })
+}

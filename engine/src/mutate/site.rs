@@ -1,0 +1,155 @@
+//! What the operators share: the net in its three forms (text, raw tree,
+//! compiled net), the constants of each enumeration, and the list of mutants
+//! being built.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::{Edit, Mutant, Operator};
+use crate::load::raw::{ExprText, RawNet, RawType};
+use crate::net::model::Net;
+use crate::net::types::Ty;
+use crate::source::Source;
+
+/// The net being mutated and the mutants found so far.
+pub(super) struct Context<'a> {
+    /// The file.
+    pub source: &'a Source,
+    /// The compiled net (types of places and variables).
+    pub net: &'a Net,
+    /// Every enumeration constant, with all the constants of its enumeration.
+    constants: HashMap<String, Vec<String>>,
+    mutants: Vec<Mutant>,
+}
+
+impl<'a> Context<'a> {
+    /// A context for the net in `source`, read as `raw` and compiled as `net`.
+    pub fn new(source: &'a Source, raw: &RawNet, net: &'a Net) -> Self {
+        let mut constants = HashMap::new();
+        let mut add = |names: Vec<String>| {
+            for n in &names {
+                constants.insert(n.clone(), names.clone());
+            }
+        };
+        for (_, ty) in &raw.types {
+            if let RawType::Enum(names) = ty {
+                add(names.iter().map(|n| n.value.clone()).collect());
+            }
+        }
+        // Indexed enumerations (`u1 .. uN`) exist only once compiled.
+        let mut tys: Vec<&Ty> = net.places.iter().map(|p| &p.ty).collect();
+        tys.extend(
+            net.transitions
+                .iter()
+                .flat_map(|t| t.vars.iter().map(|v| &v.ty)),
+        );
+        while let Some(ty) = tys.pop() {
+            match ty {
+                Ty::Enum(e) => add(e.constants.iter().map(|c| c.to_string()).collect()),
+                Ty::Tuple(_, items) => tys.extend(items),
+                _ => {}
+            }
+        }
+        Context {
+            source,
+            net,
+            constants,
+            mutants: Vec::new(),
+        }
+    }
+
+    /// The constants of the enumeration `name` belongs to, if it is a constant.
+    pub fn siblings(&self, name: &str) -> Option<&[String]> {
+        self.constants.get(name).map(Vec::as_slice)
+    }
+
+    /// Whether `name` is a parameter of the net.
+    pub fn is_param(&self, name: &str) -> bool {
+        self.net.params.iter().any(|(p, _)| p == name)
+    }
+
+    /// The type of the place called `name`.
+    pub fn place_type(&self, name: &str) -> Option<&'a Ty> {
+        self.net.place_id(name).map(|id| &self.net.places[id].ty)
+    }
+
+    /// The bytes of the file that bytes `range` of an expression's text were
+    /// read from, if they are known and hold exactly that text (a scalar with
+    /// escapes or folded lines cannot be edited piecewise).
+    pub fn file_range(&self, text: &ExprText, range: Range<usize>) -> Option<Range<usize>> {
+        let start = self.source.offset(text.pos_of(range.start))?;
+        let end = self.source.offset(text.pos_of(range.end))?;
+        let written = self.source.text().get(start..end)?;
+        (written == text.text.get(range)?).then_some(start..end)
+    }
+
+    /// Records a mutant: `edit` within `unit` (the guard, arc item or arc it
+    /// changes, shown as original and mutated text; an edit that covers
+    /// `unit` shows as the replacement alone); its id is
+    /// `operator@site` followed by `:change` when `change` is not empty.
+    pub fn push(
+        &mut self,
+        operator: Operator,
+        site: String,
+        unit: Range<usize>,
+        edit: Edit,
+        change: &str,
+    ) {
+        let text = self.source.text();
+        let original = &text[unit.clone()];
+        let mutated = if edit.range.start <= unit.start && unit.end <= edit.range.end {
+            edit.text.clone()
+        } else {
+            format!(
+                "{}{}{}",
+                &text[unit.start..edit.range.start],
+                edit.text,
+                &text[edit.range.end..unit.end]
+            )
+        };
+        let id = if change.is_empty() {
+            format!("{}@{site}", operator.name())
+        } else {
+            format!("{}@{site}:{}", operator.name(), collapse(change))
+        };
+        let pos = self.source.pos_at(edit.range.start);
+        self.mutants.push(Mutant {
+            id,
+            operator,
+            site,
+            line: pos.line,
+            column: pos.col,
+            original: collapse(original),
+            mutated: collapse(&mutated),
+            edit,
+        });
+    }
+
+    /// The mutants recorded.
+    pub fn finish(self) -> Vec<Mutant> {
+        self.mutants
+    }
+}
+
+/// `text` with every run of white space (line breaks included) made one space.
+pub(super) fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The edit that removes element `index` of a list whose elements occupy
+/// the byte ranges `elements`, in a flow (`[a, b]`, `{a: x, b: y}`) or a
+/// block (`- a` lines, `a: x` lines) collection: from the end of the
+/// previous element to the end of this one, or for the first element, from
+/// its start to the start of the next, so separators and indentation stay
+/// right.
+pub(super) fn remove_element(elements: &[Range<usize>], index: usize) -> Edit {
+    let range = match index {
+        0 if elements.len() > 1 => elements[0].start..elements[1].start,
+        0 => elements[0].clone(),
+        i => elements[i - 1].end..elements[i].end,
+    };
+    Edit {
+        range,
+        text: String::new(),
+    }
+}
