@@ -214,7 +214,8 @@ pub fn compute(
         Op::Forged => Real::Bytes(plaintext(config, symbolic)),
         Op::Capability => {
             let x = SecretKey::from_bytes(bytes(0)?).map_err(failed)?;
-            let point = (G2Projective::generator() * x.inverse()).to_affine();
+            let inverse = x.inverse().map_err(failed)?;
+            let point = (G2Projective::generator() * inverse.scalar()).to_affine();
             Real::Bytes(point.to_compressed().to_vec())
         }
         Op::Symbolic => Real::Absent,
