@@ -28,6 +28,7 @@ mod keys;
 mod pre;
 mod rng;
 mod sign;
+mod wipe;
 
 pub use dem::{Aad, Ciphertext, open, seal};
 pub use kem::PartitionKey;
