@@ -37,7 +37,7 @@ const FUNCTIONS: &[(&str, Function)] = &[
         Ok(public_key(scalar("public_key", &one("public_key", a)?)?))
     }),
     ("draw_r", |a| Ok(Value::term("r", a.iter().cloned()))),
-    // The algebra of SESPHR.md section 3.
+    // The algebra of docs/protocol.md section 3.
     ("z_pow", z_pow),
     ("kdf", |a| {
         let [gt] = fixed("kdf", a)?;
