@@ -14,7 +14,10 @@ OUT = pathlib.Path("nets/mutants")
 
 # Parameters a mutant is checked with unless it names others: the smallest net that still has
 # every behaviour the mutants below need (no active insider).
-SMALL = "tampers=0"
+SMALL = "roles=1 users_per_role=1 partitions=2 versions=2 tampers=0"
+# Two users of one role: the bugs that confuse users, and the forgery (a second reader of the
+# forger's partition version).
+TWO = "roles=1 users_per_role=2 partitions=1 versions=1 tampers=1"
 
 # name: (expected violated property, what the bug is, [(old, new, expected occurrences)][, params])
 MUTANTS = {
@@ -46,7 +49,7 @@ MUTANTS = {
         "The user's client accepts the decryption output without checking the digest or the GCM tag.",
         [('    guard: "digest(c) == d && dec_ok(kdf(recover(ru, user_secret(u))), (p, q, v), c)"\n',
           '    guard: "true"\n', 1)],
-        "tampers=1",
+        "roles=1 users_per_role=1 partitions=2 versions=2 tampers=1",
     ),
     "access-not-on-ledger": (
         "accountability",
@@ -156,13 +159,13 @@ MUTANTS = {
         "integrity",
         "The client checks the GCM tag but not the ledger digest (a forgery under a real key and label passes).",
         [('"digest(c) == d && dec_ok(', '"dec_ok(', 1), ('"!(digest(c) == d && dec_ok(', '"!(dec_ok(', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "client-accepts-digest-or-tag": (
         "integrity",
         "The client accepts a download if either the ledger digest or the GCM tag verifies.",
         [('digest(c) == d && dec_ok(', 'digest(c) == d || dec_ok(', 2)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     # --- coalitions ---
     "rekey-table-backed-up-to-cloud": (
@@ -185,19 +188,19 @@ MUTANTS = {
         [('      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n',
           '      SRS_RK: ["(p, holder, rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n', 1),
          ('      SRS_RK: ["(p, (role, seat), rk)"]\n      Received:', '      SRS_RK: ["(p, holder, rk)"]\n      Received:', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "join-date-never-set": (
         "backward_access_control",
         "The SRS records every member as joined at the patient's first date.",
         [('      Member: ["((role, seat), p, t)"]\n', '      Member: ["((role, seat), p, 0)"]\n', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "revoke-deletes-another-members-rekey": (
         "rekeys_follow_the_acl",
         "Revocation deletes the first RK the SRS finds for the patient, not the revoked user's.",
         [('      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, f)"]\n', '      SRS_RK: ["(p, holder, rk)"]\n      Clock: ["(p, t, f)"]\n', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
 }
 

@@ -11,7 +11,7 @@ use crate::error::{DenyReason, Error, Result};
 use crate::policy::{Label, Policy, Role, UserId};
 use crate::upload::UploadStatement;
 
-/// Who generates and holds keys (the specification, section 3).
+/// Who generates and holds keys (docs/protocol.md section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyMode {
     /// As published: the SRS generates every key pair, keeps it and

@@ -1,4 +1,4 @@
-//! The paper-mode weakness (SESPHR.md section 4): an SRS that can read the
+//! The paper-mode weakness (docs/protocol.md section 5): an SRS that can read the
 //! cloud recovers a partition in `paper` mode; `delegated` mode closes it.
 
 use sesphr_model::cloud::ObjectId;

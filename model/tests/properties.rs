@@ -1,4 +1,4 @@
-//! Property tests of the scheme (SESPHR.md sections 3-4): correctness for
+//! Property tests of the scheme (docs/protocol.md sections 3-5): correctness for
 //! granted pairs, refusal for the others, forward access control after
 //! revocation, and detection of any single-byte change to a ciphertext or
 //! to the ledger file.

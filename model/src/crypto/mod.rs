@@ -1,4 +1,4 @@
-//! The cryptography of the specification, section 3: AFGH-style proxy re-encryption on
+//! The cryptography of docs/protocol.md section 3: AFGH-style proxy re-encryption on
 //! BLS12-381 as a KEM, and AES-256-GCM as the DEM.
 //!
 //! | step | who | computes |
