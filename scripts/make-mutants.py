@@ -2,8 +2,9 @@
 """Writes nets/mutants/*.yaml: each a small change to nets/sesphr.yaml (one plausible bug).
 
 Run from the repository root after editing nets/sesphr.yaml:  python3 scripts/make-mutants.py
-Each mutant starts with a header; its `# expect:` line names the property that must fail,
-which tests/sesphr_nets.rs reads.
+Each mutant starts with a header; its `# expect:` line names the property that must fail and its
+`# params:` line the parameters to check it with (`--param` each); tests/sesphr_nets.rs reads both
+and also checks that the correct net holds every property with those parameters.
 """
 import pathlib
 import sys
@@ -11,7 +12,11 @@ import sys
 BASE = pathlib.Path("nets/sesphr.yaml")
 OUT = pathlib.Path("nets/mutants")
 
-# name: (expected violated property, what the bug is, [(old, new, expected occurrences)])
+# Parameters a mutant is checked with unless it names others: the smallest net that still has
+# every behaviour the mutants below need (no active insider).
+SMALL = "tampers=0"
+
+# name: (expected violated property, what the bug is, [(old, new, expected occurrences)][, params])
 MUTANTS = {
     "srs-skips-acl-check": (
         "acl_enforcement",
@@ -41,11 +46,12 @@ MUTANTS = {
         "The user's client accepts the decryption output without checking the digest or the GCM tag.",
         [('    guard: "digest(c) == d && dec_ok(kdf(recover(ru, user_secret(u))), (p, q, v), c)"\n',
           '    guard: "true"\n', 1)],
+        "tampers=1",
     ),
     "access-not-on-ledger": (
         "accountability",
         "The SRS serves R without appending the access record to the ledger.",
-        [('      Ledger_access: ["((role, seat), p, q, v)"]\n', "", 1)],
+        [('      Ledger_access: ["((role, seat), p, q, v, now)"]\n', "", 1)],
     ),
     "doctor-granted-insurance": (
         "acl_enforcement",
@@ -62,13 +68,144 @@ MUTANTS = {
         "In delegated mode the patient hands its secret key to the SRS (to let it compute RK).",
         [("if key_mode == paper then patient_secret(p) else public_key(patient_secret(p))", "patient_secret(p)", 2)],
     ),
+    # --- revocation is enforced at every answer, not only for versions written after it ---
+    "answer-sent-after-revocation": (
+        "revoked_users_get_no_answer",
+        "The SRS checks the ACL when a request arrives and sends the answer later from a queue; a revocation in between does not cancel queued answers.",
+        [('      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
+          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
+          '      Clock: ["(p, now)"]\n      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Served: ["((role, seat), p, q, v, now)"]\n',
+          '      Queued: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, k)"]\n'
+          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
+          '      Clock: ["(p, now)"]\n'
+          '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Clock: ["(p, now)"] }\n'
+          '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Clock: ["(p, now)"]\n'
+          '      Ledger_access: ["(u, p, q, v, now)"]\n      Served: ["(u, p, q, v, now)"]\n', 1),
+         ('  Received: { type: Grant }', '  Queued: { type: Grant }\n  Received: { type: Grant }', 1)],
+    ),
+    "revoked-user-served-past-versions": (
+        "revoked_users_get_no_answer",
+        "Revocation is forward-only: the SRS keeps RK and still answers a revoked user for versions written before its revocation.",
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n',
+          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t + 1)"]\n', 1),
+         ('  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
+          '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n',
+          '  D_R_S_before_revocation:\n    in:\n      Requests: ["((role, seat), p, q, v)"]\n      Revoked: ["((role, seat), p, at)"]\n'
+          '      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
+          '      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n      Clock: ["(p, now)"]\n'
+          '    guard: "t <= at && (t > since || newcomers_read_past)"\n'
+          '    out:\n      Revoked: ["((role, seat), p, at)"]\n      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n'
+          '      SRS_R: ["(p, q, v, t, rp)"]\n      SRS_RK: ["(p, (role, seat), rk)"]\n'
+          '      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
+          '      Clock: ["(p, now)"]\n      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Served: ["((role, seat), p, q, v, now)"]\n'
+          '  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
+          '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n', 1)],
+    ),
+    "revocation-keeps-rekey": (
+        "rekeys_follow_the_acl",
+        "Revocation marks the ACL but the SRS forgets to delete the user's RK.",
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n',
+          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t + 1)"]\n', 1)],
+    ),
+    # --- the ledger tells the truth ---
+    "upload-record-digests-the-plaintext": (
+        "ledger_is_truthful",
+        "The upload record holds the digest of the plaintext (the client checks the digest of what it decrypted), not of the ciphertext stored.",
+        [("digest(enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1)))",
+          "digest(plain(p, q, n + 1))", 2),
+         ('"digest(c) == d && dec_ok(', '"digest(dec(kdf(recover(ru, user_secret(u))), (p, q, v), c)) == d && dec_ok(', 1),
+         ('"!(digest(c) == d && dec_ok(', '"!(digest(dec(kdf(recover(ru, user_secret(u))), (p, q, v), c)) == d && dec_ok(', 1)],
+    ),
+    "refusal-logged-as-access": (
+        "ledger_is_truthful",
+        "A request refused for lack of rights is answered once and for all, and logged as an access.",
+        [('      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n',
+          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Clock: ["(p, now)"]\n    out:\n'
+          '      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Clock: ["(p, now)"]\n', 1)],
+    ),
+    "access-logged-twice": (
+        "ledger_is_truthful",
+        "Both the SRS and the user's client append the access record, so the ledger shows two accesses for one.",
+        [('      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n',
+          '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, now)"]\n      Clock: ["(p, now)"]\n', 1),
+         ('      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n    guard: "digest',
+          '      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now)"]\n    guard: "digest', 1)],
+    ),
+    "grant-record-publishes-rekey": (
+        "key_custody",
+        "The grant record carries RK_{P->U} as a proof of delegation, on the public ledger.",
+        [('      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n    guard: "rank <= roles"\n',
+          '      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n      Public: ["pub"]\n    guard: "rank <= roles"\n', 1),
+         ('      Ledger_grant: ["((role, seat), p, t)"]\n',
+          '      Ledger_grant: ["((role, seat), p, t)"]\n      Public: ["learn(pub, rekey(patient_secret(p), public_key(user_secret((role, seat)))))"]\n', 1)],
+    ),
+    # --- key custody ---
+    "srs-hands-rekey-to-user": (
+        "key_custody",
+        "The SRS sends RK_{P->U} to the user with R_U (so that the client could re-encrypt by itself).",
+        [('      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n',
+          '      UserKnows: ["((role, seat), p, learn(learn(k, reencrypt(rp, rk)), rk))"]\n', 1)],
+    ),
+    "user-secret-sent-to-srs": (
+        "key_custody",
+        "In delegated mode the SRS still generates (and keeps) the user's key pair, as in the paper's mode.",
+        [("if key_mode == paper then user_secret((role, seat)) else public_key(user_secret((role, seat)))", "user_secret((role, seat))", 2)],
+    ),
+    # --- active insiders ---
+    "client-skips-digest-check": (
+        "integrity",
+        "The client checks the GCM tag but not the ledger digest (a forgery under a real key and label passes).",
+        [('"digest(c) == d && dec_ok(', '"dec_ok(', 1), ('"!(digest(c) == d && dec_ok(', '"!(dec_ok(', 1)],
+        "users_per_role=2 partitions=1 versions=1",
+    ),
+    "client-accepts-digest-or-tag": (
+        "integrity",
+        "The client accepts a download if either the ledger digest or the GCM tag verifies.",
+        [('digest(c) == d && dec_ok(', 'digest(c) == d || dec_ok(', 2)],
+        "users_per_role=2 partitions=1 versions=1",
+    ),
+    # --- coalitions ---
+    "rekey-table-backed-up-to-cloud": (
+        "cloud_reader_coalition",
+        "The SRS backs its RK table up to the cloud store.",
+        [('        - "(cloud, learn(kc, public_key(user_secret((role, seat)))))"\n',
+          '        - "(cloud, learn(learn(kc, public_key(user_secret((role, seat)))), rekey(patient_secret(p), public_key(user_secret((role, seat))))))"\n', 1)],
+    ),
+    "new-key-wrapped-under-previous-key": (
+        "cloud_revoked_user_coalition",
+        "A re-upload stores the new partition key wrapped under the previous version's key, so readers of the old version need no new R.",
+        [('        - "(cloud, learn(kc, enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1))))"\n',
+          '        - "(cloud, learn(learn(kc, enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1))), '
+          'enc(partition_key(draw_r(p, q, n)), (p, q, n + 1), partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)))))"\n', 1)],
+    ),
+    # --- one user is not another ---
+    "srs-uses-another-members-rekey": (
+        "honest_downloads_succeed",
+        "The SRS looks RK up by patient only and re-encrypts with whichever member's RK it finds first.",
+        [('      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n',
+          '      SRS_RK: ["(p, holder, rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n', 1),
+         ('      SRS_RK: ["(p, (role, seat), rk)"]\n      Received:', '      SRS_RK: ["(p, holder, rk)"]\n      Received:', 1)],
+        "users_per_role=2 partitions=1 versions=1",
+    ),
+    "join-date-never-set": (
+        "backward_access_control",
+        "The SRS records every member as joined at the patient's first date.",
+        [('      Member: ["((role, seat), p, t)"]\n', '      Member: ["((role, seat), p, 0)"]\n', 1)],
+        "users_per_role=2 partitions=1 versions=1",
+    ),
+    "revoke-deletes-another-members-rekey": (
+        "rekeys_follow_the_acl",
+        "Revocation deletes the first RK the SRS finds for the patient, not the revoked user's.",
+        [('      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t)"]\n', '      SRS_RK: ["(p, holder, rk)"]\n      Clock: ["(p, t)"]\n', 1)],
+        "users_per_role=2 partitions=1 versions=1",
+    ),
 }
 
 
 def main() -> int:
     base = BASE.read_text()
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, (expect, bug, edits) in MUTANTS.items():
+    for name, (expect, bug, edits, *params) in MUTANTS.items():
         text = base
         for old, new, count in edits:
             found = text.count(old)
@@ -82,6 +219,7 @@ def main() -> int:
             f"# `sesphr check` must exit 1 with this property violated:\n"
             f"# expect: {expect}\n"
         )
+        header += f"# params: {params[0] if params else SMALL}\n"
         (OUT / f"{name}.yaml").write_text(header + text)
     return 0
 

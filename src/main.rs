@@ -2,8 +2,8 @@
 
 mod cmd;
 mod host;
+mod output;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,11 +32,16 @@ enum Command {
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
     #[command(hide = true)]
     ToPromela(cmd::promela::PromelaArgs),
+    /// Translate a P/T net to Murphi for Rumur (used by scripts/bench-anchors).
+    #[command(hide = true)]
+    ToMurphi(cmd::murphi::MurphiArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
     Demo(cmd::demo::DemoArgs),
-    /// Verify or show a ledger file.
+    /// Verify, show or prove things about a ledger file (a signed transparency log).
     #[command(subcommand)]
     Ledger(cmd::ledger::LedgerCommand),
+    /// Check a system directory's cloud store against its ledger (exit 1 on any finding).
+    Audit(cmd::audit::AuditArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
     Report(cmd::report::ReportArgs),
 }
@@ -67,15 +72,16 @@ fn main() -> ExitCode {
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
+        Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
+        Command::Audit(args) => return cmd::audit::run(&args),
         Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            // Not `eprintln!`: it panics when standard error is closed.
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            output::report_error(&err);
             cmd::exit_bad_input()
         }
     }

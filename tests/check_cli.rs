@@ -72,7 +72,7 @@ fn a_deadlock_gets_a_shortest_trace() {
     let out = sesphr(&[
         "check",
         "--json",
-        &path("../shared/mcc/Philosophers-PT-000005.pnml"),
+        &path("tests/data/mcc/Philosophers-PT-000005.pnml"),
     ]);
     assert_eq!(out.status.code(), Some(1));
     let r = json(&out);
@@ -84,7 +84,7 @@ fn a_deadlock_gets_a_shortest_trace() {
 
 #[test]
 fn limits_stop_the_run_as_incomplete() {
-    let peterson = path("../shared/mcc/Peterson-PT-2.pnml");
+    let peterson = path("tests/data/mcc/Peterson-PT-2.pnml");
     for (flag, value, reason) in [
         ("--max-states", "1000", "max-states"),
         ("--max-memory", "64K", "max-memory"),
@@ -136,7 +136,7 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
     assert!(dot.starts_with("digraph reachability {"), "{dot}");
     assert!(dot.contains("0 -> 1 [ label = \"enter_a\" ]"), "{dot}");
 
-    let philosophers = path("../shared/mcc/Philosophers-PT-000005.pnml");
+    let philosophers = path("tests/data/mcc/Philosophers-PT-000005.pnml");
     let out = sesphr(&["graph", "--reachability", "--limit", "100", &philosophers]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--limit"));

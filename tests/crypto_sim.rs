@@ -42,7 +42,7 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
         "--size",
         "4096",
         "--defer",
-        "revoke,tamper",
+        "revoke,tamper,substitute,forge",
         "--dir",
         &dir_arg,
     ]);
@@ -143,7 +143,7 @@ fn a_corrupted_ciphertext_fails_the_run() {
         "--size",
         "1000",
         "--defer",
-        "revoke,tamper",
+        "revoke,tamper,substitute,forge",
         "--inject-fault",
         "ciphertext",
     ]);

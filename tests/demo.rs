@@ -30,14 +30,14 @@ fn check_leftovers(dir: &Path) {
     assert!(dir.join("cloud/objects/alice-phr/v2/medical.ct").is_file());
     let verify = sesphr(&["ledger", "verify", ledger.to_str().unwrap()]);
     assert_eq!(verify.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&verify.stdout).contains("intact: 12 blocks"));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("intact: 13 blocks"));
 }
 
 #[test]
 fn delegated_demo_passes_every_step() {
     let (stdout, dir) = run_demo("delegated");
     assert!(
-        stdout.contains("all 11 steps behaved as the scheme says"),
+        stdout.contains("all 12 steps behaved as the scheme says"),
         "{stdout}"
     );
     assert!(stdout.contains("the SRS holds no secret key and recovers nothing"));
@@ -50,7 +50,7 @@ fn delegated_demo_passes_every_step() {
 fn paper_demo_passes_and_shows_the_weakness() {
     let (stdout, dir) = run_demo("paper");
     assert!(
-        stdout.contains("all 11 steps behaved as the scheme says"),
+        stdout.contains("all 12 steps behaved as the scheme says"),
         "{stdout}"
     );
     assert!(stdout.contains("recovers the partition (the paper's weakness)"));

@@ -1,10 +1,12 @@
-//! End-to-end: `sesphr ledger verify|show` on intact and tampered files.
+//! End-to-end: `sesphr ledger verify|show|head|prove|check-proof` on intact,
+//! tampered, cut and rewritten ledgers.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sesphr_model::ledger::{Ledger, Record};
-use sesphr_model::policy::UserId;
+use sesphr_model::crypto::SigningKey;
+use sesphr_model::ledger::{Ledger, Outcome, Record};
+use sesphr_model::policy::{Label, UserId};
 
 fn sesphr(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sesphr"))
@@ -13,14 +15,29 @@ fn sesphr(args: &[&str]) -> Output {
         .expect("the sesphr binary runs")
 }
 
-/// A ledger of five one-record blocks; returns its path and its lines.
-fn sample(name: &str) -> (PathBuf, Vec<Vec<u8>>) {
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("ledger-cli-{name}-{}.jsonl", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let mut ledger = Ledger::create(&path).unwrap();
-    for i in 0..5 {
-        let user = UserId::new(&format!("user{i}")).unwrap();
-        ledger.append(vec![Record::Revoke { user }]).unwrap();
+    path
+}
+
+fn revoke(name: &str) -> Record {
+    Record::Revoke {
+        user: UserId::new(name).unwrap(),
+    }
+}
+
+/// A ledger of five one-record blocks signed by `key`, the records named by
+/// `users`; returns its path and its lines.
+fn ledger_of(name: &str, key: SigningKey, users: &[&str]) -> (PathBuf, Vec<Vec<u8>>) {
+    let path = scratch(name);
+    let mut ledger = Ledger::create_with_key(&path, key).unwrap();
+    for user in users {
+        ledger.append(vec![revoke(user)]).unwrap();
     }
     let bytes = std::fs::read(&path).unwrap();
     let lines = bytes
@@ -30,22 +47,40 @@ fn sample(name: &str) -> (PathBuf, Vec<Vec<u8>>) {
     (path, lines)
 }
 
-fn verify(path: &Path) -> (Option<i32>, String) {
-    let out = sesphr(&["ledger", "verify", path.to_str().unwrap()]);
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+const USERS: [&str; 5] = ["user0", "user1", "user2", "user3", "user4"];
+
+fn sample(name: &str) -> (PathBuf, Vec<Vec<u8>>) {
+    ledger_of(name, SigningKey::generate().unwrap(), &USERS)
+}
+
+fn head_of(path: &Path) -> String {
+    let out = sesphr(&["ledger", "head", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    text.trim().to_owned()
+}
+
+fn verify(path: &Path, pinned: Option<&str>) -> (Option<i32>, String) {
+    let mut args = vec!["ledger", "verify", path.to_str().unwrap()];
+    if let Some(head) = pinned {
+        args.extend(["--expect-head", head]);
+    }
+    let out = sesphr(&args);
+    (out.status.code(), stdout(&out))
 }
 
 #[test]
-fn intact_ledger_verifies_and_shows() {
+fn intact_ledger_verifies_shows_and_prints_its_head() {
     let (path, _) = sample("intact");
-    let (code, stdout) = verify(&path);
-    assert_eq!(code, Some(0), "{stdout}");
-    assert!(stdout.contains("intact: 5 blocks"));
+    let head = head_of(&path);
+    assert!(head.starts_with("sth1:5:"), "{head}");
+    let (code, text) = verify(&path, Some(&head));
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("intact: 5 blocks, 5 records, extends the pinned head of 5 records"));
+    assert!(text.contains(&format!("head {head}")));
     let shown = sesphr(&["ledger", "show", path.to_str().unwrap()]);
-    let text = String::from_utf8_lossy(&shown.stdout);
+    let text = stdout(&shown);
     assert_eq!(shown.status.code(), Some(0));
     assert_eq!(text.lines().filter(|l| l.starts_with("block ")).count(), 5);
     assert!(text.contains("- revoke user3"));
@@ -53,70 +88,217 @@ fn intact_ledger_verifies_and_shows() {
 }
 
 #[test]
-fn each_tampering_names_the_first_bad_block() {
+fn each_tampering_names_the_first_bad_line() {
     let (path, lines) = sample("tamper");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         (
-            "flipped byte in block 2",
+            "flipped byte in block 1",
             {
                 let mut l = lines.clone();
                 let i = l[2].len() / 2;
                 l[2][i] ^= 0x04;
                 l.concat()
             },
-            "block 2",
+            "line 3 (block 1)",
         ),
         (
-            "truncated inside block 3",
+            "truncated inside block 2",
             {
                 let all = lines.concat();
                 let cut = lines[..3].concat().len() + 20;
                 all[..cut].to_vec()
             },
-            "block 3",
+            "line 4 (block 2): incomplete last line",
         ),
         (
-            "blocks 1 and 2 swapped",
+            "blocks 0 and 1 swapped",
             {
                 let mut l = lines.clone();
                 l.swap(1, 2);
                 l.concat()
             },
-            "block 1",
+            "line 2 (block 0): sequence number 1",
         ),
         (
             "block 1 removed",
             {
                 let mut l = lines.clone();
-                l.remove(1);
+                l.remove(2);
                 l.concat()
             },
-            "block 1",
+            "line 3 (block 1): sequence number 2",
         ),
         (
-            "last block and head removed",
-            lines[..4].concat(),
-            "block 4",
+            "record kind renamed",
+            {
+                let mut l = lines.clone();
+                let text = String::from_utf8(l[3].clone()).unwrap();
+                l[3] = text.replace("\"revoke\"", "\"revokx\"").into_bytes();
+                l.concat()
+            },
+            "line 4 (block 2): not a well-formed block (column",
+        ),
+        (
+            "header removed",
+            lines[1..].concat(),
+            "line 1 (header): the log header line is missing",
         ),
     ];
     for (what, bytes, named) in cases {
         std::fs::write(&path, &bytes).unwrap();
-        let (code, stdout) = verify(&path);
-        assert_eq!(code, Some(1), "{what}: {stdout}");
+        let (code, text) = verify(&path, None);
+        assert_eq!(code, Some(1), "{what}: {text}");
         assert!(
-            stdout.contains(&format!("TAMPERED at {named}:")),
-            "{what}: {stdout}"
+            text.contains(&format!("TAMPERED at {named}")),
+            "{what}: {text}"
         );
+        for leak in [
+            "invalid type",
+            "unknown variant",
+            "expected value",
+            "at line 1 column",
+        ] {
+            assert!(!text.contains(leak), "{what}: library text leaked: {text}");
+        }
     }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
+    let seed = SigningKey::generate().unwrap().to_bytes();
+    let key = || SigningKey::from_bytes(&*seed).unwrap();
+    let (path, lines) = ledger_of("pinned", key(), &USERS);
+    let pinned = head_of(&path);
+    // The last block removed: a valid ledger of four records on its own.
+    std::fs::write(&path, lines[..5].concat()).unwrap();
+    assert_eq!(verify(&path, None).0, Some(0));
+    let (code, text) = verify(&path, Some(&pinned));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("fewer than the pinned head's 5 (truncated)"),
+        "{text}"
+    );
+    // Every record about user2 deleted and the log re-signed by its own key.
+    let (rewritten, _) = ledger_of(
+        "rewritten",
+        key(),
+        &["user0", "user1", "user3", "user4", "user5"],
+    );
+    assert_eq!(verify(&rewritten, None).0, Some(0));
+    let (code, text) = verify(&rewritten, Some(&pinned));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("differ from those of the pinned head (rewritten)"),
+        "{text}"
+    );
+    // The same records signed by another key.
+    let (forged, _) = ledger_of("forged", SigningKey::generate().unwrap(), &USERS);
+    let (code, text) = verify(&forged, Some(&pinned));
+    assert_eq!(code, Some(1));
+    assert!(text.contains("another key"), "{text}");
+    // A grown ledger extends the pinned head.
+    let (grown, _) = ledger_of(
+        "grown",
+        key(),
+        &["user0", "user1", "user2", "user3", "user4", "user5"],
+    );
+    assert_eq!(verify(&grown, Some(&pinned)).0, Some(0));
+    // A pinned head with a changed signature is refused.
+    let mut bad = pinned.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let (code, text) = verify(&grown, Some(&bad));
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("pinned head's signature is invalid"),
+        "{text}"
+    );
+    for p in [path, rewritten, forged, grown] {
+        std::fs::remove_file(p).unwrap();
+    }
+}
+
+#[test]
+fn proofs_are_printed_and_checked() {
+    let seed = SigningKey::generate().unwrap().to_bytes();
+    let key = || SigningKey::from_bytes(&*seed).unwrap();
+    let (old, _) = ledger_of("old", key(), &USERS[..3]);
+    let (path, _) = ledger_of("proofs", key(), &USERS);
+    let (old_head, head) = (head_of(&old), head_of(&path));
+    let file = path.to_str().unwrap();
+    let proof_file = scratch("proof");
+    let check = |proof: &str, args: &[&str]| {
+        std::fs::write(&proof_file, proof).unwrap();
+        let mut all = vec!["ledger", "check-proof", proof_file.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let out = sesphr(&all);
+        (out.status.code(), stdout(&out))
+    };
+    for index in 0..5 {
+        let out = sesphr(&["ledger", "prove", file, "--record", &index.to_string()]);
+        assert_eq!(out.status.code(), Some(0));
+        let proof = stdout(&out);
+        let (code, text) = check(&proof, &["--head", &head]);
+        assert_eq!(code, Some(0), "{text}");
+        assert!(text.contains(&format!("revoke user{index}")), "{text}");
+        // Another record in its place fails.
+        let altered = proof.replace(&format!("user{index}"), "user9");
+        assert_eq!(check(&altered, &["--head", &head]).0, Some(1));
+    }
+    let out = sesphr(&["ledger", "prove", file, "--record", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = sesphr(&["ledger", "prove", file, "--from", &old_head]);
+    assert_eq!(out.status.code(), Some(0));
+    let proof = stdout(&out);
+    let (code, text) = check(&proof, &["--head", &head, "--old-head", &old_head]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("the log of 5 records extends the log of 3 records"));
+    assert_eq!(
+        check(&proof, &["--head", &old_head, "--old-head", &head]).0,
+        Some(1)
+    );
+    assert_eq!(check(&proof, &["--head", &head]).0, Some(1));
+    let (code, _) = check("{\"nonsense\":1}", &["--head", &head]);
+    assert_eq!(code, Some(2));
+    for p in [old, path, proof_file] {
+        std::fs::remove_file(p).unwrap();
+    }
+}
+
+#[test]
+fn show_escapes_control_characters() {
+    let path = scratch("escape");
+    let mut ledger = Ledger::create(&path).unwrap();
+    ledger
+        .append(vec![Record::Access {
+            user: UserId::new("eve").unwrap(),
+            file: Label::new("rec").unwrap(),
+            version: 1,
+            partition: Label::new("medical").unwrap(),
+            outcome: Outcome::Denied("\u{1b}[2J\u{1b}[31mred\u{202e}".into()),
+        }])
+        .unwrap();
+    let out = sesphr(&["ledger", "show", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("denied (\\u{1b}[2J\\u{1b}[31mred\\u{202e})"),
+        "{text}"
+    );
     std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
 fn unreadable_input_exits_2() {
     let missing = std::env::temp_dir().join("no-such-ledger-file.jsonl");
-    let out = sesphr(&["ledger", "verify", missing.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ledger-file"));
-    let out = sesphr(&["ledger", "show", missing.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2));
+    for command in ["verify", "show", "head"] {
+        let out = sesphr(&["ledger", command, missing.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ledger-file"));
+    }
 }

@@ -1,12 +1,12 @@
 //! Conformance with the Model Checking Contest: `sesphr check --json` on every
-//! P/T net of `../shared/mcc/` must give exactly the contest's answers
+//! P/T net of `tests/data/mcc/` must give exactly the contest's answers
 //! (EXPECTED.tsv), and the coloured nets must be refused, not answered wrongly.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 fn mcc_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/mcc")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/mcc")
 }
 
 struct Expected {

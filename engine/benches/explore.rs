@@ -1,4 +1,4 @@
-//! Explorer throughput on Model Checking Contest nets (`../shared/mcc/`), with
+//! Explorer throughput on Model Checking Contest nets (`tests/data/mcc/`), with
 //! 1 and 2 threads. Run: `cargo bench -p sesphr-engine --bench explore`.
 //! Kanban-PT-00005 (2.5 M states) is left to `scripts/bench-vs-spin`.
 
@@ -11,7 +11,7 @@ use sesphr_engine::ptnet::{PackedNet, PtNet};
 
 fn load(name: &str) -> Option<PtNet> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/mcc")
+        .join("../tests/data/mcc")
         .join(format!("{name}.pnml"));
     let text = std::fs::read_to_string(&path).ok()?;
     parse_pnml(&text).ok()
@@ -23,7 +23,7 @@ fn bench_explore(c: &mut Criterion) {
         ("Peterson-PT-2", 20_754),
     ] {
         let Some(net) = load(name) else {
-            eprintln!("{name}: not found beside the repository, skipped");
+            eprintln!("{name}: not found under tests/data/mcc, skipped");
             continue;
         };
         let Ok(space) = PackedNet::new(&net, Vec::new()) else {

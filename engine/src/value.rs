@@ -2,7 +2,13 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
+
+use foldhash::quality::FixedState;
+
+/// The fixed seed of the hashes terms carry: a value's hash is the same in every run.
+const TERM_HASH_SEED: u64 = 0x7e8d_5eed_0f7e_5a11;
 
 /// A token value (a colour).
 ///
@@ -57,12 +63,56 @@ fn shared_or<T: ?Sized>(a: &Arc<T>, b: &Arc<T>, compare: impl FnOnce() -> Orderi
 }
 
 /// A function symbol applied to values: the shape of symbolic values.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// A term carries the hash of its contents, computed once when it is built
+/// from its arguments' hashes, so hashing a deep term (an insider's knowledge
+/// set, say) costs one word instead of a walk over the whole tree; equality
+/// compares the hashes before the contents.
+#[derive(Clone)]
 pub struct Term {
     /// The function symbol.
     pub functor: Arc<str>,
     /// The arguments.
     pub args: Vec<Value>,
+    hash: u64,
+}
+
+impl Term {
+    fn new(functor: Arc<str>, args: Vec<Value>) -> Term {
+        let hash = FixedState::with_seed(TERM_HASH_SEED).hash_one((&functor, &args));
+        Term {
+            functor,
+            args,
+            hash,
+        }
+    }
+}
+
+impl PartialEq for Term {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.functor == other.functor && self.args == other.args
+    }
+}
+
+impl Eq for Term {}
+
+impl Hash for Term {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl Ord for Term {
+    /// Structural order: functor, then arguments.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (&self.functor, &self.args).cmp(&(&other.functor, &other.args))
+    }
+}
+
+impl PartialOrd for Term {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Value {
@@ -90,10 +140,10 @@ impl Value {
 
     /// A term `functor(args...)`.
     pub fn term(functor: &str, args: impl IntoIterator<Item = Value>) -> Value {
-        Value::Term(Arc::new(Term {
-            functor: Arc::from(functor),
-            args: args.into_iter().collect(),
-        }))
+        Value::Term(Arc::new(Term::new(
+            Arc::from(functor),
+            args.into_iter().collect(),
+        )))
     }
 
     /// Opaque bytes.

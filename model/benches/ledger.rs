@@ -19,6 +19,8 @@ fn upload_record(version: u32) -> Record {
             .map(|label| PartitionDigest {
                 digest: Hash::of(label.as_str().as_bytes()),
                 label,
+                r_owner: None,
+                signature: None,
             })
             .collect(),
     }

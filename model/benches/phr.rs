@@ -220,9 +220,9 @@ fn on_disk(c: &mut Criterion) {
         let doc = document(kb);
         group.throughput(Throughput::Bytes(doc.plaintext_len() as u64));
         group.bench_with_input(BenchmarkId::new("upload_disk", kb), &doc, |b, doc| {
-            b.iter(|| sys.upload(&alice_keys.secret, doc).unwrap())
+            b.iter(|| sys.upload(&alice_keys, doc).unwrap())
         });
-        let version = sys.upload(&alice_keys.secret, &doc).unwrap();
+        let version = sys.upload(&alice_keys, &doc).unwrap();
         group.bench_with_input(BenchmarkId::new("download_disk", kb), &doc, |b, doc| {
             b.iter(|| {
                 doc.partitions

@@ -1,9 +1,11 @@
 //! The untrusted cloud: an on-disk store of versioned objects.
 //!
 //! Layout: `DIR/objects/<file>/v<version>/<label>.ct`. Every write goes to a
-//! temporary file in `DIR/tmp`, is flushed to disk, renamed into place and the
-//! directory is flushed, so a crash leaves either the old object or the new
-//! one, never half of one.
+//! temporary file in `DIR/tmp`, is flushed to disk, linked into place (a
+//! new object never replaces an existing one) and the directory is flushed,
+//! so a crash leaves no object or the whole object, never half of one, and
+//! at most a leftover temporary file. The store decides nothing: version
+//! numbers come from the ledger, and `audit` checks the objects against it.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -67,27 +69,58 @@ impl CloudStore {
             .join(format!("{}.ct", id.label))
     }
 
-    /// Store an object atomically (replacing any previous content).
+    /// Store a new object atomically. Storing the same bytes again is a
+    /// no-op; other bytes under an existing name are refused
+    /// ([`Error::ObjectExists`]): an object is never replaced.
     pub fn put(&self, id: &ObjectId, bytes: &[u8]) -> Result<()> {
+        let (temp, target) = self.stage(id, bytes)?;
+        // A hard link, unlike a rename, never replaces an existing file.
+        let linked = fs::hard_link(&temp, &target);
+        let _ = fs::remove_file(&temp);
+        match linked {
+            Ok(()) => self.sync_parent(&target),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if self.get(id)? == bytes {
+                    Ok(())
+                } else {
+                    Err(Error::ObjectExists {
+                        name: id.to_string(),
+                    })
+                }
+            }
+            Err(e) => Err(io_error(&target)(e)),
+        }
+    }
+
+    /// Write `bytes` to a flushed temporary file; returns it and the target.
+    fn stage(&self, id: &ObjectId, bytes: &[u8]) -> Result<(PathBuf, PathBuf)> {
         let target = self.path_of(id);
-        let dir = target
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.clone());
-        fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
         let temp = self.root.join("tmp").join(format!(
             "{}-{}.tmp",
             std::process::id(),
             self.temp_counter.fetch_add(1, Ordering::Relaxed)
         ));
-        let mut out = File::create(&temp).map_err(io_error(&temp))?;
-        out.write_all(bytes).map_err(io_error(&temp))?;
-        out.sync_all().map_err(io_error(&temp))?;
-        drop(out);
-        fs::rename(&temp, &target).map_err(io_error(&target))?;
-        File::open(&dir)
+        let written = File::create(&temp)
+            .and_then(|mut out| {
+                out.write_all(bytes)?;
+                out.sync_all()
+            })
+            .map_err(io_error(&temp));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+        Ok((temp, target))
+    }
+
+    fn sync_parent(&self, target: &Path) -> Result<()> {
+        let dir = target.parent().unwrap_or(&self.root);
+        File::open(dir)
             .and_then(|d| d.sync_all())
-            .map_err(io_error(&dir))
+            .map_err(io_error(dir))
     }
 
     /// Fetch an object.
@@ -104,25 +137,51 @@ impl CloudStore {
         })
     }
 
-    /// The highest stored version of a file (0 when there is none).
-    pub fn latest_version(&self, file: &Label) -> Result<u32> {
-        let dir = self.file_dir(file);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(io_error(&dir)(e)),
-        };
-        let mut latest = 0;
-        for entry in entries {
-            let entry = entry.map_err(io_error(&dir))?;
-            let name = entry.file_name();
-            let version = name
-                .to_str()
-                .and_then(|n| n.strip_prefix('v'))
-                .and_then(|n| n.parse::<u32>().ok());
-            latest = latest.max(version.unwrap_or(0));
+    /// Every object in the store and the entries that are not objects
+    /// (names outside the layout), sorted.
+    pub fn list(&self) -> Result<Listing> {
+        let mut listing = Listing::default();
+        let objects = self.root.join("objects");
+        for file_dir in sorted_entries(&objects)? {
+            let file = name_of(&file_dir).and_then(|n| Label::new(&n).ok());
+            let Some(file) = file.filter(|_| file_dir.is_dir()) else {
+                listing.strays.push(file_dir);
+                continue;
+            };
+            for version_dir in sorted_entries(&file_dir)? {
+                let version = name_of(&version_dir)
+                    .and_then(|n| n.strip_prefix('v').and_then(|v| v.parse::<u32>().ok()));
+                let Some(version) = version.filter(|_| version_dir.is_dir()) else {
+                    listing.strays.push(version_dir);
+                    continue;
+                };
+                for object in sorted_entries(&version_dir)? {
+                    let label = name_of(&object)
+                        .and_then(|n| n.strip_suffix(".ct").and_then(|l| Label::new(l).ok()));
+                    match label.filter(|_| object.is_file()) {
+                        Some(label) => listing.objects.push(ObjectId {
+                            file: file.clone(),
+                            version,
+                            label,
+                        }),
+                        None => listing.strays.push(object),
+                    }
+                }
+            }
         }
-        Ok(latest)
+        Ok(listing)
+    }
+
+    /// Leftover temporary files of interrupted writes.
+    pub fn temp_files(&self) -> Result<Vec<PathBuf>> {
+        sorted_entries(&self.root.join("tmp"))
+    }
+
+    /// Delete an object (repair of an orphan: an object no upload lists).
+    pub fn remove(&self, id: &ObjectId) -> Result<()> {
+        let path = self.path_of(id);
+        fs::remove_file(&path).map_err(io_error(&path))?;
+        self.sync_parent(&path)
     }
 
     /// Test hook for a tampering cloud: flip the bits of `mask` in byte
@@ -132,8 +191,45 @@ impl CloudStore {
         if let Some(len) = std::num::NonZeroUsize::new(bytes.len()) {
             bytes[offset % len.get()] ^= mask;
         }
-        self.put(id, &bytes)
+        self.overwrite(id, &bytes)
     }
+
+    /// Replace an object's bytes, as a tampering cloud does (the hook by
+    /// which a simulated net's cloud mirrors its `tamper` transition). The
+    /// protocol's own writes use [`CloudStore::put`], which never replaces.
+    pub fn overwrite(&self, id: &ObjectId, bytes: &[u8]) -> Result<()> {
+        let (temp, target) = self.stage(id, bytes)?;
+        fs::rename(&temp, &target).map_err(io_error(&target))?;
+        self.sync_parent(&target)
+    }
+}
+
+/// The content of a store: its objects, and entries outside the layout.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The objects, sorted by file, version and label.
+    pub objects: Vec<ObjectId>,
+    /// Files or directories whose names do not fit the layout.
+    pub strays: Vec<PathBuf>,
+}
+
+/// The entries of a directory, sorted (none when it does not exist).
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(dir)(e)),
+    };
+    let mut paths = entries
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io_error(dir))?;
+    paths.sort();
+    Ok(paths)
+}
+
+fn name_of(path: &Path) -> Option<String> {
+    path.file_name().and_then(|n| n.to_str()).map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -149,30 +245,35 @@ mod tests {
     }
 
     #[test]
-    fn objects_are_versioned_replaced_and_tampered() {
+    fn objects_are_never_replaced_listed_and_tampered() {
         let dir = std::env::temp_dir().join(format!("sesphr-cloud-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let cloud = CloudStore::open(&dir).unwrap();
-        assert_eq!(
-            cloud.latest_version(&Label::new("rec").unwrap()).unwrap(),
-            0
-        );
+        assert_eq!(cloud.list().unwrap(), Listing::default());
         cloud.put(&id(1, "medical"), b"one").unwrap();
         cloud.put(&id(2, "medical"), b"two").unwrap();
-        cloud.put(&id(2, "medical"), b"TWO").unwrap();
+        cloud.put(&id(2, "medical"), b"two").unwrap();
+        assert!(matches!(
+            cloud.put(&id(2, "medical"), b"TWO"),
+            Err(Error::ObjectExists { .. })
+        ));
         assert_eq!(cloud.get(&id(1, "medical")).unwrap(), b"one");
-        assert_eq!(cloud.get(&id(2, "medical")).unwrap(), b"TWO");
-        assert_eq!(
-            cloud.latest_version(&Label::new("rec").unwrap()).unwrap(),
-            2
-        );
+        assert_eq!(cloud.get(&id(2, "medical")).unwrap(), b"two");
         assert!(matches!(
             cloud.get(&id(3, "medical")),
             Err(Error::NoSuchObject { .. })
         ));
         cloud.tamper(&id(1, "medical"), 5, 0x01).unwrap();
         assert_eq!(cloud.get(&id(1, "medical")).unwrap(), b"ond");
-        assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
+        assert!(cloud.temp_files().unwrap().is_empty());
+        fs::write(dir.join("objects/rec/v2/notes.txt"), b"?").unwrap();
+        fs::write(dir.join("tmp/9-9.tmp"), b"?").unwrap();
+        let listing = cloud.list().unwrap();
+        assert_eq!(listing.objects, vec![id(1, "medical"), id(2, "medical")]);
+        assert_eq!(listing.strays, vec![dir.join("objects/rec/v2/notes.txt")]);
+        assert_eq!(cloud.temp_files().unwrap(), vec![dir.join("tmp/9-9.tmp")]);
+        cloud.remove(&id(1, "medical")).unwrap();
+        assert_eq!(cloud.list().unwrap().objects, vec![id(2, "medical")]);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -37,12 +37,32 @@ impl std::fmt::Display for DenyReason {
     }
 }
 
-/// What is wrong with a ledger block.
+/// What is wrong with a line of a ledger file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TamperReason {
-    /// The line is not a well-formed block (or head) in canonical form.
-    BadEncoding(String),
+    /// The first line is not the log header (or the file is empty).
+    MissingHeader,
+    /// The header names a format version this code does not read.
+    UnsupportedVersion(u32),
+    /// A header line after the first line.
+    HeaderNotFirst,
+    /// The line is not valid JSON (column of the first error).
+    NotJson {
+        /// Column (from 1) where the JSON breaks.
+        column: usize,
+    },
+    /// The line is JSON of the wrong shape: an unknown or missing field, a
+    /// value of the wrong type, a malformed hash, key or signature.
+    WrongShape {
+        /// Column (from 1) where the offending value ends.
+        column: usize,
+    },
+    /// The line parses but is not in canonical form (changed spacing,
+    /// escapes or field order).
+    NotCanonical,
+    /// The last line has no newline: cut in the middle.
+    IncompleteLine,
     /// The block's sequence number is not its position.
     SequenceMismatch {
         /// The position in the file.
@@ -50,33 +70,58 @@ pub enum TamperReason {
         /// The number stored in the block.
         found: u64,
     },
-    /// The block does not point to the previous block's hash.
-    PrevHashMismatch,
-    /// The stored Merkle root does not match the block's records.
-    MerkleRootMismatch,
-    /// The stored block hash does not match the block's contents.
-    HashMismatch,
-    /// The file ends without its head line (truncated or cut after a block).
-    MissingHead,
-    /// The head line names another block count or last hash.
-    HeadMismatch,
-    /// The file does not end with a newline after the head (partial write).
-    TrailingData,
+    /// The head's record count does not match the records so far.
+    SizeMismatch {
+        /// Records so far.
+        expected: u64,
+        /// The count in the head.
+        found: u64,
+    },
+    /// The head's Merkle root does not match the records so far.
+    RootMismatch,
+    /// The head's signature does not verify with the log's key.
+    BadSignature,
+    /// An `owner` record that is not the log's first record.
+    OwnerNotFirst,
+    /// A second upload record for the same partition version.
+    DuplicateUpload {
+        /// The file id.
+        file: String,
+        /// The version.
+        version: u32,
+        /// The partition label.
+        partition: Label,
+    },
 }
 
 impl std::fmt::Display for TamperReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TamperReason::BadEncoding(why) => write!(f, "malformed block: {why}"),
+            TamperReason::MissingHeader => f.write_str("the log header line is missing"),
+            TamperReason::UnsupportedVersion(v) => {
+                write!(f, "unsupported ledger format version {v}")
+            }
+            TamperReason::HeaderNotFirst => f.write_str("a header line after the first line"),
+            TamperReason::NotJson { column } => write!(f, "not valid JSON (column {column})"),
+            TamperReason::WrongShape { column } => {
+                write!(f, "not a well-formed block (column {column})")
+            }
+            TamperReason::NotCanonical => f.write_str("not in canonical form"),
+            TamperReason::IncompleteLine => f.write_str("incomplete last line (no newline)"),
             TamperReason::SequenceMismatch { expected, found } => {
                 write!(f, "sequence number {found} where {expected} was expected")
             }
-            TamperReason::PrevHashMismatch => f.write_str("previous-hash link broken"),
-            TamperReason::MerkleRootMismatch => f.write_str("Merkle root does not match records"),
-            TamperReason::HashMismatch => f.write_str("block hash does not match contents"),
-            TamperReason::MissingHead => f.write_str("head line missing (file truncated)"),
-            TamperReason::HeadMismatch => f.write_str("head line does not match the last block"),
-            TamperReason::TrailingData => f.write_str("data after the head line"),
+            TamperReason::SizeMismatch { expected, found } => {
+                write!(f, "head counts {found} records where there are {expected}")
+            }
+            TamperReason::RootMismatch => f.write_str("Merkle root does not match the records"),
+            TamperReason::BadSignature => f.write_str("tree head signature invalid"),
+            TamperReason::OwnerNotFirst => f.write_str("owner record after the first record"),
+            TamperReason::DuplicateUpload {
+                file,
+                version,
+                partition,
+            } => write!(f, "second upload record for {file} v{version} {partition}"),
         }
     }
 }
@@ -85,7 +130,7 @@ impl std::fmt::Display for TamperReason {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The SRS refused to serve R (SESPHR.md D_R_F), or the owner refused a join.
+    /// The SRS refused to serve R (D_R_F), or the owner refused a join.
     #[error("access denied to {user} for partition {partition}: {reason}")]
     AccessDenied {
         /// The requesting user.
@@ -116,11 +161,12 @@ pub enum Error {
         /// The version.
         version: u32,
     },
-    /// The ledger failed verification; `block` is the first bad block.
-    #[error("ledger tampered at block {block}: {reason}")]
+    /// The ledger failed verification; `line` is the first bad line.
+    #[error("ledger tampered at line {line}: {reason}")]
     LedgerTampered {
-        /// Index of the first bad block (the head line counts as block `n`).
-        block: u64,
+        /// The first bad line, from 1 (line 1 is the header, line n + 2
+        /// block n).
+        line: u64,
         /// What is wrong with it.
         reason: TamperReason,
     },
@@ -165,6 +211,82 @@ pub enum Error {
     /// A user id is already registered.
     #[error("user {0} is already registered")]
     DuplicateUser(UserId),
+    /// A signature does not verify.
+    #[error("signature invalid")]
+    BadSignature,
+    /// An upload in the ledger carries no owner signature, or the ledger
+    /// registers no owner key.
+    #[error("upload {file} v{version} {partition} is not signed by the owner")]
+    UnsignedUpload {
+        /// The file id.
+        file: String,
+        /// The partition label.
+        partition: Label,
+        /// The version.
+        version: u32,
+    },
+    /// The owner's signature on an upload does not verify.
+    #[error("owner signature on {file} v{version} {partition} is invalid")]
+    ForgedUpload {
+        /// The file id.
+        file: String,
+        /// The partition label.
+        partition: Label,
+        /// The version.
+        version: u32,
+    },
+    /// A second upload of the same partition version.
+    #[error("{file} v{version} {partition} was already uploaded")]
+    DuplicateUpload {
+        /// The file id.
+        file: String,
+        /// The version.
+        version: u32,
+        /// The partition label.
+        partition: Label,
+    },
+    /// The cloud already holds an object that the ledger does not list.
+    #[error(
+        "the cloud already holds {name} (left by an interrupted upload? `sesphr audit --repair` removes it)"
+    )]
+    ObjectExists {
+        /// The object's name.
+        name: String,
+    },
+    /// No version number is left for this file.
+    #[error("{file} has reached the last version number")]
+    VersionOverflow {
+        /// The file id.
+        file: String,
+    },
+    /// An `owner` record that would not be the log's first record.
+    #[error("an owner record can only be the first record of a ledger")]
+    OwnerRecordMisplaced,
+    /// A ledger was opened with another key than the one that signs it.
+    #[error("{} is signed by another log key", path.display())]
+    WrongLogKey {
+        /// The ledger file.
+        path: PathBuf,
+    },
+    /// An input file exceeds its size limit.
+    #[error("{} is larger than {limit} bytes", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A proof was asked for a record or size the log does not have.
+    #[error("the log of {size} records has no {what}")]
+    ProofRange {
+        /// What was asked for.
+        what: String,
+        /// The log's size.
+        size: u64,
+    },
+    /// A secret scalar is zero where an inverse is needed.
+    #[error("a secret scalar is zero and has no inverse")]
+    ZeroScalar,
     /// A file operation failed.
     #[error("I/O error on {}: {source}", path.display())]
     Io {

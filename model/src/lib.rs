@@ -8,7 +8,10 @@
 //! - [`srs`]: the Setup and Re-encryption Server (ACL, R values, RKs) in
 //!   `paper` or `delegated` key mode.
 //! - [`cloud`]: the untrusted, versioned on-disk object store.
-//! - [`ledger`]: the append-only hash-chained ledger and its verifier.
+//! - [`ledger`]: the ledger, a signed Merkle-tree transparency log, its
+//!   verifier and proofs.
+//! - [`upload`]: the statement the patient signs for each partition.
+//! - [`audit`]: the cloud store checked against the ledger.
 //! - [`system`]: the three together, with upload, enroll, revoke and read.
 //! - [`steps`]: the protocol's steps over plain bytes, for simulators.
 //!
@@ -19,7 +22,7 @@
 //! let alice = UserId::new("alice")?;
 //! let (mut sys, alice_keys) = System::create(&dir, KeyMode::Delegated, alice.clone(), Policy::paper_default())?;
 //! let doc = phr::synthetic(Label::new("rec")?, alice, &Label::defaults(), 2_000, 1);
-//! let version = sys.upload(&alice_keys.secret, &doc)?;
+//! let version = sys.upload(&alice_keys, &doc)?;
 //! let bob = UserId::new("dr-bob")?;
 //! let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys.secret)?;
 //! let medical = Label::new("medical")?;
@@ -33,6 +36,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cloud;
 pub mod crypto;
 mod error;
@@ -45,5 +49,6 @@ pub mod srs;
 pub mod steps;
 pub mod symbolic;
 pub mod system;
+pub mod upload;
 
 pub use error::{DenyReason, Error, Result, TamperReason};

@@ -4,11 +4,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::crypto::{KeyPair, OwnerR, PublicKey, ReKey, SecretKey, UserR, reencrypt};
+use crate::crypto::{
+    KeyPair, OwnerR, PublicKey, ReKey, SecretKey, Signature, UserR, VerifyingKey, reencrypt,
+};
 use crate::error::{DenyReason, Error, Result};
 use crate::policy::{Label, Policy, Role, UserId};
+use crate::upload::UploadStatement;
 
-/// Who generates and holds keys (SESPHR.md section 3).
+/// Who generates and holds keys (the specification, section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyMode {
     /// As published: the SRS generates every key pair, keeps it and
@@ -72,6 +75,7 @@ pub struct Srs {
     rekeys: BTreeMap<UserId, ReKey>,
     r_values: BTreeMap<(Label, u32, Label), StoredR>,
     keystore: BTreeMap<UserId, KeyPair>,
+    owner_upload_key: Option<VerifyingKey>,
     clock: u64,
 }
 
@@ -86,6 +90,7 @@ impl Srs {
             rekeys: BTreeMap::new(),
             r_values: BTreeMap::new(),
             keystore: BTreeMap::new(),
+            owner_upload_key: None,
             clock: 0,
         }
     }
@@ -190,15 +195,69 @@ impl Srs {
         }
     }
 
-    /// Send_Ri: store R_i,P for a partition version.
-    pub fn store_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) {
+    /// Register the key that signs the owner's uploads: from then on the
+    /// SRS stores only R values the owner signed ([`Srs::store_signed_r`]).
+    pub fn set_owner_upload_key(&mut self, key: VerifyingKey) {
+        self.owner_upload_key = Some(key);
+    }
+
+    /// Send_Ri without a signature: store R_i,P for a partition version.
+    /// Refused once an owner upload key is registered
+    /// ([`Error::UnsignedUpload`]), and for a partition version already
+    /// stored ([`Error::DuplicateUpload`]).
+    pub fn store_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) -> Result<()> {
+        if self.owner_upload_key.is_some() {
+            return Err(Error::UnsignedUpload {
+                file: file.to_string(),
+                partition: label.clone(),
+                version,
+            });
+        }
+        self.insert_r(file, version, label, r)
+    }
+
+    /// Send_Ri with the owner's signature over the upload statement: the
+    /// SRS checks it against the registered owner upload key before storing
+    /// R_i,P ([`Error::UnsignedUpload`] without a key,
+    /// [`Error::ForgedUpload`] for a bad signature).
+    pub fn store_signed_r(
+        &mut self,
+        statement: &UploadStatement,
+        signature: &Signature,
+    ) -> Result<()> {
+        let entry = statement.to_entry(*signature);
+        UploadStatement::check_entry(
+            &statement.file,
+            statement.version,
+            &entry,
+            self.owner_upload_key.as_ref(),
+        )?;
+        self.insert_r(
+            &statement.file,
+            statement.version,
+            &statement.label,
+            statement.r_owner,
+        )
+    }
+
+    fn insert_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) -> Result<()> {
+        let slot = (file.clone(), version, label.clone());
+        if self.r_values.contains_key(&slot) {
+            return Err(Error::DuplicateUpload {
+                file: file.to_string(),
+                version,
+                partition: label.clone(),
+            });
+        }
         self.clock += 1;
-        let stored = StoredR {
-            r,
-            stored_at: self.clock,
-        };
-        self.r_values
-            .insert((file.clone(), version, label.clone()), stored);
+        self.r_values.insert(
+            slot,
+            StoredR {
+                r,
+                stored_at: self.clock,
+            },
+        );
+        Ok(())
     }
 
     /// The R_i,P values the SRS holds (what a curious SRS sees).
@@ -257,13 +316,19 @@ mod tests {
         let owner = KeyPair::generate().unwrap();
         let mut srs = Srs::new(KeyMode::Delegated, UserId::new("alice").unwrap(), policy);
         let (k1, r1) = encapsulate(&owner.secret).unwrap();
-        srs.store_r(&label("rec"), 1, &label("medical"), r1);
+        srs.store_r(&label("rec"), 1, &label("medical"), r1)
+            .unwrap();
         let newcomer = UserId::new("dr-new").unwrap();
         srs.join(&newcomer, Role::Doctor, false).unwrap();
         let keys = KeyPair::generate().unwrap();
         srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public));
         let (k2, r2) = encapsulate(&owner.secret).unwrap();
-        srs.store_r(&label("rec"), 2, &label("medical"), r2);
+        srs.store_r(&label("rec"), 2, &label("medical"), r2)
+            .unwrap();
+        assert!(matches!(
+            srs.store_r(&label("rec"), 2, &label("medical"), r2),
+            Err(Error::DuplicateUpload { version: 2, .. })
+        ));
         (srs, keys, vec![k1, k2])
     }
 

@@ -2,11 +2,11 @@
 //! cloud recovers a partition in `paper` mode; `delegated` mode closes it.
 
 use sesphr_model::cloud::ObjectId;
-use sesphr_model::crypto::{Aad, Ciphertext, KeyPair, decapsulate, decapsulate_own, open};
+use sesphr_model::crypto::{Aad, Ciphertext, decapsulate, decapsulate_own, open};
 use sesphr_model::phr;
 use sesphr_model::policy::{Label, Policy, Role, UserId};
 use sesphr_model::srs::KeyMode;
-use sesphr_model::system::System;
+use sesphr_model::system::{OwnerKeys, System};
 use sesphr_model::{DenyReason, Error};
 
 /// What a curious SRS gets by combining everything it holds with the
@@ -28,7 +28,7 @@ fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Optio
     open(&decapsulate_own(x_owner, &r_owner), &aad, &ct).ok()
 }
 
-fn run(mode: KeyMode) -> (System, phr::PhrDocument, KeyPair, u32) {
+fn run(mode: KeyMode) -> (System, phr::PhrDocument, OwnerKeys, u32) {
     let dir = std::env::temp_dir().join(format!("sesphr-modes-{mode}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let owner = UserId::new("alice").unwrap();
@@ -41,7 +41,7 @@ fn run(mode: KeyMode) -> (System, phr::PhrDocument, KeyPair, u32) {
         4_000,
         9,
     );
-    let version = sys.upload(&owner_keys.secret, &doc).unwrap();
+    let version = sys.upload(&owner_keys, &doc).unwrap();
     sys.enroll(
         &UserId::new("dr-bob").unwrap(),
         Role::Doctor,

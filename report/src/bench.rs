@@ -240,7 +240,7 @@ pub fn turnaround(
         let (mut up_times, mut down_times) = (Vec::new(), Vec::new());
         for _ in 0..repetitions(plan, kib) {
             let start = Instant::now();
-            let version = system.upload(&owner.secret, &doc)?;
+            let version = system.upload(&owner, &doc)?;
             up_times.push(start.elapsed());
             let start = Instant::now();
             let plain = system.read(&doctor, &doctor_keys.secret, &doc.file, version, &medical)?;

@@ -35,7 +35,12 @@ impl ProtocolPlan {
             ],
             runs: if quick { 2 } else { 5 },
             partition_size: if quick { 100 << 10 } else { 1 << 20 },
-            defer: vec!["revoke".into(), "tamper".into()],
+            defer: vec![
+                "revoke".into(),
+                "tamper".into(),
+                "substitute".into(),
+                "forge".into(),
+            ],
         }
     }
 }

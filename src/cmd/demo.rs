@@ -7,12 +7,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_model::cloud::ObjectId;
-use sesphr_model::crypto::{Aad, Ciphertext, decapsulate, decapsulate_own, open};
+use sesphr_model::crypto::{
+    Aad, Ciphertext, SigningKey, decapsulate, decapsulate_own, encapsulate, open, seal,
+};
 use sesphr_model::ledger;
+use sesphr_model::ledger::Hash;
 use sesphr_model::phr::{self, PhrDocument};
 use sesphr_model::policy::{Label, Policy, Role, UserId};
 use sesphr_model::srs::KeyMode;
 use sesphr_model::system::System;
+use sesphr_model::upload::UploadStatement;
 use sesphr_model::{DenyReason, Error};
 
 /// Options of `sesphr demo`.
@@ -180,7 +184,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         64 * 1024,
         2018,
     );
-    let v1 = sys.upload(&alice_keys.secret, &doc)?;
+    let v1 = sys.upload(&alice_keys, &doc)?;
     outln!(
         "     {} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
         doc.partitions.len(),
@@ -222,7 +226,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
     n.step(&format!(
         "{alice} re-uploads her record (version 2, fresh r_i)"
     ));
-    let v2 = sys.upload(&alice_keys.secret, &doc)?;
+    let v2 = sys.upload(&alice_keys, &doc)?;
     n.expect(v2 == 2, "stored as version 2");
 
     n.step(&format!("{dave}, revoked, tries version 2"));
@@ -320,6 +324,42 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         ),
     }
 
+    n.step("an insider plants a version 3 of the medical partition");
+    let mallory_keys = mallory_keys()?;
+    let (key, r_forged) = encapsulate(&mallory_keys.0)?;
+    let aad = Aad {
+        file: doc.file.to_string(),
+        label: medical.clone(),
+        version: 3,
+    };
+    let forged = seal(&key, &aad, b"{\"diagnosis\":\"forged\"}")?;
+    let statement = UploadStatement {
+        file: doc.file.clone(),
+        version: 3,
+        label: medical.clone(),
+        digest: Hash::of(forged.as_bytes()),
+        r_owner: r_forged,
+    };
+    let signature = statement.sign(&mallory_keys.1);
+    let at_srs = sys.srs.store_signed_r(&statement, &signature);
+    n.expect(
+        matches!(at_srs, Err(Error::ForgedUpload { .. })),
+        &format!(
+            "the SRS refuses an R value not signed by {alice} ({})",
+            describe(&at_srs)
+        ),
+    );
+    let entry = statement.to_entry(signature);
+    let owner_key = sys.ledger.log().owner_upload_key();
+    let at_reader = UploadStatement::check_entry(&doc.file, 3, &entry, owner_key);
+    n.expect(
+        matches!(at_reader, Err(Error::ForgedUpload { .. })),
+        &format!(
+            "a reader refuses the planted ledger entry ({})",
+            describe(&at_reader)
+        ),
+    );
+
     n.step("anyone verifies the ledger");
     let blocks = ledger::verify(&sys.ledger_path());
     n.expect(
@@ -327,13 +367,30 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
             .as_ref()
             .is_ok_and(|b| b.len() == sys.ledger.blocks().len()),
         &format!(
-            "{} intact with {} blocks (check: sesphr ledger verify {})",
+            "{} intact with {} blocks",
             sys.ledger_path().display(),
             sys.ledger.blocks().len(),
-            sys.ledger_path().display()
         ),
     );
+    let head = sys.ledger.head();
+    outln!("     head {head}");
+    outln!(
+        "     pin it, then later: sesphr ledger verify {} --expect-head {head}",
+        sys.ledger_path().display()
+    );
+    outln!(
+        "     and: sesphr audit {} (it names the object the cloud tampered with in step 9)",
+        dir.display()
+    );
     Ok(())
+}
+
+/// An insider's own keys: a proxy re-encryption secret and a signing key.
+fn mallory_keys() -> Result<(sesphr_model::crypto::SecretKey, SigningKey)> {
+    Ok((
+        sesphr_model::crypto::KeyPair::generate()?.secret,
+        SigningKey::generate()?,
+    ))
 }
 
 fn plaintext(doc: &PhrDocument, label: &Label) -> Vec<u8> {

@@ -1,81 +1,244 @@
-//! `sesphr ledger verify|show FILE`.
+//! `sesphr ledger verify|show|head|prove|check-proof`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sesphr_model::ledger::{Block, Outcome, Record, inspect};
+use sesphr_model::ledger::{Block, Inspection, Log, Outcome, Proof, Record, SignedHead, inspect};
 
 /// The ledger subcommands.
 #[derive(Subcommand)]
 pub enum LedgerCommand {
-    /// Check a ledger file: exit 0 intact, 1 tampered (naming the first bad block), 2 unreadable.
+    /// Check a ledger file: exit 0 intact, 1 tampered or not an extension of
+    /// the pinned head (naming the first bad line), 2 unreadable.
     Verify {
         /// The ledger file (e.g. DIR/ledger.jsonl from `sesphr demo`).
         file: PathBuf,
+        /// A signed head printed earlier (`sesphr ledger head`, or by a
+        /// command that appended): the ledger must extend it, so a cut or a
+        /// rewrite of what it covered is caught.
+        #[arg(long, value_name = "HEAD")]
+        expect_head: Option<String>,
     },
-    /// Print a ledger's blocks and records, then its verification result.
+    /// Print a ledger's blocks and records (control characters escaped),
+    /// then its verification result.
     Show {
         /// The ledger file.
         file: PathBuf,
+    },
+    /// Print the ledger's latest signed head, one line, to pin and compare later.
+    Head {
+        /// The ledger file.
+        file: PathBuf,
+    },
+    /// Print a proof (JSON): that record N is in the ledger (`--record N`),
+    /// or that the ledger extends an older head (`--from HEAD`).
+    #[command(group = clap::ArgGroup::new("what").required(true))]
+    Prove {
+        /// The ledger file.
+        file: PathBuf,
+        /// Prove that the record at this position (from 0) is in the latest head.
+        #[arg(long, value_name = "N", group = "what")]
+        record: Option<u64>,
+        /// Prove that the latest head extends this older head.
+        #[arg(long, value_name = "HEAD", group = "what")]
+        from: Option<String>,
+    },
+    /// Check a proof from `ledger prove` against signed heads you trust:
+    /// exit 0 valid, 1 invalid, 2 unreadable.
+    CheckProof {
+        /// The proof file (`-`: standard input).
+        proof: PathBuf,
+        /// The head the proof is about (for a consistency proof: the newer).
+        #[arg(long, value_name = "HEAD")]
+        head: String,
+        /// For a consistency proof: the older head.
+        #[arg(long, value_name = "HEAD")]
+        old_head: Option<String>,
     },
 }
 
 /// Run a ledger subcommand.
 pub fn run(command: &LedgerCommand) -> ExitCode {
-    match command {
-        LedgerCommand::Verify { file } => verify(file, false),
-        LedgerCommand::Show { file } => verify(file, true),
+    let result = match command {
+        LedgerCommand::Verify { file, expect_head } => verify(file, expect_head.as_deref(), false),
+        LedgerCommand::Show { file } => verify(file, None, true),
+        LedgerCommand::Head { file } => head(file),
+        LedgerCommand::Prove { file, record, from } => prove(file, *record, from.as_deref()),
+        LedgerCommand::CheckProof {
+            proof,
+            head,
+            old_head,
+        } => check_proof(proof, head, old_head.as_deref()),
+    };
+    result.unwrap_or_else(|message| {
+        errln(&message);
+        ExitCode::from(2)
+    })
+}
+
+/// Write one line to standard error (never panics).
+fn errln(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+}
+
+fn parse_head(text: &str, option: &str) -> Result<SignedHead, String> {
+    text.parse().map_err(|e| format!("{option}: {e}"))
+}
+
+fn read_ledger(file: &Path) -> Result<Inspection, String> {
+    inspect(file).map_err(|e| e.to_string())
+}
+
+/// The verified log, or the message naming the first bad line.
+fn intact(file: &Path, inspection: Inspection) -> Result<Log, String> {
+    match (inspection.log, inspection.fault) {
+        (Some(log), None) => Ok(log),
+        (_, Some((line, reason))) => Err(tampered(file, line, &reason.to_string())),
+        (None, None) => Err(format!("ledger {} has no header", file.display())),
     }
 }
 
-fn verify(file: &Path, show: bool) -> ExitCode {
-    let inspection = match inspect(file) {
-        Ok(inspection) => inspection,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if show {
-        for block in &inspection.blocks {
+fn tampered(file: &Path, line: u64, reason: &str) -> String {
+    let block = line
+        .checked_sub(2)
+        .map_or_else(|| " (header)".to_owned(), |b| format!(" (block {b})"));
+    format!(
+        "ledger {} TAMPERED at line {line}{block}: {reason}",
+        file.display()
+    )
+}
+
+fn verify(file: &Path, expect: Option<&str>, show: bool) -> Result<ExitCode, String> {
+    let pinned = expect.map(|h| parse_head(h, "--expect-head")).transpose()?;
+    let inspection = read_ledger(file)?;
+    if show && let Some(log) = &inspection.log {
+        outln!("log key {}", log.key().to_hex());
+        for block in log.blocks() {
             print_block(block);
         }
     }
-    match &inspection.fault {
-        None => {
-            let last = inspection
-                .blocks
-                .last()
-                .map_or_else(|| "none".to_owned(), |b| b.hash.to_string());
-            outln!(
-                "ledger {} intact: {} blocks, last hash {last}",
-                file.display(),
-                inspection.blocks.len()
-            );
-            ExitCode::SUCCESS
+    let log = match intact(file, inspection) {
+        Ok(log) => log,
+        Err(message) => {
+            outln!("{message}");
+            return Ok(ExitCode::from(1));
         }
-        Some((block, reason)) => {
-            outln!(
-                "ledger {} TAMPERED at block {block}: {reason}",
-                file.display()
-            );
-            ExitCode::from(1)
+    };
+    if let Some(pinned) = &pinned
+        && let Err(why) = log.check_extends(pinned)
+    {
+        outln!(
+            "ledger {} is NOT an extension of the pinned head: {why}",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let head = log.head();
+    let against = pinned.map_or_else(String::new, |p| {
+        format!(", extends the pinned head of {} records", p.head.size)
+    });
+    outln!(
+        "ledger {} intact: {} blocks, {} records{against}",
+        file.display(),
+        log.blocks().len(),
+        head.head.size
+    );
+    outln!("head {head}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn head(file: &Path) -> Result<ExitCode, String> {
+    let log = intact(file, read_ledger(file)?)?;
+    outln!("{}", log.head());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prove(file: &Path, record: Option<u64>, from: Option<&str>) -> Result<ExitCode, String> {
+    let from = from.map(|h| parse_head(h, "--from")).transpose()?;
+    let log = match intact(file, read_ledger(file)?) {
+        Ok(log) => log,
+        Err(message) => {
+            errln(&message);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let proof = match (record, from) {
+        (Some(index), _) => log.prove_inclusion(index).map_err(|e| e.to_string())?,
+        (None, Some(old)) => {
+            if let Err(why) = log.check_extends(&old) {
+                errln(&format!(
+                    "ledger {} is NOT an extension of the --from head: {why}",
+                    file.display()
+                ));
+                return Ok(ExitCode::from(1));
+            }
+            log.prove_consistency(old.head.size)
+                .map_err(|e| e.to_string())?
+        }
+        (None, None) => return Err("give --record N or --from HEAD".into()),
+    };
+    outln!(
+        "{}",
+        serde_json::to_string(&proof).map_err(|e| e.to_string())?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_proof(path: &Path, head: &str, old_head: Option<&str>) -> Result<ExitCode, String> {
+    let head = parse_head(head, "--head")?;
+    let old = old_head.map(|h| parse_head(h, "--old-head")).transpose()?;
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().take(1 << 24).read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(1 << 24).read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("{}: {e}", path.display()))?;
+    let proof: Proof = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not a proof from `sesphr ledger prove` (line {}, column {})",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match proof.check(&head, old.as_ref()) {
+        Ok(()) => {
+            match &proof {
+                Proof::Inclusion {
+                    index,
+                    size,
+                    record,
+                    ..
+                } => outln!(
+                    "proof valid: record {index} ({}) is in the log of {size} records",
+                    describe(record)
+                ),
+                Proof::Consistency {
+                    old_size, new_size, ..
+                } => outln!(
+                    "proof valid: the log of {new_size} records extends the log of {old_size} records"
+                ),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(why) => {
+            outln!("proof INVALID: {why}");
+            Ok(ExitCode::from(1))
         }
     }
 }
 
 fn print_block(block: &Block) {
     outln!(
-        "block {}  {}  hash {}",
+        "block {}  {}  log size {}  root {}",
         block.seq,
-        utc(block.timestamp_ms),
-        short(&block.hash.to_string())
-    );
-    outln!(
-        "  prev {}  merkle root {}",
-        short(&block.prev.to_string()),
-        short(&block.merkle_root.to_string())
+        utc(block.head.timestamp_ms),
+        block.head.size,
+        short(&block.head.root.to_string())
     );
     for record in &block.records {
         outln!("  - {}", describe(record));
@@ -86,8 +249,27 @@ fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
 }
 
+/// `text` with control and bidirectional-formatting characters escaped, so
+/// that a record cannot clear, recolour or reorder the terminal.
+fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let invisible = c.is_control()
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if invisible {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn describe(record: &Record) -> String {
-    match record {
+    let text = match record {
+        Record::Owner { user, upload_key } => {
+            format!("owner {user}, upload key {}", short(&upload_key.to_hex()))
+        }
         Record::Upload {
             file,
             version,
@@ -95,7 +277,10 @@ fn describe(record: &Record) -> String {
         } => {
             let parts: Vec<String> = partitions
                 .iter()
-                .map(|p| format!("{}={}", p.label, short(&p.digest.to_string())))
+                .map(|p| {
+                    let signed = if p.signature.is_some() { " signed" } else { "" };
+                    format!("{}={}{signed}", p.label, short(&p.digest.to_string()))
+                })
                 .collect();
             format!("upload {file} v{version}: {}", parts.join(", "))
         }
@@ -121,7 +306,8 @@ fn describe(record: &Record) -> String {
             };
             format!("access {user} {file} v{version} {partition}: {result}")
         }
-    }
+    };
+    escape(&text)
 }
 
 /// Milliseconds since the epoch as `YYYY-MM-DD hh:mm:ss.mmm UTC`.
@@ -155,5 +341,12 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00.000 UTC");
         assert_eq!(super::utc(951_782_400_123), "2000-02-29 00:00:00.123 UTC");
         assert_eq!(super::utc(1_764_086_400_000), "2025-11-25 16:00:00.000 UTC");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert_eq!(super::escape("ok é"), "ok é");
+        assert_eq!(super::escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(super::escape("x\u{202e}y\n"), "x\\u{202e}y\\u{a}");
     }
 }

@@ -167,6 +167,9 @@ pub enum EvalError {
         /// The place.
         place: String,
     },
+    /// The run's time or memory budget ran out during the evaluation.
+    #[error(transparent)]
+    Stopped(#[from] crate::budget::Exhausted),
     /// An error inside a named transition's guard or arc.
     #[error("in transition `{transition}`: {source}")]
     InTransition {
@@ -310,6 +313,42 @@ impl Code {
                 Value::Bool(*forall)
             }
         })
+    }
+
+    /// Adds to `places` every place the expression reads (through `count`,
+    /// `in` or a quantifier): its value depends on the marking of these alone.
+    pub fn places_read(&self, places: &mut Vec<PlaceId>) {
+        match self {
+            Code::Const(_) | Code::Var(_) => {}
+            Code::Count(p) => places.push(*p),
+            Code::CountOf(p, e) => {
+                places.push(*p);
+                e.places_read(places);
+            }
+            Code::Quantifier { place, body, .. } => {
+                places.push(*place);
+                body.places_read(places);
+            }
+            Code::Tuple(items) | Code::Call { args: items, .. } => {
+                items.iter().for_each(|c| c.places_read(places));
+            }
+            Code::Field(e, _) | Code::Neg(e) | Code::Not(e) => e.places_read(places),
+            Code::Arith(_, a, b)
+            | Code::Cmp(_, a, b)
+            | Code::And(a, b)
+            | Code::Or(a, b)
+            | Code::Implies(a, b) => {
+                a.places_read(places);
+                b.places_read(places);
+            }
+            Code::If(c, a, b) => {
+                c.places_read(places);
+                a.places_read(places);
+                b.places_read(places);
+            }
+        }
+        places.sort_unstable();
+        places.dedup();
     }
 
     /// Evaluates a boolean expression.

@@ -2,13 +2,17 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::value::Value;
 
 /// A finite multiset of values, kept in canonical (sorted) order.
+///
+/// Clones share their contents until one of them changes (copy on write), so
+/// copying a marking to fire a transition copies only the places it changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Multiset {
-    counts: BTreeMap<Value, u32>,
+    counts: Arc<BTreeMap<Value, u32>>,
 }
 
 impl Multiset {
@@ -37,25 +41,29 @@ impl Multiset {
         if n == 0 {
             return Some(());
         }
-        let c = self.counts.entry(value).or_insert(0);
-        *c = c.checked_add(n)?;
+        let counts = Arc::make_mut(&mut self.counts);
+        match counts.get_mut(&value) {
+            Some(c) => *c = c.checked_add(n)?,
+            None => {
+                counts.insert(value, n);
+            }
+        }
         Some(())
     }
 
     /// Removes `n` copies of `value`; `None` (and no change) if it holds fewer.
     pub fn remove(&mut self, value: &Value, n: u32) -> Option<()> {
-        let c = self.counts.get_mut(value)?;
-        match (*c).cmp(&n) {
-            std::cmp::Ordering::Less => None,
-            std::cmp::Ordering::Equal => {
-                self.counts.remove(value);
-                Some(())
-            }
-            std::cmp::Ordering::Greater => {
-                *c -= n;
-                Some(())
-            }
+        let c = self.count(value);
+        if c < n || c == 0 {
+            return None;
         }
+        let counts = Arc::make_mut(&mut self.counts);
+        if c == n {
+            counts.remove(value);
+        } else if let Some(c) = counts.get_mut(value) {
+            *c -= n;
+        }
+        Some(())
     }
 
     /// Distinct values with their counts, in order.
@@ -66,6 +74,12 @@ impl Multiset {
     /// Distinct values from `start` on, in order (for prefix look-ups).
     pub fn iter_from<'a>(&'a self, start: &Value) -> impl Iterator<Item = (&'a Value, u32)> + 'a {
         self.counts.range(start.clone()..).map(|(v, &c)| (v, c))
+    }
+
+    /// Whether `self` and `other` share their contents (one is an unchanged
+    /// clone of the other): a constant-time sufficient test of equality.
+    pub fn shares(&self, other: &Multiset) -> bool {
+        Arc::ptr_eq(&self.counts, &other.counts)
     }
 
     /// Whether every element of `other` is in `self` at least as often.

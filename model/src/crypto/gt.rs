@@ -5,9 +5,10 @@ use group::Group;
 use group::ff::Field;
 use std::sync::OnceLock;
 
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::ct_select;
 use crate::error::{Error, Result};
 
 /// Length of the canonical uncompressed encoding (twelve 48-byte Fp values).
@@ -15,81 +16,173 @@ pub const UNCOMPRESSED_LEN: usize = 576;
 /// Length of the compressed (torus) encoding used on the wire.
 pub const COMPRESSED_LEN: usize = 288;
 
-/// Bits per window of the exponentiations below.
+/// Bits per window of the fixed-base exponentiation of Z.
 const WINDOW: usize = 4;
 /// Entries per window table.
 const TABLE: usize = 1 << WINDOW;
 /// Windows in a 256-bit exponent.
 const WINDOWS: usize = 256 / WINDOW;
 
-/// The exponent's 4-bit digits, most significant first.
-fn digits(exponent: &Scalar) -> Zeroizing<[u8; WINDOWS]> {
+/// The exponent's 4-bit digits, least significant first.
+fn digits(exponent: &Scalar) -> Zeroizing<[u64; WINDOWS]> {
     let mut bytes = exponent.to_bytes_le();
-    let mut out = Zeroizing::new([0u8; WINDOWS]);
-    for (i, byte) in bytes.iter().rev().enumerate() {
-        out[2 * i] = byte >> 4;
-        out[2 * i + 1] = byte & 0x0f;
+    let mut out = Zeroizing::new([0u64; WINDOWS]);
+    for (i, byte) in bytes.iter().enumerate() {
+        out[2 * i] = u64::from(byte & 0x0f);
+        out[2 * i + 1] = u64::from(byte >> 4);
     }
     bytes.zeroize();
     out
 }
 
-/// `table[digit]`, reading every entry (no secret-dependent memory access).
-fn select(table: &[Fp12; TABLE], digit: u8) -> Fp12 {
-    let mut chosen = table[0];
-    for (j, entry) in table.iter().enumerate().skip(1) {
-        chosen = Fp12::conditional_select(&chosen, entry, (j as u8).ct_eq(&digit));
+/// |z| for the BLS12-381 parameter z = -0xd201000000010000. The field
+/// characteristic p is congruent to z modulo the group order r, so the
+/// Frobenius map (raising to the p-th power) raises every GT element to z.
+const Z_ABS: u64 = 0xd201_0000_0001_0000;
+
+/// Bits per signed window of the variable-base exponentiation.
+const SIGNED_WINDOW: usize = 5;
+/// Largest signed digit magnitude.
+const HALF: u64 = 1 << (SIGNED_WINDOW - 1);
+/// Signed windows covering a 64-bit value and its last carry.
+const SIGNED_WINDOWS: usize = 65usize.div_ceil(SIGNED_WINDOW);
+
+/// The digits of `exponent` in base |z|, least significant first:
+/// e = d0 + d1 |z| + d2 |z|^2 + d3 |z|^3 (e < r < |z|^4, every d below 2^64).
+///
+/// Three restoring divisions by the public |z|, 256 steps each, every step
+/// the same shift, subtraction and constant-time selection whatever the bits.
+fn base_z_digits(exponent: &Scalar) -> Zeroizing<[u64; 4]> {
+    let bytes = Zeroizing::new(exponent.to_bytes_le());
+    let mut number = Zeroizing::new([0u64; 4]);
+    for (limb, chunk) in number.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(word);
     }
-    chosen
+    let mut out = Zeroizing::new([0u64; 4]);
+    for digit in out.iter_mut().take(3) {
+        let mut quotient = Zeroizing::new([0u64; 4]);
+        // Below 2 |z| < 2^65 throughout: kept as two words.
+        let (mut low, mut high) = (0u64, 0u64);
+        for bit in (0..256).rev() {
+            high = (high << 1) | (low >> 63);
+            low = (low << 1) | ((number[bit / 64] >> (bit % 64)) & 1);
+            let (diff_low, borrow) = low.overflowing_sub(Z_ABS);
+            let (diff_high, below) = high.overflowing_sub(u64::from(borrow));
+            let fits = Choice::from(u8::from(!below));
+            low = u64::conditional_select(&low, &diff_low, fits);
+            high = u64::conditional_select(&high, &diff_high, fits);
+            quotient[bit / 64] |= u64::from(fits.unwrap_u8()) << (bit % 64);
+        }
+        *digit = low;
+        *number = *quotient;
+    }
+    out[3] = number[0];
+    out
+}
+
+/// Signed digits of a 64-bit value in windows of [`SIGNED_WINDOW`] bits:
+/// (magnitude in 0..=HALF, sign 1 when negative), least significant first.
+fn signed_digits(value: u64) -> Zeroizing<[(u64, u64); SIGNED_WINDOWS]> {
+    let mut out = Zeroizing::new([(0u64, 0u64); SIGNED_WINDOWS]);
+    let mut carry = 0u64;
+    let wide = u128::from(value);
+    for (i, slot) in out.iter_mut().enumerate() {
+        let v = ((wide >> (i * SIGNED_WINDOW)) as u64 & ((1 << SIGNED_WINDOW) - 1)) + carry;
+        // Above HALF, v becomes v - 2^SIGNED_WINDOW and 1 is carried.
+        carry = HALF.wrapping_sub(v) >> 63;
+        let negated = (1u64 << SIGNED_WINDOW) - v;
+        *slot = (v ^ ((v ^ negated) & carry.wrapping_neg()), carry);
+    }
+    out
 }
 
 /// `base` raised to `exponent` (written `base * exponent` in additive notation).
 ///
-/// Constant time in the exponent: a fixed 4-bit window, every window costing
-/// four squarings, one multiplication and a full scan of the table with the
-/// library's constant-time selection. (`blstrs` offers only a double-and-add
-/// that branches on the bits, unfit for secrets.)
+/// The exponent is split along the Frobenius map: with e = sum_k d_k |z|^k
+/// ([`base_z_digits`]) and f^(|z|^k) = Frobenius^k(f), conjugated for odd k
+/// (z is negative; conjugation inverts in GT), the power is a product of
+/// four powers with 64-bit exponents sharing 65 squarings instead of 256.
+/// Each 64-bit exponent is taken in signed 5-bit windows (13 per exponent);
+/// every window costs five squarings and four multiplications by table
+/// entries, each read by a full masked scan ([`ct_select::select`]) and
+/// conjugated or not by a constant-time selection. The tables hold
+/// f^0..=f^16 and their Frobenius images; nothing depends on the exponent
+/// but the masks. (`blstrs` offers only a double-and-add that branches on
+/// the bits, unfit for secrets.)
 pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
-    let mut table = [Fp12::from(Gt::identity()); TABLE];
+    let one = Fp12::from(Gt::identity());
     let base = Fp12::from(*base);
-    for j in 1..TABLE {
-        table[j] = table[j - 1] * base;
+    let mut powers = [one; HALF as usize + 1];
+    for m in 1..powers.len() {
+        powers[m] = powers[m - 1] * base;
     }
-    let mut acc = Fp12::from(Gt::identity());
-    for &digit in digits(exponent).iter() {
-        for _ in 0..WINDOW {
-            acc = acc.square();
+    let tables: [Vec<[u64; ct_select::FP12]>; 4] = std::array::from_fn(|k| {
+        powers
+            .iter()
+            .map(|power| {
+                let mut image = *power;
+                if k > 0 {
+                    image.frobenius_map(k);
+                }
+                if k % 2 == 1 {
+                    image.conjugate();
+                }
+                ct_select::fp12_limbs(image)
+            })
+            .collect()
+    });
+    let digits = base_z_digits(exponent);
+    let signed: [_; 4] = std::array::from_fn(|k| signed_digits(digits[k]));
+    let mut acc = one;
+    for window in (0..SIGNED_WINDOWS).rev() {
+        if window + 1 < SIGNED_WINDOWS {
+            for _ in 0..SIGNED_WINDOW {
+                acc = acc.square();
+            }
         }
-        acc *= select(&table, digit);
+        for (table, digits) in tables.iter().zip(&signed) {
+            let (magnitude, sign) = digits[window];
+            let limbs = Zeroizing::new(ct_select::select(table, magnitude));
+            let entry = ct_select::fp12_from_limbs(&limbs);
+            let mut inverse = entry;
+            inverse.conjugate();
+            acc *= Fp12::conditional_select(&entry, &inverse, Choice::from(sign as u8));
+        }
     }
     Gt::from(acc)
 }
 
 /// Z^(16^i * j) for every window i and digit j: fixed-base tables for Z.
-fn generator_tables() -> &'static [[Fp12; TABLE]; WINDOWS] {
-    static TABLES: OnceLock<Box<[[Fp12; TABLE]; WINDOWS]>> = OnceLock::new();
+fn generator_tables() -> &'static [[[u64; ct_select::FP12]; TABLE]] {
+    static TABLES: OnceLock<Vec<[[u64; ct_select::FP12]; TABLE]>> = OnceLock::new();
     TABLES.get_or_init(|| {
         let one = Fp12::from(Gt::identity());
-        let mut tables = Box::new([[one; TABLE]; WINDOWS]);
         let mut power = Fp12::from(Gt::generator());
         // Window 0 holds the least significant digit.
-        for table in tables.iter_mut() {
-            for j in 1..TABLE {
-                table[j] = table[j - 1] * power;
-            }
-            power = table[TABLE - 1] * power;
-        }
-        tables
+        (0..WINDOWS)
+            .map(|_| {
+                let mut entries = [one; TABLE];
+                for j in 1..TABLE {
+                    entries[j] = entries[j - 1] * power;
+                }
+                power = entries[TABLE - 1] * power;
+                entries.map(ct_select::fp12_limbs)
+            })
+            .collect()
     })
 }
 
 /// Z = e(g1, g2) raised to `exponent`, with precomputed fixed-base tables:
-/// one multiplication and one constant-time table scan per 4-bit digit.
+/// one multiplication and one constant-time masked table scan per 4-bit
+/// digit.
 pub fn generator_pow_ct(exponent: &Scalar) -> Gt {
     let tables = generator_tables();
     let mut acc = Fp12::from(Gt::identity());
-    for (table, &digit) in tables.iter().rev().zip(digits(exponent).iter()) {
-        acc *= select(table, digit);
+    for (table, &digit) in tables.iter().zip(digits(exponent).iter()) {
+        let limbs = Zeroizing::new(ct_select::select(table, digit));
+        acc *= ct_select::fp12_from_limbs(&limbs);
     }
     Gt::from(acc)
 }
@@ -170,6 +263,89 @@ mod tests {
         let other = z * Scalar::from(99u64);
         assert_eq!(pow_ct(&other, &big), other * big);
         assert_eq!(pow_ct(&z, &Scalar::from(0u64)), Gt::identity());
+    }
+
+    /// A scalar from four 64-bit limbs, reduced modulo the group order.
+    fn scalar(limbs: [u64; 4]) -> Scalar {
+        let two_64 = Scalar::from(1u64 << 32).square();
+        limbs
+            .iter()
+            .rev()
+            .fold(Scalar::ZERO, |acc, &limb| acc * two_64 + Scalar::from(limb))
+    }
+
+    #[test]
+    fn base_z_digits_rebuild_the_exponent() {
+        let z = Scalar::from(Z_ABS);
+        for e in [
+            Scalar::ZERO,
+            Scalar::ONE,
+            z - Scalar::ONE,
+            z,
+            z * z * z,
+            z * z * z - Scalar::ONE,
+            -Scalar::ONE,
+            scalar([u64::MAX; 4]),
+        ] {
+            let d = base_z_digits(&e);
+            let rebuilt = d
+                .iter()
+                .rev()
+                .fold(Scalar::ZERO, |acc, &digit| acc * z + Scalar::from(digit));
+            assert_eq!(rebuilt, e);
+            assert!(d[..3].iter().all(|&digit| digit < Z_ABS));
+        }
+    }
+
+    #[test]
+    fn signed_digits_rebuild_the_value() {
+        for value in [0, 1, 16, 17, 31, u64::MAX, Z_ABS, 0x8421_0842_1084_2108] {
+            let rebuilt =
+                signed_digits(value)
+                    .iter()
+                    .rev()
+                    .fold(0i128, |acc, &(magnitude, sign)| {
+                        assert!(magnitude <= HALF && sign <= 1);
+                        let digit = if sign == 1 {
+                            -(magnitude as i128)
+                        } else {
+                            magnitude as i128
+                        };
+                        acc * (1 << SIGNED_WINDOW) + digit
+                    });
+            assert_eq!(rebuilt, value as i128);
+        }
+    }
+
+    #[test]
+    fn pow_ct_agrees_with_the_library_on_edge_exponents() {
+        let base = Gt::generator() * Scalar::from(0x1234_5678u64);
+        let z = Scalar::from(Z_ABS);
+        for e in [
+            z,
+            z - Scalar::ONE,
+            z * z,
+            z * z * z,
+            -z,
+            scalar([u64::MAX; 4]),
+            scalar([0x8421_0842_1084_2108; 4]),
+        ] {
+            assert_eq!(pow_ct(&base, &e), base * e);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+        #[test]
+        fn pow_ct_agrees_with_the_library_everywhere(
+            limbs in proptest::prelude::any::<[u64; 4]>(),
+            base in 1u64..1000,
+        ) {
+            let base = Gt::generator() * Scalar::from(base);
+            let e = scalar(limbs);
+            proptest::prop_assert_eq!(pow_ct(&base, &e), base * e);
+            proptest::prop_assert_eq!(generator_pow_ct(&e), Gt::generator() * e);
+        }
     }
 
     #[test]

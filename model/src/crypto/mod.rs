@@ -1,4 +1,4 @@
-//! The cryptography of SESPHR.md section 3: AFGH-style proxy re-encryption on
+//! The cryptography of the specification, section 3: AFGH-style proxy re-encryption on
 //! BLS12-381 as a KEM, and AES-256-GCM as the DEM.
 //!
 //! | step | who | computes |
@@ -18,6 +18,7 @@
 //! constant-time selections. Multiples of the fixed generators g1, g2 and Z
 //! use precomputed comb tables read the same constant-time way.
 
+mod ct_select;
 mod dem;
 mod fixed_base;
 pub mod gt;
@@ -25,8 +26,10 @@ mod kem;
 mod keys;
 mod pre;
 mod rng;
+mod sign;
 
 pub use dem::{Aad, Ciphertext, open, seal};
 pub use kem::PartitionKey;
 pub use keys::{KeyPair, PublicKey, SecretKey};
 pub use pre::{OwnerR, ReKey, UserR, decapsulate, decapsulate_own, encapsulate, reencrypt};
+pub use sign::{Signature, SigningKey, VerifyingKey};

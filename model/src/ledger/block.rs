@@ -1,20 +1,22 @@
-//! Records, blocks, the Merkle root and the block hash.
+//! Records, blocks, tree heads and the lines of a ledger file.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::merkle;
+use crate::crypto::{OwnerR, Signature, VerifyingKey};
 use crate::hex;
 use crate::policy::{Label, Role, UserId};
 
+/// The ledger file format this code writes and reads.
+pub const FORMAT_VERSION: u32 = 2;
+
 /// A SHA-256 digest, written as 64 lower-case hex digits in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Hash(pub [u8; 32]);
 
 impl Hash {
-    /// The all-zero hash: the `prev` of block 0.
-    pub const ZERO: Hash = Hash([0; 32]);
-
     /// SHA-256 of `bytes`.
     pub fn of(bytes: &[u8]) -> Hash {
         Hash(Sha256::digest(bytes).into())
@@ -26,7 +28,7 @@ impl TryFrom<String> for Hash {
     fn try_from(text: String) -> Result<Hash, String> {
         hex::decode_array(&text)
             .map(Hash)
-            .ok_or_else(|| format!("{text:?} is not 64 lower-case hex digits"))
+            .ok_or_else(|| "a hash is not 64 lower-case hex digits".to_owned())
     }
 }
 
@@ -42,7 +44,9 @@ impl std::fmt::Display for Hash {
     }
 }
 
-/// The digest of one partition ciphertext of an upload.
+/// One partition of an upload: its ciphertext digest and, for uploads made
+/// through [`System`](crate::system::System), the owner's R value and the
+/// owner's signature over [`UploadStatement`](crate::upload::UploadStatement).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartitionDigest {
@@ -50,6 +54,12 @@ pub struct PartitionDigest {
     pub label: Label,
     /// SHA-256 of the ciphertext as stored in the cloud.
     pub digest: Hash,
+    /// R_i,P as the owner handed it to the SRS (absent in unsigned uploads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r_owner: Option<OwnerR>,
+    /// The owner's Ed25519 signature over the upload statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
 }
 
 /// Whether an access was served.
@@ -62,10 +72,18 @@ pub enum Outcome {
     Denied(String),
 }
 
-/// One ledger record.
+/// One ledger record (one leaf of the log's Merkle tree).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum Record {
+    /// The record owner and the key that signs its uploads. Only the first
+    /// record of a log may be an `owner` record.
+    Owner {
+        /// The patient.
+        user: UserId,
+        /// The patient's Ed25519 key for upload statements.
+        upload_key: VerifyingKey,
+    },
     /// A record version was uploaded.
     Upload {
         /// The file id.
@@ -105,115 +123,87 @@ pub enum Record {
 }
 
 impl Record {
-    /// The Merkle leaf: SHA-256(0x00 || canonical JSON of the record).
-    fn leaf_hash(&self) -> Hash {
-        let mut bytes = vec![0u8];
-        bytes.extend(serde_json::to_vec(self).unwrap_or_default());
-        Hash::of(&bytes)
+    /// The canonical encoding: compact JSON, as in the file.
+    pub fn canonical(&self) -> Vec<u8> {
+        // Serializing these plain data types cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The Merkle leaf hash: SHA-256(0x00 || canonical JSON).
+    pub fn leaf_hash(&self) -> Hash {
+        merkle::leaf_hash(&self.canonical())
     }
 }
 
-/// Merkle root over records: leaves SHA-256(0x00 || record), inner nodes
-/// SHA-256(0x01 || left || right), an odd node moves up unchanged; the root
-/// of no records is SHA-256 of the empty string.
-pub fn merkle_root(records: &[Record]) -> Hash {
-    let mut level: Vec<Hash> = records.iter().map(Record::leaf_hash).collect();
-    if level.is_empty() {
-        return Hash::of(b"");
-    }
-    while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|pair| match pair {
-                [left, right] => {
-                    let mut bytes = Vec::with_capacity(65);
-                    bytes.push(1u8);
-                    bytes.extend_from_slice(&left.0);
-                    bytes.extend_from_slice(&right.0);
-                    Hash::of(&bytes)
-                }
-                [single] => *single,
-                _ => Hash::ZERO,
-            })
-            .collect();
-    }
-    level[0]
+/// A tree head: the log's size and Merkle root at some time, signed by the
+/// log's key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeHead {
+    /// Number of records (leaves).
+    pub size: u64,
+    /// Milliseconds since the Unix epoch when the head was signed.
+    pub timestamp_ms: u64,
+    /// The RFC 9162 Merkle root of the first `size` records.
+    pub root: Hash,
+    /// Ed25519 signature by the log's key over [`TreeHead::signed_bytes`].
+    pub signature: Signature,
 }
 
-/// One block of the ledger.
+impl TreeHead {
+    /// What the log's key signs: a domain label, then size and timestamp
+    /// (u64 big-endian) and the root.
+    pub fn signed_bytes(size: u64, timestamp_ms: u64, root: &Hash) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + 16 + 32);
+        out.extend_from_slice(b"SeSPHR signed tree head v1\0");
+        out.extend_from_slice(&size.to_be_bytes());
+        out.extend_from_slice(&timestamp_ms.to_be_bytes());
+        out.extend_from_slice(&root.0);
+        out
+    }
+
+    /// Check the signature with the log's key.
+    pub fn verify(&self, key: &VerifyingKey) -> crate::Result<()> {
+        key.verify(
+            &Self::signed_bytes(self.size, self.timestamp_ms, &self.root),
+            &self.signature,
+        )
+    }
+}
+
+/// The first line of a ledger file: the format, the log's verifying key
+/// and the signed head of the empty log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogHeader {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// The key that signs every tree head of this log.
+    pub key: VerifyingKey,
+    /// The head of the empty log (size 0).
+    pub head: TreeHead,
+}
+
+/// One block: records appended together, and the signed head after them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Block {
-    /// Position in the chain, from 0.
+    /// Position in the file, from 0.
     pub seq: u64,
-    /// Hash of the previous block ([`Hash::ZERO`] for block 0).
-    pub prev: Hash,
-    /// Milliseconds since the Unix epoch when the block was made.
-    pub timestamp_ms: u64,
-    /// Merkle root of `records`.
-    pub merkle_root: Hash,
-    /// The records.
+    /// The records, leaves `head.size - records.len()` to `head.size - 1`.
     pub records: Vec<Record>,
-    /// This block's hash: SHA-256 over the header (seq, prev, timestamp, root).
-    pub hash: Hash,
-}
-
-/// The fields covered by a block's hash, in canonical order.
-#[derive(Serialize)]
-struct Header<'a> {
-    seq: u64,
-    prev: &'a Hash,
-    timestamp_ms: u64,
-    merkle_root: &'a Hash,
-}
-
-impl Block {
-    /// Make block `seq` after `prev` from `records`.
-    pub fn new(seq: u64, prev: Hash, timestamp_ms: u64, records: Vec<Record>) -> Block {
-        let merkle_root = merkle_root(&records);
-        let mut block = Block {
-            seq,
-            prev,
-            timestamp_ms,
-            merkle_root,
-            records,
-            hash: Hash::ZERO,
-        };
-        block.hash = block.computed_hash();
-        block
-    }
-
-    /// The hash the header calls for.
-    pub fn computed_hash(&self) -> Hash {
-        let header = Header {
-            seq: self.seq,
-            prev: &self.prev,
-            timestamp_ms: self.timestamp_ms,
-            merkle_root: &self.merkle_root,
-        };
-        Hash::of(&serde_json::to_vec(&header).unwrap_or_default())
-    }
-}
-
-/// The last line of a ledger file: how many blocks precede it and the last
-/// block's hash. It turns a cut after a whole block into a detectable fault.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Head {
-    /// Number of blocks in the file.
-    pub blocks: u64,
-    /// Hash of the last block ([`Hash::ZERO`] when there is none).
-    pub last: Hash,
+    /// The signed head of the log including this block.
+    pub head: TreeHead,
 }
 
 /// One line of a ledger file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum Line {
+    /// The header (always the first line).
+    Log(LogHeader),
     /// A block.
     Block(Block),
-    /// The head (always the last line).
-    Head(Head),
 }
 
 impl Line {

@@ -1,90 +1,123 @@
-//! The ledger ("blockchain"): an append-only, hash-chained file of blocks.
+//! The ledger: an append-only transparency log of records.
 //!
-//! File format: JSON lines. Each line but the last is a [`Block`] in
-//! canonical compact JSON (`{"block":{...}}`); the last line is the
-//! [`Head`] (`{"head":{"blocks":N,"last":"<hash>"}}`). A block's hash
-//! covers its sequence number, the previous block's hash, its timestamp
-//! and the Merkle root of its records, so changing, removing, reordering
-//! or cutting anything breaks a check that [`verify`] names by block.
+//! File format (version 2): JSON lines in canonical compact form. The first
+//! line is the [`LogHeader`] (`{"log":{"version":2,"key":...,"head":...}}`):
+//! the log's Ed25519 verifying key and the signed head of the empty log.
+//! Every further line is a [`Block`] (`{"block":{"seq":N,"records":[...],
+//! "head":{...}}}`): records and the [`TreeHead`] after them: the number of
+//! records so far, a timestamp and the RFC 9162 Merkle root over all records
+//! so far, signed by the log's key. A reader that pins a head
+//! ([`SignedHead`], one line of text) can later check that the ledger only
+//! grew ([`Log::check_extends`]), and anyone can prove that a record is in
+//! the log or that one head extends another ([`Proof`]).
 //!
-//! Appending replaces the head line by the new block and a new head, then
-//! flushes the file to disk. A crash in between leaves a file without head,
-//! which [`verify`] reports as truncated.
+//! Appending writes the whole new file to a temporary file beside it,
+//! flushes it, renames it over the ledger and flushes the directory: a crash
+//! or a full disk at any point leaves the old ledger or the new one, both
+//! valid. One process appends at a time.
 
 mod block;
+mod head;
+mod log;
+pub mod merkle;
+mod proof;
 mod verify;
 
-use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
+use std::fs::{self, File};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use block::{Block, Hash, Head, Line, Outcome, PartitionDigest, Record, merkle_root};
-pub use verify::{Inspection, inspect, inspect_bytes};
+pub use block::{
+    Block, FORMAT_VERSION, Hash, Line, LogHeader, Outcome, PartitionDigest, Record, TreeHead,
+};
+pub use head::SignedHead;
+pub use log::{Log, PinMismatch};
+pub use proof::{Proof, ProofCheckError};
+pub use verify::{Inspection, MAX_LEDGER_BYTES, inspect, inspect_bytes};
 
+use crate::crypto::SigningKey;
 use crate::error::{Error, Result, io_error};
 use crate::policy::Label;
 
-/// Verify a ledger file: the blocks when intact, else
-/// [`Error::LedgerTampered`] naming the first bad block.
+/// Verify a ledger file: its blocks when intact, else
+/// [`Error::LedgerTampered`] naming the first bad line.
 pub fn verify(path: &Path) -> Result<Vec<Block>> {
-    inspect(path)?.into_verified()
+    Ok(inspect(path)?.into_log()?.blocks().to_vec())
 }
 
-/// An open, verified ledger file that blocks can be appended to.
+/// An open, verified ledger file that blocks can be appended to, with the
+/// log's signing key.
 #[derive(Debug)]
 pub struct Ledger {
     path: PathBuf,
-    file: File,
-    blocks: Vec<Block>,
-    head_offset: u64,
+    key: SigningKey,
+    log: Log,
+    bytes: Vec<u8>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A signed head over `size` records with `root`, made now.
+fn sign_head(key: &SigningKey, size: u64, root: Hash) -> TreeHead {
+    let timestamp_ms = now_ms();
+    TreeHead {
+        size,
+        timestamp_ms,
+        root,
+        signature: key.sign(&TreeHead::signed_bytes(size, timestamp_ms, &root)),
+    }
 }
 
 impl Ledger {
-    /// Create a new, empty ledger file (fails if the file exists).
+    /// Create a new, empty ledger file signed by a fresh log key (fails if
+    /// the file exists).
     pub fn create(path: impl Into<PathBuf>) -> Result<Ledger> {
+        Ledger::create_with_key(path, SigningKey::generate()?)
+    }
+
+    /// Create a new, empty ledger file whose heads `key` signs (fails if the
+    /// file exists).
+    pub fn create_with_key(path: impl Into<PathBuf>, key: SigningKey) -> Result<Ledger> {
         let path = path.into();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(io_error(&path))?;
-        let head = Line::Head(Head {
-            blocks: 0,
-            last: Hash::ZERO,
-        });
-        file.write_all(&head.to_line()).map_err(io_error(&path))?;
-        file.sync_all().map_err(io_error(&path))?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(io_error(dir))?;
-        }
+        let header = LogHeader {
+            version: FORMAT_VERSION,
+            key: key.verifying_key(),
+            head: sign_head(&key, 0, merkle::empty_root()),
+        };
+        let bytes = Line::Log(header.clone()).to_line();
+        let temp = write_temp(&path, &bytes)?;
+        // A hard link does not replace an existing file, unlike a rename.
+        let linked = fs::hard_link(&temp, &path).map_err(io_error(&path));
+        let _ = fs::remove_file(&temp);
+        linked?;
+        sync_dir(&path)?;
         Ok(Ledger {
             path,
-            file,
-            blocks: Vec::new(),
-            head_offset: 0,
+            log: Log::new(header.key, header.head),
+            key,
+            bytes,
         })
     }
 
-    /// Open an existing ledger file, verifying it first.
-    pub fn open(path: impl Into<PathBuf>) -> Result<Ledger> {
+    /// Open an existing ledger file, verifying it first; `key` must be the
+    /// key that signed it ([`Error::WrongLogKey`] otherwise).
+    pub fn open(path: impl Into<PathBuf>, key: SigningKey) -> Result<Ledger> {
         let path = path.into();
-        let inspection = inspect(&path)?;
-        let head_offset = inspection.head_offset;
-        let blocks = inspection.into_verified()?;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(io_error(&path))?;
+        let bytes = verify::read_capped(&path)?;
+        let log = inspect_bytes(&bytes).into_log()?;
+        if log.key() != &key.verifying_key() {
+            return Err(Error::WrongLogKey { path: path.clone() });
+        }
         Ok(Ledger {
             path,
-            file,
-            blocks,
-            head_offset,
+            key,
+            log,
+            bytes,
         })
     }
 
@@ -93,61 +126,130 @@ impl Ledger {
         &self.path
     }
 
-    /// The blocks so far.
-    pub fn blocks(&self) -> &[Block] {
-        &self.blocks
+    /// The verified log.
+    pub fn log(&self) -> &Log {
+        &self.log
     }
 
-    /// Append one block holding `records` and flush it to disk.
+    /// The blocks so far.
+    pub fn blocks(&self) -> &[Block] {
+        self.log.blocks()
+    }
+
+    /// The latest signed head (what readers pin).
+    pub fn head(&self) -> SignedHead {
+        self.log.head()
+    }
+
+    /// Append one block holding `records`, with a new signed head, by
+    /// replacing the file atomically. Refused: an `owner` record anywhere
+    /// but as the log's first record, and a second upload of a partition
+    /// version (file, version, label).
     pub fn append(&mut self, records: Vec<Record>) -> Result<&Block> {
-        let prev = self.blocks.last().map_or(Hash::ZERO, |b| b.hash);
-        let timestamp_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        let block = Block::new(self.blocks.len() as u64, prev, timestamp_ms, records);
-        let block_line = Line::Block(block.clone()).to_line();
-        let head = Line::Head(Head {
-            blocks: block.seq + 1,
-            last: block.hash,
-        });
-        let mut bytes = block_line.clone();
-        bytes.extend(head.to_line());
-        let path = &self.path;
-        self.file
-            .set_len(self.head_offset)
-            .map_err(io_error(path))?;
-        self.file
-            .seek(SeekFrom::Start(self.head_offset))
-            .map_err(io_error(path))?;
-        self.file.write_all(&bytes).map_err(io_error(path))?;
-        self.file.sync_data().map_err(io_error(path))?;
-        self.head_offset += block_line.len() as u64;
-        self.blocks.push(block);
-        Ok(&self.blocks[self.blocks.len() - 1])
+        let mut seen = std::collections::HashSet::new();
+        for (i, record) in records.iter().enumerate() {
+            match record {
+                Record::Owner { .. } if i != 0 || !self.log.leaves().is_empty() => {
+                    return Err(Error::OwnerRecordMisplaced);
+                }
+                Record::Upload {
+                    file,
+                    version,
+                    partitions,
+                } => {
+                    for entry in partitions {
+                        let label = &entry.label;
+                        if self.log.has_upload(file, *version, label)
+                            || !seen.insert((file, *version, label))
+                        {
+                            return Err(Error::DuplicateUpload {
+                                file: file.to_string(),
+                                version: *version,
+                                partition: label.clone(),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let leaves: Vec<Hash> = records.iter().map(Record::leaf_hash).collect();
+        let mut all = self.log.leaves().to_vec();
+        all.extend_from_slice(&leaves);
+        let head = sign_head(&self.key, all.len() as u64, merkle::root(&all));
+        let block = Block {
+            seq: self.log.blocks().len() as u64,
+            records,
+            head,
+        };
+        let mut bytes = self.bytes.clone();
+        bytes.extend(Line::Block(block.clone()).to_line());
+        replace_file(&self.path, &bytes)?;
+        self.bytes = bytes;
+        self.log.push(block, leaves);
+        let blocks = self.log.blocks();
+        Ok(&blocks[blocks.len() - 1])
+    }
+
+    /// The ledger's entry for one partition of an uploaded version.
+    pub fn upload_entry(
+        &self,
+        file: &Label,
+        version: u32,
+        label: &Label,
+    ) -> Result<&PartitionDigest> {
+        self.log.upload_entry(file, version, label)
     }
 
     /// The digest recorded for a partition of an uploaded version.
     pub fn upload_digest(&self, file: &Label, version: u32, label: &Label) -> Result<Hash> {
-        self.blocks
-            .iter()
-            .flat_map(|b| &b.records)
-            .find_map(|record| match record {
-                Record::Upload {
-                    file: f,
-                    version: v,
-                    partitions,
-                } if f == file && *v == version => partitions
-                    .iter()
-                    .find(|p| &p.label == label)
-                    .map(|p| p.digest),
-                _ => None,
-            })
-            .ok_or_else(|| Error::NotInLedger {
-                file: file.to_string(),
-                partition: label.clone(),
-                version,
-            })
+        self.upload_entry(file, version, label).map(|p| p.digest)
     }
+}
+
+/// The temporary name used while `path` is being replaced.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "ledger".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Write `bytes` to the temporary file of `path` and flush it to disk.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let temp = temp_path(path);
+    let written = File::create(&temp)
+        .and_then(|mut out| {
+            out.write_all(bytes)?;
+            out.sync_all()
+        })
+        .map_err(io_error(&temp));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written.map(|()| temp)
+}
+
+/// Replace `path` by `bytes` atomically: temporary file, flush, rename,
+/// flush the directory.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = write_temp(path, bytes)?;
+    if let Err(e) = fs::rename(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(io_error(path)(e));
+    }
+    sync_dir(path)
+}
+
+/// Flush the directory holding `path` (so a rename survives a crash).
+fn sync_dir(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_error(dir))
 }
 
 #[cfg(test)]
@@ -156,60 +258,142 @@ mod tests {
     use crate::error::TamperReason;
     use crate::policy::UserId;
 
-    fn sample(path: &Path, blocks: usize) -> Vec<u8> {
-        let _ = std::fs::remove_file(path);
-        let mut ledger = Ledger::create(path).unwrap();
-        for i in 0..blocks {
-            ledger
-                .append(vec![Record::Revoke {
-                    user: UserId::new(&format!("u{i}")).unwrap(),
-                }])
-                .unwrap();
-        }
-        std::fs::read(path).unwrap()
+    fn scratch(name: &str) -> PathBuf {
+        let path =
+            std::env::temp_dir().join(format!("ledger-unit-{name}-{}.jsonl", std::process::id()));
+        let _ = fs::remove_file(&path);
+        path
     }
 
-    fn fault(bytes: &[u8]) -> Option<(u64, TamperReason)> {
-        inspect_bytes(bytes).fault
+    fn revoke(i: usize) -> Record {
+        Record::Revoke {
+            user: UserId::new(&format!("u{i}")).unwrap(),
+        }
     }
 
     #[test]
     fn appends_survive_reopening_and_verify() {
-        let path = std::env::temp_dir().join(format!("ledger-unit-{}.jsonl", std::process::id()));
-        let bytes = sample(&path, 3);
-        assert_eq!(fault(&bytes), None);
-        let mut again = Ledger::open(&path).unwrap();
+        let path = scratch("reopen");
+        let key = SigningKey::generate().unwrap();
+        let seed = key.to_bytes();
+        let mut ledger = Ledger::create_with_key(&path, key).unwrap();
+        for i in 0..3 {
+            ledger.append(vec![revoke(i)]).unwrap();
+        }
+        let head = ledger.head();
+        assert_eq!(head.head.size, 3);
+        let mut again = Ledger::open(&path, SigningKey::from_bytes(&*seed).unwrap()).unwrap();
         assert_eq!(again.blocks().len(), 3);
+        assert_eq!(again.head(), head);
         again.append(vec![]).unwrap();
         assert_eq!(verify(&path).unwrap().len(), 4);
-        std::fs::remove_file(&path).unwrap();
+        assert!(matches!(
+            Ledger::open(&path, SigningKey::generate().unwrap()),
+            Err(Error::WrongLogKey { .. })
+        ));
+        assert!(matches!(Ledger::create(&path), Err(Error::Io { .. })));
+        assert!(!temp_path(&path).exists());
+        fs::remove_file(&path).unwrap();
     }
 
     #[test]
-    fn removing_reordering_and_cutting_name_the_block() {
-        let path = std::env::temp_dir().join(format!("ledger-unit2-{}.jsonl", std::process::id()));
-        let bytes = sample(&path, 4);
-        std::fs::remove_file(&path).unwrap();
-        assert_eq!(bytes.iter().filter(|&&b| b == b'\n').count(), 5);
+    fn owner_records_come_first_and_uploads_are_unique() {
+        let path = scratch("rules");
+        let mut ledger = Ledger::create(&path).unwrap();
+        let owner = Record::Owner {
+            user: UserId::new("alice").unwrap(),
+            upload_key: SigningKey::generate().unwrap().verifying_key(),
+        };
+        assert!(matches!(
+            ledger.append(vec![revoke(0), owner.clone()]),
+            Err(Error::OwnerRecordMisplaced)
+        ));
+        ledger.append(vec![owner.clone()]).unwrap();
+        assert!(matches!(
+            ledger.append(vec![owner]),
+            Err(Error::OwnerRecordMisplaced)
+        ));
+        let upload = |v| Record::Upload {
+            file: Label::new("rec").unwrap(),
+            version: v,
+            partitions: vec![PartitionDigest {
+                label: Label::new("medical").unwrap(),
+                digest: Hash::of(b"c"),
+                r_owner: None,
+                signature: None,
+            }],
+        };
+        assert!(matches!(
+            ledger.append(vec![upload(1), upload(1)]),
+            Err(Error::DuplicateUpload { version: 1, .. })
+        ));
+        ledger.append(vec![upload(1)]).unwrap();
+        assert!(matches!(
+            ledger.append(vec![upload(1)]),
+            Err(Error::DuplicateUpload { version: 1, .. })
+        ));
+        let file = Label::new("rec").unwrap();
+        assert_eq!(ledger.log().next_version(&file).unwrap(), 2);
+        assert_eq!(verify(&path).unwrap().len(), 2);
+        fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn a_failed_append_leaves_the_old_ledger() {
+        let path = scratch("full");
+        let mut ledger = Ledger::create(&path).unwrap();
+        ledger.append(vec![revoke(0)]).unwrap();
+        let before = fs::read(&path).unwrap();
+        // A directory where the temporary file goes makes the write fail,
+        // as a full disk would.
+        fs::create_dir(temp_path(&path)).unwrap();
+        assert!(ledger.append(vec![revoke(1)]).is_err());
+        fs::remove_dir(temp_path(&path)).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_eq!(ledger.blocks().len(), 1);
+        ledger.append(vec![revoke(1)]).unwrap();
+        assert_eq!(verify(&path).unwrap().len(), 2);
+        fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn content_faults_name_the_line() {
+        let path = scratch("faults");
+        let mut ledger = Ledger::create(&path).unwrap();
+        for i in 0..4 {
+            ledger.append(vec![revoke(i)]).unwrap();
+        }
+        let bytes = fs::read(&path).unwrap();
+        fs::remove_file(&path).unwrap();
         let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-        let join = |ls: &[&[u8]]| ls.concat();
-        // Remove block 1.
-        let removed = join(&[lines[0], lines[2], lines[3], lines[4]]);
+        assert_eq!(lines.len(), 5);
+        let fault = |b: &[u8]| inspect_bytes(b).fault;
+        assert_eq!(fault(&bytes), None);
+        let removed = [lines[0], lines[1], lines[3], lines[4]].concat();
         assert!(matches!(
             fault(&removed),
-            Some((1, TamperReason::SequenceMismatch { .. }))
+            Some((
+                3,
+                TamperReason::SequenceMismatch {
+                    expected: 1,
+                    found: 2
+                }
+            ))
         ));
-        // Remove the last block.
-        let last_removed = join(&[lines[0], lines[1], lines[2], lines[4]]);
-        assert_eq!(fault(&last_removed), Some((3, TamperReason::HeadMismatch)));
-        // Swap blocks 2 and 3.
-        let swapped = join(&[lines[0], lines[1], lines[3], lines[2], lines[4]]);
-        assert!(matches!(fault(&swapped), Some((2, _))));
-        // Cut after block 3, and in the middle of block 2.
-        let cut = join(&lines[..4]);
-        assert_eq!(fault(&cut), Some((4, TamperReason::MissingHead)));
+        let swapped = [lines[0], lines[1], lines[3], lines[2], lines[4]].concat();
+        assert!(matches!(fault(&swapped), Some((3, _))));
         let mid = &bytes[..lines[0].len() + lines[1].len() + 10];
-        assert!(matches!(fault(mid), Some((2, _))));
-        assert_eq!(fault(b""), Some((0, TamperReason::MissingHead)));
+        assert_eq!(fault(mid), Some((3, TamperReason::IncompleteLine)));
+        assert_eq!(fault(b""), Some((1, TamperReason::MissingHeader)));
+        let no_header = lines[1..].concat();
+        assert_eq!(fault(&no_header), Some((1, TamperReason::MissingHeader)));
+        // A whole-block cut verifies on its own: only a pinned head catches it.
+        let cut = lines[..4].concat();
+        assert_eq!(fault(&cut), None);
+        let log = inspect_bytes(&cut).into_log().unwrap();
+        assert_eq!(
+            log.check_extends(&ledger.head()),
+            Err(PinMismatch::Shorter { pinned: 4, have: 3 })
+        );
     }
 }

@@ -1,113 +1,167 @@
 //! Reading and checking a ledger file.
 
+use std::io::Read;
 use std::path::Path;
 
-use super::block::{Block, Hash, Head, Line, merkle_root};
+use super::block::{FORMAT_VERSION, Line, Record};
+use super::log::Log;
+use super::merkle::{self, Accumulator};
 use crate::error::{Error, Result, TamperReason, io_error};
 
-/// What a ledger file holds: the blocks that verified, and the first fault.
+/// The largest ledger file read (1 GiB): a bigger input is refused.
+pub const MAX_LEDGER_BYTES: u64 = 1 << 30;
+
+/// What a ledger file holds: the part that verified, and the first fault.
 #[derive(Debug, Clone)]
 pub struct Inspection {
-    /// The blocks before the first fault (all of them when intact).
-    pub blocks: Vec<Block>,
-    /// The first bad block's index and what is wrong, if any.
+    /// The verified log up to the first fault (`None` when the header
+    /// line itself is bad).
+    pub log: Option<Log>,
+    /// The first bad line (from 1) and what is wrong, if any.
     pub fault: Option<(u64, TamperReason)>,
-    /// Byte offset where the head line starts (where the next block goes).
-    pub(crate) head_offset: u64,
 }
 
 impl Inspection {
-    /// The blocks, or [`Error::LedgerTampered`] naming the first bad block.
-    pub fn into_verified(self) -> Result<Vec<Block>> {
-        match self.fault {
-            None => Ok(self.blocks),
-            Some((block, reason)) => Err(Error::LedgerTampered { block, reason }),
+    /// The log, or [`Error::LedgerTampered`] naming the first bad line.
+    pub fn into_log(self) -> Result<Log> {
+        match (self.log, self.fault) {
+            (Some(log), None) => Ok(log),
+            (_, Some((line, reason))) => Err(Error::LedgerTampered { line, reason }),
+            (None, None) => Err(Error::LedgerTampered {
+                line: 1,
+                reason: TamperReason::MissingHeader,
+            }),
         }
     }
 }
 
-/// Read a ledger file and check every line. I/O errors (a missing file) are
-/// errors; faults in the content are reported in the [`Inspection`].
+/// Read a ledger file (at most [`MAX_LEDGER_BYTES`]) and check every line.
+/// I/O errors (a missing file) are errors; faults in the content are
+/// reported in the [`Inspection`].
 pub fn inspect(path: &Path) -> Result<Inspection> {
-    let bytes = std::fs::read(path).map_err(io_error(path))?;
-    Ok(inspect_bytes(&bytes))
+    Ok(inspect_bytes(&read_capped(path)?))
 }
 
-/// Check the content of a ledger file.
-pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
-    let mut blocks = Vec::new();
-    let mut prev = Hash::ZERO;
-    let mut offset = 0u64;
-    let mut rest = bytes;
-    let fail = |blocks: Vec<Block>, at: u64, reason| Inspection {
-        blocks,
-        fault: Some((at, reason)),
-        head_offset: 0,
-    };
-    loop {
-        let index = blocks.len() as u64;
-        if rest.is_empty() {
-            return fail(blocks, index, TamperReason::MissingHead);
-        }
-        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
-            return fail(blocks, index, TamperReason::MissingHead);
-        };
-        let raw = &rest[..=end];
-        let line: Line = match serde_json::from_slice(&raw[..end]) {
-            Ok(line) => line,
-            Err(e) => return fail(blocks, index, TamperReason::BadEncoding(e.to_string())),
-        };
-        if line.to_line() != raw {
-            let why = "not in canonical form".to_owned();
-            return fail(blocks, index, TamperReason::BadEncoding(why));
-        }
-        match line {
-            Line::Block(block) => {
-                if let Err(reason) = check_block(&block, index, &prev) {
-                    return fail(blocks, index, reason);
-                }
-                prev = block.hash;
-                blocks.push(block);
-            }
-            Line::Head(head) => {
-                if head
-                    != (Head {
-                        blocks: index,
-                        last: prev,
-                    })
-                {
-                    return fail(blocks, index, TamperReason::HeadMismatch);
-                }
-                if end + 1 != rest.len() {
-                    return fail(blocks, index, TamperReason::TrailingData);
-                }
-                return Inspection {
-                    blocks,
-                    fault: None,
-                    head_offset: offset,
-                };
-            }
-        }
-        offset += raw.len() as u64;
-        rest = &rest[end + 1..];
-    }
-}
-
-fn check_block(block: &Block, index: u64, prev: &Hash) -> Result<(), TamperReason> {
-    if block.seq != index {
-        return Err(TamperReason::SequenceMismatch {
-            expected: index,
-            found: block.seq,
+/// Read a whole file, refusing one over [`MAX_LEDGER_BYTES`].
+pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(io_error(path))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_LEDGER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error(path))?;
+    if bytes.len() as u64 > MAX_LEDGER_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_LEDGER_BYTES,
         });
     }
-    if &block.prev != prev {
-        return Err(TamperReason::PrevHashMismatch);
+    Ok(bytes)
+}
+
+/// Check the content of a ledger file: the header, then every block's
+/// sequence number, size, Merkle root and signature, the place of the owner
+/// record and the uniqueness of uploads.
+pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
+    let mut lines = bytes.split_inclusive(|&b| b == b'\n');
+    let fail = |log, line, reason| Inspection {
+        log,
+        fault: Some((line, reason)),
+    };
+    let Some(first) = lines.next() else {
+        return fail(None, 1, TamperReason::MissingHeader);
+    };
+    let header = match parse(first) {
+        Ok(Line::Log(header)) => header,
+        Ok(Line::Block(_)) => return fail(None, 1, TamperReason::MissingHeader),
+        Err(reason) => return fail(None, 1, reason),
+    };
+    if header.version != FORMAT_VERSION {
+        return fail(None, 1, TamperReason::UnsupportedVersion(header.version));
     }
-    if merkle_root(&block.records) != block.merkle_root {
-        return Err(TamperReason::MerkleRootMismatch);
+    if header.head.size != 0 || header.head.root != merkle::empty_root() {
+        return fail(None, 1, TamperReason::RootMismatch);
     }
-    if block.computed_hash() != block.hash {
-        return Err(TamperReason::HashMismatch);
+    if header.head.verify(&header.key).is_err() {
+        return fail(None, 1, TamperReason::BadSignature);
     }
-    Ok(())
+    let mut log = Log::new(header.key, header.head);
+    let mut tree = Accumulator::default();
+    let mut uploads = std::collections::HashSet::new();
+    for (i, raw) in lines.enumerate() {
+        let line = i as u64 + 2;
+        let block = match parse(raw) {
+            Ok(Line::Block(block)) => block,
+            Ok(Line::Log(_)) => return fail(Some(log), line, TamperReason::HeaderNotFirst),
+            Err(reason) => return fail(Some(log), line, reason),
+        };
+        if block.seq != i as u64 {
+            let reason = TamperReason::SequenceMismatch {
+                expected: i as u64,
+                found: block.seq,
+            };
+            return fail(Some(log), line, reason);
+        }
+        let mut leaves = Vec::with_capacity(block.records.len());
+        for record in &block.records {
+            if matches!(record, Record::Owner { .. }) && tree.size() != 0 {
+                return fail(Some(log), line, TamperReason::OwnerNotFirst);
+            }
+            if let Record::Upload {
+                file,
+                version,
+                partitions,
+            } = record
+            {
+                for entry in partitions {
+                    if !uploads.insert((file.clone(), *version, entry.label.clone())) {
+                        let reason = TamperReason::DuplicateUpload {
+                            file: file.to_string(),
+                            version: *version,
+                            partition: entry.label.clone(),
+                        };
+                        return fail(Some(log), line, reason);
+                    }
+                }
+            }
+            let leaf = record.leaf_hash();
+            tree.push(leaf);
+            leaves.push(leaf);
+        }
+        if block.head.size != tree.size() {
+            let reason = TamperReason::SizeMismatch {
+                expected: tree.size(),
+                found: block.head.size,
+            };
+            return fail(Some(log), line, reason);
+        }
+        if block.head.root != tree.root() {
+            return fail(Some(log), line, TamperReason::RootMismatch);
+        }
+        if block.head.verify(log.key()).is_err() {
+            return fail(Some(log), line, TamperReason::BadSignature);
+        }
+        log.push(block, leaves);
+    }
+    Inspection {
+        log: Some(log),
+        fault: None,
+    }
+}
+
+/// Parse one raw line (with its newline), requiring the canonical form.
+fn parse(raw: &[u8]) -> Result<Line, TamperReason> {
+    let Some(body) = raw.strip_suffix(b"\n") else {
+        return Err(TamperReason::IncompleteLine);
+    };
+    let line: Line = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            TamperReason::WrongShape { column: e.column() }
+        } else {
+            TamperReason::NotJson { column: e.column() }
+        }
+    })?;
+    if line.to_line() != raw {
+        return Err(TamperReason::NotCanonical);
+    }
+    Ok(line)
 }

@@ -76,7 +76,14 @@ impl Mirror {
         if let Some(place) = self.cloud {
             for token in added(before, after, place) {
                 if let Some((id, bytes)) = object(token)? {
-                    self.store.put(&id, &bytes)?;
+                    // The net's tampering cloud replaces objects; the
+                    // protocol's own writes never do.
+                    match self.store.put(&id, &bytes) {
+                        Err(crate::Error::ObjectExists { .. }) => {
+                            self.store.overwrite(&id, &bytes)?
+                        }
+                        other => other?,
+                    }
                     checks.stored += 1;
                 }
             }
@@ -161,7 +168,9 @@ fn object(token: &Value) -> Result<Option<StoredObject>, RunError> {
     Ok(Some((id, bytes.clone())))
 }
 
-/// The ledger record of a token of a ledger place.
+/// The ledger record of a token of a ledger place. Upload and access tokens may carry the
+/// patient's date before their last field (`(patient, partition, version, date, digest)`,
+/// `(user, patient, partition, version, date)`); the real ledger dates its blocks itself.
 fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
     let shape = |what: &str| RunError::LedgerToken {
         token: token.to_string(),
@@ -171,7 +180,7 @@ fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
         return Err(shape("a tuple"));
     };
     Ok(match (kind, &items[..]) {
-        (Kind::Upload, [p, q, Value::Int(v), d]) => {
+        (Kind::Upload, [p, q, Value::Int(v), d] | [p, q, Value::Int(v), Value::Int(_), d]) => {
             let digest: [u8; 32] = split(d)
                 .and_then(|(_, bytes)| bytes[..].try_into().ok())
                 .ok_or_else(|| shape("(patient, partition, version, real digest)"))?;
@@ -181,6 +190,8 @@ fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
                 partitions: vec![PartitionDigest {
                     label: Label::new(&q.to_string())?,
                     digest: Hash(digest),
+                    r_owner: None,
+                    signature: None,
                 }],
             }
         }
@@ -190,16 +201,18 @@ fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
             partitions: Vec::new(),
         },
         (Kind::Revoke, [u, _, _]) => Record::Revoke { user: user_id(u)? },
-        (Kind::Access, [u, p, q, Value::Int(v)]) => Record::Access {
-            user: user_id(u)?,
-            file: Label::new(&p.to_string())?,
-            version: version_of(*v)?,
-            partition: Label::new(&q.to_string())?,
-            outcome: Outcome::Granted,
-        },
-        (Kind::Upload, _) => return Err(shape("(patient, partition, version, digest)")),
+        (Kind::Access, [u, p, q, Value::Int(v)] | [u, p, q, Value::Int(v), Value::Int(_)]) => {
+            Record::Access {
+                user: user_id(u)?,
+                file: Label::new(&p.to_string())?,
+                version: version_of(*v)?,
+                partition: Label::new(&q.to_string())?,
+                outcome: Outcome::Granted,
+            }
+        }
+        (Kind::Upload, _) => return Err(shape("(patient, partition, version[, date], digest)")),
         (Kind::Grant | Kind::Revoke, _) => return Err(shape("(user, patient, date)")),
-        (Kind::Access, _) => return Err(shape("(user, patient, partition, version)")),
+        (Kind::Access, _) => return Err(shape("(user, patient, partition, version[, date])")),
     })
 }
 

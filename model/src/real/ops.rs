@@ -8,7 +8,7 @@
 //! symbolic value always has one real value within a run and across runs with
 //! the same seed.
 
-use blstrs::{G1Affine, G1Projective, Gt};
+use blstrs::{G1Affine, G1Projective, G2Projective, Gt};
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
 use rand::rngs::StdRng;
@@ -62,6 +62,10 @@ pub enum Op {
     Digest,
     /// `tamper(c)`: the cloud alters a ciphertext.
     Tamper,
+    /// `forged(u)`: a plaintext of a forger's choosing.
+    Forged,
+    /// `capability(x)`: g2^(1/x).
+    Capability,
     /// Bookkeeping with no cryptographic counterpart (`none`, `group_order`,
     /// knowledge sets): the symbolic result alone.
     Symbolic,
@@ -89,6 +93,8 @@ impl Op {
             "dec_ok" => Op::DecOk,
             "digest" => Op::Digest,
             "tamper" => Op::Tamper,
+            "forged" => Op::Forged,
+            "capability" => Op::Capability,
             "none" | "group_order" | "nothing" | "learn" | "merge" | "derivable" => Op::Symbolic,
             _ => return None,
         })
@@ -203,6 +209,12 @@ pub fn compute(
             let mut out = bytes(0)?.to_vec();
             flip_last_bit(&mut out);
             Real::Bytes(out)
+        }
+        Op::Forged => Real::Bytes(plaintext(config, symbolic)),
+        Op::Capability => {
+            let x = SecretKey::from_bytes(bytes(0)?).map_err(failed)?;
+            let point = (G2Projective::generator() * x.inverse()).to_affine();
+            Real::Bytes(point.to_compressed().to_vec())
         }
         Op::Symbolic => Real::Absent,
     })

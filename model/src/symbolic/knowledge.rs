@@ -284,6 +284,35 @@ mod tests {
     }
 
     #[test]
+    fn the_srs_with_any_member_derives_the_patients_capability() {
+        // The SRS holds RK_(P->U) = g2^(x_U / x_P) and R_P = g1^(r x_P); a member holds x_U.
+        let srs = knowing([
+            group(Group::G1, &mono(&[(&r(2), 1), (&x("p1"), 1)])),
+            group(Group::G2, &mono(&[(&x("u1"), 1), (&x("p1"), -1)])),
+            public_key(&x("p1")),
+        ]);
+        let member = knowing([x("u1"), cipher(2)]);
+        let capability = group(Group::G2, &mono(&[(&x("p1"), -1)]));
+        assert!(!srs.derives(&capability));
+        assert!(!member.derives(&capability));
+        let mut coalition = srs.clone();
+        coalition.merge(&member);
+        assert!(coalition.derives(&capability));
+        // ... which opens every R_P: the partition key and the plaintext of any version.
+        assert!(coalition.derives(&kdf(&group(Group::Gt, &mono(&[(&r(2), 1)])))));
+        assert!(coalition.derives(&phr(2)));
+        assert!(
+            !coalition.derives(&x("p1")),
+            "but never the scalar x_P itself"
+        );
+        // The cloud with the same member gets nothing of the kind (no RK, no R_P).
+        let mut cloud = knowing([cipher(2), public_key(&x("p1")), public_key(&x("u1"))]);
+        cloud.merge(&member);
+        assert!(!cloud.derives(&capability));
+        assert!(!cloud.derives(&phr(2)));
+    }
+
+    #[test]
     fn paper_mode_srs_holding_the_patient_secret_opens_everything() {
         let k = knowing([
             x("p1"),

@@ -1,0 +1,339 @@
+//! A compiled coloured net as a [`StateSpace`] for the explorer.
+//!
+//! A marking is encoded as one 32-bit word per place: the id of the place's
+//! multiset of tokens in that place's interning table ([`table`]). States
+//! therefore have a fixed width, whatever their tokens are (a knowledge set of
+//! hundreds of terms costs one word), and the explorer stores them inline.
+//!
+//! Ids depend on the order in which threads first meet each multiset, but
+//! nothing observable depends on ids: two markings are equal exactly when
+//! their encodings are; successors are listed in binding order, which follows
+//! the values' own order; and the explorer orders states by discovery, never by
+//! encoding. State numbering, statistics and counterexamples are therefore the
+//! same whatever the thread count.
+
+pub mod symmetry;
+pub mod table;
+pub mod verdicts;
+
+use crate::explore::{
+    PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
+    TokenStats,
+};
+use crate::fire::{Binding, enabled_bindings, fire, successors};
+use crate::net::code::{Code, Env, EvalError};
+use crate::net::marking::{Marking, Multiset};
+use crate::net::model::{Net, PropertyKind};
+use crate::value::Value;
+use symmetry::{Symmetry, SymmetryError};
+use table::{MarkingTables, TableFull};
+use verdicts::VerdictMemo;
+
+/// Why a coloured state could not be expanded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ColouredError {
+    /// Evaluating a guard, an arc or a property failed.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+    /// A place held more than 4 billion distinct multisets.
+    #[error("place `{0}` holds more distinct multisets than 32-bit ids can name")]
+    TableFull(String),
+    /// An encoded state names a multiset the tables do not know (a bug).
+    #[error("unknown multiset id {id} of place {place} in an encoded state")]
+    UnknownMultiset {
+        /// The place.
+        place: usize,
+        /// The id.
+        id: u32,
+    },
+}
+
+/// A compiled net, explorable by [`crate::explore::check`].
+pub struct ColouredSpace<'n> {
+    net: &'n Net,
+    specs: Vec<PropertySpec>,
+    tables: MarkingTables,
+    verdicts: VerdictMemo,
+    symmetry: Option<Symmetry>,
+}
+
+impl<'n> ColouredSpace<'n> {
+    /// The state space of `net`, with the net's properties.
+    pub fn new(net: &'n Net) -> Self {
+        let specs = net
+            .properties
+            .iter()
+            .map(|p| PropertySpec {
+                name: p.name.clone(),
+                kind: match p.kind {
+                    PropertyKind::Invariant(_) => SpaceKind::Invariant,
+                    PropertyKind::Reachable(_) => SpaceKind::Reachable,
+                    PropertyKind::DeadlockFree(_) => SpaceKind::DeadlockFree,
+                    PropertyKind::Bound { .. } => SpaceKind::Bound,
+                },
+            })
+            .collect();
+        let reads = net
+            .properties
+            .iter()
+            .map(|p| {
+                let mut places = Vec::new();
+                match &p.kind {
+                    PropertyKind::Invariant(code) | PropertyKind::Reachable(code) => {
+                        code.places_read(&mut places)
+                    }
+                    PropertyKind::DeadlockFree(_) | PropertyKind::Bound { .. } => {}
+                }
+                places
+            })
+            .collect();
+        ColouredSpace {
+            net,
+            specs,
+            tables: MarkingTables::new(net.places.len()),
+            verdicts: VerdictMemo::new(reads),
+            symmetry: None,
+        }
+    }
+
+    /// The state space of `net` reduced by the symmetry of its symmetric
+    /// types (see [`symmetry`]): one marking stored per orbit. Without
+    /// symmetric types it is the plain space.
+    pub fn with_symmetry(net: &'n Net) -> Result<Self, SymmetryError> {
+        let mut space = ColouredSpace::new(net);
+        space.symmetry = Symmetry::new(net)?;
+        Ok(space)
+    }
+
+    /// The symmetry the space reduces by, if any.
+    pub fn symmetry(&self) -> Option<&Symmetry> {
+        self.symmetry.as_ref()
+    }
+
+    /// The stored form of the encoded marking `state`: its orbit's
+    /// representative under the symmetry, or `state` itself.
+    fn stored(&self, state: Vec<u32>) -> Result<Vec<u32>, ColouredError> {
+        match &self.symmetry {
+            Some(symmetry) => symmetry
+                .canonical(&self.tables, &state)
+                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+            None => Ok(state),
+        }
+    }
+
+    /// The net explored.
+    pub fn net(&self) -> &Net {
+        self.net
+    }
+
+    /// Words per encoded state: one per place (one word for a net without places).
+    fn width(&self) -> usize {
+        self.net.places.len().max(1)
+    }
+
+    fn intern(&self, place: usize, tokens: &Multiset) -> Result<u32, ColouredError> {
+        self.tables
+            .intern(place, tokens)
+            .map_err(|TableFull| ColouredError::TableFull(self.net.places[place].name.clone()))
+    }
+
+    /// Encodes a marking canonically.
+    pub fn encode(&self, marking: &Marking) -> Result<Vec<u32>, ColouredError> {
+        let mut words = vec![0; self.width()];
+        for (place, tokens) in marking.places.iter().enumerate() {
+            words[place] = self.intern(place, tokens)?;
+        }
+        Ok(words)
+    }
+
+    /// Encodes `next`, a successor of the marking `before` encoded as
+    /// `state`: places `next` shares with `before` keep their ids unlooked-up.
+    fn encode_successor(
+        &self,
+        state: &[u32],
+        before: &Marking,
+        next: &Marking,
+    ) -> Result<Vec<u32>, ColouredError> {
+        let mut words = state.to_vec();
+        for (place, tokens) in next.places.iter().enumerate() {
+            if !tokens.shares(&before.places[place]) {
+                words[place] = self.intern(place, tokens)?;
+            }
+        }
+        Ok(words)
+    }
+
+    /// Decodes an encoded marking.
+    pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
+        let places = (0..self.net.places.len())
+            .map(|place| {
+                let id = state.get(place).copied().unwrap_or(u32::MAX);
+                self.tables
+                    .get(place, id)
+                    .ok_or(ColouredError::UnknownMultiset { place, id })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Marking { places })
+    }
+
+    fn step(&self, before: &Marking, binding: &Binding, after: &Marking) -> Step {
+        let t = &self.net.transitions[binding.transition];
+        let mut removed = vec![Multiset::new(); self.net.places.len()];
+        for (p, v, n) in &binding.consumed {
+            removed[*p].add(v.clone(), *n);
+        }
+        let mut added = vec![Multiset::new(); self.net.places.len()];
+        for (i, place) in after.places.iter().enumerate() {
+            for (v, n) in place.iter() {
+                let kept = before.places[i]
+                    .count(v)
+                    .saturating_sub(removed[i].count(v));
+                added[i].add(v.clone(), n.saturating_sub(kept));
+            }
+        }
+        Step {
+            transition: t.name.clone(),
+            binding: t
+                .vars
+                .iter()
+                .zip(&binding.values)
+                .map(|(var, value)| (var.name.clone(), value.to_string()))
+                .collect(),
+            changes: self
+                .net
+                .places
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| before.places[*i] != after.places[*i])
+                .map(|(i, p)| PlaceChange {
+                    place: p.name.clone(),
+                    before: before.places[i].to_string(),
+                    after: after.places[i].to_string(),
+                    removed: Some(removed[i].to_string()),
+                    added: Some(added[i].to_string()),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl StateSpace for ColouredSpace<'_> {
+    type Error = ColouredError;
+
+    fn layout(&self) -> StateLayout {
+        StateLayout::Fixed(self.width())
+    }
+
+    fn initial(&self) -> Result<Vec<u32>, ColouredError> {
+        self.stored(self.encode(&self.net.initial)?)
+    }
+
+    fn initial_unreduced(&self) -> Result<Vec<u32>, ColouredError> {
+        self.encode(&self.net.initial)
+    }
+
+    fn representative(&self, state: &[u32]) -> Result<Vec<u32>, ColouredError> {
+        self.stored(state.to_vec())
+    }
+
+    fn orbit_size(&self, state: &[u32]) -> Result<u64, ColouredError> {
+        match &self.symmetry {
+            Some(symmetry) => symmetry
+                .orbit_size(&self.tables, state)
+                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+            None => Ok(1),
+        }
+    }
+
+    fn reduction(&self) -> Option<String> {
+        self.symmetry.as_ref().map(|s| {
+            format!(
+                "symmetry of {} ({} permutations)",
+                s.types().join(", "),
+                s.order()
+            )
+        })
+    }
+
+    fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), ColouredError> {
+        let marking = self.decode(state)?;
+        let mut bindings = Vec::new();
+        enabled_bindings(self.net, &marking, &mut bindings)?;
+        for b in &bindings {
+            let next = fire(self.net, &marking, b)?;
+            out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
+        }
+        Ok(())
+    }
+
+    fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, ColouredError> {
+        let marking = self.decode(state)?;
+        successors(self.net, &marking)?
+            .into_iter()
+            .map(|(binding, next)| Ok((self.step(&marking, &binding, &next), self.encode(&next)?)))
+            .collect()
+    }
+
+    fn properties(&self) -> &[PropertySpec] {
+        &self.specs
+    }
+
+    fn property_targets(
+        &self,
+        state: &[u32],
+        dead: bool,
+        targets: &mut [bool],
+    ) -> Result<(), ColouredError> {
+        // Decoded only if some verdict is not remembered.
+        let mut decoded: Option<Marking> = None;
+        for (i, (target, property)) in targets.iter_mut().zip(&self.net.properties).enumerate() {
+            let mut evaluate = |code: &Code| -> Result<bool, ColouredError> {
+                let marking = match &decoded {
+                    Some(m) => m,
+                    None => decoded.insert(self.decode(state)?),
+                };
+                let mut slots = vec![Value::Bool(false); property.slots];
+                Ok(code.holds(&mut Env {
+                    slots: &mut slots,
+                    marking: Some(marking),
+                })?)
+            };
+            *target = match &property.kind {
+                PropertyKind::Invariant(code) => {
+                    !self.verdicts.get_or(i, state, || evaluate(code))?
+                }
+                PropertyKind::Reachable(code) => {
+                    self.verdicts.get_or(i, state, || evaluate(code))?
+                }
+                PropertyKind::DeadlockFree(except) => {
+                    dead && match except {
+                        Some(code) => !evaluate(code)?,
+                        None => true,
+                    }
+                }
+                PropertyKind::Bound { place, max } => {
+                    self.tables.total(*place, state[*place]).unwrap_or(0) > *max
+                }
+            };
+        }
+        Ok(())
+    }
+
+    fn token_stats(&self, state: &[u32]) -> TokenStats {
+        let mut stats = TokenStats::default();
+        for (place, &id) in state.iter().enumerate().take(self.net.places.len()) {
+            let n = self.tables.total(place, id).unwrap_or(0);
+            stats.total += n;
+            stats.max_in_place = stats.max_in_place.max(n);
+        }
+        stats
+    }
+
+    fn describe_state(&self, state: &[u32]) -> String {
+        match self.decode(state) {
+            Ok(marking) => self.net.show_marking(&marking).replace('\n', "; "),
+            Err(e) => format!("<{e}>"),
+        }
+    }
+}

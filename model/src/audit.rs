@@ -1,0 +1,247 @@
+//! `audit`: a system directory's cloud store checked against its ledger.
+//!
+//! Every object must be listed by a signed upload record with the same
+//! SHA-256; every listed partition must be in the store; no temporary file
+//! of an interrupted write may be left. [`repair`] removes what can be
+//! removed safely (temporary files, objects no upload lists) and leaves the
+//! rest to the owner.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::cloud::{CloudStore, ObjectId};
+use crate::error::{Error, Result, TamperReason, io_error};
+use crate::ledger::{self, Hash, Log, PinMismatch, Record, SignedHead};
+use crate::system::{CLOUD_DIR, LEDGER_FILE};
+use crate::upload::UploadStatement;
+
+/// One problem found by [`audit`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Finding {
+    /// The directory holds no ledger file.
+    LedgerMissing(PathBuf),
+    /// The ledger fails verification at `line` (objects are checked against
+    /// the part before it).
+    LedgerTampered {
+        /// The first bad line.
+        line: u64,
+        /// What is wrong.
+        reason: TamperReason,
+    },
+    /// The ledger is not an extension of the pinned head.
+    NotAnExtension(PinMismatch),
+    /// A stored object's SHA-256 differs from the ledger's.
+    Corrupted(ObjectId),
+    /// The ledger lists an object the store does not hold.
+    Missing(ObjectId),
+    /// The store holds an object no upload record lists (an interrupted
+    /// upload, or a planted object).
+    Orphaned(ObjectId),
+    /// An upload entry carries no owner signature (or the ledger registers
+    /// no owner key).
+    Unsigned(ObjectId),
+    /// An upload entry's owner signature does not verify.
+    Forged(ObjectId),
+    /// A temporary file left by an interrupted write.
+    LeftoverTemp(PathBuf),
+    /// A file or directory in the store whose name is outside the layout.
+    Stray(PathBuf),
+}
+
+impl Finding {
+    /// Whether [`repair`] can fix it (by deleting a file no record needs).
+    pub fn repairable(&self) -> bool {
+        matches!(self, Finding::Orphaned(_) | Finding::LeftoverTemp(_))
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", path.display()),
+            Finding::LedgerTampered { line, reason } => {
+                write!(f, "ledger TAMPERED at line {line}: {reason}")
+            }
+            Finding::NotAnExtension(why) => {
+                write!(f, "ledger not an extension of the pinned head: {why}")
+            }
+            Finding::Corrupted(id) => {
+                write!(f, "corrupted: {id} (SHA-256 differs from the ledger)")
+            }
+            Finding::Missing(id) => {
+                write!(f, "missing: {id} (listed in the ledger, not in the store)")
+            }
+            Finding::Orphaned(id) => {
+                write!(f, "orphaned: {id} (in the store, listed by no upload)")
+            }
+            Finding::Unsigned(id) => write!(f, "unsigned: {id} (no owner signature in the ledger)"),
+            Finding::Forged(id) => write!(f, "forged: {id} (owner signature invalid)"),
+            Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", path.display()),
+            Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", path.display()),
+        }
+    }
+}
+
+/// What [`audit`] found.
+#[derive(Clone, Debug)]
+pub struct AuditReport {
+    /// Objects in the store.
+    pub objects: usize,
+    /// Partition versions listed by the ledger.
+    pub listed: usize,
+    /// The ledger's latest verified head, when there is a ledger.
+    pub head: Option<SignedHead>,
+    /// The problems, in a stable order.
+    pub findings: Vec<Finding>,
+}
+
+/// Audit the system directory `dir` (`dir/ledger.jsonl`, `dir/cloud`),
+/// optionally against a pinned head. I/O errors are errors; everything
+/// wrong with the content is a [`Finding`].
+pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
+    if !dir.is_dir() {
+        return Err(Error::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+        });
+    }
+    let mut findings = Vec::new();
+    let ledger_path = dir.join(LEDGER_FILE);
+    let log = if ledger_path.exists() {
+        let inspection = ledger::inspect(&ledger_path)?;
+        if let Some((line, reason)) = inspection.fault {
+            findings.push(Finding::LedgerTampered { line, reason });
+        }
+        inspection.log
+    } else {
+        findings.push(Finding::LedgerMissing(ledger_path.clone()));
+        None
+    };
+    if let (Some(log), Some(pinned)) = (&log, pinned)
+        && let Err(why) = log.check_extends(pinned)
+    {
+        findings.push(Finding::NotAnExtension(why));
+    }
+    for temp in ledger_temp_files(dir)? {
+        findings.push(Finding::LeftoverTemp(temp));
+    }
+    let cloud_dir = dir.join(CLOUD_DIR);
+    let (stored, temps, strays) = if cloud_dir.is_dir() {
+        let store = CloudStore::open(&cloud_dir)?;
+        let listing = store.list()?;
+        let mut stored = BTreeMap::new();
+        for id in listing.objects {
+            let digest = Hash::of(&store.get(&id)?);
+            stored.insert(id, digest);
+        }
+        (stored, store.temp_files()?, listing.strays)
+    } else {
+        (BTreeMap::new(), Vec::new(), Vec::new())
+    };
+    let listed = log.as_ref().map(listed_objects).unwrap_or_default();
+    let owner_key = log.as_ref().and_then(Log::owner_upload_key);
+    for (id, (digest, check)) in &listed {
+        match stored.get(id) {
+            None => findings.push(Finding::Missing(id.clone())),
+            Some(actual) if actual != digest => findings.push(Finding::Corrupted(id.clone())),
+            Some(_) => {}
+        }
+        match check.check(owner_key) {
+            Ok(()) => {}
+            Err(Error::ForgedUpload { .. }) => findings.push(Finding::Forged(id.clone())),
+            Err(_) => findings.push(Finding::Unsigned(id.clone())),
+        }
+    }
+    for id in stored.keys().filter(|id| !listed.contains_key(*id)) {
+        findings.push(Finding::Orphaned(id.clone()));
+    }
+    findings.extend(temps.into_iter().map(Finding::LeftoverTemp));
+    findings.extend(strays.into_iter().map(Finding::Stray));
+    Ok(AuditReport {
+        objects: stored.len(),
+        listed: listed.len(),
+        head: log.as_ref().map(Log::head),
+        findings,
+    })
+}
+
+/// A signature check to run on one listed partition.
+struct EntryCheck {
+    file: crate::policy::Label,
+    version: u32,
+    entry: ledger::PartitionDigest,
+}
+
+impl EntryCheck {
+    fn check(&self, owner_key: Option<&crate::crypto::VerifyingKey>) -> Result<()> {
+        UploadStatement::check_entry(&self.file, self.version, &self.entry, owner_key)
+    }
+}
+
+/// Every partition version the log's upload records list.
+fn listed_objects(log: &Log) -> BTreeMap<ObjectId, (Hash, EntryCheck)> {
+    let mut listed = BTreeMap::new();
+    for record in log.records() {
+        if let Record::Upload {
+            file,
+            version,
+            partitions,
+        } = record
+        {
+            for entry in partitions {
+                let id = ObjectId {
+                    file: file.clone(),
+                    version: *version,
+                    label: entry.label.clone(),
+                };
+                let check = EntryCheck {
+                    file: file.clone(),
+                    version: *version,
+                    entry: entry.clone(),
+                };
+                listed.insert(id, (entry.digest, check));
+            }
+        }
+    }
+    listed
+}
+
+/// Temporary files of interrupted ledger appends in `dir`.
+fn ledger_temp_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let prefix = format!(".{LEDGER_FILE}.");
+    let mut temps = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_error(dir))? {
+        let path = entry.map_err(io_error(dir))?.path();
+        let is_temp = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".tmp"));
+        if is_temp {
+            temps.push(path);
+        }
+    }
+    temps.sort();
+    Ok(temps)
+}
+
+/// Fix the repairable findings of `report` (delete leftover temporary files
+/// and orphaned objects); returns the findings it fixed. Run it only when no
+/// upload is in progress: an upload's objects are orphans until its ledger
+/// record is written.
+pub fn repair(dir: &Path, report: &AuditReport) -> Result<Vec<Finding>> {
+    let store = CloudStore::open(dir.join(CLOUD_DIR))?;
+    let mut fixed = Vec::new();
+    for finding in &report.findings {
+        match finding {
+            Finding::LeftoverTemp(path) => {
+                std::fs::remove_file(path).map_err(io_error(path))?;
+            }
+            Finding::Orphaned(id) => store.remove(id)?,
+            _ => continue,
+        }
+        fixed.push(finding.clone());
+    }
+    Ok(fixed)
+}

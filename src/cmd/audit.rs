@@ -1,0 +1,87 @@
+//! `sesphr audit DIR`: the cloud store checked against the ledger.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use sesphr_model::audit::{self, AuditReport};
+use sesphr_model::ledger::SignedHead;
+
+/// Options of `sesphr audit`.
+#[derive(Args)]
+pub struct AuditArgs {
+    /// A system directory (as made by `sesphr demo --dir DIR`): DIR/ledger.jsonl and DIR/cloud.
+    dir: PathBuf,
+    /// A signed head printed earlier: the ledger must extend it.
+    #[arg(long, value_name = "HEAD")]
+    expect_head: Option<String>,
+    /// Delete leftover temporary files and orphaned objects (run it only
+    /// while nothing uploads); other findings are left and named.
+    #[arg(long)]
+    repair: bool,
+}
+
+/// Run the audit: exit 0 when nothing is found (or all was repaired), 1 on
+/// any finding, 2 when the directory cannot be read.
+pub fn run(args: &AuditArgs) -> ExitCode {
+    let pinned = match args.expect_head.as_deref().map(str::parse::<SignedHead>) {
+        None => None,
+        Some(Ok(head)) => Some(head),
+        Some(Err(e)) => return fail(&format!("--expect-head: {e}")),
+    };
+    let report = match audit::audit(&args.dir, pinned.as_ref()) {
+        Ok(report) => report,
+        Err(e) => return fail(&e.to_string()),
+    };
+    print_report(&args.dir, &report);
+    if report.findings.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    if !args.repair {
+        return ExitCode::from(1);
+    }
+    let fixed = match audit::repair(&args.dir, &report) {
+        Ok(fixed) => fixed,
+        Err(e) => return fail(&format!("repair stopped: {e}")),
+    };
+    for finding in &fixed {
+        outln!("repaired: {finding}");
+    }
+    let left: Vec<_> = report.findings.iter().filter(|f| !f.repairable()).collect();
+    if left.is_empty() {
+        outln!("repaired all {} findings", fixed.len());
+        ExitCode::SUCCESS
+    } else {
+        outln!(
+            "cannot repair {} findings: corrupted, missing, unsigned or forged objects need the owner to upload a new version, and a tampered ledger needs the copy whose head you pinned",
+            left.len()
+        );
+        ExitCode::from(1)
+    }
+}
+
+fn print_report(dir: &std::path::Path, report: &AuditReport) {
+    for finding in &report.findings {
+        outln!("{finding}");
+    }
+    let verdict = match report.findings.len() {
+        0 => "clean".to_owned(),
+        1 => "1 finding".to_owned(),
+        n => format!("{n} findings"),
+    };
+    outln!(
+        "audit {}: {verdict} ({} objects stored, {} listed by the ledger)",
+        dir.display(),
+        report.objects,
+        report.listed
+    );
+    if let Some(head) = &report.head {
+        outln!("head {head}");
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(2)
+}
