@@ -20,7 +20,7 @@ use sesphr_engine::mutate::{
 use sesphr_engine::source::Source;
 use sesphr_model::symbolic::SymbolicFunctions;
 
-use super::limits::{default_memory_limit, parse_size};
+use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::net::is_pnml;
 use super::write_out;
 use crate::NetArgs;
@@ -50,7 +50,7 @@ pub struct MutateArgs {
     #[arg(long)]
     pub list: bool,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Per mutant: stop (undecided) once this many states are stored
     /// [default: 10 times the net's own state count, at least 10000].
@@ -58,12 +58,16 @@ pub struct MutateArgs {
     pub max_states: Option<u64>,
     /// Per mutant: stop (undecided) after this many seconds (depends on the
     /// machine's load, unlike --max-states) [default: no limit].
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-    /// Per mutant: stop (undecided) before its explorer holds more than this
-    /// (e.g. 500M) [default: 80% of the available memory, shared by the threads].
+    /// Stop a mutant (undecided) when the process's resident memory exceeds
+    /// this (e.g. 500M) [default: 80% of the available memory].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_memory: Option<u64>,
+    /// Explore every state: no symmetry reduction (on by default for nets
+    /// with `symmetric: true` types, as in `sesphr check`).
+    #[arg(long)]
+    pub no_reduction: bool,
 }
 
 /// Runs `sesphr mutate`: exit 0 when every non-equivalent mutant is killed,
@@ -208,13 +212,9 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         list(&source, &mutants, args.json)?;
         std::process::exit(0);
     }
-    let timeout = match args.timeout {
-        Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => bail!("--timeout {s}: expected a positive number of seconds"),
-        None => None,
-    };
+    let timeout = args.timeout.map(Duration::from_secs_f64);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(thread_count(args.threads))
         .build()
         .context("cannot start the worker threads")?;
     let threads = pool.current_num_threads();
@@ -227,6 +227,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
             &Limits {
                 max_memory: memory,
                 timeout,
+                reduction: !args.no_reduction,
                 ..Limits::default()
             },
         )
@@ -236,8 +237,9 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
     let limits = Limits {
         max_states: Some(max_states),
-        max_memory: memory.map(|m| m / threads as u64),
+        max_memory: memory,
         timeout,
+        reduction: !args.no_reduction,
     };
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
     let done = AtomicUsize::new(0);

@@ -6,8 +6,10 @@
 //!
 //! ```yaml
 //! equivalent:
-//!   - id: "replace-constant@leave.out.idle[0]:p -> p"
+//!   - id: "replace-variable@swap.out.b[0]:x -> y"
 //!     reason: why no reachable behaviour changes
+//!   - ids: ["replace-constant@T.in.P[0]:a -> b", "replace-constant@T.in.P[1]:a -> b"]
+//!     reason: one reason for several mutants
 //! ```
 //!
 //! An entry whose id matches no mutant of the net any more is *stale*: the
@@ -122,14 +124,16 @@ impl Equivalents {
                 }
             };
             for item in items {
-                let entry = entry(item).map_err(|m| error(item.span.start.line(), m))?;
-                if out.entries.iter().any(|e| e.id == entry.id) {
-                    return Err(error(
-                        entry.line,
-                        format!("mutant `{}` is listed twice", entry.id),
-                    ));
+                let entries = entries(item).map_err(|m| error(item.span.start.line(), m))?;
+                for entry in entries {
+                    if out.entries.iter().any(|e| e.id == entry.id) {
+                        return Err(error(
+                            entry.line,
+                            format!("mutant `{}` is listed twice", entry.id),
+                        ));
+                    }
+                    out.entries.push(entry);
                 }
-                out.entries.push(entry);
             }
         }
         Ok(out)
@@ -159,32 +163,49 @@ fn scalar(node: &MarkedYaml<'_>) -> Option<String> {
     }
 }
 
-/// One `{ id, reason }` entry; both must be non-empty text.
-fn entry(item: &MarkedYaml<'_>) -> Result<Equivalent, String> {
+/// One `{ id, reason }` entry, or `{ ids: [...], reason }` for several
+/// mutants equivalent for one reason; ids and reason are non-empty text.
+fn entries(item: &MarkedYaml<'_>) -> Result<Vec<Equivalent>, String> {
     let YamlData::Mapping(fields) = &item.data else {
         return Err("an entry is a mapping `{ id: ..., reason: ... }`".into());
     };
-    let (mut id, mut reason) = (None, None);
+    let (mut ids, mut reason) = (Vec::new(), None);
     for (k, v) in fields {
         let value = scalar(v).filter(|s| !s.trim().is_empty());
         match scalar(k).as_deref() {
-            Some("id") => id = value,
+            Some("id") => ids.extend(value),
+            Some("ids") => {
+                let YamlData::Sequence(items) = &v.data else {
+                    return Err("`ids` is a list of mutant ids".into());
+                };
+                for id in items {
+                    let id = scalar(id).filter(|s| !s.trim().is_empty());
+                    ids.push(id.ok_or("`ids` is a list of mutant ids")?);
+                }
+            }
             Some("reason") => reason = value,
             other => {
                 return Err(format!(
-                    "unknown key `{}` in an entry; expected `id` and `reason`",
+                    "unknown key `{}` in an entry; expected `id` (or `ids`) and `reason`",
                     other.unwrap_or("?")
                 ));
             }
         }
     }
-    let id = id.ok_or("an entry needs an `id`: the mutant's id as `sesphr mutate` prints it")?;
+    let first = ids
+        .first()
+        .ok_or("an entry needs an `id`: the mutant's id as `sesphr mutate` prints it")?;
     let reason = reason.ok_or_else(|| {
-        format!("mutant `{id}` needs a `reason`: why it behaves exactly as the net does")
+        format!("mutant `{first}` needs a `reason`: why it behaves exactly as the net does")
     })?;
-    Ok(Equivalent {
-        id,
-        reason: reason.trim().to_string(),
-        line: item.span.start.line().max(1),
-    })
+    let line = item.span.start.line().max(1);
+    let reason = reason.trim().to_string();
+    Ok(ids
+        .into_iter()
+        .map(|id| Equivalent {
+            id,
+            reason: reason.clone(),
+            line,
+        })
+        .collect())
 }

@@ -305,8 +305,9 @@ fn replace_variables(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr) {
     }
 }
 
-/// Replaces each constant of `e` (enumeration constants that are not
-/// among `variables`, booleans, integers) by the other values of its type.
+/// Replaces each constant of `e`: an enumeration constant (a name not among
+/// `variables`) by the next constant of its enumeration, a boolean by its
+/// negation, an integer `n` by `n - 1` and `n + 1`.
 fn replace_constants(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr, variables: &[String]) {
     for node in nodes(e) {
         let old = at.show(node).to_string();
@@ -317,10 +318,9 @@ fn replace_constants(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr, variables: 
                 .flatten()
                 .map(|n| n.to_string())
                 .collect(),
-            ExprKind::Name(name) if !variables.contains(name) && !ctx.is_param(name) => ctx
-                .siblings(name)
-                .map(|all| all.iter().filter(|c| *c != name).cloned().collect())
-                .unwrap_or_default(),
+            ExprKind::Name(name) if !variables.contains(name) && !ctx.is_param(name) => {
+                ctx.next_constant(name).into_iter().collect()
+            }
             _ => Vec::new(),
         };
         for new in news {

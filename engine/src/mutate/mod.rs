@@ -62,9 +62,9 @@ pub enum Operator {
     /// transition does not already put tokens in).
     RedirectOutputArc,
     /// Replaces a constant by another of its type: an enumeration constant by
-    /// each other constant of its enumeration, `true` by `false`, an integer
-    /// `n` by `n - 1` and `n + 1`; in guards, arcs, and the initial marking of
-    /// places some transition takes tokens from.
+    /// the next constant of its enumeration (cyclically), `true` by `false`,
+    /// an integer `n` by `n - 1` and `n + 1`; in guards, arcs, and the
+    /// initial marking of places some transition takes tokens from.
     ReplaceConstant,
 }
 

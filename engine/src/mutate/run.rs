@@ -29,6 +29,9 @@ pub struct Limits {
     pub max_memory: Option<u64>,
     /// Stop after this much time (depends on the machine and its load).
     pub timeout: Option<Duration>,
+    /// Store one marking per orbit of the net's symmetric types, as
+    /// `sesphr check` does by default (verdicts are the same).
+    pub reduction: bool,
 }
 
 /// What checking a mutant found.
@@ -166,7 +169,23 @@ pub(crate) fn stop_name(reason: StopReason) -> String {
 /// state up to that level is named, so the verdict does not depend on the
 /// threads); a `reachable` goal fails only on a complete run.
 fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
-    let space = StopAtViolation::new(ColouredSpace::new(net));
+    let space = if limits.reduction {
+        match ColouredSpace::with_symmetry(net) {
+            Ok(space) => space,
+            Err(e) => {
+                return Judgement {
+                    verdict: Verdict::Invalid {
+                        message: format!("symmetry reduction: {e}"),
+                    },
+                    states: 0,
+                    seconds: started.elapsed().as_secs_f64(),
+                };
+            }
+        }
+    } else {
+        ColouredSpace::new(net)
+    };
+    let space = StopAtViolation::new(space);
     let flags = Arc::clone(&space.flags);
     let options = ExploreOptions {
         max_states: limits.max_states,
@@ -284,6 +303,22 @@ impl StateSpace for StopAtViolation<'_> {
 
     fn initial(&self) -> Result<Vec<u32>, Stop> {
         Ok(self.inner.initial()?)
+    }
+
+    fn initial_unreduced(&self) -> Result<Vec<u32>, Stop> {
+        Ok(self.inner.initial_unreduced()?)
+    }
+
+    fn representative(&self, state: &[u32]) -> Result<Vec<u32>, Stop> {
+        Ok(self.inner.representative(state)?)
+    }
+
+    fn orbit_size(&self, state: &[u32]) -> Result<u64, Stop> {
+        Ok(self.inner.orbit_size(state)?)
+    }
+
+    fn reduction(&self) -> Option<String> {
+        self.inner.reduction()
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Stop> {

@@ -58,9 +58,14 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The constants of the enumeration `name` belongs to, if it is a constant.
-    pub fn siblings(&self, name: &str) -> Option<&[String]> {
-        self.constants.get(name).map(Vec::as_slice)
+    /// The constant after `name` in its enumeration (the first after the
+    /// last), if `name` is a constant of an enumeration of two or more.
+    /// One replacement per constant keeps the mutants few.
+    pub fn next_constant(&self, name: &str) -> Option<String> {
+        let all = self.constants.get(name)?;
+        let at = all.iter().position(|c| c == name)?;
+        let next = &all[(at + 1) % all.len()];
+        (next != name).then(|| next.clone())
     }
 
     /// Whether `name` is a parameter of the net.

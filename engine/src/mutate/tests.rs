@@ -119,6 +119,7 @@ fn a_killable_mutant_is_killed_and_an_equivalent_one_survives() {
     let (src, ms) = (tiny(), mutants());
     let limits = Limits {
         max_states: Some(10_000),
+        reduction: true,
         ..Limits::default()
     };
     let original = check_original(&src, &[], &NoFunctions, &limits).expect("the net holds");
@@ -201,6 +202,14 @@ fn equivalents_file_errors_name_the_line() {
     let err = Equivalents::parse(p, "equivalents: []\n").expect_err("bad key");
     assert!(err.to_string().contains("unknown key"), "{err}");
     assert!(Equivalents::parse(p, "").expect("empty").entries.is_empty());
+    let grouped = "equivalent:\n  - ids: [a, b]\n    reason: same\n  - { id: c, reason: other }\n";
+    let eq = Equivalents::parse(p, grouped).expect("ids lists");
+    let ids: Vec<(&str, &str, usize)> = eq
+        .entries
+        .iter()
+        .map(|e| (e.id.as_str(), e.reason.as_str(), e.line))
+        .collect();
+    assert_eq!(ids, [("a", "same", 2), ("b", "same", 2), ("c", "other", 4)]);
 }
 
 #[test]
