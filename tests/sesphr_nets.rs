@@ -135,7 +135,7 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
     let (code, report) = check(&sesphr_net(), TWO_USERS);
     assert_eq!(code, 0, "{report}");
     assert_eq!(violated(&report), Vec::<String>::new());
-    assert_eq!(report["states"], 935);
+    assert_eq!(report["states"], 473);
     // Both doctors read; one forges the partition under the real key and label, the
     // other rejects it (the ledger digest; the GCM tag verifies).
     assert_eq!(
@@ -334,6 +334,44 @@ fn the_paper_net_checks_its_three_properties() {
     }
 }
 
+#[test]
+fn the_papers_literal_send_ri_rewrites_the_acl() {
+    // SRS' = SRS u {(R_i, P_i)} taken literally: the patient's R for P1 lands in u3's tuple
+    // (granted P2 only), which now says P1, and the SRS serves u3.
+    let variant = root().join("nets/paper-variants/send-ri-writes-the-acl.yaml");
+    let text = std::fs::read_to_string(&variant).expect("readable variant");
+    assert!(text.contains("# expect: no_R_without_grant"));
+    let (code, report) = check(&variant, &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        violated(&report),
+        ["no_R_without_grant", "unauthorized_gets_nothing"]
+    );
+    let steps = property(&report, "no_R_without_grant")["trace"]["steps"]
+        .as_array()
+        .expect("a trace")
+        .clone();
+    let last_two: Vec<(String, String)> = steps[steps.len() - 2..]
+        .iter()
+        .map(|s| {
+            let u = s["binding"]
+                .as_array()
+                .and_then(|b| b.iter().find(|kv| kv[0] == "u"))
+                .map(|kv| kv[1].as_str().unwrap_or_default().to_string())
+                .unwrap_or_default();
+            (s["transition"].as_str().unwrap_or_default().to_string(), u)
+        })
+        .collect();
+    assert_eq!(
+        last_two,
+        [
+            ("Send_Ri".to_string(), "u3".to_string()),
+            ("D_R_S".to_string(), "u3".to_string())
+        ]
+    );
+    assert_eq!(steps.len(), 9);
+}
+
 /// Lines of `a` not matched by a line of `b` (multiset difference).
 fn lines_not_in(a: &str, b: &str) -> usize {
     let mut rest: Vec<&str> = b.lines().collect();
@@ -394,5 +432,39 @@ fn results_and_traces_do_not_depend_on_the_thread_count() {
             without_timings(two.1),
             "{args:?}: 1 and 2 threads differ"
         );
+    }
+}
+
+/// The verdicts of a report, by property.
+fn verdicts(report: &Value) -> Vec<(String, Value)> {
+    report["properties"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| (p["name"].to_string(), p["holds"].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_symmetry_reduction_keeps_every_verdict_and_stands_for_every_state() {
+    // Two users of one role (Seat has two values): the reduction halves the space.
+    for extra in [&[][..], &["--param", "key_mode=paper"][..]] {
+        let args = [
+            &["--param", "users_per_role=2", "--param", "versions=1"],
+            extra,
+        ]
+        .concat();
+        let (code, reduced) = check(&sesphr_net(), &args);
+        let (full_code, full) = check(&sesphr_net(), &[&args[..], &["--no-reduction"]].concat());
+        assert_eq!(code, full_code, "{args:?}");
+        assert_eq!(verdicts(&reduced), verdicts(&full), "{args:?}");
+        assert_eq!(reduced["represented_states"], full["states"], "{args:?}");
+        assert!(
+            reduced["states"].as_u64() < full["states"].as_u64(),
+            "{args:?}"
+        );
+        assert!(full.get("reduction").is_none());
     }
 }

@@ -39,6 +39,10 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
+    /// Explore every state: no symmetry reduction (on by default for nets
+    /// with `symmetric: true` types).
+    #[arg(long)]
+    pub no_reduction: bool,
 }
 
 /// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
@@ -101,7 +105,11 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
             )
         })?,
         NetFile::Yaml(net) => {
-            let space = ColouredSpace::new(net);
+            let space = if args.no_reduction {
+                ColouredSpace::new(net)
+            } else {
+                ColouredSpace::with_symmetry(net)?
+            };
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
             report
@@ -168,6 +176,11 @@ pub fn render(report: &CheckReport, path: &str) -> String {
     };
     out += &format!("\nState space {status}.\n");
     out += &format!("  {:>12} states (reachable markings)\n", report.states);
+    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
+        out += &format!(
+            "  reduction: {reduction}; the states stand for {represented} reachable markings\n"
+        );
+    }
     out += &format!("  {:>12} edges\n", report.edges);
     out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
     out += &format!("  {:>12} deadlocks\n", report.deadlocks);

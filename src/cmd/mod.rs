@@ -18,6 +18,8 @@ pub mod demo;
 pub mod graph;
 pub mod ledger;
 pub mod limits;
+pub mod murphi;
+pub mod mutate;
 pub mod net;
 pub mod promela;
 pub mod report;

@@ -22,7 +22,8 @@ pub struct SimulateArgs {
     /// Fire at most this many steps.
     #[arg(long, default_value_t = 20)]
     steps: u64,
-    /// Seed of the random choices: the same seed gives the same run.
+    /// Seed of the random choices: the same seed gives the same run (with --crypto it
+    /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Play the token game: list the enabled bindings and pick one by number.

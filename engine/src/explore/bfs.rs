@@ -140,6 +140,9 @@ pub struct Exploration {
     pub edges: u64,
     /// Expanded states without successor.
     pub deadlocks: u64,
+    /// The states the expanded ones stand for under the space's reduction
+    /// ([`StateSpace::orbit_size`] summed); equal to the expanded states without one.
+    pub represented_states: u64,
     /// Largest token count of an expanded state.
     pub max_tokens_per_marking: u64,
     /// Largest token count of a place in an expanded state.
@@ -249,6 +252,7 @@ struct ChunkOut {
     buckets: Vec<Bucket>,
     edges: u64,
     deadlocks: u64,
+    represented: u64,
     max_total: u64,
     max_place: u64,
     first_targets: Vec<Option<StateId>>,
@@ -302,6 +306,7 @@ fn expand_states<S: StateSpace>(
         buckets,
         edges: 0,
         deadlocks: 0,
+        represented: 0,
         max_total: 0,
         max_place: 0,
         first_targets: vec![None; properties],
@@ -328,6 +333,7 @@ fn expand_states<S: StateSpace>(
                 out.first_deadlock = Some(id);
             }
         }
+        out.represented += ctx.space.orbit_size(state)?;
         let stats = ctx.space.token_stats(state);
         out.max_total = out.max_total.max(stats.total);
         out.max_place = out.max_place.max(stats.max_in_place);
@@ -391,6 +397,7 @@ pub fn explore<S: StateSpace>(
         states: 1,
         edges: 0,
         deadlocks: 0,
+        represented_states: 0,
         max_tokens_per_marking: 0,
         max_tokens_in_place: 0,
         depth: 1,
@@ -464,6 +471,7 @@ pub fn explore<S: StateSpace>(
         for out in &outs {
             ex.edges += out.edges;
             ex.deadlocks += out.deadlocks;
+            ex.represented_states += out.represented;
             ex.max_tokens_per_marking = ex.max_tokens_per_marking.max(out.max_total);
             ex.max_tokens_in_place = ex.max_tokens_in_place.max(out.max_place);
             for (first, hit) in ex.first_targets.iter_mut().zip(&out.first_targets) {

@@ -68,6 +68,14 @@ pub struct CheckReport {
     pub threads: usize,
     /// Explorer bytes (tables and buffers, at their peak) per state.
     pub bytes_per_state: f64,
+    /// The reduction in force (e.g. a symmetry), if any: `states` then counts
+    /// the stored representatives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduction: Option<String>,
+    /// Under a reduction, the reachable states the stored ones stand for (the
+    /// orbit sizes summed over the expanded states).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub represented_states: Option<u64>,
     /// The verdicts, in the space's property order.
     pub properties: Vec<PropertyResult>,
 }
@@ -123,6 +131,8 @@ pub fn check<S: StateSpace>(
         states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
         threads: rayon::current_num_threads(),
         bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
+        reduction: space.reduction(),
+        represented_states: space.reduction().map(|_| ex.represented_states),
         properties,
     })
 }
@@ -145,23 +155,31 @@ pub(crate) fn trace<S: StateSpace>(
     ex: &Exploration,
     target: StateId,
 ) -> Result<Trace, ExploreError<S::Error>> {
+    let space_error = |source| ExploreError::Space { source };
     let path = ex.path_to(target);
     let mut steps = Vec::with_capacity(path.len().saturating_sub(1));
-    for pair in path.windows(2) {
-        let (from, to) = (ex.state(pair[0]), ex.state(pair[1]));
-        let labelled = space
-            .labelled_successors(from)
-            .map_err(|source| ExploreError::Space { source })?;
-        let step = labelled
-            .into_iter()
-            .find(|(_, s)| s.as_slice() == to)
-            .map(|(step, _)| step)
-            .ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
+    // The path's stored states may be representatives (under a reduction):
+    // follow it with concrete states, taking at each step a concrete successor
+    // whose representative is the path's next state, so that the trace replays
+    // on the unreduced space.
+    let initial = space.initial_unreduced().map_err(space_error)?;
+    let mut current = initial.clone();
+    for &next in &path[1..] {
+        let to = ex.state(next);
+        let mut found = None;
+        for (step, successor) in space.labelled_successors(&current).map_err(space_error)? {
+            if space.representative(&successor).map_err(space_error)? == to {
+                found = Some((step, successor));
+                break;
+            }
+        }
+        let (step, successor) = found.ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
         steps.push(step);
+        current = successor;
     }
     Ok(Trace {
-        initial: space.describe_state(ex.state(path[0])),
+        initial: space.describe_state(&initial),
         steps,
-        last: space.describe_state(ex.state(target)),
+        last: space.describe_state(&current),
     })
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use sesphr_engine::functions::{FunctionError, FunctionLibrary, NetFunction};
+use sesphr_engine::functions::{CanonicalForm, FunctionError, FunctionLibrary, NetFunction};
 use sesphr_engine::value::Value;
 
 use super::exponent::Monomial;
@@ -189,6 +189,10 @@ impl SymbolicFunctions {
 }
 
 impl FunctionLibrary for SymbolicFunctions {
+    fn canonical_form(&self) -> Option<CanonicalForm> {
+        Some(CanonicalForm(Arc::new(super::SymbolicCanonical)))
+    }
+
     fn lookup(&self, name: &str) -> Option<Arc<dyn NetFunction>> {
         let &(name, arity, function) = FUNCTIONS.iter().find(|(n, _, _)| *n == name)?;
         Some(if MEMOISED.contains(&name) {
