@@ -301,4 +301,11 @@ fn unreadable_input_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{command}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ledger-file"));
     }
+    let out = sesphr(&["ledger", "verify", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/dev/zero is larger than 134217728 bytes"),
+        "{stderr}"
+    );
 }

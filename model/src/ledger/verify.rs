@@ -8,8 +8,9 @@ use super::log::Log;
 use super::merkle::{self, Accumulator};
 use crate::error::{Error, Result, TamperReason, io_error};
 
-/// The largest ledger file read (1 GiB): a bigger input is refused.
-pub const MAX_LEDGER_BYTES: u64 = 1 << 30;
+/// The largest ledger file read (128 MiB, as for nets): a bigger input,
+/// or an endless one such as `/dev/zero`, is refused.
+pub const MAX_LEDGER_BYTES: u64 = 128 << 20;
 
 /// What a ledger file holds: the part that verified, and the first fault.
 #[derive(Debug, Clone)]
