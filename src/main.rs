@@ -2,8 +2,8 @@
 
 mod cmd;
 mod host;
+mod output;
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,11 +25,16 @@ enum Command {
     Simulate(cmd::simulate::SimulateArgs),
     /// Explore every reachable marking of a net and check its properties.
     Check(cmd::check::CheckArgs),
+    /// Generate mutants of a net, check each, and print the mutation score and the survivors.
+    Mutate(cmd::mutate::MutateArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
     #[command(hide = true)]
     ToPromela(cmd::promela::PromelaArgs),
+    /// Translate a P/T net to Murphi for Rumur (used by scripts/bench-anchors).
+    #[command(hide = true)]
+    ToMurphi(cmd::murphi::MurphiArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
     Demo(cmd::demo::DemoArgs),
     /// Verify, show or prove things about a ledger file (a signed transparency log).
@@ -64,8 +69,10 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Check(args) => return cmd::check::run(&args),
+        Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
+        Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),
         Command::Ledger(command) => return cmd::ledger::run(&command),
         Command::Audit(args) => return cmd::audit::run(&args),
@@ -74,8 +81,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            // Not `eprintln!`: it panics when standard error is closed.
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            output::report_error(&err);
             cmd::exit_bad_input()
         }
     }

@@ -57,6 +57,16 @@ pub enum LoadErrorKind {
     /// The host program provides no implementation of a declared function.
     #[error("function `{0}` is declared, but this program does not provide it")]
     MissingFunction(String),
+    /// A function declared with another number of arguments than the host's takes.
+    #[error("function `{function}` takes {takes} argument(s), but is declared with {declared}")]
+    Arity {
+        /// The function.
+        function: String,
+        /// The arguments the host's implementation takes.
+        takes: usize,
+        /// The arguments the net declares.
+        declared: usize,
+    },
     /// A net that is not supported (e.g. a PNML net of another type).
     #[error("not supported yet: {0}")]
     Unsupported(String),

@@ -13,6 +13,7 @@
 
 use std::fmt;
 
+use crate::budget;
 use crate::net::code::{Code, Env, EvalError, Pattern, PlaceId};
 use crate::net::marking::Marking;
 use crate::net::model::{Matcher, Net, OutputTokens, Transition};
@@ -90,9 +91,12 @@ pub fn transition_bindings(
         consumed: Vec::new(),
         out: &mut *out,
     };
-    search.step(0).map_err(|e| EvalError::InTransition {
-        transition: transition.name.clone(),
-        source: Box::new(e),
+    search.step(0).map_err(|e| match e {
+        EvalError::Stopped(_) | EvalError::InTransition { .. } => e,
+        e => EvalError::InTransition {
+            transition: transition.name.clone(),
+            source: Box::new(e),
+        },
     })?;
     if transition.wildcards_may_swap {
         let kept = remove_repeats(&mut out[first..]);
@@ -240,6 +244,9 @@ impl Search<'_> {
     }
 
     fn step(&mut self, k: usize) -> Result<(), EvalError> {
+        // One binding step: where a run's time and memory limits are checked,
+        // so that no single marking can outrun them.
+        budget::tick()?;
         if !self.guards_hold(k)? {
             return Ok(());
         }
@@ -274,6 +281,7 @@ impl Search<'_> {
                     None => true,
                 });
                 for (value, count) in candidates {
+                    budget::tick()?;
                     if self.available(item.place, value, count) < item.mult {
                         continue;
                     }

@@ -35,6 +35,12 @@ pub enum FunctionError {
 pub trait NetFunction: Send + Sync {
     /// Applies the function. Must be deterministic for exhaustive checking.
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError>;
+
+    /// How many arguments the function takes, when fixed: a net declaring it
+    /// with another number is refused when loaded. `None`: any number.
+    fn arity(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl<F> NetFunction for F
@@ -50,6 +56,30 @@ where
 pub trait FunctionLibrary {
     /// The implementation bound to `name`, or `None` when the host has none.
     fn lookup(&self, name: &str) -> Option<Arc<dyn NetFunction>>;
+
+    /// How to restore the canonical form of the library's values after the
+    /// symmetry reduction renamed constants inside them (a set the functions
+    /// keep sorted is no longer sorted once renamed); `None` when every value
+    /// stays canonical under renaming (the default).
+    fn canonical_form(&self) -> Option<CanonicalForm> {
+        None
+    }
+}
+
+/// Rewrites a value into the one form the library's functions build for it.
+pub trait Canonicalise: Send + Sync {
+    /// The canonical form of `value` (`value` itself when it is canonical).
+    fn canonical(&self, value: &Value) -> Value;
+}
+
+/// A library's [`Canonicalise`], kept by the compiled net.
+#[derive(Clone)]
+pub struct CanonicalForm(pub Arc<dyn Canonicalise>);
+
+impl std::fmt::Debug for CanonicalForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CanonicalForm")
+    }
 }
 
 /// A library with no functions: enough for nets that declare none.

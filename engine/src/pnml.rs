@@ -20,7 +20,7 @@
 //! assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use roxmltree::{Document, Node};
 
@@ -149,6 +149,8 @@ struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     /// Nodes by id, with their element (for error positions, computed lazily).
     entries: HashMap<String, (Entry, Node<'a, 'input>)>,
+    /// The place or transition each reference stands for, once resolved.
+    resolved: HashMap<String, Entry>,
     places: Vec<String>,
     initial: Vec<u32>,
     transitions: Vec<String>,
@@ -205,11 +207,20 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(())
     }
 
-    /// Reads the nodes of a page and of its nested pages; arcs are kept for later.
+    /// Reads the nodes of a page and of its nested pages, in document order;
+    /// arcs are kept for later. Iterative: nesting depth costs heap, not stack.
     fn page(&mut self, page: Node<'a, 'input>) -> Result<(), PnmlError> {
-        for node in page.children().filter(Node::is_element) {
+        let mut open = vec![page.children()];
+        while let Some(children) = open.last_mut() {
+            let Some(node) = children.next() else {
+                open.pop();
+                continue;
+            };
+            if !node.is_element() {
+                continue;
+            }
             match node.tag_name().name() {
-                "page" => self.page(node)?,
+                "page" => open.push(node.children()),
                 "place" => {
                     let id = self.attribute(node, "id")?;
                     let count = match label_text(node, "initialMarking") {
@@ -243,7 +254,79 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(())
     }
 
-    /// The place or transition `id` stands for, following references.
+    /// Resolves every reference, in document order, to the place or
+    /// transition it stands for. Each chain is followed once: a reference
+    /// met again resolves from `resolved`, so the pass is linear in the
+    /// number of references.
+    fn resolve_references(&mut self) -> Result<(), PnmlError> {
+        let mut references: Vec<(String, Node<'a, 'input>)> = self
+            .entries
+            .iter()
+            .filter(|(_, (entry, _))| matches!(entry, Entry::Reference { .. }))
+            .map(|(id, (_, node))| (id.clone(), *node))
+            .collect();
+        references.sort_by_key(|(_, node)| node.range().start);
+        for (start, node) in references {
+            if self.resolved.contains_key(&start) {
+                continue;
+            }
+            // The references of the chain from `start`: (id, is a reference place).
+            let mut chain: Vec<(String, bool)> = Vec::new();
+            let mut on_chain = HashSet::new();
+            let mut current = start.clone();
+            let end = loop {
+                if let Some(entry) = self.resolved.get(&current) {
+                    break entry.clone();
+                }
+                match self.entries.get(&current) {
+                    None => {
+                        return Err(PnmlError::Dangling {
+                            element: "reference".into(),
+                            id: start,
+                            target: current,
+                            at: position(self.doc, node),
+                        });
+                    }
+                    Some((Entry::Reference { target, place }, _)) => {
+                        if !on_chain.insert(current.clone()) {
+                            return Err(PnmlError::ReferenceCycle {
+                                id: start,
+                                at: position(self.doc, node),
+                            });
+                        }
+                        chain.push((current, *place));
+                        current = target.clone();
+                    }
+                    Some((entry, _)) => break entry.clone(),
+                }
+            };
+            let is_place = chain[0].1;
+            if let Some((id, _)) = chain.iter().find(|(_, place)| *place != is_place) {
+                let (target, at) = match self.entries.get(id) {
+                    Some((Entry::Reference { target, .. }, at)) => (target.clone(), *at),
+                    _ => (current.clone(), node),
+                };
+                return Err(PnmlError::WrongKind {
+                    id: id.clone(),
+                    target,
+                    at: position(self.doc, at),
+                });
+            }
+            if matches!(end, Entry::Place(_)) != is_place {
+                return Err(PnmlError::WrongKind {
+                    id: start,
+                    target: current,
+                    at: position(self.doc, node),
+                });
+            }
+            for (id, _) in chain {
+                self.resolved.insert(id, end.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// The place or transition `id` stands for (references already resolved).
     fn resolve(
         &self,
         id: &str,
@@ -251,47 +334,24 @@ impl<'a, 'input> Reader<'a, 'input> {
         from: &str,
         node: Node<'a, 'input>,
     ) -> Result<Entry, PnmlError> {
-        let mut current = id.to_string();
-        let mut expected_place: Option<bool> = None;
-        for _ in 0..=self.entries.len() {
-            let (entry, entry_at) =
-                self.entries
-                    .get(&current)
-                    .ok_or_else(|| PnmlError::Dangling {
-                        element: element.to_string(),
-                        id: from.to_string(),
-                        target: current.clone(),
+        match self.entries.get(id) {
+            Some((Entry::Reference { .. }, _)) => {
+                self.resolved
+                    .get(id)
+                    .cloned()
+                    .ok_or_else(|| PnmlError::ReferenceCycle {
+                        id: id.to_string(),
                         at: position(self.doc, node),
-                    })?;
-            match entry {
-                Entry::Reference { target, place } => {
-                    if expected_place.is_some_and(|p| p != *place) {
-                        return Err(PnmlError::WrongKind {
-                            id: current,
-                            target: target.clone(),
-                            at: position(self.doc, *entry_at),
-                        });
-                    }
-                    expected_place = Some(*place);
-                    current = target.clone();
-                }
-                Entry::Place(_) | Entry::Transition(_) => {
-                    let is_place = matches!(entry, Entry::Place(_));
-                    if expected_place.is_some_and(|p| p != is_place) {
-                        return Err(PnmlError::WrongKind {
-                            id: id.to_string(),
-                            target: current,
-                            at: position(self.doc, node),
-                        });
-                    }
-                    return Ok(entry.clone());
-                }
+                    })
             }
+            Some((entry, _)) => Ok(entry.clone()),
+            None => Err(PnmlError::Dangling {
+                element: element.to_string(),
+                id: from.to_string(),
+                target: id.to_string(),
+                at: position(self.doc, node),
+            }),
         }
-        Err(PnmlError::ReferenceCycle {
-            id: id.to_string(),
-            at: position(self.doc, node),
-        })
     }
 
     fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, u32, bool), PnmlError> {
@@ -356,6 +416,7 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let mut reader = Reader {
         doc: &doc,
         entries: HashMap::new(),
+        resolved: HashMap::new(),
         places: Vec::new(),
         initial: Vec::new(),
         transitions: Vec::new(),
@@ -364,16 +425,7 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let name = reader.attribute(net, "id")?;
     reader.page(net)?;
     // Every reference must lead to a node of its kind, even when no arc uses it.
-    let mut references: Vec<(&String, Node<'_, '_>)> = reader
-        .entries
-        .iter()
-        .filter(|(_, (entry, _))| matches!(entry, Entry::Reference { .. }))
-        .map(|(id, (_, node))| (id, *node))
-        .collect();
-    references.sort_by_key(|&(_, node)| node.range().start);
-    for (id, node) in references {
-        reader.resolve(id, "reference", id, node)?;
-    }
+    reader.resolve_references()?;
     let mut transitions: Vec<TransitionArcs> = reader
         .transitions
         .iter()

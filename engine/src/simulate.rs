@@ -1,5 +1,7 @@
 //! Random simulation: fire enabled bindings chosen by a seeded generator.
 
+use std::ops::ControlFlow;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -15,6 +17,8 @@ pub enum StopReason {
     StepLimit,
     /// No binding was enabled (a dead marking).
     Dead,
+    /// The caller's step hook asked to stop (e.g. its reader has gone).
+    Stopped,
 }
 
 /// The end of a simulation run.
@@ -37,6 +41,20 @@ pub fn simulate(
     seed: u64,
     mut on_step: impl FnMut(u64, &Binding, &Marking),
 ) -> Result<Outcome, EvalError> {
+    simulate_while(net, steps, seed, |step, binding, marking| {
+        on_step(step, binding, marking);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`simulate`], stopping early (reason [`StopReason::Stopped`]) when
+/// `on_step` returns [`ControlFlow::Break`].
+pub fn simulate_while(
+    net: &Net,
+    steps: u64,
+    seed: u64,
+    mut on_step: impl FnMut(u64, &Binding, &Marking) -> ControlFlow<()>,
+) -> Result<Outcome, EvalError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut marking = net.initial.clone();
     let mut bindings = Vec::new();
@@ -52,7 +70,13 @@ pub fn simulate(
         }
         let chosen = &bindings[rng.random_range(0..bindings.len())];
         marking = fire(net, &marking, chosen)?;
-        on_step(step + 1, chosen, &marking);
+        if on_step(step + 1, chosen, &marking).is_break() {
+            return Ok(Outcome {
+                marking,
+                steps: step + 1,
+                reason: StopReason::Stopped,
+            });
+        }
     }
     let mut last = Vec::new();
     enabled_bindings(net, &marking, &mut last)?;

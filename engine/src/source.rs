@@ -3,6 +3,47 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The largest input file the loaders read: 128 MiB (larger nets than any
+/// of the Model Checking Contest's P/T nets this checker can explore).
+pub const MAX_INPUT_BYTES: u64 = 128 << 20;
+
+/// Why an input file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The system refused (missing file, no permission, a directory...).
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The file is larger than the limit (e.g. `/dev/zero`).
+    #[error("the file is larger than {limit} bytes, the input size limit")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("the file is not UTF-8 text (invalid byte at offset {offset})")]
+    NotText {
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+}
+
+/// Reads the whole text file at `path`, refusing files longer than `limit`
+/// bytes without reading past the limit.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    String::from_utf8(bytes).map_err(|e| ReadError::NotText {
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
 /// A position in a source file: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {
@@ -126,22 +167,46 @@ impl Source {
         pos
     }
 
-    /// A caret snippet under `pos`: the line, and a caret at the column.
+    /// A caret snippet under `pos`: the line, and a caret at the column. A
+    /// line longer than [`SNIPPET_CHARS`] is cut to a window around the
+    /// column (`…` marks the cuts); control characters show as `?`.
     pub fn snippet(&self, pos: Pos) -> Option<String> {
         let text = self.line(pos.line)?;
-        let gutter = pos.line.to_string().len();
-        let caret_pad: String = text
-            .chars()
-            .take(pos.col.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+        let chars: Vec<char> = text.chars().collect();
+        let col = pos.col.saturating_sub(1).min(chars.len());
+        let start = col.saturating_sub(SNIPPET_CHARS / 2);
+        let end = (start + SNIPPET_CHARS).min(chars.len());
+        let start = end.saturating_sub(SNIPPET_CHARS).min(start);
+        let shown = |c: &char| {
+            if c.is_control() && *c != '\t' {
+                '?'
+            } else {
+                *c
+            }
+        };
+        let mut quoted: String = chars[start..end].iter().map(shown).collect();
+        let mut caret_pad: String = chars[start..col]
+            .iter()
+            .map(|&c| if c == '\t' { '\t' } else { ' ' })
             .collect();
+        if start > 0 {
+            quoted.insert(0, '…');
+            caret_pad.insert(0, ' ');
+        }
+        if end < chars.len() {
+            quoted.push('…');
+        }
         Some(format!(
-            "{blank:gutter$} |\n{line} | {text}\n{blank:gutter$} | {caret_pad}^",
+            "{blank:gutter$} |\n{line} | {quoted}\n{blank:gutter$} | {caret_pad}^",
             blank = "",
             line = pos.line,
+            gutter = pos.line.to_string().len(),
         ))
     }
 }
+
+/// The most characters of a line a snippet quotes.
+pub const SNIPPET_CHARS: usize = 120;
 
 #[cfg(test)]
 mod tests {
@@ -153,6 +218,33 @@ mod tests {
         let snip = src.snippet(Pos { line: 3, col: 14 }).expect("line exists");
         assert_eq!(snip, "  |\n3 |   p: { type: Nope }\n  |              ^");
         assert!(src.snippet(Pos { line: 9, col: 1 }).is_none());
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(10_000), "b".repeat(10_000));
+        let src = Source::new("n.yaml", line);
+        let snip = src
+            .snippet(Pos {
+                line: 1,
+                col: 10_001,
+            })
+            .expect("line");
+        let lines: Vec<&str> = snip.lines().collect();
+        assert!(lines[1].chars().count() < SNIPPET_CHARS + 10, "{snip}");
+        assert!(
+            lines[1].starts_with("1 | …a") && lines[1].ends_with("b…"),
+            "{snip}"
+        );
+        let caret = lines[2].chars().position(|c| c == '^');
+        let x = lines[1].chars().position(|c| c == 'X');
+        assert_eq!(caret, x, "{snip}");
+        let src = Source::new("n.yaml", "a\u{1b}[2Jb: c");
+        assert!(
+            src.snippet(Pos { line: 1, col: 1 })
+                .expect("line")
+                .contains("a?[2Jb")
+        );
     }
 
     /// Regression: a lone `\r` ends a line for the YAML parser but not for

@@ -143,7 +143,7 @@ fn subsets_have_exact_counts_and_shortest_traces() {
     assert_eq!(report.edges, 14 << 14);
     assert_eq!(report.depth, 15);
     assert_eq!(report.deadlocks, 0);
-    assert_eq!(report.max_tokens_per_marking, 14);
+    assert_eq!(report.max_tokens_per_marking, Some(14));
 
     let full = &report.properties[0];
     assert_eq!(full.holds, Some(true));

@@ -113,7 +113,7 @@ impl System {
             KeyMode::Delegated => {
                 let keys = KeyPair::generate()?;
                 self.srs
-                    .install_rekey(user, ReKey::new(owner_secret, &keys.public));
+                    .install_rekey(user, ReKey::new(owner_secret, &keys.public)?);
                 keys
             }
         };
@@ -228,7 +228,7 @@ impl System {
             });
         }
         let r_user = self.srs.serve(user, file, version, label)?;
-        let key = decapsulate(secret, &r_user);
+        let key = decapsulate(secret, &r_user)?;
         let aad = Aad {
             file: file.to_string(),
             label: label.clone(),
@@ -240,5 +240,118 @@ impl System {
     /// The owner of the record.
     pub fn owner(&self) -> &UserId {
         &self.owner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::PartitionDigest;
+    use crate::phr;
+
+    fn setup(name: &str) -> (PathBuf, System, OwnerKeys, PhrDocument) {
+        let dir = std::env::temp_dir().join(format!("sesphr-system-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let alice = UserId::new("alice").unwrap();
+        let (sys, keys) = System::create(
+            &dir,
+            KeyMode::Delegated,
+            alice.clone(),
+            Policy::paper_default(),
+        )
+        .unwrap();
+        let doc = phr::synthetic(
+            Label::new("rec").unwrap(),
+            alice,
+            &Label::defaults(),
+            400,
+            3,
+        );
+        (dir, sys, keys, doc)
+    }
+
+    #[test]
+    fn versions_come_from_the_ledger_not_the_cloud() {
+        let (dir, mut sys, keys, doc) = setup("versions");
+        // A directory the cloud made up does not move the version.
+        let planted = dir.join("cloud/objects/rec/v4294967295");
+        std::fs::create_dir_all(&planted).unwrap();
+        std::fs::write(planted.join("medical.ct"), b"x").unwrap();
+        assert_eq!(sys.upload(&keys, &doc).unwrap(), 1);
+        // A planted object where version 2 goes: the upload is refused
+        // before anything reaches the SRS or the ledger.
+        let blocks = sys.ledger.blocks().len();
+        let v2 = dir.join("cloud/objects/rec/v2");
+        std::fs::create_dir_all(&v2).unwrap();
+        std::fs::write(v2.join("personal.ct"), b"planted").unwrap();
+        assert!(matches!(
+            sys.upload(&keys, &doc),
+            Err(Error::ObjectExists { .. })
+        ));
+        assert_eq!(sys.ledger.blocks().len(), blocks);
+        assert_eq!(sys.ledger.log().next_version(&doc.file).unwrap(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_last_version_number_is_not_wrapped() {
+        let (dir, mut sys, keys, doc) = setup("overflow");
+        sys.ledger
+            .append(vec![Record::Upload {
+                file: doc.file.clone(),
+                version: u32::MAX,
+                partitions: vec![PartitionDigest {
+                    label: Label::new("medical").unwrap(),
+                    digest: Hash::of(b"c"),
+                    r_owner: None,
+                    signature: None,
+                }],
+            }])
+            .unwrap();
+        assert!(matches!(
+            sys.upload(&keys, &doc),
+            Err(Error::VersionOverflow { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn readers_refuse_unsigned_and_forged_ledger_entries() {
+        let (dir, mut sys, keys, doc) = setup("forged");
+        let version = sys.upload(&keys, &doc).unwrap();
+        let bob = UserId::new("dr-bob").unwrap();
+        let bob_keys = sys.enroll(&bob, Role::Doctor, false, &keys.secret).unwrap();
+        let medical = Label::new("medical").unwrap();
+        let entry = sys
+            .ledger
+            .upload_entry(&doc.file, version, &medical)
+            .unwrap()
+            .clone();
+        let owner_key = sys.ledger.log().owner_upload_key().copied();
+        assert!(
+            UploadStatement::check_entry(&doc.file, version, &entry, owner_key.as_ref()).is_ok()
+        );
+        // The same entry claimed for another version, or signed by someone else.
+        assert!(matches!(
+            UploadStatement::check_entry(&doc.file, version + 1, &entry, owner_key.as_ref()),
+            Err(Error::ForgedUpload { .. })
+        ));
+        let mut unsigned = entry.clone();
+        unsigned.signature = None;
+        assert!(matches!(
+            UploadStatement::check_entry(&doc.file, version, &unsigned, owner_key.as_ref()),
+            Err(Error::UnsignedUpload { .. })
+        ));
+        // The SRS accepts no unsigned R value once the owner key is known.
+        let r = entry.r_owner.unwrap();
+        assert!(matches!(
+            sys.srs.store_r(&doc.file, version + 1, &medical, r),
+            Err(Error::UnsignedUpload { .. })
+        ));
+        let plain = sys
+            .read(&bob, &bob_keys.secret, &doc.file, version, &medical)
+            .unwrap();
+        assert_eq!(plain, doc.partition(&medical).unwrap().to_plaintext());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

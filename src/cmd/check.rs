@@ -5,13 +5,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
 use sesphr_engine::ptnet::{PtProperty, check_pt};
 
+use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::net::{NetFile, load};
 use super::write_out;
 use crate::NetArgs;
@@ -21,8 +22,8 @@ use crate::NetArgs;
 pub struct CheckArgs {
     #[command(flatten)]
     pub net: NetArgs,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Print one JSON object instead of the human report.
     #[arg(long)]
@@ -30,42 +31,18 @@ pub struct CheckArgs {
     /// Stop (incomplete) once this many states are stored.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
-    /// Stop (incomplete) before the explorer holds more than this (e.g. 500M, 2G;
-    /// default: 80% of the available memory).
+    /// Stop (incomplete) before the process's resident memory exceeds this (e.g.
+    /// 500M, 2G; default: 80% of the smaller of the available memory and the
+    /// room under the cgroup's limit).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_memory: Option<u64>,
-    /// Stop (incomplete) after this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    /// Stop (incomplete) after this many seconds (0 to 1e9).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-}
-
-/// Parses a size such as `1024`, `150M`, `150MB`, `2G`, `512KiB`.
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let t = text.trim().to_ascii_uppercase();
-    let t = t.trim_end_matches('B').trim_end_matches('I');
-    let (digits, factor) = match t.chars().last() {
-        Some('K') => (&t[..t.len() - 1], 1u64 << 10),
-        Some('M') => (&t[..t.len() - 1], 1 << 20),
-        Some('G') => (&t[..t.len() - 1], 1 << 30),
-        Some('T') => (&t[..t.len() - 1], 1 << 40),
-        _ => (t, 1),
-    };
-    let value: f64 = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?} is not a size (e.g. 1024, 500M, 2G)"))?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(format!("{text:?} is not a size"));
-    }
-    Ok((value * factor as f64) as u64)
-}
-
-/// 80% of the memory the system says is available, if it says.
-fn default_memory_limit() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024 / 10 * 8)
+    /// Explore every state: no symmetry reduction (on by default for nets
+    /// with `symmetric: true` types).
+    #[arg(long)]
+    pub no_reduction: bool,
 }
 
 /// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
@@ -81,7 +58,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            crate::output::report_error(&error);
             ExitCode::from(2)
         }
     }
@@ -90,8 +67,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 fn run_check(args: &CheckArgs) -> Result<CheckReport> {
     let net = load(&args.net)?;
     let timeout = match args.timeout {
-        Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => bail!("--timeout {s}: expected a number of seconds"),
+        Some(s) => Some(
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
+        ),
         None => None,
     };
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
@@ -114,7 +93,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         }),
     };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(thread_count(args.threads))
         .build()
         .context("cannot start the worker threads")?;
     let report = match &net {
@@ -126,7 +105,11 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
             )
         })?,
         NetFile::Yaml(net) => {
-            let space = ColouredSpace::new(net);
+            let space = if args.no_reduction {
+                ColouredSpace::new(net)
+            } else {
+                ColouredSpace::with_symmetry(net)?
+            };
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
             report
@@ -193,26 +176,37 @@ pub fn render(report: &CheckReport, path: &str) -> String {
     };
     out += &format!("\nState space {status}.\n");
     out += &format!("  {:>12} states (reachable markings)\n", report.states);
+    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
+        out += &format!(
+            "  reduction: {reduction}; the states stand for {represented} reachable markings\n"
+        );
+    }
     out += &format!("  {:>12} edges\n", report.edges);
     out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
     out += &format!("  {:>12} deadlocks\n", report.deadlocks);
     out += &format!(
         "  {:>12} max tokens per marking\n",
-        report.max_tokens_per_marking
+        known(report.max_tokens_per_marking)
     );
     out += &format!(
         "  {:>12} max tokens in a place\n",
-        report.max_tokens_in_place
+        known(report.max_tokens_in_place)
     );
     out += &format!(
         "  one-safe: {}, deadlock reachable: {}\n",
-        report.one_safe, report.deadlock_reachable
+        known(report.one_safe),
+        known(report.deadlock_reachable)
     );
     out += &format!(
         "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
         report.seconds, report.states_per_second, report.threads, report.bytes_per_state
     );
     out
+}
+
+/// A statistic, or `unknown` when an incomplete run cannot tell.
+fn known<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
 }
 
 fn render_trace(trace: &Trace) -> String {
@@ -283,20 +277,4 @@ fn abbreviate(value: &str) -> String {
         .iter()
         .collect();
     format!("{head} … {tail}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("1024"), Ok(1024));
-        assert_eq!(parse_size("150M"), Ok(150 << 20));
-        assert_eq!(parse_size("150MB"), Ok(150 << 20));
-        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
-        assert_eq!(parse_size("0.5k"), Ok(512));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("-1G").is_err());
-    }
 }

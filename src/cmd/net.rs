@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::pnml::parse_pnml;
 use sesphr_engine::ptnet::PtNet;
+use sesphr_engine::source::{MAX_INPUT_BYTES, read_text};
 
 use crate::{NetArgs, host};
 
@@ -31,8 +32,7 @@ pub fn load(args: &NetArgs) -> Result<NetFile> {
         if let Some((name, _)) = args.params.first() {
             bail!("--param {name}: PNML nets take no parameters");
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the file", path.display()))?;
+        let text = read_text(path, MAX_INPUT_BYTES).with_context(|| path.display().to_string())?;
         let net = parse_pnml(&text).with_context(|| format!("{}", path.display()))?;
         return Ok(NetFile::Pnml(net));
     }

@@ -32,14 +32,14 @@ pub fn run(args: &PromelaArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(NetFile::Yaml(_)) => {
-            eprintln!(
-                "error: {}: only PNML P/T nets translate to Promela",
+            crate::output::report_error(&anyhow::anyhow!(
+                "{}: only PNML P/T nets translate to Promela",
                 args.net.display()
-            );
+            ));
             ExitCode::from(2)
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            crate::output::report_error(&error);
             ExitCode::from(2)
         }
     }

@@ -50,13 +50,13 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         bar.set_message(step);
     })?;
     bar.finish_and_clear();
-    println!("report written to {}:", args.out.display());
+    outln!("report written to {}:", args.out.display());
     for file in &generated.files {
-        println!("  {}", file.display());
+        outln!("  {}", file.display());
     }
-    println!("\nours against the paper (below 1: faster than the paper):");
+    outln!("\nours against the paper (below 1: faster than the paper):");
     for r in &generated.ratios {
-        println!(
+        outln!(
             "  {:<40} {:>8} {:<10} ours {:>9.4} s  paper {:>6} s  ratio {:.4}",
             r.figure,
             r.x,

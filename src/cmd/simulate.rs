@@ -1,12 +1,13 @@
 //! `sesphr simulate NET`: random runs with a seed, or the interactive token game.
 
 use std::io::{BufRead, Write};
+use std::ops::ControlFlow;
 use std::process::ExitCode;
 
 use clap::Args;
 use sesphr_engine::fire::{enabled_bindings, fire};
 use sesphr_engine::net::model::Net;
-use sesphr_engine::simulate::{StopReason, simulate};
+use sesphr_engine::simulate::{StopReason, simulate_while};
 
 use crate::{NetArgs, host};
 
@@ -18,7 +19,8 @@ pub struct SimulateArgs {
     /// Fire at most this many steps.
     #[arg(long, default_value_t = 20)]
     steps: u64,
-    /// Seed of the random choices: the same seed gives the same run.
+    /// Seed of the random choices: the same seed gives the same run (with --crypto it
+    /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Play the token game: list the enabled bindings and pick one by number.
@@ -36,7 +38,13 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let net = host::load(&args.net)?;
     if args.interactive {
         let stdin = std::io::stdin();
-        return token_game(&net, &mut stdin.lock(), &mut std::io::stdout());
+        return token_game(&net, &mut stdin.lock(), &mut std::io::stdout()).or_else(|e| {
+            // The reader has gone: the game is over, not failed.
+            match e.downcast_ref::<std::io::Error>() {
+                Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+                _ => Err(e),
+            }
+        });
     }
     outln!(
         "net `{}`, seed {}, at most {} steps",
@@ -44,8 +52,13 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         args.seed,
         args.steps
     );
-    let outcome = simulate(&net, args.steps, args.seed, |step, binding, _| {
+    let outcome = simulate_while(&net, args.steps, args.seed, |step, binding, _| {
         outln!("{step:>5}  {}", binding.show(&net));
+        if crate::output::stdout_closed() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     })?;
     match outcome.reason {
         StopReason::StepLimit => {
@@ -55,6 +68,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
             "stopped: dead marking after {} steps (no binding is enabled)",
             outcome.steps
         ),
+        StopReason::Stopped => return Ok(ExitCode::SUCCESS),
     }
     outln!("final marking:");
     outln!("{}", indent(&net.show_marking(&outcome.marking)));

@@ -17,7 +17,9 @@ pub struct CryptoArgs {
     /// Run the net's functions on the real cryptography (keys, ciphertexts, pairings,
     /// an on-disk cloud store), check every result against the symbolic semantics
     /// and print per-transition timings (each run goes until nothing is left to do,
-    /// at most --max-steps).
+    /// at most --max-steps). Every secret key and random exponent of such a run is
+    /// derived from --seed: deterministic and NOT secret, for testing and measuring
+    /// only; real keys come from `sesphr demo` or the library.
     #[arg(long, conflicts_with_all = ["interactive", "steps"])]
     pub crypto: bool,
     /// With --crypto: how many runs (seeds SEED, SEED+1, ...).
@@ -27,8 +29,8 @@ pub struct CryptoArgs {
     /// temporary directory, removed afterwards).
     #[arg(long, value_name = "DIR", requires = "crypto")]
     pub dir: Option<PathBuf>,
-    /// With --crypto: size of each partition plaintext, in bytes.
-    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES", requires = "crypto")]
+    /// With --crypto: size of each partition plaintext (e.g. 1048576, 64K, 2M; at most 1G).
+    #[arg(long, default_value = "1M", value_name = "BYTES", requires = "crypto", value_parser = parse_partition_size)]
     pub size: usize,
     /// With --crypto: stop each run after this many steps.
     #[arg(long, default_value_t = 10_000, requires = "crypto")]
@@ -40,6 +42,19 @@ pub struct CryptoArgs {
     /// With --crypto: plant a fault to see the checks catch it (the run must fail).
     #[arg(long, value_enum, requires = "crypto", hide = true)]
     pub inject_fault: Option<FaultArg>,
+}
+
+/// The largest `--size`: partitions are held in memory several times over.
+const MAX_PARTITION_BYTES: u64 = 1 << 30;
+
+fn parse_partition_size(text: &str) -> Result<usize, String> {
+    let bytes = super::limits::parse_size(text)?;
+    if bytes > MAX_PARTITION_BYTES {
+        return Err(format!(
+            "{text:?} is too large: at most 1G ({MAX_PARTITION_BYTES} bytes) per partition"
+        ));
+    }
+    usize::try_from(bytes).map_err(|_| format!("{text:?} is too large for this machine"))
 }
 
 /// Faults that `--inject-fault` can plant.
@@ -73,6 +88,9 @@ fn runs(net_args: &NetArgs, args: &CryptoArgs, seed: u64, root: &Path) -> Result
     let mut reports = Vec::new();
     let mut name = String::new();
     for i in 0..args.runs {
+        if crate::output::stdout_closed() {
+            break;
+        }
         let run_seed = seed.wrapping_add(i);
         let functions = RealFunctions::new(Config {
             seed: run_seed,
@@ -98,7 +116,7 @@ fn runs(net_args: &NetArgs, args: &CryptoArgs, seed: u64, root: &Path) -> Result
         };
         match real::run(&net, &functions, &options) {
             Ok(report) => {
-                println!(
+                outln!(
                     "run {} (seed {run_seed}): {} steps, {}; {} plaintexts checked, {} refused decryptions",
                     i + 1,
                     report.steps,
@@ -112,16 +130,21 @@ fn runs(net_args: &NetArgs, args: &CryptoArgs, seed: u64, root: &Path) -> Result
                 reports.push(report);
             }
             Err(error) => {
-                eprintln!("error: run {} (seed {run_seed}) failed: {error}", i + 1);
+                crate::output::report_error(
+                    &anyhow::Error::new(error)
+                        .context(format!("run {} (seed {run_seed}) failed", i + 1)),
+                );
                 return Ok(ExitCode::from(1));
             }
         }
     }
     let summary = RunSummary::of(&reports);
-    println!(
+    outln!(
         "\nnet `{name}` with real cryptography: {} run(s), {} steps, partitions of {} bytes\n",
-        summary.runs, summary.steps, args.size
+        summary.runs,
+        summary.steps,
+        args.size
     );
-    print!("{}", summary.render(false));
+    crate::output::write_out(format_args!("{}", summary.render(false)));
     Ok(ExitCode::SUCCESS)
 }

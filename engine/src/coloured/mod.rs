@@ -12,6 +12,7 @@
 //! encoding. State numbering, statistics and counterexamples are therefore the
 //! same whatever the thread count.
 
+pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
@@ -24,6 +25,7 @@ use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::value::Value;
+use symmetry::{Symmetry, SymmetryError};
 use table::{MarkingTables, TableFull};
 use verdicts::VerdictMemo;
 
@@ -53,6 +55,7 @@ pub struct ColouredSpace<'n> {
     specs: Vec<PropertySpec>,
     tables: MarkingTables,
     verdicts: VerdictMemo,
+    symmetry: Option<Symmetry>,
 }
 
 impl<'n> ColouredSpace<'n> {
@@ -90,6 +93,32 @@ impl<'n> ColouredSpace<'n> {
             specs,
             tables: MarkingTables::new(net.places.len()),
             verdicts: VerdictMemo::new(reads),
+            symmetry: None,
+        }
+    }
+
+    /// The state space of `net` reduced by the symmetry of its symmetric
+    /// types (see [`symmetry`]): one marking stored per orbit. Without
+    /// symmetric types it is the plain space.
+    pub fn with_symmetry(net: &'n Net) -> Result<Self, SymmetryError> {
+        let mut space = ColouredSpace::new(net);
+        space.symmetry = Symmetry::new(net)?;
+        Ok(space)
+    }
+
+    /// The symmetry the space reduces by, if any.
+    pub fn symmetry(&self) -> Option<&Symmetry> {
+        self.symmetry.as_ref()
+    }
+
+    /// The stored form of the encoded marking `state`: its orbit's
+    /// representative under the symmetry, or `state` itself.
+    fn stored(&self, state: Vec<u32>) -> Result<Vec<u32>, ColouredError> {
+        match &self.symmetry {
+            Some(symmetry) => symmetry
+                .canonical(&self.tables, &state)
+                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+            None => Ok(state),
         }
     }
 
@@ -197,7 +226,34 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn initial(&self) -> Result<Vec<u32>, ColouredError> {
+        self.stored(self.encode(&self.net.initial)?)
+    }
+
+    fn initial_unreduced(&self) -> Result<Vec<u32>, ColouredError> {
         self.encode(&self.net.initial)
+    }
+
+    fn representative(&self, state: &[u32]) -> Result<Vec<u32>, ColouredError> {
+        self.stored(state.to_vec())
+    }
+
+    fn orbit_size(&self, state: &[u32]) -> Result<u64, ColouredError> {
+        match &self.symmetry {
+            Some(symmetry) => symmetry
+                .orbit_size(&self.tables, state)
+                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+            None => Ok(1),
+        }
+    }
+
+    fn reduction(&self) -> Option<String> {
+        self.symmetry.as_ref().map(|s| {
+            format!(
+                "symmetry of {} ({} permutations)",
+                s.types().join(", "),
+                s.order()
+            )
+        })
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), ColouredError> {
@@ -206,7 +262,7 @@ impl StateSpace for ColouredSpace<'_> {
         enabled_bindings(self.net, &marking, &mut bindings)?;
         for b in &bindings {
             let next = fire(self.net, &marking, b)?;
-            out.push(&self.encode_successor(state, &marking, &next)?);
+            out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
         }
         Ok(())
     }

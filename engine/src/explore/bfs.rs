@@ -16,7 +16,7 @@
 //! counts are those of that sequential search, whatever the thread count.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -26,6 +26,7 @@ use super::store::{
     Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
 };
 use super::{StateBuf, StateLayout, StateSpace};
+use crate::budget::{self, Budget, Exhausted};
 
 /// Insertions whose table slots are loaded together before inserting.
 const WARM_BATCH: usize = 16;
@@ -44,9 +45,12 @@ pub type ProgressHook = Arc<dyn Fn(&Progress) + Send + Sync>;
 pub struct ExploreOptions {
     /// Stop after the level at which this many states are stored.
     pub max_states: Option<u64>,
-    /// Stop before the explorer's tables and buffers exceed this many bytes.
+    /// Stop before the process's resident memory (RSS) exceeds this many bytes
+    /// (checked inside binding enumeration and insertion, not only between
+    /// levels); where the system does not report RSS, the explorer's own
+    /// tables and buffers are counted instead.
     pub max_memory: Option<u64>,
-    /// Stop after this much time.
+    /// Stop after this much time (checked inside binding enumeration too).
     pub timeout: Option<Duration>,
     /// Called after every level, e.g. to draw a progress bar.
     pub progress: Option<ProgressHook>,
@@ -95,23 +99,11 @@ pub enum StopReason {
     IdSpace,
 }
 
-impl StopReason {
-    fn code(self) -> u8 {
-        match self {
-            StopReason::MaxStates => 1,
-            StopReason::MaxMemory => 2,
-            StopReason::Timeout => 3,
-            StopReason::IdSpace => 4,
-        }
-    }
-
-    fn from_code(code: u8) -> Option<Self> {
-        match code {
-            1 => Some(StopReason::MaxStates),
-            2 => Some(StopReason::MaxMemory),
-            3 => Some(StopReason::Timeout),
-            4 => Some(StopReason::IdSpace),
-            _ => None,
+impl From<Exhausted> for StopReason {
+    fn from(reason: Exhausted) -> Self {
+        match reason {
+            Exhausted::Time => StopReason::Timeout,
+            Exhausted::Memory => StopReason::MaxMemory,
         }
     }
 }
@@ -148,6 +140,9 @@ pub struct Exploration {
     pub edges: u64,
     /// Expanded states without successor.
     pub deadlocks: u64,
+    /// The states the expanded ones stand for under the space's reduction
+    /// ([`StateSpace::orbit_size`] summed); equal to the expanded states without one.
+    pub represented_states: u64,
     /// Largest token count of an expanded state.
     pub max_tokens_per_marking: u64,
     /// Largest token count of a place in an expanded state.
@@ -257,6 +252,7 @@ struct ChunkOut {
     buckets: Vec<Bucket>,
     edges: u64,
     deadlocks: u64,
+    represented: u64,
     max_total: u64,
     max_place: u64,
     first_targets: Vec<Option<StateId>>,
@@ -271,15 +267,10 @@ struct LevelCtx<'a, S> {
     layout: StateLayout,
     found: &'a [bool],
     found_deadlock: bool,
-    stop: &'a AtomicU8,
-    limits: &'a Limits,
-    candidate_bytes: &'a AtomicUsize,
-}
-
-struct Limits {
-    deadline: Option<Instant>,
+    budget: &'a Arc<Budget>,
     max_memory: Option<usize>,
     store_bytes: usize,
+    candidate_bytes: &'a AtomicUsize,
 }
 
 /// Expands the frontier states `ids`, the first at frontier position `first`.
@@ -289,20 +280,33 @@ fn expand_chunk<S: StateSpace>(
     ids: &[StateId],
     buckets: Vec<Bucket>,
 ) -> Result<Option<ChunkOut>, S::Error> {
+    if ctx.budget.check(false).is_err() {
+        return Ok(None);
+    }
+    match ctx
+        .budget
+        .install(|| expand_states(ctx, first, ids, buckets))
+    {
+        // A limit stopped the space mid-state: its error only says so.
+        Err(_) | Ok(None) if ctx.budget.exhausted().is_some() => Ok(None),
+        result => result,
+    }
+}
+
+/// [`expand_chunk`]'s work, with the run's budget installed on this thread.
+fn expand_states<S: StateSpace>(
+    ctx: &LevelCtx<'_, S>,
+    first: usize,
+    ids: &[StateId],
+    buckets: Vec<Bucket>,
+) -> Result<Option<ChunkOut>, S::Error> {
     let frontier = ctx.frontier;
-    if ctx.stop.load(Ordering::Relaxed) != 0 {
-        return Ok(None);
-    }
-    if ctx.limits.deadline.is_some_and(|d| Instant::now() >= d) {
-        ctx.stop
-            .store(StopReason::Timeout.code(), Ordering::Relaxed);
-        return Ok(None);
-    }
     let properties = ctx.found.len();
     let mut out = ChunkOut {
         buckets,
         edges: 0,
         deadlocks: 0,
+        represented: 0,
         max_total: 0,
         max_place: 0,
         first_targets: vec![None; properties],
@@ -314,6 +318,9 @@ fn expand_chunk<S: StateSpace>(
     // duplicates early; 8 bytes an entry to stay in the first cache levels.
     let mut recent = vec![(0u32, 0u32); RECENT];
     for (offset, &id) in ids.iter().enumerate() {
+        if budget::tick().is_err() {
+            return Ok(None);
+        }
         // The frontier's states, copied in order: read sequentially.
         let state = frontier.get(first + offset).unwrap_or_default();
         successors.clear();
@@ -326,6 +333,7 @@ fn expand_chunk<S: StateSpace>(
                 out.first_deadlock = Some(id);
             }
         }
+        out.represented += ctx.space.orbit_size(state)?;
         let stats = ctx.space.token_stats(state);
         out.max_total = out.max_total.max(stats.total);
         out.max_place = out.max_place.max(stats.max_in_place);
@@ -358,12 +366,10 @@ fn expand_chunk<S: StateSpace>(
     let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();
     let total = ctx.candidate_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
     if ctx
-        .limits
         .max_memory
-        .is_some_and(|max| ctx.limits.store_bytes + total > max)
+        .is_some_and(|max| ctx.store_bytes + total > max)
     {
-        ctx.stop
-            .store(StopReason::MaxMemory.code(), Ordering::Relaxed);
+        ctx.budget.exhaust(Exhausted::Memory);
     }
     Ok(Some(out))
 }
@@ -391,6 +397,7 @@ pub fn explore<S: StateSpace>(
         states: 1,
         edges: 0,
         deadlocks: 0,
+        represented_states: 0,
         max_tokens_per_marking: 0,
         max_tokens_in_place: 0,
         depth: 1,
@@ -400,11 +407,12 @@ pub fn explore<S: StateSpace>(
         elapsed: Duration::ZERO,
         peak_bytes: 0,
     };
-    let deadline = options.timeout.map(|t| started + t);
+    // A deadline beyond what the clock can represent is no deadline.
+    let deadline = options.timeout.and_then(|t| started.checked_add(t));
     let max_memory = options
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
-    let stop = AtomicU8::new(0);
+    let budget = Arc::new(Budget::new(deadline, max_memory.map(|m| m as u64)));
     // Bucket buffers of the previous level, reused to spare allocations.
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     let mut frontier_states = StateBuf::new();
@@ -426,12 +434,11 @@ pub fn explore<S: StateSpace>(
             ex.stopped = Some(StopReason::MaxMemory);
             break;
         }
+        if let Err(reason) = budget.check(true) {
+            ex.stopped = Some(reason.into());
+            break;
+        }
         let found: Vec<bool> = ex.first_targets.iter().map(Option::is_some).collect();
-        let limits = Limits {
-            deadline,
-            max_memory,
-            store_bytes,
-        };
         let candidate_bytes = AtomicUsize::new(0);
         let ctx = LevelCtx {
             space,
@@ -439,8 +446,9 @@ pub fn explore<S: StateSpace>(
             layout,
             found: &found,
             found_deadlock: ex.first_deadlock.is_some(),
-            stop: &stop,
-            limits: &limits,
+            budget: &budget,
+            max_memory,
+            store_bytes,
             candidate_bytes: &candidate_bytes,
         };
         let chunks: Vec<&[StateId]> = frontier.chunks(CHUNK).collect();
@@ -463,6 +471,7 @@ pub fn explore<S: StateSpace>(
         for out in &outs {
             ex.edges += out.edges;
             ex.deadlocks += out.deadlocks;
+            ex.represented_states += out.represented;
             ex.max_tokens_per_marking = ex.max_tokens_per_marking.max(out.max_total);
             ex.max_tokens_in_place = ex.max_tokens_in_place.max(out.max_place);
             for (first, hit) in ex.first_targets.iter_mut().zip(&out.first_targets) {
@@ -474,11 +483,12 @@ pub fn explore<S: StateSpace>(
                 ex.first_deadlock = out.first_deadlock;
             }
         }
-        if let Some(reason) = StopReason::from_code(stop.load(Ordering::Relaxed)) {
-            ex.stopped = Some(reason);
+        if let Some(reason) = budget.exhausted() {
+            ex.stopped = Some(reason.into());
             break;
         }
-        let (next, next_states, full) = insert_level(&mut ex.store, layout, frontier, &outs);
+        let (next, next_states, full) =
+            insert_level(&mut ex.store, layout, frontier, &outs, &budget);
         frontier_states = next_states;
         spare = outs
             .into_iter()
@@ -490,6 +500,11 @@ pub fn explore<S: StateSpace>(
         let new_states = next.len() as u64;
         ex.levels.push(next);
         ex.states = ex.store.len() as u64;
+        if let Some(reason) = budget.exhausted() {
+            // The store holds part of the level: consistent, but not expanded.
+            ex.stopped = Some(reason.into());
+            break;
+        }
         if full {
             ex.stopped = Some(StopReason::IdSpace);
             break;
@@ -529,41 +544,48 @@ fn insert_level(
     layout: StateLayout,
     frontier: &[StateId],
     outs: &[ChunkOut],
+    budget: &Arc<Budget>,
 ) -> (Vec<StateId>, StateBuf, bool) {
     let found: Vec<NewStates> = store
         .shards
         .par_iter_mut()
         .enumerate()
         .map(|(s, shard)| {
-            let mut new = NewStates::default();
-            for out in outs {
-                let bucket = &out.buckets[s];
-                let len = bucket.hashes.len();
-                std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
-                for batch in (0..len).step_by(WARM_BATCH) {
-                    // Load the next batch's slots while this batch is inserted.
-                    let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
-                    std::hint::black_box(shard.warm(&bucket.hashes[next]));
-                    for i in batch..(batch + WARM_BATCH).min(len) {
-                        let key = bucket.keys[i];
-                        let parent = frontier[(key >> 32) as usize];
-                        let local = shard.len();
-                        let state = bucket.state(layout, i);
-                        match shard.insert(state, bucket.hashes[i], parent) {
-                            Insert::New => {
-                                new.keys.push((key, Store::id(s, local)));
-                                new.states.push(state);
-                            }
-                            Insert::Known => {}
-                            Insert::Full => {
-                                new.full = true;
-                                return new;
+            budget.install(|| {
+                let mut new = NewStates::default();
+                for out in outs {
+                    let bucket = &out.buckets[s];
+                    let len = bucket.hashes.len();
+                    std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
+                    for batch in (0..len).step_by(WARM_BATCH) {
+                        // Load the next batch's slots while this batch is inserted.
+                        let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
+                        std::hint::black_box(shard.warm(&bucket.hashes[next]));
+                        // Growing tables are checked against the memory limit here.
+                        if budget::tick().is_err() {
+                            return new;
+                        }
+                        for i in batch..(batch + WARM_BATCH).min(len) {
+                            let key = bucket.keys[i];
+                            let parent = frontier[(key >> 32) as usize];
+                            let local = shard.len();
+                            let state = bucket.state(layout, i);
+                            match shard.insert(state, bucket.hashes[i], parent) {
+                                Insert::New => {
+                                    new.keys.push((key, Store::id(s, local)));
+                                    new.states.push(state);
+                                }
+                                Insert::Known => {}
+                                Insert::Full => {
+                                    new.full = true;
+                                    return new;
+                                }
                             }
                         }
                     }
                 }
-            }
-            new
+                new
+            })
         })
         .collect();
     let full = found.iter().any(|new| new.full);

@@ -108,6 +108,10 @@ pub fn reachability_graph<S: StateSpace>(
             .labelled_successors(ex.state(id))
             .map_err(|source| ExploreError::Space { source })?;
         for (step, successor) in labelled {
+            // Under a reduction the graph is the quotient: edges lead to representatives.
+            let successor = space
+                .representative(&successor)
+                .map_err(|source| ExploreError::Space { source })?;
             let to = nodes
                 .get(successor.as_slice())
                 .ok_or(GraphError::UnknownSuccessor {

@@ -158,14 +158,39 @@ pub trait StateSpace: Sync {
     /// The initial state.
     fn initial(&self) -> Result<Vec<u32>, Self::Error>;
 
+    /// The initial state before any reduction (the start of concrete traces);
+    /// the same as [`StateSpace::initial`] for a space without reduction.
+    fn initial_unreduced(&self) -> Result<Vec<u32>, Self::Error> {
+        self.initial()
+    }
+
+    /// The stored representative of a concrete `state` (its orbit's canonical
+    /// form under a symmetry reduction; `state` itself otherwise).
+    fn representative(&self, state: &[u32]) -> Result<Vec<u32>, Self::Error> {
+        Ok(state.to_vec())
+    }
+
+    /// How many concrete states the stored `state` stands for (1 without reduction).
+    fn orbit_size(&self, state: &[u32]) -> Result<u64, Self::Error> {
+        let _ = state;
+        Ok(1)
+    }
+
+    /// The reduction in force, described for reports, if any.
+    fn reduction(&self) -> Option<String> {
+        None
+    }
+
     /// Pushes one successor per enabled binding of `state` into `out`, in a
     /// deterministic order; pushing none means `state` is dead. Two bindings
     /// with the same effect push the same successor twice (two edges).
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Self::Error>;
 
     /// The same successors as [`StateSpace::successors`], in the same order, each
-    /// with a readable description of its step. Called only to print traces and
-    /// export graphs, so it may be slow.
+    /// with a readable description of its step, but concrete: not replaced by
+    /// their representatives under a reduction, so that a trace built from them
+    /// replays on the unreduced net. Called only to print traces and export
+    /// graphs, so it may be slow.
     fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, Self::Error>;
 
     /// The properties checked during exploration, in report order.

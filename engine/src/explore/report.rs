@@ -48,14 +48,18 @@ pub struct CheckReport {
     pub depth: u32,
     /// Reachable states with no enabled binding.
     pub deadlocks: u64,
-    /// Largest number of tokens in a reachable marking.
-    pub max_tokens_per_marking: u64,
-    /// Largest number of tokens in one place of a reachable marking.
-    pub max_tokens_in_place: u64,
-    /// Whether a dead marking is reachable (MCC ReachabilityDeadlock).
-    pub deadlock_reachable: bool,
-    /// Whether no place ever holds more than one token (MCC OneSafe).
-    pub one_safe: bool,
+    /// Largest number of tokens in a reachable marking; `None` (`null`)
+    /// when the run is incomplete and the answer therefore unknown.
+    pub max_tokens_per_marking: Option<u64>,
+    /// Largest number of tokens in one place of a reachable marking; `None`
+    /// when the run is incomplete.
+    pub max_tokens_in_place: Option<u64>,
+    /// Whether a dead marking is reachable (MCC ReachabilityDeadlock);
+    /// `None` when no dead marking was found by an incomplete run.
+    pub deadlock_reachable: Option<bool>,
+    /// Whether no place ever holds more than one token (MCC OneSafe); `None`
+    /// when no place above one was found by an incomplete run.
+    pub one_safe: Option<bool>,
     /// Wall-clock seconds of the exploration.
     pub seconds: f64,
     /// Reachable states per second of exploration.
@@ -64,6 +68,14 @@ pub struct CheckReport {
     pub threads: usize,
     /// Explorer bytes (tables and buffers, at their peak) per state.
     pub bytes_per_state: f64,
+    /// The reduction in force (e.g. a symmetry), if any: `states` then counts
+    /// the stored representatives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reduction: Option<String>,
+    /// Under a reduction, the reachable states the stored ones stand for (the
+    /// orbit sizes summed over the expanded states).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub represented_states: Option<u64>,
     /// The verdicts, in the space's property order.
     pub properties: Vec<PropertyResult>,
 }
@@ -109,16 +121,31 @@ pub fn check<S: StateSpace>(
         edges: ex.edges,
         depth: ex.depth,
         deadlocks: ex.deadlocks,
-        max_tokens_per_marking: ex.max_tokens_per_marking,
-        max_tokens_in_place: ex.max_tokens_in_place,
-        deadlock_reachable: ex.deadlocks > 0,
-        one_safe: ex.max_tokens_in_place <= 1,
+        max_tokens_per_marking: complete.then_some(ex.max_tokens_per_marking),
+        max_tokens_in_place: complete.then_some(ex.max_tokens_in_place),
+        // A found deadlock or overfull place decides the question even when
+        // the run is incomplete; their absence decides it only when complete.
+        deadlock_reachable: decided(ex.deadlocks > 0, true, complete),
+        one_safe: decided(ex.max_tokens_in_place > 1, false, complete),
         seconds: ex.elapsed.as_secs_f64(),
         states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
         threads: rayon::current_num_threads(),
         bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
+        reduction: space.reduction(),
+        represented_states: space.reduction().map(|_| ex.represented_states),
         properties,
     })
+}
+
+/// The answer to a yes/no question about the reachable states: `if_found`
+/// when a state showing it was `found`, its opposite when the run is
+/// `complete`, unknown otherwise.
+fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
+    if found {
+        Some(if_found)
+    } else {
+        complete.then_some(!if_found)
+    }
 }
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the
@@ -128,23 +155,31 @@ pub(crate) fn trace<S: StateSpace>(
     ex: &Exploration,
     target: StateId,
 ) -> Result<Trace, ExploreError<S::Error>> {
+    let space_error = |source| ExploreError::Space { source };
     let path = ex.path_to(target);
     let mut steps = Vec::with_capacity(path.len().saturating_sub(1));
-    for pair in path.windows(2) {
-        let (from, to) = (ex.state(pair[0]), ex.state(pair[1]));
-        let labelled = space
-            .labelled_successors(from)
-            .map_err(|source| ExploreError::Space { source })?;
-        let step = labelled
-            .into_iter()
-            .find(|(_, s)| s.as_slice() == to)
-            .map(|(step, _)| step)
-            .ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
+    // The path's stored states may be representatives (under a reduction):
+    // follow it with concrete states, taking at each step a concrete successor
+    // whose representative is the path's next state, so that the trace replays
+    // on the unreduced space.
+    let initial = space.initial_unreduced().map_err(space_error)?;
+    let mut current = initial.clone();
+    for &next in &path[1..] {
+        let to = ex.state(next);
+        let mut found = None;
+        for (step, successor) in space.labelled_successors(&current).map_err(space_error)? {
+            if space.representative(&successor).map_err(space_error)? == to {
+                found = Some((step, successor));
+                break;
+            }
+        }
+        let (step, successor) = found.ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
         steps.push(step);
+        current = successor;
     }
     Ok(Trace {
-        initial: space.describe_state(ex.state(path[0])),
+        initial: space.describe_state(&initial),
         steps,
-        last: space.describe_state(ex.state(target)),
+        last: space.describe_state(&current),
     })
 }

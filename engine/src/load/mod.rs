@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::functions::FunctionLibrary;
 use crate::net::model::Net;
-use crate::source::Source;
+use crate::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
 
 /// Loads the YAML net at `path`, with `--param` overrides `(name, value)`,
 /// binding its declared functions from `library`.
@@ -18,8 +18,13 @@ pub fn load_net(
     overrides: &[(String, String)],
     library: &dyn FunctionLibrary,
 ) -> Result<Net, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError::in_file(path, LoadErrorKind::Io(e.to_string())))?;
+    let text = read_text(path, MAX_INPUT_BYTES).map_err(|e| {
+        let message = match e {
+            ReadError::Io(io) => io.to_string(),
+            other => other.to_string(),
+        };
+        LoadError::in_file(path, LoadErrorKind::Io(message))
+    })?;
     load_net_str(&Source::new(path, text), overrides, library)
 }
 

@@ -136,6 +136,8 @@ pub struct RawNet {
     pub params: Vec<(Spanned<String>, Spanned<RawScalar>)>,
     /// `types:`.
     pub types: Vec<(Spanned<String>, RawType)>,
+    /// The types declared `symmetric: true`, each with the position of that key.
+    pub symmetric: Vec<(Spanned<String>, crate::source::Pos)>,
     /// `functions:`.
     pub functions: Vec<(Spanned<String>, RawFunction)>,
     /// `places:`.

@@ -313,7 +313,11 @@ impl Reader<'_> {
         }
         if let Some(types) = Self::get(&top, "types") {
             for (k, v) in self.section(types, "`types`")? {
-                net.types.push((self.name(k, "a type name")?, self.ty(v)?));
+                let name = self.name(k, "a type name")?;
+                if let Some(at) = self.symmetric_flag(v)? {
+                    net.symmetric.push((name.clone(), at));
+                }
+                net.types.push((name, self.ty(v)?));
             }
         }
         if let Some(functions) = Self::get(&top, "functions") {
@@ -375,16 +379,35 @@ impl Reader<'_> {
         })
     }
 
+    /// Where a type definition says `symmetric: true`, if it does.
+    fn symmetric_flag(&self, node: &Node<'_>) -> Result<Option<crate::source::Pos>> {
+        if let YamlData::Value(_) = &node.data {
+            return Ok(None);
+        }
+        let entries = self.map(node, "a type definition")?;
+        match Self::get(&entries, "symmetric") {
+            None => Ok(None),
+            Some(value) => match &value.data {
+                YamlData::Value(Scalar::Boolean(true)) => Ok(Some(pos_of(value))),
+                YamlData::Value(Scalar::Boolean(false)) => Ok(None),
+                _ => Err(self.error(value, "write `symmetric: true` or `symmetric: false`")),
+            },
+        }
+    }
+
     fn ty(&self, node: &Node<'_>) -> Result<RawType> {
         if let YamlData::Value(_) = &node.data {
             return Ok(RawType::Alias(self.name(node, "a type name")?));
         }
-        let entries = self.map(node, "a type definition")?;
+        let mut entries = self.map(node, "a type definition")?;
         self.check_keys(
             &entries,
-            &["range", "enum", "tuple", "opaque"],
+            &["range", "enum", "tuple", "opaque", "symmetric"],
             "a type definition",
         )?;
+        entries.retain(
+            |(k, _)| !matches!(&k.data, YamlData::Value(Scalar::String(s)) if s == "symmetric"),
+        );
         let [(key, value)] = entries.as_slice() else {
             return Err(self.error(
                 node,

@@ -52,7 +52,8 @@ fn drop_arcs(ctx: &mut Context<'_>, transition: &str, side: &str, arcs: &[Arc], 
     for (i, (key, items)) in arcs.iter().enumerate() {
         let site = format!("{transition}.{side}.{}", key.value);
         let edit = remove_element(&ranges, i);
-        ctx.push(op, site.clone(), ranges[i].clone(), edit, "");
+        let shown = (ranges[i].clone(), ranges[i].start);
+        ctx.push(op, site.clone(), shown, edit, "");
         if items.len() < 2 {
             continue;
         }
@@ -62,7 +63,8 @@ fn drop_arcs(ctx: &mut Context<'_>, transition: &str, side: &str, arcs: &[Arc], 
         };
         for j in 0..items.len() {
             let edit = remove_element(&item_ranges, j);
-            ctx.push(op, format!("{site}[{j}]"), item_ranges[j].clone(), edit, "");
+            let shown = (item_ranges[j].clone(), item_ranges[j].start);
+            ctx.push(op, format!("{site}[{j}]"), shown, edit, "");
         }
     }
 }
@@ -92,7 +94,7 @@ fn redirect(ctx: &mut Context<'_>, transition: &str, arcs: &[Arc]) {
             ctx.push(
                 Operator::RedirectOutputArc,
                 format!("{transition}.out.{}", key.value),
-                shown.clone(),
+                (shown.clone(), keys.start),
                 edit,
                 &format!("-> {target}"),
             );

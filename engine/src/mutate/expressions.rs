@@ -34,10 +34,11 @@ pub(super) fn guard(ctx: &mut Context<'_>, transition: &str, text: &ExprText, t:
             text: "true".into(),
         };
         let change = format!("{} -> true", &text.text[e.span.clone()]);
+        let start = edit.range.start;
         ctx.push(
             Operator::DropGuardConjunct,
             site.clone(),
-            at.unit.clone(),
+            (at.unit.clone(), start),
             edit,
             &change,
         );
@@ -130,6 +131,7 @@ impl Spot<'_> {
         change: &str,
     ) {
         if let Some(file) = ctx.file_range(self.text, range) {
+            let start = file.start;
             let edit = super::Edit {
                 range: file,
                 text: new.to_string(),
@@ -137,7 +139,7 @@ impl Spot<'_> {
             ctx.push(
                 operator,
                 self.site.to_string(),
-                self.unit.clone(),
+                (self.unit.clone(), start),
                 edit,
                 change,
             );
@@ -223,7 +225,7 @@ fn drop_conjuncts(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr) {
                 ctx.push(
                     Operator::DropGuardConjunct,
                     at.site.to_string(),
-                    at.unit.clone(),
+                    (at.unit.clone(), ranges[i].start),
                     edit,
                     &change,
                 );

@@ -1,6 +1,8 @@
 //! Judging a mutant: load it, explore its state space within limits, and
 //! say which properties kill it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -8,7 +10,10 @@ use serde::Serialize;
 use super::Mutant;
 use crate::coloured::ColouredSpace;
 use crate::error::LoadError;
-use crate::explore::{ExploreOptions, StateSpace, StopReason, explore};
+use crate::explore::{
+    ExploreError, ExploreOptions, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
+    StopReason, TokenStats, explore,
+};
 use crate::functions::FunctionLibrary;
 use crate::load::load_net_str;
 use crate::net::model::Net;
@@ -155,19 +160,36 @@ pub(crate) fn stop_name(reason: StopReason) -> String {
         .unwrap_or_else(|| format!("{reason:?}"))
 }
 
-/// Explores `net` within `limits` and judges its properties. A property is
-/// violated as soon as a counterexample is found, even if the exploration
-/// then stops at a limit; a `reachable` goal fails only on a complete run.
+/// Explores `net` within `limits` and judges its properties. The
+/// exploration stops after the first breadth-first level where some
+/// invariant, bound or deadlock-freedom fails (every property failing on a
+/// state up to that level is named, so the verdict does not depend on the
+/// threads); a `reachable` goal fails only on a complete run.
 fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
-    let space = ColouredSpace::new(net);
+    let space = StopAtViolation::new(ColouredSpace::new(net));
+    let flags = Arc::clone(&space.flags);
     let options = ExploreOptions {
         max_states: limits.max_states,
         max_memory: limits.max_memory,
         timeout: limits.timeout,
-        progress: None,
+        // Called between levels: a violation seen in this level stops the next.
+        progress: Some(Arc::new(move |p: &crate::explore::Progress| {
+            if flags.hit.iter().any(|h| h.load(Ordering::Relaxed)) {
+                flags.stored.store(p.states, Ordering::Relaxed);
+                flags.armed.store(true, Ordering::Relaxed);
+            }
+        })),
     };
-    let ex = match explore(&space, &options) {
-        Ok(ex) => ex,
+    let (complete, stopped, states, first_targets) = match explore(&space, &options) {
+        Ok(ex) => (ex.complete(), ex.stopped, ex.states, ex.first_targets),
+        Err(ExploreError::Space {
+            source: Stop::Violated,
+        }) => (
+            false,
+            None,
+            space.flags.stored.load(Ordering::Relaxed),
+            vec![None; space.specs().len()],
+        ),
         Err(e) => {
             return Judgement {
                 verdict: Verdict::Invalid {
@@ -178,25 +200,127 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
             };
         }
     };
-    let complete = ex.complete();
     let properties: Vec<String> = space
-        .properties()
+        .specs()
         .iter()
-        .zip(&ex.first_targets)
-        .filter(|(spec, first)| match spec.kind.target_is_witness() {
+        .zip(&first_targets)
+        .zip(&space.flags.hit)
+        .filter(|((spec, first), hit)| match spec.kind.target_is_witness() {
             true => complete && first.is_none(),
-            false => first.is_some(),
+            false => first.is_some() || hit.load(Ordering::Relaxed),
         })
-        .map(|(spec, _)| spec.name.clone())
+        .map(|((spec, _), _)| spec.name.clone())
         .collect();
-    let verdict = match (properties.is_empty(), ex.stopped) {
+    let verdict = match (properties.is_empty(), stopped) {
         (false, _) => Verdict::Killed { properties },
         (true, Some(stopped)) => Verdict::Undecided { stopped },
         (true, None) => Verdict::Survived,
     };
     Judgement {
         verdict,
-        states: ex.states,
+        states,
         seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// What [`StopAtViolation`] shares with the explorer's level hook.
+struct Flags {
+    /// Per property: whether a state violating it (not a `reachable`
+    /// witness) has been seen.
+    hit: Vec<AtomicBool>,
+    /// Set between levels once something is hit: every later expansion stops.
+    armed: AtomicBool,
+    /// States stored when the stop was armed, for the report of a stopped run.
+    stored: AtomicU64,
+}
+
+/// A coloured space that ends the exploration one level after a property
+/// fails: a mutant is killed by its first counterexample, and exploring the
+/// rest of its space would only cost time.
+struct StopAtViolation<'n> {
+    inner: ColouredSpace<'n>,
+    flags: Arc<Flags>,
+}
+
+/// Why [`StopAtViolation`] ended an exploration, or the space's own error.
+#[derive(Debug, thiserror::Error)]
+enum Stop {
+    /// A property failed in an earlier level.
+    #[error("stopped after a violation")]
+    Violated,
+    /// The coloured space failed (a value outside its type, a function error).
+    #[error(transparent)]
+    Space(#[from] crate::coloured::ColouredError),
+}
+
+impl<'n> StopAtViolation<'n> {
+    fn new(inner: ColouredSpace<'n>) -> Self {
+        let hit = inner
+            .properties()
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        StopAtViolation {
+            inner,
+            flags: Arc::new(Flags {
+                hit,
+                armed: AtomicBool::new(false),
+                stored: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    fn specs(&self) -> &[PropertySpec] {
+        self.inner.properties()
+    }
+}
+
+impl StateSpace for StopAtViolation<'_> {
+    type Error = Stop;
+
+    fn layout(&self) -> StateLayout {
+        self.inner.layout()
+    }
+
+    fn initial(&self) -> Result<Vec<u32>, Stop> {
+        Ok(self.inner.initial()?)
+    }
+
+    fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Stop> {
+        if self.flags.armed.load(Ordering::Relaxed) {
+            return Err(Stop::Violated);
+        }
+        Ok(self.inner.successors(state, out)?)
+    }
+
+    fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, Stop> {
+        Ok(self.inner.labelled_successors(state)?)
+    }
+
+    fn properties(&self) -> &[PropertySpec] {
+        self.inner.properties()
+    }
+
+    fn property_targets(
+        &self,
+        state: &[u32],
+        dead: bool,
+        targets: &mut [bool],
+    ) -> Result<(), Stop> {
+        self.inner.property_targets(state, dead, targets)?;
+        for ((hit, spec), &target) in self.flags.hit.iter().zip(self.specs()).zip(&*targets) {
+            if target && !spec.kind.target_is_witness() {
+                hit.store(true, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+
+    fn token_stats(&self, state: &[u32]) -> TokenStats {
+        self.inner.token_stats(state)
+    }
+
+    fn describe_state(&self, state: &[u32]) -> String {
+        self.inner.describe_state(state)
     }
 }

@@ -85,13 +85,14 @@ impl<'a> Context<'a> {
 
     /// Records a mutant: `edit` within `unit` (the guard, arc item or arc it
     /// changes, shown as original and mutated text; an edit that covers
-    /// `unit` shows as the replacement alone); its id is
-    /// `operator@site` followed by `:change` when `change` is not empty.
+    /// `unit` shows as the replacement alone), located at byte `at` (what it
+    /// changes, e.g. the conjunct it drops, not the separator before it); its
+    /// id is `operator@site` followed by `:change` when `change` is not empty.
     pub fn push(
         &mut self,
         operator: Operator,
         site: String,
-        unit: Range<usize>,
+        (unit, at): (Range<usize>, usize),
         edit: Edit,
         change: &str,
     ) {
@@ -112,7 +113,7 @@ impl<'a> Context<'a> {
         } else {
             format!("{}@{site}:{}", operator.name(), collapse(change))
         };
-        let pos = self.source.pos_at(edit.range.start);
+        let pos = self.source.pos_at(at);
         self.mutants.push(Mutant {
             id,
             operator,

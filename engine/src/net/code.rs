@@ -167,6 +167,9 @@ pub enum EvalError {
         /// The place.
         place: String,
     },
+    /// The run's time or memory budget ran out during the evaluation.
+    #[error(transparent)]
+    Stopped(#[from] crate::budget::Exhausted),
     /// An error inside a named transition's guard or arc.
     #[error("in transition `{transition}`: {source}")]
     InTransition {

@@ -2,7 +2,10 @@
 
 use super::code::{Code, Pattern, PlaceId};
 use super::marking::Marking;
-use super::types::Ty;
+use std::sync::Arc;
+
+use super::types::{EnumType, Ty};
+use crate::functions::CanonicalForm;
 use crate::source::Pos;
 use crate::value::Value;
 
@@ -23,6 +26,10 @@ pub struct Net {
     pub properties: Vec<Property>,
     /// The initial marking.
     pub initial: Marking,
+    /// The types declared symmetric, in declaration order.
+    pub symmetric: Vec<Arc<EnumType>>,
+    /// How the host's functions restore their values' canonical form after renaming.
+    pub canonical_form: Option<CanonicalForm>,
 }
 
 /// A place.

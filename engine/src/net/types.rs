@@ -38,6 +38,11 @@ pub struct EnumType {
     pub name: String,
     /// The constants.
     pub constants: Vec<Arc<str>>,
+    /// Declared `symmetric: true`: the net treats its constants alike (it
+    /// never names one, orders them or computes with them), so permuting them
+    /// maps reachable markings to reachable markings. A symmetric range is an
+    /// enumeration of the numerals of its bounds.
+    pub symmetric: bool,
 }
 
 /// Finite types with more values than this are not enumerated by `all(T)`.
@@ -154,6 +159,7 @@ mod tests {
         Ty::Enum(Arc::new(EnumType {
             name: "Phase".into(),
             constants: vec!["idle".into(), "busy".into()],
+            symmetric: false,
         }))
     }
 

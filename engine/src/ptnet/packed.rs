@@ -498,8 +498,8 @@ mod tests {
             &ExploreOptions::default(),
         )
         .unwrap();
-        assert_eq!(report.max_tokens_in_place, 200);
-        assert_eq!(report.max_tokens_per_marking, 200);
+        assert_eq!(report.max_tokens_in_place, Some(200));
+        assert_eq!(report.max_tokens_per_marking, Some(200));
         // p from 100 down to 0, q anything reachable: sum over k of (2k+1) states.
         assert_eq!(report.states, (0..=100u64).map(|k| 2 * k + 1).sum::<u64>());
         assert_eq!(report.properties[0].holds, Some(false));

@@ -231,6 +231,10 @@ impl NetFunction for Bound {
         entry.3 += wall;
         result
     }
+
+    fn arity(&self) -> Option<usize> {
+        self.symbolic.arity()
+    }
 }
 
 impl Bound {

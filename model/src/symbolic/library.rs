@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use sesphr_engine::functions::{FunctionError, FunctionLibrary, NetFunction};
+use sesphr_engine::functions::{CanonicalForm, FunctionError, FunctionLibrary, NetFunction};
 use sesphr_engine::value::Value;
 
 use super::exponent::Monomial;
@@ -16,84 +16,98 @@ use super::terms::{
 /// One symbolic function: a plain function over values.
 type Function = fn(&[Value]) -> Result<Value, FunctionError>;
 
-/// Every function name the SeSPHR nets may declare, with its symbolic meaning.
-const FUNCTIONS: &[(&str, Function)] = &[
+/// Any number of arguments.
+const ANY: Option<usize> = None;
+
+/// Every function name the SeSPHR nets may declare, with its number of
+/// arguments (checked when a net is loaded) and its symbolic meaning.
+const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
     // Public parameters (the paper's g, Zq* and Z), and a placeholder for unset tuple fields.
-    ("generator", |a| {
+    ("generator", Some(0), |a| {
         nullary("generator", a, group(Group::G1, &Monomial::one()))
     }),
-    ("pairing_base", |a| {
+    ("pairing_base", Some(0), |a| {
         nullary("pairing_base", a, group(Group::Gt, &Monomial::one()))
     }),
-    ("group_order", |a| {
+    ("group_order", Some(0), |a| {
         nullary("group_order", a, Value::term("zq", []))
     }),
-    ("none", |a| nullary("none", a, Value::term("none", []))),
+    ("none", Some(0), |a| {
+        nullary("none", a, Value::term("none", []))
+    }),
     // Keys and randomness (one secret per principal; a net declares one name per argument type).
-    ("secret_key", |a| Ok(secret(&one("secret_key", a)?))),
-    ("patient_secret", |a| Ok(secret(&one("patient_secret", a)?))),
-    ("user_secret", |a| Ok(secret(&one("user_secret", a)?))),
-    ("public_key", |a| {
+    ("secret_key", Some(1), |a| {
+        Ok(secret(&one("secret_key", a)?))
+    }),
+    ("patient_secret", Some(1), |a| {
+        Ok(secret(&one("patient_secret", a)?))
+    }),
+    ("user_secret", Some(1), |a| {
+        Ok(secret(&one("user_secret", a)?))
+    }),
+    ("public_key", Some(1), |a| {
         Ok(public_key(scalar("public_key", &one("public_key", a)?)?))
     }),
-    ("draw_r", |a| Ok(Value::term("r", a.iter().cloned()))),
+    ("draw_r", ANY, |a| Ok(Value::term("r", a.iter().cloned()))),
     // The algebra of docs/protocol.md section 3.
-    ("z_pow", z_pow),
-    ("kdf", |a| {
+    ("z_pow", Some(1), z_pow),
+    ("kdf", Some(1), |a| {
         let [gt] = fixed("kdf", a)?;
         element("kdf", gt, Group::Gt)?;
         Ok(kdf(gt))
     }),
-    ("partition_key", |a| Ok(kdf(&z_pow(a)?))),
-    ("compute_r", compute_r),
-    ("rekey", rekey),
-    ("reencrypt", pairing),
-    ("pairing", pairing),
-    ("recover", recover),
+    ("partition_key", Some(1), |a| Ok(kdf(&z_pow(a)?))),
+    ("compute_r", Some(2), compute_r),
+    ("rekey", Some(2), rekey),
+    ("reencrypt", Some(2), pairing),
+    ("pairing", Some(2), pairing),
+    ("recover", Some(2), recover),
     // Authenticated encryption, digests, tampering.
-    ("plain", |a| {
+    ("plain", Some(3), |a| {
         let [p, q, v] = fixed("plain", a)?;
         Ok(plaintext(p, q, v))
     }),
-    ("enc", |a| {
+    ("enc", Some(3), |a| {
         let [k, ad, m] = fixed("enc", a)?;
         Ok(encrypt(k, ad, m))
     }),
-    ("dec", |a| {
+    ("dec", Some(3), |a| {
         let [k, ad, c] = fixed("dec", a)?;
         Ok(open(k, ad, c).unwrap_or_else(|| Value::term("junk", [k.clone(), c.clone()])))
     }),
-    ("dec_ok", |a| {
+    ("dec_ok", Some(3), |a| {
         let [k, ad, c] = fixed("dec_ok", a)?;
         Ok(Value::Bool(open(k, ad, c).is_some()))
     }),
-    ("digest", |a| Ok(Value::term("h", [one("digest", a)?]))),
-    ("tamper", |a| {
+    ("digest", Some(1), |a| {
+        Ok(Value::term("h", [one("digest", a)?]))
+    }),
+    ("tamper", Some(1), |a| {
         Ok(Value::term("tampered", [one("tamper", a)?]))
     }),
     // A plaintext an active insider chose (for a forged ciphertext): known to its author only.
-    ("forged", |a| {
+    ("forged", Some(1), |a| {
         Ok(Value::term("forgery", [one("forged", a)?]))
     }),
     // `g2^(1/x)`: with the patient's x_P, the capability that opens every R_P = g1^(r x_P).
-    ("capability", capability),
+    ("capability", Some(1), capability),
     // Insider knowledge.
-    ("nothing", |a| {
+    ("nothing", Some(0), |a| {
         nullary("nothing", a, Knowledge::new().to_value())
     }),
-    ("learn", |a| {
+    ("learn", Some(2), |a| {
         let [k, t] = fixed("learn", a)?;
         let mut k = knowledge("learn", k)?;
         k.learn(t.clone());
         Ok(k.to_value())
     }),
-    ("merge", |a| {
+    ("merge", Some(2), |a| {
         let [k1, k2] = fixed("merge", a)?;
         let mut k = knowledge("merge", k1)?;
         k.merge(&knowledge("merge", k2)?);
         Ok(k.to_value())
     }),
-    ("derivable", |a| {
+    ("derivable", Some(2), |a| {
         let [k, t] = fixed("derivable", a)?;
         Ok(Value::Bool(knowledge("derivable", k)?.derives(t)))
     }),
@@ -131,6 +145,7 @@ const MEMOISED: &[&str] = &["learn", "merge", "derivable"];
 /// A function with a memo of its results.
 struct Memoised {
     name: &'static str,
+    arity: Option<usize>,
     function: Function,
     memo: Arc<Memo>,
 }
@@ -138,6 +153,26 @@ struct Memoised {
 impl NetFunction for Memoised {
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
         self.memo.get_or(self.name, args, || (self.function)(args))
+    }
+
+    fn arity(&self) -> Option<usize> {
+        self.arity
+    }
+}
+
+/// A function without memo.
+struct Plain {
+    arity: Option<usize>,
+    function: Function,
+}
+
+impl NetFunction for Plain {
+    fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
+        (self.function)(args)
+    }
+
+    fn arity(&self) -> Option<usize> {
+        self.arity
     }
 }
 
@@ -149,21 +184,26 @@ impl SymbolicFunctions {
 
     /// The names this library binds.
     pub fn names() -> impl Iterator<Item = &'static str> {
-        FUNCTIONS.iter().map(|(name, _)| *name)
+        FUNCTIONS.iter().map(|(name, _, _)| *name)
     }
 }
 
 impl FunctionLibrary for SymbolicFunctions {
+    fn canonical_form(&self) -> Option<CanonicalForm> {
+        Some(CanonicalForm(Arc::new(super::SymbolicCanonical)))
+    }
+
     fn lookup(&self, name: &str) -> Option<Arc<dyn NetFunction>> {
-        let &(name, function) = FUNCTIONS.iter().find(|(n, _)| *n == name)?;
+        let &(name, arity, function) = FUNCTIONS.iter().find(|(n, _, _)| *n == name)?;
         Some(if MEMOISED.contains(&name) {
             Arc::new(Memoised {
                 name,
+                arity,
                 function,
                 memo: self.memo.clone(),
             })
         } else {
-            Arc::new(function)
+            Arc::new(Plain { arity, function })
         })
     }
 }

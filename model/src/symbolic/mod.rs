@@ -7,12 +7,14 @@
 //! [`SymbolicFunctions`] binds every function name the SeSPHR nets declare
 //! (see `docs/sesphr-model.md` for the mapping and the soundness notes).
 
+mod canonical;
 mod exponent;
 mod knowledge;
 mod library;
 mod memo;
 mod terms;
 
+pub use canonical::SymbolicCanonical;
 pub use exponent::Monomial;
 pub use knowledge::Knowledge;
 pub use library::SymbolicFunctions;

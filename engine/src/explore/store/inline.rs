@@ -7,6 +7,7 @@
 //! states keep their index (insertion rank): `order[index]` is the slot that
 //! holds the state, rewritten when the table grows.
 
+use super::prefetch::prefetch;
 use super::{Insert, MAX_LOCAL, StateId, hash_state, same_state};
 
 /// A shard of fixed-width states stored in the slots of its table.
@@ -93,18 +94,21 @@ impl InlineShard {
         }
     }
 
-    /// Loads the home slot of each hash without acting on it: independent
-    /// loads that the processor overlaps, so that the insertions that follow
-    /// find them in the cache (a safe stand-in for prefetch instructions).
-    /// Returns a value to pass to [`std::hint::black_box`] so that the loads stay.
+    /// Prefetches the home slot and occupancy word of each hash, so that the
+    /// insertions that follow find them in the cache: the misses of a batch
+    /// overlap instead of coming one after the other. Returns 0 (the shard
+    /// interface lets other shards return a value to keep plain loads alive).
     pub fn warm(&self, hashes: &[u64]) -> u64 {
         if self.width == 0 {
             return 0;
         }
         let mask = self.capacity - 1;
-        hashes.iter().fold(0u64, |sum, &hash| {
-            sum.wrapping_add(u64::from(self.slots[(hash as usize & mask) * self.width]))
-        })
+        for &hash in hashes {
+            let pos = hash as usize & mask;
+            prefetch(&self.slots[pos * self.width]);
+            prefetch(&self.occupied[pos / 64]);
+        }
+        0
     }
 
     /// Inserts `state` with its hash and parent unless already stored.

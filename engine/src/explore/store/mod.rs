@@ -6,6 +6,8 @@
 
 mod arena;
 mod inline;
+#[allow(unsafe_code)]
+mod prefetch;
 
 pub use arena::ArenaShard;
 pub use inline::InlineShard;

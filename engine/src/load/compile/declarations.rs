@@ -21,6 +21,7 @@ impl Compiler<'_> {
                         .iter()
                         .map(|c| Arc::from(c.value.as_str()))
                         .collect(),
+                    symmetric: self.is_symmetric(raw, &name.value),
                 }));
                 for c in constants {
                     self.add_constant(c, e.clone())?;
@@ -232,10 +233,14 @@ impl Compiler<'_> {
                         )),
                     ));
                 }
-                Ty::Range {
-                    name: Arc::from(decl.value.as_str()),
-                    lo,
-                    hi,
+                if self.is_symmetric(raw, &decl.value) {
+                    self.symmetric_range(decl, lo, hi)?
+                } else {
+                    Ty::Range {
+                        name: Arc::from(decl.value.as_str()),
+                        lo,
+                        hi,
+                    }
                 }
             }
             RawType::Enum(constants) => self.constants_type(&constants[0].value),
@@ -256,6 +261,7 @@ impl Compiler<'_> {
                 let ty = Ty::Enum(Arc::new(EnumType {
                     name: decl.value.clone(),
                     constants: constants.clone(),
+                    symmetric: self.is_symmetric(raw, &decl.value),
                 }));
                 for c in constants {
                     let spanned = Spanned {
@@ -294,6 +300,71 @@ impl Compiler<'_> {
         in_progress.pop();
         self.types.insert(name.value.clone(), ty.clone());
         Ok(ty)
+    }
+
+    /// Whether type `name` is declared `symmetric: true`.
+    fn is_symmetric(&self, raw: &RawNet, name: &str) -> bool {
+        raw.symmetric.iter().any(|(n, _)| n.value == name)
+    }
+
+    /// Rejects `symmetric: true` on a type that is neither an enumeration nor a range.
+    pub(super) fn check_symmetric_kinds(&self, raw: &RawNet) -> Result<()> {
+        for (name, at) in &raw.symmetric {
+            let kind = raw.types.iter().find(|(n, _)| n.value == name.value);
+            if !matches!(
+                kind,
+                Some((
+                    _,
+                    RawType::Enum(_) | RawType::IndexedEnum { .. } | RawType::Range(..)
+                ))
+            ) {
+                return Err(self.error(
+                    *at,
+                    LoadErrorKind::Type(format!(
+                        "type `{}` cannot be symmetric: only an enumeration or a range can",
+                        name.value
+                    )),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A symmetric range `lo..=hi`: an enumeration of the numerals, which no
+    /// expression can name (a symmetric type has no usable constants). Two
+    /// symmetric ranges must not share a numeral, so that every value names its type.
+    fn symmetric_range(&self, decl: &Spanned<String>, lo: i64, hi: i64) -> Result<Ty> {
+        if hi - lo >= 1_000 {
+            return Err(self.error(
+                decl.pos,
+                LoadErrorKind::Type(format!(
+                    "symmetric range `{}` has more than 1000 values",
+                    decl.value
+                )),
+            ));
+        }
+        let constants: Vec<Arc<str>> = (lo..=hi)
+            .map(|i| Arc::from(i.to_string().as_str()))
+            .collect();
+        for other in self.types.values() {
+            if let Ty::Enum(e) = other
+                && e.symmetric
+                && e.constants.iter().any(|c| constants.contains(c))
+            {
+                return Err(self.error(
+                    decl.pos,
+                    LoadErrorKind::Type(format!(
+                        "symmetric ranges `{}` and `{}` overlap: give them disjoint bounds",
+                        e.name, decl.value
+                    )),
+                ));
+            }
+        }
+        Ok(Ty::Enum(Arc::new(EnumType {
+            name: decl.value.clone(),
+            constants,
+            symmetric: true,
+        })))
     }
 
     /// The enumeration type that declares `constant`.
@@ -345,6 +416,18 @@ impl Compiler<'_> {
             let function = library.lookup(&name.value).ok_or_else(|| {
                 self.error(name.pos, LoadErrorKind::MissingFunction(name.value.clone()))
             })?;
+            if let Some(takes) = function.arity()
+                && takes != args.len()
+            {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Arity {
+                        function: name.value.clone(),
+                        takes,
+                        declared: args.len(),
+                    },
+                ));
+            }
             self.functions.insert(
                 name.value.clone(),
                 Signature {

@@ -158,9 +158,11 @@ impl Compiler<'_> {
             return Ok((Code::Var(slot), scope.vars[slot].ty.clone()));
         }
         if let Some((v, t)) = self.params.get(n) {
+            self.not_symmetric(text, at, n, t)?;
             return Ok((Code::Const(v.clone()), t.clone()));
         }
         if let Some(t) = self.constants.get(n) {
+            self.not_symmetric(text, at, n, t)?;
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
@@ -192,6 +194,22 @@ impl Compiler<'_> {
                 hint: suggestion(n, known),
             },
         ))
+    }
+
+    /// Rejects naming a constant of a symmetric type: it would single the
+    /// constant out, and permuting the type's constants would change the net.
+    fn not_symmetric(&self, text: &ExprText, at: usize, n: &str, t: &Ty) -> Result<()> {
+        match t {
+            Ty::Enum(e) if e.symmetric => Err(self.type_error(
+                text,
+                at,
+                format!(
+                    "`{n}` is a constant of the symmetric type {}: a net may not name one (it would break the symmetry)",
+                    e.name
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub(super) fn int_expr(&self, text: &ExprText, e: &Expr, scope: &mut Scope) -> Result<Code> {

@@ -35,6 +35,7 @@ pub fn compile(
         functions: HashMap::new(),
         places: Vec::new(),
     };
+    c.check_symmetric_kinds(raw)?;
     c.declare_constants(raw)?;
     c.declare_params(raw, overrides, false)?;
     c.declare_types(raw)?;
@@ -78,6 +79,15 @@ pub fn compile(
         transitions,
         properties,
         initial,
+        symmetric: raw
+            .symmetric
+            .iter()
+            .filter_map(|(name, _)| match c.types.get(&name.value) {
+                Some(Ty::Enum(e)) => Some(e.clone()),
+                _ => None,
+            })
+            .collect(),
+        canonical_form: library.canonical_form(),
     })
 }
 

@@ -1,0 +1,245 @@
+//! Symmetry reduction against the full exploration: on random small nets with
+//! a symmetric type, the reduced run stores exactly one marking per orbit (the
+//! orbits counted here by brute force, independently of the engine's
+//! canonicalisation), gives the same verdicts, stands for as many markings as
+//! the full run finds, and its traces replay on the unreduced net. The loader
+//! refuses nets that break a declared symmetry, with the position.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check, explore};
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net_str;
+use sesphr_engine::net::marking::{Marking, Multiset};
+use sesphr_engine::net::model::Net;
+use sesphr_engine::source::Source;
+use sesphr_engine::value::Value;
+
+/// Transitions a generated net may have (at least one is chosen).
+const MENU: [&str; 6] = [
+    "go: { in: { A: [x] }, out: { B: [x] } }",
+    "back: { in: { B: [x] }, out: { A: [x] } }",
+    "pair: { in: { A: [x], B: [y] }, guard: \"x != y\", out: { Pair: [\"(x, y)\"] } }",
+    "unpair: { in: { Pair: [\"(x, y)\"] }, out: { A: [y], B: [x] } }",
+    "same: { in: { A: [x], B: [y] }, guard: \"x == y\", out: { Pair: [\"(x, x)\"] } }",
+    "spend: { in: { A: [x], Budget: [b] }, guard: \"b > 0\", out: { A: [x], C: [x], Budget: [\"b - 1\"] } }",
+];
+
+fn net_text(range: bool, n: usize, b_full: bool, menu: u8, budget: u8) -> String {
+    let ty = if range {
+        format!("{{ range: [1, {n}], symmetric: true }}")
+    } else {
+        let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        format!("{{ enum: [{}], symmetric: true }}", names.join(", "))
+    };
+    let transitions: Vec<&str> = MENU
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| menu & (1 << i) != 0)
+        .map(|(_, t)| *t)
+        .collect();
+    format!(
+        "name: generated\ntypes:\n  S: {ty}\n  SS: {{ tuple: [S, S] }}\nplaces:\n  A: {{ type: S, init: [\"all(S)\"] }}\n  B: {{ type: S{} }}\n  C: {{ type: S }}\n  Pair: {{ type: SS }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  at_most_one_pair: {{ invariant: \"count(Pair) <= 1\" }}\n  shared: {{ reachable: \"exists x in A: x in B\" }}\n  no_deadlock: {{ deadlock-free: true }}\n",
+        if b_full { ", init: [\"all(S)\"]" } else { "" },
+        transitions.join("\n  ")
+    )
+}
+
+fn load(text: &str) -> Net {
+    load_net_str(&Source::new("generated.yaml", text), &[], &NoFunctions)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn run(space: &ColouredSpace<'_>) -> CheckReport {
+    check(space, &ExploreOptions::default()).expect("explores")
+}
+
+/// Every permutation of `items`.
+fn permutations(items: &[Value]) -> Vec<Vec<Value>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        let mut rest = items.to_vec();
+        let first = rest.remove(i);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, first.clone());
+            out.push(tail);
+        }
+    }
+    out
+}
+
+fn rename(value: &Value, from: &[Value], to: &[Value]) -> Value {
+    match value {
+        Value::Tuple(items) => Value::tuple(items.iter().map(|v| rename(v, from, to))),
+        v => from
+            .iter()
+            .position(|f| f == v)
+            .map_or_else(|| v.clone(), |i| to[i].clone()),
+    }
+}
+
+/// The number of orbits of the full space's markings, by brute force: each
+/// marking's least image under every permutation of the symmetric constants.
+fn orbits(net: &Net) -> usize {
+    let space = ColouredSpace::new(net);
+    let ex = explore(&space, &ExploreOptions::default()).expect("explores");
+    let constants: Vec<Value> = net.symmetric[0]
+        .constants
+        .iter()
+        .map(|c| Value::Sym(c.clone()))
+        .collect();
+    let perms = permutations(&constants);
+    let mut least: BTreeSet<Marking> = BTreeSet::new();
+    for id in ex.ids() {
+        let marking = space.decode(ex.state(id)).expect("decodes");
+        let image = |perm: &Vec<Value>| Marking {
+            places: marking
+                .places
+                .iter()
+                .map(|m| {
+                    let mut out = Multiset::new();
+                    for (v, c) in m.iter() {
+                        out.add(rename(v, &constants, perm), c).expect("small");
+                    }
+                    out
+                })
+                .collect(),
+        };
+        least.insert(perms.iter().map(image).min().expect("a permutation"));
+    }
+    least.len()
+}
+
+/// Replays each trace of `reduced` on the unreduced space, step by step.
+fn replay(net: &Net, reduced: &CheckReport) {
+    let full = ColouredSpace::new(net);
+    for property in &reduced.properties {
+        let Some(trace) = &property.trace else {
+            continue;
+        };
+        let mut current = full.initial().expect("initial");
+        assert_eq!(full.describe_state(&current), trace.initial);
+        for step in &trace.steps {
+            let next = full
+                .labelled_successors(&current)
+                .expect("successors")
+                .into_iter()
+                .find(|(s, _)| s == step)
+                .unwrap_or_else(|| panic!("{}: step {step:?} does not replay", property.name));
+            current = next.1;
+        }
+        assert_eq!(
+            full.describe_state(&current),
+            trace.last,
+            "{}",
+            property.name
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn reduced_runs_store_one_marking_per_orbit_with_the_same_verdicts(
+        range in any::<bool>(),
+        n in 2usize..=3,
+        b_full in any::<bool>(),
+        menu in 1u8..64,
+        budget in 0u8..3,
+    ) {
+        let text = net_text(range, n, b_full, menu, budget);
+        let net = load(&text);
+        let full = run(&ColouredSpace::new(&net));
+        let reduced = run(&ColouredSpace::with_symmetry(&net).expect("a small group"));
+        prop_assert_eq!(reduced.states as usize, orbits(&net), "{}", text);
+        prop_assert_eq!(reduced.represented_states, Some(full.states), "{}", text);
+        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
+        prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
+        prop_assert_eq!(reduced.deadlock_reachable, full.deadlock_reachable);
+        // Shortest traces have the same length with and without the reduction.
+        let lengths = |r: &CheckReport| r.properties.iter()
+            .map(|p| p.trace.as_ref().map(|t| t.steps.len())).collect::<Vec<_>>();
+        prop_assert_eq!(lengths(&reduced), lengths(&full), "{}", text);
+        replay(&net, &reduced);
+    }
+}
+
+fn load_error(text: &str) -> String {
+    match load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions) {
+        Ok(_) => panic!("loaded a net that breaks its symmetry:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+const HEAD: &str = "types:\n  S: { enum: [a, b], symmetric: true }\n  R: { range: [1, 3], symmetric: true }\nplaces:\n  P: { type: S, init: [\"all(S)\"] }\n  Q: { type: R, init: [\"all(R)\"] }\n";
+
+#[test]
+fn nets_that_break_a_declared_symmetry_are_refused_with_the_position() {
+    for (body, expected) in [
+        (
+            "transitions:\n  t: { in: { P: [x] }, guard: \"x == a\", out: { P: [x] } }\n",
+            ("bad.yaml:8:", "`a` is a constant of the symmetric type S"),
+        ),
+        (
+            "transitions:\n  t: { in: { Q: [x] }, out: { Q: [\"x + 1\"] } }\n",
+            ("bad.yaml:8:", "expected an integer, found R"),
+        ),
+        (
+            "transitions:\n  t: { in: { Q: [x, y] }, guard: \"x < y\", out: { Q: [x, y] } }\n",
+            ("bad.yaml:8:", "found R"),
+        ),
+        (
+            "properties:\n  p: { invariant: \"!(b in P)\" }\ntransitions:\n  t: { in: { P: [x] }, out: { P: [x] } }\n",
+            ("bad.yaml:8:", "`b` is a constant of the symmetric type S"),
+        ),
+        (
+            "transitions:\n  t: { in: { Q: [x] }, out: { Q: [\"2\"] } }\n",
+            ("bad.yaml:8:", "R"),
+        ),
+    ] {
+        let message = load_error(&format!("{HEAD}{body}"));
+        assert!(
+            message.contains(expected.0) && message.contains(expected.1),
+            "{body}: {message}"
+        );
+    }
+    let rest =
+        "places:\n  P: { type: S }\ntransitions:\n  t: { in: { P: [x] }, out: { P: [x] } }\n";
+    let tuple = format!(
+        "types:\n  S: {{ enum: [a, b] }}\n  T: {{ tuple: [S, S], symmetric: true }}\n{rest}"
+    );
+    let message = load_error(&tuple);
+    assert!(
+        message.contains("bad.yaml:3:") && message.contains("only an enumeration or a range"),
+        "{message}"
+    );
+    let overlap = format!(
+        "types:\n  S: {{ range: [1, 3], symmetric: true }}\n  Q: {{ range: [3, 4], symmetric: true }}\n{rest}"
+    );
+    assert!(load_error(&overlap).contains("overlap"));
+}
+
+#[test]
+fn a_symmetric_range_prints_its_numerals_and_orbits_shrink_the_space() {
+    let net = load(&net_text(true, 3, false, 0b000011, 0));
+    let full = run(&ColouredSpace::new(&net));
+    let reduced = run(&ColouredSpace::with_symmetry(&net).expect("3! permutations"));
+    // Each of 3 tokens in A or B: 8 markings; orbits by how many are in B: 4.
+    assert_eq!((full.states, reduced.states), (8, 4));
+    assert_eq!(reduced.represented_states, Some(8));
+    assert!(
+        reduced
+            .reduction
+            .as_deref()
+            .is_some_and(|r| r.contains("6 permutations"))
+    );
+    let space = ColouredSpace::new(&net);
+    let initial = space.initial().expect("initial");
+    assert_eq!(space.describe_state(&initial), "A: {1, 2, 3}; Budget: {0}");
+}

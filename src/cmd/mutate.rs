@@ -1,0 +1,578 @@
+//! `sesphr mutate`: generate the mutants of a net, check each one, and print
+//! the mutation score with every survivor's place in the net.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use sesphr_engine::mutate::{
+    Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, Verdict, check_mutant,
+    check_original, generate,
+};
+use sesphr_engine::source::Source;
+use sesphr_model::symbolic::SymbolicFunctions;
+
+use super::limits::{default_memory_limit, parse_size};
+use super::net::is_pnml;
+use super::write_out;
+use crate::NetArgs;
+
+/// Arguments of `sesphr mutate`.
+#[derive(Args, Debug)]
+pub struct MutateArgs {
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Write every mutant to this directory as a loadable net file, with a
+    /// header comment saying what was mutated.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The equivalent-mutants file [default: NET's name with
+    /// `.equivalent-mutants.yaml` in place of `.yaml`, if it exists].
+    #[arg(long, value_name = "FILE")]
+    pub equivalents: Option<PathBuf>,
+    /// Only mutants of this operator (repeatable): drop-guard-conjunct,
+    /// negate-comparison, replace-variable, drop-input-arc, drop-output-arc,
+    /// redirect-output-arc, replace-constant.
+    #[arg(long = "operator", value_name = "NAME")]
+    pub operators: Vec<String>,
+    /// List the mutants without checking them.
+    #[arg(long)]
+    pub list: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Per mutant: stop (undecided) once this many states are stored
+    /// [default: 10 times the net's own state count, at least 10000].
+    #[arg(long, value_name = "N")]
+    pub max_states: Option<u64>,
+    /// Per mutant: stop (undecided) after this many seconds (depends on the
+    /// machine's load, unlike --max-states) [default: no limit].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Per mutant: stop (undecided) before its explorer holds more than this
+    /// (e.g. 500M) [default: 80% of the available memory, shared by the threads].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+}
+
+/// Runs `sesphr mutate`: exit 0 when every non-equivalent mutant is killed,
+/// 1 when one survives, 3 when none survives but some are undecided, 2 on
+/// bad input.
+pub fn run(args: &MutateArgs) -> ExitCode {
+    match mutate(args) {
+        Ok(report) => report.exit_code(),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            super::exit_bad_input()
+        }
+    }
+}
+
+/// Counts of mutants by outcome.
+#[derive(Debug, Default, Clone, Serialize)]
+struct Counts {
+    mutants: usize,
+    killed: usize,
+    survived: usize,
+    equivalent: usize,
+    invalid: usize,
+    undecided: usize,
+}
+
+impl Counts {
+    fn add(&mut self, outcome: Outcome) {
+        self.mutants += 1;
+        match outcome {
+            Outcome::Killed => self.killed += 1,
+            Outcome::Survived => self.survived += 1,
+            Outcome::Equivalent => self.equivalent += 1,
+            Outcome::Invalid => self.invalid += 1,
+            Outcome::Undecided => self.undecided += 1,
+        }
+    }
+
+    /// Killed among the valid, non-equivalent mutants (undecided ones count
+    /// against), if there are any.
+    fn score(&self) -> Option<f64> {
+        let judged = self.killed + self.survived + self.undecided;
+        (judged > 0).then(|| self.killed as f64 / judged as f64)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Killed,
+    Survived,
+    Equivalent,
+    Invalid,
+    Undecided,
+}
+
+/// One mutant and what became of it.
+#[derive(Debug, Serialize)]
+struct Entry {
+    #[serde(flatten)]
+    mutant: Mutant,
+    #[serde(flatten)]
+    judgement: Judgement,
+    /// The reason given in the equivalent-mutants file, if listed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    equivalent: Option<String>,
+}
+
+impl Entry {
+    fn outcome(&self) -> Outcome {
+        match (&self.judgement.verdict, &self.equivalent) {
+            (Verdict::Killed { .. }, _) => Outcome::Killed,
+            (Verdict::Invalid { .. }, _) => Outcome::Invalid,
+            (_, Some(_)) => Outcome::Equivalent,
+            (Verdict::Survived, None) => Outcome::Survived,
+            (Verdict::Undecided { .. }, None) => Outcome::Undecided,
+        }
+    }
+}
+
+/// An entry of the equivalent-mutants file that no longer fits.
+#[derive(Debug, Serialize)]
+struct Stale {
+    #[serde(flatten)]
+    entry: Equivalent,
+    why: String,
+}
+
+/// Everything a run found.
+#[derive(Debug, Serialize)]
+struct Report {
+    net: String,
+    path: String,
+    equivalents_file: Option<String>,
+    original_states: u64,
+    max_states: u64,
+    timeout_seconds: Option<f64>,
+    threads: usize,
+    seconds: f64,
+    counts: Counts,
+    score: Option<f64>,
+    by_operator: BTreeMap<&'static str, Counts>,
+    /// Per property: mutants it kills, and mutants only it kills.
+    kills: BTreeMap<String, (usize, usize)>,
+    mutants: Vec<Entry>,
+    stale: Vec<Stale>,
+}
+
+impl Report {
+    fn exit_code(&self) -> ExitCode {
+        if self.counts.survived > 0 {
+            ExitCode::from(1)
+        } else if self.counts.undecided > 0 {
+            ExitCode::from(3)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn mutate(args: &MutateArgs) -> Result<Report> {
+    let started = Instant::now();
+    let path = &args.net.net;
+    if is_pnml(path) {
+        bail!(
+            "{}: mutation works on YAML nets (a PNML net has no guards or coloured arcs)",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the file", path.display()))?;
+    let source = Source::new(path, text);
+    let library = SymbolicFunctions::new();
+    let overrides = &args.net.params;
+    let mut mutants = generate(&source, overrides, &library)?;
+    let operators = selected_operators(&args.operators)?;
+    mutants.retain(|m| operators.contains(&m.operator));
+    let equivalents = read_equivalents(args)?;
+    if let Some(dir) = &args.out {
+        write_mutants(dir, &source, &mutants)?;
+    }
+    if args.list {
+        list(&source, &mutants, args.json)?;
+        std::process::exit(0);
+    }
+    let timeout = match args.timeout {
+        Some(s) if s.is_finite() && s > 0.0 => Some(Duration::from_secs_f64(s)),
+        Some(s) => bail!("--timeout {s}: expected a positive number of seconds"),
+        None => None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("cannot start the worker threads")?;
+    let threads = pool.current_num_threads();
+    let memory = args.max_memory.or_else(default_memory_limit);
+    let original = pool.install(|| {
+        check_original(
+            &source,
+            overrides,
+            &library,
+            &Limits {
+                max_memory: memory,
+                timeout,
+                ..Limits::default()
+            },
+        )
+    })?;
+    let max_states = args
+        .max_states
+        .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
+    let limits = Limits {
+        max_states: Some(max_states),
+        max_memory: memory.map(|m| m / threads as u64),
+        timeout,
+    };
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
+    let done = AtomicUsize::new(0);
+    let total = mutants.len();
+    let judgements: Vec<Judgement> = pool.install(|| {
+        mutants
+            .par_iter()
+            .map(|m| {
+                let j = check_mutant(&source, m, overrides, &library, &limits);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                match &bar {
+                    Some(bar) => {
+                        bar.set_message(m.id.chars().take(60).collect::<String>());
+                        bar.inc(1);
+                    }
+                    // Logs get a line at every tenth of the run.
+                    None if n * 10 / total != (n - 1) * 10 / total => {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "sesphr mutate: {n}/{total} mutants checked in {:.0} s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    None => {}
+                }
+                j
+            })
+            .collect()
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = build_report(
+        &source,
+        mutants,
+        judgements,
+        &equivalents,
+        &operators,
+        Setting {
+            original_states: original.states,
+            max_states,
+            timeout,
+            threads,
+            started,
+        },
+    )?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        write_out(format_args!("{}", render(&report)));
+    }
+    Ok(report)
+}
+
+fn selected_operators(names: &[String]) -> Result<Vec<Operator>> {
+    if names.is_empty() {
+        return Ok(Operator::ALL.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            Operator::from_name(n).with_context(|| {
+                let all: Vec<&str> = Operator::ALL.iter().map(|o| o.name()).collect();
+                format!(
+                    "--operator {n}: no such operator; expected one of: {}",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn read_equivalents(args: &MutateArgs) -> Result<Equivalents> {
+    match &args.equivalents {
+        Some(file) => Ok(Equivalents::read(file)?),
+        None => {
+            let default = Equivalents::default_path(&args.net.net);
+            if default.exists() {
+                Ok(Equivalents::read(&default)?)
+            } else {
+                Ok(Equivalents::default())
+            }
+        }
+    }
+}
+
+/// Writes each mutant to `dir` as `NNNN-operator-site.yaml`.
+fn write_mutants(dir: &Path, source: &Source, mutants: &[Mutant]) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
+    for (i, m) in mutants.iter().enumerate() {
+        let file = dir.join(mutant_file_name(i, m));
+        std::fs::write(&file, m.file_text(source))
+            .with_context(|| format!("{}: cannot write the mutant", file.display()))?;
+    }
+    Ok(())
+}
+
+/// The file name of mutant number `index` (from 0): its number, operator
+/// and site, with characters other than letters, digits, `.`, `_` and `-`
+/// replaced by `_`.
+pub fn mutant_file_name(index: usize, m: &Mutant) -> String {
+    let site: String = m
+        .site
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{:04}-{}-{site}.yaml", index + 1, m.operator.name())
+}
+
+fn list(source: &Source, mutants: &[Mutant], json: bool) -> Result<()> {
+    if json {
+        outln!("{}", serde_json::to_string_pretty(mutants)?);
+        return Ok(());
+    }
+    for m in mutants {
+        outln!(
+            "{}:{}:{}  {}",
+            source.path().display(),
+            m.line,
+            m.column,
+            m.id
+        );
+    }
+    outln!("{} mutants", mutants.len());
+    Ok(())
+}
+
+fn progress_bar(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed} [{bar:30}] {pos}/{len} mutants, eta {eta} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The run's settings, for the report.
+struct Setting {
+    original_states: u64,
+    max_states: u64,
+    timeout: Option<Duration>,
+    threads: usize,
+    started: Instant,
+}
+
+fn build_report(
+    source: &Source,
+    mutants: Vec<Mutant>,
+    judgements: Vec<Judgement>,
+    equivalents: &Equivalents,
+    operators: &[Operator],
+    setting: Setting,
+) -> Result<Report> {
+    let net = sesphr_engine::load::read_raw(source)?
+        .name
+        .unwrap_or_else(|| "net".into());
+    let mut stale: Vec<Stale> = equivalents
+        .stale(&mutants)
+        .into_iter()
+        .filter(|e| {
+            // With --operator, entries of other operators are not judged.
+            operators
+                .iter()
+                .any(|op| e.id.starts_with(&format!("{}@", op.name())))
+        })
+        .map(|e| Stale {
+            entry: e.clone(),
+            why: "no mutant of the net has this id any more".into(),
+        })
+        .collect();
+    let entries: Vec<Entry> = mutants
+        .into_iter()
+        .zip(judgements)
+        .map(|(mutant, judgement)| {
+            let equivalent = equivalents.get(&mutant.id).map(|e| e.reason.clone());
+            Entry {
+                mutant,
+                judgement,
+                equivalent,
+            }
+        })
+        .collect();
+    let mut counts = Counts::default();
+    let mut by_operator: BTreeMap<&'static str, Counts> = BTreeMap::new();
+    let mut kills: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for e in &entries {
+        counts.add(e.outcome());
+        by_operator
+            .entry(e.mutant.operator.name())
+            .or_default()
+            .add(e.outcome());
+        if let Verdict::Killed { properties } = &e.judgement.verdict {
+            for p in properties {
+                let k = kills.entry(p.clone()).or_default();
+                k.0 += 1;
+                if properties.len() == 1 {
+                    k.1 += 1;
+                }
+            }
+            if let Some(entry) = equivalents.get(&e.mutant.id) {
+                stale.push(Stale {
+                    entry: entry.clone(),
+                    why: format!(
+                        "listed as equivalent, but {} kills it",
+                        properties.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    stale.sort_by_key(|s| s.entry.line);
+    Ok(Report {
+        net,
+        path: source.path().display().to_string(),
+        equivalents_file: (!equivalents.path.as_os_str().is_empty())
+            .then(|| equivalents.path.display().to_string()),
+        original_states: setting.original_states,
+        max_states: setting.max_states,
+        timeout_seconds: setting.timeout.map(|t| t.as_secs_f64()),
+        threads: setting.threads,
+        seconds: setting.started.elapsed().as_secs_f64(),
+        score: counts.score(),
+        counts,
+        by_operator,
+        kills,
+        mutants: entries,
+        stale,
+    })
+}
+
+fn counts_row(name: &str, c: &Counts) -> String {
+    format!(
+        "  {name:<20} {:>7} {:>7} {:>8} {:>10} {:>7} {:>9}\n",
+        c.mutants, c.killed, c.survived, c.equivalent, c.invalid, c.undecided
+    )
+}
+
+/// The human report: the score, a table per operator, the survivors with
+/// their place in the net, undecided mutants and stale equivalent entries.
+fn render(r: &Report) -> String {
+    let mut out = format!(
+        "sesphr mutate: net {} ({}), {} mutants; the net itself: {} states, every property holds\n",
+        r.net, r.path, r.counts.mutants, r.original_states
+    );
+    out += &format!(
+        "limits per mutant: {} states{}\n\n",
+        r.max_states,
+        r.timeout_seconds
+            .map(|t| format!(", {t} s"))
+            .unwrap_or_default()
+    );
+    out += &format!(
+        "  {:<20} {:>7} {:>7} {:>8} {:>10} {:>7} {:>9}\n",
+        "operator", "mutants", "killed", "survived", "equivalent", "invalid", "undecided"
+    );
+    for (name, c) in &r.by_operator {
+        out += &counts_row(name, c);
+    }
+    out += &counts_row("total", &r.counts);
+    let c = &r.counts;
+    out += &match r.score {
+        Some(score) => format!(
+            "\nMutation score: {:.1}% ({} killed of {} valid non-equivalent mutants; {} survived, {} undecided; {} equivalent, {} invalid not counted)\n",
+            score * 100.0,
+            c.killed,
+            c.killed + c.survived + c.undecided,
+            c.survived,
+            c.undecided,
+            c.equivalent,
+            c.invalid
+        ),
+        None => "\nMutation score: none (no valid non-equivalent mutant)\n".into(),
+    };
+    if !r.kills.is_empty() {
+        out += "\nKills per property (all, and those no other property makes):\n";
+        let width = r.kills.keys().map(String::len).max().unwrap_or(0);
+        for (p, (all, only)) in &r.kills {
+            out += &format!("  {p:<width$} {all:>5} {only:>5}\n");
+        }
+    }
+    let of = |o: Outcome| r.mutants.iter().filter(move |e| e.outcome() == o);
+    if c.survived > 0 {
+        out += "\nSurvivors: every property holds on these mutants. Each is a behaviour no property\nchecks, or an equivalent mutant to document in the equivalent-mutants file.\n";
+        for e in of(Outcome::Survived) {
+            out += &describe(r, e, "");
+        }
+    }
+    if c.undecided > 0 {
+        out += "\nUndecided: the exploration reached a limit before any property failed.\n";
+        for e in of(Outcome::Undecided) {
+            let why = match &e.judgement.verdict {
+                Verdict::Undecided { stopped } => format!(
+                    "    stopped at {} states ({})\n",
+                    e.judgement.states,
+                    serde_json::to_value(stopped)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                ),
+                _ => String::new(),
+            };
+            out += &describe(r, e, &why);
+        }
+    }
+    if !r.stale.is_empty() {
+        let file = r.equivalents_file.as_deref().unwrap_or("?");
+        out += "\nStale entries of the equivalent-mutants file:\n";
+        for s in &r.stale {
+            out += &format!("  {file}:{}: {}\n    {}\n", s.entry.line, s.entry.id, s.why);
+        }
+    }
+    out += &format!(
+        "\nFinished in {:.1} s with {} thread(s).\n",
+        r.seconds, r.threads
+    );
+    out
+}
+
+fn describe(r: &Report, e: &Entry, extra: &str) -> String {
+    let m = &e.mutant;
+    let mutated = if m.mutated.is_empty() {
+        "(removed)"
+    } else {
+        &m.mutated
+    };
+    format!(
+        "  {}:{}:{}  {}\n    original: {}\n    mutated:  {mutated}\n{extra}",
+        r.path, m.line, m.column, m.id, m.original
+    )
+}

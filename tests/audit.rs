@@ -1,0 +1,184 @@
+//! End-to-end: `sesphr audit DIR` names every kind of damage to the cloud
+//! store, repairs what is safe to repair, and a demo killed at random points
+//! leaves a ledger that verifies and a store whose damage audit names.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn sesphr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .output()
+        .expect("the sesphr binary runs")
+}
+
+fn text(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sesphr-audit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn audit(dir: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["audit", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = sesphr(&args);
+    (out.status.code(), text(&out))
+}
+
+/// The finding lines of an audit's output.
+fn findings(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter(|l| !l.starts_with("audit ") && !l.starts_with("head "))
+        .map(str::to_owned)
+        .collect()
+}
+
+const TAMPERED_BY_THE_DEMO: &str =
+    "corrupted: alice-phr/v2/medical (SHA-256 differs from the ledger)";
+
+#[test]
+fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
+    let dir = scratch("damage");
+    let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let objects = dir.join("cloud/objects/alice-phr");
+    // The demo's own tampering (step 9) is the only finding at first.
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    assert_eq!(findings(&output), vec![TAMPERED_BY_THE_DEMO.to_owned()]);
+    assert!(output.contains("audit "));
+    assert!(output.contains("1 finding (8 objects stored, 8 listed by the ledger)"));
+
+    std::fs::remove_file(objects.join("v1/personal.ct")).unwrap();
+    std::fs::create_dir_all(objects.join("v7")).unwrap();
+    std::fs::write(objects.join("v7/medical.ct"), b"planted").unwrap();
+    std::fs::write(dir.join("cloud/tmp/1-1.tmp"), b"half").unwrap();
+    std::fs::write(dir.join(".ledger.jsonl.1.tmp"), b"half").unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1));
+    let found = findings(&output);
+    for expected in [
+        TAMPERED_BY_THE_DEMO,
+        "missing: alice-phr/v1/personal (listed in the ledger, not in the store)",
+        "orphaned: alice-phr/v7/medical (in the store, listed by no upload)",
+        "leftover temporary file: ",
+    ] {
+        assert!(
+            found.iter().any(|f| f.starts_with(expected)),
+            "{expected}: {output}"
+        );
+    }
+    assert_eq!(found.len(), 5, "{output}");
+
+    let (code, output) = audit(&dir, &["--repair"]);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("repaired: orphaned: alice-phr/v7/medical"));
+    assert!(output.contains("cannot repair 2 findings"), "{output}");
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings(&output).len(), 2, "{output}");
+    assert!(!objects.join("v7/medical.ct").exists());
+    assert!(!dir.join("cloud/tmp/1-1.tmp").exists());
+
+    // A pinned head from a longer ledger: the ledger is not an extension.
+    let ledger = dir.join("ledger.jsonl");
+    let head = text(&sesphr(&["ledger", "head", ledger.to_str().unwrap()]));
+    let bytes = std::fs::read(&ledger).unwrap();
+    let cut = bytes[..bytes.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap();
+    std::fs::write(&ledger, &bytes[..=cut]).unwrap();
+    let (code, output) = audit(&dir, &["--expect-head", head.trim()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        output.contains("not an extension of the pinned head"),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let (code, _) = audit(&dir, &[]);
+    assert_eq!(code, Some(2), "a missing directory is unreadable input");
+}
+
+/// A deterministic sequence of delays in [0, span) (a linear congruential
+/// generator: the same points every run).
+fn delays(count: usize, span: Duration) -> Vec<Duration> {
+    let mut state: u64 = 0x2018_0710;
+    (0..count)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            span.mul_f64((state >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect()
+}
+
+#[test]
+fn a_demo_killed_anywhere_leaves_a_valid_ledger_and_named_damage() {
+    // How long a whole run takes here, to spread the kills over it.
+    let full = scratch("kill-timing");
+    let started = Instant::now();
+    assert!(
+        sesphr(&["demo", "--dir", full.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let span = started.elapsed();
+    std::fs::remove_dir_all(&full).unwrap();
+
+    for (run, delay) in delays(8, span).into_iter().enumerate() {
+        let dir = scratch(&format!("kill-{run}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["demo", "--dir", dir.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        child.wait().unwrap();
+        if !dir.exists() {
+            continue;
+        }
+        let ledger = dir.join("ledger.jsonl");
+        if ledger.exists() {
+            let out = sesphr(&["ledger", "verify", ledger.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(0), "run {run}: {}", text(&out));
+        }
+        let (code, output) = audit(&dir, &[]);
+        let found = findings(&output);
+        assert_eq!(code, Some(if found.is_empty() { 0 } else { 1 }), "{output}");
+        for finding in &found {
+            let named = finding.starts_with("orphaned: ")
+                || finding.starts_with("leftover temporary file: ")
+                || finding.starts_with("ledger missing: ")
+                || finding == TAMPERED_BY_THE_DEMO;
+            assert!(named, "run {run}: unexpected finding {finding:?}");
+        }
+        // Repair removes what is safe; what stays is named again.
+        let (_, repaired) = audit(&dir, &["--repair"]);
+        let (code, output) = audit(&dir, &[]);
+        let left = findings(&output);
+        assert!(
+            left.iter()
+                .all(|f| f == TAMPERED_BY_THE_DEMO || f.starts_with("ledger missing: ")),
+            "run {run}: after repair\n{repaired}\n{output}"
+        );
+        assert_eq!(code, Some(if left.is_empty() { 0 } else { 1 }));
+        // A rerun in the same directory refuses with a clear message.
+        let entries = std::fs::read_dir(&dir).unwrap().count();
+        if entries > 0 {
+            let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(2));
+            assert!(String::from_utf8_lossy(&out.stderr).contains("is not empty"));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,361 @@
+//! A bounded fuzzing harness over the command line: mutated YAML nets, PNML
+//! files and ledgers, and random arguments, each run as the real program.
+//! Whatever the input, `sesphr` must finish within [`HANG`] with one of its
+//! documented exit codes (0-3): never a panic (101), an abort (134) or a
+//! signal.
+//!
+//! CI runs a few dozen cases per target. A longer campaign:
+//! `PROPTEST_CASES=5000 cargo test --release --test fuzz_cli`; proptest
+//! prints the shrunk failing input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+/// Longer than this is a hang (every run below has a limit of a few seconds).
+const HANG: Duration = Duration::from_secs(45);
+
+/// Cases per target unless `PROPTEST_CASES` says otherwise.
+const DEFAULT_CASES: u32 = 24;
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn scratch() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("sesphr-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        dir
+    })
+}
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Runs `sesphr args`; fails on a hang, a crash or an undocumented exit code.
+fn run_ok(args: &[String]) -> Result<i32, TestCaseError> {
+    let err_path = scratch().join(format!("stderr-{:?}", std::thread::current().id()));
+    let err_file = std::fs::File::create(&err_path).expect("stderr file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(err_file)
+        .spawn()
+        .expect("spawn sesphr");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(TestCaseError::fail(format!("hang: sesphr {args:?}")));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+    match status.code() {
+        Some(code @ 0..=3) => {
+            prop_assert!(!stderr.contains("panicked"), "sesphr {args:?}: {stderr}");
+            Ok(code)
+        }
+        other => Err(TestCaseError::fail(format!(
+            "sesphr {args:?} ended with {other:?} ({status}): {stderr}"
+        ))),
+    }
+}
+
+/// One edit of a file: flip a byte, cut a range, repeat a range, or insert
+/// a token likely to upset a parser.
+#[derive(Debug, Clone)]
+enum Edit {
+    Flip(usize, u8),
+    Cut(usize, usize),
+    Repeat(usize, usize, usize),
+    Insert(usize, &'static str),
+}
+
+const YAML_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    "'",
+    "\"",
+    "\t",
+    "\0",
+    "\u{1b}[2J",
+    "&a ",
+    "*a",
+    "!!binary ",
+    "99999999999999999999999",
+    "-9223372036854775808",
+    "all(",
+    "count(",
+    "2'",
+    ", ",
+    "\n  x: 1",
+    "\n- ",
+    "#",
+    "\u{feff}",
+    "1e400",
+    "()",
+    "p % 0",
+    "guard: ",
+];
+
+const XML_TOKENS: &[&str] = &[
+    "<page id=\"q\">",
+    "</page>",
+    "<place id=\"p0\"/>",
+    "<referencePlace id=\"r\" ref=\"r\"/>",
+    "<arc id=\"a\" source=\"t\" target=\"t\"/>",
+    "&amp;",
+    "&x;",
+    "<!DOCTYPE x [<!ENTITY e \"e\">]>",
+    "99999999999",
+    "-1",
+    "<text>",
+    "</text>",
+    "<",
+    ">",
+    "\"",
+    "\0",
+    "<inscription><text>0</text></inscription>",
+];
+
+const LEDGER_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "\"",
+    ",",
+    ":",
+    "null",
+    "[]",
+    "\"prev\":",
+    "0000",
+    "\u{1b}]0;x\u{7}",
+    "\n",
+    "1e999",
+    "\"kind\":{}",
+    "true",
+];
+
+fn edits(tokens: &'static [&'static str]) -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Flip(at, b)),
+        (any::<usize>(), 0usize..64).prop_map(|(at, n)| Edit::Cut(at, n)),
+        (any::<usize>(), 1usize..64, 1usize..2000).prop_map(|(at, n, k)| Edit::Repeat(at, n, k)),
+        (any::<usize>(), proptest::sample::select(tokens)).prop_map(|(at, t)| Edit::Insert(at, t)),
+    ];
+    proptest::collection::vec(edit, 1..6)
+}
+
+fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+    for edit in edits {
+        let len = bytes.len().max(1);
+        match *edit {
+            Edit::Flip(at, b) => {
+                if !bytes.is_empty() {
+                    bytes[at % len] ^= b | 1;
+                }
+            }
+            Edit::Cut(at, n) => {
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                bytes.drain(start..end);
+            }
+            Edit::Repeat(at, n, k) => {
+                let start = (at % len).min(bytes.len());
+                let end = (start + n).min(bytes.len());
+                let piece = bytes[start..end].to_vec();
+                let copies: Vec<u8> = piece
+                    .iter()
+                    .copied()
+                    .cycle()
+                    .take(piece.len() * k)
+                    .collect();
+                bytes.splice(end..end, copies);
+            }
+            Edit::Insert(at, token) => {
+                let at = (at % len).min(bytes.len());
+                bytes.splice(at..at, token.bytes());
+            }
+        }
+    }
+    bytes
+}
+
+fn write_case(name: &str, bytes: &[u8]) -> String {
+    let path = scratch().join(name);
+    std::fs::write(&path, bytes).expect("write case");
+    path.display().to_string()
+}
+
+fn seed(path: &str) -> Vec<u8> {
+    std::fs::read(repo(path)).expect("seed file")
+}
+
+/// A real ledger, made once by the demo.
+fn ledger_seed() -> Vec<u8> {
+    static LEDGER: OnceLock<Vec<u8>> = OnceLock::new();
+    LEDGER
+        .get_or_init(|| {
+            let dir = scratch().join("demo");
+            let _ = std::fs::remove_dir_all(&dir);
+            let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+                .args(["demo", "--dir", &dir.display().to_string()])
+                .stdout(Stdio::null())
+                .output()
+                .expect("run the demo");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            std::fs::read(dir.join("ledger.jsonl")).expect("the demo's ledger")
+        })
+        .clone()
+}
+
+const YAML_SEEDS: &[&str] = &[
+    "nets/examples/mutex.yaml",
+    "nets/examples/philosophers.yaml",
+    "nets/examples/producer-consumer.yaml",
+    "nets/sesphr-paper.yaml",
+];
+
+const PNML_SEEDS: &[&str] = &[
+    "nets/pnml/mutex.pnml",
+    "tests/data/mcc/TokenRing-PT-005.pnml",
+];
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn mutated_yaml_nets(which in 0..YAML_SEEDS.len(), edits in edits(YAML_TOKENS)) {
+        let net = write_case("net.yaml", &apply(seed(YAML_SEEDS[which]), &edits));
+        run_ok(&["validate".into(), net.clone()])?;
+        run_ok(&["check".into(), net.clone(), "--timeout".into(), "3".into(), "--max-memory".into(), "300M".into()])?;
+        run_ok(&["simulate".into(), net, "--steps".into(), "20".into()])?;
+    }
+
+    #[test]
+    fn mutated_pnml_nets(which in 0..PNML_SEEDS.len(), edits in edits(XML_TOKENS)) {
+        let net = write_case("net.pnml", &apply(seed(PNML_SEEDS[which]), &edits));
+        run_ok(&["check".into(), net.clone(), "--json".into(), "--timeout".into(), "3".into(), "--max-memory".into(), "300M".into()])?;
+        run_ok(&["graph".into(), net, "--reachability".into(), "--limit".into(), "500".into()])?;
+    }
+
+    #[test]
+    fn mutated_ledgers(edits in edits(LEDGER_TOKENS)) {
+        let ledger = write_case("ledger.jsonl", &apply(ledger_seed(), &edits));
+        run_ok(&["ledger".into(), "verify".into(), ledger.clone()])?;
+        run_ok(&["ledger".into(), "show".into(), ledger])?;
+    }
+
+    #[test]
+    fn random_arguments(args in proptest::collection::vec(argument(), 0..7)) {
+        let args: Vec<String> = args.into_iter().map(|a| a.replace("{dir}", &scratch().display().to_string())).collect();
+        // Whatever comes first, a time limit keeps every run short.
+        let mut bounded = args.clone();
+        if matches!(args.first().map(String::as_str), Some("check")) {
+            bounded.extend(["--timeout".into(), "3".into()]);
+        }
+        run_ok(&bounded)?;
+    }
+}
+
+/// Words of a command line: commands, flags, values (hostile ones included)
+/// and files.
+fn argument() -> impl Strategy<Value = String> {
+    let words: Vec<String> = [
+        // commands
+        "validate",
+        "simulate",
+        "check",
+        "graph",
+        "ledger",
+        "verify",
+        "show",
+        // flags
+        "--timeout",
+        "--threads",
+        "--max-memory",
+        "--max-states",
+        "--json",
+        "--seed",
+        "--param",
+        "--format",
+        "--reachability",
+        "--limit",
+        "--crypto",
+        "--size",
+        "--defer",
+        "--help",
+        "--interactive",
+        "-i",
+        "--version",
+        // values
+        "0",
+        "1",
+        "2",
+        "-1",
+        "1e20",
+        "NaN",
+        "inf",
+        "18446744073709551615",
+        "99999999999999999999999",
+        "",
+        "x",
+        "1K",
+        "500M",
+        "16E",
+        "=",
+        "n=3",
+        "n=-1",
+        "n=1e9",
+        "procs=100000",
+        "dot",
+        "json",
+        "revoke,tamper",
+        // files
+        "nets/examples/mutex.yaml",
+        "nets/examples/philosophers.yaml",
+        "nets/pnml/mutex.pnml",
+        "/dev/zero",
+        "/dev/null",
+        "/",
+        "{dir}",
+        "{dir}/missing.yaml",
+    ]
+    .iter()
+    .map(|w| {
+        if w.starts_with("nets/") {
+            repo(w).display().to_string()
+        } else {
+            (*w).to_string()
+        }
+    })
+    .collect();
+    proptest::sample::select(words)
+}

@@ -1,0 +1,313 @@
+//! End-to-end tests of `sesphr mutate`: the score, survivors with their
+//! location, the equivalent-mutants file, `--out` files, JSON, exit codes,
+//! and the same results with 1 and 2 threads.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn sesphr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run sesphr")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON on stdout ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+const TINY: &str = "tests/mutate/tiny.yaml";
+
+/// The mutant entry with this id in a JSON report.
+fn entry<'r>(report: &'r serde_json::Value, id: &str) -> &'r serde_json::Value {
+    report["mutants"]
+        .as_array()
+        .expect("mutants")
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no mutant {id}"))
+}
+
+#[test]
+fn every_non_equivalent_mutant_of_the_tiny_net_is_killed() {
+    // The equivalent-mutants file next to the net is read by default.
+    let out = sesphr(&["mutate", TINY, "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json(&out);
+    assert_eq!(
+        r["counts"],
+        serde_json::json!({"mutants": 23, "killed": 18, "survived": 0, "equivalent": 1, "invalid": 4, "undecided": 0})
+    );
+    assert_eq!(r["score"], 1.0);
+    assert_eq!(
+        r["equivalents_file"],
+        "tests/mutate/tiny.equivalent-mutants.yaml"
+    );
+    assert_eq!(r["original_states"], 3);
+    let killed = entry(&r, "drop-guard-conjunct@swap.guard:k < 1");
+    assert_eq!(killed["verdict"], "killed");
+    assert_eq!(killed["operator"], "drop-guard-conjunct");
+    assert_eq!(killed["site"], "swap.guard");
+    assert_eq!(
+        (killed["line"].clone(), killed["column"].clone()),
+        (14.into(), 23.into())
+    );
+    assert_eq!(killed["original"], "x != y && k < 1");
+    assert_eq!(killed["mutated"], "x != y");
+    assert_eq!(
+        killed["properties"],
+        serde_json::json!(["fires_once", "one_moved"])
+    );
+    let equivalent = entry(&r, "replace-variable@swap.out.b[0]:x -> y");
+    assert_eq!(equivalent["verdict"], "survived");
+    assert!(
+        equivalent["equivalent"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("both orders")),
+        "{equivalent}"
+    );
+    let invalid = entry(&r, "drop-input-arc@swap.in.n");
+    assert_eq!(invalid["verdict"], "invalid");
+    assert!(
+        invalid["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`k` is not bound")),
+        "{invalid}"
+    );
+    assert!(r["stale"].as_array().is_some_and(Vec::is_empty));
+    assert!(r["kills"]["balanced"][0].as_u64().is_some_and(|n| n > 0));
+}
+
+#[test]
+fn a_survivor_is_reported_with_its_location_and_exit_1() {
+    let empty =
+        std::env::temp_dir().join(format!("sesphr-mutate-empty-{}.yaml", std::process::id()));
+    std::fs::write(&empty, "equivalent: []\n").expect("write");
+    let out = sesphr(&[
+        "mutate",
+        TINY,
+        "--equivalents",
+        &empty.display().to_string(),
+    ]);
+    let _ = std::fs::remove_file(&empty);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Mutation score: 94.7% (18 killed of 19"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  tests/mutate/tiny.yaml:16:12  replace-variable@swap.out.b[0]:x -> y\n    original: x\n    mutated:  y\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn stale_and_wrong_equivalent_entries_are_reported() {
+    let out = sesphr(&[
+        "mutate",
+        TINY,
+        "--json",
+        "--equivalents",
+        "tests/mutate/stale.equivalent-mutants.yaml",
+    ]);
+    // Stale entries are warnings: every non-equivalent mutant is still killed.
+    assert_eq!(out.status.code(), Some(0));
+    let r = json(&out);
+    let stale: Vec<(String, String)> = r["stale"]
+        .as_array()
+        .expect("stale")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["why"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(stale.len(), 2, "{stale:?}");
+    assert_eq!(stale[0].0, "negate-comparison@swap.guard:k < 2 -> k >= 2");
+    assert!(stale[0].1.contains("no mutant"), "{}", stale[0].1);
+    assert_eq!(stale[1].0, "drop-guard-conjunct@swap.guard:k < 1");
+    assert!(stale[1].1.contains("one_moved kills it"), "{}", stale[1].1);
+    // A killed mutant stays killed even when listed.
+    assert_eq!(r["counts"]["killed"], 18);
+    let human = sesphr(&[
+        "mutate",
+        TINY,
+        "--equivalents",
+        "tests/mutate/stale.equivalent-mutants.yaml",
+    ]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("tests/mutate/stale.equivalent-mutants.yaml:5: negate-comparison@swap.guard:k < 2 -> k >= 2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn out_writes_every_mutant_as_a_loadable_net_with_a_header() {
+    let dir = std::env::temp_dir().join(format!("sesphr-mutants-{}", std::process::id()));
+    let out = sesphr(&[
+        "mutate",
+        TINY,
+        "--list",
+        "--out",
+        &dir.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the directory exists")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 23);
+    let mut loading = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read");
+        assert!(text.starts_with("# Mutant "), "{}", file.display());
+        assert!(text.contains("\n# original: "), "{}", file.display());
+        let valid = sesphr(&["validate", &file.display().to_string()]);
+        // Only mutants that unbind a variable (dropped input arcs) do not load.
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        if valid.status.code() == Some(0) {
+            loading += 1;
+        } else {
+            assert!(
+                name.contains("drop-input-arc"),
+                "{name}: {}",
+                String::from_utf8_lossy(&valid.stderr)
+            );
+        }
+    }
+    assert_eq!(loading, 19);
+    let named = dir.join("0020-replace-variable-swap.out.b_0_.yaml");
+    let text = std::fs::read_to_string(&named)
+        .expect("the mutant file is named by number, operator, site");
+    assert!(text.starts_with(
+        "# Mutant replace-variable@swap.out.b[0]:x -> y\n# of tests/mutate/tiny.yaml:16:12 (replace-variable).\n# original: x\n# mutated:  y\n"
+    ), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The report without its timings.
+fn without_times(mut r: serde_json::Value) -> serde_json::Value {
+    r["seconds"] = 0.into();
+    r["threads"] = 0.into();
+    for m in r["mutants"].as_array_mut().expect("mutants") {
+        m["seconds"] = 0.into();
+    }
+    r
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let one = sesphr(&[
+        "mutate",
+        "nets/examples/producer-consumer.yaml",
+        "--json",
+        "--threads",
+        "1",
+    ]);
+    let two = sesphr(&[
+        "mutate",
+        "nets/examples/producer-consumer.yaml",
+        "--json",
+        "--threads",
+        "2",
+    ]);
+    assert_eq!(one.status.code(), two.status.code());
+    assert_eq!(without_times(json(&one)), without_times(json(&two)));
+}
+
+#[test]
+fn a_mutant_at_its_state_limit_is_undecided_and_exits_3() {
+    // Two states: the initial marking and one successor level are judged.
+    let out = sesphr(&["mutate", TINY, "--json", "--max-states", "2"]);
+    assert_eq!(out.status.code(), Some(3));
+    let r = json(&out);
+    assert_eq!(r["max_states"], 2);
+    let undecided = entry(&r, "drop-guard-conjunct@swap.guard:x != y");
+    assert_eq!(undecided["verdict"], "undecided");
+    assert_eq!(undecided["stopped"], "max-states");
+    // Violated in the initial marking: killed whatever the limit.
+    assert_eq!(
+        entry(&r, "replace-constant@a.init[0]:red -> green")["verdict"],
+        "killed"
+    );
+}
+
+#[test]
+fn operators_can_be_chosen() {
+    let out = sesphr(&[
+        "mutate",
+        TINY,
+        "--list",
+        "--json",
+        "--operator",
+        "negate-comparison",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let ids: Vec<String> = json(&out)
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "negate-comparison@swap.guard:x != y -> x == y",
+            "negate-comparison@swap.guard:k < 1 -> k >= 1"
+        ]
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_a_message() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["mutate", "nets/nope.yaml"],
+            "nets/nope.yaml: cannot read the file",
+        ),
+        (&["mutate", TINY, "--operator", "flip"], "no such operator"),
+        (
+            &["mutate", TINY, "--equivalents", "nets/nope.yaml"],
+            "cannot read the equivalent-mutants file",
+        ),
+        (
+            &["mutate", "nets/examples/philosophers-deadlock.yaml"],
+            "property no_deadlock fails on the net itself",
+        ),
+        (
+            &["mutate", "nets/pnml/mutex.pnml"],
+            "mutation works on YAML nets",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = sesphr(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let bad = std::env::temp_dir().join(format!("sesphr-bad-eq-{}.yaml", std::process::id()));
+    std::fs::write(&bad, "equivalent:\n  - id: x\n").expect("write");
+    let out = sesphr(&["mutate", TINY, "--equivalents", &bad.display().to_string()]);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":2: mutant `x` needs a `reason`"));
+}
