@@ -14,7 +14,10 @@ OUT = pathlib.Path("nets/mutants")
 
 # Parameters a mutant is checked with unless it names others: the smallest net that still has
 # every behaviour the mutants below need (no active insider).
-SMALL = "tampers=0"
+SMALL = "roles=1 users_per_role=1 partitions=2 versions=2 tampers=0"
+# Two users of one role: the bugs that confuse users, and the forgery (a second reader of the
+# forger's partition version).
+TWO = "roles=1 users_per_role=2 partitions=1 versions=1 tampers=1"
 
 # name: (expected violated property, what the bug is, [(old, new, expected occurrences)][, params])
 MUTANTS = {
@@ -27,9 +30,9 @@ MUTANTS = {
     "revocation-not-applied": (
         "forward_access_control",
         "Revocation is written on the ledger but the SRS keeps the user's ACL entry and RK.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n',
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n',
           '      Revoked: ["(u, p, t)"]\n      Member: ["(u, p, since)"]\n      SRS_RK: ["(p, u, rk)"]\n'
-          '      Clock: ["(p, t + 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n', 1)],
+          '      Clock: ["(p, t, 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n', 1)],
     ),
     "r-shared-across-partitions": (
         "acl_enforcement",
@@ -46,12 +49,12 @@ MUTANTS = {
         "The user's client accepts the decryption output without checking the digest or the GCM tag.",
         [('    guard: "digest(c) == d && dec_ok(kdf(recover(ru, user_secret(u))), (p, q, v), c)"\n',
           '    guard: "true"\n', 1)],
-        "tampers=1",
+        "roles=1 users_per_role=1 partitions=2 versions=2 tampers=1",
     ),
     "access-not-on-ledger": (
         "accountability",
         "The SRS serves R without appending the access record to the ledger.",
-        [('      Ledger_access: ["((role, seat), p, q, v, now)"]\n', "", 1)],
+        [('      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n', "", 1)],
     ),
     "doctor-granted-insurance": (
         "acl_enforcement",
@@ -74,38 +77,38 @@ MUTANTS = {
         "The SRS checks the ACL when a request arrives and sends the answer later from a queue; a revocation in between does not cancel queued answers.",
         [('      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
           '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
-          '      Clock: ["(p, now)"]\n      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Served: ["((role, seat), p, q, v, now)"]\n',
+          '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n',
           '      Queued: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, k)"]\n'
           '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
-          '      Clock: ["(p, now)"]\n'
-          '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Clock: ["(p, now)"] }\n'
-          '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Clock: ["(p, now)"]\n'
-          '      Ledger_access: ["(u, p, q, v, now)"]\n      Served: ["(u, p, q, v, now)"]\n', 1),
+          '      Clock: ["(p, now, f)"]\n'
+          '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Clock: ["(p, now, f)"] }\n'
+          '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Clock: ["(p, now + f, 0)"]\n'
+          '      Ledger_access: ["(u, p, q, v, now + f)"]\n      Served: ["(u, p, q, v, now + f)"]\n', 1),
          ('  Received: { type: Grant }', '  Queued: { type: Grant }\n  Received: { type: Grant }', 1)],
     ),
     "revoked-user-served-past-versions": (
         "revoked_users_get_no_answer",
         "Revocation is forward-only: the SRS keeps RK and still answers a revoked user for versions written before its revocation.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t + 1)"]\n', 1),
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1),
          ('  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n',
           '  D_R_S_before_revocation:\n    in:\n      Requests: ["((role, seat), p, q, v)"]\n      Revoked: ["((role, seat), p, at)"]\n'
           '      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
-          '      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n      Clock: ["(p, now)"]\n'
+          '      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n      Clock: ["(p, now, f)"]\n'
           '    guard: "t <= at && (t > since || newcomers_read_past)"\n'
           '    out:\n      Revoked: ["((role, seat), p, at)"]\n      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n'
           '      SRS_R: ["(p, q, v, t, rp)"]\n      SRS_RK: ["(p, (role, seat), rk)"]\n'
           '      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
-          '      Clock: ["(p, now)"]\n      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Served: ["((role, seat), p, q, v, now)"]\n'
+          '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n'
           '  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n', 1)],
     ),
     "revocation-keeps-rekey": (
         "rekeys_follow_the_acl",
         "Revocation marks the ACL but the SRS forgets to delete the user's RK.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t + 1)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t + 1)"]\n', 1)],
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1)],
     ),
     # --- the ledger tells the truth ---
     "upload-record-digests-the-plaintext": (
@@ -120,16 +123,16 @@ MUTANTS = {
         "ledger_is_truthful",
         "A request refused for lack of rights is answered once and for all, and logged as an access.",
         [('      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n',
-          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Clock: ["(p, now)"]\n    out:\n'
-          '      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Clock: ["(p, now)"]\n', 1)],
+          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Clock: ["(p, now, f)"]\n    out:\n'
+          '      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Clock: ["(p, now, f)"]\n', 1)],
     ),
     "access-logged-twice": (
         "ledger_is_truthful",
         "Both the SRS and the user's client append the access record, so the ledger shows two accesses for one.",
         [('      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n',
-          '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, now)"]\n      Clock: ["(p, now)"]\n', 1),
+          '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, now)"]\n      Clock: ["(p, now, f)"]\n', 1),
          ('      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n    guard: "digest',
-          '      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now)"]\n    guard: "digest', 1)],
+          '      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now, f)"]\n    guard: "digest', 1)],
     ),
     "grant-record-publishes-rekey": (
         "key_custody",
@@ -156,13 +159,13 @@ MUTANTS = {
         "integrity",
         "The client checks the GCM tag but not the ledger digest (a forgery under a real key and label passes).",
         [('"digest(c) == d && dec_ok(', '"dec_ok(', 1), ('"!(digest(c) == d && dec_ok(', '"!(dec_ok(', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "client-accepts-digest-or-tag": (
         "integrity",
         "The client accepts a download if either the ledger digest or the GCM tag verifies.",
         [('digest(c) == d && dec_ok(', 'digest(c) == d || dec_ok(', 2)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     # --- coalitions ---
     "rekey-table-backed-up-to-cloud": (
@@ -185,27 +188,43 @@ MUTANTS = {
         [('      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n',
           '      SRS_RK: ["(p, holder, rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n', 1),
          ('      SRS_RK: ["(p, (role, seat), rk)"]\n      Received:', '      SRS_RK: ["(p, holder, rk)"]\n      Received:', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "join-date-never-set": (
         "backward_access_control",
         "The SRS records every member as joined at the patient's first date.",
         [('      Member: ["((role, seat), p, t)"]\n', '      Member: ["((role, seat), p, 0)"]\n', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        TWO,
     ),
     "revoke-deletes-another-members-rekey": (
         "rekeys_follow_the_acl",
         "Revocation deletes the first RK the SRS finds for the patient, not the revoked user's.",
-        [('      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t)"]\n', '      SRS_RK: ["(p, holder, rk)"]\n      Clock: ["(p, t)"]\n', 1)],
-        "users_per_role=2 partitions=1 versions=1",
+        [('      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, f)"]\n', '      SRS_RK: ["(p, holder, rk)"]\n      Clock: ["(p, t, f)"]\n', 1)],
+        TWO,
     ),
 }
 
 
-def main() -> int:
-    base = BASE.read_text()
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, (expect, bug, edits, *params) in MUTANTS.items():
+PAPER = pathlib.Path("nets/sesphr-paper.yaml")
+PAPER_OUT = pathlib.Path("nets/paper-variants")
+
+# The paper's rules taken literally where nets/sesphr-paper.yaml departs from the letter because
+# the letter is flawed: name: (property that fails, the literal rule, edits).
+PAPER_VARIANTS = {
+    "send-ri-writes-the-acl": (
+        "no_R_without_grant",
+        "Send_Ri as the paper writes it, SRS' = SRS u {(j[9], j[4])}: R_i and P_i are written into any SRS tuple "
+        "whose R_i is unset, overwriting the partition field that is the ACL.",
+        [('      SRS: ["(u, ssk, spk, sg, zq, sz, sr, pi)"]\n    guard: "bigr != none() && sr == none() && ssk != none()"\n',
+          '      SRS: ["(u, ssk, spk, sg, zq, sz, sr, spi)"]\n    guard: "bigr != none() && sr == none() && ssk != none()"\n', 1)],
+    ),
+}
+
+
+def write_variants(base: str, variants: dict, out: pathlib.Path, source: str, stem: str) -> int:
+    """Writes each variant of `base` to `out`; returns 1 if an edit does not apply."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (expect, bug, edits, *params) in variants.items():
         text = base
         for old, new, count in edits:
             found = text.count(old)
@@ -213,15 +232,22 @@ def main() -> int:
                 print(f"{name}: expected {count} occurrence(s) of {old!r}, found {found}", file=sys.stderr)
                 return 1
             text = text.replace(old, new)
-        text = text.replace("name: sesphr\n", f"name: sesphr-mutant-{name}\n", 1)
+        text = text.replace(f"name: {stem}\n", f"name: {stem}-mutant-{name}\n", 1)
         header = (
-            f"# MUTANT of nets/sesphr.yaml (generated by scripts/make-mutants.py): {bug}\n"
+            f"# MUTANT of {source} (generated by scripts/make-mutants.py): {bug}\n"
             f"# `sesphr check` must exit 1 with this property violated:\n"
             f"# expect: {expect}\n"
         )
-        header += f"# params: {params[0] if params else SMALL}\n"
-        (OUT / f"{name}.yaml").write_text(header + text)
+        if source == str(BASE):
+            header += f"# params: {params[0] if params else SMALL}\n"
+        (out / f"{name}.yaml").write_text(header + text)
     return 0
+
+
+def main() -> int:
+    return write_variants(BASE.read_text(), MUTANTS, OUT, str(BASE), "sesphr") or write_variants(
+        PAPER.read_text(), PAPER_VARIANTS, PAPER_OUT, str(PAPER), "sesphr-paper"
+    )
 
 
 if __name__ == "__main__":

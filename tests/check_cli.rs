@@ -152,3 +152,32 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out)["edges"], 945);
 }
+
+/// The coloured philosophers that `scripts/bench-anchors` runs against SPIN
+/// and Rumur have the state space of the contest's P/T unfolding.
+#[test]
+fn coloured_philosophers_match_their_pt_unfolding() {
+    for (n, pt) in [
+        ("5", "tests/data/mcc/Philosophers-PT-000005.pnml"),
+        ("7", ""),
+    ] {
+        let coloured = sesphr(&[
+            "check",
+            "--json",
+            "--param",
+            &format!("n={n}"),
+            &path("nets/examples/philosophers-mcc.yaml"),
+        ]);
+        // Exit 1: the deadlock-freedom property fails, as in the contest.
+        assert_eq!(coloured.status.code(), Some(1));
+        let coloured = json(&coloured);
+        let n: u32 = n.parse().expect("a number");
+        assert_eq!(coloured["states"], 3u64.pow(n));
+        assert_eq!(coloured["deadlock_reachable"], true);
+        if !pt.is_empty() {
+            let unfolded = json(&sesphr(&["check", "--json", &path(pt)]));
+            assert_eq!(coloured["states"], unfolded["states"]);
+            assert_eq!(coloured["edges"], unfolded["edges"]);
+        }
+    }
+}

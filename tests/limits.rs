@@ -157,6 +157,7 @@ fn deeply_nested_pages_and_long_reference_chains_load() {
     let path = scratch("deep.pnml");
     std::fs::write(&path, deep).expect("write");
     let out = sesphr(&["check", "--json", &path.display().to_string()]);
+    std::fs::remove_file(&path).ok();
     assert_eq!(code(&out), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["states"], 2);
@@ -185,6 +186,7 @@ fn deeply_nested_pages_and_long_reference_chains_load() {
         .spawn()
         .expect("run");
     let out = wait_at_most(child, Duration::from_secs(60));
+    std::fs::remove_file(&path).ok();
     assert_eq!(code(&out), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["states"], 2);
@@ -309,6 +311,7 @@ fn error_messages_escape_control_characters_and_cut_long_lines() {
     );
     std::fs::write(&path, long).expect("write");
     let out = sesphr(&["validate", &path.display().to_string()]);
+    std::fs::remove_file(&path).ok();
     assert_eq!(code(&out), Some(2));
     assert!(
         out.stderr.len() < 4_000,

@@ -78,9 +78,56 @@ fn sesphr_net() -> PathBuf {
     root().join("nets/sesphr.yaml")
 }
 
+/// One doctor, two partitions, two versions: the deeper single-user configuration (re-uploads,
+/// re-keying, newcomers), in which most verdicts are stated.
+const ONE_DOCTOR: &[&str] = &[
+    "--param",
+    "roles=1",
+    "--param",
+    "users_per_role=1",
+    "--param",
+    "partitions=2",
+    "--param",
+    "versions=2",
+];
+
+/// `ONE_DOCTOR` followed by `extra`.
+fn one_doctor(extra: &[&'static str]) -> Vec<&'static str> {
+    [ONE_DOCTOR, extra].concat()
+}
+
+#[test]
+fn the_default_configuration_of_two_roles_with_two_users_each_holds_every_property() {
+    let (code, report) = check(&sesphr_net(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["complete"], true);
+    assert_eq!(violated(&report), Vec::<String>::new());
+    assert_eq!(report["states"], 70373);
+    // Both doctors read (the pharmacists may not read medical, the one partition in play) ...
+    assert_eq!(
+        trace_steps(&report, "every_user_reads"),
+        [
+            "D_R_S",
+            "D_R_S",
+            "Decrypt_C",
+            "Decrypt_C",
+            "join",
+            "join",
+            "upload"
+        ]
+    );
+    // ... and a forgery by one of them is rejected by the other.
+    assert_eq!(
+        trace(&report, "a_forgery_is_caught")
+            .last()
+            .map(String::as_str),
+        Some("Decrypt_C_reject")
+    );
+}
+
 #[test]
 fn delegated_mode_holds_every_property() {
-    let (code, report) = check(&sesphr_net(), &[]);
+    let (code, report) = check(&sesphr_net(), ONE_DOCTOR);
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["complete"], true);
     assert_eq!(violated(&report), Vec::<String>::new());
@@ -123,6 +170,8 @@ fn delegated_mode_holds_every_property() {
 /// Two users of one role: the checks that only show when users can be confused.
 const TWO_USERS: &[&str] = &[
     "--param",
+    "roles=1",
+    "--param",
     "users_per_role=2",
     "--param",
     "partitions=1",
@@ -135,7 +184,9 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
     let (code, report) = check(&sesphr_net(), TWO_USERS);
     assert_eq!(code, 0, "{report}");
     assert_eq!(violated(&report), Vec::<String>::new());
-    assert_eq!(report["states"], 935);
+    // The two seats are symmetric: 469 stored markings, one per orbit, stand for the 935.
+    assert_eq!(report["represented_states"], 935);
+    assert_eq!(report["states"], 469);
     // Both doctors read; one forges the partition under the real key and label, the
     // other rejects it (the ledger digest; the GCM tag verifies).
     assert_eq!(
@@ -171,12 +222,12 @@ fn the_srs_with_a_user_is_an_expected_failure() {
     // g2^(1/x_P), which opens every R_P of the patient, even after the member's revocation.
     let (code, report) = check(
         &sesphr_net(),
-        &[
+        &one_doctor(&[
             "--param",
             "srs_colludes_with_users=true",
             "--param",
             "tampers=0",
-        ],
+        ]),
     );
     assert_eq!(code, 1, "{report}");
     assert_eq!(
@@ -194,7 +245,7 @@ fn the_srs_with_a_user_is_an_expected_failure() {
 fn paper_key_mode_lets_the_srs_with_the_cloud_read_everything() {
     let (code, report) = check(
         &sesphr_net(),
-        &["--param", "key_mode=paper", "--param", "tampers=0"],
+        &one_doctor(&["--param", "key_mode=paper", "--param", "tampers=0"]),
     );
     assert_eq!(code, 1, "{report}");
     assert_eq!(
@@ -216,7 +267,7 @@ fn paper_key_mode_lets_the_srs_with_the_cloud_read_everything() {
 fn without_re_keying_a_revoked_user_reads_the_next_version() {
     let (code, report) = check(
         &sesphr_net(),
-        &["--param", "rekey_on_upload=false", "--param", "tampers=0"],
+        &one_doctor(&["--param", "rekey_on_upload=false", "--param", "tampers=0"]),
     );
     assert_eq!(code, 1, "{report}");
     assert_eq!(
@@ -242,12 +293,12 @@ fn without_re_keying_a_revoked_user_reads_the_next_version() {
 fn newcomers_reading_the_past_is_a_policy_not_a_violation() {
     let (code, report) = check(
         &sesphr_net(),
-        &[
+        &one_doctor(&[
             "--param",
             "newcomers_read_past=true",
             "--param",
             "tampers=0",
-        ],
+        ]),
     );
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["states"], 633);
@@ -385,7 +436,7 @@ fn without_timings(mut report: Value) -> Value {
 #[test]
 fn results_and_traces_do_not_depend_on_the_thread_count() {
     // Multisets get their ids in the order threads meet them; nothing reported may depend on it.
-    for args in [&[][..], &["--param", "key_mode=paper"][..]] {
+    for args in [ONE_DOCTOR, &one_doctor(&["--param", "key_mode=paper"])[..]] {
         let one = check(&sesphr_net(), &[args, &["--threads", "1"]].concat());
         let two = check(&sesphr_net(), &[args, &["--threads", "2"]].concat());
         assert_eq!(one.0, two.0, "{args:?}: exit codes");

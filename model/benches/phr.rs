@@ -63,7 +63,7 @@ impl Parties {
     fn new() -> Parties {
         let patient = KeyPair::generate().unwrap();
         let doctor = KeyPair::generate().unwrap();
-        let rekey = ReKey::new(&patient.secret, &doctor.public);
+        let rekey = ReKey::new(&patient.secret, &doctor.public).unwrap();
         Parties {
             patient,
             doctor,
@@ -98,7 +98,7 @@ impl Parties {
         (label, ct, r_user): &(Label, Ciphertext, UserR),
     ) -> Vec<u8> {
         open(
-            &decapsulate(&self.doctor.secret, r_user),
+            &decapsulate(&self.doctor.secret, r_user).unwrap(),
             &aad(doc, label),
             ct,
         )

@@ -14,7 +14,7 @@ fn steps(c: &mut Criterion<ThreadCpuTime>) {
     let patient = KeyPair::generate().unwrap();
     let doctor = KeyPair::generate().unwrap();
     let (_, r_owner) = encapsulate(&patient.secret).unwrap();
-    let rekey = ReKey::new(&patient.secret, &doctor.public);
+    let rekey = ReKey::new(&patient.secret, &doctor.public).unwrap();
     let r_user = reencrypt(&r_owner, &rekey);
     let mut group = c.benchmark_group("pre");
     group.bench_function("encapsulate", |b| {

@@ -130,7 +130,7 @@ impl std::fmt::Display for TamperReason {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The SRS refused to serve R (D_R_F), or the owner refused a join.
+    /// The SRS refused to serve R (the paper's D_R_F), or the owner refused a join.
     #[error("access denied to {user} for partition {partition}: {reason}")]
     AccessDenied {
         /// The requesting user.

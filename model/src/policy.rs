@@ -1,4 +1,4 @@
-//! Users, roles, partition labels and the owner's access policy (SESPHR.md section 2).
+//! Users, roles, partition labels and the owner's access policy (docs/protocol.md section 2).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -156,7 +156,7 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The table of SESPHR.md section 2; newcomers read past versions.
+    /// The table of docs/protocol.md section 2; newcomers read past versions.
     pub fn paper_default() -> Policy {
         let set = |names: &[&str]| names.iter().map(|n| Label((*n).to_owned())).collect();
         let all = set(&DEFAULT_PARTITIONS);

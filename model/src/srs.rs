@@ -11,7 +11,7 @@ use crate::error::{DenyReason, Error, Result};
 use crate::policy::{Label, Policy, Role, UserId};
 use crate::upload::UploadStatement;
 
-/// Who generates and holds keys (the specification, section 3).
+/// Who generates and holds keys (docs/protocol.md section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyMode {
     /// As published: the SRS generates every key pair, keeps it and
@@ -179,7 +179,7 @@ impl Srs {
             .keystore
             .get(&self.owner)
             .ok_or_else(|| Error::MissingKey(self.owner.clone()))?;
-        let rekey = ReKey::new(&owner.secret, user_public);
+        let rekey = ReKey::new(&owner.secret, user_public)?;
         self.rekeys.insert(user.clone(), rekey);
         Ok(())
     }
@@ -321,7 +321,7 @@ mod tests {
         let newcomer = UserId::new("dr-new").unwrap();
         srs.join(&newcomer, Role::Doctor, false).unwrap();
         let keys = KeyPair::generate().unwrap();
-        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public));
+        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public).unwrap());
         let (k2, r2) = encapsulate(&owner.secret).unwrap();
         srs.store_r(&label("rec"), 2, &label("medical"), r2)
             .unwrap();
@@ -347,13 +347,13 @@ mod tests {
         let new = closed
             .serve(&newcomer, &label("rec"), 2, &label("medical"))
             .unwrap();
-        assert_eq!(decapsulate(&keys.secret, &new), partition_keys[1]);
+        assert_eq!(decapsulate(&keys.secret, &new).unwrap(), partition_keys[1]);
 
         let (open, keys, partition_keys) = srs_with_newcomer(true);
         let old = open
             .serve(&newcomer, &label("rec"), 1, &label("medical"))
             .unwrap();
-        assert_eq!(decapsulate(&keys.secret, &old), partition_keys[0]);
+        assert_eq!(decapsulate(&keys.secret, &old).unwrap(), partition_keys[0]);
     }
 
     #[test]

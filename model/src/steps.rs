@@ -22,12 +22,14 @@ use crate::crypto::{self, Aad, Ciphertext, KeyPair, OwnerR, PublicKey, ReKey, Se
 use crate::error::Result;
 use crate::ledger::Hash;
 use crate::policy::Label;
+use zeroize::Zeroizing;
 
-/// Gen_Key: a fresh key pair as (secret, public) bytes.
-pub fn keygen() -> Result<(Vec<u8>, Vec<u8>)> {
+/// Gen_Key: a fresh key pair as (secret, public) bytes; the secret's buffer
+/// is wiped when dropped.
+pub fn keygen() -> Result<(Zeroizing<Vec<u8>>, Vec<u8>)> {
     let pair = KeyPair::generate()?;
     Ok((
-        pair.secret.to_bytes().to_vec(),
+        Zeroizing::new(pair.secret.to_bytes().to_vec()),
         pair.public.to_bytes().to_vec(),
     ))
 }
@@ -52,7 +54,7 @@ pub fn encrypt_partition(
 pub fn rekey(owner_secret: &[u8], user_public: &[u8]) -> Result<Vec<u8>> {
     let owner = SecretKey::from_bytes(owner_secret)?;
     let user = PublicKey::from_bytes(user_public)?;
-    Ok(ReKey::new(&owner, &user).to_bytes().to_vec())
+    Ok(ReKey::new(&owner, &user)?.to_bytes().to_vec())
 }
 
 /// D_R_S: R_i,U = e(R_i,P, RK_P->U).
@@ -73,7 +75,7 @@ pub fn decrypt(
 ) -> Result<Vec<u8>> {
     let user = SecretKey::from_bytes(user_secret)?;
     let r = UserR::from_bytes(r_user)?;
-    let key = crypto::decapsulate(&user, &r);
+    let key = crypto::decapsulate(&user, &r)?;
     let ciphertext = Ciphertext::from_bytes(ciphertext.to_vec())?;
     crypto::open(&key, &aad(file, label, version)?, &ciphertext)
 }

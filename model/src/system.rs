@@ -113,7 +113,7 @@ impl System {
             KeyMode::Delegated => {
                 let keys = KeyPair::generate()?;
                 self.srs
-                    .install_rekey(user, ReKey::new(owner_secret, &keys.public));
+                    .install_rekey(user, ReKey::new(owner_secret, &keys.public)?);
                 keys
             }
         };
@@ -228,7 +228,7 @@ impl System {
             });
         }
         let r_user = self.srs.serve(user, file, version, label)?;
-        let key = decapsulate(secret, &r_user);
+        let key = decapsulate(secret, &r_user)?;
         let aad = Aad {
             file: file.to_string(),
             label: label.clone(),

@@ -1,4 +1,4 @@
-//! The paper-mode weakness (SESPHR.md section 4): an SRS that can read the
+//! The paper-mode weakness (docs/protocol.md section 5): an SRS that can read the
 //! cloud recovers a partition in `paper` mode; `delegated` mode closes it.
 
 use sesphr_model::cloud::ObjectId;
@@ -25,7 +25,7 @@ fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Optio
         label: label.clone(),
         version,
     };
-    open(&decapsulate_own(x_owner, &r_owner), &aad, &ct).ok()
+    open(&decapsulate_own(x_owner, &r_owner).ok()?, &aad, &ct).ok()
 }
 
 fn run(mode: KeyMode) -> (System, phr::PhrDocument, OwnerKeys, u32) {
@@ -114,7 +114,11 @@ fn delegated_mode_leaves_the_srs_without_any_secret() {
         label: medical,
         version,
     };
-    let wrong = open(&decapsulate(&insider_keys.secret, &r_doctor), &aad, &ct);
+    let wrong = open(
+        &decapsulate(&insider_keys.secret, &r_doctor).unwrap(),
+        &aad,
+        &ct,
+    );
     assert!(matches!(wrong, Err(Error::TagMismatch { .. })));
     std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
 }

@@ -90,11 +90,22 @@ fn the_paper_net_runs_on_real_crypto_and_a_user_reads() {
 
 #[test]
 fn the_full_net_runs_with_real_crypto_and_users_read() {
-    let defer = vec!["revoke".to_string(), "tamper".to_string()];
+    let defer: Vec<String> = ["revoke", "tamper", "substitute", "forge"]
+        .map(String::from)
+        .to_vec();
     let mut read = 0;
     for seed in 1..=2 {
         let functions = RealFunctions::new(config(seed, None));
-        let net = net("sesphr.yaml", &[("roles", "2")], &functions);
+        let net = net(
+            "sesphr.yaml",
+            &[
+                ("roles", "2"),
+                ("users_per_role", "1"),
+                ("partitions", "2"),
+                ("versions", "2"),
+            ],
+            &functions,
+        );
         let store =
             std::env::temp_dir().join(format!("sesphr-real-full-{}-{seed}", std::process::id()));
         let _ = std::fs::remove_dir_all(&store);
@@ -199,12 +210,19 @@ fn alter_plaintext(token: &Value) -> Option<Value> {
 
 #[test]
 fn the_same_seed_gives_the_same_run() {
-    let defer = vec!["revoke".to_string(), "tamper".to_string()];
+    let defer: Vec<String> = ["revoke", "tamper", "substitute", "forge"]
+        .map(String::from)
+        .to_vec();
     let fired = |seed: u64| {
         let functions = RealFunctions::new(config(seed, None));
         let net = net(
             "sesphr.yaml",
-            &[("roles", "3"), ("partitions", "3")],
+            &[
+                ("roles", "3"),
+                ("users_per_role", "1"),
+                ("partitions", "3"),
+                ("versions", "2"),
+            ],
             &functions,
         );
         match run(&net, &functions, &options(seed, None, &defer)) {

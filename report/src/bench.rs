@@ -154,7 +154,7 @@ pub fn encryption_decryption(
     );
     let owner = KeyPair::generate()?;
     let user = KeyPair::generate()?;
-    let rk = ReKey::new(&owner.secret, &user.public);
+    let rk = ReKey::new(&owner.secret, &user.public)?;
     for &kib in &plan.sizes_kib {
         tick(format!("encryption and decryption, {kib} KiB"));
         let plain = data(kib);
@@ -171,7 +171,7 @@ pub fn encryption_decryption(
             enc_times.push(start.elapsed());
             let r_user = reencrypt(&r_owner, &rk);
             let start = Instant::now();
-            let key = decapsulate(&user.secret, &r_user);
+            let key = decapsulate(&user.secret, &r_user)?;
             let opened = open(&key, &aad, &cipher)?;
             dec_times.push(start.elapsed());
             if opened != plain {
@@ -271,7 +271,7 @@ pub fn reencryption(plan: &Plan, tick: &mut dyn FnMut(String)) -> Result<Figure,
     );
     let owner = KeyPair::generate()?;
     let user = KeyPair::generate()?;
-    let rk = ReKey::new(&owner.secret, &user.public);
+    let rk = ReKey::new(&owner.secret, &user.public)?;
     for &k in &plan.partitions {
         tick(format!("re-encryption, {k} partitions"));
         let r_values = (0..k)

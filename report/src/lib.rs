@@ -1,5 +1,5 @@
 //! Timing reports of the SeSPHR implementation, side by side with the figures
-//! the paper reports (SESPHR.md section 6).
+//! the paper reports (the paper's evaluation).
 //!
 //! [`generate`] measures key generation, encryption and decryption, upload and
 //! download turnaround through the on-disk cloud store, and re-encryption

@@ -1,4 +1,4 @@
-//! The figures the paper reports (SESPHR.md section 6), to plot beside ours.
+//! The figures the paper reports (the paper's evaluation), to plot beside ours.
 //!
 //! The paper gives key generation at six user counts, and only the two ends
 //! of its size range (50 KB and 2 MB) for encryption, decryption and the

@@ -31,7 +31,9 @@ impl ProtocolPlan {
             file: "sesphr.yaml",
             params: vec![
                 ("roles".into(), "3".into()),
+                ("users_per_role".into(), "1".into()),
                 ("partitions".into(), "3".into()),
+                ("versions".into(), "2".into()),
             ],
             runs: if quick { 2 } else { 5 },
             partition_size: if quick { 100 << 10 } else { 1 << 20 },

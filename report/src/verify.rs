@@ -29,7 +29,13 @@ pub fn nets(quick: bool) -> Vec<(&'static str, Vec<(String, String)>)> {
         nets.push(("sesphr.yaml", vec![("key_mode".into(), "paper".into())]));
         nets.push((
             "sesphr.yaml",
-            vec![("rekey_on_upload".into(), "false".into())],
+            vec![
+                ("rekey_on_upload".into(), "false".into()),
+                ("roles".into(), "1".into()),
+                ("users_per_role".into(), "1".into()),
+                ("partitions".into(), "2".into()),
+                ("versions".into(), "2".into()),
+            ],
         ));
     }
     nets

@@ -240,7 +240,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         version: v2,
         label: prescription.clone(),
     };
-    let old_key = decapsulate(&dave_keys.secret, &dave_cached_r);
+    let old_key = decapsulate(&dave_keys.secret, &dave_cached_r)?;
     let aad = Aad {
         file: doc.file.to_string(),
         label: prescription.clone(),
@@ -280,7 +280,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         version: v2,
     };
     let attempt = open(
-        &decapsulate(&bob_keys.secret, &r_bob),
+        &decapsulate(&bob_keys.secret, &r_bob)?,
         &aad,
         &Ciphertext::from_bytes(sys.cloud.get(&medical_v2)?)?,
     );
@@ -307,7 +307,7 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         };
         let bytes = sys.cloud.get(&personal_v2).ok()?;
         open(
-            &decapsulate_own(x_p, &r),
+            &decapsulate_own(x_p, &r).ok()?,
             &aad,
             &Ciphertext::from_bytes(bytes).ok()?,
         )

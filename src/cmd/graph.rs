@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph};
+use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
 use sesphr_engine::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
 
@@ -69,7 +69,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
 }
 
 fn reachability<S: StateSpace>(space: &S, limit: u64, format: GraphFormat) -> Result<String> {
-    match reachability_graph(space, limit) {
+    match reachability_graph_within(space, limit, super::limits::default_memory_limit()) {
         Ok(graph) => Ok(graph.render(format)),
         Err(GraphError::TooLarge { limit }) => bail!(
             "the reachability graph has more than {limit} states; raise the limit with --limit N"

@@ -46,7 +46,7 @@ pub fn run(args: &MurphiArgs) -> ExitCode {
             ExitCode::from(2)
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            crate::output::report_error(&error);
             ExitCode::from(2)
         }
     }

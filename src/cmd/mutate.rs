@@ -77,7 +77,7 @@ pub fn run(args: &MutateArgs) -> ExitCode {
     match mutate(args) {
         Ok(report) => report.exit_code(),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            crate::output::report_error(&error);
             super::exit_bad_input()
         }
     }

@@ -3,12 +3,15 @@
 use std::io::{BufRead, Write};
 use std::ops::ControlFlow;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
+use sesphr_engine::budget::Budget;
 use sesphr_engine::fire::{enabled_bindings, fire};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::simulate::{StopReason, simulate_while};
 
+use super::limits::default_memory_limit;
 use crate::{NetArgs, host};
 
 /// Arguments of `sesphr simulate`.
@@ -19,7 +22,8 @@ pub struct SimulateArgs {
     /// Fire at most this many steps.
     #[arg(long, default_value_t = 20)]
     steps: u64,
-    /// Seed of the random choices: the same seed gives the same run.
+    /// Seed of the random choices: the same seed gives the same run (with --crypto it
+    /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Play the token game: list the enabled bindings and pick one by number.
@@ -35,9 +39,26 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
     }
     let net = host::load(&args.net)?;
+    // A marking with billions of enabled bindings must stop with a message,
+    // not exhaust the machine: the default memory limit of `check` holds here too.
+    let budget = Arc::new(Budget::new(None, default_memory_limit()));
+    let result = budget.install(|| play(args, &net));
+    match result {
+        Err(e) if budget.exhausted().is_some() => {
+            crate::output::report_error(&e.context(
+                "stopped: the memory limit was reached while listing the enabled bindings",
+            ));
+            Ok(ExitCode::from(3))
+        }
+        other => other,
+    }
+}
+
+/// The token game or a seeded random run of `net`.
+fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
     if args.interactive {
         let stdin = std::io::stdin();
-        return token_game(&net, &mut stdin.lock(), &mut std::io::stdout()).or_else(|e| {
+        return token_game(net, &mut stdin.lock(), &mut std::io::stdout()).or_else(|e| {
             // The reader has gone: the game is over, not failed.
             match e.downcast_ref::<std::io::Error>() {
                 Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
@@ -51,8 +72,8 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         args.seed,
         args.steps
     );
-    let outcome = simulate_while(&net, args.steps, args.seed, |step, binding, _| {
-        outln!("{step:>5}  {}", binding.show(&net));
+    let outcome = simulate_while(net, args.steps, args.seed, |step, binding, _| {
+        outln!("{step:>5}  {}", binding.show(net));
         if crate::output::stdout_closed() {
             ControlFlow::Break(())
         } else {

@@ -17,7 +17,9 @@ pub struct CryptoArgs {
     /// Run the net's functions on the real cryptography (keys, ciphertexts, pairings,
     /// an on-disk cloud store), check every result against the symbolic semantics
     /// and print per-transition timings (each run goes until nothing is left to do,
-    /// at most --max-steps).
+    /// at most --max-steps). Every secret key and random exponent of such a run is
+    /// derived from --seed: deterministic and NOT secret, for testing and measuring
+    /// only; real keys come from `sesphr demo` or the library.
     #[arg(long, conflicts_with_all = ["interactive", "steps"])]
     pub crypto: bool,
     /// With --crypto: how many runs (seeds SEED, SEED+1, ...).

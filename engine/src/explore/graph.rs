@@ -7,7 +7,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::json;
 
 use super::StateSpace;
-use super::bfs::{ExploreError, ExploreOptions, explore};
+use super::bfs::{ExploreError, ExploreOptions, StopReason, explore};
 
 /// The output formats of a reachability graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub enum GraphError<E: std::error::Error + 'static> {
         /// The limit in force.
         limit: u64,
     },
+    /// The memory limit stopped the exploration before the graph was complete.
+    #[error("the memory limit was reached before the reachability graph was complete")]
+    OutOfMemory,
     /// A labelled successor was not reached by the exploration: the space's
     /// two successor methods disagree (a bug in the space).
     #[error("a labelled successor of state {state} was not reached")]
@@ -88,11 +91,25 @@ pub fn reachability_graph<S: StateSpace>(
     space: &S,
     limit: u64,
 ) -> Result<ReachabilityGraph, GraphError<S::Error>> {
+    reachability_graph_within(space, limit, None)
+}
+
+/// [`reachability_graph`], also refusing when the process's resident memory
+/// reaches `max_memory` bytes during the exploration.
+pub fn reachability_graph_within<S: StateSpace>(
+    space: &S,
+    limit: u64,
+    max_memory: Option<u64>,
+) -> Result<ReachabilityGraph, GraphError<S::Error>> {
     let options = ExploreOptions {
         max_states: Some(limit.saturating_add(1)),
+        max_memory,
         ..ExploreOptions::default()
     };
     let ex = explore(space, &options)?;
+    if ex.stopped == Some(StopReason::MaxMemory) {
+        return Err(GraphError::OutOfMemory);
+    }
     if !ex.complete() || ex.states > limit {
         return Err(GraphError::TooLarge { limit });
     }

@@ -53,7 +53,9 @@ pub use bfs::{
     Exploration, ExploreError, ExploreOptions, Progress, ProgressHook, StopReason, explore,
 };
 pub use buf::StateBuf;
-pub use graph::{GraphError, GraphFormat, ReachabilityGraph, reachability_graph};
+pub use graph::{
+    GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
+};
 pub use report::{CheckReport, PropertyResult, Trace, check};
 
 use serde::Serialize;

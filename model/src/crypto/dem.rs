@@ -74,6 +74,13 @@ impl std::fmt::Debug for Ciphertext {
     }
 }
 
+/// The AES-256-GCM instance for `key`, made from a reference to the key
+/// (no copy of it on the stack); the instance wipes its key schedule on drop
+/// (`aes-gcm`'s `zeroize` feature).
+fn cipher(key: &PartitionKey) -> Aes256Gcm {
+    Aes256Gcm::new(<&Key<Aes256Gcm>>::from(key.as_bytes()))
+}
+
 /// Encrypt one partition under its key (straight from the plaintext into
 /// the output buffer: no intermediate copy).
 pub fn seal(key: &PartitionKey, aad: &Aad, plaintext: &[u8]) -> Result<Ciphertext> {
@@ -86,7 +93,7 @@ pub fn seal(key: &PartitionKey, aad: &Aad, plaintext: &[u8]) -> Result<Ciphertex
     let body_end = NONCE_LEN + plaintext.len();
     let mut out = vec![0u8; body_end + TAG_LEN];
     out[..NONCE_LEN].copy_from_slice(&nonce);
-    let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.as_bytes()));
+    let cipher = cipher(key);
     let buffer =
         InOutBuf::new(plaintext, &mut out[NONCE_LEN..body_end]).map_err(|_| Error::Decode {
             what: "plaintext",
@@ -114,7 +121,7 @@ pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Ve
     let tag = Tag::try_from(&bytes[body_end..]).map_err(|_| mismatch())?;
     let body = &bytes[NONCE_LEN..body_end];
     let mut plaintext = vec![0u8; body.len()];
-    let cipher = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key.as_bytes()));
+    let cipher = cipher(key);
     let buffer = InOutBuf::new(body, &mut plaintext).map_err(|_| mismatch())?;
     cipher
         .decrypt_inout_detached(&Nonce::from(nonce), &aad.encode(), buffer, &tag)

@@ -9,6 +9,7 @@ use subtle::{Choice, ConditionallySelectable};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::ct_select;
+use super::wipe::secret;
 use crate::error::{Error, Result};
 
 /// Length of the canonical uncompressed encoding (twelve 48-byte Fp values).
@@ -135,23 +136,25 @@ pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
     });
     let digits = base_z_digits(exponent);
     let signed: [_; 4] = std::array::from_fn(|k| signed_digits(digits[k]));
-    let mut acc = one;
+    // The running product and the selected entries depend on the exponent:
+    // held in wiped values.
+    let mut acc = secret(one);
     for window in (0..SIGNED_WINDOWS).rev() {
         if window + 1 < SIGNED_WINDOWS {
             for _ in 0..SIGNED_WINDOW {
-                acc = acc.square();
+                acc.0 = acc.0.square();
             }
         }
         for (table, digits) in tables.iter().zip(&signed) {
             let (magnitude, sign) = digits[window];
             let limbs = Zeroizing::new(ct_select::select(table, magnitude));
-            let entry = ct_select::fp12_from_limbs(&limbs);
-            let mut inverse = entry;
-            inverse.conjugate();
-            acc *= Fp12::conditional_select(&entry, &inverse, Choice::from(sign as u8));
+            let entry = secret(ct_select::fp12_from_limbs(&limbs));
+            let mut inverse = secret(entry.0);
+            inverse.0.conjugate();
+            acc.0 *= Fp12::conditional_select(&entry.0, &inverse.0, Choice::from(sign as u8));
         }
     }
-    Gt::from(acc)
+    Gt::from(acc.0)
 }
 
 /// Z^(16^i * j) for every window i and digit j: fixed-base tables for Z.
@@ -179,12 +182,12 @@ fn generator_tables() -> &'static [[[u64; ct_select::FP12]; TABLE]] {
 /// digit.
 pub fn generator_pow_ct(exponent: &Scalar) -> Gt {
     let tables = generator_tables();
-    let mut acc = Fp12::from(Gt::identity());
+    let mut acc = secret(Fp12::from(Gt::identity()));
     for (table, &digit) in tables.iter().zip(digits(exponent).iter()) {
         let limbs = Zeroizing::new(ct_select::select(table, digit));
-        acc *= ct_select::fp12_from_limbs(&limbs);
+        acc.0 *= ct_select::fp12_from_limbs(&limbs);
     }
-    Gt::from(acc)
+    Gt::from(acc.0)
 }
 
 /// The canonical uncompressed encoding of `value` (for key derivation).

@@ -20,10 +20,11 @@ impl PartitionKey {
     /// Derive the key from Z^r (canonical uncompressed GT encoding as IKM).
     pub(crate) fn derive(z_r: &Gt) -> PartitionKey {
         let ikm = gt::to_kdf_bytes(z_r);
-        let mut okm = [0u8; 32];
-        // 32 bytes is far below HKDF-SHA-256's 8160-byte limit: expand cannot fail.
-        let _ = Hkdf::<Sha256>::new(Some(SALT), &*ikm).expand(INFO, &mut okm);
-        PartitionKey(okm)
+        // Expanded straight into the key (no copy left on the stack). 32
+        // bytes is far below HKDF-SHA-256's 8160-byte limit: expand cannot fail.
+        let mut key = PartitionKey([0u8; 32]);
+        let _ = Hkdf::<Sha256>::new(Some(SALT), &*ikm).expand(INFO, &mut key.0);
+        key
     }
 
     /// Wrap raw key bytes (the net simulator carries partition keys as bytes).

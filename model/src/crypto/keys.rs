@@ -6,16 +6,14 @@ use blstrs::{G1Affine, G2Affine, Scalar};
 use group::ff::Field;
 use group::prime::PrimeCurveAffine;
 use subtle::ConstantTimeEq;
-use zeroize::{DefaultIsZeroes, Zeroize};
+use zeroize::Zeroize;
 
+use super::wipe::Wipe;
 use super::{fixed_base, rng};
 use crate::error::{Error, Result};
 
 /// A scalar that can be wiped (blstrs scalars are `Copy` without `Zeroize`).
-#[derive(Clone, Copy, Default)]
-struct WipeableScalar(Scalar);
-
-impl DefaultIsZeroes for WipeableScalar {}
+type WipeableScalar = Wipe<Scalar>;
 
 /// A user's secret key x. Wiped on drop; `Debug` never shows it.
 pub struct SecretKey {
@@ -29,7 +27,7 @@ impl SecretKey {
     /// Draw a fresh secret from the OS random generator.
     pub fn generate() -> Result<SecretKey> {
         Ok(SecretKey {
-            x: WipeableScalar(rng::nonzero_scalar()?),
+            x: Wipe(rng::nonzero_scalar()?),
         })
     }
 
@@ -64,16 +62,16 @@ impl SecretKey {
                 reason: "zero is not a secret key".into(),
             });
         }
-        Ok(SecretKey {
-            x: WipeableScalar(scalar),
-        })
+        Ok(SecretKey { x: Wipe(scalar) })
     }
 
-    /// Wrap a secret scalar so that it is wiped on drop.
-    pub(crate) fn from_scalar(x: Scalar) -> SecretKey {
-        SecretKey {
-            x: WipeableScalar(x),
+    /// Wrap a secret scalar so that it is wiped on drop; zero is refused
+    /// ([`Error::ZeroScalar`]), so every `SecretKey` has an inverse.
+    pub(crate) fn from_scalar(x: Scalar) -> Result<SecretKey> {
+        if bool::from(x.is_zero()) {
+            return Err(Error::ZeroScalar);
         }
+        Ok(SecretKey { x: Wipe(x) })
     }
 
     /// The scalar x.
@@ -81,9 +79,11 @@ impl SecretKey {
         &self.x.0
     }
 
-    /// 1/x (x is never zero).
-    pub(crate) fn inverse(&self) -> Scalar {
-        Option::<Scalar>::from(self.x.0.invert()).unwrap_or(Scalar::from(0u64))
+    /// 1/x, as sensitive as x and wiped the same way; [`Error::ZeroScalar`]
+    /// for zero (which no constructor lets in).
+    pub(crate) fn inverse(&self) -> Result<SecretKey> {
+        let inverse = Option::<Scalar>::from(self.x.0.invert()).ok_or(Error::ZeroScalar)?;
+        SecretKey::from_scalar(inverse)
     }
 }
 
@@ -99,16 +99,26 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// A public key: g1^x and g2^x.
+/// A public key: g1^x and g2^x. Its fields are private: a value comes from
+/// [`SecretKey::public_key`] or from [`PublicKey::from_bytes`], which checks
+/// it, so every `PublicKey` is valid.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey {
-    /// g1^x.
-    pub g1: G1Affine,
-    /// g2^x (what a re-encryption key is computed from).
-    pub g2: G2Affine,
+    g1: G1Affine,
+    g2: G2Affine,
 }
 
 impl PublicKey {
+    /// g1^x.
+    pub fn g1(&self) -> &G1Affine {
+        &self.g1
+    }
+
+    /// g2^x (what a re-encryption key is computed from).
+    pub fn g2(&self) -> &G2Affine {
+        &self.g2
+    }
+
     /// Length of [`PublicKey::to_bytes`]: compressed G1 (48) then G2 (96).
     pub const LEN: usize = 144;
 
@@ -195,6 +205,18 @@ mod tests {
         assert!(SecretKey::from_bytes(&[0u8; 32]).is_err());
         assert!(SecretKey::from_bytes(&[0xff; 32]).is_err());
         assert!(SecretKey::from_bytes(&[1u8; 31]).is_err());
+    }
+
+    #[test]
+    fn zero_has_no_inverse_and_inverses_are_secret_keys() {
+        assert!(matches!(
+            SecretKey::from_scalar(Scalar::from(0u64)),
+            Err(Error::ZeroScalar)
+        ));
+        let x = SecretKey::generate().unwrap();
+        let inverse = x.inverse().unwrap();
+        assert_eq!(*inverse.scalar() * x.scalar(), Scalar::from(1u64));
+        assert!(format!("{inverse:?}").contains("<redacted>"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The cryptography of the specification, section 3: AFGH-style proxy re-encryption on
+//! The cryptography of docs/protocol.md section 3: AFGH-style proxy re-encryption on
 //! BLS12-381 as a KEM, and AES-256-GCM as the DEM.
 //!
 //! | step | who | computes |
@@ -14,9 +14,10 @@
 //! The curve arithmetic comes from `blstrs` (the `blst` library). Its scalar
 //! multiplications in G1 and G2 and its pairing are constant time; its GT
 //! exponentiation is not, so [`gt`] raises GT elements to secret exponents
-//! with a fixed sequence of the library's squarings, multiplications and
-//! constant-time selections. Multiples of the fixed generators g1, g2 and Z
-//! use precomputed comb tables read the same constant-time way.
+//! with a fixed sequence of the library's squarings, multiplications, Frobenius
+//! maps and constant-time selections. Multiples of the fixed generators g1, g2
+//! and Z use precomputed tables, every entry of which is read at each look-up
+//! (`crypto::ct_select`).
 
 mod ct_select;
 mod dem;
@@ -27,6 +28,7 @@ mod keys;
 mod pre;
 mod rng;
 mod sign;
+mod wipe;
 
 pub use dem::{Aad, Ciphertext, open, seal};
 pub use kem::PartitionKey;

@@ -6,6 +6,7 @@ use group::prime::PrimeCurveAffine;
 
 use super::kem::PartitionKey;
 use super::keys::{PublicKey, SecretKey};
+use super::wipe::secret;
 use super::{fixed_base, gt};
 use crate::error::{Error, Result};
 
@@ -67,8 +68,9 @@ impl ReKey {
     pub const LEN: usize = 96;
 
     /// RK_P->U = (g2^x_U)^(1/x_P), computed by whoever holds x_P.
-    pub fn new(owner: &SecretKey, user: &PublicKey) -> ReKey {
-        ReKey((user.g2 * owner.inverse()).to_affine())
+    pub fn new(owner: &SecretKey, user: &PublicKey) -> Result<ReKey> {
+        let inverse = owner.inverse()?;
+        Ok(ReKey((user.g2() * inverse.scalar()).to_affine()))
     }
 
     /// Compressed encoding.
@@ -96,9 +98,9 @@ impl ReKey {
 /// R_P = g1^(r x_P).
 pub fn encapsulate(owner: &SecretKey) -> Result<(PartitionKey, OwnerR)> {
     let r = SecretKey::generate()?;
-    let z_r = gt::generator_pow_ct(r.scalar());
-    let key = PartitionKey::derive(&z_r);
-    let exponent = SecretKey::from_scalar(r.scalar() * owner.scalar());
+    let z_r = secret(gt::generator_pow_ct(r.scalar()));
+    let key = PartitionKey::derive(&z_r.0);
+    let exponent = SecretKey::from_scalar(r.scalar() * owner.scalar())?;
     let r_owner = fixed_base::g1_mul(exponent.scalar());
     Ok((key, OwnerR(r_owner)))
 }
@@ -108,16 +110,21 @@ pub fn reencrypt(r_owner: &OwnerR, rekey: &ReKey) -> UserR {
     UserR(pairing(&r_owner.0, &rekey.0))
 }
 
-/// User side: Z^r = R_U^(1/x_U), then k = HKDF(Z^r).
-pub fn decapsulate(user: &SecretKey, r_user: &UserR) -> PartitionKey {
-    PartitionKey::derive(&gt::pow_ct(&r_user.0, &user.inverse()))
+/// User side: Z^r = R_U^(1/x_U), then k = HKDF(Z^r). 1/x_U and Z^r are
+/// wiped after use.
+pub fn decapsulate(user: &SecretKey, r_user: &UserR) -> Result<PartitionKey> {
+    let inverse = user.inverse()?;
+    let z_r = secret(gt::pow_ct(&r_user.0, inverse.scalar()));
+    Ok(PartitionKey::derive(&z_r.0))
 }
 
 /// Owner side (or whoever holds x_P, as the SRS does in `paper` mode):
 /// Z^r = e(R_P, g2)^(1/x_P).
-pub fn decapsulate_own(owner: &SecretKey, r_owner: &OwnerR) -> PartitionKey {
+pub fn decapsulate_own(owner: &SecretKey, r_owner: &OwnerR) -> Result<PartitionKey> {
     let z_r_x = pairing(&r_owner.0, &G2Affine::generator());
-    PartitionKey::derive(&gt::pow_ct(&z_r_x, &owner.inverse()))
+    let inverse = owner.inverse()?;
+    let z_r = secret(gt::pow_ct(&z_r_x, inverse.scalar()));
+    Ok(PartitionKey::derive(&z_r.0))
 }
 
 #[cfg(test)]
@@ -131,11 +138,11 @@ mod tests {
         let doctor = KeyPair::generate().unwrap();
         let stranger = KeyPair::generate().unwrap();
         let (key, r_p) = encapsulate(&patient.secret).unwrap();
-        let rk = ReKey::new(&patient.secret, &doctor.public);
+        let rk = ReKey::new(&patient.secret, &doctor.public).unwrap();
         let r_u = reencrypt(&r_p, &rk);
-        assert_eq!(decapsulate(&doctor.secret, &r_u), key);
-        assert_ne!(decapsulate(&stranger.secret, &r_u), key);
-        assert_eq!(decapsulate_own(&patient.secret, &r_p), key);
+        assert_eq!(decapsulate(&doctor.secret, &r_u).unwrap(), key);
+        assert_ne!(decapsulate(&stranger.secret, &r_u).unwrap(), key);
+        assert_eq!(decapsulate_own(&patient.secret, &r_p).unwrap(), key);
         let r_u2 = UserR::from_bytes(&r_u.to_bytes().unwrap()).unwrap();
         assert_eq!(r_u2, r_u);
         assert_eq!(OwnerR::from_bytes(&r_p.to_bytes()).unwrap(), r_p);

@@ -166,7 +166,7 @@ pub fn compute(
         Op::ComputeR => {
             let x = SecretKey::from_bytes(bytes(0)?).map_err(failed)?;
             let r = SecretKey::from_bytes(bytes(1)?).map_err(failed)?;
-            let exponent = SecretKey::from_scalar(x.scalar() * r.scalar());
+            let exponent = SecretKey::from_scalar(x.scalar() * r.scalar()).map_err(failed)?;
             let point = (G1Projective::generator() * exponent.scalar()).to_affine();
             Real::Bytes(point.to_compressed().to_vec())
         }
@@ -175,7 +175,8 @@ pub fn compute(
         Op::Recover => {
             let element = gt::from_bytes(bytes(0)?).map_err(failed)?;
             let x = SecretKey::from_bytes(bytes(1)?).map_err(failed)?;
-            let recovered = gt::pow_ct(&element, &x.inverse());
+            let inverse = x.inverse().map_err(failed)?;
+            let recovered = gt::pow_ct(&element, inverse.scalar());
             Real::Bytes(gt::to_bytes(&recovered).map_err(failed)?.to_vec())
         }
         Op::Plain => Real::Bytes(plaintext(config, symbolic)),
@@ -213,7 +214,8 @@ pub fn compute(
         Op::Forged => Real::Bytes(plaintext(config, symbolic)),
         Op::Capability => {
             let x = SecretKey::from_bytes(bytes(0)?).map_err(failed)?;
-            let point = (G2Projective::generator() * x.inverse()).to_affine();
+            let inverse = x.inverse().map_err(failed)?;
+            let point = (G2Projective::generator() * inverse.scalar()).to_affine();
             Real::Bytes(point.to_compressed().to_vec())
         }
         Op::Symbolic => Real::Absent,

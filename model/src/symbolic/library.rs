@@ -49,7 +49,7 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
         Ok(public_key(scalar("public_key", &one("public_key", a)?)?))
     }),
     ("draw_r", ANY, |a| Ok(Value::term("r", a.iter().cloned()))),
-    // The algebra of SESPHR.md section 3.
+    // The algebra of docs/protocol.md section 3.
     ("z_pow", Some(1), z_pow),
     ("kdf", Some(1), |a| {
         let [gt] = fixed("kdf", a)?;
