@@ -210,18 +210,10 @@ pub(crate) fn g2_mul(x: &Scalar) -> G2Affine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::test_scalars::scalar;
     use group::ff::Field;
     use group::prime::PrimeCurveAffine;
     use proptest::prelude::*;
-
-    /// A scalar from four 64-bit limbs, reduced modulo the group order.
-    fn scalar(limbs: [u64; 4]) -> Scalar {
-        let two_64 = Scalar::from(1u64 << 32).square();
-        limbs
-            .iter()
-            .rev()
-            .fold(Scalar::ZERO, |acc, &limb| acc * two_64 + Scalar::from(limb))
-    }
 
     fn agrees_with_the_library(s: Scalar) {
         assert_eq!(g1_mul(&s), (G1Affine::generator() * s).to_affine());

@@ -251,6 +251,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Gt> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::test_scalars::scalar;
 
     #[test]
     fn pow_ct_agrees_with_the_library() {
@@ -266,15 +267,6 @@ mod tests {
         let other = z * Scalar::from(99u64);
         assert_eq!(pow_ct(&other, &big), other * big);
         assert_eq!(pow_ct(&z, &Scalar::from(0u64)), Gt::identity());
-    }
-
-    /// A scalar from four 64-bit limbs, reduced modulo the group order.
-    fn scalar(limbs: [u64; 4]) -> Scalar {
-        let two_64 = Scalar::from(1u64 << 32).square();
-        limbs
-            .iter()
-            .rev()
-            .fold(Scalar::ZERO, |acc, &limb| acc * two_64 + Scalar::from(limb))
     }
 
     #[test]

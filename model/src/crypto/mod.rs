@@ -28,6 +28,8 @@ mod keys;
 mod pre;
 mod rng;
 mod sign;
+#[cfg(test)]
+mod test_scalars;
 mod wipe;
 
 pub use dem::{Aad, Ciphertext, open, seal};
