@@ -39,8 +39,9 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-    /// Explore every state: no symmetry reduction (on by default for nets
-    /// with `symmetric: true` types).
+    /// Explore every state: no reduction (by default, nets with `symmetric:
+    /// true` types are reduced by their symmetry, other coloured nets by
+    /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
 }
@@ -108,7 +109,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
             let space = if args.no_reduction {
                 ColouredSpace::new(net)
             } else {
-                ColouredSpace::with_symmetry(net)?
+                ColouredSpace::with_reductions(net)?
             };
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
