@@ -9,8 +9,11 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::Lasso;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
 use sesphr_engine::ptnet::{PtProperty, check_pt};
+use sesphr_engine::temporal::graph::Limits;
+use sesphr_engine::temporal::run::check_temporal;
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::net::{NetFile, load};
@@ -110,8 +113,15 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
             } else {
                 ColouredSpace::with_symmetry(net)?
             };
+            let started = std::time::Instant::now();
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
+            let limits = Limits {
+                max_states: args.max_states,
+                deadline: timeout.map(|t| started + t),
+            };
+            let (temporal, _) = pool.install(|| check_temporal(net, limits))?;
+            report.properties.extend(temporal);
             report
         }
     };
@@ -160,8 +170,14 @@ pub fn render(report: &CheckReport, path: &str) -> String {
             (None, _) => "undecided (incomplete run)",
         };
         out += &format!("property {:<width$} [{kind}]  {verdict}\n", p.name);
+        if let Some(explanation) = &p.explanation {
+            out += &format!("  {explanation}\n");
+        }
         if let Some(trace) = &p.trace {
             out += &render_trace(trace);
+        }
+        if let Some(lasso) = &p.lasso {
+            out += &render_lasso(lasso);
         }
     }
     let status = match report.stopped {
@@ -212,7 +228,35 @@ fn known<T: std::fmt::Display>(value: Option<T>) -> String {
 fn render_trace(trace: &Trace) -> String {
     let mut out = format!("  shortest trace, {} step(s):\n", trace.steps.len());
     out += &format!("    0. initial state: {}\n", trace.initial);
-    for (i, step) in trace.steps.iter().enumerate() {
+    out += &render_steps(&trace.steps, 1);
+    out += &format!("    reached: {}\n", trace.last);
+    out
+}
+
+/// A lasso: the stem, then the cycle that repeats for ever.
+fn render_lasso(lasso: &Lasso) -> String {
+    let mut out = format!(
+        "  lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever:\n",
+        lasso.stem.len(),
+        lasso.cycle.len()
+    );
+    out += &format!("    0. initial state: {}\n", lasso.initial);
+    out += &render_steps(&lasso.stem, 1);
+    out += &format!("    cycle starts at: {}\n", lasso.cycle_start);
+    if lasso.deadlock {
+        out += "    (a deadlock: no binding is enabled, the marking stays for ever)\n";
+    } else {
+        out += &render_steps(&lasso.cycle, lasso.stem.len() + 1);
+        out += "    (back to the start of the cycle)\n";
+    }
+    out
+}
+
+/// Steps numbered from `first`, one line each (one changed place per line when long).
+fn render_steps(steps: &[sesphr_engine::explore::Step], first: usize) -> String {
+    let mut out = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let i = i + first - 1;
         let binding = if step.binding.is_empty() {
             String::new()
         } else {
@@ -256,7 +300,6 @@ fn render_trace(trace: &Trace) -> String {
             }
         }
     }
-    out += &format!("    reached: {}\n", trace.last);
     out
 }
 
