@@ -142,7 +142,10 @@ fn result(
         holds,
         trace,
         lasso,
-        explanation: Some(format!("{}: {meaning}", p.text.trim())),
+        explanation: Some(format!(
+            "{}: {meaning}",
+            p.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        )),
     }
 }
 
