@@ -364,7 +364,12 @@ fn graph_prints_well_formed_dot_with_every_place_and_transition() {
 #[test]
 fn graph_shows_arc_inscriptions_and_guards() {
     let text = stdout(&sesphr(&["graph"], &path("philosophers.yaml")));
-    assert!(text.contains("[label=\"p + p % n + 1\"]"), "{text}");
+    assert!(text.contains("[label=\"p, p % n + 1\"]"), "{text}");
+    // Places show their token count, not their marking, which is a tooltip.
+    assert!(
+        text.contains("tooltip=\"{1, 2, 3, 4, 5}\", label=\"thinking\\n: Phil\\n(5 tokens)\"]"),
+        "{text}"
+    );
     let text = stdout(&sesphr(&["graph"], &path("producer-consumer.yaml")));
     assert!(
         text.contains("[label=\"(i + 1) % (capacity + 1)\"]"),

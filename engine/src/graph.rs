@@ -9,14 +9,17 @@ use crate::net::model::Net;
 /// A node of the structure graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeKind {
-    /// A place, drawn as a circle: name, type and initial marking.
+    /// A place, drawn as an ellipse: name, type and initial token count (the
+    /// marking itself is its tooltip, so that it does not stretch the node).
     Place {
         /// Its name.
         name: String,
         /// Its type.
         ty: String,
-        /// Its initial marking, shown.
+        /// Its initial marking (empty when it has no token).
         initial: String,
+        /// Its initial number of tokens.
+        tokens: u64,
     },
     /// A transition, drawn as a box: name and guard.
     Transition {
@@ -43,6 +46,7 @@ pub fn structure(net: &Net) -> DiGraph<NodeKind, String> {
                 } else {
                     m.to_string()
                 },
+                tokens: m.total(),
             })
         })
         .collect();
@@ -51,7 +55,8 @@ pub fn structure(net: &Net) -> DiGraph<NodeKind, String> {
             name: t.name.clone(),
             guard: t.guard_text.clone(),
         });
-        // One edge per (place, direction), with the items joined as one inscription.
+        // One edge per (place, direction), with the items listed as one
+        // inscription: `p, p % n + 1` (a `+` would read as arithmetic).
         let mut arcs: Vec<(usize, bool, Vec<&str>)> = Vec::new();
         for (place, text, input) in &t.inscriptions {
             match arcs.iter_mut().find(|(p, i, _)| p == place && i == input) {
@@ -60,7 +65,7 @@ pub fn structure(net: &Net) -> DiGraph<NodeKind, String> {
             }
         }
         for (place, input, items) in arcs {
-            let label = items.join(" + ");
+            let label = items.join(", ");
             if input {
                 g.add_edge(places[place], node, label);
             } else {
@@ -79,13 +84,23 @@ pub fn to_dot(net: &Net) -> String {
     let _ = writeln!(out, "  rankdir=LR;");
     for i in g.node_indices() {
         let line = match &g[i] {
-            NodeKind::Place { name, ty, initial } => {
-                let mut label = format!("{name}\\n: {ty}");
-                if !initial.is_empty() {
-                    label.push_str("\\n");
-                    label.push_str(&escape(initial));
+            NodeKind::Place {
+                name,
+                ty,
+                initial,
+                tokens,
+            } => {
+                let mut label = format!("{}\\n: {}", escape(name), escape(ty));
+                let mut tooltip = String::new();
+                if *tokens > 0 {
+                    let unit = if *tokens == 1 { "token" } else { "tokens" };
+                    label.push_str(&format!("\\n({tokens} {unit})"));
+                    tooltip = format!("tooltip=\"{}\", ", escape(initial));
                 }
-                format!("  n{} [shape=ellipse, label=\"{label}\"];", i.index())
+                format!(
+                    "  n{} [shape=ellipse, {tooltip}label=\"{label}\"];",
+                    i.index()
+                )
             }
             NodeKind::Transition { name, guard } => {
                 let mut label = escape(name);

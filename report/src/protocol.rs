@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use sesphr_engine::load::load_net;
 use sesphr_model::real::{Config, RealFunctions, RunOptions, run};
 
 use crate::ReportError;
+use crate::nets::NetSource;
 use crate::runs::RunSummary;
 
 /// The set-up of the protocol runs.
@@ -50,7 +50,7 @@ impl ProtocolPlan {
 /// Runs the plan; every run must pass its checks.
 pub fn protocol_runs(
     plan: &ProtocolPlan,
-    nets: &Path,
+    nets: &NetSource,
     work: &Path,
     seed: u64,
     tick: &mut dyn FnMut(String),
@@ -63,7 +63,7 @@ pub fn protocol_runs(
             partition_size: plan.partition_size,
             fault: None,
         });
-        let net = load_net(&nets.join(plan.file), &plan.params, &functions)?;
+        let net = nets.load(plan.file, &plan.params, &functions)?;
         let store = work.join(format!("run-{}", i + 1));
         let _ = std::fs::remove_dir_all(&store);
         let report = run(
