@@ -23,6 +23,7 @@ pub mod mutate;
 pub mod net;
 pub mod promela;
 pub mod report;
+pub mod schema;
 pub mod simulate;
 pub mod simulate_crypto;
 pub mod validate;
