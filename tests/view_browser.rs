@@ -1,7 +1,8 @@
 //! `sesphr view` in a real browser: headless Chromium driven through the
 //! DevTools protocol (over `--remote-debugging-pipe`, so no extra crate) opens
 //! the page, checks that nothing is logged as an error, clicks "next" and
-//! "previous" and checks the highlighted transition and places, and saves a
+//! "previous" and checks the highlighted transition and places (on the broken
+//! P/T mutex, whose counterexample lets both processes in), and saves a
 //! screenshot as reports/view.png.
 //!
 //! Chromium is looked up as `$CHROMIUM`, `chromium`, `chromium-browser`,
@@ -286,13 +287,15 @@ fn the_page_steps_through_a_trace_in_chromium() {
     };
     let work = TempDir::new("page");
     let trace = work.0.join("check.json");
-    let check = sesphr(&["check", "nets/examples/mutex.yaml", "--json"]);
-    assert!(check.status.success(), "{check:?}");
+    // The broken P/T mutex: both processes enter (`enter_a`, then `enter_b`).
+    let net = "nets/pnml/mutex-broken.pnml";
+    let check = sesphr(&["check", net, "--json"]);
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
     std::fs::write(&trace, &check.stdout).unwrap();
     let out = work.0.join("page");
     let view = sesphr(&[
         "view",
-        "nets/examples/mutex.yaml",
+        net,
         "--trace",
         trace.to_str().unwrap(),
         "--out",
@@ -323,27 +326,35 @@ fn the_page_steps_through_a_trace_in_chromium() {
     );
     browser.wait_for("Page.loadEventFired");
 
-    // The mutex's first trace is the witness of `first_can_enter`: request, enter.
     let start = state(&mut browser);
     assert_eq!(start["firing"], json!([]), "{start}");
     assert_eq!(start["counter"], json!("step 0 of 2"), "{start}");
+    let cs_badge = "document.querySelector('.place[data-name=\"cs\"] .badge')";
+    assert_eq!(
+        browser.evaluate(&format!("{cs_badge}.style.display")),
+        json!("none"),
+        "the critical section starts empty"
+    );
 
     browser.click("next");
     let first = state(&mut browser);
-    assert_eq!(first["firing"], json!(["request"]), "{first}");
-    assert_eq!(first["changed"], json!(["idle", "waiting"]), "{first}");
+    assert_eq!(first["firing"], json!(["enter_a"]), "{first}");
+    assert_eq!(first["changed"], json!(["cs", "idle_a", "in_a"]), "{first}");
     assert_eq!(first["step"], json!("1"));
 
     browser.click("next");
     let second = state(&mut browser);
-    assert_eq!(second["firing"], json!(["enter"]), "{second}");
+    assert_eq!(second["firing"], json!(["enter_b"]), "{second}");
     assert_ne!(second["firing"], first["firing"]);
-    assert_eq!(second["changed"], json!(["critical", "lock", "waiting"]));
-    let badge = browser.evaluate("document.querySelector('#badge3').style.display");
     assert_eq!(
-        badge,
-        json!("none"),
-        "the lock's badge hides once it is taken"
+        second["changed"],
+        json!(["cs", "idle_b", "in_b"]),
+        "{second}"
+    );
+    assert_eq!(
+        browser.evaluate(&format!("{cs_badge}.textContent")),
+        json!("2"),
+        "two tokens in the critical section"
     );
 
     let screenshot = browser.call("Page.captureScreenshot", json!({"format": "png"}));
@@ -354,7 +365,7 @@ fn the_page_steps_through_a_trace_in_chromium() {
     std::fs::write(reports.join("view.png"), &png).unwrap();
 
     browser.click("prev");
-    assert_eq!(state(&mut browser)["firing"], json!(["request"]));
+    assert_eq!(state(&mut browser)["firing"], json!(["enter_a"]));
 
     assert_eq!(
         browser.errors(),

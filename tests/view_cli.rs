@@ -140,3 +140,31 @@ fn pnml_nets_and_large_nets_are_drawn() {
     assert!(page.contains("more than 5 reachable states"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_trace_with_tokens_as_json_values_is_replayed() {
+    let dir = scratch("json-values");
+    let out = sesphr(&[
+        "view",
+        "nets/examples/philosophers-deadlock.yaml",
+        "--trace",
+        "tests/data/view/philosophers-deadlock.check.json",
+        "--out",
+        dir.to_str().unwrap(),
+        "--layout",
+        "builtin",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    // The markings after each step, replayed from the tokens removed and added.
+    for after in [
+        r#"{"p":0,"after":"{2, 3}","tokens":2}"#,
+        r#"{"p":1,"after":"{1, 2}","tokens":2}"#,
+        r#"{"p":1,"after":"{1, 2, 3}","tokens":3}"#,
+        r#"{"p":3,"after":"{}","tokens":0}"#,
+    ] {
+        assert!(page.contains(after), "{after} missing");
+    }
+    assert!(page.contains(r#""binding":"p=3""#));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -91,9 +91,12 @@ pub fn layered(graph: &Graph) -> Layout {
     let layers = order_layers(graph, &items, &item_layer, &chains);
     let (centres, size) = place(&items, &layers, &chains);
 
+    let bends = parallel_bends(&graph.edges);
     let mut paths = Vec::with_capacity(chains.len());
     let mut label_at = Vec::with_capacity(chains.len());
-    for ((chain, &r), &(a, b)) in chains.iter().zip(&reversed).zip(&graph.edges) {
+    for (((chain, &r), &(a, b)), &bend) in
+        chains.iter().zip(&reversed).zip(&graph.edges).zip(&bends)
+    {
         let mut points: Vec<(f64, f64)> = if a == b {
             self_loop(centres[a], graph.sizes[a])
         } else {
@@ -101,6 +104,18 @@ pub fn layered(graph: &Graph) -> Layout {
         };
         if r {
             points.reverse();
+        }
+        if a != b && points.len() == 2 && bend != 0.0 {
+            // Edges between the same two nodes bow apart instead of overlapping.
+            let (p, q) = (points[0], points[1]);
+            let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+            let sign = if a < b { 1.0 } else { -1.0 };
+            let mid = (
+                (p.0 + q.0) / 2.0 - sign * bend * dy / len,
+                (p.1 + q.1) / 2.0 + sign * bend * dx / len,
+            );
+            points.insert(1, mid);
         }
         if a != b {
             let last = points.len() - 1;
@@ -116,6 +131,33 @@ pub fn layered(graph: &Graph) -> Layout {
         paths,
         label_at,
     }
+}
+
+/// How far each edge bows sideways: 0 for the only edge between its two
+/// nodes; edges sharing a pair of nodes (either way) spread 24 px apart.
+fn parallel_bends(edges: &[(usize, usize)]) -> Vec<f64> {
+    let pair = |&(a, b): &(usize, usize)| (a.min(b), a.max(b));
+    edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let same: Vec<usize> = (0..edges.len())
+                .filter(|&j| pair(&edges[j]) == pair(e) && edges[j].0 != edges[j].1)
+                .collect();
+            if same.len() < 2 {
+                return 0.0;
+            }
+            let k = same.iter().position(|&j| j == i).unwrap_or(0) as f64;
+            // Antiparallel pairs bow to opposite sides already (the sign
+            // follows the direction), so they share the same offset.
+            let spread = (k - (same.len() as f64 - 1.0) / 2.0) * 24.0;
+            if spread == 0.0 {
+                12.0
+            } else {
+                spread.abs().max(12.0) * spread.signum()
+            }
+        })
+        .collect()
 }
 
 /// Which edges to reverse so that the graph has no cycle: those that reach a
@@ -509,6 +551,19 @@ mod tests {
         };
         let l = layered(&g);
         assert!(l.centres[3].1 < l.centres[2].1);
+    }
+
+    #[test]
+    fn edges_between_the_same_nodes_do_not_overlap() {
+        let g = graph(2, &[(0, 1), (1, 0)]);
+        let l = layered(&g);
+        assert_ne!(l.paths[0], l.paths[1]);
+        assert!(l.paths.iter().all(|d| d.contains('Q')), "{:?}", l.paths);
+        assert!(
+            (l.label_at[0].1 - l.label_at[1].1).abs() > 10.0,
+            "{:?}",
+            l.label_at
+        );
     }
 
     #[test]

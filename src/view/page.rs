@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::picture::{Picture, PlaceInfo};
 use super::svg::escape;
-use super::trace::NamedTrace;
+use super::trace::{Change, NamedTrace, render_multiset, text_items};
 
 /// The page's style.
 const CSS: &str = include_str!("assets/view.css");
@@ -58,11 +58,18 @@ struct PageChange {
     tokens: u64,
 }
 
-/// Resolves the traces' transition and place names against the net; a name
-/// the net lacks means the trace is of another net, which is an error.
+/// Resolves the traces' transition and place names against the net, and
+/// replays each trace from the net's initial marking to know every changed
+/// place's marking after each step. A name the net lacks means the trace is
+/// of another net, which is an error.
 fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
     let mut bound = Vec::with_capacity(traces.len());
     for trace in traces {
+        let mut marking: Vec<Vec<(String, u64)>> = picture
+            .places
+            .iter()
+            .map(|p| text_items(&p.initial))
+            .collect();
         let mut steps = Vec::with_capacity(trace.steps.len());
         for (i, step) in trace.steps.iter().enumerate() {
             let Some(t) = picture.transition(&step.transition) else {
@@ -85,11 +92,18 @@ fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
                         c.place
                     );
                 };
-                changes.push(PageChange {
-                    p,
-                    after: c.after.clone(),
-                    tokens: c.tokens,
-                });
+                let (after, tokens) = match &c.change {
+                    Change::After { text, tokens } => {
+                        marking[p] = text_items(text);
+                        (text.clone(), *tokens)
+                    }
+                    Change::Delta { removed, added } => {
+                        apply(&mut marking[p], removed, added);
+                        let tokens = marking[p].iter().map(|(_, n)| n).sum();
+                        (render_multiset(&marking[p]), tokens)
+                    }
+                };
+                changes.push(PageChange { p, after, tokens });
             }
             steps.push(PageStep {
                 t,
@@ -104,6 +118,22 @@ fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
         });
     }
     Ok(bound)
+}
+
+/// Takes the `removed` tokens from a place's items and adds the `added` ones.
+fn apply(items: &mut Vec<(String, u64)>, removed: &[(String, u64)], added: &[(String, u64)]) {
+    for (value, n) in removed {
+        if let Some(item) = items.iter_mut().find(|(v, _)| v == value) {
+            item.1 = item.1.saturating_sub(*n);
+        }
+    }
+    items.retain(|(_, n)| *n > 0);
+    for (value, n) in added {
+        match items.iter_mut().find(|(v, _)| v == value) {
+            Some(item) => item.1 += n,
+            None => items.push((value.clone(), *n)),
+        }
+    }
 }
 
 /// The page for `picture` drawn as `net_svg` (laid out by `layout_by`), with
@@ -197,8 +227,10 @@ mod tests {
                 binding: String::new(),
                 changes: vec![PlaceChange {
                     place: place.into(),
-                    after: "{}".into(),
-                    tokens: 0,
+                    change: Change::After {
+                        text: "{}".into(),
+                        tokens: 0,
+                    },
                 }],
             }],
         }
@@ -224,6 +256,17 @@ mod tests {
             "only the two script ends"
         );
         assert!(page.contains("\"t\":0"));
+    }
+
+    #[test]
+    fn removed_and_added_tokens_are_replayed_from_the_initial_marking() {
+        let mut items = text_items("{1, 2'x}");
+        apply(
+            &mut items,
+            &[("x".into(), 1), ("1".into(), 1)],
+            &[("(a, b)".into(), 1)],
+        );
+        assert_eq!(render_multiset(&items), "{x, (a, b)}");
     }
 
     #[test]

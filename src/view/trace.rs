@@ -4,8 +4,11 @@
 //! holding a `steps` list (at any depth, e.g. `properties[].trace`), names it
 //! after the nearest enclosing object with a `name`, and accepts bindings as
 //! `[[var, value]]` pairs, `{var: value}` objects or `[{name, value}]` lists,
-//! changes as a list of `{place, after}` objects or an object keyed by place,
-//! and markings as strings (`{1, 2'x}`) or JSON lists.
+//! changes as a list of `{place, ...}` objects or an object keyed by place,
+//! each giving the marking `after` the step or the tokens `removed` and
+//! `added`, and markings as strings (`{1, 2'x}`), counts (P/T nets) or JSON
+//! lists of values or of `{value, count}`; values as the checker prints them
+//! or as JSON (tuples as lists, terms as `{fn, args}`).
 
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -33,15 +36,32 @@ pub struct TraceStep {
     pub changes: Vec<PlaceChange>,
 }
 
-/// A place's marking after a step.
+/// What a step did to a place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlaceChange {
     /// The place's name.
     pub place: String,
-    /// Its marking after the step, as text.
-    pub after: String,
-    /// The number of tokens in it after the step.
-    pub tokens: u64,
+    /// How its marking changed.
+    pub change: Change,
+}
+
+/// A place's new marking, or the tokens that left and entered it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Change {
+    /// Its marking after the step, as text, and its token count.
+    After {
+        /// The marking, as text.
+        text: String,
+        /// The number of tokens.
+        tokens: u64,
+    },
+    /// The tokens removed and added, as (value, multiplicity).
+    Delta {
+        /// Tokens taken.
+        removed: Vec<(String, u64)>,
+        /// Tokens put.
+        added: Vec<(String, u64)>,
+    },
 }
 
 /// Every trace in `json`, violations first (in file order otherwise).
@@ -145,13 +165,19 @@ fn render(value: &Value) -> String {
             let inner: Vec<String> = items.iter().map(render).collect();
             format!("({})", inner.join(", "))
         }
-        Value::Object(map) => {
-            let inner: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{k}: {}", render(v)))
-                .collect();
-            format!("{{{}}}", inner.join(", "))
-        }
+        Value::Object(map) => match (map.get("fn").and_then(Value::as_str), map.get("args")) {
+            (Some(f), Some(Value::Array(args))) => {
+                let inner: Vec<String> = args.iter().map(render).collect();
+                format!("{f}({})", inner.join(", "))
+            }
+            _ => {
+                let inner: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", render(v)))
+                    .collect();
+                format!("{{{}}}", inner.join(", "))
+            }
+        },
         other => other.to_string(),
     }
 }
@@ -187,32 +213,61 @@ fn changes(value: &Value) -> Vec<PlaceChange> {
             .iter()
             .filter_map(|c| {
                 let place = c.get("place").and_then(text_of)?;
-                Some(change(place, c.get("after").unwrap_or(&Value::Null)))
+                Some(PlaceChange {
+                    place,
+                    change: change(c),
+                })
             })
             .collect(),
         Value::Object(map) => map
             .iter()
-            .map(|(place, c)| change(place.clone(), c.get("after").unwrap_or(c)))
+            .map(|(place, c)| PlaceChange {
+                place: place.clone(),
+                change: if c.is_object() { change(c) } else { after(c) },
+            })
             .collect(),
         _ => Vec::new(),
     }
 }
 
-fn change(place: String, after: &Value) -> PlaceChange {
-    let (after, tokens) = match after {
+/// A change object: its `after`, else its `removed` and `added`.
+fn change(c: &Value) -> Change {
+    match (c.get("after"), c.get("removed"), c.get("added")) {
+        (Some(a), _, _) => after(a),
+        (None, removed, added) => Change::Delta {
+            removed: removed.map(multiset_items).unwrap_or_default(),
+            added: added.map(multiset_items).unwrap_or_default(),
+        },
+    }
+}
+
+fn after(value: &Value) -> Change {
+    let (text, tokens) = match value {
+        Value::Number(n) => (n.to_string(), n.as_u64().unwrap_or(0)),
         Value::String(s) => (s.clone(), count_tokens(s)),
-        Value::Array(items) => {
-            let tokens = items.iter().map(multiplicity).sum();
-            let inner: Vec<String> = items.iter().map(render).collect();
-            (format!("{{{}}}", inner.join(", ")), tokens)
+        Value::Null => ("{}".to_string(), 0),
+        other => {
+            let items = multiset_items(other);
+            (render_multiset(&items), items.iter().map(|(_, n)| n).sum())
         }
-        Value::Null => (String::new(), 0),
-        other => (render(other), 1),
     };
-    PlaceChange {
-        place,
-        after,
-        tokens,
+    Change::After { text, tokens }
+}
+
+/// The (value, multiplicity) items of a multiset: a JSON list of values or
+/// of `{value, count}`, or text as the checker prints it.
+pub fn multiset_items(value: &Value) -> Vec<(String, u64)> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item.get("value") {
+                Some(v) if item.is_object() => (render(v), multiplicity(item)),
+                _ => (render(item), 1),
+            })
+            .collect(),
+        Value::String(s) => text_items(s),
+        Value::Null => Vec::new(),
+        other => vec![(render(other), 1)],
     }
 }
 
@@ -224,21 +279,42 @@ fn multiplicity(item: &Value) -> u64 {
         .unwrap_or(1)
 }
 
+/// A multiset as the checker prints it: `{1, 2'x}`.
+pub fn render_multiset(items: &[(String, u64)]) -> String {
+    let inner: Vec<String> = items
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(v, n)| {
+            if *n == 1 {
+                v.clone()
+            } else {
+                format!("{n}'{v}")
+            }
+        })
+        .collect();
+    format!("{{{}}}", inner.join(", "))
+}
+
 /// Tokens in a multiset written as the checker prints it: `{}`, `{1, 2}`,
-/// `{3'x, (a, b)}` (commas inside brackets and quotes do not separate), or
-/// a bare count (P/T nets).
+/// `{3'x, (a, b)}`, or a bare count (P/T nets).
 pub fn count_tokens(text: &str) -> u64 {
-    let inner = text.trim();
-    if let Ok(count) = inner.parse::<u64>() {
-        return count;
+    match text.trim().parse::<u64>() {
+        Ok(count) => count,
+        Err(_) => text_items(text).iter().map(|(_, n)| n).sum(),
     }
+}
+
+/// The items of a multiset as the checker prints it (commas inside
+/// brackets and quotes do not separate; `3'x` is x three times).
+pub fn text_items(text: &str) -> Vec<(String, u64)> {
+    let inner = text.trim();
     let inner = inner
         .strip_prefix('{')
         .and_then(|s| s.strip_suffix('}'))
         .unwrap_or(inner)
         .trim();
     if inner.is_empty() {
-        return 0;
+        return Vec::new();
     }
     let mut items = Vec::new();
     let (mut depth, mut quoted, mut start) = (0i32, false, 0);
@@ -260,13 +336,13 @@ pub fn count_tokens(text: &str) -> u64 {
         .map(|item| {
             let item = item.trim();
             match item.split_once('\'') {
-                Some((n, _)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
-                    n.parse().unwrap_or(1)
+                Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+                    (rest.to_string(), n.parse().unwrap_or(1))
                 }
-                _ => 1,
+                _ => (item.to_string(), 1),
             }
         })
-        .sum()
+        .collect()
 }
 
 #[cfg(test)]
@@ -281,6 +357,14 @@ mod tests {
         assert_eq!(count_tokens("{1, 2, 3}"), 3);
         assert_eq!(count_tokens("{3'x, (a, b)}"), 4);
         assert_eq!(count_tokens("{\"a, b\", f(x, y)}"), 2);
+        assert_eq!(
+            text_items("{2'(a, b), c}"),
+            vec![("(a, b)".to_string(), 2), ("c".to_string(), 1)]
+        );
+        assert_eq!(
+            render_multiset(&text_items("{2'(a, b), c}")),
+            "{2'(a, b), c}"
+        );
     }
 
     #[test]
@@ -304,8 +388,13 @@ mod tests {
         assert_eq!(traces[1].title, "seen (reachable): witness");
         let step = &traces[1].steps[0];
         assert_eq!(step.binding, "p=1");
-        assert_eq!(step.changes[0].after, "{}");
-        assert_eq!(step.changes[0].tokens, 0);
+        assert_eq!(
+            step.changes[0].change,
+            Change::After {
+                text: "{}".into(),
+                tokens: 0
+            }
+        );
     }
 
     #[test]
@@ -320,7 +409,51 @@ mod tests {
         assert_eq!(traces[0].title, "trace 1");
         assert_eq!(step.binding, "k=3, u=(doctor, 1)");
         assert_eq!(step.changes[0].place, "acl");
-        assert_eq!(step.changes[0].tokens, 3);
+        assert_eq!(
+            step.changes[0].change,
+            Change::After {
+                text: "{(doctor, 1), 2'x}".into(),
+                tokens: 3
+            }
+        );
+    }
+
+    /// The shape `check --json` writes with tokens as JSON values: bindings
+    /// as objects, changes as tokens removed and added, terms as `{fn, args}`
+    /// (a step of the philosophers' output, and a P/T counter).
+    #[test]
+    fn tokens_as_json_values_are_read() {
+        let report = json!({"properties": [{"holds": false, "kind": "deadlock-free", "name": "no_deadlock",
+            "trace": {"initial": {"forks": [{"count": 1, "value": 1}]},
+                      "steps": [{"binding": {"p": 1, "k": {"fn": "key", "args": [["doctor", 1]]}},
+                                 "changes": [{"added": [], "place": "thinking", "removed": [{"count": 1, "value": 1}]},
+                                             {"added": [{"count": 2, "value": [1, "a"]}], "place": "has_left", "removed": []},
+                                             {"place": "lock", "before": 1, "after": 0}],
+                                 "transition": "take_left"}]}}]});
+        let traces = read_traces(&report).unwrap();
+        let step = &traces[0].steps[0];
+        assert_eq!(step.binding, "k=key((doctor, 1)), p=1");
+        assert_eq!(
+            step.changes[0].change,
+            Change::Delta {
+                removed: vec![("1".into(), 1)],
+                added: vec![]
+            }
+        );
+        assert_eq!(
+            step.changes[1].change,
+            Change::Delta {
+                removed: vec![],
+                added: vec![("(1, a)".into(), 2)]
+            }
+        );
+        assert_eq!(
+            step.changes[2].change,
+            Change::After {
+                text: "0".into(),
+                tokens: 0
+            }
+        );
     }
 
     #[test]
