@@ -114,12 +114,11 @@ fn a_file_that_is_not_json_or_holds_no_trace_is_refused() {
 #[test]
 fn pnml_nets_and_large_nets_are_drawn() {
     let dir = scratch("pnml");
-    let trace = check_json("nets/pnml/mutex-broken.pnml", &dir);
     let out = sesphr(&[
         "view",
         "nets/pnml/mutex-broken.pnml",
         "--trace",
-        trace.to_str().unwrap(),
+        "tests/data/view/mutex-broken.check.json",
         "--out",
         dir.join("pnml").to_str().unwrap(),
     ]);

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use sesphr_engine::functions::FunctionLibrary;
-use sesphr_engine::load::{load_net, load_net_str};
-use sesphr_engine::net::model::Net;
+use sesphr_engine::load::{LoadedNet, open, open_source};
 use sesphr_engine::source::Source;
 
 use crate::ReportError;
@@ -36,9 +35,9 @@ impl NetSource {
         file: &str,
         params: &[(String, String)],
         library: &dyn FunctionLibrary,
-    ) -> Result<Net, ReportError> {
+    ) -> Result<LoadedNet, ReportError> {
         match self {
-            NetSource::Dir(dir) => Ok(load_net(&dir.join(file), params, library)?),
+            NetSource::Dir(dir) => Ok(open(&dir.join(file), params, library)?),
             NetSource::BuiltIn => {
                 let text = BUILT_IN
                     .iter()
@@ -46,7 +45,7 @@ impl NetSource {
                     .map(|(_, text)| *text)
                     .ok_or_else(|| ReportError::UnknownNet(file.to_string()))?;
                 let source = Source::new(Path::new("(built in)").join(file), text);
-                Ok(load_net_str(&source, params, library)?)
+                Ok(open_source(&source, params, library)?)
             }
         }
     }
@@ -72,6 +71,7 @@ mod tests {
         for (file, _) in BUILT_IN {
             let built_in = NetSource::BuiltIn.load(file, &[], &functions).unwrap();
             let from_dir = dir.load(file, &[], &functions).unwrap();
+            let (built_in, from_dir) = (built_in.into_coloured(), from_dir.into_coloured());
             assert_eq!(built_in.name, from_dir.name);
             assert_eq!(built_in.places.len(), from_dir.places.len());
         }

@@ -63,7 +63,9 @@ pub fn protocol_runs(
             partition_size: plan.partition_size,
             fault: None,
         });
-        let net = nets.load(plan.file, &plan.params, &functions)?;
+        let net = nets
+            .load(plan.file, &plan.params, &functions)?
+            .into_coloured();
         let store = work.join(format!("run-{}", i + 1));
         let _ = std::fs::remove_dir_all(&store);
         let report = run(

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, check};
+use sesphr_engine::check::CheckOptions;
+use sesphr_engine::explore::{CheckReport, ExploreOptions};
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::ReportError;
@@ -47,14 +47,16 @@ pub fn verify(
     params: &[(String, String)],
 ) -> Result<Verified, ReportError> {
     let net = nets.load(file, params, &SymbolicFunctions::new())?;
-    let space = ColouredSpace::new(&net);
-    let options = ExploreOptions {
-        max_states: Some(5_000_000),
-        timeout: Some(Duration::from_secs(600)),
-        ..ExploreOptions::default()
+    let options = CheckOptions {
+        explore: ExploreOptions {
+            max_states: Some(5_000_000),
+            timeout: Some(Duration::from_secs(600)),
+            ..ExploreOptions::default()
+        },
+        symmetry: false,
+        properties: Vec::new(),
     };
-    let mut report = check(&space, &options)?;
-    report.net.clone_from(&net.name);
+    let report = net.check(&options)?;
     Ok(Verified {
         file: file.to_string(),
         params: params.to_vec(),

@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, StateSpace, reachability_graph_within};
+use sesphr_engine::load::LoadedNet;
 use sesphr_engine::ptnet::PackedNet;
 use sesphr_engine::source::{MAX_INPUT_BYTES, read_text};
 
-use super::net::{NetFile, load};
 use crate::NetArgs;
 use crate::view::page::{self, Reachability};
 use crate::view::picture::Picture;
@@ -43,10 +43,10 @@ pub struct ViewArgs {
 
 /// Runs `sesphr view`.
 pub fn run(args: &ViewArgs) -> Result<ExitCode> {
-    let net = load(&args.net)?;
+    let net = crate::host::load(&args.net)?;
     let picture = match &net {
-        NetFile::Yaml(net) => Picture::of_net(net),
-        NetFile::Pnml(net) => Picture::of_pt_net(net),
+        LoadedNet::Coloured(net) => Picture::of_net(net),
+        LoadedNet::PlaceTransition(net) => Picture::of_pt_net(net),
     };
     let traces = match &args.trace {
         Some(path) => read_trace_file(path)?,
@@ -57,8 +57,8 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
         Reachability::Omitted("Not drawn (--max-states 0).".into())
     } else {
         match &net {
-            NetFile::Yaml(net) => reachability(&ColouredSpace::new(net), args)?,
-            NetFile::Pnml(net) => {
+            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args)?,
+            LoadedNet::PlaceTransition(net) => {
                 reachability(&PackedNet::with_lane_bits(net, Vec::new(), 32)?, args)?
             }
         }
