@@ -104,13 +104,17 @@ pub fn to_dot(net: &Net) -> String {
             }
             NodeKind::Transition { name, guard } => {
                 let mut label = escape(name);
+                let mut tooltip = String::new();
                 if let Some(g) = guard {
                     label.push_str("\\n[");
-                    label.push_str(&escape(g));
+                    label.push_str(&escape(&shorten(g)));
                     label.push(']');
+                    if g.chars().count() > SHOWN_CHARS {
+                        tooltip = format!("tooltip=\"{}\", ", escape(g));
+                    }
                 }
                 format!(
-                    "  n{} [shape=box, style=filled, fillcolor=lightgrey, label=\"{label}\"];",
+                    "  n{} [shape=box, style=filled, fillcolor=lightgrey, {tooltip}label=\"{label}\"];",
                     i.index()
                 )
             }
@@ -119,17 +123,36 @@ pub fn to_dot(net: &Net) -> String {
     }
     for e in g.edge_indices() {
         if let Some((a, b)) = g.edge_endpoints(e) {
+            let text = &g[e];
+            let tooltip = if text.chars().count() > SHOWN_CHARS {
+                format!("labeltooltip=\"{}\", ", escape(text))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  n{} -> n{} [label=\"{}\"];",
+                "  n{} -> n{} [{tooltip}label=\"{}\"];",
                 a.index(),
                 b.index(),
-                escape(&g[e])
+                escape(&shorten(text))
             );
         }
     }
     out.push_str("}\n");
     out
+}
+
+/// Guards and inscriptions longer than this are shortened in the drawing
+/// (their whole text is the tooltip), so one long term does not widen it.
+const SHOWN_CHARS: usize = 40;
+
+/// `text` cut to [`SHOWN_CHARS`] characters with an ellipsis.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= SHOWN_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(SHOWN_CHARS - 1).collect();
+    format!("{head}…")
 }
 
 fn escape(s: &str) -> String {
