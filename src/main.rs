@@ -3,6 +3,7 @@
 mod cmd;
 mod host;
 mod output;
+mod terms;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,7 +24,8 @@ enum Command {
     Validate(NetArgs),
     /// Fire a net: random steps with a seed, or the interactive token game.
     Simulate(cmd::simulate::SimulateArgs),
-    /// Explore every reachable marking of a net and check its properties.
+    /// Explore every reachable marking of one or more nets and check their properties.
+    #[command(after_help = cmd::check::EXIT_CODES)]
     Check(cmd::check::CheckArgs),
     /// Generate mutants of a net, check each, and print the mutation score and the survivors.
     Mutate(cmd::mutate::MutateArgs),
@@ -56,7 +58,7 @@ pub struct NetArgs {
     pub params: Vec<(String, String)>,
 }
 
-fn parse_param(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
         _ => Err(format!("`{s}` is not NAME=VALUE")),

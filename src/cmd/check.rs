@@ -5,13 +5,17 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, check};
 use sesphr_engine::ptnet::{PtProperty, check_pt};
 
+use super::check_json::report_json;
+use super::check_text::{TextOptions, TraceChoice, render};
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::net::{NetFile, load};
 use super::write_out;
@@ -20,14 +24,27 @@ use crate::NetArgs;
 /// Arguments of `sesphr check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    #[command(flatten)]
-    pub net: NetArgs,
+    /// The net files: YAML (`.yaml`, `.yml`) or PNML (`.pnml`); each is checked in turn.
+    #[arg(required = true, value_name = "NET")]
+    pub nets: Vec<PathBuf>,
+    /// Override a parameter of the nets: `--param users=5` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Check only this property (repeatable; default: all of the net's properties).
+    #[arg(long = "property", value_name = "NAME")]
+    pub properties: Vec<String>,
+    /// Which shortest traces to print [default: violations; with --json: all].
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub trace: Option<TraceChoice>,
+    /// Show terms and markings whole (the default shortens long terms as `f(…)`) and every statistic.
+    #[arg(long)]
+    pub full: bool,
+    /// Print JSON instead of the human report (one object; an array for several nets).
+    #[arg(long)]
+    pub json: bool,
     /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Print one JSON object instead of the human report.
-    #[arg(long)]
-    pub json: bool,
     /// Stop (incomplete) once this many states are stored.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
@@ -45,27 +62,91 @@ pub struct CheckArgs {
     pub no_reduction: bool,
 }
 
-/// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
+/// The exit codes of `sesphr check`, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
+2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict). \
+With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
+
+/// Runs `sesphr check` on each net and returns the exit code (see [`EXIT_CODES`]).
 pub fn run(args: &CheckArgs) -> ExitCode {
-    match run_check(args) {
-        Ok(report) => {
-            if report.violated() {
-                ExitCode::from(1)
-            } else if !report.complete {
-                ExitCode::from(3)
-            } else {
-                ExitCode::SUCCESS
+    let (mut error, mut violated, mut incomplete) = (false, false, false);
+    let mut reports = Vec::new();
+    let traces = args.trace.unwrap_or(if args.json {
+        TraceChoice::All
+    } else {
+        TraceChoice::Violations
+    });
+    for (i, path) in args.nets.iter().enumerate() {
+        let net = NetArgs {
+            net: path.clone(),
+            params: args.params.clone(),
+        };
+        match run_check(args, &net) {
+            Ok(report) => {
+                violated |= report.violated();
+                incomplete |= !report.complete;
+                let shown = path.display().to_string();
+                if args.json {
+                    reports.push(report_json(&report, &shown, traces));
+                } else {
+                    if i > 0 {
+                        outln!("");
+                    }
+                    let options = TextOptions {
+                        traces,
+                        full: args.full,
+                    };
+                    write_out(format_args!("{}", render(&report, &shown, options)));
+                }
+            }
+            Err(e) => {
+                crate::output::report_error(&e);
+                error = true;
             }
         }
-        Err(error) => {
-            crate::output::report_error(&error);
-            ExitCode::from(2)
-        }
+    }
+    if args.json && !reports.is_empty() {
+        let value = if args.nets.len() == 1 {
+            reports.remove(0)
+        } else {
+            serde_json::Value::Array(reports)
+        };
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    }
+    if error {
+        ExitCode::from(2)
+    } else if violated {
+        ExitCode::from(1)
+    } else if incomplete {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn run_check(args: &CheckArgs) -> Result<CheckReport> {
-    let net = load(&args.net)?;
+/// The properties of a PNML net, by name.
+const PT_PROPERTIES: [(&str, PtProperty); 2] = [
+    ("deadlock-free", PtProperty::DeadlockFree),
+    ("one-safe", PtProperty::PlaceBound(1)),
+];
+
+/// Refuses `--property` names the net does not have, listing those it has.
+fn check_names(wanted: &[String], available: &[&str], path: &std::path::Path) -> Result<()> {
+    if let Some(unknown) = wanted.iter().find(|w| !available.contains(&w.as_str())) {
+        bail!(
+            "{}: --property {unknown}: the net has no such property (it has: {})",
+            path.display(),
+            available.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
+    let net = load(net_args)?;
     let timeout = match args.timeout {
         Some(s) => Some(
             Duration::try_from_secs_f64(s)
@@ -73,6 +154,8 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         ),
         None => None,
     };
+    let wanted =
+        |name: &str| args.properties.is_empty() || args.properties.iter().any(|w| w == name);
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
     let options = ExploreOptions {
         max_states: args.max_states,
@@ -97,18 +180,25 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         .build()
         .context("cannot start the worker threads")?;
     let report = match &net {
-        NetFile::Pnml(net) => pool.install(|| {
-            check_pt(
-                net,
-                &[PtProperty::DeadlockFree, PtProperty::PlaceBound(1)],
-                &options,
-            )
-        })?,
+        NetFile::Pnml(net) => {
+            let names: Vec<&str> = PT_PROPERTIES.iter().map(|(n, _)| *n).collect();
+            check_names(&args.properties, &names, &net_args.net)?;
+            let properties: Vec<PtProperty> = PT_PROPERTIES
+                .iter()
+                .filter(|(name, _)| wanted(name))
+                .map(|(_, p)| *p)
+                .collect();
+            pool.install(|| check_pt(net, &properties, &options))?
+        }
         NetFile::Yaml(net) => {
+            let names: Vec<&str> = net.properties.iter().map(|p| p.name.as_str()).collect();
+            check_names(&args.properties, &names, &net_args.net)?;
+            let mut net = net.clone();
+            net.properties.retain(|p| wanted(&p.name));
             let space = if args.no_reduction {
-                ColouredSpace::new(net)
+                ColouredSpace::new(&net)
             } else {
-                ColouredSpace::with_symmetry(net)?
+                ColouredSpace::with_symmetry(&net)?
             };
             let mut report = pool.install(|| check(&space, &options))?;
             report.net = net.name.clone();
@@ -117,14 +207,6 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();
-    }
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        write_out(format_args!(
-            "{}",
-            render(&report, &args.net.net.display().to_string())
-        ));
     }
     Ok(report)
 }
@@ -137,144 +219,4 @@ fn progress_bar() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// The human report: verdicts with traces, then statistics (in the manner of TLC and SPIN).
-pub fn render(report: &CheckReport, path: &str) -> String {
-    let mut out = format!("sesphr check: net {} ({path})\n\n", report.net);
-    let width = report
-        .properties
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
-    for p in &report.properties {
-        let kind = serde_json::to_value(p.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let verdict = match (p.holds, p.kind.target_is_witness()) {
-            (Some(true), false) => "holds",
-            (Some(true), true) => "holds (witness below)",
-            (Some(false), _) => "VIOLATED",
-            (None, _) => "undecided (incomplete run)",
-        };
-        out += &format!("property {:<width$} [{kind}]  {verdict}\n", p.name);
-        if let Some(trace) = &p.trace {
-            out += &render_trace(trace);
-        }
-    }
-    let status = match report.stopped {
-        None => "complete".to_string(),
-        Some(reason) => format!(
-            "INCOMPLETE (stopped: {})",
-            serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        ),
-    };
-    out += &format!("\nState space {status}.\n");
-    out += &format!("  {:>12} states (reachable markings)\n", report.states);
-    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
-        out += &format!(
-            "  reduction: {reduction}; the states stand for {represented} reachable markings\n"
-        );
-    }
-    out += &format!("  {:>12} edges\n", report.edges);
-    out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
-    out += &format!("  {:>12} deadlocks\n", report.deadlocks);
-    out += &format!(
-        "  {:>12} max tokens per marking\n",
-        known(report.max_tokens_per_marking)
-    );
-    out += &format!(
-        "  {:>12} max tokens in a place\n",
-        known(report.max_tokens_in_place)
-    );
-    out += &format!(
-        "  one-safe: {}, deadlock reachable: {}\n",
-        known(report.one_safe),
-        known(report.deadlock_reachable)
-    );
-    out += &format!(
-        "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
-        report.seconds, report.states_per_second, report.threads, report.bytes_per_state
-    );
-    out
-}
-
-/// A statistic, or `unknown` when an incomplete run cannot tell.
-fn known<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
-}
-
-fn render_trace(trace: &Trace) -> String {
-    let mut out = format!("  shortest trace, {} step(s):\n", trace.steps.len());
-    out += &format!("    0. initial state: {}\n", trace.initial);
-    for (i, step) in trace.steps.iter().enumerate() {
-        let binding = if step.binding.is_empty() {
-            String::new()
-        } else {
-            let vars: Vec<String> = step
-                .binding
-                .iter()
-                .map(|(k, v)| format!("{k}={}", abbreviate(v)))
-                .collect();
-            format!(" [{}]", vars.join(", "))
-        };
-        let changes: Vec<String> = step
-            .changes
-            .iter()
-            .map(|c| match (&c.removed, &c.added) {
-                (Some(removed), Some(added)) => {
-                    let mut parts = vec![c.place.clone() + ":"];
-                    if removed != "{}" {
-                        parts.push(format!("-{removed}"));
-                    }
-                    if added != "{}" {
-                        parts.push(format!("+{added}"));
-                    }
-                    parts.join(" ")
-                }
-                _ => format!("{}: {} -> {}", c.place, c.before, c.after),
-            })
-            .collect();
-        let line = format!(
-            "    {}. {}{binding}: {}",
-            i + 1,
-            step.transition,
-            changes.join(", ")
-        );
-        if line.chars().count() <= TRACE_LINE_CHARS {
-            out += &line;
-            out.push('\n');
-        } else {
-            out += &format!("    {}. {}{binding}:\n", i + 1, step.transition);
-            for change in changes {
-                out += &format!("         {change}\n");
-            }
-        }
-    }
-    out += &format!("    reached: {}\n", trace.last);
-    out
-}
-
-/// A step longer than this prints one changed place per line.
-const TRACE_LINE_CHARS: usize = 120;
-
-/// Values longer than this are shortened in human traces (`--json` keeps them whole).
-const SHOWN_VALUE_CHARS: usize = 60;
-
-/// A long binding value cut to its head and tail: `know(enc(..) … x((doctor, 1)))`.
-fn abbreviate(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= SHOWN_VALUE_CHARS {
-        return value.to_string();
-    }
-    let head: String = chars[..SHOWN_VALUE_CHARS / 2].iter().collect();
-    let tail: String = chars[chars.len() - SHOWN_VALUE_CHARS / 4..]
-        .iter()
-        .collect();
-    format!("{head} … {tail}")
 }
