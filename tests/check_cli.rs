@@ -277,3 +277,51 @@ fn long_terms_are_shortened_unless_full() {
         "{text}"
     );
 }
+
+/// A violated invariant names the quantifier instance and the false sub-formula.
+#[test]
+fn a_violation_is_explained() {
+    let dir = std::env::temp_dir().join(format!("sesphr-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("grants.yaml");
+    std::fs::write(
+        &net,
+        r#"name: grants
+types:
+  Who: { enum: [alice, bob] }
+  Grant: { tuple: [Who, Int] }
+places:
+  Granted: { type: Grant, init: ["(alice, 1)"] }
+transitions:
+  grant:
+    in: { Granted: ["(w, n)"] }
+    out: { Granted: ["(bob, n + 1)"] }
+    guard: "n < 3"
+properties:
+  bob_gets_little:
+    invariant: "forall (w, n) in Granted: w == alice || (n > 1 => n < 3)"
+"#,
+    )
+    .expect("write");
+    let net = net.display().to_string();
+    let out = sesphr(&["check", &net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "      why: for (w, n) = (bob, 3) in Granted\n           where !(w == alice) holds\n           where n > 1 holds\n           false: n < 3\n"
+        ),
+        "{text}"
+    );
+    let out = sesphr(&["check", "--json", &net]);
+    let why = &json(&out)["properties"][0]["explanation"];
+    assert_eq!(
+        *why,
+        serde_json::json!({
+            "instances": [{"pattern": "(w, n)", "place": "Granted", "token": ["bob", 3]}],
+            "given": ["!(w == alice)", "n > 1"],
+            "failing": "n < 3"
+        })
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value as Json, json};
 use sesphr_engine::explore::{CheckReport, PlaceChange, Step, Trace};
+use sesphr_engine::net::explain::Explanation;
 
 use super::check_text::TraceChoice;
 use crate::terms::{marking_json, multiset_json, value_json};
@@ -25,12 +26,30 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
                 if let Some(trace) = p.trace.as_ref().filter(|_| traces.shows(p)) {
                     entry["trace"] = trace_json(trace);
                 }
+                if let Some(explanation) = &p.explanation {
+                    entry["explanation"] = explanation_json(explanation);
+                }
                 entry
             })
             .collect();
         object.insert("properties".into(), Json::Array(properties));
     }
     value
+}
+
+/// `{"instances": [{pattern, place, token}], "given": [...], "failing": text}`,
+/// tokens as JSON values.
+fn explanation_json(explanation: &Explanation) -> Json {
+    let instances: Vec<Json> = explanation
+        .instances
+        .iter()
+        .map(|i| json!({"pattern": i.pattern, "place": i.place, "token": value_json(&i.token)}))
+        .collect();
+    json!({
+        "instances": instances,
+        "given": explanation.given,
+        "failing": explanation.failing,
+    })
 }
 
 fn trace_json(trace: &Trace) -> Json {

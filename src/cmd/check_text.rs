@@ -3,6 +3,7 @@
 //! long terms shortened unless `--full`, and a summary line.
 
 use sesphr_engine::explore::{CheckReport, PlaceChange, PropertyResult, Step, Trace};
+use sesphr_engine::net::explain::Explanation;
 
 use crate::terms::{Node, abbreviate, parse, shown};
 
@@ -37,6 +38,9 @@ pub struct TextOptions {
     pub full: bool,
 }
 
+/// Binding values longer than this are shortened unless `--full`.
+const SHOWN_BINDING_CHARS: usize = 24;
+
 /// A change longer than this prints one token per line.
 const CHANGE_LINE_CHARS: usize = 100;
 
@@ -68,6 +72,9 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
         );
         if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
             out += &render_trace(trace, options.full);
+        }
+        if let Some(explanation) = &p.explanation {
+            out += &render_explanation(explanation, options.full);
         }
     }
     out += &statistics(report, options.full);
@@ -168,7 +175,7 @@ fn render_trace(trace: &Trace, full: bool) -> String {
         out += &format!("      initial marking: {}\n", trace.initial);
     }
     for (i, step) in trace.steps.iter().enumerate() {
-        let head = format!("{}. {}", i + 1, step_head(step, &show));
+        let head = format!("{}. {}", i + 1, step_head(step, &show, full));
         let changes: Vec<Vec<String>> = step
             .changes
             .iter()
@@ -200,17 +207,74 @@ fn render_trace(trace: &Trace, full: bool) -> String {
     out
 }
 
-/// `join (role=doctor, seat=1, kc=know(…))`.
-fn step_head(step: &Step, show: &dyn Fn(&str) -> String) -> String {
+/// Why the last marking violates the invariant: the `forall` instances it
+/// fails for, the premises that hold, and the false part.
+fn render_explanation(explanation: &Explanation, full: bool) -> String {
+    let show = |text: &str| {
+        if full {
+            text.to_string()
+        } else {
+            abbreviate(text, SHOWN_VALUE_CHARS)
+        }
+    };
+    let mut lines: Vec<String> = explanation
+        .instances
+        .iter()
+        .map(|i| format!("for {} = {} in {}", i.pattern, show(&i.token), i.place))
+        .collect();
+    lines.extend(
+        explanation
+            .given
+            .iter()
+            .map(|g| format!("where {} holds", show_text(g, full))),
+    );
+    lines.push(format!("false: {}", show_text(&explanation.failing, full)));
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let label = if i == 0 { "why:" } else { "" };
+        out += &format!("      {label:<4} {line}\n");
+    }
+    out
+}
+
+/// A formula's text, cut to one readable line unless `full`.
+fn show_text(text: &str, full: bool) -> String {
+    let count = text.chars().count();
+    if full || count <= FORMULA_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(FORMULA_CHARS - 1).collect();
+    format!("{head}…")
+}
+
+/// Formula text longer than this is cut (`--full` shows it whole).
+const FORMULA_CHARS: usize = 90;
+
+/// `join (role=doctor, seat=1, kc=know(…))`; without `--full`, binding
+/// values are shortened harder than tokens and the line is cut at
+/// [`CHANGE_LINE_CHARS`], since the changes below say what the step did.
+fn step_head(step: &Step, show: &dyn Fn(&str) -> String, full: bool) -> String {
     if step.binding.is_empty() {
         return step.transition.clone();
     }
     let vars: Vec<String> = step
         .binding
         .iter()
-        .map(|(k, v)| format!("{k}={}", show(v)))
+        .map(|(k, v)| {
+            let v = if full {
+                show(v)
+            } else {
+                abbreviate(v, SHOWN_BINDING_CHARS)
+            };
+            format!("{k}={v}")
+        })
         .collect();
-    format!("{} ({})", step.transition, vars.join(", "))
+    let head = format!("{} ({})", step.transition, vars.join(", "));
+    if full || head.chars().count() <= CHANGE_LINE_CHARS {
+        return head;
+    }
+    let cut: String = head.chars().take(CHANGE_LINE_CHARS - 2).collect();
+    format!("{cut}…)")
 }
 
 /// `Place:`, `-a`, `+b`, `+2'c` for a coloured place; `p: 1 -> 2` for a counter.
@@ -252,6 +316,7 @@ mod tests {
             kind: PropertyKind::Invariant,
             holds,
             trace: None,
+            explanation: None,
         }
     }
 

@@ -195,6 +195,7 @@ impl Compiler<'_> {
 
 mod declarations;
 mod expressions;
+mod formula;
 mod transitions;
 
 /// The number of nodes of a type: 1 for a scalar type, more for tuples.
