@@ -25,7 +25,14 @@ fn json(out: &Output) -> serde_json::Value {
 
 #[test]
 fn the_mutex_example_holds() {
-    let out = sesphr(&["check", &path("nets/pnml/mutex.pnml")]);
+    let out = sesphr(&[
+        "check",
+        "--property",
+        "deadlock-free",
+        "--property",
+        "one-safe",
+        &path("nets/pnml/mutex.pnml"),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("  holds     deadlock-free"), "{text}");
@@ -36,7 +43,9 @@ fn the_mutex_example_holds() {
 
 #[test]
 fn the_broken_mutex_fails_with_its_shortest_trace() {
-    let out = sesphr(&["check", "--json", &path("nets/pnml/mutex-broken.pnml")]);
+    let broken = path("nets/pnml/mutex-broken.pnml");
+    let asked = ["--property", "deadlock-free", "--property", "one-safe"];
+    let out = sesphr(&[&["check", "--json"], &asked[..], &[&broken]].concat());
     assert_eq!(out.status.code(), Some(1));
     let r = json(&out);
     assert_eq!(r["properties"][0]["holds"], true);
@@ -63,7 +72,7 @@ fn the_broken_mutex_fails_with_its_shortest_trace() {
         serde_json::json!({"in_a": 1, "in_b": 1, "cs": 2})
     );
 
-    let human = sesphr(&["check", &path("nets/pnml/mutex-broken.pnml")]);
+    let human = sesphr(&[&["check"], &asked[..], &[&broken]].concat());
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
         text.contains("VIOLATED  one-safe       bound, counterexample in 2 step(s)"),
@@ -81,6 +90,8 @@ fn a_deadlock_gets_a_shortest_trace() {
     let out = sesphr(&[
         "check",
         "--json",
+        "--property",
+        "deadlock-free",
         &path("tests/data/mcc/Philosophers-PT-000005.pnml"),
     ]);
     assert_eq!(out.status.code(), Some(1));
@@ -99,7 +110,15 @@ fn limits_stop_the_run_as_incomplete() {
         ("--max-memory", "64K", "max-memory"),
         ("--timeout", "0", "timeout"),
     ] {
-        let out = sesphr(&["check", "--json", flag, value, &peterson]);
+        let out = sesphr(&[
+            "check",
+            "--json",
+            "--property",
+            "deadlock-free",
+            flag,
+            value,
+            &peterson,
+        ]);
         assert_eq!(out.status.code(), Some(3), "{flag}");
         let r = json(&out);
         assert_eq!(r["complete"], false, "{flag}");
@@ -119,7 +138,7 @@ fn bad_input_exits_2_with_a_position() {
     let out = sesphr(&["check", &bad.display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("3:1: malformed XML"), "{stderr}");
+    assert!(stderr.contains("bad.pnml:3:1: syntax error"), "{stderr}");
 
     let out = sesphr(&["check", &dir.join("missing.pnml").display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
@@ -221,7 +240,8 @@ fn traces_properties_and_several_nets_are_chosen_on_the_command_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("deadlock-free, one-safe"), "{stderr}");
     // --trace none hides the counterexample, not the verdict.
-    let out = sesphr(&["check", "--trace", "none", &broken]);
+    let both = ["--property", "deadlock-free", "--property", "one-safe"];
+    let out = sesphr(&[&["check", "--trace", "none"], &both[..], &[&broken]].concat());
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -229,12 +249,12 @@ fn traces_properties_and_several_nets_are_chosen_on_the_command_line() {
         "{text}"
     );
     // Several nets: one report each, the worst exit code.
-    let out = sesphr(&["check", &mutex, &broken]);
+    let out = sesphr(&[&["check"], &both[..], &[&mutex, &broken]].concat());
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("2 properties: 2 hold\n"), "{text}");
     assert!(text.ends_with("1 of 2 VIOLATED, 1 hold\n"), "{text}");
-    let out = sesphr(&["check", "--json", &mutex, &broken]);
+    let out = sesphr(&[&["check", "--json"], &both[..], &[&mutex, &broken]].concat());
     let reports = json(&out);
     assert_eq!(reports.as_array().map(Vec::len), Some(2));
     assert_eq!(reports[1]["file"], broken.as_str());

@@ -10,14 +10,13 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, check};
-use sesphr_engine::ptnet::{PtProperty, check_pt};
+use sesphr_engine::check::{CheckOptions, StandardProperty};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook};
+use sesphr_engine::load::LoadedNet;
 
 use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
-use super::net::{NetFile, load};
 use super::write_out;
 use crate::NetArgs;
 
@@ -30,7 +29,10 @@ pub struct CheckArgs {
     /// Override a parameter of the nets: `--param users=5` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::parse_param)]
     pub params: Vec<(String, String)>,
-    /// Check only this property (repeatable; default: all of the net's properties).
+    /// Check this property (repeatable). A property of the net: check only the
+    /// named ones (default: all). A standard property, deadlock-free (no dead
+    /// marking is reachable) or one-safe (no place ever holds two tokens;
+    /// place/transition nets): check it too.
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
     /// Which shortest traces to print [default: violations; with --json: all].
@@ -56,8 +58,9 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-    /// Explore every state: no symmetry reduction (on by default for nets
-    /// with `symmetric: true` types).
+    /// Explore every state: no reduction (by default, nets with `symmetric:
+    /// true` types are reduced by their symmetry, other coloured nets by
+    /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
 }
@@ -127,26 +130,39 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// The properties of a PNML net, by name.
-const PT_PROPERTIES: [(&str, PtProperty); 2] = [
-    ("deadlock-free", PtProperty::DeadlockFree),
-    ("one-safe", PtProperty::PlaceBound(1)),
-];
+/// The standard properties `--property` may name.
+const STANDARD: [StandardProperty; 2] = [StandardProperty::DeadlockFree, StandardProperty::OneSafe];
 
-/// Refuses `--property` names the net does not have, listing those it has.
-fn check_names(wanted: &[String], available: &[&str], path: &std::path::Path) -> Result<()> {
-    if let Some(unknown) = wanted.iter().find(|w| !available.contains(&w.as_str())) {
-        bail!(
-            "{}: --property {unknown}: the net has no such property (it has: {})",
-            path.display(),
-            available.join(", ")
-        );
+/// Splits the `--property` names into the net's own (a subset to check) and
+/// standard ones (to add); refuses a name that is neither, listing those
+/// there are.
+fn choose_properties(
+    wanted: &[String],
+    own: &[&str],
+    path: &std::path::Path,
+) -> Result<(Vec<String>, Vec<StandardProperty>)> {
+    let mut selected = Vec::new();
+    let mut standard = Vec::new();
+    for name in wanted {
+        if own.contains(&name.as_str()) {
+            selected.push(name.clone());
+        } else if let Some(p) = STANDARD.iter().find(|p| p.name() == name) {
+            standard.push(*p);
+        } else {
+            let mut known: Vec<&str> = own.to_vec();
+            known.extend(STANDARD.iter().map(|p| p.name()));
+            bail!(
+                "{}: --property {name}: the net has no such property (there are: {})",
+                path.display(),
+                known.join(", ")
+            );
+        }
     }
-    Ok(())
+    Ok((selected, standard))
 }
 
 fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
-    let net = load(net_args)?;
+    let mut net = crate::host::load(net_args)?;
     let timeout = match args.timeout {
         Some(s) => Some(
             Duration::try_from_secs_f64(s)
@@ -154,10 +170,19 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         ),
         None => None,
     };
-    let wanted =
-        |name: &str| args.properties.is_empty() || args.properties.iter().any(|w| w == name);
+    let own: Vec<String> = match &net {
+        LoadedNet::Coloured(net) => net.properties.iter().map(|p| p.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    let (selected, standard) = choose_properties(&args.properties, &own, &net_args.net)?;
+    if let LoadedNet::Coloured(net) = &mut net
+        && !selected.is_empty()
+    {
+        net.properties.retain(|p| selected.contains(&p.name));
+    }
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
-    let options = ExploreOptions {
+    let explore = ExploreOptions {
         max_states: args.max_states,
         max_memory: args.max_memory.or_else(default_memory_limit),
         timeout,
@@ -179,32 +204,13 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         .num_threads(thread_count(args.threads))
         .build()
         .context("cannot start the worker threads")?;
-    let report = match &net {
-        NetFile::Pnml(net) => {
-            let names: Vec<&str> = PT_PROPERTIES.iter().map(|(n, _)| *n).collect();
-            check_names(&args.properties, &names, &net_args.net)?;
-            let properties: Vec<PtProperty> = PT_PROPERTIES
-                .iter()
-                .filter(|(name, _)| wanted(name))
-                .map(|(_, p)| *p)
-                .collect();
-            pool.install(|| check_pt(net, &properties, &options))?
-        }
-        NetFile::Yaml(net) => {
-            let names: Vec<&str> = net.properties.iter().map(|p| p.name.as_str()).collect();
-            check_names(&args.properties, &names, &net_args.net)?;
-            let mut net = net.clone();
-            net.properties.retain(|p| wanted(&p.name));
-            let space = if args.no_reduction {
-                ColouredSpace::new(&net)
-            } else {
-                ColouredSpace::with_symmetry(&net)?
-            };
-            let mut report = pool.install(|| check(&space, &options))?;
-            report.net = net.name.clone();
-            report
-        }
+    let options = CheckOptions {
+        explore,
+        symmetry: !args.no_reduction,
+        partial_order: !args.no_reduction,
+        properties: standard,
     };
+    let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

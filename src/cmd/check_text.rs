@@ -139,7 +139,10 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         report.states, report.edges, report.depth, report.deadlocks, report.seconds, report.threads
     );
     if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
-        out += &format!("  reduction: {reduction}; the states stand for {represented} markings\n");
+        for part in reduction.split("; ") {
+            out += &format!("  reduction: {part}\n");
+        }
+        out += &format!("  the states stand for {represented} markings\n");
     }
     if full {
         out += &format!(
