@@ -3,6 +3,7 @@
 mod cmd;
 mod host;
 mod output;
+mod terms;
 mod view;
 
 use std::path::PathBuf;
@@ -12,7 +13,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// Verify, simulate and measure the SeSPHR e-health protocol as a High Level Petri Net.
 #[derive(Parser)]
-#[command(name = "sesphr", version, about, max_term_width = 100)]
+#[command(
+    name = "sesphr",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "Exit codes: 0 success, 1 a property, check or step failed, 2 bad input or usage, \
+3 incomplete (a limit stopped the run); each command's --help says what they mean for it."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,14 +29,25 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Load, resolve and type-check a net; report the first error with its line.
-    Validate(NetArgs),
+    #[command(after_help = cmd::validate::EXIT_CODES)]
+    Validate(cmd::validate::ValidateArgs),
     /// Fire a net: random steps with a seed, or the interactive token game.
+    #[command(
+        after_help = "Exit codes: 0 the run ended (dead marking, step limit, or quit), \
+1 a real-crypto run failed or compared nothing, 2 bad input or usage, 3 the memory limit stopped it."
+    )]
     Simulate(cmd::simulate::SimulateArgs),
-    /// Explore every reachable marking of a net and check its properties.
+    /// Explore every reachable marking of one or more nets and check their properties.
+    #[command(after_help = cmd::check::EXIT_CODES)]
     Check(cmd::check::CheckArgs),
     /// Generate mutants of a net, check each, and print the mutation score and the survivors.
+    #[command(
+        after_help = "Exit codes: 0 every non-equivalent mutant is killed, 1 a mutant \
+survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
+    )]
     Mutate(cmd::mutate::MutateArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
+    #[command(after_help = "Exit codes: 0 written, 2 bad input or usage (or above --limit).")]
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
     #[command(hide = true)]
@@ -37,11 +56,20 @@ enum Command {
     #[command(hide = true)]
     ToMurphi(cmd::murphi::MurphiArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
+    #[command(
+        after_help = "Exit codes: 0 every step behaved as the scheme says, 1 one did not, \
+2 bad input or usage."
+    )]
     Demo(cmd::demo::DemoArgs),
     /// Verify, show or prove things about a ledger file (a signed transparency log).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Exit codes: 0 intact (or printed), 1 tampered, not an extension of \
+the pinned head, or a proof that does not check, 2 unreadable or bad usage."
+    )]
     Ledger(cmd::ledger::LedgerCommand),
     /// Check a system directory's cloud store against its ledger (exit 1 on any finding).
+    #[command(after_help = "Exit codes: 0 no finding, 1 a finding, 2 bad input or usage.")]
     Audit(cmd::audit::AuditArgs),
     /// Print the JSON Schema of the YAML net format (for editors: see docs/net-format.md).
     #[command(after_help = "Exit codes: 0 printed.")]
@@ -49,6 +77,7 @@ enum Command {
     /// Write an HTML page showing the net, a trace step by step, and its reachability graph.
     View(cmd::view::ViewArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
+    #[command(after_help = "Exit codes: 0 written, 2 bad input, usage or a failed measurement.")]
     Report(cmd::report::ReportArgs),
 }
 
@@ -62,7 +91,7 @@ pub struct NetArgs {
     pub params: Vec<(String, String)>,
 }
 
-fn parse_param(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
         _ => Err(format!("`{s}` is not NAME=VALUE")),
@@ -72,7 +101,7 @@ fn parse_param(s: &str) -> Result<(String, String), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Validate(args) => cmd::validate::run(&args),
+        Command::Validate(args) => return cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Check(args) => return cmd::check::run(&args),
         Command::Mutate(args) => return cmd::mutate::run(&args),

@@ -35,10 +35,10 @@ fn the_mutex_example_holds() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("property deadlock-free"), "{text}");
+    assert!(text.contains("  holds     deadlock-free"), "{text}");
     assert_eq!(text.matches("  holds").count(), 2, "{text}");
-    assert!(text.contains("State space complete."), "{text}");
-    assert!(text.contains("3 states"), "{text}");
+    assert!(text.contains("state space complete: 3 states"), "{text}");
+    assert!(text.ends_with("2 properties: 2 hold\n"), "{text}");
 }
 
 #[test]
@@ -53,7 +53,10 @@ fn the_broken_mutex_fails_with_its_shortest_trace() {
     assert_eq!(one_safe["name"], "one-safe");
     assert_eq!(one_safe["holds"], false);
     let trace = &one_safe["trace"];
-    assert_eq!(trace["initial"], "idle_a idle_b");
+    assert_eq!(
+        trace["initial"],
+        serde_json::json!({"idle_a": 1, "idle_b": 1})
+    );
     let steps = trace["steps"].as_array().expect("steps");
     let names: Vec<&str> = steps
         .iter()
@@ -62,18 +65,24 @@ fn the_broken_mutex_fails_with_its_shortest_trace() {
     assert_eq!(names, ["enter_a", "enter_b"]);
     assert_eq!(
         steps[1]["changes"][2],
-        serde_json::json!({"place": "cs", "before": "1", "after": "2"})
+        serde_json::json!({"place": "cs", "before": 1, "after": 2})
     );
-    assert_eq!(trace["final"], "in_a in_b cs*2");
+    assert_eq!(
+        trace["final"],
+        serde_json::json!({"in_a": 1, "in_b": 1, "cs": 2})
+    );
 
     let human = sesphr(&[&["check"], &asked[..], &[&broken]].concat());
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("VIOLATED"), "{text}");
-    assert!(text.contains("shortest trace, 2 step(s)"), "{text}");
     assert!(
-        text.contains("2. enter_b: idle_b: 1 -> 0, in_b: 0 -> 1, cs: 1 -> 2"),
+        text.contains("VIOLATED  one-safe       bound, counterexample in 2 step(s)"),
         "{text}"
     );
+    assert!(
+        text.contains("2. enter_b: idle_b: 1 -> 0, in_b: 0 -> 1, cs: 1 -> 2\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 of 2 VIOLATED, 1 hold\n"), "{text}");
 }
 
 #[test]
@@ -199,4 +208,140 @@ fn coloured_philosophers_match_their_pt_unfolding() {
             assert_eq!(coloured["edges"], unfolded["edges"]);
         }
     }
+}
+
+/// The README's main command: one line per property and a summary, a screenful in all.
+#[test]
+fn the_main_command_prints_a_screenful() {
+    let out = sesphr(&["check", &path("nets/sesphr.yaml")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() <= 50, "{} lines:\n{text}", lines.len());
+    assert!(lines.iter().all(|l| l.chars().count() <= 100), "{text}");
+    let verdicts = lines.iter().filter(|l| l.starts_with("  holds ")).count();
+    let summary = lines.last().expect("a summary line");
+    assert_eq!(*summary, format!("{verdicts} properties: {verdicts} hold"));
+}
+
+#[test]
+fn traces_properties_and_several_nets_are_chosen_on_the_command_line() {
+    let broken = path("nets/pnml/mutex-broken.pnml");
+    let mutex = path("nets/pnml/mutex.pnml");
+    // Only the chosen property is checked.
+    let out = sesphr(&["check", "--property", "deadlock-free", &broken]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("one-safe"), "{text}");
+    assert!(text.ends_with("1 property: 1 hold\n"), "{text}");
+    // An unknown name is refused with the names the net has.
+    let out = sesphr(&["check", "--property", "safety", &broken]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("deadlock-free, one-safe"), "{stderr}");
+    // --trace none hides the counterexample, not the verdict.
+    let both = ["--property", "deadlock-free", "--property", "one-safe"];
+    let out = sesphr(&[&["check", "--trace", "none"], &both[..], &[&broken]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("VIOLATED") && !text.contains("enter_b"),
+        "{text}"
+    );
+    // Several nets: one report each, the worst exit code.
+    let out = sesphr(&[&["check"], &both[..], &[&mutex, &broken]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("2 properties: 2 hold\n"), "{text}");
+    assert!(text.ends_with("1 of 2 VIOLATED, 1 hold\n"), "{text}");
+    let out = sesphr(&[&["check", "--json"], &both[..], &[&mutex, &broken]].concat());
+    let reports = json(&out);
+    assert_eq!(reports.as_array().map(Vec::len), Some(2));
+    assert_eq!(reports[1]["file"], broken.as_str());
+}
+
+#[test]
+fn long_terms_are_shortened_unless_full() {
+    // The paper's key management: the curious SRS learns a partition key in one upload.
+    let net = path("nets/sesphr.yaml");
+    let args = [
+        "check",
+        &net,
+        "--param",
+        "key_mode=paper",
+        "--param",
+        "roles=1",
+        "--param",
+        "users_per_role=1",
+        "--property",
+        "srs_confidentiality",
+    ];
+    let out = sesphr(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("1. upload (p=p1"), "{text}");
+    assert!(
+        text.contains("Cloud: +(p1, medical, 1, enc(key(…), (…), phr(…)))"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 of 1 VIOLATED\n"), "{text}");
+    let full = sesphr(&[&args[..], &["--full"]].concat());
+    let text = String::from_utf8_lossy(&full.stdout);
+    assert!(!text.contains('…'), "{text}");
+    assert!(
+        text.contains("enc(key(gt(r(p1, medical, 1))), (p1, medical, 1), phr(p1, medical, 1))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("initial marking: ") && text.contains("final marking: "),
+        "{text}"
+    );
+}
+
+/// A violated invariant names the quantifier instance and the false sub-formula.
+#[test]
+fn a_violation_is_explained() {
+    let dir = std::env::temp_dir().join(format!("sesphr-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("grants.yaml");
+    std::fs::write(
+        &net,
+        r#"name: grants
+types:
+  Who: { enum: [alice, bob] }
+  Grant: { tuple: [Who, Int] }
+places:
+  Granted: { type: Grant, init: ["(alice, 1)"] }
+transitions:
+  grant:
+    in: { Granted: ["(w, n)"] }
+    out: { Granted: ["(bob, n + 1)"] }
+    guard: "n < 3"
+properties:
+  bob_gets_little:
+    invariant: "forall (w, n) in Granted: w == alice || (n > 1 => n < 3)"
+"#,
+    )
+    .expect("write");
+    let net = net.display().to_string();
+    let out = sesphr(&["check", &net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "      why: for (w, n) = (bob, 3) in Granted\n           where !(w == alice) holds\n           where n > 1 holds\n           false: n < 3\n"
+        ),
+        "{text}"
+    );
+    let out = sesphr(&["check", "--json", &net]);
+    let why = &json(&out)["properties"][0]["explanation"];
+    assert_eq!(
+        *why,
+        serde_json::json!({
+            "instances": [{"pattern": "(w, n)", "place": "Granted", "token": ["bob", 3]}],
+            "given": ["!(w == alice)", "n > 1"],
+            "failing": "n < 3"
+        })
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

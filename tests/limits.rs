@@ -275,9 +275,12 @@ fn an_incomplete_run_states_no_unknown_as_a_fact() {
     ] {
         assert_eq!(report[field], serde_json::Value::Null, "{field}");
     }
-    let human = sesphr(&["check", "--timeout", "0", &net]);
+    let human = sesphr(&["check", "--full", "--timeout", "0", &net]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("unknown max tokens per marking"), "{text}");
+    assert!(
+        text.contains("max tokens: unknown per marking, unknown in a place"),
+        "{text}"
+    );
     assert!(text.contains("deadlock reachable: unknown"), "{text}");
     // The complete run finds the deadlock.
     let out = sesphr(&["check", "--json", &net]);

@@ -136,6 +136,7 @@ impl LoadedNet {
                         pos: Pos { line: 1, col: 1 },
                         kind,
                         slots: 0,
+                        formula: None,
                     });
                 }
                 let space = match (options.symmetry, options.partial_order) {

@@ -5,12 +5,17 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
-use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty};
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Lasso, Progress, ProgressHook, Trace};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook};
+use sesphr_engine::load::LoadedNet;
 
+use super::check_json::report_json;
+use super::check_text::{TextOptions, TraceChoice, render};
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::write_out;
 use crate::NetArgs;
@@ -18,14 +23,30 @@ use crate::NetArgs;
 /// Arguments of `sesphr check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    #[command(flatten)]
-    pub net: NetArgs,
+    /// The net files: YAML (`.yaml`, `.yml`) or PNML (`.pnml`); each is checked in turn.
+    #[arg(required = true, value_name = "NET")]
+    pub nets: Vec<PathBuf>,
+    /// Override a parameter of the nets: `--param users=5` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Check this property (repeatable). A property of the net: check only the
+    /// named ones (default: all). A standard property, deadlock-free (no dead
+    /// marking is reachable) or one-safe (no place ever holds two tokens;
+    /// place/transition nets): check it too.
+    #[arg(long = "property", value_name = "NAME")]
+    pub properties: Vec<String>,
+    /// Which shortest traces to print [default: violations; with --json: all].
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub trace: Option<TraceChoice>,
+    /// Show terms and markings whole (the default shortens long terms as `f(…)`) and every statistic.
+    #[arg(long)]
+    pub full: bool,
+    /// Print JSON instead of the human report (one object; an array for several nets).
+    #[arg(long)]
+    pub json: bool,
     /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
-    /// Print one JSON object instead of the human report.
-    #[arg(long)]
-    pub json: bool,
     /// Stop (incomplete) once this many states are stored.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
@@ -42,52 +63,106 @@ pub struct CheckArgs {
     /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
-    /// Also check a standard property (repeatable): deadlock-free (no dead
-    /// marking is reachable) or one-safe (no place ever holds two tokens;
-    /// place/transition nets).
-    #[arg(long = "property", value_enum, value_name = "PROPERTY")]
-    pub properties: Vec<Standard>,
 }
 
-/// The standard properties `--property` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Standard {
-    /// No reachable dead marking.
-    DeadlockFree,
-    /// No place ever holds more than one token.
-    OneSafe,
-}
+/// The exit codes of `sesphr check`, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
+2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict). \
+With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
-impl From<Standard> for StandardProperty {
-    fn from(value: Standard) -> Self {
-        match value {
-            Standard::DeadlockFree => StandardProperty::DeadlockFree,
-            Standard::OneSafe => StandardProperty::OneSafe,
-        }
-    }
-}
-
-/// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
+/// Runs `sesphr check` on each net and returns the exit code (see [`EXIT_CODES`]).
 pub fn run(args: &CheckArgs) -> ExitCode {
-    match run_check(args) {
-        Ok(report) => {
-            if report.violated() {
-                ExitCode::from(1)
-            } else if !report.complete {
-                ExitCode::from(3)
-            } else {
-                ExitCode::SUCCESS
+    let (mut error, mut violated, mut incomplete) = (false, false, false);
+    let mut reports = Vec::new();
+    let traces = args.trace.unwrap_or(if args.json {
+        TraceChoice::All
+    } else {
+        TraceChoice::Violations
+    });
+    for (i, path) in args.nets.iter().enumerate() {
+        let net = NetArgs {
+            net: path.clone(),
+            params: args.params.clone(),
+        };
+        match run_check(args, &net) {
+            Ok(report) => {
+                violated |= report.violated();
+                incomplete |= !report.complete;
+                let shown = path.display().to_string();
+                if args.json {
+                    reports.push(report_json(&report, &shown, traces));
+                } else {
+                    if i > 0 {
+                        outln!("");
+                    }
+                    let options = TextOptions {
+                        traces,
+                        full: args.full,
+                    };
+                    write_out(format_args!("{}", render(&report, &shown, options)));
+                }
+            }
+            Err(e) => {
+                crate::output::report_error(&e);
+                error = true;
             }
         }
-        Err(error) => {
-            crate::output::report_error(&error);
-            ExitCode::from(2)
-        }
+    }
+    if args.json && !reports.is_empty() {
+        let value = if args.nets.len() == 1 {
+            reports.remove(0)
+        } else {
+            serde_json::Value::Array(reports)
+        };
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    }
+    if error {
+        ExitCode::from(2)
+    } else if violated {
+        ExitCode::from(1)
+    } else if incomplete {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn run_check(args: &CheckArgs) -> Result<CheckReport> {
-    let net = crate::host::load(&args.net)?;
+/// The standard properties `--property` may name.
+const STANDARD: [StandardProperty; 2] = [StandardProperty::DeadlockFree, StandardProperty::OneSafe];
+
+/// Splits the `--property` names into the net's own (a subset to check) and
+/// standard ones (to add); refuses a name that is neither, listing those
+/// there are.
+fn choose_properties(
+    wanted: &[String],
+    own: &[&str],
+    path: &std::path::Path,
+) -> Result<(Vec<String>, Vec<StandardProperty>)> {
+    let mut selected = Vec::new();
+    let mut standard = Vec::new();
+    for name in wanted {
+        if own.contains(&name.as_str()) {
+            selected.push(name.clone());
+        } else if let Some(p) = STANDARD.iter().find(|p| p.name() == name) {
+            standard.push(*p);
+        } else {
+            let mut known: Vec<&str> = own.to_vec();
+            known.extend(STANDARD.iter().map(|p| p.name()));
+            bail!(
+                "{}: --property {name}: the net has no such property (there are: {})",
+                path.display(),
+                known.join(", ")
+            );
+        }
+    }
+    Ok((selected, standard))
+}
+
+fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
+    let mut net = crate::host::load(net_args)?;
     let timeout = match args.timeout {
         Some(s) => Some(
             Duration::try_from_secs_f64(s)
@@ -95,6 +170,17 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         ),
         None => None,
     };
+    let own: Vec<String> = match &net {
+        LoadedNet::Coloured(net) => net.properties.iter().map(|p| p.name.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    let (selected, standard) = choose_properties(&args.properties, &own, &net_args.net)?;
+    if let LoadedNet::Coloured(net) = &mut net
+        && !selected.is_empty()
+    {
+        net.properties.retain(|p| selected.contains(&p.name));
+    }
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
     let explore = ExploreOptions {
         max_states: args.max_states,
@@ -122,19 +208,11 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         explore,
         symmetry: !args.no_reduction,
         partial_order: !args.no_reduction,
-        properties: args.properties.iter().map(|&p| p.into()).collect(),
+        properties: standard,
     };
     let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
-    }
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        write_out(format_args!(
-            "{}",
-            render(&report, &args.net.net.display().to_string())
-        ));
     }
     Ok(report)
 }
@@ -147,177 +225,4 @@ fn progress_bar() -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// The human report: verdicts with traces, then statistics (in the manner of TLC and SPIN).
-pub fn render(report: &CheckReport, path: &str) -> String {
-    let mut out = format!("sesphr check: net {} ({path})\n\n", report.net);
-    let width = report
-        .properties
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
-    for p in &report.properties {
-        let kind = serde_json::to_value(p.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let verdict = match (p.holds, p.kind.target_is_witness()) {
-            (Some(true), false) => "holds",
-            (Some(true), true) => "holds (witness below)",
-            (Some(false), _) => "VIOLATED",
-            (None, _) => "undecided (incomplete run)",
-        };
-        out += &format!("property {:<width$} [{kind}]  {verdict}\n", p.name);
-        if let Some(explanation) = &p.explanation {
-            out += &format!("  {explanation}\n");
-        }
-        if let Some(trace) = &p.trace {
-            out += &render_trace(trace);
-        }
-        if let Some(lasso) = &p.lasso {
-            out += &render_lasso(lasso);
-        }
-    }
-    let status = match report.stopped {
-        None => "complete".to_string(),
-        Some(reason) => format!(
-            "INCOMPLETE (stopped: {})",
-            serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        ),
-    };
-    out += &format!("\nState space {status}.\n");
-    out += &format!("  {:>12} states (reachable markings)\n", report.states);
-    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
-        out += &format!(
-            "  reduction: {reduction}; the states stand for {represented} reachable markings\n"
-        );
-    }
-    out += &format!("  {:>12} edges\n", report.edges);
-    out += &format!("  {:>12} depth (breadth-first levels)\n", report.depth);
-    out += &format!("  {:>12} deadlocks\n", report.deadlocks);
-    out += &format!(
-        "  {:>12} max tokens per marking\n",
-        known(report.max_tokens_per_marking)
-    );
-    out += &format!(
-        "  {:>12} max tokens in a place\n",
-        known(report.max_tokens_in_place)
-    );
-    out += &format!(
-        "  one-safe: {}, deadlock reachable: {}\n",
-        known(report.one_safe),
-        known(report.deadlock_reachable)
-    );
-    out += &format!(
-        "Finished in {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state.\n",
-        report.seconds, report.states_per_second, report.threads, report.bytes_per_state
-    );
-    out
-}
-
-/// A statistic, or `unknown` when an incomplete run cannot tell.
-fn known<T: std::fmt::Display>(value: Option<T>) -> String {
-    value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
-}
-
-fn render_trace(trace: &Trace) -> String {
-    let mut out = format!("  shortest trace, {} step(s):\n", trace.steps.len());
-    out += &format!("    0. initial state: {}\n", trace.initial);
-    out += &render_steps(&trace.steps, 1);
-    out += &format!("    reached: {}\n", trace.last);
-    out
-}
-
-/// A lasso: the stem, then the cycle that repeats for ever.
-fn render_lasso(lasso: &Lasso) -> String {
-    let mut out = format!(
-        "  lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever:\n",
-        lasso.stem.len(),
-        lasso.cycle.len()
-    );
-    out += &format!("    0. initial state: {}\n", lasso.initial);
-    out += &render_steps(&lasso.stem, 1);
-    out += &format!("    cycle starts at: {}\n", lasso.cycle_start);
-    if lasso.deadlock {
-        out += "    (a deadlock: no binding is enabled, the marking stays for ever)\n";
-    } else {
-        out += &render_steps(&lasso.cycle, lasso.stem.len() + 1);
-        out += "    (back to the start of the cycle)\n";
-    }
-    out
-}
-
-/// Steps numbered from `first`, one line each (one changed place per line when long).
-fn render_steps(steps: &[sesphr_engine::explore::Step], first: usize) -> String {
-    let mut out = String::new();
-    for (i, step) in steps.iter().enumerate() {
-        let i = i + first - 1;
-        let binding = if step.binding.is_empty() {
-            String::new()
-        } else {
-            let vars: Vec<String> = step
-                .binding
-                .iter()
-                .map(|(k, v)| format!("{k}={}", abbreviate(v)))
-                .collect();
-            format!(" [{}]", vars.join(", "))
-        };
-        let changes: Vec<String> = step
-            .changes
-            .iter()
-            .map(|c| match (&c.removed, &c.added) {
-                (Some(removed), Some(added)) => {
-                    let mut parts = vec![c.place.clone() + ":"];
-                    if removed != "{}" {
-                        parts.push(format!("-{removed}"));
-                    }
-                    if added != "{}" {
-                        parts.push(format!("+{added}"));
-                    }
-                    parts.join(" ")
-                }
-                _ => format!("{}: {} -> {}", c.place, c.before, c.after),
-            })
-            .collect();
-        let line = format!(
-            "    {}. {}{binding}: {}",
-            i + 1,
-            step.transition,
-            changes.join(", ")
-        );
-        if line.chars().count() <= TRACE_LINE_CHARS {
-            out += &line;
-            out.push('\n');
-        } else {
-            out += &format!("    {}. {}{binding}:\n", i + 1, step.transition);
-            for change in changes {
-                out += &format!("         {change}\n");
-            }
-        }
-    }
-    out
-}
-
-/// A step longer than this prints one changed place per line.
-const TRACE_LINE_CHARS: usize = 120;
-
-/// Values longer than this are shortened in human traces (`--json` keeps them whole).
-const SHOWN_VALUE_CHARS: usize = 60;
-
-/// A long binding value cut to its head and tail: `know(enc(..) … x((doctor, 1)))`.
-fn abbreviate(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    if chars.len() <= SHOWN_VALUE_CHARS {
-        return value.to_string();
-    }
-    let head: String = chars[..SHOWN_VALUE_CHARS / 2].iter().collect();
-    let tail: String = chars[chars.len() - SHOWN_VALUE_CHARS / 4..]
-        .iter()
-        .collect();
-    format!("{head} … {tail}")
 }

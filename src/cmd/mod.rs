@@ -14,6 +14,8 @@ macro_rules! outln {
 
 pub mod audit;
 pub mod check;
+pub mod check_json;
+pub mod check_text;
 pub mod demo;
 pub mod graph;
 pub mod ledger;

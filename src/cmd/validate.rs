@@ -2,40 +2,127 @@
 
 use std::process::ExitCode;
 
+use clap::Args;
+use serde_json::{Value as Json, json};
 use sesphr_engine::load::LoadedNet;
 
+use crate::terms::value_json;
 use crate::{NetArgs, host};
 
-/// Runs the command.
-pub fn run(args: &NetArgs) -> anyhow::Result<ExitCode> {
-    let net = match host::load(args)? {
-        LoadedNet::PlaceTransition(net) => {
-            let tokens: u64 = net.initial.iter().map(|&n| u64::from(n)).sum();
-            outln!(
-                "{}: valid place/transition net `{}`: {} places, {} transitions, {} initial tokens",
-                args.net.display(),
-                net.name,
-                net.places.len(),
-                net.transitions.len(),
-                tokens
-            );
-            return Ok(ExitCode::SUCCESS);
+/// Arguments of `sesphr validate`.
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub net: NetArgs,
+    /// Print one JSON object (`valid`, the counts, or the `error`) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The exit codes of `sesphr validate`, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 the net is valid, 2 it is not (the message names \
+the file, line and column) or bad usage.";
+
+/// Runs the command: exit 0 for a valid net, 2 otherwise.
+pub fn run(args: &ValidateArgs) -> ExitCode {
+    let file = args.net.net.display().to_string();
+    match host::load(&args.net) {
+        Ok(net) => {
+            let summary = summary(&net, &file);
+            if args.json {
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).unwrap_or_default()
+                );
+            } else {
+                outln!("{}", text(&summary));
+            }
+            ExitCode::SUCCESS
         }
-        LoadedNet::Coloured(net) => net,
-    };
-    let tokens = net.initial.total();
-    outln!(
-        "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens",
-        args.net.display(),
-        net.name,
-        net.places.len(),
-        net.transitions.len(),
-        net.properties.len(),
-        tokens
-    );
-    if !net.params.is_empty() {
-        let params: Vec<String> = net.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        outln!("parameters: {}", params.join(", "));
+        Err(e) => {
+            let error = anyhow::Error::from(e);
+            crate::output::report_error(&error);
+            if args.json {
+                let message = crate::output::render_error(&error);
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"file": file, "valid": false, "error": message})
+                    )
+                    .unwrap_or_default()
+                );
+            }
+            ExitCode::from(2)
+        }
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+/// The facts `validate` reports, as JSON.
+fn summary(net: &LoadedNet, file: &str) -> Json {
+    match net {
+        LoadedNet::PlaceTransition(net) => json!({
+            "file": file,
+            "valid": true,
+            "kind": "place/transition",
+            "net": net.name,
+            "places": net.places.len(),
+            "transitions": net.transitions.len(),
+            "properties": 0,
+            "initial_tokens": net.initial.iter().map(|&n| u64::from(n)).sum::<u64>(),
+            "parameters": {},
+        }),
+        LoadedNet::Coloured(net) => {
+            let params: serde_json::Map<String, Json> = net
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), value_json(&v.to_string())))
+                .collect();
+            json!({
+                "file": file,
+                "valid": true,
+                "kind": "coloured",
+                "net": net.name,
+                "places": net.places.len(),
+                "transitions": net.transitions.len(),
+                "properties": net.properties.len(),
+                "initial_tokens": net.initial.total(),
+                "parameters": params,
+            })
+        }
+    }
+}
+
+/// The text report, from the JSON summary.
+fn text(summary: &Json) -> String {
+    let kind = if summary["kind"] == "coloured" {
+        "net"
+    } else {
+        "place/transition net"
+    };
+    let mut out = format!(
+        "{}: valid {kind} `{}`: {} places, {} transitions, ",
+        summary["file"].as_str().unwrap_or_default(),
+        summary["net"].as_str().unwrap_or_default(),
+        summary["places"],
+        summary["transitions"],
+    );
+    if summary["kind"] == "coloured" {
+        out += &format!("{} properties, ", summary["properties"]);
+    }
+    out += &format!("{} initial tokens", summary["initial_tokens"]);
+    if let Some(params) = summary["parameters"].as_object().filter(|p| !p.is_empty()) {
+        let params: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", plain(v)))
+            .collect();
+        out += &format!("\nparameters: {}", params.join(", "));
+    }
+    out
+}
+
+/// A JSON value as the net file would write it (strings without quotes).
+fn plain(value: &Json) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
 }

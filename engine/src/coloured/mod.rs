@@ -396,6 +396,19 @@ impl StateSpace for ColouredSpace<'_> {
         Ok(())
     }
 
+    fn explain(
+        &self,
+        property: usize,
+        state: &[u32],
+    ) -> Result<Option<crate::net::explain::Explanation>, ColouredError> {
+        let Some((formula, slots)) = &self.net.properties[property].formula else {
+            return Ok(None);
+        };
+        let marking = self.decode(state)?;
+        let slots = (*slots).max(self.net.properties[property].slots);
+        Ok(formula.explain(&marking, slots)?)
+    }
+
     fn token_stats(&self, state: &[u32]) -> TokenStats {
         let mut stats = TokenStats::default();
         for (place, &id) in state.iter().enumerate().take(self.net.places.len()) {

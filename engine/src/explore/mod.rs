@@ -233,6 +233,18 @@ pub trait StateSpace: Sync {
     /// The properties checked during exploration, in report order.
     fn properties(&self) -> &[PropertySpec];
 
+    /// Why the concrete `state` violates property number `property` (an
+    /// invariant): the quantifier instance and the false sub-formula. `None`
+    /// where the space cannot tell (the default).
+    fn explain(
+        &self,
+        property: usize,
+        state: &[u32],
+    ) -> Result<Option<crate::net::explain::Explanation>, Self::Error> {
+        let _ = (property, state);
+        Ok(None)
+    }
+
     /// Sets `targets[i]` to whether `state` is a target of property `i` (see
     /// [`PropertyKind`]); `dead` says whether `state` has no successor. `targets`
     /// arrives all `false` and has one entry per property.

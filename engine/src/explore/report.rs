@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::bfs::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
 use super::store::StateId;
 use super::{PropertyKind, StateSpace, Step};
+use crate::net::explain::Explanation;
 
 /// A path from the initial state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,7 +53,10 @@ pub struct PropertyResult {
     pub lasso: Option<Lasso>,
     /// For LTL and CTL, the formula and what the verdict means.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<String>,
+    pub meaning: Option<String>,
+    /// Why the trace's last state violates the property, where the space can tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
 }
 
 /// Everything `check` found, in the units of the Model Checking Contest.
@@ -123,16 +127,26 @@ pub fn check<S: StateSpace>(
     // A partial-order reduction skips states: their token counts are unknown.
     let bounds_known = complete && space.exact_token_bounds();
     let mut properties = Vec::new();
-    for (spec, first) in space.properties().iter().zip(&ex.first_targets) {
+    for (index, (spec, first)) in space.properties().iter().zip(&ex.first_targets).enumerate() {
         let witness = spec.kind.target_is_witness();
         let holds = match first {
             Some(_) => Some(witness),
             None if complete => Some(!witness),
             None => None,
         };
-        let trace = match first {
-            Some(id) => Some(trace(space, &ex, *id)?),
-            None => None,
+        let (trace, explanation) = match first {
+            Some(id) => {
+                let (trace, last) = concrete_trace(space, &ex, *id)?;
+                let explanation = if witness {
+                    None
+                } else {
+                    space
+                        .explain(index, &last)
+                        .map_err(|source| ExploreError::Space { source })?
+                };
+                (Some(trace), explanation)
+            }
+            None => (None, None),
         };
         properties.push(PropertyResult {
             name: spec.name.clone(),
@@ -140,7 +154,8 @@ pub fn check<S: StateSpace>(
             holds,
             trace,
             lasso: None,
-            explanation: None,
+            meaning: None,
+            explanation,
         });
     }
     Ok(CheckReport {
@@ -180,11 +195,12 @@ fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the
 /// space which step leads from each state of the path to the next.
-pub(crate) fn trace<S: StateSpace>(
+/// Returns the trace and the concrete state it ends in.
+fn concrete_trace<S: StateSpace>(
     space: &S,
     ex: &Exploration,
     target: StateId,
-) -> Result<Trace, ExploreError<S::Error>> {
+) -> Result<(Trace, Vec<u32>), ExploreError<S::Error>> {
     let space_error = |source| ExploreError::Space { source };
     let path = ex.path_to(target);
     let mut steps = Vec::with_capacity(path.len().saturating_sub(1));
@@ -207,9 +223,10 @@ pub(crate) fn trace<S: StateSpace>(
         steps.push(step);
         current = successor;
     }
-    Ok(Trace {
+    let trace = Trace {
         initial: space.describe_state(&initial),
         steps,
         last: space.describe_state(&current),
-    })
+    };
+    Ok((trace, current))
 }

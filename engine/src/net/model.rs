@@ -1,6 +1,7 @@
 //! A compiled net: resolved, type-checked and ready to fire.
 
 use super::code::{Code, Pattern, PlaceId};
+use super::explain::Formula;
 use super::marking::Marking;
 use std::sync::Arc;
 
@@ -160,6 +161,9 @@ pub struct Property {
     pub kind: PropertyKind,
     /// How many variable slots its quantifiers need.
     pub slots: usize,
+    /// An invariant's boolean skeleton with the source text of its parts, and
+    /// the slots it needs: explains a violation ([`Formula::explain`]).
+    pub formula: Option<(Formula, usize)>,
 }
 
 /// The kinds of properties.

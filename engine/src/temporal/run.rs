@@ -142,10 +142,11 @@ fn result(
         holds,
         trace,
         lasso,
-        explanation: Some(format!(
+        meaning: Some(format!(
             "{}: {meaning}",
             p.text.split_whitespace().collect::<Vec<_>>().join(" ")
         )),
+        explanation: None,
     }
 }
 

@@ -207,6 +207,7 @@ impl Compiler<'_> {
 
 mod declarations;
 mod expressions;
+mod formula;
 mod temporal;
 mod transitions;
 

@@ -250,11 +250,24 @@ impl Compiler<'_> {
                 PropertyKind::Bound { place, max }
             }
         };
+        let formula = match p {
+            RawProperty::Invariant(text) => {
+                let mut scope = Scope {
+                    places: true,
+                    ..Scope::default()
+                };
+                let e = self.parse(text)?;
+                let formula = self.formula(text, &e, &mut scope)?;
+                Some((formula, scope.vars.len()))
+            }
+            _ => None,
+        };
         Ok(Property {
             name: name.value.clone(),
             pos: name.pos,
             kind,
             slots: scope.vars.len(),
+            formula,
         })
     }
 }

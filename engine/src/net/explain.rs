@@ -1,0 +1,215 @@
+//! Why a marking violates an invariant: the quantifier instance at fault and
+//! the sub-formula that is false there.
+//!
+//! A property keeps, besides its compiled [`Code`], a [`Formula`]: its
+//! boolean skeleton (quantifiers, `&&`, `||`, `=>`, `!`) with the source text
+//! of each part. [`Formula::explain`] walks it down from a false root: a false
+//! `forall` names the first token (in canonical order) for which its body is
+//! false and goes on into the body; a false `&&` goes into its first false
+//! side; a false `a => b` records that `a` holds and goes into `b`; a false
+//! `a || b` records that `!(a)` holds and goes into `b`; anything else
+//! (`exists`, `!`, a comparison, a function call) is the false part.
+
+use serde::Serialize;
+
+use super::code::{Code, Env, EvalError, Pattern, PlaceId};
+use super::marking::Marking;
+use crate::value::Value;
+
+/// A property's boolean skeleton, with the source text of every part.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    /// The part's text as written in the net file.
+    pub text: String,
+    /// Its shape.
+    pub kind: FormulaKind,
+}
+
+/// The shapes of a [`Formula`].
+#[derive(Debug, Clone)]
+pub enum FormulaKind {
+    /// `forall pattern in place: body` (`forall: true`) or `exists ...`.
+    Quantifier {
+        /// Which quantifier.
+        forall: bool,
+        /// The place ranged over.
+        place: PlaceId,
+        /// The place's name.
+        place_name: String,
+        /// The pattern as written.
+        pattern_text: String,
+        /// The compiled pattern (binds the formula's slots).
+        pattern: Pattern,
+        /// The predicate.
+        body: Box<Formula>,
+    },
+    /// `a && b`.
+    And(Box<Formula>, Box<Formula>),
+    /// `a || b`.
+    Or(Box<Formula>, Box<Formula>),
+    /// `a => b`.
+    Implies(Box<Formula>, Box<Formula>),
+    /// `!a`.
+    Not(Box<Formula>),
+    /// Any other boolean expression.
+    Atom(Code),
+}
+
+/// One quantifier instance of an explanation: the token a `forall` fails for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instance {
+    /// The quantifier's pattern as written, e.g. `(u, p, at)`.
+    pub pattern: String,
+    /// The place it ranges over.
+    pub place: String,
+    /// The token it fails for, printed, e.g. `((doctor, 1), p1, 0)`.
+    pub token: String,
+}
+
+/// Why a marking violates an invariant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The quantifier instances, outermost first.
+    pub instances: Vec<Instance>,
+    /// Premises found true on the way (the left sides of `=>`, the negated
+    /// left sides of `||`).
+    pub given: Vec<String>,
+    /// The sub-formula that is false under those instances, as written.
+    pub failing: String,
+}
+
+impl Formula {
+    /// The formula's truth value under `env`.
+    pub fn holds(&self, env: &mut Env<'_>) -> Result<bool, EvalError> {
+        Ok(match &self.kind {
+            FormulaKind::Atom(code) => code.holds(env)?,
+            FormulaKind::Not(a) => !a.holds(env)?,
+            FormulaKind::And(a, b) => a.holds(env)? && b.holds(env)?,
+            FormulaKind::Or(a, b) => a.holds(env)? || b.holds(env)?,
+            FormulaKind::Implies(a, b) => !a.holds(env)? || b.holds(env)?,
+            FormulaKind::Quantifier {
+                forall,
+                place,
+                pattern,
+                body,
+                ..
+            } => {
+                let marking = marking_of(env)?;
+                for (token, _) in marking.places[*place].iter() {
+                    if pattern.matches(token, env.slots) && body.holds(env)? != *forall {
+                        return Ok(!*forall);
+                    }
+                }
+                *forall
+            }
+        })
+    }
+
+    /// Why the formula is false in `marking` (`None` if it holds there).
+    pub fn explain(
+        &self,
+        marking: &Marking,
+        slots: usize,
+    ) -> Result<Option<Explanation>, EvalError> {
+        let mut values = vec![Value::Bool(false); slots];
+        let mut env = Env {
+            slots: &mut values,
+            marking: Some(marking),
+        };
+        if self.holds(&mut env)? {
+            return Ok(None);
+        }
+        let mut explanation = Explanation {
+            instances: Vec::new(),
+            given: Vec::new(),
+            failing: String::new(),
+        };
+        self.explain_false(&mut env, &mut explanation)?;
+        Ok(Some(explanation))
+    }
+
+    /// Fills `out` for this formula, known to be false under `env`.
+    fn explain_false(&self, env: &mut Env<'_>, out: &mut Explanation) -> Result<(), EvalError> {
+        match &self.kind {
+            FormulaKind::And(a, b) => {
+                if a.holds(env)? {
+                    b.explain_false(env, out)
+                } else {
+                    a.explain_false(env, out)
+                }
+            }
+            FormulaKind::Implies(a, b) => {
+                out.given.push(a.text.clone());
+                b.explain_false(env, out)
+            }
+            // Both sides are false: the first is a premise, the second is explained.
+            FormulaKind::Or(a, b) => {
+                out.given.push(format!("!({})", a.text));
+                b.explain_false(env, out)
+            }
+            FormulaKind::Quantifier {
+                forall: true,
+                place,
+                place_name,
+                pattern_text,
+                pattern,
+                body,
+            } => {
+                let marking = marking_of(env)?;
+                for (token, _) in marking.places[*place].iter() {
+                    if pattern.matches(token, env.slots) && !body.holds(env)? {
+                        // Match again: evaluating the body may have rebound inner slots only.
+                        pattern.matches(token, env.slots);
+                        out.instances.push(Instance {
+                            pattern: pattern_text.clone(),
+                            place: place_name.clone(),
+                            token: token.to_string(),
+                        });
+                        return body.explain_false(env, out);
+                    }
+                }
+                out.failing = self.text.clone();
+                Ok(())
+            }
+            _ => {
+                out.failing = self.text.clone();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
+    env.marking.ok_or(EvalError::Shape {
+        expected: "a marking (place contents are readable in properties only)",
+        found: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::functions::FunctionLibrary;
+    use crate::load::load_net_str;
+    use crate::source::Source;
+
+    #[test]
+    fn a_violation_names_its_instance_and_false_part() {
+        let text = "name: t\ntypes:\n  Who: { enum: [a, b] }\n  Pair: { tuple: [Who, Int] }\nplaces:\n  P: { type: Pair, init: [\"(a, 1)\", \"(b, 5)\"] }\ntransitions:\n  keep: { in: { P: [\"x\"] }, out: { P: [\"x\"] } }\nproperties:\n  small:\n    invariant: \"forall (w, n) in P: w == a || (n > 0 => n < 3)\"\n";
+        let net = load_net_str(
+            &Source::new("t.yaml", text),
+            &[],
+            &crate::functions::NoFunctions as &dyn FunctionLibrary,
+        )
+        .expect("net");
+        let (formula, slots) = net.properties[0].formula.as_ref().expect("formula");
+        let why = formula
+            .explain(&net.initial, *slots)
+            .expect("evaluates")
+            .expect("violated");
+        assert_eq!(why.instances.len(), 1);
+        assert_eq!(why.instances[0].token, "(b, 5)");
+        assert_eq!(why.instances[0].pattern, "(w, n)");
+        assert_eq!(why.given, ["!(w == a)", "n > 0"]);
+        assert_eq!(why.failing, "n < 3");
+    }
+}

@@ -1,0 +1,104 @@
+//! The JSON report of `sesphr check`: the engine's report with tokens,
+//! markings and bindings as JSON values (see `docs/json.md` and the schema
+//! in `docs/schema/`).
+
+use serde_json::{Map, Value as Json, json};
+use sesphr_engine::explore::{CheckReport, PlaceChange, Step, Trace};
+use sesphr_engine::net::explain::Explanation;
+
+use super::check_text::TraceChoice;
+use crate::terms::{marking_json, multiset_json, value_json};
+
+/// The report as JSON, with the traces `traces` selects.
+pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Json {
+    let mut value = serde_json::to_value(report).unwrap_or(Json::Null);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("file".into(), Json::String(path.to_string()));
+        let properties: Vec<Json> = report
+            .properties
+            .iter()
+            .map(|p| {
+                let mut entry = json!({
+                    "name": p.name,
+                    "kind": p.kind,
+                    "holds": p.holds,
+                });
+                if let Some(trace) = p.trace.as_ref().filter(|_| traces.shows(p)) {
+                    entry["trace"] = trace_json(trace);
+                }
+                if let Some(explanation) = &p.explanation {
+                    entry["explanation"] = explanation_json(explanation);
+                }
+                if let Some(meaning) = &p.meaning {
+                    entry["meaning"] = Json::String(meaning.clone());
+                }
+                if let Some(lasso) = p.lasso.as_ref().filter(|_| traces.shows(p)) {
+                    entry["lasso"] = json!({
+                        "initial": marking_json(&lasso.initial),
+                        "stem": lasso.stem.iter().map(step_json).collect::<Vec<_>>(),
+                        "cycle_start": marking_json(&lasso.cycle_start),
+                        "cycle": lasso.cycle.iter().map(step_json).collect::<Vec<_>>(),
+                        "deadlock": lasso.deadlock,
+                    });
+                }
+                entry
+            })
+            .collect();
+        object.insert("properties".into(), Json::Array(properties));
+    }
+    value
+}
+
+/// `{"instances": [{pattern, place, token}], "given": [...], "failing": text}`,
+/// tokens as JSON values.
+fn explanation_json(explanation: &Explanation) -> Json {
+    let instances: Vec<Json> = explanation
+        .instances
+        .iter()
+        .map(|i| json!({"pattern": i.pattern, "place": i.place, "token": value_json(&i.token)}))
+        .collect();
+    json!({
+        "instances": instances,
+        "given": explanation.given,
+        "failing": explanation.failing,
+    })
+}
+
+fn trace_json(trace: &Trace) -> Json {
+    json!({
+        "initial": marking_json(&trace.initial),
+        "steps": trace.steps.iter().map(step_json).collect::<Vec<_>>(),
+        "final": marking_json(&trace.last),
+    })
+}
+
+/// `{"transition": t, "binding": {var: value}, "changes": [...]}`.
+pub fn step_json(step: &Step) -> Json {
+    let binding: Map<String, Json> = step
+        .binding
+        .iter()
+        .map(|(k, v)| (k.clone(), value_json(v)))
+        .collect();
+    json!({
+        "transition": step.transition,
+        "binding": binding,
+        "changes": step.changes.iter().map(change_json).collect::<Vec<_>>(),
+    })
+}
+
+/// A coloured place: the tokens taken and put (`removed`, `added`); a
+/// place/transition counter: its count `before` and `after`.
+fn change_json(change: &PlaceChange) -> Json {
+    match (&change.removed, &change.added) {
+        (Some(removed), Some(added)) => json!({
+            "place": change.place,
+            "removed": multiset_json(removed),
+            "added": multiset_json(added),
+        }),
+        _ => json!({
+            "place": change.place,
+            "before": value_json(&change.before),
+            "after": value_json(&change.after),
+        }),
+    }
+}

@@ -1,0 +1,399 @@
+//! The human report of `sesphr check`: one line per property, traces only
+//! where asked (violations by default), each step showing only what changed,
+//! long terms shortened unless `--full`, and a summary line.
+
+use sesphr_engine::explore::{CheckReport, Lasso, PlaceChange, PropertyResult, Step, Trace};
+use sesphr_engine::net::explain::Explanation;
+
+use crate::terms::{Node, abbreviate, parse, shown};
+
+/// Which traces the report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceChoice {
+    /// No trace.
+    None,
+    /// The counterexample of each violated property.
+    Violations,
+    /// Counterexamples and the witnesses of `reachable` properties.
+    All,
+}
+
+impl TraceChoice {
+    /// Whether the trace of `property` is shown.
+    pub fn shows(self, property: &PropertyResult) -> bool {
+        match self {
+            TraceChoice::None => false,
+            TraceChoice::Violations => property.holds == Some(false),
+            TraceChoice::All => true,
+        }
+    }
+}
+
+/// How to print a report.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Which traces.
+    pub traces: TraceChoice,
+    /// Whole terms and markings instead of shortened ones.
+    pub full: bool,
+}
+
+/// Binding values longer than this are shortened unless `--full`.
+const SHOWN_BINDING_CHARS: usize = 24;
+
+/// A change longer than this prints one token per line.
+const CHANGE_LINE_CHARS: usize = 100;
+
+/// Values longer than this are shortened (deepest parts first) unless `--full`.
+const SHOWN_VALUE_CHARS: usize = 48;
+
+/// The human report of one net.
+pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String {
+    let mut out = format!("{path}: net {}\n", report.net);
+    let width = report
+        .properties
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
+    for p in &report.properties {
+        let note = match (&p.trace, p.holds) {
+            (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
+            (Some(trace), Some(false)) => {
+                format!(", counterexample in {} step(s)", trace.steps.len())
+            }
+            _ => String::new(),
+        };
+        out += &format!(
+            "  {:<9} {:<width$}  {}{note}\n",
+            verdict(p.holds),
+            p.name,
+            kind(p)
+        );
+        if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
+            out += &render_trace(trace, options.full);
+        }
+        if let Some(explanation) = &p.explanation {
+            out += &render_explanation(explanation, options.full);
+        }
+        if let Some(meaning) = &p.meaning {
+            out += &format!("      {meaning}\n");
+        }
+        if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
+            out += &render_lasso(lasso, options.full);
+        }
+    }
+    out += &statistics(report, options.full);
+    out += &summary(&report.properties);
+    out.push('\n');
+    out
+}
+
+fn verdict(holds: Option<bool>) -> &'static str {
+    match holds {
+        Some(true) => "holds",
+        Some(false) => "VIOLATED",
+        None => "undecided",
+    }
+}
+
+fn kind(p: &PropertyResult) -> String {
+    serde_json::to_value(p.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// `24 properties: 24 hold`, `2 of 24 VIOLATED`, `... 3 undecided (incomplete run)`.
+pub fn summary(properties: &[PropertyResult]) -> String {
+    let total = properties.len();
+    let violated = properties.iter().filter(|p| p.holds == Some(false)).count();
+    let undecided = properties.iter().filter(|p| p.holds.is_none()).count();
+    let hold = total - violated - undecided;
+    let mut parts = Vec::new();
+    if violated > 0 {
+        parts.push(format!("{violated} of {total} VIOLATED"));
+    } else {
+        parts.push(format!("{total} propert{}: {hold} hold", plural_y(total)));
+    }
+    if violated > 0 && hold > 0 {
+        parts.push(format!("{hold} hold"));
+    }
+    if undecided > 0 {
+        parts.push(format!("{undecided} undecided (incomplete run)"));
+    }
+    parts.join(", ")
+}
+
+fn plural_y(n: usize) -> &'static str {
+    if n == 1 { "y" } else { "ies" }
+}
+
+fn statistics(report: &CheckReport, full: bool) -> String {
+    let status = match report.stopped {
+        None => "complete".to_string(),
+        Some(reason) => format!(
+            "INCOMPLETE (stopped: {})",
+            serde_json::to_value(reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+    };
+    let mut out = format!(
+        "state space {status}: {} states, {} edges, depth {}, {} deadlock(s); {:.2} s, {} thread(s)\n",
+        report.states, report.edges, report.depth, report.deadlocks, report.seconds, report.threads
+    );
+    if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
+        for part in reduction.split("; ") {
+            out += &format!("  reduction: {part}\n");
+        }
+        out += &format!("  the states stand for {represented} markings\n");
+    }
+    if full {
+        out += &format!(
+            "  max tokens: {} per marking, {} in a place; one-safe: {}, deadlock reachable: {}\n",
+            known(report.max_tokens_per_marking),
+            known(report.max_tokens_in_place),
+            known(report.one_safe),
+            known(report.deadlock_reachable)
+        );
+        out += &format!(
+            "  {:.0} states/s, {:.1} bytes/state\n",
+            report.states_per_second, report.bytes_per_state
+        );
+    }
+    out
+}
+
+/// A statistic, or `unknown` when an incomplete run cannot tell.
+fn known<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
+}
+
+fn render_trace(trace: &Trace, full: bool) -> String {
+    let show = |text: &str| {
+        if full {
+            text.to_string()
+        } else {
+            abbreviate(text, SHOWN_VALUE_CHARS)
+        }
+    };
+    let mut out = String::new();
+    if full {
+        out += &format!("      initial marking: {}\n", trace.initial);
+    }
+    out += &render_steps(&trace.steps, 1, &show, full);
+    if full {
+        out += &format!("      final marking: {}\n", trace.last);
+    }
+    out
+}
+
+/// A lasso of an LTL or CTL verdict: the stem, then the cycle repeated for ever.
+fn render_lasso(lasso: &Lasso, full: bool) -> String {
+    let show = |text: &str| {
+        if full {
+            text.to_string()
+        } else {
+            abbreviate(text, SHOWN_VALUE_CHARS)
+        }
+    };
+    let mut out = format!(
+        "      lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever\n",
+        lasso.stem.len(),
+        lasso.cycle.len()
+    );
+    if full {
+        out += &format!("      initial marking: {}\n", lasso.initial);
+    }
+    out += &render_steps(&lasso.stem, 1, &show, full);
+    out += &format!("      cycle starts at: {}\n", show(&lasso.cycle_start));
+    if lasso.deadlock {
+        out += "      (a deadlock: no binding is enabled, the marking stays for ever)\n";
+    } else {
+        out += &render_steps(&lasso.cycle, lasso.stem.len() + 1, &show, full);
+        out += "      (back to the start of the cycle)\n";
+    }
+    out
+}
+
+/// Steps numbered from `first`, each with only what changed.
+fn render_steps(steps: &[Step], first: usize, show: &dyn Fn(&str) -> String, full: bool) -> String {
+    let mut out = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let head = format!("{}. {}", i + first, step_head(step, &show, full));
+        let changes: Vec<Vec<String>> = step
+            .changes
+            .iter()
+            .map(|c| change_parts(c, &show))
+            .collect();
+        let one_line: Vec<String> = changes.iter().map(|parts| parts.join(" ")).collect();
+        let line = format!("{head}: {}", one_line.join(", "));
+        if line.chars().count() <= CHANGE_LINE_CHARS {
+            out += &format!("      {line}\n");
+            continue;
+        }
+        out += &format!("      {head}\n");
+        for parts in changes {
+            let line = parts.join(" ");
+            if line.chars().count() <= CHANGE_LINE_CHARS {
+                out += &format!("           {line}\n");
+            } else {
+                // One token per line under the place's name.
+                out += &format!("           {}\n", parts[0]);
+                for part in &parts[1..] {
+                    out += &format!("             {part}\n");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Why the last marking violates the invariant: the `forall` instances it
+/// fails for, the premises that hold, and the false part.
+fn render_explanation(explanation: &Explanation, full: bool) -> String {
+    let show = |text: &str| {
+        if full {
+            text.to_string()
+        } else {
+            abbreviate(text, SHOWN_VALUE_CHARS)
+        }
+    };
+    let mut lines: Vec<String> = explanation
+        .instances
+        .iter()
+        .map(|i| format!("for {} = {} in {}", i.pattern, show(&i.token), i.place))
+        .collect();
+    lines.extend(
+        explanation
+            .given
+            .iter()
+            .map(|g| format!("where {} holds", show_text(g, full))),
+    );
+    lines.push(format!("false: {}", show_text(&explanation.failing, full)));
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let label = if i == 0 { "why:" } else { "" };
+        out += &format!("      {label:<4} {line}\n");
+    }
+    out
+}
+
+/// A formula's text, cut to one readable line unless `full`.
+fn show_text(text: &str, full: bool) -> String {
+    let count = text.chars().count();
+    if full || count <= FORMULA_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(FORMULA_CHARS - 1).collect();
+    format!("{head}…")
+}
+
+/// Formula text longer than this is cut (`--full` shows it whole).
+const FORMULA_CHARS: usize = 90;
+
+/// `join (role=doctor, seat=1, kc=know(…))`; without `--full`, binding
+/// values are shortened harder than tokens and the line is cut at
+/// [`CHANGE_LINE_CHARS`], since the changes below say what the step did.
+fn step_head(step: &Step, show: &dyn Fn(&str) -> String, full: bool) -> String {
+    if step.binding.is_empty() {
+        return step.transition.clone();
+    }
+    let vars: Vec<String> = step
+        .binding
+        .iter()
+        .map(|(k, v)| {
+            let v = if full {
+                show(v)
+            } else {
+                abbreviate(v, SHOWN_BINDING_CHARS)
+            };
+            format!("{k}={v}")
+        })
+        .collect();
+    let head = format!("{} ({})", step.transition, vars.join(", "));
+    if full || head.chars().count() <= CHANGE_LINE_CHARS {
+        return head;
+    }
+    let cut: String = head.chars().take(CHANGE_LINE_CHARS - 2).collect();
+    format!("{cut}…)")
+}
+
+/// `Place:`, `-a`, `+b`, `+2'c` for a coloured place; `p: 1 -> 2` for a counter.
+fn change_parts(change: &PlaceChange, show: &dyn Fn(&str) -> String) -> Vec<String> {
+    let (Some(removed), Some(added)) = (&change.removed, &change.added) else {
+        return vec![format!(
+            "{}: {} -> {}",
+            change.place, change.before, change.after
+        )];
+    };
+    let mut parts = vec![format!("{}:", change.place)];
+    for (sign, tokens) in [("-", removed), ("+", added)] {
+        match parse(tokens) {
+            Some(Node::Multiset(items)) => {
+                parts.extend(items.iter().map(|(count, item)| {
+                    let count = if *count == 1 {
+                        String::new()
+                    } else {
+                        format!("{count}'")
+                    };
+                    format!("{sign}{count}{}", show(&shown(item)))
+                }));
+            }
+            _ if tokens == "{}" => {}
+            _ => parts.push(format!("{sign}{}", show(tokens))),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesphr_engine::explore::PropertyKind;
+
+    fn property(holds: Option<bool>) -> PropertyResult {
+        PropertyResult {
+            name: "p".into(),
+            kind: PropertyKind::Invariant,
+            holds,
+            trace: None,
+            lasso: None,
+            meaning: None,
+            explanation: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_verdicts() {
+        let all = vec![property(Some(true)); 14];
+        assert_eq!(summary(&all), "14 properties: 14 hold");
+        let mut two = all.clone();
+        two[0].holds = Some(false);
+        two[3].holds = Some(false);
+        assert_eq!(summary(&two), "2 of 14 VIOLATED, 12 hold");
+        let mut open = all;
+        open[1].holds = None;
+        assert_eq!(
+            summary(&open),
+            "14 properties: 13 hold, 1 undecided (incomplete run)"
+        );
+    }
+
+    #[test]
+    fn changes_list_tokens_one_by_one() {
+        let change = PlaceChange {
+            place: "Member".into(),
+            before: "{}".into(),
+            after: "{(a, 1)}".into(),
+            removed: Some("{x}".into()),
+            added: Some("{(a, 1), 2'b}".into()),
+        };
+        assert_eq!(
+            change_parts(&change, &|s: &str| s.to_string()).join(" "),
+            "Member: -x +(a, 1) +2'b"
+        );
+    }
+}
