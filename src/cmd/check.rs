@@ -6,17 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::check::{CheckOptions, StandardProperty};
 use sesphr_engine::explore::Lasso;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
-use sesphr_engine::ptnet::{PtProperty, check_pt};
-use sesphr_engine::temporal::graph::Limits;
-use sesphr_engine::temporal::run::check_temporal;
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace};
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
-use super::net::{NetFile, load};
 use super::write_out;
 use crate::NetArgs;
 
@@ -46,6 +42,29 @@ pub struct CheckArgs {
     /// with `symmetric: true` types).
     #[arg(long)]
     pub no_reduction: bool,
+    /// Also check a standard property (repeatable): deadlock-free (no dead
+    /// marking is reachable) or one-safe (no place ever holds two tokens;
+    /// place/transition nets).
+    #[arg(long = "property", value_enum, value_name = "PROPERTY")]
+    pub properties: Vec<Standard>,
+}
+
+/// The standard properties `--property` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Standard {
+    /// No reachable dead marking.
+    DeadlockFree,
+    /// No place ever holds more than one token.
+    OneSafe,
+}
+
+impl From<Standard> for StandardProperty {
+    fn from(value: Standard) -> Self {
+        match value {
+            Standard::DeadlockFree => StandardProperty::DeadlockFree,
+            Standard::OneSafe => StandardProperty::OneSafe,
+        }
+    }
 }
 
 /// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
@@ -68,7 +87,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 fn run_check(args: &CheckArgs) -> Result<CheckReport> {
-    let net = load(&args.net)?;
+    let net = crate::host::load(&args.net)?;
     let timeout = match args.timeout {
         Some(s) => Some(
             Duration::try_from_secs_f64(s)
@@ -77,7 +96,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         None => None,
     };
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
-    let options = ExploreOptions {
+    let explore = ExploreOptions {
         max_states: args.max_states,
         max_memory: args.max_memory.or_else(default_memory_limit),
         timeout,
@@ -99,32 +118,12 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         .num_threads(thread_count(args.threads))
         .build()
         .context("cannot start the worker threads")?;
-    let report = match &net {
-        NetFile::Pnml(net) => pool.install(|| {
-            check_pt(
-                net,
-                &[PtProperty::DeadlockFree, PtProperty::PlaceBound(1)],
-                &options,
-            )
-        })?,
-        NetFile::Yaml(net) => {
-            let space = if args.no_reduction {
-                ColouredSpace::new(net)
-            } else {
-                ColouredSpace::with_symmetry(net)?
-            };
-            let started = std::time::Instant::now();
-            let mut report = pool.install(|| check(&space, &options))?;
-            report.net = net.name.clone();
-            let limits = Limits {
-                max_states: args.max_states,
-                deadline: timeout.map(|t| started + t),
-            };
-            let (temporal, _) = pool.install(|| check_temporal(net, limits))?;
-            report.properties.extend(temporal);
-            report
-        }
+    let options = CheckOptions {
+        explore,
+        symmetry: !args.no_reduction,
+        properties: args.properties.iter().map(|&p| p.into()).collect(),
     };
+    let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
