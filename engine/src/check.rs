@@ -145,7 +145,8 @@ impl LoadedNet {
                     max_states: options.explore.max_states,
                     deadline: options.explore.timeout.map(|t| started + t),
                 };
-                let (temporal, _) = check_temporal(&net, limits).map_err(CheckError::Temporal)?;
+                let (temporal, _) =
+                    check_temporal(&net, limits, options.symmetry).map_err(CheckError::Temporal)?;
                 report.properties.extend(temporal);
                 report
             }
