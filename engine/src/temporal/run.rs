@@ -234,6 +234,9 @@ fn matching(
     Ok(out)
 }
 
+/// A position of the cycle search: (index in the cycle, concrete marking).
+type Position = (usize, Vec<u32>);
+
 /// The cycle's steps on the unreduced net from `start` back to `start`:
 /// a breadth-first search over (position in the cycle, concrete marking),
 /// since the quotient's cycle may come back to a permutation of `start`
@@ -246,7 +249,7 @@ fn close_cycle(
 ) -> Result<Option<Vec<Step>>, ColouredError> {
     let len = cycle.len();
     // (position, marking) -> (index in `order` of the pair it was reached from, the step).
-    let mut seen: HashMap<(usize, Vec<u32>), Option<(usize, Step)>> = HashMap::new();
+    let mut seen: HashMap<Position, Option<(usize, Step)>> = HashMap::new();
     let mut order: Vec<(usize, Vec<u32>)> = vec![(0, start.to_vec())];
     seen.insert((0, start.to_vec()), None);
     let mut next = 0;
