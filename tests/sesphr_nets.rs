@@ -56,12 +56,27 @@ fn violated(report: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The transitions of a property's shortest trace, in order.
+/// The transitions of a property's shortest trace, in order (for a temporal property
+/// violated by an infinite run: its lasso's stem, then its cycle).
 fn trace(report: &Value, name: &str) -> Vec<String> {
-    property(report, name)["trace"]["steps"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{name} has no trace"))
-        .iter()
+    let p = property(report, name);
+    let steps: Vec<&Value> = match p["trace"]["steps"].as_array() {
+        Some(steps) => steps.iter().collect(),
+        None => {
+            let part = |key: &str| p["lasso"][key].as_array().cloned().unwrap_or_default();
+            let (stem, cycle) = (part("stem"), part("cycle"));
+            if stem.is_empty() && cycle.is_empty() && p["lasso"].is_null() {
+                panic!("{name} has no trace");
+            }
+            return stem
+                .iter()
+                .chain(&cycle)
+                .filter_map(|s| s["transition"].as_str().map(String::from))
+                .collect();
+        }
+    };
+    steps
+        .into_iter()
         .filter_map(|s| s["transition"].as_str().map(String::from))
         .collect()
 }

@@ -36,7 +36,6 @@ use crate::ptnet::{PtError, PtProperty, check_pt};
 use crate::source::Pos;
 use crate::temporal::graph::Limits;
 use crate::temporal::run::check_temporal;
-use std::time::Instant;
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +96,9 @@ pub enum CheckError {
     /// The symmetry reduction cannot be used on the net.
     #[error(transparent)]
     Symmetry(#[from] SymmetryError),
+    /// Checking a CTL or LTL property failed (a net function or an atom could not be evaluated).
+    #[error(transparent)]
+    Temporal(ColouredError),
     /// A property that this kind of net cannot be checked for.
     #[error("{0}")]
     Unsupported(String),
@@ -145,14 +147,15 @@ impl LoadedNet {
                     (false, true) => ColouredSpace::with_partial_order(&net),
                     (false, false) => ColouredSpace::new(&net),
                 };
-                let started = Instant::now();
+                let started = std::time::Instant::now();
                 let mut report = check(&space, &options.explore)?;
+                // CTL and LTL properties: on the full graph (see `temporal`).
                 let limits = Limits {
                     max_states: options.explore.max_states,
                     deadline: options.explore.timeout.map(|t| started + t),
                 };
-                let (temporal, _) = check_temporal(&net, limits)
-                    .map_err(|source| ExploreError::Space { source })?;
+                let (temporal, _) =
+                    check_temporal(&net, limits, options.symmetry).map_err(CheckError::Temporal)?;
                 report.properties.extend(temporal);
                 report
             }

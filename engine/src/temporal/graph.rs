@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use super::{Atom, Fairness};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
+use crate::explore::StateSpace;
 use crate::fire::{Binding, enabled_bindings, fire};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
@@ -76,7 +77,8 @@ struct Expansion {
 }
 
 impl MarkingGraph {
-    /// Explores `space` (which should be unreduced), evaluating `atoms`
+    /// Explores `space` (reduced by symmetry or not: nodes are the stored
+    /// representatives), evaluating `atoms`
     /// (numbered globally); bindings of transitions with per-binding fairness
     /// are numbered.
     pub fn build(
@@ -101,7 +103,7 @@ impl MarkingGraph {
             })
             .collect();
         let memo = VerdictMemo::new(reads);
-        let initial = space.encode(&net.initial)?;
+        let initial = space.initial()?;
         let width = initial.len();
         let mut graph = MarkingGraph {
             width,
@@ -273,7 +275,8 @@ fn expand(
             }
         }
         let key = per_binding[b.transition].then(|| (b.transition as u32, b.values.clone()));
-        successors.push((space.encode(&after)?, b.transition as u32, key, fired));
+        let stored = space.representative(&space.encode(&after)?)?;
+        successors.push((stored, b.transition as u32, key, fired));
     }
     Ok(Expansion { successors, bits })
 }

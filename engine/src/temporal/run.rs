@@ -1,5 +1,7 @@
 //! Checks the CTL and LTL properties of a coloured net.
 
+use std::collections::HashMap;
+
 use super::ctl::{Ctl, Path};
 use super::graph::{GraphError, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
@@ -18,17 +20,31 @@ pub struct GraphSize {
     pub edges: usize,
 }
 
-/// Checks every CTL and LTL property of `net` on its explored graph
-/// (without symmetry reduction). Incomplete runs (a limit reached) give
-/// undecided verdicts.
+/// Checks every CTL and LTL property of `net` on its explored graph.
+/// Incomplete runs (a limit reached) give undecided verdicts.
+///
+/// With `symmetry`, the graph is the quotient by the net's symmetric types
+/// unless some fairness is per binding (a binding names values the quotient
+/// merges). The quotient is bisimilar to the full graph for the atoms a net
+/// can write (the loader refuses constants of symmetric types in them, so
+/// every atom, `fired`/`enabled` conditions included, is invariant under the
+/// permutations), and fairness per transition is too; verdicts are the same.
+/// Counterexamples are replayed on the unreduced net: each step is the
+/// concrete successor whose representative the path visits, and a lasso's
+/// cycle is unrolled until it returns to the very marking it started from.
 pub fn check_temporal(
     net: &Net,
     limits: Limits,
+    symmetry: bool,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     if net.temporal.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let space = ColouredSpace::new(net);
+    let reducible = symmetry && !net.fairness.iter().any(|f| f.per_binding);
+    let space = match reducible {
+        true => ColouredSpace::with_symmetry(net).unwrap_or_else(|_| ColouredSpace::new(net)),
+        false => ColouredSpace::new(net),
+    };
     let mut atoms: Vec<Atom> = Vec::new();
     let mut bases = Vec::new();
     for p in &net.temporal {
@@ -150,31 +166,34 @@ fn result(
     }
 }
 
-/// The readable steps of Kripke steps from node `from`; stutters are skipped.
-fn steps(
+/// Replays Kripke steps on the unreduced net from the concrete marking
+/// `from`: each step is the concrete successor, by the same transition, whose
+/// representative is the node's marking. Stutters are skipped. Returns the
+/// steps and the concrete marking reached.
+fn replay(
     space: &ColouredSpace<'_>,
     kripke: &Kripke<'_>,
-    mut from: usize,
+    mut from: Vec<u32>,
     path: &[(usize, u32)],
-) -> Result<Vec<Step>, ColouredError> {
-    let graph = kripke.graph;
-    let mut out = Vec::new();
+    out: &mut Vec<Step>,
+) -> Result<Vec<u32>, ColouredError> {
     for &(node, via) in path {
-        if via != STUTTER {
-            let marking = kripke.marking(from);
-            let k = via as usize - graph.edges(marking).start;
-            let mut labelled = space.labelled_successors(graph.state(marking))?;
-            if k < labelled.len() {
-                out.push(labelled.swap_remove(k).0);
-            }
+        if via == STUTTER {
+            continue;
         }
-        from = node;
+        match matching(space, kripke, &from, (node, via))?
+            .into_iter()
+            .next()
+        {
+            Some((step, successor)) => {
+                out.push(step);
+                from = successor;
+            }
+            // The space's two successor methods disagree (a bug): stop the replay here.
+            None => break,
+        }
     }
-    Ok(out)
-}
-
-fn describe(space: &ColouredSpace<'_>, kripke: &Kripke<'_>, node: usize) -> String {
-    space.describe_state(kripke.graph.state(kripke.marking(node)))
+    Ok(from)
 }
 
 fn trace_of(
@@ -182,12 +201,83 @@ fn trace_of(
     kripke: &Kripke<'_>,
     stem: &[(usize, u32)],
 ) -> Result<Trace, ColouredError> {
-    let last = stem.last().map_or(0, |s| s.0);
+    let initial = space.initial_unreduced()?;
+    let mut steps = Vec::new();
+    let last = replay(space, kripke, initial.clone(), stem, &mut steps)?;
     Ok(Trace {
-        initial: describe(space, kripke, 0),
-        steps: steps(space, kripke, 0, stem)?,
-        last: describe(space, kripke, last),
+        initial: space.describe_state(&initial),
+        steps,
+        last: space.describe_state(&last),
     })
+}
+
+/// At most this many (cycle position, concrete marking) pairs are searched
+/// to close a lasso's cycle on the unreduced net.
+const MAX_CLOSING_SEARCH: usize = 1 << 16;
+
+/// The concrete successors of `from` that a Kripke step `(node, via)` stands
+/// for: same transition, representative equal to the node's marking.
+fn matching(
+    space: &ColouredSpace<'_>,
+    kripke: &Kripke<'_>,
+    from: &[u32],
+    (node, via): (usize, u32),
+) -> Result<Vec<(Step, Vec<u32>)>, ColouredError> {
+    let graph = kripke.graph;
+    let target = graph.state(kripke.marking(node));
+    let name = &space.net().transitions[graph.transition(via as usize)].name;
+    let mut out = Vec::new();
+    for (step, successor) in space.labelled_successors(from)? {
+        if &step.transition == name && space.representative(&successor)? == target {
+            out.push((step, successor));
+        }
+    }
+    Ok(out)
+}
+
+/// A position of the cycle search: (index in the cycle, concrete marking).
+type Position = (usize, Vec<u32>);
+
+/// The cycle's steps on the unreduced net from `start` back to `start`:
+/// a breadth-first search over (position in the cycle, concrete marking),
+/// since the quotient's cycle may come back to a permutation of `start`
+/// and need several turns. `None` if the search bound is reached.
+fn close_cycle(
+    space: &ColouredSpace<'_>,
+    kripke: &Kripke<'_>,
+    start: &[u32],
+    cycle: &[(usize, u32)],
+) -> Result<Option<Vec<Step>>, ColouredError> {
+    let len = cycle.len();
+    // (position, marking) -> (index in `order` of the pair it was reached from, the step).
+    let mut seen: HashMap<Position, Option<(usize, Step)>> = HashMap::new();
+    let mut order: Vec<(usize, Vec<u32>)> = vec![(0, start.to_vec())];
+    seen.insert((0, start.to_vec()), None);
+    let mut next = 0;
+    while next < order.len() && order.len() < MAX_CLOSING_SEARCH {
+        let (position, state) = order[next].clone();
+        let here = next;
+        next += 1;
+        for (step, successor) in matching(space, kripke, &state, cycle[position])? {
+            let key = ((position + 1) % len, successor);
+            if key.0 == 0 && key.1 == start {
+                // Walk back to the start.
+                let mut steps = vec![step];
+                let mut at = here;
+                while let Some(Some((from, step))) = seen.get(&order[at]).cloned() {
+                    steps.push(step);
+                    at = from;
+                }
+                steps.reverse();
+                return Ok(Some(steps));
+            }
+            if !seen.contains_key(&key) {
+                seen.insert(key.clone(), Some((here, step)));
+                order.push(key);
+            }
+        }
+    }
+    Ok(None)
 }
 
 fn lasso_of(
@@ -195,12 +285,32 @@ fn lasso_of(
     kripke: &Kripke<'_>,
     path: &Path,
 ) -> Result<Lasso, ColouredError> {
-    let start = path.stem.last().map_or(0, |s| s.0);
+    let initial = space.initial_unreduced()?;
+    let mut stem = Vec::new();
+    let start = replay(space, kripke, initial.clone(), &path.stem, &mut stem)?;
+    let moves: Vec<(usize, u32)> = path
+        .cycle
+        .iter()
+        .copied()
+        .filter(|s| s.1 != STUTTER)
+        .collect();
+    let cycle = if moves.is_empty() {
+        Vec::new()
+    } else {
+        match close_cycle(space, kripke, &start, &moves)? {
+            Some(steps) => steps,
+            None => {
+                let mut steps = Vec::new();
+                replay(space, kripke, start.clone(), &moves, &mut steps)?;
+                steps
+            }
+        }
+    };
     Ok(Lasso {
-        initial: describe(space, kripke, 0),
-        stem: steps(space, kripke, 0, &path.stem)?,
-        cycle_start: describe(space, kripke, start),
-        cycle: steps(space, kripke, start, &path.cycle)?,
-        deadlock: path.cycle.iter().all(|s| s.1 == STUTTER),
+        initial: space.describe_state(&initial),
+        stem,
+        cycle_start: space.describe_state(&start),
+        cycle,
+        deadlock: moves.is_empty(),
     })
 }
