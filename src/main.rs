@@ -27,6 +27,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Generate mutants of a net, check each, and print the mutation score and the survivors.
     Mutate(cmd::mutate::MutateArgs),
+    /// Answer a Model Checking Contest examination, in the contest's output format.
+    Mcc(cmd::mcc::MccArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return cmd::check::run(&args),
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
+        Command::Mcc(args) => cmd::mcc::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),

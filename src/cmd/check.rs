@@ -112,6 +112,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
                 bar.tick();
             }) as ProgressHook
         }),
+        ..ExploreOptions::default()
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count(args.threads))
