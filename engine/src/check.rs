@@ -1,6 +1,6 @@
 //! One way from a loaded net to a verdict: [`LoadedNet::check`] picks the
 //! state space (the packed fast path for P/T nets, the coloured space with
-//! or without symmetry reduction for coloured nets), adds the standard
+//! or without symmetry and partial-order reduction for coloured nets), adds the standard
 //! properties asked for, explores, and names the report after the net.
 //!
 //! ```
@@ -60,6 +60,11 @@ pub struct CheckOptions {
     pub explore: ExploreOptions,
     /// Reduce coloured nets by the symmetry of their symmetric types.
     pub symmetry: bool,
+    /// Reduce coloured nets by stubborn sets (see
+    /// [`crate::coloured::stubborn`]); with `symmetry`, only nets without
+    /// symmetric types (the two are not combined). Off by default: it
+    /// changes the state count and leaves the token bounds unknown.
+    pub partial_order: bool,
     /// Standard properties to check besides the net's own.
     pub properties: Vec<StandardProperty>,
 }
@@ -69,6 +74,7 @@ impl Default for CheckOptions {
         CheckOptions {
             explore: ExploreOptions::default(),
             symmetry: true,
+            partial_order: false,
             properties: Vec::new(),
         }
     }
@@ -128,10 +134,11 @@ impl LoadedNet {
                         slots: 0,
                     });
                 }
-                let space = if options.symmetry {
-                    ColouredSpace::with_symmetry(&net)?
-                } else {
-                    ColouredSpace::new(&net)
+                let space = match (options.symmetry, options.partial_order) {
+                    (true, true) => ColouredSpace::with_reductions(&net)?,
+                    (true, false) => ColouredSpace::with_symmetry(&net)?,
+                    (false, true) => ColouredSpace::with_partial_order(&net),
+                    (false, false) => ColouredSpace::new(&net),
                 };
                 check(&space, &options.explore)?
             }

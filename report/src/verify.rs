@@ -55,6 +55,7 @@ pub fn verify(
             ..ExploreOptions::default()
         },
         symmetry: false,
+        partial_order: false,
         properties: Vec::new(),
     };
     let report = net.check(&options)?;

@@ -37,8 +37,9 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-    /// Explore every state: no symmetry reduction (on by default for nets
-    /// with `symmetric: true` types).
+    /// Explore every state: no reduction (by default, nets with `symmetric:
+    /// true` types are reduced by their symmetry, other coloured nets by
+    /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
     /// Also check a standard property (repeatable): deadlock-free (no dead
@@ -121,6 +122,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
     let options = CheckOptions {
         explore,
         symmetry: !args.no_reduction,
+        partial_order: !args.no_reduction,
         properties: args.properties.iter().map(|&p| p.into()).collect(),
     };
     let report = pool.install(|| net.check(&options))?;
