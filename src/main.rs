@@ -46,6 +46,8 @@ enum Command {
 survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     )]
     Mutate(cmd::mutate::MutateArgs),
+    /// Answer a Model Checking Contest examination, in the contest's output format.
+    Mcc(cmd::mcc::MccArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     #[command(after_help = "Exit codes: 0 written, 2 bad input or usage (or above --limit).")]
     Graph(cmd::graph::GraphArgs),
@@ -106,6 +108,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return cmd::check::run(&args),
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
+        Command::Mcc(args) => cmd::mcc::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),

@@ -23,6 +23,7 @@ pub mod fire;
 pub mod functions;
 pub mod graph;
 pub mod load;
+pub mod mcc;
 pub mod mutate;
 pub mod net;
 pub mod ptnet;

@@ -199,6 +199,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
                 bar.tick();
             }) as ProgressHook
         }),
+        ..ExploreOptions::default()
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count(args.threads))

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod graph;
 pub mod ledger;
 pub mod limits;
+pub mod mcc;
 pub mod murphi;
 pub mod mutate;
 pub mod promela;

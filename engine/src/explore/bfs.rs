@@ -70,6 +70,9 @@ pub struct ExploreOptions {
     pub timeout: Option<Duration>,
     /// Called after every level, e.g. to draw a progress bar.
     pub progress: Option<ProgressHook>,
+    /// Stop (with [`StopReason::Decided`]) after the level at which every
+    /// property of the space has a target: their verdicts are then known.
+    pub stop_when_decided: bool,
 }
 
 impl std::fmt::Debug for ExploreOptions {
@@ -79,6 +82,7 @@ impl std::fmt::Debug for ExploreOptions {
             .field("max_memory", &self.max_memory)
             .field("timeout", &self.timeout)
             .field("progress", &self.progress.is_some())
+            .field("stop_when_decided", &self.stop_when_decided)
             .finish()
     }
 }
@@ -113,6 +117,8 @@ pub enum StopReason {
     Timeout,
     /// A shard ran out of state ids (more than about 4 billion states).
     IdSpace,
+    /// Every property had a target (`stop_when_decided`).
+    Decided,
 }
 
 impl From<Exhausted> for StopReason {
@@ -513,6 +519,13 @@ pub fn explore<S: StateSpace>(
         }
         if let Some(reason) = budget.exhausted() {
             ex.stopped = Some(reason.into());
+            break;
+        }
+        if options.stop_when_decided
+            && !ex.first_targets.is_empty()
+            && ex.first_targets.iter().all(Option::is_some)
+        {
+            ex.stopped = Some(StopReason::Decided);
             break;
         }
         let proviso = outs.iter().any(|out| !out.partial.is_empty());

@@ -198,6 +198,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                 flags.armed.store(true, Ordering::Relaxed);
             }
         })),
+        ..ExploreOptions::default()
     };
     let (complete, stopped, states, first_targets) = match explore(&space, &options) {
         Ok(ex) => (ex.complete(), ex.stopped, ex.states, ex.first_targets),

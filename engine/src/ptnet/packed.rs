@@ -108,6 +108,11 @@ impl<'n> PackedNet<'n> {
         Self::with_lane_bits(net, properties, bits)
     }
 
+    /// The net packed.
+    pub fn net(&self) -> &'n PtNet {
+        self.net
+    }
+
     /// Packs `net` in lanes of `lane_bits` (4, 8, 16 or 32; other values mean 32).
     pub fn with_lane_bits(
         net: &'n PtNet,

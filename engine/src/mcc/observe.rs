@@ -1,0 +1,252 @@
+//! What formulas read of a state: token counts of places and whether a
+//! transition is enabled, for P/T and coloured spaces alike; and the
+//! exploration of a space under a set of state-formula checks.
+
+use crate::coloured::{ColouredError, ColouredSpace};
+use crate::explore::{
+    PropertyKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
+};
+use crate::fire::transition_bindings;
+use crate::net::marking::Marking;
+use crate::ptnet::{PackedNet, PtError};
+
+/// A state space whose states can be read as markings of a net.
+pub trait Observable: StateSpace {
+    /// A decoded state.
+    type Marking;
+    /// Decodes `state`.
+    fn observe(&self, state: &[u32]) -> Result<Self::Marking, Self::Error>;
+    /// The tokens of `place` (all colours together).
+    fn tokens(&self, marking: &Self::Marking, place: usize) -> u64;
+    /// The most tokens of one colour in one place (the count of the
+    /// fullest place of the net's P/T unfolding).
+    fn max_in_unfolded_place(&self, marking: &Self::Marking) -> u64;
+    /// Whether `transition` has an enabled binding.
+    fn fireable(&self, marking: &Self::Marking, transition: usize) -> Result<bool, Self::Error>;
+}
+
+impl Observable for PackedNet<'_> {
+    type Marking = Vec<u32>;
+
+    fn observe(&self, state: &[u32]) -> Result<Vec<u32>, PtError> {
+        Ok(self.unpack(state))
+    }
+
+    fn tokens(&self, marking: &Vec<u32>, place: usize) -> u64 {
+        u64::from(marking[place])
+    }
+
+    fn max_in_unfolded_place(&self, marking: &Vec<u32>) -> u64 {
+        marking.iter().copied().max().map_or(0, u64::from)
+    }
+
+    fn fireable(&self, marking: &Vec<u32>, transition: usize) -> Result<bool, PtError> {
+        Ok(self.net().transitions[transition]
+            .pre
+            .iter()
+            .all(|&(place, weight)| marking[place] >= weight))
+    }
+}
+
+impl Observable for ColouredSpace<'_> {
+    type Marking = Marking;
+
+    fn observe(&self, state: &[u32]) -> Result<Marking, ColouredError> {
+        self.decode(state)
+    }
+
+    fn tokens(&self, marking: &Marking, place: usize) -> u64 {
+        marking.places[place].total()
+    }
+
+    fn max_in_unfolded_place(&self, marking: &Marking) -> u64 {
+        marking
+            .places
+            .iter()
+            .flat_map(|tokens| tokens.iter().map(|(_, n)| u64::from(n)))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn fireable(&self, marking: &Marking, transition: usize) -> Result<bool, ColouredError> {
+        let mut bindings = Vec::new();
+        transition_bindings(self.net(), transition, marking, &mut bindings)?;
+        Ok(!bindings.is_empty())
+    }
+}
+
+/// An integer expression with places named by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Count {
+    /// A constant.
+    Constant(i64),
+    /// The tokens of these places together.
+    Tokens(Vec<usize>),
+    /// A sum.
+    Sum(Vec<Count>),
+    /// The first minus the others.
+    Difference(Vec<Count>),
+    /// A product.
+    Product(Vec<Count>),
+}
+
+/// A state formula with places and transitions named by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// Always.
+    True,
+    /// Never.
+    False,
+    /// The state is dead.
+    Dead,
+    /// Negation.
+    Not(Box<Condition>),
+    /// Conjunction.
+    And(Vec<Condition>),
+    /// Disjunction.
+    Or(Vec<Condition>),
+    /// The first count is at most the second.
+    Le(Count, Count),
+    /// One of these transitions is enabled.
+    Fireable(Vec<usize>),
+}
+
+/// One question asked of every explored state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// Is a state satisfying the condition reachable? (targets: witnesses)
+    Reachable(Condition),
+    /// Does every reachable state satisfy it? (targets: violations)
+    Invariant(Condition),
+}
+
+/// A space explored for [`Check`]s: the inner space's states and steps,
+/// with the checks as its properties.
+pub struct Checked<'a, S> {
+    inner: &'a S,
+    checks: Vec<Check>,
+    specs: Vec<PropertySpec>,
+}
+
+impl<'a, S: Observable> Checked<'a, S> {
+    /// `inner` with `checks`, named by `names` in reports.
+    pub fn new(inner: &'a S, checks: Vec<(String, Check)>) -> Self {
+        let specs = checks
+            .iter()
+            .map(|(name, check)| PropertySpec {
+                name: name.clone(),
+                kind: match check {
+                    Check::Reachable(_) => PropertyKind::Reachable,
+                    Check::Invariant(_) => PropertyKind::Invariant,
+                },
+            })
+            .collect();
+        Checked {
+            inner,
+            checks: checks.into_iter().map(|(_, c)| c).collect(),
+            specs,
+        }
+    }
+
+    fn count(&self, marking: &S::Marking, count: &Count) -> i128 {
+        match count {
+            Count::Constant(c) => i128::from(*c),
+            Count::Tokens(places) => places
+                .iter()
+                .map(|&p| i128::from(self.inner.tokens(marking, p)))
+                .sum(),
+            Count::Sum(parts) => parts.iter().map(|c| self.count(marking, c)).sum(),
+            Count::Product(parts) => parts
+                .iter()
+                .map(|c| self.count(marking, c))
+                .fold(1i128, i128::saturating_mul),
+            Count::Difference(parts) => {
+                let mut values = parts.iter().map(|c| self.count(marking, c));
+                let first = values.next().unwrap_or(0);
+                values.fold(first, i128::saturating_sub)
+            }
+        }
+    }
+
+    fn holds(&self, marking: &S::Marking, dead: bool, c: &Condition) -> Result<bool, S::Error> {
+        Ok(match c {
+            Condition::True => true,
+            Condition::False => false,
+            Condition::Dead => dead,
+            Condition::Not(inner) => !self.holds(marking, dead, inner)?,
+            Condition::And(parts) => {
+                for part in parts {
+                    if !self.holds(marking, dead, part)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Condition::Or(parts) => {
+                for part in parts {
+                    if self.holds(marking, dead, part)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Condition::Le(a, b) => self.count(marking, a) <= self.count(marking, b),
+            Condition::Fireable(transitions) => {
+                for &t in transitions {
+                    if self.inner.fireable(marking, t)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+        })
+    }
+}
+
+impl<S: Observable> StateSpace for Checked<'_, S> {
+    type Error = S::Error;
+
+    fn layout(&self) -> StateLayout {
+        self.inner.layout()
+    }
+
+    fn initial(&self) -> Result<Vec<u32>, S::Error> {
+        self.inner.initial()
+    }
+
+    fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), S::Error> {
+        self.inner.successors(state, out)
+    }
+
+    fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, S::Error> {
+        self.inner.labelled_successors(state)
+    }
+
+    fn properties(&self) -> &[PropertySpec] {
+        &self.specs
+    }
+
+    fn property_targets(
+        &self,
+        state: &[u32],
+        dead: bool,
+        targets: &mut [bool],
+    ) -> Result<(), S::Error> {
+        let marking = self.inner.observe(state)?;
+        for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
+            *target = match check {
+                Check::Reachable(c) => self.holds(&marking, dead, c)?,
+                Check::Invariant(c) => !self.holds(&marking, dead, c)?,
+            };
+        }
+        Ok(())
+    }
+
+    fn token_stats(&self, state: &[u32]) -> TokenStats {
+        self.inner.token_stats(state)
+    }
+
+    fn describe_state(&self, state: &[u32]) -> String {
+        self.inner.describe_state(state)
+    }
+}
