@@ -69,17 +69,17 @@ MUTANTS = {
     "patient-secret-sent-to-srs": (
         "srs_confidentiality",
         "In delegated mode the patient hands its secret key to the SRS (to let it compute RK).",
-        [("if key_mode == paper then patient_secret(p) else public_key(patient_secret(p))", "patient_secret(p)", 2)],
+        [("if key_mode == paper then patient_secret(p) else public_key(if key_mode == hardened then label_secret(p, q) else patient_secret(p))", "patient_secret(p)", 2)],
     ),
     # --- revocation is enforced at every answer, not only for versions written after it ---
     "answer-sent-after-revocation": (
         "revoked_users_get_no_answer",
         "The SRS checks the ACL when a request arrives and sends the answer later from a queue; a revocation in between does not cancel queued answers.",
-        [('      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
-          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
+        [('      Received: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
+          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))", "(srs_cloud, learn(kx, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
           '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n',
-          '      Queued: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, k)"]\n'
-          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, rk)))", "(srs_cloud, learn(kx, reencrypt(rp, rk)))"]\n'
+          '      Queued: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, k)"]\n'
+          '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))", "(srs_cloud, learn(kx, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
           '      Clock: ["(p, now, f)"]\n'
           '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Clock: ["(p, now, f)"] }\n'
           '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Clock: ["(p, now + f, 0)"]\n'
@@ -99,7 +99,7 @@ MUTANTS = {
           '    guard: "t <= at && (t > since || newcomers_read_past)"\n'
           '    out:\n      Revoked: ["((role, seat), p, at)"]\n      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n'
           '      SRS_R: ["(p, q, v, t, rp)"]\n      SRS_RK: ["(p, (role, seat), rk)"]\n'
-          '      Received: ["((role, seat), p, q, v, reencrypt(rp, rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n'
+          '      Received: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
           '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n'
           '  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n', 1)],
@@ -146,8 +146,8 @@ MUTANTS = {
     "srs-hands-rekey-to-user": (
         "key_custody",
         "The SRS sends RK_{P->U} to the user with R_U (so that the client could re-encrypt by itself).",
-        [('      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, rk)))"]\n',
-          '      UserKnows: ["((role, seat), p, learn(learn(k, reencrypt(rp, rk)), rk))"]\n', 1)],
+        [('      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n',
+          '      UserKnows: ["((role, seat), p, learn(learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)), rk))"]\n', 1)],
     ),
     "user-secret-sent-to-srs": (
         "key_custody",

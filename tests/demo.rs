@@ -1,4 +1,4 @@
-//! End-to-end: `sesphr demo` in both key modes leaves a verifiable ledger.
+//! End-to-end: `sesphr demo` in each key mode leaves a verifiable ledger.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -37,11 +37,30 @@ fn check_leftovers(dir: &Path) {
 fn delegated_demo_passes_every_step() {
     let (stdout, dir) = run_demo("delegated");
     assert!(
-        stdout.contains("all 12 steps behaved as the scheme says"),
+        stdout.contains("all 13 steps behaved as the scheme says"),
         "{stdout}"
     );
     assert!(stdout.contains("the SRS holds no secret key and recovers nothing"));
+    assert!(stdout.contains("delegated mode: RK^(1/x_U) = g2^(1/x_P) opens every partition"));
     assert!(!stdout.contains("FAILED"));
+    check_leftovers(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hardened_demo_bounds_the_srs_user_coalition() {
+    let (stdout, dir) = run_demo("hardened");
+    assert!(
+        stdout.contains("all 13 steps behaved as the scheme says"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("the SRS holds no secret key and recovers nothing"));
+    assert!(
+        stdout.contains(
+            "re-encryption keys are per label (medical, prescription); personal stays closed"
+        ),
+        "{stdout}"
+    );
     check_leftovers(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -50,7 +69,7 @@ fn delegated_demo_passes_every_step() {
 fn paper_demo_passes_and_shows_the_weakness() {
     let (stdout, dir) = run_demo("paper");
     assert!(
-        stdout.contains("all 12 steps behaved as the scheme says"),
+        stdout.contains("all 13 steps behaved as the scheme says"),
         "{stdout}"
     );
     assert!(stdout.contains("recovers the partition (the paper's weakness)"));

@@ -156,8 +156,17 @@ fn deeply_nested_pages_and_long_reference_chains_load() {
     );
     let path = scratch("deep.pnml");
     std::fs::write(&path, deep).expect("write");
-    let out = sesphr(&["check", "--json", &path.display().to_string()]);
+    let asked = ["--property", "deadlock-free"];
+    let out = sesphr(
+        &[
+            &["check", "--json"],
+            &asked[..],
+            &[&path.display().to_string()],
+        ]
+        .concat(),
+    );
     std::fs::remove_file(&path).ok();
+    // Exit 1: the one transition fires once and the net is dead.
     assert_eq!(code(&out), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["states"], 2);
@@ -180,7 +189,9 @@ fn deeply_nested_pages_and_long_reference_chains_load() {
     let path = scratch("chain.pnml");
     std::fs::write(&path, text).expect("write");
     let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args(["check", "--json", &path.display().to_string()])
+        .args(["check", "--json"])
+        .args(asked)
+        .arg(&path)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -40,9 +40,11 @@ fn expected() -> Vec<Expected> {
         .collect()
 }
 
+/// `sesphr check --json` asked for deadlock-freedom and one-safety.
 fn check_json(path: &PathBuf, threads: &str) -> (i32, serde_json::Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
         .args(["check", "--json", "--threads", threads])
+        .args(["--property", "deadlock-free", "--property", "one-safe"])
         .arg(path)
         .output()
         .expect("run sesphr");
@@ -87,7 +89,7 @@ fn every_pt_net_matches_the_contest_answers() {
             r["deadlocks"].as_u64().map(|d| d > 0),
             Some(e.deadlock_reachable)
         );
-        // The same answers as the two built-in properties, with the exit code to match.
+        // The same answers as the two properties asked for, with the exit code to match.
         let props = r["properties"].as_array().expect("properties");
         assert_eq!(props[0]["name"], "deadlock-free");
         assert_eq!(props[0]["holds"], !e.deadlock_reachable, "{name}");
@@ -140,4 +142,19 @@ fn one_and_two_threads_agree_exactly() {
         // Same statistics and the same (shortest, canonical) traces.
         assert_eq!(one, two, "{net}");
     }
+}
+
+/// `check` checks what is asked: the statistics of a PNML net alone (FMS is
+/// not one-safe) make no failing exit.
+#[test]
+fn check_asks_nothing_unless_told() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["check", "--json"])
+        .arg(mcc_dir().join("FMS-PT-00002.pnml"))
+        .output()
+        .expect("run sesphr");
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["one_safe"], false, "FMS has three tokens in a place");
+    assert_eq!(r["properties"], serde_json::json!([]));
 }

@@ -278,6 +278,32 @@ fn the_srs_with_a_user_is_an_expected_failure() {
 }
 
 #[test]
+fn hardened_key_mode_bounds_the_srs_with_a_user_to_the_users_labels() {
+    // One patient key pair per label: the SRS holds RK_{P,q->U} only for the labels q the
+    // user is granted, so the pair opens nothing else; it keeps a revoked user's keys, so the
+    // revoked-user coalition still opens later versions of that user's former labels.
+    let (code, report) = check(
+        &sesphr_net(),
+        &one_doctor(&[
+            "--param",
+            "srs_colludes_with_users=true",
+            "--param",
+            "key_mode=hardened",
+            "--param",
+            "tampers=0",
+        ]),
+    );
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(violated(&report), ["srs_revoked_user_coalition"]);
+    assert_eq!(property(&report, "srs_user_coalition")["holds"], true);
+    assert_eq!(property(&report, "key_custody")["holds"], true);
+    assert_eq!(
+        trace(&report, "srs_revoked_user_coalition"),
+        ["join", "revoke", "upload"]
+    );
+}
+
+#[test]
 fn paper_key_mode_lets_the_srs_with_the_cloud_read_everything() {
     let (code, report) = check(
         &sesphr_net(),

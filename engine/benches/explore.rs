@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sesphr_engine::explore::{ExploreOptions, explore};
-use sesphr_engine::pnml::parse_pnml;
+use sesphr_engine::load::pnml::parse_pnml;
 use sesphr_engine::ptnet::{PackedNet, PtNet};
 
 fn load(name: &str) -> Option<PtNet> {

@@ -7,13 +7,14 @@
 //! those variables that its input arcs can take and its guard accepts.
 //!
 //! The engine knows nothing of any particular protocol: nets come from YAML
-//! files (or PNML for place/transition nets), and the functions a net declares
+//! files or PNML files (both through [`load::open`]), and the functions a net declares
 //! are bound by the host through [`functions::FunctionLibrary`].
 #![deny(missing_docs)]
 // Denied everywhere but in `explore::store::prefetch`, one documented call.
 #![deny(unsafe_code)]
 
 pub mod budget;
+pub mod check;
 pub mod coloured;
 pub mod error;
 pub mod explore;
@@ -24,7 +25,6 @@ pub mod graph;
 pub mod load;
 pub mod mutate;
 pub mod net;
-pub mod pnml;
 pub mod ptnet;
 pub mod simulate;
 pub mod source;

@@ -213,9 +213,7 @@ fn on_disk(c: &mut Criterion) {
     let mut group = c.benchmark_group("phr_disk");
     group.sample_size(10);
     // Family rights cover all four partitions: the download reads the whole record.
-    let bob_keys = sys
-        .enroll(&bob, Role::Family, true, &alice_keys.secret)
-        .unwrap();
+    let bob_keys = sys.enroll(&bob, Role::Family, true, &alice_keys).unwrap();
     for kb in PAPER_SIZES_KB {
         let doc = document(kb);
         group.throughput(Throughput::Bytes(doc.plaintext_len() as u64));

@@ -208,6 +208,11 @@ pub enum Error {
     /// The SRS holds no key pair for this user (paper mode).
     #[error("the SRS holds no key pair for {0}")]
     MissingKey(UserId),
+    /// Hardened mode: the owner has no key pair for this partition label.
+    #[error(
+        "the owner has no key pair for partition {0} (hardened mode keeps one per label of the policy)"
+    )]
+    NoLabelKey(Label),
     /// A user id is already registered.
     #[error("user {0} is already registered")]
     DuplicateUser(UserId),

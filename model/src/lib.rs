@@ -6,7 +6,7 @@
 //! - [`phr`]: PHR documents with named partitions and a synthetic generator.
 //! - [`policy`]: users, roles, labels and the owner's policy.
 //! - [`srs`]: the Setup and Re-encryption Server (ACL, R values, RKs) in
-//!   `paper` or `delegated` key mode.
+//!   `paper`, `delegated` or `hardened` key mode.
 //! - [`cloud`]: the untrusted, versioned on-disk object store.
 //! - [`ledger`]: the ledger, a signed Merkle-tree transparency log, its
 //!   verifier and proofs.
@@ -24,7 +24,7 @@
 //! let doc = phr::synthetic(Label::new("rec")?, alice, &Label::defaults(), 2_000, 1);
 //! let version = sys.upload(&alice_keys, &doc)?;
 //! let bob = UserId::new("dr-bob")?;
-//! let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys.secret)?;
+//! let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys)?;
 //! let medical = Label::new("medical")?;
 //! let plain = sys.read(&bob, &bob_keys.secret, &doc.file, version, &medical)?;
 //! assert_eq!(plain, doc.partition(&medical).unwrap().to_plaintext());

@@ -179,6 +179,11 @@ impl Policy {
         self.defaults.get(&role).cloned().unwrap_or_default()
     }
 
+    /// Every label some role may read by default.
+    pub fn labels(&self) -> BTreeSet<Label> {
+        self.defaults.values().flatten().cloned().collect()
+    }
+
     /// Replace the default rights of a role.
     pub fn set_rights(&mut self, role: Role, rights: BTreeSet<Label>) {
         self.defaults.insert(role, rights);

@@ -17,9 +17,21 @@ pub enum KeyMode {
     /// As published: the SRS generates every key pair, keeps it and
     /// computes re-encryption keys itself.
     Paper,
-    /// Hardened: users keep their own secrets; the patient computes
-    /// re-encryption keys; the SRS holds no secret key.
+    /// Users keep their own secrets; the patient computes re-encryption
+    /// keys; the SRS holds no secret key. One patient key covers every
+    /// partition, so the SRS colluding with any enrolled user opens them all.
     Delegated,
+    /// Delegated, with one patient key pair per partition label and one
+    /// re-encryption key per (user, granted label): the SRS colluding with a
+    /// user opens only the labels that user was granted.
+    Hardened,
+}
+
+impl KeyMode {
+    /// Whether the patient keeps one key pair per partition label.
+    pub fn per_label_keys(self) -> bool {
+        self == KeyMode::Hardened
+    }
 }
 
 impl FromStr for KeyMode {
@@ -28,9 +40,10 @@ impl FromStr for KeyMode {
         match s {
             "paper" => Ok(KeyMode::Paper),
             "delegated" => Ok(KeyMode::Delegated),
+            "hardened" => Ok(KeyMode::Hardened),
             other => Err(Error::Decode {
                 what: "key mode",
-                reason: format!("{other:?} is neither paper nor delegated"),
+                reason: format!("{other:?} is not paper, delegated or hardened"),
             }),
         }
     }
@@ -41,6 +54,7 @@ impl fmt::Display for KeyMode {
         f.write_str(match self {
             KeyMode::Paper => "paper",
             KeyMode::Delegated => "delegated",
+            KeyMode::Hardened => "hardened",
         })
     }
 }
@@ -72,7 +86,9 @@ pub struct Srs {
     owner: UserId,
     policy: Policy,
     acl: BTreeMap<UserId, AclEntry>,
-    rekeys: BTreeMap<UserId, ReKey>,
+    /// RK_P->U per user: under `None` one key for every label (paper and
+    /// delegated modes), under `Some(label)` one per granted label (hardened).
+    rekeys: BTreeMap<(UserId, Option<Label>), ReKey>,
     r_values: BTreeMap<(Label, u32, Label), StoredR>,
     keystore: BTreeMap<UserId, KeyPair>,
     owner_upload_key: Option<VerifyingKey>,
@@ -170,7 +186,30 @@ impl Srs {
 
     /// Delegated mode: install the RK_P->U that the patient computed.
     pub fn install_rekey(&mut self, user: &UserId, rekey: ReKey) {
-        self.rekeys.insert(user.clone(), rekey);
+        self.rekeys.insert((user.clone(), None), rekey);
+    }
+
+    /// Hardened mode: install the RK_P,label->U that the patient computed
+    /// for one granted label.
+    pub fn install_label_rekey(&mut self, user: &UserId, label: &Label, rekey: ReKey) {
+        self.rekeys
+            .insert((user.clone(), Some(label.clone())), rekey);
+    }
+
+    /// Hardened mode: drop the re-encryption key of one label (the owner
+    /// withdrew it), so not even a colluding SRS keeps that label open.
+    pub fn remove_label_rekey(&mut self, user: &UserId, label: &Label) {
+        self.rekeys.remove(&(user.clone(), Some(label.clone())));
+    }
+
+    /// The re-encryption keys the SRS holds for `user`, each with the label
+    /// it is limited to (`None`: every label): what a curious SRS can use.
+    pub fn held_rekeys(&self, user: &UserId) -> Vec<(Option<Label>, ReKey)> {
+        self.rekeys
+            .iter()
+            .filter(|((holder, _), _)| holder == user)
+            .map(|((_, label), rekey)| (label.clone(), *rekey))
+            .collect()
     }
 
     /// Paper mode: compute RK_P->U from the keys the SRS keeps.
@@ -180,13 +219,13 @@ impl Srs {
             .get(&self.owner)
             .ok_or_else(|| Error::MissingKey(self.owner.clone()))?;
         let rekey = ReKey::new(&owner.secret, user_public)?;
-        self.rekeys.insert(user.clone(), rekey);
+        self.rekeys.insert((user.clone(), None), rekey);
         Ok(())
     }
 
     /// Revoke a user: delete its RK (and its keys in paper mode), mark the ACL.
     pub fn revoke(&mut self, user: &UserId) {
-        self.rekeys.remove(user);
+        self.rekeys.retain(|(holder, _), _| holder != user);
         if user != &self.owner {
             self.keystore.remove(user);
         }
@@ -291,9 +330,10 @@ impl Srs {
         if stored.stored_at <= entry.joined_at && !self.policy.newcomers_read_past_versions {
             return Err(deny(DenyReason::BeforeJoining));
         }
+        let scope = self.mode.per_label_keys().then(|| label.clone());
         let rekey = self
             .rekeys
-            .get(user)
+            .get(&(user.clone(), scope))
             .ok_or_else(|| deny(DenyReason::NoReKey))?;
         Ok(reencrypt(&stored.r, rekey))
     }

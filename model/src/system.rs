@@ -1,6 +1,7 @@
 //! The whole system on disk: cloud store, SRS, ledger, and the protocol's
 //! steps from the patient's and the users' side.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::cloud::{CloudStore, ObjectId};
@@ -21,8 +22,9 @@ pub const LEDGER_FILE: &str = "ledger.jsonl";
 /// The name of the cloud store's directory inside a system directory.
 pub const CLOUD_DIR: &str = "cloud";
 
-/// The patient's keys: the proxy re-encryption pair (x_P, g1^x_P, g2^x_P)
-/// and the Ed25519 key that signs its uploads.
+/// The patient's keys: the proxy re-encryption pair (x_P, g1^x_P, g2^x_P),
+/// in hardened mode one more pair per partition label, and the Ed25519 key
+/// that signs its uploads.
 #[derive(Debug)]
 pub struct OwnerKeys {
     /// x_P.
@@ -32,6 +34,30 @@ pub struct OwnerKeys {
     /// Signs every upload statement; its verifying key is the ledger's
     /// first record.
     pub signing: SigningKey,
+    /// Hardened mode: x_P,label for each label of the policy; empty in the
+    /// other modes.
+    label_keys: BTreeMap<Label, KeyPair>,
+}
+
+impl OwnerKeys {
+    /// The secret that encapsulates partitions labelled `label`: x_P,label
+    /// in hardened mode ([`Error::NoLabelKey`] for a label outside the
+    /// policy), x_P otherwise.
+    pub fn partition_secret(&self, label: &Label) -> Result<&SecretKey> {
+        if self.label_keys.is_empty() {
+            return Ok(&self.secret);
+        }
+        self.label_keys
+            .get(label)
+            .map(|pair| &pair.secret)
+            .ok_or_else(|| Error::NoLabelKey(label.clone()))
+    }
+
+    /// How many proxy re-encryption key pairs the owner keeps (1, or one
+    /// per label in hardened mode).
+    pub fn reencryption_key_count(&self) -> usize {
+        self.label_keys.len().max(1)
+    }
 }
 
 /// One patient's SeSPHR deployment: the cloud, the SRS and the ledger.
@@ -44,6 +70,9 @@ pub struct System {
     /// The append-only ledger.
     pub ledger: Ledger,
     owner: UserId,
+    /// Enrolled users' public keys (public data), for re-encryption keys
+    /// computed after enrollment (hardened mode grants).
+    directory: BTreeMap<UserId, PublicKey>,
 }
 
 impl System {
@@ -65,12 +94,19 @@ impl System {
         let mut srs = Srs::new(mode, owner.clone(), policy);
         let pair = match mode {
             KeyMode::Paper => srs.generate_keys(&owner)?,
-            KeyMode::Delegated => KeyPair::generate()?,
+            KeyMode::Delegated | KeyMode::Hardened => KeyPair::generate()?,
         };
+        let mut label_keys = BTreeMap::new();
+        if mode.per_label_keys() {
+            for label in policy_labels(srs.policy()) {
+                label_keys.insert(label, KeyPair::generate()?);
+            }
+        }
         let owner_keys = OwnerKeys {
             secret: pair.secret,
             public: pair.public,
             signing: SigningKey::generate()?,
+            label_keys,
         };
         let upload_key = owner_keys.signing.verifying_key();
         srs.set_owner_upload_key(upload_key);
@@ -83,6 +119,7 @@ impl System {
             srs,
             ledger,
             owner,
+            directory: BTreeMap::new(),
         };
         Ok((system, owner_keys))
     }
@@ -94,14 +131,15 @@ impl System {
 
     /// Enroll a user by role (join). Paper mode: the SRS generates the user's
     /// keys and the re-encryption key. Delegated mode: the user generates its
-    /// keys and the owner computes RK from the user's public key. Returns the
-    /// user's key pair; records a Grant in the ledger.
+    /// keys and the owner computes RK from the user's public key. Hardened
+    /// mode: as delegated, with one RK per label the role may read. Returns
+    /// the user's key pair; records a Grant in the ledger.
     pub fn enroll(
         &mut self,
         user: &UserId,
         role: Role,
         owner_approved: bool,
-        owner_secret: &SecretKey,
+        owner: &OwnerKeys,
     ) -> Result<KeyPair> {
         let rights = self.srs.join(user, role, owner_approved)?.rights.clone();
         let keys = match self.srs.mode() {
@@ -113,16 +151,65 @@ impl System {
             KeyMode::Delegated => {
                 let keys = KeyPair::generate()?;
                 self.srs
-                    .install_rekey(user, ReKey::new(owner_secret, &keys.public)?);
+                    .install_rekey(user, ReKey::new(&owner.secret, &keys.public)?);
+                keys
+            }
+            KeyMode::Hardened => {
+                let keys = KeyPair::generate()?;
+                for label in &rights {
+                    let rekey = ReKey::new(owner.partition_secret(label)?, &keys.public)?;
+                    self.srs.install_label_rekey(user, label, rekey);
+                }
                 keys
             }
         };
+        self.directory.insert(user.clone(), keys.public);
         self.ledger.append(vec![Record::Grant {
             user: user.clone(),
             role,
             partitions: rights.into_iter().collect(),
         }])?;
         Ok(keys)
+    }
+
+    /// The owner grants (`allow`) or withdraws one partition for an enrolled
+    /// user. In hardened mode the owner also computes (or the SRS drops) the
+    /// re-encryption key of that label. Records the user's new rights as a
+    /// Grant in the ledger.
+    pub fn set_right(
+        &mut self,
+        user: &UserId,
+        label: &Label,
+        allow: bool,
+        owner: &OwnerKeys,
+    ) -> Result<()> {
+        if self.srs.mode().per_label_keys() {
+            if allow {
+                let public = self
+                    .directory
+                    .get(user)
+                    .ok_or_else(|| Error::MissingKey(user.clone()))?;
+                let rekey = ReKey::new(owner.partition_secret(label)?, public)?;
+                self.srs.set_right(user, label, true)?;
+                self.srs.install_label_rekey(user, label, rekey);
+            } else {
+                self.srs.set_right(user, label, false)?;
+                self.srs.remove_label_rekey(user, label);
+            }
+        } else {
+            self.srs.set_right(user, label, allow)?;
+        }
+        let entry = self
+            .srs
+            .acl_entry(user)
+            .ok_or_else(|| Error::MissingKey(user.clone()))?;
+        let record = Record::Grant {
+            user: user.clone(),
+            role: entry.role,
+            partitions: entry.rights.iter().cloned().collect(),
+        };
+        self.ledger.append(vec![record])?;
+        Ok(())
     }
 
     /// Revoke a user at the SRS and record it.
@@ -144,7 +231,7 @@ impl System {
         let version = self.ledger.log().next_version(&doc.file)?;
         let mut entries = Vec::with_capacity(doc.partitions.len());
         for partition in &doc.partitions {
-            let (key, r_owner) = encapsulate(&owner.secret)?;
+            let (key, r_owner) = encapsulate(owner.partition_secret(&partition.label)?)?;
             let aad = Aad {
                 file: doc.file.to_string(),
                 label: partition.label.clone(),
@@ -243,6 +330,14 @@ impl System {
     }
 }
 
+/// The labels a hardened owner keeps key pairs for: the paper's four and
+/// every label of the policy.
+fn policy_labels(policy: &Policy) -> std::collections::BTreeSet<Label> {
+    let mut labels = policy.labels();
+    labels.extend(Label::defaults());
+    labels
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +415,7 @@ mod tests {
         let (dir, mut sys, keys, doc) = setup("forged");
         let version = sys.upload(&keys, &doc).unwrap();
         let bob = UserId::new("dr-bob").unwrap();
-        let bob_keys = sys.enroll(&bob, Role::Doctor, false, &keys.secret).unwrap();
+        let bob_keys = sys.enroll(&bob, Role::Doctor, false, &keys).unwrap();
         let medical = Label::new("medical").unwrap();
         let entry = sys
             .ledger

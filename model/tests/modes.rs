@@ -1,8 +1,11 @@
 //! The paper-mode weakness (docs/protocol.md section 5): an SRS that can read the
 //! cloud recovers a partition in `paper` mode; `delegated` mode closes it.
+//! The collusion bound: the SRS with any enrolled user opens every partition in
+//! `delegated` mode, only that user's labels in `hardened` mode.
 
 use sesphr_model::cloud::ObjectId;
-use sesphr_model::crypto::{Aad, Ciphertext, decapsulate, decapsulate_own, open};
+use sesphr_model::crypto::coalition::OwnerCapability;
+use sesphr_model::crypto::{Aad, Ciphertext, KeyPair, decapsulate, decapsulate_own, open};
 use sesphr_model::phr;
 use sesphr_model::policy::{Label, Policy, Role, UserId};
 use sesphr_model::srs::KeyMode;
@@ -28,8 +31,10 @@ fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Optio
     open(&decapsulate_own(x_owner, &r_owner).ok()?, &aad, &ct).ok()
 }
 
-fn run(mode: KeyMode) -> (System, phr::PhrDocument, OwnerKeys, u32) {
-    let dir = std::env::temp_dir().join(format!("sesphr-modes-{mode}-{}", std::process::id()));
+/// A system in `dir` (named after the test, so tests run in parallel) with
+/// one upload and one doctor.
+fn run(mode: KeyMode, test: &str) -> (System, phr::PhrDocument, OwnerKeys, u32) {
+    let dir = std::env::temp_dir().join(format!("sesphr-modes-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let owner = UserId::new("alice").unwrap();
     let (mut sys, owner_keys) =
@@ -46,7 +51,7 @@ fn run(mode: KeyMode) -> (System, phr::PhrDocument, OwnerKeys, u32) {
         &UserId::new("dr-bob").unwrap(),
         Role::Doctor,
         false,
-        &owner_keys.secret,
+        &owner_keys,
     )
     .unwrap();
     (sys, doc, owner_keys, version)
@@ -54,7 +59,7 @@ fn run(mode: KeyMode) -> (System, phr::PhrDocument, OwnerKeys, u32) {
 
 #[test]
 fn paper_mode_lets_a_curious_srs_read_the_personal_partition() {
-    let (sys, doc, _, version) = run(KeyMode::Paper);
+    let (sys, doc, _, version) = run(KeyMode::Paper, "paper");
     let personal = Label::new("personal").unwrap();
     assert_eq!(sys.srs.held_secret_count(), 2);
     let stolen = curious_srs(&sys, &doc.file, version, &personal);
@@ -67,7 +72,7 @@ fn paper_mode_lets_a_curious_srs_read_the_personal_partition() {
 
 #[test]
 fn delegated_mode_leaves_the_srs_without_any_secret() {
-    let (mut sys, doc, owner_keys, version) = run(KeyMode::Delegated);
+    let (mut sys, doc, owner_keys, version) = run(KeyMode::Delegated, "delegated");
     let personal = Label::new("personal").unwrap();
     assert_eq!(sys.srs.held_secret_count(), 0);
     assert_eq!(curious_srs(&sys, &doc.file, version, &personal), None);
@@ -77,7 +82,7 @@ fn delegated_mode_leaves_the_srs_without_any_secret() {
     // doctor's secret.
     let insider = UserId::new("srs-insider").unwrap();
     let insider_keys = sys
-        .enroll(&insider, Role::Insurer, false, &owner_keys.secret)
+        .enroll(&insider, Role::Insurer, false, &owner_keys)
         .unwrap();
     let refused = sys.read(
         &insider,
@@ -120,5 +125,132 @@ fn delegated_mode_leaves_the_srs_without_any_secret() {
         &ct,
     );
     assert!(matches!(wrong, Err(Error::TagMismatch { .. })));
+    std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
+}
+
+/// The labels whose version-`version` partition the SRS and `user` open
+/// together, by raising each re-encryption key the SRS holds for the user
+/// to the user's 1/x_U.
+fn coalition_opens(
+    sys: &System,
+    user: &UserId,
+    user_secret: &sesphr_model::crypto::SecretKey,
+    doc: &phr::PhrDocument,
+    version: u32,
+) -> Vec<String> {
+    let mut opened = Vec::new();
+    for partition in &doc.partitions {
+        let label = &partition.label;
+        let r_owner = sys.srs.stored_r(&doc.file, version, label).unwrap();
+        let id = ObjectId {
+            file: doc.file.clone(),
+            version,
+            label: label.clone(),
+        };
+        let ct = Ciphertext::from_bytes(sys.cloud.get(&id).unwrap()).unwrap();
+        let aad = Aad {
+            file: doc.file.to_string(),
+            label: label.clone(),
+            version,
+        };
+        let opens = sys.srs.held_rekeys(user).iter().any(|(_, rekey)| {
+            let capability = OwnerCapability::derive(rekey, user_secret).unwrap();
+            open(&capability.decapsulate(&r_owner), &aad, &ct).is_ok()
+        });
+        if opens {
+            opened.push(label.to_string());
+        }
+    }
+    opened.sort();
+    opened
+}
+
+/// The system of [`run`] with a second doctor whose keys the test keeps.
+fn with_doctor(
+    mode: KeyMode,
+    test: &str,
+) -> (System, phr::PhrDocument, OwnerKeys, u32, UserId, KeyPair) {
+    let (mut sys, doc, owner_keys, version) = run(mode, test);
+    let carol = UserId::new("dr-carol").unwrap();
+    let keys = sys
+        .enroll(&carol, Role::Doctor, false, &owner_keys)
+        .unwrap();
+    (sys, doc, owner_keys, version, carol, keys)
+}
+
+#[test]
+fn delegated_mode_lets_the_srs_and_any_user_open_every_partition() {
+    let (sys, doc, _, version, carol, keys) =
+        with_doctor(KeyMode::Delegated, "coalition-delegated");
+    assert_eq!(
+        coalition_opens(&sys, &carol, &keys.secret, &doc, version),
+        ["insurance", "medical", "personal", "prescription"]
+    );
+    std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
+}
+
+#[test]
+fn hardened_mode_bounds_the_srs_user_coalition_to_the_granted_labels() {
+    let (mut sys, doc, owner_keys, version, carol, keys) =
+        with_doctor(KeyMode::Hardened, "coalition-hardened");
+    assert_eq!(sys.srs.held_secret_count(), 0);
+    assert_eq!(owner_keys.reencryption_key_count(), 4);
+    assert_eq!(
+        coalition_opens(&sys, &carol, &keys.secret, &doc, version),
+        ["medical", "prescription"]
+    );
+    // Reading works as in delegated mode, label by label.
+    let medical = Label::new("medical").unwrap();
+    let personal = Label::new("personal").unwrap();
+    let plain = sys
+        .read(&carol, &keys.secret, &doc.file, version, &medical)
+        .unwrap();
+    assert_eq!(plain, doc.partition(&medical).unwrap().to_plaintext());
+    // A later grant computes the label's key; a withdrawal drops it, so not
+    // even the colluding SRS keeps the label open.
+    sys.set_right(&carol, &personal, true, &owner_keys).unwrap();
+    let plain = sys
+        .read(&carol, &keys.secret, &doc.file, version, &personal)
+        .unwrap();
+    assert_eq!(plain, doc.partition(&personal).unwrap().to_plaintext());
+    assert_eq!(
+        coalition_opens(&sys, &carol, &keys.secret, &doc, version),
+        ["medical", "personal", "prescription"]
+    );
+    sys.set_right(&carol, &medical, false, &owner_keys).unwrap();
+    assert!(matches!(
+        sys.read(&carol, &keys.secret, &doc.file, version, &medical),
+        Err(Error::AccessDenied {
+            reason: DenyReason::NotGranted,
+            ..
+        })
+    ));
+    assert_eq!(
+        coalition_opens(&sys, &carol, &keys.secret, &doc, version),
+        ["personal", "prescription"]
+    );
+    // Revocation drops every label's key.
+    sys.revoke(&carol).unwrap();
+    assert!(sys.srs.held_rekeys(&carol).is_empty());
+    std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
+}
+
+#[test]
+fn hardened_mode_refuses_a_label_it_keeps_no_key_for() {
+    let (mut sys, _, owner_keys, _) = run(KeyMode::Hardened, "unknown-label");
+    let owner = sys.owner().clone();
+    let doc = phr::synthetic(
+        Label::new("rec").unwrap(),
+        owner,
+        &[Label::new("genome").unwrap()],
+        100,
+        1,
+    );
+    let blocks = sys.ledger.blocks().len();
+    assert!(matches!(
+        sys.upload(&owner_keys, &doc),
+        Err(Error::NoLabelKey(label)) if label.as_str() == "genome"
+    ));
+    assert_eq!(sys.ledger.blocks().len(), blocks);
     std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
 }

@@ -223,7 +223,7 @@ pub fn turnaround(
             owner_id.clone(),
             Policy::paper_default(),
         )?;
-        let doctor_keys = system.enroll(&doctor, Role::Doctor, true, &owner.secret)?;
+        let doctor_keys = system.enroll(&doctor, Role::Doctor, true, &owner)?;
         let text = "x".repeat((kib * 1024.0) as usize);
         let doc = PhrDocument {
             file: Label::new("rec")?,

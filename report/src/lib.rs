@@ -46,7 +46,7 @@ pub enum ReportError {
     Load(#[from] sesphr_engine::error::LoadError),
     /// The checker failed.
     #[error(transparent)]
-    Explore(#[from] sesphr_engine::explore::ExploreError<sesphr_engine::coloured::ColouredError>),
+    Check(#[from] sesphr_engine::check::CheckError),
     /// A protocol run failed its checks.
     #[error("protocol run: {0}")]
     Run(#[from] sesphr_model::real::RunError),

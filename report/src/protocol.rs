@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use sesphr_engine::load::load_net;
+use sesphr_engine::load::open;
 use sesphr_model::real::{Config, RealFunctions, RunOptions, run};
 
 use crate::ReportError;
@@ -63,7 +63,7 @@ pub fn protocol_runs(
             partition_size: plan.partition_size,
             fault: None,
         });
-        let net = load_net(&nets.join(plan.file), &plan.params, &functions)?;
+        let net = open(&nets.join(plan.file), &plan.params, &functions)?.into_coloured();
         let store = work.join(format!("run-{}", i + 1));
         let _ = std::fs::remove_dir_all(&store);
         let report = run(

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, check};
-use sesphr_engine::load::load_net;
+use sesphr_engine::check::CheckOptions;
+use sesphr_engine::explore::{CheckReport, ExploreOptions};
+use sesphr_engine::load::open;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::ReportError;
@@ -47,15 +47,18 @@ pub fn verify(
     file: &str,
     params: &[(String, String)],
 ) -> Result<Verified, ReportError> {
-    let net = load_net(&dir.join(file), params, &SymbolicFunctions::new())?;
-    let space = ColouredSpace::new(&net);
-    let options = ExploreOptions {
-        max_states: Some(5_000_000),
-        timeout: Some(Duration::from_secs(600)),
-        ..ExploreOptions::default()
+    let net = open(&dir.join(file), params, &SymbolicFunctions::new())?;
+    let options = CheckOptions {
+        explore: ExploreOptions {
+            max_states: Some(5_000_000),
+            timeout: Some(Duration::from_secs(600)),
+            ..ExploreOptions::default()
+        },
+        symmetry: false,
+        partial_order: false,
+        properties: Vec::new(),
     };
-    let mut report = check(&space, &options)?;
-    report.net.clone_from(&net.name);
+    let report = net.check(&options)?;
     Ok(Verified {
         file: file.to_string(),
         params: params.to_vec(),

@@ -6,14 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace, check};
-use sesphr_engine::ptnet::{PtProperty, check_pt};
+use sesphr_engine::check::{CheckOptions, StandardProperty};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace};
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
-use super::net::{NetFile, load};
 use super::write_out;
 use crate::NetArgs;
 
@@ -39,10 +37,34 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
-    /// Explore every state: no symmetry reduction (on by default for nets
-    /// with `symmetric: true` types).
+    /// Explore every state: no reduction (by default, nets with `symmetric:
+    /// true` types are reduced by their symmetry, other coloured nets by
+    /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
+    /// Also check a standard property (repeatable): deadlock-free (no dead
+    /// marking is reachable) or one-safe (no place ever holds two tokens;
+    /// place/transition nets).
+    #[arg(long = "property", value_enum, value_name = "PROPERTY")]
+    pub properties: Vec<Standard>,
+}
+
+/// The standard properties `--property` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Standard {
+    /// No reachable dead marking.
+    DeadlockFree,
+    /// No place ever holds more than one token.
+    OneSafe,
+}
+
+impl From<Standard> for StandardProperty {
+    fn from(value: Standard) -> Self {
+        match value {
+            Standard::DeadlockFree => StandardProperty::DeadlockFree,
+            Standard::OneSafe => StandardProperty::OneSafe,
+        }
+    }
 }
 
 /// Runs `sesphr check` and returns its exit code (0 hold, 1 violated, 2 error, 3 incomplete).
@@ -65,7 +87,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 fn run_check(args: &CheckArgs) -> Result<CheckReport> {
-    let net = load(&args.net)?;
+    let net = crate::host::load(&args.net)?;
     let timeout = match args.timeout {
         Some(s) => Some(
             Duration::try_from_secs_f64(s)
@@ -74,7 +96,7 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         None => None,
     };
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
-    let options = ExploreOptions {
+    let explore = ExploreOptions {
         max_states: args.max_states,
         max_memory: args.max_memory.or_else(default_memory_limit),
         timeout,
@@ -96,25 +118,13 @@ fn run_check(args: &CheckArgs) -> Result<CheckReport> {
         .num_threads(thread_count(args.threads))
         .build()
         .context("cannot start the worker threads")?;
-    let report = match &net {
-        NetFile::Pnml(net) => pool.install(|| {
-            check_pt(
-                net,
-                &[PtProperty::DeadlockFree, PtProperty::PlaceBound(1)],
-                &options,
-            )
-        })?,
-        NetFile::Yaml(net) => {
-            let space = if args.no_reduction {
-                ColouredSpace::new(net)
-            } else {
-                ColouredSpace::with_symmetry(net)?
-            };
-            let mut report = pool.install(|| check(&space, &options))?;
-            report.net = net.name.clone();
-            report
-        }
+    let options = CheckOptions {
+        explore,
+        symmetry: !args.no_reduction,
+        partial_order: !args.no_reduction,
+        properties: args.properties.iter().map(|&p| p.into()).collect(),
     };
+    let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

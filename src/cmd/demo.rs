@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_model::cloud::ObjectId;
+use sesphr_model::crypto::coalition::OwnerCapability;
 use sesphr_model::crypto::{
     Aad, Ciphertext, SigningKey, decapsulate, decapsulate_own, encapsulate, open, seal,
 };
@@ -26,7 +27,10 @@ pub struct DemoArgs {
     /// default: a fresh directory under the system temp dir).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Key management: `paper` (the SRS holds every key) or `delegated`.
+    /// Key management: `paper` (the SRS holds every key), `delegated` (users
+    /// keep their keys) or `hardened` (delegated, with one patient key per
+    /// partition label, so the SRS colluding with a user opens only that
+    /// user's labels).
     #[arg(long, value_enum, default_value_t = Mode::Delegated)]
     mode: Mode,
 }
@@ -36,6 +40,7 @@ pub struct DemoArgs {
 enum Mode {
     Paper,
     Delegated,
+    Hardened,
 }
 
 impl From<Mode> for KeyMode {
@@ -43,6 +48,7 @@ impl From<Mode> for KeyMode {
         match mode {
             Mode::Paper => KeyMode::Paper,
             Mode::Delegated => KeyMode::Delegated,
+            Mode::Hardened => KeyMode::Hardened,
         }
     }
 }
@@ -147,10 +153,10 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
 
     n.step(&format!("Setup in {} ({mode} key mode)", dir.display()));
     let (mut sys, alice_keys) = System::create(dir, mode, alice.clone(), Policy::paper_default())?;
-    let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys.secret)?;
-    let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys.secret)?;
-    let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys.secret)?;
-    sys.enroll(&erin, Role::Family, true, &alice_keys.secret)?;
+    let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys)?;
+    let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys)?;
+    let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys)?;
+    sys.enroll(&erin, Role::Family, true, &alice_keys)?;
     outln!("     cloud: {}", sys.cloud.root().display());
     outln!("     ledger: {}", sys.ledger_path().display());
     outln!(
@@ -162,12 +168,12 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
             held == 5,
             &format!("the SRS generated and keeps all {held} secret keys"),
         ),
-        KeyMode::Delegated => n.expect(
+        KeyMode::Delegated | KeyMode::Hardened => n.expect(
             held == 0,
             "users generated their own keys; the SRS holds no secret key",
         ),
     }
-    let refused = sys.enroll(&mallory, Role::Friend, false, &alice_keys.secret);
+    let refused = sys.enroll(&mallory, Role::Friend, false, &alice_keys);
     n.expect(
         matches!(refused, Err(Error::JoinRefused { .. })),
         &format!(
@@ -318,9 +324,43 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
             stolen.as_ref() == Some(&plaintext(&doc, &personal)),
             "paper mode: the SRS holds alice's secret and recovers the partition (the paper's weakness)",
         ),
-        KeyMode::Delegated => n.expect(
+        KeyMode::Delegated | KeyMode::Hardened => n.expect(
             stolen.is_none(),
-            "delegated mode: the SRS holds no secret key and recovers nothing",
+            &format!("{mode} mode: the SRS holds no secret key and recovers nothing"),
+        ),
+    }
+
+    n.step(&format!(
+        "the SRS colludes with {bob} (doctor) and tries the personal partition"
+    ));
+    let r_personal = sys
+        .srs
+        .stored_r(&doc.file, v2, &personal)
+        .context("the SRS holds R of the personal partition")?;
+    let aad = Aad {
+        file: doc.file.to_string(),
+        label: personal.clone(),
+        version: v2,
+    };
+    let personal_ct = Ciphertext::from_bytes(sys.cloud.get(&personal_v2)?)?;
+    let mut opened = false;
+    for (_, rekey) in sys.srs.held_rekeys(&bob) {
+        let capability = OwnerCapability::derive(&rekey, &bob_keys.secret)?;
+        opened |= open(&capability.decapsulate(&r_personal), &aad, &personal_ct).is_ok();
+    }
+    match mode {
+        KeyMode::Paper | KeyMode::Delegated => n.expect(
+            opened,
+            &format!(
+                "{mode} mode: RK^(1/x_U) = g2^(1/x_P) opens every partition, whatever the ACL says \
+                 (the collusion bound of this re-encryption scheme; --mode hardened narrows it)"
+            ),
+        ),
+        KeyMode::Hardened => n.expect(
+            !opened,
+            &format!(
+                "hardened mode: {bob}'s re-encryption keys are per label (medical, prescription); personal stays closed"
+            ),
         ),
     }
 

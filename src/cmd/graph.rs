@@ -7,9 +7,9 @@ use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
 use sesphr_engine::graph::to_dot;
+use sesphr_engine::load::LoadedNet;
 use sesphr_engine::ptnet::PackedNet;
 
-use super::net::{NetFile, load};
 use crate::NetArgs;
 
 /// Output format of `sesphr graph`.
@@ -39,28 +39,25 @@ pub struct GraphArgs {
 
 /// Runs `sesphr graph`.
 pub fn run(args: &GraphArgs) -> Result<ExitCode> {
-    let net = load(&args.net)?;
+    let net = crate::host::load(&args.net)?;
     let text = if args.reachability {
         let format = match args.format {
             Format::Dot => GraphFormat::Dot,
             Format::Json => GraphFormat::Json,
         };
         match &net {
-            NetFile::Pnml(net) => reachability(
+            LoadedNet::PlaceTransition(net) => reachability(
                 &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
                 args.limit,
                 format,
             )?,
-            NetFile::Yaml(net) => reachability(&ColouredSpace::new(net), args.limit, format)?,
+            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args.limit, format)?,
         }
     } else {
-        match (&net, args.format) {
-            (NetFile::Yaml(net), Format::Dot) => to_dot(net),
-            (NetFile::Yaml(_), Format::Json) => {
+        match args.format {
+            Format::Dot => to_dot(&net.into_coloured()),
+            Format::Json => {
                 bail!("the structure is exported as DOT only; use --reachability for JSON")
-            }
-            (NetFile::Pnml(_), _) => {
-                bail!("PNML nets export their reachability graph only: add --reachability")
             }
         }
     };

@@ -20,7 +20,6 @@ pub mod ledger;
 pub mod limits;
 pub mod murphi;
 pub mod mutate;
-pub mod net;
 pub mod promela;
 pub mod report;
 pub mod simulate;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 use sesphr_engine::ptnet::PtNet;
 
-use super::net::{NetFile, load};
+use sesphr_engine::load::LoadedNet;
 
 /// Arguments of `sesphr to-murphi`.
 #[derive(Args, Debug)]
@@ -24,11 +24,11 @@ pub struct MurphiArgs {
 
 /// Prints the Murphi translation: 0 on success, 2 on bad input.
 pub fn run(args: &MurphiArgs) -> ExitCode {
-    match load(&crate::NetArgs {
+    match crate::host::load(&crate::NetArgs {
         net: args.net.clone(),
         params: Vec::new(),
     }) {
-        Ok(NetFile::Pnml(net)) => match murphi(&net, args.bound) {
+        Ok(LoadedNet::PlaceTransition(net)) => match murphi(&net, args.bound) {
             Ok(text) => {
                 crate::cmd::write_out(format_args!("{text}"));
                 ExitCode::SUCCESS
@@ -38,7 +38,7 @@ pub fn run(args: &MurphiArgs) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Ok(NetFile::Yaml(_)) => {
+        Ok(LoadedNet::Coloured(_)) => {
             eprintln!(
                 "error: {}: only PNML P/T nets translate to Murphi",
                 args.net.display()
@@ -46,7 +46,7 @@ pub fn run(args: &MurphiArgs) -> ExitCode {
             ExitCode::from(2)
         }
         Err(error) => {
-            crate::output::report_error(&error);
+            crate::output::report_error(&anyhow::Error::from(error));
             ExitCode::from(2)
         }
     }

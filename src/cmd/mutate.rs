@@ -21,9 +21,9 @@ use sesphr_engine::source::Source;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
-use super::net::is_pnml;
 use super::write_out;
 use crate::NetArgs;
+use sesphr_engine::load::{Format, read_source};
 
 /// Arguments of `sesphr mutate`.
 #[derive(Args, Debug)]
@@ -221,15 +221,13 @@ impl Report {
 fn mutate(args: &MutateArgs) -> Result<Report> {
     let started = Instant::now();
     let path = &args.net.net;
-    if is_pnml(path) {
+    let source = read_source(path)?;
+    if Format::of(&source) == Format::Pnml {
         bail!(
             "{}: mutation works on YAML nets (a PNML net has no guards or coloured arcs)",
             path.display()
         );
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the file", path.display()))?;
-    let source = Source::new(path, text);
     let library = SymbolicFunctions::new();
     let overrides = &args.net.params;
     let mut mutants = generate(&source, overrides, &library)?;

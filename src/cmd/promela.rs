@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Args;
 use sesphr_engine::ptnet::PtNet;
 
-use super::net::{NetFile, load};
+use sesphr_engine::load::LoadedNet;
 
 /// Arguments of `sesphr to-promela`.
 #[derive(Args, Debug)]
@@ -23,15 +23,15 @@ pub struct PromelaArgs {
 
 /// Prints the Promela translation: 0 on success, 2 on bad input.
 pub fn run(args: &PromelaArgs) -> ExitCode {
-    match load(&crate::NetArgs {
+    match crate::host::load(&crate::NetArgs {
         net: args.net.clone(),
         params: Vec::new(),
     }) {
-        Ok(NetFile::Pnml(net)) => {
+        Ok(LoadedNet::PlaceTransition(net)) => {
             crate::cmd::write_out(format_args!("{}", promela(&net, args.int)));
             ExitCode::SUCCESS
         }
-        Ok(NetFile::Yaml(_)) => {
+        Ok(LoadedNet::Coloured(_)) => {
             crate::output::report_error(&anyhow::anyhow!(
                 "{}: only PNML P/T nets translate to Promela",
                 args.net.display()
@@ -39,7 +39,7 @@ pub fn run(args: &PromelaArgs) -> ExitCode {
             ExitCode::from(2)
         }
         Err(error) => {
-            crate::output::report_error(&error);
+            crate::output::report_error(&anyhow::Error::from(error));
             ExitCode::from(2)
         }
     }

@@ -38,7 +38,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     if args.crypto.crypto {
         return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
     }
-    let net = host::load(&args.net)?;
+    let net = host::load(&args.net)?.into_coloured();
     // A marking with billions of enabled bindings must stop with a message,
     // not exhaust the machine: the default memory limit of `check` holds here too.
     let budget = Arc::new(Budget::new(None, default_memory_limit()));

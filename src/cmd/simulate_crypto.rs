@@ -97,7 +97,7 @@ fn runs(net_args: &NetArgs, args: &CryptoArgs, seed: u64, root: &Path) -> Result
             partition_size: args.size,
             fault,
         });
-        let net = host::load_with(net_args, &functions)?;
+        let net = host::load_with(net_args, &functions)?.into_coloured();
         if let Some(unknown) = args.defer.iter().find(|t| net.transition_id(t).is_none()) {
             anyhow::bail!("--defer {unknown}: the net has no such transition");
         }

@@ -12,19 +12,21 @@
 //! encoding. State numbering, statistics and counterexamples are therefore the
 //! same whatever the thread count.
 
+pub mod stubborn;
 pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
 use crate::explore::{
-    PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
-    TokenStats,
+    Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
+    StateSpace, Step, TokenStats,
 };
-use crate::fire::{Binding, enabled_bindings, fire, successors};
+use crate::fire::{Binding, enabled_bindings, fire, successors, transition_bindings};
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::value::Value;
+use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
 use table::{MarkingTables, TableFull};
 use verdicts::VerdictMemo;
@@ -56,6 +58,10 @@ pub struct ColouredSpace<'n> {
     tables: MarkingTables,
     verdicts: VerdictMemo,
     symmetry: Option<Symmetry>,
+    partial_order: Option<Stubborn>,
+    /// Whether the net's partial-order reduction was refused because the
+    /// symmetry reduction is in force (the two are not combined).
+    partial_order_refused: bool,
 }
 
 impl<'n> ColouredSpace<'n> {
@@ -94,6 +100,8 @@ impl<'n> ColouredSpace<'n> {
             tables: MarkingTables::new(net.places.len()),
             verdicts: VerdictMemo::new(reads),
             symmetry: None,
+            partial_order: None,
+            partial_order_refused: false,
         }
     }
 
@@ -104,6 +112,31 @@ impl<'n> ColouredSpace<'n> {
         let mut space = ColouredSpace::new(net);
         space.symmetry = Symmetry::new(net)?;
         Ok(space)
+    }
+
+    /// The state space of `net` with every reduction that applies: the
+    /// symmetry of its symmetric types if it has any, otherwise the
+    /// partial-order reduction ([`stubborn`]) if some transition changes no
+    /// place a property reads. The two are not combined: with a symmetry the
+    /// partial-order reduction is refused, and [`StateSpace::reduction`]
+    /// says so.
+    pub fn with_reductions(net: &'n Net) -> Result<Self, SymmetryError> {
+        let mut space = ColouredSpace::with_symmetry(net)?;
+        let partial_order = Stubborn::new(net);
+        if space.symmetry.is_some() {
+            space.partial_order_refused = partial_order.is_some();
+        } else {
+            space.partial_order = partial_order;
+        }
+        Ok(space)
+    }
+
+    /// The state space of `net` reduced by stubborn sets only (see
+    /// [`stubborn`]); the plain space when no transition is invisible.
+    pub fn with_partial_order(net: &'n Net) -> Self {
+        let mut space = ColouredSpace::new(net);
+        space.partial_order = Stubborn::new(net);
+        space
     }
 
     /// The symmetry the space reduces by, if any.
@@ -247,12 +280,55 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn reduction(&self) -> Option<String> {
+        if self.partial_order.is_some() {
+            return Some("partial order (stubborn sets)".into());
+        }
         self.symmetry.as_ref().map(|s| {
+            let refused = if self.partial_order_refused {
+                "; partial-order reduction refused: not combined with a symmetry"
+            } else {
+                ""
+            };
             format!(
-                "symmetry of {} ({} permutations)",
+                "symmetry of {} ({} permutations){refused}",
                 s.types().join(", "),
                 s.order()
             )
+        })
+    }
+
+    fn exact_token_bounds(&self) -> bool {
+        self.partial_order.is_none()
+    }
+
+    fn reduced_successors(
+        &self,
+        state: &[u32],
+        out: &mut StateBuf,
+    ) -> Result<Expansion, ColouredError> {
+        let Some(partial_order) = &self.partial_order else {
+            self.successors(state, out)?;
+            return Ok(Expansion::Full);
+        };
+        let marking = self.decode(state)?;
+        let transitions = self.net.transitions.len();
+        let mut bindings = Vec::new();
+        let mut enabled = vec![false; transitions];
+        for (t, enabled) in enabled.iter_mut().enumerate() {
+            let before = bindings.len();
+            transition_bindings(self.net, t, &marking, &mut bindings)?;
+            *enabled = bindings.len() > before;
+        }
+        let chosen = partial_order.choose(&marking, &enabled);
+        for b in &bindings {
+            if chosen.as_ref().is_none_or(|set| set[b.transition]) {
+                let next = fire(self.net, &marking, b)?;
+                out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
+            }
+        }
+        Ok(match chosen {
+            Some(_) => Expansion::Partial,
+            None => Expansion::Full,
         })
     }
 

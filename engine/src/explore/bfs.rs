@@ -14,7 +14,17 @@
 //! The frontier is thus in exactly the order of a plain sequential BFS, and the
 //! first target of each property, its parent chain, the state ids and all the
 //! counts are those of that sequential search, whatever the thread count.
+//!
+//! Under a partial-order reduction ([`StateSpace::reduced_successors`]) the
+//! insert phase also notes every partially expanded state with a successor
+//! stored before this level (a successor that may close a cycle; in a
+//! breadth-first graph every cycle has such an edge). Those states are then
+//! expanded again in full, in frontier order, and their other successors
+//! inserted after the first ones (their keys sort after them): every cycle of
+//! the reduced graph thus has a fully expanded state (the cycle proviso), and
+//! the result still does not depend on the threads.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -25,7 +35,7 @@ use serde::Serialize;
 use super::store::{
     Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
 };
-use super::{StateBuf, StateLayout, StateSpace};
+use super::{Expansion, StateBuf, StateLayout, StateSpace};
 use crate::budget::{self, Budget, Exhausted};
 
 /// Insertions whose table slots are loaded together before inserting.
@@ -36,6 +46,12 @@ const RECENT: usize = 8192;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
+
+/// Discovery-key flag of a successor of a partially expanded state.
+const PARTIAL: u64 = 1 << 30;
+
+/// Discovery-key flag of a successor found by expanding a state again in full.
+const FULL_AGAIN: u64 = 1 << 31;
 
 /// A progress callback, called after every level.
 pub type ProgressHook = Arc<dyn Fn(&Progress) + Send + Sync>;
@@ -257,6 +273,8 @@ struct ChunkOut {
     max_place: u64,
     first_targets: Vec<Option<StateId>>,
     first_deadlock: Option<StateId>,
+    /// (frontier position, successors) of the partially expanded states.
+    partial: Vec<(u32, u32)>,
 }
 
 /// Shared state of one level's expansion.
@@ -311,6 +329,7 @@ fn expand_states<S: StateSpace>(
         max_place: 0,
         first_targets: vec![None; properties],
         first_deadlock: None,
+        partial: Vec::new(),
     };
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
@@ -324,7 +343,7 @@ fn expand_states<S: StateSpace>(
         // The frontier's states, copied in order: read sequentially.
         let state = frontier.get(first + offset).unwrap_or_default();
         successors.clear();
-        ctx.space.successors(state, &mut successors)?;
+        let partial = ctx.space.reduced_successors(state, &mut successors)? == Expansion::Partial;
         let dead = successors.is_empty();
         out.edges += successors.len() as u64;
         if dead {
@@ -347,20 +366,29 @@ fn expand_states<S: StateSpace>(
             }
         }
         let position = ((first + offset) as u64) << 32;
+        let flag = if partial {
+            out.partial
+                .push(((first + offset) as u32, successors.len() as u32));
+            PARTIAL
+        } else {
+            0
+        };
         for (rank, successor) in successors.iter().enumerate() {
             let hash = hash_state(successor);
             let bucket = &mut out.buckets[shard_of(hash)];
-            // A successor met earlier in this chunk has a smaller key: drop it.
+            // A successor met earlier in this chunk has a smaller key: drop it
+            // (unless the insert phase must see it for the cycle proviso).
             let seen = &mut recent[hash as usize & (RECENT - 1)];
             let tag = (hash >> 32) as u32;
-            if seen.0 == tag
+            if !partial
+                && seen.0 == tag
                 && (seen.1 as usize) < bucket.hashes.len()
                 && same_state(bucket.state(ctx.layout, seen.1 as usize), successor)
             {
                 continue;
             }
             *seen = (tag, bucket.hashes.len() as u32);
-            bucket.push(ctx.layout, successor, hash, position | rank as u64);
+            bucket.push(ctx.layout, successor, hash, position | flag | rank as u64);
         }
     }
     let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();
@@ -487,8 +515,35 @@ pub fn explore<S: StateSpace>(
             ex.stopped = Some(reason.into());
             break;
         }
-        let (next, next_states, full) =
-            insert_level(&mut ex.store, layout, frontier, &outs, &budget);
+        let proviso = outs.iter().any(|out| !out.partial.is_empty());
+        let mut level = insert_level(&mut ex.store, layout, frontier, &outs, &budget, proviso);
+        if !level.revisit.is_empty() && !level.full && budget.exhausted().is_none() {
+            // The cycle proviso: expand those states again, in full.
+            let reduced: HashMap<u32, u32> = outs
+                .iter()
+                .flat_map(|out| out.partial.iter().copied())
+                .collect();
+            let again: Vec<ChunkOut> = level
+                .revisit
+                .par_chunks(CHUNK)
+                .map(|positions| expand_again(&ctx, positions, &reduced))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|source| ExploreError::Space { source })?
+                .into_iter()
+                .flatten()
+                .collect();
+            ex.edges += again.iter().map(|out| out.edges).sum::<u64>();
+            if budget.exhausted().is_none() {
+                let more = insert_level(&mut ex.store, layout, frontier, &again, &budget, false);
+                level = level.merge(more);
+            }
+        }
+        let NewLevel {
+            ids: next,
+            states: next_states,
+            full,
+            ..
+        } = level;
         frontier_states = next_states;
         spare = outs
             .into_iter()
@@ -528,24 +583,113 @@ pub fn explore<S: StateSpace>(
     Ok(ex)
 }
 
+/// Expands the partially expanded frontier states at `positions` again, in
+/// full; `reduced` gives the number of successors they already pushed.
+fn expand_again<S: StateSpace>(
+    ctx: &LevelCtx<'_, S>,
+    positions: &[u32],
+    reduced: &HashMap<u32, u32>,
+) -> Result<Option<ChunkOut>, S::Error> {
+    let mut out = ChunkOut {
+        buckets: (0..SHARDS).map(|_| Bucket::default()).collect(),
+        edges: 0,
+        deadlocks: 0,
+        represented: 0,
+        max_total: 0,
+        max_place: 0,
+        first_targets: Vec::new(),
+        first_deadlock: None,
+        partial: Vec::new(),
+    };
+    let mut successors = StateBuf::new();
+    let result = ctx.budget.install(|| -> Result<(), S::Error> {
+        for &position in positions {
+            if budget::tick().is_err() {
+                return Ok(());
+            }
+            let state = ctx.frontier.get(position as usize).unwrap_or_default();
+            successors.clear();
+            ctx.space.successors(state, &mut successors)?;
+            let before = reduced.get(&position).copied().unwrap_or(0) as u64;
+            out.edges += (successors.len() as u64).saturating_sub(before);
+            for (rank, successor) in successors.iter().enumerate() {
+                let hash = hash_state(successor);
+                let key = (u64::from(position) << 32) | FULL_AGAIN | rank as u64;
+                out.buckets[shard_of(hash)].push(ctx.layout, successor, hash, key);
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Err(_) if ctx.budget.exhausted().is_some() => Ok(None),
+        Err(e) => Err(e),
+        Ok(()) => Ok(Some(out)),
+    }
+}
+
 /// New states of one shard, in discovery order (chunks are inserted in order).
 #[derive(Default)]
 struct NewStates {
     keys: Vec<(u64, StateId)>,
     states: StateBuf,
     full: bool,
+    /// Frontier positions of partially expanded states with a successor
+    /// stored before this level.
+    revisit: Vec<u32>,
+}
+
+/// The states a level added, in discovery-key order.
+struct NewLevel {
+    keys: Vec<u64>,
+    ids: Vec<StateId>,
+    states: StateBuf,
+    /// Whether a shard ran out of ids.
+    full: bool,
+    /// Frontier positions to expand again in full (sorted, no repeats).
+    revisit: Vec<u32>,
+}
+
+impl NewLevel {
+    /// The states of both insertions of one level, in key order.
+    fn merge(self, other: NewLevel) -> NewLevel {
+        let mut merged = NewLevel {
+            keys: Vec::with_capacity(self.keys.len() + other.keys.len()),
+            ids: Vec::with_capacity(self.keys.len() + other.keys.len()),
+            states: StateBuf::new(),
+            full: self.full || other.full,
+            revisit: Vec::new(),
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < self.keys.len() || j < other.keys.len() {
+            let take_self =
+                j == other.keys.len() || (i < self.keys.len() && self.keys[i] < other.keys[j]);
+            let (from, k) = if take_self {
+                i += 1;
+                (&self, i - 1)
+            } else {
+                j += 1;
+                (&other, j - 1)
+            };
+            merged.keys.push(from.keys[k]);
+            merged.ids.push(from.ids[k]);
+            merged.states.push(from.states.get(k).unwrap_or_default());
+        }
+        merged
+    }
 }
 
 /// Inserts every chunk's successors into their shards, one task per shard,
 /// and returns the new states (ids and copies) in discovery order, and
-/// whether a shard ran out of ids.
+/// whether a shard ran out of ids. With `proviso`, it also lists the
+/// partially expanded parents of successors stored before this level.
 fn insert_level(
     store: &mut Store,
     layout: StateLayout,
     frontier: &[StateId],
     outs: &[ChunkOut],
     budget: &Arc<Budget>,
-) -> (Vec<StateId>, StateBuf, bool) {
+    proviso: bool,
+) -> NewLevel {
     let found: Vec<NewStates> = store
         .shards
         .par_iter_mut()
@@ -553,6 +697,8 @@ fn insert_level(
         .map(|(s, shard)| {
             budget.install(|| {
                 let mut new = NewStates::default();
+                // This level's new states of the shard: hash -> index in `new.states`.
+                let mut fresh: HashMap<u64, u32> = HashMap::new();
                 for out in outs {
                     let bucket = &out.buckets[s];
                     let len = bucket.hashes.len();
@@ -572,8 +718,22 @@ fn insert_level(
                             let state = bucket.state(layout, i);
                             match shard.insert(state, bucket.hashes[i], parent) {
                                 Insert::New => {
+                                    if proviso {
+                                        fresh
+                                            .entry(bucket.hashes[i])
+                                            .or_insert(new.keys.len() as u32);
+                                    }
                                     new.keys.push((key, Store::id(s, local)));
                                     new.states.push(state);
+                                }
+                                Insert::Known if proviso && key & PARTIAL != 0 => {
+                                    let this_level =
+                                        fresh.get(&bucket.hashes[i]).is_some_and(|&k| {
+                                            new.states.get(k as usize) == Some(state)
+                                        });
+                                    if !this_level {
+                                        new.revisit.push((key >> 32) as u32);
+                                    }
                                 }
                                 Insert::Known => {}
                                 Insert::Full => {
@@ -589,6 +749,12 @@ fn insert_level(
         })
         .collect();
     let full = found.iter().any(|new| new.full);
+    let mut revisit: Vec<u32> = found
+        .iter()
+        .flat_map(|new| new.revisit.iter().copied())
+        .collect();
+    revisit.sort_unstable();
+    revisit.dedup();
     // (key, shard, rank in the shard's list), sorted by key.
     let mut order: Vec<(u64, u32, u32)> = found
         .iter()
@@ -596,12 +762,20 @@ fn insert_level(
         .flat_map(|(s, new)| (0..new.keys.len()).map(move |i| (new.keys[i].0, s as u32, i as u32)))
         .collect();
     order.par_sort_unstable_by_key(|&(key, _, _)| key);
+    let mut keys = Vec::with_capacity(order.len());
     let mut ids = Vec::with_capacity(order.len());
     let mut states = StateBuf::new();
-    for (_, s, i) in order {
+    for (key, s, i) in order {
         let new = &found[s as usize];
+        keys.push(key);
         ids.push(new.keys[i as usize].1);
         states.push(new.states.get(i as usize).unwrap_or_default());
     }
-    (ids, states, full)
+    NewLevel {
+        keys,
+        ids,
+        states,
+        full,
+        revisit,
+    }
 }

@@ -141,6 +141,15 @@ pub struct Step {
     pub changes: Vec<PlaceChange>,
 }
 
+/// Whether [`StateSpace::reduced_successors`] gave every successor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expansion {
+    /// Every successor.
+    Full,
+    /// The successors through a stubborn set only.
+    Partial,
+}
+
 /// A transition system the explorer can search.
 ///
 /// States are encoded as `u32` word slices. Two states are the same state exactly
@@ -181,6 +190,28 @@ pub trait StateSpace: Sync {
     /// The reduction in force, described for reports, if any.
     fn reduction(&self) -> Option<String> {
         None
+    }
+
+    /// Pushes the successors of `state` under the space's partial-order
+    /// reduction, if it has one: the successors of [`StateSpace::successors`]
+    /// through the enabled bindings of a stubborn set, in the same order, and
+    /// says whether that was every successor. It pushes none exactly when
+    /// `state` is dead. The explorer expands a [`Expansion::Partial`] state
+    /// again in full when one of its successors closes a cycle.
+    fn reduced_successors(
+        &self,
+        state: &[u32],
+        out: &mut StateBuf,
+    ) -> Result<Expansion, Self::Error> {
+        self.successors(state, out)?;
+        Ok(Expansion::Full)
+    }
+
+    /// Whether the token counts of the stored states are those of every
+    /// reachable state (false under a partial-order reduction, which skips
+    /// states; the report then leaves the token bounds unknown).
+    fn exact_token_bounds(&self) -> bool {
+        true
     }
 
     /// Pushes one successor per enabled binding of `state` into `out`, in a

@@ -49,16 +49,18 @@ pub struct CheckReport {
     /// Reachable states with no enabled binding.
     pub deadlocks: u64,
     /// Largest number of tokens in a reachable marking; `None` (`null`)
-    /// when the run is incomplete and the answer therefore unknown.
+    /// when the run is incomplete or under a partial-order reduction (which
+    /// skips markings) and the answer therefore unknown.
     pub max_tokens_per_marking: Option<u64>,
     /// Largest number of tokens in one place of a reachable marking; `None`
-    /// when the run is incomplete.
+    /// when the run is incomplete or under a partial-order reduction.
     pub max_tokens_in_place: Option<u64>,
     /// Whether a dead marking is reachable (MCC ReachabilityDeadlock);
     /// `None` when no dead marking was found by an incomplete run.
     pub deadlock_reachable: Option<bool>,
     /// Whether no place ever holds more than one token (MCC OneSafe); `None`
-    /// when no place above one was found by an incomplete run.
+    /// when no place above one was found by an incomplete run or under a
+    /// partial-order reduction.
     pub one_safe: Option<bool>,
     /// Wall-clock seconds of the exploration.
     pub seconds: f64,
@@ -94,6 +96,8 @@ pub fn check<S: StateSpace>(
 ) -> Result<CheckReport, ExploreError<S::Error>> {
     let ex = explore(space, options)?;
     let complete = ex.complete();
+    // A partial-order reduction skips states: their token counts are unknown.
+    let bounds_known = complete && space.exact_token_bounds();
     let mut properties = Vec::new();
     for (spec, first) in space.properties().iter().zip(&ex.first_targets) {
         let witness = spec.kind.target_is_witness();
@@ -121,12 +125,12 @@ pub fn check<S: StateSpace>(
         edges: ex.edges,
         depth: ex.depth,
         deadlocks: ex.deadlocks,
-        max_tokens_per_marking: complete.then_some(ex.max_tokens_per_marking),
-        max_tokens_in_place: complete.then_some(ex.max_tokens_in_place),
+        max_tokens_per_marking: bounds_known.then_some(ex.max_tokens_per_marking),
+        max_tokens_in_place: bounds_known.then_some(ex.max_tokens_in_place),
         // A found deadlock or overfull place decides the question even when
         // the run is incomplete; their absence decides it only when complete.
         deadlock_reachable: decided(ex.deadlocks > 0, true, complete),
-        one_safe: decided(ex.max_tokens_in_place > 1, false, complete),
+        one_safe: decided(ex.max_tokens_in_place > 1, false, bounds_known),
         seconds: ex.elapsed.as_secs_f64(),
         states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
         threads: rayon::current_num_threads(),

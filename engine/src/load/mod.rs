@@ -1,6 +1,24 @@
-//! Loading nets from YAML files: read, resolve names, check types.
+//! The one front door from a net file to a loaded net: [`open`] reads YAML
+//! (coloured) nets and PNML nets alike, with one error type ([`LoadError`])
+//! and one position type ([`crate::source::Pos`]) for both.
+//!
+//! ```
+//! use sesphr_engine::functions::NoFunctions;
+//! use sesphr_engine::load::{LoadedNet, open_source};
+//! use sesphr_engine::source::Source;
+//!
+//! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+//!   <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
+//!     <place id="p"><initialMarking><text>1</text></initialMarking></place>
+//!   </page></net></pnml>"#;
+//! let net = open_source(&Source::new("n.pnml", pnml), &[], &NoFunctions).unwrap();
+//! assert_eq!(net.name(), "n");
+//! assert!(matches!(net, LoadedNet::PlaceTransition(_)));
+//! ```
 
 mod compile;
+pub mod pnml;
+mod pt_coloured;
 pub mod raw;
 mod yaml;
 
@@ -9,15 +27,122 @@ use std::path::Path;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::functions::FunctionLibrary;
 use crate::net::model::Net;
+use crate::ptnet::PtNet;
 use crate::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
 
-/// Loads the YAML net at `path`, with `--param` overrides `(name, value)`,
-/// binding its declared functions from `library`.
-pub fn load_net(
+/// A net read from a file: a coloured net (YAML) or a place/transition net (PNML).
+#[derive(Debug, Clone)]
+pub enum LoadedNet {
+    /// A compiled coloured net.
+    Coloured(Box<Net>),
+    /// A place/transition net, explored by the packed fast path.
+    PlaceTransition(Box<PtNet>),
+}
+
+/// The formats [`open`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The project's YAML net format.
+    Yaml,
+    /// PNML (ISO/IEC 15909-2).
+    Pnml,
+}
+
+impl Format {
+    /// The format of `source`: PNML when the file is named `.pnml` or `.xml`
+    /// or its text starts with an XML tag, YAML otherwise.
+    pub fn of(source: &Source) -> Format {
+        let by_name = matches!(
+            source.path().extension().and_then(|e| e.to_str()),
+            Some("pnml" | "xml")
+        );
+        if by_name
+            || source
+                .text()
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<')
+        {
+            Format::Pnml
+        } else {
+            Format::Yaml
+        }
+    }
+}
+
+impl LoadedNet {
+    /// The net's name (the YAML `name:`, or the PNML net's `id`).
+    pub fn name(&self) -> &str {
+        match self {
+            LoadedNet::Coloured(net) => &net.name,
+            LoadedNet::PlaceTransition(net) => &net.name,
+        }
+    }
+
+    /// The place/transition net, if this is one.
+    pub fn place_transition(&self) -> Option<&PtNet> {
+        match self {
+            LoadedNet::PlaceTransition(net) => Some(net),
+            LoadedNet::Coloured(_) => None,
+        }
+    }
+
+    /// The net as a coloured net, for the tools that work on coloured nets
+    /// only (simulation, structure graphs): a place/transition net becomes a
+    /// coloured net whose places hold `()` tokens.
+    pub fn to_coloured(&self) -> Net {
+        match self {
+            LoadedNet::Coloured(net) => (**net).clone(),
+            LoadedNet::PlaceTransition(net) => pt_coloured::coloured(net),
+        }
+    }
+
+    /// Consumes the net into a coloured net (see [`LoadedNet::to_coloured`]).
+    pub fn into_coloured(self) -> Net {
+        match self {
+            LoadedNet::Coloured(net) => *net,
+            LoadedNet::PlaceTransition(net) => pt_coloured::coloured(&net),
+        }
+    }
+}
+
+/// Reads the net file at `path` in its format (see [`Format::of`]), with
+/// `--param` overrides `(name, value)`, binding the functions a coloured net
+/// declares from `library`.
+pub fn open(
     path: &Path,
     overrides: &[(String, String)],
     library: &dyn FunctionLibrary,
-) -> Result<Net, LoadError> {
+) -> Result<LoadedNet, LoadError> {
+    open_source(&read_source(path)?, overrides, library)
+}
+
+/// Reads a net from text already in memory (see [`open`]).
+pub fn open_source(
+    source: &Source,
+    overrides: &[(String, String)],
+    library: &dyn FunctionLibrary,
+) -> Result<LoadedNet, LoadError> {
+    match Format::of(source) {
+        Format::Yaml => Ok(LoadedNet::Coloured(Box::new(load_net_str(
+            source, overrides, library,
+        )?))),
+        Format::Pnml => {
+            if let Some((name, _)) = overrides.first() {
+                return Err(LoadError::in_file(
+                    source.path(),
+                    LoadErrorKind::Param(format!("{name}: PNML nets take no parameters")),
+                ));
+            }
+            pnml::parse_pnml(source.text())
+                .map(|net| LoadedNet::PlaceTransition(Box::new(net)))
+                .map_err(|e| pnml_error(source, e))
+        }
+    }
+}
+
+/// Reads the text of a net file, the read failure as a [`LoadError`].
+pub fn read_source(path: &Path) -> Result<Source, LoadError> {
     let text = read_text(path, MAX_INPUT_BYTES).map_err(|e| {
         let message = match e {
             ReadError::Io(io) => io.to_string(),
@@ -25,7 +150,32 @@ pub fn load_net(
         };
         LoadError::in_file(path, LoadErrorKind::Io(message))
     })?;
-    load_net_str(&Source::new(path, text), overrides, library)
+    Ok(Source::new(path, text))
+}
+
+/// A PNML error as a load error at its position in `source`.
+fn pnml_error(source: &Source, error: pnml::PnmlError) -> LoadError {
+    let kind = match &error {
+        pnml::PnmlError::Xml { message, .. } => LoadErrorKind::Syntax(message.clone()),
+        pnml::PnmlError::Unsupported { net_type, .. } => LoadErrorKind::Unsupported(format!(
+            "PNML nets of type {net_type} (only P/T nets, {})",
+            pnml::PTNET_TYPE
+        )),
+        other => LoadErrorKind::Structure(other.to_string()),
+    };
+    match error.pos() {
+        Some(pos) => LoadError::at(source, pos, kind),
+        None => LoadError::in_file(source.path(), kind),
+    }
+}
+
+/// Loads the YAML net at `path` (see [`open`] for any format).
+pub fn load_net(
+    path: &Path,
+    overrides: &[(String, String)],
+    library: &dyn FunctionLibrary,
+) -> Result<Net, LoadError> {
+    load_net_str(&read_source(path)?, overrides, library)
 }
 
 /// Reads a YAML net file into its raw tree (names, expression texts and their

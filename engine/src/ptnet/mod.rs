@@ -27,10 +27,16 @@ pub struct PtNet {
     pub name: String,
     /// Place names, indexed by place.
     pub places: Vec<String>,
+    /// Place identifiers (PNML `id`s, which formulas name), indexed by place;
+    /// the names for a net built in code.
+    pub place_ids: Vec<String>,
     /// Initial token count of each place.
     pub initial: Vec<u32>,
     /// The transitions, in the order successors are enumerated.
     pub transitions: Vec<PtTransition>,
+    /// Transition identifiers (PNML `id`s), indexed by transition; the names
+    /// for a net built in code.
+    pub transition_ids: Vec<String>,
 }
 
 /// A transition given as (name, input arcs, output arcs), arcs as (place, weight).
@@ -45,7 +51,7 @@ impl PtNet {
         initial: Vec<u32>,
         transitions: Vec<TransitionArcs>,
     ) -> Self {
-        let transitions = transitions
+        let transitions: Vec<PtTransition> = transitions
             .into_iter()
             .map(|(name, pre, post)| PtTransition {
                 name,
@@ -55,10 +61,22 @@ impl PtNet {
             .collect();
         PtNet {
             name: name.into(),
+            place_ids: places.clone(),
             places,
             initial,
+            transition_ids: transitions.iter().map(|t| t.name.clone()).collect(),
             transitions,
         }
+    }
+
+    /// The same net with identifiers distinct from the names (one per place,
+    /// one per transition, in order).
+    pub fn with_ids(mut self, place_ids: Vec<String>, transition_ids: Vec<String>) -> Self {
+        debug_assert_eq!(place_ids.len(), self.places.len());
+        debug_assert_eq!(transition_ids.len(), self.transitions.len());
+        self.place_ids = place_ids;
+        self.transition_ids = transition_ids;
+        self
     }
 }
 

@@ -19,6 +19,7 @@
 //! and Z use precomputed tables, every entry of which is read at each look-up
 //! (`crypto::ct_select`).
 
+pub mod coalition;
 mod ct_select;
 mod dem;
 mod fixed_base;

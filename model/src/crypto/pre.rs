@@ -48,6 +48,13 @@ impl OwnerR {
     }
 }
 
+impl OwnerR {
+    /// The G1 point (for the coalition analysis).
+    pub(crate) fn point(&self) -> &G1Affine {
+        &self.0
+    }
+}
+
 impl UserR {
     /// Length of the encoding (compressed GT).
     pub const LEN: usize = gt::COMPRESSED_LEN;
@@ -71,6 +78,11 @@ impl ReKey {
     pub fn new(owner: &SecretKey, user: &PublicKey) -> Result<ReKey> {
         let inverse = owner.inverse()?;
         Ok(ReKey((user.g2() * inverse.scalar()).to_affine()))
+    }
+
+    /// The G2 point (for the coalition analysis).
+    pub(crate) fn point(&self) -> &G2Affine {
+        &self.0
     }
 
     /// Compressed encoding.

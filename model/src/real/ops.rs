@@ -30,7 +30,7 @@ pub enum Op {
     Generator,
     /// `pairing_base()`: Z = e(g1, g2).
     PairingBase,
-    /// `secret_key`, `patient_secret`, `user_secret`: a secret scalar x.
+    /// `secret_key`, `patient_secret`, `label_secret`, `user_secret`: a secret scalar x.
     Secret,
     /// `public_key(x)`: (g1^x, g2^x).
     PublicKey,
@@ -77,7 +77,7 @@ impl Op {
         Some(match name {
             "generator" => Op::Generator,
             "pairing_base" => Op::PairingBase,
-            "secret_key" | "patient_secret" | "user_secret" => Op::Secret,
+            "secret_key" | "patient_secret" | "label_secret" | "user_secret" => Op::Secret,
             "public_key" => Op::PublicKey,
             "draw_r" => Op::DrawR,
             "z_pow" => Op::ZPow,

@@ -42,6 +42,11 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
     ("patient_secret", Some(1), |a| {
         Ok(secret(&one("patient_secret", a)?))
     }),
+    // Hardened key mode: the patient's key pair for one partition label, x_P,l.
+    ("label_secret", Some(2), |a| {
+        let [p, q] = fixed("label_secret", a)?;
+        Ok(secret(&Value::tuple([p.clone(), q.clone()])))
+    }),
     ("user_secret", Some(1), |a| {
         Ok(secret(&one("user_secret", a)?))
     }),
@@ -451,6 +456,28 @@ mod tests {
         assert!(call("capability", vec![Value::sym("p1")]).is_err());
         let forgery = ok("forged", vec![Value::sym("u1")]);
         assert_eq!(forgery.to_string(), "forgery(u1)");
+    }
+
+    #[test]
+    fn a_label_key_capability_opens_only_that_label() {
+        let p = Value::sym("p1");
+        let label_key = |q: &str| ok("label_secret", vec![p.clone(), Value::sym(q)]);
+        let r = ok(
+            "draw_r",
+            vec![p.clone(), Value::sym("personal"), Value::Int(1)],
+        );
+        let r_personal = ok("compute_r", vec![label_key("personal"), r.clone()]);
+        let medical_cap = ok("capability", vec![label_key("medical")]);
+        let personal_cap = ok("capability", vec![label_key("personal")]);
+        assert_ne!(label_key("medical"), ok("patient_secret", vec![p.clone()]));
+        assert_eq!(
+            ok("pairing", vec![r_personal.clone(), personal_cap]),
+            ok("z_pow", vec![r.clone()])
+        );
+        assert_ne!(
+            ok("pairing", vec![r_personal, medical_cap]),
+            ok("z_pow", vec![r])
+        );
     }
 
     #[test]

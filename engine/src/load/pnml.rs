@@ -15,7 +15,7 @@
 //!     <transition id="t"/>
 //!     <arc id="a" source="p" target="t"><inscription><text>2</text></inscription></arc>
 //!   </page></net></pnml>"#;
-//! let net = sesphr_engine::pnml::parse_pnml(pnml).unwrap();
+//! let net = sesphr_engine::load::pnml::parse_pnml(pnml).unwrap();
 //! assert_eq!(net.initial, vec![2]);
 //! assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
 //! ```
@@ -25,34 +25,20 @@ use std::collections::{HashMap, HashSet};
 use roxmltree::{Document, Node};
 
 use crate::ptnet::{PtNet, TransitionArcs};
+use crate::source::Pos;
 
 /// The P/T net type of the 2009 grammar.
 pub const PTNET_TYPE: &str = "http://www.pnml.org/version-2009/grammar/ptnet";
-
-/// A position in the PNML text, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    /// Line number.
-    pub line: u32,
-    /// Column number.
-    pub column: u32,
-}
-
-impl std::fmt::Display for Position {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
-    }
-}
 
 /// Why a PNML document could not be read as a P/T net.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PnmlError {
     /// The text is not well-formed XML.
-    #[error("{at}: malformed XML: {message}")]
+    #[error("malformed XML: {message}")]
     Xml {
         /// Where the parser stopped.
-        at: Position,
+        at: Pos,
         /// The XML parser's message.
         message: String,
     },
@@ -60,43 +46,43 @@ pub enum PnmlError {
     #[error("no <net> element in the document")]
     NoNet,
     /// The net is of a type this importer does not read yet.
-    #[error("{at}: nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE})")]
+    #[error("nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE})")]
     Unsupported {
         /// The net's `type` attribute.
         net_type: String,
         /// Where the net starts.
-        at: Position,
+        at: Pos,
     },
     /// A required attribute is missing.
-    #[error("{at}: <{element}> lacks the attribute {attribute}")]
+    #[error("<{element}> lacks the attribute {attribute}")]
     MissingAttribute {
         /// The element's name.
         element: String,
         /// The missing attribute.
         attribute: String,
         /// Where the element starts.
-        at: Position,
+        at: Pos,
     },
     /// Two nodes share an id.
-    #[error("{at}: the id {id} is used twice")]
+    #[error("the id {id} is used twice")]
     DuplicateId {
         /// The id.
         id: String,
         /// Where the second use starts.
-        at: Position,
+        at: Pos,
     },
     /// An initial marking or an arc weight is not a number in range.
-    #[error("{at}: {text:?} is not a valid {what}")]
+    #[error("{text:?} is not a valid {what}")]
     BadNumber {
         /// The text found.
         text: String,
         /// What was expected (initial marking, arc weight).
         what: String,
         /// Where the text element starts.
-        at: Position,
+        at: Pos,
     },
     /// An arc or a reference names a node that does not exist.
-    #[error("{at}: {element} {id} refers to {target}, which is not a node of the net")]
+    #[error("{element} {id} refers to {target}, which is not a node of the net")]
     Dangling {
         /// The element kind (arc source, arc target, reference).
         element: String,
@@ -105,36 +91,54 @@ pub enum PnmlError {
         /// The missing id.
         target: String,
         /// Where the referring element starts.
-        at: Position,
+        at: Pos,
     },
     /// A chain of references loops.
-    #[error("{at}: the reference {id} is part of a cycle of references")]
+    #[error("the reference {id} is part of a cycle of references")]
     ReferenceCycle {
         /// A reference on the cycle.
         id: String,
         /// Where it starts.
-        at: Position,
+        at: Pos,
     },
     /// A reference place points at a transition, or the reverse.
-    #[error("{at}: {id} refers to {target}, a node of the wrong kind")]
+    #[error("{id} refers to {target}, a node of the wrong kind")]
     WrongKind {
         /// The reference's id.
         id: String,
         /// What it refers to.
         target: String,
         /// Where it starts.
-        at: Position,
+        at: Pos,
     },
     /// An arc joins two places or two transitions.
-    #[error("{at}: arc {id} joins two {kind}s")]
+    #[error("arc {id} joins two {kind}s")]
     BadArc {
         /// The arc's id.
         id: String,
         /// `place` or `transition`.
         kind: String,
         /// Where the arc starts.
-        at: Position,
+        at: Pos,
     },
+}
+
+impl PnmlError {
+    /// Where in the text the error is, when it has a place.
+    pub fn pos(&self) -> Option<Pos> {
+        match self {
+            PnmlError::NoNet => None,
+            PnmlError::Xml { at, .. }
+            | PnmlError::Unsupported { at, .. }
+            | PnmlError::MissingAttribute { at, .. }
+            | PnmlError::DuplicateId { at, .. }
+            | PnmlError::BadNumber { at, .. }
+            | PnmlError::Dangling { at, .. }
+            | PnmlError::ReferenceCycle { at, .. }
+            | PnmlError::WrongKind { at, .. }
+            | PnmlError::BadArc { at, .. } => Some(*at),
+        }
+    }
 }
 
 /// A place or a transition, or a reference to one.
@@ -152,16 +156,18 @@ struct Reader<'a, 'input> {
     /// The place or transition each reference stands for, once resolved.
     resolved: HashMap<String, Entry>,
     places: Vec<String>,
+    place_ids: Vec<String>,
     initial: Vec<u32>,
     transitions: Vec<String>,
+    transition_ids: Vec<String>,
     arcs: Vec<Node<'a, 'input>>,
 }
 
-fn position(doc: &Document<'_>, node: Node<'_, '_>) -> Position {
+fn position(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
     let pos = doc.text_pos_at(node.range().start);
-    Position {
-        line: pos.row,
-        column: pos.col,
+    Pos {
+        line: pos.row as usize,
+        col: pos.col as usize,
     }
 }
 
@@ -231,7 +237,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                         .map(|(_, n)| n)
                         .filter(|n| !n.is_empty());
                     self.add(node, Entry::Place(self.places.len()))?;
-                    self.places.push(name.unwrap_or(id));
+                    self.places.push(name.unwrap_or_else(|| id.clone()));
+                    self.place_ids.push(id);
                     self.initial.push(count);
                 }
                 "transition" => {
@@ -240,7 +247,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                         .map(|(_, n)| n)
                         .filter(|n| !n.is_empty());
                     self.add(node, Entry::Transition(self.transitions.len()))?;
-                    self.transitions.push(name.unwrap_or(id));
+                    self.transitions.push(name.unwrap_or_else(|| id.clone()));
+                    self.transition_ids.push(id);
                 }
                 kind @ ("referencePlace" | "referenceTransition") => {
                     let target = self.attribute(node, "ref")?;
@@ -395,9 +403,9 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let doc = Document::parse(text).map_err(|e| {
         let pos = e.pos();
         PnmlError::Xml {
-            at: Position {
-                line: pos.row,
-                column: pos.col,
+            at: Pos {
+                line: pos.row as usize,
+                col: pos.col as usize,
             },
             message: e.to_string(),
         }
@@ -418,8 +426,10 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
         entries: HashMap::new(),
         resolved: HashMap::new(),
         places: Vec::new(),
+        place_ids: Vec::new(),
         initial: Vec::new(),
         transitions: Vec::new(),
+        transition_ids: Vec::new(),
         arcs: Vec::new(),
     };
     let name = reader.attribute(net, "id")?;
@@ -440,5 +450,6 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
             post.push((place, weight))
         }
     }
-    Ok(PtNet::new(name, reader.places, reader.initial, transitions))
+    Ok(PtNet::new(name, reader.places, reader.initial, transitions)
+        .with_ids(reader.place_ids, reader.transition_ids))
 }

@@ -1,0 +1,149 @@
+//! One way from a loaded net to a verdict: [`LoadedNet::check`] picks the
+//! state space (the packed fast path for P/T nets, the coloured space with
+//! or without symmetry and partial-order reduction for coloured nets), adds the standard
+//! properties asked for, explores, and names the report after the net.
+//!
+//! ```
+//! use sesphr_engine::check::{CheckOptions, StandardProperty};
+//! use sesphr_engine::load::LoadedNet;
+//! use sesphr_engine::ptnet::PtNet;
+//!
+//! // p -t-> q with one token: two markings, the second one dead.
+//! let net = PtNet::new(
+//!     "one-step",
+//!     vec!["p".into(), "q".into()],
+//!     vec![1, 0],
+//!     vec![("t".into(), vec![(0, 1)], vec![(1, 1)])],
+//! );
+//! let loaded = LoadedNet::PlaceTransition(Box::new(net));
+//! let options = CheckOptions {
+//!     properties: vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe],
+//!     ..CheckOptions::default()
+//! };
+//! let report = loaded.check(&options).unwrap();
+//! assert_eq!((report.net.as_str(), report.states), ("one-step", 2));
+//! assert_eq!(report.properties[0].holds, Some(false));
+//! assert_eq!(report.properties[1].holds, Some(true));
+//! ```
+
+use crate::coloured::symmetry::SymmetryError;
+use crate::coloured::{ColouredError, ColouredSpace};
+use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
+use crate::load::LoadedNet;
+use crate::net::model::{Property, PropertyKind};
+use crate::ptnet::{PtError, PtProperty, check_pt};
+use crate::source::Pos;
+
+/// A property every net can be asked for, besides those a net file declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandardProperty {
+    /// No reachable marking is dead (the contest's ReachabilityDeadlock, negated).
+    DeadlockFree,
+    /// No place ever holds more than one token (the contest's OneSafe).
+    OneSafe,
+}
+
+impl StandardProperty {
+    /// The property's name in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            StandardProperty::DeadlockFree => "deadlock-free",
+            StandardProperty::OneSafe => "one-safe",
+        }
+    }
+}
+
+/// How to check a net.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Limits and hooks of the exploration.
+    pub explore: ExploreOptions,
+    /// Reduce coloured nets by the symmetry of their symmetric types.
+    pub symmetry: bool,
+    /// Reduce coloured nets by stubborn sets (see
+    /// [`crate::coloured::stubborn`]); with `symmetry`, only nets without
+    /// symmetric types (the two are not combined). Off by default: it
+    /// changes the state count and leaves the token bounds unknown.
+    pub partial_order: bool,
+    /// Standard properties to check besides the net's own.
+    pub properties: Vec<StandardProperty>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            explore: ExploreOptions::default(),
+            symmetry: true,
+            partial_order: false,
+            properties: Vec::new(),
+        }
+    }
+}
+
+/// Why a net could not be checked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// Exploring a place/transition net failed.
+    #[error(transparent)]
+    PlaceTransition(#[from] ExploreError<PtError>),
+    /// Exploring a coloured net failed.
+    #[error(transparent)]
+    Coloured(#[from] ExploreError<ColouredError>),
+    /// The symmetry reduction cannot be used on the net.
+    #[error(transparent)]
+    Symmetry(#[from] SymmetryError),
+    /// A property that this kind of net cannot be checked for.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl LoadedNet {
+    /// Explores the net and judges its properties and `options.properties`.
+    pub fn check(&self, options: &CheckOptions) -> Result<CheckReport, CheckError> {
+        let mut report = match self {
+            LoadedNet::PlaceTransition(net) => {
+                let properties: Vec<PtProperty> = options
+                    .properties
+                    .iter()
+                    .map(|p| match p {
+                        StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
+                        StandardProperty::OneSafe => PtProperty::PlaceBound(1),
+                    })
+                    .collect();
+                check_pt(net, &properties, &options.explore)?
+            }
+            LoadedNet::Coloured(net) => {
+                let mut net = (**net).clone();
+                for &property in &options.properties {
+                    let kind = match property {
+                        StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
+                        StandardProperty::OneSafe => {
+                            return Err(CheckError::Unsupported(
+                                "one-safe is a property of place/transition nets; the \
+                                 statistics of a coloured net's check say whether a place \
+                                 ever holds two tokens"
+                                    .into(),
+                            ));
+                        }
+                    };
+                    net.properties.push(Property {
+                        name: property.name().into(),
+                        pos: Pos { line: 1, col: 1 },
+                        kind,
+                        slots: 0,
+                    });
+                }
+                let space = match (options.symmetry, options.partial_order) {
+                    (true, true) => ColouredSpace::with_reductions(&net)?,
+                    (true, false) => ColouredSpace::with_symmetry(&net)?,
+                    (false, true) => ColouredSpace::with_partial_order(&net),
+                    (false, false) => ColouredSpace::new(&net),
+                };
+                check(&space, &options.explore)?
+            }
+        };
+        report.net = self.name().to_string();
+        Ok(report)
+    }
+}
