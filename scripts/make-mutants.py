@@ -137,8 +137,8 @@ MUTANTS = {
     "grant-record-publishes-rekey": (
         "key_custody",
         "The grant record carries RK_{P->U} as a proof of delegation, on the public ledger.",
-        [('      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n    guard: "rank <= roles"\n',
-          '      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n      Public: ["pub"]\n    guard: "rank <= roles"\n', 1),
+        [('      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n    guard: "rank >= first_role && rank < first_role + roles"\n',
+          '      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n      Public: ["pub"]\n    guard: "rank >= first_role && rank < first_role + roles"\n', 1),
          ('      Ledger_grant: ["((role, seat), p, t)"]\n',
           '      Ledger_grant: ["((role, seat), p, t)"]\n      Public: ["learn(pub, rekey(patient_secret(p), public_key(user_secret((role, seat)))))"]\n', 1)],
     ),

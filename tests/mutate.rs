@@ -55,7 +55,10 @@ fn every_non_equivalent_mutant_of_the_tiny_net_is_killed() {
         r["equivalents_file"],
         "tests/mutate/tiny.equivalent-mutants.yaml"
     );
-    assert_eq!(r["original_states"], 3);
+    assert_eq!(
+        r["configurations"],
+        serde_json::json!([{"params": {}, "original_states": 3, "max_states": 10000, "killed": 18}])
+    );
     let killed = entry(&r, "drop-guard-conjunct@swap.guard:k < 1");
     assert_eq!(killed["verdict"], "killed");
     assert_eq!(killed["operator"], "drop-guard-conjunct");
@@ -112,6 +115,49 @@ fn a_survivor_is_reported_with_its_location_and_exit_1() {
         text.contains(
             "  tests/mutate/tiny.yaml:16:12  replace-variable@swap.out.b[0]:x -> y\n    original: x\n    mutated:  y\n"
         ),
+        "{text}"
+    );
+}
+
+const CONFIGURED: &str = "tests/mutate/configured.yaml";
+const ONLY_WITH_EXTRA: &str = "replace-constant@bonus.out.a[0]:1 -> 2";
+
+#[test]
+fn a_mutant_is_killed_when_one_configuration_kills_it() {
+    // Under the net's defaults `bonus` never fires: the mutant survives.
+    let out = sesphr(&["mutate", CONFIGURED, "--json", "--config", ""]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = json(&out);
+    assert_eq!(r["configurations"].as_array().map(Vec::len), Some(1));
+    assert_eq!(entry(&r, ONLY_WITH_EXTRA)["verdict"], "survived");
+    // The file next to the net lists the defaults, then extra=1: the
+    // second configuration kills it, and says so.
+    let out = sesphr(&["mutate", CONFIGURED, "--json"]);
+    let r = json(&out);
+    assert_eq!(
+        r["configurations"][1],
+        serde_json::json!({"params": {"extra": "1"}, "original_states": 3, "max_states": 10000, "killed": 2})
+    );
+    let killed = entry(&r, ONLY_WITH_EXTRA);
+    assert_eq!(killed["verdict"], "killed");
+    assert_eq!(killed["configuration"], 1);
+    assert_eq!(killed["properties"], serde_json::json!(["bounded"]));
+    // A mutant killed under the first configuration is not checked again.
+    let first = entry(&r, "drop-guard-conjunct@bonus.guard:extra > 0");
+    assert_eq!(
+        (first["verdict"].clone(), first["configuration"].clone()),
+        ("killed".into(), 0.into())
+    );
+    // --config replaces the file's list; --param applies on top of each.
+    let out = sesphr(&[
+        "mutate", CONFIGURED, "--json", "--config", "extra=0", "--param", "extra=1",
+    ]);
+    let r = json(&out);
+    assert_eq!(r["configurations"][0]["original_states"], 3);
+    assert_eq!(entry(&r, ONLY_WITH_EXTRA)["verdict"], "killed");
+    let text = String::from_utf8_lossy(&sesphr(&["mutate", CONFIGURED]).stdout).into_owned();
+    assert!(
+        text.contains("  2. extra=1: the net has 3 states, every property holds; limit per mutant 10000 states; kills 2\n"),
         "{text}"
     );
 }
@@ -240,7 +286,7 @@ fn a_mutant_at_its_state_limit_is_undecided_and_exits_3() {
     let out = sesphr(&["mutate", TINY, "--json", "--max-states", "2"]);
     assert_eq!(out.status.code(), Some(3));
     let r = json(&out);
-    assert_eq!(r["max_states"], 2);
+    assert_eq!(r["configurations"][0]["max_states"], 2);
     let undecided = entry(&r, "drop-guard-conjunct@swap.guard:x != y");
     assert_eq!(undecided["verdict"], "undecided");
     assert_eq!(undecided["stopped"], "max-states");
@@ -279,7 +325,15 @@ fn operators_can_be_chosen() {
 
 #[test]
 fn bad_input_exits_2_with_a_message() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["mutate", TINY, "--config", "colours=3"],
+            "configuration colours=3: tests/mutate/tiny.yaml: parameter: unknown parameter `colours`",
+        ),
+        (
+            &["mutate", TINY, "--config", "colours"],
+            "`colours` is not NAME=VALUE",
+        ),
         (
             &["mutate", "nets/nope.yaml"],
             "nets/nope.yaml: cannot read the file",
@@ -310,4 +364,14 @@ fn bad_input_exits_2_with_a_message() {
     let _ = std::fs::remove_file(&bad);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(":2: mutant `x` needs a `reason`"));
+    std::fs::write(&bad, "configurations:\n  - {}\n  - [roles]\n").expect("write");
+    let out = sesphr(&["mutate", TINY, "--equivalents", &bad.display().to_string()]);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(":3: `configurations` is a list of parameter sets"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

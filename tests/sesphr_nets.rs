@@ -143,6 +143,40 @@ fn the_default_configuration_of_two_roles_with_two_users_each_holds_every_proper
 }
 
 #[test]
+fn each_role_alone_reads_exactly_its_partitions() {
+    // `first_role` puts one role at a time in play with all four partitions (the mutation run's
+    // configurations): every property holds, and the role reads each partition the policy gives it.
+    for (rank, role, partitions) in [
+        (1, "doctor", 2),
+        (2, "pharmacist", 2),
+        (3, "family", 4),
+        (4, "insurer", 1),
+        (5, "researcher", 1),
+    ] {
+        let first_role = format!("first_role={rank}");
+        let (code, report) = check(
+            &sesphr_net(),
+            &[
+                "--param",
+                "roles=1",
+                "--param",
+                "users_per_role=1",
+                "--param",
+                "partitions=4",
+                "--param",
+                "tampers=0",
+                "--param",
+                first_role.as_str(),
+            ],
+        );
+        assert_eq!(code, 0, "{role}: {report}");
+        let reads = trace_steps(&report, "every_role_reads_its_partitions");
+        let decrypts = reads.iter().filter(|s| *s == "Decrypt_C").count();
+        assert_eq!(decrypts, partitions, "{role}: {reads:?}");
+    }
+}
+
+#[test]
 fn delegated_mode_holds_every_property() {
     let (code, report) = check(&sesphr_net(), ONE_DOCTOR);
     assert_eq!(code, 0, "{report}");

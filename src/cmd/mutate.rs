@@ -14,8 +14,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use sesphr_engine::mutate::{
-    Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, Verdict, check_mutant,
-    check_original, generate,
+    Configuration, Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, Verdict,
+    check_mutant_under, check_original, generate,
 };
 use sesphr_engine::source::Source;
 use sesphr_model::symbolic::SymbolicFunctions;
@@ -46,6 +46,13 @@ pub struct MutateArgs {
     /// redirect-output-arc, replace-constant.
     #[arg(long = "operator", value_name = "NAME")]
     pub operators: Vec<String>,
+    /// Check the net and its mutants under this parameter set, e.g.
+    /// `roles=1,partitions=4` (`""` for the net's defaults); repeatable, in
+    /// the order given, cheapest first: a mutant is killed when one of them
+    /// kills it. [default: the `configurations` of the equivalent-mutants
+    /// file, or the net's defaults]. `--param` applies on top of each.
+    #[arg(long = "config", value_name = "NAME=VALUE,...", value_parser = parse_configuration)]
+    pub configs: Vec<Vec<(String, String)>>,
     /// List the mutants without checking them.
     #[arg(long)]
     pub list: bool,
@@ -68,6 +75,20 @@ pub struct MutateArgs {
     /// with `symmetric: true` types, as in `sesphr check`).
     #[arg(long)]
     pub no_reduction: bool,
+}
+
+/// A `--config` value: `NAME=VALUE` pairs separated by commas, or nothing.
+fn parse_configuration(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(format!("`{pair}` is not NAME=VALUE")),
+        })
+        .collect()
 }
 
 /// Runs `sesphr mutate`: exit 0 when every non-equivalent mutant is killed,
@@ -155,14 +176,24 @@ struct Stale {
     why: String,
 }
 
+/// One configuration of the run: its parameters, the net's size under them,
+/// the state limit of each mutant, and how many mutants it killed first.
+#[derive(Debug, Serialize)]
+struct ConfigurationReport {
+    params: BTreeMap<String, String>,
+    original_states: u64,
+    max_states: u64,
+    killed: usize,
+}
+
 /// Everything a run found.
 #[derive(Debug, Serialize)]
 struct Report {
     net: String,
     path: String,
     equivalents_file: Option<String>,
-    original_states: u64,
-    max_states: u64,
+    /// The configurations, in the order they are tried.
+    configurations: Vec<ConfigurationReport>,
     timeout_seconds: Option<f64>,
     threads: usize,
     seconds: f64,
@@ -217,28 +248,45 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         .context("cannot start the worker threads")?;
     let threads = pool.current_num_threads();
     let memory = args.max_memory.or_else(default_memory_limit);
-    let original = pool.install(|| {
-        check_original(
-            &source,
+    let mut configurations = Vec::new();
+    let mut sizes = Vec::new();
+    for params in configuration_params(args, &equivalents) {
+        let mut overrides = params.clone();
+        overrides.extend(args.net.params.iter().cloned());
+        let original = pool
+            .install(|| {
+                check_original(
+                    &source,
+                    &overrides,
+                    &library,
+                    &Limits {
+                        max_memory: memory,
+                        timeout,
+                        reduction: !args.no_reduction,
+                        ..Limits::default()
+                    },
+                )
+            })
+            .with_context(|| format!("configuration {}", show_params(&params)))?;
+        let max_states = args
+            .max_states
+            .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
+        sizes.push(ConfigurationReport {
+            params: params.iter().cloned().collect(),
+            original_states: original.states,
+            max_states,
+            killed: 0,
+        });
+        configurations.push(Configuration {
             overrides,
-            &library,
-            &Limits {
+            limits: Limits {
+                max_states: Some(max_states),
                 max_memory: memory,
                 timeout,
                 reduction: !args.no_reduction,
-                ..Limits::default()
             },
-        )
-    })?;
-    let max_states = args
-        .max_states
-        .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
-    let limits = Limits {
-        max_states: Some(max_states),
-        max_memory: memory,
-        timeout,
-        reduction: !args.no_reduction,
-    };
+        });
+    }
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
     let done = AtomicUsize::new(0);
     let total = mutants.len();
@@ -246,7 +294,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         mutants
             .par_iter()
             .map(|m| {
-                let j = check_mutant(&source, m, overrides, &library, &limits);
+                let j = check_mutant_under(&source, m, &configurations, &library);
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 match &bar {
                     Some(bar) => {
@@ -277,8 +325,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         &equivalents,
         &operators,
         Setting {
-            original_states: original.states,
-            max_states,
+            configurations: sizes,
             timeout,
             threads,
             started,
@@ -290,6 +337,30 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         write_out(format_args!("{}", render(&report)));
     }
     Ok(report)
+}
+
+/// The parameter sets of the run: `--config` values, else the
+/// equivalent-mutants file's `configurations`, else the net's defaults.
+fn configuration_params(
+    args: &MutateArgs,
+    equivalents: &Equivalents,
+) -> Vec<Vec<(String, String)>> {
+    if !args.configs.is_empty() {
+        args.configs.clone()
+    } else if !equivalents.configurations.is_empty() {
+        equivalents.configurations.clone()
+    } else {
+        vec![Vec::new()]
+    }
+}
+
+/// A parameter set as `roles=1, partitions=4`, or `the net's defaults`.
+fn show_params(params: &[(String, String)]) -> String {
+    if params.is_empty() {
+        return "the net's defaults".into();
+    }
+    let pairs: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join(", ")
 }
 
 fn selected_operators(names: &[String]) -> Result<Vec<Operator>> {
@@ -384,8 +455,9 @@ fn progress_bar(len: usize) -> ProgressBar {
 
 /// The run's settings, for the report.
 struct Setting {
-    original_states: u64,
-    max_states: u64,
+    /// Per configuration: its parameters, the net's states and the mutants'
+    /// limit (the kills are counted with the report).
+    configurations: Vec<ConfigurationReport>,
     timeout: Option<Duration>,
     threads: usize,
     started: Instant,
@@ -457,13 +529,22 @@ fn build_report(
         }
     }
     stale.sort_by_key(|s| s.entry.line);
+    let mut configurations = setting.configurations;
+    for (i, c) in configurations.iter_mut().enumerate() {
+        c.killed = entries
+            .iter()
+            .filter(|e| {
+                e.judgement.configuration == Some(i)
+                    && matches!(e.judgement.verdict, Verdict::Killed { .. })
+            })
+            .count();
+    }
     Ok(Report {
         net,
         path: source.path().display().to_string(),
         equivalents_file: (!equivalents.path.as_os_str().is_empty())
             .then(|| equivalents.path.display().to_string()),
-        original_states: setting.original_states,
-        max_states: setting.max_states,
+        configurations,
         timeout_seconds: setting.timeout.map(|t| t.as_secs_f64()),
         threads: setting.threads,
         seconds: setting.started.elapsed().as_secs_f64(),
@@ -487,16 +568,28 @@ fn counts_row(name: &str, c: &Counts) -> String {
 /// their place in the net, undecided mutants and stale equivalent entries.
 fn render(r: &Report) -> String {
     let mut out = format!(
-        "sesphr mutate: net {} ({}), {} mutants; the net itself: {} states, every property holds\n",
-        r.net, r.path, r.counts.mutants, r.original_states
+        "sesphr mutate: net {} ({}), {} mutants, checked under {} configuration(s) in this order\n",
+        r.net,
+        r.path,
+        r.counts.mutants,
+        r.configurations.len()
     );
-    out += &format!(
-        "limits per mutant: {} states{}\n\n",
-        r.max_states,
-        r.timeout_seconds
-            .map(|t| format!(", {t} s"))
-            .unwrap_or_default()
-    );
+    let timeout = r
+        .timeout_seconds
+        .map(|t| format!(", {t} s"))
+        .unwrap_or_default();
+    for (i, c) in r.configurations.iter().enumerate() {
+        let params: Vec<(String, String)> = c.params.clone().into_iter().collect();
+        out += &format!(
+            "  {}. {}: the net has {} states, every property holds; limit per mutant {} states{timeout}; kills {}\n",
+            i + 1,
+            show_params(&params),
+            c.original_states,
+            c.max_states,
+            c.killed
+        );
+    }
+    out += "\n";
     out += &format!(
         "  {:<20} {:>7} {:>7} {:>8} {:>10} {:>7} {:>9}\n",
         "operator", "mutants", "killed", "survived", "equivalent", "invalid", "undecided"

@@ -14,6 +14,16 @@
 //!
 //! An entry whose id matches no mutant of the net any more is *stale*: the
 //! net changed under it, and the entry should be removed or rewritten.
+//!
+//! Equivalence depends on the parameters, so the file may also say under
+//! which parameter sets the mutants are checked (a mutant is killed when one
+//! of them kills it), cheapest first; `{}` is the net's own defaults:
+//!
+//! ```yaml
+//! configurations:
+//!   - { roles: 1, partitions: 4 }
+//!   - {}
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +49,10 @@ pub struct Equivalents {
     pub path: PathBuf,
     /// The entries, in file order.
     pub entries: Vec<Equivalent>,
+    /// The parameter sets the mutants are checked under, in file order:
+    /// `(name, value)` overrides of the net's parameters. Empty when the
+    /// file lists none (the net is checked with its defaults).
+    pub configurations: Vec<Vec<(String, String)>>,
 }
 
 /// What is wrong with an equivalent-mutants file.
@@ -96,6 +110,7 @@ impl Equivalents {
         let mut out = Equivalents {
             path: path.to_path_buf(),
             entries: Vec::new(),
+            configurations: Vec::new(),
         };
         let Some(root) = docs.first() else {
             return Ok(out);
@@ -103,15 +118,23 @@ impl Equivalents {
         let YamlData::Mapping(top) = &root.data else {
             return Err(error(
                 root.span.start.line(),
-                "expected a mapping with the key `equivalent`".into(),
+                "expected a mapping with the keys `equivalent` and `configurations`".into(),
             ));
         };
         for (key, value) in top {
-            if scalar(key).as_deref() != Some("equivalent") {
-                return Err(error(
-                    key.span.start.line(),
-                    "unknown key; the file has one key, `equivalent`".into(),
-                ));
+            match scalar(key).as_deref() {
+                Some("equivalent") => {}
+                Some("configurations") => {
+                    out.configurations = configurations(value).map_err(|(l, m)| error(l, m))?;
+                    continue;
+                }
+                _ => {
+                    return Err(error(
+                        key.span.start.line(),
+                        "unknown key; the file has the keys `equivalent` and `configurations`"
+                            .into(),
+                    ));
+                }
             }
             let items = match &value.data {
                 YamlData::Sequence(items) => items.as_slice(),
@@ -161,6 +184,38 @@ fn scalar(node: &MarkedYaml<'_>) -> Option<String> {
         YamlData::Representation(s, _, _) => Some(s.to_string()),
         _ => None,
     }
+}
+
+/// One parameter set: `(name, value)` overrides.
+type Params = Vec<(String, String)>;
+
+/// The `configurations` list: each item a mapping of parameter names to
+/// values (`{}` for the net's defaults). Errors carry their line.
+fn configurations(value: &MarkedYaml<'_>) -> Result<Vec<Params>, (usize, String)> {
+    let shape = "`configurations` is a list of parameter sets such as `{ roles: 1, partitions: 4 }` (`{}` for the net's defaults)";
+    let YamlData::Sequence(items) = &value.data else {
+        return Err((value.span.start.line(), shape.into()));
+    };
+    let mut out: Vec<Params> = Vec::new();
+    for item in items {
+        let line = item.span.start.line();
+        let params = match &item.data {
+            YamlData::Mapping(fields) => fields
+                .iter()
+                .map(|(k, v)| match (scalar(k), scalar(v)) {
+                    (Some(k), Some(v)) => Ok((k, v)),
+                    _ => Err((line, shape.to_string())),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            YamlData::Value(Scalar::Null) => Vec::new(),
+            _ => return Err((line, shape.into())),
+        };
+        if out.contains(&params) {
+            return Err((line, "this configuration is listed twice".into()));
+        }
+        out.push(params);
+    }
+    Ok(out)
 }
 
 /// One `{ id, reason }` entry, or `{ ids: [...], reason }` for several

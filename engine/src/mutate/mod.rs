@@ -39,7 +39,10 @@ use crate::load::{load_net_str, read_raw};
 use crate::source::{Pos, Source};
 
 pub use equivalents::{Equivalent, Equivalents, EquivalentsError};
-pub use run::{Judgement, Limits, OriginalError, Verdict, check_mutant, check_original};
+pub use run::{
+    Configuration, Judgement, Limits, OriginalError, Verdict, check_mutant, check_mutant_under,
+    check_original,
+};
 
 /// The mutation operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

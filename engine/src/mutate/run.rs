@@ -70,6 +70,21 @@ pub struct Judgement {
     pub states: u64,
     /// Wall-clock seconds spent loading and exploring.
     pub seconds: f64,
+    /// With several configurations ([`check_mutant_under`]): the index of
+    /// the one that decided the verdict (killed, invalid or undecided);
+    /// none when it survived every configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<usize>,
+}
+
+/// One configuration of a mutation run: the parameter overrides the net and
+/// its mutants are loaded with, and the limits of each exploration.
+#[derive(Debug, Clone, Default)]
+pub struct Configuration {
+    /// `(name, value)` overrides of the net's parameters.
+    pub overrides: Vec<(String, String)>,
+    /// The limits of one exploration under these parameters.
+    pub limits: Limits,
 }
 
 /// Why the net itself cannot serve as the reference of a mutation run.
@@ -151,7 +166,43 @@ pub fn check_mutant(
             },
             states: 0,
             seconds: started.elapsed().as_secs_f64(),
+            configuration: None,
         },
+    }
+}
+
+/// Checks `mutant` under each configuration in turn, stopping at the first
+/// that decides: one that kills it, in which it is invalid, or in which its
+/// exploration reaches a limit (a mutant that makes the net unbounded under
+/// one configuration almost always does under the others, and each try
+/// would cost a whole limit). A mutant survives when it survives every
+/// configuration. Cheap configurations first make killed mutants cheap.
+/// `states` and `seconds` add up every exploration made.
+pub fn check_mutant_under(
+    source: &Source,
+    mutant: &Mutant,
+    configurations: &[Configuration],
+    library: &dyn FunctionLibrary,
+) -> Judgement {
+    let (mut states, mut seconds) = (0, 0.0);
+    for (i, c) in configurations.iter().enumerate() {
+        let j = check_mutant(source, mutant, &c.overrides, library, &c.limits);
+        states += j.states;
+        seconds += j.seconds;
+        if j.verdict != Verdict::Survived {
+            return Judgement {
+                verdict: j.verdict,
+                states,
+                seconds,
+                configuration: Some(i),
+            };
+        }
+    }
+    Judgement {
+        verdict: Verdict::Survived,
+        states,
+        seconds,
+        configuration: None,
     }
 }
 
@@ -179,6 +230,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                     },
                     states: 0,
                     seconds: started.elapsed().as_secs_f64(),
+                    configuration: None,
                 };
             }
         }
@@ -217,6 +269,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                 },
                 states: 0,
                 seconds: started.elapsed().as_secs_f64(),
+                configuration: None,
             };
         }
     };
@@ -240,6 +293,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
         verdict,
         states,
         seconds: started.elapsed().as_secs_f64(),
+        configuration: None,
     }
 }
 
