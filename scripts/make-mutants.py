@@ -202,6 +202,26 @@ MUTANTS = {
         [('      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, f)"]\n', '      SRS_RK: ["(p, holder, rk)"]\n      Clock: ["(p, t, f)"]\n', 1)],
         TWO,
     ),
+    # Progress mutants: only a temporal property fails, with a lasso.
+    "srs-may-lose-r": (
+        "every_request_is_answered",
+        "The SRS may lose a partition version's R (a crash without recovery); every request for it "
+        "then waits for ever.",
+        [("  # Revocation: the owner tells the SRS",
+          '  srs_loses_r:\n    in: { SRS_R: ["(p, q, v, t, rp)"] }\n\n  # Revocation: the owner tells the SRS', 1)],
+        "roles=1 users_per_role=1 partitions=1 versions=1 tampers=0",
+    ),
+    "ledger-may-never-record": (
+        "uploads_are_eventually_recorded",
+        "The upload's ledger record goes through a queue that the ledger may never serve (nothing "
+        "forces `record_upload` to fire while other steps, such as refusals, can).",
+        [('      Ledger_upload: ["(p, q, n + 1, now + f,', '      Ledger_pending: ["(p, q, n + 1, now + f,', 1),
+         ("  Ledger_upload: { type: UploadRecord }",
+          "  Ledger_pending: { type: UploadRecord }\n  Ledger_upload: { type: UploadRecord }", 1),
+         ("  # Revocation: the owner tells the SRS",
+          '  record_upload:\n    in: { Ledger_pending: ["r"] }\n    out: { Ledger_upload: ["r"] }\n\n'
+          "  # Revocation: the owner tells the SRS", 1)],
+    ),
 }
 
 

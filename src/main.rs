@@ -3,6 +3,7 @@
 mod cmd;
 mod host;
 mod output;
+mod view;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,11 @@ enum Command {
     Ledger(cmd::ledger::LedgerCommand),
     /// Check a system directory's cloud store against its ledger (exit 1 on any finding).
     Audit(cmd::audit::AuditArgs),
+    /// Print the JSON Schema of the YAML net format (for editors: see docs/net-format.md).
+    #[command(after_help = "Exit codes: 0 printed.")]
+    Schema,
+    /// Write an HTML page showing the net, a trace step by step, and its reachability graph.
+    View(cmd::view::ViewArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
     Report(cmd::report::ReportArgs),
 }
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
         Command::Ledger(command) => return cmd::ledger::run(&command),
         Command::Audit(args) => return cmd::audit::run(&args),
         Command::Report(args) => cmd::report::run(&args),
+        Command::View(args) => cmd::view::run(&args),
+        Command::Schema => cmd::schema::run(),
     };
     match result {
         Ok(code) => code,

@@ -364,7 +364,28 @@ fn graph_prints_well_formed_dot_with_every_place_and_transition() {
 #[test]
 fn graph_shows_arc_inscriptions_and_guards() {
     let text = stdout(&sesphr(&["graph"], &path("philosophers.yaml")));
-    assert!(text.contains("[label=\"p + p % n + 1\"]"), "{text}");
+    assert!(text.contains("[label=\"p, p % n + 1\"]"), "{text}");
+    // Long inscriptions and guards are shortened; their whole text is the tooltip.
+    let sesphr_net = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets/sesphr.yaml");
+    let text = stdout(&sesphr(&["graph"], &sesphr_net));
+    let labels: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once("label=\"").map(|(_, rest)| rest))
+        .collect();
+    assert!(labels.len() > 50, "{text}");
+    for label in &labels {
+        let shown = label.trim_end_matches("\"];");
+        for line in shown.split("\\n") {
+            assert!(line.chars().count() <= 42, "`{line}` is too long");
+        }
+    }
+    assert!(text.contains("labeltooltip=\"(cloud, learn(kc, "), "{text}");
+    let text = stdout(&sesphr(&["graph"], &path("philosophers.yaml")));
+    // Places show their token count, not their marking, which is a tooltip.
+    assert!(
+        text.contains("tooltip=\"{1, 2, 3, 4, 5}\", label=\"thinking\\n: Phil\\n(5 tokens)\"]"),
+        "{text}"
+    );
     let text = stdout(&sesphr(&["graph"], &path("producer-consumer.yaml")));
     assert!(
         text.contains("[label=\"(i + 1) % (capacity + 1)\"]"),

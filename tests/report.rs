@@ -32,8 +32,11 @@ fn read(path: &Path) -> String {
 fn the_quick_report_is_complete_and_well_formed() {
     let out_dir = std::env::temp_dir().join(format!("sesphr-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
+    // Run from an empty directory: the nets are built into the program.
+    let elsewhere = std::env::temp_dir().join(format!("sesphr-report-cwd-{}", std::process::id()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(&elsewhere)
         .args(["report", "--quick", "--out"])
         .arg(&out_dir)
         .output()
@@ -156,5 +159,44 @@ fn the_quick_report_is_complete_and_well_formed() {
         assert!(row.contains("holds"), "{row}");
     }
     assert!(!out_dir.join(".work").exists());
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written in the working directory"
+    );
     let _ = std::fs::remove_dir_all(&out_dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
+}
+
+#[test]
+fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
+    let scratch = std::env::temp_dir().join(format!("sesphr-report-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let nets = scratch.join("nets");
+    std::fs::create_dir_all(&nets).unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets");
+    std::fs::copy(
+        good.join("sesphr-paper.yaml"),
+        nets.join("sesphr-paper.yaml"),
+    )
+    .unwrap();
+    std::fs::write(nets.join("sesphr.yaml"), "name: broken\nplaces: [\n").unwrap();
+    let out_dir = scratch.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .current_dir(&scratch)
+        .args(["report", "--quick", "--nets", "nets", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("sesphr.yaml"), "{stderr}");
+    assert!(!out_dir.exists(), "the output directory is not left behind");
+    let mut left: Vec<String> = std::fs::read_dir(&scratch)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["nets"], "only the input remains");
+    std::fs::remove_dir_all(&scratch).unwrap();
 }

@@ -1,7 +1,8 @@
 //! One way from a loaded net to a verdict: [`LoadedNet::check`] picks the
 //! state space (the packed fast path for P/T nets, the coloured space with
 //! or without symmetry and partial-order reduction for coloured nets), adds the standard
-//! properties asked for, explores, and names the report after the net.
+//! properties asked for, explores, checks the net's CTL and LTL properties
+//! (on the unreduced graph), and names the report after the net.
 //!
 //! ```
 //! use sesphr_engine::check::{CheckOptions, StandardProperty};
@@ -33,6 +34,9 @@ use crate::load::LoadedNet;
 use crate::net::model::{Property, PropertyKind};
 use crate::ptnet::{PtError, PtProperty, check_pt};
 use crate::source::Pos;
+use crate::temporal::graph::Limits;
+use crate::temporal::run::check_temporal;
+use std::time::Instant;
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +144,16 @@ impl LoadedNet {
                     (false, true) => ColouredSpace::with_partial_order(&net),
                     (false, false) => ColouredSpace::new(&net),
                 };
-                check(&space, &options.explore)?
+                let started = Instant::now();
+                let mut report = check(&space, &options.explore)?;
+                let limits = Limits {
+                    max_states: options.explore.max_states,
+                    deadline: options.explore.timeout.map(|t| started + t),
+                };
+                let (temporal, _) = check_temporal(&net, limits)
+                    .map_err(|source| ExploreError::Space { source })?;
+                report.properties.extend(temporal);
+                report
             }
         };
         report.net = self.name().to_string();

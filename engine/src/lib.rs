@@ -28,4 +28,5 @@ pub mod net;
 pub mod ptnet;
 pub mod simulate;
 pub mod source;
+pub mod temporal;
 pub mod value;

@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod figure;
 pub mod machine;
+pub mod nets;
 pub mod paper;
 pub mod plot;
 pub mod protocol;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use bench::Plan;
 use figure::Figure;
 use machine::Machine;
+use nets::NetSource;
 use protocol::ProtocolPlan;
 
 /// Why a report could not be made.
@@ -50,6 +52,9 @@ pub enum ReportError {
     /// A protocol run failed its checks.
     #[error("protocol run: {0}")]
     Run(#[from] sesphr_model::real::RunError),
+    /// A net the report needs is not among the built-in ones.
+    #[error("no built-in net named {0}")]
+    UnknownNet(String),
     /// A plot could not be drawn.
     #[error("plot {0}")]
     Plot(String),
@@ -65,8 +70,8 @@ pub struct Options {
     pub out: PathBuf,
     /// Quick mode (CI): fewer points and repetitions, small user counts.
     pub quick: bool,
-    /// The directory holding the SeSPHR nets.
-    pub nets: PathBuf,
+    /// Where the SeSPHR nets come from (built in by default).
+    pub nets: NetSource,
     /// Seed of the protocol runs.
     pub seed: u64,
 }
@@ -99,11 +104,30 @@ fn plan(quick: bool) -> Plan {
 }
 
 /// Makes the report in `options.out`, calling `tick` before each step.
+///
+/// The nets are loaded first, so that a bad net fails before any
+/// measurement. On failure nothing is left behind: the scratch directory
+/// `.work` is removed, and so is the output directory when this call created
+/// it (otherwise the files this call wrote in it).
 pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Generated, ReportError> {
     let out = &options.out;
+    let protocol = ProtocolPlan::new(options.quick);
+    let functions = sesphr_model::symbolic::SymbolicFunctions::new();
+    for (file, params) in verify::nets(options.quick)
+        .into_iter()
+        .chain([(protocol.file, protocol.params.clone())])
+    {
+        options.nets.load(file, &params, &functions)?;
+    }
+    let mut cleanup = Cleanup {
+        out_created: (!out.exists()).then(|| out.clone()),
+        work: out.join(".work"),
+        written: Vec::new(),
+        finished: false,
+    };
     create_dir(out)?;
-    let work = out.join(".work");
-    create_dir(&work)?;
+    create_dir(&cleanup.work)?;
+    let work = cleanup.work.clone();
     let plan = plan(options.quick);
     let machine = Machine::this();
     let mut figures = vec![
@@ -115,19 +139,17 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     let (up, down) = bench::turnaround(&plan, &work, tick)?;
     figures.extend([up, down]);
     figures.push(bench::reencryption(&plan, tick)?);
-    let protocol = ProtocolPlan::new(options.quick);
     let runs = protocol::protocol_runs(&protocol, &options.nets, &work, options.seed, tick)?;
     let mut verified = Vec::new();
     for (file, params) in verify::nets(options.quick) {
         tick(format!("checking {file}"));
         verified.push(verify::verify(&options.nets, file, &params)?);
     }
-    let mut files = Vec::new();
     for figure in &figures {
         tick(format!("plotting {}", figure.id));
+        cleanup.written.push(out.join(format!("{}.svg", figure.id)));
+        cleanup.written.push(out.join(format!("{}.png", figure.id)));
         plot::draw(figure, out)?;
-        files.push(out.join(format!("{}.svg", figure.id)));
-        files.push(out.join(format!("{}.png", figure.id)));
     }
     tick("writing the report".into());
     let content = write::ReportContent {
@@ -144,19 +166,53 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
         ("report.md", write::report_md(&content)),
     ] {
         let path = out.join(name);
+        cleanup.written.push(path.clone());
         std::fs::write(&path, text).map_err(|source| ReportError::Io {
             path: path.clone(),
             source,
         })?;
-        files.push(path);
     }
-    let _ = std::fs::remove_dir_all(&work);
+    cleanup.finished = true;
+    let files = cleanup.written.clone();
+    drop(cleanup);
     let ratios = write::ratios(&figures);
     Ok(Generated {
         files,
         figures,
         ratios,
     })
+}
+
+/// What a report removes when it ends: its scratch directory always; on
+/// failure also the output directory it created, or the files it wrote.
+struct Cleanup {
+    /// The output directory, when this report created it.
+    out_created: Option<PathBuf>,
+    /// The scratch directory.
+    work: PathBuf,
+    /// The files written so far.
+    written: Vec<PathBuf>,
+    /// Whether the report is complete.
+    finished: bool,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work);
+        if self.finished {
+            return;
+        }
+        match &self.out_created {
+            Some(out) => {
+                let _ = std::fs::remove_dir_all(out);
+            }
+            None => {
+                for file in &self.written {
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+        }
+    }
 }
 
 fn create_dir(dir: &Path) -> Result<(), ReportError> {

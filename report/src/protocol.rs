@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use sesphr_engine::load::open;
 use sesphr_model::real::{Config, RealFunctions, RunOptions, run};
 
 use crate::ReportError;
+use crate::nets::NetSource;
 use crate::runs::RunSummary;
 
 /// The set-up of the protocol runs.
@@ -50,7 +50,7 @@ impl ProtocolPlan {
 /// Runs the plan; every run must pass its checks.
 pub fn protocol_runs(
     plan: &ProtocolPlan,
-    nets: &Path,
+    nets: &NetSource,
     work: &Path,
     seed: u64,
     tick: &mut dyn FnMut(String),
@@ -63,7 +63,9 @@ pub fn protocol_runs(
             partition_size: plan.partition_size,
             fault: None,
         });
-        let net = open(&nets.join(plan.file), &plan.params, &functions)?.into_coloured();
+        let net = nets
+            .load(plan.file, &plan.params, &functions)?
+            .into_coloured();
         let store = work.join(format!("run-{}", i + 1));
         let _ = std::fs::remove_dir_all(&store);
         let report = run(

@@ -1,14 +1,13 @@
 //! The verification summary: the checker run over the SeSPHR nets.
 
-use std::path::Path;
 use std::time::Duration;
 
 use sesphr_engine::check::CheckOptions;
 use sesphr_engine::explore::{CheckReport, ExploreOptions};
-use sesphr_engine::load::open;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::ReportError;
+use crate::nets::NetSource;
 
 /// One net checked: its file, parameter overrides and the checker's report.
 #[derive(Debug, Clone)]
@@ -41,13 +40,13 @@ pub fn nets(quick: bool) -> Vec<(&'static str, Vec<(String, String)>)> {
     nets
 }
 
-/// Checks one net of `dir` with the symbolic functions.
+/// Checks the net `file` of `nets` with the symbolic functions.
 pub fn verify(
-    dir: &Path,
+    nets: &NetSource,
     file: &str,
     params: &[(String, String)],
 ) -> Result<Verified, ReportError> {
-    let net = open(&dir.join(file), params, &SymbolicFunctions::new())?;
+    let net = nets.load(file, params, &SymbolicFunctions::new())?;
     let options = CheckOptions {
         explore: ExploreOptions {
             max_states: Some(5_000_000),

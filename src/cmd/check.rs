@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty};
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook, Trace};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Lasso, Progress, ProgressHook, Trace};
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
 use super::write_out;
@@ -170,8 +170,14 @@ pub fn render(report: &CheckReport, path: &str) -> String {
             (None, _) => "undecided (incomplete run)",
         };
         out += &format!("property {:<width$} [{kind}]  {verdict}\n", p.name);
+        if let Some(explanation) = &p.explanation {
+            out += &format!("  {explanation}\n");
+        }
         if let Some(trace) = &p.trace {
             out += &render_trace(trace);
+        }
+        if let Some(lasso) = &p.lasso {
+            out += &render_lasso(lasso);
         }
     }
     let status = match report.stopped {
@@ -222,7 +228,35 @@ fn known<T: std::fmt::Display>(value: Option<T>) -> String {
 fn render_trace(trace: &Trace) -> String {
     let mut out = format!("  shortest trace, {} step(s):\n", trace.steps.len());
     out += &format!("    0. initial state: {}\n", trace.initial);
-    for (i, step) in trace.steps.iter().enumerate() {
+    out += &render_steps(&trace.steps, 1);
+    out += &format!("    reached: {}\n", trace.last);
+    out
+}
+
+/// A lasso: the stem, then the cycle that repeats for ever.
+fn render_lasso(lasso: &Lasso) -> String {
+    let mut out = format!(
+        "  lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever:\n",
+        lasso.stem.len(),
+        lasso.cycle.len()
+    );
+    out += &format!("    0. initial state: {}\n", lasso.initial);
+    out += &render_steps(&lasso.stem, 1);
+    out += &format!("    cycle starts at: {}\n", lasso.cycle_start);
+    if lasso.deadlock {
+        out += "    (a deadlock: no binding is enabled, the marking stays for ever)\n";
+    } else {
+        out += &render_steps(&lasso.cycle, lasso.stem.len() + 1);
+        out += "    (back to the start of the cycle)\n";
+    }
+    out
+}
+
+/// Steps numbered from `first`, one line each (one changed place per line when long).
+fn render_steps(steps: &[sesphr_engine::explore::Step], first: usize) -> String {
+    let mut out = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let i = i + first - 1;
         let binding = if step.binding.is_empty() {
             String::new()
         } else {
@@ -266,7 +300,6 @@ fn render_trace(trace: &Trace) -> String {
             }
         }
     }
-    out += &format!("    reached: {}\n", trace.last);
     out
 }
 

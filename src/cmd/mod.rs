@@ -22,9 +22,11 @@ pub mod murphi;
 pub mod mutate;
 pub mod promela;
 pub mod report;
+pub mod schema;
 pub mod simulate;
 pub mod simulate_crypto;
 pub mod validate;
+pub mod view;
 
 /// Exit code 2: bad input or usage (clap uses 2 for usage errors too).
 pub fn exit_bad_input() -> ExitCode {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use sesphr_report::nets::NetSource;
 use sesphr_report::{Options, generate, ticks};
 
 /// Arguments of `sesphr report`.
@@ -18,9 +19,10 @@ pub struct ReportArgs {
     /// Fewer points and repetitions, small user counts: under a minute (for CI).
     #[arg(long)]
     pub quick: bool,
-    /// The directory of the SeSPHR nets.
-    #[arg(long, default_value = "nets")]
-    pub nets: PathBuf,
+    /// Read the SeSPHR nets (sesphr.yaml, sesphr-paper.yaml) from this
+    /// directory instead of the copies built into sesphr.
+    #[arg(long, value_name = "DIR")]
+    pub nets: Option<PathBuf>,
     /// Seed of the protocol runs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -31,7 +33,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let options = Options {
         out: args.out.clone(),
         quick: args.quick,
-        nets: args.nets.clone(),
+        nets: args.nets.clone().map_or(NetSource::BuiltIn, NetSource::Dir),
         seed: args.seed,
     };
     let bar = if std::io::stderr().is_terminal() {

@@ -56,7 +56,7 @@ pub use buf::StateBuf;
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
-pub use report::{CheckReport, PropertyResult, Trace, check};
+pub use report::{CheckReport, Lasso, PropertyResult, Trace, check};
 
 use serde::Serialize;
 
@@ -94,6 +94,10 @@ pub enum PropertyKind {
     DeadlockFree,
     /// No place ever holds more tokens than a bound; a target exceeds it.
     Bound,
+    /// A CTL formula holds in the initial state (checked on the explored graph, not by targets).
+    Ctl,
+    /// An LTL formula holds on every (fair) run (checked on the explored graph, not by targets).
+    Ltl,
 }
 
 impl PropertyKind {

@@ -18,6 +18,23 @@ pub struct Trace {
     pub last: String,
 }
 
+/// An infinite run: a stem from the initial state, then a cycle repeated for
+/// ever (a lasso), the counterexample of an LTL property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lasso {
+    /// The initial state, rendered by the space.
+    pub initial: String,
+    /// The steps from the initial state to the start of the cycle.
+    pub stem: Vec<Step>,
+    /// The state where the cycle starts and ends.
+    pub cycle_start: String,
+    /// The steps of the cycle; empty when the run ends in a deadlock, where the
+    /// marking repeats for ever.
+    pub cycle: Vec<Step>,
+    /// Whether the run ends in a deadlock (the cycle is the marking repeating).
+    pub deadlock: bool,
+}
+
 /// The verdict on one property.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PropertyResult {
@@ -27,8 +44,15 @@ pub struct PropertyResult {
     pub kind: PropertyKind,
     /// `Some(true)` holds, `Some(false)` violated, `None` undecided (incomplete run).
     pub holds: Option<bool>,
-    /// The shortest trace to a violation, or to a witness for `reachable`.
+    /// The shortest trace to a violation, or to a witness for `reachable`
+    /// (for CTL, the path that explains the verdict, where there is one).
     pub trace: Option<Trace>,
+    /// For LTL and CTL, the run that explains the verdict when it is infinite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lasso: Option<Lasso>,
+    /// For LTL and CTL, the formula and what the verdict means.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
 }
 
 /// Everything `check` found, in the units of the Model Checking Contest.
@@ -115,6 +139,8 @@ pub fn check<S: StateSpace>(
             kind: spec.kind,
             holds,
             trace,
+            lasso: None,
+            explanation: None,
         });
     }
     Ok(CheckReport {

@@ -4,7 +4,7 @@ use super::parser::ParseError;
 
 /// A token and the byte offset where it starts.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Token {
+pub(crate) struct Token {
     pub kind: Tok,
     pub at: usize,
     /// Byte offset just past its last character.
@@ -13,7 +13,7 @@ pub(super) struct Token {
 
 /// Token kinds.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Tok {
+pub(crate) enum Tok {
     Int(i64),
     Ident(String),
     LParen,
@@ -32,7 +32,7 @@ const OPERATORS: [&str; 19] = [
 ];
 
 /// Tokenizes `text`; the last token is always [`Tok::End`].
-pub(super) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
+pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
     let mut tokens = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;

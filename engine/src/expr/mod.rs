@@ -4,7 +4,7 @@
 //! the net compiler then resolves names and checks types.
 
 pub mod ast;
-mod lexer;
+pub(crate) mod lexer;
 mod parser;
 
 pub use parser::{ParseError, parse_expr, parse_item};

@@ -94,6 +94,8 @@ pub fn coloured(net: &PtNet) -> Net {
         places,
         transitions,
         properties: Vec::new(),
+        temporal: Vec::new(),
+        fairness: Vec::new(),
         initial,
         symmetric: Vec::new(),
         canonical_form: None,

@@ -116,6 +116,10 @@ pub enum RawProperty {
     Reachable(ExprText),
     /// `deadlock-free: true` or `{ except: expr }`.
     DeadlockFree(Option<ExprText>),
+    /// `ctl: formula`.
+    Ctl(ExprText),
+    /// `ltl: formula`.
+    Ltl(ExprText),
     /// `bound: { place, max }`.
     Bound {
         /// The place.
@@ -146,4 +150,6 @@ pub struct RawNet {
     pub transitions: Vec<(Spanned<String>, RawTransition)>,
     /// `properties:`.
     pub properties: Vec<(Spanned<String>, RawProperty)>,
+    /// `fairness:`: transition name and kind (`weak`, `strong`, `weak-per-binding`, `strong-per-binding`).
+    pub fairness: Vec<(Spanned<String>, Spanned<String>)>,
 }

@@ -293,6 +293,7 @@ impl Reader<'_> {
                 "places",
                 "transitions",
                 "properties",
+                "fairness",
             ],
             "the net",
         )?;
@@ -342,6 +343,17 @@ impl Reader<'_> {
             for (k, v) in self.section(properties, "`properties`")? {
                 net.properties
                     .push((self.name(k, "a property name")?, self.property(v)?));
+            }
+        }
+        if let Some(fairness) = Self::get(&top, "fairness") {
+            for (k, v) in self.section(fairness, "`fairness`")? {
+                net.fairness.push((
+                    self.name(k, "a transition name")?,
+                    self.name(
+                        v,
+                        "a fairness (weak, strong, weak-per-binding, strong-per-binding)",
+                    )?,
+                ));
             }
         }
         Ok(net)
@@ -524,16 +536,25 @@ impl Reader<'_> {
 
     fn property(&self, node: &Node<'_>) -> Result<RawProperty> {
         let entries = self.map(node, "a property")?;
-        let kinds = ["invariant", "reachable", "deadlock-free", "bound"];
+        let kinds = [
+            "invariant",
+            "reachable",
+            "deadlock-free",
+            "bound",
+            "ctl",
+            "ltl",
+        ];
         self.check_keys(&entries, &kinds, "a property")?;
         let [(key, value)] = entries.as_slice() else {
             return Err(self.error(
                 node,
-                "a property has exactly one of: invariant, reachable, deadlock-free, bound",
+                "a property has exactly one of: invariant, reachable, deadlock-free, bound, ctl, ltl",
             ));
         };
         match self.text(key, "a key")?.as_str() {
             "invariant" => Ok(RawProperty::Invariant(self.expr(value, "an invariant")?)),
+            "ctl" => Ok(RawProperty::Ctl(self.expr(value, "a CTL formula")?)),
+            "ltl" => Ok(RawProperty::Ltl(self.expr(value, "an LTL formula")?)),
             "reachable" => Ok(RawProperty::Reachable(self.expr(value, "a goal")?)),
             "deadlock-free" => match &value.data {
                 YamlData::Value(Scalar::Boolean(true)) => Ok(RawProperty::DeadlockFree(None)),

@@ -22,8 +22,12 @@ pub struct Net {
     pub places: Vec<Place>,
     /// The transitions, in file order.
     pub transitions: Vec<Transition>,
-    /// The properties, in file order.
+    /// The properties, in file order (CTL and LTL ones apart, in `temporal`).
     pub properties: Vec<Property>,
+    /// The CTL and LTL properties, in file order.
+    pub temporal: Vec<crate::temporal::TemporalProperty>,
+    /// The fairness assumptions of the LTL properties.
+    pub fairness: Vec<crate::temporal::Fairness>,
     /// The initial marking.
     pub initial: Marking,
     /// The types declared symmetric, in declaration order.

@@ -16,6 +16,7 @@ use crate::net::model::{
 };
 use crate::net::types::{EnumType, Ty};
 use crate::source::{Pos, Source};
+use crate::temporal::Logic;
 use crate::value::Value;
 
 type Result<T> = std::result::Result<T, LoadError>;
@@ -59,11 +60,20 @@ pub fn compile(
         .map(|(name, t)| c.transition(name, t))
         .collect::<Result<Vec<_>>>()?;
     check_unique(source, raw.transitions.iter().map(|(n, _)| n), "transition")?;
-    let properties = raw
-        .properties
-        .iter()
-        .map(|(name, p)| c.property(name, p))
-        .collect::<Result<Vec<_>>>()?;
+    let mut properties = Vec::new();
+    let mut temporal = Vec::new();
+    for (name, p) in &raw.properties {
+        match p {
+            RawProperty::Ctl(text) => {
+                temporal.push(c.temporal(name, text, Logic::Ctl, &transitions)?)
+            }
+            RawProperty::Ltl(text) => {
+                temporal.push(c.temporal(name, text, Logic::Ltl, &transitions)?)
+            }
+            _ => properties.push(c.property(name, p)?),
+        }
+    }
+    let fairness = c.fairness(&raw.fairness, &transitions)?;
     check_unique(source, raw.properties.iter().map(|(n, _)| n), "property")?;
     let name = raw.name.clone().unwrap_or_else(|| {
         source
@@ -78,6 +88,8 @@ pub fn compile(
         places: c.places,
         transitions,
         properties,
+        temporal,
+        fairness,
         initial,
         symmetric: raw
             .symmetric
@@ -195,6 +207,7 @@ impl Compiler<'_> {
 
 mod declarations;
 mod expressions;
+mod temporal;
 mod transitions;
 
 /// The number of nodes of a type: 1 for a scalar type, more for tuples.

@@ -233,6 +233,14 @@ impl Compiler<'_> {
             RawProperty::DeadlockFree(t) => PropertyKind::DeadlockFree(
                 t.as_ref().map(|t| predicate(t, &mut scope)).transpose()?,
             ),
+            RawProperty::Ctl(_) | RawProperty::Ltl(_) => {
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Structure(
+                        "a CTL or LTL property is not a state property".into(),
+                    ),
+                ));
+            }
             RawProperty::Bound { place, max } => {
                 let place = self.place_named(place)?;
                 let m = self.const_int(max)?;

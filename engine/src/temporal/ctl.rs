@@ -1,0 +1,293 @@
+//! CTL by fixpoints over a [`Kripke`] structure, with witnesses and counterexamples.
+//!
+//! `EX` is a step back, `E(f U g)` a backward search from the `g` nodes
+//! through the `f` nodes, `EG f` the greatest fixpoint that drops, one by
+//! one, the `f` nodes left without an `f` successor; the universal operators
+//! are their duals. Each fixpoint is linear in the size of the structure.
+
+use std::collections::VecDeque;
+
+use super::formula::{Formula, PathQuantifier};
+use super::kripke::Kripke;
+
+/// A path through a Kripke structure from its initial node: `stem` steps,
+/// then, when `cycle` is not empty, `cycle` steps that come back to the node
+/// where the stem ends, for ever. Each step is (node reached, marking-graph
+/// edge taken, or [`super::kripke::STUTTER`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path {
+    /// The steps from the initial node.
+    pub stem: Vec<(usize, u32)>,
+    /// The steps of the cycle (empty for a finite path).
+    pub cycle: Vec<(usize, u32)>,
+}
+
+/// The truth of CTL formulas over one Kripke structure.
+pub struct Ctl<'k, 'g> {
+    kripke: &'k Kripke<'g>,
+    atom: &'k dyn Fn(usize, usize) -> bool,
+    pred: Vec<Vec<u32>>,
+}
+
+/// What a path must show to explain a verdict.
+enum Shape {
+    Next(Vec<bool>),
+    Until(Vec<bool>, Vec<bool>),
+    Globally(Vec<bool>),
+}
+
+impl<'k, 'g> Ctl<'k, 'g> {
+    /// An evaluator over `kripke`; `atom(node, atom)` is the truth of an atom.
+    pub fn new(kripke: &'k Kripke<'g>, atom: &'k dyn Fn(usize, usize) -> bool) -> Self {
+        Ctl {
+            kripke,
+            atom,
+            pred: kripke.predecessors(),
+        }
+    }
+
+    /// The nodes where `f` holds.
+    pub fn sat(&self, f: &Formula<usize>) -> Vec<bool> {
+        let n = self.kripke.len();
+        match f {
+            Formula::Const(v) => vec![*v; n],
+            Formula::Atom(a) => (0..n).map(|s| (self.atom)(s, *a)).collect(),
+            Formula::Not(x) => self.sat(x).into_iter().map(|v| !v).collect(),
+            Formula::And(x, y) => zip(self.sat(x), self.sat(y), |a, b| a && b),
+            Formula::Or(x, y) => zip(self.sat(x), self.sat(y), |a, b| a || b),
+            Formula::Implies(x, y) => zip(self.sat(x), self.sat(y), |a, b| !a || b),
+            Formula::Path(q, inner) => {
+                let e = self.exists(inner, *q == PathQuantifier::All);
+                if *q == PathQuantifier::All {
+                    e.into_iter().map(|v| !v).collect()
+                } else {
+                    e
+                }
+            }
+            // Path operators outside a quantifier do not pass the parser for
+            // CTL; read them as universally quantified.
+            other => self.exists(other, true).into_iter().map(|v| !v).collect(),
+        }
+    }
+
+    /// `E inner`, or with `dual`, `E` of the negation of `inner` (so that
+    /// `A inner` is its complement).
+    fn exists(&self, inner: &Formula<usize>, dual: bool) -> Vec<bool> {
+        let not = |v: Vec<bool>| v.into_iter().map(|b| !b).collect::<Vec<_>>();
+        let pos = |f: &Formula<usize>| self.sat(f);
+        let neg = |f: &Formula<usize>| not(self.sat(f));
+        let all = vec![true; self.kripke.len()];
+        match (inner, dual) {
+            (Formula::Next(x), false) => self.ex(&pos(x)),
+            (Formula::Next(x), true) => self.ex(&neg(x)),
+            (Formula::Finally(x), false) => self.eu(&all, &pos(x)),
+            (Formula::Finally(x), true) => self.eg(&neg(x)),
+            (Formula::Globally(x), false) => self.eg(&pos(x)),
+            (Formula::Globally(x), true) => self.eu(&all, &neg(x)),
+            (Formula::Until(x, y), false) => self.eu(&pos(x), &pos(y)),
+            (Formula::Until(x, y), true) => {
+                // not (x U y) = (not y) U (not x and not y)  or  G not y
+                let (nx, ny) = (neg(x), neg(y));
+                let both = zip(nx, ny.clone(), |a, b| a && b);
+                zip(self.eu(&ny, &both), self.eg(&ny), |a, b| a || b)
+            }
+            (Formula::Release(x, y), false) => {
+                let (px, py) = (pos(x), pos(y));
+                let both = zip(px, py.clone(), |a, b| a && b);
+                zip(self.eu(&py, &both), self.eg(&py), |a, b| a || b)
+            }
+            (Formula::Release(x, y), true) => self.eu(&neg(x), &neg(y)),
+            (state, false) => pos(state),
+            (state, true) => neg(state),
+        }
+    }
+
+    fn ex(&self, s: &[bool]) -> Vec<bool> {
+        (0..self.kripke.len())
+            .map(|n| self.kripke.successors(n).any(|(m, _)| s[m]))
+            .collect()
+    }
+
+    fn eu(&self, a: &[bool], b: &[bool]) -> Vec<bool> {
+        let mut out = b.to_vec();
+        let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
+        while let Some(n) = queue.pop_front() {
+            for &p in &self.pred[n] {
+                let p = p as usize;
+                if !out[p] && a[p] {
+                    out[p] = true;
+                    queue.push_back(p);
+                }
+            }
+        }
+        out
+    }
+
+    fn eg(&self, g: &[bool]) -> Vec<bool> {
+        let mut out = g.to_vec();
+        let mut count: Vec<usize> = (0..out.len())
+            .map(|n| self.kripke.successors(n).filter(|(m, _)| g[*m]).count())
+            .collect();
+        let mut queue: VecDeque<usize> = (0..out.len())
+            .filter(|&n| out[n] && count[n] == 0)
+            .collect();
+        for &n in &queue {
+            out[n] = false;
+        }
+        while let Some(n) = queue.pop_front() {
+            for &p in &self.pred[n] {
+                let p = p as usize;
+                if out[p] {
+                    count[p] -= 1;
+                    if count[p] == 0 {
+                        out[p] = false;
+                        queue.push_back(p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A path from the initial node explaining why `f` has the verdict
+    /// `holds` there: a witness of an existential formula that holds, a
+    /// counterexample of a universal one that fails; `None` where no single
+    /// path explains it (e.g. `EF g` failing).
+    pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Option<Path> {
+        let shape = self.shape(f, holds)?;
+        match shape {
+            Shape::Next(s) => self
+                .kripke
+                .successors(0)
+                .find(|(m, _)| s[*m])
+                .map(|step| Path {
+                    stem: vec![step],
+                    cycle: Vec::new(),
+                }),
+            Shape::Until(a, b) => self.until_path(&a, &b).map(|stem| Path {
+                stem,
+                cycle: Vec::new(),
+            }),
+            Shape::Globally(g) => self.globally_path(&self.eg(&g)),
+        }
+    }
+
+    fn shape(&self, f: &Formula<usize>, holds: bool) -> Option<Shape> {
+        let not = |v: Vec<bool>| v.into_iter().map(|b| !b).collect::<Vec<_>>();
+        let all = vec![true; self.kripke.len()];
+        match (f, holds) {
+            (Formula::Not(x), _) => self.shape(x, !holds),
+            (Formula::And(x, y), false) | (Formula::Implies(x, y), true) => {
+                let first_fails = !self.sat(x)[0];
+                if matches!(f, Formula::And(..)) {
+                    if first_fails {
+                        self.shape(x, false)
+                    } else {
+                        self.shape(y, false)
+                    }
+                } else if first_fails {
+                    None
+                } else {
+                    self.shape(y, true)
+                }
+            }
+            (Formula::Path(q, inner), _) => {
+                let existential = (*q == PathQuantifier::Exists) == holds;
+                if !existential {
+                    return None;
+                }
+                // Explain `E inner` (holds) or `E not inner` (the A formula fails).
+                let s = |x: &Formula<usize>| {
+                    let v = self.sat(x);
+                    if holds { v } else { not(v) }
+                };
+                Some(match (inner.as_ref(), holds) {
+                    (Formula::Next(x), _) => Shape::Next(s(x)),
+                    (Formula::Finally(x), true) | (Formula::Globally(x), false) => {
+                        Shape::Until(all, s(x))
+                    }
+                    (Formula::Globally(x), true) | (Formula::Finally(x), false) => {
+                        Shape::Globally(s(x))
+                    }
+                    (Formula::Until(x, y), true) => Shape::Until(s(x), s(y)),
+                    (Formula::Release(x, y), false) => Shape::Until(s(x), s(y)),
+                    (Formula::Until(x, y), false) | (Formula::Release(x, y), true) => {
+                        // E(x' R y') with x', y' the explained forms: y' U (x' and y'), or G y'.
+                        let (sx, sy) = (s(x), s(y));
+                        let (x2, y2) = if holds { (sx, sy) } else { (sy, sx) };
+                        // For the failing until: not(x U y) = (not y) R (not x) = R with x2 = not y... see `exists`.
+                        let (r_left, r_right) = if holds { (x2, y2) } else { (y2, x2) };
+                        let both = zip(r_left, r_right.clone(), |a, b| a && b);
+                        if self.eu(&r_right, &both)[0] {
+                            Shape::Until(r_right, both)
+                        } else {
+                            Shape::Globally(r_right)
+                        }
+                    }
+                    _ => return None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The shortest path from the initial node through `a` nodes to a `b` node.
+    fn until_path(&self, a: &[bool], b: &[bool]) -> Option<Vec<(usize, u32)>> {
+        let n = self.kripke.len();
+        let mut parent: Vec<Option<(usize, u32)>> = vec![None; n];
+        let mut seen = vec![false; n];
+        seen[0] = true;
+        let mut queue = VecDeque::from([0usize]);
+        while let Some(s) = queue.pop_front() {
+            if b[s] {
+                let mut steps = Vec::new();
+                let mut at = s;
+                while let Some((p, via)) = parent[at] {
+                    steps.push((at, via));
+                    at = p;
+                }
+                steps.reverse();
+                return Some(steps);
+            }
+            if !a[s] {
+                continue;
+            }
+            for (m, via) in self.kripke.successors(s) {
+                if !seen[m] {
+                    seen[m] = true;
+                    parent[m] = Some((s, via));
+                    queue.push_back(m);
+                }
+            }
+        }
+        None
+    }
+
+    /// A lasso from the initial node staying in `g` (a set closed under
+    /// "has a successor in the set"), if the initial node is in it.
+    fn globally_path(&self, g: &[bool]) -> Option<Path> {
+        if !g[0] {
+            return None;
+        }
+        let mut order: Vec<(usize, u32)> = Vec::new();
+        let mut position = vec![usize::MAX; g.len()];
+        let mut at = 0usize;
+        position[0] = 0;
+        loop {
+            let (m, via) = self.kripke.successors(at).find(|(m, _)| g[*m])?;
+            if position[m] != usize::MAX {
+                order.push((m, via));
+                let split = position[m];
+                let cycle = order.split_off(split);
+                return Some(Path { stem: order, cycle });
+            }
+            order.push((m, via));
+            position[m] = order.len();
+            at = m;
+        }
+    }
+}
+
+fn zip(a: Vec<bool>, b: Vec<bool>, f: impl Fn(bool, bool) -> bool) -> Vec<bool> {
+    a.into_iter().zip(b).map(|(x, y)| f(x, y)).collect()
+}

@@ -1,0 +1,279 @@
+//! The explored graph of a coloured net, labelled with atomic propositions.
+//!
+//! One node per reachable marking (node 0 is the initial one, the others in
+//! breadth-first order), one edge per enabled binding, in the order of
+//! [`crate::fire::enabled_bindings`] (the order of the space's labelled
+//! successors). Each node carries the truth of every state atom and every
+//! `enabled` atom of the properties checked; each edge the truth of every
+//! `fired` atom, its transition and (for per-binding fairness) the number of
+//! its binding. Levels are expanded in parallel; nodes are numbered
+//! sequentially in a fixed order, so the graph is the same whatever the
+//! thread count.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::{Atom, Fairness};
+use crate::coloured::verdicts::VerdictMemo;
+use crate::coloured::{ColouredError, ColouredSpace};
+use crate::fire::{Binding, enabled_bindings, fire};
+use crate::net::code::{Env, EvalError};
+use crate::net::marking::Marking;
+use crate::value::Value;
+
+/// Why the graph could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError {
+    /// Evaluating the net or an atom failed.
+    #[error(transparent)]
+    Space(#[from] ColouredError),
+    /// More reachable markings than the limit.
+    #[error("the graph has more than {0} markings (the state limit)")]
+    TooLarge(u64),
+    /// The deadline passed.
+    #[error("the time limit was reached before the graph was complete")]
+    Timeout,
+}
+
+impl From<EvalError> for GraphError {
+    fn from(e: EvalError) -> Self {
+        GraphError::Space(ColouredError::Eval(e))
+    }
+}
+
+/// Where the graph's exploration must stop.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// At most this many markings.
+    pub max_states: Option<u64>,
+    /// Give up at this instant.
+    pub deadline: Option<Instant>,
+}
+
+/// The labelled graph of reachable markings.
+pub struct MarkingGraph {
+    width: usize,
+    states: Vec<u32>,
+    offsets: Vec<usize>,
+    targets: Vec<u32>,
+    transitions: Vec<u32>,
+    bindings: Vec<u32>,
+    words: usize,
+    state_bits: Vec<u64>,
+    edge_bits: Vec<u64>,
+}
+
+/// A successor: its encoding, transition, binding key (per-binding fairness) and `fired` atoms.
+type Successor = (Vec<u32>, u32, Option<(u32, Vec<Value>)>, Vec<u64>);
+
+/// What expanding one marking gives.
+struct Expansion {
+    successors: Vec<Successor>,
+    bits: Vec<u64>,
+}
+
+impl MarkingGraph {
+    /// Explores `space` (which should be unreduced), evaluating `atoms`
+    /// (numbered globally); bindings of transitions with per-binding fairness
+    /// are numbered.
+    pub fn build(
+        space: &ColouredSpace<'_>,
+        atoms: &[Atom],
+        fairness: &[Fairness],
+        limits: Limits,
+    ) -> Result<MarkingGraph, GraphError> {
+        let net = space.net();
+        let words = atoms.len().div_ceil(64).max(1);
+        let per_binding: Vec<bool> = (0..net.transitions.len())
+            .map(|t| fairness.iter().any(|f| f.transition == t && f.per_binding))
+            .collect();
+        let reads = atoms
+            .iter()
+            .map(|a| {
+                let mut places = Vec::new();
+                if let Atom::State { code, .. } = a {
+                    code.places_read(&mut places);
+                }
+                places
+            })
+            .collect();
+        let memo = VerdictMemo::new(reads);
+        let initial = space.encode(&net.initial)?;
+        let width = initial.len();
+        let mut graph = MarkingGraph {
+            width,
+            states: initial.clone(),
+            offsets: vec![0],
+            targets: Vec::new(),
+            transitions: Vec::new(),
+            bindings: Vec::new(),
+            words,
+            state_bits: Vec::new(),
+            edge_bits: Vec::new(),
+        };
+        let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
+        index.insert(initial, 0);
+        let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
+        let mut next = 0usize;
+        while next < graph.len() {
+            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(GraphError::Timeout);
+            }
+            let level: Vec<usize> = (next..graph.len()).collect();
+            next = graph.len();
+            let expanded: Vec<Expansion> = level
+                .par_iter()
+                .map(|&id| expand(space, graph.state(id), atoms, &per_binding, &memo, words))
+                .collect::<Result<_, GraphError>>()?;
+            for e in expanded {
+                graph.state_bits.extend(&e.bits);
+                for (state, transition, binding, bits) in e.successors {
+                    let id = match index.get(&state) {
+                        Some(&id) => id,
+                        None => {
+                            let id = graph.len() as u32;
+                            if limits.max_states.is_some_and(|m| id as u64 >= m) {
+                                return Err(GraphError::TooLarge(limits.max_states.unwrap_or(0)));
+                            }
+                            graph.states.extend(&state);
+                            index.insert(state, id);
+                            id
+                        }
+                    };
+                    graph.targets.push(id);
+                    graph.transitions.push(transition);
+                    let fresh = binding_ids.len() as u32;
+                    graph.bindings.push(match binding {
+                        Some(key) => *binding_ids.entry(key).or_insert(fresh),
+                        None => u32::MAX,
+                    });
+                    graph.edge_bits.extend(&bits);
+                }
+                graph.offsets.push(graph.targets.len());
+            }
+        }
+        Ok(graph)
+    }
+
+    /// The number of markings.
+    pub fn len(&self) -> usize {
+        self.states.len() / self.width.max(1)
+    }
+
+    /// Whether the graph has no marking (never: the initial one is always there).
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
+    }
+
+    /// The number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The encoded marking of node `id`.
+    pub fn state(&self, id: usize) -> &[u32] {
+        &self.states[id * self.width..(id + 1) * self.width]
+    }
+
+    /// The edges leaving node `id`, as a range of edge numbers.
+    pub fn edges(&self, id: usize) -> std::ops::Range<usize> {
+        self.offsets[id]..self.offsets[id + 1]
+    }
+
+    /// The node edge `e` leads to.
+    pub fn target(&self, e: usize) -> usize {
+        self.targets[e] as usize
+    }
+
+    /// The transition edge `e` fires.
+    pub fn transition(&self, e: usize) -> usize {
+        self.transitions[e] as usize
+    }
+
+    /// The number of the binding edge `e` fires (for per-binding fairness;
+    /// `u32::MAX` for transitions without it).
+    pub fn binding(&self, e: usize) -> u32 {
+        self.bindings[e]
+    }
+
+    /// Whether state atom or `enabled` atom `atom` holds at node `id`.
+    pub fn state_atom(&self, id: usize, atom: usize) -> bool {
+        self.state_bits[id * self.words + atom / 64] >> (atom % 64) & 1 == 1
+    }
+
+    /// Whether `fired` atom `atom` holds for edge `e`.
+    pub fn edge_atom(&self, e: usize, atom: usize) -> bool {
+        self.edge_bits[e * self.words + atom / 64] >> (atom % 64) & 1 == 1
+    }
+}
+
+fn set(bits: &mut [u64], atom: usize) {
+    bits[atom / 64] |= 1 << (atom % 64);
+}
+
+fn condition_holds(
+    condition: &Option<(crate::net::code::Code, usize)>,
+    binding: &Binding,
+) -> Result<bool, EvalError> {
+    let Some((code, slots)) = condition else {
+        return Ok(true);
+    };
+    let mut values = binding.values.clone();
+    values.resize(*slots.max(&values.len()), Value::Bool(false));
+    code.holds(&mut Env {
+        slots: &mut values,
+        marking: None,
+    })
+}
+
+fn expand(
+    space: &ColouredSpace<'_>,
+    state: &[u32],
+    atoms: &[Atom],
+    per_binding: &[bool],
+    memo: &VerdictMemo,
+    words: usize,
+) -> Result<Expansion, GraphError> {
+    let net = space.net();
+    let marking: Marking = space.decode(state)?;
+    let mut bits = vec![0u64; words];
+    for (i, atom) in atoms.iter().enumerate() {
+        if let Atom::State { code, slots } = atom {
+            let holds = memo.get_or(i, state, || {
+                let mut values = vec![Value::Bool(false); *slots];
+                code.holds(&mut Env {
+                    slots: &mut values,
+                    marking: Some(&marking),
+                })
+            })?;
+            if holds {
+                set(&mut bits, i);
+            }
+        }
+    }
+    let mut bindings = Vec::new();
+    enabled_bindings(net, &marking, &mut bindings)?;
+    let mut successors = Vec::with_capacity(bindings.len());
+    for b in &bindings {
+        let after = fire(net, &marking, b)?;
+        let mut fired = vec![0u64; words];
+        for (i, atom) in atoms.iter().enumerate() {
+            if let Atom::Transition {
+                fired: is_fired,
+                transition,
+                condition,
+            } = atom
+                && *transition == b.transition
+                && condition_holds(condition, b)?
+            {
+                set(if *is_fired { &mut fired } else { &mut bits }, i);
+            }
+        }
+        let key = per_binding[b.transition].then(|| (b.transition as u32, b.values.clone()));
+        successors.push((space.encode(&after)?, b.transition as u32, key, fired));
+    }
+    Ok(Expansion { successors, bits })
+}

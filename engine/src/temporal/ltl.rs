@@ -1,0 +1,526 @@
+//! LTL by the automata-theoretic approach, with fairness.
+//!
+//! The automaton of the negated formula ([`buchi::translate`]) runs in
+//! lockstep with the Kripke structure: a product state is (node, automaton
+//! state) where the node satisfies the state's literals. The product is
+//! explored on the fly by Tarjan's algorithm from its initial states; as
+//! each strongly connected component is completed it is tested for a fair
+//! accepting cycle (it has an inner edge, meets every acceptance set, and
+//! meets the fairness assumptions, strong ones by restricting the component
+//! to the states where the unfired transition is disabled and trying again,
+//! as in the Emerson-Lei algorithm). The first such component stops the
+//! search: the formula fails, and a lasso through the component is built
+//! (the shortest stem to it, then a cycle through every acceptance set and
+//! every transition fairness requires). Successors are visited in a fixed
+//! order, so the verdict and the lasso do not depend on the thread count.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::buchi::{self, Automaton};
+use super::ctl::Path;
+use super::formula::Formula;
+use super::kripke::{Kripke, STUTTER};
+use super::{Fairness, Strength};
+
+/// The LTL checker of one formula over one Kripke structure.
+pub struct Ltl<'k, 'g> {
+    kripke: &'k Kripke<'g>,
+    automaton: Automaton,
+    atom: &'k dyn Fn(usize, usize) -> bool,
+    fairness: &'k [Fairness],
+    states: Vec<(u32, u32)>,
+    index: HashMap<(u32, u32), u32>,
+}
+
+/// A product edge: (target product state, marking-graph edge or [`STUTTER`]).
+type Edge = (u32, u32);
+
+/// A state a lasso's cycle must visit.
+type Goal<'k, 'g> = Box<dyn Fn(&Ltl<'k, 'g>, u32) -> bool>;
+
+impl<'k, 'g> Ltl<'k, 'g> {
+    /// A checker of `formula` over `kripke`; `atom(node, atom)` is the truth of an atom.
+    pub fn new(
+        kripke: &'k Kripke<'g>,
+        formula: &Formula<usize>,
+        atom: &'k dyn Fn(usize, usize) -> bool,
+        fairness: &'k [Fairness],
+    ) -> Self {
+        let negated = Formula::Not(Box::new(formula.clone()));
+        Ltl {
+            kripke,
+            automaton: buchi::translate(&negated),
+            atom,
+            fairness,
+            states: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The number of automaton states (for reports).
+    pub fn automaton_states(&self) -> usize {
+        self.automaton.states.len()
+    }
+
+    /// The number of product states visited so far.
+    pub fn product_states(&self) -> usize {
+        self.states.len()
+    }
+
+    fn id(&mut self, node: usize, q: usize) -> u32 {
+        let key = (node as u32, q as u32);
+        if let Some(&id) = self.index.get(&key) {
+            return id;
+        }
+        self.states.push(key);
+        let id = (self.states.len() - 1) as u32;
+        self.index.insert(key, id);
+        id
+    }
+
+    fn label_holds(&self, node: usize, q: usize) -> bool {
+        self.automaton.states[q].accepts(|a| (self.atom)(node, a))
+    }
+
+    fn initial(&mut self) -> Vec<u32> {
+        let qs: Vec<usize> = (0..self.automaton.states.len())
+            .filter(|&q| self.automaton.states[q].initial && self.label_holds(0, q))
+            .collect();
+        qs.into_iter().map(|q| self.id(0, q)).collect()
+    }
+
+    fn successors(&mut self, p: u32) -> Vec<Edge> {
+        let (node, q) = self.states[p as usize];
+        let mut out = Vec::new();
+        let next: Vec<(usize, u32)> = self.kripke.successors(node as usize).collect();
+        let qs = self.automaton.states[q as usize].successors.clone();
+        for (m, via) in next {
+            for &q2 in &qs {
+                if self.label_holds(m, q2) {
+                    out.push((self.id(m, q2), via));
+                }
+            }
+        }
+        out
+    }
+
+    /// A fair run violating the formula, as a lasso, or `None` if the formula holds.
+    pub fn counterexample(&mut self) -> Option<Path> {
+        let initial = self.initial();
+        let component = self.search(&initial)?;
+        Some(self.lasso(&initial, &component))
+    }
+
+    /// Tarjan's algorithm from `roots`; returns the first fair accepting component.
+    fn search(&mut self, roots: &[u32]) -> Option<Vec<u32>> {
+        let mut number: Vec<u32> = Vec::new();
+        let mut low: Vec<u32> = Vec::new();
+        let mut on_stack: Vec<bool> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        let unvisited = u32::MAX;
+        let mut counter = 0u32;
+        for &root in roots {
+            grow(&mut number, root, unvisited);
+            if number[root as usize] != unvisited {
+                continue;
+            }
+            // Frames: (state, its successors, next successor to visit).
+            let mut frames: Vec<(u32, Vec<Edge>, usize)> = Vec::new();
+            let succ = self.successors(root);
+            visit(
+                root,
+                &mut number,
+                &mut low,
+                &mut on_stack,
+                &mut stack,
+                &mut counter,
+            );
+            frames.push((root, succ, 0));
+            while let Some(frame) = frames.last_mut() {
+                let p = frame.0;
+                if frame.2 < frame.1.len() {
+                    let (s, _) = frame.1[frame.2];
+                    frame.2 += 1;
+                    grow(&mut number, s, unvisited);
+                    if number[s as usize] == unvisited {
+                        let succ = self.successors(s);
+                        visit(
+                            s,
+                            &mut number,
+                            &mut low,
+                            &mut on_stack,
+                            &mut stack,
+                            &mut counter,
+                        );
+                        frames.push((s, succ, 0));
+                    } else if on_stack[s as usize] {
+                        low[p as usize] = low[p as usize].min(number[s as usize]);
+                    }
+                    continue;
+                }
+                frames.pop();
+                if let Some(parent) = frames.last() {
+                    let q = parent.0 as usize;
+                    low[q] = low[q].min(low[p as usize]);
+                }
+                if low[p as usize] == number[p as usize] {
+                    let mut component = Vec::new();
+                    loop {
+                        let s = stack.pop().unwrap_or(p);
+                        on_stack[s as usize] = false;
+                        component.push(s);
+                        if s == p {
+                            break;
+                        }
+                    }
+                    component.sort_unstable();
+                    if let Some(fair) = self.fair_accepting(component) {
+                        return Some(fair);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The edges of `p` that stay inside the set `inside`.
+    fn inner_edges(&mut self, p: u32, inside: &HashMap<u32, ()>) -> Vec<Edge> {
+        self.successors(p)
+            .into_iter()
+            .filter(|(s, _)| inside.contains_key(s))
+            .collect()
+    }
+
+    fn transition_of(&self, via: u32) -> Option<usize> {
+        (via != STUTTER).then(|| self.kripke.graph.transition(via as usize))
+    }
+
+    /// Whether transition `t` (binding `b`, if any) is enabled at product state `p`.
+    fn enabled(&self, p: u32, t: usize, b: Option<u32>) -> bool {
+        let marking = self.kripke.marking(self.states[p as usize].0 as usize);
+        let g = self.kripke.graph;
+        g.edges(marking)
+            .any(|e| g.transition(e) == t && b.is_none_or(|b| g.binding(e) == b))
+    }
+
+    /// The fairness constraints as (transition, binding or none, strength) for a component.
+    fn constraints(&self, component: &[u32]) -> Vec<(usize, Option<u32>, Strength)> {
+        let g = self.kripke.graph;
+        let mut out = Vec::new();
+        for f in self.fairness {
+            if f.per_binding {
+                let mut keys: Vec<u32> = component
+                    .iter()
+                    .flat_map(|&p| {
+                        let m = self.kripke.marking(self.states[p as usize].0 as usize);
+                        g.edges(m)
+                            .filter(|&e| g.transition(e) == f.transition)
+                            .map(|e| g.binding(e))
+                    })
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                out.extend(
+                    keys.into_iter()
+                        .map(|k| (f.transition, Some(k), f.strength)),
+                );
+            } else {
+                out.push((f.transition, None, f.strength));
+            }
+        }
+        out
+    }
+
+    /// Whether an inner edge of the component fires `t` (binding `b`).
+    fn fires_inside(
+        &mut self,
+        component: &[u32],
+        inside: &HashMap<u32, ()>,
+        t: usize,
+        b: Option<u32>,
+    ) -> bool {
+        component.iter().any(|&p| {
+            self.inner_edges(p, inside).iter().any(|&(_, via)| {
+                self.transition_of(via) == Some(t)
+                    && b.is_none_or(|b| self.kripke.graph.binding(via as usize) == b)
+            })
+        })
+    }
+
+    /// The component itself or a sub-component with a fair accepting cycle.
+    fn fair_accepting(&mut self, component: Vec<u32>) -> Option<Vec<u32>> {
+        let inside: HashMap<u32, ()> = component.iter().map(|&p| (p, ())).collect();
+        let has_cycle = component
+            .iter()
+            .any(|&p| !self.inner_edges(p, &inside).is_empty());
+        if !has_cycle {
+            return None;
+        }
+        for set in 0..self.automaton.sets {
+            let meets = component
+                .iter()
+                .any(|&p| self.automaton.states[self.states[p as usize].1 as usize].accepting[set]);
+            if !meets {
+                return None;
+            }
+        }
+        for (t, b, strength) in self.constraints(&component) {
+            if self.fires_inside(&component, &inside, t, b) {
+                continue;
+            }
+            let disabled: Vec<u32> = component
+                .iter()
+                .copied()
+                .filter(|&p| !self.enabled(p, t, b))
+                .collect();
+            match strength {
+                Strength::Weak if disabled.is_empty() => return None,
+                Strength::Weak => {}
+                Strength::Strong if disabled.len() == component.len() => {}
+                Strength::Strong => {
+                    // Only the states where t is disabled can carry a fair cycle.
+                    for sub in self.components_within(&disabled) {
+                        if let Some(fair) = self.fair_accepting(sub) {
+                            return Some(fair);
+                        }
+                    }
+                    return None;
+                }
+            }
+        }
+        Some(component)
+    }
+
+    /// The strongly connected components of the subgraph induced by `set`.
+    fn components_within(&mut self, set: &[u32]) -> Vec<Vec<u32>> {
+        let inside: HashMap<u32, ()> = set.iter().map(|&p| (p, ())).collect();
+        let position: HashMap<u32, usize> = set.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+        let n = set.len();
+        let mut number = vec![u32::MAX; n];
+        let mut low = vec![0u32; n];
+        let mut on_stack = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut counter = 0u32;
+        let mut out = Vec::new();
+        for start in 0..n {
+            if number[start] != u32::MAX {
+                continue;
+            }
+            let mut frames: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+            let succ = self.local_successors(set[start], &inside, &position);
+            number[start] = counter;
+            low[start] = counter;
+            counter += 1;
+            on_stack[start] = true;
+            stack.push(start);
+            frames.push((start, succ, 0));
+            while let Some(frame) = frames.last_mut() {
+                let v = frame.0;
+                if frame.2 < frame.1.len() {
+                    let w = frame.1[frame.2];
+                    frame.2 += 1;
+                    if number[w] == u32::MAX {
+                        let succ = self.local_successors(set[w], &inside, &position);
+                        number[w] = counter;
+                        low[w] = counter;
+                        counter += 1;
+                        on_stack[w] = true;
+                        stack.push(w);
+                        frames.push((w, succ, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(number[w]);
+                    }
+                    continue;
+                }
+                frames.pop();
+                if let Some(parent) = frames.last() {
+                    low[parent.0] = low[parent.0].min(low[v]);
+                }
+                if low[v] == number[v] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component.push(set[w]);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    component.sort_unstable();
+                    out.push(component);
+                }
+            }
+        }
+        out
+    }
+
+    fn local_successors(
+        &mut self,
+        p: u32,
+        inside: &HashMap<u32, ()>,
+        position: &HashMap<u32, usize>,
+    ) -> Vec<usize> {
+        self.inner_edges(p, inside)
+            .into_iter()
+            .filter_map(|(s, _)| position.get(&s).copied())
+            .collect()
+    }
+
+    /// The shortest path from `from` (or from any of `starts`) to a state
+    /// satisfying `goal`, moving inside `inside` when given.
+    fn shortest(
+        &mut self,
+        starts: &[u32],
+        inside: Option<&HashMap<u32, ()>>,
+        goal: &dyn Fn(&Self, u32) -> bool,
+    ) -> Option<(u32, Vec<Edge>)> {
+        let mut parent: HashMap<u32, Option<(u32, u32)>> = HashMap::new();
+        let mut queue = VecDeque::new();
+        for &s in starts {
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(s) {
+                e.insert(None);
+                queue.push_back(s);
+            }
+        }
+        while let Some(p) = queue.pop_front() {
+            if goal(self, p) {
+                let mut steps = Vec::new();
+                let mut at = p;
+                while let Some(Some((from, via))) = parent.get(&at).copied() {
+                    steps.push((at, via));
+                    at = from;
+                }
+                steps.reverse();
+                return Some((at, steps));
+            }
+            let succ = match inside {
+                Some(inside) => self.inner_edges(p, inside),
+                None => self.successors(p),
+            };
+            for (s, via) in succ {
+                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(s) {
+                    e.insert(Some((p, via)));
+                    queue.push_back(s);
+                }
+            }
+        }
+        None
+    }
+
+    /// A lasso: the shortest stem from the initial states into `component`,
+    /// then a cycle inside it through every acceptance set and every firing fairness asks for.
+    fn lasso(&mut self, initial: &[u32], component: &[u32]) -> Path {
+        let inside: HashMap<u32, ()> = component.iter().map(|&p| (p, ())).collect();
+        let (_, stem) = self
+            .shortest(initial, None, &|_, p| inside.contains_key(&p))
+            .unwrap_or((component[0], Vec::new()));
+        let entry = match stem.last() {
+            Some(s) => s.0,
+            None => *initial
+                .iter()
+                .find(|p| inside.contains_key(p))
+                .unwrap_or(&component[0]),
+        };
+        let mut cycle: Vec<Edge> = Vec::new();
+        let mut at = entry;
+        // States to visit.
+        let mut goals: Vec<Goal<'k, 'g>> = Vec::new();
+        for set in 0..self.automaton.sets {
+            goals.push(Box::new(move |me: &Self, p: u32| {
+                me.automaton.states[me.states[p as usize].1 as usize].accepting[set]
+            }));
+        }
+        // Edges to take: (transition, binding).
+        let mut firings: Vec<(usize, Option<u32>)> = Vec::new();
+        for (t, b, strength) in self.constraints(component) {
+            let disabled = component.iter().any(|&p| !self.enabled(p, t, b));
+            match strength {
+                Strength::Weak if disabled => {
+                    goals.push(Box::new(move |me: &Self, p: u32| !me.enabled(p, t, b)));
+                }
+                Strength::Strong if !component.iter().any(|&p| self.enabled(p, t, b)) => {}
+                _ => firings.push((t, b)),
+            }
+        }
+        for goal in &goals {
+            if let Some((_, steps)) = self.shortest(&[at], Some(&inside), goal.as_ref()) {
+                at = steps.last().map_or(at, |s| s.0);
+                cycle.extend(steps);
+            }
+        }
+        for (t, b) in firings {
+            let fires = |me: &mut Self, p: u32| -> Option<Edge> {
+                me.inner_edges(p, &inside).into_iter().find(|&(_, via)| {
+                    me.transition_of(via) == Some(t)
+                        && b.is_none_or(|b| me.kripke.graph.binding(via as usize) == b)
+                })
+            };
+            let sources: Vec<u32> = component
+                .iter()
+                .copied()
+                .filter(|&p| fires(self, p).is_some())
+                .collect();
+            let found = self.shortest(&[at], Some(&inside), &|_, p| sources.contains(&p));
+            if let Some((_, steps)) = found {
+                at = steps.last().map_or(at, |s| s.0);
+                cycle.extend(steps);
+                if let Some(edge) = fires(self, at) {
+                    cycle.push(edge);
+                    at = edge.0;
+                }
+            }
+        }
+        if cycle.is_empty() || at != entry {
+            if cycle.is_empty()
+                && let Some(&edge) = self.inner_edges(at, &inside).first()
+            {
+                cycle.push(edge);
+                at = edge.0;
+            }
+            if at != entry {
+                let back = self.shortest(&[at], Some(&inside), &|_, p| p == entry);
+                if let Some((_, steps)) = back {
+                    cycle.extend(steps);
+                }
+            }
+        }
+        let project = |me: &Self, steps: &[Edge]| -> Vec<(usize, u32)> {
+            steps
+                .iter()
+                .map(|&(p, via)| (me.states[p as usize].0 as usize, via))
+                .collect()
+        };
+        Path {
+            stem: project(self, &stem),
+            cycle: project(self, &cycle),
+        }
+    }
+}
+
+fn grow(number: &mut Vec<u32>, id: u32, unvisited: u32) {
+    if number.len() <= id as usize {
+        number.resize(id as usize + 1, unvisited);
+    }
+}
+
+fn visit(
+    p: u32,
+    number: &mut Vec<u32>,
+    low: &mut Vec<u32>,
+    on_stack: &mut Vec<bool>,
+    stack: &mut Vec<u32>,
+    counter: &mut u32,
+) {
+    let i = p as usize;
+    if number.len() <= i {
+        number.resize(i + 1, u32::MAX);
+    }
+    if low.len() <= i {
+        low.resize(i + 1, 0);
+        on_stack.resize(i + 1, false);
+    }
+    number[i] = *counter;
+    low[i] = *counter;
+    *counter += 1;
+    on_stack[i] = true;
+    stack.push(p);
+}

@@ -1,0 +1,668 @@
+//! CTL and LTL checking against brute-force evaluators, on random formulas
+//! over small random nets (with random fairness), and on hand-written nets.
+//!
+//! * LTL: a counterexample lasso must violate the formula when evaluated
+//!   directly on its word, and be fair; when the checker says the formula
+//!   holds, no fair lasso of the structure up to a length bound violates it.
+//! * CTL: the fixpoint evaluation must agree with a recursive evaluation by
+//!   explicit searches, and witnesses/counterexamples must be runs of the structure.
+
+use proptest::prelude::*;
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net_str;
+use sesphr_engine::net::model::Net;
+use sesphr_engine::source::Source;
+use sesphr_engine::temporal::ctl::{Ctl, Path};
+use sesphr_engine::temporal::graph::{Limits, MarkingGraph};
+use sesphr_engine::temporal::kripke::{Kripke, STUTTER};
+use sesphr_engine::temporal::ltl::Ltl;
+use sesphr_engine::temporal::{Atom, Fairness, Formula, Logic, PathQuantifier, Strength};
+
+const PLACES: usize = 3;
+const TRANSITIONS: usize = 3;
+
+/// The atoms every random formula may use, by number.
+fn atom_text(a: usize) -> String {
+    match a {
+        0..PLACES => format!("count(p{a}) > 0"),
+        3 => "fired(t0)".into(),
+        4 => "fired(t1)".into(),
+        5 => "enabled(t2)".into(),
+        _ => "count(p0) + count(p1) >= 2".into(),
+    }
+}
+const ATOMS: usize = 7;
+
+/// The formula with its atoms numbered by occurrence, as the loader numbers them.
+fn renumbered(f: &Formula<usize>) -> Formula<usize> {
+    let mut next = 0;
+    f.map_atoms(&mut |_: &usize| -> Result<usize, ()> {
+        next += 1;
+        Ok(next - 1)
+    })
+    .unwrap_or(Formula::Const(false))
+}
+
+fn show(f: &Formula<usize>) -> String {
+    let b = |x: &Formula<usize>| format!("({})", show(x));
+    match f {
+        Formula::Const(v) => v.to_string(),
+        Formula::Atom(a) => format!("({})", atom_text(*a)),
+        Formula::Not(x) => format!("!{}", b(x)),
+        Formula::And(x, y) => format!("{} && {}", b(x), b(y)),
+        Formula::Or(x, y) => format!("{} || {}", b(x), b(y)),
+        Formula::Implies(x, y) => format!("{} => {}", b(x), b(y)),
+        Formula::Next(x) => format!("X {}", b(x)),
+        Formula::Finally(x) => format!("F {}", b(x)),
+        Formula::Globally(x) => format!("G {}", b(x)),
+        Formula::Until(x, y) => format!("{} U {}", b(x), b(y)),
+        Formula::Release(x, y) => format!("{} R {}", b(x), b(y)),
+        Formula::Path(q, inner) => {
+            let e = if *q == PathQuantifier::Exists {
+                "E"
+            } else {
+                "A"
+            };
+            match inner.as_ref() {
+                Formula::Next(x) => format!("{e}X {}", b(x)),
+                Formula::Finally(x) => format!("{e}F {}", b(x)),
+                Formula::Globally(x) => format!("{e}G {}", b(x)),
+                Formula::Until(x, y) => format!("{e}({} U {})", b(x), b(y)),
+                Formula::Release(x, y) => format!("{e}({} R {})", b(x), b(y)),
+                other => show(other),
+            }
+        }
+    }
+}
+
+fn ltl_formula() -> impl Strategy<Value = Formula<usize>> {
+    let leaf = prop_oneof![
+        (0..ATOMS).prop_map(Formula::Atom),
+        any::<bool>().prop_map(Formula::Const),
+    ];
+    leaf.prop_recursive(4, 16, 2, |inner| {
+        let b = |f| Box::new(f);
+        prop_oneof![
+            inner.clone().prop_map(move |x| Formula::Not(b(x))),
+            inner.clone().prop_map(move |x| Formula::Next(b(x))),
+            inner.clone().prop_map(move |x| Formula::Finally(b(x))),
+            inner.clone().prop_map(move |x| Formula::Globally(b(x))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Or(b(x), b(y))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Implies(b(x), b(y))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Until(b(x), b(y))),
+            (inner.clone(), inner).prop_map(move |(x, y)| Formula::Release(b(x), b(y))),
+        ]
+    })
+}
+
+fn ctl_formula() -> impl Strategy<Value = Formula<usize>> {
+    let leaf = prop_oneof![
+        (0..ATOMS).prop_map(Formula::Atom),
+        any::<bool>().prop_map(Formula::Const),
+    ];
+    leaf.prop_recursive(4, 16, 2, |inner| {
+        let b = |f| Box::new(f);
+        let q = prop_oneof![Just(PathQuantifier::Exists), Just(PathQuantifier::All)];
+        prop_oneof![
+            inner.clone().prop_map(move |x| Formula::Not(b(x))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Implies(b(x), b(y))),
+            (q.clone(), 0..3usize, inner.clone()).prop_map(move |(q, op, x)| {
+                let x = b(x);
+                let path = match op {
+                    0 => Formula::Next(x),
+                    1 => Formula::Finally(x),
+                    _ => Formula::Globally(x),
+                };
+                Formula::Path(q, b(path))
+            }),
+            (q, any::<bool>(), inner.clone(), inner).prop_map(move |(q, until, x, y)| {
+                let path = if until {
+                    Formula::Until(b(x), b(y))
+                } else {
+                    Formula::Release(b(x), b(y))
+                };
+                Formula::Path(q, b(path))
+            }),
+        ]
+    })
+}
+
+/// A random net: three black-token places, three transitions with random
+/// arcs, a random initial marking, and random fairness.
+#[derive(Debug, Clone)]
+struct RandomNet {
+    initial: Vec<u8>,
+    arcs: Vec<(Vec<bool>, Vec<bool>)>,
+    fairness: Vec<u8>,
+}
+
+fn random_net() -> impl Strategy<Value = RandomNet> {
+    (
+        proptest::collection::vec(0u8..2, PLACES),
+        proptest::collection::vec(
+            (
+                proptest::collection::vec(any::<bool>(), PLACES),
+                proptest::collection::vec(any::<bool>(), PLACES),
+            ),
+            TRANSITIONS,
+        ),
+        proptest::collection::vec(0u8..3, TRANSITIONS),
+    )
+        .prop_map(|(initial, arcs, fairness)| RandomNet {
+            initial,
+            arcs,
+            fairness,
+        })
+}
+
+fn yaml(net: &RandomNet, logic: &str, formula: &str) -> String {
+    let mut out = String::from("name: random\nplaces:\n");
+    for (i, n) in net.initial.iter().enumerate() {
+        let init = if *n > 0 { "init: [\"()\"]" } else { "init: []" };
+        out += &format!("  p{i}: {{ type: Unit, {init} }}\n");
+    }
+    out += "transitions:\n";
+    for (t, (ins, outs)) in net.arcs.iter().enumerate() {
+        let arcs = |on: &[bool]| {
+            let items: Vec<String> = on
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b)
+                .map(|(p, _)| format!("p{p}: [\"()\"]"))
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        };
+        out += &format!("  t{t}: {{ in: {}, out: {} }}\n", arcs(ins), arcs(outs));
+    }
+    out += &format!("properties:\n  phi: {{ {logic}: \"{formula}\" }}\n");
+    let fair: Vec<String> = net
+        .fairness
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| **f > 0)
+        .map(|(t, f)| format!("  t{t}: {}\n", if *f == 1 { "weak" } else { "strong" }))
+        .collect();
+    if !fair.is_empty() {
+        out += "fairness:\n";
+        out += &fair.concat();
+    }
+    out
+}
+
+fn load(text: &str) -> Net {
+    load_net_str(
+        &Source::new("random.yaml", text.to_string()),
+        &[],
+        &NoFunctions,
+    )
+    .unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// Everything a brute-force evaluator needs, for the net's one temporal property.
+struct Setup {
+    net: Net,
+}
+
+impl Setup {
+    fn new(net: &RandomNet, logic: &str, formula: &Formula<usize>) -> Self {
+        Setup {
+            net: load(&yaml(net, logic, &show(formula))),
+        }
+    }
+}
+
+fn with_kripke<R>(
+    setup: &Setup,
+    body: impl FnOnce(&Kripke<'_>, &dyn Fn(usize, usize) -> bool, &Net) -> R,
+) -> Option<R> {
+    let net = &setup.net;
+    let space = ColouredSpace::new(net);
+    let p = &net.temporal[0];
+    let graph = MarkingGraph::build(
+        &space,
+        &p.atoms,
+        &net.fairness,
+        Limits {
+            max_states: Some(40),
+            deadline: None,
+        },
+    )
+    .ok()?;
+    let fired: Vec<usize> = (0..p.atoms.len())
+        .filter(|&i| matches!(p.atoms[i], Atom::Transition { fired: true, .. }))
+        .collect();
+    let kripke = Kripke::new(&graph, fired);
+    let is_fired = |a: usize| matches!(p.atoms[a], Atom::Transition { fired: true, .. });
+    let atom = |n: usize, a: usize| kripke.holds(n, a, is_fired(a));
+    Some(body(&kripke, &atom, net))
+}
+
+// ---- LTL brute force ------------------------------------------------------------
+
+/// The truth of `f` at every position of the lasso word `nodes` (the last
+/// position is followed by position `back`).
+fn on_lasso(
+    f: &Formula<usize>,
+    nodes: &[usize],
+    back: usize,
+    atom: &dyn Fn(usize, usize) -> bool,
+) -> Vec<bool> {
+    let n = nodes.len();
+    let next = |i: usize| if i + 1 < n { i + 1 } else { back };
+    let rec = |g: &Formula<usize>| on_lasso(g, nodes, back, atom);
+    match f {
+        Formula::Const(v) => vec![*v; n],
+        Formula::Atom(a) => nodes.iter().map(|&s| atom(s, *a)).collect(),
+        Formula::Not(x) => rec(x).into_iter().map(|v| !v).collect(),
+        Formula::And(x, y) => rec(x)
+            .into_iter()
+            .zip(rec(y))
+            .map(|(a, b)| a && b)
+            .collect(),
+        Formula::Or(x, y) => rec(x)
+            .into_iter()
+            .zip(rec(y))
+            .map(|(a, b)| a || b)
+            .collect(),
+        Formula::Implies(x, y) => rec(x)
+            .into_iter()
+            .zip(rec(y))
+            .map(|(a, b)| !a || b)
+            .collect(),
+        Formula::Next(x) => {
+            let v = rec(x);
+            (0..n).map(|i| v[next(i)]).collect()
+        }
+        Formula::Finally(x) => fix(&vec![true; n], &rec(x), false, next),
+        Formula::Globally(x) => fix(&vec![false; n], &rec(x), true, next),
+        Formula::Until(x, y) => fix(&rec(x), &rec(y), false, next),
+        Formula::Release(x, y) => fix(&rec(x), &rec(y), true, next),
+        Formula::Path(_, x) => rec(x),
+    }
+}
+
+/// `a U b` (least fixpoint) or `a R b` (greatest) on a lasso.
+fn fix(a: &[bool], b: &[bool], release: bool, next: impl Fn(usize) -> usize) -> Vec<bool> {
+    let n = a.len();
+    let mut v = vec![release; n];
+    for _ in 0..=2 * n {
+        for i in (0..n).rev() {
+            v[i] = if release {
+                b[i] && (a[i] || v[next(i)])
+            } else {
+                b[i] || (a[i] && v[next(i)])
+            };
+        }
+    }
+    v
+}
+
+/// Whether the cycle of a lasso (Kripke steps) is fair.
+fn fair(kripke: &Kripke<'_>, cycle: &[(usize, u32)], fairness: &[Fairness]) -> bool {
+    let g = kripke.graph;
+    let enabled =
+        |node: usize, t: usize| g.edges(kripke.marking(node)).any(|e| g.transition(e) == t);
+    fairness.iter().all(|f| {
+        let fired = cycle
+            .iter()
+            .any(|&(_, via)| via != STUTTER && g.transition(via as usize) == f.transition);
+        let nodes: Vec<usize> = cycle.iter().map(|s| s.0).collect();
+        match f.strength {
+            Strength::Weak => fired || nodes.iter().any(|&n| !enabled(n, f.transition)),
+            Strength::Strong => fired || nodes.iter().all(|&n| !enabled(n, f.transition)),
+        }
+    })
+}
+
+/// Every lasso of the structure with at most `bound` positions: (steps, index where the cycle starts).
+fn lassos(kripke: &Kripke<'_>, bound: usize) -> Vec<(Vec<(usize, u32)>, usize)> {
+    let mut out = Vec::new();
+    let mut path: Vec<(usize, u32)> = vec![(0, STUTTER)];
+    fn go(
+        k: &Kripke<'_>,
+        path: &mut Vec<(usize, u32)>,
+        bound: usize,
+        out: &mut Vec<(Vec<(usize, u32)>, usize)>,
+    ) {
+        let last = path.last().map_or(0, |s| s.0);
+        for (m, via) in k.successors(last) {
+            for (j, s) in path.iter().enumerate() {
+                if s.0 == m {
+                    let mut closed = path.clone();
+                    closed.push((m, via));
+                    out.push((closed, j));
+                }
+            }
+            if path.len() < bound {
+                path.push((m, via));
+                go(k, path, bound, out);
+                path.pop();
+            }
+        }
+    }
+    go(kripke, &mut path, bound, &mut out);
+    out
+}
+
+fn check_ltl(setup: &Setup) -> Result<(), TestCaseError> {
+    let outcome = with_kripke(setup, |kripke, atom, net| {
+        let formula = &net.temporal[0].formula;
+        let mut ltl = Ltl::new(kripke, &net.temporal[0].formula, atom, &net.fairness);
+        match ltl.counterexample() {
+            Some(Path { stem, cycle }) => {
+                prop_assert!(!cycle.is_empty(), "a lasso has a cycle");
+                let mut nodes = vec![0];
+                nodes.extend(stem.iter().map(|s| s.0));
+                let back = nodes.len() - 1;
+                nodes.extend(cycle[..cycle.len() - 1].iter().map(|s| s.0));
+                prop_assert_eq!(
+                    cycle.last().map(|s| s.0),
+                    Some(nodes[back]),
+                    "the cycle closes"
+                );
+                // Every step is an edge of the structure.
+                let mut at = 0;
+                for &(m, via) in stem.iter().chain(&cycle) {
+                    prop_assert!(kripke.successors(at).any(|e| e == (m, via)));
+                    at = m;
+                }
+                prop_assert!(
+                    !on_lasso(formula, &nodes, back, atom)[0],
+                    "the lasso violates the formula"
+                );
+                prop_assert!(fair(kripke, &cycle, &net.fairness), "the lasso is fair");
+            }
+            None => {
+                for (closed, j) in lassos(kripke, 6) {
+                    let nodes: Vec<usize> =
+                        closed[..closed.len() - 1].iter().map(|s| s.0).collect();
+                    let cycle = &closed[j + 1..];
+                    if fair(kripke, cycle, &net.fairness) {
+                        prop_assert!(
+                            on_lasso(formula, &nodes, j, atom)[0],
+                            "the checker says it holds, but the fair lasso {closed:?} (back to {j}) violates it"
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    outcome.unwrap_or(Ok(()))
+}
+
+// ---- CTL brute force ------------------------------------------------------------
+
+fn ctl_brute(k: &Kripke<'_>, f: &Formula<usize>, atom: &dyn Fn(usize, usize) -> bool) -> Vec<bool> {
+    let n = k.len();
+    let rec = |g: &Formula<usize>| ctl_brute(k, g, atom);
+    // Nodes reachable from s through nodes of `via` (s included, whatever it is).
+    let reach = |s: usize, via: &[bool]| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![s];
+        seen[s] = true;
+        while let Some(x) = stack.pop() {
+            if x != s && !via[x] {
+                continue;
+            }
+            for (m, _) in k.successors(x) {
+                if !seen[m] {
+                    seen[m] = true;
+                    stack.push(m);
+                }
+            }
+        }
+        seen
+    };
+    let eu = |a: &[bool], b: &[bool]| -> Vec<bool> {
+        (0..n)
+            .map(|s| b[s] || (a[s] && reach(s, a).iter().enumerate().any(|(m, r)| *r && b[m])))
+            .collect()
+    };
+    let eg = |g: &[bool]| -> Vec<bool> {
+        // s satisfies EG g iff from s, within g, a node on a g-cycle is reachable.
+        let on_cycle: Vec<bool> = (0..n)
+            .map(|m| {
+                // m has a g successor from which m is reachable within g.
+                g[m] && k.successors(m).any(|(x, _)| g[x] && reach(x, g)[m])
+            })
+            .collect();
+        (0..n)
+            .map(|s| {
+                g[s] && reach(s, g)
+                    .iter()
+                    .enumerate()
+                    .any(|(m, r)| *r && g[m] && on_cycle[m])
+            })
+            .collect()
+    };
+    let not = |v: Vec<bool>| v.into_iter().map(|x| !x).collect::<Vec<_>>();
+    let and = |a: Vec<bool>, b: Vec<bool>| {
+        a.into_iter()
+            .zip(b)
+            .map(|(x, y)| x && y)
+            .collect::<Vec<_>>()
+    };
+    match f {
+        Formula::Const(v) => vec![*v; n],
+        Formula::Atom(a) => (0..n).map(|s| atom(s, *a)).collect(),
+        Formula::Not(x) => not(rec(x)),
+        Formula::And(x, y) => and(rec(x), rec(y)),
+        Formula::Or(x, y) => rec(x)
+            .into_iter()
+            .zip(rec(y))
+            .map(|(a, b)| a || b)
+            .collect(),
+        Formula::Implies(x, y) => rec(x)
+            .into_iter()
+            .zip(rec(y))
+            .map(|(a, b)| !a || b)
+            .collect(),
+        Formula::Path(q, inner) => {
+            // E path, and A path as not E not path.
+            let e = |p: &Formula<usize>, negate: bool| -> Vec<bool> {
+                let s = |g: &Formula<usize>| if negate { not(rec(g)) } else { rec(g) };
+                match (p, negate) {
+                    (Formula::Next(x), _) => {
+                        let v = s(x);
+                        (0..n).map(|m| k.successors(m).any(|(y, _)| v[y])).collect()
+                    }
+                    (Formula::Finally(x), false) | (Formula::Globally(x), true) => {
+                        eu(&vec![true; n], &s(x))
+                    }
+                    (Formula::Globally(x), false) | (Formula::Finally(x), true) => eg(&s(x)),
+                    (Formula::Until(x, y), false) => eu(&s(x), &s(y)),
+                    (Formula::Release(x, y), true) => eu(&s(x), &s(y)),
+                    (Formula::Until(x, y), true) | (Formula::Release(x, y), false) => {
+                        // E(a R b) = E(b U (a && b)) || EG b, with a, b the (negated) operands.
+                        let (a, b) = if negate { (s(y), s(x)) } else { (s(x), s(y)) };
+                        let (a, b) = if negate { (b, a) } else { (a, b) };
+                        let both: Vec<bool> = a.iter().zip(&b).map(|(x, y)| *x && *y).collect();
+                        eu(&b, &both)
+                            .into_iter()
+                            .zip(eg(&b))
+                            .map(|(x, y)| x || y)
+                            .collect()
+                    }
+                    _ => unreachable!(),
+                }
+            };
+            match q {
+                PathQuantifier::Exists => e(inner, false),
+                PathQuantifier::All => not(e(inner, true)),
+            }
+        }
+        _ => unreachable!("not CTL"),
+    }
+}
+
+fn check_ctl(setup: &Setup, formula: &Formula<usize>) -> Result<(), TestCaseError> {
+    let outcome = with_kripke(setup, |kripke, atom, net| {
+        let f = &net.temporal[0].formula;
+        prop_assert_eq!(
+            f,
+            &renumbered(formula),
+            "the printed formula parses back to itself"
+        );
+        let ctl = Ctl::new(kripke, atom);
+        let fast = ctl.sat(f);
+        let slow = ctl_brute(kripke, f, atom);
+        prop_assert_eq!(&fast, &slow);
+        if let Some(Path { stem, cycle }) = ctl.explain(f, fast[0]) {
+            let mut at = 0;
+            for &(m, via) in stem.iter().chain(&cycle) {
+                prop_assert!(kripke.successors(at).any(|e| e == (m, via)));
+                at = m;
+            }
+            if !cycle.is_empty() {
+                prop_assert_eq!(Some(at), stem.last().map(|s| s.0).or(Some(0)));
+            }
+        }
+        Ok(())
+    });
+    outcome.unwrap_or(Ok(()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn ltl_agrees_with_brute_force(net in random_net(), formula in ltl_formula()) {
+        let setup = Setup::new(&net, "ltl", &formula);
+        prop_assert_eq!(&setup.net.temporal[0].formula, &renumbered(&formula), "the printed formula parses back to itself");
+        check_ltl(&setup)?;
+    }
+
+    #[test]
+    fn ctl_agrees_with_brute_force(net in random_net(), formula in ctl_formula()) {
+        let setup = Setup::new(&net, "ctl", &formula);
+        check_ctl(&setup, &formula)?;
+    }
+}
+
+// ---- hand-written nets ------------------------------------------------------------
+
+const MUTEX: &str = r#"
+name: mutex
+types:
+  Proc: { range: [1, 2] }
+places:
+  idle:     { type: Proc, init: ["all(Proc)"] }
+  waiting:  { type: Proc }
+  critical: { type: Proc }
+  lock:     { type: Unit, init: ["()"] }
+transitions:
+  ask:   { in: { idle: ["p"] }, out: { waiting: ["p"] } }
+  enter: { in: { waiting: ["p"], lock: ["()"] }, out: { critical: ["p"] } }
+  leave: { in: { critical: ["p"] }, out: { idle: ["p"], lock: ["()"] } }
+properties:
+  one_gets_in: { ltl: "G (1 in waiting => F fired(enter, p == 1))" }
+"#;
+
+fn verdict(text: &str) -> Option<bool> {
+    let net = load(text);
+    let (results, _) =
+        sesphr_engine::temporal::run::check_temporal(&net, Limits::default()).unwrap();
+    results[0].holds
+}
+
+#[test]
+fn fairness_decides_starvation() {
+    // Unfair: process 2 may take the lock for ever while 1 waits.
+    assert_eq!(verdict(MUTEX), Some(false));
+    // Strong fairness per transition is not enough (process 2's entries count) ...
+    assert_eq!(
+        verdict(&format!("{MUTEX}fairness:\n  enter: strong\n")),
+        Some(false)
+    );
+    // ... nor weak fairness per binding (enter for 1 is disabled while 2 holds the lock) ...
+    assert_eq!(
+        verdict(&format!("{MUTEX}fairness:\n  enter: weak-per-binding\n")),
+        Some(false)
+    );
+    // ... strong fairness per binding is.
+    assert_eq!(
+        verdict(&format!("{MUTEX}fairness:\n  enter: strong-per-binding\n")),
+        Some(true)
+    );
+}
+
+#[test]
+fn lasso_is_reported_with_steps() {
+    let net = load(MUTEX);
+    let (results, size) =
+        sesphr_engine::temporal::run::check_temporal(&net, Limits::default()).unwrap();
+    let lasso = results[0].lasso.as_ref().expect("a lasso");
+    assert!(!lasso.cycle.is_empty());
+    assert!(
+        lasso
+            .cycle
+            .iter()
+            .all(|s| s.transition != "enter"
+                || s.binding != vec![("p".to_string(), "1".to_string())])
+    );
+    assert!(lasso.cycle.iter().any(|s| s.transition == "leave"));
+    assert_eq!(size.map(|s| s.states), Some(8));
+}
+
+#[test]
+fn deadlocks_stutter() {
+    let text = r#"
+places:
+  a: { type: Unit, init: ["()"] }
+  b: { type: Unit }
+transitions:
+  t: { in: { a: ["()"] }, out: { b: ["()"] } }
+properties:
+  ends_in_b: { ltl: "F G count(b) == 1" }
+  never_fires_again: { ltl: "F G !fired(t)" }
+  t_forever: { ltl: "G F fired(t)" }
+  can_end: { ctl: "AF AG count(b) == 1" }
+"#;
+    let net = load(text);
+    let (results, _) =
+        sesphr_engine::temporal::run::check_temporal(&net, Limits::default()).unwrap();
+    let holds: Vec<Option<bool>> = results.iter().map(|r| r.holds).collect();
+    assert_eq!(holds, vec![Some(true), Some(true), Some(false), Some(true)]);
+    let lasso = results[2].lasso.as_ref().expect("a lasso");
+    assert!(lasso.deadlock);
+    assert_eq!(lasso.stem.len(), 1);
+}
+
+#[test]
+fn errors_are_located() {
+    let bad = |formula: &str, logic: &str| {
+        let text = format!(
+            "places:\n  a: {{ type: Unit }}\ntransitions:\n  t: {{ in: {{ a: [\"()\"] }} }}\nproperties:\n  p: {{ {logic}: \"{formula}\" }}\n"
+        );
+        load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let e = bad("G count(a) + 1", "ltl");
+    assert!(e.contains("bad.yaml:6:") && e.contains("boolean"), "{e}");
+    let e = bad("F fired(u)", "ltl");
+    assert!(
+        e.contains("bad.yaml:6:22") && e.contains("unknown transition `u`"),
+        "{e}"
+    );
+    let e = bad("AG F count(a) > 0", "ctl");
+    assert!(e.contains("ltl"), "{e}");
+    let e = bad("F fired(t, x == 1)", "ltl");
+    assert!(e.contains("bad.yaml:6:25") && e.contains("x"), "{e}");
+}
+
+#[test]
+fn unknown_fairness_is_an_error() {
+    let text = "places:\n  a: { type: Unit }\ntransitions:\n  t: { in: { a: [\"()\"] } }\nfairness:\n  t: sometimes\n";
+    let e = load_net_str(&Source::new("f.yaml", text.to_string()), &[], &NoFunctions).unwrap_err();
+    assert!(
+        e.to_string().contains("f.yaml:6:6") && e.to_string().contains("weak"),
+        "{e}"
+    );
+    let _ = Logic::Ltl;
+}

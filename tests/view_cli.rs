@@ -1,0 +1,169 @@
+//! `sesphr view` on the command line: pages from real `check --json` output,
+//! PNML nets, and clear errors for traces of another net or bad files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sesphr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("sesphr runs")
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sesphr-view-cli-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn check_json(net: &str, dir: &Path) -> PathBuf {
+    let out = sesphr(&["check", net, "--json"]);
+    let file = dir.join("check.json");
+    std::fs::write(&file, &out.stdout).unwrap();
+    file
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_violation_from_check_json_becomes_a_self_contained_page() {
+    let dir = scratch("violation");
+    let trace = check_json("nets/examples/philosophers-deadlock.yaml", &dir);
+    let out_dir = dir.join("nested/page");
+    let out = sesphr(&[
+        "view",
+        "nets/examples/philosophers-deadlock.yaml",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--layout",
+        "builtin",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert!(page.contains("no_deadlock (deadlock-free): VIOLATED"));
+    assert!(page.contains("Reachability graph: 14 states, 1 deadlock(s)"));
+    assert_eq!(page.matches("class=\"state deadlock\"").count(), 1);
+    // Nothing is fetched at view time: no external scripts, styles or images.
+    assert!(!page.contains("src=") && !page.contains("href=") && !page.contains("@import"));
+    // The forks arc carries two tokens, written as a list.
+    assert!(page.contains(">p, p % n + 1</text>"));
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only index.html is written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_trace_of_another_net_is_refused_with_the_reason() {
+    let dir = scratch("other");
+    let trace = check_json("nets/examples/philosophers-deadlock.yaml", &dir);
+    let out_dir = dir.join("page");
+    let out = sesphr(&[
+        "view",
+        "nets/examples/mutex.yaml",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the net mutex has no transition `take_left`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.exists(), "nothing written on failure");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_that_is_not_json_or_holds_no_trace_is_refused() {
+    let dir = scratch("bad");
+    let not_json = dir.join("x.json");
+    std::fs::write(&not_json, "name: mutex\n").unwrap();
+    let out = sesphr(&[
+        "view",
+        "nets/examples/mutex.yaml",
+        "--trace",
+        not_json.to_str().unwrap(),
+        "--out",
+        dir.join("p").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
+    std::fs::write(&not_json, "{\"properties\": []}").unwrap();
+    let out = sesphr(&[
+        "view",
+        "nets/examples/mutex.yaml",
+        "--trace",
+        not_json.to_str().unwrap(),
+        "--out",
+        dir.join("p").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("holds no trace"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn pnml_nets_and_large_nets_are_drawn() {
+    let dir = scratch("pnml");
+    let out = sesphr(&[
+        "view",
+        "nets/pnml/mutex-broken.pnml",
+        "--trace",
+        "tests/data/view/mutex-broken.check.json",
+        "--out",
+        dir.join("pnml").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("pnml/index.html")).unwrap();
+    assert!(page.contains("VIOLATED"));
+    // A net above --max-states is drawn without its reachability graph.
+    let out = sesphr(&[
+        "view",
+        "nets/examples/philosophers.yaml",
+        "--max-states",
+        "5",
+        "--out",
+        dir.join("big").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("big/index.html")).unwrap();
+    assert!(page.contains("more than 5 reachable states"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_trace_with_tokens_as_json_values_is_replayed() {
+    let dir = scratch("json-values");
+    let out = sesphr(&[
+        "view",
+        "nets/examples/philosophers-deadlock.yaml",
+        "--trace",
+        "tests/data/view/philosophers-deadlock.check.json",
+        "--out",
+        dir.to_str().unwrap(),
+        "--layout",
+        "builtin",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    // The markings after each step, replayed from the tokens removed and added.
+    for after in [
+        r#"{"p":0,"after":"{2, 3}","tokens":2}"#,
+        r#"{"p":1,"after":"{1, 2}","tokens":2}"#,
+        r#"{"p":1,"after":"{1, 2, 3}","tokens":3}"#,
+        r#"{"p":3,"after":"{}","tokens":0}"#,
+    ] {
+        assert!(page.contains(after), "{after} missing");
+    }
+    assert!(page.contains(r#""binding":"p=3""#));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
