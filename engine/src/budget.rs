@@ -20,7 +20,7 @@ use std::time::Instant;
 pub const TICKS_PER_CHECK: u32 = 1 << 10;
 
 /// Ticks between two reads of the process's resident memory.
-pub const TICKS_PER_MEMORY_CHECK: u32 = 1 << 13;
+pub const TICKS_PER_MEMORY_CHECK: u32 = 1 << 16;
 
 /// Which limit ended a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
