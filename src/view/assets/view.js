@@ -101,5 +101,7 @@
   byId("zoom-fit").addEventListener("click", function () {
     zoom(Math.min(1, (byId("net-figure").clientWidth - 4) / natural[0]));
   });
+  // A drawing wider than its frame starts fitted to it (zoom in with +).
+  if (natural[0] > byId("net-figure").clientWidth) byId("zoom-fit").click();
   show();
 })();
