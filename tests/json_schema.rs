@@ -1,0 +1,113 @@
+//! The JSON outputs match the schemas committed in docs/schema: real outputs
+//! of `check --json` (P/T and coloured nets, violations with traces and
+//! explanations, several nets, an incomplete run) and `validate --json`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn repo(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn sesphr_json(args: &[&str]) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .output()
+        .expect("run sesphr");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo(&format!("docs/schema/{name}"))).expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("a valid draft 2020-12 schema")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, value: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn check_reports_match_their_schema() {
+    let validator = schema("check.schema.json");
+    let both = ["--property", "deadlock-free", "--property", "one-safe"];
+    let broken = repo("nets/pnml/mutex-broken.pnml");
+    let deadlock = repo("nets/examples/philosophers-deadlock.yaml");
+    let sesphr = repo("nets/sesphr.yaml");
+    let runs: Vec<Vec<&str>> = vec![
+        [&["check", "--json"], &both[..], &[broken.as_str()]].concat(),
+        vec!["check", "--json", &deadlock],
+        // Coloured terms, tuples, multisets, explanations of violated invariants.
+        vec![
+            "check",
+            "--json",
+            &sesphr,
+            "--param",
+            "key_mode=paper",
+            "--param",
+            "roles=1",
+            "--param",
+            "users_per_role=1",
+        ],
+        // Several nets: an array.
+        [
+            &["check", "--json"],
+            &both[..],
+            &[broken.as_str(), deadlock.as_str()],
+        ]
+        .concat(),
+        // Incomplete: nulls.
+        vec!["check", "--json", "--timeout", "0", &deadlock],
+    ];
+    let mut explained = 0;
+    for args in &runs {
+        let report = sesphr_json(args);
+        assert_valid(&validator, &report, &format!("{args:?}"));
+        explained += report["properties"].as_array().map_or(0, |ps| {
+            ps.iter().filter(|p| p.get("explanation").is_some()).count()
+        });
+    }
+    assert!(explained > 0, "no explanation was validated");
+
+    // The schema is strict where it matters: a token printed as a string in a
+    // multiset entry, or a count of zero, is refused.
+    let mut report = sesphr_json(&runs[1]);
+    let step = &mut report["properties"][1]["trace"]["steps"][0];
+    step["changes"][0]["removed"][0]["count"] = Value::from(0);
+    assert!(!validator.is_valid(&report), "a zero count passed");
+    let mut report = sesphr_json(&runs[1]);
+    report["properties"][1]["kind"] = Value::from("liveness");
+    assert!(!validator.is_valid(&report), "an unknown kind passed");
+}
+
+#[test]
+fn validate_reports_match_their_schema() {
+    let validator = schema("validate.schema.json");
+    for net in [
+        "nets/sesphr.yaml",
+        "nets/examples/mutex.yaml",
+        "nets/pnml/mutex.pnml",
+        "tests/bad_nets/does-not-exist.yaml",
+    ] {
+        let report = sesphr_json(&["validate", "--json", &repo(net)]);
+        assert_valid(&validator, &report, net);
+    }
+    let report = sesphr_json(&["validate", "--json", &repo("nets/sesphr.yaml")]);
+    assert_eq!(report["parameters"]["roles"], 2);
+    assert_eq!(report["parameters"]["key_mode"], "delegated");
+}
