@@ -171,7 +171,12 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         None => None,
     };
     let own: Vec<String> = match &net {
-        LoadedNet::Coloured(net) => net.properties.iter().map(|p| p.name.clone()).collect(),
+        LoadedNet::Coloured(net) => net
+            .properties
+            .iter()
+            .map(|p| p.name.clone())
+            .chain(net.temporal.iter().map(|p| p.name.clone()))
+            .collect(),
         _ => Vec::new(),
     };
     let own: Vec<&str> = own.iter().map(String::as_str).collect();
@@ -180,6 +185,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         && !selected.is_empty()
     {
         net.properties.retain(|p| selected.contains(&p.name));
+        net.temporal.retain(|p| selected.contains(&p.name));
     }
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
     let explore = ExploreOptions {

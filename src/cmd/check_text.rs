@@ -76,7 +76,11 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
         if let Some(explanation) = &p.explanation {
             out += &render_explanation(explanation, options.full);
         }
-        if let Some(meaning) = &p.meaning {
+        if let Some(meaning) = p
+            .meaning
+            .as_ref()
+            .filter(|_| options.full || p.holds != Some(true))
+        {
             out += &format!("      {meaning}\n");
         }
         if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
