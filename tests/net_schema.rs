@@ -224,12 +224,19 @@ fn errors_of(value: &Value) -> Vec<String> {
     errors
 }
 
+/// The equivalent-mutants files next to a net are `sesphr mutate`'s input, not nets.
+fn is_mutation_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".equivalent-mutants.yaml"))
+}
+
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
             yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
+        } else if path.extension().is_some_and(|e| e == "yaml") && !is_mutation_file(&path) {
             out.push(path);
         }
     }
