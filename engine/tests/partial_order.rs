@@ -4,13 +4,16 @@
 //! thread or two, and its traces replay on the unreduced net. A net of
 //! independent components shows that it does reduce.
 
+mod support;
+
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, check};
 use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::source::Source;
+use support::replay;
 
 const PLACES: usize = 5;
 
@@ -97,33 +100,6 @@ fn run(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
         .build()
         .expect("a pool")
         .install(|| check(space, &ExploreOptions::default()).expect("explores"))
-}
-
-/// Replays each trace of `reduced` on the unreduced space, step by step.
-fn replay(net: &Net, reduced: &CheckReport) {
-    let full = ColouredSpace::new(net);
-    for property in &reduced.properties {
-        let Some(trace) = &property.trace else {
-            continue;
-        };
-        let mut current = full.initial().expect("initial");
-        assert_eq!(full.describe_state(&current), trace.initial);
-        for step in &trace.steps {
-            let next = full
-                .labelled_successors(&current)
-                .expect("successors")
-                .into_iter()
-                .find(|(s, _)| s == step)
-                .unwrap_or_else(|| panic!("{}: step {step:?} does not replay", property.name));
-            current = next.1;
-        }
-        assert_eq!(
-            full.describe_state(&current),
-            trace.last,
-            "{}",
-            property.name
-        );
-    }
 }
 
 proptest! {

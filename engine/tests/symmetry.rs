@@ -7,6 +7,8 @@
 
 use std::collections::BTreeSet;
 
+mod support;
+
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check, explore};
@@ -16,6 +18,7 @@ use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::source::Source;
 use sesphr_engine::value::Value;
+use support::replay;
 
 /// Transitions a generated net may have (at least one is chosen).
 const MENU: [&str; 6] = [
@@ -113,33 +116,6 @@ fn orbits(net: &Net) -> usize {
         least.insert(perms.iter().map(image).min().expect("a permutation"));
     }
     least.len()
-}
-
-/// Replays each trace of `reduced` on the unreduced space, step by step.
-fn replay(net: &Net, reduced: &CheckReport) {
-    let full = ColouredSpace::new(net);
-    for property in &reduced.properties {
-        let Some(trace) = &property.trace else {
-            continue;
-        };
-        let mut current = full.initial().expect("initial");
-        assert_eq!(full.describe_state(&current), trace.initial);
-        for step in &trace.steps {
-            let next = full
-                .labelled_successors(&current)
-                .expect("successors")
-                .into_iter()
-                .find(|(s, _)| s == step)
-                .unwrap_or_else(|| panic!("{}: step {step:?} does not replay", property.name));
-            current = next.1;
-        }
-        assert_eq!(
-            full.describe_state(&current),
-            trace.last,
-            "{}",
-            property.name
-        );
-    }
 }
 
 proptest! {
