@@ -214,3 +214,62 @@ fn ledger_verify_reports_match_their_schema() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&other);
 }
+
+#[test]
+fn simulate_reports_match_their_schema() {
+    let validator = schema("simulate.schema.json");
+    let mutex = repo("nets/examples/mutex.yaml");
+    let pnml = repo("nets/pnml/mutex.pnml");
+    let sesphr = repo("nets/sesphr.yaml");
+    let (run, code) = sesphr_json_code(&["simulate", "--json", "--max-steps", "5", &mutex]);
+    assert_valid(&validator, &run, "random run");
+    assert_eq!(code, Some(0));
+    assert_eq!(run["steps"].as_array().map(Vec::len), Some(5));
+    assert!(run["steps"][0]["binding"]["p"].is_i64(), "{run}");
+    let (run, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "3", &pnml]);
+    assert_valid(&validator, &run, "P/T run");
+
+    let (replays, code) =
+        sesphr_json_code(&["simulate", "--json", "--crypto", "--size", "2K", &sesphr]);
+    assert_valid(&validator, &replays, "witness replays");
+    assert_eq!(code, Some(0));
+    assert_eq!(replays["passed"], true);
+    assert!(
+        replays["checks"]["plaintexts"].as_u64() > Some(0),
+        "{replays}"
+    );
+    assert!(
+        replays["skipped"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|g| g["reason"] == "vacuous")),
+        "{replays}"
+    );
+    let (nothing, code) = sesphr_json_code(&[
+        "simulate",
+        "--json",
+        "--crypto",
+        "--random",
+        "--max-steps",
+        "1",
+        "--size",
+        "1K",
+        &sesphr,
+    ]);
+    assert_valid(&validator, &nothing, "a random run that compared nothing");
+    assert_eq!((code, &nothing["passed"]), (Some(1), &Value::Bool(false)));
+    let (broken, code) = sesphr_json_code(&[
+        "simulate",
+        "--json",
+        "--crypto",
+        "--size",
+        "1K",
+        "--property",
+        "every_user_reads",
+        "--inject-fault",
+        "plaintext",
+        &sesphr,
+    ]);
+    assert_valid(&validator, &broken, "a failed run");
+    assert_eq!(code, Some(1));
+    assert!(broken["error"].is_string(), "{broken}");
+}
