@@ -173,3 +173,6 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(tokens)
     }
 }
+
+#[cfg(test)]
+mod tests;
