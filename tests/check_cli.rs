@@ -352,3 +352,24 @@ properties:
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--progress` prints progress lines on a standard error that is not a
+/// terminal (as in CI logs); without it such a run stays quiet, and with
+/// `--json` standard output holds only the JSON.
+#[test]
+fn progress_lines_appear_with_progress_only() {
+    let net = path("nets/examples/philosophers.yaml");
+    let out = sesphr(&["check", "--progress", "--json", &net]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("progress: "))
+        .unwrap_or_else(|| panic!("no progress line: {stderr}"));
+    for part in ["states", "/s", "frontier", "depth", "MB"] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only JSON on stdout");
+    assert!(json["states"].as_u64() > Some(0));
+    let quiet = sesphr(&["check", &net]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
+}
