@@ -30,7 +30,7 @@ pub struct Binding {
     pub consumed: Vec<(PlaceId, Value, u32)>,
 }
 
-/// A binding shown with the net's names: `enter {p=1}`.
+/// A binding shown with the net's names: `enter (p=1)`, as in `check`'s traces.
 pub struct ShowBinding<'a> {
     net: &'a Net,
     binding: &'a Binding,
@@ -48,14 +48,14 @@ impl fmt::Display for ShowBinding<'_> {
         let t = &self.net.transitions[self.binding.transition];
         write!(f, "{}", t.name)?;
         if !t.vars.is_empty() {
-            write!(f, " {{")?;
+            write!(f, " (")?;
             for (i, (var, value)) in t.vars.iter().zip(&self.binding.values).enumerate() {
                 if i > 0 {
                     write!(f, ", ")?;
                 }
                 write!(f, "{}={value}", var.name)?;
             }
-            write!(f, "}}")?;
+            write!(f, ")")?;
         }
         Ok(())
     }
