@@ -48,7 +48,7 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
         "--size",
         "4096",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--dir",
         &dir_arg,
     ]);
@@ -149,7 +149,7 @@ fn a_corrupted_ciphertext_fails_the_run() {
         "--size",
         "1000",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--inject-fault",
         "ciphertext",
     ]);
