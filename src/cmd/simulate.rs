@@ -19,24 +19,27 @@ use crate::{NetArgs, host};
 pub struct SimulateArgs {
     #[command(flatten)]
     net: NetArgs,
-    /// Fire at most this many steps.
-    #[arg(long, default_value_t = 20)]
-    steps: u64,
+    /// Fire at most this many steps per run [default: 20; with --crypto --random: 10000].
+    #[arg(long, value_name = "N", alias = "steps")]
+    max_steps: Option<u64>,
     /// Seed of the random choices: the same seed gives the same run (with --crypto it
     /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Play the token game: list the enabled bindings and pick one by number.
-    #[arg(long, short, conflicts_with_all = ["steps", "seed"])]
+    #[arg(long, short, conflicts_with_all = ["max_steps", "seed"])]
     interactive: bool,
     #[command(flatten)]
     pub crypto: super::simulate_crypto::CryptoArgs,
 }
 
+/// The default `--max-steps` of a random run.
+const DEFAULT_STEPS: u64 = 20;
+
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     if args.crypto.crypto {
-        return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
+        return super::simulate_crypto::run(&args.net, &args.crypto, args.seed, args.max_steps);
     }
     let net = host::load(&args.net)?.into_coloured();
     // A marking with billions of enabled bindings must stop with a message,
@@ -66,13 +69,14 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    let max_steps = args.max_steps.unwrap_or(DEFAULT_STEPS);
     outln!(
         "net `{}`, seed {}, at most {} steps",
         net.name,
         args.seed,
-        args.steps
+        max_steps
     );
-    let outcome = simulate_while(net, args.steps, args.seed, |step, binding, _| {
+    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, _| {
         outln!("{step:>5}  {}", binding.show(net));
         if crate::output::stdout_closed() {
             ControlFlow::Break(())
