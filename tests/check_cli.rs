@@ -165,9 +165,16 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
     assert!(dot.contains("0 -> 1 [ label = \"enter_a\" ]"), "{dot}");
 
     let philosophers = path("tests/data/mcc/Philosophers-PT-000005.pnml");
-    let out = sesphr(&["graph", "--reachability", "--limit", "100", &philosophers]);
+    let out = sesphr(&[
+        "graph",
+        "--reachability",
+        "--max-states",
+        "100",
+        &philosophers,
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--limit"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-states"));
+    // `--limit`, the old name, still works.
     let out = sesphr(&[
         "graph",
         "--reachability",

@@ -31,8 +31,8 @@ pub struct CheckArgs {
     pub params: Vec<(String, String)>,
     /// Check this property (repeatable). A property of the net: check only the
     /// named ones (default: all). A standard property, deadlock-free (no dead
-    /// marking is reachable) or one-safe (no place ever holds two tokens;
-    /// place/transition nets): check it too.
+    /// marking is reachable) or one-safe (no place ever holds two tokens, of
+    /// whatever colours): check it too.
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
     /// Which shortest traces to print [default: violations; with --json: all].

@@ -31,19 +31,23 @@
 
 pub mod formula;
 pub mod observe;
+mod temporal;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
+use std::time::Instant;
 
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::error::{LoadError, LoadErrorKind};
 use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
 use crate::load::{LoadedNet, read_source};
 use crate::ptnet::{PackedNet, PtError};
+use crate::temporal::graph::{Limits, Stop};
 use formula::{Formula, IntExpr, McProperty, Query};
 use observe::{Check, Checked, Condition, Count, Observable};
+use temporal::{Style, TemporalFormulas};
 
 /// The examinations of the contest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -380,6 +384,8 @@ enum Task {
     Bound(Vec<usize>),
     /// One of the `StateSpace` statistics.
     Statistics,
+    /// Verdict of temporal formula `i` (of [`Plan::temporal`]).
+    Temporal(usize),
     /// Outside what is evaluated.
     Unanswered,
 }
@@ -389,6 +395,7 @@ struct Plan {
     /// (answer id, task), in output order.
     tasks: Vec<(String, Task)>,
     checks: Vec<(String, Check)>,
+    temporal: TemporalFormulas,
 }
 
 impl Plan {
@@ -401,6 +408,7 @@ impl Plan {
             examination,
             tasks: Vec::new(),
             checks: Vec::new(),
+            temporal: TemporalFormulas::default(),
         };
         match examination {
             Examination::StateSpace => plan.tasks.push((String::new(), Task::Statistics)),
@@ -441,7 +449,20 @@ impl Plan {
             self.examination,
             Examination::ReachabilityCardinality | Examination::ReachabilityFireability
         );
+        let style = match self.examination {
+            Examination::CtlCardinality | Examination::CtlFireability => Some(Style::Ctl),
+            Examination::LtlCardinality | Examination::LtlFireability => Some(Style::Ltl),
+            _ => None,
+        };
         match &property.query {
+            Query::Boolean(f) if style.is_some() => {
+                let style = style.unwrap_or(Style::Ctl);
+                let task = match self.temporal.add(f, style, names, id)? {
+                    Some(i) => Task::Temporal(i),
+                    None => Task::Unanswered,
+                };
+                self.tasks.push((id.to_string(), task));
+            }
             Query::PlaceBound(places) if self.examination == Examination::UpperBounds => {
                 let places = Names::resolve(&names.places, places, "place", id)?;
                 self.tasks.push((id.to_string(), Task::Bound(places)));
@@ -477,6 +498,9 @@ impl Plan {
         space: &S,
         options: &ExploreOptions,
     ) -> Result<Vec<Answer>, ExploreError<S::Error>> {
+        if !self.temporal.questions.is_empty() {
+            return self.run_temporal(space, options);
+        }
         if self.checks.is_empty() && !self.needs_all_states() {
             // Nothing here is evaluated: no exploration.
             return Ok(self
@@ -547,10 +571,43 @@ impl Plan {
                         });
                     }
                 }
-                Task::Unanswered => answers.push(formula(id, Value::CannotCompute)),
+                Task::Unanswered | Task::Temporal(_) => {
+                    answers.push(formula(id, Value::CannotCompute));
+                }
             }
         }
         Ok(answers)
+    }
+
+    /// Answers the temporal formulas on the graph of every reachable
+    /// marking (`CANNOT_COMPUTE` for all when a limit stops its construction).
+    fn run_temporal<S: Observable>(
+        &self,
+        space: &S,
+        options: &ExploreOptions,
+    ) -> Result<Vec<Answer>, ExploreError<S::Error>> {
+        let limits = Limits {
+            max_states: options.max_states,
+            deadline: options.timeout.map(|t| Instant::now() + t),
+        };
+        let verdicts = match temporal::graph(space, &self.temporal.atoms, limits) {
+            Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions)),
+            Err(Stop::Failed(source)) => return Err(ExploreError::Space { source }),
+            Err(Stop::TooLarge(_) | Stop::Timeout) => None,
+        };
+        Ok(self
+            .tasks
+            .iter()
+            .map(|(id, task)| Answer {
+                kind: AnswerKind::Formula,
+                id: id.clone(),
+                value: match (task, &verdicts) {
+                    (Task::Temporal(i), Some(v)) if v[*i] => Value::True,
+                    (Task::Temporal(i), Some(v)) if !v[*i] => Value::False,
+                    _ => Value::CannotCompute,
+                },
+            })
+            .collect())
     }
 
     /// The bounds over every stored state, when the exploration is complete.

@@ -6,7 +6,7 @@ use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
     PropertyKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
 };
-use crate::fire::transition_bindings;
+use crate::fire::{enabled_bindings, fire, transition_bindings};
 use crate::net::marking::Marking;
 use crate::ptnet::{PackedNet, PtError};
 
@@ -23,6 +23,9 @@ pub trait Observable: StateSpace {
     fn max_in_unfolded_place(&self, marking: &Self::Marking) -> u64;
     /// Whether `transition` has an enabled binding.
     fn fireable(&self, marking: &Self::Marking, transition: usize) -> Result<bool, Self::Error>;
+    /// The successors of `state`, each with the number of the transition
+    /// fired, in a fixed order (stored forms, as the explorer stores them).
+    fn transition_successors(&self, state: &[u32]) -> Result<Vec<(usize, Vec<u32>)>, Self::Error>;
 }
 
 impl Observable for PackedNet<'_> {
@@ -45,6 +48,12 @@ impl Observable for PackedNet<'_> {
             .pre
             .iter()
             .all(|&(place, weight)| marking[place] >= weight))
+    }
+
+    fn transition_successors(&self, state: &[u32]) -> Result<Vec<(usize, Vec<u32>)>, PtError> {
+        let mut out = Vec::new();
+        self.fire_each(state, &mut out)?;
+        Ok(out)
     }
 }
 
@@ -72,6 +81,22 @@ impl Observable for ColouredSpace<'_> {
         let mut bindings = Vec::new();
         transition_bindings(self.net(), transition, marking, &mut bindings)?;
         Ok(!bindings.is_empty())
+    }
+
+    fn transition_successors(
+        &self,
+        state: &[u32],
+    ) -> Result<Vec<(usize, Vec<u32>)>, ColouredError> {
+        let marking = self.decode(state)?;
+        let mut bindings = Vec::new();
+        enabled_bindings(self.net(), &marking, &mut bindings)?;
+        bindings
+            .iter()
+            .map(|b| {
+                let after = fire(self.net(), &marking, b)?;
+                Ok((b.transition, self.representative(&self.encode(&after)?)?))
+            })
+            .collect()
     }
 }
 
@@ -147,60 +172,67 @@ impl<'a, S: Observable> Checked<'a, S> {
             specs,
         }
     }
+}
 
-    fn count(&self, marking: &S::Marking, count: &Count) -> i128 {
-        match count {
-            Count::Constant(c) => i128::from(*c),
-            Count::Tokens(places) => places
-                .iter()
-                .map(|&p| i128::from(self.inner.tokens(marking, p)))
-                .sum(),
-            Count::Sum(parts) => parts.iter().map(|c| self.count(marking, c)).sum(),
-            Count::Product(parts) => parts
-                .iter()
-                .map(|c| self.count(marking, c))
-                .fold(1i128, i128::saturating_mul),
-            Count::Difference(parts) => {
-                let mut values = parts.iter().map(|c| self.count(marking, c));
-                let first = values.next().unwrap_or(0);
-                values.fold(first, i128::saturating_sub)
-            }
+/// The value of `count` in `marking` of `space`.
+pub fn count<S: Observable>(space: &S, marking: &S::Marking, count_: &Count) -> i128 {
+    match count_ {
+        Count::Constant(c) => i128::from(*c),
+        Count::Tokens(places) => places
+            .iter()
+            .map(|&p| i128::from(space.tokens(marking, p)))
+            .sum(),
+        Count::Sum(parts) => parts.iter().map(|c| count(space, marking, c)).sum(),
+        Count::Product(parts) => parts
+            .iter()
+            .map(|c| count(space, marking, c))
+            .fold(1i128, i128::saturating_mul),
+        Count::Difference(parts) => {
+            let mut values = parts.iter().map(|c| count(space, marking, c));
+            let first = values.next().unwrap_or(0);
+            values.fold(first, i128::saturating_sub)
         }
     }
+}
 
-    fn holds(&self, marking: &S::Marking, dead: bool, c: &Condition) -> Result<bool, S::Error> {
-        Ok(match c {
-            Condition::True => true,
-            Condition::False => false,
-            Condition::Dead => dead,
-            Condition::Not(inner) => !self.holds(marking, dead, inner)?,
-            Condition::And(parts) => {
-                for part in parts {
-                    if !self.holds(marking, dead, part)? {
-                        return Ok(false);
-                    }
+/// Whether `c` holds in `marking` of `space` (`dead`: the marking has no successor).
+pub fn holds<S: Observable>(
+    space: &S,
+    marking: &S::Marking,
+    dead: bool,
+    c: &Condition,
+) -> Result<bool, S::Error> {
+    Ok(match c {
+        Condition::True => true,
+        Condition::False => false,
+        Condition::Dead => dead,
+        Condition::Not(inner) => !holds(space, marking, dead, inner)?,
+        Condition::And(parts) => {
+            for part in parts {
+                if !holds(space, marking, dead, part)? {
+                    return Ok(false);
                 }
-                true
             }
-            Condition::Or(parts) => {
-                for part in parts {
-                    if self.holds(marking, dead, part)? {
-                        return Ok(true);
-                    }
+            true
+        }
+        Condition::Or(parts) => {
+            for part in parts {
+                if holds(space, marking, dead, part)? {
+                    return Ok(true);
                 }
-                false
             }
-            Condition::Le(a, b) => self.count(marking, a) <= self.count(marking, b),
-            Condition::Fireable(transitions) => {
-                for &t in transitions {
-                    if self.inner.fireable(marking, t)? {
-                        return Ok(true);
-                    }
+            false
+        }
+        Condition::Le(a, b) => count(space, marking, a) <= count(space, marking, b),
+        Condition::Fireable(transitions) => {
+            for &t in transitions {
+                if space.fireable(marking, t)? {
+                    return Ok(true);
                 }
-                false
             }
-        })
-    }
+            false
+        }
+    })
 }
 
 impl<S: Observable> StateSpace for Checked<'_, S> {
@@ -235,8 +267,8 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
         let marking = self.inner.observe(state)?;
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match check {
-                Check::Reachable(c) => self.holds(&marking, dead, c)?,
-                Check::Invariant(c) => !self.holds(&marking, dead, c)?,
+                Check::Reachable(c) => holds(self.inner, &marking, dead, c)?,
+                Check::Invariant(c) => !holds(self.inner, &marking, dead, c)?,
             };
         }
         Ok(())

@@ -288,6 +288,23 @@ impl<'n> PackedNet<'n> {
             .any(|&w| (w | self.guard).wrapping_sub(limits) & self.guard != 0)
     }
 
+    /// Appends to `out` the successor of `state` through each enabled
+    /// transition, with the transition's number, in transition order.
+    pub fn fire_each(
+        &self,
+        state: &[u32],
+        out: &mut Vec<(usize, Vec<u32>)>,
+    ) -> Result<(), PtError> {
+        for (t, deltas) in self.deltas.iter().enumerate() {
+            if self.enabled(state, deltas) {
+                let mut next = state.to_vec();
+                self.fire(&mut next, deltas)?;
+                out.push((t, next));
+            }
+        }
+        Ok(())
+    }
+
     fn enabled(&self, state: &[u32], deltas: &[WordDelta]) -> bool {
         deltas.iter().all(|d| {
             d.pre == 0

@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::formula::{Formula, PathQuantifier};
-use super::kripke::Kripke;
+use super::kripke::{Kripke, STUTTER};
 
 /// A path through a Kripke structure from its initial node: `stem` steps,
 /// then, when `cycle` is not empty, `cycle` steps that come back to the node
@@ -27,6 +27,18 @@ pub struct Ctl<'k, 'g> {
     kripke: &'k Kripke<'g>,
     atom: &'k dyn Fn(usize, usize) -> bool,
     pred: Vec<Vec<u32>>,
+    next_at_deadlocks: NextAtDeadlocks,
+}
+
+/// What `EX`/`AX` see at a dead marking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextAtDeadlocks {
+    /// The dead marking again (the stuttering self-loop): `EX f` and `AX f` are `f`.
+    Stutter,
+    /// Nothing (the run ends there, as in the Model Checking Contest): `EX f`
+    /// is false and `AX f` true. `EG`, `EU` and their duals still read the
+    /// run as maximal, ending at the dead marking.
+    Nothing,
 }
 
 /// What a path must show to explain a verdict.
@@ -43,7 +55,14 @@ impl<'k, 'g> Ctl<'k, 'g> {
             kripke,
             atom,
             pred: kripke.predecessors(),
+            next_at_deadlocks: NextAtDeadlocks::Stutter,
         }
+    }
+
+    /// The same evaluator with `EX`/`AX` reading dead markings as `next`.
+    pub fn with_next_at_deadlocks(mut self, next: NextAtDeadlocks) -> Self {
+        self.next_at_deadlocks = next;
+        self
     }
 
     /// The nodes where `f` holds.
@@ -104,8 +123,17 @@ impl<'k, 'g> Ctl<'k, 'g> {
 
     fn ex(&self, s: &[bool]) -> Vec<bool> {
         (0..self.kripke.len())
-            .map(|n| self.kripke.successors(n).any(|(m, _)| s[m]))
+            .map(|n| {
+                self.kripke
+                    .successors(n)
+                    .any(|(m, via)| s[m] && self.ex_follows(via))
+            })
             .collect()
+    }
+
+    /// Whether `EX` may follow an edge taken `via` (not a dead marking's loop when next is nothing there).
+    fn ex_follows(&self, via: u32) -> bool {
+        via != STUTTER || self.next_at_deadlocks == NextAtDeadlocks::Stutter
     }
 
     fn eu(&self, a: &[bool], b: &[bool]) -> Vec<bool> {
@@ -159,7 +187,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
             Shape::Next(s) => self
                 .kripke
                 .successors(0)
-                .find(|(m, _)| s[*m])
+                .find(|&(m, via)| s[m] && self.ex_follows(via))
                 .map(|step| Path {
                     stem: vec![step],
                     cycle: Vec::new(),

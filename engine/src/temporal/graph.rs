@@ -62,17 +62,32 @@ pub struct MarkingGraph {
     transitions: Vec<u32>,
     bindings: Vec<u32>,
     words: usize,
+    edge_words: usize,
     state_bits: Vec<u64>,
     edge_bits: Vec<u64>,
 }
 
-/// A successor: its encoding, transition, binding key (per-binding fairness) and `fired` atoms.
-type Successor = (Vec<u32>, u32, Option<(u32, Vec<Value>)>, Vec<u64>);
+/// A successor: its encoding, transition, binding key (per-binding
+/// fairness) and `fired` atoms (one bit per atom).
+pub type Successor = (Vec<u32>, u32, Option<(u32, Vec<Value>)>, Vec<u64>);
 
 /// What expanding one marking gives.
-struct Expansion {
-    successors: Vec<Successor>,
-    bits: Vec<u64>,
+pub struct Expansion {
+    /// The successors, in a fixed order.
+    pub successors: Vec<Successor>,
+    /// The state atoms and `enabled` atoms that hold (one bit per atom).
+    pub bits: Vec<u64>,
+}
+
+/// Why [`MarkingGraph::build_with`] stopped.
+#[derive(Debug)]
+pub enum Stop<E> {
+    /// Expanding a state failed.
+    Failed(E),
+    /// More markings than the limit (the limit).
+    TooLarge(u64),
+    /// The deadline passed.
+    Timeout,
 }
 
 impl MarkingGraph {
@@ -103,6 +118,32 @@ impl MarkingGraph {
             .collect();
         let memo = VerdictMemo::new(reads);
         let initial = space.initial()?;
+        let built = Self::build_with(initial, words, words, limits, |state| {
+            expand(space, state, atoms, &per_binding, &memo, words)
+        });
+        built.map_err(|stop| match stop {
+            Stop::Failed(e) => e,
+            Stop::TooLarge(m) => GraphError::TooLarge(m),
+            Stop::Timeout => GraphError::Timeout,
+        })
+    }
+
+    /// Explores breadth-first from `initial`, `expand` giving each state's
+    /// successors and labels (`state_words` words of state atoms,
+    /// `edge_words` of `fired` atoms per edge). Each level is expanded in
+    /// parallel and numbered sequentially, so the graph does not depend on
+    /// the thread count.
+    pub fn build_with<E, F>(
+        initial: Vec<u32>,
+        state_words: usize,
+        edge_words: usize,
+        limits: Limits,
+        expand: F,
+    ) -> Result<MarkingGraph, Stop<E>>
+    where
+        E: Send,
+        F: Fn(&[u32]) -> Result<Expansion, E> + Sync,
+    {
         let width = initial.len();
         let mut graph = MarkingGraph {
             width,
@@ -111,7 +152,8 @@ impl MarkingGraph {
             targets: Vec::new(),
             transitions: Vec::new(),
             bindings: Vec::new(),
-            words,
+            words: state_words,
+            edge_words,
             state_bits: Vec::new(),
             edge_bits: Vec::new(),
         };
@@ -121,14 +163,15 @@ impl MarkingGraph {
         let mut next = 0usize;
         while next < graph.len() {
             if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(GraphError::Timeout);
+                return Err(Stop::Timeout);
             }
             let level: Vec<usize> = (next..graph.len()).collect();
             next = graph.len();
             let expanded: Vec<Expansion> = level
                 .par_iter()
-                .map(|&id| expand(space, graph.state(id), atoms, &per_binding, &memo, words))
-                .collect::<Result<_, GraphError>>()?;
+                .map(|&id| expand(graph.state(id)))
+                .collect::<Result<_, E>>()
+                .map_err(Stop::Failed)?;
             for e in expanded {
                 graph.state_bits.extend(&e.bits);
                 for (state, transition, binding, bits) in e.successors {
@@ -136,8 +179,8 @@ impl MarkingGraph {
                         Some(&id) => id,
                         None => {
                             let id = graph.len() as u32;
-                            if limits.max_states.is_some_and(|m| id as u64 >= m) {
-                                return Err(GraphError::TooLarge(limits.max_states.unwrap_or(0)));
+                            if let Some(m) = limits.max_states.filter(|&m| id as u64 >= m) {
+                                return Err(Stop::TooLarge(m));
                             }
                             graph.states.extend(&state);
                             index.insert(state, id);
@@ -151,7 +194,7 @@ impl MarkingGraph {
                         Some(key) => *binding_ids.entry(key).or_insert(fresh),
                         None => u32::MAX,
                     });
-                    graph.edge_bits.extend(&bits);
+                    graph.edge_bits.extend(&bits[..edge_words.min(bits.len())]);
                 }
                 graph.offsets.push(graph.targets.len());
             }
@@ -207,7 +250,8 @@ impl MarkingGraph {
 
     /// Whether `fired` atom `atom` holds for edge `e`.
     pub fn edge_atom(&self, e: usize, atom: usize) -> bool {
-        self.edge_bits[e * self.words + atom / 64] >> (atom % 64) & 1 == 1
+        self.edge_words > 0
+            && self.edge_bits[e * self.edge_words + atom / 64] >> (atom % 64) & 1 == 1
     }
 }
 
