@@ -19,8 +19,8 @@ pub struct MccArgs {
     /// one property file per examination (`ReachabilityCardinality.xml`, ...).
     pub model_dir: PathBuf,
     /// The examination: StateSpace, ReachabilityDeadlock, OneSafe,
-    /// ReachabilityCardinality, ReachabilityFireability, UpperBounds (CTL and
-    /// LTL examinations are read and answered CANNOT_COMPUTE).
+    /// ReachabilityCardinality, ReachabilityFireability, UpperBounds,
+    /// CTLCardinality, CTLFireability, LTLCardinality, LTLFireability.
     #[arg(long, value_parser = str::parse::<Examination>)]
     pub examination: Examination,
     /// The net file, if not MODEL_DIR/model.pnml.

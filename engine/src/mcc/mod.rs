@@ -7,8 +7,10 @@
 //! (a witness of `EF φ` or a violation of `AG φ` found: on the fly); the
 //! others need the whole state space. Bounds (`UpperBounds`) and the
 //! `StateSpace` statistics are read from the complete set of states.
-//! Formulas of the CTL and LTL examinations are read but answered
-//! `CANNOT_COMPUTE` here.
+//! Formulas of the CTL and LTL examinations are decided on the graph of
+//! every reachable marking by the temporal checkers (see `temporal.rs`:
+//! CTL fixpoints, LTL Büchi product); a run stopped by a limit answers
+//! them `CANNOT_COMPUTE`.
 //!
 //! ```
 //! use sesphr_engine::explore::ExploreOptions;
@@ -64,13 +66,13 @@ pub enum Examination {
     ReachabilityFireability,
     /// The most tokens of sets of places.
     UpperBounds,
-    /// CTL formulas over token counts (read, not yet answered).
+    /// CTL formulas over token counts.
     CtlCardinality,
-    /// CTL formulas over enabled transitions (read, not yet answered).
+    /// CTL formulas over enabled transitions.
     CtlFireability,
-    /// LTL formulas over token counts (read, not yet answered).
+    /// LTL formulas over token counts.
     LtlCardinality,
-    /// LTL formulas over enabled transitions (read, not yet answered).
+    /// LTL formulas over enabled transitions.
     LtlFireability,
 }
 
@@ -712,5 +714,74 @@ mod tests {
         let answers =
             examine(&net, Examination::UpperBounds, &properties, &options).expect("examines");
         assert_eq!(answers[0].to_string(), "FORMULA b CANNOT_COMPUTE");
+    }
+
+    /// p -t-> q, then dead at q.
+    fn one_step() -> LoadedNet {
+        LoadedNet::PlaceTransition(Box::new(PtNet::new(
+            "one-step",
+            vec!["p".into(), "q".into()],
+            vec![1, 0],
+            vec![("t".into(), vec![(0, 1)], vec![(1, 1)])],
+        )))
+    }
+
+    fn answer(examination: Examination, formula: &str) -> Value {
+        let xml = format!(
+            "<property-set><property><id>f</id><formula>{formula}</formula></property></property-set>"
+        );
+        let properties = formula::parse_properties(&xml).expect("parses");
+        let answers = examine(
+            &one_step(),
+            examination,
+            &properties,
+            &ExploreOptions::default(),
+        )
+        .expect("examines");
+        answers[0].value
+    }
+
+    #[test]
+    fn ctl_next_sees_nothing_after_a_dead_marking() {
+        // AX AX false: at the dead q, AX false holds (no successor).
+        let ax_ax_false = "<all-paths><next><all-paths><next><false/></next></all-paths>\
+                           </next></all-paths>";
+        assert_eq!(
+            answer(Examination::CtlCardinality, ax_ax_false),
+            Value::True
+        );
+        // EX EX true: q has no successor.
+        let ex_ex_true = "<exists-path><next><exists-path><next><true/></next></exists-path>\
+                          </next></exists-path>";
+        assert_eq!(
+            answer(Examination::CtlFireability, ex_ex_true),
+            Value::False
+        );
+        // EG of "q empty" fails: every maximal path ends at q, marked.
+        let eg = "<exists-path><globally><integer-le><tokens-count><place>q</place>\
+                  </tokens-count><integer-constant>0</integer-constant></integer-le>\
+                  </globally></exists-path>";
+        assert_eq!(answer(Examination::CtlCardinality, eg), Value::False);
+    }
+
+    #[test]
+    fn ltl_runs_stutter_at_a_dead_marking() {
+        // X X "q marked": the run p, q, q, ... reaches q and stays.
+        let xx = "<all-paths><next><next><integer-le><integer-constant>1</integer-constant>\
+                  <tokens-count><place>q</place></tokens-count></integer-le></next></next>\
+                  </all-paths>";
+        assert_eq!(answer(Examination::LtlCardinality, xx), Value::True);
+        // F G "t is not fireable".
+        let fg = "<all-paths><finally><globally><negation><is-fireable>\
+                  <transition>t</transition></is-fireable></negation></globally></finally>\
+                  </all-paths>";
+        assert_eq!(answer(Examination::LtlFireability, fg), Value::True);
+        // An inner path quantifier is outside LTL: not answered.
+        let nested = "<all-paths><finally><exists-path><next><true/></next></exists-path>\
+                      </finally></all-paths>";
+        assert_eq!(
+            answer(Examination::LtlCardinality, nested),
+            Value::CannotCompute
+        );
     }
 }

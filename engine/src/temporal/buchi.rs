@@ -262,10 +262,73 @@ pub fn translate(f: &Formula<usize>) -> Automaton {
     for s in &mut states {
         s.successors.sort_unstable();
     }
-    Automaton {
+    quotient(Automaton {
         states,
         sets: untils.len(),
+    })
+}
+
+/// The automaton with bisimilar states merged: states with the same
+/// literals and acceptance sets whose successors fall in the same classes,
+/// refined until stable. Bisimilar states accept the same runs, so the
+/// language is unchanged; the tableau often makes many such copies.
+fn quotient(automaton: Automaton) -> Automaton {
+    let states = &automaton.states;
+    let mut class: Vec<usize> = number_by(states.len(), |q| {
+        let mut literals = states[q].literals.clone();
+        literals.sort_unstable();
+        (literals, states[q].accepting.clone(), Vec::<usize>::new())
+    });
+    loop {
+        let refined = number_by(states.len(), |q| {
+            let mut next: Vec<usize> = states[q].successors.iter().map(|&s| class[s]).collect();
+            next.sort_unstable();
+            next.dedup();
+            let key: Vec<usize> = std::iter::once(class[q]).chain(next).collect();
+            (Vec::<(usize, bool)>::new(), Vec::<bool>::new(), key)
+        });
+        let count = |c: &[usize]| c.iter().max().map_or(0, |m| m + 1);
+        let stable = count(&refined) == count(&class);
+        class = refined;
+        if stable {
+            break;
+        }
     }
+    let classes = class.iter().max().map_or(0, |m| m + 1);
+    let mut merged: Vec<Option<State>> = vec![None; classes];
+    for (q, state) in states.iter().enumerate() {
+        let c = class[q];
+        let mut successors: Vec<usize> = state.successors.iter().map(|&s| class[s]).collect();
+        successors.sort_unstable();
+        successors.dedup();
+        match &mut merged[c] {
+            Some(m) => m.initial |= state.initial,
+            slot => {
+                *slot = Some(State {
+                    literals: state.literals.clone(),
+                    successors,
+                    initial: state.initial,
+                    accepting: state.accepting.clone(),
+                });
+            }
+        }
+    }
+    Automaton {
+        states: merged.into_iter().flatten().collect(),
+        sets: automaton.sets,
+    }
+}
+
+/// Numbers `0..n` by `key`, equal keys sharing a number, numbers given in
+/// order of first occurrence.
+fn number_by<K: std::hash::Hash + Eq>(n: usize, key: impl Fn(usize) -> K) -> Vec<usize> {
+    let mut seen: HashMap<K, usize> = HashMap::new();
+    (0..n)
+        .map(|q| {
+            let fresh = seen.len();
+            *seen.entry(key(q)).or_insert(fresh)
+        })
+        .collect()
 }
 
 impl State {

@@ -16,6 +16,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use foldhash::quality::FixedState;
+
 use super::buchi::{self, Automaton};
 use super::ctl::Path;
 use super::formula::Formula;
@@ -29,7 +31,55 @@ pub struct Ltl<'k, 'g> {
     atom: &'k dyn Fn(usize, usize) -> bool,
     fairness: &'k [Fairness],
     states: Vec<(u32, u32)>,
-    index: HashMap<(u32, u32), u32>,
+    index: HashMap<(u32, u32), u32, FixedState>,
+    letters: Option<Letters>,
+}
+
+/// The labels as bit masks, when the formula has at most 64 atoms: node
+/// `n` reads letter `letters[n]` (bit `i`: the `i`-th atom holds), and
+/// automaton state `q` accepts it when `letter & mask == value`.
+struct Letters {
+    letters: Vec<u64>,
+    labels: Vec<(u64, u64)>,
+}
+
+impl Letters {
+    fn new(
+        kripke: &Kripke<'_>,
+        automaton: &Automaton,
+        atom: &dyn Fn(usize, usize) -> bool,
+    ) -> Option<Letters> {
+        let mut atoms: Vec<usize> = automaton
+            .states
+            .iter()
+            .flat_map(|q| q.literals.iter().map(|&(a, _)| a))
+            .collect();
+        atoms.sort_unstable();
+        atoms.dedup();
+        if atoms.len() > 64 {
+            return None;
+        }
+        let bit = |a: usize| 1u64 << atoms.binary_search(&a).unwrap_or(0);
+        let labels = automaton
+            .states
+            .iter()
+            .map(|q| {
+                q.literals.iter().fold((0, 0), |(mask, value), &(a, p)| {
+                    (mask | bit(a), if p { value | bit(a) } else { value })
+                })
+            })
+            .collect();
+        let letters = (0..kripke.len())
+            .map(|n| {
+                atoms
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &a)| atom(n, a))
+                    .fold(0u64, |l, (i, _)| l | 1 << i)
+            })
+            .collect();
+        Some(Letters { letters, labels })
+    }
 }
 
 /// A product edge: (target product state, marking-graph edge or [`STUTTER`]).
@@ -47,13 +97,16 @@ impl<'k, 'g> Ltl<'k, 'g> {
         fairness: &'k [Fairness],
     ) -> Self {
         let negated = Formula::Not(Box::new(formula.clone()));
+        let automaton = buchi::translate(&negated);
+        let letters = Letters::new(kripke, &automaton, atom);
         Ltl {
             kripke,
-            automaton: buchi::translate(&negated),
+            automaton,
             atom,
             fairness,
             states: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::with_hasher(FixedState::with_seed(0)),
+            letters,
         }
     }
 
@@ -79,6 +132,10 @@ impl<'k, 'g> Ltl<'k, 'g> {
     }
 
     fn label_holds(&self, node: usize, q: usize) -> bool {
+        if let Some(l) = &self.letters {
+            let (mask, value) = l.labels[q];
+            return l.letters[node] & mask == value;
+        }
         self.automaton.states[q].accepts(|a| (self.atom)(node, a))
     }
 
@@ -92,10 +149,10 @@ impl<'k, 'g> Ltl<'k, 'g> {
     fn successors(&mut self, p: u32) -> Vec<Edge> {
         let (node, q) = self.states[p as usize];
         let mut out = Vec::new();
-        let next: Vec<(usize, u32)> = self.kripke.successors(node as usize).collect();
-        let qs = self.automaton.states[q as usize].successors.clone();
-        for (m, via) in next {
-            for &q2 in &qs {
+        let kripke = self.kripke;
+        for (m, via) in kripke.successors(node as usize) {
+            for i in 0..self.automaton.states[q as usize].successors.len() {
+                let q2 = self.automaton.states[q as usize].successors[i];
                 if self.label_holds(m, q2) {
                     out.push((self.id(m, q2), via));
                 }
@@ -158,7 +215,7 @@ impl<'k, 'g> Ltl<'k, 'g> {
                     }
                     continue;
                 }
-                frames.pop();
+                let (_, edges, _) = frames.pop().unwrap_or_default();
                 if let Some(parent) = frames.last() {
                     let q = parent.0 as usize;
                     low[q] = low[q].min(low[p as usize]);
@@ -172,6 +229,10 @@ impl<'k, 'g> Ltl<'k, 'g> {
                         if s == p {
                             break;
                         }
+                    }
+                    // A single state without a self-loop has no cycle.
+                    if component.len() == 1 && !edges.iter().any(|&(s, _)| s == p) {
+                        continue;
                     }
                     component.sort_unstable();
                     if let Some(fair) = self.fair_accepting(component) {
