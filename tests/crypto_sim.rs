@@ -51,7 +51,7 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
         "--size",
         "4096",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--dir",
         &dir_arg,
     ]);
@@ -153,7 +153,7 @@ fn a_corrupted_ciphertext_fails_the_run() {
         "1000",
         "--random",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--inject-fault",
         "ciphertext",
     ]);

@@ -109,6 +109,7 @@ pub fn run(
     args: &CryptoArgs,
     seed: u64,
     max_steps: Option<u64>,
+    json: bool,
 ) -> Result<ExitCode> {
     if max_steps.is_some() && !args.random {
         bail!(
@@ -121,6 +122,14 @@ pub fn run(
         Some(dir) => dir.clone(),
         None => std::env::temp_dir().join(format!("sesphr-simulate-{}", std::process::id())),
     };
+    let mut out = Outcome {
+        json,
+        runs: Vec::new(),
+        skipped: Vec::new(),
+        reports: Vec::new(),
+        net: String::new(),
+        failure: None,
+    };
     let result = if args.random {
         random_runs(
             net_args,
@@ -128,10 +137,12 @@ pub fn run(
             seed,
             max_steps.unwrap_or(RANDOM_RUN_STEPS),
             &root,
+            &mut out,
         )
     } else {
-        witness_runs(net_args, args, seed, &root)
-    };
+        witness_runs(net_args, args, seed, &root, &mut out)
+    }
+    .map(|()| out.finish(net_args, args));
     if temporary {
         let _ = std::fs::remove_dir_all(&root);
     }
@@ -243,56 +254,75 @@ fn goals(net_args: &NetArgs, args: &CryptoArgs) -> Result<Vec<Goal>> {
 }
 
 /// Replays, with real cryptography, the witness of each goal.
-fn witness_runs(net_args: &NetArgs, args: &CryptoArgs, seed: u64, root: &Path) -> Result<ExitCode> {
+fn witness_runs(
+    net_args: &NetArgs,
+    args: &CryptoArgs,
+    seed: u64,
+    root: &Path,
+    out: &mut Outcome,
+) -> Result<()> {
     let goals = goals(net_args, args)?;
-    let mut reports = Vec::new();
-    let mut name = String::new();
     for goal in &goals {
         if crate::output::stdout_closed() {
             break;
         }
         let Some(witness) = &goal.witness else {
-            outln!(
-                "{}: {}; nothing replayed",
-                goal.name,
-                if goal.complete {
-                    "unreachable (`sesphr check` reports it violated)"
-                } else {
-                    "no witness found within the search's limits (--timeout, --max-states)"
-                }
+            let (why, text) = if goal.complete {
+                (
+                    "unreachable",
+                    "unreachable (`sesphr check` reports it violated)",
+                )
+            } else {
+                (
+                    "limit",
+                    "no witness found within the search's limits (--timeout, --max-states)",
+                )
+            };
+            out.skip(
+                &goal.name,
+                why,
+                &format!("{}: {text}; nothing replayed", goal.name),
             );
             continue;
         };
         if witness.is_empty() {
-            outln!(
-                "{}: holds in the initial marking (vacuous in this configuration); nothing to replay",
-                goal.name
+            out.skip(
+                &goal.name,
+                "vacuous",
+                &format!(
+                    "{}: holds in the initial marking (vacuous in this configuration); nothing to replay",
+                    goal.name
+                ),
             );
             continue;
         }
         let (functions, net) = real_net(net_args, args, seed)?;
-        name.clone_from(&net.name);
+        out.net.clone_from(&net.name);
         let dir = fresh_dir(root, &goal.name)?;
         match real::replay(&net, &functions, witness, Some(&dir), 3) {
-            Ok(report) => {
-                outln!(
+            Ok(report) => out.ran(
+                &goal.name,
+                &format!(
                     "{}: witness of {} step(s) replayed; {}",
                     goal.name,
                     report.steps,
                     checked(&report)
-                );
-                reports.push(report);
+                ),
+                report,
+            ),
+            Err(error) => {
+                out.failure = Some(failed(error, &format!("the witness of {}", goal.name)));
+                return Ok(());
             }
-            Err(error) => return Ok(failed(error, &format!("the witness of {}", goal.name))),
         }
     }
-    if goals.is_empty() {
+    if goals.is_empty() && !out.json {
         outln!(
             "net `{}` has no `reachable` property: no witness to replay (add --random for random runs)",
             net_args.net.display()
         );
     }
-    Ok(summarize(&name, &reports, args))
+    Ok(())
 }
 
 /// Random runs with seeds `seed`, `seed + 1`, ...
@@ -302,9 +332,8 @@ fn random_runs(
     seed: u64,
     max_steps: u64,
     root: &Path,
-) -> Result<ExitCode> {
-    let mut reports = Vec::new();
-    let mut name = String::new();
+    out: &mut Outcome,
+) -> Result<()> {
     for i in 0..args.runs {
         if crate::output::stdout_closed() {
             break;
@@ -314,7 +343,7 @@ fn random_runs(
         if let Some(unknown) = args.defer.iter().find(|t| net.transition_id(t).is_none()) {
             bail!("--defer {unknown}: the net has no such transition");
         }
-        name.clone_from(&net.name);
+        out.net.clone_from(&net.name);
         let dir = fresh_dir(root, &format!("run-{}", i + 1))?;
         let options = RunOptions {
             seed: run_seed,
@@ -325,7 +354,7 @@ fn random_runs(
         };
         match real::run(&net, &functions, &options) {
             Ok(report) => {
-                outln!(
+                let text = format!(
                     "run {} (seed {run_seed}): {} steps, {}; {}",
                     i + 1,
                     report.steps,
@@ -335,14 +364,15 @@ fn random_runs(
                     },
                     checked(&report)
                 );
-                reports.push(report);
+                out.ran(&format!("run-{}", i + 1), &text, report);
             }
             Err(error) => {
-                return Ok(failed(error, &format!("run {} (seed {run_seed})", i + 1)));
+                out.failure = Some(failed(error, &format!("run {} (seed {run_seed})", i + 1)));
+                return Ok(());
             }
         }
     }
-    Ok(summarize(&name, &reports, args))
+    Ok(())
 }
 
 /// What one run's final checks compared.
@@ -358,17 +388,121 @@ fn checked(report: &RunReport) -> String {
     text
 }
 
-/// Reports a failed run; exit 1.
-fn failed(error: RunError, what: &str) -> ExitCode {
-    crate::output::report_error(&anyhow::Error::new(error).context(format!("{what} failed")));
-    ExitCode::from(1)
+/// A failed run, reported on standard error; its message.
+fn failed(error: RunError, what: &str) -> String {
+    let error = anyhow::Error::new(error).context(format!("{what} failed"));
+    crate::output::report_error(&error);
+    format!("{error:#}")
 }
 
-/// Prints the timing table and the checks of all runs; exit 1 when they
-/// compared no plaintext.
-fn summarize(name: &str, reports: &[RunReport], args: &CryptoArgs) -> ExitCode {
+/// What the runs of one call did, printed as text while they go, or as one
+/// JSON object at the end.
+struct Outcome {
+    json: bool,
+    /// One JSON object per run.
+    runs: Vec<serde_json::Value>,
+    /// The goals not replayed, and why.
+    skipped: Vec<serde_json::Value>,
+    reports: Vec<RunReport>,
+    /// The net's name.
+    net: String,
+    /// The message of the run that failed, if one did.
+    failure: Option<String>,
+}
+
+impl Outcome {
+    /// A goal not replayed: `why` for JSON, `text` for people.
+    fn skip(&mut self, goal: &str, why: &str, text: &str) {
+        if self.json {
+            self.skipped
+                .push(serde_json::json!({ "property": goal, "reason": why }));
+        } else {
+            outln!("{text}");
+        }
+    }
+
+    /// A run that passed its checks.
+    fn ran(&mut self, name: &str, text: &str, report: RunReport) {
+        if self.json {
+            let c = &report.checks;
+            self.runs.push(serde_json::json!({
+                "name": name,
+                "seed": report.seed,
+                "steps": report.steps,
+                "end": match report.end {
+                    RunEnd::Replayed => "replayed",
+                    RunEnd::StepLimit => "step-limit",
+                    _ => "quiescent",
+                },
+                "plaintexts": c.plaintexts,
+                "refused": c.refused,
+            }));
+        } else {
+            outln!("{text}");
+        }
+        self.reports.push(report);
+    }
+
+    /// Prints the summary and returns the exit code.
+    fn finish(self, net_args: &NetArgs, args: &CryptoArgs) -> ExitCode {
+        if self.json {
+            self.print_json(net_args, args);
+        }
+        if self.failure.is_some() {
+            return ExitCode::from(1);
+        }
+        summarize(&self.net, &self.reports, args, self.json)
+    }
+
+    fn print_json(&self, net_args: &NetArgs, args: &CryptoArgs) {
+        let summary = RunSummary::of(&self.reports);
+        let c = &summary.checks;
+        let transitions: Vec<serde_json::Value> = summary
+            .transitions
+            .iter()
+            .filter(|t| t.firings.count() > 0)
+            .map(|t| {
+                serde_json::json!({
+                    "name": t.name,
+                    "fired": t.firings.count(),
+                    "unchanged": t.unchanged,
+                    "total_ms": t.firings.total().as_secs_f64() * 1e3,
+                    "mean_ms": t.firings.mean().as_secs_f64() * 1e3,
+                    "p95_ms": t.firings.p95().as_secs_f64() * 1e3,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "file": net_args.net.display().to_string(),
+            "net": self.net,
+            "mode": if args.random { "random" } else { "witnesses" },
+            "partition_bytes": args.size,
+            "runs": self.runs,
+            "skipped": self.skipped,
+            "transitions": transitions,
+            "checks": {
+                "plaintexts": c.plaintexts,
+                "refused": c.refused,
+                "stored": c.stored,
+                "fetched": c.fetched,
+                "ledger_records": c.ledger_records,
+                "ledger_blocks": c.ledger_blocks,
+            },
+            "passed": self.failure.is_none() && c.plaintexts > 0,
+            "error": self.failure,
+        });
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    }
+}
+
+/// Prints the timing table and the checks of all runs (not with `json`);
+/// exit 1 when they compared no plaintext.
+fn summarize(name: &str, reports: &[RunReport], args: &CryptoArgs, json: bool) -> ExitCode {
     let summary = RunSummary::of(reports);
-    if !reports.is_empty() {
+    if !reports.is_empty() && !json {
         outln!(
             "\nnet `{name}` with real cryptography: {} run(s), {} steps, partitions of {} bytes\n",
             summary.runs,
