@@ -47,7 +47,7 @@ MUTANTS = {
     "user-ignores-integrity-errors": (
         "integrity",
         "The user's client accepts the decryption output without checking the digest or the GCM tag.",
-        [('    guard: "digest(c) == d && dec_ok(kdf(recover(ru, user_secret(u))), (p, q, v), c)"\n',
+        [('    guard: "signature_ok(verifying_key(signing_key(p)), ((p, q, v), d), s) && digest(c) == d && dec_ok(kdf(recover(ru, user_secret(u))), (p, q, v), c)"\n',
           '    guard: "true"\n', 1)],
         "roles=1 users_per_role=1 partitions=2 versions=2 tampers=1",
     ),
@@ -115,9 +115,8 @@ MUTANTS = {
         "ledger_is_truthful",
         "The upload record holds the digest of the plaintext (the client checks the digest of what it decrypted), not of the ciphertext stored.",
         [("digest(enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1)))",
-          "digest(plain(p, q, n + 1))", 2),
-         ('"digest(c) == d && dec_ok(', '"digest(dec(kdf(recover(ru, user_secret(u))), (p, q, v), c)) == d && dec_ok(', 1),
-         ('"!(digest(c) == d && dec_ok(', '"!(digest(dec(kdf(recover(ru, user_secret(u))), (p, q, v), c)) == d && dec_ok(', 1)],
+          "digest(plain(p, q, n + 1))", 3),
+         ('s) && digest(c) == d && dec_ok(', 's) && digest(dec(kdf(recover(ru, user_secret(u))), (p, q, v), c)) == d && dec_ok(', 2)],
     ),
     "refusal-logged-as-access": (
         "ledger_is_truthful",
@@ -131,8 +130,8 @@ MUTANTS = {
         "Both the SRS and the user's client append the access record, so the ledger shows two accesses for one.",
         [('      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n',
           '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, now)"]\n      Clock: ["(p, now, f)"]\n', 1),
-         ('      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n    guard: "digest',
-          '      Ledger_upload: ["(p, q, v, w, d)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now, f)"]\n    guard: "digest', 1)],
+         ('      Ledger_upload: ["(p, q, v, w, d, s)"]\n      UserKnows: ["(u, p, k)"]\n    guard: "signature_ok',
+          '      Ledger_upload: ["(p, q, v, w, d, s)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now, f)"]\n    guard: "signature_ok', 1)],
     ),
     "grant-record-publishes-rekey": (
         "key_custody",
@@ -158,13 +157,21 @@ MUTANTS = {
     "client-skips-digest-check": (
         "integrity",
         "The client checks the GCM tag but not the ledger digest (a forgery under a real key and label passes).",
-        [('"digest(c) == d && dec_ok(', '"dec_ok(', 1), ('"!(digest(c) == d && dec_ok(', '"!(dec_ok(', 1)],
+        [('s) && digest(c) == d && dec_ok(', 's) && dec_ok(', 2)],
         TWO,
     ),
     "client-accepts-digest-or-tag": (
         "integrity",
         "The client accepts a download if either the ledger digest or the GCM tag verifies.",
-        [('digest(c) == d && dec_ok(', 'digest(c) == d || dec_ok(', 2)],
+        [('s) && digest(c) == d && dec_ok(', 's) && (digest(c) == d || dec_ok(', 2),
+         ('(p, q, v), c)"\n', '(p, q, v), c))"\n', 1), ('(p, q, v), c))"\n    out:\n      Cloud: ["(p, q, v, c)"]\n      Ledger_upload: ["(p, q, v, w, d, s)"]\n      Rejected',
+          '(p, q, v), c)))"\n    out:\n      Cloud: ["(p, q, v, c)"]\n      Ledger_upload: ["(p, q, v, w, d, s)"]\n      Rejected', 1)],
+        TWO,
+    ),
+    "reader-skips-signature-check": (
+        "forged_uploads_are_rejected",
+        "The client checks the upload record's digest and the GCM tag but not the patient's signature on the record.",
+        [('signature_ok(verifying_key(signing_key(p)), ((p, q, v), d), s) && ', '', 2)],
         TWO,
     ),
     # --- coalitions ---

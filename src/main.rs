@@ -48,6 +48,12 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     Mutate(cmd::mutate::MutateArgs),
     /// Answer a Model Checking Contest examination, in the contest's output format.
     Mcc(cmd::mcc::MccArgs),
+    /// Write the SMT-LIB 2 script of a bounded unrolling of the net, or solve it with Z3.
+    #[command(
+        after_help = "Exit codes: 0 written (with --solve: nothing violated within K steps), \
+1 with --solve a property is violated within K steps, 2 bad input or usage (or no SMT encoding)."
+    )]
+    Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     #[command(after_help = "Exit codes: 0 written, 2 bad input or usage (or above --limit).")]
     Graph(cmd::graph::GraphArgs),
@@ -109,6 +115,7 @@ fn main() -> ExitCode {
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::Mcc(args) => cmd::mcc::run(&args),
+        Command::Smt(args) => cmd::smt::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::ToMurphi(args) => return cmd::murphi::run(&args),
         Command::Demo(args) => return cmd::demo::run(&args),

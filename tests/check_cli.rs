@@ -165,9 +165,16 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
     assert!(dot.contains("0 -> 1 [ label = \"enter_a\" ]"), "{dot}");
 
     let philosophers = path("tests/data/mcc/Philosophers-PT-000005.pnml");
-    let out = sesphr(&["graph", "--reachability", "--limit", "100", &philosophers]);
+    let out = sesphr(&[
+        "graph",
+        "--reachability",
+        "--max-states",
+        "100",
+        &philosophers,
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--limit"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-states"));
+    // `--limit`, the old name, still works.
     let out = sesphr(&[
         "graph",
         "--reachability",
@@ -344,4 +351,25 @@ properties:
         })
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--progress` prints progress lines on a standard error that is not a
+/// terminal (as in CI logs); without it such a run stays quiet, and with
+/// `--json` standard output holds only the JSON.
+#[test]
+fn progress_lines_appear_with_progress_only() {
+    let net = path("nets/examples/philosophers.yaml");
+    let out = sesphr(&["check", "--progress", "--json", &net]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("progress: "))
+        .unwrap_or_else(|| panic!("no progress line: {stderr}"));
+    for part in ["states", "/s", "frontier", "depth", "MB"] {
+        assert!(line.contains(part), "{part}: {line}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only JSON on stdout");
+    assert!(json["states"].as_u64() > Some(0));
+    let quiet = sesphr(&["check", &net]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
 }

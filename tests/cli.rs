@@ -236,8 +236,8 @@ fn play(file: &str, input: &str) -> String {
 #[test]
 fn the_token_game_fires_the_binding_picked_by_number() {
     let text = play("mutex.yaml", "2\nq\n");
-    assert!(text.starts_with("\nmarking after 0 steps:\n  idle: {1, 2}\n  lock: {()}\nenabled:\n  [1] request {p=1}\n  [2] request {p=2}\n"), "{text}");
-    assert!(text.contains("fired request {p=2}\n"), "{text}");
+    assert!(text.starts_with("\nmarking after 0 steps:\n  idle: {1, 2}\n  lock: {()}\nenabled:\n  [1] request (p=1)\n  [2] request (p=2)\n"), "{text}");
+    assert!(text.contains("fired request (p=2)\n"), "{text}");
     assert!(
         text.contains("marking after 1 steps:\n  idle: {1}\n  waiting: {2}\n  lock: {()}\n"),
         "{text}"
@@ -256,7 +256,7 @@ fn the_token_game_reprompts_after_a_bad_answer() {
         4,
         "{text}"
     );
-    assert!(text.contains("fired request {p=1}\n"), "{text}");
+    assert!(text.contains("fired request (p=1)\n"), "{text}");
     assert_eq!(text.matches("fired").count(), 1, "{text}");
 }
 
@@ -277,8 +277,8 @@ fn the_token_game_ends_at_the_end_of_input() {
 fn the_token_game_says_when_the_marking_is_dead() {
     // Each philosopher in turn takes the left fork: nobody can go on.
     let text = play("philosophers-deadlock.yaml", "1\n1\n1\n");
-    assert!(text.contains("fired take_left {p=1}\n"), "{text}");
-    assert!(text.contains("fired take_left {p=3}\n"), "{text}");
+    assert!(text.contains("fired take_left (p=1)\n"), "{text}");
+    assert!(text.contains("fired take_left (p=3)\n"), "{text}");
     assert!(
         text.ends_with("marking after 3 steps:\n  has_left: {1, 2, 3}\ndead marking: no binding is enabled. Bye.\n"),
         "{text}"

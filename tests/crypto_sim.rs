@@ -1,5 +1,7 @@
 //! End-to-end: `sesphr simulate --crypto` runs the SeSPHR nets on real
-//! cryptography, prints the per-transition timings, and fails on a planted fault.
+//! cryptography (the checker's witnesses by default, random runs with
+//! `--random`), prints the per-transition timings, fails on a planted fault,
+//! and fails when it compared no plaintext.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -43,12 +45,13 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
         "partitions=2",
         "--param",
         "versions=2",
+        "--random",
         "--runs",
         "2",
         "--size",
         "4096",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--dir",
         &dir_arg,
     ]);
@@ -148,8 +151,9 @@ fn a_corrupted_ciphertext_fails_the_run() {
         "newcomers_read_past=true",
         "--size",
         "1000",
+        "--random",
         "--defer",
-        "revoke,tamper,substitute,forge",
+        "revoke,tamper,substitute,forge,plant_upload",
         "--inject-fault",
         "ciphertext",
     ]);
@@ -163,7 +167,149 @@ fn a_corrupted_ciphertext_fails_the_run() {
 
 #[test]
 fn an_unknown_deferred_transition_is_refused() {
-    let out = sesphr(&["simulate", "nets/sesphr.yaml", "--crypto", "--defer", "nap"]);
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--random",
+        "--defer",
+        "nap",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--defer nap"));
+}
+
+/// The line of `goal` in the output of a witness replay.
+fn goal_line<'a>(out: &'a str, goal: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(&format!("{goal}: ")))
+        .unwrap_or_else(|| panic!("no line for {goal}:\n{out}"))
+}
+
+#[test]
+fn by_default_the_witnesses_of_the_goals_are_replayed_and_decrypt() {
+    let out = sesphr(&["simulate", "nets/sesphr.yaml", "--crypto", "--size", "4096"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    // Each goal with a witness is replayed; the reading goals decrypt.
+    for goal in [
+        "every_role_reads_its_partitions",
+        "every_user_reads",
+        "a_reader_is_revoked",
+        "a_forgery_is_caught",
+    ] {
+        let line = goal_line(&stdout, goal);
+        assert!(line.contains("replayed"), "{line}");
+        assert!(count_before(line, "plaintexts checked") >= 1, "{line}");
+    }
+    // every_user_reads: both users of the default configuration read.
+    assert!(count_before(goal_line(&stdout, "every_user_reads"), "plaintexts checked") >= 2);
+    // Tampering is caught by the real AEAD too: the witness replays, and says
+    // that it compared no plaintext.
+    let tamper = goal_line(&stdout, "tampering_is_caught");
+    assert!(
+        tamper.contains("replayed") && tamper.contains("no plaintext compared"),
+        "{tamper}"
+    );
+    // A goal that holds in the initial marking is vacuous here: nothing to replay.
+    assert!(goal_line(&stdout, "a_re_upload_is_read").contains("vacuous"));
+    assert!(count_before(&stdout, "decrypted plaintexts equal") >= 5);
+    let row = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("Decrypt_C"))
+        .unwrap_or_else(|| panic!("no Decrypt_C row:\n{stdout}"));
+    assert!(
+        row.split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse::<u32>().ok())
+            > Some(0),
+        "{row}"
+    );
+}
+
+#[test]
+fn a_replay_that_compares_no_plaintext_fails_and_says_so() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--size",
+        "1000",
+        "--property",
+        "tampering_is_caught",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("checked nothing"), "{stderr}");
+    assert!(text(&out.stdout).contains("tampering_is_caught: witness of"));
+}
+
+#[test]
+fn a_random_run_that_reaches_no_decryption_fails_and_says_so() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--random",
+        "--max-steps",
+        "1",
+        "--size",
+        "1000",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("checked nothing"), "{stderr}");
+    assert!(stderr.contains("drop --random"), "{stderr}");
+    assert!(text(&out.stdout).contains("step limit reached"));
+}
+
+#[test]
+fn a_corrupted_plaintext_fails_a_witness_replay() {
+    let out = sesphr(&[
+        "simulate",
+        "nets/sesphr.yaml",
+        "--crypto",
+        "--size",
+        "1000",
+        "--property",
+        "every_role_reads_its_partitions",
+        "--inject-fault",
+        "plaintext",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the witness of every_role_reads_its_partitions failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("real and symbolic semantics disagree"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn options_that_do_not_apply_are_refused() {
+    for (args, names) in [
+        (&["--runs", "2"][..], "--crypto"),
+        (&["--size", "1K"], "--crypto"),
+        (&["--crypto", "--runs", "2"], "--random"),
+        (&["--crypto", "--defer", "revoke"], "--random"),
+        (&["--crypto", "--max-steps", "5"], "--random"),
+        (
+            &["--crypto", "--random", "--property", "every_user_reads"],
+            "--property",
+        ),
+        (
+            &["--crypto", "--property", "acl_enforcement"],
+            "no such `reachable` property",
+        ),
+    ] {
+        let mut all = vec!["simulate", "nets/sesphr.yaml"];
+        all.extend_from_slice(args);
+        let out = sesphr(&all);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(names), "{args:?}: {stderr}");
+    }
 }

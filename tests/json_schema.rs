@@ -111,3 +111,165 @@ fn validate_reports_match_their_schema() {
     assert_eq!(report["parameters"]["roles"], 2);
     assert_eq!(report["parameters"]["key_mode"], "delegated");
 }
+
+/// The JSON on standard output and the exit code.
+fn sesphr_json_code(args: &[&str]) -> (Value, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .output()
+        .expect("run sesphr");
+    let value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (value, out.status.code())
+}
+
+/// A fresh `sesphr demo` directory (a real ledger inside).
+fn demo_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("json-schema-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["demo", "--dir", &dir.display().to_string()])
+        .output()
+        .expect("run sesphr demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn ledger_verify_reports_match_their_schema() {
+    let validator = schema("ledger-verify.schema.json");
+    let dir = demo_dir("ledger");
+    let ledger = dir.join("ledger.jsonl").display().to_string();
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["ledger", "verify", "--json", &ledger];
+        args.extend_from_slice(extra);
+        let (value, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &value, &format!("{extra:?}"));
+        (value, code)
+    };
+    let (intact, code) = verify(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(intact["intact"], true);
+    assert!(intact["blocks"].as_u64() > Some(0), "{intact}");
+    let head = intact["head"].as_str().expect("a head").to_string();
+    let (pinned, code) = verify(&["--expect-head", &head]);
+    assert_eq!(
+        (code, &pinned["extends_pinned_head"]),
+        (Some(0), &Value::Bool(true))
+    );
+
+    // Another log's head: not an extension.
+    let other = demo_dir("ledger-other");
+    let (value, _) = sesphr_json_code(&[
+        "ledger",
+        "verify",
+        "--json",
+        &other.join("ledger.jsonl").display().to_string(),
+    ]);
+    let other_head = value["head"].as_str().expect("a head").to_string();
+    let (foreign, code) = verify(&["--expect-head", &other_head]);
+    assert_eq!(code, Some(1));
+    assert_eq!(foreign["extends_pinned_head"], false);
+    assert!(foreign["reason"].is_string(), "{foreign}");
+
+    // A damaged third line: tampered, named.
+    let text = std::fs::read_to_string(&ledger).expect("ledger");
+    let damaged: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 2 {
+                l.replacen('"', "'", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&ledger, damaged.join("\n") + "\n").expect("write");
+    let (tampered, code) = verify(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        (&tampered["intact"], &tampered["line"]),
+        (&Value::Bool(false), &Value::from(3))
+    );
+
+    // Unreadable: still JSON, exit 2.
+    let missing = dir.join("no-such-ledger.jsonl").display().to_string();
+    let (value, code) = sesphr_json_code(&["ledger", "verify", "--json", &missing]);
+    assert_valid(&validator, &value, "missing");
+    assert_eq!(code, Some(2));
+    assert!(
+        value["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no-such-ledger"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&other);
+}
+
+#[test]
+fn simulate_reports_match_their_schema() {
+    let validator = schema("simulate.schema.json");
+    let mutex = repo("nets/examples/mutex.yaml");
+    let pnml = repo("nets/pnml/mutex.pnml");
+    let sesphr = repo("nets/sesphr.yaml");
+    let (run, code) = sesphr_json_code(&["simulate", "--json", "--max-steps", "5", &mutex]);
+    assert_valid(&validator, &run, "random run");
+    assert_eq!(code, Some(0));
+    assert_eq!(run["steps"].as_array().map(Vec::len), Some(5));
+    assert!(run["steps"][0]["binding"]["p"].is_i64(), "{run}");
+    let (run, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "3", &pnml]);
+    assert_valid(&validator, &run, "P/T run");
+
+    let (replays, code) =
+        sesphr_json_code(&["simulate", "--json", "--crypto", "--size", "2K", &sesphr]);
+    assert_valid(&validator, &replays, "witness replays");
+    assert_eq!(code, Some(0));
+    assert_eq!(replays["passed"], true);
+    assert!(
+        replays["checks"]["plaintexts"].as_u64() > Some(0),
+        "{replays}"
+    );
+    assert!(
+        replays["skipped"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|g| g["reason"] == "vacuous")),
+        "{replays}"
+    );
+    let (nothing, code) = sesphr_json_code(&[
+        "simulate",
+        "--json",
+        "--crypto",
+        "--random",
+        "--max-steps",
+        "1",
+        "--size",
+        "1K",
+        &sesphr,
+    ]);
+    assert_valid(&validator, &nothing, "a random run that compared nothing");
+    assert_eq!((code, &nothing["passed"]), (Some(1), &Value::Bool(false)));
+    let (broken, code) = sesphr_json_code(&[
+        "simulate",
+        "--json",
+        "--crypto",
+        "--size",
+        "1K",
+        "--property",
+        "every_user_reads",
+        "--inject-fault",
+        "plaintext",
+        &sesphr,
+    ]);
+    assert_valid(&validator, &broken, "a failed run");
+    assert_eq!(code, Some(1));
+    assert!(broken["error"].is_string(), "{broken}");
+}

@@ -1,6 +1,7 @@
 //! `sesphr mcc`: every answer to the contest's examinations equals the
 //! contest's reference answer (tests/data/mcc/examinations/*/oracle.txt),
-//! and every formula is answered, the CTL and LTL examinations included.
+//! and every formula is answered, on the P/T nets (the CTL and LTL
+//! examinations included) and on the coloured ones.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,19 @@ fn every_pt_answer_equals_the_contest_oracle() {
         }
     }
     assert_eq!(instances, 12);
+}
+
+#[test]
+fn every_coloured_answer_equals_the_contest_oracle() {
+    // Place names in formulas stand for the sum over the place's colours.
+    let mut instances = 0;
+    for entry in std::fs::read_dir(data().join("colored")).expect("tests/data/mcc/colored") {
+        let path = entry.expect("entry").path();
+        let instance = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        agrees_with_the_oracle(instance, &path, &EXAMINATIONS);
+        instances += 1;
+    }
+    assert_eq!(instances, 3);
 }
 
 #[test]

@@ -375,3 +375,45 @@ fn bad_input_exits_2_with_a_message() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn temporal_properties_kill_mutants_no_state_property_sees() {
+    // Its only properties are LTL and CTL: every kill comes from the temporal check.
+    let out = sesphr(&["mutate", "tests/mutate/progress.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "three mutants survive");
+    let r = json(&out);
+    assert_eq!(
+        r["counts"],
+        serde_json::json!({"mutants": 9, "killed": 5, "survived": 3, "equivalent": 0, "invalid": 1, "undecided": 0})
+    );
+    let never_served = entry(&r, "negate-comparison@serve.guard:n > 0 -> n <= 0");
+    assert_eq!(never_served["verdict"], "killed");
+    assert_eq!(
+        never_served["properties"],
+        serde_json::json!(["eventually_served", "can_always_serve"])
+    );
+    // Serving a request of 2 is still serving it.
+    assert_eq!(
+        entry(&r, "replace-constant@waiting.init[0]:1 -> 2")["verdict"],
+        "survived"
+    );
+}
+
+#[test]
+fn id_selects_mutants_and_an_unknown_id_is_an_error() {
+    let id = "negate-comparison@serve.guard:n > 0 -> n <= 0";
+    let out = sesphr(&["mutate", "tests/mutate/progress.yaml", "--json", "--id", id]);
+    assert_eq!(out.status.code(), Some(0));
+    let r = json(&out);
+    assert_eq!(r["counts"]["mutants"], 1);
+    assert_eq!(entry(&r, id)["verdict"], "killed");
+    let out = sesphr(&[
+        "mutate",
+        "tests/mutate/progress.yaml",
+        "--id",
+        "no-such@mutant",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--id no-such@mutant: no mutant"), "{err}");
+}

@@ -141,6 +141,7 @@ fn the_quick_report_is_complete_and_well_formed() {
         "## Ours against the paper",
         "ours / paper",
         "![Key generation](key-generation.svg)",
+        "## Hardened key mode against delegated",
         "## Protocol runs with real cryptography",
         "## Verification summary",
         "sesphr-paper.yaml",
@@ -157,6 +158,29 @@ fn the_quick_report_is_complete_and_well_formed() {
             .find(|l| l.starts_with(&format!("| {property} ")))
             .unwrap_or_else(|| panic!("{property} missing from report.md"));
         assert!(row.contains("holds"), "{row}");
+    }
+    // The key modes, side by side: delegated, then hardened (the paper's policy, one user
+    // per role), every timing measured.
+    let cells = |first: &str| -> Vec<String> {
+        let row = report
+            .lines()
+            .find(|l| l.starts_with(&format!("| {first}")))
+            .unwrap_or_else(|| panic!("{first} missing from report.md"));
+        row.split('|').map(|c| c.trim().to_string()).collect()
+    };
+    assert_eq!(cells("patient's PRE key pairs")[2..4], ["1", "4"]);
+    assert_eq!(cells("re-encryption keys at the SRS")[2..4], ["6", "14"]);
+    assert_eq!(cells("their size")[2..4], ["576 B", "1344 B"]);
+    for timed in [
+        "their generation",
+        "their computation",
+        "upload (four partitions)",
+        "read (two partitions)",
+    ] {
+        for cell in &cells(timed)[2..4] {
+            let ms: f64 = cell.trim_end_matches(" ms").parse().expect("a time in ms");
+            assert!(ms > 0.0, "{timed}: {cell}");
+        }
     }
     assert!(!out_dir.join(".work").exists());
     assert_eq!(

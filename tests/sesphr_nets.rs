@@ -117,9 +117,9 @@ fn the_default_configuration_of_two_roles_with_two_users_each_holds_every_proper
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["complete"], true);
     assert_eq!(violated(&report), Vec::<String>::new());
-    // Seats are symmetric: 35,277 stored markings, one per orbit, stand for the 70,373.
-    assert_eq!(report["represented_states"], 70373);
-    assert_eq!(report["states"], 35277);
+    // Seats are symmetric: 44,177 stored markings, one per orbit, stand for the 88,173.
+    assert_eq!(report["represented_states"], 88173);
+    assert_eq!(report["states"], 44177);
     // Both doctors read (the pharmacists may not read medical, the one partition in play) ...
     assert_eq!(
         trace_steps(&report, "every_user_reads"),
@@ -182,8 +182,8 @@ fn delegated_mode_holds_every_property() {
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["complete"], true);
     assert_eq!(violated(&report), Vec::<String>::new());
-    assert_eq!(report["states"], 4718);
-    assert_eq!(report["edges"], 21426);
+    assert_eq!(report["states"], 4856);
+    assert_eq!(report["edges"], 21977);
     // Non-vacuity: the goals are reached by the runs one expects (where causality fixes the
     // order, the order too).
     assert_eq!(
@@ -235,9 +235,9 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
     let (code, report) = check(&sesphr_net(), TWO_USERS);
     assert_eq!(code, 0, "{report}");
     assert_eq!(violated(&report), Vec::<String>::new());
-    // The two seats are symmetric: 249 stored markings, one per orbit, stand for the 473.
-    assert_eq!(report["represented_states"], 473);
-    assert_eq!(report["states"], 249);
+    // The two seats are symmetric: 293 stored markings, one per orbit, stand for the 561.
+    assert_eq!(report["represented_states"], 561);
+    assert_eq!(report["states"], 293);
     // Both doctors read; one forges the partition under the real key and label, the
     // other rejects it (the ledger digest; the GCM tag verifies).
     assert_eq!(
@@ -262,6 +262,21 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
             "D_R_S",
             "Decrypt_C",
             "forge",
+            "Decrypt_C_reject"
+        ]
+    );
+    // One plants a forged upload (ciphertext and a record with its digest, not signed by the
+    // patient); the other rejects it on the signature alone.
+    assert_eq!(
+        trace(&report, "a_planted_upload_is_caught"),
+        [
+            "join",
+            "join",
+            "upload",
+            "D_R_S",
+            "D_R_S",
+            "Decrypt_C",
+            "plant_upload",
             "Decrypt_C_reject"
         ]
     );

@@ -31,11 +31,13 @@ use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
 use crate::load::LoadedNet;
+use crate::net::code::{CmpOp, Code};
 use crate::net::model::{Property, PropertyKind};
 use crate::ptnet::{PtError, PtProperty, check_pt};
 use crate::source::Pos;
 use crate::temporal::graph::Limits;
 use crate::temporal::run::check_temporal;
+use crate::value::Value;
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,9 +101,20 @@ pub enum CheckError {
     /// Checking a CTL or LTL property failed (a net function or an atom could not be evaluated).
     #[error(transparent)]
     Temporal(ColouredError),
-    /// A property that this kind of net cannot be checked for.
-    #[error("{0}")]
-    Unsupported(String),
+}
+
+/// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
+fn at_most_one_token(places: usize) -> Code {
+    (0..places)
+        .map(|p| {
+            Code::Cmp(
+                CmpOp::Le,
+                Box::new(Code::Count(p)),
+                Box::new(Code::Const(Value::Int(1))),
+            )
+        })
+        .reduce(|a, b| Code::And(Box::new(a), Box::new(b)))
+        .unwrap_or(Code::Const(Value::Bool(true)))
 }
 
 impl LoadedNet {
@@ -124,13 +137,10 @@ impl LoadedNet {
                 for &property in &options.properties {
                     let kind = match property {
                         StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
+                        // No place holds two tokens, whatever their colours
+                        // (the contest's reading for coloured nets).
                         StandardProperty::OneSafe => {
-                            return Err(CheckError::Unsupported(
-                                "one-safe is a property of place/transition nets; the \
-                                 statistics of a coloured net's check say whether a place \
-                                 ever holds two tokens"
-                                    .into(),
-                            ));
+                            PropertyKind::Invariant(at_most_one_token(net.places.len()))
                         }
                     };
                     net.properties.push(Property {

@@ -30,7 +30,7 @@ pub struct Binding {
     pub consumed: Vec<(PlaceId, Value, u32)>,
 }
 
-/// A binding shown with the net's names: `enter {p=1}`.
+/// A binding shown with the net's names: `enter (p=1)`, as in `check`'s traces.
 pub struct ShowBinding<'a> {
     net: &'a Net,
     binding: &'a Binding,
@@ -48,14 +48,14 @@ impl fmt::Display for ShowBinding<'_> {
         let t = &self.net.transitions[self.binding.transition];
         write!(f, "{}", t.name)?;
         if !t.vars.is_empty() {
-            write!(f, " {{")?;
+            write!(f, " (")?;
             for (i, (var, value)) in t.vars.iter().zip(&self.binding.values).enumerate() {
                 if i > 0 {
                     write!(f, ", ")?;
                 }
                 write!(f, "{}={value}", var.name)?;
             }
-            write!(f, "}}")?;
+            write!(f, ")")?;
         }
         Ok(())
     }
@@ -163,6 +163,11 @@ pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32
     let t = &net.transitions[binding.transition];
     let mut slots = binding.values.clone();
     let mut out = Vec::with_capacity(t.outputs.len());
+    let mut taken_back = Vec::new();
+    let in_transition = |e: EvalError| EvalError::InTransition {
+        transition: t.name.clone(),
+        source: Box::new(e),
+    };
     for item in &t.outputs {
         let place = &net.places[item.place];
         let mut put = |value: Value| -> Result<(), EvalError> {
@@ -177,22 +182,38 @@ pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32
             out.push((item.place, value, item.mult));
             Ok(())
         };
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
         match &item.tokens {
-            OutputTokens::Expr(code) => {
-                let value = code
-                    .eval(&mut Env {
-                        slots: &mut slots,
-                        marking: None,
-                    })
-                    .map_err(|e| EvalError::InTransition {
-                        transition: t.name.clone(),
-                        source: Box::new(e),
-                    })?;
-                put(value)?;
-            }
+            OutputTokens::Expr(code) => put(code.eval(&mut env).map_err(in_transition)?)?,
             OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
+            OutputTokens::Subtract(code) => {
+                let value = code.eval(&mut env).map_err(in_transition)?;
+                taken_back.push((item.place, value, item.mult));
+            }
         }
     }
+    for (place, value, mut n) in taken_back {
+        for (p, v, have) in out.iter_mut() {
+            if *p == place && *v == value {
+                let k = n.min(*have);
+                *have -= k;
+                n -= k;
+            }
+        }
+        if n > 0 {
+            return Err(in_transition(EvalError::Shape {
+                expected: "a multiset difference of outputs that are there",
+                found: format!(
+                    "{n} more copies of {value} taken from the output to {}",
+                    net.places[place].name
+                ),
+            }));
+        }
+    }
+    out.retain(|(_, _, n)| *n > 0);
     Ok(out)
 }
 
@@ -265,6 +286,45 @@ impl Search<'_> {
                 let count = tokens.count(&value);
                 if self.available(item.place, &value, count) >= item.mult {
                     self.take_and_continue(k, item.place, value, item.mult)?;
+                }
+            }
+            Matcher::Difference(parts) => {
+                let mut wanted: Vec<(Value, i64)> = Vec::new();
+                for (count, code) in parts {
+                    let value = self.eval(code)?;
+                    let n = *count;
+                    match wanted.iter_mut().find(|(v, _)| *v == value) {
+                        Some((_, have)) => {
+                            *have = have.checked_add(n).ok_or(EvalError::Overflow)?
+                        }
+                        None => wanted.push((value, n)),
+                    }
+                }
+                if let Some((value, n)) = wanted.iter().find(|(_, n)| *n < 0) {
+                    return Err(EvalError::Shape {
+                        expected: "a multiset difference that is not negative",
+                        found: format!("{n} copies of {value}"),
+                    });
+                }
+                let mut taken = Vec::with_capacity(wanted.len());
+                for (value, n) in wanted.into_iter().filter(|(_, n)| *n > 0) {
+                    let n = u32::try_from(n).map_err(|_| EvalError::Overflow)?;
+                    if self.available(item.place, &value, tokens.count(&value)) < n {
+                        return Ok(());
+                    }
+                    taken.push((item.place, value, n));
+                }
+                let depth = self.consumed.len();
+                self.consumed.extend(taken);
+                let r = self.step(k + 1);
+                self.consumed.truncate(depth);
+                r?;
+            }
+            Matcher::Each { slot, values } => {
+                for value in values {
+                    budget::tick()?;
+                    self.slots[*slot] = value.clone();
+                    self.step(k + 1)?;
                 }
             }
             Matcher::Scan { pattern, prefix } => {

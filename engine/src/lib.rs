@@ -28,6 +28,7 @@ pub mod mutate;
 pub mod net;
 pub mod ptnet;
 pub mod simulate;
+pub mod smt;
 pub mod source;
 pub mod temporal;
 pub mod value;

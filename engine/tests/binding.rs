@@ -36,7 +36,7 @@ fn a_variable_repeated_in_a_pattern_matches_equal_components() {
     let net = load(
         "types:\n  Pair: { tuple: [Int, Int] }\nplaces:\n  p: { type: Pair, init: [\"(1, 1)\", \"(1, 2)\", \"(2, 2)\", \"(3, 1)\"] }\ntransitions:\n  same:\n    in: { p: [\"(x, x)\"] }\n",
     );
-    assert_eq!(shown(&net), ["same {x=1}", "same {x=2}"]);
+    assert_eq!(shown(&net), ["same (x=1)", "same (x=2)"]);
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn a_variable_shared_by_two_places_joins_them() {
     let net = load(
         "places:\n  a: { type: Int, init: [\"1\", \"2\", \"3\"] }\n  b: { type: Int, init: [\"2\", \"3\", \"4\"] }\ntransitions:\n  both:\n    in: { a: [x], b: [x] }\n",
     );
-    assert_eq!(shown(&net), ["both {x=2}", "both {x=3}"]);
+    assert_eq!(shown(&net), ["both (x=2)", "both (x=3)"]);
     // The second `x` is known when `b` is reached: it is looked up, not scanned.
     assert!(matches!(
         net.transitions[0].inputs[1].matcher,
@@ -57,7 +57,7 @@ fn a_multiplicity_needs_that_many_copies() {
     let net = load(
         "places:\n  p: { type: Int, init: [\"1\", \"2'2\", \"3'3\"] }\ntransitions:\n  pair:\n    in: { p: [\"2'x\"] }\n",
     );
-    assert_eq!(shown(&net), ["pair {x=2}", "pair {x=3}"]);
+    assert_eq!(shown(&net), ["pair (x=2)", "pair (x=3)"]);
     let mut bindings = Vec::new();
     enabled_bindings(&net, &net.initial, &mut bindings).expect("evaluates");
     assert_eq!(bindings[0].consumed, vec![(0, Value::Int(2), 2)]);
@@ -71,10 +71,10 @@ fn two_items_taking_the_same_value_need_two_tokens() {
     assert_eq!(
         shown(&net),
         [
-            "two {x=1, y=2}",
-            "two {x=2, y=1}",
-            "two {x=2, y=2}",
-            "twice {x=2}"
+            "two (x=1, y=2)",
+            "two (x=2, y=1)",
+            "two (x=2, y=2)",
+            "twice (x=2)"
         ]
     );
 }
@@ -85,7 +85,7 @@ fn a_constant_multiplicity_on_an_exact_item_counts_earlier_items() {
     let net = load(
         "places:\n  p: { type: Int, init: [\"2'1\", \"3'2\"] }\ntransitions:\n  three:\n    in: { p: [x, \"2'x\"] }\n",
     );
-    assert_eq!(shown(&net), ["three {x=2}"]);
+    assert_eq!(shown(&net), ["three (x=2)"]);
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn tuple_patterns_with_known_leading_components_use_a_prefix_look_up() {
         panic!("`(u, v)` binds `v`: it is a scan");
     };
     assert_eq!(*prefix, 1, "`u` is known before `records` is scanned");
-    assert_eq!(shown(&net), ["read {u=bob, v=2}", "read {u=bob, v=3}"]);
+    assert_eq!(shown(&net), ["read (u=bob, v=2)", "read (u=bob, v=3)"]);
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn constants_in_tuple_patterns_select_tokens() {
     let net = load(
         "types:\n  Kind: { enum: [medical, billing] }\n  Doc: { tuple: [Kind, Int, Bool] }\nplaces:\n  docs: { type: Doc, init: [\"(medical, 1, true)\", \"(billing, 2, true)\", \"(medical, 3, false)\"] }\ntransitions:\n  open:\n    in: { docs: [\"(medical, n, _)\"] }\n",
     );
-    assert_eq!(shown(&net), ["open {n=1}", "open {n=3}"]);
+    assert_eq!(shown(&net), ["open (n=1)", "open (n=3)"]);
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn exact_items_compute_their_token_from_bound_variables() {
         "params:\n  n: 5\ntypes:\n  Phil: { range: [1, n] }\nplaces:\n  thinking: { type: Phil, init: [\"all(Phil)\"] }\n  forks: { type: Phil, init: [\"1\", \"2\", \"4\", \"5\"] }\ntransitions:\n  eat:\n    in: { thinking: [p], forks: [p, \"p % n + 1\"] }\n",
     );
     // Fork 3 is missing: philosophers 2 and 3 cannot eat.
-    assert_eq!(shown(&net), ["eat {p=1}", "eat {p=4}", "eat {p=5}"]);
+    assert_eq!(shown(&net), ["eat (p=1)", "eat (p=4)", "eat (p=5)"]);
     assert!(matches!(
         net.transitions[0].inputs[2].matcher,
         Matcher::Exact(_)
@@ -126,7 +126,7 @@ fn guard_conjuncts_filter_bindings() {
     let net = load(
         "places:\n  a: { type: Int, init: [\"1\", \"2\", \"3\"] }\n  b: { type: Int, init: [\"1\", \"2\", \"3\"] }\ntransitions:\n  lt:\n    in: { a: [x], b: [y] }\n    guard: \"x > 1 && y > x\"\n",
     );
-    assert_eq!(shown(&net), ["lt {x=2, y=3}"]);
+    assert_eq!(shown(&net), ["lt (x=2, y=3)"]);
     let after: Vec<usize> = net.transitions[0].guards.iter().map(|g| g.after).collect();
     assert_eq!(after, [1, 2], "`x > 1` right after `a`, `y > x` after `b`");
 }
@@ -173,7 +173,7 @@ fn bindings_come_in_a_deterministic_order() {
     let first = shown(&load(text));
     assert_eq!(first.len(), 12);
     assert_eq!(first, shown(&load(text)));
-    assert_eq!(first[0], "t {x=1, y=2}");
+    assert_eq!(first[0], "t (x=1, y=2)");
 }
 
 /// Regression: `in: { p: [_, _] }` found each pair of tokens twice (once per

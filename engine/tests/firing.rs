@@ -42,7 +42,7 @@ fn firing_removes_and_adds_its_multisets_and_leaves_the_old_marking_alone() {
     // Only `leave` is enabled now, and it restores the initial marking.
     let next = bindings(&net, &after);
     assert_eq!(next.len(), 1);
-    assert_eq!(next[0].show(&net).to_string(), "leave {p=2}");
+    assert_eq!(next[0].show(&net).to_string(), "leave (p=2)");
     assert_eq!(fire(&net, &after, &next[0]).expect("fires"), before);
 }
 

@@ -9,7 +9,7 @@ use sesphr_engine::net::model::Net;
 use sesphr_engine::value::Value;
 use sesphr_model::real::{
     Checks, Config, DISAGREEMENT, Fault, RealFunctions, RunEnd, RunError, RunOptions,
-    check_plaintexts, pair, run,
+    check_plaintexts, pair, replay, run,
 };
 use sesphr_model::symbolic::SymbolicFunctions;
 
@@ -278,4 +278,73 @@ fn the_capability_opens_every_r_p_and_a_forgery_under_the_real_key_passes_the_ta
         Value::Bool(true)
     );
     assert_eq!(call("dec", &[key, label, c]), forgery);
+}
+
+/// The checker's shortest witness of the paper net's `a_user_decrypts`, on the symbolic net.
+fn paper_witness() -> Vec<sesphr_engine::explore::Step> {
+    use sesphr_engine::check::CheckOptions;
+    use sesphr_engine::load::LoadedNet;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../nets/sesphr-paper.yaml");
+    let symbolic = match load_net(&path, &[], &SymbolicFunctions::new()) {
+        Ok(net) => net,
+        Err(e) => panic!("{e}"),
+    };
+    let mut options = CheckOptions::default();
+    options.explore.stop_when_decided = true;
+    let report = match LoadedNet::Coloured(Box::new(symbolic)).check(&options) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let goal = report
+        .properties
+        .into_iter()
+        .find(|p| p.name == "a_user_decrypts")
+        .and_then(|p| p.trace)
+        .unwrap_or_else(|| panic!("no witness of a_user_decrypts"));
+    goal.steps
+}
+
+#[test]
+fn a_witness_of_the_symbolic_net_replays_on_real_crypto_and_decrypts() {
+    let witness = paper_witness();
+    assert!(!witness.is_empty());
+    let functions = RealFunctions::new(config(7, None));
+    let net = net("sesphr-paper.yaml", &[], &functions);
+    let report = match replay(&net, &functions, &witness, None, 1) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(report.end, RunEnd::Replayed);
+    assert_eq!(report.steps, witness.len() as u64);
+    assert_eq!(report.seed, 7);
+    assert_eq!(
+        report.checks.plaintexts, 1,
+        "the witness ends with a user's read"
+    );
+    let decrypt = net.transition_id("Decrypt_C").unwrap_or(usize::MAX);
+    assert_eq!(report.transitions[decrypt].firings.count(), 1);
+}
+
+#[test]
+fn a_step_no_real_binding_matches_stops_the_replay_at_that_step() {
+    let mut witness = paper_witness();
+    let last = witness.len() - 1;
+    // The last step with another value for its first variable: no binding has it.
+    witness[last].binding[0].1 = "nobody".into();
+    let functions = RealFunctions::new(config(7, None));
+    let net = net("sesphr-paper.yaml", &[], &functions);
+    match replay(&net, &functions, &witness, None, 1) {
+        Err(RunError::ReplayDiverged { step, .. }) => assert_eq!(step, last + 1),
+        other => panic!("expected a divergence, got {other:?}"),
+    }
+    // A transition the net does not have.
+    let mut witness = paper_witness();
+    witness[0].transition = "nap".into();
+    match replay(&net, &functions, &witness, None, 1) {
+        Err(RunError::ReplayDiverged { step, reason, .. }) => {
+            assert_eq!(step, 1);
+            assert!(reason.contains("no such transition"), "{reason}");
+        }
+        other => panic!("expected a divergence, got {other:?}"),
+    }
 }

@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod figure;
 pub mod machine;
+pub mod modes;
 pub mod nets;
 pub mod paper;
 pub mod plot;
@@ -139,6 +140,7 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     let (up, down) = bench::turnaround(&plan, &work, tick)?;
     figures.extend([up, down]);
     figures.push(bench::reencryption(&plan, tick)?);
+    let modes = modes::key_modes(&plan, &work, tick)?;
     let runs = protocol::protocol_runs(&protocol, &options.nets, &work, options.seed, tick)?;
     let mut verified = Vec::new();
     for (file, params) in verify::nets(options.quick) {
@@ -157,6 +159,7 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
         machine: &machine,
         figures: &figures,
         runs: &runs,
+        modes: &modes,
         protocol: &protocol,
         verified: &verified,
     };

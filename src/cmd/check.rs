@@ -31,8 +31,8 @@ pub struct CheckArgs {
     pub params: Vec<(String, String)>,
     /// Check this property (repeatable). A property of the net: check only the
     /// named ones (default: all). A standard property, deadlock-free (no dead
-    /// marking is reachable) or one-safe (no place ever holds two tokens;
-    /// place/transition nets): check it too.
+    /// marking is reachable) or one-safe (no place ever holds two tokens, of
+    /// whatever colours): check it too.
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
     /// Which shortest traces to print [default: violations; with --json: all].
@@ -58,6 +58,12 @@ pub struct CheckArgs {
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<f64>,
+    /// Print progress lines on standard error even when it is not a terminal
+    /// (CI logs): states, states/s, frontier, depth, memory, elapsed, at most
+    /// one line every 2 s, after a breadth-first level. On a terminal a live
+    /// status line is shown anyway (not with --json).
+    #[arg(long)]
+    pub progress: bool,
     /// Explore every state: no reduction (by default, nets with `symmetric:
     /// true` types are reduced by their symmetry, other coloured nets by
     /// stubborn sets where some transition changes no place a property reads).
@@ -187,24 +193,23 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         net.properties.retain(|p| selected.contains(&p.name));
         net.temporal.retain(|p| selected.contains(&p.name));
     }
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
+    let terminal = std::io::stderr().is_terminal();
+    let bar = (!args.json && terminal).then(progress_bar);
+    let hook: Option<ProgressHook> = if let Some(bar) = bar.clone() {
+        Some(Arc::new(move |p: &Progress| {
+            bar.set_message(progress_text(p));
+            bar.tick();
+        }))
+    } else if args.progress {
+        Some(progress_lines(&net_args.net))
+    } else {
+        None
+    };
     let explore = ExploreOptions {
         max_states: args.max_states,
         max_memory: args.max_memory.or_else(default_memory_limit),
         timeout,
-        progress: bar.clone().map(|bar| {
-            Arc::new(move |p: &Progress| {
-                bar.set_message(format!(
-                    "{} states, {:.0}/s, frontier {}, depth {}, {} MB",
-                    p.states,
-                    p.states as f64 / p.elapsed.as_secs_f64().max(1e-9),
-                    p.frontier,
-                    p.depth,
-                    p.memory_bytes >> 20
-                ));
-                bar.tick();
-            }) as ProgressHook
-        }),
+        progress: hook,
         ..ExploreOptions::default()
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -222,6 +227,44 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         bar.finish_and_clear();
     }
     Ok(report)
+}
+
+/// One progress report: `N states, R/s, frontier F, depth D, M MB`.
+fn progress_text(p: &Progress) -> String {
+    format!(
+        "{} states, {:.0}/s, frontier {}, depth {}, {} MB",
+        p.states,
+        p.states as f64 / p.elapsed.as_secs_f64().max(1e-9),
+        p.frontier,
+        p.depth,
+        p.memory_bytes >> 20
+    )
+}
+
+/// The smallest interval between two `--progress` lines.
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
+/// A hook printing `progress: NET: ...` lines on standard error, at most one
+/// every [`PROGRESS_EVERY`] (the first report always).
+fn progress_lines(net: &std::path::Path) -> ProgressHook {
+    let net = net.display().to_string();
+    let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
+    Arc::new(move |p: &Progress| {
+        let mut last = last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_some_and(|at| p.elapsed < at + PROGRESS_EVERY) {
+            return;
+        }
+        *last = Some(p.elapsed);
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "progress: {net}: {}, {:.1} s",
+            progress_text(p),
+            p.elapsed.as_secs_f64()
+        );
+    })
 }
 
 fn progress_bar() -> ProgressBar {

@@ -32,9 +32,9 @@ pub struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "dot")]
     format: Format,
-    /// Refuse reachability graphs with more states than this.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    limit: u64,
+    /// Refuse reachability graphs with more states than this (`--limit` is an old name).
+    #[arg(long, value_name = "N", default_value_t = 10_000, alias = "limit")]
+    max_states: u64,
 }
 
 /// Runs `sesphr graph`.
@@ -48,10 +48,12 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
         match &net {
             LoadedNet::PlaceTransition(net) => reachability(
                 &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
-                args.limit,
+                args.max_states,
                 format,
             )?,
-            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args.limit, format)?,
+            LoadedNet::Coloured(net) => {
+                reachability(&ColouredSpace::new(net), args.max_states, format)?
+            }
         }
     } else {
         match args.format {
@@ -69,7 +71,7 @@ fn reachability<S: StateSpace>(space: &S, limit: u64, format: GraphFormat) -> Re
     match reachability_graph_within(space, limit, super::limits::default_memory_limit()) {
         Ok(graph) => Ok(graph.render(format)),
         Err(GraphError::TooLarge { limit }) => bail!(
-            "the reachability graph has more than {limit} states; raise the limit with --limit N"
+            "the reachability graph has more than {limit} states; raise the limit with --max-states N"
         ),
         Err(e) => Err(e.into()),
     }

@@ -20,6 +20,9 @@ pub enum LedgerCommand {
         /// rewrite of what it covered is caught.
         #[arg(long, value_name = "HEAD")]
         expect_head: Option<String>,
+        /// Print the result as JSON (schema: docs/schema/ledger-verify.schema.json).
+        #[arg(long)]
+        json: bool,
     },
     /// Print a ledger's blocks and records (control characters escaped),
     /// then its verification result.
@@ -62,7 +65,14 @@ pub enum LedgerCommand {
 /// Run a ledger subcommand.
 pub fn run(command: &LedgerCommand) -> ExitCode {
     let result = match command {
-        LedgerCommand::Verify { file, expect_head } => verify(file, expect_head.as_deref(), false),
+        LedgerCommand::Verify {
+            file,
+            expect_head,
+            json: true,
+        } => return verify_json(file, expect_head.as_deref()),
+        LedgerCommand::Verify {
+            file, expect_head, ..
+        } => verify(file, expect_head.as_deref(), false),
         LedgerCommand::Show { file } => verify(file, None, true),
         LedgerCommand::Head { file } => head(file),
         LedgerCommand::Prove { file, record, from } => prove(file, *record, from.as_deref()),
@@ -148,6 +158,70 @@ fn verify(file: &Path, expect: Option<&str>, show: bool) -> Result<ExitCode, Str
     );
     outln!("head {head}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// `ledger verify --json`: one JSON object on standard output whatever the
+/// outcome (an unreadable file too, with the message also on standard error).
+fn verify_json(file: &Path, expect: Option<&str>) -> ExitCode {
+    let shown = file.display().to_string();
+    let (value, code) = match verify_value(file, expect) {
+        Ok(done) => done,
+        Err(message) => {
+            errln(&message);
+            (
+                serde_json::json!({ "file": shown, "intact": null, "error": message }),
+                2,
+            )
+        }
+    };
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+    ExitCode::from(code)
+}
+
+/// The JSON verdict on a ledger file and its exit code.
+fn verify_value(file: &Path, expect: Option<&str>) -> Result<(serde_json::Value, u8), String> {
+    use serde_json::json;
+    let shown = file.display().to_string();
+    let pinned = expect.map(|h| parse_head(h, "--expect-head")).transpose()?;
+    let inspection = read_ledger(file)?;
+    let log = match (inspection.log, inspection.fault) {
+        (Some(log), None) => log,
+        (_, fault) => {
+            let (line, reason) = fault
+                .map_or((1, "the ledger has no header".to_string()), |(l, r)| {
+                    (l, r.to_string())
+                });
+            let value = json!({
+                "file": shown,
+                "intact": false,
+                "line": line,
+                "block": line.checked_sub(2),
+                "reason": reason,
+            });
+            return Ok((value, 1));
+        }
+    };
+    let head = log.head();
+    let mut value = json!({
+        "file": shown,
+        "intact": true,
+        "blocks": log.blocks().len(),
+        "records": head.head.size,
+        "head": head.to_string(),
+    });
+    let mut code = 0;
+    if let Some(pinned) = &pinned {
+        let extends = log.check_extends(pinned);
+        value["extends_pinned_head"] = json!(extends.is_ok());
+        if let Err(why) = extends {
+            value["reason"] = json!(why.to_string());
+            code = 1;
+        }
+    }
+    Ok((value, code))
 }
 
 fn head(file: &Path) -> Result<ExitCode, String> {

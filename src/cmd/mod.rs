@@ -28,6 +28,7 @@ pub mod report;
 pub mod schema;
 pub mod simulate;
 pub mod simulate_crypto;
+pub mod smt;
 pub mod validate;
 pub mod view;
 

@@ -46,6 +46,11 @@ pub struct MutateArgs {
     /// redirect-output-arc, replace-constant.
     #[arg(long = "operator", value_name = "NAME")]
     pub operators: Vec<String>,
+    /// Only the mutant with this id (repeatable), e.g. to recheck the
+    /// survivors of a run after a property changed; an id that matches no
+    /// mutant is an error.
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
     /// Check the net and its mutants under this parameter set, e.g.
     /// `roles=1,partitions=4` (`""` for the net's defaults); repeatable, in
     /// the order given, cheapest first: a mutant is killed when one of them
@@ -231,9 +236,12 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
     let library = SymbolicFunctions::new();
     let overrides = &args.net.params;
     let mut mutants = generate(&source, overrides, &library)?;
+    let equivalents = read_equivalents(args)?;
+    // Entries naming no mutant of the net, judged before --operator and --id select some.
+    let vanished: Vec<Equivalent> = equivalents.stale(&mutants).into_iter().cloned().collect();
     let operators = selected_operators(&args.operators)?;
     mutants.retain(|m| operators.contains(&m.operator));
-    let equivalents = read_equivalents(args)?;
+    select_ids(&mut mutants, &args.ids)?;
     if let Some(dir) = &args.out {
         write_mutants(dir, &source, &mutants)?;
     }
@@ -323,7 +331,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         mutants,
         judgements,
         &equivalents,
-        &operators,
+        vanished,
         Setting {
             configurations: sizes,
             timeout,
@@ -379,6 +387,18 @@ fn selected_operators(names: &[String]) -> Result<Vec<Operator>> {
             })
         })
         .collect()
+}
+
+/// Keeps only the mutants named by `--id` (all when none is given).
+fn select_ids(mutants: &mut Vec<Mutant>, ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if let Some(unknown) = ids.iter().find(|id| !mutants.iter().any(|m| &m.id == *id)) {
+        bail!("--id {unknown}: no mutant of the net has this id (`--list` shows them)");
+    }
+    mutants.retain(|m| ids.contains(&m.id));
+    Ok(())
 }
 
 fn read_equivalents(args: &MutateArgs) -> Result<Equivalents> {
@@ -468,23 +488,16 @@ fn build_report(
     mutants: Vec<Mutant>,
     judgements: Vec<Judgement>,
     equivalents: &Equivalents,
-    operators: &[Operator],
+    vanished: Vec<Equivalent>,
     setting: Setting,
 ) -> Result<Report> {
     let net = sesphr_engine::load::read_raw(source)?
         .name
         .unwrap_or_else(|| "net".into());
-    let mut stale: Vec<Stale> = equivalents
-        .stale(&mutants)
+    let mut stale: Vec<Stale> = vanished
         .into_iter()
-        .filter(|e| {
-            // With --operator, entries of other operators are not judged.
-            operators
-                .iter()
-                .any(|op| e.id.starts_with(&format!("{}@", op.name())))
-        })
-        .map(|e| Stale {
-            entry: e.clone(),
+        .map(|entry| Stale {
+            entry,
             why: "no mutant of the net has this id any more".into(),
         })
         .collect();

@@ -12,6 +12,7 @@ use sesphr_engine::net::model::Net;
 use sesphr_engine::simulate::{StopReason, simulate_while};
 
 use super::limits::default_memory_limit;
+use crate::terms::{marking_json, value_json};
 use crate::{NetArgs, host};
 
 /// Arguments of `sesphr simulate`.
@@ -19,24 +20,36 @@ use crate::{NetArgs, host};
 pub struct SimulateArgs {
     #[command(flatten)]
     net: NetArgs,
-    /// Fire at most this many steps.
-    #[arg(long, default_value_t = 20)]
-    steps: u64,
+    /// Fire at most this many steps per run [default: 20; with --crypto --random: 10000].
+    #[arg(long, value_name = "N", alias = "steps")]
+    max_steps: Option<u64>,
     /// Seed of the random choices: the same seed gives the same run (with --crypto it
     /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Play the token game: list the enabled bindings and pick one by number.
-    #[arg(long, short, conflicts_with_all = ["steps", "seed"])]
+    #[arg(long, short, conflicts_with_all = ["max_steps", "seed", "json"])]
     interactive: bool,
+    /// Print JSON instead of text (schema: docs/schema/simulate.schema.json).
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub crypto: super::simulate_crypto::CryptoArgs,
 }
 
+/// The default `--max-steps` of a random run.
+const DEFAULT_STEPS: u64 = 20;
+
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     if args.crypto.crypto {
-        return super::simulate_crypto::run(&args.net, &args.crypto, args.seed);
+        return super::simulate_crypto::run(
+            &args.net,
+            &args.crypto,
+            args.seed,
+            args.max_steps,
+            args.json,
+        );
     }
     let net = host::load(&args.net)?.into_coloured();
     // A marking with billions of enabled bindings must stop with a message,
@@ -66,13 +79,17 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
             }
         });
     }
+    let max_steps = args.max_steps.unwrap_or(DEFAULT_STEPS);
+    if args.json {
+        return random_run_json(args, net, max_steps);
+    }
     outln!(
         "net `{}`, seed {}, at most {} steps",
         net.name,
         args.seed,
-        args.steps
+        max_steps
     );
-    let outcome = simulate_while(net, args.steps, args.seed, |step, binding, _| {
+    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, _| {
         outln!("{step:>5}  {}", binding.show(net));
         if crate::output::stdout_closed() {
             ControlFlow::Break(())
@@ -92,6 +109,45 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
     }
     outln!("final marking:");
     outln!("{}", indent(&net.show_marking(&outcome.marking)));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A seeded random run as one JSON object: the steps with their bindings as
+/// JSON values, why it stopped and the final marking.
+fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Result<ExitCode> {
+    let mut steps = Vec::new();
+    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, _| {
+        let t = &net.transitions[binding.transition];
+        let values: serde_json::Map<String, serde_json::Value> = t
+            .vars
+            .iter()
+            .zip(&binding.values)
+            .map(|(var, value)| (var.name.clone(), value_json(&value.to_string())))
+            .collect();
+        steps.push(serde_json::json!({
+            "step": step,
+            "transition": t.name,
+            "binding": values,
+        }));
+        ControlFlow::Continue(())
+    })?;
+    let stopped = match outcome.reason {
+        StopReason::StepLimit => "step-limit",
+        StopReason::Dead => "dead",
+        StopReason::Stopped => "stopped",
+    };
+    let marking = net.show_marking(&outcome.marking).replace('\n', "; ");
+    let value = serde_json::json!({
+        "file": args.net.net.display().to_string(),
+        "net": net.name,
+        "mode": "random",
+        "seed": args.seed,
+        "max_steps": max_steps,
+        "steps": steps,
+        "stopped": stopped,
+        "final": marking_json(&marking),
+    });
+    outln!("{}", serde_json::to_string_pretty(&value)?);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -12,20 +12,24 @@
 //! encoding. State numbering, statistics and counterexamples are therefore the
 //! same whatever the thread count.
 
+pub mod effects;
 pub mod stubborn;
 pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
+use crate::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
     StateSpace, Step, TokenStats,
 };
-use crate::fire::{Binding, enabled_bindings, fire, successors, transition_bindings};
+use crate::fire::{Binding, fire, successors, transition_bindings};
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::value::Value;
+use effects::{EffectMemo, Effects};
+use std::sync::Arc;
 use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
 use table::{MarkingTables, TableFull};
@@ -57,6 +61,7 @@ pub struct ColouredSpace<'n> {
     specs: Vec<PropertySpec>,
     tables: MarkingTables,
     verdicts: VerdictMemo,
+    effects: EffectMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
     /// Whether the net's partial-order reduction was refused because the
@@ -99,6 +104,7 @@ impl<'n> ColouredSpace<'n> {
             specs,
             tables: MarkingTables::new(net.places.len()),
             verdicts: VerdictMemo::new(reads),
+            effects: EffectMemo::new(net),
             symmetry: None,
             partial_order: None,
             partial_order_refused: false,
@@ -208,6 +214,76 @@ impl<'n> ColouredSpace<'n> {
             })
             .collect::<Result<_, _>>()?;
         Ok(Marking { places })
+    }
+
+    /// Calls `each` with every successor of the encoded marking `state` by
+    /// transition `t` and the binding's values, one per enabled binding in
+    /// binding order, unreduced (before any symmetry), computed on ids through
+    /// the effect memo ([`effects`]). `decoded` holds `state` decoded, filled
+    /// on the first memo miss; `next` is a buffer reused between calls.
+    pub fn successors_by(
+        &self,
+        t: usize,
+        state: &[u32],
+        decoded: &mut Option<Marking>,
+        next: &mut Vec<u32>,
+        mut each: impl FnMut(&[u32], &[Value]) -> Result<(), ColouredError>,
+    ) -> Result<(), ColouredError> {
+        let touched = self.effects.touched(t);
+        let key: Vec<u32> = touched.iter().map(|&p| state[p]).collect();
+        let effects = match self.effects.get(t, &key) {
+            Some(found) => found,
+            None => {
+                let marking = match decoded {
+                    Some(m) => m,
+                    None => decoded.insert(self.decode(state)?),
+                };
+                let computed = Arc::new(self.transition_effects(t, marking, &key)?);
+                self.effects.insert(t, &key, Arc::clone(&computed));
+                computed
+            }
+        };
+        for (values, ids) in effects.bindings() {
+            next.clear();
+            next.extend_from_slice(state);
+            for (&place, &id) in touched.iter().zip(ids) {
+                next[place] = id;
+            }
+            each(next, values)?;
+        }
+        Ok(())
+    }
+
+    /// The effects of transition `t` in `marking`, whose touched places have
+    /// the ids `key`: each enabled binding's values and new ids of the
+    /// touched places.
+    fn transition_effects(
+        &self,
+        t: usize,
+        marking: &Marking,
+        key: &[u32],
+    ) -> Result<Effects, ColouredError> {
+        let mut bindings = Vec::new();
+        transition_bindings(self.net, t, marking, &mut bindings)?;
+        let touched = self.effects.touched(t);
+        let mut effects = Effects::new(touched.len());
+        for b in &bindings {
+            let after = fire(self.net, marking, b)?;
+            let ids = touched
+                .iter()
+                .zip(key)
+                .map(|(&place, &id)| {
+                    let tokens = &after.places[place];
+                    if tokens.shares(&marking.places[place]) {
+                        Ok(id)
+                    } else {
+                        self.intern(place, tokens)
+                    }
+                })
+                .collect::<Result<Vec<u32>, ColouredError>>()?;
+            effects.push(&b.values, ids);
+        }
+        Ok(effects)
     }
 
     fn step(&self, before: &Marking, binding: &Binding, after: &Marking) -> Step {
@@ -333,12 +409,14 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), ColouredError> {
-        let marking = self.decode(state)?;
-        let mut bindings = Vec::new();
-        enabled_bindings(self.net, &marking, &mut bindings)?;
-        for b in &bindings {
-            let next = fire(self.net, &marking, b)?;
-            out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
+        budget::tick().map_err(EvalError::from)?;
+        let mut decoded = None;
+        let mut next = Vec::with_capacity(state.len());
+        for t in 0..self.net.transitions.len() {
+            self.successors_by(t, state, &mut decoded, &mut next, |next, _| {
+                out.push(&self.stored(next.to_vec())?);
+                Ok(())
+            })?;
         }
         Ok(())
     }

@@ -20,6 +20,7 @@ mod compile;
 pub mod pnml;
 mod pt_coloured;
 pub mod raw;
+mod symmetric;
 mod yaml;
 
 use std::path::Path;
@@ -30,7 +31,8 @@ use crate::net::model::Net;
 use crate::ptnet::PtNet;
 use crate::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
 
-/// A net read from a file: a coloured net (YAML) or a place/transition net (PNML).
+/// A net read from a file: a coloured net (YAML, or a PNML symmetric net) or a
+/// place/transition net (PNML).
 #[derive(Debug, Clone)]
 pub enum LoadedNet {
     /// A compiled coloured net.
@@ -134,9 +136,12 @@ pub fn open_source(
                     LoadErrorKind::Param(format!("{name}: PNML nets take no parameters")),
                 ));
             }
-            pnml::parse_pnml(source.text())
-                .map(|net| LoadedNet::PlaceTransition(Box::new(net)))
-                .map_err(|e| pnml_error(source, e))
+            match pnml::parse_any(source.text()).map_err(|e| pnml_error(source, e))? {
+                pnml::PnmlNet::PlaceTransition(net) => {
+                    Ok(LoadedNet::PlaceTransition(Box::new(net)))
+                }
+                pnml::PnmlNet::Symmetric(net) => Ok(LoadedNet::Coloured(Box::new(net))),
+            }
         }
     }
 }
@@ -158,9 +163,13 @@ fn pnml_error(source: &Source, error: pnml::PnmlError) -> LoadError {
     let kind = match &error {
         pnml::PnmlError::Xml { message, .. } => LoadErrorKind::Syntax(message.clone()),
         pnml::PnmlError::Unsupported { net_type, .. } => LoadErrorKind::Unsupported(format!(
-            "PNML nets of type {net_type} (only P/T nets, {})",
-            pnml::PTNET_TYPE
+            "PNML nets of type {net_type} (only P/T nets, {}, and symmetric nets, {})",
+            pnml::PTNET_TYPE,
+            pnml::SYMMETRIC_TYPE
         )),
+        pnml::PnmlError::UnsupportedConstruct { what, .. } => {
+            LoadErrorKind::Unsupported(what.clone())
+        }
         other => LoadErrorKind::Structure(other.to_string()),
     };
     match error.pos() {

@@ -1,12 +1,14 @@
-//! PNML import of place/transition nets (ISO/IEC 15909-2, the 2009 grammar).
+//! PNML import (ISO/IEC 15909-2, the 2009 grammar).
 //!
-//! Reads the first `<net>` of a document whose type is the P/T net grammar:
-//! places with their initial markings, transitions, arcs with their weights
-//! (inscriptions), nested pages, and reference places and transitions (chains
-//! resolved, cycles rejected). `graphics`, `toolspecific` and unknown labels are
-//! ignored. Nets of other types (e.g. coloured `symmetricnet`) are refused with
-//! [`PnmlError::Unsupported`]. Errors carry the line and column of the offending
-//! element.
+//! Reads the first `<net>` of a document. The graph is read alike for every
+//! type: places, transitions, arcs, nested pages, and reference places and
+//! transitions (chains resolved, cycles rejected). A P/T net ([`parse_pnml`])
+//! adds initial markings and arc weights (inscriptions); a symmetric net
+//! ([`parse_any`]) adds sorts, variables, coloured markings, inscriptions and
+//! guards, read by `load::symmetric` into the coloured engine. `graphics`,
+//! `toolspecific` and unknown labels are ignored. Nets of other types are
+//! refused with [`PnmlError::Unsupported`]. Errors carry the line and column of
+//! the offending element.
 //!
 //! ```
 //! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
@@ -45,8 +47,10 @@ pub enum PnmlError {
     /// The document has no `<net>` element.
     #[error("no <net> element in the document")]
     NoNet,
-    /// The net is of a type this importer does not read yet.
-    #[error("nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE})")]
+    /// The net is of a type this importer does not read.
+    #[error(
+        "nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE}, and symmetric nets, {SYMMETRIC_TYPE})"
+    )]
     Unsupported {
         /// The net's `type` attribute.
         net_type: String,
@@ -111,6 +115,24 @@ pub enum PnmlError {
         /// Where it starts.
         at: Pos,
     },
+    /// A symmetric net's declaration, term or inscription is wrong (an
+    /// unknown sort, variable or constant, a type mismatch, a term where
+    /// another kind of term is needed).
+    #[error("{message}")]
+    Colour {
+        /// What is wrong.
+        message: String,
+        /// Where the offending element starts.
+        at: Pos,
+    },
+    /// A symmetric net uses a construct this importer does not read.
+    #[error("{what}")]
+    UnsupportedConstruct {
+        /// The construct, and why.
+        what: String,
+        /// Where its element starts.
+        at: Pos,
+    },
     /// An arc joins two places or two transitions.
     #[error("arc {id} joins two {kind}s")]
     BadArc {
@@ -136,7 +158,9 @@ impl PnmlError {
             | PnmlError::Dangling { at, .. }
             | PnmlError::ReferenceCycle { at, .. }
             | PnmlError::WrongKind { at, .. }
-            | PnmlError::BadArc { at, .. } => Some(*at),
+            | PnmlError::BadArc { at, .. }
+            | PnmlError::Colour { at, .. }
+            | PnmlError::UnsupportedConstruct { at, .. } => Some(*at),
         }
     }
 }
@@ -362,28 +386,14 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 
-    fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, u32, bool), PnmlError> {
+    fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, bool), PnmlError> {
         let id = self.attribute(node, "id")?;
         let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, node)?;
         let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, node)?;
         let at = position(self.doc, node);
-        let weight = match label_text(node, "inscription") {
-            Some((text, value)) => {
-                let w = self.number(text, &value, "arc weight")?;
-                if w == 0 {
-                    return Err(PnmlError::BadNumber {
-                        text: value,
-                        what: "arc weight (must be positive)".into(),
-                        at: position(self.doc, text),
-                    });
-                }
-                w
-            }
-            None => 1,
-        };
         match (source, target) {
-            (Entry::Place(p), Entry::Transition(t)) => Ok((p, t, weight, true)),
-            (Entry::Transition(t), Entry::Place(p)) => Ok((p, t, weight, false)),
+            (Entry::Place(p), Entry::Transition(t)) => Ok((p, t, true)),
+            (Entry::Transition(t), Entry::Place(p)) => Ok((p, t, false)),
             (Entry::Place(_), _) => Err(PnmlError::BadArc {
                 id,
                 kind: "place".into(),
@@ -398,9 +408,56 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 }
 
-/// Reads a P/T net from PNML text.
-pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
-    let doc = Document::parse(text).map_err(|e| {
+/// The symmetric (coloured) net type of the 2009 grammar.
+pub const SYMMETRIC_TYPE: &str = "http://www.pnml.org/version-2009/grammar/symmetricnet";
+
+/// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
+#[derive(Debug, Clone)]
+pub enum PnmlNet {
+    /// A net of the P/T grammar.
+    PlaceTransition(PtNet),
+    /// A net of the symmetric-net grammar, loaded natively into the coloured engine.
+    Symmetric(crate::net::model::Net),
+}
+
+/// The places, transitions and arcs of a PNML net, pages flattened and
+/// references resolved, with their elements (for the labels the net's grammar reads).
+pub(super) struct Graph<'a, 'input> {
+    /// The document (for positions).
+    pub doc: &'a Document<'input>,
+    /// The `<net>` element.
+    pub net: Node<'a, 'input>,
+    /// The net's `id`.
+    pub name: String,
+    /// Places: `(id, name, element)`, in document order.
+    pub places: Vec<(String, String, Node<'a, 'input>)>,
+    /// Transitions: `(id, name, element)`, in document order.
+    pub transitions: Vec<(String, String, Node<'a, 'input>)>,
+    /// Arcs in document order: place, transition, whether the arc goes from
+    /// the place to the transition, and the `<arc>` element.
+    pub arcs: Vec<GraphArc<'a, 'input>>,
+}
+
+/// One arc of a [`Graph`].
+pub(super) struct GraphArc<'a, 'input> {
+    /// The place's number.
+    pub place: usize,
+    /// The transition's number.
+    pub transition: usize,
+    /// From the place to the transition.
+    pub input: bool,
+    /// The `<arc>` element.
+    pub node: Node<'a, 'input>,
+}
+
+/// The position of `node` in the document.
+pub(super) fn node_pos(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
+    position(doc, node)
+}
+
+/// Parses PNML text, the XML error located.
+fn parse_document(text: &str) -> Result<Document<'_>, PnmlError> {
+    Document::parse(text).map_err(|e| {
         let pos = e.pos();
         PnmlError::Xml {
             at: Pos {
@@ -409,20 +466,24 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
             },
             message: e.to_string(),
         }
-    })?;
-    let net = doc
-        .descendants()
+    })
+}
+
+/// The first `<net>` element of the document.
+fn first_net<'a, 'input>(doc: &'a Document<'input>) -> Result<Node<'a, 'input>, PnmlError> {
+    doc.descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "net")
-        .ok_or(PnmlError::NoNet)?;
-    let net_type = net.attribute("type").unwrap_or("").to_string();
-    if net_type != PTNET_TYPE {
-        return Err(PnmlError::Unsupported {
-            net_type,
-            at: position(&doc, net),
-        });
-    }
+        .ok_or(PnmlError::NoNet)
+}
+
+/// Reads the graph of `net`; the P/T reader keeps each place's
+/// `initialMarking` count (0 when it has none, as in symmetric nets).
+fn read_graph<'a, 'input>(
+    doc: &'a Document<'input>,
+    net: Node<'a, 'input>,
+) -> Result<(Graph<'a, 'input>, Vec<u32>), PnmlError> {
     let mut reader = Reader {
-        doc: &doc,
+        doc,
         entries: HashMap::new(),
         resolved: HashMap::new(),
         places: Vec::new(),
@@ -436,20 +497,112 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     reader.page(net)?;
     // Every reference must lead to a node of its kind, even when no arc uses it.
     reader.resolve_references()?;
-    let mut transitions: Vec<TransitionArcs> = reader
+    let mut arcs = Vec::with_capacity(reader.arcs.len());
+    for &node in &reader.arcs {
+        let (place, transition, input) = reader.arc(node)?;
+        arcs.push(GraphArc {
+            place,
+            transition,
+            input,
+            node,
+        });
+    }
+    let element = |id: &String| reader.entries[id].1;
+    let places = reader
+        .place_ids
+        .iter()
+        .zip(&reader.places)
+        .map(|(id, name)| (id.clone(), name.clone(), element(id)))
+        .collect();
+    let transitions = reader
+        .transition_ids
+        .iter()
+        .zip(&reader.transitions)
+        .map(|(id, name)| (id.clone(), name.clone(), element(id)))
+        .collect();
+    let graph = Graph {
+        doc,
+        net,
+        name,
+        places,
+        transitions,
+        arcs,
+    };
+    Ok((graph, reader.initial))
+}
+
+/// Reads a P/T net from PNML text.
+pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
+    let doc = parse_document(text)?;
+    let net = first_net(&doc)?;
+    let net_type = net.attribute("type").unwrap_or("").to_string();
+    if net_type != PTNET_TYPE {
+        return Err(PnmlError::Unsupported {
+            net_type,
+            at: position(&doc, net),
+        });
+    }
+    pt_net(&doc, net)
+}
+
+/// Reads a P/T net or a symmetric net from PNML text, by the net's type.
+pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
+    let doc = parse_document(text)?;
+    let net = first_net(&doc)?;
+    match net.attribute("type").unwrap_or("") {
+        PTNET_TYPE => pt_net(&doc, net).map(PnmlNet::PlaceTransition),
+        SYMMETRIC_TYPE => {
+            let (graph, _) = read_graph(&doc, net)?;
+            super::symmetric::net(&graph).map(PnmlNet::Symmetric)
+        }
+        other => Err(PnmlError::Unsupported {
+            net_type: other.to_string(),
+            at: position(&doc, net),
+        }),
+    }
+}
+
+fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
+    let (graph, initial) = read_graph(doc, net)?;
+    let mut transitions: Vec<TransitionArcs> = graph
         .transitions
         .iter()
-        .map(|n| (n.clone(), Vec::new(), Vec::new()))
+        .map(|(_, name, _)| (name.clone(), Vec::new(), Vec::new()))
         .collect();
-    for &arc in &reader.arcs {
-        let (place, t, weight, input) = reader.arc(arc)?;
-        let (_, pre, post) = &mut transitions[t];
-        if input {
-            pre.push((place, weight))
+    for arc in &graph.arcs {
+        let weight = arc_weight(doc, arc.node)?;
+        let (_, pre, post) = &mut transitions[arc.transition];
+        if arc.input {
+            pre.push((arc.place, weight))
         } else {
-            post.push((place, weight))
+            post.push((arc.place, weight))
         }
     }
-    Ok(PtNet::new(name, reader.places, reader.initial, transitions)
-        .with_ids(reader.place_ids, reader.transition_ids))
+    let (place_ids, places) = graph
+        .places
+        .into_iter()
+        .map(|(id, name, _)| (id, name))
+        .unzip();
+    let transition_ids = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
+    Ok(PtNet::new(graph.name, places, initial, transitions).with_ids(place_ids, transition_ids))
+}
+
+/// The weight of a P/T arc: its `inscription`, 1 when it has none.
+fn arc_weight(doc: &Document<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
+    let Some((text, value)) = label_text(node, "inscription") else {
+        return Ok(1);
+    };
+    match value.parse::<u32>() {
+        Ok(w) if w > 0 => Ok(w),
+        Ok(_) => Err(PnmlError::BadNumber {
+            text: value,
+            what: "arc weight (must be positive)".into(),
+            at: position(doc, text),
+        }),
+        Err(_) => Err(PnmlError::BadNumber {
+            text: value,
+            what: "arc weight".into(),
+            at: position(doc, text),
+        }),
+    }
 }

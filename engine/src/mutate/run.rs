@@ -18,6 +18,8 @@ use crate::functions::FunctionLibrary;
 use crate::load::load_net_str;
 use crate::net::model::Net;
 use crate::source::Source;
+use crate::temporal::graph::Limits as GraphLimits;
+use crate::temporal::run::check_temporal;
 
 /// Limits on the exploration of one net, so that a mutant whose state space
 /// explodes is reported as undecided instead of running for ever.
@@ -126,7 +128,12 @@ pub fn check_original(
     let started = Instant::now();
     let net = load_net_str(source, overrides, library)?;
     let path = source.path().display().to_string();
-    let judgement = judge(&net, limits, started);
+    let mut judgement = judge(&net, limits, started);
+    if judgement.verdict == Verdict::Survived {
+        let temporal = judge_temporal(&net, limits, started);
+        judgement.verdict = temporal.verdict;
+        judgement.seconds = temporal.seconds;
+    }
     match judgement.verdict {
         Verdict::Survived => Ok(judgement),
         Verdict::Killed { properties } => Err(OriginalError::Violated { path, properties }),
@@ -145,7 +152,20 @@ pub fn check_original(
     }
 }
 
-/// Loads `mutant` of the net in `source` and checks every property of it.
+/// Which properties a check of a mutant looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    /// Invariants, bounds, `reachable` goals and deadlock freedom, on one
+    /// exploration that stops at the first violation.
+    States,
+    /// The CTL and LTL properties, on the graph of reachable markings.
+    Temporal,
+    /// Both: the state properties, then the temporal ones if those hold.
+    All,
+}
+
+/// Loads `mutant` of the net in `source` and checks every property of it
+/// (the state properties, then the CTL/LTL ones if those hold).
 pub fn check_mutant(
     source: &Source,
     mutant: &Mutant,
@@ -153,21 +173,49 @@ pub fn check_mutant(
     library: &dyn FunctionLibrary,
     limits: &Limits,
 ) -> Judgement {
+    check_mutant_pass(source, mutant, overrides, library, limits, Pass::All)
+}
+
+/// Loads `mutant` and checks the properties of `pass`.
+fn check_mutant_pass(
+    source: &Source,
+    mutant: &Mutant,
+    overrides: &[(String, String)],
+    library: &dyn FunctionLibrary,
+    limits: &Limits,
+    pass: Pass,
+) -> Judgement {
     let started = Instant::now();
     let text = Source::new(source.path(), mutant.apply(source.text()));
-    match load_net_str(&text, overrides, library) {
-        Ok(net) => judge(&net, limits, started),
-        Err(e) => Judgement {
-            verdict: Verdict::Invalid {
-                message: match e.pos() {
-                    Some(pos) => format!("does not load: {pos}: {}", e.kind()),
-                    None => format!("does not load: {}", e.kind()),
+    let net = match load_net_str(&text, overrides, library) {
+        Ok(net) => net,
+        Err(e) => {
+            return Judgement {
+                verdict: Verdict::Invalid {
+                    message: match e.pos() {
+                        Some(pos) => format!("does not load: {pos}: {}", e.kind()),
+                        None => format!("does not load: {}", e.kind()),
+                    },
                 },
-            },
-            states: 0,
-            seconds: started.elapsed().as_secs_f64(),
-            configuration: None,
-        },
+                states: 0,
+                seconds: started.elapsed().as_secs_f64(),
+                configuration: None,
+            };
+        }
+    };
+    match pass {
+        Pass::States => judge(&net, limits, started),
+        Pass::Temporal => judge_temporal(&net, limits, started),
+        Pass::All => {
+            let states = judge(&net, limits, started);
+            if states.verdict != Verdict::Survived {
+                return states;
+            }
+            Judgement {
+                states: states.states,
+                ..judge_temporal(&net, limits, started)
+            }
+        }
     }
 }
 
@@ -177,6 +225,12 @@ pub fn check_mutant(
 /// one configuration almost always does under the others, and each try
 /// would cost a whole limit). A mutant survives when it survives every
 /// configuration. Cheap configurations first make killed mutants cheap.
+///
+/// The configurations are tried twice: first with the state properties
+/// (invariants and the like, whose exploration stops at the first
+/// violation), then, for a mutant that survived them all, with the CTL and
+/// LTL properties, which need the whole graph of reachable markings. So a
+/// mutant that a state property kills never pays for a temporal check.
 /// `states` and `seconds` add up every exploration made.
 pub fn check_mutant_under(
     source: &Source,
@@ -185,23 +239,75 @@ pub fn check_mutant_under(
     library: &dyn FunctionLibrary,
 ) -> Judgement {
     let (mut states, mut seconds) = (0, 0.0);
-    for (i, c) in configurations.iter().enumerate() {
-        let j = check_mutant(source, mutant, &c.overrides, library, &c.limits);
-        states += j.states;
-        seconds += j.seconds;
-        if j.verdict != Verdict::Survived {
-            return Judgement {
-                verdict: j.verdict,
-                states,
-                seconds,
-                configuration: Some(i),
-            };
+    for pass in [Pass::States, Pass::Temporal] {
+        for (i, c) in configurations.iter().enumerate() {
+            let j = check_mutant_pass(source, mutant, &c.overrides, library, &c.limits, pass);
+            states += j.states;
+            seconds += j.seconds;
+            if j.verdict != Verdict::Survived {
+                return Judgement {
+                    verdict: j.verdict,
+                    states,
+                    seconds,
+                    configuration: Some(i),
+                };
+            }
         }
     }
     Judgement {
         verdict: Verdict::Survived,
         states,
         seconds,
+        configuration: None,
+    }
+}
+
+/// Checks the CTL and LTL properties of `net` within `limits` (states and
+/// time; the graph is built without a memory limit). Killed names every
+/// temporal property that fails; a graph that reaches a limit leaves the
+/// net undecided.
+fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
+    let deadline = limits.timeout.map(|t| started + t);
+    let graph_limits = GraphLimits {
+        max_states: limits.max_states,
+        deadline,
+    };
+    let (verdict, states) = match check_temporal(net, graph_limits, limits.reduction) {
+        Err(e) => (
+            Verdict::Invalid {
+                message: format!("run-time error: {e}"),
+            },
+            0,
+        ),
+        Ok((results, size)) => {
+            let failing: Vec<String> = results
+                .iter()
+                .filter(|r| r.holds == Some(false))
+                .map(|r| r.name.clone())
+                .collect();
+            let states = size.map_or(0, |s| s.states as u64);
+            if !failing.is_empty() {
+                (
+                    Verdict::Killed {
+                        properties: failing,
+                    },
+                    states,
+                )
+            } else if results.iter().any(|r| r.holds.is_none()) {
+                let stopped = match deadline {
+                    Some(d) if Instant::now() >= d => StopReason::Timeout,
+                    _ => StopReason::MaxStates,
+                };
+                (Verdict::Undecided { stopped }, states)
+            } else {
+                (Verdict::Survived, states)
+            }
+        }
+    };
+    Judgement {
+        verdict,
+        states,
+        seconds: started.elapsed().as_secs_f64(),
         configuration: None,
     }
 }

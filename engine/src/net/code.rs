@@ -205,6 +205,45 @@ fn boolean(v: Value) -> Result<bool, EvalError> {
 }
 
 impl Code {
+    /// Appends the conjuncts of a conjunction (`a && b && c` gives `a`, `b`,
+    /// `c`; any other expression is its own single conjunct).
+    pub fn into_conjuncts(self, out: &mut Vec<Code>) {
+        match self {
+            Code::And(a, b) => {
+                a.into_conjuncts(out);
+                b.into_conjuncts(out);
+            }
+            other => out.push(other),
+        }
+    }
+
+    /// Appends the variable slots the expression reads (with repeats).
+    pub fn read_slots(&self, out: &mut Vec<usize>) {
+        match self {
+            Code::Var(s) => out.push(*s),
+            Code::Const(_) | Code::Count(_) => {}
+            Code::Tuple(items) => items.iter().for_each(|c| c.read_slots(out)),
+            Code::Call { args, .. } => args.iter().for_each(|c| c.read_slots(out)),
+            Code::Field(c, _) | Code::Neg(c) | Code::Not(c) | Code::CountOf(_, c) => {
+                c.read_slots(out)
+            }
+            Code::Arith(_, a, b)
+            | Code::Cmp(_, a, b)
+            | Code::And(a, b)
+            | Code::Or(a, b)
+            | Code::Implies(a, b) => {
+                a.read_slots(out);
+                b.read_slots(out);
+            }
+            Code::If(c, a, b) => {
+                c.read_slots(out);
+                a.read_slots(out);
+                b.read_slots(out);
+            }
+            Code::Quantifier { body, .. } => body.read_slots(out),
+        }
+    }
+
     /// Evaluates the expression.
     pub fn eval(&self, env: &mut Env<'_>) -> Result<Value, EvalError> {
         Ok(match self {
@@ -365,6 +404,18 @@ fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
 }
 
 impl Pattern {
+    /// How many leading components of a tuple pattern are known before
+    /// matching (constants and variables already bound).
+    pub fn fixed_prefix(&self) -> usize {
+        match self {
+            Pattern::Tuple(items) => items
+                .iter()
+                .take_while(|i| matches!(i, Pattern::Const(_) | Pattern::Check(_)))
+                .count(),
+            _ => 0,
+        }
+    }
+
     /// Matches `value`, writing `Bind` slots; `false` if it does not match
     /// (slots written by a failed match are garbage and must not be read).
     pub fn matches(&self, value: &Value, slots: &mut [Value]) -> bool {

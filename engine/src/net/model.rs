@@ -101,7 +101,8 @@ pub fn wildcards_may_swap(inputs: &[InputItem]) -> bool {
 pub struct InputItem {
     /// The place it takes from.
     pub place: PlaceId,
-    /// How many copies it takes.
+    /// How many copies it takes; 0 for the matchers that take no fixed
+    /// number ([`Matcher::Difference`], [`Matcher::Each`]).
     pub mult: u32,
     /// How the token is found.
     pub matcher: Matcher,
@@ -119,6 +120,21 @@ pub enum Matcher {
     },
     /// Compute the token from bound variables and look it up.
     Exact(Code),
+    /// Compute a multiset from bound variables and take it whole: for each
+    /// `(count, code)`, `count` copies of the value (a negative count takes
+    /// copies away: a PNML multiset difference). A difference below zero is
+    /// an error.
+    Difference(Vec<(i64, Code)>),
+    /// Bind the slot to each value of a finite sort in turn, taking no
+    /// token: a variable that no input arc binds (PNML lets it range over its
+    /// sort). The item's place is one of the transition's, for the analyses
+    /// that ask which places a transition reads.
+    Each {
+        /// The slot bound.
+        slot: usize,
+        /// The values, in order.
+        values: Vec<Value>,
+    },
 }
 
 /// A guard conjunct and the matching step after which it can be tested.
@@ -148,6 +164,10 @@ pub enum OutputTokens {
     Expr(Code),
     /// Every value of a finite type (`all(T)`).
     All(Vec<Value>),
+    /// Takes back `mult` copies of one value from what the transition's other
+    /// output items put in this place: a multiset difference (`A - B` in a
+    /// PNML inscription). Firing fails when they did not put that many.
+    Subtract(Code),
 }
 
 /// A property to check over the reachable markings.

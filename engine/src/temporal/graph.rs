@@ -19,7 +19,6 @@ use super::{Atom, Fairness};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::StateSpace;
-use crate::fire::{Binding, enabled_bindings, fire};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
 use crate::value::Value;
@@ -262,12 +261,12 @@ fn set(bits: &mut [u64], atom: usize) {
 
 fn condition_holds(
     condition: &Option<(crate::net::code::Code, usize)>,
-    binding: &Binding,
+    binding: &[Value],
 ) -> Result<bool, EvalError> {
     let Some((code, slots)) = condition else {
         return Ok(true);
     };
-    let mut values = binding.values.clone();
+    let mut values = binding.to_vec();
     values.resize(*slots.max(&values.len()), Value::Bool(false));
     code.holds(&mut Env {
         slots: &mut values,
@@ -283,44 +282,50 @@ fn expand(
     memo: &VerdictMemo,
     words: usize,
 ) -> Result<Expansion, GraphError> {
-    let net = space.net();
-    let marking: Marking = space.decode(state)?;
+    // Decoded only when a verdict is not remembered or a transition's
+    // bindings are needed (atoms over it, per-binding fairness) or its effects
+    // are not remembered.
+    let mut decoded: Option<Marking> = None;
     let mut bits = vec![0u64; words];
     for (i, atom) in atoms.iter().enumerate() {
         if let Atom::State { code, slots } = atom {
-            let holds = memo.get_or(i, state, || {
+            let holds = memo.get_or(i, state, || -> Result<bool, GraphError> {
+                let marking = match &decoded {
+                    Some(m) => m,
+                    None => decoded.insert(space.decode(state)?),
+                };
                 let mut values = vec![Value::Bool(false); *slots];
-                code.holds(&mut Env {
+                Ok(code.holds(&mut Env {
                     slots: &mut values,
-                    marking: Some(&marking),
-                })
+                    marking: Some(marking),
+                })?)
             })?;
             if holds {
                 set(&mut bits, i);
             }
         }
     }
-    let mut bindings = Vec::new();
-    enabled_bindings(net, &marking, &mut bindings)?;
-    let mut successors = Vec::with_capacity(bindings.len());
-    for b in &bindings {
-        let after = fire(net, &marking, b)?;
-        let mut fired = vec![0u64; words];
-        for (i, atom) in atoms.iter().enumerate() {
-            if let Atom::Transition {
-                fired: is_fired,
-                transition,
-                condition,
-            } = atom
-                && *transition == b.transition
-                && condition_holds(condition, b)?
-            {
-                set(if *is_fired { &mut fired } else { &mut bits }, i);
+    let mut successors = Vec::new();
+    let mut next = Vec::with_capacity(state.len());
+    for (t, &per_binding) in per_binding.iter().enumerate() {
+        space.successors_by(t, state, &mut decoded, &mut next, |after, values| {
+            let mut fired = vec![0u64; words];
+            for (i, atom) in atoms.iter().enumerate() {
+                if let Atom::Transition {
+                    fired: is_fired,
+                    transition,
+                    condition,
+                } = atom
+                    && *transition == t
+                    && condition_holds(condition, values)?
+                {
+                    set(if *is_fired { &mut fired } else { &mut bits }, i);
+                }
             }
-        }
-        let key = per_binding[b.transition].then(|| (b.transition as u32, b.values.clone()));
-        let stored = space.representative(&space.encode(&after)?)?;
-        successors.push((stored, b.transition as u32, key, fired));
+            let key = per_binding.then(|| (t as u32, values.to_vec()));
+            successors.push((space.representative(after)?, t as u32, key, fired));
+            Ok(())
+        })?;
     }
     Ok(Expansion { successors, bits })
 }

@@ -20,6 +20,10 @@
 //! The tables (132 KB for G1, 264 KB for G2) are built once per process from
 //! the library's own group operations and normalised with its batch
 //! inversion; they hold public multiples of the public generators.
+//!
+//! Wiped on return: the digits, the selected limbs, the selected and negated
+//! entry of every window, the running (projective) partial sum and the
+//! projective result, all of which depend on the secret x.
 
 use std::ops::AddAssign;
 use std::sync::OnceLock;
@@ -30,6 +34,7 @@ use subtle::{Choice, ConditionallySelectable};
 use zeroize::Zeroizing;
 
 use super::ct_select::{self, FP};
+use super::wipe::{Point, secret};
 
 /// Bits per signed window.
 const WINDOW: usize = 6;
@@ -166,13 +171,13 @@ where
 }
 
 /// x g from the tables of g; constant time in x.
-fn multiply<G>(tables: &Tables<G::AffineRepr>, x: &Scalar) -> G
+fn multiply<G>(tables: &Tables<G::AffineRepr>, x: &Scalar) -> G::AffineRepr
 where
     G: Curve + Group + for<'a> AddAssign<&'a G::AffineRepr>,
-    G::AffineRepr: TablePoint,
+    G::AffineRepr: TablePoint + Default,
 {
     let digits = digits(x);
-    let mut acc = G::identity();
+    let mut acc = secret(Point(G::identity()));
     for ((table, &magnitude), &sign) in tables
         .iter()
         .zip(digits.magnitudes.iter())
@@ -181,10 +186,11 @@ where
         // Index magnitude - 1; magnitude 0 wraps to an index no entry has,
         // which selects all-zero limbs: the point at infinity.
         let limbs = Zeroizing::new(ct_select::select(table, magnitude.wrapping_sub(1)));
-        let entry = G::AffineRepr::from_limbs(&limbs);
-        acc += &entry.conditional_negate(Choice::from(sign as u8));
+        let entry = secret(G::AffineRepr::from_limbs(&limbs));
+        let signed = secret(entry.0.conditional_negate(Choice::from(sign as u8)));
+        acc.0.0 += &signed.0;
     }
-    acc
+    acc.0.0.to_affine()
 }
 
 fn g1_tables() -> &'static Tables<G1Affine> {
@@ -199,12 +205,12 @@ fn g2_tables() -> &'static Tables<G2Affine> {
 
 /// x * g1, constant time in x.
 pub(crate) fn g1_mul(x: &Scalar) -> G1Affine {
-    multiply::<G1Projective>(g1_tables(), x).to_affine()
+    multiply::<G1Projective>(g1_tables(), x)
 }
 
 /// x * g2, constant time in x.
 pub(crate) fn g2_mul(x: &Scalar) -> G2Affine {
-    multiply::<G2Projective>(g2_tables(), x).to_affine()
+    multiply::<G2Projective>(g2_tables(), x)
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub struct Mirror {
     ledger: Ledger,
     cloud: Option<usize>,
     ledger_places: Vec<(usize, Kind)>,
+    /// The (file, version, label) of every upload record appended so far.
+    uploaded: HashSet<(String, u32, String)>,
 }
 
 impl Mirror {
@@ -62,6 +64,7 @@ impl Mirror {
                 .iter()
                 .filter_map(|(name, kind)| Some((net.place_id(name)?, *kind)))
                 .collect(),
+            uploaded: HashSet::new(),
         })
     }
 
@@ -108,7 +111,23 @@ impl Mirror {
         let mut records = Vec::new();
         for &(place, kind) in &self.ledger_places {
             for token in added(before, after, place) {
-                records.push(ledger_record(kind, token)?);
+                let record = ledger_record(kind, token)?;
+                // A planted second upload record of a partition version (the net's
+                // `plant_upload`) is one the real ledger refuses (`DuplicateUpload`):
+                // the net's readers reject it on its signature, the mirror leaves it out.
+                if let Record::Upload {
+                    file,
+                    version,
+                    partitions,
+                } = &record
+                    && !partitions.iter().all(|d| {
+                        self.uploaded
+                            .insert((file.to_string(), *version, d.label.to_string()))
+                    })
+                {
+                    continue;
+                }
+                records.push(record);
             }
         }
         if !records.is_empty() {
@@ -171,6 +190,8 @@ fn object(token: &Value) -> Result<Option<StoredObject>, RunError> {
 /// The ledger record of a token of a ledger place. Upload and access tokens may carry the
 /// patient's date before their last field (`(patient, partition, version, date, digest)`,
 /// `(user, patient, partition, version, date)`); the real ledger dates its blocks itself.
+/// An upload token may end with the net's signature of the record (`(..., digest,
+/// signature)`), which the net's readers check; the mirrored record stays unsigned.
 fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
     let shape = |what: &str| RunError::LedgerToken {
         token: token.to_string(),
@@ -180,7 +201,12 @@ fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
         return Err(shape("a tuple"));
     };
     Ok(match (kind, &items[..]) {
-        (Kind::Upload, [p, q, Value::Int(v), d] | [p, q, Value::Int(v), Value::Int(_), d]) => {
+        (
+            Kind::Upload,
+            [p, q, Value::Int(v), d]
+            | [p, q, Value::Int(v), Value::Int(_), d]
+            | [p, q, Value::Int(v), Value::Int(_), d, _],
+        ) => {
             let digest: [u8; 32] = split(d)
                 .and_then(|(_, bytes)| bytes[..].try_into().ok())
                 .ok_or_else(|| shape("(patient, partition, version, real digest)"))?;
@@ -210,7 +236,11 @@ fn ledger_record(kind: Kind, token: &Value) -> Result<Record, RunError> {
                 outcome: Outcome::Granted,
             }
         }
-        (Kind::Upload, _) => return Err(shape("(patient, partition, version[, date], digest)")),
+        (Kind::Upload, _) => {
+            return Err(shape(
+                "(patient, partition, version[, date], digest[, signature])",
+            ));
+        }
         (Kind::Grant | Kind::Revoke, _) => return Err(shape("(user, patient, date)")),
         (Kind::Access, _) => return Err(shape("(user, patient, partition, version[, date])")),
     })

@@ -8,6 +8,8 @@
 //!   and its ledger records to an on-disk [`Ledger`](crate::ledger::Ledger), checks
 //!   every decrypted plaintext at the end and measures the engine's overhead
 //!   against calling the library directly.
+//! - [`replay`] does the same along a trace of the symbolic net (a checker's
+//!   witness), matching each step's binding by its symbolic values.
 //!
 //! A value is `real(symbolic, bytes)` (see [`pair`]); net-built values such as
 //! labels stay plain. Knowledge sets have no real counterpart and stay symbolic.
@@ -24,6 +26,7 @@ pub use mirror::CLOUD_PLACE;
 pub use ops::{Config, Fault, plaintext};
 pub use pair::symbolic;
 pub use run::{
-    Checks, RunEnd, RunError, RunOptions, RunReport, TransitionTiming, check_plaintexts, run,
+    Checks, RunEnd, RunError, RunOptions, RunReport, TransitionTiming, check_plaintexts, replay,
+    run,
 };
 pub use stats::Samples;

@@ -18,7 +18,9 @@ use sesphr_engine::value::Value;
 use sha2::{Digest, Sha256};
 
 use super::pair::split;
-use crate::crypto::{Aad, Ciphertext, PartitionKey, SecretKey, gt, open, seal};
+use crate::crypto::{
+    Aad, Ciphertext, PartitionKey, SecretKey, Signature, SigningKey, VerifyingKey, gt, open, seal,
+};
 use crate::policy::Label;
 use crate::steps;
 
@@ -66,6 +68,12 @@ pub enum Op {
     Forged,
     /// `capability(x)`: g2^(1/x).
     Capability,
+    /// `verifying_key(x)`: the Ed25519 verifying key of the signing key whose seed is x.
+    VerifyingKey,
+    /// `sign(x, m)`: the Ed25519 signature of the encoding of `m` (see [`message_bytes`]).
+    Sign,
+    /// `signature_ok(vk, m, s)`: whether `s` verifies (strictly) on `m` under `vk`.
+    SignatureOk,
     /// Bookkeeping with no cryptographic counterpart (`none`, `group_order`,
     /// knowledge sets): the symbolic result alone.
     Symbolic,
@@ -77,7 +85,9 @@ impl Op {
         Some(match name {
             "generator" => Op::Generator,
             "pairing_base" => Op::PairingBase,
-            "secret_key" | "patient_secret" | "label_secret" | "user_secret" => Op::Secret,
+            "secret_key" | "patient_secret" | "label_secret" | "user_secret" | "signing_key" => {
+                Op::Secret
+            }
             "public_key" => Op::PublicKey,
             "draw_r" => Op::DrawR,
             "z_pow" => Op::ZPow,
@@ -95,6 +105,9 @@ impl Op {
             "tamper" => Op::Tamper,
             "forged" => Op::Forged,
             "capability" => Op::Capability,
+            "verifying_key" => Op::VerifyingKey,
+            "sign" => Op::Sign,
+            "signature_ok" => Op::SignatureOk,
             "none" | "group_order" | "nothing" | "learn" | "merge" | "derivable" => Op::Symbolic,
             _ => return None,
         })
@@ -218,8 +231,62 @@ pub fn compute(
             let point = (G2Projective::generator() * inverse.scalar()).to_affine();
             Real::Bytes(point.to_compressed().to_vec())
         }
+        Op::VerifyingKey => Real::Bytes(
+            SigningKey::from_bytes(bytes(0)?)
+                .map_err(failed)?
+                .verifying_key()
+                .to_bytes()
+                .to_vec(),
+        ),
+        Op::Sign => {
+            let key = SigningKey::from_bytes(bytes(0)?).map_err(failed)?;
+            let message = message_bytes(args.get(1).ok_or_else(|| bad(name, "a message"))?);
+            Real::Bytes(key.sign(&message).to_bytes().to_vec())
+        }
+        Op::SignatureOk => {
+            let key = VerifyingKey::from_bytes(bytes(0)?).map_err(failed)?;
+            let message = message_bytes(args.get(1).ok_or_else(|| bad(name, "a message"))?);
+            let valid = match Signature::from_bytes(bytes(2)?) {
+                Ok(signature) => key.verify(&message, &signature).is_ok(),
+                Err(_) => false,
+            };
+            Real::Bool(valid)
+        }
         Op::Symbolic => Real::Absent,
     })
+}
+
+/// The bytes a signature covers for a net value: an unambiguous encoding in which
+/// every real value stands for its bytes and every other leaf for its text, each
+/// tagged and length-prefixed, tuples and terms by their parts.
+pub fn message_bytes(value: &Value) -> Vec<u8> {
+    let mut out = b"SeSPHR simulated statement v1\0".to_vec();
+    encode(value, &mut out);
+    out
+}
+
+fn encode(value: &Value, out: &mut Vec<u8>) {
+    let leaf = |tag: u8, bytes: &[u8], out: &mut Vec<u8>| {
+        out.push(tag);
+        out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+        out.extend_from_slice(bytes);
+    };
+    if let Some((_, bytes)) = split(value) {
+        return leaf(b'b', bytes, out);
+    }
+    match value {
+        Value::Tuple(items) => {
+            leaf(b't', &(items.len() as u64).to_be_bytes(), out);
+            items.iter().for_each(|item| encode(item, out));
+        }
+        Value::Term(term) => {
+            leaf(b'f', term.functor.as_bytes(), out);
+            leaf(b'n', &(term.args.len() as u64).to_be_bytes(), out);
+            term.args.iter().for_each(|arg| encode(arg, out));
+        }
+        Value::Bytes(bytes) => leaf(b'b', bytes, out),
+        _ => leaf(b's', value.to_string().as_bytes(), out),
+    }
 }
 
 /// The plaintext of partition `symbolic` (`phr(p, q, v)`): a readable header

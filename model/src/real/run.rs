@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use sesphr_engine::explore::Step;
 use sesphr_engine::fire::{Binding, fire, transition_bindings};
 use sesphr_engine::functions::FunctionError;
 use sesphr_engine::net::code::EvalError;
@@ -17,7 +18,7 @@ use sesphr_engine::value::Value;
 use super::library::{CallRecord, RealFunctions};
 use super::mirror::Mirror;
 use super::ops::plaintext;
-use super::pair::{for_each_real, identity};
+use super::pair::{for_each_real, identity, symbolic};
 use super::stats::Samples;
 
 /// Why a run failed.
@@ -63,6 +64,16 @@ pub enum RunError {
         /// The symbolic value.
         value: String,
     },
+    /// A step of the trace given to [`replay`] cannot be fired with real values.
+    #[error("step {step} ({transition}) of the trace cannot be replayed: {reason}")]
+    ReplayDiverged {
+        /// The step's number, from 1.
+        step: usize,
+        /// The step's transition.
+        transition: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Replaying the run's operations directly failed.
     #[error("direct replay: {0}")]
     Replay(#[from] FunctionError),
@@ -76,6 +87,8 @@ pub enum RunEnd {
     Quiescent,
     /// The step limit was reached.
     StepLimit,
+    /// Every step of the trace given to [`replay`] was fired.
+    Replayed,
 }
 
 /// The options of one run.
@@ -160,26 +173,13 @@ pub fn run(
     functions: &RealFunctions,
     options: &RunOptions,
 ) -> Result<RunReport, RunError> {
-    let mut mirror = options
-        .store
-        .map(|dir| Mirror::create(dir, net))
-        .transpose()?;
-    let mut transitions: Vec<TransitionTiming> = net
-        .transitions
-        .iter()
-        .map(|t| TransitionTiming {
-            name: t.name.clone(),
-            ..TransitionTiming::default()
-        })
-        .collect();
+    let mut runner = Runner::new(net, functions, options.store)?;
     let deferred: Vec<bool> = net
         .transitions
         .iter()
         .map(|t| options.defer.contains(&t.name))
         .collect();
-    let mut checks = Checks::default();
     let mut rng = StdRng::seed_from_u64(options.seed);
-    let mut marking = net.initial.clone();
     // Refusals already made, per transition (only the bindings of transitions
     // that ever left the marking unchanged need a key), keyed cheaply (byte
     // strings by identity); the bindings are kept so that identities stay unique.
@@ -195,21 +195,14 @@ pub fn run(
     let mut enabled: Vec<Vec<Binding>> = vec![Vec::new(); net.transitions.len()];
     let mut stale = vec![true; net.transitions.len()];
     let mut bindings = Vec::new();
-    let mut store_time = Duration::ZERO;
-    let mut steps = 0;
-    let start = Instant::now();
     let end = loop {
-        if steps == options.max_steps {
+        if runner.steps == options.max_steps {
             break RunEnd::StepLimit;
         }
         bindings.clear();
-        for (t, timing) in transitions.iter_mut().enumerate() {
+        for t in 0..net.transitions.len() {
             if stale[t] {
-                functions.enter(Some(t));
-                let search = Instant::now();
-                enabled[t].clear();
-                transition_bindings(net, t, &marking, &mut enabled[t])?;
-                timing.search += search.elapsed();
+                runner.search(t, &mut enabled[t])?;
                 stale[t] = false;
             }
             bindings.extend(enabled[t].iter().cloned());
@@ -227,57 +220,169 @@ pub fn run(
         }
         let chosen = bindings.swap_remove(rng.random_range(0..bindings.len()));
         let t = chosen.transition;
-        functions.enter(Some(t));
-        let from_search = functions.take_pending(t);
-        let firing = Instant::now();
-        let next = fire(net, &marking, &chosen)?;
-        let cost = firing.elapsed() + from_search;
-        functions.take_pending(t); // already inside the firing's own time
-        if let Some(mirror) = &mut mirror {
-            let io = Instant::now();
-            mirror.record(&marking, &next, &chosen, &mut checks)?;
-            let spent = io.elapsed();
-            transitions[t].store += spent;
-            store_time += spent;
-        }
-        transitions[t].firings.push(cost);
-        let changed: Vec<bool> = next
-            .places
-            .iter()
-            .zip(&marking.places)
-            .map(|(a, b)| a != b)
-            .collect();
+        let changed = runner.fire(&chosen)?;
         for (t, places) in inputs.iter().enumerate() {
             stale[t] |= places.iter().any(|&p| changed[p]);
         }
-        if next == marking {
-            transitions[t].unchanged += 1;
+        if !changed.contains(&true) {
             unchanged_once
                 .entry(t)
                 .or_default()
                 .insert(binding_key(&chosen), chosen);
         }
-        marking = next;
-        steps += 1;
     };
-    functions.enter(None);
-    let engine = start.elapsed().saturating_sub(store_time);
-    check_plaintexts(net, functions, &marking, &mut checks)?;
-    if let Some(mirror) = &mirror {
-        checks.ledger_blocks = mirror.verify()?;
+    runner.finish(options.seed, end, options.replays)
+}
+
+/// Fires `net` (loaded with `functions`) along `trace`, a trace of the same
+/// net checked symbolically (a checker's witness): each step fires the binding
+/// of its transition whose values, real parts dropped, are the step's. Then, as
+/// [`run`], checks every plaintext in the final marking and replays the real
+/// operations directly (`replays` rounds); `store` as in [`RunOptions`].
+/// The report's seed is the one of `functions`' configuration.
+pub fn replay(
+    net: &Net,
+    functions: &RealFunctions,
+    trace: &[Step],
+    store: Option<&Path>,
+    replays: usize,
+) -> Result<RunReport, RunError> {
+    let mut runner = Runner::new(net, functions, store)?;
+    let mut bindings = Vec::new();
+    for (index, step) in trace.iter().enumerate() {
+        let diverged = |reason: &str| RunError::ReplayDiverged {
+            step: index + 1,
+            transition: step.transition.clone(),
+            reason: reason.to_string(),
+        };
+        let t = net
+            .transition_id(&step.transition)
+            .ok_or_else(|| diverged("the net has no such transition"))?;
+        runner.search(t, &mut bindings)?;
+        let wanted: Vec<&str> = step.binding.iter().map(|(_, v)| v.as_str()).collect();
+        let chosen = bindings
+            .iter()
+            .find(|b| {
+                b.values.len() == wanted.len()
+                    && b.values
+                        .iter()
+                        .zip(&wanted)
+                        .all(|(value, text)| symbolic(value).to_string() == *text)
+            })
+            .ok_or_else(|| diverged("no enabled binding has the step's values"))?
+            .clone();
+        runner.fire(&chosen)?;
     }
-    let direct = functions.replay(options.replays)?;
-    Ok(RunReport {
-        seed: options.seed,
-        steps,
-        end,
-        transitions,
-        calls: functions.calls(),
-        engine,
-        direct,
-        checks,
-        marking,
-    })
+    let seed = functions.config().seed;
+    runner.finish(seed, RunEnd::Replayed, replays)
+}
+
+/// The state of a run in progress: the marking, the timings, the checks and
+/// the on-disk mirror of the cloud and the ledger.
+struct Runner<'a> {
+    net: &'a Net,
+    functions: &'a RealFunctions,
+    mirror: Option<Mirror>,
+    transitions: Vec<TransitionTiming>,
+    checks: Checks,
+    marking: Marking,
+    steps: u64,
+    store_time: Duration,
+    start: Instant,
+}
+
+impl<'a> Runner<'a> {
+    fn new(
+        net: &'a Net,
+        functions: &'a RealFunctions,
+        store: Option<&Path>,
+    ) -> Result<Self, RunError> {
+        let mirror = store.map(|dir| Mirror::create(dir, net)).transpose()?;
+        let transitions = net
+            .transitions
+            .iter()
+            .map(|t| TransitionTiming {
+                name: t.name.clone(),
+                ..TransitionTiming::default()
+            })
+            .collect();
+        Ok(Runner {
+            net,
+            functions,
+            mirror,
+            transitions,
+            checks: Checks::default(),
+            marking: net.initial.clone(),
+            steps: 0,
+            store_time: Duration::ZERO,
+            start: Instant::now(),
+        })
+    }
+
+    /// The enabled bindings of transition `t` in the current marking, into
+    /// `out` (cleared first), the search timed for `t`.
+    fn search(&mut self, t: usize, out: &mut Vec<Binding>) -> Result<(), RunError> {
+        self.functions.enter(Some(t));
+        let search = Instant::now();
+        out.clear();
+        transition_bindings(self.net, t, &self.marking, out)?;
+        self.transitions[t].search += search.elapsed();
+        Ok(())
+    }
+
+    /// Fires `chosen`, mirrors it to disk and times it; returns which places changed.
+    fn fire(&mut self, chosen: &Binding) -> Result<Vec<bool>, RunError> {
+        let t = chosen.transition;
+        self.functions.enter(Some(t));
+        let from_search = self.functions.take_pending(t);
+        let firing = Instant::now();
+        let next = fire(self.net, &self.marking, chosen)?;
+        let cost = firing.elapsed() + from_search;
+        self.functions.take_pending(t); // already inside the firing's own time
+        if let Some(mirror) = &mut self.mirror {
+            let io = Instant::now();
+            mirror.record(&self.marking, &next, chosen, &mut self.checks)?;
+            let spent = io.elapsed();
+            self.transitions[t].store += spent;
+            self.store_time += spent;
+        }
+        self.transitions[t].firings.push(cost);
+        let changed: Vec<bool> = next
+            .places
+            .iter()
+            .zip(&self.marking.places)
+            .map(|(a, b)| a != b)
+            .collect();
+        if !changed.contains(&true) {
+            self.transitions[t].unchanged += 1;
+        }
+        self.marking = next;
+        self.steps += 1;
+        Ok(changed)
+    }
+
+    /// Checks the final marking's plaintexts and the on-disk ledger, replays
+    /// the real operations directly and reports.
+    fn finish(mut self, seed: u64, end: RunEnd, replays: usize) -> Result<RunReport, RunError> {
+        self.functions.enter(None);
+        let engine = self.start.elapsed().saturating_sub(self.store_time);
+        check_plaintexts(self.net, self.functions, &self.marking, &mut self.checks)?;
+        if let Some(mirror) = &self.mirror {
+            self.checks.ledger_blocks = mirror.verify()?;
+        }
+        let direct = self.functions.replay(replays)?;
+        Ok(RunReport {
+            seed,
+            steps: self.steps,
+            end,
+            transitions: self.transitions,
+            calls: self.functions.calls(),
+            engine,
+            direct,
+            checks: self.checks,
+            marking: self.marking,
+        })
+    }
 }
 
 /// Checks every real value of `marking`: a plaintext `phr(p, q, v)` must be

@@ -8,6 +8,8 @@
 //! - tuples, public keys, ciphertexts, digests, tampered ciphertexts and
 //!   wrong-key decryptions are built from derivable parts;
 //! - `key(gt(m))` needs `gt(m)` (the KDF is one-way);
+//! - a signature `sig(x, m)` needs the signing key `x` and `m`; holding one
+//!   shows `m`, never `x` (signatures are unforgeable and do not hide);
 //! - a group element `g^m` is derivable when `m / b` is a product of known
 //!   secret scalars (to any integer power) for a base `b` the insider holds in
 //!   the same group, or for the generator; in GT also for a pairing `a * b` of a
@@ -114,6 +116,9 @@ impl Knowledge {
             if let Some([_, ad, _]) = with_functor(&term, "enc") {
                 pending.push(ad.clone());
             }
+            if let Some([_, message]) = with_functor(&term, "sig") {
+                pending.push(message.clone());
+            }
             self.insert(term);
         }
     }
@@ -140,7 +145,7 @@ impl Knowledge {
             Value::Tuple(items) => items.iter().all(|v| self.derives(v)),
             Value::Bytes(_) => false,
             Value::Term(term) => match (&*term.functor, &term.args[..]) {
-                ("pk" | "enc" | "h" | "tampered" | "junk", args) => {
+                ("pk" | "vk" | "enc" | "h" | "tampered" | "junk" | "sig", args) => {
                     args.iter().all(|v| self.derives(v))
                 }
                 ("key", [gt]) => self.derives(gt),

@@ -9,8 +9,8 @@ use super::exponent::Monomial;
 use super::knowledge::Knowledge;
 use super::memo::Memo;
 use super::terms::{
-    Group, as_group, encrypt, group, is_scalar, kdf, open, plaintext, public_key, secret,
-    with_functor,
+    Group, as_group, encrypt, group, is_scalar, kdf, open, plaintext, public_key, secret, sign,
+    signature_verifies, signing_key, verifying_key, with_functor,
 };
 
 /// One symbolic function: a plain function over values.
@@ -93,6 +93,25 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
     // A plaintext an active insider chose (for a forged ciphertext): known to its author only.
     ("forged", Some(1), |a| {
         Ok(Value::term("forgery", [one("forged", a)?]))
+    }),
+    // Signatures (the patient signs its upload records; docs/crypto.md): a signing key per
+    // principal, apart from its PRE key; `sign(key, m)`; `signature_ok(verifying key, m, s)`.
+    ("signing_key", Some(1), |a| {
+        Ok(signing_key(&one("signing_key", a)?))
+    }),
+    ("verifying_key", Some(1), |a| {
+        Ok(verifying_key(scalar(
+            "verifying_key",
+            &one("verifying_key", a)?,
+        )?))
+    }),
+    ("sign", Some(2), |a| {
+        let [key, m] = fixed("sign", a)?;
+        Ok(sign(scalar("sign", key)?, m))
+    }),
+    ("signature_ok", Some(3), |a| {
+        let [vk, m, s] = fixed("signature_ok", a)?;
+        Ok(Value::Bool(signature_verifies(vk, m, s)))
     }),
     // `g2^(1/x)`: with the patient's x_P, the capability that opens every R_P = g1^(r x_P).
     ("capability", Some(1), capability),
@@ -491,6 +510,42 @@ mod tests {
         assert!(call("learn", vec![Value::Int(1), x.clone()]).is_err());
         assert!(call("nothing", vec![x]).is_err());
         assert!(call("public_key", vec![Value::sym("u1")]).is_err());
+        assert!(call("sign", vec![Value::sym("u1"), Value::Int(1)]).is_err());
+        assert!(call("signature_ok", vec![Value::Int(1), Value::Int(1)]).is_err());
+    }
+
+    #[test]
+    fn only_the_signing_key_makes_a_valid_upload_signature() {
+        let p = Value::sym("p1");
+        let key = ok("signing_key", vec![p.clone()]);
+        let vk = ok("verifying_key", vec![key.clone()]);
+        let record = Value::tuple([p.clone(), Value::sym("medical"), Value::Int(1)]);
+        let genuine = ok("sign", vec![key.clone(), record.clone()]);
+        assert_eq!(
+            ok(
+                "signature_ok",
+                vec![vk.clone(), record.clone(), genuine.clone()]
+            ),
+            Value::Bool(true)
+        );
+        let attacker = ok("signing_key", vec![Value::sym("u1")]);
+        let forged = ok("sign", vec![attacker, record.clone()]);
+        assert_eq!(
+            ok("signature_ok", vec![vk.clone(), record.clone(), forged]),
+            Value::Bool(false)
+        );
+        let replayed = Value::tuple([p, Value::sym("medical"), Value::Int(2)]);
+        assert_eq!(
+            ok("signature_ok", vec![vk, replayed, genuine.clone()]),
+            Value::Bool(false)
+        );
+        // A signature shows its message, never its key.
+        let seen = ok("learn", vec![ok("nothing", vec![]), genuine]);
+        assert_eq!(
+            ok("derivable", vec![seen.clone(), record]),
+            Value::Bool(true)
+        );
+        assert_eq!(ok("derivable", vec![seen, key]), Value::Bool(false));
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //! | `phr(p, q, v)` | the plaintext of partition `q` of patient `p`, version `v` |
 //! | `h(t)` | the digest of `t` |
 //! | `tampered(c)` | a ciphertext `c` altered by the cloud |
+//! | `x((signing, a))` | the signing key of principal `a` (apart from its scalar `x(a)`) |
+//! | `vk(x)` | the verifying (public) key of signing key `x` |
+//! | `sig(x, m)` | the signature of message `m` under the signing key `x` |
 //!
 //! Group elements are built only through [`group`], which normalises the
 //! exponent, so `e(g1^(r x_P), g2^(x_U / x_P))` and `Z^(x_U r)` are the same value.
@@ -90,6 +93,32 @@ pub fn public_key(secret: &Value) -> Value {
     Value::term("pk", [group(Group::G1, &x), group(Group::G2, &x)])
 }
 
+/// The signing key of principal `who`: a secret of its own, apart from `x(who)`.
+pub fn signing_key(who: &Value) -> Value {
+    secret(&Value::tuple([Value::sym("signing"), who.clone()]))
+}
+
+/// The verifying (public) key `vk(x)` of signing key `key`.
+pub fn verifying_key(key: &Value) -> Value {
+    Value::term("vk", [key.clone()])
+}
+
+/// The signature `sig(x, m)` of `message` under the signing key `key`.
+pub fn sign(key: &Value, message: &Value) -> Value {
+    Value::term("sig", [key.clone(), message.clone()])
+}
+
+/// Whether `signature` is the signature of `message` under the signing key whose
+/// verifying key is `verifying` (existential unforgeability: nothing else verifies).
+pub fn signature_verifies(verifying: &Value, message: &Value, signature: &Value) -> bool {
+    match with_functor(signature, "sig") {
+        Some([key, signed]) => {
+            signed == message && is_scalar(key) && self::verifying_key(key) == *verifying
+        }
+        _ => false,
+    }
+}
+
 /// The symmetric key `KDF(Z^m)` of a GT element.
 pub fn kdf(gt: &Value) -> Value {
     Value::term("key", [gt.clone()])
@@ -149,5 +178,26 @@ mod tests {
         assert_eq!(open(&other, &ad, &c), None);
         assert_eq!(open(&k, &Value::Int(0), &c), None);
         assert_eq!(open(&k, &ad, &Value::term("tampered", [c])), None);
+    }
+
+    #[test]
+    fn a_signature_verifies_only_for_its_key_and_message() {
+        let (alice, mallory) = (Value::sym("p1"), Value::sym("u1"));
+        let key = signing_key(&alice);
+        assert_ne!(key, secret(&alice), "the signing key is not the PRE key");
+        let vk = verifying_key(&key);
+        assert_ne!(vk, public_key(&key), "not the PRE public key");
+        let m = Value::tuple([Value::sym("p1"), Value::Int(1)]);
+        let other = Value::tuple([Value::sym("p1"), Value::Int(2)]);
+        let s = sign(&key, &m);
+        assert!(signature_verifies(&vk, &m, &s));
+        assert!(!signature_verifies(&vk, &other, &s), "another message");
+        let forged = sign(&signing_key(&mallory), &m);
+        assert!(!signature_verifies(&vk, &m, &forged), "another key");
+        assert!(!signature_verifies(&vk, &m, &m), "not a signature");
+        assert!(
+            !signature_verifies(&vk, &m, &sign(&Value::Int(1), &m)),
+            "not a key"
+        );
     }
 }

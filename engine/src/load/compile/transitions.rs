@@ -36,7 +36,7 @@ impl Compiler<'_> {
                 if item.expr.is_pattern() && !self.is_determined(&item.expr, &scope) {
                     let pattern = self.pattern(text, &item.expr, &ty, &mut scope)?;
                     bound_at.resize(scope.vars.len(), inputs.len() + 1);
-                    let prefix = fixed_prefix(&pattern);
+                    let prefix = pattern.fixed_prefix();
                     inputs.push(InputItem {
                         place,
                         mult,
@@ -64,10 +64,10 @@ impl Compiler<'_> {
                 return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
             }
             let mut parts = Vec::new();
-            split_conjuncts(code, &mut parts);
+            code.into_conjuncts(&mut parts);
             for code in parts {
                 let mut slots = Vec::new();
-                code_slots(&code, &mut slots);
+                code.read_slots(&mut slots);
                 let after = slots
                     .iter()
                     .map(|&s| bound_at.get(s).copied().unwrap_or(0))
@@ -269,51 +269,5 @@ impl Compiler<'_> {
             slots: scope.vars.len(),
             formula,
         })
-    }
-}
-
-/// How many leading components of a tuple pattern are known before matching.
-fn fixed_prefix(p: &Pattern) -> usize {
-    match p {
-        Pattern::Tuple(items) => items
-            .iter()
-            .take_while(|i| matches!(i, Pattern::Const(_) | Pattern::Check(_)))
-            .count(),
-        _ => 0,
-    }
-}
-
-fn split_conjuncts(code: Code, out: &mut Vec<Code>) {
-    match code {
-        Code::And(a, b) => {
-            split_conjuncts(*a, out);
-            split_conjuncts(*b, out);
-        }
-        other => out.push(other),
-    }
-}
-
-/// The variable slots an expression reads.
-fn code_slots(code: &Code, out: &mut Vec<usize>) {
-    match code {
-        Code::Var(s) => out.push(*s),
-        Code::Const(_) | Code::Count(_) => {}
-        Code::Tuple(items) => items.iter().for_each(|c| code_slots(c, out)),
-        Code::Call { args, .. } => args.iter().for_each(|c| code_slots(c, out)),
-        Code::Field(c, _) | Code::Neg(c) | Code::Not(c) | Code::CountOf(_, c) => code_slots(c, out),
-        Code::Arith(_, a, b)
-        | Code::Cmp(_, a, b)
-        | Code::And(a, b)
-        | Code::Or(a, b)
-        | Code::Implies(a, b) => {
-            code_slots(a, out);
-            code_slots(b, out);
-        }
-        Code::If(c, a, b) => {
-            code_slots(c, out);
-            code_slots(a, out);
-            code_slots(b, out);
-        }
-        Code::Quantifier { body, .. } => code_slots(body, out),
     }
 }

@@ -1,0 +1,194 @@
+//! Successors computed on interned ids: a memo of each transition's effects.
+//!
+//! Whether a transition is enabled, with which bindings, and what firing each
+//! binding does depend only on the tokens of the places the transition
+//! touches (its input and output places): guards and output inscriptions read
+//! binding variables, never the marking. Since a marking is one multiset id per
+//! place ([`super::table`]), the ids of the touched places are an exact key
+//! for all of that. The memo maps, per transition, that key to the list of the
+//! touched places' ids after each enabled binding, in binding order. A state
+//! whose keys were all met before is expanded without decoding a single token:
+//! copy the state's words, overwrite the touched places, and that is the
+//! successor.
+//!
+//! The memo is a cache: a missing entry is recomputed by the binding search and
+//! gives the same answer, so dropping entries (done when a transition's map
+//! outgrows [`MAX_ENTRIES_PER_TRANSITION`]) changes the time, never a result.
+//! The memo also gives up on a transition whose keys rarely repeat (see
+//! [`EffectMemo::pays`]), which again changes only the time.
+//! Entries do not depend on which thread computed them (ids name the same
+//! multisets in every thread), so neither do successors.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use foldhash::quality::FixedState;
+
+use crate::net::model::Net;
+use crate::value::Value;
+
+/// Entries kept per transition before its map is emptied and refilled; bounds
+/// the memo at a few hundred megabytes on nets whose keys rarely repeat.
+pub const MAX_ENTRIES_PER_TRANSITION: usize = 1 << 20;
+
+/// The effects of one transition for one key: per enabled binding, in
+/// binding order, its variables' values and the touched places' new ids (in
+/// the order of [`EffectMemo::touched`]).
+#[derive(Debug, Default)]
+pub struct Effects {
+    width: usize,
+    ids: Vec<u32>,
+    values: Vec<Box<[Value]>>,
+}
+
+impl Effects {
+    /// No binding yet, for a transition touching `width` places.
+    pub fn new(width: usize) -> Self {
+        Effects {
+            width,
+            ids: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Adds a binding: its variables' values and the touched places' new ids.
+    pub fn push(&mut self, values: &[Value], ids: impl IntoIterator<Item = u32>) {
+        self.values.push(values.into());
+        self.ids.extend(ids);
+        debug_assert_eq!(self.ids.len(), self.values.len() * self.width);
+    }
+
+    /// Each binding's values and the touched places' new ids, in binding
+    /// order (with no touched place the id slices are empty).
+    pub fn bindings(&self) -> impl Iterator<Item = (&[Value], &[u32])> {
+        self.values.iter().enumerate().map(|(b, values)| {
+            let ids = &self.ids[b * self.width..(b + 1) * self.width];
+            (&**values, ids)
+        })
+    }
+}
+
+/// One transition's remembered effects, keyed by its touched places' ids.
+type TransitionMap = RwLock<HashMap<Box<[u32]>, Arc<Effects>, FixedState>>;
+
+/// Look-ups of a transition before the memo judges whether it pays.
+pub const TRIAL_LOOKUPS: u64 = 4096;
+
+/// Per transition: the places it touches, its remembered effects, and how
+/// often they were found.
+pub struct EffectMemo {
+    touched: Vec<Box<[usize]>>,
+    maps: Vec<TransitionMap>,
+    lookups: Vec<AtomicU64>,
+    hits: Vec<AtomicU64>,
+}
+
+impl EffectMemo {
+    /// An empty memo for the transitions of `net`.
+    pub fn new(net: &Net) -> Self {
+        let touched = net
+            .transitions
+            .iter()
+            .map(|t| {
+                let mut places: Vec<usize> = t
+                    .inputs
+                    .iter()
+                    .map(|i| i.place)
+                    .chain(t.outputs.iter().map(|o| o.place))
+                    .collect();
+                places.sort_unstable();
+                places.dedup();
+                places.into_boxed_slice()
+            })
+            .collect();
+        let maps = net
+            .transitions
+            .iter()
+            .map(|_| RwLock::new(HashMap::default()))
+            .collect();
+        let counters = || net.transitions.iter().map(|_| AtomicU64::new(0)).collect();
+        EffectMemo {
+            touched,
+            maps,
+            lookups: counters(),
+            hits: counters(),
+        }
+    }
+
+    /// The places transition `t` reads or changes, in increasing order.
+    pub fn touched(&self, t: usize) -> &[usize] {
+        &self.touched[t]
+    }
+
+    /// The remembered effects of `t` for `key` (the ids of its touched
+    /// places), if any.
+    pub fn get(&self, t: usize, key: &[u32]) -> Option<Arc<Effects>> {
+        if !self.pays(t) {
+            return None;
+        }
+        let map = self.maps[t].read().unwrap_or_else(PoisonError::into_inner);
+        let found = map.get(key).cloned();
+        // Counted during the trial only: no shared counter is written after it.
+        if self.lookups[t].load(Ordering::Relaxed) < TRIAL_LOOKUPS {
+            self.lookups[t].fetch_add(1, Ordering::Relaxed);
+            if found.is_some() {
+                self.hits[t].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        found
+    }
+
+    /// Whether remembering the effects of `t` pays: during its first
+    /// [`TRIAL_LOOKUPS`] look-ups it is assumed to; after them, only if at
+    /// least a quarter of those found their key. On a net whose markings
+    /// rarely repeat a transition's touched places (the coloured
+    /// philosophers: every transition touches every philosopher's tokens)
+    /// the memo would cost time and memory for nothing, so it stops there.
+    fn pays(&self, t: usize) -> bool {
+        let lookups = self.lookups[t].load(Ordering::Relaxed);
+        lookups < TRIAL_LOOKUPS || 4 * self.hits[t].load(Ordering::Relaxed) >= lookups
+    }
+
+    /// Remembers `effects` for `t` and `key` (drops them if the memo does not
+    /// pay for `t`, and then forgets what it remembered of `t`).
+    pub fn insert(&self, t: usize, key: &[u32], effects: Arc<Effects>) {
+        let mut map = self.maps[t].write().unwrap_or_else(PoisonError::into_inner);
+        if !self.pays(t) {
+            if map.capacity() > 0 {
+                *map = HashMap::default();
+            }
+            return;
+        }
+        if map.len() >= MAX_ENTRIES_PER_TRANSITION {
+            map.clear();
+        }
+        map.insert(key.into(), effects);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effects_list_each_binding_with_its_ids() {
+        let mut effects = Effects::new(2);
+        effects.push(&[Value::Int(1)], [10, 11]);
+        effects.push(&[Value::Int(2)], [20, 21]);
+        let split: Vec<(&[Value], &[u32])> = effects.bindings().collect();
+        assert_eq!(
+            split,
+            vec![
+                (&[Value::Int(1)][..], &[10, 11][..]),
+                (&[Value::Int(2)][..], &[20, 21][..])
+            ]
+        );
+        let mut untouched = Effects::new(0);
+        untouched.push(&[], []);
+        untouched.push(&[], []);
+        let split: Vec<(&[Value], &[u32])> = untouched.bindings().collect();
+        assert_eq!(split.len(), 2, "two bindings that change nothing");
+        assert!(split.iter().all(|(v, ids)| v.is_empty() && ids.is_empty()));
+    }
+}

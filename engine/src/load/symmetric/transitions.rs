@@ -1,0 +1,380 @@
+//! A symmetric net's transition: input terms become patterns that bind its
+//! variables, its `condition` becomes guards, output terms become output items.
+//!
+//! Input items are matched in this order: items made only of variables,
+//! constants and tuples that bind a new variable (in arc order); then items
+//! with computed parts that bind one, a computed part (`x--1` in `(x--1, y)`)
+//! matched by a slot of its own and a guard equating the slot with the
+//! computation; last, items whose value is known from the variables bound, as
+//! look-ups, and after them the input arcs whose inscription is a multiset
+//! difference, each taken whole. A variable bound by no input pattern ranges
+//! over its (finite) sort, bound after the patterns.
+
+use roxmltree::Node;
+
+use super::terms::{Element, Item, Scope, operands};
+use super::{Reader, label_structure};
+use crate::load::pnml::{PnmlError, node_pos};
+use crate::net::code::{CmpOp, Code, Pattern, PlaceId};
+use crate::net::model::{
+    GuardPart, InputItem, Matcher, OutputItem, OutputTokens, Place, Transition, wildcards_may_swap,
+};
+use crate::net::types::Ty;
+
+/// What is known while a transition's inputs are laid out.
+struct Layout {
+    scope: Scope,
+    /// Per slot: after how many matched input items it is bound.
+    bound: Vec<Option<usize>>,
+    /// Slots of computed parts of input terms, with the computation.
+    computed: Vec<(usize, Code)>,
+    inputs: Vec<InputItem>,
+}
+
+impl Layout {
+    fn is_bound(&mut self, slot: usize) -> bool {
+        self.bound.resize(self.scope.vars.len(), None);
+        self.bound[slot].is_some()
+    }
+
+    fn bind(&mut self, slot: usize) {
+        self.bound.resize(self.scope.vars.len(), None);
+        self.bound[slot] = Some(self.inputs.len() + 1);
+    }
+}
+
+/// Whether a term is only variables, constants and tuples of them.
+fn is_plain(node: Node<'_, '_>) -> bool {
+    match node.tag_name().name() {
+        "variable"
+        | "useroperator"
+        | "dotconstant"
+        | "booleanconstant"
+        | "numberconstant"
+        | "finiteintrangeconstant" => true,
+        "tuple" => operands(node).into_iter().all(is_plain),
+        _ => false,
+    }
+}
+
+impl<'a, 'input> Reader<'a, 'input> {
+    /// Compiles transition `t` of the graph over the net's `places`.
+    pub(super) fn transition(
+        &mut self,
+        t: usize,
+        places: &[Place],
+    ) -> Result<Transition, PnmlError> {
+        let graph = self.graph;
+        let (id, _, node) = &graph.transitions[t];
+        let mut layout = Layout {
+            scope: Scope::default(),
+            bound: Vec::new(),
+            computed: Vec::new(),
+            inputs: Vec::new(),
+        };
+        let mut inscriptions = Vec::new();
+        let mut pending: Vec<(PlaceId, u32, Node<'a, 'input>)> = Vec::new();
+        let mut lookups: Vec<(PlaceId, u32, Code)> = Vec::new();
+        let mut differences: Vec<(PlaceId, Vec<Item<'a, 'input>>)> = Vec::new();
+        let mut lookups_difference = Vec::new();
+        let mut outputs = Vec::new();
+        let mut output_items: Vec<(PlaceId, Item<'a, 'input>)> = Vec::new();
+        for arc in graph.arcs.iter().filter(|a| a.transition == t) {
+            let ty = &places[arc.place].ty;
+            let items = match label_structure(arc.node, "hlinscription") {
+                Some(term) => self.multiset(term)?,
+                // An arc of a place of dots without an inscription moves one dot.
+                None if *ty == Ty::Unit => vec![Item {
+                    mult: 1,
+                    negative: false,
+                    what: Element::All(Ty::Unit, vec![Ty::unit_value()]),
+                }],
+                None => {
+                    return Err(self.colour(
+                        arc.node,
+                        format!(
+                            "an arc of the place {} of {ty} needs an <hlinscription>",
+                            places[arc.place].name
+                        ),
+                    ));
+                }
+            };
+            for item in &items {
+                inscriptions.push((arc.place, self.show_item(item), arc.input));
+            }
+            if arc.input && items.iter().any(|i| i.negative) {
+                // Taken whole once the variables are bound.
+                differences.push((arc.place, items));
+                continue;
+            }
+            for item in items {
+                if !arc.input {
+                    output_items.push((arc.place, item));
+                    continue;
+                }
+                match item.what {
+                    Element::Term(term) => pending.push((arc.place, item.mult, term)),
+                    Element::All(found, values) => {
+                        self.expect(arc.node, &found, ty)?;
+                        lookups.extend(
+                            values
+                                .into_iter()
+                                .map(|v| (arc.place, item.mult, Code::Const(v))),
+                        );
+                    }
+                }
+            }
+        }
+        // Plain terms first, then terms with computed parts.
+        for plain in [true, false] {
+            for &(place, mult, term) in pending.iter().filter(|(_, _, n)| is_plain(*n) == plain) {
+                if self.binds_new(term, &mut layout) {
+                    let pattern = self.pattern(term, &places[place].ty, &mut layout)?;
+                    let prefix = pattern.fixed_prefix();
+                    layout.inputs.push(InputItem {
+                        place,
+                        mult,
+                        matcher: Matcher::Scan { pattern, prefix },
+                    });
+                } else {
+                    let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                    self.expect(term, &found, &places[place].ty)?;
+                    lookups.push((place, mult, code));
+                }
+            }
+        }
+        // Variables no input pattern binds range over their sorts.
+        let mut terms: Vec<Node<'a, 'input>> = pending.iter().map(|(_, _, n)| *n).collect();
+        for (_, items) in &differences {
+            terms.extend(items.iter().filter_map(|i| i.term()));
+        }
+        terms.extend(output_items.iter().filter_map(|(_, i)| i.term()));
+        terms.extend(label_structure(*node, "condition"));
+        let some_place = graph
+            .arcs
+            .iter()
+            .find(|a| a.transition == t)
+            .map(|a| a.place);
+        for variable in terms
+            .iter()
+            .flat_map(|n| n.descendants())
+            .filter(|n| n.tag_name().name() == "variable")
+        {
+            let (code, ty) = self.term(variable, Some(&mut layout.scope))?;
+            let Code::Var(slot) = code else {
+                unreachable!("a variable term compiles to its slot")
+            };
+            if layout.is_bound(slot) {
+                continue;
+            }
+            let (Some(values), Some(place)) = (ty.values(), some_place) else {
+                return Err(self.unsupported(
+                    variable,
+                    format!(
+                        "the variable {} of transition {id}, bound by no input arc, ranges over {ty}, which is not finite",
+                        layout.scope.vars[slot].name
+                    ),
+                ));
+            };
+            layout.bind(slot);
+            layout.inputs.push(InputItem {
+                place,
+                mult: 0,
+                matcher: Matcher::Each { slot, values },
+            });
+        }
+        for (place, items) in differences {
+            let ty = &places[place].ty;
+            let mut parts = Vec::new();
+            for item in items {
+                let sign = if item.negative { -1 } else { 1 };
+                let count = sign * i64::from(item.mult);
+                match item.what {
+                    Element::Term(term) => {
+                        let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                        self.expect(term, &found, ty)?;
+                        parts.push((count, code));
+                    }
+                    Element::All(found, values) => {
+                        self.expect(*node, &found, ty)?;
+                        parts.extend(values.into_iter().map(|v| (count, Code::Const(v))));
+                    }
+                }
+            }
+            lookups_difference.push(InputItem {
+                place,
+                mult: 0,
+                matcher: Matcher::Difference(parts),
+            });
+        }
+        let mut inputs = std::mem::take(&mut layout.inputs);
+        inputs.extend(lookups.into_iter().map(|(place, mult, code)| InputItem {
+            place,
+            mult,
+            matcher: Matcher::Exact(code),
+        }));
+        inputs.extend(lookups_difference);
+        let mut conjuncts: Vec<Code> = layout
+            .computed
+            .drain(..)
+            .map(|(slot, code)| Code::Cmp(CmpOp::Eq, Box::new(Code::Var(slot)), Box::new(code)))
+            .collect();
+        let condition = label_structure(*node, "condition");
+        if let Some(condition) = condition {
+            let (code, ty) = self.term(condition, Some(&mut layout.scope))?;
+            if ty != Ty::Bool {
+                return Err(self.colour(condition, format!("a condition is a boolean, not {ty}")));
+            }
+            code.into_conjuncts(&mut conjuncts);
+        }
+        for (place, item) in output_items {
+            let ty = &places[place].ty;
+            match item.what {
+                Element::Term(term) => {
+                    let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                    self.expect(term, &found, ty)?;
+                    let tokens = if item.negative {
+                        OutputTokens::Subtract(code)
+                    } else {
+                        OutputTokens::Expr(code)
+                    };
+                    outputs.push(OutputItem {
+                        place,
+                        mult: item.mult,
+                        tokens,
+                    });
+                }
+                Element::All(found, values) => {
+                    self.expect(*node, &found, ty)?;
+                    if item.negative {
+                        outputs.extend(values.into_iter().map(|v| OutputItem {
+                            place,
+                            mult: item.mult,
+                            tokens: OutputTokens::Subtract(Code::Const(v)),
+                        }));
+                    } else {
+                        outputs.push(OutputItem {
+                            place,
+                            mult: item.mult,
+                            tokens: OutputTokens::All(values),
+                        });
+                    }
+                }
+            }
+        }
+        layout.bound.resize(layout.scope.vars.len(), None);
+        let mut guards: Vec<GuardPart> = conjuncts
+            .into_iter()
+            .map(|code| {
+                let mut slots = Vec::new();
+                code.read_slots(&mut slots);
+                let after = slots
+                    .iter()
+                    .filter_map(|&s| layout.bound[s])
+                    .max()
+                    .unwrap_or(0);
+                GuardPart { code, after }
+            })
+            .collect();
+        guards.sort_by_key(|g| g.after);
+        Ok(Transition {
+            name: id.clone(),
+            pos: node_pos(graph.doc, *node),
+            vars: layout.scope.vars,
+            wildcards_may_swap: wildcards_may_swap(&inputs),
+            inputs,
+            guards,
+            outputs,
+            inscriptions,
+            guard_text: condition.map(|c| self.show(c)),
+        })
+    }
+
+    /// Whether matching `term` binds a variable not bound yet.
+    fn binds_new(&self, term: Node<'_, '_>, layout: &mut Layout) -> bool {
+        term.descendants()
+            .filter(|n| n.tag_name().name() == "variable")
+            .any(|n| {
+                let id = n.attribute("refvariable").unwrap_or("");
+                match layout
+                    .scope
+                    .ids
+                    .iter()
+                    .position(|i| i.as_deref() == Some(id))
+                {
+                    Some(slot) => !layout.is_bound(slot),
+                    None => true,
+                }
+            })
+    }
+
+    /// The pattern matching `term` against tokens of type `expected`.
+    fn pattern(
+        &mut self,
+        term: Node<'_, '_>,
+        expected: &Ty,
+        layout: &mut Layout,
+    ) -> Result<Pattern, PnmlError> {
+        match term.tag_name().name() {
+            "variable" => {
+                let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                self.expect(term, &found, expected)?;
+                let Code::Var(slot) = code else {
+                    unreachable!("a variable term compiles to its slot")
+                };
+                if layout.is_bound(slot) {
+                    Ok(Pattern::Check(slot))
+                } else {
+                    layout.bind(slot);
+                    Ok(Pattern::Bind(slot))
+                }
+            }
+            "tuple" => {
+                let parts = operands(term);
+                let Ty::Tuple(_, tys) = expected else {
+                    return Err(self.colour(
+                        term,
+                        format!("a tuple where a {expected} token is expected"),
+                    ));
+                };
+                if parts.len() != tys.len() {
+                    return Err(self.colour(
+                        term,
+                        format!(
+                            "a {}-tuple where a {expected} token is expected",
+                            parts.len()
+                        ),
+                    ));
+                }
+                parts
+                    .into_iter()
+                    .zip(tys)
+                    .map(|(part, ty)| self.pattern(part, ty, layout))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Pattern::Tuple)
+            }
+            _ if is_plain(term) => {
+                let (value, found) = self.constant(term)?;
+                self.expect(term, &found, expected)?;
+                Ok(Pattern::Const(value))
+            }
+            _ => {
+                let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                self.expect(term, &found, expected)?;
+                let slot = layout.scope.add(None, &self.show(term), expected);
+                layout.bind(slot);
+                layout.computed.push((slot, code));
+                Ok(Pattern::Bind(slot))
+            }
+        }
+    }
+
+    /// A type error at `node` unless `found` fits where `expected` is needed.
+    fn expect(&self, node: Node<'_, '_>, found: &Ty, expected: &Ty) -> Result<(), PnmlError> {
+        if found.compatible(expected) {
+            Ok(())
+        } else {
+            Err(self.colour(node, format!("a {found} term where {expected} is expected")))
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! The SMT route (the method of the SeSPHR paper, as a second opinion):
+//! a bounded unrolling of a net in SMT-LIB 2 ([`script`]), solved by an
+//! external SMT solver such as Z3 ([`solve`]).
+//!
+//! The net is a P/T net, or a coloured net with finite colour sets unfolded
+//! into one ([`unfold`]): one integer per place (per place and colour) and
+//! step, `m_<step>_<place>`, and one integer per step naming the transition
+//! fired, `t_<step>`. Each step fires exactly one enabled transition. At each
+//! depth `j` from 0 to K, for each property, the script asks whether a run of
+//! exactly `j` steps ends in a marking that violates it (for a `reachable`
+//! property: that satisfies it), and asks for the transitions of that run.
+//! A property is thus violated within K steps exactly when the explicit
+//! checker finds a counterexample of at most K steps, and the first depth
+//! found is the length of the explicit checker's shortest counterexample.
+
+pub mod unfold;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use crate::check::StandardProperty;
+use crate::load::LoadedNet;
+use crate::net::code::{ArithOp, CmpOp, Code};
+use crate::net::model::{Net, PropertyKind};
+use crate::ptnet::PtNet;
+use crate::value::Value;
+
+/// What a property asks of the last marking of a run.
+#[derive(Debug, Clone)]
+pub struct SmtProperty {
+    /// The property's name.
+    pub name: String,
+    /// The SMT-LIB condition on the marking `m_<j>_*`, with `{j}` standing for the depth.
+    goal: Goal,
+    /// Whether reaching the goal is a witness (`reachable`) rather than a violation.
+    pub witness: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Goal {
+    Dead,
+    /// Some group of places holds two tokens together (a group: the
+    /// unfolded places of one coloured place).
+    AboveOne(Vec<Vec<usize>>),
+    Term(Term),
+}
+
+/// A property condition over token counts of the unfolded places.
+#[derive(Debug, Clone)]
+enum Term {
+    Int(i64),
+    Bool(bool),
+    Sum(Vec<usize>),
+    Apply(&'static str, Vec<Term>),
+}
+
+/// Why a net or a property has no SMT encoding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SmtError {
+    /// The coloured net cannot be unfolded.
+    #[error(transparent)]
+    Unfold(#[from] unfold::UnfoldError),
+    /// A property uses what the encoding does not express.
+    #[error("property `{property}`: {reason}")]
+    Property {
+        /// The property.
+        property: String,
+        /// What it uses.
+        reason: String,
+    },
+    /// The solver could not be run or answered something unexpected.
+    #[error("the SMT solver: {0}")]
+    Solver(String),
+}
+
+impl SmtProperty {
+    /// No dead marking is reachable.
+    pub fn deadlock_free() -> Self {
+        SmtProperty {
+            name: "deadlock-free".into(),
+            goal: Goal::Dead,
+            witness: false,
+        }
+    }
+
+    /// No place ever holds two tokens: no group of places (the unfolded
+    /// places of one coloured place) holds two together.
+    pub fn one_safe(groups: Vec<Vec<usize>>) -> Self {
+        SmtProperty {
+            name: "one-safe".into(),
+            goal: Goal::AboveOne(groups),
+            witness: false,
+        }
+    }
+}
+
+/// The P/T net to unroll for `net` (the net itself, or its unfolding) and
+/// its properties: the standard ones asked for, then, for a coloured net,
+/// its own safety properties.
+pub fn prepare(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+) -> Result<(PtNet, Vec<SmtProperty>), SmtError> {
+    let (pt, colours, own) = match net {
+        LoadedNet::PlaceTransition(pt) => {
+            let colours = (0..pt.places.len())
+                .map(|p| (p, Value::Bool(true)))
+                .collect();
+            ((**pt).clone(), colours, Vec::new())
+        }
+        LoadedNet::Coloured(coloured) => {
+            let (pt, colours) = unfold::unfold(coloured)?;
+            let own = net_properties(coloured, &colours)?;
+            (pt, colours, own)
+        }
+    };
+    let place_count = colours.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
+    let mut properties: Vec<SmtProperty> = standard
+        .iter()
+        .map(|p| match p {
+            StandardProperty::DeadlockFree => SmtProperty::deadlock_free(),
+            StandardProperty::OneSafe => {
+                SmtProperty::one_safe((0..place_count).map(|p| places_of(p, &colours)).collect())
+            }
+        })
+        .collect();
+    properties.extend(own);
+    Ok((pt, properties))
+}
+
+/// The properties of a coloured net, over its unfolded places (`colours[i]`
+/// is the coloured place and colour of unfolded place `i`).
+pub fn net_properties(net: &Net, colours: &[(usize, Value)]) -> Result<Vec<SmtProperty>, SmtError> {
+    net.properties
+        .iter()
+        .map(|p| {
+            let term = |code: &Code| {
+                term(code, colours).map_err(|reason| SmtError::Property {
+                    property: p.name.clone(),
+                    reason,
+                })
+            };
+            let (goal, witness) = match &p.kind {
+                PropertyKind::Invariant(code) => {
+                    (Goal::Term(Term::Apply("not", vec![term(code)?])), false)
+                }
+                PropertyKind::Reachable(code) => (Goal::Term(term(code)?), true),
+                PropertyKind::DeadlockFree(None) => (Goal::Dead, false),
+                PropertyKind::DeadlockFree(Some(_)) => {
+                    return Err(SmtError::Property {
+                        property: p.name.clone(),
+                        reason: "deadlock-freedom with exceptions is not encoded".into(),
+                    });
+                }
+                PropertyKind::Bound { place, max } => {
+                    let sum = places_of(*place, colours);
+                    let max = i64::try_from(*max).unwrap_or(i64::MAX);
+                    (
+                        Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
+                        false,
+                    )
+                }
+            };
+            Ok(SmtProperty {
+                name: p.name.clone(),
+                goal,
+                witness,
+            })
+        })
+        .collect()
+}
+
+fn places_of(place: usize, colours: &[(usize, Value)]) -> Vec<usize> {
+    (0..colours.len())
+        .filter(|&i| colours[i].0 == place)
+        .collect()
+}
+
+/// A property expression as a term over token counts.
+fn term(code: &Code, colours: &[(usize, Value)]) -> Result<Term, String> {
+    let two = |name, a: &Code, b: &Code| {
+        Ok(Term::Apply(
+            name,
+            vec![term(a, colours)?, term(b, colours)?],
+        ))
+    };
+    match code {
+        Code::Const(Value::Int(n)) => Ok(Term::Int(*n)),
+        Code::Const(Value::Bool(b)) => Ok(Term::Bool(*b)),
+        Code::Count(p) => Ok(Term::Sum(places_of(*p, colours))),
+        Code::CountOf(p, value) => match &**value {
+            Code::Const(v) => Ok(Term::Sum(
+                (0..colours.len())
+                    .filter(|&i| colours[i].0 == *p && colours[i].1 == *v)
+                    .collect(),
+            )),
+            _ => Err("count(P, v) with a computed v is not encoded".into()),
+        },
+        Code::Not(a) => Ok(Term::Apply("not", vec![term(a, colours)?])),
+        Code::Neg(a) => Ok(Term::Apply("-", vec![term(a, colours)?])),
+        Code::And(a, b) => two("and", a, b),
+        Code::Or(a, b) => two("or", a, b),
+        Code::Implies(a, b) => two("=>", a, b),
+        Code::Arith(op, a, b) => match op {
+            ArithOp::Add => two("+", a, b),
+            ArithOp::Sub => two("-", a, b),
+            ArithOp::Mul => two("*", a, b),
+            ArithOp::Div | ArithOp::Rem => Err("division is not encoded".into()),
+        },
+        Code::Cmp(op, a, b) => {
+            let name = match op {
+                CmpOp::Eq => "=",
+                CmpOp::Ne => return Ok(Term::Apply("not", vec![two("=", a, b)?])),
+                CmpOp::Lt => "<",
+                CmpOp::Le => "<=",
+                CmpOp::Gt => ">",
+                CmpOp::Ge => ">=",
+            };
+            two(name, a, b)
+        }
+        _ => Err(
+            "only token counts, integer arithmetic, comparisons and connectives are encoded".into(),
+        ),
+    }
+}
+
+fn show(term: &Term, j: usize, out: &mut String) {
+    match term {
+        Term::Int(n) if *n < 0 => {
+            let _ = write!(out, "(- {})", n.unsigned_abs());
+        }
+        Term::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Term::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Term::Sum(places) => match places.as_slice() {
+            [] => out.push('0'),
+            [p] => {
+                let _ = write!(out, "m_{j}_{p}");
+            }
+            _ => {
+                out.push_str("(+");
+                for p in places {
+                    let _ = write!(out, " m_{j}_{p}");
+                }
+                out.push(')');
+            }
+        },
+        Term::Apply(name, args) => {
+            let _ = write!(out, "({name}");
+            for a in args {
+                out.push(' ');
+                show(a, j, out);
+            }
+            out.push(')');
+        }
+    }
+}
+
+/// Whether transition `t` is enabled in the marking at depth `j`.
+fn enabled(net: &PtNet, t: usize, j: usize) -> String {
+    let pre = &net.transitions[t].pre;
+    if pre.is_empty() {
+        return "true".into();
+    }
+    let parts: Vec<String> = pre
+        .iter()
+        .map(|(p, w)| format!("(>= m_{j}_{p} {w})"))
+        .collect();
+    format!("(and {})", parts.join(" "))
+}
+
+/// The SMT-LIB 2 script of the bounded unrolling of `net` to `depth` steps,
+/// with the negation of each property at each depth (see the module doc).
+pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "; Bounded unrolling of the net {} to {depth} steps.",
+        net.name
+    );
+    let _ = writeln!(
+        s,
+        "; m_<j>_<p>: tokens of place p after j steps; t_<j>: the transition fired at step j."
+    );
+    for (p, name) in net.places.iter().enumerate() {
+        let _ = writeln!(s, "; place {p}: {name}");
+    }
+    for (t, transition) in net.transitions.iter().enumerate() {
+        let _ = writeln!(s, "; transition {t}: {}", transition.name);
+    }
+    let _ = writeln!(s, "(set-logic QF_LIA)\n(set-option :produce-models true)");
+    let declare = |s: &mut String, j: usize| {
+        for p in 0..net.places.len() {
+            let _ = writeln!(s, "(declare-fun m_{j}_{p} () Int)");
+        }
+    };
+    declare(&mut s, 0);
+    for (p, n) in net.initial.iter().enumerate() {
+        let _ = writeln!(s, "(assert (= m_0_{p} {n}))");
+    }
+    for j in 0..=depth {
+        for property in properties {
+            let _ = writeln!(
+                s,
+                "; depth {j}, property {}: {}",
+                property.name,
+                if property.witness {
+                    "reached?"
+                } else {
+                    "violated?"
+                }
+            );
+            s.push_str("(push 1)\n(assert ");
+            match &property.goal {
+                Goal::Dead => {
+                    let parts: Vec<String> = (0..net.transitions.len())
+                        .map(|t| format!("(not {})", enabled(net, t, j)))
+                        .collect();
+                    let _ = write!(s, "(and true {})", parts.join(" "));
+                }
+                Goal::AboveOne(groups) => {
+                    let mut parts = String::new();
+                    for group in groups {
+                        parts.push_str(" (> ");
+                        show(&Term::Sum(group.clone()), j, &mut parts);
+                        parts.push_str(" 1)");
+                    }
+                    let _ = write!(s, "(or false{parts})");
+                }
+                Goal::Term(term) => show(term, j, &mut s),
+            }
+            s.push_str(")\n(check-sat)\n");
+            // After `unsat` the solver answers that no model is available.
+            let steps: Vec<String> = (0..j).map(|k| format!("t_{k}")).collect();
+            let _ = writeln!(
+                s,
+                "(get-value ({}))\n(pop 1)",
+                if steps.is_empty() {
+                    "0".to_string()
+                } else {
+                    steps.join(" ")
+                }
+            );
+        }
+        if j == depth {
+            break;
+        }
+        // Step j: fire one enabled transition.
+        declare(&mut s, j + 1);
+        let _ = writeln!(s, "(declare-fun t_{j} () Int)");
+        let mut choices = Vec::new();
+        for (t, transition) in net.transitions.iter().enumerate() {
+            let mut delta = vec![0i64; net.places.len()];
+            for &(p, w) in &transition.pre {
+                delta[p] -= i64::from(w);
+            }
+            for &(p, w) in &transition.post {
+                delta[p] += i64::from(w);
+            }
+            let updates: Vec<String> = delta
+                .iter()
+                .enumerate()
+                .map(|(p, d)| match d {
+                    0 => format!("(= m_{}_{p} m_{j}_{p})", j + 1),
+                    d if *d > 0 => format!("(= m_{}_{p} (+ m_{j}_{p} {d}))", j + 1),
+                    d => format!("(= m_{}_{p} (- m_{j}_{p} {}))", j + 1, d.unsigned_abs()),
+                })
+                .collect();
+            choices.push(format!(
+                "(and (= t_{j} {t}) {} {})",
+                enabled(net, t, j),
+                updates.join(" ")
+            ));
+        }
+        let _ = writeln!(s, "(assert (or false {}))", choices.join("\n  "));
+    }
+    s
+}
+
+/// What the solver says of one property within the depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtVerdict {
+    /// The property's name.
+    pub name: String,
+    /// Whether reaching the goal is a witness (`reachable` properties).
+    pub witness: bool,
+    /// The shortest run (transition names) reaching the goal, if one exists
+    /// within the depth: a violation, or a witness.
+    pub run: Option<Vec<String>>,
+}
+
+/// Runs the solver `solver` (e.g. `z3`) on the script of `net` and reads
+/// back, for each property, the first depth at which its goal is reached
+/// and the run reaching it.
+pub fn solve(
+    solver: &str,
+    net: &PtNet,
+    properties: &[SmtProperty],
+    depth: usize,
+) -> Result<Vec<SmtVerdict>, SmtError> {
+    let text = script(net, properties, depth);
+    let mut child = Command::new(solver)
+        .args(["-smt2", "-in"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| SmtError::Solver(format!("cannot run {solver}: {e}")))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| SmtError::Solver(e.to_string()))?;
+    writer
+        .join()
+        .map_err(|_| SmtError::Solver("writing the script failed".into()))?
+        .map_err(|e| SmtError::Solver(format!("writing the script: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut verdicts: Vec<SmtVerdict> = properties
+        .iter()
+        .map(|p| SmtVerdict {
+            name: p.name.clone(),
+            witness: p.witness,
+            run: None,
+        })
+        .collect();
+    // Answers come in script order: per depth, per property, `sat` or
+    // `unsat`, then the values (after `sat`) or an error (after `unsat`).
+    let mut answers = answers(&text).into_iter();
+    for j in 0..=depth {
+        for verdict in verdicts.iter_mut() {
+            let (Some(answer), Some(values)) = (answers.next(), answers.next()) else {
+                return Err(SmtError::Solver(format!(
+                    "no answer at depth {j}: {text}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                )));
+            };
+            match answer {
+                "sat" if verdict.run.is_none() => {
+                    verdict.run = Some(read_run(values, j, net)?);
+                }
+                "sat" | "unsat" => {}
+                other => return Err(SmtError::Solver(format!("unexpected answer {other:?}"))),
+            }
+        }
+    }
+    Ok(verdicts)
+}
+
+/// The solver's answers: words and balanced parenthesised expressions
+/// (strings inside them may hold parentheses).
+fn answers(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if bytes[i] == b'(' {
+            let (mut depth, mut in_string) = (0usize, false);
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'"' => in_string = !in_string,
+                    b'(' if !in_string => depth += 1,
+                    b')' if !in_string => {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        } else {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'(' {
+                i += 1;
+            }
+        }
+        out.push(&text[start..i]);
+    }
+    out
+}
+
+/// The transitions of a run from a `get-value` answer `((t_0 3) (t_1 0))`.
+fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<String>, SmtError> {
+    let mut run = Vec::new();
+    for k in 0..steps {
+        let key = format!("(t_{k} ");
+        let at = values
+            .find(&key)
+            .ok_or_else(|| SmtError::Solver(format!("no value of t_{k} in {values:?}")))?;
+        let rest = &values[at + key.len()..];
+        let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let t: usize = number
+            .parse()
+            .map_err(|_| SmtError::Solver(format!("bad value of t_{k} in {values:?}")))?;
+        let transition = net
+            .transitions
+            .get(t)
+            .ok_or_else(|| SmtError::Solver(format!("t_{k} = {t} is no transition")))?;
+        run.push(transition.name.clone());
+    }
+    Ok(run)
+}

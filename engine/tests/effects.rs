@@ -1,0 +1,81 @@
+//! Successors computed on interned ids (the effect memo) against the binding
+//! search on decoded markings: on the example nets every reachable marking's
+//! successors are the same list, in the same order, whether the memo has seen
+//! the marking's keys or not, and past the memo's trial, where it gives up on
+//! the coloured philosophers' transitions (their keys never repeat).
+
+use std::collections::{HashSet, VecDeque};
+use std::path::Path;
+
+use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::explore::{StateBuf, StateSpace};
+use sesphr_engine::fire::successors;
+use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::load_net;
+use sesphr_engine::net::model::Net;
+
+/// Markings compared per net (breadth first from the initial one): enough to
+/// pass the memo's trial of 4,096 look-ups per transition.
+const MARKINGS: usize = 6_000;
+
+fn load(path: &str) -> Net {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+    load_net(&path, &[], &NoFunctions).expect("loads")
+}
+
+/// The successors the binding search finds on the decoded marking.
+fn searched(space: &ColouredSpace<'_>, state: &[u32]) -> Vec<Vec<u32>> {
+    let marking = space.decode(state).expect("decodes");
+    successors(space.net(), &marking)
+        .expect("fires")
+        .iter()
+        .map(|(_, next)| space.encode(next).expect("encodes"))
+        .collect()
+}
+
+fn memoised(space: &ColouredSpace<'_>, state: &[u32]) -> Vec<Vec<u32>> {
+    let mut out = StateBuf::new();
+    space.successors(state, &mut out).expect("expands");
+    out.iter().map(<[u32]>::to_vec).collect()
+}
+
+fn compare(path: &str) -> usize {
+    let net = load(path);
+    let space = ColouredSpace::new(&net);
+    let initial = space.initial().expect("encodes");
+    let mut seen = HashSet::from([initial.clone()]);
+    let mut queue = VecDeque::from([initial]);
+    let mut compared = 0;
+    while let Some(state) = queue.pop_front() {
+        if compared == MARKINGS {
+            break;
+        }
+        let expected = searched(&space, &state);
+        assert_eq!(
+            memoised(&space, &state),
+            expected,
+            "{path}: first expansion"
+        );
+        assert_eq!(memoised(&space, &state), expected, "{path}: remembered");
+        compared += 1;
+        for next in expected {
+            if seen.insert(next.clone()) {
+                queue.push_back(next);
+            }
+        }
+    }
+    compared
+}
+
+#[test]
+fn example_nets_have_the_same_successors_with_the_memo() {
+    for net in [
+        "nets/examples/mutex.yaml",
+        "nets/examples/philosophers.yaml",
+        "nets/examples/philosophers-deadlock.yaml",
+        "nets/examples/philosophers-mcc.yaml",
+        "nets/examples/producer-consumer.yaml",
+    ] {
+        assert!(compare(net) > 0, "{net}");
+    }
+}
