@@ -1,7 +1,7 @@
 //! `sesphr mcc`: every answer to the contest's examinations equals the
 //! contest's reference answer (tests/data/mcc/examinations/*/oracle.txt),
-//! and every formula is answered, on the P/T nets (the CTL and LTL
-//! examinations included) and on the coloured ones.
+//! and every formula is answered, the CTL and LTL examinations included, on
+//! the P/T nets and on the coloured ones.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -111,6 +111,7 @@ fn every_coloured_answer_equals_the_contest_oracle() {
         let path = entry.expect("entry").path();
         let instance = path.file_stem().and_then(|s| s.to_str()).expect("name");
         agrees_with_the_oracle(instance, &path, &EXAMINATIONS);
+        agrees_with_the_oracle(instance, &path, &TEMPORAL);
         instances += 1;
     }
     assert_eq!(instances, 3);
