@@ -87,19 +87,7 @@ pub fn coloured(net: &PtNet) -> Net {
             }
         })
         .collect();
-    Net {
-        name: net.name.clone(),
-        description: None,
-        params: Vec::new(),
-        places,
-        transitions,
-        properties: Vec::new(),
-        temporal: Vec::new(),
-        fairness: Vec::new(),
-        initial,
-        symmetric: Vec::new(),
-        canonical_form: None,
-    }
+    Net::bare(net.name.clone(), places, transitions, initial)
 }
 
 /// `names` when they are distinct, else `ids`.

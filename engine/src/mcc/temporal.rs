@@ -138,37 +138,50 @@ impl TemporalFormulas {
         let (Formula::AllPaths(path) | Formula::ExistsPath(path)) = f else {
             return Ok(None);
         };
-        let operand = |this: &mut Self, x: &Formula| this.ctl(x, names, id);
-        let path = match &**path {
-            Formula::Next(x) => operand(self, x)?.map(|x| Temporal::Next(Box::new(x))),
-            Formula::Finally(x) => operand(self, x)?.map(|x| Temporal::Finally(Box::new(x))),
-            Formula::Globally(x) => operand(self, x)?.map(|x| Temporal::Globally(Box::new(x))),
-            Formula::Until { before, reach } => {
-                match (operand(self, before)?, operand(self, reach)?) {
-                    (Some(a), Some(b)) => Some(Temporal::Until(Box::new(a), Box::new(b))),
-                    _ => None,
-                }
-            }
+        let Some(path) = self.path_operator(path, names, id, Self::ctl) else {
             // A quantifier over a state formula is the formula itself.
-            state => return self.ctl(state, names, id),
+            return self.ctl(path, names, id);
         };
-        Ok(path.map(|p| Temporal::Path(quantifier, Box::new(p))))
+        Ok(path?.map(|p| Temporal::Path(quantifier, Box::new(p))))
+    }
+
+    /// The path operators shared by both logics (X, F, G, U), with operands
+    /// translated by `inner`; `None` when `f` is not one of them.
+    fn path_operator(
+        &mut self,
+        f: &Formula,
+        names: &Names,
+        id: &str,
+        inner: fn(&mut Self, &Formula, &Names, &str) -> Translated,
+    ) -> Option<Translated> {
+        type Unary = fn(Box<Temporal<usize>>) -> Temporal<usize>;
+        let unary = |this: &mut Self, x: &Formula, make: Unary| -> Translated {
+            Ok(inner(this, x, names, id)?.map(|x| make(Box::new(x))))
+        };
+        let until = |this: &mut Self, before: &Formula, reach: &Formula| -> Translated {
+            let operands = (
+                inner(this, before, names, id)?,
+                inner(this, reach, names, id)?,
+            );
+            let (Some(a), Some(b)) = operands else {
+                return Ok(None);
+            };
+            Ok(Some(Temporal::Until(Box::new(a), Box::new(b))))
+        };
+        Some(match f {
+            Formula::Next(x) => unary(self, x, Temporal::Next),
+            Formula::Finally(x) => unary(self, x, Temporal::Finally),
+            Formula::Globally(x) => unary(self, x, Temporal::Globally),
+            Formula::Until { before, reach } => until(self, before, reach),
+            _ => return None,
+        })
     }
 
     fn ltl(&mut self, f: &Formula, names: &Names, id: &str) -> Translated {
-        let operand = |this: &mut Self, x: &Formula| this.ltl(x, names, id);
-        Ok(match f {
-            Formula::Next(x) => operand(self, x)?.map(|x| Temporal::Next(Box::new(x))),
-            Formula::Finally(x) => operand(self, x)?.map(|x| Temporal::Finally(Box::new(x))),
-            Formula::Globally(x) => operand(self, x)?.map(|x| Temporal::Globally(Box::new(x))),
-            Formula::Until { before, reach } => {
-                match (operand(self, before)?, operand(self, reach)?) {
-                    (Some(a), Some(b)) => Some(Temporal::Until(Box::new(a), Box::new(b))),
-                    _ => None,
-                }
-            }
-            _ => return self.connective(f, names, id, Self::ltl),
-        })
+        match self.path_operator(f, names, id, Self::ltl) {
+            Some(path) => path,
+            None => self.connective(f, names, id, Self::ltl),
+        }
     }
 }
 

@@ -217,6 +217,30 @@ impl PropertyKind {
 }
 
 impl Net {
+    /// A net with only places, transitions and an initial marking: no
+    /// description, parameters, properties, fairness or symmetry (what a
+    /// PNML file gives).
+    pub fn bare(
+        name: String,
+        places: Vec<Place>,
+        transitions: Vec<Transition>,
+        initial: Marking,
+    ) -> Net {
+        Net {
+            name,
+            description: None,
+            params: Vec::new(),
+            places,
+            transitions,
+            properties: Vec::new(),
+            temporal: Vec::new(),
+            fairness: Vec::new(),
+            initial,
+            symmetric: Vec::new(),
+            canonical_form: None,
+        }
+    }
+
     /// The number of the place called `name`.
     pub fn place_id(&self, name: &str) -> Option<PlaceId> {
         self.places.iter().position(|p| p.name == name)

@@ -51,19 +51,7 @@ pub(super) fn net(graph: &Graph<'_, '_>) -> Result<Net, PnmlError> {
     let transitions = (0..graph.transitions.len())
         .map(|t| reader.transition(t, &places))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Net {
-        name: graph.name.clone(),
-        description: None,
-        params: Vec::new(),
-        places,
-        transitions,
-        properties: Vec::new(),
-        temporal: Vec::new(),
-        fairness: Vec::new(),
-        initial,
-        symmetric: Vec::new(),
-        canonical_form: None,
-    })
+    Ok(Net::bare(graph.name.clone(), places, transitions, initial))
 }
 
 /// Reads the coloured parts of one net.
