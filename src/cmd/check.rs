@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty};
@@ -16,7 +16,7 @@ use sesphr_engine::load::LoadedNet;
 
 use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
-use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
+use super::limits::SearchLimits;
 use super::write_out;
 use crate::NetArgs;
 
@@ -44,20 +44,8 @@ pub struct CheckArgs {
     /// Print JSON instead of the human report (one object; an array for several nets).
     #[arg(long)]
     pub json: bool,
-    /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
-    #[arg(long, value_parser = parse_threads)]
-    pub threads: Option<usize>,
-    /// Stop (incomplete) once this many states are stored.
-    #[arg(long, value_name = "N")]
-    pub max_states: Option<u64>,
-    /// Stop (incomplete) before the process's resident memory exceeds this (e.g.
-    /// 500M, 2G; default: 80% of the smaller of the available memory and the
-    /// room under the cgroup's limit).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_memory: Option<u64>,
-    /// Stop (incomplete) after this many seconds (0 to 1e9).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<f64>,
+    #[command(flatten)]
+    pub limits: SearchLimits,
     /// Print progress lines on standard error even when it is not a terminal
     /// (CI logs): states, states/s, frontier, depth, memory, elapsed, at most
     /// one line every 2 s, after a breadth-first level. On a terminal a live
@@ -169,13 +157,6 @@ fn choose_properties(
 
 fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let mut net = crate::host::load(net_args)?;
-    let timeout = match args.timeout {
-        Some(s) => Some(
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
-        ),
-        None => None,
-    };
     let own: Vec<String> = match &net {
         LoadedNet::Coloured(net) => net
             .properties
@@ -206,16 +187,10 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         None
     };
     let explore = ExploreOptions {
-        max_states: args.max_states,
-        max_memory: args.max_memory.or_else(default_memory_limit),
-        timeout,
         progress: hook,
-        ..ExploreOptions::default()
+        ..args.limits.explore_options()?
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(thread_count(args.threads))
-        .build()
-        .context("cannot start the worker threads")?;
+    let pool = args.limits.thread_pool()?;
     let options = CheckOptions {
         explore,
         symmetry: !args.no_reduction,

@@ -1,7 +1,59 @@
 //! Range-checked resource arguments (sizes, seconds, thread counts) and the
 //! default memory limit, shared by the commands.
 
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use sesphr_engine::explore::ExploreOptions;
+
 use crate::output::write_err;
+
+/// The limits of one state-space search, shared by `check` and `mcc`.
+#[derive(Args, Debug, Clone)]
+pub struct SearchLimits {
+    /// Worker threads (default: one per core; at most 4 per core). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
+    pub threads: Option<usize>,
+    /// Stop (incomplete) once this many states are stored.
+    #[arg(long, value_name = "N")]
+    pub max_states: Option<u64>,
+    /// Stop (incomplete) before the process's resident memory exceeds this (e.g.
+    /// 500M, 2G; default: 80% of the smaller of the available memory and the
+    /// room under the cgroup's limit).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+    /// Stop (incomplete) after this many seconds (0 to 1e9).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<f64>,
+}
+
+impl SearchLimits {
+    /// The explorer's options for these limits (no progress hook).
+    pub fn explore_options(&self) -> Result<ExploreOptions> {
+        let timeout = match self.timeout {
+            Some(s) => Some(
+                Duration::try_from_secs_f64(s)
+                    .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
+            ),
+            None => None,
+        };
+        Ok(ExploreOptions {
+            max_states: self.max_states,
+            max_memory: self.max_memory.or_else(default_memory_limit),
+            timeout,
+            ..ExploreOptions::default()
+        })
+    }
+
+    /// A pool of the requested number of worker threads.
+    pub fn thread_pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(thread_count(self.threads))
+            .build()
+            .context("cannot start the worker threads")
+    }
+}
 
 /// The longest `--timeout` accepted: about 31 years.
 pub const MAX_SECONDS: f64 = 1e9;

@@ -3,14 +3,12 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::Result;
 use clap::Args;
-use sesphr_engine::explore::ExploreOptions;
 use sesphr_engine::mcc::{Examination, Value, examine, read_property_file};
 
-use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};
+use super::limits::SearchLimits;
 
 /// Arguments of `sesphr mcc`.
 #[derive(Args, Debug)]
@@ -26,18 +24,8 @@ pub struct MccArgs {
     /// The net file, if not MODEL_DIR/model.pnml.
     #[arg(long, value_name = "FILE")]
     pub net: Option<PathBuf>,
-    /// Worker threads (default: one per core). Answers do not depend on it.
-    #[arg(long, value_parser = parse_threads)]
-    pub threads: Option<usize>,
-    /// Stop once this many states are stored (undecided answers: CANNOT_COMPUTE).
-    #[arg(long, value_name = "N")]
-    pub max_states: Option<u64>,
-    /// Stop before the resident memory exceeds this (e.g. 2G).
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_memory: Option<u64>,
-    /// Stop after this many seconds.
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<f64>,
+    #[command(flatten)]
+    pub limits: SearchLimits,
 }
 
 /// Runs `sesphr mcc`: 0 when every formula is answered, 3 when some are
@@ -60,23 +48,8 @@ pub fn run(args: &MccArgs) -> Result<ExitCode> {
     } else {
         Vec::new()
     };
-    let timeout = match args.timeout {
-        Some(s) => Some(
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
-        ),
-        None => None,
-    };
-    let options = ExploreOptions {
-        max_states: args.max_states,
-        max_memory: args.max_memory.or_else(default_memory_limit),
-        timeout,
-        ..ExploreOptions::default()
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(thread_count(args.threads))
-        .build()
-        .context("cannot start the worker threads")?;
+    let options = args.limits.explore_options()?;
+    let pool = args.limits.thread_pool()?;
     let answers = pool.install(|| examine(&net, args.examination, &properties, &options))?;
     for answer in &answers {
         outln!("{answer}");
