@@ -11,7 +11,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty};
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Progress, ProgressHook};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
 use sesphr_engine::load::LoadedNet;
 
 use super::check_json::report_json;
@@ -47,9 +47,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub limits: SearchLimits,
     /// Print progress lines on standard error even when it is not a terminal
-    /// (CI logs): states, states/s, frontier, depth, memory, elapsed, at most
-    /// one line every 2 s, after a breadth-first level. On a terminal a live
-    /// status line is shown anyway (not with --json).
+    /// (CI logs): states, states expanded per second, frontier, depth, memory,
+    /// elapsed, one line every 2 s, also in the middle of a breadth-first
+    /// level. On a terminal a live status line, updated twice a second, is
+    /// shown anyway (not with --json).
     #[arg(long)]
     pub progress: bool,
     /// Explore every state: no reduction (by default, nets with `symmetric:
@@ -186,8 +187,13 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     } else {
         None
     };
+    let heartbeat = hook.clone().map(|hook| Heartbeat {
+        every: HEARTBEAT,
+        hook,
+    });
     let explore = ExploreOptions {
         progress: hook,
+        heartbeat,
         ..args.limits.explore_options()?
     };
     let pool = args.limits.thread_pool()?;
@@ -204,12 +210,15 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     Ok(report)
 }
 
-/// One progress report: `N states, R/s, frontier F, depth D, M MB`.
+/// How often the progress is reported from inside a breadth-first level.
+const HEARTBEAT: Duration = Duration::from_millis(500);
+
+/// One progress report: `N states, R expanded/s, frontier F, depth D, M MB`.
 fn progress_text(p: &Progress) -> String {
     format!(
-        "{} states, {:.0}/s, frontier {}, depth {}, {} MB",
+        "{} states, {:.0} expanded/s, frontier {}, depth {}, {} MB",
         p.states,
-        p.states as f64 / p.elapsed.as_secs_f64().max(1e-9),
+        p.expanded as f64 / p.elapsed.as_secs_f64().max(1e-9),
         p.frontier,
         p.depth,
         p.memory_bytes >> 20
@@ -220,7 +229,8 @@ fn progress_text(p: &Progress) -> String {
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 
 /// A hook printing `progress: NET: ...` lines on standard error, at most one
-/// every [`PROGRESS_EVERY`] (the first report always).
+/// every [`PROGRESS_EVERY`] (the first report always); called after every
+/// level and every [`HEARTBEAT`] inside one, it prints one line every 2 s.
 fn progress_lines(net: &std::path::Path) -> ProgressHook {
     let net = net.display().to_string();
     let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);

@@ -26,7 +26,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -56,6 +56,18 @@ const FULL_AGAIN: u64 = 1 << 31;
 /// A progress callback, called after every level.
 pub type ProgressHook = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// A progress callback called from inside a level, at most once per `every`.
+#[derive(Clone)]
+pub struct Heartbeat {
+    /// The shortest interval between two calls.
+    pub every: Duration,
+    /// The callback; it is called on one worker thread at a time.
+    pub hook: ProgressHook,
+}
+
+/// States a worker expands between two looks at the heartbeat's clock.
+const STATES_PER_BEAT_CHECK: u32 = 32;
+
 /// Limits and hooks of an exploration.
 #[derive(Clone, Default)]
 pub struct ExploreOptions {
@@ -70,6 +82,9 @@ pub struct ExploreOptions {
     pub timeout: Option<Duration>,
     /// Called after every level, e.g. to draw a progress bar.
     pub progress: Option<ProgressHook>,
+    /// Called while a level is being expanded, so that long levels are not
+    /// silent. It only observes: the result does not depend on it.
+    pub heartbeat: Option<Heartbeat>,
     /// Stop (with [`StopReason::Decided`]) after the level at which every
     /// property of the space has a target: their verdicts are then known.
     pub stop_when_decided: bool,
@@ -82,6 +97,7 @@ impl std::fmt::Debug for ExploreOptions {
             .field("max_memory", &self.max_memory)
             .field("timeout", &self.timeout)
             .field("progress", &self.progress.is_some())
+            .field("heartbeat", &self.heartbeat.is_some())
             .field("stop_when_decided", &self.stop_when_decided)
             .finish()
     }
@@ -92,9 +108,11 @@ impl std::fmt::Debug for ExploreOptions {
 pub struct Progress {
     /// States stored so far.
     pub states: u64,
+    /// States whose successors have been computed so far.
+    pub expanded: u64,
     /// Edges found so far.
     pub edges: u64,
-    /// States waiting to be expanded.
+    /// States waiting to be expanded (in a heartbeat: the rest of this level).
     pub frontier: u64,
     /// Levels so far.
     pub depth: u32,
@@ -295,6 +313,52 @@ struct LevelCtx<'a, S> {
     max_memory: Option<usize>,
     store_bytes: usize,
     candidate_bytes: &'a AtomicUsize,
+    beat: Option<&'a LevelBeat<'a>>,
+}
+
+/// The heartbeat of one level: workers count the states they expand, and the
+/// first to see that the next beat is due reports it.
+struct LevelBeat<'a> {
+    heartbeat: &'a Heartbeat,
+    started: Instant,
+    /// The progress at the start of the level (`frontier`: the level's size).
+    base: Progress,
+    /// States of this level expanded so far.
+    expanded: AtomicU64,
+    /// When the next beat is due, in milliseconds since `started`.
+    due_ms: &'a AtomicU64,
+    candidate_bytes: &'a AtomicUsize,
+}
+
+impl LevelBeat<'_> {
+    /// Counts `states` more expanded states and beats if one is due.
+    fn count(&self, states: u32) {
+        let done = self
+            .expanded
+            .fetch_add(u64::from(states), Ordering::Relaxed)
+            + u64::from(states);
+        let elapsed = self.started.elapsed();
+        let now_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        let due = self.due_ms.load(Ordering::Relaxed);
+        let every = u64::try_from(self.heartbeat.every.as_millis()).unwrap_or(u64::MAX);
+        let next = now_ms.saturating_add(every);
+        if now_ms < due
+            || self
+                .due_ms
+                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        let candidates = self.candidate_bytes.load(Ordering::Relaxed) as u64;
+        (self.heartbeat.hook)(&Progress {
+            expanded: self.base.expanded + done,
+            frontier: self.base.frontier.saturating_sub(done),
+            memory_bytes: self.base.memory_bytes + candidates,
+            elapsed,
+            ..self.base
+        });
+    }
 }
 
 /// Expands the frontier states `ids`, the first at frontier position `first`.
@@ -342,6 +406,7 @@ fn expand_states<S: StateSpace>(
     // (high hash bits, index in its bucket) of recent successors, to drop
     // duplicates early; 8 bytes an entry to stay in the first cache levels.
     let mut recent = vec![(0u32, 0u32); RECENT];
+    let mut unreported = 0;
     for (offset, &id) in ids.iter().enumerate() {
         if budget::tick().is_err() {
             return Ok(None);
@@ -396,6 +461,16 @@ fn expand_states<S: StateSpace>(
             *seen = (tag, bucket.hashes.len() as u32);
             bucket.push(ctx.layout, successor, hash, position | flag | rank as u64);
         }
+        if let Some(beat) = ctx.beat {
+            unreported += 1;
+            if unreported == STATES_PER_BEAT_CHECK {
+                beat.count(unreported);
+                unreported = 0;
+            }
+        }
+    }
+    if let Some(beat) = ctx.beat {
+        beat.count(unreported);
     }
     let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();
     let total = ctx.candidate_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
@@ -451,6 +526,9 @@ pub fn explore<S: StateSpace>(
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     let mut frontier_states = StateBuf::new();
     frontier_states.push(&initial);
+    let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
+        u64::try_from(h.every.as_millis()).unwrap_or(u64::MAX)
+    }));
     loop {
         let frontier: &[StateId] = ex.levels.last().map_or(&[], Vec::as_slice);
         if frontier.is_empty() {
@@ -474,6 +552,22 @@ pub fn explore<S: StateSpace>(
         }
         let found: Vec<bool> = ex.first_targets.iter().map(Option::is_some).collect();
         let candidate_bytes = AtomicUsize::new(0);
+        let beat = options.heartbeat.as_ref().map(|heartbeat| LevelBeat {
+            heartbeat,
+            started,
+            base: Progress {
+                states: ex.states,
+                expanded: ex.states - frontier.len() as u64,
+                edges: ex.edges,
+                frontier: frontier.len() as u64,
+                depth: ex.depth,
+                memory_bytes: store_bytes as u64,
+                elapsed: Duration::ZERO,
+            },
+            expanded: AtomicU64::new(0),
+            due_ms: &beat_due_ms,
+            candidate_bytes: &candidate_bytes,
+        });
         let ctx = LevelCtx {
             space,
             frontier: &frontier_states,
@@ -484,6 +578,7 @@ pub fn explore<S: StateSpace>(
             max_memory,
             store_bytes,
             candidate_bytes: &candidate_bytes,
+            beat: beat.as_ref(),
         };
         let chunks: Vec<&[StateId]> = frontier.chunks(CHUNK).collect();
         let mut buffers: Vec<Vec<Bucket>> = Vec::with_capacity(chunks.len());
@@ -583,6 +678,7 @@ pub fn explore<S: StateSpace>(
         if let Some(progress) = &options.progress {
             progress(&Progress {
                 states: ex.states,
+                expanded: ex.states - new_states,
                 edges: ex.edges,
                 frontier: new_states,
                 depth: ex.depth,
@@ -790,5 +886,60 @@ fn insert_level(
         states,
         full,
         revisit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::ptnet::{PackedNet, PtNet};
+
+    /// Twelve independent tokens, each moving once: 4096 states in levels of
+    /// up to 924 states.
+    fn wide_net() -> PtNet {
+        let places = (0..24).map(|i| format!("p{i}")).collect();
+        let initial = (0..24).map(|i| u32::from(i < 12)).collect();
+        let transitions = (0..12)
+            .map(|i| (format!("t{i}"), vec![(i, 1)], vec![(i + 12, 1)]))
+            .collect();
+        PtNet::new("wide", places, initial, transitions)
+    }
+
+    #[test]
+    fn heartbeats_come_from_inside_levels_and_change_nothing() {
+        let net = wide_net();
+        let space = PackedNet::new(&net, Vec::new()).expect("packs");
+        let plain = explore(&space, &ExploreOptions::default()).expect("explores");
+        let levels = Arc::new(Mutex::new(Vec::new()));
+        let beats = Arc::new(Mutex::new(Vec::new()));
+        let (l, b) = (Arc::clone(&levels), Arc::clone(&beats));
+        let options = ExploreOptions {
+            progress: Some(Arc::new(move |p: &Progress| l.lock().unwrap().push(*p))),
+            heartbeat: Some(Heartbeat {
+                every: Duration::ZERO,
+                hook: Arc::new(move |p: &Progress| b.lock().unwrap().push(*p)),
+            }),
+            ..ExploreOptions::default()
+        };
+        let watched = explore(&space, &options).expect("explores");
+        assert_eq!(plain.states, 4096);
+        assert_eq!(
+            (watched.states, watched.edges, watched.depth),
+            (plain.states, plain.edges, plain.depth)
+        );
+        let levels = levels.lock().unwrap();
+        let beats = beats.lock().unwrap();
+        // A beat at least every 32 states: more beats than levels, and some
+        // in the middle of a level (states expanded, others still waiting).
+        assert!(beats.len() > 4096 / 32 / 2, "{} beats", beats.len());
+        assert!(beats.len() > levels.len());
+        assert!(beats.iter().any(|p| p.frontier > 0 && p.expanded > 0));
+        for beat in beats.iter() {
+            assert_eq!(beat.expanded + beat.frontier, beat.states, "{beat:?}");
+        }
+        let last = levels.last().expect("a level");
+        assert_eq!((last.states, last.expanded), (4096, 4096));
     }
 }

@@ -50,7 +50,8 @@ mod report;
 mod store;
 
 pub use bfs::{
-    Exploration, ExploreError, ExploreOptions, Progress, ProgressHook, StopReason, explore,
+    Exploration, ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopReason,
+    explore,
 };
 pub use buf::StateBuf;
 pub use graph::{
