@@ -47,6 +47,7 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     )]
     Mutate(cmd::mutate::MutateArgs),
     /// Answer a Model Checking Contest examination, in the contest's output format.
+    #[command(after_help = cmd::mcc::EXIT_CODES)]
     Mcc(cmd::mcc::MccArgs),
     /// Write the SMT-LIB 2 script of a bounded unrolling of the net, or solve it with Z3.
     #[command(
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
         Command::Check(args) => return cmd::check::run(&args),
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
-        Command::Mcc(args) => cmd::mcc::run(&args),
+        Command::Mcc(args) => return cmd::mcc::run(&args),
         Command::Smt(args) => cmd::smt::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),
         Command::ToMurphi(args) => return cmd::murphi::run(&args),

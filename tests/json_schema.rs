@@ -1,6 +1,7 @@
 //! The JSON outputs match the schemas committed in docs/schema: real outputs
 //! of `check --json` (P/T and coloured nets, violations with traces and
-//! explanations, several nets, an incomplete run) and `validate --json`.
+//! explanations, several nets, an incomplete run), `validate --json`,
+//! `ledger verify --json`, `simulate --json`, `demo --json` and `mcc --json`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -272,4 +273,105 @@ fn simulate_reports_match_their_schema() {
     assert_valid(&validator, &broken, "a failed run");
     assert_eq!(code, Some(1));
     assert!(broken["error"].is_string(), "{broken}");
+}
+
+#[test]
+fn demo_reports_match_their_schema() {
+    let validator = schema("demo.schema.json");
+    let dir = std::env::temp_dir().join(format!("json-schema-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let shown = dir.display().to_string();
+    let (demo, code) = sesphr_json_code(&["demo", "--json", "--dir", &shown]);
+    assert_valid(&validator, &demo, "a demo run");
+    assert_eq!((code, &demo["passed"]), (Some(0), &Value::Bool(true)));
+    let steps = demo["steps"].as_array().expect("steps");
+    assert!(steps.len() >= 10, "{demo}");
+    assert!(
+        steps
+            .iter()
+            .flat_map(|s| s["checks"].as_array().expect("checks"))
+            .all(|c| c["ok"] == true)
+    );
+    // The head it reports is the ledger's.
+    let (verified, _) = sesphr_json_code(&[
+        "ledger",
+        "verify",
+        "--json",
+        &dir.join("ledger.jsonl").display().to_string(),
+    ]);
+    assert_eq!(demo["ledger_head"], verified["head"]);
+
+    // The directory is now not empty: refused, still JSON, exit 2.
+    let (refused, code) = sesphr_json_code(&["demo", "--json", "--dir", &shown]);
+    assert_valid(&validator, &refused, "a refused directory");
+    assert_eq!(code, Some(2));
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("not empty")),
+        "{refused}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn mcc_reports_match_their_schema() {
+    let validator = schema("mcc.schema.json");
+    let data = |path: &str| repo(&format!("tests/data/mcc/{path}"));
+    let mcc = |instance: &str, examination: &str, extra: &[&str]| {
+        let dir = data(&format!("examinations/{instance}"));
+        let net = data(&format!("{instance}.pnml"));
+        let mut args = vec!["mcc", &dir, "--examination", examination, "--net", &net];
+        args.extend_from_slice(extra);
+        let text = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(&args)
+            .output()
+            .expect("run sesphr");
+        args.push("--json");
+        let (value, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &value, &format!("{args:?}"));
+        assert_eq!(code, text.status.code(), "{args:?}");
+        (value, code, String::from_utf8(text.stdout).expect("UTF-8"))
+    };
+    // The JSON answers are the contest's lines, as values, in the same order.
+    for (instance, examination) in [
+        ("Peterson-PT-2", "ReachabilityCardinality"),
+        ("Peterson-PT-2", "StateSpace"),
+        ("TokenRing-PT-005", "UpperBounds"),
+    ] {
+        let (value, code, text) = mcc(instance, examination, &[]);
+        assert_eq!(code, Some(0), "{instance} {examination}");
+        let answers = value["answers"].as_array().expect("answers");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(answers.len(), lines.len(), "{text}");
+        for (answer, line) in answers.iter().zip(&lines) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let id = answer["id"].as_str().expect("an id");
+            let shown = match &answer["value"] {
+                Value::Bool(true) => "TRUE".to_string(),
+                Value::Bool(false) => "FALSE".to_string(),
+                other => other.to_string(),
+            };
+            assert_eq!((words[1], words[2]), (id, shown.as_str()), "{line}");
+        }
+    }
+    // Undecided: null values, exit 3.
+    let (value, code, _) = mcc(
+        "Peterson-PT-2",
+        "ReachabilityDeadlock",
+        &["--max-states", "2"],
+    );
+    assert_eq!(code, Some(3));
+    assert!(value["answers"][0]["value"].is_null(), "{value}");
+    // Bad input: the error, exit 2.
+    let (value, code) = sesphr_json_code(&[
+        "mcc",
+        &data("no-such-model"),
+        "--examination",
+        "StateSpace",
+        "--json",
+    ]);
+    assert_valid(&validator, &value, "a missing model");
+    assert_eq!(code, Some(2));
+    assert!(value["error"].is_string(), "{value}");
 }

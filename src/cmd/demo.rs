@@ -6,6 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use serde::Serialize;
+use serde_json::json;
 use sesphr_model::cloud::ObjectId;
 use sesphr_model::crypto::coalition::OwnerCapability;
 use sesphr_model::crypto::{
@@ -33,6 +35,10 @@ pub struct DemoArgs {
     /// user's labels).
     #[arg(long, value_enum, default_value_t = Mode::Delegated)]
     mode: Mode,
+    /// Print one JSON object (the steps, each with its checks and notes, and
+    /// the verdict) instead of the narration (schema: docs/schema/demo.schema.json).
+    #[arg(long)]
+    json: bool,
 }
 
 /// The key-management mode, as a command-line value.
@@ -55,6 +61,7 @@ impl From<Mode> for KeyMode {
 
 /// Run the demo; exit 0 when every step behaved as the scheme says.
 pub fn run(args: &DemoArgs) -> ExitCode {
+    let mode = KeyMode::from(args.mode);
     let dir = match args
         .dir
         .clone()
@@ -62,23 +69,63 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     {
         Ok(dir) => dir,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            let error = e.context("cannot use the demo directory");
+            crate::output::report_error(&error);
+            if args.json {
+                print_json(&json!({
+                    "dir": args.dir.as_ref().map(|d| d.display().to_string()),
+                    "mode": mode.to_string(),
+                    "error": crate::output::render_error(&error),
+                }));
+            }
             return ExitCode::from(2);
         }
     };
-    let mut narrator = Narrator::default();
-    if let Err(e) = scenario(&dir, args.mode.into(), &mut narrator) {
-        eprintln!("error: {e:#}");
-        return ExitCode::from(1);
+    let mut narrator = Narrator {
+        quiet: args.json,
+        ..Narrator::default()
+    };
+    let outcome = scenario(&dir, mode, &mut narrator);
+    if let Err(error) = &outcome {
+        crate::output::report_error(error);
     }
-    outln!("");
-    if narrator.failures == 0 {
-        outln!("all {} steps behaved as the scheme says", narrator.steps);
+    let failed = narrator.failures();
+    if args.json {
+        let mut value = json!({
+            "dir": dir.display().to_string(),
+            "mode": mode.to_string(),
+            "steps": narrator.steps,
+            "failed": failed,
+            "passed": outcome.is_ok() && failed == 0,
+        });
+        match &outcome {
+            Ok(head) => value["ledger_head"] = json!(head),
+            Err(error) => value["error"] = json!(crate::output::render_error(error)),
+        }
+        print_json(&value);
+    } else if outcome.is_ok() {
+        outln!("");
+        if failed == 0 {
+            outln!(
+                "all {} steps behaved as the scheme says",
+                narrator.steps.len()
+            );
+        } else {
+            outln!("{failed} of {} steps FAILED", narrator.steps.len());
+        }
+    }
+    if outcome.is_ok() && failed == 0 {
         ExitCode::SUCCESS
     } else {
-        outln!("{} of {} steps FAILED", narrator.failures, narrator.steps);
         ExitCode::from(1)
     }
+}
+
+fn print_json(value: &serde_json::Value) {
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 fn fresh_dir() -> Result<PathBuf> {
@@ -104,26 +151,72 @@ fn check_empty(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Counts and prints the steps.
+/// Records the steps, and prints them as they come unless `quiet`.
 #[derive(Default)]
 struct Narrator {
-    steps: usize,
-    failures: usize,
+    quiet: bool,
+    steps: Vec<Step>,
+}
+
+/// One step of the scenario, as `--json` shows it.
+#[derive(Serialize)]
+struct Step {
+    number: usize,
+    title: String,
+    /// What the step showed, without a verdict (paths, counts, the head).
+    notes: Vec<String>,
+    checks: Vec<Check>,
+}
+
+/// One expectation of a step and whether it held.
+#[derive(Serialize)]
+struct Check {
+    ok: bool,
+    what: String,
 }
 
 impl Narrator {
     fn step(&mut self, title: &str) {
-        self.steps += 1;
-        outln!("\n[{:>2}] {title}", self.steps);
+        let number = self.steps.len() + 1;
+        if !self.quiet {
+            outln!("\n[{number:>2}] {title}");
+        }
+        self.steps.push(Step {
+            number,
+            title: title.to_owned(),
+            notes: Vec::new(),
+            checks: Vec::new(),
+        });
+    }
+
+    fn note(&mut self, text: String) {
+        if !self.quiet {
+            outln!("     {text}");
+        }
+        if let Some(step) = self.steps.last_mut() {
+            step.notes.push(text);
+        }
     }
 
     fn expect(&mut self, ok: bool, what: &str) {
-        if ok {
-            outln!("     ok: {what}");
-        } else {
-            self.failures += 1;
-            outln!("     FAILED: {what}");
+        if !self.quiet {
+            outln!("     {}: {what}", if ok { "ok" } else { "FAILED" });
         }
+        if let Some(step) = self.steps.last_mut() {
+            step.checks.push(Check {
+                ok,
+                what: what.to_owned(),
+            });
+        }
+    }
+
+    /// The checks that did not hold.
+    fn failures(&self) -> usize {
+        self.steps
+            .iter()
+            .flat_map(|s| &s.checks)
+            .filter(|c| !c.ok)
+            .count()
     }
 }
 
@@ -134,7 +227,8 @@ fn describe<T>(result: &sesphr_model::Result<T>) -> String {
     }
 }
 
-fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
+/// Runs the scenario in `dir`; returns the ledger's final signed head.
+fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<String> {
     let id = |name: &str| UserId::new(name).context("user id");
     let label = |name: &str| Label::new(name).context("label");
     let (alice, bob, carol, dave, erin, mallory) = (
@@ -157,11 +251,11 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
     let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys)?;
     let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys)?;
     sys.enroll(&erin, Role::Family, true, &alice_keys)?;
-    outln!("     cloud: {}", sys.cloud.root().display());
-    outln!("     ledger: {}", sys.ledger_path().display());
-    outln!(
-        "     enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
-    );
+    n.note(format!("cloud: {}", sys.cloud.root().display()));
+    n.note(format!("ledger: {}", sys.ledger_path().display()));
+    n.note(format!(
+        "enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
+    ));
     let held = sys.srs.held_secret_count();
     match mode {
         KeyMode::Paper => n.expect(
@@ -191,11 +285,10 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         2018,
     );
     let v1 = sys.upload(&alice_keys, &doc)?;
-    outln!(
-        "     {} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
+    n.note(format!("{} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
         doc.partitions.len(),
         doc.plaintext_len()
-    );
+    ));
     n.expect(v1 == 1, "stored as version 1");
 
     n.step(&format!("{bob} (doctor) reads the medical partition"));
@@ -413,16 +506,16 @@ fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<()> {
         ),
     );
     let head = sys.ledger.head();
-    outln!("     head {head}");
-    outln!(
-        "     pin it, then later: sesphr ledger verify {} --expect-head {head}",
+    n.note(format!("head {head}"));
+    n.note(format!(
+        "pin it, then later: sesphr ledger verify {} --expect-head {head}",
         sys.ledger_path().display()
-    );
-    outln!(
-        "     and: sesphr audit {} (it names the object the cloud tampered with in step 9)",
+    ));
+    n.note(format!(
+        "and: sesphr audit {} (it names the object the cloud tampered with in step 9)",
         dir.display()
-    );
-    Ok(())
+    ));
+    Ok(head.to_string())
 }
 
 /// An insider's own keys: a proxy re-encryption secret and a signing key.

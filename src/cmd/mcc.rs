@@ -1,12 +1,13 @@
 //! `sesphr mcc MODEL_DIR --examination E`: answer one of the Model Checking
-//! Contest's examinations in the contest's own output format.
+//! Contest's examinations in the contest's own output format, or as JSON.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use sesphr_engine::mcc::{Examination, Value, examine, read_property_file};
+use serde_json::{Value as Json, json};
+use sesphr_engine::mcc::{Answer, AnswerKind, Examination, Value, examine, read_property_file};
 
 use super::limits::SearchLimits;
 
@@ -24,19 +25,57 @@ pub struct MccArgs {
     /// The net file, if not MODEL_DIR/model.pnml.
     #[arg(long, value_name = "FILE")]
     pub net: Option<PathBuf>,
+    /// Print one JSON object (the answers as JSON values, or the `error`)
+    /// instead of the contest's lines (schema: docs/schema/mcc.schema.json).
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub limits: SearchLimits,
 }
 
+/// The exit codes of `sesphr mcc`, for `--help`.
+pub const EXIT_CODES: &str = "Exit codes: 0 every formula answered, 2 bad input or usage, \
+3 some answer is CANNOT_COMPUTE (a limit stopped the run, or the formula is not evaluated).";
+
 /// Runs `sesphr mcc`: 0 when every formula is answered, 3 when some are
 /// CANNOT_COMPUTE, 2 on bad input.
-pub fn run(args: &MccArgs) -> Result<ExitCode> {
+pub fn run(args: &MccArgs) -> ExitCode {
     let net_path = args
         .net
         .clone()
         .unwrap_or_else(|| args.model_dir.join("model.pnml"));
+    let answers = match answer(args, &net_path) {
+        Ok(answers) => answers,
+        Err(error) => {
+            crate::output::report_error(&error);
+            if args.json {
+                let mut value = head(args, &net_path);
+                value["error"] = json!(crate::output::render_error(&error));
+                print_json(&value);
+            }
+            return super::exit_bad_input();
+        }
+    };
+    if args.json {
+        let mut value = head(args, &net_path);
+        value["answers"] = answers.iter().map(answer_json).collect();
+        print_json(&value);
+    } else {
+        for answer in &answers {
+            outln!("{answer}");
+        }
+    }
+    if answers.iter().any(|a| a.value == Value::CannotCompute) {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Loads the net and the examination's formulas and answers them.
+fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
     let net = crate::host::load(&crate::NetArgs {
-        net: net_path,
+        net: net_path.to_path_buf(),
         params: Vec::new(),
     })?;
     let properties = if args.examination.has_property_file() {
@@ -50,14 +89,37 @@ pub fn run(args: &MccArgs) -> Result<ExitCode> {
     };
     let options = args.limits.explore_options()?;
     let pool = args.limits.thread_pool()?;
-    let answers = pool.install(|| examine(&net, args.examination, &properties, &options))?;
-    for answer in &answers {
-        outln!("{answer}");
-    }
-    let undecided = answers.iter().any(|a| a.value == Value::CannotCompute);
-    Ok(if undecided {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
+    Ok(pool.install(|| examine(&net, args.examination, &properties, &options))?)
+}
+
+/// The fields every JSON answer starts with.
+fn head(args: &MccArgs, net_path: &std::path::Path) -> Json {
+    json!({
+        "model_dir": args.model_dir.display().to_string(),
+        "net": net_path.display().to_string(),
+        "examination": args.examination.name(),
     })
+}
+
+/// One answer: `{"kind", "id", "value"}`, the value `true`, `false`, a
+/// number, or `null` for CANNOT_COMPUTE.
+fn answer_json(answer: &Answer) -> Json {
+    let kind = match answer.kind {
+        AnswerKind::Formula => "formula",
+        AnswerKind::StateSpace => "state-space",
+    };
+    let value = match answer.value {
+        Value::True => json!(true),
+        Value::False => json!(false),
+        Value::Number(n) => json!(n),
+        Value::CannotCompute => Json::Null,
+    };
+    json!({ "kind": kind, "id": answer.id, "value": value })
+}
+
+fn print_json(value: &Json) {
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
