@@ -40,7 +40,7 @@ enum Command {
     /// Explore every reachable marking of one or more nets and check their properties.
     #[command(after_help = cmd::check::EXIT_CODES)]
     Check(cmd::check::CheckArgs),
-    /// Generate mutants of a net, check each, and print the mutation score and the survivors.
+    /// Generate mutants of a YAML net, check each, and print the mutation score and the survivors.
     #[command(
         after_help = "Exit codes: 0 every non-equivalent mutant is killed, 1 a mutant \
 survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
@@ -56,7 +56,10 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     )]
     Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
-    #[command(after_help = "Exit codes: 0 written, 2 bad input or usage (or above --limit).")]
+    #[command(
+        after_help = "Exit codes: 0 written, 2 bad input or usage (or a reachability graph above \
+--max-states)."
+    )]
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
     #[command(hide = true)]
@@ -93,7 +96,7 @@ the pinned head, or a proof that does not check, 2 unreadable or bad usage."
 /// A net file and parameter overrides.
 #[derive(Args, Debug, Clone)]
 pub struct NetArgs {
-    /// The net file: YAML (`.yaml`, `.yml`) or, where supported, PNML (`.pnml`).
+    /// The net file: YAML (`.yaml`, `.yml`) or PNML (`.pnml`).
     pub net: PathBuf,
     /// Override a parameter of the net: `--param users=5` (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]

@@ -419,10 +419,49 @@ fn usage_errors_exit_with_code_2() {
         &["graph", "--format", "svg"],
         &["validate", "--param", "procs"],
         &["simulate", "--steps", "many"],
+        // Flags that do not apply are refused, not ignored.
+        &["graph", "--max-states", "5"],
+        &["smt", "--depth", "2", "--solver", "z3"],
+        &["check", "--json", "--full"],
     ] {
         let out = sesphr(args, &net);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// Every command's `--help` ends with what its exit codes mean.
+#[test]
+fn every_help_lists_the_exit_codes() {
+    let commands: &[&[&str]] = &[
+        &[],
+        &["validate"],
+        &["simulate"],
+        &["check"],
+        &["mutate"],
+        &["mcc"],
+        &["smt"],
+        &["graph"],
+        &["demo"],
+        &["ledger", "verify"],
+        &["ledger", "show"],
+        &["ledger", "head"],
+        &["ledger", "prove"],
+        &["ledger", "check-proof"],
+        &["audit"],
+        &["schema"],
+        &["view"],
+        &["report"],
+    ];
+    for command in commands {
+        let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(*command)
+            .arg("--help")
+            .output()
+            .expect("run sesphr");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{command:?}");
+        assert!(help.contains("Exit codes: 0 "), "{command:?}: {help}");
     }
 }
 

@@ -38,8 +38,9 @@ pub struct CheckArgs {
     /// Which shortest traces to print [default: violations; with --json: all].
     #[arg(long, value_enum, value_name = "WHICH")]
     pub trace: Option<TraceChoice>,
-    /// Show terms and markings whole (the default shortens long terms as `f(…)`) and every statistic.
-    #[arg(long)]
+    /// Show terms and markings whole (the default shortens long terms as `f(…)`) and every
+    /// statistic (JSON always has them whole).
+    #[arg(long, conflicts_with = "json")]
     pub full: bool,
     /// Print JSON instead of the human report (one object; an array for several nets).
     #[arg(long)]

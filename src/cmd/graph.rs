@@ -33,7 +33,13 @@ pub struct GraphArgs {
     #[arg(long, value_enum, default_value = "dot")]
     format: Format,
     /// Refuse reachability graphs with more states than this (`--limit` is an old name).
-    #[arg(long, value_name = "N", default_value_t = 10_000, alias = "limit")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10_000,
+        alias = "limit",
+        requires = "reachability"
+    )]
     max_states: u64,
 }
 

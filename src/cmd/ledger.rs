@@ -12,6 +12,10 @@ use sesphr_model::ledger::{Block, Inspection, Log, Outcome, Proof, Record, Signe
 pub enum LedgerCommand {
     /// Check a ledger file: exit 0 intact, 1 tampered or not an extension of
     /// the pinned head (naming the first bad line), 2 unreadable.
+    #[command(
+        after_help = "Exit codes: 0 intact (and extends the pinned head), 1 tampered or \
+not an extension of the pinned head, 2 unreadable or bad usage."
+    )]
     Verify {
         /// The ledger file (e.g. DIR/ledger.jsonl from `sesphr demo`).
         file: PathBuf,
@@ -26,18 +30,24 @@ pub enum LedgerCommand {
     },
     /// Print a ledger's blocks and records (control characters escaped),
     /// then its verification result.
+    #[command(after_help = "Exit codes: 0 intact, 1 tampered, 2 unreadable or bad usage.")]
     Show {
         /// The ledger file.
         file: PathBuf,
     },
     /// Print the ledger's latest signed head, one line, to pin and compare later.
+    #[command(after_help = "Exit codes: 0 printed, 2 unreadable, tampered or bad usage.")]
     Head {
         /// The ledger file.
         file: PathBuf,
     },
     /// Print a proof (JSON): that record N is in the ledger (`--record N`),
     /// or that the ledger extends an older head (`--from HEAD`).
-    #[command(group = clap::ArgGroup::new("what").required(true))]
+    #[command(
+        group = clap::ArgGroup::new("what").required(true),
+        after_help = "Exit codes: 0 printed, 1 the ledger is tampered or does not extend the \
+--from head, 2 unreadable or bad usage."
+    )]
     Prove {
         /// The ledger file.
         file: PathBuf,
@@ -50,6 +60,9 @@ pub enum LedgerCommand {
     },
     /// Check a proof from `ledger prove` against signed heads you trust:
     /// exit 0 valid, 1 invalid, 2 unreadable.
+    #[command(
+        after_help = "Exit codes: 0 the proof checks, 1 it does not, 2 unreadable or bad usage."
+    )]
     CheckProof {
         /// The proof file (`-`: standard input).
         proof: PathBuf,

@@ -26,7 +26,7 @@ pub struct SmtArgs {
     #[arg(long)]
     pub solve: bool,
     /// The solver to run with --solve (SMT-LIB 2 on standard input, `-smt2 -in`).
-    #[arg(long, value_name = "PROGRAM", default_value = "z3")]
+    #[arg(long, value_name = "PROGRAM", default_value = "z3", requires = "solve")]
     pub solver: String,
 }
 
