@@ -335,22 +335,9 @@ impl Code {
                 place,
                 pattern,
                 body,
-            } => {
-                let marking = marking_of(env)?;
-                for (token, _) in marking.places[*place].iter() {
-                    if !pattern.matches(token, env.slots) {
-                        continue;
-                    }
-                    let holds = boolean(body.eval(&mut Env {
-                        slots: env.slots,
-                        marking: Some(marking),
-                    })?)?;
-                    if holds != *forall {
-                        return Ok(Value::Bool(holds));
-                    }
-                }
-                Value::Bool(*forall)
-            }
+            } => Value::Bool(quantify(env, *forall, *place, pattern, |env| {
+                body.holds(env)
+            })?),
         })
     }
 
@@ -396,11 +383,31 @@ impl Code {
     }
 }
 
-fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
+/// The marking a property reads (an error in a guard or an arc).
+pub(crate) fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
     env.marking.ok_or(EvalError::Shape {
         expected: "a marking (place contents are readable in properties only)",
         found: String::new(),
     })
+}
+
+/// Whether `forall` (else `exists`) `pattern in place: body` holds: `body`
+/// decides for each token of the place that `pattern` matches (binding its
+/// variables in `env`), in canonical order, until one settles the answer.
+pub(crate) fn quantify(
+    env: &mut Env<'_>,
+    forall: bool,
+    place: PlaceId,
+    pattern: &Pattern,
+    mut body: impl FnMut(&mut Env<'_>) -> Result<bool, EvalError>,
+) -> Result<bool, EvalError> {
+    let marking = marking_of(env)?;
+    for (token, _) in marking.places[place].iter() {
+        if pattern.matches(token, env.slots) && body(env)? != forall {
+            return Ok(!forall);
+        }
+    }
+    Ok(forall)
 }
 
 impl Pattern {

@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::code::{Code, Env, EvalError, Pattern, PlaceId};
+use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, quantify};
 use super::marking::Marking;
 use crate::net::value::Value;
 
@@ -93,15 +93,7 @@ impl Formula {
                 pattern,
                 body,
                 ..
-            } => {
-                let marking = marking_of(env)?;
-                for (token, _) in marking.places[*place].iter() {
-                    if pattern.matches(token, env.slots) && body.holds(env)? != *forall {
-                        return Ok(!*forall);
-                    }
-                }
-                *forall
-            }
+            } => quantify(env, *forall, *place, pattern, |env| body.holds(env))?,
         })
     }
 
@@ -177,13 +169,6 @@ impl Formula {
             }
         }
     }
-}
-
-fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
-    env.marking.ok_or(EvalError::Shape {
-        expected: "a marking (place contents are readable in properties only)",
-        found: String::new(),
-    })
 }
 
 #[cfg(test)]

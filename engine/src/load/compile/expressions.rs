@@ -76,33 +76,51 @@ impl Compiler<'_> {
                 place,
                 body,
             } => {
-                let p = self.readable_place(text, e.at, place, scope)?;
-                let depth = scope.vars.len();
-                let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
-                let shadow = std::mem::take(&mut scope.in_transition);
-                let pat =
-                    self.quantifier_pattern(text, pattern, &self.places[p].ty.clone(), scope)?;
-                let body = self.bool_expr(text, body, scope);
-                scope.in_transition = shadow;
-                // Variables the pattern shadowed are visible again; the
-                // quantifier's own go out of scope but keep their slots.
-                for (v, name) in scope.vars.iter_mut().zip(outer) {
-                    v.name = name;
-                }
-                for v in &mut scope.vars[depth..] {
-                    v.name = format!("{} (out of scope)", v.name);
-                }
+                let (p, pat, body) =
+                    self.quantified(text, e.at, place, pattern, scope, |scope| {
+                        self.bool_expr(text, body, scope)
+                    })?;
                 Ok((
                     Code::Quantifier {
                         forall: *kind == Quantifier::Forall,
                         place: p,
                         pattern: pat,
-                        body: Box::new(body?),
+                        body: Box::new(body),
                     },
                     Ty::Bool,
                 ))
             }
         }
+    }
+
+    /// Compiles a quantifier over `place`: its pattern, which binds fresh
+    /// variables, then its body by `body` with them in scope. Afterwards the
+    /// variables the pattern shadowed are visible again, and the quantifier's
+    /// own are out of scope but keep their slots. Shared by the code and the
+    /// explanation of a property, so both bind the same slots.
+    pub(super) fn quantified<T>(
+        &self,
+        text: &ExprText,
+        at: usize,
+        place: &str,
+        pattern: &Expr,
+        scope: &mut Scope,
+        body: impl FnOnce(&mut Scope) -> Result<T>,
+    ) -> Result<(PlaceId, Pattern, T)> {
+        let p = self.readable_place(text, at, place, scope)?;
+        let depth = scope.vars.len();
+        let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
+        let shadow = std::mem::take(&mut scope.in_transition);
+        let pat = self.quantifier_pattern(text, pattern, &self.places[p].ty.clone(), scope)?;
+        let body = body(scope);
+        scope.in_transition = shadow;
+        for (v, name) in scope.vars.iter_mut().zip(outer) {
+            v.name = name;
+        }
+        for v in &mut scope.vars[depth..] {
+            v.name = format!("{} (out of scope)", v.name);
+        }
+        Ok((p, pat, body?))
     }
 
     /// Quantifier patterns always bind fresh variables (shadowing outer ones).

@@ -6,8 +6,8 @@ use crate::net::explain::{Formula, FormulaKind};
 impl Compiler<'_> {
     /// Compiles `e` (already type-checked as a property) into a [`Formula`]:
     /// quantifiers and boolean connectives keep their shape and text, other
-    /// parts become atoms. Scoping follows [`Compiler::expr`], so slots bind
-    /// as in the property's code.
+    /// parts become atoms. Quantifiers scope their variables by
+    /// [`Compiler::quantified`], as in the property's code, so slots bind alike.
     pub(super) fn formula(&self, text: &ExprText, e: &Expr, scope: &mut Scope) -> Result<Formula> {
         let source = text.text.get(e.span.clone()).unwrap_or(&text.text);
         let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -29,18 +29,10 @@ impl Compiler<'_> {
                 place,
                 body,
             } => {
-                let p = self.readable_place(text, e.at, place, scope)?;
-                let depth = scope.vars.len();
-                let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
-                let pat =
-                    self.quantifier_pattern(text, pattern, &self.places[p].ty.clone(), scope)?;
-                let body = self.formula(text, body, scope);
-                for (v, name) in scope.vars.iter_mut().zip(outer) {
-                    v.name = name;
-                }
-                for v in &mut scope.vars[depth..] {
-                    v.name = format!("{} (out of scope)", v.name);
-                }
+                let (p, pat, body) =
+                    self.quantified(text, e.at, place, pattern, scope, |scope| {
+                        self.formula(text, body, scope)
+                    })?;
                 let pattern_text = text
                     .text
                     .get(pattern.span.clone())
@@ -52,7 +44,7 @@ impl Compiler<'_> {
                     place_name: place.clone(),
                     pattern_text,
                     pattern: pat,
-                    body: boxed(body?),
+                    body: boxed(body),
                 }
             }
             _ => FormulaKind::Atom(self.bool_expr(text, e, scope)?),
