@@ -3,19 +3,16 @@
 //! `--random`), prints the per-transition timings, fails on a planted fault,
 //! and fails when it compared no plaintext.
 
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn sesphr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"))
-}
+use support::{sesphr, stderr, stdout};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// `sesphr simulate nets/sesphr.yaml --crypto ARGS`.
+fn simulate_crypto(args: &[&str]) -> Output {
+    sesphr(&[&["simulate", "nets/sesphr.yaml", "--crypto"], args].concat())
 }
 
 /// The number in front of `marker` on the checks line.
@@ -33,10 +30,7 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
     let dir = std::env::temp_dir().join(format!("sesphr-crypto-sim-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let dir_arg = dir.display().to_string();
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
+    let out = simulate_crypto(&[
         "--param",
         "roles=3",
         "--param",
@@ -55,8 +49,8 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
         "--dir",
         &dir_arg,
     ]);
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let stdout = stdout(&out);
+    assert!(out.status.success(), "{stdout}\n{}", stderr(&out));
     assert!(
         stdout.contains("run 1 (seed 1)") && stdout.contains("run 2 (seed 2)"),
         "{stdout}"
@@ -89,8 +83,8 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
     let ledger = PathBuf::from(&dir).join("run-1/ledger.jsonl");
     let ledger_arg = ledger.display().to_string();
     let verified = sesphr(&["ledger", "verify", &ledger_arg]);
-    assert!(verified.status.success(), "{}", text(&verified.stderr));
-    assert!(text(&verified.stdout).contains("intact"));
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("intact"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -103,8 +97,8 @@ fn the_paper_net_runs_on_real_crypto() {
         "--size",
         "50000",
     ]);
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let stdout = stdout(&out);
+    assert!(out.status.success(), "{stdout}\n{}", stderr(&out));
     for t in [
         "Gen_Key",
         "Encrypt_Pi",
@@ -129,7 +123,7 @@ fn a_corrupted_plaintext_fails_the_run() {
         "--inject-fault",
         "plaintext",
     ]);
-    let stderr = text(&out.stderr);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("real and symbolic semantics disagree"),
@@ -143,10 +137,7 @@ fn a_corrupted_plaintext_fails_the_run() {
 
 #[test]
 fn a_corrupted_ciphertext_fails_the_run() {
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
+    let out = simulate_crypto(&[
         "--param",
         "newcomers_read_past=true",
         "--size",
@@ -157,7 +148,7 @@ fn a_corrupted_ciphertext_fails_the_run() {
         "--inject-fault",
         "ciphertext",
     ]);
-    let stderr = text(&out.stderr);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("real and symbolic semantics disagree"),
@@ -167,16 +158,9 @@ fn a_corrupted_ciphertext_fails_the_run() {
 
 #[test]
 fn an_unknown_deferred_transition_is_refused() {
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
-        "--random",
-        "--defer",
-        "nap",
-    ]);
+    let out = simulate_crypto(&["--random", "--defer", "nap"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--defer nap"));
+    assert!(stderr(&out).contains("--defer nap"));
 }
 
 /// The line of `goal` in the output of a witness replay.
@@ -188,9 +172,9 @@ fn goal_line<'a>(out: &'a str, goal: &str) -> &'a str {
 
 #[test]
 fn by_default_the_witnesses_of_the_goals_are_replayed_and_decrypt() {
-    let out = sesphr(&["simulate", "nets/sesphr.yaml", "--crypto", "--size", "4096"]);
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let out = simulate_crypto(&["--size", "4096"]);
+    let stdout = stdout(&out);
+    assert!(out.status.success(), "{stdout}\n{}", stderr(&out));
     // Each goal with a witness is replayed; the reading goals decrypt.
     for goal in [
         "every_role_reads_its_partitions",
@@ -229,46 +213,26 @@ fn by_default_the_witnesses_of_the_goals_are_replayed_and_decrypt() {
 
 #[test]
 fn a_replay_that_compares_no_plaintext_fails_and_says_so() {
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
-        "--size",
-        "1000",
-        "--property",
-        "tampering_is_caught",
-    ]);
-    let stderr = text(&out.stderr);
+    let out = simulate_crypto(&["--size", "1000", "--property", "tampering_is_caught"]);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("checked nothing"), "{stderr}");
-    assert!(text(&out.stdout).contains("tampering_is_caught: witness of"));
+    assert!(stdout(&out).contains("tampering_is_caught: witness of"));
 }
 
 #[test]
 fn a_random_run_that_reaches_no_decryption_fails_and_says_so() {
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
-        "--random",
-        "--max-steps",
-        "1",
-        "--size",
-        "1000",
-    ]);
-    let stderr = text(&out.stderr);
+    let out = simulate_crypto(&["--random", "--max-steps", "1", "--size", "1000"]);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("checked nothing"), "{stderr}");
     assert!(stderr.contains("drop --random"), "{stderr}");
-    assert!(text(&out.stdout).contains("step limit reached"));
+    assert!(stdout(&out).contains("step limit reached"));
 }
 
 #[test]
 fn a_corrupted_plaintext_fails_a_witness_replay() {
-    let out = sesphr(&[
-        "simulate",
-        "nets/sesphr.yaml",
-        "--crypto",
+    let out = simulate_crypto(&[
         "--size",
         "1000",
         "--property",
@@ -276,7 +240,7 @@ fn a_corrupted_plaintext_fails_a_witness_replay() {
         "--inject-fault",
         "plaintext",
     ]);
-    let stderr = text(&out.stderr);
+    let stderr = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("the witness of every_role_reads_its_partitions failed"),
@@ -308,7 +272,7 @@ fn options_that_do_not_apply_are_refused() {
         let mut all = vec!["simulate", "nets/sesphr.yaml"];
         all.extend_from_slice(args);
         let out = sesphr(&all);
-        let stderr = text(&out.stderr);
+        let stderr = stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(names), "{args:?}: {stderr}");
     }

@@ -1,15 +1,16 @@
 //! `sesphr view` on the command line: pages from real `check --json` output,
 //! PNML nets, and clear errors for traces of another net or bad files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn sesphr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("sesphr runs")
+use std::path::{Path, PathBuf};
+
+use support::{sesphr, stderr, stdout};
+
+/// `sesphr view NET --trace TRACE --out OUT ARGS`.
+fn view(net: &str, trace: &Path, out: &Path, args: &[&str]) -> std::process::Output {
+    let (trace, out) = (trace.display().to_string(), out.display().to_string());
+    sesphr(&[&["view", net, "--trace", &trace, "--out", &out], args].concat())
 }
 
 fn scratch(tag: &str) -> PathBuf {
@@ -26,26 +27,20 @@ fn check_json(net: &str, dir: &Path) -> PathBuf {
     file
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn a_violation_from_check_json_becomes_a_self_contained_page() {
     let dir = scratch("violation");
     let trace = check_json("nets/examples/philosophers-deadlock.yaml", &dir);
     let out_dir = dir.join("nested/page");
-    let out = sesphr(&[
-        "view",
+    let out = view(
         "nets/examples/philosophers-deadlock.yaml",
-        "--trace",
-        trace.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--layout",
-        "builtin",
-    ]);
+        &trace,
+        &out_dir,
+        &["--layout", "builtin"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
+    let wrote = out_dir.join("index.html").display().to_string();
+    assert_eq!(stdout(&out), format!("wrote {wrote}\n"));
     let page = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
     assert!(page.contains("no_deadlock (deadlock-free): VIOLATED"));
     assert!(page.contains("Reachability graph: 14 states, 1 deadlock(s)"));
@@ -64,14 +59,7 @@ fn a_trace_of_another_net_is_refused_with_the_reason() {
     let dir = scratch("other");
     let trace = check_json("nets/examples/philosophers-deadlock.yaml", &dir);
     let out_dir = dir.join("page");
-    let out = sesphr(&[
-        "view",
-        "nets/examples/mutex.yaml",
-        "--trace",
-        trace.to_str().unwrap(),
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = view("nets/examples/mutex.yaml", &trace, &out_dir, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("the net mutex has no transition `take_left`"),
@@ -87,25 +75,11 @@ fn a_file_that_is_not_json_or_holds_no_trace_is_refused() {
     let dir = scratch("bad");
     let not_json = dir.join("x.json");
     std::fs::write(&not_json, "name: mutex\n").unwrap();
-    let out = sesphr(&[
-        "view",
-        "nets/examples/mutex.yaml",
-        "--trace",
-        not_json.to_str().unwrap(),
-        "--out",
-        dir.join("p").to_str().unwrap(),
-    ]);
+    let out = view("nets/examples/mutex.yaml", &not_json, &dir.join("p"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
     std::fs::write(&not_json, "{\"properties\": []}").unwrap();
-    let out = sesphr(&[
-        "view",
-        "nets/examples/mutex.yaml",
-        "--trace",
-        not_json.to_str().unwrap(),
-        "--out",
-        dir.join("p").to_str().unwrap(),
-    ]);
+    let out = view("nets/examples/mutex.yaml", &not_json, &dir.join("p"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("holds no trace"), "{}", stderr(&out));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -114,14 +88,12 @@ fn a_file_that_is_not_json_or_holds_no_trace_is_refused() {
 #[test]
 fn pnml_nets_and_large_nets_are_drawn() {
     let dir = scratch("pnml");
-    let out = sesphr(&[
-        "view",
+    let out = view(
         "nets/pnml/mutex-broken.pnml",
-        "--trace",
-        "tests/data/view/mutex-broken.check.json",
-        "--out",
-        dir.join("pnml").to_str().unwrap(),
-    ]);
+        Path::new("tests/data/view/mutex-broken.check.json"),
+        &dir.join("pnml"),
+        &[],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(dir.join("pnml/index.html")).unwrap();
     assert!(page.contains("VIOLATED"));
@@ -143,16 +115,12 @@ fn pnml_nets_and_large_nets_are_drawn() {
 #[test]
 fn a_trace_with_tokens_as_json_values_is_replayed() {
     let dir = scratch("json-values");
-    let out = sesphr(&[
-        "view",
+    let out = view(
         "nets/examples/philosophers-deadlock.yaml",
-        "--trace",
-        "tests/data/view/philosophers-deadlock.check.json",
-        "--out",
-        dir.to_str().unwrap(),
-        "--layout",
-        "builtin",
-    ]);
+        Path::new("tests/data/view/philosophers-deadlock.check.json"),
+        &dir,
+        &["--layout", "builtin"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
     // The markings after each step, replayed from the tokens removed and added.
