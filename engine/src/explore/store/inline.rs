@@ -7,7 +7,7 @@
 //! states keep their index (insertion rank): `order[index]` is the slot that
 //! holds the state, rewritten when the table grows.
 
-use super::prefetch::{advise_huge_pages, prefetch};
+use super::prefetch::prefetch;
 use super::{Insert, MAX_LOCAL, StateId, hash_state, same_state};
 
 /// A shard of fixed-width states stored in the slots of its table.
@@ -135,9 +135,6 @@ impl InlineShard {
         let capacity = self.capacity * 2;
         let mask = capacity - 1;
         let mut slots = vec![0u32; capacity * self.width];
-        // Large tables get huge pages before their first write: fewer TLB
-        // misses on random look-ups (a no-op below two huge pages).
-        advise_huge_pages(&slots);
         let mut occupied = vec![0u64; capacity / 64];
         for pos in self.order.iter_mut() {
             let old = *pos as usize * self.width;
