@@ -9,6 +9,10 @@
 //!   look-ups): the processor overlaps the misses; the cost per read is the
 //!   floor for a look-up in a table that does not fit the cache.
 //!
+//! - `latency_huge_pages`, `independent_huge_pages`: the same on a table
+//!   backed by 2 MiB transparent huge pages ([`advise_huge_pages`] before the
+//!   first write), which the TLB covers whole.
+//!
 //! Kanban-PT-00005 makes about 15.5 million look-ups (after the per-chunk
 //! cache of recent successors): times the `independent` figure, the least
 //! time the insert phase can take on this machine with one thread.
@@ -18,6 +22,7 @@
 mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sesphr_engine::explore::advise_huge_pages;
 use std::hint::black_box;
 use support::ThreadCpuTime;
 
@@ -41,7 +46,7 @@ fn positions() -> Vec<usize> {
 
 /// `table[i]` is the next position of one cycle through every word
 /// (Sattolo's shuffle), so that a chain of reads never revisits the cache.
-fn one_cycle() -> Vec<u64> {
+fn one_cycle(huge_pages: bool) -> Vec<u64> {
     let mut table: Vec<u64> = (0..WORDS as u64).collect();
     let mut x = 0x2545_F491_4F6C_DD1Du64;
     for i in (1..WORDS).rev() {
@@ -50,6 +55,9 @@ fn one_cycle() -> Vec<u64> {
     }
     // As a permutation in cycle notation: next[table[k]] = table[k + 1].
     let mut next = vec![0u64; WORDS];
+    if huge_pages {
+        assert!(advise_huge_pages(&next), "huge pages refused");
+    }
     for k in 0..WORDS {
         next[table[k] as usize] = table[(k + 1) % WORDS];
     }
@@ -57,12 +65,24 @@ fn one_cycle() -> Vec<u64> {
 }
 
 fn random_reads(c: &mut Criterion<ThreadCpuTime>) {
-    let table = one_cycle();
     let positions = positions();
     let mut group = c.benchmark_group("random_reads_32MiB");
+    for (suffix, huge_pages) in [("", false), ("_huge_pages", true)] {
+        let table = one_cycle(huge_pages);
+        reads(&mut group, suffix, &table, &positions);
+    }
+    group.finish();
+}
+
+fn reads(
+    group: &mut criterion::BenchmarkGroup<'_, ThreadCpuTime>,
+    suffix: &str,
+    table: &[u64],
+    positions: &[usize],
+) {
     group.throughput(Throughput::Elements(READS as u64));
     group.sample_size(10);
-    group.bench_function("latency", |b| {
+    group.bench_function(format!("latency{suffix}"), |b| {
         b.iter(|| {
             let mut pos = 0usize;
             for _ in 0..READS {
@@ -71,14 +91,13 @@ fn random_reads(c: &mut Criterion<ThreadCpuTime>) {
             black_box(pos)
         })
     });
-    group.bench_function("independent", |b| {
+    group.bench_function(format!("independent{suffix}"), |b| {
         b.iter(|| {
             positions
                 .iter()
                 .fold(0u64, |sum, &p| sum.wrapping_add(table[p]))
         })
     });
-    group.finish();
 }
 
 criterion_group! {

@@ -7,7 +7,9 @@ use std::collections::{HashMap, VecDeque};
 
 use proptest::prelude::*;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, check, explore};
-use sesphr_engine::ptnet::{PackedNet, PtNet, PtProperty, TransitionArcs};
+use sesphr_engine::ptnet::{
+    PackedNet, PlaceBounds, PtNet, PtProperty, TransitionArcs, structural_bounds,
+};
 
 /// What the reference search finds.
 #[derive(Debug)]
@@ -204,6 +206,31 @@ proptest! {
             prop_assert_eq!(Some(&names), reference.unsafe_trace.as_ref());
             prop_assert!(replay(&net, &names).iter().any(|&c| c > 1));
         }
+    }
+
+    #[test]
+    fn proven_bounds_hold_and_bounded_lanes_change_nothing(net in nets()) {
+        let reference = reference_bfs(&net);
+        let bounds = structural_bounds(&net);
+        for marking in reference.states.keys() {
+            for (place, &count) in marking.iter().enumerate() {
+                prop_assert!(bounds.of(place).is_none_or(|b| count <= b),
+                    "place {} holds {} above its proven bound {:?}", place, count, bounds.of(place));
+            }
+        }
+        let props = vec![PtProperty::DeadlockFree, PtProperty::PlaceBound(1)];
+        let uniform = PackedNet::with_bounds(&net, props.clone(), 32, &PlaceBounds::none(net.places.len()))
+            .expect("pack");
+        let bounded = PackedNet::with_bounds(&net, props, 32, &bounds).expect("pack");
+        prop_assert!(bounded.words() <= uniform.words());
+        let mut a = check(&uniform, &ExploreOptions::default()).expect("check");
+        let mut b = check(&bounded, &ExploreOptions::default()).expect("check");
+        for r in [&mut a, &mut b] {
+            r.seconds = 0.0;
+            r.states_per_second = 0.0;
+            r.bytes_per_state = 0.0;
+        }
+        prop_assert_eq!(a, b);
     }
 
     #[test]

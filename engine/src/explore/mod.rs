@@ -59,6 +59,7 @@ pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
 pub use report::{CheckReport, Lasso, PropertyResult, Trace, check};
+pub use store::advise_huge_pages;
 
 use serde::Serialize;
 

@@ -3,10 +3,14 @@
 //! [`PtNet`] is the plain description (from PNML, or built in code);
 //! [`PackedNet`] is its fast path for the explorer: a marking packs the counters
 //! into `u32` words, and enabling and firing a transition are a few word
-//! operations per word it touches.
+//! operations per word it touches. [`structural_bounds`] proves place bounds
+//! from P-invariants, so that a bounded place's counter takes only the bits
+//! its bound needs (two for a one-safe place instead of four).
 
+mod bounds;
 mod packed;
 
+pub use bounds::{PlaceBounds, structural_bounds};
 pub use packed::{PackedNet, PtError, PtProperty, check_pt};
 
 /// A transition of a P/T net: the tokens it takes from and puts into places.

@@ -1,14 +1,20 @@
 //! The packed fast path of a P/T net.
 //!
-//! Token counters are packed in lanes of 4, 8, 16 or 32 bits, several per `u32`
-//! word. The top bit of each lane is a guard bit that stays clear, so a lane
-//! holds at most 7, 127, 32767 or 2^31-1 tokens. With `H` the guard bits of a word
+//! Token counters are packed in lanes, several per `u32` word (a lane never
+//! straddles two words). The top bit of each lane is a guard bit that stays
+//! clear. A place that a P-invariant bounds ([`super::structural_bounds`]) gets
+//! a lane just wide enough for its bound and its arcs' weights, plus the guard
+//! bit (2 bits for a one-safe place, 4 for Kanban's places bounded by 5), and
+//! can never overflow it. The other places get uniform lanes of 4, 8, 16 or 32
+//! bits, holding at most 7, 127, 32767 or 2^31-1 tokens. With `H` the guard bits of a word
 //! and `pre` the packed input weights, a transition is enabled on that word when
 //! `((w | H) - pre) & H == H` (no lane borrowed its guard bit), and firing computes
-//! `w - pre + post`, which overflowed iff a guard bit is now set. On overflow
-//! [`check_pt`] starts again with lanes twice as wide.
+//! `w - pre + post`, which overflowed iff a guard bit is now set (checked only
+//! on words holding an unbounded place's lane). On overflow [`check_pt`] starts
+//! again with the uniform lanes twice as wide.
 
 use super::PtNet;
+use super::bounds::{PlaceBounds, structural_bounds};
 use crate::explore::{
     CheckReport, ExploreError, ExploreOptions, PlaceChange, PropertyKind, PropertySpec, StateBuf,
     StateLayout, StateSpace, Step, TokenStats, check,
@@ -71,6 +77,33 @@ struct WordDelta {
     word: usize,
     pre: u32,
     post: u32,
+    /// Whether a lane of the word may overflow (a place without a proven bound).
+    checked: bool,
+}
+
+/// Where a place's counter sits: a lane of `bits` bits (the top one the guard
+/// bit) at bit `shift` of word `word`.
+#[derive(Debug, Clone, Copy)]
+struct Lane {
+    word: usize,
+    shift: u32,
+    bits: u32,
+}
+
+impl Lane {
+    fn guard(self) -> u32 {
+        1 << (self.shift + self.bits - 1)
+    }
+}
+
+/// What is checked of every state for one property.
+#[derive(Debug, Clone)]
+enum Check {
+    /// The state is dead.
+    Dead,
+    /// Some place holds more than a bound: per word, (bound + 1 in each lane
+    /// that can hold more, the guard bits of those lanes).
+    Exceeds(Vec<(u32, u32)>),
 }
 
 /// A P/T net ready for the explorer.
@@ -78,17 +111,21 @@ struct WordDelta {
 pub struct PackedNet<'n> {
     net: &'n PtNet,
     lane_bits: u32,
+    lanes: Vec<Lane>,
     words: usize,
-    guard: u32,
+    /// The guard bits of each word.
+    guards: Vec<u32>,
     deltas: Vec<Vec<WordDelta>>,
-    checks: Vec<PtProperty>,
+    checks: Vec<Check>,
     properties: Vec<PropertySpec>,
 }
 
 const MAX_COUNT: u32 = (1 << 31) - 1;
 
 impl<'n> PackedNet<'n> {
-    /// Packs `net` in the narrowest lanes that hold its initial marking and weights.
+    /// Packs `net` with each place proven bounded by a P-invariant in a lane
+    /// sized to its bound, and the others in the narrowest uniform lanes that
+    /// hold the initial marking and the weights.
     pub fn new(net: &'n PtNet, properties: Vec<PtProperty>) -> Result<Self, PtError> {
         let largest = net
             .initial
@@ -113,11 +150,27 @@ impl<'n> PackedNet<'n> {
         self.net
     }
 
-    /// Packs `net` in lanes of `lane_bits` (4, 8, 16 or 32; other values mean 32).
+    /// Packs `net` with the places proven bounded in lanes sized to their
+    /// bounds and the others in lanes of `lane_bits` (4, 8, 16 or 32; other
+    /// values mean 32).
     pub fn with_lane_bits(
         net: &'n PtNet,
         properties: Vec<PtProperty>,
         lane_bits: u32,
+    ) -> Result<Self, PtError> {
+        Self::with_bounds(net, properties, lane_bits, &structural_bounds(net))
+    }
+
+    /// Packs `net` with the places `bounds` bounds in lanes sized to their
+    /// bounds (and to their arcs' weights) and the others in lanes of
+    /// `lane_bits` (4, 8, 16 or 32; other values mean 32). `bounds` must hold
+    /// in every reachable marking: a counter that outgrows a bounded lane
+    /// would not be caught.
+    pub fn with_bounds(
+        net: &'n PtNet,
+        properties: Vec<PtProperty>,
+        lane_bits: u32,
+        bounds: &PlaceBounds,
     ) -> Result<Self, PtError> {
         let lane_bits = if matches!(lane_bits, 4 | 8 | 16) {
             lane_bits
@@ -131,9 +184,42 @@ impl<'n> PackedNet<'n> {
                 places,
             });
         }
-        let max = lane_max(lane_bits);
+        let mut heaviest = vec![0u32; places];
+        for t in &net.transitions {
+            for &(place, weight) in t.pre.iter().chain(&t.post) {
+                let Some(h) = heaviest.get_mut(place) else {
+                    return Err(PtError::NoSuchPlace {
+                        transition: t.name.clone(),
+                        place,
+                        places,
+                    });
+                };
+                *h = (*h).max(weight);
+            }
+        }
+        let mut lanes = Vec::with_capacity(places);
+        let mut proven = Vec::with_capacity(places);
+        let (mut word, mut used) = (0usize, 0u32);
+        for (place, &heavy) in heaviest.iter().enumerate() {
+            let bound = bounds
+                .of(place)
+                .map(|b| b.max(heavy).max(net.initial[place]))
+                .filter(|&b| b <= MAX_COUNT);
+            let bits = bound.map_or(lane_bits, |b| (33 - b.leading_zeros()).min(32));
+            if used + bits > 32 {
+                (word, used) = (word + 1, 0);
+            }
+            lanes.push(Lane {
+                word,
+                shift: used,
+                bits,
+            });
+            proven.push(bound.is_some());
+            used += bits;
+        }
+        let words = if places == 0 { 0 } else { word + 1 };
         for (place, &count) in net.initial.iter().enumerate() {
-            if count > max {
+            if count > lane_max(lanes[place].bits) {
                 return Err(too_large(
                     net,
                     lane_bits,
@@ -142,20 +228,19 @@ impl<'n> PackedNet<'n> {
                 ));
             }
         }
-        let lanes = (32 / lane_bits) as usize;
+        let mut guards = vec![0u32; words];
+        let mut unproven = vec![false; words];
+        for (lane, &proven) in lanes.iter().zip(&proven) {
+            guards[lane.word] |= lane.guard();
+            unproven[lane.word] |= !proven;
+        }
         let mut deltas = Vec::with_capacity(net.transitions.len());
         for t in &net.transitions {
             let mut packed: Vec<WordDelta> = Vec::new();
             for (arcs, is_pre) in [(&t.pre, true), (&t.post, false)] {
                 for &(place, weight) in arcs {
-                    if place >= places {
-                        return Err(PtError::NoSuchPlace {
-                            transition: t.name.clone(),
-                            place,
-                            places,
-                        });
-                    }
-                    if weight > max {
+                    let lane = lanes[place];
+                    if weight > lane_max(lane.bits) {
                         return Err(too_large(
                             net,
                             lane_bits,
@@ -163,15 +248,15 @@ impl<'n> PackedNet<'n> {
                             weight,
                         ));
                     }
-                    let word = place / lanes;
-                    let shifted = weight << ((place % lanes) as u32 * lane_bits);
-                    let delta = match packed.iter_mut().find(|d| d.word == word) {
+                    let shifted = weight << lane.shift;
+                    let delta = match packed.iter_mut().find(|d| d.word == lane.word) {
                         Some(d) => d,
                         None => {
                             packed.push(WordDelta {
-                                word,
+                                word: lane.word,
                                 pre: 0,
                                 post: 0,
+                                checked: unproven[lane.word],
                             });
                             let last = packed.len() - 1;
                             &mut packed[last]
@@ -187,9 +272,13 @@ impl<'n> PackedNet<'n> {
             packed.sort_by_key(|d| d.word);
             deltas.push(packed);
         }
-        let guard = (0..lanes).fold(0u32, |g, lane| {
-            g | (1 << (lane as u32 * lane_bits + lane_bits - 1))
-        });
+        let checks = properties
+            .iter()
+            .map(|p| match *p {
+                PtProperty::DeadlockFree => Check::Dead,
+                PtProperty::PlaceBound(k) => Check::Exceeds(exceeds_masks(&lanes, words, k)),
+            })
+            .collect();
         let specs = properties
             .iter()
             .map(|p| match p {
@@ -210,25 +299,30 @@ impl<'n> PackedNet<'n> {
         Ok(PackedNet {
             net,
             lane_bits,
-            words: places.div_ceil(lanes),
-            guard,
+            lanes,
+            words,
+            guards,
             deltas,
-            checks: properties,
+            checks,
             properties: specs,
         })
     }
 
-    /// Bits per counter lane (4, 8, 16 or 32).
+    /// Bits per counter lane of the places without a proven bound (4, 8, 16 or 32).
     pub fn lane_bits(&self) -> u32 {
         self.lane_bits
     }
 
+    /// Words per packed marking.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
     /// The packed form of a marking given as one count per place (counts must fit the lanes).
     pub fn pack(&self, counts: &[u32]) -> Vec<u32> {
-        let lanes = (32 / self.lane_bits) as usize;
         let mut words = vec![0u32; self.words];
-        for (place, &count) in counts.iter().enumerate() {
-            words[place / lanes] |= count << ((place % lanes) as u32 * self.lane_bits);
+        for (lane, &count) in self.lanes.iter().zip(counts) {
+            words[lane.word] |= count << lane.shift;
         }
         words
     }
@@ -241,51 +335,30 @@ impl<'n> PackedNet<'n> {
     }
 
     fn count(&self, state: &[u32], place: usize) -> u32 {
-        let lanes = (32 / self.lane_bits) as usize;
-        let word = state.get(place / lanes).copied().unwrap_or(0);
-        let shifted = word >> ((place % lanes) as u32 * self.lane_bits);
-        if self.lane_bits == 32 {
-            shifted
-        } else {
-            shifted & ((1 << self.lane_bits) - 1)
-        }
+        let lane = self.lanes[place];
+        let word = state.get(lane.word).copied().unwrap_or(0);
+        (word >> lane.shift) & lane_mask(lane.bits)
     }
 
-    /// The token total and the fullest place's count, lane by lane (no division).
+    /// The token total and the fullest place's count, lane by lane.
     fn lane_stats(&self, state: &[u32]) -> (u64, u32) {
-        let bits = self.lane_bits;
-        let mask = if bits == 32 {
-            u32::MAX
-        } else {
-            (1 << bits) - 1
-        };
         let (mut total, mut max) = (0u64, 0u32);
-        for &word in state {
-            let mut word = word;
-            for _ in 0..32 / bits {
-                let count = word & mask;
-                total += u64::from(count);
-                max = max.max(count);
-                word = word.checked_shr(bits).unwrap_or(0);
-            }
+        for lane in &self.lanes {
+            let count = (state[lane.word] >> lane.shift) & lane_mask(lane.bits);
+            total += u64::from(count);
+            max = max.max(count);
         }
         (total, max)
     }
 
-    /// Whether some place holds more than `bound` tokens: a lane keeps its
-    /// guard bit through `(w | H) - (bound + 1)` exactly when it holds more.
-    fn exceeds(&self, state: &[u32], bound: u32) -> bool {
-        let Some(limit) = bound
-            .checked_add(1)
-            .filter(|&l| l <= lane_max(self.lane_bits))
-        else {
-            return false;
-        };
-        let lanes = 32 / self.lane_bits;
-        let limits = (0..lanes).fold(0u32, |acc, lane| acc | (limit << (lane * self.lane_bits)));
+    /// Whether some place holds more than the bound `masks` test (see
+    /// [`exceeds_masks`]): a lane keeps its guard bit through
+    /// `(w | H) - (bound + 1)` exactly when it holds more.
+    fn exceeds(state: &[u32], masks: &[(u32, u32)]) -> bool {
         state
             .iter()
-            .any(|&w| (w | self.guard).wrapping_sub(limits) & self.guard != 0)
+            .zip(masks)
+            .any(|(&w, &(limits, guards))| (w | guards).wrapping_sub(limits) & guards != 0)
     }
 
     /// Appends to `out` the successor of `state` through each enabled
@@ -307,16 +380,17 @@ impl<'n> PackedNet<'n> {
 
     fn enabled(&self, state: &[u32], deltas: &[WordDelta]) -> bool {
         deltas.iter().all(|d| {
-            d.pre == 0
-                || ((state[d.word] | self.guard).wrapping_sub(d.pre) & self.guard) == self.guard
+            let guard = self.guards[d.word];
+            d.pre == 0 || ((state[d.word] | guard).wrapping_sub(d.pre) & guard) == guard
         })
     }
 
-    /// Fires a transition known to be enabled on `state` into `target` (a copy of it).
+    /// Fires a transition known to be enabled on `state` into `target` (a
+    /// copy of it). Only words with a lane of an unbounded place can overflow.
     fn fire(&self, target: &mut [u32], deltas: &[WordDelta]) -> Result<(), PtError> {
         for d in deltas {
             let word = target[d.word].wrapping_sub(d.pre).wrapping_add(d.post);
-            if word & self.guard != 0 {
+            if d.checked && word & self.guards[d.word] != 0 {
                 return Err(self.overflow(word, d.word));
             }
             target[d.word] = word;
@@ -325,15 +399,36 @@ impl<'n> PackedNet<'n> {
     }
 
     fn overflow(&self, word: u32, index: usize) -> PtError {
-        let lanes = (32 / self.lane_bits) as usize;
-        let lane = (0..lanes)
-            .find(|&l| word & (1 << (l as u32 * self.lane_bits + self.lane_bits - 1)) != 0)
+        let place = self
+            .lanes
+            .iter()
+            .position(|lane| lane.word == index && word & lane.guard() != 0)
             .unwrap_or(0);
-        let place = index * lanes + lane;
         PtError::Overflow {
             place: self.net.places.get(place).cloned().unwrap_or_default(),
-            max: lane_max(self.lane_bits),
+            max: lane_max(self.lanes.get(place).map_or(self.lane_bits, |l| l.bits)),
         }
+    }
+}
+
+/// Per word, `bound + 1` in every lane that can hold more than `bound`, and
+/// those lanes' guard bits (lanes that cannot are left out of the test).
+fn exceeds_masks(lanes: &[Lane], words: usize, bound: u32) -> Vec<(u32, u32)> {
+    let mut masks = vec![(0u32, 0u32); words];
+    if let Some(limit) = bound.checked_add(1) {
+        for lane in lanes.iter().filter(|lane| limit <= lane_max(lane.bits)) {
+            masks[lane.word].0 |= limit << lane.shift;
+            masks[lane.word].1 |= lane.guard();
+        }
+    }
+    masks
+}
+
+fn lane_mask(bits: u32) -> u32 {
+    if bits >= 32 {
+        u32::MAX
+    } else {
+        (1 << bits) - 1
     }
 }
 
@@ -422,9 +517,9 @@ impl StateSpace for PackedNet<'_> {
         targets: &mut [bool],
     ) -> Result<(), PtError> {
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
-            *target = match *check {
-                PtProperty::DeadlockFree => dead,
-                PtProperty::PlaceBound(k) => self.exceeds(state, k),
+            *target = match check {
+                Check::Dead => dead,
+                Check::Exceeds(masks) => Self::exceeds(state, masks),
             };
         }
         Ok(())
@@ -535,7 +630,10 @@ mod tests {
             vec![0; 9],
             vec![],
         );
-        let space = PackedNet::new(&net, vec![]).unwrap();
+        let space = PackedNet::with_bounds(&net, vec![], 4, &PlaceBounds::none(9)).unwrap();
+        let exceeds = |state: &[u32], bound| {
+            PackedNet::exceeds(state, &exceeds_masks(&space.lanes, space.words, bound))
+        };
         for (counts, one, two) in [
             ([0, 0, 0, 0, 0, 0, 0, 0, 0], false, false),
             ([1, 1, 1, 1, 1, 1, 1, 1, 1], false, false),
@@ -544,10 +642,34 @@ mod tests {
             ([7, 0, 0, 0, 0, 0, 0, 0, 0], true, true),
         ] {
             let state = space.pack(&counts);
-            assert_eq!(space.exceeds(&state, 1), one, "{counts:?}");
-            assert_eq!(space.exceeds(&state, 2), two, "{counts:?}");
-            assert!(!space.exceeds(&state, 7), "{counts:?}");
+            assert_eq!(exceeds(&state, 1), one, "{counts:?}");
+            assert_eq!(exceeds(&state, 2), two, "{counts:?}");
+            assert!(!exceeds(&state, 7), "{counts:?}");
         }
+    }
+
+    #[test]
+    fn one_safe_places_take_two_bits() {
+        // A ring of 9 places with one token: each place is bounded by 1.
+        let net = PtNet::new(
+            "ring",
+            (0..9).map(|p| format!("p{p}")).collect(),
+            (0..9).map(|p| u32::from(p == 0)).collect(),
+            (0..9)
+                .map(|p| (format!("t{p}"), vec![(p, 1)], vec![((p + 1) % 9, 1)]))
+                .collect(),
+        );
+        let bounded = PackedNet::new(&net, vec![]).unwrap();
+        let uniform = PackedNet::with_bounds(&net, vec![], 4, &PlaceBounds::none(9)).unwrap();
+        assert_eq!((bounded.words(), uniform.words()), (1, 2));
+        let state = bounded.pack(&[0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(bounded.unpack(&state), vec![0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        let mut out = StateBuf::new();
+        bounded.successors(&state, &mut out).unwrap();
+        assert_eq!(
+            bounded.unpack(out.get(0).unwrap()),
+            vec![1, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
     }
 
     #[test]

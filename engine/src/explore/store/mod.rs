@@ -11,6 +11,7 @@ mod prefetch;
 
 pub use arena::ArenaShard;
 pub use inline::InlineShard;
+pub use prefetch::advise_huge_pages;
 
 use super::StateLayout;
 
