@@ -15,6 +15,7 @@ use sesphr_engine::explore::{ExploreOptions, check};
 use sesphr_engine::load::{LoadedNet, open};
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::ptnet::PackedNet;
+use sesphr_engine::smt::bounded::check_bounded;
 use sesphr_engine::smt::{prepare, script, solve, unfold::unfold};
 
 fn root() -> PathBuf {
@@ -115,6 +116,7 @@ fn differential(path: &Path, depth: usize) {
     let report = net.check(&options).expect("explicit check");
     let (pt, properties) = prepare(&net, &standard).expect("encodes");
     let verdicts = solve("z3", &pt, &properties, depth).expect("z3 answers");
+    let bounded = check_bounded(&net, &standard, depth, "z3").expect("bounded check");
     for verdict in &verdicts {
         let result = report
             .properties
@@ -144,19 +146,124 @@ fn differential(path: &Path, depth: usize) {
             verdict.name,
             verdict.run
         );
+        // `check --engine smt`: the run replays on the net's own space into
+        // a trace of the same length, with the explicit verdict where found.
+        let smt = bounded
+            .properties
+            .iter()
+            .find(|r| r.name == verdict.name)
+            .unwrap_or_else(|| panic!("{}: no bounded verdict", verdict.name));
+        assert_eq!(
+            smt.trace.as_ref().map(|t| t.steps.len()),
+            within,
+            "{} {}",
+            path.display(),
+            verdict.name
+        );
+        let expected = within.map(|_| verdict.witness);
+        assert_eq!(smt.holds, expected, "{} {}", path.display(), verdict.name);
     }
+}
+
+/// Whether z3 runs here; where it does not, the caller skips its test,
+/// unless `SESPHR_SMT_TEST=required`, where this fails.
+fn z3_present(test: &str) -> bool {
+    if Command::new("z3").arg("--version").output().is_ok() {
+        return true;
+    }
+    let required = std::env::var("SESPHR_SMT_TEST").is_ok_and(|v| v == "required");
+    assert!(
+        !required,
+        "z3 is required (SESPHR_SMT_TEST=required) but not found"
+    );
+    eprintln!("SKIPPED: z3 not found; {test} did not run");
+    false
+}
+
+fn sesphr(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .output()
+        .expect("run sesphr")
+}
+
+#[test]
+fn check_with_the_smt_engine_reports_violations_with_traces_and_bounded_verdicts() {
+    if !z3_present("the check --engine smt test") {
+        return;
+    }
+    let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
+    let deadlock = deadlock.to_str().expect("UTF-8");
+    // The explicit checker's shortest deadlock takes 3 steps.
+    let out = sesphr(&["check", "--engine", "smt", "--depth", "4", deadlock]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("VIOLATED  no_deadlock") && text.contains("counterexample in 3 step(s)"),
+        "{text}"
+    );
+    assert!(text.contains("      3. take_left (p="), "{text}");
+    // The invariant it cannot express is skipped with the reason.
+    assert!(
+        text.contains("skipped   no_two_neighbours_eat  only token counts"),
+        "{text}"
+    );
+    // Too shallow to see the deadlock: undecided, exit 3 like a stopped run.
+    let out = sesphr(&["check", "--engine", "smt", "--depth", "2", deadlock]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("undecided no_deadlock") && text.contains("not violated within 2 step(s)"),
+        "{text}"
+    );
+    // JSON: the trace in the explicit checker's shape.
+    let out = sesphr(&[
+        "check", "--engine", "smt", "--depth", "4", "--json", deadlock,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["engine"], "smt");
+    assert_eq!(json["depth"], 4);
+    let property = json["properties"]
+        .as_array()
+        .expect("properties")
+        .iter()
+        .find(|p| p["name"] == "no_deadlock")
+        .expect("no_deadlock");
+    assert_eq!(property["holds"], false);
+    assert_eq!(property["trace"]["steps"].as_array().map(Vec::len), Some(3));
+    // A P/T net with a reachable two-token place: violated, with its run.
+    let broken = root().join("nets/pnml/mutex-broken.pnml");
+    let out = sesphr(&[
+        "check",
+        "--engine",
+        "smt",
+        "--depth",
+        "5",
+        "--property",
+        "one-safe",
+        broken.to_str().expect("UTF-8"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("VIOLATED  one-safe"), "{text}");
+}
+
+#[test]
+fn check_refuses_a_depth_without_the_smt_engine_and_the_reverse() {
+    let mutex = root().join("nets/examples/mutex.yaml");
+    let mutex = mutex.to_str().expect("UTF-8");
+    let out = sesphr(&["check", "--depth", "3", mutex]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--engine smt"));
+    let out = sesphr(&["check", "--engine", "smt", mutex]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--depth"));
 }
 
 #[test]
 fn z3_finds_what_the_explicit_checker_finds_within_the_depth() {
-    let z3 = Command::new("z3").arg("--version").output();
-    if z3.is_err() {
-        let required = std::env::var("SESPHR_SMT_TEST").is_ok_and(|v| v == "required");
-        assert!(
-            !required,
-            "z3 is required (SESPHR_SMT_TEST=required) but not found"
-        );
-        eprintln!("SKIPPED: z3 not found; the SMT differential test did not run");
+    if !z3_present("the SMT differential test") {
         return;
     }
     let mut nets = vec![

@@ -33,7 +33,7 @@ use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
 use crate::net::code::{CmpOp, Code};
-use crate::net::model::{Property, PropertyKind};
+use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt};
 use crate::temporal::graph::Limits;
@@ -117,40 +117,50 @@ fn at_most_one_token(places: usize) -> Code {
         .unwrap_or(Code::Const(Value::Bool(true)))
 }
 
+/// The P/T properties that check `standard` on a place/transition net.
+pub fn pt_properties(standard: &[StandardProperty]) -> Vec<PtProperty> {
+    standard
+        .iter()
+        .map(|p| match p {
+            StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
+            StandardProperty::OneSafe => PtProperty::PlaceBound(1),
+        })
+        .collect()
+}
+
+/// A copy of the coloured `net` with `standard` appended to its own
+/// properties, in that order.
+pub fn with_standard_properties(net: &Net, standard: &[StandardProperty]) -> Net {
+    let mut net = net.clone();
+    for &property in standard {
+        let kind = match property {
+            StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
+            // No place holds two tokens, whatever their colours
+            // (the contest's reading for coloured nets).
+            StandardProperty::OneSafe => {
+                PropertyKind::Invariant(at_most_one_token(net.places.len()))
+            }
+        };
+        net.properties.push(Property {
+            name: property.name().into(),
+            pos: Pos { line: 1, col: 1 },
+            kind,
+            slots: 0,
+            formula: None,
+        });
+    }
+    net
+}
+
 impl LoadedNet {
     /// Explores the net and judges its properties and `options.properties`.
     pub fn check(&self, options: &CheckOptions) -> Result<CheckReport, CheckError> {
         let mut report = match self {
             LoadedNet::PlaceTransition(net) => {
-                let properties: Vec<PtProperty> = options
-                    .properties
-                    .iter()
-                    .map(|p| match p {
-                        StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
-                        StandardProperty::OneSafe => PtProperty::PlaceBound(1),
-                    })
-                    .collect();
-                check_pt(net, &properties, &options.explore)?
+                check_pt(net, &pt_properties(&options.properties), &options.explore)?
             }
             LoadedNet::Coloured(net) => {
-                let mut net = (**net).clone();
-                for &property in &options.properties {
-                    let kind = match property {
-                        StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
-                        // No place holds two tokens, whatever their colours
-                        // (the contest's reading for coloured nets).
-                        StandardProperty::OneSafe => {
-                            PropertyKind::Invariant(at_most_one_token(net.places.len()))
-                        }
-                    };
-                    net.properties.push(Property {
-                        name: property.name().into(),
-                        pos: Pos { line: 1, col: 1 },
-                        kind,
-                        slots: 0,
-                        formula: None,
-                    });
-                }
+                let net = with_standard_properties(net, &options.properties);
                 let space = match (options.symmetry, options.partial_order) {
                     (true, true) => ColouredSpace::with_reductions(&net)?,
                     (true, false) => ColouredSpace::with_symmetry(&net)?,

@@ -14,7 +14,10 @@ use sesphr_engine::check::{CheckOptions, StandardProperty};
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
 use sesphr_engine::load::LoadedNet;
 
+use sesphr_engine::smt::bounded::{BoundedReport, check_bounded};
+
 use super::check_json::report_json;
+use super::check_smt;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::limits::SearchLimits;
 use super::write_out;
@@ -59,11 +62,38 @@ pub struct CheckArgs {
     /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
+    /// The checker: `explicit` (every reachable state) or `smt` (the paper's
+    /// method: every run of at most --depth steps, as SMT-LIB 2 solved by
+    /// --solver; safety properties only).
+    #[arg(long, value_enum, default_value = "explicit", value_name = "ENGINE")]
+    pub engine: Engine,
+    /// With --engine smt: search the runs of at most K steps.
+    #[arg(long, value_name = "K")]
+    pub depth: Option<usize>,
+    /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
+    #[arg(long, value_name = "PROGRAM", default_value = "z3")]
+    pub solver: String,
+}
+
+/// Which checker `sesphr check` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// Explore every reachable state.
+    Explicit,
+    /// Bounded model checking with an SMT solver.
+    Smt,
+}
+
+/// What one net's check gave.
+enum Outcome {
+    Explicit(CheckReport),
+    Smt(BoundedReport),
 }
 
 /// The exit codes of `sesphr check`, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
-2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict). \
+2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict; with \
+--engine smt: a property not violated within --depth steps). \
 With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
 /// Runs `sesphr check` on each net and returns the exit code (see [`EXIT_CODES`]).
@@ -80,21 +110,44 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             net: path.clone(),
             params: args.params.clone(),
         };
-        match run_check(args, &net) {
-            Ok(report) => {
+        let outcome = match (args.engine, args.depth) {
+            (Engine::Smt, Some(depth)) => run_smt(args, &net, depth).map(Outcome::Smt),
+            (Engine::Smt, None) => Err(anyhow::anyhow!("--engine smt needs --depth K")),
+            (Engine::Explicit, Some(_)) => Err(anyhow::anyhow!(
+                "--depth bounds the SMT route only: add --engine smt"
+            )),
+            (Engine::Explicit, None) => run_check(args, &net).map(Outcome::Explicit),
+        };
+        let options = TextOptions {
+            traces,
+            full: args.full,
+        };
+        let shown = path.display().to_string();
+        match outcome {
+            Ok(Outcome::Smt(report)) => {
+                violated |= report.violated();
+                incomplete |= report.properties.iter().any(|p| p.holds.is_none());
+                if args.json {
+                    reports.push(check_smt::report_json(&report, &shown, options));
+                } else {
+                    if i > 0 {
+                        outln!("");
+                    }
+                    write_out(format_args!(
+                        "{}",
+                        check_smt::render(&report, &shown, options)
+                    ));
+                }
+            }
+            Ok(Outcome::Explicit(report)) => {
                 violated |= report.violated();
                 incomplete |= !report.complete;
-                let shown = path.display().to_string();
                 if args.json {
                     reports.push(report_json(&report, &shown, traces));
                 } else {
                     if i > 0 {
                         outln!("");
                     }
-                    let options = TextOptions {
-                        traces,
-                        full: args.full,
-                    };
                     write_out(format_args!("{}", render(&report, &shown, options)));
                 }
             }
@@ -157,7 +210,12 @@ fn choose_properties(
     Ok((selected, standard))
 }
 
-fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
+/// Loads a net and keeps the properties `--property` selects; returns the
+/// standard properties to add.
+fn load_selected(
+    args: &CheckArgs,
+    net_args: &NetArgs,
+) -> Result<(LoadedNet, Vec<StandardProperty>)> {
     let mut net = crate::host::load(net_args)?;
     let own: Vec<String> = match &net {
         LoadedNet::Coloured(net) => net
@@ -176,6 +234,17 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         net.properties.retain(|p| selected.contains(&p.name));
         net.temporal.retain(|p| selected.contains(&p.name));
     }
+    Ok((net, standard))
+}
+
+/// `check --engine smt`: the SMT route on every run of at most `depth` steps.
+fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<BoundedReport> {
+    let (net, standard) = load_selected(args, net_args)?;
+    Ok(check_bounded(&net, &standard, depth, &args.solver)?)
+}
+
+fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
+    let (net, standard) = load_selected(args, net_args)?;
     let terminal = std::io::stderr().is_terminal();
     let bar = (!args.json && terminal).then(progress_bar);
     let hook: Option<ProgressHook> = if let Some(bar) = bar.clone() {

@@ -51,7 +51,7 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
 
 /// `{"instances": [{pattern, place, token}], "given": [...], "failing": text}`,
 /// tokens as JSON values.
-fn explanation_json(explanation: &Explanation) -> Json {
+pub(crate) fn explanation_json(explanation: &Explanation) -> Json {
     let instances: Vec<Json> = explanation
         .instances
         .iter()
@@ -64,7 +64,7 @@ fn explanation_json(explanation: &Explanation) -> Json {
     })
 }
 
-fn trace_json(trace: &Trace) -> Json {
+pub(crate) fn trace_json(trace: &Trace) -> Json {
     json!({
         "initial": marking_json(&trace.initial),
         "steps": trace.steps.iter().map(step_json).collect::<Vec<_>>(),

@@ -93,7 +93,7 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
     out
 }
 
-fn verdict(holds: Option<bool>) -> &'static str {
+pub(crate) fn verdict(holds: Option<bool>) -> &'static str {
     match holds {
         Some(true) => "holds",
         Some(false) => "VIOLATED",
@@ -101,7 +101,7 @@ fn verdict(holds: Option<bool>) -> &'static str {
     }
 }
 
-fn kind(p: &PropertyResult) -> String {
+pub(crate) fn kind(p: &PropertyResult) -> String {
     serde_json::to_value(p.kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -175,7 +175,7 @@ fn known<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
 }
 
-fn render_trace(trace: &Trace, full: bool) -> String {
+pub(crate) fn render_trace(trace: &Trace, full: bool) -> String {
     let show = |text: &str| {
         if full {
             text.to_string()
@@ -257,7 +257,7 @@ fn render_steps(steps: &[Step], first: usize, show: &dyn Fn(&str) -> String, ful
 
 /// Why the last marking violates the invariant: the `forall` instances it
 /// fails for, the premises that hold, and the false part.
-fn render_explanation(explanation: &Explanation, full: bool) -> String {
+pub(crate) fn render_explanation(explanation: &Explanation, full: bool) -> String {
     let show = |text: &str| {
         if full {
             text.to_string()

@@ -13,6 +13,7 @@
 //! checker finds a counterexample of at most K steps, and the first depth
 //! found is the length of the explicit checker's shortest counterexample.
 
+pub mod bounded;
 pub mod unfold;
 
 use std::fmt::Write as _;
@@ -22,7 +23,7 @@ use std::process::{Command, Stdio};
 use crate::check::StandardProperty;
 use crate::load::LoadedNet;
 use crate::net::code::{ArithOp, CmpOp, Code};
-use crate::net::model::{Net, PropertyKind};
+use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
 use crate::ptnet::PtNet;
 
@@ -73,6 +74,15 @@ pub enum SmtError {
     /// The solver could not be run or answered something unexpected.
     #[error("the SMT solver: {0}")]
     Solver(String),
+    /// The solver's run does not replay on the net's own state space, or does
+    /// not end where the property says: the two encodings disagree.
+    #[error("the solver's run for `{property}` does not replay: {reason}")]
+    Replay {
+        /// The property.
+        property: String,
+        /// Where the replay failed.
+        reason: String,
+    },
 }
 
 impl SmtProperty {
@@ -130,46 +140,71 @@ pub fn prepare(
     Ok((pt, properties))
 }
 
+/// Like [`prepare`], but a coloured net's property that has no encoding is
+/// left out and returned with the reason, instead of refusing the net.
+pub fn prepare_encodable(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
+    let LoadedNet::Coloured(coloured) = net else {
+        let (pt, properties) = prepare(net, standard)?;
+        return Ok((pt, properties, Vec::new()));
+    };
+    let mut encodable = (**coloured).clone();
+    let mut refused = Vec::new();
+    // Colours do not matter for whether a property is expressible.
+    encodable.properties.retain(|p| match net_property(p, &[]) {
+        Err(e) => {
+            refused.push(e);
+            false
+        }
+        Ok(_) => true,
+    });
+    let (pt, properties) = prepare(&LoadedNet::Coloured(Box::new(encodable)), standard)?;
+    Ok((pt, properties, refused))
+}
+
 /// The properties of a coloured net, over its unfolded places (`colours[i]`
 /// is the coloured place and colour of unfolded place `i`).
 pub fn net_properties(net: &Net, colours: &[(usize, Value)]) -> Result<Vec<SmtProperty>, SmtError> {
     net.properties
         .iter()
-        .map(|p| {
-            let term = |code: &Code| {
-                term(code, colours).map_err(|reason| SmtError::Property {
-                    property: p.name.clone(),
-                    reason,
-                })
-            };
-            let (goal, witness) = match &p.kind {
-                PropertyKind::Invariant(code) => {
-                    (Goal::Term(Term::Apply("not", vec![term(code)?])), false)
-                }
-                PropertyKind::Reachable(code) => (Goal::Term(term(code)?), true),
-                PropertyKind::DeadlockFree(None) => (Goal::Dead, false),
-                PropertyKind::DeadlockFree(Some(_)) => {
-                    return Err(SmtError::Property {
-                        property: p.name.clone(),
-                        reason: "deadlock-freedom with exceptions is not encoded".into(),
-                    });
-                }
-                PropertyKind::Bound { place, max } => {
-                    let sum = places_of(*place, colours);
-                    let max = i64::try_from(*max).unwrap_or(i64::MAX);
-                    (
-                        Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
-                        false,
-                    )
-                }
-            };
-            Ok(SmtProperty {
-                name: p.name.clone(),
-                goal,
-                witness,
-            })
-        })
+        .map(|p| net_property(p, colours))
         .collect()
+}
+
+/// One property of a coloured net over its unfolded places.
+fn net_property(p: &Property, colours: &[(usize, Value)]) -> Result<SmtProperty, SmtError> {
+    let term = |code: &Code| {
+        term(code, colours).map_err(|reason| SmtError::Property {
+            property: p.name.clone(),
+            reason,
+        })
+    };
+    let (goal, witness) = match &p.kind {
+        PropertyKind::Invariant(code) => (Goal::Term(Term::Apply("not", vec![term(code)?])), false),
+        PropertyKind::Reachable(code) => (Goal::Term(term(code)?), true),
+        PropertyKind::DeadlockFree(None) => (Goal::Dead, false),
+        PropertyKind::DeadlockFree(Some(_)) => {
+            return Err(SmtError::Property {
+                property: p.name.clone(),
+                reason: "deadlock-freedom with exceptions is not encoded".into(),
+            });
+        }
+        PropertyKind::Bound { place, max } => {
+            let sum = places_of(*place, colours);
+            let max = i64::try_from(*max).unwrap_or(i64::MAX);
+            (
+                Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
+                false,
+            )
+        }
+    };
+    Ok(SmtProperty {
+        name: p.name.clone(),
+        goal,
+        witness,
+    })
 }
 
 fn places_of(place: usize, colours: &[(usize, Value)]) -> Vec<usize> {
@@ -392,6 +427,8 @@ pub struct SmtVerdict {
     /// The shortest run (transition names) reaching the goal, if one exists
     /// within the depth: a violation, or a witness.
     pub run: Option<Vec<String>>,
+    /// The same run as indices of the unrolled net's transitions.
+    pub steps: Option<Vec<usize>>,
 }
 
 /// Runs the solver `solver` (e.g. `z3`) on the script of `net` and reads
@@ -427,6 +464,7 @@ pub fn solve(
             name: p.name.clone(),
             witness: p.witness,
             run: None,
+            steps: None,
         })
         .collect();
     // Answers come in script order: per depth, per property, `sat` or
@@ -442,7 +480,14 @@ pub fn solve(
             };
             match answer {
                 "sat" if verdict.run.is_none() => {
-                    verdict.run = Some(read_run(values, j, net)?);
+                    let steps = read_run(values, j, net)?;
+                    verdict.run = Some(
+                        steps
+                            .iter()
+                            .map(|&t| net.transitions[t].name.clone())
+                            .collect(),
+                    );
+                    verdict.steps = Some(steps);
                 }
                 "sat" | "unsat" => {}
                 other => return Err(SmtError::Solver(format!("unexpected answer {other:?}"))),
@@ -492,7 +537,7 @@ fn answers(text: &str) -> Vec<&str> {
 }
 
 /// The transitions of a run from a `get-value` answer `((t_0 3) (t_1 0))`.
-fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<String>, SmtError> {
+fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<usize>, SmtError> {
     let mut run = Vec::new();
     for k in 0..steps {
         let key = format!("(t_{k} ");
@@ -504,11 +549,10 @@ fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<String>, SmtE
         let t: usize = number
             .parse()
             .map_err(|_| SmtError::Solver(format!("bad value of t_{k} in {values:?}")))?;
-        let transition = net
-            .transitions
-            .get(t)
-            .ok_or_else(|| SmtError::Solver(format!("t_{k} = {t} is no transition")))?;
-        run.push(transition.name.clone());
+        if t >= net.transitions.len() {
+            return Err(SmtError::Solver(format!("t_{k} = {t} is no transition")));
+        }
+        run.push(t);
     }
     Ok(run)
 }

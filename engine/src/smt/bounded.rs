@@ -1,0 +1,211 @@
+//! `check` by the SMT route: solve the bounded unrolling ([`super::solve`]),
+//! then replay each run the solver found on the net's own state space, so that
+//! a counterexample is shown (and explained) exactly as the explicit checker
+//! shows its own, and is confirmed by the explicit firing rule.
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::{SmtError, prepare_encodable, solve};
+use crate::check::{StandardProperty, pt_properties, with_standard_properties};
+use crate::coloured::ColouredSpace;
+use crate::explore::{PropertyResult, StateSpace, Step, Trace};
+use crate::load::LoadedNet;
+use crate::ptnet::PackedNet;
+
+/// What the SMT route found within `depth` steps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoundedReport {
+    /// The net's name.
+    pub net: String,
+    /// The unrolling depth K: runs of at most K steps were searched.
+    pub depth: usize,
+    /// The solver that was run.
+    pub solver: String,
+    /// Wall-clock seconds: writing the script, solving, replaying.
+    pub seconds: f64,
+    /// One verdict per encoded property, in the explicit checker's order.
+    /// `holds` is `Some(false)` for a violation found within the depth,
+    /// `Some(true)` for a `reachable` goal reached within it, and `None`
+    /// (not violated, or not reached, within the depth) otherwise.
+    pub properties: Vec<PropertyResult>,
+    /// The properties the SMT route does not encode (CTL and LTL ones, and
+    /// those using what the encoding cannot express), with the reason.
+    pub not_encoded: Vec<NotEncoded>,
+}
+
+/// A property left unchecked by the SMT route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotEncoded {
+    /// The property's name.
+    pub name: String,
+    /// Why it has no encoding.
+    pub reason: String,
+}
+
+impl BoundedReport {
+    /// Whether some property is violated within the depth.
+    pub fn violated(&self) -> bool {
+        self.properties.iter().any(|p| p.holds == Some(false))
+    }
+}
+
+/// Checks `net`'s properties and `standard` on every run of at most `depth`
+/// steps with the SMT solver `solver` (e.g. `z3`).
+pub fn check_bounded(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+    depth: usize,
+    solver: &str,
+) -> Result<BoundedReport, SmtError> {
+    let started = Instant::now();
+    let (pt, encoded, refused) = prepare_encodable(net, standard)?;
+    let verdicts = solve(solver, &pt, &encoded, depth)?;
+    // Each run names transitions of the unrolled net: its (unfolded) names
+    // are the labels the net's own space gives its steps.
+    let runs: Vec<(String, Option<Vec<String>>)> =
+        verdicts.into_iter().map(|v| (v.name, v.run)).collect();
+    let mut not_encoded: Vec<NotEncoded> = refused
+        .into_iter()
+        .map(|e| match e {
+            SmtError::Property { property, reason } => NotEncoded {
+                name: property,
+                reason,
+            },
+            other => NotEncoded {
+                name: String::new(),
+                reason: other.to_string(),
+            },
+        })
+        .collect();
+    let properties = match net {
+        LoadedNet::PlaceTransition(net) => {
+            let space = PackedNet::with_lane_bits(net, pt_properties(standard), 32)
+                .map_err(|e| replay_error("the net", e))?;
+            results(&space, &runs)?
+        }
+        LoadedNet::Coloured(net) => {
+            let mut net = with_standard_properties(net, standard);
+            not_encoded.extend(net.temporal.iter().map(|p| NotEncoded {
+                name: p.name.clone(),
+                reason: "CTL and LTL properties are not encoded".into(),
+            }));
+            net.properties
+                .retain(|p| !not_encoded.iter().any(|n| n.name == p.name));
+            results(&ColouredSpace::new(&net), &runs)?
+        }
+    };
+    Ok(BoundedReport {
+        net: net.name().to_string(),
+        depth,
+        solver: solver.to_string(),
+        seconds: started.elapsed().as_secs_f64(),
+        properties,
+        not_encoded,
+    })
+}
+
+fn replay_error(property: &str, reason: impl ToString) -> SmtError {
+    SmtError::Replay {
+        property: property.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// The verdict on each property of `space` from the solver's `runs`, each
+/// run replayed into a trace.
+fn results<S: StateSpace>(
+    space: &S,
+    runs: &[(String, Option<Vec<String>>)],
+) -> Result<Vec<PropertyResult>, SmtError> {
+    let mut out = Vec::new();
+    for (index, spec) in space.properties().iter().enumerate() {
+        let (_, run) = runs
+            .iter()
+            .find(|(name, _)| *name == spec.name)
+            .ok_or_else(|| replay_error(&spec.name, "the SMT route did not encode it"))?;
+        let witness = spec.kind.target_is_witness();
+        let (holds, trace, explanation) = match run {
+            None => (None, None, None),
+            Some(run) => {
+                let (trace, last) =
+                    replay(space, index, run).map_err(|reason| replay_error(&spec.name, reason))?;
+                let explanation = if witness {
+                    None
+                } else {
+                    space
+                        .explain(index, &last)
+                        .map_err(|e| replay_error(&spec.name, e))?
+                };
+                (Some(witness), Some(trace), explanation)
+            }
+        };
+        out.push(PropertyResult {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            holds,
+            trace,
+            lasso: None,
+            meaning: None,
+            explanation,
+        });
+    }
+    Ok(out)
+}
+
+/// `t` or `t (x=1, y=2)`: a step as the unrolled net names its transition.
+fn label(step: &Step) -> String {
+    if step.binding.is_empty() {
+        return step.transition.clone();
+    }
+    let values: Vec<String> = step
+        .binding
+        .iter()
+        .map(|(var, value)| format!("{var}={value}"))
+        .collect();
+    format!("{} ({})", step.transition, values.join(", "))
+}
+
+/// Fires `run` on `space` from its initial state and checks that its last
+/// state is a target of property `index`; returns the trace and that state.
+fn replay<S: StateSpace>(
+    space: &S,
+    index: usize,
+    run: &[String],
+) -> Result<(Trace, Vec<u32>), String> {
+    let initial = space.initial_unreduced().map_err(|e| e.to_string())?;
+    let mut current = initial.clone();
+    let mut steps = Vec::with_capacity(run.len());
+    for (k, name) in run.iter().enumerate() {
+        let successors = space
+            .labelled_successors(&current)
+            .map_err(|e| e.to_string())?;
+        let (step, next) = successors
+            .into_iter()
+            .find(|(step, _)| label(step) == *name)
+            .ok_or_else(|| format!("step {}: `{name}` is not enabled", k + 1))?;
+        steps.push(step);
+        current = next;
+    }
+    let dead = space
+        .labelled_successors(&current)
+        .map_err(|e| e.to_string())?
+        .is_empty();
+    let mut targets = vec![false; space.properties().len()];
+    space
+        .property_targets(&current, dead, &mut targets)
+        .map_err(|e| e.to_string())?;
+    if !targets[index] {
+        return Err(format!(
+            "the run of {} step(s) ends in a marking the property does not single out",
+            run.len()
+        ));
+    }
+    let trace = Trace {
+        initial: space.describe_state(&initial),
+        steps,
+        last: space.describe_state(&current),
+    };
+    Ok((trace, current))
+}

@@ -1,0 +1,125 @@
+//! `sesphr check --engine smt --depth K`: the report of the SMT route, with
+//! the explicit checker's layout (one line per property, traces of
+//! violations, a summary line) and its JSON shapes for traces.
+
+use serde_json::{Value as Json, json};
+use sesphr_engine::explore::PropertyResult;
+use sesphr_engine::smt::bounded::BoundedReport;
+
+use super::check_json::{explanation_json, trace_json};
+use super::check_text::{TextOptions, kind, render_explanation, render_trace, verdict};
+
+/// `not violated within K steps`, or `not reached` for a `reachable` property.
+fn within(p: &PropertyResult, depth: usize) -> String {
+    let what = if p.kind.target_is_witness() {
+        "reached"
+    } else {
+        "violated"
+    };
+    format!("not {what} within {depth} step(s)")
+}
+
+/// The human report of one net.
+pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> String {
+    let mut out = format!(
+        "{path}: net {} (SMT route: {}, runs of at most {} step(s))\n",
+        report.net, report.solver, report.depth
+    );
+    let width = report
+        .properties
+        .iter()
+        .map(|p| p.name.len())
+        .chain(report.not_encoded.iter().map(|n| n.name.len()))
+        .max()
+        .unwrap_or(0);
+    for p in &report.properties {
+        let note = match (&p.trace, p.holds) {
+            (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
+            (Some(trace), Some(false)) => {
+                format!(", counterexample in {} step(s)", trace.steps.len())
+            }
+            _ => format!(", {}", within(p, report.depth)),
+        };
+        out += &format!(
+            "  {:<9} {:<width$}  {}{note}\n",
+            verdict(p.holds),
+            p.name,
+            kind(p)
+        );
+        if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
+            out += &render_trace(trace, options.full);
+        }
+        if let Some(explanation) = &p.explanation {
+            out += &render_explanation(explanation, options.full);
+        }
+    }
+    for n in &report.not_encoded {
+        out += &format!("  {:<9} {:<width$}  {}\n", "skipped", n.name, n.reason);
+    }
+    let violated = report
+        .properties
+        .iter()
+        .filter(|p| p.holds == Some(false))
+        .count();
+    let open = report
+        .properties
+        .iter()
+        .filter(|p| p.holds.is_none())
+        .count();
+    out += &format!(
+        "bounded model check: every run of at most {} step(s); {:.2} s ({})\n",
+        report.depth, report.seconds, report.solver
+    );
+    let total = report.properties.len();
+    let mut parts = vec![if violated > 0 {
+        format!("{violated} of {total} VIOLATED")
+    } else {
+        format!(
+            "{total} propert{}: none violated",
+            if total == 1 { "y" } else { "ies" }
+        )
+    }];
+    if open > 0 {
+        parts.push(format!("{open} undecided beyond {} step(s)", report.depth));
+    }
+    if !report.not_encoded.is_empty() {
+        parts.push(format!("{} skipped", report.not_encoded.len()));
+    }
+    out += &parts.join(", ");
+    out.push('\n');
+    out
+}
+
+/// The report as JSON: `engine`, `solver`, `depth`, `seconds`, and the
+/// properties with the explicit checker's trace shapes.
+pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> Json {
+    let properties: Vec<Json> = report
+        .properties
+        .iter()
+        .map(|p| {
+            let mut entry = json!({
+                "name": p.name,
+                "kind": p.kind,
+                "holds": p.holds,
+            });
+            if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
+                entry["trace"] = trace_json(trace);
+            }
+            if let Some(explanation) = &p.explanation {
+                entry["explanation"] = explanation_json(explanation);
+            }
+            entry
+        })
+        .collect();
+    json!({
+        "file": path,
+        "net": report.net,
+        "engine": "smt",
+        "solver": report.solver,
+        "depth": report.depth,
+        "complete": false,
+        "seconds": report.seconds,
+        "properties": properties,
+        "not_encoded": report.not_encoded,
+    })
+}
