@@ -176,13 +176,13 @@ MUTANTS = {
     ),
     # --- coalitions ---
     "rekey-table-backed-up-to-cloud": (
-        "cloud_reader_coalition",
+        "coalition_key_custody",
         "The SRS backs its RK table up to the cloud store.",
         [('        - "(cloud, learn(kc, public_key(user_secret((role, seat)))))"\n',
           '        - "(cloud, learn(learn(kc, public_key(user_secret((role, seat)))), rekey(patient_secret(p), public_key(user_secret((role, seat))))))"\n', 1)],
     ),
     "new-key-wrapped-under-previous-key": (
-        "cloud_revoked_user_coalition",
+        "coalition_confidentiality",
         "A re-upload stores the new partition key wrapped under the previous version's key, so readers of the old version need no new R.",
         [('        - "(cloud, learn(kc, enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1))))"\n',
           '        - "(cloud, learn(learn(kc, enc(partition_key(draw_r(p, q, if rekey_on_upload then n + 1 else 1)), (p, q, n + 1), plain(p, q, n + 1))), '

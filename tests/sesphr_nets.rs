@@ -285,7 +285,8 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
 #[test]
 fn the_srs_with_a_user_is_an_expected_failure() {
     // AFGH-style re-encryption: the SRS holds RK = g2^(x_U/x_P); with any member's x_U it has
-    // g2^(1/x_P), which opens every R_P of the patient, even after the member's revocation.
+    // g2^(1/x_P) (a capability: key custody fails at the join), which opens every R_P of the
+    // patient, also of partitions the member may not read.
     let (code, report) = check(
         &sesphr_net(),
         &one_doctor(&[
@@ -298,37 +299,63 @@ fn the_srs_with_a_user_is_an_expected_failure() {
     assert_eq!(code, 1, "{report}");
     assert_eq!(
         violated(&report),
-        ["srs_user_coalition", "srs_revoked_user_coalition"]
+        [
+            "coalition_confidentiality",
+            "coalition_key_custody",
+            "srs_user_coalition"
+        ]
+    );
+    assert_eq!(trace(&report, "coalition_key_custody"), ["join"]);
+    assert_eq!(
+        trace(&report, "coalition_confidentiality"),
+        ["join", "upload"]
     );
     assert_eq!(trace(&report, "srs_user_coalition"), ["join"]);
-    assert_eq!(
-        trace(&report, "srs_revoked_user_coalition"),
-        ["join", "revoke", "upload"]
-    );
 }
 
 #[test]
 fn hardened_key_mode_bounds_the_srs_with_a_user_to_the_users_labels() {
     // One patient key pair per label: the SRS holds RK_{P,q->U} only for the labels q the
-    // user is granted, so the pair opens nothing else; it keeps a revoked user's keys, so the
-    // revoked-user coalition still opens later versions of that user's former labels.
-    let (code, report) = check(
-        &sesphr_net(),
-        &one_doctor(&[
-            "--param",
-            "srs_colludes_with_users=true",
-            "--param",
-            "key_mode=hardened",
-            "--param",
-            "tampers=0",
-        ]),
-    );
+    // user is granted, so the pair opens no other label (srs_user_coalition holds); but the
+    // label's capability opens every version of it, also one written before the user joined ...
+    let hardened = |extra: &[&'static str]| {
+        check(
+            &sesphr_net(),
+            &one_doctor(
+                &[
+                    &[
+                        "--param",
+                        "srs_colludes_with_users=true",
+                        "--param",
+                        "key_mode=hardened",
+                        "--param",
+                        "tampers=0",
+                    ][..],
+                    extra,
+                ]
+                .concat(),
+            ),
+        )
+    };
+    let (code, report) = hardened(&[]);
     assert_eq!(code, 1, "{report}");
-    assert_eq!(violated(&report), ["srs_revoked_user_coalition"]);
+    assert_eq!(
+        violated(&report),
+        ["coalition_confidentiality", "coalition_key_custody"]
+    );
     assert_eq!(property(&report, "srs_user_coalition")["holds"], true);
     assert_eq!(property(&report, "key_custody")["holds"], true);
+    assert_eq!(trace(&report, "coalition_key_custody"), ["join"]);
     assert_eq!(
-        trace(&report, "srs_revoked_user_coalition"),
+        trace(&report, "coalition_confidentiality"),
+        ["upload", "join"]
+    );
+    // ... and, where newcomers may read the past, one written after the user's revocation (the
+    // SRS keeps what it was given).
+    let (code, report) = hardened(&["--param", "newcomers_read_past=true"]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        trace(&report, "coalition_confidentiality"),
         ["join", "revoke", "upload"]
     );
 }
@@ -367,7 +394,7 @@ fn without_re_keying_a_revoked_user_reads_the_next_version() {
         [
             "forward_access_control",
             "backward_access_control",
-            "cloud_revoked_user_coalition"
+            "coalition_confidentiality"
         ]
     );
     assert_eq!(
