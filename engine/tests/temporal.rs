@@ -227,6 +227,7 @@ fn with_kripke<R>(
         &net.fairness,
         Limits {
             max_states: Some(40),
+            max_memory: None,
             deadline: None,
         },
     )

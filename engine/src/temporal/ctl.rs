@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::formula::{Formula, PathQuantifier};
-use super::kripke::{Kripke, STUTTER};
+use super::kripke::{Kripke, Predecessors, STUTTER};
 
 /// A path through a Kripke structure from its initial node: `stem` steps,
 /// then, when `cycle` is not empty, `cycle` steps that come back to the node
@@ -26,7 +26,7 @@ pub struct Path {
 pub struct Ctl<'k, 'g> {
     kripke: &'k Kripke<'g>,
     atom: &'k dyn Fn(usize, usize) -> bool,
-    pred: Vec<Vec<u32>>,
+    pred: Predecessors,
     next_at_deadlocks: NextAtDeadlocks,
 }
 
@@ -140,7 +140,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
         let mut out = b.to_vec();
         let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
         while let Some(n) = queue.pop_front() {
-            for &p in &self.pred[n] {
+            for &p in self.pred.of(n) {
                 let p = p as usize;
                 if !out[p] && a[p] {
                     out[p] = true;
@@ -163,7 +163,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
             out[n] = false;
         }
         while let Some(n) = queue.pop_front() {
-            for &p in &self.pred[n] {
+            for &p in self.pred.of(n) {
                 let p = p as usize;
                 if out[p] {
                     count[p] -= 1;
