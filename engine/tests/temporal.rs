@@ -352,8 +352,23 @@ fn check_ltl(setup: &Setup) -> Result<(), TestCaseError> {
     let outcome = with_kripke(setup, |kripke, atom, net| {
         let formula = &net.temporal[0].formula;
         let mut ltl = Ltl::new(kripke, &net.temporal[0].formula, atom, &net.fairness);
-        match ltl.counterexample() {
+        let counterexample = ltl.counterexample();
+        let holds = Ltl::new(kripke, formula, atom, &net.fairness).holds();
+        prop_assert_eq!(holds, counterexample.is_none(), "the early verdict agrees");
+        match counterexample {
             Some(Path { stem, cycle }) => {
+                // The loop starts as early as the run allows.
+                let from = |steps: &[(usize, u32)], i: usize, first: usize| match i {
+                    0 => first,
+                    i => steps[i - 1].0,
+                };
+                let (k, m) = (stem.len().max(1) - 1, cycle.len().max(1) - 1);
+                prop_assert!(
+                    stem.is_empty()
+                        || stem.last() != cycle.last()
+                        || from(&stem, k, 0) != from(&cycle, m, cycle[m].0),
+                    "the lasso is not rolled: {stem:?} then {cycle:?}"
+                );
                 prop_assert!(!cycle.is_empty(), "a lasso has a cycle");
                 let mut nodes = vec![0];
                 nodes.extend(stem.iter().map(|s| s.0));

@@ -30,6 +30,7 @@
 
 pub mod buchi;
 pub mod ctl;
+pub mod fair;
 pub mod formula;
 pub mod graph;
 pub mod kripke;
