@@ -172,6 +172,7 @@ impl LoadedNet {
                 // CTL and LTL properties: on the full graph (see `temporal`).
                 let limits = Limits {
                     max_states: options.explore.max_states,
+                    max_memory: options.explore.max_memory,
                     deadline: options.explore.timeout.map(|t| started + t),
                 };
                 let (temporal, _) =

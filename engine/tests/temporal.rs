@@ -227,6 +227,7 @@ fn with_kripke<R>(
         &net.fairness,
         Limits {
             max_states: Some(40),
+            max_memory: None,
             deadline: None,
         },
     )
@@ -351,8 +352,23 @@ fn check_ltl(setup: &Setup) -> Result<(), TestCaseError> {
     let outcome = with_kripke(setup, |kripke, atom, net| {
         let formula = &net.temporal[0].formula;
         let mut ltl = Ltl::new(kripke, &net.temporal[0].formula, atom, &net.fairness);
-        match ltl.counterexample() {
+        let counterexample = ltl.counterexample();
+        let holds = Ltl::new(kripke, formula, atom, &net.fairness).holds();
+        prop_assert_eq!(holds, counterexample.is_none(), "the early verdict agrees");
+        match counterexample {
             Some(Path { stem, cycle }) => {
+                // The loop starts as early as the run allows.
+                let from = |steps: &[(usize, u32)], i: usize, first: usize| match i {
+                    0 => first,
+                    i => steps[i - 1].0,
+                };
+                let (k, m) = (stem.len().max(1) - 1, cycle.len().max(1) - 1);
+                prop_assert!(
+                    stem.is_empty()
+                        || stem.last() != cycle.last()
+                        || from(&stem, k, 0) != from(&cycle, m, cycle[m].0),
+                    "the lasso is not rolled: {stem:?} then {cycle:?}"
+                );
                 prop_assert!(!cycle.is_empty(), "a lasso has a cycle");
                 let mut nodes = vec![0];
                 nodes.extend(stem.iter().map(|s| s.0));
@@ -396,9 +412,67 @@ fn check_ltl(setup: &Setup) -> Result<(), TestCaseError> {
 
 // ---- CTL brute force ------------------------------------------------------------
 
-fn ctl_brute(k: &Kripke<'_>, f: &Formula<usize>, atom: &dyn Fn(usize, usize) -> bool) -> Vec<bool> {
+/// The nodes that lie on a fair cycle inside `g`, by brute force: the union
+/// of every subset of the `g` nodes that is strongly connected, has an inner
+/// edge, and where each fair transition fires on an inner edge, or (weak) is
+/// disabled at one of its nodes, or (strong) at all of them.
+fn fair_cycle_nodes(k: &Kripke<'_>, g: &[bool], fairness: &[Fairness]) -> Vec<bool> {
+    let graph = k.graph;
+    let candidates: Vec<usize> = (0..k.len()).filter(|&m| g[m]).collect();
+    let mut out = vec![false; k.len()];
+    let enabled = |m: usize, t: usize| graph.edges(k.marking(m)).any(|e| graph.transition(e) == t);
+    for subset in 1u32..(1 << candidates.len()) {
+        let set: Vec<usize> = (0..candidates.len())
+            .filter(|i| subset >> i & 1 == 1)
+            .map(|i| candidates[i])
+            .collect();
+        let inner: Vec<(usize, u32)> = set
+            .iter()
+            .flat_map(|&m| k.successors(m).filter(|(x, _)| set.contains(x)))
+            .collect();
+        if inner.is_empty() {
+            continue;
+        }
+        let connected = set.iter().all(|&from| {
+            let mut seen = vec![from];
+            let mut stack = vec![from];
+            while let Some(x) = stack.pop() {
+                for (y, _) in k.successors(x) {
+                    if set.contains(&y) && !seen.contains(&y) {
+                        seen.push(y);
+                        stack.push(y);
+                    }
+                }
+            }
+            seen.len() == set.len()
+        });
+        let is_fair = fairness.iter().all(|f| {
+            let fired = inner
+                .iter()
+                .any(|&(_, via)| via != STUTTER && graph.transition(via as usize) == f.transition);
+            match f.strength {
+                Strength::Weak => fired || set.iter().any(|&m| !enabled(m, f.transition)),
+                Strength::Strong => fired || set.iter().all(|&m| !enabled(m, f.transition)),
+            }
+        });
+        if connected && is_fair {
+            for &m in &set {
+                out[m] = true;
+            }
+        }
+    }
+    out
+}
+
+/// The nodes where `f` holds, by definition, over the runs fair for `fairness`.
+fn ctl_brute(
+    k: &Kripke<'_>,
+    f: &Formula<usize>,
+    atom: &dyn Fn(usize, usize) -> bool,
+    fairness: &[Fairness],
+) -> Vec<bool> {
     let n = k.len();
-    let rec = |g: &Formula<usize>| ctl_brute(k, g, atom);
+    let rec = |g: &Formula<usize>| ctl_brute(k, g, atom, fairness);
     // Nodes reachable from s through nodes of `via` (s included, whatever it is).
     let reach = |s: usize, via: &[bool]| {
         let mut seen = vec![false; n];
@@ -417,19 +491,25 @@ fn ctl_brute(k: &Kripke<'_>, f: &Formula<usize>, atom: &dyn Fn(usize, usize) -> 
         }
         seen
     };
+    // Where a fair run starts: a fair cycle is reachable.
+    let fair_cycles = fair_cycle_nodes(k, &vec![true; n], fairness);
+    let fair: Vec<bool> = (0..n)
+        .map(|s| {
+            reach(s, &vec![true; n])
+                .iter()
+                .enumerate()
+                .any(|(m, r)| *r && fair_cycles[m])
+        })
+        .collect();
     let eu = |a: &[bool], b: &[bool]| -> Vec<bool> {
+        let b: Vec<bool> = b.iter().zip(&fair).map(|(x, y)| *x && *y).collect();
         (0..n)
             .map(|s| b[s] || (a[s] && reach(s, a).iter().enumerate().any(|(m, r)| *r && b[m])))
             .collect()
     };
     let eg = |g: &[bool]| -> Vec<bool> {
-        // s satisfies EG g iff from s, within g, a node on a g-cycle is reachable.
-        let on_cycle: Vec<bool> = (0..n)
-            .map(|m| {
-                // m has a g successor from which m is reachable within g.
-                g[m] && k.successors(m).any(|(x, _)| g[x] && reach(x, g)[m])
-            })
-            .collect();
+        // s satisfies EG g iff from s, within g, a node on a fair g-cycle is reachable.
+        let on_cycle = fair_cycle_nodes(k, g, fairness);
         (0..n)
             .map(|s| {
                 g[s] && reach(s, g)
@@ -468,7 +548,9 @@ fn ctl_brute(k: &Kripke<'_>, f: &Formula<usize>, atom: &dyn Fn(usize, usize) -> 
                 match (p, negate) {
                     (Formula::Next(x), _) => {
                         let v = s(x);
-                        (0..n).map(|m| k.successors(m).any(|(y, _)| v[y])).collect()
+                        (0..n)
+                            .map(|m| k.successors(m).any(|(y, _)| v[y] && fair[y]))
+                            .collect()
                     }
                     (Formula::Finally(x), false) | (Formula::Globally(x), true) => {
                         eu(&vec![true; n], &s(x))
@@ -507,9 +589,13 @@ fn check_ctl(setup: &Setup, formula: &Formula<usize>) -> Result<(), TestCaseErro
             &renumbered(formula),
             "the printed formula parses back to itself"
         );
-        let ctl = Ctl::new(kripke, atom);
+        if kripke.len() > 14 {
+            // Too many subsets for the brute force.
+            return Ok(());
+        }
+        let ctl = Ctl::new(kripke, atom).with_fairness(&net.fairness);
         let fast = ctl.sat(f);
-        let slow = ctl_brute(kripke, f, atom);
+        let slow = ctl_brute(kripke, f, atom, &net.fairness);
         prop_assert_eq!(&fast, &slow);
         if let Some(Path { stem, cycle }) = ctl.explain(f, fast[0]) {
             let mut at = 0;
@@ -588,6 +674,29 @@ fn fairness_decides_starvation() {
         verdict(&format!("{MUTEX}fairness:\n  enter: strong-per-binding\n")),
         Some(true)
     );
+}
+
+#[test]
+fn fairness_decides_starvation_in_ctl_too() {
+    let ctl = MUTEX.replace(
+        r#"{ ltl: "G (1 in waiting => F fired(enter, p == 1))" }"#,
+        r#"{ ctl: "AG (1 in waiting => AF 1 in critical)" }"#,
+    );
+    assert_ne!(ctl, MUTEX);
+    assert_eq!(verdict(&ctl), Some(false));
+    for (fairness, holds) in [
+        ("enter: strong", false),
+        ("enter: weak-per-binding", false),
+        ("enter: strong-per-binding", true),
+    ] {
+        let text = format!("{ctl}fairness:\n  {fairness}\n");
+        assert_eq!(verdict(&text), Some(holds), "{fairness}");
+    }
+    // Fairness changes no reachability question.
+    let reachable = ctl.replace("AF 1 in critical", "EF 1 in critical");
+    for fairness in ["", "fairness:\n  enter: strong-per-binding\n"] {
+        assert_eq!(verdict(&format!("{reachable}{fairness}")), Some(true));
+    }
 }
 
 #[test]

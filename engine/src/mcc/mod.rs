@@ -590,12 +590,13 @@ impl Plan {
     ) -> Result<Vec<Answer>, ExploreError<S::Error>> {
         let limits = Limits {
             max_states: options.max_states,
+            max_memory: options.max_memory,
             deadline: options.timeout.map(|t| Instant::now() + t),
         };
         let verdicts = match temporal::graph(space, &self.temporal.atoms, limits) {
             Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions)),
             Err(Stop::Failed(source)) => return Err(ExploreError::Space { source }),
-            Err(Stop::TooLarge(_) | Stop::Timeout) => None,
+            Err(Stop::TooLarge(_) | Stop::Timeout | Stop::OutOfMemory) => None,
         };
         Ok(self
             .tasks

@@ -226,12 +226,10 @@ pub(super) fn decide(graph: &MarkingGraph, questions: &[Question]) -> Vec<bool> 
         .iter()
         .map(|q| match q {
             Question::Ctl(f) => ctl.as_ref().is_some_and(|c| c.sat(f)[0]),
-            Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[]).counterexample().is_none(),
+            Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[]).holds(),
             Question::LtlExists(f) => {
                 let negated = Temporal::Not(Box::new(f.clone()));
-                Ltl::new(&kripke, &negated, &atom, &[])
-                    .counterexample()
-                    .is_some()
+                !Ltl::new(&kripke, &negated, &atom, &[]).holds()
             }
         })
         .collect()

@@ -262,14 +262,15 @@ pub fn check_mutant_under(
     }
 }
 
-/// Checks the CTL and LTL properties of `net` within `limits` (states and
-/// time; the graph is built without a memory limit). Killed names every
+/// Checks the CTL and LTL properties of `net` within `limits` (states,
+/// memory and time). Killed names every
 /// temporal property that fails; a graph that reaches a limit leaves the
 /// net undecided.
 fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
     let deadline = limits.timeout.map(|t| started + t);
     let graph_limits = GraphLimits {
         max_states: limits.max_states,
+        max_memory: limits.max_memory,
         deadline,
     };
     let (verdict, states) = match check_temporal(net, graph_limits, limits.reduction) {

@@ -4,11 +4,23 @@
 //! through the `f` nodes, `EG f` the greatest fixpoint that drops, one by
 //! one, the `f` nodes left without an `f` successor; the universal operators
 //! are their duals. Each fixpoint is linear in the size of the structure.
+//!
+//! Under fairness ([`Ctl::with_fairness`]) the path quantifiers range over
+//! fair runs only (Clarke, Emerson and Sistla's fair CTL): `EG f` holds
+//! where, staying in `f`, a fair cycle ([`fair::fair_parts`], the
+//! Emerson-Lei refinement for strong fairness) can be reached; the nodes
+//! where a fair run starts are `fair = EG true`, and `EX f`, `E(f U g)` read
+//! `EX (f and fair)`, `E(f U (g and fair))`. A dead marking's stuttering
+//! loop is fair (nothing is enabled there).
 
 use std::collections::VecDeque;
 
+use super::Fairness;
+use super::fair::{self, Structure};
 use super::formula::{Formula, PathQuantifier};
-use super::kripke::{Kripke, STUTTER};
+use super::graph::MarkingGraph;
+use super::kripke::{Kripke, Predecessors, STUTTER};
+use super::ltl::Ltl;
 
 /// A path through a Kripke structure from its initial node: `stem` steps,
 /// then, when `cycle` is not empty, `cycle` steps that come back to the node
@@ -26,8 +38,31 @@ pub struct Path {
 pub struct Ctl<'k, 'g> {
     kripke: &'k Kripke<'g>,
     atom: &'k dyn Fn(usize, usize) -> bool,
-    pred: Vec<Vec<u32>>,
+    pred: Predecessors,
     next_at_deadlocks: NextAtDeadlocks,
+    fairness: &'k [Fairness],
+    /// The nodes where a fair run starts, when there is fairness.
+    fair: Option<Vec<bool>>,
+}
+
+/// A Kripke structure seen as a [`Structure`] for [`fair`].
+struct Nodes<'a, 'g>(&'a Kripke<'g>);
+
+impl Structure for Nodes<'_, '_> {
+    fn successors(&mut self, p: u32) -> Vec<(u32, u32)> {
+        self.0
+            .successors(p as usize)
+            .map(|(m, via)| (m as u32, via))
+            .collect()
+    }
+
+    fn marking(&self, p: u32) -> usize {
+        self.0.marking(p as usize)
+    }
+
+    fn graph(&self) -> &MarkingGraph {
+        self.0.graph
+    }
 }
 
 /// What `EX`/`AX` see at a dead marking.
@@ -56,6 +91,28 @@ impl<'k, 'g> Ctl<'k, 'g> {
             atom,
             pred: kripke.predecessors(),
             next_at_deadlocks: NextAtDeadlocks::Stutter,
+            fairness: &[],
+            fair: None,
+        }
+    }
+
+    /// The same evaluator with its path quantifiers over the runs that meet
+    /// `fairness` (every run when it is empty).
+    pub fn with_fairness(mut self, fairness: &'k [Fairness]) -> Self {
+        self.fairness = fairness;
+        self.fair = None;
+        if !fairness.is_empty() {
+            let all = vec![true; self.kripke.len()];
+            self.fair = Some(self.eg(&all));
+        }
+        self
+    }
+
+    /// `s` restricted to the nodes where a fair run starts.
+    fn and_fair(&self, s: &[bool]) -> Vec<bool> {
+        match &self.fair {
+            Some(fair) => s.iter().zip(fair).map(|(a, b)| *a && *b).collect(),
+            None => s.to_vec(),
         }
     }
 
@@ -122,6 +179,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
     }
 
     fn ex(&self, s: &[bool]) -> Vec<bool> {
+        let s = &self.and_fair(s);
         (0..self.kripke.len())
             .map(|n| {
                 self.kripke
@@ -137,10 +195,10 @@ impl<'k, 'g> Ctl<'k, 'g> {
     }
 
     fn eu(&self, a: &[bool], b: &[bool]) -> Vec<bool> {
-        let mut out = b.to_vec();
+        let mut out = self.and_fair(b);
         let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
         while let Some(n) = queue.pop_front() {
-            for &p in &self.pred[n] {
+            for &p in self.pred.of(n) {
                 let p = p as usize;
                 if !out[p] && a[p] {
                     out[p] = true;
@@ -152,6 +210,9 @@ impl<'k, 'g> Ctl<'k, 'g> {
     }
 
     fn eg(&self, g: &[bool]) -> Vec<bool> {
+        if !self.fairness.is_empty() {
+            return self.fair_eg(g);
+        }
         let mut out = g.to_vec();
         let mut count: Vec<usize> = (0..out.len())
             .map(|n| self.kripke.successors(n).filter(|(m, _)| g[*m]).count())
@@ -163,7 +224,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
             out[n] = false;
         }
         while let Some(n) = queue.pop_front() {
-            for &p in &self.pred[n] {
+            for &p in self.pred.of(n) {
                 let p = p as usize;
                 if out[p] {
                     count[p] -= 1;
@@ -177,26 +238,65 @@ impl<'k, 'g> Ctl<'k, 'g> {
         out
     }
 
+    /// `EG g` over fair runs: the `g` nodes from which, within `g`, a node
+    /// of a fair cycle inside `g` can be reached.
+    fn fair_eg(&self, g: &[bool]) -> Vec<bool> {
+        let set: Vec<u32> = (0..g.len()).filter(|&n| g[n]).map(|n| n as u32).collect();
+        let mut nodes = Nodes(self.kripke);
+        let mut on_fair_cycle = vec![false; g.len()];
+        for component in fair::components_within(&mut nodes, &set) {
+            for part in fair::fair_parts(&mut nodes, self.fairness, component, &|_, _| true) {
+                for n in part {
+                    on_fair_cycle[n as usize] = true;
+                }
+            }
+        }
+        // Backward from the fair cycles through `g` (not `eu`, which would
+        // intersect with `fair`, itself computed here).
+        let mut out = on_fair_cycle;
+        let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
+        while let Some(n) = queue.pop_front() {
+            for &p in self.pred.of(n) {
+                let p = p as usize;
+                if !out[p] && g[p] {
+                    out[p] = true;
+                    queue.push_back(p);
+                }
+            }
+        }
+        out
+    }
+
     /// A path from the initial node explaining why `f` has the verdict
     /// `holds` there: a witness of an existential formula that holds, a
     /// counterexample of a universal one that fails; `None` where no single
-    /// path explains it (e.g. `EF g` failing).
+    /// path explains it (e.g. `EF g` failing). Under fairness a finite path
+    /// ends where a fair run starts, and a lasso's cycle is fair.
     pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Option<Path> {
         let shape = self.shape(f, holds)?;
         match shape {
-            Shape::Next(s) => self
-                .kripke
-                .successors(0)
-                .find(|&(m, via)| s[m] && self.ex_follows(via))
-                .map(|step| Path {
-                    stem: vec![step],
-                    cycle: Vec::new(),
-                }),
-            Shape::Until(a, b) => self.until_path(&a, &b).map(|stem| Path {
+            Shape::Next(s) => {
+                let s = self.and_fair(&s);
+                self.kripke
+                    .successors(0)
+                    .find(|&(m, via)| s[m] && self.ex_follows(via))
+                    .map(|step| Path {
+                        stem: vec![step],
+                        cycle: Vec::new(),
+                    })
+            }
+            Shape::Until(a, b) => self.until_path(&a, &self.and_fair(&b)).map(|stem| Path {
                 stem,
                 cycle: Vec::new(),
             }),
-            Shape::Globally(g) => self.globally_path(&self.eg(&g)),
+            Shape::Globally(g) if self.fairness.is_empty() => self.globally_path(&self.eg(&g)),
+            Shape::Globally(g) => {
+                // A fair run that stays in `g`: a counterexample of `F !g`
+                // (the atom 0 standing for `g`), with the shortest stem.
+                let in_g = move |n: usize, _: usize| g[n];
+                let stays = Formula::Not(Box::new(Formula::Globally(Box::new(Formula::Atom(0)))));
+                Ltl::new(self.kripke, &stays, &in_g, self.fairness).counterexample()
+            }
         }
     }
 

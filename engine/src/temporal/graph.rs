@@ -8,17 +8,22 @@
 //! `fired` atom, its transition and (for per-binding fairness) the number of
 //! its binding. Levels are expanded in parallel; nodes are numbered
 //! sequentially in a fixed order, so the graph is the same whatever the
-//! thread count.
+//! thread count. Each marking is stored once: the index that finds a
+//! marking's node holds node numbers only and reads the markings from the
+//! graph itself.
 
 use std::collections::HashMap;
 use std::time::Instant;
 
+use foldhash::quality::FixedState;
 use rayon::prelude::*;
+use std::hash::BuildHasher;
 
 use super::{Atom, Fairness};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::StateSpace;
+use crate::explore::budget::resident_bytes;
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
 use crate::net::value::Value;
@@ -36,6 +41,9 @@ pub enum GraphError {
     /// The deadline passed.
     #[error("the time limit was reached before the graph was complete")]
     Timeout,
+    /// The process's resident memory reached the ceiling.
+    #[error("the memory limit was reached before the graph was complete")]
+    OutOfMemory,
 }
 
 impl From<EvalError> for GraphError {
@@ -49,6 +57,8 @@ impl From<EvalError> for GraphError {
 pub struct Limits {
     /// At most this many markings.
     pub max_states: Option<u64>,
+    /// Give up once the process's resident memory reaches this many bytes.
+    pub max_memory: Option<u64>,
     /// Give up at this instant.
     pub deadline: Option<Instant>,
 }
@@ -57,9 +67,12 @@ pub struct Limits {
 pub struct MarkingGraph {
     width: usize,
     states: Vec<u32>,
+    count: usize,
+    index: Index,
     offsets: Vec<usize>,
     targets: Vec<u32>,
     transitions: Vec<u32>,
+    /// Empty while no edge has a binding number (no per-binding fairness).
     bindings: Vec<u32>,
     words: usize,
     edge_words: usize,
@@ -88,6 +101,68 @@ pub enum Stop<E> {
     TooLarge(u64),
     /// The deadline passed.
     Timeout,
+    /// The process's resident memory reached the limit.
+    OutOfMemory,
+}
+
+/// States expanded in parallel at a time: a level is expanded chunk by
+/// chunk so that its successors are not all held at once and the limits are
+/// looked at often.
+const CHUNK: usize = 4096;
+
+/// An open-addressing table of node numbers (`EMPTY` marks a free slot),
+/// hashed by the markings they stand for, which stay in the graph.
+struct Index {
+    slots: Vec<u32>,
+    len: usize,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+fn hash(state: &[u32]) -> usize {
+    FixedState::with_seed(0).hash_one(state) as usize
+}
+
+impl Index {
+    fn new() -> Self {
+        Index {
+            slots: vec![EMPTY; 1024],
+            len: 0,
+        }
+    }
+
+    /// The node whose marking (read by `marking`) is `state`, or the free
+    /// slot where it goes.
+    fn probe<'a>(&self, state: &[u32], marking: impl Fn(u32) -> &'a [u32]) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = hash(state) & mask;
+        loop {
+            match self.slots[at] {
+                EMPTY => return Err(at),
+                id if marking(id) == state => return Ok(id),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    /// Records node `id` in the free slot `slot`, growing the table (which
+    /// rehashes every marking) when it is half full.
+    fn insert<'a>(&mut self, slot: usize, id: u32, marking: impl Fn(u32) -> &'a [u32]) {
+        self.slots[slot] = id;
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            let mut slots = vec![EMPTY; self.slots.len() * 2];
+            let mask = slots.len() - 1;
+            for &id in self.slots.iter().filter(|&&id| id != EMPTY) {
+                let mut at = hash(marking(id)) & mask;
+                while slots[at] != EMPTY {
+                    at = (at + 1) & mask;
+                }
+                slots[at] = id;
+            }
+            self.slots = slots;
+        }
+    }
 }
 
 impl MarkingGraph {
@@ -125,6 +200,7 @@ impl MarkingGraph {
             Stop::Failed(e) => e,
             Stop::TooLarge(m) => GraphError::TooLarge(m),
             Stop::Timeout => GraphError::Timeout,
+            Stop::OutOfMemory => GraphError::OutOfMemory,
         })
     }
 
@@ -147,7 +223,9 @@ impl MarkingGraph {
         let width = initial.len();
         let mut graph = MarkingGraph {
             width,
-            states: initial.clone(),
+            states: Vec::new(),
+            count: 0,
+            index: Index::new(),
             offsets: vec![0],
             targets: Vec::new(),
             transitions: Vec::new(),
@@ -157,17 +235,22 @@ impl MarkingGraph {
             state_bits: Vec::new(),
             edge_bits: Vec::new(),
         };
-        let mut index: HashMap<Vec<u32>, u32> = HashMap::new();
-        index.insert(initial, 0);
+        graph.node(&initial, None).map_err(|()| Stop::TooLarge(0))?;
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
         let mut next = 0usize;
         while next < graph.len() {
             if limits.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(Stop::Timeout);
             }
-            let level: Vec<usize> = (next..graph.len()).collect();
-            next = graph.len();
-            let expanded: Vec<Expansion> = level
+            if limits
+                .max_memory
+                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
+            {
+                return Err(Stop::OutOfMemory);
+            }
+            let chunk: Vec<usize> = (next..graph.len().min(next + CHUNK)).collect();
+            next = chunk.last().map_or(next, |&last| last + 1);
+            let expanded: Vec<Expansion> = chunk
                 .par_iter()
                 .map(|&id| expand(graph.state(id)))
                 .collect::<Result<_, E>>()
@@ -175,25 +258,19 @@ impl MarkingGraph {
             for e in expanded {
                 graph.state_bits.extend(&e.bits);
                 for (state, transition, binding, bits) in e.successors {
-                    let id = match index.get(&state) {
-                        Some(&id) => id,
-                        None => {
-                            let id = graph.len() as u32;
-                            if let Some(m) = limits.max_states.filter(|&m| id as u64 >= m) {
-                                return Err(Stop::TooLarge(m));
-                            }
-                            graph.states.extend(&state);
-                            index.insert(state, id);
-                            id
-                        }
-                    };
+                    let id = graph
+                        .node(&state, limits.max_states)
+                        .map_err(|()| Stop::TooLarge(limits.max_states.unwrap_or(0)))?;
                     graph.targets.push(id);
                     graph.transitions.push(transition);
-                    let fresh = binding_ids.len() as u32;
-                    graph.bindings.push(match binding {
-                        Some(key) => *binding_ids.entry(key).or_insert(fresh),
-                        None => u32::MAX,
-                    });
+                    if let Some(key) = binding {
+                        let edge = graph.targets.len() - 1;
+                        graph.bindings.resize(edge, u32::MAX);
+                        let fresh = binding_ids.len() as u32;
+                        graph
+                            .bindings
+                            .push(*binding_ids.entry(key).or_insert(fresh));
+                    }
                     graph.edge_bits.extend(&bits[..edge_words.min(bits.len())]);
                 }
                 graph.offsets.push(graph.targets.len());
@@ -202,14 +279,36 @@ impl MarkingGraph {
         Ok(graph)
     }
 
+    /// The node of marking `state`, added if new (`Err` when that would
+    /// exceed `max_states`).
+    fn node(&mut self, state: &[u32], max_states: Option<u64>) -> Result<u32, ()> {
+        let (states, width) = (&self.states, self.width);
+        let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
+        match self.index.probe(state, marking) {
+            Ok(id) => Ok(id),
+            Err(slot) => {
+                let id = self.len() as u32;
+                if max_states.is_some_and(|m| id as u64 >= m) {
+                    return Err(());
+                }
+                self.states.extend_from_slice(state);
+                self.count += 1;
+                let (states, width) = (&self.states, self.width);
+                let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
+                self.index.insert(slot, id, marking);
+                Ok(id)
+            }
+        }
+    }
+
     /// The number of markings.
     pub fn len(&self) -> usize {
-        self.states.len() / self.width.max(1)
+        self.count
     }
 
     /// Whether the graph has no marking (never: the initial one is always there).
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
+        self.count == 0
     }
 
     /// The number of edges.
@@ -240,7 +339,7 @@ impl MarkingGraph {
     /// The number of the binding edge `e` fires (for per-binding fairness;
     /// `u32::MAX` for transitions without it).
     pub fn binding(&self, e: usize) -> u32 {
-        self.bindings[e]
+        self.bindings.get(e).copied().unwrap_or(u32::MAX)
     }
 
     /// Whether state atom or `enabled` atom `atom` holds at node `id`.
@@ -328,4 +427,52 @@ fn expand(
         })?;
     }
     Ok(Expansion { successors, bits })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The graph of `x -> x+1, 2x (mod n)` from 0.
+    fn modular(n: u32, limits: Limits) -> Result<MarkingGraph, Stop<()>> {
+        MarkingGraph::build_with(vec![0, 7], 1, 0, limits, |s| {
+            let next = |x: u32| (vec![x % n, 7], 0, None, Vec::new());
+            Ok(Expansion {
+                successors: vec![next(s[0] + 1), next(s[0] * 2)],
+                bits: vec![u64::from(s[0] % 2)],
+            })
+        })
+    }
+
+    #[test]
+    fn every_marking_is_found_again_after_the_index_grows() {
+        let n = 10_000;
+        let Ok(g) = modular(n, Limits::default()) else {
+            panic!("no limit was set");
+        };
+        assert_eq!(g.len(), n as usize);
+        assert_eq!(g.edge_count(), 2 * n as usize);
+        for id in 0..g.len() {
+            let x = g.state(id)[0];
+            let targets: Vec<u32> = g.edges(id).map(|e| g.state(g.target(e))[0]).collect();
+            assert_eq!(targets, vec![(x + 1) % n, (x * 2) % n]);
+            assert_eq!(g.state_atom(id, 0), x % 2 == 1);
+        }
+    }
+
+    #[test]
+    fn limits_stop_the_construction() {
+        let small = Limits {
+            max_states: Some(100),
+            ..Limits::default()
+        };
+        assert!(matches!(modular(1000, small), Err(Stop::TooLarge(100))));
+        let tiny_memory = Limits {
+            max_memory: Some(1),
+            ..Limits::default()
+        };
+        if resident_bytes().is_some() {
+            assert!(matches!(modular(1000, tiny_memory), Err(Stop::OutOfMemory)));
+        }
+    }
 }

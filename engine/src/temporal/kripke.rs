@@ -32,6 +32,18 @@ impl<'g> Kripke<'g> {
     /// The structure over `graph` for a property whose `fired` atoms have the
     /// global numbers `fired` (at most [`MAX_FIRED_ATOMS`]).
     pub fn new(graph: &'g MarkingGraph, fired: Vec<usize>) -> Self {
+        if fired.is_empty() {
+            // One node per marking, in the graph's numbering (breadth-first
+            // from the initial marking, as below): nothing to store.
+            return Kripke {
+                graph,
+                nodes: Vec::new(),
+                offsets: Vec::new(),
+                succ: Vec::new(),
+                via: Vec::new(),
+                fired,
+            };
+        }
         let mut k = Kripke {
             graph,
             nodes: vec![(0, 0)],
@@ -78,26 +90,44 @@ impl<'g> Kripke<'g> {
 
     /// The number of nodes (node 0 is the initial one).
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        match self.copied() {
+            true => self.nodes.len(),
+            false => self.graph.len(),
+        }
     }
 
     /// Whether there is no node (never).
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.len() == 0
+    }
+
+    /// Whether the nodes are stored (the property has `fired` atoms) rather
+    /// than read from the graph.
+    fn copied(&self) -> bool {
+        !self.fired.is_empty()
     }
 
     /// The marking of node `n`.
     pub fn marking(&self, n: usize) -> usize {
-        self.nodes[n].0 as usize
+        match self.copied() {
+            true => self.nodes[n].0 as usize,
+            false => n,
+        }
     }
 
     /// The successors of node `n` with the marking-graph edge of each ([`STUTTER`] for a dead marking's loop).
     pub fn successors(&self, n: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let r = self.offsets[n]..self.offsets[n + 1];
-        self.succ[r.clone()]
-            .iter()
-            .zip(&self.via[r])
-            .map(|(&s, &v)| (s as usize, v))
+        let copied = self.copied();
+        let r = match copied {
+            true => self.offsets[n]..self.offsets[n + 1],
+            false => self.graph.edges(n),
+        };
+        let stutter = !copied && r.is_empty();
+        r.map(move |i| match copied {
+            true => (self.succ[i] as usize, self.via[i]),
+            false => (self.graph.target(i), i as u32),
+        })
+        .chain(stutter.then_some((n, STUTTER)))
     }
 
     /// Whether global atom `atom` holds at node `n`; `is_fired` says whether it is a `fired` atom.
@@ -113,13 +143,38 @@ impl<'g> Kripke<'g> {
     }
 
     /// The predecessors of every node (for backward fixpoints).
-    pub fn predecessors(&self) -> Vec<Vec<u32>> {
-        let mut pred = vec![Vec::new(); self.len()];
-        for n in 0..self.len() {
-            for (s, _) in self.successors(n) {
-                pred[s].push(n as u32);
+    pub fn predecessors(&self) -> Predecessors {
+        let n = self.len();
+        let mut offsets = vec![0usize; n + 1];
+        for m in 0..n {
+            for (s, _) in self.successors(m) {
+                offsets[s + 1] += 1;
             }
         }
-        pred
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut filled = offsets.clone();
+        let mut nodes = vec![0u32; offsets[n]];
+        for m in 0..n {
+            for (s, _) in self.successors(m) {
+                nodes[filled[s]] = m as u32;
+                filled[s] += 1;
+            }
+        }
+        Predecessors { offsets, nodes }
+    }
+}
+
+/// The predecessors of every node of a [`Kripke`] structure, in one array.
+pub struct Predecessors {
+    offsets: Vec<usize>,
+    nodes: Vec<u32>,
+}
+
+impl Predecessors {
+    /// The predecessors of node `n`, each once per edge into `n`.
+    pub fn of(&self, n: usize) -> &[u32] {
+        &self.nodes[self.offsets[n]..self.offsets[n + 1]]
     }
 }

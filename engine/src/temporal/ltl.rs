@@ -6,23 +6,42 @@
 //! explored on the fly by Tarjan's algorithm from its initial states; as
 //! each strongly connected component is completed it is tested for a fair
 //! accepting cycle (it has an inner edge, meets every acceptance set, and
-//! meets the fairness assumptions, strong ones by restricting the component
-//! to the states where the unfired transition is disabled and trying again,
-//! as in the Emerson-Lei algorithm). The first such component stops the
-//! search: the formula fails, and a lasso through the component is built
-//! (the shortest stem to it, then a cycle through every acceptance set and
-//! every transition fairness requires). Successors are visited in a fixed
+//! meets the fairness assumptions: [`fair::fair_parts`]).
+//!
+//! [`Ltl::holds`] stops at the first such component (the verdict is known).
+//! [`Ltl::counterexample`] explores the whole product, collects every fair
+//! accepting part, and builds the lasso with the shortest stem of all: a
+//! breadth-first search from the initial states to the nearest state of any
+//! part, then, inside that part, a cycle through every acceptance set and
+//! every transition fairness requires. Successors are visited in a fixed
 //! order, so the verdict and the lasso do not depend on the thread count.
 
 use std::collections::{HashMap, VecDeque};
+
+use super::fair::{self, Set, Structure};
+use super::graph::MarkingGraph;
 
 use foldhash::quality::FixedState;
 
 use super::buchi::{self, Automaton};
 use super::ctl::Path;
 use super::formula::Formula;
-use super::kripke::{Kripke, STUTTER};
+use super::kripke::Kripke;
 use super::{Fairness, Strength};
+
+impl Structure for Ltl<'_, '_> {
+    fn successors(&mut self, p: u32) -> Vec<(u32, u32)> {
+        Ltl::successors(self, p)
+    }
+
+    fn marking(&self, p: u32) -> usize {
+        self.kripke.marking(self.states[p as usize].0 as usize)
+    }
+
+    fn graph(&self) -> &MarkingGraph {
+        self.kripke.graph
+    }
+}
 
 /// The LTL checker of one formula over one Kripke structure.
 pub struct Ltl<'k, 'g> {
@@ -161,15 +180,36 @@ impl<'k, 'g> Ltl<'k, 'g> {
         out
     }
 
-    /// A fair run violating the formula, as a lasso, or `None` if the formula holds.
-    pub fn counterexample(&mut self) -> Option<Path> {
+    /// Whether the formula holds on every fair run; the search stops at the
+    /// first fair accepting cycle.
+    pub fn holds(&mut self) -> bool {
         let initial = self.initial();
-        let component = self.search(&initial)?;
-        Some(self.lasso(&initial, &component))
+        self.search(&initial, true).is_empty()
     }
 
-    /// Tarjan's algorithm from `roots`; returns the first fair accepting component.
-    fn search(&mut self, roots: &[u32]) -> Option<Vec<u32>> {
+    /// A fair run violating the formula, as a lasso with the shortest stem
+    /// of all such lassos, or `None` if the formula holds. This explores
+    /// the whole product (every fair accepting cycle is a candidate).
+    pub fn counterexample(&mut self) -> Option<Path> {
+        let initial = self.initial();
+        let parts = self.search(&initial, false);
+        let part_of: HashMap<u32, usize> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, part)| part.iter().map(move |&p| (p, i)))
+            .collect();
+        let (start, stem) = self.shortest(&initial, None, &|_, p| part_of.contains_key(&p))?;
+        let entry = stem.last().map_or(start, |s| s.0);
+        let mut path = self.lasso(stem, entry, &parts[part_of[&entry]]);
+        roll(&mut path);
+        Some(path)
+    }
+
+    /// Tarjan's algorithm from `roots`; returns the fair accepting parts of
+    /// the components, only the first one found when `first` is set.
+    fn search(&mut self, roots: &[u32], first: bool) -> Vec<Vec<u32>> {
+        let fairness = self.fairness;
+        let mut found = Vec::new();
         let mut number: Vec<u32> = Vec::new();
         let mut low: Vec<u32> = Vec::new();
         let mut on_stack: Vec<bool> = Vec::new();
@@ -235,195 +275,28 @@ impl<'k, 'g> Ltl<'k, 'g> {
                         continue;
                     }
                     component.sort_unstable();
-                    if let Some(fair) = self.fair_accepting(component) {
-                        return Some(fair);
+                    found.extend(fair::fair_parts(
+                        self,
+                        fairness,
+                        component,
+                        &Self::accepting,
+                    ));
+                    if first && !found.is_empty() {
+                        return found;
                     }
                 }
             }
         }
-        None
+        found
     }
 
-    /// The edges of `p` that stay inside the set `inside`.
-    fn inner_edges(&mut self, p: u32, inside: &HashMap<u32, ()>) -> Vec<Edge> {
-        self.successors(p)
-            .into_iter()
-            .filter(|(s, _)| inside.contains_key(s))
-            .collect()
-    }
-
-    fn transition_of(&self, via: u32) -> Option<usize> {
-        (via != STUTTER).then(|| self.kripke.graph.transition(via as usize))
-    }
-
-    /// Whether transition `t` (binding `b`, if any) is enabled at product state `p`.
-    fn enabled(&self, p: u32, t: usize, b: Option<u32>) -> bool {
-        let marking = self.kripke.marking(self.states[p as usize].0 as usize);
-        let g = self.kripke.graph;
-        g.edges(marking)
-            .any(|e| g.transition(e) == t && b.is_none_or(|b| g.binding(e) == b))
-    }
-
-    /// The fairness constraints as (transition, binding or none, strength) for a component.
-    fn constraints(&self, component: &[u32]) -> Vec<(usize, Option<u32>, Strength)> {
-        let g = self.kripke.graph;
-        let mut out = Vec::new();
-        for f in self.fairness {
-            if f.per_binding {
-                let mut keys: Vec<u32> = component
-                    .iter()
-                    .flat_map(|&p| {
-                        let m = self.kripke.marking(self.states[p as usize].0 as usize);
-                        g.edges(m)
-                            .filter(|&e| g.transition(e) == f.transition)
-                            .map(|e| g.binding(e))
-                    })
-                    .collect();
-                keys.sort_unstable();
-                keys.dedup();
-                out.extend(
-                    keys.into_iter()
-                        .map(|k| (f.transition, Some(k), f.strength)),
-                );
-            } else {
-                out.push((f.transition, None, f.strength));
-            }
-        }
-        out
-    }
-
-    /// Whether an inner edge of the component fires `t` (binding `b`).
-    fn fires_inside(
-        &mut self,
-        component: &[u32],
-        inside: &HashMap<u32, ()>,
-        t: usize,
-        b: Option<u32>,
-    ) -> bool {
-        component.iter().any(|&p| {
-            self.inner_edges(p, inside).iter().any(|&(_, via)| {
-                self.transition_of(via) == Some(t)
-                    && b.is_none_or(|b| self.kripke.graph.binding(via as usize) == b)
-            })
+    /// Whether the component meets every acceptance set.
+    fn accepting(&self, component: &[u32]) -> bool {
+        (0..self.automaton.sets).all(|set| {
+            component
+                .iter()
+                .any(|&p| self.automaton.states[self.states[p as usize].1 as usize].accepting[set])
         })
-    }
-
-    /// The component itself or a sub-component with a fair accepting cycle.
-    fn fair_accepting(&mut self, component: Vec<u32>) -> Option<Vec<u32>> {
-        let inside: HashMap<u32, ()> = component.iter().map(|&p| (p, ())).collect();
-        let has_cycle = component
-            .iter()
-            .any(|&p| !self.inner_edges(p, &inside).is_empty());
-        if !has_cycle {
-            return None;
-        }
-        for set in 0..self.automaton.sets {
-            let meets = component
-                .iter()
-                .any(|&p| self.automaton.states[self.states[p as usize].1 as usize].accepting[set]);
-            if !meets {
-                return None;
-            }
-        }
-        for (t, b, strength) in self.constraints(&component) {
-            if self.fires_inside(&component, &inside, t, b) {
-                continue;
-            }
-            let disabled: Vec<u32> = component
-                .iter()
-                .copied()
-                .filter(|&p| !self.enabled(p, t, b))
-                .collect();
-            match strength {
-                Strength::Weak if disabled.is_empty() => return None,
-                Strength::Weak => {}
-                Strength::Strong if disabled.len() == component.len() => {}
-                Strength::Strong => {
-                    // Only the states where t is disabled can carry a fair cycle.
-                    for sub in self.components_within(&disabled) {
-                        if let Some(fair) = self.fair_accepting(sub) {
-                            return Some(fair);
-                        }
-                    }
-                    return None;
-                }
-            }
-        }
-        Some(component)
-    }
-
-    /// The strongly connected components of the subgraph induced by `set`.
-    fn components_within(&mut self, set: &[u32]) -> Vec<Vec<u32>> {
-        let inside: HashMap<u32, ()> = set.iter().map(|&p| (p, ())).collect();
-        let position: HashMap<u32, usize> = set.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-        let n = set.len();
-        let mut number = vec![u32::MAX; n];
-        let mut low = vec![0u32; n];
-        let mut on_stack = vec![false; n];
-        let mut stack: Vec<usize> = Vec::new();
-        let mut counter = 0u32;
-        let mut out = Vec::new();
-        for start in 0..n {
-            if number[start] != u32::MAX {
-                continue;
-            }
-            let mut frames: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-            let succ = self.local_successors(set[start], &inside, &position);
-            number[start] = counter;
-            low[start] = counter;
-            counter += 1;
-            on_stack[start] = true;
-            stack.push(start);
-            frames.push((start, succ, 0));
-            while let Some(frame) = frames.last_mut() {
-                let v = frame.0;
-                if frame.2 < frame.1.len() {
-                    let w = frame.1[frame.2];
-                    frame.2 += 1;
-                    if number[w] == u32::MAX {
-                        let succ = self.local_successors(set[w], &inside, &position);
-                        number[w] = counter;
-                        low[w] = counter;
-                        counter += 1;
-                        on_stack[w] = true;
-                        stack.push(w);
-                        frames.push((w, succ, 0));
-                    } else if on_stack[w] {
-                        low[v] = low[v].min(number[w]);
-                    }
-                    continue;
-                }
-                frames.pop();
-                if let Some(parent) = frames.last() {
-                    low[parent.0] = low[parent.0].min(low[v]);
-                }
-                if low[v] == number[v] {
-                    let mut component = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        component.push(set[w]);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    component.sort_unstable();
-                    out.push(component);
-                }
-            }
-        }
-        out
-    }
-
-    fn local_successors(
-        &mut self,
-        p: u32,
-        inside: &HashMap<u32, ()>,
-        position: &HashMap<u32, usize>,
-    ) -> Vec<usize> {
-        self.inner_edges(p, inside)
-            .into_iter()
-            .filter_map(|(s, _)| position.get(&s).copied())
-            .collect()
     }
 
     /// The shortest path from `from` (or from any of `starts`) to a state
@@ -431,7 +304,7 @@ impl<'k, 'g> Ltl<'k, 'g> {
     fn shortest(
         &mut self,
         starts: &[u32],
-        inside: Option<&HashMap<u32, ()>>,
+        inside: Option<&Set>,
         goal: &dyn Fn(&Self, u32) -> bool,
     ) -> Option<(u32, Vec<Edge>)> {
         let mut parent: HashMap<u32, Option<(u32, u32)>> = HashMap::new();
@@ -454,8 +327,8 @@ impl<'k, 'g> Ltl<'k, 'g> {
                 return Some((at, steps));
             }
             let succ = match inside {
-                Some(inside) => self.inner_edges(p, inside),
-                None => self.successors(p),
+                Some(inside) => fair::inner_edges(self, p, inside),
+                None => Ltl::successors(self, p),
             };
             for (s, via) in succ {
                 if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(s) {
@@ -469,18 +342,8 @@ impl<'k, 'g> Ltl<'k, 'g> {
 
     /// A lasso: the shortest stem from the initial states into `component`,
     /// then a cycle inside it through every acceptance set and every firing fairness asks for.
-    fn lasso(&mut self, initial: &[u32], component: &[u32]) -> Path {
-        let inside: HashMap<u32, ()> = component.iter().map(|&p| (p, ())).collect();
-        let (_, stem) = self
-            .shortest(initial, None, &|_, p| inside.contains_key(&p))
-            .unwrap_or((component[0], Vec::new()));
-        let entry = match stem.last() {
-            Some(s) => s.0,
-            None => *initial
-                .iter()
-                .find(|p| inside.contains_key(p))
-                .unwrap_or(&component[0]),
-        };
+    fn lasso(&mut self, stem: Vec<Edge>, entry: u32, component: &[u32]) -> Path {
+        let inside: Set = component.iter().copied().collect();
         let mut cycle: Vec<Edge> = Vec::new();
         let mut at = entry;
         // States to visit.
@@ -492,13 +355,15 @@ impl<'k, 'g> Ltl<'k, 'g> {
         }
         // Edges to take: (transition, binding).
         let mut firings: Vec<(usize, Option<u32>)> = Vec::new();
-        for (t, b, strength) in self.constraints(component) {
-            let disabled = component.iter().any(|&p| !self.enabled(p, t, b));
+        for (t, b, strength) in fair::constraints(self, self.fairness, component) {
+            let disabled = component.iter().any(|&p| !fair::enabled(self, p, t, b));
             match strength {
                 Strength::Weak if disabled => {
-                    goals.push(Box::new(move |me: &Self, p: u32| !me.enabled(p, t, b)));
+                    goals.push(Box::new(move |me: &Self, p: u32| {
+                        !fair::enabled(me, p, t, b)
+                    }));
                 }
-                Strength::Strong if !component.iter().any(|&p| self.enabled(p, t, b)) => {}
+                Strength::Strong if !component.iter().any(|&p| fair::enabled(self, p, t, b)) => {}
                 _ => firings.push((t, b)),
             }
         }
@@ -510,10 +375,9 @@ impl<'k, 'g> Ltl<'k, 'g> {
         }
         for (t, b) in firings {
             let fires = |me: &mut Self, p: u32| -> Option<Edge> {
-                me.inner_edges(p, &inside).into_iter().find(|&(_, via)| {
-                    me.transition_of(via) == Some(t)
-                        && b.is_none_or(|b| me.kripke.graph.binding(via as usize) == b)
-                })
+                fair::inner_edges(me, p, &inside)
+                    .into_iter()
+                    .find(|&(_, via)| fair::fires(me, via, t, b))
             };
             let sources: Vec<u32> = component
                 .iter()
@@ -532,7 +396,7 @@ impl<'k, 'g> Ltl<'k, 'g> {
         }
         if cycle.is_empty() || at != entry {
             if cycle.is_empty()
-                && let Some(&edge) = self.inner_edges(at, &inside).first()
+                && let Some(&edge) = fair::inner_edges(self, at, &inside).first()
             {
                 cycle.push(edge);
                 at = edge.0;
@@ -554,6 +418,30 @@ impl<'k, 'g> Ltl<'k, 'g> {
             stem: project(self, &stem),
             cycle: project(self, &cycle),
         }
+    }
+}
+
+/// Moves the lasso's loop as early as the run allows: while the stem's last
+/// step equals the cycle's last one and both leave the same node, the run is
+/// already periodic one step earlier (the automaton needed those steps, the
+/// run did not).
+fn roll(path: &mut Path) {
+    let node_before = |steps: &[(usize, u32)], i: usize| match i {
+        0 => None,
+        i => Some(steps[i - 1].0),
+    };
+    while let (Some(&last), Some(&closing)) = (path.stem.last(), path.cycle.last()) {
+        let (k, m) = (path.stem.len() - 1, path.cycle.len() - 1);
+        // The node the stem's last step leaves (the initial node 0 first),
+        // and the one the cycle's last step leaves.
+        let stem_from = node_before(&path.stem, k).unwrap_or(0);
+        let cycle_from = node_before(&path.cycle, m).unwrap_or(closing.0);
+        if last != closing || stem_from != cycle_from {
+            break;
+        }
+        path.stem.pop();
+        path.cycle.pop();
+        path.cycle.insert(0, last);
     }
 }
 

@@ -18,11 +18,13 @@
 //!   construction of Gerth, Peled, Vardi and Wolper), the product with the
 //!   graph is explored on the fly by Tarjan's algorithm, and each completed
 //!   strongly connected component is tested for a fair accepting cycle; the
-//!   first one found stops the search and gives a lasso (a stem and a cycle).
+//!   first one found decides the verdict; the lasso (a stem and a cycle)
+//!   has the shortest stem over the whole product.
 //! * Fairness ([`Fairness`]) restricts the runs LTL quantifies over: a weakly
 //!   fair transition cannot stay enabled for ever without firing, a strongly
 //!   fair one cannot be enabled infinitely often without firing. The default
-//!   is no fairness (every run counts). CTL ignores fairness.
+//!   is no fairness (every run counts). CTL under fairness quantifies over
+//!   fair runs ([`ctl`], [`fair`]).
 //!
 //! Everything runs sequentially in a fixed order over a graph whose numbering
 //! is deterministic, so verdicts and counterexamples do not depend on the
@@ -30,6 +32,7 @@
 
 pub mod buchi;
 pub mod ctl;
+pub mod fair;
 pub mod formula;
 pub mod graph;
 pub mod kripke;

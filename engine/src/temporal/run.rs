@@ -105,7 +105,7 @@ fn check_one(
     let atom = |node: usize, a: usize| kripke.holds(node, base + a, is_fired(&p.atoms[a]));
     let (holds, path, meaning) = match p.logic {
         Logic::Ctl => {
-            let ctl = Ctl::new(&kripke, &atom);
+            let ctl = Ctl::new(&kripke, &atom).with_fairness(&net.fairness);
             let holds = ctl.sat(&p.formula)[0];
             let path = ctl.explain(&p.formula, holds);
             let meaning = match (holds, path.is_some()) {
