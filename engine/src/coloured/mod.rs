@@ -23,7 +23,7 @@ use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
     StateSpace, Step, TokenStats,
 };
-use crate::fire::{Binding, fire, successors, transition_bindings};
+use crate::fire::{Binding, enabled_bindings, fire, produced, successors, transition_bindings};
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
@@ -64,9 +64,6 @@ pub struct ColouredSpace<'n> {
     effects: EffectMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
-    /// Whether the net's partial-order reduction was refused because the
-    /// symmetry reduction is in force (the two are not combined).
-    partial_order_refused: bool,
 }
 
 impl<'n> ColouredSpace<'n> {
@@ -107,7 +104,6 @@ impl<'n> ColouredSpace<'n> {
             effects: EffectMemo::new(net),
             symmetry: None,
             partial_order: None,
-            partial_order_refused: false,
         }
     }
 
@@ -121,19 +117,15 @@ impl<'n> ColouredSpace<'n> {
     }
 
     /// The state space of `net` with every reduction that applies: the
-    /// symmetry of its symmetric types if it has any, otherwise the
-    /// partial-order reduction ([`stubborn`]) if some transition changes no
-    /// place a property reads. The two are not combined: with a symmetry the
-    /// partial-order reduction is refused, and [`StateSpace::reduction`]
-    /// says so.
+    /// symmetry of its symmetric types if it has any, and the partial-order
+    /// reduction ([`stubborn`]) if some transition may change no place a
+    /// property reads. Combined, stubborn sets are computed in the stored
+    /// representatives and their successors replaced by their orbits'
+    /// representatives (docs/checker.md, section Reductions, says why this
+    /// keeps the verdicts).
     pub fn with_reductions(net: &'n Net) -> Result<Self, SymmetryError> {
         let mut space = ColouredSpace::with_symmetry(net)?;
-        let partial_order = Stubborn::new(net);
-        if space.symmetry.is_some() {
-            space.partial_order_refused = partial_order.is_some();
-        } else {
-            space.partial_order = partial_order;
-        }
+        space.partial_order = Stubborn::new(net);
         Ok(space)
     }
 
@@ -356,21 +348,21 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn reduction(&self) -> Option<String> {
-        if self.partial_order.is_some() {
-            return Some("partial order (stubborn sets)".into());
-        }
-        self.symmetry.as_ref().map(|s| {
-            let refused = if self.partial_order_refused {
-                "; partial-order reduction refused: not combined with a symmetry"
-            } else {
-                ""
-            };
+        let symmetry = self.symmetry.as_ref().map(|s| {
             format!(
-                "symmetry of {} ({} permutations){refused}",
+                "symmetry of {} ({} permutations)",
                 s.types().join(", "),
                 s.order()
             )
-        })
+        });
+        let partial_order = self
+            .partial_order
+            .as_ref()
+            .map(|_| "partial order (stubborn sets of bindings)".to_string());
+        match (symmetry, partial_order) {
+            (Some(s), Some(p)) => Some(format!("{s}; {p}")),
+            (s, p) => s.or(p),
+        }
     }
 
     fn exact_token_bounds(&self) -> bool {
@@ -386,25 +378,27 @@ impl StateSpace for ColouredSpace<'_> {
             self.successors(state, out)?;
             return Ok(Expansion::Full);
         };
+        budget::tick().map_err(EvalError::from)?;
         let marking = self.decode(state)?;
-        let transitions = self.net.transitions.len();
         let mut bindings = Vec::new();
-        let mut enabled = vec![false; transitions];
-        for (t, enabled) in enabled.iter_mut().enumerate() {
-            let before = bindings.len();
-            transition_bindings(self.net, t, &marking, &mut bindings)?;
-            *enabled = bindings.len() > before;
+        enabled_bindings(self.net, &marking, &mut bindings)?;
+        let produces = bindings
+            .iter()
+            .map(|b| produced(self.net, b))
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some(chosen) = partial_order.choose(&marking, &bindings, &produces) else {
+            // In full, through the effect memo.
+            self.successors(state, out)?;
+            return Ok(Expansion::Full);
+        };
+        for (b, _) in bindings.iter().zip(&chosen).filter(|(_, c)| **c) {
+            let next = fire(self.net, &marking, b)?;
+            out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
         }
-        let chosen = partial_order.choose(&marking, &enabled);
-        for b in &bindings {
-            if chosen.as_ref().is_none_or(|set| set[b.transition]) {
-                let next = fire(self.net, &marking, b)?;
-                out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
-            }
-        }
-        Ok(match chosen {
-            Some(_) => Expansion::Partial,
-            None => Expansion::Full,
+        Ok(if partial_order.needs_cycle_proviso() {
+            Expansion::Partial
+        } else {
+            Expansion::PartialDeadlocksOnly
         })
     }
 
