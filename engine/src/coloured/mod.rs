@@ -23,12 +23,12 @@ use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
     StateSpace, Step, TokenStats,
 };
-use crate::fire::{Binding, enabled_bindings, fire, produced, successors, transition_bindings};
+use crate::fire::{Binding, fire, produced, successors, transition_bindings};
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::value::Value;
-use effects::{EffectMemo, Effects};
+use effects::{BindingTokens, EffectMemo, Effects};
 use std::sync::Arc;
 use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
@@ -178,23 +178,6 @@ impl<'n> ColouredSpace<'n> {
         Ok(words)
     }
 
-    /// Encodes `next`, a successor of the marking `before` encoded as
-    /// `state`: places `next` shares with `before` keep their ids unlooked-up.
-    fn encode_successor(
-        &self,
-        state: &[u32],
-        before: &Marking,
-        next: &Marking,
-    ) -> Result<Vec<u32>, ColouredError> {
-        let mut words = state.to_vec();
-        for (place, tokens) in next.places.iter().enumerate() {
-            if !tokens.shares(&before.places[place]) {
-                words[place] = self.intern(place, tokens)?;
-            }
-        }
-        Ok(words)
-    }
-
     /// Decodes an encoded marking.
     pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
         let places = (0..self.net.places.len())
@@ -222,19 +205,7 @@ impl<'n> ColouredSpace<'n> {
         mut each: impl FnMut(&[u32], &[Value]) -> Result<(), ColouredError>,
     ) -> Result<(), ColouredError> {
         let touched = self.effects.touched(t);
-        let key: Vec<u32> = touched.iter().map(|&p| state[p]).collect();
-        let effects = match self.effects.get(t, &key) {
-            Some(found) => found,
-            None => {
-                let marking = match decoded {
-                    Some(m) => m,
-                    None => decoded.insert(self.decode(state)?),
-                };
-                let computed = Arc::new(self.transition_effects(t, marking, &key)?);
-                self.effects.insert(t, &key, Arc::clone(&computed));
-                computed
-            }
-        };
+        let effects = self.effects_of(t, state, decoded)?;
         for (values, ids) in effects.bindings() {
             next.clear();
             next.extend_from_slice(state);
@@ -244,6 +215,28 @@ impl<'n> ColouredSpace<'n> {
             each(next, values)?;
         }
         Ok(())
+    }
+
+    /// The effects of transition `t` in the encoded marking `state`, from the
+    /// memo or computed (and remembered); `decoded` as for
+    /// [`ColouredSpace::successors_by`].
+    fn effects_of(
+        &self,
+        t: usize,
+        state: &[u32],
+        decoded: &mut Option<Marking>,
+    ) -> Result<Arc<Effects>, ColouredError> {
+        let key: Vec<u32> = self.effects.touched(t).iter().map(|&p| state[p]).collect();
+        if let Some(found) = self.effects.get(t, &key) {
+            return Ok(found);
+        }
+        let marking = match decoded {
+            Some(m) => m,
+            None => decoded.insert(self.decode(state)?),
+        };
+        let computed = Arc::new(self.transition_effects(t, marking, &key)?);
+        self.effects.insert(t, &key, Arc::clone(&computed));
+        Ok(computed)
     }
 
     /// The effects of transition `t` in `marking`, whose touched places have
@@ -274,6 +267,12 @@ impl<'n> ColouredSpace<'n> {
                 })
                 .collect::<Result<Vec<u32>, ColouredError>>()?;
             effects.push(&b.values, ids);
+            if self.partial_order.is_some() {
+                effects.push_tokens(BindingTokens {
+                    consumed: b.consumed.clone().into(),
+                    produced: produced(self.net, b)?.into(),
+                });
+            }
         }
         Ok(effects)
     }
@@ -379,21 +378,36 @@ impl StateSpace for ColouredSpace<'_> {
             return Ok(Expansion::Full);
         };
         budget::tick().map_err(EvalError::from)?;
-        let marking = self.decode(state)?;
-        let mut bindings = Vec::new();
-        enabled_bindings(self.net, &marking, &mut bindings)?;
-        let produces = bindings
-            .iter()
-            .map(|b| produced(self.net, b))
+        let mut decoded = None;
+        let effects = (0..self.net.transitions.len())
+            .map(|t| self.effects_of(t, state, &mut decoded))
             .collect::<Result<Vec<_>, _>>()?;
-        let Some(chosen) = partial_order.choose(&marking, &bindings, &produces) else {
-            // In full, through the effect memo.
+        let tokens: Vec<&BindingTokens> = effects
+            .iter()
+            .flat_map(|e| e.tokens().into_iter().flatten())
+            .collect();
+        let marking = match decoded {
+            Some(m) => m,
+            None => self.decode(state)?,
+        };
+        let Some(chosen) = partial_order.choose(&marking, &tokens) else {
             self.successors(state, out)?;
             return Ok(Expansion::Full);
         };
-        for (b, _) in bindings.iter().zip(&chosen).filter(|(_, c)| **c) {
-            let next = fire(self.net, &marking, b)?;
-            out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
+        let mut chosen = chosen.into_iter();
+        let mut next = Vec::with_capacity(state.len());
+        for (t, effects) in effects.iter().enumerate() {
+            let touched = self.effects.touched(t);
+            for (_, ids) in effects.bindings() {
+                if chosen.next() == Some(true) {
+                    next.clear();
+                    next.extend_from_slice(state);
+                    for (&place, &id) in touched.iter().zip(ids) {
+                        next[place] = id;
+                    }
+                    out.push(&self.stored(next.clone())?);
+                }
+            }
         }
         Ok(if partial_order.needs_cycle_proviso() {
             Expansion::Partial

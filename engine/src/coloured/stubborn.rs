@@ -55,6 +55,7 @@
 
 use std::collections::HashMap;
 
+use super::effects::BindingTokens;
 use crate::fire::{Binding, produced};
 use crate::net::code::{Env, Pattern, PlaceId};
 use crate::net::marking::Marking;
@@ -255,23 +256,17 @@ impl Stubborn {
         some_invisible.then_some(analysis)
     }
 
-    /// The bindings to fire in `marking`, given its enabled `bindings` and
-    /// the tokens each `produces`: `Some(flags)` (one per binding) for a
-    /// proper stubborn set without visible enabled binding, `None` when the
-    /// marking must be expanded in full.
-    pub fn choose(
-        &self,
-        marking: &Marking,
-        bindings: &[Binding],
-        produces: &[Vec<(PlaceId, Value, u32)>],
-    ) -> Option<Vec<bool>> {
+    /// The bindings to fire in `marking`, given the tokens of its enabled
+    /// bindings: `Some(flags)` (one per binding) for a proper stubborn set
+    /// without visible enabled binding, `None` when the marking must be
+    /// expanded in full.
+    pub fn choose(&self, marking: &Marking, bindings: &[&BindingTokens]) -> Option<Vec<bool>> {
         if bindings.len() < 2 {
             return None;
         }
         let effects: Vec<Effect<'_>> = bindings
             .iter()
-            .zip(produces)
-            .map(|(b, out)| self.effect(b, out))
+            .map(|b| self.effect(&b.consumed, &b.produced))
             .collect();
         if effects.iter().all(|e| e.visible) {
             return None;
@@ -324,7 +319,7 @@ impl Stubborn {
     /// The tokens `binding` needs, takes and gives, given what it produces.
     fn effect<'a>(
         &self,
-        binding: &'a Binding,
+        consumed: &'a [(PlaceId, Value, u32)],
         produces: &'a [(PlaceId, Value, u32)],
     ) -> Effect<'a> {
         let count = |list: &[(PlaceId, Value, u32)], p: PlaceId, v: &Value| -> u64 {
@@ -339,19 +334,17 @@ impl Stubborn {
             gives: Vec::new(),
             visible: false,
         };
-        for (p, v, _) in &binding.consumed {
+        for (p, v, _) in consumed {
             if effect.needs.contains(&(*p, v)) {
                 continue;
             }
             effect.needs.push((*p, v));
-            if count(produces, *p, v) < count(&binding.consumed, *p, v) {
+            if count(produces, *p, v) < count(consumed, *p, v) {
                 effect.takes.push((*p, v));
             }
         }
         for (p, v, _) in produces {
-            if !effect.gives.contains(&(*p, v))
-                && count(produces, *p, v) > count(&binding.consumed, *p, v)
-            {
+            if !effect.gives.contains(&(*p, v)) && count(produces, *p, v) > count(consumed, *p, v) {
                 effect.gives.push((*p, v));
             }
         }
