@@ -27,7 +27,7 @@ use foldhash::quality::FixedState;
 
 use crate::net::code::PlaceId;
 use crate::net::model::Net;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// Entries kept per transition before its map is emptied and refilled; bounds
 /// the memo at a few hundred megabytes on nets whose keys rarely repeat.

@@ -56,11 +56,11 @@
 use std::collections::HashMap;
 
 use super::effects::BindingTokens;
-use crate::fire::{Binding, produced};
+use crate::coloured::fire::{Binding, produced};
 use crate::net::code::{Env, Pattern, PlaceId};
 use crate::net::marking::Marking;
 use crate::net::model::{Matcher, Net, PropertyKind};
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// A token of the net's unfolding: a place and a value.
 type Token<'a> = (PlaceId, &'a Value);
