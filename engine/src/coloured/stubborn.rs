@@ -51,7 +51,12 @@
 //!
 //! The set is grown from every enabled invisible binding as a seed, and the
 //! one with the fewest enabled bindings is kept (the first such in binding
-//! order, so the result does not depend on threads).
+//! order, so the result does not depend on threads). A binding that changes
+//! nothing (a refusal that puts back what it read) is no seed, and a set
+//! holding one is given up when the cycle proviso applies: its successor is
+//! the marking itself, stored before, so the proviso would expand the marking
+//! in full anyway. A net whose invisible transitions all change nothing gets
+//! no analysis at all.
 
 use std::collections::HashMap;
 
@@ -119,6 +124,13 @@ struct Effect<'a> {
     visible: bool,
 }
 
+impl Effect<'_> {
+    /// Whether the binding changes nothing: firing it gives the same marking.
+    fn idle(&self) -> bool {
+        self.takes.is_empty() && self.gives.is_empty()
+    }
+}
+
 /// A member of a stubborn set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unit {
@@ -132,7 +144,8 @@ enum Unit {
 
 impl Stubborn {
     /// The analysis of `net` for its properties, or `None` when it cannot
-    /// reduce anything: every transition changes a place a property reads.
+    /// reduce anything: every transition changes a place a property reads or
+    /// changes nothing at all.
     pub fn new(net: &Net) -> Option<Self> {
         let places = net.places.len();
         let mut watched = vec![false; places];
@@ -186,11 +199,15 @@ impl Stubborn {
             let mut gives: Vec<PlaceId> = transition.outputs.iter().map(|o| o.place).collect();
             gives.sort_unstable();
             gives.dedup();
-            let changes = reads
+            let changes = |p: PlaceId| !only_read(p);
+            let visible = reads
                 .iter()
                 .chain(&gives)
-                .any(|&p| analysis.watched[p] && !only_read(p));
-            some_invisible |= !changes;
+                .any(|&p| analysis.watched[p] && changes(p));
+            // A transition that changes nothing (a refusal that puts back
+            // what it read) is no use as a seed: see `Stubborn::choose`.
+            let idle = !reads.iter().chain(&gives).any(|&p| changes(p));
+            some_invisible |= !visible && !idle;
             for &p in &reads {
                 analysis.readers[p].push(t);
                 if !only_read(p) {
@@ -301,7 +318,7 @@ impl Stubborn {
             transitions: self.reads.len(),
         };
         let mut best: Option<(usize, Vec<bool>)> = None;
-        for seed in (0..bindings.len()).filter(|&i| !effects[i].visible) {
+        for seed in (0..bindings.len()).filter(|&i| !effects[i].visible && !effects[i].idle()) {
             if let Some((count, set)) = self.closure(seed, &index)
                 && count < bindings.len()
                 && best.as_ref().is_none_or(|(c, _)| count < *c)
@@ -404,7 +421,9 @@ impl Stubborn {
             match unit {
                 Unit::Enabled(i) => {
                     let effect = &index.effects[i];
-                    if effect.visible {
+                    // A binding that changes nothing leads back to this
+                    // marking, which the cycle proviso then expands in full.
+                    if effect.visible || (effect.idle() && self.needs_cycle_proviso()) {
                         return None;
                     }
                     count += 1;
