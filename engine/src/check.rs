@@ -65,10 +65,10 @@ pub struct CheckOptions {
     pub explore: ExploreOptions,
     /// Reduce coloured nets by the symmetry of their symmetric types.
     pub symmetry: bool,
-    /// Reduce coloured nets by stubborn sets (see
-    /// [`crate::coloured::stubborn`]); with `symmetry`, only nets without
-    /// symmetric types (the two are not combined). Off by default: it
-    /// changes the state count and leaves the token bounds unknown.
+    /// Reduce coloured nets by stubborn sets of bindings (see
+    /// [`crate::coloured::stubborn`]), combined with `symmetry` when both are
+    /// set. Off by default: it changes the state count and leaves the token
+    /// bounds unknown.
     pub partial_order: bool,
     /// Standard properties to check besides the net's own.
     pub properties: Vec<StandardProperty>,

@@ -146,6 +146,53 @@ proptest! {
     }
 }
 
+fn run_on(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a pool")
+        .install(|| run(space))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Stubborn sets of bindings computed in the stored representatives,
+    /// with successors replaced by their representatives: the verdicts of
+    /// the full run, every dead orbit of the symmetry-only run, no more
+    /// markings than orbits, the same run with one thread or two, and
+    /// traces that replay on the unreduced net.
+    #[test]
+    fn stubborn_sets_combined_with_the_symmetry_keep_verdicts_and_dead_orbits(
+        range in any::<bool>(),
+        n in 2usize..=3,
+        b_full in any::<bool>(),
+        menu in 1u8..64,
+        budget in 0u8..3,
+        watch_c in any::<bool>(),
+    ) {
+        let mut text = net_text(range, n, b_full, menu, budget);
+        if watch_c {
+            // A goal that `go` and `back` cannot change: more invisible bindings.
+            text = text.replace("exists x in A: x in B", "count(C) >= 2");
+        }
+        let net = load(&text);
+        let full = run(&ColouredSpace::new(&net));
+        let symmetry = run(&ColouredSpace::with_symmetry(&net).expect("a small group"));
+        let combined = ColouredSpace::with_reductions(&net).expect("a small group");
+        let reduced = run_on(&combined, 1);
+        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
+        prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
+        prop_assert_eq!(reduced.deadlocks, symmetry.deadlocks, "{}", text);
+        prop_assert!(reduced.states <= symmetry.states, "{}", text);
+        replay(&net, &reduced);
+        let two = run_on(&combined, 2);
+        prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
+        let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(traces(&two), traces(&reduced));
+    }
+}
+
 fn load_error(text: &str) -> String {
     match load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions) {
         Ok(_) => panic!("loaded a net that breaks its symmetry:\n{text}"),

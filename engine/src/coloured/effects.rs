@@ -25,6 +25,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use foldhash::quality::FixedState;
 
+use crate::net::code::PlaceId;
 use crate::net::model::Net;
 use crate::net::value::Value;
 
@@ -40,6 +41,17 @@ pub struct Effects {
     width: usize,
     ids: Vec<u32>,
     values: Vec<Box<[Value]>>,
+    tokens: Vec<BindingTokens>,
+}
+
+/// The tokens a binding takes and puts, `(place, value, copies)`: kept for
+/// the partial-order reduction ([`super::stubborn`]).
+#[derive(Debug, Clone, Default)]
+pub struct BindingTokens {
+    /// The tokens taken.
+    pub consumed: Box<[(PlaceId, Value, u32)]>,
+    /// The tokens put.
+    pub produced: Box<[(PlaceId, Value, u32)]>,
 }
 
 impl Effects {
@@ -49,7 +61,20 @@ impl Effects {
             width,
             ids: Vec::new(),
             values: Vec::new(),
+            tokens: Vec::new(),
         }
+    }
+
+    /// Adds the tokens of the binding pushed last (for every binding or none).
+    pub fn push_tokens(&mut self, tokens: BindingTokens) {
+        self.tokens.push(tokens);
+        debug_assert_eq!(self.tokens.len(), self.values.len());
+    }
+
+    /// Each binding's tokens, in binding order, if they were kept.
+    pub fn tokens(&self) -> Option<&[BindingTokens]> {
+        (self.tokens.len() == self.values.len() && !self.values.is_empty())
+            .then_some(&self.tokens[..])
     }
 
     /// Adds a binding: its variables' values and the touched places' new ids.

@@ -20,7 +20,7 @@ pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
-use crate::coloured::fire::{Binding, fire, successors, transition_bindings};
+use crate::coloured::fire::{Binding, fire, produced, successors, transition_bindings};
 use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
@@ -30,7 +30,7 @@ use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::net::value::Value;
-use effects::{EffectMemo, Effects};
+use effects::{BindingTokens, EffectMemo, Effects};
 use std::sync::Arc;
 use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
@@ -66,9 +66,6 @@ pub struct ColouredSpace<'n> {
     effects: EffectMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
-    /// Whether the net's partial-order reduction was refused because the
-    /// symmetry reduction is in force (the two are not combined).
-    partial_order_refused: bool,
 }
 
 impl<'n> ColouredSpace<'n> {
@@ -109,7 +106,6 @@ impl<'n> ColouredSpace<'n> {
             effects: EffectMemo::new(net),
             symmetry: None,
             partial_order: None,
-            partial_order_refused: false,
         }
     }
 
@@ -123,19 +119,15 @@ impl<'n> ColouredSpace<'n> {
     }
 
     /// The state space of `net` with every reduction that applies: the
-    /// symmetry of its symmetric types if it has any, otherwise the
-    /// partial-order reduction ([`stubborn`]) if some transition changes no
-    /// place a property reads. The two are not combined: with a symmetry the
-    /// partial-order reduction is refused, and [`StateSpace::reduction`]
-    /// says so.
+    /// symmetry of its symmetric types if it has any, and the partial-order
+    /// reduction ([`stubborn`]) if some transition may change no place a
+    /// property reads. Combined, stubborn sets are computed in the stored
+    /// representatives and their successors replaced by their orbits'
+    /// representatives (docs/checker.md, section Reductions, says why this
+    /// keeps the verdicts).
     pub fn with_reductions(net: &'n Net) -> Result<Self, SymmetryError> {
         let mut space = ColouredSpace::with_symmetry(net)?;
-        let partial_order = Stubborn::new(net);
-        if space.symmetry.is_some() {
-            space.partial_order_refused = partial_order.is_some();
-        } else {
-            space.partial_order = partial_order;
-        }
+        space.partial_order = Stubborn::new(net);
         Ok(space)
     }
 
@@ -188,23 +180,6 @@ impl<'n> ColouredSpace<'n> {
         Ok(words)
     }
 
-    /// Encodes `next`, a successor of the marking `before` encoded as
-    /// `state`: places `next` shares with `before` keep their ids unlooked-up.
-    fn encode_successor(
-        &self,
-        state: &[u32],
-        before: &Marking,
-        next: &Marking,
-    ) -> Result<Vec<u32>, ColouredError> {
-        let mut words = state.to_vec();
-        for (place, tokens) in next.places.iter().enumerate() {
-            if !tokens.shares(&before.places[place]) {
-                words[place] = self.intern(place, tokens)?;
-            }
-        }
-        Ok(words)
-    }
-
     /// Decodes an encoded marking.
     pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
         let places = (0..self.net.places.len())
@@ -232,19 +207,7 @@ impl<'n> ColouredSpace<'n> {
         mut each: impl FnMut(&[u32], &[Value]) -> Result<(), ColouredError>,
     ) -> Result<(), ColouredError> {
         let touched = self.effects.touched(t);
-        let key: Vec<u32> = touched.iter().map(|&p| state[p]).collect();
-        let effects = match self.effects.get(t, &key) {
-            Some(found) => found,
-            None => {
-                let marking = match decoded {
-                    Some(m) => m,
-                    None => decoded.insert(self.decode(state)?),
-                };
-                let computed = Arc::new(self.transition_effects(t, marking, &key)?);
-                self.effects.insert(t, &key, Arc::clone(&computed));
-                computed
-            }
-        };
+        let effects = self.effects_of(t, state, decoded)?;
         for (values, ids) in effects.bindings() {
             next.clear();
             next.extend_from_slice(state);
@@ -254,6 +217,28 @@ impl<'n> ColouredSpace<'n> {
             each(next, values)?;
         }
         Ok(())
+    }
+
+    /// The effects of transition `t` in the encoded marking `state`, from the
+    /// memo or computed (and remembered); `decoded` as for
+    /// [`ColouredSpace::successors_by`].
+    fn effects_of(
+        &self,
+        t: usize,
+        state: &[u32],
+        decoded: &mut Option<Marking>,
+    ) -> Result<Arc<Effects>, ColouredError> {
+        let key: Vec<u32> = self.effects.touched(t).iter().map(|&p| state[p]).collect();
+        if let Some(found) = self.effects.get(t, &key) {
+            return Ok(found);
+        }
+        let marking = match decoded {
+            Some(m) => m,
+            None => decoded.insert(self.decode(state)?),
+        };
+        let computed = Arc::new(self.transition_effects(t, marking, &key)?);
+        self.effects.insert(t, &key, Arc::clone(&computed));
+        Ok(computed)
     }
 
     /// The effects of transition `t` in `marking`, whose touched places have
@@ -284,6 +269,12 @@ impl<'n> ColouredSpace<'n> {
                 })
                 .collect::<Result<Vec<u32>, ColouredError>>()?;
             effects.push(&b.values, ids);
+            if self.partial_order.is_some() {
+                effects.push_tokens(BindingTokens {
+                    consumed: b.consumed.clone().into(),
+                    produced: produced(self.net, b)?.into(),
+                });
+            }
         }
         Ok(effects)
     }
@@ -358,21 +349,21 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn reduction(&self) -> Option<String> {
-        if self.partial_order.is_some() {
-            return Some("partial order (stubborn sets)".into());
-        }
-        self.symmetry.as_ref().map(|s| {
-            let refused = if self.partial_order_refused {
-                "; partial-order reduction refused: not combined with a symmetry"
-            } else {
-                ""
-            };
+        let symmetry = self.symmetry.as_ref().map(|s| {
             format!(
-                "symmetry of {} ({} permutations){refused}",
+                "symmetry of {} ({} permutations)",
                 s.types().join(", "),
                 s.order()
             )
-        })
+        });
+        let partial_order = self
+            .partial_order
+            .as_ref()
+            .map(|_| "partial order (stubborn sets of bindings)".to_string());
+        match (symmetry, partial_order) {
+            (Some(s), Some(p)) => Some(format!("{s}; {p}")),
+            (s, p) => s.or(p),
+        }
     }
 
     fn exact_token_bounds(&self) -> bool {
@@ -388,25 +379,42 @@ impl StateSpace for ColouredSpace<'_> {
             self.successors(state, out)?;
             return Ok(Expansion::Full);
         };
-        let marking = self.decode(state)?;
-        let transitions = self.net.transitions.len();
-        let mut bindings = Vec::new();
-        let mut enabled = vec![false; transitions];
-        for (t, enabled) in enabled.iter_mut().enumerate() {
-            let before = bindings.len();
-            transition_bindings(self.net, t, &marking, &mut bindings)?;
-            *enabled = bindings.len() > before;
-        }
-        let chosen = partial_order.choose(&marking, &enabled);
-        for b in &bindings {
-            if chosen.as_ref().is_none_or(|set| set[b.transition]) {
-                let next = fire(self.net, &marking, b)?;
-                out.push(&self.stored(self.encode_successor(state, &marking, &next)?)?);
+        budget::tick().map_err(EvalError::from)?;
+        let mut decoded = None;
+        let effects = (0..self.net.transitions.len())
+            .map(|t| self.effects_of(t, state, &mut decoded))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tokens: Vec<&BindingTokens> = effects
+            .iter()
+            .flat_map(|e| e.tokens().into_iter().flatten())
+            .collect();
+        let marking = match decoded {
+            Some(m) => m,
+            None => self.decode(state)?,
+        };
+        let Some(chosen) = partial_order.choose(&marking, &tokens) else {
+            self.successors(state, out)?;
+            return Ok(Expansion::Full);
+        };
+        let mut chosen = chosen.into_iter();
+        let mut next = Vec::with_capacity(state.len());
+        for (t, effects) in effects.iter().enumerate() {
+            let touched = self.effects.touched(t);
+            for (_, ids) in effects.bindings() {
+                if chosen.next() == Some(true) {
+                    next.clear();
+                    next.extend_from_slice(state);
+                    for (&place, &id) in touched.iter().zip(ids) {
+                        next[place] = id;
+                    }
+                    out.push(&self.stored(next.clone())?);
+                }
             }
         }
-        Ok(match chosen {
-            Some(_) => Expansion::Partial,
-            None => Expansion::Full,
+        Ok(if partial_order.needs_cycle_proviso() {
+            Expansion::Partial
+        } else {
+            Expansion::PartialDeadlocksOnly
         })
     }
 

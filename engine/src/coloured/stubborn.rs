@@ -1,68 +1,154 @@
-//! Partial-order reduction: stubborn sets of transitions.
+//! Partial-order reduction: stubborn sets of bindings.
 //!
-//! In a marking, a *stubborn set* is a set of transitions such that firing
-//! transitions outside it can neither enable nor disable its members nor stop
+//! The unit is a *binding* (a transition with values for its variables), as
+//! in the net's unfolding to a place/transition net, whose places are
+//! (place, token value) pairs: two bindings that touch different tokens are
+//! independent even when they are bindings of one transition (one `join` for
+//! every user, one `take_left` for every philosopher).
+//!
+//! In a marking, a *stubborn set* is a set of bindings such that firing
+//! bindings outside it can neither enable nor disable its members nor stop
 //! commuting with them (Valmari's conditions D1 and D2), and that holds an
-//! enabled transition when the marking has one. Firing only the enabled
-//! transitions of a stubborn set preserves every dead marking; with two more
-//! conditions it also preserves whether a state violating an invariant (or
-//! witnessing a `reachable` goal) is reachable:
+//! enabled binding when the marking has one. Firing only the enabled bindings
+//! of a stubborn set preserves every dead marking; with two more conditions
+//! it also preserves whether a state violating an invariant (or witnessing a
+//! `reachable` goal) is reachable:
 //!
 //! - *visibility* (Peled's C2): the set is used only if none of its enabled
-//!   transitions is *visible*, i.e. may change a place some property reads;
+//!   bindings is *visible*, i.e. changes a place some property reads;
 //!   otherwise the marking is expanded in full;
 //! - *no ignoring* (C3): every cycle of the reduced graph has a fully expanded
 //!   marking. The breadth-first explorer ensures it: a marking whose reduced
 //!   successors include a state stored before the current level (the only way
 //!   to close a cycle in a breadth-first graph) is expanded again in full.
 //!
-//! The analysis is at the level of transitions, not bindings, and works on
-//! places: transition `t` *reads* its input places, *takes* tokens from those
-//! where what it puts back may differ from what it took, and *gives* tokens
-//! to its output places other than those it only reads. Enabling is monotone
-//! (guards read bindings only, never places), so for a stubborn set `S`:
+//! Each enabled binding *needs* the tokens it takes (copies it puts back
+//! included), *takes* those it removes for good and *gives* those it adds.
+//! Enabling is monotone (guards read bindings only, never places), so in the
+//! unfolding an enabled binding `e` in the set `S` brings in:
 //!
-//! - an enabled `t` in `S` brings in every transition that takes from a place
-//!   `t` reads (it could disable `t`: D2), every transition that reads a place
-//!   `t` takes from (`t` could disable it: D1), and every transition that gives
-//!   to a place `t` reads (it could enable another binding of `t`: D1);
-//! - a disabled `t` in `S` brings in the transitions that give to one of its
-//!   input places that is empty (nothing else can enable it), or, if none is
-//!   empty, to any of its input places.
+//! - every binding that takes a token `e` needs (it could disable `e`: D2);
+//! - every binding that needs a token `e` takes (`e` could disable it: D1).
 //!
-//! The set is computed from every enabled transition as a seed, and the one
-//! with the fewest enabled transitions is kept (the first such in transition
-//! order, so the result does not depend on threads).
+//! A place whose output inscriptions are those of its input arcs, word for
+//! word, gets back exactly the tokens taken: the transition only reads it.
+//!
+//! A disabled binding in the set brings in every binding that gives it a
+//! token it lacks (nothing else can enable it: D1). Disabled bindings are
+//! listed where that is cheap: a transition whose variables all range over
+//! small finite types (at most [`MAX_UNFOLDED`] bindings), whose input items
+//! compute their tokens from the binding and whose guard and outputs
+//! evaluate without error is *unfolded* once, when the net is loaded, into
+//! its bindings with the tokens each needs, takes and gives (bindings whose
+//! guard is false are dropped: they never fire). A disabled unfolded binding
+//! picks the first token it lacks. Other transitions' disabled bindings (their
+//! values range over terms) are handled together: the *disabled part* of
+//! transition `u` stands for all its bindings not enabled in the marking. It
+//! is brought in when `u` has an input arc at the place of such a token whose
+//! pattern may match it, and it brings in every binding that may give a token
+//! to one of `u`'s empty input places, or, when none is empty, to any of its
+//! input places.
+//!
+//! The set is grown from every enabled invisible binding as a seed, and the
+//! one with the fewest enabled bindings is kept (the first such in binding
+//! order, so the result does not depend on threads). A binding that changes
+//! nothing (a refusal that puts back what it read) is no seed, and a set
+//! holding one is given up when the cycle proviso applies: its successor is
+//! the marking itself, stored before, so the proviso would expand the marking
+//! in full anyway. A net whose invisible transitions all change nothing gets
+//! no analysis at all.
 
-use crate::net::code::PlaceId;
+use std::collections::HashMap;
+
+use super::effects::BindingTokens;
+use crate::coloured::fire::{Binding, produced};
+use crate::net::code::{Env, Pattern, PlaceId};
 use crate::net::marking::Marking;
-use crate::net::model::{Net, PropertyKind};
+use crate::net::model::{Matcher, Net, PropertyKind};
+use crate::net::value::Value;
 
-/// What each transition does to each place, for stubborn sets.
+/// A token of the net's unfolding: a place and a value.
+type Token<'a> = (PlaceId, &'a Value);
+
+/// The most bindings a transition is unfolded into.
+pub const MAX_UNFOLDED: usize = 4096;
+
+/// A binding of an unfolded transition, with its tokens: `needs` with the
+/// copies it takes, `takes` and `gives` without.
+#[derive(Debug, Clone)]
+struct Unfolded {
+    needs: Vec<(PlaceId, Value, u32)>,
+    takes: Vec<(PlaceId, Value)>,
+    gives: Vec<(PlaceId, Value)>,
+}
+
+/// What each transition may do to each place, for stubborn sets.
 #[derive(Debug, Clone)]
 pub struct Stubborn {
     /// Per transition: its input places.
     reads: Vec<Vec<PlaceId>>,
-    /// Per transition: the input places it may change.
-    takes: Vec<Vec<PlaceId>>,
     /// Per transition: the input places it takes at least one token from.
     needs: Vec<Vec<PlaceId>>,
-    /// Per transition: whether it may change a place a property reads.
-    visible: Vec<bool>,
-    /// Per place: the transitions that read it.
+    /// Per transition: its input items' places and patterns (`None`: the
+    /// item may take any token of the place).
+    items: Vec<Vec<(PlaceId, Option<Pattern>)>>,
+    /// Per place: whether a property reads it.
+    watched: Vec<bool>,
+    /// Per place: the transitions with an input arc at it.
     readers: Vec<Vec<usize>>,
-    /// Per place: the transitions that take from it.
+    /// Per place: the transitions that may take tokens from it (not only
+    /// read them).
     takers: Vec<Vec<usize>>,
-    /// Per place: the transitions that give to it.
+    /// Per place: the transitions that may give tokens to it.
     givers: Vec<Vec<usize>>,
+    /// Per transition: whether it is unfolded (its disabled bindings are
+    /// listed in `unfolded`).
+    is_unfolded: Vec<bool>,
+    /// The bindings of the unfolded transitions.
+    unfolded: Vec<Unfolded>,
+    /// Per token: the unfolded bindings that take it.
+    unfolded_takers: HashMap<(PlaceId, Value), Vec<usize>>,
+    /// Per token: the unfolded bindings that need it.
+    unfolded_needers: HashMap<(PlaceId, Value), Vec<usize>>,
+    /// Per token: the unfolded bindings that give it.
+    unfolded_givers: HashMap<(PlaceId, Value), Vec<usize>>,
+    /// Per place: the unfolded bindings that give to it.
+    unfolded_giving: Vec<Vec<usize>>,
+}
+
+/// One enabled binding's effect on tokens.
+struct Effect<'a> {
+    needs: Vec<Token<'a>>,
+    takes: Vec<Token<'a>>,
+    gives: Vec<Token<'a>>,
+    visible: bool,
+}
+
+impl Effect<'_> {
+    /// Whether the binding changes nothing: firing it gives the same marking.
+    fn idle(&self) -> bool {
+        self.takes.is_empty() && self.gives.is_empty()
+    }
+}
+
+/// A member of a stubborn set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    /// The enabled binding with this index.
+    Enabled(usize),
+    /// Every disabled binding of this transition (not unfolded).
+    Disabled(usize),
+    /// The unfolded binding with this index, disabled in the marking.
+    Static(usize),
 }
 
 impl Stubborn {
     /// The analysis of `net` for its properties, or `None` when it cannot
-    /// reduce anything: every transition is visible.
+    /// reduce anything: every transition changes a place a property reads or
+    /// changes nothing at all.
     pub fn new(net: &Net) -> Option<Self> {
         let places = net.places.len();
-        let mut read_by_properties = vec![false; places];
+        let mut watched = vec![false; places];
         for property in &net.properties {
             let mut read = Vec::new();
             match &property.kind {
@@ -74,18 +160,25 @@ impl Stubborn {
                 PropertyKind::DeadlockFree(_) => {}
             }
             for p in read {
-                read_by_properties[p] = true;
+                watched[p] = true;
             }
         }
         let mut analysis = Stubborn {
             reads: Vec::new(),
-            takes: Vec::new(),
             needs: Vec::new(),
-            visible: Vec::new(),
+            items: Vec::new(),
+            watched,
             readers: vec![Vec::new(); places],
             takers: vec![Vec::new(); places],
             givers: vec![Vec::new(); places],
+            is_unfolded: Vec::new(),
+            unfolded: Vec::new(),
+            unfolded_takers: HashMap::new(),
+            unfolded_needers: HashMap::new(),
+            unfolded_givers: HashMap::new(),
+            unfolded_giving: vec![Vec::new(); places],
         };
+        let mut some_invisible = false;
         for (t, transition) in net.transitions.iter().enumerate() {
             let arcs = |place: PlaceId, input: bool| {
                 let mut texts: Vec<String> = transition
@@ -103,27 +196,28 @@ impl Stubborn {
             let mut reads: Vec<PlaceId> = transition.inputs.iter().map(|i| i.place).collect();
             reads.sort_unstable();
             reads.dedup();
-            let takes: Vec<PlaceId> = reads.iter().copied().filter(|&p| !only_read(p)).collect();
-            let mut gives: Vec<PlaceId> = transition
-                .outputs
-                .iter()
-                .map(|o| o.place)
-                .filter(|&p| !reads.contains(&p) || !only_read(p))
-                .collect();
+            let mut gives: Vec<PlaceId> = transition.outputs.iter().map(|o| o.place).collect();
             gives.sort_unstable();
             gives.dedup();
-            let visible = takes.iter().chain(&gives).any(|&p| read_by_properties[p]);
+            let changes = |p: PlaceId| !only_read(p);
+            let visible = reads
+                .iter()
+                .chain(&gives)
+                .any(|&p| analysis.watched[p] && changes(p));
+            // A transition that changes nothing (a refusal that puts back
+            // what it read) is no use as a seed: see `Stubborn::choose`.
+            let idle = !reads.iter().chain(&gives).any(|&p| changes(p));
+            some_invisible |= !visible && !idle;
             for &p in &reads {
                 analysis.readers[p].push(t);
-            }
-            for &p in &takes {
-                analysis.takers[p].push(t);
+                if !only_read(p) {
+                    analysis.takers[p].push(t);
+                }
             }
             for &p in &gives {
                 analysis.givers[p].push(t);
             }
             analysis.reads.push(reads);
-            analysis.takes.push(takes);
             let mut needs: Vec<PlaceId> = transition
                 .inputs
                 .iter()
@@ -133,24 +227,100 @@ impl Stubborn {
             needs.sort_unstable();
             needs.dedup();
             analysis.needs.push(needs);
-            analysis.visible.push(visible);
+            analysis.items.push(
+                transition
+                    .inputs
+                    .iter()
+                    .map(|i| match &i.matcher {
+                        Matcher::Scan { pattern, .. } => (i.place, Some(pattern.clone())),
+                        _ => (i.place, None),
+                    })
+                    .collect(),
+            );
         }
-        analysis.visible.contains(&false).then_some(analysis)
+        for t in 0..net.transitions.len() {
+            let bindings = unfold(net, t);
+            analysis.is_unfolded.push(bindings.is_some());
+            for binding in bindings.into_iter().flatten() {
+                let k = analysis.unfolded.len();
+                for (p, v, _) in &binding.needs {
+                    analysis
+                        .unfolded_needers
+                        .entry((*p, v.clone()))
+                        .or_default()
+                        .push(k);
+                }
+                for (p, v) in &binding.takes {
+                    analysis
+                        .unfolded_takers
+                        .entry((*p, v.clone()))
+                        .or_default()
+                        .push(k);
+                }
+                for (p, v) in &binding.gives {
+                    analysis
+                        .unfolded_givers
+                        .entry((*p, v.clone()))
+                        .or_default()
+                        .push(k);
+                    if analysis.unfolded_giving[*p].last() != Some(&k) {
+                        analysis.unfolded_giving[*p].push(k);
+                    }
+                }
+                analysis.unfolded.push(binding);
+            }
+        }
+        some_invisible.then_some(analysis)
     }
 
-    /// The transitions to fire in `marking`, where `enabled[t]` says whether
-    /// transition `t` has an enabled binding: `Some(set)` (as flags per
-    /// transition) for a proper stubborn set without visible enabled
-    /// transition, `None` when the marking must be expanded in full.
-    pub fn choose(&self, marking: &Marking, enabled: &[bool]) -> Option<Vec<bool>> {
-        let total = enabled.iter().filter(|&&e| e).count();
-        if total < 2 {
+    /// The bindings to fire in `marking`, given the tokens of its enabled
+    /// bindings: `Some(flags)` (one per binding) for a proper stubborn set
+    /// without visible enabled binding, `None` when the marking must be
+    /// expanded in full.
+    pub fn choose(&self, marking: &Marking, bindings: &[&BindingTokens]) -> Option<Vec<bool>> {
+        if bindings.len() < 2 {
             return None;
         }
+        let effects: Vec<Effect<'_>> = bindings
+            .iter()
+            .map(|b| self.effect(&b.consumed, &b.produced))
+            .collect();
+        if effects.iter().all(|e| e.visible) {
+            return None;
+        }
+        let mut takers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
+        let mut needers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
+        let mut givers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
+        let mut giving: Vec<Vec<usize>> = vec![Vec::new(); self.watched.len()];
+        for (i, e) in effects.iter().enumerate() {
+            for &token in &e.takes {
+                takers.entry(token).or_default().push(i);
+            }
+            for &token in &e.needs {
+                needers.entry(token).or_default().push(i);
+            }
+            for &token in &e.gives {
+                givers.entry(token).or_default().push(i);
+            }
+            for &(p, _) in &e.gives {
+                if giving[p].last() != Some(&i) {
+                    giving[p].push(i);
+                }
+            }
+        }
+        let index = Index {
+            marking,
+            effects: &effects,
+            takers,
+            needers,
+            givers,
+            giving,
+            transitions: self.reads.len(),
+        };
         let mut best: Option<(usize, Vec<bool>)> = None;
-        for seed in (0..enabled.len()).filter(|&t| enabled[t] && !self.visible[t]) {
-            if let Some((count, set)) = self.closure(seed, marking, enabled)
-                && count < total
+        for seed in (0..bindings.len()).filter(|&i| !effects[i].visible && !effects[i].idle()) {
+            if let Some((count, set)) = self.closure(seed, &index)
+                && count < bindings.len()
                 && best.as_ref().is_none_or(|(c, _)| count < *c)
             {
                 let single = count == 1;
@@ -163,51 +333,327 @@ impl Stubborn {
         best.map(|(_, set)| set)
     }
 
-    /// The stubborn set grown from `seed` and its number of enabled
-    /// transitions, or `None` as soon as it holds a visible enabled one.
-    fn closure(
+    /// The tokens `binding` needs, takes and gives, given what it produces.
+    fn effect<'a>(
         &self,
-        seed: usize,
-        marking: &Marking,
-        enabled: &[bool],
-    ) -> Option<(usize, Vec<bool>)> {
-        let mut set = vec![false; enabled.len()];
-        let mut stack = vec![seed];
-        set[seed] = true;
+        consumed: &'a [(PlaceId, Value, u32)],
+        produces: &'a [(PlaceId, Value, u32)],
+    ) -> Effect<'a> {
+        let count = |list: &[(PlaceId, Value, u32)], p: PlaceId, v: &Value| -> u64 {
+            list.iter()
+                .filter(|(q, w, _)| *q == p && w == v)
+                .map(|(_, _, n)| u64::from(*n))
+                .sum()
+        };
+        let mut effect = Effect {
+            needs: Vec::new(),
+            takes: Vec::new(),
+            gives: Vec::new(),
+            visible: false,
+        };
+        for (p, v, _) in consumed {
+            if effect.needs.contains(&(*p, v)) {
+                continue;
+            }
+            effect.needs.push((*p, v));
+            if count(produces, *p, v) < count(consumed, *p, v) {
+                effect.takes.push((*p, v));
+            }
+        }
+        for (p, v, _) in produces {
+            if !effect.gives.contains(&(*p, v)) && count(produces, *p, v) > count(consumed, *p, v) {
+                effect.gives.push((*p, v));
+            }
+        }
+        effect.visible = effect
+            .takes
+            .iter()
+            .chain(&effect.gives)
+            .any(|&(p, _)| self.watched[p]);
+        effect
+    }
+
+    /// Whether some property reads a place: reduced expansions then need the
+    /// cycle proviso (without, only dead markings matter, and stubborn sets
+    /// preserve every one of them without it).
+    pub fn needs_cycle_proviso(&self) -> bool {
+        self.watched.contains(&true)
+    }
+
+    /// Whether transition `u` has an input item at `place` that may take `value`.
+    fn may_take(&self, u: usize, place: PlaceId, value: &Value) -> bool {
+        self.items[u]
+            .iter()
+            .any(|(p, pattern)| *p == place && pattern.as_ref().is_none_or(|q| may_match(q, value)))
+    }
+
+    /// The stubborn set grown from the enabled binding `seed` (flags per
+    /// enabled binding) and its number of enabled bindings, or `None` as soon
+    /// as it holds a visible one.
+    fn closure(&self, seed: usize, index: &Index<'_, '_>) -> Option<(usize, Vec<bool>)> {
+        let mut enabled = vec![false; index.effects.len()];
+        let mut disabled = vec![false; index.transitions];
+        let mut unfolded = vec![false; self.unfolded.len()];
+        // An unfolded binding disabled in the marking (the enabled ones are
+        // among the enabled bindings).
+        let lacks = |k: usize| -> Option<(PlaceId, &Value)> {
+            self.unfolded[k]
+                .needs
+                .iter()
+                .find(|(p, v, n)| index.marking.places[*p].count(v) < *n)
+                .map(|(p, v, _)| (*p, v))
+        };
+        let mut stack = vec![Unit::Enabled(seed)];
+        enabled[seed] = true;
         let mut count = 0;
-        while let Some(t) = stack.pop() {
-            let mut add = |u: usize, stack: &mut Vec<usize>| {
-                if !set[u] {
-                    set[u] = true;
-                    stack.push(u);
+        while let Some(unit) = stack.pop() {
+            let mut add = |unit: Unit, stack: &mut Vec<Unit>| {
+                let flag = match unit {
+                    Unit::Enabled(i) => &mut enabled[i],
+                    Unit::Disabled(t) => &mut disabled[t],
+                    Unit::Static(k) => &mut unfolded[k],
+                };
+                if !*flag {
+                    *flag = true;
+                    stack.push(unit);
                 }
             };
-            if enabled[t] {
-                if self.visible[t] {
-                    return None;
+            match unit {
+                Unit::Enabled(i) => {
+                    let effect = &index.effects[i];
+                    // A binding that changes nothing leads back to this
+                    // marking, which the cycle proviso then expands in full.
+                    if effect.visible || (effect.idle() && self.needs_cycle_proviso()) {
+                        return None;
+                    }
+                    count += 1;
+                    for &(p, v) in &effect.needs {
+                        for &j in index.takers.get(&(p, v)).into_iter().flatten() {
+                            add(Unit::Enabled(j), &mut stack);
+                        }
+                        for &k in self
+                            .unfolded_takers
+                            .get(&(p, v.clone()))
+                            .into_iter()
+                            .flatten()
+                        {
+                            if lacks(k).is_some() {
+                                add(Unit::Static(k), &mut stack);
+                            }
+                        }
+                        for &u in &self.takers[p] {
+                            if !self.is_unfolded[u] && self.may_take(u, p, v) {
+                                add(Unit::Disabled(u), &mut stack);
+                            }
+                        }
+                    }
+                    for &(p, v) in &effect.takes {
+                        for &j in index.needers.get(&(p, v)).into_iter().flatten() {
+                            add(Unit::Enabled(j), &mut stack);
+                        }
+                        for &k in self
+                            .unfolded_needers
+                            .get(&(p, v.clone()))
+                            .into_iter()
+                            .flatten()
+                        {
+                            if lacks(k).is_some() {
+                                add(Unit::Static(k), &mut stack);
+                            }
+                        }
+                        for &u in &self.readers[p] {
+                            if !self.is_unfolded[u] && self.may_take(u, p, v) {
+                                add(Unit::Disabled(u), &mut stack);
+                            }
+                        }
+                    }
                 }
-                count += 1;
-                for &p in &self.reads[t] {
-                    self.takers[p].iter().for_each(|&u| add(u, &mut stack));
-                    self.givers[p].iter().for_each(|&u| add(u, &mut stack));
+                Unit::Disabled(u) => {
+                    let empty = self.needs[u]
+                        .iter()
+                        .find(|&&p| index.marking.places[p].is_empty());
+                    let places = match empty {
+                        Some(p) => std::slice::from_ref(p),
+                        None => &self.reads[u][..],
+                    };
+                    for &p in places {
+                        for &j in &index.giving[p] {
+                            add(Unit::Enabled(j), &mut stack);
+                        }
+                        for &k in &self.unfolded_giving[p] {
+                            if lacks(k).is_some() {
+                                add(Unit::Static(k), &mut stack);
+                            }
+                        }
+                        for &w in &self.givers[p] {
+                            if !self.is_unfolded[w] {
+                                add(Unit::Disabled(w), &mut stack);
+                            }
+                        }
+                    }
                 }
-                for &p in &self.takes[t] {
-                    self.readers[p].iter().for_each(|&u| add(u, &mut stack));
-                }
-            } else {
-                let empty = self.needs[t]
-                    .iter()
-                    .find(|&&p| marking.places[p].is_empty());
-                match empty {
-                    Some(&p) => self.givers[p].iter().for_each(|&u| add(u, &mut stack)),
-                    None => {
-                        for &p in &self.reads[t] {
-                            self.givers[p].iter().for_each(|&u| add(u, &mut stack));
+                Unit::Static(k) => {
+                    let Some((p, v)) = lacks(k) else { continue };
+                    for &j in index.givers.get(&(p, v)).into_iter().flatten() {
+                        add(Unit::Enabled(j), &mut stack);
+                    }
+                    for &k in self
+                        .unfolded_givers
+                        .get(&(p, v.clone()))
+                        .into_iter()
+                        .flatten()
+                    {
+                        if lacks(k).is_some() {
+                            add(Unit::Static(k), &mut stack);
+                        }
+                    }
+                    for &w in &self.givers[p] {
+                        if !self.is_unfolded[w] {
+                            add(Unit::Disabled(w), &mut stack);
                         }
                     }
                 }
             }
         }
-        Some((count, set))
+        Some((count, enabled))
+    }
+}
+
+/// The enabled bindings of one marking, indexed by the tokens they touch.
+struct Index<'m, 'a> {
+    marking: &'m Marking,
+    effects: &'m [Effect<'a>],
+    /// Per token: the enabled bindings that take it.
+    takers: HashMap<Token<'a>, Vec<usize>>,
+    /// Per token: the enabled bindings that need it.
+    needers: HashMap<Token<'a>, Vec<usize>>,
+    /// Per token: the enabled bindings that give it.
+    givers: HashMap<Token<'a>, Vec<usize>>,
+    /// Per place: the enabled bindings that give to it.
+    giving: Vec<Vec<usize>>,
+    /// The number of transitions.
+    transitions: usize,
+}
+
+/// Whether `pattern` may match `value` for some values of its variables (a
+/// variable matched earlier is taken to match anything).
+fn may_match(pattern: &Pattern, value: &Value) -> bool {
+    match pattern {
+        Pattern::Bind(_) | Pattern::Check(_) | Pattern::Wild => true,
+        Pattern::Const(c) => c == value,
+        Pattern::Tuple(ps) => match value {
+            Value::Tuple(items) if items.len() == ps.len() => {
+                ps.iter().zip(items.iter()).all(|(p, v)| may_match(p, v))
+            }
+            _ => false,
+        },
+    }
+}
+
+/// The bindings of transition `t` whose guard holds, with their tokens, if
+/// every variable ranges over a finite type, there are at most
+/// [`MAX_UNFOLDED`] of them, and every input item's token, the guard and the
+/// outputs are computed from the binding without error.
+fn unfold(net: &Net, t: usize) -> Option<Vec<Unfolded>> {
+    let transition = &net.transitions[t];
+    let domains = transition
+        .vars
+        .iter()
+        .map(|v| v.ty.values())
+        .collect::<Option<Vec<_>>>()?;
+    let total = domains
+        .iter()
+        .try_fold(1usize, |acc, d| acc.checked_mul(d.len()))?;
+    if total > MAX_UNFOLDED {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut choice = vec![0usize; domains.len()];
+    for _ in 0..total {
+        let mut slots: Vec<Value> = domains
+            .iter()
+            .zip(&choice)
+            .map(|(d, &i)| d[i].clone())
+            .collect();
+        let values = slots.clone();
+        // The next combination, last variable fastest.
+        for (i, d) in choice.iter_mut().zip(&domains).rev() {
+            *i += 1;
+            if *i < d.len() {
+                break;
+            }
+            *i = 0;
+        }
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
+        let mut holds = true;
+        for guard in &transition.guards {
+            holds &= guard.code.holds(&mut env).ok()?;
+        }
+        if !holds {
+            continue;
+        }
+        let mut consumed: Vec<(PlaceId, Value, u32)> = Vec::new();
+        for item in &transition.inputs {
+            let value = match &item.matcher {
+                Matcher::Scan { pattern, .. } => pattern_value(pattern, env.slots)?,
+                Matcher::Exact(code) => code.eval(&mut env).ok()?,
+                Matcher::Difference(_) | Matcher::Each { .. } => return None,
+            };
+            match consumed
+                .iter_mut()
+                .find(|(p, v, _)| *p == item.place && *v == value)
+            {
+                Some((_, _, n)) => *n = n.checked_add(item.mult)?,
+                None => consumed.push((item.place, value, item.mult)),
+            }
+        }
+        let binding = Binding {
+            transition: t,
+            values,
+            consumed,
+        };
+        let produces = produced(net, &binding).ok()?;
+        let count = |list: &[(PlaceId, Value, u32)], p: PlaceId, v: &Value| -> u64 {
+            list.iter()
+                .filter(|(q, w, _)| *q == p && w == v)
+                .map(|(_, _, n)| u64::from(*n))
+                .sum()
+        };
+        let consumed = &binding.consumed;
+        let takes = consumed
+            .iter()
+            .filter(|(p, v, _)| count(&produces, *p, v) < count(consumed, *p, v))
+            .map(|(p, v, _)| (*p, v.clone()))
+            .collect();
+        let mut gives: Vec<(PlaceId, Value)> = Vec::new();
+        for (p, v, _) in &produces {
+            if count(&produces, *p, v) > count(consumed, *p, v) && !gives.contains(&(*p, v.clone()))
+            {
+                gives.push((*p, v.clone()));
+            }
+        }
+        out.push(Unfolded {
+            needs: binding.consumed,
+            takes,
+            gives,
+        });
+    }
+    Some(out)
+}
+
+/// The value a pattern matches once every variable is bound; `None` for a wildcard.
+fn pattern_value(pattern: &Pattern, slots: &[Value]) -> Option<Value> {
+    match pattern {
+        Pattern::Bind(s) | Pattern::Check(s) => Some(slots[*s].clone()),
+        Pattern::Const(c) => Some(c.clone()),
+        Pattern::Wild => None,
+        Pattern::Tuple(ps) => ps
+            .iter()
+            .map(|p| pattern_value(p, slots))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::tuple),
     }
 }

@@ -22,7 +22,8 @@
 //! expanded again in full, in frontier order, and their other successors
 //! inserted after the first ones (their keys sort after them): every cycle of
 //! the reduced graph thus has a fully expanded state (the cycle proviso), and
-//! the result still does not depend on the threads.
+//! the result still does not depend on the threads. A state expanded as
+//! [`Expansion::PartialDeadlocksOnly`] needs no proviso and is not noted.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -155,6 +155,11 @@ pub enum Expansion {
     Full,
     /// The successors through a stubborn set only.
     Partial,
+    /// The successors through a stubborn set only, where no property reads a
+    /// place: only dead markings matter, and stubborn sets preserve every one
+    /// of them without the cycle proviso, so the explorer does not expand
+    /// such a state again.
+    PartialDeadlocksOnly,
 }
 
 /// A transition system the explorer can search.
