@@ -56,7 +56,7 @@ pub use buf::StateBuf;
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
-pub use report::{CheckReport, Lasso, PropertyResult, Trace, check};
+pub use report::{CheckReport, Lasso, PropertyResult, Trace, check, trace_along};
 
 use serde::Serialize;
 
