@@ -1,8 +1,8 @@
 //! What this program offers nets: the functions it binds and how it opens net files.
 
-use sesphr_engine::error::LoadError;
-use sesphr_engine::functions::FunctionLibrary;
+use sesphr_engine::load::error::LoadError;
 use sesphr_engine::load::{LoadedNet, open};
+use sesphr_engine::net::functions::FunctionLibrary;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::NetArgs;

@@ -12,8 +12,8 @@ use std::process::Command;
 use sesphr_engine::check::{CheckOptions, StandardProperty};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{ExploreOptions, check};
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::{LoadedNet, open};
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::ptnet::PackedNet;
 use sesphr_engine::smt::{prepare, script, solve, unfold::unfold};
 

@@ -8,12 +8,12 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sesphr_engine::fire::{Binding, enabled_bindings, fire};
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::coloured::fire::{Binding, enabled_bindings, fire};
+use sesphr_engine::coloured::simulate::simulate;
 use sesphr_engine::load::load_net;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::simulate::simulate;
 
 /// Philosophers per net.
 const SIZES: [usize; 2] = [10, 50];

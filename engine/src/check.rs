@@ -31,13 +31,13 @@ use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
 use crate::load::LoadedNet;
+use crate::load::source::Pos;
 use crate::net::code::{CmpOp, Code};
 use crate::net::model::{Property, PropertyKind};
+use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt};
-use crate::source::Pos;
 use crate::temporal::graph::Limits;
 use crate::temporal::run::check_temporal;
-use crate::value::Value;
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sesphr_engine::fire::{Binding, enabled_bindings, transition_bindings};
-use sesphr_engine::functions::{FunctionLibrary, FunctionTable, NoFunctions};
+use sesphr_engine::coloured::fire::{Binding, enabled_bindings, transition_bindings};
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::{FunctionLibrary, FunctionTable, NoFunctions};
 use sesphr_engine::net::model::{Matcher, Net};
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 fn load_with(text: &str, overrides: &[(&str, &str)], library: &dyn FunctionLibrary) -> Net {
     let overrides: Vec<(String, String)> = overrides
@@ -211,7 +211,7 @@ fn wildcards_taking_the_same_tokens_in_another_order_give_one_binding() {
     // Every listed binding fires to a different marking.
     let mut next: Vec<_> = bindings
         .iter()
-        .map(|b| sesphr_engine::fire::fire(&net, &net.initial, b).expect("fires"))
+        .map(|b| sesphr_engine::coloured::fire::fire(&net, &net.initial, b).expect("fires"))
         .collect();
     let n = next.len();
     next.sort();

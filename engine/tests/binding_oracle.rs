@@ -6,11 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use sesphr_engine::fire::enabled_bindings;
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::coloured::fire::enabled_bindings;
 use sesphr_engine::load::load_net_str;
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
+use sesphr_engine::net::value::Value;
 
 const VARS: [&str; 3] = ["x", "y", "z"];
 /// Every variable and wildcard ranges over `R = 1..=3`.

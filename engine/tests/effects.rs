@@ -8,10 +8,10 @@ use std::collections::{HashSet, VecDeque};
 use std::path::Path;
 
 use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::coloured::fire::successors;
 use sesphr_engine::explore::{StateBuf, StateSpace};
-use sesphr_engine::fire::successors;
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
 
 /// Markings compared per net (breadth first from the initial one): enough to

@@ -2,13 +2,13 @@
 //! and their reachability goals evaluate (the exploration issue checks them
 //! exhaustively; this catches a broken example or property compiler early).
 
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::coloured::simulate::simulate;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
 use sesphr_engine::net::code::{Code, Env};
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::{Net, PropertyKind};
-use sesphr_engine::simulate::simulate;
-use sesphr_engine::source::Source;
 
 const EXAMPLES: [(&str, &str); 4] = [
     ("mutex.yaml", include_str!("../../nets/examples/mutex.yaml")),
@@ -27,7 +27,7 @@ const EXAMPLES: [(&str, &str); 4] = [
 ];
 
 fn holds(code: &Code, slots: usize, marking: &Marking) -> bool {
-    let mut slots = vec![sesphr_engine::value::Value::Bool(false); slots];
+    let mut slots = vec![sesphr_engine::net::value::Value::Bool(false); slots];
     code.holds(&mut Env {
         slots: &mut slots,
         marking: Some(marking),
@@ -101,7 +101,7 @@ fn a_violated_invariant_evaluates_to_false() {
     let eating = net.place_id("eating").expect("a place");
     let mut m = net.initial.clone();
     m.places[eating]
-        .add(sesphr_engine::value::Value::Int(1), 1)
+        .add(sesphr_engine::net::value::Value::Int(1), 1)
         .expect("no overflow");
     let p = &net.properties[0];
     let PropertyKind::Invariant(code) = &p.kind else {
@@ -109,7 +109,7 @@ fn a_violated_invariant_evaluates_to_false() {
     };
     assert!(holds(code, p.slots, &m), "one philosopher eating is fine");
     m.places[eating]
-        .add(sesphr_engine::value::Value::Int(2), 1)
+        .add(sesphr_engine::net::value::Value::Int(2), 1)
         .expect("no overflow");
     assert!(!holds(code, p.slots, &m), "1 and 2 are neighbours");
 }

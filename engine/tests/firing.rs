@@ -1,14 +1,14 @@
 //! The firing rule and its errors, parameter overrides, and seeded simulation.
 
-use sesphr_engine::error::{LoadError, LoadErrorKind};
-use sesphr_engine::fire::{Binding, enabled_bindings, fire, successors};
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::coloured::fire::{Binding, enabled_bindings, fire, successors};
+use sesphr_engine::coloured::simulate::{StopReason, simulate};
+use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
 use sesphr_engine::net::code::EvalError;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::simulate::{StopReason, simulate};
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 fn try_load(text: &str, overrides: &[(&str, &str)]) -> Result<Net, LoadError> {
     let overrides: Vec<(String, String)> = overrides

@@ -1,12 +1,12 @@
 //! Regression tests for inputs that used to exhaust the stack or the memory
 //! of the loader: each must now load (at the limit) or be a typed error.
 
-use sesphr_engine::error::{LoadError, LoadErrorKind};
-use sesphr_engine::fire::{enabled_bindings, fire};
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::coloured::fire::{enabled_bindings, fire};
+use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::source::Source;
 
 fn load(text: &str) -> Result<Net, LoadError> {
     load_net_str(&Source::new("limits.yaml", text), &[], &NoFunctions)

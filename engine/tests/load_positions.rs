@@ -3,10 +3,10 @@
 //! keys were reported without naming the key, errors at the end of a file
 //! pointed past it, and a misspelt constant in an arc got no hint.
 
-use sesphr_engine::error::{LoadError, LoadErrorKind};
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
-use sesphr_engine::source::{Pos, Source};
+use sesphr_engine::load::source::{Pos, Source};
+use sesphr_engine::net::functions::NoFunctions;
 
 fn load_err(text: &str) -> LoadError {
     load_net_str(&Source::new("pos.yaml", text), &[], &NoFunctions).expect_err("a bad net")

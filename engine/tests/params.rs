@@ -1,10 +1,10 @@
 //! Parameters: defaults, overrides, and constants of indexed enumerations.
 
-use sesphr_engine::error::LoadErrorKind;
-use sesphr_engine::functions::NoFunctions;
+use sesphr_engine::load::error::LoadErrorKind;
 use sesphr_engine::load::load_net_str;
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
+use sesphr_engine::net::value::Value;
 
 const INDEXED: &str = "params:\n  users: 3\n  victim: u2\ntypes:\n  User: { enum: { prefix: u, count: users } }\nplaces:\n  p: { type: User, init: [\"victim\"] }\ntransitions:\n  t: { in: { p: [\"x\"] }, out: { p: [\"x\"] } }\n";
 

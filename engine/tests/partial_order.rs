@@ -9,10 +9,10 @@ mod support;
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, check};
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::source::Source;
 use support::replay;
 
 const PLACES: usize = 5;

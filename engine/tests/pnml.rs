@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use sesphr_engine::load::pnml::{PnmlError, parse_pnml};
+use sesphr_engine::load::source::Pos;
 use sesphr_engine::ptnet::PtNet;
-use sesphr_engine::source::Pos;
 
 fn doc(body: &str) -> String {
     format!(

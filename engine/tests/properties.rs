@@ -1,11 +1,11 @@
 //! Properties are compiled with correct scoping of quantifier variables.
 
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::{Net, PropertyKind};
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 fn net(a: &[i64], properties: &str) -> Net {
     let init: Vec<String> = a.iter().map(|v| format!("\"{v}\"")).collect();

@@ -3,14 +3,14 @@
 //! their token count, and seeded simulation is reproducible.
 
 use proptest::prelude::*;
+use sesphr_engine::coloured::fire::enabled_bindings;
+use sesphr_engine::coloured::simulate::simulate;
 use sesphr_engine::expr::ast::{BinOp, Expr, ExprKind, Quantifier, UnOp};
 use sesphr_engine::expr::{parse_expr, parse_item};
-use sesphr_engine::fire::enabled_bindings;
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::simulate::simulate;
-use sesphr_engine::source::Source;
 
 // ---- expressions ---------------------------------------------------------------
 

@@ -12,12 +12,12 @@ mod support;
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check, explore};
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
-use sesphr_engine::source::Source;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 use support::replay;
 
 /// Transitions a generated net may have (at least one is chosen).

@@ -9,10 +9,10 @@
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::functions::NoFunctions;
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::source::Source;
 use sesphr_engine::temporal::ctl::{Ctl, Path};
 use sesphr_engine::temporal::graph::{Limits, MarkingGraph};
 use sesphr_engine::temporal::kripke::{Kripke, STUTTER};

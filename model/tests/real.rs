@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use sesphr_engine::functions::FunctionLibrary;
 use sesphr_engine::load::load_net;
+use sesphr_engine::net::functions::FunctionLibrary;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 use sesphr_model::real::{
     Checks, Config, DISAGREEMENT, Fault, RealFunctions, RunEnd, RunError, RunOptions,
     check_plaintexts, pair, replay, run,

@@ -2,8 +2,8 @@
 //! insider's knowledge does not depend on the order in which it learnt things.
 
 use proptest::prelude::*;
-use sesphr_engine::functions::FunctionLibrary;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::functions::FunctionLibrary;
+use sesphr_engine::net::value::Value;
 use sesphr_model::symbolic::{Group, Knowledge, Monomial, SymbolicFunctions};
 
 fn scalar(i: u8) -> Value {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 use sesphr_model::crypto::{Aad, KeyPair, ReKey, decapsulate, encapsulate, open, reencrypt, seal};
 use sesphr_model::phr::{Partition, PhrDocument};
 use sesphr_model::policy::{Label, Policy, Role, UserId};

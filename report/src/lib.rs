@@ -46,7 +46,7 @@ pub enum ReportError {
     Model(#[from] sesphr_model::Error),
     /// A net could not be loaded.
     #[error(transparent)]
-    Load(#[from] sesphr_engine::error::LoadError),
+    Load(#[from] sesphr_engine::load::error::LoadError),
     /// The checker failed.
     #[error(transparent)]
     Check(#[from] sesphr_engine::check::CheckError),

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sesphr_engine::functions::FunctionLibrary;
+use sesphr_engine::load::source::Source;
 use sesphr_engine::load::{LoadedNet, open, open_source};
-use sesphr_engine::source::Source;
+use sesphr_engine::net::functions::FunctionLibrary;
 
 use crate::ReportError;
 

@@ -6,8 +6,8 @@ use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
-use sesphr_engine::graph::to_dot;
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::net::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
 
 use crate::NetArgs;

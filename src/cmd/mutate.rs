@@ -13,11 +13,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use sesphr_engine::load::source::Source;
 use sesphr_engine::mutate::{
     Configuration, Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, Verdict,
     check_mutant_under, check_original, generate,
 };
-use sesphr_engine::source::Source;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use super::limits::{default_memory_limit, parse_seconds, parse_size, parse_threads, thread_count};

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use sesphr_engine::budget::Budget;
-use sesphr_engine::fire::{enabled_bindings, fire};
+use sesphr_engine::coloured::fire::{enabled_bindings, fire};
+use sesphr_engine::coloured::simulate::{StopReason, simulate_while};
+use sesphr_engine::explore::budget::Budget;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::simulate::{StopReason, simulate_while};
 
 use super::limits::default_memory_limit;
 use crate::terms::{marking_json, value_json};

@@ -9,8 +9,8 @@ use clap::Args;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, StateSpace, reachability_graph_within};
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::load::source::{MAX_INPUT_BYTES, read_text};
 use sesphr_engine::ptnet::PackedNet;
-use sesphr_engine::source::{MAX_INPUT_BYTES, read_text};
 
 use crate::NetArgs;
 use crate::view::page::{self, Reachability};

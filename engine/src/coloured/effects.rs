@@ -26,7 +26,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use foldhash::quality::FixedState;
 
 use crate::net::model::Net;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// Entries kept per transition before its map is emptied and refilled; bounds
 /// the memo at a few hundred megabytes on nets whose keys rarely repeat.

@@ -13,21 +13,23 @@
 //! same whatever the thread count.
 
 pub mod effects;
+pub mod fire;
+pub mod simulate;
 pub mod stubborn;
 pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
-use crate::budget;
+use crate::coloured::fire::{Binding, fire, successors, transition_bindings};
+use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
     StateSpace, Step, TokenStats,
 };
-use crate::fire::{Binding, fire, successors, transition_bindings};
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
-use crate::value::Value;
+use crate::net::value::Value;
 use effects::{EffectMemo, Effects};
 use std::sync::Arc;
 use stubborn::Stubborn;

@@ -29,10 +29,10 @@ use std::sync::{PoisonError, RwLock};
 use std::sync::Arc;
 
 use super::table::{MarkingTables, TableFull};
-use crate::functions::CanonicalForm;
+use crate::net::functions::CanonicalForm;
 use crate::net::marking::Multiset;
 use crate::net::model::Net;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// The largest group the reduction enumerates (7!).
 pub const MAX_GROUP: usize = 5040;

@@ -117,7 +117,7 @@ impl MarkingTables {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::net::value::Value;
 
     #[test]
     fn equal_multisets_get_one_id_and_read_back() {

@@ -36,7 +36,7 @@ use super::store::{
     Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
 };
 use super::{Expansion, StateBuf, StateLayout, StateSpace};
-use crate::budget::{self, Budget, Exhausted};
+use crate::explore::budget::{self, Budget, Exhausted};
 
 /// Insertions whose table slots are loaded together before inserting.
 const WARM_BATCH: usize = 16;

@@ -44,6 +44,7 @@
 //! ```
 
 mod bfs;
+pub mod budget;
 mod buf;
 mod graph;
 mod report;

@@ -1,11 +1,11 @@
 //! The one front door from a net file to a loaded net: [`open`] reads YAML
 //! (coloured) nets and PNML nets alike, with one error type ([`LoadError`])
-//! and one position type ([`crate::source::Pos`]) for both.
+//! and one position type ([`crate::load::source::Pos`]) for both.
 //!
 //! ```
-//! use sesphr_engine::functions::NoFunctions;
+//! use sesphr_engine::net::functions::NoFunctions;
 //! use sesphr_engine::load::{LoadedNet, open_source};
-//! use sesphr_engine::source::Source;
+//! use sesphr_engine::load::source::Source;
 //!
 //! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
 //!   <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
@@ -17,19 +17,21 @@
 //! ```
 
 mod compile;
+pub mod error;
 pub mod pnml;
 mod pt_coloured;
 pub mod raw;
+pub mod source;
 mod symmetric;
 mod yaml;
 
 use std::path::Path;
 
-use crate::error::{LoadError, LoadErrorKind};
-use crate::functions::FunctionLibrary;
+use crate::load::error::{LoadError, LoadErrorKind};
+use crate::load::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
+use crate::net::functions::FunctionLibrary;
 use crate::net::model::Net;
 use crate::ptnet::PtNet;
-use crate::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
 
 /// A net read from a file: a coloured net (YAML, or a PNML symmetric net) or a
 /// place/transition net (PNML).

@@ -26,8 +26,8 @@ use std::collections::{HashMap, HashSet};
 
 use roxmltree::{Document, Node};
 
+use crate::load::source::Pos;
 use crate::ptnet::{PtNet, TransitionArcs};
-use crate::source::Pos;
 
 /// The P/T net type of the 2009 grammar.
 pub const PTNET_TYPE: &str = "http://www.pnml.org/version-2009/grammar/ptnet";

@@ -2,12 +2,12 @@
 //! tokens, and an arc of weight `w` takes or puts `w'()`. Simulation and
 //! structure graphs, which work on coloured nets, thus read PNML nets too.
 
+use crate::load::source::Pos;
 use crate::net::code::Code;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Transition};
 use crate::net::types::Ty;
 use crate::ptnet::PtNet;
-use crate::source::Pos;
 
 /// The coloured net with the behaviour of `net` (same places, transitions,
 /// order and markings). Places and transitions keep their names, or take

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::source::Pos;
+use crate::load::source::Pos;
 
 /// A value with the position where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,7 +141,7 @@ pub struct RawNet {
     /// `types:`.
     pub types: Vec<(Spanned<String>, RawType)>,
     /// The types declared `symmetric: true`, each with the position of that key.
-    pub symmetric: Vec<(Spanned<String>, crate::source::Pos)>,
+    pub symmetric: Vec<(Spanned<String>, crate::load::source::Pos)>,
     /// `functions:`.
     pub functions: Vec<(Spanned<String>, RawFunction)>,
     /// `places:`.

@@ -6,8 +6,8 @@ use super::raw::{
     ExprText, RawFunction, RawNet, RawPlace, RawProperty, RawScalar, RawTransition, RawType,
     Spanned,
 };
-use crate::error::{LoadError, LoadErrorKind};
-use crate::source::{Pos, Source};
+use crate::load::error::{LoadError, LoadErrorKind};
+use crate::load::source::{Pos, Source};
 
 type Result<T> = std::result::Result<T, LoadError>;
 type Node<'a> = MarkedYaml<'a>;
@@ -260,7 +260,7 @@ impl Reader<'_> {
         for (k, _) in entries {
             let key = self.text(k, "a key")?;
             if !allowed.contains(&key.as_str()) {
-                let hint = crate::error::suggestion(&key, allowed.iter().copied());
+                let hint = crate::load::error::suggestion(&key, allowed.iter().copied());
                 return Err(self.error(
                     k,
                     format!(
@@ -392,7 +392,7 @@ impl Reader<'_> {
     }
 
     /// Where a type definition says `symmetric: true`, if it does.
-    fn symmetric_flag(&self, node: &Node<'_>) -> Result<Option<crate::source::Pos>> {
+    fn symmetric_flag(&self, node: &Node<'_>) -> Result<Option<crate::load::source::Pos>> {
         if let YamlData::Value(_) = &node.data {
             return Ok(None);
         }

@@ -27,7 +27,7 @@
 
 use roxmltree::{Document, Node};
 
-use crate::source::Pos;
+use crate::load::source::Pos;
 
 /// An integer expression over a marking.
 #[derive(Debug, Clone, PartialEq, Eq)]

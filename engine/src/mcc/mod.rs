@@ -42,8 +42,8 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::error::{LoadError, LoadErrorKind};
 use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
+use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::{LoadedNet, read_source};
 use crate::ptnet::{PackedNet, PtError};
 use crate::temporal::graph::{Limits, Stop};

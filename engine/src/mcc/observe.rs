@@ -2,11 +2,11 @@
 //! transition is enabled, for P/T and coloured spaces alike; and the
 //! exploration of a space under a set of state-formula checks.
 
+use crate::coloured::fire::{enabled_bindings, fire, transition_bindings};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
     PropertyKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
 };
-use crate::fire::{enabled_bindings, fire, transition_bindings};
 use crate::net::marking::Marking;
 use crate::ptnet::{PackedNet, PtError};
 

@@ -33,10 +33,10 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::error::LoadError;
-use crate::functions::FunctionLibrary;
+use crate::load::error::LoadError;
+use crate::load::source::{Pos, Source};
 use crate::load::{load_net_str, read_raw};
-use crate::source::{Pos, Source};
+use crate::net::functions::FunctionLibrary;
 
 pub use equivalents::{Equivalent, Equivalents, EquivalentsError};
 pub use run::{

@@ -9,15 +9,15 @@ use serde::Serialize;
 
 use super::Mutant;
 use crate::coloured::ColouredSpace;
-use crate::error::LoadError;
 use crate::explore::{
     ExploreError, ExploreOptions, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
     StopReason, TokenStats, explore,
 };
-use crate::functions::FunctionLibrary;
+use crate::load::error::LoadError;
 use crate::load::load_net_str;
+use crate::load::source::Source;
+use crate::net::functions::FunctionLibrary;
 use crate::net::model::Net;
-use crate::source::Source;
 use crate::temporal::graph::Limits as GraphLimits;
 use crate::temporal::run::check_temporal;
 

@@ -7,9 +7,9 @@ use std::ops::Range;
 
 use super::{Edit, Mutant, Operator};
 use crate::load::raw::{ExprText, RawNet, RawType};
+use crate::load::source::Source;
 use crate::net::model::Net;
 use crate::net::types::Ty;
-use crate::source::Source;
 
 /// The net being mutated and the mutants found so far.
 pub(super) struct Context<'a> {

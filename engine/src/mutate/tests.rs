@@ -1,8 +1,8 @@
 use std::path::Path;
 
 use super::*;
-use crate::functions::NoFunctions;
 use crate::load::read_raw;
+use crate::net::functions::NoFunctions;
 
 /// A net small enough to list its mutants by hand: two colours, a counter.
 const TINY: &str = r#"name: tiny

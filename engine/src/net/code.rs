@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use super::marking::Marking;
 use super::types::Ty;
-use crate::functions::{FunctionError, NetFunction};
-use crate::value::Value;
+use crate::net::functions::{FunctionError, NetFunction};
+use crate::net::value::Value;
 
 /// A place number: its index in the net's place list.
 pub type PlaceId = usize;
@@ -169,7 +169,7 @@ pub enum EvalError {
     },
     /// The run's time or memory budget ran out during the evaluation.
     #[error(transparent)]
-    Stopped(#[from] crate::budget::Exhausted),
+    Stopped(#[from] crate::explore::budget::Exhausted),
     /// An error inside a named transition's guard or arc.
     #[error("in transition `{transition}`: {source}")]
     InTransition {

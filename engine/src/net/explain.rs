@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::code::{Code, Env, EvalError, Pattern, PlaceId};
 use super::marking::Marking;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// A property's boolean skeleton, with the source text of every part.
 #[derive(Debug, Clone)]
@@ -188,9 +188,9 @@ fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
 
 #[cfg(test)]
 mod tests {
-    use crate::functions::FunctionLibrary;
     use crate::load::load_net_str;
-    use crate::source::Source;
+    use crate::load::source::Source;
+    use crate::net::functions::FunctionLibrary;
 
     #[test]
     fn a_violation_names_its_instance_and_false_part() {
@@ -198,7 +198,7 @@ mod tests {
         let net = load_net_str(
             &Source::new("t.yaml", text),
             &[],
-            &crate::functions::NoFunctions as &dyn FunctionLibrary,
+            &crate::net::functions::NoFunctions as &dyn FunctionLibrary,
         )
         .expect("net");
         let (formula, slots) = net.properties[0].formula.as_ref().expect("formula");

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// A finite multiset of values, kept in canonical (sorted) order.
 ///

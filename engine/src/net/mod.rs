@@ -1,7 +1,12 @@
-//! Compiled nets: types, markings, compiled expressions and the net model.
+//! Compiled coloured nets: types, token values, markings, compiled
+//! expressions, the functions a net declares, the net model, and its
+//! structure as a graph.
 
 pub mod code;
 pub mod explain;
+pub mod functions;
+pub mod graph;
 pub mod marking;
 pub mod model;
 pub mod types;
+pub mod value;

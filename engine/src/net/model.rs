@@ -6,9 +6,9 @@ use super::marking::Marking;
 use std::sync::Arc;
 
 use super::types::{EnumType, Ty};
-use crate::functions::CanonicalForm;
-use crate::source::Pos;
-use crate::value::Value;
+use crate::load::source::Pos;
+use crate::net::functions::CanonicalForm;
+use crate::net::value::Value;
 
 /// A compiled High Level Petri Net.
 #[derive(Debug, Clone)]

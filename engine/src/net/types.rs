@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// A resolved type.
 #[derive(Debug, Clone, PartialEq, Eq)]

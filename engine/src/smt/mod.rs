@@ -23,8 +23,8 @@ use crate::check::StandardProperty;
 use crate::load::LoadedNet;
 use crate::net::code::{ArithOp, CmpOp, Code};
 use crate::net::model::{Net, PropertyKind};
+use crate::net::value::Value;
 use crate::ptnet::PtNet;
-use crate::value::Value;
 
 /// What a property asks of the last marking of a run.
 #[derive(Debug, Clone)]

@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
-use crate::fire::{Binding, produced};
+use crate::coloured::fire::{Binding, produced};
 use crate::net::code::{Env, Pattern};
 use crate::net::model::{Matcher, Net};
+use crate::net::value::Value;
 use crate::ptnet::{PtNet, TransitionArcs};
-use crate::value::Value;
 
 /// Copies of a value in a place: `(place, value, copies)`.
 type Token = (usize, Value, u32);

@@ -2,7 +2,7 @@
 //!
 //! One node per reachable marking (node 0 is the initial one, the others in
 //! breadth-first order), one edge per enabled binding, in the order of
-//! [`crate::fire::enabled_bindings`] (the order of the space's labelled
+//! [`crate::coloured::fire::enabled_bindings`] (the order of the space's labelled
 //! successors). Each node carries the truth of every state atom and every
 //! `enabled` atom of the properties checked; each edge the truth of every
 //! `fired` atom, its transition and (for per-binding fairness) the number of
@@ -21,7 +21,7 @@ use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::StateSpace;
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// Why the graph could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

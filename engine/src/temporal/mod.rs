@@ -36,8 +36,8 @@ pub mod kripke;
 pub mod ltl;
 pub mod run;
 
+use crate::load::source::Pos;
 use crate::net::code::Code;
-use crate::source::Pos;
 pub use formula::{Formula, Logic, PathQuantifier};
 
 /// A compiled atomic proposition.

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sesphr_engine::functions::{FunctionError, FunctionLibrary, NetFunction};
-use sesphr_engine::value::Value;
+use sesphr_engine::net::functions::{FunctionError, FunctionLibrary, NetFunction};
+use sesphr_engine::net::value::Value;
 
 use super::ops::{Config, Op, Real, compute};
 use super::pair::{identity, pair, split, symbolic};
@@ -35,8 +35,8 @@ const OUTSIDE: usize = usize::MAX;
 /// the transition set by [`RealFunctions::enter`].
 ///
 /// ```
-/// use sesphr_engine::functions::FunctionLibrary;
-/// use sesphr_engine::value::Value;
+/// use sesphr_engine::net::functions::FunctionLibrary;
+/// use sesphr_engine::net::value::Value;
 /// use sesphr_model::real::{Config, RealFunctions, symbolic};
 ///
 /// let lib = RealFunctions::new(Config { seed: 1, partition_size: 64, fault: None });

@@ -12,10 +12,10 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use sesphr_engine::fire::Binding;
+use sesphr_engine::coloured::fire::Binding;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 use super::pair::{identity, split};
 use super::run::{Checks, RunError};

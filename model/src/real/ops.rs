@@ -13,8 +13,8 @@ use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sesphr_engine::functions::FunctionError;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::functions::FunctionError;
+use sesphr_engine::net::value::Value;
 use sha2::{Digest, Sha256};
 
 use super::pair::split;

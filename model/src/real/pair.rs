@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 /// The functor of a real value.
 pub const REAL: &str = "real";

@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use sesphr_engine::coloured::fire::{Binding, fire, transition_bindings};
 use sesphr_engine::explore::Step;
-use sesphr_engine::fire::{Binding, fire, transition_bindings};
-use sesphr_engine::functions::FunctionError;
 use sesphr_engine::net::code::EvalError;
+use sesphr_engine::net::functions::FunctionError;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::Net;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 use super::library::{CallRecord, RealFunctions};
 use super::mirror::Mirror;

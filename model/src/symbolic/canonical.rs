@@ -7,8 +7,8 @@
 //! them; [`SymbolicCanonical`] sorts them again, so that a renamed value is the
 //! very value the functions would have built for the renamed arguments.
 
-use sesphr_engine::functions::Canonicalise;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::functions::Canonicalise;
+use sesphr_engine::net::value::Value;
 
 use super::exponent::Monomial;
 

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 /// A product of scalars with integer powers, e.g. `r * x_U * x_P^-1`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]

@@ -24,7 +24,7 @@
 
 use std::collections::BTreeSet;
 
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 use super::exponent::Monomial;
 use super::terms::{Group, as_group, is_scalar, open, with_functor};

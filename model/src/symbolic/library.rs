@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use sesphr_engine::functions::{CanonicalForm, FunctionError, FunctionLibrary, NetFunction};
-use sesphr_engine::value::Value;
+use sesphr_engine::net::functions::{CanonicalForm, FunctionError, FunctionLibrary, NetFunction};
+use sesphr_engine::net::value::Value;
 
 use super::exponent::Monomial;
 use super::knowledge::Knowledge;
@@ -140,8 +140,8 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
 /// The symbolic implementation of every function the SeSPHR nets declare.
 ///
 /// ```
-/// use sesphr_engine::functions::FunctionLibrary;
-/// use sesphr_engine::value::Value;
+/// use sesphr_engine::net::functions::FunctionLibrary;
+/// use sesphr_engine::net::value::Value;
 /// use sesphr_model::symbolic::SymbolicFunctions;
 ///
 /// let lib = SymbolicFunctions::new();

@@ -9,7 +9,7 @@ use std::hash::BuildHasher;
 use std::sync::{Mutex, PoisonError};
 
 use foldhash::fast::FixedState;
-use sesphr_engine::value::Value;
+use sesphr_engine::net::value::Value;
 
 /// Independent tables, so that two threads rarely wait for each other.
 const SHARDS: usize = 16;

@@ -19,7 +19,7 @@
 //! Group elements are built only through [`group`], which normalises the
 //! exponent, so `e(g1^(r x_P), g2^(x_U / x_P))` and `Z^(x_U r)` are the same value.
 
-use sesphr_engine::value::{Term, Value};
+use sesphr_engine::net::value::{Term, Value};
 
 use super::exponent::Monomial;
 

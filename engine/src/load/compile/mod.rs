@@ -4,20 +4,20 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::raw::{ExprText, RawNet, RawProperty, RawScalar, RawTransition, RawType, Spanned};
-use crate::error::{LoadError, LoadErrorKind, suggestion};
 use crate::expr::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
 use crate::expr::{parse_expr, parse_item};
-use crate::functions::{FunctionLibrary, NetFunction};
+use crate::load::error::{LoadError, LoadErrorKind, suggestion};
+use crate::load::source::{Pos, Source};
 use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern, PlaceId};
+use crate::net::functions::{FunctionLibrary, NetFunction};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Property, PropertyKind,
     Transition, Variable, wildcards_may_swap,
 };
 use crate::net::types::{EnumType, Ty};
-use crate::source::{Pos, Source};
+use crate::net::value::Value;
 use crate::temporal::Logic;
-use crate::value::Value;
 
 type Result<T> = std::result::Result<T, LoadError>;
 

@@ -16,11 +16,11 @@ use std::sync::Arc;
 use roxmltree::Node;
 
 use super::{Reader, elements};
-use crate::functions::{FunctionError, NetFunction};
 use crate::load::pnml::PnmlError;
 use crate::net::code::CmpOp;
+use crate::net::functions::{FunctionError, NetFunction};
 use crate::net::types::{EnumType, Ty};
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// Sorts may name each other at most this deep.
 const MAX_SORT_NESTING: usize = 64;

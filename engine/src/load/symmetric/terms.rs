@@ -19,7 +19,7 @@ use crate::load::pnml::PnmlError;
 use crate::net::code::{ArithOp, CmpOp, Code, Env};
 use crate::net::model::Variable;
 use crate::net::types::Ty;
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// The variables of one transition: slot `i` holds `vars[i]`, declared by `ids[i]`.
 #[derive(Default)]

@@ -2,13 +2,13 @@
 //! located errors.
 
 use crate::coloured::ColouredSpace;
-use crate::error::LoadError;
+use crate::coloured::fire::successors;
 use crate::explore::{ExploreOptions, check};
-use crate::fire::successors;
-use crate::functions::NoFunctions;
+use crate::load::error::LoadError;
+use crate::load::source::Source;
 use crate::load::{LoadedNet, open_source};
+use crate::net::functions::NoFunctions;
 use crate::net::model::Net;
-use crate::source::Source;
 
 /// A symmetric net document: `declarations` inside `<declarations>`, `page` inside `<page>`.
 fn document(declarations: &str, page: &str) -> String {

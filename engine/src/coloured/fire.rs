@@ -13,11 +13,11 @@
 
 use std::fmt;
 
-use crate::budget;
+use crate::explore::budget;
 use crate::net::code::{Code, Env, EvalError, Pattern, PlaceId};
 use crate::net::marking::Marking;
 use crate::net::model::{Matcher, Net, OutputTokens, Transition};
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// A transition with values for its variables and the tokens it takes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::source::{Pos, Source};
+use crate::load::source::{Pos, Source};
 
 /// What is wrong with a net file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::value::Value;
+use crate::net::value::Value;
 
 /// Why a net function could not produce a value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,7 +5,7 @@ use std::ops::ControlFlow;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::fire::{Binding, enabled_bindings, fire};
+use crate::coloured::fire::{Binding, enabled_bindings, fire};
 use crate::net::code::EvalError;
 use crate::net::marking::Marking;
 use crate::net::model::Net;
