@@ -73,6 +73,8 @@ pub struct CheckArgs {
     /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
     #[arg(long, value_name = "PROGRAM", default_value = "z3")]
     pub solver: String,
+    #[command(flatten)]
+    pub distributed: super::distributed::DistributedArgs,
 }
 
 /// Which checker `sesphr check` runs.
@@ -98,6 +100,9 @@ With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
 /// Runs `sesphr check` on each net and returns the exit code (see [`EXIT_CODES`]).
 pub fn run(args: &CheckArgs) -> ExitCode {
+    if args.distributed.distributed {
+        return super::distributed::run(args);
+    }
     let (mut error, mut violated, mut incomplete) = (false, false, false);
     let mut reports = Vec::new();
     let traces = args.trace.unwrap_or(if args.json {
@@ -185,7 +190,7 @@ const STANDARD: [StandardProperty; 2] = [StandardProperty::DeadlockFree, Standar
 /// Splits the `--property` names into the net's own (a subset to check) and
 /// standard ones (to add); refuses a name that is neither, listing those
 /// there are.
-fn choose_properties(
+pub fn choose_properties(
     wanted: &[String],
     own: &[&str],
     path: &std::path::Path,

@@ -18,6 +18,7 @@ pub mod check_json;
 pub mod check_smt;
 pub mod check_text;
 pub mod demo;
+pub mod distributed;
 pub mod graph;
 pub mod ledger;
 pub mod limits;

@@ -201,17 +201,28 @@ fn concrete_trace<S: StateSpace>(
     ex: &Exploration,
     target: StateId,
 ) -> Result<(Trace, Vec<u32>), ExploreError<S::Error>> {
-    let space_error = |source| ExploreError::Space { source };
     let path = ex.path_to(target);
-    let mut steps = Vec::with_capacity(path.len().saturating_sub(1));
+    trace_along(space, path[1..].iter().map(|&id| ex.state(id)))
+}
+
+/// The trace from the initial state through the stored states `path` (a
+/// path of the explored graph, the initial state excluded), asking the space
+/// which step leads from each state to the next. Returns the trace and the
+/// concrete state it ends in. Used by explorers that keep their parent links
+/// elsewhere (e.g. spread over the workers of a distributed run).
+pub fn trace_along<'a, S: StateSpace>(
+    space: &S,
+    path: impl IntoIterator<Item = &'a [u32]>,
+) -> Result<(Trace, Vec<u32>), ExploreError<S::Error>> {
+    let space_error = |source| ExploreError::Space { source };
+    let mut steps = Vec::new();
     // The path's stored states may be representatives (under a reduction):
     // follow it with concrete states, taking at each step a concrete successor
     // whose representative is the path's next state, so that the trace replays
     // on the unreduced space.
     let initial = space.initial_unreduced().map_err(space_error)?;
     let mut current = initial.clone();
-    for &next in &path[1..] {
-        let to = ex.state(next);
+    for to in path {
         let mut found = None;
         for (step, successor) in space.labelled_successors(&current).map_err(space_error)? {
             if space.representative(&successor).map_err(space_error)? == to {

@@ -1,0 +1,417 @@
+//! The level-synchronous breadth-first search, spread over workers.
+//!
+//! Every worker owns the states whose hash maps to it ([`crate::owner`]).
+//! A level takes two rounds ([`crate::superstep`]):
+//! 1. each worker expands the frontier states it owns, in the frontier's
+//!    order, sends each successor to its owner with its *discovery key*
+//!    (the parent's global position in the frontier << 32 | the successor's
+//!    rank among the parent's successors), and sends every worker its level
+//!    summary (edges, dead states, token counts, first targets);
+//! 2. each owner stores the successors it has not seen, each new state
+//!    keeping its smallest key and, as parent, the frontier state at that
+//!    key's position; it sends every worker its new keys, sorted.
+//!
+//! The sequential explorer orders each new level by the same keys, so every
+//! worker can place each of its new states in that order by counting the
+//! smaller keys of the others: the global positions, the first targets and
+//! the parents are those of the sequential search, whatever the number of
+//! workers. The shortest trace to a target is then rebuilt by following the
+//! parent positions back, one round per level, each step answered by the
+//! state's owner.
+
+use std::time::Instant;
+
+use sesphr_engine::explore::{StateBuf, StateSpace, StopReason};
+use timely::worker::Worker;
+
+use crate::owner::{owner, state_hash};
+use crate::store::{Inserted, OwnedStates};
+use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
+
+/// The parent position of the initial state.
+const NO_PARENT: u32 = u32::MAX;
+
+/// The limits of a run, applied between levels by every worker alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Stop before a level once this many states are stored.
+    pub max_states: Option<u64>,
+    /// Stop once a worker's process holds more resident memory than this.
+    pub max_memory: Option<u64>,
+    /// Stop once a worker passes this instant.
+    pub deadline: Option<Instant>,
+}
+
+/// What a distributed exploration found (the same on every worker, except
+/// the paths, which worker 0 alone collects).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// States stored.
+    pub states: u64,
+    /// Edges of the expanded states.
+    pub edges: u64,
+    /// Expanded states without successor.
+    pub deadlocks: u64,
+    /// States the expanded ones stand for.
+    pub represented: u64,
+    /// Largest token count of an expanded state.
+    pub max_total: u64,
+    /// Largest token count of a place in an expanded state.
+    pub max_place: u64,
+    /// Breadth-first levels (the initial state is level 1).
+    pub depth: u32,
+    /// Why the run stopped early, if it did.
+    pub stopped: Option<StopReason>,
+    /// Per property, whether a target was found.
+    pub found: Vec<bool>,
+    /// Per found property, on worker 0, the states of the path from the
+    /// initial state (excluded) to the first target.
+    pub paths: Vec<Option<Vec<Vec<u32>>>>,
+    /// Peak bytes of all workers' visited sets together.
+    pub peak_bytes: u64,
+    /// Bytes the workers sent to other processes, all together.
+    pub sent: u64,
+}
+
+/// Why a distributed exploration failed.
+#[derive(Debug)]
+pub enum Failure<E> {
+    /// A worker's space asked for a wider encoding: start again.
+    Retry,
+    /// This worker's space failed.
+    Space(E),
+    /// Another worker's space failed with this message.
+    Peer {
+        /// The failing worker.
+        worker: usize,
+        /// Its error.
+        message: String,
+    },
+}
+
+/// Successors bound for one owner.
+#[derive(Default)]
+struct Batch {
+    keys: Vec<u64>,
+    ends: Vec<u32>,
+    words: Vec<u32>,
+}
+
+/// Explores `space` together with the other workers of `rounds`; `retry`
+/// says whether an error of the space asks for a restart.
+pub fn explore<S: StateSpace>(
+    worker: &mut Worker,
+    rounds: &mut Rounds,
+    space: &S,
+    limits: &Limits,
+    retry: impl Fn(&S::Error) -> bool,
+) -> Result<Outcome, Failure<S::Error>> {
+    let me = rounds.index;
+    let peers = rounds.peers;
+    let properties = space.properties().len();
+    let mut store = OwnedStates::default();
+    let initial = space.initial().map_err(Failure::Space)?;
+    let hash = state_hash(&initial);
+    let mut frontier: Vec<(u32, u32)> = Vec::new();
+    if owner(hash, peers) == me
+        && let Inserted::New(index) = store.insert(&initial, hash, NO_PARENT)
+    {
+        frontier.push((0, index));
+    }
+    store.push_level(frontier.clone());
+    let mut out = Outcome {
+        states: 1,
+        depth: 1,
+        found: vec![false; properties],
+        ..Outcome::default()
+    };
+    // Per property, the (level, position) of its first target.
+    let mut first: Vec<Option<(usize, u32)>> = vec![None; properties];
+    let (mut level, mut frontier_total) = (0usize, 1u64);
+    let (mut timed_out, mut over_memory) = (false, false);
+    loop {
+        if frontier_total == 0 {
+            break;
+        }
+        if let Some(max) = limits.max_states
+            && out.states >= max
+        {
+            out.stopped = Some(StopReason::MaxStates);
+            break;
+        }
+        if over_memory {
+            out.stopped = Some(StopReason::MaxMemory);
+            break;
+        }
+        if timed_out {
+            out.stopped = Some(StopReason::Timeout);
+            break;
+        }
+        let (summary, batches, error) = expand(space, &store, &frontier, &first, me, peers);
+        let mut outgoing: Vec<(usize, Message)> = Vec::new();
+        if error.is_none() {
+            for (to, batch) in batches.into_iter().enumerate() {
+                if !batch.keys.is_empty() {
+                    outgoing.push((
+                        to,
+                        Message::Successors {
+                            keys: batch.keys,
+                            ends: batch.ends,
+                            words: batch.words,
+                        },
+                    ));
+                }
+            }
+        }
+        let mut summary = summary;
+        summary.error = error.as_ref().map(|e| (e.to_string(), retry(e)));
+        outgoing.extend(rounds.to_all(&Message::Summary(summary)));
+        let received = rounds.exchange(worker, outgoing);
+        let mut summaries = Vec::with_capacity(peers);
+        let mut incoming = Vec::new();
+        for message in received {
+            match message {
+                Message::Summary(s) => summaries.push(s),
+                Message::Successors { keys, ends, words } => incoming.push((keys, ends, words)),
+                Message::Keys(_) | Message::PathStep { .. } => {}
+            }
+        }
+        summaries.sort_by_key(|s| s.worker);
+        let failed: Vec<&LevelSummary> = summaries.iter().filter(|s| s.error.is_some()).collect();
+        if !failed.is_empty() {
+            if failed.iter().all(|s| s.error.as_ref().is_some_and(|e| e.1)) {
+                return Err(Failure::Retry);
+            }
+            if let Some(e) = error.filter(|e| !retry(e)) {
+                return Err(Failure::Space(e));
+            }
+            let peer = failed
+                .iter()
+                .find(|s| s.error.as_ref().is_some_and(|e| !e.1))
+                .unwrap_or(&failed[0]);
+            return Err(Failure::Peer {
+                worker: peer.worker as usize,
+                message: peer.error.clone().unwrap_or_default().0,
+            });
+        }
+        for s in &summaries {
+            out.edges += s.edges;
+            out.deadlocks += s.deadlocks;
+            out.represented += s.represented;
+            out.max_total = out.max_total.max(s.max_total);
+            out.max_place = out.max_place.max(s.max_place);
+        }
+        for (i, slot) in first.iter_mut().enumerate() {
+            if slot.is_none() {
+                let hit = summaries
+                    .iter()
+                    .filter_map(|s| s.first_targets.get(i).copied().flatten())
+                    .min();
+                *slot = hit.map(|position| (level, position));
+            }
+        }
+        let new = insert_level(&mut store, incoming);
+        over_memory = limits
+            .max_memory
+            .is_some_and(|max| resident_bytes().unwrap_or_else(|| store.bytes()) > max);
+        timed_out = limits.deadline.is_some_and(|d| Instant::now() >= d);
+        let keys = LevelKeys {
+            worker: me as u32,
+            keys: new.iter().map(|&(key, _)| key).collect(),
+            timed_out,
+            over_memory,
+            bytes: store.bytes(),
+            sent: rounds.sent,
+        };
+        let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)));
+        let lists: Vec<LevelKeys> = received
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::Keys(k) => Some(k),
+                _ => None,
+            })
+            .collect();
+        frontier = positions(&new, &lists, me);
+        store.push_level(frontier.clone());
+        frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
+        timed_out = lists.iter().any(|l| l.timed_out);
+        over_memory = lists.iter().any(|l| l.over_memory);
+        out.peak_bytes = out.peak_bytes.max(lists.iter().map(|l| l.bytes).sum());
+        out.sent = lists.iter().map(|l| l.sent).sum();
+        out.states += frontier_total;
+        level += 1;
+        if frontier_total > 0 {
+            out.depth += 1;
+        }
+    }
+    out.found = first.iter().map(Option::is_some).collect();
+    out.paths = trace_paths(worker, rounds, &store, &first);
+    Ok(out)
+}
+
+/// Expands the owned frontier states: the level summary, the successors
+/// by owner, and the space's error if it failed.
+fn expand<S: StateSpace>(
+    space: &S,
+    store: &OwnedStates,
+    frontier: &[(u32, u32)],
+    first: &[Option<(usize, u32)>],
+    me: usize,
+    peers: usize,
+) -> (LevelSummary, Vec<Batch>, Option<S::Error>) {
+    let properties = first.len();
+    let mut summary = LevelSummary {
+        worker: me as u32,
+        first_targets: vec![None; properties],
+        ..LevelSummary::default()
+    };
+    let mut batches: Vec<Batch> = (0..peers).map(|_| Batch::default()).collect();
+    let mut successors = StateBuf::new();
+    let mut targets = vec![false; properties];
+    for &(position, index) in frontier {
+        let state = store.state(index);
+        successors.clear();
+        let step = (|| -> Result<(), S::Error> {
+            space.successors(state, &mut successors)?;
+            let dead = successors.is_empty();
+            summary.edges += successors.len() as u64;
+            summary.deadlocks += u64::from(dead);
+            summary.represented += space.orbit_size(state)?;
+            let stats = space.token_stats(state);
+            summary.max_total = summary.max_total.max(stats.total);
+            summary.max_place = summary.max_place.max(stats.max_in_place);
+            if properties > 0 {
+                targets.fill(false);
+                space.property_targets(state, dead, &mut targets)?;
+                for (i, &hit) in targets.iter().enumerate() {
+                    if hit && first[i].is_none() && summary.first_targets[i].is_none() {
+                        summary.first_targets[i] = Some(position);
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = step {
+            return (summary, batches, Some(e));
+        }
+        for (rank, successor) in successors.iter().enumerate() {
+            let batch = &mut batches[owner(state_hash(successor), peers)];
+            batch.keys.push(u64::from(position) << 32 | rank as u64);
+            batch.words.extend_from_slice(successor);
+            batch.ends.push(batch.words.len() as u32);
+        }
+    }
+    (summary, batches, None)
+}
+
+/// Stores the received successors; returns the new states as (smallest
+/// discovery key, index), sorted by key.
+fn insert_level(
+    store: &mut OwnedStates,
+    incoming: Vec<(Vec<u64>, Vec<u32>, Vec<u32>)>,
+) -> Vec<(u64, u32)> {
+    let start = store.len();
+    let mut new: Vec<(u64, u32)> = Vec::new();
+    for (keys, ends, words) in incoming {
+        let mut from = 0usize;
+        for (&key, &end) in keys.iter().zip(&ends) {
+            let state = &words[from..end as usize];
+            from = end as usize;
+            let parent = (key >> 32) as u32;
+            match store.insert(state, state_hash(state), parent) {
+                Inserted::New(index) => new.push((key, index)),
+                Inserted::Known(index) if index as usize >= start => {
+                    let slot = &mut new[index as usize - start];
+                    if key < slot.0 {
+                        slot.0 = key;
+                        store.set_parent(index, parent);
+                    }
+                }
+                Inserted::Known(_) => {}
+            }
+        }
+    }
+    new.sort_unstable();
+    new
+}
+
+/// The global positions of this worker's new states (sorted by key) in the
+/// level made of every worker's keys: its rank among all keys.
+fn positions(new: &[(u64, u32)], lists: &[LevelKeys], me: usize) -> Vec<(u32, u32)> {
+    let others: Vec<&[u64]> = lists
+        .iter()
+        .filter(|l| l.worker as usize != me)
+        .map(|l| l.keys.as_slice())
+        .collect();
+    let mut cursors = vec![0usize; others.len()];
+    new.iter()
+        .enumerate()
+        .map(|(mine, &(key, index))| {
+            let mut position = mine;
+            for (cursor, keys) in cursors.iter_mut().zip(&others) {
+                while *cursor < keys.len() && keys[*cursor] < key {
+                    *cursor += 1;
+                }
+                position += *cursor;
+            }
+            (position as u32, index)
+        })
+        .collect()
+}
+
+/// Follows the parent positions of each first target back to the initial
+/// state, one round per level; worker 0 collects the states.
+fn trace_paths(
+    worker: &mut Worker,
+    rounds: &mut Rounds,
+    store: &OwnedStates,
+    first: &[Option<(usize, u32)>],
+) -> Vec<Option<Vec<Vec<u32>>>> {
+    let mut at: Vec<Option<(usize, u32)>> = first.to_vec();
+    let mut paths: Vec<Option<Vec<Vec<u32>>>> =
+        first.iter().map(|f| f.map(|_| Vec::new())).collect();
+    while at.iter().flatten().any(|&(level, _)| level > 0) {
+        let mut outgoing = Vec::new();
+        for (query, spot) in at.iter().enumerate() {
+            if let Some((level, position)) = *spot
+                && level > 0
+                && let Some(index) = store.at(level, position)
+            {
+                outgoing.extend(rounds.to_all(&Message::PathStep {
+                    query: query as u32,
+                    words: store.state(index).to_vec(),
+                    parent: store.parent(index),
+                }));
+            }
+        }
+        for message in rounds.exchange(worker, outgoing) {
+            if let Message::PathStep {
+                query,
+                words,
+                parent,
+            } = message
+            {
+                let query = query as usize;
+                if let Some((level, _)) = at[query] {
+                    at[query] = Some((level - 1, parent));
+                }
+                if rounds.index == 0
+                    && let Some(path) = &mut paths[query]
+                {
+                    path.push(words);
+                }
+            }
+        }
+    }
+    for path in paths.iter_mut().flatten() {
+        path.reverse();
+    }
+    paths
+}
+
+/// The resident memory of this process, where the system reports it.
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}

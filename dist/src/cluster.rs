@@ -1,0 +1,86 @@
+//! The processes of a run: their addresses (a host file), this process's
+//! index among them, and the worker threads each runs.
+
+use std::path::Path;
+
+use crate::DistError;
+
+/// Where the processes of a run listen, and which one this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// This process's index in `addresses`.
+    pub process: usize,
+    /// `host:port` of every process, in process order.
+    pub addresses: Vec<String>,
+    /// Worker threads per process.
+    pub threads: usize,
+}
+
+impl Cluster {
+    /// Workers in the whole run.
+    pub fn workers(&self) -> usize {
+        self.addresses.len() * self.threads.max(1)
+    }
+}
+
+/// Reads a host file: one `host:port` per line, in process order; blank
+/// lines and `#` comments are skipped.
+pub fn read_hosts(path: &Path) -> Result<Vec<String>, DistError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DistError::Hosts {
+        path: path.display().to_string(),
+        line: 0,
+        message: source.to_string(),
+    })?;
+    parse_hosts(&text).map_err(|(line, message)| DistError::Hosts {
+        path: path.display().to_string(),
+        line,
+        message,
+    })
+}
+
+/// The addresses of a host file's text, or (line, what is wrong).
+pub fn parse_hosts(text: &str) -> Result<Vec<String>, (usize, String)> {
+    let mut addresses = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let port = line
+            .rsplit_once(':')
+            .map(|(host, port)| (host, port.parse::<u16>()));
+        match port {
+            Some((host, Ok(port))) if !host.is_empty() && port > 0 => {
+                addresses.push(line.to_string());
+            }
+            _ => {
+                return Err((
+                    n + 1,
+                    format!("{line:?} is not host:port (e.g. node1:2101, 10.0.0.2:2101)"),
+                ));
+            }
+        }
+    }
+    if addresses.is_empty() {
+        return Err((0, "no host:port line".into()));
+    }
+    Ok(addresses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_files() {
+        let text = "# two machines\nnode1:2101\n\n10.0.0.2:2101  # the second\n";
+        assert_eq!(
+            parse_hosts(text),
+            Ok(vec!["node1:2101".to_string(), "10.0.0.2:2101".to_string()])
+        );
+        assert_eq!(parse_hosts("node1\n").unwrap_err().0, 1);
+        assert_eq!(parse_hosts("a:1\nb:port\n").unwrap_err().0, 2);
+        assert_eq!(parse_hosts("a:0\n").unwrap_err().0, 1);
+        assert_eq!(parse_hosts("# nothing\n").unwrap_err().0, 0);
+    }
+}

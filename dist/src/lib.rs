@@ -1,0 +1,68 @@
+//! Distributed breadth-first state-space exploration on timely-dataflow.
+//!
+//! The workers of a run (threads of one or several processes, on one or
+//! several machines) each own the states whose hash maps to them
+//! ([`owner`]), explore the frontier they own level by level, and exchange
+//! successors in batches through timely's exchange channels; each level
+//! ends when timely's progress tracking says every worker's messages are
+//! delivered ([`superstep`]). The search ([`bfs`]) reproduces the
+//! single-machine explorer's breadth-first order exactly, so the report,
+//! from the state count to the shortest counterexamples, is the same
+//! whatever the number of processes and threads.
+//!
+//! Only place/transition nets are distributed ([`check_pt_distributed`]):
+//! their packed markings are the same words in every process. A coloured
+//! marking holds ids of multisets interned by each process in its own
+//! order, so it would have to travel in a canonical form, and its
+//! symmetry representative would have to be chosen independently of those
+//! ids; neither exists yet.
+
+#![deny(unsafe_code)]
+
+pub mod bfs;
+pub mod cluster;
+pub mod owner;
+pub mod pt;
+pub mod stdout;
+pub mod store;
+pub mod superstep;
+
+pub use cluster::{Cluster, parse_hosts, read_hosts};
+pub use pt::{DistOptions, DistReport, check_pt_distributed};
+
+/// Why a distributed run failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DistError {
+    /// A host file cannot be read or has a bad line (line 0: the whole file).
+    #[error("{path}:{line}: {message}")]
+    Hosts {
+        /// The host file.
+        path: String,
+        /// The bad line (1-based), 0 for the whole file.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The processes could not connect.
+    #[error("cannot start the distributed run: {0}")]
+    Start(String),
+    /// A worker thread of this process panicked (e.g. a peer process died
+    /// and the connection to it broke).
+    #[error("a worker stopped abnormally (did a peer process die?): {0}")]
+    Panicked(String),
+    /// This process's state space failed.
+    #[error("state space error: {0}")]
+    Space(String),
+    /// Another worker's state space failed.
+    #[error("state space error on worker {worker}: {message}")]
+    Peer {
+        /// The failing worker.
+        worker: usize,
+        /// Its error.
+        message: String,
+    },
+    /// A counterexample could not be rebuilt.
+    #[error("cannot rebuild a trace: {0}")]
+    Trace(String),
+}

@@ -1,0 +1,198 @@
+//! Checking a place/transition net with the distributed explorer: the
+//! packed encoding of the single-machine explorer (widened and restarted
+//! on a counter overflow, as it does), the report it gives.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sesphr_engine::explore::{CheckReport, PropertyResult, StateSpace, trace_along};
+use sesphr_engine::ptnet::{PackedNet, PtError, PtNet, PtProperty};
+use timely::worker::Worker;
+
+use crate::DistError;
+use crate::bfs::{Failure, Limits, Outcome, explore};
+use crate::cluster::Cluster;
+use crate::superstep::Rounds;
+
+/// The limits of a distributed run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DistOptions {
+    /// Stop (incomplete) before a level once this many states are stored.
+    pub max_states: Option<u64>,
+    /// Stop (incomplete) once a worker process's resident memory exceeds this.
+    pub max_memory: Option<u64>,
+    /// Stop (incomplete) after this long.
+    pub timeout: Option<Duration>,
+}
+
+/// What process 0 reports: the check report and the run's figures.
+#[derive(Debug, Clone)]
+pub struct DistReport {
+    /// The same report as the single-machine checker's (its `threads` is
+    /// the worker threads per process).
+    pub report: CheckReport,
+    /// Processes of the run.
+    pub processes: usize,
+    /// Workers of the run (processes times threads).
+    pub workers: usize,
+    /// Bytes the workers sent to other processes (successors, keys,
+    /// summaries), all together.
+    pub bytes_sent: u64,
+}
+
+/// Checks `net` for `properties` as process `cluster.process` of the run;
+/// every process of the host file must call it. Returns the report on
+/// process 0, `None` on the others.
+pub fn check_pt_distributed(
+    net: Arc<PtNet>,
+    properties: Vec<PtProperty>,
+    options: DistOptions,
+    cluster: &Cluster,
+) -> Result<Option<DistReport>, DistError> {
+    let threads = cluster.threads.max(1);
+    let config = timely::Config {
+        communication: timely::CommunicationConfig::Cluster {
+            threads,
+            process: cluster.process,
+            addresses: cluster.addresses.clone(),
+            report: false,
+            zerocopy: false,
+        },
+        worker: timely::WorkerConfig::default(),
+    };
+    let processes = cluster.addresses.len();
+    let results = crate::stdout::to_stderr_during(|| {
+        timely::execute(config, move |worker| {
+            run_worker(worker, &net, &properties, options, threads, processes)
+        })
+        .map(timely::communication::WorkerGuards::join)
+    })
+    .map_err(DistError::Start)?;
+    let mut report = None;
+    for result in results {
+        match result.map_err(DistError::Panicked)?? {
+            Some(r) if report.is_none() => report = Some(r),
+            _ => {}
+        }
+    }
+    Ok(report)
+}
+
+/// One worker's run: explore, widening the encoding on overflow; worker 0
+/// builds the report.
+fn run_worker(
+    worker: &mut Worker,
+    net: &PtNet,
+    properties: &[PtProperty],
+    options: DistOptions,
+    threads: usize,
+    processes: usize,
+) -> Result<Option<DistReport>, DistError> {
+    let started = Instant::now();
+    let limits = Limits {
+        max_states: options.max_states,
+        max_memory: options.max_memory,
+        deadline: options.timeout.and_then(|t| started.checked_add(t)),
+    };
+    let mut rounds = Rounds::new(worker, threads);
+    let space_error = |e: PtError| DistError::Space(e.to_string());
+    let mut space = PackedNet::new(net, properties.to_vec()).map_err(space_error)?;
+    let outcome = loop {
+        let widen = space.lane_bits() < 32;
+        let overflow = |e: &PtError| widen && matches!(e, PtError::Overflow { .. });
+        match explore(worker, &mut rounds, &space, &limits, overflow) {
+            Ok(outcome) => break outcome,
+            Err(Failure::Retry) => {
+                space = PackedNet::with_lane_bits(net, properties.to_vec(), space.lane_bits() * 2)
+                    .map_err(space_error)?;
+            }
+            Err(Failure::Space(e)) => return Err(space_error(e)),
+            Err(Failure::Peer { worker, message }) => {
+                return Err(DistError::Peer { worker, message });
+            }
+        }
+    };
+    if rounds.index != 0 {
+        return Ok(None);
+    }
+    let mut report = report(&space, &outcome, started.elapsed())?;
+    report.net = net.name.clone();
+    report.threads = threads;
+    Ok(Some(DistReport {
+        report,
+        processes,
+        workers: rounds.peers,
+        bytes_sent: outcome.sent,
+    }))
+}
+
+/// The check report of an outcome, as the single-machine `check` writes it.
+fn report<S: StateSpace>(
+    space: &S,
+    outcome: &Outcome,
+    elapsed: Duration,
+) -> Result<CheckReport, DistError> {
+    let complete = outcome.stopped.is_none();
+    let bounds_known = complete && space.exact_token_bounds();
+    let mut properties = Vec::new();
+    for (index, spec) in space.properties().iter().enumerate() {
+        let witness = spec.kind.target_is_witness();
+        let found = outcome.found.get(index).copied().unwrap_or(false);
+        let holds = if found {
+            Some(witness)
+        } else {
+            complete.then_some(!witness)
+        };
+        let (trace, explanation) = match outcome.paths.get(index).and_then(Option::as_ref) {
+            Some(path) => {
+                let (trace, last) = trace_along(space, path.iter().map(Vec::as_slice))
+                    .map_err(|e| DistError::Trace(e.to_string()))?;
+                let explanation = if witness {
+                    None
+                } else {
+                    space
+                        .explain(index, &last)
+                        .map_err(|e| DistError::Trace(e.to_string()))?
+                };
+                (Some(trace), explanation)
+            }
+            None => (None, None),
+        };
+        properties.push(PropertyResult {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            holds,
+            trace,
+            lasso: None,
+            meaning: None,
+            explanation,
+        });
+    }
+    let decided = |found: bool, if_found: bool, known: bool| {
+        if found {
+            Some(if_found)
+        } else {
+            known.then_some(!if_found)
+        }
+    };
+    Ok(CheckReport {
+        net: String::new(),
+        complete,
+        stopped: outcome.stopped,
+        states: outcome.states,
+        edges: outcome.edges,
+        depth: outcome.depth,
+        deadlocks: outcome.deadlocks,
+        max_tokens_per_marking: bounds_known.then_some(outcome.max_total),
+        max_tokens_in_place: bounds_known.then_some(outcome.max_place),
+        deadlock_reachable: decided(outcome.deadlocks > 0, true, complete),
+        one_safe: decided(outcome.max_place > 1, false, bounds_known),
+        seconds: elapsed.as_secs_f64(),
+        states_per_second: outcome.states as f64 / elapsed.as_secs_f64().max(1e-9),
+        threads: 1,
+        bytes_per_state: outcome.peak_bytes as f64 / outcome.states.max(1) as f64,
+        reduction: space.reduction(),
+        represented_states: space.reduction().map(|_| outcome.represented),
+        properties,
+    })
+}

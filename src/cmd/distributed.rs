@@ -1,0 +1,261 @@
+//! `sesphr check --distributed`: the exploration spread over worker
+//! processes (see docs/distributed.md).
+//!
+//! With `--processes N` and no host file, this process is a supervisor: it
+//! picks N free loopback ports, writes them to a host file, starts N copies
+//! of itself as worker processes 0..N-1 and waits for them. Process 0 prints
+//! the report; the supervisor forwards it only if every worker ended
+//! normally, and ends the run with an error as soon as one dies. With
+//! `--hosts FILE --process I` (one call per machine), this process is
+//! worker I of the host file.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use sesphr_dist::{Cluster, DistOptions, check_pt_distributed, read_hosts};
+use sesphr_engine::check::StandardProperty;
+use sesphr_engine::load::LoadedNet;
+use sesphr_engine::ptnet::PtProperty;
+
+use super::check::{CheckArgs, choose_properties};
+use super::check_json::report_json;
+use super::check_text::{TextOptions, TraceChoice, render};
+use super::write_out;
+use crate::NetArgs;
+
+/// The distribution flags of `sesphr check`.
+#[derive(Args, Debug, Clone)]
+pub struct DistributedArgs {
+    /// Spread the exploration over worker processes (place/transition nets;
+    /// one NET): on this machine with --processes, on several with --hosts.
+    /// The report is the single-process one.
+    #[arg(long)]
+    pub distributed: bool,
+    /// With --distributed and no --hosts: the worker processes to start on
+    /// this machine (loopback only; ignored with --hosts).
+    #[arg(long, value_name = "N", requires = "distributed", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub processes: Option<u16>,
+    /// With --distributed: the host file, one `host:port` per line, process
+    /// 0 first; every machine runs `sesphr check` with the same file and
+    /// arguments and its own --process.
+    #[arg(long, value_name = "FILE", requires_all = ["distributed", "process"])]
+    pub hosts: Option<PathBuf>,
+    /// With --hosts: this process's line in the host file (0 = the first
+    /// line, which prints the report).
+    #[arg(long, value_name = "I", requires = "hosts")]
+    pub process: Option<usize>,
+}
+
+/// Runs a distributed check and returns the exit code of `sesphr check`.
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let result = match (&args.nets[..], &args.distributed.hosts) {
+        ([_], None) => supervise(args),
+        ([net], Some(hosts)) => work(args, net, hosts),
+        _ => Err(anyhow::anyhow!(
+            "--distributed checks one NET at a time ({} given)",
+            args.nets.len()
+        )),
+    };
+    result.unwrap_or_else(|e| {
+        crate::output::report_error(&e);
+        ExitCode::from(2)
+    })
+}
+
+/// Worker process `--process` of the host file: explores its share and, as
+/// process 0, prints the report.
+fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
+    let addresses = read_hosts(hosts)?;
+    let process = args.distributed.process.unwrap_or(0);
+    if process >= addresses.len() {
+        bail!(
+            "--process {process}: the host file {} has {} line(s)",
+            hosts.display(),
+            addresses.len()
+        );
+    }
+    let net = crate::host::load(&NetArgs {
+        net: path.to_path_buf(),
+        params: args.params.clone(),
+    })?;
+    let LoadedNet::PlaceTransition(net) = net else {
+        bail!(
+            "{}: --distributed explores place/transition nets only; this net is coloured \
+             (its markings hold ids local to each process; see docs/distributed.md)",
+            path.display()
+        );
+    };
+    let (_, standard) = choose_properties(&args.properties, &[], path)?;
+    let properties: Vec<PtProperty> = standard
+        .iter()
+        .map(|p| match p {
+            StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
+            StandardProperty::OneSafe => PtProperty::PlaceBound(1),
+        })
+        .collect();
+    let explore = args.limits.explore_options()?;
+    let options = DistOptions {
+        max_states: args.limits.max_states,
+        // The default limit is for one process per machine: with several,
+        // say --max-memory.
+        max_memory: args.limits.max_memory,
+        timeout: explore.timeout,
+    };
+    let cluster = Cluster {
+        process,
+        addresses,
+        threads: args.limits.threads.unwrap_or(1),
+    };
+    let Some(dist) = check_pt_distributed(Arc::new(*net), properties, options, &cluster)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let report = dist.report;
+    crate::output::write_err(format_args!(
+        "distributed: {} process(es), {} worker(s), {} bytes sent between processes ({:.1} per state)\n",
+        dist.processes,
+        dist.workers,
+        dist.bytes_sent,
+        dist.bytes_sent as f64 / report.states.max(1) as f64
+    ));
+    let traces = args.trace.unwrap_or(if args.json {
+        TraceChoice::All
+    } else {
+        TraceChoice::Violations
+    });
+    let shown = path.display().to_string();
+    if args.json {
+        let value = report_json(&report, &shown, traces);
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+    } else {
+        let options = TextOptions {
+            traces,
+            full: args.full,
+        };
+        write_out(format_args!("{}", render(&report, &shown, options)));
+    }
+    Ok(if report.violated() {
+        ExitCode::from(1)
+    } else if !report.complete {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Starts `--processes` worker processes on loopback ports, waits for them,
+/// and forwards process 0's report if every one ended normally.
+fn supervise(args: &CheckArgs) -> Result<ExitCode> {
+    let count = usize::from(args.distributed.processes.unwrap_or(1));
+    // Free ports: bound to port 0, noted, released for the workers.
+    let listeners = (0..count)
+        .map(|_| TcpListener::bind("127.0.0.1:0"))
+        .collect::<std::io::Result<Vec<_>>>()
+        .context("cannot find free loopback ports")?;
+    let mut hosts = String::new();
+    for listener in &listeners {
+        hosts.push_str(&format!("127.0.0.1:{}\n", listener.local_addr()?.port()));
+    }
+    drop(listeners);
+    let host_file = HostFile::write(&hosts)?;
+    let exe = std::env::current_exe().context("cannot find the sesphr executable")?;
+    let own_args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut children: Vec<Option<Child>> = Vec::with_capacity(count);
+    for process in 0..count {
+        let child = Command::new(&exe)
+            .args(&own_args)
+            .arg("--hosts")
+            .arg(&host_file.0)
+            .arg("--process")
+            .arg(process.to_string())
+            .stdin(Stdio::null())
+            .stdout(if process == 0 {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .spawn();
+        match child {
+            Ok(child) => children.push(Some(child)),
+            Err(e) => {
+                stop_all(&mut children);
+                return Err(e).context("cannot start a worker process");
+            }
+        }
+    }
+    let mut stdout = children[0].as_mut().and_then(|c| c.stdout.take());
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.read_to_end(&mut text);
+        }
+        text
+    });
+    let mut code_of_first = None;
+    while children.iter().any(Option::is_some) {
+        for process in 0..count {
+            let Some(child) = children[process].as_mut() else {
+                continue;
+            };
+            let Some(status) = child.try_wait()? else {
+                continue;
+            };
+            let pid = child.id();
+            children[process] = None;
+            let normal = match status.code() {
+                Some(0) => true,
+                Some(1 | 3) => process == 0,
+                _ => false,
+            };
+            if !normal {
+                stop_all(&mut children);
+                let _ = reader.join();
+                bail!(
+                    "worker process {process} (pid {pid}) ended abnormally ({status}); \
+                     the distributed run is abandoned without a verdict"
+                );
+            }
+            if process == 0 {
+                code_of_first = status.code();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = reader.join().unwrap_or_default();
+    write_out(format_args!("{}", String::from_utf8_lossy(&text)));
+    Ok(ExitCode::from(code_of_first.unwrap_or(2) as u8))
+}
+
+/// Kills and reaps the worker processes still running.
+fn stop_all(children: &mut [Option<Child>]) {
+    for child in children.iter_mut().flatten() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// The supervisor's host file, removed when dropped.
+struct HostFile(PathBuf);
+
+impl HostFile {
+    fn write(text: &str) -> Result<Self> {
+        let path = std::env::temp_dir().join(format!("sesphr-hosts-{}.txt", std::process::id()));
+        std::fs::write(&path, text)
+            .with_context(|| format!("cannot write the host file {}", path.display()))?;
+        Ok(HostFile(path))
+    }
+}
+
+impl Drop for HostFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

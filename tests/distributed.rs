@@ -1,0 +1,205 @@
+//! End-to-end tests of `sesphr check --distributed` on this machine
+//! (loopback only): 1, 2 and 4 worker processes give exactly the
+//! single-process report; limits stop cleanly with a partial report; a
+//! worker that dies ends the run with an error, never a verdict.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn repo(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn sesphr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .output()
+        .expect("run sesphr")
+}
+
+/// The JSON report without the fields that measure the run itself.
+fn report(out: &Output) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON on stdout ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    if let Some(object) = value.as_object_mut() {
+        for measured in ["seconds", "states_per_second", "threads", "bytes_per_state"] {
+            assert!(object.remove(measured).is_some(), "{measured} missing");
+        }
+    }
+    value
+}
+
+/// `sesphr check --json` on `net` with `extra` arguments, single-process
+/// and with 1, 2 and 4 worker processes: the same report, exit code and
+/// verdicts; returns the report.
+fn same_report_whatever_the_processes(net: &str, extra: &[&str]) -> serde_json::Value {
+    let net = repo(net);
+    let mut args = vec!["check", "--json", "--threads", "1", net.as_str()];
+    args.extend_from_slice(extra);
+    let single = sesphr(&args);
+    let expected = report(&single);
+    for processes in ["1", "2", "4"] {
+        let mut distributed = args.clone();
+        distributed.extend(["--distributed", "--processes", processes]);
+        let out = sesphr(&distributed);
+        assert_eq!(
+            out.status.code(),
+            single.status.code(),
+            "{processes} processes"
+        );
+        assert_eq!(report(&out), expected, "{net}: {processes} processes");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("distributed: {processes} process(es)")),
+            "{stderr}"
+        );
+    }
+    expected
+}
+
+const STANDARD: [&str; 4] = ["--property", "deadlock-free", "--property", "one-safe"];
+
+#[test]
+fn dekker_has_the_same_states_and_verdicts() {
+    let report = same_report_whatever_the_processes("tests/data/mcc/Dekker-PT-010.pnml", &STANDARD);
+    assert_eq!(report["states"], 6144);
+    assert_eq!(report["complete"], true);
+}
+
+#[test]
+fn philosophers_have_the_same_shortest_deadlock_trace() {
+    let report =
+        same_report_whatever_the_processes("tests/data/mcc/Philosophers-PT-000005.pnml", &STANDARD);
+    assert_eq!(report["states"], 243);
+    let deadlock = &report["properties"][0];
+    assert_eq!(deadlock["holds"], false);
+    // The trace is compared whole above; it is a real one.
+    assert!(!deadlock["trace"]["steps"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn peterson_and_eratosthenes_agree() {
+    let report = same_report_whatever_the_processes("tests/data/mcc/Peterson-PT-2.pnml", &STANDARD);
+    assert_eq!(report["states"], 20754);
+    let report =
+        same_report_whatever_the_processes("tests/data/mcc/Eratosthenes-PT-020.pnml", &STANDARD);
+    assert_eq!(report["states"], 2048);
+}
+
+#[test]
+fn max_states_gives_the_same_partial_report() {
+    let report = same_report_whatever_the_processes(
+        "tests/data/mcc/Philosophers-PT-000010.pnml",
+        &["--property", "deadlock-free", "--max-states", "5000"],
+    );
+    assert_eq!(report["complete"], false);
+    assert_eq!(report["stopped"], "max-states");
+}
+
+#[test]
+fn timeout_and_memory_limits_stop_with_a_partial_report() {
+    let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
+    for (limit, value, reason) in [
+        ("--timeout", "0.5", "timeout"),
+        ("--max-memory", "1M", "max-memory"),
+    ] {
+        let out = sesphr(&[
+            "check",
+            "--json",
+            &net,
+            "--distributed",
+            "--processes",
+            "2",
+            limit,
+            value,
+        ]);
+        assert_eq!(out.status.code(), Some(3), "{limit}");
+        let report = report(&out);
+        assert_eq!(report["complete"], false);
+        assert_eq!(report["stopped"], reason);
+        assert!(report["states"].as_u64().unwrap() < 2_546_432);
+    }
+}
+
+#[test]
+fn a_worker_that_dies_ends_the_run_without_a_verdict() {
+    let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
+    let supervisor = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["check", "--json", &net, "--distributed", "--processes", "2"])
+        .args(["--timeout", "120"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sesphr");
+    let pid = supervisor.id();
+    // Find worker process 1 among the supervisor's children, and kill it.
+    let started = Instant::now();
+    let victim = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no worker started"
+        );
+        let children =
+            std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+        let worker = children.split_whitespace().find(|child| {
+            std::fs::read(format!("/proc/{child}/cmdline"))
+                .is_ok_and(|cmd| cmd.windows(12).any(|w| w == b"--process\x001\x00"))
+        });
+        if let Some(worker) = worker {
+            break worker.parse::<i32>().expect("a pid");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: a plain kill(2) of a process this test started (through the supervisor).
+    #[allow(unsafe_code)]
+    let killed = unsafe { libc::kill(victim, libc::SIGKILL) };
+    assert_eq!(killed, 0);
+    let out = supervisor.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "a report was printed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("worker process 1"), "{stderr}");
+    assert!(stderr.contains("without a verdict"), "{stderr}");
+}
+
+#[test]
+fn bad_requests_are_refused_clearly() {
+    let coloured = sesphr(&["check", &repo("nets/sesphr.yaml"), "--distributed"]);
+    assert_eq!(coloured.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&coloured.stderr);
+    assert!(stderr.contains("place/transition nets only"), "{stderr}");
+
+    let mutex = repo("nets/pnml/mutex.pnml");
+    let two = sesphr(&["check", &mutex, &mutex, "--distributed"]);
+    assert_eq!(two.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&two.stderr).contains("one NET at a time"));
+
+    let hosts = std::env::temp_dir().join(format!("sesphr-bad-hosts-{}", std::process::id()));
+    std::fs::write(&hosts, "# machines\nnode1:2101\nnode2\n").unwrap();
+    let bad = sesphr(&[
+        "check",
+        &mutex,
+        "--distributed",
+        "--hosts",
+        &hosts.display().to_string(),
+        "--process",
+        "0",
+    ]);
+    let _ = std::fs::remove_file(&hosts);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains(":3:") && stderr.contains("host:port"),
+        "{stderr}"
+    );
+}
