@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sesphr_engine::explore::{CheckReport, PropertyResult, StateSpace, trace_along};
+use sesphr_engine::explore::{CheckReport, StateSpace, safety_result, trace_along};
 use sesphr_engine::ptnet::{PackedNet, PtError, PtNet, PtProperty};
 use timely::worker::Worker;
 
@@ -143,30 +143,16 @@ fn report<S: StateSpace>(
         } else {
             complete.then_some(!witness)
         };
-        let (trace, explanation) = match outcome.paths.get(index).and_then(Option::as_ref) {
-            Some(path) => {
-                let (trace, last) = trace_along(space, path.iter().map(Vec::as_slice))
-                    .map_err(|e| DistError::Trace(e.to_string()))?;
-                let explanation = if witness {
-                    None
-                } else {
-                    space
-                        .explain(index, &last)
-                        .map_err(|e| DistError::Trace(e.to_string()))?
-                };
-                (Some(trace), explanation)
-            }
-            None => (None, None),
-        };
-        properties.push(PropertyResult {
-            name: spec.name.clone(),
-            kind: spec.kind,
-            holds,
-            trace,
-            lasso: None,
-            meaning: None,
-            explanation,
-        });
+        let reached = outcome
+            .paths
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|path| trace_along(space, path.iter().map(Vec::as_slice)))
+            .transpose()
+            .map_err(|e| DistError::Trace(e.to_string()))?;
+        let result = safety_result(space, index, holds, reached)
+            .map_err(|e| DistError::Trace(e.to_string()))?;
+        properties.push(result);
     }
     let decided = |found: bool, if_found: bool, known: bool| {
         if found {

@@ -134,29 +134,10 @@ pub fn check<S: StateSpace>(
             None if complete => Some(!witness),
             None => None,
         };
-        let (trace, explanation) = match first {
-            Some(id) => {
-                let (trace, last) = concrete_trace(space, &ex, *id)?;
-                let explanation = if witness {
-                    None
-                } else {
-                    space
-                        .explain(index, &last)
-                        .map_err(|source| ExploreError::Space { source })?
-                };
-                (Some(trace), explanation)
-            }
-            None => (None, None),
-        };
-        properties.push(PropertyResult {
-            name: spec.name.clone(),
-            kind: spec.kind,
-            holds,
-            trace,
-            lasso: None,
-            meaning: None,
-            explanation,
-        });
+        let reached = first.map(|id| concrete_trace(space, &ex, id)).transpose()?;
+        let result = safety_result(space, index, holds, reached)
+            .map_err(|source| ExploreError::Space { source })?;
+        properties.push(result);
     }
     Ok(CheckReport {
         net: String::new(),
@@ -191,6 +172,39 @@ fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
     } else {
         complete.then_some(!if_found)
     }
+}
+
+/// The result of a safety property (an invariant, a goal or deadlock
+/// freedom) with verdict `holds`: where a run reached the property's target,
+/// `reached` holds its trace and last state, and a violation is explained by
+/// the space. `check`, the SMT route and the distributed explorer share it.
+pub fn safety_result<S: StateSpace>(
+    space: &S,
+    index: usize,
+    holds: Option<bool>,
+    reached: Option<(Trace, Vec<u32>)>,
+) -> Result<PropertyResult, S::Error> {
+    let spec = &space.properties()[index];
+    let (trace, explanation) = match reached {
+        Some((trace, last)) => {
+            let explanation = if spec.kind.target_is_witness() {
+                None
+            } else {
+                space.explain(index, &last)?
+            };
+            (Some(trace), explanation)
+        }
+        None => (None, None),
+    };
+    Ok(PropertyResult {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        holds,
+        trace,
+        lasso: None,
+        meaning: None,
+        explanation,
+    })
 }
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the

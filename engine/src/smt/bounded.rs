@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{SmtError, prepare_encodable, solve};
 use crate::check::{StandardProperty, pt_properties, with_standard_properties};
 use crate::coloured::ColouredSpace;
-use crate::explore::{PropertyResult, StateSpace, Step, Trace};
+use crate::explore::{PropertyResult, StateSpace, Step, Trace, safety_result};
 use crate::load::LoadedNet;
 use crate::ptnet::PackedNet;
 
@@ -125,31 +125,15 @@ fn results<S: StateSpace>(
             .iter()
             .find(|(name, _)| *name == spec.name)
             .ok_or_else(|| replay_error(&spec.name, "the SMT route did not encode it"))?;
-        let witness = spec.kind.target_is_witness();
-        let (holds, trace, explanation) = match run {
-            None => (None, None, None),
-            Some(run) => {
-                let (trace, last) =
-                    replay(space, index, run).map_err(|reason| replay_error(&spec.name, reason))?;
-                let explanation = if witness {
-                    None
-                } else {
-                    space
-                        .explain(index, &last)
-                        .map_err(|e| replay_error(&spec.name, e))?
-                };
-                (Some(witness), Some(trace), explanation)
-            }
-        };
-        out.push(PropertyResult {
-            name: spec.name.clone(),
-            kind: spec.kind,
-            holds,
-            trace,
-            lasso: None,
-            meaning: None,
-            explanation,
-        });
+        let reached = run
+            .as_ref()
+            .map(|run| replay(space, index, run))
+            .transpose()
+            .map_err(|reason| replay_error(&spec.name, reason))?;
+        let holds = reached.is_some().then(|| spec.kind.target_is_witness());
+        let result =
+            safety_result(space, index, holds, reached).map_err(|e| replay_error(&spec.name, e))?;
+        out.push(result);
     }
     Ok(out)
 }
