@@ -3,7 +3,7 @@
 //! in `docs/schema/`).
 
 use serde_json::{Map, Value as Json, json};
-use sesphr_engine::explore::{CheckReport, PlaceChange, Step, Trace};
+use sesphr_engine::explore::{CheckReport, PlaceChange, PropertyResult, Step, Trace};
 use sesphr_engine::net::explain::Explanation;
 
 use super::check_text::TraceChoice;
@@ -17,41 +17,45 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
         let properties: Vec<Json> = report
             .properties
             .iter()
-            .map(|p| {
-                let mut entry = json!({
-                    "name": p.name,
-                    "kind": p.kind,
-                    "holds": p.holds,
-                });
-                if let Some(trace) = p.trace.as_ref().filter(|_| traces.shows(p)) {
-                    entry["trace"] = trace_json(trace);
-                }
-                if let Some(explanation) = &p.explanation {
-                    entry["explanation"] = explanation_json(explanation);
-                }
-                if let Some(meaning) = &p.meaning {
-                    entry["meaning"] = Json::String(meaning.clone());
-                }
-                if let Some(lasso) = p.lasso.as_ref().filter(|_| traces.shows(p)) {
-                    entry["lasso"] = json!({
-                        "initial": marking_json(&lasso.initial),
-                        "stem": lasso.stem.iter().map(step_json).collect::<Vec<_>>(),
-                        "cycle_start": marking_json(&lasso.cycle_start),
-                        "cycle": lasso.cycle.iter().map(step_json).collect::<Vec<_>>(),
-                        "deadlock": lasso.deadlock,
-                    });
-                }
-                entry
-            })
+            .map(|p| property_json(p, traces))
             .collect();
         object.insert("properties".into(), Json::Array(properties));
     }
     value
 }
 
+/// One property as JSON: its name, kind and verdict, its trace and lasso
+/// where `traces` selects them, its explanation and its meaning.
+pub(crate) fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
+    let mut entry = json!({
+        "name": p.name,
+        "kind": p.kind,
+        "holds": p.holds,
+    });
+    if let Some(trace) = p.trace.as_ref().filter(|_| traces.shows(p)) {
+        entry["trace"] = trace_json(trace);
+    }
+    if let Some(explanation) = &p.explanation {
+        entry["explanation"] = explanation_json(explanation);
+    }
+    if let Some(meaning) = &p.meaning {
+        entry["meaning"] = Json::String(meaning.clone());
+    }
+    if let Some(lasso) = p.lasso.as_ref().filter(|_| traces.shows(p)) {
+        entry["lasso"] = json!({
+            "initial": marking_json(&lasso.initial),
+            "stem": lasso.stem.iter().map(step_json).collect::<Vec<_>>(),
+            "cycle_start": marking_json(&lasso.cycle_start),
+            "cycle": lasso.cycle.iter().map(step_json).collect::<Vec<_>>(),
+            "deadlock": lasso.deadlock,
+        });
+    }
+    entry
+}
+
 /// `{"instances": [{pattern, place, token}], "given": [...], "failing": text}`,
 /// tokens as JSON values.
-pub(crate) fn explanation_json(explanation: &Explanation) -> Json {
+fn explanation_json(explanation: &Explanation) -> Json {
     let instances: Vec<Json> = explanation
         .instances
         .iter()
@@ -64,7 +68,7 @@ pub(crate) fn explanation_json(explanation: &Explanation) -> Json {
     })
 }
 
-pub(crate) fn trace_json(trace: &Trace) -> Json {
+fn trace_json(trace: &Trace) -> Json {
     json!({
         "initial": marking_json(&trace.initial),
         "steps": trace.steps.iter().map(step_json).collect::<Vec<_>>(),

@@ -6,8 +6,8 @@ use serde_json::{Value as Json, json};
 use sesphr_engine::explore::PropertyResult;
 use sesphr_engine::smt::bounded::BoundedReport;
 
-use super::check_json::{explanation_json, trace_json};
-use super::check_text::{TextOptions, kind, render_explanation, render_trace, verdict};
+use super::check_json::property_json;
+use super::check_text::{TextOptions, render_property};
 
 /// `not violated within K steps`, or `not reached` for a `reachable` property.
 fn within(p: &PropertyResult, depth: usize) -> String {
@@ -33,25 +33,7 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
         .max()
         .unwrap_or(0);
     for p in &report.properties {
-        let note = match (&p.trace, p.holds) {
-            (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
-            (Some(trace), Some(false)) => {
-                format!(", counterexample in {} step(s)", trace.steps.len())
-            }
-            _ => format!(", {}", within(p, report.depth)),
-        };
-        out += &format!(
-            "  {:<9} {:<width$}  {}{note}\n",
-            verdict(p.holds),
-            p.name,
-            kind(p)
-        );
-        if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
-            out += &render_trace(trace, options.full);
-        }
-        if let Some(explanation) = &p.explanation {
-            out += &render_explanation(explanation, options.full);
-        }
+        out += &render_property(p, width, &format!(", {}", within(p, report.depth)), options);
     }
     for n in &report.not_encoded {
         out += &format!("  {:<9} {:<width$}  {}\n", "skipped", n.name, n.reason);
@@ -96,20 +78,7 @@ pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> 
     let properties: Vec<Json> = report
         .properties
         .iter()
-        .map(|p| {
-            let mut entry = json!({
-                "name": p.name,
-                "kind": p.kind,
-                "holds": p.holds,
-            });
-            if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
-                entry["trace"] = trace_json(trace);
-            }
-            if let Some(explanation) = &p.explanation {
-                entry["explanation"] = explanation_json(explanation);
-            }
-            entry
-        })
+        .map(|p| property_json(p, options.traces))
         .collect();
     json!({
         "file": path,

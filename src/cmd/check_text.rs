@@ -57,35 +57,7 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
         .max()
         .unwrap_or(0);
     for p in &report.properties {
-        let note = match (&p.trace, p.holds) {
-            (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
-            (Some(trace), Some(false)) => {
-                format!(", counterexample in {} step(s)", trace.steps.len())
-            }
-            _ => String::new(),
-        };
-        out += &format!(
-            "  {:<9} {:<width$}  {}{note}\n",
-            verdict(p.holds),
-            p.name,
-            kind(p)
-        );
-        if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
-            out += &render_trace(trace, options.full);
-        }
-        if let Some(explanation) = &p.explanation {
-            out += &render_explanation(explanation, options.full);
-        }
-        if let Some(meaning) = p
-            .meaning
-            .as_ref()
-            .filter(|_| options.full || p.holds != Some(true))
-        {
-            out += &format!("      {meaning}\n");
-        }
-        if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
-            out += &render_lasso(lasso, options.full);
-        }
+        out += &render_property(p, width, "", options);
     }
     out += &statistics(report, options.full);
     out += &summary(&report.properties);
@@ -93,7 +65,49 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
     out
 }
 
-pub(crate) fn verdict(holds: Option<bool>) -> &'static str {
+/// One property's line (verdict, name, kind, and `other_note` where there is
+/// no trace to count), then its trace and lasso where `options` shows them,
+/// its explanation, and its meaning.
+pub(crate) fn render_property(
+    p: &PropertyResult,
+    width: usize,
+    other_note: &str,
+    options: TextOptions,
+) -> String {
+    let mut out = String::new();
+    let note = match (&p.trace, p.holds) {
+        (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
+        (Some(trace), Some(false)) => {
+            format!(", counterexample in {} step(s)", trace.steps.len())
+        }
+        _ => other_note.to_string(),
+    };
+    out += &format!(
+        "  {:<9} {:<width$}  {}{note}\n",
+        verdict(p.holds),
+        p.name,
+        kind(p)
+    );
+    if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
+        out += &render_trace(trace, options.full);
+    }
+    if let Some(explanation) = &p.explanation {
+        out += &render_explanation(explanation, options.full);
+    }
+    if let Some(meaning) = p
+        .meaning
+        .as_ref()
+        .filter(|_| options.full || p.holds != Some(true))
+    {
+        out += &format!("      {meaning}\n");
+    }
+    if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
+        out += &render_lasso(lasso, options.full);
+    }
+    out
+}
+
+fn verdict(holds: Option<bool>) -> &'static str {
     match holds {
         Some(true) => "holds",
         Some(false) => "VIOLATED",
@@ -101,7 +115,7 @@ pub(crate) fn verdict(holds: Option<bool>) -> &'static str {
     }
 }
 
-pub(crate) fn kind(p: &PropertyResult) -> String {
+fn kind(p: &PropertyResult) -> String {
     serde_json::to_value(p.kind)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -175,7 +189,7 @@ fn known<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or_else(|| "unknown".to_string(), |v| v.to_string())
 }
 
-pub(crate) fn render_trace(trace: &Trace, full: bool) -> String {
+fn render_trace(trace: &Trace, full: bool) -> String {
     let show = |text: &str| {
         if full {
             text.to_string()
@@ -257,7 +271,7 @@ fn render_steps(steps: &[Step], first: usize, show: &dyn Fn(&str) -> String, ful
 
 /// Why the last marking violates the invariant: the `forall` instances it
 /// fails for, the premises that hold, and the false part.
-pub(crate) fn render_explanation(explanation: &Explanation, full: bool) -> String {
+fn render_explanation(explanation: &Explanation, full: bool) -> String {
     let show = |text: &str| {
         if full {
             text.to_string()
