@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sesphr_engine::explore::{CheckReport, StateSpace, safety_result, trace_along};
+use sesphr_engine::explore::{
+    CheckReport, RunFigures, StateSpace, decided, safety_result, trace_along,
+};
 use sesphr_engine::ptnet::{PackedNet, PtError, PtNet, PtProperty};
 use timely::worker::Worker;
 
@@ -133,16 +135,10 @@ fn report<S: StateSpace>(
     elapsed: Duration,
 ) -> Result<CheckReport, DistError> {
     let complete = outcome.stopped.is_none();
-    let bounds_known = complete && space.exact_token_bounds();
     let mut properties = Vec::new();
     for (index, spec) in space.properties().iter().enumerate() {
-        let witness = spec.kind.target_is_witness();
         let found = outcome.found.get(index).copied().unwrap_or(false);
-        let holds = if found {
-            Some(witness)
-        } else {
-            complete.then_some(!witness)
-        };
+        let holds = decided(found, spec.kind.target_is_witness(), complete);
         let reached = outcome
             .paths
             .get(index)
@@ -154,31 +150,19 @@ fn report<S: StateSpace>(
             .map_err(|e| DistError::Trace(e.to_string()))?;
         properties.push(result);
     }
-    let decided = |found: bool, if_found: bool, known: bool| {
-        if found {
-            Some(if_found)
-        } else {
-            known.then_some(!if_found)
-        }
-    };
-    Ok(CheckReport {
-        net: String::new(),
-        complete,
+    let figures = RunFigures {
         stopped: outcome.stopped,
         states: outcome.states,
         edges: outcome.edges,
         depth: outcome.depth,
         deadlocks: outcome.deadlocks,
-        max_tokens_per_marking: bounds_known.then_some(outcome.max_total),
-        max_tokens_in_place: bounds_known.then_some(outcome.max_place),
-        deadlock_reachable: decided(outcome.deadlocks > 0, true, complete),
-        one_safe: decided(outcome.max_place > 1, false, bounds_known),
-        seconds: elapsed.as_secs_f64(),
-        states_per_second: outcome.states as f64 / elapsed.as_secs_f64().max(1e-9),
+        max_tokens_per_marking: outcome.max_total,
+        max_tokens_in_place: outcome.max_place,
+        represented_states: outcome.represented,
+        peak_bytes: outcome.peak_bytes,
+        elapsed,
+        // The caller sets the worker threads per process.
         threads: 1,
-        bytes_per_state: outcome.peak_bytes as f64 / outcome.states.max(1) as f64,
-        reduction: space.reduction(),
-        represented_states: space.reduction().map(|_| outcome.represented),
-        properties,
-    })
+    };
+    Ok(CheckReport::from_run(space, figures, properties))
 }

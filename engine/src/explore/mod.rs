@@ -58,7 +58,10 @@ pub use buf::StateBuf;
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
-pub use report::{CheckReport, Lasso, PropertyResult, Trace, check, safety_result, trace_along};
+pub use report::{
+    CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, decided, safety_result,
+    trace_along,
+};
 pub use store::advise_huge_pages;
 
 use serde::Serialize;

@@ -1,5 +1,7 @@
 //! The check report: statistics, a verdict per property, shortest traces.
 
+use std::time::Duration;
+
 use serde::Serialize;
 
 use super::bfs::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
@@ -117,6 +119,71 @@ impl CheckReport {
     }
 }
 
+/// What one exploration counted, whichever explorer ran it (the
+/// single-machine one or the distributed one).
+#[derive(Debug, Clone)]
+pub struct RunFigures {
+    /// Why the run stopped early, if it did.
+    pub stopped: Option<StopReason>,
+    /// States stored.
+    pub states: u64,
+    /// Edges of the expanded states.
+    pub edges: u64,
+    /// Breadth-first levels, the initial state being level 1.
+    pub depth: u32,
+    /// Expanded states without successor.
+    pub deadlocks: u64,
+    /// Largest token count of an expanded marking.
+    pub max_tokens_per_marking: u64,
+    /// Largest token count of one place in an expanded marking.
+    pub max_tokens_in_place: u64,
+    /// States the expanded ones stand for (under a reduction).
+    pub represented_states: u64,
+    /// Peak bytes of the explorer's tables and buffers.
+    pub peak_bytes: u64,
+    /// Wall-clock time of the exploration.
+    pub elapsed: Duration,
+    /// Threads that ran it.
+    pub threads: usize,
+}
+
+impl CheckReport {
+    /// The report of a run of `space` with these figures and verdicts (the
+    /// net's name left empty for the caller).
+    pub fn from_run<S: StateSpace>(
+        space: &S,
+        run: RunFigures,
+        properties: Vec<PropertyResult>,
+    ) -> Self {
+        let complete = run.stopped.is_none();
+        // A partial-order reduction skips states: their token counts are unknown.
+        let bounds_known = complete && space.exact_token_bounds();
+        let seconds = run.elapsed.as_secs_f64();
+        CheckReport {
+            net: String::new(),
+            complete,
+            stopped: run.stopped,
+            states: run.states,
+            edges: run.edges,
+            depth: run.depth,
+            deadlocks: run.deadlocks,
+            max_tokens_per_marking: bounds_known.then_some(run.max_tokens_per_marking),
+            max_tokens_in_place: bounds_known.then_some(run.max_tokens_in_place),
+            // A found deadlock or overfull place decides the question even when
+            // the run is incomplete; their absence decides it only when complete.
+            deadlock_reachable: decided(run.deadlocks > 0, true, complete),
+            one_safe: decided(run.max_tokens_in_place > 1, false, bounds_known),
+            seconds,
+            states_per_second: run.states as f64 / seconds.max(1e-9),
+            threads: run.threads,
+            bytes_per_state: run.peak_bytes as f64 / run.states.max(1) as f64,
+            reduction: space.reduction(),
+            represented_states: space.reduction().map(|_| run.represented_states),
+            properties,
+        }
+    }
+}
+
 /// Explores `space` and judges its properties (see [`explore`] for the limits).
 pub fn check<S: StateSpace>(
     space: &S,
@@ -124,49 +191,35 @@ pub fn check<S: StateSpace>(
 ) -> Result<CheckReport, ExploreError<S::Error>> {
     let ex = explore(space, options)?;
     let complete = ex.complete();
-    // A partial-order reduction skips states: their token counts are unknown.
-    let bounds_known = complete && space.exact_token_bounds();
     let mut properties = Vec::new();
     for (index, (spec, first)) in space.properties().iter().zip(&ex.first_targets).enumerate() {
         let witness = spec.kind.target_is_witness();
-        let holds = match first {
-            Some(_) => Some(witness),
-            None if complete => Some(!witness),
-            None => None,
-        };
+        let holds = decided(first.is_some(), witness, complete);
         let reached = first.map(|id| concrete_trace(space, &ex, id)).transpose()?;
         let result = safety_result(space, index, holds, reached)
             .map_err(|source| ExploreError::Space { source })?;
         properties.push(result);
     }
-    Ok(CheckReport {
-        net: String::new(),
-        complete,
+    let figures = RunFigures {
         stopped: ex.stopped,
         states: ex.states,
         edges: ex.edges,
         depth: ex.depth,
         deadlocks: ex.deadlocks,
-        max_tokens_per_marking: bounds_known.then_some(ex.max_tokens_per_marking),
-        max_tokens_in_place: bounds_known.then_some(ex.max_tokens_in_place),
-        // A found deadlock or overfull place decides the question even when
-        // the run is incomplete; their absence decides it only when complete.
-        deadlock_reachable: decided(ex.deadlocks > 0, true, complete),
-        one_safe: decided(ex.max_tokens_in_place > 1, false, bounds_known),
-        seconds: ex.elapsed.as_secs_f64(),
-        states_per_second: ex.states as f64 / ex.elapsed.as_secs_f64().max(1e-9),
+        max_tokens_per_marking: ex.max_tokens_per_marking,
+        max_tokens_in_place: ex.max_tokens_in_place,
+        represented_states: ex.represented_states,
+        peak_bytes: ex.peak_bytes,
+        elapsed: ex.elapsed,
         threads: rayon::current_num_threads(),
-        bytes_per_state: ex.peak_bytes as f64 / ex.states.max(1) as f64,
-        reduction: space.reduction(),
-        represented_states: space.reduction().map(|_| ex.represented_states),
-        properties,
-    })
+    };
+    Ok(CheckReport::from_run(space, figures, properties))
 }
 
 /// The answer to a yes/no question about the reachable states: `if_found`
 /// when a state showing it was `found`, its opposite when the run is
 /// `complete`, unknown otherwise.
-fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
+pub fn decided(found: bool, if_found: bool, complete: bool) -> Option<bool> {
     if found {
         Some(if_found)
     } else {
