@@ -86,6 +86,20 @@ MUTANTS = {
           '      Ledger_access: ["(u, p, q, v, now + f)"]\n      Served: ["(u, p, q, v, now + f)"]\n', 1),
          ('  Received: { type: Grant }', '  Queued: { type: Grant }\n  Received: { type: Grant }', 1)],
     ),
+    "revocation-not-dated": (
+        "the_scenario_is_as_configured",
+        "Revocation is dated but does not mark the clock pending, so the next answer or upload gets the revocation's date and reads as written before it (and a join pending before it loses its tick).",
+        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 0)"]\n', 1)],
+        "roles=2 users_per_role=1 partitions=1 versions=1 tampers=0",
+    ),
+    "refusal-drops-outsider-request": (
+        "entitled_requests_stay_open",
+        "The SRS drops an outsider's refused request; with the policy that lets newcomers read the past, the user, once a member, can never ask for that version again.",
+        [('    guard: "rank >= first_role && rank < first_role + roles"\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n      Outsider: ["((role, seat), p)"]\n',
+          '    guard: "rank >= first_role && rank < first_role + roles"\n    out:\n      Outsider: ["((role, seat), p)"]\n', 1)],
+        "roles=2 users_per_role=1 partitions=1 versions=1 tampers=0 newcomers_read_past=true",
+    ),
     "revoked-user-served-past-versions": (
         "revoked_users_get_no_answer",
         "Revocation is forward-only: the SRS keeps RK and still answers a revoked user for versions written before its revocation.",
