@@ -1,6 +1,7 @@
 //! The JSON outputs match the schemas committed in docs/schema: real outputs
 //! of `check --json` (P/T and coloured nets, violations with traces and
-//! explanations, several nets, an incomplete run), `validate --json`,
+//! explanations, several nets, an incomplete run; the SMT route's bounded
+//! reports, complete and stopped by the timeout), `validate --json`,
 //! `ledger verify --json`, `simulate --json`, `demo --json` and `mcc --json`.
 
 use std::path::PathBuf;
@@ -94,6 +95,48 @@ fn check_reports_match_their_schema() {
     let mut report = sesphr_json(&runs[1]);
     report["properties"][1]["kind"] = Value::from("liveness");
     assert!(!validator.is_valid(&report), "an unknown kind passed");
+}
+
+#[test]
+fn smt_check_reports_match_their_schema() {
+    if Command::new("z3").arg("--version").output().is_err() {
+        let required = std::env::var("SESPHR_SMT_TEST").is_ok_and(|v| v == "required");
+        assert!(
+            !required,
+            "z3 is required (SESPHR_SMT_TEST=required) but not found"
+        );
+        eprintln!("SKIPPED: z3 not found; the SMT report schema test did not run");
+        return;
+    }
+    let validator = schema("check.schema.json");
+    let deadlock = repo("nets/examples/philosophers-deadlock.yaml");
+    let mutex = repo("nets/examples/mutex.yaml");
+    let smt = ["check", "--json", "--engine", "smt", "--depth"];
+    // A violation with its replayed trace, a property skipped with its reason.
+    let report = sesphr_json(&[&smt[..], &["4", deadlock.as_str()]].concat());
+    assert_valid(&validator, &report, "check --engine smt --depth 4");
+    assert_eq!(report["searched"], 4);
+    assert_eq!(report["timed_out"], false);
+    assert!(
+        !report["not_encoded"]
+            .as_array()
+            .expect("not_encoded")
+            .is_empty()
+    );
+    // Stopped at once by the timeout: `searched` is whatever was answered.
+    let stopped = sesphr_json(&[&smt[..], &["4", "--timeout", "0", deadlock.as_str()]].concat());
+    assert_valid(&validator, &stopped, "check --engine smt --timeout 0");
+    // Several nets: an array.
+    let both = sesphr_json(&[&smt[..], &["2", deadlock.as_str(), mutex.as_str()]].concat());
+    assert_valid(&validator, &both, "check --engine smt, two nets");
+    assert_eq!(both.as_array().map(Vec::len), Some(2));
+    // Strict: a field the report does not have is refused.
+    let mut extra = report.clone();
+    extra["states"] = Value::from(1);
+    assert!(
+        !validator.is_valid(&extra),
+        "an SMT report with `states` passed"
+    );
 }
 
 #[test]

@@ -115,8 +115,10 @@ fn differential(path: &Path, depth: usize) {
     };
     let report = net.check(&options).expect("explicit check");
     let (pt, properties) = prepare(&net, &standard).expect("encodes");
-    let verdicts = solve("z3", &pt, &properties, depth).expect("z3 answers");
-    let bounded = check_bounded(&net, &standard, depth, "z3").expect("bounded check");
+    let verdicts = solve("z3", &pt, &properties, depth, None)
+        .expect("z3 answers")
+        .verdicts;
+    let bounded = check_bounded(&net, &standard, depth, "z3", None).expect("bounded check");
     for verdict in &verdicts {
         let result = report
             .properties
@@ -247,6 +249,81 @@ fn check_with_the_smt_engine_reports_violations_with_traces_and_bounded_verdicts
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("VIOLATED  one-safe"), "{text}");
+}
+
+/// A solver that answers `unsat` to every question about the initial
+/// marking, then hangs: `--timeout` must stop it and keep those answers.
+#[cfg(unix)]
+fn solver_that_hangs_after_depth_zero(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("slow-solver");
+    let script = "#!/bin/sh\n\
+        awk '/^; depth 1,/ { exit } /^\\(check-sat\\)/ { print \"unsat\"; print \"(error \\\"no model\\\")\" }'\n\
+        exec sleep 600\n";
+    std::fs::write(&path, script).expect("write the fake solver");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn check_with_the_smt_engine_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
+    let dir = std::env::temp_dir().join(format!("sesphr-smt-timeout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let solver = solver_that_hangs_after_depth_zero(&dir);
+    let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
+    let deadlock = deadlock.to_str().expect("UTF-8");
+    let args = |json: bool| {
+        let mut args = vec![
+            "check",
+            "--engine",
+            "smt",
+            "--depth",
+            "4",
+            "--timeout",
+            "1",
+            "--solver",
+            solver.to_str().expect("UTF-8"),
+        ];
+        if json {
+            args.push("--json");
+        }
+        args.push(deadlock);
+        args
+    };
+    let out = sesphr(&args(false));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Undecided beyond the depth answered before the timeout (exit 3), not
+    // an error, and not "not violated within 4 steps".
+    assert_eq!(out.status.code(), Some(3), "{text}{out:?}");
+    assert!(
+        text.contains("stopped by --timeout: every run of at most 0 of 4 step(s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not violated within 0 step(s)") && !text.contains("within 4 step(s)"),
+        "{text}"
+    );
+    let out = sesphr(&args(true));
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["depth"], 4);
+    assert_eq!(json["searched"], 0);
+    assert_eq!(json["timed_out"], true);
+    // The limits of the explicit explorer do not apply to the SMT route.
+    let out = sesphr(&[
+        "check",
+        "--engine",
+        "smt",
+        "--depth",
+        "4",
+        "--max-states",
+        "10",
+        deadlock,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--depth and --timeout"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

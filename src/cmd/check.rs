@@ -244,8 +244,22 @@ fn load_selected(
 
 /// `check --engine smt`: the SMT route on every run of at most `depth` steps.
 fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<BoundedReport> {
+    let limits = &args.limits;
+    if limits.max_states.is_some() || limits.max_memory.is_some() {
+        anyhow::bail!(
+            "--max-states and --max-memory bound the explicit explorer; \
+             the SMT route is bounded by --depth and --timeout"
+        );
+    }
     let (net, standard) = load_selected(args, net_args)?;
-    Ok(check_bounded(&net, &standard, depth, &args.solver)?)
+    let timeout = limits.explore_options()?.timeout;
+    Ok(check_bounded(
+        &net,
+        &standard,
+        depth,
+        &args.solver,
+        timeout,
+    )?)
 }
 
 fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {

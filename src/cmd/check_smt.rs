@@ -9,14 +9,18 @@ use sesphr_engine::smt::bounded::BoundedReport;
 use super::check_json::property_json;
 use super::check_text::{TextOptions, render_property};
 
-/// `not violated within K steps`, or `not reached` for a `reachable` property.
-fn within(p: &PropertyResult, depth: usize) -> String {
+/// `not violated within K steps`, or `not reached` for a `reachable` property
+/// (K: the depth searched; `None` when the timeout came before any).
+fn within(p: &PropertyResult, searched: Option<usize>) -> String {
     let what = if p.kind.target_is_witness() {
         "reached"
     } else {
         "violated"
     };
-    format!("not {what} within {depth} step(s)")
+    match searched {
+        Some(depth) => format!("not {what} within {depth} step(s)"),
+        None => format!("not {what} before the timeout"),
+    }
 }
 
 /// The human report of one net.
@@ -33,7 +37,12 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
         .max()
         .unwrap_or(0);
     for p in &report.properties {
-        out += &render_property(p, width, &format!(", {}", within(p, report.depth)), options);
+        out += &render_property(
+            p,
+            width,
+            &format!(", {}", within(p, report.searched)),
+            options,
+        );
     }
     for n in &report.not_encoded {
         out += &format!("  {:<9} {:<width$}  {}\n", "skipped", n.name, n.reason);
@@ -48,10 +57,20 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
         .iter()
         .filter(|p| p.holds.is_none())
         .count();
-    out += &format!(
-        "bounded model check: every run of at most {} step(s); {:.2} s ({})\n",
-        report.depth, report.seconds, report.solver
-    );
+    out += &match report.searched {
+        Some(depth) if depth == report.depth => format!(
+            "bounded model check: every run of at most {depth} step(s); {:.2} s ({})\n",
+            report.seconds, report.solver
+        ),
+        Some(depth) => format!(
+            "bounded model check stopped by --timeout: every run of at most {depth} of {} step(s); {:.2} s ({})\n",
+            report.depth, report.seconds, report.solver
+        ),
+        None => format!(
+            "bounded model check stopped by --timeout before any depth was searched; {:.2} s ({})\n",
+            report.seconds, report.solver
+        ),
+    };
     let total = report.properties.len();
     let mut parts = vec![if violated > 0 {
         format!("{violated} of {total} VIOLATED")
@@ -62,7 +81,10 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
         )
     }];
     if open > 0 {
-        parts.push(format!("{open} undecided beyond {} step(s)", report.depth));
+        parts.push(match report.searched {
+            Some(depth) => format!("{open} undecided beyond {depth} step(s)"),
+            None => format!("{open} undecided"),
+        });
     }
     if !report.not_encoded.is_empty() {
         parts.push(format!("{} skipped", report.not_encoded.len()));
@@ -72,8 +94,9 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
     out
 }
 
-/// The report as JSON: `engine`, `solver`, `depth`, `seconds`, and the
-/// properties with the explicit checker's trace shapes.
+/// The report as JSON: `engine`, `solver`, `depth` (asked), `searched` (the
+/// depth reached before the timeout, `null` if none), `timed_out`, `seconds`,
+/// and the properties with the explicit checker's trace shapes.
 pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> Json {
     let properties: Vec<Json> = report
         .properties
@@ -86,6 +109,8 @@ pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> 
         "engine": "smt",
         "solver": report.solver,
         "depth": report.depth,
+        "searched": report.searched,
+        "timed_out": report.searched != Some(report.depth),
         "complete": false,
         "seconds": report.seconds,
         "properties": properties,

@@ -48,7 +48,7 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         super::write_out(format_args!("{}", script(&pt, &properties, args.depth)));
         return Ok(ExitCode::SUCCESS);
     }
-    let verdicts = solve(&args.solver, &pt, &properties, args.depth)?;
+    let verdicts = solve(&args.solver, &pt, &properties, args.depth, None)?.verdicts;
     let mut violated = false;
     for v in &verdicts {
         match (&v.run, v.witness) {

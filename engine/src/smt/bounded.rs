@@ -3,7 +3,7 @@
 //! a counterexample is shown (and explained) exactly as the explicit checker
 //! shows its own, and is confirmed by the explicit firing rule.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -19,8 +19,13 @@ use crate::ptnet::PackedNet;
 pub struct BoundedReport {
     /// The net's name.
     pub net: String,
-    /// The unrolling depth K: runs of at most K steps were searched.
+    /// The unrolling depth K asked for.
     pub depth: usize,
+    /// The depth every property was searched to: runs of at most this many
+    /// steps have no violation beyond those reported. `depth` unless the
+    /// timeout stopped the solver first (`None`: before it answered for the
+    /// initial marking).
+    pub searched: Option<usize>,
     /// The solver that was run.
     pub solver: String,
     /// Wall-clock seconds: writing the script, solving, replaying.
@@ -52,20 +57,25 @@ impl BoundedReport {
 }
 
 /// Checks `net`'s properties and `standard` on every run of at most `depth`
-/// steps with the SMT solver `solver` (e.g. `z3`).
+/// steps with the SMT solver `solver` (e.g. `z3`), stopping the solver after
+/// `timeout` if one is set.
 pub fn check_bounded(
     net: &LoadedNet,
     standard: &[StandardProperty],
     depth: usize,
     solver: &str,
+    timeout: Option<Duration>,
 ) -> Result<BoundedReport, SmtError> {
     let started = Instant::now();
     let (pt, encoded, refused) = prepare_encodable(net, standard)?;
-    let verdicts = solve(solver, &pt, &encoded, depth)?;
+    let solved = solve(solver, &pt, &encoded, depth, timeout)?;
     // Each run names transitions of the unrolled net: its (unfolded) names
     // are the labels the net's own space gives its steps.
-    let runs: Vec<(String, Option<Vec<String>>)> =
-        verdicts.into_iter().map(|v| (v.name, v.run)).collect();
+    let runs: Vec<(String, Option<Vec<String>>)> = solved
+        .verdicts
+        .into_iter()
+        .map(|v| (v.name, v.run))
+        .collect();
     let mut not_encoded: Vec<NotEncoded> = refused
         .into_iter()
         .map(|e| match e {
@@ -99,6 +109,7 @@ pub fn check_bounded(
     Ok(BoundedReport {
         net: net.name().to_string(),
         depth,
+        searched: solved.searched,
         solver: solver.to_string(),
         seconds: started.elapsed().as_secs_f64(),
         properties,

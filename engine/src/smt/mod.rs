@@ -14,11 +14,11 @@
 //! found is the length of the explicit checker's shortest counterexample.
 
 pub mod bounded;
+mod process;
 pub mod unfold;
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::check::StandardProperty;
 use crate::load::LoadedNet;
@@ -431,33 +431,31 @@ pub struct SmtVerdict {
     pub steps: Option<Vec<usize>>,
 }
 
+/// What the solver answered within its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solved {
+    /// One verdict per property, in the script's order.
+    pub verdicts: Vec<SmtVerdict>,
+    /// The deepest depth at which every property was answered: the depth
+    /// asked for, unless the timeout stopped the solver earlier (`None`: not
+    /// even the initial marking was answered for every property).
+    pub searched: Option<usize>,
+}
+
 /// Runs the solver `solver` (e.g. `z3`) on the script of `net` and reads
 /// back, for each property, the first depth at which its goal is reached
-/// and the run reaching it.
+/// and the run reaching it. With a `timeout` the solver is stopped then, and
+/// the answers it gave are kept: a run found is a run, and
+/// [`Solved::searched`] says how deep the search for the others went.
 pub fn solve(
     solver: &str,
     net: &PtNet,
     properties: &[SmtProperty],
     depth: usize,
-) -> Result<Vec<SmtVerdict>, SmtError> {
-    let text = script(net, properties, depth);
-    let mut child = Command::new(solver)
-        .args(["-smt2", "-in"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| SmtError::Solver(format!("cannot run {solver}: {e}")))?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let out = child
-        .wait_with_output()
-        .map_err(|e| SmtError::Solver(e.to_string()))?;
-    writer
-        .join()
-        .map_err(|_| SmtError::Solver("writing the script failed".into()))?
-        .map_err(|e| SmtError::Solver(format!("writing the script: {e}")))?;
-    let text = String::from_utf8_lossy(&out.stdout);
+    timeout: Option<Duration>,
+) -> Result<Solved, SmtError> {
+    let out = process::run(solver, script(net, properties, depth), timeout)?;
+    let text = out.stdout;
     let mut verdicts: Vec<SmtVerdict> = properties
         .iter()
         .map(|p| SmtVerdict {
@@ -470,12 +468,16 @@ pub fn solve(
     // Answers come in script order: per depth, per property, `sat` or
     // `unsat`, then the values (after `sat`) or an error (after `unsat`).
     let mut answers = answers(&text).into_iter();
-    for j in 0..=depth {
+    let mut searched = None;
+    'depths: for j in 0..=depth {
         for verdict in verdicts.iter_mut() {
             let (Some(answer), Some(values)) = (answers.next(), answers.next()) else {
+                if out.timed_out {
+                    break 'depths;
+                }
                 return Err(SmtError::Solver(format!(
                     "no answer at depth {j}: {text}{}",
-                    String::from_utf8_lossy(&out.stderr)
+                    out.stderr
                 )));
             };
             match answer {
@@ -493,8 +495,9 @@ pub fn solve(
                 other => return Err(SmtError::Solver(format!("unexpected answer {other:?}"))),
             }
         }
+        searched = Some(j);
     }
-    Ok(verdicts)
+    Ok(Solved { verdicts, searched })
 }
 
 /// The solver's answers: words and balanced parenthesised expressions
