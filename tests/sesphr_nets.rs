@@ -579,6 +579,76 @@ fn verdicts(report: &Value) -> Vec<(String, Value)> {
         .unwrap_or_default()
 }
 
+/// The `.yaml` files of a directory of the repository, sorted.
+fn nets_in(dir: &str) -> Vec<PathBuf> {
+    let mut nets: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    nets.sort();
+    nets
+}
+
+/// The `--param` arguments of a mutant's `# params:` header line (none for
+/// a net without one).
+fn header_params(net: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(net).expect("readable net");
+    text.lines()
+        .find_map(|l| l.strip_prefix("# params: "))
+        .map(|params| {
+            params
+                .split_whitespace()
+                .flat_map(|kv| ["--param".to_string(), kv.to_string()])
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_reductions_keep_the_verdicts_of_every_shipped_net() {
+    // Every example net, the paper's net and its literal variant, and every
+    // hand-written mutant with its parameters: the default reductions
+    // (symmetry, partial order, where they apply) and `--no-reduction` give
+    // the same exit code, the same verdict for every property and the same
+    // deadlock answer.
+    let nets: Vec<PathBuf> = [
+        nets_in("nets/examples"),
+        nets_in("nets/paper-variants"),
+        nets_in("nets/mutants"),
+        vec![root().join("nets/sesphr-paper.yaml")],
+    ]
+    .concat();
+    let mut reduced_somewhere = 0;
+    for net in &nets {
+        let params = header_params(net);
+        let args: Vec<&str> = params.iter().map(String::as_str).collect();
+        let (code, reduced) = check(net, &args);
+        let (full_code, full) = check(net, &[&args[..], &["--no-reduction"]].concat());
+        let name = net.display();
+        assert_eq!(code, full_code, "{name}: exit codes differ");
+        assert_eq!(
+            verdicts(&reduced),
+            verdicts(&full),
+            "{name}: verdicts differ"
+        );
+        assert_eq!(
+            reduced["deadlock_reachable"], full["deadlock_reachable"],
+            "{name}: deadlock answers differ"
+        );
+        assert!(
+            reduced["states"].as_u64() <= full["states"].as_u64(),
+            "{name}: the reduction stored more states"
+        );
+        if reduced["states"].as_u64() < full["states"].as_u64() {
+            reduced_somewhere += 1;
+        }
+    }
+    assert!(nets.len() >= 30, "only {} nets", nets.len());
+    // The comparison is not vacuous: some of these nets are reduced.
+    assert!(reduced_somewhere > 0, "no net was reduced");
+}
+
 #[test]
 fn the_symmetry_reduction_keeps_every_verdict_and_stands_for_every_state() {
     // Two users of one role (Seat has two values): the reduction halves the space.
