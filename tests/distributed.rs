@@ -106,6 +106,41 @@ fn max_states_gives_the_same_partial_report() {
 }
 
 #[test]
+fn progress_lines_come_from_process_0_and_change_nothing() {
+    let net = repo("tests/data/mcc/Dekker-PT-010.pnml");
+    let args = ["check", "--json", "--threads", "1", net.as_str()];
+    let quiet = sesphr(&[&args[..], &["--distributed", "--processes", "2"]].concat());
+    let loud = sesphr(
+        &[
+            &args[..],
+            &["--distributed", "--processes", "2", "--progress"],
+        ]
+        .concat(),
+    );
+    assert_eq!(loud.status.code(), quiet.status.code());
+    assert_eq!(report(&loud), report(&quiet));
+    let stderr = String::from_utf8_lossy(&loud.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("progress: "))
+        .collect();
+    // At least the first level's line, from process 0 alone: the states of
+    // the whole run, never more than the report's.
+    assert!(!lines.is_empty(), "{stderr}");
+    let states = report(&quiet)["states"].as_u64().expect("states");
+    for line in &lines {
+        let shown: u64 = line
+            .split(": ")
+            .nth(2)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no state count in {line:?}"));
+        assert!(shown >= 1 && shown <= states, "{line}");
+    }
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
+}
+
+#[test]
 fn timeout_and_memory_limits_stop_with_a_partial_report() {
     let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
     for (limit, value, reason) in [

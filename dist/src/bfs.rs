@@ -21,7 +21,7 @@
 
 use std::time::Instant;
 
-use sesphr_engine::explore::{StateBuf, StateSpace, StopReason};
+use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StateSpace, StopReason};
 use timely::worker::Worker;
 
 use crate::owner::{owner, state_hash};
@@ -31,8 +31,9 @@ use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
 /// The parent position of the initial state.
 const NO_PARENT: u32 = u32::MAX;
 
-/// The limits of a run, applied between levels by every worker alike.
-#[derive(Debug, Clone, Copy, Default)]
+/// The limits of a run, applied between levels by every worker alike, and
+/// the progress hook of the worker that reports.
+#[derive(Clone, Default)]
 pub struct Limits {
     /// Stop before a level once this many states are stored.
     pub max_states: Option<u64>,
@@ -40,6 +41,9 @@ pub struct Limits {
     pub max_memory: Option<u64>,
     /// Stop once a worker passes this instant.
     pub deadline: Option<Instant>,
+    /// Called after every level with the run's figures (every worker knows
+    /// them; one worker is given the hook).
+    pub progress: Option<ProgressHook>,
 }
 
 /// What a distributed exploration found (the same on every worker, except
@@ -106,6 +110,7 @@ pub fn explore<S: StateSpace>(
     limits: &Limits,
     retry: impl Fn(&S::Error) -> bool,
 ) -> Result<Outcome, Failure<S::Error>> {
+    let started = Instant::now();
     let me = rounds.index;
     let peers = rounds.peers;
     let properties = space.properties().len();
@@ -242,6 +247,17 @@ pub fn explore<S: StateSpace>(
         level += 1;
         if frontier_total > 0 {
             out.depth += 1;
+        }
+        if let Some(hook) = &limits.progress {
+            hook(&Progress {
+                states: out.states,
+                expanded: out.states - frontier_total,
+                edges: out.edges,
+                frontier: frontier_total,
+                depth: out.depth,
+                memory_bytes: lists.iter().map(|l| l.bytes).sum(),
+                elapsed: started.elapsed(),
+            });
         }
     }
     out.found = first.iter().map(Option::is_some).collect();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{
-    CheckReport, RunFigures, StateSpace, decided, safety_result, trace_along,
+    CheckReport, ProgressHook, RunFigures, StateSpace, decided, safety_result, trace_along,
 };
 use sesphr_engine::ptnet::{PackedNet, PtError, PtNet, PtProperty};
 use timely::worker::Worker;
@@ -16,8 +16,8 @@ use crate::bfs::{Failure, Limits, Outcome, explore};
 use crate::cluster::Cluster;
 use crate::superstep::Rounds;
 
-/// The limits of a distributed run.
-#[derive(Debug, Clone, Copy, Default)]
+/// The limits of a distributed run, and its progress hook.
+#[derive(Clone, Default)]
 pub struct DistOptions {
     /// Stop (incomplete) before a level once this many states are stored.
     pub max_states: Option<u64>,
@@ -25,6 +25,9 @@ pub struct DistOptions {
     pub max_memory: Option<u64>,
     /// Stop (incomplete) after this long.
     pub timeout: Option<Duration>,
+    /// Called by process 0 after every level with the figures of the whole
+    /// run (states, edges, frontier and memory of all workers together).
+    pub progress: Option<ProgressHook>,
 }
 
 /// What process 0 reports: the check report and the run's figures.
@@ -65,7 +68,14 @@ pub fn check_pt_distributed(
     let processes = cluster.addresses.len();
     let results = crate::stdout::to_stderr_during(|| {
         timely::execute(config, move |worker| {
-            run_worker(worker, &net, &properties, options, threads, processes)
+            run_worker(
+                worker,
+                &net,
+                &properties,
+                options.clone(),
+                threads,
+                processes,
+            )
         })
         .map(timely::communication::WorkerGuards::join)
     })
@@ -95,6 +105,7 @@ fn run_worker(
         max_states: options.max_states,
         max_memory: options.max_memory,
         deadline: options.timeout.and_then(|t| started.checked_add(t)),
+        progress: options.progress.filter(|_| worker.index() == 0),
     };
     let mut rounds = Rounds::new(worker, threads);
     let space_error = |e: PtError| DistError::Space(e.to_string());

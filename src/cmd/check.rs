@@ -54,7 +54,8 @@ pub struct CheckArgs {
     /// (CI logs): states, states expanded per second, frontier, depth, memory,
     /// elapsed, one line every 2 s, also in the middle of a breadth-first
     /// level. On a terminal a live status line, updated twice a second, is
-    /// shown anyway (not with --json).
+    /// shown anyway (not with --json). With --distributed: process 0's lines,
+    /// after each level.
     #[arg(long)]
     pub progress: bool,
     /// Explore every state: no reduction (by default, nets with `symmetric:
@@ -320,7 +321,7 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// A hook printing `progress: NET: ...` lines on standard error, at most one
 /// every [`PROGRESS_EVERY`] (the first report always); called after every
 /// level and every [`HEARTBEAT`] inside one, it prints one line every 2 s.
-fn progress_lines(net: &std::path::Path) -> ProgressHook {
+pub fn progress_lines(net: &std::path::Path) -> ProgressHook {
     let net = net.display().to_string();
     let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
     Arc::new(move |p: &Progress| {

@@ -106,6 +106,8 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         // say --max-memory.
         max_memory: args.limits.max_memory,
         timeout: explore.timeout,
+        // Process 0's hook; the other processes' reports would repeat it.
+        progress: (args.progress && process == 0).then(|| super::check::progress_lines(path)),
     };
     let cluster = Cluster {
         process,
