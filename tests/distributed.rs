@@ -209,6 +209,17 @@ fn a_worker_that_dies_ends_the_run_without_a_verdict() {
 
 #[test]
 fn bad_requests_are_refused_clearly() {
+    let smt = sesphr(&[
+        "check",
+        &repo("tests/data/mcc/Dekker-PT-010.pnml"),
+        "--distributed",
+        "--engine",
+        "smt",
+        "--depth",
+        "3",
+    ]);
+    assert_eq!(smt.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&smt.stderr).contains("SMT route"));
     let coloured = sesphr(&["check", &repo("nets/sesphr.yaml"), "--distributed"]);
     assert_eq!(coloured.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&coloured.stderr);

@@ -55,6 +55,11 @@ pub struct DistributedArgs {
 /// Runs a distributed check and returns the exit code of `sesphr check`.
 pub fn run(args: &CheckArgs) -> ExitCode {
     let result = match (&args.nets[..], &args.distributed.hosts) {
+        _ if args.depth.is_some() || args.engine != super::check::Engine::Explicit => {
+            Err(anyhow::anyhow!(
+                "--distributed explores the state space; it does not run the SMT route (--engine smt, --depth)"
+            ))
+        }
         ([_], None) => supervise(args),
         ([net], Some(hosts)) => work(args, net, hosts),
         _ => Err(anyhow::anyhow!(
