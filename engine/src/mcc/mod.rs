@@ -594,7 +594,7 @@ impl Plan {
             deadline: options.timeout.map(|t| Instant::now() + t),
         };
         let verdicts = match temporal::graph(space, &self.temporal.atoms, limits) {
-            Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions)),
+            Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions, limits)),
             Err(Stop::Failed(source)) => return Err(ExploreError::Space { source }),
             Err(Stop::TooLarge(_) | Stop::Timeout | Stop::OutOfMemory) => None,
         };
@@ -605,8 +605,8 @@ impl Plan {
                 kind: AnswerKind::Formula,
                 id: id.clone(),
                 value: match (task, &verdicts) {
-                    (Task::Temporal(i), Some(v)) if v[*i] => Value::True,
-                    (Task::Temporal(i), Some(v)) if !v[*i] => Value::False,
+                    (Task::Temporal(i), Some(v)) if v[*i] == Some(true) => Value::True,
+                    (Task::Temporal(i), Some(v)) if v[*i] == Some(false) => Value::False,
                     _ => Value::CannotCompute,
                 },
             })

@@ -215,8 +215,13 @@ pub(super) fn graph<S: Observable>(
     })
 }
 
-/// The verdict of every question on `graph`, in order.
-pub(super) fn decide(graph: &MarkingGraph, questions: &[Question]) -> Vec<bool> {
+/// The verdict of every question on `graph`, in order; `None` where the
+/// deadline or the memory limit of `limits` stopped an LTL product search.
+pub(super) fn decide(
+    graph: &MarkingGraph,
+    questions: &[Question],
+    limits: Limits,
+) -> Vec<Option<bool>> {
     let kripke = Kripke::new(graph, Vec::new());
     let atom = |node: usize, a: usize| kripke.holds(node, a, false);
     let needs_ctl = questions.iter().any(|q| matches!(q, Question::Ctl(_)));
@@ -225,11 +230,16 @@ pub(super) fn decide(graph: &MarkingGraph, questions: &[Question]) -> Vec<bool> 
     questions
         .iter()
         .map(|q| match q {
-            Question::Ctl(f) => ctl.as_ref().is_some_and(|c| c.sat(f)[0]),
-            Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[]).holds(),
+            Question::Ctl(f) => Some(ctl.as_ref().is_some_and(|c| c.sat(f)[0])),
+            Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
+                .with_limits(limits)
+                .holds_within(),
             Question::LtlExists(f) => {
                 let negated = Temporal::Not(Box::new(f.clone()));
-                !Ltl::new(&kripke, &negated, &atom, &[]).holds()
+                Ltl::new(&kripke, &negated, &atom, &[])
+                    .with_limits(limits)
+                    .holds_within()
+                    .map(|holds| !holds)
             }
         })
         .collect()

@@ -17,6 +17,7 @@
 //! order, so the verdict and the lasso do not depend on the thread count.
 
 use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
 
 use super::fair::{self, Set, Structure};
 use super::graph::MarkingGraph;
@@ -26,8 +27,10 @@ use foldhash::quality::FixedState;
 use super::buchi::{self, Automaton};
 use super::ctl::Path;
 use super::formula::Formula;
+use super::graph::Limits;
 use super::kripke::Kripke;
 use super::{Fairness, Strength};
+use crate::explore::budget::resident_bytes;
 
 impl Structure for Ltl<'_, '_> {
     fn successors(&mut self, p: u32) -> Vec<(u32, u32)> {
@@ -52,7 +55,12 @@ pub struct Ltl<'k, 'g> {
     states: Vec<(u32, u32)>,
     index: HashMap<(u32, u32), u32, FixedState>,
     letters: Option<Letters>,
+    limits: Limits,
+    stopped: bool,
 }
+
+/// Product states visited between two looks at the clock and the memory.
+const CHECK_EVERY: u32 = 1 << 14;
 
 /// The labels as bit masks, when the formula has at most 64 atoms: node
 /// `n` reads letter `letters[n]` (bit `i`: the `i`-th atom holds), and
@@ -126,7 +134,26 @@ impl<'k, 'g> Ltl<'k, 'g> {
             states: Vec::new(),
             index: HashMap::with_hasher(FixedState::with_seed(0)),
             letters,
+            limits: Limits::default(),
+            stopped: false,
         }
+    }
+
+    /// The same checker, giving up once `limits.deadline` passes or the
+    /// process's resident memory reaches `limits.max_memory` (its
+    /// `max_states` is not used): [`Ltl::holds_within`] is then `None`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Whether a limit stopped the search.
+    fn over_limits(&self) -> bool {
+        self.limits.deadline.is_some_and(|d| Instant::now() >= d)
+            || self
+                .limits
+                .max_memory
+                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
     }
 
     /// The number of automaton states (for reports).
@@ -187,6 +214,14 @@ impl<'k, 'g> Ltl<'k, 'g> {
         self.search(&initial, true).is_empty()
     }
 
+    /// [`Ltl::holds`] within the checker's limits: `None` when one stopped
+    /// the search before the verdict was known.
+    pub fn holds_within(&mut self) -> Option<bool> {
+        let initial = self.initial();
+        let holds = self.search(&initial, true).is_empty();
+        (!self.stopped || !holds).then_some(holds)
+    }
+
     /// A fair run violating the formula, as a lasso with the shortest stem
     /// of all such lassos, or `None` if the formula holds. This explores
     /// the whole product (every fair accepting cycle is a candidate).
@@ -240,6 +275,10 @@ impl<'k, 'g> Ltl<'k, 'g> {
                     frame.2 += 1;
                     grow(&mut number, s, unvisited);
                     if number[s as usize] == unvisited {
+                        if counter.is_multiple_of(CHECK_EVERY) && self.over_limits() {
+                            self.stopped = true;
+                            return found;
+                        }
                         let succ = self.successors(s);
                         visit(
                             s,
@@ -472,4 +511,59 @@ fn visit(
     *counter += 1;
     on_stack[i] = true;
     stack.push(p);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::temporal::graph::{Expansion, MarkingGraph};
+
+    /// The ring `x -> x + 1 (mod n)`; atom 0 holds at odd x.
+    fn ring(n: u32) -> MarkingGraph {
+        let built = MarkingGraph::build_with(vec![0], 1, 0, Limits::default(), |s| {
+            Ok::<_, ()>(Expansion {
+                successors: vec![(vec![(s[0] + 1) % n], 0, None, Vec::new())],
+                bits: vec![u64::from(s[0] % 2)],
+            })
+        });
+        built.unwrap_or_else(|_| panic!("no limit was set"))
+    }
+
+    #[test]
+    fn limits_stop_the_product_search_without_a_verdict() {
+        // G F odd holds on the ring, so the whole product is searched.
+        let infinitely_often =
+            Formula::Globally(Box::new(Formula::Finally(Box::new(Formula::Atom(0usize)))));
+        let always = Formula::Globally(Box::new(Formula::Atom(0usize)));
+        let no_memory = Limits {
+            max_memory: Some(1),
+            ..Limits::default()
+        };
+        let past = Limits {
+            deadline: Some(Instant::now()),
+            ..Limits::default()
+        };
+        let large = ring(50_000);
+        let kripke = Kripke::new(&large, Vec::new());
+        let atom = |node: usize, a: usize| kripke.holds(node, a, false);
+        let check = |f: &Formula<usize>, limits: Limits| {
+            Ltl::new(&kripke, f, &atom, &[])
+                .with_limits(limits)
+                .holds_within()
+        };
+        assert_eq!(check(&infinitely_often, Limits::default()), Some(true));
+        assert_eq!(check(&always, Limits::default()), Some(false));
+        assert_eq!(check(&infinitely_often, past), None);
+        if resident_bytes().is_some() {
+            assert_eq!(check(&infinitely_often, no_memory), None);
+        }
+        // A product smaller than one check interval is never interrupted.
+        let small = ring(100);
+        let kripke = Kripke::new(&small, Vec::new());
+        let atom = |node: usize, a: usize| kripke.holds(node, a, false);
+        let verdict = Ltl::new(&kripke, &infinitely_often, &atom, &[])
+            .with_limits(past)
+            .holds_within();
+        assert_eq!(verdict, Some(true));
+    }
 }
