@@ -147,7 +147,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             Ok(Outcome::Explicit(report)) => {
                 violated |= report.violated();
-                incomplete |= !report.complete;
+                // A temporal check may stop at a limit after a complete
+                // exploration: its property is undecided too.
+                incomplete |=
+                    !report.complete || report.properties.iter().any(|p| p.holds.is_none());
                 if args.json {
                     reports.push(report_json(&report, &shown, traces));
                 } else {

@@ -228,12 +228,26 @@ impl<'k, 'g> Ltl<'k, 'g> {
     pub fn counterexample(&mut self) -> Option<Path> {
         let initial = self.initial();
         let parts = self.search(&initial, false);
+        self.lasso_through(&initial, &parts)
+    }
+
+    /// [`Ltl::counterexample`] within the checker's limits: `None` when one
+    /// stopped the search before the product was explored.
+    pub fn counterexample_within(&mut self) -> Option<Option<Path>> {
+        let initial = self.initial();
+        let parts = self.search(&initial, false);
+        (!self.stopped).then(|| self.lasso_through(&initial, &parts))
+    }
+
+    /// The lasso with the shortest stem from `initial` into one of the fair
+    /// accepting `parts`, if there is one.
+    fn lasso_through(&mut self, initial: &[u32], parts: &[Vec<u32>]) -> Option<Path> {
         let part_of: HashMap<u32, usize> = parts
             .iter()
             .enumerate()
             .flat_map(|(i, part)| part.iter().map(move |&p| (p, i)))
             .collect();
-        let (start, stem) = self.shortest(&initial, None, &|_, p| part_of.contains_key(&p))?;
+        let (start, stem) = self.shortest(initial, None, &|_, p| part_of.contains_key(&p))?;
         let entry = stem.last().map_or(start, |s| s.0);
         let mut path = self.lasso(stem, entry, &parts[part_of[&entry]]);
         roll(&mut path);
@@ -557,6 +571,16 @@ mod tests {
         if resident_bytes().is_some() {
             assert_eq!(check(&infinitely_often, no_memory), None);
         }
+        // The same for the counterexample, which explores the whole product.
+        let lasso = |f: &Formula<usize>, limits: Limits| {
+            Ltl::new(&kripke, f, &atom, &[])
+                .with_limits(limits)
+                .counterexample_within()
+                .map(|c| c.is_some())
+        };
+        assert_eq!(lasso(&infinitely_often, Limits::default()), Some(false));
+        assert_eq!(lasso(&always, Limits::default()), Some(true));
+        assert_eq!(lasso(&always, past), None);
         // A product smaller than one check interval is never interrupted.
         let small = ring(100);
         let kripke = Kripke::new(&small, Vec::new());

@@ -72,7 +72,7 @@ pub fn check_temporal(
         .temporal
         .iter()
         .zip(bases)
-        .map(|(p, base)| check_one(&space, &graph, net, p, base))
+        .map(|(p, base)| check_one(&space, &graph, net, p, base, limits))
         .collect::<Result<_, _>>()?;
     Ok((results, Some(size)))
 }
@@ -87,6 +87,7 @@ fn check_one(
     net: &Net,
     p: &TemporalProperty,
     base: usize,
+    limits: Limits,
 ) -> Result<PropertyResult, ColouredError> {
     let fired: Vec<usize> = (0..p.atoms.len())
         .filter(|&i| is_fired(&p.atoms[i]))
@@ -117,8 +118,16 @@ fn check_one(
             (holds, path, meaning.to_string())
         }
         Logic::Ltl => {
-            let mut ltl = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
-            let counterexample = ltl.counterexample();
+            let mut ltl = Ltl::new(&kripke, &p.formula, &atom, &net.fairness).with_limits(limits);
+            let Some(counterexample) = ltl.counterexample_within() else {
+                return Ok(result(
+                    p,
+                    None,
+                    None,
+                    None,
+                    "undecided: the time or memory limit stopped the search of the product with the Büchi automaton".into(),
+                ));
+            };
             let runs = if net.fairness.is_empty() {
                 "run"
             } else {
