@@ -19,7 +19,7 @@
 //! parent positions back, one round per level, each step answered by the
 //! state's owner.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StateSpace, StopReason};
 use timely::worker::Worker;
@@ -31,18 +31,19 @@ use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
 /// The parent position of the initial state.
 const NO_PARENT: u32 = u32::MAX;
 
-/// The limits of a run, applied between levels by every worker alike, and
-/// the progress hook of the worker that reports.
+/// The limits of a distributed run, applied between levels by every worker
+/// alike, and its progress hook.
 #[derive(Clone, Default)]
-pub struct Limits {
-    /// Stop before a level once this many states are stored.
+pub struct DistOptions {
+    /// Stop (incomplete) before a level once this many states are stored.
     pub max_states: Option<u64>,
-    /// Stop once a worker's process holds more resident memory than this.
+    /// Stop (incomplete) once a worker process's resident memory exceeds this.
     pub max_memory: Option<u64>,
-    /// Stop once a worker passes this instant.
-    pub deadline: Option<Instant>,
-    /// Called after every level with the run's figures (every worker knows
-    /// them; one worker is given the hook).
+    /// Stop (incomplete) after this long.
+    pub timeout: Option<Duration>,
+    /// Called by worker 0 (in process 0) after every level with the figures
+    /// of the whole run (states, edges, frontier and memory of all workers
+    /// together).
     pub progress: Option<ProgressHook>,
 }
 
@@ -107,7 +108,8 @@ pub fn explore<S: StateSpace>(
     worker: &mut Worker,
     rounds: &mut Rounds,
     space: &S,
-    limits: &Limits,
+    options: &DistOptions,
+    deadline: Option<Instant>,
     retry: impl Fn(&S::Error) -> bool,
 ) -> Result<Outcome, Failure<S::Error>> {
     let started = Instant::now();
@@ -138,7 +140,7 @@ pub fn explore<S: StateSpace>(
         if frontier_total == 0 {
             break;
         }
-        if let Some(max) = limits.max_states
+        if let Some(max) = options.max_states
             && out.states >= max
         {
             out.stopped = Some(StopReason::MaxStates);
@@ -216,10 +218,10 @@ pub fn explore<S: StateSpace>(
             }
         }
         let new = insert_level(&mut store, incoming);
-        over_memory = limits
+        over_memory = options
             .max_memory
             .is_some_and(|max| resident_bytes().unwrap_or_else(|| store.bytes()) > max);
-        timed_out = limits.deadline.is_some_and(|d| Instant::now() >= d);
+        timed_out = deadline.is_some_and(|d| Instant::now() >= d);
         let keys = LevelKeys {
             worker: me as u32,
             keys: new.iter().map(|&(key, _)| key).collect(),
@@ -248,7 +250,7 @@ pub fn explore<S: StateSpace>(
         if frontier_total > 0 {
             out.depth += 1;
         }
-        if let Some(hook) = &limits.progress {
+        if let Some(hook) = options.progress.as_ref().filter(|_| me == 0) {
             hook(&Progress {
                 states: out.states,
                 expanded: out.states - frontier_total,

@@ -27,8 +27,9 @@ pub mod stdout;
 pub mod store;
 pub mod superstep;
 
+pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
-pub use pt::{DistOptions, DistReport, check_pt_distributed};
+pub use pt::{DistReport, check_pt_distributed};
 
 /// Why a distributed run failed.
 #[derive(Debug, thiserror::Error)]

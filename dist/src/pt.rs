@@ -6,29 +6,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{
-    CheckReport, ProgressHook, RunFigures, StateSpace, decided, safety_result, trace_along,
+    CheckReport, RunFigures, StateSpace, decided, safety_result, trace_along,
 };
 use sesphr_engine::ptnet::{PackedNet, PtError, PtNet, PtProperty};
 use timely::worker::Worker;
 
 use crate::DistError;
-use crate::bfs::{Failure, Limits, Outcome, explore};
+use crate::bfs::{DistOptions, Failure, Outcome, explore};
 use crate::cluster::Cluster;
 use crate::superstep::Rounds;
-
-/// The limits of a distributed run, and its progress hook.
-#[derive(Clone, Default)]
-pub struct DistOptions {
-    /// Stop (incomplete) before a level once this many states are stored.
-    pub max_states: Option<u64>,
-    /// Stop (incomplete) once a worker process's resident memory exceeds this.
-    pub max_memory: Option<u64>,
-    /// Stop (incomplete) after this long.
-    pub timeout: Option<Duration>,
-    /// Called by process 0 after every level with the figures of the whole
-    /// run (states, edges, frontier and memory of all workers together).
-    pub progress: Option<ProgressHook>,
-}
 
 /// What process 0 reports: the check report and the run's figures.
 #[derive(Debug, Clone)]
@@ -101,19 +87,14 @@ fn run_worker(
     processes: usize,
 ) -> Result<Option<DistReport>, DistError> {
     let started = Instant::now();
-    let limits = Limits {
-        max_states: options.max_states,
-        max_memory: options.max_memory,
-        deadline: options.timeout.and_then(|t| started.checked_add(t)),
-        progress: options.progress.filter(|_| worker.index() == 0),
-    };
+    let deadline = options.timeout.and_then(|t| started.checked_add(t));
     let mut rounds = Rounds::new(worker, threads);
     let space_error = |e: PtError| DistError::Space(e.to_string());
     let mut space = PackedNet::new(net, properties.to_vec()).map_err(space_error)?;
     let outcome = loop {
         let widen = space.lane_bits() < 32;
         let overflow = |e: &PtError| widen && matches!(e, PtError::Overflow { .. });
-        match explore(worker, &mut rounds, &space, &limits, overflow) {
+        match explore(worker, &mut rounds, &space, &options, deadline, overflow) {
             Ok(outcome) => break outcome,
             Err(Failure::Retry) => {
                 space = PackedNet::with_lane_bits(net, properties.to_vec(), space.lane_bits() * 2)
