@@ -427,43 +427,36 @@ impl Stubborn {
                         return None;
                     }
                     count += 1;
-                    for &(p, v) in &effect.needs {
-                        for &j in index.takers.get(&(p, v)).into_iter().flatten() {
-                            add(Unit::Enabled(j), &mut stack);
-                        }
-                        for &k in self
-                            .unfolded_takers
-                            .get(&(p, v.clone()))
-                            .into_iter()
-                            .flatten()
-                        {
-                            if lacks(k).is_some() {
-                                add(Unit::Static(k), &mut stack);
+                    // A token the binding needs conflicts with those that
+                    // may take it; a token it takes, with those that need it.
+                    let conflicts = [
+                        (
+                            &effect.needs,
+                            &index.takers,
+                            &self.unfolded_takers,
+                            &self.takers,
+                        ),
+                        (
+                            &effect.takes,
+                            &index.needers,
+                            &self.unfolded_needers,
+                            &self.readers,
+                        ),
+                    ];
+                    for (tokens, enabled, unfolded, disabled) in conflicts {
+                        for &(p, v) in tokens {
+                            for &j in enabled.get(&(p, v)).into_iter().flatten() {
+                                add(Unit::Enabled(j), &mut stack);
                             }
-                        }
-                        for &u in &self.takers[p] {
-                            if !self.is_unfolded[u] && self.may_take(u, p, v) {
-                                add(Unit::Disabled(u), &mut stack);
+                            for &k in unfolded.get(&(p, v.clone())).into_iter().flatten() {
+                                if lacks(k).is_some() {
+                                    add(Unit::Static(k), &mut stack);
+                                }
                             }
-                        }
-                    }
-                    for &(p, v) in &effect.takes {
-                        for &j in index.needers.get(&(p, v)).into_iter().flatten() {
-                            add(Unit::Enabled(j), &mut stack);
-                        }
-                        for &k in self
-                            .unfolded_needers
-                            .get(&(p, v.clone()))
-                            .into_iter()
-                            .flatten()
-                        {
-                            if lacks(k).is_some() {
-                                add(Unit::Static(k), &mut stack);
-                            }
-                        }
-                        for &u in &self.readers[p] {
-                            if !self.is_unfolded[u] && self.may_take(u, p, v) {
-                                add(Unit::Disabled(u), &mut stack);
+                            for &u in &disabled[p] {
+                                if !self.is_unfolded[u] && self.may_take(u, p, v) {
+                                    add(Unit::Disabled(u), &mut stack);
+                                }
                             }
                         }
                     }
