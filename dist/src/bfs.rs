@@ -21,10 +21,11 @@
 
 use std::time::{Duration, Instant};
 
-use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StateSpace, StopReason};
+use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StopReason};
 use timely::worker::Worker;
 
 use crate::owner::{owner, state_hash};
+use crate::portable::Portable;
 use crate::store::{Inserted, OwnedStates};
 use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
 
@@ -71,7 +72,7 @@ pub struct Outcome {
     pub found: Vec<bool>,
     /// Per found property, on worker 0, the states of the path from the
     /// initial state (excluded) to the first target.
-    pub paths: Vec<Option<Vec<Vec<u32>>>>,
+    pub paths: Vec<Option<Path>>,
     /// Peak bytes of all workers' visited sets together.
     pub peak_bytes: u64,
     /// Bytes the workers sent to other processes, all together.
@@ -94,6 +95,20 @@ pub enum Failure<E> {
     },
 }
 
+/// The states of a path, first to last, each in this process's encoding.
+pub type Path = Vec<Vec<u32>>;
+
+/// New states of a level: (smallest discovery key, index in the store).
+type NewStates = Vec<(u64, u32)>;
+
+/// Successors received from one worker.
+struct Received {
+    from: usize,
+    keys: Vec<u64>,
+    ends: Vec<u32>,
+    words: Vec<u32>,
+}
+
 /// Successors bound for one owner.
 #[derive(Default)]
 struct Batch {
@@ -104,7 +119,7 @@ struct Batch {
 
 /// Explores `space` together with the other workers of `rounds`; `retry`
 /// says whether an error of the space asks for a restart.
-pub fn explore<S: StateSpace>(
+pub fn explore<S: Portable>(
     worker: &mut Worker,
     rounds: &mut Rounds,
     space: &S,
@@ -118,10 +133,13 @@ pub fn explore<S: StateSpace>(
     let properties = space.properties().len();
     let mut store = OwnedStates::default();
     let initial = space.initial().map_err(Failure::Space)?;
-    let hash = state_hash(&initial);
+    let mut channels = space.channels(me, peers);
+    let initial_hash = space
+        .owner_hash(&mut channels, &initial)
+        .map_err(Failure::Space)?;
     let mut frontier: Vec<(u32, u32)> = Vec::new();
-    if owner(hash, peers) == me
-        && let Inserted::New(index) = store.insert(&initial, hash, NO_PARENT)
+    if owner(initial_hash, peers) == me
+        && let Inserted::New(index) = store.insert(&initial, state_hash(&initial), NO_PARENT)
     {
         frontier.push((0, index));
     }
@@ -154,7 +172,8 @@ pub fn explore<S: StateSpace>(
             out.stopped = Some(StopReason::Timeout);
             break;
         }
-        let (summary, batches, error) = expand(space, &store, &frontier, &first, me, peers);
+        let (summary, batches, error) =
+            expand(space, &mut channels, &store, &frontier, &first, (me, peers));
         let mut outgoing: Vec<(usize, Message)> = Vec::new();
         if error.is_none() {
             for (to, batch) in batches.into_iter().enumerate() {
@@ -162,6 +181,7 @@ pub fn explore<S: StateSpace>(
                     outgoing.push((
                         to,
                         Message::Successors {
+                            from: me as u32,
                             keys: batch.keys,
                             ends: batch.ends,
                             words: batch.words,
@@ -179,7 +199,17 @@ pub fn explore<S: StateSpace>(
         for message in received {
             match message {
                 Message::Summary(s) => summaries.push(s),
-                Message::Successors { keys, ends, words } => incoming.push((keys, ends, words)),
+                Message::Successors {
+                    from,
+                    keys,
+                    ends,
+                    words,
+                } => incoming.push(Received {
+                    from: from as usize,
+                    keys,
+                    ends,
+                    words,
+                }),
                 Message::Keys(_) | Message::PathStep { .. } => {}
             }
         }
@@ -217,7 +247,9 @@ pub fn explore<S: StateSpace>(
                 *slot = hit.map(|position| (level, position));
             }
         }
-        let new = insert_level(&mut store, incoming);
+        // In sender order, so that each channel's messages are read in order.
+        incoming.sort_by_key(|message| message.from);
+        let (new, stored) = insert_level(space, &mut channels, &mut store, incoming);
         over_memory = options
             .max_memory
             .is_some_and(|max| resident_bytes().unwrap_or_else(|| store.bytes()) > max);
@@ -229,6 +261,7 @@ pub fn explore<S: StateSpace>(
             over_memory,
             bytes: store.bytes(),
             sent: rounds.sent,
+            error: stored.as_ref().err().map(ToString::to_string),
         };
         let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)));
         let lists: Vec<LevelKeys> = received
@@ -238,6 +271,15 @@ pub fn explore<S: StateSpace>(
                 _ => None,
             })
             .collect();
+        if let Some(failed) = lists.iter().find(|l| l.error.is_some()) {
+            return Err(match stored {
+                Err(e) => Failure::Space(e),
+                Ok(()) => Failure::Peer {
+                    worker: failed.worker as usize,
+                    message: failed.error.clone().unwrap_or_default(),
+                },
+            });
+        }
         frontier = positions(&new, &lists, me);
         store.push_level(frontier.clone());
         frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
@@ -263,19 +305,19 @@ pub fn explore<S: StateSpace>(
         }
     }
     out.found = first.iter().map(Option::is_some).collect();
-    out.paths = trace_paths(worker, rounds, &store, &first);
+    out.paths = trace_paths(worker, rounds, space, &store, &first).map_err(Failure::Space)?;
     Ok(out)
 }
 
 /// Expands the owned frontier states: the level summary, the successors
 /// by owner, and the space's error if it failed.
-fn expand<S: StateSpace>(
+fn expand<S: Portable>(
     space: &S,
+    channels: &mut S::Channels,
     store: &OwnedStates,
     frontier: &[(u32, u32)],
     first: &[Option<(usize, u32)>],
-    me: usize,
-    peers: usize,
+    (me, peers): (usize, usize),
 ) -> (LevelSummary, Vec<Batch>, Option<S::Error>) {
     let properties = first.len();
     let mut summary = LevelSummary {
@@ -313,30 +355,49 @@ fn expand<S: StateSpace>(
             return (summary, batches, Some(e));
         }
         for (rank, successor) in successors.iter().enumerate() {
-            let batch = &mut batches[owner(state_hash(successor), peers)];
-            batch.keys.push(u64::from(position) << 32 | rank as u64);
-            batch.words.extend_from_slice(successor);
-            batch.ends.push(batch.words.len() as u32);
+            let sent = space.owner_hash(channels, successor).and_then(|hash| {
+                let to = owner(hash, peers);
+                let batch = &mut batches[to];
+                space.send(channels, to, successor, &mut batch.words)?;
+                batch.keys.push(u64::from(position) << 32 | rank as u64);
+                batch.ends.push(batch.words.len() as u32);
+                Ok(())
+            });
+            if let Err(e) = sent {
+                return (summary, batches, Some(e));
+            }
         }
     }
     (summary, batches, None)
 }
 
-/// Stores the received successors; returns the new states as (smallest
-/// discovery key, index), sorted by key.
-fn insert_level(
+/// Stores the received successors (in this process's encoding); returns
+/// the new states as (smallest discovery key, index), sorted by key, and
+/// whether every received state could be read.
+fn insert_level<S: Portable>(
+    space: &S,
+    channels: &mut S::Channels,
     store: &mut OwnedStates,
-    incoming: Vec<(Vec<u64>, Vec<u32>, Vec<u32>)>,
-) -> Vec<(u64, u32)> {
+    incoming: Vec<Received>,
+) -> (NewStates, Result<(), S::Error>) {
     let start = store.len();
     let mut new: Vec<(u64, u32)> = Vec::new();
-    for (keys, ends, words) in incoming {
+    for Received {
+        from: sender,
+        keys,
+        ends,
+        words,
+    } in incoming
+    {
         let mut from = 0usize;
         for (&key, &end) in keys.iter().zip(&ends) {
-            let state = &words[from..end as usize];
+            let state = match space.receive(channels, sender, &words[from..end as usize]) {
+                Ok(state) => state,
+                Err(e) => return (new, Err(e)),
+            };
             from = end as usize;
             let parent = (key >> 32) as u32;
-            match store.insert(state, state_hash(state), parent) {
+            match store.insert(&state, state_hash(&state), parent) {
                 Inserted::New(index) => new.push((key, index)),
                 Inserted::Known(index) if index as usize >= start => {
                     let slot = &mut new[index as usize - start];
@@ -350,7 +411,7 @@ fn insert_level(
         }
     }
     new.sort_unstable();
-    new
+    (new, Ok(()))
 }
 
 /// The global positions of this worker's new states (sorted by key) in the
@@ -378,16 +439,17 @@ fn positions(new: &[(u64, u32)], lists: &[LevelKeys], me: usize) -> Vec<(u32, u3
 }
 
 /// Follows the parent positions of each first target back to the initial
-/// state, one round per level; worker 0 collects the states.
-fn trace_paths(
+/// state, one round per level; worker 0 collects the states (in its
+/// process's encoding).
+fn trace_paths<S: Portable>(
     worker: &mut Worker,
     rounds: &mut Rounds,
+    space: &S,
     store: &OwnedStates,
     first: &[Option<(usize, u32)>],
-) -> Vec<Option<Vec<Vec<u32>>>> {
+) -> Result<Vec<Option<Path>>, S::Error> {
     let mut at: Vec<Option<(usize, u32)>> = first.to_vec();
-    let mut paths: Vec<Option<Vec<Vec<u32>>>> =
-        first.iter().map(|f| f.map(|_| Vec::new())).collect();
+    let mut paths: Vec<Option<Path>> = first.iter().map(|f| f.map(|_| Vec::new())).collect();
     while at.iter().flatten().any(|&(level, _)| level > 0) {
         let mut outgoing = Vec::new();
         for (query, spot) in at.iter().enumerate() {
@@ -397,7 +459,7 @@ fn trace_paths(
             {
                 outgoing.extend(rounds.to_all(&Message::PathStep {
                     query: query as u32,
-                    words: store.state(index).to_vec(),
+                    words: space.spell(store.state(index))?,
                     parent: store.parent(index),
                 }));
             }
@@ -416,7 +478,7 @@ fn trace_paths(
                 if rounds.index == 0
                     && let Some(path) = &mut paths[query]
                 {
-                    path.push(words);
+                    path.push(space.read_spelled(&words)?);
                 }
             }
         }
@@ -424,7 +486,7 @@ fn trace_paths(
     for path in paths.iter_mut().flatten() {
         path.reverse();
     }
-    paths
+    Ok(paths)
 }
 
 /// The resident memory of this process, where the system reports it.

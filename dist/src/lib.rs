@@ -10,26 +10,30 @@
 //! from the state count to the shortest counterexamples, is the same
 //! whatever the number of processes and threads.
 //!
-//! Only place/transition nets are distributed ([`check_pt_distributed`]):
-//! their packed markings are the same words in every process. A coloured
-//! marking holds ids of multisets interned by each process in its own
-//! order, so it would have to travel in a canonical form, and its
-//! symmetry representative would have to be chosen independently of those
-//! ids; neither exists yet.
+//! Place/transition nets ([`check_pt_distributed`]) send their packed
+//! markings as they are; coloured nets ([`check_coloured_distributed`])
+//! send theirs spelled out, since each process interns multisets in its own
+//! order ([`portable`]). Both share the timely set-up and the report
+//! ([`run`]).
 
 #![deny(unsafe_code)]
 
 pub mod bfs;
 pub mod cluster;
+pub mod coloured;
 pub mod owner;
+pub mod portable;
 pub mod pt;
+pub mod run;
 pub mod stdout;
 pub mod store;
 pub mod superstep;
 
 pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
-pub use pt::{DistReport, check_pt_distributed};
+pub use coloured::{check_coloured_distributed, distributable};
+pub use pt::check_pt_distributed;
+pub use run::DistReport;
 
 /// Why a distributed run failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +49,9 @@ pub enum DistError {
         /// What is wrong.
         message: String,
     },
+    /// The net asks for something the distributed explorer does not do.
+    #[error("{0}")]
+    Unsupported(String),
     /// The processes could not connect.
     #[error("cannot start the distributed run: {0}")]
     Start(String),

@@ -54,6 +54,8 @@ pub struct LevelKeys {
     pub bytes: u64,
     /// Bytes the worker sent to other processes so far.
     pub sent: u64,
+    /// Why the worker could not store a received state, if it could not.
+    pub error: Option<String>,
 }
 
 /// A message between workers.
@@ -62,6 +64,8 @@ pub enum Message {
     /// Successors for their owner: the words of each (`ends` marks where each
     /// ends in `words`) with its discovery key.
     Successors {
+        /// The sending worker.
+        from: u32,
         /// Discovery keys, one per state.
         keys: Vec<u64>,
         /// End of each state's words.
@@ -89,9 +93,9 @@ impl Message {
     /// About the bytes the message takes on the wire.
     fn wire_bytes(&self) -> u64 {
         let payload = match self {
-            Message::Successors { keys, ends, words } => {
-                keys.len() * 8 + ends.len() * 4 + words.len() * 4
-            }
+            Message::Successors {
+                keys, ends, words, ..
+            } => 4 + keys.len() * 8 + ends.len() * 4 + words.len() * 4,
             Message::Summary(s) => 48 + s.first_targets.len() * 8,
             Message::Keys(k) => 24 + k.keys.len() * 8,
             Message::PathStep { words, .. } => 8 + words.len() * 4,

@@ -221,7 +221,7 @@ pub fn choose_properties(
 
 /// Loads a net and keeps the properties `--property` selects; returns the
 /// standard properties to add.
-fn load_selected(
+pub(super) fn load_selected(
     args: &CheckArgs,
     net_args: &NetArgs,
 ) -> Result<(LoadedNet, Vec<StandardProperty>)> {

@@ -18,12 +18,15 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use sesphr_dist::{Cluster, DistOptions, check_pt_distributed, read_hosts};
-use sesphr_engine::check::StandardProperty;
+use sesphr_dist::{
+    Cluster, DistOptions, check_coloured_distributed, check_pt_distributed, distributable,
+    read_hosts,
+};
+use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
+use sesphr_engine::coloured::stubborn::Stubborn;
 use sesphr_engine::load::LoadedNet;
-use sesphr_engine::ptnet::PtProperty;
 
-use super::check::{CheckArgs, choose_properties};
+use super::check::{CheckArgs, load_selected};
 use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::write_out;
@@ -32,9 +35,10 @@ use crate::NetArgs;
 /// The distribution flags of `sesphr check`.
 #[derive(Args, Debug, Clone)]
 pub struct DistributedArgs {
-    /// Spread the exploration over worker processes (place/transition nets;
-    /// one NET): on this machine with --processes, on several with --hosts.
-    /// The report is the single-process one.
+    /// Spread the exploration over worker processes (one NET; a coloured
+    /// net's CTL/LTL properties are not checked this way, choose the others
+    /// with --property): on this machine with --processes, on several with
+    /// --hosts. The report is the single-process one.
     #[arg(long)]
     pub distributed: bool,
     /// With --distributed and no --hosts: the worker processes to start on
@@ -60,7 +64,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 "--distributed explores the state space; it does not run the SMT route (--engine smt, --depth)"
             ))
         }
-        ([_], None) => supervise(args),
+        ([net], None) => supervise(args, net),
         ([net], Some(hosts)) => work(args, net, hosts),
         _ => Err(anyhow::anyhow!(
             "--distributed checks one NET at a time ({} given)",
@@ -85,25 +89,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
             addresses.len()
         );
     }
-    let net = crate::host::load(&NetArgs {
-        net: path.to_path_buf(),
-        params: args.params.clone(),
-    })?;
-    let LoadedNet::PlaceTransition(net) = net else {
-        bail!(
-            "{}: --distributed explores place/transition nets only; this net is coloured \
-             (its markings hold ids local to each process; see docs/distributed.md)",
-            path.display()
-        );
-    };
-    let (_, standard) = choose_properties(&args.properties, &[], path)?;
-    let properties: Vec<PtProperty> = standard
-        .iter()
-        .map(|p| match p {
-            StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
-            StandardProperty::OneSafe => PtProperty::PlaceBound(1),
-        })
-        .collect();
+    let (net, standard) = prepare(args, path)?;
     let explore = args.limits.explore_options()?;
     let options = DistOptions {
         max_states: args.limits.max_states,
@@ -119,7 +105,16 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         addresses,
         threads: args.limits.threads.unwrap_or(1),
     };
-    let Some(dist) = check_pt_distributed(Arc::new(*net), properties, options, &cluster)? else {
+    let dist = match net {
+        LoadedNet::PlaceTransition(net) => {
+            check_pt_distributed(Arc::new(*net), pt_properties(&standard), options, &cluster)?
+        }
+        LoadedNet::Coloured(net) => {
+            let net = with_standard_properties(&net, &standard);
+            check_coloured_distributed(Arc::new(net), !args.no_reduction, options, &cluster)?
+        }
+    };
+    let Some(dist) = dist else {
         return Ok(ExitCode::SUCCESS);
     };
     let report = dist.report;
@@ -158,9 +153,37 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     })
 }
 
+/// Loads the net with the properties `--property` selects (and the
+/// standard ones it names), refusing what the distributed explorer does not
+/// check: a coloured net's CTL/LTL properties, and the partial-order
+/// reduction.
+fn prepare(args: &CheckArgs, path: &Path) -> Result<(LoadedNet, Vec<StandardProperty>)> {
+    let (net, standard) = load_selected(
+        args,
+        &NetArgs {
+            net: path.to_path_buf(),
+            params: args.params.clone(),
+        },
+    )?;
+    if let LoadedNet::Coloured(net) = &net {
+        distributable(net).with_context(|| path.display().to_string())?;
+        if !args.no_reduction && Stubborn::new(net).is_some() {
+            bail!(
+                "{}: the partial-order reduction, which applies to this net, is not \
+                 distributed; run with --no-reduction (and compare with a single-process \
+                 run with --no-reduction)",
+                path.display()
+            );
+        }
+    }
+    Ok((net, standard))
+}
+
 /// Starts `--processes` worker processes on loopback ports, waits for them,
 /// and forwards process 0's report if every one ended normally.
-fn supervise(args: &CheckArgs) -> Result<ExitCode> {
+fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
+    // Refused requests are refused once, here, not by every worker.
+    prepare(args, path)?;
     let count = usize::from(args.distributed.processes.unwrap_or(1));
     // Free ports: bound to port 0, noted, released for the workers.
     let listeners = (0..count)

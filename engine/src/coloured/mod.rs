@@ -47,6 +47,9 @@ pub enum ColouredError {
     /// A place held more than 4 billion distinct multisets.
     #[error("place `{0}` holds more distinct multisets than 32-bit ids can name")]
     TableFull(String),
+    /// Words received from another process do not encode a marking.
+    #[error(transparent)]
+    Wire(#[from] crate::net::wire::WireError),
     /// An encoded state names a multiset the tables do not know (a bug).
     #[error("unknown multiset id {id} of place {place} in an encoded state")]
     UnknownMultiset {
@@ -183,14 +186,23 @@ impl<'n> ColouredSpace<'n> {
     /// Decodes an encoded marking.
     pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
         let places = (0..self.net.places.len())
-            .map(|place| {
-                let id = state.get(place).copied().unwrap_or(u32::MAX);
-                self.tables
-                    .get(place, id)
-                    .ok_or(ColouredError::UnknownMultiset { place, id })
-            })
+            .map(|place| self.tokens(place, state.get(place).copied().unwrap_or(u32::MAX)))
             .collect::<Result<_, _>>()?;
         Ok(Marking { places })
+    }
+
+    /// The tokens of `place` whose multiset id is `id` (a word of an
+    /// encoded marking).
+    pub fn tokens(&self, place: usize, id: u32) -> Result<Multiset, ColouredError> {
+        self.tables
+            .get(place, id)
+            .ok_or(ColouredError::UnknownMultiset { place, id })
+    }
+
+    /// The multiset id of `tokens` in `place` (interned if new): how an
+    /// encoded marking names them in this process.
+    pub fn tokens_id(&self, place: usize, tokens: &Multiset) -> Result<u32, ColouredError> {
+        self.intern(place, tokens)
     }
 
     /// Calls `each` with every successor of the encoded marking `state` by

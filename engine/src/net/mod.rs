@@ -1,6 +1,6 @@
 //! Compiled coloured nets: types, token values, markings, compiled
 //! expressions, the functions a net declares, the net model, and its
-//! structure as a graph.
+//! structure as a graph, and a process-independent encoding of markings.
 
 pub mod code;
 pub mod explain;
@@ -10,3 +10,4 @@ pub mod marking;
 pub mod model;
 pub mod types;
 pub mod value;
+pub mod wire;

@@ -1,0 +1,180 @@
+//! What every distributed check shares: starting the workers of this
+//! process on timely, and turning worker 0's outcome into the
+//! single-machine checker's report.
+
+use std::time::{Duration, Instant};
+
+use sesphr_engine::explore::{
+    CheckReport, RunFigures, StateSpace, decided, safety_result, trace_along,
+};
+use timely::worker::Worker;
+
+use crate::DistError;
+use crate::bfs::{DistOptions, Failure, Outcome, explore};
+use crate::cluster::Cluster;
+use crate::portable::Portable;
+use crate::superstep::Rounds;
+
+/// What process 0 reports: the check report and the run's figures.
+#[derive(Debug, Clone)]
+pub struct DistReport {
+    /// The same report as the single-machine checker's (its `threads` is
+    /// the worker threads per process).
+    pub report: CheckReport,
+    /// Processes of the run.
+    pub processes: usize,
+    /// Workers of the run (processes times threads).
+    pub workers: usize,
+    /// Bytes the workers sent to other processes (successors, keys,
+    /// summaries), all together.
+    pub bytes_sent: u64,
+}
+
+/// Where one worker runs: its timely worker and the shape of the run.
+pub struct WorkerRun<'w> {
+    /// The timely worker.
+    pub worker: &'w mut Worker,
+    /// The level rounds of the run.
+    pub rounds: Rounds,
+    /// Worker threads per process.
+    pub threads: usize,
+    /// Processes of the run.
+    pub processes: usize,
+    /// When the run started.
+    pub started: Instant,
+}
+
+/// Runs `work` on every worker thread of this process (`cluster.threads` of
+/// them), connected to the other processes of the cluster; returns what
+/// worker 0 of process 0 reports (`None` on the other processes).
+pub fn execute<F>(cluster: &Cluster, work: F) -> Result<Option<DistReport>, DistError>
+where
+    F: Fn(&mut WorkerRun<'_>) -> Result<Option<DistReport>, DistError> + Send + Sync + 'static,
+{
+    let threads = cluster.threads.max(1);
+    let config = timely::Config {
+        communication: timely::CommunicationConfig::Cluster {
+            threads,
+            process: cluster.process,
+            addresses: cluster.addresses.clone(),
+            report: false,
+            zerocopy: false,
+        },
+        worker: timely::WorkerConfig::default(),
+    };
+    let processes = cluster.addresses.len();
+    let results = crate::stdout::to_stderr_during(|| {
+        timely::execute(config, move |worker| {
+            let started = Instant::now();
+            let rounds = Rounds::new(worker, threads);
+            work(&mut WorkerRun {
+                worker,
+                rounds,
+                threads,
+                processes,
+                started,
+            })
+        })
+        .map(timely::communication::WorkerGuards::join)
+    })
+    .map_err(DistError::Start)?;
+    let mut report = None;
+    for result in results {
+        match result.map_err(DistError::Panicked)?? {
+            Some(r) if report.is_none() => report = Some(r),
+            _ => {}
+        }
+    }
+    Ok(report)
+}
+
+impl WorkerRun<'_> {
+    /// Explores `space` with the other workers; `retry` says whether an
+    /// error of the space asks for a restart (with another space).
+    pub fn explore<S: Portable>(
+        &mut self,
+        space: &S,
+        options: &DistOptions,
+        retry: impl Fn(&S::Error) -> bool,
+    ) -> Result<Outcome, Failure<S::Error>> {
+        let deadline = options.timeout.and_then(|t| self.started.checked_add(t));
+        explore(
+            self.worker,
+            &mut self.rounds,
+            space,
+            options,
+            deadline,
+            retry,
+        )
+    }
+
+    /// Worker 0's report of `outcome` on `space` (`None` on the other
+    /// workers), named `net`.
+    pub fn report<S: StateSpace>(
+        &self,
+        space: &S,
+        outcome: &Outcome,
+        net: &str,
+    ) -> Result<Option<DistReport>, DistError> {
+        if self.rounds.index != 0 {
+            return Ok(None);
+        }
+        let mut report = check_report(space, outcome, self.started.elapsed())?;
+        report.net = net.to_string();
+        report.threads = self.threads;
+        Ok(Some(DistReport {
+            report,
+            processes: self.processes,
+            workers: self.rounds.peers,
+            bytes_sent: outcome.sent,
+        }))
+    }
+}
+
+/// The distributed error of a failed exploration (other than a retry).
+pub fn failure<E: std::fmt::Display>(failure: Failure<E>) -> DistError {
+    match failure {
+        Failure::Retry => DistError::Space("the exploration asked for a restart".into()),
+        Failure::Space(e) => DistError::Space(e.to_string()),
+        Failure::Peer { worker, message } => DistError::Peer { worker, message },
+    }
+}
+
+/// The check report of an outcome, as the single-machine `check` writes it.
+fn check_report<S: StateSpace>(
+    space: &S,
+    outcome: &Outcome,
+    elapsed: Duration,
+) -> Result<CheckReport, DistError> {
+    let complete = outcome.stopped.is_none();
+    let mut properties = Vec::new();
+    for (index, spec) in space.properties().iter().enumerate() {
+        let found = outcome.found.get(index).copied().unwrap_or(false);
+        let holds = decided(found, spec.kind.target_is_witness(), complete);
+        let reached = outcome
+            .paths
+            .get(index)
+            .and_then(Option::as_ref)
+            .map(|path| trace_along(space, path.iter().map(Vec::as_slice)))
+            .transpose()
+            .map_err(|e| DistError::Trace(e.to_string()))?;
+        let result = safety_result(space, index, holds, reached)
+            .map_err(|e| DistError::Trace(e.to_string()))?;
+        properties.push(result);
+    }
+    let figures = RunFigures {
+        stopped: outcome.stopped,
+        states: outcome.states,
+        edges: outcome.edges,
+        depth: outcome.depth,
+        deadlocks: outcome.deadlocks,
+        max_tokens_per_marking: outcome.max_total,
+        max_tokens_in_place: outcome.max_place,
+        represented_states: outcome.represented,
+        peak_bytes: outcome.peak_bytes,
+        elapsed,
+        // The caller sets the worker threads per process.
+        threads: 1,
+    };
+    Ok(CheckReport::from_run(space, figures, properties))
+}
