@@ -32,8 +32,8 @@ use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
 /// The parent position of the initial state.
 const NO_PARENT: u32 = u32::MAX;
 
-/// The limits of a distributed run, applied between levels by every worker
-/// alike, and its progress hook.
+/// The limits of a distributed run, applied by every worker alike (the
+/// memory and the deadline also inside a level), and its progress hook.
 #[derive(Clone, Default)]
 pub struct DistOptions {
     /// Stop (incomplete) before a level once this many states are stored.
@@ -172,8 +172,19 @@ pub fn explore<S: Portable>(
             out.stopped = Some(StopReason::Timeout);
             break;
         }
-        let (summary, batches, error) =
-            expand(space, &mut channels, &store, &frontier, &first, (me, peers));
+        let limits = InLevel {
+            deadline,
+            max_memory: options.max_memory,
+        };
+        let (summary, batches, error) = expand(
+            space,
+            &mut channels,
+            &store,
+            &frontier,
+            &first,
+            (me, peers),
+            &limits,
+        );
         let mut outgoing: Vec<(usize, Message)> = Vec::new();
         if error.is_none() {
             for (to, batch) in batches.into_iter().enumerate() {
@@ -231,6 +242,8 @@ pub fn explore<S: Portable>(
                 message: peer.error.clone().unwrap_or_default().0,
             });
         }
+        let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
+        let cut_by_memory = summaries.iter().any(|s| s.cut_by_memory);
         for s in &summaries {
             out.edges += s.edges;
             out.deadlocks += s.deadlocks;
@@ -283,8 +296,8 @@ pub fn explore<S: Portable>(
         frontier = positions(&new, &lists, me);
         store.push_level(frontier.clone());
         frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
-        timed_out = lists.iter().any(|l| l.timed_out);
-        over_memory = lists.iter().any(|l| l.over_memory);
+        timed_out = cut_by_deadline || lists.iter().any(|l| l.timed_out);
+        over_memory = cut_by_memory || lists.iter().any(|l| l.over_memory);
         out.peak_bytes = out.peak_bytes.max(lists.iter().map(|l| l.bytes).sum());
         out.sent = lists.iter().map(|l| l.sent).sum();
         out.states += frontier_total;
@@ -309,8 +322,23 @@ pub fn explore<S: Portable>(
     Ok(out)
 }
 
+/// The limits a worker checks while it expands a level, so that a long
+/// level does not overrun them.
+struct InLevel {
+    deadline: Option<Instant>,
+    max_memory: Option<u64>,
+}
+
+/// How many states a worker expands between two looks at the clock.
+const CLOCK_EVERY: usize = 64;
+
+/// How many states a worker expands between two reads of its memory.
+const MEMORY_EVERY: usize = 4096;
+
 /// Expands the owned frontier states: the level summary, the successors
-/// by owner, and the space's error if it failed.
+/// by owner, and the space's error if it failed. Past the deadline or the
+/// memory limit it stops early and says so in the summary (the run then
+/// ends after this level, incomplete).
 fn expand<S: Portable>(
     space: &S,
     channels: &mut S::Channels,
@@ -318,6 +346,7 @@ fn expand<S: Portable>(
     frontier: &[(u32, u32)],
     first: &[Option<(usize, u32)>],
     (me, peers): (usize, usize),
+    limits: &InLevel,
 ) -> (LevelSummary, Vec<Batch>, Option<S::Error>) {
     let properties = first.len();
     let mut summary = LevelSummary {
@@ -328,7 +357,17 @@ fn expand<S: Portable>(
     let mut batches: Vec<Batch> = (0..peers).map(|_| Batch::default()).collect();
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
-    for &(position, index) in frontier {
+    for (done, &(position, index)) in frontier.iter().enumerate() {
+        if done > 0 && done % CLOCK_EVERY == 0 {
+            summary.cut_by_deadline = limits.deadline.is_some_and(|d| Instant::now() >= d);
+            summary.cut_by_memory = done % MEMORY_EVERY == 0
+                && limits
+                    .max_memory
+                    .is_some_and(|max| resident_bytes().unwrap_or(0) > max);
+            if summary.cut_by_deadline || summary.cut_by_memory {
+                break;
+            }
+        }
         let state = store.state(index);
         successors.clear();
         let step = (|| -> Result<(), S::Error> {
@@ -494,4 +533,71 @@ fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sesphr_engine::explore::StateSpace;
+    use sesphr_engine::ptnet::{PackedNet, PtNet};
+    use std::time::Duration;
+
+    /// Eight places each toggled by two transitions: 256 markings.
+    fn toggles() -> PtNet {
+        let mut places = Vec::new();
+        let mut transitions = Vec::new();
+        for i in 0..8 {
+            places.push(format!("off{i}"));
+            places.push(format!("on{i}"));
+            transitions.push((format!("up{i}"), vec![(2 * i, 1)], vec![(2 * i + 1, 1)]));
+            transitions.push((format!("down{i}"), vec![(2 * i + 1, 1)], vec![(2 * i, 1)]));
+        }
+        let initial = (0..16).map(|p| u32::from(p % 2 == 0)).collect();
+        PtNet::new("toggles", places, initial, transitions)
+    }
+
+    #[test]
+    fn a_level_is_cut_short_past_the_deadline() {
+        let net = toggles();
+        let space = PackedNet::new(&net, Vec::new()).unwrap();
+        // The 256 markings, stored as one frontier.
+        let mut store = OwnedStates::default();
+        let mut frontier = Vec::new();
+        let mut pending = vec![space.initial().unwrap()];
+        let mut next = StateBuf::new();
+        while let Some(state) = pending.pop() {
+            if let Inserted::New(index) = store.insert(&state, state_hash(&state), NO_PARENT) {
+                frontier.push((frontier.len() as u32, index));
+                next.clear();
+                space.successors(&state, &mut next).unwrap();
+                pending.extend(next.iter().map(<[u32]>::to_vec));
+            }
+        }
+        assert_eq!(frontier.len(), 256);
+        let expand_with = |deadline| {
+            let limits = InLevel {
+                deadline,
+                max_memory: None,
+            };
+            let mut channels = space.channels(0, 1);
+            expand(
+                &space,
+                &mut channels,
+                &store,
+                &frontier,
+                &[],
+                (0, 1),
+                &limits,
+            )
+        };
+        let (whole, _, _) = expand_with(Some(Instant::now() + Duration::from_secs(3600)));
+        assert!(!whole.cut_by_deadline);
+        assert_eq!(whole.edges, 256 * 8);
+        let past = Instant::now().checked_sub(Duration::from_secs(1));
+        let (cut, batches, _) = expand_with(past);
+        assert!(cut.cut_by_deadline);
+        // Every marking has 8 successors; the clock is read every CLOCK_EVERY states.
+        assert_eq!(cut.edges, CLOCK_EVERY as u64 * 8);
+        assert_eq!(batches[0].keys.len(), CLOCK_EVERY * 8);
+    }
 }

@@ -37,6 +37,10 @@ pub struct LevelSummary {
     /// The error the space gave, if it failed, and whether it asks for a
     /// restart with a wider encoding (a P/T counter overflow).
     pub error: Option<(String, bool)>,
+    /// Whether the worker stopped expanding its frontier at the deadline.
+    pub cut_by_deadline: bool,
+    /// Whether it stopped expanding over the memory limit.
+    pub cut_by_memory: bool,
 }
 
 /// The new states one worker stored in a level, sent to every worker.
