@@ -398,6 +398,15 @@ fn mcc_reports_match_their_schema() {
             assert_eq!((words[1], words[2]), (id, shown.as_str()), "{line}");
         }
     }
+    // CTL and LTL formulas carry the time each took on the shared graph.
+    for examination in ["CTLCardinality", "LTLFireability"] {
+        let (value, code, _) = mcc("Dekker-PT-010", examination, &[]);
+        assert_eq!(code, Some(0), "{examination}");
+        for answer in value["answers"].as_array().expect("answers") {
+            let seconds = answer["seconds"].as_f64();
+            assert!(seconds.is_some_and(|s| s >= 0.0), "{answer}");
+        }
+    }
     // Undecided: null values, exit 3.
     let (value, code, _) = mcc(
         "Peterson-PT-2",

@@ -834,3 +834,32 @@ properties:
         "the cycle comes back to the marking it started from"
     );
 }
+
+#[test]
+fn an_accepting_cycle_is_found_before_its_component_is_complete() {
+    // A ring of 2,000 markings, one strongly connected component; at 0 the
+    // run may also stay put. `G F c != 0` fails on the run that stays.
+    let text = r#"
+places:
+  c: { type: Int, init: [0] }
+transitions:
+  stay: { in: { c: [x] }, out: { c: [x] }, guard: "x == 0" }
+  step: { in: { c: [x] }, out: { c: ["(x + 1) % 2000"] } }
+properties:
+  leaves_zero_again: { ltl: "G F !(0 in c)" }
+"#;
+    let net = load(text);
+    let space = ColouredSpace::new(&net);
+    let p = &net.temporal[0];
+    let graph = MarkingGraph::build(&space, &p.atoms, &net.fairness, Limits::default()).unwrap();
+    assert_eq!(graph.len(), 2000);
+    let kripke = Kripke::new(&graph, Vec::new());
+    let atom = |n: usize, a: usize| kripke.holds(n, a, false);
+    let mut early = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
+    assert!(!early.holds());
+    // The self-loop at 0 is seen before the ring is walked.
+    assert!(early.product_states() < 100, "{}", early.product_states());
+    let mut full = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
+    assert!(full.counterexample().is_some());
+    assert!(full.product_states() >= 2000, "{}", full.product_states());
+}

@@ -101,7 +101,8 @@ fn head(args: &MccArgs, net_path: &std::path::Path) -> Json {
     })
 }
 
-/// One answer: `{"kind", "id", "value"}`, the value `true`, `false`, a
+/// One answer: `{"kind", "id", "value"}` (and `seconds` for a CTL or LTL
+/// formula decided on the graph), the value `true`, `false`, a
 /// number, or `null` for CANNOT_COMPUTE.
 fn answer_json(answer: &Answer) -> Json {
     let kind = match answer.kind {
@@ -114,7 +115,11 @@ fn answer_json(answer: &Answer) -> Json {
         Value::Number(n) => json!(n),
         Value::CannotCompute => Json::Null,
     };
-    json!({ "kind": kind, "id": answer.id, "value": value })
+    let mut object = json!({ "kind": kind, "id": answer.id, "value": value });
+    if let Some(seconds) = answer.seconds {
+        object["seconds"] = json!(seconds);
+    }
+    object
 }
 
 fn print_json(value: &Json) {

@@ -160,7 +160,7 @@ pub enum AnswerKind {
 }
 
 /// One line of output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// A formula or a statistic.
     pub kind: AnswerKind,
@@ -168,6 +168,9 @@ pub struct Answer {
     pub id: String,
     /// The answer.
     pub value: Value,
+    /// For a CTL or LTL formula, the seconds taken to decide it on the
+    /// examination's graph (built once for all formulas, and not counted).
+    pub seconds: Option<f64>,
 }
 
 /// The techniques named in answers.
@@ -512,6 +515,7 @@ impl Plan {
                     kind: AnswerKind::Formula,
                     id: id.clone(),
                     value: Value::CannotCompute,
+                    seconds: None,
                 })
                 .collect());
         }
@@ -526,6 +530,7 @@ impl Plan {
             kind: AnswerKind::Formula,
             id: id.to_string(),
             value,
+            seconds: None,
         };
         for (k, (id, task)) in self.tasks.iter().enumerate() {
             match task {
@@ -570,6 +575,7 @@ impl Plan {
                             kind: AnswerKind::StateSpace,
                             id: what.to_string(),
                             value: known(value),
+                            seconds: None,
                         });
                     }
                 }
@@ -601,14 +607,21 @@ impl Plan {
         Ok(self
             .tasks
             .iter()
-            .map(|(id, task)| Answer {
-                kind: AnswerKind::Formula,
-                id: id.clone(),
-                value: match (task, &verdicts) {
-                    (Task::Temporal(i), Some(v)) if v[*i] == Some(true) => Value::True,
-                    (Task::Temporal(i), Some(v)) if v[*i] == Some(false) => Value::False,
-                    _ => Value::CannotCompute,
-                },
+            .map(|(id, task)| {
+                let decided = match (task, &verdicts) {
+                    (Task::Temporal(i), Some(v)) => Some(v[*i]),
+                    _ => None,
+                };
+                Answer {
+                    kind: AnswerKind::Formula,
+                    id: id.clone(),
+                    value: match decided {
+                        Some((Some(true), _)) => Value::True,
+                        Some((Some(false), _)) => Value::False,
+                        _ => Value::CannotCompute,
+                    },
+                    seconds: decided.map(|(_, took)| took.as_secs_f64()),
+                }
             })
             .collect())
     }

@@ -14,6 +14,8 @@
 //! dead marking again and again. This is the contest's convention, and the
 //! answers agree with its reference answers on every model of the test data.
 
+use std::time::{Duration, Instant};
+
 use super::formula::Formula;
 use super::observe::{Condition, Observable, holds};
 use super::{MccError, Names};
@@ -215,13 +217,14 @@ pub(super) fn graph<S: Observable>(
     })
 }
 
-/// The verdict of every question on `graph`, in order; `None` where the
-/// deadline or the memory limit of `limits` stopped an LTL product search.
+/// The verdict of every question on `graph`, in order, with the time taken
+/// to decide it (the graph's construction apart); `None` where the deadline
+/// or the memory limit of `limits` stopped an LTL product search.
 pub(super) fn decide(
     graph: &MarkingGraph,
     questions: &[Question],
     limits: Limits,
-) -> Vec<Option<bool>> {
+) -> Vec<(Option<bool>, Duration)> {
     let kripke = Kripke::new(graph, Vec::new());
     let atom = |node: usize, a: usize| kripke.holds(node, a, false);
     let needs_ctl = questions.iter().any(|q| matches!(q, Question::Ctl(_)));
@@ -229,18 +232,22 @@ pub(super) fn decide(
         .then(|| Ctl::new(&kripke, &atom).with_next_at_deadlocks(NextAtDeadlocks::Nothing));
     questions
         .iter()
-        .map(|q| match q {
-            Question::Ctl(f) => Some(ctl.as_ref().is_some_and(|c| c.sat(f)[0])),
-            Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
-                .with_limits(limits)
-                .holds_within(),
-            Question::LtlExists(f) => {
-                let negated = Temporal::Not(Box::new(f.clone()));
-                Ltl::new(&kripke, &negated, &atom, &[])
+        .map(|q| {
+            let started = Instant::now();
+            let verdict = match q {
+                Question::Ctl(f) => Some(ctl.as_ref().is_some_and(|c| c.sat(f)[0])),
+                Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
                     .with_limits(limits)
-                    .holds_within()
-                    .map(|holds| !holds)
-            }
+                    .holds_within(),
+                Question::LtlExists(f) => {
+                    let negated = Temporal::Not(Box::new(f.clone()));
+                    Ltl::new(&kripke, &negated, &atom, &[])
+                        .with_limits(limits)
+                        .holds_within()
+                        .map(|holds| !holds)
+                }
+            };
+            (verdict, started.elapsed())
         })
         .collect()
 }

@@ -8,7 +8,11 @@
 //! accepting cycle (it has an inner edge, meets every acceptance set, and
 //! meets the fairness assumptions: [`fair::fair_parts`]).
 //!
-//! [`Ltl::holds`] stops at the first such component (the verdict is known).
+//! [`Ltl::holds`] stops at the first such component (the verdict is known);
+//! without fairness it stops earlier, as soon as the part of a component
+//! found so far meets every acceptance set (Couvreur's roots, [`Roots`]),
+//! which on a net whose graph is one large component is long before the
+//! component is complete.
 //! [`Ltl::counterexample`] explores the whole product, collects every fair
 //! accepting part, and builds the lasso with the shortest stem of all: a
 //! breadth-first search from the initial states to the nearest state of any
@@ -265,6 +269,14 @@ impl<'k, 'g> Ltl<'k, 'g> {
         let mut stack: Vec<u32> = Vec::new();
         let unvisited = u32::MAX;
         let mut counter = 0u32;
+        // Without fairness an accepting cycle is known before its component
+        // is complete (the component's states found so far already meet every
+        // acceptance set): Couvreur's roots tell.
+        let mut early = if first && fairness.is_empty() {
+            Roots::new(&self.automaton)
+        } else {
+            None
+        };
         for &root in roots {
             grow(&mut number, root, unvisited);
             if number[root as usize] != unvisited {
@@ -281,6 +293,9 @@ impl<'k, 'g> Ltl<'k, 'g> {
                 &mut stack,
                 &mut counter,
             );
+            if let Some(early) = &mut early {
+                early.visit(number[root as usize], self.states[root as usize].1);
+            }
             frames.push((root, succ, 0));
             while let Some(frame) = frames.last_mut() {
                 let p = frame.0;
@@ -302,9 +317,20 @@ impl<'k, 'g> Ltl<'k, 'g> {
                             &mut stack,
                             &mut counter,
                         );
+                        if let Some(early) = &mut early {
+                            early.visit(number[s as usize], self.states[s as usize].1);
+                        }
                         frames.push((s, succ, 0));
                     } else if on_stack[s as usize] {
                         low[p as usize] = low[p as usize].min(number[s as usize]);
+                        if let Some(early) = &mut early
+                            && early.back_edge(number[s as usize])
+                        {
+                            // The states from s on the stack: one component with p.
+                            let from = stack.iter().rposition(|&t| t == s).unwrap_or(0);
+                            found.push(stack[from..].to_vec());
+                            return found;
+                        }
                     }
                     continue;
                 }
@@ -314,6 +340,9 @@ impl<'k, 'g> Ltl<'k, 'g> {
                     low[q] = low[q].min(low[p as usize]);
                 }
                 if low[p as usize] == number[p as usize] {
+                    if let Some(early) = &mut early {
+                        early.finish(number[p as usize]);
+                    }
                     let mut component = Vec::new();
                     loop {
                         let s = stack.pop().unwrap_or(p);
@@ -495,6 +524,83 @@ fn roll(path: &mut Path) {
         path.stem.pop();
         path.cycle.pop();
         path.cycle.insert(0, last);
+    }
+}
+
+/// Couvreur's detection of accepting cycles on the fly ("On-the-fly
+/// verification of linear temporal logic", 1999), beside Tarjan's search: a
+/// stack of the roots of the partial components on Tarjan's stack, each with
+/// the acceptance sets its states meet. An edge back to a state on Tarjan's
+/// stack closes a cycle: the roots above that state's merge into one
+/// component, and once a component meets every acceptance set it has an
+/// accepting cycle, before it is complete.
+struct Roots {
+    /// The acceptance sets of each automaton state, as bits.
+    sets_of: Vec<u64>,
+    /// Every acceptance set.
+    all: u64,
+    /// (Tarjan number of the root, acceptance sets met).
+    stack: Vec<(u32, u64)>,
+}
+
+impl Roots {
+    /// The roots for `automaton`; `None` if it has more than 64 acceptance sets.
+    fn new(automaton: &Automaton) -> Option<Roots> {
+        if automaton.sets > 64 {
+            return None;
+        }
+        let bits = |accepting: &[bool]| {
+            accepting
+                .iter()
+                .enumerate()
+                .filter(|&(_, &a)| a)
+                .fold(0u64, |m, (i, _)| m | 1 << i)
+        };
+        Some(Roots {
+            sets_of: automaton
+                .states
+                .iter()
+                .map(|q| bits(&q.accepting))
+                .collect(),
+            all: if automaton.sets == 64 {
+                u64::MAX
+            } else {
+                (1u64 << automaton.sets) - 1
+            },
+            stack: Vec::new(),
+        })
+    }
+
+    /// A new state numbered `number`, of automaton state `q`: its own root.
+    fn visit(&mut self, number: u32, q: u32) {
+        self.stack.push((number, self.sets_of[q as usize]));
+    }
+
+    /// An edge back to the state numbered `target`, on Tarjan's stack:
+    /// whether the component it closes meets every acceptance set.
+    fn back_edge(&mut self, target: u32) -> bool {
+        let mut met = 0;
+        while let Some(&(root, sets)) = self.stack.last() {
+            if root <= target {
+                break;
+            }
+            met |= sets;
+            self.stack.pop();
+        }
+        match self.stack.last_mut() {
+            Some(top) => {
+                top.1 |= met;
+                top.1 & self.all == self.all
+            }
+            None => false,
+        }
+    }
+
+    /// The component rooted at the state numbered `number` is complete.
+    fn finish(&mut self, number: u32) {
+        if self.stack.last().is_some_and(|&(root, _)| root == number) {
+            self.stack.pop();
+        }
     }
 }
 
