@@ -623,6 +623,24 @@ proptest! {
     }
 
     #[test]
+    fn simplified_formulas_hold_on_the_same_lasso_words(
+        formula in ltl_formula(),
+        letters in proptest::collection::vec(0u32..(1 << ATOMS), 1..7),
+        back in any::<prop::sample::Index>(),
+    ) {
+        // Node i of the word reads letter letters[i]: bit a is atom a.
+        let nodes: Vec<usize> = (0..letters.len()).collect();
+        let atom = |node: usize, a: usize| letters[node] >> a & 1 == 1;
+        let back = back.index(letters.len());
+        let simplified = sesphr_engine::temporal::simplify::simplify(&formula);
+        prop_assert_eq!(
+            on_lasso(&simplified, &nodes, back, &atom),
+            on_lasso(&formula, &nodes, back, &atom),
+            "{} simplified to {}", show(&formula), show(&simplified)
+        );
+    }
+
+    #[test]
     fn ctl_agrees_with_brute_force(net in random_net(), formula in ctl_formula()) {
         let setup = Setup::new(&net, "ctl", &formula);
         check_ctl(&setup, &formula)?;

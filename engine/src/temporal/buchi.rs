@@ -2,7 +2,7 @@
 //! and Wolper ("Simple on-the-fly automatic verification of linear temporal
 //! logic", 1995).
 //!
-//! The formula is put in negation normal form (`F f` is `true U f`, `G f` is
+//! The formula is first simplified ([`super::simplify`]), then put in negation normal form (`F f` is `true U f`, `G f` is
 //! `false R f`); each automaton state is a consistent set of subformulas that
 //! must hold now (`old`) together with those that must hold next. A run reads
 //! one letter per state: state `q` accepts a letter that satisfies the
@@ -13,6 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::formula::Formula;
+use super::simplify::simplify;
 
 /// A subformula in negation normal form; operands are indices into the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,7 +138,7 @@ pub fn translate(f: &Formula<usize>) -> Automaton {
         nodes: Vec::new(),
         index: HashMap::new(),
     };
-    let root = table.nnf(f, false);
+    let root = table.nnf(&simplify(f), false);
     let nodes = &table.nodes;
     // Finished nodes: (incoming, old, next).
     let mut done: Vec<(BTreeSet<usize>, BTreeSet<usize>, BTreeSet<usize>)> = Vec::new();

@@ -38,6 +38,7 @@ pub mod graph;
 pub mod kripke;
 pub mod ltl;
 pub mod run;
+pub mod simplify;
 
 use crate::load::source::Pos;
 use crate::net::code::Code;
