@@ -294,6 +294,20 @@ fn bad_requests_are_refused_clearly() {
     let stderr = String::from_utf8_lossy(&reduced.stderr);
     assert!(stderr.contains("--no-reduction"), "{stderr}");
 
+    let big = std::env::temp_dir().join(format!("sesphr-big-group-{}.yaml", std::process::id()));
+    std::fs::write(
+        &big,
+        "types:\n  S: { range: [1, 8], symmetric: true }\nplaces:\n  P: { type: S, init: [\"all(S)\"] }\n\
+         transitions:\n  t: { in: { P: [x] }, out: { P: [x] } }\n",
+    )
+    .unwrap();
+    let group = sesphr(&["check", &big.display().to_string(), "--distributed"]);
+    let _ = std::fs::remove_file(&big);
+    assert_eq!(group.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&group.stderr);
+    assert!(stderr.contains("5040 permutations"), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+
     let mutex = repo("nets/pnml/mutex.pnml");
     let two = sesphr(&["check", &mutex, &mutex, "--distributed"]);
     assert_eq!(two.status.code(), Some(2));

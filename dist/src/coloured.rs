@@ -1,6 +1,7 @@
 //! Checking a coloured net with the distributed explorer: each worker has
 //! its own coloured space (its own interning tables), states travel
-//! spelled out ([`crate::portable`]), and the symmetry reduction, whose
+//! through per-channel dictionaries of spelled-out multisets
+//! ([`crate::portable`]), and the symmetry reduction, whose
 //! representatives are chosen by comparing values, not ids, stores the
 //! same representative in every process.
 

@@ -24,6 +24,7 @@ use sesphr_dist::{
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
+use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::load::LoadedNet;
 
 use super::check::{CheckArgs, load_selected};
@@ -167,6 +168,10 @@ fn prepare(args: &CheckArgs, path: &Path) -> Result<(LoadedNet, Vec<StandardProp
     )?;
     if let LoadedNet::Coloured(net) = &net {
         distributable(net).with_context(|| path.display().to_string())?;
+        if !args.no_reduction {
+            // A group too large to enumerate: refused here, not by every worker.
+            Symmetry::new(net).with_context(|| path.display().to_string())?;
+        }
         if !args.no_reduction && Stubborn::new(net).is_some() {
             bail!(
                 "{}: the partial-order reduction, which applies to this net, is not \
