@@ -4,43 +4,34 @@
 //! ([`crate::portable`]), and the symmetry reduction, whose
 //! representatives are chosen by comparing values, not ids, stores the
 //! same representative in every process.
+//!
+//! A net's CTL and LTL properties are then checked by process 0 alone, on
+//! a graph of every reachable marking, as the single-process checker does
+//! after its exploration: that part is not distributed, and needs the
+//! memory of one machine.
 
 use std::sync::Arc;
 
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::net::model::Net;
+use sesphr_engine::temporal::graph::Limits;
+use sesphr_engine::temporal::run::check_temporal;
 
 use crate::DistError;
 use crate::bfs::DistOptions;
 use crate::cluster::Cluster;
 use crate::run::{DistReport, execute, failure};
 
-/// Whether the distributed explorer can check the coloured `net`: not if
-/// it has CTL or LTL properties, which are checked on the whole state
-/// graph, which no one process holds.
-pub fn distributable(net: &Net) -> Result<(), DistError> {
-    if net.temporal.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<&str> = net.temporal.iter().map(|p| p.name.as_str()).collect();
-    Err(DistError::Unsupported(format!(
-        "the CTL/LTL properties {} are checked on the whole state graph, which a \
-         distributed run spreads over processes; choose the others with --property",
-        names.join(", ")
-    )))
-}
-
-/// Checks the safety properties of the coloured `net` (reduced by its
-/// symmetry if `symmetry`) as process `cluster.process` of the run; every
-/// process of the host file must call it. Returns the report on process 0,
-/// `None` on the others. A net that is not [`distributable`] is refused.
+/// Checks the properties of the coloured `net` (reduced by its symmetry if
+/// `symmetry`) as process `cluster.process` of the run; every process of
+/// the host file must call it. Returns the report on process 0, `None` on
+/// the others.
 pub fn check_coloured_distributed(
     net: Arc<Net>,
     symmetry: bool,
     options: DistOptions,
     cluster: &Cluster,
 ) -> Result<Option<DistReport>, DistError> {
-    distributable(&net)?;
     execute(cluster, move |run| {
         let space = if symmetry {
             ColouredSpace::with_symmetry(&net).map_err(|e| DistError::Space(e.to_string()))?
@@ -48,6 +39,17 @@ pub fn check_coloured_distributed(
             ColouredSpace::new(&net)
         };
         let outcome = run.explore(&space, &options, |_| false).map_err(failure)?;
-        run.report(&space, &outcome, &net.name)
+        let Some(mut dist) = run.report(&space, &outcome, &net.name)? else {
+            return Ok(None);
+        };
+        let limits = Limits {
+            max_states: options.max_states,
+            max_memory: options.max_memory,
+            deadline: options.timeout.map(|t| run.started + t),
+        };
+        let (temporal, _) =
+            check_temporal(&net, limits, symmetry).map_err(|e| DistError::Space(e.to_string()))?;
+        dist.report.properties.extend(temporal);
+        Ok(Some(dist))
     })
 }

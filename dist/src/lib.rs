@@ -31,7 +31,7 @@ pub mod superstep;
 
 pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
-pub use coloured::{check_coloured_distributed, distributable};
+pub use coloured::check_coloured_distributed;
 pub use pt::check_pt_distributed;
 pub use run::DistReport;
 
@@ -49,9 +49,6 @@ pub enum DistError {
         /// What is wrong.
         message: String,
     },
-    /// The net asks for something the distributed explorer does not do.
-    #[error("{0}")]
-    Unsupported(String),
     /// The processes could not connect.
     #[error("cannot start the distributed run: {0}")]
     Start(String),

@@ -19,8 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use sesphr_dist::{
-    Cluster, DistOptions, check_coloured_distributed, check_pt_distributed, distributable,
-    read_hosts,
+    Cluster, DistOptions, check_coloured_distributed, check_pt_distributed, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -37,9 +36,9 @@ use crate::NetArgs;
 #[derive(Args, Debug, Clone)]
 pub struct DistributedArgs {
     /// Spread the exploration over worker processes (one NET; a coloured
-    /// net's CTL/LTL properties are not checked this way, choose the others
-    /// with --property): on this machine with --processes, on several with
-    /// --hosts. The report is the single-process one.
+    /// net's CTL/LTL properties are then checked by process 0 alone): on
+    /// this machine with --processes, on several with --hosts. The report
+    /// is the single-process one.
     #[arg(long)]
     pub distributed: bool,
     /// With --distributed and no --hosts: the worker processes to start on
@@ -156,8 +155,8 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
 
 /// Loads the net with the properties `--property` selects (and the
 /// standard ones it names), refusing what the distributed explorer does not
-/// check: a coloured net's CTL/LTL properties, and the partial-order
-/// reduction.
+/// do: the partial-order reduction, and a symmetry group too large to
+/// enumerate (refused here rather than by every worker).
 fn prepare(args: &CheckArgs, path: &Path) -> Result<(LoadedNet, Vec<StandardProperty>)> {
     let (net, standard) = load_selected(
         args,
@@ -167,7 +166,6 @@ fn prepare(args: &CheckArgs, path: &Path) -> Result<(LoadedNet, Vec<StandardProp
         },
     )?;
     if let LoadedNet::Coloured(net) = &net {
-        distributable(net).with_context(|| path.display().to_string())?;
         if !args.no_reduction {
             // A group too large to enumerate: refused here, not by every worker.
             Symmetry::new(net).with_context(|| path.display().to_string())?;
