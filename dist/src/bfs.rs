@@ -150,6 +150,10 @@ pub fn explore<S: Portable>(
         found: vec![false; properties],
         ..Outcome::default()
     };
+    let limits = InLevel {
+        deadline,
+        max_memory: options.max_memory,
+    };
     // Per property, the (level, position) of its first target.
     let mut first: Vec<Option<(usize, u32)>> = vec![None; properties];
     let (mut level, mut frontier_total) = (0usize, 1u64);
@@ -172,10 +176,6 @@ pub fn explore<S: Portable>(
             out.stopped = Some(StopReason::Timeout);
             break;
         }
-        let limits = InLevel {
-            deadline,
-            max_memory: options.max_memory,
-        };
         let (summary, batches, error) = expand(
             space,
             &mut channels,

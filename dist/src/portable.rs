@@ -202,7 +202,7 @@ impl Portable for ColouredSpace<'_> {
                     .get(at + 1..at + 1 + length)
                     .ok_or(malformed(at, "a length beyond the words"))?;
                 at += 1 + length;
-                let id = self.tokens_id(state.len(), &decode_multiset(spelled)?)?;
+                let id = self.intern(state.len(), &decode_multiset(spelled)?)?;
                 channel.push(id);
                 id
             } else {

@@ -168,7 +168,9 @@ impl<'n> ColouredSpace<'n> {
         self.net.places.len().max(1)
     }
 
-    fn intern(&self, place: usize, tokens: &Multiset) -> Result<u32, ColouredError> {
+    /// The multiset id of `tokens` in `place` (interned if new): how an
+    /// encoded marking names them in this process.
+    pub fn intern(&self, place: usize, tokens: &Multiset) -> Result<u32, ColouredError> {
         self.tables
             .intern(place, tokens)
             .map_err(|TableFull| ColouredError::TableFull(self.net.places[place].name.clone()))
@@ -197,12 +199,6 @@ impl<'n> ColouredSpace<'n> {
         self.tables
             .get(place, id)
             .ok_or(ColouredError::UnknownMultiset { place, id })
-    }
-
-    /// The multiset id of `tokens` in `place` (interned if new): how an
-    /// encoded marking names them in this process.
-    pub fn tokens_id(&self, place: usize, tokens: &Multiset) -> Result<u32, ColouredError> {
-        self.intern(place, tokens)
     }
 
     /// Calls `each` with every successor of the encoded marking `state` by
