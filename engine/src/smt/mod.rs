@@ -15,6 +15,7 @@
 
 pub mod bounded;
 mod process;
+mod properties;
 pub mod unfold;
 
 use std::fmt::Write as _;
@@ -22,8 +23,6 @@ use std::time::Duration;
 
 use crate::check::StandardProperty;
 use crate::load::LoadedNet;
-use crate::net::code::{ArithOp, CmpOp, Code};
-use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
 use crate::ptnet::PtNet;
 
@@ -108,36 +107,16 @@ impl SmtProperty {
 
 /// The P/T net to unroll for `net` (the net itself, or its unfolding) and
 /// its properties: the standard ones asked for, then, for a coloured net,
-/// its own safety properties.
+/// its own safety properties. A property without an encoding refuses the net.
 pub fn prepare(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>), SmtError> {
-    let (pt, colours, own) = match net {
-        LoadedNet::PlaceTransition(pt) => {
-            let colours = (0..pt.places.len())
-                .map(|p| (p, Value::Bool(true)))
-                .collect();
-            ((**pt).clone(), colours, Vec::new())
-        }
-        LoadedNet::Coloured(coloured) => {
-            let (pt, colours) = unfold::unfold(coloured)?;
-            let own = net_properties(coloured, &colours)?;
-            (pt, colours, own)
-        }
-    };
-    let place_count = colours.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
-    let mut properties: Vec<SmtProperty> = standard
-        .iter()
-        .map(|p| match p {
-            StandardProperty::DeadlockFree => SmtProperty::deadlock_free(),
-            StandardProperty::OneSafe => {
-                SmtProperty::one_safe((0..place_count).map(|p| places_of(p, &colours)).collect())
-            }
-        })
-        .collect();
-    properties.extend(own);
-    Ok((pt, properties))
+    let (pt, properties, refused) = prepare_encodable(net, standard)?;
+    match refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok((pt, properties)),
+    }
 }
 
 /// Like [`prepare`], but a coloured net's property that has no encoding is
@@ -146,119 +125,38 @@ pub fn prepare_encodable(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
-    let LoadedNet::Coloured(coloured) = net else {
-        let (pt, properties) = prepare(net, standard)?;
-        return Ok((pt, properties, Vec::new()));
-    };
-    let mut encodable = (**coloured).clone();
-    let mut refused = Vec::new();
-    // Colours do not matter for whether a property is expressible.
-    encodable.properties.retain(|p| match net_property(p, &[]) {
-        Err(e) => {
-            refused.push(e);
-            false
+    let (pt, colours, coloured) = match net {
+        LoadedNet::PlaceTransition(pt) => {
+            let colours = (0..pt.places.len())
+                .map(|p| (p, Value::Bool(true)))
+                .collect();
+            ((**pt).clone(), colours, None)
         }
-        Ok(_) => true,
-    });
-    let (pt, properties) = prepare(&LoadedNet::Coloured(Box::new(encodable)), standard)?;
-    Ok((pt, properties, refused))
-}
-
-/// The properties of a coloured net, over its unfolded places (`colours[i]`
-/// is the coloured place and colour of unfolded place `i`).
-pub fn net_properties(net: &Net, colours: &[(usize, Value)]) -> Result<Vec<SmtProperty>, SmtError> {
-    net.properties
+        LoadedNet::Coloured(coloured) => {
+            let (pt, colours) = unfold::unfold(coloured)?;
+            (pt, colours, Some(coloured))
+        }
+    };
+    let place_count = colours.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
+    let mut properties: Vec<SmtProperty> = standard
         .iter()
-        .map(|p| net_property(p, colours))
-        .collect()
-}
-
-/// One property of a coloured net over its unfolded places.
-fn net_property(p: &Property, colours: &[(usize, Value)]) -> Result<SmtProperty, SmtError> {
-    let term = |code: &Code| {
-        term(code, colours).map_err(|reason| SmtError::Property {
-            property: p.name.clone(),
-            reason,
-        })
-    };
-    let (goal, witness) = match &p.kind {
-        PropertyKind::Invariant(code) => (Goal::Term(Term::Apply("not", vec![term(code)?])), false),
-        PropertyKind::Reachable(code) => (Goal::Term(term(code)?), true),
-        PropertyKind::DeadlockFree(None) => (Goal::Dead, false),
-        PropertyKind::DeadlockFree(Some(_)) => {
-            return Err(SmtError::Property {
-                property: p.name.clone(),
-                reason: "deadlock-freedom with exceptions is not encoded".into(),
-            });
-        }
-        PropertyKind::Bound { place, max } => {
-            let sum = places_of(*place, colours);
-            let max = i64::try_from(*max).unwrap_or(i64::MAX);
-            (
-                Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
-                false,
-            )
-        }
-    };
-    Ok(SmtProperty {
-        name: p.name.clone(),
-        goal,
-        witness,
-    })
-}
-
-fn places_of(place: usize, colours: &[(usize, Value)]) -> Vec<usize> {
-    (0..colours.len())
-        .filter(|&i| colours[i].0 == place)
-        .collect()
-}
-
-/// A property expression as a term over token counts.
-fn term(code: &Code, colours: &[(usize, Value)]) -> Result<Term, String> {
-    let two = |name, a: &Code, b: &Code| {
-        Ok(Term::Apply(
-            name,
-            vec![term(a, colours)?, term(b, colours)?],
-        ))
-    };
-    match code {
-        Code::Const(Value::Int(n)) => Ok(Term::Int(*n)),
-        Code::Const(Value::Bool(b)) => Ok(Term::Bool(*b)),
-        Code::Count(p) => Ok(Term::Sum(places_of(*p, colours))),
-        Code::CountOf(p, value) => match &**value {
-            Code::Const(v) => Ok(Term::Sum(
-                (0..colours.len())
-                    .filter(|&i| colours[i].0 == *p && colours[i].1 == *v)
+        .map(|p| match p {
+            StandardProperty::DeadlockFree => SmtProperty::deadlock_free(),
+            StandardProperty::OneSafe => SmtProperty::one_safe(
+                (0..place_count)
+                    .map(|p| properties::places_of(p, &colours))
                     .collect(),
-            )),
-            _ => Err("count(P, v) with a computed v is not encoded".into()),
-        },
-        Code::Not(a) => Ok(Term::Apply("not", vec![term(a, colours)?])),
-        Code::Neg(a) => Ok(Term::Apply("-", vec![term(a, colours)?])),
-        Code::And(a, b) => two("and", a, b),
-        Code::Or(a, b) => two("or", a, b),
-        Code::Implies(a, b) => two("=>", a, b),
-        Code::Arith(op, a, b) => match op {
-            ArithOp::Add => two("+", a, b),
-            ArithOp::Sub => two("-", a, b),
-            ArithOp::Mul => two("*", a, b),
-            ArithOp::Div | ArithOp::Rem => Err("division is not encoded".into()),
-        },
-        Code::Cmp(op, a, b) => {
-            let name = match op {
-                CmpOp::Eq => "=",
-                CmpOp::Ne => return Ok(Term::Apply("not", vec![two("=", a, b)?])),
-                CmpOp::Lt => "<",
-                CmpOp::Le => "<=",
-                CmpOp::Gt => ">",
-                CmpOp::Ge => ">=",
-            };
-            two(name, a, b)
+            ),
+        })
+        .collect();
+    let mut refused = Vec::new();
+    for property in coloured.iter().flat_map(|net| &net.properties) {
+        match properties::net_property(property, &colours) {
+            Ok(p) => properties.push(p),
+            Err(e) => refused.push(e),
         }
-        _ => Err(
-            "only token counts, integer arithmetic, comparisons and connectives are encoded".into(),
-        ),
     }
+    Ok((pt, properties, refused))
 }
 
 fn show(term: &Term, j: usize, out: &mut String) {

@@ -1,24 +1,44 @@
-//! The unfolding of a coloured net with finite colour sets into a P/T net:
-//! one place per (place, colour) that some marking or binding uses, one
-//! transition per binding whose guard holds. The unfolded net has the
-//! coloured net's state space (same states, one edge per enabled binding).
+//! The unfolding of a coloured net into a P/T net: one place per (place,
+//! colour) that a reachable marking may hold, one transition per binding
+//! that may fire. The unfolded net has the coloured net's state space (same
+//! states, one edge per enabled binding).
 //!
-//! Nets with an infinite or opaque colour set of a transition variable, a
-//! wildcard in an input pattern, or a binding whose firing fails are refused.
+//! The colours and bindings are found by a fixpoint over an
+//! over-approximation of the reachable markings: start from the initial
+//! tokens; every binding enabled when each place holds every colour found so
+//! far (each with as many copies as one binding may take from that place)
+//! may fire, and the colours it gives are added; until nothing new appears.
+//! Every token of a reachable marking is one of these colours and every
+//! binding enabled in a reachable marking is one of these bindings, so the
+//! unfolding keeps every run; a listed binding fires in the unfolded net
+//! exactly where its tokens are present, as in the coloured net (guards do
+//! not read the marking). Host functions are evaluated here, so a net whose
+//! variables range over opaque terms (the SeSPHR nets' symbolic algebra)
+//! unfolds as long as it builds finitely many of them.
+//!
+//! Refused: more than [`MAX_BINDINGS`] bindings or [`MAX_COLOURS`] colours,
+//! or more than [`MAX_SEARCHED`] bindings searched on the way (an unbounded
+//! colour set, such as a counter without a bound), and a binding whose guard
+//! or outputs fail to evaluate.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::coloured::fire::{Binding, produced};
-use crate::net::code::{Env, Pattern};
+use crate::coloured::fire::{Binding, produced, transition_bindings};
+use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Matcher, Net};
 use crate::net::value::Value;
 use crate::ptnet::{PtNet, TransitionArcs};
 
-/// Copies of a value in a place: `(place, value, copies)`.
-type Token = (usize, Value, u32);
+/// At most this many bindings are unfolded, over all transitions.
+pub const MAX_BINDINGS: usize = 1 << 16;
 
-/// At most this many bindings are enumerated per transition.
-pub const MAX_BINDINGS: usize = 1 << 20;
+/// At most this many colours are unfolded, over all places.
+pub const MAX_COLOURS: usize = 1 << 16;
+
+/// At most this many bindings (with repeats) are searched while looking for
+/// the colours: a net that builds one new colour at a time (a counter) is
+/// refused after a few thousand rounds instead of after quadratic work.
+pub const MAX_SEARCHED: usize = 1 << 22;
 
 /// Why a coloured net cannot be unfolded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,74 +53,97 @@ pub struct UnfoldError {
 /// The P/T net with the behaviour of `net`, and for each of its places the
 /// coloured place and colour it stands for.
 pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
-    let mut places = Places::default();
+    let copies = copies_taken(net);
+    let mut places = Places {
+        list: Vec::new(),
+        index: HashMap::new(),
+        everything: Marking {
+            places: vec![Multiset::new(); net.places.len()],
+        },
+        copies,
+    };
     for (p, tokens) in net.initial.places.iter().enumerate() {
         for (value, _) in tokens.iter() {
             places.id(p, value);
+            places.hold(p, value.clone());
         }
     }
-    let mut transitions: Vec<TransitionArcs> = Vec::new();
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); net.places.len()];
     for (t, transition) in net.transitions.iter().enumerate() {
-        let error = |reason: String| UnfoldError {
-            transition: transition.name.clone(),
-            reason,
-        };
-        let mut domains = Vec::new();
-        for var in &transition.vars {
-            let values = var.ty.values().ok_or_else(|| {
-                error(format!(
-                    "the variable `{}` ranges over {}, which is not finite",
-                    var.name, var.ty
-                ))
-            })?;
-            domains.push(values);
-        }
-        let total = domains.iter().try_fold(1usize, |n, d| {
-            n.checked_mul(d.len()).filter(|&n| n <= MAX_BINDINGS)
-        });
-        if total.is_none() {
-            return Err(error(format!("more than {MAX_BINDINGS} bindings")));
-        }
-        for slots in assignments(&domains) {
-            let mut env_slots = slots.clone();
-            let mut env = Env {
-                slots: &mut env_slots,
-                marking: None,
-            };
-            let mut holds = true;
-            for guard in &transition.guards {
-                if !guard
-                    .code
-                    .holds(&mut env)
-                    .map_err(|e| error(e.to_string()))?
-                {
-                    holds = false;
-                    break;
-                }
+        for item in &transition.inputs {
+            if !matches!(item.matcher, Matcher::Each { .. }) && !readers[item.place].contains(&t) {
+                readers[item.place].push(t);
             }
-            if !holds {
-                continue;
-            }
-            let Some(taken) = consumed(net, t, &slots).map_err(error)? else {
-                continue;
-            };
-            let binding = Binding {
-                transition: t,
-                values: slots.clone(),
-                consumed: Vec::new(),
-            };
-            let given = produced(net, &binding).map_err(|e| error(e.to_string()))?;
-            let pre = taken
-                .into_iter()
-                .map(|(p, v, n)| (places.id(p, &v), n))
-                .collect();
-            let post = given
-                .into_iter()
-                .map(|(p, v, n)| (places.id(p, &v), n))
-                .collect();
-            transitions.push((format!("{}", binding.show(net)), pre, post));
         }
     }
+    let mut pending = vec![true; net.transitions.len()];
+    let mut seen: HashSet<Binding> = HashSet::new();
+    let mut unfolded: Vec<(usize, TransitionArcs)> = Vec::new();
+    let mut searched = 0usize;
+    // Rounds: every transition that may have new bindings is searched in the
+    // colours known at the start of the round; what they give is added after.
+    while pending.contains(&true) {
+        let round: Vec<usize> = (0..pending.len()).filter(|&t| pending[t]).collect();
+        pending.iter_mut().for_each(|p| *p = false);
+        let mut new_colours: Vec<(usize, Value)> = Vec::new();
+        for t in round {
+            let error = |reason: String| UnfoldError {
+                transition: net.transitions[t].name.clone(),
+                reason,
+            };
+            let mut bindings = Vec::new();
+            transition_bindings(net, t, &places.everything, &mut bindings)
+                .map_err(|e| error(e.to_string()))?;
+            searched += bindings.len();
+            if searched > MAX_SEARCHED {
+                return Err(error(format!(
+                    "more than {MAX_SEARCHED} bindings searched for the colours the net may \
+                     build (it may build too many to unfold)"
+                )));
+            }
+            for binding in bindings {
+                if seen.contains(&binding) {
+                    continue;
+                }
+                if seen.len() == MAX_BINDINGS {
+                    return Err(error(format!(
+                        "more than {MAX_BINDINGS} bindings may fire (the net may build too \
+                         many colours to unfold)"
+                    )));
+                }
+                let given = produced(net, &binding).map_err(|e| error(e.to_string()))?;
+                let post = given
+                    .into_iter()
+                    .map(|(p, v, n)| {
+                        let (id, new) = places.id(p, &v);
+                        if new {
+                            new_colours.push((p, v));
+                        }
+                        (id, n)
+                    })
+                    .collect();
+                if places.list.len() > MAX_COLOURS {
+                    return Err(error(format!(
+                        "more than {MAX_COLOURS} colours (place `{}` may hold unboundedly many)",
+                        net.places[new_colours.last().map_or(0, |c| c.0)].name
+                    )));
+                }
+                let pre = binding
+                    .consumed
+                    .iter()
+                    .map(|(p, v, n)| (places.id(*p, v).0, *n))
+                    .collect();
+                unfolded.push((t, (binding.show(net).to_string(), pre, post)));
+                seen.insert(binding);
+            }
+        }
+        for (p, v) in new_colours {
+            places.hold(p, v);
+            readers[p].iter().for_each(|&r| pending[r] = true);
+        }
+    }
+    // Transition order, then the order found.
+    unfolded.sort_by_key(|(t, _)| *t);
     let names = places
         .list
         .iter()
@@ -112,106 +155,64 @@ pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
         .map(|(p, v)| net.initial.places[*p].count(v))
         .collect();
     Ok((
-        PtNet::new(net.name.clone(), names, initial, transitions),
+        PtNet::new(
+            net.name.clone(),
+            names,
+            initial,
+            unfolded.into_iter().map(|(_, arcs)| arcs).collect(),
+        ),
         places.list,
     ))
 }
 
-/// The unfolded places, numbered in order of first use.
-#[derive(Default)]
+/// Per place, the most copies one binding may take from it (at least 1).
+fn copies_taken(net: &Net) -> Vec<u32> {
+    let mut copies = vec![1u32; net.places.len()];
+    for transition in &net.transitions {
+        let mut taken = vec![0u32; net.places.len()];
+        for item in &transition.inputs {
+            let n = match &item.matcher {
+                Matcher::Scan { .. } | Matcher::Exact(_) => item.mult,
+                Matcher::Difference(parts) => {
+                    let positive: i64 = parts.iter().map(|(count, _)| (*count).max(0)).sum();
+                    u32::try_from(positive).unwrap_or(u32::MAX)
+                }
+                Matcher::Each { .. } => 0,
+            };
+            taken[item.place] = taken[item.place].saturating_add(n);
+        }
+        for (c, t) in copies.iter_mut().zip(taken) {
+            *c = (*c).max(t);
+        }
+    }
+    copies
+}
+
+/// The unfolded places, numbered in order of first use, and the marking
+/// that holds each colour found before the present round with as many
+/// copies as a binding may take.
 struct Places {
     list: Vec<(usize, Value)>,
     index: HashMap<(usize, Value), usize>,
+    everything: Marking,
+    copies: Vec<u32>,
 }
 
 impl Places {
-    fn id(&mut self, place: usize, value: &Value) -> usize {
+    /// The number of `value` in `place`, and whether it is new.
+    fn id(&mut self, place: usize, value: &Value) -> (usize, bool) {
         let key = (place, value.clone());
         if let Some(&id) = self.index.get(&key) {
-            return id;
+            return (id, false);
         }
         self.list.push(key.clone());
         self.index.insert(key, self.list.len() - 1);
-        self.list.len() - 1
+        (self.list.len() - 1, true)
     }
-}
 
-/// Every assignment of one value per domain, the last domain varying fastest.
-fn assignments(domains: &[Vec<Value>]) -> Vec<Vec<Value>> {
-    let mut all = vec![Vec::new()];
-    for domain in domains {
-        all = all
-            .into_iter()
-            .flat_map(|prefix: Vec<Value>| {
-                domain.iter().map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(v.clone());
-                    next
-                })
-            })
-            .collect();
-    }
-    all
-}
-
-/// The tokens binding `slots` of transition `t` takes, `None` when one of
-/// its values lies outside its place's type (no such token ever exists).
-fn consumed(net: &Net, t: usize, slots: &[Value]) -> Result<Option<Vec<Token>>, String> {
-    let mut taken = Vec::new();
-    let mut env_slots = slots.to_vec();
-    for item in &net.transitions[t].inputs {
-        let mut env = Env {
-            slots: &mut env_slots,
-            marking: None,
-        };
-        let values: Vec<(Value, i64)> = match &item.matcher {
-            Matcher::Scan { pattern, .. } => match value_of(pattern, slots) {
-                Some(v) => vec![(v, i64::from(item.mult))],
-                None => return Err("a wildcard in an input pattern".into()),
-            },
-            Matcher::Exact(code) => {
-                vec![(
-                    code.eval(&mut env).map_err(|e| e.to_string())?,
-                    i64::from(item.mult),
-                )]
-            }
-            Matcher::Difference(parts) => {
-                let mut net_counts: Vec<(Value, i64)> = Vec::new();
-                for (count, code) in parts {
-                    let v = code.eval(&mut env).map_err(|e| e.to_string())?;
-                    match net_counts.iter_mut().find(|(w, _)| *w == v) {
-                        Some((_, n)) => *n += count,
-                        None => net_counts.push((v, *count)),
-                    }
-                }
-                if net_counts.iter().any(|(_, n)| *n < 0) {
-                    return Err("a multiset difference below zero".into());
-                }
-                net_counts
-            }
-            Matcher::Each { .. } => Vec::new(),
-        };
-        for (value, n) in values.into_iter().filter(|(_, n)| *n > 0) {
-            if !net.places[item.place].ty.admits(&value) {
-                return Ok(None);
-            }
-            let n = u32::try_from(n).map_err(|_| "a count above 4294967295".to_string())?;
-            taken.push((item.place, value, n));
-        }
-    }
-    Ok(Some(taken))
-}
-
-/// The value a pattern matches once every slot is bound; `None` with a wildcard.
-fn value_of(pattern: &Pattern, slots: &[Value]) -> Option<Value> {
-    match pattern {
-        Pattern::Bind(s) | Pattern::Check(s) => Some(slots[*s].clone()),
-        Pattern::Const(c) => Some(c.clone()),
-        Pattern::Wild => None,
-        Pattern::Tuple(items) => items
-            .iter()
-            .map(|p| value_of(p, slots))
-            .collect::<Option<Vec<_>>>()
-            .map(Value::tuple),
+    /// Puts a colour found in the marking the next rounds search.
+    fn hold(&mut self, place: usize, value: Value) {
+        // A colour is held once, with at most u32::MAX copies: no overflow.
+        let _ = self.everything.places[place].add(value, self.copies[place]);
     }
 }

@@ -1,0 +1,217 @@
+//! A coloured net's properties as conditions on the token counts of its
+//! unfolded places.
+//!
+//! Token counts (`count(P)`, `count(P, v)`, `v in P`) become sums of the
+//! counters of the unfolded places; a quantifier over a place expands over
+//! the place's unfolded colours (`forall x in P: b` is the conjunction, over
+//! each colour `c` the pattern matches, of `m_c > 0 => b[c]`); every part that
+//! reads no marking is evaluated now, with the net's own functions, and
+//! becomes a constant. Connectives short-circuit as in the explicit checker:
+//! a constant left side decides whether the right side is looked at.
+
+use super::{Goal, SmtError, SmtProperty, Term};
+use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern};
+use crate::net::model::{Property, PropertyKind};
+use crate::net::value::Value;
+
+/// One property of a coloured net over its unfolded places (`colours[i]` is
+/// the coloured place and colour of unfolded place `i`).
+pub(super) fn net_property(
+    p: &Property,
+    colours: &[(usize, Value)],
+) -> Result<SmtProperty, SmtError> {
+    let term = |code: &Code| {
+        let mut slots = vec![Value::Bool(false); p.slots];
+        Encoder { colours }
+            .term(code, &mut slots)
+            .map_err(|reason| SmtError::Property {
+                property: p.name.clone(),
+                reason,
+            })
+    };
+    let (goal, witness) = match &p.kind {
+        PropertyKind::Invariant(code) => (Goal::Term(not(term(code)?)), false),
+        PropertyKind::Reachable(code) => (Goal::Term(term(code)?), true),
+        PropertyKind::DeadlockFree(None) => (Goal::Dead, false),
+        PropertyKind::DeadlockFree(Some(_)) => {
+            return Err(SmtError::Property {
+                property: p.name.clone(),
+                reason: "deadlock-freedom with exceptions is not encoded".into(),
+            });
+        }
+        PropertyKind::Bound { place, max } => {
+            let sum = places_of(*place, colours);
+            let max = i64::try_from(*max).unwrap_or(i64::MAX);
+            (
+                Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
+                false,
+            )
+        }
+    };
+    Ok(SmtProperty {
+        name: p.name.clone(),
+        goal,
+        witness,
+    })
+}
+
+/// The unfolded places of coloured place `place`.
+pub(super) fn places_of(place: usize, colours: &[(usize, Value)]) -> Vec<usize> {
+    (0..colours.len())
+        .filter(|&i| colours[i].0 == place)
+        .collect()
+}
+
+/// Translates property expressions over the unfolded places `colours`.
+struct Encoder<'a> {
+    colours: &'a [(usize, Value)],
+}
+
+impl Encoder<'_> {
+    /// `code` as a term, with the variables bound so far in `slots`.
+    fn term(&self, code: &Code, slots: &mut Vec<Value>) -> Result<Term, String> {
+        let mut read = Vec::new();
+        code.places_read(&mut read);
+        if read.is_empty() {
+            return constant(code, slots);
+        }
+        match code {
+            Code::Count(p) => Ok(Term::Sum(places_of(*p, self.colours))),
+            Code::CountOf(p, value) => {
+                let value = evaluate(value, slots)?;
+                Ok(Term::Sum(
+                    (0..self.colours.len())
+                        .filter(|&i| self.colours[i].0 == *p && self.colours[i].1 == value)
+                        .collect(),
+                ))
+            }
+            Code::Quantifier {
+                forall,
+                place,
+                pattern,
+                body,
+            } => self.quantifier(*forall, *place, pattern, body, slots),
+            Code::Not(a) => Ok(not(self.term(a, slots)?)),
+            Code::Neg(a) => Ok(Term::Apply("-", vec![self.term(a, slots)?])),
+            Code::And(a, b) => match self.term(a, slots)? {
+                Term::Bool(false) => Ok(Term::Bool(false)),
+                Term::Bool(true) => self.term(b, slots),
+                a => Ok(and(a, self.term(b, slots)?)),
+            },
+            Code::Or(a, b) => match self.term(a, slots)? {
+                Term::Bool(true) => Ok(Term::Bool(true)),
+                Term::Bool(false) => self.term(b, slots),
+                a => Ok(Term::Apply("or", vec![a, self.term(b, slots)?])),
+            },
+            Code::Implies(a, b) => match self.term(a, slots)? {
+                Term::Bool(false) => Ok(Term::Bool(true)),
+                Term::Bool(true) => self.term(b, slots),
+                a => Ok(Term::Apply("=>", vec![a, self.term(b, slots)?])),
+            },
+            Code::If(c, a, b) => match self.term(c, slots)? {
+                Term::Bool(true) => self.term(a, slots),
+                Term::Bool(false) => self.term(b, slots),
+                c => Ok(Term::Apply(
+                    "ite",
+                    vec![c, self.term(a, slots)?, self.term(b, slots)?],
+                )),
+            },
+            Code::Arith(op, a, b) => {
+                let name = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div | ArithOp::Rem => {
+                        return Err("division of token counts is not encoded".into());
+                    }
+                };
+                Ok(Term::Apply(
+                    name,
+                    vec![self.term(a, slots)?, self.term(b, slots)?],
+                ))
+            }
+            Code::Cmp(op, a, b) => {
+                let (a, b) = (self.term(a, slots)?, self.term(b, slots)?);
+                Ok(match op {
+                    CmpOp::Eq => Term::Apply("=", vec![a, b]),
+                    CmpOp::Ne => not(Term::Apply("=", vec![a, b])),
+                    CmpOp::Lt => Term::Apply("<", vec![a, b]),
+                    CmpOp::Le => Term::Apply("<=", vec![a, b]),
+                    CmpOp::Gt => Term::Apply(">", vec![a, b]),
+                    CmpOp::Ge => Term::Apply(">=", vec![a, b]),
+                })
+            }
+            Code::Tuple(_)
+            | Code::Field(..)
+            | Code::Call { .. }
+            | Code::Const(_)
+            | Code::Var(_) => {
+                Err("a token count inside a tuple or a function call is not encoded".into())
+            }
+        }
+    }
+
+    /// `forall` (else `exists`) `pattern in place: body`, expanded over the
+    /// place's colours that the pattern matches.
+    fn quantifier(
+        &self,
+        forall: bool,
+        place: usize,
+        pattern: &Pattern,
+        body: &Code,
+        slots: &[Value],
+    ) -> Result<Term, String> {
+        let mut parts = Vec::new();
+        for i in places_of(place, self.colours) {
+            let mut bound = slots.to_vec();
+            if !pattern.matches(&self.colours[i].1, &mut bound) {
+                continue;
+            }
+            let present = Term::Apply(">", vec![Term::Sum(vec![i]), Term::Int(0)]);
+            let part = match (forall, self.term(body, &mut bound)?) {
+                (true, Term::Bool(true)) | (false, Term::Bool(false)) => continue,
+                (true, Term::Bool(false)) => not(present),
+                (false, Term::Bool(true)) => present,
+                (true, b) => Term::Apply("=>", vec![present, b]),
+                (false, b) => and(present, b),
+            };
+            parts.push(part);
+        }
+        Ok(match parts.len() {
+            0 => Term::Bool(forall),
+            1 => parts.pop().unwrap_or(Term::Bool(forall)),
+            _ => Term::Apply(if forall { "and" } else { "or" }, parts),
+        })
+    }
+}
+
+/// A part that reads no marking, evaluated now: a boolean or integer constant.
+fn constant(code: &Code, slots: &mut Vec<Value>) -> Result<Term, String> {
+    match evaluate(code, slots)? {
+        Value::Bool(b) => Ok(Term::Bool(b)),
+        Value::Int(n) => Ok(Term::Int(n)),
+        other => Err(format!(
+            "`{other}` is compared with a token count, which is not encoded"
+        )),
+    }
+}
+
+/// The value of a part that reads no marking.
+fn evaluate(code: &Code, slots: &mut Vec<Value>) -> Result<Value, String> {
+    code.eval(&mut Env {
+        slots,
+        marking: None,
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn not(term: Term) -> Term {
+    match term {
+        Term::Bool(b) => Term::Bool(!b),
+        term => Term::Apply("not", vec![term]),
+    }
+}
+
+fn and(a: Term, b: Term) -> Term {
+    Term::Apply("and", vec![a, b])
+}
