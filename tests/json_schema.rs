@@ -117,6 +117,13 @@ fn smt_check_reports_match_their_schema() {
     assert_valid(&validator, &report, "check --engine smt --depth 4");
     assert_eq!(report["searched"], 4);
     assert_eq!(report["timed_out"], false);
+    let halves = repo("tests/data/halves.yaml");
+    let report = sesphr_json(&[&smt[..], &["2", halves.as_str()]].concat());
+    assert_valid(
+        &validator,
+        &report,
+        "check --engine smt --depth 2, a property skipped",
+    );
     assert!(
         !report["not_encoded"]
             .as_array()

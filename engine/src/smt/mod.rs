@@ -232,6 +232,7 @@ pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
             let _ = writeln!(s, "(declare-fun m_{j}_{p} () Int)");
         }
     };
+    let effects = effects(net);
     declare(&mut s, 0);
     for (p, n) in net.initial.iter().enumerate() {
         let _ = writeln!(s, "(assert (= m_0_{p} {n}))");
@@ -283,36 +284,61 @@ pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
         if j == depth {
             break;
         }
-        // Step j: fire one enabled transition.
+        // Step j: `t_j` names one transition, which is enabled, and every
+        // place changes by that transition's effect on it (only the
+        // transitions that change a place are named in its update).
         declare(&mut s, j + 1);
         let _ = writeln!(s, "(declare-fun t_{j} () Int)");
-        let mut choices = Vec::new();
-        for (t, transition) in net.transitions.iter().enumerate() {
-            let mut delta = vec![0i64; net.places.len()];
-            for &(p, w) in &transition.pre {
-                delta[p] -= i64::from(w);
-            }
-            for &(p, w) in &transition.post {
-                delta[p] += i64::from(w);
-            }
-            let updates: Vec<String> = delta
-                .iter()
-                .enumerate()
-                .map(|(p, d)| match d {
-                    0 => format!("(= m_{}_{p} m_{j}_{p})", j + 1),
-                    d if *d > 0 => format!("(= m_{}_{p} (+ m_{j}_{p} {d}))", j + 1),
-                    d => format!("(= m_{}_{p} (- m_{j}_{p} {}))", j + 1, d.unsigned_abs()),
-                })
-                .collect();
-            choices.push(format!(
-                "(and (= t_{j} {t}) {} {})",
-                enabled(net, t, j),
-                updates.join(" ")
-            ));
+        let _ = writeln!(
+            s,
+            "(assert (and (<= 0 t_{j}) (< t_{j} {})))",
+            net.transitions.len()
+        );
+        for t in 0..net.transitions.len() {
+            let _ = writeln!(s, "(assert (=> (= t_{j} {t}) {}))", enabled(net, t, j));
         }
-        let _ = writeln!(s, "(assert (or false {}))", choices.join("\n  "));
+        for (p, changes) in effects.iter().enumerate() {
+            let mut update = format!("m_{j}_{p}");
+            if !changes.is_empty() {
+                let mut delta = "0".to_string();
+                for &(t, d) in changes.iter().rev() {
+                    delta = format!("(ite (= t_{j} {t}) {} {delta})", int(d));
+                }
+                update = format!("(+ m_{j}_{p} {delta})");
+            }
+            let _ = writeln!(s, "(assert (= m_{}_{p} {update}))", j + 1);
+        }
     }
     s
+}
+
+/// Per place, the transitions that change it and by how much.
+fn effects(net: &PtNet) -> Vec<Vec<(usize, i64)>> {
+    let mut effects = vec![Vec::new(); net.places.len()];
+    for (t, transition) in net.transitions.iter().enumerate() {
+        let mut delta = vec![0i64; net.places.len()];
+        for &(p, w) in &transition.pre {
+            delta[p] -= i64::from(w);
+        }
+        for &(p, w) in &transition.post {
+            delta[p] += i64::from(w);
+        }
+        for (p, d) in delta.into_iter().enumerate() {
+            if d != 0 {
+                effects[p].push((t, d));
+            }
+        }
+    }
+    effects
+}
+
+/// An integer in SMT-LIB syntax (negative numbers as `(- n)`).
+fn int(n: i64) -> String {
+    if n < 0 {
+        format!("(- {})", n.unsigned_abs())
+    } else {
+        n.to_string()
+    }
 }
 
 /// What the solver says of one property within the depth.
