@@ -53,21 +53,7 @@ pub struct UnfoldError {
 /// The P/T net with the behaviour of `net`, and for each of its places the
 /// coloured place and colour it stands for.
 pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
-    let copies = copies_taken(net);
-    let mut places = Places {
-        list: Vec::new(),
-        index: HashMap::new(),
-        everything: Marking {
-            places: vec![Multiset::new(); net.places.len()],
-        },
-        copies,
-    };
-    for (p, tokens) in net.initial.places.iter().enumerate() {
-        for (value, _) in tokens.iter() {
-            places.id(p, value);
-            places.hold(p, value.clone());
-        }
-    }
+    let mut unfolding = Unfolding::new(net);
     let mut readers: Vec<Vec<usize>> = vec![Vec::new(); net.places.len()];
     for (t, transition) in net.transitions.iter().enumerate() {
         for item in &transition.inputs {
@@ -76,93 +62,140 @@ pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
             }
         }
     }
-    let mut pending = vec![true; net.transitions.len()];
-    let mut seen: HashSet<Binding> = HashSet::new();
-    let mut unfolded: Vec<(usize, TransitionArcs)> = Vec::new();
-    let mut searched = 0usize;
     // Rounds: every transition that may have new bindings is searched in the
     // colours known at the start of the round; what they give is added after.
+    let mut pending = vec![true; net.transitions.len()];
     while pending.contains(&true) {
         let round: Vec<usize> = (0..pending.len()).filter(|&t| pending[t]).collect();
         pending.iter_mut().for_each(|p| *p = false);
-        let mut new_colours: Vec<(usize, Value)> = Vec::new();
+        let mut found = Vec::new();
         for t in round {
-            let error = |reason: String| UnfoldError {
-                transition: net.transitions[t].name.clone(),
-                reason,
-            };
-            let mut bindings = Vec::new();
-            transition_bindings(net, t, &places.everything, &mut bindings)
-                .map_err(|e| error(e.to_string()))?;
-            searched += bindings.len();
-            if searched > MAX_SEARCHED {
-                return Err(error(format!(
-                    "more than {MAX_SEARCHED} bindings searched for the colours the net may \
-                     build (it may build too many to unfold)"
-                )));
-            }
-            for binding in bindings {
-                if seen.contains(&binding) {
-                    continue;
-                }
-                if seen.len() == MAX_BINDINGS {
-                    return Err(error(format!(
-                        "more than {MAX_BINDINGS} bindings may fire (the net may build too \
-                         many colours to unfold)"
-                    )));
-                }
-                let given = produced(net, &binding).map_err(|e| error(e.to_string()))?;
-                let post = given
-                    .into_iter()
-                    .map(|(p, v, n)| {
-                        let (id, new) = places.id(p, &v);
-                        if new {
-                            new_colours.push((p, v));
-                        }
-                        (id, n)
-                    })
-                    .collect();
-                if places.list.len() > MAX_COLOURS {
-                    return Err(error(format!(
-                        "more than {MAX_COLOURS} colours (place `{}` may hold unboundedly many)",
-                        net.places[new_colours.last().map_or(0, |c| c.0)].name
-                    )));
-                }
-                let pre = binding
-                    .consumed
-                    .iter()
-                    .map(|(p, v, n)| (places.id(*p, v).0, *n))
-                    .collect();
-                unfolded.push((t, (binding.show(net).to_string(), pre, post)));
-                seen.insert(binding);
-            }
+            unfolding.search(t, &mut found)?;
         }
-        for (p, v) in new_colours {
-            places.hold(p, v);
+        for (p, v) in found {
+            unfolding.places.hold(p, v);
             readers[p].iter().for_each(|&r| pending[r] = true);
         }
     }
-    // Transition order, then the order found.
-    unfolded.sort_by_key(|(t, _)| *t);
-    let names = places
-        .list
-        .iter()
-        .map(|(p, v)| format!("{}[{v}]", net.places[*p].name))
-        .collect();
-    let initial = places
-        .list
-        .iter()
-        .map(|(p, v)| net.initial.places[*p].count(v))
-        .collect();
-    Ok((
-        PtNet::new(
+    Ok(unfolding.finish())
+}
+
+/// The unfolding found so far.
+struct Unfolding<'n> {
+    net: &'n Net,
+    places: Places,
+    /// The bindings found, each with its transition.
+    transitions: Vec<(usize, TransitionArcs)>,
+    seen: HashSet<Binding>,
+    /// Bindings searched so far, repeats included.
+    searched: usize,
+}
+
+impl<'n> Unfolding<'n> {
+    /// The initial colours, no bindings yet.
+    fn new(net: &'n Net) -> Self {
+        let mut places = Places {
+            list: Vec::new(),
+            index: HashMap::new(),
+            everything: Marking {
+                places: vec![Multiset::new(); net.places.len()],
+            },
+            copies: copies_taken(net),
+        };
+        for (p, tokens) in net.initial.places.iter().enumerate() {
+            for (value, _) in tokens.iter() {
+                places.id(p, value);
+                places.hold(p, value.clone());
+            }
+        }
+        Unfolding {
+            net,
+            places,
+            transitions: Vec::new(),
+            seen: HashSet::new(),
+            searched: 0,
+        }
+    }
+
+    /// Adds the new bindings of transition `t` enabled in the colours held,
+    /// and appends to `found` the colours they give that are new.
+    fn search(&mut self, t: usize, found: &mut Vec<(usize, Value)>) -> Result<(), UnfoldError> {
+        let net = self.net;
+        let error = |reason: String| UnfoldError {
+            transition: net.transitions[t].name.clone(),
+            reason,
+        };
+        let mut bindings = Vec::new();
+        transition_bindings(net, t, &self.places.everything, &mut bindings)
+            .map_err(|e| error(e.to_string()))?;
+        self.searched += bindings.len();
+        if self.searched > MAX_SEARCHED {
+            return Err(error(format!(
+                "more than {MAX_SEARCHED} bindings searched for the colours the net may \
+                 build (it may build too many to unfold)"
+            )));
+        }
+        for binding in bindings {
+            if self.seen.contains(&binding) {
+                continue;
+            }
+            if self.seen.len() == MAX_BINDINGS {
+                return Err(error(format!(
+                    "more than {MAX_BINDINGS} bindings may fire (the net may build too \
+                     many colours to unfold)"
+                )));
+            }
+            let mut post = Vec::new();
+            for (p, v, n) in produced(net, &binding).map_err(|e| error(e.to_string()))? {
+                let (id, new) = self.places.id(p, &v);
+                if new && self.places.list.len() > MAX_COLOURS {
+                    return Err(error(format!(
+                        "more than {MAX_COLOURS} colours (place `{}` may hold unboundedly many)",
+                        net.places[p].name
+                    )));
+                }
+                if new {
+                    found.push((p, v));
+                }
+                post.push((id, n));
+            }
+            let pre = binding
+                .consumed
+                .iter()
+                .map(|(p, v, n)| (self.places.id(*p, v).0, *n))
+                .collect();
+            self.transitions
+                .push((t, (binding.show(net).to_string(), pre, post)));
+            self.seen.insert(binding);
+        }
+        Ok(())
+    }
+
+    /// The P/T net, transitions in the coloured net's order, then in the
+    /// order found.
+    fn finish(mut self) -> (PtNet, Vec<(usize, Value)>) {
+        let net = self.net;
+        self.transitions.sort_by_key(|(t, _)| *t);
+        let names = self
+            .places
+            .list
+            .iter()
+            .map(|(p, v)| format!("{}[{v}]", net.places[*p].name))
+            .collect();
+        let initial = self
+            .places
+            .list
+            .iter()
+            .map(|(p, v)| net.initial.places[*p].count(v))
+            .collect();
+        let pt = PtNet::new(
             net.name.clone(),
             names,
             initial,
-            unfolded.into_iter().map(|(_, arcs)| arcs).collect(),
-        ),
-        places.list,
-    ))
+            self.transitions.into_iter().map(|(_, arcs)| arcs).collect(),
+        );
+        (pt, self.places.list)
+    }
 }
 
 /// Per place, the most copies one binding may take from it (at least 1).
