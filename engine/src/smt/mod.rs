@@ -161,12 +161,7 @@ pub fn prepare_encodable(
 
 fn show(term: &Term, j: usize, out: &mut String) {
     match term {
-        Term::Int(n) if *n < 0 => {
-            let _ = write!(out, "(- {})", n.unsigned_abs());
-        }
-        Term::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Term::Int(n) => out.push_str(&int(*n)),
         Term::Bool(b) => {
             let _ = write!(out, "{b}");
         }
