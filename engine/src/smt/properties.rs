@@ -215,3 +215,96 @@ fn not(term: Term) -> Term {
 fn and(a: Term, b: Term) -> Term {
     Term::Apply("and", vec![a, b])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::code::Pattern;
+
+    /// Place 0 holds colours 1 and 2 (unfolded places 0 and 1); place 1 none.
+    const COLOURS: [(usize, Value); 2] = [(0, Value::Int(1)), (0, Value::Int(2))];
+
+    fn smt(code: &Code) -> Result<String, String> {
+        let term = Encoder { colours: &COLOURS }.term(code, &mut vec![Value::Int(0)])?;
+        let mut out = String::new();
+        super::super::show(&term, 3, &mut out);
+        Ok(out)
+    }
+
+    fn quantifier(forall: bool, place: usize, body: Code) -> Code {
+        Code::Quantifier {
+            forall,
+            place,
+            pattern: Pattern::Bind(0),
+            body: Box::new(body),
+        }
+    }
+
+    fn x_is(n: i64) -> Code {
+        Code::Cmp(
+            CmpOp::Eq,
+            Box::new(Code::Var(0)),
+            Box::new(Code::Const(Value::Int(n))),
+        )
+    }
+
+    #[test]
+    fn a_quantifier_expands_over_the_colours_its_pattern_matches() {
+        // forall x in P: x == 1 -- false for colour 2, so that colour is absent.
+        assert_eq!(
+            smt(&quantifier(true, 0, x_is(1))),
+            Ok("(not (> m_3_1 0))".into())
+        );
+        // exists x in P: x == 2 -- colour 2 is present.
+        assert_eq!(
+            smt(&quantifier(false, 0, x_is(2))),
+            Ok("(> m_3_1 0)".into())
+        );
+        // exists x in P: true -- some colour is present.
+        assert_eq!(
+            smt(&quantifier(false, 0, Code::Const(Value::Bool(true)))),
+            Ok("(or (> m_3_0 0) (> m_3_1 0))".into())
+        );
+        // Over a place without colours: forall is true, exists false.
+        assert_eq!(smt(&quantifier(true, 1, x_is(1))), Ok("true".into()));
+        assert_eq!(smt(&quantifier(false, 1, x_is(1))), Ok("false".into()));
+    }
+
+    #[test]
+    fn membership_and_counts_become_sums_of_counters() {
+        let member = Code::Cmp(
+            CmpOp::Gt,
+            Box::new(Code::CountOf(0, Box::new(Code::Const(Value::Int(2))))),
+            Box::new(Code::Const(Value::Int(0))),
+        );
+        assert_eq!(smt(&member), Ok("(> m_3_1 0)".into()));
+        let total = Code::Cmp(
+            CmpOp::Le,
+            Box::new(Code::Count(0)),
+            Box::new(Code::Const(Value::Int(-1))),
+        );
+        assert_eq!(smt(&total), Ok("(<= (+ m_3_0 m_3_1) (- 1))".into()));
+    }
+
+    #[test]
+    fn evaluation_short_circuits_and_its_errors_are_reasons() {
+        let divide = Code::Cmp(
+            CmpOp::Eq,
+            Box::new(Code::Arith(
+                ArithOp::Div,
+                Box::new(Code::Const(Value::Int(1))),
+                Box::new(Code::Const(Value::Int(0))),
+            )),
+            Box::new(Code::Const(Value::Int(0))),
+        );
+        // forall x in P: x == 3 => 1/0 == 0 -- no colour is 3: never divides.
+        let guarded = Code::Implies(Box::new(x_is(3)), Box::new(divide.clone()));
+        assert_eq!(smt(&quantifier(true, 0, guarded)), Ok("true".into()));
+        // forall x in P: x == 2 => 1/0 == 0 -- colour 2 divides by zero.
+        let failing = Code::Implies(Box::new(x_is(2)), Box::new(divide));
+        assert_eq!(
+            smt(&quantifier(true, 0, failing)),
+            Err("division by zero".into())
+        );
+    }
+}
