@@ -487,3 +487,93 @@ fn z3_finds_what_the_explicit_checker_finds_on_the_papers_net() {
         );
     }
 }
+
+/// `check --unfold`: the unfolding explored by the P/T explorer has the
+/// native state space and gives the native verdicts, with shortest traces of
+/// the same length, on every coloured example net, the paper's nets and the
+/// coloured contest nets.
+#[test]
+fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
+    let standard = vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe];
+    let native = CheckOptions {
+        properties: standard.clone(),
+        symmetry: false,
+        partial_order: false,
+        ..CheckOptions::default()
+    };
+    let unfolded = CheckOptions {
+        unfold: true,
+        ..native.clone()
+    };
+    let examples = [
+        "mutex",
+        "philosophers",
+        "philosophers-deadlock",
+        "philosophers-mcc",
+        "producer-consumer",
+    ]
+    .map(|n| root().join(format!("nets/examples/{n}.yaml")));
+    let nets = examples
+        .into_iter()
+        .chain(coloured_mcc_nets())
+        .map(|path| (load(&path), path))
+        .chain(
+            paper_nets()
+                .into_iter()
+                .map(|path| (load_sesphr(&path), path)),
+        );
+    for (net, path) in nets {
+        let a = net.check(&native).expect("native");
+        let b = net.check(&unfolded).expect("unfolded");
+        let label = path.display();
+        assert_eq!(
+            (a.states, a.edges, a.deadlocks, a.depth),
+            (b.states, b.edges, b.deadlocks, b.depth),
+            "{label}"
+        );
+        assert_eq!(a.properties.len(), b.properties.len(), "{label}");
+        for p in &a.properties {
+            let q = b
+                .properties
+                .iter()
+                .find(|q| q.name == p.name)
+                .unwrap_or_else(|| panic!("{label}: no {}", p.name));
+            assert_eq!(p.holds, q.holds, "{label} {}", p.name);
+            assert_eq!(
+                p.trace.as_ref().map(|t| t.steps.len()),
+                q.trace.as_ref().map(|t| t.steps.len()),
+                "{label} {}",
+                p.name
+            );
+        }
+    }
+}
+
+#[test]
+fn check_unfold_runs_from_the_command_line_and_refuses_what_does_not_unfold() {
+    let philosophers = root().join("nets/examples/philosophers-mcc.yaml");
+    let out = sesphr(&["check", "--unfold", philosophers.to_str().expect("UTF-8")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("state space complete: 59049 states, 459270 edges"),
+        "{text}"
+    );
+    assert!(text.contains("VIOLATED  no_deadlock"), "{text}");
+    let sesphr_net = root().join("nets/sesphr.yaml");
+    let out = sesphr(&["check", "--unfold", sesphr_net.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("more than 65536 bindings may fire"),
+        "{stderr}"
+    );
+    let halves = root().join("tests/data/halves.yaml");
+    let out = sesphr(&["check", "--unfold", halves.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("division of token counts is not encoded"),
+        "{stderr}"
+    );
+}

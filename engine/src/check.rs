@@ -32,10 +32,12 @@ use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
+use crate::mcc::observe::Checked;
 use crate::net::code::{CmpOp, Code};
 use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
-use crate::ptnet::{PtError, PtProperty, check_pt};
+use crate::ptnet::{PackedNet, PtError, PtProperty, check_pt};
+use crate::smt::SmtError;
 use crate::temporal::graph::Limits;
 use crate::temporal::run::check_temporal;
 
@@ -72,6 +74,10 @@ pub struct CheckOptions {
     pub partial_order: bool,
     /// Standard properties to check besides the net's own.
     pub properties: Vec<StandardProperty>,
+    /// Explore a coloured net's unfolding with the P/T explorer instead
+    /// (see [`check_unfolded`]); `symmetry` and `partial_order` then do not
+    /// apply.
+    pub unfold: bool,
 }
 
 impl Default for CheckOptions {
@@ -81,6 +87,7 @@ impl Default for CheckOptions {
             symmetry: true,
             partial_order: false,
             properties: Vec::new(),
+            unfold: false,
         }
     }
 }
@@ -101,6 +108,9 @@ pub enum CheckError {
     /// Checking a CTL or LTL property failed (a net function or an atom could not be evaluated).
     #[error(transparent)]
     Temporal(ColouredError),
+    /// The coloured net or one of its properties has no unfolding (`unfold`).
+    #[error(transparent)]
+    Unfold(#[from] SmtError),
 }
 
 /// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
@@ -159,6 +169,13 @@ impl LoadedNet {
             LoadedNet::PlaceTransition(net) => {
                 check_pt(net, &pt_properties(&options.properties), &options.explore)?
             }
+            LoadedNet::Coloured(coloured) if options.unfold => {
+                let mut report = check_unfolded(self, &options.properties, &options.explore)?;
+                let (temporal, _) = check_temporal(coloured, limits(&options.explore), false)
+                    .map_err(CheckError::Temporal)?;
+                report.properties.extend(temporal);
+                report
+            }
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, &options.properties);
                 let space = match (options.symmetry, options.partial_order) {
@@ -167,14 +184,9 @@ impl LoadedNet {
                     (false, true) => ColouredSpace::with_partial_order(&net),
                     (false, false) => ColouredSpace::new(&net),
                 };
-                let started = std::time::Instant::now();
+                let limits = limits(&options.explore);
                 let mut report = check(&space, &options.explore)?;
                 // CTL and LTL properties: on the full graph (see `temporal`).
-                let limits = Limits {
-                    max_states: options.explore.max_states,
-                    max_memory: options.explore.max_memory,
-                    deadline: options.explore.timeout.map(|t| started + t),
-                };
                 let (temporal, _) =
                     check_temporal(&net, limits, options.symmetry).map_err(CheckError::Temporal)?;
                 report.properties.extend(temporal);
@@ -183,5 +195,49 @@ impl LoadedNet {
         };
         report.net = self.name().to_string();
         Ok(report)
+    }
+}
+
+/// The exploration's limits, with the deadline counted from now.
+fn limits(options: &ExploreOptions) -> Limits {
+    Limits {
+        max_states: options.max_states,
+        max_memory: options.max_memory,
+        deadline: options.timeout.map(|t| std::time::Instant::now() + t),
+    }
+}
+
+/// Explores the unfolding of the coloured `net` ([`crate::smt::unfold`]) with
+/// the P/T explorer, judging its own safety properties and `standard` on the
+/// unfolded places' token counts, as the SMT route encodes them. The state
+/// space is the coloured net's (same states and edges); steps are named by
+/// their bindings, as in the coloured net's traces. Refused, with the
+/// reason, where the net does not unfold or a property is not encoded.
+pub fn check_unfolded(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+    options: &ExploreOptions,
+) -> Result<CheckReport, CheckError> {
+    let (pt, properties) = crate::smt::prepare(net, standard)?;
+    let checks = properties
+        .iter()
+        .map(|p| Ok((p.name.clone(), p.observer()?)))
+        .collect::<Result<Vec<_>, SmtError>>()?;
+    let to_error = |source| CheckError::PlaceTransition(ExploreError::Space { source });
+    let mut space = PackedNet::new(&pt, Vec::new()).map_err(to_error)?;
+    loop {
+        match check(&Checked::new(&space, checks.clone()), options) {
+            Err(ExploreError::Space {
+                source: PtError::Overflow { .. },
+            }) if space.lane_bits() < 32 => {
+                space = PackedNet::with_lane_bits(&pt, Vec::new(), space.lane_bits() * 2)
+                    .map_err(to_error)?;
+            }
+            Ok(mut report) => {
+                report.net = net.name().to_string();
+                return Ok(report);
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }

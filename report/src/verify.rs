@@ -56,6 +56,7 @@ pub fn verify(
         symmetry: false,
         partial_order: false,
         properties: Vec::new(),
+        unfold: false,
     };
     let report = net.check(&options)?;
     Ok(Verified {

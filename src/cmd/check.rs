@@ -63,6 +63,12 @@ pub struct CheckArgs {
     /// stubborn sets where some transition changes no place a property reads).
     #[arg(long)]
     pub no_reduction: bool,
+    /// Explore a coloured net through its unfolding to a P/T net, with the
+    /// P/T explorer: the same states and verdicts, faster where the net
+    /// builds few colours. No reduction; properties as the SMT route encodes
+    /// them (refused, with the reason, where it cannot).
+    #[arg(long, conflicts_with = "distributed")]
+    pub unfold: bool,
     /// The checker: `explicit` (every reachable state) or `smt` (the paper's
     /// method: every run of at most --depth steps, as SMT-LIB 2 solved by
     /// --solver; safety properties only).
@@ -292,9 +298,10 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let pool = args.limits.thread_pool()?;
     let options = CheckOptions {
         explore,
-        symmetry: !args.no_reduction,
-        partial_order: !args.no_reduction,
+        symmetry: !args.no_reduction && !args.unfold,
+        partial_order: !args.no_reduction && !args.unfold,
         properties: standard,
+        unfold: args.unfold,
     };
     let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {

@@ -239,6 +239,7 @@ fn goals(net_args: &NetArgs, args: &CryptoArgs) -> Result<Vec<Goal>> {
         symmetry: true,
         partial_order: true,
         properties: Vec::new(),
+        unfold: false,
     };
     let report = LoadedNet::Coloured(net).check(&options)?;
     let complete = report.complete;

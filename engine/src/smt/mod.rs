@@ -14,6 +14,7 @@
 //! found is the length of the explicit checker's shortest counterexample.
 
 pub mod bounded;
+mod observe;
 mod process;
 mod properties;
 pub mod unfold;
