@@ -538,7 +538,7 @@ fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
                 .iter()
                 .find(|q| q.name == p.name)
                 .unwrap_or_else(|| panic!("{label}: no {}", p.name));
-            assert_eq!(p.holds, q.holds, "{label} {}", p.name);
+            assert_eq!((p.holds, p.kind), (q.holds, q.kind), "{label} {}", p.name);
             assert_eq!(
                 p.trace.as_ref().map(|t| t.steps.len()),
                 q.trace.as_ref().map(|t| t.steps.len()),

@@ -235,6 +235,9 @@ pub fn check_unfolded(
             }
             Ok(mut report) => {
                 report.net = net.name().to_string();
+                for (result, property) in report.properties.iter_mut().zip(&properties) {
+                    result.kind = property.kind;
+                }
                 return Ok(report);
             }
             Err(e) => return Err(e.into()),

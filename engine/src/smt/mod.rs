@@ -36,6 +36,8 @@ pub struct SmtProperty {
     goal: Goal,
     /// Whether reaching the goal is a witness (`reachable`) rather than a violation.
     pub witness: bool,
+    /// The kind of property it encodes, for reports.
+    pub kind: crate::explore::PropertyKind,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +94,7 @@ impl SmtProperty {
             name: "deadlock-free".into(),
             goal: Goal::Dead,
             witness: false,
+            kind: crate::explore::PropertyKind::DeadlockFree,
         }
     }
 
@@ -102,6 +105,7 @@ impl SmtProperty {
             name: "one-safe".into(),
             goal: Goal::AboveOne(groups),
             witness: false,
+            kind: crate::explore::PropertyKind::Invariant,
         }
     }
 }

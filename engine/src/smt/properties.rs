@@ -10,6 +10,7 @@
 //! a constant left side decides whether the right side is looked at.
 
 use super::{Goal, SmtError, SmtProperty, Term};
+use crate::explore::PropertyKind as Kind;
 use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern};
 use crate::net::model::{Property, PropertyKind};
 use crate::net::value::Value;
@@ -48,10 +49,17 @@ pub(super) fn net_property(
             )
         }
     };
+    let kind = match &p.kind {
+        PropertyKind::Invariant(_) => Kind::Invariant,
+        PropertyKind::Reachable(_) => Kind::Reachable,
+        PropertyKind::DeadlockFree(_) => Kind::DeadlockFree,
+        PropertyKind::Bound { .. } => Kind::Bound,
+    };
     Ok(SmtProperty {
         name: p.name.clone(),
         goal,
         witness,
+        kind,
     })
 }
 
