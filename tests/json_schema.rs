@@ -54,6 +54,8 @@ fn check_reports_match_their_schema() {
     let runs: Vec<Vec<&str>> = vec![
         [&["check", "--json"], &both[..], &[broken.as_str()]].concat(),
         vec!["check", "--json", &deadlock],
+        // Through the unfolding: the P/T explorer's report of a coloured net.
+        vec!["check", "--json", "--unfold", &deadlock],
         // Coloured terms, tuples, multisets, explanations of violated invariants.
         vec![
             "check",
