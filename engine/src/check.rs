@@ -36,7 +36,7 @@ use crate::mcc::observe::Checked;
 use crate::net::code::{CmpOp, Code};
 use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
-use crate::ptnet::{PackedNet, PtError, PtProperty, check_pt};
+use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
 use crate::temporal::graph::Limits;
 use crate::temporal::run::check_temporal;
@@ -223,24 +223,12 @@ pub fn check_unfolded(
         .iter()
         .map(|p| Ok((p.name.clone(), p.observer()?)))
         .collect::<Result<Vec<_>, SmtError>>()?;
-    let to_error = |source| CheckError::PlaceTransition(ExploreError::Space { source });
-    let mut space = PackedNet::new(&pt, Vec::new()).map_err(to_error)?;
-    loop {
-        match check(&Checked::new(&space, checks.clone()), options) {
-            Err(ExploreError::Space {
-                source: PtError::Overflow { .. },
-            }) if space.lane_bits() < 32 => {
-                space = PackedNet::with_lane_bits(&pt, Vec::new(), space.lane_bits() * 2)
-                    .map_err(to_error)?;
-            }
-            Ok(mut report) => {
-                report.net = net.name().to_string();
-                for (result, property) in report.properties.iter_mut().zip(&properties) {
-                    result.kind = property.kind;
-                }
-                return Ok(report);
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let mut report = with_widening_lanes(&pt, &[], |space| {
+        check(&Checked::new(space, checks.clone()), options)
+    })?;
+    report.net = net.name().to_string();
+    for (result, property) in report.properties.iter_mut().zip(&properties) {
+        result.kind = property.kind;
     }
+    Ok(report)
 }

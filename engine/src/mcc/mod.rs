@@ -45,7 +45,7 @@ use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::{LoadedNet, read_source};
-use crate::ptnet::{PackedNet, PtError};
+use crate::ptnet::{PtError, with_widening_lanes};
 use crate::temporal::graph::{Limits, Stop};
 use formula::{Formula, IntExpr, McProperty, Query};
 use observe::{Check, Checked, Condition, Count, Observable};
@@ -239,22 +239,9 @@ pub fn examine(
     let names = Names::of(net);
     let plan = Plan::new(examination, properties, &names)?;
     match net {
-        LoadedNet::PlaceTransition(pt) => {
-            let pack_error = |source| MccError::PlaceTransition(ExploreError::Space { source });
-            let mut space = PackedNet::new(pt, Vec::new()).map_err(pack_error)?;
-            loop {
-                match plan.run(&space, options) {
-                    Err(ExploreError::Space {
-                        source: PtError::Overflow { .. },
-                    }) if space.lane_bits() < 32 => {
-                        let wider = space.lane_bits() * 2;
-                        space =
-                            PackedNet::with_lane_bits(pt, Vec::new(), wider).map_err(pack_error)?;
-                    }
-                    other => return Ok(other?),
-                }
-            }
-        }
+        LoadedNet::PlaceTransition(pt) => Ok(with_widening_lanes(pt, &[], |space| {
+            plan.run(space, options)
+        })?),
         LoadedNet::Coloured(coloured) => Ok(plan.run(&ColouredSpace::new(coloured), options)?),
     }
 }
@@ -672,7 +659,7 @@ struct Bounds {
 mod tests {
     use super::*;
     use crate::explore::StopReason;
-    use crate::ptnet::PtNet;
+    use crate::ptnet::{PackedNet, PtNet};
 
     /// t: p -> p + q counts for ever; u: p -> r ends in a dead marking.
     fn endless_with_an_exit() -> PtNet {

@@ -556,21 +556,30 @@ pub fn check_pt(
     properties: &[PtProperty],
     options: &ExploreOptions,
 ) -> Result<CheckReport, ExploreError<PtError>> {
+    let mut report = with_widening_lanes(net, properties, |space| check(space, options))?;
+    report.net = net.name.clone();
+    Ok(report)
+}
+
+/// Runs `explore` on `net` packed for `properties`; whenever a counter
+/// outgrows its lane, packs the net again with lanes twice as wide (up to 32
+/// bits) and starts over.
+pub fn with_widening_lanes<T>(
+    net: &PtNet,
+    properties: &[PtProperty],
+    mut explore: impl FnMut(&PackedNet<'_>) -> Result<T, ExploreError<PtError>>,
+) -> Result<T, ExploreError<PtError>> {
     let mut space = PackedNet::new(net, properties.to_vec())
         .map_err(|source| ExploreError::Space { source })?;
     loop {
-        match check(&space, options) {
+        match explore(&space) {
             Err(ExploreError::Space {
                 source: PtError::Overflow { .. },
             }) if space.lane_bits < 32 => {
                 space = PackedNet::with_lane_bits(net, properties.to_vec(), space.lane_bits * 2)
                     .map_err(|source| ExploreError::Space { source })?;
             }
-            Ok(mut report) => {
-                report.net = net.name.clone();
-                return Ok(report);
-            }
-            Err(e) => return Err(e),
+            other => return other,
         }
     }
 }
