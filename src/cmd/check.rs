@@ -298,8 +298,8 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let pool = args.limits.thread_pool()?;
     let options = CheckOptions {
         explore,
-        symmetry: !args.no_reduction && !args.unfold,
-        partial_order: !args.no_reduction && !args.unfold,
+        symmetry: !args.no_reduction,
+        partial_order: !args.no_reduction,
         properties: standard,
         unfold: args.unfold,
     };
