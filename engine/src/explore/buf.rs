@@ -62,6 +62,11 @@ impl StateBuf {
             .map(|(start, end)| &self.words[start..end])
     }
 
+    /// Bytes allocated.
+    pub fn bytes(&self) -> usize {
+        self.words.capacity() * 4 + self.ends.capacity() * std::mem::size_of::<usize>()
+    }
+
     /// Removes every state, keeping the allocation.
     pub fn clear(&mut self) {
         self.words.clear();

@@ -1,6 +1,6 @@
 //! The reachability graph of a small space, as a petgraph graph, DOT or JSON.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -37,6 +37,13 @@ pub enum GraphError<E: std::error::Error + 'static> {
     UnknownSuccessor {
         /// The node whose successor is unknown.
         state: usize,
+    },
+    /// Stored states were not reached through the labelled successors: the
+    /// space's two successor methods disagree (a bug in the space).
+    #[error("{missing} stored state(s) not reached through labelled successors")]
+    UnreachedStates {
+        /// How many stored states have no node.
+        missing: usize,
     },
     /// The exploration failed.
     #[error(transparent)]
@@ -113,29 +120,49 @@ pub fn reachability_graph_within<S: StateSpace>(
     if !ex.complete() || ex.states > limit {
         return Err(GraphError::TooLarge { limit });
     }
+    // Nodes are numbered in discovery order: a breadth-first search over the
+    // stored states, following each state's labelled successors in order.
+    let stored: HashSet<&[u32]> = ex.ids().map(|id| ex.state(id)).collect();
     let mut graph = DiGraph::new();
     let mut nodes: HashMap<&[u32], NodeIndex> = HashMap::new();
-    for id in ex.ids() {
-        let node = graph.add_node(space.describe_state(ex.state(id)));
-        nodes.insert(ex.state(id), node);
+    let mut order: Vec<&[u32]> = Vec::with_capacity(stored.len());
+    if let Some(initial) = ex.ids().next().map(|id| ex.state(id)) {
+        nodes.insert(initial, graph.add_node(space.describe_state(initial)));
+        order.push(initial);
     }
-    for (from, id) in ex.ids().enumerate() {
-        let from = NodeIndex::new(from);
+    let mut next = 0;
+    while let Some(&state) = order.get(next) {
+        let from = NodeIndex::new(next);
+        next += 1;
         let labelled = space
-            .labelled_successors(ex.state(id))
+            .labelled_successors(state)
             .map_err(|source| ExploreError::Space { source })?;
         for (step, successor) in labelled {
             // Under a reduction the graph is the quotient: edges lead to representatives.
             let successor = space
                 .representative(&successor)
                 .map_err(|source| ExploreError::Space { source })?;
-            let to = nodes
-                .get(successor.as_slice())
-                .ok_or(GraphError::UnknownSuccessor {
-                    state: from.index(),
-                })?;
-            graph.add_edge(from, *to, step.transition);
+            let to = match nodes.get(successor.as_slice()) {
+                Some(&to) => to,
+                None => {
+                    let &known = stored
+                        .get(successor.as_slice())
+                        .ok_or(GraphError::UnknownSuccessor {
+                            state: from.index(),
+                        })?;
+                    let to = graph.add_node(space.describe_state(known));
+                    nodes.insert(known, to);
+                    order.push(known);
+                    to
+                }
+            };
+            graph.add_edge(from, to, step.transition);
         }
+    }
+    if order.len() != stored.len() {
+        return Err(GraphError::UnreachedStates {
+            missing: stored.len() - order.len(),
+        });
     }
     Ok(ReachabilityGraph { graph })
 }

@@ -627,19 +627,17 @@ impl Plan {
             places: vec![0; self.tasks.len()],
             unfolded_place: 0,
         };
-        for level in &ex.levels {
-            for &id in level {
-                let marking = space
-                    .observe(ex.state(id))
-                    .map_err(|source| ExploreError::Space { source })?;
-                bounds.unfolded_place = bounds
-                    .unfolded_place
-                    .max(space.max_in_unfolded_place(&marking));
-                for (k, (_, task)) in self.tasks.iter().enumerate() {
-                    if let Task::Bound(places) = task {
-                        let sum: u64 = places.iter().map(|&p| space.tokens(&marking, p)).sum();
-                        bounds.places[k] = bounds.places[k].max(sum);
-                    }
+        for id in ex.ids() {
+            let marking = space
+                .observe(ex.state(id))
+                .map_err(|source| ExploreError::Space { source })?;
+            bounds.unfolded_place = bounds
+                .unfolded_place
+                .max(space.max_in_unfolded_place(&marking));
+            for (k, (_, task)) in self.tasks.iter().enumerate() {
+                if let Task::Bound(places) = task {
+                    let sum: u64 = places.iter().map(|&p| space.tokens(&marking, p)).sum();
+                    bounds.places[k] = bounds.places[k].max(sum);
                 }
             }
         }

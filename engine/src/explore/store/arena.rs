@@ -1,5 +1,6 @@
 //! Variable-width states: an arena plus an index of (fingerprint, index) slots.
 
+use super::paged::PagedVec;
 use super::{Insert, MAX_LOCAL, StateId, StateLayout, append_words, hash_state, same_state};
 
 /// A shard of states back to back in an arena, their parents, and an index of
@@ -10,7 +11,7 @@ pub struct ArenaShard {
     words: Vec<u32>,
     /// End offsets of the states (variable layout only).
     ends: Vec<usize>,
-    parents: Vec<StateId>,
+    parents: PagedVec,
     /// Open addressing with linear probing: 0 is empty, otherwise
     /// `fingerprint << 32 | (index + 1)`.
     slots: Vec<u64>,
@@ -23,7 +24,7 @@ impl ArenaShard {
             layout,
             words: Vec::new(),
             ends: Vec::new(),
-            parents: Vec::new(),
+            parents: PagedVec::new(),
             slots: vec![0; 64],
         }
     }
@@ -46,14 +47,14 @@ impl ArenaShard {
 
     /// The parent link of the state at `local`.
     pub fn parent(&self, local: usize) -> StateId {
-        self.parents[local]
+        self.parents.get(local)
     }
 
     /// Bytes held by this shard.
     pub fn bytes(&self) -> usize {
         self.words.capacity() * 4
             + self.ends.capacity() * 8
-            + self.parents.capacity() * 4
+            + self.parents.bytes()
             + self.slots.capacity() * 8
     }
 

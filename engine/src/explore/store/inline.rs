@@ -7,6 +7,7 @@
 //! states keep their index (insertion rank): `order[index]` is the slot that
 //! holds the state, rewritten when the table grows.
 
+use super::paged::PagedVec;
 use super::prefetch::prefetch;
 use super::{Insert, MAX_LOCAL, StateId, hash_state, same_state};
 
@@ -21,9 +22,9 @@ pub struct InlineShard {
     /// One bit per slot: full or empty.
     occupied: Vec<u64>,
     /// The parent link of each state, by index.
-    parents: Vec<StateId>,
+    parents: PagedVec,
     /// The slot of each state, by index.
-    order: Vec<u32>,
+    order: PagedVec,
 }
 
 impl InlineShard {
@@ -35,8 +36,8 @@ impl InlineShard {
             capacity,
             slots: vec![0; capacity * width],
             occupied: vec![0; capacity / 64],
-            parents: Vec::new(),
-            order: Vec::new(),
+            parents: PagedVec::new(),
+            order: PagedVec::new(),
         }
     }
 
@@ -55,17 +56,19 @@ impl InlineShard {
 
     /// The state at `local`.
     pub fn state(&self, local: usize) -> &[u32] {
-        self.slot(self.order[local] as usize)
+        self.slot(self.order.get(local) as usize)
     }
 
     /// The parent link of the state at `local`.
     pub fn parent(&self, local: usize) -> StateId {
-        self.parents[local]
+        self.parents.get(local)
     }
 
     /// Bytes held by this shard.
     pub fn bytes(&self) -> usize {
-        (self.slots.capacity() + self.parents.capacity() + self.order.capacity()) * 4
+        self.slots.capacity() * 4
+            + self.parents.bytes()
+            + self.order.bytes()
             + self.occupied.capacity() * 8
     }
 
@@ -89,7 +92,7 @@ impl InlineShard {
     /// the shard's index (slots do not hold indices); for graph export and tests.
     pub fn find(&self, state: &[u32], hash: u64) -> Option<usize> {
         match self.probe(state, hash) {
-            (pos, true) => self.order.iter().position(|&p| p as usize == pos),
+            (pos, true) => self.order.iter().position(|p| p as usize == pos),
             (_, false) => None,
         }
     }

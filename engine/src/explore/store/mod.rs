@@ -6,6 +6,7 @@
 
 mod arena;
 mod inline;
+mod paged;
 #[allow(unsafe_code)]
 mod prefetch;
 
@@ -211,6 +212,12 @@ impl Store {
     /// Number of states stored.
     pub fn len(&self) -> usize {
         self.shards.iter().map(Shard::len).sum()
+    }
+
+    /// Number of states stored in each shard.
+    pub fn shard_lens(&self) -> Vec<u32> {
+        // A shard holds at most MAX_LOCAL + 1 states, which fits a u32.
+        self.shards.iter().map(|s| s.len() as u32).collect()
     }
 
     /// Bytes held.
