@@ -145,11 +145,12 @@ pub fn reachability_graph_within<S: StateSpace>(
             let to = match nodes.get(successor.as_slice()) {
                 Some(&to) => to,
                 None => {
-                    let &known = stored
-                        .get(successor.as_slice())
-                        .ok_or(GraphError::UnknownSuccessor {
-                            state: from.index(),
-                        })?;
+                    let &known =
+                        stored
+                            .get(successor.as_slice())
+                            .ok_or(GraphError::UnknownSuccessor {
+                                state: from.index(),
+                            })?;
                     let to = graph.add_node(space.describe_state(known));
                     nodes.insert(known, to);
                     order.push(known);
