@@ -19,6 +19,8 @@
 //! and Z use precomputed tables, every entry of which is read at each look-up
 //! (`crypto::ct_select`).
 
+#[allow(unsafe_code)]
+mod blst_ffi;
 pub mod coalition;
 mod ct_select;
 mod dem;
