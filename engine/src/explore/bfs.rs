@@ -55,7 +55,7 @@ const CHUNK: usize = 1024;
 
 /// Chunks expanded before their successors are inserted: the successor
 /// buckets hold one batch, whatever the size of a level.
-const BATCH_CHUNKS: usize = 16;
+const BATCH_CHUNKS: usize = 8;
 
 /// Discovery-key flag of a successor of a partially expanded state.
 const PARTIAL: u64 = 1 << 30;

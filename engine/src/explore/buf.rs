@@ -2,11 +2,36 @@
 
 /// A list of encoded states in one flat word buffer.
 ///
-/// Spaces push successors here; the explorer reads them back in order.
-#[derive(Debug, Default, Clone)]
+/// Spaces push successors here; the explorer reads them back in order. While
+/// every state has the same width (a P/T net's markings, a frontier of them),
+/// a state's place follows from its index and no end offsets are kept.
+#[derive(Debug, Clone)]
 pub struct StateBuf {
     words: Vec<u32>,
+    /// End offsets of the states, kept only once two widths differ.
     ends: Vec<usize>,
+    len: usize,
+    shape: Shape,
+}
+
+/// Whether the states of a [`StateBuf`] share one width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Every state has this many words (any width while the buffer is empty).
+    Uniform(usize),
+    /// Widths differ: `ends` holds every state's end offset.
+    Mixed,
+}
+
+impl Default for StateBuf {
+    fn default() -> Self {
+        StateBuf {
+            words: Vec::new(),
+            ends: Vec::new(),
+            len: 0,
+            shape: Shape::Uniform(0),
+        }
+    }
 }
 
 impl StateBuf {
@@ -17,8 +42,20 @@ impl StateBuf {
 
     /// Appends a copy of `state`.
     pub fn push(&mut self, state: &[u32]) {
+        match self.shape {
+            _ if self.len == 0 => self.shape = Shape::Uniform(state.len()),
+            Shape::Uniform(width) if width == state.len() => {}
+            Shape::Uniform(width) => {
+                self.ends = (1..=self.len).map(|i| i * width).collect();
+                self.shape = Shape::Mixed;
+            }
+            Shape::Mixed => {}
+        }
         super::store::append_words(&mut self.words, state);
-        self.ends.push(self.words.len());
+        if self.shape == Shape::Mixed {
+            self.ends.push(self.words.len());
+        }
+        self.len += 1;
     }
 
     /// Appends a copy of `state` and returns it for in-place modification, the
@@ -31,35 +68,47 @@ impl StateBuf {
 
     /// Removes the last state, e.g. when building it failed half-way.
     pub fn pop(&mut self) {
-        if self.ends.pop().is_some() {
-            let end = self.ends.last().copied().unwrap_or(0);
-            self.words.truncate(end);
+        if self.len == 0 {
+            return;
         }
+        self.len -= 1;
+        let end = match self.shape {
+            Shape::Uniform(width) => self.len * width,
+            Shape::Mixed => {
+                self.ends.pop();
+                self.ends.last().copied().unwrap_or(0)
+            }
+        };
+        self.words.truncate(end);
     }
 
     /// The number of states.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
 
     /// Whether there is no state.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
     }
 
     /// The `index`-th state, if any.
     pub fn get(&self, index: usize) -> Option<&[u32]> {
-        let end = *self.ends.get(index)?;
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        self.words.get(start..end)
+        if index >= self.len {
+            return None;
+        }
+        match self.shape {
+            Shape::Uniform(width) => self.words.get(index * width..(index + 1) * width),
+            Shape::Mixed => {
+                let start = if index == 0 { 0 } else { self.ends[index - 1] };
+                self.words.get(start..self.ends[index])
+            }
+        }
     }
 
     /// The states in order.
     pub fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(self.ends.iter().copied())
-            .map(|(start, end)| &self.words[start..end])
+        (0..self.len).filter_map(|i| self.get(i))
     }
 
     /// Bytes allocated.
@@ -71,6 +120,8 @@ impl StateBuf {
     pub fn clear(&mut self) {
         self.words.clear();
         self.ends.clear();
+        self.len = 0;
+        self.shape = Shape::Uniform(0);
     }
 }
 
@@ -93,5 +144,35 @@ mod tests {
         buf.clear();
         assert!(buf.is_empty());
         assert_eq!(buf.get(0), None);
+    }
+
+    #[test]
+    fn uniform_states_keep_no_offsets_until_a_width_differs() {
+        let mut buf = StateBuf::new();
+        for i in 0..100u32 {
+            buf.push(&[i, i + 1]);
+        }
+        assert_eq!(buf.ends.capacity(), 0);
+        assert_eq!(buf.get(57), Some(&[57, 58][..]));
+        buf.pop();
+        assert_eq!((buf.len(), buf.get(99)), (99, None));
+        buf.push(&[7]);
+        buf.push(&[]);
+        assert_eq!(buf.len(), 101);
+        assert_eq!(buf.get(98), Some(&[98, 99][..]));
+        assert_eq!(buf.get(99), Some(&[7][..]));
+        assert_eq!(buf.get(100), Some(&[][..]));
+        buf.pop();
+        buf.pop();
+        assert_eq!(buf.iter().nth(98), Some(&[98, 99][..]));
+        assert_eq!(buf.iter().count(), 99);
+        // Empty states only: a uniform width of zero.
+        let mut empty = StateBuf::new();
+        empty.push(&[]);
+        empty.push(&[]);
+        assert_eq!((empty.len(), empty.get(1)), (2, Some(&[][..])));
+        empty.clear();
+        empty.push(&[4, 5, 6]);
+        assert_eq!(empty.get(0), Some(&[4, 5, 6][..]));
     }
 }
