@@ -65,7 +65,7 @@ pub struct ColouredSpace<'n> {
     net: &'n Net,
     specs: Vec<PropertySpec>,
     tables: MarkingTables,
-    verdicts: VerdictMemo,
+    verdicts: VerdictMemo<'n>,
     effects: EffectMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
@@ -87,25 +87,15 @@ impl<'n> ColouredSpace<'n> {
                 },
             })
             .collect();
-        let reads = net
-            .properties
-            .iter()
-            .map(|p| {
-                let mut places = Vec::new();
-                match &p.kind {
-                    PropertyKind::Invariant(code) | PropertyKind::Reachable(code) => {
-                        code.places_read(&mut places)
-                    }
-                    PropertyKind::DeadlockFree(_) | PropertyKind::Bound { .. } => {}
-                }
-                places
-            })
-            .collect();
+        let formulas = net.properties.iter().map(|p| match &p.kind {
+            PropertyKind::Invariant(code) | PropertyKind::Reachable(code) => Some(code),
+            PropertyKind::DeadlockFree(_) | PropertyKind::Bound { .. } => None,
+        });
         ColouredSpace {
             net,
             specs,
             tables: MarkingTables::new(net.places.len()),
-            verdicts: VerdictMemo::new(reads),
+            verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
             symmetry: None,
             partial_order: None,
@@ -472,12 +462,8 @@ impl StateSpace for ColouredSpace<'_> {
                 })?)
             };
             *target = match &property.kind {
-                PropertyKind::Invariant(code) => {
-                    !self.verdicts.get_or(i, state, || evaluate(code))?
-                }
-                PropertyKind::Reachable(code) => {
-                    self.verdicts.get_or(i, state, || evaluate(code))?
-                }
+                PropertyKind::Invariant(_) => !self.verdicts.holds(i, state, &mut evaluate)?,
+                PropertyKind::Reachable(_) => self.verdicts.holds(i, state, &mut evaluate)?,
                 PropertyKind::DeadlockFree(except) => {
                     dead && match except {
                         Some(code) => !evaluate(code)?,

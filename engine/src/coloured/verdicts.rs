@@ -1,11 +1,13 @@
 //! Remembered property verdicts.
 //!
-//! A property's truth in a marking depends only on the places it reads, and a
+//! A formula's truth in a marking depends only on the places it reads, and a
 //! coloured marking is encoded as one multiset id per place, so the verdict can
-//! be remembered per (property, ids of the places it reads): markings that
-//! differ only elsewhere share it. On the SeSPHR net, where properties quantify
-//! over knowledge sets and call the deduction functions, most states need no
-//! evaluation at all.
+//! be remembered per (formula, ids of the places it reads): markings that
+//! differ only elsewhere share it. A property written as a conjunction is
+//! remembered conjunct by conjunct, each with the places it reads alone, so
+//! that a step changing one place re-evaluates only the conjuncts that read
+//! it. On the SeSPHR net, where properties quantify over knowledge sets and
+//! call the deduction functions, most states need no evaluation at all.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -13,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 
 use foldhash::quality::FixedState;
 
-use crate::net::code::PlaceId;
+use crate::net::code::{Code, PlaceId};
 
 /// Independent tables, so that threads rarely wait for each other.
 const SHARDS: usize = 32;
@@ -21,18 +23,52 @@ const SHARDS: usize = 32;
 /// A table is emptied when it reaches this many entries (bounds the memory).
 const SHARD_CAPACITY: usize = 1 << 16;
 
-/// Verdicts keyed by property and the multiset ids of the places it reads.
-pub struct VerdictMemo {
-    reads: Vec<Vec<PlaceId>>,
+/// One top-level conjunct of a property's formula.
+struct Conjunct<'n> {
+    /// Its number among every property's conjuncts (the memo's key).
+    key: u32,
+    code: &'n Code,
+    reads: Vec<PlaceId>,
+}
+
+/// Verdicts keyed by conjunct and the multiset ids of the places it reads.
+pub struct VerdictMemo<'n> {
+    /// Per property, its conjuncts in order (none for a property without a
+    /// formula).
+    conjuncts: Vec<Vec<Conjunct<'n>>>,
     hasher: FixedState,
     shards: Vec<Mutex<HashMap<Vec<u32>, bool, FixedState>>>,
 }
 
-impl VerdictMemo {
-    /// A memo for properties reading `reads[i]` (property `i`).
-    pub fn new(reads: Vec<Vec<PlaceId>>) -> Self {
+impl<'n> VerdictMemo<'n> {
+    /// A memo for properties whose formulas are `formulas` (`None` for a
+    /// property without one).
+    pub fn new(formulas: impl IntoIterator<Item = Option<&'n Code>>) -> Self {
+        let mut next = 0u32;
+        let conjuncts = formulas
+            .into_iter()
+            .map(|formula| {
+                let mut codes = Vec::new();
+                if let Some(code) = formula {
+                    split_conjuncts(code, &mut codes);
+                }
+                codes
+                    .into_iter()
+                    .map(|code| {
+                        let mut reads = Vec::new();
+                        code.places_read(&mut reads);
+                        next += 1;
+                        Conjunct {
+                            key: next - 1,
+                            code,
+                            reads,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
         VerdictMemo {
-            reads,
+            conjuncts,
             hasher: FixedState::with_seed(0x7e7d_1c75),
             shards: (0..SHARDS)
                 .map(|_| Mutex::new(HashMap::with_hasher(FixedState::with_seed(0))))
@@ -40,17 +76,33 @@ impl VerdictMemo {
         }
     }
 
-    /// The verdict of property `property` in the encoded marking `state`,
-    /// computed by `compute` unless remembered.
-    pub fn get_or<E>(
+    /// Whether the formula of property `property` holds in the encoded
+    /// marking `state`: its conjuncts in order, each evaluated by `evaluate`
+    /// unless remembered, until one is false (the short circuit of `&&`, so
+    /// a conjunct after a false one is never evaluated).
+    pub fn holds<E>(
         &self,
         property: usize,
         state: &[u32],
-        compute: impl FnOnce() -> Result<bool, E>,
+        mut evaluate: impl FnMut(&Code) -> Result<bool, E>,
     ) -> Result<bool, E> {
-        let mut key = Vec::with_capacity(self.reads[property].len() + 1);
-        key.push(property as u32);
-        key.extend(self.reads[property].iter().map(|&p| state[p]));
+        for conjunct in &self.conjuncts[property] {
+            if !self.conjunct_holds(conjunct, state, &mut evaluate)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn conjunct_holds<E>(
+        &self,
+        conjunct: &Conjunct<'_>,
+        state: &[u32],
+        evaluate: &mut impl FnMut(&Code) -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let mut key = Vec::with_capacity(conjunct.reads.len() + 1);
+        key.push(conjunct.key);
+        key.extend(conjunct.reads.iter().map(|&p| state[p]));
         let shard = &self.shards[(self.hasher.hash_one(&key) >> 32) as usize % SHARDS];
         if let Some(&verdict) = shard
             .lock()
@@ -59,7 +111,7 @@ impl VerdictMemo {
         {
             return Ok(verdict);
         }
-        let verdict = compute()?;
+        let verdict = evaluate(conjunct.code)?;
         let mut table = shard.lock().unwrap_or_else(PoisonError::into_inner);
         if table.len() >= SHARD_CAPACITY {
             table.clear();
@@ -69,25 +121,96 @@ impl VerdictMemo {
     }
 }
 
+/// The top-level conjuncts of `code`, left to right: `a && (b && c)` gives
+/// `a`, `b`, `c`. They bind no variable of each other (only quantifiers
+/// bind, and a quantifier is a conjunct whole).
+fn split_conjuncts<'n>(code: &'n Code, out: &mut Vec<&'n Code>) {
+    match code {
+        Code::And(a, b) => {
+            split_conjuncts(a, out);
+            split_conjuncts(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::code::CmpOp;
+    use crate::net::value::Value;
+    use std::cell::RefCell;
+
+    /// `count(place) <= max`.
+    fn at_most(place: PlaceId, max: i64) -> Code {
+        Code::Cmp(
+            CmpOp::Le,
+            Box::new(Code::Count(place)),
+            Box::new(Code::Const(Value::Int(max))),
+        )
+    }
+
+    fn and(a: Code, b: Code) -> Code {
+        Code::And(Box::new(a), Box::new(b))
+    }
+
+    /// Evaluates `count(p) <= max` codes against the token counts `counts`,
+    /// recording the places of the conjuncts it evaluates.
+    fn evaluator<'a>(
+        counts: &'a [i64],
+        seen: &'a RefCell<Vec<PlaceId>>,
+    ) -> impl FnMut(&Code) -> Result<bool, ()> + 'a {
+        move |code| match code {
+            Code::Cmp(CmpOp::Le, place, max) => match (&**place, &**max) {
+                (Code::Count(p), Code::Const(Value::Int(max))) => {
+                    seen.borrow_mut().push(*p);
+                    Ok(counts[*p] <= *max)
+                }
+                _ => Err(()),
+            },
+            _ => Err(()),
+        }
+    }
 
     #[test]
-    fn verdicts_depend_only_on_the_places_read() {
-        let memo = VerdictMemo::new(vec![vec![1], vec![0, 2]]);
-        let calls = std::cell::Cell::new(0);
-        let compute = |v: bool| {
-            calls.set(calls.get() + 1);
-            Ok::<_, ()>(v)
-        };
-        assert_eq!(memo.get_or(0, &[5, 7, 9], || compute(true)), Ok(true));
-        // Place 1 unchanged: remembered, whatever the other places hold.
-        assert_eq!(memo.get_or(0, &[6, 7, 8], || compute(false)), Ok(true));
-        assert_eq!(memo.get_or(0, &[5, 8, 9], || compute(false)), Ok(false));
-        // Another property with the same ids is another entry.
-        assert_eq!(memo.get_or(1, &[5, 7, 9], || compute(false)), Ok(false));
-        assert_eq!(memo.get_or(1, &[5, 0, 9], || compute(true)), Ok(false));
-        assert_eq!(calls.get(), 3);
+    fn each_conjunct_is_remembered_by_the_places_it_reads() {
+        let first = and(at_most(0, 1), and(at_most(1, 1), at_most(2, 1)));
+        let second = at_most(1, 0);
+        let memo = VerdictMemo::new([Some(&first), None, Some(&second)]);
+        let seen = RefCell::new(Vec::new());
+        // State words are the places' multiset ids; here they double as counts.
+        assert_eq!(
+            memo.holds(0, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
+            Ok(true)
+        );
+        assert_eq!(*seen.borrow(), vec![0, 1, 2]);
+        // Only place 2 changed: only its conjunct is evaluated again.
+        seen.borrow_mut().clear();
+        assert_eq!(
+            memo.holds(0, &[0, 1, 5], evaluator(&[0, 1, 5], &seen)),
+            Ok(false)
+        );
+        assert_eq!(*seen.borrow(), vec![2]);
+        // A false conjunct stops the evaluation (the short circuit of &&).
+        seen.borrow_mut().clear();
+        assert_eq!(
+            memo.holds(0, &[7, 3, 3], evaluator(&[7, 3, 3], &seen)),
+            Ok(false)
+        );
+        assert_eq!(*seen.borrow(), vec![0]);
+        // Another property reading the same place is another entry.
+        seen.borrow_mut().clear();
+        assert_eq!(
+            memo.holds(2, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
+            Ok(false)
+        );
+        assert_eq!(*seen.borrow(), vec![1]);
+        // A property without a formula holds vacuously and evaluates nothing.
+        seen.borrow_mut().clear();
+        assert_eq!(
+            memo.holds(1, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
+            Ok(true)
+        );
+        assert!(seen.borrow().is_empty());
     }
 }

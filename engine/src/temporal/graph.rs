@@ -181,17 +181,10 @@ impl MarkingGraph {
         let per_binding: Vec<bool> = (0..net.transitions.len())
             .map(|t| fairness.iter().any(|f| f.transition == t && f.per_binding))
             .collect();
-        let reads = atoms
-            .iter()
-            .map(|a| {
-                let mut places = Vec::new();
-                if let Atom::State { code, .. } = a {
-                    code.places_read(&mut places);
-                }
-                places
-            })
-            .collect();
-        let memo = VerdictMemo::new(reads);
+        let memo = VerdictMemo::new(atoms.iter().map(|a| match a {
+            Atom::State { code, .. } => Some(code),
+            _ => None,
+        }));
         let initial = space.initial()?;
         let built = Self::build_with(initial, words, words, limits, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
@@ -378,7 +371,7 @@ fn expand(
     state: &[u32],
     atoms: &[Atom],
     per_binding: &[bool],
-    memo: &VerdictMemo,
+    memo: &VerdictMemo<'_>,
     words: usize,
 ) -> Result<Expansion, GraphError> {
     // Decoded only when a verdict is not remembered or a transition's
@@ -387,14 +380,14 @@ fn expand(
     let mut decoded: Option<Marking> = None;
     let mut bits = vec![0u64; words];
     for (i, atom) in atoms.iter().enumerate() {
-        if let Atom::State { code, slots } = atom {
-            let holds = memo.get_or(i, state, || -> Result<bool, GraphError> {
+        if let Atom::State { slots, .. } = atom {
+            let holds = memo.holds(i, state, |conjunct| -> Result<bool, GraphError> {
                 let marking = match &decoded {
                     Some(m) => m,
                     None => decoded.insert(space.decode(state)?),
                 };
                 let mut values = vec![Value::Bool(false); *slots];
-                Ok(code.holds(&mut Env {
+                Ok(conjunct.holds(&mut Env {
                     slots: &mut values,
                     marking: Some(marking),
                 })?)
