@@ -550,7 +550,7 @@ fn explore_in_batches<S: StateSpace>(
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
     let budget = Arc::new(Budget::new(deadline, max_memory.map(|m| m as u64)));
-    // Bucket buffers of the previous level, reused to spare allocations.
+    // Bucket buffers of the previous batch, reused to spare allocations.
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     ex.level_ends.push(ex.store.shard_lens());
     let mut frontier_ids: Vec<StateId> = vec![Store::id(shard, 0)];
