@@ -244,6 +244,22 @@ impl Code {
         }
     }
 
+    /// The value of a constant, a variable or a field of one, borrowed
+    /// rather than cloned; `None` for any other expression (and for a field
+    /// of a value that is not a tuple with that field, which [`Code::eval`]
+    /// reports).
+    fn borrowed<'a>(&'a self, slots: &'a [Value]) -> Option<&'a Value> {
+        match self {
+            Code::Const(value) => Some(value),
+            Code::Var(slot) => slots.get(*slot),
+            Code::Field(e, i) => match e.borrowed(slots)? {
+                Value::Tuple(items) => items.get(*i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Evaluates the expression.
     pub fn eval(&self, env: &mut Env<'_>) -> Result<Value, EvalError> {
         Ok(match self {
@@ -256,9 +272,12 @@ impl Code {
                 }
                 Value::tuple(vs)
             }
-            Code::Field(e, i) => match e.eval(env)? {
-                Value::Tuple(items) if *i < items.len() => items[*i].clone(),
-                other => return Err(shape("a tuple with that field", &other)),
+            Code::Field(e, i) => match self.borrowed(env.slots) {
+                Some(value) => value.clone(),
+                None => match e.eval(env)? {
+                    Value::Tuple(items) if *i < items.len() => items[*i].clone(),
+                    other => return Err(shape("a tuple with that field", &other)),
+                },
             },
             Code::Neg(e) => Value::Int(
                 int(e.eval(env)?)?
@@ -278,6 +297,12 @@ impl Code {
                     ArithOp::Rem => x.checked_rem_euclid(y),
                 };
                 Value::Int(r.ok_or(EvalError::Overflow)?)
+            }
+            Code::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
+                if let (Some(x), Some(y)) = (a.borrowed(env.slots), b.borrowed(env.slots)) =>
+            {
+                // Variables, constants and their fields compared in place.
+                Value::Bool((x == y) == (*op == CmpOp::Eq))
             }
             Code::Cmp(op, a, b) => {
                 let (x, y) = (a.eval(env)?, b.eval(env)?);
@@ -482,6 +507,34 @@ impl fmt::Debug for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comparisons_in_place_agree_with_evaluation() {
+        let pair = Value::tuple(vec![Value::Int(1), Value::Sym("a".into())]);
+        let mut slots = vec![pair, Value::Int(1)];
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
+        let field = |slot, i| Code::Field(Box::new(Code::Var(slot)), i);
+        let cmp = |op, a, b| Code::Cmp(op, Box::new(a), Box::new(b));
+        let sym_a = Code::Const(Value::Sym("a".into()));
+        let eq = cmp(CmpOp::Eq, field(0, 0), Code::Var(1));
+        assert!(matches!(eq.eval(&mut env), Ok(Value::Bool(true))));
+        let ne = cmp(CmpOp::Ne, field(0, 1), sym_a.clone());
+        assert!(matches!(ne.eval(&mut env), Ok(Value::Bool(false))));
+        assert!(matches!(field(0, 1).eval(&mut env), Ok(Value::Sym(s)) if &*s == "a"));
+        // A field of a non-tuple, or beyond the tuple, is still a shape error,
+        // inside a comparison too.
+        for bad in [field(1, 0), field(0, 2)] {
+            assert!(matches!(bad.eval(&mut env), Err(EvalError::Shape { .. })));
+            let compared = cmp(CmpOp::Eq, bad, sym_a.clone());
+            assert!(matches!(
+                compared.eval(&mut env),
+                Err(EvalError::Shape { .. })
+            ));
+        }
+    }
 
     #[test]
     fn arithmetic_errors_are_values_not_panics() {
