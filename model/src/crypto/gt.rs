@@ -106,12 +106,14 @@ fn signed_digits(value: u64) -> Zeroizing<[(u64, u64); SIGNED_WINDOWS]> {
 /// four powers with 64-bit exponents sharing 65 squarings instead of 256.
 /// Each 64-bit exponent is taken in signed 5-bit windows (13 per exponent);
 /// every window costs five squarings and four multiplications by table
-/// entries, each read by a full masked scan ([`ct_select::select`]) and
-/// conjugated or not by a constant-time selection. The tables hold
-/// f^0..=f^16 and their Frobenius images; nothing depends on the exponent
-/// but the masks. Squarings use `blst`'s cyclotomic squaring
-/// ([`blst_ffi::cyclotomic_square`]): every value here is in GT. (`blstrs` offers only a double-and-add that branches on
-/// the bits, unfit for secrets.)
+/// entries, each read by a full masked scan ([`ct_select::select`]), mapped
+/// by the Frobenius map (a fixed sequence of field operations, the k-th power
+/// for the k-th digit) and conjugated or not by a constant-time selection.
+/// The table holds f^0..=f^16; nothing depends on the exponent but the
+/// masks. Squarings use `blst`'s cyclotomic squaring
+/// ([`blst_ffi::cyclotomic_square`]): every value here is in GT. (`blstrs`
+/// offers only a double-and-add that branches on the bits, unfit for
+/// secrets.)
 pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
     let one = Fp12::from(Gt::identity());
     let base = Fp12::from(*base);
@@ -123,21 +125,10 @@ pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
             powers[m - 1] * base
         };
     }
-    let tables: [Vec<[u64; ct_select::FP12]>; 4] = std::array::from_fn(|k| {
-        powers
-            .iter()
-            .map(|power| {
-                let mut image = *power;
-                if k > 0 {
-                    image.frobenius_map(k);
-                }
-                if k % 2 == 1 {
-                    image.conjugate();
-                }
-                ct_select::fp12_limbs(image)
-            })
-            .collect()
-    });
+    let table: Vec<[u64; ct_select::FP12]> = powers
+        .iter()
+        .map(|power| ct_select::fp12_limbs(*power))
+        .collect();
     let digits = base_z_digits(exponent);
     let signed: [_; 4] = std::array::from_fn(|k| signed_digits(digits[k]));
     // The running product and the selected entries depend on the exponent:
@@ -149,13 +140,19 @@ pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
                 acc.0 = blst_ffi::cyclotomic_square(&acc.0);
             }
         }
-        for (table, digits) in tables.iter().zip(&signed) {
+        for (k, digits) in signed.iter().enumerate() {
             let (magnitude, sign) = digits[window];
-            let limbs = Zeroizing::new(ct_select::select(table, magnitude));
-            let entry = secret(ct_select::fp12_from_limbs(&limbs));
+            let limbs = Zeroizing::new(ct_select::select(&table, magnitude));
+            let mut entry = secret(ct_select::fp12_from_limbs(&limbs));
+            if k > 0 {
+                entry.0.frobenius_map(k);
+            }
             let mut inverse = secret(entry.0);
             inverse.0.conjugate();
-            acc.0 *= Fp12::conditional_select(&entry.0, &inverse.0, Choice::from(sign as u8));
+            // Conjugated for a negative digit, and for odd k (z is negative):
+            // the public parity folded into the secret sign without a branch.
+            let conjugate = sign ^ (k as u64 & 1);
+            acc.0 *= Fp12::conditional_select(&entry.0, &inverse.0, Choice::from(conjugate as u8));
         }
     }
     Gt::from(acc.0)
