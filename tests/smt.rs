@@ -44,6 +44,20 @@ fn paper_nets() -> Vec<PathBuf> {
     .collect()
 }
 
+/// `first`, the coloured contest nets and the paper's nets, loaded (the
+/// paper's with the symbolic library), each with its path.
+fn coloured_nets(first: Vec<PathBuf>) -> impl Iterator<Item = (LoadedNet, PathBuf)> {
+    first
+        .into_iter()
+        .chain(coloured_mcc_nets())
+        .map(|path| (load(&path), path))
+        .chain(
+            paper_nets()
+                .into_iter()
+                .map(|path| (load_sesphr(&path), path)),
+        )
+}
+
 fn coloured_mcc_nets() -> Vec<PathBuf> {
     [
         "DatabaseWithMutex-COL-02",
@@ -58,15 +72,7 @@ fn coloured_mcc_nets() -> Vec<PathBuf> {
 #[test]
 fn unfolding_keeps_the_state_space_of_the_coloured_nets() {
     let options = ExploreOptions::default();
-    let nets = coloured_mcc_nets()
-        .into_iter()
-        .map(|path| (load(&path), path))
-        .chain(
-            paper_nets()
-                .into_iter()
-                .map(|path| (load_sesphr(&path), path)),
-        );
-    for (net, path) in nets {
+    for (net, path) in coloured_nets(Vec::new()) {
         let LoadedNet::Coloured(net) = net else {
             panic!("coloured")
         };
@@ -513,16 +519,7 @@ fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
         "producer-consumer",
     ]
     .map(|n| root().join(format!("nets/examples/{n}.yaml")));
-    let nets = examples
-        .into_iter()
-        .chain(coloured_mcc_nets())
-        .map(|path| (load(&path), path))
-        .chain(
-            paper_nets()
-                .into_iter()
-                .map(|path| (load_sesphr(&path), path)),
-        );
-    for (net, path) in nets {
+    for (net, path) in coloured_nets(examples.to_vec()) {
         let a = net.check(&native).expect("native");
         let b = net.check(&unfolded).expect("unfolded");
         let label = path.display();

@@ -86,8 +86,10 @@ impl<'n> VerdictMemo<'n> {
         state: &[u32],
         mut evaluate: impl FnMut(&Code) -> Result<bool, E>,
     ) -> Result<bool, E> {
+        // One key buffer for every conjunct: a remembered verdict allocates nothing.
+        let mut key = Vec::new();
         for conjunct in &self.conjuncts[property] {
-            if !self.conjunct_holds(conjunct, state, &mut evaluate)? {
+            if !self.conjunct_holds(conjunct, state, &mut key, &mut evaluate)? {
                 return Ok(false);
             }
         }
@@ -98,16 +100,17 @@ impl<'n> VerdictMemo<'n> {
         &self,
         conjunct: &Conjunct<'_>,
         state: &[u32],
+        key: &mut Vec<u32>,
         evaluate: &mut impl FnMut(&Code) -> Result<bool, E>,
     ) -> Result<bool, E> {
-        let mut key = Vec::with_capacity(conjunct.reads.len() + 1);
+        key.clear();
         key.push(conjunct.key);
         key.extend(conjunct.reads.iter().map(|&p| state[p]));
-        let shard = &self.shards[(self.hasher.hash_one(&key) >> 32) as usize % SHARDS];
+        let shard = &self.shards[(self.hasher.hash_one(&*key) >> 32) as usize % SHARDS];
         if let Some(&verdict) = shard
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
+            .get(key.as_slice())
         {
             return Ok(verdict);
         }
@@ -116,7 +119,7 @@ impl<'n> VerdictMemo<'n> {
         if table.len() >= SHARD_CAPACITY {
             table.clear();
         }
-        table.insert(key, verdict);
+        table.insert(key.clone(), verdict);
         Ok(verdict)
     }
 }
