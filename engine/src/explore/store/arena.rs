@@ -1,29 +1,42 @@
-//! Variable-width states: an arena plus an index of (fingerprint, index) slots.
+//! States in an arena plus an index of (fingerprint, index) slots: for
+//! variable-width states, and for wide fixed-width ones, where a table of
+//! whole states would waste a state's width on every empty slot.
 
-use super::paged::PagedVec;
+use super::paged::{PagedRows, PagedVec};
 use super::{Insert, MAX_LOCAL, StateId, StateLayout, append_words, hash_state, same_state};
 
-/// A shard of states back to back in an arena, their parents, and an index of
-/// (fingerprint, index) slots over them: for variable-width states.
+/// A shard of states in an arena, their parents, and an index of
+/// (fingerprint, index) slots over them.
 #[derive(Debug)]
 pub struct ArenaShard {
-    layout: StateLayout,
-    words: Vec<u32>,
-    /// End offsets of the states (variable layout only).
-    ends: Vec<usize>,
+    words: Words,
     parents: PagedVec,
     /// Open addressing with linear probing: 0 is empty, otherwise
     /// `fingerprint << 32 | (index + 1)`.
     slots: Vec<u64>,
 }
 
+/// The arena's states.
+#[derive(Debug)]
+enum Words {
+    /// Fixed-width states in pages (no copy as the arena grows).
+    Rows(PagedRows),
+    /// Variable-width states back to back, with their end offsets.
+    Packed { words: Vec<u32>, ends: Vec<usize> },
+}
+
 impl ArenaShard {
     /// An empty shard.
     pub fn new(layout: StateLayout) -> Self {
+        let words = match layout {
+            StateLayout::Fixed(width) => Words::Rows(PagedRows::new(width)),
+            StateLayout::Variable => Words::Packed {
+                words: Vec::new(),
+                ends: Vec::new(),
+            },
+        };
         ArenaShard {
-            layout,
-            words: Vec::new(),
-            ends: Vec::new(),
+            words,
             parents: PagedVec::new(),
             slots: vec![0; 64],
         }
@@ -36,11 +49,11 @@ impl ArenaShard {
 
     /// The state at `local`.
     pub fn state(&self, local: usize) -> &[u32] {
-        match self.layout {
-            StateLayout::Fixed(width) => &self.words[local * width..(local + 1) * width],
-            StateLayout::Variable => {
-                let start = if local == 0 { 0 } else { self.ends[local - 1] };
-                &self.words[start..self.ends[local]]
+        match &self.words {
+            Words::Rows(rows) => rows.get(local),
+            Words::Packed { words, ends } => {
+                let start = if local == 0 { 0 } else { ends[local - 1] };
+                &words[start..ends[local]]
             }
         }
     }
@@ -52,8 +65,11 @@ impl ArenaShard {
 
     /// Bytes held by this shard.
     pub fn bytes(&self) -> usize {
-        self.words.capacity() * 4
-            + self.ends.capacity() * 8
+        let words = match &self.words {
+            Words::Rows(rows) => rows.bytes(),
+            Words::Packed { words, ends } => words.capacity() * 4 + ends.capacity() * 8,
+        };
+        words
             + self.parents.bytes()
             + self.slots.capacity() * 8
     }
@@ -87,14 +103,13 @@ impl ArenaShard {
         for &hash in hashes {
             sum = sum.wrapping_add(self.slots[hash as usize & mask]);
         }
-        if let StateLayout::Fixed(width) = self.layout
-            && width > 0
-        {
+        if let Words::Rows(rows) = &self.words {
             for &hash in hashes {
                 let slot = self.slots[hash as usize & mask];
                 if slot != 0 && slot >> 32 == hash >> 32 {
                     let local = (slot & 0xFFFF_FFFF) as usize - 1;
-                    sum = sum.wrapping_add(u64::from(self.words[local * width]));
+                    let first = rows.get(local).first().copied().unwrap_or(0);
+                    sum = sum.wrapping_add(u64::from(first));
                 }
             }
         }
@@ -121,9 +136,12 @@ impl ArenaShard {
         if local > MAX_LOCAL {
             return Insert::Full;
         }
-        append_words(&mut self.words, state);
-        if self.layout == StateLayout::Variable {
-            self.ends.push(self.words.len());
+        match &mut self.words {
+            Words::Rows(rows) => rows.push(state),
+            Words::Packed { words, ends } => {
+                append_words(words, state);
+                ends.push(words.len());
+            }
         }
         self.parents.push(parent);
         self.slots[pos] = (fingerprint << 32) | (local as u64 + 1);

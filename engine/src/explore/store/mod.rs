@@ -91,8 +91,14 @@ pub enum Insert {
     Full,
 }
 
-/// One shard of the visited set: inline keys for fixed-width states, an arena
-/// for variable-width ones. Indices count insertions from 0.
+/// The widest fixed-width states stored inline in their table's slots: a
+/// wider state goes to an arena, where an empty slot costs 8 bytes instead of
+/// the state's width (place/transition markings pack into a few words; a
+/// coloured marking takes a word per place).
+pub const INLINE_WIDTH: usize = 16;
+
+/// One shard of the visited set: inline keys for narrow fixed-width states,
+/// an arena for wide and variable-width ones. Indices count insertions from 0.
 #[derive(Debug)]
 pub enum Shard {
     /// Fixed-width states stored in the table's slots.
@@ -105,8 +111,10 @@ impl Shard {
     /// An empty shard for states of `layout`.
     pub fn new(layout: StateLayout) -> Self {
         match layout {
-            StateLayout::Fixed(width) => Shard::Inline(InlineShard::new(width)),
-            StateLayout::Variable => Shard::Arena(ArenaShard::new(layout)),
+            StateLayout::Fixed(width) if width <= INLINE_WIDTH => {
+                Shard::Inline(InlineShard::new(width))
+            }
+            StateLayout::Fixed(_) | StateLayout::Variable => Shard::Arena(ArenaShard::new(layout)),
         }
     }
 
@@ -232,7 +240,11 @@ mod tests {
 
     #[test]
     fn insert_then_find_across_growth() {
-        for layout in [StateLayout::Variable, StateLayout::Fixed(3)] {
+        for layout in [
+            StateLayout::Variable,
+            StateLayout::Fixed(3),
+            StateLayout::Fixed(INLINE_WIDTH + 1),
+        ] {
             insert_then_find(layout);
         }
     }

@@ -67,9 +67,80 @@ impl PagedVec {
     }
 }
 
+/// Rows of a fixed number of words, in pages of whole rows (no row
+/// straddles two pages, so each reads as one slice).
+#[derive(Debug)]
+pub struct PagedRows {
+    width: usize,
+    /// Rows per page.
+    per_page: usize,
+    pages: Vec<Vec<u32>>,
+    len: usize,
+}
+
+impl PagedRows {
+    /// An empty list of rows of `width` words.
+    pub fn new(width: usize) -> Self {
+        PagedRows {
+            width,
+            per_page: (PAGE / width.max(1)).max(1),
+            pages: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Appends `row` (of the list's width).
+    pub fn push(&mut self, row: &[u32]) {
+        debug_assert_eq!(row.len(), self.width);
+        if self.len.is_multiple_of(self.per_page) {
+            // As in `PagedVec`: the first page grows, the others are whole.
+            let page = if self.pages.is_empty() {
+                Vec::new()
+            } else {
+                Vec::with_capacity(self.per_page * self.width)
+            };
+            self.pages.push(page);
+        }
+        if let Some(page) = self.pages.last_mut() {
+            super::append_words(page, row);
+        }
+        self.len += 1;
+    }
+
+    /// The row at `index`; panics beyond the end, like a slice.
+    pub fn get(&self, index: usize) -> &[u32] {
+        let start = (index % self.per_page) * self.width;
+        &self.pages[index / self.per_page][start..start + self.width]
+    }
+
+    /// Bytes allocated.
+    pub fn bytes(&self) -> usize {
+        self.pages.iter().map(Vec::capacity).sum::<usize>() * 4
+            + self.pages.capacity() * std::mem::size_of::<Vec<u32>>()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_never_straddle_pages() {
+        for width in [0, 1, 3, 32, PAGE + 1] {
+            let mut rows = PagedRows::new(width);
+            let row = |i: usize| -> Vec<u32> { (0..width).map(|k| (i * 7 + k) as u32).collect() };
+            let count = 3 * rows.per_page + 2;
+            for i in 0..count {
+                rows.push(&row(i));
+            }
+            assert_eq!(rows.len, count);
+            for i in 0..count {
+                assert_eq!(rows.get(i), &row(i)[..], "width {width}, row {i}");
+            }
+            // Whole pages only: at most one partly filled.
+            assert!(rows.bytes() <= (rows.pages.len() * rows.per_page * width) * 4 + 4096);
+        }
+    }
 
     #[test]
     fn pages_hold_the_entries_in_order() {
