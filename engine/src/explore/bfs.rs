@@ -39,7 +39,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::store::{
-    Insert, NO_PARENT, SHARDS, StateId, Store, append_words, hash_state, same_state, shard_of,
+    Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
+    shard_of, split_id,
 };
 use super::{Expansion, StateBuf, StateLayout, StateSpace};
 use crate::explore::budget::{self, Budget, Exhausted};
@@ -322,8 +323,9 @@ struct ChunkOut {
 /// Shared state of one level's expansion.
 struct LevelCtx<'a, S> {
     space: &'a S,
-    /// The frontier's states, in frontier order.
-    frontier: &'a StateBuf,
+    /// The frontier's state ids, in frontier order (the states themselves
+    /// are read from the store: the frontier keeps no copy of them).
+    frontier: &'a [StateId],
     layout: StateLayout,
     found: &'a [bool],
     found_deadlock: bool,
@@ -379,9 +381,11 @@ impl LevelBeat<'_> {
     }
 }
 
-/// Expands the frontier states `ids`, the first at frontier position `first`.
+/// Expands the frontier states `ids`, the first at frontier position `first`,
+/// reading them from `store`.
 fn expand_chunk<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
+    store: &Store,
     first: usize,
     ids: &[StateId],
     buckets: Vec<Bucket>,
@@ -391,7 +395,7 @@ fn expand_chunk<S: StateSpace>(
     }
     match ctx
         .budget
-        .install(|| expand_states(ctx, first, ids, buckets))
+        .install(|| expand_states(ctx, store, first, ids, buckets))
     {
         // A limit stopped the space mid-state: its error only says so.
         Err(_) | Ok(None) if ctx.budget.exhausted().is_some() => Ok(None),
@@ -402,11 +406,11 @@ fn expand_chunk<S: StateSpace>(
 /// [`expand_chunk`]'s work, with the run's budget installed on this thread.
 fn expand_states<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
+    store: &Store,
     first: usize,
     ids: &[StateId],
     buckets: Vec<Bucket>,
 ) -> Result<Option<ChunkOut>, S::Error> {
-    let frontier = ctx.frontier;
     let properties = ctx.found.len();
     let mut out = ChunkOut {
         buckets,
@@ -419,6 +423,12 @@ fn expand_states<S: StateSpace>(
         first_deadlock: None,
         partial: Vec::new(),
     };
+    // The chunk's states, gathered first: independent loads that overlap,
+    // where reading each state just before expanding it would wait for it.
+    let mut states = StateBuf::new();
+    for &id in ids {
+        states.push(store.state(id));
+    }
     let mut successors = StateBuf::new();
     let mut targets = vec![false; properties];
     // (high hash bits, index in its bucket) of recent successors, to drop
@@ -429,8 +439,7 @@ fn expand_states<S: StateSpace>(
         if budget::tick().is_err() {
             return Ok(None);
         }
-        // The frontier's states, copied in order: read sequentially.
-        let state = frontier.get(first + offset).unwrap_or_default();
+        let state = states.get(offset).unwrap_or_default();
         successors.clear();
         let partial = ctx.space.reduced_successors(state, &mut successors)? == Expansion::Partial;
         let dead = successors.is_empty();
@@ -554,8 +563,6 @@ fn explore_in_batches<S: StateSpace>(
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     ex.level_ends.push(ex.store.shard_lens());
     let mut frontier_ids: Vec<StateId> = vec![Store::id(shard, 0)];
-    let mut frontier_states = StateBuf::new();
-    frontier_states.push(&initial);
     let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
         u64::try_from(h.every.as_millis()).unwrap_or(u64::MAX)
     }));
@@ -600,7 +607,7 @@ fn explore_in_batches<S: StateSpace>(
         });
         let ctx = LevelCtx {
             space,
-            frontier: &frontier_states,
+            frontier,
             layout,
             found: &found,
             found_deadlock: ex.first_deadlock.is_some(),
@@ -626,11 +633,14 @@ fn explore_in_batches<S: StateSpace>(
             buffers.resize_with(chunks.len(), || {
                 (0..SHARDS).map(|_| Bucket::default()).collect()
             });
+            let store = &ex.store;
             let outs: Vec<Option<ChunkOut>> = chunks
                 .par_iter()
                 .enumerate()
                 .zip(buffers)
-                .map(|((k, ids), buckets)| expand_chunk(&ctx, first + k * CHUNK, ids, buckets))
+                .map(|((k, ids), buckets)| {
+                    expand_chunk(&ctx, store, first + k * CHUNK, ids, buckets)
+                })
                 .collect::<Result<_, _>>()
                 .map_err(|source| ExploreError::Space { source })?;
             ex.peak_bytes = ex.peak_bytes.max(
@@ -692,9 +702,10 @@ fn explore_in_batches<S: StateSpace>(
         {
             // The cycle proviso: expand those states again, in full.
             let revisit = inserts.revisits();
+            let store = &ex.store;
             let again: Vec<ChunkOut> = revisit
                 .par_chunks(CHUNK)
-                .map(|positions| expand_again(&ctx, positions, &reduced))
+                .map(|positions| expand_again(&ctx, store, positions, &reduced))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|source| ExploreError::Space { source })?
                 .into_iter()
@@ -720,12 +731,7 @@ fn explore_in_batches<S: StateSpace>(
             ex.stopped = Some(reason);
             break;
         }
-        let NewLevel {
-            ids: next,
-            states: next_states,
-            full,
-        } = inserts.finish();
-        frontier_states = next_states;
+        let NewLevel { ids: next, full } = inserts.finish();
         let new_states = next.len() as u64;
         ex.level_ends.push(ex.store.shard_lens());
         frontier_ids = next;
@@ -763,6 +769,7 @@ fn explore_in_batches<S: StateSpace>(
 /// full; `reduced` gives the number of successors they already pushed.
 fn expand_again<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
+    store: &Store,
     positions: &[u32],
     reduced: &HashMap<u32, u32>,
 ) -> Result<Option<ChunkOut>, S::Error> {
@@ -783,7 +790,7 @@ fn expand_again<S: StateSpace>(
             if budget::tick().is_err() {
                 return Ok(());
             }
-            let state = ctx.frontier.get(position as usize).unwrap_or_default();
+            let state = store.state(ctx.frontier[position as usize]);
             successors.clear();
             ctx.space.successors(state, &mut successors)?;
             let before = reduced.get(&position).copied().unwrap_or(0) as u64;
@@ -808,43 +815,44 @@ fn expand_again<S: StateSpace>(
 #[derive(Default)]
 struct NewStates {
     keys: Vec<(u64, StateId)>,
-    states: StateBuf,
     full: bool,
     /// Frontier positions of partially expanded states with a successor
     /// stored before this level.
     revisit: Vec<u32>,
-    /// Hash -> index in `states`, kept from the first batch that needs the
-    /// cycle proviso on (built then from the states already found).
+    /// Hash -> the state's index in its shard, kept from the first batch
+    /// that needs the cycle proviso on (built then from the states already
+    /// found).
     fresh: Option<HashMap<u64, u32>>,
 }
 
 impl NewStates {
-    /// Whether `state` (with `hash`) was stored by this level.
-    fn is_fresh(&mut self, state: &[u32], hash: u64) -> bool {
-        let states = &self.states;
+    /// Whether `state` (with `hash`), stored in `shard`, was stored by this level.
+    fn is_fresh(&mut self, shard: &Shard, state: &[u32], hash: u64) -> bool {
+        let keys = &self.keys;
         let fresh = self.fresh.get_or_insert_with(|| {
             let mut map = HashMap::new();
-            for (k, earlier) in states.iter().enumerate() {
-                map.entry(hash_state(earlier)).or_insert(k as u32);
+            for &(_, id) in keys {
+                let local = split_id(id).1;
+                map.entry(hash_state(shard.state(local)))
+                    .or_insert(local as u32);
             }
             map
         });
         fresh
             .get(&hash)
-            .is_some_and(|&k| states.get(k as usize) == Some(state))
+            .is_some_and(|&local| shard.state(local as usize) == state)
     }
 
     /// Records a state this level stored.
-    fn push(&mut self, key: u64, id: StateId, state: &[u32], hash: u64) {
+    fn push(&mut self, key: u64, id: StateId, hash: u64) {
         if let Some(fresh) = &mut self.fresh {
-            fresh.entry(hash).or_insert(self.keys.len() as u32);
+            fresh.entry(hash).or_insert(split_id(id).1 as u32);
         }
         self.keys.push((key, id));
-        self.states.push(state);
     }
 
     fn bytes(&self) -> usize {
-        self.keys.capacity() * 16 + self.states.bytes()
+        self.keys.capacity() * 16
     }
 }
 
@@ -890,7 +898,7 @@ impl LevelInserts {
         self.shards.iter().map(NewStates::bytes).sum()
     }
 
-    /// The level's new states (ids and copies) in discovery-key order.
+    /// The level's new states in discovery-key order.
     fn finish(self) -> NewLevel {
         let full = self.full();
         let found = self.shards;
@@ -903,21 +911,17 @@ impl LevelInserts {
             })
             .collect();
         order.par_sort_unstable_by_key(|&(key, _, _)| key);
-        let mut ids = Vec::with_capacity(order.len());
-        let mut states = StateBuf::new();
-        for (_, s, i) in order {
-            let new = &found[s as usize];
-            ids.push(new.keys[i as usize].1);
-            states.push(new.states.get(i as usize).unwrap_or_default());
-        }
-        NewLevel { ids, states, full }
+        let ids = order
+            .into_iter()
+            .map(|(_, s, i)| found[s as usize].keys[i as usize].1)
+            .collect();
+        NewLevel { ids, full }
     }
 }
 
 /// The states a level added, in discovery-key order.
 struct NewLevel {
     ids: Vec<StateId>,
-    states: StateBuf,
     /// Whether a shard ran out of ids.
     full: bool,
 }
@@ -964,9 +968,9 @@ fn insert_batch(
                             let state = bucket.state(layout, i);
                             let hash = bucket.hashes[i];
                             match shard.insert(state, hash, parent) {
-                                Insert::New => new.push(key, Store::id(s, local), state, hash),
+                                Insert::New => new.push(key, Store::id(s, local), hash),
                                 Insert::Known if proviso && key & PARTIAL != 0 => {
-                                    if !new.is_fresh(state, hash) {
+                                    if !new.is_fresh(shard, state, hash) {
                                         new.revisit.push((key >> 32) as u32);
                                     }
                                 }
@@ -1056,16 +1060,20 @@ mod tests {
 
     #[test]
     fn states_stored_before_the_proviso_was_needed_count_as_this_levels() {
+        let mut store = Store::new(StateLayout::Fixed(2));
+        let shard = &mut store.shards[0];
         let mut new = NewStates::default();
         let (a, b, c) = ([1u32, 2], [3u32, 4], [5u32, 6]);
-        new.push(7, 0, &a, hash_state(&a));
+        assert_eq!(shard.insert(&a, hash_state(&a), NO_PARENT), Insert::New);
+        new.push(7, Store::id(0, 0), hash_state(&a));
         assert!(new.fresh.is_none(), "no map until the proviso asks");
-        assert!(new.is_fresh(&a, hash_state(&a)));
-        assert!(!new.is_fresh(&b, hash_state(&b)));
-        new.push(8, 64, &b, hash_state(&b));
-        assert!(new.is_fresh(&b, hash_state(&b)));
+        assert!(new.is_fresh(shard, &a, hash_state(&a)));
+        assert!(!new.is_fresh(shard, &b, hash_state(&b)));
+        assert_eq!(shard.insert(&b, hash_state(&b), 0), Insert::New);
+        new.push(8, Store::id(0, 1), hash_state(&b));
+        assert!(new.is_fresh(shard, &b, hash_state(&b)));
         // A state whose hash collides with a stored one is not taken for it.
-        assert!(!new.is_fresh(&c, hash_state(&a)));
+        assert!(!new.is_fresh(shard, &c, hash_state(&a)));
     }
 
     /// Nine rings of three places, one token each, under the partial-order

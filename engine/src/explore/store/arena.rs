@@ -69,9 +69,7 @@ impl ArenaShard {
             Words::Rows(rows) => rows.bytes(),
             Words::Packed { words, ends } => words.capacity() * 4 + ends.capacity() * 8,
         };
-        words
-            + self.parents.bytes()
-            + self.slots.capacity() * 8
+        words + self.parents.bytes() + self.slots.capacity() * 8
     }
 
     /// The index of `state` (whose hash is `hash`), if stored.
