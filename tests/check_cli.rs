@@ -373,3 +373,24 @@ fn progress_lines_appear_with_progress_only() {
     let quiet = sesphr(&["check", &net]);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
 }
+
+/// Under a symmetry, the report says how many markings the stored orbits
+/// stand for; a stopped run counts only the states it expanded, and says so.
+#[test]
+fn a_stopped_run_counts_the_markings_of_its_expanded_states_only() {
+    let net = path("nets/sesphr.yaml");
+    let small = ["--param", "roles=1", "--param", "tampers=0"];
+    let complete = sesphr(&[&["check", &net][..], &small[..]].concat());
+    assert_eq!(complete.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&complete.stdout);
+    assert!(text.contains("\n  the states stand for "), "{text}");
+
+    let stopped = sesphr(&["check", "--max-states", "1000", &net]);
+    assert_eq!(stopped.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&stopped.stdout);
+    assert!(
+        text.contains("\n  the expanded states stand for "),
+        "{text}"
+    );
+    assert!(!text.contains("\n  the states stand for "), "{text}");
+}

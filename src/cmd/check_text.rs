@@ -166,7 +166,14 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         for part in reduction.split("; ") {
             out += &format!("  reduction: {part}\n");
         }
-        out += &format!("  the states stand for {represented} markings\n");
+        // A stopped run stored states it never expanded: only the expanded
+        // ones are counted.
+        let which = if report.stopped.is_none() {
+            "states"
+        } else {
+            "expanded states"
+        };
+        out += &format!("  the {which} stand for {represented} markings\n");
     }
     if full {
         out += &format!(
