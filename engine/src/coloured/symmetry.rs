@@ -52,10 +52,6 @@ pub enum SymmetryError {
     },
 }
 
-/// Independent tables of images per permutation, so that threads looking up
-/// images rarely touch the same lock.
-const IMAGE_SHARDS: usize = 64;
-
 /// One permutation: the new value of each symmetric constant it moves.
 type Renaming = HashMap<Arc<str>, Value>;
 
@@ -65,8 +61,7 @@ pub struct Symmetry {
     renamings: Vec<Renaming>,
     /// The host's canonical form of renamed values (sorted sets, ...).
     canonical_form: Option<CanonicalForm>,
-    /// Per renaming, [`IMAGE_SHARDS`] tables: (place, multiset id) -> id of
-    /// its image.
+    /// Per renaming: (place, multiset id) -> id of its image.
     images: Vec<RwLock<HashMap<(u32, u32), u32>>>,
     /// The names of the symmetric types, for reports.
     types: Vec<String>,
@@ -111,9 +106,7 @@ impl Symmetry {
             return Ok(None);
         }
         Ok(Some(Symmetry {
-            images: (0..group.len() * IMAGE_SHARDS)
-                .map(|_| RwLock::default())
-                .collect(),
+            images: group.iter().map(|_| RwLock::default()).collect(),
             renamings: group,
             canonical_form: net.canonical_form.clone(),
             types,
@@ -171,8 +164,7 @@ impl Symmetry {
         id: u32,
     ) -> Result<u32, TableFull> {
         let key = (place as u32, id);
-        let table = &self.images[r * IMAGE_SHARDS + (id as usize ^ place) % IMAGE_SHARDS];
-        if let Some(&image) = table
+        if let Some(&image) = self.images[r]
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
@@ -192,7 +184,7 @@ impl Symmetry {
         } else {
             id
         };
-        table
+        self.images[r]
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, image);
