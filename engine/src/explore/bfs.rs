@@ -225,9 +225,9 @@ impl Exploration {
         self.store.state(id)
     }
 
-    /// The id of `state`, if it was reached. Slow for fixed-width states (the
-    /// table's slots hold no ids: the shard's index is scanned); meant for
-    /// tests and small graphs.
+    /// The id of `state`, if it was reached. Slow for narrow fixed-width
+    /// states, stored inline (the table's slots hold no ids: the shard's index
+    /// is scanned); meant for tests and small graphs.
     pub fn find(&self, state: &[u32]) -> Option<StateId> {
         self.store.find(state)
     }

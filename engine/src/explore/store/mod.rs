@@ -95,7 +95,7 @@ pub enum Insert {
 /// wider state goes to an arena, where an empty slot costs 8 bytes instead of
 /// the state's width (place/transition markings pack into a few words; a
 /// coloured marking takes a word per place).
-pub const INLINE_WIDTH: usize = 16;
+const INLINE_WIDTH: usize = 16;
 
 /// One shard of the visited set: inline keys for narrow fixed-width states,
 /// an arena for wide and variable-width ones. Indices count insertions from 0.
