@@ -180,40 +180,22 @@ mod tests {
         let first = and(at_most(0, 1), and(at_most(1, 1), at_most(2, 1)));
         let second = at_most(1, 0);
         let memo = VerdictMemo::new([Some(&first), None, Some(&second)]);
-        let seen = RefCell::new(Vec::new());
-        // State words are the places' multiset ids; here they double as counts.
-        assert_eq!(
-            memo.holds(0, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
-            Ok(true)
-        );
-        assert_eq!(*seen.borrow(), vec![0, 1, 2]);
+        // The verdict of `property` in `state` (whose multiset ids double as
+        // counts here) and the places of the conjuncts evaluated for it.
+        let run = |property: usize, state: &[u32]| {
+            let counts: Vec<i64> = state.iter().map(|&c| i64::from(c)).collect();
+            let seen = RefCell::new(Vec::new());
+            let verdict = memo.holds(property, state, evaluator(&counts, &seen));
+            (verdict, seen.into_inner())
+        };
+        assert_eq!(run(0, &[0, 1, 1]), (Ok(true), vec![0, 1, 2]));
         // Only place 2 changed: only its conjunct is evaluated again.
-        seen.borrow_mut().clear();
-        assert_eq!(
-            memo.holds(0, &[0, 1, 5], evaluator(&[0, 1, 5], &seen)),
-            Ok(false)
-        );
-        assert_eq!(*seen.borrow(), vec![2]);
+        assert_eq!(run(0, &[0, 1, 5]), (Ok(false), vec![2]));
         // A false conjunct stops the evaluation (the short circuit of &&).
-        seen.borrow_mut().clear();
-        assert_eq!(
-            memo.holds(0, &[7, 3, 3], evaluator(&[7, 3, 3], &seen)),
-            Ok(false)
-        );
-        assert_eq!(*seen.borrow(), vec![0]);
+        assert_eq!(run(0, &[7, 3, 3]), (Ok(false), vec![0]));
         // Another property reading the same place is another entry.
-        seen.borrow_mut().clear();
-        assert_eq!(
-            memo.holds(2, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
-            Ok(false)
-        );
-        assert_eq!(*seen.borrow(), vec![1]);
+        assert_eq!(run(2, &[0, 1, 1]), (Ok(false), vec![1]));
         // A property without a formula holds vacuously and evaluates nothing.
-        seen.borrow_mut().clear();
-        assert_eq!(
-            memo.holds(1, &[0, 1, 1], evaluator(&[0, 1, 1], &seen)),
-            Ok(true)
-        );
-        assert!(seen.borrow().is_empty());
+        assert_eq!(run(1, &[0, 1, 1]), (Ok(true), vec![]));
     }
 }
