@@ -25,9 +25,14 @@ pub struct Multiset {
     hash: u64,
 }
 
-/// The hash of one (value, count) pair of a multiset.
-fn entry_hash(value: &Value, count: u32) -> u64 {
-    FixedState::with_seed(0x6d75_6c74).hash_one((value, count))
+/// The hash of a value, hashed once per change of its count.
+fn value_hash(value: &Value) -> u64 {
+    FixedState::with_seed(0x6d75_6c74).hash_one(value)
+}
+
+/// The hash of one (value, count) pair of a multiset, from the value's hash.
+fn entry_hash(value_hash: u64, count: u32) -> u64 {
+    FixedState::with_seed(0x636f_756e).hash_one((value_hash, count))
 }
 
 impl PartialEq for Multiset {
@@ -85,10 +90,11 @@ impl Multiset {
         }
         let old = self.count(&value);
         let new = old.checked_add(n)?;
+        let hash = value_hash(&value);
         if old > 0 {
-            self.hash = self.hash.wrapping_sub(entry_hash(&value, old));
+            self.hash = self.hash.wrapping_sub(entry_hash(hash, old));
         }
-        self.hash = self.hash.wrapping_add(entry_hash(&value, new));
+        self.hash = self.hash.wrapping_add(entry_hash(hash, new));
         Arc::make_mut(&mut self.counts).insert(value, new);
         Some(())
     }
@@ -99,13 +105,14 @@ impl Multiset {
         if c < n || c == 0 {
             return None;
         }
-        self.hash = self.hash.wrapping_sub(entry_hash(value, c));
+        let hash = value_hash(value);
+        self.hash = self.hash.wrapping_sub(entry_hash(hash, c));
         let counts = Arc::make_mut(&mut self.counts);
         if c == n {
             counts.remove(value);
         } else if let Some(count) = counts.get_mut(value) {
             *count -= n;
-            self.hash = self.hash.wrapping_add(entry_hash(value, c - n));
+            self.hash = self.hash.wrapping_add(entry_hash(hash, c - n));
         }
         Some(())
     }
