@@ -50,7 +50,7 @@ impl<'n> VerdictMemo<'n> {
             .map(|formula| {
                 let mut codes = Vec::new();
                 if let Some(code) = formula {
-                    split_conjuncts(code, &mut codes);
+                    code.conjuncts(&mut codes);
                 }
                 codes
                     .into_iter()
@@ -121,19 +121,6 @@ impl<'n> VerdictMemo<'n> {
         }
         table.insert(key.clone(), verdict);
         Ok(verdict)
-    }
-}
-
-/// The top-level conjuncts of `code`, left to right: `a && (b && c)` gives
-/// `a`, `b`, `c`. They bind no variable of each other (only quantifiers
-/// bind, and a quantifier is a conjunct whole).
-fn split_conjuncts<'n>(code: &'n Code, out: &mut Vec<&'n Code>) {
-    match code {
-        Code::And(a, b) => {
-            split_conjuncts(a, out);
-            split_conjuncts(b, out);
-        }
-        other => out.push(other),
     }
 }
 

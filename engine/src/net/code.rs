@@ -205,16 +205,25 @@ fn boolean(v: Value) -> Result<bool, EvalError> {
 }
 
 impl Code {
-    /// Appends the conjuncts of a conjunction (`a && b && c` gives `a`, `b`,
-    /// `c`; any other expression is its own single conjunct).
-    pub fn into_conjuncts(self, out: &mut Vec<Code>) {
+    /// Appends the conjuncts of a conjunction, left to right (`a && (b && c)`
+    /// gives `a`, `b`, `c`; any other expression is its own single
+    /// conjunct). They bind no variable of each other: only quantifiers
+    /// bind, and a quantifier is a conjunct whole.
+    pub fn conjuncts<'a>(&'a self, out: &mut Vec<&'a Code>) {
         match self {
             Code::And(a, b) => {
-                a.into_conjuncts(out);
-                b.into_conjuncts(out);
+                a.conjuncts(out);
+                b.conjuncts(out);
             }
             other => out.push(other),
         }
+    }
+
+    /// [`Code::conjuncts`], owned.
+    pub fn into_conjuncts(self, out: &mut Vec<Code>) {
+        let mut parts = Vec::new();
+        self.conjuncts(&mut parts);
+        out.extend(parts.into_iter().cloned());
     }
 
     /// Appends the variable slots the expression reads (with repeats).
