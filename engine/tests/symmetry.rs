@@ -92,6 +92,7 @@ fn orbits(net: &Net) -> usize {
     let space = ColouredSpace::new(net);
     let ex = explore(&space, &ExploreOptions::default()).expect("explores");
     let constants: Vec<Value> = net.symmetric[0]
+        .ty
         .constants
         .iter()
         .map(|c| Value::Sym(c.clone()))

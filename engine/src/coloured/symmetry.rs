@@ -5,8 +5,13 @@
 //! symmetry (CPN): the loader guarantees that the net never names one of its
 //! constants, orders them or computes with them, so renaming the constants by
 //! any permutation maps the net's reachable markings onto reachable markings
-//! and keeps every property's verdict. The group is the product of the full
-//! permutation groups of the symmetric types.
+//! and keeps every property's verdict. A type declared `symmetric: { within:
+//! R }` is permuted separately for each constant `r` of `R`: its values occur
+//! only in pairs `(r, s)` (the loader guarantees that too), and the
+//! permutation for `r` renames the `s` of the pairs with `r`. The group is the
+//! direct product of its *factors*: the full permutation group of each type
+//! symmetric in the whole net, and of each type symmetric within `R` once per
+//! constant of `R`. Factors move disjoint values, so they commute.
 //!
 //! Canonicalisation is exact, by enumeration: the representative of a marking
 //! is the least of its images under every permutation of the group, in the
@@ -14,10 +19,18 @@
 //! of values). Exactness gives one stored marking per orbit, so the stored
 //! count equals the number of orbits and the orbit-expanded count is exact too;
 //! comparing values rather than interned ids keeps the representative (and so
-//! every trace) independent of which thread interned what first. The cost is
-//! one image per group element per successor, which is why the group is capped
-//! ([`MAX_GROUP`]); a partition-refinement labelling would scale to larger
-//! groups but gives canonical forms only up to automorphism.
+//! every trace) independent of which thread interned what first. The
+//! enumeration skips the factors that fix the marking: if every permutation of
+//! a factor `F` fixes `m`, the orbit of `m` under the group is its orbit under
+//! the product of the other factors, and so is its least image. A factor fixes
+//! `m` if its generators do (a transposition and an n-cycle generate a full
+//! permutation group); the seats of a role no one of which has acted yet, or
+//! of a role not in play, cost a generator's images and nothing more. The
+//! group is capped ([`MAX_GROUP`]); when the per-`R` factors would exceed it,
+//! a type symmetric within `R` is permuted alike for every `r` instead (a
+//! subgroup: fewer markings merged, the same verdicts). A
+//! partition-refinement labelling would scale to larger groups but gives
+//! canonical forms only up to automorphism.
 //!
 //! An image of a place's multiset is remembered per (permutation, place,
 //! multiset id), so each distinct multiset is renamed once per permutation.
@@ -34,17 +47,21 @@ use crate::net::marking::Multiset;
 use crate::net::model::Net;
 use crate::net::value::Value;
 
-/// The largest group the reduction enumerates (7!).
-pub const MAX_GROUP: usize = 5040;
+/// The largest group the reduction enumerates (8!).
+pub const MAX_GROUP: usize = 40_320;
+
+/// The largest factor: the permutations of at most 7 constants.
+const MAX_FACTOR: usize = 5040;
 
 /// Why a symmetry reduction cannot be used on a net.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SymmetryError {
-    /// The group has more elements than [`MAX_GROUP`].
+    /// A factor has more than 5040 permutations, or the group more than [`MAX_GROUP`].
     #[error(
-        "the symmetric types ({types}) have more than {MAX_GROUP} permutations together: \
-         too many to enumerate; run with --no-reduction or make fewer types symmetric"
+        "the symmetric types ({types}) have too many permutations to enumerate (at most \
+         {MAX_FACTOR} for one type or role, {MAX_GROUP} in all): run with --no-reduction or \
+         make fewer types symmetric"
     )]
     TooLarge {
         /// The symmetric types' names.
@@ -52,119 +69,291 @@ pub enum SymmetryError {
     },
 }
 
-/// One permutation: the new value of each symmetric constant it moves.
-type Renaming = HashMap<Arc<str>, Value>;
+/// One permutation of one factor: the new value of each constant it moves,
+/// or of each seat it moves in the pairs with one role.
+#[derive(Default)]
+struct Renaming {
+    /// Constant -> its image (a type symmetric in the whole net).
+    constants: HashMap<Arc<str>, Value>,
+    /// Role -> seat -> the seat's image (a type symmetric within another).
+    seats: HashMap<Arc<str>, HashMap<Arc<str>, Value>>,
+}
+
+/// One factor of the group: every permutation of one type's constants, in
+/// the whole net or in the pairs with one constant of another type.
+struct Factor {
+    /// Its permutations other than the identity.
+    moves: Vec<Renaming>,
+    /// The indices in `moves` of permutations that generate the factor.
+    generators: Vec<usize>,
+    /// Per move: (place, multiset id) -> id of its image.
+    images: Vec<RwLock<HashMap<(u32, u32), u32>>>,
+}
+
+impl Factor {
+    /// The factor of every permutation of `constants`, each made a renaming
+    /// by `renaming(from, to)` (the constants' indices).
+    fn new(
+        constants: &[Arc<str>],
+        renaming: impl Fn(&[(usize, usize)]) -> Renaming,
+    ) -> Option<Factor> {
+        let n = constants.len();
+        let perms = permutations(n, MAX_FACTOR)?;
+        let transposition: Vec<usize> = [1, 0].into_iter().chain(2..n).collect();
+        let cycle: Vec<usize> = (1..n).chain([0]).collect();
+        let moves: Vec<&Vec<usize>> = perms
+            .iter()
+            .filter(|p| p.iter().enumerate().any(|(i, &j)| i != j))
+            .collect();
+        let mut generators: Vec<usize> = [transposition, cycle]
+            .iter()
+            .filter_map(|g| moves.iter().position(|m| *m == g))
+            .collect();
+        generators.dedup();
+        Some(Factor {
+            images: moves.iter().map(|_| RwLock::default()).collect(),
+            moves: moves
+                .iter()
+                .map(|perm| {
+                    let pairs: Vec<(usize, usize)> = perm
+                        .iter()
+                        .enumerate()
+                        .filter(|(from, to)| from != *to)
+                        .map(|(from, &to)| (from, to))
+                        .collect();
+                    renaming(&pairs)
+                })
+                .collect(),
+            generators,
+        })
+    }
+
+    /// How many permutations the factor has, the identity included.
+    fn order(&self) -> u64 {
+        self.moves.len() as u64 + 1
+    }
+}
 
 /// The symmetry group of a net and the canonical markings it defines.
 pub struct Symmetry {
-    /// The group's elements other than the identity.
-    renamings: Vec<Renaming>,
+    /// The group's factors (each with at least two permutations).
+    factors: Vec<Factor>,
     /// The host's canonical form of renamed values (sorted sets, ...).
     canonical_form: Option<CanonicalForm>,
-    /// Per renaming: (place, multiset id) -> id of its image.
-    images: Vec<RwLock<HashMap<(u32, u32), u32>>>,
-    /// The names of the symmetric types, for reports.
+    /// The symmetric types, for reports.
     types: Vec<String>,
+    /// The number of permutations, the identity included.
+    order: u64,
+    /// (place, multiset id) -> the factors that move that multiset, one bit
+    /// per factor.
+    movers: RwLock<HashMap<(u32, u32), u64>>,
 }
 
 impl Symmetry {
     /// The symmetry of `net`, or `None` if no symmetric type has two constants.
     pub fn new(net: &Net) -> Result<Option<Symmetry>, SymmetryError> {
-        let types: Vec<String> = net.symmetric.iter().map(|e| e.name.clone()).collect();
-        let mut group: Vec<Renaming> = vec![Renaming::new()];
-        for ty in net.symmetric.iter().filter(|e| e.constants.len() > 1) {
-            let perms = permutations(ty.constants.len(), MAX_GROUP).ok_or_else(|| {
-                SymmetryError::TooLarge {
-                    types: types.join(", "),
+        let symmetry = match Symmetry::build(net, true) {
+            Some(symmetry) if symmetry.order <= MAX_GROUP as u64 => symmetry,
+            _ => match Symmetry::build(net, false) {
+                Some(symmetry) if symmetry.order <= MAX_GROUP as u64 => symmetry,
+                _ => {
+                    let names: Vec<&str> =
+                        net.symmetric.iter().map(|s| s.ty.name.as_str()).collect();
+                    return Err(SymmetryError::TooLarge {
+                        types: names.join(", "),
+                    });
                 }
-            })?;
-            if group.len().saturating_mul(perms.len()) > MAX_GROUP {
-                return Err(SymmetryError::TooLarge {
-                    types: types.join(", "),
-                });
-            }
-            group = group
-                .iter()
-                .flat_map(|base| {
-                    perms.iter().map(move |perm| {
-                        let mut renaming = base.clone();
-                        for (from, &to) in perm.iter().enumerate() {
-                            if from != to {
-                                renaming.insert(
-                                    ty.constants[from].clone(),
-                                    Value::Sym(ty.constants[to].clone()),
-                                );
+            },
+        };
+        Ok((!symmetry.factors.is_empty()).then_some(symmetry))
+    }
+
+    /// The group's factors, a type symmetric within another permuted per
+    /// constant of that type (`per_role`) or alike for all; `None` if a
+    /// factor alone is too large.
+    fn build(net: &Net, per_role: bool) -> Option<Symmetry> {
+        let mut factors = Vec::new();
+        let mut types = Vec::new();
+        for symmetric in &net.symmetric {
+            let constants = &symmetric.ty.constants;
+            let big = constants.len() > 1;
+            match &symmetric.within {
+                Some(outer) if per_role => {
+                    types.push(format!("{} within {}", symmetric.ty.name, outer.name));
+                    for role in outer.constants.iter().filter(|_| big) {
+                        factors.push(Factor::new(constants, |moved| {
+                            let seats = moved
+                                .iter()
+                                .map(|&(from, to)| {
+                                    (constants[from].clone(), Value::Sym(constants[to].clone()))
+                                })
+                                .collect();
+                            Renaming {
+                                seats: [(role.clone(), seats)].into_iter().collect(),
+                                ..Renaming::default()
                             }
+                        })?);
+                    }
+                }
+                within => {
+                    types.push(match within {
+                        Some(outer) => {
+                            format!("{} (alike within every {})", symmetric.ty.name, outer.name)
                         }
-                        renaming
-                    })
-                })
-                .collect();
+                        None => symmetric.ty.name.clone(),
+                    });
+                    if big {
+                        factors.push(Factor::new(constants, |moved| Renaming {
+                            constants: moved
+                                .iter()
+                                .map(|&(from, to)| {
+                                    (constants[from].clone(), Value::Sym(constants[to].clone()))
+                                })
+                                .collect(),
+                            ..Renaming::default()
+                        })?);
+                    }
+                }
+            }
         }
-        group.retain(|r| !r.is_empty());
-        if group.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Symmetry {
-            images: group.iter().map(|_| RwLock::default()).collect(),
-            renamings: group,
+        let order = factors
+            .iter()
+            .try_fold(1u64, |acc, f| acc.checked_mul(f.order()))
+            .unwrap_or(u64::MAX);
+        Some(Symmetry {
+            factors,
             canonical_form: net.canonical_form.clone(),
             types,
-        }))
+            order,
+            movers: RwLock::default(),
+        })
     }
 
     /// The number of permutations, the identity included.
     pub fn order(&self) -> u64 {
-        self.renamings.len() as u64 + 1
+        self.order
     }
 
-    /// The symmetric types' names.
+    /// The symmetric types, as reports name them.
     pub fn types(&self) -> &[String] {
         &self.types
     }
 
     /// The canonical representative of the encoded marking `state`.
     pub fn canonical(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u32>, TableFull> {
+        let movers = self.place_movers(tables, state)?;
         let mut best = state.to_vec();
-        let mut image = vec![0; state.len()];
-        for r in 0..self.renamings.len() {
-            for (place, &id) in state.iter().enumerate() {
-                image[place] = self.image(tables, r, place, id)?;
+        let mut work = vec![vec![0; state.len()]; self.factors.len()];
+        self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
+            if less(tables, image, &best) {
+                best.copy_from_slice(image);
             }
-            if less(tables, &image, &best) {
-                best.copy_from_slice(&image);
-            }
-        }
+        })?;
         Ok(best)
     }
 
-    /// How many markings the orbit of `state` holds: the group's order divided
-    /// by the number of permutations that leave `state` unchanged.
+    /// How many markings the orbit of `state` holds: the order of the
+    /// factors that move it divided by the number of their permutations that
+    /// leave `state` unchanged.
     pub fn orbit_size(&self, tables: &MarkingTables, state: &[u32]) -> Result<u64, TableFull> {
-        let mut fixing = 1;
-        for r in 0..self.renamings.len() {
-            let mut fixed = true;
-            for (place, &id) in state.iter().enumerate() {
-                if self.image(tables, r, place, id)? != id {
-                    fixed = false;
+        let movers = self.place_movers(tables, state)?;
+        let moving = movers.iter().fold(0, |acc, m| acc | m);
+        let order: u64 = (self.factors.iter().enumerate())
+            .filter(|(f, _)| moving & (1 << f) != 0)
+            .map(|(_, factor)| factor.order())
+            .product();
+        let mut fixing = 0;
+        let mut work = vec![vec![0; state.len()]; self.factors.len()];
+        self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
+            fixing += u64::from(image == state);
+        })?;
+        Ok(order / fixing)
+    }
+
+    /// Per place of `state`, the factors that move its multiset.
+    fn place_movers(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u64>, TableFull> {
+        state
+            .iter()
+            .enumerate()
+            .map(|(place, &id)| self.movers(tables, place, id))
+            .collect()
+    }
+
+    /// The factors that move multiset `id` of `place`, one bit per factor:
+    /// those one of whose generators does.
+    fn movers(&self, tables: &MarkingTables, place: usize, id: u32) -> Result<u64, TableFull> {
+        let key = (place as u32, id);
+        if let Some(&movers) = self
+            .movers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(movers);
+        }
+        let mut movers = 0;
+        for (f, factor) in self.factors.iter().enumerate() {
+            for &g in &factor.generators {
+                if self.image(tables, factor, g, place, id)? != id {
+                    movers |= 1 << f;
                     break;
                 }
             }
-            fixing += u64::from(fixed);
         }
-        Ok(self.order() / fixing)
+        self.movers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, movers);
+        Ok(movers)
     }
 
-    /// The id of the image of multiset `id` of `place` under renaming `r`.
+    /// Calls `visit` on the image of `state` under every permutation of the
+    /// product of the factors from `f` on that move some place (`movers`, per
+    /// place), the identity included. Each factor's images are computed from
+    /// the previous factors' (`work` holds one marking per factor), and only
+    /// for the places it moves: factors commute, so a factor moves the image
+    /// of a multiset exactly when it moves the multiset.
+    fn images_of(
+        &self,
+        tables: &MarkingTables,
+        movers: &[u64],
+        f: usize,
+        state: &[u32],
+        work: &mut [Vec<u32>],
+        visit: &mut dyn FnMut(&[u32]),
+    ) -> Result<(), TableFull> {
+        let Some(f) = (f..self.factors.len()).find(|&f| movers.iter().any(|m| m & (1 << f) != 0))
+        else {
+            visit(state);
+            return Ok(());
+        };
+        let (image, deeper) = work.split_first_mut().expect("one marking per factor");
+        self.images_of(tables, movers, f + 1, state, deeper, visit)?;
+        let factor = &self.factors[f];
+        for m in 0..factor.moves.len() {
+            for (place, &id) in state.iter().enumerate() {
+                image[place] = if movers[place] & (1 << f) != 0 {
+                    self.image(tables, factor, m, place, id)?
+                } else {
+                    id
+                };
+            }
+            self.images_of(tables, movers, f + 1, image, deeper, visit)?;
+        }
+        Ok(())
+    }
+
+    /// The id of the image of multiset `id` of `place` under move `m` of `factor`.
     fn image(
         &self,
         tables: &MarkingTables,
-        r: usize,
+        factor: &Factor,
+        m: usize,
         place: usize,
         id: u32,
     ) -> Result<u32, TableFull> {
         let key = (place as u32, id);
-        if let Some(&image) = self.images[r]
+        if let Some(&image) = factor.images[m]
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
@@ -175,7 +364,10 @@ impl Symmetry {
         let mut renamed = Multiset::new();
         let mut changed = false;
         for (value, count) in tokens.iter() {
-            let new = self.rename(value, r);
+            let new = rename(value, &factor.moves[m]).map(|v| match &self.canonical_form {
+                Some(form) => form.0.canonical(&v),
+                None => v,
+            });
             changed |= new.is_some();
             let _ = renamed.add(new.unwrap_or_else(|| value.clone()), count);
         }
@@ -184,28 +376,27 @@ impl Symmetry {
         } else {
             id
         };
-        self.images[r]
+        factor.images[m]
             .write()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(key, image);
         Ok(image)
     }
-
-    /// The image of a token value under renaming `r`, or `None` if unchanged.
-    pub fn rename(&self, value: &Value, r: usize) -> Option<Value> {
-        let renamed = rename(value, &self.renamings[r])?;
-        Some(match &self.canonical_form {
-            Some(form) => form.0.canonical(&renamed),
-            None => renamed,
-        })
-    }
 }
 
-/// `value` with its symmetric constants renamed, or `None` if none occurs.
+/// `value` with the constants and seats `renaming` moves renamed, or `None`
+/// if none occurs.
 fn rename(value: &Value, renaming: &Renaming) -> Option<Value> {
     match value {
-        Value::Sym(name) => renaming.get(name).cloned(),
-        Value::Tuple(items) => rename_all(items, renaming).map(|items| Value::Tuple(items.into())),
+        Value::Sym(name) => renaming.constants.get(name).cloned(),
+        Value::Tuple(items) => {
+            if let [Value::Sym(role), Value::Sym(seat)] = &items[..]
+                && let Some(image) = renaming.seats.get(role).and_then(|s| s.get(seat))
+            {
+                return Some(Value::tuple([Value::Sym(role.clone()), image.clone()]));
+            }
+            rename_all(items, renaming).map(|items| Value::Tuple(items.into()))
+        }
         Value::Term(term) => {
             rename_all(&term.args, renaming).map(|args| Value::term(&term.functor, args))
         }
@@ -288,7 +479,10 @@ mod tests {
 
     #[test]
     fn renaming_reaches_inside_tuples_and_terms_only() {
-        let renaming: Renaming = [(Arc::from("a"), Value::sym("b"))].into_iter().collect();
+        let renaming = Renaming {
+            constants: [(Arc::from("a"), Value::sym("b"))].into_iter().collect(),
+            ..Renaming::default()
+        };
         let v = Value::tuple([
             Value::sym("a"),
             Value::term("f", [Value::sym("a"), Value::Int(1)]),

@@ -129,6 +129,18 @@ pub enum RawProperty {
     },
 }
 
+/// A type's `symmetric:` declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSymmetric {
+    /// The type declared symmetric.
+    pub name: Spanned<String>,
+    /// Where its `symmetric:` key's value is.
+    pub at: crate::load::source::Pos,
+    /// `within: R`: the enumeration whose constants each permute the type's
+    /// constants separately.
+    pub within: Option<Spanned<String>>,
+}
+
 /// A whole net file as written.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawNet {
@@ -140,8 +152,8 @@ pub struct RawNet {
     pub params: Vec<(Spanned<String>, Spanned<RawScalar>)>,
     /// `types:`.
     pub types: Vec<(Spanned<String>, RawType)>,
-    /// The types declared `symmetric: true`, each with the position of that key.
-    pub symmetric: Vec<(Spanned<String>, crate::load::source::Pos)>,
+    /// The types declared `symmetric: true` or `symmetric: { within: R }`.
+    pub symmetric: Vec<RawSymmetric>,
     /// `functions:`.
     pub functions: Vec<(Spanned<String>, RawFunction)>,
     /// `places:`.

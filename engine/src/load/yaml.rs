@@ -3,8 +3,8 @@
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use super::raw::{
-    ExprText, RawFunction, RawNet, RawPlace, RawProperty, RawScalar, RawTransition, RawType,
-    Spanned,
+    ExprText, RawFunction, RawNet, RawPlace, RawProperty, RawScalar, RawSymmetric, RawTransition,
+    RawType, Spanned,
 };
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::source::{Pos, Source};
@@ -315,8 +315,12 @@ impl Reader<'_> {
         if let Some(types) = Self::get(&top, "types") {
             for (k, v) in self.section(types, "`types`")? {
                 let name = self.name(k, "a type name")?;
-                if let Some(at) = self.symmetric_flag(v)? {
-                    net.symmetric.push((name.clone(), at));
+                if let Some((at, within)) = self.symmetric_flag(v)? {
+                    net.symmetric.push(RawSymmetric {
+                        name: name.clone(),
+                        at,
+                        within,
+                    });
                 }
                 net.types.push((name, self.ty(v)?));
             }
@@ -391,19 +395,33 @@ impl Reader<'_> {
         })
     }
 
-    /// Where a type definition says `symmetric: true`, if it does.
-    fn symmetric_flag(&self, node: &Node<'_>) -> Result<Option<crate::load::source::Pos>> {
+    /// Where a type definition says `symmetric: true` or `symmetric: {
+    /// within: R }`, if it does, with `R`.
+    fn symmetric_flag(&self, node: &Node<'_>) -> Result<Option<(Pos, Option<Spanned<String>>)>> {
         if let YamlData::Value(_) = &node.data {
             return Ok(None);
         }
         let entries = self.map(node, "a type definition")?;
-        match Self::get(&entries, "symmetric") {
-            None => Ok(None),
-            Some(value) => match &value.data {
-                YamlData::Value(Scalar::Boolean(true)) => Ok(Some(pos_of(value))),
-                YamlData::Value(Scalar::Boolean(false)) => Ok(None),
-                _ => Err(self.error(value, "write `symmetric: true` or `symmetric: false`")),
-            },
+        let Some(value) = Self::get(&entries, "symmetric") else {
+            return Ok(None);
+        };
+        match &value.data {
+            YamlData::Value(Scalar::Boolean(true)) => Ok(Some((pos_of(value), None))),
+            YamlData::Value(Scalar::Boolean(false)) => Ok(None),
+            YamlData::Mapping(_) => {
+                let inner = self.map(value, "`symmetric:`")?;
+                self.check_keys(&inner, &["within"], "`symmetric:`")?;
+                let within = Self::get(&inner, "within")
+                    .ok_or_else(|| self.error(value, "write `symmetric: { within: R }`"))?;
+                Ok(Some((
+                    pos_of(value),
+                    Some(self.name(within, "a type name")?),
+                )))
+            }
+            _ => Err(self.error(
+                value,
+                "write `symmetric: true`, `symmetric: false` or `symmetric: { within: R }`",
+            )),
         }
     }
 

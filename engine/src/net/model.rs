@@ -32,9 +32,22 @@ pub struct Net {
     /// The initial marking.
     pub initial: Marking,
     /// The types declared symmetric, in declaration order.
-    pub symmetric: Vec<Arc<EnumType>>,
+    pub symmetric: Vec<SymmetricType>,
     /// How the host's functions restore their values' canonical form after renaming.
     pub canonical_form: Option<CanonicalForm>,
+}
+
+/// A type declared symmetric, and how the reduction permutes its constants.
+#[derive(Debug, Clone)]
+pub struct SymmetricType {
+    /// The enumeration (or symmetric range) whose constants are permuted.
+    pub ty: Arc<EnumType>,
+    /// `symmetric: { within: R }`: the constants are permuted separately for
+    /// each constant `r` of the enumeration `R`, acting on the pairs `(r, s)`
+    /// (the loader guarantees that a value of `ty` occurs only in such a
+    /// pair, with the `r` it was bound with); `None` for `symmetric: true`,
+    /// one permutation for the whole net.
+    pub within: Option<Arc<EnumType>>,
 }
 
 /// A place.

@@ -304,12 +304,13 @@ impl Compiler<'_> {
 
     /// Whether type `name` is declared `symmetric: true`.
     fn is_symmetric(&self, raw: &RawNet, name: &str) -> bool {
-        raw.symmetric.iter().any(|(n, _)| n.value == name)
+        raw.symmetric.iter().any(|d| d.name.value == name)
     }
 
     /// Rejects `symmetric: true` on a type that is neither an enumeration nor a range.
     pub(super) fn check_symmetric_kinds(&self, raw: &RawNet) -> Result<()> {
-        for (name, at) in &raw.symmetric {
+        for decl in &raw.symmetric {
+            let (name, at) = (&decl.name, &decl.at);
             let kind = raw.types.iter().find(|(n, _)| n.value == name.value);
             if !matches!(
                 kind,

@@ -15,6 +15,9 @@ impl Compiler<'_> {
             )),
             ExprKind::Name(n) => self.name(text, e.at, n, scope),
             ExprKind::Tuple(items) => {
+                if let Some(pair) = self.tied_pair(items, scope) {
+                    return Ok(pair);
+                }
                 let mut codes = Vec::new();
                 let mut tys = Vec::new();
                 for i in items {
@@ -28,6 +31,7 @@ impl Compiler<'_> {
                 let (c, t) = self.expr(text, inner, scope)?;
                 match &t {
                     Ty::Tuple(_, tys) if *i < tys.len() => {
+                        self.not_a_loose_seat(text, e.at, &format!("field {i}"), &tys[*i])?;
                         Ok((Code::Field(Box::new(c), *i), tys[*i].clone()))
                     }
                     _ => Err(self.type_error(text, e.at, format!("{t} has no field {i}"))),
@@ -173,7 +177,9 @@ impl Compiler<'_> {
         scope: &Scope,
     ) -> Result<(Code, Ty)> {
         if let Some(slot) = scope.slot(n) {
-            return Ok((Code::Var(slot), scope.vars[slot].ty.clone()));
+            let ty = scope.vars[slot].ty.clone();
+            self.not_a_loose_seat(text, at, &format!("`{n}`"), &ty)?;
+            return Ok((Code::Var(slot), ty));
         }
         if let Some((v, t)) = self.params.get(n) {
             self.not_symmetric(text, at, n, t)?;

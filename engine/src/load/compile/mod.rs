@@ -13,7 +13,7 @@ use crate::net::functions::{FunctionLibrary, NetFunction};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Property, PropertyKind,
-    Transition, Variable, wildcards_may_swap,
+    SymmetricType, Transition, Variable, wildcards_may_swap,
 };
 use crate::net::types::{EnumType, Ty};
 use crate::net::value::Value;
@@ -35,11 +35,14 @@ pub fn compile(
         constants: HashMap::new(),
         functions: HashMap::new(),
         places: Vec::new(),
+        within: HashMap::new(),
     };
     c.check_symmetric_kinds(raw)?;
     c.declare_constants(raw)?;
     c.declare_params(raw, overrides, false)?;
     c.declare_types(raw)?;
+    c.declare_within(raw)?;
+    c.check_pairs_in_types(raw)?;
     // Constant-valued parameters may name constants of indexed enumerations,
     // which exist only once the types are resolved.
     c.declare_params(raw, overrides, true)?;
@@ -54,6 +57,7 @@ pub fn compile(
         .collect();
     c.declare_functions(raw, library)?;
     let initial = c.declare_places(raw)?;
+    c.check_pairs_in_places()?;
     let transitions = raw
         .transitions
         .iter()
@@ -94,8 +98,11 @@ pub fn compile(
         symmetric: raw
             .symmetric
             .iter()
-            .filter_map(|(name, _)| match c.types.get(&name.value) {
-                Some(Ty::Enum(e)) => Some(e.clone()),
+            .filter_map(|decl| match c.types.get(&decl.name.value) {
+                Some(Ty::Enum(e)) => Some(SymmetricType {
+                    ty: e.clone(),
+                    within: c.within.get(&decl.name.value).cloned(),
+                }),
                 _ => None,
             })
             .collect(),
@@ -137,6 +144,8 @@ struct Compiler<'s> {
     constants: HashMap<String, Ty>,
     functions: HashMap<String, Signature>,
     places: Vec<Place>,
+    /// Each type declared `symmetric: { within: R }`, with `R`.
+    within: HashMap<String, Arc<EnumType>>,
 }
 
 /// Variables visible to an expression, each with its slot (its index).
@@ -147,11 +156,19 @@ struct Scope {
     places: bool,
     /// Whether unknown names are reported as unbound transition variables.
     in_transition: bool,
+    /// (seat slot, role slot): each variable of a type symmetric within
+    /// another, with the variable a pattern bound it next to ([`within`]).
+    ties: Vec<(usize, usize)>,
 }
 
 impl Scope {
     fn slot(&self, name: &str) -> Option<usize> {
         self.vars.iter().rposition(|v| v.name == name)
+    }
+
+    /// The role variable the seat variable in `slot` was bound next to.
+    fn tie(&self, slot: usize) -> Option<usize> {
+        self.ties.iter().find(|(s, _)| *s == slot).map(|&(_, r)| r)
     }
 }
 
@@ -210,6 +227,7 @@ mod expressions;
 mod formula;
 mod temporal;
 mod transitions;
+mod within;
 
 /// The number of nodes of a type: 1 for a scalar type, more for tuples.
 fn type_size(ty: &Ty) -> usize {

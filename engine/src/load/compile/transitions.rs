@@ -181,12 +181,13 @@ impl Compiler<'_> {
                         ),
                     ));
                 }
-                items
+                let items = items
                     .iter()
                     .zip(tys)
                     .map(|(i, t)| self.pattern(text, i, t, scope))
-                    .collect::<Result<Vec<_>>>()
-                    .map(Pattern::Tuple)
+                    .collect::<Result<Vec<_>>>()?;
+                self.tie_pair_pattern(text, e.at, tys, &items, scope)?;
+                Ok(Pattern::Tuple(items))
             }
             _ => {
                 let (code, ty) = self.expr(text, e, scope)?;
