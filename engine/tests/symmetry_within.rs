@@ -14,6 +14,7 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, check, explore};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
@@ -215,6 +216,23 @@ fn the_seats_of_each_role_are_permuted_separately() {
         "{:?}",
         reduced.reduction
     );
+}
+
+#[test]
+fn too_many_seats_per_role_are_permuted_alike_in_every_role() {
+    // Three roles of six seats would be 720^3 permutations: beyond the cap,
+    // so the seats are permuted alike in every role (720), a subgroup.
+    let text = net_text(true, 3, 6, 0b000001, 0);
+    let symmetry = Symmetry::new(&load(&text))
+        .expect("the subgroup is small enough")
+        .expect("a group");
+    assert_eq!(symmetry.order(), 720);
+    assert_eq!(symmetry.types(), ["S (alike within every R)"]);
+    // Two roles of three seats: 6 x 6 permutations, one factor per role.
+    let two = Symmetry::new(&load(&net_text(true, 2, 3, 0b000001, 0)))
+        .expect("small")
+        .expect("a group");
+    assert_eq!((two.order(), two.types()), (36, &["S within R".to_string()][..]));
 }
 
 fn load_error(text: &str) -> String {
