@@ -232,7 +232,10 @@ fn too_many_seats_per_role_are_permuted_alike_in_every_role() {
     let two = Symmetry::new(&load(&net_text(true, 2, 3, 0b000001, 0)))
         .expect("small")
         .expect("a group");
-    assert_eq!((two.order(), two.types()), (36, &["S within R".to_string()][..]));
+    assert_eq!(
+        (two.order(), two.types()),
+        (36, &["S within R".to_string()][..])
+    );
 }
 
 fn load_error(text: &str) -> String {
