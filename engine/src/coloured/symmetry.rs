@@ -24,8 +24,9 @@
 //! a factor `F` fixes `m`, the orbit of `m` under the group is its orbit under
 //! the product of the other factors, and so is its least image. A factor fixes
 //! `m` if its generators do (a transposition and an n-cycle generate a full
-//! permutation group); the seats of a role no one of which has acted yet, or
-//! of a role not in play, cost a generator's images and nothing more. The
+//! permutation group). Which factors move each (place, multiset id) is
+//! remembered, so the seats of a role no one of which has acted yet, or of a
+//! role not in play, cost one look-up per place and nothing more. The
 //! group is capped ([`MAX_GROUP`]); when the per-`R` factors would exceed it,
 //! a type symmetric within `R` is permuted alike for every `r` instead (a
 //! subgroup: fewer markings merged, the same verdicts). A
@@ -92,7 +93,7 @@ struct Factor {
 
 impl Factor {
     /// The factor of every permutation of `constants`, each made a renaming
-    /// by `renaming(from, to)` (the constants' indices).
+    /// by `renaming` from the (from, to) pairs of constants' indices it moves.
     fn new(
         constants: &[Arc<str>],
         renaming: impl Fn(&[(usize, usize)]) -> Renaming,
@@ -322,12 +323,11 @@ impl Symmetry {
         work: &mut [Vec<u32>],
         visit: &mut dyn FnMut(&[u32]),
     ) -> Result<(), TableFull> {
-        let Some(f) = (f..self.factors.len()).find(|&f| movers.iter().any(|m| m & (1 << f) != 0))
-        else {
+        let next = (f..self.factors.len()).find(|&f| movers.iter().any(|m| m & (1 << f) != 0));
+        let (Some(f), Some((image, deeper))) = (next, work.split_first_mut()) else {
             visit(state);
             return Ok(());
         };
-        let (image, deeper) = work.split_first_mut().expect("one marking per factor");
         self.images_of(tables, movers, f + 1, state, deeper, visit)?;
         let factor = &self.factors[f];
         for m in 0..factor.moves.len() {
