@@ -8,12 +8,8 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, check};
-use sesphr_engine::load::load_net_str;
-use sesphr_engine::load::source::Source;
-use sesphr_engine::net::functions::NoFunctions;
-use sesphr_engine::net::model::Net;
-use support::replay;
+use sesphr_engine::explore::CheckReport;
+use support::{load, replay, run_on};
 
 const PLACES: usize = 5;
 
@@ -89,19 +85,6 @@ fn net_text(initial: &[u8], specs: &[Spec], watched: &[usize], limit: u8) -> Str
     text
 }
 
-fn load(text: &str) -> Net {
-    load_net_str(&Source::new("generated.yaml", text), &[], &NoFunctions)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-}
-
-fn run(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a pool")
-        .install(|| check(space, &ExploreOptions::default()).expect("explores"))
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -114,15 +97,15 @@ proptest! {
     ) {
         let text = net_text(&initial, &specs, &watched, limit);
         let net = load(&text);
-        let full = run(&ColouredSpace::new(&net), 1);
-        let reduced = run(&ColouredSpace::with_partial_order(&net), 1);
+        let full = run_on(&ColouredSpace::new(&net), 1);
+        let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
         let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
         prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
         prop_assert_eq!(reduced.deadlocks, full.deadlocks, "{}", text);
         prop_assert!(reduced.states <= full.states, "{}", text);
         replay(&net, &reduced);
         // The same run, state for state, with two threads.
-        let two = run(&ColouredSpace::with_partial_order(&net), 2);
+        let two = run_on(&ColouredSpace::with_partial_order(&net), 2);
         prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
         let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
         prop_assert_eq!(traces(&two), traces(&reduced));
@@ -149,8 +132,8 @@ fn independent_components_are_not_interleaved() {
     }
     text += "properties:\n  first_chain_ends: { reachable: \"count(c0) == 1\" }\n  never_two: { invariant: \"count(b0) <= 1\" }\n";
     let net = load(&text);
-    let full = run(&ColouredSpace::new(&net), 1);
-    let reduced = run(&ColouredSpace::with_partial_order(&net), 1);
+    let full = run_on(&ColouredSpace::new(&net), 1);
+    let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
     assert_eq!(full.states, 27);
     assert!(reduced.states < 27, "{} states", reduced.states);
     assert_eq!((reduced.deadlocks, full.deadlocks), (1, 1));
@@ -186,13 +169,13 @@ fn independent_bindings_of_one_transition_are_not_interleaved() {
     let text = format!("{head}properties:\n  no_deadlock: {{ deadlock-free: true }}\n")
         .replace("n: 10", "n: 5");
     let net = load(&text);
-    let full = run(&ColouredSpace::new(&net), 1);
-    let reduced = run(&ColouredSpace::with_partial_order(&net), 1);
+    let full = run_on(&ColouredSpace::new(&net), 1);
+    let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
     assert_eq!((full.states, full.deadlocks), (243, 2));
     assert_eq!(reduced.deadlocks, 2);
     assert!(reduced.states < 243, "{} states", reduced.states);
     replay(&net, &reduced);
-    let two = run(&ColouredSpace::with_partial_order(&net), 2);
+    let two = run_on(&ColouredSpace::with_partial_order(&net), 2);
     assert_eq!(
         (two.states, two.edges, two.depth),
         (reduced.states, reduced.edges, reduced.depth)

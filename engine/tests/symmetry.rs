@@ -11,14 +11,14 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check, explore};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, explore};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::replay;
+use support::{load, permutations, replay, run_on};
 
 /// Transitions a generated net may have (at least one is chosen).
 const MENU: [&str; 6] = [
@@ -48,32 +48,6 @@ fn net_text(range: bool, n: usize, b_full: bool, menu: u8, budget: u8) -> String
         if b_full { ", init: [\"all(S)\"]" } else { "" },
         transitions.join("\n  ")
     )
-}
-
-fn load(text: &str) -> Net {
-    load_net_str(&Source::new("generated.yaml", text), &[], &NoFunctions)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-}
-
-fn run(space: &ColouredSpace<'_>) -> CheckReport {
-    check(space, &ExploreOptions::default()).expect("explores")
-}
-
-/// Every permutation of `items`.
-fn permutations(items: &[Value]) -> Vec<Vec<Value>> {
-    if items.len() <= 1 {
-        return vec![items.to_vec()];
-    }
-    let mut out = Vec::new();
-    for i in 0..items.len() {
-        let mut rest = items.to_vec();
-        let first = rest.remove(i);
-        for mut tail in permutations(&rest) {
-            tail.insert(0, first.clone());
-            out.push(tail);
-        }
-    }
-    out
 }
 
 fn rename(value: &Value, from: &[Value], to: &[Value]) -> Value {
@@ -132,8 +106,8 @@ proptest! {
     ) {
         let text = net_text(range, n, b_full, menu, budget);
         let net = load(&text);
-        let full = run(&ColouredSpace::new(&net));
-        let reduced = run(&ColouredSpace::with_symmetry(&net).expect("a small group"));
+        let full = run_on(&ColouredSpace::new(&net), 2);
+        let reduced = run_on(&ColouredSpace::with_symmetry(&net).expect("a small group"), 2);
         prop_assert_eq!(reduced.states as usize, orbits(&net), "{}", text);
         prop_assert_eq!(reduced.represented_states, Some(full.states), "{}", text);
         let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
@@ -145,14 +119,6 @@ proptest! {
         prop_assert_eq!(lengths(&reduced), lengths(&full), "{}", text);
         replay(&net, &reduced);
     }
-}
-
-fn run_on(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a pool")
-        .install(|| run(space))
 }
 
 proptest! {
@@ -178,8 +144,8 @@ proptest! {
             text = text.replace("exists x in A: x in B", "count(C) >= 2");
         }
         let net = load(&text);
-        let full = run(&ColouredSpace::new(&net));
-        let symmetry = run(&ColouredSpace::with_symmetry(&net).expect("a small group"));
+        let full = run_on(&ColouredSpace::new(&net), 2);
+        let symmetry = run_on(&ColouredSpace::with_symmetry(&net).expect("a small group"), 2);
         let combined = ColouredSpace::with_reductions(&net).expect("a small group");
         let reduced = run_on(&combined, 1);
         let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
@@ -252,8 +218,11 @@ fn nets_that_break_a_declared_symmetry_are_refused_with_the_position() {
 #[test]
 fn a_symmetric_range_prints_its_numerals_and_orbits_shrink_the_space() {
     let net = load(&net_text(true, 3, false, 0b000011, 0));
-    let full = run(&ColouredSpace::new(&net));
-    let reduced = run(&ColouredSpace::with_symmetry(&net).expect("3! permutations"));
+    let full = run_on(&ColouredSpace::new(&net), 2);
+    let reduced = run_on(
+        &ColouredSpace::with_symmetry(&net).expect("3! permutations"),
+        2,
+    );
     // Each of 3 tokens in A or B: 8 markings; orbits by how many are in B: 4.
     assert_eq!((full.states, reduced.states), (8, 4));
     assert_eq!(reduced.represented_states, Some(8));

@@ -15,14 +15,14 @@ mod support;
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::coloured::symmetry::Symmetry;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, check, explore};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, explore};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::replay;
+use support::{load, permutations, replay, run_on};
 
 /// Transitions a generated net may have (at least one is chosen). `u` and
 /// `w` are whole users; `(r, s)` a user taken apart.
@@ -60,36 +60,6 @@ fn net_text(range: bool, roles: usize, seats: usize, menu: u8, budget: u8) -> St
         roles.join(", "),
         transitions.join("\n  ")
     )
-}
-
-fn load(text: &str) -> Net {
-    load_net_str(&Source::new("generated.yaml", text), &[], &NoFunctions)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-}
-
-fn run_on(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a pool")
-        .install(|| check(space, &ExploreOptions::default()).expect("explores"))
-}
-
-/// Every permutation of `items`.
-fn permutations(items: &[Value]) -> Vec<Vec<Value>> {
-    if items.len() <= 1 {
-        return vec![items.to_vec()];
-    }
-    let mut out = Vec::new();
-    for i in 0..items.len() {
-        let mut rest = items.to_vec();
-        let first = rest.remove(i);
-        for mut tail in permutations(&rest) {
-            tail.insert(0, first.clone());
-            out.push(tail);
-        }
-    }
-    out
 }
 
 /// One seat permutation per role: `perms[k]` for the `k`-th role.
