@@ -12,13 +12,10 @@ mod support;
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, explore};
-use sesphr_engine::load::load_net_str;
-use sesphr_engine::load::source::Source;
-use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::{load, permutations, replay, run_on};
+use support::{load, load_error, permutations, replay, run_on};
 
 /// Transitions a generated net may have (at least one is chosen).
 const MENU: [&str; 6] = [
@@ -157,13 +154,6 @@ proptest! {
         prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
         let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
         prop_assert_eq!(traces(&two), traces(&reduced));
-    }
-}
-
-fn load_error(text: &str) -> String {
-    match load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions) {
-        Ok(_) => panic!("loaded a net that breaks its symmetry:\n{text}"),
-        Err(e) => e.to_string(),
     }
 }
 

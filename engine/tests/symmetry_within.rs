@@ -16,13 +16,10 @@ use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::explore::{CheckReport, ExploreOptions, explore};
-use sesphr_engine::load::load_net_str;
-use sesphr_engine::load::source::Source;
-use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::{load, permutations, replay, run_on};
+use support::{load, load_error, permutations, replay, run_on};
 
 /// Transitions a generated net may have (at least one is chosen). `u` and
 /// `w` are whole users; `(r, s)` a user taken apart.
@@ -206,13 +203,6 @@ fn too_many_seats_per_role_are_permuted_alike_in_every_role() {
         (two.order(), two.types()),
         (36, &["S within R".to_string()][..])
     );
-}
-
-fn load_error(text: &str) -> String {
-    match load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions) {
-        Ok(_) => panic!("loaded a net in which a seat leaves its pair:\n{text}"),
-        Err(e) => e.to_string(),
-    }
 }
 
 const HEAD: &str = "types:\n  R: { enum: [doctor, nurse] }\n  S: { range: [1, 2], symmetric: { within: R } }\n  U: { tuple: [R, S] }\nplaces:\n  A: { type: U, init: [\"all(U)\"] }\n  B: { type: U }\n";

@@ -15,6 +15,15 @@ pub fn load(text: &str) -> Net {
         .unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
+/// The message of the error a net that must be refused gets (as `bad.yaml`).
+#[allow(dead_code)]
+pub fn load_error(text: &str) -> String {
+    match load_net_str(&Source::new("bad.yaml", text), &[], &NoFunctions) {
+        Ok(_) => panic!("loaded a net that must be refused:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
 /// `check` of `space` with its default options on a pool of `threads` threads.
 pub fn run_on(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
     rayon::ThreadPoolBuilder::new()
