@@ -42,6 +42,8 @@ use std::sync::{PoisonError, RwLock};
 
 use std::sync::Arc;
 
+use foldhash::quality::FixedState;
+
 use super::table::{MarkingTables, TableFull};
 use crate::net::functions::CanonicalForm;
 use crate::net::marking::Multiset;
@@ -70,6 +72,9 @@ pub enum SymmetryError {
     },
 }
 
+/// A memo keyed by (place, multiset id).
+type IdMap<T> = HashMap<(u32, u32), T, FixedState>;
+
 /// One permutation of one factor: the new value of each constant it moves,
 /// or of each seat it moves in the pairs with one role.
 #[derive(Default)]
@@ -88,7 +93,7 @@ struct Factor {
     /// The indices in `moves` of permutations that generate the factor.
     generators: Vec<usize>,
     /// Per move: (place, multiset id) -> id of its image.
-    images: Vec<RwLock<HashMap<(u32, u32), u32>>>,
+    images: Vec<RwLock<IdMap<u32>>>,
 }
 
 impl Factor {
@@ -147,7 +152,7 @@ pub struct Symmetry {
     order: u64,
     /// (place, multiset id) -> the factors that move that multiset, one bit
     /// per factor.
-    movers: RwLock<HashMap<(u32, u32), u64>>,
+    movers: RwLock<IdMap<u64>>,
 }
 
 impl Symmetry {
