@@ -429,10 +429,7 @@ fn less(tables: &MarkingTables, a: &[u32], b: &[u32]) -> bool {
         if x == y {
             continue;
         }
-        let order = tables
-            .get(place, x)
-            .unwrap_or_default()
-            .cmp(&tables.get(place, y).unwrap_or_default());
+        let order = tables.compare(place, x, y);
         if order != Ordering::Equal {
             return order == Ordering::Less;
         }

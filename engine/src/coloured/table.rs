@@ -81,6 +81,18 @@ impl MarkingTables {
         self.entry(place, id, |e| e.tokens.clone())
     }
 
+    /// How multisets `a` and `b` of `place` compare in the values' order,
+    /// without copying them (an unknown id counts as the empty multiset).
+    pub fn compare(&self, place: usize, a: u32, b: u32) -> std::cmp::Ordering {
+        let Some(table) = self.places.get(place) else {
+            return std::cmp::Ordering::Equal;
+        };
+        let table = table.read().unwrap_or_else(PoisonError::into_inner);
+        let empty = Multiset::new();
+        let tokens = |id: u32| table.entries.get(id as usize).map_or(&empty, |e| &e.tokens);
+        tokens(a).cmp(tokens(b))
+    }
+
     /// The number of tokens of the multiset `id` of `place`, if any.
     pub fn total(&self, place: usize, id: u32) -> Option<u64> {
         self.entry(place, id, |e| e.total)
@@ -132,9 +144,13 @@ mod tests {
         assert_eq!(tables.intern(1, &a), Ok(0), "each place has its own ids");
         let other = tables.intern(0, &Multiset::new()).expect("room");
         assert_ne!(other, id);
-        assert_eq!(tables.get(0, id), Some(a));
+        assert_eq!(tables.get(0, id).as_ref(), Some(&a));
         assert_eq!(tables.total(0, id), Some(2));
         assert_eq!(tables.get(0, 7), None);
         assert_eq!(tables.len(), 3);
+        assert_eq!(tables.compare(0, other, id), Multiset::new().cmp(&a));
+        assert_eq!(tables.compare(0, id, other), a.cmp(&Multiset::new()));
+        assert_eq!(tables.compare(0, id, id), std::cmp::Ordering::Equal);
+        assert_eq!(tables.compare(0, 7, other), std::cmp::Ordering::Equal);
     }
 }
