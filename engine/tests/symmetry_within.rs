@@ -208,6 +208,22 @@ fn too_many_seats_per_role_are_permuted_alike_in_every_role() {
 const HEAD: &str = "types:\n  R: { enum: [doctor, nurse] }\n  S: { range: [1, 2], symmetric: { within: R } }\n  U: { tuple: [R, S] }\nplaces:\n  A: { type: U, init: [\"all(U)\"] }\n  B: { type: U }\n";
 
 #[test]
+fn a_fired_condition_may_use_the_pairs_its_transition_bound() {
+    let transition = "transitions:\n  t: { in: { A: [\"(r, s)\"], B: [\"(q, t)\"] }, out: { A: [\"(q, t)\"], B: [\"(r, s)\"] } }\n";
+    let net = load(&format!(
+        "{HEAD}{transition}properties:\n  swaps: {{ ltl: \"G !fired(t, (r, s) == (q, t))\" }}\n"
+    ));
+    assert_eq!(net.temporal.len(), 1);
+    let message = load_error(&format!(
+        "{HEAD}{transition}properties:\n  swaps: {{ ltl: \"G !fired(t, s == t)\" }}\n"
+    ));
+    assert!(
+        message.contains("bad.yaml:11:") && message.contains("`s` is a S on its own"),
+        "{message}"
+    );
+}
+
+#[test]
 fn nets_in_which_a_seat_leaves_its_pair_are_refused_with_the_position() {
     for (body, line, expected) in [
         (

@@ -65,6 +65,7 @@ impl Compiler<'_> {
                     Some((expr, offset)) => {
                         let mut scope = Scope {
                             vars: transitions[transition].vars.clone(),
+                            ties: self.ties_of(&transitions[transition]),
                             ..Scope::default()
                         };
                         let code = self.predicate(&sub_text(text, *offset), expr, &mut scope)?;

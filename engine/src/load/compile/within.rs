@@ -142,6 +142,38 @@ impl Compiler<'_> {
         }
     }
 
+    /// The ties the input patterns of `transition` made between its seat
+    /// and role variables, for an expression over its variables compiled
+    /// later (a `fired(T, cond)` condition).
+    pub(super) fn ties_of(&self, transition: &Transition) -> Vec<(usize, usize)> {
+        let mut ties = Vec::new();
+        for input in &transition.inputs {
+            if let Matcher::Scan { pattern, .. } = &input.matcher {
+                self.collect_ties(pattern, &transition.vars, &mut ties);
+            }
+        }
+        ties
+    }
+
+    fn collect_ties(&self, pattern: &Pattern, vars: &[Variable], ties: &mut Vec<(usize, usize)>) {
+        let Pattern::Tuple(items) = pattern else {
+            return;
+        };
+        if let [
+            Pattern::Bind(role) | Pattern::Check(role),
+            Pattern::Bind(seat) | Pattern::Check(seat),
+        ] = items.as_slice()
+            && vars
+                .get(*seat)
+                .is_some_and(|v| self.within_of(&v.ty).is_some())
+        {
+            ties.push((*seat, *role));
+        }
+        for item in items {
+            self.collect_ties(item, vars, ties);
+        }
+    }
+
     /// The pair `(role, seat)` written with the two variables a pattern
     /// bound together, if `items` is one.
     pub(super) fn tied_pair(&self, items: &[Expr], scope: &Scope) -> Option<(Code, Ty)> {
