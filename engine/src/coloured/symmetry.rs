@@ -98,10 +98,10 @@ struct Factor {
 
 impl Factor {
     /// The factor of every permutation of `constants`, each made a renaming
-    /// by `renaming` from the (from, to) pairs of constants' indices it moves.
+    /// by `renaming` from the new value of each constant it moves.
     fn new(
         constants: &[Arc<str>],
-        renaming: impl Fn(&[(usize, usize)]) -> Renaming,
+        renaming: impl Fn(HashMap<Arc<str>, Value>) -> Renaming,
     ) -> Option<Factor> {
         let n = constants.len();
         let perms = permutations(n, MAX_FACTOR)?;
@@ -121,13 +121,15 @@ impl Factor {
             moves: moves
                 .iter()
                 .map(|perm| {
-                    let pairs: Vec<(usize, usize)> = perm
+                    let images = perm
                         .iter()
                         .enumerate()
                         .filter(|(from, to)| from != *to)
-                        .map(|(from, &to)| (from, to))
+                        .map(|(from, &to)| {
+                            (constants[from].clone(), Value::Sym(constants[to].clone()))
+                        })
                         .collect();
-                    renaming(&pairs)
+                    renaming(images)
                 })
                 .collect(),
             generators,
@@ -187,17 +189,9 @@ impl Symmetry {
                 Some(outer) if per_role => {
                     types.push(format!("{} within {}", symmetric.ty.name, outer.name));
                     for role in outer.constants.iter().filter(|_| big) {
-                        factors.push(Factor::new(constants, |moved| {
-                            let seats = moved
-                                .iter()
-                                .map(|&(from, to)| {
-                                    (constants[from].clone(), Value::Sym(constants[to].clone()))
-                                })
-                                .collect();
-                            Renaming {
-                                seats: [(role.clone(), seats)].into_iter().collect(),
-                                ..Renaming::default()
-                            }
+                        factors.push(Factor::new(constants, |seats| Renaming {
+                            seats: [(role.clone(), seats)].into_iter().collect(),
+                            ..Renaming::default()
                         })?);
                     }
                 }
@@ -209,13 +203,8 @@ impl Symmetry {
                         None => symmetric.ty.name.clone(),
                     });
                     if big {
-                        factors.push(Factor::new(constants, |moved| Renaming {
-                            constants: moved
-                                .iter()
-                                .map(|&(from, to)| {
-                                    (constants[from].clone(), Value::Sym(constants[to].clone()))
-                                })
-                                .collect(),
+                        factors.push(Factor::new(constants, |images| Renaming {
+                            constants: images,
                             ..Renaming::default()
                         })?);
                     }
@@ -249,7 +238,7 @@ impl Symmetry {
     pub fn canonical(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u32>, TableFull> {
         let movers = self.place_movers(tables, state)?;
         let mut best = state.to_vec();
-        let mut work = vec![vec![0; state.len()]; self.factors.len()];
+        let mut work = work_markings(&movers, state.len());
         self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
             if less(tables, image, &best) {
                 best.copy_from_slice(image);
@@ -269,7 +258,7 @@ impl Symmetry {
             .map(|(_, factor)| factor.order())
             .product();
         let mut fixing = 0;
-        let mut work = vec![vec![0; state.len()]; self.factors.len()];
+        let mut work = work_markings(&movers, state.len());
         self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
             fixing += u64::from(image == state);
         })?;
@@ -316,7 +305,7 @@ impl Symmetry {
     /// Calls `visit` on the image of `state` under every permutation of the
     /// product of the factors from `f` on that move some place (`movers`, per
     /// place), the identity included. Each factor's images are computed from
-    /// the previous factors' (`work` holds one marking per factor), and only
+    /// the previous factors' (`work` holds one marking per moving factor), and only
     /// for the places it moves: factors commute, so a factor moves the image
     /// of a multiset exactly when it moves the multiset.
     fn images_of(
@@ -387,6 +376,13 @@ impl Symmetry {
             .insert(key, image);
         Ok(image)
     }
+}
+
+/// One work marking of `places` places per factor that moves some place
+/// (`movers`, per place): what [`Symmetry::images_of`] needs.
+fn work_markings(movers: &[u64], places: usize) -> Vec<Vec<u32>> {
+    let moving = movers.iter().fold(0u64, |acc, m| acc | m).count_ones();
+    vec![vec![0; places]; moving as usize]
 }
 
 /// `value` with the constants and seats `renaming` moves renamed, or `None`
