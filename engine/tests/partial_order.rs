@@ -8,8 +8,7 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::CheckReport;
-use support::{load, replay, run_on};
+use support::{load, replay, run_on, traces, verdicts};
 
 const PLACES: usize = 5;
 
@@ -99,7 +98,6 @@ proptest! {
         let net = load(&text);
         let full = run_on(&ColouredSpace::new(&net), 1);
         let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
-        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
         prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
         prop_assert_eq!(reduced.deadlocks, full.deadlocks, "{}", text);
         prop_assert!(reduced.states <= full.states, "{}", text);
@@ -107,7 +105,6 @@ proptest! {
         // The same run, state for state, with two threads.
         let two = run_on(&ColouredSpace::with_partial_order(&net), 2);
         prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
-        let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
         prop_assert_eq!(traces(&two), traces(&reduced));
     }
 }
@@ -137,7 +134,6 @@ fn independent_components_are_not_interleaved() {
     assert_eq!(full.states, 27);
     assert!(reduced.states < 27, "{} states", reduced.states);
     assert_eq!((reduced.deadlocks, full.deadlocks), (1, 1));
-    let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
     assert_eq!(verdicts(&reduced), verdicts(&full));
     assert_eq!(
         reduced.reduction.as_deref(),

@@ -11,11 +11,14 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, explore};
+use sesphr_engine::explore::{ExploreOptions, StateSpace, explore};
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::{load, load_error, permutations, replay, run_on};
+use support::{
+    assert_one_marking_per_orbit, full_and_symmetric, load, load_error, permutations, replay,
+    run_on, traces, verdicts,
+};
 
 /// Transitions a generated net may have (at least one is chosen).
 const MENU: [&str; 6] = [
@@ -103,18 +106,7 @@ proptest! {
     ) {
         let text = net_text(range, n, b_full, menu, budget);
         let net = load(&text);
-        let full = run_on(&ColouredSpace::new(&net), 2);
-        let reduced = run_on(&ColouredSpace::with_symmetry(&net).expect("a small group"), 2);
-        prop_assert_eq!(reduced.states as usize, orbits(&net), "{}", text);
-        prop_assert_eq!(reduced.represented_states, Some(full.states), "{}", text);
-        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
-        prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
-        prop_assert_eq!(reduced.deadlock_reachable, full.deadlock_reachable);
-        // Shortest traces have the same length with and without the reduction.
-        let lengths = |r: &CheckReport| r.properties.iter()
-            .map(|p| p.trace.as_ref().map(|t| t.steps.len())).collect::<Vec<_>>();
-        prop_assert_eq!(lengths(&reduced), lengths(&full), "{}", text);
-        replay(&net, &reduced);
+        assert_one_marking_per_orbit(&net, &text, orbits(&net));
     }
 }
 
@@ -141,18 +133,15 @@ proptest! {
             text = text.replace("exists x in A: x in B", "count(C) >= 2");
         }
         let net = load(&text);
-        let full = run_on(&ColouredSpace::new(&net), 2);
-        let symmetry = run_on(&ColouredSpace::with_symmetry(&net).expect("a small group"), 2);
+        let (full, symmetry) = full_and_symmetric(&net);
         let combined = ColouredSpace::with_reductions(&net).expect("a small group");
         let reduced = run_on(&combined, 1);
-        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
         prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
         prop_assert_eq!(reduced.deadlocks, symmetry.deadlocks, "{}", text);
         prop_assert!(reduced.states <= symmetry.states, "{}", text);
         replay(&net, &reduced);
         let two = run_on(&combined, 2);
         prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
-        let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
         prop_assert_eq!(traces(&two), traces(&reduced));
     }
 }
@@ -208,11 +197,7 @@ fn nets_that_break_a_declared_symmetry_are_refused_with_the_position() {
 #[test]
 fn a_symmetric_range_prints_its_numerals_and_orbits_shrink_the_space() {
     let net = load(&net_text(true, 3, false, 0b000011, 0));
-    let full = run_on(&ColouredSpace::new(&net), 2);
-    let reduced = run_on(
-        &ColouredSpace::with_symmetry(&net).expect("3! permutations"),
-        2,
-    );
+    let (full, reduced) = full_and_symmetric(&net);
     // Each of 3 tokens in A or B: 8 markings; orbits by how many are in B: 4.
     assert_eq!((full.states, reduced.states), (8, 4));
     assert_eq!(reduced.represented_states, Some(8));

@@ -15,11 +15,14 @@ mod support;
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::coloured::symmetry::Symmetry;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, explore};
+use sesphr_engine::explore::{ExploreOptions, explore};
 use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
-use support::{load, load_error, permutations, replay, run_on};
+use support::{
+    assert_one_marking_per_orbit, full_and_symmetric, load, load_error, permutations, replay,
+    run_on, traces, verdicts,
+};
 
 /// Transitions a generated net may have (at least one is chosen). `u` and
 /// `w` are whole users; `(r, s)` a user taken apart.
@@ -140,21 +143,9 @@ proptest! {
     ) {
         let text = net_text(range, roles, seats, menu, budget);
         let net = load(&text);
-        let full = run_on(&ColouredSpace::new(&net), 2);
-        let space = ColouredSpace::with_symmetry(&net).expect("a small group");
-        let reduced = run_on(&space, 2);
-        prop_assert_eq!(reduced.states as usize, orbits(&net), "{}", text);
-        prop_assert_eq!(reduced.represented_states, Some(full.states), "{}", text);
-        let verdicts = |r: &CheckReport| r.properties.iter().map(|p| p.holds).collect::<Vec<_>>();
-        prop_assert_eq!(verdicts(&reduced), verdicts(&full), "{}", text);
-        prop_assert_eq!(reduced.deadlock_reachable, full.deadlock_reachable);
-        let lengths = |r: &CheckReport| r.properties.iter()
-            .map(|p| p.trace.as_ref().map(|t| t.steps.len())).collect::<Vec<_>>();
-        prop_assert_eq!(lengths(&reduced), lengths(&full), "{}", text);
-        replay(&net, &reduced);
-        let one = run_on(&space, 1);
+        let (full, reduced) = assert_one_marking_per_orbit(&net, &text, orbits(&net));
+        let one = run_on(&ColouredSpace::with_symmetry(&net).expect("a small group"), 1);
         prop_assert_eq!((one.states, one.edges), (reduced.states, reduced.edges));
-        let traces = |r: &CheckReport| r.properties.iter().map(|p| p.trace.clone()).collect::<Vec<_>>();
         prop_assert_eq!(traces(&one), traces(&reduced));
         let combined = run_on(&ColouredSpace::with_reductions(&net).expect("a small group"), 2);
         prop_assert_eq!(verdicts(&combined), verdicts(&full), "{}", text);
@@ -168,11 +159,7 @@ fn the_seats_of_each_role_are_permuted_separately() {
     // markings; per role, 0, 1 or 2 of its seats in B, so 3 x 3 orbits (a
     // permutation of the seats alike in both roles would leave 10).
     let net = load(&net_text(true, 2, 2, 0b000011, 0));
-    let full = run_on(&ColouredSpace::new(&net), 2);
-    let reduced = run_on(
-        &ColouredSpace::with_symmetry(&net).expect("4 permutations"),
-        2,
-    );
+    let (full, reduced) = full_and_symmetric(&net);
     assert_eq!((full.states, reduced.states), (16, 9));
     assert_eq!(reduced.represented_states, Some(16));
     assert!(

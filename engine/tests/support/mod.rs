@@ -2,7 +2,7 @@
 //! every helper).
 
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, check};
+use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, Trace, check};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
@@ -31,6 +31,56 @@ pub fn run_on(space: &ColouredSpace<'_>, threads: usize) -> CheckReport {
         .build()
         .expect("a pool")
         .install(|| check(space, &ExploreOptions::default()).expect("explores"))
+}
+
+/// The full run of `net` and its run reduced by the symmetry alone, on two
+/// threads.
+pub fn full_and_symmetric(net: &Net) -> (CheckReport, CheckReport) {
+    let symmetric = ColouredSpace::with_symmetry(net).expect("a small group");
+    (run_on(&ColouredSpace::new(net), 2), run_on(&symmetric, 2))
+}
+
+/// Checks `net` (generated from `text`) with and without its symmetry: the
+/// reduced run stores `orbits` markings (counted by brute force), stands for
+/// every marking of the full run, gives its verdicts, deadlock answer and
+/// trace lengths (the reduction keeps breadth-first depths), and its traces
+/// replay on the unreduced net. Returns the full and the reduced report.
+#[allow(dead_code)]
+pub fn assert_one_marking_per_orbit(
+    net: &Net,
+    text: &str,
+    orbits: usize,
+) -> (CheckReport, CheckReport) {
+    let (full, reduced) = full_and_symmetric(net);
+    assert_eq!(reduced.states as usize, orbits, "{text}");
+    assert_eq!(reduced.represented_states, Some(full.states), "{text}");
+    assert_eq!(verdicts(&reduced), verdicts(&full), "{text}");
+    assert_eq!(
+        reduced.deadlock_reachable, full.deadlock_reachable,
+        "{text}"
+    );
+    assert_eq!(trace_lengths(&reduced), trace_lengths(&full), "{text}");
+    replay(net, &reduced);
+    (full, reduced)
+}
+
+/// Each property's verdict, in order.
+pub fn verdicts(report: &CheckReport) -> Vec<Option<bool>> {
+    report.properties.iter().map(|p| p.holds).collect()
+}
+
+/// Each property's trace, in order.
+pub fn traces(report: &CheckReport) -> Vec<Option<Trace>> {
+    report.properties.iter().map(|p| p.trace.clone()).collect()
+}
+
+/// The length of each property's trace, in order.
+pub fn trace_lengths(report: &CheckReport) -> Vec<Option<usize>> {
+    report
+        .properties
+        .iter()
+        .map(|p| p.trace.as_ref().map(|t| t.steps.len()))
+        .collect()
 }
 
 /// Every permutation of `items`.
