@@ -15,7 +15,7 @@ use std::sync::Arc;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::temporal::graph::Limits;
-use sesphr_engine::temporal::run::check_temporal;
+use sesphr_engine::temporal::run::check_temporal_in;
 
 use crate::DistError;
 use crate::bfs::DistOptions;
@@ -48,7 +48,7 @@ pub fn check_coloured_distributed(
             deadline: options.timeout.map(|t| run.started + t),
         };
         let (temporal, _) =
-            check_temporal(&net, limits, symmetry).map_err(|e| DistError::Space(e.to_string()))?;
+            check_temporal_in(&space, limits).map_err(|e| DistError::Space(e.to_string()))?;
         dist.report.properties.extend(temporal);
         Ok(Some(dist))
     })

@@ -2,7 +2,8 @@
 //! state space (the packed fast path for P/T nets, the coloured space with
 //! or without symmetry and partial-order reduction for coloured nets), adds the standard
 //! properties asked for, explores, checks the net's CTL and LTL properties
-//! (on the unreduced graph), and names the report after the net.
+//! (on the graph of the same space, without its partial-order reduction),
+//! and names the report after the net.
 //!
 //! ```
 //! use sesphr_engine::check::{CheckOptions, StandardProperty};
@@ -39,7 +40,7 @@ use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
 use crate::temporal::graph::Limits;
-use crate::temporal::run::check_temporal;
+use crate::temporal::run::{check_temporal, check_temporal_in};
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,9 +187,10 @@ impl LoadedNet {
                 };
                 let limits = limits(&options.explore);
                 let mut report = check(&space, &options.explore)?;
-                // CTL and LTL properties: on the full graph (see `temporal`).
+                // CTL and LTL properties: on the graph of the same space,
+                // whose memos the exploration has filled (see `temporal`).
                 let (temporal, _) =
-                    check_temporal(&net, limits, options.symmetry).map_err(CheckError::Temporal)?;
+                    check_temporal_in(&space, limits).map_err(CheckError::Temporal)?;
                 report.properties.extend(temporal);
                 report
             }

@@ -881,3 +881,58 @@ properties:
     assert!(full.counterexample().is_some());
     assert!(full.product_states() >= 2000, "{}", full.product_states());
 }
+
+#[test]
+fn the_graph_of_an_explored_space_gives_what_a_fresh_space_gives() {
+    // Symmetric processes with a fairness per transition (the quotient is
+    // used) and per binding (the symmetric space is set aside): the check
+    // on the space an exploration has just filled (every reduction on) must
+    // give the verdicts, traces and lassos of a check on a fresh space.
+    let text = |fairness: &str| {
+        format!(
+            r#"
+types:
+  Proc: {{ range: [1, 3], symmetric: true }}
+places:
+  idle:     {{ type: Proc, init: ["all(Proc)"] }}
+  waiting:  {{ type: Proc }}
+  critical: {{ type: Proc }}
+  lock:     {{ type: Unit, init: ["()"] }}
+transitions:
+  ask:   {{ in: {{ idle: ["p"] }}, out: {{ waiting: ["p"] }} }}
+  enter: {{ in: {{ waiting: ["p"], lock: ["()"] }}, out: {{ critical: ["p"] }} }}
+  leave: {{ in: {{ critical: ["p"] }}, out: {{ idle: ["p"], lock: ["()"] }} }}
+fairness:
+  enter: {fairness}
+properties:
+  mutex: {{ invariant: "count(critical) <= 1" }}
+  someone_enters: {{ ltl: "G (count(waiting) > 0 => F fired(enter))" }}
+  all_wait_for_ever: {{ ltl: "F G count(waiting) == 3" }}
+  can_all_wait: {{ ctl: "EF count(waiting) == 3" }}
+  back_to_idle: {{ ltl: "G F count(idle) == 3" }}
+"#
+        )
+    };
+    for fairness in ["weak", "strong", "strong-per-binding"] {
+        let net = load(&text(fairness));
+        let fresh =
+            sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), true).unwrap();
+        let space = ColouredSpace::with_reductions(&net).unwrap();
+        let options = sesphr_engine::explore::ExploreOptions::default();
+        let explored = sesphr_engine::explore::check(&space, &options).unwrap();
+        assert!(explored.complete, "{fairness}");
+        let reused =
+            sesphr_engine::temporal::run::check_temporal_in(&space, Limits::default()).unwrap();
+        assert_eq!(fresh, reused, "{fairness}");
+        // The quotient is used unless the fairness is per binding.
+        let (_, unreduced) =
+            sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), false).unwrap();
+        let (graph, full) = (reused.1.unwrap().states, unreduced.unwrap().states);
+        match fairness.ends_with("per-binding") {
+            true => assert_eq!(graph, full, "{fairness}"),
+            false => assert!(graph < full, "{fairness}: {graph} of {full}"),
+        }
+        assert!(fresh.0.iter().all(|p| p.holds.is_some()), "{fairness}");
+        assert!(fresh.0.iter().any(|p| p.lasso.is_some()), "{fairness}");
+    }
+}

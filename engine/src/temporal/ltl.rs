@@ -246,6 +246,10 @@ impl<'k, 'g> Ltl<'k, 'g> {
     /// The lasso with the shortest stem from `initial` into one of the fair
     /// accepting `parts`, if there is one.
     fn lasso_through(&mut self, initial: &[u32], parts: &[Vec<u32>]) -> Option<Path> {
+        if parts.is_empty() {
+            // The formula holds: no need to search the product again for a way in.
+            return None;
+        }
         let part_of: HashMap<u32, usize> = parts
             .iter()
             .enumerate()

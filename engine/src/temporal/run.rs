@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::ctl::{Ctl, Path};
 use super::graph::{GraphError, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
@@ -40,18 +42,48 @@ pub fn check_temporal(
     if net.temporal.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let reducible = symmetry && !net.fairness.iter().any(|f| f.per_binding);
-    let space = match reducible {
+    let space = match symmetry {
         true => ColouredSpace::with_symmetry(net).unwrap_or_else(|_| ColouredSpace::new(net)),
         false => ColouredSpace::new(net),
     };
+    check_temporal_in(&space, limits)
+}
+
+/// Checks every CTL and LTL property of the net of `space` on the graph of
+/// `space` (the quotient by its symmetry, if it has one, as for
+/// [`check_temporal`]), reusing what `space` remembers: its interned
+/// multisets, transition effects and symmetry images. An exploration that
+/// has just run on `space` has met every marking of the graph, so the graph
+/// is built without decoding a token. A space's partial-order reduction
+/// plays no part (the graph has every successor); with per-binding fairness
+/// a symmetric space is set aside for an unreduced one.
+pub fn check_temporal_in(
+    space: &ColouredSpace<'_>,
+    limits: Limits,
+) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
+    let net = space.net();
+    if net.temporal.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    if space.symmetry().is_some() && net.fairness.iter().any(|f| f.per_binding) {
+        return check_on(&ColouredSpace::new(net), limits);
+    }
+    check_on(space, limits)
+}
+
+/// [`check_temporal_in`], on the graph of `space` as it is.
+fn check_on(
+    space: &ColouredSpace<'_>,
+    limits: Limits,
+) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
+    let net = space.net();
     let mut atoms: Vec<Atom> = Vec::new();
     let mut bases = Vec::new();
     for p in &net.temporal {
         bases.push(atoms.len());
         atoms.extend(p.atoms.iter().cloned());
     }
-    let graph = match MarkingGraph::build(&space, &atoms, &net.fairness, limits) {
+    let graph = match MarkingGraph::build(space, &atoms, &net.fairness, limits) {
         Ok(g) => g,
         Err(GraphError::Space(e)) => return Err(e),
         Err(e) => {
@@ -68,11 +100,13 @@ pub fn check_temporal(
         states: graph.len(),
         edges: graph.edge_count(),
     };
+    // One property per task: each searches the graph on its own (results in
+    // the properties' order whatever the thread count).
     let results = net
         .temporal
-        .iter()
+        .par_iter()
         .zip(bases)
-        .map(|(p, base)| check_one(&space, &graph, net, p, base, limits))
+        .map(|(p, base)| check_one(space, &graph, net, p, base, limits))
         .collect::<Result<_, _>>()?;
     Ok((results, Some(size)))
 }
