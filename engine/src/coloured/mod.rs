@@ -14,6 +14,7 @@
 
 pub mod effects;
 pub mod fire;
+pub mod id_memo;
 pub mod simulate;
 pub mod stubborn;
 pub mod symmetry;

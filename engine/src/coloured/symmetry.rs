@@ -38,12 +38,9 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, OnceLock};
 
-use std::sync::Arc;
-
-use foldhash::quality::FixedState;
-
+use super::id_memo::IdMemo;
 use super::table::{MarkingTables, TableFull};
 use crate::net::functions::CanonicalForm;
 use crate::net::marking::Multiset;
@@ -72,9 +69,6 @@ pub enum SymmetryError {
     },
 }
 
-/// A memo keyed by (place, multiset id).
-type IdMap<T> = HashMap<(u32, u32), T, FixedState>;
-
 /// One permutation of one factor: the new value of each constant it moves,
 /// or of each seat it moves in the pairs with one role.
 #[derive(Default)]
@@ -92,8 +86,9 @@ struct Factor {
     moves: Vec<Renaming>,
     /// The indices in `moves` of permutations that generate the factor.
     generators: Vec<usize>,
-    /// Per move: (place, multiset id) -> id of its image.
-    images: Vec<RwLock<IdMap<u32>>>,
+    /// Per move, per place: multiset id -> id of its image (a place's memo
+    /// made on the first image asked for there).
+    images: Vec<Box<[OnceLock<Box<IdMemo>>]>>,
 }
 
 impl Factor {
@@ -101,6 +96,7 @@ impl Factor {
     /// by `renaming` from the new value of each constant it moves.
     fn new(
         constants: &[Arc<str>],
+        places: usize,
         renaming: impl Fn(HashMap<Arc<str>, Value>) -> Renaming,
     ) -> Option<Factor> {
         let n = constants.len();
@@ -117,7 +113,10 @@ impl Factor {
             .collect();
         generators.dedup();
         Some(Factor {
-            images: moves.iter().map(|_| RwLock::default()).collect(),
+            images: moves
+                .iter()
+                .map(|_| (0..places).map(|_| OnceLock::new()).collect())
+                .collect(),
             moves: moves
                 .iter()
                 .map(|perm| {
@@ -152,9 +151,9 @@ pub struct Symmetry {
     types: Vec<String>,
     /// The number of permutations, the identity included.
     order: u64,
-    /// (place, multiset id) -> the factors that move that multiset, one bit
-    /// per factor.
-    movers: RwLock<IdMap<u64>>,
+    /// Per place: multiset id -> the factors that move that multiset, one
+    /// bit per factor (at most 15 factors: each has two permutations or more).
+    movers: Box<[IdMemo]>,
 }
 
 impl Symmetry {
@@ -180,6 +179,7 @@ impl Symmetry {
     /// constant of that type (`per_role`) or alike for all; `None` if a
     /// factor alone is too large.
     fn build(net: &Net, per_role: bool) -> Option<Symmetry> {
+        let places = net.places.len();
         let mut factors = Vec::new();
         let mut types = Vec::new();
         for symmetric in &net.symmetric {
@@ -189,7 +189,7 @@ impl Symmetry {
                 Some(outer) if per_role => {
                     types.push(format!("{} within {}", symmetric.ty.name, outer.name));
                     for role in outer.constants.iter().filter(|_| big) {
-                        factors.push(Factor::new(constants, |seats| Renaming {
+                        factors.push(Factor::new(constants, places, |seats| Renaming {
                             seats: [(role.clone(), seats)].into_iter().collect(),
                             ..Renaming::default()
                         })?);
@@ -203,7 +203,7 @@ impl Symmetry {
                         None => symmetric.ty.name.clone(),
                     });
                     if big {
-                        factors.push(Factor::new(constants, |images| Renaming {
+                        factors.push(Factor::new(constants, places, |images| Renaming {
                             constants: images,
                             ..Renaming::default()
                         })?);
@@ -220,7 +220,7 @@ impl Symmetry {
             canonical_form: net.canonical_form.clone(),
             types,
             order,
-            movers: RwLock::default(),
+            movers: (0..places).map(|_| IdMemo::default()).collect(),
         })
     }
 
@@ -277,14 +277,8 @@ impl Symmetry {
     /// The factors that move multiset `id` of `place`, one bit per factor:
     /// those one of whose generators does.
     fn movers(&self, tables: &MarkingTables, place: usize, id: u32) -> Result<u64, TableFull> {
-        let key = (place as u32, id);
-        if let Some(&movers) = self
-            .movers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            return Ok(movers);
+        if let Some(movers) = self.movers[place].get(id) {
+            return Ok(u64::from(movers));
         }
         let mut movers = 0;
         for (f, factor) in self.factors.iter().enumerate() {
@@ -295,11 +289,8 @@ impl Symmetry {
                 }
             }
         }
-        self.movers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, movers);
-        Ok(movers)
+        self.movers[place].set(id, movers);
+        Ok(u64::from(movers))
     }
 
     /// Calls `visit` on the image of `state` under every permutation of the
@@ -346,12 +337,8 @@ impl Symmetry {
         place: usize,
         id: u32,
     ) -> Result<u32, TableFull> {
-        let key = (place as u32, id);
-        if let Some(&image) = factor.images[m]
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
+        let memo = factor.images[m][place].get_or_init(Box::default);
+        if let Some(image) = memo.get(id) {
             return Ok(image);
         }
         let tokens = tables.get(place, id).unwrap_or_default();
@@ -370,10 +357,7 @@ impl Symmetry {
         } else {
             id
         };
-        factor.images[m]
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, image);
+        memo.set(id, image);
         Ok(image)
     }
 }

@@ -67,7 +67,11 @@ impl MarkingTables {
         if let Some(&id) = table.ids.get(tokens) {
             return Ok(id);
         }
-        let id = u32::try_from(table.entries.len()).map_err(|_| TableFull)?;
+        // u32::MAX is never an id: memos use it for "not known yet".
+        let id = u32::try_from(table.entries.len())
+            .ok()
+            .filter(|&id| id != u32::MAX)
+            .ok_or(TableFull)?;
         table.entries.push(Entry {
             tokens: tokens.clone(),
             total: tokens.total(),
