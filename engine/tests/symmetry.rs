@@ -69,7 +69,7 @@ fn orbits(net: &Net) -> usize {
         .ty
         .constants
         .iter()
-        .map(|c| Value::Sym(c.clone()))
+        .map(|c| Value::sym(c))
         .collect();
     let perms = permutations(&constants);
     let mut least: BTreeSet<Marking> = BTreeSet::new();

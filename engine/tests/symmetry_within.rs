@@ -89,9 +89,8 @@ fn orbits(net: &Net) -> usize {
     let space = ColouredSpace::new(net);
     let ex = explore(&space, &ExploreOptions::default()).expect("explores");
     let symmetric = &net.symmetric[0];
-    let values = |c: &[std::sync::Arc<str>]| -> Vec<Value> {
-        c.iter().map(|c| Value::Sym(c.clone())).collect()
-    };
+    let values =
+        |c: &[std::sync::Arc<str>]| -> Vec<Value> { c.iter().map(|c| Value::sym(c)).collect() };
     let seats = values(&symmetric.ty.constants);
     let roles = values(&symmetric.within.as_ref().expect("within R").constants);
     let perms = permutations(&seats);

@@ -45,6 +45,7 @@ use super::table::{MarkingTables, TableFull};
 use crate::net::functions::CanonicalForm;
 use crate::net::marking::Multiset;
 use crate::net::model::Net;
+use crate::net::symbol::Symbol;
 use crate::net::value::Value;
 
 /// The largest group the reduction enumerates (8!).
@@ -74,9 +75,9 @@ pub enum SymmetryError {
 #[derive(Default)]
 struct Renaming {
     /// Constant -> its image (a type symmetric in the whole net).
-    constants: HashMap<Arc<str>, Value>,
+    constants: HashMap<Symbol, Value>,
     /// Role -> seat -> the seat's image (a type symmetric within another).
-    seats: HashMap<Arc<str>, HashMap<Arc<str>, Value>>,
+    seats: HashMap<Symbol, HashMap<Symbol, Value>>,
 }
 
 /// One factor of the group: every permutation of one type's constants, in
@@ -97,7 +98,7 @@ impl Factor {
     fn new(
         constants: &[Arc<str>],
         places: usize,
-        renaming: impl Fn(HashMap<Arc<str>, Value>) -> Renaming,
+        renaming: impl Fn(HashMap<Symbol, Value>) -> Renaming,
     ) -> Option<Factor> {
         let n = constants.len();
         let perms = permutations(n, MAX_FACTOR)?;
@@ -125,7 +126,7 @@ impl Factor {
                         .enumerate()
                         .filter(|(from, to)| from != *to)
                         .map(|(from, &to)| {
-                            (constants[from].clone(), Value::Sym(constants[to].clone()))
+                            (Symbol::from(&constants[from]), Value::sym(&constants[to]))
                         })
                         .collect();
                     renaming(images)
@@ -190,7 +191,7 @@ impl Symmetry {
                     types.push(format!("{} within {}", symmetric.ty.name, outer.name));
                     for role in outer.constants.iter().filter(|_| big) {
                         factors.push(Factor::new(constants, places, |seats| Renaming {
-                            seats: [(role.clone(), seats)].into_iter().collect(),
+                            seats: [(Symbol::from(role), seats)].into_iter().collect(),
                             ..Renaming::default()
                         })?);
                     }
@@ -378,7 +379,7 @@ fn rename(value: &Value, renaming: &Renaming) -> Option<Value> {
             if let [Value::Sym(role), Value::Sym(seat)] = &items[..]
                 && let Some(image) = renaming.seats.get(role).and_then(|s| s.get(seat))
             {
-                return Some(Value::tuple([Value::Sym(role.clone()), image.clone()]));
+                return Some(Value::tuple([Value::Sym(*role), image.clone()]));
             }
             rename_all(items, renaming).map(|items| Value::Tuple(items.into()))
         }
@@ -462,7 +463,7 @@ mod tests {
     #[test]
     fn renaming_reaches_inside_tuples_and_terms_only() {
         let renaming = Renaming {
-            constants: [(Arc::from("a"), Value::sym("b"))].into_iter().collect(),
+            constants: [(Symbol::new("a"), Value::sym("b"))].into_iter().collect(),
             ..Renaming::default()
         };
         let v = Value::tuple([

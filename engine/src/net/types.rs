@@ -75,7 +75,7 @@ impl Ty {
             (Ty::Bool, Value::Bool(_)) | (Ty::Int, Value::Int(_)) => true,
             (Ty::Unit, Value::Tuple(items)) => items.is_empty(),
             (Ty::Range { lo, hi, .. }, Value::Int(i)) => lo <= i && i <= hi,
-            (Ty::Enum(e), Value::Sym(s)) => e.constants.contains(s),
+            (Ty::Enum(e), Value::Sym(s)) => e.constants.iter().any(|c| **c == **s),
             (Ty::Tuple(_, tys), Value::Tuple(items)) => {
                 tys.len() == items.len() && tys.iter().zip(items.iter()).all(|(t, v)| t.admits(v))
             }
@@ -96,7 +96,7 @@ impl Ty {
                 }
                 Some((*lo..=*hi).map(Value::Int).collect())
             }
-            Ty::Enum(e) => Some(e.constants.iter().map(|c| Value::Sym(c.clone())).collect()),
+            Ty::Enum(e) => Some(e.constants.iter().map(|c| Value::sym(c)).collect()),
             Ty::Tuple(_, tys) => {
                 let mut acc: Vec<Vec<Value>> = vec![Vec::new()];
                 for t in tys {

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use foldhash::quality::FixedState;
 
+use super::symbol::Symbol;
+
 /// The fixed seed of the hashes terms carry: a value's hash is the same in every run.
 const TERM_HASH_SEED: u64 = 0x7e8d_5eed_0f7e_5a11;
 
@@ -21,8 +23,8 @@ pub enum Value {
     Bool(bool),
     /// An integer (bounded integer ranges are checked by the type).
     Int(i64),
-    /// A constant of an enumeration type, by name.
-    Sym(Arc<str>),
+    /// A constant of an enumeration type, by its interned name.
+    Sym(Symbol),
     /// A tuple (an element of a product type).
     Tuple(Arc<[Value]>),
     /// A structured term built by a net function, e.g. `enc(k(r1), phr(p1))`.
@@ -39,7 +41,7 @@ impl Ord for Value {
         match (self, other) {
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
-            (Value::Sym(a), Value::Sym(b)) => shared_or(a, b, || a.cmp(b)),
+            (Value::Sym(a), Value::Sym(b)) => a.cmp(b),
             (Value::Tuple(a), Value::Tuple(b)) => shared_or(a, b, || a.cmp(b)),
             (Value::Term(a), Value::Term(b)) => shared_or(a, b, || a.cmp(b)),
             (Value::Bytes(a), Value::Bytes(b)) => shared_or(a, b, || a.cmp(b)),
@@ -130,7 +132,7 @@ impl Value {
 
     /// An enumeration constant.
     pub fn sym(name: &str) -> Value {
-        Value::Sym(Arc::from(name))
+        Value::Sym(Symbol::new(name))
     }
 
     /// A tuple of the given components.

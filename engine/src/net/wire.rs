@@ -153,7 +153,7 @@ impl Reader<'_> {
                 let high = u64::from(self.word()?);
                 Value::Int((high << 32 | low) as i64)
             }
-            SYM => Value::Sym(self.name()?),
+            SYM => Value::Sym(self.name()?.into()),
             TUPLE => Value::Tuple(self.items()?.into()),
             TERM => {
                 let functor = self.name()?;

@@ -50,17 +50,16 @@ impl Declarations {
         let Ty::Enum(e) = ty else { return None };
         let constants = self.cyclic.get(&e.name)?.clone();
         let name = if forward { "successor" } else { "predecessor" };
+        let values: Vec<Value> = constants.iter().map(|c| Value::sym(c)).collect();
         Some(Arc::new(move |args: &[Value]| {
             let n = constants.len();
             let i = position(&constants, args, name)?;
-            Ok(Value::Sym(
-                constants[if forward {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                }]
-                .clone(),
-            ))
+            Ok(values[if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }]
+            .clone())
         }))
     }
 
@@ -87,7 +86,7 @@ impl Declarations {
 /// The index of the one argument (`args[0]`) among `constants`.
 fn position(constants: &[Arc<str>], args: &[Value], name: &str) -> Result<usize, FunctionError> {
     match args.first() {
-        Some(Value::Sym(s)) => constants.iter().position(|c| c == s),
+        Some(Value::Sym(s)) => constants.iter().position(|c| **c == **s),
         _ => None,
     }
     .ok_or_else(|| FunctionError::BadArguments {
@@ -229,7 +228,7 @@ impl Reader<'_, '_> {
                     symmetric: false,
                 }));
                 for c in &constants {
-                    let value = Value::Sym(c.clone());
+                    let value = Value::sym(c);
                     if self
                         .decls
                         .constants
