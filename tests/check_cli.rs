@@ -130,6 +130,37 @@ fn limits_stop_the_run_as_incomplete() {
 }
 
 #[test]
+fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
+    // The CTL/LTL graph holds every marking the exploration stored, so a
+    // limit that stopped the exploration is not tried again on the graph.
+    let sesphr_net = path("nets/sesphr.yaml");
+    for (flag, value, reason) in [
+        ("--max-states", "1000", "max-states"),
+        ("--timeout", "0", "timeout"),
+    ] {
+        let out = sesphr(&["check", "--json", flag, value, &sesphr_net]);
+        assert_eq!(out.status.code(), Some(3), "{flag}");
+        let r = json(&out);
+        assert_eq!(r["stopped"], reason, "{flag}");
+        let temporal: Vec<&serde_json::Value> = (r["properties"].as_array().expect("properties"))
+            .iter()
+            .filter(|p| p["kind"] == "ltl" || p["kind"] == "ctl")
+            .collect();
+        assert_eq!(temporal.len(), 4, "{flag}");
+        for p in temporal {
+            assert_eq!(p["holds"], serde_json::Value::Null, "{flag}: {p}");
+            let meaning = p["meaning"].as_str().expect("meaning");
+            assert!(
+                meaning.contains(&format!(
+                    "undecided: the exploration stopped first ({reason})"
+                )),
+                "{flag}: {meaning}"
+            );
+        }
+    }
+}
+
+#[test]
 fn bad_input_exits_2_with_a_position() {
     let dir = std::env::temp_dir().join(format!("sesphr-check-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

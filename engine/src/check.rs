@@ -30,7 +30,7 @@
 
 use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{CheckReport, ExploreError, ExploreOptions, check};
+use crate::explore::{CheckReport, ExploreError, ExploreOptions, StopReason, check};
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
 use crate::mcc::observe::Checked;
@@ -40,7 +40,7 @@ use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
 use crate::temporal::graph::Limits;
-use crate::temporal::run::{check_temporal, check_temporal_in};
+use crate::temporal::run::{check_temporal, check_temporal_in, undecided};
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,8 +189,23 @@ impl LoadedNet {
                 let mut report = check(&space, &options.explore)?;
                 // CTL and LTL properties: on the graph of the same space,
                 // whose memos the exploration has filled (see `temporal`).
-                let (temporal, _) =
-                    check_temporal_in(&space, limits).map_err(CheckError::Temporal)?;
+                // That graph holds every marking the exploration stored, so
+                // where a limit stopped the exploration it would stop the
+                // graph too.
+                let temporal = match report.stopped {
+                    Some(reason) if reason != StopReason::Decided => undecided(
+                        &net,
+                        &format!(
+                            "the exploration stopped first ({}), so the graph of markings would be incomplete",
+                            reason.name()
+                        ),
+                    ),
+                    _ => {
+                        check_temporal_in(&space, limits)
+                            .map_err(CheckError::Temporal)?
+                            .0
+                    }
+                };
                 report.properties.extend(temporal);
                 report
             }

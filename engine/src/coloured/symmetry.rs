@@ -34,7 +34,9 @@
 //! canonical forms only up to automorphism.
 //!
 //! An image of a place's multiset is remembered per (permutation, place,
-//! multiset id), so each distinct multiset is renamed once per permutation.
+//! multiset id), so each distinct multiset is renamed once per permutation;
+//! these memos and the movers' are arrays indexed by multiset id
+//! ([`super::id_memo`]), read without a lock.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;

@@ -150,6 +150,19 @@ pub enum StopReason {
     Decided,
 }
 
+impl StopReason {
+    /// The reason as the JSON output spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StopReason::MaxStates => "max-states",
+            StopReason::MaxMemory => "max-memory",
+            StopReason::Timeout => "timeout",
+            StopReason::IdSpace => "id-space",
+            StopReason::Decided => "decided",
+        }
+    }
+}
+
 impl From<Exhausted> for StopReason {
     fn from(reason: Exhausted) -> Self {
         match reason {
@@ -993,6 +1006,17 @@ mod tests {
 
     use super::*;
     use crate::ptnet::{PackedNet, PtNet};
+
+    #[test]
+    fn stop_reasons_are_named_as_the_json_spells_them() {
+        use StopReason::*;
+        for reason in [MaxStates, MaxMemory, Timeout, IdSpace, Decided] {
+            assert_eq!(
+                serde_json::to_value(reason).ok(),
+                Some(reason.name().into())
+            );
+        }
+    }
 
     /// `tokens` independent tokens, each moving once: 2^tokens states in
     /// levels of up to (tokens choose tokens/2) states.

@@ -145,7 +145,7 @@ pub fn check_original(
             path,
             reason: format!(
                 "the exploration stopped at a limit ({}) after {} states",
-                stop_name(stopped),
+                stopped.name(),
                 judgement.states
             ),
         }),
@@ -311,14 +311,6 @@ fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
         seconds: started.elapsed().as_secs_f64(),
         configuration: None,
     }
-}
-
-/// The name of a stop reason as the JSON output spells it.
-pub(crate) fn stop_name(reason: StopReason) -> String {
-    serde_json::to_value(reason)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("{reason:?}"))
 }
 
 /// Explores `net` within `limits` and judges its properties. The

@@ -86,15 +86,7 @@ fn check_on(
     let graph = match MarkingGraph::build(space, &atoms, &net.fairness, limits) {
         Ok(g) => g,
         Err(GraphError::Space(e)) => return Err(e),
-        Err(e) => {
-            let why = e.to_string();
-            let results = net
-                .temporal
-                .iter()
-                .map(|p| result(p, None, None, None, format!("undecided: {why}")))
-                .collect();
-            return Ok((results, None));
-        }
+        Err(e) => return Ok((undecided(net, &e.to_string()), None)),
     };
     let size = GraphSize {
         states: graph.len(),
@@ -109,6 +101,14 @@ fn check_on(
         .map(|(p, base)| check_one(space, &graph, net, p, base, limits))
         .collect::<Result<_, _>>()?;
     Ok((results, Some(size)))
+}
+
+/// Every CTL and LTL property of `net` undecided, for the reason `why` (a
+/// limit that stopped the graph, or the exploration before it).
+pub fn undecided(net: &Net, why: &str) -> Vec<PropertyResult> {
+    (net.temporal.iter())
+        .map(|p| result(p, None, None, None, format!("undecided: {why}")))
+        .collect()
 }
 
 fn is_fired(atom: &Atom) -> bool {
