@@ -21,7 +21,9 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError};
+
+use crossbeam_utils::sync::ShardedLock;
 
 use foldhash::quality::FixedState;
 
@@ -95,7 +97,10 @@ impl Effects {
 }
 
 /// One transition's remembered effects, keyed by its touched places' ids.
-type TransitionMap = RwLock<HashMap<Box<[u32]>, Arc<Effects>, FixedState>>;
+/// Looked up for every marking by every thread and written on a miss only:
+/// a lock sharded per thread, whose readers write only their own shard's
+/// lock word (a plain read lock's word would pass between the cores).
+type TransitionMap = ShardedLock<HashMap<Box<[u32]>, Arc<Effects>, FixedState>>;
 
 /// Look-ups of a transition before the memo judges whether it pays.
 pub const TRIAL_LOOKUPS: u64 = 4096;
@@ -130,7 +135,7 @@ impl EffectMemo {
         let maps = net
             .transitions
             .iter()
-            .map(|_| RwLock::new(HashMap::default()))
+            .map(|_| ShardedLock::new(HashMap::default()))
             .collect();
         let counters = || net.transitions.iter().map(|_| AtomicU64::new(0)).collect();
         EffectMemo {
