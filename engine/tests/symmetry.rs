@@ -5,19 +5,16 @@
 //! the full run finds, and its traces replay on the unreduced net. The loader
 //! refuses nets that break a declared symmetry, with the position.
 
-use std::collections::BTreeSet;
-
 mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{ExploreOptions, StateSpace, explore};
-use sesphr_engine::net::marking::{Marking, Multiset};
+use sesphr_engine::explore::StateSpace;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 use support::{
-    assert_one_marking_per_orbit, full_and_symmetric, load, load_error, permutations, replay,
-    run_on, traces, verdicts,
+    Renaming, assert_one_marking_per_orbit, full_and_symmetric, load, load_error,
+    orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
 };
 
 /// Transitions a generated net may have (at least one is chosen).
@@ -63,8 +60,6 @@ fn rename(value: &Value, from: &[Value], to: &[Value]) -> Value {
 /// The number of orbits of the full space's markings, by brute force: each
 /// marking's least image under every permutation of the symmetric constants.
 fn orbits(net: &Net) -> usize {
-    let space = ColouredSpace::new(net);
-    let ex = explore(&space, &ExploreOptions::default()).expect("explores");
     let constants: Vec<Value> = net.symmetric[0]
         .ty
         .constants
@@ -72,25 +67,10 @@ fn orbits(net: &Net) -> usize {
         .map(|c| Value::sym(c))
         .collect();
     let perms = permutations(&constants);
-    let mut least: BTreeSet<Marking> = BTreeSet::new();
-    for id in ex.ids() {
-        let marking = space.decode(ex.state(id)).expect("decodes");
-        let image = |perm: &Vec<Value>| Marking {
-            places: marking
-                .places
-                .iter()
-                .map(|m| {
-                    let mut out = Multiset::new();
-                    for (v, c) in m.iter() {
-                        out.add(rename(v, &constants, perm), c).expect("small");
-                    }
-                    out
-                })
-                .collect(),
-        };
-        least.insert(perms.iter().map(image).min().expect("a permutation"));
-    }
-    least.len()
+    let renamings: Vec<Renaming<'_>> = (perms.iter())
+        .map(|perm| Box::new(|v: &Value| rename(v, &constants, perm)) as Renaming<'_>)
+        .collect();
+    orbits_by_brute_force(net, &renamings)
 }
 
 proptest! {

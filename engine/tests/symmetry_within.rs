@@ -8,20 +8,16 @@
 //! net. The loader refuses, with the position, nets in which a seat leaves its
 //! pair.
 
-use std::collections::BTreeSet;
-
 mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::coloured::symmetry::Symmetry;
-use sesphr_engine::explore::{ExploreOptions, explore};
-use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 use support::{
-    assert_one_marking_per_orbit, full_and_symmetric, load, load_error, permutations, replay,
-    run_on, traces, verdicts,
+    Renaming, assert_one_marking_per_orbit, full_and_symmetric, load, load_error,
+    orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
 };
 
 /// Transitions a generated net may have (at least one is chosen). `u` and
@@ -86,8 +82,6 @@ fn rename(value: &Value, (roles, seats, perms): &PerRole<'_>) -> Value {
 /// The number of orbits of the full space's markings, by brute force: each
 /// marking's least image under every choice of one seat permutation per role.
 fn orbits(net: &Net) -> usize {
-    let space = ColouredSpace::new(net);
-    let ex = explore(&space, &ExploreOptions::default()).expect("explores");
     let symmetric = &net.symmetric[0];
     let values =
         |c: &[std::sync::Arc<str>]| -> Vec<Value> { c.iter().map(|c| Value::sym(c)).collect() };
@@ -108,26 +102,13 @@ fn orbits(net: &Net) -> usize {
             })
             .collect();
     }
-    let mut least: BTreeSet<Marking> = BTreeSet::new();
-    for id in ex.ids() {
-        let marking = space.decode(ex.state(id)).expect("decodes");
-        let image = |choice: &Vec<&Vec<Value>>| Marking {
-            places: marking
-                .places
-                .iter()
-                .map(|m| {
-                    let mut out = Multiset::new();
-                    for (v, c) in m.iter() {
-                        let per_role = (&roles[..], &seats[..], choice.clone());
-                        out.add(rename(v, &per_role), c).expect("small");
-                    }
-                    out
-                })
-                .collect(),
-        };
-        least.insert(choices.iter().map(image).min().expect("a choice"));
-    }
-    least.len()
+    let (roles, seats) = (&roles[..], &seats[..]);
+    let renamings: Vec<Renaming<'_>> = (choices.into_iter())
+        .map(|choice| {
+            Box::new(move |v: &Value| rename(v, &(roles, seats, choice.clone()))) as Renaming<'_>
+        })
+        .collect();
+    orbits_by_brute_force(net, &renamings)
 }
 
 proptest! {

@@ -2,10 +2,13 @@
 //! every helper).
 
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, Trace, check};
+use std::collections::BTreeSet;
+
+use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, Trace, check, explore};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
+use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 
@@ -22,6 +25,38 @@ pub fn load_error(text: &str) -> String {
         Ok(_) => panic!("loaded a net that must be refused:\n{text}"),
         Err(e) => e.to_string(),
     }
+}
+
+/// A renaming of values by one element of a symmetry group.
+#[allow(dead_code)]
+pub type Renaming<'a> = Box<dyn Fn(&Value) -> Value + 'a>;
+
+/// The number of orbits of the full space's markings, counted by brute
+/// force independently of the engine: the distinct least images of the
+/// reachable markings under `renamings`, one value renaming per element of
+/// the group (the identity included).
+#[allow(dead_code)]
+pub fn orbits_by_brute_force(net: &Net, renamings: &[Renaming<'_>]) -> usize {
+    let space = ColouredSpace::new(net);
+    let ex = explore(&space, &ExploreOptions::default()).expect("explores");
+    let mut least: BTreeSet<Marking> = BTreeSet::new();
+    for id in ex.ids() {
+        let marking = space.decode(ex.state(id)).expect("decodes");
+        let image = |rename: &dyn Fn(&Value) -> Value| Marking {
+            places: (marking.places.iter())
+                .map(|m| {
+                    let mut out = Multiset::new();
+                    for (v, c) in m.iter() {
+                        out.add(rename(v), c).expect("small");
+                    }
+                    out
+                })
+                .collect(),
+        };
+        let images = renamings.iter().map(|rename| image(rename.as_ref()));
+        least.insert(images.min().expect("a renaming"));
+    }
+    least.len()
 }
 
 /// `check` of `space` with its default options on a pool of `threads` threads.
