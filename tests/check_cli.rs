@@ -161,6 +161,41 @@ fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
 }
 
 #[test]
+fn a_stopped_unfolded_exploration_leaves_the_temporal_properties_undecided_too() {
+    let dir = std::env::temp_dir().join(format!("sesphr-check-unfold-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("counter.yaml");
+    std::fs::write(
+        &net,
+        "places:\n  c: { type: Int, init: [0] }\ntransitions:\n  step: { in: { c: [x] }, out: { c: [\"(x + 1) % 50\"] } }\nproperties:\n  back_to_zero: { ltl: \"G F 0 in c\" }\n",
+    )
+    .expect("write");
+    let out = sesphr(&[
+        "check",
+        "--json",
+        "--unfold",
+        "--max-states",
+        "10",
+        &net.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let r = json(&out);
+    assert_eq!(r["stopped"], "max-states");
+    let ltl = &r["properties"][0];
+    assert_eq!(ltl["kind"], "ltl");
+    assert_eq!(ltl["holds"], serde_json::Value::Null);
+    let meaning = ltl["meaning"].as_str().expect("meaning");
+    assert!(
+        meaning.contains("undecided: the exploration stopped first (max-states)"),
+        "{meaning}"
+    );
+    // Without the limit the same net is decided.
+    let out = sesphr(&["check", "--json", "--unfold", &net.display().to_string()]);
+    assert_eq!(json(&out)["properties"][0]["holds"], true);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn bad_input_exits_2_with_a_position() {
     let dir = std::env::temp_dir().join(format!("sesphr-check-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

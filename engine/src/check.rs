@@ -30,7 +30,9 @@
 
 use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{CheckReport, ExploreError, ExploreOptions, StopReason, check};
+use crate::explore::{
+    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, check,
+};
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
 use crate::mcc::observe::Checked;
@@ -40,7 +42,7 @@ use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
 use crate::temporal::graph::Limits;
-use crate::temporal::run::{check_temporal, check_temporal_in, undecided};
+use crate::temporal::run::{GraphSize, check_temporal, check_temporal_in, undecided};
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,8 +174,10 @@ impl LoadedNet {
             }
             LoadedNet::Coloured(coloured) if options.unfold => {
                 let mut report = check_unfolded(self, &options.properties, &options.explore)?;
-                let (temporal, _) = check_temporal(coloured, limits(&options.explore), false)
-                    .map_err(CheckError::Temporal)?;
+                // The unfolding's states are the unreduced coloured graph's.
+                let temporal = temporal_after(coloured, report.stopped, || {
+                    check_temporal(coloured, limits(&options.explore), false)
+                })?;
                 report.properties.extend(temporal);
                 report
             }
@@ -189,29 +193,35 @@ impl LoadedNet {
                 let mut report = check(&space, &options.explore)?;
                 // CTL and LTL properties: on the graph of the same space,
                 // whose memos the exploration has filled (see `temporal`).
-                // That graph holds every marking the exploration stored, so
-                // where a limit stopped the exploration it would stop the
-                // graph too.
-                let temporal = match report.stopped {
-                    Some(reason) if reason != StopReason::Decided => undecided(
-                        &net,
-                        &format!(
-                            "the exploration stopped first ({}), so the graph of markings would be incomplete",
-                            reason.name()
-                        ),
-                    ),
-                    _ => {
-                        check_temporal_in(&space, limits)
-                            .map_err(CheckError::Temporal)?
-                            .0
-                    }
-                };
+                let temporal =
+                    temporal_after(&net, report.stopped, || check_temporal_in(&space, limits))?;
                 report.properties.extend(temporal);
                 report
             }
         };
         report.net = self.name().to_string();
         Ok(report)
+    }
+}
+
+/// The CTL and LTL results of `net` after an exploration that stopped for
+/// `stopped`: computed by `check`, unless a limit stopped the exploration.
+/// Their graph holds every marking the exploration stored, so the same limit
+/// would stop it too; they are then undecided at once.
+fn temporal_after(
+    net: &Net,
+    stopped: Option<StopReason>,
+    check: impl FnOnce() -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError>,
+) -> Result<Vec<PropertyResult>, CheckError> {
+    match stopped {
+        Some(reason) if reason != StopReason::Decided => Ok(undecided(
+            net,
+            &format!(
+                "the exploration stopped first ({}), so the graph of markings would be incomplete",
+                reason.name()
+            ),
+        )),
+        _ => Ok(check().map_err(CheckError::Temporal)?.0),
     }
 }
 
