@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes nets/mutants/*.yaml: each a small change to nets/sesphr.yaml (one plausible bug).
+"""Writes nets/mutants/*.yaml: each a small change to nets/sesphr.yaml (one plausible bug);
+nets/variants/*.yaml, variants of it that are not bugs; nets/paper-variants/*.yaml, the paper's
+net with its flawed rules taken literally.
 
 Run from the repository root after editing nets/sesphr.yaml:  python3 scripts/make-mutants.py
 Each mutant starts with a header; its `# expect:` line names the property that must fail and its
@@ -30,9 +32,9 @@ MUTANTS = {
     "revocation-not-applied": (
         "forward_access_control",
         "Revocation is written on the ledger but the SRS keeps the user's ACL entry and RK.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      Member: ["(u, p, since)"]\n      SRS_RK: ["(p, u, rk)"]\n'
-          '      Clock: ["(p, t, 1)"]\n      Ledger_revoke: ["(u, p, t)"]\n', 1)],
+        [('      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 1)"]\n      Standing: ["(u, p, 10 * t + 2)"]\n      Ledger_revoke: ["(u, p, 10 * t + 1)"]\n',
+          '      Revoked: ["(u, p, 10 * t + 1)"]\n      Member: ["(u, p, since)"]\n      SRS_RK: ["(p, u, rk)"]\n'
+          '      Clock: ["(p, t, 1)"]\n      Standing: ["(u, p, 10 * t + 2)"]\n      Ledger_revoke: ["(u, p, 10 * t + 1)"]\n', 1)],
     ),
     "r-shared-across-partitions": (
         "acl_enforcement",
@@ -54,7 +56,7 @@ MUTANTS = {
     "access-not-on-ledger": (
         "accountability",
         "The SRS serves R without appending the access record to the ledger.",
-        [('      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n', "", 1)],
+        [('      Ledger_access: ["((role, seat), p, q, v, st)"]\n', "", 1)],
     ),
     "doctor-granted-insurance": (
         "acl_enforcement",
@@ -77,20 +79,20 @@ MUTANTS = {
         "The SRS checks the ACL when a request arrives and sends the answer later from a queue; a revocation in between does not cancel queued answers.",
         [('      Received: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
           '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))", "(srs_cloud, learn(kx, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
-          '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n',
+          '      Standing: ["((role, seat), p, st)"]\n      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Served: ["((role, seat), p, q, v, st)"]\n',
           '      Queued: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, k)"]\n'
           '      InsiderKnows: ["(srs, learn(ks, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))", "(srs_cloud, learn(kx, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
-          '      Clock: ["(p, now, f)"]\n'
-          '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Clock: ["(p, now, f)"] }\n'
-          '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Clock: ["(p, now + f, 0)"]\n'
-          '      Ledger_access: ["(u, p, q, v, now + f)"]\n      Served: ["(u, p, q, v, now + f)"]\n', 1),
+          '      Standing: ["((role, seat), p, st)"]\n'
+          '  send_answer:\n    in: { Queued: ["(u, p, q, v, ru)"], UserKnows: ["(u, p, k)"], Standing: ["(u, p, st)"] }\n'
+          '    out:\n      Received: ["(u, p, q, v, ru)"]\n      UserKnows: ["(u, p, learn(k, ru))"]\n      Standing: ["(u, p, st)"]\n'
+          '      Ledger_access: ["(u, p, q, v, st)"]\n      Served: ["(u, p, q, v, st)"]\n', 1),
          ('  Received: { type: Grant }', '  Queued: { type: Grant }\n  Received: { type: Grant }', 1)],
     ),
     "revocation-not-dated": (
         "the_scenario_is_as_configured",
-        "Revocation is dated but does not mark the clock pending, so the next answer or upload gets the revocation's date and reads as written before it (and a join pending before it loses its tick).",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 0)"]\n', 1)],
+        "Revocation is dated but does not mark the clock pending, so the next upload gets the revocation's epoch and reads as written before it (and a join pending before it loses its tick).",
+        [('      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 0)"]\n', 1)],
         "roles=2 users_per_role=1 partitions=1 versions=1 tampers=0",
     ),
     "refusal-drops-outsider-request": (
@@ -103,26 +105,26 @@ MUTANTS = {
     "revoked-user-served-past-versions": (
         "revoked_users_get_no_answer",
         "Revocation is forward-only: the SRS keeps RK and still answers a revoked user for versions written before its revocation.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1),
+        [('      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, 10 * t + 1)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1),
          ('  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n',
           '  D_R_S_before_revocation:\n    in:\n      Requests: ["((role, seat), p, q, v)"]\n      Revoked: ["((role, seat), p, at)"]\n'
           '      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
-          '      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n      Clock: ["(p, now, f)"]\n'
+          '      SRS_RK: ["(p, (role, seat), rk)"]\n      UserKnows: ["((role, seat), p, k)"]\n      Standing: ["((role, seat), p, st)"]\n'
           '    guard: "t <= at && (t > since || newcomers_read_past)"\n'
           '    out:\n      Revoked: ["((role, seat), p, at)"]\n      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n'
           '      SRS_R: ["(p, q, v, t, rp)"]\n      SRS_RK: ["(p, (role, seat), rk)"]\n'
           '      Received: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
-          '      Clock: ["(p, now + f, 0)"]\n      Ledger_access: ["((role, seat), p, q, v, now + f)"]\n      Served: ["((role, seat), p, q, v, now + f)"]\n'
+          '      Standing: ["((role, seat), p, st)"]\n      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Served: ["((role, seat), p, q, v, st)"]\n'
           '  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n', 1)],
     ),
     "revocation-keeps-rekey": (
         "rekeys_follow_the_acl",
         "Revocation marks the ACL but the SRS forgets to delete the user's RK.",
-        [('      Revoked: ["(u, p, t)"]\n      Clock: ["(p, t, 1)"]\n',
-          '      Revoked: ["(u, p, t)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1)],
+        [('      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 1)"]\n',
+          '      Revoked: ["(u, p, 10 * t + 1)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1)],
     ),
     # --- the ledger tells the truth ---
     "upload-record-digests-the-plaintext": (
@@ -136,24 +138,24 @@ MUTANTS = {
         "ledger_is_truthful",
         "A request refused for lack of rights is answered once and for all, and logged as an access.",
         [('      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n',
-          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Clock: ["(p, now, f)"]\n    out:\n'
-          '      Ledger_access: ["((role, seat), p, q, v, now)"]\n      Clock: ["(p, now, f)"]\n', 1)],
+          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Standing: ["((role, seat), p, st)"]\n    out:\n'
+          '      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Standing: ["((role, seat), p, st)"]\n', 1)],
     ),
     "access-logged-twice": (
         "ledger_is_truthful",
         "Both the SRS and the user's client append the access record, so the ledger shows two accesses for one.",
         [('      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n',
-          '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, now)"]\n      Clock: ["(p, now, f)"]\n', 1),
+          '      Keys: ["(u, p, q, v, kdf(recover(ru, user_secret(u))))"]\n      Ledger_access: ["(u, p, q, v, st)"]\n      Standing: ["(u, p, st)"]\n', 1),
          ('      Ledger_upload: ["(p, q, v, w, d, s)"]\n      UserKnows: ["(u, p, k)"]\n    guard: "signature_ok',
-          '      Ledger_upload: ["(p, q, v, w, d, s)"]\n      UserKnows: ["(u, p, k)"]\n      Clock: ["(p, now, f)"]\n    guard: "signature_ok', 1)],
+          '      Ledger_upload: ["(p, q, v, w, d, s)"]\n      UserKnows: ["(u, p, k)"]\n      Standing: ["(u, p, st)"]\n    guard: "signature_ok', 1)],
     ),
     "grant-record-publishes-rekey": (
         "key_custody",
         "The grant record carries RK_{P->U} as a proof of delegation, on the public ledger.",
         [('      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n    guard: "rank >= first_role && rank < first_role + roles"\n',
           '      InsiderKnows: ["(cloud, kc)", "(srs, ks)", "(srs_cloud, kx)"]\n      Public: ["pub"]\n    guard: "rank >= first_role && rank < first_role + roles"\n', 1),
-         ('      Ledger_grant: ["((role, seat), p, t)"]\n',
-          '      Ledger_grant: ["((role, seat), p, t)"]\n      Public: ["learn(pub, rekey(patient_secret(p), public_key(user_secret((role, seat)))))"]\n', 1)],
+         ('      Ledger_grant: ["((role, seat), p, 10 * t)"]\n',
+          '      Ledger_grant: ["((role, seat), p, 10 * t)"]\n      Public: ["learn(pub, rekey(patient_secret(p), public_key(user_secret((role, seat)))))"]\n', 1)],
     ),
     # --- key custody ---
     "srs-hands-rekey-to-user": (
@@ -214,7 +216,7 @@ MUTANTS = {
     "join-date-never-set": (
         "backward_access_control",
         "The SRS records every member as joined at the patient's first date.",
-        [('      Member: ["((role, seat), p, t)"]\n', '      Member: ["((role, seat), p, 0)"]\n', 1)],
+        [('      Member: ["((role, seat), p, 10 * t)"]\n', '      Member: ["((role, seat), p, 0)"]\n', 1)],
         TWO,
     ),
     "revoke-deletes-another-members-rekey": (
@@ -236,7 +238,7 @@ MUTANTS = {
         "uploads_are_eventually_recorded",
         "The upload's ledger record goes through a queue that the ledger may never serve (nothing "
         "forces `record_upload` to fire while other steps, such as refusals, can).",
-        [('      Ledger_upload: ["(p, q, n + 1, now + f,', '      Ledger_pending: ["(p, q, n + 1, now + f,', 1),
+        [('      Ledger_upload: ["(p, q, n + 1, 10 * (now + f),', '      Ledger_pending: ["(p, q, n + 1, 10 * (now + f),', 1),
          ("  Ledger_upload: { type: UploadRecord }",
           "  Ledger_pending: { type: UploadRecord }\n  Ledger_upload: { type: UploadRecord }", 1),
          ("  # Revocation: the owner tells the SRS",
@@ -244,6 +246,46 @@ MUTANTS = {
           "  # Revocation: the owner tells the SRS", 1)],
     ),
 }
+
+
+# Variants of nets/sesphr.yaml that are not bugs: name: (what differs, edits). Each is written to
+# nets/variants/ with a header; tests/sesphr_nets.rs compares its verdicts with the net's.
+VARIANTS = pathlib.Path("nets/variants")
+BASE_VARIANTS = {
+    "sesphr-one-clock": (
+        "Every answer of the SRS is dated by the patient's clock and ticks it when pending, as "
+        "uploads do: one clock then orders the events of all users, and the order of two users' "
+        "events is part of the state. Same verdicts and shortest traces as the net, several times "
+        "its states once two users are in play (tests/sesphr_nets.rs).",
+        [('      InsiderKnows: ["(srs, ks)", "(srs_cloud, kx)"]\n      Standing: ["((role, seat), p, st)"]\n',
+          '      InsiderKnows: ["(srs, ks)", "(srs_cloud, kx)"]\n      Clock: ["(p, now, f)"]\n      Standing: ["((role, seat), p, st)"]\n', 1),
+         ('      Standing: ["((role, seat), p, st)"]\n'
+          '      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Served: ["((role, seat), p, q, v, st)"]\n',
+          '      Clock: ["(p, now + f, 0)"]\n      Standing: ["((role, seat), p, st)"]\n'
+          '      Ledger_access: ["((role, seat), p, q, v, 10 * (now + f) + 1)"]\n      Served: ["((role, seat), p, q, v, 10 * (now + f) + 1)"]\n', 1),
+         ("  Epoch: { range: [0, 4 * versions] }               # a patient's clock: ticks at an upload after a join or revocation\n",
+          "  Epoch: { range: [0, 10 * users_per_role] }        # a patient's clock: ticks at an upload or answer after a join or revocation\n", 1),
+         ("  Stamp: { range: [0, 10 * 4 * versions + 2] } ",
+          "  Stamp: { range: [0, 100 * users_per_role + 2] }", 1)],
+    ),
+}
+
+
+def write_base_variants(base: str) -> int:
+    """Writes each of BASE_VARIANTS to VARIANTS; returns 1 if an edit does not apply."""
+    VARIANTS.mkdir(parents=True, exist_ok=True)
+    for name, (what, edits) in BASE_VARIANTS.items():
+        text = base
+        for old, new, count in edits:
+            found = text.count(old)
+            if found != count:
+                print(f"{name}: expected {count} occurrence(s) of {old!r}, found {found}", file=sys.stderr)
+                return 1
+            text = text.replace(old, new)
+        text = text.replace("name: sesphr\n", f"name: {name}\n", 1)
+        header = f"# VARIANT of {BASE} (generated by scripts/make-mutants.py): {what}\n"
+        (VARIANTS / f"{name}.yaml").write_text(header + text)
+    return 0
 
 
 PAPER = pathlib.Path("nets/sesphr-paper.yaml")
@@ -286,8 +328,11 @@ def write_variants(base: str, variants: dict, out: pathlib.Path, source: str, st
 
 
 def main() -> int:
-    return write_variants(BASE.read_text(), MUTANTS, OUT, str(BASE), "sesphr") or write_variants(
-        PAPER.read_text(), PAPER_VARIANTS, PAPER_OUT, str(PAPER), "sesphr-paper"
+    base = BASE.read_text()
+    return (
+        write_variants(base, MUTANTS, OUT, str(BASE), "sesphr")
+        or write_base_variants(base)
+        or write_variants(PAPER.read_text(), PAPER_VARIANTS, PAPER_OUT, str(PAPER), "sesphr-paper")
     )
 
 

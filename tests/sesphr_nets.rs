@@ -117,10 +117,10 @@ fn the_default_configuration_of_two_roles_with_two_users_each_holds_every_proper
     assert_eq!(code, 0, "{report}");
     assert_eq!(report["complete"], true);
     assert_eq!(violated(&report), Vec::<String>::new());
-    // The seats of each role are symmetric: 24,143 stored markings, one per orbit, stand
-    // for the 88,173.
-    assert_eq!(report["represented_states"], 88173);
-    assert_eq!(report["states"], 24143);
+    // The seats of each role are symmetric: 3,837 stored markings, one per orbit, stand
+    // for the 12,321.
+    assert_eq!(report["represented_states"], 12321);
+    assert_eq!(report["states"], 3837);
     // Both doctors read (the pharmacists may not read medical, the one partition in play) ...
     assert_eq!(
         trace_steps(&report, "every_user_reads"),
@@ -236,9 +236,9 @@ fn two_users_of_one_role_hold_every_property_and_a_forgery_is_caught() {
     let (code, report) = check(&sesphr_net(), TWO_USERS);
     assert_eq!(code, 0, "{report}");
     assert_eq!(violated(&report), Vec::<String>::new());
-    // The two seats are symmetric: 293 stored markings, one per orbit, stand for the 561.
-    assert_eq!(report["represented_states"], 561);
-    assert_eq!(report["states"], 293);
+    // The two seats are symmetric: 187 stored markings, one per orbit, stand for the 349.
+    assert_eq!(report["represented_states"], 349);
+    assert_eq!(report["states"], 187);
     // Both doctors read; one forges the partition under the real key and label, the
     // other rejects it (the ledger digest; the GCM tag verifies).
     assert_eq!(
@@ -520,16 +520,16 @@ fn lines_not_in(a: &str, b: &str) -> usize {
 }
 
 #[test]
-fn every_mutant_is_a_small_change_to_the_current_net() {
-    // A mutant left stale after an edit of nets/sesphr.yaml differs in many more lines:
-    // regenerate them with `python3 scripts/make-mutants.py`.
+fn every_mutant_and_variant_is_a_small_change_to_the_current_net() {
+    // A mutant or variant left stale after an edit of nets/sesphr.yaml differs in many more
+    // lines: regenerate them with `python3 scripts/make-mutants.py`.
     let base = std::fs::read_to_string(sesphr_net()).expect("readable net");
-    for entry in std::fs::read_dir(root().join("nets/mutants")).expect("nets/mutants exists") {
-        let path = entry.expect("directory entry").path();
+    for path in [nets_in("nets/mutants"), nets_in("nets/variants")].concat() {
         let mutant = std::fs::read_to_string(&path).expect("readable mutant");
         let body: String = mutant
             .lines()
             .filter(|l| !l.starts_with("# MUTANT") && !l.starts_with("# `sesphr check`"))
+            .filter(|l| !l.starts_with("# VARIANT"))
             .filter(|l| !l.starts_with("# expect:") && !l.starts_with("# params:"))
             .filter(|l| !l.starts_with("name: "))
             .map(|l| format!("{l}\n"))
@@ -608,8 +608,9 @@ fn header_params(net: &Path) -> Vec<String> {
 
 #[test]
 fn the_reductions_keep_the_verdicts_of_every_shipped_net() {
-    // Every example net, the paper's net and its literal variant, and every
-    // hand-written mutant with its parameters: the default reductions
+    // Every example net, the paper's net and its literal variant, every
+    // hand-written mutant with its parameters and every variant of the SeSPHR
+    // net: the default reductions
     // (symmetry, partial order, where they apply) and `--no-reduction` give
     // the same exit code, the same verdict for every property and the same
     // deadlock answer.
@@ -617,6 +618,7 @@ fn the_reductions_keep_the_verdicts_of_every_shipped_net() {
         nets_in("nets/examples"),
         nets_in("nets/paper-variants"),
         nets_in("nets/mutants"),
+        nets_in("nets/variants"),
         vec![root().join("nets/sesphr-paper.yaml")],
     ]
     .concat();
@@ -670,4 +672,50 @@ fn the_symmetry_reduction_keeps_every_verdict_and_stands_for_every_state() {
         );
         assert!(full.get("reduction").is_none());
     }
+}
+
+#[test]
+fn dates_per_user_keep_the_verdicts_and_traces_of_one_clock_for_every_event() {
+    // nets/variants/sesphr-one-clock.yaml dates the SRS's answers by the patient's clock,
+    // which then orders every user's events against every other's; the net dates an event
+    // against the patient's uploads and the same user's join and revocation only, which is
+    // all its guards and properties compare. Same exit code, verdicts and shortest trace
+    // lengths; fewer states wherever two users are in play.
+    let one_clock = root().join("nets/variants/sesphr-one-clock.yaml");
+    let configurations: [Vec<&str>; 7] = [
+        vec![],
+        TWO_USERS.to_vec(),
+        ONE_DOCTOR.to_vec(),
+        one_doctor(&["--param", "rekey_on_upload=false"]),
+        vec!["--param", "srs_colludes_with_users=true"],
+        vec!["--param", "key_mode=paper", "--param", "users_per_role=1"],
+        vec![
+            "--param",
+            "newcomers_read_past=true",
+            "--param",
+            "users_per_role=1",
+        ],
+    ];
+    let mut fewer = 0;
+    for args in &configurations {
+        let (code, per_user) = check(&sesphr_net(), args);
+        let (one_code, one) = check(&one_clock, args);
+        assert_eq!(code, one_code, "{args:?}: exit codes");
+        assert_eq!(verdicts(&per_user), verdicts(&one), "{args:?}: verdicts");
+        for name in violated(&per_user) {
+            assert_eq!(
+                trace(&per_user, &name).len(),
+                trace(&one, &name).len(),
+                "{args:?}: the shortest traces of {name}"
+            );
+        }
+        let (states, one_states) = (per_user["states"].as_u64(), one["states"].as_u64());
+        assert!(
+            states <= one_states,
+            "{args:?}: {states:?} > {one_states:?}"
+        );
+        fewer += usize::from(states < one_states);
+    }
+    // Not vacuous: the configurations with two users per role store fewer states.
+    assert!(fewer >= 3, "only {fewer} configurations store fewer states");
 }
