@@ -440,6 +440,34 @@ fn progress_lines_appear_with_progress_only() {
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("progress: "));
 }
 
+/// While the CTL/LTL properties' graph is built, `--progress` says so too:
+/// the first chunk of markings always gets a line (the net's graph has one
+/// marking per state the exploration stored), and the result is unchanged.
+#[test]
+fn progress_lines_cover_the_temporal_properties_graph() {
+    let net = path("nets/sesphr.yaml");
+    let args = ["check", "--json", "--trace", "none", "--param", "roles=1"];
+    let out = sesphr(&[&args[..], &["--progress", &net]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": CTL/LTL properties: graph of "))
+        .collect();
+    let first = lines
+        .first()
+        .unwrap_or_else(|| panic!("no progress line of the temporal graph: {stderr}"));
+    assert!(first.starts_with("progress: "), "{first}");
+    for part in ["markings", "expanded", "edges", " s"] {
+        assert!(first.contains(part), "{part}: {first}");
+    }
+    let with: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only JSON");
+    let quiet = sesphr(&[&args[..], &[&net[..]]].concat());
+    let without: serde_json::Value = serde_json::from_slice(&quiet.stdout).expect("JSON");
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("CTL/LTL properties"));
+    assert_eq!(with["properties"], without["properties"]);
+    assert_eq!(with["states"], without["states"]);
+}
+
 /// Under a symmetry, the report says how many markings the stored orbits
 /// stand for; a stopped run counts only the states it expanded, and says so.
 #[test]

@@ -48,7 +48,7 @@ pub fn check_coloured_distributed(
             deadline: options.timeout.map(|t| run.started + t),
         };
         let (temporal, _) =
-            check_temporal_in(&space, limits).map_err(|e| DistError::Space(e.to_string()))?;
+            check_temporal_in(&space, limits, None).map_err(|e| DistError::Space(e.to_string()))?;
         dist.report.properties.extend(temporal);
         Ok(Some(dist))
     })

@@ -41,7 +41,7 @@ use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
-use crate::temporal::graph::Limits;
+use crate::temporal::graph::{GraphProgressHook, Limits};
 use crate::temporal::run::{GraphSize, check_temporal, check_temporal_in, undecided};
 
 /// A property every net can be asked for, besides those a net file declares.
@@ -64,7 +64,7 @@ impl StandardProperty {
 }
 
 /// How to check a net.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CheckOptions {
     /// Limits and hooks of the exploration.
     pub explore: ExploreOptions,
@@ -81,6 +81,23 @@ pub struct CheckOptions {
     /// (see [`check_unfolded`]); `symmetry` and `partial_order` then do not
     /// apply.
     pub unfold: bool,
+    /// Told how far the graph of a coloured net's CTL and LTL properties is
+    /// built (after each chunk of markings), so that a long temporal check
+    /// is not silent. It only observes.
+    pub temporal_progress: Option<GraphProgressHook>,
+}
+
+impl std::fmt::Debug for CheckOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckOptions")
+            .field("explore", &self.explore)
+            .field("symmetry", &self.symmetry)
+            .field("partial_order", &self.partial_order)
+            .field("properties", &self.properties)
+            .field("unfold", &self.unfold)
+            .field("temporal_progress", &self.temporal_progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for CheckOptions {
@@ -91,6 +108,7 @@ impl Default for CheckOptions {
             partial_order: false,
             properties: Vec::new(),
             unfold: false,
+            temporal_progress: None,
         }
     }
 }
@@ -193,8 +211,9 @@ impl LoadedNet {
                 let mut report = check(&space, &options.explore)?;
                 // CTL and LTL properties: on the graph of the same space,
                 // whose memos the exploration has filled (see `temporal`).
-                let temporal =
-                    temporal_after(&net, report.stopped, || check_temporal_in(&space, limits))?;
+                let temporal = temporal_after(&net, report.stopped, || {
+                    check_temporal_in(&space, limits, options.temporal_progress.as_ref())
+                })?;
                 report.properties.extend(temporal);
                 report
             }

@@ -230,6 +230,7 @@ fn with_kripke<R>(
             max_memory: None,
             deadline: None,
         },
+        None,
     )
     .ok()?;
     let fired: Vec<usize> = (0..p.atoms.len())
@@ -869,7 +870,8 @@ properties:
     let net = load(text);
     let space = ColouredSpace::new(&net);
     let p = &net.temporal[0];
-    let graph = MarkingGraph::build(&space, &p.atoms, &net.fairness, Limits::default()).unwrap();
+    let graph =
+        MarkingGraph::build(&space, &p.atoms, &net.fairness, Limits::default(), None).unwrap();
     assert_eq!(graph.len(), 2000);
     let kripke = Kripke::new(&graph, Vec::new());
     let atom = |n: usize, a: usize| kripke.holds(n, a, false);
@@ -922,7 +924,8 @@ properties:
         let explored = sesphr_engine::explore::check(&space, &options).unwrap();
         assert!(explored.complete, "{fairness}");
         let reused =
-            sesphr_engine::temporal::run::check_temporal_in(&space, Limits::default()).unwrap();
+            sesphr_engine::temporal::run::check_temporal_in(&space, Limits::default(), None)
+                .unwrap();
         assert_eq!(fresh, reused, "{fairness}");
         // The quotient is used unless the fairness is per binding.
         let (_, unreduced) =

@@ -57,6 +57,7 @@ pub fn verify(
         partial_order: false,
         properties: Vec::new(),
         unfold: false,
+        temporal_progress: None,
     };
     let report = net.check(&options)?;
     Ok(Verified {

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty};
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::temporal::graph::{GraphProgress, GraphProgressHook};
 
 use sesphr_engine::smt::bounded::{BoundedReport, check_bounded};
 
@@ -53,9 +54,10 @@ pub struct CheckArgs {
     /// Print progress lines on standard error even when it is not a terminal
     /// (CI logs): states, states expanded per second, frontier, depth, memory,
     /// elapsed, one line every 2 s, also in the middle of a breadth-first
-    /// level. On a terminal a live status line, updated twice a second, is
-    /// shown anyway (not with --json). With --distributed: process 0's lines,
-    /// after each level.
+    /// level; then, while the graph of a coloured net's CTL/LTL properties is
+    /// built, its markings, those expanded and its edges. On a terminal a
+    /// live status line, updated twice a second, is shown anyway (not with
+    /// --json). With --distributed: process 0's lines, after each level.
     #[arg(long)]
     pub progress: bool,
     /// Explore every state: no reduction (by default, nets with `symmetric:
@@ -286,6 +288,16 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     } else {
         None
     };
+    let temporal_progress: Option<GraphProgressHook> = if let Some(bar) = bar.clone() {
+        Some(Arc::new(move |p: &GraphProgress| {
+            bar.set_message(graph_progress_text(p));
+            bar.tick();
+        }))
+    } else if args.progress {
+        Some(graph_progress_lines(&net_args.net))
+    } else {
+        None
+    };
     let heartbeat = hook.clone().map(|hook| Heartbeat {
         every: HEARTBEAT,
         hook,
@@ -302,6 +314,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         partial_order: !args.no_reduction,
         properties: standard,
         unfold: args.unfold,
+        temporal_progress,
     };
     let report = pool.install(|| net.check(&options))?;
     if let Some(bar) = bar {
@@ -332,24 +345,54 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// every [`PROGRESS_EVERY`] (the first report always); called after every
 /// level and every [`HEARTBEAT`] inside one, it prints one line every 2 s.
 pub fn progress_lines(net: &std::path::Path) -> ProgressHook {
-    let net = net.display().to_string();
+    let line = throttled_lines(net.display().to_string(), |p: &Progress| {
+        (progress_text(p), p.elapsed)
+    });
+    Arc::new(move |p: &Progress| line(p))
+}
+
+/// One progress report of the CTL/LTL properties' graph: `CTL/LTL
+/// properties: graph of N markings, E expanded, M edges`.
+fn graph_progress_text(p: &GraphProgress) -> String {
+    format!(
+        "CTL/LTL properties: graph of {} markings, {} expanded, {} edges",
+        p.markings, p.expanded, p.edges
+    )
+}
+
+/// [`progress_lines`] for the graph of the CTL/LTL properties (its elapsed
+/// time counted from the start of the graph).
+fn graph_progress_lines(net: &std::path::Path) -> GraphProgressHook {
+    let line = throttled_lines(net.display().to_string(), |p: &GraphProgress| {
+        (graph_progress_text(p), p.elapsed)
+    });
+    Arc::new(move |p: &GraphProgress| line(p))
+}
+
+/// Prints `progress: NET: TEXT, ELAPSED s` (`net` is NET) for the reports `describe` turns
+/// into (text, elapsed time): the first one, then at most one every
+/// [`PROGRESS_EVERY`] of elapsed time.
+fn throttled_lines<P>(
+    net: String,
+    describe: impl Fn(&P) -> (String, Duration) + Send + Sync,
+) -> impl Fn(&P) + Send + Sync {
     let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
-    Arc::new(move |p: &Progress| {
+    move |p: &P| {
+        let (text, elapsed) = describe(p);
         let mut last = last
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if last.is_some_and(|at| p.elapsed < at + PROGRESS_EVERY) {
+        if last.is_some_and(|at| elapsed < at + PROGRESS_EVERY) {
             return;
         }
-        *last = Some(p.elapsed);
+        *last = Some(elapsed);
         use std::io::Write;
         let _ = writeln!(
             std::io::stderr(),
-            "progress: {net}: {}, {:.1} s",
-            progress_text(p),
-            p.elapsed.as_secs_f64()
+            "progress: {net}: {text}, {:.1} s",
+            elapsed.as_secs_f64()
         );
-    })
+    }
 }
 
 fn progress_bar() -> ProgressBar {

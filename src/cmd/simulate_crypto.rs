@@ -240,6 +240,7 @@ fn goals(net_args: &NetArgs, args: &CryptoArgs) -> Result<Vec<Goal>> {
         partial_order: true,
         properties: Vec::new(),
         unfold: false,
+        temporal_progress: None,
     };
     let report = LoadedNet::Coloured(net).check(&options)?;
     let complete = report.complete;

@@ -199,7 +199,7 @@ pub(super) fn graph<S: Observable>(
 ) -> Result<MarkingGraph, Stop<S::Error>> {
     let words = atoms.len().div_ceil(64).max(1);
     let initial = space.initial().map_err(Stop::Failed)?;
-    MarkingGraph::build_with(initial, words, 0, limits, |state| {
+    MarkingGraph::build_with(initial, words, 0, limits, None, |state| {
         let successors = space.transition_successors(state)?;
         let marking = space.observe(state)?;
         let dead = successors.is_empty();

@@ -13,7 +13,8 @@
 //! graph itself.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use foldhash::quality::FixedState;
 use rayon::prelude::*;
@@ -62,6 +63,23 @@ pub struct Limits {
     /// Give up at this instant.
     pub deadline: Option<Instant>,
 }
+
+/// A snapshot of the graph being built, for progress reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphProgress {
+    /// Markings in the graph so far.
+    pub markings: u64,
+    /// Markings whose edges are in the graph so far.
+    pub expanded: u64,
+    /// Edges so far.
+    pub edges: u64,
+    /// Time since the graph was started.
+    pub elapsed: Duration,
+}
+
+/// A callback told of the graph's progress after each chunk of markings
+/// (it only observes: the graph does not depend on it).
+pub type GraphProgressHook = Arc<dyn Fn(&GraphProgress) + Send + Sync>;
 
 /// The labelled graph of reachable markings.
 pub struct MarkingGraph {
@@ -169,12 +187,13 @@ impl MarkingGraph {
     /// Explores `space` (reduced by symmetry or not: nodes are the stored
     /// representatives), evaluating `atoms`
     /// (numbered globally); bindings of transitions with per-binding fairness
-    /// are numbered.
+    /// are numbered. `progress` is told after each chunk of markings.
     pub fn build(
         space: &ColouredSpace<'_>,
         atoms: &[Atom],
         fairness: &[Fairness],
         limits: Limits,
+        progress: Option<&GraphProgressHook>,
     ) -> Result<MarkingGraph, GraphError> {
         let net = space.net();
         let words = atoms.len().div_ceil(64).max(1);
@@ -186,7 +205,7 @@ impl MarkingGraph {
             _ => None,
         }));
         let initial = space.initial()?;
-        let built = Self::build_with(initial, words, words, limits, |state| {
+        let built = Self::build_with(initial, words, words, limits, progress, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
         });
         built.map_err(|stop| match stop {
@@ -201,12 +220,13 @@ impl MarkingGraph {
     /// successors and labels (`state_words` words of state atoms,
     /// `edge_words` of `fired` atoms per edge). Each level is expanded in
     /// parallel and numbered sequentially, so the graph does not depend on
-    /// the thread count.
+    /// the thread count. `progress` is told after each chunk of states.
     pub fn build_with<E, F>(
         initial: Vec<u32>,
         state_words: usize,
         edge_words: usize,
         limits: Limits,
+        progress: Option<&GraphProgressHook>,
         expand: F,
     ) -> Result<MarkingGraph, Stop<E>>
     where
@@ -229,6 +249,7 @@ impl MarkingGraph {
             edge_bits: Vec::new(),
         };
         graph.node(&initial, None).map_err(|()| Stop::TooLarge(0))?;
+        let started = Instant::now();
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
         let mut next = 0usize;
         while next < graph.len() {
@@ -267,6 +288,14 @@ impl MarkingGraph {
                     graph.edge_bits.extend(&bits[..edge_words.min(bits.len())]);
                 }
                 graph.offsets.push(graph.targets.len());
+            }
+            if let Some(hook) = progress {
+                hook(&GraphProgress {
+                    markings: graph.len() as u64,
+                    expanded: next as u64,
+                    edges: graph.edge_count() as u64,
+                    elapsed: started.elapsed(),
+                });
             }
         }
         Ok(graph)
@@ -428,7 +457,16 @@ mod tests {
 
     /// The graph of `x -> x+1, 2x (mod n)` from 0.
     fn modular(n: u32, limits: Limits) -> Result<MarkingGraph, Stop<()>> {
-        MarkingGraph::build_with(vec![0, 7], 1, 0, limits, |s| {
+        modular_with(n, limits, None)
+    }
+
+    /// [`modular`], telling `progress`.
+    fn modular_with(
+        n: u32,
+        limits: Limits,
+        progress: Option<&GraphProgressHook>,
+    ) -> Result<MarkingGraph, Stop<()>> {
+        MarkingGraph::build_with(vec![0, 7], 1, 0, limits, progress, |s| {
             let next = |x: u32| (vec![x % n, 7], 0, None, Vec::new());
             Ok(Expansion {
                 successors: vec![next(s[0] + 1), next(s[0] * 2)],
@@ -451,6 +489,32 @@ mod tests {
             assert_eq!(targets, vec![(x + 1) % n, (x * 2) % n]);
             assert_eq!(g.state_atom(id, 0), x % 2 == 1);
         }
+    }
+
+    #[test]
+    fn progress_is_told_after_each_chunk_up_to_the_whole_graph() {
+        let reports = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = reports.clone();
+        let hook: GraphProgressHook = Arc::new(move |p: &GraphProgress| {
+            sink.lock().unwrap().push(*p);
+        });
+        let n = 3 * CHUNK as u32;
+        let Ok(g) = modular_with(n, Limits::default(), Some(&hook)) else {
+            panic!("no limit was set");
+        };
+        let reports = reports.lock().unwrap();
+        // One report per chunk (at most CHUNK markings of the breadth-first
+        // order), each further on, the last one the whole graph.
+        assert!(reports.len() > 3, "{} reports", reports.len());
+        assert!(reports.windows(2).all(|w| w[0].expanded < w[1].expanded
+            && w[1].expanded - w[0].expanded <= CHUNK as u64
+            && w[0].markings <= w[1].markings
+            && w[0].edges < w[1].edges
+            && w[0].elapsed <= w[1].elapsed));
+        assert!(reports.iter().all(|p| p.expanded <= p.markings));
+        let last = reports.last().unwrap();
+        assert_eq!((last.expanded, last.markings), (n as u64, g.len() as u64));
+        assert_eq!(last.edges, g.edge_count() as u64);
     }
 
     #[test]

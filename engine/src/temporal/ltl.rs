@@ -644,7 +644,7 @@ mod tests {
 
     /// The ring `x -> x + 1 (mod n)`; atom 0 holds at odd x.
     fn ring(n: u32) -> MarkingGraph {
-        let built = MarkingGraph::build_with(vec![0], 1, 0, Limits::default(), |s| {
+        let built = MarkingGraph::build_with(vec![0], 1, 0, Limits::default(), None, |s| {
             Ok::<_, ()>(Expansion {
                 successors: vec![(vec![(s[0] + 1) % n], 0, None, Vec::new())],
                 bits: vec![u64::from(s[0] % 2)],

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::ctl::{Ctl, Path};
-use super::graph::{GraphError, Limits, MarkingGraph};
+use super::graph::{GraphError, GraphProgressHook, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Logic, TemporalProperty};
@@ -46,7 +46,7 @@ pub fn check_temporal(
         true => ColouredSpace::with_symmetry(net).unwrap_or_else(|_| ColouredSpace::new(net)),
         false => ColouredSpace::new(net),
     };
-    check_temporal_in(&space, limits)
+    check_temporal_in(&space, limits, None)
 }
 
 /// Checks every CTL and LTL property of the net of `space` on the graph of
@@ -56,25 +56,28 @@ pub fn check_temporal(
 /// has just run on `space` has met every marking of the graph, so the graph
 /// is built without decoding a token. A space's partial-order reduction
 /// plays no part (the graph has every successor); with per-binding fairness
-/// a symmetric space is set aside for an unreduced one.
+/// a symmetric space is set aside for an unreduced one. `progress` is told
+/// how far the graph is built, after each chunk of markings.
 pub fn check_temporal_in(
     space: &ColouredSpace<'_>,
     limits: Limits,
+    progress: Option<&GraphProgressHook>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     if net.temporal.is_empty() {
         return Ok((Vec::new(), None));
     }
     if space.symmetry().is_some() && net.fairness.iter().any(|f| f.per_binding) {
-        return check_on(&ColouredSpace::new(net), limits);
+        return check_on(&ColouredSpace::new(net), limits, progress);
     }
-    check_on(space, limits)
+    check_on(space, limits, progress)
 }
 
 /// [`check_temporal_in`], on the graph of `space` as it is.
 fn check_on(
     space: &ColouredSpace<'_>,
     limits: Limits,
+    progress: Option<&GraphProgressHook>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     let mut atoms: Vec<Atom> = Vec::new();
@@ -83,7 +86,7 @@ fn check_on(
         bases.push(atoms.len());
         atoms.extend(p.atoms.iter().cloned());
     }
-    let graph = match MarkingGraph::build(space, &atoms, &net.fairness, limits) {
+    let graph = match MarkingGraph::build(space, &atoms, &net.fairness, limits, progress) {
         Ok(g) => g,
         Err(GraphError::Space(e)) => return Err(e),
         Err(e) => return Ok((undecided(net, &e.to_string()), None)),
