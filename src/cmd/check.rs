@@ -278,26 +278,13 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let (net, standard) = load_selected(args, net_args)?;
     let terminal = std::io::stderr().is_terminal();
     let bar = (!args.json && terminal).then(progress_bar);
-    let hook: Option<ProgressHook> = if let Some(bar) = bar.clone() {
-        Some(Arc::new(move |p: &Progress| {
-            bar.set_message(progress_text(p));
-            bar.tick();
-        }))
-    } else if args.progress {
-        Some(progress_lines(&net_args.net))
-    } else {
-        None
-    };
-    let temporal_progress: Option<GraphProgressHook> = if let Some(bar) = bar.clone() {
-        Some(Arc::new(move |p: &GraphProgress| {
-            bar.set_message(graph_progress_text(p));
-            bar.tick();
-        }))
-    } else if args.progress {
-        Some(graph_progress_lines(&net_args.net))
-    } else {
-        None
-    };
+    let (lines, net_path) = (args.progress, &net_args.net);
+    let hook: Option<ProgressHook> =
+        report_hook(bar.as_ref(), lines, net_path, progress_text, |p| p.elapsed);
+    let temporal_progress: Option<GraphProgressHook> =
+        report_hook(bar.as_ref(), lines, net_path, graph_progress_text, |p| {
+            p.elapsed
+        });
     let heartbeat = hook.clone().map(|hook| Heartbeat {
         every: HEARTBEAT,
         hook,
@@ -360,13 +347,33 @@ fn graph_progress_text(p: &GraphProgress) -> String {
     )
 }
 
-/// [`progress_lines`] for the graph of the CTL/LTL properties (its elapsed
-/// time counted from the start of the graph).
-fn graph_progress_lines(net: &std::path::Path) -> GraphProgressHook {
-    let line = throttled_lines(net.display().to_string(), |p: &GraphProgress| {
-        (graph_progress_text(p), p.elapsed)
-    });
-    Arc::new(move |p: &GraphProgress| line(p))
+/// A progress callback for reports of type `P` ([`ProgressHook`] and
+/// [`GraphProgressHook`] are two).
+type Hook<P> = Arc<dyn Fn(&P) + Send + Sync>;
+
+/// Where reports of type `P` go: the terminal's status line `bar` when
+/// there is one, else `--progress` lines (`lines`) throttled by `elapsed`,
+/// else nowhere.
+fn report_hook<P: 'static>(
+    bar: Option<&ProgressBar>,
+    lines: bool,
+    net: &std::path::Path,
+    text: fn(&P) -> String,
+    elapsed: fn(&P) -> Duration,
+) -> Option<Hook<P>> {
+    if let Some(bar) = bar.cloned() {
+        Some(Arc::new(move |p: &P| {
+            bar.set_message(text(p));
+            bar.tick();
+        }))
+    } else if lines {
+        let line = throttled_lines(net.display().to_string(), move |p: &P| {
+            (text(p), elapsed(p))
+        });
+        Some(Arc::new(line))
+    } else {
+        None
+    }
 }
 
 /// Prints `progress: NET: TEXT, ELAPSED s` (`net` is NET) for the reports `describe` turns
