@@ -332,10 +332,7 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// every [`PROGRESS_EVERY`] (the first report always); called after every
 /// level and every [`HEARTBEAT`] inside one, it prints one line every 2 s.
 pub fn progress_lines(net: &std::path::Path) -> ProgressHook {
-    let line = throttled_lines(net.display().to_string(), |p: &Progress| {
-        (progress_text(p), p.elapsed)
-    });
-    Arc::new(move |p: &Progress| line(p))
+    Arc::new(throttled_lines(net, progress_text, |p| p.elapsed))
 }
 
 /// One progress report of the CTL/LTL properties' graph: `CTL/LTL
@@ -367,25 +364,24 @@ fn report_hook<P: 'static>(
             bar.tick();
         }))
     } else if lines {
-        let line = throttled_lines(net.display().to_string(), move |p: &P| {
-            (text(p), elapsed(p))
-        });
-        Some(Arc::new(line))
+        Some(Arc::new(throttled_lines(net, text, elapsed)))
     } else {
         None
     }
 }
 
-/// Prints `progress: NET: TEXT, ELAPSED s` (`net` is NET) for the reports `describe` turns
-/// into (text, elapsed time): the first one, then at most one every
-/// [`PROGRESS_EVERY`] of elapsed time.
+/// Prints `progress: NET: TEXT, ELAPSED s` for reports of type `P`: the
+/// first one, then at most one every [`PROGRESS_EVERY`] of `elapsed` time
+/// (the text of a report not printed is not written).
 fn throttled_lines<P>(
-    net: String,
-    describe: impl Fn(&P) -> (String, Duration) + Send + Sync,
-) -> impl Fn(&P) + Send + Sync {
+    net: &std::path::Path,
+    text: fn(&P) -> String,
+    elapsed: fn(&P) -> Duration,
+) -> impl Fn(&P) + Send + Sync + use<P> {
+    let net = net.display().to_string();
     let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
     move |p: &P| {
-        let (text, elapsed) = describe(p);
+        let elapsed = elapsed(p);
         let mut last = last
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -396,7 +392,8 @@ fn throttled_lines<P>(
         use std::io::Write;
         let _ = writeln!(
             std::io::stderr(),
-            "progress: {net}: {text}, {:.1} s",
+            "progress: {net}: {}, {:.1} s",
+            text(p),
             elapsed.as_secs_f64()
         );
     }
