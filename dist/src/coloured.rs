@@ -47,8 +47,8 @@ pub fn check_coloured_distributed(
             max_memory: options.max_memory,
             deadline: options.timeout.map(|t| run.started + t),
         };
-        let (temporal, _) =
-            check_temporal_in(&space, limits, None).map_err(|e| DistError::Space(e.to_string()))?;
+        let (temporal, _) = check_temporal_in(&space, limits, None, None)
+            .map_err(|e| DistError::Space(e.to_string()))?;
         dist.report.properties.extend(temporal);
         Ok(Some(dist))
     })

@@ -31,7 +31,7 @@
 use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
-    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, check,
+    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, check, check_keeping,
 };
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
@@ -208,11 +208,20 @@ impl LoadedNet {
                     (false, false) => ColouredSpace::new(&net),
                 };
                 let limits = limits(&options.explore);
-                let mut report = check(&space, &options.explore)?;
                 // CTL and LTL properties: on the graph of the same space,
-                // whose memos the exploration has filled (see `temporal`).
+                // recorded by the exploration where it can (see `temporal`).
+                let explore = ExploreOptions {
+                    record_edges: !net.temporal.is_empty(),
+                    ..options.explore.clone()
+                };
+                let (mut report, explored) = check_keeping(&space, &explore)?;
                 let temporal = temporal_after(&net, report.stopped, || {
-                    check_temporal_in(&space, limits, options.temporal_progress.as_ref())
+                    check_temporal_in(
+                        &space,
+                        limits,
+                        options.temporal_progress.as_ref(),
+                        Some(&explored),
+                    )
                 })?;
                 report.properties.extend(temporal);
                 report

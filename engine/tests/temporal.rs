@@ -924,7 +924,7 @@ properties:
         let explored = sesphr_engine::explore::check(&space, &options).unwrap();
         assert!(explored.complete, "{fairness}");
         let reused =
-            sesphr_engine::temporal::run::check_temporal_in(&space, Limits::default(), None)
+            sesphr_engine::temporal::run::check_temporal_in(&space, Limits::default(), None, None)
                 .unwrap();
         assert_eq!(fresh, reused, "{fairness}");
         // The quotient is used unless the fairness is per binding.
@@ -938,4 +938,96 @@ properties:
         assert!(fresh.0.iter().all(|p| p.holds.is_some()), "{fairness}");
         assert!(fresh.0.iter().any(|p| p.lasso.is_some()), "{fairness}");
     }
+}
+
+#[test]
+fn the_graph_read_from_an_exploration_is_the_graph_built_again() {
+    // Processes taking a lock, with `fired` and `enabled` atoms and a
+    // fairness per transition: the graph read from an exploration that
+    // recorded its edges must be the graph built by exploring again, node
+    // for node and edge for edge, with and without the symmetry; where the
+    // record cannot give it (fairness per binding, a condition over a
+    // binding, a partial-order reduction) none is read.
+    let text = |fairness: &str, atom: &str| {
+        format!(
+            r#"
+types:
+  Proc: {{ range: [1, 3], symmetric: true }}
+places:
+  idle:     {{ type: Proc, init: ["all(Proc)"] }}
+  waiting:  {{ type: Proc }}
+  critical: {{ type: Proc }}
+  lock:     {{ type: Unit, init: ["()"] }}
+transitions:
+  ask:   {{ in: {{ idle: ["p"] }}, out: {{ waiting: ["p"] }} }}
+  enter: {{ in: {{ waiting: ["p"], lock: ["()"] }}, out: {{ critical: ["p"] }} }}
+  leave: {{ in: {{ critical: ["p"] }}, out: {{ idle: ["p"], lock: ["()"] }} }}
+fairness:
+  enter: {fairness}
+properties:
+  someone_enters: {{ ltl: "G (count(waiting) > 0 => F {atom})" }}
+  may_leave: {{ ctl: "AG (enabled(leave) => EF count(idle) == 3)" }}
+  all_wait_for_ever: {{ ltl: "F G count(waiting) == 3" }}
+"#
+        )
+    };
+    let atoms = |net: &Net| -> Vec<Atom> {
+        net.temporal
+            .iter()
+            .flat_map(|p| p.atoms.iter().cloned())
+            .collect()
+    };
+    let record = sesphr_engine::explore::ExploreOptions {
+        record_edges: true,
+        ..Default::default()
+    };
+    for (fairness, atom, readable) in [
+        ("weak", "fired(enter)", true),
+        ("strong", "fired(enter)", true),
+        ("strong-per-binding", "fired(enter)", false),
+        ("weak", "fired(enter, p == p)", false),
+    ] {
+        let net = load(&text(fairness, atom));
+        let atoms = atoms(&net);
+        for symmetry in [true, false] {
+            let space = match symmetry {
+                true => ColouredSpace::with_symmetry(&net).unwrap(),
+                false => ColouredSpace::new(&net),
+            };
+            let (report, explored) =
+                sesphr_engine::explore::check_keeping(&space, &record).unwrap();
+            assert!(report.complete, "{fairness}");
+            let recorded = explored.recorded.as_ref().unwrap();
+            assert_eq!(recorded.len() as u64, report.states);
+            assert_eq!(recorded.edge_count() as u64, report.edges);
+            let limits = Limits::default();
+            let built = MarkingGraph::build(&space, &atoms, &net.fairness, limits, None)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let read = MarkingGraph::from_exploration(
+                &space,
+                &atoms,
+                &net.fairness,
+                &explored,
+                limits,
+                None,
+            );
+            match read {
+                Some(read) => {
+                    assert!(readable, "{fairness} {atom}: read from the record");
+                    let read = read.unwrap_or_else(|e| panic!("{e}"));
+                    assert_eq!(
+                        (read.len(), read.edge_count()),
+                        (built.len(), built.edge_count())
+                    );
+                    assert!(read == built, "{fairness} {atom} symmetry {symmetry}");
+                }
+                None => assert!(!readable, "{fairness} {atom}: not read from the record"),
+            }
+        }
+    }
+    // A partial-order reduction expands states only partly: no record.
+    let net = load(&text("weak", "fired(enter)"));
+    let space = ColouredSpace::with_partial_order(&net);
+    let (_, explored) = sesphr_engine::explore::check_keeping(&space, &record).unwrap();
+    assert!(explored.recorded.is_none());
 }

@@ -406,7 +406,7 @@ impl StateSpace for ColouredSpace<'_> {
                     for (&place, &id) in touched.iter().zip(ids) {
                         next[place] = id;
                     }
-                    out.push(&self.stored(next.clone())?);
+                    out.push_labelled(&self.stored(next.clone())?, t as u32);
                 }
             }
         }
@@ -423,7 +423,7 @@ impl StateSpace for ColouredSpace<'_> {
         let mut next = Vec::with_capacity(state.len());
         for t in 0..self.net.transitions.len() {
             self.successors_by(t, state, &mut decoded, &mut next, |next, _| {
-                out.push(&self.stored(next.to_vec())?);
+                out.push_labelled(&self.stored(next.to_vec())?, t as u32);
                 Ok(())
             })?;
         }

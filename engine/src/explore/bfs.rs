@@ -38,6 +38,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::edges::RecordedEdges;
 use super::store::{
     Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
     shard_of, split_id,
@@ -99,6 +100,12 @@ pub struct ExploreOptions {
     /// Stop (with [`StopReason::Decided`]) after the level at which every
     /// property of the space has a target: their verdicts are then known.
     pub stop_when_decided: bool,
+    /// Record every edge with its label ([`Exploration::recorded`]), for
+    /// spaces that label their successors ([`StateBuf::push_labelled`]);
+    /// the states are then stored in arenas whatever their width. The
+    /// record is dropped if a state is expanded only partly (a partial-order
+    /// reduction) or the exploration stops early.
+    pub record_edges: bool,
 }
 
 impl std::fmt::Debug for ExploreOptions {
@@ -110,6 +117,7 @@ impl std::fmt::Debug for ExploreOptions {
             .field("progress", &self.progress.is_some())
             .field("heartbeat", &self.heartbeat.is_some())
             .field("stop_when_decided", &self.stop_when_decided)
+            .field("record_edges", &self.record_edges)
             .finish()
     }
 }
@@ -225,6 +233,9 @@ pub struct Exploration {
     pub elapsed: Duration,
     /// Peak bytes held by the explorer's tables and buffers.
     pub peak_bytes: u64,
+    /// Every edge, if [`ExploreOptions::record_edges`] asked for them and
+    /// the whole graph was explored without partial-order reduction.
+    pub recorded: Option<RecordedEdges>,
 }
 
 impl Exploration {
@@ -257,9 +268,9 @@ impl Exploration {
         path
     }
 
-    /// Bytes held by the visited set.
+    /// Bytes held by the visited set and the recorded edges.
     fn bytes(&self) -> usize {
-        self.store.bytes()
+        self.store.bytes() + self.recorded.as_ref().map_or(0, RecordedEdges::bytes)
     }
 
     /// Every stored state id, level by level (the initial state first) and,
@@ -331,6 +342,12 @@ struct ChunkOut {
     first_deadlock: Option<StateId>,
     /// (frontier position, successors) of the partially expanded states.
     partial: Vec<(u32, u32)>,
+    /// When edges are recorded: each state's number of successors and the
+    /// successors' labels, in order; `unrecordable` if a state was expanded
+    /// only partly or its successors had no labels.
+    degrees: Vec<u32>,
+    labels: Vec<u32>,
+    unrecordable: bool,
 }
 
 /// Shared state of one level's expansion.
@@ -347,6 +364,8 @@ struct LevelCtx<'a, S> {
     store_bytes: usize,
     candidate_bytes: &'a AtomicUsize,
     beat: Option<&'a LevelBeat<'a>>,
+    /// Whether edges are recorded (every successor then reaches the insert phase).
+    record: bool,
 }
 
 /// The heartbeat of one level: workers count the states they expand, and the
@@ -435,6 +454,9 @@ fn expand_states<S: StateSpace>(
         first_targets: vec![None; properties],
         first_deadlock: None,
         partial: Vec::new(),
+        degrees: Vec::new(),
+        labels: Vec::new(),
+        unrecordable: false,
     };
     // The chunk's states, gathered first: independent loads that overlap,
     // where reading each state just before expanding it would wait for it.
@@ -454,8 +476,15 @@ fn expand_states<S: StateSpace>(
         }
         let state = states.get(offset).unwrap_or_default();
         successors.clear();
-        let partial = ctx.space.reduced_successors(state, &mut successors)? == Expansion::Partial;
+        let expansion = ctx.space.reduced_successors(state, &mut successors)?;
+        let partial = expansion == Expansion::Partial;
         let dead = successors.is_empty();
+        if ctx.record {
+            let labels = successors.labels();
+            out.unrecordable |= expansion != Expansion::Full || labels.len() != successors.len();
+            out.degrees.push(successors.len() as u32);
+            out.labels.extend_from_slice(labels);
+        }
         out.edges += successors.len() as u64;
         if dead {
             out.deadlocks += 1;
@@ -492,6 +521,7 @@ fn expand_states<S: StateSpace>(
             let seen = &mut recent[hash as usize & (RECENT - 1)];
             let tag = (hash >> 32) as u32;
             if !partial
+                && !ctx.record
                 && seen.0 == tag
                 && (seen.1 as usize) < bucket.hashes.len()
                 && same_state(bucket.state(ctx.layout, seen.1 as usize), successor)
@@ -542,7 +572,12 @@ fn explore_in_batches<S: StateSpace>(
     let started = Instant::now();
     let layout = space.layout();
     let properties = space.properties().len();
-    let mut store = Store::new(layout);
+    // A known successor's id is found again by its hash to record an edge,
+    // which an arena does quickly (a shard of inline states is scanned).
+    let mut store = match options.record_edges {
+        true => Store::with_arenas(layout),
+        false => Store::new(layout),
+    };
     let initial = space
         .initial()
         .map_err(|source| ExploreError::Space { source })?;
@@ -565,6 +600,7 @@ fn explore_in_batches<S: StateSpace>(
         first_deadlock: None,
         elapsed: Duration::ZERO,
         peak_bytes: 0,
+        recorded: options.record_edges.then(RecordedEdges::new),
     };
     // A deadline beyond what the clock can represent is no deadline.
     let deadline = options.timeout.and_then(|t| started.checked_add(t));
@@ -629,12 +665,15 @@ fn explore_in_batches<S: StateSpace>(
             store_bytes,
             candidate_bytes: &candidate_bytes,
             beat: beat.as_ref(),
+            record: ex.recorded.is_some(),
         };
         // The level is expanded and inserted one batch of chunks at a time, so
         // that the successor buckets stay the size of a batch, not of a level.
         // Each shard still receives the chunks in order, so the store, the ids
         // and the next frontier are those of expanding the level at once.
         let mut inserts = LevelInserts::new();
+        // The level's recorded degrees and labels, in frontier order.
+        let (mut degrees, mut labels) = (Vec::new(), Vec::new());
         let mut reduced: HashMap<u32, u32> = HashMap::new();
         let mut level_stop = None;
         for (b, batch) in frontier.chunks(CHUNK * batch_chunks).enumerate() {
@@ -675,6 +714,13 @@ fn explore_in_batches<S: StateSpace>(
                     ex.first_deadlock = out.first_deadlock;
                 }
                 reduced.extend(out.partial.iter().copied());
+                if out.unrecordable {
+                    ex.recorded = None;
+                }
+                if ex.recorded.is_some() {
+                    degrees.extend_from_slice(&out.degrees);
+                    labels.extend_from_slice(&out.labels);
+                }
             }
             if let Some(reason) = budget.exhausted() {
                 level_stop = Some(reason.into());
@@ -694,7 +740,10 @@ fn explore_in_batches<S: StateSpace>(
                 frontier,
                 &outs,
                 &budget,
-                proviso,
+                Checks {
+                    proviso,
+                    record: ex.recorded.is_some(),
+                },
                 &mut inserts,
             );
             spare = outs
@@ -732,7 +781,10 @@ fn explore_in_batches<S: StateSpace>(
                     frontier,
                     &again,
                     &budget,
-                    false,
+                    Checks {
+                        proviso: false,
+                        record: false,
+                    },
                     &mut inserts,
                 );
             }
@@ -743,6 +795,20 @@ fn explore_in_batches<S: StateSpace>(
             // Stopped before this level stored anything.
             ex.stopped = Some(reason);
             break;
+        }
+        if let Some(recorded) = &mut ex.recorded {
+            if level_stop.is_some() {
+                ex.recorded = None;
+            } else {
+                let targets = inserts.edges();
+                let edges: u64 = degrees.iter().map(|&d| u64::from(d)).sum();
+                if targets.len() as u64 == edges && degrees.len() == frontier.len() {
+                    recorded.add_level(frontier, &degrees, &labels, targets);
+                } else {
+                    // Not every edge was found again: no record rather than a wrong one.
+                    ex.recorded = None;
+                }
+            }
         }
         let NewLevel { ids: next, full } = inserts.finish();
         let new_states = next.len() as u64;
@@ -773,6 +839,9 @@ fn explore_in_batches<S: StateSpace>(
             });
         }
     }
+    if ex.stopped.is_some() {
+        ex.recorded = None;
+    }
     ex.peak_bytes = ex.peak_bytes.max(ex.bytes() as u64);
     ex.elapsed = started.elapsed();
     Ok(ex)
@@ -796,6 +865,10 @@ fn expand_again<S: StateSpace>(
         first_targets: Vec::new(),
         first_deadlock: None,
         partial: Vec::new(),
+        degrees: Vec::new(),
+        labels: Vec::new(),
+        // Expanded again in full after a partial expansion: a reduced graph.
+        unrecordable: true,
     };
     let mut successors = StateBuf::new();
     let result = ctx.budget.install(|| -> Result<(), S::Error> {
@@ -836,6 +909,9 @@ struct NewStates {
     /// that needs the cycle proviso on (built then from the states already
     /// found).
     fresh: Option<HashMap<u64, u32>>,
+    /// When edges are recorded: (discovery key, id) of every successor
+    /// headed for this shard, new or known.
+    edges: Vec<(u64, StateId)>,
 }
 
 impl NewStates {
@@ -865,7 +941,7 @@ impl NewStates {
     }
 
     fn bytes(&self) -> usize {
-        self.keys.capacity() * 16
+        (self.keys.capacity() + self.edges.capacity()) * 16
     }
 }
 
@@ -911,6 +987,19 @@ impl LevelInserts {
         self.shards.iter().map(NewStates::bytes).sum()
     }
 
+    /// The targets of the level's recorded edges, in discovery-key order
+    /// (parent by parent in frontier order, each parent's successors in
+    /// the space's order).
+    fn edges(&mut self) -> Vec<StateId> {
+        let mut edges: Vec<(u64, StateId)> = self
+            .shards
+            .iter_mut()
+            .flat_map(|new| std::mem::take(&mut new.edges))
+            .collect();
+        edges.par_sort_unstable_by_key(|&(key, _)| key);
+        edges.into_iter().map(|(_, id)| id).collect()
+    }
+
     /// The level's new states in discovery-key order.
     fn finish(self) -> NewLevel {
         let full = self.full();
@@ -939,19 +1028,28 @@ struct NewLevel {
     full: bool,
 }
 
+/// What [`insert_batch`] notes besides the new states.
+#[derive(Clone, Copy)]
+struct Checks {
+    /// List the partially expanded parents of successors stored before
+    /// this level (the cycle proviso).
+    proviso: bool,
+    /// Note every successor's id, for the recorded edges.
+    record: bool,
+}
+
 /// Inserts a batch of chunks' successors into their shards, one task per
-/// shard, and records the new states in `inserts`. With `proviso`, it also
-/// lists the partially expanded parents of successors stored before this
-/// level.
+/// shard, and records the new states in `inserts`, with what `checks` asks.
 fn insert_batch(
     store: &mut Store,
     layout: StateLayout,
     frontier: &[StateId],
     outs: &[ChunkOut],
     budget: &Arc<Budget>,
-    proviso: bool,
+    checks: Checks,
     inserts: &mut LevelInserts,
 ) {
+    let Checks { proviso, record } = checks;
     store
         .shards
         .par_iter_mut()
@@ -981,10 +1079,20 @@ fn insert_batch(
                             let state = bucket.state(layout, i);
                             let hash = bucket.hashes[i];
                             match shard.insert(state, hash, parent) {
-                                Insert::New => new.push(key, Store::id(s, local), hash),
+                                Insert::New => {
+                                    new.push(key, Store::id(s, local), hash);
+                                    if record {
+                                        new.edges.push((key, Store::id(s, local)));
+                                    }
+                                }
                                 Insert::Known if proviso && key & PARTIAL != 0 => {
                                     if !new.is_fresh(shard, state, hash) {
                                         new.revisit.push((key >> 32) as u32);
+                                    }
+                                }
+                                Insert::Known if record => {
+                                    if let Some(known) = shard.find(state, hash) {
+                                        new.edges.push((key, Store::id(s, known)));
                                     }
                                 }
                                 Insert::Known => {}

@@ -12,6 +12,9 @@ pub struct StateBuf {
     ends: Vec<usize>,
     len: usize,
     shape: Shape,
+    /// The label of each state, for spaces that label their successors
+    /// ([`StateBuf::push_labelled`]); empty otherwise.
+    labels: Vec<u32>,
 }
 
 /// Whether the states of a [`StateBuf`] share one width.
@@ -30,6 +33,7 @@ impl Default for StateBuf {
             ends: Vec::new(),
             len: 0,
             shape: Shape::Uniform(0),
+            labels: Vec::new(),
         }
     }
 }
@@ -58,6 +62,24 @@ impl StateBuf {
         self.len += 1;
     }
 
+    /// Appends a copy of `state` with a label (a coloured net's successor
+    /// with the number of the transition that leads to it). A buffer's
+    /// states are all labelled or none is.
+    pub fn push_labelled(&mut self, state: &[u32], label: u32) {
+        self.push(state);
+        self.labels.push(label);
+    }
+
+    /// The labels of the states, in order: empty unless every state was
+    /// pushed with [`StateBuf::push_labelled`].
+    pub fn labels(&self) -> &[u32] {
+        if self.labels.len() == self.len {
+            &self.labels
+        } else {
+            &[]
+        }
+    }
+
     /// Appends a copy of `state` and returns it for in-place modification, the
     /// cheap way to build a successor that differs from its parent in a few words.
     pub fn push_copy(&mut self, state: &[u32]) -> &mut [u32] {
@@ -72,6 +94,7 @@ impl StateBuf {
             return;
         }
         self.len -= 1;
+        self.labels.truncate(self.len);
         let end = match self.shape {
             Shape::Uniform(width) => self.len * width,
             Shape::Mixed => {
@@ -113,13 +136,16 @@ impl StateBuf {
 
     /// Bytes allocated.
     pub fn bytes(&self) -> usize {
-        self.words.capacity() * 4 + self.ends.capacity() * std::mem::size_of::<usize>()
+        self.words.capacity() * 4
+            + self.ends.capacity() * std::mem::size_of::<usize>()
+            + self.labels.capacity() * 4
     }
 
     /// Removes every state, keeping the allocation.
     pub fn clear(&mut self) {
         self.words.clear();
         self.ends.clear();
+        self.labels.clear();
         self.len = 0;
         self.shape = Shape::Uniform(0);
     }
@@ -144,6 +170,21 @@ mod tests {
         buf.clear();
         assert!(buf.is_empty());
         assert_eq!(buf.get(0), None);
+    }
+
+    #[test]
+    fn labels_are_kept_only_when_every_state_has_one() {
+        let mut buf = StateBuf::new();
+        buf.push_labelled(&[1], 4);
+        buf.push_labelled(&[2, 3], 0);
+        assert_eq!(buf.labels(), &[4, 0]);
+        buf.pop();
+        assert_eq!(buf.labels(), &[4]);
+        buf.push(&[5]);
+        assert_eq!(buf.labels(), &[] as &[u32]);
+        buf.clear();
+        buf.push_labelled(&[6], 2);
+        assert_eq!((buf.len(), buf.labels()), (1, &[2][..]));
     }
 
     #[test]

@@ -46,6 +46,7 @@
 mod bfs;
 pub mod budget;
 mod buf;
+mod edges;
 mod graph;
 mod report;
 mod store;
@@ -55,12 +56,13 @@ pub use bfs::{
     explore,
 };
 pub use buf::StateBuf;
+pub use edges::RecordedEdges;
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
 pub use report::{
-    CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, decided, safety_result,
-    trace_along,
+    CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, check_keeping, decided,
+    safety_result, trace_along,
 };
 pub use store::advise_huge_pages;
 
@@ -231,7 +233,10 @@ pub trait StateSpace: Sync {
 
     /// Pushes one successor per enabled binding of `state` into `out`, in a
     /// deterministic order; pushing none means `state` is dead. Two bindings
-    /// with the same effect push the same successor twice (two edges).
+    /// with the same effect push the same successor twice (two edges). A
+    /// space may label them ([`StateBuf::push_labelled`], a coloured net
+    /// with the transition's number): the explorer keeps the labels with
+    /// the edges it records ([`ExploreOptions::record_edges`]).
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Self::Error>;
 
     /// The same successors as [`StateSpace::successors`], in the same order, each

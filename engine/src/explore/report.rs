@@ -189,6 +189,15 @@ pub fn check<S: StateSpace>(
     space: &S,
     options: &ExploreOptions,
 ) -> Result<CheckReport, ExploreError<S::Error>> {
+    check_keeping(space, options).map(|(report, _)| report)
+}
+
+/// [`check`], also returning the exploration (its visited set and, if
+/// asked for, its recorded edges) for a later pass over the graph.
+pub fn check_keeping<S: StateSpace>(
+    space: &S,
+    options: &ExploreOptions,
+) -> Result<(CheckReport, Exploration), ExploreError<S::Error>> {
     let ex = explore(space, options)?;
     let complete = ex.complete();
     let mut properties = Vec::new();
@@ -213,7 +222,7 @@ pub fn check<S: StateSpace>(
         elapsed: ex.elapsed,
         threads: rayon::current_num_threads(),
     };
-    Ok(CheckReport::from_run(space, figures, properties))
+    Ok((CheckReport::from_run(space, figures, properties), ex))
 }
 
 /// The answer to a yes/no question about the reachable states: `if_found`

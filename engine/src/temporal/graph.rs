@@ -23,8 +23,8 @@ use std::hash::BuildHasher;
 use super::{Atom, Fairness};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::StateSpace;
 use crate::explore::budget::resident_bytes;
+use crate::explore::{Exploration, RecordedEdges, StateSpace};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
 use crate::net::value::Value;
@@ -81,12 +81,13 @@ pub struct GraphProgress {
 /// (it only observes: the graph does not depend on it).
 pub type GraphProgressHook = Arc<dyn Fn(&GraphProgress) + Send + Sync>;
 
-/// The labelled graph of reachable markings.
+/// The labelled graph of reachable markings (equal to another when they
+/// have the same markings, edges and labels, numbered alike).
+#[derive(PartialEq, Eq)]
 pub struct MarkingGraph {
     width: usize,
     states: Vec<u32>,
     count: usize,
-    index: Index,
     offsets: Vec<usize>,
     targets: Vec<u32>,
     transitions: Vec<u32>,
@@ -216,6 +217,129 @@ impl MarkingGraph {
         })
     }
 
+    /// The graph of `space` read from an exploration of it that recorded its
+    /// edges ([`crate::explore::ExploreOptions::record_edges`]): the graph
+    /// [`MarkingGraph::build`] gives, node for node and edge for edge (both
+    /// number the markings in breadth-first discovery order and keep each
+    /// marking's edges in the space's order), without computing successors
+    /// and their canonical forms again: only the state atoms are evaluated,
+    /// in parallel. `None` where the record cannot give that graph: the
+    /// exploration recorded no edges, an atom has a condition over the
+    /// binding, or a fairness constraint is per binding (both need the
+    /// bindings, which are not recorded).
+    pub fn from_exploration(
+        space: &ColouredSpace<'_>,
+        atoms: &[Atom],
+        fairness: &[Fairness],
+        explored: &Exploration,
+        limits: Limits,
+        progress: Option<&GraphProgressHook>,
+    ) -> Option<Result<MarkingGraph, GraphError>> {
+        let recorded = explored.recorded.as_ref()?;
+        let over_bindings = atoms.iter().any(|a| {
+            matches!(
+                a,
+                Atom::Transition {
+                    condition: Some(_),
+                    ..
+                }
+            )
+        });
+        if over_bindings || fairness.iter().any(|f| f.per_binding) {
+            return None;
+        }
+        Some(Self::read_recorded(
+            space, atoms, explored, recorded, limits, progress,
+        ))
+    }
+
+    /// [`MarkingGraph::from_exploration`]'s work, once it is known to apply.
+    fn read_recorded(
+        space: &ColouredSpace<'_>,
+        atoms: &[Atom],
+        explored: &Exploration,
+        recorded: &RecordedEdges,
+        limits: Limits,
+        progress: Option<&GraphProgressHook>,
+    ) -> Result<MarkingGraph, GraphError> {
+        let started = Instant::now();
+        let nodes = recorded.len();
+        if let Some(max) = limits.max_states.filter(|&max| nodes as u64 > max) {
+            return Err(GraphError::TooLarge(max));
+        }
+        let words = atoms.len().div_ceil(64).max(1);
+        let width = space.initial()?.len();
+        let mut graph = MarkingGraph {
+            width,
+            states: Vec::with_capacity(nodes * width),
+            count: nodes,
+            offsets: recorded.offsets().to_vec(),
+            targets: recorded.target_nodes(),
+            transitions: recorded.labels().to_vec(),
+            bindings: Vec::new(),
+            words,
+            edge_words: words,
+            state_bits: Vec::with_capacity(nodes * words),
+            edge_bits: vec![0; recorded.edge_count() * words],
+        };
+        for node in 0..nodes {
+            graph
+                .states
+                .extend_from_slice(explored.state(recorded.state(node)));
+        }
+        let memo = VerdictMemo::new(atoms.iter().map(|a| match a {
+            Atom::State { code, .. } => Some(code),
+            _ => None,
+        }));
+        for first in (0..nodes).step_by(CHUNK) {
+            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(GraphError::Timeout);
+            }
+            if limits
+                .max_memory
+                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
+            {
+                return Err(GraphError::OutOfMemory);
+            }
+            let chunk = first..nodes.min(first + CHUNK);
+            let bits: Vec<Vec<u64>> = chunk
+                .clone()
+                .into_par_iter()
+                .map(|node| state_atoms(space, graph.state(node), atoms, &memo, words, &mut None))
+                .collect::<Result<_, _>>()?;
+            graph.state_bits.extend(bits.into_iter().flatten());
+            if let Some(hook) = progress {
+                hook(&GraphProgress {
+                    markings: nodes as u64,
+                    expanded: chunk.end as u64,
+                    edges: graph.offsets[chunk.end] as u64,
+                    elapsed: started.elapsed(),
+                });
+            }
+        }
+        // `enabled(T)` holds where an edge of T leaves; `fired(T)` on T's edges.
+        for node in 0..nodes {
+            for e in graph.edges(node) {
+                let t = graph.transitions[e] as usize;
+                for (i, atom) in atoms.iter().enumerate() {
+                    if let Atom::Transition {
+                        fired, transition, ..
+                    } = atom
+                        && *transition == t
+                    {
+                        let bits = if *fired {
+                            &mut graph.edge_bits[e * words..(e + 1) * words]
+                        } else {
+                            &mut graph.state_bits[node * words..(node + 1) * words]
+                        };
+                        set(bits, i);
+                    }
+                }
+            }
+        }
+        Ok(graph)
+    }
+
     /// Explores breadth-first from `initial`, `expand` giving each state's
     /// successors and labels (`state_words` words of state atoms,
     /// `edge_words` of `fired` atoms per edge). Each level is expanded in
@@ -238,7 +362,6 @@ impl MarkingGraph {
             width,
             states: Vec::new(),
             count: 0,
-            index: Index::new(),
             offsets: vec![0],
             targets: Vec::new(),
             transitions: Vec::new(),
@@ -248,7 +371,10 @@ impl MarkingGraph {
             state_bits: Vec::new(),
             edge_bits: Vec::new(),
         };
-        graph.node(&initial, None).map_err(|()| Stop::TooLarge(0))?;
+        let mut index = Index::new();
+        graph
+            .node(&mut index, &initial, None)
+            .map_err(|()| Stop::TooLarge(0))?;
         let started = Instant::now();
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
         let mut next = 0usize;
@@ -273,7 +399,7 @@ impl MarkingGraph {
                 graph.state_bits.extend(&e.bits);
                 for (state, transition, binding, bits) in e.successors {
                     let id = graph
-                        .node(&state, limits.max_states)
+                        .node(&mut index, &state, limits.max_states)
                         .map_err(|()| Stop::TooLarge(limits.max_states.unwrap_or(0)))?;
                     graph.targets.push(id);
                     graph.transitions.push(transition);
@@ -301,12 +427,17 @@ impl MarkingGraph {
         Ok(graph)
     }
 
-    /// The node of marking `state`, added if new (`Err` when that would
-    /// exceed `max_states`).
-    fn node(&mut self, state: &[u32], max_states: Option<u64>) -> Result<u32, ()> {
+    /// The node of marking `state`, found by `index` or added to both if
+    /// new (`Err` when that would exceed `max_states`).
+    fn node(
+        &mut self,
+        index: &mut Index,
+        state: &[u32],
+        max_states: Option<u64>,
+    ) -> Result<u32, ()> {
         let (states, width) = (&self.states, self.width);
         let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
-        match self.index.probe(state, marking) {
+        match index.probe(state, marking) {
             Ok(id) => Ok(id),
             Err(slot) => {
                 let id = self.len() as u32;
@@ -317,7 +448,7 @@ impl MarkingGraph {
                 self.count += 1;
                 let (states, width) = (&self.states, self.width);
                 let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
-                self.index.insert(slot, id, marking);
+                index.insert(slot, id, marking);
                 Ok(id)
             }
         }
@@ -407,25 +538,7 @@ fn expand(
     // bindings are needed (atoms over it, per-binding fairness) or its effects
     // are not remembered.
     let mut decoded: Option<Marking> = None;
-    let mut bits = vec![0u64; words];
-    for (i, atom) in atoms.iter().enumerate() {
-        if let Atom::State { slots, .. } = atom {
-            let holds = memo.holds(i, state, |conjunct| -> Result<bool, GraphError> {
-                let marking = match &decoded {
-                    Some(m) => m,
-                    None => decoded.insert(space.decode(state)?),
-                };
-                let mut values = vec![Value::Bool(false); *slots];
-                Ok(conjunct.holds(&mut Env {
-                    slots: &mut values,
-                    marking: Some(marking),
-                })?)
-            })?;
-            if holds {
-                set(&mut bits, i);
-            }
-        }
-    }
+    let mut bits = state_atoms(space, state, atoms, memo, words, &mut decoded)?;
     let mut successors = Vec::new();
     let mut next = Vec::with_capacity(state.len());
     for (t, &per_binding) in per_binding.iter().enumerate() {
@@ -449,6 +562,38 @@ fn expand(
         })?;
     }
     Ok(Expansion { successors, bits })
+}
+
+/// The bits of the state atoms that hold in `state` (`decoded` as for
+/// [`ColouredSpace::successors_by`]), the transition atoms' bits clear.
+fn state_atoms(
+    space: &ColouredSpace<'_>,
+    state: &[u32],
+    atoms: &[Atom],
+    memo: &VerdictMemo<'_>,
+    words: usize,
+    decoded: &mut Option<Marking>,
+) -> Result<Vec<u64>, GraphError> {
+    let mut bits = vec![0u64; words];
+    for (i, atom) in atoms.iter().enumerate() {
+        if let Atom::State { slots, .. } = atom {
+            let holds = memo.holds(i, state, |conjunct| -> Result<bool, GraphError> {
+                let marking = match decoded {
+                    Some(m) => m,
+                    None => decoded.insert(space.decode(state)?),
+                };
+                let mut values = vec![Value::Bool(false); *slots];
+                Ok(conjunct.holds(&mut Env {
+                    slots: &mut values,
+                    marking: Some(marking),
+                })?)
+            })?;
+            if holds {
+                set(&mut bits, i);
+            }
+        }
+    }
+    Ok(bits)
 }
 
 #[cfg(test)]

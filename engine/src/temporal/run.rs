@@ -10,7 +10,7 @@ use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Logic, TemporalProperty};
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
+use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
 use crate::net::model::Net;
 
 /// The size of the graph the temporal properties were checked on.
@@ -46,7 +46,7 @@ pub fn check_temporal(
         true => ColouredSpace::with_symmetry(net).unwrap_or_else(|_| ColouredSpace::new(net)),
         false => ColouredSpace::new(net),
     };
-    check_temporal_in(&space, limits, None)
+    check_temporal_in(&space, limits, None, None)
 }
 
 /// Checks every CTL and LTL property of the net of `space` on the graph of
@@ -56,21 +56,25 @@ pub fn check_temporal(
 /// has just run on `space` has met every marking of the graph, so the graph
 /// is built without decoding a token. A space's partial-order reduction
 /// plays no part (the graph has every successor); with per-binding fairness
-/// a symmetric space is set aside for an unreduced one. `progress` is told
-/// how far the graph is built, after each chunk of markings.
+/// a symmetric space is set aside for an unreduced one. `explored`, an
+/// exploration of `space` that recorded its edges, gives the graph without
+/// computing a successor again (see [`MarkingGraph::from_exploration`] for
+/// when it cannot). `progress` is told how far the graph is built, after
+/// each chunk of markings.
 pub fn check_temporal_in(
     space: &ColouredSpace<'_>,
     limits: Limits,
     progress: Option<&GraphProgressHook>,
+    explored: Option<&Exploration>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     if net.temporal.is_empty() {
         return Ok((Vec::new(), None));
     }
     if space.symmetry().is_some() && net.fairness.iter().any(|f| f.per_binding) {
-        return check_on(&ColouredSpace::new(net), limits, progress);
+        return check_on(&ColouredSpace::new(net), limits, progress, None);
     }
-    check_on(space, limits, progress)
+    check_on(space, limits, progress, explored)
 }
 
 /// [`check_temporal_in`], on the graph of `space` as it is.
@@ -78,6 +82,7 @@ fn check_on(
     space: &ColouredSpace<'_>,
     limits: Limits,
     progress: Option<&GraphProgressHook>,
+    explored: Option<&Exploration>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     let mut atoms: Vec<Atom> = Vec::new();
@@ -86,7 +91,12 @@ fn check_on(
         bases.push(atoms.len());
         atoms.extend(p.atoms.iter().cloned());
     }
-    let graph = match MarkingGraph::build(space, &atoms, &net.fairness, limits, progress) {
+    let recorded = explored.and_then(|explored| {
+        MarkingGraph::from_exploration(space, &atoms, &net.fairness, explored, limits, progress)
+    });
+    let built = recorded
+        .unwrap_or_else(|| MarkingGraph::build(space, &atoms, &net.fairness, limits, progress));
+    let graph = match built {
         Ok(g) => g,
         Err(GraphError::Space(e)) => return Err(e),
         Err(e) => return Ok((undecided(net, &e.to_string()), None)),

@@ -191,6 +191,17 @@ impl Store {
         }
     }
 
+    /// An empty store whose shards are all arenas, even for narrow states:
+    /// an arena finds a stored state's index by its hash, where a shard of
+    /// inline states scans its table.
+    pub fn with_arenas(layout: StateLayout) -> Self {
+        Store {
+            shards: (0..SHARDS)
+                .map(|_| Shard::Arena(ArenaShard::new(layout)))
+                .collect(),
+        }
+    }
+
     /// The id of the state at `local` in `shard`.
     pub fn id(shard: usize, local: usize) -> StateId {
         make_id(shard, local)
