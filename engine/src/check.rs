@@ -220,7 +220,7 @@ impl LoadedNet {
                         &space,
                         limits,
                         options.temporal_progress.as_ref(),
-                        Some(&explored),
+                        Some(explored),
                     )
                 })?;
                 report.properties.extend(temporal);

@@ -1007,7 +1007,7 @@ properties:
                 &space,
                 &atoms,
                 &net.fairness,
-                &explored,
+                explored,
                 limits,
                 None,
             );

@@ -48,7 +48,7 @@ fn the_recorded_graph_of_the_sesphr_net_is_the_graph_built_again() {
         assert!(report.complete, "{params:?}");
         let limits = Limits::default();
         let read =
-            MarkingGraph::from_exploration(&space, &atoms, &net.fairness, &explored, limits, None)
+            MarkingGraph::from_exploration(&space, &atoms, &net.fairness, explored, limits, None)
                 .unwrap_or_else(|| panic!("{params:?}: no graph recorded"))
                 .unwrap_or_else(|e| panic!("{e}"));
         let built = MarkingGraph::build(&space, &atoms, &net.fairness, limits, None)

@@ -66,18 +66,10 @@ impl RecordedEdges {
         self.order[node]
     }
 
-    /// Per node, where its edges start; one more entry at the end.
-    pub fn offsets(&self) -> &[usize] {
-        &self.offsets
-    }
-
-    /// The label of each edge, in edge order.
-    pub fn labels(&self) -> &[u32] {
-        &self.labels
-    }
-
-    /// The target of each edge as a node number, in edge order.
-    pub fn target_nodes(&self) -> Vec<u32> {
+    /// The edges as a graph of node numbers: per node, where its edges
+    /// start (one more entry at the end); each edge's target node and label,
+    /// in edge order.
+    pub fn into_edges(self) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
         // A state id packs its shard and its index there: a dense array
         // indexed by id maps ids to nodes.
         let slots = self
@@ -90,10 +82,11 @@ impl RecordedEdges {
         for (node, &id) in self.order.iter().enumerate() {
             node_of[id as usize] = node as u32;
         }
-        self.targets
-            .iter()
-            .map(|&id| node_of[id as usize])
-            .collect()
+        let mut targets = self.targets;
+        for target in &mut targets {
+            *target = node_of[*target as usize];
+        }
+        (self.offsets, targets, self.labels)
     }
 
     /// Bytes held.

@@ -223,19 +223,20 @@ impl MarkingGraph {
     /// number the markings in breadth-first discovery order and keep each
     /// marking's edges in the space's order), without computing successors
     /// and their canonical forms again: only the state atoms are evaluated,
-    /// in parallel. `None` where the record cannot give that graph: the
-    /// exploration recorded no edges, an atom has a condition over the
-    /// binding, or a fairness constraint is per binding (both need the
-    /// bindings, which are not recorded).
+    /// in parallel. The exploration is consumed: its visited set is freed
+    /// once the markings are copied. `None` where the record cannot give
+    /// that graph: the exploration recorded no edges, an atom has a
+    /// condition over the binding, or a fairness constraint is per binding
+    /// (both need the bindings, which are not recorded).
     pub fn from_exploration(
         space: &ColouredSpace<'_>,
         atoms: &[Atom],
         fairness: &[Fairness],
-        explored: &Exploration,
+        mut explored: Exploration,
         limits: Limits,
         progress: Option<&GraphProgressHook>,
     ) -> Option<Result<MarkingGraph, GraphError>> {
-        let recorded = explored.recorded.as_ref()?;
+        let recorded = explored.recorded.take()?;
         let over_bindings = atoms.iter().any(|a| {
             matches!(
                 a,
@@ -257,8 +258,8 @@ impl MarkingGraph {
     fn read_recorded(
         space: &ColouredSpace<'_>,
         atoms: &[Atom],
-        explored: &Exploration,
-        recorded: &RecordedEdges,
+        explored: Exploration,
+        recorded: RecordedEdges,
         limits: Limits,
         progress: Option<&GraphProgressHook>,
     ) -> Result<MarkingGraph, GraphError> {
@@ -269,24 +270,26 @@ impl MarkingGraph {
         }
         let words = atoms.len().div_ceil(64).max(1);
         let width = space.initial()?.len();
+        let mut states = Vec::with_capacity(nodes * width);
+        for node in 0..nodes {
+            states.extend_from_slice(explored.state(recorded.state(node)));
+        }
+        drop(explored);
+        let edges = recorded.edge_count();
+        let (offsets, targets, transitions) = recorded.into_edges();
         let mut graph = MarkingGraph {
             width,
-            states: Vec::with_capacity(nodes * width),
+            states,
             count: nodes,
-            offsets: recorded.offsets().to_vec(),
-            targets: recorded.target_nodes(),
-            transitions: recorded.labels().to_vec(),
+            offsets,
+            targets,
+            transitions,
             bindings: Vec::new(),
             words,
             edge_words: words,
             state_bits: Vec::with_capacity(nodes * words),
-            edge_bits: vec![0; recorded.edge_count() * words],
+            edge_bits: vec![0; edges * words],
         };
-        for node in 0..nodes {
-            graph
-                .states
-                .extend_from_slice(explored.state(recorded.state(node)));
-        }
         let memo = VerdictMemo::new(atoms.iter().map(|a| match a {
             Atom::State { code, .. } => Some(code),
             _ => None,

@@ -58,14 +58,14 @@ pub fn check_temporal(
 /// plays no part (the graph has every successor); with per-binding fairness
 /// a symmetric space is set aside for an unreduced one. `explored`, an
 /// exploration of `space` that recorded its edges, gives the graph without
-/// computing a successor again (see [`MarkingGraph::from_exploration`] for
+/// computing a successor again (it is consumed) (see [`MarkingGraph::from_exploration`] for
 /// when it cannot). `progress` is told how far the graph is built, after
 /// each chunk of markings.
 pub fn check_temporal_in(
     space: &ColouredSpace<'_>,
     limits: Limits,
     progress: Option<&GraphProgressHook>,
-    explored: Option<&Exploration>,
+    explored: Option<Exploration>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     if net.temporal.is_empty() {
@@ -82,7 +82,7 @@ fn check_on(
     space: &ColouredSpace<'_>,
     limits: Limits,
     progress: Option<&GraphProgressHook>,
-    explored: Option<&Exploration>,
+    explored: Option<Exploration>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
     let mut atoms: Vec<Atom> = Vec::new();
