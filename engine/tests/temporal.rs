@@ -884,15 +884,11 @@ properties:
     assert!(full.product_states() >= 2000, "{}", full.product_states());
 }
 
-#[test]
-fn the_graph_of_an_explored_space_gives_what_a_fresh_space_gives() {
-    // Symmetric processes with a fairness per transition (the quotient is
-    // used) and per binding (the symmetric space is set aside): the check
-    // on the space an exploration has just filled (every reduction on) must
-    // give the verdicts, traces and lassos of a check on a fresh space.
-    let text = |fairness: &str| {
-        format!(
-            r#"
+/// Three symmetric processes taking a lock in turn, `enter` fair as
+/// `fairness` says, with the property lines `properties`.
+fn lock_net(fairness: &str, properties: &str) -> String {
+    format!(
+        r#"
 types:
   Proc: {{ range: [1, 3], symmetric: true }}
 places:
@@ -906,13 +902,26 @@ transitions:
   leave: {{ in: {{ critical: ["p"] }}, out: {{ idle: ["p"], lock: ["()"] }} }}
 fairness:
   enter: {fairness}
-properties:
-  mutex: {{ invariant: "count(critical) <= 1" }}
-  someone_enters: {{ ltl: "G (count(waiting) > 0 => F fired(enter))" }}
-  all_wait_for_ever: {{ ltl: "F G count(waiting) == 3" }}
-  can_all_wait: {{ ctl: "EF count(waiting) == 3" }}
-  back_to_idle: {{ ltl: "G F count(idle) == 3" }}
-"#
+properties:{properties}"#
+    )
+}
+
+#[test]
+fn the_graph_of_an_explored_space_gives_what_a_fresh_space_gives() {
+    // Symmetric processes with a fairness per transition (the quotient is
+    // used) and per binding (the symmetric space is set aside): the check
+    // on the space an exploration has just filled (every reduction on) must
+    // give the verdicts, traces and lassos of a check on a fresh space.
+    let text = |fairness: &str| {
+        lock_net(
+            fairness,
+            r#"
+  mutex: { invariant: "count(critical) <= 1" }
+  someone_enters: { ltl: "G (count(waiting) > 0 => F fired(enter))" }
+  all_wait_for_ever: { ltl: "F G count(waiting) == 3" }
+  can_all_wait: { ctl: "EF count(waiting) == 3" }
+  back_to_idle: { ltl: "G F count(idle) == 3" }
+"#,
         )
     };
     for fairness in ["weak", "strong", "strong-per-binding"] {
@@ -949,27 +958,14 @@ fn the_graph_read_from_an_exploration_is_the_graph_built_again() {
     // record cannot give it (fairness per binding, a condition over a
     // binding, a partial-order reduction) none is read.
     let text = |fairness: &str, atom: &str| {
-        format!(
+        let properties = format!(
             r#"
-types:
-  Proc: {{ range: [1, 3], symmetric: true }}
-places:
-  idle:     {{ type: Proc, init: ["all(Proc)"] }}
-  waiting:  {{ type: Proc }}
-  critical: {{ type: Proc }}
-  lock:     {{ type: Unit, init: ["()"] }}
-transitions:
-  ask:   {{ in: {{ idle: ["p"] }}, out: {{ waiting: ["p"] }} }}
-  enter: {{ in: {{ waiting: ["p"], lock: ["()"] }}, out: {{ critical: ["p"] }} }}
-  leave: {{ in: {{ critical: ["p"] }}, out: {{ idle: ["p"], lock: ["()"] }} }}
-fairness:
-  enter: {fairness}
-properties:
   someone_enters: {{ ltl: "G (count(waiting) > 0 => F {atom})" }}
   may_leave: {{ ctl: "AG (enabled(leave) => EF count(idle) == 3)" }}
   all_wait_for_ever: {{ ltl: "F G count(waiting) == 3" }}
 "#
-        )
+        );
+        lock_net(fairness, &properties)
     };
     let atoms = |net: &Net| -> Vec<Atom> {
         net.temporal

@@ -64,6 +64,18 @@ pub struct Limits {
     pub deadline: Option<Instant>,
 }
 
+impl Limits {
+    /// The limit reached now, if any: the deadline, or the memory ceiling.
+    fn reached<E>(&self) -> Option<Stop<E>> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Some(Stop::Timeout);
+        }
+        let full =
+            (self.max_memory).is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max));
+        full.then_some(Stop::OutOfMemory)
+    }
+}
+
 /// A snapshot of the graph being built, for progress reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GraphProgress {
@@ -122,6 +134,18 @@ pub enum Stop<E> {
     Timeout,
     /// The process's resident memory reached the limit.
     OutOfMemory,
+}
+
+impl Stop<GraphError> {
+    /// The error that says why the graph was not built.
+    fn into_error(self) -> GraphError {
+        match self {
+            Stop::Failed(e) => e,
+            Stop::TooLarge(m) => GraphError::TooLarge(m),
+            Stop::Timeout => GraphError::Timeout,
+            Stop::OutOfMemory => GraphError::OutOfMemory,
+        }
+    }
 }
 
 /// States expanded in parallel at a time: a level is expanded chunk by
@@ -209,12 +233,7 @@ impl MarkingGraph {
         let built = Self::build_with(initial, words, words, limits, progress, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
         });
-        built.map_err(|stop| match stop {
-            Stop::Failed(e) => e,
-            Stop::TooLarge(m) => GraphError::TooLarge(m),
-            Stop::Timeout => GraphError::Timeout,
-            Stop::OutOfMemory => GraphError::OutOfMemory,
-        })
+        built.map_err(Stop::into_error)
     }
 
     /// The graph of `space` read from an exploration of it that recorded its
@@ -295,14 +314,8 @@ impl MarkingGraph {
             _ => None,
         }));
         for first in (0..nodes).step_by(CHUNK) {
-            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(GraphError::Timeout);
-            }
-            if limits
-                .max_memory
-                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
-            {
-                return Err(GraphError::OutOfMemory);
+            if let Some(stop) = limits.reached() {
+                return Err(stop.into_error());
             }
             let chunk = first..nodes.min(first + CHUNK);
             let bits: Vec<Vec<u64>> = chunk
@@ -382,14 +395,8 @@ impl MarkingGraph {
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
         let mut next = 0usize;
         while next < graph.len() {
-            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Stop::Timeout);
-            }
-            if limits
-                .max_memory
-                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
-            {
-                return Err(Stop::OutOfMemory);
+            if let Some(stop) = limits.reached() {
+                return Err(stop);
             }
             let chunk: Vec<usize> = (next..graph.len().min(next + CHUNK)).collect();
             next = chunk.last().map_or(next, |&last| last + 1);
