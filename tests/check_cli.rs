@@ -189,9 +189,16 @@ fn a_stopped_unfolded_exploration_leaves_the_temporal_properties_undecided_too()
         meaning.contains("undecided: the exploration stopped first (max-states)"),
         "{meaning}"
     );
-    // Without the limit the same net is decided.
-    let out = sesphr(&["check", "--json", "--unfold", &net.display().to_string()]);
+    // Without the limit the same net is decided, and `--progress` reports
+    // the graph of its temporal property.
+    let net = net.display().to_string();
+    let out = sesphr(&["check", "--json", "--unfold", "--progress", &net]);
     assert_eq!(json(&out)["properties"][0]["holds"], true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(": CTL/LTL properties: graph of "),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

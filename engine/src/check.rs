@@ -42,7 +42,7 @@ use crate::net::value::Value;
 use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
 use crate::smt::SmtError;
 use crate::temporal::graph::{GraphProgressHook, Limits};
-use crate::temporal::run::{GraphSize, check_temporal, check_temporal_in, undecided};
+use crate::temporal::run::{GraphSize, check_temporal_in, undecided};
 
 /// A property every net can be asked for, besides those a net file declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,7 +194,9 @@ impl LoadedNet {
                 let mut report = check_unfolded(self, &options.properties, &options.explore)?;
                 // The unfolding's states are the unreduced coloured graph's.
                 let temporal = temporal_after(coloured, report.stopped, || {
-                    check_temporal(coloured, limits(&options.explore), false)
+                    let space = ColouredSpace::new(coloured);
+                    let progress = options.temporal_progress.as_ref();
+                    check_temporal_in(&space, limits(&options.explore), progress, None)
                 })?;
                 report.properties.extend(temporal);
                 report
