@@ -221,14 +221,11 @@ impl MarkingGraph {
         progress: Option<&GraphProgressHook>,
     ) -> Result<MarkingGraph, GraphError> {
         let net = space.net();
-        let words = atoms.len().div_ceil(64).max(1);
+        let words = atom_words(atoms);
         let per_binding: Vec<bool> = (0..net.transitions.len())
             .map(|t| fairness.iter().any(|f| f.transition == t && f.per_binding))
             .collect();
-        let memo = VerdictMemo::new(atoms.iter().map(|a| match a {
-            Atom::State { code, .. } => Some(code),
-            _ => None,
-        }));
+        let memo = state_atom_memo(atoms);
         let initial = space.initial()?;
         let built = Self::build_with(initial, words, words, limits, progress, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
@@ -287,8 +284,8 @@ impl MarkingGraph {
         if let Some(max) = limits.max_states.filter(|&max| nodes as u64 > max) {
             return Err(GraphError::TooLarge(max));
         }
-        let words = atoms.len().div_ceil(64).max(1);
-        let width = space.initial()?.len();
+        let words = atom_words(atoms);
+        let width = explored.state(recorded.state(0)).len();
         let mut states = Vec::with_capacity(nodes * width);
         for node in 0..nodes {
             states.extend_from_slice(explored.state(recorded.state(node)));
@@ -309,10 +306,7 @@ impl MarkingGraph {
             state_bits: Vec::with_capacity(nodes * words),
             edge_bits: vec![0; edges * words],
         };
-        let memo = VerdictMemo::new(atoms.iter().map(|a| match a {
-            Atom::State { code, .. } => Some(code),
-            _ => None,
-        }));
+        let memo = state_atom_memo(atoms);
         for first in (0..nodes).step_by(CHUNK) {
             if let Some(stop) = limits.reached() {
                 return Err(stop.into_error());
@@ -333,24 +327,18 @@ impl MarkingGraph {
                 });
             }
         }
-        // `enabled(T)` holds where an edge of T leaves; `fired(T)` on T's edges.
+        // `enabled(T)` holds where an edge of T leaves; `fired(T)` on T's
+        // edges (no atom has a condition over the binding here).
         for node in 0..nodes {
             for e in graph.edges(node) {
                 let t = graph.transitions[e] as usize;
-                for (i, atom) in atoms.iter().enumerate() {
-                    if let Atom::Transition {
-                        fired, transition, ..
-                    } = atom
-                        && *transition == t
-                    {
-                        let bits = if *fired {
-                            &mut graph.edge_bits[e * words..(e + 1) * words]
-                        } else {
-                            &mut graph.state_bits[node * words..(node + 1) * words]
-                        };
-                        set(bits, i);
-                    }
-                }
+                transition_atoms(
+                    atoms,
+                    t,
+                    &[],
+                    &mut graph.edge_bits[e * words..(e + 1) * words],
+                    &mut graph.state_bits[node * words..(node + 1) * words],
+                )?;
             }
         }
         Ok(graph)
@@ -554,18 +542,7 @@ fn expand(
     for (t, &per_binding) in per_binding.iter().enumerate() {
         space.successors_by(t, state, &mut decoded, &mut next, |after, values| {
             let mut fired = vec![0u64; words];
-            for (i, atom) in atoms.iter().enumerate() {
-                if let Atom::Transition {
-                    fired: is_fired,
-                    transition,
-                    condition,
-                } = atom
-                    && *transition == t
-                    && condition_holds(condition, values)?
-                {
-                    set(if *is_fired { &mut fired } else { &mut bits }, i);
-                }
-            }
+            transition_atoms(atoms, t, values, &mut fired, &mut bits)?;
             let key = per_binding.then(|| (t as u32, values.to_vec()));
             successors.push((space.representative(after)?, t as u32, key, fired));
             Ok(())
@@ -604,6 +581,51 @@ fn state_atoms(
         }
     }
     Ok(bits)
+}
+
+/// Words of atom bits a marking or an edge has: one bit per atom.
+fn atom_words(atoms: &[Atom]) -> usize {
+    atoms.len().div_ceil(64).max(1)
+}
+
+/// A verdict memo for the state atoms among `atoms` (numbered alike).
+fn state_atom_memo(atoms: &[Atom]) -> VerdictMemo<'_> {
+    VerdictMemo::new(atoms.iter().map(|a| match a {
+        Atom::State { code, .. } => Some(code),
+        _ => None,
+    }))
+}
+
+/// Sets the bits of the atoms over transition `t` that an edge of `t` under
+/// the binding `values` makes true: `fired` atoms in `fired` (the edge's
+/// bits), `enabled` atoms in `enabled` (its source marking's bits).
+fn transition_atoms(
+    atoms: &[Atom],
+    t: usize,
+    values: &[Value],
+    fired: &mut [u64],
+    enabled: &mut [u64],
+) -> Result<(), EvalError> {
+    for (i, atom) in atoms.iter().enumerate() {
+        if let Atom::Transition {
+            fired: is_fired,
+            transition,
+            condition,
+        } = atom
+            && *transition == t
+            && condition_holds(condition, values)?
+        {
+            set(
+                if *is_fired {
+                    &mut *fired
+                } else {
+                    &mut *enabled
+                },
+                i,
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
