@@ -613,8 +613,80 @@ fn check_ctl(setup: &Setup, formula: &Formula<usize>) -> Result<(), TestCaseErro
     outcome.unwrap_or(Ok(()))
 }
 
+/// Checks a Kripke structure against its definition: a node per distinct
+/// (marking, fired atoms of the step into it), node 0 the initial marking
+/// with none, numbered breadth-first; node `n`'s successors one per edge of
+/// its marking, in the graph's order, to the node of the edge's target and
+/// the atoms the edge fires, or a stuttering loop to (marking, none) at a
+/// dead marking.
+fn check_kripke_definition(setup: &Setup) -> Result<(), TestCaseError> {
+    let result = with_kripke(setup, |kripke, atom, net| -> Result<(), TestCaseError> {
+        let atoms = &net.temporal[0].atoms;
+        let fired: Vec<usize> = (0..atoms.len())
+            .filter(|&a| matches!(atoms[a], Atom::Transition { fired: true, .. }))
+            .collect();
+        let graph = kripke.graph;
+        let label = |n: usize| -> (usize, Vec<bool>) {
+            (
+                kripke.marking(n),
+                fired.iter().map(|&a| atom(n, a)).collect(),
+            )
+        };
+        let mut seen = std::collections::HashMap::new();
+        for n in 0..kripke.len() {
+            prop_assert!(seen.insert(label(n), n).is_none(), "node {} twice", n);
+        }
+        prop_assert_eq!(label(0), (0, vec![false; fired.len()]));
+        let mut order = vec![0];
+        let mut reached = vec![false; kripke.len()];
+        reached[0] = true;
+        let mut next = 0;
+        while next < order.len() {
+            let n = order[next];
+            let marking = kripke.marking(n);
+            let successors: Vec<(usize, u32)> = kripke.successors(n).collect();
+            let expected: Vec<(usize, Vec<bool>, u32)> = match graph.edges(marking).len() {
+                0 => vec![(marking, vec![false; fired.len()], STUTTER)],
+                _ => graph
+                    .edges(marking)
+                    .map(|e| {
+                        let mask = fired.iter().map(|&a| graph.edge_atom(e, a)).collect();
+                        (graph.target(e), mask, e as u32)
+                    })
+                    .collect(),
+            };
+            let got: Vec<(usize, Vec<bool>, u32)> = successors
+                .iter()
+                .map(|&(m, via)| {
+                    let (marking, mask) = label(m);
+                    (marking, mask, via)
+                })
+                .collect();
+            prop_assert_eq!(got, expected, "successors of node {}", n);
+            for (m, _) in successors {
+                if !std::mem::replace(&mut reached[m], true) {
+                    order.push(m);
+                }
+            }
+            next += 1;
+        }
+        prop_assert_eq!(
+            order,
+            (0..kripke.len()).collect::<Vec<_>>(),
+            "breadth-first numbering"
+        );
+        Ok(())
+    });
+    result.unwrap_or(Ok(()))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn kripke_structures_are_their_definition(net in random_net(), formula in ltl_formula()) {
+        check_kripke_definition(&Setup::new(&net, "ltl", &formula))?;
+    }
 
     #[test]
     fn ltl_agrees_with_brute_force(net in random_net(), formula in ltl_formula()) {

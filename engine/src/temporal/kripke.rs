@@ -5,8 +5,11 @@
 //! initial node), so that `fired` is a proposition of states like the others.
 //! A property without `fired` atoms has exactly one node per marking. A dead
 //! marking gets a stuttering self-loop, which fires nothing.
-
-use std::collections::HashMap;
+//!
+//! Every node of one marking has the same successors: one per edge of the
+//! marking, to the node of the edge's target and the atoms the edge fires.
+//! So the structure stores, besides its nodes, only the node each graph edge
+//! leads to (4 bytes an edge), not a successor list per node.
 
 use super::graph::MarkingGraph;
 
@@ -16,82 +19,106 @@ pub const STUTTER: u32 = u32::MAX;
 /// At most this many `fired` atoms per property.
 pub const MAX_FIRED_ATOMS: usize = 64;
 
+/// No node (the end of a marking's list of nodes).
+const NONE: u32 = u32::MAX;
+
 /// The Kripke structure of one property.
 pub struct Kripke<'g> {
     /// The marking graph underneath.
     pub graph: &'g MarkingGraph,
-    nodes: Vec<(u32, u64)>,
-    offsets: Vec<usize>,
-    succ: Vec<u32>,
-    via: Vec<u32>,
+    /// Per node (when the property has `fired` atoms), its marking.
+    markings: Vec<u32>,
+    /// Per node, the mask of the `fired` atoms the step into it satisfied.
+    masks: Vec<u64>,
+    /// Per marking, its most recent node (then [`Kripke::next_node`]).
+    first_node: Vec<u32>,
+    /// Per node, the node of the same marking made before it.
+    next_node: Vec<u32>,
+    /// Per graph edge, the node it leads to.
+    heads: Vec<u32>,
     /// The global numbers of the property's `fired` atoms (bit `i` of a node's mask is `fired[i]`).
     fired: Vec<usize>,
 }
 
 impl<'g> Kripke<'g> {
     /// The structure over `graph` for a property whose `fired` atoms have the
-    /// global numbers `fired` (at most [`MAX_FIRED_ATOMS`]).
+    /// global numbers `fired` (at most [`MAX_FIRED_ATOMS`]). Nodes are
+    /// numbered breadth-first from the initial one, successors in the order
+    /// of the graph's edges.
     pub fn new(graph: &'g MarkingGraph, fired: Vec<usize>) -> Self {
-        if fired.is_empty() {
-            // One node per marking, in the graph's numbering (breadth-first
-            // from the initial marking, as below): nothing to store.
-            return Kripke {
-                graph,
-                nodes: Vec::new(),
-                offsets: Vec::new(),
-                succ: Vec::new(),
-                via: Vec::new(),
-                fired,
-            };
-        }
         let mut k = Kripke {
             graph,
-            nodes: vec![(0, 0)],
-            offsets: vec![0],
-            succ: Vec::new(),
-            via: Vec::new(),
+            markings: Vec::new(),
+            masks: Vec::new(),
+            first_node: Vec::new(),
+            next_node: Vec::new(),
+            heads: Vec::new(),
             fired,
         };
-        let mut index: HashMap<(u32, u64), u32> = HashMap::new();
-        index.insert((0, 0), 0);
+        if !k.copied() {
+            // One node per marking, in the graph's numbering (breadth-first
+            // from the initial marking, as below): nothing to store.
+            return k;
+        }
+        k.first_node = vec![NONE; graph.len()];
+        k.heads = vec![NONE; graph.edge_count()];
+        k.node(0, 0);
+        // A marking's edges get their heads when its first node is reached;
+        // its later nodes have the same successors, all made by then.
+        let mut expanded = vec![false; graph.len()];
         let mut next = 0;
-        while next < k.nodes.len() {
-            let (marking, _) = k.nodes[next];
-            let edges = graph.edges(marking as usize);
-            let mut out: Vec<((u32, u64), u32)> = if edges.is_empty() {
-                vec![((marking, 0), STUTTER)]
-            } else {
-                edges
-                    .map(|e| {
-                        let mask = k
-                            .fired
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, a)| graph.edge_atom(e, **a))
-                            .fold(0u64, |m, (i, _)| m | 1 << i);
-                        ((graph.target(e) as u32, mask), e as u32)
-                    })
-                    .collect()
-            };
-            for (node, via) in out.drain(..) {
-                let fresh = k.nodes.len() as u32;
-                let id = *index.entry(node).or_insert_with(|| {
-                    k.nodes.push(node);
-                    fresh
-                });
-                k.succ.push(id);
-                k.via.push(via);
+        while next < k.markings.len() {
+            let marking = k.markings[next] as usize;
+            if !std::mem::replace(&mut expanded[marking], true) {
+                let edges = graph.edges(marking);
+                if edges.is_empty() {
+                    k.node(marking, 0);
+                }
+                for e in edges {
+                    let mask = k
+                        .fired
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| graph.edge_atom(e, **a))
+                        .fold(0u64, |m, (i, _)| m | 1 << i);
+                    k.heads[e] = k.node(graph.target(e), mask) as u32;
+                }
             }
-            k.offsets.push(k.succ.len());
             next += 1;
         }
         k
     }
 
+    /// The node of `marking` entered with the `fired` atoms `mask`, made
+    /// now if there is none yet.
+    fn node(&mut self, marking: usize, mask: u64) -> usize {
+        if let Some(n) = self.find(marking, mask) {
+            return n;
+        }
+        let n = self.markings.len();
+        self.markings.push(marking as u32);
+        self.masks.push(mask);
+        self.next_node.push(self.first_node[marking]);
+        self.first_node[marking] = n as u32;
+        n
+    }
+
+    /// The node of `marking` entered with the `fired` atoms `mask`, if made.
+    fn find(&self, marking: usize, mask: u64) -> Option<usize> {
+        let mut n = self.first_node[marking];
+        while n != NONE {
+            if self.masks[n as usize] == mask {
+                return Some(n as usize);
+            }
+            n = self.next_node[n as usize];
+        }
+        None
+    }
+
     /// The number of nodes (node 0 is the initial one).
     pub fn len(&self) -> usize {
         match self.copied() {
-            true => self.nodes.len(),
+            true => self.markings.len(),
             false => self.graph.len(),
         }
     }
@@ -110,31 +137,34 @@ impl<'g> Kripke<'g> {
     /// The marking of node `n`.
     pub fn marking(&self, n: usize) -> usize {
         match self.copied() {
-            true => self.nodes[n].0 as usize,
+            true => self.markings[n] as usize,
             false => n,
         }
     }
 
     /// The successors of node `n` with the marking-graph edge of each ([`STUTTER`] for a dead marking's loop).
     pub fn successors(&self, n: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let copied = self.copied();
-        let r = match copied {
-            true => self.offsets[n]..self.offsets[n + 1],
-            false => self.graph.edges(n),
-        };
-        let stutter = !copied && r.is_empty();
-        r.map(move |i| match copied {
-            true => (self.succ[i] as usize, self.via[i]),
-            false => (self.graph.target(i), i as u32),
-        })
-        .chain(stutter.then_some((n, STUTTER)))
+        let marking = self.marking(n);
+        let edges = self.graph.edges(marking);
+        // A dead marking's node (marking, no atom) was made when the marking
+        // was first reached, so `find` always finds it.
+        let stutter = edges.is_empty().then(|| match self.copied() {
+            true => (self.find(marking, 0).unwrap_or(n), STUTTER),
+            false => (n, STUTTER),
+        });
+        edges
+            .map(move |e| match self.copied() {
+                true => (self.heads[e] as usize, e as u32),
+                false => (self.graph.target(e), e as u32),
+            })
+            .chain(stutter)
     }
 
     /// Whether global atom `atom` holds at node `n`; `is_fired` says whether it is a `fired` atom.
     pub fn holds(&self, n: usize, atom: usize, is_fired: bool) -> bool {
         if is_fired {
             match self.fired.iter().position(|&a| a == atom) {
-                Some(i) => self.nodes[n].1 >> i & 1 == 1,
+                Some(i) => self.masks[n] >> i & 1 == 1,
                 None => false,
             }
         } else {
