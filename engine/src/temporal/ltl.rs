@@ -26,8 +26,6 @@ use std::time::Instant;
 use super::fair::{self, Set, Structure};
 use super::graph::MarkingGraph;
 
-use foldhash::quality::FixedState;
-
 use super::buchi::{self, Automaton};
 use super::ctl::Path;
 use super::formula::Formula;
@@ -57,7 +55,10 @@ pub struct Ltl<'k, 'g> {
     atom: &'k dyn Fn(usize, usize) -> bool,
     fairness: &'k [Fairness],
     states: Vec<(u32, u32)>,
-    index: HashMap<(u32, u32), u32, FixedState>,
+    /// The number + 1 of product state (node `n`, automaton state `q`) at
+    /// `n * automaton states + q`, 0 while not visited: a zeroed array,
+    /// whose pages the kernel provides as they are first written.
+    ids: Vec<u32>,
     letters: Option<Letters>,
     limits: Limits,
     stopped: bool,
@@ -130,13 +131,14 @@ impl<'k, 'g> Ltl<'k, 'g> {
         let negated = Formula::Not(Box::new(formula.clone()));
         let automaton = buchi::translate(&negated);
         let letters = Letters::new(kripke, &automaton, atom);
+        let ids = vec![0; kripke.len() * automaton.states.len()];
         Ltl {
             kripke,
             automaton,
             atom,
             fairness,
             states: Vec::new(),
-            index: HashMap::with_hasher(FixedState::with_seed(0)),
+            ids,
             letters,
             limits: Limits::default(),
             stopped: false,
@@ -171,13 +173,13 @@ impl<'k, 'g> Ltl<'k, 'g> {
     }
 
     fn id(&mut self, node: usize, q: usize) -> u32 {
-        let key = (node as u32, q as u32);
-        if let Some(&id) = self.index.get(&key) {
+        let slot = node * self.automaton.states.len() + q;
+        if let Some(id) = self.ids[slot].checked_sub(1) {
             return id;
         }
-        self.states.push(key);
+        self.states.push((node as u32, q as u32));
         let id = (self.states.len() - 1) as u32;
-        self.index.insert(key, id);
+        self.ids[slot] = id + 1;
         id
     }
 
