@@ -180,6 +180,13 @@ impl EffectMemo {
         lookups < TRIAL_LOOKUPS || 4 * self.hits[t].load(Ordering::Relaxed) >= lookups
     }
 
+    /// Forgets every remembered effect (their memory is freed).
+    pub fn clear(&self) {
+        for map in &self.maps {
+            *map.write().unwrap_or_else(PoisonError::into_inner) = HashMap::default();
+        }
+    }
+
     /// Remembers `effects` for `t` and `key` (drops them if the memo does not
     /// pay for `t`, and then forgets what it remembered of `t`).
     pub fn insert(&self, t: usize, key: &[u32], effects: Arc<Effects>) {

@@ -73,6 +73,14 @@ pub struct ColouredSpace<'n> {
 }
 
 impl<'n> ColouredSpace<'n> {
+    /// Frees what the space remembers of transitions' effects and of
+    /// property verdicts, once no more markings will be explored (the
+    /// answers stay the same; they are only computed again if asked).
+    pub fn forget_memos(&self) {
+        self.effects.clear();
+        self.verdicts.clear();
+    }
+
     /// The state space of `net`, with the net's properties.
     pub fn new(net: &'n Net) -> Self {
         let specs = net

@@ -76,6 +76,14 @@ impl<'n> VerdictMemo<'n> {
         }
     }
 
+    /// Forgets every remembered verdict (their memory is freed).
+    pub fn clear(&self) {
+        for shard in &self.shards {
+            *shard.lock().unwrap_or_else(PoisonError::into_inner) =
+                HashMap::with_hasher(FixedState::with_seed(0));
+        }
+    }
+
     /// Whether the formula of property `property` holds in the encoded
     /// marking `state`: its conjuncts in order, each evaluated by `evaluate`
     /// unless remembered, until one is false (the short circuit of `&&`, so

@@ -94,6 +94,10 @@ fn check_on(
     let recorded = explored.and_then(|explored| {
         MarkingGraph::from_exploration(space, &atoms, &net.fairness, explored, limits, progress)
     });
+    if recorded.is_some() {
+        // Read from the record: no successor will be computed again.
+        space.forget_memos();
+    }
     let built = recorded
         .unwrap_or_else(|| MarkingGraph::build(space, &atoms, &net.fairness, limits, progress));
     let graph = match built {
