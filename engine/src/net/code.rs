@@ -66,6 +66,10 @@ pub enum Code {
         place: PlaceId,
         /// The pattern each token is matched against (binds slots).
         pattern: Pattern,
+        /// The leading components of every token that can settle the
+        /// quantifier ([`super::prefix::scan_prefix`]): only tokens starting
+        /// with their values are visited (every token when empty).
+        prefix: Vec<Code>,
         /// The predicate.
         body: Box<Code>,
     },
@@ -368,8 +372,9 @@ impl Code {
                 forall,
                 place,
                 pattern,
+                prefix,
                 body,
-            } => Value::Bool(quantify(env, *forall, *place, pattern, |env| {
+            } => Value::Bool(quantify(env, *forall, *place, pattern, prefix, |env| {
                 body.holds(env)
             })?),
         })
@@ -428,15 +433,35 @@ pub(crate) fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
 /// Whether `forall` (else `exists`) `pattern in place: body` holds: `body`
 /// decides for each token of the place that `pattern` matches (binding its
 /// variables in `env`), in canonical order, until one settles the answer.
+/// Only the tokens whose leading components are the values of `prefix` are
+/// visited (all of them when it is empty; see [`super::prefix`]).
 pub(crate) fn quantify(
     env: &mut Env<'_>,
     forall: bool,
     place: PlaceId,
     pattern: &Pattern,
+    prefix: &[Code],
     mut body: impl FnMut(&mut Env<'_>) -> Result<bool, EvalError>,
 ) -> Result<bool, EvalError> {
     let marking = marking_of(env)?;
-    for (token, _) in marking.places[place].iter() {
+    let tokens = &marking.places[place];
+    if prefix.is_empty() {
+        for (token, _) in tokens.iter() {
+            if pattern.matches(token, env.slots) && body(env)? != forall {
+                return Ok(!forall);
+            }
+        }
+        return Ok(forall);
+    }
+    let mut leading = Vec::with_capacity(prefix.len());
+    for code in prefix {
+        leading.push(code.eval(env)?);
+    }
+    // A tuple is ordered after its prefixes and before anything greater.
+    let start = Value::tuple(leading.iter().cloned());
+    let starts_with =
+        |token: &Value| matches!(token, Value::Tuple(items) if items.starts_with(&leading));
+    for (token, _) in tokens.iter_from(&start).take_while(|(t, _)| starts_with(t)) {
         if pattern.matches(token, env.slots) && body(env)? != forall {
             return Ok(!forall);
         }

@@ -8,6 +8,7 @@ pub mod functions;
 pub mod graph;
 pub mod marking;
 pub mod model;
+pub mod prefix;
 pub mod symbol;
 pub mod types;
 pub mod value;

@@ -98,6 +98,7 @@ impl Encoder<'_> {
                 place,
                 pattern,
                 body,
+                ..
             } => self.quantifier(*forall, *place, pattern, body, slots),
             Code::Not(a) => Ok(not(self.term(a, slots)?)),
             Code::Neg(a) => Ok(Term::Apply("-", vec![self.term(a, slots)?])),
@@ -244,6 +245,7 @@ mod tests {
             forall,
             place,
             pattern: Pattern::Bind(0),
+            prefix: Vec::new(),
             body: Box::new(body),
         }
     }

@@ -1,6 +1,7 @@
 //! Expressions: name resolution and type checking into compiled code.
 
 use super::*;
+use crate::net::prefix::scan_prefix;
 
 impl Compiler<'_> {
     pub(super) fn expr(&self, text: &ExprText, e: &Expr, scope: &mut Scope) -> Result<(Code, Ty)> {
@@ -84,10 +85,12 @@ impl Compiler<'_> {
                     self.quantified(text, e.at, place, pattern, scope, |scope| {
                         self.bool_expr(text, body, scope)
                     })?;
+                let forall = *kind == Quantifier::Forall;
                 Ok((
                     Code::Quantifier {
-                        forall: *kind == Quantifier::Forall,
+                        forall,
                         place: p,
+                        prefix: scan_prefix(forall, &pat, &body),
                         pattern: pat,
                         body: Box::new(body),
                     },
