@@ -23,6 +23,13 @@ const SHARDS: usize = 32;
 /// A table is emptied when it reaches this many entries (bounds the memory).
 const SHARD_CAPACITY: usize = 1 << 16;
 
+/// Verdicts by conjunct and multiset ids.
+type Table = HashMap<Vec<u32>, bool, FixedState>;
+
+fn empty_table() -> Table {
+    HashMap::with_hasher(FixedState::with_seed(0))
+}
+
 /// One top-level conjunct of a property's formula.
 struct Conjunct<'n> {
     /// Its number among every property's conjuncts (the memo's key).
@@ -37,7 +44,7 @@ pub struct VerdictMemo<'n> {
     /// formula).
     conjuncts: Vec<Vec<Conjunct<'n>>>,
     hasher: FixedState,
-    shards: Vec<Mutex<HashMap<Vec<u32>, bool, FixedState>>>,
+    shards: Vec<Mutex<Table>>,
 }
 
 impl<'n> VerdictMemo<'n> {
@@ -70,17 +77,14 @@ impl<'n> VerdictMemo<'n> {
         VerdictMemo {
             conjuncts,
             hasher: FixedState::with_seed(0x7e7d_1c75),
-            shards: (0..SHARDS)
-                .map(|_| Mutex::new(HashMap::with_hasher(FixedState::with_seed(0))))
-                .collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(empty_table())).collect(),
         }
     }
 
     /// Forgets every remembered verdict (their memory is freed).
     pub fn clear(&self) {
         for shard in &self.shards {
-            *shard.lock().unwrap_or_else(PoisonError::into_inner) =
-                HashMap::with_hasher(FixedState::with_seed(0));
+            *shard.lock().unwrap_or_else(PoisonError::into_inner) = empty_table();
         }
     }
 

@@ -445,6 +445,8 @@ pub(crate) fn quantify(
 ) -> Result<bool, EvalError> {
     let marking = marking_of(env)?;
     let tokens = &marking.places[place];
+    // Two loops: one range walk for both cases (from `false`, the least
+    // value, when there is no prefix) cost `roles=3` 3-5% more CPU.
     if prefix.is_empty() {
         for (token, _) in tokens.iter() {
             if pattern.matches(token, env.slots) && body(env)? != forall {
