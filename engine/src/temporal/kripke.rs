@@ -30,7 +30,7 @@ pub struct Kripke<'g> {
     markings: Vec<u32>,
     /// Per node, the mask of the `fired` atoms the step into it satisfied.
     masks: Vec<u64>,
-    /// Per marking, its most recent node (then [`Kripke::next_node`]).
+    /// Per marking, its most recent node (then `next_node`).
     first_node: Vec<u32>,
     /// Per node, the node of the same marking made before it.
     next_node: Vec<u32>,
