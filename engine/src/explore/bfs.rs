@@ -572,8 +572,8 @@ fn explore_in_batches<S: StateSpace>(
     let started = Instant::now();
     let layout = space.layout();
     let properties = space.properties().len();
-    // A known successor's id is found again by its hash to record an edge,
-    // which an arena does quickly (a shard of inline states is scanned).
+    // Recording an edge to a known successor needs its id, which an arena
+    // shard's insertion gives (an inline shard knows only the slot).
     let mut store = match options.record_edges {
         true => Store::with_arenas(layout),
         false => Store::new(layout),
@@ -1085,17 +1085,17 @@ fn insert_batch(
                                         new.edges.push((key, Store::id(s, local)));
                                     }
                                 }
-                                Insert::Known if proviso && key & PARTIAL != 0 => {
+                                Insert::Known(_) if proviso && key & PARTIAL != 0 => {
                                     if !new.is_fresh(shard, state, hash) {
                                         new.revisit.push((key >> 32) as u32);
                                     }
                                 }
-                                Insert::Known if record => {
-                                    if let Some(known) = shard.find(state, hash) {
-                                        new.edges.push((key, Store::id(s, known)));
-                                    }
+                                // Recording stores the states in arenas, which
+                                // give a known state's index.
+                                Insert::Known(Some(known)) if record => {
+                                    new.edges.push((key, Store::id(s, known)));
                                 }
-                                Insert::Known => {}
+                                Insert::Known(_) => {}
                                 Insert::Full => {
                                     new.full = true;
                                     return;

@@ -126,7 +126,7 @@ impl ArenaShard {
             }
             let local = (slot & 0xFFFF_FFFF) as usize - 1;
             if slot >> 32 == fingerprint && same_state(self.state(local), state) {
-                return Insert::Known;
+                return Insert::Known(Some(local));
             }
             pos = (pos + 1) & mask;
         }

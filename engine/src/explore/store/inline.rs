@@ -119,7 +119,7 @@ impl InlineShard {
     pub fn insert(&mut self, state: &[u32], hash: u64, parent: StateId) -> Insert {
         let (pos, found) = self.probe(state, hash);
         if found {
-            return Insert::Known;
+            return Insert::Known(None);
         }
         if self.len() > MAX_LOCAL {
             return Insert::Full;

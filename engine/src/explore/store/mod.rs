@@ -85,8 +85,10 @@ pub fn shard_of(hash: u64) -> usize {
 pub enum Insert {
     /// The state was new and got an index.
     New,
-    /// The state was already stored.
-    Known,
+    /// The state was already stored, at this index of the shard where the
+    /// shard finds it on the way (an arena shard; an inline one knows only
+    /// the slot).
+    Known(Option<usize>),
     /// The shard has no index left for a new state.
     Full,
 }
@@ -273,7 +275,16 @@ mod tests {
             let hash = hash_state(&state);
             let shard = shard_of(hash);
             assert_eq!(store.shards[shard].insert(&state, hash, i), Insert::New);
-            assert_eq!(store.shards[shard].insert(&state, hash, 0), Insert::Known);
+            // An arena shard names the index it found; an inline one cannot.
+            let local = store.shards[shard].len() - 1;
+            let expected = match store.shards[shard] {
+                Shard::Arena(_) => Some(local),
+                Shard::Inline(_) => None,
+            };
+            assert_eq!(
+                store.shards[shard].insert(&state, hash, 0),
+                Insert::Known(expected)
+            );
         }
         assert_eq!(store.len(), 5000);
         for i in 0..5000u32 {
