@@ -1107,3 +1107,58 @@ fn the_graph_read_from_an_exploration_is_the_graph_built_again() {
     let (_, explored) = sesphr_engine::explore::check_keeping(&space, &record).unwrap();
     assert!(explored.recorded.is_none());
 }
+
+#[test]
+fn fired_atoms_kept_per_transition_label_every_edge_of_their_transition() {
+    // `fired(enter)` has its bits kept once for the transition,
+    // `fired(enter, p == p)` (a condition over the binding that always
+    // holds) once per edge: the two graphs must label every edge alike, true
+    // exactly on the edges of `enter`, and every marking alike.
+    let text = |atom: &str| {
+        let properties = format!(
+            r#"
+  someone_enters: {{ ltl: "G (count(waiting) > 0 => F {atom})" }}
+  may_enter: {{ ctl: "AG (enabled(enter) => EF count(idle) == 3)" }}
+"#
+        );
+        lock_net("weak", &properties)
+    };
+    let graph = |atom: &str, symmetry: bool| {
+        let net = load(&text(atom));
+        let atoms: Vec<Atom> = (net.temporal.iter())
+            .flat_map(|p| p.atoms.iter().cloned())
+            .collect();
+        let fired = atoms
+            .iter()
+            .position(|a| matches!(a, Atom::Transition { fired: true, .. }))
+            .unwrap();
+        let space = match symmetry {
+            true => ColouredSpace::with_symmetry(&net).unwrap(),
+            false => ColouredSpace::new(&net),
+        };
+        let built = MarkingGraph::build(&space, &atoms, &net.fairness, Limits::default(), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let enter = net.transitions.iter().position(|t| t.name == "enter");
+        (built, atoms.len(), fired, enter.unwrap())
+    };
+    for symmetry in [true, false] {
+        let (per_transition, atoms, fired, enter) = graph("fired(enter)", symmetry);
+        let (per_edge, _, _, _) = graph("fired(enter, p == p)", symmetry);
+        assert_eq!(per_transition.edge_count(), per_edge.edge_count());
+        assert!(per_transition.edge_count() > 0);
+        for e in 0..per_transition.edge_count() {
+            let is_enter = per_transition.transition(e) == enter;
+            assert_eq!(per_transition.edge_atom(e, fired), is_enter, "edge {e}");
+            assert_eq!(per_edge.edge_atom(e, fired), is_enter, "edge {e}");
+        }
+        for node in 0..per_transition.len() {
+            for atom in 0..atoms {
+                assert_eq!(
+                    per_transition.state_atom(node, atom),
+                    per_edge.state_atom(node, atom),
+                    "node {node}, atom {atom}"
+                );
+            }
+        }
+    }
+}

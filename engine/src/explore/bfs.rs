@@ -268,6 +268,26 @@ impl Exploration {
         path
     }
 
+    /// The states of every node of `node_of` (a state id's node, `u32::MAX`
+    /// for none: [`crate::explore::NodeGraph::node_of`]), `width` words
+    /// each, node after node. The visited set is consumed one shard at a
+    /// time, each freed once its states are copied, so that the states are
+    /// not held twice.
+    pub fn into_states(self, node_of: &[u32], width: usize) -> Vec<u32> {
+        let nodes = node_of.iter().filter(|&&n| n != u32::MAX).count();
+        let mut states = vec![0; nodes * width];
+        for (s, shard) in self.store.shards.into_iter().enumerate() {
+            for local in 0..shard.len() {
+                let id = Store::id(s, local) as usize;
+                if let Some(&node) = node_of.get(id).filter(|&&n| n != u32::MAX) {
+                    let at = node as usize * width;
+                    states[at..at + width].copy_from_slice(shard.state(local));
+                }
+            }
+        }
+        states
+    }
+
     /// Bytes held by the visited set and the recorded edges.
     fn bytes(&self) -> usize {
         self.store.bytes() + self.recorded.as_ref().map_or(0, RecordedEdges::bytes)

@@ -18,6 +18,19 @@ pub struct RecordedEdges {
     labels: Vec<u32>,
 }
 
+/// A record's edges between node numbers ([`RecordedEdges::into_edges`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeGraph {
+    /// The node of each state id (`u32::MAX` for an id that is no node).
+    pub node_of: Vec<u32>,
+    /// Per node, where its edges start in `targets`; one more entry at the end.
+    pub offsets: Vec<usize>,
+    /// Each edge's target node.
+    pub targets: Vec<u32>,
+    /// Each edge's label.
+    pub labels: Vec<u32>,
+}
+
 impl RecordedEdges {
     /// An empty record.
     pub(super) fn new() -> Self {
@@ -68,8 +81,9 @@ impl RecordedEdges {
 
     /// The edges as a graph of node numbers: per node, where its edges
     /// start (one more entry at the end); each edge's target node and label,
-    /// in edge order.
-    pub fn into_edges(self) -> (Vec<usize>, Vec<u32>, Vec<u32>) {
+    /// in edge order; and the node of every state id (`u32::MAX` for an id
+    /// that is no node), to place the states.
+    pub fn into_edges(self) -> NodeGraph {
         // A state id packs its shard and its index there: a dense array
         // indexed by id maps ids to nodes.
         let slots = self
@@ -86,7 +100,12 @@ impl RecordedEdges {
         for target in &mut targets {
             *target = node_of[*target as usize];
         }
-        (self.offsets, targets, self.labels)
+        NodeGraph {
+            node_of,
+            offsets: self.offsets,
+            targets,
+            labels: self.labels,
+        }
     }
 
     /// Bytes held.

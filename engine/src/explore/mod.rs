@@ -56,7 +56,7 @@ pub use bfs::{
     explore,
 };
 pub use buf::StateBuf;
-pub use edges::RecordedEdges;
+pub use edges::{NodeGraph, RecordedEdges};
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };

@@ -5,7 +5,8 @@
 //! [`crate::coloured::fire::enabled_bindings`] (the order of the space's labelled
 //! successors). Each node carries the truth of every state atom and every
 //! `enabled` atom of the properties checked; each edge the truth of every
-//! `fired` atom, its transition and (for per-binding fairness) the number of
+//! `fired` atom (kept once per transition where no atom has a condition over
+//! the binding), its transition and (for per-binding fairness) the number of
 //! its binding. Levels are expanded in parallel; nodes are numbered
 //! sequentially in a fixed order, so the graph is the same whatever the
 //! thread count. Each marking is stored once: the index that finds a
@@ -24,7 +25,7 @@ use super::{Atom, Fairness};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::budget::resident_bytes;
-use crate::explore::{Exploration, RecordedEdges, StateSpace};
+use crate::explore::{Exploration, NodeGraph, RecordedEdges, StateSpace};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
 use crate::net::value::Value;
@@ -108,7 +109,17 @@ pub struct MarkingGraph {
     words: usize,
     edge_words: usize,
     state_bits: Vec<u64>,
-    edge_bits: Vec<u64>,
+    fired_bits: FiredBits,
+}
+
+/// The `fired` atoms' bits (`edge_words` words a row).
+#[derive(PartialEq, Eq)]
+enum FiredBits {
+    /// A row per edge.
+    PerEdge(Vec<u64>),
+    /// A row per transition, where no atom has a condition over the binding,
+    /// so that an edge's bits are its transition's.
+    PerTransition(Vec<u64>),
 }
 
 /// A successor: its encoding, transition, binding key (per-binding
@@ -227,10 +238,18 @@ impl MarkingGraph {
             .collect();
         let memo = state_atom_memo(atoms);
         let initial = space.initial()?;
-        let built = Self::build_with(initial, words, words, limits, progress, |state| {
+        // Where the `fired` bits depend only on the transition, they are
+        // kept per transition, as the graph read from a record keeps them.
+        let by_transition = !over_bindings(atoms);
+        let edge_words = if by_transition { 0 } else { words };
+        let built = Self::build_with(initial, words, edge_words, limits, progress, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
         });
-        built.map_err(Stop::into_error)
+        let mut graph = built.map_err(Stop::into_error)?;
+        if by_transition {
+            graph.label_by_transition(atoms, net.transitions.len())?;
+        }
+        Ok(graph)
     }
 
     /// The graph of `space` read from an exploration of it that recorded its
@@ -240,7 +259,7 @@ impl MarkingGraph {
     /// marking's edges in the space's order), without computing successors
     /// and their canonical forms again: only the state atoms are evaluated,
     /// in parallel. The exploration is consumed: its visited set is freed
-    /// once the markings are copied. `None` where the record cannot give
+    /// shard by shard as the markings are copied. `None` where the record cannot give
     /// that graph: the exploration recorded no edges, an atom has a
     /// condition over the binding, or a fairness constraint is per binding
     /// (both need the bindings, which are not recorded).
@@ -252,22 +271,21 @@ impl MarkingGraph {
         limits: Limits,
         progress: Option<&GraphProgressHook>,
     ) -> Option<Result<MarkingGraph, GraphError>> {
-        let recorded = explored.recorded.take()?;
-        let over_bindings = atoms.iter().any(|a| {
-            matches!(
-                a,
-                Atom::Transition {
-                    condition: Some(_),
-                    ..
-                }
-            )
-        });
-        if over_bindings || fairness.iter().any(|f| f.per_binding) {
+        if !Self::readable(&explored, atoms, fairness) {
             return None;
         }
+        let recorded = explored.recorded.take()?;
         Some(Self::read_recorded(
             space, atoms, explored, recorded, limits, progress,
         ))
+    }
+
+    /// Whether [`MarkingGraph::from_exploration`] gives the graph of
+    /// `explored` (rather than `None`).
+    pub fn readable(explored: &Exploration, atoms: &[Atom], fairness: &[Fairness]) -> bool {
+        explored.recorded.is_some()
+            && !over_bindings(atoms)
+            && !fairness.iter().any(|f| f.per_binding)
     }
 
     /// [`MarkingGraph::from_exploration`]'s work, once it is known to apply.
@@ -286,25 +304,26 @@ impl MarkingGraph {
         }
         let words = atom_words(atoms);
         let width = explored.state(recorded.state(0)).len();
-        let mut states = Vec::with_capacity(nodes * width);
-        for node in 0..nodes {
-            states.extend_from_slice(explored.state(recorded.state(node)));
-        }
-        drop(explored);
-        let edges = recorded.edge_count();
-        let (offsets, targets, transitions) = recorded.into_edges();
+        let NodeGraph {
+            node_of,
+            offsets,
+            targets,
+            labels,
+        } = recorded.into_edges();
+        let states = explored.into_states(&node_of, width);
+        drop(node_of);
         let mut graph = MarkingGraph {
             width,
             states,
             count: nodes,
             offsets,
             targets,
-            transitions,
+            transitions: labels,
             bindings: Vec::new(),
             words,
             edge_words: words,
             state_bits: Vec::with_capacity(nodes * words),
-            edge_bits: vec![0; edges * words],
+            fired_bits: FiredBits::PerTransition(Vec::new()),
         };
         let memo = state_atom_memo(atoms);
         for first in (0..nodes).step_by(CHUNK) {
@@ -327,21 +346,33 @@ impl MarkingGraph {
                 });
             }
         }
-        // `enabled(T)` holds where an edge of T leaves; `fired(T)` on T's
-        // edges (no atom has a condition over the binding here).
-        for node in 0..nodes {
-            for e in graph.edges(node) {
-                let t = graph.transitions[e] as usize;
-                transition_atoms(
-                    atoms,
-                    t,
-                    &[],
-                    &mut graph.edge_bits[e * words..(e + 1) * words],
-                    &mut graph.state_bits[node * words..(node + 1) * words],
-                )?;
+        graph.label_by_transition(atoms, space.net().transitions.len())?;
+        Ok(graph)
+    }
+
+    /// Labels the edges and markings with the atoms over transitions where
+    /// none has a condition over the binding: `fired(T)` on every edge of T
+    /// (a row of bits per transition), `enabled(T)` where an edge of T leaves.
+    fn label_by_transition(&mut self, atoms: &[Atom], transitions: usize) -> Result<(), EvalError> {
+        let words = self.words;
+        let mut fired = vec![0; transitions * words];
+        let mut enabled = vec![0; transitions * words];
+        for t in 0..transitions {
+            let row = t * words..(t + 1) * words;
+            transition_atoms(atoms, t, &[], &mut fired[row.clone()], &mut enabled[row])?;
+        }
+        for node in 0..self.len() {
+            for e in self.edges(node) {
+                let t = self.transitions[e] as usize;
+                let bits = &mut self.state_bits[node * words..(node + 1) * words];
+                for (bit, &on) in bits.iter_mut().zip(&enabled[t * words..(t + 1) * words]) {
+                    *bit |= on;
+                }
             }
         }
-        Ok(graph)
+        self.edge_words = words;
+        self.fired_bits = FiredBits::PerTransition(fired);
+        Ok(())
     }
 
     /// Explores breadth-first from `initial`, `expand` giving each state's
@@ -373,7 +404,7 @@ impl MarkingGraph {
             words: state_words,
             edge_words,
             state_bits: Vec::new(),
-            edge_bits: Vec::new(),
+            fired_bits: FiredBits::PerEdge(Vec::new()),
         };
         let mut index = Index::new();
         graph
@@ -381,6 +412,7 @@ impl MarkingGraph {
             .map_err(|()| Stop::TooLarge(0))?;
         let started = Instant::now();
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
+        let mut edge_bits = Vec::new();
         let mut next = 0usize;
         while next < graph.len() {
             if let Some(stop) = limits.reached() {
@@ -409,7 +441,7 @@ impl MarkingGraph {
                             .bindings
                             .push(*binding_ids.entry(key).or_insert(fresh));
                     }
-                    graph.edge_bits.extend(&bits[..edge_words.min(bits.len())]);
+                    edge_bits.extend(&bits[..edge_words.min(bits.len())]);
                 }
                 graph.offsets.push(graph.targets.len());
             }
@@ -422,6 +454,7 @@ impl MarkingGraph {
                 });
             }
         }
+        graph.fired_bits = FiredBits::PerEdge(edge_bits);
         Ok(graph)
     }
 
@@ -500,8 +533,11 @@ impl MarkingGraph {
 
     /// Whether `fired` atom `atom` holds for edge `e`.
     pub fn edge_atom(&self, e: usize, atom: usize) -> bool {
-        self.edge_words > 0
-            && self.edge_bits[e * self.edge_words + atom / 64] >> (atom % 64) & 1 == 1
+        let (bits, row) = match &self.fired_bits {
+            FiredBits::PerEdge(bits) => (bits, e),
+            FiredBits::PerTransition(bits) => (bits, self.transitions[e] as usize),
+        };
+        self.edge_words > 0 && bits[row * self.edge_words + atom / 64] >> (atom % 64) & 1 == 1
     }
 }
 
@@ -581,6 +617,19 @@ fn state_atoms(
         }
     }
     Ok(bits)
+}
+
+/// Whether an atom has a condition over the binding of its transition.
+fn over_bindings(atoms: &[Atom]) -> bool {
+    atoms.iter().any(|a| {
+        matches!(
+            a,
+            Atom::Transition {
+                condition: Some(_),
+                ..
+            }
+        )
+    })
 }
 
 /// Words of atom bits a marking or an edge has: one bit per atom.

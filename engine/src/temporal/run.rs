@@ -91,13 +91,14 @@ fn check_on(
         bases.push(atoms.len());
         atoms.extend(p.atoms.iter().cloned());
     }
+    if (explored.as_ref()).is_some_and(|e| MarkingGraph::readable(e, &atoms, &net.fairness)) {
+        // The graph will be read from the record: no successor will be
+        // computed again (the memos are freed before the graph is made).
+        space.forget_memos();
+    }
     let recorded = explored.and_then(|explored| {
         MarkingGraph::from_exploration(space, &atoms, &net.fairness, explored, limits, progress)
     });
-    if recorded.is_some() {
-        // Read from the record: no successor will be computed again.
-        space.forget_memos();
-    }
     let built = recorded
         .unwrap_or_else(|| MarkingGraph::build(space, &atoms, &net.fairness, limits, progress));
     let graph = match built {
