@@ -449,7 +449,8 @@ fn progress_lines_appear_with_progress_only() {
 
 /// While the CTL/LTL properties' graph is built, `--progress` says so too:
 /// the first chunk of markings always gets a line (the net's graph has one
-/// marking per state the exploration stored), and the result is unchanged.
+/// marking per state the exploration stored), then a line before the first
+/// property is checked on it and one after each; the result is unchanged.
 #[test]
 fn progress_lines_cover_the_temporal_properties_graph() {
     let net = path("nets/sesphr.yaml");
@@ -468,6 +469,22 @@ fn progress_lines_cover_the_temporal_properties_graph() {
         assert!(first.contains(part), "{part}: {first}");
     }
     let with: serde_json::Value = serde_json::from_slice(&out.stdout).expect("only JSON");
+    let temporal = with["properties"]
+        .as_array()
+        .expect("properties")
+        .iter()
+        .filter(|p| matches!(p["kind"].as_str(), Some("ctl" | "ltl")))
+        .count();
+    assert!(temporal > 1, "{temporal} CTL/LTL properties");
+    let checked: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.split("; ").nth(1))
+        .map(|tail| tail.split(',').next().unwrap_or(tail))
+        .collect();
+    let expected: Vec<String> = (0..=temporal)
+        .map(|k| format!("{k} of {temporal} properties checked"))
+        .collect();
+    assert_eq!(checked, expected, "{stderr}");
     let quiet = sesphr(&[&args[..], &[&net[..]]].concat());
     let without: serde_json::Value = serde_json::from_slice(&quiet.stdout).expect("JSON");
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("CTL/LTL properties"));

@@ -55,7 +55,8 @@ pub struct CheckArgs {
     /// (CI logs): states, states expanded per second, frontier, depth, memory,
     /// elapsed, one line every 2 s, also in the middle of a breadth-first
     /// level; then, while the graph of a coloured net's CTL/LTL properties is
-    /// built, its markings, those expanded and its edges. On a terminal a
+    /// built, its markings, those expanded and its edges, and how many of those
+    /// properties are checked (a line before the first and after each). On a terminal a
     /// live status line, updated twice a second, is shown anyway (not with
     /// --json). With --distributed: process 0's lines, after each level.
     #[arg(long)]
@@ -280,10 +281,12 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let bar = (!args.json && terminal).then(progress_bar);
     let (lines, net_path) = (args.progress, &net_args.net);
     let hook: Option<ProgressHook> =
-        report_hook(bar.as_ref(), lines, net_path, progress_text, |p| p.elapsed);
+        report_hook(bar.as_ref(), lines, net_path, progress_text, |p| {
+            (p.elapsed, false)
+        });
     let temporal_progress: Option<GraphProgressHook> =
         report_hook(bar.as_ref(), lines, net_path, graph_progress_text, |p| {
-            p.elapsed
+            (p.elapsed, p.properties.is_some())
         });
     let heartbeat = hook.clone().map(|hook| Heartbeat {
         every: HEARTBEAT,
@@ -332,16 +335,21 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// every [`PROGRESS_EVERY`] (the first report always); called after every
 /// level and every [`HEARTBEAT`] inside one, it prints one line every 2 s.
 pub fn progress_lines(net: &std::path::Path) -> ProgressHook {
-    Arc::new(throttled_lines(net, progress_text, |p| p.elapsed))
+    Arc::new(throttled_lines(net, progress_text, |p| (p.elapsed, false)))
 }
 
 /// One progress report of the CTL/LTL properties' graph: `CTL/LTL
-/// properties: graph of N markings, E expanded, M edges`.
+/// properties: graph of N markings, E expanded, M edges`, then `; K of N
+/// properties checked` once the graph is complete.
 fn graph_progress_text(p: &GraphProgress) -> String {
-    format!(
+    let graph = format!(
         "CTL/LTL properties: graph of {} markings, {} expanded, {} edges",
         p.markings, p.expanded, p.edges
-    )
+    );
+    match p.properties {
+        Some((checked, of)) => format!("{graph}; {checked} of {of} properties checked"),
+        None => graph,
+    }
 }
 
 /// A progress callback for reports of type `P` ([`ProgressHook`] and
@@ -349,14 +357,14 @@ fn graph_progress_text(p: &GraphProgress) -> String {
 type Hook<P> = Arc<dyn Fn(&P) + Send + Sync>;
 
 /// Where reports of type `P` go: the terminal's status line `bar` when
-/// there is one, else `--progress` lines (`lines`) throttled by `elapsed`,
+/// there is one, else `--progress` lines (`lines`) throttled by `when`,
 /// else nowhere.
 fn report_hook<P: 'static>(
     bar: Option<&ProgressBar>,
     lines: bool,
     net: &std::path::Path,
     text: fn(&P) -> String,
-    elapsed: fn(&P) -> Duration,
+    when: fn(&P) -> (Duration, bool),
 ) -> Option<Hook<P>> {
     if let Some(bar) = bar.cloned() {
         Some(Arc::new(move |p: &P| {
@@ -364,28 +372,29 @@ fn report_hook<P: 'static>(
             bar.tick();
         }))
     } else if lines {
-        Some(Arc::new(throttled_lines(net, text, elapsed)))
+        Some(Arc::new(throttled_lines(net, text, when)))
     } else {
         None
     }
 }
 
-/// Prints `progress: NET: TEXT, ELAPSED s` for reports of type `P`: the
-/// first one, then at most one every [`PROGRESS_EVERY`] of `elapsed` time
-/// (the text of a report not printed is not written).
+/// Prints `progress: NET: TEXT, ELAPSED s` for reports of type `P`, `when`
+/// giving a report's elapsed time and whether it is a milestone: the first
+/// report and every milestone, else at most one every [`PROGRESS_EVERY`] of
+/// elapsed time (the text of a report not printed is not written).
 fn throttled_lines<P>(
     net: &std::path::Path,
     text: fn(&P) -> String,
-    elapsed: fn(&P) -> Duration,
+    when: fn(&P) -> (Duration, bool),
 ) -> impl Fn(&P) + Send + Sync + use<P> {
     let net = net.display().to_string();
     let last: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::new(None);
     move |p: &P| {
-        let elapsed = elapsed(p);
+        let (elapsed, milestone) = when(p);
         let mut last = last
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if last.is_some_and(|at| elapsed < at + PROGRESS_EVERY) {
+        if !milestone && last.is_some_and(|at| elapsed < at + PROGRESS_EVERY) {
             return;
         }
         *last = Some(elapsed);

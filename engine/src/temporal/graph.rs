@@ -88,10 +88,14 @@ pub struct GraphProgress {
     pub edges: u64,
     /// Time since the graph was started.
     pub elapsed: Duration,
+    /// Once the graph is complete: how many of the properties on it are
+    /// checked, of how many (`None` while the graph is built).
+    pub properties: Option<(usize, usize)>,
 }
 
-/// A callback told of the graph's progress after each chunk of markings
-/// (it only observes: the graph does not depend on it).
+/// A callback told of the graph's progress after each chunk of markings,
+/// then as the properties on it are checked (it only observes: the graph
+/// does not depend on it).
 pub type GraphProgressHook = Arc<dyn Fn(&GraphProgress) + Send + Sync>;
 
 /// The labelled graph of reachable markings (equal to another when they
@@ -343,6 +347,7 @@ impl MarkingGraph {
                     expanded: chunk.end as u64,
                     edges: graph.offsets[chunk.end] as u64,
                     elapsed: started.elapsed(),
+                    properties: None,
                 });
             }
         }
@@ -451,6 +456,7 @@ impl MarkingGraph {
                     expanded: next as u64,
                     edges: graph.edge_count() as u64,
                     elapsed: started.elapsed(),
+                    properties: None,
                 });
             }
         }

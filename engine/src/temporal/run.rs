@@ -1,11 +1,13 @@
 //! Checks the CTL and LTL properties of a coloured net.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use super::ctl::{Ctl, Path};
-use super::graph::{GraphError, GraphProgressHook, Limits, MarkingGraph};
+use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Logic, TemporalProperty};
@@ -85,6 +87,7 @@ fn check_on(
     explored: Option<Exploration>,
 ) -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError> {
     let net = space.net();
+    let started = Instant::now();
     let mut atoms: Vec<Atom> = Vec::new();
     let mut bases = Vec::new();
     for p in &net.temporal {
@@ -110,13 +113,31 @@ fn check_on(
         states: graph.len(),
         edges: graph.edge_count(),
     };
+    // Told before the first property and after each one.
+    let checked = AtomicUsize::new(0);
+    let tell = |done: usize| {
+        if let Some(hook) = progress {
+            hook(&GraphProgress {
+                markings: graph.len() as u64,
+                expanded: graph.len() as u64,
+                edges: graph.edge_count() as u64,
+                elapsed: started.elapsed(),
+                properties: Some((done, net.temporal.len())),
+            });
+        }
+    };
+    tell(0);
     // One property per task: each searches the graph on its own (results in
     // the properties' order whatever the thread count).
     let results = net
         .temporal
         .par_iter()
         .zip(bases)
-        .map(|(p, base)| check_one(space, &graph, net, p, base, limits))
+        .map(|(p, base)| {
+            let result = check_one(space, &graph, net, p, base, limits);
+            tell(checked.fetch_add(1, Ordering::Relaxed) + 1);
+            result
+        })
         .collect::<Result<_, _>>()?;
     Ok((results, Some(size)))
 }
