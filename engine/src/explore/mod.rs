@@ -64,7 +64,7 @@ pub use report::{
     CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, check_keeping, decided,
     safety_result, trace_along,
 };
-pub use store::advise_huge_pages;
+pub use store::{advise_huge_pages, release_free_memory};
 
 use serde::Serialize;
 

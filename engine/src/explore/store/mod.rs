@@ -12,7 +12,7 @@ mod prefetch;
 
 pub use arena::ArenaShard;
 pub use inline::InlineShard;
-pub use prefetch::advise_huge_pages;
+pub use prefetch::{advise_huge_pages, release_free_memory};
 
 use super::StateLayout;
 

@@ -1,4 +1,5 @@
-//! Software prefetch and huge-page advice: the engine's only `unsafe` code.
+//! Software prefetch, huge-page advice and giving freed memory back to the
+//! kernel: the engine's only `unsafe` code.
 //!
 //! Before a batch of insertions, the explorer asks the processor to start
 //! loading the table slots the batch will probe ([`super::InlineShard::warm`]).
@@ -50,6 +51,27 @@ pub fn advise_huge_pages<T>(buffer: &[T]) -> bool {
     }
 }
 
+/// Gives the allocator's free memory back to the kernel (glibc's
+/// `malloc_trim`), so that a large structure just dropped in many small
+/// pieces (the visited set's 16 KiB pages) stops counting in the resident
+/// memory before large new ones are made: glibc keeps freed small chunks
+/// for reuse, and large allocations never reuse them. Returns whether
+/// memory was given back; false with another C library than glibc.
+pub fn release_free_memory() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim takes no pointer and frees no allocation: it
+        // only returns to the kernel whole pages inside the allocator's free
+        // chunks (madvise on them, or lowering the heap's top), taking each
+        // arena's lock, so it may run from any thread at any time.
+        unsafe { libc::malloc_trim(0) == 1 }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        false
+    }
+}
+
 /// Starts loading the cache line holding `value` into every cache level.
 ///
 /// A no-op on other architectures than x86-64.
@@ -86,6 +108,28 @@ mod tests {
         prefetch(&words);
         prefetch(&());
         assert_eq!(words, copy);
+    }
+
+    #[test]
+    fn giving_free_memory_back_leaves_live_memory_unchanged() {
+        // 64 MiB in 16 KiB pages, every other one freed: whole free pages
+        // for the kernel, and live ones between them that must not change.
+        let mut pages: Vec<Vec<u64>> = (0..4096u64)
+            .map(|p| (0..2048).map(|i| p.wrapping_mul(0x9E37) ^ i).collect())
+            .collect();
+        for (p, page) in pages.iter_mut().enumerate() {
+            if p % 2 == 1 {
+                *page = Vec::new();
+            }
+        }
+        let released = release_free_memory();
+        if cfg!(all(target_os = "linux", target_env = "gnu")) {
+            assert!(released, "no memory given back");
+        }
+        for (p, page) in pages.iter().enumerate().step_by(2) {
+            let expected = (0..2048).map(|i| (p as u64).wrapping_mul(0x9E37) ^ i);
+            assert!(page.iter().copied().eq(expected), "page {p}");
+        }
     }
 
     #[test]
