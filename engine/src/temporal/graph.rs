@@ -262,9 +262,9 @@ impl MarkingGraph {
     /// number the markings in breadth-first discovery order and keep each
     /// marking's edges in the space's order), without computing successors
     /// and their canonical forms again: only the state atoms are evaluated,
-    /// in parallel. The exploration is consumed: its visited set is freed
-    /// shard by shard as the markings are copied. `None` where the record cannot give
-    /// that graph: the exploration recorded no edges, an atom has a
+    /// in parallel. The exploration is consumed: its markings are moved
+    /// into the graph ([`Exploration::into_states`]). `None` where the
+    /// record cannot give that graph: the exploration recorded no edges, an atom has a
     /// condition over the binding, or a fairness constraint is per binding
     /// (both need the bindings, which are not recorded).
     pub fn from_exploration(
