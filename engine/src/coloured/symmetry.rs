@@ -26,7 +26,12 @@
 //! `m` if its generators do (a transposition and an n-cycle generate a full
 //! permutation group). Which factors move each (place, multiset id) is
 //! remembered, so the seats of a role no one of which has acted yet, or of a
-//! role not in play, cost one look-up per place and nothing more. The
+//! role not in play, cost one look-up per place and nothing more; the places
+//! are looked at only until every factor is known to move one. An image is
+//! compared with the least so far as it is computed, place by place, and
+//! dropped at the first place where it is greater, so the places after the
+//! deciding one (on the SeSPHR net, the knowledge sets, the largest) are
+//! renamed only for an image that becomes the least. The
 //! group is capped ([`MAX_GROUP`]); when the per-`R` factors would exceed it,
 //! a type symmetric within `R` is permuted alike for every `r` instead (a
 //! subgroup: fewer markings merged, the same verdicts). A
@@ -237,16 +242,31 @@ impl Symmetry {
         &self.types
     }
 
-    /// The canonical representative of the encoded marking `state`.
+    /// The canonical representative of the encoded marking `state`: its
+    /// least image. Each image is compared with the least so far place by
+    /// place as it is computed, and dropped at the first place where it is
+    /// greater, so the places after the deciding one are renamed only for
+    /// an image that becomes the least.
     pub fn canonical(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u32>, TableFull> {
-        let movers = self.place_movers(tables, state)?;
+        let moving = self.moving_factors(tables, state)?;
         let mut best = state.to_vec();
-        let mut work = work_markings(&movers, state.len());
-        self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
-            if less(tables, image, &best) {
-                best.copy_from_slice(image);
+        let mut element = vec![0; moving.len()];
+        while self.next_element(&moving, &mut element) {
+            for place in 0..state.len() {
+                let image = self.image_under(tables, &moving, &element, place, state[place])?;
+                if image == best[place] {
+                    continue;
+                }
+                if tables.compare(place, image, best[place]) == Ordering::Less {
+                    best[place] = image;
+                    for later in place + 1..state.len() {
+                        best[later] =
+                            self.image_under(tables, &moving, &element, later, state[later])?;
+                    }
+                }
+                break;
             }
-        })?;
+        }
         Ok(best)
     }
 
@@ -254,27 +274,77 @@ impl Symmetry {
     /// factors that move it divided by the number of their permutations that
     /// leave `state` unchanged.
     pub fn orbit_size(&self, tables: &MarkingTables, state: &[u32]) -> Result<u64, TableFull> {
-        let movers = self.place_movers(tables, state)?;
-        let moving = movers.iter().fold(0, |acc, m| acc | m);
-        let order: u64 = (self.factors.iter().enumerate())
-            .filter(|(f, _)| moving & (1 << f) != 0)
-            .map(|(_, factor)| factor.order())
-            .product();
-        let mut fixing = 0;
-        let mut work = work_markings(&movers, state.len());
-        self.images_of(tables, &movers, 0, state, &mut work, &mut |image| {
-            fixing += u64::from(image == state);
-        })?;
+        let moving = self.moving_factors(tables, state)?;
+        let order: u64 = moving.iter().map(|&f| self.factors[f].order()).product();
+        let mut fixing = 1;
+        let mut element = vec![0; moving.len()];
+        while self.next_element(&moving, &mut element) {
+            let mut fixed = true;
+            for (place, &id) in state.iter().enumerate() {
+                if self.image_under(tables, &moving, &element, place, id)? != id {
+                    fixed = false;
+                    break;
+                }
+            }
+            fixing += u64::from(fixed);
+        }
         Ok(order / fixing)
     }
 
-    /// Per place of `state`, the factors that move its multiset.
-    fn place_movers(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u64>, TableFull> {
-        state
-            .iter()
-            .enumerate()
-            .map(|(place, &id)| self.movers(tables, place, id))
-            .collect()
+    /// The factors that move `state`, in order: those that move some place's
+    /// multiset. The places are looked at in order until every factor is
+    /// known to move one.
+    fn moving_factors(
+        &self,
+        tables: &MarkingTables,
+        state: &[u32],
+    ) -> Result<Vec<usize>, TableFull> {
+        let every = (1u64 << self.factors.len()) - 1;
+        let mut moving = 0;
+        for (place, &id) in state.iter().enumerate() {
+            moving |= self.movers(tables, place, id)?;
+            if moving == every {
+                break;
+            }
+        }
+        Ok((0..self.factors.len())
+            .filter(|f| moving & (1 << f) != 0)
+            .collect())
+    }
+
+    /// Steps `element` (per factor of `moving`, 0 for the identity or `m +
+    /// 1` for its move `m`) to the next element of their product, in
+    /// odometer order; `false` once every element was visited (the identity
+    /// is the first, and is not visited again).
+    fn next_element(&self, moving: &[usize], element: &mut [usize]) -> bool {
+        for (choice, &f) in element.iter_mut().zip(moving) {
+            if *choice < self.factors[f].moves.len() {
+                *choice += 1;
+                return true;
+            }
+            *choice = 0;
+        }
+        false
+    }
+
+    /// The id of the image of multiset `id` of `place` under `element` of the
+    /// product of the factors `moving` (see [`Symmetry::next_element`]): the
+    /// factors commute, so their moves are applied one after the other.
+    fn image_under(
+        &self,
+        tables: &MarkingTables,
+        moving: &[usize],
+        element: &[usize],
+        place: usize,
+        id: u32,
+    ) -> Result<u32, TableFull> {
+        let mut image = id;
+        for (&choice, &f) in element.iter().zip(moving) {
+            if choice > 0 {
+                image = self.image(tables, &self.factors[f], choice - 1, place, image)?;
+            }
+        }
+        Ok(image)
     }
 
     /// The factors that move multiset `id` of `place`, one bit per factor:
@@ -294,41 +364,6 @@ impl Symmetry {
         }
         self.movers[place].set(id, movers);
         Ok(u64::from(movers))
-    }
-
-    /// Calls `visit` on the image of `state` under every permutation of the
-    /// product of the factors from `f` on that move some place (`movers`, per
-    /// place), the identity included. Each factor's images are computed from
-    /// the previous factors' (`work` holds one marking per moving factor), and only
-    /// for the places it moves: factors commute, so a factor moves the image
-    /// of a multiset exactly when it moves the multiset.
-    fn images_of(
-        &self,
-        tables: &MarkingTables,
-        movers: &[u64],
-        f: usize,
-        state: &[u32],
-        work: &mut [Vec<u32>],
-        visit: &mut dyn FnMut(&[u32]),
-    ) -> Result<(), TableFull> {
-        let next = (f..self.factors.len()).find(|&f| movers.iter().any(|m| m & (1 << f) != 0));
-        let (Some(f), Some((image, deeper))) = (next, work.split_first_mut()) else {
-            visit(state);
-            return Ok(());
-        };
-        self.images_of(tables, movers, f + 1, state, deeper, visit)?;
-        let factor = &self.factors[f];
-        for m in 0..factor.moves.len() {
-            for (place, &id) in state.iter().enumerate() {
-                image[place] = if movers[place] & (1 << f) != 0 {
-                    self.image(tables, factor, m, place, id)?
-                } else {
-                    id
-                };
-            }
-            self.images_of(tables, movers, f + 1, image, deeper, visit)?;
-        }
-        Ok(())
     }
 
     /// The id of the image of multiset `id` of `place` under move `m` of `factor`.
@@ -365,13 +400,6 @@ impl Symmetry {
     }
 }
 
-/// One work marking of `places` places per factor that moves some place
-/// (`movers`, per place): what [`Symmetry::images_of`] needs.
-fn work_markings(movers: &[u64], places: usize) -> Vec<Vec<u32>> {
-    let moving = movers.iter().fold(0u64, |acc, m| acc | m).count_ones();
-    vec![vec![0; places]; moving as usize]
-}
-
 /// `value` with the constants and seats `renaming` moves renamed, or `None`
 /// if none occurs.
 fn rename(value: &Value, renaming: &Renaming) -> Option<Value> {
@@ -404,20 +432,6 @@ fn rename_all(items: &[Value], renaming: &Renaming) -> Option<Vec<Value>> {
             .map(|(new, old)| new.unwrap_or_else(|| old.clone()))
             .collect(),
     )
-}
-
-/// Whether marking `a` comes before marking `b` in the values' order.
-fn less(tables: &MarkingTables, a: &[u32], b: &[u32]) -> bool {
-    for (place, (&x, &y)) in a.iter().zip(b).enumerate() {
-        if x == y {
-            continue;
-        }
-        let order = tables.compare(place, x, y);
-        if order != Ordering::Equal {
-            return order == Ordering::Less;
-        }
-    }
-    false
 }
 
 /// Every permutation of `0..n` (each as the image of every index), or `None`
