@@ -421,17 +421,20 @@ fn rename(value: &Value, renaming: &Renaming) -> Option<Value> {
 }
 
 fn rename_all(items: &[Value], renaming: &Renaming) -> Option<Vec<Value>> {
-    let renamed: Vec<Option<Value>> = items.iter().map(|v| rename(v, renaming)).collect();
-    if renamed.iter().all(Option::is_none) {
-        return None;
-    }
-    Some(
-        renamed
-            .into_iter()
-            .zip(items)
-            .map(|(new, old)| new.unwrap_or_else(|| old.clone()))
-            .collect(),
-    )
+    // Nothing is allocated for the (many) items no renaming reaches.
+    let (first, renamed) = items
+        .iter()
+        .enumerate()
+        .find_map(|(i, v)| rename(v, renaming).map(|r| (i, r)))?;
+    let mut all = Vec::with_capacity(items.len());
+    all.extend_from_slice(&items[..first]);
+    all.push(renamed);
+    all.extend(
+        items[first + 1..]
+            .iter()
+            .map(|v| rename(v, renaming).unwrap_or_else(|| v.clone())),
+    );
+    Some(all)
 }
 
 /// Every permutation of `0..n` (each as the image of every index), or `None`
