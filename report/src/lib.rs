@@ -3,9 +3,9 @@
 //!
 //! [`generate`] measures key generation, encryption and decryption, upload and
 //! download turnaround through the on-disk cloud store, and re-encryption
-//! ([`bench`]); runs the full net with real cryptography ([`protocol`]); checks
+//! ([`bench`](mod@bench)); runs the full net with real cryptography ([`protocol`]); checks
 //! the SeSPHR nets ([`verify`]); and writes `timings.csv`, `transitions.csv`,
-//! one SVG and one PNG per figure ([`plot`]) and `report.md` ([`write`]).
+//! one SVG and one PNG per figure ([`plot`]) and `report.md` ([`write`](mod@write)).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -15,7 +15,7 @@
 //! gives the same answer, so dropping entries (done when a transition's map
 //! outgrows [`MAX_ENTRIES_PER_TRANSITION`]) changes the time, never a result.
 //! The memo also gives up on a transition whose keys rarely repeat (see
-//! [`EffectMemo::pays`]), which again changes only the time.
+//! `EffectMemo::pays`), which again changes only the time.
 //! Entries do not depend on which thread computed them (ids name the same
 //! multisets in every thread), so neither do successors.
 

@@ -120,7 +120,7 @@ impl MarkingTables {
 
     /// How multisets `a` and `b` of `place` compare in the values' order,
     /// without copying them (an unknown id counts as the empty multiset).
-    /// Remembered per thread ([`ComparisonCache`]).
+    /// Remembered per thread (`ComparisonCache`).
     pub fn compare(&self, place: usize, a: u32, b: u32) -> Ordering {
         if a == b {
             return Ordering::Equal;

@@ -12,7 +12,7 @@
 //!
 //! [`explore`] visits every reachable state level by level (breadth first). Each
 //! level is expanded in parallel in fixed-size chunks; the successors are bucketed
-//! by hash into [`store::SHARDS`] sub-tables, and each sub-table is then filled by
+//! by hash into `store::SHARDS` sub-tables, and each sub-table is then filled by
 //! one task without locks. Because chunks, buckets and insertion order do not
 //! depend on the number of threads, the state numbering, the parent links, the
 //! statistics and the counterexamples are the same with 1 thread or with 64.

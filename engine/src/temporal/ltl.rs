@@ -10,7 +10,7 @@
 //!
 //! [`Ltl::holds`] stops at the first such component (the verdict is known);
 //! without fairness it stops earlier, as soon as the part of a component
-//! found so far meets every acceptance set (Couvreur's roots, [`Roots`]),
+//! found so far meets every acceptance set (Couvreur's roots, `Roots`),
 //! which on a net whose graph is one large component is long before the
 //! component is complete.
 //! [`Ltl::counterexample`] explores the whole product, collects every fair

@@ -101,17 +101,17 @@ fn signed_digits(value: u64) -> Zeroizing<[(u64, u64); SIGNED_WINDOWS]> {
 /// `base` raised to `exponent` (written `base * exponent` in additive notation).
 ///
 /// The exponent is split along the Frobenius map: with e = sum_k d_k |z|^k
-/// ([`base_z_digits`]) and f^(|z|^k) = Frobenius^k(f), conjugated for odd k
+/// (`base_z_digits`) and f^(|z|^k) = Frobenius^k(f), conjugated for odd k
 /// (z is negative; conjugation inverts in GT), the power is a product of
 /// four powers with 64-bit exponents sharing 65 squarings instead of 256.
 /// Each 64-bit exponent is taken in signed 5-bit windows (13 per exponent);
 /// every window costs five squarings and four multiplications by table
-/// entries, each read by a full masked scan ([`ct_select::select`]), mapped
+/// entries, each read by a full masked scan (`ct_select::select`), mapped
 /// by the Frobenius map (a fixed sequence of field operations, the k-th power
 /// for the k-th digit) and conjugated or not by a constant-time selection.
 /// The table holds f^0..=f^16; nothing depends on the exponent but the
 /// masks. Squarings use `blst`'s cyclotomic squaring
-/// ([`blst_ffi::cyclotomic_square`]): every value here is in GT. (`blstrs`
+/// (`blst_ffi::cyclotomic_square`): every value here is in GT. (`blstrs`
 /// offers only a double-and-add that branches on the bits, unfit for
 /// secrets.)
 pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {

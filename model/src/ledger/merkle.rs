@@ -40,7 +40,7 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// MTH(D[n]): the root over the leaf hashes `leaves`.
+/// MTH(D\[n\]): the root over the leaf hashes `leaves`.
 pub fn root(leaves: &[Hash]) -> Hash {
     match leaves {
         [] => empty_root(),
@@ -105,7 +105,7 @@ pub enum ProofError {
     RootMismatch,
 }
 
-/// PATH(m, D[n]): the inclusion proof of leaf `index` in the tree of
+/// PATH(m, D\[n\]): the inclusion proof of leaf `index` in the tree of
 /// `leaves`; `None` when `index` is out of range.
 pub fn inclusion_proof(index: usize, leaves: &[Hash]) -> Option<Vec<Hash>> {
     if index >= leaves.len() {
@@ -169,7 +169,7 @@ pub fn verify_inclusion(
     Ok(())
 }
 
-/// PROOF(m, D[n]): the consistency proof from the first `old_size` leaves
+/// PROOF(m, D\[n\]): the consistency proof from the first `old_size` leaves
 /// to all of `leaves`; empty when `old_size` is 0 or the whole tree; `None`
 /// when `old_size` exceeds the tree.
 pub fn consistency_proof(old_size: usize, leaves: &[Hash]) -> Option<Vec<Hash>> {
