@@ -19,6 +19,7 @@ use std::sync::{PoisonError, RwLock};
 
 use foldhash::quality::FixedState;
 
+use crate::explore::hash_state;
 use crate::net::marking::Multiset;
 
 /// A distinct multiset of one place, with its size for the token statistics.
@@ -48,7 +49,7 @@ pub struct MarkingTables {
 /// Numbers the instances of [`MarkingTables`] (0 is never one).
 static INSTANCES: AtomicU64 = AtomicU64::new(1);
 
-/// Slots of each thread's [`ComparisonCache`] (a power of two).
+/// Slots of each thread's `ComparisonCache`.
 const COMPARISON_SLOTS: usize = 1 << 14;
 
 /// The last comparisons of multisets one thread made, direct-mapped by
@@ -127,9 +128,7 @@ impl MarkingTables {
         }
         let (low, high) = (a.min(b), a.max(b));
         let key = ((place as u64) << 32) | u64::from(low);
-        let mixed = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(high))
-            .wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
-        let slot = (mixed >> (64 - COMPARISON_SLOTS.trailing_zeros())) as usize;
+        let slot = hash_state(&[place as u32, low, high]) as usize % COMPARISON_SLOTS;
         let cached = COMPARISONS.with(|cache| {
             let (instance, k, h, order) = cache.borrow().slots[slot];
             (instance == self.instance && k == key && h == high).then_some(order)

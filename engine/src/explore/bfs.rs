@@ -272,7 +272,7 @@ impl Exploration {
     /// for none: [`crate::explore::NodeGraph::node_of`]), `width` words
     /// each, node after node. The visited set is consumed one shard at a
     /// time, each freed once its states are copied, and the freed memory is
-    /// then given back to the kernel ([`release_free_memory`]), so that it
+    /// then given back to the kernel (`release_free_memory`), so that it
     /// does not stay resident beside what is built next (one call at the end
     /// costs 38 ms on `roles=3` of the SeSPHR net; one per shard cost 0.86 s
     /// for 8% less peak).

@@ -64,7 +64,8 @@ pub use report::{
     CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, check_keeping, decided,
     safety_result, trace_along,
 };
-pub use store::{advise_huge_pages, release_free_memory};
+pub use store::advise_huge_pages;
+pub(crate) use store::hash_state;
 
 use serde::Serialize;
 
