@@ -157,18 +157,18 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
 /// ```
 ///
 /// The knowledge functions (`learn`, `merge`, `derivable`) remember their results: a
-/// checker evaluates them on the same tokens in many states. Clones share the memo.
+/// checker evaluates them on the same tokens in many states. Clones share the memos.
 #[derive(Debug, Default, Clone)]
 pub struct SymbolicFunctions {
-    memo: Arc<Memo>,
+    /// One memo per function of [`MEMOISED`], in its order.
+    memos: [Arc<Memo>; MEMOISED.len()],
 }
 
 /// The functions whose results are remembered.
-const MEMOISED: &[&str] = &["learn", "merge", "derivable"];
+const MEMOISED: [&str; 3] = ["learn", "merge", "derivable"];
 
 /// A function with a memo of its results.
 struct Memoised {
-    name: &'static str,
     arity: Option<usize>,
     function: Function,
     memo: Arc<Memo>,
@@ -176,7 +176,7 @@ struct Memoised {
 
 impl NetFunction for Memoised {
     fn call(&self, args: &[Value]) -> Result<Value, FunctionError> {
-        self.memo.get_or(self.name, args, || (self.function)(args))
+        self.memo.get_or(args, || (self.function)(args))
     }
 
     fn arity(&self) -> Option<usize> {
@@ -219,15 +219,13 @@ impl FunctionLibrary for SymbolicFunctions {
 
     fn lookup(&self, name: &str) -> Option<Arc<dyn NetFunction>> {
         let &(name, arity, function) = FUNCTIONS.iter().find(|(n, _, _)| *n == name)?;
-        Some(if MEMOISED.contains(&name) {
-            Arc::new(Memoised {
-                name,
+        Some(match MEMOISED.iter().position(|&m| m == name) {
+            Some(i) => Arc::new(Memoised {
                 arity,
                 function,
-                memo: self.memo.clone(),
-            })
-        } else {
-            Arc::new(Plain { arity, function })
+                memo: self.memos[i].clone(),
+            }),
+            None => Arc::new(Plain { arity, function }),
         })
     }
 }

@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::sync::{Mutex, PoisonError};
+use std::sync::PoisonError;
+
+use crossbeam_utils::sync::ShardedLock;
 
 use foldhash::fast::FixedState;
 use sesphr_engine::net::value::Value;
@@ -17,12 +19,12 @@ const SHARDS: usize = 16;
 /// A table is emptied when it reaches this many entries (bounds the memory).
 const SHARD_CAPACITY: usize = 1 << 15;
 
-type Key = (&'static str, Vec<Value>);
-
-/// Remembered results, keyed by function name and arguments.
+/// Remembered results of one function, keyed by its arguments.
 pub struct Memo {
     hasher: FixedState,
-    shards: Vec<Mutex<HashMap<Key, Value, FixedState>>>,
+    /// Read by every thread on every call and written on a miss only: locks
+    /// whose readers write only their own thread's lock word.
+    shards: Vec<ShardedLock<HashMap<Vec<Value>, Value, FixedState>>>,
 }
 
 impl Memo {
@@ -31,37 +33,36 @@ impl Memo {
         Memo {
             hasher: FixedState::with_seed(0x5e5_9b4),
             shards: (0..SHARDS)
-                .map(|_| Mutex::new(HashMap::with_hasher(FixedState::with_seed(0))))
+                .map(|_| ShardedLock::new(HashMap::with_hasher(FixedState::with_seed(0))))
                 .collect(),
         }
     }
 
-    /// The result of `function(args)`, computed by `compute` unless remembered.
+    /// The result of the function on `args`, computed by `compute` unless
+    /// remembered. A remembered result is found without copying `args`.
     pub fn get_or<E>(
         &self,
-        function: &'static str,
         args: &[Value],
         compute: impl FnOnce() -> Result<Value, E>,
     ) -> Result<Value, E> {
-        let key = (function, args.to_vec());
-        let shard = &self.shards[self.shard_of(&key)];
+        let shard = &self.shards[self.shard_of(args)];
         if let Some(v) = shard
-            .lock()
+            .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
+            .get(args)
         {
             return Ok(v.clone());
         }
         let value = compute()?;
-        let mut table = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut table = shard.write().unwrap_or_else(PoisonError::into_inner);
         if table.len() >= SHARD_CAPACITY {
             table.clear();
         }
-        table.insert(key, value.clone());
+        table.insert(args.to_vec(), value.clone());
         Ok(value)
     }
 
-    fn shard_of(&self, key: &Key) -> usize {
+    fn shard_of(&self, key: &[Value]) -> usize {
         // Middle bits: the low ones also pick the slot inside the table.
         (self.hasher.hash_one(key) >> 24) as usize % SHARDS
     }
@@ -85,7 +86,7 @@ mod tests {
     use std::cell::Cell;
 
     #[test]
-    fn remembers_per_function_and_arguments() {
+    fn remembers_per_arguments() {
         let memo = Memo::new();
         let calls = Cell::new(0);
         let compute = |v: i64| {
@@ -93,22 +94,24 @@ mod tests {
             Ok::<_, ()>(Value::Int(v))
         };
         let a = [Value::Int(1)];
-        assert_eq!(memo.get_or("f", &a, || compute(10)), Ok(Value::Int(10)));
-        assert_eq!(memo.get_or("f", &a, || compute(99)), Ok(Value::Int(10)));
-        assert_eq!(memo.get_or("g", &a, || compute(20)), Ok(Value::Int(20)));
+        assert_eq!(memo.get_or(&a, || compute(10)), Ok(Value::Int(10)));
+        assert_eq!(memo.get_or(&a, || compute(99)), Ok(Value::Int(10)));
+        let pair = [Value::Int(1), Value::Int(2)];
+        assert_eq!(memo.get_or(&pair, || compute(20)), Ok(Value::Int(20)));
         assert_eq!(
-            memo.get_or("f", &[Value::Int(2)], || compute(30)),
+            memo.get_or(&[Value::Int(2)], || compute(30)),
             Ok(Value::Int(30))
         );
+        assert_eq!(memo.get_or(&pair, || compute(99)), Ok(Value::Int(20)));
         assert_eq!(calls.get(), 3);
     }
 
     #[test]
     fn errors_are_not_remembered() {
         let memo = Memo::new();
-        assert_eq!(memo.get_or("f", &[], || Err::<Value, _>("no")), Err("no"));
+        assert_eq!(memo.get_or(&[], || Err::<Value, _>("no")), Err("no"));
         assert_eq!(
-            memo.get_or("f", &[], || Ok::<_, &str>(Value::Int(1))),
+            memo.get_or(&[], || Ok::<_, &str>(Value::Int(1))),
             Ok(Value::Int(1))
         );
     }
