@@ -8,7 +8,7 @@
 //! `PROPTEST_CASES=5000 cargo test --release --test fuzz_cli`; proptest
 //! prints the shrunk failing input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -25,13 +25,17 @@ fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-fn scratch() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("sesphr-fuzz-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        dir
-    })
+thread_local! {
+    /// The running test's scratch directory, removed when its thread ends
+    /// (each test runs on a thread of its own).
+    static SCRATCH: tempfile::TempDir = tempfile::Builder::new()
+        .prefix("sesphr-fuzz-")
+        .tempdir()
+        .expect("scratch dir");
+}
+
+fn scratch() -> PathBuf {
+    SCRATCH.with(|dir| dir.path().to_path_buf())
 }
 
 fn config() -> ProptestConfig {

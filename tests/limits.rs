@@ -14,10 +14,18 @@ fn repo(path: &str) -> String {
         .to_string()
 }
 
+thread_local! {
+    /// The running test's scratch directory, removed when its thread ends
+    /// (each test runs on a thread of its own).
+    static SCRATCH: tempfile::TempDir = tempfile::Builder::new()
+        .prefix("sesphr-limits-")
+        .tempdir()
+        .expect("scratch dir");
+}
+
+/// A path for `name` in the running test's scratch directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sesphr-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir.join(name)
+    SCRATCH.with(|dir| dir.path().join(name))
 }
 
 fn sesphr(args: &[&str]) -> Output {

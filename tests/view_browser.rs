@@ -16,7 +16,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -60,12 +60,12 @@ struct Browser {
     session: Option<String>,
     /// Events seen while waiting for replies.
     events: Vec<Value>,
-    _profile: TempDir,
+    _profile: tempfile::TempDir,
 }
 
 impl Browser {
     fn launch(chromium: &Path) -> Browser {
-        let profile = TempDir::new("profile");
+        let profile = scratch_dir("sesphr-view-profile-");
         let (command_reader, commands) = std::io::pipe().expect("pipe");
         let (reply_reader, reply_writer) = std::io::pipe().expect("pipe");
         let (to_child, from_child) = (high_fd(&command_reader), high_fd(&reply_writer));
@@ -82,7 +82,7 @@ impl Browser {
                 "--remote-debugging-pipe",
                 "--window-size=1400,1000",
             ])
-            .arg(format!("--user-data-dir={}", profile.0.display()))
+            .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -214,25 +214,12 @@ impl Drop for Browser {
     }
 }
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "sesphr-view-{tag}-{}-{:?}",
-            std::process::id(),
-            Instant::now()
-        ));
-        let dir = PathBuf::from(dir.to_string_lossy().replace([' ', '{', '}', ':', ','], ""));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A fresh directory, removed when dropped.
+fn scratch_dir(prefix: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("scratch dir")
 }
 
 /// Decodes standard base64 (the screenshot's encoding).
@@ -285,13 +272,13 @@ fn the_page_steps_through_a_trace_in_chromium() {
         eprintln!("no chromium installed: the browser test of `sesphr view` is skipped");
         return;
     };
-    let work = TempDir::new("page");
+    let work = scratch_dir("sesphr-view-page-");
     // The broken P/T mutex lets both processes in (`enter_a`, then
     // `enter_b`): its `check --json` output, saved in tests/data/view/.
     let net = "nets/pnml/mutex-broken.pnml";
     let trace =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/view/mutex-broken.check.json");
-    let out = work.0.join("page");
+    let out = work.path().join("page");
     let view = sesphr(&[
         "view",
         net,
