@@ -297,7 +297,7 @@ impl Code {
                     .checked_neg()
                     .ok_or(EvalError::Overflow)?,
             ),
-            Code::Not(e) => Value::Bool(!boolean(e.eval(env)?)?),
+            Code::Not(e) => Value::Bool(!e.holds(env)?),
             Code::Arith(op, a, b) => {
                 let (x, y) = (int(a.eval(env)?)?, int(b.eval(env)?)?);
                 let r = match op {
@@ -328,9 +328,9 @@ impl Code {
                     CmpOp::Ge => int(x)? >= int(y)?,
                 })
             }
-            Code::And(a, b) => Value::Bool(boolean(a.eval(env)?)? && boolean(b.eval(env)?)?),
-            Code::Or(a, b) => Value::Bool(boolean(a.eval(env)?)? || boolean(b.eval(env)?)?),
-            Code::Implies(a, b) => Value::Bool(!boolean(a.eval(env)?)? || boolean(b.eval(env)?)?),
+            Code::And(..) | Code::Or(..) | Code::Implies(..) | Code::Quantifier { .. } => {
+                Value::Bool(self.holds(env)?)
+            }
             Code::If(c, a, b) => {
                 if boolean(c.eval(env)?)? {
                     a.eval(env)?
@@ -368,15 +368,6 @@ impl Code {
                 let v = e.eval(env)?;
                 Value::Int(i64::from(marking_of(env)?.places[*p].count(&v)))
             }
-            Code::Quantifier {
-                forall,
-                place,
-                pattern,
-                prefix,
-                body,
-            } => Value::Bool(quantify(env, *forall, *place, pattern, prefix, |env| {
-                body.holds(env)
-            })?),
         })
     }
 
@@ -416,9 +407,24 @@ impl Code {
         places.dedup();
     }
 
-    /// Evaluates a boolean expression.
+    /// Evaluates a boolean expression. Connectives and quantifiers are
+    /// evaluated here, as booleans, without building a [`Value`] for each
+    /// step (properties are mostly made of them).
     pub fn holds(&self, env: &mut Env<'_>) -> Result<bool, EvalError> {
-        boolean(self.eval(env)?)
+        match self {
+            Code::And(a, b) => Ok(a.holds(env)? && b.holds(env)?),
+            Code::Or(a, b) => Ok(a.holds(env)? || b.holds(env)?),
+            Code::Implies(a, b) => Ok(!a.holds(env)? || b.holds(env)?),
+            Code::Not(e) => Ok(!e.holds(env)?),
+            Code::Quantifier {
+                forall,
+                place,
+                pattern,
+                prefix,
+                body,
+            } => quantify(env, *forall, *place, pattern, prefix, |env| body.holds(env)),
+            _ => boolean(self.eval(env)?),
+        }
     }
 }
 
@@ -593,6 +599,47 @@ mod tests {
         assert_eq!(rem.eval(&mut env), Ok(Value::Int(2)));
         let ovf = Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))));
         assert_eq!(ovf.eval(&mut env), Err(EvalError::Overflow));
+    }
+
+    #[test]
+    fn connectives_hold_as_they_evaluate() {
+        let mut slots = vec![];
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
+        let t = || Code::Const(Value::Bool(true));
+        let f = || Code::Const(Value::Bool(false));
+        let boom = || {
+            Code::Arith(
+                ArithOp::Div,
+                Box::new(Code::Const(Value::Int(1))),
+                Box::new(Code::Const(Value::Int(0))),
+            )
+        };
+        let not_bool = || Code::Const(Value::Int(3));
+        let and = |a, b| Code::And(Box::new(a), Box::new(b));
+        let or = |a, b| Code::Or(Box::new(a), Box::new(b));
+        let implies = |a, b| Code::Implies(Box::new(a), Box::new(b));
+        let not = |a| Code::Not(Box::new(a));
+        let cases = [
+            (and(f(), boom()), Ok(false)),
+            (and(t(), boom()), Err(EvalError::DivisionByZero)),
+            (or(t(), boom()), Ok(true)),
+            (or(f(), f()), Ok(false)),
+            (implies(f(), boom()), Ok(true)),
+            (implies(t(), f()), Ok(false)),
+            (not(and(t(), t())), Ok(false)),
+            (not(not_bool()), Err(shape("a boolean", &Value::Int(3)))),
+            (
+                and(t(), not_bool()),
+                Err(shape("a boolean", &Value::Int(3))),
+            ),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(code.holds(&mut env), expected);
+            assert_eq!(code.eval(&mut env), expected.map(Value::Bool));
+        }
     }
 
     #[test]
