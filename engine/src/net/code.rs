@@ -297,7 +297,6 @@ impl Code {
                     .checked_neg()
                     .ok_or(EvalError::Overflow)?,
             ),
-            Code::Not(e) => Value::Bool(!e.holds(env)?),
             Code::Arith(op, a, b) => {
                 let (x, y) = (int(a.eval(env)?)?, int(b.eval(env)?)?);
                 let r = match op {
@@ -328,9 +327,11 @@ impl Code {
                     CmpOp::Ge => int(x)? >= int(y)?,
                 })
             }
-            Code::And(..) | Code::Or(..) | Code::Implies(..) | Code::Quantifier { .. } => {
-                Value::Bool(self.holds(env)?)
-            }
+            Code::Not(_)
+            | Code::And(..)
+            | Code::Or(..)
+            | Code::Implies(..)
+            | Code::Quantifier { .. } => Value::Bool(self.holds(env)?),
             Code::If(c, a, b) => {
                 if boolean(c.eval(env)?)? {
                     a.eval(env)?
