@@ -380,16 +380,17 @@ impl Symmetry {
             return Ok(image);
         }
         let tokens = tables.get(place, id).unwrap_or_default();
-        let mut renamed = Multiset::new();
         let mut changed = false;
-        for (value, count) in tokens.iter() {
+        let renamed = Multiset::from_counts(tokens.iter().map(|(value, count)| {
             let new = rename(value, &factor.moves[m]).map(|v| match &self.canonical_form {
                 Some(form) => form.0.canonical(&v),
                 None => v,
             });
             changed |= new.is_some();
-            let _ = renamed.add(new.unwrap_or_else(|| value.clone()), count);
-        }
+            (new.unwrap_or_else(|| value.clone()), count)
+        }))
+        // A permutation maps distinct tokens to distinct tokens: no count grows.
+        .unwrap_or_default();
         let image = if changed {
             tables.intern(place, &renamed)?
         } else {
