@@ -6,7 +6,6 @@ pub mod code;
 pub mod explain;
 pub mod functions;
 pub mod graph;
-mod hash_cons;
 pub mod marking;
 pub mod model;
 pub mod prefix;

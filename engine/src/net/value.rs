@@ -9,6 +9,8 @@ use foldhash::quality::FixedState;
 
 use super::symbol::Symbol;
 
+mod hash_cons;
+
 /// The fixed seed of the hashes terms carry: a value's hash is the same in every run.
 const TERM_HASH_SEED: u64 = 0x7e8d_5eed_0f7e_5a11;
 
@@ -84,13 +86,13 @@ pub struct Term {
 
 impl Term {
     /// The hash of the contents, computed when the term was built.
-    pub(super) fn content_hash(&self) -> u64 {
+    fn content_hash(&self) -> u64 {
         self.hash
     }
 
     /// Whether the term has the same function symbol and arguments as `other`
     /// (arguments that are terms compared by address: they are hash-consed).
-    pub(super) fn same_contents(&self, other: &Term) -> bool {
+    fn same_contents(&self, other: &Term) -> bool {
         self.hash == other.hash && self.functor == other.functor && self.args == other.args
     }
 
@@ -161,7 +163,7 @@ impl Value {
 
     /// A term `functor(args...)`.
     pub fn term(functor: &str, args: impl IntoIterator<Item = Value>) -> Value {
-        Value::Term(super::hash_cons::intern(Term::new(
+        Value::Term(hash_cons::intern(Term::new(
             Arc::from(functor),
             args.into_iter().collect(),
         )))

@@ -18,7 +18,7 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError, Weak};
 
 use foldhash::fast::FixedState;
 
-use super::value::Term;
+use super::Term;
 
 /// Independent tables, chosen by the top bits of a term's hash, so that
 /// threads building terms rarely wait for each other.
@@ -114,7 +114,7 @@ pub(super) fn intern(term: Term) -> Arc<Term> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::value::Value;
+    use super::super::Value;
 
     fn term_of(value: &Value) -> &std::sync::Arc<super::Term> {
         match value {
