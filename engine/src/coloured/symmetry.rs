@@ -257,14 +257,21 @@ impl Symmetry {
                 if image == best[place] {
                     continue;
                 }
-                if tables.compare(place, image, best[place]) == Ordering::Less {
-                    best[place] = image;
-                    for later in place + 1..state.len() {
-                        best[later] =
-                            self.image_under(tables, &moving, &element, later, state[later])?;
+                match tables.compare(place, image, best[place]) {
+                    // Two ids that compare equal (`compare` counts an unknown
+                    // id as empty): the next place decides, as in the
+                    // markings' order.
+                    Ordering::Equal => continue,
+                    Ordering::Greater => break,
+                    Ordering::Less => {
+                        best[place] = image;
+                        for later in place + 1..state.len() {
+                            best[later] =
+                                self.image_under(tables, &moving, &element, later, state[later])?;
+                        }
+                        break;
                     }
                 }
-                break;
             }
         }
         Ok(best)
