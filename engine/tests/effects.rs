@@ -2,7 +2,9 @@
 //! search on decoded markings: on the example nets every reachable marking's
 //! successors are the same list, in the same order, whether the memo has seen
 //! the marking's keys or not, and past the memo's trial, where it gives up on
-//! the coloured philosophers' transitions (their keys never repeat).
+//! the coloured philosophers' transitions (their keys never repeat); and on a
+//! net whose markings share their keys while the places that are only added
+//! to (left out of the keys) differ.
 
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -10,7 +12,8 @@ use std::path::Path;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::coloured::fire::successors;
 use sesphr_engine::explore::{StateBuf, StateSpace};
-use sesphr_engine::load::load_net;
+use sesphr_engine::load::source::Source;
+use sesphr_engine::load::{load_net, load_net_str};
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
 
@@ -40,8 +43,11 @@ fn memoised(space: &ColouredSpace<'_>, state: &[u32]) -> Vec<Vec<u32>> {
 }
 
 fn compare(path: &str) -> usize {
-    let net = load(path);
-    let space = ColouredSpace::new(&net);
+    compare_net(&load(path), path)
+}
+
+fn compare_net(net: &Net, path: &str) -> usize {
+    let space = ColouredSpace::new(net);
     let initial = space.initial().expect("encodes");
     let mut seen = HashSet::from([initial.clone()]);
     let mut queue = VecDeque::from([initial]);
@@ -78,4 +84,35 @@ fn example_nets_have_the_same_successors_with_the_memo() {
     ] {
         assert!(compare(net) > 0, "{net}");
     }
+}
+
+/// `work` is keyed by `todo` alone and only adds to `done` and `log`, so
+/// every marking with the same `todo` shares its memo entry whatever `done`,
+/// `log` and `rounds` hold; `again` adds two copies of a token to `log`.
+const ADDED_PLACES: &str = r#"
+name: ledger
+types:
+  Item: { range: [1, 3] }
+places:
+  todo: { type: Item, init: ["all(Item)"] }
+  done: { type: Item }
+  log: { type: Item }
+  rounds: { type: Int, init: ["0"] }
+transitions:
+  work:
+    in: { todo: ["i"] }
+    out: { done: ["i"], log: ["i"] }
+  again:
+    in: { done: ["i"], rounds: ["r"] }
+    guard: "r < 3"
+    out: { todo: ["i"], rounds: ["r + 1"], log: ["i", "i"] }
+"#;
+
+#[test]
+fn places_only_added_to_are_summed_onto_each_marking() {
+    let net =
+        load_net_str(&Source::new("ledger.yaml", ADDED_PLACES), &[], &NoFunctions).expect("loads");
+    let compared = compare_net(&net, "ledger.yaml");
+    // Every reachable marking, so markings that share `todo` but not `log` were met.
+    assert!(compared > 100 && compared < MARKINGS, "{compared} markings");
 }

@@ -1,15 +1,21 @@
 //! Successors computed on interned ids: a memo of each transition's effects.
 //!
 //! Whether a transition is enabled, with which bindings, and what firing each
-//! binding does depend only on the tokens of the places the transition
-//! touches (its input and output places): guards and output inscriptions read
-//! binding variables, never the marking. Since a marking is one multiset id per
-//! place ([`super::table`]), the ids of the touched places are an exact key
-//! for all of that. The memo maps, per transition, that key to the list of the
-//! touched places' ids after each enabled binding, in binding order. A state
-//! whose keys were all met before is expanded without decoding a single token:
-//! copy the state's words, overwrite the touched places, and that is the
-//! successor.
+//! binding does depend only on the tokens of the places it has input arcs
+//! from: guards and output inscriptions read binding variables, never the
+//! marking. Since a marking is one multiset id per place ([`super::table`]),
+//! the ids of those *keyed* places are an exact key for all of that. The memo
+//! maps, per transition, that key to what each enabled binding does, in
+//! binding order: the keyed places' new ids, and for each place the
+//! transition only adds to (its *added* places: no input arc) the id of the
+//! tokens it adds there, in that place's table. A successor's id for an added
+//! place is then the sum of its id in the marking and the added tokens, from
+//! [`super::addition`]. Leaving the added places out of the key lets markings
+//! that differ only there (the ledger, the records of what was served, each
+//! user's received answers) share an entry: on the SeSPHR net `join` and
+//! `D_R_S` found their key in about a fifth of the markings when every
+//! touched place was in it, and in 60-90% without the added places. A state
+//! whose keys were all met before is expanded without decoding a single token.
 //!
 //! The memo is a cache: a missing entry is recomputed by the binding search and
 //! gives the same answer, so dropping entries (done when a transition's map
@@ -36,8 +42,10 @@ use crate::net::value::Value;
 pub const MAX_ENTRIES_PER_TRANSITION: usize = 1 << 20;
 
 /// The effects of one transition for one key: per enabled binding, in
-/// binding order, its variables' values and the touched places' new ids (in
-/// the order of [`EffectMemo::touched`]).
+/// binding order, its variables' values, the keyed places' new ids and the
+/// ids of the tokens it adds to each added place (in the order of
+/// [`EffectMemo::keyed`], then [`EffectMemo::added`]; [`ADDS_NOTHING`] for an
+/// added place it puts no token in).
 #[derive(Debug, Default)]
 pub struct Effects {
     width: usize,
@@ -57,7 +65,7 @@ pub struct BindingTokens {
 }
 
 impl Effects {
-    /// No binding yet, for a transition touching `width` places.
+    /// No binding yet, for a transition with `width` keyed and added places.
     pub fn new(width: usize) -> Self {
         Effects {
             width,
@@ -79,15 +87,17 @@ impl Effects {
             .then_some(&self.tokens[..])
     }
 
-    /// Adds a binding: its variables' values and the touched places' new ids.
+    /// Adds a binding: its variables' values, the keyed places' new ids and
+    /// the added places' added tokens.
     pub fn push(&mut self, values: &[Value], ids: impl IntoIterator<Item = u32>) {
         self.values.push(values.into());
         self.ids.extend(ids);
         debug_assert_eq!(self.ids.len(), self.values.len() * self.width);
     }
 
-    /// Each binding's values and the touched places' new ids, in binding
-    /// order (with no touched place the id slices are empty).
+    /// Each binding's values and its ids (keyed places' new ids, then the
+    /// added places' added tokens), in binding order (empty id slices for a
+    /// transition that touches no place).
     pub fn bindings(&self) -> impl Iterator<Item = (&[Value], &[u32])> {
         self.values.iter().enumerate().map(|(b, values)| {
             let ids = &self.ids[b * self.width..(b + 1) * self.width];
@@ -96,19 +106,29 @@ impl Effects {
     }
 }
 
-/// One transition's remembered effects, keyed by its touched places' ids.
+/// The id an added place's slot holds when the binding puts no token there
+/// (never a multiset id).
+pub const ADDS_NOTHING: u32 = u32::MAX;
+
+/// One transition's remembered effects, keyed by its keyed places' ids.
 /// Looked up for every marking by every thread and written on a miss only:
 /// a lock sharded per thread, whose readers write only their own shard's
 /// lock word (a plain read lock's word would pass between the cores).
 type TransitionMap = ShardedLock<HashMap<Box<[u32]>, Arc<Effects>, FixedState>>;
 
-/// Look-ups of a transition before the memo judges whether it pays.
+/// Look-ups of a transition before the memo first judges whether it pays.
 pub const TRIAL_LOOKUPS: u64 = 4096;
 
-/// Per transition: the places it touches, its remembered effects, and how
-/// often they were found.
+/// Look-ups after which the memo judges a transition again, for good: one
+/// whose keys repeat only later in the run (the first breadth-first levels
+/// are all new markings) is given this long to show it.
+pub const LONG_TRIAL_LOOKUPS: u64 = 1 << 16;
+
+/// Per transition: its keyed and added places, its remembered effects, and
+/// how often they were found.
 pub struct EffectMemo {
-    touched: Vec<Box<[usize]>>,
+    keyed: Vec<Box<[usize]>>,
+    added: Vec<Box<[usize]>>,
     maps: Vec<TransitionMap>,
     lookups: Vec<AtomicU64>,
     hits: Vec<AtomicU64>,
@@ -117,21 +137,25 @@ pub struct EffectMemo {
 impl EffectMemo {
     /// An empty memo for the transitions of `net`.
     pub fn new(net: &Net) -> Self {
-        let touched = net
-            .transitions
-            .iter()
-            .map(|t| {
-                let mut places: Vec<usize> = t
-                    .inputs
-                    .iter()
-                    .map(|i| i.place)
-                    .chain(t.outputs.iter().map(|o| o.place))
-                    .collect();
-                places.sort_unstable();
-                places.dedup();
-                places.into_boxed_slice()
-            })
-            .collect();
+        let sorted = |places: &mut Vec<usize>| {
+            places.sort_unstable();
+            places.dedup();
+        };
+        let mut keyed = Vec::new();
+        let mut added = Vec::new();
+        for t in &net.transitions {
+            let mut inputs: Vec<usize> = t.inputs.iter().map(|i| i.place).collect();
+            sorted(&mut inputs);
+            let mut outputs: Vec<usize> = t
+                .outputs
+                .iter()
+                .map(|o| o.place)
+                .filter(|p| inputs.binary_search(p).is_err())
+                .collect();
+            sorted(&mut outputs);
+            keyed.push(inputs.into_boxed_slice());
+            added.push(outputs.into_boxed_slice());
+        }
         let maps = net
             .transitions
             .iter()
@@ -139,19 +163,26 @@ impl EffectMemo {
             .collect();
         let counters = || net.transitions.iter().map(|_| AtomicU64::new(0)).collect();
         EffectMemo {
-            touched,
+            keyed,
+            added,
             maps,
             lookups: counters(),
             hits: counters(),
         }
     }
 
-    /// The places transition `t` reads or changes, in increasing order.
-    pub fn touched(&self, t: usize) -> &[usize] {
-        &self.touched[t]
+    /// The places transition `t` has input arcs from (it reads them, takes
+    /// from them, or both), in increasing order: their ids are its key.
+    pub fn keyed(&self, t: usize) -> &[usize] {
+        &self.keyed[t]
     }
 
-    /// The remembered effects of `t` for `key` (the ids of its touched
+    /// The places transition `t` only puts tokens in, in increasing order.
+    pub fn added(&self, t: usize) -> &[usize] {
+        &self.added[t]
+    }
+
+    /// The remembered effects of `t` for `key` (the ids of its keyed
     /// places), if any.
     pub fn get(&self, t: usize, key: &[u32]) -> Option<Arc<Effects>> {
         if !self.pays(t) {
@@ -159,8 +190,8 @@ impl EffectMemo {
         }
         let map = self.maps[t].read().unwrap_or_else(PoisonError::into_inner);
         let found = map.get(key).cloned();
-        // Counted during the trial only: no shared counter is written after it.
-        if self.lookups[t].load(Ordering::Relaxed) < TRIAL_LOOKUPS {
+        // Counted during the trials only: no shared counter is written after them.
+        if self.lookups[t].load(Ordering::Relaxed) < LONG_TRIAL_LOOKUPS {
             self.lookups[t].fetch_add(1, Ordering::Relaxed);
             if found.is_some() {
                 self.hits[t].fetch_add(1, Ordering::Relaxed);
@@ -170,14 +201,22 @@ impl EffectMemo {
     }
 
     /// Whether remembering the effects of `t` pays: during its first
-    /// [`TRIAL_LOOKUPS`] look-ups it is assumed to; after them, only if at
-    /// least a quarter of those found their key. On a net whose markings
-    /// rarely repeat a transition's touched places (the coloured
-    /// philosophers: every transition touches every philosopher's tokens)
-    /// the memo would cost time and memory for nothing, so it stops there.
+    /// [`TRIAL_LOOKUPS`] look-ups it is assumed to; after them, if at least
+    /// a tenth of the look-ups so far found their key, and after
+    /// [`LONG_TRIAL_LOOKUPS`] only if at least a quarter of those did. On a
+    /// net whose markings rarely repeat a transition's keyed places (the
+    /// coloured philosophers: every transition touches every philosopher's
+    /// tokens) the memo would cost time and memory for nothing, so it stops
+    /// there. (On the SeSPHR net `D_R_S` finds 17% of its keys in its first
+    /// look-ups and about 60% over the whole run.)
     fn pays(&self, t: usize) -> bool {
         let lookups = self.lookups[t].load(Ordering::Relaxed);
-        lookups < TRIAL_LOOKUPS || 4 * self.hits[t].load(Ordering::Relaxed) >= lookups
+        let hits = self.hits[t].load(Ordering::Relaxed);
+        match lookups {
+            n if n < TRIAL_LOOKUPS => true,
+            n if n < LONG_TRIAL_LOOKUPS => 10 * hits >= n,
+            n => 4 * hits >= n,
+        }
     }
 
     /// Forgets every remembered effect (their memory is freed).

@@ -130,8 +130,17 @@ fn remove_repeats(bindings: &mut [Binding]) -> usize {
 
 /// Fires an enabled binding, returning the next marking.
 pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, EvalError> {
+    fire_producing(net, marking, binding, &produced(net, binding)?)
+}
+
+/// Fires an enabled binding whose added tokens, [`produced`], are known.
+pub fn fire_producing(
+    net: &Net,
+    marking: &Marking,
+    binding: &Binding,
+    produced: &[(PlaceId, Value, u32)],
+) -> Result<Marking, EvalError> {
     let t = &net.transitions[binding.transition];
-    let produced = produced(net, binding)?;
     let mut next = marking.clone();
     for (p, v, n) in &binding.consumed {
         next.places[*p]
@@ -145,12 +154,12 @@ pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, 
             })?;
     }
     for (p, v, n) in produced {
-        next.places[p]
-            .add(v, n)
+        next.places[*p]
+            .add(v.clone(), *n)
             .ok_or_else(|| EvalError::InTransition {
                 transition: t.name.clone(),
                 source: Box::new(EvalError::CountOverflow {
-                    place: net.places[p].name.clone(),
+                    place: net.places[*p].name.clone(),
                 }),
             })?;
     }

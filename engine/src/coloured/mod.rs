@@ -12,6 +12,7 @@
 //! encoding. State numbering, statistics and counterexamples are therefore the
 //! same whatever the thread count.
 
+pub mod addition;
 pub mod effects;
 pub mod fire;
 pub mod id_memo;
@@ -21,7 +22,7 @@ pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
-use crate::coloured::fire::{Binding, fire, produced, successors, transition_bindings};
+use crate::coloured::fire::{Binding, fire_producing, produced, successors, transition_bindings};
 use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
@@ -31,7 +32,8 @@ use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::net::value::Value;
-use effects::{BindingTokens, EffectMemo, Effects};
+use addition::AdditionMemo;
+use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
 use std::sync::Arc;
 use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
@@ -68,6 +70,7 @@ pub struct ColouredSpace<'n> {
     tables: MarkingTables,
     verdicts: VerdictMemo<'n>,
     effects: EffectMemo,
+    sums: AdditionMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
 }
@@ -78,6 +81,7 @@ impl<'n> ColouredSpace<'n> {
     /// answers stay the same; they are only computed again if asked).
     pub fn forget_memos(&self) {
         self.effects.clear();
+        self.sums.clear();
         self.verdicts.clear();
     }
 
@@ -106,6 +110,7 @@ impl<'n> ColouredSpace<'n> {
             tables: MarkingTables::new(net.places.len()),
             verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
+            sums: AdditionMemo::new(net.places.len()),
             symmetry: None,
             partial_order: None,
         }
@@ -213,17 +218,60 @@ impl<'n> ColouredSpace<'n> {
         next: &mut Vec<u32>,
         mut each: impl FnMut(&[u32], &[Value]) -> Result<(), ColouredError>,
     ) -> Result<(), ColouredError> {
-        let touched = self.effects.touched(t);
         let effects = self.effects_of(t, state, decoded)?;
         for (values, ids) in effects.bindings() {
-            next.clear();
-            next.extend_from_slice(state);
-            for (&place, &id) in touched.iter().zip(ids) {
-                next[place] = id;
-            }
+            self.successor(t, state, ids, next)?;
             each(next, values)?;
         }
         Ok(())
+    }
+
+    /// Writes into `next` the successor of the encoded marking `state` by a
+    /// binding of transition `t` whose effects are `ids` (see
+    /// [`effects::Effects`]).
+    fn successor(
+        &self,
+        t: usize,
+        state: &[u32],
+        ids: &[u32],
+        next: &mut Vec<u32>,
+    ) -> Result<(), ColouredError> {
+        next.clear();
+        next.extend_from_slice(state);
+        let keyed = self.effects.keyed(t);
+        let (new_ids, added_ids) = ids.split_at(keyed.len());
+        for (&place, &id) in keyed.iter().zip(new_ids) {
+            next[place] = id;
+        }
+        for (&place, &added) in self.effects.added(t).iter().zip(added_ids) {
+            next[place] = self.sum(t, place, state[place], added)?;
+        }
+        Ok(())
+    }
+
+    /// The id in `place` of the multiset with id `base` plus the tokens with
+    /// id `added` (which transition `t` adds), remembered.
+    fn sum(&self, t: usize, place: usize, base: u32, added: u32) -> Result<u32, ColouredError> {
+        if added == ADDS_NOTHING {
+            return Ok(base);
+        }
+        if let Some(sum) = self.sums.get(place, base, added) {
+            return Ok(sum);
+        }
+        let mut tokens = self.tokens(place, base)?;
+        for (value, n) in self.tokens(place, added)?.iter() {
+            tokens
+                .add(value.clone(), n)
+                .ok_or_else(|| EvalError::InTransition {
+                    transition: self.net.transitions[t].name.clone(),
+                    source: Box::new(EvalError::CountOverflow {
+                        place: self.net.places[place].name.clone(),
+                    }),
+                })?;
+        }
+        let sum = self.intern(place, &tokens)?;
+        self.sums.insert(place, base, added, sum);
+        Ok(sum)
     }
 
     /// The effects of transition `t` in the encoded marking `state`, from the
@@ -235,7 +283,7 @@ impl<'n> ColouredSpace<'n> {
         state: &[u32],
         decoded: &mut Option<Marking>,
     ) -> Result<Arc<Effects>, ColouredError> {
-        let key: Vec<u32> = self.effects.touched(t).iter().map(|&p| state[p]).collect();
+        let key: Vec<u32> = self.effects.keyed(t).iter().map(|&p| state[p]).collect();
         if let Some(found) = self.effects.get(t, &key) {
             return Ok(found);
         }
@@ -248,9 +296,9 @@ impl<'n> ColouredSpace<'n> {
         Ok(computed)
     }
 
-    /// The effects of transition `t` in `marking`, whose touched places have
-    /// the ids `key`: each enabled binding's values and new ids of the
-    /// touched places.
+    /// The effects of transition `t` in `marking`, whose keyed places have
+    /// the ids `key`: each enabled binding's values, new ids of the keyed
+    /// places and ids of the tokens it adds to the added places.
     fn transition_effects(
         &self,
         t: usize,
@@ -259,27 +307,39 @@ impl<'n> ColouredSpace<'n> {
     ) -> Result<Effects, ColouredError> {
         let mut bindings = Vec::new();
         transition_bindings(self.net, t, marking, &mut bindings)?;
-        let touched = self.effects.touched(t);
-        let mut effects = Effects::new(touched.len());
+        let keyed = self.effects.keyed(t);
+        let added = self.effects.added(t);
+        let mut effects = Effects::new(keyed.len() + added.len());
         for b in &bindings {
-            let after = fire(self.net, marking, b)?;
-            let ids = touched
-                .iter()
-                .zip(key)
-                .map(|(&place, &id)| {
-                    let tokens = &after.places[place];
-                    if tokens.shares(&marking.places[place]) {
-                        Ok(id)
-                    } else {
-                        self.intern(place, tokens)
-                    }
-                })
-                .collect::<Result<Vec<u32>, ColouredError>>()?;
+            let produced = produced(self.net, b)?;
+            let after = fire_producing(self.net, marking, b, &produced)?;
+            let mut ids = Vec::with_capacity(keyed.len() + added.len());
+            for (&place, &id) in keyed.iter().zip(key) {
+                let tokens = &after.places[place];
+                ids.push(if tokens.shares(&marking.places[place]) {
+                    id
+                } else {
+                    self.intern(place, tokens)?
+                });
+            }
+            for &place in added {
+                let tokens = &after.places[place];
+                ids.push(if tokens.shares(&marking.places[place]) {
+                    ADDS_NOTHING
+                } else {
+                    let put = produced.iter().filter(|(p, _, _)| *p == place);
+                    let put = Multiset::from_counts(put.map(|(_, v, n)| (v.clone(), *n)))
+                        .ok_or_else(|| EvalError::CountOverflow {
+                            place: self.net.places[place].name.clone(),
+                        })?;
+                    self.intern(place, &put)?
+                });
+            }
             effects.push(&b.values, ids);
             if self.partial_order.is_some() {
                 effects.push_tokens(BindingTokens {
                     consumed: b.consumed.clone().into(),
-                    produced: produced(self.net, b)?.into(),
+                    produced: produced.into(),
                 });
             }
         }
@@ -406,14 +466,9 @@ impl StateSpace for ColouredSpace<'_> {
         let mut chosen = chosen.into_iter();
         let mut next = Vec::with_capacity(state.len());
         for (t, effects) in effects.iter().enumerate() {
-            let touched = self.effects.touched(t);
             for (_, ids) in effects.bindings() {
                 if chosen.next() == Some(true) {
-                    next.clear();
-                    next.extend_from_slice(state);
-                    for (&place, &id) in touched.iter().zip(ids) {
-                        next[place] = id;
-                    }
+                    self.successor(t, state, ids, &mut next)?;
                     out.push_labelled(&self.stored(next.clone())?, t as u32);
                 }
             }
