@@ -61,7 +61,7 @@ pub struct BindingTokens {
     /// The tokens taken.
     pub consumed: Box<[(PlaceId, Value, u32)]>,
     /// The tokens put.
-    pub produced: Box<[(PlaceId, Value, u32)]>,
+    pub produced: Arc<[(PlaceId, Value, u32)]>,
 }
 
 impl Effects {

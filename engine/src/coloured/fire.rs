@@ -15,7 +15,7 @@ use std::fmt;
 
 use crate::explore::budget;
 use crate::net::code::{Code, Env, EvalError, Pattern, PlaceId};
-use crate::net::marking::Marking;
+use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Matcher, Net, OutputTokens, Transition};
 use crate::net::value::Value;
 
@@ -130,40 +130,57 @@ fn remove_repeats(bindings: &mut [Binding]) -> usize {
 
 /// Fires an enabled binding, returning the next marking.
 pub fn fire(net: &Net, marking: &Marking, binding: &Binding) -> Result<Marking, EvalError> {
-    fire_producing(net, marking, binding, &produced(net, binding)?)
+    let produced = produced(net, binding)?;
+    let mut changed: Vec<PlaceId> = binding
+        .consumed
+        .iter()
+        .chain(&produced)
+        .map(|&(place, _, _)| place)
+        .collect();
+    changed.sort_unstable();
+    changed.dedup();
+    let mut next = marking.clone();
+    for place in changed {
+        next.places[place] = fire_at(net, marking, binding, &produced, place)?;
+    }
+    Ok(next)
 }
 
-/// Fires an enabled binding whose added tokens, [`produced`], are known.
-pub fn fire_producing(
+/// The tokens `place` holds after firing an enabled binding whose added
+/// tokens, [`produced`], are known (a shared copy of the place's multiset
+/// when the binding neither takes nor puts a token there).
+pub fn fire_at(
     net: &Net,
     marking: &Marking,
     binding: &Binding,
     produced: &[(PlaceId, Value, u32)],
-) -> Result<Marking, EvalError> {
+    place: PlaceId,
+) -> Result<Multiset, EvalError> {
     let t = &net.transitions[binding.transition];
-    let mut next = marking.clone();
-    for (p, v, n) in &binding.consumed {
-        next.places[*p]
+    let name = &net.places[place].name;
+    let mut tokens = marking.places[place].clone();
+    for (_, v, n) in binding.consumed.iter().filter(|c| c.0 == place) {
+        tokens
             .remove(v, *n)
             .ok_or_else(|| EvalError::InTransition {
                 transition: t.name.clone(),
                 source: Box::new(EvalError::Shape {
                     expected: "an enabled binding",
-                    found: format!("{} is missing {n} copies of {v}", net.places[*p].name),
+                    found: format!("{name} is missing {n} copies of {v}"),
                 }),
             })?;
     }
-    for (p, v, n) in produced {
-        next.places[*p]
+    for (_, v, n) in produced.iter().filter(|c| c.0 == place) {
+        tokens
             .add(v.clone(), *n)
             .ok_or_else(|| EvalError::InTransition {
                 transition: t.name.clone(),
                 source: Box::new(EvalError::CountOverflow {
-                    place: net.places[*p].name.clone(),
+                    place: name.clone(),
                 }),
             })?;
     }
-    Ok(next)
+    Ok(tokens)
 }
 
 /// The tokens firing `binding` adds: `(place, value, copies)`, each checked

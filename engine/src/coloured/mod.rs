@@ -16,13 +16,14 @@ pub mod addition;
 pub mod effects;
 pub mod fire;
 pub mod id_memo;
+pub mod outputs;
 pub mod simulate;
 pub mod stubborn;
 pub mod symmetry;
 pub mod table;
 pub mod verdicts;
 
-use crate::coloured::fire::{Binding, fire_producing, produced, successors, transition_bindings};
+use crate::coloured::fire::{Binding, fire_at, produced, successors, transition_bindings};
 use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
@@ -34,6 +35,7 @@ use crate::net::model::{Net, PropertyKind};
 use crate::net::value::Value;
 use addition::AdditionMemo;
 use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
+use outputs::OutputMemo;
 use std::sync::Arc;
 use stubborn::Stubborn;
 use symmetry::{Symmetry, SymmetryError};
@@ -71,6 +73,7 @@ pub struct ColouredSpace<'n> {
     verdicts: VerdictMemo<'n>,
     effects: EffectMemo,
     sums: AdditionMemo,
+    outputs: OutputMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
 }
@@ -82,6 +85,7 @@ impl<'n> ColouredSpace<'n> {
     pub fn forget_memos(&self) {
         self.effects.clear();
         self.sums.clear();
+        self.outputs.clear();
         self.verdicts.clear();
     }
 
@@ -111,6 +115,7 @@ impl<'n> ColouredSpace<'n> {
             verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
             sums: AdditionMemo::new(net.places.len()),
+            outputs: OutputMemo::new(net.transitions.len()),
             symmetry: None,
             partial_order: None,
         }
@@ -311,25 +316,29 @@ impl<'n> ColouredSpace<'n> {
         let added = self.effects.added(t);
         let mut effects = Effects::new(keyed.len() + added.len());
         for b in &bindings {
-            let produced = produced(self.net, b)?;
-            let after = fire_producing(self.net, marking, b, &produced)?;
+            let produced = self
+                .outputs
+                .get_or(t, &b.values, || produced(self.net, b))?;
             let mut ids = Vec::with_capacity(keyed.len() + added.len());
             for (&place, &id) in keyed.iter().zip(key) {
-                let tokens = &after.places[place];
+                let tokens = fire_at(self.net, marking, b, &produced, place)?;
                 ids.push(if tokens.shares(&marking.places[place]) {
                     id
                 } else {
-                    self.intern(place, tokens)?
+                    self.intern(place, &tokens)?
                 });
             }
             for &place in added {
-                let tokens = &after.places[place];
-                ids.push(if tokens.shares(&marking.places[place]) {
+                let put: Vec<(Value, u32)> = produced
+                    .iter()
+                    .filter(|&&(p, _, n)| p == place && n > 0)
+                    .map(|(_, v, n)| (v.clone(), *n))
+                    .collect();
+                ids.push(if put.is_empty() {
                     ADDS_NOTHING
                 } else {
-                    let put = produced.iter().filter(|(p, _, _)| *p == place);
-                    let put = Multiset::from_counts(put.map(|(_, v, n)| (v.clone(), *n)))
-                        .ok_or_else(|| EvalError::CountOverflow {
+                    let put =
+                        Multiset::from_counts(put).ok_or_else(|| EvalError::CountOverflow {
                             place: self.net.places[place].name.clone(),
                         })?;
                     self.intern(place, &put)?
