@@ -348,7 +348,7 @@ impl<'n> ColouredSpace<'n> {
             if self.partial_order.is_some() {
                 effects.push_tokens(BindingTokens {
                     consumed: b.consumed.clone().into(),
-                    produced: produced.into(),
+                    produced,
                 });
             }
         }

@@ -29,11 +29,14 @@ pub type Put = Arc<[(PlaceId, Value, u32)]>;
 /// Bindings remembered per transition before its map is emptied and refilled.
 pub const MAX_OUTPUTS_PER_TRANSITION: usize = 1 << 18;
 
-/// Per transition, a binding's values to the tokens it puts: read by every
-/// thread on every miss of the effect memo, written when a binding is new (a
-/// lock sharded per thread, as the effect memo's).
+/// One transition's bindings: read by every thread on every miss of the
+/// effect memo, written when a binding is new (a lock sharded per thread, as
+/// the effect memo's).
+type TransitionOutputs = ShardedLock<HashMap<Box<[Value]>, Put, FixedState>>;
+
+/// Per transition, a binding's values to the tokens it puts.
 pub struct OutputMemo {
-    transitions: Vec<ShardedLock<HashMap<Box<[Value]>, Put, FixedState>>>,
+    transitions: Vec<TransitionOutputs>,
 }
 
 impl OutputMemo {
