@@ -12,24 +12,14 @@
 //! same id, so dropping a place's entries (when they pass
 //! [`MAX_SUMS_PER_PLACE`]) changes the time, never a result.
 
-use std::collections::HashMap;
-use std::sync::PoisonError;
-
-use crossbeam_utils::sync::ShardedLock;
-use foldhash::quality::FixedState;
+use super::shared_cache::SharedCache;
 
 /// Sums kept per place before its map is emptied and refilled.
 pub const MAX_SUMS_PER_PLACE: usize = 1 << 20;
 
-/// Per place, `(base id, added id)` to the id of their sum. Read for every
-/// successor by every thread and written on a miss only: a lock sharded per
-/// thread, as the effect memo's.
+/// Per place, `(base id, added id)` to the id of their sum.
 pub struct AdditionMemo {
-    places: Vec<ShardedLock<HashMap<u64, u32, FixedState>>>,
-}
-
-fn key(base: u32, added: u32) -> u64 {
-    u64::from(base) << 32 | u64::from(added)
+    places: Vec<SharedCache<(u32, u32), u32>>,
 }
 
 impl AdditionMemo {
@@ -37,36 +27,24 @@ impl AdditionMemo {
     pub fn new(places: usize) -> Self {
         AdditionMemo {
             places: (0..places)
-                .map(|_| ShardedLock::new(HashMap::default()))
+                .map(|_| SharedCache::new(MAX_SUMS_PER_PLACE))
                 .collect(),
         }
     }
 
     /// The remembered id of `base` plus `added` in `place`, if any.
     pub fn get(&self, place: usize, base: u32, added: u32) -> Option<u32> {
-        self.places[place]
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key(base, added))
-            .copied()
+        self.places[place].get(&(base, added))
     }
 
     /// Remembers that `base` plus `added` is `sum` in `place`.
     pub fn insert(&self, place: usize, base: u32, added: u32, sum: u32) {
-        let mut map = self.places[place]
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if map.len() >= MAX_SUMS_PER_PLACE {
-            map.clear();
-        }
-        map.insert(key(base, added), sum);
+        self.places[place].insert((base, added), sum);
     }
 
     /// Forgets every sum (their memory is freed).
     pub fn clear(&self) {
-        for map in &self.places {
-            *map.write().unwrap_or_else(PoisonError::into_inner) = HashMap::default();
-        }
+        self.places.iter().for_each(SharedCache::clear);
     }
 }
 

@@ -25,14 +25,10 @@
 //! Entries do not depend on which thread computed them (ids name the same
 //! multisets in every thread), so neither do successors.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError};
 
-use crossbeam_utils::sync::ShardedLock;
-
-use foldhash::quality::FixedState;
-
+use super::shared_cache::SharedCache;
 use crate::net::code::PlaceId;
 use crate::net::model::Net;
 use crate::net::value::Value;
@@ -111,10 +107,8 @@ impl Effects {
 pub const ADDS_NOTHING: u32 = u32::MAX;
 
 /// One transition's remembered effects, keyed by its keyed places' ids.
-/// Looked up for every marking by every thread and written on a miss only:
-/// a lock sharded per thread, whose readers write only their own shard's
-/// lock word (a plain read lock's word would pass between the cores).
-type TransitionMap = ShardedLock<HashMap<Box<[u32]>, Arc<Effects>, FixedState>>;
+/// Looked up for every marking by every thread and written on a miss only.
+type TransitionMap = SharedCache<Box<[u32]>, Arc<Effects>>;
 
 /// Look-ups of a transition before the memo first judges whether it pays.
 pub const TRIAL_LOOKUPS: u64 = 4096;
@@ -159,7 +153,7 @@ impl EffectMemo {
         let maps = net
             .transitions
             .iter()
-            .map(|_| ShardedLock::new(HashMap::default()))
+            .map(|_| SharedCache::new(MAX_ENTRIES_PER_TRANSITION))
             .collect();
         let counters = || net.transitions.iter().map(|_| AtomicU64::new(0)).collect();
         EffectMemo {
@@ -188,8 +182,7 @@ impl EffectMemo {
         if !self.pays(t) {
             return None;
         }
-        let map = self.maps[t].read().unwrap_or_else(PoisonError::into_inner);
-        let found = map.get(key).cloned();
+        let found = self.maps[t].get(key);
         // Counted during the trials only: no shared counter is written after them.
         if self.lookups[t].load(Ordering::Relaxed) < LONG_TRIAL_LOOKUPS {
             self.lookups[t].fetch_add(1, Ordering::Relaxed);
@@ -221,25 +214,17 @@ impl EffectMemo {
 
     /// Forgets every remembered effect (their memory is freed).
     pub fn clear(&self) {
-        for map in &self.maps {
-            *map.write().unwrap_or_else(PoisonError::into_inner) = HashMap::default();
-        }
+        self.maps.iter().for_each(SharedCache::clear);
     }
 
     /// Remembers `effects` for `t` and `key` (drops them if the memo does not
     /// pay for `t`, and then forgets what it remembered of `t`).
     pub fn insert(&self, t: usize, key: &[u32], effects: Arc<Effects>) {
-        let mut map = self.maps[t].write().unwrap_or_else(PoisonError::into_inner);
-        if !self.pays(t) {
-            if map.capacity() > 0 {
-                *map = HashMap::default();
-            }
-            return;
+        if self.pays(t) {
+            self.maps[t].insert(key.into(), effects);
+        } else {
+            self.maps[t].clear();
         }
-        if map.len() >= MAX_ENTRIES_PER_TRANSITION {
-            map.clear();
-        }
-        map.insert(key.into(), effects);
     }
 }
 

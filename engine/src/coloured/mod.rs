@@ -17,6 +17,7 @@ pub mod effects;
 pub mod fire;
 pub mod id_memo;
 pub mod outputs;
+pub mod shared_cache;
 pub mod simulate;
 pub mod stubborn;
 pub mod symmetry;

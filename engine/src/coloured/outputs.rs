@@ -14,12 +14,9 @@
 //! tokens, so dropping a transition's entries (when they pass
 //! [`MAX_OUTPUTS_PER_TRANSITION`]) changes the time, never a result.
 
-use std::collections::HashMap;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
-use crossbeam_utils::sync::ShardedLock;
-use foldhash::quality::FixedState;
-
+use super::shared_cache::SharedCache;
 use crate::net::code::PlaceId;
 use crate::net::value::Value;
 
@@ -29,14 +26,9 @@ pub type Put = Arc<[(PlaceId, Value, u32)]>;
 /// Bindings remembered per transition before its map is emptied and refilled.
 pub const MAX_OUTPUTS_PER_TRANSITION: usize = 1 << 18;
 
-/// One transition's bindings: read by every thread on every miss of the
-/// effect memo, written when a binding is new (a lock sharded per thread, as
-/// the effect memo's).
-type TransitionOutputs = ShardedLock<HashMap<Box<[Value]>, Put, FixedState>>;
-
 /// Per transition, a binding's values to the tokens it puts.
 pub struct OutputMemo {
-    transitions: Vec<TransitionOutputs>,
+    transitions: Vec<SharedCache<Box<[Value]>, Put>>,
 }
 
 impl OutputMemo {
@@ -44,7 +36,7 @@ impl OutputMemo {
     pub fn new(transitions: usize) -> Self {
         OutputMemo {
             transitions: (0..transitions)
-                .map(|_| ShardedLock::new(HashMap::default()))
+                .map(|_| SharedCache::new(MAX_OUTPUTS_PER_TRANSITION))
                 .collect(),
         }
     }
@@ -57,28 +49,18 @@ impl OutputMemo {
         values: &[Value],
         put: impl FnOnce() -> Result<Vec<(PlaceId, Value, u32)>, E>,
     ) -> Result<Put, E> {
-        let map = &self.transitions[t];
-        if let Some(found) = map
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(values)
-        {
-            return Ok(Arc::clone(found));
+        let memo = &self.transitions[t];
+        if let Some(found) = memo.get(values) {
+            return Ok(found);
         }
         let computed: Put = put()?.into();
-        let mut map = map.write().unwrap_or_else(PoisonError::into_inner);
-        if map.len() >= MAX_OUTPUTS_PER_TRANSITION {
-            map.clear();
-        }
-        map.insert(values.into(), Arc::clone(&computed));
+        memo.insert(values.into(), Arc::clone(&computed));
         Ok(computed)
     }
 
     /// Forgets every remembered binding (their memory is freed).
     pub fn clear(&self) {
-        for map in &self.transitions {
-            *map.write().unwrap_or_else(PoisonError::into_inner) = HashMap::default();
-        }
+        self.transitions.iter().for_each(SharedCache::clear);
     }
 }
 
