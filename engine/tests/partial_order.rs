@@ -177,3 +177,86 @@ fn independent_bindings_of_one_transition_are_not_interleaved() {
         (reduced.states, reduced.edges, reduced.depth)
     );
 }
+
+/// Four counters that every step reads a shared clock to move, and a tick
+/// of the clock that no property reads: the tick's stubborn set always
+/// reaches a visible step, so the sets leave nothing out. After its trial
+/// the reduction is given up, and the run is the unreduced one, state for
+/// state and edge for edge, with its token bounds, whatever the threads.
+#[test]
+fn a_reduction_that_leaves_nothing_out_is_given_up() {
+    let mut text = String::from(
+        "name: shared-clock\ntypes:\n  Level: { range: [0, 5] }\n  Hour: { range: [0, 7] }\n\
+         places:\n  clock: { type: Hour, init: [\"0\"] }\n",
+    );
+    for c in 1..=4 {
+        text += &format!("  c{c}: {{ type: Level, init: [\"0\"] }}\n");
+    }
+    text += "transitions:\n  tick: { in: { clock: [h] }, out: { clock: [\"(h + 1) % 8\"] } }\n";
+    for c in 1..=4 {
+        text += &format!(
+            "  step{c}:\n    in: {{ clock: [h], c{c}: [x] }}\n    guard: \"x < 5\"\n    \
+             out: {{ clock: [h], c{c}: [\"x + 1\"] }}\n"
+        );
+    }
+    text += "properties:\n  one_token_each: { invariant: \"count(c1) + count(c2) + count(c3) + count(c4) == 4\" }\n";
+    let net = load(&text);
+    let full = run_on(&ColouredSpace::new(&net), 1);
+    let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
+    assert_eq!(full.states, 6 * 6 * 6 * 6 * 8);
+    let reduction = reduced.reduction.as_deref().unwrap_or_default();
+    assert!(
+        reduction.starts_with("partial order (stubborn sets of bindings), given up after "),
+        "{reduction}"
+    );
+    assert!(reduction.contains("they left out 0 of "), "{reduction}");
+    assert_eq!(
+        (
+            reduced.states,
+            reduced.edges,
+            reduced.depth,
+            reduced.deadlocks
+        ),
+        (full.states, full.edges, full.depth, full.deadlocks)
+    );
+    assert_eq!(
+        (reduced.max_tokens_in_place, reduced.max_tokens_per_marking),
+        (Some(1), Some(5)),
+        "no marking was skipped, so the bounds are known"
+    );
+    assert_eq!(verdicts(&reduced), verdicts(&full));
+    let two = run_on(&ColouredSpace::with_partial_order(&net), 2);
+    assert_eq!(
+        (two.states, two.edges, two.reduction),
+        (reduced.states, reduced.edges, reduced.reduction)
+    );
+}
+
+/// The ten philosophers with deadlock freedom only: well past the trial,
+/// the stubborn sets leave out many bindings, so the reduction is kept.
+#[test]
+fn a_reduction_that_leaves_bindings_out_is_kept_after_its_trial() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nets/examples/philosophers-mcc.yaml"
+    ))
+    .expect("the example net");
+    let (head, _) = text
+        .split_once("properties:")
+        .expect("a properties section");
+    let net = load(&format!(
+        "{head}properties:\n  no_deadlock: {{ deadlock-free: true }}\n"
+    ));
+    let reduced = run_on(&ColouredSpace::with_partial_order(&net), 2);
+    assert!(
+        reduced.states > 2 * sesphr_engine::coloured::stubborn_trial::TRIAL_MARKINGS,
+        "{} states: past the trial",
+        reduced.states
+    );
+    assert!(reduced.states < 59_049, "{} states", reduced.states);
+    assert_eq!(reduced.deadlocks, 2);
+    assert_eq!(
+        reduced.reduction.as_deref(),
+        Some("partial order (stubborn sets of bindings)")
+    );
+}

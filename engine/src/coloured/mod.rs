@@ -20,6 +20,7 @@ pub mod outputs;
 pub mod shared_cache;
 pub mod simulate;
 pub mod stubborn;
+pub mod stubborn_trial;
 pub mod symmetry;
 pub mod table;
 pub mod verdicts;
@@ -39,6 +40,7 @@ use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
 use outputs::OutputMemo;
 use std::sync::Arc;
 use stubborn::Stubborn;
+use stubborn_trial::StubbornTrial;
 use symmetry::{Symmetry, SymmetryError};
 use table::{MarkingTables, TableFull};
 use verdicts::VerdictMemo;
@@ -77,6 +79,8 @@ pub struct ColouredSpace<'n> {
     outputs: OutputMemo,
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
+    /// Whether the partial-order reduction pays on this net.
+    stubborn_trial: StubbornTrial,
 }
 
 impl<'n> ColouredSpace<'n> {
@@ -119,6 +123,7 @@ impl<'n> ColouredSpace<'n> {
             outputs: OutputMemo::new(net.transitions.len()),
             symmetry: None,
             partial_order: None,
+            stubborn_trial: StubbornTrial::default(),
         }
     }
 
@@ -150,6 +155,14 @@ impl<'n> ColouredSpace<'n> {
         let mut space = ColouredSpace::new(net);
         space.partial_order = Stubborn::new(net);
         space
+    }
+
+    /// The partial-order reduction, unless the net has none or its trial
+    /// gave it up ([`stubborn_trial`]).
+    fn stubborn_sets(&self) -> Option<&Stubborn> {
+        self.partial_order
+            .as_ref()
+            .filter(|_| self.stubborn_trial.active())
     }
 
     /// The symmetry the space reduces by, if any.
@@ -346,7 +359,7 @@ impl<'n> ColouredSpace<'n> {
                 });
             }
             effects.push(&b.values, ids);
-            if self.partial_order.is_some() {
+            if self.stubborn_sets().is_some() {
                 effects.push_tokens(BindingTokens {
                     consumed: b.consumed.clone().into(),
                     produced,
@@ -433,10 +446,20 @@ impl StateSpace for ColouredSpace<'_> {
                 s.order()
             )
         });
-        let partial_order = self
-            .partial_order
-            .as_ref()
-            .map(|_| "partial order (stubborn sets of bindings)".to_string());
+        let partial_order = self.partial_order.as_ref().map(|_| {
+            let sets = "partial order (stubborn sets of bindings)";
+            match self.stubborn_trial.decision() {
+                Some(d) if !d.kept => format!(
+                    "{sets}, given up after {} levels: in {} markings they left out {} of {} \
+                     enabled bindings",
+                    d.levels,
+                    d.markings,
+                    d.enabled - d.fired,
+                    d.enabled
+                ),
+                _ => sets.to_string(),
+            }
+        });
         match (symmetry, partial_order) {
             (Some(s), Some(p)) => Some(format!("{s}; {p}")),
             (s, p) => s.or(p),
@@ -444,7 +467,11 @@ impl StateSpace for ColouredSpace<'_> {
     }
 
     fn exact_token_bounds(&self) -> bool {
-        self.partial_order.is_none()
+        self.partial_order.is_none() || self.stubborn_trial.left_nothing_out()
+    }
+
+    fn level_expanded(&self) {
+        self.stubborn_trial.level_expanded();
     }
 
     fn reduced_successors(
@@ -452,7 +479,7 @@ impl StateSpace for ColouredSpace<'_> {
         state: &[u32],
         out: &mut StateBuf,
     ) -> Result<Expansion, ColouredError> {
-        let Some(partial_order) = &self.partial_order else {
+        let Some(partial_order) = self.stubborn_sets() else {
             self.successors(state, out)?;
             return Ok(Expansion::Full);
         };
@@ -469,7 +496,12 @@ impl StateSpace for ColouredSpace<'_> {
             Some(m) => m,
             None => self.decode(state)?,
         };
-        let Some(chosen) = partial_order.choose(&marking, &tokens) else {
+        let chosen = partial_order.choose(&marking, &tokens);
+        let fired = chosen
+            .as_ref()
+            .map_or(tokens.len(), |c| c.iter().filter(|&&fire| fire).count());
+        self.stubborn_trial.count(tokens.len(), fired);
+        let Some(chosen) = chosen else {
             self.successors(state, out)?;
             return Ok(Expansion::Full);
         };

@@ -848,6 +848,7 @@ fn explore_in_batches<S: StateSpace>(
             ex.stopped = Some(StopReason::IdSpace);
             break;
         }
+        space.level_expanded();
         if new_states > 0 {
             ex.depth += 1;
         }

@@ -225,6 +225,16 @@ pub trait StateSpace: Sync {
         Ok(Expansion::Full)
     }
 
+    /// Called by the explorer after each breadth-first level is expanded
+    /// and inserted, while no state is being expanded. A space may then
+    /// change how it expands later states, provided every verdict stays the
+    /// same and the change depends only on the states expanded so far, not
+    /// on their order or on the thread count (the coloured space gives up a
+    /// partial-order reduction that leaves out next to nothing). The
+    /// distributed explorer, whose processes each see part of a level, does
+    /// not call it.
+    fn level_expanded(&self) {}
+
     /// Whether the token counts of the stored states are those of every
     /// reachable state (false under a partial-order reduction, which skips
     /// states; the report then leaves the token bounds unknown).

@@ -1,0 +1,167 @@
+//! Whether the partial-order reduction pays for itself on the net at hand.
+//!
+//! Seeking a stubborn set costs about as much as expanding the marking: the
+//! tokens of every enabled binding are indexed and a set is grown from every
+//! invisible one ([`super::stubborn`]). Where the sets always reach a visible
+//! binding (on the SeSPHR net with one property selected, every answer
+//! changes knowledge the others read), they leave out next to nothing and
+//! the check takes longer than with every property. The trial counts, in
+//! the markings expanded while it runs, the enabled bindings and those
+//! fired; once [`TRIAL_MARKINGS`] markings are counted, at the end of a
+//! breadth-first level, it decides for good: the reduction is kept if it
+//! left out at least one binding in [`MIN_LEFT_OUT_PER_MILLE`] thousand,
+//! and given up otherwise (every later marking is expanded in full).
+//!
+//! Giving up keeps every verdict: expanding a marking in full is always
+//! allowed, and a cycle of the reduced graph through a later marking has a
+//! fully expanded one. The decision depends only on the markings of the
+//! levels expanded before it, which are the same whatever the thread count,
+//! so the stored states and traces are too.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Markings counted before the trial decides (at the end of the level in
+/// which they are reached).
+pub const TRIAL_MARKINGS: u64 = 1024;
+
+/// The reduction is kept if it leaves out at least this many bindings in a
+/// thousand enabled ones.
+pub const MIN_LEFT_OUT_PER_MILLE: u64 = 10;
+
+/// The trial's counts and, once made, its decision.
+#[derive(Debug, Default)]
+pub struct StubbornTrial {
+    markings: AtomicU64,
+    enabled: AtomicU64,
+    fired: AtomicU64,
+    levels: AtomicU64,
+    decision: OnceLock<Decision>,
+}
+
+/// What the trial decided, with the counts it decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the reduction is kept.
+    pub kept: bool,
+    /// Breadth-first levels expanded before the decision.
+    pub levels: u64,
+    /// Markings in which a stubborn set was sought.
+    pub markings: u64,
+    /// Their enabled bindings.
+    pub enabled: u64,
+    /// The bindings fired in them.
+    pub fired: u64,
+}
+
+impl StubbornTrial {
+    /// Whether stubborn sets are still sought (not given up).
+    pub fn active(&self) -> bool {
+        self.decision.get().is_none_or(|d| d.kept)
+    }
+
+    /// Counts a marking with `enabled` enabled bindings, of which `fired`
+    /// were fired (all when no stubborn set was found); nothing once the
+    /// trial has decided.
+    pub fn count(&self, enabled: usize, fired: usize) {
+        if self.decision.get().is_some() {
+            return;
+        }
+        self.markings.fetch_add(1, Ordering::Relaxed);
+        self.enabled.fetch_add(enabled as u64, Ordering::Relaxed);
+        self.fired.fetch_add(fired as u64, Ordering::Relaxed);
+    }
+
+    /// At the end of a breadth-first level (no marking being expanded):
+    /// decides, once [`TRIAL_MARKINGS`] markings are counted.
+    pub fn level_expanded(&self) {
+        let levels = self.levels.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.decision.get().is_some() {
+            return;
+        }
+        let markings = self.markings.load(Ordering::Relaxed);
+        if markings < TRIAL_MARKINGS {
+            return;
+        }
+        let enabled = self.enabled.load(Ordering::Relaxed);
+        let fired = self.fired.load(Ordering::Relaxed);
+        let left_out = enabled.saturating_sub(fired);
+        let _ = self.decision.set(Decision {
+            kept: left_out * 1000 >= enabled * MIN_LEFT_OUT_PER_MILLE,
+            levels,
+            markings,
+            enabled,
+            fired,
+        });
+    }
+
+    /// The decision, once made.
+    pub fn decision(&self) -> Option<Decision> {
+        self.decision.get().copied()
+    }
+
+    /// Whether no binding was ever left out: true until the trial decides
+    /// (if it has counted none left out so far) and after it gave up on
+    /// such a run, false once the reduction is kept (its later markings are
+    /// not counted). Every stored marking was then expanded in full, so the
+    /// stored states are every reachable one.
+    pub fn left_nothing_out(&self) -> bool {
+        let counted_all = self.decision.get().is_none_or(|d| !d.kept);
+        counted_all && self.fired.load(Ordering::Relaxed) == self.enabled.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial_of(markings: u64, enabled: usize, fired: usize) -> StubbornTrial {
+        let trial = StubbornTrial::default();
+        for _ in 0..markings {
+            trial.count(enabled, fired);
+        }
+        trial
+    }
+
+    #[test]
+    fn it_decides_at_the_first_level_end_after_enough_markings() {
+        let trial = trial_of(TRIAL_MARKINGS - 1, 10, 10);
+        trial.level_expanded();
+        assert!(
+            trial.active() && trial.decision().is_none(),
+            "too few markings"
+        );
+        trial.count(10, 10);
+        trial.level_expanded();
+        assert_eq!(
+            trial.decision(),
+            Some(Decision {
+                kept: false,
+                levels: 2,
+                markings: TRIAL_MARKINGS,
+                enabled: 10 * TRIAL_MARKINGS,
+                fired: 10 * TRIAL_MARKINGS,
+            })
+        );
+        assert!(!trial.active());
+        assert!(trial.left_nothing_out(), "nothing was left out");
+        // Decided for good: later counts are ignored.
+        trial.count(10, 1);
+        trial.level_expanded();
+        assert_eq!(trial.decision().map(|d| d.markings), Some(TRIAL_MARKINGS));
+    }
+
+    #[test]
+    fn a_reduction_that_leaves_out_one_binding_in_a_hundred_is_kept() {
+        // 1 of 100 left out: exactly the threshold.
+        let kept = trial_of(TRIAL_MARKINGS, 100, 99);
+        kept.level_expanded();
+        assert!(kept.active() && kept.decision().is_some_and(|d| d.kept));
+        assert!(!kept.left_nothing_out());
+        // 1 of 101 left out: under it.
+        let given_up = trial_of(TRIAL_MARKINGS, 101, 100);
+        given_up.level_expanded();
+        assert!(!given_up.active());
+        assert!(!given_up.left_nothing_out(), "a binding was left out");
+    }
+}
