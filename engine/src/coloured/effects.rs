@@ -28,6 +28,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::outputs::Values;
 use super::shared_cache::SharedCache;
 use crate::net::code::PlaceId;
 use crate::net::model::Net;
@@ -42,11 +43,14 @@ pub const MAX_ENTRIES_PER_TRANSITION: usize = 1 << 20;
 /// ids of the tokens it adds to each added place (in the order of
 /// [`EffectMemo::keyed`], then [`EffectMemo::added`]; [`ADDS_NOTHING`] for an
 /// added place it puts no token in).
+///
+/// The values are the shared copies of [`super::outputs`], and the lists are
+/// allocated to their exact length: an entry is kept for every key met.
 #[derive(Debug, Default)]
 pub struct Effects {
     width: usize,
     ids: Vec<u32>,
-    values: Vec<Box<[Value]>>,
+    values: Vec<Values>,
     tokens: Vec<BindingTokens>,
 }
 
@@ -61,13 +65,14 @@ pub struct BindingTokens {
 }
 
 impl Effects {
-    /// No binding yet, for a transition with `width` keyed and added places.
-    pub fn new(width: usize) -> Self {
+    /// No binding yet, for a transition with `width` keyed and added places
+    /// and room for `bindings` bindings, with their tokens if `tokens`.
+    pub fn new(width: usize, bindings: usize, tokens: bool) -> Self {
         Effects {
             width,
-            ids: Vec::new(),
-            values: Vec::new(),
-            tokens: Vec::new(),
+            ids: Vec::with_capacity(width * bindings),
+            values: Vec::with_capacity(bindings),
+            tokens: Vec::with_capacity(if tokens { bindings } else { 0 }),
         }
     }
 
@@ -85,8 +90,8 @@ impl Effects {
 
     /// Adds a binding: its variables' values, the keyed places' new ids and
     /// the added places' added tokens.
-    pub fn push(&mut self, values: &[Value], ids: impl IntoIterator<Item = u32>) {
-        self.values.push(values.into());
+    pub fn push(&mut self, values: Values, ids: impl IntoIterator<Item = u32>) {
+        self.values.push(values);
         self.ids.extend(ids);
         debug_assert_eq!(self.ids.len(), self.values.len() * self.width);
     }
@@ -234,9 +239,9 @@ mod tests {
 
     #[test]
     fn effects_list_each_binding_with_its_ids() {
-        let mut effects = Effects::new(2);
-        effects.push(&[Value::Int(1)], [10, 11]);
-        effects.push(&[Value::Int(2)], [20, 21]);
+        let mut effects = Effects::new(2, 2, false);
+        effects.push(Arc::from([Value::Int(1)]), [10, 11]);
+        effects.push(Arc::from([Value::Int(2)]), [20, 21]);
         let split: Vec<(&[Value], &[u32])> = effects.bindings().collect();
         assert_eq!(
             split,
@@ -245,9 +250,9 @@ mod tests {
                 (&[Value::Int(2)][..], &[20, 21][..])
             ]
         );
-        let mut untouched = Effects::new(0);
-        untouched.push(&[], []);
-        untouched.push(&[], []);
+        let mut untouched = Effects::new(0, 2, false);
+        untouched.push(Arc::from([]), []);
+        untouched.push(Arc::from([]), []);
         let split: Vec<(&[Value], &[u32])> = untouched.bindings().collect();
         assert_eq!(split.len(), 2, "two bindings that change nothing");
         assert!(split.iter().all(|(v, ids)| v.is_empty() && ids.is_empty()));

@@ -68,6 +68,9 @@ pub enum ColouredError {
     },
 }
 
+/// The effect memo's keys of at most this many places are built on the stack.
+const INLINE_KEY: usize = 16;
+
 /// A compiled net, explorable by [`crate::explore::check`].
 pub struct ColouredSpace<'n> {
     net: &'n Net,
@@ -302,16 +305,28 @@ impl<'n> ColouredSpace<'n> {
         state: &[u32],
         decoded: &mut Option<Marking>,
     ) -> Result<Arc<Effects>, ColouredError> {
-        let key: Vec<u32> = self.effects.keyed(t).iter().map(|&p| state[p]).collect();
-        if let Some(found) = self.effects.get(t, &key) {
+        // The key on the stack: looked up for every transition of every marking.
+        let keyed = self.effects.keyed(t);
+        let mut inline = [0u32; INLINE_KEY];
+        let spilled: Vec<u32>;
+        let key: &[u32] = if keyed.len() <= INLINE_KEY {
+            for (word, &p) in inline.iter_mut().zip(keyed) {
+                *word = state[p];
+            }
+            &inline[..keyed.len()]
+        } else {
+            spilled = keyed.iter().map(|&p| state[p]).collect();
+            &spilled
+        };
+        if let Some(found) = self.effects.get(t, key) {
             return Ok(found);
         }
         let marking = match decoded {
             Some(m) => m,
             None => decoded.insert(self.decode(state)?),
         };
-        let computed = Arc::new(self.transition_effects(t, marking, &key)?);
-        self.effects.insert(t, &key, Arc::clone(&computed));
+        let computed = Arc::new(self.transition_effects(t, marking, key)?);
+        self.effects.insert(t, key, Arc::clone(&computed));
         Ok(computed)
     }
 
@@ -328,9 +343,10 @@ impl<'n> ColouredSpace<'n> {
         transition_bindings(self.net, t, marking, &mut bindings)?;
         let keyed = self.effects.keyed(t);
         let added = self.effects.added(t);
-        let mut effects = Effects::new(keyed.len() + added.len());
+        let keep_tokens = self.stubborn_sets().is_some();
+        let mut effects = Effects::new(keyed.len() + added.len(), bindings.len(), keep_tokens);
         for b in &bindings {
-            let produced = self
+            let (values, produced) = self
                 .outputs
                 .get_or(t, &b.values, || produced(self.net, b))?;
             let mut ids = Vec::with_capacity(keyed.len() + added.len());
@@ -358,8 +374,8 @@ impl<'n> ColouredSpace<'n> {
                     self.intern(place, &put)?
                 });
             }
-            effects.push(&b.values, ids);
-            if self.stubborn_sets().is_some() {
+            effects.push(values, ids);
+            if keep_tokens {
                 effects.push_tokens(BindingTokens {
                     consumed: b.consumed.clone().into(),
                     produced,

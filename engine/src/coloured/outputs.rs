@@ -10,9 +10,14 @@
 //! insiders' new knowledge through the deduction functions. This memo keeps
 //! their tokens.
 //!
+//! The memo also hands out one shared copy of each binding's values, which
+//! the effect memo's entries hold instead of a copy each (the same binding
+//! of `join` or `D_R_S` is enabled in many keys).
+//!
 //! It is a cache: a missing entry is evaluated again and gives the same
 //! tokens, so dropping a transition's entries (when they pass
-//! [`MAX_OUTPUTS_PER_TRANSITION`]) changes the time, never a result.
+//! [`MAX_OUTPUTS_PER_TRANSITION`]) changes the time and memory, never a
+//! result.
 
 use std::sync::Arc;
 
@@ -26,9 +31,16 @@ pub type Put = Arc<[(PlaceId, Value, u32)]>;
 /// Bindings remembered per transition before its map is emptied and refilled.
 pub const MAX_OUTPUTS_PER_TRANSITION: usize = 1 << 18;
 
-/// Per transition, a binding's values to the tokens it puts.
+/// A binding's values, shared by the entries that hold them.
+pub type Values = Arc<[Value]>;
+
+/// One transition's bindings: values to their shared copy and the tokens
+/// the binding puts.
+type TransitionOutputs = SharedCache<Box<[Value]>, (Values, Put)>;
+
+/// Per transition, its remembered bindings.
 pub struct OutputMemo {
-    transitions: Vec<SharedCache<Box<[Value]>, Put>>,
+    transitions: Vec<TransitionOutputs>,
 }
 
 impl OutputMemo {
@@ -41,20 +53,20 @@ impl OutputMemo {
         }
     }
 
-    /// The tokens the binding `values` of transition `t` puts: remembered,
-    /// or computed by `put` and remembered.
+    /// The shared copy of the binding `values` of transition `t` and the
+    /// tokens it puts: remembered, or computed by `put` and remembered.
     pub fn get_or<E>(
         &self,
         t: usize,
         values: &[Value],
         put: impl FnOnce() -> Result<Vec<(PlaceId, Value, u32)>, E>,
-    ) -> Result<Put, E> {
+    ) -> Result<(Values, Put), E> {
         let memo = &self.transitions[t];
         if let Some(found) = memo.get(values) {
             return Ok(found);
         }
-        let computed: Put = put()?.into();
-        memo.insert(values.into(), Arc::clone(&computed));
+        let computed: (Values, Put) = (values.into(), put()?.into());
+        memo.insert(values.into(), computed.clone());
         Ok(computed)
     }
 
@@ -78,9 +90,17 @@ mod tests {
                 Ok::<_, ()>(vec![(0, Value::Int(v + 1), 1)])
             })
         };
-        let first = put(0, 1).expect("computed");
-        assert_eq!(&first[..], &[(0, Value::Int(2), 1)]);
-        assert_eq!(put(0, 1).expect("remembered"), first);
+        let (values, first) = put(0, 1).expect("computed");
+        assert_eq!(
+            (&values[..], &first[..]),
+            (&[Value::Int(1)][..], &[(0, Value::Int(2), 1)][..])
+        );
+        let (again, remembered) = put(0, 1).expect("remembered");
+        assert_eq!(remembered, first);
+        assert!(
+            Arc::ptr_eq(&again, &values),
+            "one shared copy of the values"
+        );
         put(1, 1).expect("another transition");
         put(0, 2).expect("another binding");
         assert_eq!(calls, 3);
