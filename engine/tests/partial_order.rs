@@ -147,13 +147,9 @@ fn independent_components_are_not_interleaved() {
     replay(&net, &reduced);
 }
 
-/// The contest's dining philosophers (five of them) with deadlock freedom
-/// only: no binding is visible, and one philosopher's steps are independent
-/// of those of philosophers who share no fork with it. Every transition
-/// stands for every philosopher, so only sets of bindings (not of
-/// transitions) can skip markings; both dead markings are still found.
-#[test]
-fn independent_bindings_of_one_transition_are_not_interleaved() {
+/// The example net of the contest's dining philosophers, `n` of them, with
+/// deadlock freedom as its only property.
+fn philosophers_deadlock_freedom_only(n: usize) -> sesphr_engine::net::model::Net {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../nets/examples/philosophers-mcc.yaml"
@@ -162,9 +158,20 @@ fn independent_bindings_of_one_transition_are_not_interleaved() {
     let (head, _) = text
         .split_once("properties:")
         .expect("a properties section");
-    let text = format!("{head}properties:\n  no_deadlock: {{ deadlock-free: true }}\n")
-        .replace("n: 10", "n: 5");
-    let net = load(&text);
+    load(
+        &format!("{head}properties:\n  no_deadlock: {{ deadlock-free: true }}\n")
+            .replace("n: 10", &format!("n: {n}")),
+    )
+}
+
+/// The contest's dining philosophers (five of them) with deadlock freedom
+/// only: no binding is visible, and one philosopher's steps are independent
+/// of those of philosophers who share no fork with it. Every transition
+/// stands for every philosopher, so only sets of bindings (not of
+/// transitions) can skip markings; both dead markings are still found.
+#[test]
+fn independent_bindings_of_one_transition_are_not_interleaved() {
+    let net = philosophers_deadlock_freedom_only(5);
     let full = run_on(&ColouredSpace::new(&net), 1);
     let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
     assert_eq!((full.states, full.deadlocks), (243, 2));
@@ -236,17 +243,7 @@ fn a_reduction_that_leaves_nothing_out_is_given_up() {
 /// the stubborn sets leave out many bindings, so the reduction is kept.
 #[test]
 fn a_reduction_that_leaves_bindings_out_is_kept_after_its_trial() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../nets/examples/philosophers-mcc.yaml"
-    ))
-    .expect("the example net");
-    let (head, _) = text
-        .split_once("properties:")
-        .expect("a properties section");
-    let net = load(&format!(
-        "{head}properties:\n  no_deadlock: {{ deadlock-free: true }}\n"
-    ));
+    let net = philosophers_deadlock_freedom_only(10);
     let reduced = run_on(&ColouredSpace::with_partial_order(&net), 2);
     assert!(
         reduced.states > 2 * sesphr_engine::coloured::stubborn_trial::TRIAL_MARKINGS,
