@@ -296,6 +296,30 @@ impl<'n> ColouredSpace<'n> {
         Ok(sum)
     }
 
+    /// Pushes into `out` the stored successors of the encoded marking
+    /// `state` by the bindings of `effects` (every transition's, in order)
+    /// that `fire` selects by their number among them all.
+    fn push_successors(
+        &self,
+        state: &[u32],
+        effects: &[Arc<Effects>],
+        out: &mut StateBuf,
+        fire: impl Fn(usize) -> bool,
+    ) -> Result<(), ColouredError> {
+        let mut next = Vec::with_capacity(state.len());
+        let bindings = effects
+            .iter()
+            .enumerate()
+            .flat_map(|(t, e)| e.bindings().map(move |(_, ids)| (t, ids)));
+        for (b, (t, ids)) in bindings.enumerate() {
+            if fire(b) {
+                self.successor(t, state, ids, &mut next)?;
+                out.push_labelled(&self.stored(next.clone())?, t as u32);
+            }
+        }
+        Ok(())
+    }
+
     /// The effects of transition `t` in the encoded marking `state`, from the
     /// memo or computed (and remembered); `decoded` as for
     /// [`ColouredSpace::successors_by`].
@@ -517,20 +541,12 @@ impl StateSpace for ColouredSpace<'_> {
             .as_ref()
             .map_or(tokens.len(), |c| c.iter().filter(|&&fire| fire).count());
         self.stubborn_trial.count(tokens.len(), fired);
+        // The successors from the effects already looked up, not looked up again.
         let Some(chosen) = chosen else {
-            self.successors(state, out)?;
+            self.push_successors(state, &effects, out, |_| true)?;
             return Ok(Expansion::Full);
         };
-        let mut chosen = chosen.into_iter();
-        let mut next = Vec::with_capacity(state.len());
-        for (t, effects) in effects.iter().enumerate() {
-            for (_, ids) in effects.bindings() {
-                if chosen.next() == Some(true) {
-                    self.successor(t, state, ids, &mut next)?;
-                    out.push_labelled(&self.stored(next.clone())?, t as u32);
-                }
-            }
-        }
+        self.push_successors(state, &effects, out, |b| chosen.get(b) == Some(&true))?;
         Ok(if partial_order.needs_cycle_proviso() {
             Expansion::Partial
         } else {
