@@ -53,8 +53,19 @@ impl<K: Hash + Eq, V: Clone> SharedCache<K, V> {
         map.insert(key, value);
     }
 
-    /// Forgets every entry and frees their memory.
+    /// Forgets every entry and frees their memory. Cheap when there is
+    /// nothing to free (a read lock only): the effect memo calls it on every
+    /// miss of a transition it gave up on.
     pub fn clear(&self) {
+        if self
+            .map
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .capacity()
+            == 0
+        {
+            return;
+        }
         let mut map = self.map.write().unwrap_or_else(PoisonError::into_inner);
         if map.capacity() > 0 {
             *map = HashMap::default();
