@@ -15,6 +15,7 @@
 pub mod addition;
 pub mod effects;
 pub mod fire;
+pub mod generations;
 pub mod id_memo;
 pub mod outputs;
 pub mod shared_cache;

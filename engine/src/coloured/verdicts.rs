@@ -9,25 +9,26 @@
 //! it. On the SeSPHR net, where properties quantify over knowledge sets and
 //! call the deduction functions, most states need no evaluation at all.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Mutex, PoisonError};
 
 use foldhash::quality::FixedState;
 
+use super::generations::Generations;
 use crate::net::code::{Code, PlaceId};
 
 /// Independent tables, so that threads rarely wait for each other.
 const SHARDS: usize = 32;
 
-/// A table is emptied when it reaches this many entries (bounds the memory).
+/// Entries in a shard's generation: a shard keeps at most twice as many
+/// (bounds the memory; see [`Generations`]).
 const SHARD_CAPACITY: usize = 1 << 16;
 
 /// Verdicts by conjunct and multiset ids.
-type Table = HashMap<Vec<u32>, bool, FixedState>;
+type Table = Generations<Vec<u32>, bool>;
 
 fn empty_table() -> Table {
-    HashMap::with_hasher(FixedState::with_seed(0))
+    Generations::new(SHARD_CAPACITY)
 }
 
 /// One top-level conjunct of a property's formula.
@@ -84,7 +85,7 @@ impl<'n> VerdictMemo<'n> {
     /// Forgets every remembered verdict (their memory is freed).
     pub fn clear(&self) {
         for shard in &self.shards {
-            *shard.lock().unwrap_or_else(PoisonError::into_inner) = empty_table();
+            shard.lock().unwrap_or_else(PoisonError::into_inner).clear();
         }
     }
 
@@ -119,7 +120,7 @@ impl<'n> VerdictMemo<'n> {
         key.push(conjunct.key);
         key.extend(conjunct.reads.iter().map(|&p| state[p]));
         let shard = &self.shards[(self.hasher.hash_one(&*key) >> 32) as usize % SHARDS];
-        if let Some(&verdict) = shard
+        if let Some(verdict) = shard
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(key.as_slice())
@@ -127,11 +128,10 @@ impl<'n> VerdictMemo<'n> {
             return Ok(verdict);
         }
         let verdict = evaluate(conjunct.code)?;
-        let mut table = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        if table.len() >= SHARD_CAPACITY {
-            table.clear();
-        }
-        table.insert(key.clone(), verdict);
+        shard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone(), verdict);
         Ok(verdict)
     }
 }
