@@ -27,10 +27,6 @@ const SHARD_CAPACITY: usize = 1 << 16;
 /// Verdicts by conjunct and multiset ids.
 type Table = Generations<Vec<u32>, bool>;
 
-fn empty_table() -> Table {
-    Generations::new(SHARD_CAPACITY)
-}
-
 /// One top-level conjunct of a property's formula.
 struct Conjunct<'n> {
     /// Its number among every property's conjuncts (the memo's key).
@@ -78,7 +74,9 @@ impl<'n> VerdictMemo<'n> {
         VerdictMemo {
             conjuncts,
             hasher: FixedState::with_seed(0x7e7d_1c75),
-            shards: (0..SHARDS).map(|_| Mutex::new(empty_table())).collect(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(Table::new(SHARD_CAPACITY)))
+                .collect(),
         }
     }
 
