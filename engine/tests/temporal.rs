@@ -1162,3 +1162,53 @@ fn fired_atoms_kept_per_transition_label_every_edge_of_their_transition() {
         }
     }
 }
+
+/// The progress of the properties' checks counts up, one report per
+/// property, whatever order the threads finish them in.
+#[test]
+fn properties_checked_are_reported_in_order() {
+    use sesphr_engine::temporal::graph::GraphProgressHook;
+    use std::sync::{Arc, Mutex};
+    const PROPERTIES: usize = 32;
+    let mut text = MUTEX.replace(
+        "  one_gets_in: { ltl: \"G (1 in waiting => F fired(enter, p == 1))\" }\n",
+        "",
+    );
+    for k in 0..PROPERTIES {
+        let formula = match k % 2 {
+            0 => format!("AG count(critical) <= {}", 1 + k % 3),
+            _ => format!("G F count(idle) >= {}", k % 3),
+        };
+        let logic = if k % 2 == 0 { "ctl" } else { "ltl" };
+        text.push_str(&format!("  p{k}: {{ {logic}: \"{formula}\" }}\n"));
+    }
+    let net = load(&text);
+    assert_eq!(net.temporal.len(), PROPERTIES);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .expect("a pool");
+    for _ in 0..20 {
+        let told = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&told);
+        let hook: GraphProgressHook = Arc::new(move |p| {
+            if let Some(checked) = p.properties {
+                sink.lock().unwrap().push(checked);
+            }
+        });
+        let space = ColouredSpace::new(&net);
+        let (results, _) = pool
+            .install(|| {
+                sesphr_engine::temporal::run::check_temporal_in(
+                    &space,
+                    Limits::default(),
+                    Some(&hook),
+                    None,
+                )
+            })
+            .unwrap();
+        assert_eq!(results.len(), PROPERTIES);
+        let expected: Vec<(usize, usize)> = (0..=PROPERTIES).map(|k| (k, PROPERTIES)).collect();
+        assert_eq!(*told.lock().unwrap(), expected);
+    }
+}

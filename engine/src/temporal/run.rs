@@ -1,7 +1,7 @@
 //! Checks the CTL and LTL properties of a coloured net.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -113,8 +113,10 @@ fn check_on(
         states: graph.len(),
         edges: graph.edge_count(),
     };
-    // Told before the first property and after each one.
-    let checked = AtomicUsize::new(0);
+    // Told before the first property and after each one, in order: the
+    // count is raised and told under one lock, so two properties finishing
+    // at once cannot report their counts the wrong way round.
+    let checked = Mutex::new(0usize);
     let tell = |done: usize| {
         if let Some(hook) = progress {
             hook(&GraphProgress {
@@ -135,7 +137,9 @@ fn check_on(
         .zip(bases)
         .map(|(p, base)| {
             let result = check_one(space, &graph, net, p, base, limits);
-            tell(checked.fetch_add(1, Ordering::Relaxed) + 1);
+            let mut done = checked.lock().unwrap_or_else(PoisonError::into_inner);
+            *done += 1;
+            tell(*done);
             result
         })
         .collect::<Result<_, _>>()?;
