@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -296,14 +296,17 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         });
     }
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
-    let done = AtomicUsize::new(0);
+    // Counted and told under one lock, so the log's counts rise in order.
+    let done = Mutex::new(0usize);
     let total = mutants.len();
     let judgements: Vec<Judgement> = pool.install(|| {
         mutants
             .par_iter()
             .map(|m| {
                 let j = check_mutant_under(&source, m, &configurations, &library);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
+                *done += 1;
+                let n = *done;
                 match &bar {
                     Some(bar) => {
                         bar.set_message(m.id.chars().take(60).collect::<String>());
