@@ -48,6 +48,7 @@ pub mod budget;
 mod buf;
 mod edges;
 mod graph;
+mod key_merge;
 mod report;
 mod store;
 
