@@ -39,7 +39,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::edges::RecordedEdges;
-use super::key_merge::merged_by_key;
 use super::store::{
     Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state,
     release_free_memory, same_state, shard_of, split_id,
@@ -1017,17 +1016,32 @@ impl LevelInserts {
     /// (parent by parent in frontier order, each parent's successors in
     /// the space's order).
     fn edges(&mut self) -> Vec<StateId> {
-        merged_by_key(
-            (self.shards.iter_mut())
-                .map(|new| std::mem::take(&mut new.edges))
-                .collect(),
-        )
+        let mut edges: Vec<(u64, StateId)> = self
+            .shards
+            .iter_mut()
+            .flat_map(|new| std::mem::take(&mut new.edges))
+            .collect();
+        edges.par_sort_unstable_by_key(|&(key, _)| key);
+        edges.into_iter().map(|(_, id)| id).collect()
     }
 
     /// The level's new states in discovery-key order.
     fn finish(self) -> NewLevel {
         let full = self.full();
-        let ids = merged_by_key(self.shards.into_iter().map(|new| new.keys).collect());
+        let found = self.shards;
+        // (key, shard, rank in the shard's list), sorted by key.
+        let mut order: Vec<(u64, u32, u32)> = found
+            .iter()
+            .enumerate()
+            .flat_map(|(s, new)| {
+                (0..new.keys.len()).map(move |i| (new.keys[i].0, s as u32, i as u32))
+            })
+            .collect();
+        order.par_sort_unstable_by_key(|&(key, _, _)| key);
+        let ids = order
+            .into_iter()
+            .map(|(_, s, i)| found[s as usize].keys[i as usize].1)
+            .collect();
         NewLevel { ids, full }
     }
 }

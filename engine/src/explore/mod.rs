@@ -48,7 +48,6 @@ pub mod budget;
 mod buf;
 mod edges;
 mod graph;
-mod key_merge;
 mod report;
 mod store;
 
