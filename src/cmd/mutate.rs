@@ -304,9 +304,9 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
             .par_iter()
             .map(|m| {
                 let j = check_mutant_under(&source, m, &configurations, &library);
-                let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
-                *done += 1;
-                let n = *done;
+                let mut checked = done.lock().unwrap_or_else(PoisonError::into_inner);
+                *checked += 1;
+                let n = *checked;
                 match &bar {
                     Some(bar) => {
                         bar.set_message(m.id.chars().take(60).collect::<String>());
