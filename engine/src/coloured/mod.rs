@@ -30,7 +30,7 @@ use crate::coloured::fire::{Binding, fire_at, produced, successors, transition_b
 use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
-    StateSpace, Step, TokenStats,
+    StateSpace, Step, TargetHints, TokenStats,
 };
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
@@ -586,9 +586,29 @@ impl StateSpace for ColouredSpace<'_> {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), ColouredError> {
+        self.property_targets_with(state, dead, TargetHints::default(), targets)
+    }
+
+    fn targets_use_parent(&self) -> bool {
+        self.net
+            .properties
+            .iter()
+            .any(|p| matches!(p.kind, PropertyKind::Invariant(_)))
+    }
+
+    fn property_targets_with(
+        &self,
+        state: &[u32],
+        dead: bool,
+        hints: TargetHints<'_>,
+        targets: &mut [bool],
+    ) -> Result<(), ColouredError> {
         // Decoded only if some verdict is not remembered.
         let mut decoded: Option<Marking> = None;
         for (i, (target, property)) in targets.iter_mut().zip(&self.net.properties).enumerate() {
+            if hints.is_decided(i) {
+                continue;
+            }
             let mut evaluate = |code: &Code| -> Result<bool, ColouredError> {
                 let marking = match &decoded {
                     Some(m) => m,
@@ -601,8 +621,10 @@ impl StateSpace for ColouredSpace<'_> {
                 })?)
             };
             *target = match &property.kind {
-                PropertyKind::Invariant(_) => !self.verdicts.holds(i, state, &mut evaluate)?,
-                PropertyKind::Reachable(_) => self.verdicts.holds(i, state, &mut evaluate)?,
+                PropertyKind::Invariant(_) => {
+                    !self.verdicts.holds(i, state, hints.parent, &mut evaluate)?
+                }
+                PropertyKind::Reachable(_) => self.verdicts.holds(i, state, None, &mut evaluate)?,
                 PropertyKind::DeadlockFree(except) => {
                     dead && match except {
                         Some(code) => !evaluate(code)?,

@@ -90,16 +90,23 @@ impl<'n> VerdictMemo<'n> {
     /// Whether the formula of property `property` holds in the encoded
     /// marking `state`: its conjuncts in order, each evaluated by `evaluate`
     /// unless remembered, until one is false (the short circuit of `&&`, so
-    /// a conjunct after a false one is never evaluated).
+    /// a conjunct after a false one is never evaluated). `held_in` is an
+    /// encoded marking in which the formula holds, if one is known (the
+    /// state's parent, for an invariant): a conjunct that reads the same
+    /// multisets there holds without being looked up.
     pub fn holds<E>(
         &self,
         property: usize,
         state: &[u32],
+        held_in: Option<&[u32]>,
         mut evaluate: impl FnMut(&Code) -> Result<bool, E>,
     ) -> Result<bool, E> {
         // One key buffer for every conjunct: a remembered verdict allocates nothing.
         let mut key = Vec::new();
         for conjunct in &self.conjuncts[property] {
+            if held_in.is_some_and(|held| conjunct.reads.iter().all(|&p| held[p] == state[p])) {
+                continue;
+            }
             if !self.conjunct_holds(conjunct, state, &mut key, &mut evaluate)? {
                 return Ok(false);
             }
@@ -182,7 +189,7 @@ mod tests {
         let run = |property: usize, state: &[u32]| {
             let counts: Vec<i64> = state.iter().map(|&c| i64::from(c)).collect();
             let seen = RefCell::new(Vec::new());
-            let verdict = memo.holds(property, state, evaluator(&counts, &seen));
+            let verdict = memo.holds(property, state, None, evaluator(&counts, &seen));
             (verdict, seen.into_inner())
         };
         assert_eq!(run(0, &[0, 1, 1]), (Ok(true), vec![0, 1, 2]));
@@ -194,5 +201,23 @@ mod tests {
         assert_eq!(run(2, &[0, 1, 1]), (Ok(false), vec![1]));
         // A property without a formula holds vacuously and evaluates nothing.
         assert_eq!(run(1, &[0, 1, 1]), (Ok(true), vec![]));
+    }
+
+    #[test]
+    fn conjuncts_reading_what_they_read_where_the_formula_held_are_skipped() {
+        let formula = and(at_most(0, 1), and(at_most(1, 1), at_most(2, 1)));
+        let memo = VerdictMemo::new([Some(&formula)]);
+        let run = |state: &[u32], held_in: Option<&[u32]>| {
+            let counts: Vec<i64> = state.iter().map(|&c| i64::from(c)).collect();
+            let seen = RefCell::new(Vec::new());
+            let verdict = memo.holds(0, state, held_in, evaluator(&counts, &seen));
+            (verdict, seen.into_inner())
+        };
+        // Never seen, but places 0 and 2 are as where the formula held: only
+        // place 1's conjunct is evaluated.
+        assert_eq!(run(&[1, 0, 0], Some(&[1, 1, 0])), (Ok(true), vec![1]));
+        assert_eq!(run(&[0, 2, 1], Some(&[0, 1, 1])), (Ok(false), vec![1]));
+        // Without a marking where it held, every conjunct is looked up.
+        assert_eq!(run(&[1, 1, 1], None), (Ok(true), vec![0, 1, 2]));
     }
 }

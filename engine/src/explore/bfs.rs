@@ -43,7 +43,7 @@ use super::store::{
     Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state,
     release_free_memory, same_state, shard_of, split_id,
 };
-use super::{Expansion, StateBuf, StateLayout, StateSpace};
+use super::{Expansion, StateBuf, StateLayout, StateSpace, TargetHints};
 use crate::explore::budget::{self, Budget, Exhausted};
 
 /// Insertions whose table slots are loaded together before inserting.
@@ -382,6 +382,9 @@ struct LevelCtx<'a, S> {
     frontier: &'a [StateId],
     layout: StateLayout,
     found: &'a [bool],
+    /// Whether the space's property targets use the state's parent
+    /// ([`StateSpace::targets_use_parent`]).
+    parents_help: bool,
     found_deadlock: bool,
     budget: &'a Arc<Budget>,
     max_memory: Option<usize>,
@@ -522,7 +525,14 @@ fn expand_states<S: StateSpace>(
         out.max_place = out.max_place.max(stats.max_in_place);
         if properties > 0 {
             targets.fill(false);
-            ctx.space.property_targets(state, dead, &mut targets)?;
+            let hints = TargetHints {
+                parent: (ctx.parents_help)
+                    .then(|| store.parent(id).map(|parent| store.state(parent)))
+                    .flatten(),
+                decided: ctx.found,
+            };
+            ctx.space
+                .property_targets_with(state, dead, hints, &mut targets)?;
             for (i, &hit) in targets.iter().enumerate() {
                 if hit && !ctx.found[i] && out.first_targets[i].is_none() {
                     out.first_targets[i] = Some(id);
@@ -596,6 +606,7 @@ fn explore_in_batches<S: StateSpace>(
     let started = Instant::now();
     let layout = space.layout();
     let properties = space.properties().len();
+    let parents_help = properties > 0 && space.targets_use_parent();
     // Recording an edge to a known successor needs its id, which an arena
     // shard's insertion gives (an inline shard knows only the slot).
     let mut store = match options.record_edges {
@@ -683,6 +694,7 @@ fn explore_in_batches<S: StateSpace>(
             frontier,
             layout,
             found: &found,
+            parents_help,
             found_deadlock: ex.first_deadlock.is_some(),
             budget: &budget,
             max_memory,

@@ -87,6 +87,27 @@ pub struct TokenStats {
     pub max_in_place: u64,
 }
 
+/// What the explorer knows about a state when it asks for its targets
+/// ([`StateSpace::property_targets_with`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TargetHints<'a> {
+    /// A state from which the state is one step away, and which is a target
+    /// of no invariant that is not `decided` (the state's parent in the
+    /// breadth-first search; `None` for the initial state or when unknown).
+    pub parent: Option<&'a [u32]>,
+    /// Per property, whether its targets are no longer needed (a target was
+    /// found in an earlier level): the space may leave them `false`. Shorter
+    /// than the property list where the rest are not decided.
+    pub decided: &'a [bool],
+}
+
+impl TargetHints<'_> {
+    /// Whether the targets of property `property` are no longer needed.
+    pub fn is_decided(&self, property: usize) -> bool {
+        self.decided.get(property) == Some(&true)
+    }
+}
+
 /// What a property asks of the reachable states.
 ///
 /// The space flags, for every state, whether the state is a *target* of each
@@ -281,6 +302,26 @@ pub trait StateSpace: Sync {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), Self::Error>;
+
+    /// [`StateSpace::property_targets`], told what the explorer knows that
+    /// may save work ([`TargetHints`]); the default ignores the hints.
+    fn property_targets_with(
+        &self,
+        state: &[u32],
+        dead: bool,
+        hints: TargetHints<'_>,
+        targets: &mut [bool],
+    ) -> Result<(), Self::Error> {
+        let _ = hints;
+        self.property_targets(state, dead, targets)
+    }
+
+    /// Whether [`TargetHints::parent`] can save work in
+    /// [`StateSpace::property_targets_with`] (the explorer looks the parent
+    /// up only then).
+    fn targets_use_parent(&self) -> bool {
+        false
+    }
 
     /// Token counts of `state`, for the bound statistics.
     fn token_stats(&self, state: &[u32]) -> TokenStats;

@@ -11,7 +11,7 @@ use super::Mutant;
 use crate::coloured::ColouredSpace;
 use crate::explore::{
     ExploreError, ExploreOptions, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
-    StopReason, TokenStats, explore,
+    StopReason, TargetHints, TokenStats, explore,
 };
 use crate::load::error::LoadError;
 use crate::load::load_net_str;
@@ -496,7 +496,22 @@ impl StateSpace for StopAtViolation<'_> {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), Stop> {
-        self.inner.property_targets(state, dead, targets)?;
+        self.property_targets_with(state, dead, TargetHints::default(), targets)
+    }
+
+    fn targets_use_parent(&self) -> bool {
+        self.inner.targets_use_parent()
+    }
+
+    fn property_targets_with(
+        &self,
+        state: &[u32],
+        dead: bool,
+        hints: TargetHints<'_>,
+        targets: &mut [bool],
+    ) -> Result<(), Stop> {
+        self.inner
+            .property_targets_with(state, dead, hints, targets)?;
         for ((hit, spec), &target) in self.flags.hit.iter().zip(self.specs()).zip(&*targets) {
             if target && !spec.kind.target_is_witness() {
                 hit.store(true, Ordering::Relaxed);

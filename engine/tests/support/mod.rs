@@ -105,6 +105,7 @@ pub fn verdicts(report: &CheckReport) -> Vec<Option<bool>> {
 }
 
 /// Each property's trace, in order.
+#[allow(dead_code)]
 pub fn traces(report: &CheckReport) -> Vec<Option<Trace>> {
     report.properties.iter().map(|p| p.trace.clone()).collect()
 }
