@@ -8,6 +8,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::lookup_tuple::LookupTuple;
 use super::marking::Marking;
 use super::types::Ty;
 use crate::net::functions::{FunctionError, NetFunction};
@@ -366,8 +367,15 @@ impl Code {
                     .unwrap_or(i64::MAX),
             ),
             Code::CountOf(p, e) => {
-                let v = e.eval(env)?;
-                Value::Int(i64::from(marking_of(env)?.places[*p].count(&v)))
+                let tokens = &marking_of(env)?.places[*p];
+                let count = match &**e {
+                    // The tuple is built only to be looked up.
+                    Code::Tuple(items) => {
+                        tokens.count(LookupTuple::new(items.len(), |i| items[i].eval(env))?.value())
+                    }
+                    e => tokens.count(&e.eval(env)?),
+                };
+                Value::Int(i64::from(count))
             }
         })
     }
@@ -462,15 +470,15 @@ pub(crate) fn quantify(
         }
         return Ok(forall);
     }
-    let mut leading = Vec::with_capacity(prefix.len());
-    for code in prefix {
-        leading.push(code.eval(env)?);
-    }
-    // A tuple is ordered after its prefixes and before anything greater.
-    let start = Value::tuple(leading.iter().cloned());
+    let start = LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?;
+    let leading = start.items();
     let starts_with =
-        |token: &Value| matches!(token, Value::Tuple(items) if items.starts_with(&leading));
-    for (token, _) in tokens.iter_from(&start).take_while(|(t, _)| starts_with(t)) {
+        |token: &Value| matches!(token, Value::Tuple(items) if items.starts_with(leading));
+    // A tuple is ordered after its prefixes and before anything greater.
+    for (token, _) in tokens
+        .iter_from(start.value())
+        .take_while(|(t, _)| starts_with(t))
+    {
         if pattern.matches(token, env.slots) && body(env)? != forall {
             return Ok(!forall);
         }

@@ -147,7 +147,10 @@ impl Multiset {
 
     /// Distinct values from `start` on, in order (for prefix look-ups).
     pub fn iter_from<'a>(&'a self, start: &Value) -> impl Iterator<Item = (&'a Value, u32)> + 'a {
-        self.counts.range(start.clone()..).map(|(v, &c)| (v, c))
+        use std::ops::Bound;
+        (self.counts)
+            .range::<Value, _>((Bound::Included(start), Bound::Unbounded))
+            .map(|(v, &c)| (v, c))
     }
 
     /// Whether `self` and `other` share their contents (one is an unchanged

@@ -6,6 +6,7 @@ pub mod code;
 pub mod explain;
 pub mod functions;
 pub mod graph;
+mod lookup_tuple;
 pub mod marking;
 pub mod model;
 pub mod prefix;
