@@ -14,6 +14,10 @@ use super::types::Ty;
 use crate::net::functions::{FunctionError, NetFunction};
 use crate::net::value::Value;
 
+/// Arguments of a function call evaluated into an array on the stack (more
+/// go to the heap).
+const INLINE_ARGS: usize = 4;
+
 /// A place number: its index in the net's place list.
 pub type PlaceId = usize;
 
@@ -346,11 +350,18 @@ impl Code {
                 args,
                 returns,
             } => {
-                let mut vs = Vec::with_capacity(args.len());
-                for a in args {
-                    vs.push(a.eval(env)?);
-                }
-                let v = function.call(&vs)?;
+                let v = if args.len() <= INLINE_ARGS {
+                    // On the stack: no allocation for a call's arguments.
+                    let mut inline: [Value; INLINE_ARGS] =
+                        std::array::from_fn(|_| Value::Bool(false));
+                    for (slot, a) in inline.iter_mut().zip(args) {
+                        *slot = a.eval(env)?;
+                    }
+                    function.call(&inline[..args.len()])?
+                } else {
+                    let values = args.iter().map(|a| a.eval(env));
+                    function.call(&values.collect::<Result<Vec<_>, _>>()?)?
+                };
                 if !returns.admits(&v) {
                     return Err(EvalError::BadResult {
                         function: name.to_string(),
@@ -649,6 +660,44 @@ mod tests {
             assert_eq!(code.holds(&mut env), expected);
             assert_eq!(code.eval(&mut env), expected.map(Value::Bool));
         }
+    }
+
+    #[test]
+    fn calls_get_their_arguments_in_order_on_the_stack_or_not() {
+        let sum = |args: &[Value]| -> Result<Value, FunctionError> {
+            let weighted = (args.iter().enumerate())
+                .map(|(i, a)| (i as i64 + 1) * a.as_int().unwrap_or(0))
+                .sum();
+            Ok(Value::Int(weighted))
+        };
+        let call = |n: i64| Code::Call {
+            name: "sum".into(),
+            function: Arc::new(sum),
+            args: (0..n)
+                .map(|i| Code::Const(Value::Int(10_i64.pow(i as u32))))
+                .collect(),
+            returns: Ty::Int,
+        };
+        let mut slots = vec![];
+        let mut env = Env {
+            slots: &mut slots,
+            marking: None,
+        };
+        // 1*1 + 2*10 + ...: the arguments' order shows in the digits.
+        for (n, expected) in [(0, 0), (2, 21), (4, 4321), (6, 654321)] {
+            assert_eq!(
+                call(n).eval(&mut env),
+                Ok(Value::Int(expected)),
+                "{n} arguments"
+            );
+        }
+        let failing = Code::Call {
+            name: "sum".into(),
+            function: Arc::new(sum),
+            args: vec![Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))))],
+            returns: Ty::Int,
+        };
+        assert_eq!(failing.eval(&mut env), Err(EvalError::Overflow));
     }
 
     #[test]
