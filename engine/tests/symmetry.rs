@@ -13,8 +13,8 @@ use sesphr_engine::explore::StateSpace;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 use support::{
-    Renaming, assert_one_marking_per_orbit, full_and_symmetric, load, load_error,
-    orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
+    Renaming, assert_one_marking_per_orbit, chosen_transitions, full_and_symmetric, load,
+    load_error, orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
 };
 
 /// Transitions a generated net may have (at least one is chosen).
@@ -34,16 +34,10 @@ fn net_text(range: bool, n: usize, b_full: bool, menu: u8, budget: u8) -> String
         let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
         format!("{{ enum: [{}], symmetric: true }}", names.join(", "))
     };
-    let transitions: Vec<&str> = MENU
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| menu & (1 << i) != 0)
-        .map(|(_, t)| *t)
-        .collect();
     format!(
         "name: generated\ntypes:\n  S: {ty}\n  SS: {{ tuple: [S, S] }}\nplaces:\n  A: {{ type: S, init: [\"all(S)\"] }}\n  B: {{ type: S{} }}\n  C: {{ type: S }}\n  Pair: {{ type: SS }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  at_most_one_pair: {{ invariant: \"count(Pair) <= 1\" }}\n  shared: {{ reachable: \"exists x in A: x in B\" }}\n  no_deadlock: {{ deadlock-free: true }}\n",
         if b_full { ", init: [\"all(S)\"]" } else { "" },
-        transitions.join("\n  ")
+        chosen_transitions(&MENU, menu)
     )
 }
 

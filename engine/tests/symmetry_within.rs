@@ -16,8 +16,8 @@ use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 use support::{
-    Renaming, assert_one_marking_per_orbit, full_and_symmetric, load, load_error,
-    orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
+    Renaming, assert_one_marking_per_orbit, chosen_transitions, full_and_symmetric, load,
+    load_error, orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
 };
 
 /// Transitions a generated net may have (at least one is chosen). `u` and
@@ -45,16 +45,10 @@ fn net_text(range: bool, roles: usize, seats: usize, menu: u8, budget: u8) -> St
             names.join(", ")
         )
     };
-    let transitions: Vec<&str> = MENU
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| menu & (1 << i) != 0)
-        .map(|(_, t)| *t)
-        .collect();
     format!(
         "name: generated\ntypes:\n  R: {{ enum: [{}] }}\n  S: {seat}\n  U: {{ tuple: [R, S] }}\n  UU: {{ tuple: [U, U] }}\nplaces:\n  A: {{ type: U, init: [\"all(U)\"] }}\n  B: {{ type: U }}\n  C: {{ type: U }}\n  Pair: {{ type: UU }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  at_most_one_pair: {{ invariant: \"count(Pair) <= 1\" }}\n  shared: {{ reachable: \"exists (r, s) in A: (r, s) in B\" }}\n  first_spent: {{ reachable: \"exists (r, s) in C: r == first\" }}\n  no_deadlock: {{ deadlock-free: true }}\n",
         roles.join(", "),
-        transitions.join("\n  ")
+        chosen_transitions(&MENU, menu)
     )
 }
 

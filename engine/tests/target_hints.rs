@@ -14,7 +14,7 @@ use std::collections::{HashMap, VecDeque};
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{PropertyKind, StateBuf, StateSpace, TargetHints};
-use support::{load, run_on, trace_lengths, verdicts};
+use support::{chosen_transitions, load, run_on, trace_lengths, verdicts};
 
 /// Transitions a generated net may have (at least one is chosen).
 const MENU: [&str; 5] = [
@@ -29,16 +29,10 @@ const MENU: [&str; 5] = [
 /// conjuncts over different places, with bounds that some markings break.
 fn net_text(tokens: &[u8], menu: u8, bound: u8, budget: u8) -> String {
     let init: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"")).collect();
-    let transitions: Vec<&str> = MENU
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| menu & (1 << i) != 0)
-        .map(|(_, t)| *t)
-        .collect();
     format!(
         "name: hints\ntypes:\n  S: {{ range: [0, 2] }}\nplaces:\n  A: {{ type: S, init: [{}] }}\n  B: {{ type: S }}\n  C: {{ type: S }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  bounds: {{ invariant: \"count(A) <= {bound} && count(B) <= {bound} && (forall x in C: x < 2)\" }}\n  across: {{ invariant: \"count(B) + count(C) <= {bound} && ((exists x in A: x == 0) || count(C) == 0)\" }}\n  seen: {{ reachable: \"count(C) >= 2 && count(A) == 0\" }}\n",
         init.join(", "),
-        transitions.join("\n  ")
+        chosen_transitions(&MENU, menu)
     )
 }
 

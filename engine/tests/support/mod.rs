@@ -104,6 +104,17 @@ pub fn verdicts(report: &CheckReport) -> Vec<Option<bool>> {
     report.properties.iter().map(|p| p.holds).collect()
 }
 
+/// The transitions of `menu` whose bit is set in `mask` (bit `i` for
+/// `menu[i]`), joined as the lines of a net's `transitions:` map.
+#[allow(dead_code)]
+pub fn chosen_transitions(menu: &[&str], mask: u8) -> String {
+    let chosen: Vec<&str> = (menu.iter().enumerate())
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, t)| *t)
+        .collect();
+    chosen.join("\n  ")
+}
+
 /// Each property's trace, in order.
 #[allow(dead_code)]
 pub fn traces(report: &CheckReport) -> Vec<Option<Trace>> {
