@@ -6,6 +6,8 @@
 //!   holds, no fair lasso of the structure up to a length bound violates it.
 //! * CTL: the fixpoint evaluation must agree with a recursive evaluation by
 //!   explicit searches, and witnesses/counterexamples must be runs of the structure.
+//! * An LTL formula with an equivalent CTL formula (without fairness): the
+//!   CTL fixpoints of the translation give the LTL checker's verdict.
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
@@ -13,6 +15,7 @@ use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
+use sesphr_engine::temporal::branching::equivalent_ctl;
 use sesphr_engine::temporal::ctl::{Ctl, Path};
 use sesphr_engine::temporal::graph::{Limits, MarkingGraph};
 use sesphr_engine::temporal::kripke::{Kripke, STUTTER};
@@ -95,6 +98,83 @@ fn ltl_formula() -> impl Strategy<Value = Formula<usize>> {
             (inner.clone(), inner).prop_map(move |(x, y)| Formula::Release(b(x), b(y))),
         ]
     })
+}
+
+/// Formulas without temporal operators.
+fn state_formula() -> BoxedStrategy<Formula<usize>> {
+    let leaf = prop_oneof![
+        (0..ATOMS).prop_map(Formula::Atom),
+        any::<bool>().prop_map(Formula::Const),
+    ];
+    leaf.prop_recursive(2, 6, 2, |inner| {
+        let b = |f| Box::new(f);
+        prop_oneof![
+            inner.clone().prop_map(move |x| Formula::Not(b(x))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Or(b(x), b(y))),
+            (inner.clone(), inner).prop_map(move |(x, y)| Formula::Implies(b(x), b(y))),
+        ]
+    })
+    .boxed()
+}
+
+/// LTL formulas of the fragment that has a CTL equivalent (the table of
+/// `temporal::branching`), and a few just outside it (`F` of a temporal
+/// formula, a disjunction of two), which must be refused.
+fn branching_formula() -> impl Strategy<Value = Formula<usize>> {
+    state_formula().prop_recursive(3, 12, 2, |inner| {
+        let b = |f| Box::new(f);
+        let state = state_formula;
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
+            (state(), inner.clone()).prop_map(move |(s, f)| Formula::Or(b(s), b(f))),
+            (inner.clone(), state()).prop_map(move |(f, s)| Formula::Or(b(f), b(s))),
+            (state(), inner.clone()).prop_map(move |(s, f)| Formula::Implies(b(s), b(f))),
+            inner.clone().prop_map(move |x| Formula::Next(b(x))),
+            inner.clone().prop_map(move |x| Formula::Globally(b(x))),
+            inner.clone().prop_map(move |x| Formula::Finally(b(x))),
+            (state(), state()).prop_map(move |(x, y)| Formula::Until(b(x), b(y))),
+            (state(), state()).prop_map(move |(x, y)| Formula::Release(b(x), b(y))),
+            (inner.clone(), inner).prop_map(move |(x, y)| Formula::Or(b(x), b(y))),
+        ]
+    })
+}
+
+/// Without fairness, the CTL translation of an LTL formula (when it has
+/// one) holds in the initial state exactly when the LTL checker finds no
+/// counterexample; with the net's random fairness, when the translation
+/// holds (over every run) the LTL checker finds no fair counterexample.
+fn check_branching(net: &RandomNet, formula: &Formula<usize>) -> Result<(), TestCaseError> {
+    let unfair = RandomNet {
+        fairness: vec![0; TRANSITIONS],
+        ..net.clone()
+    };
+    for (net, fair) in [(&unfair, false), (net, true)] {
+        let setup = Setup::new(net, "ltl", formula);
+        let outcome = with_kripke(&setup, |kripke, atom, net| {
+            let formula = &net.temporal[0].formula;
+            let Some(ctl) = equivalent_ctl(formula) else {
+                return Ok(());
+            };
+            let by_ctl = Ctl::new(kripke, atom).sat(&ctl)[0];
+            let by_ltl = Ltl::new(kripke, formula, atom, &net.fairness)
+                .counterexample()
+                .is_none();
+            if fair {
+                prop_assert!(
+                    !by_ctl || by_ltl,
+                    "{} holds as CTL {} but fails under fairness",
+                    show(formula),
+                    show(&ctl)
+                );
+            } else {
+                prop_assert_eq!(by_ctl, by_ltl, "{} as CTL {}", show(formula), show(&ctl));
+            }
+            Ok(())
+        });
+        outcome.unwrap_or(Ok(()))?;
+    }
+    Ok(())
 }
 
 fn ctl_formula() -> impl Strategy<Value = Formula<usize>> {
@@ -720,6 +800,20 @@ proptest! {
     }
 }
 
+proptest! {
+    // Cheap cases (no brute force), and the structures that tell `F G s` from
+    // `AF AG s` are rare among the small random nets: many cases.
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn ltl_formulas_decided_as_ctl_get_the_ltl_verdict(
+        net in random_net(),
+        formula in prop_oneof![branching_formula(), ltl_formula()],
+    ) {
+        check_branching(&net, &formula)?;
+    }
+}
+
 // ---- hand-written nets ------------------------------------------------------------
 
 const MUTEX: &str = r#"
@@ -830,6 +924,51 @@ properties:
     let lasso = results[2].lasso.as_ref().expect("a lasso");
     assert!(lasso.deadlock);
     assert_eq!(lasso.stem.len(), 1);
+}
+
+/// LTL formulas whose obvious CTL reading differs get the LTL verdict, and
+/// a failing response property still gets its lasso: the CTL fixpoints
+/// decide only the formulas of the fragment with a CTL equivalent.
+#[test]
+fn ltl_is_decided_as_ctl_only_where_that_says_the_same() {
+    // `a` may loop for ever or move to `b`, which moves to `c`, which is dead.
+    let text = r#"
+places:
+  a: { type: Unit, init: ["()"] }
+  b: { type: Unit }
+  c: { type: Unit }
+transitions:
+  stay: { in: { a: ["()"] }, out: { a: ["()"] } }
+  go: { in: { a: ["()"] }, out: { b: ["()"] } }
+  on: { in: { b: ["()"] }, out: { c: ["()"] } }
+properties:
+  settles: { ltl: "F G count(b) == 0" }
+  moves_or_stays: { ltl: "F count(b) > 0 || G count(b) == 0" }
+  b_is_followed_by_c: { ltl: "G (count(b) > 0 => F count(c) > 0)" }
+  a_is_followed_by_c: { ltl: "G (count(a) > 0 => F count(c) > 0)" }
+  as_ctl_settles: { ctl: "AF AG count(b) == 0" }
+  as_ctl_moves_or_stays: { ctl: "AF count(b) > 0 || AG count(b) == 0" }
+"#;
+    let net = load(text);
+    let (results, _) =
+        sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), false).unwrap();
+    let holds: Vec<Option<bool>> = results.iter().map(|r| r.holds).collect();
+    assert_eq!(
+        holds,
+        vec![
+            Some(true),
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(false),
+            Some(false)
+        ]
+    );
+    let lasso = results[3]
+        .lasso
+        .as_ref()
+        .expect("the failing response has a lasso");
+    assert!(!lasso.cycle.is_empty(), "{lasso:?}");
 }
 
 #[test]

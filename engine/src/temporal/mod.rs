@@ -19,7 +19,10 @@
 //!   graph is explored on the fly by Tarjan's algorithm, and each completed
 //!   strongly connected component is tested for a fair accepting cycle; the
 //!   first one found decides the verdict; the lasso (a stem and a cycle)
-//!   has the shortest stem over the whole product.
+//!   has the shortest stem over the whole product. A formula that some CTL
+//!   formula says the same as (`G (p => F q)` is `AG (p => AF q)`;
+//!   [`branching`]) is decided by the CTL fixpoints first, and the product
+//!   is searched only when it fails, for the lasso.
 //! * Fairness ([`Fairness`]) restricts the runs LTL quantifies over: a weakly
 //!   fair transition cannot stay enabled for ever without firing, a strongly
 //!   fair one cannot be enabled infinitely often without firing. The default
@@ -30,6 +33,7 @@
 //! is deterministic, so verdicts and counterexamples do not depend on the
 //! thread count.
 
+pub mod branching;
 pub mod buchi;
 pub mod ctl;
 pub mod fair;

@@ -6,11 +6,12 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::branching::equivalent_ctl;
 use super::ctl::{Ctl, Path};
 use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
-use super::{Atom, Logic, TemporalProperty};
+use super::{Atom, Formula, Logic, TemporalProperty};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
 use crate::net::model::Net;
@@ -195,20 +196,26 @@ fn check_one(
             (holds, path, meaning.to_string())
         }
         Logic::Ltl => {
-            let mut ltl = Ltl::new(&kripke, &p.formula, &atom, &net.fairness).with_limits(limits);
-            let Some(counterexample) = ltl.counterexample_within() else {
-                return Ok(result(
-                    p,
-                    None,
-                    None,
-                    None,
-                    "undecided: the time or memory limit stopped the search of the product with the Büchi automaton".into(),
-                ));
-            };
             let runs = if net.fairness.is_empty() {
                 "run"
             } else {
                 "fair run"
+            };
+            let counterexample = if holds_as_ctl(&kripke, &atom, &p.formula) {
+                None
+            } else {
+                let mut ltl =
+                    Ltl::new(&kripke, &p.formula, &atom, &net.fairness).with_limits(limits);
+                let Some(counterexample) = ltl.counterexample_within() else {
+                    return Ok(result(
+                        p,
+                        None,
+                        None,
+                        None,
+                        "undecided: the time or memory limit stopped the search of the product with the Büchi automaton".into(),
+                    ));
+                };
+                counterexample
             };
             let meaning = match &counterexample {
                 None => format!("holds on every {runs}"),
@@ -225,6 +232,19 @@ fn check_one(
         Some(path) => (None, Some(lasso_of(space, &kripke, &path)?)),
     };
     Ok(result(p, Some(holds), trace, lasso, meaning))
+}
+
+/// Whether the LTL formula `formula` holds on every run of `kripke`, by the
+/// fixpoints of the CTL formula that says the same ([`equivalent_ctl`]);
+/// `false` when it fails or has no such formula, and the LTL search then
+/// decides it. Every run is taken, fair or not: a formula every run
+/// satisfies is satisfied by every fair run too.
+fn holds_as_ctl(
+    kripke: &Kripke<'_>,
+    atom: &dyn Fn(usize, usize) -> bool,
+    formula: &Formula<usize>,
+) -> bool {
+    equivalent_ctl(formula).is_some_and(|ctl| Ctl::new(kripke, atom).sat(&ctl)[0])
 }
 
 fn result(
