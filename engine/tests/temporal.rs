@@ -79,12 +79,16 @@ fn show(f: &Formula<usize>) -> String {
     }
 }
 
-fn ltl_formula() -> impl Strategy<Value = Formula<usize>> {
-    let leaf = prop_oneof![
+/// An atom or a constant.
+fn leaf() -> impl Strategy<Value = Formula<usize>> {
+    prop_oneof![
         (0..ATOMS).prop_map(Formula::Atom),
         any::<bool>().prop_map(Formula::Const),
-    ];
-    leaf.prop_recursive(4, 16, 2, |inner| {
+    ]
+}
+
+fn ltl_formula() -> impl Strategy<Value = Formula<usize>> {
+    leaf().prop_recursive(4, 16, 2, |inner| {
         let b = |f| Box::new(f);
         prop_oneof![
             inner.clone().prop_map(move |x| Formula::Not(b(x))),
@@ -102,20 +106,17 @@ fn ltl_formula() -> impl Strategy<Value = Formula<usize>> {
 
 /// Formulas without temporal operators.
 fn state_formula() -> BoxedStrategy<Formula<usize>> {
-    let leaf = prop_oneof![
-        (0..ATOMS).prop_map(Formula::Atom),
-        any::<bool>().prop_map(Formula::Const),
-    ];
-    leaf.prop_recursive(2, 6, 2, |inner| {
-        let b = |f| Box::new(f);
-        prop_oneof![
-            inner.clone().prop_map(move |x| Formula::Not(b(x))),
-            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
-            (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Or(b(x), b(y))),
-            (inner.clone(), inner).prop_map(move |(x, y)| Formula::Implies(b(x), b(y))),
-        ]
-    })
-    .boxed()
+    leaf()
+        .prop_recursive(2, 6, 2, |inner| {
+            let b = |f| Box::new(f);
+            prop_oneof![
+                inner.clone().prop_map(move |x| Formula::Not(b(x))),
+                (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::And(b(x), b(y))),
+                (inner.clone(), inner.clone()).prop_map(move |(x, y)| Formula::Or(b(x), b(y))),
+                (inner.clone(), inner).prop_map(move |(x, y)| Formula::Implies(b(x), b(y))),
+            ]
+        })
+        .boxed()
 }
 
 /// LTL formulas of the fragment that has a CTL equivalent (the table of
@@ -178,11 +179,7 @@ fn check_branching(net: &RandomNet, formula: &Formula<usize>) -> Result<(), Test
 }
 
 fn ctl_formula() -> impl Strategy<Value = Formula<usize>> {
-    let leaf = prop_oneof![
-        (0..ATOMS).prop_map(Formula::Atom),
-        any::<bool>().prop_map(Formula::Const),
-    ];
-    leaf.prop_recursive(4, 16, 2, |inner| {
+    leaf().prop_recursive(4, 16, 2, |inner| {
         let b = |f| Box::new(f);
         let q = prop_oneof![Just(PathQuantifier::Exists), Just(PathQuantifier::All)];
         prop_oneof![
