@@ -7,8 +7,8 @@
 //! the Kripke structure, see [`super::kripke`]). CTL is decided by fixpoints
 //! linear in the structure ([`super::ctl`]), where LTL explores its product
 //! with a Büchi automaton, several times slower; so a formula of this
-//! fragment is decided by CTL first, and the LTL search runs only to find
-//! the lasso of one that fails.
+//! fragment is decided by CTL first, and the LTL search runs only when the
+//! CTL formula fails (to build the lasso, and under fairness to decide).
 //!
 //! The fragment, where `s`, `s1`, `s2` are state formulas and `f`, `g` are
 //! in the fragment (each rule with its CTL translation `A(...)`):
