@@ -830,11 +830,16 @@ properties:
   one_gets_in: { ltl: "G (1 in waiting => F fired(enter, p == 1))" }
 "#;
 
-fn verdict(text: &str) -> Option<bool> {
+/// The results of the temporal properties of the net `text`, in order.
+fn temporal_results(text: &str) -> Vec<sesphr_engine::explore::PropertyResult> {
     let net = load(text);
     let (results, _) =
         sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), false).unwrap();
-    results[0].holds
+    results
+}
+
+fn verdict(text: &str) -> Option<bool> {
+    temporal_results(text)[0].holds
 }
 
 #[test]
@@ -913,9 +918,7 @@ properties:
   t_forever: { ltl: "G F fired(t)" }
   can_end: { ctl: "AF AG count(b) == 1" }
 "#;
-    let net = load(text);
-    let (results, _) =
-        sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), false).unwrap();
+    let results = temporal_results(text);
     let holds: Vec<Option<bool>> = results.iter().map(|r| r.holds).collect();
     assert_eq!(holds, vec![Some(true), Some(true), Some(false), Some(true)]);
     let lasso = results[2].lasso.as_ref().expect("a lasso");
@@ -946,9 +949,7 @@ properties:
   as_ctl_settles: { ctl: "AF AG count(b) == 0" }
   as_ctl_moves_or_stays: { ctl: "AF count(b) > 0 || AG count(b) == 0" }
 "#;
-    let net = load(text);
-    let (results, _) =
-        sesphr_engine::temporal::run::check_temporal(&net, Limits::default(), false).unwrap();
+    let results = temporal_results(text);
     let holds: Vec<Option<bool>> = results.iter().map(|r| r.holds).collect();
     assert_eq!(
         holds,
