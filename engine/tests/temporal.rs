@@ -17,6 +17,7 @@ use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::temporal::branching::equivalent_ctl;
 use sesphr_engine::temporal::ctl::{Ctl, Path};
+use sesphr_engine::temporal::forward::holds_at_initial;
 use sesphr_engine::temporal::graph::{Limits, MarkingGraph};
 use sesphr_engine::temporal::kripke::{Kripke, STUTTER};
 use sesphr_engine::temporal::ltl::Ltl;
@@ -158,6 +159,9 @@ fn check_branching(net: &RandomNet, formula: &Formula<usize>) -> Result<(), Test
                 return Ok(());
             };
             let by_ctl = Ctl::new(kripke, atom).sat(&ctl)[0];
+            if let Some(forward) = holds_at_initial(kripke, atom, &ctl) {
+                prop_assert_eq!(forward, by_ctl, "{} going forward", show(&ctl));
+            }
             let by_ltl = Ltl::new(kripke, formula, atom, &net.fairness)
                 .counterexample()
                 .is_none();
@@ -235,11 +239,21 @@ fn random_net() -> impl Strategy<Value = RandomNet> {
         })
 }
 
+/// A random net like [`random_net`]'s, with up to three tokens a place and
+/// no fairness: more markings, and cycles through them.
+fn busier_net() -> impl Strategy<Value = RandomNet> {
+    (proptest::collection::vec(0u8..4, PLACES), random_net()).prop_map(|(initial, net)| RandomNet {
+        initial,
+        fairness: vec![0; TRANSITIONS],
+        ..net
+    })
+}
+
 fn yaml(net: &RandomNet, logic: &str, formula: &str) -> String {
     let mut out = String::from("name: random\nplaces:\n");
     for (i, n) in net.initial.iter().enumerate() {
-        let init = if *n > 0 { "init: [\"()\"]" } else { "init: []" };
-        out += &format!("  p{i}: {{ type: Unit, {init} }}\n");
+        let init = vec!["\"()\""; usize::from(*n)].join(", ");
+        out += &format!("  p{i}: {{ type: Unit, init: [{init}] }}\n");
     }
     out += "transitions:\n";
     for (t, (ins, outs)) in net.arcs.iter().enumerate() {
@@ -801,6 +815,32 @@ proptest! {
     // Cheap cases (no brute force), and the structures that tell `F G s` from
     // `AF AG s` are rare among the small random nets: many cases.
     #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn the_usual_shapes_are_decided_forward_as_by_the_fixpoints(
+        net in busier_net(),
+        s1 in state_formula(),
+        s2 in state_formula(),
+        shape in 0..4usize,
+    ) {
+        let b = Box::new;
+        let formula = match shape {
+            // G s1, G (s1 => F s2), G F s2, G (s1 || F s2)
+            0 => Formula::Globally(b(s1)),
+            1 => Formula::Globally(b(Formula::Implies(b(s1), b(Formula::Finally(b(s2)))))),
+            2 => Formula::Globally(b(Formula::Finally(b(s2)))),
+            _ => Formula::Globally(b(Formula::Or(b(s1), b(Formula::Finally(b(s2)))))),
+        };
+        let setup = Setup::new(&net, "ltl", &formula);
+        let outcome = with_kripke(&setup, |kripke, atom, net| {
+            let formula = &net.temporal[0].formula;
+            let ctl = equivalent_ctl(formula).expect("in the fragment");
+            let forward = holds_at_initial(kripke, atom, &ctl);
+            prop_assert_eq!(forward, Some(Ctl::new(kripke, atom).sat(&ctl)[0]), "{}", show(&ctl));
+            Ok(())
+        });
+        outcome.unwrap_or(Ok(()))?;
+    }
 
     #[test]
     fn ltl_formulas_decided_as_ctl_get_the_ltl_verdict(

@@ -21,8 +21,9 @@
 //!   first one found decides the verdict; the lasso (a stem and a cycle)
 //!   has the shortest stem over the whole product. A formula that some CTL
 //!   formula says the same as (`G (p => F q)` is `AG (p => AF q)`;
-//!   [`branching`]) is decided by the CTL fixpoints first, and the product
-//!   is searched only when it fails, for the lasso.
+//!   [`branching`]) is decided as that CTL formula first (going forward
+//!   only for the usual shapes, [`forward`]; else by the fixpoints), and
+//!   the product is searched only when it fails, for the lasso.
 //! * Fairness ([`Fairness`]) restricts the runs LTL quantifies over: a weakly
 //!   fair transition cannot stay enabled for ever without firing, a strongly
 //!   fair one cannot be enabled infinitely often without firing. The default
@@ -38,6 +39,7 @@ pub mod buchi;
 pub mod ctl;
 pub mod fair;
 pub mod formula;
+pub mod forward;
 pub mod graph;
 pub mod kripke;
 pub mod ltl;

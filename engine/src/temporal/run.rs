@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::branching::equivalent_ctl;
 use super::ctl::{Ctl, Path};
+use super::forward;
 use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, MarkingGraph};
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
@@ -235,16 +236,20 @@ fn check_one(
 }
 
 /// Whether the LTL formula `formula` holds on every run of `kripke`, by the
-/// fixpoints of the CTL formula that says the same ([`equivalent_ctl`]);
-/// `false` when it fails or has no such formula, and the LTL search then
-/// decides it. Every run is taken, fair or not: a formula every run
-/// satisfies is satisfied by every fair run too.
+/// CTL formula that says the same ([`equivalent_ctl`]): going forward only
+/// where its shape allows ([`forward`]), else by the fixpoints of
+/// [`Ctl`]. `false` when it fails or has no such formula, and the LTL
+/// search then decides it. Every run is taken, fair or not: a formula every
+/// run satisfies is satisfied by every fair run too.
 fn holds_as_ctl(
     kripke: &Kripke<'_>,
     atom: &dyn Fn(usize, usize) -> bool,
     formula: &Formula<usize>,
 ) -> bool {
-    equivalent_ctl(formula).is_some_and(|ctl| Ctl::new(kripke, atom).sat(&ctl)[0])
+    equivalent_ctl(formula).is_some_and(|ctl| {
+        forward::holds_at_initial(kripke, atom, &ctl)
+            .unwrap_or_else(|| Ctl::new(kripke, atom).sat(&ctl)[0])
+    })
 }
 
 fn result(

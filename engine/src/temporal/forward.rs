@@ -1,0 +1,219 @@
+//! The CTL translations of the usual LTL properties, decided at the initial
+//! node without predecessor lists.
+//!
+//! [`super::ctl`] evaluates any CTL formula by fixpoints over the
+//! predecessor lists of the Kripke structure, 4 bytes an edge. The
+//! translations ([`super::branching`]) of the usual LTL properties, `G s`
+//! and `G (p => F q)`, have the shape `AG g`, where `g` combines state
+//! formulas with `AF s` of state formulas `s`; they are decided here going
+//! forward only:
+//!
+//! * `AG g` holds at the initial node iff `g` holds at every node reachable
+//!   from it (one breadth-first search).
+//! * `AF s` holds at a node unless `EG !s` does: there is an infinite path
+//!   through `!s` nodes (the structure has no dead end: a dead marking
+//!   stutters). One pass of Tarjan's algorithm over the `!s` nodes decides
+//!   each strongly connected component as it completes, after every
+//!   component it has an edge to: it is on such a path if it has an inner
+//!   edge (more than one node, or a loop) or an edge to one that is.
+//!
+//! About 10 bytes a node instead of 4 an edge; any other shape is left to
+//! [`super::ctl`].
+
+use std::collections::VecDeque;
+
+use super::formula::{Formula, PathQuantifier};
+use super::kripke::Kripke;
+
+/// Whether `f` holds at the initial node (node 0) of `kripke`, when `f` has
+/// the shape `AG g` of the module's description; `None` for any other shape.
+pub fn holds_at_initial(
+    kripke: &Kripke<'_>,
+    atom: &dyn Fn(usize, usize) -> bool,
+    f: &Formula<usize>,
+) -> Option<bool> {
+    let Formula::Path(PathQuantifier::All, path) = f else {
+        return None;
+    };
+    let Formula::Globally(g) = path.as_ref() else {
+        return None;
+    };
+    let mut goals = Vec::new();
+    if !eventual_goals(g, &mut goals) {
+        return None;
+    }
+    // Per `AF s` of `g`, in order: the nodes where it holds.
+    let finally: Vec<Vec<bool>> = goals
+        .iter()
+        .map(|s| {
+            let outside: Vec<bool> = (0..kripke.len()).map(|n| !state(s, n, atom)).collect();
+            let stays_outside = on_infinite_path(kripke, &outside);
+            outside
+                .iter()
+                .zip(stays_outside)
+                .map(|(o, e)| !o || !e)
+                .collect()
+        })
+        .collect();
+    Some(reachable(kripke).all(|n| {
+        let mut next = 0;
+        holds_at(g, n, atom, &finally, &mut next)
+    }))
+}
+
+/// Collects the state formulas `s` of the `AF s` in `g`, in the order
+/// [`holds_at`] meets them; `false` if `g` has another temporal operator.
+fn eventual_goals<'f>(g: &'f Formula<usize>, goals: &mut Vec<&'f Formula<usize>>) -> bool {
+    match g {
+        Formula::Const(_) | Formula::Atom(_) => true,
+        Formula::Not(x) => eventual_goals(x, goals),
+        Formula::And(x, y) | Formula::Or(x, y) | Formula::Implies(x, y) => {
+            eventual_goals(x, goals) && eventual_goals(y, goals)
+        }
+        Formula::Path(PathQuantifier::All, path) => match path.as_ref() {
+            Formula::Finally(s) if is_state(s) => {
+                goals.push(s);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The truth of `g` at node `n`; `finally[i]` gives the truth of the `i`-th
+/// `AF` met (`next` counts them).
+fn holds_at(
+    g: &Formula<usize>,
+    n: usize,
+    atom: &dyn Fn(usize, usize) -> bool,
+    finally: &[Vec<bool>],
+    next: &mut usize,
+) -> bool {
+    match g {
+        Formula::Const(v) => *v,
+        Formula::Atom(a) => atom(n, *a),
+        Formula::Not(x) => !holds_at(x, n, atom, finally, next),
+        // Both sides are evaluated, so that every `AF` is counted.
+        Formula::And(x, y) => {
+            let (a, b) = (
+                holds_at(x, n, atom, finally, next),
+                holds_at(y, n, atom, finally, next),
+            );
+            a && b
+        }
+        Formula::Or(x, y) => {
+            let (a, b) = (
+                holds_at(x, n, atom, finally, next),
+                holds_at(y, n, atom, finally, next),
+            );
+            a || b
+        }
+        Formula::Implies(x, y) => {
+            let (a, b) = (
+                holds_at(x, n, atom, finally, next),
+                holds_at(y, n, atom, finally, next),
+            );
+            !a || b
+        }
+        _ => {
+            *next += 1;
+            finally[*next - 1][n]
+        }
+    }
+}
+
+/// The truth of the state formula `s` at node `n`.
+fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> bool {
+    holds_at(s, n, atom, &[], &mut 0)
+}
+
+/// Whether `f` has no temporal operator and no path quantifier.
+fn is_state(f: &Formula<usize>) -> bool {
+    let mut none = Vec::new();
+    eventual_goals(f, &mut none) && none.is_empty()
+}
+
+/// The nodes reachable from node 0, in breadth-first order.
+fn reachable<'k>(kripke: &'k Kripke<'_>) -> impl Iterator<Item = usize> + 'k {
+    let mut seen = vec![false; kripke.len()];
+    let mut queue = VecDeque::from([0]);
+    seen[0] = true;
+    std::iter::from_fn(move || {
+        let n = queue.pop_front()?;
+        for (m, _) in kripke.successors(n) {
+            if !seen[m] {
+                seen[m] = true;
+                queue.push_back(m);
+            }
+        }
+        Some(n)
+    })
+}
+
+/// Per node: whether an infinite path starts there through `inside` nodes
+/// only (`EG inside`), by Tarjan's algorithm over the `inside` nodes.
+fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
+    const UNSEEN: u32 = u32::MAX;
+    let n = kripke.len();
+    let mut number = vec![UNSEEN; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    // Set for a node with a loop, or an edge to a node already known to be
+    // on an infinite path; for a completed node, the verdict.
+    let mut infinite = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut counter = 0u32;
+    for start in 0..n {
+        if !inside[start] || number[start] != UNSEEN {
+            continue;
+        }
+        number[start] = counter;
+        low[start] = counter;
+        counter += 1;
+        on_stack[start] = true;
+        stack.push(start);
+        let mut frames = vec![(start, kripke.successors(start))];
+        while let Some((v, successors)) = frames.last_mut() {
+            let v = *v;
+            if let Some((w, _)) = successors.next() {
+                if !inside[w] {
+                    continue;
+                }
+                if w == v {
+                    infinite[v] = true;
+                } else if number[w] == UNSEEN {
+                    number[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    on_stack[w] = true;
+                    stack.push(w);
+                    frames.push((w, kripke.successors(w)));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(number[w]);
+                } else if infinite[w] {
+                    infinite[v] = true;
+                }
+                continue;
+            }
+            frames.pop();
+            if low[v] == number[v] {
+                let from = stack.iter().rposition(|&m| m == v).unwrap_or(0);
+                let component = stack.split_off(from);
+                let verdict = component.len() > 1 || component.iter().any(|&m| infinite[m]);
+                for m in component {
+                    on_stack[m] = false;
+                    infinite[m] = verdict;
+                }
+            }
+            if let Some((parent, _)) = frames.last() {
+                if on_stack[v] {
+                    low[*parent] = low[*parent].min(low[v]);
+                } else if infinite[v] {
+                    infinite[*parent] = true;
+                }
+            }
+        }
+    }
+    infinite
+}
