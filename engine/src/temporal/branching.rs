@@ -66,7 +66,7 @@ pub fn equivalent_ctl<A: Clone>(f: &Formula<A>) -> Option<Formula<A>> {
 }
 
 /// Whether `f` has no temporal operator and no path quantifier.
-fn is_state<A>(f: &Formula<A>) -> bool {
+pub(super) fn is_state<A>(f: &Formula<A>) -> bool {
     match f {
         Formula::Const(_) | Formula::Atom(_) => true,
         Formula::Not(x) => is_state(x),

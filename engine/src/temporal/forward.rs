@@ -22,6 +22,7 @@
 
 use std::collections::VecDeque;
 
+use super::branching::is_state;
 use super::formula::{Formula, PathQuantifier};
 use super::kripke::Kripke;
 
@@ -126,12 +127,6 @@ fn holds_at(
 /// The truth of the state formula `s` at node `n`.
 fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> bool {
     holds_at(s, n, atom, &[], &mut 0)
-}
-
-/// Whether `f` has no temporal operator and no path quantifier.
-fn is_state(f: &Formula<usize>) -> bool {
-    let mut none = Vec::new();
-    eventual_goals(f, &mut none) && none.is_empty()
 }
 
 /// The nodes reachable from node 0, in breadth-first order.
