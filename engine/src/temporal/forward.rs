@@ -40,9 +40,7 @@ pub fn holds_at_initial(
         return None;
     };
     let mut goals = Vec::new();
-    if !eventual_goals(g, &mut goals) {
-        return None;
-    }
+    let g = goals_named(g, &mut goals)?;
     // Per `AF s` of `g`, in order: the nodes where it holds.
     let finally: Vec<Vec<bool>> = goals
         .iter()
@@ -56,77 +54,71 @@ pub fn holds_at_initial(
                 .collect()
         })
         .collect();
-    Some(reachable(kripke).all(|n| {
-        let mut next = 0;
-        holds_at(g, n, atom, &finally, &mut next)
-    }))
+    let node = |n: usize, term: &Term| match term {
+        Term::Atom(a) => atom(n, *a),
+        Term::Finally(i) => finally[*i][n],
+    };
+    Some(reachable(kripke).all(|n| holds_at(&g, &|term| node(n, term))))
 }
 
-/// Collects the state formulas `s` of the `AF s` in `g`, in the order
-/// [`holds_at`] meets them; `false` if `g` has another temporal operator.
-fn eventual_goals<'f>(g: &'f Formula<usize>, goals: &mut Vec<&'f Formula<usize>>) -> bool {
-    match g {
-        Formula::Const(_) | Formula::Atom(_) => true,
-        Formula::Not(x) => eventual_goals(x, goals),
-        Formula::And(x, y) | Formula::Or(x, y) | Formula::Implies(x, y) => {
-            eventual_goals(x, goals) && eventual_goals(y, goals)
-        }
+/// What a leaf of `g` stands for once its `AF`s are numbered.
+enum Term {
+    /// An atom of the property.
+    Atom(usize),
+    /// The `i`-th `AF s` of `g`.
+    Finally(usize),
+}
+
+/// A binary connective, as a constructor.
+type Join = fn(Box<Formula<Term>>, Box<Formula<Term>>) -> Formula<Term>;
+
+/// `g` with each `AF s` replaced by a leaf naming it, its state formula
+/// `s` pushed to `goals`; `None` if `g` has another temporal operator.
+fn goals_named<'f>(
+    g: &'f Formula<usize>,
+    goals: &mut Vec<&'f Formula<usize>>,
+) -> Option<Formula<Term>> {
+    let mut both = |x, y, join: Join| {
+        let x = goals_named(x, goals)?;
+        let y = goals_named(y, goals)?;
+        Some(join(Box::new(x), Box::new(y)))
+    };
+    Some(match g {
+        Formula::Const(v) => Formula::Const(*v),
+        Formula::Atom(a) => Formula::Atom(Term::Atom(*a)),
+        Formula::Not(x) => Formula::Not(Box::new(goals_named(x, goals)?)),
+        Formula::And(x, y) => both(x, y, Formula::And)?,
+        Formula::Or(x, y) => both(x, y, Formula::Or)?,
+        Formula::Implies(x, y) => both(x, y, Formula::Implies)?,
         Formula::Path(PathQuantifier::All, path) => match path.as_ref() {
             Formula::Finally(s) if is_state(s) => {
                 goals.push(s);
-                true
+                Formula::Atom(Term::Finally(goals.len() - 1))
             }
-            _ => false,
+            _ => return None,
         },
-        _ => false,
-    }
+        _ => return None,
+    })
 }
 
-/// The truth of `g` at node `n`; `finally[i]` gives the truth of the `i`-th
-/// `AF` met (`next` counts them).
-fn holds_at(
-    g: &Formula<usize>,
-    n: usize,
-    atom: &dyn Fn(usize, usize) -> bool,
-    finally: &[Vec<bool>],
-    next: &mut usize,
-) -> bool {
-    match g {
+/// The truth of the formula without temporal operators `f`, its leaves read
+/// by `leaf`.
+fn holds_at<L>(f: &Formula<L>, leaf: &dyn Fn(&L) -> bool) -> bool {
+    match f {
         Formula::Const(v) => *v,
-        Formula::Atom(a) => atom(n, *a),
-        Formula::Not(x) => !holds_at(x, n, atom, finally, next),
-        // Both sides are evaluated, so that every `AF` is counted.
-        Formula::And(x, y) => {
-            let (a, b) = (
-                holds_at(x, n, atom, finally, next),
-                holds_at(y, n, atom, finally, next),
-            );
-            a && b
-        }
-        Formula::Or(x, y) => {
-            let (a, b) = (
-                holds_at(x, n, atom, finally, next),
-                holds_at(y, n, atom, finally, next),
-            );
-            a || b
-        }
-        Formula::Implies(x, y) => {
-            let (a, b) = (
-                holds_at(x, n, atom, finally, next),
-                holds_at(y, n, atom, finally, next),
-            );
-            !a || b
-        }
-        _ => {
-            *next += 1;
-            finally[*next - 1][n]
-        }
+        Formula::Atom(a) => leaf(a),
+        Formula::Not(x) => !holds_at(x, leaf),
+        Formula::And(x, y) => holds_at(x, leaf) && holds_at(y, leaf),
+        Formula::Or(x, y) => holds_at(x, leaf) || holds_at(y, leaf),
+        Formula::Implies(x, y) => !holds_at(x, leaf) || holds_at(y, leaf),
+        // Never reached: the formulas given have no temporal operator.
+        _ => false,
     }
 }
 
 /// The truth of the state formula `s` at node `n`.
 fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> bool {
-    holds_at(s, n, atom, &[], &mut 0)
+    holds_at(s, &|a| atom(n, *a))
 }
 
 /// The nodes reachable from node 0, in breadth-first order.
