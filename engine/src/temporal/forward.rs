@@ -8,8 +8,10 @@
 //! formulas with `AF s` of state formulas `s`; they are decided here going
 //! forward only:
 //!
-//! * `AG g` holds at the initial node iff `g` holds at every node reachable
-//!   from it (one breadth-first search).
+//! * `AG g` holds at the initial node iff `g` holds at every node: the
+//!   structure has only nodes reachable from the initial one (its graph
+//!   holds the reachable markings, and [`Kripke::new`] makes a node when a
+//!   step reaches it).
 //! * `AF s` holds at a node unless `EG !s` does: there is an infinite path
 //!   through `!s` nodes (the structure has no dead end: a dead marking
 //!   stutters). One pass of Tarjan's algorithm over the `!s` nodes decides
@@ -19,8 +21,6 @@
 //!
 //! About 10 bytes a node instead of 4 an edge; any other shape is left to
 //! [`super::ctl`].
-
-use std::collections::VecDeque;
 
 use super::branching::is_state;
 use super::formula::{Formula, PathQuantifier};
@@ -58,7 +58,7 @@ pub fn holds_at_initial(
         Term::Atom(a) => atom(n, *a),
         Term::Finally(i) => finally[*i][n],
     };
-    Some(reachable(kripke).all(|n| holds_at(&g, &|term| node(n, term))))
+    Some((0..kripke.len()).all(|n| holds_at(&g, &|term| node(n, term))))
 }
 
 /// What a leaf of `g` stands for once its `AF`s are numbered.
@@ -119,23 +119,6 @@ fn holds_at<L>(f: &Formula<L>, leaf: &dyn Fn(&L) -> bool) -> bool {
 /// The truth of the state formula `s` at node `n`.
 fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> bool {
     holds_at(s, &|a| atom(n, *a))
-}
-
-/// The nodes reachable from node 0, in breadth-first order.
-fn reachable<'k>(kripke: &'k Kripke<'_>) -> impl Iterator<Item = usize> + 'k {
-    let mut seen = vec![false; kripke.len()];
-    let mut queue = VecDeque::from([0]);
-    seen[0] = true;
-    std::iter::from_fn(move || {
-        let n = queue.pop_front()?;
-        for (m, _) in kripke.successors(n) {
-            if !seen[m] {
-                seen[m] = true;
-                queue.push_back(m);
-            }
-        }
-        Some(n)
-    })
 }
 
 /// Per node: whether an infinite path starts there through `inside` nodes
