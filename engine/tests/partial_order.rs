@@ -252,8 +252,9 @@ fn a_reduction_that_leaves_bindings_out_is_kept_after_its_trial() {
     );
     assert!(reduced.states < 59_049, "{} states", reduced.states);
     assert_eq!(reduced.deadlocks, 2);
-    assert_eq!(
-        reduced.reduction.as_deref(),
-        Some("partial order (stubborn sets of bindings)")
+    let reduction = reduced.reduction.as_deref().unwrap_or_default();
+    assert!(
+        reduction.starts_with("partial order (stubborn sets of bindings), kept after "),
+        "{reduction}"
     );
 }

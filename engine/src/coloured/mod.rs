@@ -17,6 +17,7 @@ pub mod effects;
 pub mod fire;
 pub mod generations;
 pub mod id_memo;
+pub mod least_closure;
 pub mod outputs;
 pub mod shared_cache;
 pub mod simulate;
@@ -490,15 +491,16 @@ impl StateSpace for ColouredSpace<'_> {
         let partial_order = self.partial_order.as_ref().map(|_| {
             let sets = "partial order (stubborn sets of bindings)";
             match self.stubborn_trial.decision() {
-                Some(d) if !d.kept => format!(
-                    "{sets}, given up after {} levels: in {} markings they left out {} of {} \
+                Some(d) => format!(
+                    "{sets}, {} after {} levels: in {} markings they left out {} of {} \
                      enabled bindings",
+                    if d.kept { "kept" } else { "given up" },
                     d.levels,
                     d.markings,
                     d.enabled - d.fired,
                     d.enabled
                 ),
-                _ => sets.to_string(),
+                None => sets.to_string(),
             }
         });
         match (symmetry, partial_order) {

@@ -58,9 +58,10 @@
 //! in full anyway. A net whose invisible transitions all change nothing gets
 //! no analysis at all.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::effects::BindingTokens;
+use super::least_closure::{DependencyGraph, NodeKind, least_closure};
 use crate::coloured::fire::{Binding, produced};
 use crate::net::code::{Env, Pattern, PlaceId};
 use crate::net::marking::Marking;
@@ -173,9 +174,9 @@ impl Stubborn {
             givers: vec![Vec::new(); places],
             is_unfolded: Vec::new(),
             unfolded: Vec::new(),
-            unfolded_takers: HashMap::new(),
-            unfolded_needers: HashMap::new(),
-            unfolded_givers: HashMap::new(),
+            unfolded_takers: HashMap::default(),
+            unfolded_needers: HashMap::default(),
+            unfolded_givers: HashMap::default(),
             unfolded_giving: vec![Vec::new(); places],
         };
         let mut some_invisible = false;
@@ -288,9 +289,9 @@ impl Stubborn {
         if effects.iter().all(|e| e.visible) {
             return None;
         }
-        let mut takers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
-        let mut needers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
-        let mut givers: HashMap<Token<'_>, Vec<usize>> = HashMap::new();
+        let mut takers: HashMap<Token<'_>, Vec<usize>> = HashMap::default();
+        let mut needers: HashMap<Token<'_>, Vec<usize>> = HashMap::default();
+        let mut givers: HashMap<Token<'_>, Vec<usize>> = HashMap::default();
         let mut giving: Vec<Vec<usize>> = vec![Vec::new(); self.watched.len()];
         for (i, e) in effects.iter().enumerate() {
             for &token in &e.takes {
@@ -317,20 +318,18 @@ impl Stubborn {
             giving,
             transitions: self.reads.len(),
         };
-        let mut best: Option<(usize, Vec<bool>)> = None;
-        for seed in (0..bindings.len()).filter(|&i| !effects[i].visible && !effects[i].idle()) {
-            if let Some((count, set)) = self.closure(seed, &index)
-                && count < bindings.len()
-                && best.as_ref().is_none_or(|(c, _)| count < *c)
-            {
-                let single = count == 1;
-                best = Some((count, set));
-                if single {
-                    break;
-                }
-            }
-        }
-        best.map(|(_, set)| set)
+        let seeds: Vec<usize> = (0..bindings.len())
+            .filter(|&i| !effects[i].visible && !effects[i].idle())
+            .collect();
+        let mut graph = Dependencies {
+            analysis: self,
+            index: &index,
+            lacks: vec![None; self.unfolded.len()],
+        };
+        least_closure(&mut graph, &seeds, bindings.len()).map(|(_, mut set)| {
+            set.truncate(bindings.len());
+            set
+        })
     }
 
     /// The tokens `binding` needs, takes and gives, given what it produces.
@@ -386,129 +385,166 @@ impl Stubborn {
             .iter()
             .any(|(p, pattern)| *p == place && pattern.as_ref().is_none_or(|q| may_match(q, value)))
     }
+}
 
-    /// The stubborn set grown from the enabled binding `seed` (flags per
-    /// enabled binding) and its number of enabled bindings, or `None` as soon
-    /// as it holds a visible one.
-    fn closure(&self, seed: usize, index: &Index<'_, '_>) -> Option<(usize, Vec<bool>)> {
-        let mut enabled = vec![false; index.effects.len()];
-        let mut disabled = vec![false; index.transitions];
-        let mut unfolded = vec![false; self.unfolded.len()];
-        // An unfolded binding disabled in the marking (the enabled ones are
-        // among the enabled bindings).
-        let lacks = |k: usize| -> Option<(PlaceId, &Value)> {
-            self.unfolded[k]
-                .needs
+/// The units of one marking as a graph for [`least_closure`]: enabled
+/// binding `i` is node `i`, the disabled part of transition `t` node
+/// `E + t`, unfolded binding `k` node `E + T + k` (`E` enabled bindings, `T`
+/// transitions); each brings in the units that could disable, enable or stop
+/// commuting with it.
+struct Dependencies<'s, 'i, 'm, 'a> {
+    analysis: &'s Stubborn,
+    index: &'i Index<'m, 'a>,
+    /// Per unfolded binding, once looked at: the first token it lacks in
+    /// the marking (`None` inside when it lacks none: it is enabled).
+    lacks: Vec<Option<Option<(PlaceId, &'s Value)>>>,
+}
+
+impl<'s> Dependencies<'s, '_, '_, '_> {
+    fn enabled(&self) -> usize {
+        self.index.effects.len()
+    }
+
+    fn unit(&self, v: usize) -> Unit {
+        let enabled = self.enabled();
+        let transitions = self.index.transitions;
+        if v < enabled {
+            Unit::Enabled(v)
+        } else if v < enabled + transitions {
+            Unit::Disabled(v - enabled)
+        } else {
+            Unit::Static(v - enabled - transitions)
+        }
+    }
+
+    fn node(&self, unit: Unit) -> usize {
+        match unit {
+            Unit::Enabled(i) => i,
+            Unit::Disabled(t) => self.enabled() + t,
+            Unit::Static(k) => self.enabled() + self.index.transitions + k,
+        }
+    }
+
+    /// The first token unfolded binding `k` lacks in the marking, if any.
+    fn lacks(&mut self, k: usize) -> Option<(PlaceId, &'s Value)> {
+        let marking = self.index.marking;
+        let needs = &self.analysis.unfolded[k].needs;
+        *self.lacks[k].get_or_insert_with(|| {
+            needs
                 .iter()
-                .find(|(p, v, n)| index.marking.places[*p].count(v) < *n)
+                .find(|(p, v, n)| marking.places[*p].count(v) < *n)
                 .map(|(p, v, _)| (*p, v))
-        };
-        let mut stack = vec![Unit::Enabled(seed)];
-        enabled[seed] = true;
-        let mut count = 0;
-        while let Some(unit) = stack.pop() {
-            let mut add = |unit: Unit, stack: &mut Vec<Unit>| {
-                let flag = match unit {
-                    Unit::Enabled(i) => &mut enabled[i],
-                    Unit::Disabled(t) => &mut disabled[t],
-                    Unit::Static(k) => &mut unfolded[k],
-                };
-                if !*flag {
-                    *flag = true;
-                    stack.push(unit);
-                }
-            };
-            match unit {
-                Unit::Enabled(i) => {
-                    let effect = &index.effects[i];
+        })
+    }
+
+    /// Adds unfolded binding `k` to `out` if it is disabled in the marking.
+    fn push_if_disabled(&mut self, k: usize, out: &mut Vec<usize>) {
+        if self.lacks(k).is_some() {
+            out.push(self.node(Unit::Static(k)));
+        }
+    }
+}
+
+impl DependencyGraph for Dependencies<'_, '_, '_, '_> {
+    fn node_count(&self) -> usize {
+        self.enabled() + self.index.transitions + self.analysis.unfolded.len()
+    }
+
+    fn kind(&mut self, v: usize) -> NodeKind {
+        match self.unit(v) {
+            Unit::Enabled(i) => {
+                let effect = &self.index.effects[i];
+                NodeKind {
+                    seed: !effect.visible && !effect.idle(),
+                    counted: true,
                     // A binding that changes nothing leads back to this
                     // marking, which the cycle proviso then expands in full.
-                    if effect.visible || (effect.idle() && self.needs_cycle_proviso()) {
-                        return None;
-                    }
-                    count += 1;
-                    // A token the binding needs conflicts with those that
-                    // may take it; a token it takes, with those that need it.
-                    let conflicts = [
-                        (
-                            &effect.needs,
-                            &index.takers,
-                            &self.unfolded_takers,
-                            &self.takers,
-                        ),
-                        (
-                            &effect.takes,
-                            &index.needers,
-                            &self.unfolded_needers,
-                            &self.readers,
-                        ),
-                    ];
-                    for (tokens, enabled, unfolded, disabled) in conflicts {
-                        for &(p, v) in tokens {
-                            for &j in enabled.get(&(p, v)).into_iter().flatten() {
-                                add(Unit::Enabled(j), &mut stack);
-                            }
-                            for &k in unfolded.get(&(p, v.clone())).into_iter().flatten() {
-                                if lacks(k).is_some() {
-                                    add(Unit::Static(k), &mut stack);
-                                }
-                            }
-                            for &u in &disabled[p] {
-                                if !self.is_unfolded[u] && self.may_take(u, p, v) {
-                                    add(Unit::Disabled(u), &mut stack);
-                                }
-                            }
-                        }
-                    }
+                    poisoned: effect.visible
+                        || (effect.idle() && self.analysis.needs_cycle_proviso()),
                 }
-                Unit::Disabled(u) => {
-                    let empty = self.needs[u]
-                        .iter()
-                        .find(|&&p| index.marking.places[p].is_empty());
-                    let places = match empty {
-                        Some(p) => std::slice::from_ref(p),
-                        None => &self.reads[u][..],
-                    };
-                    for &p in places {
-                        for &j in &index.giving[p] {
-                            add(Unit::Enabled(j), &mut stack);
+            }
+            Unit::Disabled(_) | Unit::Static(_) => NodeKind {
+                seed: false,
+                counted: false,
+                poisoned: false,
+            },
+        }
+    }
+
+    fn successors(&mut self, v: usize, out: &mut Vec<usize>) {
+        let analysis = self.analysis;
+        let index = self.index;
+        match self.unit(v) {
+            Unit::Enabled(i) => {
+                let effect = &index.effects[i];
+                // A token the binding needs conflicts with those that may
+                // take it; a token it takes, with those that need it.
+                let conflicts = [
+                    (
+                        &effect.needs,
+                        &index.takers,
+                        &analysis.unfolded_takers,
+                        &analysis.takers,
+                    ),
+                    (
+                        &effect.takes,
+                        &index.needers,
+                        &analysis.unfolded_needers,
+                        &analysis.readers,
+                    ),
+                ];
+                for (tokens, enabled, unfolded, disabled) in conflicts {
+                    for &(p, v) in tokens {
+                        out.extend(enabled.get(&(p, v)).into_iter().flatten());
+                        for &k in unfolded.get(&(p, v.clone())).into_iter().flatten() {
+                            self.push_if_disabled(k, out);
                         }
-                        for &k in &self.unfolded_giving[p] {
-                            if lacks(k).is_some() {
-                                add(Unit::Static(k), &mut stack);
+                        for &u in &disabled[p] {
+                            if !analysis.is_unfolded[u] && analysis.may_take(u, p, v) {
+                                out.push(self.node(Unit::Disabled(u)));
                             }
-                        }
-                        for &w in &self.givers[p] {
-                            if !self.is_unfolded[w] {
-                                add(Unit::Disabled(w), &mut stack);
-                            }
-                        }
-                    }
-                }
-                Unit::Static(k) => {
-                    let Some((p, v)) = lacks(k) else { continue };
-                    for &j in index.givers.get(&(p, v)).into_iter().flatten() {
-                        add(Unit::Enabled(j), &mut stack);
-                    }
-                    for &k in self
-                        .unfolded_givers
-                        .get(&(p, v.clone()))
-                        .into_iter()
-                        .flatten()
-                    {
-                        if lacks(k).is_some() {
-                            add(Unit::Static(k), &mut stack);
-                        }
-                    }
-                    for &w in &self.givers[p] {
-                        if !self.is_unfolded[w] {
-                            add(Unit::Disabled(w), &mut stack);
                         }
                     }
                 }
             }
+            Unit::Disabled(u) => {
+                let empty = analysis.needs[u]
+                    .iter()
+                    .find(|&&p| index.marking.places[p].is_empty());
+                let places = match empty {
+                    Some(p) => std::slice::from_ref(p),
+                    None => &analysis.reads[u][..],
+                };
+                for &p in places {
+                    out.extend(&index.giving[p]);
+                    for &k in &analysis.unfolded_giving[p] {
+                        self.push_if_disabled(k, out);
+                    }
+                    for &w in &analysis.givers[p] {
+                        if !analysis.is_unfolded[w] {
+                            out.push(self.node(Unit::Disabled(w)));
+                        }
+                    }
+                }
+            }
+            Unit::Static(k) => {
+                let Some((p, v)) = self.lacks(k) else { return };
+                out.extend(index.givers.get(&(p, v)).into_iter().flatten());
+                for &k in analysis
+                    .unfolded_givers
+                    .get(&(p, v.clone()))
+                    .into_iter()
+                    .flatten()
+                {
+                    self.push_if_disabled(k, out);
+                }
+                for &w in &analysis.givers[p] {
+                    if !analysis.is_unfolded[w] {
+                        out.push(self.node(Unit::Disabled(w)));
+                    }
+                }
+            }
         }
-        Some((count, enabled))
     }
 }
 
