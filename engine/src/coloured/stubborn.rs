@@ -49,9 +49,12 @@
 //! to one of `u`'s empty input places, or, when none is empty, to any of its
 //! input places.
 //!
-//! The set is grown from every enabled invisible binding as a seed, and the
-//! one with the fewest enabled bindings is kept (the first such in binding
-//! order, so the result does not depend on threads). A binding that changes
+//! The set kept is the closure of an enabled invisible binding (a seed) with
+//! the fewest enabled bindings (the first such seed in binding order, so the
+//! result does not depend on threads). It is found in one pass of Tarjan's
+//! algorithm over the marking's units, each unit's dependencies computed
+//! once, rather than by growing a set from every seed
+//! ([`super::least_closure`] says why both choose the same set). A binding that changes
 //! nothing (a refusal that puts back what it read) is no seed, and a set
 //! holding one is given up when the cycle proviso applies: its successor is
 //! the marking itself, stored before, so the proviso would expand the marking
