@@ -33,7 +33,7 @@ pub struct NodeKind {
     pub poisoned: bool,
 }
 
-/// A graph whose nodes are `0..len()`, explored on demand.
+/// A graph whose nodes are `0..node_count()`, explored on demand.
 pub trait DependencyGraph {
     /// The number of nodes.
     fn node_count(&self) -> usize;
@@ -43,7 +43,7 @@ pub trait DependencyGraph {
     fn successors(&mut self, v: usize, out: &mut Vec<usize>);
 }
 
-/// Node state while Tarjan's algorithm runs.
+/// The visit order, and component, of a node not reached yet.
 const UNVISITED: u32 = u32::MAX;
 
 /// The closure, with no poisoned node, that counts the fewest nodes, among
@@ -56,10 +56,16 @@ pub fn least_closure(
     limit: usize,
 ) -> Option<(usize, Vec<bool>)> {
     let n = graph.node_count();
+    let mut rank = vec![usize::MAX; n];
+    for (i, &s) in seeds.iter().enumerate() {
+        rank[s] = rank[s].min(i);
+    }
     let mut search = Search {
         nodes: vec![Node::default(); n],
+        rank,
         edges: Vec::new(),
         stack: Vec::new(),
+        calls: Vec::new(),
         components: Vec::new(),
         visited: 0,
     };
@@ -70,22 +76,14 @@ pub fn least_closure(
     }
     // Candidates: free of poison, with a seed and no seed below; the
     // smallest count, then the first seed in the given order.
-    let rank: Vec<usize> = {
-        let mut rank = vec![usize::MAX; n];
-        for (i, &s) in seeds.iter().enumerate() {
-            rank[s] = rank[s].min(i);
-        }
-        rank
-    };
     let mut best: Option<(usize, usize, usize)> = None; // (count, rank, a member)
     for c in &search.components {
-        if c.poisoned || !c.has_seed || c.seed_below {
+        if c.poisoned || c.first_seed == usize::MAX || c.seed_below {
             continue;
         }
         let count = search.closure(c.member).0;
-        let first = c.first_seed_rank(&rank);
-        if count < limit && best.is_none_or(|(bc, br, _)| (count, first) < (bc, br)) {
-            best = Some((count, first, c.member));
+        if count < limit && best.is_none_or(|(bc, br, _)| (count, c.first_seed) < (bc, br)) {
+            best = Some((count, c.first_seed, c.member));
         }
     }
     best.map(|(_, _, member)| search.closure(member))
@@ -95,23 +93,12 @@ pub fn least_closure(
 struct Component {
     /// One of its nodes.
     member: usize,
-    /// Its members, for the tie-break on seeds.
-    members: Vec<usize>,
+    /// The best rank (position in the seed list) of its seeds, `usize::MAX`
+    /// if it has none.
+    first_seed: usize,
     poisoned: bool,
-    has_seed: bool,
     /// Some other component it reaches has a seed.
     seed_below: bool,
-}
-
-impl Component {
-    /// The best rank (position in the seed list) of its seeds.
-    fn first_seed_rank(&self, rank: &[usize]) -> usize {
-        self.members
-            .iter()
-            .map(|&v| rank[v])
-            .min()
-            .unwrap_or(usize::MAX)
-    }
 }
 
 /// One node's part of the search.
@@ -128,6 +115,8 @@ struct Node {
     on_stack: bool,
     /// Its component, once completed (`UNVISITED` before).
     component: u32,
+    /// Its place on Tarjan's stack while on it.
+    stack_index: u32,
 }
 
 impl Default for Node {
@@ -144,6 +133,7 @@ impl Default for Node {
             low: 0,
             on_stack: false,
             component: UNVISITED,
+            stack_index: 0,
         }
     }
 }
@@ -151,9 +141,14 @@ impl Default for Node {
 /// Tarjan's algorithm's state, with the adjacency learnt on the way.
 struct Search {
     nodes: Vec<Node>,
+    /// Per node: its position in the seed list (`usize::MAX` if none).
+    rank: Vec<usize>,
     /// Every reached node's successors, one run per node.
     edges: Vec<usize>,
+    /// Tarjan's stack of nodes.
     stack: Vec<usize>,
+    /// The depth-first search's path: each node and its next edge.
+    calls: Vec<(usize, usize)>,
     components: Vec<Component>,
     visited: u32,
 }
@@ -166,7 +161,7 @@ impl Search {
 
     /// Tarjan's algorithm from `root`, iteratively.
     fn visit(&mut self, graph: &mut impl DependencyGraph, root: usize) {
-        let mut calls: Vec<(usize, usize)> = Vec::new();
+        let mut calls = std::mem::take(&mut self.calls);
         self.enter(graph, root);
         calls.push((root, 0));
         while let Some(&mut (v, ref mut next)) = calls.last_mut() {
@@ -191,6 +186,7 @@ impl Search {
                 self.complete(v);
             }
         }
+        self.calls = calls;
     }
 
     /// Numbers `v`, pushes it and learns its kind and successors (none
@@ -221,6 +217,7 @@ impl Search {
             low: order,
             on_stack: true,
             component: UNVISITED,
+            stack_index: self.stack.len() as u32,
         };
         self.stack.push(v);
     }
@@ -228,37 +225,33 @@ impl Search {
     /// Pops the component rooted at `root` and sums up what it reaches.
     fn complete(&mut self, root: usize) {
         let id = self.components.len() as u32;
-        let mut members = Vec::new();
-        loop {
-            let v = self.stack.pop().expect("the root is on the stack");
+        let start = self.nodes[root].stack_index as usize;
+        for &v in &self.stack[start..] {
             self.nodes[v].on_stack = false;
             self.nodes[v].component = id;
-            members.push(v);
-            if v == root {
-                break;
-            }
         }
         let mut component = Component {
             member: root,
-            members: Vec::new(),
+            first_seed: usize::MAX,
             poisoned: false,
-            has_seed: false,
             seed_below: false,
         };
-        for &v in &members {
-            let kind = self.nodes[v].kind;
-            component.poisoned |= kind.poisoned;
-            component.has_seed |= kind.seed;
+        for &v in &self.stack[start..] {
+            let node = &self.nodes[v];
+            component.poisoned |= node.kind.poisoned;
+            if node.kind.seed {
+                component.first_seed = component.first_seed.min(self.rank[v]);
+            }
             for &w in self.successors(v) {
                 let below = self.nodes[w].component;
                 if below != id {
                     let below = &self.components[below as usize];
                     component.poisoned |= below.poisoned;
-                    component.seed_below |= below.has_seed || below.seed_below;
+                    component.seed_below |= below.first_seed != usize::MAX || below.seed_below;
                 }
             }
         }
-        component.members = members;
+        self.stack.truncate(start);
         self.components.push(component);
     }
 
