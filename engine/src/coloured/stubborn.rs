@@ -54,12 +54,12 @@
 //! result does not depend on threads). It is found in one pass of Tarjan's
 //! algorithm over the marking's units, each unit's dependencies computed
 //! once, rather than by growing a set from every seed
-//! ([`super::least_closure`] says why both choose the same set). A binding that changes
-//! nothing (a refusal that puts back what it read) is no seed, and a set
-//! holding one is given up when the cycle proviso applies: its successor is
-//! the marking itself, stored before, so the proviso would expand the marking
-//! in full anyway. A net whose invisible transitions all change nothing gets
-//! no analysis at all.
+//! ([`super::least_closure`] says why both choose the same set). A binding
+//! that changes nothing (a refusal that puts back what it read) is no seed,
+//! and a set holding one is given up when the cycle proviso applies: its
+//! successor is the marking itself, stored before, so the proviso would
+//! expand the marking in full anyway. A net whose invisible transitions all
+//! change nothing gets no analysis at all.
 
 use foldhash::HashMap;
 
