@@ -143,6 +143,22 @@ fn the_default_configuration_of_two_roles_with_two_users_each_holds_every_proper
     );
 }
 
+/// With deadlock freedom alone nothing stops the stubborn sets, but on this
+/// net they leave out too few bindings to pay for themselves (other paths
+/// reach the markings they skip): the trial gives them up, and says so.
+#[test]
+fn deadlock_freedom_alone_gives_the_partial_order_up_after_its_trial() {
+    let (code, report) = check(&sesphr_net(), &["--property", "no_deadlock_before_the_end"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["complete"], true);
+    assert_eq!(report["deadlocks"], 0);
+    let reduction = report["reduction"].as_str().unwrap_or_default();
+    assert!(
+        reduction.contains("; partial order (stubborn sets of bindings), given up after "),
+        "{reduction}"
+    );
+}
+
 #[test]
 fn each_role_alone_reads_exactly_its_partitions() {
     // `first_role` puts one role at a time in play with all four partitions (the mutation run's
