@@ -64,6 +64,7 @@ pub fn least_closure(
         nodes: vec![Node::default(); n],
         rank,
         edges: Vec::new(),
+        scratch: Vec::new(),
         stack: Vec::new(),
         calls: Vec::new(),
         components: Vec::new(),
@@ -76,17 +77,21 @@ pub fn least_closure(
     }
     // Candidates: free of poison, with a seed and no seed below; the
     // smallest count, then the first seed in the given order.
-    let mut best: Option<(usize, usize, usize)> = None; // (count, rank, a member)
+    let mut best: Option<(usize, usize, Vec<bool>)> = None; // (count, rank, closure)
     for c in &search.components {
         if c.poisoned || c.first_seed == usize::MAX || c.seed_below {
             continue;
         }
-        let count = search.closure(c.member).0;
-        if count < limit && best.is_none_or(|(bc, br, _)| (count, c.first_seed) < (bc, br)) {
-            best = Some((count, c.first_seed, c.member));
+        let (count, flags) = search.closure(c.member);
+        if count < limit
+            && best
+                .as_ref()
+                .is_none_or(|(bc, br, _)| (count, c.first_seed) < (*bc, *br))
+        {
+            best = Some((count, c.first_seed, flags));
         }
     }
-    best.map(|(_, _, member)| search.closure(member))
+    best.map(|(count, _, flags)| (count, flags))
 }
 
 /// A completed strongly connected component.
@@ -145,6 +150,8 @@ struct Search {
     rank: Vec<usize>,
     /// Every reached node's successors, one run per node.
     edges: Vec<usize>,
+    /// One node's successors as the graph gives them, before sorting.
+    scratch: Vec<usize>,
     /// Tarjan's stack of nodes.
     stack: Vec<usize>,
     /// The depth-first search's path: each node and its next edge.
@@ -195,17 +202,11 @@ impl Search {
         let kind = graph.kind(v);
         let first = self.edges.len();
         if !kind.poisoned {
-            graph.successors(v, &mut self.edges);
-            let run = &mut self.edges[first..];
-            run.sort_unstable();
-            let mut kept = 0;
-            for i in 0..run.len() {
-                if i == 0 || run[i] != run[kept - 1] {
-                    run[kept] = run[i];
-                    kept += 1;
-                }
-            }
-            self.edges.truncate(first + kept);
+            self.scratch.clear();
+            graph.successors(v, &mut self.scratch);
+            self.scratch.sort_unstable();
+            self.scratch.dedup();
+            self.edges.extend_from_slice(&self.scratch);
         }
         let order = self.visited;
         self.visited += 1;
