@@ -28,11 +28,8 @@ const EXAMPLES: [(&str, &str); 4] = [
 
 fn holds(code: &Code, slots: usize, marking: &Marking) -> bool {
     let mut slots = vec![sesphr_engine::net::value::Value::Bool(false); slots];
-    code.holds(&mut Env {
-        slots: &mut slots,
-        marking: Some(marking),
-    })
-    .expect("a property evaluates")
+    code.holds(&mut Env::new(&mut slots, Some(marking)))
+        .expect("a property evaluates")
 }
 
 /// The markings of a few seeded runs, the initial one included.

@@ -27,10 +27,10 @@ fn verdicts(net: &Net) -> Vec<bool> {
                 panic!("invariants only");
             };
             let mut slots = vec![Value::Bool(false); p.slots];
-            code.holds(&mut sesphr_engine::net::code::Env {
-                slots: &mut slots,
-                marking: Some(marking),
-            })
+            code.holds(&mut sesphr_engine::net::code::Env::new(
+                &mut slots,
+                Some(marking),
+            ))
             .expect("evaluates")
         })
         .collect()

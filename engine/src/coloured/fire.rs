@@ -208,10 +208,7 @@ pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32
             out.push((item.place, value, item.mult));
             Ok(())
         };
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         match &item.tokens {
             OutputTokens::Expr(code) => put(code.eval(&mut env).map_err(in_transition)?)?,
             OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
@@ -268,10 +265,7 @@ struct Search<'a> {
 impl Search<'_> {
     fn guards_hold(&mut self, step: usize) -> Result<bool, EvalError> {
         for g in self.transition.guards.iter().filter(|g| g.after == step) {
-            let mut env = Env {
-                slots: &mut self.slots,
-                marking: None,
-            };
+            let mut env = Env::new(&mut self.slots, None);
             if !g.code.holds(&mut env)? {
                 return Ok(false);
             }
@@ -394,10 +388,7 @@ impl Search<'_> {
     }
 
     fn eval(&mut self, code: &Code) -> Result<Value, EvalError> {
-        code.eval(&mut Env {
-            slots: &mut self.slots,
-            marking: None,
-        })
+        code.eval(&mut Env::new(&mut self.slots, None))
     }
 
     /// The fixed leading components of a tuple pattern, as a tuple value.

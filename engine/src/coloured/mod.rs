@@ -617,10 +617,7 @@ impl StateSpace for ColouredSpace<'_> {
                     None => decoded.insert(self.decode(state)?),
                 };
                 let mut slots = vec![Value::Bool(false); property.slots];
-                Ok(code.holds(&mut Env {
-                    slots: &mut slots,
-                    marking: Some(marking),
-                })?)
+                Ok(code.holds(&mut Env::new(&mut slots, Some(marking)))?)
             };
             *target = match &property.kind {
                 PropertyKind::Invariant(_) => {

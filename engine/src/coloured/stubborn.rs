@@ -616,10 +616,7 @@ fn unfold(net: &Net, t: usize) -> Option<Vec<Unfolded>> {
             }
             *i = 0;
         }
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         let mut holds = true;
         for guard in &transition.guards {
             holds &= guard.code.holds(&mut env).ok()?;

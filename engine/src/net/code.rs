@@ -78,6 +78,14 @@ pub enum Code {
         /// The predicate.
         body: Box<Code>,
     },
+    /// A function call whose value is kept, under its number, until a
+    /// [`Code::Forget`] naming that number: computed once per binding of the
+    /// variables it reads ([`crate::load`] places them).
+    Cached(usize, Box<Code>),
+    /// Forgets the kept values of these numbers, then evaluates the
+    /// expression: wraps a quantifier's body (forgotten at each token) or a
+    /// quantifier (forgotten each time it is evaluated).
+    Forget(Vec<usize>, Box<Code>),
 }
 
 /// Integer operators.
@@ -196,6 +204,46 @@ pub struct Env<'a> {
     pub slots: &'a mut Vec<Value>,
     /// The marking, for `count`, `in` and quantifiers.
     pub marking: Option<&'a Marking>,
+    /// The values [`Code::Cached`] keeps, by number (`None`: not computed
+    /// since last forgotten).
+    kept: Vec<Option<Value>>,
+}
+
+impl<'a> Env<'a> {
+    /// An environment with these slots and, for a property, this marking.
+    pub fn new(slots: &'a mut Vec<Value>, marking: Option<&'a Marking>) -> Self {
+        Env {
+            slots,
+            marking,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Forgets the kept values numbered `numbers`.
+    fn forget(&mut self, numbers: &[usize]) {
+        for &n in numbers {
+            if let Some(kept) = self.kept.get_mut(n) {
+                *kept = None;
+            }
+        }
+    }
+
+    /// The value kept under `number`, computed by `compute` unless kept.
+    fn kept_or(
+        &mut self,
+        number: usize,
+        compute: impl FnOnce(&mut Self) -> Result<Value, EvalError>,
+    ) -> Result<Value, EvalError> {
+        if let Some(Some(value)) = self.kept.get(number) {
+            return Ok(value.clone());
+        }
+        let value = compute(self)?;
+        if self.kept.len() <= number {
+            self.kept.resize(number + 1, None);
+        }
+        self.kept[number] = Some(value.clone());
+        Ok(value)
+    }
 }
 
 fn shape(expected: &'static str, found: &Value) -> EvalError {
@@ -242,9 +290,12 @@ impl Code {
             Code::Const(_) | Code::Count(_) => {}
             Code::Tuple(items) => items.iter().for_each(|c| c.read_slots(out)),
             Code::Call { args, .. } => args.iter().for_each(|c| c.read_slots(out)),
-            Code::Field(c, _) | Code::Neg(c) | Code::Not(c) | Code::CountOf(_, c) => {
-                c.read_slots(out)
-            }
+            Code::Field(c, _)
+            | Code::Neg(c)
+            | Code::Not(c)
+            | Code::CountOf(_, c)
+            | Code::Cached(_, c)
+            | Code::Forget(_, c) => c.read_slots(out),
             Code::Arith(_, a, b)
             | Code::Cmp(_, a, b)
             | Code::And(a, b)
@@ -336,7 +387,9 @@ impl Code {
             | Code::And(..)
             | Code::Or(..)
             | Code::Implies(..)
-            | Code::Quantifier { .. } => Value::Bool(self.holds(env)?),
+            | Code::Quantifier { .. }
+            | Code::Forget(..) => Value::Bool(self.holds(env)?),
+            Code::Cached(number, code) => env.kept_or(*number, |env| code.eval(env))?,
             Code::If(c, a, b) => {
                 if boolean(c.eval(env)?)? {
                     a.eval(env)?
@@ -408,7 +461,11 @@ impl Code {
             Code::Tuple(items) | Code::Call { args: items, .. } => {
                 items.iter().for_each(|c| c.places_read(places));
             }
-            Code::Field(e, _) | Code::Neg(e) | Code::Not(e) => e.places_read(places),
+            Code::Field(e, _)
+            | Code::Neg(e)
+            | Code::Not(e)
+            | Code::Cached(_, e)
+            | Code::Forget(_, e) => e.places_read(places),
             Code::Arith(_, a, b)
             | Code::Cmp(_, a, b)
             | Code::And(a, b)
@@ -443,6 +500,10 @@ impl Code {
                 prefix,
                 body,
             } => quantify(env, *forall, *place, pattern, prefix, |env| body.holds(env)),
+            Code::Forget(numbers, e) => {
+                env.forget(numbers);
+                e.holds(env)
+            }
             _ => boolean(self.eval(env)?),
         }
     }
@@ -531,6 +592,15 @@ impl Pattern {
         }
     }
 
+    /// Appends the slots the pattern binds.
+    pub fn bound_slots(&self, out: &mut Vec<usize>) {
+        match self {
+            Pattern::Bind(s) => out.push(*s),
+            Pattern::Tuple(ps) => ps.iter().for_each(|p| p.bound_slots(out)),
+            Pattern::Check(_) | Pattern::Const(_) | Pattern::Wild => {}
+        }
+    }
+
     /// Whether the pattern has a wildcard `_` somewhere.
     pub fn has_wildcard(&self) -> bool {
         match self {
@@ -574,10 +644,7 @@ mod tests {
     fn comparisons_in_place_agree_with_evaluation() {
         let pair = Value::tuple(vec![Value::Int(1), Value::Sym("a".into())]);
         let mut slots = vec![pair, Value::Int(1)];
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         let field = |slot, i| Code::Field(Box::new(Code::Var(slot)), i);
         let cmp = |op, a, b| Code::Cmp(op, Box::new(a), Box::new(b));
         let sym_a = Code::Const(Value::Sym("a".into()));
@@ -601,10 +668,7 @@ mod tests {
     #[test]
     fn arithmetic_errors_are_values_not_panics() {
         let mut slots = vec![];
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         let div = Code::Arith(
             ArithOp::Div,
             Box::new(Code::Const(Value::Int(1))),
@@ -624,10 +688,7 @@ mod tests {
     #[test]
     fn connectives_hold_as_they_evaluate() {
         let mut slots = vec![];
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         let t = || Code::Const(Value::Bool(true));
         let f = || Code::Const(Value::Bool(false));
         let boom = || {
@@ -679,10 +740,7 @@ mod tests {
             returns: Ty::Int,
         };
         let mut slots = vec![];
-        let mut env = Env {
-            slots: &mut slots,
-            marking: None,
-        };
+        let mut env = Env::new(&mut slots, None);
         // 1*1 + 2*10 + ...: the arguments' order shows in the digits.
         for (n, expected) in [(0, 0), (2, 21), (4, 4321), (6, 654321)] {
             assert_eq!(

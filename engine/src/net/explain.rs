@@ -104,10 +104,7 @@ impl Formula {
         slots: usize,
     ) -> Result<Option<Explanation>, EvalError> {
         let mut values = vec![Value::Bool(false); slots];
-        let mut env = Env {
-            slots: &mut values,
-            marking: Some(marking),
-        };
+        let mut env = Env::new(&mut values, Some(marking));
         if self.holds(&mut env)? {
             return Ok(None);
         }

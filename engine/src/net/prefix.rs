@@ -216,7 +216,7 @@ mod tests {
             let scanned = quantifier(forall, prefix);
             let verdict = |code: &Code| {
                 let mut slots = vec![Value::Int(x), Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(y)];
-                code.holds(&mut Env { slots: &mut slots, marking: Some(&marking) })
+                code.holds(&mut Env::new(&mut slots, Some(&marking)))
             };
             prop_assert_eq!(verdict(&scanned), verdict(&full));
         }

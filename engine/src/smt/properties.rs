@@ -84,6 +84,8 @@ impl Encoder<'_> {
             return constant(code, slots);
         }
         match code {
+            // Keeping a call's value changes how often it is computed, not what it is.
+            Code::Cached(_, e) | Code::Forget(_, e) => self.term(e, slots),
             Code::Count(p) => Ok(Term::Sum(places_of(*p, self.colours))),
             Code::CountOf(p, value) => {
                 let value = evaluate(value, slots)?;
@@ -207,11 +209,8 @@ fn constant(code: &Code, slots: &mut Vec<Value>) -> Result<Term, String> {
 
 /// The value of a part that reads no marking.
 fn evaluate(code: &Code, slots: &mut Vec<Value>) -> Result<Value, String> {
-    code.eval(&mut Env {
-        slots,
-        marking: None,
-    })
-    .map_err(|e| e.to_string())
+    code.eval(&mut Env::new(slots, None))
+        .map_err(|e| e.to_string())
 }
 
 fn not(term: Term) -> Term {

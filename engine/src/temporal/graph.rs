@@ -560,10 +560,7 @@ fn condition_holds(
     };
     let mut values = binding.to_vec();
     values.resize(*slots.max(&values.len()), Value::Bool(false));
-    code.holds(&mut Env {
-        slots: &mut values,
-        marking: None,
-    })
+    code.holds(&mut Env::new(&mut values, None))
 }
 
 fn expand(
@@ -612,10 +609,7 @@ fn state_atoms(
                     None => decoded.insert(space.decode(state)?),
                 };
                 let mut values = vec![Value::Bool(false); *slots];
-                Ok(conjunct.holds(&mut Env {
-                    slots: &mut values,
-                    marking: Some(marking),
-                })?)
+                Ok(conjunct.holds(&mut Env::new(&mut values, Some(marking)))?)
             })?;
             if holds {
                 set(&mut bits, i);

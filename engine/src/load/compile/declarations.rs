@@ -584,11 +584,8 @@ impl Compiler<'_> {
 
     pub(super) fn eval_const(&self, text: &ExprText, at: usize, code: &Code) -> Result<Value> {
         let mut slots = Vec::new();
-        code.eval(&mut Env {
-            slots: &mut slots,
-            marking: None,
-        })
-        .map_err(|e| self.type_error(text, at, format!("cannot evaluate: {e}")))
+        code.eval(&mut Env::new(&mut slots, None))
+            .map_err(|e| self.type_error(text, at, format!("cannot evaluate: {e}")))
     }
 
     pub(super) fn const_int(&self, text: &ExprText) -> Result<i64> {

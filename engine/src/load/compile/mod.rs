@@ -225,6 +225,7 @@ impl Compiler<'_> {
 mod declarations;
 mod expressions;
 mod formula;
+mod kept_calls;
 mod temporal;
 mod transitions;
 mod within;

@@ -226,7 +226,7 @@ impl Compiler<'_> {
                     format!("a property is a boolean, not {ty}"),
                 ));
             }
-            Ok(code)
+            Ok(super::kept_calls::keep_calls(code))
         };
         let kind = match p {
             RawProperty::Invariant(t) => PropertyKind::Invariant(predicate(t, &mut scope)?),

@@ -180,10 +180,7 @@ impl<'a, 'input> Reader<'a, 'input> {
     pub(super) fn constant(&mut self, node: Node<'_, '_>) -> Result<(Value, Ty), PnmlError> {
         let (code, ty) = self.term(node, None)?;
         let value = code
-            .eval(&mut Env {
-                slots: &mut Vec::new(),
-                marking: None,
-            })
+            .eval(&mut Env::new(&mut Vec::new(), None))
             .map_err(|e| self.colour(node, e.to_string()))?;
         Ok((value, ty))
     }
