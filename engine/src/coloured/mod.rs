@@ -36,10 +36,12 @@ use crate::explore::{
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
+use crate::net::settled::{Parent, Settled};
 use crate::net::value::Value;
 use addition::AdditionMemo;
 use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
 use outputs::OutputMemo;
+use std::borrow::Cow;
 use std::sync::Arc;
 use stubborn::Stubborn;
 use stubborn_trial::StubbornTrial;
@@ -605,28 +607,56 @@ impl StateSpace for ColouredSpace<'_> {
         hints: TargetHints<'_>,
         targets: &mut [bool],
     ) -> Result<(), ColouredError> {
-        // Decoded only if some verdict is not remembered.
+        // Decoded only if some verdict is not remembered, the parent only if
+        // a conjunct is evaluated beside it.
         let mut decoded: Option<Marking> = None;
+        let mut parent: Option<(Marking, Vec<bool>)> = None;
+        // The parent as renamed alike, if the state was stored renamed.
+        let held_in = match (hints.parent, &self.symmetry) {
+            (Some(parent), Some(symmetry)) => Some(Cow::Owned(
+                symmetry
+                    .closest_image(&self.tables, parent, state)
+                    .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into()))?,
+            )),
+            (parent, _) => parent.map(Cow::Borrowed),
+        };
+        let held_in = held_in.as_deref();
+
         for (i, (target, property)) in targets.iter_mut().zip(&self.net.properties).enumerate() {
             if hints.is_decided(i) {
                 continue;
             }
-            let mut evaluate = |code: &Code| -> Result<bool, ColouredError> {
+            let mut evaluate = |code: &Code, settled: Option<&Settled<'_>>| {
                 let marking = match &decoded {
                     Some(m) => m,
                     None => decoded.insert(self.decode(state)?),
                 };
                 let mut slots = vec![Value::Bool(false); property.slots];
-                Ok(code.holds(&mut Env::new(&mut slots, Some(marking)))?)
+                let mut env = Env::new(&mut slots, Some(marking));
+                let (Some(settled), Some(held_in)) = (settled, held_in) else {
+                    return Ok(code.holds(&mut env)?);
+                };
+                let (before, changed) = match &parent {
+                    Some(p) => p,
+                    None => parent.insert((
+                        self.decode(held_in)?,
+                        state.iter().zip(held_in).map(|(a, b)| a != b).collect(),
+                    )),
+                };
+                let before = Parent {
+                    marking: before,
+                    changed,
+                };
+                Ok::<_, ColouredError>(settled.holds(&mut env, &before)?)
             };
             *target = match &property.kind {
                 PropertyKind::Invariant(_) => {
-                    !self.verdicts.holds(i, state, hints.parent, &mut evaluate)?
+                    !self.verdicts.holds(i, state, held_in, &mut evaluate)?
                 }
                 PropertyKind::Reachable(_) => self.verdicts.holds(i, state, None, &mut evaluate)?,
                 PropertyKind::DeadlockFree(except) => {
                     dead && match except {
-                        Some(code) => !evaluate(code)?,
+                        Some(code) => !evaluate(code, None)?,
                         None => true,
                     }
                 }

@@ -277,6 +277,46 @@ impl Symmetry {
         Ok(best)
     }
 
+    /// Of the images of the encoded marking `state` under the group, the
+    /// one that agrees with `target` on the most places (the first such in
+    /// the group's order, `state` itself on a tie). A marking's canonical
+    /// form is an image of it, so a successor stored in canonical form is
+    /// compared with the parent's closest image: a property holding in the
+    /// parent holds in each of its images, and the closest differs from the
+    /// successor only where the step changed it, when the successor was
+    /// renamed to its canonical form.
+    pub fn closest_image(
+        &self,
+        tables: &MarkingTables,
+        state: &[u32],
+        target: &[u32],
+    ) -> Result<Vec<u32>, TableFull> {
+        let differing = |a: &[u32]| a.iter().zip(target).filter(|(x, y)| x != y).count();
+        let mut best = state.to_vec();
+        let mut fewest = differing(state);
+        if fewest == 0 {
+            return Ok(best);
+        }
+        let moving = self.moving_factors(tables, state)?;
+        let mut element = vec![0; moving.len()];
+        let mut image = vec![0; state.len()];
+        while self.next_element(&moving, &mut element) {
+            let mut differ = 0;
+            for (place, &id) in state.iter().enumerate() {
+                image[place] = self.image_under(tables, &moving, &element, place, id)?;
+                differ += usize::from(image[place] != target[place]);
+                if differ >= fewest {
+                    break;
+                }
+            }
+            if differ < fewest {
+                fewest = differ;
+                best.copy_from_slice(&image);
+            }
+        }
+        Ok(best)
+    }
+
     /// How many markings the orbit of `state` holds: the order of the
     /// factors that move it divided by the number of their permutations that
     /// leave `state` unchanged.

@@ -16,6 +16,7 @@ use foldhash::quality::FixedState;
 
 use super::generations::Generations;
 use crate::net::code::{Code, PlaceId};
+use crate::net::settled::Settled;
 
 /// Independent tables, so that threads rarely wait for each other.
 const SHARDS: usize = 32;
@@ -33,6 +34,8 @@ struct Conjunct<'n> {
     key: u32,
     code: &'n Code,
     reads: Vec<PlaceId>,
+    /// Its shape for an evaluation beside a marking where it held.
+    settled: Settled<'n>,
 }
 
 /// Verdicts keyed by conjunct and the multiset ids of the places it reads.
@@ -66,6 +69,7 @@ impl<'n> VerdictMemo<'n> {
                             key: next - 1,
                             code,
                             reads,
+                            settled: Settled::new(code),
                         }
                     })
                     .collect()
@@ -93,13 +97,14 @@ impl<'n> VerdictMemo<'n> {
     /// a conjunct after a false one is never evaluated). `held_in` is an
     /// encoded marking in which the formula holds, if one is known (the
     /// state's parent, for an invariant): a conjunct that reads the same
-    /// multisets there holds without being looked up.
+    /// multisets there holds without being looked up, and `evaluate` is given
+    /// the conjunct's [`Settled`] shape to evaluate it beside that marking.
     pub fn holds<E>(
         &self,
         property: usize,
         state: &[u32],
         held_in: Option<&[u32]>,
-        mut evaluate: impl FnMut(&Code) -> Result<bool, E>,
+        mut evaluate: impl FnMut(&Code, Option<&Settled<'_>>) -> Result<bool, E>,
     ) -> Result<bool, E> {
         // One key buffer for every conjunct: a remembered verdict allocates nothing.
         let mut key = Vec::new();
@@ -107,6 +112,8 @@ impl<'n> VerdictMemo<'n> {
             if held_in.is_some_and(|held| conjunct.reads.iter().all(|&p| held[p] == state[p])) {
                 continue;
             }
+            let settled = held_in.map(|_| &conjunct.settled);
+            let mut evaluate = |code: &Code| evaluate(code, settled);
             if !self.conjunct_holds(conjunct, state, &mut key, &mut evaluate)? {
                 return Ok(false);
             }
@@ -166,8 +173,8 @@ mod tests {
     fn evaluator<'a>(
         counts: &'a [i64],
         seen: &'a RefCell<Vec<PlaceId>>,
-    ) -> impl FnMut(&Code) -> Result<bool, ()> + 'a {
-        move |code| match code {
+    ) -> impl FnMut(&Code, Option<&Settled<'_>>) -> Result<bool, ()> + 'a {
+        move |code, _| match code {
             Code::Cmp(CmpOp::Le, place, max) => match (&**place, &**max) {
                 (Code::Count(p), Code::Const(Value::Int(max))) => {
                     seen.borrow_mut().push(*p);

@@ -220,7 +220,7 @@ impl<'a> Env<'a> {
     }
 
     /// Forgets the kept values numbered `numbers`.
-    fn forget(&mut self, numbers: &[usize]) {
+    pub(crate) fn forget(&mut self, numbers: &[usize]) {
         for &n in numbers {
             if let Some(kept) = self.kept.get_mut(n) {
                 *kept = None;
@@ -281,6 +281,35 @@ impl Code {
         let mut parts = Vec::new();
         self.conjuncts(&mut parts);
         out.extend(parts.into_iter().cloned());
+    }
+
+    /// Calls `f` on each direct sub-expression (a quantifier's body, not
+    /// its prefix).
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Code)) {
+        match self {
+            Code::Const(_) | Code::Var(_) | Code::Count(_) => {}
+            Code::Tuple(items) | Code::Call { args: items, .. } => items.iter().for_each(f),
+            Code::Field(c, _)
+            | Code::Neg(c)
+            | Code::Not(c)
+            | Code::CountOf(_, c)
+            | Code::Cached(_, c)
+            | Code::Forget(_, c)
+            | Code::Quantifier { body: c, .. } => f(c),
+            Code::Arith(_, a, b)
+            | Code::Cmp(_, a, b)
+            | Code::And(a, b)
+            | Code::Or(a, b)
+            | Code::Implies(a, b) => {
+                f(a);
+                f(b);
+            }
+            Code::If(c, a, b) => {
+                f(c);
+                f(a);
+                f(b);
+            }
+        }
     }
 
     /// Appends the variable slots the expression reads (with repeats).
@@ -499,7 +528,9 @@ impl Code {
                 pattern,
                 prefix,
                 body,
-            } => quantify(env, *forall, *place, pattern, prefix, |env| body.holds(env)),
+            } => quantify(env, *forall, *place, pattern, prefix, |env, _| {
+                body.holds(env)
+            }),
             Code::Forget(numbers, e) => {
                 env.forget(numbers);
                 e.holds(env)
@@ -518,7 +549,7 @@ pub(crate) fn marking_of<'a>(env: &Env<'a>) -> Result<&'a Marking, EvalError> {
 }
 
 /// Whether `forall` (else `exists`) `pattern in place: body` holds: `body`
-/// decides for each token of the place that `pattern` matches (binding its
+/// decides for each token (given with it) of the place that `pattern` matches (binding its
 /// variables in `env`), in canonical order, until one settles the answer.
 /// Only the tokens whose leading components are the values of `prefix` are
 /// visited (all of them when it is empty; see [`super::prefix`]).
@@ -528,7 +559,7 @@ pub(crate) fn quantify(
     place: PlaceId,
     pattern: &Pattern,
     prefix: &[Code],
-    mut body: impl FnMut(&mut Env<'_>) -> Result<bool, EvalError>,
+    mut body: impl FnMut(&mut Env<'_>, &Value) -> Result<bool, EvalError>,
 ) -> Result<bool, EvalError> {
     let marking = marking_of(env)?;
     let tokens = &marking.places[place];
@@ -536,7 +567,7 @@ pub(crate) fn quantify(
     // value, when there is no prefix) cost `roles=3` 3-5% more CPU.
     if prefix.is_empty() {
         for (token, _) in tokens.iter() {
-            if pattern.matches(token, env.slots) && body(env)? != forall {
+            if pattern.matches(token, env.slots) && body(env, token)? != forall {
                 return Ok(!forall);
             }
         }
@@ -551,7 +582,7 @@ pub(crate) fn quantify(
         .iter_from(start.value())
         .take_while(|(t, _)| starts_with(t))
     {
-        if pattern.matches(token, env.slots) && body(env)? != forall {
+        if pattern.matches(token, env.slots) && body(env, token)? != forall {
             return Ok(!forall);
         }
     }

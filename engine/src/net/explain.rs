@@ -93,7 +93,7 @@ impl Formula {
                 pattern,
                 body,
                 ..
-            } => quantify(env, *forall, *place, pattern, &[], |env| body.holds(env))?,
+            } => quantify(env, *forall, *place, pattern, &[], |env, _| body.holds(env))?,
         })
     }
 

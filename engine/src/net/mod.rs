@@ -10,6 +10,7 @@ mod lookup_tuple;
 pub mod marking;
 pub mod model;
 pub mod prefix;
+pub mod settled;
 pub mod symbol;
 pub mod types;
 pub mod value;

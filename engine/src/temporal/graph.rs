@@ -603,7 +603,7 @@ fn state_atoms(
     let mut bits = vec![0u64; words];
     for (i, atom) in atoms.iter().enumerate() {
         if let Atom::State { slots, .. } = atom {
-            let holds = memo.holds(i, state, None, |conjunct| -> Result<bool, GraphError> {
+            let holds = memo.holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
                 let marking = match decoded {
                     Some(m) => m,
                     None => decoded.insert(space.decode(state)?),

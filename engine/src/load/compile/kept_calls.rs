@@ -120,7 +120,7 @@ impl Survey {
                 }
                 args.iter().for_each(|a| self.visit(a, stack));
             }
-            other => for_each_child(other, |c| self.visit(c, stack)),
+            other => other.for_each_child(|c| self.visit(c, stack)),
         }
     }
 }
@@ -220,7 +220,7 @@ fn point_of(call: &Code, stack: &[Frame]) -> Option<(Point, bool)> {
 
 fn has_quantifier(code: &Code) -> bool {
     let mut found = matches!(code, Code::Quantifier { .. });
-    for_each_child(code, |c| found |= has_quantifier(c));
+    code.for_each_child(|c| found |= has_quantifier(c));
     found
 }
 
@@ -258,35 +258,6 @@ fn same(a: &Code, b: &Code) -> bool {
             },
         ) => Arc::ptr_eq(f, g) && all(x, y),
         _ => false,
-    }
-}
-
-/// Calls `f` on each direct sub-expression of `code` (a quantifier's body,
-/// not its prefix).
-fn for_each_child(code: &Code, mut f: impl FnMut(&Code)) {
-    match code {
-        Code::Const(_) | Code::Var(_) | Code::Count(_) => {}
-        Code::Tuple(items) | Code::Call { args: items, .. } => items.iter().for_each(f),
-        Code::Field(c, _)
-        | Code::Neg(c)
-        | Code::Not(c)
-        | Code::CountOf(_, c)
-        | Code::Cached(_, c)
-        | Code::Forget(_, c)
-        | Code::Quantifier { body: c, .. } => f(c),
-        Code::Arith(_, a, b)
-        | Code::Cmp(_, a, b)
-        | Code::And(a, b)
-        | Code::Or(a, b)
-        | Code::Implies(a, b) => {
-            f(a);
-            f(b);
-        }
-        Code::If(c, a, b) => {
-            f(c);
-            f(a);
-            f(b);
-        }
     }
 }
 

@@ -1,0 +1,456 @@
+//! A formula evaluated beside a marking where it held: the instances that
+//! read what they read there are not evaluated again.
+//!
+//! The explorer checks an invariant in each new marking, and it held in the
+//! marking's parent. A whole conjunct that reads only places the step left
+//! alone holds without evaluation ([`crate::coloured::verdicts`]). This
+//! module goes inside the conjunct. Say `forall (u1, k1) in Knows:
+//! forall (u2, k2) in Knows: B` held in the parent, and a step changed
+//! what user `u` knows. Then only the pairs with `u` need evaluating in the
+//! child. Every other pair is a token of the parent's `Knows` too, and `B`
+//! held for it there. If the places `B` reads are the same in both
+//! markings, `B` holds for it in the child.
+//!
+//! Formally, a node is *known* when it held in the parent under the
+//! current binding of the variables. The conjunct is known, since the
+//! parent satisfied it. What is known passes down as follows:
+//! - to both sides of a known `a && b`;
+//! - to the consequent of a known `a => b`, when `a` holds in the child and
+//!   reads the same places in both markings (then `a` held in the parent
+//!   too);
+//! - to the body of a known `forall`, for each token that the parent's
+//!   place holds too (same token, same binding).
+//!
+//! A known node whose places are all unchanged holds in the child, and is
+//! not evaluated. Why no error is skipped that evaluation would raise: a
+//! known node evaluated to true in the parent (a true `forall` or `&&`
+//! evaluates every part), and net functions are deterministic, so
+//! evaluating it in the child gives the same result.
+
+use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, quantify};
+use super::lookup_tuple::LookupTuple;
+use super::marking::Marking;
+use super::value::Value;
+
+/// The parent marking, where the formula held, and how the child differs.
+pub struct Parent<'a> {
+    /// The parent marking.
+    pub marking: &'a Marking,
+    /// Per place, whether the child's multiset differs from the parent's.
+    pub changed: &'a [bool],
+}
+
+impl Parent<'_> {
+    fn unchanged(&self, places: &[PlaceId]) -> bool {
+        places.iter().all(|&p| !self.changed[p])
+    }
+}
+
+/// A formula's nodes through which what is known passes, with the places
+/// each reads.
+pub struct Settled<'n> {
+    code: &'n Code,
+    /// The places the node reads whole.
+    reads: Vec<PlaceId>,
+    /// The places it reads only through quantifiers that visit the tokens
+    /// starting with the values of a prefix ([`crate::net::prefix`]) known
+    /// when the node is reached (it reads no variable bound inside the
+    /// node): such a place may change elsewhere.
+    slices: Vec<(PlaceId, &'n [Code])>,
+    shape: Shape<'n>,
+}
+
+enum Shape<'n> {
+    And(Box<Settled<'n>>, Box<Settled<'n>>),
+    Implies {
+        antecedent: &'n Code,
+        antecedent_reads: Vec<PlaceId>,
+        consequent: Box<Settled<'n>>,
+    },
+    Forall {
+        place: PlaceId,
+        pattern: &'n Pattern,
+        prefix: &'n [Code],
+        body: Box<Settled<'n>>,
+    },
+    /// [`Code::Forget`]: forgets, then goes on.
+    Forget(&'n [usize], Box<Settled<'n>>),
+    /// Anything else: evaluated whole.
+    Leaf,
+}
+
+impl<'n> Settled<'n> {
+    /// Whether the node reads the same in `env`'s marking as in `parent`'s,
+    /// under `env`'s binding.
+    fn reads_the_same(&self, env: &mut Env<'_>, parent: &Parent<'_>) -> Result<bool, EvalError> {
+        if !parent.unchanged(&self.reads) {
+            return Ok(false);
+        }
+        for &(place, prefix) in &self.slices {
+            if parent.changed[place] && !same_slice(env, parent.marking, place, prefix)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The shape of `code` for [`Settled::holds`].
+    pub fn new(code: &'n Code) -> Self {
+        let (reads, slices) = reads(code);
+        let shape = match code {
+            Code::And(a, b) => Shape::And(Box::new(Settled::new(a)), Box::new(Settled::new(b))),
+            Code::Implies(a, b) => {
+                let mut antecedent_reads = Vec::new();
+                a.places_read(&mut antecedent_reads);
+                Shape::Implies {
+                    antecedent: a,
+                    antecedent_reads,
+                    consequent: Box::new(Settled::new(b)),
+                }
+            }
+            Code::Quantifier {
+                forall: true,
+                place,
+                pattern,
+                prefix,
+                body,
+            } => Shape::Forall {
+                place: *place,
+                pattern,
+                prefix,
+                body: Box::new(Settled::new(body)),
+            },
+            Code::Forget(numbers, inner) => Shape::Forget(numbers, Box::new(Settled::new(inner))),
+            _ => Shape::Leaf,
+        };
+        Settled {
+            code,
+            reads,
+            slices,
+            shape,
+        }
+    }
+
+    /// Whether the formula holds in `env`'s marking, given that it held in
+    /// `parent` under the same binding of `env`'s slots.
+    pub fn holds(&self, env: &mut Env<'_>, parent: &Parent<'_>) -> Result<bool, EvalError> {
+        // Connectives pass what is known to their parts, which look for
+        // themselves: an implication's antecedent (often a cheap filter)
+        // decides before any place is compared.
+        let decomposes = matches!(
+            self.shape,
+            Shape::And(..) | Shape::Implies { .. } | Shape::Forget(..)
+        );
+        if !decomposes && self.reads_the_same(env, parent)? {
+            return Ok(true);
+        }
+        match &self.shape {
+            Shape::Leaf => self.code.holds(env),
+            Shape::And(a, b) => Ok(a.holds(env, parent)? && b.holds(env, parent)?),
+            Shape::Implies {
+                antecedent,
+                antecedent_reads,
+                consequent,
+            } => {
+                if !antecedent.holds(env)? {
+                    Ok(true)
+                } else if parent.unchanged(antecedent_reads) {
+                    consequent.holds(env, parent)
+                } else {
+                    consequent.code.holds(env)
+                }
+            }
+            Shape::Forget(numbers, inner) => {
+                env.forget(numbers);
+                inner.holds(env, parent)
+            }
+            Shape::Forall {
+                place,
+                pattern,
+                prefix,
+                body,
+            } => {
+                let same_place = !parent.changed[*place];
+                let before = &parent.marking.places[*place];
+                quantify(env, true, *place, pattern, prefix, |env, token: &Value| {
+                    if same_place || before.count(token) > 0 {
+                        body.holds(env, parent)
+                    } else {
+                        body.code.holds(env)
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// The places `code` reads whole, and those it reads only in slices known
+/// before it is evaluated (see [`Settled::slices`]).
+fn reads(code: &Code) -> (Vec<PlaceId>, Vec<(PlaceId, &[Code])>) {
+    fn bound_inside(code: &Code, out: &mut Vec<usize>) {
+        if let Code::Quantifier { pattern, .. } = code {
+            pattern.bound_slots(out);
+        }
+        code.for_each_child(|c| bound_inside(c, out));
+    }
+    fn visit<'c>(
+        code: &'c Code,
+        inside: &[usize],
+        whole: &mut Vec<PlaceId>,
+        slices: &mut Vec<(PlaceId, &'c [Code])>,
+    ) {
+        match code {
+            Code::Quantifier { place, prefix, .. } => {
+                let mut read = Vec::new();
+                prefix.iter().for_each(|c| c.read_slots(&mut read));
+                if prefix.is_empty() || read.iter().any(|s| inside.contains(s)) {
+                    whole.push(*place);
+                } else {
+                    slices.push((*place, prefix));
+                }
+                prefix.iter().for_each(|c| c.places_read(whole));
+            }
+            Code::Count(p) | Code::CountOf(p, _) => whole.push(*p),
+            _ => {}
+        }
+        code.for_each_child(|c| visit(c, inside, whole, slices));
+    }
+    let mut inside = Vec::new();
+    bound_inside(code, &mut inside);
+    let (mut whole, mut slices) = (Vec::new(), Vec::new());
+    visit(code, &inside, &mut whole, &mut slices);
+    whole.sort_unstable();
+    whole.dedup();
+    slices.retain(|(p, _)| !whole.contains(p));
+    (whole, slices)
+}
+
+/// Whether `place` holds the same tokens starting with the values of
+/// `prefix` in `env`'s marking as in `before`.
+fn same_slice(
+    env: &mut Env<'_>,
+    before: &Marking,
+    place: PlaceId,
+    prefix: &[Code],
+) -> Result<bool, EvalError> {
+    let start = LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?;
+    let leading = start.items();
+    let starts = |(token, _): &(&Value, u32)| matches!(token, Value::Tuple(items) if items.starts_with(leading));
+    let now = marking_of(env)?.places[place].iter_from(start.value());
+    let then = before.places[place].iter_from(start.value());
+    Ok(now.take_while(starts).eq(then.take_while(starts)))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::net::code::CmpOp;
+    use crate::net::marking::Multiset;
+    use crate::net::prefix::scan_prefix;
+
+    /// A small deterministic generator (SplitMix64) driven by a proptest seed.
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    fn boxed(c: Code) -> Box<Code> {
+        Box::new(c)
+    }
+
+    fn eq(a: Code, b: Code) -> Code {
+        Code::Cmp(CmpOp::Eq, boxed(a), boxed(b))
+    }
+
+    /// A term over the variables `bound` and the constants 0..3.
+    fn term(dice: &mut Dice, bound: &[usize]) -> Code {
+        match dice.roll(2) {
+            0 if !bound.is_empty() => Code::Var(bound[dice.roll(bound.len() as u64) as usize]),
+            _ => Code::Const(Value::Int(dice.roll(3) as i64)),
+        }
+    }
+
+    /// A random formula over places 0 and 1, which hold pairs of integers:
+    /// quantifiers bind both components (slots numbered by `next`), and
+    /// often start their body with an equality to an outer variable, so
+    /// that the compiler's prefix scan gives them a prefix.
+    fn formula(dice: &mut Dice, bound: &mut Vec<usize>, next: &mut usize, fuel: u32) -> Code {
+        let atom = |dice: &mut Dice, bound: &[usize]| {
+            let op = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt][dice.roll(3) as usize];
+            Code::Cmp(op, boxed(term(dice, bound)), boxed(term(dice, bound)))
+        };
+        if fuel == 0 {
+            return atom(dice, bound);
+        }
+        match dice.roll(6) {
+            0 => atom(dice, bound),
+            1 | 2 => {
+                let forall = dice.roll(3) != 0;
+                let place = dice.roll(2) as usize;
+                let (a, b) = (*next, *next + 1);
+                *next += 2;
+                let outer = bound.clone();
+                bound.extend([a, b]);
+                let mut body = formula(dice, bound, next, fuel - 1);
+                if !outer.is_empty() && dice.roll(2) == 0 {
+                    let filter = eq(
+                        Code::Var(a),
+                        Code::Var(outer[dice.roll(outer.len() as u64) as usize]),
+                    );
+                    body = match forall {
+                        true => Code::Implies(boxed(filter), boxed(body)),
+                        false => Code::And(boxed(filter), boxed(body)),
+                    };
+                }
+                bound.truncate(outer.len());
+                let pattern = Pattern::Tuple(vec![Pattern::Bind(a), Pattern::Bind(b)]);
+                Code::Quantifier {
+                    forall,
+                    place,
+                    prefix: scan_prefix(forall, &pattern, &body),
+                    pattern,
+                    body: boxed(body),
+                }
+            }
+            3 => Code::And(
+                boxed(formula(dice, bound, next, fuel - 1)),
+                boxed(formula(dice, bound, next, fuel - 1)),
+            ),
+            4 => Code::Implies(
+                boxed(formula(dice, bound, next, fuel - 1)),
+                boxed(formula(dice, bound, next, fuel - 1)),
+            ),
+            _ => Code::Or(
+                boxed(formula(dice, bound, next, fuel - 1)),
+                boxed(Code::Not(boxed(formula(dice, bound, next, fuel - 1)))),
+            ),
+        }
+    }
+
+    fn pairs(tokens: &[(i64, i64)]) -> Multiset {
+        let mut m = Multiset::new();
+        for &(a, b) in tokens {
+            m.add(Value::tuple([Value::Int(a), Value::Int(b)]), 1);
+        }
+        m
+    }
+
+    fn holds(code: &Code, marking: &Marking) -> Result<bool, EvalError> {
+        let mut slots = vec![Value::Int(0); 16];
+        code.holds(&mut Env::new(&mut slots, Some(marking)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2048,
+            max_global_rejects: 1 << 16,
+            ..ProptestConfig::default()
+        })]
+        /// Beside a marking where the formula held, with one place changed
+        /// by a token or two, the evaluation gives the plain verdict.
+        #[test]
+        fn evaluation_beside_the_parent_gives_the_plain_verdict(
+            seed in any::<u64>(),
+            p0 in proptest::collection::vec((0i64..3, 0i64..3), 0..5),
+            p1 in proptest::collection::vec((0i64..3, 0i64..3), 0..5),
+            changed_place in 0usize..2,
+            added in proptest::collection::vec((0i64..3, 0i64..3), 0..2),
+            removed in 0usize..3,
+        ) {
+            let code = formula(&mut Dice(seed), &mut Vec::new(), &mut 0, 4);
+            let before = Marking { places: vec![pairs(&p0), pairs(&p1)] };
+            prop_assume!(holds(&code, &before) == Ok(true));
+            let mut tokens = [p0, p1];
+            let edited = &mut tokens[changed_place];
+            edited.truncate(edited.len().saturating_sub(removed));
+            edited.extend(added);
+            let after = Marking { places: vec![pairs(&tokens[0]), pairs(&tokens[1])] };
+            let changed: Vec<bool> =
+                (0..2).map(|p| before.places[p] != after.places[p]).collect();
+            let parent = Parent { marking: &before, changed: &changed };
+            let mut slots = vec![Value::Int(0); 16];
+            let settled = Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent);
+            prop_assert_eq!(settled, holds(&code, &after));
+        }
+    }
+
+    #[test]
+    fn a_pair_the_step_left_alone_is_not_evaluated_again() {
+        // forall (a, b) in P0: forall (c, d) in P1: (c == a) => b != 2,
+        // where P1 changes only in the tokens starting with 1: only the
+        // tokens of P0 starting with 1 are looked at, and a token (0, 2)
+        // that would break it where (0, _) is in P1 is not met again.
+        let inner_body = Code::Implies(
+            boxed(eq(Code::Var(2), Code::Var(0))),
+            boxed(Code::Cmp(
+                CmpOp::Ne,
+                boxed(Code::Var(1)),
+                boxed(Code::Const(Value::Int(2))),
+            )),
+        );
+        let inner_pattern = Pattern::Tuple(vec![Pattern::Bind(2), Pattern::Bind(3)]);
+        let inner = Code::Quantifier {
+            forall: true,
+            place: 1,
+            prefix: scan_prefix(true, &inner_pattern, &inner_body),
+            pattern: inner_pattern,
+            body: boxed(inner_body),
+        };
+        let Code::Quantifier { prefix, .. } = &inner else {
+            unreachable!()
+        };
+        assert_eq!(prefix.len(), 1, "the scan finds the prefix");
+        let code = Code::Quantifier {
+            forall: true,
+            place: 0,
+            prefix: Vec::new(),
+            pattern: Pattern::Tuple(vec![Pattern::Bind(0), Pattern::Bind(1)]),
+            body: boxed(inner),
+        };
+        let settled = Settled::new(&code);
+        let before = Marking {
+            places: vec![pairs(&[(0, 1), (1, 1)]), pairs(&[(1, 0)])],
+        };
+        assert_eq!(holds(&code, &before), Ok(true));
+        let after = Marking {
+            places: vec![pairs(&[(0, 1), (1, 1)]), pairs(&[(1, 0), (1, 1)])],
+        };
+        let changed = [false, true];
+        let parent = Parent {
+            marking: &before,
+            changed: &changed,
+        };
+        let mut slots = vec![Value::Int(0); 4];
+        assert_eq!(
+            settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+            Ok(true)
+        );
+        // A parent in which the formula did not hold (0 meets (0, 2)):
+        // the tokens starting with 0 are the same, so they are taken as
+        // holding. This is why the parent must be one where it held.
+        let false_before = Marking {
+            places: vec![pairs(&[(0, 2)]), pairs(&[(0, 0), (1, 0)])],
+        };
+        let after = Marking {
+            places: vec![pairs(&[(0, 2)]), pairs(&[(0, 0), (1, 1)])],
+        };
+        assert_eq!(holds(&code, &after), Ok(false));
+        let parent = Parent {
+            marking: &false_before,
+            changed: &changed,
+        };
+        assert_eq!(
+            settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+            Ok(true)
+        );
+    }
+}
