@@ -35,7 +35,7 @@ fn net_text(range: bool, n: usize, b_full: bool, menu: u8, budget: u8) -> String
         format!("{{ enum: [{}], symmetric: true }}", names.join(", "))
     };
     format!(
-        "name: generated\ntypes:\n  S: {ty}\n  SS: {{ tuple: [S, S] }}\nplaces:\n  A: {{ type: S, init: [\"all(S)\"] }}\n  B: {{ type: S{} }}\n  C: {{ type: S }}\n  Pair: {{ type: SS }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  at_most_one_pair: {{ invariant: \"count(Pair) <= 1\" }}\n  shared: {{ reachable: \"exists x in A: x in B\" }}\n  no_deadlock: {{ deadlock-free: true }}\n",
+        "name: generated\ntypes:\n  S: {ty}\n  SS: {{ tuple: [S, S] }}\nplaces:\n  A: {{ type: S, init: [\"all(S)\"] }}\n  B: {{ type: S{} }}\n  C: {{ type: S }}\n  Pair: {{ type: SS }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  at_most_one_pair: {{ invariant: \"count(Pair) <= 1\" }}\n  one_partner_each: {{ invariant: \"forall (x, y) in Pair: forall (u, v) in Pair: u == x => v == y\" }}\n  shared: {{ reachable: \"exists x in A: x in B\" }}\n  no_deadlock: {{ deadlock-free: true }}\n",
         if b_full { ", init: [\"all(S)\"]" } else { "" },
         chosen_transitions(&MENU, menu)
     )

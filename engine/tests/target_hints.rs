@@ -1,7 +1,9 @@
 //! What the explorer tells a coloured space about a state's parent when it
 //! asks for the state's targets ([`TargetHints`]): an invariant's conjuncts
 //! that read the same multisets as in a parent that satisfied it are not
-//! looked up, and properties already decided are not evaluated. On random
+//! looked up, nor the instances of a nested `forall` that the parent had
+//! and whose part reads the same places there, and properties already
+//! decided are not evaluated. On random
 //! nets whose invariants break in some markings, the targets with hints are
 //! those computed without, along every edge; and the checker's verdicts and
 //! shortest traces are those of a breadth-first search that evaluates every
@@ -30,7 +32,7 @@ const MENU: [&str; 5] = [
 fn net_text(tokens: &[u8], menu: u8, bound: u8, budget: u8) -> String {
     let init: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"")).collect();
     format!(
-        "name: hints\ntypes:\n  S: {{ range: [0, 2] }}\nplaces:\n  A: {{ type: S, init: [{}] }}\n  B: {{ type: S }}\n  C: {{ type: S }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  bounds: {{ invariant: \"count(A) <= {bound} && count(B) <= {bound} && (forall x in C: x < 2)\" }}\n  across: {{ invariant: \"count(B) + count(C) <= {bound} && ((exists x in A: x == 0) || count(C) == 0)\" }}\n  seen: {{ reachable: \"count(C) >= 2 && count(A) == 0\" }}\n",
+        "name: hints\ntypes:\n  S: {{ range: [0, 2] }}\nplaces:\n  A: {{ type: S, init: [{}] }}\n  B: {{ type: S }}\n  C: {{ type: S }}\n  Budget: {{ type: Int, init: [\"{budget}\"] }}\ntransitions:\n  {}\nproperties:\n  bounds: {{ invariant: \"count(A) <= {bound} && count(B) <= {bound} && (forall x in C: x < 2)\" }}\n  across: {{ invariant: \"count(B) + count(C) <= {bound} && ((exists x in A: x == 0) || count(C) == 0)\" }}\n  pairs: {{ invariant: \"forall x in A: forall y in B: x == y => x < 2 || count(C) <= {bound}\" }}\n  seen: {{ reachable: \"count(C) >= 2 && count(A) == 0\" }}\n",
         init.join(", "),
         chosen_transitions(&MENU, menu)
     )

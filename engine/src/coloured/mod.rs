@@ -610,7 +610,7 @@ impl StateSpace for ColouredSpace<'_> {
         // Decoded only if some verdict is not remembered, the parent only if
         // a conjunct is evaluated beside it.
         let mut decoded: Option<Marking> = None;
-        let mut parent: Option<(Marking, Vec<bool>)> = None;
+        let mut parent: Option<Parent> = None;
         // The parent as renamed alike, if the state was stored renamed.
         let held_in = match (hints.parent, &self.symmetry) {
             (Some(parent), Some(symmetry)) => Some(Cow::Owned(
@@ -636,18 +636,14 @@ impl StateSpace for ColouredSpace<'_> {
                 let (Some(settled), Some(held_in)) = (settled, held_in) else {
                     return Ok(code.holds(&mut env)?);
                 };
-                let (before, changed) = match &parent {
+                let parent = match &parent {
                     Some(p) => p,
-                    None => parent.insert((
+                    None => parent.insert(Parent::new(
                         self.decode(held_in)?,
                         state.iter().zip(held_in).map(|(a, b)| a != b).collect(),
                     )),
                 };
-                let before = Parent {
-                    marking: before,
-                    changed,
-                };
-                Ok::<_, ColouredError>(settled.holds(&mut env, &before)?)
+                Ok::<_, ColouredError>(settled.holds(&mut env, parent)?)
             };
             *target = match &property.kind {
                 PropertyKind::Invariant(_) => {

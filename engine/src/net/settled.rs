@@ -27,22 +27,85 @@
 //! evaluates every part), and net functions are deterministic, so
 //! evaluating it in the child gives the same result.
 
+use std::cell::OnceCell;
+use std::cmp::Ordering;
+
 use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, quantify};
 use super::lookup_tuple::LookupTuple;
 use super::marking::Marking;
 use super::value::Value;
 
 /// The parent marking, where the formula held, and how the child differs.
-pub struct Parent<'a> {
-    /// The parent marking.
-    pub marking: &'a Marking,
+pub struct Parent {
+    marking: Marking,
     /// Per place, whether the child's multiset differs from the parent's.
-    pub changed: &'a [bool],
+    changed: Vec<bool>,
+    /// Per changed place, on first use: the tokens whose count differs in
+    /// the child, each with whether the parent had none of it.
+    differences: Vec<OnceCell<Vec<(Value, bool)>>>,
 }
 
-impl Parent<'_> {
+impl Parent {
+    /// The parent `marking`, and per place whether the child's multiset
+    /// differs from it.
+    pub fn new(marking: Marking, changed: Vec<bool>) -> Self {
+        Parent {
+            differences: changed.iter().map(|_| OnceCell::new()).collect(),
+            marking,
+            changed,
+        }
+    }
+
     fn unchanged(&self, places: &[PlaceId]) -> bool {
         places.iter().all(|&p| !self.changed[p])
+    }
+
+    /// The tokens of `place` whose count differs between the parent and
+    /// `child`, each with whether the parent had none (one walk over both
+    /// sorted multisets, the first time).
+    fn differences(&self, place: PlaceId, child: &Marking) -> &[(Value, bool)] {
+        self.differences[place].get_or_init(|| {
+            let mut before = self.marking.places[place].iter().peekable();
+            let mut after = child.places[place].iter().peekable();
+            let mut out = Vec::new();
+            loop {
+                let order = match (before.peek(), after.peek()) {
+                    (None, None) => break,
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (Some((b, _)), Some((a, _))) => b.cmp(a),
+                };
+                match order {
+                    Ordering::Less => {
+                        let (b, _) = before.next().expect("peeked");
+                        out.push((b.clone(), false));
+                    }
+                    Ordering::Greater => {
+                        let (a, _) = after.next().expect("peeked");
+                        out.push((a.clone(), true));
+                    }
+                    Ordering::Equal => {
+                        let ((b, m), (_, n)) = (
+                            before.next().expect("peeked"),
+                            after.next().expect("peeked"),
+                        );
+                        if m != n {
+                            out.push((b.clone(), false));
+                        }
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// Whether the parent had `token`, a token of `place` in `child`.
+    fn had(&self, place: PlaceId, token: &Value, child: &Marking) -> bool {
+        !self.changed[place]
+            || !self
+                .differences(place, child)
+                .iter()
+                .any(|(v, new)| *new && v == token)
     }
 }
 
@@ -82,12 +145,12 @@ enum Shape<'n> {
 impl<'n> Settled<'n> {
     /// Whether the node reads the same in `env`'s marking as in `parent`'s,
     /// under `env`'s binding.
-    fn reads_the_same(&self, env: &mut Env<'_>, parent: &Parent<'_>) -> Result<bool, EvalError> {
+    fn reads_the_same(&self, env: &mut Env<'_>, parent: &Parent) -> Result<bool, EvalError> {
         if !parent.unchanged(&self.reads) {
             return Ok(false);
         }
         for &(place, prefix) in &self.slices {
-            if parent.changed[place] && !same_slice(env, parent.marking, place, prefix)? {
+            if parent.changed[place] && !same_slice(env, parent, place, prefix)? {
                 return Ok(false);
             }
         }
@@ -133,7 +196,7 @@ impl<'n> Settled<'n> {
 
     /// Whether the formula holds in `env`'s marking, given that it held in
     /// `parent` under the same binding of `env`'s slots.
-    pub fn holds(&self, env: &mut Env<'_>, parent: &Parent<'_>) -> Result<bool, EvalError> {
+    pub fn holds(&self, env: &mut Env<'_>, parent: &Parent) -> Result<bool, EvalError> {
         // Connectives pass what is known to their parts, which look for
         // themselves: an implication's antecedent (often a cheap filter)
         // decides before any place is compared.
@@ -170,10 +233,9 @@ impl<'n> Settled<'n> {
                 prefix,
                 body,
             } => {
-                let same_place = !parent.changed[*place];
-                let before = &parent.marking.places[*place];
+                let child = marking_of(env)?;
                 quantify(env, true, *place, pattern, prefix, |env, token: &Value| {
-                    if same_place || before.count(token) > 0 {
+                    if parent.had(*place, token, child) {
                         body.holds(env, parent)
                     } else {
                         body.code.holds(env)
@@ -226,19 +288,19 @@ fn reads(code: &Code) -> (Vec<PlaceId>, Vec<(PlaceId, &[Code])>) {
 }
 
 /// Whether `place` holds the same tokens starting with the values of
-/// `prefix` in `env`'s marking as in `before`.
+/// `prefix` in `env`'s marking as in the parent's.
 fn same_slice(
     env: &mut Env<'_>,
-    before: &Marking,
+    parent: &Parent,
     place: PlaceId,
     prefix: &[Code],
 ) -> Result<bool, EvalError> {
     let start = LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?;
     let leading = start.items();
-    let starts = |(token, _): &(&Value, u32)| matches!(token, Value::Tuple(items) if items.starts_with(leading));
-    let now = marking_of(env)?.places[place].iter_from(start.value());
-    let then = before.places[place].iter_from(start.value());
-    Ok(now.take_while(starts).eq(then.take_while(starts)))
+    let differences = parent.differences(place, marking_of(env)?);
+    Ok(!differences
+        .iter()
+        .any(|(token, _)| matches!(token, Value::Tuple(items) if items.starts_with(leading))))
 }
 
 #[cfg(test)]
@@ -376,7 +438,7 @@ mod tests {
             let after = Marking { places: vec![pairs(&tokens[0]), pairs(&tokens[1])] };
             let changed: Vec<bool> =
                 (0..2).map(|p| before.places[p] != after.places[p]).collect();
-            let parent = Parent { marking: &before, changed: &changed };
+            let parent = Parent::new(before.clone(), changed.to_vec());
             let mut slots = vec![Value::Int(0); 16];
             let settled = Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent);
             prop_assert_eq!(settled, holds(&code, &after));
@@ -425,10 +487,7 @@ mod tests {
             places: vec![pairs(&[(0, 1), (1, 1)]), pairs(&[(1, 0), (1, 1)])],
         };
         let changed = [false, true];
-        let parent = Parent {
-            marking: &before,
-            changed: &changed,
-        };
+        let parent = Parent::new(before.clone(), changed.to_vec());
         let mut slots = vec![Value::Int(0); 4];
         assert_eq!(
             settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
@@ -444,10 +503,7 @@ mod tests {
             places: vec![pairs(&[(0, 2)]), pairs(&[(0, 0), (1, 1)])],
         };
         assert_eq!(holds(&code, &after), Ok(false));
-        let parent = Parent {
-            marking: &false_before,
-            changed: &changed,
-        };
+        let parent = Parent::new(false_before.clone(), changed.to_vec());
         assert_eq!(
             settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
             Ok(true)
