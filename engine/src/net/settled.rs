@@ -21,8 +21,15 @@
 //! - to the body of a known `forall`, for each token that the parent's
 //!   place holds too (same token, same binding).
 //!
-//! A known node whose places are all unchanged holds in the child, and is
-//! not evaluated. Why no error is skipped that evaluation would raise: a
+//! A known `forall` or atom that reads the same in both markings holds in
+//! the child, and is not evaluated. It reads the same when the places it
+//! reads are unchanged, except that a place it reads only through
+//! quantifiers visiting the tokens that start with known values (a prefix,
+//! [`crate::net::prefix`]) need only keep those tokens: `exists (r, at) in
+//! Revoked: r == u1 && ...` is not disturbed by another user's revocation.
+//! The parent given is one in which the whole formula held, which the
+//! explorer guarantees for an invariant not yet violated. Why no error is
+//! skipped that evaluation would raise: a
 //! known node evaluated to true in the parent (a true `forall` or `&&`
 //! evaluates every part), and net functions are deterministic, so
 //! evaluating it in the child gives the same result.
