@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use crate::net::code::Code;
+use crate::net::code::{Code, Pattern};
 
 /// Where the kept value of a call is forgotten.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -38,6 +38,14 @@ struct Frame {
     number: usize,
     /// The slots its pattern binds.
     binds: Vec<usize>,
+}
+
+impl Frame {
+    fn new(number: usize, pattern: &Pattern) -> Frame {
+        let mut binds = Vec::new();
+        pattern.bound_slots(&mut binds);
+        Frame { number, binds }
+    }
 }
 
 /// A call met at a point, with how often.
@@ -89,12 +97,7 @@ impl Survey {
     fn visit(&mut self, code: &Code, stack: &mut Vec<Frame>) {
         match code {
             Code::Quantifier { pattern, body, .. } => {
-                let mut binds = Vec::new();
-                pattern.bound_slots(&mut binds);
-                stack.push(Frame {
-                    number: self.quantifiers,
-                    binds,
-                });
+                stack.push(Frame::new(self.quantifiers, pattern));
                 self.quantifiers += 1;
                 self.visit(body, stack);
                 stack.pop();
@@ -137,28 +140,15 @@ struct Rewrite<'a> {
 impl Rewrite<'_> {
     fn visit(&mut self, code: Code, stack: &mut Vec<Frame>) -> Code {
         match code {
-            Code::Quantifier {
-                forall,
-                place,
-                pattern,
-                prefix,
-                body,
-            } => {
+            Code::Quantifier { ref pattern, .. } => {
                 let number = self.quantifiers;
                 self.quantifiers += 1;
-                let mut binds = Vec::new();
-                pattern.bound_slots(&mut binds);
-                stack.push(Frame { number, binds });
-                let body = self.visit(*body, stack);
+                stack.push(Frame::new(number, pattern));
+                let quantifier = map_children(code, |body| {
+                    let body = self.visit(body, stack);
+                    self.forgetting(Point::EachToken(number), body)
+                });
                 stack.pop();
-                let body = self.forgetting(Point::EachToken(number), body);
-                let quantifier = Code::Quantifier {
-                    forall,
-                    place,
-                    pattern,
-                    prefix,
-                    body: Box::new(body),
-                };
                 self.forgetting(Point::Entry(number), quantifier)
             }
             Code::Call { .. } => {
