@@ -45,7 +45,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use stubborn::Stubborn;
 use stubborn_trial::StubbornTrial;
-use symmetry::{Symmetry, SymmetryError};
+use symmetry::{BesideParent, Symmetry, SymmetryError};
 use table::{MarkingTables, TableFull};
 use verdicts::VerdictMemo;
 
@@ -188,6 +188,27 @@ impl<'n> ColouredSpace<'n> {
         }
     }
 
+    /// Pushes into `out`, labelled `t`, the stored form of `state`, a
+    /// successor of `parent`: canonicalised beside the parent under a
+    /// symmetry (see [`Symmetry::canonical_beside`]).
+    fn push_beside(
+        &self,
+        out: &mut StateBuf,
+        state: &[u32],
+        parent: &[u32],
+        beside: &mut BesideParent,
+        t: usize,
+    ) -> Result<(), ColouredError> {
+        let stored = match &self.symmetry {
+            Some(symmetry) => symmetry
+                .canonical_beside(&self.tables, state, parent, beside)
+                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into()))?,
+            None => state,
+        };
+        out.push_labelled(stored, t as u32);
+        Ok(())
+    }
+
     /// The net explored.
     pub fn net(&self) -> &Net {
         self.net
@@ -311,6 +332,7 @@ impl<'n> ColouredSpace<'n> {
         fire: impl Fn(usize) -> bool,
     ) -> Result<(), ColouredError> {
         let mut next = Vec::with_capacity(state.len());
+        let mut beside = BesideParent::default();
         let bindings = effects
             .iter()
             .enumerate()
@@ -318,7 +340,7 @@ impl<'n> ColouredSpace<'n> {
         for (b, (t, ids)) in bindings.enumerate() {
             if fire(b) {
                 self.successor(t, state, ids, &mut next)?;
-                out.push_labelled(&self.stored(next.clone())?, t as u32);
+                self.push_beside(out, &next, state, &mut beside, t)?;
             }
         }
         Ok(())
@@ -563,10 +585,10 @@ impl StateSpace for ColouredSpace<'_> {
         budget::tick().map_err(EvalError::from)?;
         let mut decoded = None;
         let mut next = Vec::with_capacity(state.len());
+        let mut beside = BesideParent::default();
         for t in 0..self.net.transitions.len() {
             self.successors_by(t, state, &mut decoded, &mut next, |next, _| {
-                out.push_labelled(&self.stored(next.to_vec())?, t as u32);
-                Ok(())
+                self.push_beside(out, next, state, &mut beside, t)
             })?;
         }
         Ok(())

@@ -58,6 +58,10 @@ use crate::net::value::Value;
 /// The largest group the reduction enumerates (8!).
 pub const MAX_GROUP: usize = 40_320;
 
+/// The most factors a group has: each has two permutations or more, and
+/// 2^16 exceeds [`MAX_GROUP`].
+const MAX_FACTORS: usize = 16;
+
 /// The largest factor: the permutations of at most 7 constants.
 const MAX_FACTOR: usize = 5040;
 
@@ -164,6 +168,18 @@ pub struct Symmetry {
     movers: Box<[IdMemo]>,
 }
 
+/// Buffers shared by the canonical forms of one marking's successors
+/// ([`Symmetry::canonical_beside`]), so that none allocates: the marking,
+/// the factors that move each place's multiset in it and in the successor,
+/// and the successor's least image.
+#[derive(Debug, Default)]
+pub struct BesideParent {
+    parent: Vec<u32>,
+    parent_movers: Vec<u64>,
+    movers: Vec<u64>,
+    best: Vec<u32>,
+}
+
 impl Symmetry {
     /// The symmetry of `net`, or `None` if no symmetric type has two constants.
     pub fn new(net: &Net) -> Result<Option<Symmetry>, SymmetryError> {
@@ -248,12 +264,84 @@ impl Symmetry {
     /// greater, so the places after the deciding one are renamed only for
     /// an image that becomes the least.
     pub fn canonical(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u32>, TableFull> {
-        let moving = self.moving_factors(tables, state)?;
-        let mut best = state.to_vec();
-        let mut element = vec![0; moving.len()];
-        while self.next_element(&moving, &mut element) {
+        let movers = state
+            .iter()
+            .enumerate()
+            .map(|(place, &id)| self.movers(tables, place, id))
+            .collect::<Result<Vec<u64>, TableFull>>()?;
+        let mut best = Vec::new();
+        self.least_image(tables, state, &movers, &mut best)?;
+        Ok(best)
+    }
+
+    /// [`Symmetry::canonical`] of `state`, a successor of the marking
+    /// `parent`: the factors that move each place's multiset are looked up
+    /// only for the places the step changed, the others' are the parent's,
+    /// kept in `beside` from its first successor on.
+    pub fn canonical_beside<'b>(
+        &self,
+        tables: &MarkingTables,
+        state: &[u32],
+        parent: &[u32],
+        beside: &'b mut BesideParent,
+    ) -> Result<&'b [u32], TableFull> {
+        if beside.parent != parent {
+            beside.parent.clear();
+            beside.parent.extend_from_slice(parent);
+            beside.parent_movers.clear();
+            for (place, &id) in parent.iter().enumerate() {
+                beside.parent_movers.push(self.movers(tables, place, id)?);
+            }
+        }
+        beside.movers.clear();
+        for (place, (&id, &was)) in state.iter().zip(parent).enumerate() {
+            beside.movers.push(match id == was {
+                true => beside.parent_movers[place],
+                false => self.movers(tables, place, id)?,
+            });
+        }
+        self.least_image(tables, state, &beside.movers, &mut beside.best)?;
+        Ok(&beside.best)
+    }
+
+    /// Writes into `best` the least image of `state`, whose places' movers
+    /// are `movers`. A place that neither the element tried nor the one
+    /// that gave the least image so far moves is the same in both images
+    /// and is skipped, and a factor that does not move a place's multiset
+    /// is not applied to it.
+    fn least_image(
+        &self,
+        tables: &MarkingTables,
+        state: &[u32],
+        movers: &[u64],
+        best: &mut Vec<u32>,
+    ) -> Result<(), TableFull> {
+        let moving_mask = movers.iter().fold(0, |all, &m| all | m);
+        let mut moving = [0; MAX_FACTORS];
+        let mut count = 0;
+        for f in (0..self.factors.len()).filter(|f| moving_mask & (1 << f) != 0) {
+            moving[count] = f;
+            count += 1;
+        }
+        let moving = &moving[..count];
+        best.clear();
+        best.extend_from_slice(state);
+        // The factors the element that gave `best` applies (none: `state`).
+        let mut best_mask = 0;
+        let mut element = [0; MAX_FACTORS];
+        let element = &mut element[..count];
+        while self.next_element(moving, element) {
+            let mask = element
+                .iter()
+                .zip(moving)
+                .filter(|(choice, _)| **choice > 0)
+                .fold(0u64, |mask, (_, &f)| mask | (1 << f));
             for place in 0..state.len() {
-                let image = self.image_under(tables, &moving, &element, place, state[place])?;
+                if movers[place] & (mask | best_mask) == 0 {
+                    continue;
+                }
+                let image =
+                    self.image_under(tables, moving, element, movers[place], place, state[place])?;
                 if image == best[place] {
                     continue;
                 }
@@ -266,15 +354,22 @@ impl Symmetry {
                     Ordering::Less => {
                         best[place] = image;
                         for later in place + 1..state.len() {
-                            best[later] =
-                                self.image_under(tables, &moving, &element, later, state[later])?;
+                            best[later] = self.image_under(
+                                tables,
+                                moving,
+                                element,
+                                movers[later],
+                                later,
+                                state[later],
+                            )?;
                         }
+                        best_mask = mask;
                         break;
                     }
                 }
             }
         }
-        Ok(best)
+        Ok(())
     }
 
     /// Of the images of the encoded marking `state` under the group, the
@@ -303,7 +398,7 @@ impl Symmetry {
         while self.next_element(&moving, &mut element) {
             let mut differ = 0;
             for (place, &id) in state.iter().enumerate() {
-                image[place] = self.image_under(tables, &moving, &element, place, id)?;
+                image[place] = self.image_under(tables, &moving, &element, u64::MAX, place, id)?;
                 differ += usize::from(image[place] != target[place]);
                 if differ >= fewest {
                     break;
@@ -328,7 +423,7 @@ impl Symmetry {
         while self.next_element(&moving, &mut element) {
             let mut fixed = true;
             for (place, &id) in state.iter().enumerate() {
-                if self.image_under(tables, &moving, &element, place, id)? != id {
+                if self.image_under(tables, &moving, &element, u64::MAX, place, id)? != id {
                     fixed = false;
                     break;
                 }
@@ -376,18 +471,22 @@ impl Symmetry {
 
     /// The id of the image of multiset `id` of `place` under `element` of the
     /// product of the factors `moving` (see [`Symmetry::next_element`]): the
-    /// factors commute, so their moves are applied one after the other.
+    /// factors commute, so their moves are applied one after the other. Only
+    /// the factors in `movers` (those that move `id`) are applied: a factor
+    /// commutes with the others, so it fixes the image of `id` under them
+    /// exactly when it fixes `id`.
     fn image_under(
         &self,
         tables: &MarkingTables,
         moving: &[usize],
         element: &[usize],
+        movers: u64,
         place: usize,
         id: u32,
     ) -> Result<u32, TableFull> {
         let mut image = id;
         for (&choice, &f) in element.iter().zip(moving) {
-            if choice > 0 {
+            if choice > 0 && movers & (1 << f) != 0 {
                 image = self.image(tables, &self.factors[f], choice - 1, place, image)?;
             }
         }
