@@ -26,8 +26,12 @@
 //! `m` if its generators do (a transposition and an n-cycle generate a full
 //! permutation group). Which factors move each (place, multiset id) is
 //! remembered, so the seats of a role no one of which has acted yet, or of a
-//! role not in play, cost one look-up per place and nothing more; the places
-//! are looked at only until every factor is known to move one. An image is
+//! role not in play, cost one look-up per place and nothing more; a
+//! successor's places that its step left alone have the parent's movers, so
+//! only the changed ones are looked up. Per element, only the factors that
+//! move a place's multiset are applied to it, and a place that neither the
+//! element nor the one that gave the least image so far moves is skipped
+//! (it is the same in both). An image is
 //! compared with the least so far as it is computed, place by place, and
 //! dropped at the first place where it is greater, so the places after the
 //! deciding one (on the SeSPHR net, the knowledge sets, the largest) are
@@ -264,11 +268,7 @@ impl Symmetry {
     /// greater, so the places after the deciding one are renamed only for
     /// an image that becomes the least.
     pub fn canonical(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u32>, TableFull> {
-        let movers = state
-            .iter()
-            .enumerate()
-            .map(|(place, &id)| self.movers(tables, place, id))
-            .collect::<Result<Vec<u64>, TableFull>>()?;
+        let movers = self.movers_of(tables, state)?;
         let mut best = Vec::new();
         self.least_image(tables, state, &movers, &mut best)?;
         Ok(best)
@@ -316,26 +316,16 @@ impl Symmetry {
         movers: &[u64],
         best: &mut Vec<u32>,
     ) -> Result<(), TableFull> {
-        let moving_mask = movers.iter().fold(0, |all, &m| all | m);
-        let mut moving = [0; MAX_FACTORS];
-        let mut count = 0;
-        for f in (0..self.factors.len()).filter(|f| moving_mask & (1 << f) != 0) {
-            moving[count] = f;
-            count += 1;
-        }
-        let moving = &moving[..count];
+        let moving = Moving::new(movers);
+        let moving = moving.factors();
         best.clear();
         best.extend_from_slice(state);
         // The factors the element that gave `best` applies (none: `state`).
         let mut best_mask = 0;
         let mut element = [0; MAX_FACTORS];
-        let element = &mut element[..count];
+        let element = &mut element[..moving.len()];
         while self.next_element(moving, element) {
-            let mask = element
-                .iter()
-                .zip(moving)
-                .filter(|(choice, _)| **choice > 0)
-                .fold(0u64, |mask, (_, &f)| mask | (1 << f));
+            let mask = applied(moving, element);
             for place in 0..state.len() {
                 if movers[place] & (mask | best_mask) == 0 {
                     continue;
@@ -386,44 +376,64 @@ impl Symmetry {
         state: &[u32],
         target: &[u32],
     ) -> Result<Vec<u32>, TableFull> {
-        let differing = |a: &[u32]| a.iter().zip(target).filter(|(x, y)| x != y).count();
-        let mut best = state.to_vec();
-        let mut fewest = differing(state);
+        let mut fewest = state.iter().zip(target).filter(|(x, y)| x != y).count();
         if fewest == 0 {
-            return Ok(best);
+            return Ok(state.to_vec());
         }
-        let moving = self.moving_factors(tables, state)?;
-        let mut element = vec![0; moving.len()];
-        let mut image = vec![0; state.len()];
-        while self.next_element(&moving, &mut element) {
+        let movers = self.movers_of(tables, state)?;
+        let moving = Moving::new(&movers);
+        let moving = moving.factors();
+        let mut element = [0; MAX_FACTORS];
+        let element = &mut element[..moving.len()];
+        let mut closest = None;
+        while self.next_element(moving, element) {
+            let mask = applied(moving, element);
             let mut differ = 0;
             for (place, &id) in state.iter().enumerate() {
-                image[place] = self.image_under(tables, &moving, &element, u64::MAX, place, id)?;
-                differ += usize::from(image[place] != target[place]);
+                let image = match movers[place] & mask {
+                    0 => id,
+                    _ => self.image_under(tables, moving, element, movers[place], place, id)?,
+                };
+                differ += usize::from(image != target[place]);
                 if differ >= fewest {
                     break;
                 }
             }
             if differ < fewest {
                 fewest = differ;
-                best.copy_from_slice(&image);
+                closest = Some(element.to_vec());
             }
         }
-        Ok(best)
+        match closest {
+            None => Ok(state.to_vec()),
+            Some(element) => state
+                .iter()
+                .enumerate()
+                .map(|(place, &id)| {
+                    self.image_under(tables, moving, &element, movers[place], place, id)
+                })
+                .collect(),
+        }
     }
 
     /// How many markings the orbit of `state` holds: the order of the
     /// factors that move it divided by the number of their permutations that
     /// leave `state` unchanged.
     pub fn orbit_size(&self, tables: &MarkingTables, state: &[u32]) -> Result<u64, TableFull> {
-        let moving = self.moving_factors(tables, state)?;
+        let movers = self.movers_of(tables, state)?;
+        let moving = Moving::new(&movers);
+        let moving = moving.factors();
         let order: u64 = moving.iter().map(|&f| self.factors[f].order()).product();
         let mut fixing = 1;
-        let mut element = vec![0; moving.len()];
-        while self.next_element(&moving, &mut element) {
+        let mut element = [0; MAX_FACTORS];
+        let element = &mut element[..moving.len()];
+        while self.next_element(moving, element) {
+            let mask = applied(moving, element);
             let mut fixed = true;
             for (place, &id) in state.iter().enumerate() {
-                if self.image_under(tables, &moving, &element, u64::MAX, place, id)? != id {
+                if movers[place] & mask != 0
+                    && self.image_under(tables, moving, element, movers[place], place, id)? != id
+                {
                     fixed = false;
                     break;
                 }
@@ -433,25 +443,14 @@ impl Symmetry {
         Ok(order / fixing)
     }
 
-    /// The factors that move `state`, in order: those that move some place's
-    /// multiset. The places are looked at in order until every factor is
-    /// known to move one.
-    fn moving_factors(
-        &self,
-        tables: &MarkingTables,
-        state: &[u32],
-    ) -> Result<Vec<usize>, TableFull> {
-        let every = (1u64 << self.factors.len()) - 1;
-        let mut moving = 0;
-        for (place, &id) in state.iter().enumerate() {
-            moving |= self.movers(tables, place, id)?;
-            if moving == every {
-                break;
-            }
-        }
-        Ok((0..self.factors.len())
-            .filter(|f| moving & (1 << f) != 0)
-            .collect())
+    /// Per place of `state`, the factors that move its multiset
+    /// ([`Symmetry::movers`]).
+    fn movers_of(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u64>, TableFull> {
+        state
+            .iter()
+            .enumerate()
+            .map(|(place, &id)| self.movers(tables, place, id))
+            .collect()
     }
 
     /// Steps `element` (per factor of `moving`, 0 for the identity or `m +
@@ -545,6 +544,45 @@ impl Symmetry {
         memo.set(id, image);
         Ok(image)
     }
+}
+
+/// The factors that move a marking, in order (at most [`MAX_FACTORS`]),
+/// kept without allocating.
+struct Moving {
+    factors: [usize; MAX_FACTORS],
+    len: usize,
+}
+
+impl Moving {
+    /// The factors that move some place, given each place's movers.
+    fn new(movers: &[u64]) -> Moving {
+        let mut all = movers.iter().fold(0, |all, &m| all | m);
+        let mut moving = Moving {
+            factors: [0; MAX_FACTORS],
+            len: 0,
+        };
+        while all != 0 {
+            moving.factors[moving.len] = all.trailing_zeros() as usize;
+            moving.len += 1;
+            all &= all - 1;
+        }
+        moving
+    }
+
+    /// The factors, in order.
+    fn factors(&self) -> &[usize] {
+        &self.factors[..self.len]
+    }
+}
+
+/// The factors of `moving` that `element` applies (those it chooses a move
+/// of), one bit per factor.
+fn applied(moving: &[usize], element: &[usize]) -> u64 {
+    element
+        .iter()
+        .zip(moving)
+        .filter(|(choice, _)| **choice > 0)
+        .fold(0, |mask, (_, &f)| mask | (1 << f))
 }
 
 /// `value` with the constants and seats `renaming` moves renamed, or `None`
