@@ -238,9 +238,13 @@ impl<'n> ColouredSpace<'n> {
 
     /// Decodes an encoded marking.
     pub fn decode(&self, state: &[u32]) -> Result<Marking, ColouredError> {
-        let places = (0..self.net.places.len())
-            .map(|place| self.tokens(place, state.get(place).copied().unwrap_or(u32::MAX)))
-            .collect::<Result<_, _>>()?;
+        // Pushed into a vector of the right size: collecting through a
+        // `Result` would grow it step by step, and a marking is decoded
+        // wherever a property or a binding search needs its tokens.
+        let mut places = Vec::with_capacity(self.net.places.len());
+        for place in 0..self.net.places.len() {
+            places.push(self.tokens(place, state.get(place).copied().unwrap_or(u32::MAX))?);
+        }
         Ok(Marking { places })
     }
 

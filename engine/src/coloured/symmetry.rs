@@ -404,16 +404,14 @@ impl Symmetry {
                 closest = Some(element.to_vec());
             }
         }
-        match closest {
-            None => Ok(state.to_vec()),
-            Some(element) => state
-                .iter()
-                .enumerate()
-                .map(|(place, &id)| {
-                    self.image_under(tables, moving, &element, movers[place], place, id)
-                })
-                .collect(),
+        let Some(element) = closest else {
+            return Ok(state.to_vec());
+        };
+        let mut image = Vec::with_capacity(state.len());
+        for (place, &id) in state.iter().enumerate() {
+            image.push(self.image_under(tables, moving, &element, movers[place], place, id)?);
         }
+        Ok(image)
     }
 
     /// How many markings the orbit of `state` holds: the order of the
@@ -446,11 +444,13 @@ impl Symmetry {
     /// Per place of `state`, the factors that move its multiset
     /// ([`Symmetry::movers`]).
     fn movers_of(&self, tables: &MarkingTables, state: &[u32]) -> Result<Vec<u64>, TableFull> {
-        state
-            .iter()
-            .enumerate()
-            .map(|(place, &id)| self.movers(tables, place, id))
-            .collect()
+        // Pushed into a vector of the right size: collecting through a
+        // `Result` would grow it step by step.
+        let mut movers = Vec::with_capacity(state.len());
+        for (place, &id) in state.iter().enumerate() {
+            movers.push(self.movers(tables, place, id)?);
+        }
+        Ok(movers)
     }
 
     /// Steps `element` (per factor of `moving`, 0 for the identity or `m +
