@@ -183,26 +183,35 @@ impl<'n> ColouredSpace<'n> {
         match &self.symmetry {
             Some(symmetry) => symmetry
                 .canonical(&self.tables, &state)
-                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+                .map_err(images_full),
             None => Ok(state),
         }
     }
 
     /// Pushes into `out`, labelled `t`, the stored form of `state`, a
     /// successor of `parent`: canonicalised beside the parent under a
-    /// symmetry (see [`Symmetry::canonical_beside`]).
+    /// symmetry (see [`Symmetry::canonical_beside`]; `beside` is made for
+    /// the parent's first successor).
     fn push_beside(
         &self,
         out: &mut StateBuf,
         state: &[u32],
         parent: &[u32],
-        beside: &mut BesideParent,
+        beside: &mut Option<BesideParent>,
         t: usize,
     ) -> Result<(), ColouredError> {
         let stored = match &self.symmetry {
-            Some(symmetry) => symmetry
-                .canonical_beside(&self.tables, state, parent, beside)
-                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into()))?,
+            Some(symmetry) => {
+                let beside = match beside {
+                    Some(beside) => beside,
+                    None => {
+                        beside.insert(symmetry.beside(&self.tables, parent).map_err(images_full)?)
+                    }
+                };
+                symmetry
+                    .canonical_beside(&self.tables, state, beside)
+                    .map_err(images_full)?
+            }
             None => state,
         };
         out.push_labelled(stored, t as u32);
@@ -336,7 +345,7 @@ impl<'n> ColouredSpace<'n> {
         fire: impl Fn(usize) -> bool,
     ) -> Result<(), ColouredError> {
         let mut next = Vec::with_capacity(state.len());
-        let mut beside = BesideParent::default();
+        let mut beside = None;
         let bindings = effects
             .iter()
             .enumerate()
@@ -480,6 +489,12 @@ impl<'n> ColouredSpace<'n> {
     }
 }
 
+/// The error of a place table that ran out of ids while the symmetry
+/// named an image.
+fn images_full(_: TableFull) -> ColouredError {
+    ColouredError::TableFull("(symmetry images)".into())
+}
+
 impl StateSpace for ColouredSpace<'_> {
     type Error = ColouredError;
 
@@ -503,7 +518,7 @@ impl StateSpace for ColouredSpace<'_> {
         match &self.symmetry {
             Some(symmetry) => symmetry
                 .orbit_size(&self.tables, state)
-                .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into())),
+                .map_err(images_full),
             None => Ok(1),
         }
     }
@@ -589,7 +604,7 @@ impl StateSpace for ColouredSpace<'_> {
         budget::tick().map_err(EvalError::from)?;
         let mut decoded = None;
         let mut next = Vec::with_capacity(state.len());
-        let mut beside = BesideParent::default();
+        let mut beside = None;
         for t in 0..self.net.transitions.len() {
             self.successors_by(t, state, &mut decoded, &mut next, |next, _| {
                 self.push_beside(out, next, state, &mut beside, t)
@@ -642,7 +657,7 @@ impl StateSpace for ColouredSpace<'_> {
             (Some(parent), Some(symmetry)) => Some(Cow::Owned(
                 symmetry
                     .closest_image(&self.tables, parent, state)
-                    .map_err(|TableFull| ColouredError::TableFull("(symmetry images)".into()))?,
+                    .map_err(images_full)?,
             )),
             (parent, _) => parent.map(Cow::Borrowed),
         };

@@ -172,11 +172,12 @@ pub struct Symmetry {
     movers: Box<[IdMemo]>,
 }
 
-/// Buffers shared by the canonical forms of one marking's successors
-/// ([`Symmetry::canonical_beside`]), so that none allocates: the marking,
-/// the factors that move each place's multiset in it and in the successor,
-/// and the successor's least image.
-#[derive(Debug, Default)]
+/// What the canonical forms of one marking's successors share
+/// ([`Symmetry::canonical_beside`]), made by [`Symmetry::beside`]: the
+/// marking and the factors that move each of its places' multisets, and
+/// buffers for a successor's movers and least image, so that none
+/// allocates.
+#[derive(Debug)]
 pub struct BesideParent {
     parent: Vec<u32>,
     parent_movers: Vec<u64>,
@@ -274,27 +275,33 @@ impl Symmetry {
         Ok(best)
     }
 
+    /// What the canonical forms of the successors of the encoded marking
+    /// `parent` share: its places' movers, looked up once.
+    pub fn beside(
+        &self,
+        tables: &MarkingTables,
+        parent: &[u32],
+    ) -> Result<BesideParent, TableFull> {
+        Ok(BesideParent {
+            parent: parent.to_vec(),
+            parent_movers: self.movers_of(tables, parent)?,
+            movers: Vec::with_capacity(parent.len()),
+            best: Vec::with_capacity(parent.len()),
+        })
+    }
+
     /// [`Symmetry::canonical`] of `state`, a successor of the marking
-    /// `parent`: the factors that move each place's multiset are looked up
-    /// only for the places the step changed, the others' are the parent's,
-    /// kept in `beside` from its first successor on.
+    /// `beside` was made for: the factors that move each place's multiset
+    /// are looked up only for the places the step changed, the others' are
+    /// the parent's.
     pub fn canonical_beside<'b>(
         &self,
         tables: &MarkingTables,
         state: &[u32],
-        parent: &[u32],
         beside: &'b mut BesideParent,
     ) -> Result<&'b [u32], TableFull> {
-        if beside.parent != parent {
-            beside.parent.clear();
-            beside.parent.extend_from_slice(parent);
-            beside.parent_movers.clear();
-            for (place, &id) in parent.iter().enumerate() {
-                beside.parent_movers.push(self.movers(tables, place, id)?);
-            }
-        }
         beside.movers.clear();
-        for (place, (&id, &was)) in state.iter().zip(parent).enumerate() {
+        for (place, (&id, &was)) in state.iter().zip(&beside.parent).enumerate() {
             beside.movers.push(match id == was {
                 true => beside.parent_movers[place],
                 false => self.movers(tables, place, id)?,
