@@ -107,7 +107,7 @@ MUTANTS = {
         "Revocation is forward-only: the SRS keeps RK and still answers a revoked user for versions written before its revocation.",
         [('      Revoked: ["(u, p, 10 * t + 1)"]\n      Clock: ["(p, t, 1)"]\n',
           '      Revoked: ["(u, p, 10 * t + 1)"]\n      SRS_RK: ["(p, u, rk)"]\n      Clock: ["(p, t, 1)"]\n', 1),
-         ('  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
+         ('  D_R_F_revoked:\n    in:\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Requests: ["(u, p, q, v)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n',
           '  D_R_S_before_revocation:\n    in:\n      Requests: ["((role, seat), p, q, v)"]\n      Revoked: ["((role, seat), p, at)"]\n'
           '      Ledger_grant: ["((role, seat), p, since)"]\n      Policy: ["(role, q, true)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
@@ -117,7 +117,7 @@ MUTANTS = {
           '      SRS_R: ["(p, q, v, t, rp)"]\n      SRS_RK: ["(p, (role, seat), rk)"]\n'
           '      Received: ["((role, seat), p, q, v, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk))"]\n      UserKnows: ["((role, seat), p, learn(k, reencrypt(rp, if key_mode == hardened then rekey(label_secret(p, q), rk) else rk)))"]\n'
           '      Standing: ["((role, seat), p, st)"]\n      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Served: ["((role, seat), p, q, v, st)"]\n'
-          '  D_R_F_revoked:\n    in:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n'
+          '  D_R_F_revoked:\n    in:\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Requests: ["(u, p, q, v)"]\n'
           '    out:\n      Requests: ["(u, p, q, v)"]\n      Revoked: ["(u, p, at)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n', 1)],
     ),
     "revocation-keeps-rekey": (
@@ -137,8 +137,8 @@ MUTANTS = {
     "refusal-logged-as-access": (
         "ledger_is_truthful",
         "A request refused for lack of rights is answered once and for all, and logged as an access.",
-        [('      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n',
-          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Standing: ["((role, seat), p, st)"]\n    out:\n'
+        [('      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Requests: ["((role, seat), p, q, v)"]\n    out:\n      Requests: ["((role, seat), p, q, v)"]\n',
+          '      Policy: ["(role, q, false)"]\n      SRS_R: ["(p, q, v, t, rp)"]\n      Requests: ["((role, seat), p, q, v)"]\n      Standing: ["((role, seat), p, st)"]\n    out:\n'
           '      Ledger_access: ["((role, seat), p, q, v, st)"]\n      Standing: ["((role, seat), p, st)"]\n', 1)],
     ),
     "access-logged-twice": (
