@@ -22,6 +22,10 @@
 //! The successors of each node are asked for once, when first reached; a
 //! poisoned node's are never asked for (whatever reaches it is poisoned).
 
+use std::ops::ControlFlow;
+
+use crate::scc::{Tarjan, Visitor};
+
 /// What a node of the graph is, for the choice of a closed set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeKind {
@@ -43,8 +47,8 @@ pub trait DependencyGraph {
     fn successors(&mut self, v: usize, out: &mut Vec<usize>);
 }
 
-/// The visit order, and component, of a node not reached yet.
-const UNVISITED: u32 = u32::MAX;
+/// The component of a node not in a completed one yet.
+const NO_COMPONENT: u32 = u32::MAX;
 
 /// The closure, with no poisoned node, that counts the fewest nodes, among
 /// the closures of the seeds taken in order (`seeds` lists them; the first
@@ -61,19 +65,17 @@ pub fn least_closure(
         rank[s] = rank[s].min(i);
     }
     let mut search = Search {
+        graph,
         nodes: vec![Node::default(); n],
         rank,
         edges: Vec::new(),
         scratch: Vec::new(),
-        stack: Vec::new(),
-        calls: Vec::new(),
         components: Vec::new(),
-        visited: 0,
     };
+    let mut tarjan = Tarjan::new();
     for &seed in seeds {
-        if search.nodes[seed].order == UNVISITED {
-            search.visit(graph, seed);
-        }
+        // The search never breaks.
+        let _ = tarjan.search(&mut search, seed as u32);
     }
     // Candidates: free of poison, with a seed and no seed below; the
     // smallest count, then the first seed in the given order.
@@ -114,14 +116,8 @@ struct Node {
     /// Its successors: `Search::edges[first..last]` once reached.
     first: u32,
     last: u32,
-    /// Tarjan's visit order (`UNVISITED` before) and low link.
-    order: u32,
-    low: u32,
-    on_stack: bool,
-    /// Its component, once completed (`UNVISITED` before).
+    /// Its component, once completed (`NO_COMPONENT` before).
     component: u32,
-    /// Its place on Tarjan's stack while on it.
-    stack_index: u32,
 }
 
 impl Default for Node {
@@ -134,117 +130,65 @@ impl Default for Node {
             },
             first: 0,
             last: 0,
-            order: UNVISITED,
-            low: 0,
-            on_stack: false,
-            component: UNVISITED,
-            stack_index: 0,
+            component: NO_COMPONENT,
         }
     }
 }
 
-/// Tarjan's algorithm's state, with the adjacency learnt on the way.
-struct Search {
+/// The graph as Tarjan's search learns it, and its components as they complete.
+struct Search<'g, G> {
+    graph: &'g mut G,
     nodes: Vec<Node>,
     /// Per node: its position in the seed list (`usize::MAX` if none).
     rank: Vec<usize>,
-    /// Every reached node's successors, one run per node.
-    edges: Vec<usize>,
+    /// Every reached node's successors, sorted, one run per node.
+    edges: Vec<u32>,
     /// One node's successors as the graph gives them, before sorting.
     scratch: Vec<usize>,
-    /// Tarjan's stack of nodes.
-    stack: Vec<usize>,
-    /// The depth-first search's path: each node and its next edge.
-    calls: Vec<(usize, usize)>,
     components: Vec<Component>,
-    visited: u32,
 }
 
-impl Search {
-    fn successors(&self, v: usize) -> &[usize] {
-        let node = &self.nodes[v];
-        &self.edges[node.first as usize..node.last as usize]
-    }
-
-    /// Tarjan's algorithm from `root`, iteratively.
-    fn visit(&mut self, graph: &mut impl DependencyGraph, root: usize) {
-        let mut calls = std::mem::take(&mut self.calls);
-        self.enter(graph, root);
-        calls.push((root, 0));
-        while let Some(&mut (v, ref mut next)) = calls.last_mut() {
-            let node = self.nodes[v];
-            let at = node.first as usize + *next;
-            if at < node.last as usize {
-                let w = self.edges[at];
-                *next += 1;
-                if self.nodes[w].order == UNVISITED {
-                    self.enter(graph, w);
-                    calls.push((w, 0));
-                } else if self.nodes[w].on_stack {
-                    self.nodes[v].low = self.nodes[v].low.min(self.nodes[w].order);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                self.nodes[parent].low = self.nodes[parent].low.min(self.nodes[v].low);
-            }
-            if self.nodes[v].low == self.nodes[v].order {
-                self.complete(v);
-            }
-        }
-        self.calls = calls;
-    }
-
-    /// Numbers `v`, pushes it and learns its kind and successors (none
-    /// for a poisoned node).
-    fn enter(&mut self, graph: &mut impl DependencyGraph, v: usize) {
-        let kind = graph.kind(v);
+impl<G: DependencyGraph> Visitor for Search<'_, G> {
+    /// Learns `v`'s kind and successors (none for a poisoned node).
+    fn successors(&mut self, v: u32, out: &mut Vec<u32>) {
+        let kind = self.graph.kind(v as usize);
         let first = self.edges.len();
         if !kind.poisoned {
             self.scratch.clear();
-            graph.successors(v, &mut self.scratch);
+            self.graph.successors(v as usize, &mut self.scratch);
             self.scratch.sort_unstable();
             self.scratch.dedup();
-            self.edges.extend_from_slice(&self.scratch);
+            self.edges.extend(self.scratch.iter().map(|&w| w as u32));
+            out.extend_from_slice(&self.edges[first..]);
         }
-        let order = self.visited;
-        self.visited += 1;
-        self.nodes[v] = Node {
+        self.nodes[v as usize] = Node {
             kind,
             first: first as u32,
             last: self.edges.len() as u32,
-            order,
-            low: order,
-            on_stack: true,
-            component: UNVISITED,
-            stack_index: self.stack.len() as u32,
+            component: NO_COMPONENT,
         };
-        self.stack.push(v);
     }
 
-    /// Pops the component rooted at `root` and sums up what it reaches.
-    fn complete(&mut self, root: usize) {
+    /// Sums up what the component reaches.
+    fn completed(&mut self, members: &[u32], _: u32, _: bool) -> ControlFlow<()> {
         let id = self.components.len() as u32;
-        let start = self.nodes[root].stack_index as usize;
-        for &v in &self.stack[start..] {
-            self.nodes[v].on_stack = false;
-            self.nodes[v].component = id;
+        for &v in members {
+            self.nodes[v as usize].component = id;
         }
         let mut component = Component {
-            member: root,
+            member: members[0] as usize,
             first_seed: usize::MAX,
             poisoned: false,
             seed_below: false,
         };
-        for &v in &self.stack[start..] {
-            let node = &self.nodes[v];
+        for &v in members {
+            let node = &self.nodes[v as usize];
             component.poisoned |= node.kind.poisoned;
             if node.kind.seed {
-                component.first_seed = component.first_seed.min(self.rank[v]);
+                component.first_seed = component.first_seed.min(self.rank[v as usize]);
             }
-            for &w in self.successors(v) {
-                let below = self.nodes[w].component;
+            for &w in self.successors_of(v as usize) {
+                let below = self.nodes[w as usize].component;
                 if below != id {
                     let below = &self.components[below as usize];
                     component.poisoned |= below.poisoned;
@@ -252,8 +196,15 @@ impl Search {
                 }
             }
         }
-        self.stack.truncate(start);
         self.components.push(component);
+        ControlFlow::Continue(())
+    }
+}
+
+impl<G> Search<'_, G> {
+    fn successors_of(&self, v: usize) -> &[u32] {
+        let node = &self.nodes[v];
+        &self.edges[node.first as usize..node.last as usize]
     }
 
     /// The nodes reachable from `v` (all reached by the search, none
@@ -266,7 +217,8 @@ impl Search {
         let mut count = 0;
         while let Some(u) = stack.pop() {
             count += usize::from(self.nodes[u].kind.counted);
-            for &w in self.successors(u) {
+            for &w in self.successors_of(u) {
+                let w = w as usize;
                 if !flags[w] {
                     flags[w] = true;
                     stack.push(w);

@@ -12,10 +12,12 @@
 //! components again and each is tested anew (the Emerson-Lei refinement).
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use super::graph::MarkingGraph;
 use super::kripke::STUTTER;
 use super::{Fairness, Strength};
+use crate::scc::{Tarjan, Visitor};
 
 /// A set of nodes.
 pub type Set = HashSet<u32>;
@@ -134,71 +136,43 @@ pub fn fair_parts<S: Structure>(
     vec![component]
 }
 
-/// The strongly connected components of the subgraph induced by `set`
-/// (Tarjan's algorithm, iteratively), each sorted, in the order completed.
+/// The strongly connected components of the subgraph induced by `set`,
+/// each sorted, in the order completed.
 pub fn components_within<S: Structure>(s: &mut S, set: &[u32]) -> Vec<Vec<u32>> {
-    let inside: Set = set.iter().copied().collect();
-    let position: std::collections::HashMap<u32, usize> =
-        set.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-    let local = |s: &mut S, p: u32| -> Vec<usize> {
-        inner_edges(s, p, &inside)
-            .into_iter()
-            .filter_map(|(q, _)| position.get(&q).copied())
-            .collect()
-    };
-    let n = set.len();
-    let mut number = vec![u32::MAX; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut counter = 0u32;
-    let mut out = Vec::new();
-    for start in 0..n {
-        if number[start] != u32::MAX {
-            continue;
+    struct Within<'a, S> {
+        s: &'a mut S,
+        set: &'a [u32],
+        inside: Set,
+        position: std::collections::HashMap<u32, u32>,
+        out: Vec<Vec<u32>>,
+    }
+    impl<S: Structure> Visitor for Within<'_, S> {
+        fn successors(&mut self, v: u32, out: &mut Vec<u32>) {
+            let edges = inner_edges(self.s, self.set[v as usize], &self.inside);
+            out.extend(
+                edges
+                    .iter()
+                    .filter_map(|(q, _)| self.position.get(q).copied()),
+            );
         }
-        let mut frames: Vec<(usize, Vec<usize>, usize)> = Vec::new();
-        number[start] = counter;
-        low[start] = counter;
-        counter += 1;
-        on_stack[start] = true;
-        stack.push(start);
-        frames.push((start, local(s, set[start]), 0));
-        while let Some(frame) = frames.last_mut() {
-            let v = frame.0;
-            if frame.2 < frame.1.len() {
-                let w = frame.1[frame.2];
-                frame.2 += 1;
-                if number[w] == u32::MAX {
-                    number[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    on_stack[w] = true;
-                    stack.push(w);
-                    let next = local(s, set[w]);
-                    frames.push((w, next, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(number[w]);
-                }
-                continue;
-            }
-            frames.pop();
-            if let Some(parent) = frames.last() {
-                low[parent.0] = low[parent.0].min(low[v]);
-            }
-            if low[v] == number[v] {
-                let mut component = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component.push(set[w]);
-                    if w == v {
-                        break;
-                    }
-                }
-                component.sort_unstable();
-                out.push(component);
-            }
+        fn completed(&mut self, nodes: &[u32], _: u32, _: bool) -> ControlFlow<()> {
+            let mut component: Vec<u32> = nodes.iter().map(|&v| self.set[v as usize]).collect();
+            component.sort_unstable();
+            self.out.push(component);
+            ControlFlow::Continue(())
         }
     }
-    out
+    let mut within = Within {
+        s,
+        set,
+        inside: set.iter().copied().collect(),
+        position: (0..).zip(set).map(|(i, &p)| (p, i)).collect(),
+        out: Vec::new(),
+    };
+    let mut tarjan = Tarjan::new();
+    for start in 0..set.len() as u32 {
+        // The visitor never breaks.
+        let _ = tarjan.search(&mut within, start);
+    }
+    within.out
 }

@@ -22,9 +22,12 @@
 //! About 10 bytes a node instead of 4 an edge; any other shape is left to
 //! [`super::ctl`].
 
+use std::ops::ControlFlow;
+
 use super::branching::is_state;
 use super::formula::{Formula, PathQuantifier};
 use super::kripke::Kripke;
+use crate::scc::{Tarjan, Visitor};
 
 /// Whether `f` holds at the initial node (node 0) of `kripke`, when `f` has
 /// the shape `AG g` of the module's description; `None` for any other shape.
@@ -124,66 +127,40 @@ fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> b
 /// Per node: whether an infinite path starts there through `inside` nodes
 /// only (`EG inside`), by Tarjan's algorithm over the `inside` nodes.
 fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
-    const UNSEEN: u32 = u32::MAX;
-    let n = kripke.len();
-    let mut number = vec![UNSEEN; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
-    // Set for a node with a loop, or an edge to a node already known to be
-    // on an infinite path; for a completed node, the verdict.
-    let mut infinite = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut counter = 0u32;
-    for start in 0..n {
-        if !inside[start] || number[start] != UNSEEN {
-            continue;
+    /// The search over the `inside` nodes; `infinite` is set for a node with
+    /// an edge to a completed node on an infinite path, and, once its
+    /// component is complete, is the verdict.
+    struct Inside<'a, 'g> {
+        kripke: &'a Kripke<'g>,
+        inside: &'a [bool],
+        infinite: Vec<bool>,
+    }
+    impl Visitor for Inside<'_, '_> {
+        fn successors(&mut self, v: u32, out: &mut Vec<u32>) {
+            let inside = self.inside;
+            let successors = self.kripke.successors(v as usize).map(|(w, _)| w);
+            out.extend(successors.filter(|&w| inside[w]).map(|w| w as u32));
         }
-        number[start] = counter;
-        low[start] = counter;
-        counter += 1;
-        on_stack[start] = true;
-        stack.push(start);
-        let mut frames = vec![(start, kripke.successors(start))];
-        while let Some((v, successors)) = frames.last_mut() {
-            let v = *v;
-            if let Some((w, _)) = successors.next() {
-                if !inside[w] {
-                    continue;
-                }
-                if w == v {
-                    infinite[v] = true;
-                } else if number[w] == UNSEEN {
-                    number[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    on_stack[w] = true;
-                    stack.push(w);
-                    frames.push((w, kripke.successors(w)));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(number[w]);
-                } else if infinite[w] {
-                    infinite[v] = true;
-                }
-                continue;
+        fn edge_to_completed(&mut self, v: u32, w: u32) {
+            self.infinite[v as usize] |= self.infinite[w as usize];
+        }
+        fn completed(&mut self, nodes: &[u32], _: u32, cyclic: bool) -> ControlFlow<()> {
+            let verdict = cyclic || nodes.iter().any(|&m| self.infinite[m as usize]);
+            for &m in nodes {
+                self.infinite[m as usize] = verdict;
             }
-            frames.pop();
-            if low[v] == number[v] {
-                let from = stack.iter().rposition(|&m| m == v).unwrap_or(0);
-                let component = stack.split_off(from);
-                let verdict = component.len() > 1 || component.iter().any(|&m| infinite[m]);
-                for m in component {
-                    on_stack[m] = false;
-                    infinite[m] = verdict;
-                }
-            }
-            if let Some((parent, _)) = frames.last() {
-                if on_stack[v] {
-                    low[*parent] = low[*parent].min(low[v]);
-                } else if infinite[v] {
-                    infinite[*parent] = true;
-                }
-            }
+            ControlFlow::Continue(())
         }
     }
-    infinite
+    let mut search = Inside {
+        kripke,
+        inside,
+        infinite: vec![false; kripke.len()],
+    };
+    let mut tarjan = Tarjan::new();
+    for start in (0..kripke.len()).filter(|&v| inside[v]) {
+        // The visitor never breaks.
+        let _ = tarjan.search(&mut search, start as u32);
+    }
+    search.infinite
 }

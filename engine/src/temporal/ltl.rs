@@ -21,6 +21,7 @@
 //! order, so the verdict and the lasso do not depend on the thread count.
 
 use std::collections::{HashMap, VecDeque};
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 use super::fair::{self, Set, Structure};
@@ -33,6 +34,7 @@ use super::graph::Limits;
 use super::kripke::Kripke;
 use super::{Fairness, Strength};
 use crate::explore::budget::resident_bytes;
+use crate::scc::{Tarjan, Visitor};
 
 impl Structure for Ltl<'_, '_> {
     fn successors(&mut self, p: u32) -> Vec<(u32, u32)> {
@@ -267,115 +269,27 @@ impl<'k, 'g> Ltl<'k, 'g> {
     /// Tarjan's algorithm from `roots`; returns the fair accepting parts of
     /// the components, only the first one found when `first` is set.
     fn search(&mut self, roots: &[u32], first: bool) -> Vec<Vec<u32>> {
-        let fairness = self.fairness;
-        let mut found = Vec::new();
-        let mut number: Vec<u32> = Vec::new();
-        let mut low: Vec<u32> = Vec::new();
-        let mut on_stack: Vec<bool> = Vec::new();
-        let mut stack: Vec<u32> = Vec::new();
-        let unvisited = u32::MAX;
-        let mut counter = 0u32;
         // Without fairness an accepting cycle is known before its component
         // is complete (the component's states found so far already meet every
         // acceptance set): Couvreur's roots tell.
-        let mut early = if first && fairness.is_empty() {
+        let early = if first && self.fairness.is_empty() {
             Roots::new(&self.automaton)
         } else {
             None
         };
+        let mut search = ProductSearch {
+            ltl: self,
+            first,
+            early,
+            found: Vec::new(),
+        };
+        let mut tarjan = Tarjan::new();
         for &root in roots {
-            grow(&mut number, root, unvisited);
-            if number[root as usize] != unvisited {
-                continue;
-            }
-            // Frames: (state, its successors, next successor to visit).
-            let mut frames: Vec<(u32, Vec<Edge>, usize)> = Vec::new();
-            let succ = self.successors(root);
-            visit(
-                root,
-                &mut number,
-                &mut low,
-                &mut on_stack,
-                &mut stack,
-                &mut counter,
-            );
-            if let Some(early) = &mut early {
-                early.visit(number[root as usize], self.states[root as usize].1);
-            }
-            frames.push((root, succ, 0));
-            while let Some(frame) = frames.last_mut() {
-                let p = frame.0;
-                if frame.2 < frame.1.len() {
-                    let (s, _) = frame.1[frame.2];
-                    frame.2 += 1;
-                    grow(&mut number, s, unvisited);
-                    if number[s as usize] == unvisited {
-                        if counter.is_multiple_of(CHECK_EVERY) && self.over_limits() {
-                            self.stopped = true;
-                            return found;
-                        }
-                        let succ = self.successors(s);
-                        visit(
-                            s,
-                            &mut number,
-                            &mut low,
-                            &mut on_stack,
-                            &mut stack,
-                            &mut counter,
-                        );
-                        if let Some(early) = &mut early {
-                            early.visit(number[s as usize], self.states[s as usize].1);
-                        }
-                        frames.push((s, succ, 0));
-                    } else if on_stack[s as usize] {
-                        low[p as usize] = low[p as usize].min(number[s as usize]);
-                        if let Some(early) = &mut early
-                            && early.back_edge(number[s as usize])
-                        {
-                            // The states from s on the stack: one component with p.
-                            let from = stack.iter().rposition(|&t| t == s).unwrap_or(0);
-                            found.push(stack[from..].to_vec());
-                            return found;
-                        }
-                    }
-                    continue;
-                }
-                let (_, edges, _) = frames.pop().unwrap_or_default();
-                if let Some(parent) = frames.last() {
-                    let q = parent.0 as usize;
-                    low[q] = low[q].min(low[p as usize]);
-                }
-                if low[p as usize] == number[p as usize] {
-                    if let Some(early) = &mut early {
-                        early.finish(number[p as usize]);
-                    }
-                    let mut component = Vec::new();
-                    loop {
-                        let s = stack.pop().unwrap_or(p);
-                        on_stack[s as usize] = false;
-                        component.push(s);
-                        if s == p {
-                            break;
-                        }
-                    }
-                    // A single state without a self-loop has no cycle.
-                    if component.len() == 1 && !edges.iter().any(|&(s, _)| s == p) {
-                        continue;
-                    }
-                    component.sort_unstable();
-                    found.extend(fair::fair_parts(
-                        self,
-                        fairness,
-                        component,
-                        &Self::accepting,
-                    ));
-                    if first && !found.is_empty() {
-                        return found;
-                    }
-                }
+            if tarjan.search(&mut search, root).is_break() {
+                break;
             }
         }
-        found
+        search.found
     }
 
     /// Whether the component meets every acceptance set.
@@ -533,6 +447,67 @@ fn roll(path: &mut Path) {
     }
 }
 
+/// The product explored by Tarjan's search: what it does with each state
+/// and component.
+struct ProductSearch<'s, 'k, 'g> {
+    ltl: &'s mut Ltl<'k, 'g>,
+    /// Stop at the first fair accepting part.
+    first: bool,
+    early: Option<Roots>,
+    /// The fair accepting parts found so far.
+    found: Vec<Vec<u32>>,
+}
+
+impl Visitor for ProductSearch<'_, '_, '_> {
+    fn successors(&mut self, p: u32, out: &mut Vec<u32>) {
+        out.extend(self.ltl.successors(p).into_iter().map(|(s, _)| s));
+    }
+
+    fn entered(&mut self, p: u32, number: u32) -> ControlFlow<()> {
+        if number > 0 && number.is_multiple_of(CHECK_EVERY) && self.ltl.over_limits() {
+            self.ltl.stopped = true;
+            return ControlFlow::Break(());
+        }
+        if let Some(early) = &mut self.early {
+            early.visit(number, self.ltl.states[p as usize].1);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn closes_cycle(&mut self, _: u32, s: u32, number: u32, stack: &[u32]) -> ControlFlow<()> {
+        let Some(early) = &mut self.early else {
+            return ControlFlow::Continue(());
+        };
+        if !early.back_edge(number) {
+            return ControlFlow::Continue(());
+        }
+        // The states from s up on the stack lie on a cycle through s.
+        let from = stack.iter().rposition(|&t| t == s).unwrap_or(0);
+        self.found.push(stack[from..].to_vec());
+        ControlFlow::Break(())
+    }
+
+    fn completed(&mut self, nodes: &[u32], root_number: u32, cyclic: bool) -> ControlFlow<()> {
+        if let Some(early) = &mut self.early {
+            early.finish(root_number);
+        }
+        // A single state without a self-loop has no cycle.
+        if !cyclic {
+            return ControlFlow::Continue(());
+        }
+        let mut component = nodes.to_vec();
+        component.sort_unstable();
+        let fairness = self.ltl.fairness;
+        let parts = fair::fair_parts(self.ltl, fairness, component, &Ltl::accepting);
+        self.found.extend(parts);
+        if self.first && !self.found.is_empty() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
 /// Couvreur's detection of accepting cycles on the fly ("On-the-fly
 /// verification of linear temporal logic", 1999), beside Tarjan's search: a
 /// stack of the roots of the partial components on Tarjan's stack, each with
@@ -608,35 +583,6 @@ impl Roots {
             self.stack.pop();
         }
     }
-}
-
-fn grow(number: &mut Vec<u32>, id: u32, unvisited: u32) {
-    if number.len() <= id as usize {
-        number.resize(id as usize + 1, unvisited);
-    }
-}
-
-fn visit(
-    p: u32,
-    number: &mut Vec<u32>,
-    low: &mut Vec<u32>,
-    on_stack: &mut Vec<bool>,
-    stack: &mut Vec<u32>,
-    counter: &mut u32,
-) {
-    let i = p as usize;
-    if number.len() <= i {
-        number.resize(i + 1, u32::MAX);
-    }
-    if low.len() <= i {
-        low.resize(i + 1, 0);
-        on_stack.resize(i + 1, false);
-    }
-    number[i] = *counter;
-    low[i] = *counter;
-    *counter += 1;
-    on_stack[i] = true;
-    stack.push(p);
 }
 
 #[cfg(test)]
