@@ -203,7 +203,11 @@ impl LoadedNet {
             }
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, &options.properties);
-                let space = match (options.symmetry, options.partial_order) {
+                // CTL and LTL properties need every edge: an exploration
+                // reduced by stubborn sets would leave some out, so their
+                // graph would be built again, unreduced, after it.
+                let partial_order = options.partial_order && net.temporal.is_empty();
+                let space = match (options.symmetry, partial_order) {
                     (true, true) => ColouredSpace::with_reductions(&net)?,
                     (true, false) => ColouredSpace::with_symmetry(&net)?,
                     (false, true) => ColouredSpace::with_partial_order(&net),

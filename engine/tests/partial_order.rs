@@ -7,7 +7,9 @@
 mod support;
 
 use proptest::prelude::*;
+use sesphr_engine::check::CheckOptions;
 use sesphr_engine::coloured::ColouredSpace;
+use sesphr_engine::load::LoadedNet;
 use support::{load, replay, run_on, traces, verdicts};
 
 const PLACES: usize = 5;
@@ -109,12 +111,8 @@ proptest! {
     }
 }
 
-/// Three independent token chains and properties on the first: the other two
-/// chains' moves are invisible and independent, so most markings are skipped.
-/// (On rings instead of chains the cycle proviso expands so many markings in
-/// full that nothing is saved.)
-#[test]
-fn independent_components_are_not_interleaved() {
+/// Three independent token chains, `a -> b -> c`, with `properties`.
+fn chains(properties: &str) -> String {
     let mut text = String::from("name: chains\nplaces:\n");
     for r in 0..3 {
         text += &format!(
@@ -127,7 +125,19 @@ fn independent_components_are_not_interleaved() {
             "  ab{r}: {{ in: {{ a{r}: [x] }}, out: {{ b{r}: [x] }} }}\n  bc{r}: {{ in: {{ b{r}: [x] }}, out: {{ c{r}: [x] }} }}\n"
         );
     }
-    text += "properties:\n  first_chain_ends: { reachable: \"count(c0) == 1\" }\n  never_two: { invariant: \"count(b0) <= 1\" }\n";
+    text + "properties:\n" + properties
+}
+
+/// Properties on the first chain only.
+const FIRST_CHAIN: &str = "  first_chain_ends: { reachable: \"count(c0) == 1\" }\n  never_two: { invariant: \"count(b0) <= 1\" }\n";
+
+/// Three independent token chains and properties on the first: the other two
+/// chains' moves are invisible and independent, so most markings are skipped.
+/// (On rings instead of chains the cycle proviso expands so many markings in
+/// full that nothing is saved.)
+#[test]
+fn independent_components_are_not_interleaved() {
+    let text = chains(FIRST_CHAIN);
     let net = load(&text);
     let full = run_on(&ColouredSpace::new(&net), 1);
     let reduced = run_on(&ColouredSpace::with_partial_order(&net), 1);
@@ -145,6 +155,33 @@ fn independent_components_are_not_interleaved() {
         (None, None)
     );
     replay(&net, &reduced);
+}
+
+/// CTL and LTL properties need every edge: a check with one explores the
+/// graph unreduced (and their graph is read from that exploration) instead
+/// of exploring it reduced and then building it again in full.
+#[test]
+fn a_check_with_temporal_properties_explores_every_edge() {
+    let options = CheckOptions {
+        partial_order: true,
+        ..CheckOptions::default()
+    };
+    let check = |properties: &str| {
+        let net = LoadedNet::Coloured(Box::new(load(&chains(properties))));
+        net.check(&options).expect("a check")
+    };
+    let safety = check(FIRST_CHAIN);
+    assert!(safety.states < 27, "{} states", safety.states);
+    assert_eq!(
+        safety.reduction.as_deref(),
+        Some("partial order (stubborn sets of bindings)")
+    );
+    let temporal = check(&format!(
+        "{FIRST_CHAIN}  can_end: {{ ctl: \"AG EF count(c0) == 1\" }}\n"
+    ));
+    assert_eq!((temporal.states, temporal.reduction.as_deref()), (27, None));
+    let holds: Vec<Option<bool>> = temporal.properties.iter().map(|p| p.holds).collect();
+    assert_eq!(holds, vec![Some(true), Some(true), Some(true)]);
 }
 
 /// The example net of the contest's dining philosophers, `n` of them, with

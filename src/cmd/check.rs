@@ -63,8 +63,9 @@ pub struct CheckArgs {
     pub progress: bool,
     /// Explore every state: no reduction (by default, coloured nets are
     /// reduced by the symmetry of their `symmetric: true` types, and by
-    /// stubborn sets where some transition changes no place a property reads,
-    /// given up after 1,024 markings if they leave out under 30% of the bindings).
+    /// stubborn sets where some transition changes no place a property reads
+    /// and no CTL/LTL property is checked, given up after 1,024 markings if
+    /// they leave out under 30% of the bindings).
     #[arg(long)]
     pub no_reduction: bool,
     /// Explore a coloured net through its unfolding to a P/T net, with the
