@@ -16,7 +16,8 @@ use std::ops::ControlFlow;
 /// A graph searched depth first, and what it does with what the search finds.
 ///
 /// Nodes are `u32` ids (4 bytes an edge on the search's path); the search's
-/// arrays grow to the largest id seen, so ids should be dense.
+/// arrays hold one entry per id up to the largest seen ([`Tarjan::new`]) or
+/// given ([`Tarjan::with_nodes`]), so ids should be dense.
 pub trait Visitor {
     /// Appends the successors of `v` to `out`, in the order to visit them.
     /// Asked once per node, right after [`Visitor::entered`].
@@ -74,9 +75,21 @@ pub struct Tarjan {
 }
 
 impl Tarjan {
-    /// A search that has reached nothing yet.
+    /// A search that has reached nothing yet; its arrays grow with the
+    /// largest node id reached (by doubling, as a vector does).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A search over the nodes `0..nodes`, its arrays allocated once at
+    /// their size (9 bytes a node).
+    pub fn with_nodes(nodes: usize) -> Self {
+        Tarjan {
+            number: vec![UNREACHED; nodes],
+            low: vec![0; nodes],
+            on_stack: vec![false; nodes],
+            ..Self::default()
+        }
     }
 
     /// Whether `v` has been reached.
@@ -191,14 +204,19 @@ mod tests {
         }
     }
 
-    fn components_of(edges: &[Vec<u32>]) -> Lists {
+    /// The components of `edges`, by a search whose arrays grow, or are
+    /// allocated at the graph's size when `sized`.
+    fn components_of(edges: &[Vec<u32>], sized: bool) -> Lists {
         let mut lists = Lists {
             edges: edges.to_vec(),
             asked: vec![0; edges.len()],
             components: Vec::new(),
             edge_to_completed: Vec::new(),
         };
-        let mut tarjan = Tarjan::new();
+        let mut tarjan = match sized {
+            true => Tarjan::with_nodes(edges.len()),
+            false => Tarjan::new(),
+        };
         for v in 0..edges.len() as u32 {
             assert!(tarjan.search(&mut lists, v).is_continue());
         }
@@ -218,7 +236,10 @@ mod tests {
         /// cycles told right, and every edge between two components told.
         #[test]
         fn the_components_are_petgraphs_in_reverse_topological_order(edges in graphs()) {
-            let found = components_of(&edges);
+            let found = components_of(&edges, false);
+            let sized = components_of(&edges, true);
+            prop_assert_eq!(&sized.components, &found.components);
+            prop_assert_eq!(&sized.edge_to_completed, &found.edge_to_completed);
             let mut graph = DiGraph::<(), ()>::new();
             let ids: Vec<NodeIndex> = (0..edges.len()).map(|_| graph.add_node(())).collect();
             for (v, out) in edges.iter().enumerate() {
@@ -271,7 +292,7 @@ mod tests {
     fn a_long_cycle_does_not_overflow_the_stack() {
         let n = 1_000_000u32;
         let edges: Vec<Vec<u32>> = (0..n).map(|v| vec![(v + 1) % n]).collect();
-        let found = components_of(&edges);
+        let found = components_of(&edges, true);
         assert_eq!(found.components.len(), 1);
         assert_eq!(found.components[0].0.len(), n as usize);
         assert!(found.components[0].1, "the cycle is told");

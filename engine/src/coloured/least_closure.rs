@@ -72,7 +72,7 @@ pub fn least_closure(
         scratch: Vec::new(),
         components: Vec::new(),
     };
-    let mut tarjan = Tarjan::new();
+    let mut tarjan = Tarjan::with_nodes(n);
     for &seed in seeds {
         // The search never breaks.
         let _ = tarjan.search(&mut search, seed as u32);

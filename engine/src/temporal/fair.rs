@@ -169,7 +169,7 @@ pub fn components_within<S: Structure>(s: &mut S, set: &[u32]) -> Vec<Vec<u32>> 
         position: (0..).zip(set).map(|(i, &p)| (p, i)).collect(),
         out: Vec::new(),
     };
-    let mut tarjan = Tarjan::new();
+    let mut tarjan = Tarjan::with_nodes(set.len());
     for start in 0..set.len() as u32 {
         // The visitor never breaks.
         let _ = tarjan.search(&mut within, start);

@@ -157,7 +157,7 @@ fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
         inside,
         infinite: vec![false; kripke.len()],
     };
-    let mut tarjan = Tarjan::new();
+    let mut tarjan = Tarjan::with_nodes(kripke.len());
     for start in (0..kripke.len()).filter(|&v| inside[v]) {
         // The visitor never breaks.
         let _ = tarjan.search(&mut search, start as u32);
