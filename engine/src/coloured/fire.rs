@@ -158,7 +158,16 @@ pub fn fire_at(
 ) -> Result<Multiset, EvalError> {
     let t = &net.transitions[binding.transition];
     let name = &net.places[place].name;
-    let mut tokens = marking.places[place].clone();
+    let before = &marking.places[place];
+    if !binding
+        .consumed
+        .iter()
+        .chain(produced)
+        .any(|c| c.0 == place)
+    {
+        return Ok(before.clone());
+    }
+    let mut tokens = before.edit();
     for (_, v, n) in binding.consumed.iter().filter(|c| c.0 == place) {
         tokens
             .remove(v, *n)
@@ -180,7 +189,7 @@ pub fn fire_at(
                 }),
             })?;
     }
-    Ok(tokens)
+    Ok(tokens.finish())
 }
 
 /// The tokens firing `binding` adds: `(place, value, copies)`, each checked

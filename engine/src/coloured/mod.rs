@@ -318,7 +318,7 @@ impl<'n> ColouredSpace<'n> {
         if let Some(sum) = self.sums.get(place, base, added) {
             return Ok(sum);
         }
-        let mut tokens = self.tokens(place, base)?;
+        let mut tokens = self.tokens(place, base)?.edit();
         for (value, n) in self.tokens(place, added)?.iter() {
             tokens
                 .add(value.clone(), n)
@@ -329,7 +329,7 @@ impl<'n> ColouredSpace<'n> {
                     }),
                 })?;
         }
-        let sum = self.intern(place, &tokens)?;
+        let sum = self.intern(place, &tokens.finish())?;
         self.sums.insert(place, base, added, sum);
         Ok(sum)
     }

@@ -1,6 +1,5 @@
 //! Multisets of token values and markings (one multiset per place).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -11,17 +10,22 @@ use crate::net::value::Value;
 
 /// A finite multiset of values, kept in canonical (sorted) order.
 ///
-/// Clones share their contents until one of them changes (copy on write), so
-/// copying a marking to fire a transition copies only the places it changes.
+/// Its distinct values and their counts are one shared, sorted slice: clones
+/// share it until one of them changes (copy on write), so copying a marking
+/// to fire a transition copies only the places it changes, and a multiset of
+/// `n` distinct values takes one allocation of `n` entries (the interning
+/// tables keep millions of small ones). Look-ups are binary searches; a
+/// change copies the slice, which the copy on write would do anyway.
 ///
 /// It carries a hash of its contents, the wrapping sum of a hash of each
 /// (value, count) pair, kept up to date by [`Multiset::add`] and
 /// [`Multiset::remove`]: hashing a multiset (to intern a place's tokens) costs
 /// one word instead of a walk over every token, and unequal multisets rarely
 /// need their contents compared.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Multiset {
-    counts: Arc<BTreeMap<Value, u32>>,
+    /// The distinct values, in order, each with its count (never 0).
+    entries: Arc<[(Value, u32)]>,
     hash: u64,
 }
 
@@ -35,9 +39,17 @@ fn entry_hash(value_hash: u64, count: u32) -> u64 {
     FixedState::with_seed(0x636f_756e).hash_one((value_hash, count))
 }
 
+impl fmt::Debug for Multiset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(v, c)| (v, c)))
+            .finish()
+    }
+}
+
 impl PartialEq for Multiset {
     fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.counts == other.counts
+        self.hash == other.hash && self.entries == other.entries
     }
 }
 
@@ -50,9 +62,10 @@ impl PartialOrd for Multiset {
 }
 
 impl Ord for Multiset {
-    /// The contents' order (the hash plays no part).
+    /// The contents' order: the (value, count) pairs compared in turn, a
+    /// prefix before the longer multiset (the hash plays no part).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.counts.cmp(&other.counts)
+        self.entries.cmp(&other.entries)
     }
 }
 
@@ -86,24 +99,29 @@ impl Multiset {
             hash.wrapping_add(entry_hash(value_hash(value), *count))
         });
         Some(Multiset {
-            counts: Arc::new(merged.into_iter().collect()),
+            entries: merged.into(),
             hash,
         })
     }
 
+    /// Where `value` is among the entries, or where it would go.
+    fn position(&self, value: &Value) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(v, _)| v.cmp(value))
+    }
+
     /// How many copies of `value` it holds.
     pub fn count(&self, value: &Value) -> u32 {
-        self.counts.get(value).copied().unwrap_or(0)
+        self.position(value).map_or(0, |i| self.entries[i].1)
     }
 
     /// The number of elements, copies included.
     pub fn total(&self) -> u64 {
-        self.counts.values().map(|&c| u64::from(c)).sum()
+        self.entries.iter().map(|&(_, c)| u64::from(c)).sum()
     }
 
     /// Whether it holds nothing.
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.entries.is_empty()
     }
 
     /// Adds `n` copies of `value`; `None` if a count would overflow.
@@ -111,57 +129,118 @@ impl Multiset {
         if n == 0 {
             return Some(());
         }
-        let old = self.count(&value);
-        let new = old.checked_add(n)?;
-        let hash = value_hash(&value);
-        if old > 0 {
-            self.hash = self.hash.wrapping_sub(entry_hash(hash, old));
-        }
-        self.hash = self.hash.wrapping_add(entry_hash(hash, new));
-        Arc::make_mut(&mut self.counts).insert(value, new);
+        let mut edit = self.edit();
+        edit.add(value, n)?;
+        *self = edit.finish();
         Some(())
     }
 
     /// Removes `n` copies of `value`; `None` (and no change) if it holds fewer.
     pub fn remove(&mut self, value: &Value, n: u32) -> Option<()> {
-        let c = self.count(value);
-        if c < n || c == 0 {
-            return None;
-        }
-        let hash = value_hash(value);
-        self.hash = self.hash.wrapping_sub(entry_hash(hash, c));
-        let counts = Arc::make_mut(&mut self.counts);
-        if c == n {
-            counts.remove(value);
-        } else if let Some(count) = counts.get_mut(value) {
-            *count -= n;
-            self.hash = self.hash.wrapping_add(entry_hash(hash, c - n));
-        }
+        let mut edit = self.edit();
+        edit.remove(value, n)?;
+        *self = edit.finish();
         Some(())
+    }
+
+    /// A copy of its entries to change (several changes, one copy).
+    pub fn edit(&self) -> MultisetEdit {
+        MultisetEdit {
+            entries: self.entries.to_vec(),
+            hash: self.hash,
+        }
     }
 
     /// Distinct values with their counts, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&Value, u32)> {
-        self.counts.iter().map(|(v, &c)| (v, c))
+        self.entries.iter().map(|(v, c)| (v, *c))
     }
 
     /// Distinct values from `start` on, in order (for prefix look-ups).
     pub fn iter_from<'a>(&'a self, start: &Value) -> impl Iterator<Item = (&'a Value, u32)> + 'a {
-        use std::ops::Bound;
-        (self.counts)
-            .range::<Value, _>((Bound::Included(start), Bound::Unbounded))
-            .map(|(v, &c)| (v, c))
+        let first = self.entries.partition_point(|(v, _)| v < start);
+        self.entries[first..].iter().map(|(v, c)| (v, *c))
     }
 
     /// Whether `self` and `other` share their contents (one is an unchanged
     /// clone of the other): a constant-time sufficient test of equality.
     pub fn shares(&self, other: &Multiset) -> bool {
-        Arc::ptr_eq(&self.counts, &other.counts)
+        Arc::ptr_eq(&self.entries, &other.entries)
     }
 
     /// Whether every element of `other` is in `self` at least as often.
     pub fn contains_all(&self, other: &Multiset) -> bool {
         other.iter().all(|(v, c)| self.count(v) >= c)
+    }
+}
+
+/// A multiset being changed: its entries copied once, then changed in place
+/// ([`Multiset::edit`], [`MultisetEdit::finish`]).
+pub struct MultisetEdit {
+    entries: Vec<(Value, u32)>,
+    hash: u64,
+}
+
+impl MultisetEdit {
+    fn position(&self, value: &Value) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(v, _)| v.cmp(value))
+    }
+
+    /// How many copies of `value` it holds.
+    pub fn count(&self, value: &Value) -> u32 {
+        self.position(value).map_or(0, |i| self.entries[i].1)
+    }
+
+    /// Adds `n` copies of `value`; `None` (and no change) if a count would
+    /// overflow.
+    pub fn add(&mut self, value: Value, n: u32) -> Option<()> {
+        if n == 0 {
+            return Some(());
+        }
+        let hash = value_hash(&value);
+        match self.position(&value) {
+            Ok(i) => {
+                let old = self.entries[i].1;
+                let new = old.checked_add(n)?;
+                self.hash = self
+                    .hash
+                    .wrapping_sub(entry_hash(hash, old))
+                    .wrapping_add(entry_hash(hash, new));
+                self.entries[i].1 = new;
+            }
+            Err(i) => {
+                self.hash = self.hash.wrapping_add(entry_hash(hash, n));
+                self.entries.insert(i, (value, n));
+            }
+        }
+        Some(())
+    }
+
+    /// Removes `n` copies of `value`; `None` (and no change) if it holds
+    /// fewer.
+    pub fn remove(&mut self, value: &Value, n: u32) -> Option<()> {
+        let i = self.position(value).ok()?;
+        let c = self.entries[i].1;
+        if c < n {
+            return None;
+        }
+        let hash = value_hash(value);
+        self.hash = self.hash.wrapping_sub(entry_hash(hash, c));
+        if c == n {
+            self.entries.remove(i);
+        } else {
+            self.hash = self.hash.wrapping_add(entry_hash(hash, c - n));
+            self.entries[i].1 = c - n;
+        }
+        Some(())
+    }
+
+    /// The multiset changed.
+    pub fn finish(self) -> Multiset {
+        Multiset {
+            entries: self.entries.into(),
+            hash: self.hash,
+        }
     }
 }
 
@@ -270,6 +349,50 @@ mod tests {
             prop_assert_eq!(hasher.hash_one(&built), hasher.hash_one(&added));
             prop_assert_eq!(built.to_string(), added.to_string());
             prop_assert_eq!(built, added);
+        }
+
+        /// Several changes made on one copy ([`Multiset::edit`]) give the
+        /// multiset (contents, hash, order) that the changes made one at a
+        /// time give, a failed one changing nothing; the original is left as
+        /// it was.
+        #[test]
+        fn an_edit_is_its_changes_one_at_a_time(
+            base in proptest::collection::vec((0i64..6, 1u32..4), 0..8),
+            changes in proptest::collection::vec((any::<bool>(), 0i64..6, 1u32..4), 0..10),
+        ) {
+            let original = Multiset::from_counts(base.iter().map(|&(v, c)| (Value::Int(v), c)))
+                .expect("small");
+            let (mut edit, mut stepwise) = (original.edit(), original.clone());
+            for &(add, v, n) in &changes {
+                let (by_edit, by_step) = if add {
+                    (edit.add(Value::Int(v), n), stepwise.add(Value::Int(v), n))
+                } else {
+                    (edit.remove(&Value::Int(v), n), stepwise.remove(&Value::Int(v), n))
+                };
+                prop_assert_eq!(by_edit, by_step);
+            }
+            let edited = edit.finish();
+            let hasher = FixedState::with_seed(1);
+            prop_assert_eq!(hasher.hash_one(&edited), hasher.hash_one(&stepwise));
+            prop_assert_eq!(edited.cmp(&stepwise), std::cmp::Ordering::Equal);
+            prop_assert_eq!(&edited, &stepwise);
+            let rebuilt = Multiset::from_counts(base.iter().map(|&(v, c)| (Value::Int(v), c)))
+                .expect("small");
+            prop_assert_eq!(original, rebuilt);
+        }
+
+        /// Multisets are ordered by their (value, count) lists.
+        #[test]
+        fn the_order_is_that_of_the_value_count_lists(
+            a in proptest::collection::vec((0i64..4, 1u32..3), 0..5),
+            b in proptest::collection::vec((0i64..4, 1u32..3), 0..5),
+        ) {
+            let build = |pairs: &[(i64, u32)]| {
+                Multiset::from_counts(pairs.iter().map(|&(v, c)| (Value::Int(v), c))).expect("small")
+            };
+            let (a, b) = (build(&a), build(&b));
+            let list = |m: &Multiset| m.iter().map(|(v, c)| (v.clone(), c)).collect::<Vec<_>>();
+            prop_assert_eq!(a.cmp(&b), list(&a).cmp(&list(&b)));
         }
 
         #[test]

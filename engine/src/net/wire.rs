@@ -79,7 +79,7 @@ fn encode_bytes(bytes: &[u8], out: &mut Vec<u32>) {
 /// The multiset that `words` (all of them) encode.
 pub fn decode_multiset(words: &[u32]) -> Result<Multiset, WireError> {
     let mut reader = Reader { words, at: 0 };
-    let mut tokens = Multiset::new();
+    let mut tokens = Multiset::new().edit();
     for _ in 0..reader.word()? {
         let value = reader.value()?;
         let count = reader.word()?;
@@ -88,6 +88,7 @@ pub fn decode_multiset(words: &[u32]) -> Result<Multiset, WireError> {
         }
         tokens.add(value, count);
     }
+    let tokens = tokens.finish();
     if reader.at != words.len() {
         return Err(reader.error("words left after the last token"));
     }
