@@ -164,6 +164,12 @@ impl<'n> Settled<'n> {
         Ok(true)
     }
 
+    /// Whether no place the node reads, whole or in slices, changed (flags
+    /// only: nothing evaluated).
+    fn reads_unchanged(&self, parent: &Parent) -> bool {
+        parent.unchanged(&self.reads) && self.slices.iter().all(|&(p, _)| !parent.changed[p])
+    }
+
     /// The shape of `code` for [`Settled::holds`].
     pub fn new(code: &'n Code) -> Self {
         let (reads, slices) = reads(code);
@@ -240,6 +246,11 @@ impl<'n> Settled<'n> {
                 prefix,
                 body,
             } => {
+                if body.reads_unchanged(parent) {
+                    // The body holds for every token the parent had (known,
+                    // and it reads the same): only the new tokens are left.
+                    return forall_new_tokens(env, parent, *place, pattern, prefix, body.code);
+                }
                 let child = marking_of(env)?;
                 quantify(env, true, *place, pattern, prefix, |env, token: &Value| {
                     if parent.had(*place, token, child) {
@@ -292,6 +303,40 @@ fn reads(code: &Code) -> (Vec<PlaceId>, Vec<(PlaceId, &[Code])>) {
     whole.dedup();
     slices.retain(|(p, _)| !whole.contains(p));
     (whole, slices)
+}
+
+/// Whether `body` holds for each token of `place` that the parent had none
+/// of, starts with the values of `prefix` and matches `pattern` (binding its
+/// variables in `env`), in canonical order, as [`quantify`] visits them.
+fn forall_new_tokens(
+    env: &mut Env<'_>,
+    parent: &Parent,
+    place: PlaceId,
+    pattern: &Pattern,
+    prefix: &[Code],
+    body: &Code,
+) -> Result<bool, EvalError> {
+    if !parent.changed[place] {
+        return Ok(true);
+    }
+    let differences = parent.differences(place, marking_of(env)?);
+    if !differences.iter().any(|&(_, new)| new) {
+        return Ok(true);
+    }
+    let start = if prefix.is_empty() {
+        None
+    } else {
+        Some(LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?)
+    };
+    for (token, _) in differences.iter().filter(|&&(_, new)| new) {
+        let starts_with = start.as_ref().is_none_or(
+            |start| matches!(token, Value::Tuple(items) if items.starts_with(start.items())),
+        );
+        if starts_with && pattern.matches(token, env.slots) && !body.holds(env)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Whether `place` holds the same tokens starting with the values of
@@ -450,6 +495,53 @@ mod tests {
             let settled = Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent);
             prop_assert_eq!(settled, holds(&code, &after));
         }
+    }
+
+    #[test]
+    fn a_body_reading_nothing_changed_is_evaluated_for_the_new_tokens_only() {
+        // forall (a, b) in P0: b != 2 (the body reads no place): beside a
+        // parent, only the tokens the parent did not have are evaluated.
+        let code = Code::Quantifier {
+            forall: true,
+            place: 0,
+            prefix: Vec::new(),
+            pattern: Pattern::Tuple(vec![Pattern::Bind(0), Pattern::Bind(1)]),
+            body: boxed(Code::Cmp(
+                CmpOp::Ne,
+                boxed(Code::Var(1)),
+                boxed(Code::Const(Value::Int(2))),
+            )),
+        };
+        let settled = Settled::new(&code);
+        let mut slots = vec![Value::Int(0); 2];
+        let before = Marking {
+            places: vec![pairs(&[(0, 1), (1, 1)])],
+        };
+        for (added, verdict) in [((2, 2), false), ((2, 0), true)] {
+            let after = Marking {
+                places: vec![pairs(&[(0, 1), (1, 1), added])],
+            };
+            let parent = Parent::new(before.clone(), vec![true]);
+            assert_eq!(holds(&code, &after), Ok(verdict));
+            assert_eq!(
+                settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+                Ok(verdict),
+                "{added:?} added"
+            );
+        }
+        // A parent in which (0, 2) broke it: not met again, as the parent
+        // must be one where the formula held.
+        let false_before = Marking {
+            places: vec![pairs(&[(0, 2)])],
+        };
+        let after = Marking {
+            places: vec![pairs(&[(0, 2), (2, 0)])],
+        };
+        let parent = Parent::new(false_before, vec![true]);
+        assert_eq!(
+            settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+            Ok(true)
+        );
     }
 
     #[test]
