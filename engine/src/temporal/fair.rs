@@ -142,17 +142,18 @@ pub fn components_within<S: Structure>(s: &mut S, set: &[u32]) -> Vec<Vec<u32>> 
     struct Within<'a, S> {
         s: &'a mut S,
         set: &'a [u32],
-        inside: Set,
+        /// Each node of `set` by its position there (the search's node).
         position: std::collections::HashMap<u32, u32>,
         out: Vec<Vec<u32>>,
     }
     impl<S: Structure> Visitor for Within<'_, S> {
+        /// The successors inside `set`, as positions.
         fn successors(&mut self, v: u32, out: &mut Vec<u32>) {
-            let edges = inner_edges(self.s, self.set[v as usize], &self.inside);
+            let edges = self.s.successors(self.set[v as usize]);
             out.extend(
                 edges
-                    .iter()
-                    .filter_map(|(q, _)| self.position.get(q).copied()),
+                    .into_iter()
+                    .filter_map(|(q, _)| self.position.get(&q).copied()),
             );
         }
         fn completed(&mut self, nodes: &[u32], _: u32, _: bool) -> ControlFlow<()> {
@@ -165,7 +166,6 @@ pub fn components_within<S: Structure>(s: &mut S, set: &[u32]) -> Vec<Vec<u32>> 
     let mut within = Within {
         s,
         set,
-        inside: set.iter().copied().collect(),
         position: (0..).zip(set).map(|(i, &p)| (p, i)).collect(),
         out: Vec::new(),
     };
