@@ -104,14 +104,9 @@ impl Multiset {
         })
     }
 
-    /// Where `value` is among the entries, or where it would go.
-    fn position(&self, value: &Value) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(v, _)| v.cmp(value))
-    }
-
     /// How many copies of `value` it holds.
     pub fn count(&self, value: &Value) -> u32 {
-        self.position(value).map_or(0, |i| self.entries[i].1)
+        count_in(&self.entries, value)
     }
 
     /// The number of elements, copies included.
@@ -181,14 +176,20 @@ pub struct MultisetEdit {
     hash: u64,
 }
 
-impl MultisetEdit {
-    fn position(&self, value: &Value) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(v, _)| v.cmp(value))
-    }
+/// Where `value` is among the sorted `entries`, or where it would go.
+fn position_in(entries: &[(Value, u32)], value: &Value) -> Result<usize, usize> {
+    entries.binary_search_by(|(v, _)| v.cmp(value))
+}
 
+/// The count of `value` among the sorted `entries` (0 if absent).
+fn count_in(entries: &[(Value, u32)], value: &Value) -> u32 {
+    position_in(entries, value).map_or(0, |i| entries[i].1)
+}
+
+impl MultisetEdit {
     /// How many copies of `value` it holds.
     pub fn count(&self, value: &Value) -> u32 {
-        self.position(value).map_or(0, |i| self.entries[i].1)
+        count_in(&self.entries, value)
     }
 
     /// Adds `n` copies of `value`; `None` (and no change) if a count would
@@ -198,7 +199,7 @@ impl MultisetEdit {
             return Some(());
         }
         let hash = value_hash(&value);
-        match self.position(&value) {
+        match position_in(&self.entries, &value) {
             Ok(i) => {
                 let old = self.entries[i].1;
                 let new = old.checked_add(n)?;
@@ -219,7 +220,7 @@ impl MultisetEdit {
     /// Removes `n` copies of `value`; `None` (and no change) if it holds
     /// fewer.
     pub fn remove(&mut self, value: &Value, n: u32) -> Option<()> {
-        let i = self.position(value).ok()?;
+        let i = position_in(&self.entries, value).ok()?;
         let c = self.entries[i].1;
         if c < n {
             return None;
