@@ -27,6 +27,8 @@
 //! quantifiers visiting the tokens that start with known values (a prefix,
 //! [`crate::net::prefix`]) need only keep those tokens: `exists (r, at) in
 //! Revoked: r == u1 && ...` is not disturbed by another user's revocation.
+//! So a known `forall` whose body reads no changed place (its change flags
+//! tell, nothing evaluated) visits only the tokens the parent lacked.
 //! The parent given is one in which the whole formula held, which the
 //! explorer guarantees for an invariant not yet violated. Why no error is
 //! skipped that evaluation would raise: a
