@@ -574,13 +574,10 @@ pub(crate) fn quantify(
         return Ok(forall);
     }
     let start = LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?;
-    let leading = start.items();
-    let starts_with =
-        |token: &Value| matches!(token, Value::Tuple(items) if items.starts_with(leading));
     // A tuple is ordered after its prefixes and before anything greater.
     for (token, _) in tokens
         .iter_from(start.value())
-        .take_while(|(t, _)| starts_with(t))
+        .take_while(|(t, _)| start.leads(t))
     {
         if pattern.matches(token, env.slots) && body(env, token)? != forall {
             return Ok(!forall);

@@ -60,6 +60,12 @@ impl LookupTuple {
             _ => &[],
         }
     }
+
+    /// Whether `token` is a tuple whose leading components are these (a
+    /// token a quantifier with this prefix visits).
+    pub(crate) fn leads(&self, token: &Value) -> bool {
+        matches!(token, Value::Tuple(items) if items.starts_with(self.items()))
+    }
 }
 
 impl Drop for LookupTuple {

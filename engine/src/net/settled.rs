@@ -331,10 +331,8 @@ fn forall_new_tokens(
         Some(LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?)
     };
     for (token, _) in differences.iter().filter(|&&(_, new)| new) {
-        let starts_with = start.as_ref().is_none_or(
-            |start| matches!(token, Value::Tuple(items) if items.starts_with(start.items())),
-        );
-        if starts_with && pattern.matches(token, env.slots) && !body.holds(env)? {
+        let leads = start.as_ref().is_none_or(|start| start.leads(token));
+        if leads && pattern.matches(token, env.slots) && !body.holds(env)? {
             return Ok(false);
         }
     }
@@ -350,11 +348,8 @@ fn same_slice(
     prefix: &[Code],
 ) -> Result<bool, EvalError> {
     let start = LookupTuple::new(prefix.len(), |i| prefix[i].eval(env))?;
-    let leading = start.items();
     let differences = parent.differences(place, marking_of(env)?);
-    Ok(!differences
-        .iter()
-        .any(|(token, _)| matches!(token, Value::Tuple(items) if items.starts_with(leading))))
+    Ok(!differences.iter().any(|(token, _)| start.leads(token)))
 }
 
 #[cfg(test)]
