@@ -262,32 +262,70 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
 }
 
 /// The coloured philosophers that `scripts/bench-anchors` runs against SPIN
-/// and Rumur have the state space of the contest's P/T unfolding.
+/// and Rumur have the state space of the contest's P/T unfolding, with the
+/// coloured engine and as checked by default (through its unfolding).
 #[test]
 fn coloured_philosophers_match_their_pt_unfolding() {
-    for (n, pt) in [
-        ("5", "tests/data/mcc/Philosophers-PT-000005.pnml"),
-        ("7", ""),
-    ] {
-        let coloured = sesphr(&[
-            "check",
-            "--json",
-            "--param",
-            &format!("n={n}"),
-            &path("nets/examples/philosophers-mcc.yaml"),
-        ]);
-        // Exit 1: the deadlock-freedom property fails, as in the contest.
-        assert_eq!(coloured.status.code(), Some(1));
-        let coloured = json(&coloured);
-        let n: u32 = n.parse().expect("a number");
-        assert_eq!(coloured["states"], 3u64.pow(n));
-        assert_eq!(coloured["deadlock_reachable"], true);
-        if !pt.is_empty() {
-            let unfolded = json(&sesphr(&["check", "--json", &path(pt)]));
-            assert_eq!(coloured["states"], unfolded["states"]);
-            assert_eq!(coloured["edges"], unfolded["edges"]);
+    for route in ["--unfold=never", "--unfold=auto"] {
+        for (n, pt) in [
+            ("5", "tests/data/mcc/Philosophers-PT-000005.pnml"),
+            ("7", ""),
+        ] {
+            let coloured = sesphr(&[
+                "check",
+                "--json",
+                route,
+                "--param",
+                &format!("n={n}"),
+                &path("nets/examples/philosophers-mcc.yaml"),
+            ]);
+            // Exit 1: the deadlock-freedom property fails, as in the contest.
+            assert_eq!(coloured.status.code(), Some(1), "{route}");
+            let coloured = json(&coloured);
+            let n: u32 = n.parse().expect("a number");
+            assert_eq!(coloured["states"], 3u64.pow(n), "{route}");
+            assert_eq!(coloured["deadlock_reachable"], true, "{route}");
+            if !pt.is_empty() {
+                let unfolded = json(&sesphr(&["check", "--json", &path(pt)]));
+                assert_eq!(coloured["states"], unfolded["states"], "{route}");
+                assert_eq!(coloured["edges"], unfolded["edges"], "{route}");
+            }
         }
     }
+}
+
+/// By default a small coloured net without reductions is explored through
+/// its unfolding, says so, and prints the coloured engine's report; the
+/// route is chosen with `--unfold=WHEN`.
+#[test]
+fn the_route_through_the_unfolding_is_shown_and_can_be_chosen() {
+    let net = path("nets/examples/philosophers-mcc.yaml");
+    let report = |route: &str| {
+        let out = sesphr(&["check", route, "--param", "n=4", &net]);
+        assert_eq!(out.status.code(), Some(1), "{route}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let auto = report("--unfold=auto");
+    let never = report("--unfold=never");
+    let line = "  explored through its P/T unfolding: 20 places, 20 transitions\n";
+    assert!(auto.contains(line), "{auto}");
+    assert!(!never.contains("unfolding"), "{never}");
+    // The rest is the coloured engine's report, the timing aside.
+    let untimed = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with("state space") && !l.contains("unfolding"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(untimed(&auto), untimed(&never));
+    assert!(
+        auto.contains("take_left (p=1): think: -1, fork: -1, catch_left: +1"),
+        "{auto}"
+    );
+    let out = sesphr(&["check", "--unfold=sometimes", &net]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid value 'sometimes'"), "{stderr}");
 }
 
 /// The README's main command: one line per property and a summary, a screenful in all.

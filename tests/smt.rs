@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sesphr_engine::check::{CheckOptions, StandardProperty};
+use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{ExploreOptions, check};
 use sesphr_engine::load::{LoadedNet, open};
@@ -508,7 +508,7 @@ fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
         ..CheckOptions::default()
     };
     let unfolded = CheckOptions {
-        unfold: true,
+        unfold: Unfold::Always,
         ..native.clone()
     };
     let examples = [
@@ -543,6 +543,45 @@ fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
                 p.name
             );
         }
+    }
+}
+
+/// The default route (`Unfold::Auto`) takes the unfolding wherever no
+/// reduction is in force, and its report is the coloured engine's, counter-
+/// examples and explanations included, on every coloured example net, the
+/// paper's nets and the coloured contest nets; only the timings differ.
+#[test]
+fn the_automatic_unfolding_gives_the_coloured_engines_report() {
+    let native = CheckOptions {
+        properties: vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe],
+        symmetry: false,
+        partial_order: false,
+        ..CheckOptions::default()
+    };
+    let auto = CheckOptions {
+        unfold: Unfold::Auto,
+        ..native.clone()
+    };
+    let examples = [
+        "mutex",
+        "philosophers",
+        "philosophers-deadlock",
+        "philosophers-mcc",
+        "producer-consumer",
+    ]
+    .map(|n| root().join(format!("nets/examples/{n}.yaml")));
+    let untimed = |mut report: sesphr_engine::explore::CheckReport| {
+        report.seconds = 0.0;
+        report.states_per_second = 0.0;
+        report.bytes_per_state = 0.0;
+        report
+    };
+    for (net, path) in coloured_nets(examples.to_vec()) {
+        let label = path.display();
+        let a = untimed(net.check(&native).expect("native"));
+        let mut b = untimed(net.check(&auto).expect("auto"));
+        assert!(b.unfolding.take().is_some(), "{label}: not unfolded");
+        assert_eq!(a, b, "{label}");
     }
 }
 

@@ -28,10 +28,13 @@
 //! assert_eq!(report.properties[1].holds, Some(true));
 //! ```
 
-use crate::coloured::symmetry::SymmetryError;
+use crate::coloured::stubborn::Stubborn;
+use crate::coloured::symmetry::{Symmetry, SymmetryError};
+use crate::coloured::unfolded::{UnfoldedError, UnfoldedSpace};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
-    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, check, check_keeping,
+    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, UnfoldingSize, check,
+    check_keeping,
 };
 use crate::load::LoadedNet;
 use crate::load::source::Pos;
@@ -39,8 +42,9 @@ use crate::mcc::observe::Checked;
 use crate::net::code::{CmpOp, Code};
 use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
-use crate::ptnet::{PtError, PtProperty, check_pt, with_widening_lanes};
-use crate::smt::SmtError;
+use crate::ptnet::{PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
+use crate::smt::unfold::{UnfoldLimits, unfold_within};
+use crate::smt::{SmtError, unfolded_checks};
 use crate::temporal::graph::{GraphProgressHook, Limits};
 use crate::temporal::run::{GraphSize, check_temporal_in, undecided};
 
@@ -63,6 +67,37 @@ impl StandardProperty {
     }
 }
 
+/// Whether a coloured net is explored through its unfolding to a P/T net
+/// ([`crate::smt::unfold`]), with the P/T explorer's packed states and firing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unfold {
+    /// Never: the coloured engine explores it.
+    #[default]
+    Never,
+    /// Where the report stays the coloured engine's, only faster
+    /// ([`UnfoldedSpace`]): no reduction in force (the net has no symmetric
+    /// type and no transition that stubborn sets could leave out, or
+    /// reductions are off), no CTL or LTL property, every property expressed
+    /// on token counts, and an unfolding within [`AUTO_UNFOLD_LIMITS`] (a
+    /// larger one would make every state wide). The coloured engine
+    /// otherwise.
+    Auto,
+    /// Always ([`check_unfolded`]), reported in the unfolding's terms:
+    /// no reduction; refused where the net or a property does not unfold.
+    Always,
+}
+
+/// How large an unfolding [`Unfold::Auto`] takes: a packed state has one
+/// counter per unfolded place, and a state's successors are found by testing
+/// every unfolded transition, so a net that builds more colours stays with
+/// the coloured engine (one word per place, successors looked up by the
+/// tokens present).
+pub const AUTO_UNFOLD_LIMITS: UnfoldLimits = UnfoldLimits {
+    bindings: 1024,
+    colours: 256,
+    searched: 1 << 16,
+};
+
 /// How to check a net.
 #[derive(Clone)]
 pub struct CheckOptions {
@@ -77,10 +112,8 @@ pub struct CheckOptions {
     pub partial_order: bool,
     /// Standard properties to check besides the net's own.
     pub properties: Vec<StandardProperty>,
-    /// Explore a coloured net's unfolding with the P/T explorer instead
-    /// (see [`check_unfolded`]); `symmetry` and `partial_order` then do not
-    /// apply.
-    pub unfold: bool,
+    /// Whether a coloured net is explored through its unfolding to a P/T net.
+    pub unfold: Unfold,
     /// Told how far the graph of a coloured net's CTL and LTL properties is
     /// built (after each chunk of markings), so that a long temporal check
     /// is not silent. It only observes.
@@ -107,7 +140,7 @@ impl Default for CheckOptions {
             symmetry: true,
             partial_order: false,
             properties: Vec::new(),
-            unfold: false,
+            unfold: Unfold::Never,
             temporal_progress: None,
         }
     }
@@ -132,6 +165,9 @@ pub enum CheckError {
     /// The coloured net or one of its properties has no unfolding (`unfold`).
     #[error(transparent)]
     Unfold(#[from] SmtError),
+    /// Exploring a coloured net through its unfolding failed.
+    #[error(transparent)]
+    Unfolded(#[from] ExploreError<UnfoldedError>),
 }
 
 /// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
@@ -190,7 +226,7 @@ impl LoadedNet {
             LoadedNet::PlaceTransition(net) => {
                 check_pt(net, &pt_properties(&options.properties), &options.explore)?
             }
-            LoadedNet::Coloured(coloured) if options.unfold => {
+            LoadedNet::Coloured(coloured) if options.unfold == Unfold::Always => {
                 let mut report = check_unfolded(self, &options.properties, &options.explore)?;
                 // The unfolding's states are the unreduced coloured graph's.
                 let temporal = temporal_after(coloured, report.stopped, || {
@@ -203,38 +239,92 @@ impl LoadedNet {
             }
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, &options.properties);
-                // CTL and LTL properties need every edge: an exploration
-                // reduced by stubborn sets would leave some out, so their
-                // graph would be built again, unreduced, after it.
-                let partial_order = options.partial_order && net.temporal.is_empty();
-                let space = match (options.symmetry, partial_order) {
-                    (true, true) => ColouredSpace::with_reductions(&net)?,
-                    (true, false) => ColouredSpace::with_symmetry(&net)?,
-                    (false, true) => ColouredSpace::with_partial_order(&net),
-                    (false, false) => ColouredSpace::new(&net),
-                };
-                let limits = limits(&options.explore);
-                // CTL and LTL properties: on the graph of the same space,
-                // recorded by the exploration where it can (see `temporal`).
-                let explore = ExploreOptions {
-                    record_edges: !net.temporal.is_empty(),
-                    ..options.explore.clone()
-                };
-                let (mut report, explored) = check_keeping(&space, &explore)?;
-                let temporal = temporal_after(&net, report.stopped, || {
-                    check_temporal_in(
-                        &space,
-                        limits,
-                        options.temporal_progress.as_ref(),
-                        Some(explored),
-                    )
-                })?;
-                report.properties.extend(temporal);
-                report
+                match check_unfolded_natively(&net, options)? {
+                    Some(report) => report,
+                    None => check_coloured(&net, options)?,
+                }
             }
         };
         report.net = self.name().to_string();
         Ok(report)
+    }
+}
+
+/// Checks the coloured `net` (standard properties included) with the
+/// coloured engine, reduced as `options` ask.
+fn check_coloured(net: &Net, options: &CheckOptions) -> Result<CheckReport, CheckError> {
+    // CTL and LTL properties need every edge: an exploration reduced by
+    // stubborn sets would leave some out, so their graph would be built
+    // again, unreduced, after it.
+    let partial_order = options.partial_order && net.temporal.is_empty();
+    let space = match (options.symmetry, partial_order) {
+        (true, true) => ColouredSpace::with_reductions(net)?,
+        (true, false) => ColouredSpace::with_symmetry(net)?,
+        (false, true) => ColouredSpace::with_partial_order(net),
+        (false, false) => ColouredSpace::new(net),
+    };
+    let limits = limits(&options.explore);
+    // CTL and LTL properties: on the graph of the same space, recorded by
+    // the exploration where it can (see `temporal`).
+    let explore = ExploreOptions {
+        record_edges: !net.temporal.is_empty(),
+        ..options.explore.clone()
+    };
+    let (mut report, explored) = check_keeping(&space, &explore)?;
+    let temporal = temporal_after(net, report.stopped, || {
+        check_temporal_in(
+            &space,
+            limits,
+            options.temporal_progress.as_ref(),
+            Some(explored),
+        )
+    })?;
+    report.properties.extend(temporal);
+    Ok(report)
+}
+
+/// The report of the coloured `net` (standard properties included)
+/// explored through its unfolding and told in its own terms
+/// ([`UnfoldedSpace`]), where [`Unfold::Auto`] takes that route; `None`
+/// where it does not.
+fn check_unfolded_natively(
+    net: &Net,
+    options: &CheckOptions,
+) -> Result<Option<CheckReport>, CheckError> {
+    let reduced = (options.symmetry && !matches!(Symmetry::new(net), Ok(None)))
+        || (options.partial_order && Stubborn::new(net).is_some());
+    if options.unfold != Unfold::Auto || reduced || !net.temporal.is_empty() {
+        return Ok(None);
+    }
+    let Ok((pt, colours)) = unfold_within(net, AUTO_UNFOLD_LIMITS) else {
+        return Ok(None);
+    };
+    let Ok(checks) = unfolded_checks(net, &colours) else {
+        return Ok(None);
+    };
+    let packed_error = |source| ExploreError::Space {
+        source: UnfoldedError::Packed(source),
+    };
+    let mut packed = PackedNet::new(&pt, Vec::new()).map_err(packed_error)?;
+    loop {
+        let space = UnfoldedSpace::new(&packed, ColouredSpace::new(net), &colours, checks.clone());
+        match check(&space, &options.explore) {
+            // A counter outgrew its lane: again with wider lanes.
+            Err(ExploreError::Space {
+                source: UnfoldedError::Packed(PtError::Overflow { .. }),
+            }) if packed.lane_bits() < 32 => {
+                let wider = packed.lane_bits() * 2;
+                packed = PackedNet::with_lane_bits(&pt, Vec::new(), wider).map_err(packed_error)?;
+            }
+            outcome => {
+                let mut report = outcome?;
+                report.unfolding = Some(UnfoldingSize {
+                    places: pt.places.len(),
+                    transitions: pt.transitions.len(),
+                });
+                return Ok(Some(report));
+            }
+        }
     }
 }
 
@@ -288,6 +378,10 @@ pub fn check_unfolded(
         check(&Checked::new(space, checks.clone()), options)
     })?;
     report.net = net.name().to_string();
+    report.unfolding = Some(UnfoldingSize {
+        places: pt.places.len(),
+        transitions: pt.transitions.len(),
+    });
     for (result, property) in report.properties.iter_mut().zip(&properties) {
         result.kind = property.kind;
     }

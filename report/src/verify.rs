@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sesphr_engine::check::CheckOptions;
+use sesphr_engine::check::{CheckOptions, Unfold};
 use sesphr_engine::explore::{CheckReport, ExploreOptions};
 use sesphr_model::symbolic::SymbolicFunctions;
 
@@ -56,7 +56,7 @@ pub fn verify(
         symmetry: false,
         partial_order: false,
         properties: Vec::new(),
-        unfold: false,
+        unfold: Unfold::Never,
         temporal_progress: None,
     };
     let report = net.check(&options)?;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::check::{CheckOptions, StandardProperty};
+use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::temporal::graph::{GraphProgress, GraphProgressHook};
@@ -68,12 +68,22 @@ pub struct CheckArgs {
     /// they leave out under 30% of the bindings).
     #[arg(long)]
     pub no_reduction: bool,
-    /// Explore a coloured net through its unfolding to a P/T net, with the
-    /// P/T explorer: the same states and verdicts, faster where the net
-    /// builds few colours. No reduction; properties as the SMT route encodes
-    /// them (refused, with the reason, where it cannot).
-    #[arg(long, conflicts_with = "distributed")]
-    pub unfold: bool,
+    /// When to explore a coloured net through its unfolding to a P/T net
+    /// (one place per place and colour, one transition per binding), with
+    /// the P/T explorer: the same states, edges and verdicts, faster where
+    /// the net builds few colours. By default (`auto`) where the report stays
+    /// the same but for the time; `--unfold` alone means `always`
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "auto",
+        default_missing_value = "always",
+        conflicts_with = "distributed"
+    )]
+    pub unfold: UnfoldWhen,
     /// The checker: `explicit` (every reachable state) or `smt` (the paper's
     /// method: every run of at most --depth steps, as SMT-LIB 2 solved by
     /// --solver; safety properties only).
@@ -96,6 +106,31 @@ pub enum Engine {
     Explicit,
     /// Bounded model checking with an SMT solver.
     Smt,
+}
+
+/// When `sesphr check` explores a coloured net through its unfolding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UnfoldWhen {
+    /// Where nothing in the report changes but the time: no reduction in
+    /// force, no CTL/LTL property, every property on token counts, an
+    /// unfolding of at most 256 places and 1,024 transitions.
+    Auto,
+    /// Always, reported in the unfolding's terms (its places' counts), with
+    /// no reduction; refused, with the reason, where the net or a property
+    /// does not unfold.
+    Always,
+    /// Never: the coloured engine.
+    Never,
+}
+
+impl From<UnfoldWhen> for Unfold {
+    fn from(when: UnfoldWhen) -> Unfold {
+        match when {
+            UnfoldWhen::Auto => Unfold::Auto,
+            UnfoldWhen::Always => Unfold::Always,
+            UnfoldWhen::Never => Unfold::Never,
+        }
+    }
 }
 
 /// What one net's check gave.
@@ -305,7 +340,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         symmetry: !args.no_reduction,
         partial_order: !args.no_reduction,
         properties: standard,
-        unfold: args.unfold,
+        unfold: args.unfold.into(),
         temporal_progress,
     };
     let report = pool.install(|| net.check(&options))?;

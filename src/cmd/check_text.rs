@@ -175,6 +175,12 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         };
         out += &format!("  the {which} stand for {represented} markings\n");
     }
+    if let Some(unfolding) = report.unfolding {
+        out += &format!(
+            "  explored through its P/T unfolding: {} places, {} transitions\n",
+            unfolding.places, unfolding.transitions
+        );
+    }
     if full {
         out += &format!(
             "  max tokens: {} per marking, {} in a place; one-safe: {}, deadlock reachable: {}\n",

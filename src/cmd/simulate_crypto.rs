@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
-use sesphr_engine::check::CheckOptions;
+use sesphr_engine::check::{CheckOptions, Unfold};
 use sesphr_engine::explore::{ExploreOptions, Step};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::net::model::PropertyKind;
@@ -239,7 +239,7 @@ fn goals(net_args: &NetArgs, args: &CryptoArgs) -> Result<Vec<Goal>> {
         symmetry: true,
         partial_order: true,
         properties: Vec::new(),
-        unfold: false,
+        unfold: Unfold::Never,
         temporal_progress: None,
     };
     let report = LoadedNet::Coloured(net).check(&options)?;

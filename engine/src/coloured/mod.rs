@@ -25,6 +25,7 @@ pub mod stubborn;
 pub mod stubborn_trial;
 pub mod symmetry;
 pub mod table;
+pub mod unfolded;
 pub mod verdicts;
 
 use crate::coloured::fire::{Binding, fire_at, produced, successors, transition_bindings};

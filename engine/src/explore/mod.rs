@@ -61,8 +61,8 @@ pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
 pub use report::{
-    CheckReport, Lasso, PropertyResult, RunFigures, Trace, check, check_keeping, decided,
-    safety_result, trace_along,
+    CheckReport, Lasso, PropertyResult, RunFigures, Trace, UnfoldingSize, check, check_keeping,
+    decided, safety_result, trace_along,
 };
 pub use store::advise_huge_pages;
 pub(crate) use store::hash_state;

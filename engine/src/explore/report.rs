@@ -108,8 +108,21 @@ pub struct CheckReport {
     /// orbit sizes summed over the expanded states).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub represented_states: Option<u64>,
+    /// Set when a coloured net was explored through its unfolding to a P/T
+    /// net (same states, edges and verdicts, reported in the net's terms).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfolding: Option<UnfoldingSize>,
     /// The verdicts, in the space's property order.
     pub properties: Vec<PropertyResult>,
+}
+
+/// The size of the P/T unfolding a coloured net was explored through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct UnfoldingSize {
+    /// Places: one per coloured place and colour it may hold.
+    pub places: usize,
+    /// Transitions: one per binding that may fire.
+    pub transitions: usize,
 }
 
 impl CheckReport {
@@ -179,6 +192,7 @@ impl CheckReport {
             bytes_per_state: run.peak_bytes as f64 / run.states.max(1) as f64,
             reduction: space.reduction(),
             represented_states: space.reduction().map(|_| run.represented_states),
+            unfolding: None,
             properties,
         }
     }

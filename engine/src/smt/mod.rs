@@ -15,6 +15,7 @@
 
 pub mod bounded;
 mod observe;
+pub use observe::unfolded_checks;
 mod process;
 mod properties;
 pub mod unfold;

@@ -93,3 +93,17 @@ fn count(term: &Term) -> Result<Count, String> {
         }
     })
 }
+
+/// Each property of the coloured `net`, in its order, as a check of the
+/// token counts of its unfolding, whose places are `colours` (as
+/// [`super::unfold::unfold`] lists them); refused at the first property the
+/// encoding does not express.
+pub fn unfolded_checks(
+    net: &crate::net::model::Net,
+    colours: &[(usize, crate::net::value::Value)],
+) -> Result<Vec<Check>, SmtError> {
+    net.properties
+        .iter()
+        .map(|p| super::properties::net_property(p, colours)?.observer())
+        .collect()
+}

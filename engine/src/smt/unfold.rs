@@ -16,10 +16,15 @@
 //! variables range over opaque terms (the SeSPHR nets' symbolic algebra)
 //! unfolds as long as it builds finitely many of them.
 //!
+//! The unfolded transitions of each coloured transition are listed in the
+//! order the coloured engine lists its bindings (their order in the marking
+//! that holds every colour, of which every reachable marking's order is a
+//! part), so both explore a marking's successors in the same order.
+//!
 //! Refused: more than [`MAX_BINDINGS`] bindings or [`MAX_COLOURS`] colours,
 //! or more than [`MAX_SEARCHED`] bindings searched on the way (an unbounded
 //! colour set, such as a counter without a bound), and a binding whose guard
-//! or outputs fail to evaluate.
+//! or outputs fail to evaluate; [`unfold_within`] takes other limits.
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,6 +45,26 @@ pub const MAX_COLOURS: usize = 1 << 16;
 /// refused after a few thousand rounds instead of after quadratic work.
 pub const MAX_SEARCHED: usize = 1 << 22;
 
+/// How large an unfolding may grow before it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnfoldLimits {
+    /// Bindings unfolded, over all transitions.
+    pub bindings: usize,
+    /// Colours unfolded, over all places.
+    pub colours: usize,
+    /// Bindings searched on the way, repeats included.
+    pub searched: usize,
+}
+
+impl UnfoldLimits {
+    /// The limits of [`unfold`]: [`MAX_BINDINGS`], [`MAX_COLOURS`], [`MAX_SEARCHED`].
+    pub const LARGEST: UnfoldLimits = UnfoldLimits {
+        bindings: MAX_BINDINGS,
+        colours: MAX_COLOURS,
+        searched: MAX_SEARCHED,
+    };
+}
+
 /// Why a coloured net cannot be unfolded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot unfold transition `{transition}`: {reason}")]
@@ -53,7 +78,15 @@ pub struct UnfoldError {
 /// The P/T net with the behaviour of `net`, and for each of its places the
 /// coloured place and colour it stands for.
 pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
-    let mut unfolding = Unfolding::new(net);
+    unfold_within(net, UnfoldLimits::LARGEST)
+}
+
+/// [`unfold`], refused beyond `limits` instead.
+pub fn unfold_within(
+    net: &Net,
+    limits: UnfoldLimits,
+) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
+    let mut unfolding = Unfolding::new(net, limits);
     let mut readers: Vec<Vec<usize>> = vec![Vec::new(); net.places.len()];
     for (t, transition) in net.transitions.iter().enumerate() {
         for item in &transition.inputs {
@@ -77,23 +110,24 @@ pub fn unfold(net: &Net) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
             readers[p].iter().for_each(|&r| pending[r] = true);
         }
     }
-    Ok(unfolding.finish())
+    unfolding.finish()
 }
 
 /// The unfolding found so far.
 struct Unfolding<'n> {
     net: &'n Net,
     places: Places,
-    /// The bindings found, each with its transition.
-    transitions: Vec<(usize, TransitionArcs)>,
+    /// The bindings found, each with its transition and its arcs.
+    transitions: Vec<(usize, Binding, TransitionArcs)>,
     seen: HashSet<Binding>,
     /// Bindings searched so far, repeats included.
     searched: usize,
+    limits: UnfoldLimits,
 }
 
 impl<'n> Unfolding<'n> {
     /// The initial colours, no bindings yet.
-    fn new(net: &'n Net) -> Self {
+    fn new(net: &'n Net, limits: UnfoldLimits) -> Self {
         let mut places = Places {
             list: Vec::new(),
             index: HashMap::new(),
@@ -114,6 +148,7 @@ impl<'n> Unfolding<'n> {
             transitions: Vec::new(),
             seen: HashSet::new(),
             searched: 0,
+            limits,
         }
     }
 
@@ -129,29 +164,31 @@ impl<'n> Unfolding<'n> {
         transition_bindings(net, t, &self.places.everything, &mut bindings)
             .map_err(|e| error(e.to_string()))?;
         self.searched += bindings.len();
-        if self.searched > MAX_SEARCHED {
+        if self.searched > self.limits.searched {
             return Err(error(format!(
-                "more than {MAX_SEARCHED} bindings searched for the colours the net may \
-                 build (it may build too many to unfold)"
+                "more than {} bindings searched for the colours the net may build (it may \
+                 build too many to unfold)",
+                self.limits.searched
             )));
         }
         for binding in bindings {
             if self.seen.contains(&binding) {
                 continue;
             }
-            if self.seen.len() == MAX_BINDINGS {
+            if self.seen.len() == self.limits.bindings {
                 return Err(error(format!(
-                    "more than {MAX_BINDINGS} bindings may fire (the net may build too \
-                     many colours to unfold)"
+                    "more than {} bindings may fire (the net may build too many colours to \
+                     unfold)",
+                    self.limits.bindings
                 )));
             }
             let mut post = Vec::new();
             for (p, v, n) in produced(net, &binding).map_err(|e| error(e.to_string()))? {
                 let (id, new) = self.places.id(p, &v);
-                if new && self.places.list.len() > MAX_COLOURS {
+                if new && self.places.list.len() > self.limits.colours {
                     return Err(error(format!(
-                        "more than {MAX_COLOURS} colours (place `{}` may hold unboundedly many)",
-                        net.places[p].name
+                        "more than {} colours (place `{}` may hold unboundedly many)",
+                        self.limits.colours, net.places[p].name
                     )));
                 }
                 if new {
@@ -164,18 +201,40 @@ impl<'n> Unfolding<'n> {
                 .iter()
                 .map(|(p, v, n)| (self.places.id(*p, v).0, *n))
                 .collect();
-            self.transitions
-                .push((t, (binding.show(net).to_string(), pre, post)));
+            self.transitions.push((
+                t,
+                binding.clone(),
+                (binding.show(net).to_string(), pre, post),
+            ));
             self.seen.insert(binding);
         }
         Ok(())
     }
 
     /// The P/T net, transitions in the coloured net's order, then in the
-    /// order found.
-    fn finish(mut self) -> (PtNet, Vec<(usize, Value)>) {
+    /// order of their bindings in the marking that holds every colour (the
+    /// coloured engine's order).
+    fn finish(mut self) -> Result<(PtNet, Vec<(usize, Value)>), UnfoldError> {
         let net = self.net;
-        self.transitions.sort_by_key(|(t, _)| *t);
+        let mut order = HashMap::new();
+        for t in 0..net.transitions.len() {
+            let mut bindings = Vec::new();
+            transition_bindings(net, t, &self.places.everything, &mut bindings).map_err(|e| {
+                UnfoldError {
+                    transition: net.transitions[t].name.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
+            for binding in bindings {
+                let next = order.len();
+                order.entry(binding).or_insert(next);
+            }
+        }
+        // Every binding found is enabled in the last marking searched, which
+        // holds more than the one it was found in; `usize::MAX` would only
+        // keep a stray one after the others.
+        self.transitions
+            .sort_by_cached_key(|(t, b, _)| (*t, order.get(b).copied().unwrap_or(usize::MAX)));
         let names = self
             .places
             .list
@@ -192,9 +251,12 @@ impl<'n> Unfolding<'n> {
             net.name.clone(),
             names,
             initial,
-            self.transitions.into_iter().map(|(_, arcs)| arcs).collect(),
+            self.transitions
+                .into_iter()
+                .map(|(_, _, arcs)| arcs)
+                .collect(),
         );
-        (pt, self.places.list)
+        Ok((pt, self.places.list))
     }
 }
 

@@ -1,0 +1,201 @@
+//! A coloured net explored through its unfolding to a P/T net
+//! ([`crate::smt::unfold`]), reported in the coloured net's own terms.
+//!
+//! States are the unfolding's packed token counts and successors its
+//! transitions' firings (the P/T explorer's fast path, [`PackedNet`]); the
+//! net's properties are judged on those counts as the SMT route encodes them
+//! ([`crate::smt::unfolded_checks`]). Everything a report shows is the coloured
+//! net's: the properties' names and kinds, token bounds per coloured place,
+//! traces (a marking's counts are turned back into the coloured marking, whose
+//! bindings label the steps), explanations of violated invariants. The
+//! unfolding has the coloured net's states and edges and lists a marking's
+//! successors in the coloured engine's binding order, so the report is the
+//! native one: same figures, verdicts and counterexamples.
+
+use std::collections::HashMap;
+
+use crate::coloured::{ColouredError, ColouredSpace};
+use crate::explore::{PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats};
+use crate::mcc::observe::{Check, holds};
+use crate::net::code::EvalError;
+use crate::net::explain::Explanation;
+use crate::net::marking::{Marking, Multiset};
+use crate::net::value::Value;
+use crate::ptnet::{PackedNet, PtError};
+
+/// Why a state of the unfolding could not be expanded or shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnfoldedError {
+    /// Firing the unfolding failed (a counter outgrew its lane).
+    #[error(transparent)]
+    Packed(#[from] PtError),
+    /// The coloured net, asked for a trace's steps or a state's rendering, failed.
+    #[error(transparent)]
+    Coloured(#[from] ColouredError),
+    /// A coloured successor holds a colour the unfolding lacks (a bug of the unfolding).
+    #[error("place `{place}` holds {colour}, a colour its unfolding does not have")]
+    UnknownColour {
+        /// The coloured place.
+        place: String,
+        /// The colour.
+        colour: String,
+    },
+}
+
+/// The unfolding of a coloured net as a [`StateSpace`] with the coloured
+/// net's properties and reports.
+pub struct UnfoldedSpace<'a> {
+    packed: &'a PackedNet<'a>,
+    coloured: ColouredSpace<'a>,
+    /// The coloured place and colour of each unfolded place.
+    colours: &'a [(usize, Value)],
+    /// Per coloured place, the unfolded place of each of its colours.
+    places: Vec<HashMap<Value, usize>>,
+    /// One check per property of `coloured`, on the unfolded token counts.
+    checks: Vec<Check>,
+}
+
+impl<'a> UnfoldedSpace<'a> {
+    /// `packed`, the unfolding of `coloured`'s net whose places are
+    /// `colours`, judging `checks` (one per property of the net, in order).
+    pub fn new(
+        packed: &'a PackedNet<'a>,
+        coloured: ColouredSpace<'a>,
+        colours: &'a [(usize, Value)],
+        checks: Vec<Check>,
+    ) -> Self {
+        let mut places = vec![HashMap::new(); coloured.net().places.len()];
+        for (unfolded, (place, colour)) in colours.iter().enumerate() {
+            places[*place].insert(colour.clone(), unfolded);
+        }
+        UnfoldedSpace {
+            packed,
+            coloured,
+            colours,
+            places,
+            checks,
+        }
+    }
+
+    /// The coloured marking whose unfolded token counts are `state`.
+    fn marking(&self, state: &[u32]) -> Result<Marking, UnfoldedError> {
+        let mut tokens: Vec<Vec<(Value, u32)>> = vec![Vec::new(); self.places.len()];
+        for (count, (place, colour)) in self.packed.unpack(state).into_iter().zip(self.colours) {
+            if count > 0 {
+                tokens[*place].push((colour.clone(), count));
+            }
+        }
+        let places = tokens
+            .into_iter()
+            .enumerate()
+            .map(|(place, counts)| {
+                // The unfolded places of one coloured place have distinct
+                // colours: nothing is added up, nothing overflows.
+                Multiset::from_counts(counts).ok_or_else(|| {
+                    ColouredError::Eval(EvalError::CountOverflow {
+                        place: self.coloured.net().places[place].name.clone(),
+                    })
+                    .into()
+                })
+            })
+            .collect::<Result<_, UnfoldedError>>()?;
+        Ok(Marking { places })
+    }
+
+    /// The packed unfolded counts of the coloured `marking`.
+    fn packed_counts(&self, marking: &Marking) -> Result<Vec<u32>, UnfoldedError> {
+        let mut counts = vec![0u32; self.colours.len()];
+        for (place, tokens) in marking.places.iter().enumerate() {
+            for (colour, n) in tokens.iter() {
+                let unfolded =
+                    self.places[place]
+                        .get(colour)
+                        .ok_or_else(|| UnfoldedError::UnknownColour {
+                            place: self.coloured.net().places[place].name.clone(),
+                            colour: colour.to_string(),
+                        })?;
+                counts[*unfolded] = n;
+            }
+        }
+        Ok(self.packed.pack(&counts))
+    }
+
+    /// The coloured space's encoding of the marking whose counts are `state`.
+    fn coloured_state(&self, state: &[u32]) -> Result<Vec<u32>, UnfoldedError> {
+        Ok(self.coloured.encode(&self.marking(state)?)?)
+    }
+}
+
+impl StateSpace for UnfoldedSpace<'_> {
+    type Error = UnfoldedError;
+
+    fn layout(&self) -> StateLayout {
+        self.packed.layout()
+    }
+
+    fn initial(&self) -> Result<Vec<u32>, UnfoldedError> {
+        Ok(self.packed.initial()?)
+    }
+
+    fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), UnfoldedError> {
+        Ok(self.packed.successors(state, out)?)
+    }
+
+    fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, UnfoldedError> {
+        let coloured = self.coloured_state(state)?;
+        self.coloured
+            .labelled_successors(&coloured)?
+            .into_iter()
+            .map(|(step, next)| Ok((step, self.packed_counts(&self.coloured.decode(&next)?)?)))
+            .collect()
+    }
+
+    fn properties(&self) -> &[PropertySpec] {
+        self.coloured.properties()
+    }
+
+    fn explain(
+        &self,
+        property: usize,
+        state: &[u32],
+    ) -> Result<Option<Explanation>, UnfoldedError> {
+        Ok(self
+            .coloured
+            .explain(property, &self.coloured_state(state)?)?)
+    }
+
+    fn property_targets(
+        &self,
+        state: &[u32],
+        dead: bool,
+        targets: &mut [bool],
+    ) -> Result<(), UnfoldedError> {
+        let counts = self.packed.unpack(state);
+        for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
+            *target = match check {
+                Check::Reachable(c) => holds(self.packed, &counts, dead, c)?,
+                Check::Invariant(c) => !holds(self.packed, &counts, dead, c)?,
+            };
+        }
+        Ok(())
+    }
+
+    fn token_stats(&self, state: &[u32]) -> TokenStats {
+        let mut per_place = vec![0u64; self.places.len()];
+        for (count, (place, _)) in self.packed.unpack(state).into_iter().zip(self.colours) {
+            per_place[*place] += u64::from(count);
+        }
+        TokenStats {
+            total: per_place.iter().sum(),
+            max_in_place: per_place.iter().copied().max().unwrap_or(0),
+        }
+    }
+
+    fn describe_state(&self, state: &[u32]) -> String {
+        match self.coloured_state(state) {
+            Ok(coloured) => self.coloured.describe_state(&coloured),
+            Err(e) => format!("<{e}>"),
+        }
+    }
+}
