@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats};
-use crate::mcc::observe::{Check, holds};
+use crate::mcc::observe::{Check, Observable, holds};
 use crate::net::code::EvalError;
 use crate::net::explain::Explanation;
 use crate::net::marking::{Marking, Multiset};
@@ -52,6 +52,8 @@ pub struct UnfoldedSpace<'a> {
     colours: &'a [(usize, Value)],
     /// Per coloured place, the unfolded place of each of its colours.
     places: Vec<HashMap<Value, usize>>,
+    /// Per coloured place, its unfolded places.
+    unfolded: Vec<Vec<usize>>,
     /// One check per property of `coloured`, on the unfolded token counts.
     checks: Vec<Check>,
 }
@@ -66,14 +68,17 @@ impl<'a> UnfoldedSpace<'a> {
         checks: Vec<Check>,
     ) -> Self {
         let mut places = vec![HashMap::new(); coloured.net().places.len()];
-        for (unfolded, (place, colour)) in colours.iter().enumerate() {
-            places[*place].insert(colour.clone(), unfolded);
+        let mut unfolded = vec![Vec::new(); coloured.net().places.len()];
+        for (i, (place, colour)) in colours.iter().enumerate() {
+            places[*place].insert(colour.clone(), i);
+            unfolded[*place].push(i);
         }
         UnfoldedSpace {
             packed,
             coloured,
             colours,
             places,
+            unfolded,
             checks,
         }
     }
@@ -171,25 +176,27 @@ impl StateSpace for UnfoldedSpace<'_> {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), UnfoldedError> {
-        let counts = self.packed.unpack(state);
+        // The checks read the packed words as they are: a copy, not an unpacking.
+        let words = state.to_vec();
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match check {
-                Check::Reachable(c) => holds(self.packed, &counts, dead, c)?,
-                Check::Invariant(c) => !holds(self.packed, &counts, dead, c)?,
+                Check::Reachable(c) => holds(self, &words, dead, c)?,
+                Check::Invariant(c) => !holds(self, &words, dead, c)?,
             };
         }
         Ok(())
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
-        let mut per_place = vec![0u64; self.places.len()];
-        for (count, (place, _)) in self.packed.unpack(state).into_iter().zip(self.colours) {
-            per_place[*place] += u64::from(count);
+        let mut stats = TokenStats::default();
+        for unfolded in &self.unfolded {
+            let n: u64 = (unfolded.iter())
+                .map(|&i| u64::from(self.packed.count(state, i)))
+                .sum();
+            stats.total += n;
+            stats.max_in_place = stats.max_in_place.max(n);
         }
-        TokenStats {
-            total: per_place.iter().sum(),
-            max_in_place: per_place.iter().copied().max().unwrap_or(0),
-        }
+        stats
     }
 
     fn describe_state(&self, state: &[u32]) -> String {
@@ -197,5 +204,37 @@ impl StateSpace for UnfoldedSpace<'_> {
             Ok(coloured) => self.coloured.describe_state(&coloured),
             Err(e) => format!("<{e}>"),
         }
+    }
+}
+
+/// The checks' view of a state: its packed words, token counts read lane by lane.
+impl Observable for UnfoldedSpace<'_> {
+    type Marking = Vec<u32>;
+
+    fn observe(&self, state: &[u32]) -> Result<Vec<u32>, UnfoldedError> {
+        Ok(state.to_vec())
+    }
+
+    fn tokens(&self, words: &Vec<u32>, place: usize) -> u64 {
+        u64::from(self.packed.count(words, place))
+    }
+
+    fn max_in_unfolded_place(&self, words: &Vec<u32>) -> u64 {
+        (0..self.colours.len())
+            .map(|i| u64::from(self.packed.count(words, i)))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn fireable(&self, words: &Vec<u32>, transition: usize) -> Result<bool, UnfoldedError> {
+        let counts = self.packed.unpack(words);
+        Ok(self.packed.fireable(&counts, transition)?)
+    }
+
+    fn transition_successors(
+        &self,
+        state: &[u32],
+    ) -> Result<Vec<(usize, Vec<u32>)>, UnfoldedError> {
+        Ok(self.packed.transition_successors(state)?)
     }
 }

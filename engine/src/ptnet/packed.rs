@@ -334,7 +334,8 @@ impl<'n> PackedNet<'n> {
             .collect()
     }
 
-    fn count(&self, state: &[u32], place: usize) -> u32 {
+    /// The count of `place` in a packed marking.
+    pub fn count(&self, state: &[u32], place: usize) -> u32 {
         let lane = self.lanes[place];
         let word = state.get(lane.word).copied().unwrap_or(0);
         (word >> lane.shift) & lane_mask(lane.bits)
