@@ -494,32 +494,41 @@ fn z3_finds_what_the_explicit_checker_finds_on_the_papers_net() {
     }
 }
 
-/// `check --unfold`: the unfolding explored by the P/T explorer has the
-/// native state space and gives the native verdicts, with shortest traces of
-/// the same length, on every coloured example net, the paper's nets and the
-/// coloured contest nets.
-#[test]
-fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
-    let standard = vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe];
-    let native = CheckOptions {
-        properties: standard.clone(),
-        symmetry: false,
-        partial_order: false,
-        ..CheckOptions::default()
-    };
-    let unfolded = CheckOptions {
-        unfold: Unfold::Always,
-        ..native.clone()
-    };
-    let examples = [
+/// The coloured example nets.
+fn coloured_examples() -> Vec<PathBuf> {
+    [
         "mutex",
         "philosophers",
         "philosophers-deadlock",
         "philosophers-mcc",
         "producer-consumer",
     ]
-    .map(|n| root().join(format!("nets/examples/{n}.yaml")));
-    for (net, path) in coloured_nets(examples.to_vec()) {
+    .map(|n| root().join(format!("nets/examples/{n}.yaml")))
+    .to_vec()
+}
+
+/// The coloured engine without reductions, with both standard properties.
+fn unreduced_with_standard_properties() -> CheckOptions {
+    CheckOptions {
+        properties: vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe],
+        symmetry: false,
+        partial_order: false,
+        ..CheckOptions::default()
+    }
+}
+
+/// `check --unfold`: the unfolding explored by the P/T explorer has the
+/// native state space and gives the native verdicts, with shortest traces of
+/// the same length, on every coloured example net, the paper's nets and the
+/// coloured contest nets.
+#[test]
+fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
+    let native = unreduced_with_standard_properties();
+    let unfolded = CheckOptions {
+        unfold: Unfold::Always,
+        ..native.clone()
+    };
+    for (net, path) in coloured_nets(coloured_examples()) {
         let a = net.check(&native).expect("native");
         let b = net.check(&unfolded).expect("unfolded");
         let label = path.display();
@@ -552,31 +561,18 @@ fn the_unfolded_exploration_gives_the_native_states_and_verdicts() {
 /// paper's nets and the coloured contest nets; only the timings differ.
 #[test]
 fn the_automatic_unfolding_gives_the_coloured_engines_report() {
-    let native = CheckOptions {
-        properties: vec![StandardProperty::DeadlockFree, StandardProperty::OneSafe],
-        symmetry: false,
-        partial_order: false,
-        ..CheckOptions::default()
-    };
+    let native = unreduced_with_standard_properties();
     let auto = CheckOptions {
         unfold: Unfold::Auto,
         ..native.clone()
     };
-    let examples = [
-        "mutex",
-        "philosophers",
-        "philosophers-deadlock",
-        "philosophers-mcc",
-        "producer-consumer",
-    ]
-    .map(|n| root().join(format!("nets/examples/{n}.yaml")));
     let untimed = |mut report: sesphr_engine::explore::CheckReport| {
         report.seconds = 0.0;
         report.states_per_second = 0.0;
         report.bytes_per_state = 0.0;
         report
     };
-    for (net, path) in coloured_nets(examples.to_vec()) {
+    for (net, path) in coloured_nets(coloured_examples()) {
         let label = path.display();
         let a = untimed(net.check(&native).expect("native"));
         let mut b = untimed(net.check(&auto).expect("auto"));

@@ -1,6 +1,7 @@
 //! One way from a loaded net to a verdict: [`LoadedNet::check`] picks the
 //! state space (the packed fast path for P/T nets, the coloured space with
-//! or without symmetry and partial-order reduction for coloured nets), adds the standard
+//! or without symmetry and partial-order reduction for coloured nets, or a
+//! small coloured net's unfolding as [`Unfold`] says), adds the standard
 //! properties asked for, explores, checks the net's CTL and LTL properties
 //! (on the graph of the same space, without its partial-order reduction),
 //! and names the report after the net.
