@@ -106,3 +106,21 @@ fn a_reduction_in_force_keeps_the_coloured_engine() {
     assert!(full.unfolding.is_some());
     assert!(full.states > reduced.states);
 }
+
+/// A place that fills beyond the narrowest counters (up to 40 tokens of one
+/// colour, no P-invariant bounding it): the unfolded run widens its lanes and
+/// starts again, and gives the coloured engine's report.
+#[test]
+fn counters_that_outgrow_their_lanes_are_widened() {
+    // `drain` takes tokens from `C` and gives none: no P-invariant covers `C`.
+    let text = "name: filling\ntypes:\n  S: { range: [1, 2] }\nplaces:\n  Budget: { type: Int, init: [\"20\"] }\n  C: { type: S }\n  Gate: { type: S, init: [\"2\"] }\ntransitions:\n  fill: { in: { Budget: [b] }, guard: \"b > 0\", out: { Budget: [\"b - 1\"], C: [\"1\", \"1\"] } }\n  drain: { in: { C: [x], Gate: [g] }, out: { Gate: [g] } }\nproperties:\n  few: { invariant: \"count(C) <= 40\" }\n";
+    let net = LoadedNet::Coloured(Box::new(load(text)));
+    let auto = report(&net, Unfold::Auto, 2);
+    assert_eq!(auto, report(&net, Unfold::Never, 2));
+    assert_eq!(auto.max_tokens_in_place, Some(40));
+    let options = CheckOptions {
+        unfold: Unfold::Auto,
+        ..CheckOptions::default()
+    };
+    assert!(net.check(&options).expect("checks").unfolding.is_some());
+}
