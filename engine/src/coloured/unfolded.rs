@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats};
-use crate::mcc::observe::{Check, Observable, holds};
+use crate::mcc::observe::{Check, check_targets};
 use crate::net::code::EvalError;
 use crate::net::explain::Explanation;
 use crate::net::marking::{Marking, Multiset};
@@ -176,15 +176,13 @@ impl StateSpace for UnfoldedSpace<'_> {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), UnfoldedError> {
-        // The checks read the packed words as they are: a copy, not an unpacking.
-        let words = state.to_vec();
-        for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
-            *target = match check {
-                Check::Reachable(c) => holds(self, &words, dead, c)?,
-                Check::Invariant(c) => !holds(self, &words, dead, c)?,
-            };
-        }
-        Ok(())
+        Ok(check_targets(
+            self.packed,
+            &self.checks,
+            state,
+            dead,
+            targets,
+        )?)
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
@@ -204,37 +202,5 @@ impl StateSpace for UnfoldedSpace<'_> {
             Ok(coloured) => self.coloured.describe_state(&coloured),
             Err(e) => format!("<{e}>"),
         }
-    }
-}
-
-/// The checks' view of a state: its packed words, token counts read lane by lane.
-impl Observable for UnfoldedSpace<'_> {
-    type Marking = Vec<u32>;
-
-    fn observe(&self, state: &[u32]) -> Result<Vec<u32>, UnfoldedError> {
-        Ok(state.to_vec())
-    }
-
-    fn tokens(&self, words: &Vec<u32>, place: usize) -> u64 {
-        u64::from(self.packed.count(words, place))
-    }
-
-    fn max_in_unfolded_place(&self, words: &Vec<u32>) -> u64 {
-        (0..self.colours.len())
-            .map(|i| u64::from(self.packed.count(words, i)))
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn fireable(&self, words: &Vec<u32>, transition: usize) -> Result<bool, UnfoldedError> {
-        let counts = self.packed.unpack(words);
-        Ok(self.packed.fireable(&counts, transition)?)
-    }
-
-    fn transition_successors(
-        &self,
-        state: &[u32],
-    ) -> Result<Vec<(usize, Vec<u32>)>, UnfoldedError> {
-        Ok(self.packed.transition_successors(state)?)
     }
 }

@@ -28,26 +28,31 @@ pub trait Observable: StateSpace {
     fn transition_successors(&self, state: &[u32]) -> Result<Vec<(usize, Vec<u32>)>, Self::Error>;
 }
 
+/// A packed net's markings are observed as they are stored, their packed
+/// words, and each count read from its lane: a copy, not an unpacking.
 impl Observable for PackedNet<'_> {
     type Marking = Vec<u32>;
 
     fn observe(&self, state: &[u32]) -> Result<Vec<u32>, PtError> {
-        Ok(self.unpack(state))
+        Ok(state.to_vec())
     }
 
-    fn tokens(&self, marking: &Vec<u32>, place: usize) -> u64 {
-        u64::from(marking[place])
+    fn tokens(&self, words: &Vec<u32>, place: usize) -> u64 {
+        u64::from(self.count(words, place))
     }
 
-    fn max_in_unfolded_place(&self, marking: &Vec<u32>) -> u64 {
-        marking.iter().copied().max().map_or(0, u64::from)
+    fn max_in_unfolded_place(&self, words: &Vec<u32>) -> u64 {
+        (0..self.net().places.len())
+            .map(|place| u64::from(self.count(words, place)))
+            .max()
+            .unwrap_or(0)
     }
 
-    fn fireable(&self, marking: &Vec<u32>, transition: usize) -> Result<bool, PtError> {
+    fn fireable(&self, words: &Vec<u32>, transition: usize) -> Result<bool, PtError> {
         Ok(self.net().transitions[transition]
             .pre
             .iter()
-            .all(|&(place, weight)| marking[place] >= weight))
+            .all(|&(place, weight)| self.count(words, place) >= weight))
     }
 
     fn transition_successors(&self, state: &[u32]) -> Result<Vec<(usize, Vec<u32>)>, PtError> {
@@ -195,6 +200,26 @@ pub fn count<S: Observable>(space: &S, marking: &S::Marking, count_: &Count) -> 
     }
 }
 
+/// Sets `targets[i]` to whether `state` of `space` is a target of
+/// `checks[i]` (a witness of a reachability check, a violation of an
+/// invariant); `dead` says whether `state` has no successor.
+pub fn check_targets<S: Observable>(
+    space: &S,
+    checks: &[Check],
+    state: &[u32],
+    dead: bool,
+    targets: &mut [bool],
+) -> Result<(), S::Error> {
+    let marking = space.observe(state)?;
+    for (check, target) in checks.iter().zip(targets.iter_mut()) {
+        *target = match check {
+            Check::Reachable(c) => holds(space, &marking, dead, c)?,
+            Check::Invariant(c) => !holds(space, &marking, dead, c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Whether `c` holds in `marking` of `space` (`dead`: the marking has no successor).
 pub fn holds<S: Observable>(
     space: &S,
@@ -264,14 +289,7 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
         dead: bool,
         targets: &mut [bool],
     ) -> Result<(), S::Error> {
-        let marking = self.inner.observe(state)?;
-        for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
-            *target = match check {
-                Check::Reachable(c) => holds(self.inner, &marking, dead, c)?,
-                Check::Invariant(c) => !holds(self.inner, &marking, dead, c)?,
-            };
-        }
-        Ok(())
+        check_targets(self.inner, &self.checks, state, dead, targets)
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
