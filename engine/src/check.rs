@@ -292,9 +292,14 @@ fn check_unfolded_natively(
     net: &Net,
     options: &CheckOptions,
 ) -> Result<Option<CheckReport>, CheckError> {
+    if options.unfold != Unfold::Auto || !net.temporal.is_empty() {
+        return Ok(None);
+    }
+    // Asked only now: building the symmetry and the stubborn-set analysis
+    // costs more than the two tests above.
     let reduced = (options.symmetry && !matches!(Symmetry::new(net), Ok(None)))
         || (options.partial_order && Stubborn::new(net).is_some());
-    if options.unfold != Unfold::Auto || reduced || !net.temporal.is_empty() {
+    if reduced {
         return Ok(None);
     }
     let Ok((pt, colours)) = unfold_within(net, AUTO_UNFOLD_LIMITS) else {
