@@ -28,7 +28,14 @@
 //! [`crate::net::prefix`]) need only keep those tokens: `exists (r, at) in
 //! Revoked: r == u1 && ...` is not disturbed by another user's revocation.
 //! So a known `forall` whose body reads no changed place (its change flags
-//! tell, nothing evaluated) visits only the tokens the parent lacked.
+//! tell, nothing evaluated) visits only the tokens the parent lacked. And
+//! when the body reads its changed places only in slices, each token the
+//! parent had is skipped, before anything in the body is evaluated, if the
+//! slices that start with a value of that token are unchanged (those that
+//! start with values known before the `forall` are compared once): in
+//! `forall (u2, k2) in Knows: (u1, u2) in Pairs => forall ... exists (r,
+//! at) in Revoked: r == u2 ...`, another user's revocation skips `u2`
+//! without looking `(u1, u2)` up.
 //! The parent given is one in which the whole formula held, which the
 //! explorer guarantees for an invariant not yet violated. Why no error is
 //! skipped that evaluation would raise: a
@@ -144,6 +151,9 @@ enum Shape<'n> {
         pattern: &'n Pattern,
         prefix: &'n [Code],
         body: Box<Settled<'n>>,
+        /// Which of the body's slices start with a value the pattern binds
+        /// (the others are the same slice for every token).
+        per_token: Vec<bool>,
     },
     /// [`Code::Forget`]: forgets, then goes on.
     Forget(&'n [usize], Box<Settled<'n>>),
@@ -160,6 +170,23 @@ impl<'n> Settled<'n> {
         }
         for &(place, prefix) in &self.slices {
             if parent.changed[place] && !same_slice(env, parent, place, prefix)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the slices the node reads whose flag in `which` is `pick`
+    /// hold the same tokens in `env`'s marking as in `parent`'s.
+    fn slices_same(
+        &self,
+        env: &mut Env<'_>,
+        parent: &Parent,
+        which: &[bool],
+        pick: bool,
+    ) -> Result<bool, EvalError> {
+        for (&(place, prefix), &picked) in self.slices.iter().zip(which) {
+            if picked == pick && parent.changed[place] && !same_slice(env, parent, place, prefix)? {
                 return Ok(false);
             }
         }
@@ -192,12 +219,27 @@ impl<'n> Settled<'n> {
                 pattern,
                 prefix,
                 body,
-            } => Shape::Forall {
-                place: *place,
-                pattern,
-                prefix,
-                body: Box::new(Settled::new(body)),
-            },
+            } => {
+                let body = Settled::new(body);
+                let mut bound = Vec::new();
+                pattern.bound_slots(&mut bound);
+                let per_token = body
+                    .slices
+                    .iter()
+                    .map(|(_, prefix)| {
+                        let mut read = Vec::new();
+                        prefix.iter().for_each(|c| c.read_slots(&mut read));
+                        read.iter().any(|s| bound.contains(s))
+                    })
+                    .collect();
+                Shape::Forall {
+                    place: *place,
+                    pattern,
+                    prefix,
+                    body: Box::new(body),
+                    per_token,
+                }
+            }
             Code::Forget(numbers, inner) => Shape::Forget(numbers, Box::new(Settled::new(inner))),
             _ => Shape::Leaf,
         };
@@ -247,18 +289,27 @@ impl<'n> Settled<'n> {
                 pattern,
                 prefix,
                 body,
+                per_token,
             } => {
                 if body.reads_unchanged(parent) {
                     // The body holds for every token the parent had (known,
                     // and it reads the same): only the new tokens are left.
                     return forall_new_tokens(env, parent, *place, pattern, prefix, body.code);
                 }
+                // When the body's changed places are read only in slices,
+                // and those that are the same for every token did not
+                // change, a token the parent had needs evaluating only if
+                // one of its own slices changed: the others read the same.
+                let by_token = parent.unchanged(&body.reads)
+                    && body.slices_same(env, parent, per_token, false)?;
                 let child = marking_of(env)?;
                 quantify(env, true, *place, pattern, prefix, |env, token: &Value| {
-                    if parent.had(*place, token, child) {
-                        body.holds(env, parent)
-                    } else {
+                    if !parent.had(*place, token, child) {
                         body.code.holds(env)
+                    } else if by_token && body.slices_same(env, parent, per_token, true)? {
+                        Ok(true)
+                    } else {
+                        body.holds(env, parent)
                     }
                 })
             }
@@ -538,6 +589,49 @@ mod tests {
         assert_eq!(
             settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
             Ok(true)
+        );
+    }
+
+    #[test]
+    fn a_slice_the_same_for_every_token_is_compared_before_skipping_any() {
+        // forall (a, b) in P0: forall (c, d) in P0: !(exists (x, y) in P1:
+        // x == a && y == 2). The inner body reads P1 in the slice starting
+        // with `a`, which is the same for every token of the inner
+        // quantifier: when it changes, no token the parent had may be
+        // skipped, although none of the inner pattern's own slices changed.
+        let exists_body = Code::And(
+            boxed(eq(Code::Var(4), Code::Var(0))),
+            boxed(eq(Code::Var(5), Code::Const(Value::Int(2)))),
+        );
+        let exists_pattern = Pattern::Tuple(vec![Pattern::Bind(4), Pattern::Bind(5)]);
+        let exists = Code::Quantifier {
+            forall: false,
+            place: 1,
+            prefix: scan_prefix(false, &exists_pattern, &exists_body),
+            pattern: exists_pattern,
+            body: boxed(exists_body),
+        };
+        let quantifier = |place, slots: [usize; 2], body| Code::Quantifier {
+            forall: true,
+            place,
+            prefix: Vec::new(),
+            pattern: Pattern::Tuple(vec![Pattern::Bind(slots[0]), Pattern::Bind(slots[1])]),
+            body: boxed(body),
+        };
+        let code = quantifier(0, [0, 1], quantifier(0, [2, 3], Code::Not(boxed(exists))));
+        let before = Marking {
+            places: vec![pairs(&[(1, 0)]), pairs(&[(1, 0)])],
+        };
+        let after = Marking {
+            places: vec![pairs(&[(1, 0)]), pairs(&[(1, 0), (1, 2)])],
+        };
+        assert_eq!(holds(&code, &before), Ok(true));
+        assert_eq!(holds(&code, &after), Ok(false));
+        let parent = Parent::new(before, vec![false, true]);
+        let mut slots = vec![Value::Int(0); 6];
+        assert_eq!(
+            Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+            Ok(false)
         );
     }
 
