@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::lookup_tuple::LookupTuple;
-use super::marking::Marking;
+use super::marking::{Marking, Multiset};
 use super::types::Ty;
 use crate::net::functions::{FunctionError, NetFunction};
 use crate::net::value::Value;
@@ -207,6 +207,15 @@ pub struct Env<'a> {
     /// The values [`Code::Cached`] keeps, by number (`None`: not computed
     /// since last forgotten).
     kept: Vec<Option<Value>>,
+    /// The places read since [`Env::take_reads`] was last called, as bits
+    /// (see [`place_bit`]).
+    reads: u128,
+}
+
+/// The bit standing for `place` in a set of places read: places past the
+/// 127th share the last bit, so a set may say more was read, never less.
+pub(crate) fn place_bit(place: PlaceId) -> u128 {
+    1u128 << place.min(127)
 }
 
 impl<'a> Env<'a> {
@@ -216,7 +225,19 @@ impl<'a> Env<'a> {
             slots,
             marking,
             kept: Vec::new(),
+            reads: 0,
         }
+    }
+
+    /// The places read since the last call (see [`place_bit`]), forgotten.
+    pub(crate) fn take_reads(&mut self) -> u128 {
+        std::mem::take(&mut self.reads)
+    }
+
+    /// The tokens of `place`, noted as read.
+    fn read_place(&mut self, place: PlaceId) -> Result<&'a Multiset, EvalError> {
+        self.reads |= place_bit(place);
+        Ok(&marking_of(self)?.places[place])
     }
 
     /// Forgets the kept values numbered `numbers`.
@@ -453,14 +474,11 @@ impl Code {
                 }
                 v
             }
-            Code::Count(p) => Value::Int(
-                marking_of(env)?.places[*p]
-                    .total()
-                    .try_into()
-                    .unwrap_or(i64::MAX),
-            ),
+            Code::Count(p) => {
+                Value::Int(env.read_place(*p)?.total().try_into().unwrap_or(i64::MAX))
+            }
             Code::CountOf(p, e) => {
-                let tokens = &marking_of(env)?.places[*p];
+                let tokens = env.read_place(*p)?;
                 let count = match &**e {
                     // The tuple is built only to be looked up.
                     Code::Tuple(items) => {
@@ -561,8 +579,7 @@ pub(crate) fn quantify(
     prefix: &[Code],
     mut body: impl FnMut(&mut Env<'_>, &Value) -> Result<bool, EvalError>,
 ) -> Result<bool, EvalError> {
-    let marking = marking_of(env)?;
-    let tokens = &marking.places[place];
+    let tokens = env.read_place(place)?;
     // Two loops: one range walk for both cases (from `false`, the least
     // value, when there is no prefix) cost `roles=3` 3-5% more CPU.
     if prefix.is_empty() {

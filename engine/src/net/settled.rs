@@ -16,8 +16,9 @@
 //! parent satisfied it. What is known passes down as follows:
 //! - to both sides of a known `a && b`;
 //! - to the consequent of a known `a => b`, when `a` holds in the child and
-//!   reads the same places in both markings (then `a` held in the parent
-//!   too);
+//!   its evaluation read no place that changed (then `a` held in the parent
+//!   too, evaluated alike: a short circuit that spares a changed place
+//!   counts);
 //! - to the body of a known `forall`, for each token that the parent's
 //!   place holds too (same token, same binding).
 //!
@@ -46,7 +47,7 @@
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 
-use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, quantify};
+use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, place_bit, quantify};
 use super::lookup_tuple::LookupTuple;
 use super::marking::Marking;
 use super::value::Value;
@@ -56,6 +57,8 @@ pub struct Parent {
     marking: Marking,
     /// Per place, whether the child's multiset differs from the parent's.
     changed: Vec<bool>,
+    /// The changed places as bits ([`place_bit`]).
+    changed_bits: u128,
     /// Per changed place, on first use: the tokens whose count differs in
     /// the child, each with whether the parent had none of it.
     differences: Vec<OnceCell<Vec<(Value, bool)>>>,
@@ -67,9 +70,18 @@ impl Parent {
     pub fn new(marking: Marking, changed: Vec<bool>) -> Self {
         Parent {
             differences: changed.iter().map(|_| OnceCell::new()).collect(),
+            changed_bits: (changed.iter().enumerate())
+                .filter(|&(_, &c)| c)
+                .fold(0, |bits, (p, _)| bits | place_bit(p)),
             marking,
             changed,
         }
+    }
+
+    /// Whether the places read, as bits ([`Env::take_reads`]), include a
+    /// changed one.
+    fn touched(&self, reads: u128) -> bool {
+        reads & self.changed_bits != 0
     }
 
     fn unchanged(&self, places: &[PlaceId]) -> bool {
@@ -143,7 +155,6 @@ enum Shape<'n> {
     And(Box<Settled<'n>>, Box<Settled<'n>>),
     Implies {
         antecedent: &'n Code,
-        antecedent_reads: Vec<PlaceId>,
         consequent: Box<Settled<'n>>,
     },
     Forall {
@@ -204,15 +215,10 @@ impl<'n> Settled<'n> {
         let (reads, slices) = reads(code);
         let shape = match code {
             Code::And(a, b) => Shape::And(Box::new(Settled::new(a)), Box::new(Settled::new(b))),
-            Code::Implies(a, b) => {
-                let mut antecedent_reads = Vec::new();
-                a.places_read(&mut antecedent_reads);
-                Shape::Implies {
-                    antecedent: a,
-                    antecedent_reads,
-                    consequent: Box::new(Settled::new(b)),
-                }
-            }
+            Code::Implies(a, b) => Shape::Implies {
+                antecedent: a,
+                consequent: Box::new(Settled::new(b)),
+            },
             Code::Quantifier {
                 forall: true,
                 place,
@@ -269,12 +275,14 @@ impl<'n> Settled<'n> {
             Shape::And(a, b) => Ok(a.holds(env, parent)? && b.holds(env, parent)?),
             Shape::Implies {
                 antecedent,
-                antecedent_reads,
                 consequent,
             } => {
+                env.take_reads();
                 if !antecedent.holds(env)? {
                     Ok(true)
-                } else if parent.unchanged(antecedent_reads) {
+                } else if !parent.touched(env.take_reads()) {
+                    // Evaluated in the parent, it would have read the same
+                    // and held: the consequent held there.
                     consequent.holds(env, parent)
                 } else {
                     consequent.code.holds(env)
@@ -590,6 +598,49 @@ mod tests {
             settled.holds(&mut Env::new(&mut slots, Some(&after)), &parent),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn an_antecedent_that_spared_the_changed_places_passes_on_what_is_known() {
+        // (a || count(P1) > 5) => count(P0) == 0, with P1 changed. Beside a
+        // parent where it held, the consequent is known when the antecedent
+        // did not read P1 (a true: the short circuit), and reads the same
+        // (P0 unchanged), so it is not evaluated; when the antecedent read
+        // P1, it is. A parent where the consequent was false (P0 not
+        // empty) tells the two apart, as the parent must be one where the
+        // formula held.
+        let code = |a: bool| {
+            Code::Implies(
+                boxed(Code::Or(
+                    boxed(Code::Const(Value::Bool(a))),
+                    boxed(Code::Cmp(
+                        CmpOp::Gt,
+                        boxed(Code::Count(1)),
+                        boxed(Code::Const(Value::Int(5))),
+                    )),
+                )),
+                boxed(eq(Code::Count(0), Code::Const(Value::Int(0)))),
+            )
+        };
+        let before = Marking {
+            places: vec![pairs(&[(0, 0)]), pairs(&[])],
+        };
+        let after = Marking {
+            places: vec![
+                pairs(&[(0, 0)]),
+                pairs(&(0..6).map(|i| (i, 0)).collect::<Vec<_>>()),
+            ],
+        };
+        let mut slots = vec![Value::Int(0); 1];
+        for (a, verdict) in [(true, Ok(true)), (false, Ok(false))] {
+            let code = code(a);
+            let parent = Parent::new(before.clone(), vec![false, true]);
+            assert_eq!(
+                Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+                verdict,
+                "antecedent starting with {a}"
+            );
+        }
     }
 
     #[test]

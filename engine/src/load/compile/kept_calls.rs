@@ -16,8 +16,11 @@
 //!
 //! A kept call is still computed where it is written, the first time
 //! evaluation reaches it, so what short-circuits and what fails is what it
-//! was. Calls with a quantifier among their arguments, and calls outside
-//! every quantifier, are left as they are.
+//! was. Calls that read the marking in their arguments (a quantifier, a
+//! count, a membership test), and calls outside every quantifier, are left
+//! as they are: a kept value must depend on the variables alone, as the
+//! evaluation beside a parent marking (`crate::net::settled`) notes the
+//! places an evaluation reads.
 
 use std::sync::Arc;
 
@@ -185,10 +188,10 @@ impl Rewrite<'_> {
 
 /// Where a call's kept value would be forgotten, and whether a quantifier
 /// lies between the call and that point; `None` for a call outside every
-/// quantifier or with a quantifier inside.
+/// quantifier or reading the marking.
 fn point_of(call: &Code, stack: &[Frame]) -> Option<(Point, bool)> {
     let innermost = stack.last()?;
-    if has_quantifier(call) {
+    if reads_marking(call) {
         return None;
     }
     let mut read = Vec::new();
@@ -208,9 +211,12 @@ fn point_of(call: &Code, stack: &[Frame]) -> Option<(Point, bool)> {
     )
 }
 
-fn has_quantifier(code: &Code) -> bool {
-    let mut found = matches!(code, Code::Quantifier { .. });
-    code.for_each_child(|c| found |= has_quantifier(c));
+fn reads_marking(code: &Code) -> bool {
+    let mut found = matches!(
+        code,
+        Code::Quantifier { .. } | Code::Count(_) | Code::CountOf(..)
+    );
+    code.for_each_child(|c| found |= reads_marking(c));
     found
 }
 
@@ -444,6 +450,31 @@ mod tests {
             panic!("a quantifier stays a quantifier")
         };
         assert!(matches!(*body, Code::Cmp(..)), "nothing to forget or keep");
+    }
+
+    #[test]
+    fn a_call_reading_the_marking_is_left_alone() {
+        // forall x in P0: forall y in P1: f(count(P1), y) == f(count(P1), y):
+        // the call reads no variable of the outer quantifier and occurs
+        // twice, yet reads a place, so its value is not kept.
+        let f = counting_f(Arc::new(AtomicUsize::new(0)));
+        let fc = || call(&f, Code::Count(1), Code::Var(1));
+        let formula = forall(0, 0, forall(1, 1, cmp(CmpOp::Eq, fc(), fc())));
+        fn cached(code: &Code) -> bool {
+            let mut found = matches!(code, Code::Cached { .. });
+            code.for_each_child(|c| found |= cached(c));
+            found
+        }
+        assert!(!cached(&keep_calls(formula)));
+        let by_variables = forall(
+            0,
+            0,
+            forall(1, 1, cmp(CmpOp::Eq, call(&f, int(3), Code::Var(0)), int(5))),
+        );
+        assert!(
+            cached(&keep_calls(by_variables)),
+            "a call of variables alone is kept"
+        );
     }
 
     /// A random formula over places 0 and 1 (integer tokens), quantifiers
