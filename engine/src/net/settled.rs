@@ -482,14 +482,7 @@ mod tests {
                     };
                 }
                 bound.truncate(outer.len());
-                let pattern = Pattern::Tuple(vec![Pattern::Bind(a), Pattern::Bind(b)]);
-                Code::Quantifier {
-                    forall,
-                    place,
-                    prefix: scan_prefix(forall, &pattern, &body),
-                    pattern,
-                    body: boxed(body),
-                }
+                scanned(forall, place, [a, b], body)
             }
             3 => Code::And(
                 boxed(formula(dice, bound, next, fuel - 1)),
@@ -512,6 +505,19 @@ mod tests {
             m.add(Value::tuple([Value::Int(a), Value::Int(b)]), 1);
         }
         m
+    }
+
+    /// A quantifier binding the pair `(slots[0], slots[1])` of `place`, with
+    /// the prefix the compiler's scan finds in `body`.
+    fn scanned(forall: bool, place: PlaceId, slots: [usize; 2], body: Code) -> Code {
+        let pattern = Pattern::Tuple(vec![Pattern::Bind(slots[0]), Pattern::Bind(slots[1])]);
+        Code::Quantifier {
+            forall,
+            place,
+            prefix: scan_prefix(forall, &pattern, &body),
+            pattern,
+            body: boxed(body),
+        }
     }
 
     fn holds(code: &Code, marking: &Marking) -> Result<bool, EvalError> {
@@ -654,14 +660,7 @@ mod tests {
             boxed(eq(Code::Var(4), Code::Var(0))),
             boxed(eq(Code::Var(5), Code::Const(Value::Int(2)))),
         );
-        let exists_pattern = Pattern::Tuple(vec![Pattern::Bind(4), Pattern::Bind(5)]);
-        let exists = Code::Quantifier {
-            forall: false,
-            place: 1,
-            prefix: scan_prefix(false, &exists_pattern, &exists_body),
-            pattern: exists_pattern,
-            body: boxed(exists_body),
-        };
+        let exists = scanned(false, 1, [4, 5], exists_body);
         let quantifier = |place, slots: [usize; 2], body| Code::Quantifier {
             forall: true,
             place,
@@ -700,14 +699,7 @@ mod tests {
                 boxed(Code::Const(Value::Int(2))),
             )),
         );
-        let inner_pattern = Pattern::Tuple(vec![Pattern::Bind(2), Pattern::Bind(3)]);
-        let inner = Code::Quantifier {
-            forall: true,
-            place: 1,
-            prefix: scan_prefix(true, &inner_pattern, &inner_body),
-            pattern: inner_pattern,
-            body: boxed(inner_body),
-        };
+        let inner = scanned(true, 1, [2, 3], inner_body);
         let Code::Quantifier { prefix, .. } = &inner else {
             unreachable!()
         };
