@@ -38,35 +38,14 @@ use crate::explore::{
     check_keeping,
 };
 use crate::load::LoadedNet;
-use crate::load::source::Pos;
 use crate::mcc::observe::Checked;
-use crate::net::code::{CmpOp, Code};
-use crate::net::model::{Net, Property, PropertyKind};
-use crate::net::value::Value;
-use crate::ptnet::{PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
+use crate::net::model::Net;
+use crate::ptnet::{PackedNet, PtError, check_pt, with_widening_lanes};
 use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
+pub use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
 use crate::temporal::graph::{GraphProgressHook, Limits};
 use crate::temporal::run::{GraphSize, check_temporal_in, undecided};
-
-/// A property every net can be asked for, besides those a net file declares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StandardProperty {
-    /// No reachable marking is dead (the contest's ReachabilityDeadlock, negated).
-    DeadlockFree,
-    /// No place ever holds more than one token (the contest's OneSafe).
-    OneSafe,
-}
-
-impl StandardProperty {
-    /// The property's name in reports and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            StandardProperty::DeadlockFree => "deadlock-free",
-            StandardProperty::OneSafe => "one-safe",
-        }
-    }
-}
 
 /// Whether a coloured net is explored through its unfolding to a P/T net
 /// ([`crate::smt::unfold`]), with the P/T explorer's packed states and firing.
@@ -169,55 +148,6 @@ pub enum CheckError {
     /// Exploring a coloured net through its unfolding failed.
     #[error(transparent)]
     Unfolded(#[from] ExploreError<UnfoldedError>),
-}
-
-/// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
-fn at_most_one_token(places: usize) -> Code {
-    (0..places)
-        .map(|p| {
-            Code::Cmp(
-                CmpOp::Le,
-                Box::new(Code::Count(p)),
-                Box::new(Code::Const(Value::Int(1))),
-            )
-        })
-        .reduce(|a, b| Code::And(Box::new(a), Box::new(b)))
-        .unwrap_or(Code::Const(Value::Bool(true)))
-}
-
-/// The P/T properties that check `standard` on a place/transition net.
-pub fn pt_properties(standard: &[StandardProperty]) -> Vec<PtProperty> {
-    standard
-        .iter()
-        .map(|p| match p {
-            StandardProperty::DeadlockFree => PtProperty::DeadlockFree,
-            StandardProperty::OneSafe => PtProperty::PlaceBound(1),
-        })
-        .collect()
-}
-
-/// A copy of the coloured `net` with `standard` appended to its own
-/// properties, in that order.
-pub fn with_standard_properties(net: &Net, standard: &[StandardProperty]) -> Net {
-    let mut net = net.clone();
-    for &property in standard {
-        let kind = match property {
-            StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
-            // No place holds two tokens, whatever their colours
-            // (the contest's reading for coloured nets).
-            StandardProperty::OneSafe => {
-                PropertyKind::Invariant(at_most_one_token(net.places.len()))
-            }
-        };
-        net.properties.push(Property {
-            name: property.name().into(),
-            pos: Pos { line: 1, col: 1 },
-            kind,
-            slots: 0,
-            formula: None,
-        });
-    }
-    net
 }
 
 impl LoadedNet {

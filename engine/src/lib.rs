@@ -21,6 +21,7 @@
 //! | [`ptnet`] | place/transition nets and their packed fast path |
 //! | [`explore`] | breadth-first exploration of any state space: properties, shortest counterexamples, the time and memory budget |
 //! | [`check`] | the front door's second half: a loaded net to a verdict, picking the state space |
+//! | [`standard`] | the properties every net can be asked for (deadlock freedom, one-safety), as each engine states them |
 //! | [`scc`] | strongly connected components: one iterative Tarjan search for the LTL, CTL, fairness and stubborn-set code |
 //! | [`temporal`] | CTL and LTL over the explored graph, with fairness |
 //! | [`mcc`] | the Model Checking Contest's examinations |
@@ -42,4 +43,5 @@ pub mod net;
 pub mod ptnet;
 pub mod scc;
 pub mod smt;
+pub mod standard;
 pub mod temporal;

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{SmtError, prepare_encodable, solve};
-use crate::check::{StandardProperty, pt_properties, with_standard_properties};
 use crate::coloured::ColouredSpace;
 use crate::explore::{PropertyResult, StateSpace, Step, Trace, safety_result};
 use crate::load::LoadedNet;
 use crate::ptnet::PackedNet;
+use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
 
 /// What the SMT route found within `depth` steps.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -23,10 +23,10 @@ pub mod unfold;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::check::StandardProperty;
 use crate::load::LoadedNet;
 use crate::net::value::Value;
 use crate::ptnet::PtNet;
+use crate::standard::StandardProperty;
 
 /// What a property asks of the last marking of a run.
 #[derive(Debug, Clone)]
