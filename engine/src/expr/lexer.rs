@@ -1,6 +1,6 @@
 //! Splits expression text into tokens.
 
-use super::parser::ParseError;
+use super::error::ParseError;
 
 /// A token and the byte offset where it starts.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,9 @@
 //! the net compiler then resolves names and checks types.
 
 pub mod ast;
+mod error;
 pub(crate) mod lexer;
 mod parser;
 
-pub use parser::{ParseError, parse_expr, parse_item};
+pub use error::ParseError;
+pub use parser::{parse_expr, parse_item};

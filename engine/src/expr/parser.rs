@@ -1,17 +1,8 @@
 //! A recursive-descent parser from tokens to [`Expr`] trees.
 
 use super::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
+use super::error::ParseError;
 use super::lexer::{Tok, Token, tokenize};
-
-/// A syntax error at a byte offset of the expression text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ParseError {
-    /// Byte offset of the offending token.
-    pub at: usize,
-    /// What was expected or found.
-    pub message: String,
-}
 
 /// Parses a whole expression.
 pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {

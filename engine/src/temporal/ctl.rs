@@ -19,20 +19,9 @@ use super::Fairness;
 use super::fair::{self, Structure};
 use super::formula::{Formula, PathQuantifier};
 use super::graph::MarkingGraph;
+pub use super::kripke::Path;
 use super::kripke::{Kripke, Predecessors, STUTTER};
 use super::ltl::Ltl;
-
-/// A path through a Kripke structure from its initial node: `stem` steps,
-/// then, when `cycle` is not empty, `cycle` steps that come back to the node
-/// where the stem ends, for ever. Each step is (node reached, marking-graph
-/// edge taken, or [`super::kripke::STUTTER`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Path {
-    /// The steps from the initial node.
-    pub stem: Vec<(usize, u32)>,
-    /// The steps of the cycle (empty for a finite path).
-    pub cycle: Vec<(usize, u32)>,
-}
 
 /// The truth of CTL formulas over one Kripke structure.
 pub struct Ctl<'k, 'g> {

@@ -13,6 +13,18 @@
 
 use super::graph::MarkingGraph;
 
+/// A path through a Kripke structure from its initial node: `stem` steps,
+/// then, when `cycle` is not empty, `cycle` steps that come back to the node
+/// where the stem ends, for ever. Each step is (node reached, marking-graph
+/// edge taken, or [`STUTTER`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path {
+    /// The steps from the initial node.
+    pub stem: Vec<(usize, u32)>,
+    /// The steps of the cycle (empty for a finite path).
+    pub cycle: Vec<(usize, u32)>,
+}
+
 /// Marks an edge of the Kripke structure that stutters at a dead marking.
 pub const STUTTER: u32 = u32::MAX;
 

@@ -28,10 +28,10 @@ use super::fair::{self, Set, Structure};
 use super::graph::MarkingGraph;
 
 use super::buchi::{self, Automaton};
-use super::ctl::Path;
 use super::formula::Formula;
 use super::graph::Limits;
 use super::kripke::Kripke;
+use super::kripke::Path;
 use super::{Fairness, Strength};
 use crate::explore::budget::resident_bytes;
 use crate::scc::{Tarjan, Visitor};
