@@ -96,7 +96,31 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PROGRAM", default_value = "z3")]
     pub solver: String,
     #[command(flatten)]
-    pub distributed: super::distributed::DistributedArgs,
+    pub distributed: DistributedArgs,
+}
+
+/// The distribution flags of `sesphr check`.
+#[derive(Args, Debug, Clone)]
+pub struct DistributedArgs {
+    /// Spread the exploration over worker processes (one NET; a coloured
+    /// net's CTL/LTL properties are then checked by process 0 alone): on
+    /// this machine with --processes, on several with --hosts. The report
+    /// is the single-process one.
+    #[arg(long)]
+    pub distributed: bool,
+    /// With --distributed and no --hosts: the worker processes to start on
+    /// this machine (loopback only; ignored with --hosts).
+    #[arg(long, value_name = "N", requires = "distributed", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub processes: Option<u16>,
+    /// With --distributed: the host file, one `host:port` per line, process
+    /// 0 first; every machine runs `sesphr check` with the same file and
+    /// arguments and its own --process.
+    #[arg(long, value_name = "FILE", requires_all = ["distributed", "process"])]
+    pub hosts: Option<PathBuf>,
+    /// With --hosts: this process's line in the host file (0 = the first
+    /// line, which prints the report).
+    #[arg(long, value_name = "I", requires = "hosts")]
+    pub process: Option<usize>,
 }
 
 /// Which checker `sesphr check` runs.
@@ -145,11 +169,9 @@ pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property i
 --engine smt: a property not violated within --depth steps). \
 With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
-/// Runs `sesphr check` on each net and returns the exit code (see [`EXIT_CODES`]).
+/// Runs `sesphr check` on each net and returns the exit code (see
+/// [`EXIT_CODES`]); a `--distributed` run is the distributed module's.
 pub fn run(args: &CheckArgs) -> ExitCode {
-    if args.distributed.distributed {
-        return super::distributed::run(args);
-    }
     let (mut error, mut violated, mut incomplete) = (false, false, false);
     let mut reports = Vec::new();
     let traces = args.trace.unwrap_or(if args.json {

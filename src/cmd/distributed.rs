@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use clap::Args;
 use sesphr_dist::{
     Cluster, DistOptions, check_coloured_distributed, check_pt_distributed, read_hosts,
 };
@@ -31,30 +30,6 @@ use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::write_out;
 use crate::NetArgs;
-
-/// The distribution flags of `sesphr check`.
-#[derive(Args, Debug, Clone)]
-pub struct DistributedArgs {
-    /// Spread the exploration over worker processes (one NET; a coloured
-    /// net's CTL/LTL properties are then checked by process 0 alone): on
-    /// this machine with --processes, on several with --hosts. The report
-    /// is the single-process one.
-    #[arg(long)]
-    pub distributed: bool,
-    /// With --distributed and no --hosts: the worker processes to start on
-    /// this machine (loopback only; ignored with --hosts).
-    #[arg(long, value_name = "N", requires = "distributed", value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub processes: Option<u16>,
-    /// With --distributed: the host file, one `host:port` per line, process
-    /// 0 first; every machine runs `sesphr check` with the same file and
-    /// arguments and its own --process.
-    #[arg(long, value_name = "FILE", requires_all = ["distributed", "process"])]
-    pub hosts: Option<PathBuf>,
-    /// With --hosts: this process's line in the host file (0 = the first
-    /// line, which prints the report).
-    #[arg(long, value_name = "I", requires = "hosts")]
-    pub process: Option<usize>,
-}
 
 /// Runs a distributed check and returns the exit code of `sesphr check`.
 pub fn run(args: &CheckArgs) -> ExitCode {
