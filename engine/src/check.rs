@@ -40,7 +40,7 @@ use crate::explore::{
 use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
 use crate::net::model::Net;
-use crate::ptnet::{PackedNet, PtError, check_pt, with_widening_lanes};
+use crate::ptnet::{PtError, check_pt, with_widening_lanes};
 use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
 pub use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
@@ -238,30 +238,15 @@ fn check_unfolded_natively(
     let Ok(checks) = unfolded_checks(net, &colours) else {
         return Ok(None);
     };
-    let packed_error = |source| ExploreError::Space {
-        source: UnfoldedError::Packed(source),
-    };
-    let mut packed = PackedNet::new(&pt, Vec::new()).map_err(packed_error)?;
-    loop {
-        let space = UnfoldedSpace::new(&packed, ColouredSpace::new(net), &colours, checks.clone());
-        match check(&space, &options.explore) {
-            // A counter outgrew its lane: again with wider lanes.
-            Err(ExploreError::Space {
-                source: UnfoldedError::Packed(PtError::Overflow { .. }),
-            }) if packed.lane_bits() < 32 => {
-                let wider = packed.lane_bits() * 2;
-                packed = PackedNet::with_lane_bits(&pt, Vec::new(), wider).map_err(packed_error)?;
-            }
-            outcome => {
-                let mut report = outcome?;
-                report.unfolding = Some(UnfoldingSize {
-                    places: pt.places.len(),
-                    transitions: pt.transitions.len(),
-                });
-                return Ok(Some(report));
-            }
-        }
-    }
+    let mut report = with_widening_lanes(&pt, &[], |packed| {
+        let space = UnfoldedSpace::new(packed, ColouredSpace::new(net), &colours, checks.clone());
+        check(&space, &options.explore)
+    })?;
+    report.unfolding = Some(UnfoldingSize {
+        places: pt.places.len(),
+        transitions: pt.transitions.len(),
+    });
+    Ok(Some(report))
 }
 
 /// The CTL and LTL results of `net` after an exploration that stopped for

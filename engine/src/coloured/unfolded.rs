@@ -21,7 +21,7 @@ use crate::net::code::EvalError;
 use crate::net::explain::Explanation;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::value::Value;
-use crate::ptnet::{PackedNet, PtError};
+use crate::ptnet::{LaneOverflow, PackedNet, PtError};
 
 /// Why a state of the unfolding could not be expanded or shown.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +41,12 @@ pub enum UnfoldedError {
         /// The colour.
         colour: String,
     },
+}
+
+impl LaneOverflow for UnfoldedError {
+    fn lane_overflow(&self) -> bool {
+        matches!(self, UnfoldedError::Packed(e) if e.lane_overflow())
+    }
 }
 
 /// The unfolding of a coloured net as a [`StateSpace`] with the coloured

@@ -11,7 +11,7 @@ mod bounds;
 mod packed;
 
 pub use bounds::{PlaceBounds, structural_bounds};
-pub use packed::{PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
+pub use packed::{LaneOverflow, PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
 
 /// A transition of a P/T net: the tokens it takes from and puts into places.
 #[derive(Debug, Clone, PartialEq, Eq)]

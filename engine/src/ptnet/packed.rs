@@ -562,23 +562,38 @@ pub fn check_pt(
     Ok(report)
 }
 
+/// An error of a space built on a [`PackedNet`], which may be a counter
+/// that outgrew its lane.
+pub trait LaneOverflow: std::error::Error + From<PtError> {
+    /// Whether it is a [`PtError::Overflow`].
+    fn lane_overflow(&self) -> bool;
+}
+
+impl LaneOverflow for PtError {
+    fn lane_overflow(&self) -> bool {
+        matches!(self, PtError::Overflow { .. })
+    }
+}
+
 /// Runs `explore` on `net` packed for `properties`; whenever a counter
 /// outgrows its lane, packs the net again with lanes twice as wide (up to 32
 /// bits) and starts over.
-pub fn with_widening_lanes<T>(
+pub fn with_widening_lanes<T, E: LaneOverflow>(
     net: &PtNet,
     properties: &[PtProperty],
-    mut explore: impl FnMut(&PackedNet<'_>) -> Result<T, ExploreError<PtError>>,
-) -> Result<T, ExploreError<PtError>> {
-    let mut space = PackedNet::new(net, properties.to_vec())
-        .map_err(|source| ExploreError::Space { source })?;
+    mut explore: impl FnMut(&PackedNet<'_>) -> Result<T, ExploreError<E>>,
+) -> Result<T, ExploreError<E>> {
+    let packed_error = |source: PtError| ExploreError::Space {
+        source: E::from(source),
+    };
+    let mut space = PackedNet::new(net, properties.to_vec()).map_err(packed_error)?;
     loop {
         match explore(&space) {
-            Err(ExploreError::Space {
-                source: PtError::Overflow { .. },
-            }) if space.lane_bits < 32 => {
+            Err(ExploreError::Space { source })
+                if source.lane_overflow() && space.lane_bits < 32 =>
+            {
                 space = PackedNet::with_lane_bits(net, properties.to_vec(), space.lane_bits * 2)
-                    .map_err(|source| ExploreError::Space { source })?;
+                    .map_err(packed_error)?;
             }
             other => return other,
         }
