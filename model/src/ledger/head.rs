@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::block::{Hash, TreeHead};
+use super::block::TreeHead;
+use super::hash::Hash;
 use crate::crypto::{Signature, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::hex;

@@ -1,7 +1,8 @@
 //! A verified log: its key, blocks, leaf hashes and signed heads, with
 //! look-ups, proofs and the check against a pinned head.
 
-use super::block::{Block, Hash, PartitionDigest, Record, TreeHead};
+use super::block::{Block, PartitionDigest, Record, TreeHead};
+use super::hash::Hash;
 use super::head::SignedHead;
 use super::merkle;
 use super::proof::Proof;

@@ -7,7 +7,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::block::Hash;
+use super::hash::Hash;
 
 /// The hash of a leaf: SHA-256(0x00 || bytes).
 pub fn leaf_hash(bytes: &[u8]) -> Hash {

@@ -17,6 +17,7 @@
 //! valid. One process appends at a time.
 
 mod block;
+mod hash;
 mod head;
 mod log;
 pub mod merkle;
@@ -29,8 +30,9 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use block::{
-    Block, FORMAT_VERSION, Hash, Line, LogHeader, Outcome, PartitionDigest, Record, TreeHead,
+    Block, FORMAT_VERSION, Line, LogHeader, Outcome, PartitionDigest, Record, TreeHead,
 };
+pub use hash::Hash;
 pub use head::SignedHead;
 pub use log::{Log, PinMismatch};
 pub use proof::{Proof, ProofCheckError};

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::block::{Hash, Record};
+use super::block::Record;
+use super::hash::Hash;
 use super::head::SignedHead;
 use super::merkle::{self, ProofError};
 

@@ -18,7 +18,7 @@ use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 
 use super::pair::{identity, split};
-use super::run::{Checks, RunError};
+use super::report::{Checks, RunError};
 use crate::cloud::{CloudStore, ObjectId};
 use crate::ledger::{Hash, Ledger, Outcome, PartitionDigest, Record};
 use crate::policy::{Label, Role, UserId};
