@@ -22,7 +22,6 @@ pub mod pnml;
 mod pt_coloured;
 pub mod raw;
 pub mod source;
-mod symmetric;
 mod yaml;
 
 use std::path::Path;

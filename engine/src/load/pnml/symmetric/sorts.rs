@@ -16,7 +16,7 @@ use std::sync::Arc;
 use roxmltree::Node;
 
 use super::{Reader, elements};
-use crate::load::pnml::PnmlError;
+use crate::load::pnml::error::PnmlError;
 use crate::net::code::CmpOp;
 use crate::net::functions::{FunctionError, NetFunction};
 use crate::net::types::{EnumType, Ty};

@@ -1,169 +1,13 @@
-//! PNML import (ISO/IEC 15909-2, the 2009 grammar).
-//!
-//! Reads the first `<net>` of a document. The graph is read alike for every
-//! type: places, transitions, arcs, nested pages, and reference places and
-//! transitions (chains resolved, cycles rejected). A P/T net ([`parse_pnml`])
-//! adds initial markings and arc weights (inscriptions); a symmetric net
-//! ([`parse_any`]) adds sorts, variables, coloured markings, inscriptions and
-//! guards, read by `load::symmetric` into the coloured engine. `graphics`,
-//! `toolspecific` and unknown labels are ignored. Nets of other types are
-//! refused with [`PnmlError::Unsupported`]. Errors carry the line and column of
-//! the offending element.
-//!
-//! ```
-//! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
-//!   <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
-//!     <place id="p"><initialMarking><text>2</text></initialMarking></place>
-//!     <transition id="t"/>
-//!     <arc id="a" source="p" target="t"><inscription><text>2</text></inscription></arc>
-//!   </page></net></pnml>"#;
-//! let net = sesphr_engine::load::pnml::parse_pnml(pnml).unwrap();
-//! assert_eq!(net.initial, vec![2]);
-//! assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
-//! ```
+//! The graph of a PNML net, read alike for every net type: places,
+//! transitions and arcs, pages flattened and reference nodes resolved, each
+//! with its element for the labels the net's grammar reads.
 
 use std::collections::{HashMap, HashSet};
 
 use roxmltree::{Document, Node};
 
+use super::error::PnmlError;
 use crate::load::source::Pos;
-use crate::ptnet::{PtNet, TransitionArcs};
-
-/// The P/T net type of the 2009 grammar.
-pub const PTNET_TYPE: &str = "http://www.pnml.org/version-2009/grammar/ptnet";
-
-/// Why a PNML document could not be read as a P/T net.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PnmlError {
-    /// The text is not well-formed XML.
-    #[error("malformed XML: {message}")]
-    Xml {
-        /// Where the parser stopped.
-        at: Pos,
-        /// The XML parser's message.
-        message: String,
-    },
-    /// The document has no `<net>` element.
-    #[error("no <net> element in the document")]
-    NoNet,
-    /// The net is of a type this importer does not read.
-    #[error(
-        "nets of type {net_type} are not supported yet (only P/T nets, {PTNET_TYPE}, and symmetric nets, {SYMMETRIC_TYPE})"
-    )]
-    Unsupported {
-        /// The net's `type` attribute.
-        net_type: String,
-        /// Where the net starts.
-        at: Pos,
-    },
-    /// A required attribute is missing.
-    #[error("<{element}> lacks the attribute {attribute}")]
-    MissingAttribute {
-        /// The element's name.
-        element: String,
-        /// The missing attribute.
-        attribute: String,
-        /// Where the element starts.
-        at: Pos,
-    },
-    /// Two nodes share an id.
-    #[error("the id {id} is used twice")]
-    DuplicateId {
-        /// The id.
-        id: String,
-        /// Where the second use starts.
-        at: Pos,
-    },
-    /// An initial marking or an arc weight is not a number in range.
-    #[error("{text:?} is not a valid {what}")]
-    BadNumber {
-        /// The text found.
-        text: String,
-        /// What was expected (initial marking, arc weight).
-        what: String,
-        /// Where the text element starts.
-        at: Pos,
-    },
-    /// An arc or a reference names a node that does not exist.
-    #[error("{element} {id} refers to {target}, which is not a node of the net")]
-    Dangling {
-        /// The element kind (arc source, arc target, reference).
-        element: String,
-        /// The referring element's id.
-        id: String,
-        /// The missing id.
-        target: String,
-        /// Where the referring element starts.
-        at: Pos,
-    },
-    /// A chain of references loops.
-    #[error("the reference {id} is part of a cycle of references")]
-    ReferenceCycle {
-        /// A reference on the cycle.
-        id: String,
-        /// Where it starts.
-        at: Pos,
-    },
-    /// A reference place points at a transition, or the reverse.
-    #[error("{id} refers to {target}, a node of the wrong kind")]
-    WrongKind {
-        /// The reference's id.
-        id: String,
-        /// What it refers to.
-        target: String,
-        /// Where it starts.
-        at: Pos,
-    },
-    /// A symmetric net's declaration, term or inscription is wrong (an
-    /// unknown sort, variable or constant, a type mismatch, a term where
-    /// another kind of term is needed).
-    #[error("{message}")]
-    Colour {
-        /// What is wrong.
-        message: String,
-        /// Where the offending element starts.
-        at: Pos,
-    },
-    /// A symmetric net uses a construct this importer does not read.
-    #[error("{what}")]
-    UnsupportedConstruct {
-        /// The construct, and why.
-        what: String,
-        /// Where its element starts.
-        at: Pos,
-    },
-    /// An arc joins two places or two transitions.
-    #[error("arc {id} joins two {kind}s")]
-    BadArc {
-        /// The arc's id.
-        id: String,
-        /// `place` or `transition`.
-        kind: String,
-        /// Where the arc starts.
-        at: Pos,
-    },
-}
-
-impl PnmlError {
-    /// Where in the text the error is, when it has a place.
-    pub fn pos(&self) -> Option<Pos> {
-        match self {
-            PnmlError::NoNet => None,
-            PnmlError::Xml { at, .. }
-            | PnmlError::Unsupported { at, .. }
-            | PnmlError::MissingAttribute { at, .. }
-            | PnmlError::DuplicateId { at, .. }
-            | PnmlError::BadNumber { at, .. }
-            | PnmlError::Dangling { at, .. }
-            | PnmlError::ReferenceCycle { at, .. }
-            | PnmlError::WrongKind { at, .. }
-            | PnmlError::BadArc { at, .. }
-            | PnmlError::Colour { at, .. }
-            | PnmlError::UnsupportedConstruct { at, .. } => Some(*at),
-        }
-    }
-}
 
 /// A place or a transition, or a reference to one.
 #[derive(Debug, Clone)]
@@ -187,7 +31,8 @@ struct Reader<'a, 'input> {
     arcs: Vec<Node<'a, 'input>>,
 }
 
-fn position(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
+/// The position of `node` in the document.
+pub(super) fn node_pos(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
     let pos = doc.text_pos_at(node.range().start);
     Pos {
         line: pos.row as usize,
@@ -195,13 +40,13 @@ fn position(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
     }
 }
 
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+pub(super) fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
     node.children()
         .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 /// The `<text>` of a label child, with the `<text>` node.
-fn label_text<'a, 'input>(
+pub(super) fn label_text<'a, 'input>(
     node: Node<'a, 'input>,
     label: &str,
 ) -> Option<(Node<'a, 'input>, String)> {
@@ -216,7 +61,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             .ok_or_else(|| PnmlError::MissingAttribute {
                 element: node.tag_name().name().to_string(),
                 attribute: name.to_string(),
-                at: position(self.doc, node),
+                at: node_pos(self.doc, node),
             })
     }
 
@@ -224,14 +69,14 @@ impl<'a, 'input> Reader<'a, 'input> {
         text.parse::<u32>().map_err(|_| PnmlError::BadNumber {
             text: text.to_string(),
             what: what.to_string(),
-            at: position(self.doc, node),
+            at: node_pos(self.doc, node),
         })
     }
 
     fn add(&mut self, node: Node<'a, 'input>, entry: Entry) -> Result<(), PnmlError> {
         let id = self.attribute(node, "id")?;
         if self.entries.insert(id.clone(), (entry, node)).is_some() {
-            let at = position(self.doc, node);
+            let at = node_pos(self.doc, node);
             return Err(PnmlError::DuplicateId { id, at });
         }
         Ok(())
@@ -316,14 +161,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                             element: "reference".into(),
                             id: start,
                             target: current,
-                            at: position(self.doc, node),
+                            at: node_pos(self.doc, node),
                         });
                     }
                     Some((Entry::Reference { target, place }, _)) => {
                         if !on_chain.insert(current.clone()) {
                             return Err(PnmlError::ReferenceCycle {
                                 id: start,
-                                at: position(self.doc, node),
+                                at: node_pos(self.doc, node),
                             });
                         }
                         chain.push((current, *place));
@@ -341,14 +186,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                 return Err(PnmlError::WrongKind {
                     id: id.clone(),
                     target,
-                    at: position(self.doc, at),
+                    at: node_pos(self.doc, at),
                 });
             }
             if matches!(end, Entry::Place(_)) != is_place {
                 return Err(PnmlError::WrongKind {
                     id: start,
                     target: current,
-                    at: position(self.doc, node),
+                    at: node_pos(self.doc, node),
                 });
             }
             for (id, _) in chain {
@@ -373,7 +218,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     .cloned()
                     .ok_or_else(|| PnmlError::ReferenceCycle {
                         id: id.to_string(),
-                        at: position(self.doc, node),
+                        at: node_pos(self.doc, node),
                     })
             }
             Some((entry, _)) => Ok(entry.clone()),
@@ -381,7 +226,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 element: element.to_string(),
                 id: from.to_string(),
                 target: id.to_string(),
-                at: position(self.doc, node),
+                at: node_pos(self.doc, node),
             }),
         }
     }
@@ -390,7 +235,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let id = self.attribute(node, "id")?;
         let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, node)?;
         let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, node)?;
-        let at = position(self.doc, node);
+        let at = node_pos(self.doc, node);
         match (source, target) {
             (Entry::Place(p), Entry::Transition(t)) => Ok((p, t, true)),
             (Entry::Transition(t), Entry::Place(p)) => Ok((p, t, false)),
@@ -407,19 +252,6 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 }
-
-/// The symmetric (coloured) net type of the 2009 grammar.
-pub const SYMMETRIC_TYPE: &str = "http://www.pnml.org/version-2009/grammar/symmetricnet";
-
-/// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
-#[derive(Debug, Clone)]
-pub enum PnmlNet {
-    /// A net of the P/T grammar.
-    PlaceTransition(PtNet),
-    /// A net of the symmetric-net grammar, loaded natively into the coloured engine.
-    Symmetric(crate::net::model::Net),
-}
-
 /// The places, transitions and arcs of a PNML net, pages flattened and
 /// references resolved, with their elements (for the labels the net's grammar reads).
 pub(super) struct Graph<'a, 'input> {
@@ -450,13 +282,8 @@ pub(super) struct GraphArc<'a, 'input> {
     pub node: Node<'a, 'input>,
 }
 
-/// The position of `node` in the document.
-pub(super) fn node_pos(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
-    position(doc, node)
-}
-
 /// Parses PNML text, the XML error located.
-fn parse_document(text: &str) -> Result<Document<'_>, PnmlError> {
+pub(super) fn parse_document(text: &str) -> Result<Document<'_>, PnmlError> {
     Document::parse(text).map_err(|e| {
         let pos = e.pos();
         PnmlError::Xml {
@@ -470,7 +297,9 @@ fn parse_document(text: &str) -> Result<Document<'_>, PnmlError> {
 }
 
 /// The first `<net>` element of the document.
-fn first_net<'a, 'input>(doc: &'a Document<'input>) -> Result<Node<'a, 'input>, PnmlError> {
+pub(super) fn first_net<'a, 'input>(
+    doc: &'a Document<'input>,
+) -> Result<Node<'a, 'input>, PnmlError> {
     doc.descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "net")
         .ok_or(PnmlError::NoNet)
@@ -478,7 +307,7 @@ fn first_net<'a, 'input>(doc: &'a Document<'input>) -> Result<Node<'a, 'input>, 
 
 /// Reads the graph of `net`; the P/T reader keeps each place's
 /// `initialMarking` count (0 when it has none, as in symmetric nets).
-fn read_graph<'a, 'input>(
+pub(super) fn read_graph<'a, 'input>(
     doc: &'a Document<'input>,
     net: Node<'a, 'input>,
 ) -> Result<(Graph<'a, 'input>, Vec<u32>), PnmlError> {
@@ -529,80 +358,4 @@ fn read_graph<'a, 'input>(
         arcs,
     };
     Ok((graph, reader.initial))
-}
-
-/// Reads a P/T net from PNML text.
-pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
-    let doc = parse_document(text)?;
-    let net = first_net(&doc)?;
-    let net_type = net.attribute("type").unwrap_or("").to_string();
-    if net_type != PTNET_TYPE {
-        return Err(PnmlError::Unsupported {
-            net_type,
-            at: position(&doc, net),
-        });
-    }
-    pt_net(&doc, net)
-}
-
-/// Reads a P/T net or a symmetric net from PNML text, by the net's type.
-pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
-    let doc = parse_document(text)?;
-    let net = first_net(&doc)?;
-    match net.attribute("type").unwrap_or("") {
-        PTNET_TYPE => pt_net(&doc, net).map(PnmlNet::PlaceTransition),
-        SYMMETRIC_TYPE => {
-            let (graph, _) = read_graph(&doc, net)?;
-            super::symmetric::net(&graph).map(PnmlNet::Symmetric)
-        }
-        other => Err(PnmlError::Unsupported {
-            net_type: other.to_string(),
-            at: position(&doc, net),
-        }),
-    }
-}
-
-fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
-    let (graph, initial) = read_graph(doc, net)?;
-    let mut transitions: Vec<TransitionArcs> = graph
-        .transitions
-        .iter()
-        .map(|(_, name, _)| (name.clone(), Vec::new(), Vec::new()))
-        .collect();
-    for arc in &graph.arcs {
-        let weight = arc_weight(doc, arc.node)?;
-        let (_, pre, post) = &mut transitions[arc.transition];
-        if arc.input {
-            pre.push((arc.place, weight))
-        } else {
-            post.push((arc.place, weight))
-        }
-    }
-    let (place_ids, places) = graph
-        .places
-        .into_iter()
-        .map(|(id, name, _)| (id, name))
-        .unzip();
-    let transition_ids = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
-    Ok(PtNet::new(graph.name, places, initial, transitions).with_ids(place_ids, transition_ids))
-}
-
-/// The weight of a P/T arc: its `inscription`, 1 when it has none.
-fn arc_weight(doc: &Document<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
-    let Some((text, value)) = label_text(node, "inscription") else {
-        return Ok(1);
-    };
-    match value.parse::<u32>() {
-        Ok(w) if w > 0 => Ok(w),
-        Ok(_) => Err(PnmlError::BadNumber {
-            text: value,
-            what: "arc weight (must be positive)".into(),
-            at: position(doc, text),
-        }),
-        Err(_) => Err(PnmlError::BadNumber {
-            text: value,
-            what: "arc weight".into(),
-            at: position(doc, text),
-        }),
-    }
 }

@@ -15,7 +15,8 @@ mod transitions;
 
 use roxmltree::Node;
 
-use super::pnml::{Graph, PnmlError, node_pos};
+use super::error::PnmlError;
+use super::graph::{Graph, node_pos};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, Place};
 use sorts::Declarations;

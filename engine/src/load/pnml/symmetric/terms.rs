@@ -15,7 +15,7 @@ use std::sync::Arc;
 use roxmltree::Node;
 
 use super::{Reader, elements};
-use crate::load::pnml::PnmlError;
+use crate::load::pnml::error::PnmlError;
 use crate::net::code::{ArithOp, CmpOp, Code, Env};
 use crate::net::model::Variable;
 use crate::net::types::Ty;

@@ -14,7 +14,8 @@ use roxmltree::Node;
 
 use super::terms::{Element, Item, Scope, operands};
 use super::{Reader, label_structure};
-use crate::load::pnml::{PnmlError, node_pos};
+use crate::load::pnml::error::PnmlError;
+use crate::load::pnml::graph::node_pos;
 use crate::net::code::{CmpOp, Code, Pattern, PlaceId};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, OutputItem, OutputTokens, Place, Transition, wildcards_may_swap,

@@ -1,0 +1,119 @@
+//! PNML import (ISO/IEC 15909-2, the 2009 grammar).
+//!
+//! Reads the first `<net>` of a document. The graph is read alike for every
+//! type: places, transitions, arcs, nested pages, and reference places and
+//! transitions (chains resolved, cycles rejected). A P/T net ([`parse_pnml`])
+//! adds initial markings and arc weights (inscriptions); a symmetric net
+//! ([`parse_any`]) adds sorts, variables, coloured markings, inscriptions and
+//! guards, read by the `symmetric` module into the coloured engine. `graphics`,
+//! `toolspecific` and unknown labels are ignored. Nets of other types are
+//! refused with [`PnmlError::Unsupported`]. Errors carry the line and column of
+//! the offending element.
+//!
+//! ```
+//! let pnml = r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+//!   <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
+//!     <place id="p"><initialMarking><text>2</text></initialMarking></place>
+//!     <transition id="t"/>
+//!     <arc id="a" source="p" target="t"><inscription><text>2</text></inscription></arc>
+//!   </page></net></pnml>"#;
+//! let net = sesphr_engine::load::pnml::parse_pnml(pnml).unwrap();
+//! assert_eq!(net.initial, vec![2]);
+//! assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
+//! ```
+
+mod error;
+mod grammar;
+mod graph;
+mod symmetric;
+
+use roxmltree::{Document, Node};
+
+use crate::ptnet::{PtNet, TransitionArcs};
+pub use error::PnmlError;
+pub use grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
+use graph::{first_net, label_text, node_pos, parse_document, read_graph};
+
+/// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
+#[derive(Debug, Clone)]
+pub enum PnmlNet {
+    /// A net of the P/T grammar.
+    PlaceTransition(PtNet),
+    /// A net of the symmetric-net grammar, loaded natively into the coloured engine.
+    Symmetric(crate::net::model::Net),
+}
+/// Reads a P/T net from PNML text.
+pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
+    let doc = parse_document(text)?;
+    let net = first_net(&doc)?;
+    let net_type = net.attribute("type").unwrap_or("").to_string();
+    if net_type != PTNET_TYPE {
+        return Err(PnmlError::Unsupported {
+            net_type,
+            at: node_pos(&doc, net),
+        });
+    }
+    pt_net(&doc, net)
+}
+
+/// Reads a P/T net or a symmetric net from PNML text, by the net's type.
+pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
+    let doc = parse_document(text)?;
+    let net = first_net(&doc)?;
+    match net.attribute("type").unwrap_or("") {
+        PTNET_TYPE => pt_net(&doc, net).map(PnmlNet::PlaceTransition),
+        SYMMETRIC_TYPE => {
+            let (graph, _) = read_graph(&doc, net)?;
+            symmetric::net(&graph).map(PnmlNet::Symmetric)
+        }
+        other => Err(PnmlError::Unsupported {
+            net_type: other.to_string(),
+            at: node_pos(&doc, net),
+        }),
+    }
+}
+
+fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
+    let (graph, initial) = read_graph(doc, net)?;
+    let mut transitions: Vec<TransitionArcs> = graph
+        .transitions
+        .iter()
+        .map(|(_, name, _)| (name.clone(), Vec::new(), Vec::new()))
+        .collect();
+    for arc in &graph.arcs {
+        let weight = arc_weight(doc, arc.node)?;
+        let (_, pre, post) = &mut transitions[arc.transition];
+        if arc.input {
+            pre.push((arc.place, weight))
+        } else {
+            post.push((arc.place, weight))
+        }
+    }
+    let (place_ids, places) = graph
+        .places
+        .into_iter()
+        .map(|(id, name, _)| (id, name))
+        .unzip();
+    let transition_ids = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
+    Ok(PtNet::new(graph.name, places, initial, transitions).with_ids(place_ids, transition_ids))
+}
+
+/// The weight of a P/T arc: its `inscription`, 1 when it has none.
+fn arc_weight(doc: &Document<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
+    let Some((text, value)) = label_text(node, "inscription") else {
+        return Ok(1);
+    };
+    match value.parse::<u32>() {
+        Ok(w) if w > 0 => Ok(w),
+        Ok(_) => Err(PnmlError::BadNumber {
+            text: value,
+            what: "arc weight (must be positive)".into(),
+            at: node_pos(doc, text),
+        }),
+        Err(_) => Err(PnmlError::BadNumber {
+            text: value,
+            what: "arc weight".into(),
+            at: node_pos(doc, text),
+        }),
+    }
+}
