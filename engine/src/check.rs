@@ -29,13 +29,12 @@
 //! assert_eq!(report.properties[1].holds, Some(true));
 //! ```
 
-use crate::coloured::stubborn::Stubborn;
-use crate::coloured::symmetry::{Symmetry, SymmetryError};
+use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::unfolded::{UnfoldedError, UnfoldedSpace};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
-    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, UnfoldingSize, check,
-    check_keeping,
+    CheckReport, ExploreError, ExploreOptions, PropertyResult, StateSpace, StopReason,
+    UnfoldingSize, check, check_keeping,
 };
 use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
@@ -170,9 +169,10 @@ impl LoadedNet {
             }
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, &options.properties);
-                match check_unfolded_natively(&net, options)? {
+                let space = coloured_space(&net, options)?;
+                match check_unfolded_natively(&net, &space, options)? {
                     Some(report) => report,
-                    None => check_coloured(&net, options)?,
+                    None => check_coloured(&net, &space, options)?,
                 }
             }
         };
@@ -181,19 +181,30 @@ impl LoadedNet {
     }
 }
 
-/// Checks the coloured `net` (standard properties included) with the
-/// coloured engine, reduced as `options` ask.
-fn check_coloured(net: &Net, options: &CheckOptions) -> Result<CheckReport, CheckError> {
+/// The coloured engine's space of `net`, reduced as `options` ask.
+fn coloured_space<'n>(
+    net: &'n Net,
+    options: &CheckOptions,
+) -> Result<ColouredSpace<'n>, CheckError> {
     // CTL and LTL properties need every edge: an exploration reduced by
     // stubborn sets would leave some out, so their graph would be built
     // again, unreduced, after it.
     let partial_order = options.partial_order && net.temporal.is_empty();
-    let space = match (options.symmetry, partial_order) {
+    Ok(match (options.symmetry, partial_order) {
         (true, true) => ColouredSpace::with_reductions(net)?,
         (true, false) => ColouredSpace::with_symmetry(net)?,
         (false, true) => ColouredSpace::with_partial_order(net),
         (false, false) => ColouredSpace::new(net),
-    };
+    })
+}
+
+/// Checks the coloured `net` (standard properties included) with the
+/// coloured engine in `space`.
+fn check_coloured(
+    net: &Net,
+    space: &ColouredSpace<'_>,
+    options: &CheckOptions,
+) -> Result<CheckReport, CheckError> {
     let limits = limits(&options.explore);
     // CTL and LTL properties: on the graph of the same space, recorded by
     // the exploration where it can (see `temporal`).
@@ -201,10 +212,10 @@ fn check_coloured(net: &Net, options: &CheckOptions) -> Result<CheckReport, Chec
         record_edges: !net.temporal.is_empty(),
         ..options.explore.clone()
     };
-    let (mut report, explored) = check_keeping(&space, &explore)?;
+    let (mut report, explored) = check_keeping(space, &explore)?;
     let temporal = temporal_after(net, report.stopped, || {
         check_temporal_in(
-            &space,
+            space,
             limits,
             options.temporal_progress.as_ref(),
             Some(explored),
@@ -216,20 +227,15 @@ fn check_coloured(net: &Net, options: &CheckOptions) -> Result<CheckReport, Chec
 
 /// The report of the coloured `net` (standard properties included)
 /// explored through its unfolding and told in its own terms
-/// ([`UnfoldedSpace`]), where [`Unfold::Auto`] takes that route; `None`
-/// where it does not.
+/// ([`UnfoldedSpace`]), where [`Unfold::Auto`] takes that route: no CTL
+/// or LTL property, and no reduction in force in the coloured engine's
+/// `space`; `None` where it does not.
 fn check_unfolded_natively(
     net: &Net,
+    space: &ColouredSpace<'_>,
     options: &CheckOptions,
 ) -> Result<Option<CheckReport>, CheckError> {
-    if options.unfold != Unfold::Auto || !net.temporal.is_empty() {
-        return Ok(None);
-    }
-    // Asked only now: building the symmetry and the stubborn-set analysis
-    // costs more than the two tests above.
-    let reduced = (options.symmetry && !matches!(Symmetry::new(net), Ok(None)))
-        || (options.partial_order && Stubborn::new(net).is_some());
-    if reduced {
+    if options.unfold != Unfold::Auto || !net.temporal.is_empty() || space.reduction().is_some() {
         return Ok(None);
     }
     let Ok((pt, colours)) = unfold_within(net, AUTO_UNFOLD_LIMITS) else {
