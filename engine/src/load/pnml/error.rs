@@ -3,7 +3,7 @@
 use super::grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
 use crate::load::source::Pos;
 
-/// Why a PNML document could not be read as a P/T net.
+/// Why a PNML document could not be read as a P/T or a symmetric net.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PnmlError {

@@ -17,6 +17,7 @@ enum Entry {
     Reference { target: String, place: bool },
 }
 
+/// Reads a net's pages into its places, transitions and arcs.
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     /// Nodes by id, with their element (for error positions, computed lazily).

@@ -42,6 +42,7 @@ pub enum PnmlNet {
     /// A net of the symmetric-net grammar, loaded natively into the coloured engine.
     Symmetric(crate::net::model::Net),
 }
+
 /// Reads a P/T net from PNML text.
 pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let doc = parse_document(text)?;
