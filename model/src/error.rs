@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::policy::{Label, UserId};
+use crate::policy::{Label, NameError, UserId};
 
 /// Why the SRS (or the owner) refused an access.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,4 +319,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn io_error(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
     move |source| Error::Io { path, source }
+}
+
+impl From<NameError> for Error {
+    /// A refused name is an invalid encoding of what it names.
+    fn from(error: NameError) -> Error {
+        Error::Decode {
+            what: error.what,
+            reason: error.reason(),
+        }
+    }
 }

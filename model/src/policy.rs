@@ -6,8 +6,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-
 /// The name of a PHR partition, e.g. `medical`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -18,9 +16,27 @@ pub struct Label(String);
 #[serde(try_from = "String", into = "String")]
 pub struct UserId(String);
 
-/// Check that a name is safe as a path component and a JSON key:
+/// A name that is not 1 to 64 characters of `[A-Za-z0-9._-]` not starting
+/// with `.` (such a name is safe as a path component and a JSON key).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} encoding: {}", self.reason())]
+pub struct NameError {
+    /// What the name was for (`partition label`, `user id`).
+    pub what: &'static str,
+    /// The name refused.
+    pub name: String,
+}
+
+impl NameError {
+    /// Why the name was refused.
+    pub fn reason(&self) -> String {
+        format!("{:?} is not 1-64 characters of [A-Za-z0-9._-]", self.name)
+    }
+}
+
+/// Checks that a name is safe as a path component and a JSON key:
 /// 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `.`.
-pub(crate) fn check_name(what: &'static str, name: &str) -> Result<()> {
+fn check_name(what: &'static str, name: &str) -> Result<(), NameError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && !name.starts_with('.')
@@ -30,9 +46,9 @@ pub(crate) fn check_name(what: &'static str, name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Decode {
+        Err(NameError {
             what,
-            reason: format!("{name:?} is not 1-64 characters of [A-Za-z0-9._-]"),
+            name: name.to_owned(),
         })
     }
 }
@@ -41,7 +57,7 @@ macro_rules! name_type {
     ($type:ident, $what:literal) => {
         impl $type {
             /// Validate and wrap a name (1-64 characters of `[A-Za-z0-9._-]`).
-            pub fn new(name: &str) -> Result<$type> {
+            pub fn new(name: &str) -> Result<$type, NameError> {
                 check_name($what, name)?;
                 Ok($type(name.to_owned()))
             }
@@ -59,8 +75,8 @@ macro_rules! name_type {
         }
 
         impl TryFrom<String> for $type {
-            type Error = Error;
-            fn try_from(name: String) -> Result<$type> {
+            type Error = NameError;
+            fn try_from(name: String) -> Result<$type, NameError> {
                 check_name($what, &name)?;
                 Ok($type(name))
             }
@@ -73,8 +89,8 @@ macro_rules! name_type {
         }
 
         impl FromStr for $type {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<$type> {
+            type Err = NameError;
+            fn from_str(s: &str) -> Result<$type, NameError> {
                 $type::new(s)
             }
         }
@@ -217,5 +233,15 @@ mod tests {
             assert!(Label::new(bad).is_err(), "{bad:?}");
             assert!(UserId::new(bad).is_err(), "{bad:?}");
         }
+        let refused = UserId::new("a/b").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            r#"invalid user id encoding: "a/b" is not 1-64 characters of [A-Za-z0-9._-]"#
+        );
+        // As the library's error, the same message.
+        assert_eq!(
+            crate::Error::from(refused.clone()).to_string(),
+            refused.to_string()
+        );
     }
 }

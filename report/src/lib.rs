@@ -44,6 +44,9 @@ pub enum ReportError {
     /// The SeSPHR library failed.
     #[error(transparent)]
     Model(#[from] sesphr_model::Error),
+    /// A user id or partition label is not a valid name.
+    #[error(transparent)]
+    Name(#[from] sesphr_model::policy::NameError),
     /// A net could not be loaded.
     #[error(transparent)]
     Load(#[from] sesphr_engine::load::error::LoadError),

@@ -9,6 +9,7 @@ use sesphr_engine::net::marking::Marking;
 
 use super::library::CallRecord;
 use super::stats::Samples;
+use crate::policy::NameError;
 
 /// Why a run failed.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum RunError {
         /// The object.
         object: String,
     },
+    /// A label or user id in a token is not a valid name.
+    #[error(transparent)]
+    Name(#[from] NameError),
     /// A token of a ledger place does not have the shape of its record.
     #[error("ledger token {token}: expected {expected}")]
     LedgerToken {
