@@ -245,8 +245,8 @@ fn check_unfolded_natively(
         return Ok(None);
     };
     let mut report = with_widening_lanes(&pt, &[], |packed| {
-        let space = UnfoldedSpace::new(packed, ColouredSpace::new(net), &colours, checks.clone());
-        check(&space, &options.explore)
+        let unfolded = UnfoldedSpace::new(packed, space, &colours, checks.clone());
+        check(&unfolded, &options.explore)
     })?;
     report.unfolding = Some(UnfoldingSize {
         places: pt.places.len(),

@@ -53,7 +53,7 @@ impl LaneOverflow for UnfoldedError {
 /// net's properties and reports.
 pub struct UnfoldedSpace<'a> {
     packed: &'a PackedNet<'a>,
-    coloured: ColouredSpace<'a>,
+    coloured: &'a ColouredSpace<'a>,
     /// The coloured place and colour of each unfolded place.
     colours: &'a [(usize, Value)],
     /// Per coloured place, the unfolded place of each of its colours.
@@ -69,7 +69,7 @@ impl<'a> UnfoldedSpace<'a> {
     /// `colours`, judging `checks` (one per property of the net, in order).
     pub fn new(
         packed: &'a PackedNet<'a>,
-        coloured: ColouredSpace<'a>,
+        coloured: &'a ColouredSpace<'a>,
         colours: &'a [(usize, Value)],
         checks: Vec<Check>,
     ) -> Self {
