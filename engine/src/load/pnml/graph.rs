@@ -55,15 +55,24 @@ pub(super) fn label_text<'a, 'input>(
     Some((text, text.text().unwrap_or("").trim().to_string()))
 }
 
+/// The attribute `name` of `node`, which must have it.
+pub(super) fn attribute(
+    doc: &Document<'_>,
+    node: Node<'_, '_>,
+    name: &str,
+) -> Result<String, PnmlError> {
+    node.attribute(name)
+        .map(str::to_string)
+        .ok_or_else(|| PnmlError::MissingAttribute {
+            element: node.tag_name().name().to_string(),
+            attribute: name.to_string(),
+            at: node_pos(doc, node),
+        })
+}
+
 impl<'a, 'input> Reader<'a, 'input> {
     fn attribute(&self, node: Node<'a, 'input>, name: &str) -> Result<String, PnmlError> {
-        node.attribute(name)
-            .map(str::to_string)
-            .ok_or_else(|| PnmlError::MissingAttribute {
-                element: node.tag_name().name().to_string(),
-                attribute: name.to_string(),
-                at: node_pos(self.doc, node),
-            })
+        attribute(self.doc, node, name)
     }
 
     fn number(&self, node: Node<'a, 'input>, text: &str, what: &str) -> Result<u32, PnmlError> {

@@ -16,7 +16,7 @@ mod transitions;
 use roxmltree::Node;
 
 use super::error::PnmlError;
-use super::graph::{Graph, node_pos};
+use super::graph::{Graph, attribute, node_pos};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, Place};
 use sorts::Declarations;
@@ -91,13 +91,7 @@ impl Reader<'_, '_> {
     }
 
     fn attribute(&self, node: Node<'_, '_>, name: &str) -> Result<String, PnmlError> {
-        node.attribute(name)
-            .map(str::to_string)
-            .ok_or_else(|| PnmlError::MissingAttribute {
-                element: node.tag_name().name().to_string(),
-                attribute: name.to_string(),
-                at: node_pos(self.graph.doc, node),
-            })
+        attribute(self.graph.doc, node, name)
     }
 
     /// The one element child of `node`.
