@@ -246,6 +246,35 @@ fn the_timeout_holds_inside_one_markings_binding_search() {
 }
 
 #[test]
+fn the_timeout_holds_inside_one_properties_evaluation() {
+    // Four nested quantifiers over 1,000 tokens: 10^12 evaluations of the
+    // body in the initial marking alone.
+    let net = scratch("nested.yaml");
+    std::fs::write(
+        &net,
+        "name: nested\ntypes:\n  N: { range: [1, 1000] }\nplaces:\n  a: { type: N, init: [\"all(N)\"] }\ntransitions:\n  t: { in: { a: [\"x\"] }, out: { a: [\"x\"] } }\nproperties:\n  positive: { invariant: \"forall w in a: forall x in a: forall y in a: forall z in a: w + x + y + z > 0\" }\n",
+    )
+    .expect("write net");
+    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args([
+            "check",
+            "--json",
+            "--timeout",
+            "1",
+            &net.display().to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let out = wait_at_most(child, Duration::from_secs(60));
+    assert_eq!(code(&out), Some(3), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["stopped"], "timeout");
+    assert_eq!(report["properties"][0]["holds"], serde_json::Value::Null);
+}
+
+#[test]
 fn the_memory_limit_holds_inside_one_markings_binding_search() {
     let net = binding_bomb("");
     let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))

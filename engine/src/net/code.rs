@@ -579,6 +579,9 @@ pub(crate) fn quantify(
     prefix: &[Code],
     mut body: impl FnMut(&mut Env<'_>, &Value) -> Result<bool, EvalError>,
 ) -> Result<bool, EvalError> {
+    // Nested quantifiers multiply: a formula's evaluation counts against the
+    // run's time and memory limits like the search for successors.
+    crate::explore::budget::tick()?;
     let tokens = env.read_place(place)?;
     // Two loops: one range walk for both cases (from `false`, the least
     // value, when there is no prefix) cost `roles=3` 3-5% more CPU.

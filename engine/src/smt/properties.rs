@@ -8,6 +8,8 @@
 //! reads no marking is evaluated now, with the net's own functions, and
 //! becomes a constant. Connectives short-circuit as in the explicit checker:
 //! a constant left side decides whether the right side is looked at.
+//! Nested quantifiers multiply: an expansion that would visit more than
+//! [`MAX_EXPANDED`] colours is refused rather than built.
 
 use super::{Goal, SmtError, SmtProperty, Term};
 use crate::explore::PropertyKind as Kind;
@@ -23,7 +25,7 @@ pub(super) fn net_property(
 ) -> Result<SmtProperty, SmtError> {
     let term = |code: &Code| {
         let mut slots = vec![Value::Bool(false); p.slots];
-        Encoder { colours }
+        Encoder::new(colours)
             .term(code, &mut slots)
             .map_err(|reason| SmtError::Property {
                 property: p.name.clone(),
@@ -70,9 +72,23 @@ pub(super) fn places_of(place: usize, colours: &[(usize, Value)]) -> Vec<usize> 
         .collect()
 }
 
+/// The most colours one property's quantifiers may visit in all.
+pub const MAX_EXPANDED: usize = 1 << 20;
+
 /// Translates property expressions over the unfolded places `colours`.
 struct Encoder<'a> {
     colours: &'a [(usize, Value)],
+    /// Colours the quantifiers have visited so far.
+    expanded: std::cell::Cell<usize>,
+}
+
+impl<'a> Encoder<'a> {
+    fn new(colours: &'a [(usize, Value)]) -> Self {
+        Encoder {
+            colours,
+            expanded: std::cell::Cell::new(0),
+        }
+    }
 }
 
 impl Encoder<'_> {
@@ -174,6 +190,12 @@ impl Encoder<'_> {
     ) -> Result<Term, String> {
         let mut parts = Vec::new();
         for i in places_of(place, self.colours) {
+            self.expanded.set(self.expanded.get() + 1);
+            if self.expanded.get() > MAX_EXPANDED {
+                return Err(format!(
+                    "its quantifiers expand over more than {MAX_EXPANDED} colours"
+                ));
+            }
             let mut bound = slots.to_vec();
             if !pattern.matches(&self.colours[i].1, &mut bound) {
                 continue;
@@ -233,7 +255,7 @@ mod tests {
     const COLOURS: [(usize, Value); 2] = [(0, Value::Int(1)), (0, Value::Int(2))];
 
     fn smt(code: &Code) -> Result<String, String> {
-        let term = Encoder { colours: &COLOURS }.term(code, &mut vec![Value::Int(0)])?;
+        let term = Encoder::new(&COLOURS).term(code, &mut vec![Value::Int(0)])?;
         let mut out = String::new();
         super::super::show(&term, 3, &mut out);
         Ok(out)
@@ -255,6 +277,19 @@ mod tests {
             Box::new(Code::Var(0)),
             Box::new(Code::Const(Value::Int(n))),
         )
+    }
+
+    #[test]
+    fn nested_quantifiers_past_the_expansion_limit_are_refused() {
+        // 21 nested quantifiers over two colours: 2^22 - 2 colours visited.
+        let deep = |depth: usize| {
+            (0..depth).fold(Code::Const(Value::Bool(true)), |body, _| {
+                quantifier(true, 0, body)
+            })
+        };
+        assert!(smt(&deep(19)).is_ok(), "2^20 - 2 colours visited");
+        let refused = smt(&deep(21)).unwrap_err();
+        assert!(refused.contains("more than 1048576 colours"), "{refused}");
     }
 
     #[test]
