@@ -352,11 +352,43 @@ fn traces_properties_and_several_nets_are_chosen_on_the_command_line() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("one-safe"), "{text}");
     assert!(text.ends_with("1 property: 1 hold\n"), "{text}");
-    // An unknown name is refused with the names the net has.
+    // An unknown name is refused with the names the net has: the closest
+    // one if it is close, the net's own (a P/T net has none) and the
+    // standard ones, or where to find a long list of them.
     let out = sesphr(&["check", "--property", "safety", &broken]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("deadlock-free, one-safe"), "{stderr}");
+    assert!(
+        stderr.contains("no such property; it declares none, and deadlock-free and one-safe are always available"),
+        "{stderr}"
+    );
+    let out = sesphr(&["check", "--property", "deadlock_free", &broken]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("(did you mean `deadlock-free`?)"),
+        "{stderr}"
+    );
+    let coloured = path("nets/examples/mutex.yaml");
+    let out = sesphr(&["check", "--property", "mutual_exclusio", &coloured]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("(did you mean `mutual_exclusion`?); it declares mutual_exclusion, lock_or_holder, first_can_enter"),
+        "{stderr}"
+    );
+    let out = sesphr(&[
+        "check",
+        "--property",
+        "every_user_read",
+        &path("nets/sesphr.yaml"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("(did you mean `every_user_reads`?); `sesphr validate ")
+            && stderr.contains(" it declares, and deadlock-free and one-safe are always available"),
+        "{stderr}"
+    );
     // --trace none hides the counterexample, not the verdict.
     let both = ["--property", "deadlock-free", "--property", "one-safe"];
     let out = sesphr(&[&["check", "--trace", "none"], &both[..], &[&broken]].concat());

@@ -14,6 +14,8 @@ struct Example {
     properties: usize,
     tokens: u64,
     params: &'static str,
+    /// The properties as `validate` lists them: a line a kind.
+    property_lines: &'static str,
 }
 
 const EXAMPLES: [Example; 4] = [
@@ -25,6 +27,7 @@ const EXAMPLES: [Example; 4] = [
         properties: 6,
         tokens: 3,
         params: "procs=2",
+        property_lines: "invariant: mutual_exclusion, lock_or_holder\nreachable: first_can_enter, last_can_enter\ndeadlock-free: no_deadlock\nbound: lock_is_safe",
     },
     Example {
         file: "philosophers.yaml",
@@ -34,6 +37,7 @@ const EXAMPLES: [Example; 4] = [
         properties: 5,
         tokens: 10,
         params: "n=5",
+        property_lines: "invariant: no_two_neighbours_eat, forks_conserved\nreachable: someone_eats, two_eat_at_once\ndeadlock-free: no_deadlock",
     },
     Example {
         file: "philosophers-deadlock.yaml",
@@ -43,6 +47,7 @@ const EXAMPLES: [Example; 4] = [
         properties: 2,
         tokens: 6,
         params: "n=3",
+        property_lines: "invariant: no_two_neighbours_eat\ndeadlock-free: no_deadlock",
     },
     Example {
         file: "producer-consumer.yaml",
@@ -52,6 +57,7 @@ const EXAMPLES: [Example; 4] = [
         properties: 4,
         tokens: 5,
         params: "capacity=3",
+        property_lines: "bound: buffer_bound\ninvariant: slots_conserved\nreachable: buffer_fills\ndeadlock-free: no_deadlock",
     },
 ];
 
@@ -101,14 +107,15 @@ fn validate_accepts_every_example_with_a_summary() {
         let net = path(ex.file);
         let text = stdout(&sesphr(&["validate"], &net));
         let summary = format!(
-            "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens\nparameters: {}\n",
+            "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens\nparameters: {}\n{}\n",
             net.display(),
             ex.name,
             ex.places.len(),
             ex.transitions.len(),
             ex.properties,
             ex.tokens,
-            ex.params
+            ex.params,
+            ex.property_lines
         );
         assert_eq!(text, summary);
     }
@@ -119,7 +126,7 @@ fn validate_applies_parameter_overrides() {
     let net = path("philosophers.yaml");
     let text = stdout(&sesphr(&["validate", "--param", "n=12"], &net));
     assert!(
-        text.contains("24 initial tokens") && text.ends_with("parameters: n=12\n"),
+        text.contains("24 initial tokens") && text.contains("\nparameters: n=12\n"),
         "{text}"
     );
 }

@@ -163,6 +163,21 @@ fn validate_reports_match_their_schema() {
     let report = sesphr_json(&["validate", "--json", &repo("nets/sesphr.yaml")]);
     assert_eq!(report["parameters"]["roles"], 2);
     assert_eq!(report["parameters"]["key_mode"], "delegated");
+    // The listed properties are those `check` reports, in its order, with
+    // their kinds, the CTL and LTL ones included.
+    let listed = report["property_list"].as_array().expect("property_list");
+    assert_eq!(report["properties"], listed.len());
+    let checked = sesphr_json(&["check", "--json", &repo("nets/sesphr.yaml")]);
+    let checked = checked["properties"]
+        .as_array()
+        .expect("checked properties");
+    let pairs = |list: &[Value]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|p| (p["name"].to_string(), p["kind"].to_string()))
+            .collect()
+    };
+    assert_eq!(pairs(listed), pairs(checked));
+    assert!(listed.iter().any(|p| p["kind"] == "ltl") && listed.iter().any(|p| p["kind"] == "ctl"));
 }
 
 /// The JSON on standard output and the exit code.

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::load::error::suggestion;
 use sesphr_engine::temporal::graph::{GraphProgress, GraphProgressHook};
 
 use sesphr_engine::smt::bounded::{BoundedReport, check_bounded};
@@ -259,6 +260,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// The standard properties `--property` may name.
 const STANDARD: [StandardProperty; 2] = [StandardProperty::DeadlockFree, StandardProperty::OneSafe];
 
+/// The most property names an unknown `--property` lists in its message;
+/// past it the message points at `sesphr validate`, which lists them all.
+const LISTED_INLINE: usize = 8;
+
 /// Splits the `--property` names into the net's own (a subset to check) and
 /// standard ones (to add); refuses a name that is neither, listing those
 /// there are.
@@ -275,12 +280,21 @@ pub fn choose_properties(
         } else if let Some(p) = STANDARD.iter().find(|p| p.name() == name) {
             standard.push(*p);
         } else {
-            let mut known: Vec<&str> = own.to_vec();
-            known.extend(STANDARD.iter().map(|p| p.name()));
+            let standard_names = STANDARD.map(|p| p.name());
+            let hint = suggestion(name, own.iter().copied().chain(standard_names));
+            let declared = match own.len() {
+                0 => "it declares none".to_string(),
+                n if n <= LISTED_INLINE => format!("it declares {}", own.join(", ")),
+                n => format!(
+                    "`sesphr validate {}` lists the {n} it declares",
+                    path.display()
+                ),
+            };
             bail!(
-                "{}: --property {name}: the net has no such property (there are: {})",
+                "{}: --property {name}: the net has no such property{hint}; {declared}, \
+                 and {} are always available",
                 path.display(),
-                known.join(", ")
+                standard_names.join(" and ")
             );
         }
     }

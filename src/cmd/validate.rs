@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::{Value as Json, json};
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::temporal::Logic;
 
 use crate::terms::value_json;
 use crate::{NetArgs, host};
@@ -14,7 +15,7 @@ use crate::{NetArgs, host};
 pub struct ValidateArgs {
     #[command(flatten)]
     pub net: NetArgs,
-    /// Print one JSON object (`valid`, the counts, or the `error`) instead of text.
+    /// Print one JSON object (`valid`, the counts and the properties, or the `error`) instead of text.
     #[arg(long)]
     pub json: bool,
 }
@@ -77,6 +78,18 @@ fn summary(net: &LoadedNet, file: &str) -> Json {
                 .iter()
                 .map(|(k, v)| (k.clone(), value_json(&v.to_string())))
                 .collect();
+            let listed: Vec<Json> = net
+                .properties
+                .iter()
+                .map(|p| json!({"name": p.name, "kind": p.kind.keyword()}))
+                .chain(net.temporal.iter().map(|p| {
+                    let kind = match p.logic {
+                        Logic::Ctl => "ctl",
+                        Logic::Ltl => "ltl",
+                    };
+                    json!({"name": p.name, "kind": kind})
+                }))
+                .collect();
             json!({
                 "file": file,
                 "valid": true,
@@ -84,7 +97,8 @@ fn summary(net: &LoadedNet, file: &str) -> Json {
                 "net": net.name,
                 "places": net.places.len(),
                 "transitions": net.transitions.len(),
-                "properties": net.properties.len(),
+                "properties": listed.len(),
+                "property_list": listed,
                 "initial_tokens": net.initial.total(),
                 "parameters": params,
             })
@@ -117,7 +131,28 @@ fn text(summary: &Json) -> String {
             .collect();
         out += &format!("\nparameters: {}", params.join(", "));
     }
+    out += &property_lines(summary);
     out
+}
+
+/// The net's properties by kind, a line a kind in the order kinds first
+/// appear, each named with the keyword of the net format (`invariant: a, b`).
+fn property_lines(summary: &Json) -> String {
+    let mut kinds: Vec<(&str, Vec<&str>)> = Vec::new();
+    for property in summary["property_list"].as_array().into_iter().flatten() {
+        let (Some(kind), Some(name)) = (property["kind"].as_str(), property["name"].as_str())
+        else {
+            continue;
+        };
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, names)) => names.push(name),
+            None => kinds.push((kind, vec![name])),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(kind, names)| format!("\n{kind}: {}", names.join(", ")))
+        .collect()
 }
 
 /// A JSON value as the net file would write it (strings without quotes).
