@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::{Value as Json, json};
 use sesphr_engine::load::LoadedNet;
-use sesphr_engine::temporal::Logic;
 
 use crate::terms::value_json;
 use crate::{NetArgs, host};
@@ -82,13 +81,11 @@ fn summary(net: &LoadedNet, file: &str) -> Json {
                 .properties
                 .iter()
                 .map(|p| json!({"name": p.name, "kind": p.kind.keyword()}))
-                .chain(net.temporal.iter().map(|p| {
-                    let kind = match p.logic {
-                        Logic::Ctl => "ctl",
-                        Logic::Ltl => "ltl",
-                    };
-                    json!({"name": p.name, "kind": kind})
-                }))
+                .chain(
+                    net.temporal
+                        .iter()
+                        .map(|p| json!({"name": p.name, "kind": p.logic.keyword()})),
+                )
                 .collect();
             json!({
                 "file": file,

@@ -34,6 +34,16 @@ pub enum Logic {
     Ltl,
 }
 
+impl Logic {
+    /// The keyword of a property in this logic in net files (`ctl`, `ltl`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Logic::Ctl => "ctl",
+            Logic::Ltl => "ltl",
+        }
+    }
+}
+
 /// A path quantifier of CTL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathQuantifier {
