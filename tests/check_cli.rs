@@ -355,38 +355,37 @@ fn traces_properties_and_several_nets_are_chosen_on_the_command_line() {
     // An unknown name is refused with the names the net has: the closest
     // one if it is close, the net's own (a P/T net has none) and the
     // standard ones, or where to find a long list of them.
-    let out = sesphr(&["check", "--property", "safety", &broken]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let refused = |args: &[&str]| {
+        let out = sesphr(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = refused(&["check", "--property", "safety", &broken]);
+    let standard = "deadlock-free and one-safe are always available";
     assert!(
-        stderr.contains("no such property; it declares none, and deadlock-free and one-safe are always available"),
+        stderr.contains(&format!(
+            "no such property; it declares none, and {standard}"
+        )),
         "{stderr}"
     );
-    let out = sesphr(&["check", "--property", "deadlock_free", &broken]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused(&["check", "--property", "deadlock_free", &broken]);
     assert!(
         stderr.contains("(did you mean `deadlock-free`?)"),
         "{stderr}"
     );
-    let coloured = path("nets/examples/mutex.yaml");
-    let out = sesphr(&["check", "--property", "mutual_exclusio", &coloured]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mutex_yaml = path("nets/examples/mutex.yaml");
+    let stderr = refused(&["check", "--property", "mutual_exclusio", &mutex_yaml]);
     assert!(
-        stderr.contains("(did you mean `mutual_exclusion`?); it declares mutual_exclusion, lock_or_holder, first_can_enter"),
+        stderr.contains(
+            "(did you mean `mutual_exclusion`?); it declares mutual_exclusion, lock_or_holder"
+        ),
         "{stderr}"
     );
-    let out = sesphr(&[
-        "check",
-        "--property",
-        "every_user_read",
-        &path("nets/sesphr.yaml"),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let sesphr_yaml = path("nets/sesphr.yaml");
+    let stderr = refused(&["check", "--property", "every_user_read", &sesphr_yaml]);
     assert!(
         stderr.contains("(did you mean `every_user_reads`?); `sesphr validate ")
-            && stderr.contains(" it declares, and deadlock-free and one-safe are always available"),
+            && stderr.contains(&format!(" it declares, and {standard}")),
         "{stderr}"
     );
     // --trace none hides the counterexample, not the verdict.
