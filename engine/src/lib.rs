@@ -19,7 +19,8 @@
 //! | [`net`] | the compiled coloured net: types, values, compiled code, markings, declared functions, its structure as a graph |
 //! | [`coloured`] | coloured semantics: the firing rule, simulation, the state space with symmetry and partial-order reduction |
 //! | [`ptnet`] | place/transition nets and their packed fast path |
-//! | [`explore`] | breadth-first exploration of any state space: properties, shortest counterexamples, the time and memory budget |
+//! | [`budget`] | the time and memory budget of a run, checked from the innermost loops (binding search, property evaluation, exploration) |
+//! | [`explore`] | breadth-first exploration of any state space: properties, shortest counterexamples |
 //! | [`check`] | the front door's second half: a loaded net to a verdict, picking the state space |
 //! | [`standard`] | the properties every net can be asked for (deadlock freedom, one-safety), as each engine states them |
 //! | [`scc`] | strongly connected components: one iterative Tarjan search for the LTL, CTL, fairness and stubborn-set code |
@@ -32,6 +33,7 @@
 // Denied everywhere but in `explore::store::prefetch`, one documented call.
 #![deny(unsafe_code)]
 
+pub mod budget;
 pub mod check;
 pub mod coloured;
 pub mod explore;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
+use sesphr_engine::budget::Budget;
 use sesphr_engine::coloured::fire::{enabled_bindings, fire};
 use sesphr_engine::coloured::simulate::{StopReason, simulate_while};
-use sesphr_engine::explore::budget::Budget;
 use sesphr_engine::net::model::Net;
 
 use super::limits::default_memory_limit;

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::explore::budget;
+use crate::budget;
 use crate::net::code::{Code, Env, EvalError, Pattern, PlaceId};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Matcher, Net, OutputTokens, Transition};

@@ -28,8 +28,8 @@ pub mod table;
 pub mod unfolded;
 pub mod verdicts;
 
+use crate::budget;
 use crate::coloured::fire::{Binding, fire_at, produced, successors, transition_bindings};
-use crate::explore::budget;
 use crate::explore::{
     Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
     StateSpace, Step, TargetHints, TokenStats,

@@ -44,7 +44,7 @@ use super::store::{
     release_free_memory, same_state, shard_of, split_id,
 };
 use super::{Expansion, StateBuf, StateLayout, StateSpace, TargetHints};
-use crate::explore::budget::{self, Budget, Exhausted};
+use crate::budget::{self, Budget, Exhausted};
 
 /// Insertions whose table slots are loaded together before inserting.
 const WARM_BATCH: usize = 16;

@@ -44,7 +44,6 @@
 //! ```
 
 mod bfs;
-pub mod budget;
 mod buf;
 mod edges;
 mod graph;

@@ -186,7 +186,7 @@ pub enum EvalError {
     },
     /// The run's time or memory budget ran out during the evaluation.
     #[error(transparent)]
-    Stopped(#[from] crate::explore::budget::Exhausted),
+    Stopped(#[from] crate::budget::Exhausted),
     /// An error inside a named transition's guard or arc.
     #[error("in transition `{transition}`: {source}")]
     InTransition {
@@ -581,7 +581,7 @@ pub(crate) fn quantify(
 ) -> Result<bool, EvalError> {
     // Nested quantifiers multiply: a formula's evaluation counts against the
     // run's time and memory limits like the search for successors.
-    crate::explore::budget::tick()?;
+    crate::budget::tick()?;
     let tokens = env.read_place(place)?;
     // Two loops: one range walk for both cases (from `false`, the least
     // value, when there is no prefix) cost `roles=3` 3-5% more CPU.

@@ -22,9 +22,9 @@ use rayon::prelude::*;
 use std::hash::BuildHasher;
 
 use super::{Atom, Fairness};
+use crate::budget::resident_bytes;
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::budget::resident_bytes;
 use crate::explore::{Exploration, NodeGraph, RecordedEdges, StateSpace};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;

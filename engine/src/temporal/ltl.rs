@@ -33,7 +33,7 @@ use super::graph::Limits;
 use super::kripke::Kripke;
 use super::kripke::Path;
 use super::{Fairness, Strength};
-use crate::explore::budget::resident_bytes;
+use crate::budget::resident_bytes;
 use crate::scc::{Tarjan, Visitor};
 
 impl Structure for Ltl<'_, '_> {

@@ -4,7 +4,7 @@
 //! memory (RSS). The explorer installs it on each worker thread
 //! ([`Budget::install`]) around the work of expanding states; the inner loops
 //! that may run long on a single state (binding enumeration, successor
-//! generation) call [`tick`] at every step. Every [`TICKS_PER_CHECK`] ticks the
+//! generation, a property's quantifiers) call [`tick`] at every step. Every [`TICKS_PER_CHECK`] ticks the
 //! thread compares the clock, and every [`TICKS_PER_MEMORY_CHECK`] ticks its
 //! RSS, against the installed budget; once a limit is met the budget is
 //! *exhausted* for every thread, and `tick` returns the reason so the caller
