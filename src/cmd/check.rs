@@ -35,9 +35,9 @@ pub struct CheckArgs {
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::parse_param)]
     pub params: Vec<(String, String)>,
     /// Check this property (repeatable). A property of the net: check only the
-    /// named ones (default: all). A standard property, deadlock-free (no dead
-    /// marking is reachable) or one-safe (no place ever holds two tokens, of
-    /// whatever colours): check it too.
+    /// named ones (default: all; `sesphr validate NET` lists them). A standard
+    /// property, deadlock-free (no dead marking is reachable) or one-safe (no
+    /// place ever holds two tokens, of whatever colours): check it too.
     #[arg(long = "property", value_name = "NAME")]
     pub properties: Vec<String>,
     /// Which shortest traces to print [default: violations; with --json: all].
