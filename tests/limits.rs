@@ -49,6 +49,21 @@ fn wait_at_most(mut child: Child, limit: Duration) -> Output {
     child.wait_with_output().expect("output")
 }
 
+/// Runs `sesphr check --json ARGS` within `limit` (see [`wait_at_most`]);
+/// asserts the exit code is `expected` and returns the JSON report.
+fn check_json_within(args: &[&str], limit: Duration, expected: i32) -> serde_json::Value {
+    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["check", "--json"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let out = wait_at_most(child, limit);
+    assert_eq!(code(&out), Some(expected), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 fn code(out: &Output) -> Option<i32> {
     out.status.code()
 }
@@ -196,18 +211,10 @@ fn deeply_nested_pages_and_long_reference_chains_load() {
     );
     let path = scratch("chain.pnml");
     std::fs::write(&path, text).expect("write");
-    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args(["check", "--json"])
-        .args(asked)
-        .arg(&path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let out = wait_at_most(child, Duration::from_secs(60));
+    let path_text = path.display().to_string();
+    let args: Vec<&str> = asked.iter().copied().chain([path_text.as_str()]).collect();
+    let report = check_json_within(&args, Duration::from_secs(60), 1);
     std::fs::remove_file(&path).ok();
-    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["states"], 2);
 }
 
@@ -228,15 +235,7 @@ fn inputs_have_a_size_cap() {
 fn the_timeout_holds_inside_one_markings_binding_search() {
     // A guard that is always false: 10^12 bindings tried, none enabled.
     let net = binding_bomb("w + x + y + z < 0");
-    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args(["check", "--json", "--timeout", "1", &net])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let out = wait_at_most(child, Duration::from_secs(60));
-    assert_eq!(code(&out), Some(3), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report = check_json_within(&["--timeout", "1", &net], Duration::from_secs(60), 3);
     assert_eq!(report["stopped"], "timeout");
     assert_eq!(report["complete"], false);
     // Nothing was decided: no `false` stated as a fact.
@@ -255,21 +254,8 @@ fn the_timeout_holds_inside_one_properties_evaluation() {
         "name: nested\ntypes:\n  N: { range: [1, 1000] }\nplaces:\n  a: { type: N, init: [\"all(N)\"] }\ntransitions:\n  t: { in: { a: [\"x\"] }, out: { a: [\"x\"] } }\nproperties:\n  positive: { invariant: \"forall w in a: forall x in a: forall y in a: forall z in a: w + x + y + z > 0\" }\n",
     )
     .expect("write net");
-    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args([
-            "check",
-            "--json",
-            "--timeout",
-            "1",
-            &net.display().to_string(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let out = wait_at_most(child, Duration::from_secs(60));
-    assert_eq!(code(&out), Some(3), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let net = net.display().to_string();
+    let report = check_json_within(&["--timeout", "1", &net], Duration::from_secs(60), 3);
     assert_eq!(report["stopped"], "timeout");
     assert_eq!(report["properties"][0]["holds"], serde_json::Value::Null);
 }
@@ -277,23 +263,8 @@ fn the_timeout_holds_inside_one_properties_evaluation() {
 #[test]
 fn the_memory_limit_holds_inside_one_markings_binding_search() {
     let net = binding_bomb("");
-    let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-        .args([
-            "check",
-            "--json",
-            "--max-memory",
-            "150M",
-            "--timeout",
-            "120",
-            &net,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    let out = wait_at_most(child, Duration::from_secs(120));
-    assert_eq!(code(&out), Some(3), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let args = ["--max-memory", "150M", "--timeout", "120", &net];
+    let report = check_json_within(&args, Duration::from_secs(120), 3);
     assert_eq!(report["stopped"], "max-memory");
     assert_eq!(report["deadlock_reachable"], serde_json::Value::Null);
 }
