@@ -55,6 +55,15 @@ pub(super) fn label_text<'a, 'input>(
     Some((text, text.text().unwrap_or("").trim().to_string()))
 }
 
+/// The name a place or transition is shown by: its `name` label, or its
+/// id where the label is missing or empty.
+fn shown_name(node: Node<'_, '_>, id: &str) -> String {
+    label_text(node, "name")
+        .map(|(_, name)| name)
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// The attribute `name` of `node`, which must have it.
 pub(super) fn attribute(
     doc: &Document<'_>,
@@ -112,21 +121,15 @@ impl<'a, 'input> Reader<'a, 'input> {
                         Some((text, value)) => self.number(text, &value, "initial marking")?,
                         None => 0,
                     };
-                    let name = label_text(node, "name")
-                        .map(|(_, n)| n)
-                        .filter(|n| !n.is_empty());
                     self.add(node, Entry::Place(self.places.len()))?;
-                    self.places.push(name.unwrap_or_else(|| id.clone()));
+                    self.places.push(shown_name(node, &id));
                     self.place_ids.push(id);
                     self.initial.push(count);
                 }
                 "transition" => {
                     let id = self.attribute(node, "id")?;
-                    let name = label_text(node, "name")
-                        .map(|(_, n)| n)
-                        .filter(|n| !n.is_empty());
                     self.add(node, Entry::Transition(self.transitions.len()))?;
-                    self.transitions.push(name.unwrap_or_else(|| id.clone()));
+                    self.transitions.push(shown_name(node, &id));
                     self.transition_ids.push(id);
                 }
                 kind @ ("referencePlace" | "referenceTransition") => {
