@@ -11,6 +11,7 @@
 
 pub mod bench;
 pub mod figure;
+pub mod growth;
 pub mod machine;
 pub mod modes;
 pub mod nets;
@@ -62,6 +63,19 @@ pub enum ReportError {
     /// A plot could not be drawn.
     #[error("plot {0}")]
     Plot(String),
+    /// A scale table to draw has a row that cannot be read.
+    #[error("table line {line}: {message}")]
+    Table {
+        /// The row's line in the table's text (1-based).
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A scale table to draw has no row of a run.
+    #[error(
+        "no row of a run in the table (`| nets/NET.yaml | parameters | reduction | states | ...`)"
+    )]
+    EmptyTable,
     /// A measured operation returned a wrong result.
     #[error("wrong result: {0}")]
     Wrong(String),

@@ -25,14 +25,21 @@ const SIZE: (u32, u32) = (900, 560);
 const OUR_COLOUR: RGBColor = RGBColor(31, 119, 180);
 const PAPER_COLOUR: RGBColor = RGBColor(214, 39, 40);
 
-/// Writes `figure` as `DIR/<id>.svg` and `DIR/<id>.png`.
-pub fn draw(figure: &Figure, dir: &Path) -> Result<(), ReportError> {
+/// Registers the shipped font as plotters' "sans-serif" (once).
+pub(crate) fn ensure_font() -> Result<(), ReportError> {
     static FONT_REGISTERED: OnceLock<bool> = OnceLock::new();
     let registered = FONT_REGISTERED
         .get_or_init(|| register_font("sans-serif", FontStyle::Normal, FONT).is_ok());
-    if !registered {
-        return Err(ReportError::Plot("the shipped font cannot be read".into()));
+    if *registered {
+        Ok(())
+    } else {
+        Err(ReportError::Plot("the shipped font cannot be read".into()))
     }
+}
+
+/// Writes `figure` as `DIR/<id>.svg` and `DIR/<id>.png`.
+pub fn draw(figure: &Figure, dir: &Path) -> Result<(), ReportError> {
+    ensure_font()?;
     let svg = dir.join(format!("{}.svg", figure.id));
     let png = dir.join(format!("{}.png", figure.id));
     let plot_error = |e: String| ReportError::Plot(format!("{}: {e}", figure.id));
@@ -128,7 +135,7 @@ fn chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> 
 }
 
 /// A short axis label: 0.001, 0.25, 10, 2048, 1e5.
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if v >= 1_000_000.0 || (v > 0.0 && v < 0.0001) {
         format!("{v:.0e}")
     } else if v >= 10.0 {
