@@ -1,6 +1,5 @@
 //! Source files and positions, for error messages that point at a line.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The largest input file the loaders read: 128 MiB (larger nets than any
@@ -44,30 +43,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     })
 }
 
-/// A position in a source file: 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pos {
-    /// The line, counting from 1.
-    pub line: usize,
-    /// The column in characters, counting from 1.
-    pub col: usize,
-}
-
-impl Pos {
-    /// The position `chars` characters to the right on the same line.
-    pub fn shifted(self, chars: usize) -> Pos {
-        Pos {
-            line: self.line,
-            col: self.col + chars,
-        }
-    }
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
+pub use crate::net::pos::Pos;
 
 /// The text of a net file, kept to quote lines in diagnostics.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Compiled coloured nets: types, token values, markings, compiled
-//! expressions, the functions a net declares, the net model, and its
-//! structure as a graph, and a process-independent encoding of markings.
+//! expressions, the functions a net declares, the net model with the source
+//! positions of its items, its structure as a graph, and a
+//! process-independent encoding of markings.
 
 pub mod code;
 pub mod explain;
@@ -9,6 +10,7 @@ pub mod graph;
 mod lookup_tuple;
 pub mod marking;
 pub mod model;
+pub mod pos;
 pub mod prefix;
 pub mod settled;
 pub mod symbol;

@@ -6,8 +6,8 @@ use super::marking::Marking;
 use std::sync::Arc;
 
 use super::types::{EnumType, Ty};
-use crate::load::source::Pos;
 use crate::net::functions::CanonicalForm;
+use crate::net::pos::Pos;
 use crate::net::value::Value;
 
 /// A compiled High Level Petri Net.

@@ -46,8 +46,8 @@ pub mod ltl;
 pub mod run;
 pub mod simplify;
 
-use crate::load::source::Pos;
 use crate::net::code::Code;
+use crate::net::pos::Pos;
 pub use formula::{Formula, Logic, PathQuantifier};
 
 /// A compiled atomic proposition.
