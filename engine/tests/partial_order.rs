@@ -87,7 +87,7 @@ fn net_text(initial: &[u8], specs: &[Spec], watched: &[usize], limit: u8) -> Str
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(support::cases(256))]
 
     #[test]
     fn reduced_runs_give_the_verdicts_and_dead_markings_of_full_runs(

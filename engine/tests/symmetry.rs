@@ -68,7 +68,7 @@ fn orbits(net: &Net) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(support::cases(48))]
 
     #[test]
     fn reduced_runs_store_one_marking_per_orbit_with_the_same_verdicts(
@@ -85,7 +85,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(support::cases(48))]
 
     /// Stubborn sets of bindings computed in the stored representatives,
     /// with successors replaced by their representatives: the verdicts of

@@ -106,7 +106,7 @@ fn orbits(net: &Net) -> usize {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(support::cases(40))]
 
     #[test]
     fn reduced_runs_store_one_marking_per_orbit_of_the_seats_of_each_role(

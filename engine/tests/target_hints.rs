@@ -73,7 +73,7 @@ fn reference(space: &ColouredSpace<'_>) -> (Vec<Vec<u32>>, Vec<Option<usize>>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(support::cases(64))]
 
     #[test]
     fn hints_change_no_target_and_no_verdict(

@@ -62,7 +62,7 @@ fn report(net: &LoadedNet, unfold: Unfold, threads: usize) -> CheckReport {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(support::cases(256))]
 
     #[test]
     fn the_unfolded_route_gives_the_coloured_engines_report(

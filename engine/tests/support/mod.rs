@@ -12,6 +12,18 @@ use sesphr_engine::net::marking::{Marking, Multiset};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 
+/// The property tests' configuration: `default` cases, or as many as the
+/// `PROPTEST_CASES` environment variable asks for (a longer soundness
+/// campaign: `PROPTEST_CASES=2000 cargo test --release -p sesphr-engine
+/// --test symmetry`); `with_cases` alone would ignore the variable.
+pub fn cases(default: u32) -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default);
+    proptest::prelude::ProptestConfig::with_cases(cases)
+}
+
 /// A generated net, loaded; a net that does not load is a bug of the generator.
 pub fn load(text: &str) -> Net {
     load_net_str(&Source::new("generated.yaml", text), &[], &NoFunctions)
