@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::ReportError;
-use crate::plot::{ensure_font, number};
+use crate::plot::{draw_legend, ensure_font, number};
 
 const SIZE: (u32, u32) = (900, 560);
 
@@ -274,15 +274,7 @@ fn chart<DB: DrawingBackend>(
             ("sans-serif", 14),
         )])
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 15))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 /// A complete run's point (a filled circle) or a stopped run's lower bound

@@ -123,15 +123,22 @@ fn chart<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> 
             )
             .map_err(err)?;
     }
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+}
+
+/// Draws the series' labels at `position`, in the figures' one style.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(position)
         .label_font(("sans-serif", 15))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .draw()
-        .map_err(err)?;
-    Ok(())
+        .map_err(|e| e.to_string())
 }
 
 /// A short axis label: 0.001, 0.25, 10, 2048, 1e5.
