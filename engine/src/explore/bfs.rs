@@ -40,8 +40,8 @@ use serde::Serialize;
 
 use super::edges::RecordedEdges;
 use super::store::{
-    Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state,
-    release_free_memory, same_state, shard_of, split_id,
+    Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
+    shard_of, split_id,
 };
 use super::{Expansion, StateBuf, StateLayout, StateSpace, TargetHints};
 use crate::budget::{self, Budget, Exhausted};
@@ -266,30 +266,6 @@ impl Exploration {
         }
         path.reverse();
         path
-    }
-
-    /// The states of every node of `node_of` (a state id's node, `u32::MAX`
-    /// for none: [`crate::explore::NodeGraph::node_of`]), `width` words
-    /// each, node after node. The visited set is consumed one shard at a
-    /// time, each freed once its states are copied, and the freed memory is
-    /// then given back to the kernel (`release_free_memory`), so that it
-    /// does not stay resident beside what is built next (one call at the end
-    /// costs 38 ms on `roles=3` of the SeSPHR net; one per shard cost 0.86 s
-    /// for 8% less peak).
-    pub fn into_states(self, node_of: &[u32], width: usize) -> Vec<u32> {
-        let nodes = node_of.iter().filter(|&&n| n != u32::MAX).count();
-        let mut states = vec![0; nodes * width];
-        for (s, shard) in self.store.shards.into_iter().enumerate() {
-            for local in 0..shard.len() {
-                let id = Store::id(s, local) as usize;
-                if let Some(&node) = node_of.get(id).filter(|&&n| n != u32::MAX) {
-                    let at = node as usize * width;
-                    states[at..at + width].copy_from_slice(shard.state(local));
-                }
-            }
-        }
-        release_free_memory();
-        states
     }
 
     /// Bytes held by the visited set and the recorded edges.

@@ -21,8 +21,8 @@ pub struct RecordedEdges {
 /// A record's edges between node numbers ([`RecordedEdges::into_edges`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeGraph {
-    /// The node of each state id (`u32::MAX` for an id that is no node).
-    pub node_of: Vec<u32>,
+    /// The state id of each node, in discovery order.
+    pub order: Vec<StateId>,
     /// Per node, where its edges start in `targets`; one more entry at the end.
     pub offsets: Vec<usize>,
     /// Each edge's target node.
@@ -81,8 +81,7 @@ impl RecordedEdges {
 
     /// The edges as a graph of node numbers: per node, where its edges
     /// start (one more entry at the end); each edge's target node and label,
-    /// in edge order; and the node of every state id (`u32::MAX` for an id
-    /// that is no node), to place the states.
+    /// in edge order; and each node's state id.
     pub fn into_edges(self) -> NodeGraph {
         // A state id packs its shard and its index there: a dense array
         // indexed by id maps ids to nodes.
@@ -101,7 +100,7 @@ impl RecordedEdges {
             *target = node_of[*target as usize];
         }
         NodeGraph {
-            node_of,
+            order: self.order,
             offsets: self.offsets,
             targets,
             labels: self.labels,

@@ -25,7 +25,9 @@ use super::{Atom, Fairness};
 use crate::budget::resident_bytes;
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{Exploration, NodeGraph, RecordedEdges, StateSpace};
+use crate::explore::{
+    Exploration, NodeGraph, RecordedEdges, StateId, StateSpace, release_free_memory,
+};
 use crate::net::code::{Env, EvalError};
 use crate::net::marking::Marking;
 use crate::net::value::Value;
@@ -100,10 +102,9 @@ pub type GraphProgressHook = Arc<dyn Fn(&GraphProgress) + Send + Sync>;
 
 /// The labelled graph of reachable markings (equal to another when they
 /// have the same markings, edges and labels, numbered alike).
-#[derive(PartialEq, Eq)]
 pub struct MarkingGraph {
     width: usize,
-    states: Vec<u32>,
+    markings: Markings,
     count: usize,
     offsets: Vec<usize>,
     targets: Vec<u32>,
@@ -115,6 +116,38 @@ pub struct MarkingGraph {
     state_bits: Vec<u64>,
     fired_bits: FiredBits,
 }
+
+/// Where the graph's markings are kept.
+enum Markings {
+    /// Node after node, `width` words each (a graph built by its own search).
+    Flat(Vec<u32>),
+    /// In the visited set of the exploration the graph was read from, which
+    /// the graph took over: node `n` is its state `order[n]`. Read in place,
+    /// never copied: a copy would hold every marking twice until the visited
+    /// set was freed (1.9 GB more while a two-patient check made its graph).
+    Explored {
+        exploration: Box<Exploration>,
+        order: Vec<StateId>,
+    },
+}
+
+impl PartialEq for MarkingGraph {
+    fn eq(&self, other: &Self) -> bool {
+        self.width == other.width
+            && self.count == other.count
+            && (0..self.count).all(|node| self.state(node) == other.state(node))
+            && self.offsets == other.offsets
+            && self.targets == other.targets
+            && self.transitions == other.transitions
+            && self.bindings == other.bindings
+            && self.words == other.words
+            && self.edge_words == other.edge_words
+            && self.state_bits == other.state_bits
+            && self.fired_bits == other.fired_bits
+    }
+}
+
+impl Eq for MarkingGraph {}
 
 /// The `fired` atoms' bits (`edge_words` words a row).
 #[derive(PartialEq, Eq)]
@@ -262,8 +295,8 @@ impl MarkingGraph {
     /// number the markings in breadth-first discovery order and keep each
     /// marking's edges in the space's order), without computing successors
     /// and their canonical forms again: only the state atoms are evaluated,
-    /// in parallel. The exploration is consumed: its markings are moved
-    /// into the graph ([`Exploration::into_states`]). `None` where the
+    /// in parallel. The exploration is consumed: the graph reads its
+    /// markings in its visited set. `None` where the
     /// record cannot give that graph: the exploration recorded no edges, an atom has a
     /// condition over the binding, or a fairness constraint is per binding
     /// (both need the bindings, which are not recorded).
@@ -309,16 +342,21 @@ impl MarkingGraph {
         let words = atom_words(atoms);
         let width = explored.state(recorded.state(0)).len();
         let NodeGraph {
-            node_of,
+            order,
             offsets,
             targets,
             labels,
         } = recorded.into_edges();
-        let states = explored.into_states(&node_of, width);
-        drop(node_of);
+        // What was freed before (the exploration's memos, the map from
+        // state ids to nodes) goes back to the kernel before the labels are
+        // built beside the graph.
+        release_free_memory();
         let mut graph = MarkingGraph {
             width,
-            states,
+            markings: Markings::Explored {
+                exploration: Box::new(explored),
+                order,
+            },
             count: nodes,
             offsets,
             targets,
@@ -398,9 +436,10 @@ impl MarkingGraph {
         F: Fn(&[u32]) -> Result<Expansion, E> + Sync,
     {
         let width = initial.len();
+        let mut states = Vec::new();
         let mut graph = MarkingGraph {
             width,
-            states: Vec::new(),
+            markings: Markings::Flat(Vec::new()),
             count: 0,
             offsets: vec![0],
             targets: Vec::new(),
@@ -413,7 +452,7 @@ impl MarkingGraph {
         };
         let mut index = Index::new();
         graph
-            .node(&mut index, &initial, None)
+            .node(&mut states, &mut index, &initial, None)
             .map_err(|()| Stop::TooLarge(0))?;
         let started = Instant::now();
         let mut binding_ids: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
@@ -427,14 +466,14 @@ impl MarkingGraph {
             next = chunk.last().map_or(next, |&last| last + 1);
             let expanded: Vec<Expansion> = chunk
                 .par_iter()
-                .map(|&id| expand(graph.state(id)))
+                .map(|&id| expand(&states[id * width..(id + 1) * width]))
                 .collect::<Result<_, E>>()
                 .map_err(Stop::Failed)?;
             for e in expanded {
                 graph.state_bits.extend(&e.bits);
                 for (state, transition, binding, bits) in e.successors {
                     let id = graph
-                        .node(&mut index, &state, limits.max_states)
+                        .node(&mut states, &mut index, &state, limits.max_states)
                         .map_err(|()| Stop::TooLarge(limits.max_states.unwrap_or(0)))?;
                     graph.targets.push(id);
                     graph.transitions.push(transition);
@@ -461,31 +500,40 @@ impl MarkingGraph {
             }
         }
         graph.fired_bits = FiredBits::PerEdge(edge_bits);
+        graph.markings = Markings::Flat(states);
         Ok(graph)
     }
 
-    /// The node of marking `state`, found by `index` or added to both if
-    /// new (`Err` when that would exceed `max_states`).
+    /// The node of marking `state`, found by `index` or added to both (and
+    /// to `states`, the markings found so far, node after node) if new
+    /// (`Err` when that would exceed `max_states`).
     fn node(
         &mut self,
+        states: &mut Vec<u32>,
         index: &mut Index,
         state: &[u32],
         max_states: Option<u64>,
     ) -> Result<u32, ()> {
-        let (states, width) = (&self.states, self.width);
-        let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
-        match index.probe(state, marking) {
+        let width = self.width;
+        let found = {
+            let states = &*states;
+            index.probe(state, |id: u32| {
+                &states[id as usize * width..(id as usize + 1) * width]
+            })
+        };
+        match found {
             Ok(id) => Ok(id),
             Err(slot) => {
                 let id = self.len() as u32;
                 if max_states.is_some_and(|m| id as u64 >= m) {
                     return Err(());
                 }
-                self.states.extend_from_slice(state);
+                states.extend_from_slice(state);
                 self.count += 1;
-                let (states, width) = (&self.states, self.width);
-                let marking = |id: u32| &states[id as usize * width..(id as usize + 1) * width];
-                index.insert(slot, id, marking);
+                let states = &*states;
+                index.insert(slot, id, |id: u32| {
+                    &states[id as usize * width..(id as usize + 1) * width]
+                });
                 Ok(id)
             }
         }
@@ -508,7 +556,10 @@ impl MarkingGraph {
 
     /// The encoded marking of node `id`.
     pub fn state(&self, id: usize) -> &[u32] {
-        &self.states[id * self.width..(id + 1) * self.width]
+        match &self.markings {
+            Markings::Flat(states) => &states[id * self.width..(id + 1) * self.width],
+            Markings::Explored { exploration, order } => exploration.state(order[id]),
+        }
     }
 
     /// The edges leaving node `id`, as a range of edge numbers.

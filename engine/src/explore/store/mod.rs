@@ -24,7 +24,8 @@ pub(crate) const MAX_LOCAL: usize = (1 << (32 - SHARD_BITS)) - 2;
 /// The parent link of the initial state.
 pub const NO_PARENT: u32 = u32::MAX;
 
-/// A state's id: its index in its shard times [`SHARDS`] plus its shard.
+/// A state's id in the visited set: its index in its shard times the number
+/// of shards (64) plus its shard.
 pub type StateId = u32;
 
 /// The shard and index packed in `id`.
