@@ -13,6 +13,7 @@ use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, Marking
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Formula, Logic, TemporalProperty};
+use crate::budget::resident_bytes;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
 use crate::net::model::Net;
@@ -132,20 +133,49 @@ fn check_on(
     };
     tell(0);
     // One property per task: each searches the graph on its own (results in
-    // the properties' order whatever the thread count).
-    let results = net
-        .temporal
-        .par_iter()
-        .zip(bases)
-        .map(|(p, base)| {
-            let result = check_one(space, &graph, net, p, base, limits);
-            let mut done = checked.lock().unwrap_or_else(PoisonError::into_inner);
-            *done += 1;
-            tell(*done);
-            result
-        })
-        .collect::<Result<_, _>>()?;
+    // the properties' order whatever the thread count), as many at once as
+    // the memory limit leaves room for.
+    let room = limits
+        .max_memory
+        .map(|max| max.saturating_sub(resident_bytes().unwrap_or(0)));
+    let at_once = searches_at_once(rayon::current_num_threads(), room, search_bytes(size));
+    let properties: Vec<_> = net.temporal.iter().zip(bases).collect();
+    let mut results = Vec::with_capacity(properties.len());
+    for group in properties.chunks(at_once) {
+        let checked_group: Vec<PropertyResult> = group
+            .par_iter()
+            .map(|&(p, base)| {
+                let result = check_one(space, &graph, net, p, base, limits);
+                let mut done = checked.lock().unwrap_or_else(PoisonError::into_inner);
+                *done += 1;
+                tell(*done);
+                result
+            })
+            .collect::<Result<_, _>>()?;
+        results.extend(checked_group);
+    }
     Ok((results, Some(size)))
+}
+
+/// What one property's search of a graph of `size` may hold besides the
+/// graph, in bytes, an upper estimate: its Kripke structure (a node per
+/// marking and per distinct `fired` mask, 20 bytes each, 4 bytes a graph
+/// edge), an LTL product's numbers and the search's stacks (28 bytes a
+/// node). On the two-patient SeSPHR check (14.8 million markings, 170
+/// million edges) that is 1.4 GB, against 1.5 to 1.7 GB of resident memory
+/// each search was seen to add.
+fn search_bytes(size: GraphSize) -> u64 {
+    size.edges as u64 * 4 + size.states as u64 * 48
+}
+
+/// How many properties to check at once: one per thread, unless `room`
+/// (the bytes the memory limit leaves, if there is one) holds fewer
+/// searches of `per_search` bytes; at least one.
+fn searches_at_once(threads: usize, room: Option<u64>, per_search: u64) -> usize {
+    let fits = room.map_or(usize::MAX, |room| {
+        usize::try_from(room / per_search.max(1)).unwrap_or(usize::MAX)
+    });
+    fits.min(threads).max(1)
 }
 
 /// Every CTL and LTL property of `net` undecided, for the reason `why` (a
@@ -424,4 +454,41 @@ fn lasso_of(
         cycle,
         deadlock: moves.is_empty(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_are_checked_at_once_only_as_far_as_the_memory_limit_allows() {
+        let gb = 1 << 30;
+        // No limit, or room for every thread's search: one per thread.
+        assert_eq!(searches_at_once(2, None, gb), 2);
+        assert_eq!(searches_at_once(4, Some(10 * gb), gb), 4);
+        // Room for fewer searches than threads: that many, at least one.
+        assert_eq!(searches_at_once(4, Some(5 * gb / 2), gb), 2);
+        assert_eq!(searches_at_once(2, Some(gb / 2), gb), 1);
+        assert_eq!(searches_at_once(2, Some(0), gb), 1);
+        // A graph with no edge and no marking still gives a count.
+        assert_eq!(searches_at_once(2, Some(gb), 0), 2);
+    }
+
+    #[test]
+    fn a_search_is_estimated_from_the_graph_it_reads() {
+        let size = GraphSize {
+            states: 14_818_896,
+            edges: 169_632_090,
+        };
+        let estimate = search_bytes(size);
+        assert!(
+            (1_300_000_000..1_500_000_000).contains(&estimate),
+            "{estimate}"
+        );
+        let doubled = GraphSize {
+            states: size.states * 2,
+            edges: size.edges * 2,
+        };
+        assert_eq!(search_bytes(doubled), 2 * estimate);
+    }
 }
