@@ -138,10 +138,11 @@ fn check_on(
     let room = limits
         .max_memory
         .map(|max| max.saturating_sub(resident_bytes().unwrap_or(0)));
-    let at_once = searches_at_once(rayon::current_num_threads(), room, search_bytes(size));
+    let threads = rayon::current_num_threads();
+    let at_once = searches_at_once(threads, room, search_bytes(size));
     let properties: Vec<_> = net.temporal.iter().zip(bases).collect();
     let mut results = Vec::with_capacity(properties.len());
-    for group in properties.chunks(at_once) {
+    for group in properties.chunks(group_size(properties.len(), threads, at_once)) {
         let checked_group: Vec<PropertyResult> = group
             .par_iter()
             .map(|&(p, base)| {
@@ -166,6 +167,16 @@ fn check_on(
 /// each search was seen to add.
 fn search_bytes(size: GraphSize) -> u64 {
     size.edges as u64 * 4 + size.states as u64 * 48
+}
+
+/// How many of `properties` to hand the pool together: all of them where
+/// every one of its `threads` may search at once (the pool shares them out
+/// as threads come free), otherwise `at_once`, group after group.
+fn group_size(properties: usize, threads: usize, at_once: usize) -> usize {
+    match at_once < threads {
+        true => at_once.max(1),
+        false => properties.max(1),
+    }
 }
 
 /// How many properties to check at once: one per thread, unless `room`
@@ -472,6 +483,15 @@ mod tests {
         assert_eq!(searches_at_once(2, Some(0), gb), 1);
         // A graph with no edge and no marking still gives a count.
         assert_eq!(searches_at_once(2, Some(gb), 0), 2);
+    }
+
+    #[test]
+    fn the_pool_gets_every_property_unless_fewer_searches_fit() {
+        assert_eq!(group_size(4, 2, 2), 4);
+        assert_eq!(group_size(4, 4, 4), 4);
+        assert_eq!(group_size(4, 4, 3), 3);
+        assert_eq!(group_size(4, 2, 1), 1);
+        assert_eq!(group_size(0, 2, 2), 1);
     }
 
     #[test]
