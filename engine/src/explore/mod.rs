@@ -63,8 +63,8 @@ pub use report::{
     CheckReport, Lasso, PropertyResult, RunFigures, Trace, UnfoldingSize, check, check_keeping,
     decided, safety_result, trace_along,
 };
-pub(crate) use store::hash_state;
-pub use store::{StateId, advise_huge_pages, release_free_memory};
+pub use store::{StateId, advise_huge_pages};
+pub(crate) use store::{hash_state, release_free_memory};
 
 use serde::Serialize;
 
