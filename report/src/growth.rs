@@ -154,6 +154,10 @@ fn extrapolation(points: &[(f64, &GrowthRun)]) -> Vec<(f64, f64)> {
     let [.., (x0, y0), (x1, y1)] = complete[..] else {
         return Vec::new();
     };
+    if x1 <= x0 {
+        // The same configuration twice (a table of repeated runs): no step.
+        return Vec::new();
+    }
     let factor = (y1 / y0).powf(1.0 / (x1 - x0));
     let later = points.iter().map(|&(x, _)| x).filter(|&x| x > x1);
     std::iter::once((x1, y1))
@@ -341,6 +345,36 @@ mod tests {
             "{message}"
         );
         assert!(parse_growth_table("no table here").is_err());
+    }
+
+    #[test]
+    fn a_series_is_carried_on_at_its_last_complete_factor() {
+        let runs = parse_growth_table(TABLE).unwrap();
+        // A series of partitions: two complete steps, then a stopped run.
+        let series = |partitions: u32, states: u64, complete: bool| GrowthRun {
+            partitions,
+            states,
+            complete,
+            ..runs[1]
+        };
+        let line = [
+            series(1, 100, true),
+            series(2, 1_000, true),
+            series(3, 50, false),
+        ];
+        let points: Vec<_> = line.iter().map(|r| (f64::from(r.partitions), r)).collect();
+        let projected = extrapolation(&points);
+        assert_eq!(projected.len(), 2);
+        assert_eq!(projected[0], (2.0, 1_000.0));
+        assert!((projected[1].1 - 10_000.0).abs() < 1e-6, "{projected:?}");
+        // The same configuration twice gives no step to carry on.
+        let twice = [
+            series(2, 1_000, true),
+            series(2, 1_000, true),
+            series(3, 50, false),
+        ];
+        let points: Vec<_> = twice.iter().map(|r| (f64::from(r.partitions), r)).collect();
+        assert!(extrapolation(&points).is_empty());
     }
 
     #[test]
