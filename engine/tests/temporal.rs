@@ -9,7 +9,11 @@
 //! * An LTL formula with an equivalent CTL formula (without fairness): the
 //!   CTL fixpoints of the translation give the LTL checker's verdict.
 
+use std::sync::Arc;
+use std::time::Instant;
+
 use proptest::prelude::*;
+use sesphr_engine::budget::{Budget, Exhausted};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
@@ -158,8 +162,8 @@ fn check_branching(net: &RandomNet, formula: &Formula<usize>) -> Result<(), Test
             let Some(ctl) = equivalent_ctl(formula) else {
                 return Ok(());
             };
-            let by_ctl = Ctl::new(kripke, atom).sat(&ctl)[0];
-            if let Some(forward) = holds_at_initial(kripke, atom, &ctl) {
+            let by_ctl = Ctl::new(kripke, atom).unwrap().sat(&ctl).unwrap()[0];
+            if let Some(forward) = holds_at_initial(kripke, atom, &ctl).unwrap() {
                 prop_assert_eq!(forward, by_ctl, "{} going forward", show(&ctl));
             }
             let by_ltl = Ltl::new(kripke, formula, atom, &net.fairness)
@@ -327,7 +331,7 @@ fn with_kripke<R>(
     let fired: Vec<usize> = (0..p.atoms.len())
         .filter(|&i| matches!(p.atoms[i], Atom::Transition { fired: true, .. }))
         .collect();
-    let kripke = Kripke::new(&graph, fired);
+    let kripke = Kripke::new(&graph, fired).expect("no budget installed");
     let is_fired = |a: usize| matches!(p.atoms[a], Atom::Transition { fired: true, .. });
     let atom = |n: usize, a: usize| kripke.holds(n, a, is_fired(a));
     Some(body(&kripke, &atom, net))
@@ -685,11 +689,11 @@ fn check_ctl(setup: &Setup, formula: &Formula<usize>) -> Result<(), TestCaseErro
             // Too many subsets for the brute force.
             return Ok(());
         }
-        let ctl = Ctl::new(kripke, atom).with_fairness(&net.fairness);
-        let fast = ctl.sat(f);
+        let ctl = Ctl::new(kripke, atom).unwrap().with_fairness(&net.fairness);
+        let fast = ctl.sat(f).unwrap();
         let slow = ctl_brute(kripke, f, atom, &net.fairness);
         prop_assert_eq!(&fast, &slow);
-        if let Some(Path { stem, cycle }) = ctl.explain(f, fast[0]) {
+        if let Some(Path { stem, cycle }) = ctl.explain(f, fast[0]).unwrap() {
             let mut at = 0;
             for &(m, via) in stem.iter().chain(&cycle) {
                 prop_assert!(kripke.successors(at).any(|e| e == (m, via)));
@@ -835,8 +839,9 @@ proptest! {
         let outcome = with_kripke(&setup, |kripke, atom, net| {
             let formula = &net.temporal[0].formula;
             let ctl = equivalent_ctl(formula).expect("in the fragment");
-            let forward = holds_at_initial(kripke, atom, &ctl);
-            prop_assert_eq!(forward, Some(Ctl::new(kripke, atom).sat(&ctl)[0]), "{}", show(&ctl));
+            let forward = holds_at_initial(kripke, atom, &ctl).unwrap();
+            let backward = Ctl::new(kripke, atom).unwrap().sat(&ctl).unwrap()[0];
+            prop_assert_eq!(forward, Some(backward), "{}", show(&ctl));
             Ok(())
         });
         outcome.unwrap_or(Ok(()))?;
@@ -1122,7 +1127,7 @@ properties:
     let graph =
         MarkingGraph::build(&space, &p.atoms, &net.fairness, Limits::default(), None).unwrap();
     assert_eq!(graph.len(), 2000);
-    let kripke = Kripke::new(&graph, Vec::new());
+    let kripke = Kripke::new(&graph, Vec::new()).unwrap();
     let atom = |n: usize, a: usize| kripke.holds(n, a, false);
     let mut early = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
     assert!(!early.holds());
@@ -1388,4 +1393,45 @@ fn properties_checked_are_reported_in_order() {
         let expected: Vec<(usize, usize)> = (0..=PROPERTIES).map(|k| (k, PROPERTIES)).collect();
         assert_eq!(*told.lock().unwrap(), expected);
     }
+}
+
+#[test]
+fn the_ctl_work_stops_when_its_budget_runs_out() {
+    // A ring of 2,000 markings: more nodes than ticks between two looks at
+    // the budget, so a budget past its deadline stops every pass.
+    let text = r#"
+places:
+  c: { type: Int, init: [0] }
+transitions:
+  step: { in: { c: [x] }, out: { c: ["(x + 1) % 2000"] } }
+properties:
+  zero_comes_back: { ctl: "AG AF (0 in c)" }
+  step_fires: { ctl: "AG EF fired(step)" }
+"#;
+    let net = load(text);
+    let space = ColouredSpace::new(&net);
+    let atoms: Vec<Atom> = (net.temporal.iter())
+        .flat_map(|p| p.atoms.iter().cloned())
+        .collect();
+    let graph = MarkingGraph::build(&space, &atoms, &[], Limits::default(), None).unwrap();
+    assert_eq!(graph.len(), 2000);
+    let formula = &net.temporal[0].formula;
+    let atom = |n: usize, a: usize| graph.state_atom(n, a);
+    // Without a budget: decided, both ways.
+    let kripke = Kripke::new(&graph, Vec::new()).unwrap();
+    assert_eq!(holds_at_initial(&kripke, &atom, formula), Ok(Some(true)));
+    let ctl = Ctl::new(&kripke, &atom).unwrap();
+    assert!(ctl.sat(formula).unwrap()[0]);
+    assert_eq!(ctl.explain(formula, true), Ok(None));
+    // A budget whose deadline has passed: every pass says why it stopped.
+    let spent = Arc::new(Budget::new(Some(Instant::now()), None));
+    spent.install(|| {
+        let time = Some(Exhausted::Time);
+        assert_eq!(Kripke::new(&graph, vec![1]).err(), time);
+        assert_eq!(holds_at_initial(&kripke, &atom, formula).err(), time);
+        assert_eq!(Ctl::new(&kripke, &atom).err(), time);
+        // Structures made before the budget ran out stop in their fixpoints.
+        assert_eq!(ctl.sat(formula).err(), time);
+        assert_eq!(ctl.explain(formula, true).err(), time);
+    });
 }

@@ -14,11 +14,13 @@
 //! dead marking again and again. This is the contest's convention, and the
 //! answers agree with its reference answers on every model of the test data.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::formula::Formula;
 use super::observe::{Condition, Observable, holds};
 use super::{MccError, Names};
+use crate::budget::Budget;
 use crate::temporal::Formula as Temporal;
 use crate::temporal::PathQuantifier;
 use crate::temporal::ctl::{Ctl, NextAtDeadlocks};
@@ -219,35 +221,82 @@ pub(super) fn graph<S: Observable>(
 
 /// The verdict of every question on `graph`, in order, with the time taken
 /// to decide it (the graph's construction apart); `None` where the deadline
-/// or the memory limit of `limits` stopped an LTL product search.
+/// or the memory limit of `limits` stopped the question's decision.
 pub(super) fn decide(
     graph: &MarkingGraph,
     questions: &[Question],
     limits: Limits,
 ) -> Vec<(Option<bool>, Duration)> {
-    let kripke = Kripke::new(graph, Vec::new());
-    let atom = |node: usize, a: usize| kripke.holds(node, a, false);
-    let needs_ctl = questions.iter().any(|q| matches!(q, Question::Ctl(_)));
-    let ctl = needs_ctl
-        .then(|| Ctl::new(&kripke, &atom).with_next_at_deadlocks(NextAtDeadlocks::Nothing));
-    questions
-        .iter()
-        .map(|q| {
-            let started = Instant::now();
-            let verdict = match q {
-                Question::Ctl(f) => Some(ctl.as_ref().is_some_and(|c| c.sat(f)[0])),
-                Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
-                    .with_limits(limits)
-                    .holds_within(),
-                Question::LtlExists(f) => {
-                    let negated = Temporal::Not(Box::new(f.clone()));
-                    Ltl::new(&kripke, &negated, &atom, &[])
+    let budget = Arc::new(Budget::new(limits.deadline, limits.max_memory));
+    budget.install(|| {
+        let Ok(kripke) = Kripke::new(graph, Vec::new()) else {
+            return vec![(None, Duration::ZERO); questions.len()];
+        };
+        let atom = |node: usize, a: usize| kripke.holds(node, a, false);
+        let needs_ctl = questions.iter().any(|q| matches!(q, Question::Ctl(_)));
+        let ctl = needs_ctl.then(|| {
+            Ctl::new(&kripke, &atom).map(|ctl| ctl.with_next_at_deadlocks(NextAtDeadlocks::Nothing))
+        });
+        questions
+            .iter()
+            .map(|q| {
+                let started = Instant::now();
+                let verdict = match q {
+                    Question::Ctl(f) => match &ctl {
+                        Some(Ok(ctl)) => ctl.sat(f).ok().map(|sat| sat[0]),
+                        _ => None,
+                    },
+                    Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
                         .with_limits(limits)
-                        .holds_within()
-                        .map(|holds| !holds)
-                }
-            };
-            (verdict, started.elapsed())
+                        .holds_within(),
+                    Question::LtlExists(f) => {
+                        let negated = Temporal::Not(Box::new(f.clone()));
+                        Ltl::new(&kripke, &negated, &atom, &[])
+                            .with_limits(limits)
+                            .holds_within()
+                            .map(|holds| !holds)
+                    }
+                };
+                (verdict, started.elapsed())
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ring of `n` markings, the atom 0 holding at the first.
+    fn ring(n: u32) -> MarkingGraph {
+        MarkingGraph::build_with(vec![0], 1, 0, Limits::default(), None, |state| {
+            Ok::<_, ()>(Expansion {
+                successors: vec![(vec![(state[0] + 1) % n], 0, None, Vec::new())],
+                bits: vec![u64::from(state[0] == 0)],
+            })
         })
-        .collect()
+        .expect("no limit")
+    }
+
+    #[test]
+    fn a_ctl_question_the_deadline_stops_cannot_be_computed() {
+        let graph = ring(2000);
+        // `AG EF` the first marking.
+        let back = Temporal::Path(
+            PathQuantifier::Exists,
+            Box::new(Temporal::Finally(Box::new(Temporal::Atom(0)))),
+        );
+        let question = Question::Ctl(Temporal::Path(
+            PathQuantifier::All,
+            Box::new(Temporal::Globally(Box::new(back))),
+        ));
+        let questions = [question];
+        let decided = decide(&graph, &questions, Limits::default());
+        assert_eq!(decided[0].0, Some(true));
+        let past = Limits {
+            deadline: Some(Instant::now()),
+            ..Limits::default()
+        };
+        assert_eq!(decide(&graph, &questions, past)[0].0, None);
+    }
 }

@@ -13,6 +13,7 @@
 //! `EX (f and fair)`, `E(f U (g and fair))`. A dead marking's stuttering
 //! loop is fair (nothing is enabled there).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use super::Fairness;
@@ -22,6 +23,7 @@ use super::graph::MarkingGraph;
 pub use super::kripke::Path;
 use super::kripke::{Kripke, Predecessors, STUTTER};
 use super::ltl::Ltl;
+use crate::budget::{self, Exhausted};
 
 /// The truth of CTL formulas over one Kripke structure.
 pub struct Ctl<'k, 'g> {
@@ -32,6 +34,10 @@ pub struct Ctl<'k, 'g> {
     fairness: &'k [Fairness],
     /// The nodes where a fair run starts, when there is fairness.
     fair: Option<Vec<bool>>,
+    /// Why the budget installed on the thread ([`budget`]) stopped a
+    /// fixpoint: what was computed since is incomplete, and the public
+    /// methods return this instead.
+    exhausted: Cell<Option<Exhausted>>,
 }
 
 /// A Kripke structure seen as a [`Structure`] for [`fair`].
@@ -73,16 +79,44 @@ enum Shape {
 }
 
 impl<'k, 'g> Ctl<'k, 'g> {
-    /// An evaluator over `kripke`; `atom(node, atom)` is the truth of an atom.
-    pub fn new(kripke: &'k Kripke<'g>, atom: &'k dyn Fn(usize, usize) -> bool) -> Self {
-        Ctl {
+    /// An evaluator over `kripke`; `atom(node, atom)` is the truth of an
+    /// atom. Its fixpoints tick the budget installed on the thread
+    /// ([`budget`]): `Err` here or from [`Ctl::sat`] and [`Ctl::explain`]
+    /// once it ran out.
+    pub fn new(
+        kripke: &'k Kripke<'g>,
+        atom: &'k dyn Fn(usize, usize) -> bool,
+    ) -> Result<Self, Exhausted> {
+        Ok(Ctl {
             kripke,
             atom,
-            pred: kripke.predecessors(),
+            pred: kripke.predecessors()?,
             next_at_deadlocks: NextAtDeadlocks::Stutter,
             fairness: &[],
             fair: None,
+            exhausted: Cell::new(None),
+        })
+    }
+
+    /// Counts one step of a fixpoint: `true` once the installed budget ran
+    /// out (remembered, so every later step stops at once).
+    fn stopping(&self) -> bool {
+        if self.exhausted.get().is_some() {
+            return true;
         }
+        match budget::tick() {
+            Ok(()) => false,
+            Err(why) => {
+                self.exhausted.set(Some(why));
+                true
+            }
+        }
+    }
+
+    /// `value`, unless the budget ran out while it, or anything it was
+    /// built on, was computed.
+    fn unless_stopped<T>(&self, value: T) -> Result<T, Exhausted> {
+        self.exhausted.get().map_or(Ok(value), Err)
     }
 
     /// The same evaluator with its path quantifiers over the runs that meet
@@ -111,16 +145,22 @@ impl<'k, 'g> Ctl<'k, 'g> {
         self
     }
 
-    /// The nodes where `f` holds.
-    pub fn sat(&self, f: &Formula<usize>) -> Vec<bool> {
+    /// The nodes where `f` holds; `Err` when the installed budget ran out.
+    pub fn sat(&self, f: &Formula<usize>) -> Result<Vec<bool>, Exhausted> {
+        let values = self.values(f);
+        self.unless_stopped(values)
+    }
+
+    /// The nodes where `f` holds, incomplete once a fixpoint stopped.
+    fn values(&self, f: &Formula<usize>) -> Vec<bool> {
         let n = self.kripke.len();
         match f {
             Formula::Const(v) => vec![*v; n],
             Formula::Atom(a) => (0..n).map(|s| (self.atom)(s, *a)).collect(),
-            Formula::Not(x) => self.sat(x).into_iter().map(|v| !v).collect(),
-            Formula::And(x, y) => zip(self.sat(x), self.sat(y), |a, b| a && b),
-            Formula::Or(x, y) => zip(self.sat(x), self.sat(y), |a, b| a || b),
-            Formula::Implies(x, y) => zip(self.sat(x), self.sat(y), |a, b| !a || b),
+            Formula::Not(x) => self.values(x).into_iter().map(|v| !v).collect(),
+            Formula::And(x, y) => zip(self.values(x), self.values(y), |a, b| a && b),
+            Formula::Or(x, y) => zip(self.values(x), self.values(y), |a, b| a || b),
+            Formula::Implies(x, y) => zip(self.values(x), self.values(y), |a, b| !a || b),
             Formula::Path(q, inner) => {
                 let e = self.exists(inner, *q == PathQuantifier::All);
                 if *q == PathQuantifier::All {
@@ -139,8 +179,8 @@ impl<'k, 'g> Ctl<'k, 'g> {
     /// `A inner` is its complement).
     fn exists(&self, inner: &Formula<usize>, dual: bool) -> Vec<bool> {
         let not = |v: Vec<bool>| v.into_iter().map(|b| !b).collect::<Vec<_>>();
-        let pos = |f: &Formula<usize>| self.sat(f);
-        let neg = |f: &Formula<usize>| not(self.sat(f));
+        let pos = |f: &Formula<usize>| self.values(f);
+        let neg = |f: &Formula<usize>| not(self.values(f));
         let all = vec![true; self.kripke.len()];
         match (inner, dual) {
             (Formula::Next(x), false) => self.ex(&pos(x)),
@@ -171,9 +211,11 @@ impl<'k, 'g> Ctl<'k, 'g> {
         let s = &self.and_fair(s);
         (0..self.kripke.len())
             .map(|n| {
-                self.kripke
-                    .successors(n)
-                    .any(|(m, via)| s[m] && self.ex_follows(via))
+                !self.stopping()
+                    && self
+                        .kripke
+                        .successors(n)
+                        .any(|(m, via)| s[m] && self.ex_follows(via))
             })
             .collect()
     }
@@ -187,6 +229,9 @@ impl<'k, 'g> Ctl<'k, 'g> {
         let mut out = self.and_fair(b);
         let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
         while let Some(n) = queue.pop_front() {
+            if self.stopping() {
+                break;
+            }
             for &p in self.pred.of(n) {
                 let p = p as usize;
                 if !out[p] && a[p] {
@@ -204,7 +249,10 @@ impl<'k, 'g> Ctl<'k, 'g> {
         }
         let mut out = g.to_vec();
         let mut count: Vec<usize> = (0..out.len())
-            .map(|n| self.kripke.successors(n).filter(|(m, _)| g[*m]).count())
+            .map(|n| match self.stopping() {
+                true => 0,
+                false => self.kripke.successors(n).filter(|(m, _)| g[*m]).count(),
+            })
             .collect();
         let mut queue: VecDeque<usize> = (0..out.len())
             .filter(|&n| out[n] && count[n] == 0)
@@ -213,6 +261,9 @@ impl<'k, 'g> Ctl<'k, 'g> {
             out[n] = false;
         }
         while let Some(n) = queue.pop_front() {
+            if self.stopping() {
+                break;
+            }
             for &p in self.pred.of(n) {
                 let p = p as usize;
                 if out[p] {
@@ -245,6 +296,9 @@ impl<'k, 'g> Ctl<'k, 'g> {
         let mut out = on_fair_cycle;
         let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
         while let Some(n) = queue.pop_front() {
+            if self.stopping() {
+                break;
+            }
             for &p in self.pred.of(n) {
                 let p = p as usize;
                 if !out[p] && g[p] {
@@ -260,8 +314,15 @@ impl<'k, 'g> Ctl<'k, 'g> {
     /// `holds` there: a witness of an existential formula that holds, a
     /// counterexample of a universal one that fails; `None` where no single
     /// path explains it (e.g. `EF g` failing). Under fairness a finite path
-    /// ends where a fair run starts, and a lasso's cycle is fair.
-    pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Option<Path> {
+    /// ends where a fair run starts, and a lasso's cycle is fair. `Err` when
+    /// the installed budget ran out.
+    pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Result<Option<Path>, Exhausted> {
+        let path = self.path(f, holds);
+        self.unless_stopped(path)
+    }
+
+    /// [`Ctl::explain`], meaningless once a fixpoint stopped.
+    fn path(&self, f: &Formula<usize>, holds: bool) -> Option<Path> {
         let shape = self.shape(f, holds)?;
         match shape {
             Shape::Next(s) => {
@@ -295,7 +356,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
         match (f, holds) {
             (Formula::Not(x), _) => self.shape(x, !holds),
             (Formula::And(x, y), false) | (Formula::Implies(x, y), true) => {
-                let first_fails = !self.sat(x)[0];
+                let first_fails = !self.values(x)[0];
                 if matches!(f, Formula::And(..)) {
                     if first_fails {
                         self.shape(x, false)
@@ -315,7 +376,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
                 }
                 // Explain `E inner` (holds) or `E not inner` (the A formula fails).
                 let s = |x: &Formula<usize>| {
-                    let v = self.sat(x);
+                    let v = self.values(x);
                     if holds { v } else { not(v) }
                 };
                 Some(match (inner.as_ref(), holds) {
@@ -356,6 +417,9 @@ impl<'k, 'g> Ctl<'k, 'g> {
         seen[0] = true;
         let mut queue = VecDeque::from([0usize]);
         while let Some(s) = queue.pop_front() {
+            if self.stopping() {
+                return None;
+            }
             if b[s] {
                 let mut steps = Vec::new();
                 let mut at = s;

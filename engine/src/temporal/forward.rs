@@ -27,41 +27,47 @@ use std::ops::ControlFlow;
 use super::branching::is_state;
 use super::formula::{Formula, PathQuantifier};
 use super::kripke::Kripke;
+use crate::budget::{self, Exhausted};
 use crate::scc::{Tarjan, Visitor};
 
 /// Whether `f` holds at the initial node (node 0) of `kripke`, when `f` has
 /// the shape `AG g` of the module's description; `None` for any other shape.
+/// `Err` when the budget installed on the thread ([`budget`]) ran out.
 pub fn holds_at_initial(
     kripke: &Kripke<'_>,
     atom: &dyn Fn(usize, usize) -> bool,
     f: &Formula<usize>,
-) -> Option<bool> {
+) -> Result<Option<bool>, Exhausted> {
     let Formula::Path(PathQuantifier::All, path) = f else {
-        return None;
+        return Ok(None);
     };
     let Formula::Globally(g) = path.as_ref() else {
-        return None;
+        return Ok(None);
     };
     let mut goals = Vec::new();
-    let g = goals_named(g, &mut goals)?;
+    let Some(g) = goals_named(g, &mut goals) else {
+        return Ok(None);
+    };
     // Per `AF s` of `g`, in order: the nodes where it holds.
     let finally: Vec<Vec<bool>> = goals
         .iter()
         .map(|s| {
             let outside: Vec<bool> = (0..kripke.len()).map(|n| !state(s, n, atom)).collect();
-            let stays_outside = on_infinite_path(kripke, &outside);
-            outside
+            let stays_outside = on_infinite_path(kripke, &outside)?;
+            Ok(outside
                 .iter()
                 .zip(stays_outside)
                 .map(|(o, e)| !o || !e)
-                .collect()
+                .collect())
         })
-        .collect();
+        .collect::<Result<_, Exhausted>>()?;
     let node = |n: usize, term: &Term| match term {
         Term::Atom(a) => atom(n, *a),
         Term::Finally(i) => finally[*i][n],
     };
-    Some((0..kripke.len()).all(|n| holds_at(&g, &|term| node(n, term))))
+    Ok(Some(
+        (0..kripke.len()).all(|n| holds_at(&g, &|term| node(n, term))),
+    ))
 }
 
 /// What a leaf of `g` stands for once its `AF`s are numbered.
@@ -125,8 +131,9 @@ fn state(s: &Formula<usize>, n: usize, atom: &dyn Fn(usize, usize) -> bool) -> b
 }
 
 /// Per node: whether an infinite path starts there through `inside` nodes
-/// only (`EG inside`), by Tarjan's algorithm over the `inside` nodes.
-fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
+/// only (`EG inside`), by Tarjan's algorithm over the `inside` nodes; `Err`
+/// when the installed budget ran out.
+fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Result<Vec<bool>, Exhausted> {
     /// The search over the `inside` nodes; `infinite` is set for a node with
     /// an edge to a completed node on an infinite path, and, once its
     /// component is complete, is the verdict.
@@ -134,8 +141,18 @@ fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
         kripke: &'a Kripke<'g>,
         inside: &'a [bool],
         infinite: Vec<bool>,
+        exhausted: Option<Exhausted>,
     }
     impl Visitor for Inside<'_, '_> {
+        fn entered(&mut self, _: u32, _: u32) -> ControlFlow<()> {
+            match budget::tick() {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(why) => {
+                    self.exhausted = Some(why);
+                    ControlFlow::Break(())
+                }
+            }
+        }
         fn successors(&mut self, v: u32, out: &mut Vec<u32>) {
             let inside = self.inside;
             let successors = self.kripke.successors(v as usize).map(|(w, _)| w);
@@ -156,11 +173,14 @@ fn on_infinite_path(kripke: &Kripke<'_>, inside: &[bool]) -> Vec<bool> {
         kripke,
         inside,
         infinite: vec![false; kripke.len()],
+        exhausted: None,
     };
     let mut tarjan = Tarjan::with_nodes(kripke.len());
     for start in (0..kripke.len()).filter(|&v| inside[v]) {
-        // The visitor never breaks.
-        let _ = tarjan.search(&mut search, start as u32);
+        // The visitor breaks only when the budget ran out.
+        if tarjan.search(&mut search, start as u32).is_break() {
+            break;
+        }
     }
-    search.infinite
+    search.exhausted.map_or(Ok(search.infinite), Err)
 }

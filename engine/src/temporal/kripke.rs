@@ -12,6 +12,7 @@
 //! leads to (4 bytes an edge), not a successor list per node.
 
 use super::graph::MarkingGraph;
+use crate::budget::{self, Exhausted};
 
 /// A path through a Kripke structure from its initial node: `stem` steps,
 /// then, when `cycle` is not empty, `cycle` steps that come back to the node
@@ -56,8 +57,9 @@ impl<'g> Kripke<'g> {
     /// The structure over `graph` for a property whose `fired` atoms have the
     /// global numbers `fired` (at most [`MAX_FIRED_ATOMS`]). Nodes are
     /// numbered breadth-first from the initial one, successors in the order
-    /// of the graph's edges.
-    pub fn new(graph: &'g MarkingGraph, fired: Vec<usize>) -> Self {
+    /// of the graph's edges. `Err` when the budget installed on the thread
+    /// ([`budget`]) ran out while the nodes were made.
+    pub fn new(graph: &'g MarkingGraph, fired: Vec<usize>) -> Result<Self, Exhausted> {
         let mut k = Kripke {
             graph,
             markings: Vec::new(),
@@ -70,7 +72,7 @@ impl<'g> Kripke<'g> {
         if !k.copied() {
             // One node per marking, in the graph's numbering (breadth-first
             // from the initial marking, as below): nothing to store.
-            return k;
+            return Ok(k);
         }
         k.first_node = vec![NONE; graph.len()];
         k.heads = vec![NONE; graph.edge_count()];
@@ -80,6 +82,7 @@ impl<'g> Kripke<'g> {
         let mut expanded = vec![false; graph.len()];
         let mut next = 0;
         while next < k.markings.len() {
+            budget::tick()?;
             let marking = k.markings[next] as usize;
             if !std::mem::replace(&mut expanded[marking], true) {
                 let edges = graph.edges(marking);
@@ -98,7 +101,7 @@ impl<'g> Kripke<'g> {
             }
             next += 1;
         }
-        k
+        Ok(k)
     }
 
     /// The node of `marking` entered with the `fired` atoms `mask`, made
@@ -184,11 +187,13 @@ impl<'g> Kripke<'g> {
         }
     }
 
-    /// The predecessors of every node (for backward fixpoints).
-    pub fn predecessors(&self) -> Predecessors {
+    /// The predecessors of every node (for backward fixpoints); `Err` when
+    /// the installed budget ran out.
+    pub fn predecessors(&self) -> Result<Predecessors, Exhausted> {
         let n = self.len();
         let mut offsets = vec![0usize; n + 1];
         for m in 0..n {
+            budget::tick()?;
             for (s, _) in self.successors(m) {
                 offsets[s + 1] += 1;
             }
@@ -199,12 +204,13 @@ impl<'g> Kripke<'g> {
         let mut filled = offsets.clone();
         let mut nodes = vec![0u32; offsets[n]];
         for m in 0..n {
+            budget::tick()?;
             for (s, _) in self.successors(m) {
                 nodes[filled[s]] = m as u32;
                 filled[s] += 1;
             }
         }
-        Predecessors { offsets, nodes }
+        Ok(Predecessors { offsets, nodes })
     }
 }
 

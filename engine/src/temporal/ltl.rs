@@ -616,7 +616,7 @@ mod tests {
             ..Limits::default()
         };
         let large = ring(50_000);
-        let kripke = Kripke::new(&large, Vec::new());
+        let kripke = Kripke::new(&large, Vec::new()).expect("no budget installed");
         let atom = |node: usize, a: usize| kripke.holds(node, a, false);
         let check = |f: &Formula<usize>, limits: Limits| {
             Ltl::new(&kripke, f, &atom, &[])
@@ -641,7 +641,7 @@ mod tests {
         assert_eq!(lasso(&always, past), None);
         // A product smaller than one check interval is never interrupted.
         let small = ring(100);
-        let kripke = Kripke::new(&small, Vec::new());
+        let kripke = Kripke::new(&small, Vec::new()).expect("no budget installed");
         let atom = |node: usize, a: usize| kripke.holds(node, a, false);
         let verdict = Ltl::new(&kripke, &infinitely_often, &atom, &[])
             .with_limits(past)

@@ -1,7 +1,7 @@
 //! Checks the CTL and LTL properties of a coloured net.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, Marking
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Formula, Logic, TemporalProperty};
-use crate::budget::resident_bytes;
+use crate::budget::{Budget, Exhausted, resident_bytes};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
 use crate::net::model::Net;
@@ -141,12 +141,15 @@ fn check_on(
     let threads = rayon::current_num_threads();
     let at_once = searches_at_once(threads, room, search_bytes(size));
     let properties: Vec<_> = net.temporal.iter().zip(bases).collect();
+    // The time and memory limits, ticked by the Kripke structures and the
+    // CTL fixpoints (the LTL product's search reads `limits` itself).
+    let budget = Arc::new(Budget::new(limits.deadline, limits.max_memory));
     let mut results = Vec::with_capacity(properties.len());
     for group in properties.chunks(group_size(properties.len(), threads, at_once)) {
         let checked_group: Vec<PropertyResult> = group
             .par_iter()
             .map(|&(p, base)| {
-                let result = check_one(space, &graph, net, p, base, limits);
+                let result = budget.install(|| check_one(space, &graph, net, p, base, limits));
                 let mut done = checked.lock().unwrap_or_else(PoisonError::into_inner);
                 *done += 1;
                 tell(*done);
@@ -222,13 +225,22 @@ fn check_one(
             format!("undecided: more than {MAX_FIRED_ATOMS} `fired` atoms in one formula"),
         ));
     }
-    let kripke = Kripke::new(graph, fired);
+    let kripke = match Kripke::new(graph, fired) {
+        Ok(kripke) => kripke,
+        Err(why) => return Ok(stopped(p, why)),
+    };
     let atom = |node: usize, a: usize| kripke.holds(node, base + a, is_fired(&p.atoms[a]));
     let (holds, path, meaning) = match p.logic {
         Logic::Ctl => {
-            let ctl = Ctl::new(&kripke, &atom).with_fairness(&net.fairness);
-            let holds = ctl.sat(&p.formula)[0];
-            let path = ctl.explain(&p.formula, holds);
+            let decided = Ctl::new(&kripke, &atom).and_then(|ctl| {
+                let ctl = ctl.with_fairness(&net.fairness);
+                let holds = ctl.sat(&p.formula)?[0];
+                Ok((holds, ctl.explain(&p.formula, holds)?))
+            });
+            let (holds, path) = match decided {
+                Ok(decided) => decided,
+                Err(why) => return Ok(stopped(p, why)),
+            };
             let meaning = match (holds, path.is_some()) {
                 (true, true) => "holds in the initial state; a witness run below",
                 (true, false) => "holds in the initial state",
@@ -243,7 +255,11 @@ fn check_one(
             } else {
                 "fair run"
             };
-            let counterexample = if holds_as_ctl(&kripke, &atom, &p.formula) {
+            let as_ctl = match holds_as_ctl(&kripke, &atom, &p.formula) {
+                Ok(holds) => holds,
+                Err(why) => return Ok(stopped(p, why)),
+            };
+            let counterexample = if as_ctl {
                 None
             } else {
                 let mut ltl =
@@ -281,16 +297,31 @@ fn check_one(
 /// where its shape allows ([`forward`]), else by the fixpoints of
 /// [`Ctl`]. `false` when it fails or has no such formula, and the LTL
 /// search then decides it. Every run is taken, fair or not: a formula every
-/// run satisfies is satisfied by every fair run too.
+/// run satisfies is satisfied by every fair run too. `Err` when the
+/// installed budget ran out.
 fn holds_as_ctl(
     kripke: &Kripke<'_>,
     atom: &dyn Fn(usize, usize) -> bool,
     formula: &Formula<usize>,
-) -> bool {
-    equivalent_ctl(formula).is_some_and(|ctl| {
-        forward::holds_at_initial(kripke, atom, &ctl)
-            .unwrap_or_else(|| Ctl::new(kripke, atom).sat(&ctl)[0])
-    })
+) -> Result<bool, Exhausted> {
+    let Some(ctl) = equivalent_ctl(formula) else {
+        return Ok(false);
+    };
+    match forward::holds_at_initial(kripke, atom, &ctl)? {
+        Some(holds) => Ok(holds),
+        None => Ok(Ctl::new(kripke, atom)?.sat(&ctl)?[0]),
+    }
+}
+
+/// `p` undecided: the limit `why` stopped its decision.
+fn stopped(p: &TemporalProperty, why: Exhausted) -> PropertyResult {
+    result(
+        p,
+        None,
+        None,
+        None,
+        format!("undecided: {why} while the property was being decided"),
+    )
 }
 
 fn result(
@@ -510,5 +541,44 @@ mod tests {
             edges: size.edges * 2,
         };
         assert_eq!(search_bytes(doubled), 2 * estimate);
+    }
+
+    #[test]
+    fn a_property_whose_budget_ran_out_is_undecided_and_says_which_limit() {
+        let text = r#"
+places:
+  c: { type: Int, init: [0] }
+transitions:
+  step: { in: { c: [x] }, out: { c: ["(x + 1) % 2000"] } }
+properties:
+  zero_comes_back: { ctl: "AG AF (0 in c)" }
+  zero_again_and_again: { ltl: "G F (0 in c)" }
+"#;
+        let source = crate::load::source::Source::new("ring.yaml", text.to_string());
+        let net = crate::load::load_net_str(&source, &[], &crate::net::functions::NoFunctions)
+            .expect("a valid net");
+        let space = ColouredSpace::new(&net);
+        let atoms: Vec<Atom> = (net.temporal.iter())
+            .flat_map(|p| p.atoms.iter().cloned())
+            .collect();
+        let graph = MarkingGraph::build(&space, &atoms, &[], Limits::default(), None)
+            .expect("a graph within no limit");
+        let limits = Limits::default();
+        for (base, p) in net.temporal.iter().enumerate() {
+            let decided = check_one(&space, &graph, &net, p, base, limits).expect("checked");
+            assert_eq!(decided.holds, Some(true), "{}", p.name);
+            let spent = Arc::new(Budget::new(Some(Instant::now()), None));
+            let stopped = spent
+                .install(|| check_one(&space, &graph, &net, p, base, limits))
+                .expect("checked");
+            assert_eq!(stopped.holds, None, "{}", p.name);
+            let meaning = stopped.meaning.unwrap_or_default();
+            assert!(
+                meaning.ends_with(
+                    "undecided: the time limit was reached while the property was being decided"
+                ),
+                "{meaning}"
+            );
+        }
     }
 }
