@@ -1407,6 +1407,8 @@ transitions:
 properties:
   zero_comes_back: { ctl: "AG AF (0 in c)" }
   step_fires: { ctl: "AG EF fired(step)" }
+fairness:
+  step: weak
 "#;
     let net = load(text);
     let space = ColouredSpace::new(&net);
@@ -1434,4 +1436,11 @@ properties:
         assert_eq!(ctl.sat(formula).err(), time);
         assert_eq!(ctl.explain(formula, true).err(), time);
     });
+    // Under fairness, the search for fair cycles stops too.
+    let fair = Ctl::new(&kripke, &atom).unwrap();
+    assert!(fair.with_fairness(&net.fairness).sat(formula).unwrap()[0]);
+    let fair = Ctl::new(&kripke, &atom).unwrap();
+    let spent = Arc::new(Budget::new(Some(Instant::now()), None));
+    let stopped = spent.install(|| fair.with_fairness(&net.fairness).sat(formula));
+    assert_eq!(stopped.err(), Some(Exhausted::Time));
 }

@@ -40,23 +40,27 @@ pub struct Ctl<'k, 'g> {
     exhausted: Cell<Option<Exhausted>>,
 }
 
-/// A Kripke structure seen as a [`Structure`] for [`fair`].
-struct Nodes<'a, 'g>(&'a Kripke<'g>);
+/// The Kripke structure of a [`Ctl`] seen as a [`Structure`] for [`fair`]:
+/// once the budget ran out, no node has a successor, so the searches over
+/// it end at once (their results are not used).
+struct Nodes<'a, 'k, 'g>(&'a Ctl<'k, 'g>);
 
-impl Structure for Nodes<'_, '_> {
+impl Structure for Nodes<'_, '_, '_> {
     fn successors(&mut self, p: u32) -> Vec<(u32, u32)> {
-        self.0
-            .successors(p as usize)
+        if self.0.stopping() {
+            return Vec::new();
+        }
+        (self.0.kripke.successors(p as usize))
             .map(|(m, via)| (m as u32, via))
             .collect()
     }
 
     fn marking(&self, p: u32) -> usize {
-        self.0.marking(p as usize)
+        self.0.kripke.marking(p as usize)
     }
 
     fn graph(&self) -> &MarkingGraph {
-        self.0.graph
+        self.0.kripke.graph
     }
 }
 
@@ -282,7 +286,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
     /// of a fair cycle inside `g` can be reached.
     fn fair_eg(&self, g: &[bool]) -> Vec<bool> {
         let set: Vec<u32> = (0..g.len()).filter(|&n| g[n]).map(|n| n as u32).collect();
-        let mut nodes = Nodes(self.kripke);
+        let mut nodes = Nodes(self);
         let mut on_fair_cycle = vec![false; g.len()];
         for component in fair::components_within(&mut nodes, &set) {
             for part in fair::fair_parts(&mut nodes, self.fairness, component, &|_, _| true) {
