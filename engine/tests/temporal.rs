@@ -1397,25 +1397,14 @@ fn properties_checked_are_reported_in_order() {
 
 #[test]
 fn the_ctl_work_stops_when_its_budget_runs_out() {
-    // A ring of 2,000 markings: more nodes than ticks between two looks at
-    // the budget, so a budget past its deadline stops every pass.
-    let text = r#"
-places:
-  c: { type: Int, init: [0] }
-transitions:
-  step: { in: { c: [x] }, out: { c: ["(x + 1) % 2000"] } }
-properties:
-  zero_comes_back: { ctl: "AG AF (0 in c)" }
-  step_fires: { ctl: "AG EF fired(step)" }
-fairness:
-  step: weak
-"#;
+    let text = include_str!("support/ring.yaml");
     let net = load(text);
     let space = ColouredSpace::new(&net);
     let atoms: Vec<Atom> = (net.temporal.iter())
         .flat_map(|p| p.atoms.iter().cloned())
         .collect();
-    let graph = MarkingGraph::build(&space, &atoms, &[], Limits::default(), None).unwrap();
+    let graph =
+        MarkingGraph::build(&space, &atoms, &net.fairness, Limits::default(), None).unwrap();
     assert_eq!(graph.len(), 2000);
     let formula = &net.temporal[0].formula;
     let atom = |n: usize, a: usize| graph.state_atom(n, a);

@@ -545,15 +545,7 @@ mod tests {
 
     #[test]
     fn a_property_whose_budget_ran_out_is_undecided_and_says_which_limit() {
-        let text = r#"
-places:
-  c: { type: Int, init: [0] }
-transitions:
-  step: { in: { c: [x] }, out: { c: ["(x + 1) % 2000"] } }
-properties:
-  zero_comes_back: { ctl: "AG AF (0 in c)" }
-  zero_again_and_again: { ltl: "G F (0 in c)" }
-"#;
+        let text = include_str!("../../tests/support/ring.yaml");
         let source = crate::load::source::Source::new("ring.yaml", text.to_string());
         let net = crate::load::load_net_str(&source, &[], &crate::net::functions::NoFunctions)
             .expect("a valid net");
@@ -561,7 +553,7 @@ properties:
         let atoms: Vec<Atom> = (net.temporal.iter())
             .flat_map(|p| p.atoms.iter().cloned())
             .collect();
-        let graph = MarkingGraph::build(&space, &atoms, &[], Limits::default(), None)
+        let graph = MarkingGraph::build(&space, &atoms, &net.fairness, Limits::default(), None)
             .expect("a graph within no limit");
         let limits = Limits::default();
         for (base, p) in net.temporal.iter().enumerate() {
