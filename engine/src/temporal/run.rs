@@ -556,7 +556,8 @@ mod tests {
         let graph = MarkingGraph::build(&space, &atoms, &net.fairness, Limits::default(), None)
             .expect("a graph within no limit");
         let limits = Limits::default();
-        for (base, p) in net.temporal.iter().enumerate() {
+        let mut base = 0;
+        for p in &net.temporal {
             let decided = check_one(&space, &graph, &net, p, base, limits).expect("checked");
             assert_eq!(decided.holds, Some(true), "{}", p.name);
             let spent = Arc::new(Budget::new(Some(Instant::now()), None));
@@ -571,6 +572,7 @@ mod tests {
                 ),
                 "{meaning}"
             );
+            base += p.atoms.len();
         }
     }
 }
