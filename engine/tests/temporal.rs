@@ -168,6 +168,7 @@ fn check_branching(net: &RandomNet, formula: &Formula<usize>) -> Result<(), Test
             }
             let by_ltl = Ltl::new(kripke, formula, atom, &net.fairness)
                 .counterexample()
+                .unwrap()
                 .is_none();
             if fair {
                 prop_assert!(
@@ -448,8 +449,10 @@ fn check_ltl(setup: &Setup) -> Result<(), TestCaseError> {
     let outcome = with_kripke(setup, |kripke, atom, net| {
         let formula = &net.temporal[0].formula;
         let mut ltl = Ltl::new(kripke, &net.temporal[0].formula, atom, &net.fairness);
-        let counterexample = ltl.counterexample();
-        let holds = Ltl::new(kripke, formula, atom, &net.fairness).holds();
+        let counterexample = ltl.counterexample().unwrap();
+        let holds = Ltl::new(kripke, formula, atom, &net.fairness)
+            .holds()
+            .unwrap();
         prop_assert_eq!(holds, counterexample.is_none(), "the early verdict agrees");
         match counterexample {
             Some(Path { stem, cycle }) => {
@@ -1130,11 +1133,11 @@ properties:
     let kripke = Kripke::new(&graph, Vec::new()).unwrap();
     let atom = |n: usize, a: usize| kripke.holds(n, a, false);
     let mut early = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
-    assert!(!early.holds());
+    assert_eq!(early.holds(), Ok(false));
     // The self-loop at 0 is seen before the ring is walked.
     assert!(early.product_states() < 100, "{}", early.product_states());
     let mut full = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
-    assert!(full.counterexample().is_some());
+    assert!(full.counterexample().unwrap().is_some());
     assert!(full.product_states() >= 2000, "{}", full.product_states());
 }
 

@@ -246,14 +246,11 @@ pub(super) fn decide(
                         Some(Ok(ctl)) => ctl.sat(f).ok().map(|sat| sat[0]),
                         _ => None,
                     },
-                    Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[])
-                        .with_limits(limits)
-                        .holds_within(),
+                    Question::LtlAll(f) => Ltl::new(&kripke, f, &atom, &[]).holds().ok(),
                     Question::LtlExists(f) => {
                         let negated = Temporal::Not(Box::new(f.clone()));
-                        Ltl::new(&kripke, &negated, &atom, &[])
-                            .with_limits(limits)
-                            .holds_within()
+                        (Ltl::new(&kripke, &negated, &atom, &[]).holds())
+                            .ok()
                             .map(|holds| !holds)
                     }
                 };

@@ -349,7 +349,13 @@ impl<'k, 'g> Ctl<'k, 'g> {
                 // (the atom 0 standing for `g`), with the shortest stem.
                 let in_g = move |n: usize, _: usize| g[n];
                 let stays = Formula::Not(Box::new(Formula::Globally(Box::new(Formula::Atom(0)))));
-                Ltl::new(self.kripke, &stays, &in_g, self.fairness).counterexample()
+                match Ltl::new(self.kripke, &stays, &in_g, self.fairness).counterexample() {
+                    Ok(lasso) => lasso,
+                    Err(why) => {
+                        self.exhausted.set(Some(why));
+                        None
+                    }
+                }
             }
         }
     }

@@ -22,18 +22,16 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::ops::ControlFlow;
-use std::time::Instant;
 
 use super::fair::{self, Set, Structure};
 use super::graph::MarkingGraph;
 
 use super::buchi::{self, Automaton};
 use super::formula::Formula;
-use super::graph::Limits;
 use super::kripke::Kripke;
 use super::kripke::Path;
 use super::{Fairness, Strength};
-use crate::budget::resident_bytes;
+use crate::budget::{self, Exhausted};
 use crate::scc::{Tarjan, Visitor};
 
 impl Structure for Ltl<'_, '_> {
@@ -62,12 +60,10 @@ pub struct Ltl<'k, 'g> {
     /// whose pages the kernel provides as they are first written.
     ids: Vec<u32>,
     letters: Option<Letters>,
-    limits: Limits,
-    stopped: bool,
+    /// Why the budget installed on the thread ([`budget`]) stopped the
+    /// search, if it did.
+    stopped: Option<Exhausted>,
 }
-
-/// Product states visited between two looks at the clock and the memory.
-const CHECK_EVERY: u32 = 1 << 14;
 
 /// The labels as bit masks, when the formula has at most 64 atoms: node
 /// `n` reads letter `letters[n]` (bit `i`: the `i`-th atom holds), and
@@ -142,26 +138,8 @@ impl<'k, 'g> Ltl<'k, 'g> {
             states: Vec::new(),
             ids,
             letters,
-            limits: Limits::default(),
-            stopped: false,
+            stopped: None,
         }
-    }
-
-    /// The same checker, giving up once `limits.deadline` passes or the
-    /// process's resident memory reaches `limits.max_memory` (its
-    /// `max_states` is not used): [`Ltl::holds_within`] is then `None`.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Whether a limit stopped the search.
-    fn over_limits(&self) -> bool {
-        self.limits.deadline.is_some_and(|d| Instant::now() >= d)
-            || self
-                .limits
-                .max_memory
-                .is_some_and(|max| resident_bytes().is_some_and(|rss| rss >= max))
     }
 
     /// The number of automaton states (for reports).
@@ -216,35 +194,29 @@ impl<'k, 'g> Ltl<'k, 'g> {
     }
 
     /// Whether the formula holds on every fair run; the search stops at the
-    /// first fair accepting cycle.
-    pub fn holds(&mut self) -> bool {
-        let initial = self.initial();
-        self.search(&initial, true).is_empty()
-    }
-
-    /// [`Ltl::holds`] within the checker's limits: `None` when one stopped
-    /// the search before the verdict was known.
-    pub fn holds_within(&mut self) -> Option<bool> {
+    /// first fair accepting cycle. Each product state ticks the budget
+    /// installed on the thread ([`budget`]): `Err` when it ran out before
+    /// the verdict was known (a violation found before that still counts).
+    pub fn holds(&mut self) -> Result<bool, Exhausted> {
         let initial = self.initial();
         let holds = self.search(&initial, true).is_empty();
-        (!self.stopped || !holds).then_some(holds)
+        match self.stopped {
+            Some(why) if holds => Err(why),
+            _ => Ok(holds),
+        }
     }
 
     /// A fair run violating the formula, as a lasso with the shortest stem
     /// of all such lassos, or `None` if the formula holds. This explores
-    /// the whole product (every fair accepting cycle is a candidate).
-    pub fn counterexample(&mut self) -> Option<Path> {
+    /// the whole product (every fair accepting cycle is a candidate); `Err`
+    /// when the installed budget ran out before it was explored.
+    pub fn counterexample(&mut self) -> Result<Option<Path>, Exhausted> {
         let initial = self.initial();
         let parts = self.search(&initial, false);
-        self.lasso_through(&initial, &parts)
-    }
-
-    /// [`Ltl::counterexample`] within the checker's limits: `None` when one
-    /// stopped the search before the product was explored.
-    pub fn counterexample_within(&mut self) -> Option<Option<Path>> {
-        let initial = self.initial();
-        let parts = self.search(&initial, false);
-        (!self.stopped).then(|| self.lasso_through(&initial, &parts))
+        match self.stopped {
+            Some(why) => Err(why),
+            None => Ok(self.lasso_through(&initial, &parts)),
+        }
     }
 
     /// The lasso with the shortest stem from `initial` into one of the fair
@@ -464,8 +436,8 @@ impl Visitor for ProductSearch<'_, '_, '_> {
     }
 
     fn entered(&mut self, p: u32, number: u32) -> ControlFlow<()> {
-        if number > 0 && number.is_multiple_of(CHECK_EVERY) && self.ltl.over_limits() {
-            self.ltl.stopped = true;
+        if let Err(why) = budget::tick() {
+            self.ltl.stopped = Some(why);
             return ControlFlow::Break(());
         }
         if let Some(early) = &mut self.early {
@@ -588,7 +560,11 @@ impl Roots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::temporal::graph::{Expansion, MarkingGraph};
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use crate::budget::{Budget, resident_bytes};
+    use crate::temporal::graph::{Expansion, Limits, MarkingGraph};
 
     /// The ring `x -> x + 1 (mod n)`; atom 0 holds at odd x.
     fn ring(n: u32) -> MarkingGraph {
@@ -602,50 +578,36 @@ mod tests {
     }
 
     #[test]
-    fn limits_stop_the_product_search_without_a_verdict() {
+    fn the_budget_stops_the_product_search_without_a_verdict() {
         // G F odd holds on the ring, so the whole product is searched.
         let infinitely_often =
             Formula::Globally(Box::new(Formula::Finally(Box::new(Formula::Atom(0usize)))));
         let always = Formula::Globally(Box::new(Formula::Atom(0usize)));
-        let no_memory = Limits {
-            max_memory: Some(1),
-            ..Limits::default()
-        };
-        let past = Limits {
-            deadline: Some(Instant::now()),
-            ..Limits::default()
-        };
         let large = ring(50_000);
         let kripke = Kripke::new(&large, Vec::new()).expect("no budget installed");
         let atom = |node: usize, a: usize| kripke.holds(node, a, false);
-        let check = |f: &Formula<usize>, limits: Limits| {
-            Ltl::new(&kripke, f, &atom, &[])
-                .with_limits(limits)
-                .holds_within()
+        let holds = |f: &Formula<usize>| Ltl::new(&kripke, f, &atom, &[]).holds();
+        let lasso = |f: &Formula<usize>| {
+            let counterexample = Ltl::new(&kripke, f, &atom, &[]).counterexample();
+            counterexample.map(|c| c.is_some())
         };
-        assert_eq!(check(&infinitely_often, Limits::default()), Some(true));
-        assert_eq!(check(&always, Limits::default()), Some(false));
-        assert_eq!(check(&infinitely_often, past), None);
+        // Without a budget, or within one.
+        assert_eq!(holds(&infinitely_often), Ok(true));
+        assert_eq!(holds(&always), Ok(false));
+        assert_eq!(lasso(&infinitely_often), Ok(false));
+        assert_eq!(lasso(&always), Ok(true));
+        let ample = Arc::new(Budget::new(None, None));
+        assert_eq!(ample.install(|| holds(&infinitely_often)), Ok(true));
+        // Past the deadline, or out of memory: no verdict (the ring is longer
+        // than the ticks between two looks at the budget).
+        let past = Arc::new(Budget::new(Some(Instant::now()), None));
+        let time = Err(Exhausted::Time);
+        assert_eq!(past.install(|| holds(&infinitely_often)), time);
+        assert_eq!(past.install(|| lasso(&always)), time);
         if resident_bytes().is_some() {
-            assert_eq!(check(&infinitely_often, no_memory), None);
+            let no_memory = Arc::new(Budget::new(None, Some(1)));
+            let memory = Err(Exhausted::Memory);
+            assert_eq!(no_memory.install(|| holds(&infinitely_often)), memory);
         }
-        // The same for the counterexample, which explores the whole product.
-        let lasso = |f: &Formula<usize>, limits: Limits| {
-            Ltl::new(&kripke, f, &atom, &[])
-                .with_limits(limits)
-                .counterexample_within()
-                .map(|c| c.is_some())
-        };
-        assert_eq!(lasso(&infinitely_often, Limits::default()), Some(false));
-        assert_eq!(lasso(&always, Limits::default()), Some(true));
-        assert_eq!(lasso(&always, past), None);
-        // A product smaller than one check interval is never interrupted.
-        let small = ring(100);
-        let kripke = Kripke::new(&small, Vec::new()).expect("no budget installed");
-        let atom = |node: usize, a: usize| kripke.holds(node, a, false);
-        let verdict = Ltl::new(&kripke, &infinitely_often, &atom, &[])
-            .with_limits(past)
-            .holds_within();
-        assert_eq!(verdict, Some(true));
     }
 }

@@ -141,15 +141,15 @@ fn check_on(
     let threads = rayon::current_num_threads();
     let at_once = searches_at_once(threads, room, search_bytes(size));
     let properties: Vec<_> = net.temporal.iter().zip(bases).collect();
-    // The time and memory limits, ticked by the Kripke structures and the
-    // CTL fixpoints (the LTL product's search reads `limits` itself).
+    // The time and memory limits, ticked by the Kripke structures, the CTL
+    // fixpoints and the LTL product's search.
     let budget = Arc::new(Budget::new(limits.deadline, limits.max_memory));
     let mut results = Vec::with_capacity(properties.len());
     for group in properties.chunks(group_size(properties.len(), threads, at_once)) {
         let checked_group: Vec<PropertyResult> = group
             .par_iter()
             .map(|&(p, base)| {
-                let result = budget.install(|| check_one(space, &graph, net, p, base, limits));
+                let result = budget.install(|| check_one(space, &graph, net, p, base));
                 let mut done = checked.lock().unwrap_or_else(PoisonError::into_inner);
                 *done += 1;
                 tell(*done);
@@ -204,13 +204,15 @@ fn is_fired(atom: &Atom) -> bool {
     matches!(atom, Atom::Transition { fired: true, .. })
 }
 
+/// Decides the property `p` of `net`, whose atoms are numbered from `base`
+/// in `graph`, within the budget installed on the thread (undecided, naming
+/// the limit, when it runs out).
 fn check_one(
     space: &ColouredSpace<'_>,
     graph: &MarkingGraph,
     net: &Net,
     p: &TemporalProperty,
     base: usize,
-    limits: Limits,
 ) -> Result<PropertyResult, ColouredError> {
     let fired: Vec<usize> = (0..p.atoms.len())
         .filter(|&i| is_fired(&p.atoms[i]))
@@ -262,18 +264,11 @@ fn check_one(
             let counterexample = if as_ctl {
                 None
             } else {
-                let mut ltl =
-                    Ltl::new(&kripke, &p.formula, &atom, &net.fairness).with_limits(limits);
-                let Some(counterexample) = ltl.counterexample_within() else {
-                    return Ok(result(
-                        p,
-                        None,
-                        None,
-                        None,
-                        "undecided: the time or memory limit stopped the search of the product with the Büchi automaton".into(),
-                    ));
-                };
-                counterexample
+                let mut ltl = Ltl::new(&kripke, &p.formula, &atom, &net.fairness);
+                match ltl.counterexample() {
+                    Ok(counterexample) => counterexample,
+                    Err(why) => return Ok(stopped(p, why)),
+                }
             };
             let meaning = match &counterexample {
                 None => format!("holds on every {runs}"),
@@ -555,14 +550,13 @@ mod tests {
             .collect();
         let graph = MarkingGraph::build(&space, &atoms, &net.fairness, Limits::default(), None)
             .expect("a graph within no limit");
-        let limits = Limits::default();
         let mut base = 0;
         for p in &net.temporal {
-            let decided = check_one(&space, &graph, &net, p, base, limits).expect("checked");
+            let decided = check_one(&space, &graph, &net, p, base).expect("checked");
             assert_eq!(decided.holds, Some(true), "{}", p.name);
             let spent = Arc::new(Budget::new(Some(Instant::now()), None));
             let stopped = spent
-                .install(|| check_one(&space, &graph, &net, p, base, limits))
+                .install(|| check_one(&space, &graph, &net, p, base))
                 .expect("checked");
             assert_eq!(stopped.holds, None, "{}", p.name);
             let meaning = stopped.meaning.unwrap_or_default();
