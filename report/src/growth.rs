@@ -11,9 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::ReportError;
-use crate::plot::{draw_legend, ensure_font, number};
-
-const SIZE: (u32, u32) = (900, 560);
+use crate::plot::{SIZE, draw_legend, ensure_font, number};
 
 /// One row of the growth table: a configuration and what its run stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,8 @@ pub const OURS: &str = "this implementation (median)";
 /// The legend of the paper's series.
 pub const PAPER: &str = "paper, as reported (i7-2600, Java/JPBC)";
 
-const SIZE: (u32, u32) = (900, 560);
+/// The size of every figure, in pixels.
+pub(crate) const SIZE: (u32, u32) = (900, 560);
 const OUR_COLOUR: RGBColor = RGBColor(31, 119, 180);
 const PAPER_COLOUR: RGBColor = RGBColor(214, 39, 40);
 

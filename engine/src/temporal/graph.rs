@@ -117,6 +117,11 @@ pub struct MarkingGraph {
     fired_bits: FiredBits,
 }
 
+/// Marking `id` of `states`, markings of `width` words node after node.
+fn row(states: &[u32], width: usize, id: usize) -> &[u32] {
+    &states[id * width..(id + 1) * width]
+}
+
 /// Where the graph's markings are kept.
 enum Markings {
     /// Node after node, `width` words each (a graph built by its own search).
@@ -466,7 +471,7 @@ impl MarkingGraph {
             next = chunk.last().map_or(next, |&last| last + 1);
             let expanded: Vec<Expansion> = chunk
                 .par_iter()
-                .map(|&id| expand(&states[id * width..(id + 1) * width]))
+                .map(|&id| expand(row(&states, width, id)))
                 .collect::<Result<_, E>>()
                 .map_err(Stop::Failed)?;
             for e in expanded {
@@ -517,9 +522,7 @@ impl MarkingGraph {
         let width = self.width;
         let found = {
             let states = &*states;
-            index.probe(state, |id: u32| {
-                &states[id as usize * width..(id as usize + 1) * width]
-            })
+            index.probe(state, |id: u32| row(states, width, id as usize))
         };
         match found {
             Ok(id) => Ok(id),
@@ -531,9 +534,7 @@ impl MarkingGraph {
                 states.extend_from_slice(state);
                 self.count += 1;
                 let states = &*states;
-                index.insert(slot, id, |id: u32| {
-                    &states[id as usize * width..(id as usize + 1) * width]
-                });
+                index.insert(slot, id, |id: u32| row(states, width, id as usize));
                 Ok(id)
             }
         }
@@ -557,7 +558,7 @@ impl MarkingGraph {
     /// The encoded marking of node `id`.
     pub fn state(&self, id: usize) -> &[u32] {
         match &self.markings {
-            Markings::Flat(states) => &states[id * self.width..(id + 1) * self.width],
+            Markings::Flat(states) => row(states, self.width, id),
             Markings::Explored { exploration, order } => exploration.state(order[id]),
         }
     }
