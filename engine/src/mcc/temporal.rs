@@ -14,13 +14,11 @@
 //! dead marking again and again. This is the contest's convention, and the
 //! answers agree with its reference answers on every model of the test data.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::formula::Formula;
 use super::observe::{Condition, Observable, holds};
 use super::{MccError, Names};
-use crate::budget::Budget;
 use crate::temporal::Formula as Temporal;
 use crate::temporal::PathQuantifier;
 use crate::temporal::ctl::{Ctl, NextAtDeadlocks};
@@ -227,7 +225,7 @@ pub(super) fn decide(
     questions: &[Question],
     limits: Limits,
 ) -> Vec<(Option<bool>, Duration)> {
-    let budget = Arc::new(Budget::new(limits.deadline, limits.max_memory));
+    let budget = limits.budget();
     budget.install(|| {
         let Ok(kripke) = Kripke::new(graph, Vec::new()) else {
             return vec![(None, Duration::ZERO); questions.len()];

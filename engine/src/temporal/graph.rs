@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use std::hash::BuildHasher;
 
 use super::{Atom, Fairness};
-use crate::budget::resident_bytes;
+use crate::budget::{Budget, resident_bytes};
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
@@ -68,6 +68,12 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// A budget with these limits' deadline and memory ceiling, for the
+    /// work over a finished graph to tick ([`crate::budget`]).
+    pub fn budget(&self) -> Arc<Budget> {
+        Arc::new(Budget::new(self.deadline, self.max_memory))
+    }
+
     /// The limit reached now, if any: the deadline, or the memory ceiling.
     fn reached<E>(&self) -> Option<Stop<E>> {
         if self.deadline.is_some_and(|d| Instant::now() >= d) {

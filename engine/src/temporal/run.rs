@@ -1,7 +1,7 @@
 //! Checks the CTL and LTL properties of a coloured net.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -13,7 +13,7 @@ use super::graph::{GraphError, GraphProgress, GraphProgressHook, Limits, Marking
 use super::kripke::{Kripke, MAX_FIRED_ATOMS, STUTTER};
 use super::ltl::Ltl;
 use super::{Atom, Formula, Logic, TemporalProperty};
-use crate::budget::{Budget, Exhausted, resident_bytes};
+use crate::budget::{Exhausted, resident_bytes};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
 use crate::net::model::Net;
@@ -143,7 +143,7 @@ fn check_on(
     let properties: Vec<_> = net.temporal.iter().zip(bases).collect();
     // The time and memory limits, ticked by the Kripke structures, the CTL
     // fixpoints and the LTL product's search.
-    let budget = Arc::new(Budget::new(limits.deadline, limits.max_memory));
+    let budget = limits.budget();
     let mut results = Vec::with_capacity(properties.len());
     for group in properties.chunks(group_size(properties.len(), threads, at_once)) {
         let checked_group: Vec<PropertyResult> = group
@@ -496,6 +496,8 @@ fn lasso_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::budget::Budget;
+    use std::sync::Arc;
 
     #[test]
     fn properties_are_checked_at_once_only_as_far_as_the_memory_limit_allows() {
