@@ -224,6 +224,7 @@ impl Compiler<'_> {
 
 mod declarations;
 mod expressions;
+mod folding;
 mod formula;
 mod kept_calls;
 mod temporal;

@@ -95,7 +95,7 @@ impl Compiler<'_> {
                 format!("an atomic proposition is a boolean, not {ty}"),
             ));
         }
-        Ok(code)
+        Ok(super::folding::fold_constants(code))
     }
 
     /// The `fairness:` section: one assumption per listed transition.

@@ -53,7 +53,7 @@ impl Compiler<'_> {
             inputs.push(InputItem {
                 place,
                 mult,
-                matcher: Matcher::Exact(code),
+                matcher: Matcher::Exact(super::folding::fold_constants(code)),
             });
         }
         let mut guards = Vec::new();
@@ -64,7 +64,9 @@ impl Compiler<'_> {
                 return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
             }
             let mut parts = Vec::new();
-            code.into_conjuncts(&mut parts);
+            super::folding::fold_constants(code).into_conjuncts(&mut parts);
+            // A conjunct that is true whatever the binding tests nothing.
+            parts.retain(|part| !matches!(part, Code::Const(Value::Bool(true))));
             for code in parts {
                 let mut slots = Vec::new();
                 code.read_slots(&mut slots);
@@ -90,7 +92,7 @@ impl Compiler<'_> {
                     None => {
                         let (code, t) = self.expr(text, &item.expr, &mut scope)?;
                         self.expect(text, &item.expr, &t, &ty)?;
-                        OutputTokens::Expr(code)
+                        OutputTokens::Expr(super::folding::fold_constants(code))
                     }
                 };
                 outputs.push(OutputItem {
@@ -226,7 +228,9 @@ impl Compiler<'_> {
                     format!("a property is a boolean, not {ty}"),
                 ));
             }
-            Ok(super::kept_calls::keep_calls(code))
+            Ok(super::kept_calls::keep_calls(
+                super::folding::fold_constants(code),
+            ))
         };
         let kind = match p {
             RawProperty::Invariant(t) => PropertyKind::Invariant(predicate(t, &mut scope)?),
