@@ -333,6 +333,73 @@ impl Code {
         }
     }
 
+    /// The expression with each direct sub-expression replaced by `f` of it
+    /// (a quantifier's body, not its prefix).
+    pub fn map_children(self, mut f: impl FnMut(Code) -> Code) -> Code {
+        let mut boxed = |c: Box<Code>| Box::new(f(*c));
+        match self {
+            Code::Const(_) | Code::Var(_) | Code::Count(_) => self,
+            Code::Tuple(items) => {
+                Code::Tuple(items.into_iter().map(|c| *boxed(Box::new(c))).collect())
+            }
+            Code::Call {
+                name,
+                function,
+                args,
+                returns,
+            } => Code::Call {
+                name,
+                function,
+                args: args.into_iter().map(|c| *boxed(Box::new(c))).collect(),
+                returns,
+            },
+            Code::Field(c, i) => Code::Field(boxed(c), i),
+            Code::Neg(c) => Code::Neg(boxed(c)),
+            Code::Not(c) => Code::Not(boxed(c)),
+            Code::CountOf(p, c) => Code::CountOf(p, boxed(c)),
+            Code::Cached(n, c) => Code::Cached(n, boxed(c)),
+            Code::Forget(ns, c) => Code::Forget(ns, boxed(c)),
+            Code::Arith(op, a, b) => {
+                let a = boxed(a);
+                Code::Arith(op, a, boxed(b))
+            }
+            Code::Cmp(op, a, b) => {
+                let a = boxed(a);
+                Code::Cmp(op, a, boxed(b))
+            }
+            Code::And(a, b) => {
+                let a = boxed(a);
+                Code::And(a, boxed(b))
+            }
+            Code::Or(a, b) => {
+                let a = boxed(a);
+                Code::Or(a, boxed(b))
+            }
+            Code::Implies(a, b) => {
+                let a = boxed(a);
+                Code::Implies(a, boxed(b))
+            }
+            Code::If(c, a, b) => {
+                let c = boxed(c);
+                let a = boxed(a);
+                Code::If(c, a, boxed(b))
+            }
+            Code::Quantifier {
+                forall,
+                place,
+                pattern,
+                prefix,
+                body,
+            } => Code::Quantifier {
+                forall,
+                place,
+                pattern,
+                prefix,
+                body: boxed(body),
+            },
+        }
+    }
+
     /// Appends the variable slots the expression reads (with repeats).
     pub fn read_slots(&self, out: &mut Vec<usize>) {
         match self {

@@ -24,15 +24,6 @@ use crate::net::value::Value;
 /// `code` with its constant parts computed (see the module's documentation).
 pub(super) fn fold_constants(code: Code) -> Code {
     match code {
-        Code::Const(_) | Code::Var(_) | Code::Count(_) => code,
-        Code::Tuple(items) => {
-            computed(Code::Tuple(items.into_iter().map(fold_constants).collect()))
-        }
-        Code::Field(e, i) => computed(Code::Field(folded(*e), i)),
-        Code::Neg(e) => computed(Code::Neg(folded(*e))),
-        Code::Not(e) => computed(Code::Not(folded(*e))),
-        Code::Arith(op, a, b) => computed(Code::Arith(op, folded(*a), folded(*b))),
-        Code::Cmp(op, a, b) => computed(Code::Cmp(op, folded(*a), folded(*b))),
         Code::And(a, b) => match (fold_constants(*a), fold_constants(*b)) {
             (f @ Code::Const(Value::Bool(false)), _) => f,
             (Code::Const(Value::Bool(true)), b) | (b, Code::Const(Value::Bool(true)))
@@ -60,45 +51,34 @@ pub(super) fn fold_constants(code: Code) -> Code {
         Code::If(c, a, b) => match fold_constants(*c) {
             Code::Const(Value::Bool(true)) => fold_constants(*a),
             Code::Const(Value::Bool(false)) => fold_constants(*b),
-            c => Code::If(Box::new(c), folded(*a), folded(*b)),
+            c => Code::If(
+                Box::new(c),
+                Box::new(fold_constants(*a)),
+                Box::new(fold_constants(*b)),
+            ),
         },
-        Code::CountOf(place, e) => Code::CountOf(place, folded(*e)),
-        Code::Quantifier {
-            forall,
-            place,
-            pattern,
-            prefix,
-            body,
-        } => match fold_constants(*body) {
+        Code::Quantifier { .. } => match code.map_children(fold_constants) {
             // `forall` with a true body, `exists` with a false one: the
             // answer whatever the place holds.
-            Code::Const(Value::Bool(b)) if b == forall => Code::Const(Value::Bool(forall)),
-            body => Code::Quantifier {
-                forall,
-                place,
-                pattern,
-                prefix: prefix.into_iter().map(fold_constants).collect(),
-                body: Box::new(body),
-            },
+            Code::Quantifier { forall, body, .. } if matches!(*body, Code::Const(Value::Bool(b)) if b == forall) => {
+                Code::Const(Value::Bool(forall))
+            }
+            quantifier => quantifier,
         },
-        Code::Call {
-            name,
-            function,
-            args,
-            returns,
-        } => Code::Call {
-            name,
-            function,
-            args: args.into_iter().map(fold_constants).collect(),
-            returns,
-        },
-        Code::Cached(number, e) => Code::Cached(number, folded(*e)),
-        Code::Forget(numbers, e) => Code::Forget(numbers, folded(*e)),
+        Code::Tuple(_)
+        | Code::Field(..)
+        | Code::Neg(_)
+        | Code::Not(_)
+        | Code::Arith(..)
+        | Code::Cmp(..) => computed(code.map_children(fold_constants)),
+        Code::Const(_)
+        | Code::Var(_)
+        | Code::Count(_)
+        | Code::CountOf(..)
+        | Code::Call { .. }
+        | Code::Cached(..)
+        | Code::Forget(..) => code.map_children(fold_constants),
     }
-}
-
-fn folded(code: Code) -> Box<Code> {
-    Box::new(fold_constants(code))
 }
 
 /// Whether `code` can only evaluate to a boolean (or fail): a connective

@@ -147,7 +147,7 @@ impl Rewrite<'_> {
                 let number = self.quantifiers;
                 self.quantifiers += 1;
                 stack.push(Frame::new(number, pattern));
-                let quantifier = map_children(code, |body| {
+                let quantifier = code.map_children(|body| {
                     let body = self.visit(body, stack);
                     self.forgetting(Point::EachToken(number), body)
                 });
@@ -162,13 +162,13 @@ impl Rewrite<'_> {
                         .position(|o| o.point == point && same(&o.call, &code))?;
                     self.numbers[i]
                 });
-                let code = map_children(code, |c| self.visit(c, stack));
+                let code = code.map_children(|c| self.visit(c, stack));
                 match kept {
                     Some(number) => Code::Cached(number, Box::new(code)),
                     None => code,
                 }
             }
-            other => map_children(other, |c| self.visit(c, stack)),
+            other => other.map_children(|c| self.visit(c, stack)),
         }
     }
 
@@ -254,71 +254,6 @@ fn same(a: &Code, b: &Code) -> bool {
             },
         ) => Arc::ptr_eq(f, g) && all(x, y),
         _ => false,
-    }
-}
-
-/// `code` with each direct sub-expression replaced by `f` of it (a
-/// quantifier's body, not its prefix).
-fn map_children(code: Code, mut f: impl FnMut(Code) -> Code) -> Code {
-    let mut boxed = |c: Box<Code>| Box::new(f(*c));
-    match code {
-        Code::Const(_) | Code::Var(_) | Code::Count(_) => code,
-        Code::Tuple(items) => Code::Tuple(items.into_iter().map(|c| *boxed(Box::new(c))).collect()),
-        Code::Call {
-            name,
-            function,
-            args,
-            returns,
-        } => Code::Call {
-            name,
-            function,
-            args: args.into_iter().map(|c| *boxed(Box::new(c))).collect(),
-            returns,
-        },
-        Code::Field(c, i) => Code::Field(boxed(c), i),
-        Code::Neg(c) => Code::Neg(boxed(c)),
-        Code::Not(c) => Code::Not(boxed(c)),
-        Code::CountOf(p, c) => Code::CountOf(p, boxed(c)),
-        Code::Cached(n, c) => Code::Cached(n, boxed(c)),
-        Code::Forget(ns, c) => Code::Forget(ns, boxed(c)),
-        Code::Arith(op, a, b) => {
-            let a = boxed(a);
-            Code::Arith(op, a, boxed(b))
-        }
-        Code::Cmp(op, a, b) => {
-            let a = boxed(a);
-            Code::Cmp(op, a, boxed(b))
-        }
-        Code::And(a, b) => {
-            let a = boxed(a);
-            Code::And(a, boxed(b))
-        }
-        Code::Or(a, b) => {
-            let a = boxed(a);
-            Code::Or(a, boxed(b))
-        }
-        Code::Implies(a, b) => {
-            let a = boxed(a);
-            Code::Implies(a, boxed(b))
-        }
-        Code::If(c, a, b) => {
-            let c = boxed(c);
-            let a = boxed(a);
-            Code::If(c, a, boxed(b))
-        }
-        Code::Quantifier {
-            forall,
-            place,
-            pattern,
-            prefix,
-            body,
-        } => Code::Quantifier {
-            forall,
-            place,
-            pattern,
-            prefix,
-            body: boxed(body),
-        },
     }
 }
 
