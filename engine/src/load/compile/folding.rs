@@ -203,7 +203,7 @@ mod tests {
         let quantifier = |forall, body| Code::Quantifier {
             forall,
             place: 0,
-            pattern: crate::net::code::Pattern::Wild,
+            pattern: Pattern::Wild,
             prefix: Vec::new(),
             body: Box::new(body),
         };
