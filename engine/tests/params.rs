@@ -58,3 +58,39 @@ fn a_parameter_may_not_share_a_name_with_an_indexed_constant() {
         "{err}"
     );
 }
+
+const DECIDED: &str = "params:\n  colludes: false\n  limit: 2\ntypes:\n  User: { enum: [a, b] }\nplaces:\n  p: { type: User, init: [\"a\"] }\n  q: { type: Int, init: [\"0\"] }\ntransitions:\n  t:\n    in: { p: [\"x\"], q: [\"n\"] }\n    guard: \"n < limit + 1 && (colludes || true)\"\n    out: { p: [\"x\"], q: [\"n + 1\"] }\nproperties:\n  bounded: { invariant: \"!colludes || forall n in q: n <= limit\" }\n  counted: { invariant: \"colludes || forall n in q: n <= limit + 1\" }\n";
+
+fn decided(overrides: &[(&str, &str)]) -> sesphr_engine::net::model::Net {
+    let overrides: Vec<(String, String)> = overrides
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    load_net_str(
+        &Source::new("decided.yaml", DECIDED),
+        &overrides,
+        &NoFunctions,
+    )
+    .expect("the net loads")
+}
+
+/// What parameters and literals decide is computed at load: a property a
+/// parameter settles is its answer, and a guard keeps only what a binding
+/// can change.
+#[test]
+fn what_a_parameter_decides_is_computed_at_load() {
+    use sesphr_engine::net::code::Code;
+    use sesphr_engine::net::model::PropertyKind;
+    let invariant = |net: &sesphr_engine::net::model::Net, i: usize| match &net.properties[i].kind {
+        PropertyKind::Invariant(code) => code.clone(),
+        _ => panic!("an invariant"),
+    };
+    let net = decided(&[]);
+    assert!(matches!(invariant(&net, 0), Code::Const(Value::Bool(true))));
+    assert!(matches!(invariant(&net, 1), Code::Quantifier { .. }));
+    // `n < limit + 1` (the sum computed) and nothing of `colludes || true`.
+    assert_eq!(net.transitions[0].guards.len(), 1);
+    let net = decided(&[("colludes", "true")]);
+    assert!(matches!(invariant(&net, 0), Code::Quantifier { .. }));
+    assert!(matches!(invariant(&net, 1), Code::Const(Value::Bool(true))));
+}
