@@ -152,6 +152,23 @@ impl Expr {
         }
     }
 
+    /// The direct sub-expressions, left to right (a quantifier's pattern,
+    /// then its body).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Int(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Unit
+            | ExprKind::Wildcard
+            | ExprKind::Name(_) => Vec::new(),
+            ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().collect(),
+            ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::In(a, _) => vec![a],
+            ExprKind::Binary(_, a, b) => vec![a, b],
+            ExprKind::If(c, a, b) => vec![c, a, b],
+            ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
+        }
+    }
+
     /// Whether this expression has the shape of a pattern: names, literals, `_` and tuples.
     pub fn is_pattern(&self) -> bool {
         match &self.kind {

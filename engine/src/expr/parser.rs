@@ -429,19 +429,7 @@ impl Parser {
 
 /// The depth of a syntax tree (a leaf has depth 1).
 fn tree_depth(e: &Expr) -> usize {
-    let children: Vec<&Expr> = match &e.kind {
-        ExprKind::Int(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Unit
-        | ExprKind::Wildcard
-        | ExprKind::Name(_) => Vec::new(),
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().collect(),
-        ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::In(a, _) => vec![a],
-        ExprKind::Binary(_, a, b) => vec![a, b],
-        ExprKind::If(c, a, b) => vec![c, a, b],
-        ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
-    };
-    1 + children.into_iter().map(tree_depth).max().unwrap_or(0)
+    1 + e.children().into_iter().map(tree_depth).max().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -156,28 +156,13 @@ fn variables(t: &Transition) -> Vec<String> {
     t.vars.iter().map(|v| v.name.clone()).collect()
 }
 
-fn children(e: &Expr) -> Vec<&Expr> {
-    match &e.kind {
-        ExprKind::Int(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Unit
-        | ExprKind::Wildcard
-        | ExprKind::Name(_) => Vec::new(),
-        ExprKind::Tuple(items) | ExprKind::Call(_, items) => items.iter().collect(),
-        ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::In(a, _) => vec![a],
-        ExprKind::Binary(_, a, b) => vec![a, b],
-        ExprKind::If(c, a, b) => vec![c, a, b],
-        ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
-    }
-}
-
 /// Every node of `e`, parents before children, left to right.
 fn nodes(e: &Expr) -> Vec<&Expr> {
     let mut out = Vec::new();
     let mut stack = vec![e];
     while let Some(n) = stack.pop() {
         out.push(n);
-        stack.extend(children(n).into_iter().rev());
+        stack.extend(n.children().into_iter().rev());
     }
     out
 }
@@ -235,7 +220,7 @@ fn drop_conjuncts(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr) {
             drop_conjuncts(ctx, at, part);
         }
     } else {
-        for child in children(e) {
+        for child in e.children() {
             drop_conjuncts(ctx, at, child);
         }
     }

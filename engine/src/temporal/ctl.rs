@@ -230,7 +230,12 @@ impl<'k, 'g> Ctl<'k, 'g> {
     }
 
     fn eu(&self, a: &[bool], b: &[bool]) -> Vec<bool> {
-        let mut out = self.and_fair(b);
+        self.backward_within(self.and_fair(b), a)
+    }
+
+    /// `out` (the seeds) with every node of `within` from which, through nodes of
+    /// `within`, a seed can be reached (a breadth-first search backward).
+    fn backward_within(&self, mut out: Vec<bool>, within: &[bool]) -> Vec<bool> {
         let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
         while let Some(n) = queue.pop_front() {
             if self.stopping() {
@@ -238,7 +243,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
             }
             for &p in self.pred.of(n) {
                 let p = p as usize;
-                if !out[p] && a[p] {
+                if !out[p] && within[p] {
                     out[p] = true;
                     queue.push_back(p);
                 }
@@ -297,21 +302,7 @@ impl<'k, 'g> Ctl<'k, 'g> {
         }
         // Backward from the fair cycles through `g` (not `eu`, which would
         // intersect with `fair`, itself computed here).
-        let mut out = on_fair_cycle;
-        let mut queue: VecDeque<usize> = (0..out.len()).filter(|&n| out[n]).collect();
-        while let Some(n) = queue.pop_front() {
-            if self.stopping() {
-                break;
-            }
-            for &p in self.pred.of(n) {
-                let p = p as usize;
-                if !out[p] && g[p] {
-                    out[p] = true;
-                    queue.push_back(p);
-                }
-            }
-        }
-        out
+        self.backward_within(on_fair_cycle, g)
     }
 
     /// A path from the initial node explaining why `f` has the verdict
