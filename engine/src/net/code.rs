@@ -404,29 +404,7 @@ impl Code {
     pub fn read_slots(&self, out: &mut Vec<usize>) {
         match self {
             Code::Var(s) => out.push(*s),
-            Code::Const(_) | Code::Count(_) => {}
-            Code::Tuple(items) => items.iter().for_each(|c| c.read_slots(out)),
-            Code::Call { args, .. } => args.iter().for_each(|c| c.read_slots(out)),
-            Code::Field(c, _)
-            | Code::Neg(c)
-            | Code::Not(c)
-            | Code::CountOf(_, c)
-            | Code::Cached(_, c)
-            | Code::Forget(_, c) => c.read_slots(out),
-            Code::Arith(_, a, b)
-            | Code::Cmp(_, a, b)
-            | Code::And(a, b)
-            | Code::Or(a, b)
-            | Code::Implies(a, b) => {
-                a.read_slots(out);
-                b.read_slots(out);
-            }
-            Code::If(c, a, b) => {
-                c.read_slots(out);
-                a.read_slots(out);
-                b.read_slots(out);
-            }
-            Code::Quantifier { body, .. } => body.read_slots(out),
+            other => other.for_each_child(|c| c.read_slots(out)),
         }
     }
 
@@ -562,40 +540,12 @@ impl Code {
     /// `in` or a quantifier): its value depends on the marking of these alone.
     pub fn places_read(&self, places: &mut Vec<PlaceId>) {
         match self {
-            Code::Const(_) | Code::Var(_) => {}
-            Code::Count(p) => places.push(*p),
-            Code::CountOf(p, e) => {
-                places.push(*p);
-                e.places_read(places);
+            Code::Count(p) | Code::CountOf(p, _) | Code::Quantifier { place: p, .. } => {
+                places.push(*p)
             }
-            Code::Quantifier { place, body, .. } => {
-                places.push(*place);
-                body.places_read(places);
-            }
-            Code::Tuple(items) | Code::Call { args: items, .. } => {
-                items.iter().for_each(|c| c.places_read(places));
-            }
-            Code::Field(e, _)
-            | Code::Neg(e)
-            | Code::Not(e)
-            | Code::Cached(_, e)
-            | Code::Forget(_, e) => e.places_read(places),
-            Code::Arith(_, a, b)
-            | Code::Cmp(_, a, b)
-            | Code::And(a, b)
-            | Code::Or(a, b)
-            | Code::Implies(a, b) => {
-                a.places_read(places);
-                b.places_read(places);
-            }
-            Code::If(c, a, b) => {
-                c.places_read(places);
-                a.places_read(places);
-                b.places_read(places);
-            }
+            _ => {}
         }
-        places.sort_unstable();
-        places.dedup();
+        self.for_each_child(|c| c.places_read(places));
     }
 
     /// Evaluates a boolean expression. Connectives and quantifiers are
