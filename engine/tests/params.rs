@@ -1,25 +1,27 @@
 //! Parameters: defaults, overrides, and constants of indexed enumerations.
 
-use sesphr_engine::load::error::LoadErrorKind;
+use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
+use sesphr_engine::net::model::{Net, PropertyKind};
 use sesphr_engine::net::value::Value;
 
 const INDEXED: &str = "params:\n  users: 3\n  victim: u2\ntypes:\n  User: { enum: { prefix: u, count: users } }\nplaces:\n  p: { type: User, init: [\"victim\"] }\ntransitions:\n  t: { in: { p: [\"x\"] }, out: { p: [\"x\"] } }\n";
 
-fn params(overrides: &[(&str, &str)]) -> Result<Vec<(String, Value)>, LoadErrorKind> {
+/// Loads `text` (named `name`) with these parameter overrides.
+fn load(name: &str, text: &str, overrides: &[(&str, &str)]) -> Result<Net, LoadError> {
     let overrides: Vec<(String, String)> = overrides
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    load_net_str(
-        &Source::new("indexed.yaml", INDEXED),
-        &overrides,
-        &NoFunctions,
-    )
-    .map(|net| net.params)
-    .map_err(|e| e.kind().clone())
+    load_net_str(&Source::new(name, text), &overrides, &NoFunctions)
+}
+
+fn params(overrides: &[(&str, &str)]) -> Result<Vec<(String, Value)>, LoadErrorKind> {
+    load("indexed.yaml", INDEXED, overrides)
+        .map(|net| net.params)
+        .map_err(|e| e.kind().clone())
 }
 
 /// Regression: a parameter whose default is a constant of an indexed
@@ -51,8 +53,7 @@ fn an_override_outside_the_enumeration_lists_the_constants() {
 #[test]
 fn a_parameter_may_not_share_a_name_with_an_indexed_constant() {
     let text = INDEXED.replace("victim: u2", "u1: 5");
-    let err = load_net_str(&Source::new("clash.yaml", text), &[], &NoFunctions)
-        .expect_err("u1 is both a parameter and a constant");
+    let err = load("clash.yaml", &text, &[]).expect_err("u1 is both a parameter and a constant");
     assert!(
         matches!(err.kind(), LoadErrorKind::Duplicate { name, .. } if name == "u1"),
         "{err}"
@@ -61,17 +62,8 @@ fn a_parameter_may_not_share_a_name_with_an_indexed_constant() {
 
 const DECIDED: &str = "params:\n  colludes: false\n  limit: 2\ntypes:\n  User: { enum: [a, b] }\nplaces:\n  p: { type: User, init: [\"a\"] }\n  q: { type: Int, init: [\"0\"] }\ntransitions:\n  t:\n    in: { p: [\"x\"], q: [\"n\"] }\n    guard: \"n < limit + 1 && (colludes || true)\"\n    out: { p: [\"x\"], q: [\"n + 1\"] }\nproperties:\n  bounded: { invariant: \"!colludes || forall n in q: n <= limit\" }\n  counted: { invariant: \"colludes || forall n in q: n <= limit + 1\" }\n";
 
-fn decided(overrides: &[(&str, &str)]) -> sesphr_engine::net::model::Net {
-    let overrides: Vec<(String, String)> = overrides
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    load_net_str(
-        &Source::new("decided.yaml", DECIDED),
-        &overrides,
-        &NoFunctions,
-    )
-    .expect("the net loads")
+fn decided(overrides: &[(&str, &str)]) -> Net {
+    load("decided.yaml", DECIDED, overrides).expect("the net loads")
 }
 
 /// What parameters and literals decide is computed at load: a property a
@@ -80,8 +72,7 @@ fn decided(overrides: &[(&str, &str)]) -> sesphr_engine::net::model::Net {
 #[test]
 fn what_a_parameter_decides_is_computed_at_load() {
     use sesphr_engine::net::code::Code;
-    use sesphr_engine::net::model::PropertyKind;
-    let invariant = |net: &sesphr_engine::net::model::Net, i: usize| match &net.properties[i].kind {
+    let invariant = |net: &Net, i: usize| match &net.properties[i].kind {
         PropertyKind::Invariant(code) => code.clone(),
         _ => panic!("an invariant"),
     };

@@ -258,9 +258,12 @@ impl<'k, 'g> Ctl<'k, 'g> {
         }
         let mut out = g.to_vec();
         let mut count: Vec<usize> = (0..out.len())
-            .map(|n| match self.stopping() {
-                true => 0,
-                false => self.kripke.successors(n).filter(|(m, _)| g[*m]).count(),
+            .map(|n| {
+                if self.stopping() {
+                    0
+                } else {
+                    self.kripke.successors(n).filter(|(m, _)| g[*m]).count()
+                }
             })
             .collect();
         let mut queue: VecDeque<usize> = (0..out.len())
