@@ -65,12 +65,40 @@ fn type_errors_in_folded_scalars_point_at_the_variable() {
     );
 }
 
-/// Where the text cannot be matched line by line (a blank line in a folded
+/// Regression: a more-indented line of a folded scalar (kept with its line
+/// breaks and extra indentation) or a blank line made every error in the
+/// scalar point at its first line, as in the SeSPHR net's properties.
+#[test]
+fn errors_after_more_indented_or_blank_lines_point_at_their_line() {
+    let cases = [
+        (
+            "    guard: >\n      x > 0 &&\n        x < 5 &&\n      x < * 2",
+            pos(9, 11),
+        ),
+        ("    guard: >\n      x > 0 &&\n        x < * 2", pos(8, 13)),
+        ("    guard: >\n      x > 0 &&\n\n      x < * 2", pos(9, 11)),
+        (
+            "    guard: |\n      x > 0 &&\n\n        x < * 2",
+            pos(9, 13),
+        ),
+        (
+            "    guard: >-\n      x > 0 &&\n\n        x < 5 &&\n\n      x < * 2",
+            pos(11, 11),
+        ),
+    ];
+    for (guard, want) in cases {
+        let err = load_err(&with_guard(guard));
+        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
+        assert_eq!(err.pos(), want, "{guard}\n{err}");
+    }
+}
+
+/// Where the text cannot be matched line by line (an escape in a quoted
 /// scalar), the error falls back to the scalar's first line.
 #[test]
 fn unmappable_scalars_fall_back_to_their_start() {
-    let err = load_err(&with_guard("    guard: >\n      x > 0 &&\n\n      x < * 2"));
-    assert_eq!(err.pos(), pos(7, 7));
+    let err = load_err(&with_guard("    guard: \"x > 0 &&\n      x \\u003c * 2\""));
+    assert_eq!(err.pos(), pos(6, 13));
 }
 
 #[test]

@@ -199,9 +199,11 @@ impl Reader<'_> {
 
     /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
     /// back to the file: each source line must hold the next part of `text`,
-    /// the parts joined by one space or line break. Empty if they do not
-    /// (blank lines, escapes, more-indented lines), and positions then fall
-    /// back to the scalar's start.
+    /// the parts joined by one space or line break. A more-indented line of a
+    /// block scalar keeps its extra indentation in `text`, and a blank line is
+    /// a line break of its own (literal) or none (folded). Empty if the lines
+    /// do not match the text (escapes in quoted scalars), and positions then
+    /// fall back to the scalar's start.
     fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
         let mut starts = Vec::new();
         let mut offset = 0;
@@ -210,13 +212,29 @@ impl Reader<'_> {
             let Some(line) = self.source.line(line_no) else {
                 return Vec::new();
             };
-            let skip = if line_no == start.line {
+            let first = line_no == start.line;
+            let skip = if first {
                 start.col - 1
             } else {
                 line.chars().take_while(|c| c.is_whitespace()).count()
             };
             let content: String = line.chars().skip(skip).collect();
             let content = content.trim_end();
+            if content.is_empty() && !first {
+                offset += usize::from(text[offset..].starts_with('\n'));
+                line_no += 1;
+                continue;
+            }
+            // The extra indentation a more-indented line keeps.
+            let kept = match first {
+                true => 0,
+                false => text[offset..]
+                    .bytes()
+                    .take_while(|&b| b == b' ')
+                    .count()
+                    .min(skip),
+            };
+            offset += kept;
             let rest = &text[offset..];
             let pos = Pos {
                 line: line_no,
