@@ -1,8 +1,14 @@
-//! What this program offers nets: the functions it binds and how it opens net files.
+//! What this program offers nets: the functions it binds, how it opens net
+//! files, and where in them a run's failure lies.
+
+use std::path::Path;
 
 use sesphr_engine::load::error::LoadError;
+use sesphr_engine::load::source::Source;
 use sesphr_engine::load::{LoadedNet, open};
+use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::functions::FunctionLibrary;
+use sesphr_engine::net::model::Net;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::NetArgs;
@@ -17,4 +23,31 @@ pub fn load(args: &NetArgs) -> Result<LoadedNet, LoadError> {
 /// Opens the net named on the command line with the functions of `library`.
 pub fn load_with(args: &NetArgs, library: &dyn FunctionLibrary) -> Result<LoadedNet, LoadError> {
     open(&args.net, &args.params, library)
+}
+
+/// A run of the net in `file` that failed with `error`, located: prefixed
+/// with `FILE:LINE:COL` of the transition or property whose evaluation
+/// `eval` failed, that line quoted below; with the file alone where the
+/// failure names neither.
+pub fn located(
+    error: impl Into<anyhow::Error>,
+    eval: Option<&EvalError>,
+    net: &Net,
+    file: &Path,
+) -> anyhow::Error {
+    let at = eval
+        .and_then(EvalError::site)
+        .and_then(|site| net.position_of(site));
+    let error = error.into();
+    let Some(pos) = at else {
+        return error.context(file.display().to_string());
+    };
+    let message = crate::output::render_error(&error);
+    let snippet = std::fs::read_to_string(file)
+        .ok()
+        .and_then(|text| Source::new(file, text).snippet(pos));
+    match snippet {
+        Some(snippet) => anyhow::anyhow!("{}:{pos}: {message}\n{snippet}", file.display()),
+        None => anyhow::anyhow!("{}:{pos}: {message}", file.display()),
+    }
 }

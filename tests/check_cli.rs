@@ -222,6 +222,69 @@ fn bad_input_exits_2_with_a_position() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Regression: an expression that fails while the net runs (here a division
+/// by zero) was reported without the file or the line: `state space error:
+/// division by zero`, not even naming the property.
+#[test]
+fn run_time_errors_name_the_file_and_the_line_of_their_transition_or_property() {
+    let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = |name: &str, guard: &str, property: &str| {
+        let file = dir.join(name);
+        let text = format!(
+            "name: n\nplaces:\n  P: {{ type: Int, init: [\"1\"] }}\ntransitions:\n  step:\n    \
+             in: {{ P: [\"x\"] }}\n    guard: \"{guard}\"\n    out: {{ P: [\"x + 1\"] }}\n\
+             properties:\n  fine:\n    invariant: \"count(P) == 1\"\n  {property}\n"
+        );
+        std::fs::write(&file, text).expect("write");
+        file.display().to_string()
+    };
+    let cases = [
+        (
+            net(
+                "guard.yaml",
+                "x / (x - 1) > 0",
+                "other:\n    invariant: \"true\"",
+            ),
+            "guard.yaml:5:3: state space error: in transition `step`: division by zero",
+            "5 |   step:",
+        ),
+        (
+            net(
+                "invariant.yaml",
+                "x < 3",
+                "positive:\n    invariant: >\n      forall x in P:\n        10 / (x - 1) >= 0",
+            ),
+            "invariant.yaml:12:3: state space error: in property `positive`: division by zero",
+            "12 |   positive:",
+        ),
+        (
+            net(
+                "ctl.yaml",
+                "x < 3",
+                "always:\n    ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
+            ),
+            "ctl.yaml:12:3: in property `always`: division by zero",
+            "12 |   always:",
+        ),
+    ];
+    for (file, message, quoted) in &cases {
+        let out = sesphr(&["check", file]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(stderr.contains(quoted), "{stderr}");
+    }
+    let out = sesphr(&["simulate", &cases[0].0]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("guard.yaml:5:3: in transition `step`: division by zero"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn reachability_graph_exports_and_refuses_above_the_limit() {
     let mutex = path("nets/pnml/mutex.pnml");

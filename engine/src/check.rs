@@ -38,6 +38,7 @@ use crate::explore::{
 };
 use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
+use crate::net::code::EvalError;
 use crate::net::model::Net;
 use crate::ptnet::{PtError, check_pt, with_widening_lanes};
 use crate::smt::unfold::{UnfoldLimits, unfold_within};
@@ -147,6 +148,26 @@ pub enum CheckError {
     /// Exploring a coloured net through its unfolding failed.
     #[error(transparent)]
     Unfolded(#[from] ExploreError<UnfoldedError>),
+}
+
+impl CheckError {
+    /// The failed evaluation of a guard, an arc or a property behind this
+    /// error, if it is one ([`EvalError::site`] names what it belongs to).
+    pub fn evaluation(&self) -> Option<&EvalError> {
+        let coloured = match self {
+            CheckError::Coloured(ExploreError::Space { source }) | CheckError::Temporal(source) => {
+                source
+            }
+            CheckError::Unfolded(ExploreError::Space {
+                source: UnfoldedError::Coloured(source),
+            }) => source,
+            _ => return None,
+        };
+        match coloured {
+            ColouredError::Eval(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl LoadedNet {

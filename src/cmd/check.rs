@@ -379,7 +379,17 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         unfold: args.unfold.into(),
         temporal_progress,
     };
-    let report = pool.install(|| net.check(&options))?;
+    let report = pool.install(|| net.check(&options)).map_err(|e| {
+        let eval = e.evaluation().cloned();
+        match &net {
+            LoadedNet::Coloured(coloured) => {
+                crate::host::located(e, eval.as_ref(), coloured, &net_args.net)
+            }
+            LoadedNet::PlaceTransition(_) => {
+                anyhow::Error::new(e).context(net_args.net.display().to_string())
+            }
+        }
+    })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

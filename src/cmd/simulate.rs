@@ -9,6 +9,7 @@ use clap::Args;
 use sesphr_engine::budget::Budget;
 use sesphr_engine::coloured::fire::{enabled_bindings, fire};
 use sesphr_engine::coloured::simulate::{StopReason, simulate_while};
+use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::model::Net;
 
 use super::limits::default_memory_limit;
@@ -63,7 +64,10 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
             ));
             Ok(ExitCode::from(3))
         }
-        other => other,
+        other => other.map_err(|e| {
+            let eval = e.downcast_ref::<EvalError>().cloned();
+            host::located(e, eval.as_ref(), &net, &args.net.net)
+        }),
     }
 }
 

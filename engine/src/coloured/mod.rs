@@ -675,8 +675,9 @@ impl StateSpace for ColouredSpace<'_> {
                 };
                 let mut slots = vec![Value::Bool(false); property.slots];
                 let mut env = Env::new(&mut slots, Some(marking));
+                let in_property = |e: EvalError| e.in_property(&property.name);
                 let (Some(settled), Some(held_in)) = (settled, held_in) else {
-                    return Ok(code.holds(&mut env)?);
+                    return Ok(code.holds(&mut env).map_err(in_property)?);
                 };
                 let parent = match &parent {
                     Some(p) => p,
@@ -685,7 +686,7 @@ impl StateSpace for ColouredSpace<'_> {
                         state.iter().zip(held_in).map(|(a, b)| a != b).collect(),
                     )),
                 };
-                Ok::<_, ColouredError>(settled.holds(&mut env, parent)?)
+                Ok::<_, ColouredError>(settled.holds(&mut env, parent).map_err(in_property)?)
             };
             *target = match &property.kind {
                 PropertyKind::Invariant(_) => {
@@ -715,8 +716,11 @@ impl StateSpace for ColouredSpace<'_> {
             return Ok(None);
         };
         let marking = self.decode(state)?;
-        let slots = (*slots).max(self.net.properties[property].slots);
-        Ok(formula.explain(&marking, slots)?)
+        let property = &self.net.properties[property];
+        let slots = (*slots).max(property.slots);
+        Ok(formula
+            .explain(&marking, slots)
+            .map_err(|e| e.in_property(&property.name))?)
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {

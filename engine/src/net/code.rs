@@ -196,6 +196,51 @@ pub enum EvalError {
         #[source]
         source: Box<EvalError>,
     },
+    /// An error inside a named property's formula or atom.
+    #[error("in property `{property}`: {source}")]
+    InProperty {
+        /// The property.
+        property: String,
+        /// The error.
+        #[source]
+        source: Box<EvalError>,
+    },
+}
+
+/// What a failed evaluation belongs to: a transition or a property, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site<'a> {
+    /// A transition's guard or arc.
+    Transition(&'a str),
+    /// A property's formula or atom.
+    Property(&'a str),
+}
+
+impl EvalError {
+    /// This error as one inside property `property`; a stop of the run's
+    /// budget, and an error that already names its site, stay as they are.
+    pub fn in_property(self, property: &str) -> EvalError {
+        match self {
+            EvalError::Stopped(_)
+            | EvalError::InTransition { .. }
+            | EvalError::InProperty { .. } => self,
+            e => EvalError::InProperty {
+                property: property.to_string(),
+                source: Box::new(e),
+            },
+        }
+    }
+
+    /// The transition or property the failed evaluation belongs to, where
+    /// the error names one.
+    pub fn site(&self) -> Option<Site<'_>> {
+        match self {
+            EvalError::InTransition { transition, .. }
+            | EvalError::OutOfType { transition, .. } => Some(Site::Transition(transition)),
+            EvalError::InProperty { property, .. } => Some(Site::Property(property)),
+            _ => None,
+        }
+    }
 }
 
 /// What an expression may read: the variable slots and, for properties, a marking.
@@ -704,6 +749,23 @@ impl fmt::Debug for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_in_a_property_names_it_once_and_a_stop_stays_a_stop() {
+        let named = EvalError::DivisionByZero.in_property("p");
+        assert_eq!(named.to_string(), "in property `p`: division by zero");
+        assert_eq!(named.site(), Some(Site::Property("p")));
+        assert_eq!(named.clone().in_property("q"), named);
+        let stop = EvalError::Stopped(crate::budget::Exhausted::Time);
+        assert_eq!(stop.clone().in_property("p"), stop);
+        assert_eq!(stop.site(), None);
+        let in_transition = EvalError::InTransition {
+            transition: "t".into(),
+            source: Box::new(EvalError::Overflow),
+        };
+        assert_eq!(in_transition.site(), Some(Site::Transition("t")));
+        assert_eq!(in_transition.clone().in_property("p"), in_transition);
+    }
 
     #[test]
     fn comparisons_in_place_agree_with_evaluation() {

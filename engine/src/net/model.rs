@@ -1,6 +1,6 @@
 //! A compiled net: resolved, type-checked and ready to fire.
 
-use super::code::{Code, Pattern, PlaceId};
+use super::code::{Code, Pattern, PlaceId, Site};
 use super::explain::Formula;
 use super::marking::Marking;
 use std::sync::Arc;
@@ -262,6 +262,22 @@ impl Net {
     /// The number of the transition called `name`.
     pub fn transition_id(&self, name: &str) -> Option<usize> {
         self.transitions.iter().position(|t| t.name == name)
+    }
+
+    /// Where the transition or property `site` names is declared, if the net
+    /// has one of that name.
+    pub fn position_of(&self, site: Site<'_>) -> Option<Pos> {
+        match site {
+            Site::Transition(name) => self
+                .transitions
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.pos),
+            Site::Property(name) => (self.properties.iter().map(|p| (&p.name, p.pos)))
+                .chain(self.temporal.iter().map(|p| (&p.name, p.pos)))
+                .find(|(n, _)| *n == name)
+                .map(|(_, pos)| pos),
+        }
     }
 
     /// A marking shown place by place, skipping empty places.

@@ -660,14 +660,19 @@ fn state_atoms(
 ) -> Result<Vec<u64>, GraphError> {
     let mut bits = vec![0u64; words];
     for (i, atom) in atoms.iter().enumerate() {
-        if let Atom::State { slots, .. } = atom {
+        if let Atom::State {
+            slots, property, ..
+        } = atom
+        {
             let holds = memo.holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
                 let marking = match decoded {
                     Some(m) => m,
                     None => decoded.insert(space.decode(state)?),
                 };
                 let mut values = vec![Value::Bool(false); *slots];
-                Ok(conjunct.holds(&mut Env::new(&mut values, Some(marking)))?)
+                Ok(conjunct
+                    .holds(&mut Env::new(&mut values, Some(marking)))
+                    .map_err(|e| e.in_property(property))?)
             })?;
             if holds {
                 set(&mut bits, i);
@@ -718,9 +723,10 @@ fn transition_atoms(
             fired: is_fired,
             transition,
             condition,
+            property,
         } = atom
             && *transition == t
-            && condition_holds(condition, values)?
+            && condition_holds(condition, values).map_err(|e| e.in_property(property))?
         {
             set(
                 if *is_fired {

@@ -59,6 +59,8 @@ pub enum Atom {
         code: Code,
         /// How many variable slots its quantifiers need.
         slots: usize,
+        /// The property it belongs to (named by its evaluation errors).
+        property: String,
     },
     /// `fired(T, condition)` (`fired` true) or `enabled(T, condition)`.
     Transition {
@@ -68,6 +70,8 @@ pub enum Atom {
         transition: usize,
         /// A condition over the transition's binding (slots: its variables, then quantifiers).
         condition: Option<(Code, usize)>,
+        /// The property it belongs to (named by its evaluation errors).
+        property: String,
     },
 }
 

@@ -17,7 +17,7 @@ impl Compiler<'_> {
             .map_err(|e| self.err_at(text, e.at, LoadErrorKind::Expression(e.message)))?;
         let mut atoms = Vec::new();
         let formula = raw.map_atoms(&mut |atom: &RawAtom| -> Result<usize> {
-            atoms.push(self.atom(text, atom, transitions)?);
+            atoms.push(self.atom(&name.value, text, atom, transitions)?);
             Ok(atoms.len() - 1)
         })?;
         Ok(TemporalProperty {
@@ -30,7 +30,14 @@ impl Compiler<'_> {
         })
     }
 
-    fn atom(&self, text: &ExprText, atom: &RawAtom, transitions: &[Transition]) -> Result<Atom> {
+    /// An atom of property `property`, resolved and type-checked.
+    fn atom(
+        &self,
+        property: &str,
+        text: &ExprText,
+        atom: &RawAtom,
+        transitions: &[Transition],
+    ) -> Result<Atom> {
         match atom {
             RawAtom::State { expr, offset } => {
                 let mut scope = Scope {
@@ -41,6 +48,7 @@ impl Compiler<'_> {
                 Ok(Atom::State {
                     code,
                     slots: scope.vars.len(),
+                    property: property.to_string(),
                 })
             }
             RawAtom::Transition {
@@ -76,6 +84,7 @@ impl Compiler<'_> {
                     fired: *fired,
                     transition,
                     condition,
+                    property: property.to_string(),
                 })
             }
         }
