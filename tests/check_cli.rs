@@ -275,13 +275,16 @@ fn run_time_errors_name_the_file_and_the_line_of_their_transition_or_property() 
         assert!(stderr.contains(message), "{stderr}");
         assert!(stderr.contains(quoted), "{stderr}");
     }
-    let out = sesphr(&["simulate", &cases[0].0]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("guard.yaml:5:3: in transition `step`: division by zero"),
-        "{stderr}"
-    );
+    for command in [&["simulate"][..], &["graph", "--reachability"]] {
+        let out = sesphr(&[command, &[cases[0].0.as_str()]].concat());
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("guard.yaml:5:3: ")
+                && stderr.contains("in transition `step`: division by zero"),
+            "{stderr}"
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

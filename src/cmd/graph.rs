@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
+use sesphr_engine::coloured::{ColouredError, ColouredSpace};
+use sesphr_engine::explore::{
+    ExploreError, GraphError, GraphFormat, StateSpace, reachability_graph_within,
+};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::net::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
@@ -56,9 +58,18 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
                 &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
                 args.max_states,
                 format,
+                |e| anyhow::Error::new(e).context(args.net.net.display().to_string()),
             )?,
             LoadedNet::Coloured(net) => {
-                reachability(&ColouredSpace::new(net), args.max_states, format)?
+                reachability(&ColouredSpace::new(net), args.max_states, format, |e| {
+                    let eval = match &e {
+                        GraphError::Explore(ExploreError::Space {
+                            source: ColouredError::Eval(eval),
+                        }) => Some(eval.clone()),
+                        _ => None,
+                    };
+                    crate::host::located(e, eval.as_ref(), net, &args.net.net)
+                })?
             }
         }
     } else {
@@ -73,12 +84,19 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn reachability<S: StateSpace>(space: &S, limit: u64, format: GraphFormat) -> Result<String> {
+/// The reachability graph of `space` in `format`; a failure other than the
+/// limit is reported by `failed` (which names the net's file).
+fn reachability<S: StateSpace>(
+    space: &S,
+    limit: u64,
+    format: GraphFormat,
+    failed: impl FnOnce(GraphError<S::Error>) -> anyhow::Error,
+) -> Result<String> {
     match reachability_graph_within(space, limit, super::limits::default_memory_limit()) {
         Ok(graph) => Ok(graph.render(format)),
         Err(GraphError::TooLarge { limit }) => bail!(
             "the reachability graph has more than {limit} states; raise the limit with --max-states N"
         ),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(failed(e)),
     }
 }
