@@ -314,6 +314,9 @@ fn malformed_nets_fail_the_schema_and_the_loader_alike() {
             .success()
     };
     assert!(loads(good), "the good net loads");
+    let bounded = good.replace("n: 2,", "n: { default: 2, min: 1, max: 3 },");
+    assert_eq!(errors_of(&yaml_to_json(&bounded)), Vec::<String>::new());
+    assert!(loads(&bounded), "the net with bounds loads");
     let broken = [
         ("busy: { type: P }", "busy: { init: [1] }"),
         ("out: { busy: [p] }, guard", "out: { busy: [p] }, when"),
@@ -332,6 +335,9 @@ fn malformed_nets_fail_the_schema_and_the_loader_alike() {
             "b: { bound: { place: busy } }",
         ),
         ("mode: a", "mode: 1.5"),
+        ("n: 2,", "n: { min: 1, max: 3 },"),
+        ("n: 2,", "n: { default: 2, most: 3 },"),
+        ("on: true", "on: { default: true, max: 1 }"),
         ("idle: { type: P,", "idle place: { type: P,"),
         ("T: { tuple: [P, R] }", "T: { opaque: false }"),
     ];

@@ -85,3 +85,38 @@ fn what_a_parameter_decides_is_computed_at_load() {
     assert!(matches!(invariant(&net, 0), Code::Quantifier { .. }));
     assert!(matches!(invariant(&net, 1), Code::Const(Value::Bool(true))));
 }
+
+/// A net whose `users` may be given 1 to 4, and `spare` any value from 0.
+const BOUNDED: &str = "params:\n  users: { default: 2, min: 1, max: 4 }\n  spare: { default: 0, min: 0 }\ntypes:\n  User: { range: [1, users] }\nplaces:\n  p: { type: User, init: [\"1\"] }\ntransitions: {}\n";
+
+#[test]
+fn overrides_within_declared_bounds_are_taken_and_others_refused_at_the_declaration() {
+    let users = |overrides: &[(&str, &str)]| {
+        load("bounded.yaml", BOUNDED, overrides).map(|net| net.params[0].1.clone())
+    };
+    assert_eq!(users(&[]).ok(), Some(Value::Int(2)));
+    for edge in ["1", "4"] {
+        assert_eq!(
+            users(&[("users", edge)]).ok(),
+            Some(Value::Int(edge.parse().unwrap()))
+        );
+    }
+    for outside in ["0", "5", "-3"] {
+        let err = users(&[("users", outside)]).expect_err("outside the bounds");
+        assert_eq!(err.line(), Some(2), "{err}");
+        assert!(
+            err.to_string().contains(&format!(
+                "`--param users={outside}`: `users` must be between 1 and 4"
+            )),
+            "{err}"
+        );
+    }
+    let spare =
+        load("bounded.yaml", BOUNDED, &[("spare", "1000000")]).map(|n| n.params[1].1.clone());
+    assert_eq!(spare.ok(), Some(Value::Int(1_000_000)));
+    let err = load("bounded.yaml", BOUNDED, &[("spare", "-1")]).expect_err("below 0");
+    assert!(
+        err.to_string().contains("`spare` must be at least 0"),
+        "{err}"
+    );
+}

@@ -45,6 +45,20 @@ impl ExprText {
     }
 }
 
+/// A parameter as declared: `name: default` or `name: { default: d, min:
+/// lo, max: hi }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawParam {
+    /// Its name.
+    pub name: Spanned<String>,
+    /// Its default.
+    pub default: Spanned<RawScalar>,
+    /// The least value an integer parameter may be given, if bounded below.
+    pub min: Option<i64>,
+    /// The greatest value an integer parameter may be given, if bounded above.
+    pub max: Option<i64>,
+}
+
 /// A parameter default as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawScalar {
@@ -149,7 +163,7 @@ pub struct RawNet {
     /// `description:`.
     pub description: Option<String>,
     /// `params:`.
-    pub params: Vec<(Spanned<String>, Spanned<RawScalar>)>,
+    pub params: Vec<RawParam>,
     /// `types:`.
     pub types: Vec<(Spanned<String>, RawType)>,
     /// The types declared `symmetric: true` or `symmetric: { within: R }`.

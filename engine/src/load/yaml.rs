@@ -3,8 +3,8 @@
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use super::raw::{
-    ExprText, RawFunction, RawNet, RawPlace, RawProperty, RawScalar, RawSymmetric, RawTransition,
-    RawType, Spanned,
+    ExprText, RawFunction, RawNet, RawParam, RawPlace, RawProperty, RawScalar, RawSymmetric,
+    RawTransition, RawType, Spanned,
 };
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::source::{Pos, Source};
@@ -326,8 +326,7 @@ impl Reader<'_> {
         };
         if let Some(params) = Self::get(&top, "params") {
             for (k, v) in self.section(params, "`params`")? {
-                net.params
-                    .push((self.name(k, "a parameter name")?, self.scalar(v)?));
+                net.params.push(self.param(k, v)?);
             }
         }
         if let Some(types) = Self::get(&top, "types") {
@@ -391,6 +390,51 @@ impl Reader<'_> {
             return Ok(Vec::new());
         }
         self.map(node, what)
+    }
+
+    /// A parameter: `name: default`, or `name: { default: d, min: lo, max:
+    /// hi }` for an integer with bounds (each optional).
+    fn param(&self, key: &Node<'_>, value: &Node<'_>) -> Result<RawParam> {
+        let name = self.name(key, "a parameter name")?;
+        let YamlData::Mapping(_) = &value.data else {
+            return Ok(RawParam {
+                name,
+                default: self.scalar(value)?,
+                min: None,
+                max: None,
+            });
+        };
+        let what = format!("parameter `{}`", name.value);
+        let entries = self.map(value, &what)?;
+        self.check_keys(&entries, &["default", "min", "max"], &what)?;
+        let default = Self::get(&entries, "default")
+            .ok_or_else(|| self.error(value, format!("{what} has bounds but no `default`")))?;
+        let default = self.scalar(default)?;
+        let bound = |key: &str| -> Result<Option<i64>> {
+            let Some(node) = Self::get(&entries, key) else {
+                return Ok(None);
+            };
+            match (&node.data, &default.value) {
+                (YamlData::Value(Scalar::Integer(i)), RawScalar::Int(_)) => Ok(Some(*i)),
+                (_, RawScalar::Int(_)) => Err(self.error(node, format!("`{key}` must be an integer"))),
+                _ => Err(self.error(
+                    node,
+                    format!("`{key}` bounds integer parameters only, and the default of {what} is not an integer"),
+                )),
+            }
+        };
+        let (min, max) = (bound("min")?, bound("max")?);
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            return Err(self.error(value, format!("{what} has `min: {lo}` above `max: {hi}`")));
+        }
+        Ok(RawParam {
+            name,
+            default,
+            min,
+            max,
+        })
     }
 
     fn scalar(&self, node: &Node<'_>) -> Result<Spanned<RawScalar>> {

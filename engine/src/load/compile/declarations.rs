@@ -62,8 +62,8 @@ impl Compiler<'_> {
         constants: bool,
     ) -> Result<()> {
         for (name, _) in overrides {
-            if !raw.params.iter().any(|(n, _)| &n.value == name) {
-                let known: Vec<&str> = raw.params.iter().map(|(n, _)| n.value.as_str()).collect();
+            if !raw.params.iter().any(|p| &p.name.value == name) {
+                let known: Vec<&str> = raw.params.iter().map(|p| p.name.value.as_str()).collect();
                 let hint = suggestion(name, known.iter().copied());
                 let listed = if known.is_empty() {
                     "the net declares no parameters".to_string()
@@ -76,7 +76,8 @@ impl Compiler<'_> {
                 ));
             }
         }
-        for (name, default) in &raw.params {
+        for param in &raw.params {
+            let (name, default) = (&param.name, &param.default);
             if matches!(default.value, RawScalar::Name(_)) != constants {
                 continue;
             }
@@ -117,9 +118,37 @@ impl Compiler<'_> {
                 }
                 (kind, Some((_, text))) => self.override_value(&name.value, kind, text)?,
             };
+            self.within_bounds(param, &value, over.is_some())?;
             self.params.insert(name.value.clone(), (value, ty));
         }
         Ok(())
+    }
+
+    /// Checks an integer parameter's value against the bounds it declares:
+    /// an override outside them is refused at the declaration that states
+    /// them, a default outside them at the default.
+    fn within_bounds(&self, param: &RawParam, value: &Value, overridden: bool) -> Result<()> {
+        let &Value::Int(i) = value else {
+            return Ok(());
+        };
+        let bounds = match (param.min, param.max) {
+            (Some(lo), Some(hi)) if i < lo || i > hi => format!("between {lo} and {hi}"),
+            (Some(lo), None) if i < lo => format!("at least {lo}"),
+            (None, Some(hi)) if i > hi => format!("at most {hi}"),
+            _ => return Ok(()),
+        };
+        let name = &param.name.value;
+        let (pos, message) = match overridden {
+            true => (
+                param.name.pos,
+                format!("`--param {name}={i}`: `{name}` must be {bounds}, as declared here"),
+            ),
+            false => (
+                param.default.pos,
+                format!("the default {i} of `{name}` is not {bounds}, its declared bounds"),
+            ),
+        };
+        Err(self.error(pos, LoadErrorKind::Param(message)))
     }
 
     pub(super) fn override_value(

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::raw::{ExprText, RawNet, RawProperty, RawScalar, RawTransition, RawType, Spanned};
+use super::raw::{
+    ExprText, RawNet, RawParam, RawProperty, RawScalar, RawTransition, RawType, Spanned,
+};
 use crate::expr::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
 use crate::expr::{parse_expr, parse_item};
 use crate::load::error::{LoadError, LoadErrorKind, suggestion};
@@ -49,10 +51,10 @@ pub fn compile(
     let params = raw
         .params
         .iter()
-        .filter_map(|(n, _)| {
+        .filter_map(|p| {
             c.params
-                .get(&n.value)
-                .map(|(v, _)| (n.value.clone(), v.clone()))
+                .get(&p.name.value)
+                .map(|(v, _)| (p.name.value.clone(), v.clone()))
         })
         .collect();
     c.declare_functions(raw, library)?;
