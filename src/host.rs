@@ -26,9 +26,9 @@ pub fn load_with(args: &NetArgs, library: &dyn FunctionLibrary) -> Result<Loaded
 }
 
 /// A run of the net in `file` that failed with `error`, located: prefixed
-/// with `FILE:LINE:COL` of the transition or property whose evaluation
-/// `eval` failed, that line quoted below; with the file alone where the
-/// failure names neither.
+/// with `FILE:LINE:COL` of the guard or arc item whose evaluation `eval`
+/// failed, or else of the transition or property it names, that line quoted
+/// below; with the file alone where the failure says neither.
 pub fn located(
     error: impl Into<anyhow::Error>,
     eval: Option<&EvalError>,
@@ -36,8 +36,7 @@ pub fn located(
     file: &Path,
 ) -> anyhow::Error {
     let at = eval
-        .and_then(EvalError::site)
-        .and_then(|site| net.position_of(site));
+        .and_then(|e| (e.position()).or_else(|| e.site().and_then(|site| net.position_of(site))));
     let error = error.into();
     let Some(pos) = at else {
         return error.context(file.display().to_string());

@@ -224,35 +224,39 @@ fn bad_input_exits_2_with_a_position() {
 
 /// Regression: an expression that fails while the net runs (here a division
 /// by zero) was reported without the file or the line: `state space error:
-/// division by zero`, not even naming the property.
+/// division by zero`, not even naming the property. A guard's or an arc's
+/// error points at it, a property's at the property.
 #[test]
-fn run_time_errors_name_the_file_and_the_line_of_their_transition_or_property() {
+fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let net = |name: &str, guard: &str, property: &str| {
+    let net = |name: &str, guard: &str, output: &str, property: &str| {
         let file = dir.join(name);
         let text = format!(
             "name: n\nplaces:\n  P: {{ type: Int, init: [\"1\"] }}\ntransitions:\n  step:\n    \
-             in: {{ P: [\"x\"] }}\n    guard: \"{guard}\"\n    out: {{ P: [\"x + 1\"] }}\n\
+             in: {{ P: [\"x\"] }}\n    guard: \"{guard}\"\n    out: {{ P: [\"{output}\"] }}\n\
              properties:\n  fine:\n    invariant: \"count(P) == 1\"\n  {property}\n"
         );
         std::fs::write(&file, text).expect("write");
         file.display().to_string()
     };
+    let other = "other:\n    invariant: \"true\"";
     let cases = [
         (
-            net(
-                "guard.yaml",
-                "x / (x - 1) > 0",
-                "other:\n    invariant: \"true\"",
-            ),
-            "guard.yaml:5:3: state space error: in transition `step`: division by zero",
-            "5 |   step:",
+            net("guard.yaml", "x / (x - 1) > 0", "x + 1", other),
+            "guard.yaml:7:13: state space error: in transition `step`: division by zero",
+            "7 |     guard: \"x / (x - 1) > 0\"",
+        ),
+        (
+            net("output.yaml", "x < 3", "10 / (x - 1)", other),
+            "output.yaml:8:17: state space error: in transition `step`: division by zero",
+            "8 |     out: { P: [\"10 / (x - 1)\"] }",
         ),
         (
             net(
                 "invariant.yaml",
                 "x < 3",
+                "x + 1",
                 "positive:\n    invariant: >\n      forall x in P:\n        10 / (x - 1) >= 0",
             ),
             "invariant.yaml:12:3: state space error: in property `positive`: division by zero",
@@ -262,6 +266,7 @@ fn run_time_errors_name_the_file_and_the_line_of_their_transition_or_property() 
             net(
                 "ctl.yaml",
                 "x < 3",
+                "x + 1",
                 "always:\n    ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
             ),
             "ctl.yaml:12:3: in property `always`: division by zero",
@@ -280,7 +285,7 @@ fn run_time_errors_name_the_file_and_the_line_of_their_transition_or_property() 
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("guard.yaml:5:3: ")
+            stderr.contains("guard.yaml:7:13: ")
                 && stderr.contains("in transition `step`: division by zero"),
             "{stderr}"
         );

@@ -308,7 +308,14 @@ fn a_run_time_error_is_reported_once() {
     assert_eq!(code(&out), Some(2));
     let message = stderr(&out);
     assert_eq!(message.matches("integer overflow").count(), 1, "{message}");
-    assert_eq!(message.matches("inc").count(), 1, "{message}");
+    // The first line says it; the lines after it quote the arc's line of the file.
+    let said = message.lines().next().unwrap_or_default();
+    assert_eq!(said.matches("inc").count(), 1, "{message}");
+    assert!(said.contains("overflow.yaml:5:40: "), "{message}");
+    assert!(
+        message.contains("5 |   inc: { in: { c: [\"x\"] }, out: { c: [\"x + 1\"] } }"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -219,10 +219,14 @@ pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32
         };
         let mut env = Env::new(&mut slots, None);
         match &item.tokens {
-            OutputTokens::Expr(code) => put(code.eval(&mut env).map_err(in_transition)?)?,
+            OutputTokens::Expr(code) => put(code
+                .eval(&mut env)
+                .map_err(|e| in_transition(e.at(item.pos)))?)?,
             OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
             OutputTokens::Subtract(code) => {
-                let value = code.eval(&mut env).map_err(in_transition)?;
+                let value = code
+                    .eval(&mut env)
+                    .map_err(|e| in_transition(e.at(item.pos)))?;
                 taken_back.push((item.place, value, item.mult));
             }
         }
@@ -275,7 +279,7 @@ impl Search<'_> {
     fn guards_hold(&mut self, step: usize) -> Result<bool, EvalError> {
         for g in self.transition.guards.iter().filter(|g| g.after == step) {
             let mut env = Env::new(&mut self.slots, None);
-            if !g.code.holds(&mut env)? {
+            if !g.code.holds(&mut env).map_err(|e| e.at(g.pos))? {
                 return Ok(false);
             }
         }
@@ -311,7 +315,7 @@ impl Search<'_> {
         let tokens = &self.marking.places[item.place];
         match &item.matcher {
             Matcher::Exact(code) => {
-                let value = self.eval(code)?;
+                let value = self.eval(code).map_err(|e| e.at(item.pos))?;
                 let count = tokens.count(&value);
                 if self.available(item.place, &value, count) >= item.mult {
                     self.take_and_continue(k, item.place, value, item.mult)?;
@@ -320,7 +324,7 @@ impl Search<'_> {
             Matcher::Difference(parts) => {
                 let mut wanted: Vec<(Value, i64)> = Vec::new();
                 for (count, code) in parts {
-                    let value = self.eval(code)?;
+                    let value = self.eval(code).map_err(|e| e.at(item.pos))?;
                     let n = *count;
                     match wanted.iter_mut().find(|(v, _)| *v == value) {
                         Some((_, have)) => {

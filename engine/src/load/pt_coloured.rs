@@ -69,6 +69,7 @@ pub fn coloured(net: &PtNet) -> Net {
                         place,
                         mult,
                         matcher: Matcher::Exact(Code::Const(unit.clone())),
+                        pos: at,
                     })
                     .collect(),
                 guards: Vec::new(),
@@ -79,6 +80,7 @@ pub fn coloured(net: &PtNet) -> Net {
                         place,
                         mult,
                         tokens: OutputTokens::Expr(Code::Const(unit.clone())),
+                        pos: at,
                     })
                     .collect(),
                 inscriptions,

@@ -196,6 +196,15 @@ pub enum EvalError {
         #[source]
         source: Box<EvalError>,
     },
+    /// An error in the guard or arc item written at `pos` in the net's file
+    /// (shown as the error alone: the position is for the one who reports it).
+    #[error("{error}")]
+    At {
+        /// Where the expression is written.
+        pos: crate::net::pos::Pos,
+        /// The error.
+        error: Box<EvalError>,
+    },
     /// An error inside a named property's formula or atom.
     #[error("in property `{property}`: {source}")]
     InProperty {
@@ -228,6 +237,33 @@ impl EvalError {
                 property: property.to_string(),
                 source: Box::new(e),
             },
+        }
+    }
+
+    /// This error as one in the expression written at `pos`; a stop of the
+    /// run's budget, and an error already placed or named, stay as they are.
+    pub fn at(self, pos: crate::net::pos::Pos) -> EvalError {
+        match self {
+            EvalError::Stopped(_)
+            | EvalError::At { .. }
+            | EvalError::InTransition { .. }
+            | EvalError::InProperty { .. } => self,
+            e => EvalError::At {
+                pos,
+                error: Box::new(e),
+            },
+        }
+    }
+
+    /// Where in the net's file the failed expression is written, where the
+    /// error says (a guard or an arc item).
+    pub fn position(&self) -> Option<crate::net::pos::Pos> {
+        match self {
+            EvalError::At { pos, .. } => Some(*pos),
+            EvalError::InTransition { source, .. } | EvalError::InProperty { source, .. } => {
+                source.position()
+            }
+            _ => None,
         }
     }
 
@@ -765,6 +801,23 @@ mod tests {
         };
         assert_eq!(in_transition.site(), Some(Site::Transition("t")));
         assert_eq!(in_transition.clone().in_property("p"), in_transition);
+        assert_eq!(in_transition.position(), None);
+    }
+
+    #[test]
+    fn an_error_placed_at_an_expression_keeps_its_first_place_and_its_message() {
+        let pos = |line| crate::net::pos::Pos { line, col: 3 };
+        let placed = EvalError::DivisionByZero.at(pos(7));
+        assert_eq!(placed.to_string(), "division by zero");
+        assert_eq!(placed.clone().at(pos(9)).position(), Some(pos(7)));
+        let named = EvalError::InTransition {
+            transition: "t".into(),
+            source: Box::new(placed),
+        };
+        assert_eq!(named.to_string(), "in transition `t`: division by zero");
+        assert_eq!(named.position(), Some(pos(7)));
+        let stop = EvalError::Stopped(crate::budget::Exhausted::Memory);
+        assert_eq!(stop.clone().at(pos(7)), stop);
     }
 
     #[test]

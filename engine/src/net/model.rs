@@ -119,6 +119,8 @@ pub struct InputItem {
     pub mult: u32,
     /// How the token is found.
     pub matcher: Matcher,
+    /// Where the item is written in the net's file.
+    pub pos: Pos,
 }
 
 /// How an input item finds its token.
@@ -157,6 +159,8 @@ pub struct GuardPart {
     pub code: Code,
     /// Test it once this many input items are matched.
     pub after: usize,
+    /// Where the guard is written in the net's file.
+    pub pos: Pos,
 }
 
 /// One item of an output arc.
@@ -168,6 +172,8 @@ pub struct OutputItem {
     pub mult: u32,
     /// What it puts.
     pub tokens: OutputTokens,
+    /// Where the item is written in the net's file.
+    pub pos: Pos,
 }
 
 /// The tokens an output item produces.

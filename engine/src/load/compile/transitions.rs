@@ -41,6 +41,7 @@ impl Compiler<'_> {
                         place,
                         mult,
                         matcher: Matcher::Scan { pattern, prefix },
+                        pos: text.pos,
                     });
                 } else {
                     deferred.push((place, mult, text, item.expr, ty.clone()));
@@ -54,6 +55,7 @@ impl Compiler<'_> {
                 place,
                 mult,
                 matcher: Matcher::Exact(super::folding::fold_constants(code)),
+                pos: text.pos,
             });
         }
         let mut guards = Vec::new();
@@ -75,7 +77,11 @@ impl Compiler<'_> {
                     .map(|&s| bound_at.get(s).copied().unwrap_or(0))
                     .max()
                     .unwrap_or(0);
-                guards.push(GuardPart { code, after });
+                guards.push(GuardPart {
+                    code,
+                    after,
+                    pos: text.pos,
+                });
             }
             guards.sort_by_key(|g| g.after);
         }
@@ -99,6 +105,7 @@ impl Compiler<'_> {
                     place,
                     mult,
                     tokens,
+                    pos: text.pos,
                 });
             }
         }

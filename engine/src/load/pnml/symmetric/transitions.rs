@@ -67,6 +67,9 @@ impl<'a, 'input> Reader<'a, 'input> {
     ) -> Result<Transition, PnmlError> {
         let graph = self.graph;
         let (id, _, node) = &graph.transitions[t];
+        // Where the transition is declared: its arcs' and condition's
+        // evaluation errors point there.
+        let at = node_pos(graph.doc, *node);
         let mut layout = Layout {
             scope: Scope::default(),
             bound: Vec::new(),
@@ -136,6 +139,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         place,
                         mult,
                         matcher: Matcher::Scan { pattern, prefix },
+                        pos: at,
                     });
                 } else {
                     let (code, found) = self.term(term, Some(&mut layout.scope))?;
@@ -182,6 +186,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 place,
                 mult: 0,
                 matcher: Matcher::Each { slot, values },
+                pos: at,
             });
         }
         for (place, items) in differences {
@@ -206,6 +211,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 place,
                 mult: 0,
                 matcher: Matcher::Difference(parts),
+                pos: at,
             });
         }
         let mut inputs = std::mem::take(&mut layout.inputs);
@@ -213,6 +219,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             place,
             mult,
             matcher: Matcher::Exact(code),
+            pos: at,
         }));
         inputs.extend(lookups_difference);
         let mut conjuncts: Vec<Code> = layout
@@ -243,6 +250,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         place,
                         mult: item.mult,
                         tokens,
+                        pos: at,
                     });
                 }
                 Element::All(found, values) => {
@@ -252,12 +260,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                             place,
                             mult: item.mult,
                             tokens: OutputTokens::Subtract(Code::Const(v)),
+                            pos: at,
                         }));
                     } else {
                         outputs.push(OutputItem {
                             place,
                             mult: item.mult,
                             tokens: OutputTokens::All(values),
+                            pos: at,
                         });
                     }
                 }
@@ -274,13 +284,17 @@ impl<'a, 'input> Reader<'a, 'input> {
                     .filter_map(|&s| layout.bound[s])
                     .max()
                     .unwrap_or(0);
-                GuardPart { code, after }
+                GuardPart {
+                    code,
+                    after,
+                    pos: at,
+                }
             })
             .collect();
         guards.sort_by_key(|g| g.after);
         Ok(Transition {
             name: id.clone(),
-            pos: node_pos(graph.doc, *node),
+            pos: at,
             vars: layout.scope.vars,
             wildcards_may_swap: wildcards_may_swap(&inputs),
             inputs,
