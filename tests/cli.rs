@@ -230,6 +230,12 @@ fn simulate_reports_a_run_time_error_with_the_transition() {
         stderr.contains("transition `advance` puts `4` in place `at`, outside its type Slot"),
         "{stderr}"
     );
+    // At the output arc's item that put it, quoted.
+    assert!(stderr.contains("overflow.yaml:8:18: "), "{stderr}");
+    assert!(
+        stderr.contains("8 |     out: { at: [\"i + 1\"] }"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
 

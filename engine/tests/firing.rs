@@ -4,8 +4,8 @@ use sesphr_engine::coloured::fire::{Binding, enabled_bindings, fire, successors}
 use sesphr_engine::coloured::simulate::{StopReason, simulate};
 use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
-use sesphr_engine::load::source::Source;
-use sesphr_engine::net::code::EvalError;
+use sesphr_engine::load::source::{Pos, Source};
+use sesphr_engine::net::code::{EvalError, Site};
 use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
@@ -67,15 +67,20 @@ fn a_token_outside_the_place_type_is_an_error_naming_the_transition() {
     );
     let b = &bindings(&net, &net.initial)[0];
     let err = fire(&net, &net.initial, b).expect_err("4 is not a Slot");
+    // Placed at the output arc's item (line 8, after the quote).
     assert_eq!(
         err,
-        EvalError::OutOfType {
-            transition: "advance".into(),
-            place: "at".into(),
-            value: "4".into(),
-            ty: "Slot".into(),
+        EvalError::At {
+            pos: Pos { line: 8, col: 18 },
+            error: Box::new(EvalError::OutOfType {
+                transition: "advance".into(),
+                place: "at".into(),
+                value: "4".into(),
+                ty: "Slot".into(),
+            }),
         }
     );
+    assert_eq!(err.site(), Some(Site::Transition("advance")));
     assert!(err.to_string().contains("transition `advance`"));
 }
 

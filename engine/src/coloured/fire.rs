@@ -219,10 +219,17 @@ pub fn produced(net: &Net, binding: &Binding) -> Result<Vec<(PlaceId, Value, u32
         };
         let mut env = Env::new(&mut slots, None);
         match &item.tokens {
-            OutputTokens::Expr(code) => put(code
-                .eval(&mut env)
-                .map_err(|e| in_transition(e.at(item.pos)))?)?,
-            OutputTokens::All(values) => values.iter().cloned().try_for_each(&mut put)?,
+            OutputTokens::Expr(code) => {
+                let value = code
+                    .eval(&mut env)
+                    .map_err(|e| in_transition(e.at(item.pos)))?;
+                put(value).map_err(|e| e.at(item.pos))?
+            }
+            OutputTokens::All(values) => values
+                .iter()
+                .cloned()
+                .try_for_each(&mut put)
+                .map_err(|e| e.at(item.pos))?,
             OutputTokens::Subtract(code) => {
                 let value = code
                     .eval(&mut env)

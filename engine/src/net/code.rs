@@ -274,6 +274,7 @@ impl EvalError {
             EvalError::InTransition { transition, .. }
             | EvalError::OutOfType { transition, .. } => Some(Site::Transition(transition)),
             EvalError::InProperty { property, .. } => Some(Site::Property(property)),
+            EvalError::At { error, .. } => error.site(),
             _ => None,
         }
     }
