@@ -23,6 +23,16 @@ fn pos(line: usize, col: usize) -> Option<Pos> {
     Some(Pos { line, col })
 }
 
+/// Each guard's syntax error (a `*` with nothing before it) is reported at
+/// its position.
+fn assert_syntax_errors_at(cases: &[(&str, Option<Pos>)]) {
+    for &(guard, want) in cases {
+        let err = load_err(&with_guard(guard));
+        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
+        assert_eq!(err.pos(), want, "{guard}\n{err}");
+    }
+}
+
 #[test]
 fn errors_in_folded_literal_plain_and_quoted_scalars_point_at_their_line() {
     let cases = [
@@ -38,11 +48,7 @@ fn errors_in_folded_literal_plain_and_quoted_scalars_point_at_their_line() {
             pos(7, 11),
         ),
     ];
-    for (guard, want) in cases {
-        let err = load_err(&with_guard(guard));
-        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
-        assert_eq!(err.pos(), want, "{guard}\n{err}");
-    }
+    assert_syntax_errors_at(&cases);
 }
 
 #[test]
@@ -86,11 +92,7 @@ fn errors_after_more_indented_or_blank_lines_point_at_their_line() {
             pos(11, 11),
         ),
     ];
-    for (guard, want) in cases {
-        let err = load_err(&with_guard(guard));
-        assert!(matches!(err.kind(), LoadErrorKind::Expression(_)), "{err}");
-        assert_eq!(err.pos(), want, "{guard}\n{err}");
-    }
+    assert_syntax_errors_at(&cases);
 }
 
 /// Where the text cannot be matched line by line (an escape in a quoted
