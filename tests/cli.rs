@@ -252,7 +252,7 @@ fn the_token_game_fires_the_binding_picked_by_number() {
     assert!(text.starts_with("\nmarking after 0 steps:\n  idle: {1, 2}\n  lock: {()}\nenabled:\n  [1] request (p=1)\n  [2] request (p=2)\n"), "{text}");
     assert!(text.contains("fired request (p=2)\n"), "{text}");
     assert!(
-        text.contains("marking after 1 steps:\n  idle: {1}\n  waiting: {2}\n  lock: {()}\n"),
+        text.contains("marking after 1 step:\n  idle: {1}\n  waiting: {2}\n  lock: {()}\n"),
         "{text}"
     );
     // `q` quits at the second prompt: nothing more is fired.

@@ -38,6 +38,14 @@ pub struct SimulateArgs {
     pub crypto: super::simulate_crypto::CryptoArgs,
 }
 
+/// `n` steps, in words: `1 step`, `2 steps`.
+fn steps(n: u64) -> String {
+    match n {
+        1 => "1 step".to_string(),
+        n => format!("{n} steps"),
+    }
+}
+
 /// The default `--max-steps` of a random run.
 const DEFAULT_STEPS: u64 = 20;
 
@@ -103,11 +111,11 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
     })?;
     match outcome.reason {
         StopReason::StepLimit => {
-            outln!("stopped: step limit reached after {} steps", outcome.steps)
+            outln!("stopped: step limit reached after {}", steps(outcome.steps))
         }
         StopReason::Dead => outln!(
-            "stopped: dead marking after {} steps (no binding is enabled)",
-            outcome.steps
+            "stopped: dead marking after {} (no binding is enabled)",
+            steps(outcome.steps)
         ),
         StopReason::Stopped => return Ok(ExitCode::SUCCESS),
     }
@@ -173,7 +181,8 @@ fn token_game(
     loop {
         writeln!(
             output,
-            "\nmarking after {step} steps:\n{}",
+            "\nmarking after {}:\n{}",
+            steps(step),
             indent(&net.show_marking(&marking))
         )?;
         let mut bindings = Vec::new();
