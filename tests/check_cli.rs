@@ -290,6 +290,15 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "{stderr}"
         );
     }
+    // Forced through the unfolding, the binding search fails while unfolding:
+    // the transition is named once.
+    let out = sesphr(&["check", "--unfold", &cases[0].0]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("guard.yaml: cannot unfold transition `step`: division by zero"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

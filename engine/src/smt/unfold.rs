@@ -29,6 +29,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::coloured::fire::{Binding, produced, transition_bindings};
+use crate::net::code::EvalError;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Matcher, Net};
 use crate::net::value::Value;
@@ -63,6 +64,15 @@ impl UnfoldLimits {
         colours: MAX_COLOURS,
         searched: MAX_SEARCHED,
     };
+}
+
+/// What went wrong in a transition's evaluation, for an [`UnfoldError`]
+/// that names the transition already.
+fn reason(e: EvalError) -> String {
+    match e {
+        EvalError::InTransition { source, .. } => source.to_string(),
+        e => e.to_string(),
+    }
 }
 
 /// Why a coloured net cannot be unfolded.
@@ -162,7 +172,7 @@ impl<'n> Unfolding<'n> {
         };
         let mut bindings = Vec::new();
         transition_bindings(net, t, &self.places.everything, &mut bindings)
-            .map_err(|e| error(e.to_string()))?;
+            .map_err(|e| error(reason(e)))?;
         self.searched += bindings.len();
         if self.searched > self.limits.searched {
             return Err(error(format!(
@@ -183,7 +193,7 @@ impl<'n> Unfolding<'n> {
                 )));
             }
             let mut post = Vec::new();
-            for (p, v, n) in produced(net, &binding).map_err(|e| error(e.to_string()))? {
+            for (p, v, n) in produced(net, &binding).map_err(|e| error(reason(e)))? {
                 let (id, new) = self.places.id(p, &v);
                 if new && self.places.list.len() > self.limits.colours {
                     return Err(error(format!(
@@ -222,7 +232,7 @@ impl<'n> Unfolding<'n> {
             transition_bindings(net, t, &self.places.everything, &mut bindings).map_err(|e| {
                 UnfoldError {
                     transition: net.transitions[t].name.clone(),
-                    reason: e.to_string(),
+                    reason: reason(e),
                 }
             })?;
             for binding in bindings {
