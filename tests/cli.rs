@@ -129,6 +129,15 @@ fn validate_applies_parameter_overrides() {
         text.contains("24 initial tokens") && text.contains("\nparameters: n=12\n"),
         "{text}"
     );
+    // Declared bounds follow a parameter's value.
+    let sesphr_net = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("nets/sesphr.yaml");
+    let text = stdout(&sesphr(&["validate", "--param", "roles=3"], &sesphr_net));
+    assert!(
+        text.contains("partitions=1 (1 to 4), patients=1 (at least 1),")
+            && text.contains(" roles=3 (1 to 5), ")
+            && text.contains(" key_mode=delegated, "),
+        "{text}"
+    );
 }
 
 // ---- simulate ----------------------------------------------------------------

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn repo(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -163,6 +163,13 @@ fn validate_reports_match_their_schema() {
     let report = sesphr_json(&["validate", "--json", &repo("nets/sesphr.yaml")]);
     assert_eq!(report["parameters"]["roles"], 2);
     assert_eq!(report["parameters"]["key_mode"], "delegated");
+    // The bounds the net declares, bounded parameters only.
+    assert_eq!(
+        report["parameter_bounds"]["roles"],
+        json!({"min": 1, "max": 5})
+    );
+    assert_eq!(report["parameter_bounds"]["tampers"], json!({"min": 0}));
+    assert!(report["parameter_bounds"].get("key_mode").is_none());
     // The listed properties are those `check` reports, in its order, with
     // their kinds, the CTL and LTL ones included.
     let listed = report["property_list"].as_array().expect("property_list");

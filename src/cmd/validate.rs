@@ -70,12 +70,21 @@ fn summary(net: &LoadedNet, file: &str) -> Json {
             "properties": 0,
             "initial_tokens": net.initial.iter().map(|&n| u64::from(n)).sum::<u64>(),
             "parameters": {},
+            "parameter_bounds": {},
         }),
         LoadedNet::Coloured(net) => {
             let params: serde_json::Map<String, Json> = net
                 .params
                 .iter()
                 .map(|(k, v)| (k.clone(), value_json(&v.to_string())))
+                .collect();
+            let bounds: serde_json::Map<String, Json> = (net.param_bounds.iter())
+                .map(|(name, min, max)| {
+                    let mut bound = serde_json::Map::new();
+                    bound.extend(min.map(|lo| ("min".to_string(), json!(lo))));
+                    bound.extend(max.map(|hi| ("max".to_string(), json!(hi))));
+                    (name.clone(), Json::Object(bound))
+                })
                 .collect();
             let listed: Vec<Json> = net
                 .properties
@@ -98,6 +107,7 @@ fn summary(net: &LoadedNet, file: &str) -> Json {
                 "property_list": listed,
                 "initial_tokens": net.initial.total(),
                 "parameters": params,
+                "parameter_bounds": bounds,
             })
         }
     }
@@ -122,9 +132,10 @@ fn text(summary: &Json) -> String {
     }
     out += &format!("{} initial tokens", summary["initial_tokens"]);
     if let Some(params) = summary["parameters"].as_object().filter(|p| !p.is_empty()) {
+        let bounds = &summary["parameter_bounds"];
         let params: Vec<String> = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", plain(v)))
+            .map(|(k, v)| format!("{k}={}{}", plain(v), bounds_text(&bounds[k])))
             .collect();
         out += &format!("\nparameters: {}", params.join(", "));
     }
@@ -150,6 +161,17 @@ fn property_lines(summary: &Json) -> String {
         .iter()
         .map(|(kind, names)| format!("\n{kind}: {}", names.join(", ")))
         .collect()
+}
+
+/// A parameter's declared bounds as they follow its value: ` (1 to 5)`,
+/// ` (at least 0)`, ` (at most 9)`; nothing when it has none.
+fn bounds_text(bounds: &Json) -> String {
+    match (bounds["min"].as_i64(), bounds["max"].as_i64()) {
+        (Some(lo), Some(hi)) => format!(" ({lo} to {hi})"),
+        (Some(lo), None) => format!(" (at least {lo})"),
+        (None, Some(hi)) => format!(" (at most {hi})"),
+        (None, None) => String::new(),
+    }
 }
 
 /// A JSON value as the net file would write it (strings without quotes).

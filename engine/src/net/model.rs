@@ -19,6 +19,9 @@ pub struct Net {
     pub description: Option<String>,
     /// The parameters with the values in force (defaults or overrides).
     pub params: Vec<(String, Value)>,
+    /// The bounds integer parameters declare on the values they may be
+    /// given, `(name, min, max)`, in file order (unbounded ones left out).
+    pub param_bounds: Vec<(String, Option<i64>, Option<i64>)>,
     /// The places, in file order.
     pub places: Vec<Place>,
     /// The transitions, in file order.
@@ -249,6 +252,7 @@ impl Net {
             name,
             description: None,
             params: Vec::new(),
+            param_bounds: Vec::new(),
             places,
             transitions,
             properties: Vec::new(),

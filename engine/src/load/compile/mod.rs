@@ -91,6 +91,10 @@ pub fn compile(
         name,
         description: raw.description.clone(),
         params,
+        param_bounds: (raw.params.iter())
+            .filter(|p| p.min.is_some() || p.max.is_some())
+            .map(|p| (p.name.value.clone(), p.min, p.max))
+            .collect(),
         places: c.places,
         transitions,
         properties,
