@@ -4,11 +4,9 @@
 use std::path::Path;
 
 use sesphr_engine::load::error::LoadError;
-use sesphr_engine::load::source::Source;
+use sesphr_engine::load::source::{Pos, Source};
 use sesphr_engine::load::{LoadedNet, open};
-use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::functions::FunctionLibrary;
-use sesphr_engine::net::model::Net;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::NetArgs;
@@ -26,17 +24,10 @@ pub fn load_with(args: &NetArgs, library: &dyn FunctionLibrary) -> Result<Loaded
 }
 
 /// A run of the net in `file` that failed with `error`, located: prefixed
-/// with `FILE:LINE:COL` of the guard or arc item whose evaluation `eval`
-/// failed, or else of the transition or property it names, that line quoted
-/// below; with the file alone where the failure says neither.
-pub fn located(
-    error: impl Into<anyhow::Error>,
-    eval: Option<&EvalError>,
-    net: &Net,
-    file: &Path,
-) -> anyhow::Error {
-    let at = eval
-        .and_then(|e| (e.position()).or_else(|| e.site().and_then(|site| net.position_of(site))));
+/// with `FILE:LINE:COL` of `at` (where the failed evaluation lies, from
+/// [`Net::position_of_failure`]), that line quoted below; with the file alone
+/// where `at` is `None`.
+pub fn located(error: impl Into<anyhow::Error>, at: Option<Pos>, file: &Path) -> anyhow::Error {
     let error = error.into();
     let Some(pos) = at else {
         return error.context(file.display().to_string());

@@ -152,19 +152,15 @@ pub enum CheckError {
 
 impl CheckError {
     /// The failed evaluation of a guard, an arc or a property behind this
-    /// error, if it is one ([`EvalError::site`] names what it belongs to).
+    /// error, if it is one ([`Net::position_of_failure`] locates it).
     pub fn evaluation(&self) -> Option<&EvalError> {
-        let coloured = match self {
+        match self {
             CheckError::Coloured(ExploreError::Space { source }) | CheckError::Temporal(source) => {
-                source
+                source.evaluation()
             }
             CheckError::Unfolded(ExploreError::Space {
                 source: UnfoldedError::Coloured(source),
-            }) => source,
-            _ => return None,
-        };
-        match coloured {
-            ColouredError::Eval(e) => Some(e),
+            }) => source.evaluation(),
             _ => None,
         }
     }

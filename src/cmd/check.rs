@@ -380,15 +380,13 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         temporal_progress,
     };
     let report = pool.install(|| net.check(&options)).map_err(|e| {
-        let eval = e.evaluation().cloned();
-        match &net {
+        let at = match &net {
             LoadedNet::Coloured(coloured) => {
-                crate::host::located(e, eval.as_ref(), coloured, &net_args.net)
+                (e.evaluation()).and_then(|eval| coloured.position_of_failure(eval))
             }
-            LoadedNet::PlaceTransition(_) => {
-                anyhow::Error::new(e).context(net_args.net.display().to_string())
-            }
-        }
+            LoadedNet::PlaceTransition(_) => None,
+        };
+        crate::host::located(e, at, &net_args.net)
     })?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
-use sesphr_engine::coloured::{ColouredError, ColouredSpace};
+use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{
     ExploreError, GraphError, GraphFormat, StateSpace, reachability_graph_within,
 };
@@ -58,17 +58,17 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
                 &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
                 args.max_states,
                 format,
-                |e| anyhow::Error::new(e).context(args.net.net.display().to_string()),
+                |e| crate::host::located(e, None, &args.net.net),
             )?,
             LoadedNet::Coloured(net) => {
                 reachability(&ColouredSpace::new(net), args.max_states, format, |e| {
-                    let eval = match &e {
-                        GraphError::Explore(ExploreError::Space {
-                            source: ColouredError::Eval(eval),
-                        }) => Some(eval.clone()),
+                    let at = match &e {
+                        GraphError::Explore(ExploreError::Space { source }) => {
+                            (source.evaluation()).and_then(|eval| net.position_of_failure(eval))
+                        }
                         _ => None,
                     };
-                    crate::host::located(e, eval.as_ref(), net, &args.net.net)
+                    crate::host::located(e, at, &args.net.net)
                 })?
             }
         }

@@ -73,8 +73,8 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(3))
         }
         other => other.map_err(|e| {
-            let eval = e.downcast_ref::<EvalError>().cloned();
-            host::located(e, eval.as_ref(), &net, &args.net.net)
+            let at = (e.downcast_ref::<EvalError>()).and_then(|eval| net.position_of_failure(eval));
+            host::located(e, at, &args.net.net)
         }),
     }
 }

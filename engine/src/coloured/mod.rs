@@ -91,6 +91,17 @@ pub struct ColouredSpace<'n> {
     stubborn_trial: StubbornTrial,
 }
 
+impl ColouredError {
+    /// The failed evaluation of a guard, an arc or a property behind this
+    /// error, if it is one.
+    pub fn evaluation(&self) -> Option<&EvalError> {
+        match self {
+            ColouredError::Eval(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 impl<'n> ColouredSpace<'n> {
     /// Frees what the space remembers of transitions' effects and of
     /// property verdicts, once no more markings will be explored (the

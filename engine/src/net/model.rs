@@ -1,6 +1,6 @@
 //! A compiled net: resolved, type-checked and ready to fire.
 
-use super::code::{Code, Pattern, PlaceId, Site};
+use super::code::{Code, EvalError, Pattern, PlaceId, Site};
 use super::explain::Formula;
 use super::marking::Marking;
 use std::sync::Arc;
@@ -274,10 +274,11 @@ impl Net {
         self.transitions.iter().position(|t| t.name == name)
     }
 
-    /// Where the transition or property `site` names is declared, if the net
-    /// has one of that name.
-    pub fn position_of(&self, site: Site<'_>) -> Option<Pos> {
-        match site {
+    /// Where in the net's file the failed evaluation `error` lies: the guard
+    /// or arc item it names, or else the declaration of the transition or
+    /// property it belongs to; `None` if it says neither.
+    pub fn position_of_failure(&self, error: &EvalError) -> Option<Pos> {
+        error.position().or_else(|| match error.site()? {
             Site::Transition(name) => self
                 .transitions
                 .iter()
@@ -287,7 +288,7 @@ impl Net {
                 .chain(self.temporal.iter().map(|p| (&p.name, p.pos)))
                 .find(|(n, _)| *n == name)
                 .map(|(_, pos)| pos),
-        }
+        })
     }
 
     /// A marking shown place by place, skipping empty places.
