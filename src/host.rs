@@ -25,8 +25,8 @@ pub fn load_with(args: &NetArgs, library: &dyn FunctionLibrary) -> Result<Loaded
 
 /// A run of the net in `file` that failed with `error`, located: prefixed
 /// with `FILE:LINE:COL` of `at` (where the failed evaluation lies, from
-/// [`Net::position_of_failure`]), that line quoted below; with the file alone
-/// where `at` is `None`.
+/// [`sesphr_engine::net::model::Net::position_of_failure`]), that line quoted
+/// below; with the file alone where `at` is `None`.
 pub fn located(error: impl Into<anyhow::Error>, at: Option<Pos>, file: &Path) -> anyhow::Error {
     let error = error.into();
     let Some(pos) = at else {
