@@ -120,3 +120,39 @@ fn overrides_within_declared_bounds_are_taken_and_others_refused_at_the_declarat
         "{err}"
     );
 }
+
+/// A net whose `first` may start a window of `width` ranks inside 1..5.
+const WINDOW: &str = "params:\n  width: { default: 2, min: 1, max: 5 }\n  first: { default: 1, min: 1, max: 6 - width }\nplaces:\n  p: { type: Int, init: [\"first\"] }\ntransitions: {}\n";
+
+#[test]
+fn a_bound_may_be_an_expression_over_the_parameters_before_it() {
+    let first = |overrides: &[(&str, &str)]| {
+        load("window.yaml", WINDOW, overrides)
+            .map(|net| (net.params[1].1.clone(), net.param_bounds))
+    };
+    let (value, bounds) = first(&[("first", "4")]).expect("4 + 2 - 1 is within 5");
+    assert_eq!(value, Value::Int(4));
+    assert_eq!(
+        bounds,
+        vec![
+            ("width".to_string(), Some(1), Some(5)),
+            ("first".to_string(), Some(1), Some(4)),
+        ]
+    );
+    let err = first(&[("first", "5")]).expect_err("5 + 2 - 1 is past 5");
+    assert_eq!(
+        (
+            err.line(),
+            err.to_string().contains("between 1 and 4 (`6 - width`)")
+        ),
+        (Some(3), true),
+        "{err}"
+    );
+    // The bound follows an overridden parameter before it.
+    let err = first(&[("width", "5"), ("first", "2")]).expect_err("one window only");
+    assert!(
+        err.to_string().contains("`first` must be 1 (`6 - width`)"),
+        "{err}"
+    );
+    assert!(first(&[("width", "5")]).is_ok());
+}

@@ -54,9 +54,19 @@ pub struct RawParam {
     /// Its default.
     pub default: Spanned<RawScalar>,
     /// The least value an integer parameter may be given, if bounded below.
-    pub min: Option<i64>,
+    pub min: Option<RawBound>,
     /// The greatest value an integer parameter may be given, if bounded above.
-    pub max: Option<i64>,
+    pub max: Option<RawBound>,
+}
+
+/// A parameter's bound as written: a number, or an expression over the
+/// parameters declared before it (`max: 6 - roles`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawBound {
+    /// A number.
+    Int(i64),
+    /// An expression, evaluated once the parameters before it have their values.
+    Expr(ExprText),
 }
 
 /// A parameter default as written.

@@ -3,8 +3,8 @@
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 use super::raw::{
-    ExprText, RawFunction, RawNet, RawParam, RawPlace, RawProperty, RawScalar, RawSymmetric,
-    RawTransition, RawType, Spanned,
+    ExprText, RawBound, RawFunction, RawNet, RawParam, RawPlace, RawProperty, RawScalar,
+    RawSymmetric, RawTransition, RawType, Spanned,
 };
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::source::{Pos, Source};
@@ -393,7 +393,8 @@ impl Reader<'_> {
     }
 
     /// A parameter: `name: default`, or `name: { default: d, min: lo, max:
-    /// hi }` for an integer with bounds (each optional).
+    /// hi }` for an integer with bounds (each optional, a number or an
+    /// expression over the parameters declared before).
     fn param(&self, key: &Node<'_>, value: &Node<'_>) -> Result<RawParam> {
         let name = self.name(key, "a parameter name")?;
         let YamlData::Mapping(_) = &value.data else {
@@ -410,13 +411,19 @@ impl Reader<'_> {
         let default = Self::get(&entries, "default")
             .ok_or_else(|| self.error(value, format!("{what} has bounds but no `default`")))?;
         let default = self.scalar(default)?;
-        let bound = |key: &str| -> Result<Option<i64>> {
+        let bound = |key: &str| -> Result<Option<RawBound>> {
             let Some(node) = Self::get(&entries, key) else {
                 return Ok(None);
             };
             match (&node.data, &default.value) {
-                (YamlData::Value(Scalar::Integer(i)), RawScalar::Int(_)) => Ok(Some(*i)),
-                (_, RawScalar::Int(_)) => Err(self.error(node, format!("`{key}` must be an integer"))),
+                (YamlData::Value(Scalar::Integer(i)), RawScalar::Int(_)) => Ok(Some(RawBound::Int(*i))),
+                (YamlData::Value(Scalar::String(_)), RawScalar::Int(_)) => {
+                    Ok(Some(RawBound::Expr(self.expr(node, &format!("`{key}` of {what}"))?)))
+                }
+                (_, RawScalar::Int(_)) => Err(self.error(
+                    node,
+                    format!("`{key}` must be an integer, or an expression over the parameters declared before"),
+                )),
                 _ => Err(self.error(
                     node,
                     format!("`{key}` bounds integer parameters only, and the default of {what} is not an integer"),
@@ -424,7 +431,7 @@ impl Reader<'_> {
             }
         };
         let (min, max) = (bound("min")?, bound("max")?);
-        if let (Some(lo), Some(hi)) = (min, max)
+        if let (Some(RawBound::Int(lo)), Some(RawBound::Int(hi))) = (&min, &max)
             && lo > hi
         {
             return Err(self.error(value, format!("{what} has `min: {lo}` above `max: {hi}`")));

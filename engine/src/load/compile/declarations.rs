@@ -124,20 +124,40 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// Checks an integer parameter's value against the bounds it declares:
-    /// an override outside them is refused at the declaration that states
-    /// them, a default outside them at the default.
-    fn within_bounds(&self, param: &RawParam, value: &Value, overridden: bool) -> Result<()> {
+    /// Checks an integer parameter's value against the bounds it declares
+    /// (an expression bound evaluated over the parameters declared before)
+    /// and records their values: an override outside them is refused at the
+    /// declaration that states them, a default outside them at the default.
+    fn within_bounds(&mut self, param: &RawParam, value: &Value, overridden: bool) -> Result<()> {
         let &Value::Int(i) = value else {
             return Ok(());
         };
-        let bounds = match (param.min, param.max) {
-            (Some(lo), Some(hi)) if i < lo || i > hi => format!("between {lo} and {hi}"),
-            (Some(lo), None) if i < lo => format!("at least {lo}"),
-            (None, Some(hi)) if i > hi => format!("at most {hi}"),
+        let (min, max) = (
+            self.bound(param.min.as_ref())?,
+            self.bound(param.max.as_ref())?,
+        );
+        let name = &param.name.value;
+        if min.is_some() || max.is_some() {
+            self.param_bounds.push((name.clone(), min, max));
+        }
+        let written = |bound: &Option<RawBound>| match bound {
+            Some(RawBound::Expr(e)) => format!(" (`{}`)", e.text.trim()),
+            _ => String::new(),
+        };
+        let (lo, hi) = (written(&param.min), written(&param.max));
+        let bounds = match (min, max) {
+            (Some(l), Some(h)) if l > h => {
+                let message = format!(
+                    "`{name}` has no value: its bounds are crossed, min {l}{lo} above max {h}{hi}"
+                );
+                return Err(self.error(param.name.pos, LoadErrorKind::Param(message)));
+            }
+            (Some(l), Some(h)) if l == h && i != l => format!("{l}{hi}"),
+            (Some(l), Some(h)) if i < l || i > h => format!("between {l}{lo} and {h}{hi}"),
+            (Some(l), None) if i < l => format!("at least {l}{lo}"),
+            (None, Some(h)) if i > h => format!("at most {h}{hi}"),
             _ => return Ok(()),
         };
-        let name = &param.name.value;
         let (pos, message) = match overridden {
             true => (
                 param.name.pos,
@@ -149,6 +169,15 @@ impl Compiler<'_> {
             ),
         };
         Err(self.error(pos, LoadErrorKind::Param(message)))
+    }
+
+    /// A bound's value: its number, or its expression's value.
+    fn bound(&self, bound: Option<&RawBound>) -> Result<Option<i64>> {
+        match bound {
+            None => Ok(None),
+            Some(RawBound::Int(i)) => Ok(Some(*i)),
+            Some(RawBound::Expr(text)) => self.const_int(text).map(Some),
+        }
     }
 
     pub(super) fn override_value(

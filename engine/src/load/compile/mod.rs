@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::raw::{
-    ExprText, RawNet, RawParam, RawProperty, RawScalar, RawTransition, RawType, Spanned,
+    ExprText, RawBound, RawNet, RawParam, RawProperty, RawScalar, RawTransition, RawType, Spanned,
 };
 use crate::expr::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
 use crate::expr::{parse_expr, parse_item};
@@ -38,6 +38,7 @@ pub fn compile(
         functions: HashMap::new(),
         places: Vec::new(),
         within: HashMap::new(),
+        param_bounds: Vec::new(),
     };
     c.check_symmetric_kinds(raw)?;
     c.declare_constants(raw)?;
@@ -91,10 +92,7 @@ pub fn compile(
         name,
         description: raw.description.clone(),
         params,
-        param_bounds: (raw.params.iter())
-            .filter(|p| p.min.is_some() || p.max.is_some())
-            .map(|p| (p.name.value.clone(), p.min, p.max))
-            .collect(),
+        param_bounds: c.param_bounds,
         places: c.places,
         transitions,
         properties,
@@ -152,6 +150,8 @@ struct Compiler<'s> {
     places: Vec<Place>,
     /// Each type declared `symmetric: { within: R }`, with `R`.
     within: HashMap<String, Arc<EnumType>>,
+    /// Each bounded parameter with its bounds' values, in declaration order.
+    param_bounds: Vec<(String, Option<i64>, Option<i64>)>,
 }
 
 /// Variables visible to an expression, each with its slot (its index).
