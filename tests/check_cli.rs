@@ -248,6 +248,11 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "7 |     guard: \"x / (x - 1) > 0\"",
         ),
         (
+            net("conjunct.yaml", "x < 3 && x / (x - 1) > 0", "x + 1", other),
+            "conjunct.yaml:7:22: state space error: in transition `step`: division by zero",
+            "7 |     guard: \"x < 3 && x / (x - 1) > 0\"",
+        ),
+        (
             net("output.yaml", "x < 3", "10 / (x - 1)", other),
             "output.yaml:8:17: state space error: in transition `step`: division by zero",
             "8 |     out: { P: [\"10 / (x - 1)\"] }",
@@ -290,15 +295,20 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "{stderr}"
         );
     }
-    // Forced through the unfolding, the binding search fails while unfolding:
-    // the transition is named once.
-    let out = sesphr(&["check", "--unfold", &cases[0].0]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("guard.yaml: cannot unfold transition `step`: division by zero"),
-        "{stderr}"
-    );
+    // Forced through the unfolding (and in the SMT encoding, which unfolds
+    // the net), the binding search fails while unfolding: the transition is
+    // named once, the failing conjunct located.
+    for command in [&["check", "--unfold"][..], &["smt", "--depth", "2"]] {
+        let out = sesphr(&[command, &[cases[1].0.as_str()]].concat());
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr
+                .contains("conjunct.yaml:7:22: cannot unfold transition `step`: division by zero")
+                && stderr.contains(cases[1].2),
+            "{stderr}"
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -161,6 +161,7 @@ impl CheckError {
             CheckError::Unfolded(ExploreError::Space {
                 source: UnfoldedError::Coloured(source),
             }) => source.evaluation(),
+            CheckError::Unfold(smt) => smt.evaluation(),
             _ => None,
         }
     }

@@ -380,12 +380,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         temporal_progress,
     };
     let report = pool.install(|| net.check(&options)).map_err(|e| {
-        let at = match &net {
-            LoadedNet::Coloured(coloured) => {
-                (e.evaluation()).and_then(|eval| coloured.position_of_failure(eval))
-            }
-            LoadedNet::PlaceTransition(_) => None,
-        };
+        let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
         crate::host::located(e, at, &net_args.net)
     })?;
     if let Some(bar) = bar {

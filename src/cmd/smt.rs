@@ -43,7 +43,10 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 /// input (a net without an SMT encoding: the reason is named).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let net = crate::host::load(&args.net)?;
-    let (pt, properties) = prepare(&net, &args.properties)?;
+    let (pt, properties) = prepare(&net, &args.properties).map_err(|e| {
+        let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
+        crate::host::located(e, at, &args.net.net)
+    })?;
     if !args.solve {
         super::write_out(format_args!("{}", script(&pt, &properties, args.depth)));
         return Ok(ExitCode::SUCCESS);

@@ -28,8 +28,10 @@ use std::path::Path;
 
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
+use crate::net::code::EvalError;
 use crate::net::functions::FunctionLibrary;
 use crate::net::model::Net;
+use crate::net::pos::Pos;
 use crate::ptnet::PtNet;
 
 /// A net read from a file: a coloured net (YAML, or a PNML symmetric net) or a
@@ -79,6 +81,16 @@ impl LoadedNet {
         match self {
             LoadedNet::Coloured(net) => &net.name,
             LoadedNet::PlaceTransition(net) => &net.name,
+        }
+    }
+
+    /// Where in the net's file a failed evaluation happened
+    /// ([`Net::position_of_failure`]; a place/transition net evaluates no
+    /// expression).
+    pub fn position_of_failure(&self, error: &EvalError) -> Option<Pos> {
+        match self {
+            LoadedNet::Coloured(net) => net.position_of_failure(error),
+            LoadedNet::PlaceTransition(_) => None,
         }
     }
 

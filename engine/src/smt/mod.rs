@@ -24,6 +24,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::load::LoadedNet;
+use crate::net::code::EvalError;
 use crate::net::value::Value;
 use crate::ptnet::PtNet;
 use crate::standard::StandardProperty;
@@ -86,6 +87,17 @@ pub enum SmtError {
         /// Where the replay failed.
         reason: String,
     },
+}
+
+impl SmtError {
+    /// The failed evaluation of a guard or arc behind this error, if it is
+    /// one ([`LoadedNet::position_of_failure`] locates it).
+    pub fn evaluation(&self) -> Option<&EvalError> {
+        match self {
+            SmtError::Unfold(unfold) => unfold.evaluation.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 impl SmtProperty {

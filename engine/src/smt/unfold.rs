@@ -66,15 +66,6 @@ impl UnfoldLimits {
     };
 }
 
-/// What went wrong in a transition's evaluation, for an [`UnfoldError`]
-/// that names the transition already.
-fn reason(e: EvalError) -> String {
-    match e {
-        EvalError::InTransition { source, .. } => source.to_string(),
-        e => e.to_string(),
-    }
-}
-
 /// Why a coloured net cannot be unfolded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot unfold transition `{transition}`: {reason}")]
@@ -83,6 +74,25 @@ pub struct UnfoldError {
     pub transition: String,
     /// Why.
     pub reason: String,
+    /// The failed evaluation of the transition's guard or arc, when that is
+    /// why ([`Net::position_of_failure`] locates it).
+    pub evaluation: Option<Box<EvalError>>,
+}
+
+impl UnfoldError {
+    /// The transition's evaluation failed: the reason is what went wrong
+    /// inside it (the error names the transition already).
+    fn evaluating(net: &Net, t: usize, e: EvalError) -> UnfoldError {
+        let reason = match &e {
+            EvalError::InTransition { source, .. } => source.to_string(),
+            e => e.to_string(),
+        };
+        UnfoldError {
+            transition: net.transitions[t].name.clone(),
+            reason,
+            evaluation: Some(Box::new(e)),
+        }
+    }
 }
 
 /// The P/T net with the behaviour of `net`, and for each of its places the
@@ -169,10 +179,11 @@ impl<'n> Unfolding<'n> {
         let error = |reason: String| UnfoldError {
             transition: net.transitions[t].name.clone(),
             reason,
+            evaluation: None,
         };
         let mut bindings = Vec::new();
         transition_bindings(net, t, &self.places.everything, &mut bindings)
-            .map_err(|e| error(reason(e)))?;
+            .map_err(|e| UnfoldError::evaluating(net, t, e))?;
         self.searched += bindings.len();
         if self.searched > self.limits.searched {
             return Err(error(format!(
@@ -193,7 +204,9 @@ impl<'n> Unfolding<'n> {
                 )));
             }
             let mut post = Vec::new();
-            for (p, v, n) in produced(net, &binding).map_err(|e| error(reason(e)))? {
+            for (p, v, n) in
+                produced(net, &binding).map_err(|e| UnfoldError::evaluating(net, t, e))?
+            {
                 let (id, new) = self.places.id(p, &v);
                 if new && self.places.list.len() > self.limits.colours {
                     return Err(error(format!(
@@ -229,12 +242,8 @@ impl<'n> Unfolding<'n> {
         let mut order = HashMap::new();
         for t in 0..net.transitions.len() {
             let mut bindings = Vec::new();
-            transition_bindings(net, t, &self.places.everything, &mut bindings).map_err(|e| {
-                UnfoldError {
-                    transition: net.transitions[t].name.clone(),
-                    reason: reason(e),
-                }
-            })?;
+            transition_bindings(net, t, &self.places.everything, &mut bindings)
+                .map_err(|e| UnfoldError::evaluating(net, t, e))?;
             for binding in bindings {
                 let next = order.len();
                 order.entry(binding).or_insert(next);

@@ -61,15 +61,23 @@ impl Compiler<'_> {
         let mut guards = Vec::new();
         if let Some(text) = &t.guard {
             let e = self.parse(text)?;
-            let (code, ty) = self.expr(text, &e, &mut scope)?;
+            let (_, ty) = self.expr(text, &e, &mut scope)?;
             if ty != Ty::Bool {
                 return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
             }
+            // Each conjunct written is compiled on its own, so that an error
+            // while it is evaluated points at it, not at the guard's start.
             let mut parts = Vec::new();
-            super::folding::fold_constants(code).into_conjuncts(&mut parts);
+            for conjunct in conjuncts(&e) {
+                let (code, _) = self.expr(text, conjunct, &mut scope)?;
+                let pos = text.pos_of(conjunct.at);
+                let mut split = Vec::new();
+                super::folding::fold_constants(code).into_conjuncts(&mut split);
+                parts.extend(split.into_iter().map(|code| (code, pos)));
+            }
             // A conjunct that is true whatever the binding tests nothing.
-            parts.retain(|part| !matches!(part, Code::Const(Value::Bool(true))));
-            for code in parts {
+            parts.retain(|(part, _)| !matches!(part, Code::Const(Value::Bool(true))));
+            for (code, pos) in parts {
                 let mut slots = Vec::new();
                 code.read_slots(&mut slots);
                 let after = slots
@@ -77,11 +85,7 @@ impl Compiler<'_> {
                     .map(|&s| bound_at.get(s).copied().unwrap_or(0))
                     .max()
                     .unwrap_or(0);
-                guards.push(GuardPart {
-                    code,
-                    after,
-                    pos: text.pos,
-                });
+                guards.push(GuardPart { code, after, pos });
             }
             guards.sort_by_key(|g| g.after);
         }
@@ -281,5 +285,18 @@ impl Compiler<'_> {
             slots: scope.vars.len(),
             formula,
         })
+    }
+}
+
+/// The conjuncts of `a && b && ...` as written (an expression that is not a
+/// conjunction is its own only conjunct).
+fn conjuncts(e: &Expr) -> Vec<&Expr> {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, a, b) => {
+            let mut all = conjuncts(a);
+            all.extend(conjuncts(b));
+            all
+        }
+        _ => vec![e],
     }
 }
