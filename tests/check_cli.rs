@@ -224,8 +224,9 @@ fn bad_input_exits_2_with_a_position() {
 
 /// Regression: an expression that fails while the net runs (here a division
 /// by zero) was reported without the file or the line: `state space error:
-/// division by zero`, not even naming the property. A guard's or an arc's
-/// error points at it, a property's at the property.
+/// division by zero`, not even naming the property. A guard conjunct's or an
+/// arc's error points at it, an invariant's or a goal's at the innermost part
+/// of its formula that failed, a CTL/LTL property's at the property.
 #[test]
 fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
@@ -264,8 +265,18 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "positive:\n    invariant: >\n      forall x in P:\n        10 / (x - 1) >= 0",
             ),
-            "invariant.yaml:12:3: state space error: in property `positive`: division by zero",
-            "12 |   positive:",
+            "invariant.yaml:15:9: state space error: in property `positive`: division by zero",
+            "15 |         10 / (x - 1) >= 0",
+        ),
+        (
+            net(
+                "goal.yaml",
+                "x < 3",
+                "x + 1",
+                "goal:\n    reachable: \"count(P) == 1 && 10 / (count(P) - 1) > 0\"",
+            ),
+            "goal.yaml:13:34: state space error: in property `goal`: division by zero",
+            "13 |     reachable: \"count(P) == 1 && 10 / (count(P) - 1) > 0\"",
         ),
         (
             net(

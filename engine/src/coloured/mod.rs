@@ -686,7 +686,7 @@ impl StateSpace for ColouredSpace<'_> {
                 };
                 let mut slots = vec![Value::Bool(false); property.slots];
                 let mut env = Env::new(&mut slots, Some(marking));
-                let in_property = |e: EvalError| e.in_property(&property.name);
+                let in_property = |e: EvalError| property.failed(marking, e);
                 let (Some(settled), Some(held_in)) = (settled, held_in) else {
                     return Ok(code.holds(&mut env).map_err(in_property)?);
                 };
@@ -731,7 +731,7 @@ impl StateSpace for ColouredSpace<'_> {
         let slots = (*slots).max(property.slots);
         Ok(formula
             .explain(&marking, slots)
-            .map_err(|e| e.in_property(&property.name))?)
+            .map_err(|e| property.failed(&marking, e))?)
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {

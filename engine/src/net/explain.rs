@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::code::{Code, Env, EvalError, Pattern, PlaceId, marking_of, quantify};
 use super::marking::Marking;
+use super::pos::Pos;
 use crate::net::value::Value;
 
 /// A property's boolean skeleton, with the source text of every part.
@@ -21,6 +22,8 @@ use crate::net::value::Value;
 pub struct Formula {
     /// The part's text as written in the net file.
     pub text: String,
+    /// Where the part begins in the net file.
+    pub pos: Pos,
     /// Its shape.
     pub kind: FormulaKind,
 }
@@ -81,20 +84,52 @@ pub struct Explanation {
 impl Formula {
     /// The formula's truth value under `env`.
     pub fn holds(&self, env: &mut Env<'_>) -> Result<bool, EvalError> {
-        Ok(match &self.kind {
-            FormulaKind::Atom(code) => code.holds(env)?,
-            FormulaKind::Not(a) => !a.holds(env)?,
-            FormulaKind::And(a, b) => a.holds(env)? && b.holds(env)?,
-            FormulaKind::Or(a, b) => a.holds(env)? || b.holds(env)?,
-            FormulaKind::Implies(a, b) => !a.holds(env)? || b.holds(env)?,
-            FormulaKind::Quantifier {
-                forall,
-                place,
-                pattern,
-                body,
-                ..
-            } => quantify(env, *forall, *place, pattern, &[], |env, _| body.holds(env))?,
-        })
+        self.holds_noting_failure(env, &mut None)
+    }
+
+    /// Where evaluating the formula in `marking` fails: the innermost part
+    /// whose evaluation raised the error (`None` if the evaluation succeeds).
+    pub fn failure_position(&self, marking: &Marking, slots: usize) -> Option<Pos> {
+        let mut values = vec![Value::Bool(false); slots];
+        let mut env = Env::new(&mut values, Some(marking));
+        let mut at = None;
+        self.holds_noting_failure(&mut env, &mut at).err().and(at)
+    }
+
+    /// [`Formula::holds`], noting in `at` the innermost part that failed.
+    fn holds_noting_failure(
+        &self,
+        env: &mut Env<'_>,
+        at: &mut Option<Pos>,
+    ) -> Result<bool, EvalError> {
+        let result = (|| {
+            Ok(match &self.kind {
+                FormulaKind::Atom(code) => code.holds(env)?,
+                FormulaKind::Not(a) => !a.holds_noting_failure(env, at)?,
+                FormulaKind::And(a, b) => {
+                    a.holds_noting_failure(env, at)? && b.holds_noting_failure(env, at)?
+                }
+                FormulaKind::Or(a, b) => {
+                    a.holds_noting_failure(env, at)? || b.holds_noting_failure(env, at)?
+                }
+                FormulaKind::Implies(a, b) => {
+                    !a.holds_noting_failure(env, at)? || b.holds_noting_failure(env, at)?
+                }
+                FormulaKind::Quantifier {
+                    forall,
+                    place,
+                    pattern,
+                    body,
+                    ..
+                } => quantify(env, *forall, *place, pattern, &[], |env, _| {
+                    body.holds_noting_failure(env, at)
+                })?,
+            })
+        })();
+        if result.is_err() && at.is_none() {
+            *at = Some(self.pos);
+        }
+        result
     }
 
     /// Why the formula is false in `marking` (`None` if it holds there).
@@ -193,5 +228,24 @@ mod tests {
         assert_eq!(why.instances[0].pattern, "(w, n)");
         assert_eq!(why.given, ["!(w == a)", "n > 0"]);
         assert_eq!(why.failing, "n < 3");
+    }
+
+    #[test]
+    fn a_failed_evaluation_is_located_at_the_innermost_part() {
+        let text = "name: t\ntypes:\n  Who: { enum: [a, b] }\n  Pair: { tuple: [Who, Int] }\nplaces:\n  P: { type: Pair, init: [\"(a, 1)\", \"(b, 5)\"] }\ntransitions:\n  keep: { in: { P: [\"x\"] }, out: { P: [\"x\"] } }\nproperties:\n  small:\n    invariant: \"forall (w, n) in P: n > 0 && 10 / (n - 5) < 100\"\n  fine:\n    invariant: \"forall (w, n) in P: n > 0\"\n";
+        let net = load_net_str(
+            &Source::new("t.yaml", text),
+            &[],
+            &crate::net::functions::NoFunctions as &dyn FunctionLibrary,
+        )
+        .expect("net");
+        let at = |i: usize| {
+            let (formula, slots) = net.properties[i].formula.as_ref().expect("formula");
+            formula.failure_position(&net.initial, *slots)
+        };
+        // `(a, 1)` passes; `(b, 5)` divides by zero in the second conjunct.
+        let pos = at(0).expect("fails");
+        assert_eq!((pos.line, pos.col), (11, 46));
+        assert_eq!(at(1), None);
     }
 }

@@ -203,9 +203,26 @@ pub struct Property {
     pub kind: PropertyKind,
     /// How many variable slots its quantifiers need.
     pub slots: usize,
-    /// An invariant's boolean skeleton with the source text of its parts, and
-    /// the slots it needs: explains a violation ([`Formula::explain`]).
+    /// An invariant's or a goal's boolean skeleton with the source text and
+    /// position of its parts, and the slots it needs: explains a violation
+    /// ([`Formula::explain`]) and locates a failed evaluation.
     pub formula: Option<(Formula, usize)>,
+}
+
+impl Property {
+    /// `error`, raised evaluating the property in `marking`, attributed to
+    /// the property and located at the innermost part of its formula that
+    /// fails there ([`Formula::failure_position`]), where it has one.
+    pub fn failed(&self, marking: &Marking, error: EvalError) -> EvalError {
+        let at = (self.formula.as_ref()).and_then(|(formula, slots)| {
+            formula.failure_position(marking, *slots.max(&self.slots))
+        });
+        match at {
+            Some(pos) => error.at(pos),
+            None => error,
+        }
+        .in_property(&self.name)
+    }
 }
 
 /// The kinds of properties.

@@ -1,4 +1,5 @@
-//! The boolean skeleton of an invariant, for explaining its violations.
+//! The boolean skeleton of an invariant or a goal, for explaining a
+//! violation and locating a failed evaluation.
 
 use super::*;
 use crate::net::explain::{Formula, FormulaKind};
@@ -49,6 +50,10 @@ impl Compiler<'_> {
             }
             _ => FormulaKind::Atom(self.bool_expr(text, e, scope)?),
         };
-        Ok(Formula { text: source, kind })
+        Ok(Formula {
+            text: source,
+            pos: text.pos_of(e.at),
+            kind,
+        })
     }
 }

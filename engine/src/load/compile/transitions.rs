@@ -267,7 +267,7 @@ impl Compiler<'_> {
             }
         };
         let formula = match p {
-            RawProperty::Invariant(text) => {
+            RawProperty::Invariant(text) | RawProperty::Reachable(text) => {
                 let mut scope = Scope {
                     places: true,
                     ..Scope::default()
