@@ -226,7 +226,7 @@ fn bad_input_exits_2_with_a_position() {
 /// by zero) was reported without the file or the line: `state space error:
 /// division by zero`, not even naming the property. A guard conjunct's or an
 /// arc's error points at it, an invariant's or a goal's at the innermost part
-/// of its formula that failed, a CTL/LTL property's at the property.
+/// of its formula that failed, a CTL/LTL property's at its atom.
 #[test]
 fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
@@ -285,8 +285,8 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "always:\n    ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
             ),
-            "ctl.yaml:12:3: in property `always`: division by zero",
-            "12 |   always:",
+            "ctl.yaml:13:15: in property `always`: division by zero",
+            "13 |     ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
         ),
     ];
     for (file, message, quoted) in &cases {

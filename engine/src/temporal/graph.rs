@@ -661,7 +661,10 @@ fn state_atoms(
     let mut bits = vec![0u64; words];
     for (i, atom) in atoms.iter().enumerate() {
         if let Atom::State {
-            slots, property, ..
+            slots,
+            property,
+            pos,
+            ..
         } = atom
         {
             let holds = memo.holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
@@ -672,7 +675,7 @@ fn state_atoms(
                 let mut values = vec![Value::Bool(false); *slots];
                 Ok(conjunct
                     .holds(&mut Env::new(&mut values, Some(marking)))
-                    .map_err(|e| e.in_property(property))?)
+                    .map_err(|e| e.at(*pos).in_property(property))?)
             })?;
             if holds {
                 set(&mut bits, i);
@@ -724,9 +727,10 @@ fn transition_atoms(
             transition,
             condition,
             property,
+            pos,
         } = atom
             && *transition == t
-            && condition_holds(condition, values).map_err(|e| e.in_property(property))?
+            && condition_holds(condition, values).map_err(|e| e.at(*pos).in_property(property))?
         {
             set(
                 if *is_fired {

@@ -61,6 +61,8 @@ pub enum Atom {
         slots: usize,
         /// The property it belongs to (named by its evaluation errors).
         property: String,
+        /// Where the predicate begins in the net file (its evaluation errors point there).
+        pos: Pos,
     },
     /// `fired(T, condition)` (`fired` true) or `enabled(T, condition)`.
     Transition {
@@ -72,6 +74,8 @@ pub enum Atom {
         condition: Option<(Code, usize)>,
         /// The property it belongs to (named by its evaluation errors).
         property: String,
+        /// Where the condition (or, without one, the atom) begins in the net file.
+        pos: Pos,
     },
 }
 

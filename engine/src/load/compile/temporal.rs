@@ -44,11 +44,13 @@ impl Compiler<'_> {
                     places: true,
                     ..Scope::default()
                 };
-                let code = self.predicate(&sub_text(text, *offset), expr, &mut scope)?;
+                let text = sub_text(text, *offset);
+                let code = self.predicate(&text, expr, &mut scope)?;
                 Ok(Atom::State {
                     code,
                     slots: scope.vars.len(),
                     property: property.to_string(),
+                    pos: text.pos_of(expr.at),
                 })
             }
             RawAtom::Transition {
@@ -68,16 +70,17 @@ impl Compiler<'_> {
                             transitions.iter().map(|t| t.name.as_str()),
                         )
                     })?;
-                let condition = match condition {
-                    None => None,
+                let (condition, pos) = match condition {
+                    None => (None, text.pos_of(*at)),
                     Some((expr, offset)) => {
                         let mut scope = Scope {
                             vars: transitions[transition].vars.clone(),
                             ties: self.ties_of(&transitions[transition]),
                             ..Scope::default()
                         };
-                        let code = self.predicate(&sub_text(text, *offset), expr, &mut scope)?;
-                        Some((code, scope.vars.len()))
+                        let text = sub_text(text, *offset);
+                        let code = self.predicate(&text, expr, &mut scope)?;
+                        (Some((code, scope.vars.len())), text.pos_of(expr.at))
                     }
                 };
                 Ok(Atom::Transition {
@@ -85,6 +88,7 @@ impl Compiler<'_> {
                     transition,
                     condition,
                     property: property.to_string(),
+                    pos,
                 })
             }
         }
