@@ -296,7 +296,12 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
         assert!(stderr.contains(message), "{stderr}");
         assert!(stderr.contains(quoted), "{stderr}");
     }
-    for command in [&["simulate"][..], &["graph", "--reachability"]] {
+    let page = dir.join("page").display().to_string();
+    for command in [
+        &["simulate"][..],
+        &["graph", "--reachability"],
+        &["view", "--out", &page],
+    ] {
         let out = sesphr(&[command, &[cases[0].0.as_str()]].concat());
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -306,6 +311,15 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "{stderr}"
         );
     }
+    // Mutation testing checks the net itself first, and says where it failed.
+    let out = sesphr(&["mutate", &cases[0].0]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("run-time error at line 7, column 13: ")
+            && stderr.contains("in transition `step`: division by zero"),
+        "{stderr}"
+    );
     // Forced through the unfolding (and in the SMT encoding, which unfolds
     // the net), the binding search fails while unfolding: the transition is
     // named once, the failing conjunct located.

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{
-    ExploreError, GraphError, GraphFormat, StateSpace, reachability_graph_within,
-};
+use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::net::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
@@ -62,12 +60,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
             )?,
             LoadedNet::Coloured(net) => {
                 reachability(&ColouredSpace::new(net), args.max_states, format, |e| {
-                    let at = match &e {
-                        GraphError::Explore(ExploreError::Space { source }) => {
-                            (source.evaluation()).and_then(|eval| net.position_of_failure(eval))
-                        }
-                        _ => None,
-                    };
+                    let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
                     crate::host::located(e, at, &args.net.net)
                 })?
             }

@@ -57,10 +57,15 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
         Reachability::Omitted("Not drawn (--max-states 0).".into())
     } else {
         match &net {
-            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args)?,
-            LoadedNet::PlaceTransition(net) => {
-                reachability(&PackedNet::with_lane_bits(net, Vec::new(), 32)?, args)?
-            }
+            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args, |e| {
+                let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
+                crate::host::located(e, at, &args.net.net)
+            })?,
+            LoadedNet::PlaceTransition(net) => reachability(
+                &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
+                args,
+                |e| crate::host::located(e, None, &args.net.net),
+            )?,
         }
     };
     let html = page::render(&picture, &svg, layout_by, &traces, &reachability)?;
@@ -87,7 +92,13 @@ fn read_trace_file(path: &Path) -> Result<Vec<NamedTrace>> {
     Ok(traces)
 }
 
-fn reachability<S: StateSpace>(space: &S, args: &ViewArgs) -> Result<Reachability> {
+/// The reachability graph drawn, or why it is not; `failed` turns an error
+/// of the exploration into the message (located in the net file).
+fn reachability<S: StateSpace>(
+    space: &S,
+    args: &ViewArgs,
+    failed: impl FnOnce(GraphError<S::Error>) -> anyhow::Error,
+) -> Result<Reachability> {
     match reachability_graph_within(
         space,
         args.max_states,
@@ -111,7 +122,7 @@ fn reachability<S: StateSpace>(space: &S, args: &ViewArgs) -> Result<Reachabilit
         Err(GraphError::OutOfMemory) => Ok(Reachability::Omitted(
             "Not drawn: the memory limit was reached while exploring the states.".into(),
         )),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(failed(e)),
     }
 }
 

@@ -31,8 +31,8 @@ pub mod verdicts;
 use crate::budget;
 use crate::coloured::fire::{Binding, fire_at, produced, successors, transition_bindings};
 use crate::explore::{
-    Expansion, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, StateLayout,
-    StateSpace, Step, TargetHints, TokenStats,
+    Expansion, ExploreError, GraphError, PlaceChange, PropertyKind as SpaceKind, PropertySpec,
+    StateBuf, StateLayout, StateSpace, Step, TargetHints, TokenStats,
 };
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::{Marking, Multiset};
@@ -97,6 +97,17 @@ impl ColouredError {
     pub fn evaluation(&self) -> Option<&EvalError> {
         match self {
             ColouredError::Eval(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl GraphError<ColouredError> {
+    /// The failed evaluation behind a reachability graph that could not be
+    /// built, if that is why ([`Net::position_of_failure`] locates it).
+    pub fn evaluation(&self) -> Option<&EvalError> {
+        match self {
+            GraphError::Explore(ExploreError::Space { source }) => source.evaluation(),
             _ => None,
         }
     }

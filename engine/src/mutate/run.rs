@@ -16,6 +16,7 @@ use crate::explore::{
 use crate::load::error::LoadError;
 use crate::load::load_net_str;
 use crate::load::source::Source;
+use crate::net::code::EvalError;
 use crate::net::functions::FunctionLibrary;
 use crate::net::model::Net;
 use crate::temporal::graph::Limits as GraphLimits;
@@ -276,7 +277,7 @@ fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
     let (verdict, states) = match check_temporal(net, graph_limits, limits.reduction) {
         Err(e) => (
             Verdict::Invalid {
-                message: format!("run-time error: {e}"),
+                message: run_time_error(net, &e, e.evaluation()),
             },
             0,
         ),
@@ -362,9 +363,15 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
             vec![None; space.specs().len()],
         ),
         Err(e) => {
+            let evaluation = match &e {
+                ExploreError::Space {
+                    source: Stop::Space(source),
+                } => source.evaluation(),
+                _ => None,
+            };
             return Judgement {
                 verdict: Verdict::Invalid {
-                    message: format!("run-time error: {e}"),
+                    message: run_time_error(net, &e, evaluation),
                 },
                 states: 0,
                 seconds: started.elapsed().as_secs_f64(),
@@ -413,6 +420,18 @@ struct Flags {
 struct StopAtViolation<'n> {
     inner: ColouredSpace<'n>,
     flags: Arc<Flags>,
+}
+
+/// The message of a net whose evaluation failed: with the line and column
+/// of what failed, where the error names it.
+fn run_time_error(net: &Net, e: &dyn std::fmt::Display, evaluation: Option<&EvalError>) -> String {
+    match evaluation.and_then(|evaluation| net.position_of_failure(evaluation)) {
+        Some(pos) => format!(
+            "run-time error at line {}, column {}: {e}",
+            pos.line, pos.col
+        ),
+        None => format!("run-time error: {e}"),
+    }
 }
 
 /// Why [`StopAtViolation`] ended an exploration, or the space's own error.
