@@ -208,16 +208,27 @@ mod tests {
     use crate::load::load_net_str;
     use crate::load::source::Source;
     use crate::net::functions::FunctionLibrary;
+    use crate::net::model::Net;
 
-    #[test]
-    fn a_violation_names_its_instance_and_false_part() {
-        let text = "name: t\ntypes:\n  Who: { enum: [a, b] }\n  Pair: { tuple: [Who, Int] }\nplaces:\n  P: { type: Pair, init: [\"(a, 1)\", \"(b, 5)\"] }\ntransitions:\n  keep: { in: { P: [\"x\"] }, out: { P: [\"x\"] } }\nproperties:\n  small:\n    invariant: \"forall (w, n) in P: w == a || (n > 0 => n < 3)\"\n";
-        let net = load_net_str(
+    /// A net whose place `P` holds `(a, 1)` and `(b, 5)`, with `properties`
+    /// (YAML lines, the first at line 10 of the file).
+    fn net_with(properties: &str) -> Net {
+        let text = format!(
+            "name: t\ntypes:\n  Who: {{ enum: [a, b] }}\n  Pair: {{ tuple: [Who, Int] }}\nplaces:\n  P: {{ type: Pair, init: [\"(a, 1)\", \"(b, 5)\"] }}\ntransitions:\n  keep: {{ in: {{ P: [\"x\"] }}, out: {{ P: [\"x\"] }} }}\nproperties:\n{properties}"
+        );
+        load_net_str(
             &Source::new("t.yaml", text),
             &[],
             &crate::net::functions::NoFunctions as &dyn FunctionLibrary,
         )
-        .expect("net");
+        .expect("net")
+    }
+
+    #[test]
+    fn a_violation_names_its_instance_and_false_part() {
+        let net = net_with(
+            "  small:\n    invariant: \"forall (w, n) in P: w == a || (n > 0 => n < 3)\"\n",
+        );
         let (formula, slots) = net.properties[0].formula.as_ref().expect("formula");
         let why = formula
             .explain(&net.initial, *slots)
@@ -232,13 +243,9 @@ mod tests {
 
     #[test]
     fn a_failed_evaluation_is_located_at_the_innermost_part() {
-        let text = "name: t\ntypes:\n  Who: { enum: [a, b] }\n  Pair: { tuple: [Who, Int] }\nplaces:\n  P: { type: Pair, init: [\"(a, 1)\", \"(b, 5)\"] }\ntransitions:\n  keep: { in: { P: [\"x\"] }, out: { P: [\"x\"] } }\nproperties:\n  small:\n    invariant: \"forall (w, n) in P: n > 0 && 10 / (n - 5) < 100\"\n  fine:\n    invariant: \"forall (w, n) in P: n > 0\"\n";
-        let net = load_net_str(
-            &Source::new("t.yaml", text),
-            &[],
-            &crate::net::functions::NoFunctions as &dyn FunctionLibrary,
-        )
-        .expect("net");
+        let net = net_with(
+            "  small:\n    invariant: \"forall (w, n) in P: n > 0 && 10 / (n - 5) < 100\"\n  fine:\n    invariant: \"forall (w, n) in P: n > 0\"\n",
+        );
         let at = |i: usize| {
             let (formula, slots) = net.properties[i].formula.as_ref().expect("formula");
             formula.failure_position(&net.initial, *slots)
