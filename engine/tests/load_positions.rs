@@ -160,3 +160,16 @@ fn misspelt_constants_in_arcs_get_a_hint() {
     // Short names are variables: no guess.
     assert_eq!(hint("p: [y]"), "");
 }
+
+#[test]
+fn each_guard_conjunct_keeps_its_own_position() {
+    let text = with_guard("    guard: >-\n      x > 0 &&\n      (x != 3 || x == 9) && x < 5");
+    let net = load_net_str(&Source::new("pos.yaml", text.as_str()), &[], &NoFunctions)
+        .expect("a good net");
+    let t = &net.transitions[0];
+    let mut at: Vec<Pos> = t.guards.iter().map(|g| g.pos).collect();
+    at.sort_by_key(|p| (p.line, p.col));
+    let want = [(7, 7), (8, 7), (8, 29)].map(|(line, col)| Pos { line, col });
+    assert_eq!(at, want);
+    assert_eq!(t.vars.len(), 1);
+}

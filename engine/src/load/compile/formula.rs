@@ -52,7 +52,7 @@ impl Compiler<'_> {
         };
         Ok(Formula {
             text: source,
-            pos: text.pos_of(e.at),
+            pos: text.pos_of(e.span.start),
             kind,
         })
     }

@@ -155,7 +155,7 @@ struct Compiler<'s> {
 }
 
 /// Variables visible to an expression, each with its slot (its index).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Scope {
     vars: Vec<Variable>,
     /// Whether place contents may be read (properties only).

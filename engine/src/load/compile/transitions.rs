@@ -61,16 +61,18 @@ impl Compiler<'_> {
         let mut guards = Vec::new();
         if let Some(text) = &t.guard {
             let e = self.parse(text)?;
-            let (_, ty) = self.expr(text, &e, &mut scope)?;
+            // Type-checked whole on a copy of the scope (the slots its
+            // quantifiers take are not kept), then compiled conjunct by
+            // conjunct, so that an error while one is evaluated points at it,
+            // not at the guard's start.
+            let (_, ty) = self.expr(text, &e, &mut scope.clone())?;
             if ty != Ty::Bool {
                 return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
             }
-            // Each conjunct written is compiled on its own, so that an error
-            // while it is evaluated points at it, not at the guard's start.
             let mut parts = Vec::new();
             for conjunct in conjuncts(&e) {
                 let (code, _) = self.expr(text, conjunct, &mut scope)?;
-                let pos = text.pos_of(conjunct.at);
+                let pos = text.pos_of(conjunct.span.start);
                 let mut split = Vec::new();
                 super::folding::fold_constants(code).into_conjuncts(&mut split);
                 parts.extend(split.into_iter().map(|code| (code, pos)));
