@@ -88,6 +88,20 @@ fn check_reports_match_their_schema() {
     }
     assert!(explained > 0, "no explanation was validated");
 
+    // A net that cannot be checked keeps its place in the JSON, with its file
+    // and the located error (exit 2).
+    let bad = repo("tests/bad_nets/unknown-place.yaml");
+    let (report, code) = sesphr_json_code(&["check", "--json", &bad, &deadlock]);
+    assert_eq!(code, Some(2));
+    assert_valid(&validator, &report, "check --json, a bad net first");
+    assert_eq!(report[0]["file"], bad.as_str());
+    let message = report[0]["error"].as_str().expect("an error message");
+    assert!(message.starts_with(&format!("{bad}:")), "{message}");
+    assert_eq!(report[1]["complete"], true);
+    let (alone, code) = sesphr_json_code(&["check", "--json", &bad]);
+    assert_eq!((alone["error"].as_str(), code), (Some(message), Some(2)));
+    assert_valid(&validator, &alone, "check --json, a bad net alone");
+
     // The schema is strict where it matters: a token printed as a string in a
     // multiset entry, or a count of zero, is refused.
     let mut report = sesphr_json(&runs[1]);

@@ -232,6 +232,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             Err(e) => {
                 crate::output::report_error(&e);
                 error = true;
+                // In JSON the net keeps its place: its file and what is wrong.
+                if args.json {
+                    let message = crate::output::render_error(&e);
+                    reports.push(serde_json::json!({ "file": shown, "error": message }));
+                }
             }
         }
     }
