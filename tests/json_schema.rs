@@ -317,6 +317,30 @@ fn simulate_reports_match_their_schema() {
     assert!(run["steps"][0]["binding"]["p"].is_i64(), "{run}");
     let (run, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "3", &pnml]);
     assert_valid(&validator, &run, "P/T run");
+    // A run whose third step divides by zero: the two steps made and the
+    // marking it failed in are kept, with the located error (exit 2).
+    let failing =
+        std::env::temp_dir().join(format!("sesphr-failing-run-{}.yaml", std::process::id()));
+    std::fs::write(
+        &failing,
+        "name: c\nplaces:\n  P: { type: Int, init: [\"5\"] }\n  Q: { type: Int }\ntransitions:\n  step:\n    in: { P: [\"x\"] }\n    out: { P: [\"x - 1\"], Q: [\"10 / (x - 3)\"] }\n",
+    )
+    .expect("write the net");
+    let failing = failing.display().to_string();
+    let (run, code) = sesphr_json_code(&["simulate", "--json", &failing]);
+    std::fs::remove_file(&failing).ok();
+    assert_valid(&validator, &run, "a run that fails");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        (run["steps"].as_array().map(Vec::len), &run["stopped"]),
+        (Some(2), &Value::from("error"))
+    );
+    assert_eq!(run["final"]["P"][0]["value"], 3);
+    let error = run["error"].as_str().expect("the error");
+    assert!(
+        error.starts_with(&format!("{failing}:8:31: ")) && error.contains("division by zero"),
+        "{error}"
+    );
 
     let (replays, code) =
         sesphr_json_code(&["simulate", "--json", "--crypto", "--size", "2K", &sesphr]);

@@ -125,10 +125,14 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
 }
 
 /// A seeded random run as one JSON object: the steps with their bindings as
-/// JSON values, why it stopped and the final marking.
+/// JSON values, why it stopped and the final marking. A run that fails (an
+/// expression failing while the net runs) is printed too, up to the marking
+/// it failed in, with `stopped: "error"` and the located `error` (exit 2).
 fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Result<ExitCode> {
     let mut steps = Vec::new();
-    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, _| {
+    let mut reached = None;
+    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, marking| {
+        reached = Some(marking.clone());
         let t = &net.transitions[binding.transition];
         let values: serde_json::Map<String, serde_json::Value> = t
             .vars
@@ -142,14 +146,26 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
             "binding": values,
         }));
         ControlFlow::Continue(())
-    })?;
-    let stopped = match outcome.reason {
-        StopReason::StepLimit => "step-limit",
-        StopReason::Dead => "dead",
-        StopReason::Stopped => "stopped",
+    });
+    let (stopped, last, error) = match outcome {
+        Ok(outcome) => {
+            let stopped = match outcome.reason {
+                StopReason::StepLimit => "step-limit",
+                StopReason::Dead => "dead",
+                StopReason::Stopped => "stopped",
+            };
+            (stopped, outcome.marking, None)
+        }
+        Err(e) => {
+            let at = net.position_of_failure(&e);
+            let error = host::located(e, at, &args.net.net);
+            crate::output::report_error(&error);
+            let last = reached.unwrap_or_else(|| net.initial.clone());
+            ("error", last, Some(crate::output::render_error(&error)))
+        }
     };
-    let marking = net.show_marking(&outcome.marking).replace('\n', "; ");
-    let value = serde_json::json!({
+    let marking = net.show_marking(&last).replace('\n', "; ");
+    let mut value = serde_json::json!({
         "file": args.net.net.display().to_string(),
         "net": net.name,
         "mode": "random",
@@ -159,8 +175,15 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
         "stopped": stopped,
         "final": marking_json(&marking),
     });
+    if let Some(error) = error {
+        value["error"] = serde_json::json!(error);
+    }
     outln!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(if value.get("error").is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn indent(text: &str) -> String {
