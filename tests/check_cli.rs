@@ -289,49 +289,44 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "13 |     ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
         ),
     ];
-    for (file, message, quoted) in &cases {
-        let out = sesphr(&["check", file]);
-        assert_eq!(out.status.code(), Some(2), "{file}");
+    // `args` exits 2 and its error says each of `expected`.
+    let refused = |args: &[&str], expected: &[&str]| {
+        let out = sesphr(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(message), "{stderr}");
-        assert!(stderr.contains(quoted), "{stderr}");
+        for text in expected {
+            assert!(stderr.contains(text), "{args:?}: {stderr}");
+        }
+    };
+    for (file, message, quoted) in &cases {
+        refused(&["check", file], &[message, quoted]);
     }
+    let guard = cases[0].0.as_str();
+    let in_step = "in transition `step`: division by zero";
     let page = dir.join("page").display().to_string();
     for command in [
         &["simulate"][..],
         &["graph", "--reachability"],
         &["view", "--out", &page],
     ] {
-        let out = sesphr(&[command, &[cases[0].0.as_str()]].concat());
-        assert_eq!(out.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr.contains("guard.yaml:7:13: ")
-                && stderr.contains("in transition `step`: division by zero"),
-            "{stderr}"
+        refused(
+            &[command, &[guard]].concat(),
+            &["guard.yaml:7:13: ", in_step],
         );
     }
     // Mutation testing checks the net itself first, and says where it failed.
-    let out = sesphr(&["mutate", &cases[0].0]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("run-time error at line 7, column 13: ")
-            && stderr.contains("in transition `step`: division by zero"),
-        "{stderr}"
+    refused(
+        &["mutate", guard],
+        &["run-time error at line 7, column 13: ", in_step],
     );
     // Forced through the unfolding (and in the SMT encoding, which unfolds
     // the net), the binding search fails while unfolding: the transition is
     // named once, the failing conjunct located.
+    let unfolding = "conjunct.yaml:7:22: cannot unfold transition `step`: division by zero";
     for command in [&["check", "--unfold"][..], &["smt", "--depth", "2"]] {
-        let out = sesphr(&[command, &[cases[1].0.as_str()]].concat());
-        assert_eq!(out.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            stderr
-                .contains("conjunct.yaml:7:22: cannot unfold transition `step`: division by zero")
-                && stderr.contains(cases[1].2),
-            "{stderr}"
+        refused(
+            &[command, &[cases[1].0.as_str()]].concat(),
+            &[unfolding, cases[1].2],
         );
     }
     std::fs::remove_dir_all(&dir).ok();
