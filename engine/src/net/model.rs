@@ -162,7 +162,7 @@ pub struct GuardPart {
     pub code: Code,
     /// Test it once this many input items are matched.
     pub after: usize,
-    /// Where the guard is written in the net's file.
+    /// Where the conjunct is written in the net's file (PNML: the transition).
     pub pos: Pos,
 }
 
