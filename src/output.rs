@@ -42,9 +42,13 @@ pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
-/// Writes to standard error, ignoring a closed standard error.
+/// Writes to standard error, ignoring a closed standard error, in one
+/// write (so that processes sharing the terminal do not interleave a
+/// message's parts).
 pub fn write_err(args: fmt::Arguments<'_>) {
-    let _ = std::io::stderr().lock().write_fmt(args);
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(args.to_string().as_bytes());
 }
 
 /// Prints `error: MESSAGE` on standard error, cleaned by [`render_error`].

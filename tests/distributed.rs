@@ -245,6 +245,79 @@ fn a_worker_that_dies_ends_the_run_without_a_verdict() {
     assert!(stderr.contains("without a verdict"), "{stderr}");
 }
 
+/// A net whose guard divides by zero in its second marking, in `dir`.
+fn failing_net(dir: &std::path::Path) -> String {
+    std::fs::create_dir_all(dir).expect("temp dir");
+    let net = dir.join("divides.yaml");
+    std::fs::write(
+        &net,
+        "name: n\nplaces:\n  P: { type: Int, init: [\"1\"] }\ntransitions:\n  step:\n    \
+         in: { P: [\"x\"] }\n    guard: \"x < 3 && x / (x - 1) > 0\"\n    out: { P: [\"x + 1\"] }\n\
+         properties:\n  one_token:\n    invariant: \"count(P) == 1\"\n",
+    )
+    .expect("write");
+    net.display().to_string()
+}
+
+#[test]
+fn a_run_time_error_is_located_and_reported_once() {
+    let dir = std::env::temp_dir().join(format!("sesphr-dist-error-{}", std::process::id()));
+    let net = failing_net(&dir);
+    let located = "divides.yaml:7:22: state space error: in transition `step`: division by zero";
+    for processes in ["1", "2", "4"] {
+        let out = sesphr(&["check", &net, "--distributed", "--processes", processes]);
+        assert_eq!(out.status.code(), Some(2), "{processes} processes");
+        assert!(out.stdout.is_empty(), "a report was printed");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // One message, from the worker that found it, the line quoted; no
+        // connection chatter, no second word from the supervisor.
+        let messages = stderr.lines().filter(|l| l.starts_with("error: ")).count();
+        assert_eq!(messages, 1, "{stderr}");
+        assert!(stderr.contains(located), "{stderr}");
+        assert!(stderr.contains("7 |     guard: "), "{stderr}");
+        assert!(!stderr.contains("awaiting"), "{stderr}");
+    }
+    // Started by hand (one terminal each), every process locates the
+    // error, the one that found it and the one told of it.
+    let ports: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    let hosts = dir.join("hosts");
+    let lines: Vec<String> = ports
+        .iter()
+        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
+        .collect();
+    std::fs::write(&hosts, lines.join("\n")).expect("write");
+    drop(ports);
+    let hosts = hosts.display().to_string();
+    let workers: Vec<_> = ["0", "1"]
+        .iter()
+        .map(|process| {
+            Command::new(env!("CARGO_BIN_EXE_sesphr"))
+                .args(["check", &net, "--distributed", "--hosts", &hosts])
+                .args(["--process", process, "--timeout", "60"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run sesphr")
+        })
+        .collect();
+    for worker in workers {
+        let out = worker.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("divides.yaml:7:22: state space error"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("in transition `step`: division by zero"),
+            "{stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn bad_requests_are_refused_clearly() {
     let smt = sesphr(&[

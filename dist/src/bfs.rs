@@ -22,12 +22,13 @@
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StopReason};
+use sesphr_engine::net::pos::Pos;
 use timely::worker::Worker;
 
 use crate::owner::{owner, state_hash};
 use crate::portable::Portable;
 use crate::store::{Inserted, OwnedStates};
-use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds};
+use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds, WorkerError};
 
 /// The parent position of the initial state.
 const NO_PARENT: u32 = u32::MAX;
@@ -92,6 +93,9 @@ pub enum Failure<E> {
         worker: usize,
         /// Its error.
         message: String,
+        /// Where in the net the evaluation that failed is written, if it
+        /// is one.
+        at: Option<Pos>,
     },
 }
 
@@ -202,7 +206,11 @@ pub fn explore<S: Portable>(
             }
         }
         let mut summary = summary;
-        summary.error = error.as_ref().map(|e| (e.to_string(), retry(e)));
+        summary.error = error.as_ref().map(|e| WorkerError {
+            message: e.to_string(),
+            retry: retry(e),
+            at: space.locate(e),
+        });
         outgoing.extend(rounds.to_all(&Message::Summary(summary)));
         let received = rounds.exchange(worker, outgoing);
         let mut summaries = Vec::with_capacity(peers);
@@ -227,19 +235,28 @@ pub fn explore<S: Portable>(
         summaries.sort_by_key(|s| s.worker);
         let failed: Vec<&LevelSummary> = summaries.iter().filter(|s| s.error.is_some()).collect();
         if !failed.is_empty() {
-            if failed.iter().all(|s| s.error.as_ref().is_some_and(|e| e.1)) {
+            if failed
+                .iter()
+                .all(|s| s.error.as_ref().is_some_and(|e| e.retry))
+            {
                 return Err(Failure::Retry);
             }
-            if let Some(e) = error.filter(|e| !retry(e)) {
-                return Err(Failure::Space(e));
-            }
+            // The first worker's error is the run's: it reports it, the
+            // others name it.
             let peer = failed
                 .iter()
-                .find(|s| s.error.as_ref().is_some_and(|e| !e.1))
+                .find(|s| s.error.as_ref().is_some_and(|e| !e.retry))
                 .unwrap_or(&failed[0]);
+            if peer.worker as usize == me
+                && let Some(e) = error
+            {
+                return Err(Failure::Space(e));
+            }
+            let error = peer.error.clone().unwrap_or_default();
             return Err(Failure::Peer {
                 worker: peer.worker as usize,
-                message: peer.error.clone().unwrap_or_default().0,
+                message: error.message,
+                at: error.at,
             });
         }
         let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
@@ -290,6 +307,7 @@ pub fn explore<S: Portable>(
                 Ok(()) => Failure::Peer {
                     worker: failed.worker as usize,
                     message: failed.error.clone().unwrap_or_default(),
+                    at: None,
                 },
             });
         }

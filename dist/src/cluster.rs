@@ -14,6 +14,10 @@ pub struct Cluster {
     pub addresses: Vec<String>,
     /// Worker threads per process.
     pub threads: usize,
+    /// Whether timely's connection messages are dropped (a supervised run
+    /// on loopback, where they are noise) rather than shown on standard
+    /// error.
+    pub quiet: bool,
 }
 
 impl Cluster {

@@ -20,6 +20,7 @@ use sesphr_engine::temporal::run::check_temporal_in;
 use crate::DistError;
 use crate::bfs::DistOptions;
 use crate::cluster::Cluster;
+use crate::portable::Portable;
 use crate::run::{DistReport, execute, failure};
 
 /// Checks the properties of the coloured `net` (reduced by its symmetry if
@@ -34,11 +35,11 @@ pub fn check_coloured_distributed(
 ) -> Result<Option<DistReport>, DistError> {
     execute(cluster, move |run| {
         let space = if symmetry {
-            ColouredSpace::with_symmetry(&net).map_err(|e| DistError::Space(e.to_string()))?
+            ColouredSpace::with_symmetry(&net).map_err(DistError::space)?
         } else {
             ColouredSpace::new(&net)
         };
-        let outcome = run.explore(&space, &options, |_| false).map_err(failure)?;
+        let outcome = (run.explore(&space, &options, |_| false)).map_err(|f| failure(&space, f))?;
         let Some(mut dist) = run.report(&space, &outcome, &net.name)? else {
             return Ok(None);
         };
@@ -47,8 +48,11 @@ pub fn check_coloured_distributed(
             max_memory: options.max_memory,
             deadline: options.timeout.map(|t| run.started + t),
         };
-        let (temporal, _) = check_temporal_in(&space, limits, None, None)
-            .map_err(|e| DistError::Space(e.to_string()))?;
+        let (temporal, _) =
+            check_temporal_in(&space, limits, None, None).map_err(|e| DistError::Space {
+                message: e.to_string(),
+                at: space.locate(&e),
+            })?;
         dist.report.properties.extend(temporal);
         Ok(Some(dist))
     })

@@ -34,6 +34,26 @@ pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
 pub use pt::check_pt_distributed;
 pub use run::DistReport;
+use sesphr_engine::net::pos::Pos;
+
+impl DistError {
+    /// The state space error of this process (not located in the net).
+    pub fn space(error: impl std::fmt::Display) -> DistError {
+        DistError::Space {
+            message: error.to_string(),
+            at: None,
+        }
+    }
+
+    /// Where in the net the evaluation behind this error is written, if a
+    /// guard, an arc or a property failed to evaluate.
+    pub fn position(&self) -> Option<Pos> {
+        match self {
+            DistError::Space { at, .. } | DistError::Peer { at, .. } => *at,
+            _ => None,
+        }
+    }
+}
 
 /// Why a distributed run failed.
 #[derive(Debug, thiserror::Error)]
@@ -57,8 +77,14 @@ pub enum DistError {
     #[error("a worker stopped abnormally (did a peer process die?): {0}")]
     Panicked(String),
     /// This process's state space failed.
-    #[error("state space error: {0}")]
-    Space(String),
+    #[error("state space error: {message}")]
+    Space {
+        /// Its error.
+        message: String,
+        /// Where in the net the evaluation that failed is written, if it
+        /// is one.
+        at: Option<Pos>,
+    },
     /// Another worker's state space failed.
     #[error("state space error on worker {worker}: {message}")]
     Peer {
@@ -66,6 +92,9 @@ pub enum DistError {
         worker: usize,
         /// Its error.
         message: String,
+        /// Where in the net the evaluation that failed is written, if it
+        /// is one.
+        at: Option<Pos>,
     },
     /// A counterexample could not be rebuilt.
     #[error("cannot rebuild a trace: {0}")]

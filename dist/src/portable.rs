@@ -17,6 +17,7 @@ use std::hash::BuildHasher;
 use foldhash::quality::FixedState;
 use sesphr_engine::coloured::{ColouredError, ColouredSpace};
 use sesphr_engine::explore::StateSpace;
+use sesphr_engine::net::pos::Pos;
 use sesphr_engine::net::wire::{decode_multiset, encode_multiset};
 use sesphr_engine::ptnet::{PackedNet, PtError};
 
@@ -51,6 +52,13 @@ pub trait Portable: StateSpace {
         from: usize,
         words: &'w [u32],
     ) -> Result<Cow<'w, [u32]>, Self::Error>;
+
+    /// Where in the net the evaluation behind `error` is written, if it is
+    /// one (every process loaded the same net, so the position holds in
+    /// each).
+    fn locate(&self, _error: &Self::Error) -> Option<Pos> {
+        None
+    }
 
     /// The words of `state` that any worker can read without a channel:
     /// sent on a fresh channel between two other workers.
@@ -169,6 +177,10 @@ impl Portable for ColouredSpace<'_> {
             }
         }
         Ok(())
+    }
+
+    fn locate(&self, error: &ColouredError) -> Option<Pos> {
+        (error.evaluation()).and_then(|e| self.net().position_of_failure(e))
     }
 
     fn receive<'w>(

@@ -21,7 +21,7 @@ pub fn check_pt_distributed(
     cluster: &Cluster,
 ) -> Result<Option<DistReport>, DistError> {
     execute(cluster, move |run| {
-        let space_error = |e: PtError| DistError::Space(e.to_string());
+        let space_error = |e: PtError| DistError::space(e);
         let mut space = PackedNet::new(&net, properties.clone()).map_err(space_error)?;
         let outcome = loop {
             let widen = space.lane_bits() < 32;
@@ -33,7 +33,7 @@ pub fn check_pt_distributed(
                     space = PackedNet::with_lane_bits(&net, properties.clone(), bits)
                         .map_err(space_error)?;
                 }
-                Err(other) => return Err(failure(other)),
+                Err(other) => return Err(failure(&space, other)),
             }
         };
         run.report(&space, &outcome, &net.name)

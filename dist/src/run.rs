@@ -63,7 +63,7 @@ where
         worker: timely::WorkerConfig::default(),
     };
     let processes = cluster.addresses.len();
-    let results = crate::stdout::to_stderr_during(|| {
+    let results = crate::stdout::redirected_during(cluster.quiet, || {
         timely::execute(config, move |worker| {
             let started = Instant::now();
             let rounds = Rounds::new(worker, threads);
@@ -131,12 +131,24 @@ impl WorkerRun<'_> {
     }
 }
 
-/// The distributed error of a failed exploration (other than a retry).
-pub fn failure<E: std::fmt::Display>(failure: Failure<E>) -> DistError {
+/// The distributed error of a failed exploration of `space` (other than a
+/// retry), located in the net where an evaluation failed.
+pub fn failure<S: Portable>(space: &S, failure: Failure<S::Error>) -> DistError {
     match failure {
-        Failure::Retry => DistError::Space("the exploration asked for a restart".into()),
-        Failure::Space(e) => DistError::Space(e.to_string()),
-        Failure::Peer { worker, message } => DistError::Peer { worker, message },
+        Failure::Retry => DistError::space("the exploration asked for a restart"),
+        Failure::Space(e) => DistError::Space {
+            message: e.to_string(),
+            at: space.locate(&e),
+        },
+        Failure::Peer {
+            worker,
+            message,
+            at,
+        } => DistError::Peer {
+            worker,
+            message,
+            at,
+        },
     }
 }
 

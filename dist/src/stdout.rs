@@ -3,20 +3,30 @@
 //! timely's TCP set-up prints "awaiting connections" and retry lines with
 //! `println!`; on process 0 they would mix with the report (and break
 //! `--json`). While the workers run, file descriptor 1 points at standard
-//! error; it is restored afterwards.
+//! error, or at the null device where the messages are not wanted (a
+//! supervised run on loopback); it is restored afterwards.
 
 use std::io::Write;
 
-/// Runs `f` with standard output sent to standard error (where the system
-/// allows; otherwise unchanged).
-pub fn to_stderr_during<T>(f: impl FnOnce() -> T) -> T {
+/// Runs `f` with standard output sent to standard error, or dropped if
+/// `quiet` (where the system allows; otherwise unchanged).
+pub fn redirected_during<T>(quiet: bool, f: impl FnOnce() -> T) -> T {
     let _ = std::io::stdout().flush();
-    // SAFETY: dup and dup2 on the process's own standard descriptors; the
-    // saved copy is closed after it is restored.
+    let null = quiet
+        .then(|| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/null")
+                .ok()
+        })
+        .flatten();
+    let target = null.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
+    // SAFETY: dup and dup2 on the process's own standard descriptors and an
+    // open file; the saved copy is closed after it is restored.
     #[allow(unsafe_code)]
     let saved = unsafe { libc::dup(1) };
     #[allow(unsafe_code)]
-    let redirected = saved >= 0 && unsafe { libc::dup2(2, 1) } >= 0;
+    let redirected = saved >= 0 && unsafe { libc::dup2(target, 1) } >= 0;
     let result = f();
     let _ = std::io::stdout().flush();
     if saved >= 0 {

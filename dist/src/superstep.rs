@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use sesphr_engine::net::pos::Pos;
 use timely::container::CapacityContainerBuilder;
 use timely::dataflow::channels::pact::Exchange;
 use timely::dataflow::operators::generic::operator::Operator;
@@ -34,13 +35,24 @@ pub struct LevelSummary {
     pub max_place: u64,
     /// Per property, the smallest global position of a target among them.
     pub first_targets: Vec<Option<u32>>,
-    /// The error the space gave, if it failed, and whether it asks for a
-    /// restart with a wider encoding (a P/T counter overflow).
-    pub error: Option<(String, bool)>,
+    /// The error the space gave, if it failed.
+    pub error: Option<WorkerError>,
     /// Whether the worker stopped expanding its frontier at the deadline.
     pub cut_by_deadline: bool,
     /// Whether it stopped expanding over the memory limit.
     pub cut_by_memory: bool,
+}
+
+/// Why a worker's space failed, as every worker reads it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WorkerError {
+    /// The error's message.
+    pub message: String,
+    /// Whether it asks for a restart with a wider encoding (a P/T counter
+    /// overflow).
+    pub retry: bool,
+    /// Where in the net the evaluation that failed is written, if it is one.
+    pub at: Option<Pos>,
 }
 
 /// The new states one worker stored in a level, sent to every worker.

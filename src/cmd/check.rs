@@ -122,6 +122,12 @@ pub struct DistributedArgs {
     /// line, which prints the report).
     #[arg(long, value_name = "I", requires = "hosts")]
     pub process: Option<usize>,
+    /// Set by the supervisor of a --processes run on its workers: timely's
+    /// connection messages are dropped, and a worker stopped by another
+    /// one's error leaves that error to the worker that found it (all share
+    /// one terminal).
+    #[arg(long, hide = true, requires = "hosts")]
+    pub supervised: bool,
 }
 
 /// Which checker `sesphr check` runs.

@@ -14,11 +14,11 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use sesphr_dist::{
-    Cluster, DistOptions, check_coloured_distributed, check_pt_distributed, read_hosts,
+    Cluster, DistError, DistOptions, check_coloured_distributed, check_pt_distributed, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -75,18 +75,29 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         // Process 0's hook; the other processes' reports would repeat it.
         progress: (args.progress && process == 0).then(|| super::check::progress_lines(path)),
     };
+    let supervised = args.distributed.supervised;
     let cluster = Cluster {
         process,
         addresses,
         threads: args.limits.threads.unwrap_or(1),
+        quiet: supervised,
     };
     let dist = match net {
         LoadedNet::PlaceTransition(net) => {
-            check_pt_distributed(Arc::new(*net), pt_properties(&standard), options, &cluster)?
+            check_pt_distributed(Arc::new(*net), pt_properties(&standard), options, &cluster)
         }
         LoadedNet::Coloured(net) => {
             let net = with_standard_properties(&net, &standard);
-            check_coloured_distributed(Arc::new(net), !args.no_reduction, options, &cluster)?
+            check_coloured_distributed(Arc::new(net), !args.no_reduction, options, &cluster)
+        }
+    };
+    let dist = match dist {
+        Ok(dist) => dist,
+        // The worker that found the error reports it, on the same terminal.
+        Err(DistError::Peer { .. }) if supervised => return Ok(ExitCode::from(2)),
+        Err(e) => {
+            let at = e.position();
+            return Err(crate::host::located(e, at, path));
         }
     };
     let Some(dist) = dist else {
@@ -184,6 +195,7 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
             .arg(&host_file.0)
             .arg("--process")
             .arg(process.to_string())
+            .arg("--supervised")
             .stdin(Stdio::null())
             .stdout(if process == 0 {
                 Stdio::piped()
@@ -208,7 +220,14 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
         text
     });
     let mut code_of_first = None;
+    // When a worker ended with an error of its own (exit 2, its message on
+    // standard error): the others learn of it at the same round and end too.
+    let mut failed_at: Option<Instant> = None;
     while children.iter().any(Option::is_some) {
+        if failed_at.is_some_and(|at| at.elapsed() > GRACE) {
+            stop_all(&mut children);
+            break;
+        }
         for process in 0..count {
             let Some(child) = children[process].as_mut() else {
                 continue;
@@ -218,18 +237,22 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
             };
             let pid = child.id();
             children[process] = None;
-            let normal = match status.code() {
-                Some(0) => true,
-                Some(1 | 3) => process == 0,
-                _ => false,
-            };
-            if !normal {
-                stop_all(&mut children);
-                let _ = reader.join();
-                bail!(
-                    "worker process {process} (pid {pid}) ended abnormally ({status}); \
-                     the distributed run is abandoned without a verdict"
-                );
+            match status.code() {
+                Some(0) => {}
+                Some(1 | 3) if process == 0 => {}
+                Some(2) => {
+                    failed_at.get_or_insert_with(Instant::now);
+                }
+                // A consequence of the error already reported.
+                _ if failed_at.is_some() => {}
+                _ => {
+                    stop_all(&mut children);
+                    let _ = reader.join();
+                    bail!(
+                        "worker process {process} (pid {pid}) ended abnormally ({status}); \
+                         the distributed run is abandoned without a verdict"
+                    );
+                }
             }
             if process == 0 {
                 code_of_first = status.code();
@@ -238,9 +261,15 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
         std::thread::sleep(Duration::from_millis(20));
     }
     let text = reader.join().unwrap_or_default();
+    if failed_at.is_some() {
+        return Ok(ExitCode::from(2));
+    }
     write_out(format_args!("{}", String::from_utf8_lossy(&text)));
     Ok(ExitCode::from(code_of_first.unwrap_or(2) as u8))
 }
+
+/// How long the other workers have to end after one ended with an error.
+const GRACE: Duration = Duration::from_secs(5);
 
 /// Kills and reaps the worker processes still running.
 fn stop_all(children: &mut [Option<Child>]) {
