@@ -288,6 +288,16 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "ctl.yaml:13:15: in property `always`: division by zero",
             "13 |     ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
         ),
+        (
+            net(
+                "except.yaml",
+                "x < 3",
+                "x + 1",
+                "ends:\n    deadlock-free:\n      except: \"forall x in P: x == 3 && 10 / (x - 3) > 0\"",
+            ),
+            "except.yaml:14:41: state space error: in property `ends`: division by zero",
+            "14 |       except: \"forall x in P: x == 3 && 10 / (x - 3) > 0\"",
+        ),
     ];
     // `args` exits 2 and its error says each of `expected`.
     let refused = |args: &[&str], expected: &[&str]| {
@@ -557,7 +567,8 @@ fn long_terms_are_shortened_unless_full() {
     );
 }
 
-/// A violated invariant names the quantifier instance and the false sub-formula.
+/// A violated invariant names the quantifier instance and the false
+/// sub-formula; so does a deadlock property's unexcused dead marking.
 #[test]
 fn a_violation_is_explained() {
     let dir = std::env::temp_dir().join(format!("sesphr-explain-{}", std::process::id()));
@@ -601,6 +612,22 @@ properties:
             "given": ["!(w == alice)", "n > 1"],
             "failing": "n < 3"
         })
+    );
+    // A dead marking its `except` does not excuse: why the predicate is false there.
+    let ends = dir.join("ends.yaml");
+    std::fs::write(
+        &ends,
+        "name: ends\nplaces:\n  P: { type: Int, init: [\"1\"] }\ntransitions:\n  step:\n    \
+         in: { P: [\"x\"] }\n    guard: \"x < 3\"\n    out: { P: [\"x + 1\"] }\nproperties:\n  \
+         ends_at_two:\n    deadlock-free: { except: \"forall x in P: x == 2\" }\n",
+    )
+    .expect("write");
+    let out = sesphr(&["check", &ends.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("      why: for x = 3 in P\n           false: x == 2\n"),
+        "{text}"
     );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -203,9 +203,11 @@ pub struct Property {
     pub kind: PropertyKind,
     /// How many variable slots its quantifiers need.
     pub slots: usize,
-    /// An invariant's or a goal's boolean skeleton with the source text and
-    /// position of its parts, and the slots it needs: explains a violation
-    /// ([`Formula::explain`]) and locates a failed evaluation.
+    /// The boolean skeleton of an invariant, a goal or a deadlock exception,
+    /// with the source text and position of its parts, and the slots it
+    /// needs: explains a violation ([`Formula::explain`]; of a deadlock
+    /// property, why the exception does not excuse the dead marking) and
+    /// locates a failed evaluation.
     pub formula: Option<(Formula, usize)>,
 }
 

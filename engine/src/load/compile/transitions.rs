@@ -269,7 +269,9 @@ impl Compiler<'_> {
             }
         };
         let formula = match p {
-            RawProperty::Invariant(text) | RawProperty::Reachable(text) => {
+            RawProperty::Invariant(text)
+            | RawProperty::Reachable(text)
+            | RawProperty::DeadlockFree(Some(text)) => {
                 let mut scope = Scope {
                     places: true,
                     ..Scope::default()
