@@ -264,9 +264,17 @@ fn a_run_time_error_is_located_and_reported_once() {
     let dir = std::env::temp_dir().join(format!("sesphr-dist-error-{}", std::process::id()));
     let net = failing_net(&dir);
     let located = "divides.yaml:7:22: state space error: in transition `step`: division by zero";
-    for processes in ["1", "2", "4"] {
-        let out = sesphr(&["check", &net, "--distributed", "--processes", processes]);
-        assert_eq!(out.status.code(), Some(2), "{processes} processes");
+    for (processes, threads) in [("1", "1"), ("2", "1"), ("2", "2"), ("4", "1")] {
+        let out = sesphr(&[
+            "check",
+            &net,
+            "--distributed",
+            "--processes",
+            processes,
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{processes} x {threads}");
         assert!(out.stdout.is_empty(), "a report was printed");
         let stderr = String::from_utf8_lossy(&out.stderr);
         // One message, from the worker that found it, the line quoted; no

@@ -79,13 +79,23 @@ where
     })
     .map_err(DistError::Start)?;
     let mut report = None;
+    let mut told = None;
     for result in results {
-        match result.map_err(DistError::Panicked)?? {
-            Some(r) if report.is_none() => report = Some(r),
-            _ => {}
+        match result.map_err(DistError::Panicked)? {
+            Ok(Some(r)) if report.is_none() => report = Some(r),
+            Ok(_) => {}
+            // Another worker's error: the one that found it may be a thread
+            // of this process, whose own error says more.
+            Err(e @ DistError::Peer { .. }) => {
+                told.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
         }
     }
-    Ok(report)
+    match told {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
 }
 
 impl WorkerRun<'_> {
