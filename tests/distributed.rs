@@ -326,6 +326,41 @@ fn a_run_time_error_is_located_and_reported_once() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A process whose peers never start waits for them no longer than
+/// `--timeout`, then says so (exit 2) instead of waiting for ever.
+#[test]
+fn a_process_alone_gives_up_at_the_timeout() {
+    let ports: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    let hosts = std::env::temp_dir().join(format!("sesphr-lonely-{}", std::process::id()));
+    let lines: Vec<String> = ports
+        .iter()
+        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
+        .collect();
+    std::fs::write(&hosts, lines.join("\n")).expect("write");
+    drop(ports);
+    let out = sesphr(&[
+        "check",
+        &repo("nets/pnml/mutex.pnml"),
+        "--distributed",
+        "--hosts",
+        &hosts.display().to_string(),
+        "--process",
+        "0",
+        "--timeout",
+        "10",
+    ]);
+    let _ = std::fs::remove_file(&hosts);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "a report was printed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the other processes did not all connect within 10 s"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn bad_requests_are_refused_clearly() {
     let smt = sesphr(&[

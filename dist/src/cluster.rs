@@ -2,6 +2,7 @@
 //! index among them, and the worker threads each runs.
 
 use std::path::Path;
+use std::time::Duration;
 
 use crate::DistError;
 
@@ -18,6 +19,9 @@ pub struct Cluster {
     /// on loopback, where they are noise) rather than shown on standard
     /// error.
     pub quiet: bool,
+    /// How long to wait for the other processes to connect (`None`: for
+    /// ever); past it the run ends with [`DistError::Start`].
+    pub connect_within: Option<Duration>,
 }
 
 impl Cluster {

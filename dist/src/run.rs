@@ -2,6 +2,7 @@
 //! process on timely, and turning worker 0's outcome into the
 //! single-machine checker's report.
 
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{
@@ -63,8 +64,11 @@ where
         worker: timely::WorkerConfig::default(),
     };
     let processes = cluster.addresses.len();
-    let results = crate::stdout::redirected_during(cluster.quiet, || {
+    // Each worker says it started: timely has connected the processes.
+    let (connected, started_workers) = mpsc::channel::<()>();
+    let run = move || {
         timely::execute(config, move |worker| {
+            let _ = connected.send(());
             let started = Instant::now();
             let rounds = Rounds::new(worker, threads);
             work(&mut WorkerRun {
@@ -76,6 +80,9 @@ where
             })
         })
         .map(timely::communication::WorkerGuards::join)
+    };
+    let results = crate::stdout::redirected_during(cluster.quiet, || {
+        run_connected_within(run, &started_workers, cluster.connect_within)
     })
     .map_err(DistError::Start)?;
     let mut report = None;
@@ -96,6 +103,33 @@ where
         Some(e) => Err(e),
         None => Ok(report),
     }
+}
+
+/// What `run` returns, run on a thread of its own; an error if no worker of
+/// it started within `limit` (the other processes have not all connected:
+/// the thread, blocked in timely's connection set-up, is left to end with
+/// the process).
+fn run_connected_within<T: Send + 'static>(
+    run: impl FnOnce() -> Result<T, String> + Send + 'static,
+    started_workers: &mpsc::Receiver<()>,
+    limit: Option<Duration>,
+) -> Result<T, String> {
+    let (done, result) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(run());
+    });
+    if let Some(limit) = limit
+        && let Err(RecvTimeoutError::Timeout) = started_workers.recv_timeout(limit)
+    {
+        return Err(format!(
+            "the other processes did not all connect within {} s (--timeout); \
+             are they running, with the same host file?",
+            limit.as_secs_f64()
+        ));
+    }
+    result
+        .recv()
+        .unwrap_or_else(|_| Err("the run's thread stopped".into()))
 }
 
 impl WorkerRun<'_> {

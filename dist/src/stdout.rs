@@ -9,8 +9,11 @@
 use std::io::Write;
 
 /// Runs `f` with standard output sent to standard error, or dropped if
-/// `quiet` (where the system allows; otherwise unchanged).
-pub fn redirected_during<T>(quiet: bool, f: impl FnOnce() -> T) -> T {
+/// `quiet` (where the system allows; otherwise unchanged). Where `f` fails
+/// it stays so: a run whose processes did not connect leaves timely's
+/// thread printing its waiting lines until the process ends, and nothing
+/// of the failed run belongs on standard output.
+pub fn redirected_during<T, E>(quiet: bool, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     let _ = std::io::stdout().flush();
     let null = quiet
         .then(|| {
@@ -22,7 +25,8 @@ pub fn redirected_during<T>(quiet: bool, f: impl FnOnce() -> T) -> T {
         .flatten();
     let target = null.as_ref().map_or(2, std::os::fd::AsRawFd::as_raw_fd);
     // SAFETY: dup and dup2 on the process's own standard descriptors and an
-    // open file; the saved copy is closed after it is restored.
+    // open file; the saved copy is closed afterwards (after it is restored,
+    // where it is).
     #[allow(unsafe_code)]
     let saved = unsafe { libc::dup(1) };
     #[allow(unsafe_code)]
@@ -32,7 +36,7 @@ pub fn redirected_during<T>(quiet: bool, f: impl FnOnce() -> T) -> T {
     if saved >= 0 {
         #[allow(unsafe_code)]
         unsafe {
-            if redirected {
+            if redirected && result.is_ok() {
                 libc::dup2(saved, 1);
             }
             libc::close(saved);

@@ -81,6 +81,9 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         addresses,
         threads: args.limits.threads.unwrap_or(1),
         quiet: supervised,
+        // timely polls for connections once a second: a short --timeout
+        // still leaves the processes time to meet (and then stops the run).
+        connect_within: explore.timeout.map(|t| t.max(MIN_CONNECT_WAIT)),
     };
     let dist = match net {
         LoadedNet::PlaceTransition(net) => {
@@ -267,6 +270,10 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
     write_out(format_args!("{}", String::from_utf8_lossy(&text)));
     Ok(ExitCode::from(code_of_first.unwrap_or(2) as u8))
 }
+
+/// The least time a worker waits for the others to connect under
+/// `--timeout`.
+const MIN_CONNECT_WAIT: Duration = Duration::from_secs(10);
 
 /// How long the other workers have to end after one ended with an error.
 const GRACE: Duration = Duration::from_secs(5);
