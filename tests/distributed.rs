@@ -361,6 +361,69 @@ fn a_process_alone_gives_up_at_the_timeout() {
     );
 }
 
+/// Processes started by hand (no supervisor): when one dies, the other
+/// ends with exit 2 and one line saying so, without a verdict or timely's
+/// thread panics.
+#[test]
+fn a_process_whose_peer_dies_ends_with_one_message() {
+    let ports: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    let hosts = std::env::temp_dir().join(format!("sesphr-dies-{}", std::process::id()));
+    let lines: Vec<String> = ports
+        .iter()
+        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
+        .collect();
+    std::fs::write(&hosts, lines.join("\n")).expect("write");
+    drop(ports);
+    let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
+    let hosts_arg = hosts.display().to_string();
+    let start = |process: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["check", &net, "--distributed", "--hosts", &hosts_arg])
+            .args(["--process", process, "--timeout", "120", "--progress"])
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sesphr")
+    };
+    let mut survivor = start("0");
+    let mut victim = start("1");
+    // Process 0's standard error, line by line: its first progress line
+    // says the run is under way (Kanban-PT-00005 takes seconds more).
+    let stderr = survivor.stderr.take().expect("piped");
+    let (line_tx, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = line_tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.starts_with("progress: ")) {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no progress line: {seen:?}"));
+        seen.push(line);
+    }
+    victim.kill().expect("kill");
+    let _ = victim.wait();
+    let out = survivor.wait_with_output().expect("wait");
+    reader.join().expect("reader");
+    seen.extend(lines.try_iter());
+    let _ = std::fs::remove_file(&hosts);
+    assert_eq!(out.status.code(), Some(2), "{seen:?}");
+    assert!(out.stdout.is_empty(), "a report was printed");
+    let stderr = seen.join("\n");
+    assert!(stderr.contains("did a peer process die?"), "{stderr}");
+    assert!(stderr.contains("timely communication error"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn bad_requests_are_refused_clearly() {
     let smt = sesphr(&[

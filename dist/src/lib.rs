@@ -33,7 +33,7 @@ pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
 pub use pt::check_pt_distributed;
-pub use run::DistReport;
+pub use run::{DistReport, RUN_THREAD};
 use sesphr_engine::net::pos::Pos;
 
 impl DistError {

@@ -83,8 +83,7 @@ where
     };
     let results = crate::stdout::redirected_during(cluster.quiet, || {
         run_connected_within(run, &started_workers, cluster.connect_within)
-    })
-    .map_err(DistError::Start)?;
+    })?;
     let mut report = None;
     let mut told = None;
     for result in results {
@@ -105,31 +104,44 @@ where
     }
 }
 
+/// The name of the thread that runs timely (and joins its threads): its
+/// panics, like theirs, come from timely's.
+pub const RUN_THREAD: &str = "sesphr-distributed-run";
+
 /// What `run` returns, run on a thread of its own; an error if no worker of
 /// it started within `limit` (the other processes have not all connected:
 /// the thread, blocked in timely's connection set-up, is left to end with
-/// the process).
+/// the process), or if the thread panicked (timely's network threads do
+/// when a peer's connection breaks).
 fn run_connected_within<T: Send + 'static>(
     run: impl FnOnce() -> Result<T, String> + Send + 'static,
     started_workers: &mpsc::Receiver<()>,
     limit: Option<Duration>,
-) -> Result<T, String> {
-    let (done, result) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(run());
-    });
+) -> Result<T, DistError> {
+    let thread = std::thread::Builder::new()
+        .name(RUN_THREAD.into())
+        .spawn(run)
+        .map_err(|e| DistError::Start(e.to_string()))?;
     if let Some(limit) = limit
         && let Err(RecvTimeoutError::Timeout) = started_workers.recv_timeout(limit)
     {
-        return Err(format!(
+        return Err(DistError::Start(format!(
             "the other processes did not all connect within {} s (--timeout); \
              are they running, with the same host file?",
             limit.as_secs_f64()
-        ));
+        )));
     }
-    result
-        .recv()
-        .unwrap_or_else(|_| Err("the run's thread stopped".into()))
+    match thread.join() {
+        Ok(result) => result.map_err(DistError::Start),
+        Err(payload) => Err(DistError::Panicked(panic_message(payload.as_ref()))),
+    }
+}
+
+/// The message a panic carried.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    (payload.downcast_ref::<String>().cloned())
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "a thread of the run panicked".into())
 }
 
 impl WorkerRun<'_> {

@@ -13,12 +13,13 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use sesphr_dist::{
-    Cluster, DistError, DistOptions, check_coloured_distributed, check_pt_distributed, read_hosts,
+    Cluster, DistError, DistOptions, RUN_THREAD, check_coloured_distributed, check_pt_distributed,
+    read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -66,6 +67,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     }
     let (net, standard) = prepare(args, path)?;
     let explore = args.limits.explore_options()?;
+    quiet_timely_panics();
     let options = DistOptions {
         max_states: args.limits.max_states,
         // The default limit is for one process per machine: with several,
@@ -98,6 +100,11 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         Ok(dist) => dist,
         // The worker that found the error reports it, on the same terminal.
         Err(DistError::Peer { .. }) if supervised => return Ok(ExitCode::from(2)),
+        Err(DistError::Panicked(message)) => bail!(
+            "{}: a worker stopped abnormally (did a peer process die?): {}",
+            path.display(),
+            TIMELY_PANIC.get().unwrap_or(&message)
+        ),
         Err(e) => {
             let at = e.position();
             return Err(crate::host::located(e, at, path));
@@ -140,6 +147,32 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The first panic message of one of timely's threads in this process.
+static TIMELY_PANIC: OnceLock<String> = OnceLock::new();
+
+/// Keeps the panics of timely's threads (a peer's connection broke, and
+/// every thread that shares its queues follows) off standard error: the
+/// run's error reports the first one. Other threads' panics, and every
+/// panic under `RUST_BACKTRACE`, are shown as usual.
+fn quiet_timely_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    let shown = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let name = std::thread::current().name().map(str::to_string);
+        if !name.is_some_and(|n| n.starts_with("timely:") || n == RUN_THREAD) {
+            return shown(info);
+        }
+        let payload = info.payload();
+        let message = (payload.downcast_ref::<String>().cloned())
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()));
+        if let Some(message) = message {
+            let _ = TIMELY_PANIC.set(message);
+        }
+    }));
 }
 
 /// Loads the net with the properties `--property` selects (and the
@@ -246,8 +279,6 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
                 Some(2) => {
                     failed_at.get_or_insert_with(Instant::now);
                 }
-                // A consequence of the error already reported.
-                _ if failed_at.is_some() => {}
                 _ => {
                     stop_all(&mut children);
                     let _ = reader.join();
