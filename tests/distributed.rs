@@ -284,6 +284,25 @@ fn a_run_time_error_is_located_and_reported_once() {
         assert!(stderr.contains(located), "{stderr}");
         assert!(stderr.contains("7 |     guard: "), "{stderr}");
         assert!(!stderr.contains("awaiting"), "{stderr}");
+        // In JSON, as without --distributed: the file and the located error.
+        let out = sesphr(&[
+            "check",
+            "--json",
+            &net,
+            "--distributed",
+            "--processes",
+            processes,
+            "--threads",
+            threads,
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(value["file"], net.as_str());
+        let error = value["error"].as_str().expect("an error");
+        assert!(
+            error.contains("divides.yaml:7:22: state space error"),
+            "{error}"
+        );
     }
     // Started by hand (one terminal each), every process locates the
     // error, the one that found it and the one told of it.

@@ -240,8 +240,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 error = true;
                 // In JSON the net keeps its place: its file and what is wrong.
                 if args.json {
-                    let message = crate::output::render_error(&e);
-                    reports.push(serde_json::json!({ "file": shown, "error": message }));
+                    reports.push(error_json(&shown, &e));
                 }
             }
         }
@@ -266,6 +265,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The JSON of a net that could not be checked: its file and what is wrong.
+pub fn error_json(shown: &str, error: &anyhow::Error) -> serde_json::Value {
+    serde_json::json!({ "file": shown, "error": crate::output::render_error(error) })
 }
 
 /// The standard properties `--property` may name.

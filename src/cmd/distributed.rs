@@ -26,7 +26,7 @@ use sesphr_engine::coloured::stubborn::Stubborn;
 use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::load::LoadedNet;
 
-use super::check::{CheckArgs, load_selected};
+use super::check::{CheckArgs, error_json, load_selected};
 use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::write_out;
@@ -49,8 +49,20 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     result.unwrap_or_else(|e| {
         crate::output::report_error(&e);
+        // In JSON, as without --distributed: the file and what is wrong.
+        if let ([net], true) = (&args.nets[..], args.json) {
+            write_json(&error_json(&net.display().to_string(), &e));
+        }
         ExitCode::from(2)
     })
+}
+
+/// Prints `value` as the JSON of the run.
+fn write_json(value: &serde_json::Value) {
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 /// Worker process `--process` of the host file: explores its share and, as
@@ -98,8 +110,16 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     };
     let dist = match dist {
         Ok(dist) => dist,
-        // The worker that found the error reports it, on the same terminal.
-        Err(DistError::Peer { .. }) if supervised => return Ok(ExitCode::from(2)),
+        // The worker that found the error reports it, on the same terminal
+        // (process 0 still gives it in JSON, the supervisor's output).
+        Err(e @ DistError::Peer { .. }) if supervised => {
+            if args.json {
+                let at = e.position();
+                let e = crate::host::located(e, at, path);
+                write_json(&error_json(&path.display().to_string(), &e));
+            }
+            return Ok(ExitCode::from(2));
+        }
         Err(DistError::Panicked(message)) => bail!(
             "{}: a worker stopped abnormally (did a peer process die?): {}",
             path.display(),
@@ -128,11 +148,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     });
     let shown = path.display().to_string();
     if args.json {
-        let value = report_json(&report, &shown, traces);
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        write_json(&report_json(&report, &shown, traces));
     } else {
         let options = TextOptions {
             traces,
@@ -295,10 +311,15 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
         std::thread::sleep(Duration::from_millis(20));
     }
     let text = reader.join().unwrap_or_default();
+    // Process 0's output: the report, or with --json the error it ended with.
+    write_out(format_args!("{}", String::from_utf8_lossy(&text)));
     if failed_at.is_some() {
+        if text.is_empty() && args.json {
+            let e = anyhow::anyhow!("a worker process ended with an error (on standard error)");
+            write_json(&error_json(&path.display().to_string(), &e));
+        }
         return Ok(ExitCode::from(2));
     }
-    write_out(format_args!("{}", String::from_utf8_lossy(&text)));
     Ok(ExitCode::from(code_of_first.unwrap_or(2) as u8))
 }
 
