@@ -108,6 +108,13 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
             check_coloured_distributed(Arc::new(net), !args.no_reduction, options, &cluster)
         }
     };
+    // A broken connection: the message of timely's first panic says which.
+    let dist = dist.map_err(|e| match e {
+        DistError::Panicked(message) => {
+            DistError::Panicked(TIMELY_PANIC.get().cloned().unwrap_or(message))
+        }
+        e => e,
+    });
     let dist = match dist {
         Ok(dist) => dist,
         // The worker that found the error reports it, on the same terminal
@@ -120,11 +127,6 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
             }
             return Ok(ExitCode::from(2));
         }
-        Err(DistError::Panicked(message)) => bail!(
-            "{}: a worker stopped abnormally (did a peer process die?): {}",
-            path.display(),
-            TIMELY_PANIC.get().unwrap_or(&message)
-        ),
         Err(e) => {
             let at = e.position();
             return Err(crate::host::located(e, at, path));
