@@ -239,10 +239,15 @@ fn a_worker_that_dies_ends_the_run_without_a_verdict() {
     assert_eq!(killed, 0);
     let out = supervisor.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty(), "a report was printed");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("worker process 1"), "{stderr}");
     assert!(stderr.contains("without a verdict"), "{stderr}");
+    // No report: in JSON, the file and the error alone.
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let keys: Vec<&String> = value.as_object().expect("an object").keys().collect();
+    assert_eq!(keys, ["error", "file"], "{value}");
+    let error = value["error"].as_str().expect("an error");
+    assert!(error.contains("worker process 1"), "{error}");
 }
 
 /// A net whose guard divides by zero in its second marking, in `dir`.

@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use sesphr_dist::{
+use sesphr_distributed::{
     Cluster, DistError, DistOptions, RUN_THREAD, check_coloured_distributed, check_pt_distributed,
     read_hosts,
 };
