@@ -250,6 +250,20 @@ fn a_worker_that_dies_ends_the_run_without_a_verdict() {
     assert!(error.contains("worker process 1"), "{error}");
 }
 
+/// A host file at `path` for two processes on loopback ports that were free
+/// a moment ago; returns `path`.
+fn host_file(path: PathBuf) -> PathBuf {
+    let ports: Vec<std::net::TcpListener> = (0..2)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    let lines: Vec<String> = ports
+        .iter()
+        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
+        .collect();
+    std::fs::write(&path, lines.join("\n")).expect("write");
+    path
+}
+
 /// A net whose guard divides by zero in its second marking, in `dir`.
 fn failing_net(dir: &std::path::Path) -> String {
     std::fs::create_dir_all(dir).expect("temp dir");
@@ -311,17 +325,7 @@ fn a_run_time_error_is_located_and_reported_once() {
     }
     // Started by hand (one terminal each), every process locates the
     // error, the one that found it and the one told of it.
-    let ports: Vec<std::net::TcpListener> = (0..2)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
-        .collect();
-    let hosts = dir.join("hosts");
-    let lines: Vec<String> = ports
-        .iter()
-        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
-        .collect();
-    std::fs::write(&hosts, lines.join("\n")).expect("write");
-    drop(ports);
-    let hosts = hosts.display().to_string();
+    let hosts = host_file(dir.join("hosts")).display().to_string();
     let workers: Vec<_> = ["0", "1"]
         .iter()
         .map(|process| {
@@ -354,16 +358,8 @@ fn a_run_time_error_is_located_and_reported_once() {
 /// `--timeout`, then says so (exit 2) instead of waiting for ever.
 #[test]
 fn a_process_alone_gives_up_at_the_timeout() {
-    let ports: Vec<std::net::TcpListener> = (0..2)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
-        .collect();
-    let hosts = std::env::temp_dir().join(format!("sesphr-lonely-{}", std::process::id()));
-    let lines: Vec<String> = ports
-        .iter()
-        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
-        .collect();
-    std::fs::write(&hosts, lines.join("\n")).expect("write");
-    drop(ports);
+    let hosts =
+        host_file(std::env::temp_dir().join(format!("sesphr-lonely-{}", std::process::id())));
     let out = sesphr(&[
         "check",
         &repo("nets/pnml/mutex.pnml"),
@@ -390,16 +386,7 @@ fn a_process_alone_gives_up_at_the_timeout() {
 /// thread panics.
 #[test]
 fn a_process_whose_peer_dies_ends_with_one_message() {
-    let ports: Vec<std::net::TcpListener> = (0..2)
-        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("a free port"))
-        .collect();
-    let hosts = std::env::temp_dir().join(format!("sesphr-dies-{}", std::process::id()));
-    let lines: Vec<String> = ports
-        .iter()
-        .map(|l| format!("127.0.0.1:{}", l.local_addr().expect("port").port()))
-        .collect();
-    std::fs::write(&hosts, lines.join("\n")).expect("write");
-    drop(ports);
+    let hosts = host_file(std::env::temp_dir().join(format!("sesphr-dies-{}", std::process::id())));
     let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
     let hosts_arg = hosts.display().to_string();
     let start = |process: &str| {
