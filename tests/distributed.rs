@@ -284,15 +284,14 @@ fn a_run_time_error_is_located_and_reported_once() {
     let net = failing_net(&dir);
     let located = "divides.yaml:7:22: state space error: in transition `step`: division by zero";
     for (processes, threads) in [("1", "1"), ("2", "1"), ("2", "2"), ("4", "1")] {
-        let out = sesphr(&[
-            "check",
-            &net,
+        let run = [
             "--distributed",
             "--processes",
             processes,
             "--threads",
             threads,
-        ]);
+        ];
+        let out = sesphr(&[&["check", net.as_str()][..], &run].concat());
         assert_eq!(out.status.code(), Some(2), "{processes} x {threads}");
         assert!(out.stdout.is_empty(), "a report was printed");
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -304,16 +303,7 @@ fn a_run_time_error_is_located_and_reported_once() {
         assert!(stderr.contains("7 |     guard: "), "{stderr}");
         assert!(!stderr.contains("awaiting"), "{stderr}");
         // In JSON, as without --distributed: the file and the located error.
-        let out = sesphr(&[
-            "check",
-            "--json",
-            &net,
-            "--distributed",
-            "--processes",
-            processes,
-            "--threads",
-            threads,
-        ]);
+        let out = sesphr(&[&["check", "--json", net.as_str()][..], &run].concat());
         assert_eq!(out.status.code(), Some(2));
         let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert_eq!(value["file"], net.as_str());
