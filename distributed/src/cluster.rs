@@ -1,5 +1,7 @@
 //! The processes of a run: their addresses (a host file), this process's
-//! index among them, and the worker threads each runs.
+//! index among them, the worker threads each runs, and how this process
+//! meets the others (how long it waits for them, whether timely's
+//! connection messages are shown).
 
 use std::path::Path;
 use std::time::Duration;

@@ -18,6 +18,8 @@
 
 #![deny(unsafe_code)]
 
+use sesphr_engine::net::pos::Pos;
+
 pub mod bfs;
 pub mod cluster;
 pub mod coloured;
@@ -34,26 +36,6 @@ pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
 pub use pt::check_pt_distributed;
 pub use run::{DistReport, RUN_THREAD};
-use sesphr_engine::net::pos::Pos;
-
-impl DistError {
-    /// The state space error of this process (not located in the net).
-    pub fn space(error: impl std::fmt::Display) -> DistError {
-        DistError::Space {
-            message: error.to_string(),
-            at: None,
-        }
-    }
-
-    /// Where in the net the evaluation behind this error is written, if a
-    /// guard, an arc or a property failed to evaluate.
-    pub fn position(&self) -> Option<Pos> {
-        match self {
-            DistError::Space { at, .. } | DistError::Peer { at, .. } => *at,
-            _ => None,
-        }
-    }
-}
 
 /// Why a distributed run failed.
 #[derive(Debug, thiserror::Error)]
@@ -72,8 +54,9 @@ pub enum DistError {
     /// The processes could not connect.
     #[error("cannot start the distributed run: {0}")]
     Start(String),
-    /// A worker thread of this process panicked (e.g. a peer process died
-    /// and the connection to it broke).
+    /// A thread of this process's run panicked: a worker, or timely's
+    /// network threads when the connection to a peer process broke (the
+    /// message is the panic's).
     #[error("a worker stopped abnormally (did a peer process die?): {0}")]
     Panicked(String),
     /// This process's state space failed.
@@ -99,4 +82,23 @@ pub enum DistError {
     /// A counterexample could not be rebuilt.
     #[error("cannot rebuild a trace: {0}")]
     Trace(String),
+}
+
+impl DistError {
+    /// The state space error of this process (not located in the net).
+    pub fn space(error: impl std::fmt::Display) -> DistError {
+        DistError::Space {
+            message: error.to_string(),
+            at: None,
+        }
+    }
+
+    /// Where in the net the evaluation behind this error is written, if a
+    /// guard, an arc or a property failed to evaluate.
+    pub fn position(&self) -> Option<Pos> {
+        match self {
+            DistError::Space { at, .. } | DistError::Peer { at, .. } => *at,
+            _ => None,
+        }
+    }
 }
