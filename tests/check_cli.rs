@@ -224,9 +224,9 @@ fn bad_input_exits_2_with_a_position() {
 
 /// Regression: an expression that fails while the net runs (here a division
 /// by zero) was reported without the file or the line: `state space error:
-/// division by zero`, not even naming the property. A guard conjunct's or an
-/// arc's error points at it, an invariant's or a goal's at the innermost part
-/// of its formula that failed, a CTL/LTL property's at its atom.
+/// division by zero`, not even naming the property. A division by zero
+/// points at its `/`, wherever it is written: in a guard conjunct, an arc,
+/// an invariant, a goal, a deadlock exception or a CTL/LTL property's atom.
 #[test]
 fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
@@ -245,17 +245,17 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let cases = [
         (
             net("guard.yaml", "x / (x - 1) > 0", "x + 1", other),
-            "guard.yaml:7:13: state space error: in transition `step`: division by zero",
+            "guard.yaml:7:15: state space error: in transition `step`: division by zero",
             "7 |     guard: \"x / (x - 1) > 0\"",
         ),
         (
             net("conjunct.yaml", "x < 3 && x / (x - 1) > 0", "x + 1", other),
-            "conjunct.yaml:7:22: state space error: in transition `step`: division by zero",
+            "conjunct.yaml:7:24: state space error: in transition `step`: division by zero",
             "7 |     guard: \"x < 3 && x / (x - 1) > 0\"",
         ),
         (
             net("output.yaml", "x < 3", "10 / (x - 1)", other),
-            "output.yaml:8:17: state space error: in transition `step`: division by zero",
+            "output.yaml:8:20: state space error: in transition `step`: division by zero",
             "8 |     out: { P: [\"10 / (x - 1)\"] }",
         ),
         (
@@ -265,7 +265,7 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "positive:\n    invariant: >\n      forall x in P:\n        10 / (x - 1) >= 0",
             ),
-            "invariant.yaml:15:9: state space error: in property `positive`: division by zero",
+            "invariant.yaml:15:12: state space error: in property `positive`: division by zero",
             "15 |         10 / (x - 1) >= 0",
         ),
         (
@@ -275,7 +275,7 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "goal:\n    reachable: \"count(P) == 1 && 10 / (count(P) - 1) > 0\"",
             ),
-            "goal.yaml:13:34: state space error: in property `goal`: division by zero",
+            "goal.yaml:13:37: state space error: in property `goal`: division by zero",
             "13 |     reachable: \"count(P) == 1 && 10 / (count(P) - 1) > 0\"",
         ),
         (
@@ -285,7 +285,7 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "always:\n    ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
             ),
-            "ctl.yaml:13:15: in property `always`: division by zero",
+            "ctl.yaml:13:33: in property `always`: division by zero",
             "13 |     ctl: \"AG (forall x in P: 10 / (x - 1) >= 0)\"",
         ),
         (
@@ -295,7 +295,7 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
                 "x + 1",
                 "ends:\n    deadlock-free:\n      except: \"forall x in P: x == 3 && 10 / (x - 3) > 0\"",
             ),
-            "except.yaml:14:41: state space error: in property `ends`: division by zero",
+            "except.yaml:14:44: state space error: in property `ends`: division by zero",
             "14 |       except: \"forall x in P: x == 3 && 10 / (x - 3) > 0\"",
         ),
     ];
@@ -321,18 +321,18 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
     ] {
         refused(
             &[command, &[guard]].concat(),
-            &["guard.yaml:7:13: ", in_step],
+            &["guard.yaml:7:15: ", in_step],
         );
     }
     // Mutation testing checks the net itself first, and says where it failed.
     refused(
         &["mutate", guard],
-        &["run-time error at line 7, column 13: ", in_step],
+        &["run-time error at line 7, column 15: ", in_step],
     );
     // Forced through the unfolding (and in the SMT encoding, which unfolds
     // the net), the binding search fails while unfolding: the transition is
     // named once, the failing conjunct located.
-    let unfolding = "conjunct.yaml:7:22: cannot unfold transition `step`: division by zero";
+    let unfolding = "conjunct.yaml:7:24: cannot unfold transition `step`: division by zero";
     for command in [&["check", "--unfold"][..], &["smt", "--depth", "2"]] {
         refused(
             &[command, &[cases[1].0.as_str()]].concat(),

@@ -282,7 +282,7 @@ fn failing_net(dir: &std::path::Path) -> String {
 fn a_run_time_error_is_located_and_reported_once() {
     let dir = std::env::temp_dir().join(format!("sesphr-dist-error-{}", std::process::id()));
     let net = failing_net(&dir);
-    let located = "divides.yaml:7:22: state space error: in transition `step`: division by zero";
+    let located = "divides.yaml:7:24: state space error: in transition `step`: division by zero";
     for (processes, threads) in [("1", "1"), ("2", "1"), ("2", "2"), ("4", "1")] {
         let run = [
             "--distributed",
@@ -309,7 +309,7 @@ fn a_run_time_error_is_located_and_reported_once() {
         assert_eq!(value["file"], net.as_str());
         let error = value["error"].as_str().expect("an error");
         assert!(
-            error.contains("divides.yaml:7:22: state space error"),
+            error.contains("divides.yaml:7:24: state space error"),
             "{error}"
         );
     }
@@ -333,7 +333,7 @@ fn a_run_time_error_is_located_and_reported_once() {
         assert_eq!(out.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
-            stderr.contains("divides.yaml:7:22: state space error"),
+            stderr.contains("divides.yaml:7:24: state space error"),
             "{stderr}"
         );
         assert!(

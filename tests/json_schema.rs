@@ -338,7 +338,7 @@ fn simulate_reports_match_their_schema() {
     assert_eq!(run["final"]["P"][0]["value"], 3);
     let error = run["error"].as_str().expect("the error");
     assert!(
-        error.starts_with(&format!("{failing}:8:31: ")) && error.contains("division by zero"),
+        error.starts_with(&format!("{failing}:8:34: ")) && error.contains("division by zero"),
         "{error}"
     );
 

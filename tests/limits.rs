@@ -311,7 +311,8 @@ fn a_run_time_error_is_reported_once() {
     // The first line says it; the lines after it quote the arc's line of the file.
     let said = message.lines().next().unwrap_or_default();
     assert_eq!(said.matches("inc").count(), 1, "{message}");
-    assert!(said.contains("overflow.yaml:5:40: "), "{message}");
+    // At the `+` that overflows.
+    assert!(said.contains("overflow.yaml:5:42: "), "{message}");
     assert!(
         message.contains("5 |   inc: { in: { c: [\"x\"] }, out: { c: [\"x + 1\"] } }"),
         "{message}"

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use super::lookup_tuple::LookupTuple;
 use super::marking::{Marking, Multiset};
+use super::pos::Pos;
 use super::types::Ty;
 use crate::net::functions::{FunctionError, NetFunction};
 use crate::net::value::Value;
@@ -36,8 +37,9 @@ pub enum Code {
     Neg(Box<Code>),
     /// Boolean negation.
     Not(Box<Code>),
-    /// Integer arithmetic.
-    Arith(ArithOp, Box<Code>, Box<Code>),
+    /// Integer arithmetic, its operator written at the position (where a
+    /// division by zero or an overflow is reported).
+    Arith(ArithOp, Box<Code>, Box<Code>, Pos),
     /// Comparison.
     Cmp(CmpOp, Box<Code>, Box<Code>),
     /// Short-circuit conjunction.
@@ -399,7 +401,7 @@ impl Code {
             | Code::Cached(_, c)
             | Code::Forget(_, c)
             | Code::Quantifier { body: c, .. } => f(c),
-            Code::Arith(_, a, b)
+            Code::Arith(_, a, b, _)
             | Code::Cmp(_, a, b)
             | Code::And(a, b)
             | Code::Or(a, b)
@@ -441,9 +443,9 @@ impl Code {
             Code::CountOf(p, c) => Code::CountOf(p, boxed(c)),
             Code::Cached(n, c) => Code::Cached(n, boxed(c)),
             Code::Forget(ns, c) => Code::Forget(ns, boxed(c)),
-            Code::Arith(op, a, b) => {
+            Code::Arith(op, a, b, pos) => {
                 let a = boxed(a);
-                Code::Arith(op, a, boxed(b))
+                Code::Arith(op, a, boxed(b), pos)
             }
             Code::Cmp(op, a, b) => {
                 let a = boxed(a);
@@ -530,18 +532,19 @@ impl Code {
                     .checked_neg()
                     .ok_or(EvalError::Overflow)?,
             ),
-            Code::Arith(op, a, b) => {
+            Code::Arith(op, a, b, pos) => {
                 let (x, y) = (int(a.eval(env)?)?, int(b.eval(env)?)?);
                 let r = match op {
                     ArithOp::Add => x.checked_add(y),
                     ArithOp::Sub => x.checked_sub(y),
                     ArithOp::Mul => x.checked_mul(y),
-                    ArithOp::Div if y == 0 => return Err(EvalError::DivisionByZero),
-                    ArithOp::Rem if y == 0 => return Err(EvalError::DivisionByZero),
+                    ArithOp::Div | ArithOp::Rem if y == 0 => {
+                        return Err(EvalError::DivisionByZero.at(*pos));
+                    }
                     ArithOp::Div => x.checked_div(y),
                     ArithOp::Rem => x.checked_rem_euclid(y),
                 };
-                Value::Int(r.ok_or(EvalError::Overflow)?)
+                Value::Int(r.ok_or_else(|| EvalError::Overflow.at(*pos))?)
             }
             Code::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
                 if let (Some(x), Some(y)) = (a.borrowed(env.slots), b.borrowed(env.slots)) =>
@@ -787,6 +790,11 @@ impl fmt::Debug for Code {
 mod tests {
     use super::*;
 
+    /// A position on `line`.
+    fn pos(line: usize) -> Pos {
+        Pos { line, col: 3 }
+    }
+
     #[test]
     fn an_error_in_a_property_names_it_once_and_a_stop_stays_a_stop() {
         let named = EvalError::DivisionByZero.in_property("p");
@@ -807,7 +815,6 @@ mod tests {
 
     #[test]
     fn an_error_placed_at_an_expression_keeps_its_first_place_and_its_message() {
-        let pos = |line| crate::net::pos::Pos { line, col: 3 };
         let placed = EvalError::DivisionByZero.at(pos(7));
         assert_eq!(placed.to_string(), "division by zero");
         assert_eq!(placed.clone().at(pos(9)).position(), Some(pos(7)));
@@ -854,12 +861,18 @@ mod tests {
             ArithOp::Div,
             Box::new(Code::Const(Value::Int(1))),
             Box::new(Code::Const(Value::Int(0))),
+            pos(3),
         );
-        assert_eq!(div.eval(&mut env), Err(EvalError::DivisionByZero));
+        // The error carries the operator's position.
+        assert_eq!(
+            div.eval(&mut env),
+            Err(EvalError::DivisionByZero.at(pos(3)))
+        );
         let rem = Code::Arith(
             ArithOp::Rem,
             Box::new(Code::Const(Value::Int(-1))),
             Box::new(Code::Const(Value::Int(3))),
+            pos(5),
         );
         assert_eq!(rem.eval(&mut env), Ok(Value::Int(2)));
         let ovf = Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))));
@@ -877,6 +890,7 @@ mod tests {
                 ArithOp::Div,
                 Box::new(Code::Const(Value::Int(1))),
                 Box::new(Code::Const(Value::Int(0))),
+                pos(1),
             )
         };
         let not_bool = || Code::Const(Value::Int(3));
@@ -886,7 +900,7 @@ mod tests {
         let not = |a| Code::Not(Box::new(a));
         let cases = [
             (and(f(), boom()), Ok(false)),
-            (and(t(), boom()), Err(EvalError::DivisionByZero)),
+            (and(t(), boom()), Err(EvalError::DivisionByZero.at(pos(1)))),
             (or(t(), boom()), Ok(true)),
             (or(f(), f()), Ok(false)),
             (implies(f(), boom()), Ok(true)),

@@ -165,7 +165,12 @@ mod tests {
                 false,
                 eq(
                     Code::Var(1),
-                    Code::Arith(crate::net::code::ArithOp::Div, b(x.clone()), b(x.clone())),
+                    Code::Arith(
+                        crate::net::code::ArithOp::Div,
+                        b(x.clone()),
+                        b(x.clone()),
+                        crate::net::pos::Pos { line: 1, col: 1 },
+                    ),
                 ),
             ),
         ];

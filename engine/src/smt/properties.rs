@@ -143,7 +143,7 @@ impl Encoder<'_> {
                     vec![c, self.term(a, slots)?, self.term(b, slots)?],
                 )),
             },
-            Code::Arith(op, a, b) => {
+            Code::Arith(op, a, b, _) => {
                 let name = match op {
                     ArithOp::Add => "+",
                     ArithOp::Sub => "-",
@@ -338,6 +338,7 @@ mod tests {
                 ArithOp::Div,
                 Box::new(Code::Const(Value::Int(1))),
                 Box::new(Code::Const(Value::Int(0))),
+                crate::net::pos::Pos { line: 1, col: 1 },
             )),
             Box::new(Code::Const(Value::Int(0))),
         );

@@ -274,7 +274,8 @@ impl Compiler<'_> {
         if let Some(o) = arith {
             let ca = self.int_expr(text, a, scope)?;
             let cb = self.int_expr(text, b, scope)?;
-            return Ok((Code::Arith(o, Box::new(ca), Box::new(cb)), Ty::Int));
+            let at = text.pos_of(operator_offset(&text.text, a, b));
+            return Ok((Code::Arith(o, Box::new(ca), Box::new(cb), at), Ty::Int));
         }
         match op {
             BinOp::And | BinOp::Or | BinOp::Implies => {
@@ -408,5 +409,16 @@ impl Compiler<'_> {
             },
             sig.returns.clone(),
         ))
+    }
+}
+
+/// The byte offset of the operator of `a op b` in `text`: the first
+/// character after `a` (its parentheses included) that is not a space;
+/// `a`'s start if there is none.
+fn operator_offset(text: &str, a: &Expr, b: &Expr) -> usize {
+    let between = text.get(a.span.end..b.span.start).unwrap_or("");
+    match between.find(|c: char| !c.is_whitespace()) {
+        Some(i) => a.span.end + i,
+        None => a.span.start,
     }
 }

@@ -120,6 +120,12 @@ mod tests {
     use super::*;
     use crate::net::code::{ArithOp, CmpOp, Pattern};
     use crate::net::marking::{Marking, Multiset};
+    use crate::net::pos::Pos;
+
+    /// Where the test's arithmetic is written.
+    fn at() -> Pos {
+        Pos { line: 1, col: 1 }
+    }
 
     fn int(i: i64) -> Code {
         Code::Const(Value::Int(i))
@@ -163,7 +169,7 @@ mod tests {
 
     #[test]
     fn operators_over_constants_become_constants() {
-        let sum = Code::Arith(ArithOp::Add, Box::new(int(1)), Box::new(int(2)));
+        let sum = Code::Arith(ArithOp::Add, Box::new(int(1)), Box::new(int(2)), at());
         let test = Code::Cmp(CmpOp::Lt, var(0), Box::new(sum));
         let folded = fold_constants(test);
         assert!(is(&folded, &Code::Cmp(CmpOp::Lt, var(0), Box::new(int(3)))));
@@ -173,7 +179,7 @@ mod tests {
 
     #[test]
     fn a_failing_constant_operation_stays_to_fail_at_run_time() {
-        let division = Code::Arith(ArithOp::Div, Box::new(int(1)), Box::new(int(0)));
+        let division = Code::Arith(ArithOp::Div, Box::new(int(1)), Box::new(int(0)), at());
         assert!(matches!(
             fold_constants(division),
             Code::Arith(ArithOp::Div, ..)
@@ -242,7 +248,7 @@ mod tests {
         let cmp = prop_oneof![Just(CmpOp::Eq), Just(CmpOp::Lt)];
         prop_oneof![
             2 => leaf,
-            1 => (arith, pair()).prop_map(|(op, (a, b))| Code::Arith(op, Box::new(a), Box::new(b))),
+            1 => (arith, pair()).prop_map(|(op, (a, b))| Code::Arith(op, Box::new(a), Box::new(b), at())),
             1 => (cmp, pair()).prop_map(|(op, (a, b))| Code::Cmp(op, Box::new(a), Box::new(b))),
             1 => inner().prop_map(|a| Code::Not(Box::new(a))),
             1 => inner().prop_map(|a| Code::Neg(Box::new(a))),

@@ -233,7 +233,9 @@ fn same(a: &Code, b: &Code) -> bool {
         (Code::Field(x, i), Code::Field(y, j)) => i == j && same(x, y),
         (Code::Neg(x), Code::Neg(y)) | (Code::Not(x), Code::Not(y)) => same(x, y),
         (Code::CountOf(p, x), Code::CountOf(q, y)) => p == q && same(x, y),
-        (Code::Arith(o, a1, a2), Code::Arith(p, b1, b2)) => o == p && same(a1, b1) && same(a2, b2),
+        (Code::Arith(o, a1, a2, _), Code::Arith(p, b1, b2, _)) => {
+            o == p && same(a1, b1) && same(a2, b2)
+        }
         (Code::Cmp(o, a1, a2), Code::Cmp(p, b1, b2)) => o == p && same(a1, b1) && same(a2, b2),
         (Code::And(a1, a2), Code::And(b1, b2))
         | (Code::Or(a1, a2), Code::Or(b1, b2))
@@ -361,6 +363,7 @@ mod tests {
             crate::net::code::ArithOp::Add,
             Box::new(fx()),
             Box::new(Code::Var(1)),
+            crate::net::pos::Pos { line: 1, col: 1 },
         );
         let formula = forall(0, 0, forall(1, 1, cmp(CmpOp::Ne, fx(), sum)));
         let m = marking(&[vec![0, 1, 2], vec![1, 2, 3, 4]]);

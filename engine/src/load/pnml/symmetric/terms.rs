@@ -16,6 +16,7 @@ use roxmltree::Node;
 
 use super::{Reader, elements};
 use crate::load::pnml::error::PnmlError;
+use crate::load::pnml::graph::node_pos;
 use crate::net::code::{ArithOp, CmpOp, Code, Env};
 use crate::net::model::Variable;
 use crate::net::types::Ty;
@@ -355,7 +356,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                         self.colour(node, format!("<{tag}> of {ta} and {tb} (integers only)"))
                     );
                 }
-                (Code::Arith(op, Box::new(a), Box::new(b)), Ty::Int)
+                let at = node_pos(self.graph.doc, node);
+                (Code::Arith(op, Box::new(a), Box::new(b), at), Ty::Int)
             }
             "all" | "add" | "subtract" | "numberof" | "scalarproduct" | "empty" => {
                 return Err(self.unsupported(
