@@ -226,7 +226,8 @@ fn bad_input_exits_2_with_a_position() {
 /// by zero) was reported without the file or the line: `state space error:
 /// division by zero`, not even naming the property. A division by zero
 /// points at its `/`, wherever it is written: in a guard conjunct, an arc,
-/// an invariant, a goal, a deadlock exception or a CTL/LTL property's atom.
+/// an invariant, a goal, a deadlock exception or a CTL/LTL property's atom;
+/// a host function's failure at its call.
 #[test]
 fn run_time_errors_name_the_file_and_the_line_that_failed() {
     let dir = std::env::temp_dir().join(format!("sesphr-run-errors-{}", std::process::id()));
@@ -324,6 +325,21 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             &["guard.yaml:7:15: ", in_step],
         );
     }
+    // A host function that fails points at its call, inside the arc item.
+    let call = dir.join("call.yaml");
+    std::fs::write(
+        &call,
+        "name: n\ntypes:\n  Patient: { enum: [p1] }\n  Term: { opaque: true }\nfunctions:\n  \
+         patient_secret: { args: [Patient], returns: Term }\n  recover: { args: [Term, Term], returns: Term }\n  \
+         digest: { args: [Term], returns: Term }\nplaces:\n  P: { type: Patient, init: [\"p1\"] }\n  \
+         K: { type: Term }\ntransitions:\n  t:\n    in: { P: [\"p\"] }\n    \
+         out: { K: [\"digest(recover(patient_secret(p), patient_secret(p)))\"] }\n",
+    )
+    .expect("write");
+    refused(
+        &["check", &call.display().to_string()],
+        &["call.yaml:15:24: state space error: in transition `t`: recover: bad arguments"],
+    );
     // Mutation testing checks the net itself first, and says where it failed.
     refused(
         &["mutate", guard],

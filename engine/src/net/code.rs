@@ -52,8 +52,8 @@ pub enum Code {
     If(Box<Code>, Box<Code>, Box<Code>),
     /// A host function call.
     Call {
-        /// The declared name (for messages).
-        name: Arc<str>,
+        /// The function's declared name and where the call is written.
+        site: Arc<CallSite>,
         /// The implementation.
         function: Arc<dyn NetFunction>,
         /// The arguments.
@@ -88,6 +88,27 @@ pub enum Code {
     /// expression: wraps a quantifier's body (forgotten at each token) or a
     /// quantifier (forgotten each time it is evaluated).
     Forget(Vec<usize>, Box<Code>),
+}
+
+/// Where a host function is called: its declared name (for messages) and
+/// where the call is written in the net's file (where its failure is
+/// reported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The function's declared name.
+    pub name: Box<str>,
+    /// Where the call is written.
+    pub pos: Pos,
+}
+
+impl CallSite {
+    /// The call of `name` written at `pos`.
+    pub fn new(name: &str, pos: Pos) -> Arc<CallSite> {
+        Arc::new(CallSite {
+            name: name.into(),
+            pos,
+        })
+    }
 }
 
 /// Integer operators.
@@ -427,12 +448,12 @@ impl Code {
                 Code::Tuple(items.into_iter().map(|c| *boxed(Box::new(c))).collect())
             }
             Code::Call {
-                name,
+                site,
                 function,
                 args,
                 returns,
             } => Code::Call {
-                name,
+                site,
                 function,
                 args: args.into_iter().map(|c| *boxed(Box::new(c))).collect(),
                 returns,
@@ -578,11 +599,14 @@ impl Code {
                 }
             }
             Code::Call {
-                name,
+                site,
                 function,
                 args,
                 returns,
             } => {
+                // The call's own failure is placed at the call (an
+                // argument's keeps its own place).
+                let failed = |e: FunctionError| EvalError::from(e).at(site.pos);
                 let v = if args.len() <= INLINE_ARGS {
                     // On the stack: no allocation for a call's arguments.
                     let mut inline: [Value; INLINE_ARGS] =
@@ -590,17 +614,18 @@ impl Code {
                     for (slot, a) in inline.iter_mut().zip(args) {
                         *slot = a.eval(env)?;
                     }
-                    function.call(&inline[..args.len()])?
+                    function.call(&inline[..args.len()]).map_err(failed)?
                 } else {
                     let values = args.iter().map(|a| a.eval(env));
-                    function.call(&values.collect::<Result<Vec<_>, _>>()?)?
+                    (function.call(&values.collect::<Result<Vec<_>, _>>()?)).map_err(failed)?
                 };
                 if !returns.admits(&v) {
-                    return Err(EvalError::BadResult {
-                        function: name.to_string(),
+                    let bad = EvalError::BadResult {
+                        function: site.name.to_string(),
                         value: v.to_string(),
                         expected: returns.to_string(),
-                    });
+                    };
+                    return Err(bad.at(site.pos));
                 }
                 v
             }
@@ -780,7 +805,7 @@ impl fmt::Debug for Code {
         match self {
             Code::Const(v) => write!(f, "{v}"),
             Code::Var(s) => write!(f, "${s}"),
-            Code::Call { name, args, .. } => write!(f, "{name}{args:?}"),
+            Code::Call { site, args, .. } => write!(f, "{}{args:?}", site.name),
             _ => write!(f, "<expr>"),
         }
     }
@@ -927,7 +952,7 @@ mod tests {
             Ok(Value::Int(weighted))
         };
         let call = |n: i64| Code::Call {
-            name: "sum".into(),
+            site: CallSite::new("sum", pos(1)),
             function: Arc::new(sum),
             args: (0..n)
                 .map(|i| Code::Const(Value::Int(10_i64.pow(i as u32))))
@@ -945,7 +970,7 @@ mod tests {
             );
         }
         let failing = Code::Call {
-            name: "sum".into(),
+            site: CallSite::new("sum", pos(1)),
             function: Arc::new(sum),
             args: vec![Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))))],
             returns: Ty::Int,

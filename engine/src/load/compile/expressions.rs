@@ -1,6 +1,7 @@
 //! Expressions: name resolution and type checking into compiled code.
 
 use super::*;
+use crate::net::code::CallSite;
 use crate::net::prefix::scan_prefix;
 
 impl Compiler<'_> {
@@ -402,7 +403,7 @@ impl Compiler<'_> {
         }
         Ok((
             Code::Call {
-                name: Arc::from(f),
+                site: CallSite::new(f, text.pos_of(e.at)),
                 function: sig.function.clone(),
                 args: codes,
                 returns: sig.returns.clone(),

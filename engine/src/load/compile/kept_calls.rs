@@ -286,7 +286,7 @@ mod tests {
             Ok(Value::Int((3 * a + b).rem_euclid(7)))
         };
         Code::Call {
-            name: "f".into(),
+            site: crate::net::code::CallSite::new("f", crate::net::pos::Pos { line: 1, col: 1 }),
             function: Arc::new(function),
             args: Vec::new(),
             returns: Ty::Int,
@@ -295,7 +295,7 @@ mod tests {
 
     fn call(f: &Code, a: Code, b: Code) -> Code {
         let Code::Call {
-            name,
+            site,
             function,
             returns,
             ..
@@ -304,7 +304,7 @@ mod tests {
             unreachable!()
         };
         Code::Call {
-            name: name.clone(),
+            site: site.clone(),
             function: function.clone(),
             args: vec![a, b],
             returns: returns.clone(),

@@ -10,14 +10,12 @@
 //! Multiset terms: `numberof` (a constant count times a term), `add`,
 //! `subtract`, `scalarproduct`, `all`, `empty`, and any colour term (one copy).
 
-use std::sync::Arc;
-
 use roxmltree::Node;
 
 use super::{Reader, elements};
 use crate::load::pnml::error::PnmlError;
 use crate::load::pnml::graph::node_pos;
-use crate::net::code::{ArithOp, CmpOp, Code, Env};
+use crate::net::code::{ArithOp, CallSite, CmpOp, Code, Env};
 use crate::net::model::Variable;
 use crate::net::types::Ty;
 use crate::net::value::Value;
@@ -263,7 +261,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     ));
                 };
                 let call = Code::Call {
-                    name: Arc::from(tag),
+                    site: CallSite::new(tag, node_pos(self.graph.doc, node)),
                     function,
                     args: vec![code],
                     returns: ty.clone(),
@@ -291,7 +289,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     _ if ta.is_int() => Code::Cmp(op, Box::new(a), Box::new(b)),
                     _ => match self.decls.order(&ta, op) {
                         Some(function) => Code::Call {
-                            name: Arc::from(tag),
+                            site: CallSite::new(tag, node_pos(self.graph.doc, node)),
                             function,
                             args: vec![a, b],
                             returns: Ty::Bool,
