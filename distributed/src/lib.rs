@@ -35,7 +35,7 @@ pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
 pub use pt::check_pt_distributed;
-pub use run::{DistReport, RUN_THREAD};
+pub use run::{DistReport, RUN_THREAD, panic_message};
 
 /// Why a distributed run failed.
 #[derive(Debug, thiserror::Error)]

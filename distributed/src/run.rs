@@ -138,7 +138,7 @@ fn run_connected_within<T: Send + 'static>(
 }
 
 /// The message a panic carried.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     (payload.downcast_ref::<String>().cloned())
         .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
         .unwrap_or_else(|| "a thread of the run panicked".into())

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use sesphr_distributed::{
     Cluster, DistError, DistOptions, RUN_THREAD, check_coloured_distributed, check_pt_distributed,
-    read_hosts,
+    panic_message, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -184,12 +184,7 @@ fn quiet_timely_panics() {
         if !name.is_some_and(|n| n.starts_with("timely:") || n == RUN_THREAD) {
             return shown(info);
         }
-        let payload = info.payload();
-        let message = (payload.downcast_ref::<String>().cloned())
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()));
-        if let Some(message) = message {
-            let _ = TIMELY_PANIC.set(message);
-        }
+        let _ = TIMELY_PANIC.set(panic_message(info.payload()));
     }));
 }
 

@@ -213,12 +213,16 @@ pub struct Property {
 
 impl Property {
     /// `error`, raised evaluating the property in `marking`, attributed to
-    /// the property and located at the innermost part of its formula that
-    /// fails there ([`Formula::failure_position`]), where it has one.
+    /// the property and, unless it already says where it was raised (an
+    /// arithmetic operator, a function call), located at the innermost part
+    /// of its formula that fails there ([`Formula::failure_position`]),
+    /// where it has one.
     pub fn failed(&self, marking: &Marking, error: EvalError) -> EvalError {
-        let at = (self.formula.as_ref()).and_then(|(formula, slots)| {
-            formula.failure_position(marking, *slots.max(&self.slots))
-        });
+        let at = (self.formula.as_ref())
+            .filter(|_| error.position().is_none())
+            .and_then(|(formula, slots)| {
+                formula.failure_position(marking, *slots.max(&self.slots))
+            });
         match at {
             Some(pos) => error.at(pos),
             None => error,
