@@ -300,16 +300,15 @@ fn run_time_errors_name_the_file_and_the_line_that_failed() {
             "14 |       except: \"forall x in P: x == 3 && 10 / (x - 3) > 0\"",
         ),
         (
-            // A failure that does not say where it was raised (a negation's
-            // overflow): located at the innermost part of the formula.
+            // A negation's overflow: at its `-`, not at the conjunct's start.
             net(
                 "negation.yaml",
                 "x < 3",
                 "x + 1",
-                "negated:\n    invariant: \"forall x in P: x > 0 && -(x - 9223372036854775807 - 2) > 0\"",
+                "negated:\n    invariant: \"forall x in P: x > 0 && 1 + -(x - 9223372036854775807 - 2) > 0\"",
             ),
-            "negation.yaml:13:41: state space error: in property `negated`: integer overflow",
-            "13 |     invariant: \"forall x in P: x > 0 && -(x - 9223372036854775807 - 2) > 0\"",
+            "negation.yaml:13:45: state space error: in property `negated`: integer overflow",
+            "13 |     invariant: \"forall x in P: x > 0 && 1 + -(x - 9223372036854775807 - 2) > 0\"",
         ),
     ];
     // `args` exits 2 and its error says each of `expected`.

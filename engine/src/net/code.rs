@@ -33,8 +33,9 @@ pub enum Code {
     Tuple(Vec<Code>),
     /// Component of a tuple.
     Field(Box<Code>, usize),
-    /// Integer negation.
-    Neg(Box<Code>),
+    /// Integer negation, its `-` written at the position (where an overflow
+    /// is reported).
+    Neg(Box<Code>, Pos),
     /// Boolean negation.
     Not(Box<Code>),
     /// Integer arithmetic, its operator written at the position (where a
@@ -416,7 +417,7 @@ impl Code {
             Code::Const(_) | Code::Var(_) | Code::Count(_) => {}
             Code::Tuple(items) | Code::Call { args: items, .. } => items.iter().for_each(f),
             Code::Field(c, _)
-            | Code::Neg(c)
+            | Code::Neg(c, _)
             | Code::Not(c)
             | Code::CountOf(_, c)
             | Code::Cached(_, c)
@@ -459,7 +460,7 @@ impl Code {
                 returns,
             },
             Code::Field(c, i) => Code::Field(boxed(c), i),
-            Code::Neg(c) => Code::Neg(boxed(c)),
+            Code::Neg(c, pos) => Code::Neg(boxed(c), pos),
             Code::Not(c) => Code::Not(boxed(c)),
             Code::CountOf(p, c) => Code::CountOf(p, boxed(c)),
             Code::Cached(n, c) => Code::Cached(n, boxed(c)),
@@ -548,10 +549,10 @@ impl Code {
                     other => return Err(shape("a tuple with that field", &other)),
                 },
             },
-            Code::Neg(e) => Value::Int(
+            Code::Neg(e, pos) => Value::Int(
                 int(e.eval(env)?)?
                     .checked_neg()
-                    .ok_or(EvalError::Overflow)?,
+                    .ok_or_else(|| EvalError::Overflow.at(*pos))?,
             ),
             Code::Arith(op, a, b, pos) => {
                 let (x, y) = (int(a.eval(env)?)?, int(b.eval(env)?)?);
@@ -900,8 +901,8 @@ mod tests {
             pos(5),
         );
         assert_eq!(rem.eval(&mut env), Ok(Value::Int(2)));
-        let ovf = Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))));
-        assert_eq!(ovf.eval(&mut env), Err(EvalError::Overflow));
+        let ovf = Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))), pos(6));
+        assert_eq!(ovf.eval(&mut env), Err(EvalError::Overflow.at(pos(6))));
     }
 
     #[test]
@@ -972,10 +973,13 @@ mod tests {
         let failing = Code::Call {
             site: CallSite::new("sum", pos(1)),
             function: Arc::new(sum),
-            args: vec![Code::Neg(Box::new(Code::Const(Value::Int(i64::MIN))))],
+            args: vec![Code::Neg(
+                Box::new(Code::Const(Value::Int(i64::MIN))),
+                pos(2),
+            )],
             returns: Ty::Int,
         };
-        assert_eq!(failing.eval(&mut env), Err(EvalError::Overflow));
+        assert_eq!(failing.eval(&mut env), Err(EvalError::Overflow.at(pos(2))));
     }
 
     #[test]

@@ -214,9 +214,9 @@ pub struct Property {
 impl Property {
     /// `error`, raised evaluating the property in `marking`, attributed to
     /// the property and, unless it already says where it was raised (an
-    /// arithmetic operator, a function call), located at the innermost part
-    /// of its formula that fails there ([`Formula::failure_position`]),
-    /// where it has one.
+    /// arithmetic operator, a negation, a function call), located at the
+    /// innermost part of its formula that fails there
+    /// ([`Formula::failure_position`]), where it has one.
     pub fn failed(&self, marking: &Marking, error: EvalError) -> EvalError {
         let at = (self.formula.as_ref())
             .filter(|_| error.position().is_none())

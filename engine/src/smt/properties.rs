@@ -119,7 +119,7 @@ impl Encoder<'_> {
                 ..
             } => self.quantifier(*forall, *place, pattern, body, slots),
             Code::Not(a) => Ok(not(self.term(a, slots)?)),
-            Code::Neg(a) => Ok(Term::Apply("-", vec![self.term(a, slots)?])),
+            Code::Neg(a, _) => Ok(Term::Apply("-", vec![self.term(a, slots)?])),
             Code::And(a, b) => match self.term(a, slots)? {
                 Term::Bool(false) => Ok(Term::Bool(false)),
                 Term::Bool(true) => self.term(b, slots),

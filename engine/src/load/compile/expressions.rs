@@ -41,7 +41,7 @@ impl Compiler<'_> {
             }
             ExprKind::Unary(UnOp::Neg, inner) => {
                 let c = self.int_expr(text, inner, scope)?;
-                Ok((Code::Neg(Box::new(c)), Ty::Int))
+                Ok((Code::Neg(Box::new(c), text.pos_of(e.at)), Ty::Int))
             }
             ExprKind::Unary(UnOp::Not, inner) => {
                 let c = self.bool_expr(text, inner, scope)?;

@@ -67,7 +67,7 @@ pub(super) fn fold_constants(code: Code) -> Code {
         },
         Code::Tuple(_)
         | Code::Field(..)
-        | Code::Neg(_)
+        | Code::Neg(..)
         | Code::Not(_)
         | Code::Arith(..)
         | Code::Cmp(..) => computed(code.map_children(fold_constants)),
@@ -149,7 +149,7 @@ mod tests {
             Code::Count(p) => return format!("count({p})"),
             Code::Tuple(_) => "tuple".to_string(),
             Code::Field(_, i) => format!("field{i}"),
-            Code::Neg(_) => "neg".to_string(),
+            Code::Neg(..) => "neg".to_string(),
             Code::Not(_) => "not".to_string(),
             Code::Arith(op, ..) => format!("{op:?}"),
             Code::Cmp(op, ..) => format!("{op:?}"),
@@ -251,7 +251,7 @@ mod tests {
             1 => (arith, pair()).prop_map(|(op, (a, b))| Code::Arith(op, Box::new(a), Box::new(b), at())),
             1 => (cmp, pair()).prop_map(|(op, (a, b))| Code::Cmp(op, Box::new(a), Box::new(b))),
             1 => inner().prop_map(|a| Code::Not(Box::new(a))),
-            1 => inner().prop_map(|a| Code::Neg(Box::new(a))),
+            1 => inner().prop_map(|a| Code::Neg(Box::new(a), at())),
             1 => pair().prop_map(|(a, b)| Code::And(Box::new(a), Box::new(b))),
             1 => pair().prop_map(|(a, b)| Code::Or(Box::new(a), Box::new(b))),
             1 => pair().prop_map(|(a, b)| Code::Implies(Box::new(a), Box::new(b))),

@@ -231,7 +231,7 @@ fn same(a: &Code, b: &Code) -> bool {
         (Code::Var(x), Code::Var(y)) | (Code::Count(x), Code::Count(y)) => x == y,
         (Code::Tuple(x), Code::Tuple(y)) => all(x, y),
         (Code::Field(x, i), Code::Field(y, j)) => i == j && same(x, y),
-        (Code::Neg(x), Code::Neg(y)) | (Code::Not(x), Code::Not(y)) => same(x, y),
+        (Code::Neg(x, _), Code::Neg(y, _)) | (Code::Not(x), Code::Not(y)) => same(x, y),
         (Code::CountOf(p, x), Code::CountOf(q, y)) => p == q && same(x, y),
         (Code::Arith(o, a1, a2, _), Code::Arith(p, b1, b2, _)) => {
             o == p && same(a1, b1) && same(a2, b2)
