@@ -376,13 +376,61 @@ fn a_process_alone_gives_up_at_the_timeout() {
 /// thread panics.
 #[test]
 fn a_process_whose_peer_dies_ends_with_one_message() {
-    let hosts = host_file(std::env::temp_dir().join(format!("sesphr-dies-{}", std::process::id())));
+    let (out, stderr) = run_with_peer("dies", "120", |victim| {
+        victim.kill().expect("kill");
+    });
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "a report was printed");
+    assert!(stderr.contains("did a peer process die?"), "{stderr}");
+    assert!(stderr.contains("timely communication error"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// A peer that stops answering but keeps its connections open (a stopped
+/// process; a machine gone from the network): past the time limit the
+/// other process gives up on it rather than wait for ever.
+#[test]
+fn a_process_whose_peer_falls_silent_gives_up_after_the_timeout() {
+    let started = std::time::Instant::now();
+    let (out, stderr) = run_with_peer("silent", "3", |victim| {
+        let stopped = Command::new("kill")
+            .args(["-STOP", &victim.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(stopped.success());
+    });
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "a report was printed");
+    assert!(
+        stderr.contains("the other processes fell silent"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did a process or a machine stop?"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The limit and the 20 s of silence, not the helper's 120 s.
+    assert!(started.elapsed() < Duration::from_secs(90), "{stderr}");
+}
+
+/// Runs Kanban-PT-00005 on two processes started by hand under `--timeout
+/// timeout`, does `act` to process 1 once process 0 reports progress, and
+/// returns process 0's output and its standard error; process 1 is killed
+/// after.
+fn run_with_peer(
+    tag: &str,
+    timeout: &str,
+    act: impl FnOnce(&mut std::process::Child),
+) -> (std::process::Output, String) {
+    let hosts =
+        host_file(std::env::temp_dir().join(format!("sesphr-{tag}-{}", std::process::id())));
     let net = repo("tests/data/mcc/Kanban-PT-00005.pnml");
     let hosts_arg = hosts.display().to_string();
     let start = |process: &str| {
         Command::new(env!("CARGO_BIN_EXE_sesphr"))
             .args(["check", &net, "--distributed", "--hosts", &hosts_arg])
-            .args(["--process", process, "--timeout", "120", "--progress"])
+            .args(["--process", process, "--timeout", timeout, "--progress"])
             .env_remove("RUST_BACKTRACE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -411,18 +459,24 @@ fn a_process_whose_peer_dies_ends_with_one_message() {
             .unwrap_or_else(|_| panic!("no progress line: {seen:?}"));
         seen.push(line);
     }
-    victim.kill().expect("kill");
-    let _ = victim.wait();
+    act(&mut victim);
+    // A process that waits for ever fails the test instead of hanging it.
+    let given_up = std::time::Instant::now() + Duration::from_secs(120);
+    while survivor.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > given_up {
+            let _ = survivor.kill();
+            let _ = victim.kill();
+            panic!("process 0 still runs 120 s after its peer was acted on: {seen:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let out = survivor.wait_with_output().expect("wait");
+    let _ = victim.kill();
+    let _ = victim.wait();
     reader.join().expect("reader");
     seen.extend(lines.try_iter());
     let _ = std::fs::remove_file(&hosts);
-    assert_eq!(out.status.code(), Some(2), "{seen:?}");
-    assert!(out.stdout.is_empty(), "a report was printed");
-    let stderr = seen.join("\n");
-    assert!(stderr.contains("did a peer process die?"), "{stderr}");
-    assert!(stderr.contains("timely communication error"), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out, seen.join("\n"))
 }
 
 #[test]

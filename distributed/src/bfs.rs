@@ -28,7 +28,7 @@ use timely::worker::Worker;
 use crate::owner::{owner, state_hash};
 use crate::portable::Portable;
 use crate::store::{Inserted, OwnedStates};
-use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds, WorkerError};
+use crate::superstep::{LevelKeys, LevelSummary, Message, Rounds, Silent, WorkerError};
 
 /// The parent position of the initial state.
 const NO_PARENT: u32 = u32::MAX;
@@ -97,6 +97,14 @@ pub enum Failure<E> {
         /// is one.
         at: Option<Pos>,
     },
+    /// The other processes fell silent past the deadline.
+    Silent,
+}
+
+impl<E> From<Silent> for Failure<E> {
+    fn from(_: Silent) -> Self {
+        Failure::Silent
+    }
 }
 
 /// The states of a path, first to last, each in this process's encoding.
@@ -132,6 +140,7 @@ pub fn explore<S: Portable>(
     retry: impl Fn(&S::Error) -> bool,
 ) -> Result<Outcome, Failure<S::Error>> {
     let started = Instant::now();
+    rounds.deadline = deadline;
     let me = rounds.index;
     let peers = rounds.peers;
     let properties = space.properties().len();
@@ -212,7 +221,7 @@ pub fn explore<S: Portable>(
             at: space.locate(e),
         });
         outgoing.extend(rounds.to_all(&Message::Summary(summary)));
-        let received = rounds.exchange(worker, outgoing);
+        let received = rounds.exchange(worker, outgoing)?;
         let mut summaries = Vec::with_capacity(peers);
         let mut incoming = Vec::new();
         for message in received {
@@ -293,7 +302,7 @@ pub fn explore<S: Portable>(
             sent: rounds.sent,
             error: stored.as_ref().err().map(ToString::to_string),
         };
-        let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)));
+        let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)))?;
         let lists: Vec<LevelKeys> = received
             .into_iter()
             .filter_map(|m| match m {
@@ -336,7 +345,7 @@ pub fn explore<S: Portable>(
         }
     }
     out.found = first.iter().map(Option::is_some).collect();
-    out.paths = trace_paths(worker, rounds, space, &store, &first).map_err(Failure::Space)?;
+    out.paths = trace_paths(worker, rounds, space, &store, &first)?;
     Ok(out)
 }
 
@@ -504,7 +513,7 @@ fn trace_paths<S: Portable>(
     space: &S,
     store: &OwnedStates,
     first: &[Option<(usize, u32)>],
-) -> Result<Vec<Option<Path>>, S::Error> {
+) -> Result<Vec<Option<Path>>, Failure<S::Error>> {
     let mut at: Vec<Option<(usize, u32)>> = first.to_vec();
     let mut paths: Vec<Option<Path>> = first.iter().map(|f| f.map(|_| Vec::new())).collect();
     while at.iter().flatten().any(|&(level, _)| level > 0) {
@@ -516,12 +525,12 @@ fn trace_paths<S: Portable>(
             {
                 outgoing.extend(rounds.to_all(&Message::PathStep {
                     query: query as u32,
-                    words: space.spell(store.state(index))?,
+                    words: space.spell(store.state(index)).map_err(Failure::Space)?,
                     parent: store.parent(index),
                 }));
             }
         }
-        for message in rounds.exchange(worker, outgoing) {
+        for message in rounds.exchange(worker, outgoing)? {
             if let Message::PathStep {
                 query,
                 words,
@@ -535,7 +544,7 @@ fn trace_paths<S: Portable>(
                 if rounds.index == 0
                     && let Some(path) = &mut paths[query]
                 {
-                    path.push(space.read_spelled(&words)?);
+                    path.push(space.read_spelled(&words).map_err(Failure::Space)?);
                 }
             }
         }

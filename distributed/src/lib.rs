@@ -79,6 +79,14 @@ pub enum DistError {
         /// is one.
         at: Option<Pos>,
     },
+    /// A round waited [`superstep::SILENCE`] past the deadline (`--timeout`)
+    /// for the other processes: one of them stopped answering.
+    #[error(
+        "the other processes fell silent: a round waited {} s past the time limit (--timeout) \
+         without word from them; did a process or a machine stop? The run is abandoned without a verdict",
+        superstep::SILENCE.as_secs()
+    )]
+    Silent,
     /// A counterexample could not be rebuilt.
     #[error("cannot rebuild a trace: {0}")]
     Trace(String),

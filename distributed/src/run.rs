@@ -66,23 +66,30 @@ where
     let processes = cluster.addresses.len();
     // Each worker says it started: timely has connected the processes.
     let (connected, started_workers) = mpsc::channel::<()>();
+    // A worker that found the other processes silent says so at once: the
+    // run's threads cannot be joined while their connections stay open.
+    let (fell_silent, silence) = mpsc::channel::<()>();
     let run = move || {
         timely::execute(config, move |worker| {
             let _ = connected.send(());
             let started = Instant::now();
             let rounds = Rounds::new(worker, threads);
-            work(&mut WorkerRun {
+            let result = work(&mut WorkerRun {
                 worker,
                 rounds,
                 threads,
                 processes,
                 started,
-            })
+            });
+            if let Err(DistError::Silent) = result {
+                let _ = fell_silent.send(());
+            }
+            result
         })
         .map(timely::communication::WorkerGuards::join)
     };
     let results = crate::stdout::redirected_during(cluster.quiet, || {
-        run_connected_within(run, &started_workers, cluster.connect_within)
+        run_connected_within(run, &started_workers, &silence, cluster.connect_within)
     })?;
     let mut report = None;
     let mut told = None;
@@ -111,11 +118,14 @@ pub const RUN_THREAD: &str = "sesphr-distributed-run";
 /// What `run` returns, run on a thread of its own; an error if no worker of
 /// it started within `limit` (the other processes have not all connected:
 /// the thread, blocked in timely's connection set-up, is left to end with
-/// the process), or if the thread panicked (timely's network threads do
-/// when a peer's connection breaks).
+/// the process), if a worker reports on `silence` that the others fell
+/// silent (the thread, whose joins wait on their connections, is left
+/// likewise), or if the thread panicked (timely's network threads do when a
+/// peer's connection breaks).
 fn run_connected_within<T: Send + 'static>(
     run: impl FnOnce() -> Result<T, String> + Send + 'static,
     started_workers: &mpsc::Receiver<()>,
+    silence: &mpsc::Receiver<()>,
     limit: Option<Duration>,
 ) -> Result<T, DistError> {
     let thread = std::thread::Builder::new()
@@ -131,11 +141,21 @@ fn run_connected_within<T: Send + 'static>(
             limit.as_secs_f64()
         )));
     }
+    while !thread.is_finished() {
+        match silence.recv_timeout(SILENCE_POLL) {
+            Ok(()) => return Err(DistError::Silent),
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(SILENCE_POLL),
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
     match thread.join() {
         Ok(result) => result.map_err(DistError::Start),
         Err(payload) => Err(DistError::Panicked(panic_message(payload.as_ref()))),
     }
 }
+
+/// How often the run's thread is looked at while it runs.
+const SILENCE_POLL: Duration = Duration::from_millis(50);
 
 /// The message a panic carried.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -205,6 +225,7 @@ pub fn failure<S: Portable>(space: &S, failure: Failure<S::Error>) -> DistError 
             message,
             at,
         },
+        Failure::Silent => DistError::Silent,
     }
 }
 

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sesphr_engine::net::pos::Pos;
@@ -120,6 +120,19 @@ impl Message {
     }
 }
 
+/// How long a worker waits for the end of a round past the run's deadline
+/// before it takes the other processes for gone: every worker stops
+/// expanding within 64 states of the deadline, so a round that has not
+/// ended this long after it waits for a process that no longer answers (a
+/// stopped process, a machine gone from the network with its connections
+/// left open), and the run would otherwise wait for ever.
+pub const SILENCE: Duration = Duration::from_secs(20);
+
+/// A round that did not end: the other processes fell silent past the
+/// deadline ([`SILENCE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Silent;
+
 /// Messages received in one round, by round.
 type Inbox = Rc<RefCell<BTreeMap<u64, Vec<Message>>>>;
 
@@ -137,6 +150,9 @@ pub struct Rounds {
     threads: usize,
     /// Bytes sent so far to workers of other processes.
     pub sent: u64,
+    /// The run's deadline (`--timeout`), past which a round that waits
+    /// [`SILENCE`] for the other processes gives up on them.
+    pub deadline: Option<Instant>,
 }
 
 impl Rounds {
@@ -178,16 +194,18 @@ impl Rounds {
             peers: worker.peers(),
             threads: threads.max(1),
             sent: 0,
+            deadline: None,
         }
     }
 
     /// Sends `outgoing` (addressee, message) and returns what this worker
-    /// received in the round, once every worker's messages are delivered.
+    /// received in the round, once every worker's messages are delivered;
+    /// [`Silent`] if they still are not [`SILENCE`] after the deadline.
     pub fn exchange(
         &mut self,
         worker: &mut Worker,
         outgoing: Vec<(usize, Message)>,
-    ) -> Vec<Message> {
+    ) -> Result<Vec<Message>, Silent> {
         let process = self.index / self.threads;
         for (to, message) in outgoing {
             if to / self.threads != process {
@@ -198,10 +216,16 @@ impl Rounds {
         let round = self.round;
         self.round += 1;
         self.input.advance_to(self.round);
+        let waiting = Instant::now();
         while self.probe.less_than(&self.round) {
             worker.step_or_park(Some(Duration::from_millis(1)));
+            if let Some(deadline) = self.deadline
+                && Instant::now() > waiting.max(deadline) + SILENCE
+            {
+                return Err(Silent);
+            }
         }
-        self.inbox.borrow_mut().remove(&round).unwrap_or_default()
+        Ok(self.inbox.borrow_mut().remove(&round).unwrap_or_default())
     }
 
     /// `message` addressed to every worker.

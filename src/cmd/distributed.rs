@@ -175,16 +175,17 @@ static TIMELY_PANIC: OnceLock<String> = OnceLock::new();
 /// run's error reports the first one. Other threads' panics, and every
 /// panic under `RUST_BACKTRACE`, are shown as usual.
 fn quiet_timely_panics() {
-    if std::env::var_os("RUST_BACKTRACE").is_some() {
-        return;
-    }
+    let backtrace = std::env::var_os("RUST_BACKTRACE").is_some();
     let shown = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let name = std::thread::current().name().map(str::to_string);
-        if !name.is_some_and(|n| n.starts_with("timely:") || n == RUN_THREAD) {
-            return shown(info);
+        if name.is_some_and(|n| n.starts_with("timely:") || n == RUN_THREAD) {
+            let _ = TIMELY_PANIC.set(panic_message(info.payload()));
+            if !backtrace {
+                return;
+            }
         }
-        let _ = TIMELY_PANIC.set(panic_message(info.payload()));
+        shown(info)
     }));
 }
 
