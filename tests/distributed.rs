@@ -521,22 +521,41 @@ fn bad_requests_are_refused_clearly() {
     assert_eq!(two.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&two.stderr).contains("one NET at a time"));
 
+    // A bad host file: its line named, or the file alone when it is missing.
     let hosts = std::env::temp_dir().join(format!("sesphr-bad-hosts-{}", std::process::id()));
-    std::fs::write(&hosts, "# machines\nnode1:2101\nnode2\n").unwrap();
-    let bad = sesphr(&[
-        "check",
-        &mutex,
-        "--distributed",
-        "--hosts",
-        &hosts.display().to_string(),
-        "--process",
-        "0",
-    ]);
-    let _ = std::fs::remove_file(&hosts);
-    assert_eq!(bad.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(
-        stderr.contains(":3:") && stderr.contains("host:port"),
-        "{stderr}"
+    let refused = |text: Option<&str>, expected: &[&str]| {
+        match text {
+            Some(text) => std::fs::write(&hosts, text).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&hosts);
+            }
+        }
+        let shown = hosts.display().to_string();
+        let bad = sesphr(&[
+            "check",
+            &mutex,
+            "--distributed",
+            "--hosts",
+            &shown,
+            "--process",
+            "0",
+        ]);
+        assert_eq!(bad.status.code(), Some(2), "{text:?}");
+        let stderr = String::from_utf8_lossy(&bad.stderr);
+        for part in expected {
+            assert!(
+                stderr.contains(&part.replace("FILE", &shown)),
+                "{text:?}: {stderr}"
+            );
+        }
+    };
+    refused(
+        Some("# machines\nnode1:2101\nnode2\n"),
+        &["FILE:3: ", "host:port"],
     );
+    refused(
+        Some("node1:2101\n\nnode1:2101\n"),
+        &["FILE:3: ", "already the address of process 0"],
+    );
+    refused(None, &["error: FILE: ", "No such file"]);
 }

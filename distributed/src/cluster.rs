@@ -61,6 +61,14 @@ pub fn parse_hosts(text: &str) -> Result<Vec<String>, (usize, String)> {
             .map(|(host, port)| (host, port.parse::<u16>()));
         match port {
             Some((host, Ok(port))) if !host.is_empty() && port > 0 => {
+                if let Some(first) = addresses.iter().position(|a| a == line) {
+                    return Err((
+                        n + 1,
+                        format!(
+                            "{line:?} is already the address of process {first}: every process needs its own port"
+                        ),
+                    ));
+                }
                 addresses.push(line.to_string());
             }
             _ => {
@@ -92,5 +100,8 @@ mod tests {
         assert_eq!(parse_hosts("a:1\nb:port\n").unwrap_err().0, 2);
         assert_eq!(parse_hosts("a:0\n").unwrap_err().0, 1);
         assert_eq!(parse_hosts("# nothing\n").unwrap_err().0, 0);
+        let (line, message) = parse_hosts("a:1\n# b\nb:1\na:1\n").unwrap_err();
+        assert_eq!(line, 4);
+        assert!(message.contains("process 0"), "{message}");
     }
 }

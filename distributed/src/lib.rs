@@ -42,7 +42,7 @@ pub use run::{DistReport, RUN_THREAD, panic_message};
 #[non_exhaustive]
 pub enum DistError {
     /// A host file cannot be read or has a bad line (line 0: the whole file).
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}{}: {message}", if *line > 0 { format!(":{line}") } else { String::new() })]
     Hosts {
         /// The host file.
         path: String,
