@@ -129,6 +129,95 @@ fn limits_stop_the_run_as_incomplete() {
     }
 }
 
+/// `--depth K` checks every marking within K steps: a violation K steps
+/// away is found with the unbounded run's counterexample, the rest is "not
+/// violated within K steps" (exit 3), and a bound past the last level is the
+/// whole check. No partial-order reduction under a bound.
+#[test]
+fn depth_bounds_the_check() {
+    let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
+    let params = [
+        "--param",
+        "roles=1",
+        "--param",
+        "users_per_role=1",
+        "--param",
+        "partitions=2",
+        "--param",
+        "versions=2",
+        "--param",
+        "tampers=0",
+    ];
+    let run = |extra: &[&str]| sesphr(&[&["check", &mutant][..], &params, extra].concat());
+    let whole = run(&["--json"]);
+    assert_eq!(whole.status.code(), Some(1));
+    let violated = |report: &serde_json::Value| -> Vec<serde_json::Value> {
+        let properties = report["properties"].as_array().expect("properties");
+        (properties.iter())
+            .filter(|p| p["holds"] == false)
+            .cloned()
+            .collect()
+    };
+    let counterexamples = violated(&json(&whole));
+    assert_eq!(counterexamples[0]["name"], "acl_enforcement");
+    let steps = counterexamples[0]["trace"]["steps"]
+        .as_array()
+        .expect("steps")
+        .len();
+    let short = run(&["--depth", &(steps - 1).to_string()]);
+    assert_eq!(short.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&short.stdout);
+    let bound = format!("not violated within {} step(s)", steps - 1);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("undecided acl_enforcement") && l.ends_with(&bound)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("bounded to {} step(s) (--depth)", steps - 1)),
+        "{text}"
+    );
+    let enough = run(&["--json", "--depth", &steps.to_string()]);
+    assert_eq!(enough.status.code(), Some(1));
+    let enough = json(&enough);
+    assert_eq!(enough["stopped"], "max-depth");
+    assert_eq!(violated(&enough), counterexamples);
+
+    let sesphr_net = path("nets/sesphr.yaml");
+    let unbounded = json(&sesphr(&["check", "--json", &sesphr_net]));
+    let levels = unbounded["depth"].as_u64().expect("depth");
+    let beyond = sesphr(&[
+        "check",
+        "--json",
+        "--depth",
+        &levels.to_string(),
+        &sesphr_net,
+    ]);
+    assert_eq!(beyond.status.code(), Some(0));
+    let beyond = json(&beyond);
+    for field in ["complete", "states", "edges", "depth", "properties"] {
+        assert_eq!(beyond[field], unbounded[field], "{field}");
+    }
+
+    let mutex = path("nets/examples/mutex.yaml");
+    let reduced = json(&sesphr(&["check", "--json", "--unfold=never", &mutex]));
+    assert!(
+        reduced["reduction"]
+            .as_str()
+            .is_some_and(|r| r.contains("partial order"))
+    );
+    let bounded = json(&sesphr(&[
+        "check",
+        "--json",
+        "--unfold=never",
+        "--depth",
+        "2",
+        &mutex,
+    ]));
+    assert_eq!(bounded["reduction"], serde_json::Value::Null);
+    assert_eq!(bounded["stopped"], "max-depth");
+}
+
 #[test]
 fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
     // The CTL/LTL graph holds every marking the exploration stored, so a

@@ -144,6 +144,42 @@ fn max_states_gives_the_same_partial_report() {
 }
 
 #[test]
+fn a_depth_bound_gives_the_same_bounded_report() {
+    // A violation three steps away: found within three, not within two; the
+    // CTL/LTL properties undecided as in the single process.
+    let mutant = [
+        "--param",
+        "roles=1",
+        "--param",
+        "users_per_role=1",
+        "--param",
+        "partitions=2",
+        "--param",
+        "versions=2",
+        "--param",
+        "tampers=0",
+    ];
+    for (depth, violated) in [("2", false), ("3", true)] {
+        let report = same_report_whatever_the_processes(
+            "nets/mutants/srs-skips-acl-check.yaml",
+            &[&mutant[..], &["--depth", depth]].concat(),
+        );
+        assert_eq!(report["stopped"], "max-depth");
+        let properties = report["properties"].as_array().unwrap();
+        assert_eq!(
+            properties.iter().any(|p| p["holds"] == false),
+            violated,
+            "--depth {depth}"
+        );
+        assert!(
+            (properties.iter())
+                .filter(|p| p["kind"] == "ltl")
+                .all(|p| p["holds"].is_null())
+        );
+    }
+}
+
+#[test]
 fn progress_lines_come_from_process_0_and_change_nothing() {
     let net = repo("tests/data/mcc/Dekker-PT-010.pnml");
     let args = ["check", "--json", "--threads", "1", net.as_str()];

@@ -77,6 +77,8 @@ fn check_reports_match_their_schema() {
         .concat(),
         // Incomplete: nulls.
         vec!["check", "--json", "--timeout", "0", &deadlock],
+        // Bounded by --depth.
+        vec!["check", "--json", "--depth", "2", &sesphr],
     ];
     let mut explained = 0;
     for args in &runs {

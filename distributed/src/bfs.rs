@@ -39,6 +39,10 @@ const NO_PARENT: u32 = u32::MAX;
 pub struct DistOptions {
     /// Stop (incomplete) before a level once this many states are stored.
     pub max_states: Option<u64>,
+    /// Judge the states this many steps from the initial one without
+    /// storing their successors, and stop there (incomplete unless they
+    /// have none), as the single-process explorer does.
+    pub max_depth: Option<u32>,
     /// Stop (incomplete) once a worker process's resident memory exceeds this.
     pub max_memory: Option<u64>,
     /// Stop (incomplete) after this long.
@@ -181,6 +185,9 @@ pub fn explore<S: Portable>(
             out.stopped = Some(StopReason::MaxStates);
             break;
         }
+        // The frontier lies `depth - 1` steps from the initial state: at the
+        // bound it is the last level expanded, its successors not sent.
+        let last = options.max_depth.is_some_and(|max| out.depth > max);
         if over_memory {
             out.stopped = Some(StopReason::MaxMemory);
             break;
@@ -199,7 +206,7 @@ pub fn explore<S: Portable>(
             &limits,
         );
         let mut outgoing: Vec<(usize, Message)> = Vec::new();
-        if error.is_none() {
+        if error.is_none() && !last {
             for (to, batch) in batches.into_iter().enumerate() {
                 if !batch.keys.is_empty() {
                     outgoing.push((
@@ -270,6 +277,7 @@ pub fn explore<S: Portable>(
         }
         let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
         let cut_by_memory = summaries.iter().any(|s| s.cut_by_memory);
+        let edges_before = out.edges;
         for s in &summaries {
             out.edges += s.edges;
             out.deadlocks += s.deadlocks;
@@ -285,6 +293,13 @@ pub fn explore<S: Portable>(
                     .min();
                 *slot = hit.map(|position| (level, position));
             }
+        }
+        if last && !cut_by_deadline && !cut_by_memory && out.edges > edges_before {
+            // The states at the bound are judged (every worker decides
+            // alike, from the same summaries); what follows them is not
+            // explored.
+            out.stopped = Some(StopReason::MaxDepth);
+            break;
         }
         // In sender order, so that each channel's messages are read in order.
         incoming.sort_by_key(|message| message.from);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::net::model::Net;
 use sesphr_engine::temporal::graph::Limits;
-use sesphr_engine::temporal::run::check_temporal_in;
+use sesphr_engine::temporal::run::{check_temporal_in, undecided_after};
 
 use crate::DistError;
 use crate::bfs::DistOptions;
@@ -43,16 +43,24 @@ pub fn check_coloured_distributed(
         let Some(mut dist) = run.report(&space, &outcome, &net.name)? else {
             return Ok(None);
         };
-        let limits = Limits {
-            max_states: options.max_states,
-            max_memory: options.max_memory,
-            deadline: options.timeout.map(|t| run.started + t),
+        // A limit that stopped the exploration would stop the graph too.
+        let temporal = match outcome.stopped {
+            Some(reason) => undecided_after(&net, reason),
+            None => {
+                let limits = Limits {
+                    max_states: options.max_states,
+                    max_memory: options.max_memory,
+                    deadline: options.timeout.map(|t| run.started + t),
+                };
+                let (temporal, _) = check_temporal_in(&space, limits, None, None).map_err(|e| {
+                    DistError::Space {
+                        message: e.to_string(),
+                        at: space.locate(&e),
+                    }
+                })?;
+                temporal
+            }
         };
-        let (temporal, _) =
-            check_temporal_in(&space, limits, None, None).map_err(|e| DistError::Space {
-                message: e.to_string(),
-                at: space.locate(&e),
-            })?;
         dist.report.properties.extend(temporal);
         Ok(Some(dist))
     })

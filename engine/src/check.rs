@@ -45,7 +45,7 @@ use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
 pub use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
 use crate::temporal::graph::{GraphProgressHook, Limits};
-use crate::temporal::run::{GraphSize, check_temporal_in, undecided};
+use crate::temporal::run::{GraphSize, check_temporal_in, undecided_after};
 
 /// Whether a coloured net is explored through its unfolding to a P/T net
 /// ([`crate::smt::unfold`]), with the P/T explorer's packed states and firing.
@@ -206,8 +206,10 @@ fn coloured_space<'n>(
 ) -> Result<ColouredSpace<'n>, CheckError> {
     // CTL and LTL properties need every edge: an exploration reduced by
     // stubborn sets would leave some out, so their graph would be built
-    // again, unreduced, after it.
-    let partial_order = options.partial_order && net.temporal.is_empty();
+    // again, unreduced, after it. Under a depth bound stubborn sets could
+    // put a step off beyond the bound.
+    let partial_order =
+        options.partial_order && net.temporal.is_empty() && options.explore.max_depth.is_none();
     Ok(match (options.symmetry, partial_order) {
         (true, true) => ColouredSpace::with_reductions(net)?,
         (true, false) => ColouredSpace::with_symmetry(net)?,
@@ -283,13 +285,7 @@ fn temporal_after(
     check: impl FnOnce() -> Result<(Vec<PropertyResult>, Option<GraphSize>), ColouredError>,
 ) -> Result<Vec<PropertyResult>, CheckError> {
     match stopped {
-        Some(reason) if reason != StopReason::Decided => Ok(undecided(
-            net,
-            &format!(
-                "the exploration stopped first ({}), so the graph of markings would be incomplete",
-                reason.name()
-            ),
-        )),
+        Some(reason) if reason != StopReason::Decided => Ok(undecided_after(net, reason)),
         _ => Ok(check().map_err(CheckError::Temporal)?.0),
     }
 }

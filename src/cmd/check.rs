@@ -90,9 +90,12 @@ pub struct CheckArgs {
     /// --solver; safety properties only).
     #[arg(long, value_enum, default_value = "explicit", value_name = "ENGINE")]
     pub engine: Engine,
-    /// With --engine smt: search the runs of at most K steps.
-    #[arg(long, value_name = "K")]
-    pub depth: Option<usize>,
+    /// Check every marking reachable in at most K steps, and no further (a
+    /// bounded check: a violation found is real; "undecided" then means not
+    /// violated within K steps). With --engine smt: search the runs of at
+    /// most K steps.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32))]
+    pub depth: Option<u32>,
     /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
     #[arg(long, value_name = "PROGRAM", default_value = "z3")]
     pub solver: String,
@@ -173,7 +176,7 @@ enum Outcome {
 /// The exit codes of `sesphr check`, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
 2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict; with \
---engine smt: a property not violated within --depth steps). \
+--depth K: a property not violated within K steps). \
 With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
 /// Runs `sesphr check` on each net and returns the exit code (see
@@ -192,12 +195,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             params: args.params.clone(),
         };
         let outcome = match (args.engine, args.depth) {
-            (Engine::Smt, Some(depth)) => run_smt(args, &net, depth).map(Outcome::Smt),
+            (Engine::Smt, Some(depth)) => run_smt(args, &net, depth as usize).map(Outcome::Smt),
             (Engine::Smt, None) => Err(anyhow::anyhow!("--engine smt needs --depth K")),
-            (Engine::Explicit, Some(_)) => Err(anyhow::anyhow!(
-                "--depth bounds the SMT route only: add --engine smt"
-            )),
-            (Engine::Explicit, None) => run_check(args, &net).map(Outcome::Explicit),
+            (Engine::Explicit, _) => run_check(args, &net).map(Outcome::Explicit),
         };
         let options = TextOptions {
             traces,
@@ -383,6 +383,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     let explore = ExploreOptions {
         progress: hook,
         heartbeat,
+        max_depth: args.depth,
         ..args.limits.explore_options()?
     };
     let pool = args.limits.thread_pool()?;

@@ -3,25 +3,10 @@
 //! violations, a summary line) and its JSON shapes for traces.
 
 use serde_json::{Value as Json, json};
-use sesphr_engine::explore::PropertyResult;
 use sesphr_engine::smt::bounded::BoundedReport;
 
 use super::check_json::property_json;
-use super::check_text::{TextOptions, render_property};
-
-/// `not violated within K steps`, or `not reached` for a `reachable` property
-/// (K: the depth searched; `None` when the timeout came before any).
-fn within(p: &PropertyResult, searched: Option<usize>) -> String {
-    let what = if p.kind.target_is_witness() {
-        "reached"
-    } else {
-        "violated"
-    };
-    match searched {
-        Some(depth) => format!("not {what} within {depth} step(s)"),
-        None => format!("not {what} before the timeout"),
-    }
-}
+use super::check_text::{TextOptions, render_property, within};
 
 /// The human report of one net.
 pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> String {

@@ -2,7 +2,9 @@
 //! where asked (violations by default), each step showing only what changed,
 //! long terms shortened unless `--full`, and a summary line.
 
-use sesphr_engine::explore::{CheckReport, Lasso, PlaceChange, PropertyResult, Step, Trace};
+use sesphr_engine::explore::{
+    CheckReport, Lasso, PlaceChange, PropertyKind, PropertyResult, Step, StopReason, Trace,
+};
 use sesphr_engine::net::explain::Explanation;
 
 use crate::terms::{Node, abbreviate, parse, shown};
@@ -56,11 +58,22 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
         .map(|p| p.name.len())
         .max()
         .unwrap_or(0);
+    // A run bounded by --depth K judged every state within K steps.
+    let bound = (report.stopped == Some(StopReason::MaxDepth)).then(|| report.depth as usize - 1);
     for p in &report.properties {
-        out += &render_property(p, width, "", options);
+        let note = match bound {
+            Some(depth)
+                if p.holds.is_none()
+                    && !matches!(p.kind, PropertyKind::Ctl | PropertyKind::Ltl) =>
+            {
+                format!(", {}", within(p, Some(depth)))
+            }
+            _ => String::new(),
+        };
+        out += &render_property(p, width, &note, options);
     }
     out += &statistics(report, options.full);
-    out += &summary(&report.properties);
+    out += &summary(&report.properties, bound);
     out.push('\n');
     out
 }
@@ -107,6 +120,20 @@ pub(crate) fn render_property(
     out
 }
 
+/// `not violated within K steps`, or `not reached` for a `reachable` property
+/// (K: the depth searched; `None` when the timeout came before any).
+pub(crate) fn within(p: &PropertyResult, searched: Option<usize>) -> String {
+    let what = if p.kind.target_is_witness() {
+        "reached"
+    } else {
+        "violated"
+    };
+    match searched {
+        Some(depth) => format!("not {what} within {depth} step(s)"),
+        None => format!("not {what} before the timeout"),
+    }
+}
+
 fn verdict(holds: Option<bool>) -> &'static str {
     match holds {
         Some(true) => "holds",
@@ -122,8 +149,9 @@ fn kind(p: &PropertyResult) -> String {
         .unwrap_or_default()
 }
 
-/// `24 properties: 24 hold`, `2 of 24 VIOLATED`, `... 3 undecided (incomplete run)`.
-pub fn summary(properties: &[PropertyResult]) -> String {
+/// `24 properties: 24 hold`, `2 of 24 VIOLATED`, `... 3 undecided (incomplete run)`,
+/// or `... 3 undecided beyond K step(s)` for a run bounded by `--depth K`.
+pub fn summary(properties: &[PropertyResult], bound: Option<usize>) -> String {
     let total = properties.len();
     let violated = properties.iter().filter(|p| p.holds == Some(false)).count();
     let undecided = properties.iter().filter(|p| p.holds.is_none()).count();
@@ -137,8 +165,10 @@ pub fn summary(properties: &[PropertyResult]) -> String {
     if violated > 0 && hold > 0 {
         parts.push(format!("{hold} hold"));
     }
-    if undecided > 0 {
-        parts.push(format!("{undecided} undecided (incomplete run)"));
+    match bound {
+        _ if undecided == 0 => {}
+        Some(depth) => parts.push(format!("{undecided} undecided beyond {depth} step(s)")),
+        None => parts.push(format!("{undecided} undecided (incomplete run)")),
     }
     parts.join(", ")
 }
@@ -150,6 +180,10 @@ fn plural_y(n: usize) -> &'static str {
 fn statistics(report: &CheckReport, full: bool) -> String {
     let status = match report.stopped {
         None => "complete".to_string(),
+        Some(StopReason::MaxDepth) => format!(
+            "bounded to {} step(s) (--depth)",
+            report.depth.saturating_sub(1)
+        ),
         Some(reason) => format!(
             "INCOMPLETE (stopped: {})",
             serde_json::to_value(reason)
@@ -400,16 +434,20 @@ mod tests {
     #[test]
     fn the_summary_counts_verdicts() {
         let all = vec![property(Some(true)); 14];
-        assert_eq!(summary(&all), "14 properties: 14 hold");
+        assert_eq!(summary(&all, None), "14 properties: 14 hold");
         let mut two = all.clone();
         two[0].holds = Some(false);
         two[3].holds = Some(false);
-        assert_eq!(summary(&two), "2 of 14 VIOLATED, 12 hold");
+        assert_eq!(summary(&two, None), "2 of 14 VIOLATED, 12 hold");
         let mut open = all;
         open[1].holds = None;
         assert_eq!(
-            summary(&open),
+            summary(&open, None),
             "14 properties: 13 hold, 1 undecided (incomplete run)"
+        );
+        assert_eq!(
+            summary(&open, Some(6)),
+            "14 properties: 13 hold, 1 undecided beyond 6 step(s)"
         );
     }
 

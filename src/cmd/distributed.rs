@@ -35,11 +35,9 @@ use crate::NetArgs;
 /// Runs a distributed check and returns the exit code of `sesphr check`.
 pub fn run(args: &CheckArgs) -> ExitCode {
     let result = match (&args.nets[..], &args.distributed.hosts) {
-        _ if args.depth.is_some() || args.engine != super::check::Engine::Explicit => {
-            Err(anyhow::anyhow!(
-                "--distributed explores the state space; it does not run the SMT route (--engine smt, --depth)"
-            ))
-        }
+        _ if args.engine != super::check::Engine::Explicit => Err(anyhow::anyhow!(
+            "--distributed explores the state space; it does not run the SMT route (--engine smt)"
+        )),
         ([net], None) => supervise(args, net),
         ([net], Some(hosts)) => work(args, net, hosts),
         _ => Err(anyhow::anyhow!(
@@ -82,6 +80,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     quiet_timely_panics();
     let options = DistOptions {
         max_states: args.limits.max_states,
+        max_depth: args.depth,
         // The default limit is for one process per machine: with several,
         // say --max-memory.
         max_memory: args.limits.max_memory,

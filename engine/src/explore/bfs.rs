@@ -85,6 +85,14 @@ const STATES_PER_BEAT_CHECK: u32 = 32;
 pub struct ExploreOptions {
     /// Stop after the level at which this many states are stored.
     pub max_states: Option<u64>,
+    /// Explore only the states reachable in at most this many steps: those
+    /// this many steps from the initial one are expanded (judged, their
+    /// edges and dead states counted) but their successors are not stored;
+    /// the run stops there with [`StopReason::MaxDepth`] unless they have
+    /// none. Sound only for a space that expands every state in full (no
+    /// partial-order reduction: its stubborn sets may put a step off beyond
+    /// the bound).
+    pub max_depth: Option<u32>,
     /// Stop before the process's resident memory (RSS) exceeds this many bytes
     /// (checked inside binding enumeration and insertion, not only between
     /// levels); where the system does not report RSS, the explorer's own
@@ -112,6 +120,7 @@ impl std::fmt::Debug for ExploreOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExploreOptions")
             .field("max_states", &self.max_states)
+            .field("max_depth", &self.max_depth)
             .field("max_memory", &self.max_memory)
             .field("timeout", &self.timeout)
             .field("progress", &self.progress.is_some())
@@ -148,6 +157,9 @@ pub struct Progress {
 pub enum StopReason {
     /// `max_states` was reached.
     MaxStates,
+    /// The states `max_depth` steps from the initial one were judged, and
+    /// their successors not stored.
+    MaxDepth,
     /// `max_memory` would have been exceeded.
     MaxMemory,
     /// `timeout` passed.
@@ -163,6 +175,7 @@ impl StopReason {
     pub fn name(self) -> &'static str {
         match self {
             StopReason::MaxStates => "max-states",
+            StopReason::MaxDepth => "max-depth",
             StopReason::MaxMemory => "max-memory",
             StopReason::Timeout => "timeout",
             StopReason::IdSpace => "id-space",
@@ -639,6 +652,10 @@ fn explore_in_batches<S: StateSpace>(
             ex.stopped = Some(StopReason::MaxStates);
             break;
         }
+        // The frontier lies `depth - 1` steps from the initial state: at the
+        // bound it is the last level expanded.
+        let last = options.max_depth.is_some_and(|max| ex.depth > max);
+        let edges_before = ex.edges;
         if max_memory.is_some_and(|max| store_bytes > max) {
             ex.stopped = Some(StopReason::MaxMemory);
             break;
@@ -745,6 +762,9 @@ fn explore_in_batches<S: StateSpace>(
                 level_stop = Some(StopReason::Decided);
                 break;
             }
+            if last {
+                continue;
+            }
             let proviso = outs.iter().any(|out| !out.partial.is_empty());
             insert_batch(
                 &mut ex.store,
@@ -800,6 +820,13 @@ fn explore_in_batches<S: StateSpace>(
                     &mut inserts,
                 );
             }
+        }
+        if last && level_stop.is_none() && ex.edges > edges_before {
+            // The states at the bound are judged; what follows them is not
+            // explored.
+            ex.stopped = Some(StopReason::MaxDepth);
+            ex.recorded = None;
+            break;
         }
         if inserts.is_empty()
             && let Some(reason) = level_stop
@@ -1131,7 +1158,7 @@ mod tests {
     #[test]
     fn stop_reasons_are_named_as_the_json_spells_them() {
         use StopReason::*;
-        for reason in [MaxStates, MaxMemory, Timeout, IdSpace, Decided] {
+        for reason in [MaxStates, MaxDepth, MaxMemory, Timeout, IdSpace, Decided] {
             assert_eq!(
                 serde_json::to_value(reason).ok(),
                 Some(reason.name().into())
@@ -1193,6 +1220,42 @@ mod tests {
             .map(|w| (w[1] - w[0]) as usize)
             .max()
             .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_depth_bound_judges_the_states_within_it_and_stores_no_more() {
+        // Ten tokens, each moving once: C(10, d) states d steps away, each
+        // with 10 - d successors; the one state 10 steps away is dead.
+        let net = wide_net(10);
+        let space = PackedNet::new(&net, Vec::new()).expect("packs");
+        let bounded = |max_depth| {
+            let options = ExploreOptions {
+                max_depth: Some(max_depth),
+                ..ExploreOptions::default()
+            };
+            explore(&space, &options).expect("explores")
+        };
+        let three = bounded(3);
+        assert_eq!(three.stopped, Some(StopReason::MaxDepth));
+        assert_eq!(three.states, 1 + 10 + 45 + 120);
+        assert_eq!(three.depth, 4);
+        // The states 3 steps away are expanded: their edges are counted.
+        assert_eq!(three.edges, 10 + 10 * 9 + 45 * 8 + 120 * 7);
+        // Nine steps: the states next to the dead one are expanded, and the
+        // dead one is not stored.
+        let nine = bounded(9);
+        assert_eq!(nine.stopped, Some(StopReason::MaxDepth));
+        assert_eq!((nine.states, nine.deadlocks), (1023, 0));
+        // Ten: the dead state is judged, and has nothing after it.
+        let ten = bounded(10);
+        let whole = explore(&space, &ExploreOptions::default()).expect("explores");
+        assert!(ten.complete());
+        assert_eq!(
+            (ten.states, ten.edges, ten.deadlocks, ten.depth),
+            (whole.states, whole.edges, whole.deadlocks, whole.depth)
+        );
+        assert_eq!((ten.states, ten.deadlocks), (1024, 1));
+        assert_eq!(ten.first_deadlock, whole.first_deadlock);
     }
 
     #[test]

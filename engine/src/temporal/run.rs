@@ -15,7 +15,9 @@ use super::ltl::Ltl;
 use super::{Atom, Formula, Logic, TemporalProperty};
 use crate::budget::{Exhausted, resident_bytes};
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, Trace};
+use crate::explore::{
+    Exploration, Lasso, PropertyKind, PropertyResult, StateSpace, Step, StopReason, Trace,
+};
 use crate::net::model::Net;
 
 /// The size of the graph the temporal properties were checked on.
@@ -198,6 +200,18 @@ pub fn undecided(net: &Net, why: &str) -> Vec<PropertyResult> {
     (net.temporal.iter())
         .map(|p| result(p, None, None, None, format!("undecided: {why}")))
         .collect()
+}
+
+/// Every CTL and LTL property of `net` undecided because a limit (`reason`)
+/// stopped the exploration whose markings their graph would hold.
+pub fn undecided_after(net: &Net, reason: StopReason) -> Vec<PropertyResult> {
+    undecided(
+        net,
+        &format!(
+            "the exploration stopped first ({}), so the graph of markings would be incomplete",
+            reason.name()
+        ),
+    )
 }
 
 fn is_fired(atom: &Atom) -> bool {
