@@ -204,6 +204,16 @@ fn differential(net: &LoadedNet, path: &Path, depth: usize, standard: &[Standard
         ..CheckOptions::default()
     };
     let report = net.check(&options).expect("explicit check");
+    // `check --depth K`: the explicit checker bounded as the solver is.
+    let explicit_bounded = net
+        .check(&CheckOptions {
+            explore: ExploreOptions {
+                max_depth: Some(u32::try_from(depth).expect("a small depth")),
+                ..ExploreOptions::default()
+            },
+            ..options.clone()
+        })
+        .expect("bounded explicit check");
     let (pt, properties) = prepare(net, standard).expect("encodes");
     let verdicts = solve("z3", &pt, &properties, depth, None)
         .expect("z3 answers")
@@ -254,6 +264,20 @@ fn differential(net: &LoadedNet, path: &Path, depth: usize, standard: &[Standard
         );
         let expected = within.map(|_| verdict.witness);
         assert_eq!(smt.holds, expected, "{} {}", path.display(), verdict.name);
+        let bounded_explicit = (explicit_bounded.properties.iter())
+            .find(|r| r.name == verdict.name)
+            .unwrap_or_else(|| panic!("{}: no bounded explicit verdict", verdict.name));
+        let found = match (bounded_explicit.holds, &bounded_explicit.trace) {
+            (Some(holds), Some(trace)) if holds == verdict.witness => Some(trace.steps.len()),
+            _ => None,
+        };
+        assert_eq!(
+            found,
+            within,
+            "--depth {depth}: {} {}",
+            path.display(),
+            verdict.name
+        );
     }
 }
 
@@ -417,12 +441,9 @@ fn check_with_the_smt_engine_stops_the_solver_at_the_timeout_and_keeps_its_answe
 }
 
 #[test]
-fn check_refuses_a_depth_without_the_smt_engine_and_the_reverse() {
+fn check_refuses_the_smt_engine_without_a_depth() {
     let mutex = root().join("nets/examples/mutex.yaml");
     let mutex = mutex.to_str().expect("UTF-8");
-    let out = sesphr(&["check", "--depth", "3", mutex]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--engine smt"));
     let out = sesphr(&["check", "--engine", "smt", mutex]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--depth"));
