@@ -136,18 +136,11 @@ fn limits_stop_the_run_as_incomplete() {
 #[test]
 fn depth_bounds_the_check() {
     let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
-    let params = [
-        "--param",
-        "roles=1",
-        "--param",
-        "users_per_role=1",
-        "--param",
-        "partitions=2",
-        "--param",
-        "versions=2",
-        "--param",
-        "tampers=0",
-    ];
+    // The mutant's own parameters (its `# params:` line).
+    let params: Vec<&str> =
+        "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0"
+            .split(' ')
+            .collect();
     let run = |extra: &[&str]| sesphr(&[&["check", &mutant][..], &params, extra].concat());
     let whole = run(&["--json"]);
     assert_eq!(whole.status.code(), Some(1));

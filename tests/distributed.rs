@@ -147,18 +147,11 @@ fn max_states_gives_the_same_partial_report() {
 fn a_depth_bound_gives_the_same_bounded_report() {
     // A violation three steps away: found within three, not within two; the
     // CTL/LTL properties undecided as in the single process.
-    let mutant = [
-        "--param",
-        "roles=1",
-        "--param",
-        "users_per_role=1",
-        "--param",
-        "partitions=2",
-        "--param",
-        "versions=2",
-        "--param",
-        "tampers=0",
-    ];
+    // The mutant's own parameters (its `# params:` line).
+    let mutant: Vec<&str> =
+        "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0"
+            .split(' ')
+            .collect();
     for (depth, violated) in [("2", false), ("3", true)] {
         let report = same_report_whatever_the_processes(
             "nets/mutants/srs-skips-acl-check.yaml",
