@@ -131,8 +131,8 @@ fn limits_stop_the_run_as_incomplete() {
 
 /// `--depth K` checks every marking within K steps: a violation K steps
 /// away is found with the unbounded run's counterexample, the rest is "not
-/// violated within K steps" (exit 3), and a bound past the last level is the
-/// whole check. No partial-order reduction under a bound.
+/// violated within K steps" (exit 3), and a bound at the longest shortest
+/// path is the whole check. No partial-order reduction under a bound.
 #[test]
 fn depth_bounds_the_check() {
     let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
@@ -178,19 +178,28 @@ fn depth_bounds_the_check() {
 
     let sesphr_net = path("nets/sesphr.yaml");
     let unbounded = json(&sesphr(&["check", "--json", &sesphr_net]));
-    let levels = unbounded["depth"].as_u64().expect("depth");
-    let beyond = sesphr(&[
-        "check",
-        "--json",
-        "--depth",
-        &levels.to_string(),
-        &sesphr_net,
-    ]);
-    assert_eq!(beyond.status.code(), Some(0));
-    let beyond = json(&beyond);
+    // The longest shortest path: the markings that far have no successor
+    // that is not stored already, so the bounded run is the whole check; one
+    // step less is not.
+    let farthest = unbounded["depth"].as_u64().expect("depth") - 1;
+    let bounded = |depth: u64| {
+        let out = sesphr(&[
+            "check",
+            "--json",
+            "--depth",
+            &depth.to_string(),
+            &sesphr_net,
+        ]);
+        (out.status.code(), json(&out))
+    };
+    let (code, whole) = bounded(farthest);
+    assert_eq!(code, Some(0));
     for field in ["complete", "states", "edges", "depth", "properties"] {
-        assert_eq!(beyond[field], unbounded[field], "{field}");
+        assert_eq!(whole[field], unbounded[field], "{field}");
     }
+    let (code, short) = bounded(farthest - 1);
+    assert_eq!(code, Some(3));
+    assert_eq!(short["stopped"], "max-depth");
 
     let mutex = path("nets/examples/mutex.yaml");
     let reduced = json(&sesphr(&["check", "--json", "--unfold=never", &mutex]));

@@ -170,6 +170,11 @@ fn a_depth_bound_gives_the_same_bounded_report() {
                 .all(|p| p["holds"].is_null())
         );
     }
+    // At the longest shortest path of the default net (14 steps), every
+    // successor of the last markings is stored: the whole check.
+    let whole = same_report_whatever_the_processes("nets/sesphr.yaml", &["--depth", "14"]);
+    assert_eq!(whole["complete"], true);
+    assert_eq!(whole["depth"], 15);
 }
 
 #[test]

@@ -40,8 +40,9 @@ pub struct DistOptions {
     /// Stop (incomplete) before a level once this many states are stored.
     pub max_states: Option<u64>,
     /// Judge the states this many steps from the initial one without
-    /// storing their successors, and stop there (incomplete unless they
-    /// have none), as the single-process explorer does.
+    /// storing their successors, and stop there (incomplete unless every
+    /// one of those successors is already stored), as the single-process
+    /// explorer does.
     pub max_depth: Option<u32>,
     /// Stop (incomplete) once a worker process's resident memory exceeds this.
     pub max_memory: Option<u64>,
@@ -186,7 +187,8 @@ pub fn explore<S: Portable>(
             break;
         }
         // The frontier lies `depth - 1` steps from the initial state: at the
-        // bound it is the last level expanded, its successors not sent.
+        // bound it is the last level expanded, its successors looked up, not
+        // stored.
         let last = options.max_depth.is_some_and(|max| out.depth > max);
         if over_memory {
             out.stopped = Some(StopReason::MaxMemory);
@@ -206,7 +208,7 @@ pub fn explore<S: Portable>(
             &limits,
         );
         let mut outgoing: Vec<(usize, Message)> = Vec::new();
-        if error.is_none() && !last {
+        if error.is_none() {
             for (to, batch) in batches.into_iter().enumerate() {
                 if !batch.keys.is_empty() {
                     outgoing.push((
@@ -277,7 +279,6 @@ pub fn explore<S: Portable>(
         }
         let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
         let cut_by_memory = summaries.iter().any(|s| s.cut_by_memory);
-        let edges_before = out.edges;
         for s in &summaries {
             out.edges += s.edges;
             out.deadlocks += s.deadlocks;
@@ -294,16 +295,17 @@ pub fn explore<S: Portable>(
                 *slot = hit.map(|position| (level, position));
             }
         }
-        if last && !cut_by_deadline && !cut_by_memory && out.edges > edges_before {
-            // The states at the bound are judged (every worker decides
-            // alike, from the same summaries); what follows them is not
-            // explored.
-            out.stopped = Some(StopReason::MaxDepth);
-            break;
-        }
         // In sender order, so that each channel's messages are read in order.
         incoming.sort_by_key(|message| message.from);
-        let (new, stored) = insert_level(space, &mut channels, &mut store, incoming);
+        let (new, stored, beyond) = if last {
+            match any_new(space, &mut channels, &store, incoming) {
+                Ok(beyond) => (Vec::new(), Ok(()), beyond),
+                Err(e) => (Vec::new(), Err(e), false),
+            }
+        } else {
+            let (new, stored) = insert_level(space, &mut channels, &mut store, incoming);
+            (new, stored, false)
+        };
         over_memory = options
             .max_memory
             .is_some_and(|max| resident_bytes().unwrap_or_else(|| store.bytes()) > max);
@@ -316,6 +318,7 @@ pub fn explore<S: Portable>(
             bytes: store.bytes(),
             sent: rounds.sent,
             error: stored.as_ref().err().map(ToString::to_string),
+            beyond,
         };
         let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)))?;
         let lists: Vec<LevelKeys> = received
@@ -340,6 +343,20 @@ pub fn explore<S: Portable>(
         frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
         timed_out = cut_by_deadline || lists.iter().any(|l| l.timed_out);
         over_memory = cut_by_memory || lists.iter().any(|l| l.over_memory);
+        if cut_by_deadline || cut_by_memory {
+            // A level cut short that found nothing new is not the last one.
+            if frontier_total == 0 {
+                out.stopped = Some(if cut_by_deadline {
+                    StopReason::Timeout
+                } else {
+                    StopReason::MaxMemory
+                });
+            }
+        } else if last && lists.iter().any(|l| l.beyond) {
+            // The states at the bound are judged; what follows them is not
+            // explored (every worker decides alike, from the same lists).
+            out.stopped = Some(StopReason::MaxDepth);
+        }
         out.peak_bytes = out.peak_bytes.max(lists.iter().map(|l| l.bytes).sum());
         out.sent = lists.iter().map(|l| l.sent).sum();
         out.states += frontier_total;
@@ -450,6 +467,32 @@ fn expand<S: Portable>(
         }
     }
     (summary, batches, None)
+}
+
+/// Whether a received successor is a state not stored (each read, in this
+/// process's encoding, so that the channels' dictionaries stay in step).
+fn any_new<S: Portable>(
+    space: &S,
+    channels: &mut S::Channels,
+    store: &OwnedStates,
+    incoming: Vec<Received>,
+) -> Result<bool, S::Error> {
+    let mut beyond = false;
+    for Received {
+        from: sender,
+        ends,
+        words,
+        ..
+    } in incoming
+    {
+        let mut from = 0usize;
+        for &end in &ends {
+            let state = space.receive(channels, sender, &words[from..end as usize])?;
+            from = end as usize;
+            beyond |= !store.contains(&state, state_hash(&state));
+        }
+    }
+    Ok(beyond)
 }
 
 /// Stores the received successors (in this process's encoding); returns

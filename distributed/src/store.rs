@@ -55,6 +55,28 @@ impl OwnedStates {
         self.parents[index as usize] = parent;
     }
 
+    /// Whether `state` (with hash `hash`) is stored.
+    pub fn contains(&self, state: &[u32], hash: u64) -> bool {
+        if self.table.is_empty() {
+            return false;
+        }
+        let tag = hash as u32;
+        let mask = self.table.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table[slot] {
+                0 => return false,
+                entry => {
+                    let index = entry - 1;
+                    if self.tags[index as usize] == tag && self.state(index) == state {
+                        return true;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
     /// Inserts `state` (with hash `hash`) unless stored, with parent `parent`.
     pub fn insert(&mut self, state: &[u32], hash: u64, parent: u32) -> Inserted {
         if (self.len() + 1) * 4 > self.table.len() * 3 {

@@ -72,6 +72,9 @@ pub struct LevelKeys {
     pub sent: u64,
     /// Why the worker could not store a received state, if it could not.
     pub error: Option<String>,
+    /// At the depth bound: whether a successor it received is a state it
+    /// has not stored (one beyond the bound).
+    pub beyond: bool,
 }
 
 /// A message between workers.

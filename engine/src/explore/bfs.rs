@@ -88,10 +88,10 @@ pub struct ExploreOptions {
     /// Explore only the states reachable in at most this many steps: those
     /// this many steps from the initial one are expanded (judged, their
     /// edges and dead states counted) but their successors are not stored;
-    /// the run stops there with [`StopReason::MaxDepth`] unless they have
-    /// none. Sound only for a space that expands every state in full (no
-    /// partial-order reduction: its stubborn sets may put a step off beyond
-    /// the bound).
+    /// the run stops there with [`StopReason::MaxDepth`] unless every one of
+    /// those successors is already stored. Sound only for a space that
+    /// expands every state in full (no partial-order reduction: its stubborn
+    /// sets may put a step off beyond the bound).
     pub max_depth: Option<u32>,
     /// Stop before the process's resident memory (RSS) exceeds this many bytes
     /// (checked inside binding enumeration and insertion, not only between
@@ -655,7 +655,8 @@ fn explore_in_batches<S: StateSpace>(
         // The frontier lies `depth - 1` steps from the initial state: at the
         // bound it is the last level expanded.
         let last = options.max_depth.is_some_and(|max| ex.depth > max);
-        let edges_before = ex.edges;
+        // Whether a successor of the level at the bound is a new state.
+        let mut beyond = false;
         if max_memory.is_some_and(|max| store_bytes > max) {
             ex.stopped = Some(StopReason::MaxMemory);
             break;
@@ -762,7 +763,10 @@ fn explore_in_batches<S: StateSpace>(
                 level_stop = Some(StopReason::Decided);
                 break;
             }
-            if last {
+            // At the bound, only successors already stored are inserted (their
+            // edges recorded); once one is new, the rest are not looked at.
+            if last && (beyond || any_new(&ex.store, layout, &outs)) {
+                beyond = true;
                 continue;
             }
             let proviso = outs.iter().any(|out| !out.partial.is_empty());
@@ -821,7 +825,7 @@ fn explore_in_batches<S: StateSpace>(
                 );
             }
         }
-        if last && level_stop.is_none() && ex.edges > edges_before {
+        if last && level_stop.is_none() && beyond {
             // The states at the bound are judged; what follows them is not
             // explored.
             ex.stopped = Some(StopReason::MaxDepth);
@@ -1078,6 +1082,17 @@ struct Checks {
     record: bool,
 }
 
+/// Whether a successor in `outs` is not stored yet.
+fn any_new(store: &Store, layout: StateLayout, outs: &[ChunkOut]) -> bool {
+    (store.shards.par_iter().enumerate()).any(|(s, shard)| {
+        outs.iter().any(|out| {
+            let bucket = &out.buckets[s];
+            (0..bucket.hashes.len())
+                .any(|i| !shard.contains(bucket.state(layout, i), bucket.hashes[i]))
+        })
+    })
+}
+
 /// Inserts a batch of chunks' successors into their shards, one task per
 /// shard, and records the new states in `inserts`, with what `checks` asks.
 fn insert_batch(
@@ -1256,6 +1271,25 @@ mod tests {
         );
         assert_eq!((ten.states, ten.deadlocks), (1024, 1));
         assert_eq!(ten.first_deadlock, whole.first_deadlock);
+        // A cycle of two states: one step reaches the second, whose only
+        // successor is the first, already stored: the bound holds it all.
+        let cycle = PtNet::new(
+            "cycle",
+            vec!["a".into(), "b".into()],
+            vec![1, 0],
+            vec![
+                ("go".into(), vec![(0, 1)], vec![(1, 1)]),
+                ("back".into(), vec![(1, 1)], vec![(0, 1)]),
+            ],
+        );
+        let space = PackedNet::new(&cycle, Vec::new()).expect("packs");
+        let one = ExploreOptions {
+            max_depth: Some(1),
+            ..ExploreOptions::default()
+        };
+        let one = explore(&space, &one).expect("explores");
+        assert!(one.complete());
+        assert_eq!((one.states, one.edges, one.depth), (2, 2, 2));
     }
 
     #[test]

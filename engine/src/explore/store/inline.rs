@@ -88,6 +88,11 @@ impl InlineShard {
         }
     }
 
+    /// Whether `state` (whose hash is `hash`) is stored.
+    pub fn contains(&self, state: &[u32], hash: u64) -> bool {
+        self.probe(state, hash).1
+    }
+
     /// The index of `state` (whose hash is `hash`), if stored. Slow: a scan of
     /// the shard's index (slots do not hold indices); for graph export and tests.
     pub fn find(&self, state: &[u32], hash: u64) -> Option<usize> {

@@ -161,6 +161,14 @@ impl Shard {
         }
     }
 
+    /// Whether `state` (whose hash is `hash`) is stored.
+    pub fn contains(&self, state: &[u32], hash: u64) -> bool {
+        match self {
+            Shard::Inline(s) => s.contains(state, hash),
+            Shard::Arena(s) => s.find(state, hash).is_some(),
+        }
+    }
+
     /// Loads the table slots `hashes` lead to (see [`InlineShard::warm`]).
     pub fn warm(&self, hashes: &[u64]) -> u64 {
         match self {
