@@ -469,8 +469,33 @@ fn expand<S: Portable>(
     (summary, batches, None)
 }
 
-/// Whether a received successor is a state not stored (each read, in this
-/// process's encoding, so that the channels' dictionaries stay in step).
+/// Reads each received successor in this process's encoding, in the
+/// channels' order (so that their dictionaries stay in step), and hands it
+/// to `each` with its discovery key.
+fn read_received<S: Portable>(
+    space: &S,
+    channels: &mut S::Channels,
+    incoming: Vec<Received>,
+    mut each: impl FnMut(u64, &[u32]),
+) -> Result<(), S::Error> {
+    for Received {
+        from: sender,
+        keys,
+        ends,
+        words,
+    } in incoming
+    {
+        let mut from = 0usize;
+        for (&key, &end) in keys.iter().zip(&ends) {
+            let state = space.receive(channels, sender, &words[from..end as usize])?;
+            from = end as usize;
+            each(key, &state);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a received successor is a state not stored.
 fn any_new<S: Portable>(
     space: &S,
     channels: &mut S::Channels,
@@ -478,20 +503,9 @@ fn any_new<S: Portable>(
     incoming: Vec<Received>,
 ) -> Result<bool, S::Error> {
     let mut beyond = false;
-    for Received {
-        from: sender,
-        ends,
-        words,
-        ..
-    } in incoming
-    {
-        let mut from = 0usize;
-        for &end in &ends {
-            let state = space.receive(channels, sender, &words[from..end as usize])?;
-            from = end as usize;
-            beyond |= !store.contains(&state, state_hash(&state));
-        }
-    }
+    read_received(space, channels, incoming, |_, state| {
+        beyond |= !store.contains(state, state_hash(state));
+    })?;
     Ok(beyond)
 }
 
@@ -506,36 +520,22 @@ fn insert_level<S: Portable>(
 ) -> (NewStates, Result<(), S::Error>) {
     let start = store.len();
     let mut new: Vec<(u64, u32)> = Vec::new();
-    for Received {
-        from: sender,
-        keys,
-        ends,
-        words,
-    } in incoming
-    {
-        let mut from = 0usize;
-        for (&key, &end) in keys.iter().zip(&ends) {
-            let state = match space.receive(channels, sender, &words[from..end as usize]) {
-                Ok(state) => state,
-                Err(e) => return (new, Err(e)),
-            };
-            from = end as usize;
-            let parent = (key >> 32) as u32;
-            match store.insert(&state, state_hash(&state), parent) {
-                Inserted::New(index) => new.push((key, index)),
-                Inserted::Known(index) if index as usize >= start => {
-                    let slot = &mut new[index as usize - start];
-                    if key < slot.0 {
-                        slot.0 = key;
-                        store.set_parent(index, parent);
-                    }
+    let read = read_received(space, channels, incoming, |key, state| {
+        let parent = (key >> 32) as u32;
+        match store.insert(state, state_hash(state), parent) {
+            Inserted::New(index) => new.push((key, index)),
+            Inserted::Known(index) if index as usize >= start => {
+                let slot = &mut new[index as usize - start];
+                if key < slot.0 {
+                    slot.0 = key;
+                    store.set_parent(index, parent);
                 }
-                Inserted::Known(_) => {}
             }
+            Inserted::Known(_) => {}
         }
-    }
+    });
     new.sort_unstable();
-    (new, Ok(()))
+    (new, read)
 }
 
 /// The global positions of this worker's new states (sorted by key) in the
