@@ -221,6 +221,97 @@ fn depth_bounds_the_check() {
 }
 
 #[test]
+fn random_walks_find_real_violations_and_prove_nothing() {
+    let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
+    let params: Vec<&str> =
+        "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0"
+            .split(' ')
+            .collect();
+    let run = |extra: &[&str]| sesphr(&[&["check", &mutant][..], &params, extra].concat());
+    let shortest = json(&run(&["--json"]));
+    let walks = ["--json", "--engine", "random", "--walks", "100"];
+    let (one, two) = (
+        run(&[&walks[..], &["--threads", "1"]].concat()),
+        run(&[&walks[..], &["--threads", "2"]].concat()),
+    );
+    assert_eq!(one.status.code(), Some(1));
+    let (mut one, mut two) = (json(&one), json(&two));
+    assert_eq!(
+        (one["walks"].as_u64(), one["engine"].as_str()),
+        (Some(100), Some("random"))
+    );
+    // A walk's counterexample is a real run, no shorter than the shortest one.
+    let property = |report: &serde_json::Value, name: &str| -> serde_json::Value {
+        let properties = report["properties"].as_array().expect("properties");
+        (properties.iter().find(|p| p["name"] == name))
+            .expect("the property")
+            .clone()
+    };
+    let walked = property(&one, "acl_enforcement");
+    assert_eq!(walked["holds"], false);
+    let steps = |p: &serde_json::Value| p["trace"]["steps"].as_array().expect("steps").len();
+    assert!(steps(&walked) >= steps(&property(&shortest, "acl_enforcement")));
+    // Every verdict the walks give is the exhaustive check's.
+    for p in one["properties"].as_array().expect("properties") {
+        if !p["holds"].is_null() {
+            assert_eq!(
+                p["holds"],
+                property(&shortest, p["name"].as_str().unwrap())["holds"]
+            );
+        }
+    }
+    // The same report whatever the thread count.
+    for report in [&mut one, &mut two] {
+        report["seconds"] = 0.into();
+        report["threads"] = 0.into();
+    }
+    assert_eq!(one, two);
+
+    // On the protocol as it stands: nothing violated, nothing proved (exit
+    // 3), the CTL/LTL properties undecided, the goals reached.
+    let sesphr_net = path("nets/sesphr.yaml");
+    let out = sesphr(&["check", "--engine", "random", "--walks", "200", &sesphr_net]);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  undecided acl_enforcement")
+                && l.ends_with("not violated in 200 walk(s)")),
+        "{text}"
+    );
+    assert!(
+        text.contains("random walks decide no CTL or LTL property"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  holds     every_role_reads_its_partitions")),
+        "{text}"
+    );
+    assert!(
+        text.contains("undecided (random walks prove no property)"),
+        "{text}"
+    );
+    // The explicit explorer's state limit means nothing to walks.
+    let refused = sesphr(&[
+        "check",
+        "--engine",
+        "random",
+        "--max-states",
+        "9",
+        &sesphr_net,
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("--max-states bounds the explicit explorer")
+    );
+    let refused = sesphr(&["check", "--engine", "random", "--distributed", &sesphr_net]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("or random walks (--engine random)"));
+}
+
+#[test]
 fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
     // The CTL/LTL graph holds every marking the exploration stored, so a
     // limit that stopped the exploration is not tried again on the graph.

@@ -498,3 +498,30 @@ fn mcc_reports_match_their_schema() {
     assert_eq!(code, Some(2));
     assert!(value["error"].is_string(), "{value}");
 }
+
+#[test]
+fn random_walk_reports_match_their_schema() {
+    let validator = schema("check.schema.json");
+    let deadlock = repo("nets/examples/philosophers-deadlock.yaml");
+    let sesphr = repo("nets/sesphr.yaml");
+    let walks = ["check", "--json", "--engine", "random", "--walks", "20"];
+    // A deadlock found, with its trace; a coloured net with CTL/LTL
+    // properties left undecided; two nets (an array); a run stopped at once.
+    let report = sesphr_json(&[&walks[..], &[deadlock.as_str()]].concat());
+    assert_valid(&validator, &report, "check --engine random");
+    assert_eq!(report["walks"], 20);
+    let report = sesphr_json(&[&walks[..], &[sesphr.as_str()]].concat());
+    assert_valid(&validator, &report, "check --engine random, SeSPHR");
+    let both = sesphr_json(&[&walks[..], &[deadlock.as_str(), sesphr.as_str()]].concat());
+    assert_valid(&validator, &both, "check --engine random, two nets");
+    let stopped = sesphr_json(&[&walks[..], &["--timeout", "0", deadlock.as_str()]].concat());
+    assert_valid(&validator, &stopped, "check --engine random --timeout 0");
+    assert_eq!(stopped["stopped"], "timeout");
+    // Strict: a field the report does not have is refused.
+    let mut extra = report.clone();
+    extra["states"] = Value::from(1);
+    assert!(
+        !validator.is_valid(&extra),
+        "a walk report with `states` passed"
+    );
+}

@@ -34,7 +34,7 @@ use crate::coloured::unfolded::{UnfoldedError, UnfoldedSpace};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
     CheckReport, ExploreError, ExploreOptions, PropertyResult, StateSpace, StopReason,
-    UnfoldingSize, check, check_keeping,
+    UnfoldingSize, WalkOptions, WalkReport, check, check_keeping, random_walks,
 };
 use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
@@ -45,7 +45,7 @@ use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
 pub use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
 use crate::temporal::graph::{GraphProgressHook, Limits};
-use crate::temporal::run::{GraphSize, check_temporal_in, undecided_after};
+use crate::temporal::run::{GraphSize, check_temporal_in, undecided, undecided_after};
 
 /// Whether a coloured net is explored through its unfolding to a P/T net
 /// ([`crate::smt::unfold`]), with the P/T explorer's packed states and firing.
@@ -192,6 +192,44 @@ impl LoadedNet {
                     Some(report) => report,
                     None => check_coloured(&net, &space, options)?,
                 }
+            }
+        };
+        report.net = self.name().to_string();
+        Ok(report)
+    }
+}
+
+impl LoadedNet {
+    /// Takes random walks through the net ([`random_walks`]) and judges its
+    /// safety properties and `standard` on every marking they pass; under
+    /// `symmetry`, a coloured net's walks go through the representatives of
+    /// its symmetric types' orbits. CTL and LTL properties are left
+    /// undecided: a walk is no graph of markings.
+    pub fn walk(
+        &self,
+        standard: &[StandardProperty],
+        symmetry: bool,
+        options: &WalkOptions,
+    ) -> Result<WalkReport, CheckError> {
+        let mut report = match self {
+            LoadedNet::PlaceTransition(net) => {
+                with_widening_lanes(net, &pt_properties(standard), |space| {
+                    random_walks(space, options)
+                })?
+            }
+            LoadedNet::Coloured(net) => {
+                let net = with_standard_properties(net, standard);
+                let space = if symmetry {
+                    ColouredSpace::with_symmetry(&net)?
+                } else {
+                    ColouredSpace::new(&net)
+                };
+                let mut report = random_walks(&space, options)?;
+                report.properties.extend(undecided(
+                    &net,
+                    "random walks decide no CTL or LTL property: they build no graph of markings",
+                ));
+                report
             }
         };
         report.net = self.name().to_string();

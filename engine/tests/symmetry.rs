@@ -9,12 +9,13 @@ mod support;
 
 use proptest::prelude::*;
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::StateSpace;
+use sesphr_engine::explore::{StateSpace, WalkOptions, random_walks};
 use sesphr_engine::net::model::Net;
 use sesphr_engine::net::value::Value;
 use support::{
     Renaming, assert_one_marking_per_orbit, chosen_transitions, full_and_symmetric, load,
-    load_error, orbits_by_brute_force, permutations, replay, run_on, traces, verdicts,
+    load_error, orbits_by_brute_force, permutations, replay, replay_traces, run_on, trace_lengths,
+    traces, verdicts,
 };
 
 /// Transitions a generated net may have (at least one is chosen).
@@ -117,6 +118,48 @@ proptest! {
         let two = run_on(&combined, 2);
         prop_assert_eq!((two.states, two.edges, two.depth), (reduced.states, reduced.edges, reduced.depth));
         prop_assert_eq!(traces(&two), traces(&reduced));
+    }
+}
+
+proptest! {
+    #![proptest_config(support::cases(48))]
+
+    /// Random walks through the representatives are a sound falsifier: every
+    /// violation or witness they report is one the full run finds, their
+    /// traces are no shorter than its shortest ones and replay on the
+    /// unreduced net, and one thread or two give the same report.
+    #[test]
+    fn random_walks_report_only_what_the_full_run_finds(
+        range in any::<bool>(),
+        n in 2usize..=3,
+        b_full in any::<bool>(),
+        menu in 1u8..64,
+        budget in 0u8..3,
+        seed in any::<u64>(),
+    ) {
+        let text = net_text(range, n, b_full, menu, budget);
+        let net = load(&text);
+        let full = run_on(&ColouredSpace::new(&net), 2);
+        let symmetric = ColouredSpace::with_symmetry(&net).expect("a small group");
+        let options = WalkOptions { walks: 50, max_steps: 30, seed, ..WalkOptions::default() };
+        let walk_on = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
+            let mut report = pool.install(|| random_walks(&symmetric, &options)).expect("walks");
+            (report.seconds, report.threads) = (0.0, 0);
+            report
+        };
+        let walks = walk_on(1);
+        for ((walked, whole), shortest) in
+            walks.properties.iter().zip(verdicts(&full)).zip(trace_lengths(&full))
+        {
+            if walked.holds.is_some() {
+                prop_assert_eq!(walked.holds, whole, "{}: {}", walked.name, text);
+                let length = walked.trace.as_ref().map(|t| t.steps.len());
+                prop_assert!(length >= shortest, "{}: {}", walked.name, text);
+            }
+        }
+        replay_traces(&net, &walks.properties);
+        prop_assert_eq!(walk_on(2), walks);
     }
 }
 

@@ -11,7 +11,10 @@ use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
-use sesphr_engine::explore::{CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook};
+use sesphr_engine::explore::{
+    CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook, WalkOptions, WalkProgress,
+    WalkProgressHook, WalkReport,
+};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::load::error::suggestion;
 use sesphr_engine::temporal::graph::{GraphProgress, GraphProgressHook};
@@ -21,6 +24,7 @@ use sesphr_engine::smt::bounded::{BoundedReport, check_bounded};
 use super::check_json::report_json;
 use super::check_smt;
 use super::check_text::{TextOptions, TraceChoice, render};
+use super::check_walks;
 use super::limits::SearchLimits;
 use super::write_out;
 use crate::NetArgs;
@@ -85,17 +89,28 @@ pub struct CheckArgs {
         conflicts_with = "distributed"
     )]
     pub unfold: UnfoldWhen,
-    /// The checker: `explicit` (every reachable state) or `smt` (the paper's
+    /// The checker: `explicit` (every reachable state), `smt` (the paper's
     /// method: every run of at most --depth steps, as SMT-LIB 2 solved by
-    /// --solver; safety properties only).
+    /// --solver; safety properties only) or `random` (--walks random runs
+    /// of at most --depth steps, every marking they pass judged: a
+    /// violation found is real, none found proves nothing; for nets too
+    /// large to explore).
     #[arg(long, value_enum, default_value = "explicit", value_name = "ENGINE")]
     pub engine: Engine,
     /// Check every marking reachable in at most K steps, and no further (a
     /// bounded check: a violation found is real; "undecided" then means not
     /// violated within K steps). With --engine smt: search the runs of at
-    /// most K steps.
+    /// most K steps. With --engine random: each walk takes at most K steps
+    /// [default there: 1000].
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32))]
     pub depth: Option<u32>,
+    /// With --engine random: how many walks.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub walks: u64,
+    /// With --engine random: walk i draws its choices from seed SEED + i (the
+    /// same seed gives the same walks whatever the thread count).
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub seed: u64,
     /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
     #[arg(long, value_name = "PROGRAM", default_value = "z3")]
     pub solver: String,
@@ -140,6 +155,8 @@ pub enum Engine {
     Explicit,
     /// Bounded model checking with an SMT solver.
     Smt,
+    /// Random walks judged marking by marking: a falsifier.
+    Random,
 }
 
 /// When `sesphr check` explores a coloured net through its unfolding.
@@ -171,6 +188,7 @@ impl From<UnfoldWhen> for Unfold {
 enum Outcome {
     Explicit(CheckReport),
     Smt(BoundedReport),
+    Walks(WalkReport),
 }
 
 /// The exit codes of `sesphr check`, for `--help`.
@@ -198,6 +216,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             (Engine::Smt, Some(depth)) => run_smt(args, &net, depth as usize).map(Outcome::Smt),
             (Engine::Smt, None) => Err(anyhow::anyhow!("--engine smt needs --depth K")),
             (Engine::Explicit, _) => run_check(args, &net).map(Outcome::Explicit),
+            (Engine::Random, depth) => run_walks(args, &net, depth).map(Outcome::Walks),
         };
         let options = TextOptions {
             traces,
@@ -217,6 +236,21 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     write_out(format_args!(
                         "{}",
                         check_smt::render(&report, &shown, options)
+                    ));
+                }
+            }
+            Ok(Outcome::Walks(report)) => {
+                violated |= report.violated();
+                incomplete |= report.properties.iter().any(|p| p.holds.is_none());
+                if args.json {
+                    reports.push(check_walks::report_json(&report, &shown, options));
+                } else {
+                    if i > 0 {
+                        outln!("");
+                    }
+                    write_out(format_args!(
+                        "{}",
+                        check_walks::render(&report, &shown, options)
                     ));
                 }
             }
@@ -361,6 +395,61 @@ fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<Bounded
         &args.solver,
         timeout,
     )?)
+}
+
+/// The most steps a random walk takes where `--depth` does not say.
+const WALK_STEPS: u32 = 1000;
+
+/// `check --engine random`: random walks of at most `depth` steps.
+fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result<WalkReport> {
+    let limits = &args.limits;
+    if limits.max_states.is_some() {
+        bail!(
+            "--max-states bounds the explicit explorer; \
+             random walks are bounded by --walks, --depth, --timeout and --max-memory"
+        );
+    }
+    let (net, standard) = load_selected(args, net_args)?;
+    let explore = limits.explore_options()?;
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
+    let progress: Option<WalkProgressHook> = report_hook(
+        bar.as_ref(),
+        args.progress,
+        &net_args.net,
+        walk_progress_text,
+        |p| (p.elapsed, false),
+    );
+    let options = WalkOptions {
+        walks: args.walks,
+        max_steps: depth.unwrap_or(WALK_STEPS),
+        seed: args.seed,
+        timeout: explore.timeout,
+        max_memory: explore.max_memory,
+        progress,
+    };
+    let pool = limits.thread_pool()?;
+    let report = pool
+        .install(|| net.walk(&standard, !args.no_reduction, &options))
+        .map_err(|e| {
+            let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
+            crate::host::located(e, at, &net_args.net)
+        })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+/// One progress report of random walks: `W of N walks, S steps, T targets found`.
+fn walk_progress_text(p: &WalkProgress) -> String {
+    format!(
+        "{} of {} walks, {} steps, {} propert{} with a violation or witness",
+        p.walks,
+        p.of,
+        p.steps,
+        p.targets_found,
+        if p.targets_found == 1 { "y" } else { "ies" }
+    )
 }
 
 fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {

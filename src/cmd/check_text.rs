@@ -73,7 +73,11 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
         out += &render_property(p, width, &note, options);
     }
     out += &statistics(report, options.full);
-    out += &summary(&report.properties, bound);
+    let undecided = match bound {
+        Some(depth) => format!("beyond {depth} step(s)"),
+        None => "(incomplete run)".to_string(),
+    };
+    out += &summary(&report.properties, &undecided);
     out.push('\n');
     out
 }
@@ -149,9 +153,10 @@ fn kind(p: &PropertyResult) -> String {
         .unwrap_or_default()
 }
 
-/// `24 properties: 24 hold`, `2 of 24 VIOLATED`, `... 3 undecided (incomplete run)`,
-/// or `... 3 undecided beyond K step(s)` for a run bounded by `--depth K`.
-pub fn summary(properties: &[PropertyResult], bound: Option<usize>) -> String {
+/// `24 properties: 24 hold`, `2 of 24 VIOLATED`, or with undecided ones
+/// `... 3 undecided WHY`, `why` saying why (`(incomplete run)`, `beyond K
+/// step(s)` for a run bounded by `--depth K`).
+pub fn summary(properties: &[PropertyResult], why: &str) -> String {
     let total = properties.len();
     let violated = properties.iter().filter(|p| p.holds == Some(false)).count();
     let undecided = properties.iter().filter(|p| p.holds.is_none()).count();
@@ -165,10 +170,8 @@ pub fn summary(properties: &[PropertyResult], bound: Option<usize>) -> String {
     if violated > 0 && hold > 0 {
         parts.push(format!("{hold} hold"));
     }
-    match bound {
-        _ if undecided == 0 => {}
-        Some(depth) => parts.push(format!("{undecided} undecided beyond {depth} step(s)")),
-        None => parts.push(format!("{undecided} undecided (incomplete run)")),
+    if undecided > 0 {
+        parts.push(format!("{undecided} undecided {why}"));
     }
     parts.join(", ")
 }
@@ -434,19 +437,19 @@ mod tests {
     #[test]
     fn the_summary_counts_verdicts() {
         let all = vec![property(Some(true)); 14];
-        assert_eq!(summary(&all, None), "14 properties: 14 hold");
+        assert_eq!(summary(&all, "-"), "14 properties: 14 hold");
         let mut two = all.clone();
         two[0].holds = Some(false);
         two[3].holds = Some(false);
-        assert_eq!(summary(&two, None), "2 of 14 VIOLATED, 12 hold");
+        assert_eq!(summary(&two, "-"), "2 of 14 VIOLATED, 12 hold");
         let mut open = all;
         open[1].holds = None;
         assert_eq!(
-            summary(&open, None),
+            summary(&open, "(incomplete run)"),
             "14 properties: 13 hold, 1 undecided (incomplete run)"
         );
         assert_eq!(
-            summary(&open, Some(6)),
+            summary(&open, "beyond 6 step(s)"),
             "14 properties: 13 hold, 1 undecided beyond 6 step(s)"
         );
     }

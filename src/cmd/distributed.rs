@@ -36,7 +36,8 @@ use crate::NetArgs;
 pub fn run(args: &CheckArgs) -> ExitCode {
     let result = match (&args.nets[..], &args.distributed.hosts) {
         _ if args.engine != super::check::Engine::Explicit => Err(anyhow::anyhow!(
-            "--distributed explores the state space; it does not run the SMT route (--engine smt)"
+            "--distributed explores the state space; it does not run the SMT route \
+             (--engine smt) or random walks (--engine random)"
         )),
         ([net], None) => supervise(args, net),
         ([net], Some(hosts)) => work(args, net, hosts),

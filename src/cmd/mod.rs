@@ -17,6 +17,7 @@ pub mod check;
 pub mod check_json;
 pub mod check_smt;
 pub mod check_text;
+pub mod check_walks;
 pub mod demo;
 pub mod distributed;
 pub mod graph;

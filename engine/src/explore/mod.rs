@@ -25,6 +25,10 @@
 //! statistics of the Model Checking Contest and a verdict per property, with the
 //! shortest trace to the first violating (or witnessing) state in canonical order.
 //!
+//! [`random_walks`] is the falsifier for spaces too large to explore: random
+//! runs judged state by state, whose targets are real but whose silence
+//! proves nothing.
+//!
 //! ```
 //! use sesphr_engine::explore::{check, ExploreOptions};
 //! use sesphr_engine::ptnet::{PackedNet, PtNet, PtProperty};
@@ -49,6 +53,7 @@ mod edges;
 mod graph;
 mod report;
 mod store;
+mod walks;
 
 pub use bfs::{
     Exploration, ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopReason,
@@ -65,6 +70,7 @@ pub use report::{
 };
 pub use store::{StateId, advise_huge_pages};
 pub(crate) use store::{hash_state, release_free_memory};
+pub use walks::{WalkOptions, WalkProgress, WalkProgressHook, WalkReport, random_walks};
 
 use serde::Serialize;
 

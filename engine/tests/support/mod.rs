@@ -4,7 +4,9 @@
 use sesphr_engine::coloured::ColouredSpace;
 use std::collections::BTreeSet;
 
-use sesphr_engine::explore::{CheckReport, ExploreOptions, StateSpace, Trace, check, explore};
+use sesphr_engine::explore::{
+    CheckReport, ExploreOptions, PropertyResult, StateSpace, Trace, check, explore,
+};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
@@ -162,8 +164,15 @@ pub fn permutations(items: &[Value]) -> Vec<Vec<Value>> {
 
 /// Replays each trace of `reduced` on the unreduced space, step by step.
 pub fn replay(net: &Net, reduced: &CheckReport) {
+    replay_traces(net, &reduced.properties);
+}
+
+/// Replays the trace of each of `properties` that has one on the unreduced
+/// `net`: each step is a labelled successor of the state before it, and the
+/// trace ends in its last state.
+pub fn replay_traces(net: &Net, properties: &[PropertyResult]) {
     let full = ColouredSpace::new(net);
-    for property in &reduced.properties {
+    for property in properties {
         let Some(trace) = &property.trace else {
             continue;
         };

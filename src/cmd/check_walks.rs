@@ -1,0 +1,85 @@
+//! `sesphr check --engine random`: the report of random walks, with the
+//! explicit checker's layout (one line per property, traces of violations,
+//! a summary line) and its JSON shapes for traces.
+
+use serde_json::{Value as Json, json};
+use sesphr_engine::explore::{PropertyKind, PropertyResult, WalkReport};
+
+use super::check_json::property_json;
+use super::check_text::{TextOptions, render_property, summary};
+
+/// The human report of one net.
+pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
+    let mut out = format!(
+        "{path}: net {} (random walks: {} of at most {} step(s), seeds {} on)\n",
+        report.net, report.walks, report.max_steps, report.seed
+    );
+    let width = report
+        .properties
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(0);
+    for p in &report.properties {
+        let note = match p.kind {
+            PropertyKind::Ctl | PropertyKind::Ltl => String::new(),
+            _ => format!(", {}", not_found(p, report.walks)),
+        };
+        out += &render_property(p, width, &note, options);
+    }
+    let stopped = report
+        .stopped
+        .map(|reason| format!(" (stopped: {})", reason.name()))
+        .unwrap_or_default();
+    out += &format!(
+        "random walks{stopped}: {} walk(s), {} steps, the longest {}; {} ended in a dead marking, {} where every enabled step changes nothing; {:.2} s, {} thread(s)\n",
+        report.walks,
+        report.steps,
+        report.longest,
+        report.dead_ends,
+        report.stuck_ends,
+        report.seconds,
+        report.threads
+    );
+    out += &summary(&report.properties, "(random walks prove no property)");
+    out.push('\n');
+    out
+}
+
+/// `not violated in N walk(s)`, or `not reached` for a `reachable` property.
+fn not_found(p: &PropertyResult, walks: u64) -> String {
+    let what = if p.kind.target_is_witness() {
+        "reached"
+    } else {
+        "violated"
+    };
+    format!("not {what} in {walks} walk(s)")
+}
+
+/// The report as JSON: `engine`, the walks' figures (`walks`, `max_steps`,
+/// `seed`, `steps`, `dead_ends`, `stuck_ends`, `longest`), `stopped`, `seconds`,
+/// `threads`, and the properties with the explicit checker's trace shapes.
+pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Json {
+    let properties: Vec<Json> = report
+        .properties
+        .iter()
+        .map(|p| property_json(p, options.traces))
+        .collect();
+    json!({
+        "file": path,
+        "net": report.net,
+        "engine": "random",
+        "walks": report.walks,
+        "max_steps": report.max_steps,
+        "seed": report.seed,
+        "steps": report.steps,
+        "dead_ends": report.dead_ends,
+        "stuck_ends": report.stuck_ends,
+        "longest": report.longest,
+        "complete": false,
+        "stopped": report.stopped,
+        "seconds": report.seconds,
+        "threads": report.threads,
+        "properties": properties,
+    })
+}
