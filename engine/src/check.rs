@@ -201,14 +201,14 @@ impl LoadedNet {
 
 impl LoadedNet {
     /// Takes random walks through the net ([`random_walks`]) and judges its
-    /// safety properties and `standard` on every marking they pass; under
-    /// `symmetry`, a coloured net's walks go through the representatives of
-    /// its symmetric types' orbits. CTL and LTL properties are left
-    /// undecided: a walk is no graph of markings.
+    /// safety properties and `standard` on every marking they pass. A
+    /// coloured net is walked without reduction: a walk stores nothing, so
+    /// the symmetry would only cost the canonical form of every successor.
+    /// CTL and LTL properties are left undecided: a walk is no graph of
+    /// markings.
     pub fn walk(
         &self,
         standard: &[StandardProperty],
-        symmetry: bool,
         options: &WalkOptions,
     ) -> Result<WalkReport, CheckError> {
         let mut report = match self {
@@ -219,11 +219,7 @@ impl LoadedNet {
             }
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, standard);
-                let space = if symmetry {
-                    ColouredSpace::with_symmetry(&net)?
-                } else {
-                    ColouredSpace::new(&net)
-                };
+                let space = ColouredSpace::new(&net);
                 let mut report = random_walks(&space, options)?;
                 report.properties.extend(undecided(
                     &net,

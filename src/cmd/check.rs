@@ -429,7 +429,7 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
     };
     let pool = limits.thread_pool()?;
     let report = pool
-        .install(|| net.walk(&standard, !args.no_reduction, &options))
+        .install(|| net.walk(&standard, &options))
         .map_err(|e| {
             let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
             crate::host::located(e, at, &net_args.net)
