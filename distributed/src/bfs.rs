@@ -102,13 +102,13 @@ pub enum Failure<E> {
         /// is one.
         at: Option<Pos>,
     },
-    /// The other processes fell silent past the deadline.
-    Silent,
+    /// The other processes fell silent for this long past the deadline.
+    Silent(Duration),
 }
 
 impl<E> From<Silent> for Failure<E> {
-    fn from(_: Silent) -> Self {
-        Failure::Silent
+    fn from(Silent(waited): Silent) -> Self {
+        Failure::Silent(waited)
     }
 }
 

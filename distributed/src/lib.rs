@@ -18,6 +18,8 @@
 
 #![deny(unsafe_code)]
 
+use std::time::Duration;
+
 use sesphr_engine::net::pos::Pos;
 
 pub mod bfs;
@@ -79,14 +81,18 @@ pub enum DistError {
         /// is one.
         at: Option<Pos>,
     },
-    /// A round waited [`superstep::SILENCE`] past the deadline (`--timeout`)
-    /// for the other processes: one of them stopped answering.
+    /// A round waited `waited` past the deadline (`--timeout`) for the
+    /// other processes ([`superstep::SILENCE`], or longer after long
+    /// rounds): one of them stopped answering.
     #[error(
         "the other processes fell silent: a round waited {} s past the time limit (--timeout) \
          without word from them; did a process or a machine stop? The run is abandoned without a verdict",
-        superstep::SILENCE.as_secs()
+        waited.as_secs()
     )]
-    Silent,
+    Silent {
+        /// How long the round waited past the deadline.
+        waited: Duration,
+    },
     /// A counterexample could not be rebuilt.
     #[error("cannot rebuild a trace: {0}")]
     Trace(String),

@@ -68,7 +68,7 @@ where
     let (connected, started_workers) = mpsc::channel::<()>();
     // A worker that found the other processes silent says so at once: the
     // run's threads cannot be joined while their connections stay open.
-    let (fell_silent, silence) = mpsc::channel::<()>();
+    let (fell_silent, silence) = mpsc::channel::<Duration>();
     let run = move || {
         timely::execute(config, move |worker| {
             let _ = connected.send(());
@@ -81,8 +81,8 @@ where
                 processes,
                 started,
             });
-            if let Err(DistError::Silent) = result {
-                let _ = fell_silent.send(());
+            if let Err(DistError::Silent { waited }) = result {
+                let _ = fell_silent.send(waited);
             }
             result
         })
@@ -125,7 +125,7 @@ pub const RUN_THREAD: &str = "sesphr-distributed-run";
 fn run_connected_within<T: Send + 'static>(
     run: impl FnOnce() -> Result<T, String> + Send + 'static,
     started_workers: &mpsc::Receiver<()>,
-    silence: &mpsc::Receiver<()>,
+    silence: &mpsc::Receiver<Duration>,
     limit: Option<Duration>,
 ) -> Result<T, DistError> {
     let thread = std::thread::Builder::new()
@@ -143,7 +143,7 @@ fn run_connected_within<T: Send + 'static>(
     }
     while !thread.is_finished() {
         match silence.recv_timeout(SILENCE_POLL) {
-            Ok(()) => return Err(DistError::Silent),
+            Ok(waited) => return Err(DistError::Silent { waited }),
             Err(RecvTimeoutError::Disconnected) => std::thread::sleep(SILENCE_POLL),
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -225,7 +225,7 @@ pub fn failure<S: Portable>(space: &S, failure: Failure<S::Error>) -> DistError 
             message,
             at,
         },
-        Failure::Silent => DistError::Silent,
+        Failure::Silent(waited) => DistError::Silent { waited },
     }
 }
 

@@ -123,18 +123,23 @@ impl Message {
     }
 }
 
-/// How long a worker waits for the end of a round past the run's deadline
-/// before it takes the other processes for gone: every worker stops
-/// expanding within 64 states of the deadline, so a round that has not
-/// ended this long after it waits for a process that no longer answers (a
-/// stopped process, a machine gone from the network with its connections
-/// left open), and the run would otherwise wait for ever.
+/// How long, at least, a worker waits for the end of a round past the
+/// run's deadline before it takes the other processes for gone: every
+/// worker stops expanding within 64 states of the deadline, so a round that
+/// has not ended this long after it waits for a process that no longer
+/// answers (a stopped process, a machine gone from the network with its
+/// connections left open), and the run would otherwise wait for ever.
 pub const SILENCE: Duration = Duration::from_secs(20);
 
-/// A round that did not end: the other processes fell silent past the
-/// deadline ([`SILENCE`]).
+/// How many times its longest round before the deadline a worker waits past
+/// it, when that is more than [`SILENCE`]: a network slow enough to make a
+/// round last minutes shows it in the rounds before.
+pub const SILENCE_PER_ROUND: u32 = 4;
+
+/// A round that did not end: the other processes fell silent for this long
+/// past the deadline ([`SILENCE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Silent;
+pub struct Silent(pub Duration);
 
 /// Messages received in one round, by round.
 type Inbox = Rc<RefCell<BTreeMap<u64, Vec<Message>>>>;
@@ -154,8 +159,10 @@ pub struct Rounds {
     /// Bytes sent so far to workers of other processes.
     pub sent: u64,
     /// The run's deadline (`--timeout`), past which a round that waits
-    /// [`SILENCE`] for the other processes gives up on them.
+    /// [`Rounds::silence`] for the other processes gives up on them.
     pub deadline: Option<Instant>,
+    /// The longest a round has waited so far.
+    longest: Duration,
 }
 
 impl Rounds {
@@ -198,12 +205,13 @@ impl Rounds {
             threads: threads.max(1),
             sent: 0,
             deadline: None,
+            longest: Duration::ZERO,
         }
     }
 
     /// Sends `outgoing` (addressee, message) and returns what this worker
     /// received in the round, once every worker's messages are delivered;
-    /// [`Silent`] if they still are not [`SILENCE`] after the deadline.
+    /// [`Silent`] if they still are not [`Rounds::silence`] after the deadline.
     pub fn exchange(
         &mut self,
         worker: &mut Worker,
@@ -220,19 +228,48 @@ impl Rounds {
         self.round += 1;
         self.input.advance_to(self.round);
         let waiting = Instant::now();
+        let silence = self.silence();
         while self.probe.less_than(&self.round) {
             worker.step_or_park(Some(Duration::from_millis(1)));
             if let Some(deadline) = self.deadline
-                && Instant::now() > waiting.max(deadline) + SILENCE
+                && Instant::now() > waiting.max(deadline) + silence
             {
-                return Err(Silent);
+                return Err(Silent(silence));
             }
         }
+        self.longest = self.longest.max(waiting.elapsed());
         Ok(self.inbox.borrow_mut().remove(&round).unwrap_or_default())
+    }
+
+    /// How long a round waits past the deadline before it gives up:
+    /// [`SILENCE`], or [`SILENCE_PER_ROUND`] times the longest round so far
+    /// if that is longer.
+    pub fn silence(&self) -> Duration {
+        SILENCE.max(self.longest.saturating_mul(SILENCE_PER_ROUND))
     }
 
     /// `message` addressed to every worker.
     pub fn to_all(&self, message: &Message) -> Vec<(usize, Message)> {
         (0..self.peers).map(|to| (to, message.clone())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_silence_grows_with_the_longest_round() {
+        timely::execute_directly(|worker| {
+            let mut rounds = Rounds::new(worker, 1);
+            assert_eq!(rounds.silence(), SILENCE);
+            // A round of one worker ends at once: its wait stays short.
+            let message = Message::Summary(LevelSummary::default());
+            let received = rounds.exchange(worker, vec![(0, message)]);
+            assert_eq!(received.map(|r| r.len()), Ok(1));
+            assert_eq!(rounds.silence(), SILENCE);
+            rounds.longest = Duration::from_secs(30);
+            assert_eq!(rounds.silence(), Duration::from_secs(120));
+        });
     }
 }
