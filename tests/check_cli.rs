@@ -270,8 +270,21 @@ fn random_walks_find_real_violations_and_prove_nothing() {
     // On the protocol as it stands: nothing violated, nothing proved (exit
     // 3), the CTL/LTL properties undecided, the goals reached.
     let sesphr_net = path("nets/sesphr.yaml");
-    let out = sesphr(&["check", "--engine", "random", "--walks", "200", &sesphr_net]);
+    let out = sesphr(&[
+        "check",
+        "--engine",
+        "random",
+        "--walks",
+        "200",
+        "--progress",
+        &sesphr_net,
+    ]);
     assert_eq!(out.status.code(), Some(3));
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        progress.contains("progress: ") && progress.contains(" of 200 walks, "),
+        "{progress}"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.lines()
