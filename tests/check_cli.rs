@@ -129,19 +129,26 @@ fn limits_stop_the_run_as_incomplete() {
     }
 }
 
+/// `sesphr check` on the mutant `srs-skips-acl-check` with its own
+/// parameters (its `# params:` line), then `extra`.
+fn acl_mutant(extra: &[&str]) -> Output {
+    let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
+    let params = "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0";
+    let args: Vec<&str> = ["check", mutant.as_str()]
+        .into_iter()
+        .chain(params.split(' '))
+        .chain(extra.iter().copied())
+        .collect();
+    sesphr(&args)
+}
+
 /// `--depth K` checks every marking within K steps: a violation K steps
 /// away is found with the unbounded run's counterexample, the rest is "not
 /// violated within K steps" (exit 3), and a bound at the longest shortest
 /// path is the whole check. No partial-order reduction under a bound.
 #[test]
 fn depth_bounds_the_check() {
-    let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
-    // The mutant's own parameters (its `# params:` line).
-    let params: Vec<&str> =
-        "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0"
-            .split(' ')
-            .collect();
-    let run = |extra: &[&str]| sesphr(&[&["check", &mutant][..], &params, extra].concat());
+    let run = acl_mutant;
     let whole = run(&["--json"]);
     assert_eq!(whole.status.code(), Some(1));
     let violated = |report: &serde_json::Value| -> Vec<serde_json::Value> {
@@ -222,12 +229,7 @@ fn depth_bounds_the_check() {
 
 #[test]
 fn random_walks_find_real_violations_and_prove_nothing() {
-    let mutant = path("nets/mutants/srs-skips-acl-check.yaml");
-    let params: Vec<&str> =
-        "--param roles=1 --param users_per_role=1 --param partitions=2 --param versions=2 --param tampers=0"
-            .split(' ')
-            .collect();
-    let run = |extra: &[&str]| sesphr(&[&["check", &mutant][..], &params, extra].concat());
+    let run = acl_mutant;
     let shortest = json(&run(&["--json"]));
     let walks = ["--json", "--engine", "random", "--walks", "100"];
     let (one, two) = (

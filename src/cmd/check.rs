@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
+use sesphr_engine::check::{CheckError, CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::explore::{
     CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook, WalkOptions, WalkProgress,
     WalkProgressHook, WalkReport,
@@ -223,38 +223,36 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             full: args.full,
         };
         let shown = path.display().to_string();
+        // One net's report: JSON kept for the end, or its text now (a blank
+        // line between two nets).
+        let mut show = |json: &dyn Fn() -> serde_json::Value, text: &dyn Fn() -> String| {
+            if args.json {
+                reports.push(json());
+            } else {
+                if i > 0 {
+                    outln!("");
+                }
+                write_out(format_args!("{}", text()));
+            }
+        };
         match outcome {
             Ok(Outcome::Smt(report)) => {
                 violated |= report.violated();
                 incomplete |= report.properties.iter().any(|p| p.holds.is_none());
-                if args.json {
-                    reports.push(check_smt::report_json(&report, &shown, options));
-                } else {
-                    if i > 0 {
-                        outln!("");
-                    }
-                    write_out(format_args!(
-                        "{}",
-                        check_smt::render(&report, &shown, options)
-                    ));
-                }
+                show(
+                    &|| check_smt::report_json(&report, &shown, options),
+                    &|| check_smt::render(&report, &shown, options),
+                );
             }
             Ok(Outcome::Walks(report)) => {
                 violated |= report.violated();
                 // Walks never cover the state space: without a violation
                 // they decide nothing, even with no property to judge.
                 incomplete = true;
-                if args.json {
-                    reports.push(check_walks::report_json(&report, &shown, options));
-                } else {
-                    if i > 0 {
-                        outln!("");
-                    }
-                    write_out(format_args!(
-                        "{}",
-                        check_walks::render(&report, &shown, options)
-                    ));
-                }
+                show(
+                    &|| check_walks::report_json(&report, &shown, options),
+                    &|| check_walks::render(&report, &shown, options),
+                );
             }
             Ok(Outcome::Explicit(report)) => {
                 violated |= report.violated();
@@ -262,14 +260,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 // exploration: its property is undecided too.
                 incomplete |=
                     !report.complete || report.properties.iter().any(|p| p.holds.is_none());
-                if args.json {
-                    reports.push(report_json(&report, &shown, traces));
-                } else {
-                    if i > 0 {
-                        outln!("");
-                    }
-                    write_out(format_args!("{}", render(&report, &shown, options)));
-                }
+                show(&|| report_json(&report, &shown, traces), &|| {
+                    render(&report, &shown, options)
+                });
             }
             Err(e) => {
                 crate::output::report_error(&e);
@@ -432,14 +425,22 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
     let pool = limits.thread_pool()?;
     let report = pool
         .install(|| net.walk(&standard, &options))
-        .map_err(|e| {
-            let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
-            crate::host::located(e, at, &net_args.net)
-        })?;
+        .map_err(|e| located_check_error(e, &net, &net_args.net))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     Ok(report)
+}
+
+/// `error`, located at the failed evaluation behind it in `net` (read from
+/// `file`) where it is one.
+fn located_check_error(
+    error: CheckError,
+    net: &LoadedNet,
+    file: &std::path::Path,
+) -> anyhow::Error {
+    let at = (error.evaluation()).and_then(|eval| net.position_of_failure(eval));
+    crate::host::located(error, at, file)
 }
 
 /// One progress report of random walks: `W of N walks, S steps, T targets found`.
@@ -486,10 +487,9 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
         unfold: args.unfold.into(),
         temporal_progress,
     };
-    let report = pool.install(|| net.check(&options)).map_err(|e| {
-        let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
-        crate::host::located(e, at, &net_args.net)
-    })?;
+    let report = pool
+        .install(|| net.check(&options))
+        .map_err(|e| located_check_error(e, &net, &net_args.net))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -14,19 +14,27 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
     let mut value = serde_json::to_value(report).unwrap_or(Json::Null);
     if let Some(object) = value.as_object_mut() {
         object.insert("file".into(), Json::String(path.to_string()));
-        let properties: Vec<Json> = report
-            .properties
-            .iter()
-            .map(|p| property_json(p, traces))
-            .collect();
-        object.insert("properties".into(), Json::Array(properties));
+        object.insert(
+            "properties".into(),
+            properties_json(&report.properties, traces),
+        );
     }
     value
 }
 
+/// The properties as a JSON array, with the traces `traces` selects.
+pub(crate) fn properties_json(properties: &[PropertyResult], traces: TraceChoice) -> Json {
+    Json::Array(
+        properties
+            .iter()
+            .map(|p| property_json(p, traces))
+            .collect(),
+    )
+}
+
 /// One property as JSON: its name, kind and verdict, its trace and lasso
 /// where `traces` selects them, its explanation and its meaning.
-pub(crate) fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
+fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
     let mut entry = json!({
         "name": p.name,
         "kind": p.kind,

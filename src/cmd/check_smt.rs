@@ -5,7 +5,7 @@
 use serde_json::{Value as Json, json};
 use sesphr_engine::smt::bounded::BoundedReport;
 
-use super::check_json::property_json;
+use super::check_json::properties_json;
 use super::check_text::{TextOptions, render_property, within};
 
 /// The human report of one net.
@@ -83,11 +83,6 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
 /// depth reached before the timeout, `null` if none), `timed_out`, `seconds`,
 /// and the properties with the explicit checker's trace shapes.
 pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> Json {
-    let properties: Vec<Json> = report
-        .properties
-        .iter()
-        .map(|p| property_json(p, options.traces))
-        .collect();
     json!({
         "file": path,
         "net": report.net,
@@ -98,7 +93,7 @@ pub fn report_json(report: &BoundedReport, path: &str, options: TextOptions) -> 
         "timed_out": report.searched != Some(report.depth),
         "complete": false,
         "seconds": report.seconds,
-        "properties": properties,
+        "properties": properties_json(&report.properties, options.traces),
         "not_encoded": report.not_encoded,
     })
 }

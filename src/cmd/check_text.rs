@@ -52,12 +52,7 @@ const SHOWN_VALUE_CHARS: usize = 48;
 /// The human report of one net.
 pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String {
     let mut out = format!("{path}: net {}\n", report.net);
-    let width = report
-        .properties
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
+    let width = name_width(&report.properties);
     // A run bounded by --depth K judged every state within K steps.
     let bound = (report.stopped == Some(StopReason::MaxDepth)).then(|| report.depth as usize - 1);
     for p in &report.properties {
@@ -80,6 +75,11 @@ pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String 
     out += &summary(&report.properties, &undecided);
     out.push('\n');
     out
+}
+
+/// The width of the name column: the longest property name.
+pub(crate) fn name_width(properties: &[PropertyResult]) -> usize {
+    properties.iter().map(|p| p.name.len()).max().unwrap_or(0)
 }
 
 /// One property's line (verdict, name, kind, and `other_note` where there is

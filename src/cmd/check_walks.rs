@@ -5,8 +5,8 @@
 use serde_json::{Value as Json, json};
 use sesphr_engine::explore::{PropertyKind, PropertyResult, WalkReport};
 
-use super::check_json::property_json;
-use super::check_text::{TextOptions, render_property, summary};
+use super::check_json::properties_json;
+use super::check_text::{TextOptions, name_width, render_property, summary};
 
 /// The human report of one net.
 pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
@@ -14,12 +14,7 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
         "{path}: net {} (random walks: {} of at most {} step(s), seeds {} on)\n",
         report.net, report.walks, report.max_steps, report.seed
     );
-    let width = report
-        .properties
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
+    let width = name_width(&report.properties);
     for p in &report.properties {
         let note = match p.kind {
             PropertyKind::Ctl | PropertyKind::Ltl => String::new(),
@@ -60,11 +55,6 @@ fn not_found(p: &PropertyResult, walks: u64) -> String {
 /// `seed`, `steps`, `dead_ends`, `stuck_ends`, `longest`), `stopped`, `seconds`,
 /// `threads`, and the properties with the explicit checker's trace shapes.
 pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Json {
-    let properties: Vec<Json> = report
-        .properties
-        .iter()
-        .map(|p| property_json(p, options.traces))
-        .collect();
     json!({
         "file": path,
         "net": report.net,
@@ -80,6 +70,6 @@ pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Jso
         "stopped": report.stopped,
         "seconds": report.seconds,
         "threads": report.threads,
-        "properties": properties,
+        "properties": properties_json(&report.properties, options.traces),
     })
 }
