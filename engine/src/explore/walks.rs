@@ -6,16 +6,17 @@
 //! self-loops ends that way), or the walk has taken
 //! [`WalkOptions::max_steps`] steps; a binding that leaves the state
 //! unchanged is never chosen, since it shows nothing new. It judges every
-//! property on every state it passes, as the breadth-first explorer would. A target found is a
-//! real violation (or witness): its trace replays on the net. Finding none
-//! proves nothing, so an invariant never *holds* after random walks.
+//! property on every state it passes, as the breadth-first explorer would.
+//! A target found is a real violation (or witness): its trace replays on
+//! the net. Finding none proves nothing, so an invariant never *holds*
+//! after random walks.
 //!
 //! Each walk keeps its path free of cycles (a state met again cuts the
 //! path back to its first visit), so a trace holds each state once. Of the
 //! targets of one property, the report keeps the shortest such path, the
 //! walk with the lowest number among equals. Walk `i` draws its choices
 //! from seed `seed + i`, so the same options give the same report whatever
-//! the thread count (unless the timeout stops the run).
+//! the thread count (unless a time or memory limit stops the run).
 //!
 //! ```
 //! use sesphr_engine::explore::{WalkOptions, random_walks};
@@ -49,9 +50,9 @@ use super::report::{PropertyResult, decided, safety_result, trace_along};
 use super::{StateBuf, StateSpace, TargetHints};
 use crate::budget::Budget;
 
-/// Walks run side by side between two looks at the deadline and two
-/// progress reports. A fixed number, so that which walks run does not
-/// depend on the thread count.
+/// Walks run side by side between two progress reports and two looks at
+/// whether a limit stopped the run. A fixed number, so that which walks
+/// run does not depend on the thread count.
 const WALKS_PER_BATCH: u64 = 64;
 
 /// Steps between two reads of the process's resident memory.
@@ -125,7 +126,7 @@ pub struct WalkProgress {
 pub struct WalkReport {
     /// The net's name (left empty for the caller).
     pub net: String,
-    /// Walks finished (fewer than asked when the timeout stopped the run).
+    /// Walks finished (fewer than asked when a limit stopped the run).
     pub walks: u64,
     /// The steps per walk asked for at most.
     pub max_steps: u32,
@@ -371,11 +372,22 @@ mod tests {
     #[test]
     fn a_trace_keeps_no_cycle() {
         // Every walk ends in the dead end, after circling the ring any number
-        // of times: the trace is the one step from r0 to it.
-        let report = walks(&ring_with_exit(5), &WalkOptions::default());
-        assert_eq!(report.dead_ends, 1000);
-        assert!(report.longest > 5, "some walk circled the ring");
-        let trace = report.properties[0].trace.as_ref().unwrap();
+        // of times: the trace of one that circled is still the one step from
+        // r0 to it.
+        let net = ring_with_exit(5);
+        let circled = (0..64)
+            .map(|seed| {
+                let one = WalkOptions {
+                    walks: 1,
+                    seed,
+                    ..WalkOptions::default()
+                };
+                walks(&net, &one)
+            })
+            .find(|report| report.longest > 5)
+            .expect("a walk that circles the ring");
+        assert_eq!(circled.dead_ends, 1);
+        let trace = circled.properties[0].trace.as_ref().unwrap();
         assert_eq!(trace.steps.len(), 1);
         assert_eq!(trace.steps[0].transition, "exit");
     }
@@ -432,6 +444,17 @@ mod tests {
         let one = run(1);
         assert_eq!(one, run(3));
         assert!(one.steps > 300 && one.dead_ends > 0 && one.dead_ends < 300);
+    }
+
+    #[test]
+    fn a_memory_limit_stops_the_walks() {
+        let options = WalkOptions {
+            max_memory: Some(1),
+            ..WalkOptions::default()
+        };
+        let report = walks(&ring_with_exit(3), &options);
+        assert_eq!(report.stopped, Some(StopReason::MaxMemory));
+        assert_eq!(report.walks, 0);
     }
 
     #[test]
