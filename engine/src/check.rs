@@ -197,9 +197,7 @@ impl LoadedNet {
         report.net = self.name().to_string();
         Ok(report)
     }
-}
 
-impl LoadedNet {
     /// Takes random walks through the net ([`random_walks`]) and judges its
     /// safety properties and `standard` on every marking they pass. A
     /// coloured net is walked without reduction: a walk stores nothing, so

@@ -10,9 +10,18 @@ use super::check_text::{TextOptions, name_width, render_property, summary};
 
 /// The human report of one net.
 pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
+    let seeds = match report.walks {
+        0 => String::new(),
+        1 => format!(", seed {}", report.seed),
+        n => format!(
+            ", seeds {} to {}",
+            report.seed,
+            report.seed.wrapping_add(n - 1)
+        ),
+    };
     let mut out = format!(
-        "{path}: net {} (random walks: {} of at most {} step(s), seeds {} on)\n",
-        report.net, report.walks, report.max_steps, report.seed
+        "{path}: net {} (random walks: {} of at most {} step(s){seeds})\n",
+        report.net, report.walks, report.max_steps
     );
     let width = name_width(&report.properties);
     for p in &report.properties {
