@@ -36,10 +36,11 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
         .map(|reason| format!(" (stopped: {})", reason.name()))
         .unwrap_or_default();
     out += &format!(
-        "random walks{stopped}: {} walk(s), {} steps, the longest {}; {} ended in a dead marking, {} where every enabled step changes nothing; {:.2} s, {} thread(s)\n",
+        "random walks{stopped}: {} walk(s), {} steps, the longest {}, {} different markings judged; {} ended in a dead marking, {} where every enabled step changes nothing; {:.2} s, {} thread(s)\n",
         report.walks,
         report.steps,
         report.longest,
+        report.distinct,
         report.dead_ends,
         report.stuck_ends,
         report.seconds,
@@ -61,7 +62,7 @@ fn not_found(p: &PropertyResult, walks: u64) -> String {
 }
 
 /// The report as JSON: `engine`, the walks' figures (`walks`, `max_steps`,
-/// `seed`, `steps`, `dead_ends`, `stuck_ends`, `longest`), `stopped`, `seconds`,
+/// `seed`, `steps`, `distinct`, `dead_ends`, `stuck_ends`, `longest`), `stopped`, `seconds`,
 /// `threads`, and the properties with the explicit checker's trace shapes.
 pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Json {
     json!({
@@ -72,6 +73,7 @@ pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Jso
         "max_steps": report.max_steps,
         "seed": report.seed,
         "steps": report.steps,
+        "distinct": report.distinct,
         "dead_ends": report.dead_ends,
         "stuck_ends": report.stuck_ends,
         "longest": report.longest,

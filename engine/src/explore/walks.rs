@@ -37,7 +37,7 @@
 //! assert_eq!(report.properties[0].trace.as_ref().unwrap().steps.len(), 2);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -134,6 +134,8 @@ pub struct WalkReport {
     pub seed: u64,
     /// Steps fired over every finished walk.
     pub steps: u64,
+    /// Different states the finished walks judged, the initial one included.
+    pub distinct: u64,
     /// Walks that ended in a dead state.
     pub dead_ends: u64,
     /// Walks that ended where every enabled binding left the state
@@ -165,6 +167,8 @@ impl WalkReport {
 struct Walk {
     steps: u32,
     end: End,
+    /// Every state the walk judged, in order (a state met again, again).
+    judged: Vec<Vec<u32>>,
     /// Per property, the walk's cycle-free path (initial state first) to
     /// its first target.
     targets: Vec<Option<Vec<Vec<u32>>>>,
@@ -193,6 +197,7 @@ pub fn random_walks<S: StateSpace>(
     let budget = Arc::new(Budget::new(deadline, options.max_memory));
     let count = space.properties().len();
     let mut best: Vec<Option<Vec<Vec<u32>>>> = vec![None; count];
+    let mut distinct: HashSet<Vec<u32>> = HashSet::new();
     let (mut walks, mut steps, mut longest) = (0, 0, 0);
     let (mut dead_ends, mut stuck_ends) = (0, 0);
     let mut stopped = None;
@@ -215,6 +220,7 @@ pub fn random_walks<S: StateSpace>(
             dead_ends += u64::from(walk.end == End::Dead);
             stuck_ends += u64::from(walk.end == End::Stuck);
             longest = longest.max(walk.steps);
+            distinct.extend(walk.judged);
             for (kept, found) in best.iter_mut().zip(walk.targets) {
                 if let Some(path) = found
                     && kept.as_ref().is_none_or(|k| path.len() < k.len())
@@ -249,6 +255,7 @@ pub fn random_walks<S: StateSpace>(
         max_steps: options.max_steps,
         seed: options.seed,
         steps,
+        distinct: distinct.len() as u64,
         dead_ends,
         stuck_ends,
         longest,
@@ -290,6 +297,7 @@ fn walk_within<S: StateSpace>(
     let mut is_target = vec![false; count];
     let mut successors = StateBuf::new();
     let mut moves = Vec::new();
+    let mut judged = Vec::new();
     let mut steps = 0;
     loop {
         if budget.check(steps % STEPS_PER_MEMORY_CHECK == 0).is_err() {
@@ -307,6 +315,7 @@ fn walk_within<S: StateSpace>(
             decided: &found,
         };
         space.property_targets_with(state, dead, hints, &mut is_target)?;
+        judged.push(state.clone());
         for (index, _) in is_target.iter().enumerate().filter(|(_, t)| **t) {
             if !found[index] {
                 found[index] = true;
@@ -325,6 +334,7 @@ fn walk_within<S: StateSpace>(
             return Ok(Some(Walk {
                 steps,
                 end,
+                judged,
                 targets,
             }));
         }
@@ -387,6 +397,8 @@ mod tests {
             .find(|report| report.longest > 5)
             .expect("a walk that circles the ring");
         assert_eq!(circled.dead_ends, 1);
+        // Five places of the ring and the dead end, each judged once or more.
+        assert_eq!(circled.distinct, 6);
         let trace = circled.properties[0].trace.as_ref().unwrap();
         assert_eq!(trace.steps.len(), 1);
         assert_eq!(trace.steps[0].transition, "exit");
