@@ -203,7 +203,7 @@ pub fn random_walks<S: StateSpace>(
     let mut stopped = None;
     let mut next = 0;
     while next < options.walks && stopped.is_none() {
-        let end = options.walks.min(next + WALKS_PER_BATCH);
+        let end = options.walks.min(next.saturating_add(WALKS_PER_BATCH));
         let batch: Vec<Option<Walk>> = (next..end)
             .into_par_iter()
             .map(|i| budget.install(|| walk(space, options, options.seed.wrapping_add(i), &budget)))
