@@ -1,5 +1,6 @@
-//! `sesphr view` on the command line: pages from real `check --json` output,
-//! PNML nets, and clear errors for traces of another net or bad files.
+//! `sesphr view` on the command line: pages from real `check --json` output
+//! (the explorer's and the random walks'), PNML nets, and clear errors for
+//! traces of another net or bad files.
 
 mod support;
 
@@ -51,6 +52,24 @@ fn a_violation_from_check_json_becomes_a_self_contained_page() {
     assert!(page.contains(">p, p % n + 1</text>"));
     let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "only index.html is written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_violation_found_by_random_walks_becomes_a_page_too() {
+    let dir = scratch("walks");
+    let net = "nets/examples/philosophers-deadlock.yaml";
+    let out = sesphr(&[
+        "check", net, "--json", "--engine", "random", "--walks", "20",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let trace = dir.join("walks.json");
+    std::fs::write(&trace, &out.stdout).unwrap();
+    let out_dir = dir.join("page");
+    let out = view(net, &trace, &out_dir, &["--layout", "builtin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert!(page.contains("no_deadlock (deadlock-free): VIOLATED"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
