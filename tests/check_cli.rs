@@ -335,6 +335,45 @@ fn random_walks_find_real_violations_and_prove_nothing() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("or random walks (--engine random)"));
 }
 
+/// `--defer` puts transitions off until nothing else changes the marking:
+/// a fork whose left branch breaks an invariant is never taken left when
+/// `go_left` is deferred, and still is when both branches are.
+#[test]
+fn random_walks_put_deferred_transitions_off() {
+    let dir = std::env::temp_dir().join(format!("sesphr-defer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("fork.yaml");
+    std::fs::write(
+        &net,
+        "name: fork\nplaces:\n  start: { type: Unit, init: [\"()\"] }\n  left: { type: Unit }\n  \
+         right: { type: Unit }\ntransitions:\n  go_left: { in: { start: [\"()\"] }, out: { left: [\"()\"] } }\n  \
+         go_right: { in: { start: [\"()\"] }, out: { right: [\"()\"] } }\nproperties:\n  \
+         never_left: { invariant: \"count(left) == 0\" }\n",
+    )
+    .unwrap();
+    let net = net.display().to_string();
+    let walks = |extra: &[&str]| {
+        let out = sesphr(
+            &[
+                &["check", "--engine", "random", "--walks", "50", &net][..],
+                extra,
+            ]
+            .concat(),
+        );
+        out.status.code()
+    };
+    assert_eq!(walks(&[]), Some(1));
+    assert_eq!(walks(&["--defer", "go_left"]), Some(3));
+    assert_eq!(walks(&["--defer", "go_left,go_right"]), Some(1));
+    let unknown = sesphr(&["check", "--engine", "random", "--defer", "go_up", &net]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("--defer go_up: the net has no such transition")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
     // The CTL/LTL graph holds every marking the exploration stored, so a

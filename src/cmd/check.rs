@@ -111,6 +111,12 @@ pub struct CheckArgs {
     /// same seed gives the same walks whatever the thread count).
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     pub seed: u64,
+    /// With --engine random: fire these transitions only where no other
+    /// step changes the marking (e.g. `--defer revoke,tamper` lets users
+    /// read before revocations and attacks, so walks go deeper along the
+    /// rest); a coloured net's transitions.
+    #[arg(long, value_delimiter = ',', value_name = "T1,T2")]
+    pub defer: Vec<String>,
     /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
     #[arg(long, value_name = "PROGRAM", default_value = "z3")]
     pub solver: String,
@@ -405,6 +411,7 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
         );
     }
     let (net, standard) = load_selected(args, net_args)?;
+    let deferred = deferred_transitions(&net, &args.defer, &net_args.net)?;
     let explore = limits.explore_options()?;
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
     let progress: Option<WalkProgressHook> = report_hook(
@@ -418,6 +425,7 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
         walks: args.walks,
         max_steps: depth.unwrap_or(WALK_STEPS),
         seed: args.seed,
+        deferred,
         timeout: explore.timeout,
         max_memory: explore.max_memory,
         progress,
@@ -441,6 +449,39 @@ fn located_check_error(
 ) -> anyhow::Error {
     let at = (error.evaluation()).and_then(|eval| net.position_of_failure(eval));
     crate::host::located(error, at, file)
+}
+
+/// The numbers of the transitions `--defer` names, refused where `net`
+/// has no such transition or is a place/transition net (whose walks do not
+/// tell transitions apart).
+fn deferred_transitions(
+    net: &LoadedNet,
+    names: &[String],
+    file: &std::path::Path,
+) -> Result<Vec<u32>> {
+    let Some(name) = names.first() else {
+        return Ok(Vec::new());
+    };
+    let LoadedNet::Coloured(coloured) = net else {
+        bail!(
+            "{}: --defer {name}: only the walks of a coloured (YAML) net put transitions off",
+            file.display()
+        );
+    };
+    names
+        .iter()
+        .map(|name| match coloured.transition_id(name) {
+            Some(t) => Ok(t as u32),
+            None => {
+                let names = coloured.transitions.iter().map(|t| t.name.as_str());
+                bail!(
+                    "{}: --defer {name}: the net has no such transition{}",
+                    file.display(),
+                    suggestion(name, names)
+                )
+            }
+        })
+        .collect()
 }
 
 /// One progress report of random walks: `W of N walks, S steps, T targets found`.

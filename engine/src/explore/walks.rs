@@ -5,7 +5,8 @@
 //! binding leaves it unchanged (*stuck*: a net whose refusals are
 //! self-loops ends that way), or the walk has taken
 //! [`WalkOptions::max_steps`] steps; a binding that leaves the state
-//! unchanged is never chosen, since it shows nothing new. It judges every
+//! unchanged is never chosen, since it shows nothing new, and the steps
+//! [`WalkOptions::deferred`] are chosen only where no other step is left. It judges every
 //! property on every state it passes, as the breadth-first explorer would.
 //! A target found is a real violation (or witness): its trace replays on
 //! the net. Finding none proves nothing, so an invariant never *holds*
@@ -70,6 +71,12 @@ pub struct WalkOptions {
     pub max_steps: u32,
     /// Walk `i` draws its choices from seed `seed + i`.
     pub seed: u64,
+    /// The labels of steps ([`StateBuf::labels`]: a coloured net's
+    /// transition numbers) a walk takes only where no other step changes
+    /// the state, so that walks go deeper along the rest (revocations and
+    /// attacks put off, users read first). Ignored by spaces that do not
+    /// label their successors.
+    pub deferred: Vec<u32>,
     /// Stop after this much time (the walks done by then are reported).
     pub timeout: Option<Duration>,
     /// Stop before the process's resident memory exceeds this many bytes
@@ -86,6 +93,7 @@ impl std::fmt::Debug for WalkOptions {
             .field("walks", &self.walks)
             .field("max_steps", &self.max_steps)
             .field("seed", &self.seed)
+            .field("deferred", &self.deferred)
             .field("timeout", &self.timeout)
             .field("max_memory", &self.max_memory)
             .field("progress", &self.progress.is_some())
@@ -99,6 +107,7 @@ impl Default for WalkOptions {
             walks: 1000,
             max_steps: 1000,
             seed: 1,
+            deferred: Vec::new(),
             timeout: None,
             max_memory: None,
             progress: None,
@@ -324,6 +333,14 @@ fn walk_within<S: StateSpace>(
         }
         moves.clear();
         moves.extend((0..successors.len()).filter(|&i| successors.get(i) != Some(state)));
+        let labels = successors.labels();
+        if !labels.is_empty()
+            && moves
+                .iter()
+                .any(|&i| !options.deferred.contains(&labels[i]))
+        {
+            moves.retain(|&i| !options.deferred.contains(&labels[i]));
+        }
         let end = match () {
             _ if dead => Some(End::Dead),
             _ if moves.is_empty() => Some(End::Stuck),
