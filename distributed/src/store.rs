@@ -57,19 +57,23 @@ impl OwnedStates {
 
     /// Whether `state` (with hash `hash`) is stored.
     pub fn contains(&self, state: &[u32], hash: u64) -> bool {
-        if self.table.is_empty() {
-            return false;
-        }
+        !self.table.is_empty() && self.probe(state, hash).is_ok()
+    }
+
+    /// Where `state` (with hash `hash`) is: `Ok` its index if stored, else
+    /// `Err` the empty slot of the table that would take it. The table must
+    /// not be empty.
+    fn probe(&self, state: &[u32], hash: u64) -> Result<u32, usize> {
         let tag = hash as u32;
         let mask = self.table.len() - 1;
         let mut slot = hash as usize & mask;
         loop {
             match self.table[slot] {
-                0 => return false,
+                0 => return Err(slot),
                 entry => {
                     let index = entry - 1;
                     if self.tags[index as usize] == tag && self.state(index) == state {
-                        return true;
+                        return Ok(index);
                     }
                 }
             }
@@ -82,26 +86,15 @@ impl OwnedStates {
         if (self.len() + 1) * 4 > self.table.len() * 3 {
             self.grow();
         }
-        let tag = hash as u32;
-        let mask = self.table.len() - 1;
-        let mut slot = hash as usize & mask;
-        loop {
-            match self.table[slot] {
-                0 => break,
-                entry => {
-                    let index = entry - 1;
-                    if self.tags[index as usize] == tag && self.state(index) == state {
-                        return Inserted::Known(index);
-                    }
-                }
-            }
-            slot = (slot + 1) & mask;
-        }
+        let slot = match self.probe(state, hash) {
+            Ok(index) => return Inserted::Known(index),
+            Err(slot) => slot,
+        };
         let index = self.len() as u32;
         self.words.extend_from_slice(state);
         self.ends.push(self.words.len() as u64);
         self.parents.push(parent);
-        self.tags.push(tag);
+        self.tags.push(hash as u32);
         self.table[slot] = index + 1;
         Inserted::New(index)
     }
@@ -152,6 +145,7 @@ mod tests {
     #[test]
     fn insert_find_and_levels() {
         let mut store = OwnedStates::default();
+        assert!(!store.contains(&[1], state_hash(&[1])));
         for i in 0..5000u32 {
             let state = vec![i; 1 + (i % 3) as usize];
             let hash = state_hash(&state);
@@ -159,6 +153,8 @@ mod tests {
             assert_eq!(store.insert(&state, hash, 0), Inserted::Known(i));
         }
         assert_eq!(store.len(), 5000);
+        assert!(store.contains(&[4999, 4999], state_hash(&[4999, 4999])));
+        assert!(!store.contains(&[4999], state_hash(&[4999])));
         assert_eq!(store.state(4999), &[4999, 4999]);
         assert_eq!(store.parent(17), 17);
         store.push_level(vec![(3, 10), (9, 11)]);
