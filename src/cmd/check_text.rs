@@ -127,14 +127,20 @@ pub(crate) fn render_property(
 /// `not violated within K steps`, or `not reached` for a `reachable` property
 /// (K: the depth searched; `None` when the timeout came before any).
 pub(crate) fn within(p: &PropertyResult, searched: Option<usize>) -> String {
-    let what = if p.kind.target_is_witness() {
-        "reached"
-    } else {
-        "violated"
-    };
+    let what = target_word(p);
     match searched {
         Some(depth) => format!("not {what} within {depth} step(s)"),
         None => format!("not {what} before the timeout"),
+    }
+}
+
+/// What finding a target of `p` means: `reached` for a `reachable`
+/// property, `violated` otherwise.
+pub(crate) fn target_word(p: &PropertyResult) -> &'static str {
+    if p.kind.target_is_witness() {
+        "reached"
+    } else {
+        "violated"
     }
 }
 

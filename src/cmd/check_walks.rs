@@ -6,7 +6,7 @@ use serde_json::{Value as Json, json};
 use sesphr_engine::explore::{PropertyKind, PropertyResult, WalkReport};
 
 use super::check_json::properties_json;
-use super::check_text::{TextOptions, name_width, render_property, summary};
+use super::check_text::{TextOptions, name_width, render_property, summary, target_word};
 
 /// The human report of one net.
 pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
@@ -53,12 +53,7 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
 
 /// `not violated in N walk(s)`, or `not reached` for a `reachable` property.
 fn not_found(p: &PropertyResult, walks: u64) -> String {
-    let what = if p.kind.target_is_witness() {
-        "reached"
-    } else {
-        "violated"
-    };
-    format!("not {what} in {walks} walk(s)")
+    format!("not {} in {walks} walk(s)", target_word(p))
 }
 
 /// The report as JSON: `engine`, the walks' figures (`walks`, `max_steps`,
