@@ -334,7 +334,8 @@ fn walk_within<S: StateSpace>(
         moves.clear();
         moves.extend((0..successors.len()).filter(|&i| successors.get(i) != Some(state)));
         let labels = successors.labels();
-        if !labels.is_empty()
+        if !options.deferred.is_empty()
+            && !labels.is_empty()
             && moves
                 .iter()
                 .any(|&i| !options.deferred.contains(&labels[i]))
