@@ -115,9 +115,6 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => return cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
-        Command::Check(args) if args.distributed.distributed => {
-            return cmd::distributed::run(&args);
-        }
         Command::Check(args) => return cmd::check::run(&args),
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),

@@ -330,9 +330,63 @@ fn random_walks_find_real_violations_and_prove_nothing() {
         String::from_utf8_lossy(&refused.stderr)
             .contains("--max-states bounds the explicit explorer")
     );
-    let refused = sesphr(&["check", "--engine", "random", "--distributed", &sesphr_net]);
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("or random walks (--engine random)"));
+}
+
+/// A flag that only another engine reads is refused, naming the engine it
+/// belongs to, before any net is loaded; the same flag with its engine runs.
+#[test]
+fn flags_of_another_engine_are_refused() {
+    let net = path("nets/sesphr.yaml");
+    let refusals: [(&[&str], &str); 7] = [
+        (
+            &["--seed", "7"],
+            "--seed only applies to --engine random; this check runs --engine explicit",
+        ),
+        (&["--walks", "5"], "--walks only applies to --engine random"),
+        (
+            &["--defer", "revoke"],
+            "--defer only applies to --engine random",
+        ),
+        (
+            &["--engine", "random", "--solver", "z3"],
+            "--solver only applies to --engine smt; this check runs --engine random",
+        ),
+        (
+            &["--engine", "smt", "--depth", "2", "--seed", "3"],
+            "--seed only applies to --engine random; this check runs --engine smt",
+        ),
+        (
+            &["--engine", "random", "--unfold"],
+            "--unfold only applies to --engine explicit",
+        ),
+        (
+            &["--engine", "random", "--distributed"],
+            "--distributed only applies to --engine explicit",
+        ),
+    ];
+    for (flags, message) in refusals {
+        let mut args = vec!["check"];
+        args.extend_from_slice(flags);
+        args.push(&net);
+        let out = sesphr(&args);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{flags:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{flags:?}: nothing is checked");
+    }
+    let accepted = sesphr(&[
+        "check", "--engine", "random", "--walks", "3", "--seed", "7", "--defer", "revoke",
+        "--json", &net,
+    ]);
+    assert_eq!(
+        accepted.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&accepted.stdout).unwrap();
+    assert_eq!(report["walks"], 3);
+    assert_eq!(report["seed"], 7);
 }
 
 /// `--defer` puts transitions off until nothing else changes the marking:

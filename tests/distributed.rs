@@ -525,7 +525,11 @@ fn bad_requests_are_refused_clearly() {
         "3",
     ]);
     assert_eq!(smt.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&smt.stderr).contains("SMT route"));
+    assert!(
+        String::from_utf8_lossy(&smt.stderr).contains(
+            "--distributed only applies to --engine explicit; this check runs --engine smt"
+        )
+    );
     // Refused once, by the supervisor, before any worker starts.
     let reduced = sesphr(&[
         "check",

@@ -104,22 +104,23 @@ pub struct CheckArgs {
     /// [default there: 1000].
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32))]
     pub depth: Option<u32>,
-    /// With --engine random: how many walks.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub walks: u64,
+    /// With --engine random: how many walks [default: 1000].
+    #[arg(long, value_name = "N")]
+    pub walks: Option<u64>,
     /// With --engine random: walk i draws its choices from seed SEED + i (the
-    /// same seed gives the same walks whatever the thread count).
-    #[arg(long, value_name = "SEED", default_value_t = 1)]
-    pub seed: u64,
+    /// same seed gives the same walks whatever the thread count) [default: 1].
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
     /// With --engine random: fire these transitions only where no other
     /// step changes the marking (e.g. `--defer revoke,tamper` lets users
     /// read before revocations and attacks, so walks go deeper along the
     /// rest); a coloured net's transitions.
     #[arg(long, value_delimiter = ',', value_name = "T1,T2")]
     pub defer: Vec<String>,
-    /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input, `-smt2 -in`).
-    #[arg(long, value_name = "PROGRAM", default_value = "z3")]
-    pub solver: String,
+    /// With --engine smt: the SMT solver (SMT-LIB 2 on standard input,
+    /// `-smt2 -in`) [default: z3].
+    #[arg(long, value_name = "PROGRAM")]
+    pub solver: Option<String>,
     #[command(flatten)]
     pub distributed: DistributedArgs,
 }
@@ -203,9 +204,66 @@ pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property i
 --depth K: a property not violated within K steps). \
 With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
-/// Runs `sesphr check` on each net and returns the exit code (see
-/// [`EXIT_CODES`]); a `--distributed` run is the distributed module's.
+/// Runs `sesphr check` and returns its exit code (see [`EXIT_CODES`]): a
+/// `--distributed` run is the distributed module's, and flags of an engine
+/// other than `--engine`'s are refused (exit 2) rather than ignored.
 pub fn run(args: &CheckArgs) -> ExitCode {
+    if let Err(e) = refuse_flags_of_other_engines(args) {
+        crate::output::report_error(&e);
+        return ExitCode::from(2);
+    }
+    if args.distributed.distributed {
+        super::distributed::run(args)
+    } else {
+        run_each(args)
+    }
+}
+
+impl Engine {
+    /// Its name on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Explicit => "explicit",
+            Engine::Smt => "smt",
+            Engine::Random => "random",
+        }
+    }
+}
+
+/// Refuses a flag that only another engine than `--engine`'s reads: it
+/// would change nothing, and a user who gave it expects it to.
+fn refuse_flags_of_other_engines(args: &CheckArgs) -> Result<()> {
+    let given = [
+        ("--walks", args.walks.is_some(), Engine::Random),
+        ("--seed", args.seed.is_some(), Engine::Random),
+        ("--defer", !args.defer.is_empty(), Engine::Random),
+        ("--solver", args.solver.is_some(), Engine::Smt),
+        (
+            "--unfold",
+            args.unfold != UnfoldWhen::Auto,
+            Engine::Explicit,
+        ),
+        (
+            "--distributed",
+            args.distributed.distributed,
+            Engine::Explicit,
+        ),
+    ];
+    match given
+        .into_iter()
+        .find(|&(_, present, engine)| present && engine != args.engine)
+    {
+        Some((flag, _, engine)) => bail!(
+            "{flag} only applies to --engine {}; this check runs --engine {}",
+            engine.name(),
+            args.engine.name()
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Runs `sesphr check` on each net in turn and returns the exit code.
+fn run_each(args: &CheckArgs) -> ExitCode {
     let (mut error, mut violated, mut incomplete) = (false, false, false);
     let mut reports = Vec::new();
     let traces = args.trace.unwrap_or(if args.json {
@@ -393,10 +451,19 @@ fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<Bounded
         &net,
         &standard,
         depth,
-        &args.solver,
+        args.solver.as_deref().unwrap_or(SOLVER),
         timeout,
     )?)
 }
+
+/// The solver of `--engine smt` where `--solver` does not say.
+const SOLVER: &str = "z3";
+
+/// The number of random walks where `--walks` does not say.
+const WALKS: u64 = 1000;
+
+/// The seed of the first random walk where `--seed` does not say.
+const WALK_SEED: u64 = 1;
 
 /// The most steps a random walk takes where `--depth` does not say.
 const WALK_STEPS: u32 = 1000;
@@ -422,9 +489,9 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
         |p| (p.elapsed, false),
     );
     let options = WalkOptions {
-        walks: args.walks,
+        walks: args.walks.unwrap_or(WALKS),
         max_steps: depth.unwrap_or(WALK_STEPS),
-        seed: args.seed,
+        seed: args.seed.unwrap_or(WALK_SEED),
         deferred,
         timeout: explore.timeout,
         max_memory: explore.max_memory,
