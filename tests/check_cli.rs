@@ -1044,3 +1044,91 @@ fn a_stopped_run_counts_the_markings_of_its_expanded_states_only() {
     );
     assert!(!text.contains("\n  the states stand for "), "{text}");
 }
+
+/// An unbounded net stops the run: exit 2, an error located at the place
+/// that grows, and the steps that repeat, the same with one thread or two.
+/// A deep net whose token values change but whose counts do not is
+/// explored to the end.
+#[test]
+fn unbounded_nets_stop_with_the_steps_that_repeat() {
+    let dir = std::env::temp_dir().join(format!("sesphr-unbounded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("buffer.yaml");
+    std::fs::write(
+        &net,
+        "name: buffer\n\
+         types:\n  Proc: { range: [1, 3], symmetric: true }\n\
+         places:\n  ready: { type: Proc, init: [\"all(Proc)\"] }\n  busy: { type: Proc }\n  buffer: { type: Proc }\n\
+         transitions:\n\
+         \x20 produce: { in: { ready: [\"p\"] }, out: { busy: [\"p\"] } }\n\
+         \x20 deliver: { in: { busy: [\"p\"] }, out: { ready: [\"p\"], buffer: [\"p\"] } }\n\
+         \x20 consume: { in: { buffer: [\"p\"], busy: [\"q\"] }, out: { busy: [\"q\"] } }\n",
+    )
+    .unwrap();
+    let net = net.to_str().unwrap();
+    let run = |threads: &str| {
+        let out = sesphr(&["check", "--json", "--threads", threads, net]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (stderr, report)
+    };
+    let (stderr, report) = run("2");
+    assert!(
+        stderr.contains(
+            "buffer.yaml:7:3: the net is unbounded: buffer gains 1 token each time steps"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("buffer: { type: Proc }"),
+        "the line is quoted: {stderr}"
+    );
+    assert_eq!(report["stopped"], "unbounded");
+    assert_eq!(report["complete"], false);
+    let unbounded = &report["unbounded"];
+    assert_eq!(
+        unbounded["growth"],
+        serde_json::json!([{ "place": "buffer", "more": 1 }])
+    );
+    let steps = unbounded["trace"]["steps"].as_array().unwrap();
+    let from = unbounded["repeat_from"].as_u64().unwrap() as usize;
+    let repeated: Vec<&str> = steps[from..]
+        .iter()
+        .map(|s| s["transition"].as_str().unwrap())
+        .collect();
+    assert_eq!(repeated, ["produce", "deliver"]);
+    let (_, one_thread) = run("1");
+    assert_eq!(one_thread["unbounded"], report["unbounded"]);
+    assert_eq!(one_thread["states"], report["states"]);
+    // The human report shows the steps that repeat.
+    let text = sesphr(&["check", net]);
+    assert_eq!(text.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("state space INCOMPLETE (stopped: unbounded)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("(buffer +1); they can be repeated for ever:"),
+        "{stdout}"
+    );
+    // A counter going round 0..99: deep, and bounded.
+    let counter = dir.join("counter.yaml");
+    std::fs::write(
+        &counter,
+        "name: counter\n\
+         places:\n  n: { type: Int, init: [\"0\"] }\n\
+         transitions:\n  tick: { in: { n: [\"x\"] }, out: { n: [\"(x + 1) % 100\"] } }\n",
+    )
+    .unwrap();
+    let out = sesphr(&["check", "--unfold=never", counter.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("state space complete: 100 states"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

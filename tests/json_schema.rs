@@ -500,6 +500,23 @@ fn mcc_reports_match_their_schema() {
 }
 
 #[test]
+fn unbounded_net_reports_match_their_schema() {
+    let validator = schema("check.schema.json");
+    let net = repo("tests/data/unbounded-buffer.yaml");
+    let (report, code) = sesphr_json_code(&["check", "--json", &net]);
+    assert_eq!(code, Some(2));
+    assert_valid(&validator, &report, "check of an unbounded net");
+    assert_eq!(report["stopped"], "unbounded");
+    assert_eq!(report["unbounded"]["growth"][0]["place"], "buffer");
+    let mut extra = report.clone();
+    extra["unbounded"]["steps"] = Value::from(1);
+    assert!(
+        !validator.is_valid(&extra),
+        "an unbounded proof with `steps` passed"
+    );
+}
+
+#[test]
 fn random_walk_reports_match_their_schema() {
     let validator = schema("check.schema.json");
     let deadlock = repo("nets/examples/philosophers-deadlock.yaml");

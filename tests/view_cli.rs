@@ -154,3 +154,35 @@ fn a_trace_with_tokens_as_json_values_is_replayed() {
     assert!(page.contains(r#""binding":"p=3""#));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An unbounded net has no reachability graph: `graph --reachability`
+/// refuses it, naming the place that grows, and `view` draws the net and
+/// says why the graph is not drawn.
+#[test]
+fn an_unbounded_net_has_no_reachability_graph() {
+    let dir = scratch("unbounded");
+    let net = dir.join("grow.yaml");
+    std::fs::write(
+        &net,
+        "name: grow\n\
+         places:\n  p: { type: Unit, init: [\"()\"] }\n  q: { type: Unit }\n\
+         transitions:\n  t: { in: { p: [\"()\"] }, out: { p: [\"()\"], q: [\"()\"] } }\n",
+    )
+    .unwrap();
+    let net = net.display().to_string();
+    let graph = sesphr(&["graph", "--reachability", &net]);
+    assert_eq!(graph.status.code(), Some(2));
+    assert!(
+        stderr(&graph).contains(
+            "the net is unbounded (q can grow for ever): its reachability graph is infinite"
+        ),
+        "{}",
+        stderr(&graph)
+    );
+    let out = dir.join("page");
+    let page = sesphr(&["view", &net, "--out", &out.display().to_string()]);
+    assert_eq!(page.status.code(), Some(0), "{}", stderr(&page));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("Not drawn: the net is unbounded (q can grow for ever"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -12,8 +12,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_engine::check::{CheckError, CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::explore::{
-    CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook, WalkOptions, WalkProgress,
-    WalkProgressHook, WalkReport,
+    CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook, Unbounded, WalkOptions,
+    WalkProgress, WalkProgressHook, WalkReport,
 };
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::load::error::suggestion;
@@ -193,7 +193,8 @@ impl From<UnfoldWhen> for Unfold {
 
 /// What one net's check gave.
 enum Outcome {
-    Explicit(CheckReport),
+    /// The report, and the error to print where the net is unbounded.
+    Explicit(CheckReport, Option<anyhow::Error>),
     Smt(BoundedReport),
     Walks(WalkReport),
 }
@@ -279,7 +280,8 @@ fn run_each(args: &CheckArgs) -> ExitCode {
         let outcome = match (args.engine, args.depth) {
             (Engine::Smt, Some(depth)) => run_smt(args, &net, depth as usize).map(Outcome::Smt),
             (Engine::Smt, None) => Err(anyhow::anyhow!("--engine smt needs --depth K")),
-            (Engine::Explicit, _) => run_check(args, &net).map(Outcome::Explicit),
+            (Engine::Explicit, _) => run_check(args, &net)
+                .map(|(report, unbounded)| Outcome::Explicit(report, unbounded)),
             (Engine::Random, depth) => run_walks(args, &net, depth).map(Outcome::Walks),
         };
         let options = TextOptions {
@@ -318,7 +320,13 @@ fn run_each(args: &CheckArgs) -> ExitCode {
                     &|| check_walks::render(&report, &shown, options),
                 );
             }
-            Ok(Outcome::Explicit(report)) => {
+            Ok(Outcome::Explicit(report, unbounded)) => {
+                // An unbounded net is bad input: said on standard error,
+                // located at the place that grows, after its report.
+                if let Some(e) = unbounded {
+                    crate::output::report_error(&e);
+                    error = true;
+                }
                 violated |= report.violated();
                 // A temporal check may stop at a limit after a complete
                 // exploration: its property is undecided too.
@@ -563,7 +571,9 @@ fn walk_progress_text(p: &WalkProgress) -> String {
     )
 }
 
-fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
+/// `check` (the explicit engine): the report, and where the net proved
+/// unbounded, the error that says so.
+fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<(CheckReport, Option<anyhow::Error>)> {
     let (net, standard) = load_selected(args, net_args)?;
     let terminal = std::io::stderr().is_terminal();
     let bar = (!args.json && terminal).then(progress_bar);
@@ -601,7 +611,45 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<CheckReport> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(report)
+    let unbounded = (report.unbounded.as_ref()).map(|u| unbounded_error(u, &net, &net_args.net));
+    Ok((report, unbounded))
+}
+
+/// The error of an unbounded net: the places that grow and the steps that
+/// repeat, located at the first place's declaration where the net says.
+fn unbounded_error(
+    unbounded: &Unbounded,
+    net: &LoadedNet,
+    file: &std::path::Path,
+) -> anyhow::Error {
+    let gains: Vec<String> = (unbounded.growth.iter())
+        .map(|g| {
+            format!(
+                "{} gains {} token{}",
+                g.place,
+                g.more,
+                if g.more == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    let (from, to) = (unbounded.repeat_from + 1, unbounded.trace.steps.len());
+    let steps = match from == to {
+        true => format!("step {from} of the run in the report is repeated, which it can be"),
+        false => {
+            format!("steps {from} to {to} of the run in the report are repeated, which they can be")
+        }
+    };
+    let error = anyhow::anyhow!(
+        "the net is unbounded: {} each time {steps} for ever",
+        gains.join(", ")
+    );
+    let at = match (net, unbounded.growth.first()) {
+        (LoadedNet::Coloured(net), Some(first)) => (net.places.iter())
+            .find(|p| p.name == first.place)
+            .map(|p| p.pos),
+        _ => None,
+    };
+    crate::host::located(error, at, file)
 }
 
 /// How often the progress is reported from inside a breadth-first level.

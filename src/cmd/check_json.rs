@@ -18,6 +18,9 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
             "properties".into(),
             properties_json(&report.properties, traces),
         );
+        if let (Some(unbounded), Some(entry)) = (&report.unbounded, object.get_mut("unbounded")) {
+            entry["trace"] = trace_json(&unbounded.trace);
+        }
     }
     value
 }

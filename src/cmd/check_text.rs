@@ -4,6 +4,7 @@
 
 use sesphr_engine::explore::{
     CheckReport, Lasso, PlaceChange, PropertyKind, PropertyResult, Step, StopReason, Trace,
+    Unbounded,
 };
 use sesphr_engine::net::explain::Explanation;
 
@@ -218,6 +219,9 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         };
         out += &format!("  the {which} stand for {represented} markings\n");
     }
+    if let Some(unbounded) = &report.unbounded {
+        out += &render_unbounded(unbounded, full);
+    }
     if let Some(unfolding) = report.unfolding {
         out += &format!(
             "  explored through its P/T unfolding: {} places, {} transitions\n",
@@ -237,6 +241,35 @@ fn statistics(report: &CheckReport, full: bool) -> String {
             report.states_per_second, report.bytes_per_state
         );
     }
+    out
+}
+
+/// Why the net is unbounded: the places that grow, then the steps that
+/// repeat (numbered as in the whole run, which `--json` prints).
+fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
+    let growth: Vec<String> = (unbounded.growth.iter())
+        .map(|g| format!("{} +{}", g.place, g.more))
+        .collect();
+    let steps = unbounded.trace.steps.len();
+    let (from, to) = (unbounded.repeat_from + 1, steps);
+    let (which, they) = match from == to {
+        true => (format!("step {from} ends"), "it"),
+        false => (format!("steps {from} to {to} end"), "they"),
+    };
+    let mut out = format!(
+        "  unbounded: {which} in a marking that holds every token of the one {they} started \
+         from, and more ({}); {they} can be repeated for ever:\n",
+        growth.join(", ")
+    );
+    let show = |text: &str| {
+        if full {
+            text.to_string()
+        } else {
+            abbreviate(text, SHOWN_VALUE_CHARS)
+        }
+    };
+    let repeated = &unbounded.trace.steps[unbounded.repeat_from.min(steps)..];
+    out += &render_steps(repeated, unbounded.repeat_from + 1, &show, full);
     out
 }
 

@@ -122,6 +122,9 @@ fn reachability<S: StateSpace>(
         Err(GraphError::OutOfMemory) => Ok(Reachability::Omitted(
             "Not drawn: the memory limit was reached while exploring the states.".into(),
         )),
+        Err(GraphError::Unbounded { places }) => Ok(Reachability::Omitted(format!(
+            "Not drawn: the net is unbounded ({places} can grow for ever; `sesphr check` shows the steps that repeat)."
+        ))),
         Err(e) => Err(failed(e)),
     }
 }

@@ -745,6 +745,45 @@ impl StateSpace for ColouredSpace<'_> {
             .map_err(|e| property.failed(&marking, e))?)
     }
 
+    /// A coloured net always fires monotonically: guards and arcs read the
+    /// binding's variables, never a whole place (only properties do), so a
+    /// binding takes and puts the same tokens whatever else is marked.
+    fn may_grow(&self) -> bool {
+        true
+    }
+
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        let places = self.net.places.len();
+        let mut grown = Vec::new();
+        // Token counts first (no multiset is copied): fewer or as many
+        // tokens in a changed place means something of `earlier` is missing.
+        for (place, (&a, &b)) in later.iter().zip(earlier).enumerate().take(places) {
+            if a == b {
+                continue;
+            }
+            match (self.tables.total(place, a), self.tables.total(place, b)) {
+                (Some(more), Some(fewer)) if more > fewer => grown.push((place, more - fewer)),
+                _ => return Vec::new(),
+            }
+        }
+        let holds_all = grown.iter().all(|&(place, _)| {
+            match (
+                self.tables.get(place, later[place]),
+                self.tables.get(place, earlier[place]),
+            ) {
+                (Some(more), Some(fewer)) => more.contains_all(&fewer),
+                _ => false,
+            }
+        });
+        match holds_all {
+            true => grown
+                .into_iter()
+                .map(|(place, more)| (self.net.places[place].name.clone(), more))
+                .collect(),
+            false => Vec::new(),
+        }
+    }
+
     fn token_stats(&self, state: &[u32]) -> TokenStats {
         let mut stats = TokenStats::default();
         for (place, &id) in state.iter().enumerate().take(self.net.places.len()) {

@@ -166,6 +166,28 @@ impl StateSpace for UnfoldedSpace<'_> {
         self.coloured.properties()
     }
 
+    fn may_grow(&self) -> bool {
+        self.packed.may_grow()
+    }
+
+    /// The growth in the coloured net's terms: per coloured place, the
+    /// tokens its colours gained.
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        let count = |state: &[u32], i: usize| u64::from(self.packed.count(state, i));
+        if (0..self.colours.len()).any(|i| count(later, i) < count(earlier, i)) {
+            return Vec::new();
+        }
+        let places = &self.coloured.net().places;
+        (self.unfolded.iter().zip(places))
+            .filter_map(|(unfolded, place)| {
+                let more: u64 = (unfolded.iter())
+                    .map(|&i| count(later, i) - count(earlier, i))
+                    .sum();
+                (more > 0).then(|| (place.name.clone(), more))
+            })
+            .collect()
+    }
+
     fn explain(
         &self,
         property: usize,

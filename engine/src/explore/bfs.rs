@@ -39,6 +39,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::edges::RecordedEdges;
+use super::growth::{self, Growth};
 use super::store::{
     Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
     shard_of, split_id,
@@ -168,6 +169,9 @@ pub enum StopReason {
     IdSpace,
     /// Every property had a target (`stop_when_decided`).
     Decided,
+    /// A state holds every token of one of its ancestors, and more: the
+    /// net is unbounded ([`Exploration::growth`]).
+    Unbounded,
 }
 
 impl StopReason {
@@ -180,6 +184,7 @@ impl StopReason {
             StopReason::Timeout => "timeout",
             StopReason::IdSpace => "id-space",
             StopReason::Decided => "decided",
+            StopReason::Unbounded => "unbounded",
         }
     }
 }
@@ -249,6 +254,9 @@ pub struct Exploration {
     /// Every edge, if [`ExploreOptions::record_edges`] asked for them and
     /// the whole graph was explored without partial-order reduction.
     pub recorded: Option<RecordedEdges>,
+    /// Why the net is unbounded, where the exploration stopped for it
+    /// ([`StopReason::Unbounded`]).
+    pub growth: Option<Growth>,
 }
 
 impl Exploration {
@@ -625,6 +633,7 @@ fn explore_in_batches<S: StateSpace>(
         elapsed: Duration::ZERO,
         peak_bytes: 0,
         recorded: options.record_edges.then(RecordedEdges::new),
+        growth: None,
     };
     // A deadline beyond what the clock can represent is no deadline.
     let deadline = options.timeout.and_then(|t| started.checked_add(t));
@@ -865,6 +874,15 @@ fn explore_in_batches<S: StateSpace>(
         }
         if full {
             ex.stopped = Some(StopReason::IdSpace);
+            break;
+        }
+        // The new level is level `depth + 1`.
+        if ex.depth >= growth::FROM_LEVEL
+            && space.may_grow()
+            && let Some(growth) = growth::find_growth(space, &ex.store, &frontier_ids)
+        {
+            ex.growth = Some(growth);
+            ex.stopped = Some(StopReason::Unbounded);
             break;
         }
         space.level_expanded();

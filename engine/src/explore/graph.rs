@@ -28,6 +28,14 @@ pub enum GraphError<E: std::error::Error + 'static> {
         /// The limit in force.
         limit: u64,
     },
+    /// The net is unbounded: its reachability graph is infinite.
+    #[error(
+        "the net is unbounded ({places} can grow for ever): its reachability graph is infinite"
+    )]
+    Unbounded {
+        /// The places that grow, as `place +n`, comma-separated.
+        places: String,
+    },
     /// The memory limit stopped the exploration before the graph was complete.
     #[error("the memory limit was reached before the reachability graph was complete")]
     OutOfMemory,
@@ -116,6 +124,14 @@ pub fn reachability_graph_within<S: StateSpace>(
     let ex = explore(space, &options)?;
     if ex.stopped == Some(StopReason::MaxMemory) {
         return Err(GraphError::OutOfMemory);
+    }
+    if let Some(growth) = &ex.growth {
+        let places: Vec<&str> = (growth.places.iter())
+            .map(|(place, _)| place.as_str())
+            .collect();
+        return Err(GraphError::Unbounded {
+            places: places.join(" and "),
+        });
     }
     if !ex.complete() || ex.states > limit {
         return Err(GraphError::TooLarge { limit });

@@ -51,6 +51,7 @@ mod bfs;
 mod buf;
 mod edges;
 mod graph;
+mod growth;
 mod report;
 mod store;
 mod walks;
@@ -64,9 +65,10 @@ pub use edges::{NodeGraph, RecordedEdges};
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
+pub use growth::Growth;
 pub use report::{
-    CheckReport, Lasso, PropertyResult, RunFigures, Trace, UnfoldingSize, check, check_keeping,
-    decided, safety_result, trace_along,
+    CheckReport, Lasso, PlaceGrowth, PropertyResult, RunFigures, Trace, Unbounded, UnfoldingSize,
+    check, check_keeping, decided, safety_result, trace_along,
 };
 pub use store::{StateId, advise_huge_pages};
 pub(crate) use store::{hash_state, release_free_memory};
@@ -266,6 +268,25 @@ pub trait StateSpace: Sync {
     /// states; the report then leaves the token bounds unknown).
     fn exact_token_bounds(&self) -> bool {
         true
+    }
+
+    /// Whether a state that holds every token of one of its ancestors, and
+    /// more, proves the net unbounded, and the net may be: its bindings fire
+    /// monotonically (one enabled in a marking is enabled, with the same
+    /// effect, in every marking with more tokens: no guard or arc reads a
+    /// whole place) and no structural bound holds every place. The
+    /// explorer then looks for such a state ([`StateSpace::growth`]).
+    fn may_grow(&self) -> bool {
+        false
+    }
+
+    /// The places where the stored state `later` holds more tokens than
+    /// `earlier`, by name, each with how many more, if `later` holds every
+    /// token `earlier` holds; empty otherwise (and where they are the same).
+    /// Called only where [`StateSpace::may_grow`].
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        let _ = (later, earlier);
+        Vec::new()
     }
 
     /// Pushes one successor per enabled binding of `state` into `out`, in a

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::bfs::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
+use super::growth::Growth;
 use super::store::StateId;
 use super::{PropertyKind, StateSpace, Step};
 use crate::net::explain::Explanation;
@@ -112,8 +113,36 @@ pub struct CheckReport {
     /// net (same states, edges and verdicts, reported in the net's terms).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unfolding: Option<UnfoldingSize>,
+    /// Why the net is unbounded, where the run stopped for it
+    /// ([`StopReason::Unbounded`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unbounded: Option<Unbounded>,
     /// The verdicts, in the space's property order.
     pub properties: Vec<PropertyResult>,
+}
+
+/// The proof that a net is unbounded: a run to a marking that holds every
+/// token of a marking it passed, and more. The steps between the two are
+/// enabled again at the end and add the same tokens again, for ever.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unbounded {
+    /// The run, from the initial state to the marking that holds more.
+    pub trace: Trace,
+    /// How many of its first steps lead to the marking it passed: the
+    /// steps after them can be repeated for ever (under a symmetry
+    /// reduction, up to a permutation of the symmetric values).
+    pub repeat_from: usize,
+    /// The places that hold more at the end, each with how many more tokens.
+    pub growth: Vec<PlaceGrowth>,
+}
+
+/// A place that holds more tokens at the end of an [`Unbounded`] run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlaceGrowth {
+    /// The place's name.
+    pub place: String,
+    /// How many more tokens it holds.
+    pub more: u64,
 }
 
 /// The size of the P/T unfolding a coloured net was explored through.
@@ -193,6 +222,7 @@ impl CheckReport {
             reduction: space.reduction(),
             represented_states: space.reduction().map(|_| run.represented_states),
             unfolding: None,
+            unbounded: None,
             properties,
         }
     }
@@ -236,7 +266,11 @@ pub fn check_keeping<S: StateSpace>(
         elapsed: ex.elapsed,
         threads: rayon::current_num_threads(),
     };
-    Ok((CheckReport::from_run(space, figures, properties), ex))
+    let mut report = CheckReport::from_run(space, figures, properties);
+    report.unbounded = (ex.growth.as_ref())
+        .map(|growth| unbounded(space, &ex, growth))
+        .transpose()?;
+    Ok((report, ex))
 }
 
 /// The answer to a yes/no question about the reachable states: `if_found`
@@ -280,6 +314,25 @@ pub fn safety_result<S: StateSpace>(
         lasso: None,
         meaning: None,
         explanation,
+    })
+}
+
+/// The run that shows `growth`, concrete.
+fn unbounded<S: StateSpace>(
+    space: &S,
+    ex: &Exploration,
+    growth: &Growth,
+) -> Result<Unbounded, ExploreError<S::Error>> {
+    let (trace, _) = concrete_trace(space, ex, growth.later)?;
+    Ok(Unbounded {
+        trace,
+        repeat_from: ex.path_to(growth.earlier).len() - 1,
+        growth: (growth.places.iter())
+            .map(|(place, more)| PlaceGrowth {
+                place: place.clone(),
+                more: *more,
+            })
+            .collect(),
     })
 }
 

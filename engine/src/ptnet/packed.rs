@@ -118,6 +118,8 @@ pub struct PackedNet<'n> {
     deltas: Vec<Vec<WordDelta>>,
     checks: Vec<Check>,
     properties: Vec<PropertySpec>,
+    /// Whether some place has no proven bound (the net may be unbounded).
+    unproven: bool,
 }
 
 const MAX_COUNT: u32 = (1 << 31) - 1;
@@ -305,6 +307,7 @@ impl<'n> PackedNet<'n> {
             deltas,
             checks,
             properties: specs,
+            unproven: proven.iter().any(|&p| !p),
         })
     }
 
@@ -455,6 +458,27 @@ fn too_large(net: &PtNet, lane_bits: u32, what: String, value: u32) -> PtError {
 
 impl StateSpace for PackedNet<'_> {
     type Error = PtError;
+
+    /// A P/T net always fires monotonically.
+    fn may_grow(&self) -> bool {
+        self.unproven
+    }
+
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        let places = 0..self.net.places.len();
+        if places
+            .clone()
+            .any(|p| self.count(later, p) < self.count(earlier, p))
+        {
+            return Vec::new();
+        }
+        places
+            .filter_map(|p| {
+                let more = self.count(later, p) - self.count(earlier, p);
+                (more > 0).then(|| (self.net.places[p].clone(), u64::from(more)))
+            })
+            .collect()
+    }
 
     fn layout(&self) -> StateLayout {
         StateLayout::Fixed(self.words)

@@ -1,0 +1,200 @@
+//! Unbounded nets, recognised while they are explored.
+//!
+//! In a net whose bindings fire monotonically ([`StateSpace::may_grow`]), a
+//! reachable marking `m'` that holds every token of a marking `m` it was
+//! reached from, and more, proves the net unbounded: the steps from `m` to
+//! `m'` are enabled again in `m'` and add the same tokens again, for ever
+//! (the argument of Karp and Miller's coverability tree). Under a symmetry
+//! reduction the stored states are canonical forms, and the steps reach a
+//! permutation of `m'`; repeated once per power of that permutation, they
+//! still add tokens, so the argument stands. Under a partial-order
+//! reduction the steps are steps of the net all the same.
+//!
+//! Every infinite path of a monotone net holds such a pair (Dickson's
+//! lemma), and an unbounded net's breadth-first tree has an infinite path,
+//! so looking at every state against all its ancestors would find every
+//! unbounded net. That costs a look-up per ancestor and state, so the
+//! explorer looks only where a bounded net is unlikely to make it look:
+//! from level [`FROM_LEVEL`] on, at the first [`SAMPLE`] states of each new
+//! level, each against its [`ANCESTORS`] nearest ancestors. A shallow net
+//! pays nothing, a deep one at most `SAMPLE * ANCESTORS` comparisons a
+//! level. A net whose growth this misses runs into a limit, as before.
+
+use super::StateSpace;
+use super::store::{StateId, Store};
+
+/// The first breadth-first level (the initial state is level 1) whose
+/// states are compared with their ancestors.
+pub const FROM_LEVEL: u32 = 64;
+
+/// States of a level compared with their ancestors: the first ones in
+/// level order, so that the answer does not depend on the thread count.
+pub const SAMPLE: usize = 16;
+
+/// Ancestors each of them is compared with, nearest first.
+pub const ANCESTORS: usize = 64;
+
+/// A stored state that holds every token of one of its ancestors, and
+/// more: the proof that the net is unbounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Growth {
+    /// The state that holds more.
+    pub later: StateId,
+    /// Its ancestor whose every token it holds.
+    pub earlier: StateId,
+    /// The places that hold more, by name, each with how many more tokens.
+    pub places: Vec<(String, u64)>,
+}
+
+/// The first of the first [`SAMPLE`] states of `level` (in order) that
+/// holds every token of one of its [`ANCESTORS`] nearest ancestors, and
+/// more, with the nearest such ancestor.
+pub fn find_growth<S: StateSpace>(space: &S, store: &Store, level: &[StateId]) -> Option<Growth> {
+    level.iter().take(SAMPLE).find_map(|&later| {
+        let state = store.state(later);
+        std::iter::successors(store.parent(later), |&id| store.parent(id))
+            .take(ANCESTORS)
+            .find_map(|earlier| {
+                let places = space.growth(state, store.state(earlier));
+                (!places.is_empty()).then_some(Growth {
+                    later,
+                    earlier,
+                    places,
+                })
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::{ExploreOptions, StopReason, check, explore};
+    use crate::ptnet::{PackedNet, PtNet, with_widening_lanes};
+
+    /// A token going round a ring of `ring` places; each round, `pump`
+    /// puts one token in `out`. With `pump` false, `out` is fed only by a
+    /// transition that can never fire: bounded, but no P-invariant says
+    /// so, and the ring is deeper than [`FROM_LEVEL`].
+    fn ring(ring: usize, pump: bool) -> PtNet {
+        let mut places: Vec<String> = (0..ring).map(|i| format!("r{i}")).collect();
+        places.extend(["out".into(), "never".into()]);
+        let (out, never) = (ring, ring + 1);
+        let mut initial = vec![0; ring + 2];
+        initial[0] = 1;
+        let mut transitions: Vec<_> = (0..ring)
+            .map(|i| {
+                let next = (i + 1) % ring;
+                let post = if pump && next == 0 {
+                    vec![(next, 1), (out, 1)]
+                } else {
+                    vec![(next, 1)]
+                };
+                (format!("t{i}"), vec![(i, 1)], post)
+            })
+            .collect();
+        transitions.push(("dead".into(), vec![(never, 1)], vec![(never, 1), (out, 1)]));
+        PtNet::new("ring", places, initial, transitions)
+    }
+
+    fn counts(space: &PackedNet<'_>, state: &[u32]) -> Vec<u32> {
+        (0..space.net().places.len())
+            .map(|p| space.count(state, p))
+            .collect()
+    }
+
+    /// The growth found, the length of the path to its later state, where
+    /// the earlier one lies on that path, and both states' token counts.
+    type Found = (Growth, usize, usize, Vec<u32>, Vec<u32>);
+
+    /// What an exploration of `net` found: why it stopped, and the growth
+    /// (explored with lanes widened as the counters grow, as `check` does).
+    fn explored(net: &PtNet) -> (Option<StopReason>, Option<Found>) {
+        with_widening_lanes(net, &[], |space| {
+            let ex = explore(space, &ExploreOptions::default())?;
+            let found = ex.growth.clone().map(|growth| {
+                let path = ex.path_to(growth.later);
+                let at = path
+                    .iter()
+                    .position(|&id| id == growth.earlier)
+                    .expect("an ancestor");
+                let later = counts(space, ex.state(growth.later));
+                let earlier = counts(space, ex.state(growth.earlier));
+                (growth, path.len() - 1, at, later, earlier)
+            });
+            Ok((ex.stopped, found))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_pump_stops_the_run_with_its_proof() {
+        let net = ring(3, true);
+        assert!(PackedNet::new(&net, Vec::new()).unwrap().may_grow());
+        let (stopped, found) = explored(&net);
+        assert_eq!(stopped, Some(StopReason::Unbounded));
+        let (growth, steps, at, later, earlier) = found.expect("a proof");
+        // The later state is a descendant of the earlier one, three steps
+        // (one round) on, and holds all it holds and one more in `out`.
+        assert_eq!(steps - at, 3);
+        assert!(later.iter().zip(&earlier).all(|(l, e)| l >= e));
+        assert_eq!(later[3], earlier[3] + 1);
+        assert_eq!(growth.places, vec![("out".to_string(), 1)]);
+        // Found on the first level the explorer looks at.
+        assert_eq!(steps, FROM_LEVEL as usize);
+        // The report carries the run, its repeated steps and the growth.
+        let report =
+            with_widening_lanes(&net, &[], |space| check(space, &ExploreOptions::default()))
+                .unwrap();
+        let unbounded = report.unbounded.expect("reported");
+        assert_eq!(unbounded.trace.steps.len(), steps);
+        assert_eq!(unbounded.repeat_from, at);
+        // One round of the ring, from wherever the earlier state lies on it.
+        let mut names: Vec<&str> = unbounded.trace.steps[at..]
+            .iter()
+            .map(|s| s.transition.as_str())
+            .collect();
+        names.sort_unstable();
+        assert_eq!(names, ["t0", "t1", "t2"]);
+        assert_eq!(unbounded.growth[0].place, "out");
+        assert_eq!(unbounded.growth[0].more, 1);
+    }
+
+    #[test]
+    fn a_deep_bounded_net_is_explored_to_the_end() {
+        let net = ring(100, false);
+        // `out` has no structural bound: the explorer looks, and finds no growth.
+        assert!(PackedNet::new(&net, Vec::new()).unwrap().may_grow());
+        let ex = explore(
+            &PackedNet::new(&net, Vec::new()).unwrap(),
+            &ExploreOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(ex.stopped, None);
+        assert_eq!(ex.states, 100);
+        assert!(ex.growth.is_none());
+    }
+
+    #[test]
+    fn nets_bounded_by_invariants_are_not_looked_at() {
+        let mut net = ring(100, false);
+        // Without the dead transition every place lies on the ring's invariant.
+        net.transitions.pop();
+        let space = PackedNet::new(&net, Vec::new()).unwrap();
+        assert!(!space.may_grow());
+    }
+
+    #[test]
+    fn the_proof_does_not_depend_on_the_thread_count() {
+        let net = ring(5, true);
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| explored(&net))
+        };
+        let one = run(1);
+        assert!(one.1.is_some());
+        assert_eq!(one, run(2));
+    }
+}
