@@ -1110,7 +1110,9 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("(buffer +1); they can be repeated for ever:"),
+        stdout.contains(
+            "(up to a permutation of the symmetric values), and more (buffer +1); they can be repeated for ever:"
+        ),
         "{stdout}"
     );
     // A counter going round 0..99: deep, and bounded.

@@ -220,7 +220,8 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         out += &format!("  the {which} stand for {represented} markings\n");
     }
     if let Some(unbounded) = &report.unbounded {
-        out += &render_unbounded(unbounded, full);
+        let symmetric = (report.reduction.as_deref()).is_some_and(|r| r.contains("symmetry"));
+        out += &render_unbounded(unbounded, symmetric, full);
     }
     if let Some(unfolding) = report.unfolding {
         out += &format!(
@@ -245,8 +246,9 @@ fn statistics(report: &CheckReport, full: bool) -> String {
 }
 
 /// Why the net is unbounded: the places that grow, then the steps that
-/// repeat (numbered as in the whole run, which `--json` prints).
-fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
+/// repeat (numbered as in the whole run, which `--json` prints). Under a
+/// `symmetric` reduction the markings compare up to a permutation.
+fn render_unbounded(unbounded: &Unbounded, symmetric: bool, full: bool) -> String {
     let growth: Vec<String> = (unbounded.growth.iter())
         .map(|g| format!("{} +{}", g.place, g.more))
         .collect();
@@ -258,7 +260,12 @@ fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
     };
     let mut out = format!(
         "  unbounded: {which} in a marking that holds every token of the one {they} started \
-         from, and more ({}); {they} can be repeated for ever:\n",
+         from{}, and more ({}); {they} can be repeated for ever:\n",
+        if symmetric {
+            " (up to a permutation of the symmetric values)"
+        } else {
+            ""
+        },
         growth.join(", ")
     );
     let show = |text: &str| {
