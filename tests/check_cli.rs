@@ -1115,6 +1115,16 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
         ),
         "{stdout}"
     );
+    // Random walks find it as well, with the error located alike.
+    let walks = sesphr(&["check", "--engine", "random", net]);
+    assert_eq!(walks.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&walks.stderr)
+            .contains("buffer.yaml:7:3: the net is unbounded: buffer gains"),
+        "{}",
+        String::from_utf8_lossy(&walks.stderr)
+    );
+    assert!(String::from_utf8_lossy(&walks.stdout).contains("random walks (stopped: unbounded)"));
     // A counter going round 0..99: deep, and bounded.
     let counter = dir.join("counter.yaml");
     std::fs::write(

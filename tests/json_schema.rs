@@ -508,6 +508,12 @@ fn unbounded_net_reports_match_their_schema() {
     assert_valid(&validator, &report, "check of an unbounded net");
     assert_eq!(report["stopped"], "unbounded");
     assert_eq!(report["unbounded"]["growth"][0]["place"], "buffer");
+    // Random walks prove it too.
+    let (walks, code) = sesphr_json_code(&["check", "--json", "--engine", "random", &net]);
+    assert_eq!(code, Some(2));
+    assert_valid(&validator, &walks, "random walks on an unbounded net");
+    assert_eq!(walks["stopped"], "unbounded");
+    assert_eq!(walks["unbounded"]["growth"][0]["place"], "buffer");
     let mut extra = report.clone();
     extra["unbounded"]["steps"] = Value::from(1);
     assert!(

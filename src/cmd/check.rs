@@ -196,7 +196,8 @@ enum Outcome {
     /// The report, and the error to print where the net is unbounded.
     Explicit(CheckReport, Option<anyhow::Error>),
     Smt(BoundedReport),
-    Walks(WalkReport),
+    /// The report, and the error to print where a walk proved the net unbounded.
+    Walks(WalkReport, Option<anyhow::Error>),
 }
 
 /// The exit codes of `sesphr check`, for `--help`.
@@ -282,7 +283,8 @@ fn run_each(args: &CheckArgs) -> ExitCode {
             (Engine::Smt, None) => Err(anyhow::anyhow!("--engine smt needs --depth K")),
             (Engine::Explicit, _) => run_check(args, &net)
                 .map(|(report, unbounded)| Outcome::Explicit(report, unbounded)),
-            (Engine::Random, depth) => run_walks(args, &net, depth).map(Outcome::Walks),
+            (Engine::Random, depth) => run_walks(args, &net, depth)
+                .map(|(report, unbounded)| Outcome::Walks(report, unbounded)),
         };
         let options = TextOptions {
             traces,
@@ -310,7 +312,11 @@ fn run_each(args: &CheckArgs) -> ExitCode {
                     &|| check_smt::render(&report, &shown, options),
                 );
             }
-            Ok(Outcome::Walks(report)) => {
+            Ok(Outcome::Walks(report, unbounded)) => {
+                if let Some(e) = unbounded {
+                    crate::output::report_error(&e);
+                    error = true;
+                }
                 violated |= report.violated();
                 // Walks never cover the state space: without a violation
                 // they decide nothing, even with no property to judge.
@@ -476,8 +482,13 @@ const WALK_SEED: u64 = 1;
 /// The most steps a random walk takes where `--depth` does not say.
 const WALK_STEPS: u32 = 1000;
 
-/// `check --engine random`: random walks of at most `depth` steps.
-fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result<WalkReport> {
+/// `check --engine random`: random walks of at most `depth` steps; and
+/// where a walk proved the net unbounded, the error that says so.
+fn run_walks(
+    args: &CheckArgs,
+    net_args: &NetArgs,
+    depth: Option<u32>,
+) -> Result<(WalkReport, Option<anyhow::Error>)> {
     let limits = &args.limits;
     if limits.max_states.is_some() {
         bail!(
@@ -512,7 +523,8 @@ fn run_walks(args: &CheckArgs, net_args: &NetArgs, depth: Option<u32>) -> Result
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(report)
+    let unbounded = (report.unbounded.as_ref()).map(|u| unbounded_error(u, &net, &net_args.net));
+    Ok((report, unbounded))
 }
 
 /// `error`, located at the failed evaluation behind it in `net` (read from

@@ -3,7 +3,7 @@
 //! in `docs/schema/`).
 
 use serde_json::{Map, Value as Json, json};
-use sesphr_engine::explore::{CheckReport, PlaceChange, PropertyResult, Step, Trace};
+use sesphr_engine::explore::{CheckReport, PlaceChange, PropertyResult, Step, Trace, Unbounded};
 use sesphr_engine::net::explain::Explanation;
 
 use super::check_text::TraceChoice;
@@ -18,10 +18,17 @@ pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Jso
             "properties".into(),
             properties_json(&report.properties, traces),
         );
-        if let (Some(unbounded), Some(entry)) = (&report.unbounded, object.get_mut("unbounded")) {
-            entry["trace"] = trace_json(&unbounded.trace);
+        if let Some(unbounded) = &report.unbounded {
+            object.insert("unbounded".into(), unbounded_json(unbounded));
         }
     }
+    value
+}
+
+/// The proof that a net is unbounded as JSON, its run with the traces' shape.
+pub(crate) fn unbounded_json(unbounded: &Unbounded) -> Json {
+    let mut value = serde_json::to_value(unbounded).unwrap_or(Json::Null);
+    value["trace"] = trace_json(&unbounded.trace);
     value
 }
 

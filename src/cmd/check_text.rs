@@ -248,7 +248,7 @@ fn statistics(report: &CheckReport, full: bool) -> String {
 /// Why the net is unbounded: the places that grow, then the steps that
 /// repeat (numbered as in the whole run, which `--json` prints). Under a
 /// `symmetric` reduction the markings compare up to a permutation.
-fn render_unbounded(unbounded: &Unbounded, symmetric: bool, full: bool) -> String {
+pub(crate) fn render_unbounded(unbounded: &Unbounded, symmetric: bool, full: bool) -> String {
     let growth: Vec<String> = (unbounded.growth.iter())
         .map(|g| format!("{} +{}", g.place, g.more))
         .collect();

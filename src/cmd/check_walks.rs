@@ -5,8 +5,10 @@
 use serde_json::{Value as Json, json};
 use sesphr_engine::explore::{PropertyKind, PropertyResult, WalkReport};
 
-use super::check_json::properties_json;
-use super::check_text::{TextOptions, name_width, render_property, summary, target_word};
+use super::check_json::{properties_json, unbounded_json};
+use super::check_text::{
+    TextOptions, name_width, render_property, render_unbounded, summary, target_word,
+};
 
 /// The human report of one net.
 pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
@@ -46,6 +48,9 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
         report.seconds,
         report.threads
     );
+    if let Some(unbounded) = &report.unbounded {
+        out += &render_unbounded(unbounded, false, options.full);
+    }
     out += &summary(&report.properties, "(random walks prove no property)");
     out.push('\n');
     out
@@ -58,9 +63,10 @@ fn not_found(p: &PropertyResult, walks: u64) -> String {
 
 /// The report as JSON: `engine`, the walks' figures (`walks`, `max_steps`,
 /// `seed`, `steps`, `distinct`, `dead_ends`, `stuck_ends`, `longest`), `stopped`, `seconds`,
-/// `threads`, and the properties with the explicit checker's trace shapes.
+/// `threads`, the properties with the explicit checker's trace shapes, and
+/// `unbounded` where a walk proved the net unbounded.
 pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Json {
-    json!({
+    let mut value = json!({
         "file": path,
         "net": report.net,
         "engine": "random",
@@ -77,5 +83,9 @@ pub fn report_json(report: &WalkReport, path: &str, options: TextOptions) -> Jso
         "seconds": report.seconds,
         "threads": report.threads,
         "properties": properties_json(&report.properties, options.traces),
-    })
+    });
+    if let Some(unbounded) = &report.unbounded {
+        value["unbounded"] = unbounded_json(unbounded);
+    }
+    value
 }

@@ -19,6 +19,11 @@
 //! from seed `seed + i`, so the same options give the same report whatever
 //! the thread count (unless a time or memory limit stops the run).
 //!
+//! A walk whose last state holds every token of one of the states before
+//! it on its path, and more, proves the net unbounded, as in the
+//! breadth-first explorer ([`super::growth`]): the walk ends there, the
+//! batch of walks it was in is finished, and no later walk is taken.
+//!
 //! ```
 //! use sesphr_engine::explore::{WalkOptions, random_walks};
 //! use sesphr_engine::ptnet::{PackedNet, PtNet, PtProperty};
@@ -47,7 +52,8 @@ use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
 use super::bfs::{ExploreError, StopReason};
-use super::report::{PropertyResult, decided, safety_result, trace_along};
+use super::growth::{ANCESTORS, FROM_LEVEL};
+use super::report::{PlaceGrowth, PropertyResult, Unbounded, decided, safety_result, trace_along};
 use super::{StateBuf, StateSpace, TargetHints};
 use crate::budget::Budget;
 
@@ -163,6 +169,9 @@ pub struct WalkReport {
     /// invariant violated on some walk (`Some(true)` for a goal reached),
     /// `None` where no walk found a target.
     pub properties: Vec<PropertyResult>,
+    /// Why the net is unbounded, where a walk proved it (the run then
+    /// stopped after that walk's batch, [`StopReason::Unbounded`]).
+    pub unbounded: Option<Unbounded>,
 }
 
 impl WalkReport {
@@ -181,6 +190,19 @@ struct Walk {
     /// Per property, the walk's cycle-free path (initial state first) to
     /// its first target.
     targets: Vec<Option<Vec<Vec<u32>>>>,
+    /// Where the walk proved the net unbounded: its path to a state that
+    /// holds every token of an earlier one (at the index given), and more.
+    growth: Option<WalkGrowth>,
+}
+
+/// A walk's proof that the net is unbounded.
+struct WalkGrowth {
+    /// The cycle-free path, initial state first, to the state that holds more.
+    path: Vec<Vec<u32>>,
+    /// The index on it of the state whose every token the last one holds.
+    earlier: usize,
+    /// The places that hold more, each with how many more tokens.
+    places: Vec<(String, u64)>,
 }
 
 /// How a walk ended.
@@ -192,6 +214,8 @@ enum End {
     Stuck,
     /// After `max_steps` steps.
     Length,
+    /// At a state that proves the net unbounded.
+    Growth,
 }
 
 /// Takes `options.walks` random walks through `space` and judges its
@@ -206,6 +230,7 @@ pub fn random_walks<S: StateSpace>(
     let budget = Arc::new(Budget::new(deadline, options.max_memory));
     let count = space.properties().len();
     let mut best: Vec<Option<Vec<Vec<u32>>>> = vec![None; count];
+    let mut growth: Option<WalkGrowth> = None;
     let mut distinct: HashSet<Vec<u32>> = HashSet::new();
     let (mut walks, mut steps, mut longest) = (0, 0, 0);
     let (mut dead_ends, mut stuck_ends) = (0, 0);
@@ -237,6 +262,11 @@ pub fn random_walks<S: StateSpace>(
                     *kept = Some(path);
                 }
             }
+            // The proof of the walk with the lowest number; no batch after it.
+            if growth.is_none() && walk.growth.is_some() {
+                growth = walk.growth;
+                stopped = Some(StopReason::Unbounded);
+            }
         }
         if let Some(hook) = &options.progress {
             hook(&WalkProgress {
@@ -258,6 +288,18 @@ pub fn random_walks<S: StateSpace>(
             .map_err(|source| ExploreError::Space { source })?;
         properties.push(result);
     }
+    let unbounded = growth
+        .map(|growth| {
+            let (trace, _) = trace_along(space, growth.path[1..].iter().map(Vec::as_slice))?;
+            Ok(Unbounded {
+                trace,
+                repeat_from: growth.earlier,
+                growth: (growth.places.into_iter())
+                    .map(|(place, more)| PlaceGrowth { place, more })
+                    .collect(),
+            })
+        })
+        .transpose()?;
     Ok(WalkReport {
         net: String::new(),
         walks,
@@ -272,6 +314,7 @@ pub fn random_walks<S: StateSpace>(
         seconds: started.elapsed().as_secs_f64(),
         threads: rayon::current_num_threads(),
         properties,
+        unbounded,
     })
 }
 
@@ -307,6 +350,7 @@ fn walk_within<S: StateSpace>(
     let mut successors = StateBuf::new();
     let mut moves = Vec::new();
     let mut judged = Vec::new();
+    let mut growth = None;
     let mut steps = 0;
     loop {
         if budget.check(steps % STEPS_PER_MEMORY_CHECK == 0).is_err() {
@@ -343,6 +387,7 @@ fn walk_within<S: StateSpace>(
             moves.retain(|&i| !options.deferred.contains(&labels[i]));
         }
         let end = match () {
+            _ if growth.is_some() => Some(End::Growth),
             _ if dead => Some(End::Dead),
             _ if moves.is_empty() => Some(End::Stuck),
             _ if steps == options.max_steps => Some(End::Length),
@@ -354,6 +399,7 @@ fn walk_within<S: StateSpace>(
                 end,
                 judged,
                 targets,
+                growth,
             }));
         }
         let chosen = moves[rng.random_range(0..moves.len())];
@@ -368,9 +414,29 @@ fn walk_within<S: StateSpace>(
             None => {
                 first_visit.insert(next.clone(), path.len());
                 path.push(next);
+                growth = growth_on(space, &path);
             }
         }
     }
+}
+
+/// Where the last state of the cycle-free `path` holds every token of one
+/// of its nearest predecessors on it, and more, looked for as the
+/// breadth-first explorer looks ([`super::growth`]): from [`FROM_LEVEL`]
+/// states on, against the [`ANCESTORS`] nearest.
+fn growth_on<S: StateSpace>(space: &S, path: &[Vec<u32>]) -> Option<WalkGrowth> {
+    if path.len() <= FROM_LEVEL as usize || !space.may_grow() {
+        return None;
+    }
+    let (last, before) = path.split_last()?;
+    (before.iter().enumerate().rev().take(ANCESTORS)).find_map(|(earlier, state)| {
+        let places = space.growth(last, state);
+        (!places.is_empty()).then(|| WalkGrowth {
+            path: path.to_vec(),
+            earlier,
+            places,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -420,6 +486,49 @@ mod tests {
         let trace = circled.properties[0].trace.as_ref().unwrap();
         assert_eq!(trace.steps.len(), 1);
         assert_eq!(trace.steps[0].transition, "exit");
+    }
+
+    /// A token going round three places, each round putting one token in
+    /// `out`: the only walk there is proves the net unbounded.
+    #[test]
+    fn a_walk_that_pumps_proves_the_net_unbounded() {
+        let net = PtNet::new(
+            "pump",
+            vec!["a".into(), "b".into(), "c".into(), "out".into()],
+            vec![1, 0, 0, 0],
+            vec![
+                ("t0".into(), vec![(0, 1)], vec![(1, 1)]),
+                ("t1".into(), vec![(1, 1)], vec![(2, 1)]),
+                ("t2".into(), vec![(2, 1)], vec![(0, 1), (3, 1)]),
+            ],
+        );
+        let run = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                crate::ptnet::with_widening_lanes(&net, &[], |space| {
+                    random_walks(space, &WalkOptions::default())
+                })
+            })
+            .unwrap()
+        };
+        let report = run(2);
+        assert_eq!(report.stopped, Some(StopReason::Unbounded));
+        // The first batch of walks is finished, and no other is taken.
+        assert_eq!(report.walks, WALKS_PER_BATCH);
+        let unbounded = report.unbounded.clone().expect("a proof");
+        // Found on the first state looked at, 64 steps in, against the state
+        // one round (three steps) before it.
+        assert_eq!(unbounded.trace.steps.len(), FROM_LEVEL as usize);
+        assert_eq!(unbounded.repeat_from, FROM_LEVEL as usize - 3);
+        assert_eq!(unbounded.growth.len(), 1);
+        assert_eq!(
+            (unbounded.growth[0].place.as_str(), unbounded.growth[0].more),
+            ("out", 1)
+        );
+        assert_eq!(run(1).unbounded, report.unbounded);
     }
 
     #[test]
