@@ -313,10 +313,6 @@ fn run_each(args: &CheckArgs) -> ExitCode {
                 );
             }
             Ok(Outcome::Walks(report, unbounded)) => {
-                if let Some(e) = unbounded {
-                    crate::output::report_error(&e);
-                    error = true;
-                }
                 violated |= report.violated();
                 // Walks never cover the state space: without a violation
                 // they decide nothing, even with no property to judge.
@@ -325,14 +321,9 @@ fn run_each(args: &CheckArgs) -> ExitCode {
                     &|| check_walks::report_json(&report, &shown, options),
                     &|| check_walks::render(&report, &shown, options),
                 );
+                error |= report_unbounded(unbounded);
             }
             Ok(Outcome::Explicit(report, unbounded)) => {
-                // An unbounded net is bad input: said on standard error,
-                // located at the place that grows, after its report.
-                if let Some(e) = unbounded {
-                    crate::output::report_error(&e);
-                    error = true;
-                }
                 violated |= report.violated();
                 // A temporal check may stop at a limit after a complete
                 // exploration: its property is undecided too.
@@ -341,6 +332,7 @@ fn run_each(args: &CheckArgs) -> ExitCode {
                 show(&|| report_json(&report, &shown, traces), &|| {
                     render(&report, &shown, options)
                 });
+                error |= report_unbounded(unbounded);
             }
             Err(e) => {
                 crate::output::report_error(&e);
@@ -625,6 +617,13 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<(CheckReport, Optio
     }
     let unbounded = (report.unbounded.as_ref()).map(|u| unbounded_error(u, &net, &net_args.net));
     Ok((report, unbounded))
+}
+
+/// Prints the error of an unbounded net, if there is one (an unbounded net
+/// is bad input; called after its text report is shown); returns whether
+/// there was.
+fn report_unbounded(error: Option<anyhow::Error>) -> bool {
+    error.inspect(crate::output::report_error).is_some()
 }
 
 /// The error of an unbounded net: the places that grow and the steps that
