@@ -56,7 +56,7 @@ pub fn find_growth<S: StateSpace>(space: &S, store: &Store, level: &[StateId]) -
             .take(ANCESTORS)
             .find_map(|earlier| {
                 let places = space.growth(state, store.state(earlier));
-                (!places.is_empty()).then(|| Growth {
+                (!places.is_empty()).then_some(Growth {
                     later,
                     earlier,
                     places,
