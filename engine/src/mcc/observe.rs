@@ -271,14 +271,6 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
         self.inner.initial()
     }
 
-    fn may_grow(&self) -> bool {
-        self.inner.may_grow()
-    }
-
-    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
-        self.inner.growth(later, earlier)
-    }
-
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), S::Error> {
         self.inner.successors(state, out)
     }

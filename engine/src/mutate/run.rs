@@ -494,14 +494,6 @@ impl StateSpace for StopAtViolation<'_> {
         self.inner.reduction()
     }
 
-    fn may_grow(&self) -> bool {
-        self.inner.may_grow()
-    }
-
-    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
-        self.inner.growth(later, earlier)
-    }
-
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Stop> {
         if self.flags.armed.load(Ordering::Relaxed) {
             return Err(Stop::Violated);
