@@ -275,7 +275,9 @@ pub trait StateSpace: Sync {
     /// monotonically (one enabled in a marking is enabled, with the same
     /// effect, in every marking with more tokens: no guard or arc reads a
     /// whole place) and no structural bound holds every place. The
-    /// explorer then looks for such a state ([`StateSpace::growth`]).
+    /// explorer then looks for such a state ([`StateSpace::growth`]) and
+    /// stops at it; a space wrapped for a search that must go on past it
+    /// (mutation testing, the contest's examinations) leaves this false.
     fn may_grow(&self) -> bool {
         false
     }
