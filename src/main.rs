@@ -115,7 +115,17 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => return cmd::validate::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
-        Command::Check(args) => return cmd::check::run(&args),
+        Command::Check(args) => {
+            // Flags of another engine are refused rather than ignored.
+            if let Err(e) = cmd::check::refuse_flags_of_other_engines(&args) {
+                output::report_error(&e);
+                return ExitCode::from(2);
+            }
+            return match args.distributed.distributed {
+                true => cmd::distributed::run(&args),
+                false => cmd::check::run(&args),
+            };
+        }
         Command::Mutate(args) => return cmd::mutate::run(&args),
         Command::Graph(args) => cmd::graph::run(&args),
         Command::Mcc(args) => return cmd::mcc::run(&args),

@@ -206,21 +206,6 @@ pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property i
 --depth K: a property not violated within K steps). \
 With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
-/// Runs `sesphr check` and returns its exit code (see [`EXIT_CODES`]): a
-/// `--distributed` run is the distributed module's, and flags of an engine
-/// other than `--engine`'s are refused (exit 2) rather than ignored.
-pub fn run(args: &CheckArgs) -> ExitCode {
-    if let Err(e) = refuse_flags_of_other_engines(args) {
-        crate::output::report_error(&e);
-        return ExitCode::from(2);
-    }
-    if args.distributed.distributed {
-        super::distributed::run(args)
-    } else {
-        run_each(args)
-    }
-}
-
 impl Engine {
     /// Its name on the command line.
     fn name(self) -> &'static str {
@@ -233,8 +218,9 @@ impl Engine {
 }
 
 /// Refuses a flag that only another engine than `--engine`'s reads: it
-/// would change nothing, and a user who gave it expects it to.
-fn refuse_flags_of_other_engines(args: &CheckArgs) -> Result<()> {
+/// would change nothing, and a user who gave it expects it to. Called
+/// before any check, distributed or not.
+pub fn refuse_flags_of_other_engines(args: &CheckArgs) -> Result<()> {
     let given = [
         ("--walks", args.walks.is_some(), Engine::Random),
         ("--seed", args.seed.is_some(), Engine::Random),
@@ -264,8 +250,9 @@ fn refuse_flags_of_other_engines(args: &CheckArgs) -> Result<()> {
     }
 }
 
-/// Runs `sesphr check` on each net in turn and returns the exit code.
-fn run_each(args: &CheckArgs) -> ExitCode {
+/// Runs `sesphr check` on each net in turn and returns the exit code (see
+/// [`EXIT_CODES`]); a `--distributed` run is the distributed module's.
+pub fn run(args: &CheckArgs) -> ExitCode {
     let (mut error, mut violated, mut incomplete) = (false, false, false);
     let mut reports = Vec::new();
     let traces = args.trace.unwrap_or(if args.json {
