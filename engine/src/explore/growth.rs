@@ -51,17 +51,27 @@ pub struct Growth {
 /// more, with the nearest such ancestor.
 pub fn find_growth<S: StateSpace>(space: &S, store: &Store, level: &[StateId]) -> Option<Growth> {
     level.iter().take(SAMPLE).find_map(|&later| {
-        let state = store.state(later);
-        std::iter::successors(store.parent(later), |&id| store.parent(id))
-            .take(ANCESTORS)
-            .find_map(|earlier| {
-                let places = space.growth(state, store.state(earlier));
-                (!places.is_empty()).then_some(Growth {
-                    later,
-                    earlier,
-                    places,
-                })
-            })
+        let ancestors = std::iter::successors(store.parent(later), |&id| store.parent(id))
+            .map(|id| (id, store.state(id)));
+        grown_from(space, store.state(later), ancestors).map(|(earlier, places)| Growth {
+            later,
+            earlier,
+            places,
+        })
+    })
+}
+
+/// The nearest of the [`ANCESTORS`] first `ancestors` (nearest first, each
+/// with a key) whose every token `state` holds, and more: its key, and the
+/// places that hold more. Shared by the explorer and random walks.
+pub fn grown_from<'a, S: StateSpace, K>(
+    space: &S,
+    state: &[u32],
+    ancestors: impl Iterator<Item = (K, &'a [u32])>,
+) -> Option<(K, Vec<(String, u64)>)> {
+    ancestors.take(ANCESTORS).find_map(|(key, earlier)| {
+        let places = space.growth(state, earlier);
+        (!places.is_empty()).then_some((key, places))
     })
 }
 
