@@ -19,9 +19,10 @@
 //! from seed `seed + i`, so the same options give the same report whatever
 //! the thread count (unless a time or memory limit stops the run).
 //!
-//! A walk whose last state holds every token of one of the states before
-//! it on its path, and more, proves the net unbounded, as in the
-//! breadth-first explorer ([`super::growth`]): the walk ends there, the
+//! A walk whose path (looked at every 64 steps of its length) ends in a
+//! state that holds every token of one of the states before it, and more,
+//! proves the net unbounded, as in the breadth-first explorer
+//! ([`super::growth`]): the walk ends there, the
 //! batch of walks it was in is finished, and no later walk is taken.
 //!
 //! ```
