@@ -1144,3 +1144,27 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("state space complete: 100 states"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A P/T net read from PNML is located alike: the error names the line of
+/// the `<place>` element that grows, and quotes it.
+#[test]
+fn an_unbounded_pnml_net_is_located_at_its_place() {
+    let out = sesphr(&["check", &path("tests/data/unbounded-pump.pnml")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "unbounded-pump.pnml:10:7: the net is unbounded: buffer gains 1 token each time steps 63 to 64"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("<place id=\"buffer\"/>"),
+        "the line is quoted: {stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("state space INCOMPLETE (stopped: unbounded)"),
+        "{stdout}"
+    );
+}

@@ -42,6 +42,8 @@ fn nested_pages_references_and_weights() {
     assert_eq!(net.transitions.len(), 1);
     assert_eq!(net.transitions[0].pre, vec![(0, 2)]);
     assert_eq!(net.transitions[0].post, vec![(1, 5)]);
+    // Each place is located at its element, for errors about it.
+    assert_eq!(net.place_positions, vec![at(6, 3), at(13, 5)]);
 }
 
 #[test]
@@ -192,7 +194,18 @@ proptest! {
         let expected = net
             .clone()
             .with_ids(ids("p", net.places.len()), ids("t", net.transitions.len()));
-        prop_assert_eq!(parse_pnml(&to_pnml(&net)), Ok(expected));
+        let text = to_pnml(&net);
+        let mut read = parse_pnml(&text).expect("parses");
+        // Each place is located at its element.
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, pos) in read.place_positions.iter().enumerate() {
+            let element: String = lines[pos.line - 1].chars().skip(pos.col - 1).collect();
+            let start = format!("<place id=\"p{i}\">");
+            prop_assert!(element.starts_with(&start), "{} at {}", element, pos);
+        }
+        prop_assert_eq!(read.place_positions.len(), net.places.len());
+        read.place_positions.clear();
+        prop_assert_eq!(read, expected);
     }
 
     #[test]

@@ -641,12 +641,14 @@ fn unbounded_error(
         "the net is unbounded: {} each time {steps} for ever",
         gains.join(", ")
     );
-    let at = match (net, unbounded.growth.first()) {
-        (LoadedNet::Coloured(net), Some(first)) => (net.places.iter())
+    let at = unbounded.growth.first().and_then(|first| match net {
+        LoadedNet::Coloured(net) => (net.places.iter())
             .find(|p| p.name == first.place)
             .map(|p| p.pos),
-        _ => None,
-    };
+        LoadedNet::PlaceTransition(net) => (net.places.iter())
+            .position(|name| *name == first.place)
+            .and_then(|place| net.place_pos(place)),
+    });
     crate::host::located(error, at, file)
 }
 

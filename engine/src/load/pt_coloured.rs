@@ -20,10 +20,11 @@ pub fn coloured(net: &PtNet) -> Net {
     let unit = Ty::unit_value();
     let places = place_names
         .into_iter()
-        .map(|name| Place {
+        .enumerate()
+        .map(|(place, name)| Place {
             name,
             ty: Ty::Unit,
-            pos: at,
+            pos: net.place_pos(place).unwrap_or(at),
         })
         .collect();
     let initial = Marking {

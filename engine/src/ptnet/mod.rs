@@ -13,6 +13,8 @@ mod packed;
 pub use bounds::{PlaceBounds, structural_bounds};
 pub use packed::{LaneOverflow, PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
 
+use crate::net::pos::Pos;
+
 /// A transition of a P/T net: the tokens it takes from and puts into places.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PtTransition {
@@ -41,6 +43,9 @@ pub struct PtNet {
     /// Transition identifiers (PNML `id`s), indexed by transition; the names
     /// for a net built in code.
     pub transition_ids: Vec<String>,
+    /// Where each place is declared in its source file (the PNML `<place>`
+    /// element), indexed by place; empty for a net built in code.
+    pub place_positions: Vec<Pos>,
 }
 
 /// A transition given as (name, input arcs, output arcs), arcs as (place, weight).
@@ -70,6 +75,7 @@ impl PtNet {
             initial,
             transition_ids: transitions.iter().map(|t| t.name.clone()).collect(),
             transitions,
+            place_positions: Vec::new(),
         }
     }
 
@@ -81,6 +87,20 @@ impl PtNet {
         self.place_ids = place_ids;
         self.transition_ids = transition_ids;
         self
+    }
+
+    /// The same net with the source position of each place's declaration
+    /// (one per place, in order).
+    pub fn with_positions(mut self, place_positions: Vec<Pos>) -> Self {
+        debug_assert_eq!(place_positions.len(), self.places.len());
+        self.place_positions = place_positions;
+        self
+    }
+
+    /// Where place `place` is declared in the source file, if it was read
+    /// from one.
+    pub fn place_pos(&self, place: usize) -> Option<Pos> {
+        self.place_positions.get(place).copied()
     }
 }
 

@@ -90,13 +90,18 @@ fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
             post.push((arc.place, weight))
         }
     }
+    let positions = (graph.places.iter())
+        .map(|&(_, _, element)| node_pos(doc, element))
+        .collect();
     let (place_ids, places) = graph
         .places
         .into_iter()
         .map(|(id, name, _)| (id, name))
         .unzip();
     let transition_ids = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
-    Ok(PtNet::new(graph.name, places, initial, transitions).with_ids(place_ids, transition_ids))
+    Ok(PtNet::new(graph.name, places, initial, transitions)
+        .with_ids(place_ids, transition_ids)
+        .with_positions(positions))
 }
 
 /// The weight of a P/T arc: its `inscription`, 1 when it has none.
