@@ -133,6 +133,52 @@ fn sesphr_gives_the_same_report_under_its_symmetry_and_without() {
     assert!(report["reduction"].is_null(), "{}", report["reduction"]);
 }
 
+/// An unbounded net stops every run at the same proof (exit 2), P/T or
+/// coloured, one marking that covers another 64 steps from the start, or
+/// only 128 steps away (after a lead of 70 steps).
+#[test]
+fn unbounded_nets_stop_at_the_same_proof() {
+    let report = same_report_whatever_the_processes("tests/data/unbounded-pump.pnml", &[]);
+    assert_eq!(report["stopped"], "unbounded");
+    assert_eq!(
+        report["unbounded"]["trace"]["steps"]
+            .as_array()
+            .unwrap()
+            .len(),
+        64
+    );
+    assert_eq!(report["unbounded"]["repeat_from"], 62);
+    // Its partial-order reduction is not distributed.
+    let report =
+        same_report_whatever_the_processes("tests/data/unbounded-buffer.yaml", &["--no-reduction"]);
+    assert_eq!(report["stopped"], "unbounded");
+    assert_eq!(report["unbounded"]["growth"][0]["place"], "buffer");
+    let dir = std::env::temp_dir().join(format!("sesphr-dist-late-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let late = dir.join("late.yaml");
+    std::fs::write(
+        &late,
+        "name: late\n\
+         places:\n  lead: { type: Int, init: [\"0\"] }\n  pump: { type: Int }\n  out: { type: Int }\n\
+         transitions:\n\
+         \x20 walk: { in: { lead: [\"x\"] }, out: { lead: [\"x + 1\"] }, guard: \"x < 70\" }\n\
+         \x20 enter: { in: { lead: [\"x\"] }, out: { pump: [\"0\"] }, guard: \"x == 70\" }\n\
+         \x20 turn: { in: { pump: [\"x\"] }, out: { pump: [\"1 - x\"] }, guard: \"x == 0\" }\n\
+         \x20 spill: { in: { pump: [\"x\"] }, out: { pump: [\"1 - x\"], out: [\"0\"] }, guard: \"x == 1\" }\n",
+    )
+    .unwrap();
+    let report = same_report_whatever_the_processes(late.to_str().unwrap(), &["--no-reduction"]);
+    assert_eq!(report["stopped"], "unbounded");
+    assert_eq!(
+        report["unbounded"]["trace"]["steps"]
+            .as_array()
+            .unwrap()
+            .len(),
+        128
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn max_states_gives_the_same_partial_report() {
     let report = same_report_whatever_the_processes(

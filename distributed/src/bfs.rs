@@ -21,7 +21,7 @@
 
 use std::time::{Duration, Instant};
 
-use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StopReason};
+use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StopReason, growth};
 use sesphr_engine::net::pos::Pos;
 use timely::worker::Worker;
 
@@ -83,6 +83,26 @@ pub struct Outcome {
     pub peak_bytes: u64,
     /// Bytes the workers sent to other processes, all together.
     pub sent: u64,
+    /// The proof that the net is unbounded, if the run found one
+    /// ([`StopReason::Unbounded`]).
+    pub growth: Option<Grown>,
+    /// On worker 0, the states of the path from the initial state
+    /// (excluded) to the growth's later state.
+    pub growth_path: Option<Path>,
+}
+
+/// A state that holds every token of one of its ancestors, and more: the
+/// proof that the net is unbounded ([`growth`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grown {
+    /// The level of the state that holds more (the initial state's is 0).
+    pub level: usize,
+    /// Its global position in that level.
+    pub position: u32,
+    /// How many steps before it its ancestor lies.
+    pub back: usize,
+    /// The places that hold more, by name, each with how many more tokens.
+    pub places: Vec<(String, u64)>,
 }
 
 /// Why a distributed exploration failed.
@@ -361,6 +381,19 @@ pub fn explore<S: Portable>(
         out.sent = lists.iter().map(|l| l.sent).sum();
         out.states += frontier_total;
         level += 1;
+        // The new level lies `level` steps from the initial state; every
+        // worker decides alike whether to look, from the same figures.
+        if out.stopped.is_none()
+            && frontier_total > 0
+            && growth::looks_at(level as u64)
+            && space.may_grow()
+            && let Some(grown) =
+                find_growth(worker, rounds, space, &store, (level, frontier_total))?
+        {
+            out.growth = Some(grown);
+            out.stopped = Some(StopReason::Unbounded);
+            break;
+        }
         if frontier_total > 0 {
             out.depth += 1;
         }
@@ -377,7 +410,10 @@ pub fn explore<S: Portable>(
         }
     }
     out.found = first.iter().map(Option::is_some).collect();
-    out.paths = trace_paths(worker, rounds, space, &store, &first)?;
+    let mut targets = first;
+    targets.push(out.growth.as_ref().map(|g| (g.level, g.position)));
+    out.paths = trace_paths(worker, rounds, space, &store, &targets)?;
+    out.growth_path = out.paths.pop().flatten();
     Ok(out)
 }
 
@@ -564,7 +600,7 @@ fn positions(new: &[(u64, u32)], lists: &[LevelKeys], me: usize) -> Vec<(u32, u3
 
 /// Follows the parent positions of each first target back to the initial
 /// state, one round per level; worker 0 collects the states (in its
-/// process's encoding).
+/// process's encoding), the initial state left out.
 fn trace_paths<S: Portable>(
     worker: &mut Worker,
     rounds: &mut Rounds,
@@ -572,13 +608,39 @@ fn trace_paths<S: Portable>(
     store: &OwnedStates,
     first: &[Option<(usize, u32)>],
 ) -> Result<Vec<Option<Path>>, Failure<S::Error>> {
-    let mut at: Vec<Option<(usize, u32)>> = first.to_vec();
-    let mut paths: Vec<Option<Path>> = first.iter().map(|f| f.map(|_| Vec::new())).collect();
-    while at.iter().flatten().any(|&(level, _)| level > 0) {
+    let collect = rounds.index == 0;
+    let mut paths = follow_parents(worker, rounds, space, store, first, usize::MAX, collect)?;
+    for path in paths.iter_mut().flatten() {
+        // Nearest first, the initial state last: turned round, without it.
+        path.pop();
+        path.reverse();
+    }
+    Ok(paths)
+}
+
+/// From each state `from` names by (level, global position), the states
+/// met following parents back: the state itself, its parent, and so on,
+/// at most `most` of them, the initial state included when reached. One
+/// round per level, each state sent by its owner to every worker; the
+/// workers that `collect` read them (in their process's encoding), the
+/// others get empty lists.
+fn follow_parents<S: Portable>(
+    worker: &mut Worker,
+    rounds: &mut Rounds,
+    space: &S,
+    store: &OwnedStates,
+    from: &[Option<(usize, u32)>],
+    most: usize,
+    collect: bool,
+) -> Result<Vec<Option<Path>>, Failure<S::Error>> {
+    // Per query, the state to fetch next (none once done).
+    let mut at: Vec<Option<(usize, u32)>> = from.to_vec();
+    let mut chains: Vec<Option<Path>> = from.iter().map(|f| f.map(|_| Vec::new())).collect();
+    let mut fetched = 0usize;
+    while fetched < most && at.iter().any(Option::is_some) {
         let mut outgoing = Vec::new();
         for (query, spot) in at.iter().enumerate() {
             if let Some((level, position)) = *spot
-                && level > 0
                 && let Some(index) = store.at(level, position)
             {
                 outgoing.extend(rounds.to_all(&Message::PathStep {
@@ -596,21 +658,55 @@ fn trace_paths<S: Portable>(
             } = message
             {
                 let query = query as usize;
-                if let Some((level, _)) = at[query] {
-                    at[query] = Some((level - 1, parent));
-                }
-                if rounds.index == 0
-                    && let Some(path) = &mut paths[query]
-                {
-                    path.push(space.read_spelled(&words).map_err(Failure::Space)?);
+                at[query] = match at[query] {
+                    Some((level, _)) if level > 0 => Some((level - 1, parent)),
+                    _ => None,
+                };
+                if collect && let Some(chain) = &mut chains[query] {
+                    chain.push(space.read_spelled(&words).map_err(Failure::Space)?);
                 }
             }
         }
+        fetched += 1;
     }
-    for path in paths.iter_mut().flatten() {
-        path.reverse();
-    }
-    Ok(paths)
+    Ok(chains)
+}
+
+/// The first of the first [`growth::SAMPLE`] states of level `level` (in
+/// the level's order) that holds every token of one of its
+/// [`growth::ANCESTORS`] nearest ancestors, and more, as the sequential
+/// explorer looks for it: its position, how many steps the ancestor lies
+/// before it, and the places that grow. Every worker fetches the same
+/// states and comes to the same answer.
+fn find_growth<S: Portable>(
+    worker: &mut Worker,
+    rounds: &mut Rounds,
+    space: &S,
+    store: &OwnedStates,
+    (level, states): (usize, u64),
+) -> Result<Option<Grown>, Failure<S::Error>> {
+    let sample = states.min(growth::SAMPLE as u64) as u32;
+    let from: Vec<Option<(usize, u32)>> = (0..sample).map(|p| Some((level, p))).collect();
+    let chains = follow_parents(
+        worker,
+        rounds,
+        space,
+        store,
+        &from,
+        growth::ANCESTORS + 1,
+        true,
+    )?;
+    Ok(chains.iter().zip(0u32..).find_map(|(chain, position)| {
+        let (later, ancestors) = chain.as_deref()?.split_first()?;
+        let nearest = (1usize..).zip(ancestors.iter().map(Vec::as_slice));
+        let (back, places) = growth::grown_from(space, later, nearest)?;
+        Some(Grown {
+            level,
+            position,
+            back,
+            places,
+        })
+    }))
 }
 
 /// The resident memory of this process, where the system reports it.

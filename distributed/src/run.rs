@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{
-    CheckReport, RunFigures, StateSpace, decided, safety_result, trace_along,
+    CheckReport, RunFigures, StateSpace, Unbounded, decided, safety_result, trace_along,
 };
 use timely::worker::Worker;
 
@@ -265,5 +265,15 @@ fn check_report<S: StateSpace>(
         // The caller sets the worker threads per process.
         threads: 1,
     };
-    Ok(CheckReport::from_run(space, figures, properties))
+    let mut report = CheckReport::from_run(space, figures, properties);
+    if let (Some(grown), Some(path)) = (&outcome.growth, &outcome.growth_path) {
+        let (trace, _) = trace_along(space, path.iter().map(Vec::as_slice))
+            .map_err(|e| DistError::Trace(e.to_string()))?;
+        report.unbounded = Some(Unbounded::new(
+            trace,
+            grown.level - grown.back,
+            &grown.places,
+        ));
+    }
+    Ok(report)
 }

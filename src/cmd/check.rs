@@ -615,7 +615,7 @@ fn report_unbounded(error: Option<anyhow::Error>) -> bool {
 
 /// The error of an unbounded net: the places that grow and the steps that
 /// repeat, located at the first place's declaration where the net says.
-fn unbounded_error(
+pub(crate) fn unbounded_error(
     unbounded: &Unbounded,
     net: &LoadedNet,
     file: &std::path::Path,

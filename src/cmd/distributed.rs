@@ -96,12 +96,15 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         // still leaves the processes time to meet (and then stops the run).
         connect_within: explore.timeout.map(|t| t.max(MIN_CONNECT_WAIT)),
     };
-    let dist = match net {
-        LoadedNet::PlaceTransition(net) => {
-            check_pt_distributed(Arc::new(*net), pt_properties(&standard), options, &cluster)
-        }
+    let dist = match &net {
+        LoadedNet::PlaceTransition(net) => check_pt_distributed(
+            Arc::new((**net).clone()),
+            pt_properties(&standard),
+            options,
+            &cluster,
+        ),
         LoadedNet::Coloured(net) => {
-            let net = with_standard_properties(&net, &standard);
+            let net = with_standard_properties(net, &standard);
             check_coloured_distributed(Arc::new(net), !args.no_reduction, options, &cluster)
         }
     };
@@ -154,6 +157,11 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
             full: args.full,
         };
         write_out(format_args!("{}", render(&report, &shown, options)));
+    }
+    // An unbounded net is bad input, as in a single-process run.
+    if let Some(unbounded) = &report.unbounded {
+        crate::output::report_error(&super::check::unbounded_error(unbounded, &net, path));
+        return Ok(ExitCode::from(2));
     }
     Ok(if report.violated() {
         ExitCode::from(1)

@@ -876,8 +876,8 @@ fn explore_in_batches<S: StateSpace>(
             ex.stopped = Some(StopReason::IdSpace);
             break;
         }
-        // The new level is level `depth + 1`.
-        if ex.depth >= growth::FROM_LEVEL
+        // The new level is level `depth + 1`, `depth` steps from the initial state.
+        if growth::looks_at(u64::from(ex.depth))
             && space.may_grow()
             && let Some(growth) = growth::find_growth(space, &ex.store, &frontier_ids)
         {

@@ -14,18 +14,26 @@
 //! lemma), and an unbounded net's breadth-first tree has an infinite path,
 //! so looking at every state against all its ancestors would find every
 //! unbounded net. That costs a look-up per ancestor and state, so the
-//! explorer looks only where a bounded net is unlikely to make it look:
-//! from level [`FROM_LEVEL`] on, at the first [`SAMPLE`] states of each new
-//! level, each against its [`ANCESTORS`] nearest ancestors. A shallow net
-//! pays nothing, a deep one at most `SAMPLE * ANCESTORS` comparisons a
-//! level. A net whose growth this misses runs into a limit, as before.
+//! explorer looks only where a bounded net is unlikely to make it look: at
+//! every [`EVERY`]th level ([`looks_at`]), at the first [`SAMPLE`] states of
+//! the level, each against its [`ANCESTORS`] nearest ancestors. A shallow
+//! net pays nothing, a deep one at most `SAMPLE * ANCESTORS` comparisons
+//! every [`EVERY`] levels (the distributed explorer, which fetches the
+//! ancestors from their owners one level a round, as many rounds). A net
+//! whose growth this misses runs into a limit, as before.
 
 use super::StateSpace;
 use super::store::{StateId, Store};
 
-/// The first breadth-first level (the initial state is level 1) whose
-/// states are compared with their ancestors.
-pub const FROM_LEVEL: u32 = 64;
+/// Every how many steps from the initial state the states of a level (or
+/// of a random walk) are compared with their ancestors.
+pub const EVERY: u32 = 64;
+
+/// Whether the states `steps` steps from the initial one are compared
+/// with their ancestors: every [`EVERY`] steps.
+pub fn looks_at(steps: u64) -> bool {
+    steps > 0 && steps.is_multiple_of(u64::from(EVERY))
+}
 
 /// States of a level compared with their ancestors: the first ones in
 /// level order, so that the answer does not depend on the thread count.
@@ -84,7 +92,7 @@ mod tests {
     /// A token going round a ring of `ring` places; each round, `pump`
     /// puts one token in `out`. With `pump` false, `out` is fed only by a
     /// transition that can never fire: bounded, but no P-invariant says
-    /// so, and the ring is deeper than [`FROM_LEVEL`].
+    /// so, and the ring is deeper than [`EVERY`].
     fn ring(ring: usize, pump: bool) -> PtNet {
         let mut places: Vec<String> = (0..ring).map(|i| format!("r{i}")).collect();
         places.extend(["out".into(), "never".into()]);
@@ -150,7 +158,7 @@ mod tests {
         assert_eq!(later[3], earlier[3] + 1);
         assert_eq!(growth.places, vec![("out".to_string(), 1)]);
         // Found on the first level the explorer looks at.
-        assert_eq!(steps, FROM_LEVEL as usize);
+        assert_eq!(steps, EVERY as usize);
         // The report carries the run, its repeated steps and the growth.
         let report =
             with_widening_lanes(&net, &[], |space| check(space, &ExploreOptions::default()))
@@ -167,6 +175,48 @@ mod tests {
         assert_eq!(names, ["t0", "t1", "t2"]);
         assert_eq!(unbounded.growth[0].place, "out");
         assert_eq!(unbounded.growth[0].more, 1);
+    }
+
+    #[test]
+    fn levels_are_looked_at_every_so_many_steps() {
+        let looked: Vec<u64> = (0..=3 * u64::from(EVERY))
+            .filter(|&s| looks_at(s))
+            .collect();
+        let every = u64::from(EVERY);
+        assert_eq!(looked, [every, 2 * every, 3 * every]);
+    }
+
+    #[test]
+    fn a_growth_that_starts_late_is_found_at_the_next_level_looked_at() {
+        // A token walks down a path of 70 places, then round the pump:
+        // the first marking that covers an ancestor lies 73 steps away.
+        let lead = 70;
+        let mut net = ring(3, true);
+        let shift = |p: usize| p + lead;
+        for t in &mut net.transitions {
+            for arc in t.pre.iter_mut().chain(t.post.iter_mut()) {
+                arc.0 = shift(arc.0);
+            }
+        }
+        let mut places: Vec<String> = (0..lead).map(|i| format!("lead{i}")).collect();
+        places.append(&mut net.places);
+        let mut initial = vec![0; lead];
+        initial[0] = 1;
+        initial.extend(net.initial.iter().map(|_| 0));
+        let mut transitions: Vec<_> = (0..lead)
+            .map(|i| (format!("l{i}"), vec![(i, 1)], vec![(i + 1, 1)]))
+            .collect();
+        transitions.extend(
+            net.transitions
+                .iter()
+                .map(|t| (t.name.clone(), t.pre.clone(), t.post.clone())),
+        );
+        let net = PtNet::new("late", places, initial, transitions);
+        let (stopped, found) = explored(&net);
+        assert_eq!(stopped, Some(StopReason::Unbounded));
+        let (_, steps, at, _, _) = found.expect("a proof");
+        assert_eq!(steps, 2 * EVERY as usize);
+        assert_eq!(steps - at, 3);
     }
 
     #[test]

@@ -51,7 +51,7 @@ mod bfs;
 mod buf;
 mod edges;
 mod graph;
-mod growth;
+pub mod growth;
 mod report;
 mod store;
 mod walks;

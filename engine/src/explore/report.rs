@@ -136,6 +136,24 @@ pub struct Unbounded {
     pub growth: Vec<PlaceGrowth>,
 }
 
+impl Unbounded {
+    /// The proof given by `trace`, whose steps after the first
+    /// `repeat_from` can be repeated, adding the tokens `places` names
+    /// (each place with how many more it holds at the end).
+    pub fn new(trace: Trace, repeat_from: usize, places: &[(String, u64)]) -> Self {
+        Unbounded {
+            trace,
+            repeat_from,
+            growth: (places.iter())
+                .map(|(place, more)| PlaceGrowth {
+                    place: place.clone(),
+                    more: *more,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A place that holds more tokens at the end of an [`Unbounded`] run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlaceGrowth {
@@ -324,16 +342,8 @@ fn unbounded<S: StateSpace>(
     growth: &Growth,
 ) -> Result<Unbounded, ExploreError<S::Error>> {
     let (trace, _) = concrete_trace(space, ex, growth.later)?;
-    Ok(Unbounded {
-        trace,
-        repeat_from: ex.path_to(growth.earlier).len() - 1,
-        growth: (growth.places.iter())
-            .map(|(place, more)| PlaceGrowth {
-                place: place.clone(),
-                more: *more,
-            })
-            .collect(),
-    })
+    let repeat_from = ex.path_to(growth.earlier).len() - 1;
+    Ok(Unbounded::new(trace, repeat_from, &growth.places))
 }
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the

@@ -53,7 +53,7 @@ use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
 use super::bfs::{ExploreError, StopReason};
-use super::growth::{FROM_LEVEL, grown_from};
+use super::growth::{grown_from, looks_at};
 use super::report::{PlaceGrowth, PropertyResult, Unbounded, decided, safety_result, trace_along};
 use super::{StateBuf, StateSpace, TargetHints};
 use crate::budget::Budget;
@@ -423,12 +423,12 @@ fn walk_within<S: StateSpace>(
 
 /// Where the last state of the cycle-free `path` holds every token of one
 /// of its nearest predecessors on it, and more ([`super::growth`]). Looked
-/// for where the path is a multiple of [`FROM_LEVEL`] steps long: a walk
+/// for where the path is a multiple of [`EVERY`](super::growth::EVERY) steps long: a walk
 /// takes every step a breadth-first level would hold, and comparing each
 /// step's state made walks through a deep bounded net ten times slower.
 fn growth_on<S: StateSpace>(space: &S, path: &[Vec<u32>]) -> Option<WalkGrowth> {
     let steps = path.len() - 1;
-    if steps == 0 || !steps.is_multiple_of(FROM_LEVEL as usize) || !space.may_grow() {
+    if !looks_at(steps as u64) || !space.may_grow() {
         return None;
     }
     let (last, before) = path.split_last()?;
@@ -443,6 +443,7 @@ fn growth_on<S: StateSpace>(space: &S, path: &[Vec<u32>]) -> Option<WalkGrowth> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explore::growth::EVERY;
     use crate::ptnet::{PackedNet, PtNet, PtProperty};
 
     /// A ring of `n` places with one token, and an exit from place 0 to a
@@ -522,8 +523,8 @@ mod tests {
         let unbounded = report.unbounded.clone().expect("a proof");
         // Found on the first state looked at, 64 steps in, against the state
         // one round (three steps) before it.
-        assert_eq!(unbounded.trace.steps.len(), FROM_LEVEL as usize);
-        assert_eq!(unbounded.repeat_from, FROM_LEVEL as usize - 3);
+        assert_eq!(unbounded.trace.steps.len(), EVERY as usize);
+        assert_eq!(unbounded.repeat_from, EVERY as usize - 3);
         assert_eq!(unbounded.growth.len(), 1);
         assert_eq!(
             (unbounded.growth[0].place.as_str(), unbounded.growth[0].more),
