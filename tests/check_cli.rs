@@ -337,7 +337,7 @@ fn random_walks_find_real_violations_and_prove_nothing() {
 #[test]
 fn flags_of_another_engine_are_refused() {
     let net = path("nets/sesphr.yaml");
-    let refusals: [(&[&str], &str); 7] = [
+    let refusals: [(&[&str], &str); 9] = [
         (
             &["--seed", "7"],
             "--seed only applies to --engine random; this check runs --engine explicit",
@@ -362,6 +362,14 @@ fn flags_of_another_engine_are_refused() {
         (
             &["--engine", "random", "--distributed"],
             "--distributed only applies to --engine explicit",
+        ),
+        (
+            &["--engine", "random", "--no-reduction"],
+            "--no-reduction only applies to --engine explicit; this check runs --engine random",
+        ),
+        (
+            &["--engine", "smt", "--depth", "2", "--no-reduction"],
+            "--no-reduction only applies to --engine explicit; this check runs --engine smt",
         ),
     ];
     for (flags, message) in refusals {

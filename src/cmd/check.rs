@@ -70,7 +70,7 @@ pub struct CheckArgs {
     /// reduced by the symmetry of their `symmetric: true` types, and by
     /// stubborn sets where some transition changes no place a property reads
     /// and no CTL/LTL property is checked, given up after 1,024 markings if
-    /// they leave out under 30% of the bindings).
+    /// they leave out under 30% of the bindings). The explicit engine only.
     #[arg(long)]
     pub no_reduction: bool,
     /// When to explore a coloured net through its unfolding to a P/T net
@@ -236,6 +236,8 @@ pub fn refuse_flags_of_other_engines(args: &CheckArgs) -> Result<()> {
             args.distributed.distributed,
             Engine::Explicit,
         ),
+        // Neither walks nor the SMT unrolling reduce anything.
+        ("--no-reduction", args.no_reduction, Engine::Explicit),
     ];
     match given
         .into_iter()
