@@ -46,6 +46,29 @@ fn nested_pages_references_and_weights() {
     assert_eq!(net.place_positions, vec![at(6, 3), at(13, 5)]);
 }
 
+/// Two places (or transitions) of one name are told apart by their
+/// identifiers in everything that names them (traces, final markings).
+#[test]
+fn repeated_names_give_way_to_identifiers() {
+    let text = doc(r#"<page id="g">
+  <place id="a"><name><text>slot</text></name><initialMarking><text>1</text></initialMarking></place>
+  <place id="b"><name><text>slot</text></name></place>
+  <place id="c"><name><text>other</text></name></place>
+  <transition id="t1"><name><text>move</text></name></transition>
+  <transition id="t2"><name><text>back</text></name></transition>
+  <arc id="x" source="a" target="t1"/><arc id="y" source="t1" target="b"/>
+</page>"#);
+    let net = parse_pnml(&text).expect("parses");
+    assert_eq!(net.places, ["a", "b", "c"]);
+    // The transitions' names are distinct: kept.
+    let names: Vec<&str> = net.transitions.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["move", "back"]);
+    let text = text.replace("<text>back</text>", "<text>move</text>");
+    let net = parse_pnml(&text).expect("parses");
+    let names: Vec<&str> = net.transitions.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["t1", "t2"]);
+}
+
 #[test]
 fn errors_carry_line_and_column() {
     let cases: Vec<(String, PnmlError)> = vec![

@@ -7,15 +7,15 @@ use crate::net::code::Code;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Transition};
 use crate::net::types::Ty;
-use crate::ptnet::PtNet;
+use crate::ptnet::{PtNet, distinct_labels};
 
 /// The coloured net with the behaviour of `net` (same places, transitions,
 /// order and markings). Places and transitions keep their names, or take
 /// their identifiers when names repeat.
 pub fn coloured(net: &PtNet) -> Net {
-    let place_names = unique_names(&net.places, &net.place_ids);
+    let place_names = distinct_labels(&net.places, &net.place_ids);
     let transition_names: Vec<String> = net.transitions.iter().map(|t| t.name.clone()).collect();
-    let transition_names = unique_names(&transition_names, &net.transition_ids);
+    let transition_names = distinct_labels(&transition_names, &net.transition_ids);
     let at = Pos { line: 1, col: 1 };
     let unit = Ty::unit_value();
     let places = place_names
@@ -94,15 +94,6 @@ pub fn coloured(net: &PtNet) -> Net {
 }
 
 /// `names` when they are distinct, else `ids`.
-fn unique_names(names: &[String], ids: &[String]) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    if names.iter().all(|n| seen.insert(n.as_str())) {
-        names.to_vec()
-    } else {
-        ids.to_vec()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

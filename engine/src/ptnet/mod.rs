@@ -104,6 +104,18 @@ impl PtNet {
     }
 }
 
+/// `names`, or `ids` (one per name, in order) where two names are the
+/// same: labels that tell every place, or every transition, apart in
+/// reports.
+pub fn distinct_labels(names: &[String], ids: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    if names.iter().all(|n| seen.insert(n.as_str())) {
+        names.to_vec()
+    } else {
+        ids.to_vec()
+    }
+}
+
 fn merge_arcs(mut arcs: Vec<(usize, u32)>) -> Vec<(usize, u32)> {
     arcs.sort_by_key(|&(place, _)| place);
     let mut merged: Vec<(usize, u32)> = Vec::with_capacity(arcs.len());
