@@ -1153,6 +1153,38 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Two PNML places of one name are two keys of a JSON marking (by their
+/// identifiers), not one.
+#[test]
+fn pnml_places_of_one_name_stay_apart_in_markings() {
+    let dir = std::env::temp_dir().join(format!("sesphr-same-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("same-name.pnml");
+    std::fs::write(
+        &net,
+        r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+  <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet"><page id="g">
+    <place id="a"><name><text>slot</text></name><initialMarking><text>2</text></initialMarking></place>
+    <place id="b"><name><text>slot</text></name></place>
+    <transition id="t"/>
+    <arc id="x" source="a" target="t"/><arc id="y" source="t" target="b"/>
+  </page></net></pnml>"#,
+    )
+    .unwrap();
+    let out = sesphr(&[
+        "check",
+        "--json",
+        "--property",
+        "deadlock-free",
+        net.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let trace = &json(&out)["properties"][0]["trace"];
+    assert_eq!(trace["final"], serde_json::json!({ "b": 2 }));
+    assert_eq!(trace["steps"][0]["changes"].as_array().unwrap().len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A P/T net read from PNML is located alike: the error names the line of
 /// the `<place>` element that grows, and quotes it.
 #[test]
