@@ -133,6 +133,14 @@ fn sesphr_gives_the_same_report_under_its_symmetry_and_without() {
     assert!(report["reduction"].is_null(), "{}", report["reduction"]);
 }
 
+/// The length of the run that proves a report's net unbounded.
+fn steps_to_growth(report: &serde_json::Value) -> usize {
+    report["unbounded"]["trace"]["steps"]
+        .as_array()
+        .expect("an unbounded run")
+        .len()
+}
+
 /// An unbounded net stops every run at the same proof (exit 2), P/T or
 /// coloured, one marking that covers another 64 steps from the start, or
 /// only 128 steps away (after a lead of 70 steps).
@@ -140,13 +148,7 @@ fn sesphr_gives_the_same_report_under_its_symmetry_and_without() {
 fn unbounded_nets_stop_at_the_same_proof() {
     let report = same_report_whatever_the_processes("tests/data/unbounded-pump.pnml", &[]);
     assert_eq!(report["stopped"], "unbounded");
-    assert_eq!(
-        report["unbounded"]["trace"]["steps"]
-            .as_array()
-            .unwrap()
-            .len(),
-        64
-    );
+    assert_eq!(steps_to_growth(&report), 64);
     assert_eq!(report["unbounded"]["repeat_from"], 62);
     // Its partial-order reduction is not distributed.
     let report =
@@ -169,13 +171,7 @@ fn unbounded_nets_stop_at_the_same_proof() {
     .unwrap();
     let report = same_report_whatever_the_processes(late.to_str().unwrap(), &["--no-reduction"]);
     assert_eq!(report["stopped"], "unbounded");
-    assert_eq!(
-        report["unbounded"]["trace"]["steps"]
-            .as_array()
-            .unwrap()
-            .len(),
-        128
-    );
+    assert_eq!(steps_to_growth(&report), 128);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
