@@ -180,6 +180,28 @@ fn undecided_answers_are_cannot_compute() {
     );
 }
 
+/// The state space of an unbounded net is never complete: StateSpace
+/// answers CANNOT_COMPUTE at the proof that the net is unbounded, with no
+/// limit given, instead of running until one stops it.
+#[test]
+fn an_unbounded_state_space_cannot_be_computed() {
+    let net = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/unbounded-pump.pnml");
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["mcc", "--examination", "StateSpace", "--net"])
+        .arg(&net)
+        .arg(data())
+        .output()
+        .expect("run sesphr");
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("STATE_SPACE ") && l.ends_with(" CANNOT_COMPUTE")),
+        "{text}"
+    );
+}
+
 #[test]
 fn bad_property_files_name_the_line() {
     let dir = std::env::temp_dir().join(format!("sesphr-mcc-{}", std::process::id()));

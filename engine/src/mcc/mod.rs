@@ -506,7 +506,12 @@ impl Plan {
                 })
                 .collect());
         }
-        let checked = Checked::new(space, self.checks.clone());
+        let mut checked = Checked::new(space, self.checks.clone());
+        if self.needs_all_states() {
+            // The state space of an unbounded net is never complete:
+            // CANNOT_COMPUTE at the proof rather than at a limit.
+            checked = checked.stopping_at_growth();
+        }
         let mut options = options.clone();
         options.stop_when_decided = !self.needs_all_states();
         let ex = explore(&checked, &options)?;
@@ -670,6 +675,36 @@ mod tests {
                 ("u".into(), vec![(0, 1)], vec![(2, 1)]),
             ],
         )
+    }
+
+    /// StateSpace needs every state, which an unbounded net never gives:
+    /// the run stops at the proof (64 steps in), not at a limit, and
+    /// every answer is CANNOT_COMPUTE. Explored for formulas, the same
+    /// space goes on past the proof.
+    #[test]
+    fn the_state_space_of_an_unbounded_net_stops_at_the_proof() {
+        let net = endless_with_an_exit();
+        let options = ExploreOptions {
+            max_states: Some(100_000),
+            ..ExploreOptions::default()
+        };
+        let loaded = LoadedNet::PlaceTransition(Box::new(net.clone()));
+        let answers = examine(&loaded, Examination::StateSpace, &[], &options).expect("examines");
+        assert_eq!(answers.len(), 4);
+        assert!(answers.iter().all(|a| a.value == Value::CannotCompute));
+        let stopped = with_widening_lanes(&net, &[], |space| {
+            let checked = Checked::new(space, Vec::new()).stopping_at_growth();
+            explore(&checked, &options)
+        })
+        .expect("explores");
+        assert_eq!(stopped.stopped, Some(StopReason::Unbounded));
+        assert_eq!(stopped.depth, 64);
+        // Without the stop, the same exploration runs to the limit.
+        let unstopped = with_widening_lanes(&net, &[], |space| {
+            explore(&Checked::new(space, Vec::new()), &options)
+        })
+        .expect("explores");
+        assert_eq!(unstopped.stopped, Some(StopReason::MaxStates));
     }
 
     #[test]

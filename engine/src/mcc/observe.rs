@@ -156,6 +156,8 @@ pub struct Checked<'a, S> {
     inner: &'a S,
     checks: Vec<Check>,
     specs: Vec<PropertySpec>,
+    /// Whether the explorer stops at a proof that the net is unbounded.
+    stops_at_growth: bool,
 }
 
 impl<'a, S: Observable> Checked<'a, S> {
@@ -175,7 +177,18 @@ impl<'a, S: Observable> Checked<'a, S> {
             inner,
             checks: checks.into_iter().map(|(_, c)| c).collect(),
             specs,
+            stops_at_growth: false,
         }
+    }
+
+    /// The same space, explored until a proof that the net is unbounded
+    /// ([`crate::explore::growth`]) where the inner space looks for one:
+    /// for answers that need every state, which such a net never gives.
+    /// Without it the explorer goes on past the proof, where a witness
+    /// found further on still decides a formula.
+    pub fn stopping_at_growth(mut self) -> Self {
+        self.stops_at_growth = true;
+        self
     }
 }
 
@@ -294,6 +307,14 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
         self.inner.token_stats(state)
+    }
+
+    fn may_grow(&self) -> bool {
+        self.stops_at_growth && self.inner.may_grow()
+    }
+
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        self.inner.growth(later, earlier)
     }
 
     fn describe_state(&self, state: &[u32]) -> String {
