@@ -700,7 +700,13 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
         &philosophers,
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--max-states"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "Philosophers-PT-000005.pnml: the reachability graph has more than 100 states; raise the limit with --max-states N"
+        ),
+        "the file is named: {stderr}"
+    );
     // `--limit`, the old name, still works.
     let out = sesphr(&[
         "graph",
@@ -1206,5 +1212,18 @@ fn an_unbounded_pnml_net_is_located_at_its_place() {
     assert!(
         stdout.contains("state space INCOMPLETE (stopped: unbounded)"),
         "{stdout}"
+    );
+    // Its reachability graph is refused at the same place.
+    let graph = sesphr(&[
+        "graph",
+        "--reachability",
+        &path("tests/data/unbounded-pump.pnml"),
+    ]);
+    assert_eq!(graph.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&graph.stderr);
+    assert!(
+        stderr
+            .contains("unbounded-pump.pnml:10:7: the net is unbounded (buffer can grow for ever)"),
+        "{stderr}"
     );
 }

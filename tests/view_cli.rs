@@ -174,7 +174,7 @@ fn an_unbounded_net_has_no_reachability_graph() {
     assert_eq!(graph.status.code(), Some(2));
     assert!(
         stderr(&graph).contains(
-            "the net is unbounded (q can grow for ever): its reachability graph is infinite"
+            "grow.yaml:4:3: the net is unbounded (q can grow for ever): its reachability graph is infinite"
         ),
         "{}",
         stderr(&graph)

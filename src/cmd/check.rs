@@ -643,14 +643,7 @@ pub(crate) fn unbounded_error(
         "the net is unbounded: {} each time {steps} for ever",
         gains.join(", ")
     );
-    let at = unbounded.growth.first().and_then(|first| match net {
-        LoadedNet::Coloured(net) => (net.places.iter())
-            .find(|p| p.name == first.place)
-            .map(|p| p.pos),
-        LoadedNet::PlaceTransition(net) => (net.places.iter())
-            .position(|name| *name == first.place)
-            .and_then(|place| net.place_pos(place)),
-    });
+    let at = (unbounded.growth.first()).and_then(|first| net.place_position(&first.place));
     crate::host::located(error, at, file)
 }
 

@@ -1,5 +1,6 @@
 //! `sesphr graph NET`: the net's structure, or its reachability graph, for Graphviz or JSON.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -7,6 +8,7 @@ use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
 use sesphr_engine::load::LoadedNet;
+use sesphr_engine::load::source::Pos;
 use sesphr_engine::net::graph::to_dot;
 use sesphr_engine::ptnet::PackedNet;
 
@@ -51,18 +53,21 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
             Format::Dot => GraphFormat::Dot,
             Format::Json => GraphFormat::Json,
         };
+        let file = &args.net.net;
         match &net {
-            LoadedNet::PlaceTransition(net) => reachability(
-                &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
-                args.max_states,
-                format,
-                |e| crate::host::located(e, None, &args.net.net),
-            )?,
-            LoadedNet::Coloured(net) => {
-                reachability(&ColouredSpace::new(net), args.max_states, format, |e| {
-                    let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
-                    crate::host::located(e, at, &args.net.net)
-                })?
+            LoadedNet::PlaceTransition(pt) => {
+                let space = PackedNet::with_lane_bits(pt, Vec::new(), 32)?;
+                reachability(&space, args.max_states, format)
+                    .map_err(|e| graph_failure(e, None, &net, file))?
+            }
+            LoadedNet::Coloured(coloured) => {
+                reachability(&ColouredSpace::new(coloured), args.max_states, format).map_err(
+                    |e| {
+                        let at =
+                            (e.evaluation()).and_then(|eval| coloured.position_of_failure(eval));
+                        graph_failure(e, at, &net, file)
+                    },
+                )?
             }
         }
     } else {
@@ -77,19 +82,34 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The reachability graph of `space` in `format`; a failure other than the
-/// limit is reported by `failed` (which names the net's file).
+/// The reachability graph of `space` in `format`.
 fn reachability<S: StateSpace>(
     space: &S,
     limit: u64,
     format: GraphFormat,
-    failed: impl FnOnce(GraphError<S::Error>) -> anyhow::Error,
-) -> Result<String> {
-    match reachability_graph_within(space, limit, super::limits::default_memory_limit()) {
-        Ok(graph) => Ok(graph.render(format)),
-        Err(GraphError::TooLarge { limit }) => bail!(
+) -> Result<String, GraphError<S::Error>> {
+    let graph = reachability_graph_within(space, limit, super::limits::default_memory_limit())?;
+    Ok(graph.render(format))
+}
+
+/// The error of a reachability graph that could not be built from `net`
+/// (read from `file`): located at `at` (an evaluation that failed), else at
+/// the first place that grows in an unbounded net.
+fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
+    error: GraphError<E>,
+    at: Option<Pos>,
+    net: &LoadedNet,
+    file: &Path,
+) -> anyhow::Error {
+    let at = at.or_else(|| match &error {
+        GraphError::Unbounded { places } => places.first().and_then(|p| net.place_position(p)),
+        _ => None,
+    });
+    let error = match error {
+        GraphError::TooLarge { limit } => anyhow::anyhow!(
             "the reachability graph has more than {limit} states; raise the limit with --max-states N"
         ),
-        Err(e) => Err(failed(e)),
-    }
+        e => e.into(),
+    };
+    crate::host::located(error, at, file)
 }

@@ -123,7 +123,8 @@ fn reachability<S: StateSpace>(
             "Not drawn: the memory limit was reached while exploring the states.".into(),
         )),
         Err(GraphError::Unbounded { places }) => Ok(Reachability::Omitted(format!(
-            "Not drawn: the net is unbounded ({places} can grow for ever; `sesphr check` shows the steps that repeat)."
+            "Not drawn: the net is unbounded ({} can grow for ever; `sesphr check` shows the steps that repeat).",
+            places.join(" and ")
         ))),
         Err(e) => Err(failed(e)),
     }

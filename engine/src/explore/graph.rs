@@ -30,11 +30,12 @@ pub enum GraphError<E: std::error::Error + 'static> {
     },
     /// The net is unbounded: its reachability graph is infinite.
     #[error(
-        "the net is unbounded ({places} can grow for ever): its reachability graph is infinite"
+        "the net is unbounded ({} can grow for ever): its reachability graph is infinite",
+        places.join(" and ")
     )]
     Unbounded {
-        /// The places that grow, as `place +n`, comma-separated.
-        places: String,
+        /// The places that grow, by name.
+        places: Vec<String>,
     },
     /// The memory limit stopped the exploration before the graph was complete.
     #[error("the memory limit was reached before the reachability graph was complete")]
@@ -126,11 +127,12 @@ pub fn reachability_graph_within<S: StateSpace>(
         return Err(GraphError::OutOfMemory);
     }
     if let Some(growth) = &ex.growth {
-        let places: Vec<&str> = (growth.places.iter())
-            .map(|(place, _)| place.as_str())
-            .collect();
         return Err(GraphError::Unbounded {
-            places: places.join(" and "),
+            places: growth
+                .places
+                .iter()
+                .map(|(place, _)| place.clone())
+                .collect(),
         });
     }
     if !ex.complete() || ex.states > limit {

@@ -54,7 +54,7 @@ use rayon::prelude::*;
 
 use super::bfs::{ExploreError, StopReason};
 use super::growth::{grown_from, looks_at};
-use super::report::{PlaceGrowth, PropertyResult, Unbounded, decided, safety_result, trace_along};
+use super::report::{PropertyResult, Unbounded, decided, safety_result, trace_along};
 use super::{StateBuf, StateSpace, TargetHints};
 use crate::budget::Budget;
 
@@ -292,13 +292,7 @@ pub fn random_walks<S: StateSpace>(
     let unbounded = growth
         .map(|growth| {
             let (trace, _) = trace_along(space, growth.path[1..].iter().map(Vec::as_slice))?;
-            Ok(Unbounded {
-                trace,
-                repeat_from: growth.earlier,
-                growth: (growth.places.into_iter())
-                    .map(|(place, more)| PlaceGrowth { place, more })
-                    .collect(),
-            })
+            Ok(Unbounded::new(trace, growth.earlier, &growth.places))
         })
         .transpose()?;
     Ok(WalkReport {

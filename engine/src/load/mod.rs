@@ -94,6 +94,17 @@ impl LoadedNet {
         }
     }
 
+    /// Where the place named `name` is declared, if the net was read from
+    /// a file that says (a YAML place, a PNML `<place>` element).
+    pub fn place_position(&self, name: &str) -> Option<Pos> {
+        match self {
+            LoadedNet::Coloured(net) => (net.places.iter()).find(|p| p.name == name).map(|p| p.pos),
+            LoadedNet::PlaceTransition(net) => (net.places.iter())
+                .position(|p| p == name)
+                .and_then(|place| net.place_pos(place)),
+        }
+    }
+
     /// The place/transition net, if this is one.
     pub fn place_transition(&self) -> Option<&PtNet> {
         match self {
