@@ -93,7 +93,6 @@ pub fn coloured(net: &PtNet) -> Net {
     Net::bare(net.name.clone(), places, transitions, initial)
 }
 
-/// `names` when they are distinct, else `ids`.
 #[cfg(test)]
 mod tests {
     use super::*;
