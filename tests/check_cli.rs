@@ -1123,12 +1123,42 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
         stdout.contains("state space INCOMPLETE (stopped: unbounded)"),
         "{stdout}"
     );
+    // Its replayed run covers the marking it passed as it is.
     assert!(
         stdout.contains(
-            "(up to a permutation of the symmetric values), and more (buffer +1); they can be repeated for ever:"
+            "every token of the one they started from, and more (buffer +1); they can be repeated for ever:"
         ),
         "{stdout}"
     );
+    assert_eq!(report["unbounded"]["up_to_permutation"], false);
+    // A relay passing a token between two symmetric processes: under the
+    // symmetry the stored markings cover each other after one step, the
+    // replayed run's only up to swapping the processes (unreduced, after two).
+    let relay = dir.join("relay.yaml");
+    std::fs::write(
+        &relay,
+        "name: relay\n\
+         types:\n  Proc: { range: [1, 2], symmetric: true }\n\
+         places:\n  start: { type: Proc, init: [\"all(Proc)\"] }\n  token: { type: Proc }\n  idle: { type: Proc }\n  out: { type: Proc }\n\
+         transitions:\n\
+         \x20 begin: { in: { start: [\"p\", \"q\"] }, guard: \"p != q\", out: { token: [\"p\"], idle: [\"q\"] } }\n\
+         \x20 pass: { in: { token: [\"p\"], idle: [\"q\"] }, out: { token: [\"q\"], idle: [\"p\"], out: [\"p\"] } }\n",
+    )
+    .unwrap();
+    let relay = relay.to_str().unwrap();
+    let reduced = sesphr(&["check", relay]);
+    assert_eq!(reduced.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&reduced.stdout).contains(
+            "step 64 ends in a marking that holds every token of the one it started from \
+             (up to a permutation of the symmetric values), and more (out +1)"
+        ),
+        "{}",
+        String::from_utf8_lossy(&reduced.stdout)
+    );
+    let unreduced = json(&sesphr(&["check", "--json", "--no-reduction", relay]));
+    assert_eq!(unreduced["unbounded"]["up_to_permutation"], false);
+    assert_eq!(unreduced["unbounded"]["repeat_from"], 62);
     // Random walks find it as well, with the error located alike.
     let walks = sesphr(&["check", "--engine", "random", net]);
     assert_eq!(walks.status.code(), Some(2));

@@ -267,13 +267,10 @@ fn check_report<S: StateSpace>(
     };
     let mut report = CheckReport::from_run(space, figures, properties);
     if let (Some(grown), Some(path)) = (&outcome.growth, &outcome.growth_path) {
-        let (trace, _) = trace_along(space, path.iter().map(Vec::as_slice))
+        let path: Vec<&[u32]> = path.iter().map(Vec::as_slice).collect();
+        let unbounded = Unbounded::along(space, &path, grown.level - grown.back, &grown.places)
             .map_err(|e| DistError::Trace(e.to_string()))?;
-        report.unbounded = Some(Unbounded::new(
-            trace,
-            grown.level - grown.back,
-            &grown.places,
-        ));
+        report.unbounded = Some(unbounded);
     }
     Ok(report)
 }

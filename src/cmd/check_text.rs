@@ -220,8 +220,7 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         out += &format!("  the {which} stand for {represented} markings\n");
     }
     if let Some(unbounded) = &report.unbounded {
-        let symmetric = (report.reduction.as_deref()).is_some_and(|r| r.contains("symmetry"));
-        out += &render_unbounded(unbounded, symmetric, full);
+        out += &render_unbounded(unbounded, full);
     }
     if let Some(unfolding) = report.unfolding {
         out += &format!(
@@ -246,9 +245,9 @@ fn statistics(report: &CheckReport, full: bool) -> String {
 }
 
 /// Why the net is unbounded: the places that grow, then the steps that
-/// repeat (numbered as in the whole run, which `--json` prints). Under a
-/// `symmetric` reduction the markings compare up to a permutation.
-pub(crate) fn render_unbounded(unbounded: &Unbounded, symmetric: bool, full: bool) -> String {
+/// repeat (numbered as in the whole run, which `--json` prints), and
+/// whether the markings compare only up to a permutation.
+pub(crate) fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
     let growth: Vec<String> = (unbounded.growth.iter())
         .map(|g| format!("{} +{}", g.place, g.more))
         .collect();
@@ -261,7 +260,7 @@ pub(crate) fn render_unbounded(unbounded: &Unbounded, symmetric: bool, full: boo
     let mut out = format!(
         "  unbounded: {which} in a marking that holds every token of the one {they} started \
          from{}, and more ({}); {they} can be repeated for ever:\n",
-        if symmetric {
+        if unbounded.up_to_permutation {
             " (up to a permutation of the symmetric values)"
         } else {
             ""

@@ -49,7 +49,7 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
         report.threads
     );
     if let Some(unbounded) = &report.unbounded {
-        out += &render_unbounded(unbounded, false, options.full);
+        out += &render_unbounded(unbounded, options.full);
     }
     out += &summary(&report.properties, "(random walks prove no property)");
     out.push('\n');

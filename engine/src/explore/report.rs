@@ -134,14 +134,27 @@ pub struct Unbounded {
     pub repeat_from: usize,
     /// The places that hold more at the end, each with how many more tokens.
     pub growth: Vec<PlaceGrowth>,
+    /// Whether the run's last marking holds every token of the marking
+    /// after `repeat_from` steps only up to a permutation of symmetric
+    /// values (the run went through a symmetry reduction's canonical forms).
+    pub up_to_permutation: bool,
 }
 
 impl Unbounded {
-    /// The proof given by `trace`, whose steps after the first
-    /// `repeat_from` can be repeated, adding the tokens `places` names
-    /// (each place with how many more it holds at the end).
-    pub fn new(trace: Trace, repeat_from: usize, places: &[(String, u64)]) -> Self {
-        Unbounded {
+    /// The proof along the stored states `path` (the initial state
+    /// excluded) of `space`: the steps after the first `repeat_from` can be
+    /// repeated, adding the tokens `places` names (each place with how many
+    /// more it holds at the end). The run is replayed concretely, as
+    /// [`trace_along`] does, and its markings are compared as they are.
+    pub fn along<S: StateSpace>(
+        space: &S,
+        path: &[&[u32]],
+        repeat_from: usize,
+        places: &[(String, u64)],
+    ) -> Result<Self, ExploreError<S::Error>> {
+        let (trace, last) = trace_along(space, path.iter().copied())?;
+        let (_, earlier) = trace_along(space, path[..repeat_from].iter().copied())?;
+        Ok(Unbounded {
             trace,
             repeat_from,
             growth: (places.iter())
@@ -150,7 +163,8 @@ impl Unbounded {
                     more: *more,
                 })
                 .collect(),
-        }
+            up_to_permutation: space.growth(&last, &earlier).is_empty(),
+        })
     }
 }
 
@@ -341,9 +355,11 @@ fn unbounded<S: StateSpace>(
     ex: &Exploration,
     growth: &Growth,
 ) -> Result<Unbounded, ExploreError<S::Error>> {
-    let (trace, _) = concrete_trace(space, ex, growth.later)?;
+    let path: Vec<&[u32]> = (ex.path_to(growth.later)[1..].iter())
+        .map(|&id| ex.state(id))
+        .collect();
     let repeat_from = ex.path_to(growth.earlier).len() - 1;
-    Ok(Unbounded::new(trace, repeat_from, &growth.places))
+    Unbounded::along(space, &path, repeat_from, &growth.places)
 }
 
 /// The shortest trace to `target`, rebuilt from parent links by asking the

@@ -291,8 +291,8 @@ pub fn random_walks<S: StateSpace>(
     }
     let unbounded = growth
         .map(|growth| {
-            let (trace, _) = trace_along(space, growth.path[1..].iter().map(Vec::as_slice))?;
-            Ok(Unbounded::new(trace, growth.earlier, &growth.places))
+            let path: Vec<&[u32]> = growth.path[1..].iter().map(Vec::as_slice).collect();
+            Unbounded::along(space, &path, growth.earlier, &growth.places)
         })
         .transpose()?;
     Ok(WalkReport {
