@@ -1,0 +1,196 @@
+//! The documentation shows what the program does, as it does it today.
+//!
+//! Every `console` block of the README and of `docs/` is a transcript: each
+//! `$ sesphr ARGS` line is run from the repository's root and what it prints
+//! (standard output, then standard error) must be the lines below it, up to
+//! the next `$` line. Timings and the thread count are the only parts left
+//! free, and a line `...` stands for any number of lines. Blocks marked
+//! `text` are illustrations (placeholders, files not in the repository) and
+//! are not run.
+//!
+//! The README's table "Verifying SeSPHR" promises an exit code for each
+//! command, and for some a number of states: each is run as written.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use support::{sesphr, stderr, stdout};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// The Markdown files the transcripts are read from.
+fn documents() -> Vec<PathBuf> {
+    let mut files = vec![repo("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(repo("docs"))
+        .expect("docs/")
+        .map(|entry| entry.expect("docs/ entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    files
+}
+
+/// One command of a transcript, where it is written, and what it printed.
+struct Transcript {
+    place: String,
+    args: Vec<String>,
+    expected: Vec<String>,
+}
+
+/// The `$ sesphr` commands of the `console` blocks of `text`.
+fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
+    let name = file.file_name().expect("file name").to_string_lossy();
+    let mut found: Vec<Transcript> = Vec::new();
+    let mut fence: Option<String> = None;
+    for (number, line) in text.lines().enumerate() {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            fence = match fence {
+                Some(_) => None,
+                None => Some(info.trim().to_string()),
+            };
+            continue;
+        }
+        if fence.as_deref() != Some("console") {
+            continue;
+        }
+        if let Some(command) = line.strip_prefix("$ ") {
+            let words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+            assert!(
+                words.first().is_some_and(|w| w == "sesphr")
+                    && !command.contains(['\'', '"', '|', '>', '<']),
+                "{name}:{}: a transcript runs `sesphr` with plain arguments: {line}",
+                number + 1
+            );
+            found.push(Transcript {
+                place: format!("{name}:{}", number + 1),
+                args: words[1..].to_vec(),
+                expected: Vec::new(),
+            });
+        } else {
+            let last = found.last_mut().unwrap_or_else(|| {
+                panic!(
+                    "{name}:{}: a console block starts with `$ sesphr`",
+                    number + 1
+                )
+            });
+            last.expected.push(line.to_string());
+        }
+    }
+    found
+}
+
+/// `text` with what varies from run to run replaced: timings and the
+/// number of threads.
+fn normalised(text: &str) -> String {
+    let seconds = Regex::new(r"\b\d+\.\d+ s\b").expect("regex");
+    let threads = Regex::new(r"\b\d+ thread\(s\)").expect("regex");
+    let text = seconds.replace_all(text, "<time> s");
+    threads.replace_all(&text, "<n> thread(s)").into_owned()
+}
+
+/// Whether `actual` is `expected`, where an expected line `...` stands for
+/// any number of actual lines.
+fn matches(expected: &[String], actual: &[String]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((first, rest)) if first.trim() == "..." => {
+            (0..=actual.len()).any(|skip| matches(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => actual
+            .split_first()
+            .is_some_and(|(line, others)| line == first && matches(rest, others)),
+    }
+}
+
+#[test]
+fn transcripts_in_the_documentation_are_what_the_program_prints() {
+    let mut checked = 0;
+    let mut differences = Vec::new();
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read a document");
+        for transcript in transcripts(&file, &text) {
+            let args: Vec<&str> = transcript.args.iter().map(String::as_str).collect();
+            let out = sesphr(&args);
+            let printed = format!("{}{}", stdout(&out), stderr(&out));
+            let actual: Vec<String> = normalised(&printed).lines().map(str::to_string).collect();
+            let expected: Vec<String> = (transcript.expected.iter())
+                .map(|line| normalised(line))
+                .collect();
+            if !matches(&expected, &actual) {
+                differences.push(format!(
+                    "{}: `sesphr {}` printed\n{}\n(the document says\n{})",
+                    transcript.place,
+                    args.join(" "),
+                    actual.join("\n"),
+                    expected.join("\n")
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+    // The README's and docs/checker.md's examples at least: a parse that
+    // finds nothing proves nothing.
+    assert!(checked >= 4, "only {checked} transcripts found");
+}
+
+/// One row of the README's table "Verifying SeSPHR".
+struct Promise {
+    args: Vec<String>,
+    exit: i32,
+    states: Option<u64>,
+}
+
+/// The rows of the table that follows `## Verifying SeSPHR` in the README.
+fn promises(readme: &str) -> Vec<Promise> {
+    let row = Regex::new(r"^\| `sesphr ([^`|]+)` \| (\d) \| (.*)\|$").expect("regex");
+    let states = Regex::new(r"\(([\d,]+) states\)").expect("regex");
+    let section = readme
+        .split("\n## Verifying SeSPHR\n")
+        .nth(1)
+        .expect("the README's section \"Verifying SeSPHR\"");
+    let table = section.split("\n#").next().unwrap_or(section);
+    table
+        .lines()
+        .filter_map(|line| row.captures(line))
+        .map(|row| Promise {
+            args: row[1].split_whitespace().map(str::to_string).collect(),
+            exit: row[2].parse().expect("exit code"),
+            states: states
+                .captures(&row[3])
+                .map(|n| n[1].replace(',', "").parse().expect("a count")),
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_commands_exit_as_it_says() {
+    let readme = std::fs::read_to_string(repo("README.md")).expect("README.md");
+    let promises = promises(&readme);
+    assert!(promises.len() >= 10, "{} rows found", promises.len());
+    for promise in promises {
+        let args: Vec<&str> = promise.args.iter().map(String::as_str).collect();
+        let out = sesphr(&args);
+        let command = format!("sesphr {}", args.join(" "));
+        assert_eq!(
+            out.status.code(),
+            Some(promise.exit),
+            "`{command}`\n{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        if let Some(states) = promise.states {
+            let summary = format!("state space complete: {states} states,");
+            assert!(
+                stdout(&out).contains(&summary),
+                "`{command}` does not say `{summary}`:\n{}",
+                stdout(&out)
+            );
+        }
+    }
+}
