@@ -3,7 +3,8 @@
 //! Every `console` block of the README and of `docs/` is a transcript: each
 //! `$ sesphr ARGS` line is run from the repository's root and what it prints
 //! (standard output, then standard error) must be the lines below it, up to
-//! the next `$` line. Timings and the thread count are the only parts left
+//! the next `$` line; below `$ cat FILE`, the lines of that file of the
+//! repository. Timings and the thread count are the only parts left
 //! free, and a line `...` stands for any number of lines. Blocks marked
 //! `text` are illustrations (placeholders, files not in the repository) and
 //! are not run.
@@ -60,15 +61,16 @@ fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
         }
         if let Some(command) = line.strip_prefix("$ ") {
             let words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
+            let program = words.first().map(String::as_str);
             assert!(
-                words.first().is_some_and(|w| w == "sesphr")
+                (program == Some("sesphr") || (program == Some("cat") && words.len() == 2))
                     && !command.contains(['\'', '"', '|', '>', '<']),
-                "{name}:{}: a transcript runs `sesphr` with plain arguments: {line}",
+                "{name}:{}: a transcript runs `sesphr` with plain arguments, or `cat FILE`: {line}",
                 number + 1
             );
             found.push(Transcript {
                 place: format!("{name}:{}", number + 1),
-                args: words[1..].to_vec(),
+                args: words,
                 expected: Vec::new(),
             });
         } else {
@@ -82,6 +84,24 @@ fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
         }
     }
     found
+}
+
+/// What the transcript's command `words` prints, and the command as a line:
+/// `cat FILE` the file's text, `sesphr ARGS` the program's standard output
+/// and then its standard error.
+fn run(words: &[String]) -> (String, String) {
+    let command = words.join(" ");
+    let printed = match words {
+        [cat, file] if cat == "cat" => {
+            std::fs::read_to_string(repo(file)).unwrap_or_else(|e| panic!("`{command}`: {e}"))
+        }
+        _ => {
+            let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let out = sesphr(&args);
+            format!("{}{}", stdout(&out), stderr(&out))
+        }
+    };
+    (printed, command)
 }
 
 /// `text` with what varies from run to run replaced: timings and the
@@ -114,18 +134,15 @@ fn transcripts_in_the_documentation_are_what_the_program_prints() {
     for file in documents() {
         let text = std::fs::read_to_string(&file).expect("read a document");
         for transcript in transcripts(&file, &text) {
-            let args: Vec<&str> = transcript.args.iter().map(String::as_str).collect();
-            let out = sesphr(&args);
-            let printed = format!("{}{}", stdout(&out), stderr(&out));
+            let (printed, command) = run(&transcript.args);
             let actual: Vec<String> = normalised(&printed).lines().map(str::to_string).collect();
             let expected: Vec<String> = (transcript.expected.iter())
                 .map(|line| normalised(line))
                 .collect();
             if !matches(&expected, &actual) {
                 differences.push(format!(
-                    "{}: `sesphr {}` printed\n{}\n(the document says\n{})",
+                    "{}: `{command}` printed\n{}\n(the document says\n{})",
                     transcript.place,
-                    args.join(" "),
                     actual.join("\n"),
                     expected.join("\n")
                 ));
