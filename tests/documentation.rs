@@ -36,14 +36,15 @@ fn documents() -> Vec<PathBuf> {
     files
 }
 
-/// One command of a transcript, where it is written, and what it printed.
+/// One command of a transcript (its words, the program first), where it is
+/// written, and what it printed.
 struct Transcript {
     place: String,
-    args: Vec<String>,
+    words: Vec<String>,
     expected: Vec<String>,
 }
 
-/// The `$ sesphr` commands of the `console` blocks of `text`.
+/// The `$` commands of the `console` blocks of `text`.
 fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
     let name = file.file_name().expect("file name").to_string_lossy();
     let mut found: Vec<Transcript> = Vec::new();
@@ -70,13 +71,13 @@ fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
             );
             found.push(Transcript {
                 place: format!("{name}:{}", number + 1),
-                args: words,
+                words,
                 expected: Vec::new(),
             });
         } else {
             let last = found.last_mut().unwrap_or_else(|| {
                 panic!(
-                    "{name}:{}: a console block starts with `$ sesphr`",
+                    "{name}:{}: a console block starts with a `$` line",
                     number + 1
                 )
             });
@@ -134,7 +135,7 @@ fn transcripts_in_the_documentation_are_what_the_program_prints() {
     for file in documents() {
         let text = std::fs::read_to_string(&file).expect("read a document");
         for transcript in transcripts(&file, &text) {
-            let (printed, command) = run(&transcript.args);
+            let (printed, command) = run(&transcript.words);
             let actual: Vec<String> = normalised(&printed).lines().map(str::to_string).collect();
             let expected: Vec<String> = (transcript.expected.iter())
                 .map(|line| normalised(line))

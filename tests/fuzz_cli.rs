@@ -1,5 +1,6 @@
 //! A bounded fuzzing harness over the command line: mutated YAML nets, PNML
-//! files and ledgers, and random arguments, each run as the real program.
+//! files, ledgers, contest property files (`mcc`) and check reports (`view
+//! --trace`), and random arguments, each run as the real program.
 //! Whatever the input, `sesphr` must finish within [`HANG`] with one of its
 //! documented exit codes (0-3): never a panic (101), an abort (134) or a
 //! signal.
@@ -162,6 +163,41 @@ const LEDGER_TOKENS: &[&str] = &[
     "true",
 ];
 
+const FORMULA_TOKENS: &[&str] = &[
+    "<negation>",
+    "</negation>",
+    "<all-paths><globally>",
+    "</globally></all-paths>",
+    "<exists-path><until><before><is-fireable><transition>t</transition></is-fireable></before><reach><true/></reach></until></exists-path>",
+    "<tokens-count><place>nowhere</place></tokens-count>",
+    "<integer-constant>-1</integer-constant>",
+    "<integer-constant>99999999999999999999</integer-constant>",
+    "<place-bound></place-bound>",
+    "<conjunction></conjunction>",
+    "<id></id>",
+    "</property>",
+    "&lt;",
+    "<",
+    ">",
+];
+
+const REPORT_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "null",
+    "-1",
+    "18446744073709551616",
+    "\"steps\":[{}]",
+    "\"binding\":{\"p\":[[[]]]}",
+    "\"transition\":\"nope\"",
+    "\"final\":{\"nowhere\":1}",
+];
+
 fn edits(tokens: &'static [&'static str]) -> impl Strategy<Value = Vec<Edit>> {
     let edit = prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(at, b)| Edit::Flip(at, b)),
@@ -240,6 +276,40 @@ fn ledger_seed() -> Vec<u8> {
         .clone()
 }
 
+/// The examinations with property files whose mutants `mutated_mcc_property_files` answers.
+const MCC_EXAMINATIONS: &[&str] = &[
+    "ReachabilityCardinality",
+    "ReachabilityFireability",
+    "CTLCardinality",
+    "CTLFireability",
+    "LTLCardinality",
+    "LTLFireability",
+    "UpperBounds",
+];
+
+/// The net whose `check --json` report `mutated_check_reports` mutates.
+const REPORT_NET: &str = "nets/examples/philosophers-deadlock.yaml";
+
+/// A real report with a counterexample, made once by `check --json`.
+fn report_seed() -> Vec<u8> {
+    static REPORT: OnceLock<Vec<u8>> = OnceLock::new();
+    REPORT
+        .get_or_init(|| {
+            let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+                .args(["check", "--json", &repo(REPORT_NET).display().to_string()])
+                .output()
+                .expect("run check");
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        })
+        .clone()
+}
+
 const YAML_SEEDS: &[&str] = &[
     "nets/examples/mutex.yaml",
     "nets/examples/philosophers.yaml",
@@ -275,6 +345,25 @@ proptest! {
         let ledger = write_case("ledger.jsonl", &apply(ledger_seed(), &edits));
         run_ok(&["ledger".into(), "verify".into(), ledger.clone()])?;
         run_ok(&["ledger".into(), "show".into(), ledger])?;
+    }
+
+    #[test]
+    fn mutated_mcc_property_files(which in 0..MCC_EXAMINATIONS.len(), edits in edits(FORMULA_TOKENS)) {
+        let examination = MCC_EXAMINATIONS[which];
+        let dir = scratch().join("mcc");
+        std::fs::create_dir_all(&dir).expect("model dir");
+        let source = format!("tests/data/mcc/examinations/TokenRing-PT-005/{examination}.xml");
+        std::fs::write(dir.join(format!("{examination}.xml")), apply(seed(&source), &edits)).expect("write case");
+        let net = repo("tests/data/mcc/TokenRing-PT-005.pnml").display().to_string();
+        run_ok(&["mcc".into(), dir.display().to_string(), "--net".into(), net, "--examination".into(), examination.into(), "--timeout".into(), "3".into()])?;
+    }
+
+    #[test]
+    fn mutated_check_reports(edits in edits(REPORT_TOKENS)) {
+        let report = write_case("report.json", &apply(report_seed(), &edits));
+        let out = scratch().join("view");
+        let net = repo(REPORT_NET).display().to_string();
+        run_ok(&["view".into(), net, "--trace".into(), report, "--out".into(), out.display().to_string()])?;
     }
 
     #[test]

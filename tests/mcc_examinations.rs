@@ -231,7 +231,8 @@ fn bad_property_files_name_the_line() {
     std::fs::write(
         dir.join("UpperBounds.xml"),
         "<property-set><property><id>x</id><formula><place-bound><place>nowhere</place>\
-         </place-bound></formula></property></property-set>\n",
+         </place-bound></formula></property>\n<property><id>z</id><formula>\n\
+         <place-bound>  <place>nowhere</place></place-bound></formula></property></property-set>\n",
     )
     .expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
@@ -243,9 +244,11 @@ fn bad_property_files_name_the_line() {
         .expect("run sesphr");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // Located at the name, in the property that gives it (the first).
     assert!(
-        stderr.contains("property x: the net has no place \"nowhere\""),
+        stderr.contains("UpperBounds.xml:1:57: property x: the net has no place \"nowhere\""),
         "{stderr}"
     );
+    assert!(stderr.contains("<place>nowhere</place>"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }

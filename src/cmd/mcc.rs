@@ -1,13 +1,16 @@
 //! `sesphr mcc MODEL_DIR --examination E`: answer one of the Model Checking
 //! Contest's examinations in the contest's own output format, or as JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value as Json, json};
-use sesphr_engine::mcc::{Answer, AnswerKind, Examination, Value, examine, read_property_file};
+use sesphr_engine::mcc::formula::name_position;
+use sesphr_engine::mcc::{
+    Answer, AnswerKind, Examination, MccError, Value, examine, read_property_file,
+};
 
 use super::limits::SearchLimits;
 
@@ -78,18 +81,33 @@ fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
         net: net_path.to_path_buf(),
         params: Vec::new(),
     })?;
+    let property_file = (args.model_dir).join(format!("{}.xml", args.examination.name()));
     let properties = if args.examination.has_property_file() {
-        read_property_file(
-            &args
-                .model_dir
-                .join(format!("{}.xml", args.examination.name())),
-        )?
+        read_property_file(&property_file)?
     } else {
         Vec::new()
     };
     let options = args.limits.explore_options()?;
     let pool = args.limits.thread_pool()?;
-    Ok(pool.install(|| examine(&net, args.examination, &properties, &options))?)
+    pool.install(|| examine(&net, args.examination, &properties, &options))
+        .map_err(|e| located(e, &property_file))
+}
+
+/// `error`, located in the property file where it is about a name one of
+/// its formulas gives.
+fn located(error: MccError, property_file: &Path) -> anyhow::Error {
+    let MccError::UnknownName {
+        property,
+        kind,
+        name,
+    } = &error
+    else {
+        return error.into();
+    };
+    let at = std::fs::read_to_string(property_file)
+        .ok()
+        .and_then(|text| name_position(&text, property, kind, name));
+    crate::host::located(error, at, property_file)
 }
 
 /// The fields every JSON answer starts with.

@@ -154,6 +154,24 @@ pub fn parse_properties(text: &str) -> Result<Vec<McProperty>, FormulaError> {
         .collect()
 }
 
+/// Where the property `id` of a property file's `text` names `name` as a
+/// `<kind>` (`place` or `transition`): the first such element of that
+/// property, for an error about a name the net does not have.
+pub fn name_position(text: &str, id: &str, kind: &str, name: &str) -> Option<Pos> {
+    let doc = Document::parse(text).ok()?;
+    let reader = Reader { doc: &doc };
+    let property = doc.descendants().find(|n| {
+        n.is_element()
+            && n.tag_name().name() == "property"
+            && elements(*n)
+                .any(|c| c.tag_name().name() == "id" && c.text().unwrap_or("").trim() == id)
+    })?;
+    let element = property.descendants().find(|n| {
+        n.is_element() && n.tag_name().name() == kind && n.text().unwrap_or("").trim() == name
+    })?;
+    Some(reader.pos(element))
+}
+
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
 }
@@ -354,6 +372,26 @@ mod tests {
                 ))))),
             }))
         );
+    }
+
+    #[test]
+    fn names_are_found_in_their_property() {
+        let xml = "<property-set>\n<property><id>a</id><formula><is-fireable>\n\
+                   <transition>t</transition></is-fireable></formula></property>\n\
+                   <property><id>b</id><formula><integer-le><integer-constant>1</integer-constant>\n\
+                   <tokens-count><place>p</place>\n  <place>t</place></tokens-count>\n\
+                   </integer-le></formula></property></property-set>";
+        assert_eq!(
+            name_position(xml, "a", "transition", "t"),
+            Some(Pos { line: 3, col: 1 })
+        );
+        assert_eq!(
+            name_position(xml, "b", "place", "t"),
+            Some(Pos { line: 6, col: 3 })
+        );
+        assert_eq!(name_position(xml, "b", "transition", "t"), None);
+        assert_eq!(name_position(xml, "c", "place", "p"), None);
+        assert_eq!(name_position("<unclosed", "a", "place", "p"), None);
     }
 
     #[test]
