@@ -78,7 +78,7 @@ fn paper_demo_passes_and_shows_the_weakness() {
 }
 
 #[test]
-fn demo_refuses_a_non_empty_directory_and_a_bad_mode() {
+fn demo_refuses_a_non_empty_or_unmakeable_directory_and_a_bad_mode() {
     let dir = scratch("busy");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("keep.txt"), b"x").unwrap();
@@ -86,6 +86,18 @@ fn demo_refuses_a_non_empty_directory_and_a_bad_mode() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not empty"));
     assert_eq!(std::fs::read(dir.join("keep.txt")).unwrap(), b"x");
+    // A directory that cannot be made (under a file) is bad input too, named.
+    let under_a_file = dir.join("keep.txt").join("demo");
+    let out = sesphr(&["demo", "--dir", under_a_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "cannot use the demo directory: creating {}",
+            under_a_file.display()
+        )),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
     let out = sesphr(&["demo", "--mode", "trusting"]);
     assert!(!out.status.success());

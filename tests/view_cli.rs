@@ -80,11 +80,13 @@ fn a_trace_of_another_net_is_refused_with_the_reason() {
     let out_dir = dir.join("page");
     let out = view("nets/examples/mutex.yaml", &trace, &out_dir, &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("the net mutex has no transition `take_left`"),
-        "{}",
-        stderr(&out)
+    // The message names the trace file first: it is the file that is wrong.
+    let expected = format!(
+        "error: {}: trace `no_deadlock (deadlock-free): VIOLATED`, step 1: \
+         the net mutex has no transition `take_left`",
+        trace.display()
     );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
     assert!(!out_dir.exists(), "nothing written on failure");
     std::fs::remove_dir_all(&dir).unwrap();
 }

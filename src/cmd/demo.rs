@@ -65,7 +65,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     let dir = match args
         .dir
         .clone()
-        .map_or_else(fresh_dir, |d| check_empty(&d).map(|()| d))
+        .map_or_else(fresh_dir, |d| empty_dir(&d).map(|()| d))
     {
         Ok(dir) => dir,
         Err(e) => {
@@ -137,7 +137,9 @@ fn fresh_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-fn check_empty(dir: &Path) -> Result<()> {
+/// Makes sure `dir` is an empty directory, creating it if it is missing (so
+/// that a place the demo cannot write is refused before it starts).
+fn empty_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         let mut entries =
             std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
@@ -148,7 +150,7 @@ fn check_empty(dir: &Path) -> Result<()> {
             );
         }
     }
-    Ok(())
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
 /// Records the steps, and prints them as they come unless `quiet`.

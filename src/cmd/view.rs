@@ -49,7 +49,8 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
         LoadedNet::PlaceTransition(net) => Picture::of_pt_net(net),
     };
     let traces = match &args.trace {
-        Some(path) => read_trace_file(path)?,
+        Some(path) => page::bind(&picture, &read_trace_file(path)?)
+            .with_context(|| path.display().to_string())?,
         None => Vec::new(),
     };
     let (svg, layout_by) = net_svg(&picture, args.layout)?;
@@ -68,7 +69,7 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
             )?,
         }
     };
-    let html = page::render(&picture, &svg, layout_by, &traces, &reachability)?;
+    let html = page::render(&picture, &svg, layout_by, traces, &reachability)?;
     let file = write_page(&args.out, &html)?;
     outln!("wrote {}", file.display());
     Ok(ExitCode::SUCCESS)

@@ -35,8 +35,10 @@ struct Data<'a> {
     traces: Vec<PageTrace>,
 }
 
+/// A trace resolved against the net and replayed from its initial marking
+/// (made by [`bind`]).
 #[derive(Serialize)]
-struct PageTrace {
+pub struct PageTrace {
     title: String,
     steps: Vec<PageStep>,
 }
@@ -62,7 +64,7 @@ struct PageChange {
 /// replays each trace from the net's initial marking to know every changed
 /// place's marking after each step. A name the net lacks means the trace is
 /// of another net, which is an error.
-fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
+pub fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
     let mut bound = Vec::with_capacity(traces.len());
     for trace in traces {
         let mut marking: Vec<Vec<(String, u64)>> = picture
@@ -137,17 +139,17 @@ fn apply(items: &mut Vec<(String, u64)>, removed: &[(String, u64)], added: &[(St
 }
 
 /// The page for `picture` drawn as `net_svg` (laid out by `layout_by`), with
-/// its traces and reachability graph.
+/// its traces (bound to it by [`bind`]) and reachability graph.
 pub fn render(
     picture: &Picture,
     net_svg: &str,
     layout_by: &str,
-    traces: &[NamedTrace],
+    traces: Vec<PageTrace>,
     reachability: &Reachability,
 ) -> Result<String> {
     let data = Data {
         places: &picture.places,
-        traces: bind(picture, traces)?,
+        traces,
     };
     // `</` would end the script element early.
     let json = serde_json::to_string(&data)?.replace("</", "<\\/");
@@ -238,11 +240,12 @@ mod tests {
 
     #[test]
     fn the_page_is_self_contained_and_its_data_cannot_close_the_script() {
+        let traces = bind(&picture(), &[trace("t", "a")]).unwrap();
         let page = render(
             &picture(),
             "<svg></svg>",
             "x",
-            &[trace("t", "a")],
+            traces,
             &Reachability::Omitted("big".into()),
         )
         .unwrap();
@@ -271,23 +274,13 @@ mod tests {
 
     #[test]
     fn a_trace_of_another_net_is_refused() {
-        let err = render(
-            &picture(),
-            "",
-            "x",
-            &[trace("u", "a")],
-            &Reachability::Omitted(String::new()),
-        )
-        .unwrap_err();
+        let err = bind(&picture(), &[trace("u", "a")])
+            .err()
+            .expect("an unknown transition");
         assert!(err.to_string().contains("no transition `u`"), "{err}");
-        let err = render(
-            &picture(),
-            "",
-            "x",
-            &[trace("t", "b")],
-            &Reachability::Omitted(String::new()),
-        )
-        .unwrap_err();
+        let err = bind(&picture(), &[trace("t", "b")])
+            .err()
+            .expect("an unknown place");
         assert!(err.to_string().contains("no place `b`"), "{err}");
     }
 }
