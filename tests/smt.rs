@@ -112,6 +112,16 @@ fn the_script_is_a_bounded_unrolling() {
     assert!(text.contains("(set-logic QF_LIA)"));
 }
 
+/// The line number (from 1) of the first line of the file at `path` that is
+/// `text`.
+fn line_of(path: &Path, text: &str) -> usize {
+    let file = std::fs::read_to_string(path).expect("read the net");
+    1 + file
+        .lines()
+        .position(|l| l == text)
+        .unwrap_or_else(|| panic!("{} has no line {text:?}", path.display()))
+}
+
 #[test]
 fn the_smt_command_writes_the_script_and_refuses_nets_too_large_to_unfold() {
     let run = |args: &[&str]| {
@@ -143,6 +153,14 @@ fn the_smt_command_writes_the_script_and_refuses_nets_too_large_to_unfold() {
     let out = run(&["--depth", "1", sesphr.to_str().expect("UTF-8")]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // Located at the transition that cannot be unfolded.
+    let line = line_of(&sesphr, "  join:");
+    assert!(
+        stderr.contains(&format!(
+            "sesphr.yaml:{line}:3: cannot unfold transition `join`: more than"
+        )),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("bindings may fire (the net may build too many colours to unfold)"),
         "{stderr}"
@@ -161,7 +179,9 @@ fn the_smt_command_writes_the_script_and_refuses_nets_too_large_to_unfold() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("cannot unfold transition `inc`: more than 4194304 bindings searched"),
+        stderr.contains(
+            "counter.yaml:5:3: cannot unfold transition `inc`: more than 4194304 bindings searched"
+        ),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -614,13 +634,20 @@ fn check_unfold_runs_from_the_command_line_and_refuses_what_does_not_unfold() {
     );
     assert!(text.contains("VIOLATED  no_deadlock"), "{text}");
     let sesphr_net = root().join("nets/sesphr.yaml");
-    let out = sesphr(&["check", "--unfold", sesphr_net.to_str().expect("UTF-8")]);
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("more than 65536 bindings may fire"),
-        "{stderr}"
+    let join = format!(
+        "sesphr.yaml:{}:3: cannot unfold transition `join`: more than 65536 bindings may fire",
+        line_of(&sesphr_net, "  join:")
     );
+    let net = sesphr_net.to_str().expect("UTF-8");
+    for args in [
+        &["check", "--unfold", net][..],
+        &["check", "--engine", "smt", "--depth", "1", net],
+    ] {
+        let out = sesphr(args);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&join), "{args:?}: {stderr}");
+    }
     let halves = root().join("tests/data/halves.yaml");
     let out = sesphr(&["check", "--unfold", halves.to_str().expect("UTF-8")]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");

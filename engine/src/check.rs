@@ -165,6 +165,15 @@ impl CheckError {
             _ => None,
         }
     }
+
+    /// The transition that could not be unfolded, if that is the error
+    /// ([`LoadedNet::transition_position`] locates it).
+    pub fn transition(&self) -> Option<&str> {
+        match self {
+            CheckError::Unfold(smt) => smt.transition(),
+            _ => None,
+        }
+    }
 }
 
 impl LoadedNet {

@@ -442,13 +442,9 @@ fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<Bounded
     }
     let (net, standard) = load_selected(args, net_args)?;
     let timeout = limits.explore_options()?.timeout;
-    Ok(check_bounded(
-        &net,
-        &standard,
-        depth,
-        args.solver.as_deref().unwrap_or(SOLVER),
-        timeout,
-    )?)
+    let solver = args.solver.as_deref().unwrap_or(SOLVER);
+    check_bounded(&net, &standard, depth, solver, timeout)
+        .map_err(|e| super::smt::located(e, &net, &net_args.net))
 }
 
 /// The solver of `--engine smt` where `--solver` does not say.
@@ -508,14 +504,16 @@ fn run_walks(
     Ok((report, unbounded))
 }
 
-/// `error`, located at the failed evaluation behind it in `net` (read from
-/// `file`) where it is one.
+/// `error`, located in `net` (read from `file`) at the failed evaluation
+/// behind it, or else at the transition that could not be unfolded.
 fn located_check_error(
     error: CheckError,
     net: &LoadedNet,
     file: &std::path::Path,
 ) -> anyhow::Error {
-    let at = (error.evaluation()).and_then(|eval| net.position_of_failure(eval));
+    let at = (error.evaluation())
+        .and_then(|eval| net.position_of_failure(eval))
+        .or_else(|| error.transition().and_then(|t| net.transition_position(t)));
     crate::host::located(error, at, file)
 }
 

@@ -105,6 +105,17 @@ impl LoadedNet {
         }
     }
 
+    /// Where the transition named `name` is declared, if the net was read
+    /// from a file that says (a YAML transition).
+    pub fn transition_position(&self, name: &str) -> Option<Pos> {
+        match self {
+            LoadedNet::Coloured(net) => (net.transitions.iter())
+                .find(|t| t.name == name)
+                .map(|t| t.pos),
+            LoadedNet::PlaceTransition(_) => None,
+        }
+    }
+
     /// The place/transition net, if this is one.
     pub fn place_transition(&self) -> Option<&PtNet> {
         match self {

@@ -98,6 +98,15 @@ impl SmtError {
             _ => None,
         }
     }
+
+    /// The transition that could not be unfolded, if that is the error
+    /// ([`LoadedNet::transition_position`] locates it).
+    pub fn transition(&self) -> Option<&str> {
+        match self {
+            SmtError::Unfold(unfold) => Some(&unfold.transition),
+            _ => None,
+        }
+    }
 }
 
 impl SmtProperty {
