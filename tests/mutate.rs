@@ -374,6 +374,17 @@ fn bad_input_exits_2_with_a_message() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A configuration the net refuses is located at its line of the file.
+    std::fs::write(&bad, "configurations:\n  - {}\n  - { colours: 3 }\n").expect("write");
+    let out = sesphr(&["mutate", TINY, "--equivalents", &bad.display().to_string()]);
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let expected = format!(
+        "{}:3: configuration colours=3: tests/mutate/tiny.yaml: parameter: unknown parameter `colours`",
+        bad.display()
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&expected), "{err}");
 }
 
 #[test]

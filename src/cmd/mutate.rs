@@ -258,7 +258,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
     let memory = args.max_memory.or_else(default_memory_limit);
     let mut configurations = Vec::new();
     let mut sizes = Vec::new();
-    for params in configuration_params(args, &equivalents) {
+    for (params, line) in configuration_params(args, &equivalents) {
         let mut overrides = params.clone();
         overrides.extend(args.net.params.iter().cloned());
         let original = pool
@@ -275,7 +275,12 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
                     },
                 )
             })
-            .with_context(|| format!("configuration {}", show_params(&params)))?;
+            .with_context(|| {
+                let listed = line.map_or(String::new(), |line| {
+                    format!("{}:{line}: ", equivalents.path.display())
+                });
+                format!("{listed}configuration {}", show_params(&params))
+            })?;
         let max_states = args
             .max_states
             .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
@@ -350,18 +355,21 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
     Ok(report)
 }
 
+/// A parameter set of the run, with the line of the equivalent-mutants file
+/// that lists it (none for a `--config` value or the net's defaults).
+type ListedParams = (Vec<(String, String)>, Option<usize>);
+
 /// The parameter sets of the run: `--config` values, else the
 /// equivalent-mutants file's `configurations`, else the net's defaults.
-fn configuration_params(
-    args: &MutateArgs,
-    equivalents: &Equivalents,
-) -> Vec<Vec<(String, String)>> {
+fn configuration_params(args: &MutateArgs, equivalents: &Equivalents) -> Vec<ListedParams> {
     if !args.configs.is_empty() {
-        args.configs.clone()
+        args.configs.iter().map(|c| (c.clone(), None)).collect()
     } else if !equivalents.configurations.is_empty() {
-        equivalents.configurations.clone()
+        (equivalents.configurations.iter())
+            .map(|c| (c.params.clone(), Some(c.line)))
+            .collect()
     } else {
-        vec![Vec::new()]
+        vec![(Vec::new(), None)]
     }
 }
 

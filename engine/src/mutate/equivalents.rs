@@ -49,10 +49,19 @@ pub struct Equivalents {
     pub path: PathBuf,
     /// The entries, in file order.
     pub entries: Vec<Equivalent>,
-    /// The parameter sets the mutants are checked under, in file order:
-    /// `(name, value)` overrides of the net's parameters. Empty when the
-    /// file lists none (the net is checked with its defaults).
-    pub configurations: Vec<Vec<(String, String)>>,
+    /// The parameter sets the mutants are checked under, in file order.
+    /// Empty when the file lists none (the net is checked with its
+    /// defaults).
+    pub configurations: Vec<ListedConfiguration>,
+}
+
+/// One parameter set of a file's `configurations`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedConfiguration {
+    /// `(name, value)` overrides of the net's parameters.
+    pub params: Vec<(String, String)>,
+    /// The line of the item in the file.
+    pub line: usize,
 }
 
 /// What is wrong with an equivalent-mutants file.
@@ -186,17 +195,14 @@ fn scalar(node: &MarkedYaml<'_>) -> Option<String> {
     }
 }
 
-/// One parameter set: `(name, value)` overrides.
-type Params = Vec<(String, String)>;
-
 /// The `configurations` list: each item a mapping of parameter names to
 /// values (`{}` for the net's defaults). Errors carry their line.
-fn configurations(value: &MarkedYaml<'_>) -> Result<Vec<Params>, (usize, String)> {
+fn configurations(value: &MarkedYaml<'_>) -> Result<Vec<ListedConfiguration>, (usize, String)> {
     let shape = "`configurations` is a list of parameter sets such as `{ roles: 1, partitions: 4 }` (`{}` for the net's defaults)";
     let YamlData::Sequence(items) = &value.data else {
         return Err((value.span.start.line(), shape.into()));
     };
-    let mut out: Vec<Params> = Vec::new();
+    let mut out: Vec<ListedConfiguration> = Vec::new();
     for item in items {
         let line = item.span.start.line();
         let params = match &item.data {
@@ -210,10 +216,10 @@ fn configurations(value: &MarkedYaml<'_>) -> Result<Vec<Params>, (usize, String)
             YamlData::Value(Scalar::Null) => Vec::new(),
             _ => return Err((line, shape.into())),
         };
-        if out.contains(&params) {
+        if out.iter().any(|listed| listed.params == params) {
             return Err((line, "this configuration is listed twice".into()));
         }
-        out.push(params);
+        out.push(ListedConfiguration { params, line });
     }
     Ok(out)
 }
