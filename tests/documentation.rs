@@ -10,7 +10,9 @@
 //! are not run.
 //!
 //! The README's table "Verifying SeSPHR" promises an exit code for each
-//! command, and for some a number of states: each is run as written.
+//! command, and for some a number of states: each is run as written. And
+//! every relative link of these documents leads to a file of the repository
+//! and, where it names one, to a heading of that file.
 
 mod support;
 
@@ -211,4 +213,87 @@ fn the_readme_commands_exit_as_it_says() {
             );
         }
     }
+}
+
+/// The anchors of the headings of a Markdown `text`, as GitHub makes them:
+/// lower case, spaces as hyphens, punctuation but `-` and `_` dropped, and
+/// `-1`, `-2`, ... after a repeated one.
+fn anchors(text: &str) -> Vec<String> {
+    let (mut seen, mut bases): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+        }
+        let heading = line.trim_start_matches('#');
+        if fence || heading.len() == line.len() || !heading.starts_with(' ') {
+            continue;
+        }
+        let anchor: String = (heading.trim().chars())
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        let repeats = bases.iter().filter(|base| **base == anchor).count();
+        seen.push(match repeats {
+            0 => anchor.clone(),
+            n => format!("{anchor}-{n}"),
+        });
+        bases.push(anchor);
+    }
+    seen
+}
+
+#[test]
+fn links_in_the_documentation_resolve() {
+    let link = Regex::new(r"\]\(([^)\s]+)\)").expect("regex");
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read a document");
+        let dir = file.parent().expect("a folder");
+        for captures in link.captures_iter(&text) {
+            let target = &captures[1];
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let linked = if path.is_empty() {
+                file.clone()
+            } else {
+                dir.join(path)
+            };
+            let name = file.file_name().expect("file name").to_string_lossy();
+            if !linked.exists() {
+                broken.push(format!("{name}: `{target}`: no such file"));
+            } else if !anchor.is_empty() && linked.extension().is_some_and(|e| e == "md") {
+                let linked_text = std::fs::read_to_string(&linked).expect("read a document");
+                if !anchors(&linked_text).iter().any(|a| a == anchor) {
+                    broken.push(format!("{name}: `{target}`: no such heading"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    assert!(checked >= 20, "only {checked} links found");
+}
+
+#[test]
+fn anchors_are_made_as_github_makes_them() {
+    let text = "# Set-up: two commands\n## `--unfold` and the P/T route\n```\n# not a heading\n```\n\
+                ### Notes\n### Notes on more\n### Notes\n#no-space\n";
+    assert_eq!(
+        anchors(text),
+        [
+            "set-up-two-commands",
+            "--unfold-and-the-pt-route",
+            "notes",
+            "notes-on-more",
+            "notes-1"
+        ]
+    );
 }
