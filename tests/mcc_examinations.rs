@@ -203,6 +203,34 @@ fn an_unbounded_state_space_cannot_be_computed() {
 }
 
 #[test]
+fn an_evaluation_that_fails_in_a_coloured_net_is_located_in_the_net() {
+    let dir = std::env::temp_dir().join(format!("sesphr-mcc-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("divides.yaml");
+    std::fs::write(
+        &net,
+        "name: divides\nplaces:\n  P: { type: Int, init: [\"1\"] }\ntransitions:\n  t:\n    \
+         in: { P: [\"x\"] }\n    guard: \"10 / (x - 1) > 0\"\n    out: { P: [\"x\"] }\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .arg("mcc")
+        .arg(&dir)
+        .args(["--examination", "StateSpace", "--net"])
+        .arg(&net)
+        .output()
+        .expect("run sesphr");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = format!(
+        "{}:7:16: state space error: in transition `t`: division by zero",
+        net.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+}
+
+#[test]
 fn bad_property_files_name_the_line() {
     let dir = std::env::temp_dir().join(format!("sesphr-mcc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 use serde_json::{Value as Json, json};
+use sesphr_engine::load::LoadedNet;
 use sesphr_engine::mcc::formula::name_position;
 use sesphr_engine::mcc::{
     Answer, AnswerKind, Examination, MccError, Value, examine, read_property_file,
@@ -90,24 +91,30 @@ fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
     let options = args.limits.explore_options()?;
     let pool = args.limits.thread_pool()?;
     pool.install(|| examine(&net, args.examination, &properties, &options))
-        .map_err(|e| located(e, &property_file))
+        .map_err(|e| located(e, &property_file, &net, net_path))
 }
 
 /// `error`, located in the property file where it is about a name one of
-/// its formulas gives.
-fn located(error: MccError, property_file: &Path) -> anyhow::Error {
-    let MccError::UnknownName {
+/// its formulas gives, else in the net (`net`, read from `net_path`).
+fn located(
+    error: MccError,
+    property_file: &Path,
+    net: &LoadedNet,
+    net_path: &Path,
+) -> anyhow::Error {
+    if let MccError::UnknownName {
         property,
         kind,
         name,
     } = &error
-    else {
-        return error.into();
-    };
-    let at = std::fs::read_to_string(property_file)
-        .ok()
-        .and_then(|text| name_position(&text, property, kind, name));
-    crate::host::located(error, at, property_file)
+    {
+        let at = std::fs::read_to_string(property_file)
+            .ok()
+            .and_then(|text| name_position(&text, property, kind, name));
+        return crate::host::located(error, at, property_file);
+    }
+    let at = (error.evaluation()).and_then(|eval| net.position_of_failure(eval));
+    crate::host::located(error, at, net_path)
 }
 
 /// The fields every JSON answer starts with.

@@ -45,6 +45,7 @@ use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::{LoadedNet, read_source};
+use crate::net::code::EvalError;
 use crate::ptnet::{PtError, with_widening_lanes};
 use crate::temporal::graph::{Limits, Stop};
 use formula::{Formula, IntExpr, McProperty, Query};
@@ -211,6 +212,17 @@ pub enum MccError {
     /// Exploring a coloured net failed.
     #[error(transparent)]
     Coloured(#[from] ExploreError<ColouredError>),
+}
+
+impl MccError {
+    /// The failed evaluation of a guard or an arc behind this error, if it
+    /// is one ([`LoadedNet::position_of_failure`] locates it).
+    pub fn evaluation(&self) -> Option<&EvalError> {
+        match self {
+            MccError::Coloured(ExploreError::Space { source }) => source.evaluation(),
+            _ => None,
+        }
+    }
 }
 
 /// Reads a property file of the contest; errors name the file, the line and
