@@ -144,7 +144,7 @@ impl Unbounded {
     /// The proof along the stored states `path` (the initial state
     /// excluded) of `space`: the steps after the first `repeat_from` can be
     /// repeated, adding the tokens `places` names (each place with how many
-    /// more it holds at the end). The run is replayed concretely, as
+    /// more it holds at the end). The run is replayed concretely, once, as
     /// [`trace_along`] does, and its markings are compared as they are.
     pub fn along<S: StateSpace>(
         space: &S,
@@ -152,10 +152,9 @@ impl Unbounded {
         repeat_from: usize,
         places: &[(String, u64)],
     ) -> Result<Self, ExploreError<S::Error>> {
-        let (trace, last) = trace_along(space, path.iter().copied())?;
-        let (_, earlier) = trace_along(space, path[..repeat_from].iter().copied())?;
+        let replayed = replay(space, path.iter().copied(), repeat_from)?;
         Ok(Unbounded {
-            trace,
+            trace: replayed.trace,
             repeat_from,
             growth: (places.iter())
                 .map(|(place, more)| PlaceGrowth {
@@ -163,7 +162,7 @@ impl Unbounded {
                     more: *more,
                 })
                 .collect(),
-            up_to_permutation: space.growth(&last, &earlier).is_empty(),
+            up_to_permutation: space.growth(&replayed.last, &replayed.marked).is_empty(),
         })
     }
 }
@@ -383,6 +382,27 @@ pub fn trace_along<'a, S: StateSpace>(
     space: &S,
     path: impl IntoIterator<Item = &'a [u32]>,
 ) -> Result<(Trace, Vec<u32>), ExploreError<S::Error>> {
+    let replayed = replay(space, path, 0)?;
+    Ok((replayed.trace, replayed.last))
+}
+
+/// A path replayed on the unreduced space ([`replay`]).
+struct Replayed {
+    /// The steps, from the initial state.
+    trace: Trace,
+    /// The concrete state the path ends in.
+    last: Vec<u32>,
+    /// The concrete state after the steps asked for.
+    marked: Vec<u32>,
+}
+
+/// [`trace_along`], also keeping the concrete state reached after the
+/// first `mark` steps (the last one where the path is shorter).
+fn replay<'a, S: StateSpace>(
+    space: &S,
+    path: impl IntoIterator<Item = &'a [u32]>,
+    mark: usize,
+) -> Result<Replayed, ExploreError<S::Error>> {
     let space_error = |source| ExploreError::Space { source };
     let mut steps = Vec::new();
     // The path's stored states may be representatives (under a reduction):
@@ -391,6 +411,7 @@ pub fn trace_along<'a, S: StateSpace>(
     // on the unreduced space.
     let initial = space.initial_unreduced().map_err(space_error)?;
     let mut current = initial.clone();
+    let mut marked = (mark == 0).then(|| initial.clone());
     for to in path {
         let mut found = None;
         for (step, successor) in space.labelled_successors(&current).map_err(space_error)? {
@@ -402,11 +423,19 @@ pub fn trace_along<'a, S: StateSpace>(
         let (step, successor) = found.ok_or(ExploreError::UnlabelledStep { index: steps.len() })?;
         steps.push(step);
         current = successor;
+        if steps.len() == mark {
+            marked = Some(current.clone());
+        }
     }
     let trace = Trace {
         initial: space.describe_state(&initial),
         steps,
         last: space.describe_state(&current),
     };
-    Ok((trace, current))
+    let marked = marked.unwrap_or_else(|| current.clone());
+    Ok(Replayed {
+        trace,
+        last: current,
+        marked,
+    })
 }

@@ -7,22 +7,18 @@ use crate::net::code::Code;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{InputItem, Matcher, Net, OutputItem, OutputTokens, Place, Transition};
 use crate::net::types::Ty;
-use crate::ptnet::{PtNet, distinct_labels};
+use crate::ptnet::PtNet;
 
 /// The coloured net with the behaviour of `net` (same places, transitions,
-/// order and markings). Places and transitions keep their names, or take
-/// their identifiers when names repeat.
+/// order and markings). Places and transitions keep their names (which
+/// [`PtNet::with_ids`] made distinct where the file's repeat).
 pub fn coloured(net: &PtNet) -> Net {
-    let place_names = distinct_labels(&net.places, &net.place_ids);
-    let transition_names: Vec<String> = net.transitions.iter().map(|t| t.name.clone()).collect();
-    let transition_names = distinct_labels(&transition_names, &net.transition_ids);
     let at = Pos { line: 1, col: 1 };
     let unit = Ty::unit_value();
-    let places = place_names
-        .into_iter()
+    let places = (net.places.iter())
         .enumerate()
         .map(|(place, name)| Place {
-            name,
+            name: name.clone(),
             ty: Ty::Unit,
             pos: net.place_pos(place).unwrap_or(at),
         })
@@ -44,8 +40,7 @@ pub fn coloured(net: &PtNet) -> Net {
     let transitions = net
         .transitions
         .iter()
-        .zip(transition_names)
-        .map(|(t, name)| {
+        .map(|t| {
             let inscription = |w: u32| {
                 if w == 1 {
                     "()".to_string()
@@ -60,7 +55,7 @@ pub fn coloured(net: &PtNet) -> Net {
                 .collect();
             inscriptions.extend(t.post.iter().map(|&(p, w)| (p, inscription(w), false)));
             Transition {
-                name,
+                name: t.name.clone(),
                 pos: at,
                 vars: Vec::new(),
                 inputs: t

@@ -80,10 +80,19 @@ impl PtNet {
     }
 
     /// The same net with identifiers distinct from the names (one per place,
-    /// one per transition, in order).
+    /// one per transition, in order). Reports name places and transitions:
+    /// where two places, or two transitions, share a name, they are named
+    /// by their identifiers instead.
     pub fn with_ids(mut self, place_ids: Vec<String>, transition_ids: Vec<String>) -> Self {
         debug_assert_eq!(place_ids.len(), self.places.len());
         debug_assert_eq!(transition_ids.len(), self.transitions.len());
+        self.places = distinct_labels(&self.places, &place_ids);
+        let names: Vec<String> = self.transitions.iter().map(|t| t.name.clone()).collect();
+        for (transition, label) in
+            (self.transitions.iter_mut()).zip(distinct_labels(&names, &transition_ids))
+        {
+            transition.name = label;
+        }
         self.place_ids = place_ids;
         self.transition_ids = transition_ids;
         self
@@ -107,7 +116,7 @@ impl PtNet {
 /// `names`, or `ids` (one per name, in order) where two names are the
 /// same: labels that tell every place, or every transition, apart in
 /// reports.
-pub fn distinct_labels(names: &[String], ids: &[String]) -> Vec<String> {
+fn distinct_labels(names: &[String], ids: &[String]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     if names.iter().all(|n| seen.insert(n.as_str())) {
         names.to_vec()

@@ -29,7 +29,7 @@ mod symmetric;
 
 use roxmltree::{Document, Node};
 
-use crate::ptnet::{PtNet, TransitionArcs, distinct_labels};
+use crate::ptnet::{PtNet, TransitionArcs};
 pub use error::PnmlError;
 pub use grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
 use graph::{first_net, label_text, node_pos, parse_document, read_graph};
@@ -93,25 +93,12 @@ fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
     let positions = (graph.places.iter())
         .map(|&(_, _, element)| node_pos(doc, element))
         .collect();
-    let (place_ids, places): (Vec<String>, Vec<String>) = graph
+    let (place_ids, places) = graph
         .places
         .into_iter()
         .map(|(id, name, _)| (id, name))
         .unzip();
-    // Reports name places and transitions: where two share a name, by
-    // their identifiers.
-    let places = distinct_labels(&places, &place_ids);
-    let transition_ids: Vec<String> = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
-    let names: Vec<String> = transitions
-        .iter()
-        .map(|(name, _, _)| name.clone())
-        .collect();
-    for ((name, _, _), label) in transitions
-        .iter_mut()
-        .zip(distinct_labels(&names, &transition_ids))
-    {
-        *name = label;
-    }
+    let transition_ids = graph.transitions.into_iter().map(|(id, _, _)| id).collect();
     Ok(PtNet::new(graph.name, places, initial, transitions)
         .with_ids(place_ids, transition_ids)
         .with_positions(positions))
