@@ -33,11 +33,21 @@ pub fn located(error: impl Into<anyhow::Error>, at: Option<Pos>, file: &Path) ->
         return error.context(file.display().to_string());
     };
     let message = crate::output::render_error(&error);
+    quoted(
+        anyhow::anyhow!("{}:{pos}: {message}", file.display()),
+        pos,
+        file,
+    )
+}
+
+/// `error`, whose message already names `file` and `at`, with that line of
+/// the file quoted below it (unchanged where the file cannot be read).
+pub fn quoted(error: anyhow::Error, at: Pos, file: &Path) -> anyhow::Error {
     let snippet = std::fs::read_to_string(file)
         .ok()
-        .and_then(|text| Source::new(file, text).snippet(pos));
+        .and_then(|text| Source::new(file, text).snippet(at));
     match snippet {
-        Some(snippet) => anyhow::anyhow!("{}:{pos}: {message}\n{snippet}", file.display()),
-        None => anyhow::anyhow!("{}:{pos}: {message}", file.display()),
+        Some(snippet) => anyhow::anyhow!("{}\n{snippet}", crate::output::render_error(&error)),
+        None => error,
     }
 }

@@ -89,6 +89,8 @@ fn every_non_equivalent_mutant_of_the_tiny_net_is_killed() {
             .is_some_and(|m| m.contains("`k` is not bound")),
         "{invalid}"
     );
+    // Where: the guard's `k`, in the mutant's text.
+    assert_eq!(invalid["at"], serde_json::json!({"line": 14, "column": 23}));
     assert!(r["stale"].as_array().is_some_and(Vec::is_empty));
     assert!(r["kills"]["balanced"][0].as_u64().is_some_and(|n| n > 0));
 }

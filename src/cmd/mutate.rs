@@ -15,8 +15,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::mutate::{
-    Configuration, Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, Verdict,
-    check_mutant_under, check_original, generate,
+    Configuration, Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, OriginalError,
+    Verdict, check_mutant_under, check_original, generate,
 };
 use sesphr_model::symbolic::SymbolicFunctions;
 
@@ -275,6 +275,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
                     },
                 )
             })
+            .map_err(|e| quote_original_error(e, &args.net.net))
             .with_context(|| {
                 let listed = line.map_or(String::new(), |line| {
                     format!("{}:{line}: ", equivalents.path.display())
@@ -358,6 +359,17 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
 /// A parameter set of the run, with the line of the equivalent-mutants file
 /// that lists it (none for a `--config` value or the net's defaults).
 type ListedParams = (Vec<(String, String)>, Option<usize>);
+
+/// Why the net itself cannot be checked: where the error names a line of
+/// `file`, that line is quoted below the message.
+fn quote_original_error(error: OriginalError, file: &Path) -> anyhow::Error {
+    match error {
+        OriginalError::Unchecked { at: Some(at), .. } => {
+            crate::host::quoted(error.into(), at, file)
+        }
+        _ => error.into(),
+    }
+}
 
 /// The parameter sets of the run: `--config` values, else the
 /// equivalent-mutants file's `configurations`, else the net's defaults.

@@ -19,6 +19,7 @@ use crate::load::source::Source;
 use crate::net::code::EvalError;
 use crate::net::functions::FunctionLibrary;
 use crate::net::model::Net;
+use crate::net::pos::Pos;
 use crate::temporal::graph::Limits as GraphLimits;
 use crate::temporal::run::check_temporal;
 
@@ -53,8 +54,15 @@ pub enum Verdict {
     /// outside its type, a failing function): not a net whose properties
     /// say anything, so neither killed nor survived.
     Invalid {
-        /// The first line of the error, positions in the mutant's text.
+        /// What is wrong: the first line of the load error, or the error the
+        /// exploration failed with.
         message: String,
+        /// Where, in the mutant's text (the net's own for the net itself):
+        /// the item that does not load, or the guard conjunct, arc item or
+        /// part of a property whose evaluation failed; none where the error
+        /// names no place.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        at: Option<Pos>,
     },
     /// The exploration stopped at a limit before any property failed.
     Undecided {
@@ -108,10 +116,12 @@ pub enum OriginalError {
         properties: Vec<String>,
     },
     /// Its exploration stops at a limit or fails.
-    #[error("{path}: the net itself cannot be checked: {reason}")]
+    #[error("{path}{}: the net itself cannot be checked: {reason}", at.map_or(String::new(), |at| format!(":{at}")))]
     Unchecked {
         /// The file.
         path: String,
+        /// Where in it the failed evaluation lies, when the error says.
+        at: Option<Pos>,
         /// The limit reached or the error.
         reason: String,
     },
@@ -138,12 +148,14 @@ pub fn check_original(
     match judgement.verdict {
         Verdict::Survived => Ok(judgement),
         Verdict::Killed { properties } => Err(OriginalError::Violated { path, properties }),
-        Verdict::Invalid { message } => Err(OriginalError::Unchecked {
+        Verdict::Invalid { message, at } => Err(OriginalError::Unchecked {
             path,
+            at,
             reason: message,
         }),
         Verdict::Undecided { stopped } => Err(OriginalError::Unchecked {
             path,
+            at: None,
             reason: format!(
                 "the exploration stopped at a limit ({}) after {} states",
                 stopped.name(),
@@ -193,10 +205,8 @@ fn check_mutant_pass(
         Err(e) => {
             return Judgement {
                 verdict: Verdict::Invalid {
-                    message: match e.pos() {
-                        Some(pos) => format!("does not load: {pos}: {}", e.kind()),
-                        None => format!("does not load: {}", e.kind()),
-                    },
+                    message: format!("does not load: {}", e.kind()),
+                    at: e.pos(),
                 },
                 states: 0,
                 seconds: started.elapsed().as_secs_f64(),
@@ -275,12 +285,7 @@ fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
         deadline,
     };
     let (verdict, states) = match check_temporal(net, graph_limits, limits.reduction) {
-        Err(e) => (
-            Verdict::Invalid {
-                message: run_time_error(net, &e, e.evaluation()),
-            },
-            0,
-        ),
+        Err(e) => (run_time_error(net, &e, e.evaluation()), 0),
         Ok((results, size)) => {
             let failing: Vec<String> = results
                 .iter()
@@ -327,6 +332,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                 return Judgement {
                     verdict: Verdict::Invalid {
                         message: format!("symmetry reduction: {e}"),
+                        at: None,
                     },
                     states: 0,
                     seconds: started.elapsed().as_secs_f64(),
@@ -370,9 +376,7 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                 _ => None,
             };
             return Judgement {
-                verdict: Verdict::Invalid {
-                    message: run_time_error(net, &e, evaluation),
-                },
+                verdict: run_time_error(net, &e, evaluation),
                 states: 0,
                 seconds: started.elapsed().as_secs_f64(),
                 configuration: None,
@@ -422,15 +426,12 @@ struct StopAtViolation<'n> {
     flags: Arc<Flags>,
 }
 
-/// The message of a net whose evaluation failed: with the line and column
-/// of what failed, where the error names it.
-fn run_time_error(net: &Net, e: &dyn std::fmt::Display, evaluation: Option<&EvalError>) -> String {
-    match evaluation.and_then(|evaluation| net.position_of_failure(evaluation)) {
-        Some(pos) => format!(
-            "run-time error at line {}, column {}: {e}",
-            pos.line, pos.col
-        ),
-        None => format!("run-time error: {e}"),
+/// The verdict on a net whose exploration failed with `e`: located at what
+/// failed, where the error names an evaluation.
+fn run_time_error(net: &Net, e: &dyn std::fmt::Display, evaluation: Option<&EvalError>) -> Verdict {
+    Verdict::Invalid {
+        message: e.to_string(),
+        at: evaluation.and_then(|evaluation| net.position_of_failure(evaluation)),
     }
 }
 

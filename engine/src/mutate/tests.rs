@@ -146,7 +146,7 @@ fn a_killable_mutant_is_killed_and_an_equivalent_one_survives() {
     // Dropping the arc from `n` unbinds `k`, which the guard uses.
     assert!(matches!(
         judge("drop-input-arc@swap.in.n"),
-        Verdict::Invalid { message } if message.contains("not bound")
+        Verdict::Invalid { message, at: Some(_) } if message.contains("not bound")
     ));
 }
 

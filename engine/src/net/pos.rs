@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 pub struct Pos {
     /// The line, counting from 1.
     pub line: usize,
-    /// The column in characters, counting from 1.
+    /// The column in characters, counting from 1 (`column` in JSON).
+    #[serde(rename = "column")]
     pub col: usize,
 }
 
