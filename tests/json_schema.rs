@@ -2,7 +2,8 @@
 //! of `check --json` (P/T and coloured nets, violations with traces and
 //! explanations, several nets, an incomplete run; the SMT route's bounded
 //! reports, complete and stopped by the timeout), `validate --json`,
-//! `ledger verify --json`, `simulate --json`, `demo --json` and `mcc --json`.
+//! `ledger verify --json`, `simulate --json`, `demo --json`, `mcc --json` and
+//! `mutate --json`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -547,4 +548,48 @@ fn random_walk_reports_match_their_schema() {
         !validator.is_valid(&extra),
         "a walk report with `states` passed"
     );
+}
+
+#[test]
+fn mutate_reports_match_their_schema() {
+    let validator = schema("mutate.schema.json");
+    let tiny = repo("tests/mutate/tiny.yaml");
+    let stale = repo("tests/mutate/stale.equivalent-mutants.yaml");
+    let progress = repo("tests/mutate/progress.yaml");
+    // Each run's exit code, and the verdicts its report must hold.
+    let runs: [(Vec<&str>, i32, &[&str]); 4] = [
+        // Killed, invalid (located) and a listed equivalent.
+        (vec![&tiny], 0, &["killed", "invalid", "survived"]),
+        // Stale entries of an equivalent-mutants file.
+        (vec![&tiny, "--equivalents", &stale], 0, &["killed"]),
+        // Survivors of the temporal properties.
+        (vec![&progress], 1, &["killed", "survived"]),
+        // Every checked mutant stopped at the limit.
+        (vec![&tiny, "--max-states", "1"], 3, &["undecided"]),
+    ];
+    for (args, exit, verdicts) in runs {
+        let args = [&["mutate", "--json"][..], &args].concat();
+        let (report, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &report, &format!("{args:?}"));
+        assert_eq!(code, Some(exit), "{args:?}");
+        let mutants = report["mutants"].as_array().expect("mutants");
+        for verdict in verdicts {
+            assert!(
+                mutants.iter().any(|m| m["verdict"] == *verdict),
+                "{args:?}: no {verdict} mutant"
+            );
+        }
+        if args.contains(&stale.as_str()) {
+            assert!(report["stale"].as_array().is_some_and(|s| !s.is_empty()));
+        }
+    }
+    // `--list`: the mutants alone, the same as the report's.
+    let (listed, code) = sesphr_json_code(&["mutate", "--json", "--list", &tiny]);
+    assert_valid(&validator, &listed, "--list");
+    assert_eq!(code, Some(0));
+    assert_eq!(listed.as_array().map(Vec::len), Some(23));
+    // The schema is not vacuous: a verdict it does not know is refused.
+    let (mut report, _) = sesphr_json_code(&["mutate", "--json", &tiny]);
+    report["mutants"][0]["verdict"] = json!("maybe");
+    assert!(!validator.is_valid(&report));
 }
