@@ -588,6 +588,18 @@ fn mutate_reports_match_their_schema() {
     assert_valid(&validator, &listed, "--list");
     assert_eq!(code, Some(0));
     assert_eq!(listed.as_array().map(Vec::len), Some(23));
+    // Bad input: the file and the located error, exit 2.
+    let failing = repo("tests/data/division-by-zero.yaml");
+    let (refused, code) = sesphr_json_code(&["mutate", "--json", &failing]);
+    assert_valid(&validator, &refused, "a net that fails while checked");
+    assert_eq!(code, Some(2));
+    assert_eq!(refused["file"], failing.as_str());
+    assert!(
+        (refused["error"].as_str()).is_some_and(
+            |e| e.contains("division-by-zero.yaml:15:21: the net itself cannot be checked")
+        ),
+        "{refused}"
+    );
     // The schema is not vacuous: a verdict it does not know is refused.
     let (mut report, _) = sesphr_json_code(&["mutate", "--json", &tiny]);
     report["mutants"][0]["verdict"] = json!("maybe");

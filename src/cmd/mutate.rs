@@ -104,6 +104,15 @@ pub fn run(args: &MutateArgs) -> ExitCode {
         Ok(report) => report.exit_code(),
         Err(error) => {
             crate::output::report_error(&error);
+            // In JSON too: the file and what is wrong.
+            if args.json {
+                let file = args.net.net.display().to_string();
+                let value = super::check::error_json(&file, &error);
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).unwrap_or_default()
+                );
+            }
             super::exit_bad_input()
         }
     }
