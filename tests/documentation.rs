@@ -10,9 +10,11 @@
 //! are not run.
 //!
 //! The README's table "Verifying SeSPHR" promises an exit code for each
-//! command, and for some a number of states: each is run as written. And
-//! every relative link of these documents leads to a file of the repository
-//! and, where it names one, to a heading of that file.
+//! command, and for some a number of states: each is run as written. Every
+//! other command these documents show (in `sh` blocks and in inline code)
+//! names only options its subcommand has. And every relative link of these
+//! documents leads to a file of the repository and, where it names one, to a
+//! heading of that file.
 
 mod support;
 
@@ -114,6 +116,130 @@ fn normalised(text: &str) -> String {
     let threads = Regex::new(r"\b\d+ thread\(s\)").expect("regex");
     let text = seconds.replace_all(text, "<time> s");
     threads.replace_all(&text, "<n> thread(s)").into_owned()
+}
+
+/// The `sesphr` commands of `text` outside transcripts, each with its
+/// line: the lines of `sh` blocks that run it (continued over trailing
+/// backslashes), and inline code that starts with it. Each is cut at the
+/// first shell operator or comment, so only its own words remain.
+fn shown_commands(text: &str) -> Vec<(usize, String)> {
+    let inline = Regex::new(r"`sesphr ([^`]+)`").expect("regex");
+    let mut found = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut continued: Option<(usize, String)> = None;
+    for (number, line) in text.lines().enumerate() {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            fence = match fence {
+                Some(_) => None,
+                None => Some(info.trim().to_string()),
+            };
+            continue;
+        }
+        match fence.as_deref() {
+            Some("sh" | "bash" | "shell") => {
+                let line = line.trim();
+                let command = match continued.take() {
+                    Some((start, words)) => Some((start, format!("{words} {line}"))),
+                    None => ["sesphr ", "cargo run --release -- "]
+                        .iter()
+                        .find_map(|program| line.strip_prefix(program))
+                        .map(|args| (number + 1, args.to_string())),
+                };
+                if let Some((start, words)) = command {
+                    match words.strip_suffix('\\') {
+                        Some(words) => continued = Some((start, words.trim_end().to_string())),
+                        None => found.push((start, words)),
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                found.extend((inline.captures_iter(line)).map(|c| (number + 1, c[1].to_string())))
+            }
+        }
+    }
+    for (_, command) in &mut found {
+        if let Some(end) = command.find(['|', '>', '#', ';', '&']) {
+            command.truncate(end);
+        }
+    }
+    found
+}
+
+/// What `sesphr SUBCOMMAND --help` prints.
+fn help_of(subcommand: &[&str]) -> String {
+    let out = sesphr(&[subcommand, &["--help"]].concat());
+    assert!(out.status.success(), "sesphr {subcommand:?} --help");
+    stdout(&out)
+}
+
+/// The options a help text lists.
+fn options_in(help: &str) -> Vec<String> {
+    let option = Regex::new(r"--[a-z][a-z0-9-]*").expect("regex");
+    (option.find_iter(help))
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
+/// The subcommands a help text lists (its `Commands:` section).
+fn subcommands_in(help: &str) -> Vec<String> {
+    (help.lines())
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn commands_in_the_documentation_name_only_options_they_have() {
+    let option = Regex::new(r"^\[?(--[a-z][a-z0-9-]*)").expect("regex");
+    // Help texts by subcommand, each asked for once.
+    let mut helps: std::collections::HashMap<Vec<String>, String> = Default::default();
+    let mut help = |words: &[&str]| -> String {
+        let key: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        (helps.entry(key).or_insert_with(|| help_of(words))).clone()
+    };
+    let mut checked = 0;
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read the document");
+        let name = file
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        for (line, command) in shown_commands(&text) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            // The subcommand's words (`ledger verify` has two): as deep as
+            // each level's help lists them; a placeholder (`sesphr ARGS`)
+            // names none and is not checked.
+            let mut depth = 0;
+            let mut text = help(&[]);
+            while let Some(word) = words.get(depth)
+                && subcommands_in(&text).iter().any(|c| c == word)
+            {
+                depth += 1;
+                text = help(&words[..depth]);
+            }
+            if depth == 0 {
+                continue;
+            }
+            let subcommand = &words[..depth];
+            let known = options_in(&text);
+            for word in &words[depth..] {
+                if let Some(flag) = option.captures(word) {
+                    assert!(
+                        known.iter().any(|o| *o == flag[1]),
+                        "{name}:{line}: `sesphr {}` has no option {} (in `{command}`)",
+                        subcommand.join(" "),
+                        &flag[1]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} options found");
 }
 
 /// Whether `actual` is `expected`, where an expected line `...` stands for
