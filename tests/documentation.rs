@@ -12,7 +12,8 @@
 //! The README's table "Verifying SeSPHR" promises an exit code for each
 //! command, and for some a number of states: each is run as written. Every
 //! other command these documents show (in `sh` blocks and in inline code)
-//! names only options its subcommand has. And every relative link of these
+//! names only options its subcommand has, and the parameters it sets on a
+//! net of the repository are that net's own, within its bounds. And every relative link of these
 //! documents leads to a file of the repository and, where it names one, to a
 //! heading of that file.
 
@@ -240,6 +241,52 @@ fn commands_in_the_documentation_name_only_options_they_have() {
         }
     }
     assert!(checked > 100, "only {checked} options found");
+}
+
+#[test]
+fn parameters_in_the_documentation_are_the_nets_own() {
+    // Each shown command that names a net file of the repository and
+    // overrides its parameters: the net loads with those values (each a
+    // parameter it declares, within its bounds).
+    let mut checked = 0;
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read the document");
+        let name = file
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        for (line, command) in shown_commands(&text) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            let nets: Vec<&str> = (words.iter().copied())
+                .filter(|w| w.ends_with(".yaml") && repo(w).is_file())
+                .collect();
+            // `--param NAME=VALUE` written out, not a placeholder (`...`).
+            let mut args = vec!["validate"];
+            for pair in words.windows(2).filter(|pair| pair[0] == "--param") {
+                if let Some((name, _)) = pair[1].split_once('=')
+                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
+                    args.extend(["--param", pair[1]]);
+                }
+            }
+            if args.len() == 1 || nets.len() != 1 {
+                continue;
+            }
+            args.push(nets[0]);
+            let out = sesphr(&args);
+            assert!(
+                out.status.success(),
+                "{name}:{line}: `sesphr {command}`: {}",
+                stderr(&out)
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 15,
+        "only {checked} commands with parameters found"
+    );
 }
 
 /// Whether `actual` is `expected`, where an expected line `...` stands for
