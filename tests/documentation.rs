@@ -12,10 +12,10 @@
 //! The README's table "Verifying SeSPHR" promises an exit code for each
 //! command, and for some a number of states: each is run as written. Every
 //! other command these documents show (in `sh` blocks and in inline code)
-//! names only options its subcommand has, and the parameters it sets on a
-//! net of the repository are that net's own, within its bounds. And every relative link of these
-//! documents leads to a file of the repository and, where it names one, to a
-//! heading of that file.
+//! names only options its subcommand has, and the parameters it sets and
+//! properties it names on a net of the repository are that net's own. And
+//! every relative link of these documents leads to a file of the repository
+//! and, where it names one, to a heading of that file.
 
 mod support;
 
@@ -244,10 +244,12 @@ fn commands_in_the_documentation_name_only_options_they_have() {
 }
 
 #[test]
-fn parameters_in_the_documentation_are_the_nets_own() {
+fn parameters_and_properties_in_the_documentation_are_the_nets_own() {
     // Each shown command that names a net file of the repository and
-    // overrides its parameters: the net loads with those values (each a
-    // parameter it declares, within its bounds).
+    // overrides its parameters or names properties: the net loads with
+    // those values (each a parameter it declares, within its bounds), and
+    // each property is one of the net's or a standard one.
+    let identifier = |word: &str| word.chars().all(|c| c.is_ascii_lowercase() || c == '_');
     let mut checked = 0;
     for file in documents() {
         let text = std::fs::read_to_string(&file).expect("read the document");
@@ -261,31 +263,52 @@ fn parameters_in_the_documentation_are_the_nets_own() {
             let nets: Vec<&str> = (words.iter().copied())
                 .filter(|w| w.ends_with(".yaml") && repo(w).is_file())
                 .collect();
-            // `--param NAME=VALUE` written out, not a placeholder (`...`).
-            let mut args = vec!["validate"];
-            for pair in words.windows(2).filter(|pair| pair[0] == "--param") {
-                if let Some((name, _)) = pair[1].split_once('=')
-                    && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-                {
-                    args.extend(["--param", pair[1]]);
-                }
-            }
-            if args.len() == 1 || nets.len() != 1 {
+            // Values written out, not placeholders (`...`, `NAME`).
+            let given = |option: &str| -> Vec<&str> {
+                (words.windows(2))
+                    .filter(|pair| pair[0] == option)
+                    .map(|pair| pair[1])
+                    .collect()
+            };
+            let params: Vec<&str> = (given("--param").into_iter())
+                .filter(|p| p.split_once('=').is_some_and(|(name, _)| identifier(name)))
+                .collect();
+            let properties: Vec<&str> = (given("--property").into_iter())
+                .filter(|p| identifier(&p.replace('-', "_")))
+                .collect();
+            let [net] = nets[..] else { continue };
+            if params.is_empty() && properties.is_empty() {
                 continue;
             }
-            args.push(nets[0]);
+            let mut args = vec!["validate", "--json", net];
+            for param in &params {
+                args.extend(["--param", param]);
+            }
             let out = sesphr(&args);
             assert!(
                 out.status.success(),
                 "{name}:{line}: `sesphr {command}`: {}",
                 stderr(&out)
             );
+            let summary: serde_json::Value =
+                serde_json::from_str(&stdout(&out)).expect("validate --json");
+            let own: Vec<&str> = (summary["property_list"].as_array().expect("property_list"))
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .chain(["deadlock-free", "one-safe"])
+                .collect();
+            for property in properties {
+                assert!(
+                    own.contains(&property),
+                    "{name}:{line}: {net} has no property `{property}` (in `sesphr {command}`)"
+                );
+            }
             checked += 1;
         }
     }
     assert!(
         checked >= 15,
-        "only {checked} commands with parameters found"
+        "only {checked} commands with parameters or properties found"
     );
 }
 
