@@ -13,9 +13,10 @@
 //! command, and for some a number of states: each is run as written. Every
 //! other command these documents show (in `sh` blocks and in inline code)
 //! names only options its subcommand has, and the parameters it sets and
-//! properties it names on a net of the repository are that net's own. And
-//! every relative link of these documents leads to a file of the repository
-//! and, where it names one, to a heading of that file.
+//! properties it names on a net of the repository are that net's own. Every
+//! relative link of these documents leads to a file of the repository and,
+//! where it names one, to a heading of that file; and every path of the
+//! repository they name in the text exists.
 
 mod support;
 
@@ -476,6 +477,43 @@ fn links_in_the_documentation_resolve() {
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
     assert!(checked >= 20, "only {checked} links found");
+}
+
+#[test]
+fn paths_in_the_documentation_exist() {
+    // Paths of the repository named in the text (`nets/...`, `engine/...`,
+    // in code or prose), from the root or from docs/: each exists. Left
+    // out: what runs write (`reports/`), patterns, placeholders in capitals
+    // or ellipses, and one-letter names (`nets/x.yaml`).
+    let path = Regex::new(
+        r"(?:^|[^\w/.-])((?:nets|tests|docs|scripts|engine|model|src|report|distributed|schema|benches|\.ci)/[\w./-]*)",
+    )
+    .expect("regex");
+    let placeholder = Regex::new(r"[A-Z]{3}|\*|\.\.\.|(^|/)\w(\.|/|$)").expect("regex");
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read a document");
+        let name = file
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        for (number, line) in text.lines().enumerate() {
+            for captures in path.captures_iter(line) {
+                let named = captures[1].trim_end_matches(['.', ',', ':', ';']);
+                if placeholder.is_match(named) {
+                    continue;
+                }
+                checked += 1;
+                if !repo(named).exists() && !repo("docs").join(named).exists() {
+                    missing.push(format!("{name}:{}: `{named}`: no such path", number + 1));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    assert!(checked >= 300, "only {checked} paths found");
 }
 
 #[test]
