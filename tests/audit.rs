@@ -107,6 +107,47 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
     assert_eq!(code, Some(2), "a missing directory is unreadable input");
 }
 
+#[cfg(unix)]
+#[test]
+fn audit_follows_no_symbolic_link_out_of_the_store() {
+    let dir = scratch("links");
+    let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let objects = dir.join("cloud/objects/alice-phr");
+    // An object replaced by a link to a copy of itself, and a version's
+    // folder by a link to a copy of it: neither is read through.
+    let outside = scratch("links-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let personal = objects.join("v1/personal.ct");
+    std::fs::rename(&personal, outside.join("personal.ct")).unwrap();
+    std::os::unix::fs::symlink(outside.join("personal.ct"), &personal).unwrap();
+    std::fs::rename(objects.join("v2"), outside.join("v2")).unwrap();
+    std::os::unix::fs::symlink(outside.join("v2"), objects.join("v2")).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    let found = findings(&output);
+    for expected in [
+        format!("unexpected entry in the store: {}", personal.display()),
+        format!(
+            "unexpected entry in the store: {}",
+            objects.join("v2").display()
+        ),
+        "missing: alice-phr/v1/personal (listed in the ledger, not in the store)".to_owned(),
+        "missing: alice-phr/v2/medical (listed in the ledger, not in the store)".to_owned(),
+    ] {
+        assert!(found.contains(&expected), "{expected}: {output}");
+    }
+    // The demo's tampering lies behind the link: not read, so not reported
+    // as corrupted.
+    assert!(!output.contains("corrupted"), "{output}");
+    assert!(
+        output.contains("(3 objects stored, 8 listed by the ledger)"),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}
+
 /// A deterministic sequence of delays in [0, span) (a linear congruential
 /// generator: the same points every run).
 fn delays(count: usize, span: Duration) -> Vec<Duration> {

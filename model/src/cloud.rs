@@ -138,27 +138,29 @@ impl CloudStore {
     }
 
     /// Every object in the store and the entries that are not objects
-    /// (names outside the layout), sorted.
+    /// (names outside the layout, and anything that is not a plain
+    /// directory or file where one belongs: a symbolic link is not followed,
+    /// so an untrusted store cannot make the auditor read elsewhere), sorted.
     pub fn list(&self) -> Result<Listing> {
         let mut listing = Listing::default();
         let objects = self.root.join("objects");
         for file_dir in sorted_entries(&objects)? {
             let file = name_of(&file_dir).and_then(|n| Label::new(&n).ok());
-            let Some(file) = file.filter(|_| file_dir.is_dir()) else {
+            let Some(file) = file.filter(|_| is_plain_dir(&file_dir)) else {
                 listing.strays.push(file_dir);
                 continue;
             };
             for version_dir in sorted_entries(&file_dir)? {
                 let version = name_of(&version_dir)
                     .and_then(|n| n.strip_prefix('v').and_then(|v| v.parse::<u32>().ok()));
-                let Some(version) = version.filter(|_| version_dir.is_dir()) else {
+                let Some(version) = version.filter(|_| is_plain_dir(&version_dir)) else {
                     listing.strays.push(version_dir);
                     continue;
                 };
                 for object in sorted_entries(&version_dir)? {
                     let label = name_of(&object)
                         .and_then(|n| n.strip_suffix(".ct").and_then(|l| Label::new(l).ok()));
-                    match label.filter(|_| object.is_file()) {
+                    match label.filter(|_| is_plain_file(&object)) {
                         Some(label) => listing.objects.push(ObjectId {
                             file: file.clone(),
                             version,
@@ -226,6 +228,16 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
         .map_err(io_error(dir))?;
     paths.sort();
     Ok(paths)
+}
+
+/// Whether `path` is a directory itself, not a symbolic link to one.
+fn is_plain_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Whether `path` is a regular file itself, not a symbolic link to one.
+fn is_plain_file(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 fn name_of(path: &Path) -> Option<String> {
