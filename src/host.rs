@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use sesphr_engine::check::CheckError;
 use sesphr_engine::load::error::LoadError;
 use sesphr_engine::load::source::{Pos, Source};
 use sesphr_engine::load::{LoadedNet, open};
@@ -50,4 +51,14 @@ pub fn quoted(error: anyhow::Error, at: Pos, file: &Path) -> anyhow::Error {
         Some(snippet) => anyhow::anyhow!("{}\n{snippet}", crate::output::render_error(&error)),
         None => error,
     }
+}
+
+/// `error` of a check of `net` (read from `file`), located at the failed
+/// evaluation behind it, or else at the transition that could not be
+/// unfolded (an SMT encoding's error is one too: `CheckError::Unfold`).
+pub fn located_check_error(error: CheckError, net: &LoadedNet, file: &Path) -> anyhow::Error {
+    let at = (error.evaluation())
+        .and_then(|eval| net.position_of_failure(eval))
+        .or_else(|| error.transition().and_then(|t| net.transition_position(t)));
+    located(error, at, file)
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sesphr_engine::check::{CheckError, CheckOptions, StandardProperty, Unfold};
+use sesphr_engine::check::{CheckOptions, StandardProperty, Unfold};
 use sesphr_engine::explore::{
     CheckReport, ExploreOptions, Heartbeat, Progress, ProgressHook, Unbounded, WalkOptions,
     WalkProgress, WalkProgressHook, WalkReport,
@@ -444,7 +444,7 @@ fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<Bounded
     let timeout = limits.explore_options()?.timeout;
     let solver = args.solver.as_deref().unwrap_or(SOLVER);
     check_bounded(&net, &standard, depth, solver, timeout)
-        .map_err(|e| super::smt::located(e, &net, &net_args.net))
+        .map_err(|e| crate::host::located_check_error(e.into(), &net, &net_args.net))
 }
 
 /// The solver of `--engine smt` where `--solver` does not say.
@@ -496,25 +496,12 @@ fn run_walks(
     let pool = limits.thread_pool()?;
     let report = pool
         .install(|| net.walk(&standard, &options))
-        .map_err(|e| located_check_error(e, &net, &net_args.net))?;
+        .map_err(|e| crate::host::located_check_error(e, &net, &net_args.net))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     let unbounded = (report.unbounded.as_ref()).map(|u| unbounded_error(u, &net, &net_args.net));
     Ok((report, unbounded))
-}
-
-/// `error`, located in `net` (read from `file`) at the failed evaluation
-/// behind it, or else at the transition that could not be unfolded.
-fn located_check_error(
-    error: CheckError,
-    net: &LoadedNet,
-    file: &std::path::Path,
-) -> anyhow::Error {
-    let at = (error.evaluation())
-        .and_then(|eval| net.position_of_failure(eval))
-        .or_else(|| error.transition().and_then(|t| net.transition_position(t)));
-    crate::host::located(error, at, file)
 }
 
 /// The numbers of the transitions `--defer` names, refused where `net`
@@ -598,7 +585,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<(CheckReport, Optio
     };
     let report = pool
         .install(|| net.check(&options))
-        .map_err(|e| located_check_error(e, &net, &net_args.net))?;
+        .map_err(|e| crate::host::located_check_error(e, &net, &net_args.net))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

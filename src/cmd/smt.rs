@@ -2,14 +2,12 @@
 //! of the net (the paper's method), or with `--solve` the verdicts of an SMT
 //! solver (Z3) on it.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
 use sesphr_engine::check::StandardProperty;
-use sesphr_engine::load::LoadedNet;
-use sesphr_engine::smt::{SmtError, prepare, script, solve};
+use sesphr_engine::smt::{prepare, script, solve};
 
 /// Arguments of `sesphr smt`.
 #[derive(Args, Debug)]
@@ -45,14 +43,14 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 /// input (a net without an SMT encoding: the reason is named).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let net = crate::host::load(&args.net)?;
-    let (pt, properties) =
-        prepare(&net, &args.properties).map_err(|e| located(e, &net, &args.net.net))?;
+    let (pt, properties) = prepare(&net, &args.properties)
+        .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
     if !args.solve {
         super::write_out(format_args!("{}", script(&pt, &properties, args.depth)));
         return Ok(ExitCode::SUCCESS);
     }
     let verdicts = solve(&args.solver, &pt, &properties, args.depth, None)
-        .map_err(|e| located(e, &net, &args.net.net))?
+        .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?
         .verdicts;
     let mut violated = false;
     for v in &verdicts {
@@ -81,13 +79,4 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `error`, located in `net` (read from `file`) at the failed evaluation
-/// behind it, or else at the transition that could not be unfolded.
-pub(crate) fn located(error: SmtError, net: &LoadedNet, file: &Path) -> anyhow::Error {
-    let at = (error.evaluation())
-        .and_then(|eval| net.position_of_failure(eval))
-        .or_else(|| error.transition().and_then(|t| net.transition_position(t)));
-    crate::host::located(error, at, file)
 }
