@@ -3,7 +3,9 @@
 //! --trace`), and random arguments, each run as the real program.
 //! Whatever the input, `sesphr` must finish within [`HANG`] with one of its
 //! documented exit codes (0-3): never a panic (101), an abort (134) or a
-//! signal.
+//! signal. On the inputs before any edit, every command a target runs must
+//! succeed, so that a misspelt option cannot turn a target into a test of
+//! usage errors.
 //!
 //! CI runs a few dozen cases per target. A longer campaign:
 //! `PROPTEST_CASES=5000 cargo test --release --test fuzz_cli`; proptest
@@ -322,48 +324,146 @@ const PNML_SEEDS: &[&str] = &[
     "tests/data/mcc/TokenRing-PT-005.pnml",
 ];
 
+/// The commands a YAML net is run through.
+fn yaml_commands(net: &str) -> Vec<Vec<String>> {
+    [
+        vec!["validate", net],
+        vec!["check", net, "--timeout", "3", "--max-memory", "300M"],
+        vec!["simulate", net, "--max-steps", "20"],
+    ]
+    .map(words)
+    .into()
+}
+
+/// The commands a PNML net is run through.
+fn pnml_commands(net: &str) -> Vec<Vec<String>> {
+    [
+        vec![
+            "check",
+            net,
+            "--json",
+            "--timeout",
+            "3",
+            "--max-memory",
+            "300M",
+        ],
+        vec!["graph", net, "--reachability", "--max-states", "500"],
+    ]
+    .map(words)
+    .into()
+}
+
+/// The commands a ledger is run through.
+fn ledger_commands(ledger: &str) -> Vec<Vec<String>> {
+    [
+        vec!["ledger", "verify", ledger],
+        vec!["ledger", "show", ledger],
+    ]
+    .map(words)
+    .into()
+}
+
+/// The command that answers `examination` from the property files in `dir`,
+/// on the TokenRing net.
+fn mcc_command(dir: &str, examination: &str) -> Vec<String> {
+    let net = repo("tests/data/mcc/TokenRing-PT-005.pnml")
+        .display()
+        .to_string();
+    words(vec![
+        "mcc",
+        dir,
+        "--net",
+        &net,
+        "--examination",
+        examination,
+        "--timeout",
+        "3",
+    ])
+}
+
+/// The command that shows the check report `report` of [`REPORT_NET`].
+fn view_command(report: &str) -> Vec<String> {
+    let net = repo(REPORT_NET).display().to_string();
+    let out = scratch().join("view").display().to_string();
+    words(vec!["view", &net, "--trace", report, "--out", &out])
+}
+
+fn words(words: Vec<&str>) -> Vec<String> {
+    words.into_iter().map(str::to_string).collect()
+}
+
+/// `examination`'s property file, with `edits`, in a fresh model directory.
+fn mcc_case(examination: &str, edits: &[Edit]) -> String {
+    let dir = scratch().join("mcc");
+    std::fs::create_dir_all(&dir).expect("model dir");
+    let source = format!("tests/data/mcc/examinations/TokenRing-PT-005/{examination}.xml");
+    std::fs::write(
+        dir.join(format!("{examination}.xml")),
+        apply(seed(&source), edits),
+    )
+    .expect("write case");
+    dir.display().to_string()
+}
+
+#[test]
+fn every_command_of_the_harness_succeeds_on_its_unmutated_input() {
+    // What the targets run is real work only if the commands are right:
+    // on the inputs before any edit, each exits 0 (a misspelt option would
+    // make every case a usage error, exit 2, and the target test nothing).
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    for seed in YAML_SEEDS {
+        commands.extend(yaml_commands(&repo(seed).display().to_string()));
+    }
+    for seed in PNML_SEEDS {
+        commands.extend(pnml_commands(&repo(seed).display().to_string()));
+    }
+    commands.extend(ledger_commands(&write_case("ledger.jsonl", &ledger_seed())));
+    for examination in MCC_EXAMINATIONS {
+        commands.push(mcc_command(&mcc_case(examination, &[]), examination));
+    }
+    commands.push(view_command(&write_case("report.json", &report_seed())));
+    for command in commands {
+        assert_eq!(run_ok(&command).ok(), Some(0), "sesphr {command:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(config())]
 
     #[test]
     fn mutated_yaml_nets(which in 0..YAML_SEEDS.len(), edits in edits(YAML_TOKENS)) {
         let net = write_case("net.yaml", &apply(seed(YAML_SEEDS[which]), &edits));
-        run_ok(&["validate".into(), net.clone()])?;
-        run_ok(&["check".into(), net.clone(), "--timeout".into(), "3".into(), "--max-memory".into(), "300M".into()])?;
-        run_ok(&["simulate".into(), net, "--steps".into(), "20".into()])?;
+        for command in yaml_commands(&net) {
+            run_ok(&command)?;
+        }
     }
 
     #[test]
     fn mutated_pnml_nets(which in 0..PNML_SEEDS.len(), edits in edits(XML_TOKENS)) {
         let net = write_case("net.pnml", &apply(seed(PNML_SEEDS[which]), &edits));
-        run_ok(&["check".into(), net.clone(), "--json".into(), "--timeout".into(), "3".into(), "--max-memory".into(), "300M".into()])?;
-        run_ok(&["graph".into(), net, "--reachability".into(), "--limit".into(), "500".into()])?;
+        for command in pnml_commands(&net) {
+            run_ok(&command)?;
+        }
     }
 
     #[test]
     fn mutated_ledgers(edits in edits(LEDGER_TOKENS)) {
         let ledger = write_case("ledger.jsonl", &apply(ledger_seed(), &edits));
-        run_ok(&["ledger".into(), "verify".into(), ledger.clone()])?;
-        run_ok(&["ledger".into(), "show".into(), ledger])?;
+        for command in ledger_commands(&ledger) {
+            run_ok(&command)?;
+        }
     }
 
     #[test]
     fn mutated_mcc_property_files(which in 0..MCC_EXAMINATIONS.len(), edits in edits(FORMULA_TOKENS)) {
         let examination = MCC_EXAMINATIONS[which];
-        let dir = scratch().join("mcc");
-        std::fs::create_dir_all(&dir).expect("model dir");
-        let source = format!("tests/data/mcc/examinations/TokenRing-PT-005/{examination}.xml");
-        std::fs::write(dir.join(format!("{examination}.xml")), apply(seed(&source), &edits)).expect("write case");
-        let net = repo("tests/data/mcc/TokenRing-PT-005.pnml").display().to_string();
-        run_ok(&["mcc".into(), dir.display().to_string(), "--net".into(), net, "--examination".into(), examination.into(), "--timeout".into(), "3".into()])?;
+        run_ok(&mcc_command(&mcc_case(examination, &edits), examination))?;
     }
 
     #[test]
     fn mutated_check_reports(edits in edits(REPORT_TOKENS)) {
         let report = write_case("report.json", &apply(report_seed(), &edits));
-        let out = scratch().join("view");
-        let net = repo(REPORT_NET).display().to_string();
-        run_ok(&["view".into(), net, "--trace".into(), report, "--out".into(), out.display().to_string()])?;
+        run_ok(&view_command(&report))?;
     }
 
     #[test]
