@@ -520,12 +520,41 @@ fn bad_input_exits_2_with_a_position() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.pnml:3:1: syntax error"), "{stderr}");
 
-    let out = sesphr(&["check", &dir.join("missing.pnml").display().to_string()]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = sesphr(&["check", "--param", "n=2", &path("nets/pnml/mutex.pnml")]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = sesphr(&["check", "--threads", "many", &path("nets/pnml/mutex.pnml")]);
-    assert_eq!(out.status.code(), Some(2));
+    // Each refused for its own reason, named.
+    let mutex = path("nets/pnml/mutex.pnml");
+    for (args, reason) in [
+        (
+            vec![
+                "check".to_string(),
+                dir.join("missing.pnml").display().to_string(),
+            ],
+            "missing.pnml: cannot read the file",
+        ),
+        (
+            vec![
+                "check".into(),
+                "--param".into(),
+                "n=2".into(),
+                mutex.clone(),
+            ],
+            "mutex.pnml: parameter: n: PNML nets take no parameters",
+        ),
+        (
+            vec![
+                "check".into(),
+                "--threads".into(),
+                "many".into(),
+                mutex.clone(),
+            ],
+            "\"many\" is not a number of threads",
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = sesphr(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(reason), "{args:?}: {stderr}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -233,7 +233,8 @@ fn proofs_are_printed_and_checked() {
         let mut all = vec!["ledger", "check-proof", proof_file.to_str().unwrap()];
         all.extend_from_slice(args);
         let out = sesphr(&all);
-        (out.status.code(), stdout(&out))
+        let printed = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), printed)
     };
     for index in 0..5 {
         let out = sesphr(&["ledger", "prove", file, "--record", &index.to_string()]);
@@ -259,8 +260,12 @@ fn proofs_are_printed_and_checked() {
         Some(1)
     );
     assert_eq!(check(&proof, &["--head", &head]).0, Some(1));
-    let (code, _) = check("{\"nonsense\":1}", &["--head", &head]);
+    let (code, text) = check("{\"nonsense\":1}", &["--head", &head]);
     assert_eq!(code, Some(2));
+    assert!(
+        text.contains("not a proof from `sesphr ledger prove`"),
+        "{text}"
+    );
     for p in [old, path, proof_file] {
         std::fs::remove_file(p).unwrap();
     }
