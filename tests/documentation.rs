@@ -168,6 +168,20 @@ fn shown_commands(text: &str) -> Vec<(usize, String)> {
     found
 }
 
+/// Every command [`shown_commands`] finds in the documents, with where it
+/// is written (`FILE:LINE`).
+fn every_shown_command() -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    for file in documents() {
+        let text = std::fs::read_to_string(&file).expect("read the document");
+        let name = file.file_name().expect("file name").to_string_lossy();
+        for (line, command) in shown_commands(&text) {
+            all.push((format!("{name}:{line}"), command));
+        }
+    }
+    all
+}
+
 /// What `sesphr SUBCOMMAND --help` prints.
 fn help_of(subcommand: &[&str]) -> String {
     let out = sesphr(&[subcommand, &["--help"]].concat());
@@ -203,41 +217,33 @@ fn commands_in_the_documentation_name_only_options_they_have() {
         (helps.entry(key).or_insert_with(|| help_of(words))).clone()
     };
     let mut checked = 0;
-    for file in documents() {
-        let text = std::fs::read_to_string(&file).expect("read the document");
-        let name = file
-            .file_name()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
-        for (line, command) in shown_commands(&text) {
-            let words: Vec<&str> = command.split_whitespace().collect();
-            // The subcommand's words (`ledger verify` has two): as deep as
-            // each level's help lists them; a placeholder (`sesphr ARGS`)
-            // names none and is not checked.
-            let mut depth = 0;
-            let mut text = help(&[]);
-            while let Some(word) = words.get(depth)
-                && subcommands_in(&text).iter().any(|c| c == word)
-            {
-                depth += 1;
-                text = help(&words[..depth]);
-            }
-            if depth == 0 {
-                continue;
-            }
-            let subcommand = &words[..depth];
-            let known = options_in(&text);
-            for word in &words[depth..] {
-                if let Some(flag) = option.captures(word) {
-                    assert!(
-                        known.iter().any(|o| *o == flag[1]),
-                        "{name}:{line}: `sesphr {}` has no option {} (in `{command}`)",
-                        subcommand.join(" "),
-                        &flag[1]
-                    );
-                    checked += 1;
-                }
+    for (place, command) in every_shown_command() {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        // The subcommand's words (`ledger verify` has two): as deep as
+        // each level's help lists them; a placeholder (`sesphr ARGS`)
+        // names none and is not checked.
+        let mut depth = 0;
+        let mut text = help(&[]);
+        while let Some(word) = words.get(depth)
+            && subcommands_in(&text).iter().any(|c| c == word)
+        {
+            depth += 1;
+            text = help(&words[..depth]);
+        }
+        if depth == 0 {
+            continue;
+        }
+        let subcommand = &words[..depth];
+        let known = options_in(&text);
+        for word in &words[depth..] {
+            if let Some(flag) = option.captures(word) {
+                assert!(
+                    known.iter().any(|o| *o == flag[1]),
+                    "{place}: `sesphr {}` has no option {} (in `{command}`)",
+                    subcommand.join(" "),
+                    &flag[1]
+                );
+                checked += 1;
             }
         }
     }
@@ -252,60 +258,52 @@ fn parameters_and_properties_in_the_documentation_are_the_nets_own() {
     // each property is one of the net's or a standard one.
     let identifier = |word: &str| word.chars().all(|c| c.is_ascii_lowercase() || c == '_');
     let mut checked = 0;
-    for file in documents() {
-        let text = std::fs::read_to_string(&file).expect("read the document");
-        let name = file
-            .file_name()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
-        for (line, command) in shown_commands(&text) {
-            let words: Vec<&str> = command.split_whitespace().collect();
-            let nets: Vec<&str> = (words.iter().copied())
-                .filter(|w| w.ends_with(".yaml") && repo(w).is_file())
-                .collect();
-            // Values written out, not placeholders (`...`, `NAME`).
-            let given = |option: &str| -> Vec<&str> {
-                (words.windows(2))
-                    .filter(|pair| pair[0] == option)
-                    .map(|pair| pair[1])
-                    .collect()
-            };
-            let params: Vec<&str> = (given("--param").into_iter())
-                .filter(|p| p.split_once('=').is_some_and(|(name, _)| identifier(name)))
-                .collect();
-            let properties: Vec<&str> = (given("--property").into_iter())
-                .filter(|p| identifier(&p.replace('-', "_")))
-                .collect();
-            let [net] = nets[..] else { continue };
-            if params.is_empty() && properties.is_empty() {
-                continue;
-            }
-            let mut args = vec!["validate", "--json", net];
-            for param in &params {
-                args.extend(["--param", param]);
-            }
-            let out = sesphr(&args);
-            assert!(
-                out.status.success(),
-                "{name}:{line}: `sesphr {command}`: {}",
-                stderr(&out)
-            );
-            let summary: serde_json::Value =
-                serde_json::from_str(&stdout(&out)).expect("validate --json");
-            let own: Vec<&str> = (summary["property_list"].as_array().expect("property_list"))
-                .iter()
-                .filter_map(|p| p["name"].as_str())
-                .chain(["deadlock-free", "one-safe"])
-                .collect();
-            for property in properties {
-                assert!(
-                    own.contains(&property),
-                    "{name}:{line}: {net} has no property `{property}` (in `sesphr {command}`)"
-                );
-            }
-            checked += 1;
+    for (place, command) in every_shown_command() {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let nets: Vec<&str> = (words.iter().copied())
+            .filter(|w| w.ends_with(".yaml") && repo(w).is_file())
+            .collect();
+        // Values written out, not placeholders (`...`, `NAME`).
+        let given = |option: &str| -> Vec<&str> {
+            (words.windows(2))
+                .filter(|pair| pair[0] == option)
+                .map(|pair| pair[1])
+                .collect()
+        };
+        let params: Vec<&str> = (given("--param").into_iter())
+            .filter(|p| p.split_once('=').is_some_and(|(name, _)| identifier(name)))
+            .collect();
+        let properties: Vec<&str> = (given("--property").into_iter())
+            .filter(|p| identifier(&p.replace('-', "_")))
+            .collect();
+        let [net] = nets[..] else { continue };
+        if params.is_empty() && properties.is_empty() {
+            continue;
         }
+        let mut args = vec!["validate", "--json", net];
+        for param in &params {
+            args.extend(["--param", param]);
+        }
+        let out = sesphr(&args);
+        assert!(
+            out.status.success(),
+            "{place}: `sesphr {command}`: {}",
+            stderr(&out)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(&stdout(&out)).expect("validate --json");
+        let own: Vec<&str> = (summary["property_list"].as_array().expect("property_list"))
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .chain(["deadlock-free", "one-safe"])
+            .collect();
+        for property in properties {
+            assert!(
+                own.contains(&property),
+                "{place}: {net} has no property `{property}` (in `sesphr {command}`)"
+            );
+        }
+        checked += 1;
     }
     assert!(
         checked >= 15,
