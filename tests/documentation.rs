@@ -50,20 +50,31 @@ struct Transcript {
     expected: Vec<String>,
 }
 
-/// The `$` commands of the `console` blocks of `text`.
-fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
-    let name = file.file_name().expect("file name").to_string_lossy();
-    let mut found: Vec<Transcript> = Vec::new();
-    let mut fence: Option<String> = None;
+/// The lines of Markdown `text` outside the fences themselves, each with
+/// its number (from 1) and the info string of the fenced block it lies in
+/// (`None` outside any).
+fn fenced_lines(text: &str) -> Vec<(usize, Option<&str>, &str)> {
+    let mut lines = Vec::new();
+    let mut fence: Option<&str> = None;
     for (number, line) in text.lines().enumerate() {
         if let Some(info) = line.trim_start().strip_prefix("```") {
             fence = match fence {
                 Some(_) => None,
-                None => Some(info.trim().to_string()),
+                None => Some(info.trim()),
             };
             continue;
         }
-        if fence.as_deref() != Some("console") {
+        lines.push((number + 1, fence, line));
+    }
+    lines
+}
+
+/// The `$` commands of the `console` blocks of `text`.
+fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
+    let name = file.file_name().expect("file name").to_string_lossy();
+    let mut found: Vec<Transcript> = Vec::new();
+    for (number, fence, line) in fenced_lines(text) {
+        if fence != Some("console") {
             continue;
         }
         if let Some(command) = line.strip_prefix("$ ") {
@@ -72,20 +83,16 @@ fn transcripts(file: &Path, text: &str) -> Vec<Transcript> {
             assert!(
                 (program == Some("sesphr") || (program == Some("cat") && words.len() == 2))
                     && !command.contains(['\'', '"', '|', '>', '<']),
-                "{name}:{}: a transcript runs `sesphr` with plain arguments, or `cat FILE`: {line}",
-                number + 1
+                "{name}:{number}: a transcript runs `sesphr` with plain arguments, or `cat FILE`: {line}"
             );
             found.push(Transcript {
-                place: format!("{name}:{}", number + 1),
+                place: format!("{name}:{number}"),
                 words,
                 expected: Vec::new(),
             });
         } else {
             let last = found.last_mut().unwrap_or_else(|| {
-                panic!(
-                    "{name}:{}: a console block starts with a `$` line",
-                    number + 1
-                )
+                panic!("{name}:{}: a console block starts with a `$` line", number)
             });
             last.expected.push(line.to_string());
         }
@@ -127,17 +134,9 @@ fn normalised(text: &str) -> String {
 fn shown_commands(text: &str) -> Vec<(usize, String)> {
     let inline = Regex::new(r"`sesphr ([^`]+)`").expect("regex");
     let mut found = Vec::new();
-    let mut fence: Option<String> = None;
     let mut continued: Option<(usize, String)> = None;
-    for (number, line) in text.lines().enumerate() {
-        if let Some(info) = line.trim_start().strip_prefix("```") {
-            fence = match fence {
-                Some(_) => None,
-                None => Some(info.trim().to_string()),
-            };
-            continue;
-        }
-        match fence.as_deref() {
+    for (number, fence, line) in fenced_lines(text) {
+        match fence {
             Some("sh" | "bash" | "shell") => {
                 let line = line.trim();
                 let command = match continued.take() {
@@ -145,7 +144,7 @@ fn shown_commands(text: &str) -> Vec<(usize, String)> {
                     None => ["sesphr ", "cargo run --release -- "]
                         .iter()
                         .find_map(|program| line.strip_prefix(program))
-                        .map(|args| (number + 1, args.to_string())),
+                        .map(|args| (number, args.to_string())),
                 };
                 if let Some((start, words)) = command {
                     match words.strip_suffix('\\') {
@@ -155,9 +154,7 @@ fn shown_commands(text: &str) -> Vec<(usize, String)> {
                 }
             }
             Some(_) => {}
-            None => {
-                found.extend((inline.captures_iter(line)).map(|c| (number + 1, c[1].to_string())))
-            }
+            None => found.extend((inline.captures_iter(line)).map(|c| (number, c[1].to_string()))),
         }
     }
     for (_, command) in &mut found {
