@@ -9,8 +9,9 @@
 //! `text` are illustrations (placeholders, files not in the repository) and
 //! are not run.
 //!
-//! The README's table "Verifying SeSPHR" promises an exit code for each
-//! command, and for some a number of states: each is run as written. Every
+//! The README's set-up promises what its main job prints, and its table
+//! "Verifying SeSPHR" an exit code for each command, and for some a number
+//! of states: each is run as written. Every
 //! other command these documents show (in `sh` blocks and in inline code)
 //! names only options its subcommand has, and the parameters it sets and
 //! properties it names on a net of the repository are that net's own. Every
@@ -405,6 +406,23 @@ fn the_readme_commands_exit_as_it_says() {
             );
         }
     }
+}
+
+#[test]
+fn the_main_job_prints_what_the_readme_says() {
+    // The set-up's first command: exit 0, the lines and states promised.
+    let readme = std::fs::read_to_string(repo("README.md")).expect("README.md");
+    let promise =
+        Regex::new(r"exits 0 when all hold, printing (\d+) lines: ([\d,]+) states").expect("regex");
+    let said = promise
+        .captures(&readme)
+        .expect("the README describes the main job's output");
+    let out = sesphr(&["check", "nets/sesphr.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert_eq!(printed.lines().count().to_string(), said[1], "{printed}");
+    let summary = format!("state space complete: {} states,", said[2].replace(',', ""));
+    assert!(printed.contains(&summary), "no `{summary}`:\n{printed}");
 }
 
 /// The anchors of the headings of a Markdown `text`, as GitHub makes them:
