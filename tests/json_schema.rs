@@ -2,8 +2,8 @@
 //! of `check --json` (P/T and coloured nets, violations with traces and
 //! explanations, several nets, an incomplete run; the SMT route's bounded
 //! reports, complete and stopped by the timeout), `validate --json`,
-//! `ledger verify --json`, `simulate --json`, `demo --json`, `mcc --json` and
-//! `mutate --json`.
+//! `ledger verify --json`, `simulate --json`, `demo --json`, `mcc --json`,
+//! `mutate --json` and `graph --reachability --format json`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -604,4 +604,36 @@ fn mutate_reports_match_their_schema() {
     let (mut report, _) = sesphr_json_code(&["mutate", "--json", &tiny]);
     report["mutants"][0]["verdict"] = json!("maybe");
     assert!(!validator.is_valid(&report));
+}
+
+#[test]
+fn reachability_graphs_match_their_schema() {
+    let validator = schema("graph.schema.json");
+    for (net, states) in [
+        ("nets/examples/mutex.yaml", 8),
+        ("nets/examples/philosophers-deadlock.yaml", 14),
+        ("nets/pnml/mutex.pnml", 3),
+        ("tests/data/mcc/TokenRing-PT-005.pnml", 166),
+    ] {
+        let args = ["graph", "--reachability", "--format", "json", &repo(net)];
+        let (graph, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &graph, net);
+        assert_eq!(code, Some(0), "{net}");
+        // The counts are those of the lists, and every arc joins two nodes.
+        assert_eq!(graph["states"], states, "{net}");
+        let nodes = graph["nodes"].as_array().expect("nodes");
+        let arcs = graph["arcs"].as_array().expect("arcs");
+        assert_eq!(nodes.len(), states, "{net}");
+        assert_eq!(graph["edges"].as_u64(), Some(arcs.len() as u64), "{net}");
+        let ids: Vec<u64> = nodes.iter().filter_map(|n| n["id"].as_u64()).collect();
+        assert_eq!(ids, (0..states as u64).collect::<Vec<_>>(), "{net}");
+        for arc in arcs {
+            for end in ["from", "to"] {
+                assert!(
+                    arc[end].as_u64().is_some_and(|id| id < states as u64),
+                    "{net}: {arc}"
+                );
+            }
+        }
+    }
 }
