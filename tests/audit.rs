@@ -23,6 +23,14 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh scratch directory `name` holding a whole demo run.
+fn demo_dir(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    dir
+}
+
 fn audit(dir: &Path, extra: &[&str]) -> (Option<i32>, String) {
     let mut args = vec!["audit", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -44,9 +52,7 @@ const TAMPERED_BY_THE_DEMO: &str =
 
 #[test]
 fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
-    let dir = scratch("damage");
-    let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = demo_dir("damage");
     let objects = dir.join("cloud/objects/alice-phr");
     // The demo's own tampering (step 9) is the only finding at first.
     let (code, output) = audit(&dir, &[]);
@@ -110,9 +116,7 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
 #[cfg(unix)]
 #[test]
 fn audit_follows_no_symbolic_link_out_of_the_store() {
-    let dir = scratch("links");
-    let out = sesphr(&["demo", "--dir", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out));
+    let dir = demo_dir("links");
     let objects = dir.join("cloud/objects/alice-phr");
     // An object replaced by a link to a copy of itself, and a version's
     // folder by a link to a copy of it: neither is read through.
