@@ -114,7 +114,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Validate(args) => return cmd::validate::run(&args),
-        Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Simulate(args) => return cmd::simulate::run(&args),
         Command::Check(args) => {
             // Flags of another engine are refused rather than ignored.
             if let Err(e) = cmd::check::refuse_flags_of_other_engines(&args) {
@@ -127,7 +127,7 @@ fn main() -> ExitCode {
             };
         }
         Command::Mutate(args) => return cmd::mutate::run(&args),
-        Command::Graph(args) => cmd::graph::run(&args),
+        Command::Graph(args) => return cmd::graph::run(&args),
         Command::Mcc(args) => return cmd::mcc::run(&args),
         Command::Smt(args) => cmd::smt::run(&args),
         Command::ToPromela(args) => return cmd::promela::run(&args),

@@ -3,7 +3,8 @@
 //! explanations, several nets, an incomplete run; the SMT route's bounded
 //! reports, complete and stopped by the timeout), `validate --json`,
 //! `ledger verify --json`, `simulate --json`, `demo --json`, `mcc --json`,
-//! `mutate --json` and `graph --reachability --format json`.
+//! `mutate --json` and `graph --reachability --format json`, bad input
+//! included.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -388,6 +389,96 @@ fn simulate_reports_match_their_schema() {
     assert_valid(&validator, &broken, "a failed run");
     assert_eq!(code, Some(1));
     assert!(broken["error"].is_string(), "{broken}");
+}
+
+/// A net with a line that names an unknown place, written to a temporary
+/// file: line 5, column 29 is the `q` of `out`.
+fn net_with_unknown_place(name: &str) -> PathBuf {
+    let net = std::env::temp_dir().join(format!("sesphr-{name}-{}.yaml", std::process::id()));
+    std::fs::write(
+        &net,
+        "name: x\nplaces:\n  p: { type: Int, init: [1] }\ntransitions:\n  t: { in: { p: x }, out: { q: x } }\n",
+    )
+    .expect("write the net");
+    net
+}
+
+#[test]
+fn simulate_reports_bad_input_in_its_schema() {
+    let validator = schema("simulate.schema.json");
+    let broken = net_with_unknown_place("simulate-bad-input");
+    let shown = broken.display().to_string();
+    let missing = repo("nets/no-such-net.yaml");
+    let sesphr = repo("nets/sesphr.yaml");
+    let runs: [(&[&str], &str, &str); 4] = [
+        (
+            &["simulate", "--json", &shown],
+            &shown,
+            ":5:29: unknown place `q`",
+        ),
+        (
+            &["simulate", "--json", "--crypto", &shown],
+            &shown,
+            ":5:29: unknown place `q`",
+        ),
+        (
+            &["simulate", "--json", &missing],
+            &missing,
+            "cannot read the file",
+        ),
+        // An option the replay refuses: no run, the error in JSON.
+        (
+            &[
+                "simulate",
+                "--json",
+                "--crypto",
+                "--max-steps",
+                "2",
+                &sesphr,
+            ],
+            &sesphr,
+            "--max-steps applies to random runs",
+        ),
+    ];
+    for (args, file, expected) in runs {
+        let (value, code) = sesphr_json_code(args);
+        assert_valid(&validator, &value, expected);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_eq!(value["file"], *file, "{args:?}");
+        let error = value["error"].as_str().expect("the error");
+        assert!(error.contains(expected), "{args:?}: {error}");
+    }
+    std::fs::remove_file(&broken).ok();
+}
+
+#[test]
+fn graph_reports_bad_input_in_its_schema() {
+    let validator = schema("graph.schema.json");
+    let broken = net_with_unknown_place("graph-bad-input");
+    let shown = broken.display().to_string();
+    let sesphr = repo("nets/sesphr.yaml");
+    let graph = ["graph", "--reachability", "--format", "json"];
+    let runs: [(Vec<&str>, &str, &str); 2] = [
+        (
+            [&graph[..], &[&shown]].concat(),
+            &shown,
+            ":5:29: unknown place `q`",
+        ),
+        (
+            [&graph[..], &["--max-states", "10", &sesphr]].concat(),
+            &sesphr,
+            "more than 10 states",
+        ),
+    ];
+    for (args, file, expected) in runs {
+        let (value, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &value, expected);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert_eq!(value["file"], *file, "{args:?}");
+        let error = value["error"].as_str().expect("the error");
+        assert!(error.contains(expected), "{args:?}: {error}");
+    }
+    std::fs::remove_file(&broken).ok();
 }
 
 #[test]

@@ -26,7 +26,7 @@ use super::check_smt;
 use super::check_text::{TextOptions, TraceChoice, render};
 use super::check_walks;
 use super::limits::SearchLimits;
-use super::write_out;
+use super::{error_json, write_out};
 use crate::NetArgs;
 
 /// Arguments of `sesphr check`.
@@ -353,11 +353,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The JSON of a net that could not be checked: its file and what is wrong.
-pub fn error_json(shown: &str, error: &anyhow::Error) -> serde_json::Value {
-    serde_json::json!({ "file": shown, "error": crate::output::render_error(error) })
 }
 
 /// The standard properties `--property` may name.

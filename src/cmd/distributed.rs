@@ -26,10 +26,10 @@ use sesphr_engine::coloured::stubborn::Stubborn;
 use sesphr_engine::coloured::symmetry::Symmetry;
 use sesphr_engine::load::LoadedNet;
 
-use super::check::{CheckArgs, error_json, load_selected};
+use super::check::{CheckArgs, load_selected};
 use super::check_json::report_json;
 use super::check_text::{TextOptions, TraceChoice, render};
-use super::write_out;
+use super::{error_json, write_out};
 use crate::NetArgs;
 
 /// Runs a distributed check (of `--engine explicit`, which `sesphr check`

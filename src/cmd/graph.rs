@@ -45,8 +45,25 @@ pub struct GraphArgs {
     max_states: u64,
 }
 
-/// Runs `sesphr graph`.
-pub fn run(args: &GraphArgs) -> Result<ExitCode> {
+/// Runs `sesphr graph`. With `--format json` a graph that cannot be built
+/// (bad input, an unbounded net, more states than `--max-states`) is
+/// reported in JSON too, as `{file, error}`, besides the message on
+/// standard error.
+pub fn run(args: &GraphArgs) -> ExitCode {
+    match export(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            crate::output::report_error(&error);
+            if matches!(args.format, Format::Json) {
+                super::print_error_json(&args.net.net, &error);
+            }
+            super::exit_bad_input()
+        }
+    }
+}
+
+/// Writes the structure or the reachability graph on standard output.
+fn export(args: &GraphArgs) -> Result<()> {
     let net = crate::host::load(&args.net)?;
     let text = if args.reachability {
         let format = match args.format {
@@ -79,7 +96,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode> {
         }
     };
     crate::cmd::write_out(format_args!("{text}"));
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The reachability graph of `space` in `format`.

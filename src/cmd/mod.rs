@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 pub use crate::output::write_out;
@@ -38,4 +39,19 @@ pub mod view;
 /// Exit code 2: bad input or usage (clap uses 2 for usage errors too).
 pub fn exit_bad_input() -> ExitCode {
     ExitCode::from(2)
+}
+
+/// The JSON of a net (or other input) that could not be used: its file and
+/// what is wrong, the shape every `--json` output takes on bad input.
+pub fn error_json(shown: &str, error: &anyhow::Error) -> serde_json::Value {
+    serde_json::json!({ "file": shown, "error": crate::output::render_error(error) })
+}
+
+/// Prints [`error_json`] of `file` on standard output.
+pub fn print_error_json(file: &Path, error: &anyhow::Error) {
+    let value = error_json(&file.display().to_string(), error);
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
 }

@@ -106,12 +106,7 @@ pub fn run(args: &MutateArgs) -> ExitCode {
             crate::output::report_error(&error);
             // In JSON too: the file and what is wrong.
             if args.json {
-                let file = args.net.net.display().to_string();
-                let value = super::check::error_json(&file, &error);
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&value).unwrap_or_default()
-                );
+                super::print_error_json(&args.net.net, &error);
             }
             super::exit_bad_input()
         }

@@ -49,33 +49,62 @@ fn steps(n: u64) -> String {
 /// The default `--max-steps` of a random run.
 const DEFAULT_STEPS: u64 = 20;
 
-/// Runs the command.
-pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
+/// Runs the command. With `--json`, a net that cannot be run (it does not
+/// load, or the memory limit stops the run) is reported in JSON too, as
+/// `{file, error}`, besides the message on standard error.
+pub fn run(args: &SimulateArgs) -> ExitCode {
+    let (code, error) = match run_or_stop(args) {
+        Ok(code) => return code,
+        Err(Stop::MemoryLimit(error)) => (ExitCode::from(3), error),
+        Err(Stop::Failed(error)) => (super::exit_bad_input(), error),
+    };
+    crate::output::report_error(&error);
+    if args.json {
+        super::print_error_json(&args.net.net, &error);
+    }
+    code
+}
+
+/// Why a simulation printed no run.
+enum Stop {
+    /// The memory limit stopped the listing of enabled bindings (exit 3).
+    MemoryLimit(anyhow::Error),
+    /// Bad input, or an expression failing where no JSON run reports it (exit 2).
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Stop {
+    fn from(error: anyhow::Error) -> Self {
+        Stop::Failed(error)
+    }
+}
+
+/// Loads the net and plays it; the run's exit code, or why nothing was run.
+fn run_or_stop(args: &SimulateArgs) -> Result<ExitCode, Stop> {
     if args.crypto.crypto {
-        return super::simulate_crypto::run(
+        return Ok(super::simulate_crypto::run(
             &args.net,
             &args.crypto,
             args.seed,
             args.max_steps,
             args.json,
-        );
+        )?);
     }
-    let net = host::load(&args.net)?.into_coloured();
+    let net = host::load(&args.net)
+        .map_err(anyhow::Error::from)?
+        .into_coloured();
     // A marking with billions of enabled bindings must stop with a message,
     // not exhaust the machine: the default memory limit of `check` holds here too.
     let budget = Arc::new(Budget::new(None, default_memory_limit()));
     let result = budget.install(|| play(args, &net));
     match result {
-        Err(e) if budget.exhausted().is_some() => {
-            crate::output::report_error(&e.context(
-                "stopped: the memory limit was reached while listing the enabled bindings",
-            ));
-            Ok(ExitCode::from(3))
-        }
-        other => other.map_err(|e| {
+        Err(e) if budget.exhausted().is_some() => Err(Stop::MemoryLimit(
+            e.context("stopped: the memory limit was reached while listing the enabled bindings"),
+        )),
+        other => Ok(other.map_err(|e| {
             let at = (e.downcast_ref::<EvalError>()).and_then(|eval| net.position_of_failure(eval));
             host::located(e, at, &args.net.net)
-        }),
+        })?),
     }
 }
 
