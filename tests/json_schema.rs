@@ -403,6 +403,22 @@ fn net_with_unknown_place(name: &str) -> PathBuf {
     net
 }
 
+/// `sesphr ARGS` exits 2 and prints `{file, error}` valid under `validator`,
+/// naming `file` and saying `expected`.
+fn assert_bad_input_reported(
+    validator: &jsonschema::Validator,
+    args: &[&str],
+    file: &str,
+    expected: &str,
+) {
+    let (value, code) = sesphr_json_code(args);
+    assert_valid(validator, &value, expected);
+    assert_eq!(code, Some(2), "{args:?}");
+    assert_eq!(value["file"], file, "{args:?}");
+    let error = value["error"].as_str().expect("the error");
+    assert!(error.contains(expected), "{args:?}: {error}");
+}
+
 #[test]
 fn simulate_reports_bad_input_in_its_schema() {
     let validator = schema("simulate.schema.json");
@@ -441,12 +457,7 @@ fn simulate_reports_bad_input_in_its_schema() {
         ),
     ];
     for (args, file, expected) in runs {
-        let (value, code) = sesphr_json_code(args);
-        assert_valid(&validator, &value, expected);
-        assert_eq!(code, Some(2), "{args:?}");
-        assert_eq!(value["file"], *file, "{args:?}");
-        let error = value["error"].as_str().expect("the error");
-        assert!(error.contains(expected), "{args:?}: {error}");
+        assert_bad_input_reported(&validator, args, file, expected);
     }
     std::fs::remove_file(&broken).ok();
 }
@@ -471,12 +482,7 @@ fn graph_reports_bad_input_in_its_schema() {
         ),
     ];
     for (args, file, expected) in runs {
-        let (value, code) = sesphr_json_code(&args);
-        assert_valid(&validator, &value, expected);
-        assert_eq!(code, Some(2), "{args:?}");
-        assert_eq!(value["file"], *file, "{args:?}");
-        let error = value["error"].as_str().expect("the error");
-        assert!(error.contains(expected), "{args:?}: {error}");
+        assert_bad_input_reported(&validator, &args, file, expected);
     }
     std::fs::remove_file(&broken).ok();
 }
