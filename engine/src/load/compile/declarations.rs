@@ -1,5 +1,7 @@
 //! Declarations: parameters, types, functions, places and constant expressions.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 impl Compiler<'_> {
@@ -510,10 +512,14 @@ impl Compiler<'_> {
             });
         }
         let mut initial = Marking {
-            places: vec![Multiset::new(); self.places.len()],
+            places: Vec::with_capacity(self.places.len()),
         };
         for (id, (_, p)) in raw.places.iter().enumerate() {
             let ty = self.places[id].ty.clone();
+            // Counted in an ordered map and made a multiset once: adding
+            // token by token to a multiset copies it each time, quadratic
+            // in `all(T)` of a large `T`.
+            let mut counts: BTreeMap<Value, u32> = BTreeMap::new();
             for text in &p.init {
                 let item = self.parse_item(text)?;
                 let mult = self.multiplicity(text, item.mult.as_ref())?;
@@ -536,11 +542,18 @@ impl Compiler<'_> {
                             ),
                         ));
                     }
-                    initial.places[id].add(v, mult).ok_or_else(|| {
+                    let count = counts.entry(v).or_insert(0);
+                    *count = count.checked_add(mult).ok_or_else(|| {
                         self.type_error(text, 0, "too many copies of one token".into())
                     })?;
                 }
             }
+            // Distinct values with checked counts: nothing left to overflow.
+            let tokens = Multiset::from_counts(counts).ok_or_else(|| {
+                let message = "too many copies of one token".to_string();
+                self.error(self.places[id].pos, LoadErrorKind::Type(message))
+            })?;
+            initial.places.push(tokens);
         }
         Ok(initial)
     }
