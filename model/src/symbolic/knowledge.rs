@@ -61,22 +61,40 @@ impl Knowledge {
     /// Reads back a value written by [`Knowledge::to_value`]; `None` if it is not one.
     /// The value is trusted to be closed already: nets get knowledge values only from
     /// the library's functions (`nothing`, `learn`, `merge`), which close what they build.
+    ///
+    /// The terms come in value order, so the sets are built in one pass
+    /// from sorted input rather than by one search (deep comparisons of
+    /// terms) per term.
     pub fn from_value(value: &Value) -> Option<Knowledge> {
         let terms = with_functor(value, "know")?;
         let mut knowledge = Knowledge::new();
+        let mut scalars = Vec::new();
         for term in terms {
-            knowledge.insert(term.clone());
+            if is_scalar(term) {
+                scalars.push(term.clone());
+            } else {
+                knowledge.note_base(term);
+            }
         }
+        knowledge.scalars = scalars.into_iter().collect();
+        knowledge.terms = terms.iter().cloned().collect();
         Some(knowledge)
     }
 
     fn insert(&mut self, term: Value) {
         if is_scalar(&term) {
             self.scalars.insert(term.clone());
-        } else if let Some((group, m)) = as_group(&term) {
-            self.bases[group_index(group)].push(m);
+        } else {
+            self.note_base(&term);
         }
         self.terms.insert(term);
+    }
+
+    /// Records the exponent of `term` if it is a group element.
+    fn note_base(&mut self, term: &Value) {
+        if let Some((group, m)) = as_group(term) {
+            self.bases[group_index(group)].push(m);
+        }
     }
 
     /// The terms held after analysis.
@@ -98,11 +116,10 @@ impl Knowledge {
         }
     }
 
-    /// Adds everything `other` knows.
+    /// Adds everything `other` knows, closing the union once (learning its
+    /// terms one by one would look for openable ciphertexts after each).
     pub fn merge(&mut self, other: &Knowledge) {
-        for term in &other.terms {
-            self.learn(term.clone());
-        }
+        self.close(other.terms.iter().cloned().collect());
     }
 
     fn absorb(&mut self, term: Value, pending: &mut Vec<Value>) {
@@ -251,6 +268,49 @@ mod tests {
         // Without the secret scalar the re-encrypted value is useless.
         let k = knowing([r_u, cipher(1)]);
         assert!(!k.derives(&phr(1)));
+    }
+
+    /// Terms of every kind the analysis treats: secrets, group elements of
+    /// the three groups, public keys, ciphertexts, plaintexts.
+    fn pool() -> Vec<Value> {
+        vec![
+            x("u1"),
+            x("p1"),
+            r(1),
+            group(Group::G1, &mono(&[(&r(1), 1), (&x("p1"), 1)])),
+            group(Group::G2, &mono(&[(&x("u1"), 1), (&x("p1"), -1)])),
+            group(Group::Gt, &mono(&[(&r(1), 1), (&x("u1"), 1)])),
+            group(Group::Gt, &mono(&[(&r(2), 1), (&x("u1"), 1)])),
+            public_key(&x("p1")),
+            cipher(1),
+            cipher(2),
+            phr(2),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Merging closes the union of the two sets: the same knowledge as
+        /// learning the other's terms one by one, and as learning every term
+        /// of both in one set.
+        #[test]
+        fn merging_is_learning_the_union(
+            left in proptest::collection::vec(0usize..11, 0..6),
+            right in proptest::collection::vec(0usize..11, 0..6),
+        ) {
+            let pool = pool();
+            let a = knowing(left.iter().map(|&i| pool[i].clone()));
+            let b = knowing(right.iter().map(|&i| pool[i].clone()));
+            let mut merged = a.clone();
+            merged.merge(&b);
+            let mut one_by_one = a;
+            for term in b.terms() {
+                one_by_one.learn(term.clone());
+            }
+            let union = knowing(left.iter().chain(&right).map(|&i| pool[i].clone()));
+            proptest::prop_assert_eq!(&merged, &one_by_one);
+            proptest::prop_assert_eq!(&merged, &union);
+            proptest::prop_assert_eq!(Knowledge::from_value(&merged.to_value()), Some(merged));
+        }
     }
 
     #[test]
