@@ -1,5 +1,6 @@
 //! The symbolic net functions, bound by name for the SeSPHR nets.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use sesphr_engine::net::functions::{CanonicalForm, FunctionError, FunctionLibrary, NetFunction};
@@ -8,6 +9,7 @@ use sesphr_engine::net::value::Value;
 use super::exponent::Monomial;
 use super::knowledge::Knowledge;
 use super::memo::Memo;
+use super::recent;
 use super::terms::{
     Group, as_group, encrypt, group, is_scalar, kdf, open, plaintext, public_key, secret, sign,
     signature_verifies, signing_key, verifying_key, with_functor,
@@ -121,15 +123,15 @@ const FUNCTIONS: &[(&str, Option<usize>, Function)] = &[
     }),
     ("learn", Some(2), |a| {
         let [k, t] = fixed("learn", a)?;
-        let mut k = knowledge("learn", k)?;
+        let mut k = Knowledge::clone(&*knowledge("learn", k)?);
         k.learn(t.clone());
-        Ok(k.to_value())
+        Ok(written(k))
     }),
     ("merge", Some(2), |a| {
         let [k1, k2] = fixed("merge", a)?;
-        let mut k = knowledge("merge", k1)?;
-        k.merge(&knowledge("merge", k2)?);
-        Ok(k.to_value())
+        let mut k = Knowledge::clone(&*knowledge("merge", k1)?);
+        k.merge(&*knowledge("merge", k2)?);
+        Ok(written(k))
     }),
     ("derivable", Some(2), |a| {
         let [k, t] = fixed("derivable", a)?;
@@ -323,9 +325,17 @@ fn element(function: &str, value: &Value, expected: Group) -> Result<Monomial, F
     }
 }
 
-fn knowledge(function: &str, value: &Value) -> Result<Knowledge, FunctionError> {
-    Knowledge::from_value(value)
-        .ok_or_else(|| bad(function, format!("{value} is not a knowledge set")))
+/// The knowledge `value` stands for (kept from a recent read or write).
+fn knowledge(function: &str, value: &Value) -> Result<Rc<Knowledge>, FunctionError> {
+    recent::read(value).ok_or_else(|| bad(function, format!("{value} is not a knowledge set")))
+}
+
+/// `knowledge` as a value, kept for the next read of that value (a property
+/// asks `derivable` of what `merge` just built).
+fn written(knowledge: Knowledge) -> Value {
+    let value = knowledge.to_value();
+    recent::remember(&value, knowledge);
+    value
 }
 
 #[cfg(test)]

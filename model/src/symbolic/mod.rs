@@ -12,6 +12,7 @@ mod exponent;
 mod knowledge;
 mod library;
 mod memo;
+mod recent;
 mod terms;
 
 pub use canonical::SymbolicCanonical;
