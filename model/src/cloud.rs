@@ -69,6 +69,26 @@ impl CloudStore {
             .join(format!("{}.ct", id.label))
     }
 
+    /// Refuses an object whose path passes through a symbolic link inside
+    /// the store (`objects`, the file's and the version's directories, the
+    /// object itself): an untrusted store cannot make a client read or write
+    /// outside it. Components that do not exist yet are no links.
+    fn refuse_links(&self, id: &ObjectId) -> Result<()> {
+        let object = self.path_of(id);
+        let objects = self.root.join("objects");
+        let within = object
+            .ancestors()
+            .take_while(|dir| dir.starts_with(&objects));
+        for path in within.chain([self.root.join("tmp").as_path()]) {
+            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::LinkInStore {
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Store a new object atomically. Storing the same bytes again is a
     /// no-op; other bytes under an existing name are refused
     /// ([`Error::ObjectExists`]): an object is never replaced.
@@ -94,6 +114,7 @@ impl CloudStore {
 
     /// Write `bytes` to a flushed temporary file; returns it and the target.
     fn stage(&self, id: &ObjectId, bytes: &[u8]) -> Result<(PathBuf, PathBuf)> {
+        self.refuse_links(id)?;
         let target = self.path_of(id);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(io_error(dir))?;
@@ -125,6 +146,7 @@ impl CloudStore {
 
     /// Fetch an object.
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
+        self.refuse_links(id)?;
         let path = self.path_of(id);
         fs::read(&path).map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
@@ -181,6 +203,7 @@ impl CloudStore {
 
     /// Delete an object (repair of an orphan: an object no upload lists).
     pub fn remove(&self, id: &ObjectId) -> Result<()> {
+        self.refuse_links(id)?;
         let path = self.path_of(id);
         fs::remove_file(&path).map_err(io_error(&path))?;
         self.sync_parent(&path)
@@ -287,5 +310,51 @@ mod tests {
         cloud.remove(&id(1, "medical")).unwrap();
         assert_eq!(cloud.list().unwrap().objects, vec![id(2, "medical")]);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Whether `result` is the refusal of the link at `path`.
+    #[cfg(unix)]
+    fn is_link_error<T>(result: Result<T>, path: &Path) -> bool {
+        matches!(result, Err(Error::LinkInStore { path: p }) if p == path)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_store_are_refused_not_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("sesphr-cloud-links-{}", std::process::id()));
+        let elsewhere = dir.with_extension("elsewhere");
+        let _ = fs::remove_dir_all(&dir);
+        let _ = fs::remove_dir_all(&elsewhere);
+        fs::create_dir_all(elsewhere.join("v1")).unwrap();
+        fs::write(elsewhere.join("secret.txt"), b"not the cloud's").unwrap();
+        let cloud = CloudStore::open(&dir).unwrap();
+        // A file's directory that points outside: no write lands there.
+        symlink(&elsewhere, dir.join("objects/rec")).unwrap();
+        let linked = dir.join("objects/rec");
+        assert!(is_link_error(cloud.put(&id(1, "medical"), b"one"), &linked));
+        assert!(is_link_error(cloud.get(&id(1, "medical")), &linked));
+        assert!(is_link_error(cloud.remove(&id(1, "medical")), &linked));
+        assert!(!elsewhere.join("v1/medical.ct").exists());
+        assert!(cloud.temp_files().unwrap().is_empty());
+        // An object that points at another file: not read.
+        fs::remove_file(&linked).unwrap();
+        fs::create_dir_all(dir.join("objects/rec/v1")).unwrap();
+        let object = dir.join("objects/rec/v1/medical.ct");
+        symlink(elsewhere.join("secret.txt"), &object).unwrap();
+        assert!(is_link_error(cloud.get(&id(1, "medical")), &object));
+        assert!(is_link_error(
+            cloud.tamper(&id(1, "medical"), 0, 1),
+            &object
+        ));
+        assert_eq!(
+            fs::read(elsewhere.join("secret.txt")).unwrap(),
+            b"not the cloud's"
+        );
+        // Plain objects beside it are served as before.
+        cloud.put(&id(1, "insurance"), b"two").unwrap();
+        assert_eq!(cloud.get(&id(1, "insurance")).unwrap(), b"two");
+        fs::remove_dir_all(&dir).unwrap();
+        fs::remove_dir_all(&elsewhere).unwrap();
     }
 }

@@ -250,6 +250,15 @@ pub enum Error {
         /// The partition label.
         partition: Label,
     },
+    /// A symbolic link where the cloud store has a directory or an object.
+    #[error(
+        "{} is a symbolic link in the cloud store: objects are read and written only through plain directories and files",
+        path.display()
+    )]
+    LinkInStore {
+        /// The link.
+        path: PathBuf,
+    },
     /// The cloud already holds an object that the ledger does not list.
     #[error(
         "the cloud already holds {name} (left by an interrupted upload? `sesphr audit --repair` removes it)"
