@@ -1,6 +1,8 @@
-//! Loading speed of a net whose initial marking is `all(T)` of a large type:
-//! the initial marking is built once, in time about linear in its tokens
-//! (token by token it was quadratic: 12,800 tokens took 2.4 s).
+//! Loading speed of large nets: a YAML net whose initial marking is `all(T)`
+//! of a large type (built once, in time about linear in its tokens; token by
+//! token it was quadratic: 12,800 tokens took 2.4 s), and a PNML ring of
+//! places and transitions (each place's line and column found without
+//! rescanning the text, which made it quadratic: 32,000 places took 51 s).
 //!
 //! Run: `cargo bench -p sesphr-engine --bench loading`
 
@@ -8,6 +10,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sesphr_engine::load::load_net_str;
+use sesphr_engine::load::pnml::parse_pnml;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::net::functions::NoFunctions;
 
@@ -46,9 +49,50 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
+/// Places (and transitions) of the PNML rings.
+const RING: [usize; 2] = [1_000, 10_000];
+
+/// A P/T ring of `n` places and `n` transitions, one element a line, one
+/// token on the first place.
+fn ring(n: usize) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\"?>\n<pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">\n\
+         <net id=\"ring\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\">\n<page id=\"pg\">\n",
+    );
+    for i in 0..n {
+        let marking = if i == 0 {
+            "<initialMarking><text>1</text></initialMarking>"
+        } else {
+            ""
+        };
+        let next = (i + 1) % n;
+        text.push_str(&format!(
+            "<place id=\"p{i}\">{marking}</place>\n<transition id=\"t{i}\"/>\n\
+             <arc id=\"a{i}\" source=\"p{i}\" target=\"t{i}\"/>\n\
+             <arc id=\"b{i}\" source=\"t{i}\" target=\"p{next}\"/>\n"
+        ));
+    }
+    text.push_str("</page>\n</net>\n</pnml>\n");
+    text
+}
+
+fn loading_pnml(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load_pnml_ring");
+    for n in RING {
+        let text = ring(n);
+        let net = parse_pnml(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(net.places.len(), n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("places", n), &text, |b, text| {
+            b.iter(|| black_box(parse_pnml(black_box(text))));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = loading
+    targets = loading, loading_pnml
 }
 criterion_main!(benches);

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use roxmltree::{Document, Node};
 
 use super::error::PnmlError;
+use super::position::Positions;
 use crate::load::source::Pos;
 
 /// A place or a transition, or a reference to one.
@@ -19,7 +20,7 @@ enum Entry {
 
 /// Reads a net's pages into its places, transitions and arcs.
 struct Reader<'a, 'input> {
-    doc: &'a Document<'input>,
+    positions: &'a Positions<'input>,
     /// Nodes by id, with their element (for error positions, computed lazily).
     entries: HashMap<String, (Entry, Node<'a, 'input>)>,
     /// The place or transition each reference stands for, once resolved.
@@ -30,15 +31,6 @@ struct Reader<'a, 'input> {
     transitions: Vec<String>,
     transition_ids: Vec<String>,
     arcs: Vec<Node<'a, 'input>>,
-}
-
-/// The position of `node` in the document.
-pub(super) fn node_pos(doc: &Document<'_>, node: Node<'_, '_>) -> Pos {
-    let pos = doc.text_pos_at(node.range().start);
-    Pos {
-        line: pos.row as usize,
-        col: pos.col as usize,
-    }
 }
 
 pub(super) fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
@@ -66,7 +58,7 @@ fn shown_name(node: Node<'_, '_>, id: &str) -> String {
 
 /// The attribute `name` of `node`, which must have it.
 pub(super) fn attribute(
-    doc: &Document<'_>,
+    positions: &Positions<'_>,
     node: Node<'_, '_>,
     name: &str,
 ) -> Result<String, PnmlError> {
@@ -75,27 +67,27 @@ pub(super) fn attribute(
         .ok_or_else(|| PnmlError::MissingAttribute {
             element: node.tag_name().name().to_string(),
             attribute: name.to_string(),
-            at: node_pos(doc, node),
+            at: positions.of(node),
         })
 }
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn attribute(&self, node: Node<'a, 'input>, name: &str) -> Result<String, PnmlError> {
-        attribute(self.doc, node, name)
+        attribute(self.positions, node, name)
     }
 
     fn number(&self, node: Node<'a, 'input>, text: &str, what: &str) -> Result<u32, PnmlError> {
         text.parse::<u32>().map_err(|_| PnmlError::BadNumber {
             text: text.to_string(),
             what: what.to_string(),
-            at: node_pos(self.doc, node),
+            at: self.positions.of(node),
         })
     }
 
     fn add(&mut self, node: Node<'a, 'input>, entry: Entry) -> Result<(), PnmlError> {
         let id = self.attribute(node, "id")?;
         if self.entries.insert(id.clone(), (entry, node)).is_some() {
-            let at = node_pos(self.doc, node);
+            let at = self.positions.of(node);
             return Err(PnmlError::DuplicateId { id, at });
         }
         Ok(())
@@ -174,14 +166,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                             element: "reference".into(),
                             id: start,
                             target: current,
-                            at: node_pos(self.doc, node),
+                            at: self.positions.of(node),
                         });
                     }
                     Some((Entry::Reference { target, place }, _)) => {
                         if !on_chain.insert(current.clone()) {
                             return Err(PnmlError::ReferenceCycle {
                                 id: start,
-                                at: node_pos(self.doc, node),
+                                at: self.positions.of(node),
                             });
                         }
                         chain.push((current, *place));
@@ -199,14 +191,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                 return Err(PnmlError::WrongKind {
                     id: id.clone(),
                     target,
-                    at: node_pos(self.doc, at),
+                    at: self.positions.of(at),
                 });
             }
             if matches!(end, Entry::Place(_)) != is_place {
                 return Err(PnmlError::WrongKind {
                     id: start,
                     target: current,
-                    at: node_pos(self.doc, node),
+                    at: self.positions.of(node),
                 });
             }
             for (id, _) in chain {
@@ -231,7 +223,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     .cloned()
                     .ok_or_else(|| PnmlError::ReferenceCycle {
                         id: id.to_string(),
-                        at: node_pos(self.doc, node),
+                        at: self.positions.of(node),
                     })
             }
             Some((entry, _)) => Ok(entry.clone()),
@@ -239,7 +231,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 element: element.to_string(),
                 id: from.to_string(),
                 target: id.to_string(),
-                at: node_pos(self.doc, node),
+                at: self.positions.of(node),
             }),
         }
     }
@@ -248,7 +240,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let id = self.attribute(node, "id")?;
         let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, node)?;
         let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, node)?;
-        let at = node_pos(self.doc, node);
+        let at = self.positions.of(node);
         match (source, target) {
             (Entry::Place(p), Entry::Transition(t)) => Ok((p, t, true)),
             (Entry::Transition(t), Entry::Place(p)) => Ok((p, t, false)),
@@ -268,8 +260,8 @@ impl<'a, 'input> Reader<'a, 'input> {
 /// The places, transitions and arcs of a PNML net, pages flattened and
 /// references resolved, with their elements (for the labels the net's grammar reads).
 pub(super) struct Graph<'a, 'input> {
-    /// The document (for positions).
-    pub doc: &'a Document<'input>,
+    /// Where its elements stand in the text.
+    pub positions: &'a Positions<'input>,
     /// The `<net>` element.
     pub net: Node<'a, 'input>,
     /// The net's `id`.
@@ -321,11 +313,11 @@ pub(super) fn first_net<'a, 'input>(
 /// Reads the graph of `net`; the P/T reader keeps each place's
 /// `initialMarking` count (0 when it has none, as in symmetric nets).
 pub(super) fn read_graph<'a, 'input>(
-    doc: &'a Document<'input>,
+    positions: &'a Positions<'input>,
     net: Node<'a, 'input>,
 ) -> Result<(Graph<'a, 'input>, Vec<u32>), PnmlError> {
     let mut reader = Reader {
-        doc,
+        positions,
         entries: HashMap::new(),
         resolved: HashMap::new(),
         places: Vec::new(),
@@ -363,7 +355,7 @@ pub(super) fn read_graph<'a, 'input>(
         .map(|(id, name)| (id.clone(), name.clone(), element(id)))
         .collect();
     let graph = Graph {
-        doc,
+        positions,
         net,
         name,
         places,

@@ -25,14 +25,16 @@
 mod error;
 mod grammar;
 mod graph;
+mod position;
 mod symmetric;
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 use crate::ptnet::{PtNet, TransitionArcs};
 pub use error::PnmlError;
 pub use grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
-use graph::{first_net, label_text, node_pos, parse_document, read_graph};
+use graph::{first_net, label_text, parse_document, read_graph};
+use position::Positions;
 
 /// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
 #[derive(Debug, Clone)]
@@ -46,43 +48,45 @@ pub enum PnmlNet {
 /// Reads a P/T net from PNML text.
 pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let doc = parse_document(text)?;
+    let positions = Positions::new(text);
     let net = first_net(&doc)?;
     let net_type = net.attribute("type").unwrap_or("").to_string();
     if net_type != PTNET_TYPE {
         return Err(PnmlError::Unsupported {
             net_type,
-            at: node_pos(&doc, net),
+            at: positions.of(net),
         });
     }
-    pt_net(&doc, net)
+    pt_net(&positions, net)
 }
 
 /// Reads a P/T net or a symmetric net from PNML text, by the net's type.
 pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
     let doc = parse_document(text)?;
+    let positions = Positions::new(text);
     let net = first_net(&doc)?;
     match net.attribute("type").unwrap_or("") {
-        PTNET_TYPE => pt_net(&doc, net).map(PnmlNet::PlaceTransition),
+        PTNET_TYPE => pt_net(&positions, net).map(PnmlNet::PlaceTransition),
         SYMMETRIC_TYPE => {
-            let (graph, _) = read_graph(&doc, net)?;
+            let (graph, _) = read_graph(&positions, net)?;
             symmetric::net(&graph).map(PnmlNet::Symmetric)
         }
         other => Err(PnmlError::Unsupported {
             net_type: other.to_string(),
-            at: node_pos(&doc, net),
+            at: positions.of(net),
         }),
     }
 }
 
-fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
-    let (graph, initial) = read_graph(doc, net)?;
+fn pt_net(positions: &Positions<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
+    let (graph, initial) = read_graph(positions, net)?;
     let mut transitions: Vec<TransitionArcs> = graph
         .transitions
         .iter()
         .map(|(_, name, _)| (name.clone(), Vec::new(), Vec::new()))
         .collect();
     for arc in &graph.arcs {
-        let weight = arc_weight(doc, arc.node)?;
+        let weight = arc_weight(positions, arc.node)?;
         let (_, pre, post) = &mut transitions[arc.transition];
         if arc.input {
             pre.push((arc.place, weight))
@@ -91,7 +95,7 @@ fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
         }
     }
     let positions = (graph.places.iter())
-        .map(|&(_, _, element)| node_pos(doc, element))
+        .map(|&(_, _, element)| positions.of(element))
         .collect();
     let (place_ids, places) = graph
         .places
@@ -105,7 +109,7 @@ fn pt_net(doc: &Document<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlError> {
 }
 
 /// The weight of a P/T arc: its `inscription`, 1 when it has none.
-fn arc_weight(doc: &Document<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
+fn arc_weight(positions: &Positions<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
     let Some((text, value)) = label_text(node, "inscription") else {
         return Ok(1);
     };
@@ -114,12 +118,12 @@ fn arc_weight(doc: &Document<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> 
         Ok(_) => Err(PnmlError::BadNumber {
             text: value,
             what: "arc weight (must be positive)".into(),
-            at: node_pos(doc, text),
+            at: positions.of(text),
         }),
         Err(_) => Err(PnmlError::BadNumber {
             text: value,
             what: "arc weight".into(),
-            at: node_pos(doc, text),
+            at: positions.of(text),
         }),
     }
 }

@@ -16,7 +16,7 @@ mod transitions;
 use roxmltree::Node;
 
 use super::error::PnmlError;
-use super::graph::{Graph, attribute, node_pos};
+use super::graph::{Graph, attribute};
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, Place};
 use sorts::Declarations;
@@ -45,7 +45,7 @@ pub(super) fn net(graph: &Graph<'_, '_>) -> Result<Net, PnmlError> {
         places.push(Place {
             name: id.clone(),
             ty,
-            pos: node_pos(graph.doc, *node),
+            pos: graph.positions.of(*node),
         });
         initial.places.push(tokens);
     }
@@ -78,7 +78,7 @@ impl Reader<'_, '_> {
     fn colour(&self, node: Node<'_, '_>, message: String) -> PnmlError {
         PnmlError::Colour {
             message,
-            at: node_pos(self.graph.doc, node),
+            at: self.graph.positions.of(node),
         }
     }
 
@@ -86,12 +86,12 @@ impl Reader<'_, '_> {
     fn unsupported(&self, node: Node<'_, '_>, what: String) -> PnmlError {
         PnmlError::UnsupportedConstruct {
             what,
-            at: node_pos(self.graph.doc, node),
+            at: self.graph.positions.of(node),
         }
     }
 
     fn attribute(&self, node: Node<'_, '_>, name: &str) -> Result<String, PnmlError> {
-        attribute(self.graph.doc, node, name)
+        attribute(self.graph.positions, node, name)
     }
 
     /// The one element child of `node`.

@@ -14,7 +14,6 @@ use roxmltree::Node;
 
 use super::{Reader, elements};
 use crate::load::pnml::error::PnmlError;
-use crate::load::pnml::graph::node_pos;
 use crate::net::code::{ArithOp, CallSite, CmpOp, Code, Env};
 use crate::net::model::Variable;
 use crate::net::types::Ty;
@@ -261,7 +260,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     ));
                 };
                 let call = Code::Call {
-                    site: CallSite::new(tag, node_pos(self.graph.doc, node)),
+                    site: CallSite::new(tag, self.graph.positions.of(node)),
                     function,
                     args: vec![code],
                     returns: ty.clone(),
@@ -289,7 +288,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     _ if ta.is_int() => Code::Cmp(op, Box::new(a), Box::new(b)),
                     _ => match self.decls.order(&ta, op) {
                         Some(function) => Code::Call {
-                            site: CallSite::new(tag, node_pos(self.graph.doc, node)),
+                            site: CallSite::new(tag, self.graph.positions.of(node)),
                             function,
                             args: vec![a, b],
                             returns: Ty::Bool,
@@ -354,7 +353,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         self.colour(node, format!("<{tag}> of {ta} and {tb} (integers only)"))
                     );
                 }
-                let at = node_pos(self.graph.doc, node);
+                let at = self.graph.positions.of(node);
                 (Code::Arith(op, Box::new(a), Box::new(b), at), Ty::Int)
             }
             "all" | "add" | "subtract" | "numberof" | "scalarproduct" | "empty" => {

@@ -15,7 +15,6 @@ use roxmltree::Node;
 use super::terms::{Element, Item, Scope, operands};
 use super::{Reader, label_structure};
 use crate::load::pnml::error::PnmlError;
-use crate::load::pnml::graph::node_pos;
 use crate::net::code::{CmpOp, Code, Pattern, PlaceId};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, OutputItem, OutputTokens, Place, Transition, wildcards_may_swap,
@@ -69,7 +68,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let (id, _, node) = &graph.transitions[t];
         // Where the transition is declared: its arcs' and condition's
         // evaluation errors point there.
-        let at = node_pos(graph.doc, *node);
+        let at = graph.positions.of(*node);
         let mut layout = Layout {
             scope: Scope::default(),
             bound: Vec::new(),
