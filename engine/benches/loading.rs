@@ -2,7 +2,8 @@
 //! of a large type (built once, in time about linear in its tokens; token by
 //! token it was quadratic: 12,800 tokens took 2.4 s), and a PNML ring of
 //! places and transitions (each place's line and column found without
-//! rescanning the text, which made it quadratic: 32,000 places took 51 s).
+//! rescanning the text, which made it quadratic: 32,000 places took 51 s),
+//! and the same ring in YAML (places found by name in a map, not a list).
 //!
 //! Run: `cargo bench -p sesphr-engine --bench loading`
 
@@ -90,9 +91,39 @@ fn loading_pnml(c: &mut Criterion) {
     group.finish();
 }
 
+/// The ring of [`ring`] as a YAML net of black tokens.
+fn yaml_ring(n: usize) -> String {
+    let mut text = String::from("name: ring\nplaces:\n  p0: { type: Unit, init: [\"()\"] }\n");
+    for i in 1..n {
+        text.push_str(&format!("  p{i}: {{ type: Unit }}\n"));
+    }
+    text.push_str("transitions:\n");
+    for i in 0..n {
+        let next = (i + 1) % n;
+        text.push_str(&format!(
+            "  t{i}: {{ in: {{ p{i}: [\"()\"] }}, out: {{ p{next}: [\"()\"] }} }}\n"
+        ));
+    }
+    text
+}
+
+fn loading_yaml_ring(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load_yaml_ring");
+    for n in RING {
+        let source = Source::new("ring.yaml", yaml_ring(n));
+        let net = load_net_str(&source, &[], &NoFunctions).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(net.places.len(), n);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("places", n), &source, |b, source| {
+            b.iter(|| black_box(load_net_str(black_box(source), &[], &NoFunctions)));
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(10);
-    targets = loading, loading_pnml
+    targets = loading, loading_pnml, loading_yaml_ring
 }
 criterion_main!(benches);

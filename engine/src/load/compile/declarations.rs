@@ -505,6 +505,7 @@ impl Compiler<'_> {
         check_unique(self.source, raw.places.iter().map(|(n, _)| n), "place")?;
         for (name, p) in &raw.places {
             let ty = self.type_named(&p.ty)?;
+            self.place_ids.insert(name.value.clone(), self.places.len());
             self.places.push(Place {
                 name: name.value.clone(),
                 ty,
@@ -679,12 +680,9 @@ impl Compiler<'_> {
     }
 
     pub(super) fn place_at(&self, pos: Pos, name: &str) -> Result<PlaceId> {
-        self.places
-            .iter()
-            .position(|p| p.name == name)
-            .ok_or_else(|| {
-                let declared = self.places.iter().map(|p| p.name.as_str());
-                self.unknown(pos, "place", name, declared)
-            })
+        self.place_ids.get(name).copied().ok_or_else(|| {
+            let declared = self.places.iter().map(|p| p.name.as_str());
+            self.unknown(pos, "place", name, declared)
+        })
     }
 }

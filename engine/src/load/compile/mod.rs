@@ -37,6 +37,7 @@ pub fn compile(
         constants: HashMap::new(),
         functions: HashMap::new(),
         places: Vec::new(),
+        place_ids: HashMap::new(),
         within: HashMap::new(),
         param_bounds: Vec::new(),
     };
@@ -148,6 +149,9 @@ struct Compiler<'s> {
     constants: HashMap<String, Ty>,
     functions: HashMap<String, Signature>,
     places: Vec<Place>,
+    /// Each place's number by its name (nets of thousands of places look
+    /// names up for every arc and property).
+    place_ids: HashMap<String, PlaceId>,
     /// Each type declared `symmetric: { within: R }`, with `R`.
     within: HashMap<String, Arc<EnumType>>,
     /// Each bounded parameter with its bounds' values, in declaration order.
