@@ -9,6 +9,7 @@
 
 mod bounds;
 mod packed;
+mod watch;
 
 pub use bounds::{PlaceBounds, structural_bounds};
 pub use packed::{LaneOverflow, PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};

@@ -15,6 +15,7 @@
 
 use super::PtNet;
 use super::bounds::{PlaceBounds, structural_bounds};
+use super::watch::Watchers;
 use crate::explore::{
     CheckReport, ExploreError, ExploreOptions, PlaceChange, PropertyKind, PropertySpec, StateBuf,
     StateLayout, StateSpace, Step, TokenStats, check,
@@ -116,6 +117,8 @@ pub struct PackedNet<'n> {
     /// The guard bits of each word.
     guards: Vec<u32>,
     deltas: Vec<Vec<WordDelta>>,
+    /// The transitions worth trying in a marking, for a large net.
+    watchers: Option<Watchers>,
     checks: Vec<Check>,
     properties: Vec<PropertySpec>,
     /// Whether some place has no proven bound (the net may be unbounded).
@@ -298,12 +301,16 @@ impl<'n> PackedNet<'n> {
                 },
             })
             .collect();
+        let first_inputs: Vec<Option<usize>> = (deltas.iter())
+            .map(|d: &Vec<WordDelta>| d.iter().find(|d| d.pre != 0).map(|d| d.word))
+            .collect();
         Ok(PackedNet {
             net,
             lane_bits,
             lanes,
             words,
             guards,
+            watchers: Watchers::new(&first_inputs, words),
             deltas,
             checks,
             properties: specs,
@@ -372,11 +379,37 @@ impl<'n> PackedNet<'n> {
         state: &[u32],
         out: &mut Vec<(usize, Vec<u32>)>,
     ) -> Result<(), PtError> {
+        self.for_each_enabled(state, |t, deltas| {
+            let mut next = state.to_vec();
+            self.fire(&mut next, deltas)?;
+            out.push((t, next));
+            Ok(())
+        })
+    }
+
+    /// Calls `visit` with each transition enabled in `state` and its
+    /// deltas, in transition order; large nets try only the transitions
+    /// [`Watchers`] names.
+    fn for_each_enabled(
+        &self,
+        state: &[u32],
+        mut visit: impl FnMut(usize, &[WordDelta]) -> Result<(), PtError>,
+    ) -> Result<(), PtError> {
+        let mut candidates = Vec::new();
+        if let Some(watchers) = &self.watchers
+            && watchers.candidates(state, &mut candidates)
+        {
+            for t in candidates {
+                let deltas = &self.deltas[t as usize];
+                if self.enabled(state, deltas) {
+                    visit(t as usize, deltas)?;
+                }
+            }
+            return Ok(());
+        }
         for (t, deltas) in self.deltas.iter().enumerate() {
             if self.enabled(state, deltas) {
-                let mut next = state.to_vec();
-                self.fire(&mut next, deltas)?;
-                out.push((t, next));
+                visit(t, deltas)?;
             }
         }
         Ok(())
@@ -489,20 +522,13 @@ impl StateSpace for PackedNet<'_> {
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), PtError> {
-        for deltas in &self.deltas {
-            if self.enabled(state, deltas) {
-                self.fire(out.push_copy(state), deltas)?;
-            }
-        }
-        Ok(())
+        self.for_each_enabled(state, |_, deltas| self.fire(out.push_copy(state), deltas))
     }
 
     fn labelled_successors(&self, state: &[u32]) -> Result<Vec<(Step, Vec<u32>)>, PtError> {
         let mut result = Vec::new();
-        for (t, deltas) in self.net.transitions.iter().zip(&self.deltas) {
-            if !self.enabled(state, deltas) {
-                continue;
-            }
+        self.for_each_enabled(state, |t, deltas| {
+            let t = &self.net.transitions[t];
             let mut next = state.to_vec();
             self.fire(&mut next, deltas)?;
             let mut touched: Vec<usize> = t.pre.iter().chain(&t.post).map(|&(p, _)| p).collect();
@@ -527,7 +553,8 @@ impl StateSpace for PackedNet<'_> {
                 changes,
             };
             result.push((step, next));
-        }
+            Ok(())
+        })?;
         Ok(result)
     }
 
@@ -627,6 +654,54 @@ pub fn with_widening_lanes<T, E: LaneOverflow>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// On nets large enough for [`Watchers`], the transitions fired from
+        /// every marking of a breadth-first walk are those a try of every
+        /// transition finds, in the same order.
+        #[test]
+        fn watched_transitions_are_the_enabled_ones(
+            places in 2usize..40,
+            arcs in proptest::collection::vec(
+                (proptest::collection::vec((0usize..40, 1u32..3), 0..3),
+                 proptest::collection::vec((0usize..40, 1u32..3), 0..3)),
+                64..100,
+            ),
+            initial in proptest::collection::vec(0u32..3, 40),
+        ) {
+            let transitions = arcs
+                .iter()
+                .enumerate()
+                .map(|(t, (pre, post))| {
+                    let on = |arcs: &Vec<(usize, u32)>| {
+                        arcs.iter().map(|&(p, w)| (p % places, w)).collect::<Vec<_>>()
+                    };
+                    (format!("t{t}"), on(pre), on(post))
+                })
+                .collect();
+            let names = (0..places).map(|p| format!("p{p}")).collect();
+            let net = PtNet::new("random", names, initial[..places].to_vec(), transitions);
+            let packed = PackedNet::with_lane_bits(&net, Vec::new(), 8).expect("packs");
+            proptest::prop_assert!(packed.watchers.is_some());
+            let mut frontier = vec![packed.pack(&net.initial)];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(state) = frontier.pop() {
+                if seen.len() > 300 || !seen.insert(state.clone()) {
+                    continue;
+                }
+                let mut watched = Vec::new();
+                if packed.fire_each(&state, &mut watched).is_err() {
+                    continue; // a counter outgrew its lane: the same either way
+                }
+                let every: Vec<usize> = (0..packed.deltas.len())
+                    .filter(|&t| packed.enabled(&state, &packed.deltas[t]))
+                    .collect();
+                let fired: Vec<usize> = watched.iter().map(|(t, _)| *t).collect();
+                proptest::prop_assert_eq!(fired, every);
+                frontier.extend(watched.into_iter().map(|(_, next)| next));
+            }
+        }
+    }
 
     fn counter(initial: u32) -> PtNet {
         // t: p -> 2 q ; u: q -> p
