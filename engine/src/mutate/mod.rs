@@ -232,8 +232,7 @@ pub fn generate(
     mutants.sort_by(|a, b| {
         (a.edit.range.start, a.operator, &a.id).cmp(&(b.edit.range.start, b.operator, &b.id))
     });
-    let mut texts = HashSet::new();
-    mutants.retain(|m| texts.insert(m.apply(source.text())));
+    let mut mutants = without_repeated_texts(mutants, source.text());
     let mut seen: HashMap<String, usize> = HashMap::new();
     for m in &mut mutants {
         let n = seen.entry(m.id.clone()).or_insert(0);
@@ -243,6 +242,38 @@ pub fn generate(
         }
     }
     Ok(mutants)
+}
+
+/// `mutants` without those whose text equals an earlier one's. Texts are
+/// compared by a hash of their three pieces first and made whole only when
+/// two hashes meet: keeping every text made memory grow as mutants times
+/// file size (a net of 500 places has 250,000 mutants).
+fn without_repeated_texts(mutants: Vec<Mutant>, text: &str) -> Vec<Mutant> {
+    let hash_of = |m: &Mutant| {
+        use std::hash::Hasher;
+        let mut hasher = std::hash::DefaultHasher::new();
+        let edited = [
+            &text[..m.edit.range.start],
+            m.edit.text.as_str(),
+            &text[m.edit.range.end..],
+        ];
+        for piece in edited {
+            hasher.write(piece.as_bytes());
+        }
+        hasher.finish()
+    };
+    let mut kept: Vec<Mutant> = Vec::with_capacity(mutants.len());
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    for m in mutants {
+        let same_hash = by_hash.entry(hash_of(&m)).or_default();
+        let mutated = || m.apply(text);
+        if same_hash.iter().any(|&k| kept[k].apply(text) == mutated()) {
+            continue;
+        }
+        same_hash.push(kept.len());
+        kept.push(m);
+    }
+    kept
 }
 
 #[cfg(test)]

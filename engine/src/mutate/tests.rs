@@ -219,3 +219,33 @@ fn operators_round_trip_their_names() {
     }
     assert_eq!(Operator::from_name("nope"), None);
 }
+
+#[test]
+fn mutants_with_the_text_of_an_earlier_one_are_left_out() {
+    let mutant = |id: &str, range: Range<usize>, text: &str| Mutant {
+        id: id.into(),
+        operator: Operator::ReplaceConstant,
+        site: "t.guard".into(),
+        line: 1,
+        column: 1,
+        original: String::new(),
+        mutated: String::new(),
+        edit: Edit {
+            range,
+            text: text.into(),
+        },
+    };
+    // "x < 1": replacing `1` by `2` (twice), or ` 1` by ` 2`, give the same
+    // text; replacing `<` gives another.
+    let kept = without_repeated_texts(
+        vec![
+            mutant("a", 4..5, "2"),
+            mutant("b", 2..3, ">"),
+            mutant("c", 4..5, "2"),
+            mutant("d", 3..5, " 2"),
+        ],
+        "x < 1",
+    );
+    let ids: Vec<&str> = kept.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+}
