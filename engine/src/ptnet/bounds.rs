@@ -10,15 +10,18 @@
 //! The invariants come from the Farkas algorithm (Martinez and Silva's
 //! elimination over the matrix `[C | I]`), keeping only rows of minimal
 //! support. It can grow exponentially on some nets, so it gives up (and
-//! proves no bound) beyond [`MAX_ROWS`] rows or when a coefficient overflows.
+//! proves no bound) beyond [`MAX_ROWS`] rows (or as many as the places, where
+//! those are more) or when a coefficient overflows.
 
 use super::PtNet;
 
-/// Rows kept at any step of the elimination before giving up.
+/// Rows kept at any step of the elimination before giving up, unless the net
+/// has more places (it starts with a row for each).
 pub const MAX_ROWS: usize = 1000;
 
-/// Places beyond which no invariant is searched (the elimination's cost grows
-/// with the square of the rows times the places).
+/// Places beyond which no invariant is searched (every row holds a weight for
+/// each place and an entry for each transition, and there are at least as
+/// many rows as places).
 pub const MAX_PLACES: usize = 2000;
 
 /// The largest token count each place can hold in any reachable marking, where
@@ -48,11 +51,24 @@ impl PlaceBounds {
 }
 
 /// One row of the elimination: its remaining incidence entries (one per
-/// transition) and its place weights.
+/// transition), its place weights, and the set of places it weighs (one bit
+/// a place; the weights never go negative, so a combination's support is the
+/// union of its two rows').
 #[derive(Debug, Clone)]
 struct Row {
     incidence: Vec<i64>,
     weights: Vec<i64>,
+    support: Vec<u64>,
+}
+
+impl Row {
+    /// Whether this row weighs every place `other` weighs.
+    fn covers(&self, other: &Row) -> bool {
+        self.support
+            .iter()
+            .zip(&other.support)
+            .all(|(big, small)| big & small == *small)
+    }
 }
 
 /// The place bounds that the net's semi-positive P-invariants prove.
@@ -87,13 +103,17 @@ pub fn structural_bounds(net: &PtNet) -> PlaceBounds {
 fn invariants(net: &PtNet) -> Option<Vec<Vec<i64>>> {
     let places = net.places.len();
     let transitions = net.transitions.len();
+    let most_rows = MAX_ROWS.max(places);
     let mut rows: Vec<Row> = (0..places)
         .map(|p| {
             let mut weights = vec![0; places];
             weights[p] = 1;
+            let mut support = vec![0u64; places.div_ceil(64)];
+            support[p / 64] |= 1 << (p % 64);
             Row {
                 incidence: vec![0; transitions],
                 weights,
+                support,
             }
         })
         .collect();
@@ -110,17 +130,17 @@ fn invariants(net: &PtNet) -> Option<Vec<Vec<i64>>> {
             rows.into_iter().partition(|r| r.incidence[t] == 0);
         let (positive, negative): (Vec<&Row>, Vec<&Row>) =
             nonzero.iter().partition(|r| r.incidence[t] > 0);
-        let mut next = zero;
+        let mut combined = Vec::new();
         for a in &positive {
             for b in &negative {
-                next.push(combine(a, b, t)?);
-                if next.len() > 4 * MAX_ROWS {
+                combined.push(combine(a, b, t)?);
+                if zero.len() + combined.len() > 4 * most_rows {
                     return None;
                 }
             }
         }
-        rows = minimal_supports(next);
-        if rows.len() > MAX_ROWS {
+        rows = minimal_supports(zero, combined);
+        if rows.len() > most_rows {
             return None;
         }
     }
@@ -139,6 +159,12 @@ fn combine(a: &Row, b: &Row, t: usize) -> Option<Row> {
     let mut row = Row {
         incidence: mix(&a.incidence, &b.incidence)?,
         weights: mix(&a.weights, &b.weights)?,
+        support: a
+            .support
+            .iter()
+            .zip(&b.support)
+            .map(|(x, y)| x | y)
+            .collect(),
     };
     let divisor = row
         .incidence
@@ -159,34 +185,34 @@ fn gcd(mut a: i64, mut b: i64) -> i64 {
     a
 }
 
-/// The rows whose place support contains no other row's support (the others
-/// are positive combinations of those and prove nothing more); of rows with
-/// equal supports, the first.
-fn minimal_supports(rows: Vec<Row>) -> Vec<Row> {
-    let supports: Vec<Vec<u64>> = rows
+/// The rows of `kept` and then `combined` whose place support contains no
+/// other row's support (the others are positive combinations of those and
+/// prove nothing more); of rows with equal supports, the first. The rows of
+/// `kept` are the previous step's, of which none covers another, so only
+/// pairs with a combined row are compared: a step costs the kept rows times
+/// the combined ones, not the square of all rows.
+fn minimal_supports(kept: Vec<Row>, combined: Vec<Row>) -> Vec<Row> {
+    // Whether `row` weighs every place of `other` and more: removed in
+    // favour of `other` whatever their order.
+    let strictly_covers =
+        |row: &Row, other: &Row| row.covers(other) && row.support != other.support;
+    let keep_kept: Vec<bool> = kept
         .iter()
-        .map(|r| {
-            let mut bits = vec![0u64; r.weights.len().div_ceil(64)];
-            for (p, &w) in r.weights.iter().enumerate() {
-                if w != 0 {
-                    bits[p / 64] |= 1 << (p % 64);
-                }
-            }
-            bits
+        .map(|row| !combined.iter().any(|other| strictly_covers(row, other)))
+        .collect();
+    let keep_combined: Vec<bool> = combined
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            !kept.iter().any(|other| row.covers(other))
+                && !combined.iter().enumerate().any(|(j, other)| {
+                    j != i && row.covers(other) && (j < i || row.support != other.support)
+                })
         })
         .collect();
-    let contains = |big: &[u64], small: &[u64]| big.iter().zip(small).all(|(b, s)| b & s == *s);
-    let keep: Vec<bool> = (0..rows.len())
-        .map(|i| {
-            !(0..rows.len()).any(|j| {
-                j != i
-                    && contains(&supports[i], &supports[j])
-                    && (supports[i] != supports[j] || j < i)
-            })
-        })
-        .collect();
-    rows.into_iter()
-        .zip(keep)
+    kept.into_iter()
+        .zip(keep_kept)
+        .chain(combined.into_iter().zip(keep_combined))
         .filter_map(|(row, keep)| keep.then_some(row))
         .collect()
 }
@@ -252,6 +278,74 @@ mod tests {
         assert_eq!(bounds.of(0), Some(1));
         assert_eq!(bounds.of(1), Some(1));
         assert_eq!(bounds.of(2), Some(3));
+    }
+
+    /// A row that weighs the places of `places` (bits of one word), with
+    /// `tag` as its only incidence entry so that rows of equal support differ.
+    fn row_of(places: u64, tag: i64) -> Row {
+        Row {
+            incidence: vec![tag],
+            weights: (0..64).map(|p| i64::from(places >> p & 1 == 1)).collect(),
+            support: vec![places],
+        }
+    }
+
+    /// Every pair of rows compared: the rows whose support contains no
+    /// other's, of equal supports the first.
+    fn minimal_supports_by_every_pair(rows: &[Row]) -> Vec<(u64, i64)> {
+        (0..rows.len())
+            .filter(|&i| {
+                !(0..rows.len()).any(|j| {
+                    j != i
+                        && rows[i].covers(&rows[j])
+                        && (rows[i].support != rows[j].support || j < i)
+                })
+            })
+            .map(|i| (rows[i].support[0], rows[i].incidence[0]))
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn comparing_with_the_combined_rows_only_keeps_what_every_pair_keeps(
+            earlier in proptest::collection::vec(1u64..256, 0..12),
+            combined in proptest::collection::vec(1u64..256, 0..12),
+        ) {
+            // The previous step's rows are minimal among themselves.
+            let earlier: Vec<Row> = earlier.iter().enumerate().map(|(i, &p)| row_of(p, i as i64)).collect();
+            let kept: Vec<Row> = minimal_supports_by_every_pair(&earlier)
+                .into_iter()
+                .map(|(p, tag)| row_of(p, tag))
+                .collect();
+            let combined: Vec<Row> = combined
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| row_of(p, 100 + i as i64))
+                .collect();
+            let all: Vec<Row> = kept.iter().chain(&combined).cloned().collect();
+            let expected = minimal_supports_by_every_pair(&all);
+            let found: Vec<(u64, i64)> = minimal_supports(kept, combined)
+                .iter()
+                .map(|r| (r.support[0], r.incidence[0]))
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    #[test]
+    fn a_ring_of_a_thousand_places_is_bounded_by_its_one_token() {
+        let n = 1000;
+        let net = PtNet::new(
+            "ring",
+            (0..n).map(|p| format!("p{p}")).collect(),
+            (0..n).map(|p| u32::from(p == 0)).collect(),
+            (0..n)
+                .map(|t| (format!("t{t}"), vec![(t, 1)], vec![((t + 1) % n, 1)]))
+                .collect(),
+        );
+        let bounds = structural_bounds(&net);
+        assert_eq!(bounds.proven(), n);
+        assert!((0..n).all(|p| bounds.of(p) == Some(1)));
     }
 
     fn contest_net(name: &str) -> PtNet {
