@@ -821,6 +821,70 @@ fn the_route_through_the_unfolding_is_shown_and_can_be_chosen() {
     assert!(stderr.contains("invalid value 'sometimes'"), "{stderr}");
 }
 
+/// A net of black tokens larger than the fixed limits of the automatic
+/// unfolding (a ring of 300 places, one colour each) unfolds to no more
+/// places and transitions than it has, so without reductions it is explored
+/// through its unfolding, with the coloured engine's report; a net that
+/// builds more colours than places stays with the coloured engine.
+#[test]
+fn a_large_net_of_black_tokens_is_explored_through_its_unfolding() {
+    let dir = std::env::temp_dir().join(format!("sesphr-black-ring-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let places = 300;
+    let mut text = String::from("name: ring\nplaces:\n  p0: { type: Unit, init: [\"()\"] }\n");
+    for i in 1..places {
+        text.push_str(&format!("  p{i}: {{ type: Unit }}\n"));
+    }
+    text.push_str("transitions:\n");
+    for i in 0..places {
+        let next = (i + 1) % places;
+        text.push_str(&format!(
+            "  t{i}: {{ in: {{ p{i}: [\"()\"] }}, out: {{ p{next}: [\"()\"] }} }}\n"
+        ));
+    }
+    let ring = dir.join("ring.yaml");
+    std::fs::write(&ring, text).expect("write");
+    let ring = ring.display().to_string();
+    let report = |route: &str| {
+        let out = sesphr(&["check", "--json", "--no-reduction", route, &ring]);
+        assert_eq!(out.status.code(), Some(0), "{route}: {out:?}");
+        let mut report = json(&out);
+        let object = report.as_object_mut().expect("an object");
+        for timing in ["seconds", "states_per_second", "bytes_per_state"] {
+            object.remove(timing);
+        }
+        report
+    };
+    let mut auto = report("--unfold=auto");
+    let never = report("--unfold=never");
+    let unfolding = auto
+        .as_object_mut()
+        .and_then(|o| o.remove("unfolding"))
+        .expect("explored through its unfolding");
+    assert_eq!(unfolding["places"], places);
+    assert_eq!(unfolding["transitions"], places);
+    assert_eq!(auto, never);
+    assert_eq!(auto["states"], places);
+    // Two places of a type of 300 values: more colours than places.
+    let counters = dir.join("counters.yaml");
+    std::fs::write(
+        &counters,
+        "types:\n  N: { range: [0, 299] }\nplaces:\n  c: { type: N, init: [0] }\n  \
+         d: { type: N }\ntransitions:\n  step: { in: { c: [x] }, out: { c: [\"(x + 1) % 300\"] } }\n",
+    )
+    .expect("write");
+    let out = sesphr(&[
+        "check",
+        "--json",
+        "--no-reduction",
+        &counters.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json(&out)["states"], 300);
+    assert!(json(&out).get("unfolding").is_none(), "{out:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The README's main command: one line per property and a summary, a screenful in all.
 #[test]
 fn the_main_command_prints_a_screenful() {

@@ -58,7 +58,7 @@ pub enum Unfold {
     /// ([`UnfoldedSpace`]): no reduction in force (the net has no symmetric
     /// type and no transition that stubborn sets could leave out, or
     /// reductions are off), no CTL or LTL property, every property expressed
-    /// on token counts, and an unfolding within [`AUTO_UNFOLD_LIMITS`] (a
+    /// on token counts, and an unfolding within [`auto_unfold_limits`] (a
     /// larger one would make every state wide). The coloured engine
     /// otherwise.
     Auto,
@@ -67,16 +67,32 @@ pub enum Unfold {
     Always,
 }
 
-/// How large an unfolding [`Unfold::Auto`] takes: a packed state has one
-/// counter per unfolded place, and a state's successors are found by testing
-/// every unfolded transition, so a net that builds more colours stays with
-/// the coloured engine (one word per place, successors looked up by the
-/// tokens present).
+/// How large an unfolding [`Unfold::Auto`] takes where the net is small: a
+/// packed state has one counter per unfolded place, so a net that builds many
+/// colours in few places stays with the coloured engine (one word per place,
+/// successors looked up by the tokens present). A larger net may unfold to as
+/// many places and transitions as it has itself ([`auto_unfold_limits`]).
 pub const AUTO_UNFOLD_LIMITS: UnfoldLimits = UnfoldLimits {
     bindings: 1024,
     colours: 256,
     searched: 1 << 16,
 };
+
+/// The unfolding [`Unfold::Auto`] takes for `net`: within
+/// [`AUTO_UNFOLD_LIMITS`], or no larger than the net (a colour a place, a
+/// binding a transition, as in a net of black tokens), whose packed state is
+/// then no wider than the coloured engine's and whose successors the P/T
+/// explorer finds by the transitions watching the marked places. The
+/// bindings searched on the way may be 64 times the bindings, as in the
+/// fixed limits.
+pub fn auto_unfold_limits(net: &Net) -> UnfoldLimits {
+    let bindings = AUTO_UNFOLD_LIMITS.bindings.max(net.transitions.len());
+    UnfoldLimits {
+        bindings,
+        colours: AUTO_UNFOLD_LIMITS.colours.max(net.places.len()),
+        searched: AUTO_UNFOLD_LIMITS.searched.max(bindings.saturating_mul(64)),
+    }
+}
 
 /// How to check a net.
 #[derive(Clone)]
@@ -299,7 +315,7 @@ fn check_unfolded_natively(
     if options.unfold != Unfold::Auto || !net.temporal.is_empty() || space.reduction().is_some() {
         return Ok(None);
     }
-    let Ok((pt, colours)) = unfold_within(net, AUTO_UNFOLD_LIMITS) else {
+    let Ok((pt, colours)) = unfold_within(net, auto_unfold_limits(net)) else {
         return Ok(None);
     };
     let Ok(checks) = unfolded_checks(net, &colours) else {

@@ -14,6 +14,7 @@
 
 pub mod addition;
 pub mod effects;
+pub mod empty_inputs;
 pub mod fire;
 pub mod generations;
 pub mod id_memo;
@@ -41,6 +42,7 @@ use crate::net::settled::{Parent, Settled};
 use crate::net::value::Value;
 use addition::AdditionMemo;
 use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
+use empty_inputs::EmptyInputs;
 use outputs::OutputMemo;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -83,6 +85,8 @@ pub struct ColouredSpace<'n> {
     tables: MarkingTables,
     verdicts: VerdictMemo<'n>,
     effects: EffectMemo,
+    /// The transitions a marking's empty places disable, not looked up.
+    empty_inputs: EmptyInputs,
     sums: AdditionMemo,
     outputs: OutputMemo,
     symmetry: Option<Symmetry>,
@@ -143,10 +147,12 @@ impl<'n> ColouredSpace<'n> {
             PropertyKind::Invariant(code) | PropertyKind::Reachable(code) => Some(code),
             PropertyKind::DeadlockFree(_) | PropertyKind::Bound { .. } => None,
         });
+        let tables = MarkingTables::new(net.places.len());
         ColouredSpace {
             net,
             specs,
-            tables: MarkingTables::new(net.places.len()),
+            empty_inputs: EmptyInputs::new(net, &tables),
+            tables,
             verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
             sums: AdditionMemo::new(net.places.len()),
@@ -629,6 +635,9 @@ impl StateSpace for ColouredSpace<'_> {
         let mut next = Vec::with_capacity(state.len());
         let mut beside = None;
         for t in 0..self.net.transitions.len() {
+            if self.empty_inputs.disable(t, state) {
+                continue;
+            }
             self.successors_by(t, state, &mut decoded, &mut next, |next, _| {
                 self.push_beside(out, next, state, &mut beside, t)
             })?;

@@ -60,6 +60,9 @@ pub struct UnfoldedSpace<'a> {
     places: Vec<HashMap<Value, usize>>,
     /// Per coloured place, its unfolded places.
     unfolded: Vec<Vec<usize>>,
+    /// Whether no coloured place has more than one unfolded place (a net of
+    /// black tokens): the unfolded counts are then the coloured places'.
+    a_colour_a_place: bool,
     /// One check per property of `coloured`, on the unfolded token counts.
     checks: Vec<Check>,
 }
@@ -79,12 +82,14 @@ impl<'a> UnfoldedSpace<'a> {
             places[*place].insert(colour.clone(), i);
             unfolded[*place].push(i);
         }
+        let a_colour_a_place = unfolded.iter().all(|colours| colours.len() <= 1);
         UnfoldedSpace {
             packed,
             coloured,
             colours,
             places,
             unfolded,
+            a_colour_a_place,
             checks,
         }
     }
@@ -214,6 +219,9 @@ impl StateSpace for UnfoldedSpace<'_> {
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
+        if self.a_colour_a_place {
+            return self.packed.token_stats(state);
+        }
         let mut stats = TokenStats::default();
         for unfolded in &self.unfolded {
             let n: u64 = (unfolded.iter())

@@ -116,19 +116,23 @@ pub fn unfold_within(
         }
     }
     // Rounds: every transition that may have new bindings is searched in the
-    // colours known at the start of the round; what they give is added after.
-    let mut pending = vec![true; net.transitions.len()];
-    while pending.contains(&true) {
-        let round: Vec<usize> = (0..pending.len()).filter(|&t| pending[t]).collect();
-        pending.iter_mut().for_each(|p| *p = false);
+    // colours known at the start of the round, in the net's order; what they
+    // give is added after. A round lists only those transitions, so a net
+    // whose colours spread one transition a round (a ring) costs rounds times
+    // the transitions searched, not rounds times all transitions.
+    let mut round: Vec<usize> = (0..net.transitions.len()).collect();
+    while !round.is_empty() {
         let mut found = Vec::new();
-        for t in round {
+        for &t in &round {
             unfolding.search(t, &mut found)?;
         }
+        round.clear();
         for (p, v) in found {
             unfolding.places.hold(p, v);
-            readers[p].iter().for_each(|&r| pending[r] = true);
+            round.extend(&readers[p]);
         }
+        round.sort_unstable();
+        round.dedup();
     }
     unfolding.finish()
 }
