@@ -54,6 +54,11 @@ impl EmptyInputs {
     /// Whether transition `t` cannot be enabled in the encoded marking
     /// `state`: a place it must take a token from is empty.
     pub fn disable(&self, t: usize, state: &[u32]) -> bool {
-        self.needs[t].is_some_and(|p| state.get(p) == Some(&self.empty[p]))
+        self.needs[t].is_some_and(|p| state.get(p).is_some_and(|&id| self.is_empty(p, id)))
+    }
+
+    /// Whether `id` is the empty multiset in the table of `place`.
+    pub fn is_empty(&self, place: usize, id: u32) -> bool {
+        self.empty.get(place) == Some(&id)
     }
 }

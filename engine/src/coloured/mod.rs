@@ -87,6 +87,8 @@ pub struct ColouredSpace<'n> {
     effects: EffectMemo,
     /// The transitions a marking's empty places disable, not looked up.
     empty_inputs: EmptyInputs,
+    /// The effects of a transition so disabled: no binding.
+    no_effects: Arc<Effects>,
     sums: AdditionMemo,
     outputs: OutputMemo,
     symmetry: Option<Symmetry>,
@@ -152,6 +154,7 @@ impl<'n> ColouredSpace<'n> {
             net,
             specs,
             empty_inputs: EmptyInputs::new(net, &tables),
+            no_effects: Arc::new(Effects::new(0, 0, false)),
             tables,
             verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
@@ -601,17 +604,26 @@ impl StateSpace for ColouredSpace<'_> {
         budget::tick().map_err(EvalError::from)?;
         let mut decoded = None;
         let effects = (0..self.net.transitions.len())
-            .map(|t| self.effects_of(t, state, &mut decoded))
+            .map(|t| match self.empty_inputs.disable(t, state) {
+                true => Ok(Arc::clone(&self.no_effects)),
+                false => self.effects_of(t, state, &mut decoded),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let tokens: Vec<&BindingTokens> = effects
             .iter()
             .flat_map(|e| e.tokens().into_iter().flatten())
             .collect();
-        let marking = match decoded {
-            Some(m) => m,
-            None => self.decode(state)?,
+        // Fewer than two bindings are all fired: no stubborn set to seek, and
+        // no marking to decode for it.
+        let chosen = if tokens.len() < 2 {
+            None
+        } else {
+            let marking = match decoded {
+                Some(m) => m,
+                None => self.decode(state)?,
+            };
+            partial_order.choose(&marking, &tokens)
         };
-        let chosen = partial_order.choose(&marking, &tokens);
         let fired = chosen
             .as_ref()
             .map_or(tokens.len(), |c| c.iter().filter(|&&fire| fire).count());
@@ -796,6 +808,9 @@ impl StateSpace for ColouredSpace<'_> {
     fn token_stats(&self, state: &[u32]) -> TokenStats {
         let mut stats = TokenStats::default();
         for (place, &id) in state.iter().enumerate().take(self.net.places.len()) {
+            if self.empty_inputs.is_empty(place, id) {
+                continue;
+            }
             let n = self.tables.total(place, id).unwrap_or(0);
             stats.total += n;
             stats.max_in_place = stats.max_in_place.max(n);
