@@ -109,8 +109,17 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 
-    let (code, _) = audit(&dir, &[]);
-    assert_eq!(code, Some(2), "a missing directory is unreadable input");
+    let unreadable = |why: &str| {
+        let out = sesphr(&["audit", dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{why}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(stderr.contains(why), "{stderr}");
+    };
+    unreadable("No such file or directory");
+    // A file where the directory should be is named as such.
+    std::fs::write(&dir, "not a system").unwrap();
+    unreadable("not a directory");
+    std::fs::remove_file(&dir).unwrap();
 }
 
 #[cfg(unix)]

@@ -101,11 +101,20 @@ pub struct AuditReport {
 /// optionally against a pinned head. I/O errors are errors; everything
 /// wrong with the content is a [`Finding`].
 pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
-    if !dir.is_dir() {
-        return Err(Error::Io {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
-        });
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
+            });
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
     }
     let mut findings = Vec::new();
     let ledger_path = dir.join(LEDGER_FILE);
