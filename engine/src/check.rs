@@ -29,12 +29,17 @@
 //! assert_eq!(report.properties[1].holds, Some(true));
 //! ```
 
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::budget::Budget;
+use crate::coloured::stubborn_trial::{Decision as StubbornDecision, TRIAL_MARKINGS};
 use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::unfolded::{UnfoldedError, UnfoldedSpace};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
-    CheckReport, ExploreError, ExploreOptions, PropertyResult, StateSpace, StopReason,
-    UnfoldingSize, WalkOptions, WalkReport, check, check_keeping, random_walks,
+    CheckReport, ExploreError, ExploreOptions, PropertyResult, StopReason, UnfoldingSize,
+    WalkOptions, WalkReport, check, check_keeping, explore as explore_states, random_walks,
 };
 use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
@@ -213,9 +218,11 @@ impl LoadedNet {
             LoadedNet::Coloured(net) => {
                 let net = with_standard_properties(net, &options.properties);
                 let space = coloured_space(&net, options)?;
+                let started = Instant::now();
                 match check_unfolded_natively(&net, &space, options)? {
                     Some(report) => report,
-                    None => check_coloured(&net, &space, options)?,
+                    // The time the attempt took is the run's too.
+                    None => check_coloured(&net, &space, &time_left(options, started))?,
                 }
             }
         };
@@ -305,31 +312,94 @@ fn check_coloured(
 /// The report of the coloured `net` (standard properties included)
 /// explored through its unfolding and told in its own terms
 /// ([`UnfoldedSpace`]), where [`Unfold::Auto`] takes that route: no CTL
-/// or LTL property, and no reduction in force in the coloured engine's
-/// `space`; `None` where it does not.
+/// or LTL property, no symmetry in force in the coloured engine's `space`,
+/// and no partial-order reduction either, or one that its trial gives up
+/// ([`stubborn_trial_on`]: the net is then explored in full, as the
+/// coloured engine would after the trial, and the report says so); `None`
+/// where it does not.
 fn check_unfolded_natively(
     net: &Net,
     space: &ColouredSpace<'_>,
     options: &CheckOptions,
 ) -> Result<Option<CheckReport>, CheckError> {
-    if options.unfold != Unfold::Auto || !net.temporal.is_empty() || space.reduction().is_some() {
+    if options.unfold != Unfold::Auto || !net.temporal.is_empty() || space.symmetry().is_some() {
         return Ok(None);
     }
-    let Ok((pt, colours)) = unfold_within(net, auto_unfold_limits(net)) else {
+    // The search for the colours runs within the run's time and memory
+    // limits: one marking's bindings can be too many to enumerate, and the
+    // coloured engine, which would meet them too, stops at those limits.
+    let started = Instant::now();
+    let explore = &options.explore;
+    let budget = Arc::new(Budget::new(
+        explore.timeout.and_then(|t| started.checked_add(t)),
+        explore.max_memory,
+    ));
+    let Ok((pt, colours)) = budget.install(|| unfold_within(net, auto_unfold_limits(net))) else {
         return Ok(None);
     };
     let Ok(checks) = unfolded_checks(net, &colours) else {
         return Ok(None);
     };
+    let given_up = match space.has_partial_order() {
+        false => None,
+        true => match stubborn_trial_on(net, &time_left(options, started).explore)? {
+            Some(decision) if !decision.kept => Some(decision),
+            _ => return Ok(None),
+        },
+    };
+    let explore = time_left(options, started).explore;
     let mut report = with_widening_lanes(&pt, &[], |packed| {
         let unfolded = UnfoldedSpace::new(packed, space, &colours, checks.clone());
-        check(&unfolded, &options.explore)
+        check(&unfolded, &explore)
     })?;
     report.unfolding = Some(UnfoldingSize {
         places: pt.places.len(),
         transitions: pt.transitions.len(),
     });
+    if let Some(decision) = given_up {
+        // Every marking was explored, each standing for itself.
+        report.reduction = Some(decision.describe());
+        report.represented_states = Some(report.states);
+    }
     Ok(Some(report))
+}
+
+/// `options` with the time spent since `started` taken off the time limit.
+fn time_left(options: &CheckOptions, started: Instant) -> CheckOptions {
+    let mut left = options.clone();
+    left.explore.timeout = options
+        .explore
+        .timeout
+        .map(|t| t.saturating_sub(started.elapsed()));
+    left
+}
+
+/// Markings the trial run of [`stubborn_trial_on`] may store: eight times
+/// what the trial counts before deciding, so that it decides on all but
+/// the widest nets.
+const STUBBORN_TRIAL_STATES: u64 = 8 * TRIAL_MARKINGS;
+
+/// What the stubborn sets' trial decides on `net`
+/// ([`crate::coloured::stubborn_trial`]), from
+/// a run of the coloured engine with the partial-order reduction stopped
+/// at the end of the level where [`STUBBORN_TRIAL_STATES`] markings are
+/// stored (within the time and memory limits of `explore`, without its
+/// progress hooks); `None` where it stopped before the trial decided. The
+/// decision is made at the end of a breadth-first level, on the markings of
+/// the levels before, so it does not depend on the thread count.
+fn stubborn_trial_on(
+    net: &Net,
+    explore: &ExploreOptions,
+) -> Result<Option<StubbornDecision>, CheckError> {
+    let space = ColouredSpace::with_partial_order(net);
+    let trial = ExploreOptions {
+        max_states: Some(STUBBORN_TRIAL_STATES),
+        max_memory: explore.max_memory,
+        timeout: explore.timeout,
+        ..ExploreOptions::default()
+    };
+    explore_states(&space, &trial)?;
+    Ok(space.stubborn_decision())
 }
 
 /// The CTL and LTL results of `net` after an exploration that stopped for

@@ -107,6 +107,79 @@ fn a_reduction_in_force_keeps_the_coloured_engine() {
     assert!(full.states > reduced.states);
 }
 
+/// A ring of `places` places of black tokens, one token going round, and
+/// `toggles` independent switches that flip back and forth.
+fn ring_and_toggles(places: usize, toggles: usize) -> String {
+    let mut text = String::from("name: ring\nplaces:\n  p0: { type: Unit, init: [\"()\"] }\n");
+    for i in 1..places {
+        text.push_str(&format!("  p{i}: {{ type: Unit }}\n"));
+    }
+    for i in 0..toggles {
+        text.push_str(&format!(
+            "  off{i}: {{ type: Unit, init: [\"()\"] }}\n  on{i}: {{ type: Unit }}\n"
+        ));
+    }
+    text.push_str("transitions:\n");
+    for i in 0..places {
+        let next = (i + 1) % places;
+        text.push_str(&format!(
+            "  t{i}: {{ in: {{ p{i}: [\"()\"] }}, out: {{ p{next}: [\"()\"] }} }}\n"
+        ));
+    }
+    for i in 0..toggles {
+        text.push_str(&format!(
+            "  up{i}: {{ in: {{ off{i}: [\"()\"] }}, out: {{ on{i}: [\"()\"] }} }}\n  \
+             down{i}: {{ in: {{ on{i}: [\"()\"] }}, out: {{ off{i}: [\"()\"] }} }}\n"
+        ));
+    }
+    text
+}
+
+/// Where the partial-order reduction applies, its trial decides the route:
+/// on a ring its stubborn sets leave nothing out, the trial gives them up
+/// and the net is explored through its unfolding, with the report the
+/// coloured engine gives after the same trial (the reduction named, every
+/// marking standing for itself); where they leave out most bindings
+/// (independent switches) the coloured engine keeps them.
+#[test]
+fn a_partial_order_its_trial_gives_up_leaves_the_net_to_the_unfolding() {
+    let options = |unfold| CheckOptions {
+        unfold,
+        partial_order: true,
+        ..CheckOptions::default()
+    };
+    let untimed = |mut report: CheckReport| {
+        report.seconds = 0.0;
+        report.states_per_second = 0.0;
+        report.bytes_per_state = 0.0;
+        report
+    };
+    let ring = LoadedNet::Coloured(Box::new(load(&ring_and_toggles(1100, 0))));
+    let mut auto = untimed(ring.check(&options(Unfold::Auto)).expect("checks"));
+    let coloured = untimed(ring.check(&options(Unfold::Never)).expect("checks"));
+    assert!(
+        auto.unfolding.take().is_some(),
+        "explored through its unfolding"
+    );
+    let reduction = auto.reduction.clone().expect("the trial is named");
+    assert!(reduction.contains("given up"), "{reduction}");
+    assert_eq!(auto, coloured);
+    assert_eq!(auto.states, 1100);
+
+    let switches = LoadedNet::Coloured(Box::new(load(&ring_and_toggles(3, 12))));
+    let reduced = switches.check(&options(Unfold::Auto)).expect("checks");
+    assert!(reduced.unfolding.is_none(), "{:?}", reduced.reduction);
+    let full = switches
+        .check(&CheckOptions {
+            partial_order: false,
+            ..options(Unfold::Auto)
+        })
+        .expect("checks");
+    assert!(full.unfolding.is_some());
+    assert_eq!(full.states, 3 << 12);
+    assert!(reduced.states < full.states, "{} markings", reduced.states);
+}
+
 /// A place that fills beyond the narrowest counters (up to 40 tokens of one
 /// colour, no P-invariant bounding it): the unfolded run widens its lanes and
 /// starts again, and gives the coloured engine's report.

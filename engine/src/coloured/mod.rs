@@ -204,6 +204,17 @@ impl<'n> ColouredSpace<'n> {
             .filter(|_| self.stubborn_trial.active())
     }
 
+    /// Whether the space reduces by stubborn sets (while their trial keeps
+    /// them).
+    pub fn has_partial_order(&self) -> bool {
+        self.partial_order.is_some()
+    }
+
+    /// What the stubborn sets' trial decided, once it has.
+    pub fn stubborn_decision(&self) -> Option<stubborn_trial::Decision> {
+        self.stubborn_trial.decision()
+    }
+
     /// The symmetry the space reduces by, if any.
     pub fn symmetry(&self) -> Option<&Symmetry> {
         self.symmetry.as_ref()
@@ -564,19 +575,9 @@ impl StateSpace for ColouredSpace<'_> {
             )
         });
         let partial_order = self.partial_order.as_ref().map(|_| {
-            let sets = "partial order (stubborn sets of bindings)";
-            match self.stubborn_trial.decision() {
-                Some(d) => format!(
-                    "{sets}, {} after {} levels: in {} markings they left out {} of {} \
-                     enabled bindings",
-                    if d.kept { "kept" } else { "given up" },
-                    d.levels,
-                    d.markings,
-                    d.enabled - d.fired,
-                    d.enabled
-                ),
-                None => sets.to_string(),
-            }
+            self.stubborn_trial
+                .decision()
+                .map_or_else(|| stubborn_trial::SETS.to_string(), |d| d.describe())
         });
         match (symmetry, partial_order) {
             (Some(s), Some(p)) => Some(format!("{s}; {p}")),

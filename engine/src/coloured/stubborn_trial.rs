@@ -60,6 +60,23 @@ pub struct Decision {
     pub fired: u64,
 }
 
+impl Decision {
+    /// The reduction as a report names it, with the trial's counts.
+    pub fn describe(&self) -> String {
+        format!(
+            "{SETS}, {} after {} levels: in {} markings they left out {} of {} enabled bindings",
+            if self.kept { "kept" } else { "given up" },
+            self.levels,
+            self.markings,
+            self.enabled - self.fired,
+            self.enabled
+        )
+    }
+}
+
+/// The partial-order reduction, as a report names it.
+pub const SETS: &str = "partial order (stubborn sets of bindings)";
+
 impl StubbornTrial {
     /// Whether stubborn sets are still sought (not given up).
     pub fn active(&self) -> bool {
