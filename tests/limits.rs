@@ -244,14 +244,33 @@ fn the_timeout_holds_inside_one_markings_binding_search() {
         format!("{text}properties:\n  few: {{ invariant: \"count(out) < 5\" }}\n"),
     )
     .expect("write net");
-    for net in [net, watched.display().to_string()] {
-        let report = check_json_within(&["--timeout", "1", &net], Duration::from_secs(60), 3);
+    for net in [&net, &watched.display().to_string()] {
+        let report = check_json_within(&["--timeout", "1", net], Duration::from_secs(60), 3);
         assert_eq!(report["stopped"], "timeout", "{net}");
         assert_eq!(report["complete"], false);
         // Nothing was decided: no `false` stated as a fact.
         assert_eq!(report["deadlock_reachable"], serde_json::Value::Null);
         assert_eq!(report["one_safe"], serde_json::Value::Null);
         assert_eq!(report["max_tokens_per_marking"], serde_json::Value::Null);
+    }
+    // Unfolding the net, as `--unfold` and the SMT route do, stops there
+    // too, naming the limit and the transition being unfolded.
+    for route in [&["--unfold"][..], &["--engine", "smt", "--depth", "2"]] {
+        let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .arg("check")
+            .args(route)
+            .args(["--timeout", "1", &net])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run");
+        let out = wait_at_most(child, Duration::from_secs(60));
+        assert_eq!(code(&out), Some(2), "{route:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("cannot unfold transition `t`: the time limit was reached"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
 

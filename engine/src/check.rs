@@ -437,7 +437,18 @@ pub fn check_unfolded(
     standard: &[StandardProperty],
     options: &ExploreOptions,
 ) -> Result<CheckReport, CheckError> {
-    let (pt, properties) = crate::smt::prepare(net, standard)?;
+    // The unfolding is found within the run's time and memory limits (one
+    // marking's bindings can be too many to enumerate), and its time counts.
+    let started = Instant::now();
+    let budget = Arc::new(Budget::new(
+        options.timeout.and_then(|t| started.checked_add(t)),
+        options.max_memory,
+    ));
+    let (pt, properties) = budget.install(|| crate::smt::prepare(net, standard))?;
+    let options = &ExploreOptions {
+        timeout: options.timeout.map(|t| t.saturating_sub(started.elapsed())),
+        ..options.clone()
+    };
     let checks = properties
         .iter()
         .map(|p| Ok((p.name.clone(), p.observer()?)))

@@ -3,11 +3,13 @@
 //! a counterexample is shown (and explained) exactly as the explicit checker
 //! shows its own, and is confirmed by the explicit firing rule.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use super::{SmtError, prepare_encodable, solve};
+use crate::budget::Budget;
 use crate::coloured::ColouredSpace;
 use crate::explore::{PropertyResult, StateSpace, Step, Trace, safety_result};
 use crate::load::LoadedNet;
@@ -67,7 +69,14 @@ pub fn check_bounded(
     timeout: Option<Duration>,
 ) -> Result<BoundedReport, SmtError> {
     let started = Instant::now();
-    let (pt, encoded, refused) = prepare_encodable(net, standard)?;
+    // The unfolding is found within the time limit too (one marking's
+    // bindings can be too many to enumerate), and the solver has what is left.
+    let budget = Arc::new(Budget::new(
+        timeout.and_then(|t| started.checked_add(t)),
+        None,
+    ));
+    let (pt, encoded, refused) = budget.install(|| prepare_encodable(net, standard))?;
+    let timeout = timeout.map(|t| t.saturating_sub(started.elapsed()));
     let solved = solve(solver, &pt, &encoded, depth, timeout)?;
     // Each run names transitions of the unrolled net: its (unfolded) names
     // are the labels the net's own space gives its steps.
