@@ -60,12 +60,13 @@ pub enum Unfold {
     #[default]
     Never,
     /// Where the report stays the coloured engine's, only faster
-    /// ([`UnfoldedSpace`]): no reduction in force (the net has no symmetric
-    /// type and no transition that stubborn sets could leave out, or
-    /// reductions are off), no CTL or LTL property, every property expressed
-    /// on token counts, and an unfolding within [`auto_unfold_limits`] (a
-    /// larger one would make every state wide). The coloured engine
-    /// otherwise.
+    /// ([`UnfoldedSpace`]): no symmetry in force (the net has no symmetric
+    /// type, or reductions are off), no partial-order reduction either (no
+    /// transition that stubborn sets could leave out, or reductions are off)
+    /// or one that its trial run gives up, no CTL or LTL property, every
+    /// property expressed on token counts, and an unfolding within
+    /// [`auto_unfold_limits`] (a larger one would make every state wide).
+    /// The coloured engine otherwise.
     Auto,
     /// Always ([`check_unfolded`]), reported in the unfolding's terms:
     /// no reduction; refused where the net or a property does not unfold.
