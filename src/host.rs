@@ -7,6 +7,7 @@ use sesphr_engine::check::CheckError;
 use sesphr_engine::load::error::LoadError;
 use sesphr_engine::load::source::{Pos, Source};
 use sesphr_engine::load::{LoadedNet, open};
+use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::functions::FunctionLibrary;
 use sesphr_model::symbolic::SymbolicFunctions;
 
@@ -56,9 +57,29 @@ pub fn quoted(error: anyhow::Error, at: Pos, file: &Path) -> anyhow::Error {
 /// `error` of a check of `net` (read from `file`), located at the failed
 /// evaluation behind it, or else at the transition that could not be
 /// unfolded (an SMT encoding's error is one too: `CheckError::Unfold`).
+/// A time or memory limit that stopped it is a [`LimitReached`].
 pub fn located_check_error(error: CheckError, net: &LoadedNet, file: &Path) -> anyhow::Error {
     let at = (error.evaluation())
         .and_then(|eval| net.position_of_failure(eval))
         .or_else(|| error.transition().and_then(|t| net.transition_position(t)));
-    located(error, at, file)
+    let limit = matches!(error.evaluation(), Some(EvalError::Stopped(_)));
+    let error = located(error, at, file);
+    match limit {
+        true => anyhow::Error::new(LimitReached(error)),
+        false => error,
+    }
 }
+
+/// A run that a time or memory limit stopped before it had a report (while
+/// unfolding the net, for `--unfold` and the SMT route): incomplete, not bad
+/// input.
+#[derive(Debug)]
+pub struct LimitReached(anyhow::Error);
+
+impl std::fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", crate::output::render_error(&self.0))
+    }
+}
+
+impl std::error::Error for LimitReached {}

@@ -265,7 +265,8 @@ fn the_timeout_holds_inside_one_markings_binding_search() {
             .spawn()
             .expect("run");
         let out = wait_at_most(child, Duration::from_secs(60));
-        assert_eq!(code(&out), Some(2), "{route:?}: {}", stderr(&out));
+        // Incomplete (a limit stopped the run), not bad input.
+        assert_eq!(code(&out), Some(3), "{route:?}: {}", stderr(&out));
         assert!(
             stderr(&out).contains("cannot unfold transition `t`: the time limit was reached"),
             "{}",

@@ -325,7 +325,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
             Err(e) => {
                 crate::output::report_error(&e);
-                error = true;
+                // A limit met before there was a report leaves the run
+                // incomplete; anything else is bad input.
+                match e.downcast_ref::<crate::host::LimitReached>() {
+                    Some(_) => incomplete = true,
+                    None => error = true,
+                }
                 // In JSON the net keeps its place: its file and what is wrong.
                 if args.json {
                     reports.push(error_json(&shown, &e));
