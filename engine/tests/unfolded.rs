@@ -155,8 +155,25 @@ fn a_partial_order_its_trial_gives_up_leaves_the_net_to_the_unfolding() {
         report
     };
     let ring = LoadedNet::Coloured(Box::new(load(&ring_and_toggles(1100, 0))));
-    let mut auto = untimed(ring.check(&options(Unfold::Auto)).expect("checks"));
-    let coloured = untimed(ring.check(&options(Unfold::Never)).expect("checks"));
+    let on_threads = |threads: usize, unfold| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        let mut report = untimed(
+            pool.install(|| ring.check(&options(unfold)))
+                .expect("checks"),
+        );
+        report.threads = 0;
+        report
+    };
+    let mut auto = on_threads(2, Unfold::Auto);
+    assert_eq!(
+        on_threads(1, Unfold::Auto),
+        auto,
+        "the same with one thread"
+    );
+    let coloured = on_threads(2, Unfold::Never);
     assert!(
         auto.unfolding.take().is_some(),
         "explored through its unfolding"
