@@ -184,6 +184,10 @@ fn bad_parameter_overrides_are_param_errors() {
             "unknown parameter `user` (did you mean `users`?)",
         ),
         (("users", "five"), "`users=five`: `users` takes an integer"),
+        (
+            ("users", "99999999999999999999"),
+            "`users` takes an integer from -9223372036854775808 to 9223372036854775807",
+        ),
         (("strict", "yes"), "`strict` takes `true` or `false`"),
         (("mode", "ajar"), "`mode` takes one of: open, closed"),
         (("mode", "3"), "`mode` takes one of: open, closed"),

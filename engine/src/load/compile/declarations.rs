@@ -1,6 +1,7 @@
 //! Declarations: parameters, types, functions, places and constant expressions.
 
 use std::collections::BTreeMap;
+use std::num::IntErrorKind;
 
 use super::*;
 
@@ -199,7 +200,12 @@ impl Compiler<'_> {
                 .trim()
                 .parse::<i64>()
                 .map(|i| (Value::Int(i), Ty::Int))
-                .map_err(|_| bad("an integer")),
+                .map_err(|e| match e.kind() {
+                    IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                        bad(&format!("an integer from {} to {}", i64::MIN, i64::MAX))
+                    }
+                    _ => bad("an integer"),
+                }),
             RawScalar::Bool(_) => match text.trim() {
                 "true" => Ok((Value::Bool(true), Ty::Bool)),
                 "false" => Ok((Value::Bool(false), Ty::Bool)),
