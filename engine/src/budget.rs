@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Ticks between two looks at the clock (and at another thread's stop).
 pub const TICKS_PER_CHECK: u32 = 1 << 10;
@@ -69,6 +69,12 @@ impl Budget {
         }
     }
 
+    /// A budget of `timeout` counted from `started` (a deadline beyond what
+    /// the clock can represent is no deadline) and `max_rss` bytes.
+    pub fn starting_at(started: Instant, timeout: Option<Duration>, max_rss: Option<u64>) -> Self {
+        Budget::new(timeout.and_then(|t| started.checked_add(t)), max_rss)
+    }
+
     /// The limit that ended the run, if one did.
     pub fn exhausted(&self) -> Option<Exhausted> {
         Exhausted::from_code(self.exhausted.load(Ordering::Relaxed))
@@ -114,6 +120,12 @@ impl Budget {
         ACTIVE.with(|active| *active.borrow_mut() = previous);
         result
     }
+}
+
+/// What is left of `timeout` after the time spent since `started` (one
+/// phase of a run giving the next the rest of its time limit).
+pub fn time_left(timeout: Option<Duration>, started: Instant) -> Option<Duration> {
+    timeout.map(|t| t.saturating_sub(started.elapsed()))
 }
 
 thread_local! {

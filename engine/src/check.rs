@@ -32,7 +32,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::budget::Budget;
+use crate::budget::{Budget, time_left};
 use crate::coloured::stubborn_trial::{Decision as StubbornDecision, TRIAL_MARKINGS};
 use crate::coloured::symmetry::SymmetryError;
 use crate::coloured::unfolded::{UnfoldedError, UnfoldedSpace};
@@ -223,7 +223,7 @@ impl LoadedNet {
                 match check_unfolded_natively(&net, &space, options)? {
                     Some(report) => report,
                     // The time the attempt took is the run's too.
-                    None => check_coloured(&net, &space, &time_left(options, started))?,
+                    None => check_coloured(&net, &space, &with_time_left(options, started))?,
                 }
             }
         };
@@ -331,8 +331,9 @@ fn check_unfolded_natively(
     // coloured engine, which would meet them too, stops at those limits.
     let started = Instant::now();
     let explore = &options.explore;
-    let budget = Arc::new(Budget::new(
-        explore.timeout.and_then(|t| started.checked_add(t)),
+    let budget = Arc::new(Budget::starting_at(
+        started,
+        explore.timeout,
         explore.max_memory,
     ));
     let Ok((pt, colours)) = budget.install(|| unfold_within(net, auto_unfold_limits(net))) else {
@@ -343,12 +344,12 @@ fn check_unfolded_natively(
     };
     let given_up = match space.has_partial_order() {
         false => None,
-        true => match stubborn_trial_on(net, &time_left(options, started).explore)? {
+        true => match stubborn_trial_on(net, &time_left_in(explore, started))? {
             Some(decision) if !decision.kept => Some(decision),
             _ => return Ok(None),
         },
     };
-    let explore = time_left(options, started).explore;
+    let explore = time_left_in(explore, started);
     let mut report = with_widening_lanes(&pt, &[], |packed| {
         let unfolded = UnfoldedSpace::new(packed, space, &colours, checks.clone());
         check(&unfolded, &explore)
@@ -366,13 +367,19 @@ fn check_unfolded_natively(
 }
 
 /// `options` with the time spent since `started` taken off the time limit.
-fn time_left(options: &CheckOptions, started: Instant) -> CheckOptions {
-    let mut left = options.clone();
-    left.explore.timeout = options
-        .explore
-        .timeout
-        .map(|t| t.saturating_sub(started.elapsed()));
-    left
+fn with_time_left(options: &CheckOptions, started: Instant) -> CheckOptions {
+    CheckOptions {
+        explore: time_left_in(&options.explore, started),
+        ..options.clone()
+    }
+}
+
+/// `explore` with the time spent since `started` taken off the time limit.
+fn time_left_in(explore: &ExploreOptions, started: Instant) -> ExploreOptions {
+    ExploreOptions {
+        timeout: time_left(explore.timeout, started),
+        ..explore.clone()
+    }
 }
 
 /// Markings the trial run of [`stubborn_trial_on`] may store: eight times
@@ -441,15 +448,13 @@ pub fn check_unfolded(
     // The unfolding is found within the run's time and memory limits (one
     // marking's bindings can be too many to enumerate), and its time counts.
     let started = Instant::now();
-    let budget = Arc::new(Budget::new(
-        options.timeout.and_then(|t| started.checked_add(t)),
+    let budget = Arc::new(Budget::starting_at(
+        started,
+        options.timeout,
         options.max_memory,
     ));
     let (pt, properties) = budget.install(|| crate::smt::prepare(net, standard))?;
-    let options = &ExploreOptions {
-        timeout: options.timeout.map(|t| t.saturating_sub(started.elapsed())),
-        ..options.clone()
-    };
+    let options = &time_left_in(options, started);
     let checks = properties
         .iter()
         .map(|p| Ok((p.name.clone(), p.observer()?)))

@@ -635,12 +635,14 @@ fn explore_in_batches<S: StateSpace>(
         recorded: options.record_edges.then(RecordedEdges::new),
         growth: None,
     };
-    // A deadline beyond what the clock can represent is no deadline.
-    let deadline = options.timeout.and_then(|t| started.checked_add(t));
     let max_memory = options
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
-    let budget = Arc::new(Budget::new(deadline, max_memory.map(|m| m as u64)));
+    let budget = Arc::new(Budget::starting_at(
+        started,
+        options.timeout,
+        max_memory.map(|m| m as u64),
+    ));
     // Bucket buffers of the previous batch, reused to spare allocations.
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     ex.level_ends.push(ex.store.shard_lens());

@@ -226,9 +226,11 @@ pub fn random_walks<S: StateSpace>(
     options: &WalkOptions,
 ) -> Result<WalkReport, ExploreError<S::Error>> {
     let started = Instant::now();
-    // A deadline beyond what the clock can represent is no deadline.
-    let deadline = options.timeout.and_then(|t| started.checked_add(t));
-    let budget = Arc::new(Budget::new(deadline, options.max_memory));
+    let budget = Arc::new(Budget::starting_at(
+        started,
+        options.timeout,
+        options.max_memory,
+    ));
     let count = space.properties().len();
     let mut best: Vec<Option<Vec<Vec<u32>>>> = vec![None; count];
     let mut growth: Option<WalkGrowth> = None;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{SmtError, prepare_encodable, solve};
-use crate::budget::Budget;
+use crate::budget::{Budget, time_left};
 use crate::coloured::ColouredSpace;
 use crate::explore::{PropertyResult, StateSpace, Step, Trace, safety_result};
 use crate::load::LoadedNet;
@@ -71,12 +71,9 @@ pub fn check_bounded(
     let started = Instant::now();
     // The unfolding is found within the time limit too (one marking's
     // bindings can be too many to enumerate), and the solver has what is left.
-    let budget = Arc::new(Budget::new(
-        timeout.and_then(|t| started.checked_add(t)),
-        None,
-    ));
+    let budget = Arc::new(Budget::starting_at(started, timeout, None));
     let (pt, encoded, refused) = budget.install(|| prepare_encodable(net, standard))?;
-    let timeout = timeout.map(|t| t.saturating_sub(started.elapsed()));
+    let timeout = time_left(timeout, started);
     let solved = solve(solver, &pt, &encoded, depth, timeout)?;
     // Each run names transitions of the unrolled net: its (unfolded) names
     // are the labels the net's own space gives its steps.
