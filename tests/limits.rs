@@ -253,11 +253,16 @@ fn the_timeout_holds_inside_one_markings_binding_search() {
         assert_eq!(report["one_safe"], serde_json::Value::Null);
         assert_eq!(report["max_tokens_per_marking"], serde_json::Value::Null);
     }
-    // Unfolding the net, as `--unfold` and the SMT route do, stops there
-    // too, naming the limit and the transition being unfolded.
-    for route in [&["--unfold"][..], &["--engine", "smt", "--depth", "2"]] {
+    // Unfolding the net, as `--unfold`, the SMT route and the SMT script
+    // do, stops there too, naming the limit and the transition being
+    // unfolded.
+    let routes = [
+        &["check", "--unfold"][..],
+        &["check", "--engine", "smt", "--depth", "2"],
+        &["smt", "--depth", "2"],
+    ];
+    for route in routes {
         let child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
-            .arg("check")
             .args(route)
             .args(["--timeout", "1", &net])
             .stdout(Stdio::piped())

@@ -460,6 +460,39 @@ fn check_with_the_smt_engine_stops_the_solver_at_the_timeout_and_keeps_its_answe
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn the_smt_command_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
+    let dir = std::env::temp_dir().join(format!("sesphr-smt-cmd-timeout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let solver = solver_that_hangs_after_depth_zero(&dir);
+    let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
+    let out = sesphr(&[
+        "smt",
+        "--depth",
+        "4",
+        "--solve",
+        "--timeout",
+        "1",
+        "--property",
+        "deadlock-free",
+        "--solver",
+        solver.to_str().expect("UTF-8"),
+        deadlock.to_str().expect("UTF-8"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Undecided beyond depth 0 (exit 3), not "not violated within 4 steps".
+    assert_eq!(out.status.code(), Some(3), "{text}{out:?}");
+    assert!(
+        text.contains(
+            "undecided deadlock-free: not violated within 0 steps, the solver stopped by --timeout"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("within 4 steps"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn check_refuses_the_smt_engine_without_a_depth() {
     let mutex = root().join("nets/examples/mutex.yaml");

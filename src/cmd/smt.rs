@@ -3,11 +3,17 @@
 //! solver (Z3) on it.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use clap::Args;
+use sesphr_engine::budget::{Budget, time_left};
 use sesphr_engine::check::StandardProperty;
-use sesphr_engine::smt::{prepare, script, solve};
+use sesphr_engine::smt::{Solved, prepare, script, solve};
+
+use super::limits::parse_seconds;
+use crate::host::LimitReached;
 
 /// Arguments of `sesphr smt`.
 #[derive(Args, Debug)]
@@ -28,6 +34,10 @@ pub struct SmtArgs {
     /// The solver to run with --solve (SMT-LIB 2 on standard input, `-smt2 -in`).
     #[arg(long, value_name = "PROGRAM", default_value = "z3", requires = "solve")]
     pub solver: String,
+    /// Stop after this many seconds (0 to 1e9): the unfolding of a coloured
+    /// net, then with --solve the solver, whose answers so far are kept.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<f64>,
 }
 
 fn parse_standard(s: &str) -> Result<StandardProperty, String> {
@@ -40,28 +50,63 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 
 /// Runs `sesphr smt`: 0 written (or, with --solve, nothing found within K
 /// steps), 1 with --solve when a property is violated within K steps, 2 bad
-/// input (a net without an SMT encoding: the reason is named).
+/// input (a net without an SMT encoding: the reason is named), 3 when
+/// --timeout stopped the unfolding, or the solver before it answered for
+/// every depth (and nothing was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let timeout = match args.timeout {
+        Some(s) => Some(
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
+        ),
+        None => None,
+    };
     let net = crate::host::load(&args.net)?;
-    let (pt, properties) = prepare(&net, &args.properties)
-        .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
+    // The unfolding runs within the time limit: one marking's bindings can be
+    // too many to enumerate.
+    let budget = Arc::new(Budget::starting_at(started, timeout, None));
+    let prepared = budget.install(|| prepare(&net, &args.properties));
+    let (pt, properties) = match prepared {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            let e = crate::host::located_check_error(e.into(), &net, &args.net.net);
+            if e.downcast_ref::<LimitReached>().is_some() {
+                crate::output::report_error(&e);
+                return Ok(ExitCode::from(3));
+            }
+            return Err(e);
+        }
+    };
     if !args.solve {
         super::write_out(format_args!("{}", script(&pt, &properties, args.depth)));
         return Ok(ExitCode::SUCCESS);
     }
-    let verdicts = solve(&args.solver, &pt, &properties, args.depth, None)
-        .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?
-        .verdicts;
+    let solved = solve(
+        &args.solver,
+        &pt,
+        &properties,
+        args.depth,
+        time_left(timeout, started),
+    )
+    .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
+    Ok(print_verdicts(&solved, args.depth))
+}
+
+/// Prints one line per property of `solved` and returns the exit code: 1 if
+/// one is violated within `depth` steps, else 3 if the solver was stopped
+/// before it answered for every depth, else 0.
+fn print_verdicts(solved: &Solved, depth: usize) -> ExitCode {
     let mut violated = false;
-    for v in &verdicts {
-        match (&v.run, v.witness) {
-            (Some(run), true) => outln!(
+    for v in &solved.verdicts {
+        match (&v.run, v.witness, solved.searched) {
+            (Some(run), true, _) => outln!(
                 "  reached   {} in {} step(s): {}",
                 v.name,
                 run.len(),
                 run.join(", ")
             ),
-            (Some(run), false) => {
+            (Some(run), false, _) => {
                 violated = true;
                 outln!(
                     "  VIOLATED  {} in {} step(s): {}",
@@ -70,13 +115,22 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
                     run.join(", ")
                 );
             }
-            (None, true) => outln!("  not reached within {} steps  {}", args.depth, v.name),
-            (None, false) => outln!("  not violated within {} steps  {}", args.depth, v.name),
+            (None, _, Some(searched)) if searched < depth => outln!(
+                "  undecided {}: not {} within {searched} steps, the solver stopped by --timeout",
+                v.name,
+                if v.witness { "reached" } else { "violated" }
+            ),
+            (None, _, None) => outln!(
+                "  undecided {}: the solver stopped by --timeout before it answered",
+                v.name
+            ),
+            (None, true, _) => outln!("  not reached within {depth} steps  {}", v.name),
+            (None, false, _) => outln!("  not violated within {depth} steps  {}", v.name),
         }
     }
-    Ok(if violated {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    match (violated, solved.searched) {
+        (true, _) => ExitCode::from(1),
+        (false, Some(searched)) if searched == depth => ExitCode::SUCCESS,
+        (false, _) => ExitCode::from(3),
+    }
 }
