@@ -53,12 +53,26 @@ const WARM_BATCH: usize = 16;
 /// Entries of the per-chunk cache of recent successors (a power of two).
 const RECENT: usize = 8192;
 
+/// Entries of that cache per state of the chunk, up to [`RECENT`].
+const RECENT_PER_STATE: usize = 8;
+
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
 
 /// Chunks expanded before their successors are inserted: the successor
 /// buckets hold one batch, whatever the size of a level.
 const BATCH_CHUNKS: usize = 8;
+
+/// The least time between two reads of the resident memory at the start of
+/// a level (the expansion's own ticks read it every
+/// [`budget::TICKS_PER_MEMORY_CHECK`] steps besides).
+const RSS_READ_INTERVAL: Duration = Duration::from_millis(10);
+
+/// Successors in a batch below which its insertion runs on the calling
+/// thread, shard after shard: waking the other workers for a few states
+/// costs more than inserting them (a net whose levels are a state or two
+/// wide would spend most of its time in wake-ups).
+const INSERT_IN_PARALLEL_FROM: usize = 256;
 
 /// Discovery-key flag of a successor of a partially expanded state.
 const PARTIAL: u64 = 1 << 30;
@@ -492,7 +506,12 @@ fn expand_states<S: StateSpace>(
     let mut targets = vec![false; properties];
     // (high hash bits, index in its bucket) of recent successors, to drop
     // duplicates early; 8 bytes an entry to stay in the first cache levels.
-    let mut recent = vec![(0u32, 0u32); RECENT];
+    // Sized to the chunk (a few successors a state): a level of one state
+    // does not clear 64 KB.
+    let recent_len = (ids.len() * RECENT_PER_STATE)
+        .next_power_of_two()
+        .min(RECENT);
+    let mut recent = vec![(0u32, 0u32); recent_len];
     let mut unreported = 0;
     for (offset, &id) in ids.iter().enumerate() {
         if budget::tick().is_err() {
@@ -549,7 +568,7 @@ fn expand_states<S: StateSpace>(
             let bucket = &mut out.buckets[shard_of(hash)];
             // A successor met earlier in this chunk has a smaller key: drop it
             // (unless the insert phase must see it for the cycle proviso).
-            let seen = &mut recent[hash as usize & (RECENT - 1)];
+            let seen = &mut recent[hash as usize & (recent_len - 1)];
             let tag = (hash >> 32) as u32;
             if !partial
                 && !ctx.record
@@ -590,16 +609,34 @@ pub fn explore<S: StateSpace>(
     space: &S,
     options: &ExploreOptions,
 ) -> Result<Exploration, ExploreError<S::Error>> {
-    explore_in_batches(space, options, BATCH_CHUNKS)
+    explore_tuned(space, options, Tuning::DEFAULT)
 }
 
-/// [`explore`], expanding `batch_chunks` chunks of a level before inserting
-/// their successors (the result does not depend on it).
-fn explore_in_batches<S: StateSpace>(
+/// How the explorer divides its work; the result does not depend on it.
+#[derive(Clone, Copy)]
+struct Tuning {
+    /// Chunks of a level expanded before their successors are inserted.
+    batch_chunks: usize,
+    /// Successors in a batch from which it is inserted in parallel, a task
+    /// per shard.
+    insert_in_parallel_from: usize,
+}
+
+impl Tuning {
+    /// What [`explore`] uses.
+    const DEFAULT: Tuning = Tuning {
+        batch_chunks: BATCH_CHUNKS,
+        insert_in_parallel_from: INSERT_IN_PARALLEL_FROM,
+    };
+}
+
+/// [`explore`], with the division of work of `tuning`.
+fn explore_tuned<S: StateSpace>(
     space: &S,
     options: &ExploreOptions,
-    batch_chunks: usize,
+    tuning: Tuning,
 ) -> Result<Exploration, ExploreError<S::Error>> {
+    let batch_chunks = tuning.batch_chunks;
     let started = Instant::now();
     let layout = space.layout();
     let properties = space.properties().len();
@@ -647,6 +684,7 @@ fn explore_in_batches<S: StateSpace>(
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
     ex.level_ends.push(ex.store.shard_lens());
     let mut frontier_ids: Vec<StateId> = vec![Store::id(shard, 0)];
+    let mut rss_read_at: Option<Instant> = None;
     let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
         u64::try_from(h.every.as_millis()).unwrap_or(u64::MAX)
     }));
@@ -672,7 +710,14 @@ fn explore_in_batches<S: StateSpace>(
             ex.stopped = Some(StopReason::MaxMemory);
             break;
         }
-        if let Err(reason) = budget.check(true) {
+        // The resident memory is read from the system (a few microseconds),
+        // so at most every `RSS_READ_INTERVAL` here: a net whose levels are a
+        // state or two wide would spend most of its time reading it.
+        let read_rss = rss_read_at.is_none_or(|at: Instant| at.elapsed() >= RSS_READ_INTERVAL);
+        if read_rss {
+            rss_read_at = Some(Instant::now());
+        }
+        if let Err(reason) = budget.check(read_rss) {
             ex.stopped = Some(reason.into());
             break;
         }
@@ -781,18 +826,16 @@ fn explore_in_batches<S: StateSpace>(
                 continue;
             }
             let proviso = outs.iter().any(|out| !out.partial.is_empty());
-            insert_batch(
-                &mut ex.store,
+            let batch = Batch {
                 layout,
                 frontier,
-                &outs,
-                &budget,
-                Checks {
+                outs: &outs,
+                checks: Checks {
                     proviso,
                     record: ex.recorded.is_some(),
                 },
-                &mut inserts,
-            );
+            };
+            insert_batch(&mut ex.store, &batch, &budget, tuning, &mut inserts);
             spare = outs
                 .into_iter()
                 .map(|mut out| {
@@ -822,18 +865,16 @@ fn explore_in_batches<S: StateSpace>(
                 .collect();
             ex.edges += again.iter().map(|out| out.edges).sum::<u64>();
             if budget.exhausted().is_none() {
-                insert_batch(
-                    &mut ex.store,
+                let batch = Batch {
                     layout,
                     frontier,
-                    &again,
-                    &budget,
-                    Checks {
+                    outs: &again,
+                    checks: Checks {
                         proviso: false,
                         record: false,
                     },
-                    &mut inserts,
-                );
+                };
+                insert_batch(&mut ex.store, &batch, &budget, tuning, &mut inserts);
             }
         }
         if last && level_stop.is_none() && beyond {
@@ -1113,74 +1154,106 @@ fn any_new(store: &Store, layout: StateLayout, outs: &[ChunkOut]) -> bool {
     })
 }
 
-/// Inserts a batch of chunks' successors into their shards, one task per
-/// shard, and records the new states in `inserts`, with what `checks` asks.
+/// Inserts `batch` into the store's shards, one task per shard (on the
+/// calling thread, shard after shard, for a batch of fewer than
+/// `tuning.insert_in_parallel_from` successors), and records the new states
+/// in `inserts`, with what the batch's checks ask.
 fn insert_batch(
     store: &mut Store,
-    layout: StateLayout,
-    frontier: &[StateId],
-    outs: &[ChunkOut],
+    batch: &Batch<'_>,
     budget: &Arc<Budget>,
-    checks: Checks,
+    tuning: Tuning,
     inserts: &mut LevelInserts,
 ) {
-    let Checks { proviso, record } = checks;
+    let successors: usize = (batch.outs.iter())
+        .flat_map(|out| &out.buckets)
+        .map(|bucket| bucket.hashes.len())
+        .sum();
+    // Each shard takes the batch's successors in the same order either way;
+    // the budget is installed around the work, so that `budget::tick` checks it.
+    if successors < tuning.insert_in_parallel_from {
+        budget.install(|| {
+            let shards = store.shards.iter_mut().zip(inserts.shards.iter_mut());
+            for (s, (shard, new)) in shards.enumerate() {
+                batch.insert_into(s, shard, new);
+            }
+        });
+        return;
+    }
     store
         .shards
         .par_iter_mut()
         .zip(inserts.shards.par_iter_mut())
         .enumerate()
-        .for_each(|(s, (shard, new))| {
-            budget.install(|| {
-                if new.full {
+        .for_each(|(s, (shard, new))| budget.install(|| batch.insert_into(s, shard, new)));
+}
+
+/// A batch of chunks' successors being inserted ([`insert_batch`]).
+struct Batch<'a> {
+    /// How the successors' words are laid out.
+    layout: StateLayout,
+    /// The level's states, whose positions the successors' keys hold.
+    frontier: &'a [StateId],
+    /// The chunks' successors, bucketed by shard.
+    outs: &'a [ChunkOut],
+    /// What to note besides the new states.
+    checks: Checks,
+}
+
+impl Batch<'_> {
+    /// Inserts the successors that belong to shard `s` into `shard`,
+    /// recording the new ones in `new`.
+    fn insert_into(&self, s: usize, shard: &mut Shard, new: &mut NewStates) {
+        let Checks { proviso, record } = self.checks;
+        let (layout, frontier, outs) = (self.layout, self.frontier, self.outs);
+        if new.full {
+            return;
+        }
+        for out in outs {
+            let bucket = &out.buckets[s];
+            let len = bucket.hashes.len();
+            std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
+            for batch in (0..len).step_by(WARM_BATCH) {
+                // Load the next batch's slots while this batch is inserted.
+                let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
+                std::hint::black_box(shard.warm(&bucket.hashes[next]));
+                // Growing tables are checked against the memory limit here.
+                if budget::tick().is_err() {
                     return;
                 }
-                for out in outs {
-                    let bucket = &out.buckets[s];
-                    let len = bucket.hashes.len();
-                    std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
-                    for batch in (0..len).step_by(WARM_BATCH) {
-                        // Load the next batch's slots while this batch is inserted.
-                        let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
-                        std::hint::black_box(shard.warm(&bucket.hashes[next]));
-                        // Growing tables are checked against the memory limit here.
-                        if budget::tick().is_err() {
-                            return;
-                        }
-                        for i in batch..(batch + WARM_BATCH).min(len) {
-                            let key = bucket.keys[i];
-                            let parent = frontier[(key >> 32) as usize];
-                            let local = shard.len();
-                            let state = bucket.state(layout, i);
-                            let hash = bucket.hashes[i];
-                            match shard.insert(state, hash, parent) {
-                                Insert::New => {
-                                    new.push(key, Store::id(s, local), hash);
-                                    if record {
-                                        new.edges.push((key, Store::id(s, local)));
-                                    }
-                                }
-                                Insert::Known(_) if proviso && key & PARTIAL != 0 => {
-                                    if !new.is_fresh(shard, state, hash) {
-                                        new.revisit.push((key >> 32) as u32);
-                                    }
-                                }
-                                // Recording stores the states in arenas, which
-                                // give a known state's index.
-                                Insert::Known(Some(known)) if record => {
-                                    new.edges.push((key, Store::id(s, known)));
-                                }
-                                Insert::Known(_) => {}
-                                Insert::Full => {
-                                    new.full = true;
-                                    return;
-                                }
+                for i in batch..(batch + WARM_BATCH).min(len) {
+                    let key = bucket.keys[i];
+                    let parent = frontier[(key >> 32) as usize];
+                    let local = shard.len();
+                    let state = bucket.state(layout, i);
+                    let hash = bucket.hashes[i];
+                    match shard.insert(state, hash, parent) {
+                        Insert::New => {
+                            new.push(key, Store::id(s, local), hash);
+                            if record {
+                                new.edges.push((key, Store::id(s, local)));
                             }
+                        }
+                        Insert::Known(_) if proviso && key & PARTIAL != 0 => {
+                            if !new.is_fresh(shard, state, hash) {
+                                new.revisit.push((key >> 32) as u32);
+                            }
+                        }
+                        // Recording stores the states in arenas, which
+                        // give a known state's index.
+                        Insert::Known(Some(known)) if record => {
+                            new.edges.push((key, Store::id(s, known)));
+                        }
+                        Insert::Known(_) => {}
+                        Insert::Full => {
+                            new.full = true;
+                            return;
                         }
                     }
                 }
-            })
-        });
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1222,16 +1295,25 @@ mod tests {
             .collect()
     }
 
-    /// Explores `space` with whole levels and with one chunk per batch, and
-    /// checks that both store the same states with the same ids, parents and
+    /// Explores `space` with whole levels inserted in parallel and with one
+    /// chunk per batch inserted on one thread, and checks that both store the same states with the same ids, parents and
     /// counts; returns the largest level.
     fn batches_change_nothing<S: StateSpace>(space: &S) -> usize
     where
         S::Error: std::fmt::Debug,
     {
         let options = ExploreOptions::default();
-        let whole = explore_in_batches(space, &options, 1 << 20).expect("explores");
-        let split = explore_in_batches(space, &options, 1).expect("explores");
+        let whole = Tuning {
+            batch_chunks: 1 << 20,
+            insert_in_parallel_from: 0,
+        };
+        let whole = explore_tuned(space, &options, whole).expect("explores");
+        // One chunk a batch, each inserted shard after shard.
+        let split = Tuning {
+            batch_chunks: 1,
+            insert_in_parallel_from: usize::MAX,
+        };
+        let split = explore_tuned(space, &options, split).expect("explores");
         assert!(whole.complete() && split.complete());
         assert_eq!(
             (split.states, split.edges, split.deadlocks, split.depth),
