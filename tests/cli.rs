@@ -18,7 +18,7 @@ struct Example {
     property_lines: &'static str,
 }
 
-const EXAMPLES: [Example; 4] = [
+const EXAMPLES: [Example; 5] = [
     Example {
         file: "mutex.yaml",
         name: "mutex",
@@ -58,6 +58,16 @@ const EXAMPLES: [Example; 4] = [
         tokens: 5,
         params: "capacity=3",
         property_lines: "bound: buffer_bound\ninvariant: slots_conserved\nreachable: buffer_fills\ndeadlock-free: no_deadlock",
+    },
+    Example {
+        file: "counter.yaml",
+        name: "counter",
+        places: &["value"],
+        transitions: &["step"],
+        properties: 3,
+        tokens: 1,
+        params: "n=1000 (0 to 100000000)",
+        property_lines: "invariant: within_range\nreachable: reaches_n\ndeadlock-free: stops_only_at_n",
     },
 ];
 

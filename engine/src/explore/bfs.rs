@@ -40,6 +40,7 @@ use serde::Serialize;
 
 use super::edges::RecordedEdges;
 use super::growth::{self, Growth};
+use super::levels::LevelEnds;
 use super::store::{
     Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
     shard_of, split_id,
@@ -236,10 +237,8 @@ pub enum ExploreError<E: std::error::Error + 'static> {
 #[derive(Debug)]
 pub struct Exploration {
     pub(crate) store: Store,
-    /// Per breadth-first level, each shard's number of states at its end: a
-    /// level's states are, in every shard, those stored after the previous
-    /// level's (the states themselves keep no list of their level).
-    level_ends: Vec<Vec<u32>>,
+    /// Where each breadth-first level ends in the shards.
+    level_ends: LevelEnds,
     /// Reachable states found.
     pub states: u64,
     /// (state, enabled binding) pairs of the expanded states.
@@ -303,20 +302,18 @@ impl Exploration {
         path
     }
 
-    /// Bytes held by the visited set and the recorded edges.
+    /// Bytes held by the visited set, the level ends and the recorded edges.
     fn bytes(&self) -> usize {
-        self.store.bytes() + self.recorded.as_ref().map_or(0, RecordedEdges::bytes)
+        self.store.bytes()
+            + self.level_ends.bytes()
+            + self.recorded.as_ref().map_or(0, RecordedEdges::bytes)
     }
 
     /// Every stored state id, level by level (the initial state first) and,
     /// within a level, shard by shard in insertion order: a breadth-first
     /// order that does not depend on the thread count.
     pub fn ids(&self) -> impl Iterator<Item = StateId> + '_ {
-        let none = vec![0; SHARDS];
-        let starts = std::iter::once(none).chain(self.level_ends.iter().cloned());
-        starts.zip(&self.level_ends).flat_map(|(start, end)| {
-            (0..SHARDS).flat_map(move |s| (start[s]..end[s]).map(move |l| Store::id(s, l as usize)))
-        })
+        self.level_ends.ids()
     }
 }
 
@@ -656,7 +653,7 @@ fn explore_tuned<S: StateSpace>(
 
     let mut ex = Exploration {
         store,
-        level_ends: Vec::new(),
+        level_ends: LevelEnds::default(),
         states: 1,
         edges: 0,
         deadlocks: 0,
@@ -682,7 +679,7 @@ fn explore_tuned<S: StateSpace>(
     ));
     // Bucket buffers of the previous batch, reused to spare allocations.
     let mut spare: Vec<Vec<Bucket>> = Vec::new();
-    ex.level_ends.push(ex.store.shard_lens());
+    ex.level_ends.push(&ex.store.shard_lens());
     let mut frontier_ids: Vec<StateId> = vec![Store::id(shard, 0)];
     let mut rss_read_at: Option<Instant> = None;
     let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
@@ -907,7 +904,7 @@ fn explore_tuned<S: StateSpace>(
         }
         let NewLevel { ids: next, full } = inserts.finish();
         let new_states = next.len() as u64;
-        ex.level_ends.push(ex.store.shard_lens());
+        ex.level_ends.push(&ex.store.shard_lens());
         frontier_ids = next;
         ex.states = ex.store.len() as u64;
         if let Some(reason) = level_stop.or(budget.exhausted().map(StopReason::from)) {
@@ -1327,16 +1324,7 @@ mod tests {
             whole.ids().collect::<Vec<_>>()
         );
         assert_eq!(stored(&split), stored(&whole));
-        let totals: Vec<u32> = whole
-            .level_ends
-            .iter()
-            .map(|ends| ends.iter().sum())
-            .collect();
-        totals
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as usize)
-            .max()
-            .unwrap_or(0)
+        whole.level_ends.sizes().max().unwrap_or(0) as usize
     }
 
     #[test]

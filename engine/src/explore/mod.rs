@@ -52,6 +52,7 @@ mod buf;
 mod edges;
 mod graph;
 pub mod growth;
+mod levels;
 mod report;
 mod store;
 mod walks;
