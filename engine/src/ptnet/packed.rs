@@ -113,6 +113,10 @@ pub struct PackedNet<'n> {
     net: &'n PtNet,
     lane_bits: u32,
     lanes: Vec<Lane>,
+    /// The first lane of each word, and the number of lanes last: lanes are
+    /// packed in place order, so word `w` holds lanes
+    /// `word_lanes[w]..word_lanes[w + 1]`.
+    word_lanes: Vec<usize>,
     words: usize,
     /// The guard bits of each word.
     guards: Vec<u32>,
@@ -223,6 +227,10 @@ impl<'n> PackedNet<'n> {
             used += bits;
         }
         let words = if places == 0 { 0 } else { word + 1 };
+        let mut word_lanes = vec![places; words + 1];
+        for (place, lane) in lanes.iter().enumerate().rev() {
+            word_lanes[lane.word] = place;
+        }
         for (place, &count) in net.initial.iter().enumerate() {
             if count > lane_max(lanes[place].bits) {
                 return Err(too_large(
@@ -308,6 +316,7 @@ impl<'n> PackedNet<'n> {
             net,
             lane_bits,
             lanes,
+            word_lanes,
             words,
             guards,
             watchers: Watchers::new(&first_inputs, words),
@@ -351,13 +360,20 @@ impl<'n> PackedNet<'n> {
         (word >> lane.shift) & lane_mask(lane.bits)
     }
 
-    /// The token total and the fullest place's count, lane by lane.
+    /// The token total and the fullest place's count, lane by lane, the
+    /// lanes of an empty word skipped (a large net's markings are mostly
+    /// empty words).
     fn lane_stats(&self, state: &[u32]) -> (u64, u32) {
         let (mut total, mut max) = (0u64, 0u32);
-        for lane in &self.lanes {
-            let count = (state[lane.word] >> lane.shift) & lane_mask(lane.bits);
-            total += u64::from(count);
-            max = max.max(count);
+        for (w, &word) in state.iter().enumerate().take(self.words) {
+            if word == 0 {
+                continue;
+            }
+            for lane in &self.lanes[self.word_lanes[w]..self.word_lanes[w + 1]] {
+                let count = (word >> lane.shift) & lane_mask(lane.bits);
+                total += u64::from(count);
+                max = max.max(count);
+            }
         }
         (total, max)
     }
@@ -497,19 +513,24 @@ impl StateSpace for PackedNet<'_> {
         self.unproven
     }
 
+    /// Only the places of the words that differ are compared, in place
+    /// order (a word's places are consecutive).
     fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
-        let places = 0..self.net.places.len();
-        if places
-            .clone()
-            .any(|p| self.count(later, p) < self.count(earlier, p))
-        {
-            return Vec::new();
+        let mut grown = Vec::new();
+        let words = later.iter().zip(earlier).take(self.words).enumerate();
+        for (w, _) in words.filter(|(_, (a, b))| a != b) {
+            for p in self.word_lanes[w]..self.word_lanes[w + 1] {
+                let (now, before) = (self.count(later, p), self.count(earlier, p));
+                match now.cmp(&before) {
+                    std::cmp::Ordering::Less => return Vec::new(),
+                    std::cmp::Ordering::Greater => grown.push((p, now - before)),
+                    std::cmp::Ordering::Equal => {}
+                }
+            }
         }
-        places
-            .filter_map(|p| {
-                let more = self.count(later, p) - self.count(earlier, p);
-                (more > 0).then(|| (self.net.places[p].clone(), u64::from(more)))
-            })
+        grown
+            .into_iter()
+            .map(|(p, more)| (self.net.places[p].clone(), u64::from(more)))
             .collect()
     }
 
@@ -700,6 +721,58 @@ mod tests {
                 proptest::prop_assert_eq!(fired, every);
                 frontier.extend(watched.into_iter().map(|(_, next)| next));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Token statistics and growth, which skip the words that are empty
+        /// or equal, agree with their definitions place by place, on
+        /// packings of mixed lane widths (places with and without a proven
+        /// bound).
+        #[test]
+        fn word_skipping_statistics_and_growth_are_those_of_every_place(
+            places in 1usize..60,
+            bounded in proptest::collection::vec(proptest::bool::ANY, 60),
+            later in proptest::collection::vec(0u32..4, 60),
+            earlier in proptest::collection::vec(0u32..4, 60),
+            lane_bits in proptest::sample::select(vec![4u32, 8, 16]),
+        ) {
+            // A place marked `bounded` is a one-token ring of its own (a
+            // P-invariant proves it 1-safe, a lane of one bit); the others
+            // are pumped by a transition that only puts tokens there.
+            let mut transitions = Vec::new();
+            let mut initial = vec![0; places];
+            for p in 0..places {
+                match bounded[p] {
+                    true => {
+                        initial[p] = 1;
+                        transitions.push((format!("loop{p}"), vec![(p, 1)], vec![(p, 1)]));
+                    }
+                    false => transitions.push((format!("pump{p}"), vec![], vec![(p, 1)])),
+                }
+            }
+            let names = (0..places).map(|p| format!("p{p}")).collect();
+            let net = PtNet::new("mixed", names, initial, transitions);
+            let packed = PackedNet::with_lane_bits(&net, Vec::new(), lane_bits).expect("packs");
+            let fit = |counts: &[u32]| -> Vec<u32> {
+                (0..places)
+                    .map(|p| counts[p].min(lane_max(packed.lanes[p].bits)))
+                    .collect()
+            };
+            let (later, earlier) = (fit(&later), fit(&earlier));
+            let (later_state, earlier_state) = (packed.pack(&later), packed.pack(&earlier));
+            let total: u64 = later.iter().map(|&c| u64::from(c)).sum();
+            let max = later.iter().copied().max().unwrap_or(0);
+            proptest::prop_assert_eq!(packed.lane_stats(&later_state), (total, max));
+            let expected: Vec<(String, u64)> = if later.iter().zip(&earlier).any(|(a, b)| a < b) {
+                Vec::new()
+            } else {
+                (0..places)
+                    .filter(|&p| later[p] > earlier[p])
+                    .map(|p| (format!("p{p}"), u64::from(later[p] - earlier[p])))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(packed.growth(&later_state, &earlier_state), expected);
         }
     }
 
