@@ -387,24 +387,25 @@ fn check_with_the_smt_engine_reports_violations_with_traces_and_bounded_verdicts
 
 /// A solver that answers `unsat` to every question about the initial
 /// marking, then hangs: `--timeout` must stop it and keep those answers.
+/// Written in a scratch directory named after `test`; returns both.
 #[cfg(unix)]
-fn solver_that_hangs_after_depth_zero(dir: &Path) -> PathBuf {
+fn solver_that_hangs_after_depth_zero(test: &str) -> (PathBuf, PathBuf) {
     use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("sesphr-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
     let path = dir.join("slow-solver");
     let script = "#!/bin/sh\n\
         awk '/^; depth 1,/ { exit } /^\\(check-sat\\)/ { print \"unsat\"; print \"(error \\\"no model\\\")\" }'\n\
         exec sleep 600\n";
     std::fs::write(&path, script).expect("write the fake solver");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    path
+    (dir, path)
 }
 
 #[cfg(unix)]
 #[test]
 fn check_with_the_smt_engine_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
-    let dir = std::env::temp_dir().join(format!("sesphr-smt-timeout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let solver = solver_that_hangs_after_depth_zero(&dir);
+    let (dir, solver) = solver_that_hangs_after_depth_zero("smt-timeout");
     let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
     let deadlock = deadlock.to_str().expect("UTF-8");
     let args = |json: bool| {
@@ -463,9 +464,7 @@ fn check_with_the_smt_engine_stops_the_solver_at_the_timeout_and_keeps_its_answe
 #[cfg(unix)]
 #[test]
 fn the_smt_command_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
-    let dir = std::env::temp_dir().join(format!("sesphr-smt-cmd-timeout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    let solver = solver_that_hangs_after_depth_zero(&dir);
+    let (dir, solver) = solver_that_hangs_after_depth_zero("smt-cmd-timeout");
     let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
     let out = sesphr(&[
         "smt",
