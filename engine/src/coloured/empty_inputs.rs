@@ -57,8 +57,9 @@ impl EmptyInputs {
         self.needs[t].is_some_and(|p| state.get(p).is_some_and(|&id| self.is_empty(p, id)))
     }
 
-    /// Whether `id` is the empty multiset in the table of `place`.
+    /// Whether `id` is the empty multiset in the table of `place` (never
+    /// for `u32::MAX`, which stands for no id).
     pub fn is_empty(&self, place: usize, id: u32) -> bool {
-        self.empty.get(place) == Some(&id)
+        id != u32::MAX && self.empty.get(place) == Some(&id)
     }
 }

@@ -87,8 +87,6 @@ pub struct ColouredSpace<'n> {
     effects: EffectMemo,
     /// The transitions a marking's empty places disable, not looked up.
     empty_inputs: EmptyInputs,
-    /// The effects of a transition so disabled: no binding.
-    no_effects: Arc<Effects>,
     sums: AdditionMemo,
     outputs: OutputMemo,
     symmetry: Option<Symmetry>,
@@ -154,7 +152,6 @@ impl<'n> ColouredSpace<'n> {
             net,
             specs,
             empty_inputs: EmptyInputs::new(net, &tables),
-            no_effects: Arc::new(Effects::new(0, 0, false)),
             tables,
             verdicts: VerdictMemo::new(formulas),
             effects: EffectMemo::new(net),
@@ -293,9 +290,16 @@ impl<'n> ColouredSpace<'n> {
         // Pushed into a vector of the right size: collecting through a
         // `Result` would grow it step by step, and a marking is decoded
         // wherever a property or a binding search needs its tokens.
+        // An empty place is not looked up in its table (a lock and a copy a
+        // place): on a large net most places are empty.
+        let empty = Multiset::new();
         let mut places = Vec::with_capacity(self.net.places.len());
         for place in 0..self.net.places.len() {
-            places.push(self.tokens(place, state.get(place).copied().unwrap_or(u32::MAX))?);
+            let id = state.get(place).copied().unwrap_or(u32::MAX);
+            places.push(match self.empty_inputs.is_empty(place, id) {
+                true => empty.clone(),
+                false => self.tokens(place, id)?,
+            });
         }
         Ok(Marking { places })
     }
@@ -378,12 +382,13 @@ impl<'n> ColouredSpace<'n> {
     }
 
     /// Pushes into `out` the stored successors of the encoded marking
-    /// `state` by the bindings of `effects` (every transition's, in order)
-    /// that `fire` selects by their number among them all.
+    /// `state` by the bindings of `effects` (transitions with their effects,
+    /// in transition order, every one that may have a binding) that `fire`
+    /// selects by their number among them all.
     fn push_successors(
         &self,
         state: &[u32],
-        effects: &[Arc<Effects>],
+        effects: &[(usize, Arc<Effects>)],
         out: &mut StateBuf,
         fire: impl Fn(usize) -> bool,
     ) -> Result<(), ColouredError> {
@@ -391,8 +396,7 @@ impl<'n> ColouredSpace<'n> {
         let mut beside = None;
         let bindings = effects
             .iter()
-            .enumerate()
-            .flat_map(|(t, e)| e.bindings().map(move |(_, ids)| (t, ids)));
+            .flat_map(|(t, e)| e.bindings().map(move |(_, ids)| (*t, ids)));
         for (b, (t, ids)) in bindings.enumerate() {
             if fire(b) {
                 self.successor(t, state, ids, &mut next)?;
@@ -604,15 +608,15 @@ impl StateSpace for ColouredSpace<'_> {
         };
         budget::tick().map_err(EvalError::from)?;
         let mut decoded = None;
+        // The transitions an empty input place disables have no binding:
+        // left out, so that a large net's marking costs its candidates only.
         let effects = (0..self.net.transitions.len())
-            .map(|t| match self.empty_inputs.disable(t, state) {
-                true => Ok(Arc::clone(&self.no_effects)),
-                false => self.effects_of(t, state, &mut decoded),
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+            .filter(|&t| !self.empty_inputs.disable(t, state))
+            .map(|t| Ok((t, self.effects_of(t, state, &mut decoded)?)))
+            .collect::<Result<Vec<_>, ColouredError>>()?;
         let tokens: Vec<&BindingTokens> = effects
             .iter()
-            .flat_map(|e| e.tokens().into_iter().flatten())
+            .flat_map(|(_, e)| e.tokens().into_iter().flatten())
             .collect();
         // Fewer than two bindings are all fired: no stubborn set to seek, and
         // no marking to decode for it.
