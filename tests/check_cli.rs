@@ -1212,6 +1212,37 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
     let (_, one_thread) = run("1");
     assert_eq!(one_thread["unbounded"], report["unbounded"]);
     assert_eq!(one_thread["states"], report["states"]);
+    // Unreduced, the net goes through its unfolding, whose growth is told
+    // per coloured place (its colours' gains added up) all the same.
+    let out = sesphr(&["check", "--json", "--no-reduction", net]);
+    assert_eq!(out.status.code(), Some(2));
+    let unfolded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(unfolded["unfolding"].is_object(), "{unfolded}");
+    assert_eq!(unfolded["unbounded"]["growth"], unbounded["growth"]);
+    // A pump that adds a token of every colour to `buffer` and one to `log`:
+    // the unfolding adds up the three colours' gains, in the places' order.
+    let pump = dir.join("pump.yaml");
+    std::fs::write(
+        &pump,
+        "name: pump\n\
+         types:\n  Proc: { range: [1, 3] }\n\
+         places:\n  go: { type: Unit, init: [\"()\"] }\n  buffer: { type: Proc }\n  log: { type: Unit }\n\
+         transitions:\n\
+         \x20 pump: { in: { go: [\"()\"] }, out: { go: [\"()\"], buffer: [\"all(Proc)\"], log: [\"()\"] } }\n",
+    )
+    .unwrap();
+    let pump = pump.to_str().unwrap();
+    for route in ["--no-reduction", "--unfold=never"] {
+        let out = sesphr(&["check", "--json", route, pump]);
+        assert_eq!(out.status.code(), Some(2), "{route}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["unfolding"].is_object(), route == "--no-reduction");
+        assert_eq!(
+            report["unbounded"]["growth"],
+            serde_json::json!([{ "place": "buffer", "more": 3 }, { "place": "log", "more": 1 }]),
+            "{route}"
+        );
+    }
     // The human report shows the steps that repeat.
     let text = sesphr(&["check", net]);
     assert_eq!(text.status.code(), Some(2));

@@ -12,7 +12,7 @@
 //! successors in the coloured engine's binding order, so the report is the
 //! native one: same figures, verdicts and counterexamples.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats};
@@ -178,18 +178,18 @@ impl StateSpace for UnfoldedSpace<'_> {
     /// The growth in the coloured net's terms: per coloured place, the
     /// tokens its colours gained.
     fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
-        let count = |state: &[u32], i: usize| u64::from(self.packed.count(state, i));
-        if (0..self.colours.len()).any(|i| count(later, i) < count(earlier, i)) {
+        // The unfolded places that grew, added up per coloured place, in
+        // the coloured places' order.
+        let Some(grown) = self.packed.grown_places(later, earlier) else {
             return Vec::new();
+        };
+        let mut more: BTreeMap<usize, u64> = BTreeMap::new();
+        for (i, n) in grown {
+            *more.entry(self.colours[i].0).or_default() += u64::from(n);
         }
         let places = &self.coloured.net().places;
-        (self.unfolded.iter().zip(places))
-            .filter_map(|(unfolded, place)| {
-                let more: u64 = (unfolded.iter())
-                    .map(|&i| count(later, i) - count(earlier, i))
-                    .sum();
-                (more > 0).then(|| (place.name.clone(), more))
-            })
+        (more.into_iter())
+            .map(|(place, n)| (places[place].name.clone(), n))
             .collect()
     }
 

@@ -360,6 +360,26 @@ impl<'n> PackedNet<'n> {
         (word >> lane.shift) & lane_mask(lane.bits)
     }
 
+    /// The places that hold more tokens in `later` than in `earlier`, with
+    /// how many more, in place order; `None` if a place holds fewer. Only
+    /// the places of the words that differ are compared (a word's places
+    /// are consecutive).
+    pub fn grown_places(&self, later: &[u32], earlier: &[u32]) -> Option<Vec<(usize, u32)>> {
+        let mut grown = Vec::new();
+        let words = later.iter().zip(earlier).take(self.words).enumerate();
+        for (w, _) in words.filter(|(_, (a, b))| a != b) {
+            for p in self.word_lanes[w]..self.word_lanes[w + 1] {
+                let (now, before) = (self.count(later, p), self.count(earlier, p));
+                match now.cmp(&before) {
+                    std::cmp::Ordering::Less => return None,
+                    std::cmp::Ordering::Greater => grown.push((p, now - before)),
+                    std::cmp::Ordering::Equal => {}
+                }
+            }
+        }
+        Some(grown)
+    }
+
     /// The token total and the fullest place's count, lane by lane, the
     /// lanes of an empty word skipped (a large net's markings are mostly
     /// empty words).
@@ -513,22 +533,8 @@ impl StateSpace for PackedNet<'_> {
         self.unproven
     }
 
-    /// Only the places of the words that differ are compared, in place
-    /// order (a word's places are consecutive).
     fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
-        let mut grown = Vec::new();
-        let words = later.iter().zip(earlier).take(self.words).enumerate();
-        for (w, _) in words.filter(|(_, (a, b))| a != b) {
-            for p in self.word_lanes[w]..self.word_lanes[w + 1] {
-                let (now, before) = (self.count(later, p), self.count(earlier, p));
-                match now.cmp(&before) {
-                    std::cmp::Ordering::Less => return Vec::new(),
-                    std::cmp::Ordering::Greater => grown.push((p, now - before)),
-                    std::cmp::Ordering::Equal => {}
-                }
-            }
-        }
-        grown
+        (self.grown_places(later, earlier).unwrap_or_default())
             .into_iter()
             .map(|(p, more)| (self.net.places[p].clone(), u64::from(more)))
             .collect()
