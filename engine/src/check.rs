@@ -404,6 +404,8 @@ fn stubborn_trial_on(
         max_states: Some(STUBBORN_TRIAL_STATES),
         max_memory: explore.max_memory,
         timeout: explore.timeout,
+        // The run stops at the end of the level where the trial decides.
+        until: Some(space.stubborn_trial_decided()),
         ..ExploreOptions::default()
     };
     explore_states(&space, &trial)?;

@@ -70,7 +70,8 @@ pub struct CheckArgs {
     /// reduced by the symmetry of their `symmetric: true` types, and by
     /// stubborn sets where some transition changes no place a property reads
     /// and no CTL/LTL property is checked, given up after 1,024 markings if
-    /// they leave out under 30% of the bindings). The explicit engine only.
+    /// they leave out under 30% of the bindings, after 128 if they leave
+    /// out none). The explicit engine only.
     #[arg(long)]
     pub no_reduction: bool,
     /// When to explore a coloured net through its unfolding to a P/T net

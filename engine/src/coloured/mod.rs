@@ -92,7 +92,7 @@ pub struct ColouredSpace<'n> {
     symmetry: Option<Symmetry>,
     partial_order: Option<Stubborn>,
     /// Whether the partial-order reduction pays on this net.
-    stubborn_trial: StubbornTrial,
+    stubborn_trial: Arc<StubbornTrial>,
 }
 
 impl ColouredError {
@@ -159,7 +159,7 @@ impl<'n> ColouredSpace<'n> {
             outputs: OutputMemo::new(net.transitions.len()),
             symmetry: None,
             partial_order: None,
-            stubborn_trial: StubbornTrial::default(),
+            stubborn_trial: Arc::default(),
         }
     }
 
@@ -210,6 +210,14 @@ impl<'n> ColouredSpace<'n> {
     /// What the stubborn sets' trial decided, once it has.
     pub fn stubborn_decision(&self) -> Option<stubborn_trial::Decision> {
         self.stubborn_trial.decision()
+    }
+
+    /// Whether the stubborn sets' trial has decided, as a condition that
+    /// outlives the space (to end a run that only tries the sets,
+    /// [`crate::explore::ExploreOptions::until`]).
+    pub fn stubborn_trial_decided(&self) -> crate::explore::StopHook {
+        let trial = Arc::clone(&self.stubborn_trial);
+        Arc::new(move || trial.decision().is_some())
     }
 
     /// The symmetry the space reduces by, if any.

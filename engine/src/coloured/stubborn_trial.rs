@@ -14,7 +14,11 @@
 //! fired; once [`TRIAL_MARKINGS`] markings are counted, at the end of a
 //! breadth-first level, it decides for good: the reduction is kept if it
 //! left out at least [`MIN_LEFT_OUT_PER_MILLE`] bindings in a thousand,
-//! and given up otherwise (every later marking is expanded in full).
+//! and given up otherwise (every later marking is expanded in full). A run
+//! that has left out no binding at all in its first [`EARLY_MARKINGS`]
+//! markings is given up then: a net whose markings enable one binding each
+//! (a token going round a ring of thousands of places) would otherwise
+//! spend a thousand levels of a slower engine learning nothing more.
 //!
 //! Giving up keeps every verdict: expanding a marking in full is always
 //! allowed, and a cycle of the reduced graph through a later marking has a
@@ -28,6 +32,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Markings counted before the trial decides (at the end of the level in
 /// which they are reached).
 pub const TRIAL_MARKINGS: u64 = 1024;
+
+/// Markings after which a trial that has left out no binding gives the
+/// reduction up without waiting for [`TRIAL_MARKINGS`].
+pub const EARLY_MARKINGS: u64 = 128;
 
 /// The reduction is kept if it leaves out at least this many bindings in a
 /// thousand enabled ones: between the SeSPHR net's 200 at most, where the
@@ -96,19 +104,21 @@ impl StubbornTrial {
     }
 
     /// At the end of a breadth-first level (no marking being expanded):
-    /// decides, once [`TRIAL_MARKINGS`] markings are counted.
+    /// decides, once [`TRIAL_MARKINGS`] markings are counted, or
+    /// [`EARLY_MARKINGS`] of which none had a binding left out.
     pub fn level_expanded(&self) {
         let levels = self.levels.fetch_add(1, Ordering::Relaxed) + 1;
         if self.decision.get().is_some() {
             return;
         }
         let markings = self.markings.load(Ordering::Relaxed);
-        if markings < TRIAL_MARKINGS {
-            return;
-        }
         let enabled = self.enabled.load(Ordering::Relaxed);
         let fired = self.fired.load(Ordering::Relaxed);
         let left_out = enabled.saturating_sub(fired);
+        let nothing_yet = markings >= EARLY_MARKINGS && left_out == 0;
+        if markings < TRIAL_MARKINGS && !nothing_yet {
+            return;
+        }
         let _ = self.decision.set(Decision {
             kept: left_out * 1000 >= enabled * MIN_LEFT_OUT_PER_MILLE,
             levels,
@@ -147,14 +157,39 @@ mod tests {
     }
 
     #[test]
+    fn a_run_that_leaves_nothing_out_is_given_up_early() {
+        let trial = trial_of(EARLY_MARKINGS - 1, 1, 1);
+        trial.level_expanded();
+        assert!(trial.decision().is_none(), "too few markings");
+        trial.count(1, 1);
+        trial.level_expanded();
+        assert_eq!(
+            trial.decision(),
+            Some(Decision {
+                kept: false,
+                levels: 2,
+                markings: EARLY_MARKINGS,
+                enabled: EARLY_MARKINGS,
+                fired: EARLY_MARKINGS,
+            })
+        );
+        assert!(trial.left_nothing_out());
+        // One binding left out in those markings: the trial goes on.
+        let trial = trial_of(EARLY_MARKINGS, 2, 2);
+        trial.count(2, 1);
+        trial.level_expanded();
+        assert!(trial.decision().is_none());
+    }
+
+    #[test]
     fn it_decides_at_the_first_level_end_after_enough_markings() {
-        let trial = trial_of(TRIAL_MARKINGS - 1, 10, 10);
+        let trial = trial_of(TRIAL_MARKINGS - 1, 10, 9);
         trial.level_expanded();
         assert!(
             trial.active() && trial.decision().is_none(),
             "too few markings"
         );
-        trial.count(10, 10);
+        trial.count(10, 9);
         trial.level_expanded();
         assert_eq!(
             trial.decision(),
@@ -163,11 +198,11 @@ mod tests {
                 levels: 2,
                 markings: TRIAL_MARKINGS,
                 enabled: 10 * TRIAL_MARKINGS,
-                fired: 10 * TRIAL_MARKINGS,
+                fired: 9 * TRIAL_MARKINGS,
             })
         );
         assert!(!trial.active());
-        assert!(trial.left_nothing_out(), "nothing was left out");
+        assert!(!trial.left_nothing_out(), "one binding in ten was left out");
         // Decided for good: later counts are ignored.
         trial.count(10, 1);
         trial.level_expanded();

@@ -84,6 +84,9 @@ const FULL_AGAIN: u64 = 1 << 31;
 /// A progress callback, called after every level.
 pub type ProgressHook = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// A condition that ends an exploration ([`ExploreOptions::until`]).
+pub type StopHook = Arc<dyn Fn() -> bool + Send + Sync>;
+
 /// A progress callback called from inside a level, at most once per `every`.
 #[derive(Clone)]
 pub struct Heartbeat {
@@ -124,6 +127,10 @@ pub struct ExploreOptions {
     /// Stop (with [`StopReason::Decided`]) after the level at which every
     /// property of the space has a target: their verdicts are then known.
     pub stop_when_decided: bool,
+    /// Stop (with [`StopReason::Decided`]) after the level at the end of
+    /// which this returns true: the run has learnt what it was for (the
+    /// stubborn sets' trial, once it has decided).
+    pub until: Option<StopHook>,
     /// Record every edge with its label ([`Exploration::recorded`]), for
     /// spaces that label their successors ([`StateBuf::push_labelled`]);
     /// the states are then stored in arenas whatever their width. The
@@ -142,6 +149,7 @@ impl std::fmt::Debug for ExploreOptions {
             .field("progress", &self.progress.is_some())
             .field("heartbeat", &self.heartbeat.is_some())
             .field("stop_when_decided", &self.stop_when_decided)
+            .field("until", &self.until.is_some())
             .field("record_edges", &self.record_edges)
             .finish()
     }
@@ -939,6 +947,10 @@ fn explore_tuned<S: StateSpace>(
                 memory_bytes: ex.bytes() as u64,
                 elapsed: started.elapsed(),
             });
+        }
+        if options.until.as_ref().is_some_and(|done| done()) && !frontier_ids.is_empty() {
+            ex.stopped = Some(StopReason::Decided);
+            break;
         }
     }
     if ex.stopped.is_some() {

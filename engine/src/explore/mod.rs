@@ -58,8 +58,8 @@ mod store;
 mod walks;
 
 pub use bfs::{
-    Exploration, ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopReason,
-    explore,
+    Exploration, ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopHook,
+    StopReason, explore,
 };
 pub use buf::StateBuf;
 pub use edges::{NodeGraph, RecordedEdges};
