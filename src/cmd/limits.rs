@@ -31,17 +31,10 @@ pub struct SearchLimits {
 impl SearchLimits {
     /// The explorer's options for these limits (no progress hook).
     pub fn explore_options(&self) -> Result<ExploreOptions> {
-        let timeout = match self.timeout {
-            Some(s) => Some(
-                Duration::try_from_secs_f64(s)
-                    .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
-            ),
-            None => None,
-        };
         Ok(ExploreOptions {
             max_states: self.max_states,
             max_memory: self.max_memory.or_else(default_memory_limit),
-            timeout,
+            timeout: timeout_of(self.timeout)?,
             ..ExploreOptions::default()
         })
     }
@@ -53,6 +46,16 @@ impl SearchLimits {
             .build()
             .context("cannot start the worker threads")
     }
+}
+
+/// The time limit of a `--timeout` given in seconds.
+pub fn timeout_of(seconds: Option<f64>) -> Result<Option<Duration>> {
+    seconds
+        .map(|s| {
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))
+        })
+        .transpose()
 }
 
 /// The longest `--timeout` accepted: about 31 years.

@@ -4,15 +4,15 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::Args;
 use sesphr_engine::budget::{Budget, time_left};
 use sesphr_engine::check::StandardProperty;
 use sesphr_engine::smt::{Solved, prepare, script, solve};
 
-use super::limits::parse_seconds;
+use super::limits::{parse_seconds, timeout_of};
 use crate::host::LimitReached;
 
 /// Arguments of `sesphr smt`.
@@ -55,13 +55,7 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 /// every depth (and nothing was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let timeout = match args.timeout {
-        Some(s) => Some(
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))?,
-        ),
-        None => None,
-    };
+    let timeout = timeout_of(args.timeout)?;
     let net = crate::host::load(&args.net)?;
     // The unfolding runs within the time limit: one marking's bindings can be
     // too many to enumerate.

@@ -156,6 +156,17 @@ mod tests {
         trial
     }
 
+    /// The decision to give the sets up after `levels` levels with these counts.
+    fn given_up(levels: u64, markings: u64, enabled: u64, fired: u64) -> Option<Decision> {
+        Some(Decision {
+            kept: false,
+            levels,
+            markings,
+            enabled,
+            fired,
+        })
+    }
+
     #[test]
     fn a_run_that_leaves_nothing_out_is_given_up_early() {
         let trial = trial_of(EARLY_MARKINGS - 1, 1, 1);
@@ -165,13 +176,7 @@ mod tests {
         trial.level_expanded();
         assert_eq!(
             trial.decision(),
-            Some(Decision {
-                kept: false,
-                levels: 2,
-                markings: EARLY_MARKINGS,
-                enabled: EARLY_MARKINGS,
-                fired: EARLY_MARKINGS,
-            })
+            given_up(2, EARLY_MARKINGS, EARLY_MARKINGS, EARLY_MARKINGS)
         );
         assert!(trial.left_nothing_out());
         // One binding left out in those markings: the trial goes on.
@@ -193,13 +198,7 @@ mod tests {
         trial.level_expanded();
         assert_eq!(
             trial.decision(),
-            Some(Decision {
-                kept: false,
-                levels: 2,
-                markings: TRIAL_MARKINGS,
-                enabled: 10 * TRIAL_MARKINGS,
-                fired: 9 * TRIAL_MARKINGS,
-            })
+            given_up(2, TRIAL_MARKINGS, 10 * TRIAL_MARKINGS, 9 * TRIAL_MARKINGS)
         );
         assert!(!trial.active());
         assert!(!trial.left_nothing_out(), "one binding in ten was left out");
