@@ -442,7 +442,7 @@ fn run_smt(args: &CheckArgs, net_args: &NetArgs, depth: usize) -> Result<Bounded
         );
     }
     let (net, standard) = load_selected(args, net_args)?;
-    let timeout = limits.explore_options()?.timeout;
+    let timeout = limits.timeout;
     let solver = args.solver.as_deref().unwrap_or(SOLVER);
     check_bounded(&net, &standard, depth, solver, timeout)
         .map_err(|e| crate::host::located_check_error(e.into(), &net, &net_args.net))
@@ -476,7 +476,7 @@ fn run_walks(
     }
     let (net, standard) = load_selected(args, net_args)?;
     let deferred = deferred_transitions(&net, &args.defer, &net_args.net)?;
-    let explore = limits.explore_options()?;
+    let explore = limits.explore_options();
     let bar = (!args.json && std::io::stderr().is_terminal()).then(progress_bar);
     let progress: Option<WalkProgressHook> = report_hook(
         bar.as_ref(),
@@ -573,7 +573,7 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<(CheckReport, Optio
         progress: hook,
         heartbeat,
         max_depth: args.depth,
-        ..args.limits.explore_options()?
+        ..args.limits.explore_options()
     };
     let pool = args.limits.thread_pool()?;
     let options = CheckOptions {

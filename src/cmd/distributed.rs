@@ -74,7 +74,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         );
     }
     let (net, standard) = prepare(args, path)?;
-    let explore = args.limits.explore_options()?;
+    let explore = args.limits.explore_options();
     quiet_timely_panics();
     let options = DistOptions {
         max_states: args.limits.max_states,

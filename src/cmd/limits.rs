@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result};
 use clap::Args;
 use sesphr_engine::explore::ExploreOptions;
 
@@ -25,18 +25,18 @@ pub struct SearchLimits {
     pub max_memory: Option<u64>,
     /// Stop (incomplete) after this many seconds (0 to 1e9).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
 }
 
 impl SearchLimits {
     /// The explorer's options for these limits (no progress hook).
-    pub fn explore_options(&self) -> Result<ExploreOptions> {
-        Ok(ExploreOptions {
+    pub fn explore_options(&self) -> ExploreOptions {
+        ExploreOptions {
             max_states: self.max_states,
             max_memory: self.max_memory.or_else(default_memory_limit),
-            timeout: timeout_of(self.timeout)?,
+            timeout: self.timeout,
             ..ExploreOptions::default()
-        })
+        }
     }
 
     /// A pool of the requested number of worker threads.
@@ -46,16 +46,6 @@ impl SearchLimits {
             .build()
             .context("cannot start the worker threads")
     }
-}
-
-/// The time limit of a `--timeout` given in seconds.
-pub fn timeout_of(seconds: Option<f64>) -> Result<Option<Duration>> {
-    seconds
-        .map(|s| {
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| anyhow!("--timeout {s}: expected a number of seconds"))
-        })
-        .transpose()
 }
 
 /// The longest `--timeout` accepted: about 31 years.
@@ -86,8 +76,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-/// Parses a number of seconds: finite, not negative, at most [`MAX_SECONDS`].
-pub fn parse_seconds(text: &str) -> Result<f64, String> {
+/// Parses a number of seconds (finite, not negative, at most
+/// [`MAX_SECONDS`]) into the duration it stands for.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .trim()
         .parse()
@@ -97,7 +88,7 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
             "{text:?} is out of range: expected 0 to {MAX_SECONDS:e} seconds"
         ));
     }
-    Ok(seconds)
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Parses a thread count of at least 1.
@@ -211,8 +202,9 @@ mod tests {
 
     #[test]
     fn seconds() {
-        assert_eq!(parse_seconds("0"), Ok(0.0));
-        assert_eq!(parse_seconds("2.5"), Ok(2.5));
+        assert_eq!(parse_seconds("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_seconds("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_seconds("1e9"), Ok(Duration::from_secs(1_000_000_000)));
         for bad in ["1e20", "-1", "inf", "NaN", "soon"] {
             assert!(parse_seconds(bad).is_err(), "{bad}");
         }

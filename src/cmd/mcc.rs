@@ -88,7 +88,7 @@ fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
     } else {
         Vec::new()
     };
-    let options = args.limits.explore_options()?;
+    let options = args.limits.explore_options();
     let pool = args.limits.thread_pool()?;
     pool.install(|| examine(&net, args.examination, &properties, &options))
         .map_err(|e| located(e, &property_file, &net, net_path))

@@ -71,7 +71,7 @@ pub struct MutateArgs {
     /// Per mutant: stop (undecided) after this many seconds (depends on the
     /// machine's load, unlike --max-states) [default: no limit].
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
     /// Stop a mutant (undecided) when the process's resident memory exceeds
     /// this (e.g. 500M) [default: 80% of the available memory].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -253,7 +253,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         list(&source, &mutants, args.json)?;
         std::process::exit(0);
     }
-    let timeout = args.timeout.map(Duration::from_secs_f64);
+    let timeout = args.timeout;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count(args.threads))
         .build()

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_engine::check::{CheckOptions, Unfold};
 use sesphr_engine::explore::{ExploreOptions, Step};
@@ -53,7 +53,7 @@ pub struct CryptoArgs {
     /// With --crypto: stop the search for witnesses after this many seconds (0 to 1e9;
     /// the goals without a witness by then are not replayed).
     #[arg(long, value_name = "SECONDS", default_value = "60", requires = "crypto", conflicts_with = "random", value_parser = super::limits::parse_seconds)]
-    pub timeout: f64,
+    pub timeout: Duration,
     /// With --crypto: stop the search for witnesses once this many states are stored.
     #[arg(long, value_name = "N", requires = "crypto", conflicts_with = "random")]
     pub max_states: Option<u64>,
@@ -229,10 +229,7 @@ fn goals(net_args: &NetArgs, args: &CryptoArgs) -> Result<Vec<Goal>> {
         explore: ExploreOptions {
             max_memory: default_memory_limit(),
             max_states: args.max_states,
-            timeout: Some(
-                Duration::try_from_secs_f64(args.timeout)
-                    .map_err(|_| anyhow!("--timeout {}: expected seconds", args.timeout))?,
-            ),
+            timeout: Some(args.timeout),
             stop_when_decided: true,
             ..ExploreOptions::default()
         },

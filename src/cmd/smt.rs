@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
@@ -12,7 +12,7 @@ use sesphr_engine::budget::{Budget, time_left};
 use sesphr_engine::check::StandardProperty;
 use sesphr_engine::smt::{Solved, prepare, script, solve};
 
-use super::limits::{parse_seconds, timeout_of};
+use super::limits::parse_seconds;
 use crate::host::LimitReached;
 
 /// Arguments of `sesphr smt`.
@@ -37,7 +37,7 @@ pub struct SmtArgs {
     /// Stop after this many seconds (0 to 1e9): the unfolding of a coloured
     /// net, then with --solve the solver, whose answers so far are kept.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
 }
 
 fn parse_standard(s: &str) -> Result<StandardProperty, String> {
@@ -55,7 +55,7 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 /// every depth (and nothing was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let timeout = timeout_of(args.timeout)?;
+    let timeout = args.timeout;
     let net = crate::host::load(&args.net)?;
     // The unfolding runs within the time limit: one marking's bindings can be
     // too many to enumerate.
