@@ -36,26 +36,15 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use super::edges::RecordedEdges;
-use super::growth::{self, Growth};
-use super::levels::LevelEnds;
-use super::store::{
-    Insert, NO_PARENT, SHARDS, Shard, StateId, Store, append_words, hash_state, same_state,
-    shard_of, split_id,
-};
-use super::{Expansion, StateBuf, StateLayout, StateSpace, TargetHints};
-use crate::budget::{self, Budget, Exhausted};
-
-/// Insertions whose table slots are loaded together before inserting.
-const WARM_BATCH: usize = 16;
-
-/// Entries of the per-chunk cache of recent successors (a power of two).
-const RECENT: usize = 8192;
-
-/// Entries of that cache per state of the chunk, up to [`RECENT`].
-const RECENT_PER_STATE: usize = 8;
+use super::StateSpace;
+use super::expand::{Bucket, ChunkOut, LevelBeat, LevelCtx, expand_again, expand_chunk};
+use super::exploration::Exploration;
+use super::growth;
+use super::insert::{Batch, Checks, LevelInserts, NewLevel, any_new, insert_batch};
+use super::options::{ExploreError, ExploreOptions, Progress, StopReason};
+use super::store::{NO_PARENT, SHARDS, StateId, Store, hash_state, shard_of};
+use crate::budget::Budget;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
 const CHUNK: usize = 1024;
@@ -75,539 +64,6 @@ const RSS_READ_INTERVAL: Duration = Duration::from_millis(10);
 /// wide would spend most of its time in wake-ups).
 const INSERT_IN_PARALLEL_FROM: usize = 256;
 
-/// Discovery-key flag of a successor of a partially expanded state.
-const PARTIAL: u64 = 1 << 30;
-
-/// Discovery-key flag of a successor found by expanding a state again in full.
-const FULL_AGAIN: u64 = 1 << 31;
-
-/// A progress callback, called after every level.
-pub type ProgressHook = Arc<dyn Fn(&Progress) + Send + Sync>;
-
-/// A condition that ends an exploration ([`ExploreOptions::until`]).
-pub type StopHook = Arc<dyn Fn() -> bool + Send + Sync>;
-
-/// A progress callback called from inside a level, at most once per `every`.
-#[derive(Clone)]
-pub struct Heartbeat {
-    /// The shortest interval between two calls.
-    pub every: Duration,
-    /// The callback; it is called on one worker thread at a time.
-    pub hook: ProgressHook,
-}
-
-/// States a worker expands between two looks at the heartbeat's clock.
-const STATES_PER_BEAT_CHECK: u32 = 32;
-
-/// Limits and hooks of an exploration.
-#[derive(Clone, Default)]
-pub struct ExploreOptions {
-    /// Stop after the level at which this many states are stored.
-    pub max_states: Option<u64>,
-    /// Explore only the states reachable in at most this many steps: those
-    /// this many steps from the initial one are expanded (judged, their
-    /// edges and dead states counted) but their successors are not stored;
-    /// the run stops there with [`StopReason::MaxDepth`] unless every one of
-    /// those successors is already stored. Sound only for a space that
-    /// expands every state in full (no partial-order reduction: its stubborn
-    /// sets may put a step off beyond the bound).
-    pub max_depth: Option<u32>,
-    /// Stop before the process's resident memory (RSS) exceeds this many bytes
-    /// (checked inside binding enumeration and insertion, not only between
-    /// levels); where the system does not report RSS, the explorer's own
-    /// tables and buffers are counted instead.
-    pub max_memory: Option<u64>,
-    /// Stop after this much time (checked inside binding enumeration too).
-    pub timeout: Option<Duration>,
-    /// Called after every level, e.g. to draw a progress bar.
-    pub progress: Option<ProgressHook>,
-    /// Called while a level is being expanded, so that long levels are not
-    /// silent. It only observes: the result does not depend on it.
-    pub heartbeat: Option<Heartbeat>,
-    /// Stop (with [`StopReason::Decided`]) after the level at which every
-    /// property of the space has a target: their verdicts are then known.
-    pub stop_when_decided: bool,
-    /// Stop (with [`StopReason::Decided`]) after the level at the end of
-    /// which this returns true: the run has learnt what it was for (the
-    /// stubborn sets' trial, once it has decided).
-    pub until: Option<StopHook>,
-    /// Record every edge with its label ([`Exploration::recorded`]), for
-    /// spaces that label their successors ([`StateBuf::push_labelled`]);
-    /// the states are then stored in arenas whatever their width. The
-    /// record is dropped if a state is expanded only partly (a partial-order
-    /// reduction) or the exploration stops early.
-    pub record_edges: bool,
-}
-
-impl std::fmt::Debug for ExploreOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExploreOptions")
-            .field("max_states", &self.max_states)
-            .field("max_depth", &self.max_depth)
-            .field("max_memory", &self.max_memory)
-            .field("timeout", &self.timeout)
-            .field("progress", &self.progress.is_some())
-            .field("heartbeat", &self.heartbeat.is_some())
-            .field("stop_when_decided", &self.stop_when_decided)
-            .field("until", &self.until.is_some())
-            .field("record_edges", &self.record_edges)
-            .finish()
-    }
-}
-
-/// A snapshot of a running exploration.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    /// States stored so far.
-    pub states: u64,
-    /// States whose successors have been computed so far.
-    pub expanded: u64,
-    /// Edges found so far.
-    pub edges: u64,
-    /// States waiting to be expanded (in a heartbeat: the rest of this level).
-    pub frontier: u64,
-    /// Levels so far.
-    pub depth: u32,
-    /// Bytes held by the explorer's tables.
-    pub memory_bytes: u64,
-    /// Time since the start.
-    pub elapsed: Duration,
-}
-
-/// Why an exploration stopped before the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum StopReason {
-    /// `max_states` was reached.
-    MaxStates,
-    /// The states `max_depth` steps from the initial one were judged, and
-    /// their successors not stored.
-    MaxDepth,
-    /// `max_memory` would have been exceeded.
-    MaxMemory,
-    /// `timeout` passed.
-    Timeout,
-    /// A shard ran out of state ids (more than about 4 billion states).
-    IdSpace,
-    /// Every property had a target (`stop_when_decided`).
-    Decided,
-    /// A state holds every token of one of its ancestors, and more: the
-    /// net is unbounded ([`Exploration::growth`]).
-    Unbounded,
-}
-
-impl StopReason {
-    /// The reason as the JSON output spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            StopReason::MaxStates => "max-states",
-            StopReason::MaxDepth => "max-depth",
-            StopReason::MaxMemory => "max-memory",
-            StopReason::Timeout => "timeout",
-            StopReason::IdSpace => "id-space",
-            StopReason::Decided => "decided",
-            StopReason::Unbounded => "unbounded",
-        }
-    }
-}
-
-impl From<Exhausted> for StopReason {
-    fn from(reason: Exhausted) -> Self {
-        match reason {
-            Exhausted::Time => StopReason::Timeout,
-            Exhausted::Memory => StopReason::MaxMemory,
-        }
-    }
-}
-
-/// Why an exploration failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ExploreError<E: std::error::Error + 'static> {
-    /// The space failed to compute a state's successors or properties.
-    #[error("state space error: {source}")]
-    Space {
-        /// The space's error.
-        #[source]
-        source: E,
-    },
-    /// The space's labelled successors lack a successor its plain successors
-    /// have: the two methods disagree (a bug in the space).
-    #[error("step {index} of a trace has no labelled successor")]
-    UnlabelledStep {
-        /// The step's position in the trace.
-        index: usize,
-    },
-}
-
-/// The result of an exploration: the visited set and the statistics.
-#[derive(Debug)]
-pub struct Exploration {
-    pub(crate) store: Store,
-    /// Where each breadth-first level ends in the shards.
-    level_ends: LevelEnds,
-    /// Reachable states found.
-    pub states: u64,
-    /// (state, enabled binding) pairs of the expanded states.
-    pub edges: u64,
-    /// Expanded states without successor.
-    pub deadlocks: u64,
-    /// The states the expanded ones stand for under the space's reduction
-    /// ([`StateSpace::orbit_size`] summed); equal to the expanded states without one.
-    pub represented_states: u64,
-    /// Largest token count of an expanded state.
-    pub max_tokens_per_marking: u64,
-    /// Largest token count of a place in an expanded state.
-    pub max_tokens_in_place: u64,
-    /// Breadth-first levels (the initial state is level 1).
-    pub depth: u32,
-    /// Why the exploration stopped early, if it did.
-    pub stopped: Option<StopReason>,
-    /// Per property, the first target in breadth-first canonical order.
-    pub first_targets: Vec<Option<StateId>>,
-    /// The first dead state in canonical order.
-    pub first_deadlock: Option<StateId>,
-    /// Wall-clock time of the exploration.
-    pub elapsed: Duration,
-    /// Peak bytes held by the explorer's tables and buffers.
-    pub peak_bytes: u64,
-    /// Every edge, if [`ExploreOptions::record_edges`] asked for them and
-    /// the whole graph was explored without partial-order reduction.
-    pub recorded: Option<RecordedEdges>,
-    /// Why the net is unbounded, where the exploration stopped for it
-    /// ([`StopReason::Unbounded`]).
-    pub growth: Option<Growth>,
-}
-
-impl Exploration {
-    /// Whether every reachable state was expanded.
-    pub fn complete(&self) -> bool {
-        self.stopped.is_none()
-    }
-
-    /// The encoded state with id `id`.
-    pub fn state(&self, id: StateId) -> &[u32] {
-        self.store.state(id)
-    }
-
-    /// The id of `state`, if it was reached. Slow for narrow fixed-width
-    /// states, stored inline (the table's slots hold no ids: the shard's index
-    /// is scanned); meant for tests and small graphs.
-    pub fn find(&self, state: &[u32]) -> Option<StateId> {
-        self.store.find(state)
-    }
-
-    /// The ids of a shortest path from the initial state to `id`, both included.
-    pub fn path_to(&self, id: StateId) -> Vec<StateId> {
-        let mut path = vec![id];
-        let mut current = id;
-        while let Some(parent) = self.store.parent(current) {
-            path.push(parent);
-            current = parent;
-        }
-        path.reverse();
-        path
-    }
-
-    /// Bytes held by the visited set, the level ends and the recorded edges.
-    fn bytes(&self) -> usize {
-        self.store.bytes()
-            + self.level_ends.bytes()
-            + self.recorded.as_ref().map_or(0, RecordedEdges::bytes)
-    }
-
-    /// Every stored state id, level by level (the initial state first) and,
-    /// within a level, shard by shard in insertion order: a breadth-first
-    /// order that does not depend on the thread count.
-    pub fn ids(&self) -> impl Iterator<Item = StateId> + '_ {
-        self.level_ends.ids()
-    }
-}
-
-/// Successors of one chunk headed for one shard.
-#[derive(Default)]
-struct Bucket {
-    words: Vec<u32>,
-    ends: Vec<usize>,
-    hashes: Vec<u64>,
-    /// Discovery keys: parent's frontier position << 32 | successor rank.
-    keys: Vec<u64>,
-}
-
-impl Bucket {
-    fn push(&mut self, layout: StateLayout, state: &[u32], hash: u64, key: u64) {
-        append_words(&mut self.words, state);
-        if layout == StateLayout::Variable {
-            self.ends.push(self.words.len());
-        }
-        self.hashes.push(hash);
-        self.keys.push(key);
-    }
-
-    fn state(&self, layout: StateLayout, i: usize) -> &[u32] {
-        match layout {
-            StateLayout::Fixed(w) => &self.words[i * w..(i + 1) * w],
-            StateLayout::Variable => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                &self.words[start..self.ends[i]]
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        self.words.clear();
-        self.ends.clear();
-        self.hashes.clear();
-        self.keys.clear();
-    }
-
-    fn bytes(&self) -> usize {
-        self.words.capacity() * 4
-            + self.ends.capacity() * 8
-            + self.hashes.capacity() * 8
-            + self.keys.capacity() * 8
-    }
-}
-
-/// What expanding one chunk produced.
-struct ChunkOut {
-    buckets: Vec<Bucket>,
-    edges: u64,
-    deadlocks: u64,
-    represented: u64,
-    max_total: u64,
-    max_place: u64,
-    first_targets: Vec<Option<StateId>>,
-    first_deadlock: Option<StateId>,
-    /// (frontier position, successors) of the partially expanded states.
-    partial: Vec<(u32, u32)>,
-    /// When edges are recorded: each state's number of successors and the
-    /// successors' labels, in order; `unrecordable` if a state was expanded
-    /// only partly or its successors had no labels.
-    degrees: Vec<u32>,
-    labels: Vec<u32>,
-    unrecordable: bool,
-}
-
-/// Shared state of one level's expansion.
-struct LevelCtx<'a, S> {
-    space: &'a S,
-    /// The frontier's state ids, in frontier order (the states themselves
-    /// are read from the store: the frontier keeps no copy of them).
-    frontier: &'a [StateId],
-    layout: StateLayout,
-    found: &'a [bool],
-    /// Whether the space's property targets use the state's parent
-    /// ([`StateSpace::targets_use_parent`]).
-    parents_help: bool,
-    found_deadlock: bool,
-    budget: &'a Arc<Budget>,
-    max_memory: Option<usize>,
-    store_bytes: usize,
-    candidate_bytes: &'a AtomicUsize,
-    beat: Option<&'a LevelBeat<'a>>,
-    /// Whether edges are recorded (every successor then reaches the insert phase).
-    record: bool,
-}
-
-/// The heartbeat of one level: workers count the states they expand, and the
-/// first to see that the next beat is due reports it.
-struct LevelBeat<'a> {
-    heartbeat: &'a Heartbeat,
-    started: Instant,
-    /// The progress at the start of the level (`frontier`: the level's size).
-    base: Progress,
-    /// States of this level expanded so far.
-    expanded: AtomicU64,
-    /// When the next beat is due, in milliseconds since `started`.
-    due_ms: &'a AtomicU64,
-    candidate_bytes: &'a AtomicUsize,
-}
-
-impl LevelBeat<'_> {
-    /// Counts `states` more expanded states and beats if one is due.
-    fn count(&self, states: u32) {
-        let done = self
-            .expanded
-            .fetch_add(u64::from(states), Ordering::Relaxed)
-            + u64::from(states);
-        let elapsed = self.started.elapsed();
-        let now_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-        let due = self.due_ms.load(Ordering::Relaxed);
-        let every = u64::try_from(self.heartbeat.every.as_millis()).unwrap_or(u64::MAX);
-        let next = now_ms.saturating_add(every);
-        if now_ms < due
-            || self
-                .due_ms
-                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-        {
-            return;
-        }
-        let candidates = self.candidate_bytes.load(Ordering::Relaxed) as u64;
-        (self.heartbeat.hook)(&Progress {
-            expanded: self.base.expanded + done,
-            frontier: self.base.frontier.saturating_sub(done),
-            memory_bytes: self.base.memory_bytes + candidates,
-            elapsed,
-            ..self.base
-        });
-    }
-}
-
-/// Expands the frontier states `ids`, the first at frontier position `first`,
-/// reading them from `store`.
-fn expand_chunk<S: StateSpace>(
-    ctx: &LevelCtx<'_, S>,
-    store: &Store,
-    first: usize,
-    ids: &[StateId],
-    buckets: Vec<Bucket>,
-) -> Result<Option<ChunkOut>, S::Error> {
-    if ctx.budget.check(false).is_err() {
-        return Ok(None);
-    }
-    match ctx
-        .budget
-        .install(|| expand_states(ctx, store, first, ids, buckets))
-    {
-        // A limit stopped the space mid-state: its error only says so.
-        Err(_) | Ok(None) if ctx.budget.exhausted().is_some() => Ok(None),
-        result => result,
-    }
-}
-
-/// [`expand_chunk`]'s work, with the run's budget installed on this thread.
-fn expand_states<S: StateSpace>(
-    ctx: &LevelCtx<'_, S>,
-    store: &Store,
-    first: usize,
-    ids: &[StateId],
-    buckets: Vec<Bucket>,
-) -> Result<Option<ChunkOut>, S::Error> {
-    let properties = ctx.found.len();
-    let mut out = ChunkOut {
-        buckets,
-        edges: 0,
-        deadlocks: 0,
-        represented: 0,
-        max_total: 0,
-        max_place: 0,
-        first_targets: vec![None; properties],
-        first_deadlock: None,
-        partial: Vec::new(),
-        degrees: Vec::new(),
-        labels: Vec::new(),
-        unrecordable: false,
-    };
-    // The chunk's states, gathered first: independent loads that overlap,
-    // where reading each state just before expanding it would wait for it.
-    let mut states = StateBuf::new();
-    for &id in ids {
-        states.push(store.state(id));
-    }
-    let mut successors = StateBuf::new();
-    let mut targets = vec![false; properties];
-    // (high hash bits, index in its bucket) of recent successors, to drop
-    // duplicates early; 8 bytes an entry to stay in the first cache levels.
-    // Sized to the chunk (a few successors a state): a level of one state
-    // does not clear 64 KB.
-    let recent_len = (ids.len() * RECENT_PER_STATE)
-        .next_power_of_two()
-        .min(RECENT);
-    let mut recent = vec![(0u32, 0u32); recent_len];
-    let mut unreported = 0;
-    for (offset, &id) in ids.iter().enumerate() {
-        if budget::tick().is_err() {
-            return Ok(None);
-        }
-        let state = states.get(offset).unwrap_or_default();
-        successors.clear();
-        let expansion = ctx.space.reduced_successors(state, &mut successors)?;
-        let partial = expansion == Expansion::Partial;
-        let dead = successors.is_empty();
-        if ctx.record {
-            let labels = successors.labels();
-            out.unrecordable |= expansion != Expansion::Full || labels.len() != successors.len();
-            out.degrees.push(successors.len() as u32);
-            out.labels.extend_from_slice(labels);
-        }
-        out.edges += successors.len() as u64;
-        if dead {
-            out.deadlocks += 1;
-            if !ctx.found_deadlock && out.first_deadlock.is_none() {
-                out.first_deadlock = Some(id);
-            }
-        }
-        out.represented += ctx.space.orbit_size(state)?;
-        let stats = ctx.space.token_stats(state);
-        out.max_total = out.max_total.max(stats.total);
-        out.max_place = out.max_place.max(stats.max_in_place);
-        if properties > 0 {
-            targets.fill(false);
-            let hints = TargetHints {
-                parent: (ctx.parents_help)
-                    .then(|| store.parent(id).map(|parent| store.state(parent)))
-                    .flatten(),
-                decided: ctx.found,
-            };
-            ctx.space
-                .property_targets_with(state, dead, hints, &mut targets)?;
-            for (i, &hit) in targets.iter().enumerate() {
-                if hit && !ctx.found[i] && out.first_targets[i].is_none() {
-                    out.first_targets[i] = Some(id);
-                }
-            }
-        }
-        let position = ((first + offset) as u64) << 32;
-        let flag = if partial {
-            out.partial
-                .push(((first + offset) as u32, successors.len() as u32));
-            PARTIAL
-        } else {
-            0
-        };
-        for (rank, successor) in successors.iter().enumerate() {
-            let hash = hash_state(successor);
-            let bucket = &mut out.buckets[shard_of(hash)];
-            // A successor met earlier in this chunk has a smaller key: drop it
-            // (unless the insert phase must see it for the cycle proviso).
-            let seen = &mut recent[hash as usize & (recent_len - 1)];
-            let tag = (hash >> 32) as u32;
-            if !partial
-                && !ctx.record
-                && seen.0 == tag
-                && (seen.1 as usize) < bucket.hashes.len()
-                && same_state(bucket.state(ctx.layout, seen.1 as usize), successor)
-            {
-                continue;
-            }
-            *seen = (tag, bucket.hashes.len() as u32);
-            bucket.push(ctx.layout, successor, hash, position | flag | rank as u64);
-        }
-        if let Some(beat) = ctx.beat {
-            unreported += 1;
-            if unreported == STATES_PER_BEAT_CHECK {
-                beat.count(unreported);
-                unreported = 0;
-            }
-        }
-    }
-    if let Some(beat) = ctx.beat {
-        beat.count(unreported);
-    }
-    let bytes: usize = out.buckets.iter().map(Bucket::bytes).sum();
-    let total = ctx.candidate_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    if ctx
-        .max_memory
-        .is_some_and(|max| ctx.store_bytes + total > max)
-    {
-        ctx.budget.exhaust(Exhausted::Memory);
-    }
-    Ok(Some(out))
-}
-
 /// Explores every state reachable in `space`, in parallel on the current rayon
 /// pool, within the limits of `options`.
 pub fn explore<S: StateSpace>(
@@ -619,12 +75,12 @@ pub fn explore<S: StateSpace>(
 
 /// How the explorer divides its work; the result does not depend on it.
 #[derive(Clone, Copy)]
-struct Tuning {
+pub(super) struct Tuning {
     /// Chunks of a level expanded before their successors are inserted.
-    batch_chunks: usize,
+    pub(super) batch_chunks: usize,
     /// Successors in a batch from which it is inserted in parallel, a task
     /// per shard.
-    insert_in_parallel_from: usize,
+    pub(super) insert_in_parallel_from: usize,
 }
 
 impl Tuning {
@@ -633,6 +89,42 @@ impl Tuning {
         batch_chunks: BATCH_CHUNKS,
         insert_in_parallel_from: INSERT_IN_PARALLEL_FROM,
     };
+}
+
+/// The cycle proviso: expands again, in full, the partially expanded states
+/// of the level with a successor stored before it, and inserts their other
+/// successors after the level's first ones (their keys sort after them).
+fn expand_revisits<S: StateSpace>(
+    ctx: &LevelCtx<'_, S>,
+    ex: &mut Exploration,
+    reduced: &HashMap<u32, u32>,
+    tuning: Tuning,
+    inserts: &mut LevelInserts,
+) -> Result<(), ExploreError<S::Error>> {
+    let revisit = inserts.revisits();
+    let store = &ex.store;
+    let again: Vec<ChunkOut> = revisit
+        .par_chunks(CHUNK)
+        .map(|positions| expand_again(ctx, store, positions, reduced))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|source| ExploreError::Space { source })?
+        .into_iter()
+        .flatten()
+        .collect();
+    ex.edges += again.iter().map(|out| out.edges).sum::<u64>();
+    if ctx.budget.exhausted().is_none() {
+        let batch = Batch {
+            layout: ctx.layout,
+            frontier: ctx.frontier,
+            outs: &again,
+            checks: Checks {
+                proviso: false,
+                record: false,
+            },
+        };
+        insert_batch(&mut ex.store, &batch, ctx.budget, tuning, inserts);
+    }
+    Ok(())
 }
 
 /// [`explore`], with the division of work of `tuning`.
@@ -658,25 +150,7 @@ fn explore_tuned<S: StateSpace>(
     let hash = hash_state(&initial);
     let shard = shard_of(hash);
     store.shards[shard].insert(&initial, hash, NO_PARENT);
-
-    let mut ex = Exploration {
-        store,
-        level_ends: LevelEnds::default(),
-        states: 1,
-        edges: 0,
-        deadlocks: 0,
-        represented_states: 0,
-        max_tokens_per_marking: 0,
-        max_tokens_in_place: 0,
-        depth: 1,
-        stopped: None,
-        first_targets: vec![None; properties],
-        first_deadlock: None,
-        elapsed: Duration::ZERO,
-        peak_bytes: 0,
-        recorded: options.record_edges.then(RecordedEdges::new),
-        growth: None,
-    };
+    let mut ex = Exploration::starting_with(store, properties, options.record_edges);
     let max_memory = options
         .max_memory
         .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
@@ -791,19 +265,7 @@ fn explore_tuned<S: StateSpace>(
             );
             let outs: Vec<ChunkOut> = outs.into_iter().flatten().collect();
             for out in &outs {
-                ex.edges += out.edges;
-                ex.deadlocks += out.deadlocks;
-                ex.represented_states += out.represented;
-                ex.max_tokens_per_marking = ex.max_tokens_per_marking.max(out.max_total);
-                ex.max_tokens_in_place = ex.max_tokens_in_place.max(out.max_place);
-                for (first, hit) in ex.first_targets.iter_mut().zip(&out.first_targets) {
-                    if first.is_none() {
-                        *first = *hit;
-                    }
-                }
-                if ex.first_deadlock.is_none() {
-                    ex.first_deadlock = out.first_deadlock;
-                }
+                ex.absorb(out);
                 reduced.extend(out.partial.iter().copied());
                 if out.unrecordable {
                     ex.recorded = None;
@@ -857,30 +319,7 @@ fn explore_tuned<S: StateSpace>(
             && !inserts.full()
             && budget.exhausted().is_none()
         {
-            // The cycle proviso: expand those states again, in full.
-            let revisit = inserts.revisits();
-            let store = &ex.store;
-            let again: Vec<ChunkOut> = revisit
-                .par_chunks(CHUNK)
-                .map(|positions| expand_again(&ctx, store, positions, &reduced))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|source| ExploreError::Space { source })?
-                .into_iter()
-                .flatten()
-                .collect();
-            ex.edges += again.iter().map(|out| out.edges).sum::<u64>();
-            if budget.exhausted().is_none() {
-                let batch = Batch {
-                    layout,
-                    frontier,
-                    outs: &again,
-                    checks: Checks {
-                        proviso: false,
-                        record: false,
-                    },
-                };
-                insert_batch(&mut ex.store, &batch, &budget, tuning, &mut inserts);
-            }
+            expand_revisits(&ctx, &mut ex, &reduced, tuning, &mut inserts)?;
         }
         if last && level_stop.is_none() && beyond {
             // The states at the bound are judged; what follows them is not
@@ -896,18 +335,10 @@ fn explore_tuned<S: StateSpace>(
             ex.stopped = Some(reason);
             break;
         }
-        if let Some(recorded) = &mut ex.recorded {
-            if level_stop.is_some() {
-                ex.recorded = None;
-            } else {
-                let targets = inserts.edges();
-                let edges: u64 = degrees.iter().map(|&d| u64::from(d)).sum();
-                if targets.len() as u64 == edges && degrees.len() == frontier.len() {
-                    recorded.add_level(frontier, &degrees, &labels, targets);
-                } else {
-                    // Not every edge was found again: no record rather than a wrong one.
-                    ex.recorded = None;
-                }
+        if ex.recorded.is_some() {
+            match level_stop {
+                Some(_) => ex.recorded = None,
+                None => ex.record_level(frontier, &degrees, &labels, inserts.edges()),
             }
         }
         let NewLevel { ids: next, full } = inserts.finish();
@@ -961,327 +392,13 @@ fn explore_tuned<S: StateSpace>(
     Ok(ex)
 }
 
-/// Expands the partially expanded frontier states at `positions` again, in
-/// full; `reduced` gives the number of successors they already pushed.
-fn expand_again<S: StateSpace>(
-    ctx: &LevelCtx<'_, S>,
-    store: &Store,
-    positions: &[u32],
-    reduced: &HashMap<u32, u32>,
-) -> Result<Option<ChunkOut>, S::Error> {
-    let mut out = ChunkOut {
-        buckets: (0..SHARDS).map(|_| Bucket::default()).collect(),
-        edges: 0,
-        deadlocks: 0,
-        represented: 0,
-        max_total: 0,
-        max_place: 0,
-        first_targets: Vec::new(),
-        first_deadlock: None,
-        partial: Vec::new(),
-        degrees: Vec::new(),
-        labels: Vec::new(),
-        // Expanded again in full after a partial expansion: a reduced graph.
-        unrecordable: true,
-    };
-    let mut successors = StateBuf::new();
-    let result = ctx.budget.install(|| -> Result<(), S::Error> {
-        for &position in positions {
-            if budget::tick().is_err() {
-                return Ok(());
-            }
-            let state = store.state(ctx.frontier[position as usize]);
-            successors.clear();
-            ctx.space.successors(state, &mut successors)?;
-            let before = reduced.get(&position).copied().unwrap_or(0) as u64;
-            out.edges += (successors.len() as u64).saturating_sub(before);
-            for (rank, successor) in successors.iter().enumerate() {
-                let hash = hash_state(successor);
-                let key = (u64::from(position) << 32) | FULL_AGAIN | rank as u64;
-                out.buckets[shard_of(hash)].push(ctx.layout, successor, hash, key);
-            }
-        }
-        Ok(())
-    });
-    match result {
-        Err(_) if ctx.budget.exhausted().is_some() => Ok(None),
-        Err(e) => Err(e),
-        Ok(()) => Ok(Some(out)),
-    }
-}
-
-/// New states of one shard in this level, in discovery order (chunks are
-/// inserted in order).
-#[derive(Default)]
-struct NewStates {
-    keys: Vec<(u64, StateId)>,
-    full: bool,
-    /// Frontier positions of partially expanded states with a successor
-    /// stored before this level.
-    revisit: Vec<u32>,
-    /// Hash -> the state's index in its shard, kept from the first batch
-    /// that needs the cycle proviso on (built then from the states already
-    /// found).
-    fresh: Option<HashMap<u64, u32>>,
-    /// When edges are recorded: (discovery key, id) of every successor
-    /// headed for this shard, new or known.
-    edges: Vec<(u64, StateId)>,
-}
-
-impl NewStates {
-    /// Whether `state` (with `hash`), stored in `shard`, was stored by this level.
-    fn is_fresh(&mut self, shard: &Shard, state: &[u32], hash: u64) -> bool {
-        let keys = &self.keys;
-        let fresh = self.fresh.get_or_insert_with(|| {
-            let mut map = HashMap::new();
-            for &(_, id) in keys {
-                let local = split_id(id).1;
-                map.entry(hash_state(shard.state(local)))
-                    .or_insert(local as u32);
-            }
-            map
-        });
-        fresh
-            .get(&hash)
-            .is_some_and(|&local| shard.state(local as usize) == state)
-    }
-
-    /// Records a state this level stored.
-    fn push(&mut self, key: u64, id: StateId, hash: u64) {
-        if let Some(fresh) = &mut self.fresh {
-            fresh.entry(hash).or_insert(split_id(id).1 as u32);
-        }
-        self.keys.push((key, id));
-    }
-
-    fn bytes(&self) -> usize {
-        (self.keys.capacity() + self.edges.capacity()) * 16
-    }
-}
-
-/// The states a level stores, shard by shard, over its batches.
-struct LevelInserts {
-    shards: Vec<NewStates>,
-}
-
-impl LevelInserts {
-    fn new() -> Self {
-        LevelInserts {
-            shards: (0..SHARDS).map(|_| NewStates::default()).collect(),
-        }
-    }
-
-    /// Whether a shard ran out of ids.
-    fn full(&self) -> bool {
-        self.shards.iter().any(|new| new.full)
-    }
-
-    /// Whether no state was stored.
-    fn is_empty(&self) -> bool {
-        self.shards.iter().all(|new| new.keys.is_empty())
-    }
-
-    fn has_revisits(&self) -> bool {
-        self.shards.iter().any(|new| !new.revisit.is_empty())
-    }
-
-    /// Frontier positions to expand again in full (sorted, no repeats).
-    fn revisits(&self) -> Vec<u32> {
-        let mut revisit: Vec<u32> = self
-            .shards
-            .iter()
-            .flat_map(|new| new.revisit.iter().copied())
-            .collect();
-        revisit.sort_unstable();
-        revisit.dedup();
-        revisit
-    }
-
-    fn bytes(&self) -> usize {
-        self.shards.iter().map(NewStates::bytes).sum()
-    }
-
-    /// The targets of the level's recorded edges, in discovery-key order
-    /// (parent by parent in frontier order, each parent's successors in
-    /// the space's order).
-    fn edges(&mut self) -> Vec<StateId> {
-        let mut edges: Vec<(u64, StateId)> = self
-            .shards
-            .iter_mut()
-            .flat_map(|new| std::mem::take(&mut new.edges))
-            .collect();
-        edges.par_sort_unstable_by_key(|&(key, _)| key);
-        edges.into_iter().map(|(_, id)| id).collect()
-    }
-
-    /// The level's new states in discovery-key order.
-    fn finish(self) -> NewLevel {
-        let full = self.full();
-        let found = self.shards;
-        // (key, shard, rank in the shard's list), sorted by key.
-        let mut order: Vec<(u64, u32, u32)> = found
-            .iter()
-            .enumerate()
-            .flat_map(|(s, new)| {
-                (0..new.keys.len()).map(move |i| (new.keys[i].0, s as u32, i as u32))
-            })
-            .collect();
-        order.par_sort_unstable_by_key(|&(key, _, _)| key);
-        let ids = order
-            .into_iter()
-            .map(|(_, s, i)| found[s as usize].keys[i as usize].1)
-            .collect();
-        NewLevel { ids, full }
-    }
-}
-
-/// The states a level added, in discovery-key order.
-struct NewLevel {
-    ids: Vec<StateId>,
-    /// Whether a shard ran out of ids.
-    full: bool,
-}
-
-/// What [`insert_batch`] notes besides the new states.
-#[derive(Clone, Copy)]
-struct Checks {
-    /// List the partially expanded parents of successors stored before
-    /// this level (the cycle proviso).
-    proviso: bool,
-    /// Note every successor's id, for the recorded edges.
-    record: bool,
-}
-
-/// Whether a successor in `outs` is not stored yet.
-fn any_new(store: &Store, layout: StateLayout, outs: &[ChunkOut]) -> bool {
-    (store.shards.par_iter().enumerate()).any(|(s, shard)| {
-        outs.iter().any(|out| {
-            let bucket = &out.buckets[s];
-            (0..bucket.hashes.len())
-                .any(|i| !shard.contains(bucket.state(layout, i), bucket.hashes[i]))
-        })
-    })
-}
-
-/// Inserts `batch` into the store's shards, one task per shard (on the
-/// calling thread, shard after shard, for a batch of fewer than
-/// `tuning.insert_in_parallel_from` successors), and records the new states
-/// in `inserts`, with what the batch's checks ask.
-fn insert_batch(
-    store: &mut Store,
-    batch: &Batch<'_>,
-    budget: &Arc<Budget>,
-    tuning: Tuning,
-    inserts: &mut LevelInserts,
-) {
-    let successors: usize = (batch.outs.iter())
-        .flat_map(|out| &out.buckets)
-        .map(|bucket| bucket.hashes.len())
-        .sum();
-    // Each shard takes the batch's successors in the same order either way;
-    // the budget is installed around the work, so that `budget::tick` checks it.
-    if successors < tuning.insert_in_parallel_from {
-        budget.install(|| {
-            let shards = store.shards.iter_mut().zip(inserts.shards.iter_mut());
-            for (s, (shard, new)) in shards.enumerate() {
-                batch.insert_into(s, shard, new);
-            }
-        });
-        return;
-    }
-    store
-        .shards
-        .par_iter_mut()
-        .zip(inserts.shards.par_iter_mut())
-        .enumerate()
-        .for_each(|(s, (shard, new))| budget.install(|| batch.insert_into(s, shard, new)));
-}
-
-/// A batch of chunks' successors being inserted ([`insert_batch`]).
-struct Batch<'a> {
-    /// How the successors' words are laid out.
-    layout: StateLayout,
-    /// The level's states, whose positions the successors' keys hold.
-    frontier: &'a [StateId],
-    /// The chunks' successors, bucketed by shard.
-    outs: &'a [ChunkOut],
-    /// What to note besides the new states.
-    checks: Checks,
-}
-
-impl Batch<'_> {
-    /// Inserts the successors that belong to shard `s` into `shard`,
-    /// recording the new ones in `new`.
-    fn insert_into(&self, s: usize, shard: &mut Shard, new: &mut NewStates) {
-        let Checks { proviso, record } = self.checks;
-        let (layout, frontier, outs) = (self.layout, self.frontier, self.outs);
-        if new.full {
-            return;
-        }
-        for out in outs {
-            let bucket = &out.buckets[s];
-            let len = bucket.hashes.len();
-            std::hint::black_box(shard.warm(&bucket.hashes[..len.min(WARM_BATCH)]));
-            for batch in (0..len).step_by(WARM_BATCH) {
-                // Load the next batch's slots while this batch is inserted.
-                let next = (batch + WARM_BATCH).min(len)..(batch + 2 * WARM_BATCH).min(len);
-                std::hint::black_box(shard.warm(&bucket.hashes[next]));
-                // Growing tables are checked against the memory limit here.
-                if budget::tick().is_err() {
-                    return;
-                }
-                for i in batch..(batch + WARM_BATCH).min(len) {
-                    let key = bucket.keys[i];
-                    let parent = frontier[(key >> 32) as usize];
-                    let local = shard.len();
-                    let state = bucket.state(layout, i);
-                    let hash = bucket.hashes[i];
-                    match shard.insert(state, hash, parent) {
-                        Insert::New => {
-                            new.push(key, Store::id(s, local), hash);
-                            if record {
-                                new.edges.push((key, Store::id(s, local)));
-                            }
-                        }
-                        Insert::Known(_) if proviso && key & PARTIAL != 0 => {
-                            if !new.is_fresh(shard, state, hash) {
-                                new.revisit.push((key >> 32) as u32);
-                            }
-                        }
-                        // Recording stores the states in arenas, which
-                        // give a known state's index.
-                        Insert::Known(Some(known)) if record => {
-                            new.edges.push((key, Store::id(s, known)));
-                        }
-                        Insert::Known(_) => {}
-                        Insert::Full => {
-                            new.full = true;
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
 
     use super::*;
+    use crate::explore::Heartbeat;
     use crate::ptnet::{PackedNet, PtNet};
-
-    #[test]
-    fn stop_reasons_are_named_as_the_json_spells_them() {
-        use StopReason::*;
-        for reason in [MaxStates, MaxDepth, MaxMemory, Timeout, IdSpace, Decided] {
-            assert_eq!(
-                serde_json::to_value(reason).ok(),
-                Some(reason.name().into())
-            );
-        }
-    }
 
     /// `tokens` independent tokens, each moving once: 2^tokens states in
     /// levels of up to (tokens choose tokens/2) states.
@@ -1400,24 +517,6 @@ mod tests {
         let space = PackedNet::new(&net, Vec::new()).expect("packs");
         // Levels of up to 6,435 states: seven batches of one chunk.
         assert_eq!(batches_change_nothing(&space), 6435);
-    }
-
-    #[test]
-    fn states_stored_before_the_proviso_was_needed_count_as_this_levels() {
-        let mut store = Store::new(StateLayout::Fixed(2));
-        let shard = &mut store.shards[0];
-        let mut new = NewStates::default();
-        let (a, b, c) = ([1u32, 2], [3u32, 4], [5u32, 6]);
-        assert_eq!(shard.insert(&a, hash_state(&a), NO_PARENT), Insert::New);
-        new.push(7, Store::id(0, 0), hash_state(&a));
-        assert!(new.fresh.is_none(), "no map until the proviso asks");
-        assert!(new.is_fresh(shard, &a, hash_state(&a)));
-        assert!(!new.is_fresh(shard, &b, hash_state(&b)));
-        assert_eq!(shard.insert(&b, hash_state(&b), 0), Insert::New);
-        new.push(8, Store::id(0, 1), hash_state(&b));
-        assert!(new.is_fresh(shard, &b, hash_state(&b)));
-        // A state whose hash collides with a stored one is not taken for it.
-        assert!(!new.is_fresh(shard, &c, hash_state(&a)));
     }
 
     /// Nine rings of three places, one token each, under the partial-order

@@ -7,7 +7,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::json;
 
 use super::StateSpace;
-use super::bfs::{ExploreError, ExploreOptions, StopReason, explore};
+use super::bfs::explore;
+use super::options::{ExploreError, ExploreOptions, StopReason};
 
 /// The output formats of a reachability graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

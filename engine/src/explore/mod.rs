@@ -50,23 +50,28 @@
 mod bfs;
 mod buf;
 mod edges;
+mod expand;
+mod exploration;
 mod graph;
 pub mod growth;
+mod insert;
 mod levels;
+mod options;
 mod report;
 mod store;
 mod walks;
 
-pub use bfs::{
-    Exploration, ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopHook,
-    StopReason, explore,
-};
+pub use bfs::explore;
 pub use buf::StateBuf;
 pub use edges::{NodeGraph, RecordedEdges};
+pub use exploration::Exploration;
 pub use graph::{
     GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
 };
 pub use growth::Growth;
+pub use options::{
+    ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopHook, StopReason,
+};
 pub use report::{
     CheckReport, Lasso, PlaceGrowth, PropertyResult, RunFigures, Trace, Unbounded, UnfoldingSize,
     check, check_keeping, decided, safety_result, trace_along,

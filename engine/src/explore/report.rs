@@ -4,8 +4,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::bfs::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
+use super::bfs::explore;
+use super::exploration::Exploration;
 use super::growth::Growth;
+use super::options::{ExploreError, ExploreOptions, StopReason};
 use super::store::StateId;
 use super::{PropertyKind, StateSpace, Step};
 use crate::net::explain::Explanation;

@@ -52,8 +52,8 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rayon::prelude::*;
 
-use super::bfs::{ExploreError, StopReason};
 use super::growth::{grown_from, looks_at};
+use super::options::{ExploreError, StopReason};
 use super::report::{PropertyResult, Unbounded, decided, safety_result, trace_along};
 use super::{StateBuf, StateSpace, TargetHints};
 use crate::budget::Budget;
