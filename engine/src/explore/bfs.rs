@@ -75,12 +75,12 @@ pub fn explore<S: StateSpace>(
 
 /// How the explorer divides its work; the result does not depend on it.
 #[derive(Clone, Copy)]
-pub(super) struct Tuning {
+struct Tuning {
     /// Chunks of a level expanded before their successors are inserted.
-    pub(super) batch_chunks: usize,
+    batch_chunks: usize,
     /// Successors in a batch from which it is inserted in parallel, a task
     /// per shard.
-    pub(super) insert_in_parallel_from: usize,
+    insert_in_parallel_from: usize,
 }
 
 impl Tuning {
@@ -122,7 +122,13 @@ fn expand_revisits<S: StateSpace>(
                 record: false,
             },
         };
-        insert_batch(&mut ex.store, &batch, ctx.budget, tuning, inserts);
+        insert_batch(
+            &mut ex.store,
+            &batch,
+            ctx.budget,
+            tuning.insert_in_parallel_from,
+            inserts,
+        );
     }
     Ok(())
 }
@@ -302,7 +308,13 @@ fn explore_tuned<S: StateSpace>(
                     record: ex.recorded.is_some(),
                 },
             };
-            insert_batch(&mut ex.store, &batch, &budget, tuning, &mut inserts);
+            insert_batch(
+                &mut ex.store,
+                &batch,
+                &budget,
+                tuning.insert_in_parallel_from,
+                &mut inserts,
+            );
             spare = outs
                 .into_iter()
                 .map(|mut out| {

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::StateLayout;
-use super::bfs::Tuning;
 use super::expand::{ChunkOut, PARTIAL};
 use super::store::{Insert, SHARDS, Shard, StateId, Store, hash_state, split_id};
 use crate::budget::{self, Budget};
@@ -172,13 +171,13 @@ pub(super) fn any_new(store: &Store, layout: StateLayout, outs: &[ChunkOut]) -> 
 
 /// Inserts `batch` into the store's shards, one task per shard (on the
 /// calling thread, shard after shard, for a batch of fewer than
-/// `tuning.insert_in_parallel_from` successors), and records the new states
+/// `in_parallel_from` successors), and records the new states
 /// in `inserts`, with what the batch's checks ask.
 pub(super) fn insert_batch(
     store: &mut Store,
     batch: &Batch<'_>,
     budget: &Arc<Budget>,
-    tuning: Tuning,
+    in_parallel_from: usize,
     inserts: &mut LevelInserts,
 ) {
     let successors: usize = (batch.outs.iter())
@@ -187,7 +186,7 @@ pub(super) fn insert_batch(
         .sum();
     // Each shard takes the batch's successors in the same order either way;
     // the budget is installed around the work, so that `budget::tick` checks it.
-    if successors < tuning.insert_in_parallel_from {
+    if successors < in_parallel_from {
         budget.install(|| {
             let shards = store.shards.iter_mut().zip(inserts.shards.iter_mut());
             for (s, (shard, new)) in shards.enumerate() {
