@@ -4,6 +4,7 @@
 //! process-independent encoding of markings.
 
 pub mod code;
+mod eval_error;
 pub mod explain;
 pub mod functions;
 pub mod graph;
