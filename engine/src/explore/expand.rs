@@ -13,25 +13,25 @@ use super::{Expansion, StateBuf, StateLayout, StateSpace, TargetHints};
 use crate::budget::{self, Budget, Exhausted};
 
 /// Entries of the per-chunk cache of recent successors (a power of two).
-pub(super) const RECENT: usize = 8192;
+const RECENT: usize = 8192;
 
 /// Entries of that cache per state of the chunk, up to [`RECENT`].
-pub(super) const RECENT_PER_STATE: usize = 8;
+const RECENT_PER_STATE: usize = 8;
 
 /// States a worker expands between two looks at the heartbeat's clock.
-pub(super) const STATES_PER_BEAT_CHECK: u32 = 32;
+const STATES_PER_BEAT_CHECK: u32 = 32;
 
 /// Discovery-key flag of a successor of a partially expanded state.
 pub(super) const PARTIAL: u64 = 1 << 30;
 
 /// Discovery-key flag of a successor found by expanding a state again in full.
-pub(super) const FULL_AGAIN: u64 = 1 << 31;
+const FULL_AGAIN: u64 = 1 << 31;
 
 /// Successors of one chunk headed for one shard.
 #[derive(Default)]
 pub(super) struct Bucket {
-    pub(super) words: Vec<u32>,
-    pub(super) ends: Vec<usize>,
+    words: Vec<u32>,
+    ends: Vec<usize>,
     pub(super) hashes: Vec<u64>,
     /// Discovery keys: parent's frontier position << 32 | successor rank.
     pub(super) keys: Vec<u64>,
@@ -150,7 +150,7 @@ pub(super) struct LevelBeat<'a> {
 
 impl LevelBeat<'_> {
     /// Counts `states` more expanded states and beats if one is due.
-    pub(super) fn count(&self, states: u32) {
+    fn count(&self, states: u32) {
         let done = self
             .expanded
             .fetch_add(u64::from(states), Ordering::Relaxed)
@@ -202,7 +202,7 @@ pub(super) fn expand_chunk<S: StateSpace>(
 }
 
 /// [`expand_chunk`]'s work, with the run's budget installed on this thread.
-pub(super) fn expand_states<S: StateSpace>(
+fn expand_states<S: StateSpace>(
     ctx: &LevelCtx<'_, S>,
     store: &Store,
     first: usize,

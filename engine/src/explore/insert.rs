@@ -14,29 +14,29 @@ use super::store::{Insert, SHARDS, Shard, StateId, Store, hash_state, split_id};
 use crate::budget::{self, Budget};
 
 /// Insertions whose table slots are loaded together before inserting.
-pub(super) const WARM_BATCH: usize = 16;
+const WARM_BATCH: usize = 16;
 
 /// New states of one shard in this level, in discovery order (chunks are
 /// inserted in order).
 #[derive(Default)]
-pub(super) struct NewStates {
-    pub(super) keys: Vec<(u64, StateId)>,
-    pub(super) full: bool,
+struct NewStates {
+    keys: Vec<(u64, StateId)>,
+    full: bool,
     /// Frontier positions of partially expanded states with a successor
     /// stored before this level.
-    pub(super) revisit: Vec<u32>,
+    revisit: Vec<u32>,
     /// Hash -> the state's index in its shard, kept from the first batch
     /// that needs the cycle proviso on (built then from the states already
     /// found).
-    pub(super) fresh: Option<HashMap<u64, u32>>,
+    fresh: Option<HashMap<u64, u32>>,
     /// When edges are recorded: (discovery key, id) of every successor
     /// headed for this shard, new or known.
-    pub(super) edges: Vec<(u64, StateId)>,
+    edges: Vec<(u64, StateId)>,
 }
 
 impl NewStates {
     /// Whether `state` (with `hash`), stored in `shard`, was stored by this level.
-    pub(super) fn is_fresh(&mut self, shard: &Shard, state: &[u32], hash: u64) -> bool {
+    fn is_fresh(&mut self, shard: &Shard, state: &[u32], hash: u64) -> bool {
         let keys = &self.keys;
         let fresh = self.fresh.get_or_insert_with(|| {
             let mut map = HashMap::new();
@@ -53,21 +53,21 @@ impl NewStates {
     }
 
     /// Records a state this level stored.
-    pub(super) fn push(&mut self, key: u64, id: StateId, hash: u64) {
+    fn push(&mut self, key: u64, id: StateId, hash: u64) {
         if let Some(fresh) = &mut self.fresh {
             fresh.entry(hash).or_insert(split_id(id).1 as u32);
         }
         self.keys.push((key, id));
     }
 
-    pub(super) fn bytes(&self) -> usize {
+    fn bytes(&self) -> usize {
         (self.keys.capacity() + self.edges.capacity()) * 16
     }
 }
 
 /// The states a level stores, shard by shard, over its batches.
 pub(super) struct LevelInserts {
-    pub(super) shards: Vec<NewStates>,
+    shards: Vec<NewStates>,
 }
 
 impl LevelInserts {
@@ -218,7 +218,7 @@ pub(super) struct Batch<'a> {
 impl Batch<'_> {
     /// Inserts the successors that belong to shard `s` into `shard`,
     /// recording the new ones in `new`.
-    pub(super) fn insert_into(&self, s: usize, shard: &mut Shard, new: &mut NewStates) {
+    fn insert_into(&self, s: usize, shard: &mut Shard, new: &mut NewStates) {
         let Checks { proviso, record } = self.checks;
         let (layout, frontier, outs) = (self.layout, self.frontier, self.outs);
         if new.full {
