@@ -28,7 +28,7 @@
 //! inserted after the first ones (their keys sort after them): every cycle of
 //! the reduced graph thus has a fully expanded state (the cycle proviso), and
 //! the result still does not depend on the threads. A state expanded as
-//! [`Expansion::PartialDeadlocksOnly`] needs no proviso and is not noted.
+//! [`Expansion::PartialDeadlocksOnly`](super::Expansion::PartialDeadlocksOnly) needs no proviso and is not noted.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,7 +55,7 @@ const BATCH_CHUNKS: usize = 8;
 
 /// The least time between two reads of the resident memory at the start of
 /// a level (the expansion's own ticks read it every
-/// [`budget::TICKS_PER_MEMORY_CHECK`] steps besides).
+/// [`crate::budget::TICKS_PER_MEMORY_CHECK`] steps besides).
 const RSS_READ_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Successors in a batch below which its insertion runs on the calling

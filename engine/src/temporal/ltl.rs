@@ -112,7 +112,8 @@ impl Letters {
     }
 }
 
-/// A product edge: (target product state, marking-graph edge or [`STUTTER`]).
+/// A product edge: (target product state, marking-graph edge or
+/// [`STUTTER`](super::kripke::STUTTER)).
 type Edge = (u32, u32);
 
 /// A state a lasso's cycle must visit.

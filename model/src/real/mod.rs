@@ -3,7 +3,7 @@
 //!
 //! - [`RealFunctions`] binds every function name of the SeSPHR nets to this
 //!   crate's cryptography and checks each result against the symbolic library.
-//! - [`run`] fires a net with them, times every transition, mirrors the cloud's
+//! - [`run()`] fires a net with them, times every transition, mirrors the cloud's
 //!   ciphertexts to an on-disk [`CloudStore`](crate::cloud::CloudStore) and its
 //!   ledger records to an on-disk [`Ledger`](crate::ledger::Ledger), checks
 //!   every decrypted plaintext at the end and measures the engine's overhead

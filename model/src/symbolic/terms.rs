@@ -16,7 +16,7 @@
 //! | `vk(x)` | the verifying (public) key of signing key `x` |
 //! | `sig(x, m)` | the signature of message `m` under the signing key `x` |
 //!
-//! Group elements are built only through [`group`], which normalises the
+//! Group elements are built only through [`group()`], which normalises the
 //! exponent, so `e(g1^(r x_P), g2^(x_U / x_P))` and `Z^(x_U r)` are the same value.
 
 use sesphr_engine::net::value::{Term, Value};
