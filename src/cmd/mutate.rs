@@ -253,7 +253,6 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         list(&source, &mutants, args.json)?;
         std::process::exit(0);
     }
-    let timeout = args.timeout;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count(args.threads))
         .build()
@@ -273,7 +272,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
                     &library,
                     &Limits {
                         max_memory: memory,
-                        timeout,
+                        timeout: args.timeout,
                         reduction: !args.no_reduction,
                         ..Limits::default()
                     },
@@ -300,7 +299,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
             limits: Limits {
                 max_states: Some(max_states),
                 max_memory: memory,
-                timeout,
+                timeout: args.timeout,
                 reduction: !args.no_reduction,
             },
         });
@@ -347,7 +346,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         vanished,
         Setting {
             configurations: sizes,
-            timeout,
+            timeout: args.timeout,
             threads,
             started,
         },

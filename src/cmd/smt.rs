@@ -55,11 +55,10 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
 /// every depth (and nothing was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let timeout = args.timeout;
     let net = crate::host::load(&args.net)?;
     // The unfolding runs within the time limit: one marking's bindings can be
     // too many to enumerate.
-    let budget = Arc::new(Budget::starting_at(started, timeout, None));
+    let budget = Arc::new(Budget::starting_at(started, args.timeout, None));
     let prepared = budget.install(|| prepare(&net, &args.properties));
     let (pt, properties) = match prepared {
         Ok(prepared) => prepared,
@@ -81,7 +80,7 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         &pt,
         &properties,
         args.depth,
-        time_left(timeout, started),
+        time_left(args.timeout, started),
     )
     .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
     Ok(print_verdicts(&solved, args.depth))
