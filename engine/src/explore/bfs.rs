@@ -31,19 +31,20 @@
 //! [`Expansion::PartialDeadlocksOnly`](super::Expansion::PartialDeadlocksOnly) needs no proviso and is not noted.
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::StateSpace;
 use super::expand::{Bucket, ChunkOut, LevelBeat, LevelCtx, expand_again, expand_chunk};
 use super::exploration::Exploration;
 use super::growth;
 use super::insert::{Batch, Checks, LevelInserts, NewLevel, any_new, insert_batch};
 use super::options::{ExploreError, ExploreOptions, Progress, StopReason};
 use super::store::{NO_PARENT, SHARDS, StateId, Store, hash_state, shard_of};
+use super::{StateLayout, StateSpace};
 use crate::budget::Budget;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
@@ -139,248 +140,343 @@ fn explore_tuned<S: StateSpace>(
     options: &ExploreOptions,
     tuning: Tuning,
 ) -> Result<Exploration, ExploreError<S::Error>> {
-    let batch_chunks = tuning.batch_chunks;
-    let started = Instant::now();
-    let layout = space.layout();
-    let properties = space.properties().len();
-    let parents_help = properties > 0 && space.targets_use_parent();
-    // Recording an edge to a known successor needs its id, which an arena
-    // shard's insertion gives (an inline shard knows only the slot).
-    let mut store = match options.record_edges {
-        true => Store::with_arenas(layout),
-        false => Store::new(layout),
-    };
-    let initial = space
-        .initial()
-        .map_err(|source| ExploreError::Space { source })?;
-    let hash = hash_state(&initial);
-    let shard = shard_of(hash);
-    store.shards[shard].insert(&initial, hash, NO_PARENT);
-    let mut ex = Exploration::starting_with(store, properties, options.record_edges);
-    let max_memory = options
-        .max_memory
-        .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
-    let budget = Arc::new(Budget::starting_at(
-        started,
-        options.timeout,
-        max_memory.map(|m| m as u64),
-    ));
-    // Bucket buffers of the previous batch, reused to spare allocations.
-    let mut spare: Vec<Vec<Bucket>> = Vec::new();
-    ex.level_ends.push(&ex.store.shard_lens());
-    let mut frontier_ids: Vec<StateId> = vec![Store::id(shard, 0)];
-    let mut rss_read_at: Option<Instant> = None;
-    let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
-        u64::try_from(h.every.as_millis()).unwrap_or(u64::MAX)
-    }));
-    loop {
-        let frontier: &[StateId] = &frontier_ids;
-        if frontier.is_empty() {
+    let mut search = Search::start(space, options, tuning)?;
+    while !search.frontier.is_empty() {
+        let start = match search.level_start() {
+            ControlFlow::Continue(start) => start,
+            ControlFlow::Break(reason) => {
+                search.ex.stopped = Some(reason);
+                break;
+            }
+        };
+        let level = search.expand_level(start)?;
+        if let ControlFlow::Break(reason) = search.close_level(level) {
+            search.ex.stopped = Some(reason);
             break;
         }
+    }
+    Ok(search.finish())
+}
+
+/// One run of the search: what lasts from level to level.
+struct Search<'a, S> {
+    space: &'a S,
+    options: &'a ExploreOptions,
+    tuning: Tuning,
+    started: Instant,
+    layout: StateLayout,
+    /// Whether the targets of the space's properties use a state's parent.
+    parents_help: bool,
+    max_memory: Option<usize>,
+    budget: Arc<Budget>,
+    /// When the resident memory was last read at the start of a level.
+    rss_read_at: Option<Instant>,
+    /// When the next heartbeat is due, in milliseconds since `started`.
+    beat_due_ms: AtomicU64,
+    /// Bucket buffers of the previous batch, reused to spare allocations.
+    spare: Vec<Vec<Bucket>>,
+    /// The result so far.
+    ex: Exploration,
+    /// The level to expand next: the ids of its states, in frontier order.
+    frontier: Vec<StateId>,
+}
+
+/// What a level starts from: the store's size, and whether the depth bound
+/// makes it the last level expanded.
+struct LevelStart {
+    store_bytes: usize,
+    last: bool,
+}
+
+/// What expanding a level gave, to be closed by [`Search::close_level`].
+struct Level {
+    inserts: LevelInserts,
+    /// The level's recorded degrees and labels, in frontier order.
+    degrees: Vec<u32>,
+    labels: Vec<u32>,
+    /// Why the level stopped before its end, if it did.
+    stop: Option<StopReason>,
+    /// Whether this is the last level the depth bound lets expand.
+    last: bool,
+    /// At the bound: whether a successor of the level is a new state.
+    beyond: bool,
+}
+
+impl<'a, S: StateSpace> Search<'a, S> {
+    /// A search whose first level is the initial state of `space`.
+    fn start(
+        space: &'a S,
+        options: &'a ExploreOptions,
+        tuning: Tuning,
+    ) -> Result<Self, ExploreError<S::Error>> {
+        let started = Instant::now();
+        let layout = space.layout();
+        let properties = space.properties().len();
+        // Recording an edge to a known successor needs its id, which an arena
+        // shard's insertion gives (an inline shard knows only the slot).
+        let mut store = match options.record_edges {
+            true => Store::with_arenas(layout),
+            false => Store::new(layout),
+        };
+        let initial = space
+            .initial()
+            .map_err(|source| ExploreError::Space { source })?;
+        let hash = hash_state(&initial);
+        let shard = shard_of(hash);
+        store.shards[shard].insert(&initial, hash, NO_PARENT);
+        let mut ex = Exploration::starting_with(store, properties, options.record_edges);
+        ex.level_ends.push(&ex.store.shard_lens());
+        let max_memory = options
+            .max_memory
+            .map(|m| usize::try_from(m).unwrap_or(usize::MAX));
+        let budget = Arc::new(Budget::starting_at(
+            started,
+            options.timeout,
+            max_memory.map(|m| m as u64),
+        ));
+        let beat_due_ms = AtomicU64::new(options.heartbeat.as_ref().map_or(0, |h| {
+            u64::try_from(h.every.as_millis()).unwrap_or(u64::MAX)
+        }));
+        Ok(Search {
+            space,
+            options,
+            tuning,
+            started,
+            layout,
+            parents_help: properties > 0 && space.targets_use_parent(),
+            max_memory,
+            budget,
+            rss_read_at: None,
+            beat_due_ms,
+            spare: Vec::new(),
+            ex,
+            frontier: vec![Store::id(shard, 0)],
+        })
+    }
+
+    /// Whether the next level may start: the state, memory and time limits.
+    fn level_start(&mut self) -> ControlFlow<StopReason, LevelStart> {
+        let ex = &mut self.ex;
         let store_bytes = ex.bytes();
         ex.peak_bytes = ex.peak_bytes.max(store_bytes as u64);
-        if let Some(max) = options.max_states
-            && ex.states >= max
-        {
-            ex.stopped = Some(StopReason::MaxStates);
-            break;
+        if self.options.max_states.is_some_and(|max| ex.states >= max) {
+            return ControlFlow::Break(StopReason::MaxStates);
         }
-        // The frontier lies `depth - 1` steps from the initial state: at the
-        // bound it is the last level expanded.
-        let last = options.max_depth.is_some_and(|max| ex.depth > max);
-        // Whether a successor of the level at the bound is a new state.
-        let mut beyond = false;
-        if max_memory.is_some_and(|max| store_bytes > max) {
-            ex.stopped = Some(StopReason::MaxMemory);
-            break;
+        if self.max_memory.is_some_and(|max| store_bytes > max) {
+            return ControlFlow::Break(StopReason::MaxMemory);
         }
         // The resident memory is read from the system (a few microseconds),
         // so at most every `RSS_READ_INTERVAL` here: a net whose levels are a
         // state or two wide would spend most of its time reading it.
-        let read_rss = rss_read_at.is_none_or(|at: Instant| at.elapsed() >= RSS_READ_INTERVAL);
+        let read_rss = self
+            .rss_read_at
+            .is_none_or(|at: Instant| at.elapsed() >= RSS_READ_INTERVAL);
         if read_rss {
-            rss_read_at = Some(Instant::now());
+            self.rss_read_at = Some(Instant::now());
         }
-        if let Err(reason) = budget.check(read_rss) {
-            ex.stopped = Some(reason.into());
-            break;
+        if let Err(reason) = self.budget.check(read_rss) {
+            return ControlFlow::Break(reason.into());
         }
-        let found: Vec<bool> = ex.first_targets.iter().map(Option::is_some).collect();
+        ControlFlow::Continue(LevelStart {
+            store_bytes,
+            // The frontier lies `depth - 1` steps from the initial state: at
+            // the bound it is the last level expanded.
+            last: self.options.max_depth.is_some_and(|max| ex.depth > max),
+        })
+    }
+
+    /// Expands the frontier and inserts its successors, one batch of chunks
+    /// at a time, so that the successor buckets stay the size of a batch, not
+    /// of a level. Each shard still receives the chunks in order, so the
+    /// store, the ids and the next frontier are those of expanding the level
+    /// at once.
+    fn expand_level(&mut self, start: LevelStart) -> Result<Level, ExploreError<S::Error>> {
+        let LevelStart { store_bytes, last } = start;
+        let found: Vec<bool> = self.ex.first_targets.iter().map(Option::is_some).collect();
         let candidate_bytes = AtomicUsize::new(0);
-        let beat = options.heartbeat.as_ref().map(|heartbeat| LevelBeat {
+        let beat = self.options.heartbeat.as_ref().map(|heartbeat| LevelBeat {
             heartbeat,
-            started,
+            started: self.started,
             base: Progress {
-                states: ex.states,
-                expanded: ex.states - frontier.len() as u64,
-                edges: ex.edges,
-                frontier: frontier.len() as u64,
-                depth: ex.depth,
+                states: self.ex.states,
+                expanded: self.ex.states - self.frontier.len() as u64,
+                edges: self.ex.edges,
+                frontier: self.frontier.len() as u64,
+                depth: self.ex.depth,
                 memory_bytes: store_bytes as u64,
                 elapsed: Duration::ZERO,
             },
             expanded: AtomicU64::new(0),
-            due_ms: &beat_due_ms,
+            due_ms: &self.beat_due_ms,
             candidate_bytes: &candidate_bytes,
         });
         let ctx = LevelCtx {
-            space,
-            frontier,
-            layout,
+            space: self.space,
+            frontier: &self.frontier,
+            layout: self.layout,
             found: &found,
-            parents_help,
-            found_deadlock: ex.first_deadlock.is_some(),
-            budget: &budget,
-            max_memory,
+            parents_help: self.parents_help,
+            found_deadlock: self.ex.first_deadlock.is_some(),
+            budget: &self.budget,
+            max_memory: self.max_memory,
             store_bytes,
             candidate_bytes: &candidate_bytes,
             beat: beat.as_ref(),
-            record: ex.recorded.is_some(),
+            record: self.ex.recorded.is_some(),
         };
-        // The level is expanded and inserted one batch of chunks at a time, so
-        // that the successor buckets stay the size of a batch, not of a level.
-        // Each shard still receives the chunks in order, so the store, the ids
-        // and the next frontier are those of expanding the level at once.
-        let mut inserts = LevelInserts::new();
-        // The level's recorded degrees and labels, in frontier order.
-        let (mut degrees, mut labels) = (Vec::new(), Vec::new());
+        let mut level = Level {
+            inserts: LevelInserts::new(),
+            degrees: Vec::new(),
+            labels: Vec::new(),
+            stop: None,
+            last,
+            beyond: false,
+        };
+        // Frontier position -> successors of the partially expanded states.
         let mut reduced: HashMap<u32, u32> = HashMap::new();
-        let mut level_stop = None;
-        for (b, batch) in frontier.chunks(CHUNK * batch_chunks).enumerate() {
-            let first = b * CHUNK * batch_chunks;
+        let batch_states = CHUNK * self.tuning.batch_chunks;
+        for (b, batch) in self.frontier.chunks(batch_states).enumerate() {
             candidate_bytes.store(0, Ordering::Relaxed);
-            let chunks: Vec<&[StateId]> = batch.chunks(CHUNK).collect();
-            let mut buffers: Vec<Vec<Bucket>> = Vec::with_capacity(chunks.len());
-            buffers.extend(spare.drain(..).take(chunks.len()));
-            buffers.resize_with(chunks.len(), || {
-                (0..SHARDS).map(|_| Bucket::default()).collect()
-            });
-            let store = &ex.store;
-            let outs: Vec<Option<ChunkOut>> = chunks
-                .par_iter()
-                .enumerate()
-                .zip(buffers)
-                .map(|((k, ids), buckets)| {
-                    expand_chunk(&ctx, store, first + k * CHUNK, ids, buckets)
-                })
-                .collect::<Result<_, _>>()
-                .map_err(|source| ExploreError::Space { source })?;
-            ex.peak_bytes = ex.peak_bytes.max(
-                (store_bytes + inserts.bytes() + candidate_bytes.load(Ordering::Relaxed)) as u64,
+            let outs = expand_batch(
+                &ctx,
+                &self.ex.store,
+                b * batch_states,
+                batch,
+                &mut self.spare,
+            )?;
+            self.ex.peak_bytes = self.ex.peak_bytes.max(
+                (store_bytes + level.inserts.bytes() + candidate_bytes.load(Ordering::Relaxed))
+                    as u64,
             );
-            let outs: Vec<ChunkOut> = outs.into_iter().flatten().collect();
             for out in &outs {
-                ex.absorb(out);
+                self.ex.absorb(out);
                 reduced.extend(out.partial.iter().copied());
                 if out.unrecordable {
-                    ex.recorded = None;
+                    self.ex.recorded = None;
                 }
-                if ex.recorded.is_some() {
-                    degrees.extend_from_slice(&out.degrees);
-                    labels.extend_from_slice(&out.labels);
+                if self.ex.recorded.is_some() {
+                    level.degrees.extend_from_slice(&out.degrees);
+                    level.labels.extend_from_slice(&out.labels);
                 }
             }
-            if let Some(reason) = budget.exhausted() {
-                level_stop = Some(reason.into());
-                break;
-            }
-            if options.stop_when_decided
-                && !ex.first_targets.is_empty()
-                && ex.first_targets.iter().all(Option::is_some)
-            {
-                level_stop = Some(StopReason::Decided);
+            if let Some(reason) = self.stop_within_level() {
+                level.stop = Some(reason);
                 break;
             }
             // At the bound, only successors already stored are inserted (their
             // edges recorded); once one is new, the rest are not looked at.
-            if last && (beyond || any_new(&ex.store, layout, &outs)) {
-                beyond = true;
+            if last && (level.beyond || any_new(&self.ex.store, self.layout, &outs)) {
+                level.beyond = true;
                 continue;
             }
-            let proviso = outs.iter().any(|out| !out.partial.is_empty());
             let batch = Batch {
-                layout,
-                frontier,
+                layout: self.layout,
+                frontier: &self.frontier,
                 outs: &outs,
                 checks: Checks {
-                    proviso,
-                    record: ex.recorded.is_some(),
+                    proviso: outs.iter().any(|out| !out.partial.is_empty()),
+                    record: self.ex.recorded.is_some(),
                 },
             };
             insert_batch(
-                &mut ex.store,
+                &mut self.ex.store,
                 &batch,
-                &budget,
-                tuning.insert_in_parallel_from,
-                &mut inserts,
+                &self.budget,
+                self.tuning.insert_in_parallel_from,
+                &mut level.inserts,
             );
-            spare = outs
+            self.spare = outs
                 .into_iter()
                 .map(|mut out| {
                     out.buckets.iter_mut().for_each(Bucket::clear);
                     out.buckets
                 })
                 .collect();
-            if budget.exhausted().is_some() || inserts.full() {
+            if self.budget.exhausted().is_some() || level.inserts.full() {
                 break;
             }
         }
-        if level_stop.is_none()
-            && inserts.has_revisits()
-            && !inserts.full()
-            && budget.exhausted().is_none()
+        if level.stop.is_none()
+            && level.inserts.has_revisits()
+            && !level.inserts.full()
+            && self.budget.exhausted().is_none()
         {
-            expand_revisits(&ctx, &mut ex, &reduced, tuning, &mut inserts)?;
+            expand_revisits(
+                &ctx,
+                &mut self.ex,
+                &reduced,
+                self.tuning,
+                &mut level.inserts,
+            )?;
         }
-        if last && level_stop.is_none() && beyond {
+        Ok(level)
+    }
+
+    /// Why the level stops after a batch, if it does: a limit reached, or
+    /// every property decided when that is enough.
+    fn stop_within_level(&self) -> Option<StopReason> {
+        if let Some(reason) = self.budget.exhausted() {
+            return Some(reason.into());
+        }
+        let targets = &self.ex.first_targets;
+        (self.options.stop_when_decided
+            && !targets.is_empty()
+            && targets.iter().all(Option::is_some))
+        .then_some(StopReason::Decided)
+    }
+
+    /// Makes the new states of `level` the next frontier, or says why the
+    /// search stops here.
+    fn close_level(&mut self, level: Level) -> ControlFlow<StopReason> {
+        let ex = &mut self.ex;
+        if level.last && level.stop.is_none() && level.beyond {
             // The states at the bound are judged; what follows them is not
             // explored.
-            ex.stopped = Some(StopReason::MaxDepth);
-            ex.recorded = None;
-            break;
+            return ControlFlow::Break(StopReason::MaxDepth);
         }
-        if inserts.is_empty()
-            && let Some(reason) = level_stop
+        if level.inserts.is_empty()
+            && let Some(reason) = level.stop
         {
             // Stopped before this level stored anything.
-            ex.stopped = Some(reason);
-            break;
+            return ControlFlow::Break(reason);
         }
+        let mut inserts = level.inserts;
         if ex.recorded.is_some() {
-            match level_stop {
+            match level.stop {
                 Some(_) => ex.recorded = None,
-                None => ex.record_level(frontier, &degrees, &labels, inserts.edges()),
+                None => ex.record_level(
+                    &self.frontier,
+                    &level.degrees,
+                    &level.labels,
+                    inserts.edges(),
+                ),
             }
         }
         let NewLevel { ids: next, full } = inserts.finish();
         let new_states = next.len() as u64;
         ex.level_ends.push(&ex.store.shard_lens());
-        frontier_ids = next;
+        self.frontier = next;
         ex.states = ex.store.len() as u64;
-        if let Some(reason) = level_stop.or(budget.exhausted().map(StopReason::from)) {
+        if let Some(reason) = level.stop.or(self.budget.exhausted().map(StopReason::from)) {
             // The store holds part of the level: consistent, but not expanded.
-            ex.stopped = Some(reason);
-            break;
+            return ControlFlow::Break(reason);
         }
         if full {
-            ex.stopped = Some(StopReason::IdSpace);
-            break;
+            return ControlFlow::Break(StopReason::IdSpace);
         }
         // The new level is level `depth + 1`, `depth` steps from the initial state.
         if growth::looks_at(u64::from(ex.depth))
-            && space.may_grow()
-            && let Some(growth) = growth::find_growth(space, &ex.store, &frontier_ids)
+            && self.space.may_grow()
+            && let Some(growth) = growth::find_growth(self.space, &ex.store, &self.frontier)
         {
             ex.growth = Some(growth);
-            ex.stopped = Some(StopReason::Unbounded);
-            break;
+            return ControlFlow::Break(StopReason::Unbounded);
         }
-        space.level_expanded();
+        self.space.level_expanded();
         if new_states > 0 {
             ex.depth += 1;
         }
-        if let Some(progress) = &options.progress {
+        if let Some(progress) = &self.options.progress {
             progress(&Progress {
                 states: ex.states,
                 expanded: ex.states - new_states,
@@ -388,20 +484,52 @@ fn explore_tuned<S: StateSpace>(
                 frontier: new_states,
                 depth: ex.depth,
                 memory_bytes: ex.bytes() as u64,
-                elapsed: started.elapsed(),
+                elapsed: self.started.elapsed(),
             });
         }
-        if options.until.as_ref().is_some_and(|done| done()) && !frontier_ids.is_empty() {
-            ex.stopped = Some(StopReason::Decided);
-            break;
+        if self.options.until.as_ref().is_some_and(|done| done()) && !self.frontier.is_empty() {
+            return ControlFlow::Break(StopReason::Decided);
         }
+        ControlFlow::Continue(())
     }
-    if ex.stopped.is_some() {
-        ex.recorded = None;
+
+    /// The result, once the search has stopped.
+    fn finish(self) -> Exploration {
+        let mut ex = self.ex;
+        if ex.stopped.is_some() {
+            // The edges of a search stopped early are not the whole graph.
+            ex.recorded = None;
+        }
+        ex.peak_bytes = ex.peak_bytes.max(ex.bytes() as u64);
+        ex.elapsed = self.started.elapsed();
+        ex
     }
-    ex.peak_bytes = ex.peak_bytes.max(ex.bytes() as u64);
-    ex.elapsed = started.elapsed();
-    Ok(ex)
+}
+
+/// Expands the states of `batch`, the first at frontier position `first`,
+/// a chunk per task, with the bucket buffers in `spare` (taken) or new ones.
+/// A chunk that a limit stopped gives nothing.
+fn expand_batch<S: StateSpace>(
+    ctx: &LevelCtx<'_, S>,
+    store: &Store,
+    first: usize,
+    batch: &[StateId],
+    spare: &mut Vec<Vec<Bucket>>,
+) -> Result<Vec<ChunkOut>, ExploreError<S::Error>> {
+    let chunks: Vec<&[StateId]> = batch.chunks(CHUNK).collect();
+    let mut buffers: Vec<Vec<Bucket>> = Vec::with_capacity(chunks.len());
+    buffers.extend(spare.drain(..).take(chunks.len()));
+    buffers.resize_with(chunks.len(), || {
+        (0..SHARDS).map(|_| Bucket::default()).collect()
+    });
+    let outs: Vec<Option<ChunkOut>> = chunks
+        .par_iter()
+        .enumerate()
+        .zip(buffers)
+        .map(|((k, ids), buckets)| expand_chunk(ctx, store, first + k * CHUNK, ids, buckets))
+        .collect::<Result<_, _>>()
+        .map_err(|source| ExploreError::Space { source })?;
+    Ok(outs.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
