@@ -200,16 +200,10 @@ pub fn explore<S: Portable>(
         if frontier_total == 0 {
             break;
         }
-        if let Some(max) = options.max_states
-            && out.states >= max
-        {
+        if options.max_states.is_some_and(|max| out.states >= max) {
             out.stopped = Some(StopReason::MaxStates);
             break;
         }
-        // The frontier lies `depth - 1` steps from the initial state: at the
-        // bound it is the last level expanded, its successors looked up, not
-        // stored.
-        let last = options.max_depth.is_some_and(|max| out.depth > max);
         if over_memory {
             out.stopped = Some(StopReason::MaxMemory);
             break;
@@ -218,6 +212,10 @@ pub fn explore<S: Portable>(
             out.stopped = Some(StopReason::Timeout);
             break;
         }
+        // The frontier lies `depth - 1` steps from the initial state: at the
+        // bound it is the last level expanded, its successors looked up, not
+        // stored.
+        let last = options.max_depth.is_some_and(|max| out.depth > max);
         let (summary, batches, error) = expand(
             space,
             &mut channels,
@@ -227,22 +225,10 @@ pub fn explore<S: Portable>(
             (me, peers),
             &limits,
         );
-        let mut outgoing: Vec<(usize, Message)> = Vec::new();
-        if error.is_none() {
-            for (to, batch) in batches.into_iter().enumerate() {
-                if !batch.keys.is_empty() {
-                    outgoing.push((
-                        to,
-                        Message::Successors {
-                            from: me as u32,
-                            keys: batch.keys,
-                            ends: batch.ends,
-                            words: batch.words,
-                        },
-                    ));
-                }
-            }
-        }
+        let mut outgoing = match error {
+            None => successor_messages(me, batches),
+            Some(_) => Vec::new(),
+        };
         let mut summary = summary;
         summary.error = error.as_ref().map(|e| WorkerError {
             message: e.to_string(),
@@ -250,62 +236,13 @@ pub fn explore<S: Portable>(
             at: space.locate(e),
         });
         outgoing.extend(rounds.to_all(&Message::Summary(summary)));
-        let received = rounds.exchange(worker, outgoing)?;
-        let mut summaries = Vec::with_capacity(peers);
-        let mut incoming = Vec::new();
-        for message in received {
-            match message {
-                Message::Summary(s) => summaries.push(s),
-                Message::Successors {
-                    from,
-                    keys,
-                    ends,
-                    words,
-                } => incoming.push(Received {
-                    from: from as usize,
-                    keys,
-                    ends,
-                    words,
-                }),
-                Message::Keys(_) | Message::PathStep { .. } => {}
-            }
-        }
-        summaries.sort_by_key(|s| s.worker);
-        let failed: Vec<&LevelSummary> = summaries.iter().filter(|s| s.error.is_some()).collect();
-        if !failed.is_empty() {
-            if failed
-                .iter()
-                .all(|s| s.error.as_ref().is_some_and(|e| e.retry))
-            {
-                return Err(Failure::Retry);
-            }
-            // The first worker's error is the run's: it reports it, the
-            // others name it.
-            let peer = failed
-                .iter()
-                .find(|s| s.error.as_ref().is_some_and(|e| !e.retry))
-                .unwrap_or(&failed[0]);
-            if peer.worker as usize == me
-                && let Some(e) = error
-            {
-                return Err(Failure::Space(e));
-            }
-            let error = peer.error.clone().unwrap_or_default();
-            return Err(Failure::Peer {
-                worker: peer.worker as usize,
-                message: error.message,
-                at: error.at,
-            });
+        let (summaries, incoming) = sort_received(rounds.exchange(worker, outgoing)?, peers);
+        if let Some(failure) = level_failure(&summaries, me, error) {
+            return Err(failure);
         }
         let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
         let cut_by_memory = summaries.iter().any(|s| s.cut_by_memory);
-        for s in &summaries {
-            out.edges += s.edges;
-            out.deadlocks += s.deadlocks;
-            out.represented += s.represented;
-            out.max_total = out.max_total.max(s.max_total);
-            out.max_place = out.max_place.max(s.max_place);
-        }
+        out.absorb(&summaries);
         for (i, slot) in first.iter_mut().enumerate() {
             if slot.is_none() {
                 let hit = summaries
@@ -315,8 +252,6 @@ pub fn explore<S: Portable>(
                 *slot = hit.map(|position| (level, position));
             }
         }
-        // In sender order, so that each channel's messages are read in order.
-        incoming.sort_by_key(|message| message.from);
         let (new, stored, beyond) = if last {
             match any_new(space, &mut channels, &store, incoming) {
                 Ok(beyond) => (Vec::new(), Ok(()), beyond),
@@ -340,14 +275,7 @@ pub fn explore<S: Portable>(
             error: stored.as_ref().err().map(ToString::to_string),
             beyond,
         };
-        let received = rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)))?;
-        let lists: Vec<LevelKeys> = received
-            .into_iter()
-            .filter_map(|m| match m {
-                Message::Keys(k) => Some(k),
-                _ => None,
-            })
-            .collect();
+        let lists = key_lists(rounds.exchange(worker, rounds.to_all(&Message::Keys(keys)))?);
         if let Some(failed) = lists.iter().find(|l| l.error.is_some()) {
             return Err(match stored {
                 Err(e) => Failure::Space(e),
@@ -363,20 +291,11 @@ pub fn explore<S: Portable>(
         frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
         timed_out = cut_by_deadline || lists.iter().any(|l| l.timed_out);
         over_memory = cut_by_memory || lists.iter().any(|l| l.over_memory);
-        if cut_by_deadline || cut_by_memory {
-            // A level cut short that found nothing new is not the last one.
-            if frontier_total == 0 {
-                out.stopped = Some(if cut_by_deadline {
-                    StopReason::Timeout
-                } else {
-                    StopReason::MaxMemory
-                });
-            }
-        } else if last && lists.iter().any(|l| l.beyond) {
-            // The states at the bound are judged; what follows them is not
-            // explored (every worker decides alike, from the same lists).
-            out.stopped = Some(StopReason::MaxDepth);
-        }
+        out.stopped = level_stop(
+            (cut_by_deadline, cut_by_memory),
+            frontier_total,
+            last && lists.iter().any(|l| l.beyond),
+        );
         out.peak_bytes = out.peak_bytes.max(lists.iter().map(|l| l.bytes).sum());
         out.sent = lists.iter().map(|l| l.sent).sum();
         out.states += frontier_total;
@@ -415,6 +334,121 @@ pub fn explore<S: Portable>(
     out.paths = trace_paths(worker, rounds, space, &store, &targets)?;
     out.growth_path = out.paths.pop().flatten();
     Ok(out)
+}
+
+impl Outcome {
+    /// Adds the workers' level summaries to the run's counts.
+    fn absorb(&mut self, summaries: &[LevelSummary]) {
+        for s in summaries {
+            self.edges += s.edges;
+            self.deadlocks += s.deadlocks;
+            self.represented += s.represented;
+            self.max_total = self.max_total.max(s.max_total);
+            self.max_place = self.max_place.max(s.max_place);
+        }
+    }
+}
+
+/// The messages that send each owner its successors (`batches`, by owner),
+/// from worker `me`.
+fn successor_messages(me: usize, batches: Vec<Batch>) -> Vec<(usize, Message)> {
+    batches
+        .into_iter()
+        .enumerate()
+        .filter(|(_, batch)| !batch.keys.is_empty())
+        .map(|(to, batch)| {
+            let successors = Message::Successors {
+                from: me as u32,
+                keys: batch.keys,
+                ends: batch.ends,
+                words: batch.words,
+            };
+            (to, successors)
+        })
+        .collect()
+}
+
+/// The first round's messages: the level summaries of the `peers` workers,
+/// by worker, and the successors received, by sender (so that each
+/// channel's messages are read in order).
+fn sort_received(received: Vec<Message>, peers: usize) -> (Vec<LevelSummary>, Vec<Received>) {
+    let mut summaries = Vec::with_capacity(peers);
+    let mut incoming = Vec::new();
+    for message in received {
+        match message {
+            Message::Summary(s) => summaries.push(s),
+            Message::Successors {
+                from,
+                keys,
+                ends,
+                words,
+            } => incoming.push(Received {
+                from: from as usize,
+                keys,
+                ends,
+                words,
+            }),
+            Message::Keys(_) | Message::PathStep { .. } => {}
+        }
+    }
+    summaries.sort_by_key(|s| s.worker);
+    incoming.sort_by_key(|message| message.from);
+    (summaries, incoming)
+}
+
+/// Why the run stops after a level, if it does: a level `cut` short by the
+/// deadline or the memory limit that found nothing new (otherwise it is not
+/// the last one), or the depth bound with a new successor `beyond` it (the
+/// states at the bound are judged; what follows them is not explored). Every
+/// worker decides alike, from the same figures.
+fn level_stop(cut: (bool, bool), new_states: u64, beyond: bool) -> Option<StopReason> {
+    match cut {
+        (true, _) if new_states == 0 => Some(StopReason::Timeout),
+        (false, true) if new_states == 0 => Some(StopReason::MaxMemory),
+        (false, false) if beyond => Some(StopReason::MaxDepth),
+        _ => None,
+    }
+}
+
+/// The second round's messages: every worker's new keys.
+fn key_lists(received: Vec<Message>) -> Vec<LevelKeys> {
+    received
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::Keys(k) => Some(k),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How the run fails if a worker's space failed in this level (`error`:
+/// worker `me`'s own): a restart if every failure asks for one; otherwise
+/// the first worker's error, which that worker reports and the others name.
+fn level_failure<E>(summaries: &[LevelSummary], me: usize, error: Option<E>) -> Option<Failure<E>> {
+    let failed: Vec<&LevelSummary> = summaries.iter().filter(|s| s.error.is_some()).collect();
+    let first = *failed.first()?;
+    if failed
+        .iter()
+        .all(|s| s.error.as_ref().is_some_and(|e| e.retry))
+    {
+        return Some(Failure::Retry);
+    }
+    let peer = failed
+        .iter()
+        .find(|s| s.error.as_ref().is_some_and(|e| !e.retry))
+        .copied()
+        .unwrap_or(first);
+    if peer.worker as usize == me
+        && let Some(e) = error
+    {
+        return Some(Failure::Space(e));
+    }
+    let error = peer.error.clone().unwrap_or_default();
+    Some(Failure::Peer {
+        worker: peer.worker as usize,
+        message: error.message,
+        at: error.at,
+    })
 }
 
 /// The limits a worker checks while it expands a level, so that a long
