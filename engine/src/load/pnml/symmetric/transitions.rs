@@ -19,6 +19,7 @@ use crate::net::code::{CmpOp, Code, Pattern, PlaceId};
 use crate::net::model::{
     GuardPart, InputItem, Matcher, OutputItem, OutputTokens, Place, Transition, wildcards_may_swap,
 };
+use crate::net::pos::Pos;
 use crate::net::types::Ty;
 
 /// What is known while a transition's inputs are laid out.
@@ -57,6 +58,57 @@ fn is_plain(node: Node<'_, '_>) -> bool {
     }
 }
 
+/// A transition's arcs, sorted by what their items become.
+struct Arcs<'a, 'input> {
+    /// (place, item as written, whether the arc is an input), in arc order.
+    inscriptions: Vec<(PlaceId, String, bool)>,
+    /// Input terms: (place, multiplicity, term), matched or looked up.
+    pending: Vec<(PlaceId, u32, Node<'a, 'input>)>,
+    /// Input items whose value is known: (place, multiplicity, value).
+    lookups: Vec<(PlaceId, u32, Code)>,
+    /// Input arcs whose inscription is a multiset difference, taken whole.
+    differences: Vec<(PlaceId, Vec<Item<'a, 'input>>)>,
+    /// Output items.
+    outputs: Vec<(PlaceId, Item<'a, 'input>)>,
+}
+
+impl<'a, 'input> Arcs<'a, 'input> {
+    /// Every term of the arcs but the known inputs, where the variables are.
+    fn terms(&self) -> Vec<Node<'a, 'input>> {
+        let mut terms: Vec<Node<'a, 'input>> = self.pending.iter().map(|(_, _, n)| *n).collect();
+        for (_, items) in &self.differences {
+            terms.extend(items.iter().filter_map(|i| i.term()));
+        }
+        terms.extend(self.outputs.iter().filter_map(|(_, i)| i.term()));
+        terms
+    }
+}
+
+/// The guard parts of `conjuncts`, each placed after the last input item
+/// that binds a slot it reads.
+fn guards(conjuncts: Vec<Code>, layout: &mut Layout, at: Pos) -> Vec<GuardPart> {
+    layout.bound.resize(layout.scope.vars.len(), None);
+    let mut guards: Vec<GuardPart> = conjuncts
+        .into_iter()
+        .map(|code| {
+            let mut slots = Vec::new();
+            code.read_slots(&mut slots);
+            let after = slots
+                .iter()
+                .filter_map(|&s| layout.bound[s])
+                .max()
+                .unwrap_or(0);
+            GuardPart {
+                code,
+                after,
+                pos: at,
+            }
+        })
+        .collect();
+    guards.sort_by_key(|g| g.after);
+    guards
+}
+
 impl<'a, 'input> Reader<'a, 'input> {
     /// Compiles transition `t` of the graph over the net's `places`.
     pub(super) fn transition(
@@ -75,14 +127,68 @@ impl<'a, 'input> Reader<'a, 'input> {
             computed: Vec::new(),
             inputs: Vec::new(),
         };
-        let mut inscriptions = Vec::new();
-        let mut pending: Vec<(PlaceId, u32, Node<'a, 'input>)> = Vec::new();
-        let mut lookups: Vec<(PlaceId, u32, Code)> = Vec::new();
-        let mut differences: Vec<(PlaceId, Vec<Item<'a, 'input>>)> = Vec::new();
-        let mut lookups_difference = Vec::new();
+        let mut arcs = self.arcs(t, places)?;
+        let condition = label_structure(*node, "condition");
+        self.match_terms(&arcs.pending, places, at, &mut layout, &mut arcs.lookups)?;
+        let mut terms = arcs.terms();
+        terms.extend(condition);
+        self.range_over_sorts(t, &terms, &mut layout, at)?;
+        let differences = std::mem::take(&mut arcs.differences)
+            .into_iter()
+            .map(|(place, items)| self.difference(place, items, places, *node, &mut layout, at))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut inputs = std::mem::take(&mut layout.inputs);
+        inputs.extend(
+            arcs.lookups
+                .into_iter()
+                .map(|(place, mult, code)| InputItem {
+                    place,
+                    mult,
+                    matcher: Matcher::Exact(code),
+                    pos: at,
+                }),
+        );
+        inputs.extend(differences);
+        let mut conjuncts: Vec<Code> = layout
+            .computed
+            .drain(..)
+            .map(|(slot, code)| Code::Cmp(CmpOp::Eq, Box::new(Code::Var(slot)), Box::new(code)))
+            .collect();
+        if let Some(condition) = condition {
+            let (code, ty) = self.term(condition, Some(&mut layout.scope))?;
+            if ty != Ty::Bool {
+                return Err(self.colour(condition, format!("a condition is a boolean, not {ty}")));
+            }
+            code.into_conjuncts(&mut conjuncts);
+        }
         let mut outputs = Vec::new();
-        let mut output_items: Vec<(PlaceId, Item<'a, 'input>)> = Vec::new();
-        for arc in graph.arcs.iter().filter(|a| a.transition == t) {
+        for (place, item) in arcs.outputs {
+            outputs.extend(self.output(place, item, places, *node, &mut layout, at)?);
+        }
+        let guards = guards(conjuncts, &mut layout, at);
+        Ok(Transition {
+            name: id.clone(),
+            pos: at,
+            vars: layout.scope.vars,
+            wildcards_may_swap: wildcards_may_swap(&inputs),
+            inputs,
+            guards,
+            outputs,
+            inscriptions: arcs.inscriptions,
+            guard_text: condition.map(|c| self.show(c)),
+        })
+    }
+
+    /// Reads the arcs of transition `t` and sorts their items.
+    fn arcs(&mut self, t: usize, places: &[Place]) -> Result<Arcs<'a, 'input>, PnmlError> {
+        let mut arcs = Arcs {
+            inscriptions: Vec::new(),
+            pending: Vec::new(),
+            lookups: Vec::new(),
+            differences: Vec::new(),
+            outputs: Vec::new(),
+        };
+        for arc in self.graph.arcs.iter().filter(|a| a.transition == t) {
             let ty = &places[arc.place].ty;
             let items = match label_structure(arc.node, "hlinscription") {
                 Some(term) => self.multiset(term)?,
@@ -103,23 +209,24 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
             };
             for item in &items {
-                inscriptions.push((arc.place, self.show_item(item), arc.input));
+                arcs.inscriptions
+                    .push((arc.place, self.show_item(item), arc.input));
             }
             if arc.input && items.iter().any(|i| i.negative) {
                 // Taken whole once the variables are bound.
-                differences.push((arc.place, items));
+                arcs.differences.push((arc.place, items));
                 continue;
             }
             for item in items {
                 if !arc.input {
-                    output_items.push((arc.place, item));
+                    arcs.outputs.push((arc.place, item));
                     continue;
                 }
                 match item.what {
-                    Element::Term(term) => pending.push((arc.place, item.mult, term)),
+                    Element::Term(term) => arcs.pending.push((arc.place, item.mult, term)),
                     Element::All(found, values) => {
                         self.expect(arc.node, &found, ty)?;
-                        lookups.extend(
+                        arcs.lookups.extend(
                             values
                                 .into_iter()
                                 .map(|v| (arc.place, item.mult, Code::Const(v))),
@@ -128,11 +235,24 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
             }
         }
-        // Plain terms first, then terms with computed parts.
+        Ok(arcs)
+    }
+
+    /// Lays out the input terms `pending`: plain terms first, then terms with
+    /// computed parts, each a pattern if it binds a new variable, else a
+    /// look-up added to `lookups`.
+    fn match_terms(
+        &mut self,
+        pending: &[(PlaceId, u32, Node<'a, 'input>)],
+        places: &[Place],
+        at: Pos,
+        layout: &mut Layout,
+        lookups: &mut Vec<(PlaceId, u32, Code)>,
+    ) -> Result<(), PnmlError> {
         for plain in [true, false] {
             for &(place, mult, term) in pending.iter().filter(|(_, _, n)| is_plain(*n) == plain) {
-                if self.binds_new(term, &mut layout) {
-                    let pattern = self.pattern(term, &places[place].ty, &mut layout)?;
+                if self.binds_new(term, layout) {
+                    let pattern = self.pattern(term, &places[place].ty, layout)?;
                     let prefix = pattern.fixed_prefix();
                     layout.inputs.push(InputItem {
                         place,
@@ -147,13 +267,20 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
             }
         }
-        // Variables no input pattern binds range over their sorts.
-        let mut terms: Vec<Node<'a, 'input>> = pending.iter().map(|(_, _, n)| *n).collect();
-        for (_, items) in &differences {
-            terms.extend(items.iter().filter_map(|i| i.term()));
-        }
-        terms.extend(output_items.iter().filter_map(|(_, i)| i.term()));
-        terms.extend(label_structure(*node, "condition"));
+        Ok(())
+    }
+
+    /// Binds the variables of `terms` that no input pattern binds to each
+    /// value of their (finite) sorts, after the patterns.
+    fn range_over_sorts(
+        &mut self,
+        t: usize,
+        terms: &[Node<'_, '_>],
+        layout: &mut Layout,
+        at: Pos,
+    ) -> Result<(), PnmlError> {
+        let graph = self.graph;
+        let id = &graph.transitions[t].0;
         let some_place = graph
             .arcs
             .iter()
@@ -188,120 +315,93 @@ impl<'a, 'input> Reader<'a, 'input> {
                 pos: at,
             });
         }
-        for (place, items) in differences {
-            let ty = &places[place].ty;
-            let mut parts = Vec::new();
-            for item in items {
-                let sign = if item.negative { -1 } else { 1 };
-                let count = sign * i64::from(item.mult);
-                match item.what {
-                    Element::Term(term) => {
-                        let (code, found) = self.term(term, Some(&mut layout.scope))?;
-                        self.expect(term, &found, ty)?;
-                        parts.push((count, code));
-                    }
-                    Element::All(found, values) => {
-                        self.expect(*node, &found, ty)?;
-                        parts.extend(values.into_iter().map(|v| (count, Code::Const(v))));
-                    }
-                }
-            }
-            lookups_difference.push(InputItem {
-                place,
-                mult: 0,
-                matcher: Matcher::Difference(parts),
-                pos: at,
-            });
-        }
-        let mut inputs = std::mem::take(&mut layout.inputs);
-        inputs.extend(lookups.into_iter().map(|(place, mult, code)| InputItem {
-            place,
-            mult,
-            matcher: Matcher::Exact(code),
-            pos: at,
-        }));
-        inputs.extend(lookups_difference);
-        let mut conjuncts: Vec<Code> = layout
-            .computed
-            .drain(..)
-            .map(|(slot, code)| Code::Cmp(CmpOp::Eq, Box::new(Code::Var(slot)), Box::new(code)))
-            .collect();
-        let condition = label_structure(*node, "condition");
-        if let Some(condition) = condition {
-            let (code, ty) = self.term(condition, Some(&mut layout.scope))?;
-            if ty != Ty::Bool {
-                return Err(self.colour(condition, format!("a condition is a boolean, not {ty}")));
-            }
-            code.into_conjuncts(&mut conjuncts);
-        }
-        for (place, item) in output_items {
-            let ty = &places[place].ty;
+        Ok(())
+    }
+
+    /// The input item that takes the multiset difference `items` from
+    /// `place` whole, once the variables are bound.
+    fn difference(
+        &mut self,
+        place: PlaceId,
+        items: Vec<Item<'_, '_>>,
+        places: &[Place],
+        node: Node<'_, '_>,
+        layout: &mut Layout,
+        at: Pos,
+    ) -> Result<InputItem, PnmlError> {
+        let ty = &places[place].ty;
+        let mut parts = Vec::new();
+        for item in items {
+            let sign = if item.negative { -1 } else { 1 };
+            let count = sign * i64::from(item.mult);
             match item.what {
                 Element::Term(term) => {
                     let (code, found) = self.term(term, Some(&mut layout.scope))?;
                     self.expect(term, &found, ty)?;
-                    let tokens = if item.negative {
-                        OutputTokens::Subtract(code)
-                    } else {
-                        OutputTokens::Expr(code)
-                    };
-                    outputs.push(OutputItem {
-                        place,
-                        mult: item.mult,
-                        tokens,
-                        pos: at,
-                    });
+                    parts.push((count, code));
                 }
                 Element::All(found, values) => {
-                    self.expect(*node, &found, ty)?;
-                    if item.negative {
-                        outputs.extend(values.into_iter().map(|v| OutputItem {
-                            place,
-                            mult: item.mult,
-                            tokens: OutputTokens::Subtract(Code::Const(v)),
-                            pos: at,
-                        }));
-                    } else {
-                        outputs.push(OutputItem {
-                            place,
-                            mult: item.mult,
-                            tokens: OutputTokens::All(values),
-                            pos: at,
-                        });
-                    }
+                    self.expect(node, &found, ty)?;
+                    parts.extend(values.into_iter().map(|v| (count, Code::Const(v))));
                 }
             }
         }
-        layout.bound.resize(layout.scope.vars.len(), None);
-        let mut guards: Vec<GuardPart> = conjuncts
-            .into_iter()
-            .map(|code| {
-                let mut slots = Vec::new();
-                code.read_slots(&mut slots);
-                let after = slots
-                    .iter()
-                    .filter_map(|&s| layout.bound[s])
-                    .max()
-                    .unwrap_or(0);
-                GuardPart {
-                    code,
-                    after,
-                    pos: at,
-                }
-            })
-            .collect();
-        guards.sort_by_key(|g| g.after);
-        Ok(Transition {
-            name: id.clone(),
+        Ok(InputItem {
+            place,
+            mult: 0,
+            matcher: Matcher::Difference(parts),
             pos: at,
-            vars: layout.scope.vars,
-            wildcards_may_swap: wildcards_may_swap(&inputs),
-            inputs,
-            guards,
-            outputs,
-            inscriptions,
-            guard_text: condition.map(|c| self.show(c)),
         })
+    }
+
+    /// What the output `item` puts into (or, negative, takes from) `place`.
+    fn output(
+        &mut self,
+        place: PlaceId,
+        item: Item<'_, '_>,
+        places: &[Place],
+        node: Node<'_, '_>,
+        layout: &mut Layout,
+        at: Pos,
+    ) -> Result<Vec<OutputItem>, PnmlError> {
+        let ty = &places[place].ty;
+        let mut outputs = Vec::new();
+        match item.what {
+            Element::Term(term) => {
+                let (code, found) = self.term(term, Some(&mut layout.scope))?;
+                self.expect(term, &found, ty)?;
+                let tokens = if item.negative {
+                    OutputTokens::Subtract(code)
+                } else {
+                    OutputTokens::Expr(code)
+                };
+                outputs.push(OutputItem {
+                    place,
+                    mult: item.mult,
+                    tokens,
+                    pos: at,
+                });
+            }
+            Element::All(found, values) => {
+                self.expect(node, &found, ty)?;
+                if item.negative {
+                    outputs.extend(values.into_iter().map(|v| OutputItem {
+                        place,
+                        mult: item.mult,
+                        tokens: OutputTokens::Subtract(Code::Const(v)),
+                        pos: at,
+                    }));
+                } else {
+                    outputs.push(OutputItem {
+                        place,
+                        mult: item.mult,
+                        tokens: OutputTokens::All(values),
+                        pos: at,
+                    });
+                }
+            }
+        }
+        Ok(outputs)
     }
 
     /// Whether matching `term` binds a variable not bound yet.
