@@ -11,14 +11,15 @@ use serde_json::json;
 use sesphr_model::cloud::ObjectId;
 use sesphr_model::crypto::coalition::OwnerCapability;
 use sesphr_model::crypto::{
-    Aad, Ciphertext, SigningKey, decapsulate, decapsulate_own, encapsulate, open, seal,
+    Aad, Ciphertext, KeyPair, SigningKey, UserR, decapsulate, decapsulate_own, encapsulate, open,
+    seal,
 };
 use sesphr_model::ledger;
 use sesphr_model::ledger::Hash;
 use sesphr_model::phr::{self, PhrDocument};
 use sesphr_model::policy::{Label, Policy, Role, UserId};
 use sesphr_model::srs::KeyMode;
-use sesphr_model::system::System;
+use sesphr_model::system::{OwnerKeys, System};
 use sesphr_model::upload::UploadStatement;
 use sesphr_model::{DenyReason, Error};
 
@@ -231,293 +232,431 @@ fn describe<T>(result: &sesphr_model::Result<T>) -> String {
 
 /// Runs the scenario in `dir`; returns the ledger's final signed head.
 fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<String> {
-    let id = |name: &str| UserId::new(name).context("user id");
-    let label = |name: &str| Label::new(name).context("label");
-    let (alice, bob, carol, dave, erin, mallory) = (
-        id("alice")?,
-        id("dr-bob")?,
-        id("carol-insurer")?,
-        id("dave-pharmacist")?,
-        id("erin-family")?,
-        id("mallory-friend")?,
-    );
-    let (personal, medical, prescription) = (
-        label("personal")?,
-        label("medical")?,
-        label("prescription")?,
-    );
+    let mut scene = Scene::set_up(dir, mode, n)?;
+    scene.upload_and_read(n)?;
+    scene.revoke_and_upload_again(n)?;
+    scene.cloud_tampers(n)?;
+    scene.curious_srs(n)?;
+    scene.colluding_srs(n)?;
+    scene.insider_plants_a_version(n)?;
+    Ok(scene.verify_ledger(dir, n))
+}
 
-    n.step(&format!("Setup in {} ({mode} key mode)", dir.display()));
-    let (mut sys, alice_keys) = System::create(dir, mode, alice.clone(), Policy::paper_default())?;
-    let bob_keys = sys.enroll(&bob, Role::Doctor, false, &alice_keys)?;
-    let carol_keys = sys.enroll(&carol, Role::Insurer, false, &alice_keys)?;
-    let dave_keys = sys.enroll(&dave, Role::Pharmacist, false, &alice_keys)?;
-    sys.enroll(&erin, Role::Family, true, &alice_keys)?;
-    n.note(format!("cloud: {}", sys.cloud.root().display()));
-    n.note(format!("ledger: {}", sys.ledger_path().display()));
-    n.note(format!(
-        "enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
-    ));
-    let held = sys.srs.held_secret_count();
-    match mode {
-        KeyMode::Paper => n.expect(
-            held == 5,
-            &format!("the SRS generated and keeps all {held} secret keys"),
-        ),
-        KeyMode::Delegated | KeyMode::Hardened => n.expect(
-            held == 0,
-            "users generated their own keys; the SRS holds no secret key",
-        ),
+/// The people and partitions of the scenario.
+struct Cast {
+    alice: UserId,
+    bob: UserId,
+    carol: UserId,
+    dave: UserId,
+    erin: UserId,
+    mallory: UserId,
+    personal: Label,
+    medical: Label,
+    prescription: Label,
+}
+
+impl Cast {
+    fn new() -> Result<Cast> {
+        let id = |name: &str| UserId::new(name).context("user id");
+        let label = |name: &str| Label::new(name).context("label");
+        Ok(Cast {
+            alice: id("alice")?,
+            bob: id("dr-bob")?,
+            carol: id("carol-insurer")?,
+            dave: id("dave-pharmacist")?,
+            erin: id("erin-family")?,
+            mallory: id("mallory-friend")?,
+            personal: label("personal")?,
+            medical: label("medical")?,
+            prescription: label("prescription")?,
+        })
     }
-    let refused = sys.enroll(&mallory, Role::Friend, false, &alice_keys);
-    n.expect(
-        matches!(refused, Err(Error::JoinRefused { .. })),
-        &format!(
-            "{mallory} cannot join as a friend without {alice}'s approval ({})",
-            describe(&refused)
-        ),
-    );
+}
 
-    n.step(&format!("{alice} uploads her record (version 1)"));
-    let doc = phr::synthetic(
-        label("alice-phr")?,
-        alice.clone(),
-        &Label::defaults(),
-        64 * 1024,
-        2018,
-    );
-    let v1 = sys.upload(&alice_keys, &doc)?;
-    n.note(format!("{} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
-        doc.partitions.len(),
-        doc.plaintext_len()
-    ));
-    n.expect(v1 == 1, "stored as version 1");
+/// The scenario's system and what its acts share.
+struct Scene {
+    mode: KeyMode,
+    cast: Cast,
+    sys: System,
+    alice_keys: OwnerKeys,
+    bob_keys: KeyPair,
+    carol_keys: KeyPair,
+    dave_keys: KeyPair,
+    /// Alice's record.
+    doc: PhrDocument,
+    /// The R value the SRS served Dave for version 1, which he keeps.
+    dave_cached_r: Option<UserR>,
+    /// The version uploaded after Dave's revocation.
+    v2: u32,
+}
 
-    n.step(&format!("{bob} (doctor) reads the medical partition"));
-    let read = sys.read(&bob, &bob_keys.secret, &doc.file, v1, &medical);
-    n.expect(
-        read.as_ref().ok() == Some(&plaintext(&doc, &medical)),
-        &format!("decrypted the medical partition ({})", describe(&read)),
-    );
+impl Scene {
+    /// Step 1: the system created in `dir`, the users enrolled.
+    fn set_up(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<Scene> {
+        let cast = Cast::new()?;
+        let Cast {
+            alice,
+            bob,
+            carol,
+            dave,
+            erin,
+            mallory,
+            ..
+        } = &cast;
+        n.step(&format!("Setup in {} ({mode} key mode)", dir.display()));
+        let (mut sys, alice_keys) =
+            System::create(dir, mode, alice.clone(), Policy::paper_default())?;
+        let bob_keys = sys.enroll(bob, Role::Doctor, false, &alice_keys)?;
+        let carol_keys = sys.enroll(carol, Role::Insurer, false, &alice_keys)?;
+        let dave_keys = sys.enroll(dave, Role::Pharmacist, false, &alice_keys)?;
+        sys.enroll(erin, Role::Family, true, &alice_keys)?;
+        n.note(format!("cloud: {}", sys.cloud.root().display()));
+        n.note(format!("ledger: {}", sys.ledger_path().display()));
+        n.note(format!(
+            "enrolled {bob} (doctor), {carol} (insurer), {dave} (pharmacist), {erin} (family, approved by {alice})"
+        ));
+        let held = sys.srs.held_secret_count();
+        match mode {
+            KeyMode::Paper => n.expect(
+                held == 5,
+                &format!("the SRS generated and keeps all {held} secret keys"),
+            ),
+            KeyMode::Delegated | KeyMode::Hardened => n.expect(
+                held == 0,
+                "users generated their own keys; the SRS holds no secret key",
+            ),
+        }
+        let refused = sys.enroll(mallory, Role::Friend, false, &alice_keys);
+        n.expect(
+            matches!(refused, Err(Error::JoinRefused { .. })),
+            &format!(
+                "{mallory} cannot join as a friend without {alice}'s approval ({})",
+                describe(&refused)
+            ),
+        );
+        let doc = phr::synthetic(
+            Label::new("alice-phr").context("label")?,
+            alice.clone(),
+            &Label::defaults(),
+            64 * 1024,
+            2018,
+        );
+        Ok(Scene {
+            mode,
+            cast,
+            sys,
+            alice_keys,
+            bob_keys,
+            carol_keys,
+            dave_keys,
+            doc,
+            dave_cached_r: None,
+            v2: 0,
+        })
+    }
 
-    n.step(&format!(
-        "{carol} (insurer) asks for the personal partition"
-    ));
-    let read = sys.read(&carol, &carol_keys.secret, &doc.file, v1, &personal);
-    n.expect(
-        denied(&read, DenyReason::NotGranted),
-        &format!("the SRS refuses R ({})", describe(&read)),
-    );
+    /// Steps 2 to 5: version 1 uploaded, read by those granted, refused to
+    /// the others.
+    fn upload_and_read(&mut self, n: &mut Narrator) -> Result<()> {
+        let Scene { cast, sys, doc, .. } = self;
+        let Cast {
+            alice,
+            bob,
+            carol,
+            dave,
+            personal,
+            medical,
+            prescription,
+            ..
+        } = cast;
+        n.step(&format!("{alice} uploads her record (version 1)"));
+        let v1 = sys.upload(&self.alice_keys, doc)?;
+        n.note(format!("{} partitions, {} bytes of JSON, encrypted with fresh r_i each; R values to the SRS, digests to the ledger",
+            doc.partitions.len(),
+            doc.plaintext_len()
+        ));
+        n.expect(v1 == 1, "stored as version 1");
 
-    n.step(&format!("{dave} (pharmacist) reads prescriptions"));
-    let read = sys.read(&dave, &dave_keys.secret, &doc.file, v1, &prescription);
-    n.expect(
-        read.as_ref().ok() == Some(&plaintext(&doc, &prescription)),
-        &format!("decrypted the prescription partition ({})", describe(&read)),
-    );
-    let dave_cached_r = sys.srs.serve(&dave, &doc.file, v1, &prescription)?;
+        n.step(&format!("{bob} (doctor) reads the medical partition"));
+        let read = sys.read(bob, &self.bob_keys.secret, &doc.file, v1, medical);
+        n.expect(
+            read.as_ref().ok() == Some(&plaintext(doc, medical)),
+            &format!("decrypted the medical partition ({})", describe(&read)),
+        );
 
-    n.step(&format!("{alice} revokes {dave}"));
-    sys.revoke(&dave)?;
-    n.expect(
-        sys.srs.acl_entry(&dave).is_some_and(|e| e.revoked) && sys.srs.held_secret(&dave).is_none(),
-        "the SRS deleted his re-encryption key (and keys, in paper mode) and marked the ACL",
-    );
+        n.step(&format!(
+            "{carol} (insurer) asks for the personal partition"
+        ));
+        let read = sys.read(carol, &self.carol_keys.secret, &doc.file, v1, personal);
+        n.expect(
+            denied(&read, DenyReason::NotGranted),
+            &format!("the SRS refuses R ({})", describe(&read)),
+        );
 
-    n.step(&format!(
-        "{alice} re-uploads her record (version 2, fresh r_i)"
-    ));
-    let v2 = sys.upload(&alice_keys, &doc)?;
-    n.expect(v2 == 2, "stored as version 2");
+        n.step(&format!("{dave} (pharmacist) reads prescriptions"));
+        let read = sys.read(dave, &self.dave_keys.secret, &doc.file, v1, prescription);
+        n.expect(
+            read.as_ref().ok() == Some(&plaintext(doc, prescription)),
+            &format!("decrypted the prescription partition ({})", describe(&read)),
+        );
+        self.dave_cached_r = Some(sys.srs.serve(dave, &doc.file, v1, prescription)?);
+        Ok(())
+    }
 
-    n.step(&format!("{dave}, revoked, tries version 2"));
-    let read = sys.read(&dave, &dave_keys.secret, &doc.file, v2, &prescription);
-    n.expect(
-        denied(&read, DenyReason::Revoked),
-        &format!("the SRS refuses R ({})", describe(&read)),
-    );
-    let object = ObjectId {
-        file: doc.file.clone(),
-        version: v2,
-        label: prescription.clone(),
-    };
-    let old_key = decapsulate(&dave_keys.secret, &dave_cached_r)?;
-    let aad = Aad {
-        file: doc.file.to_string(),
-        label: prescription.clone(),
-        version: v2,
-    };
-    let attempt = open(
-        &old_key,
-        &aad,
-        &Ciphertext::from_bytes(sys.cloud.get(&object)?)?,
-    );
-    n.expect(
-        matches!(attempt, Err(Error::TagMismatch { .. })),
-        &format!(
-            "his cached version-1 key does not open version 2 ({})",
-            describe(&attempt)
-        ),
-    );
+    /// Steps 6 to 8: Dave revoked, version 2 uploaded, Dave refused it and
+    /// his cached key useless.
+    fn revoke_and_upload_again(&mut self, n: &mut Narrator) -> Result<()> {
+        let Scene { cast, sys, doc, .. } = self;
+        let Cast {
+            alice,
+            dave,
+            prescription,
+            ..
+        } = cast;
+        n.step(&format!("{alice} revokes {dave}"));
+        sys.revoke(dave)?;
+        n.expect(
+            sys.srs.acl_entry(dave).is_some_and(|e| e.revoked)
+                && sys.srs.held_secret(dave).is_none(),
+            "the SRS deleted his re-encryption key (and keys, in paper mode) and marked the ACL",
+        );
 
-    n.step(&format!(
-        "the cloud tampers with {bob}'s medical object; {bob} reads it"
-    ));
-    let medical_v2 = ObjectId {
-        file: doc.file.clone(),
-        version: v2,
-        label: medical.clone(),
-    };
-    sys.cloud.tamper(&medical_v2, 100, 0x01)?;
-    let read = sys.read(&bob, &bob_keys.secret, &doc.file, v2, &medical);
-    n.expect(
-        matches!(read, Err(Error::DigestMismatch { .. })),
-        &format!("the ledger digest catches it ({})", describe(&read)),
-    );
-    let r_bob = sys.srs.serve(&bob, &doc.file, v2, &medical)?;
-    let aad = Aad {
-        file: doc.file.to_string(),
-        label: medical.clone(),
-        version: v2,
-    };
-    let attempt = open(
-        &decapsulate(&bob_keys.secret, &r_bob)?,
-        &aad,
-        &Ciphertext::from_bytes(sys.cloud.get(&medical_v2)?)?,
-    );
-    n.expect(
-        matches!(attempt, Err(Error::TagMismatch { .. })),
-        &format!(
-            "without the ledger, the GCM tag catches it too ({})",
-            describe(&attempt)
-        ),
-    );
+        n.step(&format!(
+            "{alice} re-uploads her record (version 2, fresh r_i)"
+        ));
+        let v2 = sys.upload(&self.alice_keys, doc)?;
+        n.expect(v2 == 2, "stored as version 2");
+        self.v2 = v2;
 
-    n.step("a curious SRS reads the cloud and tries the personal partition");
-    let personal_v2 = ObjectId {
-        file: doc.file.clone(),
-        version: v2,
-        label: personal.clone(),
-    };
-    let stolen = sys.srs.held_secret(&alice).and_then(|x_p| {
-        let r = sys.srs.stored_r(&doc.file, v2, &personal)?;
-        let aad = Aad {
-            file: doc.file.to_string(),
-            label: personal.clone(),
+        n.step(&format!("{dave}, revoked, tries version 2"));
+        let read = sys.read(dave, &self.dave_keys.secret, &doc.file, v2, prescription);
+        n.expect(
+            denied(&read, DenyReason::Revoked),
+            &format!("the SRS refuses R ({})", describe(&read)),
+        );
+        let object = ObjectId {
+            file: doc.file.clone(),
             version: v2,
+            label: prescription.clone(),
         };
-        let bytes = sys.cloud.get(&personal_v2).ok()?;
-        open(
-            &decapsulate_own(x_p, &r).ok()?,
-            &aad,
-            &Ciphertext::from_bytes(bytes).ok()?,
-        )
-        .ok()
-    });
-    match mode {
-        KeyMode::Paper => n.expect(
-            stolen.as_ref() == Some(&plaintext(&doc, &personal)),
-            "paper mode: the SRS holds alice's secret and recovers the partition (the paper's weakness)",
-        ),
-        KeyMode::Delegated | KeyMode::Hardened => n.expect(
-            stolen.is_none(),
-            &format!("{mode} mode: the SRS holds no secret key and recovers nothing"),
-        ),
-    }
-
-    n.step(&format!(
-        "the SRS colludes with {bob} (doctor) and tries the personal partition"
-    ));
-    let r_personal = sys
-        .srs
-        .stored_r(&doc.file, v2, &personal)
-        .context("the SRS holds R of the personal partition")?;
-    let aad = Aad {
-        file: doc.file.to_string(),
-        label: personal.clone(),
-        version: v2,
-    };
-    let personal_ct = Ciphertext::from_bytes(sys.cloud.get(&personal_v2)?)?;
-    let mut opened = false;
-    for (_, rekey) in sys.srs.held_rekeys(&bob) {
-        let capability = OwnerCapability::derive(&rekey, &bob_keys.secret)?;
-        opened |= open(&capability.decapsulate(&r_personal), &aad, &personal_ct).is_ok();
-    }
-    match mode {
-        KeyMode::Paper | KeyMode::Delegated => n.expect(
-            opened,
-            &format!(
-                "{mode} mode: RK^(1/x_U) = g2^(1/x_P) opens every partition, whatever the ACL says \
-                 (the collusion bound of this re-encryption scheme; --mode hardened narrows it)"
-            ),
-        ),
-        KeyMode::Hardened => n.expect(
-            !opened,
-            &format!(
-                "hardened mode: {bob}'s re-encryption keys are per label (medical, prescription); personal stays closed"
-            ),
-        ),
-    }
-
-    n.step("an insider plants a version 3 of the medical partition");
-    let mallory_keys = mallory_keys()?;
-    let (key, r_forged) = encapsulate(&mallory_keys.0)?;
-    let aad = Aad {
-        file: doc.file.to_string(),
-        label: medical.clone(),
-        version: 3,
-    };
-    let forged = seal(&key, &aad, b"{\"diagnosis\":\"forged\"}")?;
-    let statement = UploadStatement {
-        file: doc.file.clone(),
-        version: 3,
-        label: medical.clone(),
-        digest: Hash::of(forged.as_bytes()),
-        r_owner: r_forged,
-    };
-    let signature = statement.sign(&mallory_keys.1);
-    let at_srs = sys.srs.store_signed_r(&statement, &signature);
-    n.expect(
-        matches!(at_srs, Err(Error::ForgedUpload { .. })),
-        &format!(
-            "the SRS refuses an R value not signed by {alice} ({})",
-            describe(&at_srs)
-        ),
-    );
-    let entry = statement.to_entry(signature);
-    let owner_key = sys.ledger.log().owner_upload_key();
-    let at_reader = UploadStatement::check_entry(&doc.file, 3, &entry, owner_key);
-    n.expect(
-        matches!(at_reader, Err(Error::ForgedUpload { .. })),
-        &format!(
-            "a reader refuses the planted ledger entry ({})",
-            describe(&at_reader)
-        ),
-    );
-
-    n.step("anyone verifies the ledger");
-    let blocks = ledger::verify(&sys.ledger_path());
-    n.expect(
-        blocks
+        let cached_r = self
+            .dave_cached_r
             .as_ref()
-            .is_ok_and(|b| b.len() == sys.ledger.blocks().len()),
-        &format!(
-            "{} intact with {} blocks",
-            sys.ledger_path().display(),
-            sys.ledger.blocks().len(),
-        ),
-    );
-    let head = sys.ledger.head();
-    n.note(format!("head {head}"));
-    n.note(format!(
-        "pin it, then later: sesphr ledger verify {} --expect-head {head}",
-        sys.ledger_path().display()
-    ));
-    n.note(format!(
-        "and: sesphr audit {} (it names the object the cloud tampered with in step 9)",
-        dir.display()
-    ));
-    Ok(head.to_string())
+            .context("the R value served to the pharmacist for version 1")?;
+        let old_key = decapsulate(&self.dave_keys.secret, cached_r)?;
+        let attempt = open(
+            &old_key,
+            &aad(doc, prescription, v2),
+            &Ciphertext::from_bytes(sys.cloud.get(&object)?)?,
+        );
+        n.expect(
+            matches!(attempt, Err(Error::TagMismatch { .. })),
+            &format!(
+                "his cached version-1 key does not open version 2 ({})",
+                describe(&attempt)
+            ),
+        );
+        Ok(())
+    }
+
+    /// Step 9: the cloud alters an object; the ledger's digest and the GCM
+    /// tag each catch it.
+    fn cloud_tampers(&mut self, n: &mut Narrator) -> Result<()> {
+        let Scene {
+            cast, sys, doc, v2, ..
+        } = self;
+        let (bob, medical, v2) = (&cast.bob, &cast.medical, *v2);
+        n.step(&format!(
+            "the cloud tampers with {bob}'s medical object; {bob} reads it"
+        ));
+        let medical_v2 = ObjectId {
+            file: doc.file.clone(),
+            version: v2,
+            label: medical.clone(),
+        };
+        sys.cloud.tamper(&medical_v2, 100, 0x01)?;
+        let read = sys.read(bob, &self.bob_keys.secret, &doc.file, v2, medical);
+        n.expect(
+            matches!(read, Err(Error::DigestMismatch { .. })),
+            &format!("the ledger digest catches it ({})", describe(&read)),
+        );
+        let r_bob = sys.srs.serve(bob, &doc.file, v2, medical)?;
+        let attempt = open(
+            &decapsulate(&self.bob_keys.secret, &r_bob)?,
+            &aad(doc, medical, v2),
+            &Ciphertext::from_bytes(sys.cloud.get(&medical_v2)?)?,
+        );
+        n.expect(
+            matches!(attempt, Err(Error::TagMismatch { .. })),
+            &format!(
+                "without the ledger, the GCM tag catches it too ({})",
+                describe(&attempt)
+            ),
+        );
+        Ok(())
+    }
+
+    /// The personal partition of version 2, where the cloud keeps it.
+    fn personal_v2(&self) -> ObjectId {
+        ObjectId {
+            file: self.doc.file.clone(),
+            version: self.v2,
+            label: self.cast.personal.clone(),
+        }
+    }
+
+    /// Step 10: the SRS, alone, tries the personal partition.
+    fn curious_srs(&self, n: &mut Narrator) -> Result<()> {
+        let Scene {
+            mode,
+            cast,
+            sys,
+            doc,
+            v2,
+            ..
+        } = self;
+        let personal = &cast.personal;
+        n.step("a curious SRS reads the cloud and tries the personal partition");
+        let stolen = sys.srs.held_secret(&cast.alice).and_then(|x_p| {
+            let r = sys.srs.stored_r(&doc.file, *v2, personal)?;
+            let bytes = sys.cloud.get(&self.personal_v2()).ok()?;
+            open(
+                &decapsulate_own(x_p, &r).ok()?,
+                &aad(doc, personal, *v2),
+                &Ciphertext::from_bytes(bytes).ok()?,
+            )
+            .ok()
+        });
+        match mode {
+            KeyMode::Paper => n.expect(
+                stolen.as_ref() == Some(&plaintext(doc, personal)),
+                "paper mode: the SRS holds alice's secret and recovers the partition (the paper's weakness)",
+            ),
+            KeyMode::Delegated | KeyMode::Hardened => n.expect(
+                stolen.is_none(),
+                &format!("{mode} mode: the SRS holds no secret key and recovers nothing"),
+            ),
+        }
+        Ok(())
+    }
+
+    /// Step 11: the SRS with Bob's key tries the personal partition.
+    fn colluding_srs(&self, n: &mut Narrator) -> Result<()> {
+        let Scene {
+            mode,
+            cast,
+            sys,
+            doc,
+            v2,
+            ..
+        } = self;
+        let (bob, personal) = (&cast.bob, &cast.personal);
+        n.step(&format!(
+            "the SRS colludes with {bob} (doctor) and tries the personal partition"
+        ));
+        let r_personal = sys
+            .srs
+            .stored_r(&doc.file, *v2, personal)
+            .context("the SRS holds R of the personal partition")?;
+        let aad = aad(doc, personal, *v2);
+        let personal_ct = Ciphertext::from_bytes(sys.cloud.get(&self.personal_v2())?)?;
+        let mut opened = false;
+        for (_, rekey) in sys.srs.held_rekeys(bob) {
+            let capability = OwnerCapability::derive(&rekey, &self.bob_keys.secret)?;
+            opened |= open(&capability.decapsulate(&r_personal), &aad, &personal_ct).is_ok();
+        }
+        match mode {
+            KeyMode::Paper | KeyMode::Delegated => n.expect(
+                opened,
+                &format!(
+                    "{mode} mode: RK^(1/x_U) = g2^(1/x_P) opens every partition, whatever the ACL says \
+                     (the collusion bound of this re-encryption scheme; --mode hardened narrows it)"
+                ),
+            ),
+            KeyMode::Hardened => n.expect(
+                !opened,
+                &format!(
+                    "hardened mode: {bob}'s re-encryption keys are per label (medical, prescription); personal stays closed"
+                ),
+            ),
+        }
+        Ok(())
+    }
+
+    /// Step 12: an insider forges version 3; the SRS and a reader refuse it.
+    fn insider_plants_a_version(&mut self, n: &mut Narrator) -> Result<()> {
+        let Scene { cast, sys, doc, .. } = self;
+        let (alice, medical) = (&cast.alice, &cast.medical);
+        n.step("an insider plants a version 3 of the medical partition");
+        let mallory_keys = mallory_keys()?;
+        let (key, r_forged) = encapsulate(&mallory_keys.0)?;
+        let forged = seal(&key, &aad(doc, medical, 3), b"{\"diagnosis\":\"forged\"}")?;
+        let statement = UploadStatement {
+            file: doc.file.clone(),
+            version: 3,
+            label: medical.clone(),
+            digest: Hash::of(forged.as_bytes()),
+            r_owner: r_forged,
+        };
+        let signature = statement.sign(&mallory_keys.1);
+        let at_srs = sys.srs.store_signed_r(&statement, &signature);
+        n.expect(
+            matches!(at_srs, Err(Error::ForgedUpload { .. })),
+            &format!(
+                "the SRS refuses an R value not signed by {alice} ({})",
+                describe(&at_srs)
+            ),
+        );
+        let entry = statement.to_entry(signature);
+        let owner_key = sys.ledger.log().owner_upload_key();
+        let at_reader = UploadStatement::check_entry(&doc.file, 3, &entry, owner_key);
+        n.expect(
+            matches!(at_reader, Err(Error::ForgedUpload { .. })),
+            &format!(
+                "a reader refuses the planted ledger entry ({})",
+                describe(&at_reader)
+            ),
+        );
+        Ok(())
+    }
+
+    /// Step 13: the ledger verified whole; its head, to pin.
+    fn verify_ledger(&self, dir: &Path, n: &mut Narrator) -> String {
+        let sys = &self.sys;
+        n.step("anyone verifies the ledger");
+        let blocks = ledger::verify(&sys.ledger_path());
+        n.expect(
+            blocks
+                .as_ref()
+                .is_ok_and(|b| b.len() == sys.ledger.blocks().len()),
+            &format!(
+                "{} intact with {} blocks",
+                sys.ledger_path().display(),
+                sys.ledger.blocks().len(),
+            ),
+        );
+        let head = sys.ledger.head();
+        n.note(format!("head {head}"));
+        n.note(format!(
+            "pin it, then later: sesphr ledger verify {} --expect-head {head}",
+            sys.ledger_path().display()
+        ));
+        n.note(format!(
+            "and: sesphr audit {} (it names the object the cloud tampered with in step 9)",
+            dir.display()
+        ));
+        head.to_string()
+    }
+}
+
+/// The associated data that binds partition `label` of version `version`
+/// of `doc` to its place.
+fn aad(doc: &PhrDocument, label: &Label, version: u32) -> Aad {
+    Aad {
+        file: doc.file.to_string(),
+        label: label.clone(),
+        version,
+    }
 }
 
 /// An insider's own keys: a proxy re-encryption secret and a signing key.
