@@ -268,77 +268,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                 (call, ty)
             }
             "equality" | "inequality" | "lessthan" | "lessthanorequal" | "greaterthan"
-            | "greaterthanorequal" => {
-                let op = match tag {
-                    "equality" => CmpOp::Eq,
-                    "inequality" => CmpOp::Ne,
-                    "lessthan" => CmpOp::Lt,
-                    "lessthanorequal" => CmpOp::Le,
-                    "greaterthan" => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
-                let [a, b] = self.operands_n::<2>(node)?;
-                let (a, ta) = self.term(a, scope.as_deref_mut())?;
-                let (b, tb) = self.term(b, scope)?;
-                if !ta.compatible(&tb) {
-                    return Err(self.colour(node, format!("<{tag}> compares {ta} with {tb}")));
-                }
-                let code = match op {
-                    CmpOp::Eq | CmpOp::Ne => Code::Cmp(op, Box::new(a), Box::new(b)),
-                    _ if ta.is_int() => Code::Cmp(op, Box::new(a), Box::new(b)),
-                    _ => match self.decls.order(&ta, op) {
-                        Some(function) => Code::Call {
-                            site: CallSite::new(tag, self.graph.positions.of(node)),
-                            function,
-                            args: vec![a, b],
-                            returns: Ty::Bool,
-                        },
-                        None => {
-                            return Err(
-                                self.colour(node, format!("<{tag}> on {ta}, which has no order"))
-                            );
-                        }
-                    },
-                };
-                (code, Ty::Bool)
-            }
-            "and" | "or" | "not" | "imply" => {
-                let parts = operands(node);
-                let mut codes = Vec::new();
-                for part in &parts {
-                    let (code, ty) = self.term(*part, scope.as_deref_mut())?;
-                    if ty != Ty::Bool {
-                        return Err(self.colour(*part, format!("<{tag}> of a {ty} term")));
-                    }
-                    codes.push(code);
-                }
-                let arity_error =
-                    || self.colour(node, format!("<{tag}> with {} operands", parts.len()));
-                let code = match tag {
-                    "not" => match <[Code; 1]>::try_from(codes) {
-                        Ok([a]) => Code::Not(Box::new(a)),
-                        Err(_) => return Err(arity_error()),
-                    },
-                    "imply" => match <[Code; 2]>::try_from(codes) {
-                        Ok([a, b]) => Code::Implies(Box::new(a), Box::new(b)),
-                        Err(_) => return Err(arity_error()),
-                    },
-                    _ => {
-                        let and = tag == "and";
-                        let Some(code) = codes.into_iter().reduce(|a, b| {
-                            if and {
-                                Code::And(Box::new(a), Box::new(b))
-                            } else {
-                                Code::Or(Box::new(a), Box::new(b))
-                            }
-                        }) else {
-                            return Err(arity_error());
-                        };
-                        code
-                    }
-                };
-                (code, Ty::Bool)
-            }
+            | "greaterthanorequal" => self.comparison(node, tag, scope)?,
+            "and" | "or" | "not" | "imply" => self.connective(node, tag, scope)?,
             "addition" | "subtraction" | "mult" => {
                 let op = match tag {
                     "addition" => ArithOp::Add,
@@ -366,6 +297,90 @@ impl<'a, 'input> Reader<'a, 'input> {
                 return Err(self.unsupported(node, format!("the term <{other}> in symmetric nets")));
             }
         })
+    }
+
+    /// A comparison (`<equality>`, `<lessthan>`, ...) of two terms: on
+    /// integers directly, on other sorts by the order of their declaration.
+    fn comparison(
+        &mut self,
+        node: Node<'_, '_>,
+        tag: &str,
+        mut scope: Option<&mut Scope>,
+    ) -> Result<(Code, Ty), PnmlError> {
+        let op = match tag {
+            "equality" => CmpOp::Eq,
+            "inequality" => CmpOp::Ne,
+            "lessthan" => CmpOp::Lt,
+            "lessthanorequal" => CmpOp::Le,
+            "greaterthan" => CmpOp::Gt,
+            _ => CmpOp::Ge,
+        };
+        let [a, b] = self.operands_n::<2>(node)?;
+        let (a, ta) = self.term(a, scope.as_deref_mut())?;
+        let (b, tb) = self.term(b, scope)?;
+        if !ta.compatible(&tb) {
+            return Err(self.colour(node, format!("<{tag}> compares {ta} with {tb}")));
+        }
+        let code = match op {
+            CmpOp::Eq | CmpOp::Ne => Code::Cmp(op, Box::new(a), Box::new(b)),
+            _ if ta.is_int() => Code::Cmp(op, Box::new(a), Box::new(b)),
+            _ => match self.decls.order(&ta, op) {
+                Some(function) => Code::Call {
+                    site: CallSite::new(tag, self.graph.positions.of(node)),
+                    function,
+                    args: vec![a, b],
+                    returns: Ty::Bool,
+                },
+                None => {
+                    return Err(self.colour(node, format!("<{tag}> on {ta}, which has no order")));
+                }
+            },
+        };
+        Ok((code, Ty::Bool))
+    }
+
+    /// A boolean connective (`<and>`, `<or>`, `<not>`, `<imply>`) of
+    /// boolean terms.
+    fn connective(
+        &mut self,
+        node: Node<'_, '_>,
+        tag: &str,
+        mut scope: Option<&mut Scope>,
+    ) -> Result<(Code, Ty), PnmlError> {
+        let parts = operands(node);
+        let mut codes = Vec::new();
+        for part in &parts {
+            let (code, ty) = self.term(*part, scope.as_deref_mut())?;
+            if ty != Ty::Bool {
+                return Err(self.colour(*part, format!("<{tag}> of a {ty} term")));
+            }
+            codes.push(code);
+        }
+        let arity_error = || self.colour(node, format!("<{tag}> with {} operands", parts.len()));
+        let code = match tag {
+            "not" => match <[Code; 1]>::try_from(codes) {
+                Ok([a]) => Code::Not(Box::new(a)),
+                Err(_) => return Err(arity_error()),
+            },
+            "imply" => match <[Code; 2]>::try_from(codes) {
+                Ok([a, b]) => Code::Implies(Box::new(a), Box::new(b)),
+                Err(_) => return Err(arity_error()),
+            },
+            _ => {
+                let and = tag == "and";
+                let Some(code) = codes.into_iter().reduce(|a, b| {
+                    if and {
+                        Code::And(Box::new(a), Box::new(b))
+                    } else {
+                        Code::Or(Box::new(a), Box::new(b))
+                    }
+                }) else {
+                    return Err(arity_error());
+                };
+                code
+            }
+        };
+        Ok((code, Ty::Bool))
     }
 
     /// Exactly `N` operands, or an error naming the element.
