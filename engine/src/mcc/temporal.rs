@@ -16,9 +16,10 @@
 
 use std::time::{Duration, Instant};
 
+use super::MccError;
 use super::formula::Formula;
+use super::names::Names;
 use super::observe::{Condition, Observable, holds};
-use super::{MccError, Names};
 use crate::temporal::Formula as Temporal;
 use crate::temporal::PathQuantifier;
 use crate::temporal::ctl::{Ctl, NextAtDeadlocks};
