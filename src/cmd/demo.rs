@@ -507,14 +507,7 @@ impl Scene {
 
     /// Step 10: the SRS, alone, tries the personal partition.
     fn curious_srs(&self, n: &mut Narrator) -> Result<()> {
-        let Scene {
-            mode,
-            cast,
-            sys,
-            doc,
-            v2,
-            ..
-        } = self;
+        let (mode, cast, sys, doc, v2) = (self.mode, &self.cast, &self.sys, &self.doc, &self.v2);
         let personal = &cast.personal;
         n.step("a curious SRS reads the cloud and tries the personal partition");
         let stolen = sys.srs.held_secret(&cast.alice).and_then(|x_p| {
@@ -542,14 +535,7 @@ impl Scene {
 
     /// Step 11: the SRS with Bob's key tries the personal partition.
     fn colluding_srs(&self, n: &mut Narrator) -> Result<()> {
-        let Scene {
-            mode,
-            cast,
-            sys,
-            doc,
-            v2,
-            ..
-        } = self;
+        let (mode, cast, sys, doc, v2) = (self.mode, &self.cast, &self.sys, &self.doc, &self.v2);
         let (bob, personal) = (&cast.bob, &cast.personal);
         n.step(&format!(
             "the SRS colludes with {bob} (doctor) and tries the personal partition"
