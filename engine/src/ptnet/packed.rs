@@ -13,9 +13,9 @@
 //! on words holding an unbounded place's lane). On overflow [`check_pt`] starts
 //! again with the uniform lanes twice as wide.
 
-use super::PtNet;
 use super::bounds::{PlaceBounds, structural_bounds};
 use super::watch::Watchers;
+use super::{PtNet, PtTransition};
 use crate::explore::{
     CheckReport, ExploreError, ExploreOptions, PlaceChange, PropertyKind, PropertySpec, StateBuf,
     StateLayout, StateSpace, Step, TokenStats, check,
@@ -193,40 +193,9 @@ impl<'n> PackedNet<'n> {
                 places,
             });
         }
-        let mut heaviest = vec![0u32; places];
-        for t in &net.transitions {
-            for &(place, weight) in t.pre.iter().chain(&t.post) {
-                let Some(h) = heaviest.get_mut(place) else {
-                    return Err(PtError::NoSuchPlace {
-                        transition: t.name.clone(),
-                        place,
-                        places,
-                    });
-                };
-                *h = (*h).max(weight);
-            }
-        }
-        let mut lanes = Vec::with_capacity(places);
-        let mut proven = Vec::with_capacity(places);
-        let (mut word, mut used) = (0usize, 0u32);
-        for (place, &heavy) in heaviest.iter().enumerate() {
-            let bound = bounds
-                .of(place)
-                .map(|b| b.max(heavy).max(net.initial[place]))
-                .filter(|&b| b <= MAX_COUNT);
-            let bits = bound.map_or(lane_bits, |b| (33 - b.leading_zeros()).min(32));
-            if used + bits > 32 {
-                (word, used) = (word + 1, 0);
-            }
-            lanes.push(Lane {
-                word,
-                shift: used,
-                bits,
-            });
-            proven.push(bound.is_some());
-            used += bits;
-        }
-        let words = if places == 0 { 0 } else { word + 1 };
+        let heaviest = heaviest_arcs(net)?;
+        let (lanes, proven) = lay_out_lanes(net, &heaviest, bounds, lane_bits);
+        let words = lanes.last().map_or(0, |lane| lane.word + 1);
         let mut word_lanes = vec![places; words + 1];
         for (place, lane) in lanes.iter().enumerate().rev() {
             word_lanes[lane.word] = place;
@@ -247,44 +216,11 @@ impl<'n> PackedNet<'n> {
             guards[lane.word] |= lane.guard();
             unproven[lane.word] |= !proven;
         }
-        let mut deltas = Vec::with_capacity(net.transitions.len());
-        for t in &net.transitions {
-            let mut packed: Vec<WordDelta> = Vec::new();
-            for (arcs, is_pre) in [(&t.pre, true), (&t.post, false)] {
-                for &(place, weight) in arcs {
-                    let lane = lanes[place];
-                    if weight > lane_max(lane.bits) {
-                        return Err(too_large(
-                            net,
-                            lane_bits,
-                            format!("the weight of an arc of {}", t.name),
-                            weight,
-                        ));
-                    }
-                    let shifted = weight << lane.shift;
-                    let delta = match packed.iter_mut().find(|d| d.word == lane.word) {
-                        Some(d) => d,
-                        None => {
-                            packed.push(WordDelta {
-                                word: lane.word,
-                                pre: 0,
-                                post: 0,
-                                checked: unproven[lane.word],
-                            });
-                            let last = packed.len() - 1;
-                            &mut packed[last]
-                        }
-                    };
-                    if is_pre {
-                        delta.pre |= shifted;
-                    } else {
-                        delta.post |= shifted;
-                    }
-                }
-            }
-            packed.sort_by_key(|d| d.word);
-            deltas.push(packed);
-        }
+        let deltas = net
+            .transitions
+            .iter()
+            .map(|t| word_deltas(net, t, &lanes, &unproven, lane_bits))
+            .collect::<Result<Vec<_>, _>>()?;
         let checks = properties
             .iter()
             .map(|p| match *p {
@@ -292,23 +228,7 @@ impl<'n> PackedNet<'n> {
                 PtProperty::PlaceBound(k) => Check::Exceeds(exceeds_masks(&lanes, words, k)),
             })
             .collect();
-        let specs = properties
-            .iter()
-            .map(|p| match p {
-                PtProperty::DeadlockFree => PropertySpec {
-                    name: "deadlock-free".into(),
-                    kind: PropertyKind::DeadlockFree,
-                },
-                PtProperty::PlaceBound(1) => PropertySpec {
-                    name: "one-safe".into(),
-                    kind: PropertyKind::Bound,
-                },
-                PtProperty::PlaceBound(k) => PropertySpec {
-                    name: format!("{k}-bounded"),
-                    kind: PropertyKind::Bound,
-                },
-            })
-            .collect();
+        let specs = properties.iter().map(property_spec).collect();
         let first_inputs: Vec<Option<usize>> = (deltas.iter())
             .map(|d: &Vec<WordDelta>| d.iter().find(|d| d.pre != 0).map(|d| d.word))
             .collect();
@@ -510,6 +430,122 @@ fn lane_max(bits: u32) -> u32 {
         MAX_COUNT
     } else {
         (1 << (bits - 1)) - 1
+    }
+}
+
+/// Per place, the heaviest weight of an arc on it; an error if an arc
+/// names a place the net does not have.
+fn heaviest_arcs(net: &PtNet) -> Result<Vec<u32>, PtError> {
+    let places = net.places.len();
+    let mut heaviest = vec![0u32; places];
+    for t in &net.transitions {
+        for &(place, weight) in t.pre.iter().chain(&t.post) {
+            let Some(h) = heaviest.get_mut(place) else {
+                return Err(PtError::NoSuchPlace {
+                    transition: t.name.clone(),
+                    place,
+                    places,
+                });
+            };
+            *h = (*h).max(weight);
+        }
+    }
+    Ok(heaviest)
+}
+
+/// Each place's lane, packed in order into 32-bit words: as wide as its
+/// bound (and its `heaviest` arc and initial count) where `bounds` gives
+/// one, else `lane_bits`; and per place whether its bound is proven.
+fn lay_out_lanes(
+    net: &PtNet,
+    heaviest: &[u32],
+    bounds: &PlaceBounds,
+    lane_bits: u32,
+) -> (Vec<Lane>, Vec<bool>) {
+    let mut lanes = Vec::with_capacity(heaviest.len());
+    let mut proven = Vec::with_capacity(heaviest.len());
+    let (mut word, mut used) = (0usize, 0u32);
+    for (place, &heavy) in heaviest.iter().enumerate() {
+        let bound = bounds
+            .of(place)
+            .map(|b| b.max(heavy).max(net.initial[place]))
+            .filter(|&b| b <= MAX_COUNT);
+        let bits = bound.map_or(lane_bits, |b| (33 - b.leading_zeros()).min(32));
+        if used + bits > 32 {
+            (word, used) = (word + 1, 0);
+        }
+        lanes.push(Lane {
+            word,
+            shift: used,
+            bits,
+        });
+        proven.push(bound.is_some());
+        used += bits;
+    }
+    (lanes, proven)
+}
+
+/// What transition `t` takes from and puts into each word it touches, in
+/// word order; an error if an arc's weight does not fit its lane.
+fn word_deltas(
+    net: &PtNet,
+    t: &PtTransition,
+    lanes: &[Lane],
+    unproven: &[bool],
+    lane_bits: u32,
+) -> Result<Vec<WordDelta>, PtError> {
+    let mut packed: Vec<WordDelta> = Vec::new();
+    for (arcs, is_pre) in [(&t.pre, true), (&t.post, false)] {
+        for &(place, weight) in arcs {
+            let lane = lanes[place];
+            if weight > lane_max(lane.bits) {
+                return Err(too_large(
+                    net,
+                    lane_bits,
+                    format!("the weight of an arc of {}", t.name),
+                    weight,
+                ));
+            }
+            let shifted = weight << lane.shift;
+            let delta = match packed.iter_mut().find(|d| d.word == lane.word) {
+                Some(d) => d,
+                None => {
+                    packed.push(WordDelta {
+                        word: lane.word,
+                        pre: 0,
+                        post: 0,
+                        checked: unproven[lane.word],
+                    });
+                    let last = packed.len() - 1;
+                    &mut packed[last]
+                }
+            };
+            if is_pre {
+                delta.pre |= shifted;
+            } else {
+                delta.post |= shifted;
+            }
+        }
+    }
+    packed.sort_by_key(|d| d.word);
+    Ok(packed)
+}
+
+/// How a property of the packed net is named and reported.
+fn property_spec(property: &PtProperty) -> PropertySpec {
+    match property {
+        PtProperty::DeadlockFree => PropertySpec {
+            name: "deadlock-free".into(),
+            kind: PropertyKind::DeadlockFree,
+        },
+        PtProperty::PlaceBound(1) => PropertySpec {
+            name: "one-safe".into(),
+            kind: PropertyKind::Bound,
+        },
+        PtProperty::PlaceBound(k) => PropertySpec {
+            name: format!("{k}-bounded"),
+            kind: PropertyKind::Bound,
+        },
     }
 }
 
