@@ -151,8 +151,23 @@ pub fn report_md(c: &ReportContent) -> String {
          reported values (the paper's evaluation) as a second series.\n",
         if c.quick { " --quick" } else { "" }
     );
-    out += "## Machines\n\n";
-    let _ = writeln!(out, "- This run: {}", c.machine.describe());
+    out += &machines_section(c.machine);
+    out += "## Ours against the paper\n\n";
+    out += &ratios_table(&ratios(c.figures));
+    out += "\n";
+    for f in c.figures {
+        out += &figure_section(f);
+    }
+    out += &modes_section(c.modes);
+    out += &protocol_section(c.protocol, c.runs);
+    out += &verification_section(c.verified);
+    out
+}
+
+/// The section saying on what this run and the paper's were measured.
+fn machines_section(machine: &Machine) -> String {
+    let mut out = String::from("## Machines\n\n");
+    let _ = writeln!(out, "- This run: {}", machine.describe());
     let _ = writeln!(
         out,
         "- Build: {}",
@@ -167,46 +182,51 @@ pub fn report_md(c: &ReportContent) -> String {
             Amazon S3 over the network; ours is BLS12-381 (blstrs) with AES-256-GCM in Rust, \
             and an on-disk cloud store that syncs every object to disk. The paper gives only \
             the ends (50 KB and 2 MB) of its size range, so only those are compared.\n\n";
-    out += "## Ours against the paper\n\n";
-    out += &ratios_table(&ratios(c.figures));
-    out += "\n";
-    for f in c.figures {
-        let _ = writeln!(out, "## {}\n", f.title);
-        let _ = writeln!(out, "![{}]({}.svg)\n", f.title, f.id);
-        let _ = writeln!(
-            out,
-            "Timed: {}. PNG: [{}.png]({}.png).\n",
-            f.measures, f.id, f.id
-        );
-        let mut rows = vec![vec![
-            f.x_label.to_string(),
-            "ours, median (s)".into(),
-            "min (s)".into(),
-            "max (s)".into(),
-            "paper (s)".into(),
-            "ours / paper".into(),
-        ]];
-        for p in &f.points {
-            let paper = paper::at(f.paper, p.x);
-            rows.push(vec![
-                format!("{}", p.x),
-                format!("{:.6}", p.seconds()),
-                format!("{:.6}", p.samples.quantile(0.0).as_secs_f64()),
-                format!("{:.6}", p.samples.quantile(1.0).as_secs_f64()),
-                paper.map_or("-".into(), |s| s.to_string()),
-                paper.map_or("-".into(), |s| format!("{:.4}", p.seconds() / s)),
-            ]);
-        }
-        out += &table(&rows, true);
-        if f.paper.is_empty() {
-            out += "\nThe paper reports no figure for this.\n";
-        }
-        out += "\n";
+    out
+}
+
+/// The section of one figure: its plot and its table against the paper's values.
+fn figure_section(f: &Figure) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", f.title);
+    let _ = writeln!(out, "![{}]({}.svg)\n", f.title, f.id);
+    let _ = writeln!(
+        out,
+        "Timed: {}. PNG: [{}.png]({}.png).\n",
+        f.measures, f.id, f.id
+    );
+    let mut rows = vec![vec![
+        f.x_label.to_string(),
+        "ours, median (s)".into(),
+        "min (s)".into(),
+        "max (s)".into(),
+        "paper (s)".into(),
+        "ours / paper".into(),
+    ]];
+    for p in &f.points {
+        let paper = paper::at(f.paper, p.x);
+        rows.push(vec![
+            format!("{}", p.x),
+            format!("{:.6}", p.seconds()),
+            format!("{:.6}", p.samples.quantile(0.0).as_secs_f64()),
+            format!("{:.6}", p.samples.quantile(1.0).as_secs_f64()),
+            paper.map_or("-".into(), |s| s.to_string()),
+            paper.map_or("-".into(), |s| format!("{:.4}", p.seconds() / s)),
+        ]);
     }
-    out += &modes_section(c.modes);
-    out += "## Protocol runs with real cryptography\n\n";
-    let params: Vec<String> = c
-        .protocol
+    out += &table(&rows, true);
+    if f.paper.is_empty() {
+        out += "\nThe paper reports no figure for this.\n";
+    }
+    out += "\n";
+    out
+}
+
+/// The section of the protocol runs with real cryptography: the command
+/// that reproduces them, and their timings per transition.
+fn protocol_section(protocol: &ProtocolPlan, runs: &RunSummary) -> String {
+    let mut out = String::from("## Protocol runs with real cryptography\n\n");
+    let params: Vec<String> = protocol
         .params
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
@@ -217,15 +237,20 @@ pub fn report_md(c: &ReportContent) -> String {
          {} steps in all. Every transition's functions run on the real library and are \
          checked against the symbolic ones; a firing's time includes the real work its guard \
          did; the time spent writing the cloud store and the ledger is apart (disk ms).\n",
-        c.protocol.file,
+        protocol.file,
         params.join(" --param "),
-        c.protocol.partition_size,
-        c.protocol.runs,
-        c.protocol.defer.join(","),
-        c.runs.steps
+        protocol.partition_size,
+        protocol.runs,
+        protocol.defer.join(","),
+        runs.steps
     );
-    out += &c.runs.render(true);
-    out += "\n## Verification summary\n\n";
+    out += &runs.render(true);
+    out
+}
+
+/// The section summing up the checker's reports, then each net's verdicts.
+fn verification_section(verified: &[Verified]) -> String {
+    let mut out = String::from("\n## Verification summary\n\n");
     out += "`sesphr check` on the SeSPHR nets: symbolic functions, every interleaving.\n\n";
     let mut rows = vec![vec![
         "net".to_string(),
@@ -236,33 +261,7 @@ pub fn report_md(c: &ReportContent) -> String {
         "seconds".into(),
         "verdicts".into(),
     ]];
-    for v in c.verified {
-        let holding = v
-            .report
-            .properties
-            .iter()
-            .filter(|p| p.holds == Some(true))
-            .count();
-        let violated: Vec<&str> = v
-            .report
-            .properties
-            .iter()
-            .filter(|p| p.holds == Some(false))
-            .map(|p| p.name.as_str())
-            .collect();
-        let undecided = v
-            .report
-            .properties
-            .iter()
-            .filter(|p| p.holds.is_none())
-            .count();
-        let mut verdicts = format!("{holding} of {} hold", v.report.properties.len());
-        if !violated.is_empty() {
-            verdicts += &format!("; VIOLATED: {}", violated.join(", "));
-        }
-        if undecided > 0 {
-            verdicts += &format!("; {undecided} undecided");
-        }
+    for v in verified {
         rows.push(vec![
             v.file.clone(),
             parameters(&v.params),
@@ -270,11 +269,11 @@ pub fn report_md(c: &ReportContent) -> String {
             v.report.edges.to_string(),
             v.report.complete.to_string(),
             format!("{:.2}", v.report.seconds),
-            verdicts,
+            verdicts(v),
         ]);
     }
     out += &table(&rows, true);
-    for v in c.verified {
+    for v in verified {
         let _ = writeln!(out, "\n`{}` ({}):\n", v.file, parameters(&v.params));
         let mut rows = vec![vec![
             "property".to_string(),
@@ -293,6 +292,27 @@ pub fn report_md(c: &ReportContent) -> String {
         out += &table(&rows, true);
     }
     out
+}
+
+/// A check's verdicts in a few words: how many properties hold, the
+/// violated ones by name, how many are undecided.
+fn verdicts(v: &Verified) -> String {
+    let properties = &v.report.properties;
+    let holding = properties.iter().filter(|p| p.holds == Some(true)).count();
+    let violated: Vec<&str> = properties
+        .iter()
+        .filter(|p| p.holds == Some(false))
+        .map(|p| p.name.as_str())
+        .collect();
+    let undecided = properties.iter().filter(|p| p.holds.is_none()).count();
+    let mut verdicts = format!("{holding} of {} hold", properties.len());
+    if !violated.is_empty() {
+        verdicts += &format!("; VIOLATED: {}", violated.join(", "));
+    }
+    if undecided > 0 {
+        verdicts += &format!("; {undecided} undecided");
+    }
+    verdicts
 }
 
 /// The section comparing the key modes: counts, sizes and median timings side by side.
