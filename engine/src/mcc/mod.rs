@@ -32,6 +32,8 @@
 //! ```
 
 mod answer;
+mod error;
+mod examination;
 pub mod formula;
 mod names;
 pub mod observe;
@@ -39,138 +41,19 @@ mod plan;
 mod temporal;
 
 pub use answer::{Answer, AnswerKind, TECHNIQUES, Value};
+pub use error::MccError;
+pub use examination::Examination;
 
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
-use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{ExploreError, ExploreOptions};
+use crate::coloured::ColouredSpace;
+use crate::explore::ExploreOptions;
 use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::{LoadedNet, read_source};
-use crate::net::code::EvalError;
-use crate::ptnet::{PtError, with_widening_lanes};
+use crate::ptnet::with_widening_lanes;
 use formula::McProperty;
 use names::Names;
 use plan::Plan;
-
-/// The examinations of the contest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Examination {
-    /// Reachable states, edges and token bounds.
-    StateSpace,
-    /// Is a dead marking reachable?
-    ReachabilityDeadlock,
-    /// Does every place hold at most one token?
-    OneSafe,
-    /// `EF`/`AG` formulas over token counts.
-    ReachabilityCardinality,
-    /// `EF`/`AG` formulas over enabled transitions.
-    ReachabilityFireability,
-    /// The most tokens of sets of places.
-    UpperBounds,
-    /// CTL formulas over token counts.
-    CtlCardinality,
-    /// CTL formulas over enabled transitions.
-    CtlFireability,
-    /// LTL formulas over token counts.
-    LtlCardinality,
-    /// LTL formulas over enabled transitions.
-    LtlFireability,
-}
-
-impl Examination {
-    /// Every examination, in the contest's order.
-    pub const ALL: [Examination; 10] = [
-        Examination::StateSpace,
-        Examination::ReachabilityDeadlock,
-        Examination::OneSafe,
-        Examination::ReachabilityCardinality,
-        Examination::ReachabilityFireability,
-        Examination::UpperBounds,
-        Examination::CtlCardinality,
-        Examination::CtlFireability,
-        Examination::LtlCardinality,
-        Examination::LtlFireability,
-    ];
-
-    /// The contest's name of the examination (and of its property file, `<name>.xml`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Examination::StateSpace => "StateSpace",
-            Examination::ReachabilityDeadlock => "ReachabilityDeadlock",
-            Examination::OneSafe => "OneSafe",
-            Examination::ReachabilityCardinality => "ReachabilityCardinality",
-            Examination::ReachabilityFireability => "ReachabilityFireability",
-            Examination::UpperBounds => "UpperBounds",
-            Examination::CtlCardinality => "CTLCardinality",
-            Examination::CtlFireability => "CTLFireability",
-            Examination::LtlCardinality => "LTLCardinality",
-            Examination::LtlFireability => "LTLFireability",
-        }
-    }
-
-    /// Whether the examination's formulas come from a property file.
-    pub fn has_property_file(self) -> bool {
-        !matches!(
-            self,
-            Examination::StateSpace | Examination::ReachabilityDeadlock | Examination::OneSafe
-        )
-    }
-}
-
-impl fmt::Display for Examination {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Examination {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        Examination::ALL
-            .into_iter()
-            .find(|e| e.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Examination::ALL.iter().map(|e| e.name()).collect();
-                format!("unknown examination {s:?} (one of {})", names.join(", "))
-            })
-    }
-}
-
-/// Why an examination could not be run.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MccError {
-    /// A formula names a place or transition the net does not have.
-    #[error("property {property}: the net has no {kind} {name:?}")]
-    UnknownName {
-        /// The property's id.
-        property: String,
-        /// `place` or `transition`.
-        kind: &'static str,
-        /// The name as written.
-        name: String,
-    },
-    /// Exploring a place/transition net failed.
-    #[error(transparent)]
-    PlaceTransition(#[from] ExploreError<PtError>),
-    /// Exploring a coloured net failed.
-    #[error(transparent)]
-    Coloured(#[from] ExploreError<ColouredError>),
-}
-
-impl MccError {
-    /// The failed evaluation of a guard or an arc behind this error, if it
-    /// is one ([`LoadedNet::position_of_failure`] locates it).
-    pub fn evaluation(&self) -> Option<&EvalError> {
-        match self {
-            MccError::Coloured(ExploreError::Space { source }) => source.evaluation(),
-            _ => None,
-        }
-    }
-}
 
 /// Reads a property file of the contest; errors name the file, the line and
 /// the column, and quote the line.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::MccError;
+use super::error::MccError;
 use super::formula::{Formula, IntExpr};
 use super::observe::{Condition, Count};
 use crate::load::LoadedNet;

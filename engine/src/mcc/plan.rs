@@ -3,11 +3,13 @@
 
 use std::time::Instant;
 
+use super::answer::{Answer, AnswerKind, Value};
+use super::error::MccError;
+use super::examination::Examination;
 use super::formula::{Formula, McProperty, Query};
 use super::names::Names;
 use super::observe::{Check, Checked, Condition, Count, Observable};
 use super::temporal::{self, Style, TemporalFormulas};
-use super::{Answer, AnswerKind, Examination, MccError, Value};
 use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
 use crate::temporal::graph::{Limits, Stop};
 

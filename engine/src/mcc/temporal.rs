@@ -16,7 +16,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::MccError;
+use super::error::MccError;
 use super::formula::Formula;
 use super::names::Names;
 use super::observe::{Condition, Observable, holds};
