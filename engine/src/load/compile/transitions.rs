@@ -3,6 +3,8 @@
 use super::*;
 
 impl Compiler<'_> {
+    /// Compiles transition `name`: its input arcs (patterns that bind its
+    /// variables, then look-ups of known values), its guard and its outputs.
     pub(super) fn transition(
         &self,
         name: &Spanned<String>,
@@ -58,28 +60,55 @@ impl Compiler<'_> {
                 pos: text.pos,
             });
         }
-        let mut guards = Vec::new();
-        if let Some(text) = &t.guard {
-            let e = self.parse(text)?;
-            // Type-checked whole on a copy of the scope (the slots its
-            // quantifiers take are not kept), then compiled conjunct by
-            // conjunct, so that an error while one is evaluated points at it,
-            // not at the guard's start.
-            let (_, ty) = self.expr(text, &e, &mut scope.clone())?;
-            if ty != Ty::Bool {
-                return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
-            }
-            let mut parts = Vec::new();
-            for conjunct in conjuncts(&e) {
-                let (code, _) = self.expr(text, conjunct, &mut scope)?;
-                let pos = text.pos_of(conjunct.span.start);
-                let mut split = Vec::new();
-                super::folding::fold_constants(code).into_conjuncts(&mut split);
-                parts.extend(split.into_iter().map(|code| (code, pos)));
-            }
-            // A conjunct that is true whatever the binding tests nothing.
-            parts.retain(|(part, _)| !matches!(part, Code::Const(Value::Bool(true))));
-            for (code, pos) in parts {
+        let guards = match &t.guard {
+            Some(text) => self.guard(text, &mut scope, &bound_at)?,
+            None => Vec::new(),
+        };
+        let outputs = self.outputs(t, &mut scope, &mut inscriptions)?;
+        Ok(Transition {
+            name: name.value.clone(),
+            pos: name.pos,
+            vars: scope.vars,
+            wildcards_may_swap: wildcards_may_swap(&inputs),
+            inputs,
+            guards,
+            outputs,
+            inscriptions,
+            guard_text: t.guard.as_ref().map(|g| g.text.clone()),
+        })
+    }
+
+    /// The guard `text`, split into conjuncts, each placed after the last
+    /// input item that binds a variable it reads (`bound_at`: per slot, after
+    /// how many input items it is bound).
+    fn guard(
+        &self,
+        text: &ExprText,
+        scope: &mut Scope,
+        bound_at: &[usize],
+    ) -> Result<Vec<GuardPart>> {
+        let e = self.parse(text)?;
+        // Type-checked whole on a copy of the scope (the slots its
+        // quantifiers take are not kept), then compiled conjunct by
+        // conjunct, so that an error while one is evaluated points at it,
+        // not at the guard's start.
+        let (_, ty) = self.expr(text, &e, &mut scope.clone())?;
+        if ty != Ty::Bool {
+            return Err(self.type_error(text, e.at, format!("a guard is a boolean, not {ty}")));
+        }
+        let mut parts = Vec::new();
+        for conjunct in conjuncts(&e) {
+            let (code, _) = self.expr(text, conjunct, scope)?;
+            let pos = text.pos_of(conjunct.span.start);
+            let mut split = Vec::new();
+            super::folding::fold_constants(code).into_conjuncts(&mut split);
+            parts.extend(split.into_iter().map(|code| (code, pos)));
+        }
+        // A conjunct that is true whatever the binding tests nothing.
+        parts.retain(|(part, _)| !matches!(part, Code::Const(Value::Bool(true))));
+        let mut guards: Vec<GuardPart> = parts
+            .into_iter()
+            .map(|(code, pos)| {
                 let mut slots = Vec::new();
                 code.read_slots(&mut slots);
                 let after = slots
@@ -87,10 +116,20 @@ impl Compiler<'_> {
                     .map(|&s| bound_at.get(s).copied().unwrap_or(0))
                     .max()
                     .unwrap_or(0);
-                guards.push(GuardPart { code, after, pos });
-            }
-            guards.sort_by_key(|g| g.after);
-        }
+                GuardPart { code, after, pos }
+            })
+            .collect();
+        guards.sort_by_key(|g| g.after);
+        Ok(guards)
+    }
+
+    /// The output items of `t`, their inscriptions added to `inscriptions`.
+    fn outputs(
+        &self,
+        t: &RawTransition,
+        scope: &mut Scope,
+        inscriptions: &mut Vec<(PlaceId, String, bool)>,
+    ) -> Result<Vec<OutputItem>> {
         let mut outputs = Vec::new();
         for (place_name, items) in &t.outputs {
             let place = self.place_named(place_name)?;
@@ -98,11 +137,11 @@ impl Compiler<'_> {
             for text in items {
                 inscriptions.push((place, text.text.clone(), false));
                 let item = self.parse_item(text)?;
-                let mult = self.arc_multiplicity(text, item.mult.as_ref(), &scope)?;
+                let mult = self.arc_multiplicity(text, item.mult.as_ref(), scope)?;
                 let tokens = match self.all_of(text, &item.expr, &ty)? {
                     Some(values) => OutputTokens::All(values),
                     None => {
-                        let (code, t) = self.expr(text, &item.expr, &mut scope)?;
+                        let (code, t) = self.expr(text, &item.expr, scope)?;
                         self.expect(text, &item.expr, &t, &ty)?;
                         OutputTokens::Expr(super::folding::fold_constants(code))
                     }
@@ -115,17 +154,7 @@ impl Compiler<'_> {
                 });
             }
         }
-        Ok(Transition {
-            name: name.value.clone(),
-            pos: name.pos,
-            vars: scope.vars,
-            wildcards_may_swap: wildcards_may_swap(&inputs),
-            inputs,
-            guards,
-            outputs,
-            inscriptions,
-            guard_text: t.guard.as_ref().map(|g| g.text.clone()),
-        })
+        Ok(outputs)
     }
 
     /// Whether a pattern has no wildcard and no new variable: its value is known before matching.
