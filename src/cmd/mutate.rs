@@ -258,18 +258,62 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
         .build()
         .context("cannot start the worker threads")?;
     let threads = pool.current_num_threads();
+    let (configurations, sizes) = configurations(args, &equivalents, &source, &library, &pool)?;
+    let judgements = pool.install(|| {
+        judge(
+            &source,
+            &mutants,
+            &configurations,
+            &library,
+            Progress {
+                started,
+                bar: !args.json,
+            },
+        )
+    });
+    let report = build_report(
+        &source,
+        mutants,
+        judgements,
+        &equivalents,
+        vanished,
+        Setting {
+            configurations: sizes,
+            timeout: args.timeout,
+            threads,
+            started,
+        },
+    )?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        write_out(format_args!("{}", render(&report)));
+    }
+    Ok(report)
+}
+
+/// Each configuration of the run, with the limits its mutants are checked
+/// under (the net itself checked first, on `pool`, to size them), and what
+/// the report says of it.
+fn configurations(
+    args: &MutateArgs,
+    equivalents: &Equivalents,
+    source: &Source,
+    library: &SymbolicFunctions,
+    pool: &rayon::ThreadPool,
+) -> Result<(Vec<Configuration>, Vec<ConfigurationReport>)> {
     let memory = args.max_memory.or_else(default_memory_limit);
     let mut configurations = Vec::new();
     let mut sizes = Vec::new();
-    for (params, line) in configuration_params(args, &equivalents) {
+    for (params, line) in configuration_params(args, equivalents) {
         let mut overrides = params.clone();
         overrides.extend(args.net.params.iter().cloned());
         let original = pool
             .install(|| {
                 check_original(
-                    &source,
+                    source,
                     &overrides,
-                    &library,
+                    library,
                     &Limits {
                         max_memory: memory,
                         timeout: args.timeout,
@@ -304,59 +348,61 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
             },
         });
     }
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
+    Ok((configurations, sizes))
+}
+
+/// How a run shows its progress on standard error.
+struct Progress {
+    /// When the run started.
+    started: Instant,
+    /// Whether a progress bar may be drawn on a terminal (not with `--json`).
+    bar: bool,
+}
+
+/// Judges every mutant under `configurations`, in parallel on the current
+/// pool, in the mutants' order, showing a bar on a terminal or else a line
+/// at every tenth of the run.
+fn judge(
+    source: &Source,
+    mutants: &[Mutant],
+    configurations: &[Configuration],
+    library: &SymbolicFunctions,
+    progress: Progress,
+) -> Vec<Judgement> {
+    let bar =
+        (progress.bar && std::io::stderr().is_terminal()).then(|| progress_bar(mutants.len()));
     // Counted and told under one lock, so the log's counts rise in order.
     let done = Mutex::new(0usize);
     let total = mutants.len();
-    let judgements: Vec<Judgement> = pool.install(|| {
-        mutants
-            .par_iter()
-            .map(|m| {
-                let j = check_mutant_under(&source, m, &configurations, &library);
-                let mut checked = done.lock().unwrap_or_else(PoisonError::into_inner);
-                *checked += 1;
-                let n = *checked;
-                match &bar {
-                    Some(bar) => {
-                        bar.set_message(m.id.chars().take(60).collect::<String>());
-                        bar.inc(1);
-                    }
-                    // Logs get a line at every tenth of the run.
-                    None if n * 10 / total != (n - 1) * 10 / total => {
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "sesphr mutate: {n}/{total} mutants checked in {:.0} s",
-                            started.elapsed().as_secs_f64()
-                        );
-                    }
-                    None => {}
+    let judgements = mutants
+        .par_iter()
+        .map(|m| {
+            let j = check_mutant_under(source, m, configurations, library);
+            let mut checked = done.lock().unwrap_or_else(PoisonError::into_inner);
+            *checked += 1;
+            let n = *checked;
+            match &bar {
+                Some(bar) => {
+                    bar.set_message(m.id.chars().take(60).collect::<String>());
+                    bar.inc(1);
                 }
-                j
-            })
-            .collect()
-    });
+                // Logs get a line at every tenth of the run.
+                None if n * 10 / total != (n - 1) * 10 / total => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "sesphr mutate: {n}/{total} mutants checked in {:.0} s",
+                        progress.started.elapsed().as_secs_f64()
+                    );
+                }
+                None => {}
+            }
+            j
+        })
+        .collect();
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let report = build_report(
-        &source,
-        mutants,
-        judgements,
-        &equivalents,
-        vanished,
-        Setting {
-            configurations: sizes,
-            timeout: args.timeout,
-            threads,
-            started,
-        },
-    )?;
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        write_out(format_args!("{}", render(&report)));
-    }
-    Ok(report)
+    judgements
 }
 
 /// A parameter set of the run, with the line of the equivalent-mutants file
