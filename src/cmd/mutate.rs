@@ -101,7 +101,9 @@ fn parse_configuration(text: &str) -> Result<Vec<(String, String)>, String> {
 /// bad input.
 pub fn run(args: &MutateArgs) -> ExitCode {
     match mutate(args) {
-        Ok(report) => report.exit_code(),
+        Ok(Some(report)) => report.exit_code(),
+        // `--list`: the mutants were listed, not checked.
+        Ok(None) => ExitCode::SUCCESS,
         Err(error) => {
             crate::output::report_error(&error);
             // In JSON too: the file and what is wrong.
@@ -227,7 +229,9 @@ impl Report {
     }
 }
 
-fn mutate(args: &MutateArgs) -> Result<Report> {
+/// Generates the net's mutants and checks them, or with `--list` only lists
+/// them (`None`).
+fn mutate(args: &MutateArgs) -> Result<Option<Report>> {
     let started = Instant::now();
     let path = &args.net.net;
     let source = read_source(path)?;
@@ -251,7 +255,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
     }
     if args.list {
         list(&source, &mutants, args.json)?;
-        std::process::exit(0);
+        return Ok(None);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(thread_count(args.threads))
@@ -289,7 +293,7 @@ fn mutate(args: &MutateArgs) -> Result<Report> {
     } else {
         write_out(format_args!("{}", render(&report)));
     }
-    Ok(report)
+    Ok(Some(report))
 }
 
 /// Each configuration of the run, with the limits its mutants are checked
