@@ -233,11 +233,11 @@ fn describe<T>(result: &sesphr_model::Result<T>) -> String {
 /// Runs the scenario in `dir`; returns the ledger's final signed head.
 fn scenario(dir: &Path, mode: KeyMode, n: &mut Narrator) -> Result<String> {
     let mut scene = Scene::set_up(dir, mode, n)?;
-    scene.upload_and_read(n)?;
-    scene.revoke_and_upload_again(n)?;
-    scene.cloud_tampers(n)?;
-    scene.curious_srs(n)?;
-    scene.colluding_srs(n)?;
+    let dave_cached_r = scene.upload_and_read(n)?;
+    let v2 = scene.revoke_and_upload_again(&dave_cached_r, n)?;
+    scene.cloud_tampers(v2, n)?;
+    scene.curious_srs(v2, n)?;
+    scene.colluding_srs(v2, n)?;
     scene.insider_plants_a_version(n)?;
     Ok(scene.verify_ledger(dir, n))
 }
@@ -284,10 +284,6 @@ struct Scene {
     dave_keys: KeyPair,
     /// Alice's record.
     doc: PhrDocument,
-    /// The R value the SRS served Dave for version 1, which he keeps.
-    dave_cached_r: Option<UserR>,
-    /// The version uploaded after Dave's revocation.
-    v2: u32,
 }
 
 impl Scene {
@@ -350,14 +346,12 @@ impl Scene {
             carol_keys,
             dave_keys,
             doc,
-            dave_cached_r: None,
-            v2: 0,
         })
     }
 
     /// Steps 2 to 5: version 1 uploaded, read by those granted, refused to
-    /// the others.
-    fn upload_and_read(&mut self, n: &mut Narrator) -> Result<()> {
+    /// the others; returns the R value the SRS served Dave, which he keeps.
+    fn upload_and_read(&mut self, n: &mut Narrator) -> Result<UserR> {
         let Scene { cast, sys, doc, .. } = self;
         let Cast {
             alice,
@@ -399,13 +393,12 @@ impl Scene {
             read.as_ref().ok() == Some(&plaintext(doc, prescription)),
             &format!("decrypted the prescription partition ({})", describe(&read)),
         );
-        self.dave_cached_r = Some(sys.srs.serve(dave, &doc.file, v1, prescription)?);
-        Ok(())
+        Ok(sys.srs.serve(dave, &doc.file, v1, prescription)?)
     }
 
     /// Steps 6 to 8: Dave revoked, version 2 uploaded, Dave refused it and
-    /// his cached key useless.
-    fn revoke_and_upload_again(&mut self, n: &mut Narrator) -> Result<()> {
+    /// the key of his `cached_r` useless; returns version 2's number.
+    fn revoke_and_upload_again(&mut self, cached_r: &UserR, n: &mut Narrator) -> Result<u32> {
         let Scene { cast, sys, doc, .. } = self;
         let Cast {
             alice,
@@ -426,7 +419,6 @@ impl Scene {
         ));
         let v2 = sys.upload(&self.alice_keys, doc)?;
         n.expect(v2 == 2, "stored as version 2");
-        self.v2 = v2;
 
         n.step(&format!("{dave}, revoked, tries version 2"));
         let read = sys.read(dave, &self.dave_keys.secret, &doc.file, v2, prescription);
@@ -439,10 +431,6 @@ impl Scene {
             version: v2,
             label: prescription.clone(),
         };
-        let cached_r = self
-            .dave_cached_r
-            .as_ref()
-            .context("the R value served to the pharmacist for version 1")?;
         let old_key = decapsulate(&self.dave_keys.secret, cached_r)?;
         let attempt = open(
             &old_key,
@@ -456,16 +444,14 @@ impl Scene {
                 describe(&attempt)
             ),
         );
-        Ok(())
+        Ok(v2)
     }
 
     /// Step 9: the cloud alters an object; the ledger's digest and the GCM
     /// tag each catch it.
-    fn cloud_tampers(&mut self, n: &mut Narrator) -> Result<()> {
-        let Scene {
-            cast, sys, doc, v2, ..
-        } = self;
-        let (bob, medical, v2) = (&cast.bob, &cast.medical, *v2);
+    fn cloud_tampers(&mut self, v2: u32, n: &mut Narrator) -> Result<()> {
+        let Scene { cast, sys, doc, .. } = self;
+        let (bob, medical) = (&cast.bob, &cast.medical);
         n.step(&format!(
             "the cloud tampers with {bob}'s medical object; {bob} reads it"
         ));
@@ -496,26 +482,26 @@ impl Scene {
         Ok(())
     }
 
-    /// The personal partition of version 2, where the cloud keeps it.
-    fn personal_v2(&self) -> ObjectId {
+    /// The personal partition of version `v2`, where the cloud keeps it.
+    fn personal_v2(&self, v2: u32) -> ObjectId {
         ObjectId {
             file: self.doc.file.clone(),
-            version: self.v2,
+            version: v2,
             label: self.cast.personal.clone(),
         }
     }
 
     /// Step 10: the SRS, alone, tries the personal partition.
-    fn curious_srs(&self, n: &mut Narrator) -> Result<()> {
-        let (mode, cast, sys, doc, v2) = (self.mode, &self.cast, &self.sys, &self.doc, &self.v2);
+    fn curious_srs(&self, v2: u32, n: &mut Narrator) -> Result<()> {
+        let (mode, cast, sys, doc) = (self.mode, &self.cast, &self.sys, &self.doc);
         let personal = &cast.personal;
         n.step("a curious SRS reads the cloud and tries the personal partition");
         let stolen = sys.srs.held_secret(&cast.alice).and_then(|x_p| {
-            let r = sys.srs.stored_r(&doc.file, *v2, personal)?;
-            let bytes = sys.cloud.get(&self.personal_v2()).ok()?;
+            let r = sys.srs.stored_r(&doc.file, v2, personal)?;
+            let bytes = sys.cloud.get(&self.personal_v2(v2)).ok()?;
             open(
                 &decapsulate_own(x_p, &r).ok()?,
-                &aad(doc, personal, *v2),
+                &aad(doc, personal, v2),
                 &Ciphertext::from_bytes(bytes).ok()?,
             )
             .ok()
@@ -534,18 +520,18 @@ impl Scene {
     }
 
     /// Step 11: the SRS with Bob's key tries the personal partition.
-    fn colluding_srs(&self, n: &mut Narrator) -> Result<()> {
-        let (mode, cast, sys, doc, v2) = (self.mode, &self.cast, &self.sys, &self.doc, &self.v2);
+    fn colluding_srs(&self, v2: u32, n: &mut Narrator) -> Result<()> {
+        let (mode, cast, sys, doc) = (self.mode, &self.cast, &self.sys, &self.doc);
         let (bob, personal) = (&cast.bob, &cast.personal);
         n.step(&format!(
             "the SRS colludes with {bob} (doctor) and tries the personal partition"
         ));
         let r_personal = sys
             .srs
-            .stored_r(&doc.file, *v2, personal)
+            .stored_r(&doc.file, v2, personal)
             .context("the SRS holds R of the personal partition")?;
-        let aad = aad(doc, personal, *v2);
-        let personal_ct = Ciphertext::from_bytes(sys.cloud.get(&self.personal_v2())?)?;
+        let aad = aad(doc, personal, v2);
+        let personal_ct = Ciphertext::from_bytes(sys.cloud.get(&self.personal_v2(v2))?)?;
         let mut opened = false;
         for (_, rekey) in sys.srs.held_rekeys(bob) {
             let capability = OwnerCapability::derive(&rekey, &self.bob_keys.secret)?;
