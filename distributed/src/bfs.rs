@@ -292,7 +292,8 @@ pub fn explore<S: Portable>(
         timed_out = cut_by_deadline || lists.iter().any(|l| l.timed_out);
         over_memory = cut_by_memory || lists.iter().any(|l| l.over_memory);
         out.stopped = level_stop(
-            (cut_by_deadline, cut_by_memory),
+            cut_by_deadline,
+            cut_by_memory,
             frontier_total,
             last && lists.iter().any(|l| l.beyond),
         );
@@ -396,17 +397,25 @@ fn sort_received(received: Vec<Message>, peers: usize) -> (Vec<LevelSummary>, Ve
     (summaries, incoming)
 }
 
-/// Why the run stops after a level, if it does: a level `cut` short by the
+/// Why the run stops after a level, if it does: a level cut short by the
 /// deadline or the memory limit that found nothing new (otherwise it is not
 /// the last one), or the depth bound with a new successor `beyond` it (the
 /// states at the bound are judged; what follows them is not explored). Every
 /// worker decides alike, from the same figures.
-fn level_stop(cut: (bool, bool), new_states: u64, beyond: bool) -> Option<StopReason> {
-    match cut {
-        (true, _) if new_states == 0 => Some(StopReason::Timeout),
-        (false, true) if new_states == 0 => Some(StopReason::MaxMemory),
-        (false, false) if beyond => Some(StopReason::MaxDepth),
-        _ => None,
+fn level_stop(
+    cut_by_deadline: bool,
+    cut_by_memory: bool,
+    new_states: u64,
+    beyond: bool,
+) -> Option<StopReason> {
+    if cut_by_deadline || cut_by_memory {
+        (new_states == 0).then_some(if cut_by_deadline {
+            StopReason::Timeout
+        } else {
+            StopReason::MaxMemory
+        })
+    } else {
+        beyond.then_some(StopReason::MaxDepth)
     }
 }
 
