@@ -164,113 +164,223 @@ pub fn explore<S: Portable>(
     deadline: Option<Instant>,
     retry: impl Fn(&S::Error) -> bool,
 ) -> Result<Outcome, Failure<S::Error>> {
-    let started = Instant::now();
     rounds.deadline = deadline;
-    let me = rounds.index;
-    let peers = rounds.peers;
-    let properties = space.properties().len();
-    let mut store = OwnedStates::default();
-    let initial = space.initial().map_err(Failure::Space)?;
-    let mut channels = space.channels(me, peers);
-    let initial_hash = space
-        .owner_hash(&mut channels, &initial)
-        .map_err(Failure::Space)?;
-    let mut frontier: Vec<(u32, u32)> = Vec::new();
-    if owner(initial_hash, peers) == me
-        && let Inserted::New(index) = store.insert(&initial, state_hash(&initial), NO_PARENT)
-    {
-        frontier.push((0, index));
-    }
-    store.push_level(frontier.clone());
-    let mut out = Outcome {
-        states: 1,
-        depth: 1,
-        found: vec![false; properties],
-        ..Outcome::default()
-    };
-    let limits = InLevel {
-        deadline,
-        max_memory: options.max_memory,
-    };
-    // Per property, the (level, position) of its first target.
-    let mut first: Vec<Option<(usize, u32)>> = vec![None; properties];
-    let (mut level, mut frontier_total) = (0usize, 1u64);
-    let (mut timed_out, mut over_memory) = (false, false);
-    loop {
-        if frontier_total == 0 {
-            break;
-        }
-        if options.max_states.is_some_and(|max| out.states >= max) {
-            out.stopped = Some(StopReason::MaxStates);
-            break;
-        }
-        if over_memory {
-            out.stopped = Some(StopReason::MaxMemory);
-            break;
-        }
-        if timed_out {
-            out.stopped = Some(StopReason::Timeout);
-            break;
-        }
+    let mut search = Search::start(space, options, deadline, rounds)?;
+    while !search.stops_before_level() {
         // The frontier lies `depth - 1` steps from the initial state: at the
         // bound it is the last level expanded, its successors looked up, not
         // stored.
-        let last = options.max_depth.is_some_and(|max| out.depth > max);
-        let (summary, batches, error) = expand(
+        let last = options.max_depth.is_some_and(|max| search.out.depth > max);
+        let expanded = search.expand_round(worker, rounds, &retry)?;
+        let lists = search.store_round(worker, rounds, expanded.incoming, last)?;
+        search.close_level(&lists, expanded.cuts, last);
+        if search.found_growth(worker, rounds)? {
+            break;
+        }
+        if search.frontier_total > 0 {
+            search.out.depth += 1;
+        }
+        search.report_progress(&lists);
+    }
+    search.finish(worker, rounds)
+}
+
+/// What a worker keeps from level to level of its search.
+struct Search<'a, S: Portable> {
+    space: &'a S,
+    options: &'a DistOptions,
+    started: Instant,
+    limits: InLevel,
+    /// This worker's index and the number of workers.
+    me: usize,
+    peers: usize,
+    store: OwnedStates,
+    channels: S::Channels,
+    /// This worker's states of the level to expand next: (global position,
+    /// index in the store).
+    frontier: Vec<(u32, u32)>,
+    /// The states of that level over all workers.
+    frontier_total: u64,
+    /// Per property, the (level, position) of its first target.
+    first: Vec<Option<(usize, u32)>>,
+    /// The levels stored after the initial one.
+    level: usize,
+    /// Whether a worker passed the deadline, or the memory limit, while
+    /// storing the last level.
+    timed_out: bool,
+    over_memory: bool,
+    out: Outcome,
+}
+
+/// Whether some worker cut its expansion of a level short: (by the
+/// deadline, by the memory limit).
+#[derive(Clone, Copy)]
+struct Cuts {
+    deadline: bool,
+    memory: bool,
+}
+
+/// What the first round of a level brings a worker.
+struct Expanded {
+    /// The successors sent to it, by sender.
+    incoming: Vec<Received>,
+    cuts: Cuts,
+}
+
+impl<'a, S: Portable> Search<'a, S> {
+    /// The search before its first level: the initial state, stored by
+    /// its owner.
+    fn start(
+        space: &'a S,
+        options: &'a DistOptions,
+        deadline: Option<Instant>,
+        rounds: &Rounds,
+    ) -> Result<Self, Failure<S::Error>> {
+        let started = Instant::now();
+        let (me, peers) = (rounds.index, rounds.peers);
+        let properties = space.properties().len();
+        let mut store = OwnedStates::default();
+        let initial = space.initial().map_err(Failure::Space)?;
+        let mut channels = space.channels(me, peers);
+        let initial_hash = space
+            .owner_hash(&mut channels, &initial)
+            .map_err(Failure::Space)?;
+        let mut frontier: Vec<(u32, u32)> = Vec::new();
+        if owner(initial_hash, peers) == me
+            && let Inserted::New(index) = store.insert(&initial, state_hash(&initial), NO_PARENT)
+        {
+            frontier.push((0, index));
+        }
+        store.push_level(frontier.clone());
+        Ok(Search {
             space,
-            &mut channels,
-            &store,
-            &frontier,
-            &first,
-            (me, peers),
-            &limits,
+            options,
+            started,
+            limits: InLevel {
+                deadline,
+                max_memory: options.max_memory,
+            },
+            me,
+            peers,
+            store,
+            channels,
+            frontier,
+            frontier_total: 1,
+            first: vec![None; properties],
+            level: 0,
+            timed_out: false,
+            over_memory: false,
+            out: Outcome {
+                states: 1,
+                depth: 1,
+                found: vec![false; properties],
+                ..Outcome::default()
+            },
+        })
+    }
+
+    /// Whether the search ends before the next level: nothing left to
+    /// expand, or a limit reached (then said in the outcome).
+    fn stops_before_level(&mut self) -> bool {
+        if self.frontier_total == 0 {
+            return true;
+        }
+        let reason = if self
+            .options
+            .max_states
+            .is_some_and(|max| self.out.states >= max)
+        {
+            StopReason::MaxStates
+        } else if self.over_memory {
+            StopReason::MaxMemory
+        } else if self.timed_out {
+            StopReason::Timeout
+        } else {
+            return false;
+        };
+        self.out.stopped = Some(reason);
+        true
+    }
+
+    /// The first round: expands this worker's frontier, sends the
+    /// successors to their owners and the level summary to everyone, and
+    /// adds every worker's summary to the outcome.
+    fn expand_round(
+        &mut self,
+        worker: &mut Worker,
+        rounds: &mut Rounds,
+        retry: &impl Fn(&S::Error) -> bool,
+    ) -> Result<Expanded, Failure<S::Error>> {
+        let (mut summary, batches, error) = expand(
+            self.space,
+            &mut self.channels,
+            &self.store,
+            &self.frontier,
+            &self.first,
+            (self.me, self.peers),
+            &self.limits,
         );
         let mut outgoing = match error {
-            None => successor_messages(me, batches),
+            None => successor_messages(self.me, batches),
             Some(_) => Vec::new(),
         };
-        let mut summary = summary;
         summary.error = error.as_ref().map(|e| WorkerError {
             message: e.to_string(),
             retry: retry(e),
-            at: space.locate(e),
+            at: self.space.locate(e),
         });
         outgoing.extend(rounds.to_all(&Message::Summary(summary)));
-        let (summaries, incoming) = sort_received(rounds.exchange(worker, outgoing)?, peers);
-        if let Some(failure) = level_failure(&summaries, me, error) {
+        let (summaries, incoming) = sort_received(rounds.exchange(worker, outgoing)?, self.peers);
+        if let Some(failure) = level_failure(&summaries, self.me, error) {
             return Err(failure);
         }
-        let cut_by_deadline = summaries.iter().any(|s| s.cut_by_deadline);
-        let cut_by_memory = summaries.iter().any(|s| s.cut_by_memory);
-        out.absorb(&summaries);
-        for (i, slot) in first.iter_mut().enumerate() {
+        self.out.absorb(&summaries);
+        for (i, slot) in self.first.iter_mut().enumerate() {
             if slot.is_none() {
                 let hit = summaries
                     .iter()
                     .filter_map(|s| s.first_targets.get(i).copied().flatten())
                     .min();
-                *slot = hit.map(|position| (level, position));
+                *slot = hit.map(|position| (self.level, position));
             }
         }
+        let cuts = Cuts {
+            deadline: summaries.iter().any(|s| s.cut_by_deadline),
+            memory: summaries.iter().any(|s| s.cut_by_memory),
+        };
+        Ok(Expanded { incoming, cuts })
+    }
+
+    /// The second round: stores the successors received (at the depth
+    /// bound only looks them up), sends every worker this worker's new
+    /// keys and limits, and places its new states in the level made of
+    /// everyone's keys. Returns every worker's key list.
+    fn store_round(
+        &mut self,
+        worker: &mut Worker,
+        rounds: &mut Rounds,
+        incoming: Vec<Received>,
+        last: bool,
+    ) -> Result<Vec<LevelKeys>, Failure<S::Error>> {
+        let (space, channels) = (self.space, &mut self.channels);
         let (new, stored, beyond) = if last {
-            match any_new(space, &mut channels, &store, incoming) {
+            match any_new(space, channels, &self.store, incoming) {
                 Ok(beyond) => (Vec::new(), Ok(()), beyond),
                 Err(e) => (Vec::new(), Err(e), false),
             }
         } else {
-            let (new, stored) = insert_level(space, &mut channels, &mut store, incoming);
+            let (new, stored) = insert_level(space, channels, &mut self.store, incoming);
             (new, stored, false)
         };
-        over_memory = options
-            .max_memory
-            .is_some_and(|max| resident_bytes().unwrap_or_else(|| store.bytes()) > max);
-        timed_out = deadline.is_some_and(|d| Instant::now() >= d);
         let keys = LevelKeys {
-            worker: me as u32,
+            worker: self.me as u32,
             keys: new.iter().map(|&(key, _)| key).collect(),
-            timed_out,
-            over_memory,
-            bytes: store.bytes(),
+            timed_out: self.limits.deadline.is_some_and(|d| Instant::now() >= d),
+            over_memory: self
+                .options
+                .max_memory
+                .is_some_and(|max| resident_bytes().unwrap_or_else(|| self.store.bytes()) > max),
+            bytes: self.store.bytes(),
             sent: rounds.sent,
             error: stored.as_ref().err().map(ToString::to_string),
             beyond,
@@ -286,55 +396,87 @@ pub fn explore<S: Portable>(
                 },
             });
         }
-        frontier = positions(&new, &lists, me);
-        store.push_level(frontier.clone());
-        frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
-        timed_out = cut_by_deadline || lists.iter().any(|l| l.timed_out);
-        over_memory = cut_by_memory || lists.iter().any(|l| l.over_memory);
-        out.stopped = level_stop(
-            cut_by_deadline,
-            cut_by_memory,
-            frontier_total,
+        self.frontier = positions(&new, &lists, self.me);
+        self.store.push_level(self.frontier.clone());
+        Ok(lists)
+    }
+
+    /// Adds the level just stored to the outcome: its states, the limits
+    /// every worker reached, and whether the run stops after it.
+    fn close_level(&mut self, lists: &[LevelKeys], cuts: Cuts, last: bool) {
+        self.frontier_total = lists.iter().map(|l| l.keys.len() as u64).sum();
+        self.timed_out = cuts.deadline || lists.iter().any(|l| l.timed_out);
+        self.over_memory = cuts.memory || lists.iter().any(|l| l.over_memory);
+        self.out.stopped = level_stop(
+            cuts.deadline,
+            cuts.memory,
+            self.frontier_total,
             last && lists.iter().any(|l| l.beyond),
         );
-        out.peak_bytes = out.peak_bytes.max(lists.iter().map(|l| l.bytes).sum());
-        out.sent = lists.iter().map(|l| l.sent).sum();
-        out.states += frontier_total;
-        level += 1;
-        // The new level lies `level` steps from the initial state; every
-        // worker decides alike whether to look, from the same figures.
-        if out.stopped.is_none()
-            && frontier_total > 0
-            && growth::looks_at(level as u64)
-            && space.may_grow()
-            && let Some(grown) =
-                find_growth(worker, rounds, space, &store, (level, frontier_total))?
-        {
-            out.growth = Some(grown);
-            out.stopped = Some(StopReason::Unbounded);
-            break;
-        }
-        if frontier_total > 0 {
-            out.depth += 1;
-        }
-        if let Some(hook) = options.progress.as_ref().filter(|_| me == 0) {
-            hook(&Progress {
-                states: out.states,
-                expanded: out.states - frontier_total,
-                edges: out.edges,
-                frontier: frontier_total,
-                depth: out.depth,
-                memory_bytes: lists.iter().map(|l| l.bytes).sum(),
-                elapsed: started.elapsed(),
-            });
-        }
+        let bytes: u64 = lists.iter().map(|l| l.bytes).sum();
+        self.out.peak_bytes = self.out.peak_bytes.max(bytes);
+        self.out.sent = lists.iter().map(|l| l.sent).sum();
+        self.out.states += self.frontier_total;
+        self.level += 1;
     }
-    out.found = first.iter().map(Option::is_some).collect();
-    let mut targets = first;
-    targets.push(out.growth.as_ref().map(|g| (g.level, g.position)));
-    out.paths = trace_paths(worker, rounds, space, &store, &targets)?;
-    out.growth_path = out.paths.pop().flatten();
-    Ok(out)
+
+    /// Whether the level just stored proves the net unbounded (then said
+    /// in the outcome). The new level lies `level` steps from the initial
+    /// state; every worker decides alike whether to look, from the same
+    /// figures.
+    fn found_growth(
+        &mut self,
+        worker: &mut Worker,
+        rounds: &mut Rounds,
+    ) -> Result<bool, Failure<S::Error>> {
+        if self.out.stopped.is_some()
+            || self.frontier_total == 0
+            || !growth::looks_at(self.level as u64)
+            || !self.space.may_grow()
+        {
+            return Ok(false);
+        }
+        let level = (self.level, self.frontier_total);
+        let Some(grown) = find_growth(worker, rounds, self.space, &self.store, level)? else {
+            return Ok(false);
+        };
+        self.out.growth = Some(grown);
+        self.out.stopped = Some(StopReason::Unbounded);
+        Ok(true)
+    }
+
+    /// Calls the progress hook, on worker 0, with the figures of the
+    /// whole run.
+    fn report_progress(&self, lists: &[LevelKeys]) {
+        let Some(hook) = self.options.progress.as_ref().filter(|_| self.me == 0) else {
+            return;
+        };
+        hook(&Progress {
+            states: self.out.states,
+            expanded: self.out.states - self.frontier_total,
+            edges: self.out.edges,
+            frontier: self.frontier_total,
+            depth: self.out.depth,
+            memory_bytes: lists.iter().map(|l| l.bytes).sum(),
+            elapsed: self.started.elapsed(),
+        });
+    }
+
+    /// The outcome, with the paths to the first targets and to the
+    /// growth's later state.
+    fn finish(
+        self,
+        worker: &mut Worker,
+        rounds: &mut Rounds,
+    ) -> Result<Outcome, Failure<S::Error>> {
+        let mut out = self.out;
+        out.found = self.first.iter().map(Option::is_some).collect();
+        let mut targets = self.first;
+        targets.push(out.growth.as_ref().map(|g| (g.level, g.position)));
+        out.paths = trace_paths(worker, rounds, self.space, &self.store, &targets)?;
+        out.growth_path = out.paths.pop().flatten();
+        Ok(out)
+    }
 }
 
 impl Outcome {
