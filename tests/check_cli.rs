@@ -1385,3 +1385,30 @@ fn an_unbounded_pnml_net_is_located_at_its_place() {
         "{stderr}"
     );
 }
+
+#[test]
+fn integers_that_keep_changing_are_noted_once_at_their_place() {
+    let net = path("tests/data/counter-without-end.yaml");
+    let out = sesphr(&["check", "--json", "--max-states", "10000", &net]);
+    assert_eq!(out.status.code(), Some(3), "stopped by the limit");
+    let report = json(&out);
+    assert_eq!(report["stopped"], "max-states", "{report}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "counter-without-end.yaml:12:3: the integers of type Int in place `cars` keep \
+             changing (by +1 every step: 1023 after 1024 steps)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("note:").count(), 1, "{stderr}");
+    // A deeper counter whose range type bounds it is not noted.
+    let counter = path("nets/examples/counter.yaml");
+    let out = sesphr(&["check", "--param", "n=3000", &counter]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -572,6 +572,11 @@ fn run_check(args: &CheckArgs, net_args: &NetArgs) -> Result<(CheckReport, Optio
     let explore = ExploreOptions {
         progress: hook,
         heartbeat,
+        on_integer_drift: Some(super::check_drift::drift_note(
+            &net,
+            &net_args.net,
+            bar.as_ref(),
+        )),
         max_depth: args.depth,
         ..args.limits.explore_options()
     };

@@ -15,6 +15,7 @@ macro_rules! outln {
 
 pub mod audit;
 pub mod check;
+pub mod check_drift;
 pub mod check_json;
 pub mod check_smt;
 pub mod check_text;

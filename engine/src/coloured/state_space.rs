@@ -10,7 +10,8 @@ use super::fire::successors;
 use super::{ColouredError, ColouredSpace, images_full, stubborn_trial};
 use crate::budget;
 use crate::explore::{
-    Expansion, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TargetHints, TokenStats,
+    Expansion, IntegerChange, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TargetHints,
+    TokenStats,
 };
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::Marking;
@@ -284,6 +285,45 @@ impl StateSpace for ColouredSpace<'_> {
                 .collect(),
             false => Vec::new(),
         }
+    }
+
+    fn integer_changes(&self, later: &[u32], earlier: &[u32]) -> Option<Vec<IntegerChange>> {
+        let mut changes = Vec::new();
+        let places = later.iter().zip(earlier).enumerate();
+        for (place, (&a, &b)) in places.take(self.net.places.len()) {
+            if a == b {
+                continue;
+            }
+            let declared = &self.net.places[place];
+            if !declared.ty.holds_int() {
+                return None;
+            }
+            let split = |id| -> Option<Vec<(Value, Vec<i64>)>> {
+                let tokens = self.tables.get(place, id)?;
+                let mut split: Vec<(Value, Vec<i64>)> = (tokens.iter())
+                    .flat_map(|(value, count)| std::iter::repeat_n(value, count as usize))
+                    .map(|value| {
+                        let mut ints = Vec::new();
+                        (declared.ty.split_ints(value, &mut ints), ints)
+                    })
+                    .collect();
+                split.sort_unstable();
+                Some(split)
+            };
+            let (later_tokens, earlier_tokens) = (split(a)?, split(b)?);
+            let same_shape = later_tokens.len() == earlier_tokens.len()
+                && (later_tokens.iter().zip(&earlier_tokens)).all(|(l, e)| l.0 == e.0);
+            if !same_shape {
+                return None;
+            }
+            let ints = |tokens: Vec<(Value, Vec<i64>)>| tokens.into_iter().flat_map(|t| t.1);
+            changes.push(IntegerChange {
+                place: declared.name.clone(),
+                earlier: ints(earlier_tokens).collect(),
+                later: ints(later_tokens).collect(),
+            });
+        }
+        (!changes.is_empty()).then_some(changes)
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {

@@ -40,11 +40,11 @@ use rayon::prelude::*;
 
 use super::expand::{Bucket, ChunkOut, LevelBeat, LevelCtx, expand_again, expand_chunk};
 use super::exploration::Exploration;
-use super::growth;
 use super::insert::{Batch, Checks, LevelInserts, NewLevel, any_new, insert_batch};
 use super::options::{ExploreError, ExploreOptions, Progress, StopReason};
 use super::store::{NO_PARENT, SHARDS, StateId, Store, hash_state, shard_of};
 use super::{StateLayout, StateSpace};
+use super::{drift, growth};
 use crate::budget::Budget;
 
 /// States per expansion chunk. Fixed so that results do not depend on threads.
@@ -175,6 +175,8 @@ struct Search<'a, S> {
     beat_due_ms: AtomicU64,
     /// Bucket buffers of the previous batch, reused to spare allocations.
     spare: Vec<Vec<Bucket>>,
+    /// Whether the hook of integers that keep changing has been called.
+    drift_told: bool,
     /// The result so far.
     ex: Exploration,
     /// The level to expand next: the ids of its states, in frontier order.
@@ -249,6 +251,7 @@ impl<'a, S: StateSpace> Search<'a, S> {
             rss_read_at: None,
             beat_due_ms,
             spare: Vec::new(),
+            drift_told: false,
             ex,
             frontier: vec![Store::id(shard, 0)],
         })
@@ -472,7 +475,9 @@ impl<'a, S: StateSpace> Search<'a, S> {
             ex.growth = Some(growth);
             return ControlFlow::Break(StopReason::Unbounded);
         }
+        self.tell_drift();
         self.space.level_expanded();
+        let ex = &mut self.ex;
         if new_states > 0 {
             ex.depth += 1;
         }
@@ -491,6 +496,23 @@ impl<'a, S: StateSpace> Search<'a, S> {
             return ControlFlow::Break(StopReason::Decided);
         }
         ControlFlow::Continue(())
+    }
+
+    /// Tells the hook, once, if the new level's integers keep changing
+    /// ([`drift`]); the new level lies `depth` steps from the initial state.
+    fn tell_drift(&mut self) {
+        let ex = &self.ex;
+        if self.drift_told || ex.depth < drift::FROM_STEPS || !growth::looks_at(u64::from(ex.depth))
+        {
+            return;
+        }
+        let Some(hook) = &self.options.on_integer_drift else {
+            return;
+        };
+        if let Some(found) = drift::find_drift(self.space, &ex.store, &self.frontier, ex.depth) {
+            self.drift_told = true;
+            hook(&found);
+        }
     }
 
     /// The result, once the search has stopped.

@@ -49,6 +49,7 @@
 
 mod bfs;
 mod buf;
+pub mod drift;
 mod edges;
 mod expand;
 mod exploration;
@@ -63,6 +64,7 @@ mod walks;
 
 pub use bfs::explore;
 pub use buf::StateBuf;
+pub use drift::{DriftHook, IntegerChange, IntegerDrift, PlaceDrift};
 pub use edges::{NodeGraph, RecordedEdges};
 pub use exploration::Exploration;
 pub use graph::{
@@ -295,6 +297,16 @@ pub trait StateSpace: Sync {
     fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
         let _ = (later, earlier);
         Vec::new()
+    }
+
+    /// The places whose tokens differ between the stored states `later`
+    /// and `earlier` in their integers of type `Int` and in nothing else,
+    /// each with those integers in both (a range bounds its own); `None`
+    /// where anything else differs, or nothing does. Read only to tell that
+    /// a run's integers keep changing ([`drift`]); the default says nothing.
+    fn integer_changes(&self, later: &[u32], earlier: &[u32]) -> Option<Vec<IntegerChange>> {
+        let _ = (later, earlier);
+        None
     }
 
     /// Pushes one successor per enabled binding of `state` into `out`, in a

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::drift::DriftHook;
 use crate::budget::Exhausted;
 
 /// A progress callback, called after every level.
@@ -48,6 +49,11 @@ pub struct ExploreOptions {
     /// Called while a level is being expanded, so that long levels are not
     /// silent. It only observes: the result does not depend on it.
     pub heartbeat: Option<Heartbeat>,
+    /// Told once, if the states of a deep level differ from their
+    /// ancestors only in integers that keep changing by the same amounts
+    /// ([`drift`](super::drift)): a sign that the run may never end. It only
+    /// observes: the run goes on, and its result does not depend on it.
+    pub on_integer_drift: Option<DriftHook>,
     /// Stop (with [`StopReason::Decided`]) after the level at which every
     /// property of the space has a target: their verdicts are then known.
     pub stop_when_decided: bool,
@@ -72,6 +78,7 @@ impl std::fmt::Debug for ExploreOptions {
             .field("timeout", &self.timeout)
             .field("progress", &self.progress.is_some())
             .field("heartbeat", &self.heartbeat.is_some())
+            .field("on_integer_drift", &self.on_integer_drift.is_some())
             .field("stop_when_decided", &self.stop_when_decided)
             .field("until", &self.until.is_some())
             .field("record_edges", &self.record_edges)

@@ -69,6 +69,34 @@ impl Ty {
         }
     }
 
+    /// Whether values of this type hold integers of the type `Int`, which
+    /// no range bounds.
+    pub fn holds_int(&self) -> bool {
+        match self {
+            Ty::Int => true,
+            Ty::Tuple(_, tys) => tys.iter().any(Ty::holds_int),
+            _ => false,
+        }
+    }
+
+    /// `value` with its components of the type `Int` set to 0, those
+    /// components pushed into `ints` in order.
+    pub fn split_ints(&self, value: &Value, ints: &mut Vec<i64>) -> Value {
+        match (self, value) {
+            (Ty::Int, Value::Int(i)) => {
+                ints.push(*i);
+                Value::Int(0)
+            }
+            (Ty::Tuple(_, tys), Value::Tuple(items)) if tys.len() == items.len() => Value::Tuple(
+                tys.iter()
+                    .zip(items.iter())
+                    .map(|(ty, item)| ty.split_ints(item, ints))
+                    .collect(),
+            ),
+            _ => value.clone(),
+        }
+    }
+
     /// Whether `value` is a value of this type (ranges checked; opaque accepts any value).
     pub fn admits(&self, value: &Value) -> bool {
         match (self, value) {
