@@ -53,3 +53,20 @@ fn quantifier_variables_go_out_of_scope() {
         .expect_err("x is out of scope");
     assert!(err.to_string().contains("unknown name `x`"), "{err}");
 }
+
+/// A place named where a value is expected is refused with how a formula
+/// reads a place's tokens.
+#[test]
+fn a_place_named_as_a_value_is_refused_with_how_to_read_it() {
+    let text = "places:\n  paid: { type: Bool, init: [\"false\"] }\ntransitions: {}\nproperties:\n  p: { ltl: \"F paid == true\" }\n";
+    let err = load_net_str(&Source::new("props.yaml", text), &[], &NoFunctions)
+        .expect_err("a place is no value");
+    let message = err.to_string();
+    assert!(
+        message.contains(
+            "unknown name `paid` (`paid` is a place: a formula reads its tokens with `count(paid)`"
+        ),
+        "{message}"
+    );
+    assert_eq!(err.line(), Some(5));
+}
