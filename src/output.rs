@@ -42,6 +42,14 @@ pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
+/// `n` followed by `one` if it is one, else by `many`: `1 place`, `2 places`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
 /// Writes to standard error, ignoring a closed standard error, in one
 /// write (so that processes sharing the terminal do not interleave a
 /// message's parts).

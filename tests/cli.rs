@@ -116,14 +116,19 @@ fn validate_accepts_every_example_with_a_summary() {
     for ex in &EXAMPLES {
         let net = path(ex.file);
         let text = stdout(&sesphr(&["validate"], &net));
+        // `1 place`, `2 places`.
+        let counted = |n: u64, one: &str, many: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
         let summary = format!(
-            "{}: valid net `{}`: {} places, {} transitions, {} properties, {} initial tokens\nparameters: {}\n{}\n",
+            "{}: valid net `{}`: {}, {}, {}, {}\nparameters: {}\n{}\n",
             net.display(),
             ex.name,
-            ex.places.len(),
-            ex.transitions.len(),
-            ex.properties,
-            ex.tokens,
+            counted(ex.places.len() as u64, "place", "places"),
+            counted(ex.transitions.len() as u64, "transition", "transitions"),
+            counted(ex.properties as u64, "property", "properties"),
+            counted(ex.tokens, "initial token", "initial tokens"),
             ex.params,
             ex.property_lines
         );

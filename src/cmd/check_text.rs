@@ -8,6 +8,7 @@ use sesphr_engine::explore::{
 };
 use sesphr_engine::net::explain::Explanation;
 
+use crate::output::counted;
 use crate::terms::{Node, abbreviate, parse, shown};
 
 /// Which traces the report shows.
@@ -203,8 +204,13 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         ),
     };
     let mut out = format!(
-        "state space {status}: {} states, {} edges, depth {}, {} deadlock(s); {:.2} s, {} thread(s)\n",
-        report.states, report.edges, report.depth, report.deadlocks, report.seconds, report.threads
+        "state space {status}: {}, {}, depth {}, {} deadlock(s); {:.2} s, {} thread(s)\n",
+        counted(report.states, "state", "states"),
+        counted(report.edges, "edge", "edges"),
+        report.depth,
+        report.deadlocks,
+        report.seconds,
+        report.threads
     );
     if let (Some(reduction), Some(represented)) = (&report.reduction, report.represented_states) {
         for part in reduction.split("; ") {

@@ -124,7 +124,8 @@ fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
     });
     let error = match error {
         GraphError::TooLarge { limit } => anyhow::anyhow!(
-            "the reachability graph has more than {limit} states; raise the limit with --max-states N"
+            "the reachability graph has more than {}; raise the limit with --max-states N",
+            crate::output::counted(limit, "state", "states")
         ),
         e => e.into(),
     };

@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::{Value as Json, json};
 use sesphr_engine::load::LoadedNet;
 
+use crate::output::counted;
 use crate::terms::value_json;
 use crate::{NetArgs, host};
 
@@ -120,17 +121,19 @@ fn text(summary: &Json) -> String {
     } else {
         "place/transition net"
     };
+    let count =
+        |key: &str, one: &str, many: &str| counted(summary[key].as_u64().unwrap_or(0), one, many);
     let mut out = format!(
-        "{}: valid {kind} `{}`: {} places, {} transitions, ",
+        "{}: valid {kind} `{}`: {}, {}, ",
         summary["file"].as_str().unwrap_or_default(),
         summary["net"].as_str().unwrap_or_default(),
-        summary["places"],
-        summary["transitions"],
+        count("places", "place", "places"),
+        count("transitions", "transition", "transitions"),
     );
     if summary["kind"] == "coloured" {
-        out += &format!("{} properties, ", summary["properties"]);
+        out += &format!("{}, ", count("properties", "property", "properties"));
     }
-    out += &format!("{} initial tokens", summary["initial_tokens"]);
+    out += &count("initial_tokens", "initial token", "initial tokens");
     if let Some(params) = summary["parameters"].as_object().filter(|p| !p.is_empty()) {
         let bounds = &summary["parameter_bounds"];
         let params: Vec<String> = params
