@@ -186,6 +186,28 @@ fn max_states_gives_the_same_partial_report() {
 }
 
 #[test]
+fn integers_that_keep_changing_are_noted_once_by_process_0() {
+    let net = repo("tests/data/counter-without-end.yaml");
+    let limits = ["--no-reduction", "--max-states", "3000", "--json"];
+    let single = sesphr(&[&["check", &net][..], &limits].concat());
+    let out = sesphr(
+        &[
+            &["check", &net, "--distributed", "--processes", "2"][..],
+            &limits,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.status.code(), Some(3), "stopped by the limit");
+    assert_eq!(report(&out), report(&single));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let note = "counter-without-end.yaml:12:3: the integers of type Int in place `cars` keep \
+                changing (by +1 every step: 1023 after 1024 steps)";
+    assert!(stderr.contains(note), "{stderr}");
+    assert_eq!(stderr.matches("note:").count(), 1, "{stderr}");
+    assert!(String::from_utf8_lossy(&single.stderr).contains(note));
+}
+
+#[test]
 fn a_depth_bound_gives_the_same_bounded_report() {
     // A violation three steps away: found within three, not within two; the
     // CTL/LTL properties undecided as in the single process.

@@ -21,7 +21,9 @@
 
 use std::time::{Duration, Instant};
 
-use sesphr_engine::explore::{Progress, ProgressHook, StateBuf, StopReason, growth};
+use sesphr_engine::explore::{
+    DriftHook, Progress, ProgressHook, StateBuf, StopReason, drift, growth,
+};
 use sesphr_engine::net::pos::Pos;
 use timely::worker::Worker;
 
@@ -52,6 +54,10 @@ pub struct DistOptions {
     /// of the whole run (states, edges, frontier and memory of all workers
     /// together).
     pub progress: Option<ProgressHook>,
+    /// Told once, by each worker that has it, if the states of a deep
+    /// level differ from their ancestors only in integers that keep
+    /// changing by the same amounts ([`drift`]).
+    pub on_integer_drift: Option<DriftHook>,
 }
 
 /// What a distributed exploration found (the same on every worker, except
@@ -209,6 +215,8 @@ struct Search<'a, S: Portable> {
     /// storing the last level.
     timed_out: bool,
     over_memory: bool,
+    /// Whether the hook of integers that keep changing has been called.
+    drift_told: bool,
     out: Outcome,
 }
 
@@ -270,6 +278,7 @@ impl<'a, S: Portable> Search<'a, S> {
             level: 0,
             timed_out: false,
             over_memory: false,
+            drift_told: false,
             out: Outcome {
                 states: 1,
                 depth: 1,
@@ -421,9 +430,10 @@ impl<'a, S: Portable> Search<'a, S> {
     }
 
     /// Whether the level just stored proves the net unbounded (then said
-    /// in the outcome). The new level lies `level` steps from the initial
-    /// state; every worker decides alike whether to look, from the same
-    /// figures.
+    /// in the outcome); if it does not, tells the hook of integers that
+    /// keep changing, where it applies. The new level lies `level` steps
+    /// from the initial state; every worker decides alike whether to look,
+    /// from the same figures.
     fn found_growth(
         &mut self,
         worker: &mut Worker,
@@ -437,12 +447,34 @@ impl<'a, S: Portable> Search<'a, S> {
             return Ok(false);
         }
         let level = (self.level, self.frontier_total);
-        let Some(grown) = find_growth(worker, rounds, self.space, &self.store, level)? else {
+        let lines = fetch_lines(worker, rounds, self.space, &self.store, level)?;
+        let Some(grown) = growth_in(self.space, &lines, self.level) else {
+            self.tell_drift(&lines);
             return Ok(false);
         };
         self.out.growth = Some(grown);
         self.out.stopped = Some(StopReason::Unbounded);
         Ok(true)
+    }
+
+    /// Tells the hook, once, if the integers of `lines` (the new level's
+    /// first states and their ancestors) keep changing ([`drift`]).
+    fn tell_drift(&mut self, lines: &[Option<Path>]) {
+        let steps = u32::try_from(self.level).unwrap_or(u32::MAX);
+        if self.drift_told || steps < drift::FROM_STEPS {
+            return;
+        }
+        let Some(hook) = &self.options.on_integer_drift else {
+            return;
+        };
+        let found = lines.iter().flatten().find_map(|line| {
+            let line: Vec<&[u32]> = line.iter().map(Vec::as_slice).collect();
+            drift::drift_along(self.space, &line, steps)
+        });
+        if let Some(found) = found {
+            self.drift_told = true;
+            hook(&found);
+        }
     }
 
     /// Calls the progress hook, on worker 0, with the figures of the
@@ -857,22 +889,19 @@ fn follow_parents<S: Portable>(
     Ok(chains)
 }
 
-/// The first of the first [`growth::SAMPLE`] states of level `level` (in
-/// the level's order) that holds every token of one of its
-/// [`growth::ANCESTORS`] nearest ancestors, and more, as the sequential
-/// explorer looks for it: its position, how many steps the ancestor lies
-/// before it, and the places that grow. Every worker fetches the same
-/// states and comes to the same answer.
-fn find_growth<S: Portable>(
+/// The first [`growth::SAMPLE`] states of level `level` (of `states`, in
+/// the level's order), each followed by its [`growth::ANCESTORS`] nearest
+/// ancestors, nearest first: every worker fetches the same states.
+fn fetch_lines<S: Portable>(
     worker: &mut Worker,
     rounds: &mut Rounds,
     space: &S,
     store: &OwnedStates,
     (level, states): (usize, u64),
-) -> Result<Option<Grown>, Failure<S::Error>> {
+) -> Result<Vec<Option<Path>>, Failure<S::Error>> {
     let sample = states.min(growth::SAMPLE as u64) as u32;
     let from: Vec<Option<(usize, u32)>> = (0..sample).map(|p| Some((level, p))).collect();
-    let chains = follow_parents(
+    follow_parents(
         worker,
         rounds,
         space,
@@ -880,9 +909,17 @@ fn find_growth<S: Portable>(
         &from,
         growth::ANCESTORS + 1,
         true,
-    )?;
-    Ok(chains.iter().zip(0u32..).find_map(|(chain, position)| {
-        let (later, ancestors) = chain.as_deref()?.split_first()?;
+    )
+}
+
+/// The first of `lines` (from [`fetch_lines`], of level `level`) whose
+/// state holds every token of one of its ancestors, and more, as the
+/// sequential explorer looks for it: its position, how many steps the
+/// ancestor lies before it, and the places that grow. Every worker comes
+/// to the same answer.
+fn growth_in<S: Portable>(space: &S, lines: &[Option<Path>], level: usize) -> Option<Grown> {
+    lines.iter().zip(0u32..).find_map(|(line, position)| {
+        let (later, ancestors) = line.as_deref()?.split_first()?;
         let nearest = (1usize..).zip(ancestors.iter().map(Vec::as_slice));
         let (back, places) = growth::grown_from(space, later, nearest)?;
         Some(Grown {
@@ -891,7 +928,7 @@ fn find_growth<S: Portable>(
             back,
             places,
         })
-    }))
+    })
 }
 
 /// The resident memory of this process, where the system reports it.

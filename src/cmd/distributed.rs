@@ -85,6 +85,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         timeout: explore.timeout,
         // Process 0's hook; the other processes' reports would repeat it.
         progress: (args.progress && process == 0).then(|| super::check::progress_lines(path)),
+        on_integer_drift: (process == 0).then(|| super::check_drift::drift_note(&net, path, None)),
     };
     let supervised = args.distributed.supervised;
     let cluster = Cluster {

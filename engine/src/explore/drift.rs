@@ -79,17 +79,25 @@ pub fn find_drift<S: StateSpace>(
             .take(growth::ANCESTORS + 1)
             .map(|id| store.state(id))
             .collect();
-        (1..line.len())
-            .take_while(|every| 2 * every < line.len())
-            .find_map(|every| {
-                let places = drift(space, line[0], line[every], line[2 * every])?;
-                Some(IntegerDrift {
-                    steps,
-                    every,
-                    places,
-                })
-            })
+        drift_along(space, &line, steps)
     })
+}
+
+/// Whether the integers of `line`'s first state (a state, then its
+/// parent, its parent's parent, and so on, `steps` steps from the initial
+/// state) changed by the same amounts twice in a row, at the nearest such
+/// pair of its ancestors. Shared by the explorer and the distributed one.
+pub fn drift_along<S: StateSpace>(space: &S, line: &[&[u32]], steps: u32) -> Option<IntegerDrift> {
+    (1..line.len())
+        .take_while(|every| 2 * every < line.len())
+        .find_map(|every| {
+            let places = drift(space, line[0], line[every], line[2 * every])?;
+            Some(IntegerDrift {
+                steps,
+                every,
+                places,
+            })
+        })
 }
 
 /// Where `later` differs from `middle` only in integers, by the same
