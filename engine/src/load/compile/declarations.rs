@@ -287,85 +287,113 @@ impl Compiler<'_> {
         in_progress.push(name.value.clone());
         let ty = match def {
             RawType::Alias(other) => self.resolve_type(raw, other, in_progress)?,
-            RawType::Range(lo, hi) => {
-                let lo = self.const_int(lo)?;
-                let hi = self.const_int(hi)?;
-                if lo > hi {
-                    return Err(self.error(
-                        decl.pos,
-                        LoadErrorKind::Type(format!(
-                            "range `{}` is empty: {lo} > {hi}",
-                            decl.value
-                        )),
-                    ));
-                }
-                if self.is_symmetric(raw, &decl.value) {
-                    self.symmetric_range(decl, lo, hi)?
-                } else {
-                    Ty::Range {
-                        name: Arc::from(decl.value.as_str()),
-                        lo,
-                        hi,
-                    }
-                }
-            }
+            RawType::Range(lo, hi) => self.range_type(raw, decl, lo, hi)?,
             RawType::Enum(constants) => self.constants_type(&constants[0].value),
             RawType::IndexedEnum { prefix, count } => {
-                let n = self.const_int(count)?;
-                if !(1..=100_000).contains(&n) {
-                    return Err(self.err_at(
-                        count,
-                        0,
-                        LoadErrorKind::Type(format!(
-                            "an enumeration needs 1 to 100000 constants, not {n}"
-                        )),
-                    ));
-                }
-                let constants: Vec<Arc<str>> = (1..=n)
-                    .map(|i| Arc::from(format!("{}{i}", prefix.value).as_str()))
-                    .collect();
-                let ty = Ty::Enum(Arc::new(EnumType {
-                    name: decl.value.clone(),
-                    constants: constants.clone(),
-                    symmetric: self.is_symmetric(raw, &decl.value),
-                }));
-                for c in constants {
-                    let spanned = Spanned {
-                        value: c.to_string(),
-                        pos: prefix.pos,
-                    };
-                    self.add_constant(&spanned, ty.clone())?;
-                }
-                ty
+                self.indexed_enum(raw, decl, prefix, count)?
             }
-            RawType::Tuple(items) => {
-                if items.len() < 2 {
-                    return Err(self.error(
-                        decl.pos,
-                        LoadErrorKind::Type("a tuple type has at least two components".into()),
-                    ));
-                }
-                let tys = items
-                    .iter()
-                    .map(|i| self.resolve_type(raw, i, in_progress))
-                    .collect::<Result<Vec<_>>>()?;
-                let components: usize = tys.iter().map(type_size).sum();
-                if components > MAX_TYPE_SIZE {
-                    return Err(self.error(
-                        decl.pos,
-                        LoadErrorKind::Type(format!(
-                            "tuple type `{}` has more than {MAX_TYPE_SIZE} components in all",
-                            decl.value
-                        )),
-                    ));
-                }
-                Ty::Tuple(Some(Arc::from(decl.value.as_str())), tys)
-            }
+            RawType::Tuple(items) => self.tuple_type(raw, decl, items, in_progress)?,
             RawType::Opaque => Ty::Opaque(Arc::from(decl.value.as_str())),
         };
         in_progress.pop();
         self.types.insert(name.value.clone(), ty.clone());
         Ok(ty)
+    }
+
+    /// The range `decl` from `lo` to `hi` (constant expressions), an
+    /// enumeration of numerals where it is declared symmetric.
+    fn range_type(
+        &mut self,
+        raw: &RawNet,
+        decl: &Spanned<String>,
+        lo: &ExprText,
+        hi: &ExprText,
+    ) -> Result<Ty> {
+        let lo = self.const_int(lo)?;
+        let hi = self.const_int(hi)?;
+        if lo > hi {
+            return Err(self.error(
+                decl.pos,
+                LoadErrorKind::Type(format!("range `{}` is empty: {lo} > {hi}", decl.value)),
+            ));
+        }
+        if self.is_symmetric(raw, &decl.value) {
+            return self.symmetric_range(decl, lo, hi);
+        }
+        Ok(Ty::Range {
+            name: Arc::from(decl.value.as_str()),
+            lo,
+            hi,
+        })
+    }
+
+    /// The enumeration `decl` of the constants `prefix1` to `prefixN`, `N`
+    /// the value of `count`; declares its constants.
+    fn indexed_enum(
+        &mut self,
+        raw: &RawNet,
+        decl: &Spanned<String>,
+        prefix: &Spanned<String>,
+        count: &ExprText,
+    ) -> Result<Ty> {
+        let n = self.const_int(count)?;
+        if !(1..=100_000).contains(&n) {
+            return Err(self.err_at(
+                count,
+                0,
+                LoadErrorKind::Type(format!(
+                    "an enumeration needs 1 to 100000 constants, not {n}"
+                )),
+            ));
+        }
+        let constants: Vec<Arc<str>> = (1..=n)
+            .map(|i| Arc::from(format!("{}{i}", prefix.value).as_str()))
+            .collect();
+        let ty = Ty::Enum(Arc::new(EnumType {
+            name: decl.value.clone(),
+            constants: constants.clone(),
+            symmetric: self.is_symmetric(raw, &decl.value),
+        }));
+        for c in constants {
+            let spanned = Spanned {
+                value: c.to_string(),
+                pos: prefix.pos,
+            };
+            self.add_constant(&spanned, ty.clone())?;
+        }
+        Ok(ty)
+    }
+
+    /// The tuple type `decl` of the types named `items`, each resolved in
+    /// turn.
+    fn tuple_type(
+        &mut self,
+        raw: &RawNet,
+        decl: &Spanned<String>,
+        items: &[Spanned<String>],
+        in_progress: &mut Vec<String>,
+    ) -> Result<Ty> {
+        if items.len() < 2 {
+            return Err(self.error(
+                decl.pos,
+                LoadErrorKind::Type("a tuple type has at least two components".into()),
+            ));
+        }
+        let tys = items
+            .iter()
+            .map(|i| self.resolve_type(raw, i, in_progress))
+            .collect::<Result<Vec<_>>>()?;
+        let components: usize = tys.iter().map(type_size).sum();
+        if components > MAX_TYPE_SIZE {
+            return Err(self.error(
+                decl.pos,
+                LoadErrorKind::Type(format!(
+                    "tuple type `{}` has more than {MAX_TYPE_SIZE} components in all",
+                    decl.value
+                )),
+            ));
+        }
+        Ok(Ty::Tuple(Some(Arc::from(decl.value.as_str())), tys))
     }
 
     /// Whether type `name` is declared `symmetric: true`.
