@@ -298,13 +298,14 @@ impl StateSpace for ColouredSpace<'_> {
             if !declared.ty.holds_int() {
                 return None;
             }
-            let split = |id| -> Option<Vec<(Value, Vec<i64>)>> {
+            // Each distinct token as (its value with the integers set to 0,
+            // the integers, its count), in that order.
+            let split = |id| -> Option<Vec<(Value, Vec<i64>, u32)>> {
                 let tokens = self.tables.get(place, id)?;
-                let mut split: Vec<(Value, Vec<i64>)> = (tokens.iter())
-                    .flat_map(|(value, count)| std::iter::repeat_n(value, count as usize))
-                    .map(|value| {
+                let mut split: Vec<(Value, Vec<i64>, u32)> = (tokens.iter())
+                    .map(|(value, count)| {
                         let mut ints = Vec::new();
-                        (declared.ty.split_ints(value, &mut ints), ints)
+                        (declared.ty.split_ints(value, &mut ints), ints, count)
                     })
                     .collect();
                 split.sort_unstable();
@@ -312,11 +313,12 @@ impl StateSpace for ColouredSpace<'_> {
             };
             let (later_tokens, earlier_tokens) = (split(a)?, split(b)?);
             let same_shape = later_tokens.len() == earlier_tokens.len()
-                && (later_tokens.iter().zip(&earlier_tokens)).all(|(l, e)| l.0 == e.0);
+                && (later_tokens.iter().zip(&earlier_tokens))
+                    .all(|(l, e)| l.0 == e.0 && l.2 == e.2);
             if !same_shape {
                 return None;
             }
-            let ints = |tokens: Vec<(Value, Vec<i64>)>| tokens.into_iter().flat_map(|t| t.1);
+            let ints = |tokens: Vec<(Value, Vec<i64>, u32)>| tokens.into_iter().flat_map(|t| t.1);
             changes.push(IntegerChange {
                 place: declared.name.clone(),
                 earlier: ints(earlier_tokens).collect(),
