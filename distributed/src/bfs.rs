@@ -197,8 +197,9 @@ struct Search<'a, S: Portable> {
     options: &'a DistOptions,
     started: Instant,
     limits: InLevel,
-    /// This worker's index and the number of workers.
+    /// This worker's index.
     me: usize,
+    /// The number of workers.
     peers: usize,
     store: OwnedStates,
     channels: S::Channels,
@@ -211,9 +212,9 @@ struct Search<'a, S: Portable> {
     first: Vec<Option<(usize, u32)>>,
     /// The levels stored after the initial one.
     level: usize,
-    /// Whether a worker passed the deadline, or the memory limit, while
-    /// storing the last level.
+    /// Whether a worker passed the deadline while storing the last level.
     timed_out: bool,
+    /// Whether a worker passed the memory limit while storing the last level.
     over_memory: bool,
     /// Whether the hook of integers that keep changing has been called.
     drift_told: bool,
@@ -381,14 +382,14 @@ impl<'a, S: Portable> Search<'a, S> {
             let (new, stored) = insert_level(space, channels, &mut self.store, incoming);
             (new, stored, false)
         };
+        let over_memory = (self.options.max_memory)
+            .is_some_and(|max| resident_bytes().unwrap_or_else(|| self.store.bytes()) > max);
+        let timed_out = self.limits.deadline.is_some_and(|d| Instant::now() >= d);
         let keys = LevelKeys {
             worker: self.me as u32,
             keys: new.iter().map(|&(key, _)| key).collect(),
-            timed_out: self.limits.deadline.is_some_and(|d| Instant::now() >= d),
-            over_memory: self
-                .options
-                .max_memory
-                .is_some_and(|max| resident_bytes().unwrap_or_else(|| self.store.bytes()) > max),
+            timed_out,
+            over_memory,
             bytes: self.store.bytes(),
             sent: rounds.sent,
             error: stored.as_ref().err().map(ToString::to_string),
@@ -433,7 +434,12 @@ impl<'a, S: Portable> Search<'a, S> {
     /// in the outcome); if it does not, tells the hook of integers that
     /// keep changing, where it applies. The new level lies `level` steps
     /// from the initial state; every worker decides alike whether to look,
-    /// from the same figures.
+    /// from the same figures. The integers are looked at only where the
+    /// ancestors are fetched for the growth of tokens, where the space
+    /// [may grow](sesphr_engine::explore::StateSpace::may_grow): every
+    /// coloured space may (a P/T net has no integers), and fetching them
+    /// for the note alone would make the workers without the hook take
+    /// part in rounds they cannot know of.
     fn found_growth(
         &mut self,
         worker: &mut Worker,

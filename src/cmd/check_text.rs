@@ -230,8 +230,9 @@ fn statistics(report: &CheckReport, full: bool) -> String {
     }
     if let Some(unfolding) = report.unfolding {
         out += &format!(
-            "  explored through its P/T unfolding: {} places, {} transitions\n",
-            unfolding.places, unfolding.transitions
+            "  explored through its P/T unfolding: {}, {}\n",
+            counted(unfolding.places as u64, "place", "places"),
+            counted(unfolding.transitions as u64, "transition", "transitions")
         );
     }
     if full {

@@ -295,7 +295,8 @@ impl StateSpace for ColouredSpace<'_> {
                 continue;
             }
             let declared = &self.net.places[place];
-            if !declared.ty.holds_int() {
+            let counts = (self.tables.total(place, a), self.tables.total(place, b));
+            if !declared.ty.holds_int() || counts.0 != counts.1 {
                 return None;
             }
             // Each distinct token as (its value with the integers set to 0,

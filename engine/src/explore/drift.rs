@@ -13,8 +13,11 @@
 //! from its own ancestor `k` steps before. It is looked for where the
 //! growth of tokens is, at the first [`growth::SAMPLE`] states of every
 //! [`growth::EVERY`]th level, so the answer does not depend on the thread
-//! count, but only from [`FROM_STEPS`] steps on: a counter that wraps
-//! round sooner (`(x + 1) % 100`) is not taken for one that never ends.
+//! count, but only from [`FROM_STEPS`] steps on: a net whose every marking
+//! lies closer to the initial one (a counter that wraps round sooner) is
+//! never noted. A deeper bounded net whose last steps change only such
+//! integers is (a counter `(x + 1) % 100` beside a longer one of a range
+//! type), and its run completes all the same.
 
 use std::sync::Arc;
 

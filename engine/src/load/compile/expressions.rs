@@ -213,12 +213,13 @@ impl Compiler<'_> {
         let mut known: Vec<&str> = scope.vars.iter().map(|v| v.name.as_str()).collect();
         known.extend(self.params.keys().map(String::as_str));
         known.extend(self.constants.keys().map(String::as_str));
-        let hint = match scope.places && self.places.iter().any(|p| p.name == n) {
-            true => format!(
+        let hint = if scope.places && self.places.iter().any(|p| p.name == n) {
+            format!(
                 " (`{n}` is a place: a formula reads its tokens with `count({n})`, \
                  `v in {n}` or `forall x in {n}: ...`)"
-            ),
-            false => suggestion(n, known),
+            )
+        } else {
+            suggestion(n, known)
         };
         Err(self.err_at(
             text,
