@@ -173,3 +173,16 @@ fn each_guard_conjunct_keeps_its_own_position() {
     assert_eq!(at, want);
     assert_eq!(t.vars.len(), 1);
 }
+
+/// A place named in a guard is refused at its position, with how a
+/// transition reads a place's tokens.
+#[test]
+fn a_place_named_in_a_guard_is_refused_with_how_to_read_it() {
+    let err = load_err(&with_guard("    guard: \"p > 0\""));
+    assert!(
+        matches!(err.kind(), LoadErrorKind::Unbound { name, hint }
+            if name == "p" && hint.contains("`p` is a place: a transition reads a token of it by taking it on an input arc, `p: [x]`")),
+        "{err}"
+    );
+    assert_eq!(err.pos(), pos(6, 13));
+}

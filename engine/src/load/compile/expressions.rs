@@ -194,8 +194,14 @@ impl Compiler<'_> {
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
-            // A short name is a variable; a longer one may be a misspelt constant.
-            let hint = if n.chars().count() >= 3 {
+            // A short name is a variable; a longer one may be a misspelt
+            // constant, or a place, which guards and arcs do not read.
+            let hint = if self.places.iter().any(|p| p.name == n) {
+                format!(
+                    " (`{n}` is a place: a transition reads a token of it by taking it \
+                     on an input arc, `{n}: [x]`, and putting it back on an output arc)"
+                )
+            } else if n.chars().count() >= 3 {
                 let known = self.params.keys().chain(self.constants.keys());
                 suggestion(n, known.map(String::as_str))
             } else {
