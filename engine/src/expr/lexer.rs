@@ -31,6 +31,17 @@ const OPERATORS: [&str; 19] = [
     ",", ":",
 ];
 
+/// What a lone character that begins an operator of another language
+/// stands for here, as a hint to follow the error, or empty.
+fn meant(ch: char) -> &'static str {
+    match ch {
+        '=' => " (`==` compares, `=>` implies)",
+        '&' => " (did you mean `&&`?)",
+        '|' => " (did you mean `||`?)",
+        _ => "",
+    }
+}
+
 /// Tokenizes `text`; the last token is always [`Tok::End`].
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
     let mut tokens = Vec::new();
@@ -85,7 +96,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
                         let ch = rest.chars().next().unwrap_or('?');
                         return Err(ParseError {
                             at: start,
-                            message: format!("unexpected character `{ch}`"),
+                            message: format!("unexpected character `{ch}`{}", meant(ch)),
                         });
                     }
                 }

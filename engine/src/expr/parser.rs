@@ -551,6 +551,18 @@ mod tests {
             (err.at, err.message.as_str()),
             (2, "unexpected character `#`")
         );
+        for (text, at, message) in [
+            (
+                "x = 1",
+                2,
+                "unexpected character `=` (`==` compares, `=>` implies)",
+            ),
+            ("a & b", 2, "unexpected character `&` (did you mean `&&`?)"),
+            ("a | b", 2, "unexpected character `|` (did you mean `||`?)"),
+        ] {
+            let err = parse_expr(text).expect_err("bad");
+            assert_eq!((err.at, err.message.as_str()), (at, message));
+        }
         assert!(parse_expr("99999999999999999999").is_err());
         assert!(parse_expr(&"(".repeat(1000)).is_err());
     }
