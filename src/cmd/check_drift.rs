@@ -15,13 +15,15 @@ use sesphr_engine::net::pos::Pos;
 pub fn drift_note(net: &LoadedNet, file: &Path, bar: Option<&ProgressBar>) -> DriftHook {
     let file = file.to_path_buf();
     let bar = bar.cloned();
-    let places: Vec<(String, Option<Pos>)> = place_names(net)
-        .into_iter()
-        .map(|name| {
-            let at = net.place_position(&name);
-            (name, at)
-        })
-        .collect();
+    // Where each place that may hold integers of type `Int` is declared
+    // (a place/transition net has none).
+    let places: Vec<(String, Pos)> = match net {
+        LoadedNet::Coloured(net) => (net.places.iter())
+            .filter(|p| p.ty.holds_int())
+            .map(|p| (p.name.clone(), p.pos))
+            .collect(),
+        LoadedNet::PlaceTransition(_) => Vec::new(),
+    };
     let told = AtomicBool::new(false);
     Arc::new(move |drift: &IntegerDrift| {
         if told.swap(true, Ordering::Relaxed) {
@@ -29,7 +31,7 @@ pub fn drift_note(net: &LoadedNet, file: &Path, bar: Option<&ProgressBar>) -> Dr
         }
         let at = (drift.places.first())
             .and_then(|first| places.iter().find(|(name, _)| *name == first.place))
-            .and_then(|(_, at)| *at);
+            .map(|&(_, at)| at);
         let located = crate::host::located(anyhow::anyhow!(message(drift)), at, &file);
         let note = format!("note: {}", crate::output::render_error(&located));
         match &bar {
@@ -37,14 +39,6 @@ pub fn drift_note(net: &LoadedNet, file: &Path, bar: Option<&ProgressBar>) -> Dr
             None => crate::output::write_err(format_args!("{note}\n")),
         }
     })
-}
-
-/// The names of the net's places.
-fn place_names(net: &LoadedNet) -> Vec<String> {
-    match net {
-        LoadedNet::Coloured(net) => net.places.iter().map(|p| p.name.clone()).collect(),
-        LoadedNet::PlaceTransition(net) => net.places.clone(),
-    }
 }
 
 /// What the note says: which integers change, by how much, and what to do.

@@ -196,7 +196,7 @@ impl Compiler<'_> {
         if scope.in_transition {
             // A short name is a variable; a longer one may be a misspelt
             // constant, or a place, which guards and arcs do not read.
-            let hint = if self.places.iter().any(|p| p.name == n) {
+            let hint = if self.place_ids.contains_key(n) {
                 format!(
                     " (`{n}` is a place: a transition reads a token of it by taking it \
                      on an input arc, `{n}: [x]`, and putting it back on an output arc)"
@@ -219,7 +219,7 @@ impl Compiler<'_> {
         let mut known: Vec<&str> = scope.vars.iter().map(|v| v.name.as_str()).collect();
         known.extend(self.params.keys().map(String::as_str));
         known.extend(self.constants.keys().map(String::as_str));
-        let hint = if scope.places && self.places.iter().any(|p| p.name == n) {
+        let hint = if scope.places && self.place_ids.contains_key(n) {
             format!(
                 " (`{n}` is a place: a formula reads its tokens with `count({n})`, \
                  `v in {n}` or `forall x in {n}: ...`)"
