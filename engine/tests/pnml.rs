@@ -139,6 +139,73 @@ fn errors_carry_line_and_column() {
     }
 }
 
+/// Extensions some editors write into nets of the standard types change
+/// what the net does; read as plain arcs and places they would give other
+/// verdicts, so each is refused where it stands.
+#[test]
+fn editor_extensions_that_change_behaviour_are_refused() {
+    let page = |place: &str, arc: &str| {
+        doc(&format!(
+            "<page id=\"g\">\n{place}\n<transition id=\"t\"/>\n{arc}\n</page>"
+        ))
+    };
+    let plain_place = "<place id=\"p\"><initialMarking><text>1</text></initialMarking></place>";
+    let plain_arc = "<arc id=\"a\" source=\"p\" target=\"t\"/>";
+    let refused = |text: &str, line: usize, col: usize, needle: &str| {
+        let err = parse_pnml(text).expect_err(needle);
+        assert!(
+            matches!(
+                err,
+                PnmlError::UnsupportedConstruct { .. } | PnmlError::MissingText { .. }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.pos(), Some(at(line, col)), "{err}");
+        assert!(err.to_string().contains(needle), "{err}");
+    };
+    // An inhibitor arc as a label (as PIPE writes it) and as an attribute.
+    let label = "<arc id=\"a\" source=\"p\" target=\"t\"><type value=\"inhibitor\"/></arc>";
+    refused(
+        &page(plain_place, label),
+        7,
+        35,
+        "arc a is of type \"inhibitor\"",
+    );
+    let attribute = "<arc id=\"a\" source=\"p\" target=\"t\" type=\"reset\"/>";
+    refused(&page(plain_place, attribute), 7, 1, "\"reset\"");
+    let text_label = "<arc id=\"a\" source=\"p\" target=\"t\"><type><text>read</text></type></arc>";
+    refused(&page(plain_place, text_label), 7, 35, "\"read\"");
+    // A capacity, a count without <text>, a weight as an attribute.
+    let capacity = "<place id=\"p\"><capacity><value>2</value></capacity></place>";
+    refused(
+        &page(capacity, plain_arc),
+        5,
+        15,
+        "place p has a capacity (\"2\")",
+    );
+    let value = "<place id=\"p\"><initialMarking><value>Default,1</value></initialMarking></place>";
+    refused(
+        &page(value, plain_arc),
+        5,
+        15,
+        "<initialMarking> has no <text>",
+    );
+    let weight = "<arc id=\"a\" source=\"p\" target=\"t\" weight=\"2\"/>";
+    refused(
+        &page(plain_place, weight),
+        7,
+        1,
+        "<inscription><text>2</text></inscription>",
+    );
+    // What the standard allows, or means the same, is read.
+    let normal = "<arc id=\"a\" source=\"p\" target=\"t\"><type value=\"normal\"/></arc>";
+    let no_capacity = "<place id=\"p\"><capacity><value>0</value></capacity></place>";
+    for text in [page(plain_place, normal), page(no_capacity, plain_arc)] {
+        let net = parse_pnml(&text).expect("read");
+        assert_eq!(net.transitions[0].pre, vec![(0, 1)]);
+    }
+}
+
 #[test]
 fn other_net_types_are_not_supported() {
     let text = "<pnml>\n  <net id=\"c\" type=\"http://www.pnml.org/version-2009/grammar/symmetricnet\"/>\n</pnml>";

@@ -96,7 +96,18 @@ pub enum PnmlError {
         /// Where the offending element starts.
         at: Pos,
     },
-    /// A symmetric net uses a construct this importer does not read.
+    /// A label that holds a count (`initialMarking`, `inscription`) has no
+    /// `<text>`.
+    #[error("<{label}> has no <text> (PNML writes a count as <{label}><text>3</text></{label}>)")]
+    MissingText {
+        /// The label's name.
+        label: String,
+        /// Where the label starts.
+        at: Pos,
+    },
+    /// The net uses a construct this importer does not read: an arc other
+    /// than a plain one, a place's capacity, or a symmetric net's construct
+    /// outside the supported subset.
     #[error("{what}")]
     UnsupportedConstruct {
         /// The construct, and why.
@@ -126,6 +137,7 @@ impl PnmlError {
             | PnmlError::MissingAttribute { at, .. }
             | PnmlError::DuplicateId { at, .. }
             | PnmlError::BadNumber { at, .. }
+            | PnmlError::MissingText { at, .. }
             | PnmlError::Dangling { at, .. }
             | PnmlError::ReferenceCycle { at, .. }
             | PnmlError::WrongKind { at, .. }

@@ -47,6 +47,39 @@ pub(super) fn label_text<'a, 'input>(
     Some((text, text.text().unwrap_or("").trim().to_string()))
 }
 
+/// The `<text>` of label `label` of `node`, which must have one when the
+/// label is there: a count written otherwise (`<value>`, as some editors
+/// do) would be read as no count at all.
+pub(super) fn required_label_text<'a, 'input>(
+    positions: &Positions<'_>,
+    node: Node<'a, 'input>,
+    label: &str,
+) -> Result<Option<(Node<'a, 'input>, String)>, PnmlError> {
+    let Some(element) = child(node, label) else {
+        return Ok(None);
+    };
+    match label_text(node, label) {
+        Some(found) => Ok(Some(found)),
+        None => Err(PnmlError::MissingText {
+            label: label.to_string(),
+            at: positions.of(element),
+        }),
+    }
+}
+
+/// A label's value written as a `value` attribute or as its `<text>`, as
+/// editors write an arc's `<type>` or a place's `<capacity>`.
+fn label_value(label: Node<'_, '_>) -> String {
+    let text = child(label, "text").or_else(|| child(label, "value"));
+    let text = text.and_then(|t| t.text()).or_else(|| label.text());
+    label
+        .attribute("value")
+        .or(text)
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
 /// The name a place or transition is shown by: its `name` label, or its
 /// id where the label is missing or empty.
 fn shown_name(node: Node<'_, '_>, id: &str) -> String {
@@ -109,7 +142,8 @@ impl<'a, 'input> Reader<'a, 'input> {
                 "page" => open.push(node.children()),
                 "place" => {
                     let id = self.attribute(node, "id")?;
-                    let count = match label_text(node, "initialMarking") {
+                    self.no_capacity(node, &id)?;
+                    let count = match required_label_text(self.positions, node, "initialMarking")? {
                         Some((text, value)) => self.number(text, &value, "initial marking")?,
                         None => 0,
                     };
@@ -236,8 +270,49 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 
+    /// Refuses a place with a capacity other than 0 (which editors write
+    /// for "no capacity"): the standard's nets have none, and read without
+    /// it the net would reach markings the author ruled out.
+    fn no_capacity(&self, node: Node<'a, 'input>, id: &str) -> Result<(), PnmlError> {
+        let Some(label) = child(node, "capacity") else {
+            return Ok(());
+        };
+        let value = label_value(label);
+        if value == "0" {
+            return Ok(());
+        }
+        Err(PnmlError::UnsupportedConstruct {
+            what: format!(
+                "place {id} has a capacity ({value:?}): the PNML standard's nets have none, and this tool does not read them (a place's bound can be checked instead, as a property)"
+            ),
+            at: self.positions.of(label),
+        })
+    }
+
+    /// Refuses an arc that is not a plain arc: the inhibitor, reset, read or
+    /// transport arcs some editors write into nets of the standard types,
+    /// as a `type` attribute or a `<type>` label. Read as plain arcs they
+    /// would give other markings and other verdicts.
+    fn plain_arc(&self, node: Node<'a, 'input>, id: &str) -> Result<(), PnmlError> {
+        let (kind, at) = match (node.attribute("type"), child(node, "type")) {
+            (Some(kind), _) => (kind.trim().to_string(), node),
+            (None, Some(label)) => (label_value(label), label),
+            (None, None) => return Ok(()),
+        };
+        if kind.eq_ignore_ascii_case("normal") {
+            return Ok(());
+        }
+        Err(PnmlError::UnsupportedConstruct {
+            what: format!(
+                "arc {id} is of type {kind:?}: the PNML standard's nets have only plain arcs, and this tool does not read inhibitor, reset, read or transport arcs"
+            ),
+            at: self.positions.of(at),
+        })
+    }
+
     fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, bool), PnmlError> {
         let id = self.attribute(node, "id")?;
+        self.plain_arc(node, &id)?;
         let source = self.resolve(&self.attribute(node, "source")?, "arc source of", &id, node)?;
         let target = self.resolve(&self.attribute(node, "target")?, "arc target of", &id, node)?;
         let at = self.positions.of(node);

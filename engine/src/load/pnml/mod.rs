@@ -7,7 +7,10 @@
 //! ([`parse_any`]) adds sorts, variables, coloured markings, inscriptions and
 //! guards, read by the `symmetric` module into the coloured engine. `graphics`,
 //! `toolspecific` and unknown labels are ignored. Nets of other types are
-//! refused with [`PnmlError::Unsupported`]. Errors carry the line and column of
+//! refused with [`PnmlError::Unsupported`]; so are, with
+//! [`PnmlError::UnsupportedConstruct`], the extensions some editors write
+//! into nets of these types that would change the behaviour if ignored
+//! (inhibitor, reset and read arcs, place capacities, weights as attributes). Errors carry the line and column of
 //! the offending element.
 //!
 //! ```
@@ -33,7 +36,7 @@ use roxmltree::Node;
 use crate::ptnet::{PtNet, TransitionArcs};
 pub use error::PnmlError;
 pub use grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
-use graph::{first_net, label_text, parse_document, read_graph};
+use graph::{first_net, parse_document, read_graph, required_label_text};
 use position::Positions;
 
 /// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
@@ -108,9 +111,19 @@ fn pt_net(positions: &Positions<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlErr
         .with_positions(positions))
 }
 
-/// The weight of a P/T arc: its `inscription`, 1 when it has none.
+/// The weight of a P/T arc: its `inscription`, 1 when it has none. A
+/// `weight` attribute, which some editors write instead, is refused rather
+/// than read as weight 1.
 fn arc_weight(positions: &Positions<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
-    let Some((text, value)) = label_text(node, "inscription") else {
+    let Some((text, value)) = required_label_text(positions, node, "inscription")? else {
+        if let Some(weight) = node.attribute("weight") {
+            return Err(PnmlError::UnsupportedConstruct {
+                what: format!(
+                    "the arc gives its weight as an attribute, weight={weight:?}: PNML writes it as <inscription><text>{weight}</text></inscription>"
+                ),
+                at: positions.of(node),
+            });
+        }
         return Ok(1);
     };
     match value.parse::<u32>() {
