@@ -18,7 +18,7 @@ struct Example {
     property_lines: &'static str,
 }
 
-const EXAMPLES: [Example; 5] = [
+const EXAMPLES: [Example; 6] = [
     Example {
         file: "mutex.yaml",
         name: "mutex",
@@ -58,6 +58,16 @@ const EXAMPLES: [Example; 5] = [
         tokens: 5,
         params: "capacity=3",
         property_lines: "bound: buffer_bound\ninvariant: slots_conserved\nreachable: buffer_fills\ndeadlock-free: no_deadlock",
+    },
+    Example {
+        file: "bank.yaml",
+        name: "bank",
+        places: &["balance", "in_flight", "accounts"],
+        transitions: &["send", "receive"],
+        properties: 4,
+        tokens: 6,
+        params: "coins=4",
+        property_lines: "invariant: coins_conserved, one_balance_each\nreachable: carol_gets_all\ndeadlock-free: no_deadlock",
     },
     Example {
         file: "counter.yaml",
@@ -197,7 +207,12 @@ fn simulate_with_a_seed_prints_the_same_run_twice() {
 
 #[test]
 fn live_examples_run_to_the_step_limit_and_seeds_matter() {
-    for file in ["mutex.yaml", "philosophers.yaml", "producer-consumer.yaml"] {
+    for file in [
+        "mutex.yaml",
+        "philosophers.yaml",
+        "producer-consumer.yaml",
+        "bank.yaml",
+    ] {
         let net = path(file);
         let runs: HashSet<String> = (1..=6)
             .map(|seed| {

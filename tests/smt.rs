@@ -518,6 +518,7 @@ fn z3_finds_what_the_explicit_checker_finds_within_the_depth() {
         "philosophers",
         "philosophers-deadlock",
         "producer-consumer",
+        "bank",
     ] {
         nets.push(root().join(format!("nets/examples/{example}.yaml")));
     }
@@ -575,6 +576,7 @@ fn coloured_examples() -> Vec<PathBuf> {
         "philosophers-deadlock",
         "philosophers-mcc",
         "producer-consumer",
+        "bank",
     ]
     .map(|n| root().join(format!("nets/examples/{n}.yaml")))
     .to_vec()

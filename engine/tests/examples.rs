@@ -10,7 +10,7 @@ use sesphr_engine::net::functions::NoFunctions;
 use sesphr_engine::net::marking::Marking;
 use sesphr_engine::net::model::{Net, PropertyKind};
 
-const EXAMPLES: [(&str, &str); 4] = [
+const EXAMPLES: [(&str, &str); 5] = [
     ("mutex.yaml", include_str!("../../nets/examples/mutex.yaml")),
     (
         "philosophers.yaml",
@@ -24,6 +24,7 @@ const EXAMPLES: [(&str, &str); 4] = [
         "producer-consumer.yaml",
         include_str!("../../nets/examples/producer-consumer.yaml"),
     ),
+    ("bank.yaml", include_str!("../../nets/examples/bank.yaml")),
 ];
 
 fn holds(code: &Code, slots: usize, marking: &Marking) -> bool {
@@ -109,4 +110,41 @@ fn a_violated_invariant_evaluates_to_false() {
         .add(sesphr_engine::net::value::Value::Int(2), 1)
         .expect("no overflow");
     assert!(!holds(code, p.slots, &m), "1 and 2 are neighbours");
+}
+
+/// The bank's conservation law is a real check: `sum` adds each token's
+/// value once per copy, and a coin lost or made breaks it.
+#[test]
+fn a_sum_counts_every_copy_of_a_token() {
+    use sesphr_engine::net::value::Value;
+    let (file, text) = EXAMPLES[4];
+    let net = load_net_str(&Source::new(file, text), &[], &NoFunctions).expect("loads");
+    let place = |name: &str| net.place_id(name).expect("a place");
+    let account = |name: &str| {
+        let accounts = net.initial.places[place("accounts")].iter();
+        accounts
+            .map(|(v, _)| v.clone())
+            .find(|v| v.to_string() == name)
+            .expect("an account")
+    };
+    let p = &net.properties[0];
+    assert_eq!(p.name, "coins_conserved");
+    let PropertyKind::Invariant(code) = &p.kind else {
+        panic!("the first property is an invariant");
+    };
+    // alice's 4 coins become 2, with two copies of the same transfer to bob
+    // in flight: 2 + 2 == 4.
+    let mut m = net.initial.clone();
+    let (balance, in_flight) = (place("balance"), place("in_flight"));
+    let alice = |coins: i64| Value::tuple([account("alice"), Value::Int(coins)]);
+    assert_eq!(m.places[balance].remove(&alice(4), 1), Some(()));
+    m.places[balance].add(alice(2), 1).expect("no overflow");
+    let to_bob = Value::tuple([account("alice"), account("bob")]);
+    m.places[in_flight]
+        .add(to_bob.clone(), 2)
+        .expect("no overflow");
+    assert!(holds(code, p.slots, &m), "{}", net.show_marking(&m));
+    // One copy of the transfer lost: 2 + 1 != 4.
+    assert_eq!(m.places[in_flight].remove(&to_bob, 1), Some(()));
+    assert!(!holds(code, p.slots, &m), "{}", net.show_marking(&m));
 }

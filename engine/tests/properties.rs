@@ -70,3 +70,65 @@ fn a_place_named_as_a_value_is_refused_with_how_to_read_it() {
     );
     assert_eq!(err.line(), Some(5));
 }
+
+/// `sum(e for pattern in P)` adds `e` once per copy of each token the
+/// pattern matches; its variables are its own, as a quantifier's.
+#[test]
+fn a_sum_adds_each_copy_of_each_matching_token() {
+    let props = concat!(
+        "  all: { invariant: \"sum(x for x in a) == 9\" }\n",
+        "  weighted: { invariant: \"sum(x * x for x in a) == 23\" }\n",
+        "  filtered: { invariant: \"sum(1 for 3 in a) == 2\" }\n",
+        "  nested: { invariant: \"sum(sum(x * y for y in b) for x in a) == 27\" }\n",
+        "  empty: { invariant: \"sum(x for x in a) == 0\" }\n",
+        "  shadow: { invariant: \"forall x in b: sum(x for x in a) == 9 && x == 3\" }\n",
+    );
+    // a = {1, 2, 3, 3}, b = {3}: 1 + 2 + 3 + 3, 1 + 4 + 9 + 9, two 3s, 9 * 3.
+    assert_eq!(
+        verdicts(&net(&[1, 2, 3, 3], props)),
+        [true, true, true, true, false, true]
+    );
+    assert_eq!(
+        verdicts(&net(&[], props)),
+        [false, false, false, false, true, false]
+    );
+}
+
+/// What a sum gets wrong is refused or reported where it is written.
+#[test]
+fn a_sum_is_refused_or_fails_where_it_is_written() {
+    let load = |property: &str| {
+        let text = format!(
+            "places:\n  a: {{ type: Int, init: [\"4611686018427387904\", \"4611686018427387904\"] }}\ntransitions: {{}}\nproperties:\n  p: {{ invariant: \"{property}\" }}\n"
+        );
+        load_net_str(&Source::new("sum.yaml", text), &[], &NoFunctions)
+    };
+    for (property, message, col) in [
+        (
+            "sum(x > 0 for x in a) == 1",
+            "expected an integer, found Bool",
+            24,
+        ),
+        (
+            "sum(x) == 1",
+            "write `sum(expression for pattern in Place)`",
+            20,
+        ),
+        ("sum(x for x a) == 1", "expected `in`, found `a`", 32),
+    ] {
+        let err = load(property).expect_err(property).to_string();
+        assert!(err.contains(message), "{property}: {err}");
+        assert!(err.starts_with(&format!("sum.yaml:5:{col}: ")), "{err}");
+    }
+    // 2^62 + 2^62 overflows: an error at the `sum`, not a wrapped total.
+    let net = load("sum(x for x in a) > 0").expect("loads");
+    let PropertyKind::Invariant(code) = &net.properties[0].kind else {
+        panic!("an invariant");
+    };
+    let mut slots = vec![Value::Bool(false); net.properties[0].slots];
+    let env = &mut sesphr_engine::net::code::Env::new(&mut slots, Some(&net.initial));
+    let err = code.holds(env).expect_err("overflows");
+    assert!(err.to_string().contains("overflow"), "{err}");
+    let at = net.position_of_failure(&err).expect("a position");
+    assert_eq!((at.line, at.col), (5, 20), "{err}");
+}

@@ -93,6 +93,13 @@ fn expr() -> impl Strategy<Value = Expr> {
             (name(), prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| boxed(ExprKind::Call(f, args))),
             (inner.clone(), name()).prop_map(|(e, p)| boxed(ExprKind::In(Box::new(e), p))),
+            (inner.clone(), pattern(), name()).prop_map(|(body, pat, place)| {
+                boxed(ExprKind::Sum {
+                    body: Box::new(body),
+                    pattern: Box::new(pat),
+                    place,
+                })
+            }),
             (any::<bool>(), pattern(), name(), inner).prop_map(|(all, pat, place, body)| {
                 boxed(ExprKind::Quantifier {
                     kind: if all {
@@ -160,6 +167,11 @@ fn print(e: &Expr) -> String {
             };
             format!("({q} {} in {place}: {})", print(pattern), print(body))
         }
+        ExprKind::Sum {
+            body,
+            pattern,
+            place,
+        } => format!("sum({} for {} in {place})", print(body), print(pattern)),
     }
 }
 
@@ -184,6 +196,15 @@ fn strip(e: &Expr) -> Expr {
             pattern: b(pattern),
             place: place.clone(),
             body: b(body),
+        },
+        ExprKind::Sum {
+            body,
+            pattern,
+            place,
+        } => ExprKind::Sum {
+            body: b(body),
+            pattern: b(pattern),
+            place: place.clone(),
         },
         other => other.clone(),
     };

@@ -53,6 +53,16 @@ pub enum ExprKind {
         /// The predicate.
         body: Box<Expr>,
     },
+    /// `sum(body for pat in P)`: the sum of `body` over the tokens of `P`
+    /// that `pat` matches, each counted with its multiplicity.
+    Sum {
+        /// The integer summed, once per token.
+        body: Box<Expr>,
+        /// The pattern each token is matched against.
+        pattern: Box<Expr>,
+        /// The place summed over.
+        place: String,
+    },
 }
 
 /// Unary operators.
@@ -138,7 +148,7 @@ impl Expr {
                 a.names(out);
                 b.names(out);
             }
-            ExprKind::Quantifier { pattern, body, .. } => {
+            ExprKind::Quantifier { pattern, body, .. } | ExprKind::Sum { pattern, body, .. } => {
                 let mut bound = Vec::new();
                 pattern.names(&mut bound);
                 let mut inner = Vec::new();
@@ -153,7 +163,7 @@ impl Expr {
     }
 
     /// The direct sub-expressions, left to right (a quantifier's pattern,
-    /// then its body).
+    /// then its body; a sum's body, then its pattern).
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
             ExprKind::Int(_)
@@ -166,6 +176,7 @@ impl Expr {
             ExprKind::Binary(_, a, b) => vec![a, b],
             ExprKind::If(c, a, b) => vec![c, a, b],
             ExprKind::Quantifier { pattern, body, .. } => vec![pattern, body],
+            ExprKind::Sum { body, pattern, .. } => vec![body, pattern],
         }
     }
 

@@ -381,6 +381,9 @@ impl Parser {
                     self.next();
                     if self.peek() == &Tok::LParen {
                         self.next();
+                        if word == "sum" && self.peek() != &Tok::RParen {
+                            return self.sum_or_call(at);
+                        }
                         let args = self.list()?;
                         return Ok(self.leaf(ExprKind::Call(word, args), at, at));
                     }
@@ -402,6 +405,39 @@ impl Parser {
             }
             _ => self.error(format!("expected an expression, found {}", self.found())),
         }
+    }
+
+    /// After `sum(`: `sum(body for pattern in P)`, or else a call of a
+    /// function named `sum`.
+    fn sum_or_call(&mut self, at: usize) -> Result<Expr, ParseError> {
+        let body = self.expr()?;
+        if !self.is_keyword("for") {
+            let mut args = vec![body];
+            if self.peek() == &Tok::Comma {
+                self.next();
+                args.extend(self.list()?);
+            } else {
+                self.expect(Tok::RParen, ")` or `for")?;
+            }
+            return Ok(self.leaf(ExprKind::Call("sum".into(), args), at, at));
+        }
+        self.next();
+        let pattern = self.postfix()?;
+        if !pattern.is_pattern() {
+            return Err(ParseError {
+                at: pattern.at,
+                message: "a sum binds a pattern: names, literals, `_` and tuples".into(),
+            });
+        }
+        self.expect_keyword("in")?;
+        let place = self.ident("a place name")?;
+        self.expect(Tok::RParen, ")")?;
+        let sum = ExprKind::Sum {
+            body: Box::new(body),
+            pattern: Box::new(pattern),
+            place,
+        };
+        Ok(self.leaf(sum, at, at))
     }
 
     /// Comma-separated expressions up to and including `)`; the `(` is consumed.
@@ -466,6 +502,11 @@ mod tests {
                 place,
                 body,
             } => format!("{kind:?}({} in {place}: {})", show(pattern), show(body)),
+            ExprKind::Sum {
+                body,
+                pattern,
+                place,
+            } => format!("Sum({} for {} in {place})", show(body), show(pattern)),
         }
     }
 

@@ -48,7 +48,9 @@ pub enum LoadErrorKind {
         /// The name as written.
         name: String,
         /// A suggestion when the name looks like a misspelt constant or
-        /// parameter, e.g. ` (did you mean `idle`?)`, or empty.
+        /// parameter, e.g. ` (did you mean `idle`?)`, what to do when it
+        /// names a place, or else how a transition binds a variable to any
+        /// value of a type.
         hint: String,
     },
     /// A bad `--param` override.

@@ -82,6 +82,18 @@ pub enum Code {
         /// The predicate.
         body: Box<Code>,
     },
+    /// The sum of an integer over the tokens of a place that a pattern
+    /// matches, each token counted with its multiplicity.
+    Sum {
+        /// The place summed over.
+        place: PlaceId,
+        /// The pattern each token is matched against (binds slots).
+        pattern: Pattern,
+        /// The integer added for each token.
+        body: Box<Code>,
+        /// Where `sum` is written (where an overflow is reported).
+        pos: Pos,
+    },
     /// A function call whose value is kept, under its number, until a
     /// [`Code::Forget`] naming that number: computed once per binding of the
     /// variables it reads ([`crate::load`] places them).
@@ -278,7 +290,8 @@ impl Code {
             | Code::CountOf(_, c)
             | Code::Cached(_, c)
             | Code::Forget(_, c)
-            | Code::Quantifier { body: c, .. } => f(c),
+            | Code::Quantifier { body: c, .. }
+            | Code::Sum { body: c, .. } => f(c),
             Code::Arith(_, a, b, _)
             | Code::Cmp(_, a, b)
             | Code::And(a, b)
@@ -358,6 +371,17 @@ impl Code {
                 pattern,
                 prefix,
                 body: boxed(body),
+            },
+            Code::Sum {
+                place,
+                pattern,
+                body,
+                pos,
+            } => Code::Sum {
+                place,
+                pattern,
+                body: boxed(body),
+                pos,
             },
         }
     }
@@ -445,8 +469,12 @@ impl Code {
             | Code::And(..)
             | Code::Or(..)
             | Code::Implies(..)
-            | Code::Quantifier { .. }
-            | Code::Forget(..) => Value::Bool(self.holds(env)?),
+            | Code::Quantifier { .. } => Value::Bool(self.holds(env)?),
+            Code::Forget(numbers, e) => {
+                // The body of a sum is an integer: evaluated, not judged.
+                env.forget(numbers);
+                e.eval(env)?
+            }
             Code::Cached(number, code) => env.kept_or(*number, |env| code.eval(env))?,
             Code::If(c, a, b) => {
                 if boolean(c.eval(env)?)? {
@@ -500,6 +528,12 @@ impl Code {
                 };
                 Value::Int(i64::from(count))
             }
+            Code::Sum {
+                place,
+                pattern,
+                body,
+                pos,
+            } => Value::Int(sum(env, *place, pattern, body, *pos)?),
         })
     }
 
@@ -507,9 +541,10 @@ impl Code {
     /// `in` or a quantifier): its value depends on the marking of these alone.
     pub fn places_read(&self, places: &mut Vec<PlaceId>) {
         match self {
-            Code::Count(p) | Code::CountOf(p, _) | Code::Quantifier { place: p, .. } => {
-                places.push(*p)
-            }
+            Code::Count(p)
+            | Code::CountOf(p, _)
+            | Code::Quantifier { place: p, .. }
+            | Code::Sum { place: p, .. } => places.push(*p),
             _ => {}
         }
         self.for_each_child(|c| c.places_read(places));
@@ -588,6 +623,30 @@ pub(crate) fn quantify(
         }
     }
     Ok(forall)
+}
+
+/// The sum of `body` over the tokens of `place` that `pattern` matches
+/// (binding its variables in `env`), each counted with its multiplicity;
+/// an overflow is reported at `pos`.
+fn sum(
+    env: &mut Env<'_>,
+    place: PlaceId,
+    pattern: &Pattern,
+    body: &Code,
+    pos: Pos,
+) -> Result<i64, EvalError> {
+    crate::budget::tick()?;
+    let overflow = || EvalError::Overflow.at(pos);
+    let mut total: i64 = 0;
+    for (token, count) in env.read_place(place)?.iter() {
+        if pattern.matches(token, env.slots) {
+            let term = int(body.eval(env)?)?.checked_mul(i64::from(count));
+            total = total
+                .checked_add(term.ok_or_else(overflow)?)
+                .ok_or_else(overflow)?;
+        }
+    }
+    Ok(total)
 }
 
 impl Pattern {

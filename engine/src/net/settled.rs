@@ -329,7 +329,7 @@ impl<'n> Settled<'n> {
 /// before it is evaluated (see [`Settled::slices`]).
 fn reads(code: &Code) -> (Vec<PlaceId>, Vec<(PlaceId, &[Code])>) {
     fn bound_inside(code: &Code, out: &mut Vec<usize>) {
-        if let Code::Quantifier { pattern, .. } = code {
+        if let Code::Quantifier { pattern, .. } | Code::Sum { pattern, .. } = code {
             pattern.bound_slots(out);
         }
         code.for_each_child(|c| bound_inside(c, out));
@@ -351,7 +351,7 @@ fn reads(code: &Code) -> (Vec<PlaceId>, Vec<(PlaceId, &[Code])>) {
                 }
                 prefix.iter().for_each(|c| c.places_read(whole));
             }
-            Code::Count(p) | Code::CountOf(p, _) => whole.push(*p),
+            Code::Count(p) | Code::CountOf(p, _) | Code::Sum { place: p, .. } => whole.push(*p),
             _ => {}
         }
         code.for_each_child(|c| visit(c, inside, whole, slices));
@@ -441,28 +441,43 @@ mod tests {
         Code::Cmp(CmpOp::Eq, boxed(a), boxed(b))
     }
 
-    /// A term over the variables `bound` and the constants 0..3.
-    fn term(dice: &mut Dice, bound: &[usize]) -> Code {
-        match dice.roll(2) {
-            0 if !bound.is_empty() => Code::Var(bound[dice.roll(bound.len() as u64) as usize]),
+    /// A term over the variables `bound`, the constants 0..3 and sums over
+    /// places 0 and 1 (binding both components, slots numbered by `next`).
+    fn term(dice: &mut Dice, bound: &mut Vec<usize>, next: &mut usize) -> Code {
+        match dice.roll(5) {
+            0 | 1 if !bound.is_empty() => Code::Var(bound[dice.roll(bound.len() as u64) as usize]),
+            4 if bound.len() < 6 => {
+                let (a, b) = (*next, *next + 1);
+                *next += 2;
+                bound.extend([a, b]);
+                let body = term(dice, bound, next);
+                bound.truncate(bound.len() - 2);
+                Code::Sum {
+                    place: dice.roll(2) as usize,
+                    pattern: Pattern::Tuple(vec![Pattern::Bind(a), Pattern::Bind(b)]),
+                    body: boxed(body),
+                    pos: crate::net::pos::Pos { line: 1, col: 1 },
+                }
+            }
             _ => Code::Const(Value::Int(dice.roll(3) as i64)),
         }
     }
 
-    /// A random formula over places 0 and 1, which hold pairs of integers:
-    /// quantifiers bind both components (slots numbered by `next`), and
+    /// A random formula over places 0 and 1, which hold pairs of integers
+    /// (its atoms compare terms, sums among them): quantifiers bind both components (slots numbered by `next`), and
     /// often start their body with an equality to an outer variable, so
     /// that the compiler's prefix scan gives them a prefix.
     fn formula(dice: &mut Dice, bound: &mut Vec<usize>, next: &mut usize, fuel: u32) -> Code {
-        let atom = |dice: &mut Dice, bound: &[usize]| {
+        let atom = |dice: &mut Dice, bound: &mut Vec<usize>, next: &mut usize| {
             let op = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt][dice.roll(3) as usize];
-            Code::Cmp(op, boxed(term(dice, bound)), boxed(term(dice, bound)))
+            let left = term(dice, bound, next);
+            Code::Cmp(op, boxed(left), boxed(term(dice, bound, next)))
         };
         if fuel == 0 {
-            return atom(dice, bound);
+            return atom(dice, bound, next);
         }
         match dice.roll(6) {
-            0 => atom(dice, bound),
+            0 => atom(dice, bound, next),
             1 | 2 => {
                 let forall = dice.roll(3) != 0;
                 let place = dice.roll(2) as usize;
@@ -520,8 +535,12 @@ mod tests {
         }
     }
 
+    /// Room for every slot a formula built by [`formula`] binds (each
+    /// quantifier and sum binds two more).
+    const SLOTS: usize = 512;
+
     fn holds(code: &Code, marking: &Marking) -> Result<bool, EvalError> {
-        let mut slots = vec![Value::Int(0); 16];
+        let mut slots = vec![Value::Int(0); SLOTS];
         code.holds(&mut Env::new(&mut slots, Some(marking)))
     }
 
@@ -542,7 +561,9 @@ mod tests {
             added in proptest::collection::vec((0i64..3, 0i64..3), 0..2),
             removed in 0usize..3,
         ) {
-            let code = formula(&mut Dice(seed), &mut Vec::new(), &mut 0, 4);
+            let mut next = 0;
+            let code = formula(&mut Dice(seed), &mut Vec::new(), &mut next, 4);
+            prop_assert!(next <= SLOTS);
             let before = Marking { places: vec![pairs(&p0), pairs(&p1)] };
             prop_assume!(holds(&code, &before) == Ok(true));
             let mut tokens = [p0, p1];
@@ -553,7 +574,7 @@ mod tests {
             let changed: Vec<bool> =
                 (0..2).map(|p| before.places[p] != after.places[p]).collect();
             let parent = Parent::new(before.clone(), changed.to_vec());
-            let mut slots = vec![Value::Int(0); 16];
+            let mut slots = vec![Value::Int(0); SLOTS];
             let settled = Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent);
             prop_assert_eq!(settled, holds(&code, &after));
         }

@@ -78,7 +78,7 @@ pub const MAX_EXPANDED: usize = 1 << 20;
 /// Translates property expressions over the unfolded places `colours`.
 struct Encoder<'a> {
     colours: &'a [(usize, Value)],
-    /// Colours the quantifiers have visited so far.
+    /// Colours the quantifiers and sums have visited so far.
     expanded: std::cell::Cell<usize>,
 }
 
@@ -118,6 +118,12 @@ impl Encoder<'_> {
                 body,
                 ..
             } => self.quantifier(*forall, *place, pattern, body, slots),
+            Code::Sum {
+                place,
+                pattern,
+                body,
+                ..
+            } => self.sum(*place, pattern, body, slots),
             Code::Not(a) => Ok(not(self.term(a, slots)?)),
             Code::Neg(a, _) => Ok(Term::Apply("-", vec![self.term(a, slots)?])),
             Code::And(a, b) => match self.term(a, slots)? {
@@ -190,12 +196,7 @@ impl Encoder<'_> {
     ) -> Result<Term, String> {
         let mut parts = Vec::new();
         for i in places_of(place, self.colours) {
-            self.expanded.set(self.expanded.get() + 1);
-            if self.expanded.get() > MAX_EXPANDED {
-                return Err(format!(
-                    "its quantifiers expand over more than {MAX_EXPANDED} colours"
-                ));
-            }
+            self.visit_colour()?;
             let mut bound = slots.to_vec();
             if !pattern.matches(&self.colours[i].1, &mut bound) {
                 continue;
@@ -214,6 +215,48 @@ impl Encoder<'_> {
             0 => Term::Bool(forall),
             1 => parts.pop().unwrap_or(Term::Bool(forall)),
             _ => Term::Apply(if forall { "and" } else { "or" }, parts),
+        })
+    }
+
+    /// Counts one more colour visited by a quantifier or a sum, refusing
+    /// the property past [`MAX_EXPANDED`].
+    fn visit_colour(&self) -> Result<(), String> {
+        self.expanded.set(self.expanded.get() + 1);
+        if self.expanded.get() > MAX_EXPANDED {
+            return Err(format!(
+                "its quantifiers and sums expand over more than {MAX_EXPANDED} colours"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `sum(body for pattern in place)`, expanded over the place's colours
+    /// that the pattern matches: each colour's count times its body.
+    fn sum(
+        &self,
+        place: usize,
+        pattern: &Pattern,
+        body: &Code,
+        slots: &[Value],
+    ) -> Result<Term, String> {
+        let mut parts = Vec::new();
+        for i in places_of(place, self.colours) {
+            self.visit_colour()?;
+            let mut bound = slots.to_vec();
+            if !pattern.matches(&self.colours[i].1, &mut bound) {
+                continue;
+            }
+            let count = Term::Sum(vec![i]);
+            match self.term(body, &mut bound)? {
+                Term::Int(0) => {}
+                Term::Int(1) => parts.push(count),
+                weight => parts.push(Term::Apply("*", vec![weight, count])),
+            }
+        }
+        Ok(match parts.len() {
+            0 => Term::Int(0),
+            1 => parts.pop().unwrap_or(Term::Int(0)),
+            _ => Term::Apply("+", parts),
         })
     }
 }

@@ -98,6 +98,23 @@ impl Compiler<'_> {
                     Ty::Bool,
                 ))
             }
+            ExprKind::Sum {
+                body,
+                pattern,
+                place,
+            } => {
+                let (place, pattern, body) =
+                    self.quantified(text, e.at, place, pattern, scope, |scope| {
+                        self.int_expr(text, body, scope)
+                    })?;
+                let sum = Code::Sum {
+                    place,
+                    pattern,
+                    body: Box::new(body),
+                    pos: text.pos_of(e.at),
+                };
+                Ok((sum, Ty::Int))
+            }
         }
     }
 
@@ -201,11 +218,20 @@ impl Compiler<'_> {
                     " (`{n}` is a place: a transition reads a token of it by taking it \
                      on an input arc, `{n}: [x]`, and putting it back on an output arc)"
                 )
-            } else if n.chars().count() >= 3 {
-                let known = self.params.keys().chain(self.constants.keys());
-                suggestion(n, known.map(String::as_str))
             } else {
-                String::new()
+                let known = self.params.keys().chain(self.constants.keys());
+                let misspelt = match n.chars().count() >= 3 {
+                    true => suggestion(n, known.map(String::as_str)),
+                    false => String::new(),
+                };
+                match misspelt.is_empty() {
+                    true => format!(
+                        ": to let `{n}` take any value of a type T, take it from a place \
+                         that holds `all(T)` and put it back (`in: {{ P: [{n}] }}`, \
+                         `out: {{ P: [{n}] }}`)"
+                    ),
+                    false => misspelt,
+                }
             };
             return Err(self.err_at(
                 text,
@@ -383,6 +409,13 @@ impl Compiler<'_> {
                 text,
                 e.at,
                 "`all(T)` is a whole marking item, not part of an expression".into(),
+            ));
+        }
+        if f == "sum" && !self.functions.contains_key(f) {
+            return Err(self.type_error(
+                text,
+                e.at,
+                "write `sum(expression for pattern in Place)`: the sum of the expression over the place's tokens that the pattern matches".into(),
             ));
         }
         let sig = self.functions.get(f).ok_or_else(|| {

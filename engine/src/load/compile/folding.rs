@@ -77,7 +77,8 @@ pub(super) fn fold_constants(code: Code) -> Code {
         | Code::CountOf(..)
         | Code::Call { .. }
         | Code::Cached(..)
-        | Code::Forget(..) => code.map_children(fold_constants),
+        | Code::Forget(..)
+        | Code::Sum { .. } => code.map_children(fold_constants),
     }
 }
 

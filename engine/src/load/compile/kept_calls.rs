@@ -35,7 +35,9 @@ enum Point {
     Entry(usize),
 }
 
-/// A quantifier around the expression being looked at.
+/// A quantifier around the expression being looked at (a sum binds its
+/// pattern's variables token by token as a quantifier does, and counts as
+/// one here).
 struct Frame {
     /// Its number: quantifiers are numbered in the order the pass meets them.
     number: usize,
@@ -99,7 +101,7 @@ struct Survey {
 impl Survey {
     fn visit(&mut self, code: &Code, stack: &mut Vec<Frame>) {
         match code {
-            Code::Quantifier { pattern, body, .. } => {
+            Code::Quantifier { pattern, body, .. } | Code::Sum { pattern, body, .. } => {
                 stack.push(Frame::new(self.quantifiers, pattern));
                 self.quantifiers += 1;
                 self.visit(body, stack);
@@ -143,7 +145,7 @@ struct Rewrite<'a> {
 impl Rewrite<'_> {
     fn visit(&mut self, code: Code, stack: &mut Vec<Frame>) -> Code {
         match code {
-            Code::Quantifier { ref pattern, .. } => {
+            Code::Quantifier { ref pattern, .. } | Code::Sum { ref pattern, .. } => {
                 let number = self.quantifiers;
                 self.quantifiers += 1;
                 stack.push(Frame::new(number, pattern));
@@ -214,7 +216,7 @@ fn point_of(call: &Code, stack: &[Frame]) -> Option<(Point, bool)> {
 fn reads_marking(code: &Code) -> bool {
     let mut found = matches!(
         code,
-        Code::Quantifier { .. } | Code::Count(_) | Code::CountOf(..)
+        Code::Quantifier { .. } | Code::Sum { .. } | Code::Count(_) | Code::CountOf(..)
     );
     code.for_each_child(|c| found |= reads_marking(c));
     found
@@ -416,8 +418,8 @@ mod tests {
     }
 
     /// A random formula over places 0 and 1 (integer tokens), quantifiers
-    /// binding slots 0, 1, 2 by depth, and calls of `f` on variables in scope,
-    /// constants and other calls.
+    /// and sums binding slots 0, 1, 2 by depth, and calls of `f` on
+    /// variables in scope, constants, sums and other calls.
     fn random_formula(f: &Code, seed: u64) -> Code {
         let mut state = seed;
         let mut next = move |n: u64| {
@@ -428,9 +430,16 @@ mod tests {
             (z ^ (z >> 31)) % n
         };
         fn term(f: &Code, depth: usize, fuel: u32, next: &mut dyn FnMut(u64) -> u64) -> Code {
-            match next(if fuel == 0 { 2 } else { 3 }) {
+            match next(if fuel == 0 { 2 } else { 4 }) {
                 0 if depth > 0 => Code::Var(next(depth as u64) as usize),
                 0 | 1 => int(next(7) as i64),
+                // A sum binds the next slot token by token, as a quantifier does.
+                3 if depth < 3 => Code::Sum {
+                    place: next(2) as usize,
+                    pattern: Pattern::Bind(depth),
+                    body: Box::new(term(f, depth + 1, fuel - 1, next)),
+                    pos: crate::net::pos::Pos { line: 1, col: 1 },
+                },
                 _ => call(
                     f,
                     term(f, depth, fuel - 1, next),
