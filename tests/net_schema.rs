@@ -277,6 +277,7 @@ fn bad_nets_refused_for_their_shape_do_not_validate() {
         "root-not-a-mapping.yaml",
         "unknown-top-level-key.yaml",
         "empty-file.yaml",
+        "tuple-type-written-inline.yaml",
     ] {
         let text = std::fs::read_to_string(root().join("tests/bad_nets").join(file)).unwrap();
         assert!(

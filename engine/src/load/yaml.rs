@@ -129,10 +129,16 @@ impl Reader<'_> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             || value.starts_with(|c: char| c.is_ascii_digit())
         {
-            return Err(self.error(
-                node,
-                format!("{what} `{value}` is not a valid name (letters, digits, `_`)"),
-            ));
+            // A tuple written in place of a type's name.
+            let hint = match value.starts_with('(') && what == "a place's type" {
+                true => format!(
+                    ": declare the tuple under `types:`, e.g. `Pair: {{ tuple: [{}] }}`, \
+                     and write `type: Pair`",
+                    value.trim_matches(|c| c == '(' || c == ')')
+                ),
+                false => " (letters, digits, `_`)".to_string(),
+            };
+            return Err(self.error(node, format!("{what} `{value}` is not a valid name{hint}")));
         }
         Ok(Spanned {
             value,
@@ -278,7 +284,13 @@ impl Reader<'_> {
         for (k, _) in entries {
             let key = self.text(k, "a key")?;
             if !allowed.contains(&key.as_str()) {
-                let hint = crate::load::error::suggestion(&key, allowed.iter().copied());
+                let mut hint = crate::load::error::suggestion(&key, allowed.iter().copied());
+                if hint.is_empty() && key.ends_with(')') {
+                    // `{ type: (A, B) }`: the comma ended the value.
+                    hint = " (inside `{ }` a comma separates keys: quote a value that holds one, \
+                            or declare a tuple type under `types:`)"
+                        .to_string();
+                }
                 return Err(self.error(
                     k,
                     format!(
@@ -581,7 +593,7 @@ impl Reader<'_> {
         let ty = Self::get(&entries, "type")
             .ok_or_else(|| self.error(node, "a place needs a `type`"))?;
         Ok(RawPlace {
-            ty: self.name(ty, "a type name")?,
+            ty: self.name(ty, "a place's type")?,
             init: match Self::get(&entries, "init") {
                 Some(init) => self.exprs(init, "a marking item")?,
                 None => Vec::new(),
