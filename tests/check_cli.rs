@@ -1047,7 +1047,8 @@ properties:
         serde_json::json!({
             "instances": [{"pattern": "(w, n)", "place": "Granted", "token": ["bob", 3]}],
             "given": ["!(w == alice)", "n > 1"],
-            "failing": "n < 3"
+            "failing": "n < 3",
+            "readings": []
         })
     );
     // A dead marking its `except` does not excuse: why the predicate is false there.
@@ -1067,6 +1068,92 @@ properties:
         "{text}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The false part of an explanation comes with the values of the token
+/// counts and sums it reads, in the text and in JSON; a partial-order
+/// reduction that left bindings out says its traces may not be the shortest.
+#[test]
+fn an_explanation_gives_the_counts_and_sums_it_reads() {
+    let dir = std::env::temp_dir().join(format!("sesphr-readings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("grants.yaml");
+    std::fs::write(
+        &net,
+        r#"name: grants
+types:
+  Who: { enum: [alice, bob] }
+  Grant: { tuple: [Who, Int] }
+places:
+  Granted: { type: Grant, init: ["(alice, 1)"] }
+transitions:
+  grant:
+    in: { Granted: ["(w, n)"] }
+    out: { Granted: ["(bob, n + 1)"] }
+    guard: "n < 3"
+properties:
+  few:
+    invariant: "count(Granted) + sum(n for (_, n) in Granted) < 4"
+"#,
+    )
+    .expect("write");
+    let net = net.display().to_string();
+    let out = sesphr(&["check", &net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "      why: false: count(Granted) + sum(n for (_, n) in Granted) < 4, where count(Granted) = 1, sum(n for (_, n) in Granted) = 3\n"
+        ),
+        "{text}"
+    );
+    let why = &json(&sesphr(&["check", "--json", &net]))["properties"][0]["explanation"];
+    assert_eq!(
+        why["readings"],
+        serde_json::json!([
+            {"expression": "count(Granted)", "value": 1},
+            {"expression": "sum(n for (_, n) in Granted)", "value": 3}
+        ])
+    );
+    // Two processes, one lock, and an invariant that fails as soon as one
+    // enters: stubborn sets reach it in 3 steps, the shortest run takes 2.
+    let mutex = std::fs::read_to_string(path("nets/examples/mutex.yaml")).expect("read");
+    let broken = dir.join("mutex.yaml");
+    let mutex = mutex.replace("count(critical) <= 1", "count(critical) < 1");
+    std::fs::write(&broken, mutex).expect("write");
+    let broken = broken.display().to_string();
+    let note = "  traces: shortest within the reduced state space, maybe not overall (--no-reduction gives the shortest)\n";
+    let text = stdout_of(&sesphr(&["check", &broken]));
+    assert!(
+        text.contains("counterexample in 3 step(s)") && text.contains(note),
+        "{text}"
+    );
+    let text = stdout_of(&sesphr(&["check", "--no-reduction", &broken]));
+    assert!(
+        text.contains("counterexample in 2 step(s)") && !text.contains(note),
+        "{text}"
+    );
+    // A witness is a trace too: the example's goal, reached in 2 steps,
+    // takes 3 under the reduction.
+    let text = stdout_of(&sesphr(&["check", &path("nets/examples/mutex.yaml")]));
+    assert!(
+        text.contains("witness in 3 step(s)") && text.contains(note),
+        "{text}"
+    );
+    // Without a trace there is nothing to say about traces.
+    let quiet = ["check", "--property", "mutual_exclusion"];
+    let text = stdout_of(&sesphr(
+        &[&quiet[..], &[&path("nets/examples/mutex.yaml")]].concat(),
+    ));
+    assert!(
+        text.contains("partial order") && !text.contains(note),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn stdout_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `--progress` prints progress lines on a standard error that is not a

@@ -64,10 +64,10 @@ const EXAMPLES: [Example; 6] = [
         name: "bank",
         places: &["balance", "in_flight", "accounts"],
         transitions: &["send", "receive"],
-        properties: 4,
+        properties: 5,
         tokens: 6,
         params: "coins=4",
-        property_lines: "invariant: coins_conserved, one_balance_each\nreachable: carol_gets_all\ndeadlock-free: no_deadlock",
+        property_lines: "invariant: coins_conserved, one_balance_each, no_self_transfer\nreachable: carol_gets_all\ndeadlock-free: no_deadlock",
     },
     Example {
         file: "counter.yaml",

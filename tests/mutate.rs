@@ -471,3 +471,25 @@ fn every_sesphr_mutant_is_judged_alike_with_and_without_the_reductions() {
         .count();
     assert!(fewer >= 50, "only {fewer} mutants reduced");
 }
+
+/// The bank example's properties, sums among them, kill every mutant but the
+/// one its equivalent-mutants file documents (found next to the net).
+#[test]
+fn the_bank_examples_properties_kill_every_mutant_that_can_be_killed() {
+    let out = sesphr(&["mutate", "nets/examples/bank.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let r = json(&out);
+    assert_eq!(
+        r["equivalents_file"],
+        "nets/examples/bank.equivalent-mutants.yaml"
+    );
+    assert_eq!(r["counts"]["survived"], 0, "{r:#}");
+    assert_eq!(r["counts"]["equivalent"], 1, "{r:#}");
+    assert_eq!(r["score"], 1.0);
+    assert_eq!(r["stale"].as_array().map(Vec::len), Some(0));
+    // `one_balance_each` (a sum per account) alone kills a mutant that
+    // moves a debit to the wrong account.
+    let moved = entry(&r, "replace-variable@send.out.balance[0]:from -> to");
+    assert_eq!(moved["verdict"], "killed", "{moved:#}");
+    assert_eq!(moved["properties"], serde_json::json!(["one_balance_each"]));
+}

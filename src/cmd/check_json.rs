@@ -71,18 +71,24 @@ fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
     entry
 }
 
-/// `{"instances": [{pattern, place, token}], "given": [...], "failing": text}`,
-/// tokens as JSON values.
+/// `{"instances": [{pattern, place, token}], "given": [...], "failing": text,
+/// "readings": [{expression, value}]}`, tokens and values as JSON values.
 fn explanation_json(explanation: &Explanation) -> Json {
     let instances: Vec<Json> = explanation
         .instances
         .iter()
         .map(|i| json!({"pattern": i.pattern, "place": i.place, "token": value_json(&i.token)}))
         .collect();
+    let readings: Vec<Json> = explanation
+        .readings
+        .iter()
+        .map(|r| json!({"expression": r.expression, "value": value_json(&r.value)}))
+        .collect();
     json!({
         "instances": instances,
         "given": explanation.given,
         "failing": explanation.failing,
+        "readings": readings,
     })
 }
 

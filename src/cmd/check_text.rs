@@ -188,6 +188,18 @@ fn plural_y(n: usize) -> &'static str {
     if n == 1 { "y" } else { "ies" }
 }
 
+/// Whether the report prints a trace that a partial-order reduction may
+/// have made longer than the shortest: stubborn sets were in force and,
+/// as far as the report tells, left a binding out (a complete run in which
+/// they left none out knows its token bounds).
+fn traces_may_be_longer(report: &CheckReport) -> bool {
+    let partial_order = (report.reduction.as_deref())
+        .is_some_and(|r| r.contains(sesphr_engine::coloured::stubborn_trial::SETS));
+    let left_nothing_out = report.stopped.is_none() && report.max_tokens_per_marking.is_some();
+    let traces = (report.properties.iter()).any(|p| p.trace.is_some());
+    partial_order && !left_nothing_out && traces
+}
+
 fn statistics(report: &CheckReport, full: bool) -> String {
     let status = match report.stopped {
         None => "complete".to_string(),
@@ -224,6 +236,10 @@ fn statistics(report: &CheckReport, full: bool) -> String {
             "expanded states"
         };
         out += &format!("  the {which} stand for {represented} markings\n");
+        if traces_may_be_longer(report) {
+            out += "  traces: shortest within the reduced state space, maybe not overall \
+                    (--no-reduction gives the shortest)\n";
+        }
     }
     if let Some(unbounded) = &report.unbounded {
         out += &render_unbounded(unbounded, full);
@@ -392,7 +408,17 @@ fn render_explanation(explanation: &Explanation, full: bool) -> String {
             .iter()
             .map(|g| format!("where {} holds", show_text(g, full))),
     );
-    lines.push(format!("false: {}", show_text(&explanation.failing, full)));
+    let readings: Vec<String> = (explanation.readings.iter())
+        .map(|r| format!("{} = {}", show_text(&r.expression, full), show(&r.value)))
+        .collect();
+    lines.push(match readings.is_empty() {
+        true => format!("false: {}", show_text(&explanation.failing, full)),
+        false => format!(
+            "false: {}, where {}",
+            show_text(&explanation.failing, full),
+            readings.join(", ")
+        ),
+    });
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         let label = if i == 0 { "why:" } else { "" };

@@ -8,7 +8,8 @@
 //! false and goes on into the body; a false `&&` goes into its first false
 //! side; a false `a => b` records that `a` holds and goes into `b`; a false
 //! `a || b` records that `!(a)` holds and goes into `b`; anything else
-//! (`exists`, `!`, a comparison, a function call) is the false part.
+//! (`exists`, `!`, a comparison, a function call) is the false part, with
+//! the values of the token counts and sums it reads.
 
 use serde::Serialize;
 
@@ -55,7 +56,14 @@ pub enum FormulaKind {
     /// `!a`.
     Not(Box<Formula>),
     /// Any other boolean expression.
-    Atom(Code),
+    Atom {
+        /// The expression.
+        code: Code,
+        /// The token counts and sums it reads outside any quantifier of its
+        /// own (`count(P)`, `count(P, v)`, `sum(...)`), whose values an
+        /// explanation shows.
+        readings: Vec<(String, Code)>,
+    },
 }
 
 /// One quantifier instance of an explanation: the token a `forall` fails for.
@@ -69,6 +77,15 @@ pub struct Instance {
     pub token: String,
 }
 
+/// The value of a token count or a sum in the false part of a formula.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// The expression as written, e.g. `count(critical)`.
+    pub expression: String,
+    /// Its value in the marking, printed, e.g. `2`.
+    pub value: String,
+}
+
 /// Why a marking violates an invariant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Explanation {
@@ -79,6 +96,8 @@ pub struct Explanation {
     pub given: Vec<String>,
     /// The sub-formula that is false under those instances, as written.
     pub failing: String,
+    /// The values of the token counts and sums the false part reads.
+    pub readings: Vec<Reading>,
 }
 
 impl Formula {
@@ -104,7 +123,7 @@ impl Formula {
     ) -> Result<bool, EvalError> {
         let result = (|| {
             Ok(match &self.kind {
-                FormulaKind::Atom(code) => code.holds(env)?,
+                FormulaKind::Atom { code, .. } => code.holds(env)?,
                 FormulaKind::Not(a) => !a.holds_noting_failure(env, at)?,
                 FormulaKind::And(a, b) => {
                     a.holds_noting_failure(env, at)? && b.holds_noting_failure(env, at)?
@@ -147,6 +166,7 @@ impl Formula {
             instances: Vec::new(),
             given: Vec::new(),
             failing: String::new(),
+            readings: Vec::new(),
         };
         self.explain_false(&mut env, &mut explanation)?;
         Ok(Some(explanation))
@@ -193,6 +213,19 @@ impl Formula {
                     }
                 }
                 out.failing = self.text.clone();
+                Ok(())
+            }
+            FormulaKind::Atom { readings, .. } => {
+                out.failing = self.text.clone();
+                for (expression, code) in readings {
+                    // What fails to evaluate is not shown (the atom did not fail).
+                    if let Ok(value) = code.eval(env) {
+                        out.readings.push(Reading {
+                            expression: expression.clone(),
+                            value: value.to_string(),
+                        });
+                    }
+                }
                 Ok(())
             }
             _ => {

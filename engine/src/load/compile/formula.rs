@@ -48,12 +48,45 @@ impl Compiler<'_> {
                     body: boxed(body),
                 }
             }
-            _ => FormulaKind::Atom(self.bool_expr(text, e, scope)?),
+            _ => FormulaKind::Atom {
+                code: self.bool_expr(text, e, scope)?,
+                readings: self.readings(text, e, scope)?,
+            },
         };
         Ok(Formula {
             text: source,
             pos: text.pos_of(e.span.start),
             kind,
         })
+    }
+
+    /// The token counts and sums `atom` reads outside its own quantifiers
+    /// (whose variables an explanation does not bind), each with its text,
+    /// once per text, in the order written.
+    fn readings(
+        &self,
+        text: &ExprText,
+        atom: &Expr,
+        scope: &mut Scope,
+    ) -> Result<Vec<(String, Code)>> {
+        fn collect<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+            match &e.kind {
+                ExprKind::Call(f, _) if f == "count" => out.push(e),
+                ExprKind::Sum { .. } => out.push(e),
+                ExprKind::Quantifier { .. } => {}
+                _ => e.children().into_iter().for_each(|c| collect(c, out)),
+            }
+        }
+        let mut found = Vec::new();
+        collect(atom, &mut found);
+        let mut readings: Vec<(String, Code)> = Vec::new();
+        for e in found {
+            let source = text.text.get(e.span.clone()).unwrap_or_default();
+            let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
+            if readings.iter().all(|(seen, _)| *seen != source) {
+                readings.push((source, self.int_expr(text, e, scope)?));
+            }
+        }
+        Ok(readings)
     }
 }
