@@ -1004,16 +1004,8 @@ fn long_terms_are_shortened_unless_full() {
     );
 }
 
-/// A violated invariant names the quantifier instance and the false
-/// sub-formula; so does a deadlock property's unexcused dead marking.
-#[test]
-fn a_violation_is_explained() {
-    let dir = std::env::temp_dir().join(format!("sesphr-explain-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let net = dir.join("grants.yaml");
-    std::fs::write(
-        &net,
-        r#"name: grants
+/// A net whose grants go to bob, 2 then 3, with its properties to follow.
+const GRANTS: &str = r#"name: grants
 types:
   Who: { enum: [alice, bob] }
   Grant: { tuple: [Who, Int] }
@@ -1025,11 +1017,17 @@ transitions:
     out: { Granted: ["(bob, n + 1)"] }
     guard: "n < 3"
 properties:
-  bob_gets_little:
-    invariant: "forall (w, n) in Granted: w == alice || (n > 1 => n < 3)"
-"#,
-    )
-    .expect("write");
+"#;
+
+/// A violated invariant names the quantifier instance and the false
+/// sub-formula; so does a deadlock property's unexcused dead marking.
+#[test]
+fn a_violation_is_explained() {
+    let dir = std::env::temp_dir().join(format!("sesphr-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("grants.yaml");
+    let property = "  bob_gets_little:\n    invariant: \"forall (w, n) in Granted: w == alice || (n > 1 => n < 3)\"\n";
+    std::fs::write(&net, format!("{GRANTS}{property}")).expect("write");
     let net = net.display().to_string();
     let out = sesphr(&["check", &net]);
     assert_eq!(out.status.code(), Some(1));
@@ -1078,25 +1076,8 @@ fn an_explanation_gives_the_counts_and_sums_it_reads() {
     let dir = std::env::temp_dir().join(format!("sesphr-readings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let net = dir.join("grants.yaml");
-    std::fs::write(
-        &net,
-        r#"name: grants
-types:
-  Who: { enum: [alice, bob] }
-  Grant: { tuple: [Who, Int] }
-places:
-  Granted: { type: Grant, init: ["(alice, 1)"] }
-transitions:
-  grant:
-    in: { Granted: ["(w, n)"] }
-    out: { Granted: ["(bob, n + 1)"] }
-    guard: "n < 3"
-properties:
-  few:
-    invariant: "count(Granted) + sum(n for (_, n) in Granted) < 4"
-"#,
-    )
-    .expect("write");
+    let property = "  few:\n    invariant: \"count(Granted) + sum(n for (_, n) in Granted) < 4\"\n";
+    std::fs::write(&net, format!("{GRANTS}{property}")).expect("write");
     let net = net.display().to_string();
     let out = sesphr(&["check", &net]);
     assert_eq!(out.status.code(), Some(1));
@@ -1149,6 +1130,46 @@ properties:
         text.contains("partial order") && !text.contains(note),
         "{text}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A sum past 64-bit integers stops the coloured engine with an overflow;
+/// the unfolding, which computes in wider integers, is not taken for it
+/// (by default) or refused (`--unfold=always`) rather than judging on.
+#[test]
+fn an_overflowing_sum_is_an_error_whatever_the_route() {
+    let dir = std::env::temp_dir().join(format!("sesphr-overflow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("big.yaml");
+    let half = "4611686018427387904"; // 2^62, twice
+    std::fs::write(
+        &net,
+        format!(
+            "places:\n  a: {{ type: Int, init: [\"{half}\", \"{half}\"] }}\ntransitions: {{}}\n\
+             properties:\n  p: {{ invariant: \"sum(x for x in a) > 0\" }}\n"
+        ),
+    )
+    .expect("write");
+    let net = net.display().to_string();
+    for (route, message) in [
+        (
+            "--unfold=auto",
+            "5:20: state space error: in property `p`: integer overflow",
+        ),
+        (
+            "--unfold=never",
+            "5:20: state space error: in property `p`: integer overflow",
+        ),
+        (
+            "--unfold=always",
+            "its arithmetic on token counts could leave 64-bit integers",
+        ),
+    ] {
+        let out = sesphr(&["check", route, &net]);
+        assert_eq!(out.status.code(), Some(2), "{route}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{route}: {stderr}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -130,13 +130,19 @@ impl Reader<'_> {
             || value.starts_with(|c: char| c.is_ascii_digit())
         {
             // A tuple written in place of a type's name.
-            let hint = match value.starts_with('(') && what == "a place's type" {
-                true => format!(
-                    ": declare the tuple under `types:`, e.g. `Pair: {{ tuple: [{}] }}`, \
-                     and write `type: Pair`",
-                    value.trim_matches(|c| c == '(' || c == ')')
+            let components = value.strip_prefix('(').and_then(|v| v.strip_suffix(')'));
+            let hint = match components {
+                // A flat tuple: its components are names.
+                Some(names) if what == "a place's type" && !names.contains('(') => format!(
+                    ": declare the tuple under `types:`, e.g. `Pair: {{ tuple: [{names}] }}`, \
+                     and write `type: Pair`"
                 ),
-                false => " (letters, digits, `_`)".to_string(),
+                Some(_) if what == "a place's type" => {
+                    ": declare the tuple under `types:` (`Pair: { tuple: [A, B] }`, a \
+                     component being a declared tuple type), and write `type: Pair`"
+                        .to_string()
+                }
+                _ => " (letters, digits, `_`)".to_string(),
             };
             return Err(self.error(node, format!("{what} `{value}` is not a valid name{hint}")));
         }

@@ -217,14 +217,14 @@ impl Formula {
             }
             FormulaKind::Atom { readings, .. } => {
                 out.failing = self.text.clone();
-                for (expression, code) in readings {
-                    // What fails to evaluate is not shown (the atom did not fail).
-                    if let Ok(value) = code.eval(env) {
-                        out.readings.push(Reading {
-                            expression: expression.clone(),
-                            value: value.to_string(),
-                        });
-                    }
+                read(readings, env, out);
+                Ok(())
+            }
+            // `!(count(P) > 1)`: the values its atom reads.
+            FormulaKind::Not(inner) => {
+                out.failing = self.text.clone();
+                if let FormulaKind::Atom { readings, .. } = &inner.kind {
+                    read(readings, env, out);
                 }
                 Ok(())
             }
@@ -232,6 +232,19 @@ impl Formula {
                 out.failing = self.text.clone();
                 Ok(())
             }
+        }
+    }
+}
+
+/// Adds to `out` the values of `readings` under `env`.
+fn read(readings: &[(String, Code)], env: &mut Env<'_>, out: &mut Explanation) {
+    for (expression, code) in readings {
+        // What fails to evaluate is not shown (the atom did not fail).
+        if let Ok(value) = code.eval(env) {
+            out.readings.push(Reading {
+                expression: expression.clone(),
+                value: value.to_string(),
+            });
         }
     }
 }
@@ -287,5 +300,30 @@ mod tests {
         let pos = at(0).expect("fails");
         assert_eq!((pos.line, pos.col), (11, 46));
         assert_eq!(at(1), None);
+    }
+
+    #[test]
+    fn the_false_part_comes_with_the_counts_and_sums_it_reads() {
+        // P = {(a, 1), (b, 5)}: 2 tokens, their numbers add up to 6.
+        let net = net_with(concat!(
+            "  plain:\n    invariant: \"count(P) + sum(n for (_, n) in P) < 8\"\n",
+            "  negated:\n    invariant: \"!(count(P) > 1)\"\n",
+            "  inside:\n    invariant: \"forall (w, n) in P: count(P, (w, n)) + n < 3\"\n",
+            "  quantified:\n    invariant: \"exists (w, n) in P: count(P) > 5\"\n",
+        ));
+        let readings = |i: usize| {
+            let (formula, slots) = net.properties[i].formula.as_ref().expect("formula");
+            let why = formula.explain(&net.initial, *slots).expect("evaluates");
+            let why = why.expect("violated");
+            (why.readings.iter())
+                .map(|r| format!("{} = {}", r.expression, r.value))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(readings(0), ["count(P) = 2", "sum(n for (_, n) in P) = 6"]);
+        assert_eq!(readings(1), ["count(P) = 2"]);
+        // Under the instance `(b, 5)`: its own multiplicity.
+        assert_eq!(readings(2), ["count(P, (w, n)) = 1"]);
+        // Inside an `exists` of the atom, whose variables no instance binds: none.
+        assert!(readings(3).is_empty());
     }
 }

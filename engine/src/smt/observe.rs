@@ -29,6 +29,13 @@ impl SmtProperty {
             ),
             Goal::Term(term) => condition(term).map_err(refuse)?,
         };
+        if !within_i64(&goal) {
+            return Err(refuse(
+                "its arithmetic on token counts could leave 64-bit integers, where the \
+                 coloured engine stops with an overflow"
+                    .into(),
+            ));
+        }
         Ok(if self.witness {
             Check::Reachable(goal)
         } else {
@@ -72,6 +79,32 @@ fn condition(term: &Term) -> Result<Condition, String> {
         }
         other => return Err(format!("`{other:?}` is not a condition on token counts")),
     })
+}
+
+/// Whether every count compared in `condition` stays within 64-bit
+/// integers whatever the marking, as the coloured engine computes them
+/// (checked, an overflow being an error): each unfolded place holds at most
+/// `u32::MAX` tokens. The unfolded route computes in wider integers, so
+/// without this bound it could judge a marking where the coloured engine
+/// stops.
+fn within_i64(condition: &Condition) -> bool {
+    fn magnitude(count: &Count) -> u128 {
+        match count {
+            Count::Constant(c) => u128::from(c.unsigned_abs()),
+            Count::Tokens(places) => (places.len() as u128).saturating_mul(u128::from(u32::MAX)),
+            Count::Sum(parts) | Count::Difference(parts) => {
+                parts.iter().map(magnitude).fold(0, u128::saturating_add)
+            }
+            Count::Product(parts) => parts.iter().map(magnitude).fold(1, u128::saturating_mul),
+        }
+    }
+    let fits = |count: &Count| magnitude(count) <= i64::MAX as u128;
+    match condition {
+        Condition::Le(a, b) => fits(a) && fits(b),
+        Condition::Not(c) => within_i64(c),
+        Condition::And(cs) | Condition::Or(cs) => cs.iter().all(within_i64),
+        Condition::True | Condition::False | Condition::Dead | Condition::Fireable(_) => true,
+    }
 }
 
 /// An integer term as a count.

@@ -195,22 +195,17 @@ impl Encoder<'_> {
         slots: &[Value],
     ) -> Result<Term, String> {
         let mut parts = Vec::new();
-        for i in places_of(place, self.colours) {
-            self.visit_colour()?;
-            let mut bound = slots.to_vec();
-            if !pattern.matches(&self.colours[i].1, &mut bound) {
-                continue;
-            }
+        self.each_matching(place, pattern, slots, |i, bound| {
             let present = Term::Apply(">", vec![Term::Sum(vec![i]), Term::Int(0)]);
-            let part = match (forall, self.term(body, &mut bound)?) {
-                (true, Term::Bool(true)) | (false, Term::Bool(false)) => continue,
-                (true, Term::Bool(false)) => not(present),
-                (false, Term::Bool(true)) => present,
-                (true, b) => Term::Apply("=>", vec![present, b]),
-                (false, b) => and(present, b),
-            };
-            parts.push(part);
-        }
+            match (forall, self.term(body, bound)?) {
+                (true, Term::Bool(true)) | (false, Term::Bool(false)) => {}
+                (true, Term::Bool(false)) => parts.push(not(present)),
+                (false, Term::Bool(true)) => parts.push(present),
+                (true, b) => parts.push(Term::Apply("=>", vec![present, b])),
+                (false, b) => parts.push(and(present, b)),
+            }
+            Ok(())
+        })?;
         Ok(match parts.len() {
             0 => Term::Bool(forall),
             1 => parts.pop().unwrap_or(Term::Bool(forall)),
@@ -218,14 +213,28 @@ impl Encoder<'_> {
         })
     }
 
-    /// Counts one more colour visited by a quantifier or a sum, refusing
-    /// the property past [`MAX_EXPANDED`].
-    fn visit_colour(&self) -> Result<(), String> {
-        self.expanded.set(self.expanded.get() + 1);
-        if self.expanded.get() > MAX_EXPANDED {
-            return Err(format!(
-                "its quantifiers and sums expand over more than {MAX_EXPANDED} colours"
-            ));
+    /// Calls `each` with every unfolded place of `place` whose colour
+    /// `pattern` matches, and the slots with the pattern's variables bound;
+    /// every colour visited counts against [`MAX_EXPANDED`], past which the
+    /// property is refused.
+    fn each_matching(
+        &self,
+        place: usize,
+        pattern: &Pattern,
+        slots: &[Value],
+        mut each: impl FnMut(usize, &mut Vec<Value>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        for i in places_of(place, self.colours) {
+            self.expanded.set(self.expanded.get() + 1);
+            if self.expanded.get() > MAX_EXPANDED {
+                return Err(format!(
+                    "its quantifiers and sums expand over more than {MAX_EXPANDED} colours"
+                ));
+            }
+            let mut bound = slots.to_vec();
+            if pattern.matches(&self.colours[i].1, &mut bound) {
+                each(i, &mut bound)?;
+            }
         }
         Ok(())
     }
@@ -240,19 +249,15 @@ impl Encoder<'_> {
         slots: &[Value],
     ) -> Result<Term, String> {
         let mut parts = Vec::new();
-        for i in places_of(place, self.colours) {
-            self.visit_colour()?;
-            let mut bound = slots.to_vec();
-            if !pattern.matches(&self.colours[i].1, &mut bound) {
-                continue;
-            }
+        self.each_matching(place, pattern, slots, |i, bound| {
             let count = Term::Sum(vec![i]);
-            match self.term(body, &mut bound)? {
+            match self.term(body, bound)? {
                 Term::Int(0) => {}
                 Term::Int(1) => parts.push(count),
                 weight => parts.push(Term::Apply("*", vec![weight, count])),
             }
-        }
+            Ok(())
+        })?;
         Ok(match parts.len() {
             0 => Term::Int(0),
             1 => parts.pop().unwrap_or(Term::Int(0)),

@@ -122,7 +122,8 @@ impl Compiler<'_> {
     /// variables, then its body by `body` with them in scope. Afterwards the
     /// variables the pattern shadowed are visible again, and the quantifier's
     /// own are out of scope but keep their slots. Shared by the code and the
-    /// explanation of a property, so both bind the same slots.
+    /// explanation of a property (and by sums), so both scope their
+    /// variables alike.
     pub(super) fn quantified<T>(
         &self,
         text: &ExprText,
@@ -219,7 +220,11 @@ impl Compiler<'_> {
                      on an input arc, `{n}: [x]`, and putting it back on an output arc)"
                 )
             } else {
-                let known = self.params.keys().chain(self.constants.keys());
+                // The transition's own variables first: `sendr` for `sender`.
+                let variables = scope.vars.iter().map(|v| &v.name);
+                let known = variables
+                    .chain(self.params.keys())
+                    .chain(self.constants.keys());
                 let misspelt = match n.chars().count() >= 3 {
                     true => suggestion(n, known.map(String::as_str)),
                     false => String::new(),

@@ -8,7 +8,9 @@ impl Compiler<'_> {
     /// Compiles `e` (already type-checked as a property) into a [`Formula`]:
     /// quantifiers and boolean connectives keep their shape and text, other
     /// parts become atoms. Quantifiers scope their variables by
-    /// [`Compiler::quantified`], as in the property's code, so slots bind alike.
+    /// [`Compiler::quantified`], as in the property's code. An atom's
+    /// readings are compiled again in the same scope and take slots of their
+    /// own, so the formula's slot count is the scope's after it is compiled.
     pub(super) fn formula(&self, text: &ExprText, e: &Expr, scope: &mut Scope) -> Result<Formula> {
         let source = text.text.get(e.span.clone()).unwrap_or(&text.text);
         let source = source.split_whitespace().collect::<Vec<_>>().join(" ");

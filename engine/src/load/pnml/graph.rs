@@ -294,20 +294,22 @@ impl<'a, 'input> Reader<'a, 'input> {
     /// as a `type` attribute or a `<type>` label. Read as plain arcs they
     /// would give other markings and other verdicts.
     fn plain_arc(&self, node: Node<'a, 'input>, id: &str) -> Result<(), PnmlError> {
-        let (kind, at) = match (node.attribute("type"), child(node, "type")) {
-            (Some(kind), _) => (kind.trim().to_string(), node),
-            (None, Some(label)) => (label_value(label), label),
-            (None, None) => return Ok(()),
-        };
-        if kind.eq_ignore_ascii_case("normal") {
-            return Ok(());
+        let attribute = node
+            .attribute("type")
+            .map(|kind| (kind.trim().to_string(), node));
+        let label = child(node, "type").map(|label| (label_value(label), label));
+        // Both are read: either one may say the arc is not plain.
+        for (kind, at) in attribute.into_iter().chain(label) {
+            if !kind.eq_ignore_ascii_case("normal") {
+                return Err(PnmlError::UnsupportedConstruct {
+                    what: format!(
+                        "arc {id} is of type {kind:?}: the PNML standard's nets have only plain arcs, and this tool does not read inhibitor, reset, read or transport arcs"
+                    ),
+                    at: self.positions.of(at),
+                });
+            }
         }
-        Err(PnmlError::UnsupportedConstruct {
-            what: format!(
-                "arc {id} is of type {kind:?}: the PNML standard's nets have only plain arcs, and this tool does not read inhibitor, reset, read or transport arcs"
-            ),
-            at: self.positions.of(at),
-        })
+        Ok(())
     }
 
     fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, bool), PnmlError> {

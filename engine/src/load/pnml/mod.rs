@@ -10,7 +10,8 @@
 //! refused with [`PnmlError::Unsupported`]; so are, with
 //! [`PnmlError::UnsupportedConstruct`], the extensions some editors write
 //! into nets of these types that would change the behaviour if ignored
-//! (inhibitor, reset and read arcs, place capacities, weights as attributes). Errors carry the line and column of
+//! (inhibitor, reset and read arcs, place capacities, counts without
+//! `<text>`, weights as attributes). Errors carry the line and column of
 //! the offending element.
 //!
 //! ```
@@ -115,15 +116,15 @@ fn pt_net(positions: &Positions<'_>, net: Node<'_, '_>) -> Result<PtNet, PnmlErr
 /// `weight` attribute, which some editors write instead, is refused rather
 /// than read as weight 1.
 fn arc_weight(positions: &Positions<'_>, node: Node<'_, '_>) -> Result<u32, PnmlError> {
+    if let Some(weight) = node.attribute("weight") {
+        return Err(PnmlError::UnsupportedConstruct {
+            what: format!(
+                "the arc gives its weight as an attribute, weight={weight:?}: PNML writes it as <inscription><text>{weight}</text></inscription>"
+            ),
+            at: positions.of(node),
+        });
+    }
     let Some((text, value)) = required_label_text(positions, node, "inscription")? else {
-        if let Some(weight) = node.attribute("weight") {
-            return Err(PnmlError::UnsupportedConstruct {
-                what: format!(
-                    "the arc gives its weight as an attribute, weight={weight:?}: PNML writes it as <inscription><text>{weight}</text></inscription>"
-                ),
-                at: positions.of(node),
-            });
-        }
         return Ok(1);
     };
     match value.parse::<u32>() {
