@@ -129,22 +129,10 @@ impl Reader<'_> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             || value.starts_with(|c: char| c.is_ascii_digit())
         {
-            // A tuple written in place of a type's name.
-            let components = value.strip_prefix('(').and_then(|v| v.strip_suffix(')'));
-            let hint = match components {
-                // A flat tuple: its components are names.
-                Some(names) if what == "a place's type" && !names.contains('(') => format!(
-                    ": declare the tuple under `types:`, e.g. `Pair: {{ tuple: [{names}] }}`, \
-                     and write `type: Pair`"
-                ),
-                Some(_) if what == "a place's type" => {
-                    ": declare the tuple under `types:` (`Pair: { tuple: [A, B] }`, a \
-                     component being a declared tuple type), and write `type: Pair`"
-                        .to_string()
-                }
-                _ => " (letters, digits, `_`)".to_string(),
-            };
-            return Err(self.error(node, format!("{what} `{value}` is not a valid name{hint}")));
+            return Err(self.error(
+                node,
+                format!("{what} `{value}` is not a valid name (letters, digits, `_`)"),
+            ));
         }
         Ok(Spanned {
             value,
@@ -599,12 +587,32 @@ impl Reader<'_> {
         let ty = Self::get(&entries, "type")
             .ok_or_else(|| self.error(node, "a place needs a `type`"))?;
         Ok(RawPlace {
-            ty: self.name(ty, "a place's type")?,
+            ty: self.place_type(ty)?,
             init: match Self::get(&entries, "init") {
                 Some(init) => self.exprs(init, "a marking item")?,
                 None => Vec::new(),
             },
         })
+    }
+
+    /// A place's type: the name of a declared type. A tuple written in its
+    /// place is refused with how to declare it.
+    fn place_type(&self, node: &Node<'_>) -> Result<Spanned<String>> {
+        let value = self.text(node, "a place's type")?;
+        let Some(components) = value.strip_prefix('(').and_then(|v| v.strip_suffix(')')) else {
+            return self.name(node, "a place's type");
+        };
+        let example = match components.contains('(') {
+            false => format!(", e.g. `Pair: {{ tuple: [{components}] }}`,"),
+            true => " (`Pair: { tuple: [A, B] }`, a component being a declared tuple type),".into(),
+        };
+        Err(self.error(
+            node,
+            format!(
+                "a place's type `{value}` is not a valid name: declare the tuple under \
+                 `types:`{example} and write `type: Pair`"
+            ),
+        ))
     }
 
     fn arcs(&self, node: &Node<'_>, what: &str) -> Result<Vec<(Spanned<String>, Vec<ExprText>)>> {

@@ -464,7 +464,8 @@ mod tests {
     }
 
     /// A random formula over places 0 and 1, which hold pairs of integers
-    /// (its atoms compare terms, sums among them): quantifiers bind both components (slots numbered by `next`), and
+    /// (its atoms compare terms, sums among them): quantifiers bind both
+    /// components (slots numbered by `next`), and
     /// often start their body with an equality to an outer variable, so
     /// that the compiler's prefix scan gives them a prefix.
     fn formula(dice: &mut Dice, bound: &mut Vec<usize>, next: &mut usize, fuel: u32) -> Code {

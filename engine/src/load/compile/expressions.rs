@@ -118,6 +118,35 @@ impl Compiler<'_> {
         }
     }
 
+    /// What to say of `n`, a name a transition does not bind: a place, which
+    /// guards and arcs do not read; a misspelt variable, constant or
+    /// parameter (a name of three characters or more); else how a
+    /// transition binds a variable to any value of a type.
+    fn unbound_hint(&self, n: &str, scope: &Scope) -> String {
+        if self.place_ids.contains_key(n) {
+            return format!(
+                " (`{n}` is a place: a transition reads a token of it by taking it \
+                 on an input arc, `{n}: [x]`, and putting it back on an output arc)"
+            );
+        }
+        if n.chars().count() >= 3 {
+            // The transition's own variables first: `sendr` for `sender`.
+            let variables = scope.vars.iter().map(|v| v.name.as_str());
+            let known = variables
+                .chain(self.params.keys().map(String::as_str))
+                .chain(self.constants.keys().map(String::as_str));
+            let misspelt = suggestion(n, known);
+            if !misspelt.is_empty() {
+                return misspelt;
+            }
+        }
+        format!(
+            ": to let `{n}` take any value of a type T, take it from a place \
+             that holds `all(T)` and put it back (`in: {{ P: [{n}] }}`, \
+             `out: {{ P: [{n}] }}`)"
+        )
+    }
+
     /// Compiles a quantifier over `place`: its pattern, which binds fresh
     /// variables, then its body by `body` with them in scope. Afterwards the
     /// variables the pattern shadowed are visible again, and the quantifier's
@@ -212,32 +241,7 @@ impl Compiler<'_> {
             return Ok((Code::Const(Value::sym(n)), t.clone()));
         }
         if scope.in_transition {
-            // A short name is a variable; a longer one may be a misspelt
-            // constant, or a place, which guards and arcs do not read.
-            let hint = if self.place_ids.contains_key(n) {
-                format!(
-                    " (`{n}` is a place: a transition reads a token of it by taking it \
-                     on an input arc, `{n}: [x]`, and putting it back on an output arc)"
-                )
-            } else {
-                // The transition's own variables first: `sendr` for `sender`.
-                let variables = scope.vars.iter().map(|v| &v.name);
-                let known = variables
-                    .chain(self.params.keys())
-                    .chain(self.constants.keys());
-                let misspelt = match n.chars().count() >= 3 {
-                    true => suggestion(n, known.map(String::as_str)),
-                    false => String::new(),
-                };
-                match misspelt.is_empty() {
-                    true => format!(
-                        ": to let `{n}` take any value of a type T, take it from a place \
-                         that holds `all(T)` and put it back (`in: {{ P: [{n}] }}`, \
-                         `out: {{ P: [{n}] }}`)"
-                    ),
-                    false => misspelt,
-                }
-            };
+            let hint = self.unbound_hint(n, scope);
             return Err(self.err_at(
                 text,
                 at,
