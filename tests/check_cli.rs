@@ -1114,6 +1114,13 @@ fn an_explanation_gives_the_counts_and_sums_it_reads() {
         text.contains("counterexample in 2 step(s)") && !text.contains(note),
         "{text}"
     );
+    // The JSON report says the same in a field of its own.
+    let shortest = |extra: &[&str]| {
+        let args = [&["check", "--json"], extra, &[broken.as_str()]].concat();
+        json(&sesphr(&args))["shortest_traces"].clone()
+    };
+    assert_eq!(shortest(&[]), serde_json::json!(false));
+    assert_eq!(shortest(&["--no-reduction"]), serde_json::json!(true));
     // A witness is a trace too: the example's goal, reached in 2 steps,
     // takes 3 under the reduction.
     let text = stdout_of(&sesphr(&["check", &path("nets/examples/mutex.yaml")]));

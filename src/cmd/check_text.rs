@@ -189,15 +189,9 @@ fn plural_y(n: usize) -> &'static str {
 }
 
 /// Whether the report prints a trace that a partial-order reduction may
-/// have made longer than the shortest: stubborn sets were in force and,
-/// as far as the report tells, left a binding out (a complete run in which
-/// they left none out knows its token bounds).
+/// have made longer than the shortest.
 fn traces_may_be_longer(report: &CheckReport) -> bool {
-    let partial_order = (report.reduction.as_deref())
-        .is_some_and(|r| r.contains(sesphr_engine::coloured::stubborn_trial::SETS));
-    let left_nothing_out = report.stopped.is_none() && report.max_tokens_per_marking.is_some();
-    let traces = (report.properties.iter()).any(|p| p.trace.is_some());
-    partial_order && !left_nothing_out && traces
+    !report.shortest_traces && (report.properties.iter()).any(|p| p.trace.is_some())
 }
 
 fn statistics(report: &CheckReport, full: bool) -> String {

@@ -66,7 +66,7 @@ impl StateSpace for ColouredSpace<'_> {
         }
     }
 
-    fn exact_token_bounds(&self) -> bool {
+    fn expanded_in_full(&self) -> bool {
         self.partial_order.is_none() || self.stubborn_trial.left_nothing_out()
     }
 

@@ -271,10 +271,10 @@ pub trait StateSpace: Sync {
     /// not call it.
     fn level_expanded(&self) {}
 
-    /// Whether the token counts of the stored states are those of every
-    /// reachable state (false under a partial-order reduction, which skips
-    /// states; the report then leaves the token bounds unknown).
-    fn exact_token_bounds(&self) -> bool {
+    /// Whether every state was expanded in full, no partial-order reduction
+    /// having left a binding out: the token bounds of the stored states are
+    /// then those of every reachable state, and each trace a shortest one.
+    fn expanded_in_full(&self) -> bool {
         true
     }
 

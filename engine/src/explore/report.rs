@@ -111,6 +111,11 @@ pub struct CheckReport {
     /// orbit sizes summed over the expanded states).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub represented_states: Option<u64>,
+    /// Whether every counterexample of an invariant, reachability or
+    /// deadlock property is a shortest one: false once a partial-order
+    /// reduction has left a binding out, since the reduced graph may reach a
+    /// marking only by a longer path (a symmetry keeps every length).
+    pub shortest_traces: bool,
     /// Set when a coloured net was explored through its unfolding to a P/T
     /// net (same states, edges and verdicts, reported in the net's terms).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,7 +237,7 @@ impl CheckReport {
     ) -> Self {
         let complete = run.stopped.is_none();
         // A partial-order reduction skips states: their token counts are unknown.
-        let bounds_known = complete && space.exact_token_bounds();
+        let bounds_known = complete && space.expanded_in_full();
         let seconds = run.elapsed.as_secs_f64();
         CheckReport {
             net: String::new(),
@@ -254,6 +259,7 @@ impl CheckReport {
             bytes_per_state: run.peak_bytes as f64 / run.states.max(1) as f64,
             reduction: space.reduction(),
             represented_states: space.reduction().map(|_| run.represented_states),
+            shortest_traces: space.expanded_in_full(),
             unfolding: None,
             unbounded: None,
             properties,
