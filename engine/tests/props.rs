@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use sesphr_engine::coloured::fire::enabled_bindings;
 use sesphr_engine::coloured::simulate::simulate;
-use sesphr_engine::expr::ast::{BinOp, Expr, ExprKind, Quantifier, UnOp};
+use sesphr_engine::expr::ast::{BinOp, Expr, ExprKind, PlaceName, Quantifier, UnOp};
 use sesphr_engine::expr::{parse_expr, parse_item};
 use sesphr_engine::load::load_net_str;
 use sesphr_engine::load::source::Source;
@@ -33,6 +33,11 @@ fn leaf(kind: ExprKind) -> Expr {
 
 fn boxed(kind: ExprKind) -> Expr {
     leaf(kind)
+}
+
+/// A place named after `in`, its position zeroed as [`strip`] zeroes it.
+fn place_name(name: String) -> PlaceName {
+    PlaceName { name, at: 0 }
 }
 
 fn pattern() -> impl Strategy<Value = Expr> {
@@ -92,12 +97,13 @@ fn expr() -> impl Strategy<Value = Expr> {
                 .prop_map(|(c, a, b)| boxed(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)))),
             (name(), prop::collection::vec(inner.clone(), 0..3))
                 .prop_map(|(f, args)| boxed(ExprKind::Call(f, args))),
-            (inner.clone(), name()).prop_map(|(e, p)| boxed(ExprKind::In(Box::new(e), p))),
+            (inner.clone(), name())
+                .prop_map(|(e, p)| boxed(ExprKind::In(Box::new(e), place_name(p)))),
             (inner.clone(), pattern(), name()).prop_map(|(body, pat, place)| {
                 boxed(ExprKind::Sum {
                     body: Box::new(body),
                     pattern: Box::new(pat),
-                    place,
+                    place: place_name(place),
                 })
             }),
             (any::<bool>(), pattern(), name(), inner).prop_map(|(all, pat, place, body)| {
@@ -108,7 +114,7 @@ fn expr() -> impl Strategy<Value = Expr> {
                         Quantifier::Exists
                     },
                     pattern: Box::new(pat),
-                    place,
+                    place: place_name(place),
                     body: Box::new(body),
                 })
             }),
@@ -183,7 +189,7 @@ fn strip(e: &Expr) -> Expr {
         ExprKind::Call(f, args) => ExprKind::Call(f.clone(), args.iter().map(strip).collect()),
         ExprKind::Field(x, i) => ExprKind::Field(b(x), *i),
         ExprKind::Unary(op, x) => ExprKind::Unary(*op, b(x)),
-        ExprKind::In(x, p) => ExprKind::In(b(x), p.clone()),
+        ExprKind::In(x, p) => ExprKind::In(b(x), place_name(p.name.clone())),
         ExprKind::Binary(op, x, y) => ExprKind::Binary(*op, b(x), b(y)),
         ExprKind::If(c, x, y) => ExprKind::If(b(c), b(x), b(y)),
         ExprKind::Quantifier {
@@ -194,7 +200,7 @@ fn strip(e: &Expr) -> Expr {
         } => ExprKind::Quantifier {
             kind: *kind,
             pattern: b(pattern),
-            place: place.clone(),
+            place: place_name(place.name.clone()),
             body: b(body),
         },
         ExprKind::Sum {
@@ -204,7 +210,7 @@ fn strip(e: &Expr) -> Expr {
         } => ExprKind::Sum {
             body: b(body),
             pattern: b(pattern),
-            place: place.clone(),
+            place: place_name(place.name.clone()),
         },
         other => other.clone(),
     };

@@ -41,7 +41,7 @@ pub enum ExprKind {
     /// `f(args)`: a declared function or a built-in (`count`, `all`).
     Call(String, Vec<Expr>),
     /// `e in P`: membership of a value in a place.
-    In(Box<Expr>, String),
+    In(Box<Expr>, PlaceName),
     /// `forall pat in P: body` or `exists pat in P: body`.
     Quantifier {
         /// Which quantifier.
@@ -49,7 +49,7 @@ pub enum ExprKind {
         /// The pattern each distinct token is matched against.
         pattern: Box<Expr>,
         /// The place ranged over.
-        place: String,
+        place: PlaceName,
         /// The predicate.
         body: Box<Expr>,
     },
@@ -61,8 +61,24 @@ pub enum ExprKind {
         /// The pattern each token is matched against.
         pattern: Box<Expr>,
         /// The place summed over.
-        place: String,
+        place: PlaceName,
     },
+}
+
+/// A place named after `in`, with where its name starts in the source
+/// (errors about the place point there, not at the whole expression).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceName {
+    /// The name as written.
+    pub name: String,
+    /// Byte offset of the name in the source.
+    pub at: usize,
+}
+
+impl std::fmt::Display for PlaceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 /// Unary operators.

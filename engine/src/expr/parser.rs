@@ -1,6 +1,6 @@
 //! A recursive-descent parser from tokens to [`Expr`] trees.
 
-use super::ast::{BinOp, Expr, ExprKind, Item, Quantifier, UnOp};
+use super::ast::{BinOp, Expr, ExprKind, Item, PlaceName, Quantifier, UnOp};
 use super::error::ParseError;
 use super::lexer::{Tok, Token, tokenize};
 
@@ -199,7 +199,7 @@ impl Parser {
             });
         }
         self.expect_keyword("in")?;
-        let place = self.ident("a place name")?;
+        let place = self.place_name()?;
         self.expect(Tok::Colon, ":")?;
         let body = self.expr()?;
         self.node(
@@ -222,6 +222,15 @@ impl Parser {
         self.expect_keyword("else")?;
         let b = self.expr()?;
         self.node(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), at, at)
+    }
+
+    /// The place named after `in`, with where its name starts.
+    fn place_name(&mut self) -> Result<PlaceName, ParseError> {
+        let at = self.at();
+        Ok(PlaceName {
+            name: self.ident("a place name")?,
+            at,
+        })
     }
 
     fn ident(&mut self, what: &str) -> Result<String, ParseError> {
@@ -279,7 +288,7 @@ impl Parser {
         let left = self.additive()?;
         if self.is_keyword("in") {
             self.next();
-            let place = self.ident("a place name")?;
+            let place = self.place_name()?;
             let (at, start) = (left.at, left.span.start);
             return self.node(ExprKind::In(Box::new(left), place), at, start);
         }
@@ -430,7 +439,7 @@ impl Parser {
             });
         }
         self.expect_keyword("in")?;
-        let place = self.ident("a place name")?;
+        let place = self.place_name()?;
         self.expect(Tok::RParen, ")")?;
         let sum = ExprKind::Sum {
             body: Box::new(body),

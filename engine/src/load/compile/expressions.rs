@@ -1,6 +1,7 @@
 //! Expressions: name resolution and type checking into compiled code.
 
 use super::*;
+use crate::expr::ast::PlaceName;
 use crate::net::code::CallSite;
 use crate::net::prefix::scan_prefix;
 
@@ -63,7 +64,7 @@ impl Compiler<'_> {
             }
             ExprKind::Call(f, args) => self.call(text, e, f, args, scope),
             ExprKind::In(v, place) => {
-                let p = self.readable_place(text, e.at, place, scope)?;
+                let p = self.readable_place(text, place.at, &place.name, scope)?;
                 let (c, t) = self.expr(text, v, scope)?;
                 self.expect(text, v, &t, &self.places[p].ty)?;
                 let count = Code::CountOf(p, Box::new(c));
@@ -82,10 +83,9 @@ impl Compiler<'_> {
                 place,
                 body,
             } => {
-                let (p, pat, body) =
-                    self.quantified(text, e.at, place, pattern, scope, |scope| {
-                        self.bool_expr(text, body, scope)
-                    })?;
+                let (p, pat, body) = self.quantified(text, place, pattern, scope, |scope| {
+                    self.bool_expr(text, body, scope)
+                })?;
                 let forall = *kind == Quantifier::Forall;
                 Ok((
                     Code::Quantifier {
@@ -104,7 +104,7 @@ impl Compiler<'_> {
                 place,
             } => {
                 let (place, pattern, body) =
-                    self.quantified(text, e.at, place, pattern, scope, |scope| {
+                    self.quantified(text, place, pattern, scope, |scope| {
                         self.int_expr(text, body, scope)
                     })?;
                 let sum = Code::Sum {
@@ -156,13 +156,12 @@ impl Compiler<'_> {
     pub(super) fn quantified<T>(
         &self,
         text: &ExprText,
-        at: usize,
-        place: &str,
+        place: &PlaceName,
         pattern: &Expr,
         scope: &mut Scope,
         body: impl FnOnce(&mut Scope) -> Result<T>,
     ) -> Result<(PlaceId, Pattern, T)> {
-        let p = self.readable_place(text, at, place, scope)?;
+        let p = self.readable_place(text, place.at, &place.name, scope)?;
         let depth = scope.vars.len();
         let outer: Vec<String> = scope.vars.iter().map(|v| v.name.clone()).collect();
         let shadow = std::mem::take(&mut scope.in_transition);

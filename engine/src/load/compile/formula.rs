@@ -32,10 +32,9 @@ impl Compiler<'_> {
                 place,
                 body,
             } => {
-                let (p, pat, body) =
-                    self.quantified(text, e.at, place, pattern, scope, |scope| {
-                        self.formula(text, body, scope)
-                    })?;
+                let (p, pat, body) = self.quantified(text, place, pattern, scope, |scope| {
+                    self.formula(text, body, scope)
+                })?;
                 let pattern_text = text
                     .text
                     .get(pattern.span.clone())
@@ -44,7 +43,7 @@ impl Compiler<'_> {
                 FormulaKind::Quantifier {
                     forall: *kind == Quantifier::Forall,
                     place: p,
-                    place_name: place.clone(),
+                    place_name: place.name.clone(),
                     pattern_text,
                     pattern: pat,
                     body: boxed(body),
