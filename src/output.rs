@@ -82,25 +82,43 @@ pub fn render_error(error: &anyhow::Error) -> String {
     clean_message(&message)
 }
 
-/// A message safe for a terminal: control characters other than line breaks
-/// and tabs escaped (`\u{1b}`), lines longer than [`MAX_LINE_CHARS`] cut to
+/// A message safe for a terminal: control, zero-width and bidirectional
+/// characters other than line breaks and tabs escaped (`\u{1b}`), lines longer than [`MAX_LINE_CHARS`] cut to
 /// their head and tail around an `…`.
 pub fn clean_message(message: &str) -> String {
     let lines: Vec<String> = message.split('\n').map(clean_line).collect();
     lines.join("\n")
 }
 
-fn clean_line(line: &str) -> String {
-    let escaped: String = line
-        .chars()
+/// Whether `c` could clear, recolour or reorder a terminal, or hide text:
+/// a control character, or a zero-width or bidirectional-formatting one.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` from an untrusted source (a ledger record, a name in a cloud
+/// store) made safe to print on one line: every [`invisible`] character,
+/// line breaks and tabs included, escaped (`\u{1b}`).
+pub fn escape_untrusted(text: &str) -> String {
+    escaped(text, |_| true)
+}
+
+/// `text` with the [`invisible`] characters `which` selects escaped.
+fn escaped(text: &str, which: impl Fn(char) -> bool) -> String {
+    text.chars()
         .flat_map(|c| -> Box<dyn Iterator<Item = char>> {
-            if c.is_control() && c != '\t' {
+            if invisible(c) && which(c) {
                 Box::new(c.escape_unicode())
             } else {
                 Box::new(std::iter::once(c))
             }
         })
-        .collect();
+        .collect()
+}
+
+fn clean_line(line: &str) -> String {
+    let escaped = escaped(line, |c| c != '\t');
     let count = escaped.chars().count();
     if count <= MAX_LINE_CHARS {
         return escaped;
@@ -128,6 +146,16 @@ mod tests {
         );
         let error = anyhow::anyhow!("integer overflow").context("net.yaml");
         assert_eq!(render_error(&error), "net.yaml: integer overflow");
+    }
+
+    #[test]
+    fn untrusted_text_is_escaped_to_one_line() {
+        assert_eq!(escape_untrusted("ok é"), "ok é");
+        assert_eq!(escape_untrusted("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(
+            escape_untrusted("x\u{202e}y\n\t"),
+            "x\\u{202e}y\\u{a}\\u{9}"
+        );
     }
 
     #[test]

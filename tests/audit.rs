@@ -122,6 +122,136 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
     std::fs::remove_file(&dir).unwrap();
 }
 
+/// The objects under `dir`'s store, as paths relative to it, sorted.
+fn stored_objects(dir: &Path) -> Vec<String> {
+    fn walk(at: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&dir.join("cloud/objects"), dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn repair_deletes_no_object_while_the_ledger_is_in_doubt() {
+    let dir = demo_dir("doubt");
+    let ledger = dir.join("ledger.jsonl");
+    let head = text(&sesphr(&["ledger", "head", ledger.to_str().unwrap()]));
+    let genuine = std::fs::read(&ledger).unwrap();
+    let objects = stored_objects(&dir);
+    assert_eq!(objects.len(), 8);
+    let tampered = String::from_utf8(genuine.clone()).unwrap().replacen(
+        "\"role\":\"doctor\"",
+        "\"role\":\"family\"",
+        1,
+    );
+    assert_ne!(tampered.as_bytes(), &genuine[..]);
+    // The ledger as it was before the second version's upload.
+    let genuine_text = String::from_utf8(genuine.clone()).unwrap();
+    let second = genuine_text
+        .find("{\"upload\":{\"file\":\"alice-phr\",\"version\":2,")
+        .unwrap();
+    let before_second = &genuine_text[..=genuine_text[..second].rfind('\n').unwrap()];
+    let pinned = ["--expect-head", head.trim()];
+    // A record changed, the ledger gone, the ledger rolled back past a pinned
+    // head: the objects its verified part does not list are unverified, and
+    // repair keeps them.
+    for (how, ledger_bytes, extra) in [
+        ("tampered", Some(tampered.into_bytes()), &[][..]),
+        ("missing", None, &[][..]),
+        (
+            "rolled back",
+            Some(before_second.as_bytes().to_vec()),
+            &pinned[..],
+        ),
+    ] {
+        match &ledger_bytes {
+            Some(bytes) => std::fs::write(&ledger, bytes).unwrap(),
+            None => std::fs::remove_file(&ledger).unwrap(),
+        }
+        let (code, output) = audit(&dir, &[&["--repair"], extra].concat());
+        assert_eq!(code, Some(1), "{how}: {output}");
+        assert!(
+            output.contains("unverified: alice-phr/v") && !output.contains("repaired: "),
+            "{how}: {output}"
+        );
+        assert_eq!(stored_objects(&dir), objects, "{how}: {output}");
+        if how == "tampered" {
+            let named = format!("ledger TAMPERED: {}:", ledger.display());
+            assert!(output.contains(&named), "{output}");
+            assert!(
+                output.contains("the verified part's head (not the ledger's; do not pin it)"),
+                "{output}"
+            );
+        }
+        std::fs::write(&ledger, &genuine).unwrap();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn only_the_layouts_own_version_names_are_read_as_versions() {
+    let dir = demo_dir("versions");
+    let objects = dir.join("cloud/objects/alice-phr");
+    // Copies under names that read as versions 1 and 3 with a lax parser:
+    // each is an entry outside the layout, and the audit goes on to the
+    // demo's own tampering.
+    for name in ["v01", "v+1", "v03", "v0"] {
+        std::fs::create_dir_all(objects.join(name)).unwrap();
+        std::fs::copy(
+            objects.join("v1/medical.ct"),
+            objects.join(name).join("medical.ct"),
+        )
+        .unwrap();
+    }
+    // A name that would rewrite the terminal is printed escaped.
+    std::fs::write(objects.join("v1/x\u{1b}[2J\nfake: line"), b"?").unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    let found = findings(&output);
+    for name in ["v0", "v01", "v+1", "v03"] {
+        let expected = format!(
+            "unexpected entry in the store: {}",
+            objects.join(name).display()
+        );
+        assert!(found.contains(&expected), "{expected}: {output}");
+    }
+    assert!(found.contains(&TAMPERED_BY_THE_DEMO.to_owned()), "{output}");
+    assert!(
+        output.contains("v1/x\\u{1b}[2J\\u{a}fake: line") && !output.contains('\u{1b}'),
+        "{output}"
+    );
+    assert!(output.contains("(8 objects stored, 8 listed by the ledger)"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_audit_creates_nothing_and_names_a_file_where_a_folder_belongs() {
+    let dir = demo_dir("read-only");
+    std::fs::remove_dir_all(dir.join("cloud/tmp")).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    assert_eq!(findings(&output), vec![TAMPERED_BY_THE_DEMO.to_owned()]);
+    assert!(!dir.join("cloud/tmp").exists(), "the audit made cloud/tmp");
+    std::fs::write(dir.join("cloud/tmp"), b"a file").unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    let expected = format!(
+        "unexpected entry in the store: {}",
+        dir.join("cloud/tmp").display()
+    );
+    assert!(findings(&output).contains(&expected), "{output}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[cfg(unix)]
 #[test]
 fn audit_follows_no_symbolic_link_out_of_the_store() {
@@ -211,18 +341,21 @@ fn a_demo_killed_anywhere_leaves_a_valid_ledger_and_named_damage() {
         assert_eq!(code, Some(if found.is_empty() { 0 } else { 1 }), "{output}");
         for finding in &found {
             let named = finding.starts_with("orphaned: ")
+                || finding.starts_with("unverified: ")
                 || finding.starts_with("leftover temporary file: ")
                 || finding.starts_with("ledger missing: ")
                 || finding == TAMPERED_BY_THE_DEMO;
             assert!(named, "run {run}: unexpected finding {finding:?}");
         }
-        // Repair removes what is safe; what stays is named again.
+        // Repair removes what is safe; what stays is named again (without
+        // a ledger no object is known to be an orphan: all are kept).
         let (_, repaired) = audit(&dir, &["--repair"]);
         let (code, output) = audit(&dir, &[]);
         let left = findings(&output);
         assert!(
-            left.iter()
-                .all(|f| f == TAMPERED_BY_THE_DEMO || f.starts_with("ledger missing: ")),
+            left.iter().all(|f| f == TAMPERED_BY_THE_DEMO
+                || f.starts_with("ledger missing: ")
+                || f.starts_with("unverified: ")),
             "run {run}: after repair\n{repaired}\n{output}"
         );
         assert_eq!(code, Some(if left.is_empty() { 0 } else { 1 }));

@@ -2,9 +2,10 @@
 //!
 //! Every object must be listed by a signed upload record with the same
 //! SHA-256; every listed partition must be in the store; no temporary file
-//! of an interrupted write may be left. [`repair`] removes what can be
-//! removed safely (temporary files, objects no upload lists) and leaves the
-//! rest to the owner.
+//! of an interrupted write may be left. The audit only reads: it creates
+//! nothing in the directory. [`repair`] removes what can be removed safely
+//! (temporary files, and objects no upload lists, where the whole ledger
+//! verifies) and leaves the rest to the owner.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,20 +26,27 @@ pub enum Finding {
     /// The ledger fails verification at `line` (objects are checked against
     /// the part before it).
     LedgerTampered {
+        /// The ledger file.
+        path: PathBuf,
         /// The first bad line.
         line: u64,
         /// What is wrong.
         reason: TamperReason,
     },
-    /// The ledger is not an extension of the pinned head.
-    NotAnExtension(PinMismatch),
+    /// The ledger (at this path) is not an extension of the pinned head.
+    NotAnExtension(PathBuf, PinMismatch),
     /// A stored object's SHA-256 differs from the ledger's.
     Corrupted(ObjectId),
     /// The ledger lists an object the store does not hold.
     Missing(ObjectId),
     /// The store holds an object no upload record lists (an interrupted
-    /// upload, or a planted object).
+    /// upload, or a planted object), the whole ledger verifying.
     Orphaned(ObjectId),
+    /// The store holds an object no upload of the ledger's verified part
+    /// lists, while the ledger is missing, tampered with or not an
+    /// extension of the pinned head: whether a genuine upload lists it is
+    /// unknown, so it is no orphan and [`repair`] keeps it.
+    Unvouched(ObjectId),
     /// An upload entry carries no owner signature (or the ledger registers
     /// no owner key).
     Unsigned(ObjectId),
@@ -55,18 +63,31 @@ impl Finding {
     pub fn repairable(&self) -> bool {
         matches!(self, Finding::Orphaned(_) | Finding::LeftoverTemp(_))
     }
+
+    /// Whether the ledger itself cannot be trusted as a whole (missing,
+    /// tampered with, or not an extension of the pinned head).
+    pub fn distrusts_the_ledger(&self) -> bool {
+        matches!(
+            self,
+            Finding::LedgerMissing(_)
+                | Finding::LedgerTampered { .. }
+                | Finding::NotAnExtension(..)
+        )
+    }
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", path.display()),
-            Finding::LedgerTampered { line, reason } => {
-                write!(f, "ledger TAMPERED at line {line}: {reason}")
+            Finding::LedgerTampered { path, line, reason } => {
+                write!(f, "ledger TAMPERED: {}:{line}: {reason}", path.display())
             }
-            Finding::NotAnExtension(why) => {
-                write!(f, "ledger not an extension of the pinned head: {why}")
-            }
+            Finding::NotAnExtension(path, why) => write!(
+                f,
+                "ledger not an extension of the pinned head: {}: {why}",
+                path.display()
+            ),
             Finding::Corrupted(id) => {
                 write!(f, "corrupted: {id} (SHA-256 differs from the ledger)")
             }
@@ -76,6 +97,10 @@ impl fmt::Display for Finding {
             Finding::Orphaned(id) => {
                 write!(f, "orphaned: {id} (in the store, listed by no upload)")
             }
+            Finding::Unvouched(id) => write!(
+                f,
+                "unverified: {id} (in the store, listed by no upload of the ledger's verified part; kept)"
+            ),
             Finding::Unsigned(id) => write!(f, "unsigned: {id} (no owner signature in the ledger)"),
             Finding::Forged(id) => write!(f, "forged: {id} (owner signature invalid)"),
             Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", path.display()),
@@ -91,7 +116,8 @@ pub struct AuditReport {
     pub objects: usize,
     /// Partition versions listed by the ledger.
     pub listed: usize,
-    /// The ledger's latest verified head, when there is a ledger.
+    /// The latest head of the ledger's verified part, when there is a
+    /// ledger (of the whole ledger unless a finding says it is tampered).
     pub head: Option<SignedHead>,
     /// The problems, in a stable order.
     pub findings: Vec<Finding>,
@@ -121,7 +147,11 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     let log = if ledger_path.exists() {
         let inspection = ledger::inspect(&ledger_path)?;
         if let Some((line, reason)) = inspection.fault {
-            findings.push(Finding::LedgerTampered { line, reason });
+            findings.push(Finding::LedgerTampered {
+                path: ledger_path.clone(),
+                line,
+                reason,
+            });
         }
         inspection.log
     } else {
@@ -131,18 +161,18 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     if let (Some(log), Some(pinned)) = (&log, pinned)
         && let Err(why) = log.check_extends(pinned)
     {
-        findings.push(Finding::NotAnExtension(why));
+        findings.push(Finding::NotAnExtension(ledger_path.clone(), why));
     }
     for temp in ledger_temp_files(dir)? {
         findings.push(Finding::LeftoverTemp(temp));
     }
     let cloud_dir = dir.join(CLOUD_DIR);
     let (stored, temps, strays) = if cloud_dir.is_dir() {
-        let store = CloudStore::open(&cloud_dir)?;
+        let store = CloudStore::existing(&cloud_dir);
         let listing = store.list()?;
         let mut stored = BTreeMap::new();
         for id in listing.objects {
-            let digest = Hash::of(&store.get(&id)?);
+            let digest = store.digest(&id)?;
             stored.insert(id, digest);
         }
         (stored, store.temp_files()?, listing.strays)
@@ -163,8 +193,13 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
             Err(_) => findings.push(Finding::Unsigned(id.clone())),
         }
     }
+    let ledger_trusted = !findings.iter().any(Finding::distrusts_the_ledger);
     for id in stored.keys().filter(|id| !listed.contains_key(*id)) {
-        findings.push(Finding::Orphaned(id.clone()));
+        findings.push(if ledger_trusted {
+            Finding::Orphaned(id.clone())
+        } else {
+            Finding::Unvouched(id.clone())
+        });
     }
     findings.extend(temps.into_iter().map(Finding::LeftoverTemp));
     findings.extend(strays.into_iter().map(Finding::Stray));
@@ -238,9 +273,11 @@ fn ledger_temp_files(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Fix the repairable findings of `report` (delete leftover temporary files
 /// and orphaned objects); returns the findings it fixed. Run it only when no
 /// upload is in progress: an upload's objects are orphans until its ledger
-/// record is written.
+/// record is written. Objects are orphans only where the whole ledger
+/// verified ([`Finding::Unvouched`] otherwise), so a tampered or missing
+/// ledger never makes it delete a genuine object.
 pub fn repair(dir: &Path, report: &AuditReport) -> Result<Vec<Finding>> {
-    let store = CloudStore::open(dir.join(CLOUD_DIR))?;
+    let store = CloudStore::existing(dir.join(CLOUD_DIR));
     let mut fixed = Vec::new();
     for finding in &report.findings {
         match finding {

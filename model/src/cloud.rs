@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result, io_error};
+use crate::ledger::Hash;
 use crate::policy::Label;
 
 /// Names one stored partition ciphertext.
@@ -51,6 +52,15 @@ impl CloudStore {
             root,
             temp_counter: AtomicU64::new(0),
         })
+    }
+
+    /// The store in `root` as it is, for reading: nothing is created (an
+    /// auditor changes nothing; a missing `objects` or `tmp` is empty).
+    pub fn existing(root: impl Into<PathBuf>) -> CloudStore {
+        CloudStore {
+            root: root.into(),
+            temp_counter: AtomicU64::new(0),
+        }
     }
 
     /// The store's directory.
@@ -148,15 +158,27 @@ impl CloudStore {
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
         self.refuse_links(id)?;
         let path = self.path_of(id);
-        fs::read(&path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                Error::NoSuchObject {
-                    name: id.to_string(),
-                }
-            } else {
-                Error::Io { path, source }
+        fs::read(&path).map_err(|source| self.read_error(id, path, source))
+    }
+
+    /// The SHA-256 of an object, read in blocks: an object of any size
+    /// costs no more memory than a small one.
+    pub fn digest(&self, id: &ObjectId) -> Result<Hash> {
+        self.refuse_links(id)?;
+        let path = self.path_of(id);
+        File::open(&path)
+            .and_then(Hash::of_reader)
+            .map_err(|source| self.read_error(id, path, source))
+    }
+
+    fn read_error(&self, id: &ObjectId, path: PathBuf, source: std::io::Error) -> Error {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            Error::NoSuchObject {
+                name: id.to_string(),
             }
-        })
+        } else {
+            Error::Io { path, source }
+        }
     }
 
     /// Every object in the store and the entries that are not objects
@@ -165,7 +187,16 @@ impl CloudStore {
     /// so an untrusted store cannot make the auditor read elsewhere), sorted.
     pub fn list(&self) -> Result<Listing> {
         let mut listing = Listing::default();
+        for sub in ["objects", "tmp"] {
+            let path = self.root.join(sub);
+            if fs::symlink_metadata(&path).is_ok() && !is_plain_dir(&path) {
+                listing.strays.push(path);
+            }
+        }
         let objects = self.root.join("objects");
+        if !is_plain_dir(&objects) {
+            return Ok(listing);
+        }
         for file_dir in sorted_entries(&objects)? {
             let file = name_of(&file_dir).and_then(|n| Label::new(&n).ok());
             let Some(file) = file.filter(|_| is_plain_dir(&file_dir)) else {
@@ -173,8 +204,7 @@ impl CloudStore {
                 continue;
             };
             for version_dir in sorted_entries(&file_dir)? {
-                let version = name_of(&version_dir)
-                    .and_then(|n| n.strip_prefix('v').and_then(|v| v.parse::<u32>().ok()));
+                let version = name_of(&version_dir).and_then(|n| version_of(&n));
                 let Some(version) = version.filter(|_| is_plain_dir(&version_dir)) else {
                     listing.strays.push(version_dir);
                     continue;
@@ -196,9 +226,14 @@ impl CloudStore {
         Ok(listing)
     }
 
-    /// Leftover temporary files of interrupted writes.
+    /// Leftover temporary files of interrupted writes (none when `tmp` is
+    /// not a plain directory: [`CloudStore::list`] names it then).
     pub fn temp_files(&self) -> Result<Vec<PathBuf>> {
-        sorted_entries(&self.root.join("tmp"))
+        let tmp = self.root.join("tmp");
+        if !is_plain_dir(&tmp) {
+            return Ok(Vec::new());
+        }
+        sorted_entries(&tmp)
     }
 
     /// Delete an object (repair of an orphan: an object no upload lists).
@@ -263,6 +298,14 @@ fn is_plain_file(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
+/// The version a directory name stands for: only `v` and the number as the
+/// store writes it (from 1, no sign, no leading zero), so that no other name
+/// (`v01`, `v+1`) is read as the same version and its content left unread.
+fn version_of(name: &str) -> Option<u32> {
+    let version = name.strip_prefix('v')?.parse::<u32>().ok()?;
+    (version >= 1 && name == format!("v{version}")).then_some(version)
+}
+
 fn name_of(path: &Path) -> Option<String> {
     path.file_name().and_then(|n| n.to_str()).map(str::to_owned)
 }
@@ -310,6 +353,25 @@ mod tests {
         cloud.remove(&id(1, "medical")).unwrap();
         assert_eq!(cloud.list().unwrap().objects, vec![id(2, "medical")]);
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_the_stores_own_version_names_are_versions() {
+        assert_eq!(version_of("v1"), Some(1));
+        assert_eq!(version_of("v4294967295"), Some(u32::MAX));
+        for name in [
+            "v0",
+            "v01",
+            "v+1",
+            "v-1",
+            "v",
+            "1",
+            "V1",
+            "v1 ",
+            "v4294967296",
+        ] {
+            assert_eq!(version_of(name), None, "{name}");
+        }
     }
 
     /// Whether `result` is the refusal of the link at `path`.

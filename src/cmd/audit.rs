@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use sesphr_model::audit::{self, AuditReport};
+use sesphr_model::audit::{self, AuditReport, Finding};
 use sesphr_model::ledger::SignedHead;
+
+use crate::output::escape_untrusted;
 
 /// Options of `sesphr audit`.
 #[derive(Args)]
@@ -45,7 +47,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         Err(e) => return fail(&format!("repair stopped: {e}")),
     };
     for finding in &fixed {
-        outln!("repaired: {finding}");
+        outln!("repaired: {}", escape_untrusted(&finding.to_string()));
     }
     let left: Vec<_> = report.findings.iter().filter(|f| !f.repairable()).collect();
     if left.is_empty() {
@@ -53,16 +55,18 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         outln!(
-            "cannot repair {} findings: corrupted, missing, unsigned or forged objects need the owner to upload a new version, and a tampered ledger needs the copy whose head you pinned",
+            "cannot repair {} findings: corrupted, missing, unsigned or forged objects need the owner to upload a new version, a tampered ledger needs the copy whose head you pinned, and unverified objects stay until the ledger verifies",
             left.len()
         );
         ExitCode::from(1)
     }
 }
 
+/// The findings, one a line (the store's names are untrusted: escaped),
+/// the verdict, and the ledger's head.
 fn print_report(dir: &std::path::Path, report: &AuditReport) {
     for finding in &report.findings {
-        outln!("{finding}");
+        outln!("{}", escape_untrusted(&finding.to_string()));
     }
     let verdict = match report.findings.len() {
         0 => "clean".to_owned(),
@@ -75,8 +79,13 @@ fn print_report(dir: &std::path::Path, report: &AuditReport) {
         report.objects,
         report.listed
     );
-    if let Some(head) = &report.head {
-        outln!("head {head}");
+    let tampered = (report.findings.iter()).any(|f| matches!(f, Finding::LedgerTampered { .. }));
+    match &report.head {
+        Some(head) if tampered => {
+            outln!("the verified part's head (not the ledger's; do not pin it): {head}")
+        }
+        Some(head) => outln!("head {head}"),
+        None => {}
     }
 }
 

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use sesphr_model::ledger::{Block, Inspection, Log, Outcome, Proof, Record, SignedHead, inspect};
 
+use crate::output::escape_untrusted;
+
 /// The ledger subcommands.
 #[derive(Subcommand)]
 pub enum LedgerCommand {
@@ -336,22 +338,6 @@ fn short(hex: &str) -> &str {
     hex.get(..16).unwrap_or(hex)
 }
 
-/// `text` with control and bidirectional-formatting characters escaped, so
-/// that a record cannot clear, recolour or reorder the terminal.
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            let invisible = c.is_control()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-            if invisible {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 fn describe(record: &Record) -> String {
     let text = match record {
         Record::Owner { user, upload_key } => {
@@ -394,7 +380,7 @@ fn describe(record: &Record) -> String {
             format!("access {user} {file} v{version} {partition}: {result}")
         }
     };
-    escape(&text)
+    escape_untrusted(&text)
 }
 
 /// Milliseconds since the epoch as `YYYY-MM-DD hh:mm:ss.mmm UTC`.
@@ -428,12 +414,5 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00.000 UTC");
         assert_eq!(super::utc(951_782_400_123), "2000-02-29 00:00:00.123 UTC");
         assert_eq!(super::utc(1_764_086_400_000), "2025-11-25 16:00:00.000 UTC");
-    }
-
-    #[test]
-    fn control_and_bidi_characters_are_escaped() {
-        assert_eq!(super::escape("ok é"), "ok é");
-        assert_eq!(super::escape("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(super::escape("x\u{202e}y\n"), "x\\u{202e}y\\u{a}");
     }
 }

@@ -15,6 +15,21 @@ impl Hash {
     pub fn of(bytes: &[u8]) -> Hash {
         Hash(Sha256::digest(bytes).into())
     }
+
+    /// SHA-256 of everything `reader` yields, read in blocks (a file of any
+    /// size is hashed in constant memory).
+    pub fn of_reader(mut reader: impl std::io::Read) -> std::io::Result<Hash> {
+        let mut hasher = Sha256::new();
+        let mut block = vec![0u8; 64 * 1024];
+        loop {
+            match reader.read(&mut block) {
+                Ok(0) => return Ok(Hash(hasher.finalize().into())),
+                Ok(n) => hasher.update(&block[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 impl TryFrom<String> for Hash {
