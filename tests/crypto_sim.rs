@@ -85,6 +85,32 @@ fn the_full_net_runs_on_real_crypto_with_a_timing_table() {
     let verified = sesphr(&["ledger", "verify", &ledger_arg]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     assert!(String::from_utf8_lossy(&verified.stdout).contains("intact"));
+    // A second run into the same folder is refused: nothing of the first
+    // run's store and ledger is removed, and nothing else the folder holds.
+    let again = simulate_crypto(&["--random", "--size", "1024", "--dir", &dir_arg]);
+    assert_eq!(again.status.code(), Some(2), "{}", support::stdout(&again));
+    assert!(
+        stderr(&again).contains("is not empty; give an empty or new directory"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(ledger.is_file() && stored.is_file());
+    // A file where the folder belongs, and no runs at all: bad input too.
+    let file = dir.join("run-1/ledger.jsonl").display().to_string();
+    let refused = simulate_crypto(&["--random", "--dir", &file]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("is not a directory"),
+        "{}",
+        stderr(&refused)
+    );
+    let refused = simulate_crypto(&["--random", "--runs", "0"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--runs 0"),
+        "{}",
+        stderr(&refused)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

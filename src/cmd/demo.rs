@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::json;
@@ -66,7 +66,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     let dir = match args
         .dir
         .clone()
-        .map_or_else(fresh_dir, |d| empty_dir(&d).map(|()| d))
+        .map_or_else(fresh_dir, |d| super::empty_dir(&d).map(|()| d))
     {
         Ok(dir) => dir,
         Err(e) => {
@@ -136,22 +136,6 @@ fn fresh_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("sesphr-demo-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
-}
-
-/// Makes sure `dir` is an empty directory, creating it if it is missing (so
-/// that a place the demo cannot write is refused before it starts).
-fn empty_dir(dir: &Path) -> Result<()> {
-    if dir.exists() {
-        let mut entries =
-            std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-        if entries.next().is_some() {
-            bail!(
-                "{} is not empty; give an empty or new directory",
-                dir.display()
-            );
-        }
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }
 
 /// Records the steps, and prints them as they come unless `quiet`.

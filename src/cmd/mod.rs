@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::{Context, Result, bail};
+
 pub use crate::output::write_out;
 
 /// `println!` through [`crate::output`]: never panics, drops the text once
@@ -55,4 +57,27 @@ pub fn print_error_json(file: &Path, error: &anyhow::Error) {
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
+}
+
+/// Makes sure `dir` is an empty directory, creating it if it is missing (so
+/// that a place a command cannot write is refused before it starts, and no
+/// file already there is ever overwritten or removed).
+pub fn empty_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "{} is not a directory; give an empty or new directory",
+            dir.display()
+        );
+    }
+    if dir.exists() {
+        let mut entries =
+            std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is not empty; give an empty or new directory",
+                dir.display()
+            );
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
 }

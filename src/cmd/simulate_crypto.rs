@@ -65,8 +65,8 @@ pub struct CryptoArgs {
     #[arg(long, value_delimiter = ',', value_name = "T1,T2", requires = "random")]
     pub defer: Vec<String>,
     /// With --crypto: keep the cloud store of each run in DIR/NAME (NAME: the
-    /// property replayed, or run-N with --random; default: a temporary directory,
-    /// removed afterwards).
+    /// property replayed, or run-N with --random; DIR must be empty or new;
+    /// default: a temporary directory, removed afterwards).
     #[arg(long, value_name = "DIR", requires = "crypto")]
     pub dir: Option<PathBuf>,
     /// With --crypto: size of each partition plaintext (e.g. 1048576, 64K, 2M; at most 1G).
@@ -117,9 +117,15 @@ pub fn run(
              (add --random for random runs)"
         );
     }
+    if args.random && args.runs == 0 {
+        bail!("--runs 0: give at least one run");
+    }
     let temporary = args.dir.is_none();
     let root = match &args.dir {
-        Some(dir) => dir.clone(),
+        Some(dir) => {
+            super::empty_dir(dir)?;
+            dir.clone()
+        }
         None => std::env::temp_dir().join(format!("sesphr-simulate-{}", std::process::id())),
     };
     let mut out = Outcome {
@@ -172,7 +178,9 @@ fn real_net(
     Ok((functions, net))
 }
 
-/// An empty store directory for one run.
+/// An empty store directory for one run (`root` is new, or empty when the
+/// command began: only a stale temporary directory of this process id is
+/// cleared).
 fn fresh_dir(root: &Path, name: &str) -> Result<PathBuf> {
     let dir = root.join(name);
     if dir.exists() {
