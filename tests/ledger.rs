@@ -246,9 +246,21 @@ fn proofs_are_printed_and_checked() {
         // Another record in its place fails.
         let altered = proof.replace(&format!("user{index}"), "user9");
         assert_eq!(check(&altered, &["--head", &head]).0, Some(1));
+        // An older head has no part in an inclusion proof: refused, not ignored.
+        let (code, text) = check(&proof, &["--head", &head, "--old-head", &old_head]);
+        assert_eq!(code, Some(2), "{text}");
+        assert!(
+            text.contains("--old-head applies to a consistency proof"),
+            "{text}"
+        );
     }
     let out = sesphr(&["ledger", "prove", file, "--record", "5"]);
     assert_eq!(out.status.code(), Some(2));
+    let named = format!("{file}: the log of 5 records has no record 5");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&named),
+        "{out:?}"
+    );
     let out = sesphr(&["ledger", "prove", file, "--from", &old_head]);
     assert_eq!(out.status.code(), Some(0));
     let proof = stdout(&out);

@@ -71,7 +71,7 @@ not an extension of the pinned head, 2 unreadable or bad usage."
         /// The head the proof is about (for a consistency proof: the newer).
         #[arg(long, value_name = "HEAD")]
         head: String,
-        /// For a consistency proof: the older head.
+        /// For a consistency proof: the older head (refused with an inclusion proof).
         #[arg(long, value_name = "HEAD")]
         old_head: Option<String>,
     },
@@ -255,7 +255,9 @@ fn prove(file: &Path, record: Option<u64>, from: Option<&str>) -> Result<ExitCod
         }
     };
     let proof = match (record, from) {
-        (Some(index), _) => log.prove_inclusion(index).map_err(|e| e.to_string())?,
+        (Some(index), _) => log
+            .prove_inclusion(index)
+            .map_err(|e| format!("{}: {e}", file.display()))?,
         (None, Some(old)) => {
             if let Err(why) = log.check_extends(&old) {
                 errln(&format!(
@@ -265,7 +267,7 @@ fn prove(file: &Path, record: Option<u64>, from: Option<&str>) -> Result<ExitCod
                 return Ok(ExitCode::from(1));
             }
             log.prove_consistency(old.head.size)
-                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("{}: {e}", file.display()))?
         }
         (None, None) => return Err("give --record N or --from HEAD".into()),
     };
@@ -294,6 +296,13 @@ fn check_proof(path: &Path, head: &str, old_head: Option<&str>) -> Result<ExitCo
             e.column()
         )
     })?;
+    if old.is_some() && matches!(proof, Proof::Inclusion { .. }) {
+        return Err(format!(
+            "{}: --old-head applies to a consistency proof (`ledger prove --from`); \
+             this is an inclusion proof, checked against --head alone",
+            path.display()
+        ));
+    }
     match proof.check(&head, old.as_ref()) {
         Ok(()) => {
             match &proof {
