@@ -492,6 +492,34 @@ fn the_smt_command_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The script is written a step at a time: an unrolling far too deep to
+/// hold in memory is cut by `--timeout` (exit 3, said on standard error),
+/// its steps so far already written.
+#[test]
+fn a_script_too_deep_to_hold_is_streamed_until_the_timeout() {
+    let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
+    let out = sesphr(&[
+        "smt",
+        "--depth",
+        "1000000000",
+        "--timeout",
+        "0.3",
+        deadlock.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--timeout stopped the script before depth 1000000000"),
+        "{stderr}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("; Bounded unrolling of the net"),
+        "{stderr}"
+    );
+    assert!(text.contains("(declare-fun t_1 () Int)"));
+}
+
 #[test]
 fn check_refuses_the_smt_engine_without_a_depth() {
     let mutex = root().join("nets/examples/mutex.yaml");

@@ -2,6 +2,7 @@
 //! of the net (the paper's method), or with `--solve` the verdicts of an SMT
 //! solver (Z3) on it.
 
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use anyhow::Result;
 use clap::Args;
 use sesphr_engine::budget::{Budget, time_left};
 use sesphr_engine::check::StandardProperty;
-use sesphr_engine::smt::{Solved, prepare, script, solve};
+use sesphr_engine::smt::{Solved, prepare, solve, write_script};
 
 use super::limits::parse_seconds;
 use crate::host::LimitReached;
@@ -35,7 +36,8 @@ pub struct SmtArgs {
     #[arg(long, value_name = "PROGRAM", default_value = "z3", requires = "solve")]
     pub solver: String,
     /// Stop after this many seconds (0 to 1e9): the unfolding of a coloured
-    /// net, then with --solve the solver, whose answers so far are kept.
+    /// net, then the writing of the script (exit 3), or with --solve the
+    /// solver, whose answers so far are kept.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 }
@@ -48,10 +50,33 @@ fn parse_standard(s: &str) -> Result<StandardProperty, String> {
     }
 }
 
+/// Standard output as the script's writer, a step at a time: an error once
+/// its reader has gone (the rest is not wanted) or the deadline has passed.
+struct ScriptOut {
+    deadline: Option<Instant>,
+}
+
+impl Write for ScriptOut {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        super::write_out(format_args!("{}", String::from_utf8_lossy(bytes)));
+        if crate::output::stdout_closed() {
+            return Err(ErrorKind::BrokenPipe.into());
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Runs `sesphr smt`: 0 written (or, with --solve, nothing found within K
 /// steps), 1 with --solve when a property is violated within K steps, 2 bad
 /// input (a net without an SMT encoding: the reason is named), 3 when
-/// --timeout stopped the unfolding, or the solver before it answered for
+/// --timeout stopped the unfolding or the script's writing, or the solver before it answered for
 /// every depth (and nothing was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let started = Instant::now();
@@ -72,8 +97,20 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         }
     };
     if !args.solve {
-        super::write_out(format_args!("{}", script(&pt, &properties, args.depth)));
-        return Ok(ExitCode::SUCCESS);
+        let deadline = args.timeout.map(|limit| started + limit);
+        let written = write_script(&pt, &properties, args.depth, &mut ScriptOut { deadline });
+        return Ok(match written {
+            Err(e) if e.kind() == ErrorKind::TimedOut => {
+                crate::output::report_error(&anyhow::anyhow!(
+                    "{}: --timeout stopped the script before depth {}: it is incomplete",
+                    args.net.net.display(),
+                    args.depth
+                ));
+                ExitCode::from(3)
+            }
+            // Written, or its reader has gone (`sesphr smt ... | head`).
+            _ => ExitCode::SUCCESS,
+        });
     }
     let solved = solve(
         &args.solver,

@@ -232,6 +232,21 @@ fn enabled(net: &PtNet, t: usize, j: usize) -> String {
 /// The SMT-LIB 2 script of the bounded unrolling of `net` to `depth` steps,
 /// with the negation of each property at each depth (see the module doc).
 pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
+    let mut bytes = Vec::new();
+    // Writing to memory fails only where memory does.
+    let _ = write_script(net, properties, depth, &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Writes [`script`] to `out` a step at a time: an unrolling of any depth
+/// costs the memory of one step, and a failed write (a reader gone, a
+/// deadline passed) stops it there.
+pub fn write_script(
+    net: &PtNet,
+    properties: &[SmtProperty],
+    depth: usize,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -303,6 +318,8 @@ pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
                 }
             );
         }
+        out.write_all(s.as_bytes())?;
+        s.clear();
         if j == depth {
             break;
         }
@@ -331,7 +348,7 @@ pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
             let _ = writeln!(s, "(assert (= m_{}_{p} {update}))", j + 1);
         }
     }
-    s
+    out.flush()
 }
 
 /// Per place, the transitions that change it and by how much.
@@ -400,7 +417,11 @@ pub fn solve(
     depth: usize,
     timeout: Option<Duration>,
 ) -> Result<Solved, SmtError> {
-    let out = process::run(solver, script(net, properties, depth), timeout)?;
+    let out = process::run(
+        solver,
+        |stdin| write_script(net, properties, depth, stdin),
+        timeout,
+    )?;
     let text = out.stdout;
     let mut verdicts: Vec<SmtVerdict> = properties
         .iter()

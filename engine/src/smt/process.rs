@@ -2,8 +2,8 @@
 //! answers read back, and the process killed at a deadline (answers given
 //! before it are kept: Z3 writes each one as soon as it has it).
 
-use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -22,10 +22,11 @@ pub struct SolverOutput {
 /// How often a running solver is polled for exit while a deadline is set.
 const POLL: Duration = Duration::from_millis(10);
 
-/// Runs `solver -smt2 -in` on `script`; kills it after `timeout`, if set.
+/// Runs `solver -smt2 -in` on the script `write_script` writes (on its own
+/// thread, as the solver reads it); kills it after `timeout`, if set.
 pub fn run(
     solver: &str,
-    script: String,
+    write_script: impl FnOnce(&mut ChildStdin) -> std::io::Result<()> + Send,
     timeout: Option<Duration>,
 ) -> Result<SolverOutput, SmtError> {
     let started = Instant::now();
@@ -37,19 +38,22 @@ pub fn run(
         .spawn()
         .map_err(|e| SmtError::Solver(format!("cannot run {solver}: {e}")))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
-    let writer = thread::spawn(move || stdin.write_all(script.as_bytes()));
     let stdout = drain(child.stdout.take().expect("piped stdout"));
     let stderr = drain(child.stderr.take().expect("piped stderr"));
-    let timed_out = match timeout {
-        Some(limit) => wait_until(&mut child, started + limit)?,
-        None => {
-            child.wait().map_err(|e| SmtError::Solver(e.to_string()))?;
-            false
-        }
-    };
-    let written = writer
-        .join()
-        .map_err(|_| SmtError::Solver("writing the script failed".into()))?;
+    let (timed_out, written) = thread::scope(|scope| {
+        // The script's end closes the solver's input.
+        let writer = scope.spawn(move || write_script(&mut stdin));
+        let timed_out = match timeout {
+            Some(limit) => wait_until(&mut child, started + limit),
+            None => child
+                .wait()
+                .map(|_| false)
+                .map_err(|e| SmtError::Solver(e.to_string())),
+        };
+        (timed_out, writer.join())
+    });
+    let timed_out = timed_out?;
+    let written = written.map_err(|_| SmtError::Solver("writing the script failed".into()))?;
     // A killed solver closes its input: the rest of the script is not needed.
     if !timed_out {
         written.map_err(|e| SmtError::Solver(format!("writing the script: {e}")))?;
