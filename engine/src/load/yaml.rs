@@ -142,7 +142,7 @@ impl Reader<'_> {
 
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
         let text = self.text(node, what)?;
-        let start = pos_of(node);
+        let start = self.past_properties(pos_of(node));
         let mut pos = start;
         let quote = self
             .source
@@ -166,6 +166,29 @@ impl Reader<'_> {
         };
         expr.span = self.scalar_span(start, quote, &expr);
         Ok(expr)
+    }
+
+    /// Where a scalar's content starts when `start`, its node's position,
+    /// is at an anchor (`&name`) or a tag (`!!str`) written before it on the
+    /// same line: past them and the spaces that follow.
+    fn past_properties(&self, start: Pos) -> Pos {
+        let Some(line) = self.source.line(start.line) else {
+            return start;
+        };
+        let mut rest = line.chars().skip(start.col - 1).peekable();
+        let mut col = start.col;
+        while rest.peek().is_some_and(|c| *c == '&' || *c == '!') {
+            while rest.next_if(|c| !c.is_whitespace()).is_some() {
+                col += 1;
+            }
+            while rest.next_if(|c| *c == ' ' || *c == '\t').is_some() {
+                col += 1;
+            }
+        }
+        if rest.peek().is_none() {
+            return start;
+        }
+        Pos { col, ..start }
     }
 
     /// The bytes of the file a scalar starting at `start` occupies: up to its
@@ -199,14 +222,17 @@ impl Reader<'_> {
 
     /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
     /// back to the file: each source line must hold the next part of `text`,
-    /// the parts joined by one space or line break. A more-indented line of a
+    /// the parts joined by one space or line break (leading blank lines
+    /// being leading line breaks). A more-indented line of a
     /// block scalar keeps its extra indentation in `text`, and a blank line is
     /// a line break of its own (literal) or none (folded). Empty if the lines
     /// do not match the text (escapes in quoted scalars), and positions then
     /// fall back to the scalar's start.
     fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
         let mut starts = Vec::new();
-        let mut offset = 0;
+        // A block scalar's node starts at its first line of content; the
+        // blank lines before it are line breaks at the start of the text.
+        let mut offset = text.len() - text.trim_start_matches('\n').len();
         let mut line_no = start.line;
         loop {
             let Some(line) = self.source.line(line_no) else {
