@@ -1140,6 +1140,41 @@ fn an_explanation_gives_the_counts_and_sums_it_reads() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A P/T place that outgrows its counter while the net runs stops `check`
+/// and `graph --reachability` with an error at the place's element.
+#[test]
+fn a_place_that_outgrows_its_counter_is_named_at_its_line() {
+    let dir = std::env::temp_dir().join(format!("sesphr-counter-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("big.pnml");
+    let arc = |id: &str, from: &str, to: &str| {
+        format!(
+            "<arc id=\"{id}\" source=\"{from}\" target=\"{to}\"><inscription><text>2147483647</text></inscription></arc>\n"
+        )
+    };
+    let text = format!(
+        "<?xml version=\"1.0\"?>\n<pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">\n\
+         <net id=\"n\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\"><page id=\"g\">\n\
+         <place id=\"p1\"><initialMarking><text>2147483647</text></initialMarking></place>\n\
+         <place id=\"p2\"><initialMarking><text>1</text></initialMarking></place>\n\
+         <transition id=\"t1\"/>\n{}{}</page></net></pnml>\n",
+        arc("a1", "p1", "t1"),
+        arc("a2", "t1", "p2")
+    );
+    std::fs::write(&net, text).expect("write");
+    let net = net.display().to_string();
+    for args in [vec!["check", &net], vec!["graph", "--reachability", &net]] {
+        let out = sesphr(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let expected = format!(
+            "error: {net}:5:1: state space error: place p2 holds more than 2147483647 tokens"
+        );
+        assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A sum past 64-bit integers stops the coloured engine with an overflow;
 /// the unfolding, which computes in wider integers, is not taken for it
 /// (by default) or refused (`--unfold=always`) rather than judging on.

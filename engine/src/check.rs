@@ -188,6 +188,17 @@ impl CheckError {
         }
     }
 
+    /// The place whose tokens outgrew a counter, if that is the error
+    /// ([`LoadedNet::place_position`] locates it).
+    pub fn place(&self) -> Option<&str> {
+        match self {
+            CheckError::PlaceTransition(ExploreError::Space {
+                source: PtError::Overflow { place, .. },
+            }) => Some(place),
+            _ => None,
+        }
+    }
+
     /// The transition that could not be unfolded, if that is the error
     /// ([`LoadedNet::transition_position`] locates it).
     pub fn transition(&self) -> Option<&str> {

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use sesphr_engine::load::pnml::{PnmlError, parse_pnml};
 use sesphr_engine::load::source::Pos;
-use sesphr_engine::ptnet::PtNet;
+use sesphr_engine::ptnet::{MAX_COUNT, PtNet};
 
 fn doc(body: &str) -> String {
     format!(
@@ -207,6 +207,49 @@ fn editor_extensions_that_change_behaviour_are_refused() {
 }
 
 #[test]
+fn counts_past_a_counter_and_a_second_net_are_refused_where_they_are_written() {
+    let place = |count: &str| {
+        doc(&format!(
+            "<page id=\"g\">\n<place id=\"p\"><initialMarking><text>{count}</text></initialMarking></place>\n</page>"
+        ))
+    };
+    // The most a counter holds loads; one more is refused at its text,
+    // rather than loading and stopping the explorer unlocated.
+    assert_eq!(
+        parse_pnml(&place("2147483647")).expect("read").initial,
+        vec![2147483647]
+    );
+    let err = parse_pnml(&place("2147483648")).expect_err("too many");
+    assert_eq!(err.pos(), Some(at(5, 31)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("initial marking (at most 2147483647)"),
+        "{err}"
+    );
+    let arc = doc(
+        "<page id=\"g\">\n<place id=\"p\"/>\n<transition id=\"t\"/>\n\
+         <arc id=\"a\" source=\"p\" target=\"t\"><inscription><text>4000000000</text></inscription></arc>\n</page>",
+    );
+    let err = parse_pnml(&arc).expect_err("too heavy");
+    assert_eq!(err.pos(), Some(at(7, 48)), "{err}");
+    assert!(
+        err.to_string().contains("arc weight (at most 2147483647)"),
+        "{err}"
+    );
+    // A second net would go unread: refused at its element.
+    let two = doc("<page id=\"g\"/>").replace(
+        "</pnml>",
+        "<net id=\"m\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\"/>\n</pnml>",
+    );
+    let err = parse_pnml(&two).expect_err("two nets");
+    assert_eq!(err.pos(), Some(at(6, 1)), "{err}");
+    assert!(
+        err.to_string().contains("a second <net> in the file"),
+        "{err}"
+    );
+}
+
+#[test]
 fn other_net_types_are_not_supported() {
     let text = "<pnml>\n  <net id=\"c\" type=\"http://www.pnml.org/version-2009/grammar/symmetricnet\"/>\n</pnml>";
     let err = parse_pnml(text).expect_err("refused");
@@ -261,7 +304,7 @@ fn nets() -> impl Strategy<Value = PtNet> {
     (1usize..=8, 0usize..=6).prop_flat_map(|(places, transitions)| {
         let arcs = prop::collection::vec((0..places, 1u32..=1000), 0..=4);
         (
-            prop::collection::vec(0u32..=u32::MAX, places),
+            prop::collection::vec(0u32..=MAX_COUNT, places),
             prop::collection::vec((arcs.clone(), arcs), transitions),
         )
             .prop_map(move |(initial, ts)| {

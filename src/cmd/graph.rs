@@ -6,11 +6,13 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 use sesphr_engine::coloured::ColouredSpace;
-use sesphr_engine::explore::{GraphError, GraphFormat, StateSpace, reachability_graph_within};
+use sesphr_engine::explore::{
+    ExploreError, GraphError, GraphFormat, StateSpace, reachability_graph_within,
+};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::load::source::Pos;
 use sesphr_engine::net::graph::to_dot;
-use sesphr_engine::ptnet::PackedNet;
+use sesphr_engine::ptnet::{PackedNet, PtError};
 
 use crate::NetArgs;
 
@@ -74,8 +76,15 @@ fn export(args: &GraphArgs) -> Result<()> {
         match &net {
             LoadedNet::PlaceTransition(pt) => {
                 let space = PackedNet::with_lane_bits(pt, Vec::new(), 32)?;
-                reachability(&space, args.max_states, format)
-                    .map_err(|e| graph_failure(e, None, &net, file))?
+                reachability(&space, args.max_states, format).map_err(|e| {
+                    let at = match &e {
+                        GraphError::Explore(ExploreError::Space {
+                            source: PtError::Overflow { place, .. },
+                        }) => net.place_position(place),
+                        _ => None,
+                    };
+                    graph_failure(e, at, &net, file)
+                })?
             }
             LoadedNet::Coloured(coloured) => {
                 reachability(&ColouredSpace::new(coloured), args.max_states, format).map_err(
@@ -110,7 +119,8 @@ fn reachability<S: StateSpace>(
 }
 
 /// The error of a reachability graph that could not be built from `net`
-/// (read from `file`): located at `at` (an evaluation that failed), else at
+/// (read from `file`): located at `at` (an evaluation that failed, a place
+/// that outgrew its counter), else at
 /// the first place that grows in an unbounded net.
 fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
     error: GraphError<E>,

@@ -12,7 +12,9 @@ mod packed;
 mod watch;
 
 pub use bounds::{PlaceBounds, structural_bounds};
-pub use packed::{LaneOverflow, PackedNet, PtError, PtProperty, check_pt, with_widening_lanes};
+pub use packed::{
+    LaneOverflow, MAX_COUNT, PackedNet, PtError, PtProperty, check_pt, with_widening_lanes,
+};
 
 use crate::net::pos::Pos;
 

@@ -129,7 +129,9 @@ pub struct PackedNet<'n> {
     unproven: bool,
 }
 
-const MAX_COUNT: u32 = (1 << 31) - 1;
+/// The most tokens a place may hold, and the heaviest arc: a counter's lane
+/// is at most 32 bits, the top one its guard bit.
+pub const MAX_COUNT: u32 = (1 << 31) - 1;
 
 impl<'n> PackedNet<'n> {
     /// Packs `net` with each place proven bounded by a P-invariant in a lane

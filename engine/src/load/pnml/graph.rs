@@ -110,11 +110,7 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     fn number(&self, node: Node<'a, 'input>, text: &str, what: &str) -> Result<u32, PnmlError> {
-        text.parse::<u32>().map_err(|_| PnmlError::BadNumber {
-            text: text.to_string(),
-            what: what.to_string(),
-            at: self.positions.of(node),
-        })
+        super::count(self.positions, node, text, what)
     }
 
     fn add(&mut self, node: Node<'a, 'input>, entry: Entry) -> Result<(), PnmlError> {
@@ -378,13 +374,22 @@ pub(super) fn parse_document(text: &str) -> Result<Document<'_>, PnmlError> {
     })
 }
 
-/// The first `<net>` element of the document.
-pub(super) fn first_net<'a, 'input>(
+/// The document's one `<net>` element (a second one is refused).
+pub(super) fn the_net<'a, 'input>(
+    positions: &Positions<'input>,
     doc: &'a Document<'input>,
 ) -> Result<Node<'a, 'input>, PnmlError> {
-    doc.descendants()
-        .find(|n| n.is_element() && n.tag_name().name() == "net")
-        .ok_or(PnmlError::NoNet)
+    let mut nets = (doc.descendants()).filter(|n| n.is_element() && n.tag_name().name() == "net");
+    let net = nets.next().ok_or(PnmlError::NoNet)?;
+    // A second net would be left unread, and the answers given for the
+    // first alone.
+    match nets.next() {
+        Some(second) => Err(PnmlError::UnsupportedConstruct {
+            what: "a second <net> in the file: a PNML file here holds one net (put each in a file of its own)".into(),
+            at: positions.of(second),
+        }),
+        None => Ok(net),
+    }
 }
 
 /// Reads the graph of `net`; the P/T reader keeps each place's

@@ -34,10 +34,10 @@ mod symmetric;
 
 use roxmltree::Node;
 
-use crate::ptnet::{PtNet, TransitionArcs};
+use crate::ptnet::{MAX_COUNT, PtNet, TransitionArcs};
 pub use error::PnmlError;
 pub use grammar::{PTNET_TYPE, SYMMETRIC_TYPE};
-use graph::{first_net, parse_document, read_graph, required_label_text};
+use graph::{parse_document, read_graph, required_label_text, the_net};
 use position::Positions;
 
 /// A net read from PNML: a P/T net, or a symmetric net as a coloured net.
@@ -53,7 +53,7 @@ pub enum PnmlNet {
 pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let doc = parse_document(text)?;
     let positions = Positions::new(text);
-    let net = first_net(&doc)?;
+    let net = the_net(&positions, &doc)?;
     let net_type = net.attribute("type").unwrap_or("").to_string();
     if net_type != PTNET_TYPE {
         return Err(PnmlError::Unsupported {
@@ -68,7 +68,7 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
 pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
     let doc = parse_document(text)?;
     let positions = Positions::new(text);
-    let net = first_net(&doc)?;
+    let net = the_net(&positions, &doc)?;
     match net.attribute("type").unwrap_or("") {
         PTNET_TYPE => pt_net(&positions, net).map(PnmlNet::PlaceTransition),
         SYMMETRIC_TYPE => {
@@ -127,17 +127,33 @@ fn arc_weight(positions: &Positions<'_>, node: Node<'_, '_>) -> Result<u32, Pnml
     let Some((text, value)) = required_label_text(positions, node, "inscription")? else {
         return Ok(1);
     };
-    match value.parse::<u32>() {
-        Ok(w) if w > 0 => Ok(w),
-        Ok(_) => Err(PnmlError::BadNumber {
+    match count(positions, text, &value, "arc weight")? {
+        0 => Err(PnmlError::BadNumber {
             text: value,
             what: "arc weight (must be positive)".into(),
             at: positions.of(text),
         }),
-        Err(_) => Err(PnmlError::BadNumber {
-            text: value,
-            what: "arc weight".into(),
-            at: positions.of(text),
-        }),
+        w => Ok(w),
+    }
+}
+
+/// A token count or arc weight written as `text` in `node`: a number of at
+/// most [`MAX_COUNT`], the most a place's counter holds (a larger one would
+/// load and then stop the explorer, unlocated).
+fn count(
+    positions: &Positions<'_>,
+    node: Node<'_, '_>,
+    text: &str,
+    what: &str,
+) -> Result<u32, PnmlError> {
+    let bad = |what: String| PnmlError::BadNumber {
+        text: text.to_string(),
+        what,
+        at: positions.of(node),
+    };
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_COUNT => Ok(n),
+        Ok(_) => Err(bad(format!("{what} (at most {MAX_COUNT})"))),
+        Err(_) => Err(bad(what.to_string())),
     }
 }
