@@ -62,7 +62,8 @@ pub fn located_check_error(error: CheckError, net: &LoadedNet, file: &Path) -> a
     let at = (error.evaluation())
         .and_then(|eval| net.position_of_failure(eval))
         .or_else(|| error.transition().and_then(|t| net.transition_position(t)))
-        .or_else(|| error.place().and_then(|p| net.place_position(p)));
+        .or_else(|| error.place().and_then(|p| net.place_position(p)))
+        .or_else(|| error.position());
     let limit = matches!(error.evaluation(), Some(EvalError::Stopped(_)));
     let error = located(error, at, file);
     match limit {

@@ -612,11 +612,20 @@ fn bad_requests_are_refused_clearly() {
     )
     .unwrap();
     let group = sesphr(&["check", &big.display().to_string(), "--distributed"]);
+    // Without --distributed: the same error, at the symmetric type's line.
+    let alone = sesphr(&["check", &big.display().to_string()]);
     let _ = std::fs::remove_file(&big);
     assert_eq!(group.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&group.stderr);
     assert!(stderr.contains("too many permutations"), "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert_eq!(alone.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&alone.stderr);
+    let located = format!(
+        "{}:2:3: the symmetric types (S) have too many permutations",
+        big.display()
+    );
+    assert!(stderr.contains(&located), "{stderr}");
 
     let mutex = repo("nets/pnml/mutex.pnml");
     let two = sesphr(&["check", &mutex, &mutex, "--distributed"]);

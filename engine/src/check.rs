@@ -45,6 +45,7 @@ use crate::load::LoadedNet;
 use crate::mcc::observe::Checked;
 use crate::net::code::EvalError;
 use crate::net::model::Net;
+use crate::net::pos::Pos;
 use crate::ptnet::{PtError, check_pt, with_widening_lanes};
 use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
@@ -184,6 +185,15 @@ impl CheckError {
                 source: UnfoldedError::Coloured(source),
             }) => source.evaluation(),
             CheckError::Unfold(smt) => smt.evaluation(),
+            _ => None,
+        }
+    }
+
+    /// Where the error's cause is declared, where the error itself knows
+    /// (the symmetric type whose group is too large to enumerate).
+    pub fn position(&self) -> Option<Pos> {
+        match self {
+            CheckError::Symmetry(SymmetryError::TooLarge { at, .. }) => *at,
             _ => None,
         }
     }

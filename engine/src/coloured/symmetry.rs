@@ -56,6 +56,7 @@ use super::table::{MarkingTables, TableFull};
 use crate::net::functions::CanonicalForm;
 use crate::net::marking::Multiset;
 use crate::net::model::Net;
+use crate::net::pos::Pos;
 use crate::net::symbol::Symbol;
 use crate::net::value::Value;
 
@@ -82,6 +83,8 @@ pub enum SymmetryError {
     TooLarge {
         /// The symmetric types' names.
         types: String,
+        /// Where the first of them is declared.
+        at: Option<Pos>,
     },
 }
 
@@ -197,6 +200,7 @@ impl Symmetry {
                         net.symmetric.iter().map(|s| s.ty.name.as_str()).collect();
                     return Err(SymmetryError::TooLarge {
                         types: names.join(", "),
+                        at: net.symmetric.first().map(|s| s.pos),
                     });
                 }
             },

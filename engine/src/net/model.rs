@@ -51,6 +51,8 @@ pub struct SymmetricType {
     /// pair, with the `r` it was bound with); `None` for `symmetric: true`,
     /// one permutation for the whole net.
     pub within: Option<Arc<EnumType>>,
+    /// Where the type is declared (errors about its symmetry point there).
+    pub pos: Pos,
 }
 
 /// A place.

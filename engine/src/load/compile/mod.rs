@@ -107,6 +107,7 @@ pub fn compile(
                 Some(Ty::Enum(e)) => Some(SymmetricType {
                     ty: e.clone(),
                     within: c.within.get(&decl.name.value).cloned(),
+                    pos: decl.name.pos,
                 }),
                 _ => None,
             })
