@@ -99,7 +99,8 @@ the pinned head, or a proof that does not check, 2 unreadable or bad usage."
 pub struct NetArgs {
     /// The net file: YAML (`.yaml`, `.yml`) or PNML (`.pnml`).
     pub net: PathBuf,
-    /// Override a parameter of the net: `--param users=5` (repeatable).
+    /// Override a parameter of the net: `--param users=5` (repeatable; the
+    /// last value given for a name wins).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
 }

@@ -38,6 +38,9 @@ fn meant(ch: char) -> &'static str {
         '=' => " (`==` compares, `=>` implies)",
         '&' => " (did you mean `&&`?)",
         '|' => " (did you mean `||`?)",
+        '[' | ']' => {
+            " (brackets are not part of the language: a CTL until is written `E(f U g)`, not `E[f U g]`; group with parentheses)"
+        }
         _ => "",
     }
 }

@@ -435,7 +435,7 @@ impl Compiler<'_> {
                 LoadErrorKind::Unknown {
                     kind: "function",
                     name: f.to_string(),
-                    hint: suggestion(f, known),
+                    hint: not_a_function_hint(f).unwrap_or_else(|| suggestion(f, known)),
                 },
             )
         })?;
@@ -477,4 +477,26 @@ fn operator_offset(text: &str, a: &Expr, b: &Expr) -> usize {
         Some(i) => a.span.end + i,
         None => a.span.start,
     }
+}
+
+/// What to say of `f`, called like a function, when it is a word of the
+/// temporal logics: those stand only in `ctl:` and `ltl:` properties, and
+/// there only outside a formula judged on one marking (a quantifier, a
+/// count, a comparison).
+fn not_a_function_hint(f: &str) -> Option<String> {
+    const OPERATORS: [&str; 14] = [
+        "X", "F", "G", "U", "R", "W", "E", "A", "EX", "AX", "EF", "AF", "EG", "AG",
+    ];
+    if OPERATORS.contains(&f) {
+        return Some(format!(
+            " (`{f}` is a temporal operator: it belongs to `ctl:` and `ltl:` properties, and \
+             there not inside a quantifier, `count` or comparison, which are judged on one marking)"
+        ));
+    }
+    matches!(f, "fired" | "enabled").then(|| {
+        format!(
+            " (`{f}(t)` is an atom of `ctl:` and `ltl:` properties; guards, arcs, invariants \
+             and quantifiers are judged on one marking, without a step)"
+        )
+    })
 }
