@@ -91,6 +91,11 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
     assert_eq!(findings(&output).len(), 2, "{output}");
     assert!(!objects.join("v7/medical.ct").exists());
     assert!(!dir.join("cloud/tmp/1-1.tmp").exists());
+    // Moved, not deleted: an orphan may be genuine where the ledger was cut
+    // back to an earlier block, which verifies.
+    let kept = dir.join("quarantine/cloud/objects/alice-phr/v7/medical.ct");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"planted");
+    assert!(dir.join("quarantine/cloud/tmp/1-1.tmp").is_file());
 
     // A pinned head from a longer ledger: the ledger is not an extension.
     let ledger = dir.join("ledger.jsonl");
@@ -198,6 +203,36 @@ fn repair_deletes_no_object_while_the_ledger_is_in_doubt() {
 }
 
 #[test]
+fn a_ledger_cut_back_to_a_block_loses_no_object_to_repair() {
+    let dir = demo_dir("cut");
+    let ledger = dir.join("ledger.jsonl");
+    let objects = stored_objects(&dir);
+    // The ledger before the second version's upload verifies on its own:
+    // without a recent pinned head the second version's objects look like
+    // orphans. Repair moves them aside; it deletes none.
+    let genuine = std::fs::read_to_string(&ledger).unwrap();
+    let second = genuine
+        .find("{\"upload\":{\"file\":\"alice-phr\",\"version\":2,")
+        .unwrap();
+    std::fs::write(&ledger, &genuine[..=genuine[..second].rfind('\n').unwrap()]).unwrap();
+    let (code, output) = audit(&dir, &["--repair"]);
+    assert_eq!(code, Some(0), "{output}");
+    assert_eq!(
+        output.matches("repaired: orphaned: alice-phr/v2/").count(),
+        4,
+        "{output}"
+    );
+    let mut kept = stored_objects(&dir);
+    for entry in std::fs::read_dir(dir.join("quarantine/cloud/objects/alice-phr/v2")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        kept.push(format!("cloud/objects/alice-phr/v2/{name}"));
+    }
+    kept.sort();
+    assert_eq!(kept, objects);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn only_the_layouts_own_version_names_are_read_as_versions() {
     let dir = demo_dir("versions");
     let objects = dir.join("cloud/objects/alice-phr");
@@ -242,13 +277,21 @@ fn the_audit_creates_nothing_and_names_a_file_where_a_folder_belongs() {
     assert_eq!(findings(&output), vec![TAMPERED_BY_THE_DEMO.to_owned()]);
     assert!(!dir.join("cloud/tmp").exists(), "the audit made cloud/tmp");
     std::fs::write(dir.join("cloud/tmp"), b"a file").unwrap();
+    // Anything else at the store's root is named too.
+    std::fs::create_dir_all(dir.join("cloud/objects2/alice-phr/v3")).unwrap();
+    std::fs::write(dir.join("cloud/planted.ct"), b"?").unwrap();
     let (code, output) = audit(&dir, &[]);
     assert_eq!(code, Some(1), "{output}");
-    let expected = format!(
-        "unexpected entry in the store: {}",
-        dir.join("cloud/tmp").display()
-    );
-    assert!(findings(&output).contains(&expected), "{output}");
+    for stray in ["cloud/tmp", "cloud/objects2", "cloud/planted.ct"] {
+        let expected = format!(
+            "unexpected entry in the store: {}",
+            dir.join(stray).display()
+        );
+        assert!(
+            findings(&output).contains(&expected),
+            "{expected}: {output}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -280,6 +323,27 @@ fn audit_follows_no_symbolic_link_out_of_the_store() {
     ] {
         assert!(found.contains(&expected), "{expected}: {output}");
     }
+    // The store itself as a link to another store: named, not followed.
+    let elsewhere = demo_dir("links-store");
+    let linked = scratch("links-linked");
+    std::fs::create_dir_all(&linked).unwrap();
+    std::fs::copy(elsewhere.join("ledger.jsonl"), linked.join("ledger.jsonl")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.join("cloud"), linked.join("cloud")).unwrap();
+    let (code, through) = audit(&linked, &["--repair"]);
+    assert_eq!(code, Some(1), "{through}");
+    let expected = format!(
+        "unexpected entry in the store: {}",
+        linked.join("cloud").display()
+    );
+    assert!(findings(&through).contains(&expected), "{through}");
+    let found = findings(&through);
+    assert!(
+        !found.iter().any(|f| f.starts_with("corrupted")),
+        "{through}"
+    );
+    assert_eq!(stored_objects(&elsewhere).len(), 8);
+    std::fs::remove_dir_all(&elsewhere).unwrap();
+    std::fs::remove_dir_all(&linked).unwrap();
     // The demo's tampering lies behind the link: not read, so not reported
     // as corrupted.
     assert!(!output.contains("corrupted"), "{output}");

@@ -3,9 +3,10 @@
 //! Every object must be listed by a signed upload record with the same
 //! SHA-256; every listed partition must be in the store; no temporary file
 //! of an interrupted write may be left. The audit only reads: it creates
-//! nothing in the directory. [`repair`] removes what can be removed safely
-//! (temporary files, and objects no upload lists, where the whole ledger
-//! verifies) and leaves the rest to the owner.
+//! nothing in the directory. [`repair`] moves what is in the way into a
+//! quarantine folder beside the store (temporary files, and objects no
+//! upload lists, where the whole ledger verifies), deleting nothing, and
+//! leaves the rest to the owner.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -59,7 +60,8 @@ pub enum Finding {
 }
 
 impl Finding {
-    /// Whether [`repair`] can fix it (by deleting a file no record needs).
+    /// Whether [`repair`] can fix it (by moving a file no record needs into
+    /// the quarantine).
     pub fn repairable(&self) -> bool {
         matches!(self, Finding::Orphaned(_) | Finding::LeftoverTemp(_))
     }
@@ -167,7 +169,12 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
         findings.push(Finding::LeftoverTemp(temp));
     }
     let cloud_dir = dir.join(CLOUD_DIR);
-    let (stored, temps, strays) = if cloud_dir.is_dir() {
+    // The store itself may not be a link (to another store) either.
+    let cloud_is_plain = std::fs::symlink_metadata(&cloud_dir).is_ok_and(|m| m.is_dir());
+    if !cloud_is_plain && std::fs::symlink_metadata(&cloud_dir).is_ok() {
+        findings.push(Finding::Stray(cloud_dir.clone()));
+    }
+    let (stored, temps, strays) = if cloud_is_plain {
         let store = CloudStore::existing(&cloud_dir);
         let listing = store.list()?;
         let mut stored = BTreeMap::new();
@@ -270,24 +277,48 @@ fn ledger_temp_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(temps)
 }
 
-/// Fix the repairable findings of `report` (delete leftover temporary files
-/// and orphaned objects); returns the findings it fixed. Run it only when no
+/// The folder of `DIR` that [`repair`] moves files into, outside the cloud
+/// store: it deletes nothing.
+pub const QUARANTINE_DIR: &str = "quarantine";
+
+/// Fix the repairable findings of `report`: move leftover temporary files
+/// and orphaned objects out of the way, into `dir/quarantine` (under their
+/// path relative to `dir`), so that nothing is ever deleted: an object no
+/// upload of the ledger lists may still be genuine (a ledger cut back to an
+/// earlier block verifies, and without a pinned head as recent as the cut
+/// nothing shows it). Returns the findings it fixed. Run it only when no
 /// upload is in progress: an upload's objects are orphans until its ledger
-/// record is written. Objects are orphans only where the whole ledger
-/// verified ([`Finding::Unvouched`] otherwise), so a tampered or missing
-/// ledger never makes it delete a genuine object.
+/// record is written. Objects are not even moved where the ledger is in
+/// doubt ([`Finding::Unvouched`]).
 pub fn repair(dir: &Path, report: &AuditReport) -> Result<Vec<Finding>> {
     let store = CloudStore::existing(dir.join(CLOUD_DIR));
     let mut fixed = Vec::new();
     for finding in &report.findings {
-        match finding {
-            Finding::LeftoverTemp(path) => {
-                std::fs::remove_file(path).map_err(io_error(path))?;
-            }
-            Finding::Orphaned(id) => store.remove(id)?,
+        let path = match finding {
+            Finding::LeftoverTemp(path) => path.clone(),
+            Finding::Orphaned(id) => store.path_of(id),
             _ => continue,
-        }
+        };
+        quarantine(dir, &path)?;
         fixed.push(finding.clone());
     }
     Ok(fixed)
+}
+
+/// Moves `path` (inside `dir`) to the same relative path under
+/// `dir/quarantine`, with `.1`, `.2`, ... appended where that is taken.
+fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let base = dir.join(QUARANTINE_DIR).join(relative);
+    if let Some(parent) = base.parent() {
+        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    }
+    let mut target = base.clone();
+    let mut n = 0u32;
+    while std::fs::symlink_metadata(&target).is_ok() {
+        n += 1;
+        target = PathBuf::from(format!("{}.{n}", base.display()));
+    }
+    std::fs::rename(path, &target).map_err(io_error(path))?;
+    Ok(target)
 }

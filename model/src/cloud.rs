@@ -187,10 +187,11 @@ impl CloudStore {
     /// so an untrusted store cannot make the auditor read elsewhere), sorted.
     pub fn list(&self) -> Result<Listing> {
         let mut listing = Listing::default();
-        for sub in ["objects", "tmp"] {
-            let path = self.root.join(sub);
-            if fs::symlink_metadata(&path).is_ok() && !is_plain_dir(&path) {
-                listing.strays.push(path);
+        // The root holds `objects` and `tmp`, plain folders, and nothing else.
+        for entry in sorted_entries(&self.root)? {
+            let layout = matches!(name_of(&entry).as_deref(), Some("objects" | "tmp"));
+            if !layout || !is_plain_dir(&entry) {
+                listing.strays.push(entry);
             }
         }
         let objects = self.root.join("objects");
@@ -234,14 +235,6 @@ impl CloudStore {
             return Ok(Vec::new());
         }
         sorted_entries(&tmp)
-    }
-
-    /// Delete an object (repair of an orphan: an object no upload lists).
-    pub fn remove(&self, id: &ObjectId) -> Result<()> {
-        self.refuse_links(id)?;
-        let path = self.path_of(id);
-        fs::remove_file(&path).map_err(io_error(&path))?;
-        self.sync_parent(&path)
     }
 
     /// Test hook for a tampering cloud: flip the bits of `mask` in byte
@@ -350,8 +343,6 @@ mod tests {
         assert_eq!(listing.objects, vec![id(1, "medical"), id(2, "medical")]);
         assert_eq!(listing.strays, vec![dir.join("objects/rec/v2/notes.txt")]);
         assert_eq!(cloud.temp_files().unwrap(), vec![dir.join("tmp/9-9.tmp")]);
-        cloud.remove(&id(1, "medical")).unwrap();
-        assert_eq!(cloud.list().unwrap().objects, vec![id(2, "medical")]);
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -396,7 +387,6 @@ mod tests {
         let linked = dir.join("objects/rec");
         assert!(is_link_error(cloud.put(&id(1, "medical"), b"one"), &linked));
         assert!(is_link_error(cloud.get(&id(1, "medical")), &linked));
-        assert!(is_link_error(cloud.remove(&id(1, "medical")), &linked));
         assert!(!elsewhere.join("v1/medical.ct").exists());
         assert!(cloud.temp_files().unwrap().is_empty());
         // An object that points at another file: not read.

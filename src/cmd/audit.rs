@@ -17,8 +17,9 @@ pub struct AuditArgs {
     /// A signed head printed earlier: the ledger must extend it.
     #[arg(long, value_name = "HEAD")]
     expect_head: Option<String>,
-    /// Delete leftover temporary files and orphaned objects (run it only
-    /// while nothing uploads); other findings are left and named.
+    /// Move leftover temporary files and orphaned objects into DIR/quarantine
+    /// (nothing is deleted; run it only while nothing uploads); other
+    /// findings are left and named.
     #[arg(long)]
     repair: bool,
 }
@@ -47,7 +48,11 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         Err(e) => return fail(&format!("repair stopped: {e}")),
     };
     for finding in &fixed {
-        outln!("repaired: {}", escape_untrusted(&finding.to_string()));
+        outln!(
+            "repaired: {} (moved into {})",
+            escape_untrusted(&finding.to_string()),
+            args.dir.join(audit::QUARANTINE_DIR).display()
+        );
     }
     let left: Vec<_> = report.findings.iter().filter(|f| !f.repairable()).collect();
     if left.is_empty() {
@@ -80,17 +85,24 @@ fn print_report(dir: &std::path::Path, report: &AuditReport) {
         report.listed
     );
     let tampered = (report.findings.iter()).any(|f| matches!(f, Finding::LedgerTampered { .. }));
+    let rolled_back = (report.findings.iter()).any(|f| matches!(f, Finding::NotAnExtension(..)));
     match &report.head {
         Some(head) if tampered => {
             outln!("the verified part's head (not the ledger's; do not pin it): {head}")
+        }
+        Some(head) if rolled_back => {
+            outln!(
+                "the head of a ledger that does not extend the pinned one (do not pin it): {head}"
+            )
         }
         Some(head) => outln!("head {head}"),
         None => {}
     }
 }
 
+/// Reports `message` (which may quote the store's untrusted names, so it is
+/// cleaned) and returns exit 2.
 fn fail(message: &str) -> ExitCode {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+    crate::output::report_error(&anyhow::anyhow!("{message}"));
     ExitCode::from(2)
 }

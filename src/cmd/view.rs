@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use sesphr_engine::coloured::ColouredSpace;
 use sesphr_engine::explore::{GraphError, StateSpace, reachability_graph_within};
@@ -134,6 +134,12 @@ fn reachability<S: StateSpace>(
 /// Writes `DIR/index.html` through a temporary file renamed into place, so
 /// a failed write leaves no half page behind.
 fn write_page(dir: &Path, html: &str) -> Result<PathBuf> {
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "{} is not a directory: --out names the folder to write index.html in",
+            dir.display()
+        );
+    }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
     let file = dir.join("index.html");
