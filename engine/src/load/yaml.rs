@@ -142,7 +142,7 @@ impl Reader<'_> {
 
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
         let text = self.text(node, what)?;
-        let start = self.past_properties(pos_of(node));
+        let start = self.past_properties(pos_of(node), &text);
         let mut pos = start;
         let quote = self
             .source
@@ -169,13 +169,21 @@ impl Reader<'_> {
     }
 
     /// Where a scalar's content starts when `start`, its node's position,
-    /// is at an anchor (`&name`) or a tag (`!!str`) written before it on the
-    /// same line: past them and the spaces that follow.
-    fn past_properties(&self, start: Pos) -> Pos {
+    /// is at an anchor (`&name`) or a tag (`!!str`) written before it: past
+    /// them and the spaces that follow, or, where a block indicator (`|`,
+    /// `>`) follows them, at the block's first line of content. A node that
+    /// starts with its own text (a block scalar's first line, which may open
+    /// with `!` for a negation) is left as it is.
+    fn past_properties(&self, start: Pos, text: &str) -> Pos {
         let Some(line) = self.source.line(start.line) else {
             return start;
         };
-        let mut rest = line.chars().skip(start.col - 1).peekable();
+        let at: String = line.chars().skip(start.col - 1).collect();
+        let first_line = text.trim_start_matches('\n').lines().next().unwrap_or("");
+        if !at.starts_with(['&', '!']) || (!first_line.is_empty() && at.starts_with(first_line)) {
+            return start;
+        }
+        let mut rest = at.chars().peekable();
         let mut col = start.col;
         while rest.peek().is_some_and(|c| *c == '&' || *c == '!') {
             while rest.next_if(|c| !c.is_whitespace()).is_some() {
@@ -185,10 +193,25 @@ impl Reader<'_> {
                 col += 1;
             }
         }
-        if rest.peek().is_none() {
-            return start;
+        match rest.peek() {
+            None => start,
+            Some('|' | '>') => self.block_content_start(start.line).unwrap_or(start),
+            Some(_) => Pos { col, ..start },
         }
-        Pos { col, ..start }
+    }
+
+    /// The first non-blank line after `line`, at its first non-blank
+    /// character: where a block scalar whose indicator is on `line` starts.
+    fn block_content_start(&self, line: usize) -> Option<Pos> {
+        (line + 1..)
+            .map_while(|n| Some((n, self.source.line(n)?)))
+            .find_map(|(n, text)| {
+                let indent = text.chars().take_while(|c| *c == ' ').count();
+                (!text.trim().is_empty()).then_some(Pos {
+                    line: n,
+                    col: indent + 1,
+                })
+            })
     }
 
     /// The bytes of the file a scalar starting at `start` occupies: up to its
