@@ -53,7 +53,7 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     #[command(
         after_help = "Exit codes: 0 written (with --solve: nothing violated within K steps), \
 1 with --solve a property is violated within K steps, 2 bad input or usage (or no SMT encoding), \
-3 --timeout stopped the unfolding, or the solver before every depth was answered."
+3 --timeout stopped the unfolding, the script's writing, or the solver before every depth was answered."
     )]
     Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.

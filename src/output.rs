@@ -91,10 +91,19 @@ pub fn clean_message(message: &str) -> String {
 }
 
 /// Whether `c` could clear, recolour or reorder a terminal, or hide text:
-/// a control character, or a zero-width or bidirectional-formatting one.
+/// a control character, a zero-width, invisible or bidirectional-formatting
+/// one, or a line or paragraph separator.
 fn invisible(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
 }
 
 /// `text` from an untrusted source (a ledger record, a name in a cloud

@@ -492,6 +492,43 @@ fn the_smt_command_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A solver that stops reading at once, saying why: its message is what the
+/// command reports, not the broken pipe of a script longer than the pipe.
+#[cfg(unix)]
+#[test]
+fn a_solver_that_stops_reading_is_reported_in_its_own_words() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("sesphr-early-exit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let solver = dir.join("failing-solver");
+    std::fs::write(
+        &solver,
+        "#!/bin/sh\necho 'failing-solver: out of licences' >&2\nexit 1\n",
+    )
+    .expect("write the fake solver");
+    std::fs::set_permissions(&solver, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let deadlock = root().join("nets/examples/philosophers-deadlock.yaml");
+    let out = sesphr(&[
+        "smt",
+        "--depth",
+        "200",
+        "--solve",
+        "--property",
+        "deadlock-free",
+        "--solver",
+        solver.to_str().expect("UTF-8"),
+        deadlock.to_str().expect("UTF-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("failing-solver: out of licences"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The script is written a step at a time: an unrolling far too deep to
 /// hold in memory is cut by `--timeout` (exit 3, said on standard error),
 /// its steps so far already written.
@@ -509,7 +546,7 @@ fn a_script_too_deep_to_hold_is_streamed_until_the_timeout() {
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("--timeout stopped the script before depth 1000000000"),
+        stderr.contains("--timeout stopped the script before it reached depth 1000000000"),
         "{stderr}"
     );
     let text = String::from_utf8_lossy(&out.stdout);

@@ -102,7 +102,7 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         return Ok(match written {
             Err(e) if e.kind() == ErrorKind::TimedOut => {
                 crate::output::report_error(&anyhow::anyhow!(
-                    "{}: --timeout stopped the script before depth {}: it is incomplete",
+                    "{}: --timeout stopped the script before it reached depth {}: it is incomplete",
                     args.net.net.display(),
                     args.depth
                 ));

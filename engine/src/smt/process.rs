@@ -54,9 +54,15 @@ pub fn run(
     });
     let timed_out = timed_out?;
     let written = written.map_err(|_| SmtError::Solver("writing the script failed".into()))?;
-    // A killed solver closes its input: the rest of the script is not needed.
-    if !timed_out {
-        written.map_err(|e| SmtError::Solver(format!("writing the script: {e}")))?;
+    // A killed solver closes its input: the rest of the script is not
+    // needed. One that stopped reading on its own (an error, a licence)
+    // says why in its output, which the caller reads: a broken pipe would
+    // hide it.
+    match written {
+        Err(e) if !timed_out && e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(SmtError::Solver(format!("writing the script: {e}")));
+        }
+        _ => {}
     }
     let text = |reader: thread::JoinHandle<Vec<u8>>| {
         reader

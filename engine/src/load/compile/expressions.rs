@@ -484,13 +484,17 @@ fn operator_offset(text: &str, a: &Expr, b: &Expr) -> usize {
 /// there only outside a formula judged on one marking (a quantifier, a
 /// count, a comparison).
 fn not_a_function_hint(f: &str) -> Option<String> {
-    const OPERATORS: [&str; 14] = [
-        "X", "F", "G", "U", "R", "W", "E", "A", "EX", "AX", "EF", "AF", "EG", "AG",
-    ];
-    if OPERATORS.contains(&f) {
+    let logic = match f {
+        "X" | "F" | "G" | "U" | "R" => "an LTL operator: it belongs to `ltl:` properties",
+        "E" | "A" | "EX" | "AX" | "EF" | "AF" | "EG" | "AG" => {
+            "a CTL operator: it belongs to `ctl:` properties"
+        }
+        _ => "",
+    };
+    if !logic.is_empty() {
         return Some(format!(
-            " (`{f}` is a temporal operator: it belongs to `ctl:` and `ltl:` properties, and \
-             there not inside a quantifier, `count` or comparison, which are judged on one marking)"
+            " (`{f}` is {logic}, and there not inside a quantifier, `count` or \
+             comparison, which are judged on one marking)"
         ));
     }
     matches!(f, "fired" | "enabled").then(|| {
