@@ -317,7 +317,9 @@ fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
     let mut n = 0u32;
     while std::fs::symlink_metadata(&target).is_ok() {
         n += 1;
-        target = PathBuf::from(format!("{}.{n}", base.display()));
+        let mut name = base.clone().into_os_string();
+        name.push(format!(".{n}"));
+        target = PathBuf::from(name);
     }
     std::fs::rename(path, &target).map_err(io_error(path))?;
     Ok(target)

@@ -158,7 +158,7 @@ impl CloudStore {
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
         self.refuse_links(id)?;
         let path = self.path_of(id);
-        fs::read(&path).map_err(|source| self.read_error(id, path, source))
+        fs::read(&path).map_err(|source| read_error(id, path, source))
     }
 
     /// The SHA-256 of an object, read in blocks: an object of any size
@@ -168,17 +168,7 @@ impl CloudStore {
         let path = self.path_of(id);
         File::open(&path)
             .and_then(Hash::of_reader)
-            .map_err(|source| self.read_error(id, path, source))
-    }
-
-    fn read_error(&self, id: &ObjectId, path: PathBuf, source: std::io::Error) -> Error {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            Error::NoSuchObject {
-                name: id.to_string(),
-            }
-        } else {
-            Error::Io { path, source }
-        }
+            .map_err(|source| read_error(id, path, source))
     }
 
     /// Every object in the store and the entries that are not objects
@@ -279,6 +269,18 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
         .map_err(io_error(dir))?;
     paths.sort();
     Ok(paths)
+}
+
+/// The error of reading object `id` at `path`: no such object where it is
+/// not there, else an I/O error naming the path.
+fn read_error(id: &ObjectId, path: PathBuf, source: std::io::Error) -> Error {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        Error::NoSuchObject {
+            name: id.to_string(),
+        }
+    } else {
+        Error::Io { path, source }
+    }
 }
 
 /// Whether `path` is a directory itself, not a symbolic link to one.
