@@ -1004,6 +1004,68 @@ fn long_terms_are_shortened_unless_full() {
     );
 }
 
+/// A lasso names where its cycle starts (or where the run dead-ends) by the
+/// step that reaches it; `--full` prints that marking whole.
+#[test]
+fn a_lasso_says_where_its_cycle_starts() {
+    let net = path("nets/mutants/ledger-may-never-record.yaml");
+    let args = [
+        "check",
+        &net,
+        "--param",
+        "roles=1",
+        "--param",
+        "users_per_role=1",
+        "--param",
+        "partitions=2",
+        "--param",
+        "versions=2",
+        "--param",
+        "tampers=0",
+        "--property",
+        "uploads_are_eventually_recorded",
+    ];
+    let out = sesphr(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("lasso: a stem of 2 step(s), then a cycle of 1 step(s) repeated for ever"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cycle starts at: the marking after step 2 (--full shows it)\n      3. "),
+        "{text}"
+    );
+    let full = sesphr(&[&args[..], &["--full"]].concat());
+    let text = String::from_utf8_lossy(&full.stdout);
+    assert!(text.contains("cycle starts at: RoleOrder: "), "{text}");
+
+    let lost = path("nets/mutants/srs-may-lose-r.yaml");
+    let out = sesphr(&[
+        "check",
+        &lost,
+        "--param",
+        "roles=1",
+        "--param",
+        "users_per_role=1",
+        "--param",
+        "tampers=0",
+        "--property",
+        "every_request_is_answered",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("lasso: a stem of 4 step(s) to a deadlock, where the run stays for ever"),
+        "{text}"
+    );
+    assert!(
+        text.contains("deadlock at: the marking after step 4 (--full shows it)"),
+        "{text}"
+    );
+    assert!(!text.contains("cycle"), "{text}");
+}
+
 /// A net whose grants go to bob, 2 then 3, with its properties to follow.
 const GRANTS: &str = r#"name: grants
 types:

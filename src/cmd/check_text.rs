@@ -329,19 +329,37 @@ fn render_lasso(lasso: &Lasso, full: bool) -> String {
             abbreviate(text, SHOWN_VALUE_CHARS)
         }
     };
-    let mut out = format!(
-        "      lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever\n",
-        lasso.stem.len(),
-        lasso.cycle.len()
-    );
+    let mut out = if lasso.deadlock {
+        format!(
+            "      lasso: a stem of {} step(s) to a deadlock, where the run stays for ever\n",
+            lasso.stem.len()
+        )
+    } else {
+        format!(
+            "      lasso: a stem of {} step(s), then a cycle of {} step(s) repeated for ever\n",
+            lasso.stem.len(),
+            lasso.cycle.len()
+        )
+    };
     if full {
         out += &format!("      initial marking: {}\n", lasso.initial);
     }
     out += &render_steps(&lasso.stem, 1, &show, full);
-    out += &format!("      cycle starts at: {}\n", show(&lasso.cycle_start));
-    if lasso.deadlock {
-        out += "      (a deadlock: no binding is enabled, the marking stays for ever)\n";
+    let loop_start = if full {
+        lasso.cycle_start.clone()
+    } else if lasso.stem.is_empty() {
+        "the initial marking (--full shows it)".to_string()
     } else {
+        format!(
+            "the marking after step {} (--full shows it)",
+            lasso.stem.len()
+        )
+    };
+    if lasso.deadlock {
+        out += &format!("      deadlock at: {loop_start}\n");
+        out += "      (no binding is enabled: the marking stays for ever)\n";
+    } else {
+        out += &format!("      cycle starts at: {loop_start}\n");
         out += &render_steps(&lasso.cycle, lasso.stem.len() + 1, &show, full);
         out += "      (back to the start of the cycle)\n";
     }

@@ -286,6 +286,9 @@ fn check_one(
             };
             let meaning = match &counterexample {
                 None => format!("holds on every {runs}"),
+                Some(path) if path.cycle.iter().all(|step| step.1 == STUTTER) => format!(
+                    "fails: a {runs} violates it, the lasso below (it ends in a deadlock and stays there for ever)"
+                ),
                 Some(_) => format!(
                     "fails: a {runs} violates it, the lasso below (its cycle repeats for ever)"
                 ),
