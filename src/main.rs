@@ -63,10 +63,16 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     )]
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
-    #[command(hide = true)]
+    #[command(
+        hide = true,
+        after_help = "Exit codes: 0 written, 2 bad input or usage (a net that is not P/T)."
+    )]
     ToPromela(cmd::promela::PromelaArgs),
     /// Translate a P/T net to Murphi for Rumur (used by scripts/bench-anchors).
-    #[command(hide = true)]
+    #[command(
+        hide = true,
+        after_help = "Exit codes: 0 written, 2 bad input or usage (a net that is not P/T)."
+    )]
     ToMurphi(cmd::murphi::MurphiArgs),
     /// Run the SeSPHR scenario on disk, narrated step by step (exit 0 when every step behaves as the scheme says).
     #[command(

@@ -35,7 +35,8 @@ pub struct CheckArgs {
     /// The net files: YAML (`.yaml`, `.yml`) or PNML (`.pnml`); each is checked in turn.
     #[arg(required = true, value_name = "NET")]
     pub nets: Vec<PathBuf>,
-    /// Override a parameter of the nets: `--param users=5` (repeatable).
+    /// Override a parameter of the nets: `--param users=5` (repeatable; the
+    /// last value given for a name wins).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = crate::parse_param)]
     pub params: Vec<(String, String)>,
     /// Check this property (repeatable). A property of the net: check only the
@@ -67,7 +68,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub progress: bool,
     /// Explore every state: no reduction (by default, coloured nets are
-    /// reduced by the symmetry of their `symmetric: true` types, and by
+    /// reduced by the symmetry of their symmetric types (`symmetric: true`
+    /// or `symmetric: { within: T }`), and by
     /// stubborn sets where some transition changes no place a property reads
     /// and no CTL/LTL property is checked, given up after 1,024 markings if
     /// they leave out under 30% of the bindings, after 128 if they leave
@@ -172,7 +174,8 @@ pub enum Engine {
 pub enum UnfoldWhen {
     /// Where nothing in the report changes but the time: no reduction in
     /// force, no CTL/LTL property, every property on token counts, an
-    /// unfolding of at most 256 places and 1,024 transitions.
+    /// unfolding of at most 256 places and 1,024 transitions or no larger
+    /// than the net.
     Auto,
     /// Always, reported in the unfolding's terms (its places' counts), with
     /// no reduction; refused, with the reason, where the net or a property
@@ -204,8 +207,8 @@ enum Outcome {
 /// The exit codes of `sesphr check`, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
 2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict; with \
---depth K: a property not violated within K steps). \
-With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
+--depth K: a property not violated within K steps; with --engine random: no walk \
+found a violation, which proves nothing). With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
 impl Engine {
     /// Its name on the command line.

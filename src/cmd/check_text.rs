@@ -95,6 +95,9 @@ pub(crate) fn render_property(
 ) -> String {
     let mut out = String::new();
     let note = match (&p.trace, p.holds) {
+        (Some(trace), Some(true)) if trace.steps.is_empty() => {
+            ", met by the initial marking".to_string()
+        }
         (Some(trace), Some(true)) => format!(", witness in {} step(s)", trace.steps.len()),
         (Some(trace), Some(false)) => {
             format!(", counterexample in {} step(s)", trace.steps.len())
@@ -122,6 +125,9 @@ pub(crate) fn render_property(
     }
     if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
         out += &render_lasso(lasso, options.full);
+    }
+    if !options.full && out.contains('…') {
+        out += "      (… stands for what was shortened: --full shows every term and token whole)\n";
     }
     out
 }
