@@ -1,6 +1,6 @@
 //! Token values as the engine prints them, read back into a tree: to shorten
 //! long terms in human output ([`abbreviate`]) and to give JSON readers values
-//! instead of strings ([`value_json`], [`multiset_json`], [`marking_json`]).
+//! instead of strings ([`value_json`], [`multiset_json`], [`places_json`]).
 //!
 //! The engine prints a value as `true`, `3`, `doctor`, a tuple `(a, b)` (one
 //! component: `(a,)`), a term `enc(k, m)`, opaque bytes `0x00112233..(32
@@ -269,51 +269,15 @@ pub fn multiset_json(text: &str) -> Json {
     value_json(text)
 }
 
-/// A printed marking as a JSON object from place to tokens: a coloured
-/// marking (`P: {a}; Q: {b, c}`) maps places to multisets, a place/transition
-/// marking (`p q*2`) maps places to counts; empty places are left out.
-pub fn marking_json(text: &str) -> Json {
-    let mut places = Map::new();
-    if text.starts_with('(') {
-        // `(all places empty)`, `(no tokens)`.
-        return Json::Object(places);
-    }
-    if text.contains(": ") {
-        for part in split_top(text, ';') {
-            if let Some((place, tokens)) = part.trim().split_once(": ") {
-                places.insert(place.to_string(), multiset_json(tokens));
-            }
-        }
-    } else {
-        for word in text.split_whitespace() {
-            let (place, count) = match word.rsplit_once('*') {
-                Some((p, n)) => (p, n.parse::<u64>().unwrap_or(1)),
-                None => (word, 1),
-            };
-            places.insert(place.to_string(), Json::from(count));
-        }
-    }
-    Json::Object(places)
-}
-
-/// `text` split at `separator` where no bracket is open.
-fn split_top(text: &str, separator: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '{' => depth += 1,
-            ')' | '}' => depth -= 1,
-            c if c == separator && depth == 0 => {
-                parts.push(&text[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(&text[start..]);
-    parts
+/// Marked places as a JSON object from place to tokens: a count (a
+/// place/transition net) stays a number, a multiset (`{a, 2'b}`) becomes an
+/// array of `{"value", "count"}`; built from the places, never from a
+/// marking's text, so no place name is split.
+pub fn places_json(places: &[(String, String)]) -> Json {
+    let map: Map<String, Json> = (places.iter())
+        .map(|(place, tokens)| (place.clone(), value_json(tokens)))
+        .collect();
+    Json::Object(map)
 }
 
 #[cfg(test)]
@@ -361,14 +325,19 @@ mod tests {
             multiset_json("{a, 2'(b, 1)}"),
             json!([{"value": "a", "count": 1}, {"value": ["b", 1], "count": 2}])
         );
+        let places = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            (pairs.iter())
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect()
+        };
         assert_eq!(
-            marking_json("P: {a}; Q: {(b, 1), c}"),
-            json!({"P": [{"value": "a", "count": 1}], "Q": [{"value": ["b", 1], "count": 1}, {"value": "c", "count": 1}]})
+            places_json(&places(&[("P: x; y", "{a}"), ("Q", "{(b, 1), c}")])),
+            json!({"P: x; y": [{"value": "a", "count": 1}], "Q": [{"value": ["b", 1], "count": 1}, {"value": "c", "count": 1}]})
         );
         assert_eq!(
-            marking_json("in_a in_b cs*2"),
-            json!({"in_a": 1, "in_b": 1, "cs": 2})
+            places_json(&places(&[("a b", "1"), ("x: 1, y", "2")])),
+            json!({"a b": 1, "x: 1, y": 2})
         );
-        assert_eq!(marking_json("(no tokens)"), json!({}));
+        assert_eq!(places_json(&[]), json!({}));
     }
 }

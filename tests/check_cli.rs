@@ -1636,3 +1636,23 @@ fn integers_that_keep_changing_are_noted_once_at_their_place() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The markings of a JSON trace are built from the places, not parsed back
+/// from their text: place names with spaces, `: ` and `, ` stay whole.
+#[test]
+fn json_markings_keep_place_names_with_spaces_and_separators() {
+    let out = sesphr(&[
+        "check",
+        "--json",
+        "--property",
+        "deadlock-free",
+        &path("tests/data/view/hostile.pnml"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let trace = &json(&out)["properties"][0]["trace"];
+    assert_eq!(trace["initial"], serde_json::json!({ "<!--<script>": 1 }));
+    assert_eq!(
+        trace["final"],
+        serde_json::json!({ "a b": 1, "x: 1, y": 1 })
+    );
+}

@@ -670,3 +670,107 @@ fn bad_requests_are_refused_clearly() {
     );
     refused(None, &["error: FILE: ", "No such file"]);
 }
+
+/// Runs `net` on two processes started by hand, process 0 with `first` and
+/// process 1 with `second` as extra arguments; returns both outputs.
+fn run_pair(tag: &str, net: &str, first: &[&str], second: &[&str]) -> [Output; 2] {
+    let hosts =
+        host_file(std::env::temp_dir().join(format!("sesphr-{tag}-{}", std::process::id())));
+    let hosts_arg = hosts.display().to_string();
+    let start = |process: &str, net: &str, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["check", net, "--distributed", "--hosts", &hosts_arg])
+            .args(["--process", process, "--timeout", "60"])
+            .args(extra)
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sesphr")
+    };
+    let zero = start("0", net, first);
+    let one = start("1", net, second);
+    let outputs = [zero, one].map(|child| child.wait_with_output().expect("wait"));
+    let _ = std::fs::remove_file(&hosts);
+    outputs
+}
+
+/// Processes started with different options or nets would explore
+/// different state spaces (or route messages to workers that do not exist):
+/// each refuses, naming the other process and what differs, before any
+/// exploration and without a report.
+#[test]
+fn processes_started_differently_refuse_to_run() {
+    let philosophers = repo("tests/data/mcc/Philosophers-PT-000010.pnml");
+    let cases: [(&[&str], &[&str], &str, &str); 4] = [
+        (
+            &["--threads", "1"],
+            &["--threads", "1", "--max-states", "50"],
+            "--max-states none here, 50 on process 1",
+            "--max-states 50 here, none on process 0",
+        ),
+        (
+            &["--threads", "1"],
+            &["--threads", "2"],
+            "--threads 1 here, 2 on process 1",
+            "--threads 2 here, 1 on process 0",
+        ),
+        (
+            &["--depth", "3"],
+            &[],
+            "--depth 3 here, none on process 1",
+            "--depth none here, 3 on process 0",
+        ),
+        (
+            &["--property", "deadlock-free"],
+            &[],
+            "--property [\"deadlock-free\"] here, [] on process 1",
+            "--property [] here, [\"deadlock-free\"] on process 0",
+        ),
+    ];
+    for (first, second, said_by_0, said_by_1) in cases {
+        let outputs = run_pair("differ", &philosophers, first, second);
+        for (out, said) in outputs.iter().zip([said_by_0, said_by_1]) {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{first:?} {second:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "a report was printed: {stderr}");
+            assert!(stderr.contains("was not started like this one"), "{stderr}");
+            assert!(stderr.contains(said), "{said}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        }
+    }
+    // Another net (or another version of the file): named by its digest.
+    let hosts = host_file(std::env::temp_dir().join(format!("sesphr-nets-{}", std::process::id())));
+    let hosts_arg = hosts.display().to_string();
+    let start = |process: &str, net: String, params: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["check", &net, "--distributed", "--hosts", &hosts_arg])
+            .args(["--process", process, "--timeout", "60", "--no-reduction"])
+            .args(params)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sesphr")
+    };
+    let counter = repo("nets/examples/counter.yaml");
+    for (net, params) in [
+        (repo("tests/data/mcc/Peterson-PT-2.pnml"), &[][..]),
+        (counter.clone(), &["--param", "n=500"][..]),
+    ] {
+        let zero = start("0", counter.clone(), &[]);
+        let one = start("1", net, params);
+        let what = if params.is_empty() {
+            "the net file SHA-256 "
+        } else {
+            "--param {} here, {\"n\": \"500\"} on process 1"
+        };
+        let out = zero.wait_with_output().expect("wait");
+        let _ = one.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(out.stdout.is_empty(), "a report was printed: {stderr}");
+        assert!(stderr.contains(what), "{stderr}");
+    }
+    let _ = std::fs::remove_file(&hosts);
+}

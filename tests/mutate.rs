@@ -297,6 +297,37 @@ fn a_mutant_at_its_state_limit_is_undecided_and_exits_3() {
         entry(&r, "replace-constant@a.init[0]:red -> green")["verdict"],
         "killed"
     );
+    // Listed as equivalent but stopped at the limit: undecided, not equivalent.
+    let listed = entry(&r, "replace-variable@swap.out.b[0]:x -> y");
+    assert_eq!(listed["verdict"], "undecided");
+    assert!(listed["equivalent"].is_string(), "{listed}");
+    assert_eq!(r["counts"]["equivalent"], 0);
+    assert_counts_match_entries(&r);
+    let text = String::from_utf8_lossy(&sesphr(&["mutate", TINY, "--max-states", "2"]).stdout)
+        .into_owned();
+    assert!(
+        text.contains("replace-variable@swap.out.b[0]:x -> y\n    original: x\n    mutated:  y\n    stopped at 3 states (max-states)\n    listed as equivalent; counted so only once it survives a complete run\n"),
+        "{text}"
+    );
+}
+
+/// The report's counts are those of its entries' verdicts: a survivor with
+/// an `equivalent` reason is equivalent, every other verdict counts as
+/// itself.
+fn assert_counts_match_entries(r: &serde_json::Value) {
+    let mut counts = std::collections::BTreeMap::new();
+    for m in r["mutants"].as_array().expect("mutants") {
+        let verdict = m["verdict"].as_str().expect("verdict");
+        let outcome = match (verdict, m["equivalent"].is_string()) {
+            ("survived", true) => "equivalent",
+            (v, _) => v,
+        };
+        *counts.entry(outcome).or_insert(0u64) += 1;
+    }
+    for outcome in ["killed", "survived", "equivalent", "invalid", "undecided"] {
+        let expected = counts.get(outcome).copied().unwrap_or(0);
+        assert_eq!(r["counts"][outcome], expected, "{outcome}: {}", r["counts"]);
+    }
 }
 
 #[test]

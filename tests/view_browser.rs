@@ -261,15 +261,47 @@ fn state(browser: &mut Browser) -> Value {
     serde_json::from_str(highlighted(browser).as_str().expect("a string")).unwrap()
 }
 
-#[test]
-fn the_page_steps_through_a_trace_in_chromium() {
-    let Some(chromium) = find_chromium() else {
+/// Chromium showing the page at `page`, loaded.
+fn open_page(chromium: &Path, page: &Path) -> Browser {
+    let mut browser = Browser::launch(chromium);
+    let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
+    let attached = browser.call(
+        "Target.attachToTarget",
+        json!({"targetId": target["targetId"], "flatten": true}),
+    );
+    browser.session = Some(attached["sessionId"].as_str().unwrap().to_string());
+    for domain in ["Runtime.enable", "Log.enable", "Page.enable"] {
+        browser.call(domain, json!({}));
+    }
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    browser.call(
+        "Page.navigate",
+        json!({"url": format!("file://{}", page.display())}),
+    );
+    browser.wait_for("Page.loadEventFired");
+    browser
+}
+
+/// `chromium` if installed; else the test is skipped (unless required).
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
         assert_ne!(
             std::env::var("SESPHR_BROWSER_TEST").as_deref(),
             Ok("required"),
             "SESPHR_BROWSER_TEST=required but no chromium is installed"
         );
         eprintln!("no chromium installed: the browser test of `sesphr view` is skipped");
+    }
+    found
+}
+
+#[test]
+fn the_page_steps_through_a_trace_in_chromium() {
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let work = scratch_dir("sesphr-view-page-");
@@ -292,25 +324,7 @@ fn the_page_steps_through_a_trace_in_chromium() {
     assert!(view.status.success(), "{view:?}");
     let page = out.join("index.html");
 
-    let mut browser = Browser::launch(&chromium);
-    let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
-    let attached = browser.call(
-        "Target.attachToTarget",
-        json!({"targetId": target["targetId"], "flatten": true}),
-    );
-    browser.session = Some(attached["sessionId"].as_str().unwrap().to_string());
-    for domain in ["Runtime.enable", "Log.enable", "Page.enable"] {
-        browser.call(domain, json!({}));
-    }
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
-    );
-    browser.call(
-        "Page.navigate",
-        json!({"url": format!("file://{}", page.display())}),
-    );
-    browser.wait_for("Page.loadEventFired");
+    let mut browser = open_page(&chromium, &page);
 
     let start = state(&mut browser);
     assert_eq!(start["firing"], json!([]), "{start}");
@@ -362,6 +376,43 @@ fn the_page_steps_through_a_trace_in_chromium() {
     browser.evaluate("console.error('probe')");
     browser.evaluate("1");
     assert_eq!(browser.errors().len(), 1, "a console error is noticed");
+}
+
+/// A place named `<!--<script>` would, unescaped in the page's data, turn
+/// the stepper's script into data: the page would list no trace and step
+/// nowhere. Escaped, the trace is listed and steps.
+#[test]
+fn a_hostile_place_name_does_not_break_the_page() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let work = scratch_dir("sesphr-view-hostile-");
+    let trace = work.path().join("trace.json");
+    std::fs::write(&trace, r#"{"steps": [{"transition": "go"}]}"#).unwrap();
+    let out = work.path().join("page");
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/view/hostile.pnml");
+    let view = sesphr(&[
+        "view",
+        net.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--layout",
+        "builtin",
+    ]);
+    assert!(view.status.success(), "{view:?}");
+    let mut browser = open_page(&chromium, &out.join("index.html"));
+    assert_eq!(state(&mut browser)["counter"], json!("step 0 of 1"));
+    browser.click("next");
+    let fired = state(&mut browser);
+    assert_eq!(fired["firing"], json!(["go"]), "{fired}");
+    assert_eq!(
+        browser.evaluate("document.getElementById('marking').rows.length"),
+        json!(3),
+        "the marking table lists the three changed places"
+    );
+    assert_eq!(browser.errors(), Vec::<String>::new());
 }
 
 #[test]

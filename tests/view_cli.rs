@@ -82,8 +82,8 @@ fn a_trace_of_another_net_is_refused_with_the_reason() {
     assert_eq!(out.status.code(), Some(2));
     // The message names the trace file first: it is the file that is wrong.
     let expected = format!(
-        "error: {}: trace `no_deadlock (deadlock-free): VIOLATED`, step 1: \
-         the net mutex has no transition `take_left`",
+        "error: {}: trace `no_deadlock (deadlock-free): VIOLATED`, step 1 (`take_left`) \
+         cannot fire: the net mutex has no transition of that name",
         trace.display()
     );
     assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
@@ -154,6 +154,163 @@ fn a_trace_with_tokens_as_json_values_is_replayed() {
         assert!(page.contains(after), "{after} missing");
     }
     assert!(page.contains(r#""binding":"p=3""#));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The JSON data block of a page, read back.
+fn page_data(page: &str) -> serde_json::Value {
+    let start = page.find("id=\"view-data\">").unwrap() + "id=\"view-data\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+/// Token counts per place after every step of the page's first trace.
+fn final_counts(data: &serde_json::Value) -> Vec<u64> {
+    let mut counts: Vec<u64> = (data["places"].as_array().unwrap().iter())
+        .map(|p| p["tokens"].as_u64().unwrap())
+        .collect();
+    for step in data["traces"][0]["steps"].as_array().unwrap() {
+        for change in step["changes"].as_array().unwrap() {
+            counts[change["p"].as_u64().unwrap() as usize] = change["tokens"].as_u64().unwrap();
+        }
+    }
+    counts
+}
+
+/// `simulate --json` gives transitions and bindings only: the page fires
+/// them, so the marking it reaches is the run's final marking.
+#[test]
+fn a_simulate_run_is_fired_to_its_final_marking() {
+    let dir = scratch("simulate");
+    let net = "nets/examples/mutex.yaml";
+    let run = sesphr(&["simulate", net, "--seed", "3", "--max-steps", "6", "--json"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let trace = dir.join("run.json");
+    std::fs::write(&trace, &run.stdout).unwrap();
+    let out = view(net, &trace, &dir.join("page"), &["--layout", "builtin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("page/index.html")).unwrap();
+    let data = page_data(&page);
+    let run: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let expected: Vec<u64> = (data["places"].as_array().unwrap().iter())
+        .map(|p| {
+            let tokens = &run["final"][p["name"].as_str().unwrap()];
+            (tokens.as_array().into_iter().flatten())
+                .map(|t| t["count"].as_u64().unwrap())
+                .sum()
+        })
+        .collect();
+    assert_eq!(final_counts(&data), expected);
+    assert_ne!(
+        expected,
+        final_counts(&serde_json::json!({"places": data["places"], "traces": [{"steps": []}]}))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A trace made with other `--param` values, or with a binding the net
+/// cannot fire, is refused at the first step that cannot fire.
+#[test]
+fn a_trace_that_cannot_fire_is_refused_at_its_first_bad_step() {
+    let dir = scratch("cannot-fire");
+    let net = "nets/examples/philosophers-deadlock.yaml";
+    let out = sesphr(&["check", net, "--param", "n=4", "--json"]);
+    let trace = dir.join("n4.json");
+    std::fs::write(&trace, &out.stdout).unwrap();
+    let out = view(net, &trace, &dir.join("page"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let expected = format!(
+        "error: {}: trace `no_deadlock (deadlock-free): VIOLATED`, step 4 (`take_left`) cannot fire: \
+         the transition is not enabled",
+        trace.display()
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
+    assert!(!dir.join("page").exists());
+    let wrong = dir.join("wrong.json");
+    std::fs::write(
+        &wrong,
+        r#"{"steps": [{"transition": "request", "binding": {"p": 1}},
+                      {"transition": "enter", "binding": {"p": "banana"}}]}"#,
+    )
+    .unwrap();
+    let out = view("nets/examples/mutex.yaml", &wrong, &dir.join("page"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("step 2 (`enter`) cannot fire: the binding p=banana is not enabled in the marking reached (enabled: p=1;"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An LTL counterexample is offered as its stem then its cycle; traces of
+/// `check --unfold` and the array of `check A B --json` are read too.
+#[test]
+fn lassos_unfolded_traces_and_several_nets_are_offered() {
+    let dir = scratch("lasso");
+    let net = "tests/data/view/lasso.yaml";
+    let trace = check_json(net, &dir);
+    let out = view(net, &trace, &dir.join("lasso"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = page_data(&std::fs::read_to_string(dir.join("lasso/index.html")).unwrap());
+    let lasso = &data["traces"][0];
+    assert_eq!(
+        lasso["title"],
+        "reaches_q (ltl): VIOLATED (lasso: steps 1 to 1 repeat for ever)"
+    );
+    assert_eq!(lasso["steps"][0]["transition"], "spin");
+    assert!(
+        lasso["steps"][0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("The cycle starts here")
+    );
+
+    let phil = "nets/examples/philosophers-deadlock.yaml";
+    let unfolded = dir.join("unfolded.json");
+    std::fs::write(
+        &unfolded,
+        sesphr(&["check", phil, "--unfold", "--json"]).stdout,
+    )
+    .unwrap();
+    let out = view(phil, &unfolded, &dir.join("unfolded"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = page_data(&std::fs::read_to_string(dir.join("unfolded/index.html")).unwrap());
+    assert_eq!(data["traces"][0]["steps"][0]["transition"], "take_left");
+    assert_eq!(data["traces"][0]["steps"][0]["binding"], "p=1");
+
+    let both = dir.join("both.json");
+    std::fs::write(
+        &both,
+        sesphr(&["check", phil, "nets/examples/mutex.yaml", "--json"]).stdout,
+    )
+    .unwrap();
+    let out = view(phil, &both, &dir.join("both"), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = page_data(&std::fs::read_to_string(dir.join("both/index.html")).unwrap());
+    assert_eq!(data["traces"].as_array().unwrap().len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A place named to end the script's comment state (`<!--<script>`) cannot
+/// break the page's data: every `<` in it is written `\u003c`.
+#[test]
+fn hostile_names_stay_inside_the_data() {
+    let dir = scratch("hostile");
+    let trace = dir.join("t.json");
+    std::fs::write(&trace, r#"{"steps": [{"transition": "go"}]}"#).unwrap();
+    let out = view(
+        "tests/data/view/hostile.pnml",
+        &trace,
+        &dir.join("page"),
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("page/index.html")).unwrap();
+    assert!(page.contains(r#""name":"\u003c!--\u003cscript\u003e""#));
+    let data = page_data(&page);
+    assert_eq!(data["places"][0]["name"], "<!--<script>");
+    assert_eq!(final_counts(&data), vec![0, 1, 1]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

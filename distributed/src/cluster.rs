@@ -1,12 +1,13 @@
 //! The processes of a run: their addresses (a host file), this process's
 //! index among them, the worker threads each runs, and how this process
-//! meets the others (how long it waits for them, whether timely's
-//! connection messages are shown).
+//! meets the others (how long it waits for them, what they must agree on,
+//! whether what timely prints is shown).
 
 use std::path::Path;
 use std::time::Duration;
 
 use crate::DistError;
+use crate::meet::Fingerprint;
 
 /// Where the processes of a run listen, and which one this is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,13 +18,16 @@ pub struct Cluster {
     pub addresses: Vec<String>,
     /// Worker threads per process.
     pub threads: usize,
-    /// Whether timely's connection messages are dropped (a supervised run
-    /// on loopback, where they are noise) rather than shown on standard
-    /// error.
+    /// Whether what timely prints is dropped (a supervised run on
+    /// loopback, where it is noise) rather than shown on standard error.
     pub quiet: bool,
     /// How long to wait for the other processes to connect (`None`: for
     /// ever); past it the run ends with [`DistError::Start`].
     pub connect_within: Option<Duration>,
+    /// What every process of the run must agree on (the net, the options);
+    /// the host file and the thread count are added to it when the
+    /// processes meet ([`crate::meet`]).
+    pub fingerprint: Fingerprint,
 }
 
 impl Cluster {

@@ -25,6 +25,7 @@ use sesphr_engine::net::pos::Pos;
 pub mod bfs;
 pub mod cluster;
 pub mod coloured;
+pub mod meet;
 pub mod owner;
 pub mod portable;
 pub mod pt;
@@ -36,6 +37,7 @@ pub mod superstep;
 pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
+pub use meet::Fingerprint;
 pub use pt::check_pt_distributed;
 pub use run::{DistReport, RUN_THREAD, panic_message};
 
@@ -56,6 +58,18 @@ pub enum DistError {
     /// The processes could not connect.
     #[error("cannot start the distributed run: {0}")]
     Start(String),
+    /// Another process was started on another net, or with other options,
+    /// host file or thread count: the run is refused before it explores.
+    #[error(
+        "process {process} was not started like this one: {what}; every process of a run \
+         needs the same net file, host file, --threads and options"
+    )]
+    Mismatch {
+        /// The process that differs.
+        process: usize,
+        /// What differs, in words.
+        what: String,
+    },
     /// A thread of this process's run panicked: a worker, or timely's
     /// network threads when the connection to a peer process broke (the
     /// message is the panic's).

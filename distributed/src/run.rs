@@ -8,6 +8,12 @@ use std::time::{Duration, Instant};
 use sesphr_engine::explore::{
     CheckReport, RunFigures, StateSpace, Unbounded, decided, safety_result, trace_along,
 };
+use std::net::TcpStream;
+
+use timely::WorkerConfig;
+use timely::communication::allocator::ProcessBuilder;
+use timely::communication::allocator::zero_copy::initialize::initialize_networking_from_sockets;
+use timely::communication::{AllocatorBuilder, Hooks, WorkerGuards};
 use timely::worker::Worker;
 
 use crate::DistError;
@@ -53,16 +59,7 @@ where
     F: Fn(&mut WorkerRun<'_>) -> Result<Option<DistReport>, DistError> + Send + Sync + 'static,
 {
     let threads = cluster.threads.max(1);
-    let config = timely::Config {
-        communication: timely::CommunicationConfig::Cluster {
-            threads,
-            process: cluster.process,
-            addresses: cluster.addresses.clone(),
-            report: false,
-            zerocopy: false,
-        },
-        worker: timely::WorkerConfig::default(),
-    };
+    let meeting = cluster.clone();
     let processes = cluster.addresses.len();
     // Each worker says it started: timely has connected the processes.
     let (connected, started_workers) = mpsc::channel::<()>();
@@ -70,7 +67,8 @@ where
     // run's threads cannot be joined while their connections stay open.
     let (fell_silent, silence) = mpsc::channel::<Duration>();
     let run = move || {
-        timely::execute(config, move |worker| {
+        let sockets = crate::meet::meet(&meeting)?;
+        execute_from_sockets(sockets, meeting.process, threads, move |worker| {
             let _ = connected.send(());
             let started = Instant::now();
             let rounds = Rounds::new(worker, threads);
@@ -87,6 +85,7 @@ where
             result
         })
         .map(timely::communication::WorkerGuards::join)
+        .map_err(DistError::Start)
     };
     let results = crate::stdout::redirected_during(cluster.quiet, || {
         run_connected_within(run, &started_workers, &silence, cluster.connect_within)
@@ -111,6 +110,28 @@ where
     }
 }
 
+/// Starts timely's `threads` workers of process `process` over the
+/// connections [`crate::meet::meet`] made, running `func` on each.
+fn execute_from_sockets<T, F>(
+    sockets: Vec<Option<TcpStream>>,
+    process: usize,
+    threads: usize,
+    func: F,
+) -> Result<WorkerGuards<T>, String>
+where
+    T: Send + 'static,
+    F: Fn(&mut Worker) -> T + Send + Sync + 'static,
+{
+    let hooks = Hooks::default();
+    let local =
+        ProcessBuilder::new_typed_vector(threads, hooks.refill.clone(), hooks.spill.clone());
+    let (builders, guard) =
+        initialize_networking_from_sockets(local, sockets, process, threads, hooks)
+            .map_err(|e| format!("failed to initialize networking: {e}"))?;
+    let builders = builders.into_iter().map(AllocatorBuilder::Tcp).collect();
+    timely::execute::execute_from(builders, Box::new(guard), WorkerConfig::default(), func)
+}
+
 /// The name of the thread that runs timely (and joins its threads): its
 /// panics, like theirs, come from timely's.
 pub const RUN_THREAD: &str = "sesphr-distributed-run";
@@ -123,7 +144,7 @@ pub const RUN_THREAD: &str = "sesphr-distributed-run";
 /// likewise), or if the thread panicked (timely's network threads do when a
 /// peer's connection breaks).
 fn run_connected_within<T: Send + 'static>(
-    run: impl FnOnce() -> Result<T, String> + Send + 'static,
+    run: impl FnOnce() -> Result<T, DistError> + Send + 'static,
     started_workers: &mpsc::Receiver<()>,
     silence: &mpsc::Receiver<Duration>,
     limit: Option<Duration>,
@@ -149,7 +170,7 @@ fn run_connected_within<T: Send + 'static>(
         }
     }
     match thread.join() {
-        Ok(result) => result.map_err(DistError::Start),
+        Ok(result) => result,
         Err(payload) => Err(DistError::Panicked(panic_message(payload.as_ref()))),
     }
 }

@@ -121,6 +121,10 @@ impl StateSpace for Subsets {
     fn describe_state(&self, state: &[u32]) -> String {
         format!("{state:?}")
     }
+
+    fn marked_places(&self, state: &[u32]) -> Vec<(String, String)> {
+        vec![("set".to_string(), format!("{state:?}"))]
+    }
 }
 
 fn run(

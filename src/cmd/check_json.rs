@@ -7,7 +7,7 @@ use sesphr_engine::explore::{CheckReport, PlaceChange, PropertyResult, Step, Tra
 use sesphr_engine::net::explain::Explanation;
 
 use super::check_text::TraceChoice;
-use crate::terms::{marking_json, multiset_json, value_json};
+use crate::terms::{multiset_json, places_json, value_json};
 
 /// The report as JSON, with the traces `traces` selects.
 pub fn report_json(report: &CheckReport, path: &str, traces: TraceChoice) -> Json {
@@ -61,9 +61,9 @@ fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
     }
     if let Some(lasso) = p.lasso.as_ref().filter(|_| traces.shows(p)) {
         entry["lasso"] = json!({
-            "initial": marking_json(&lasso.initial),
+            "initial": places_json(&lasso.initial_places),
             "stem": lasso.stem.iter().map(step_json).collect::<Vec<_>>(),
-            "cycle_start": marking_json(&lasso.cycle_start),
+            "cycle_start": places_json(&lasso.cycle_start_places),
             "cycle": lasso.cycle.iter().map(step_json).collect::<Vec<_>>(),
             "deadlock": lasso.deadlock,
         });
@@ -94,9 +94,9 @@ fn explanation_json(explanation: &Explanation) -> Json {
 
 fn trace_json(trace: &Trace) -> Json {
     json!({
-        "initial": marking_json(&trace.initial),
+        "initial": places_json(&trace.initial_places),
         "steps": trace.steps.iter().map(step_json).collect::<Vec<_>>(),
-        "final": marking_json(&trace.last),
+        "final": places_json(&trace.last_places),
     })
 }
 

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use sesphr_distributed::{
-    Cluster, DistError, DistOptions, RUN_THREAD, check_coloured_distributed, check_pt_distributed,
-    panic_message, read_hosts,
+    Cluster, DistError, DistOptions, Fingerprint, RUN_THREAD, check_coloured_distributed,
+    check_pt_distributed, panic_message, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -93,9 +93,10 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         addresses,
         threads: args.limits.threads.unwrap_or(1),
         quiet: supervised,
-        // timely polls for connections once a second: a short --timeout
-        // still leaves the processes time to meet (and then stops the run).
+        // A short --timeout still leaves the processes time to meet (and
+        // then stops the run).
         connect_within: explore.timeout.map(|t| t.max(MIN_CONNECT_WAIT)),
+        fingerprint: fingerprint(args, path)?,
     };
     let dist = match &net {
         LoadedNet::PlaceTransition(net) => check_pt_distributed(
@@ -171,6 +172,34 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What every process of the run must agree on, beyond the host file and
+/// `--threads` (which the processes compare themselves): the build, the
+/// net file's bytes, and every option that changes the exploration or
+/// process 0's report. `--max-memory` and `--timeout` may differ (each
+/// process stops at its own limit, and every process stops with it), and so
+/// may the options of process 0's output alone (`--json`, `--trace`,
+/// `--full`, `--progress`).
+fn fingerprint(args: &CheckArgs, path: &Path) -> Result<Fingerprint> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let params: std::collections::BTreeMap<&str, &str> = args
+        .params
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let shown = |value: Option<String>| value.unwrap_or_else(|| "none".into());
+    Ok(Fingerprint::new()
+        .with("sesphr", env!("CARGO_PKG_VERSION"))
+        .with_digest("the net file", &bytes)
+        .with("--param", format!("{params:?}"))
+        .with("--property", format!("{:?}", args.properties))
+        .with(
+            "--max-states",
+            shown(args.limits.max_states.map(|n| n.to_string())),
+        )
+        .with("--depth", shown(args.depth.map(|k| k.to_string())))
+        .with("--no-reduction", args.no_reduction.to_string()))
 }
 
 /// The first panic message of one of timely's threads in this process.

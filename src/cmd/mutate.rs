@@ -162,7 +162,8 @@ struct Entry {
     mutant: Mutant,
     #[serde(flatten)]
     judgement: Judgement,
-    /// The reason given in the equivalent-mutants file, if listed there.
+    /// The reason given in the equivalent-mutants file, if listed there
+    /// (an undecided or invalid mutant stays so even when listed).
     #[serde(skip_serializing_if = "Option::is_none")]
     equivalent: Option<String>,
 }
@@ -172,9 +173,11 @@ impl Entry {
         match (&self.judgement.verdict, &self.equivalent) {
             (Verdict::Killed { .. }, _) => Outcome::Killed,
             (Verdict::Invalid { .. }, _) => Outcome::Invalid,
-            (_, Some(_)) => Outcome::Equivalent,
+            // A listed mutant that stopped at a limit may still be killed
+            // further on: only a survivor can be equivalent.
+            (Verdict::Undecided { .. }, _) => Outcome::Undecided,
+            (Verdict::Survived, Some(_)) => Outcome::Equivalent,
             (Verdict::Survived, None) => Outcome::Survived,
-            (Verdict::Undecided { .. }, None) => Outcome::Undecided,
         }
     }
 }
@@ -598,6 +601,14 @@ fn build_report(
             .entry(e.mutant.operator.name())
             .or_default()
             .add(e.outcome());
+        if let (Verdict::Invalid { message, .. }, Some(entry)) =
+            (&e.judgement.verdict, equivalents.get(&e.mutant.id))
+        {
+            stale.push(Stale {
+                entry: entry.clone(),
+                why: format!("listed as equivalent, but it is invalid: {message}"),
+            });
+        }
         if let Verdict::Killed { properties } = &e.judgement.verdict {
             for p in properties {
                 let k = kills.entry(p.clone()).or_default();
@@ -729,7 +740,13 @@ fn render(r: &Report) -> String {
                 ),
                 _ => String::new(),
             };
-            out += &describe(r, e, &why);
+            let listed = match &e.equivalent {
+                Some(_) => {
+                    "    listed as equivalent; counted so only once it survives a complete run\n"
+                }
+                None => "",
+            };
+            out += &describe(r, e, &format!("{why}{listed}"));
         }
     }
     if !r.stale.is_empty() {

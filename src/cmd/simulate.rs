@@ -13,7 +13,7 @@ use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::model::Net;
 
 use super::limits::default_memory_limit;
-use crate::terms::{marking_json, value_json};
+use crate::terms::{places_json, value_json};
 use crate::{NetArgs, host};
 
 /// Arguments of `sesphr simulate`.
@@ -193,7 +193,6 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
             ("error", last, Some(crate::output::render_error(&error)))
         }
     };
-    let marking = net.show_marking(&last).replace('\n', "; ");
     let mut value = serde_json::json!({
         "file": args.net.net.display().to_string(),
         "net": net.name,
@@ -202,7 +201,7 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
         "max_steps": max_steps,
         "steps": steps,
         "stopped": stopped,
-        "final": marking_json(&marking),
+        "final": places_json(&net.marked_places(&last)),
     });
     if let Some(error) = error {
         value["error"] = serde_json::json!(error);

@@ -15,19 +15,21 @@ use sesphr_engine::ptnet::PackedNet;
 use crate::NetArgs;
 use crate::view::page::{self, Reachability};
 use crate::view::picture::Picture;
+use crate::view::replay::{PageTrace, ReplayError, replay};
 use crate::view::svg::{LayoutEngine, net_svg, reachability_svg};
 use crate::view::trace::{NamedTrace, read_traces};
 
 /// Arguments of `sesphr view`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Exit codes: 0 page written, 2 bad input (net, trace file or output directory)."
+    after_help = "Exit codes: 0 page written, 2 bad input (net, trace file, a trace the net cannot fire, or output directory)."
 )]
 pub struct ViewArgs {
     #[command(flatten)]
     pub net: NetArgs,
-    /// A trace to step through: the JSON that `sesphr check --json` writes
-    /// (every trace in it is offered, violations first).
+    /// A trace to step through: the JSON that `sesphr check --json` or
+    /// `simulate --json` writes (every trace in it is offered, violations
+    /// first; each is fired on the net, and one that cannot fire is refused).
     #[arg(long, value_name = "FILE.json")]
     pub trace: Option<PathBuf>,
     /// The directory to write `index.html` into (created if missing).
@@ -49,7 +51,7 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
         LoadedNet::PlaceTransition(net) => Picture::of_pt_net(net),
     };
     let traces = match &args.trace {
-        Some(path) => page::bind(&picture, &read_trace_file(path)?)
+        Some(path) => replayed(&net, &read_trace_file(path, &picture.name)?)
             .with_context(|| path.display().to_string())?,
         None => Vec::new(),
     };
@@ -75,7 +77,17 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_trace_file(path: &Path) -> Result<Vec<NamedTrace>> {
+/// The traces fired on `net` (a place/transition net as a coloured net
+/// with `()` tokens, its markings shown as counts).
+fn replayed(net: &LoadedNet, traces: &[NamedTrace]) -> Result<Vec<PageTrace>, ReplayError> {
+    match net {
+        LoadedNet::Coloured(coloured) => replay(coloured, false, traces),
+        LoadedNet::PlaceTransition(_) => replay(&net.to_coloured(), true, traces),
+    }
+}
+
+/// The traces of the net named `net` in the JSON file at `path`.
+fn read_trace_file(path: &Path, net: &str) -> Result<Vec<NamedTrace>> {
     let text = read_text(path, MAX_INPUT_BYTES).with_context(|| path.display().to_string())?;
     let json: serde_json::Value = serde_json::from_str(&text).with_context(|| {
         format!(
@@ -83,7 +95,7 @@ fn read_trace_file(path: &Path) -> Result<Vec<NamedTrace>> {
             path.display()
         )
     })?;
-    let traces = read_traces(&json).with_context(|| path.display().to_string())?;
+    let traces = read_traces(&json, net).with_context(|| path.display().to_string())?;
     if traces.is_empty() {
         anyhow::bail!(
             "{}: holds no trace (no property was violated or witnessed)",

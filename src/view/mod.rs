@@ -5,5 +5,6 @@ pub mod graphviz;
 pub mod layout;
 pub mod page;
 pub mod picture;
+pub mod replay;
 pub mod svg;
 pub mod trace;

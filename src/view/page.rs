@@ -1,12 +1,12 @@
 //! The HTML page: one self-contained file (style, script, drawings and data
 //! inline; nothing is fetched when it is opened).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde::Serialize;
 
 use super::picture::{Picture, PlaceInfo};
+use super::replay::PageTrace;
 use super::svg::escape;
-use super::trace::{Change, NamedTrace, render_multiset, text_items};
 
 /// The page's style.
 const CSS: &str = include_str!("assets/view.css");
@@ -35,111 +35,8 @@ struct Data<'a> {
     traces: Vec<PageTrace>,
 }
 
-/// A trace resolved against the net and replayed from its initial marking
-/// (made by [`bind`]).
-#[derive(Serialize)]
-pub struct PageTrace {
-    title: String,
-    steps: Vec<PageStep>,
-}
-
-#[derive(Serialize)]
-struct PageStep {
-    /// The firing transition's index.
-    t: usize,
-    transition: String,
-    binding: String,
-    changes: Vec<PageChange>,
-}
-
-#[derive(Serialize)]
-struct PageChange {
-    /// The place's index.
-    p: usize,
-    after: String,
-    tokens: u64,
-}
-
-/// Resolves the traces' transition and place names against the net, and
-/// replays each trace from the net's initial marking to know every changed
-/// place's marking after each step. A name the net lacks means the trace is
-/// of another net, which is an error.
-pub fn bind(picture: &Picture, traces: &[NamedTrace]) -> Result<Vec<PageTrace>> {
-    let mut bound = Vec::with_capacity(traces.len());
-    for trace in traces {
-        let mut marking: Vec<Vec<(String, u64)>> = picture
-            .places
-            .iter()
-            .map(|p| text_items(&p.initial))
-            .collect();
-        let mut steps = Vec::with_capacity(trace.steps.len());
-        for (i, step) in trace.steps.iter().enumerate() {
-            let Some(t) = picture.transition(&step.transition) else {
-                bail!(
-                    "trace `{}`, step {}: the net {} has no transition `{}` (is the trace of another net?)",
-                    trace.title,
-                    i + 1,
-                    picture.name,
-                    step.transition
-                );
-            };
-            let mut changes = Vec::with_capacity(step.changes.len());
-            for c in &step.changes {
-                let Some(p) = picture.place(&c.place) else {
-                    bail!(
-                        "trace `{}`, step {}: the net {} has no place `{}` (is the trace of another net?)",
-                        trace.title,
-                        i + 1,
-                        picture.name,
-                        c.place
-                    );
-                };
-                let (after, tokens) = match &c.change {
-                    Change::After { text, tokens } => {
-                        marking[p] = text_items(text);
-                        (text.clone(), *tokens)
-                    }
-                    Change::Delta { removed, added } => {
-                        apply(&mut marking[p], removed, added);
-                        let tokens = marking[p].iter().map(|(_, n)| n).sum();
-                        (render_multiset(&marking[p]), tokens)
-                    }
-                };
-                changes.push(PageChange { p, after, tokens });
-            }
-            steps.push(PageStep {
-                t,
-                transition: step.transition.clone(),
-                binding: step.binding.clone(),
-                changes,
-            });
-        }
-        bound.push(PageTrace {
-            title: trace.title.clone(),
-            steps,
-        });
-    }
-    Ok(bound)
-}
-
-/// Takes the `removed` tokens from a place's items and adds the `added` ones.
-fn apply(items: &mut Vec<(String, u64)>, removed: &[(String, u64)], added: &[(String, u64)]) {
-    for (value, n) in removed {
-        if let Some(item) = items.iter_mut().find(|(v, _)| v == value) {
-            item.1 = item.1.saturating_sub(*n);
-        }
-    }
-    items.retain(|(_, n)| *n > 0);
-    for (value, n) in added {
-        match items.iter_mut().find(|(v, _)| v == value) {
-            Some(item) => item.1 += n,
-            None => items.push((value.clone(), *n)),
-        }
-    }
-}
-
 /// The page for `picture` drawn as `net_svg` (laid out by `layout_by`), with
-/// its traces (bound to it by [`bind`]) and reachability graph.
+/// its traces (replayed on it by [`super::replay::replay`]) and reachability graph.
 pub fn render(
     picture: &Picture,
     net_svg: &str,
@@ -151,8 +48,7 @@ pub fn render(
         places: &picture.places,
         traces,
     };
-    // `</` would end the script element early.
-    let json = serde_json::to_string(&data)?.replace("</", "<\\/");
+    let json = script_json(&serde_json::to_string(&data)?);
     let name = escape(&picture.name);
     let description = picture
         .description
@@ -196,56 +92,53 @@ pub fn render(
     ))
 }
 
+/// JSON made safe inside a `<script>` element: every `<`, `>` and `&` and
+/// the line separators U+2028 and U+2029 written as `\uXXXX` escapes (the
+/// same string to a JSON reader), so no `</script`, `<!--` or `<script` in
+/// a name can end or change the element.
+fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::view::picture::TransitionInfo;
-    use crate::view::trace::{PlaceChange, TraceStep};
 
     fn picture() -> Picture {
         Picture {
             name: "n</script>".into(),
             description: None,
             places: vec![PlaceInfo {
-                name: "a".into(),
+                name: "a<!--<script>\u{2028}&>".into(),
                 ty: String::new(),
                 initial: "{</script>}".into(),
                 tokens: 1,
             }],
             transitions: vec![TransitionInfo {
-                name: "t".into(),
+                name: "t\u{2028}&>".into(),
                 guard: None,
             }],
             arcs: Vec::new(),
         }
     }
 
-    fn trace(transition: &str, place: &str) -> NamedTrace {
-        NamedTrace {
-            title: "x".into(),
-            violation: true,
-            steps: vec![TraceStep {
-                transition: transition.into(),
-                binding: String::new(),
-                changes: vec![PlaceChange {
-                    place: place.into(),
-                    change: Change::After {
-                        text: "{}".into(),
-                        tokens: 0,
-                    },
-                }],
-            }],
-        }
-    }
-
     #[test]
     fn the_page_is_self_contained_and_its_data_cannot_close_the_script() {
-        let traces = bind(&picture(), &[trace("t", "a")]).unwrap();
         let page = render(
             &picture(),
             "<svg></svg>",
             "x",
-            traces,
+            Vec::new(),
             &Reachability::Omitted("big".into()),
         )
         .unwrap();
@@ -258,29 +151,15 @@ mod tests {
             2,
             "only the two script ends"
         );
-        assert!(page.contains("\"t\":0"));
-    }
-
-    #[test]
-    fn removed_and_added_tokens_are_replayed_from_the_initial_marking() {
-        let mut items = text_items("{1, 2'x}");
-        apply(
-            &mut items,
-            &[("x".into(), 1), ("1".into(), 1)],
-            &[("(a, b)".into(), 1)],
+        let start = page.find("id=\"view-data\">").unwrap();
+        let data = &page[start + 15..];
+        let data = &data[..data.find("</script>").unwrap()];
+        assert!(
+            !data.contains('<') && !data.contains('>') && !data.contains('&'),
+            "{data}"
         );
-        assert_eq!(render_multiset(&items), "{x, (a, b)}");
-    }
-
-    #[test]
-    fn a_trace_of_another_net_is_refused() {
-        let err = bind(&picture(), &[trace("u", "a")])
-            .err()
-            .expect("an unknown transition");
-        assert!(err.to_string().contains("no transition `u`"), "{err}");
-        let err = bind(&picture(), &[trace("t", "b")])
-            .err()
-            .expect("an unknown place");
-        assert!(err.to_string().contains("no place `b`"), "{err}");
+        assert!(!data.contains('\u{2028}'), "{data}");
+        let back: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(back["places"][0]["name"], "a<!--<script>\u{2028}&>");
     }
 }

@@ -154,14 +154,4 @@ impl Picture {
             arcs,
         }
     }
-
-    /// The index of the place named `name`.
-    pub fn place(&self, name: &str) -> Option<usize> {
-        self.places.iter().position(|p| p.name == name)
-    }
-
-    /// The index of the transition named `name`.
-    pub fn transition(&self, name: &str) -> Option<usize> {
-        self.transitions.iter().position(|t| t.name == name)
-    }
 }

@@ -1,14 +1,13 @@
 //! Reading traces from the JSON that `sesphr check --json` writes.
 //!
 //! The reader is tolerant of the output's shape: it looks for every object
-//! holding a `steps` list (at any depth, e.g. `properties[].trace`), names it
-//! after the nearest enclosing object with a `name`, and accepts bindings as
-//! `[[var, value]]` pairs, `{var: value}` objects or `[{name, value}]` lists,
-//! changes as a list of `{place, ...}` objects or an object keyed by place,
-//! each giving the marking `after` the step or the tokens `removed` and
-//! `added`, and markings as strings (`{1, 2'x}`), counts (P/T nets) or JSON
-//! lists of values or of `{value, count}`; values as the checker prints them
-//! or as JSON (tuples as lists, terms as `{fn, args}`).
+//! holding a `steps` list (at any depth, e.g. `properties[].trace`) or a
+//! lasso's `stem` and `cycle`, names it after the nearest enclosing object
+//! with a `name`, and reads each step's transition and binding: `[[var,
+//! value]]` pairs, `{var: value}` objects, `[{name, value}]` lists or text
+//! (`p=1, u=(doctor, 1)`); values as the checker prints them or as JSON
+//! (tuples as lists, terms as `{fn, args}`). The markings are not read from
+//! the file: the page fires the steps on the net (see `super::replay`).
 
 use anyhow::{Result, bail};
 use serde::Serialize;
@@ -32,42 +31,26 @@ pub struct TraceStep {
     pub transition: String,
     /// Its binding, `p=1, u=(doctor, 1)` (empty for none).
     pub binding: String,
-    /// The places whose marking changes, with their new marking.
-    pub changes: Vec<PlaceChange>,
+    /// The binding's variables and their values as text, as in `binding`.
+    pub values: Vec<(String, String)>,
+    /// Where the step stands in a lasso (the cycle starts here), if it does.
+    pub note: Option<String>,
 }
 
-/// What a step did to a place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlaceChange {
-    /// The place's name.
-    pub place: String,
-    /// How its marking changed.
-    pub change: Change,
-}
-
-/// A place's new marking, or the tokens that left and entered it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum Change {
-    /// Its marking after the step, as text, and its token count.
-    After {
-        /// The marking, as text.
-        text: String,
-        /// The number of tokens.
-        tokens: u64,
-    },
-    /// The tokens removed and added, as (value, multiplicity).
-    Delta {
-        /// Tokens taken.
-        removed: Vec<(String, u64)>,
-        /// Tokens put.
-        added: Vec<(String, u64)>,
-    },
-}
-
-/// Every trace in `json`, violations first (in file order otherwise).
-pub fn read_traces(json: &Value) -> Result<Vec<NamedTrace>> {
+/// Every trace in `json`, violations first (in file order otherwise). Of
+/// the array of reports that `check A B --json` writes, only the reports
+/// whose `net` is `net` are read, when there are some.
+pub fn read_traces(json: &Value, net: &str) -> Result<Vec<NamedTrace>> {
     let mut traces = Vec::new();
-    collect(json, &Context::default(), &mut traces)?;
+    let of_net = |r: &Value| r.get("net").and_then(Value::as_str) == Some(net);
+    match json {
+        Value::Array(reports) if reports.iter().any(of_net) => {
+            for report in reports.iter().filter(|r| of_net(r)) {
+                collect(report, &Context::default(), &mut traces)?;
+            }
+        }
+        _ => collect(json, &Context::default(), &mut traces)?,
+    }
     traces.sort_by_key(|t| !t.violation);
     Ok(traces)
 }
@@ -100,6 +83,12 @@ fn collect(value: &Value, outer: &Context, out: &mut Vec<NamedTrace>) -> Result<
                 out.push(read_trace(steps, &context, out.len())?);
                 return Ok(());
             }
+            if let (Some(Value::Array(stem)), Some(Value::Array(cycle))) =
+                (map.get("stem"), map.get("cycle"))
+            {
+                out.push(read_lasso(stem, cycle, &context, out.len())?);
+                return Ok(());
+            }
             for item in map.values() {
                 collect(item, &context, out)?;
             }
@@ -107,6 +96,32 @@ fn collect(value: &Value, outer: &Context, out: &mut Vec<NamedTrace>) -> Result<
         _ => {}
     }
     Ok(())
+}
+
+/// A lasso (an LTL counterexample) as one trace: its stem, then its cycle
+/// once, the cycle's first step saying that the cycle repeats from there.
+fn read_lasso(
+    stem: &[Value],
+    cycle: &[Value],
+    context: &Context,
+    index: usize,
+) -> Result<NamedTrace> {
+    let whole: Vec<Value> = stem.iter().chain(cycle).cloned().collect();
+    let mut trace = read_trace(&whole, context, index)?;
+    let (from, to) = (stem.len() + 1, stem.len() + cycle.len());
+    let repeat = if cycle.is_empty() {
+        format!(
+            "the marking after step {} is a deadlock, kept for ever",
+            stem.len()
+        )
+    } else {
+        format!("steps {from} to {to} repeat for ever")
+    };
+    trace.title = format!("{} (lasso: {repeat})", trace.title);
+    if let Some(first) = trace.steps.get_mut(stem.len()) {
+        first.note = Some(format!("The cycle starts here: {repeat}."));
+    }
+    Ok(trace)
 }
 
 fn read_trace(steps: &[Value], context: &Context, index: usize) -> Result<NamedTrace> {
@@ -119,10 +134,12 @@ fn read_trace(steps: &[Value], context: &Context, index: usize) -> Result<NamedT
                 index + 1
             );
         };
+        let values = step.get("binding").map(binding_values).unwrap_or_default();
         read.push(TraceStep {
             transition,
-            binding: step.get("binding").map(binding_text).unwrap_or_default(),
-            changes: step.get("changes").map(changes).unwrap_or_default(),
+            binding: join_values(&values),
+            values,
+            note: None,
         });
     }
     let name = context
@@ -182,167 +199,69 @@ fn render(value: &Value) -> String {
     }
 }
 
-fn binding_text(binding: &Value) -> String {
-    let pairs: Vec<String> = match binding {
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| format!("{k}={}", render(v)))
-            .collect(),
+/// A binding's `(variable, value)` pairs, values in the checker's notation.
+fn binding_values(binding: &Value) -> Vec<(String, String)> {
+    match binding {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), render(v))).collect(),
         Value::Array(items) => items
             .iter()
             .filter_map(|item| match item {
-                Value::Array(pair) if pair.len() == 2 => {
-                    Some(format!("{}={}", render(&pair[0]), render(&pair[1])))
-                }
+                Value::Array(pair) if pair.len() == 2 => Some((render(&pair[0]), render(&pair[1]))),
                 Value::Object(map) => {
                     let name = map.get("name").or_else(|| map.get("variable"))?;
-                    Some(format!("{}={}", render(name), render(map.get("value")?)))
+                    Some((render(name), render(map.get("value")?)))
                 }
                 _ => None,
             })
             .collect(),
-        Value::String(s) => return s.clone(),
+        Value::String(s) => text_binding(s),
         _ => Vec::new(),
-    };
+    }
+}
+
+/// A binding written as text, `p=1, u=(doctor, 1)`, as pairs with each
+/// value in the checker's notation.
+pub fn text_binding(text: &str) -> Vec<(String, String)> {
+    split_top_commas(text)
+        .into_iter()
+        .filter_map(|pair| {
+            let (var, value) = pair.split_once('=')?;
+            let value = render(&crate::terms::value_json(value.trim()));
+            Some((var.trim().to_string(), value))
+        })
+        .collect()
+}
+
+/// Pairs shown as `p=1, u=(doctor, 1)`.
+pub fn join_values(values: &[(String, String)]) -> String {
+    let pairs: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
     pairs.join(", ")
 }
 
-fn changes(value: &Value) -> Vec<PlaceChange> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .filter_map(|c| {
-                let place = c.get("place").and_then(text_of)?;
-                Some(PlaceChange {
-                    place,
-                    change: change(c),
-                })
-            })
-            .collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(place, c)| PlaceChange {
-                place: place.clone(),
-                change: if c.is_object() { change(c) } else { after(c) },
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+/// A value as the checker prints it, in the notation of the trace reader
+/// (so that a value of the net and one read from a file compare as text).
+pub fn value_text(printed: &str) -> String {
+    render(&crate::terms::value_json(printed))
 }
 
-/// A change object: its `after`, else its `removed` and `added`.
-fn change(c: &Value) -> Change {
-    match (c.get("after"), c.get("removed"), c.get("added")) {
-        (Some(a), _, _) => after(a),
-        (None, removed, added) => Change::Delta {
-            removed: removed.map(multiset_items).unwrap_or_default(),
-            added: added.map(multiset_items).unwrap_or_default(),
-        },
-    }
-}
-
-fn after(value: &Value) -> Change {
-    let (text, tokens) = match value {
-        Value::Number(n) => (n.to_string(), n.as_u64().unwrap_or(0)),
-        Value::String(s) => (s.clone(), count_tokens(s)),
-        Value::Null => ("{}".to_string(), 0),
-        other => {
-            let items = multiset_items(other);
-            (render_multiset(&items), items.iter().map(|(_, n)| n).sum())
-        }
-    };
-    Change::After { text, tokens }
-}
-
-/// The (value, multiplicity) items of a multiset: a JSON list of values or
-/// of `{value, count}`, or text as the checker prints it.
-pub fn multiset_items(value: &Value) -> Vec<(String, u64)> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item.get("value") {
-                Some(v) if item.is_object() => (render(v), multiplicity(item)),
-                _ => (render(item), 1),
-            })
-            .collect(),
-        Value::String(s) => text_items(s),
-        Value::Null => Vec::new(),
-        other => vec![(render(other), 1)],
-    }
-}
-
-/// Tokens an item of a JSON multiset stands for: its `count` when it has one.
-fn multiplicity(item: &Value) -> u64 {
-    item.get("count")
-        .or_else(|| item.get("multiplicity"))
-        .and_then(Value::as_u64)
-        .unwrap_or(1)
-}
-
-/// A multiset as the checker prints it: `{1, 2'x}`.
-pub fn render_multiset(items: &[(String, u64)]) -> String {
-    let inner: Vec<String> = items
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(v, n)| {
-            if *n == 1 {
-                v.clone()
-            } else {
-                format!("{n}'{v}")
-            }
-        })
-        .collect();
-    format!("{{{}}}", inner.join(", "))
-}
-
-/// Tokens in a multiset written as the checker prints it: `{}`, `{1, 2}`,
-/// `{3'x, (a, b)}`, or a bare count (P/T nets).
-pub fn count_tokens(text: &str) -> u64 {
-    match text.trim().parse::<u64>() {
-        Ok(count) => count,
-        Err(_) => text_items(text).iter().map(|(_, n)| n).sum(),
-    }
-}
-
-/// The items of a multiset as the checker prints it (commas inside
-/// brackets and quotes do not separate; `3'x` is x three times).
-pub fn text_items(text: &str) -> Vec<(String, u64)> {
-    let inner = text.trim();
-    let inner = inner
-        .strip_prefix('{')
-        .and_then(|s| s.strip_suffix('}'))
-        .unwrap_or(inner)
-        .trim();
-    if inner.is_empty() {
-        return Vec::new();
-    }
+/// `text` split at the commas outside brackets and quotes.
+fn split_top_commas(text: &str) -> Vec<&str> {
     let mut items = Vec::new();
     let (mut depth, mut quoted, mut start) = (0i32, false, 0);
-    for (i, c) in inner.char_indices() {
+    for (i, c) in text.char_indices() {
         match c {
             '"' => quoted = !quoted,
             '(' | '[' | '{' if !quoted => depth += 1,
             ')' | ']' | '}' if !quoted => depth -= 1,
             ',' if !quoted && depth == 0 => {
-                items.push(&inner[start..i]);
+                items.push(&text[start..i]);
                 start = i + 1;
             }
             _ => {}
         }
     }
-    items.push(&inner[start..]);
+    items.push(&text[start..]);
     items
-        .iter()
-        .map(|item| {
-            let item = item.trim();
-            match item.split_once('\'') {
-                Some((n, rest)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
-                    (rest.to_string(), n.parse().unwrap_or(1))
-                }
-                _ => (item.to_string(), 1),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -351,20 +270,16 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn multisets_are_counted_as_printed() {
-        assert_eq!(count_tokens("{}"), 0);
-        assert_eq!(count_tokens("7"), 7);
-        assert_eq!(count_tokens("{1, 2, 3}"), 3);
-        assert_eq!(count_tokens("{3'x, (a, b)}"), 4);
-        assert_eq!(count_tokens("{\"a, b\", f(x, y)}"), 2);
+    fn bindings_written_as_text_are_read_as_values() {
         assert_eq!(
-            text_items("{2'(a, b), c}"),
-            vec![("(a, b)".to_string(), 2), ("c".to_string(), 1)]
+            text_binding("p=1, u=(doctor, 1), s=\"a, b\""),
+            vec![
+                ("p".to_string(), "1".to_string()),
+                ("u".to_string(), "(doctor, 1)".to_string()),
+                ("s".to_string(), "\"a, b\"".to_string())
+            ]
         );
-        assert_eq!(
-            render_multiset(&text_items("{2'(a, b), c}")),
-            "{2'(a, b), c}"
-        );
+        assert_eq!(value_text("(a, f(1))"), "(a, f(1))");
     }
 
     #[test]
@@ -382,19 +297,13 @@ mod tests {
                     "steps": [{"transition": "u", "binding": [], "changes": []}]}}
             ]
         });
-        let traces = read_traces(&report).unwrap();
+        let traces = read_traces(&report, "n").unwrap();
         assert_eq!(traces.len(), 2);
         assert_eq!(traces[0].title, "bad (deadlock-free): VIOLATED");
         assert_eq!(traces[1].title, "seen (reachable): witness");
         let step = &traces[1].steps[0];
         assert_eq!(step.binding, "p=1");
-        assert_eq!(
-            step.changes[0].change,
-            Change::After {
-                text: "{}".into(),
-                tokens: 0
-            }
-        );
+        assert_eq!(step.values, vec![("p".to_string(), "1".to_string())]);
     }
 
     #[test]
@@ -404,18 +313,10 @@ mod tests {
             "binding": {"u": ["doctor", 1], "k": 3},
             "changes": {"acl": {"after": [["doctor", 1], {"value": "x", "count": 2}]}}
         }]});
-        let traces = read_traces(&trace).unwrap();
+        let traces = read_traces(&trace, "n").unwrap();
         let step = &traces[0].steps[0];
         assert_eq!(traces[0].title, "trace 1");
         assert_eq!(step.binding, "k=3, u=(doctor, 1)");
-        assert_eq!(step.changes[0].place, "acl");
-        assert_eq!(
-            step.changes[0].change,
-            Change::After {
-                text: "{(doctor, 1), 2'x}".into(),
-                tokens: 3
-            }
-        );
     }
 
     /// The shape `check --json` writes with tokens as JSON values: bindings
@@ -430,35 +331,39 @@ mod tests {
                                              {"added": [{"count": 2, "value": [1, "a"]}], "place": "has_left", "removed": []},
                                              {"place": "lock", "before": 1, "after": 0}],
                                  "transition": "take_left"}]}}]});
-        let traces = read_traces(&report).unwrap();
+        let traces = read_traces(&report, "n").unwrap();
         let step = &traces[0].steps[0];
         assert_eq!(step.binding, "k=key((doctor, 1)), p=1");
+    }
+
+    #[test]
+    fn a_lasso_is_its_stem_then_its_cycle() {
+        let report = json!({"name": "live", "kind": "ltl", "holds": false,
+            "lasso": {"stem": [{"transition": "a"}], "cycle": [{"transition": "b"}, {"transition": "c"}]}});
+        let traces = read_traces(&report, "n").unwrap();
         assert_eq!(
-            step.changes[0].change,
-            Change::Delta {
-                removed: vec![("1".into(), 1)],
-                added: vec![]
-            }
+            traces[0].title,
+            "live (ltl): VIOLATED (lasso: steps 2 to 3 repeat for ever)"
         );
-        assert_eq!(
-            step.changes[1].change,
-            Change::Delta {
-                removed: vec![],
-                added: vec![("(1, a)".into(), 2)]
-            }
-        );
-        assert_eq!(
-            step.changes[2].change,
-            Change::After {
-                text: "0".into(),
-                tokens: 0
-            }
-        );
+        let notes: Vec<_> = traces[0].steps.iter().map(|s| s.note.is_some()).collect();
+        assert_eq!(notes, [false, true, false]);
+    }
+
+    #[test]
+    fn of_several_reports_those_of_the_net_are_read() {
+        let reports = json!([
+            {"net": "m", "properties": [{"name": "x", "holds": false, "trace": {"steps": [{"transition": "t"}]}}]},
+            {"net": "n", "properties": [{"name": "y", "holds": false, "trace": {"steps": [{"transition": "u"}]}}]}
+        ]);
+        let traces = read_traces(&reports, "n").unwrap();
+        assert_eq!(traces.len(), 1);
+        assert_eq!(traces[0].steps[0].transition, "u");
+        assert_eq!(read_traces(&reports, "other").unwrap().len(), 2);
     }
 
     #[test]
     fn a_step_without_transition_is_an_error() {
-        let err = read_traces(&json!({"steps": [{"binding": []}]})).unwrap_err();
+        let err = read_traces(&json!({"steps": [{"binding": []}]}), "n").unwrap_err();
         assert!(err.to_string().contains("step 1 of trace 1"), "{err}");
     }
 }

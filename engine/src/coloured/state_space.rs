@@ -10,8 +10,8 @@ use super::fire::successors;
 use super::{ColouredError, ColouredSpace, images_full, stubborn_trial};
 use crate::budget;
 use crate::explore::{
-    Expansion, IntegerChange, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TargetHints,
-    TokenStats,
+    Expansion, IntegerChange, MarkedPlaces, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
+    TargetHints, TokenStats,
 };
 use crate::net::code::{Code, Env, EvalError};
 use crate::net::marking::Marking;
@@ -346,6 +346,13 @@ impl StateSpace for ColouredSpace<'_> {
         match self.decode(state) {
             Ok(marking) => self.net.show_marking(&marking).replace('\n', "; "),
             Err(e) => format!("<{e}>"),
+        }
+    }
+
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces {
+        match self.decode(state) {
+            Ok(marking) => self.net.marked_places(&marking),
+            Err(_) => MarkedPlaces::new(),
         }
     }
 }

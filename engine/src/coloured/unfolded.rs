@@ -15,7 +15,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::coloured::{ColouredError, ColouredSpace};
-use crate::explore::{PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats};
+use crate::explore::{
+    MarkedPlaces, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
+};
 use crate::mcc::observe::{Check, check_targets};
 use crate::net::code::EvalError;
 use crate::net::explain::Explanation;
@@ -237,6 +239,13 @@ impl StateSpace for UnfoldedSpace<'_> {
         match self.coloured_state(state) {
             Ok(coloured) => self.coloured.describe_state(&coloured),
             Err(e) => format!("<{e}>"),
+        }
+    }
+
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces {
+        match self.coloured_state(state) {
+            Ok(coloured) => self.coloured.marked_places(&coloured),
+            Err(_) => MarkedPlaces::new(),
         }
     }
 }

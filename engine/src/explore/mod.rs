@@ -374,4 +374,13 @@ pub trait StateSpace: Sync {
 
     /// A readable rendering of `state` (e.g. its marked places), for traces and graphs.
     fn describe_state(&self, state: &[u32]) -> String;
+
+    /// The marked places of `state` in the net's order, each with its
+    /// tokens as text (a count in a place/transition net, a multiset such
+    /// as `{1, 2'x}` in a coloured net): what [`StateSpace::describe_state`]
+    /// says, as data, for outputs that must not parse that text back.
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces;
 }
+
+/// Marked places and their tokens as text (see [`StateSpace::marked_places`]).
+pub type MarkedPlaces = Vec<(String, String)>;

@@ -9,7 +9,7 @@ use super::exploration::Exploration;
 use super::growth::Growth;
 use super::options::{ExploreError, ExploreOptions, StopReason};
 use super::store::StateId;
-use super::{PropertyKind, StateSpace, Step};
+use super::{MarkedPlaces, PropertyKind, StateSpace, Step};
 use crate::net::explain::Explanation;
 
 /// A path from the initial state.
@@ -17,11 +17,17 @@ use crate::net::explain::Explanation;
 pub struct Trace {
     /// The initial state, rendered by the space.
     pub initial: String,
+    /// The initial state's marked places (for structured outputs).
+    #[serde(skip)]
+    pub initial_places: MarkedPlaces,
     /// The steps, in order.
     pub steps: Vec<Step>,
     /// The last state, rendered by the space.
     #[serde(rename = "final")]
     pub last: String,
+    /// The last state's marked places (for structured outputs).
+    #[serde(skip)]
+    pub last_places: MarkedPlaces,
 }
 
 /// An infinite run: a stem from the initial state, then a cycle repeated for
@@ -30,10 +36,16 @@ pub struct Trace {
 pub struct Lasso {
     /// The initial state, rendered by the space.
     pub initial: String,
+    /// The initial state's marked places (for structured outputs).
+    #[serde(skip)]
+    pub initial_places: MarkedPlaces,
     /// The steps from the initial state to the start of the cycle.
     pub stem: Vec<Step>,
     /// The state where the cycle starts and ends.
     pub cycle_start: String,
+    /// The cycle's start's marked places (for structured outputs).
+    #[serde(skip)]
+    pub cycle_start_places: MarkedPlaces,
     /// The steps of the cycle; empty when the run ends in a deadlock, where the
     /// marking repeats for ever.
     pub cycle: Vec<Step>,
@@ -437,8 +449,10 @@ fn replay<'a, S: StateSpace>(
     }
     let trace = Trace {
         initial: space.describe_state(&initial),
+        initial_places: space.marked_places(&initial),
         steps,
         last: space.describe_state(&current),
+        last_places: space.marked_places(&current),
     };
     let marked = marked.unwrap_or_else(|| current.clone());
     Ok(Replayed {

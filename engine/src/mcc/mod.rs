@@ -249,4 +249,76 @@ mod tests {
             Value::CannotCompute
         );
     }
+
+    /// The answers of `examination` on the endless pump, without limits.
+    fn unbounded_answers(examination: Examination, formulas: &[&str]) -> Vec<Answer> {
+        let properties: String = formulas
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("<property><id>f{i}</id><formula>{f}</formula></property>"))
+            .collect();
+        let xml = format!("<property-set>{properties}</property-set>");
+        let properties = formula::parse_properties(&xml).expect("parses");
+        let net = LoadedNet::PlaceTransition(Box::new(endless_with_an_exit()));
+        examine(&net, examination, &properties, &ExploreOptions::default()).expect("examines")
+    }
+
+    /// "r holds at most one token", true everywhere; "q holds at least 50".
+    const R_AT_MOST_ONE: &str = "<integer-le><tokens-count><place>r</place></tokens-count>\
+                                 <integer-constant>1</integer-constant></integer-le>";
+    const Q_AT_LEAST_50: &str = "<integer-le><integer-constant>50</integer-constant>\
+                                 <tokens-count><place>q</place></tokens-count></integer-le>";
+
+    /// Without a limit, formulas on an unbounded net end at the proof:
+    /// what is decided by then is answered, the rest CANNOT_COMPUTE, where
+    /// the run went on for ever before.
+    #[test]
+    fn formulas_on_an_unbounded_net_end_at_the_proof() {
+        let ag = format!("<all-paths><globally>{R_AT_MOST_ONE}</globally></all-paths>");
+        let ef = format!("<exists-path><finally>{Q_AT_LEAST_50}</finally></exists-path>");
+        let values = |answers: Vec<Answer>| answers.iter().map(|a| a.value).collect::<Vec<_>>();
+        assert_eq!(
+            values(unbounded_answers(
+                Examination::ReachabilityCardinality,
+                &[&ef, &ag]
+            )),
+            [Value::True, Value::CannotCompute]
+        );
+        for examination in [Examination::CtlCardinality, Examination::LtlCardinality] {
+            assert_eq!(
+                values(unbounded_answers(examination, &[&ag])),
+                [Value::CannotCompute],
+                "{examination:?}"
+            );
+        }
+    }
+
+    /// Bounded by the user, an exploration for formulas goes on past the
+    /// proof: a witness further on still decides a formula.
+    #[test]
+    fn a_bounded_run_goes_on_past_the_proof() {
+        let net = LoadedNet::PlaceTransition(Box::new(endless_with_an_exit()));
+        let deep = "<exists-path><finally><integer-le><integer-constant>100</integer-constant>\
+                    <tokens-count><place>q</place></tokens-count></integer-le></finally></exists-path>";
+        let xml = format!(
+            "<property-set><property><id>f</id><formula>{deep}</formula></property></property-set>"
+        );
+        let properties = formula::parse_properties(&xml).expect("parses");
+        let run = |options: &ExploreOptions| {
+            examine(
+                &net,
+                Examination::ReachabilityCardinality,
+                &properties,
+                options,
+            )
+            .expect("examines")[0]
+                .value
+        };
+        assert_eq!(run(&ExploreOptions::default()), Value::CannotCompute);
+        let bounded = ExploreOptions {
+            max_states: Some(10_000),
+            ..ExploreOptions::default()
+        };
+        assert_eq!(run(&bounded), Value::True);
+    }
 }

@@ -5,7 +5,7 @@
 use crate::coloured::fire::{enabled_bindings, fire, transition_bindings};
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
-    PropertyKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
+    MarkedPlaces, PropertyKind, PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats,
 };
 use crate::net::marking::Marking;
 use crate::ptnet::{PackedNet, PtError};
@@ -319,5 +319,9 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
 
     fn describe_state(&self, state: &[u32]) -> String {
         self.inner.describe_state(state)
+    }
+
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces {
+        self.inner.marked_places(state)
     }
 }

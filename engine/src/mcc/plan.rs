@@ -10,7 +10,7 @@ use super::formula::{Formula, McProperty, Query};
 use super::names::Names;
 use super::observe::{Check, Checked, Condition, Count, Observable};
 use super::temporal::{self, Style, TemporalFormulas};
-use crate::explore::{Exploration, ExploreError, ExploreOptions, explore};
+use crate::explore::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
 use crate::temporal::graph::{Limits, Stop};
 
 /// How each answer of an examination is found.
@@ -142,21 +142,12 @@ impl Plan {
         }
         if self.checks.is_empty() && !self.needs_all_states() {
             // Nothing here is evaluated: no exploration.
-            return Ok(self
-                .tasks
-                .iter()
-                .map(|(id, _)| Answer {
-                    kind: AnswerKind::Formula,
-                    id: id.clone(),
-                    value: Value::CannotCompute,
-                    seconds: None,
-                })
-                .collect());
+            return Ok(self.unanswered());
         }
         let mut checked = Checked::new(space, self.checks.clone());
-        if self.needs_all_states() {
+        if self.needs_all_states() || !bounded_by_user(options) {
             // The state space of an unbounded net is never complete:
-            // CANNOT_COMPUTE at the proof rather than at a limit.
+            // CANNOT_COMPUTE at the proof rather than at a limit (or never).
             checked = checked.stopping_at_growth();
         }
         let mut options = options.clone();
@@ -233,10 +224,14 @@ impl Plan {
         space: &S,
         options: &ExploreOptions,
     ) -> Result<Vec<Answer>, ExploreError<S::Error>> {
+        let deadline = options.timeout.map(|t| Instant::now() + t);
+        if proven_unbounded(space, options)? {
+            return Ok(self.unanswered());
+        }
         let limits = Limits {
             max_states: options.max_states,
             max_memory: options.max_memory,
-            deadline: options.timeout.map(|t| Instant::now() + t),
+            deadline,
         };
         let verdicts = match temporal::graph(space, &self.temporal.atoms, limits) {
             Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions, limits)),
@@ -263,6 +258,19 @@ impl Plan {
                 }
             })
             .collect())
+    }
+
+    /// Every answer CANNOT_COMPUTE, in output order.
+    fn unanswered(&self) -> Vec<Answer> {
+        self.tasks
+            .iter()
+            .map(|(id, _)| Answer {
+                kind: AnswerKind::Formula,
+                id: id.clone(),
+                value: Value::CannotCompute,
+                seconds: None,
+            })
+            .collect()
     }
 
     /// The bounds over every stored state, when the exploration is complete.
@@ -295,6 +303,41 @@ impl Plan {
         }
         Ok(Some(bounds))
     }
+}
+
+/// Whether the user bounded the run (`--timeout`, `--max-states`): only
+/// then does an exploration for formulas go on past the proof that the net
+/// is unbounded, since a witness or counterexample found further on still
+/// decides a formula; without a bound it would never end.
+fn bounded_by_user(options: &ExploreOptions) -> bool {
+    options.timeout.is_some() || options.max_states.is_some()
+}
+
+/// The states a first exploration of a CTL or LTL examination's net may
+/// store while it looks for a proof that the net is unbounded.
+pub(super) const PROBE_STATES: u64 = 100_000;
+
+/// Whether a first exploration of `space`, of at most [`PROBE_STATES`]
+/// states (and within `options`' limits), proves it unbounded: then the
+/// graph of every reachable marking, which CTL and LTL formulas are decided
+/// on, can never be built. A bounded net pays an exploration of at most
+/// that many states.
+fn proven_unbounded<S: Observable>(
+    space: &S,
+    options: &ExploreOptions,
+) -> Result<bool, ExploreError<S::Error>> {
+    let checked = Checked::new(space, Vec::new()).stopping_at_growth();
+    let probe = ExploreOptions {
+        max_states: Some(
+            options
+                .max_states
+                .map_or(PROBE_STATES, |n| n.min(PROBE_STATES)),
+        ),
+        max_memory: options.max_memory,
+        timeout: options.timeout,
+        ..ExploreOptions::default()
+    };
+    Ok(explore(&checked, &probe)?.stopped == Some(StopReason::Unbounded))
 }
 
 /// Maxima over the reachable states.

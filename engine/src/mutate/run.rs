@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::Mutant;
 use crate::coloured::ColouredSpace;
 use crate::explore::{
-    ExploreError, ExploreOptions, PropertySpec, StateBuf, StateLayout, StateSpace, Step,
-    StopReason, TargetHints, TokenStats, explore,
+    ExploreError, ExploreOptions, MarkedPlaces, PropertySpec, StateBuf, StateLayout, StateSpace,
+    Step, StopReason, TargetHints, TokenStats, explore,
 };
 use crate::load::error::LoadError;
 use crate::load::load_net_str;
@@ -546,5 +546,9 @@ impl StateSpace for StopAtViolation<'_> {
 
     fn describe_state(&self, state: &[u32]) -> String {
         self.inner.describe_state(state)
+    }
+
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces {
+        self.inner.marked_places(state)
     }
 }

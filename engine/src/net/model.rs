@@ -316,6 +316,15 @@ impl Net {
         })
     }
 
+    /// The marked places of `marking`, in the net's order, each with its
+    /// tokens as text (`{1, 2'x}`).
+    pub fn marked_places(&self, marking: &Marking) -> Vec<(String, String)> {
+        (self.places.iter().zip(&marking.places))
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(p, m)| (p.name.clone(), m.to_string()))
+            .collect()
+    }
+
     /// A marking shown place by place, skipping empty places.
     pub fn show_marking(&self, marking: &Marking) -> String {
         let parts: Vec<String> = self

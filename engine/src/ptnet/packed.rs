@@ -17,8 +17,8 @@ use super::bounds::{PlaceBounds, structural_bounds};
 use super::watch::Watchers;
 use super::{PtNet, PtTransition};
 use crate::explore::{
-    CheckReport, ExploreError, ExploreOptions, PlaceChange, PropertyKind, PropertySpec, StateBuf,
-    StateLayout, StateSpace, Step, TokenStats, check,
+    CheckReport, ExploreError, ExploreOptions, MarkedPlaces, PlaceChange, PropertyKind,
+    PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats, check,
 };
 
 /// The properties a P/T net can be checked for.
@@ -663,6 +663,15 @@ impl StateSpace for PackedNet<'_> {
         } else {
             marked.join(" ")
         }
+    }
+
+    fn marked_places(&self, state: &[u32]) -> MarkedPlaces {
+        (0..self.net.places.len())
+            .filter_map(|p| match self.count(state, p) {
+                0 => None,
+                n => Some((self.net.places[p].clone(), n.to_string())),
+            })
+            .collect()
     }
 }
 

@@ -205,8 +205,10 @@ fn replay<S: StateSpace>(
     }
     let trace = Trace {
         initial: space.describe_state(&initial),
+        initial_places: space.marked_places(&initial),
         steps,
         last: space.describe_state(&current),
+        last_places: space.marked_places(&current),
     };
     Ok((trace, current))
 }

@@ -401,8 +401,10 @@ fn trace_of(
     let last = replay(space, kripke, initial.clone(), stem, &mut steps)?;
     Ok(Trace {
         initial: space.describe_state(&initial),
+        initial_places: space.marked_places(&initial),
         steps,
         last: space.describe_state(&last),
+        last_places: space.marked_places(&last),
     })
 }
 
@@ -503,8 +505,10 @@ fn lasso_of(
     };
     Ok(Lasso {
         initial: space.describe_state(&initial),
+        initial_places: space.marked_places(&initial),
         stem,
         cycle_start: space.describe_state(&start),
+        cycle_start_places: space.marked_places(&start),
         cycle,
         deadlock: moves.is_empty(),
     })

@@ -57,7 +57,7 @@
       stepText.textContent = step.transition + (step.binding ? " [" + step.binding + "]" : "") +
         " fires:\n" + step.changes.map(function (c) {
           return "  " + data.places[c.p].name + " := " + c.after;
-        }).join("\n");
+        }).join("\n") + (step.note ? "\n" + step.note : "");
     } else {
       stepText.textContent = "Initial marking. Press \u201cnext\u201d (or \u2192) to fire the first step.";
     }
