@@ -524,3 +524,61 @@ fn the_bank_examples_properties_kill_every_mutant_that_can_be_killed() {
     assert_eq!(moved["verdict"], "killed", "{moved:#}");
     assert_eq!(moved["properties"], serde_json::json!(["one_balance_each"]));
 }
+
+#[test]
+fn an_unbounded_net_is_refused_as_check_refuses_it() {
+    let out = sesphr(&[
+        "mutate",
+        "tests/mutate/unbounded.yaml",
+        "--max-states",
+        "50",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("tests/mutate/unbounded.yaml:5:3: the net is unbounded: sink gains 1 token each time step"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unbounded_mutant_is_undecided_as_unbounded() {
+    let out = sesphr(&["mutate", "tests/mutate/grows.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = json(&out);
+    let grows = entry(&r, "drop-input-arc@move.in.p");
+    assert_eq!(grows["verdict"], "undecided");
+    assert_eq!(grows["stopped"], "unbounded");
+    // Run on to the state limit after the proof: a later violation would kill it.
+    assert_eq!(grows["states"], 10000);
+    let text = String::from_utf8_lossy(&sesphr(&["mutate", "tests/mutate/grows.yaml"]).stdout)
+        .into_owned();
+    assert!(
+        text.contains("    unbounded: no property failed within 10000 states\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn block_folded_and_escaped_scalars_get_their_mutants() {
+    let out = sesphr(&["mutate", "tests/mutate/folded.yaml", "--json"]);
+    let r = json(&out);
+    let verdict = |id: &str| entry(&r, id)["verdict"].as_str().unwrap().to_string();
+    // A `>` guard, rewritten as one double-quoted line.
+    assert_eq!(
+        verdict("negate-comparison@a.guard:x < 3 -> x >= 3"),
+        "killed"
+    );
+    assert_eq!(verdict("replace-constant@a.guard:3 -> 2"), "killed");
+    // A `>-` arc item.
+    assert_eq!(verdict("replace-constant@a.out.p[0]:1 -> 0"), "killed");
+    // A quoted guard over two lines, with an escape.
+    assert_eq!(
+        verdict("negate-comparison@b.guard:y >= 0 -> y < 0"),
+        "killed"
+    );
+    assert_eq!(verdict("drop-guard-conjunct@b.guard:y >= 0"), "survived");
+    let rewritten = entry(&r, "negate-comparison@b.guard:y < 3 -> y >= 3");
+    assert_eq!(rewritten["mutated"], r#""y >= 3 && y >= 0""#);
+    assert_eq!(r["counts"]["mutants"], 26);
+}

@@ -52,41 +52,52 @@ pub fn read_hosts(path: &Path) -> Result<Vec<String>, DistError> {
     })
 }
 
-/// The addresses of a host file's text, or (line, what is wrong).
+/// The addresses of a host file's text, or (line, what is wrong). A UTF-8
+/// byte order mark at its start is skipped; each address is kept as
+/// `host:port` with the port as a plain number, so that `:0101` and `:101`
+/// are seen to be the same port.
 pub fn parse_hosts(text: &str) -> Result<Vec<String>, (usize, String)> {
-    let mut addresses = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut addresses: Vec<String> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
             continue;
         }
-        let port = line
-            .rsplit_once(':')
-            .map(|(host, port)| (host, port.parse::<u16>()));
-        match port {
-            Some((host, Ok(port))) if !host.is_empty() && port > 0 => {
-                if let Some(first) = addresses.iter().position(|a| a == line) {
-                    return Err((
-                        n + 1,
-                        format!(
-                            "{line:?} is already the address of process {first}: every process needs its own port"
-                        ),
-                    ));
-                }
-                addresses.push(line.to_string());
-            }
-            _ => {
-                return Err((
-                    n + 1,
-                    format!("{line:?} is not host:port (e.g. node1:2101, 10.0.0.2:2101)"),
-                ));
-            }
+        let address = parse_address(line).map_err(|message| (n + 1, message))?;
+        if let Some(first) = addresses.iter().position(|a| *a == address) {
+            return Err((
+                n + 1,
+                format!(
+                    "{line:?} is already the address of process {first}: every process needs its own port"
+                ),
+            ));
         }
+        addresses.push(address);
     }
     if addresses.is_empty() {
         return Err((0, "no host:port line".into()));
     }
     Ok(addresses)
+}
+
+/// One line's address as `host:port` (the port a plain number), or what is
+/// wrong with it.
+fn parse_address(line: &str) -> Result<String, String> {
+    if line.contains(char::is_whitespace) {
+        return Err(format!(
+            "{line:?} holds more than one word: one host:port per line"
+        ));
+    }
+    match line
+        .rsplit_once(':')
+        .map(|(host, port)| (host, port.parse::<u16>()))
+    {
+        Some((host, Ok(port))) if !host.is_empty() && port > 0 => Ok(format!("{host}:{port}")),
+        _ => Err(format!(
+            "{line:?} is not host:port (e.g. node1:2101, 10.0.0.2:2101)"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -107,5 +118,33 @@ mod tests {
         let (line, message) = parse_hosts("a:1\n# b\nb:1\na:1\n").unwrap_err();
         assert_eq!(line, 4);
         assert!(message.contains("process 0"), "{message}");
+    }
+
+    #[test]
+    fn host_files_as_editors_write_them() {
+        // A byte order mark is skipped, not read as part of a host name.
+        assert_eq!(
+            parse_hosts("\u{feff}127.0.0.1:23301\n127.0.0.1:23302\n"),
+            Ok(vec![
+                "127.0.0.1:23301".to_string(),
+                "127.0.0.1:23302".to_string()
+            ])
+        );
+        // The same port written with a leading zero is the same port.
+        let (line, message) = parse_hosts("127.0.0.1:23301\n127.0.0.1:023301\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(
+            message.contains("already the address of process 0"),
+            "{message}"
+        );
+        // Two addresses on one line are refused at that line.
+        let (line, message) = parse_hosts("# two\na:1 b:2\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(message.contains("one host:port per line"), "{message}");
+        // IPv6 addresses keep their brackets.
+        assert_eq!(
+            parse_hosts("[::1]:2101\n"),
+            Ok(vec!["[::1]:2101".to_string()])
+        );
     }
 }

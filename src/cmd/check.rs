@@ -616,6 +616,15 @@ pub(crate) fn unbounded_error(
     net: &LoadedNet,
     file: &std::path::Path,
 ) -> anyhow::Error {
+    let error = anyhow::anyhow!("{}", unbounded_message(unbounded, "the run in the report"));
+    let at = (unbounded.growth.first()).and_then(|first| net.place_position(&first.place));
+    crate::host::located(error, at, file)
+}
+
+/// Why a net is unbounded: the places that grow each time the steps of
+/// `run` (the run where the steps are numbered) from the proof's repeated
+/// part on are repeated.
+pub(crate) fn unbounded_message(unbounded: &Unbounded, run: &str) -> String {
     let gains: Vec<String> = (unbounded.growth.iter())
         .map(|g| {
             format!(
@@ -628,17 +637,13 @@ pub(crate) fn unbounded_error(
         .collect();
     let (from, to) = (unbounded.repeat_from + 1, unbounded.trace.steps.len());
     let steps = match from == to {
-        true => format!("step {from} of the run in the report is repeated, which it can be"),
-        false => {
-            format!("steps {from} to {to} of the run in the report are repeated, which they can be")
-        }
+        true => format!("step {from} of {run} is repeated, which it can be"),
+        false => format!("steps {from} to {to} of {run} are repeated, which they can be"),
     };
-    let error = anyhow::anyhow!(
+    format!(
         "the net is unbounded: {} each time {steps} for ever",
         gains.join(", ")
-    );
-    let at = (unbounded.growth.first()).and_then(|first| net.place_position(&first.place));
-    crate::host::located(error, at, file)
+    )
 }
 
 /// How often the progress is reported from inside a breadth-first level.

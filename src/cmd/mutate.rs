@@ -13,6 +13,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use sesphr_engine::explore::StopReason;
 use sesphr_engine::load::source::Source;
 use sesphr_engine::mutate::{
     Configuration, Equivalent, Equivalents, Judgement, Limits, Mutant, Operator, OriginalError,
@@ -65,7 +66,9 @@ pub struct MutateArgs {
     #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Per mutant: stop (undecided) once this many states are stored
-    /// [default: 10 times the net's own state count, at least 10000].
+    /// [default: 10 times the net's own state count, at least 10000]. The
+    /// net itself is checked without a state limit, as `check` does; an
+    /// unbounded net is refused.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
     /// Per mutant: stop (undecided) after this many seconds (depends on the
@@ -420,6 +423,12 @@ type ListedParams = (Vec<(String, String)>, Option<usize>);
 /// `file`, that line is quoted below the message.
 fn quote_original_error(error: OriginalError, file: &Path) -> anyhow::Error {
     match error {
+        // As `sesphr check` says it, located at the first place that grows.
+        OriginalError::Unbounded { at, unbounded, .. } => {
+            let run = "the run `sesphr check` reports";
+            let message = super::check::unbounded_message(&unbounded, run);
+            crate::host::located(anyhow::anyhow!("{message}"), at, file)
+        }
         OriginalError::Unchecked { at: Some(at), .. } => {
             crate::host::quoted(error.into(), at, file)
         }
@@ -727,9 +736,15 @@ fn render(r: &Report) -> String {
         }
     }
     if c.undecided > 0 {
-        out += "\nUndecided: the exploration reached a limit before any property failed.\n";
+        out += "\nUndecided: the exploration reached a limit, or proved the mutant unbounded, before any\nproperty failed.\n";
         for e in of(Outcome::Undecided) {
             let why = match &e.judgement.verdict {
+                Verdict::Undecided {
+                    stopped: StopReason::Unbounded,
+                } => format!(
+                    "    unbounded: no property failed within {} states\n",
+                    e.judgement.states
+                ),
                 Verdict::Undecided { stopped } => format!(
                     "    stopped at {} states ({})\n",
                     e.judgement.states,

@@ -16,30 +16,19 @@ pub(super) fn guard(ctx: &mut Context<'_>, transition: &str, text: &ExprText, t:
     let Ok(e) = parse_expr(&text.text) else {
         return;
     };
-    let Some(unit) = ctx.file_range(text, 0..text.text.len()) else {
-        return;
-    };
     let site = format!("{transition}.guard");
-    let at = Spot {
-        site: &site,
-        text,
-        unit,
-        vars: &[],
+    let Some(at) = Spot::new(ctx, &site, text, &[]) else {
+        return;
     };
     if is_and(&e) {
         drop_conjuncts(ctx, &at, &e);
-    } else if let Some(range) = ctx.file_range(text, e.span.clone()) {
-        let edit = super::Edit {
-            range,
-            text: "true".into(),
-        };
+    } else {
         let change = format!("{} -> true", &text.text[e.span.clone()]);
-        let start = edit.range.start;
-        ctx.push(
+        at.replace(
+            ctx,
             Operator::DropGuardConjunct,
-            site.clone(),
-            (at.unit.clone(), start),
-            edit,
+            e.span.clone(),
+            "true",
             &change,
         );
     }
@@ -98,6 +87,11 @@ struct Spot<'s> {
     site: &'s str,
     text: &'s ExprText,
     unit: Range<usize>,
+    /// Whether the file holds the text byte for byte, so that a mutant
+    /// edits only the bytes it changes; otherwise (a block scalar, a scalar
+    /// folded over lines or written with escapes) a mutant rewrites `unit`,
+    /// the whole scalar, as one double-quoted line.
+    piecewise: bool,
     vars: &'s [(String, Ty)],
 }
 
@@ -108,20 +102,34 @@ fn item_spot<'s>(
     vars: &'s [(String, Ty)],
 ) -> Option<(Spot<'s>, Expr)> {
     let item = parse_item(&text.text).ok()?;
-    let unit = ctx.file_range(text, 0..text.text.len())?;
-    Some((
-        Spot {
+    Some((Spot::new(ctx, site, text, vars)?, item.expr))
+}
+
+impl<'s> Spot<'s> {
+    /// The expression `text` at `site`: edited piecewise where the file holds
+    /// its text byte for byte, else as a whole scalar; none where the file
+    /// bytes of the scalar are not known.
+    fn new(
+        ctx: &Context<'_>,
+        site: &'s str,
+        text: &'s ExprText,
+        vars: &'s [(String, Ty)],
+    ) -> Option<Self> {
+        let (unit, piecewise) = match ctx.file_range(text, 0..text.text.len()) {
+            Some(unit) => (unit, true),
+            None => (ctx.scalar_range(text)?, false),
+        };
+        Some(Spot {
             site,
             text,
             unit,
+            piecewise,
             vars,
-        },
-        item.expr,
-    ))
-}
+        })
+    }
 
-impl Spot<'_> {
-    /// Records the mutant replacing bytes `range` of the expression by `new`.
+    /// Records the mutant replacing bytes `range` of the expression by `new`,
+    /// located where `range` starts.
     fn replace(
         &self,
         ctx: &mut Context<'_>,
@@ -130,20 +138,46 @@ impl Spot<'_> {
         new: &str,
         change: &str,
     ) {
-        if let Some(file) = ctx.file_range(self.text, range) {
-            let start = file.start;
-            let edit = super::Edit {
+        let start = range.start;
+        self.replace_at(ctx, operator, (range, start), new, change);
+    }
+
+    /// Records the mutant replacing bytes `range` of the expression by `new`,
+    /// located at byte `at` of the expression (what it changes).
+    fn replace_at(
+        &self,
+        ctx: &mut Context<'_>,
+        operator: Operator,
+        (range, at): (Range<usize>, usize),
+        new: &str,
+        change: &str,
+    ) {
+        let edit = if self.piecewise {
+            let Some(file) = ctx.file_range(self.text, range) else {
+                return;
+            };
+            super::Edit {
                 range: file,
                 text: new.to_string(),
-            };
-            ctx.push(
-                operator,
-                self.site.to_string(),
-                (self.unit.clone(), start),
-                edit,
-                change,
-            );
-        }
+            }
+        } else {
+            let old = &self.text.text;
+            let mutated = format!("{}{new}{}", &old[..range.start], &old[range.end..]);
+            super::Edit {
+                range: self.unit.clone(),
+                text: double_quoted(&mutated),
+            }
+        };
+        let start = (ctx.source.offset(self.text.pos_of(at)))
+            .filter(|&start| self.unit.contains(&start))
+            .unwrap_or(self.unit.start);
+        ctx.push(
+            operator,
+            self.site.to_string(),
+            (self.unit.clone(), start),
+            edit,
+            change,
+        );
     }
 
     fn show(&self, e: &Expr) -> &str {
@@ -199,22 +233,17 @@ fn drop_conjuncts(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr) {
     if is_and(e) {
         let mut parts = Vec::new();
         conjuncts(e, &mut parts);
-        let ranges: Option<Vec<Range<usize>>> = parts
-            .iter()
-            .map(|p| ctx.file_range(at.text, p.span.clone()))
-            .collect();
-        if let Some(ranges) = ranges {
-            for (i, part) in parts.iter().enumerate() {
-                let edit = remove_element(&ranges, i);
-                let change = at.show(part).to_string();
-                ctx.push(
-                    Operator::DropGuardConjunct,
-                    at.site.to_string(),
-                    (at.unit.clone(), ranges[i].start),
-                    edit,
-                    &change,
-                );
-            }
+        let ranges: Vec<Range<usize>> = parts.iter().map(|p| p.span.clone()).collect();
+        for (i, part) in parts.iter().enumerate() {
+            let edit = remove_element(&ranges, i);
+            let change = at.show(part).to_string();
+            at.replace_at(
+                ctx,
+                Operator::DropGuardConjunct,
+                (edit.range, ranges[i].start),
+                &edit.text,
+                &change,
+            );
         }
         for part in parts {
             drop_conjuncts(ctx, at, part);
@@ -318,4 +347,24 @@ fn replace_constants(ctx: &mut Context<'_>, at: &Spot<'_>, e: &Expr, variables: 
             );
         }
     }
+}
+
+/// `text` as a YAML double-quoted scalar on one line: `\`, `"` and control
+/// characters escaped.
+fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::Mutant;
 use crate::coloured::ColouredSpace;
 use crate::explore::{
-    ExploreError, ExploreOptions, MarkedPlaces, PropertySpec, StateBuf, StateLayout, StateSpace,
-    Step, StopReason, TargetHints, TokenStats, explore,
+    Exploration, ExploreError, ExploreOptions, MarkedPlaces, PropertySpec, StateBuf, StateLayout,
+    StateSpace, Step, StopReason, TargetHints, TokenStats, Unbounded, explore,
 };
 use crate::load::error::LoadError;
 use crate::load::load_net_str;
@@ -115,6 +115,17 @@ pub enum OriginalError {
         /// The properties that fail.
         properties: Vec<String>,
     },
+    /// It is unbounded: a run reaches a marking that holds every token of
+    /// one it passed, and more, so its state space has no end.
+    #[error("{path}{}: the net is unbounded: {} grow for ever", at.map_or(String::new(), |at| format!(":{at}")), places(unbounded))]
+    Unbounded {
+        /// The file.
+        path: String,
+        /// Where the first place that grows is declared.
+        at: Option<Pos>,
+        /// The run that proves it, as `sesphr check` reports it.
+        unbounded: Box<Unbounded>,
+    },
     /// Its exploration stops at a limit or fails.
     #[error("{path}{}: the net itself cannot be checked: {reason}", at.map_or(String::new(), |at| format!(":{at}")))]
     Unchecked {
@@ -127,9 +138,18 @@ pub enum OriginalError {
     },
 }
 
-/// Checks the net of `source` itself: every property must hold within
-/// `limits`. Returns its judgement (states and time), the yardstick for the
-/// limits of its mutants.
+/// The places that grow in `unbounded`, as `a, b`.
+fn places(unbounded: &Unbounded) -> String {
+    let names: Vec<&str> = (unbounded.growth.iter())
+        .map(|g| g.place.as_str())
+        .collect();
+    names.join(", ")
+}
+
+/// Checks the net of `source` itself, as `sesphr check` does: every
+/// property must hold within `limits`, and a net that a run proves
+/// unbounded is refused at once. Returns its judgement (states and time),
+/// the yardstick for the limits of its mutants.
 pub fn check_original(
     source: &Source,
     overrides: &[(String, String)],
@@ -139,7 +159,18 @@ pub fn check_original(
     let started = Instant::now();
     let net = load_net_str(source, overrides, library)?;
     let path = source.path().display().to_string();
-    let mut judgement = judge(&net, limits, started);
+    let (mut judgement, unbounded) = judge(&net, limits, started, true);
+    if let (Verdict::Undecided { .. }, Some(unbounded)) = (&judgement.verdict, unbounded) {
+        let first = unbounded.growth.first().map(|g| g.place.as_str());
+        let at = (net.places.iter())
+            .find(|p| Some(p.name.as_str()) == first)
+            .map(|p| p.pos);
+        return Err(OriginalError::Unbounded {
+            path,
+            at,
+            unbounded: Box::new(unbounded),
+        });
+    }
     if judgement.verdict == Verdict::Survived {
         let temporal = judge_temporal(&net, limits, started);
         judgement.verdict = temporal.verdict;
@@ -215,10 +246,10 @@ fn check_mutant_pass(
         }
     };
     match pass {
-        Pass::States => judge(&net, limits, started),
+        Pass::States => judge_states(&net, limits, started),
         Pass::Temporal => judge_temporal(&net, limits, started),
         Pass::All => {
-            let states = judge(&net, limits, started);
+            let states = judge_states(&net, limits, started);
             if states.verdict != Verdict::Survived {
                 return states;
             }
@@ -319,17 +350,48 @@ fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
     }
 }
 
+/// Judges the state properties of a mutant's `net` within `limits`. A run
+/// that proves the net unbounded before any property fails is run again
+/// without stopping at the proof, since a violation further on still kills
+/// the mutant; if none comes within the limits, the mutant is undecided
+/// with the reason `unbounded` (not the limit it reached), as it could
+/// never be decided.
+fn judge_states(net: &Net, limits: &Limits, started: Instant) -> Judgement {
+    let (first, unbounded) = judge(net, limits, started, true);
+    if unbounded.is_none() {
+        return first;
+    }
+    let (again, _) = judge(net, limits, started, false);
+    match again.verdict {
+        Verdict::Undecided { .. } => Judgement {
+            verdict: Verdict::Undecided {
+                stopped: StopReason::Unbounded,
+            },
+            ..again
+        },
+        _ => again,
+    }
+}
+
 /// Explores `net` within `limits` and judges its properties. The
 /// exploration stops after the first breadth-first level where some
 /// invariant, bound or deadlock-freedom fails (every property failing on a
 /// state up to that level is named, so the verdict does not depend on the
-/// threads); a `reachable` goal fails only on a complete run.
-fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
+/// threads); a `reachable` goal fails only on a complete run. With `grow`
+/// it also stops at the end of a level where a run proves the net
+/// unbounded (as `sesphr check` does), and returns that proof when no
+/// property failed.
+fn judge(
+    net: &Net,
+    limits: &Limits,
+    started: Instant,
+    grow: bool,
+) -> (Judgement, Option<Unbounded>) {
     let space = if limits.reduction {
         match ColouredSpace::with_symmetry(net) {
             Ok(space) => space,
             Err(e) => {
-                return Judgement {
+                let judgement = Judgement {
                     verdict: Verdict::Invalid {
                         message: format!("symmetry reduction: {e}"),
                         at: None,
@@ -338,12 +400,13 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                     seconds: started.elapsed().as_secs_f64(),
                     configuration: None,
                 };
+                return (judgement, None);
             }
         }
     } else {
         ColouredSpace::new(net)
     };
-    let space = StopAtViolation::new(space);
+    let space = StopAtViolation::new(space, grow);
     let flags = Arc::clone(&space.flags);
     let options = ExploreOptions {
         max_states: limits.max_states,
@@ -358,8 +421,12 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
         })),
         ..ExploreOptions::default()
     };
+    let mut proof = None;
     let (complete, stopped, states, first_targets) = match explore(&space, &options) {
-        Ok(ex) => (ex.complete(), ex.stopped, ex.states, ex.first_targets),
+        Ok(ex) => {
+            proof = growth_proof(&space, &ex);
+            (ex.complete(), ex.stopped, ex.states, ex.first_targets)
+        }
         Err(ExploreError::Space {
             source: Stop::Violated,
         }) => (
@@ -375,12 +442,13 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
                 } => source.evaluation(),
                 _ => None,
             };
-            return Judgement {
+            let judgement = Judgement {
                 verdict: run_time_error(net, &e, evaluation),
                 states: 0,
                 seconds: started.elapsed().as_secs_f64(),
                 configuration: None,
             };
+            return (judgement, None);
         }
     };
     let properties: Vec<String> = space
@@ -399,12 +467,29 @@ fn judge(net: &Net, limits: &Limits, started: Instant) -> Judgement {
         (true, Some(stopped)) => Verdict::Undecided { stopped },
         (true, None) => Verdict::Survived,
     };
-    Judgement {
+    let unbounded = match verdict {
+        Verdict::Undecided { .. } => proof,
+        _ => None,
+    };
+    let judgement = Judgement {
         verdict,
         states,
         seconds: started.elapsed().as_secs_f64(),
         configuration: None,
-    }
+    };
+    (judgement, unbounded)
+}
+
+/// The run proving the net unbounded, where `ex` stopped at one. A proof
+/// whose run cannot be replayed is none: the net is then reported as
+/// stopped at a limit.
+fn growth_proof(space: &StopAtViolation<'_>, ex: &Exploration) -> Option<Unbounded> {
+    let growth = ex.growth.as_ref()?;
+    let path: Vec<&[u32]> = (ex.path_to(growth.later)[1..].iter())
+        .map(|&id| ex.state(id))
+        .collect();
+    let repeat_from = ex.path_to(growth.earlier).len() - 1;
+    Unbounded::along(space, &path, repeat_from, &growth.places).ok()
 }
 
 /// What [`StopAtViolation`] shares with the explorer's level hook.
@@ -424,6 +509,8 @@ struct Flags {
 struct StopAtViolation<'n> {
     inner: ColouredSpace<'n>,
     flags: Arc<Flags>,
+    /// Whether the explorer may stop at a proof that the net is unbounded.
+    grow: bool,
 }
 
 /// The verdict on a net whose exploration failed with `e`: located at what
@@ -447,7 +534,7 @@ enum Stop {
 }
 
 impl<'n> StopAtViolation<'n> {
-    fn new(inner: ColouredSpace<'n>) -> Self {
+    fn new(inner: ColouredSpace<'n>, grow: bool) -> Self {
         let hit = inner
             .properties()
             .iter()
@@ -460,6 +547,7 @@ impl<'n> StopAtViolation<'n> {
                 armed: AtomicBool::new(false),
                 stored: AtomicU64::new(0),
             }),
+            grow,
         }
     }
 
@@ -493,6 +581,14 @@ impl StateSpace for StopAtViolation<'_> {
 
     fn reduction(&self) -> Option<String> {
         self.inner.reduction()
+    }
+
+    fn may_grow(&self) -> bool {
+        self.grow && self.inner.may_grow()
+    }
+
+    fn growth(&self, later: &[u32], earlier: &[u32]) -> Vec<(String, u64)> {
+        self.inner.growth(later, earlier)
     }
 
     fn successors(&self, state: &[u32], out: &mut StateBuf) -> Result<(), Stop> {

@@ -88,6 +88,27 @@ impl<'a> Context<'a> {
         (written == text.text.get(range)?).then_some(start..end)
     }
 
+    /// The bytes of the file that the scalar of `text` occupies (quotes,
+    /// block indicator and folded lines included, trailing line breaks and
+    /// spaces left out), if they are known.
+    pub fn scalar_range(&self, text: &ExprText) -> Option<Range<usize>> {
+        let file = self.source.text();
+        let span = match text.span.clone() {
+            Some(span) => span,
+            // A block scalar's text ends with a line break past its last line.
+            None => {
+                let start = self.source.offset(text.pos)?;
+                start
+                    ..self
+                        .source
+                        .offset(text.pos_of(text.text.trim_end().len()))?
+            }
+        };
+        let end = span.start + file.get(span.clone())?.trim_end().len();
+        let start = block_indicator(file, span.start).unwrap_or(span.start);
+        (end > start).then_some(start..end)
+    }
+
     /// Records a mutant: `edit` within `unit` (the guard, arc item or arc it
     /// changes, shown as original and mutated text; an edit that covers
     /// `unit` shows as the replacement alone), located at byte `at` (what it
@@ -158,4 +179,21 @@ pub(super) fn remove_element(elements: &[Range<usize>], index: usize) -> Edit {
         range,
         text: String::new(),
     }
+}
+
+/// Where the indicator (`|`, `>-`, `>2`, ...) of the block scalar whose
+/// content starts at byte `content` is, if the scalar is one: the last word
+/// before its content, a comment after it left out.
+fn block_indicator(file: &str, content: usize) -> Option<usize> {
+    let before = file.get(..content)?.trim_end();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = &before[line_start..];
+    let code = line.find(" #").map_or(line, |i| &line[..i]).trim_end();
+    let word_start = code.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let word = &code[word_start..];
+    let is_indicator = word.starts_with(['|', '>'])
+        && word
+            .chars()
+            .all(|c| matches!(c, '|' | '>' | '+' | '-' | '0'..='9'));
+    is_indicator.then_some(line_start + word_start)
 }
