@@ -156,6 +156,11 @@ fn a_mutant_is_killed_when_one_configuration_kills_it() {
     ]);
     let r = json(&out);
     assert_eq!(r["configurations"][0]["original_states"], 3);
+    // The configuration is reported with the values the run used.
+    assert_eq!(
+        r["configurations"][0]["params"],
+        serde_json::json!({"extra": "1"})
+    );
     assert_eq!(entry(&r, ONLY_WITH_EXTRA)["verdict"], "killed");
     let text = String::from_utf8_lossy(&sesphr(&["mutate", CONFIGURED]).stdout).into_owned();
     assert!(

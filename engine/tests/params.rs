@@ -106,7 +106,7 @@ fn overrides_within_declared_bounds_are_taken_and_others_refused_at_the_declarat
         assert_eq!(err.line(), Some(2), "{err}");
         assert!(
             err.to_string().contains(&format!(
-                "`--param users={outside}`: `users` must be between 1 and 4"
+                "the override `users={outside}`: `users` must be between 1 and 4"
             )),
             "{err}"
         );

@@ -28,6 +28,7 @@ use sesphr_engine::load::{Format, read_source};
 
 /// Arguments of `sesphr mutate`.
 #[derive(Args, Debug)]
+#[command(mut_arg("net", |net| net.help("The net file: YAML (`.yaml`, `.yml`); a PNML net has no guards or coloured arcs to mutate")))]
 pub struct MutateArgs {
     #[command(flatten)]
     pub net: NetArgs,
@@ -343,7 +344,8 @@ fn configurations(
             .max_states
             .unwrap_or_else(|| original.states.saturating_mul(10).max(10_000));
         sizes.push(ConfigurationReport {
-            params: params.iter().cloned().collect(),
+            // What the run used: the configuration, then `--param`, the last value of a name winning.
+            params: overrides.iter().cloned().collect(),
             original_states: original.states,
             max_states,
             killed: 0,
@@ -722,7 +724,7 @@ fn render(r: &Report) -> String {
         None => "\nMutation score: none (no valid non-equivalent mutant)\n".into(),
     };
     if !r.kills.is_empty() {
-        out += "\nKills per property (all, and those no other property makes):\n";
+        out += "\nKills per property (a mutant's run stops at the first level where a property fails;\nthe properties violated there kill it: all such kills, and those where it failed alone):\n";
         let width = r.kills.keys().map(String::len).max().unwrap_or(0);
         for (p, (all, only)) in &r.kills {
             out += &format!("  {p:<width$} {all:>5} {only:>5}\n");

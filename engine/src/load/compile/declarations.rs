@@ -164,7 +164,7 @@ impl Compiler<'_> {
         let (pos, message) = match overridden {
             true => (
                 param.name.pos,
-                format!("`--param {name}={i}`: `{name}` must be {bounds}, as declared here"),
+                format!("the override `{name}={i}`: `{name}` must be {bounds}, as declared here"),
             ),
             false => (
                 param.default.pos,
