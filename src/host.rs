@@ -9,9 +9,21 @@ use sesphr_engine::load::source::{Pos, Source};
 use sesphr_engine::load::{LoadedNet, open};
 use sesphr_engine::net::code::EvalError;
 use sesphr_engine::net::functions::FunctionLibrary;
+use sesphr_engine::net::model::Net;
 use sesphr_model::symbolic::SymbolicFunctions;
 
 use crate::NetArgs;
+
+/// A copy of `net` without its properties (state and temporal) and
+/// fairness: the net whose states `graph --reachability` and `view` draw,
+/// which read no property, so a property that fails to evaluate cannot stop them.
+pub fn without_properties(net: &Net) -> Net {
+    let mut bare = net.clone();
+    bare.properties.clear();
+    bare.temporal.clear();
+    bare.fairness.clear();
+    bare
+}
 
 /// Opens the net named on the command line (YAML or PNML), with its
 /// parameter overrides, binding the symbolic SeSPHR functions (nets that

@@ -96,7 +96,11 @@ the pinned head, or a proof that does not check, 2 unreadable or bad usage."
     /// Write an HTML page showing the net, a trace step by step, and its reachability graph.
     View(cmd::view::ViewArgs),
     /// Measure the scheme and write timings.csv, plots and report.md against the paper's figures.
-    #[command(after_help = "Exit codes: 0 written, 2 bad input, usage or a failed measurement.")]
+    #[command(
+        after_help = "Exit codes: 0 written, 1 written but the protocol runs compared no plaintext, \
+                      2 bad input, usage or a failed measurement. Violated properties of the \
+                      verification summary are listed on the terminal too."
+    )]
     Report(cmd::report::ReportArgs),
 }
 

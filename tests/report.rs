@@ -32,6 +32,10 @@ fn read(path: &Path) -> String {
 fn the_quick_report_is_complete_and_well_formed() {
     let out_dir = std::env::temp_dir().join(format!("sesphr-report-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
+    // A user's `.work` directory in the output directory is not the
+    // report's scratch directory: it is left alone.
+    std::fs::create_dir_all(out_dir.join(".work")).unwrap();
+    std::fs::write(out_dir.join(".work/important.txt"), "precious").unwrap();
     // Run from an empty directory: the nets are built into the program.
     let elsewhere = std::env::temp_dir().join(format!("sesphr-report-cwd-{}", std::process::id()));
     std::fs::create_dir_all(&elsewhere).unwrap();
@@ -182,7 +186,23 @@ fn the_quick_report_is_complete_and_well_formed() {
             assert!(ms > 0.0, "{timed}: {cell}");
         }
     }
-    assert!(!out_dir.join(".work").exists());
+    assert_eq!(read(&out_dir.join(".work/important.txt")), "precious");
+    // The quoted command reproduces the protocol runs: it runs random runs
+    // with the report's seed.
+    assert!(
+        read(&out_dir.join("report.md"))
+            .contains("`sesphr simulate nets/sesphr.yaml --crypto --random --seed 1 --param "),
+        "the simulate command of report.md"
+    );
+    let scratch: Vec<_> = (std::fs::read_dir(&out_dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".work-"))
+        .collect();
+    assert_eq!(
+        scratch,
+        Vec::<String>::new(),
+        "the scratch directory is removed"
+    );
     assert_eq!(
         std::fs::read_dir(&elsewhere).unwrap().count(),
         0,
@@ -222,5 +242,51 @@ fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
         .collect();
     left.sort();
     assert_eq!(left, ["nets"], "only the input remains");
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+/// Protocol runs that compare no plaintext check nothing: the report is
+/// written but fails (exit 1), and the terminal says why and lists the
+/// violated properties of the verification summary.
+#[test]
+fn a_report_whose_runs_compare_no_plaintext_fails() {
+    let scratch = std::env::temp_dir().join(format!("sesphr-report-nodec-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let nets = scratch.join("nets");
+    std::fs::create_dir_all(&nets).unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets");
+    std::fs::copy(
+        good.join("sesphr-paper.yaml"),
+        nets.join("sesphr-paper.yaml"),
+    )
+    .unwrap();
+    let net = read(&good.join("sesphr.yaml"));
+    let guard =
+        "guard: \"signature_ok(verifying_key(signing_key(p)), ((p, q, v), d), s) && digest(c)";
+    assert_eq!(net.matches(guard).count(), 1, "the decryption's guard");
+    let never = net.replace(guard, &guard.replace("guard: \"", "guard: \"false && "));
+    std::fs::write(nets.join("sesphr.yaml"), never).unwrap();
+    let out_dir = scratch.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["report", "--quick", "--nets"])
+        .arg(&nets)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("compared no decrypted plaintext"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("verification: sesphr.yaml: VIOLATED: "),
+        "{stdout}"
+    );
+    assert!(out_dir.join("report.md").exists(), "the report is written");
     std::fs::remove_dir_all(&scratch).unwrap();
 }

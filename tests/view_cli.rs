@@ -345,3 +345,19 @@ fn an_unbounded_net_has_no_reachability_graph() {
     assert!(html.contains("Not drawn: the net is unbounded (q can grow for ever"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `graph --reachability` and `view` draw no property: a property that
+/// divides by zero on a reachable marking does not stop them.
+#[test]
+fn a_failing_property_does_not_stop_the_drawings() {
+    let net = "tests/data/division-by-zero.yaml";
+    let graph = sesphr(&["graph", "--reachability", net]);
+    assert_eq!(graph.status.code(), Some(0), "{}", stderr(&graph));
+    assert!(stdout(&graph).contains("digraph"), "{}", stdout(&graph));
+    let dir = scratch("division");
+    let out = sesphr(&["view", net, "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(page.contains("Reachability graph: 1 states"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

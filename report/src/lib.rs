@@ -103,6 +103,12 @@ pub struct Generated {
     pub figures: Vec<Figure>,
     /// The comparisons with the paper.
     pub ratios: Vec<write::Ratio>,
+    /// Decrypted plaintexts the protocol runs compared with the uploaded
+    /// partitions (none: the runs checked nothing).
+    pub plaintexts_compared: usize,
+    /// The verification summary's violated properties: each net (file and
+    /// parameters) with the names of its violated properties.
+    pub violated: Vec<(String, Vec<String>)>,
 }
 
 /// How many progress ticks [`generate`] makes for `options`.
@@ -124,9 +130,11 @@ fn plan(quick: bool) -> Plan {
 /// Makes the report in `options.out`, calling `tick` before each step.
 ///
 /// The nets are loaded first, so that a bad net fails before any
-/// measurement. On failure nothing is left behind: the scratch directory
-/// `.work` is removed, and so is the output directory when this call created
-/// it (otherwise the files this call wrote in it).
+/// measurement. The scratch directory is one this call creates under a name
+/// no other entry has (see [`fresh_work_dir`]), and it is removed when the
+/// call returns; nothing else in `options.out` is ever removed but the files
+/// this call wrote. On failure nothing is left behind: the output directory
+/// is removed when this call created it (otherwise the files it wrote).
 pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Generated, ReportError> {
     let out = &options.out;
     let protocol = ProtocolPlan::new(options.quick);
@@ -139,13 +147,13 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     }
     let mut cleanup = Cleanup {
         out_created: (!out.exists()).then(|| out.clone()),
-        work: out.join(".work"),
+        work: None,
         written: Vec::new(),
         finished: false,
     };
     create_dir(out)?;
-    create_dir(&cleanup.work)?;
-    let work = cleanup.work.clone();
+    let work = fresh_work_dir(out)?;
+    cleanup.work = Some(work.clone());
     let plan = plan(options.quick);
     let machine = Machine::this();
     let mut figures = vec![
@@ -173,6 +181,8 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     tick("writing the report".into());
     let content = write::ReportContent {
         quick: options.quick,
+        seed: options.seed,
+        nets: &options.nets,
         machine: &machine,
         figures: &figures,
         runs: &runs,
@@ -200,6 +210,8 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
         files,
         figures,
         ratios,
+        plaintexts_compared: runs.checks.plaintexts,
+        violated: verify::violated(&verified),
     })
 }
 
@@ -208,8 +220,8 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
 struct Cleanup {
     /// The output directory, when this report created it.
     out_created: Option<PathBuf>,
-    /// The scratch directory.
-    work: PathBuf,
+    /// The scratch directory, once created.
+    work: Option<PathBuf>,
     /// The files written so far.
     written: Vec<PathBuf>,
     /// Whether the report is complete.
@@ -218,7 +230,9 @@ struct Cleanup {
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.work);
+        if let Some(work) = &self.work {
+            let _ = std::fs::remove_dir_all(work);
+        }
         if self.finished {
             return;
         }
@@ -235,6 +249,28 @@ impl Drop for Cleanup {
     }
 }
 
+/// Creates a new scratch directory in `out`, `.work-PID` (or `.work-PID-N`
+/// when that name is taken): an existing entry is never reused, so removing
+/// the directory at the end removes only what this report made.
+pub fn fresh_work_dir(out: &Path) -> Result<PathBuf, ReportError> {
+    let pid = std::process::id();
+    let mut attempt = 0u32;
+    loop {
+        let name = match attempt {
+            0 => format!(".work-{pid}"),
+            n => format!(".work-{pid}-{n}"),
+        };
+        let dir = out.join(name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                attempt += 1;
+            }
+            Err(source) => return Err(ReportError::Io { path: dir, source }),
+        }
+    }
+}
+
 fn create_dir(dir: &Path) -> Result<(), ReportError> {
     if dir.exists() && !dir.is_dir() {
         return Err(ReportError::Io {
@@ -246,4 +282,23 @@ fn create_dir(dir: &Path) -> Result<(), ReportError> {
         path: dir.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod work_dir_tests {
+    use super::fresh_work_dir;
+
+    #[test]
+    fn a_fresh_work_dir_never_reuses_an_existing_entry() {
+        let out = std::env::temp_dir().join(format!("sesphr-fresh-work-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).unwrap();
+        let first = fresh_work_dir(&out).unwrap();
+        std::fs::write(first.join("kept"), "x").unwrap();
+        let second = fresh_work_dir(&out).unwrap();
+        assert_ne!(first, second);
+        assert!(first.join("kept").exists(), "the first is left as it was");
+        assert_eq!(std::fs::read_dir(&second).unwrap().count(), 0);
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }

@@ -20,6 +20,34 @@ pub struct Verified {
     pub report: CheckReport,
 }
 
+/// Each net with violated properties (`file` or `file (k=v, ...)`) and
+/// the names of those properties.
+pub fn violated(verified: &[Verified]) -> Vec<(String, Vec<String>)> {
+    verified
+        .iter()
+        .filter_map(|v| {
+            let names: Vec<String> = (v.report.properties.iter())
+                .filter(|p| p.holds == Some(false))
+                .map(|p| p.name.clone())
+                .collect();
+            (!names.is_empty()).then(|| (v.label(), names))
+        })
+        .collect()
+}
+
+impl Verified {
+    /// The net's file and, when it has some, its parameters: `sesphr.yaml (roles=1)`.
+    pub fn label(&self) -> String {
+        if self.params.is_empty() {
+            return self.file.clone();
+        }
+        let params: Vec<String> = (self.params.iter())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        format!("{} ({})", self.file, params.join(", "))
+    }
+}
+
 /// The nets (file, overrides) the summary covers; the full report adds the
 /// variants that show the paper's weaknesses.
 pub fn nets(quick: bool) -> Vec<(&'static str, Vec<(String, String)>)> {

@@ -87,13 +87,11 @@ fn export(args: &GraphArgs) -> Result<()> {
                 })?
             }
             LoadedNet::Coloured(coloured) => {
-                reachability(&ColouredSpace::new(coloured), args.max_states, format).map_err(
-                    |e| {
-                        let at =
-                            (e.evaluation()).and_then(|eval| coloured.position_of_failure(eval));
-                        graph_failure(e, at, &net, file)
-                    },
-                )?
+                let bare = crate::host::without_properties(coloured);
+                reachability(&ColouredSpace::new(&bare), args.max_states, format).map_err(|e| {
+                    let at = (e.evaluation()).and_then(|eval| coloured.position_of_failure(eval));
+                    graph_failure(e, at, &net, file)
+                })?
             }
         }
     } else {

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use sesphr_report::nets::NetSource;
-use sesphr_report::{Options, generate, ticks};
+use sesphr_report::{Generated, Options, generate, ticks};
 
 /// Arguments of `sesphr report`.
 #[derive(Args, Debug)]
@@ -68,5 +68,23 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             r.ratio()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(verdicts(&generated))
+}
+
+/// Says on the terminal what report.md alone would show: the violated
+/// properties of the verification summary, and protocol runs that compared
+/// no plaintext, which fail the report (exit 1) as they fail
+/// `simulate --crypto`.
+fn verdicts(generated: &Generated) -> ExitCode {
+    for (net, names) in &generated.violated {
+        outln!("\nverification: {net}: VIOLATED: {}", names.join(", "));
+    }
+    if generated.plaintexts_compared == 0 {
+        crate::output::report_error(&anyhow::anyhow!(
+            "the protocol runs with real cryptography compared no decrypted plaintext with the \
+             uploaded partitions: they checked nothing (see report.md)"
+        ));
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }

@@ -60,10 +60,13 @@ pub fn run(args: &ViewArgs) -> Result<ExitCode> {
         Reachability::Omitted("Not drawn (--max-states 0).".into())
     } else {
         match &net {
-            LoadedNet::Coloured(net) => reachability(&ColouredSpace::new(net), args, |e| {
-                let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
-                crate::host::located(e, at, &args.net.net)
-            })?,
+            LoadedNet::Coloured(net) => {
+                let bare = crate::host::without_properties(net);
+                reachability(&ColouredSpace::new(&bare), args, |e| {
+                    let at = (e.evaluation()).and_then(|eval| net.position_of_failure(eval));
+                    crate::host::located(e, at, &args.net.net)
+                })?
+            }
             LoadedNet::PlaceTransition(net) => reachability(
                 &PackedNet::with_lane_bits(net, Vec::new(), 32)?,
                 args,

@@ -2,10 +2,13 @@
 //!
 //! The graph goes to `dot -Tplain` with fixed node sizes and no labels (the
 //! page draws its own); the node centres and edge splines come back in
-//! points, origin bottom left, which are turned into SVG coordinates.
+//! points, origin bottom left, which are turned into SVG coordinates. A
+//! `dot` that runs longer than [`DOT_TIMEOUT`] is killed.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use super::layout::{Graph, Layout};
 
@@ -38,9 +41,19 @@ pub fn to_dot(graph: &Graph, round: &[bool]) -> String {
     dot
 }
 
-/// Runs `dot -Tplain` on `graph`; `None` when dot is missing or fails (the
-/// caller then uses the built-in layout).
+/// How long `dot` may run before the built-in layout is used instead.
+pub const DOT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Set once `dot` was killed for its time: the next drawings do not wait again.
+static DOT_TIMED_OUT: AtomicBool = AtomicBool::new(false);
+
+/// Runs `dot -Tplain` on `graph`; `None` when dot is missing, fails or
+/// takes longer than [`DOT_TIMEOUT`] (it is then killed, not run again by
+/// this process, and the caller uses the built-in layout).
 pub fn layout(graph: &Graph, round: &[bool]) -> Option<Layout> {
+    if DOT_TIMED_OUT.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut child = Command::new("dot")
         .arg("-Tplain")
         .stdin(Stdio::piped())
@@ -48,16 +61,58 @@ pub fn layout(graph: &Graph, round: &[bool]) -> Option<Layout> {
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    child
-        .stdin
-        .take()?
-        .write_all(to_dot(graph, round).as_bytes())
-        .ok()?;
-    let output = child.wait_with_output().ok()?;
-    if !output.status.success() {
-        return None;
+    // Written and read on their own threads, so that a `dot` that neither
+    // reads nor writes cannot block this one past the deadline.
+    let mut stdin = child.stdin.take()?;
+    let text = to_dot(graph, round);
+    std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let mut stdout = child.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).map(|_| out)
+    });
+    match finished_within(&mut child, DOT_TIMEOUT)? {
+        Waited::Succeeded => {}
+        Waited::Failed => return None,
+        Waited::TimedOut => {
+            DOT_TIMED_OUT.store(true, Ordering::Relaxed);
+            return None;
+        }
     }
-    parse_plain(&String::from_utf8(output.stdout).ok()?, graph)
+    let plain = reader.join().ok()?.ok()?;
+    parse_plain(&plain, graph)
+}
+
+/// How a program waited for ended.
+#[derive(Debug, PartialEq)]
+enum Waited {
+    /// It exited with success.
+    Succeeded,
+    /// It exited with failure.
+    Failed,
+    /// It ran out of time and was killed.
+    TimedOut,
+}
+
+/// Waits for `child` at most `limit`, killing it then (`None`: it could not
+/// be waited for).
+fn finished_within(child: &mut Child, limit: Duration) -> Option<Waited> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().ok()? {
+            return Some(if status.success() {
+                Waited::Succeeded
+            } else {
+                Waited::Failed
+            });
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Some(Waited::TimedOut);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// An edge of `dot -Tplain` output: tail, head, B-spline control points.
@@ -157,6 +212,22 @@ mod tests {
         assert_eq!(l.size, (184.0, 112.0));
         assert!(l.paths[0].starts_with("M74.0,56.0 C92.0,56.0"));
         assert!(l.paths[1].starts_with("M99.2,48.8"));
+    }
+
+    #[test]
+    fn a_program_past_its_time_is_killed() {
+        let started = Instant::now();
+        let mut slow = Command::new("sleep").arg("10").spawn().unwrap();
+        assert_eq!(
+            finished_within(&mut slow, Duration::from_millis(100)),
+            Some(Waited::TimedOut)
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let mut quick = Command::new("true").spawn().unwrap();
+        assert_eq!(
+            finished_within(&mut quick, Duration::from_secs(10)),
+            Some(Waited::Succeeded)
+        );
     }
 
     #[test]

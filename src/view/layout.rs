@@ -315,17 +315,37 @@ fn crossings(layers: &[Vec<usize>], right: &[Vec<usize>], n: usize) -> usize {
     }
     let mut total = 0;
     for layer in layers {
-        let segments: Vec<(usize, usize)> = layer
+        let mut segments: Vec<(usize, usize)> = layer
             .iter()
             .flat_map(|&a| right[a].iter().map(move |&b| (a, b)))
             .map(|(a, b)| (pos[a], pos[b]))
             .collect();
-        for (i, &(a1, b1)) in segments.iter().enumerate() {
-            for &(a2, b2) in &segments[i + 1..] {
-                if (a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2) {
-                    total += 1;
-                }
-            }
+        segments.sort_unstable();
+        total += inversions(segments.iter().map(|&(_, b)| b));
+    }
+    total
+}
+
+/// Pairs `i < j` with `ends[i] > ends[j]`, counted with a Fenwick tree in
+/// O(n log n): with segments sorted by (start, end), exactly the pairs of
+/// segments that cross (those sharing a start or an end do not).
+fn inversions(ends: impl Iterator<Item = usize> + Clone) -> usize {
+    let size = ends.clone().max().map_or(0, |m| m + 1);
+    let mut tree = vec![0usize; size + 1];
+    let (mut seen, mut total) = (0, 0);
+    for end in ends {
+        // How many ends seen so far are at most `end`.
+        let (mut i, mut at_most) = (end + 1, 0);
+        while i > 0 {
+            at_most += tree[i];
+            i &= i - 1;
+        }
+        total += seen - at_most;
+        seen += 1;
+        let mut i = end + 1;
+        while i <= size {
+            tree[i] += 1;
+            i += i & i.wrapping_neg();
         }
     }
     total
@@ -480,6 +500,18 @@ fn smooth_path(points: &[(f64, f64)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inversions_are_the_crossing_pairs() {
+        let ends = [3, 1, 2, 0, 2];
+        let brute = (0..ends.len())
+            .flat_map(|i| (i + 1..ends.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| ends[i] > ends[j])
+            .count();
+        assert_eq!(inversions(ends.iter().copied()), brute);
+        assert_eq!(brute, 6);
+        assert_eq!(inversions(std::iter::empty()), 0);
+    }
 
     fn graph(n: usize, edges: &[(usize, usize)]) -> Graph {
         Graph {
