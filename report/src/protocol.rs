@@ -42,6 +42,7 @@ impl ProtocolPlan {
                 "tamper".into(),
                 "substitute".into(),
                 "forge".into(),
+                "plant_upload".into(),
             ],
         }
     }
