@@ -321,6 +321,19 @@ fn simulate_reports_match_their_schema() {
     assert!(run["steps"][0]["binding"]["p"].is_i64(), "{run}");
     let (run, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "3", &pnml]);
     assert_valid(&validator, &run, "P/T run");
+    // A run long enough to be written in several blocks is still one object,
+    // every step in order, and its first steps those of a short run.
+    let (long, code) = sesphr_json_code(&["simulate", "--json", "--max-steps", "5000", &mutex]);
+    assert_valid(&validator, &long, "a long random run");
+    assert_eq!(code, Some(0));
+    let steps = long["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 5000);
+    assert!(steps.iter().enumerate().all(|(i, s)| s["step"] == i + 1));
+    let (short, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "5", &mutex]);
+    assert_eq!(short["steps"].as_array().map(|s| &s[..]), Some(&steps[..5]));
+    let (none, _) = sesphr_json_code(&["simulate", "--json", "--max-steps", "0", &mutex]);
+    assert_valid(&validator, &none, "a run of no step");
+    assert_eq!(none["steps"], serde_json::json!([]));
     // A run whose third step divides by zero: the two steps made and the
     // marking it failed in are kept, with the located error (exit 2).
     let failing =

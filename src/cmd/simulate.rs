@@ -154,11 +154,20 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
 }
 
 /// A seeded random run as one JSON object: the steps with their bindings as
-/// JSON values, why it stopped and the final marking. A run that fails (an
-/// expression failing while the net runs) is printed too, up to the marking
-/// it failed in, with `stopped: "error"` and the located `error` (exit 2).
+/// JSON values, why it stopped and the final marking. The steps are written
+/// as they are taken (in blocks of about 64 KiB), so a long run holds none of
+/// them in memory. A run that fails (an expression failing while the net
+/// runs) is printed too, up to the marking it failed in, with `stopped:
+/// "error"` and the located `error` (exit 2).
 fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Result<ExitCode> {
-    let mut steps = Vec::new();
+    let mut out = format!(
+        "{{\n  \"file\": {},\n  \"net\": {},\n  \"mode\": \"random\",\n  \"seed\": {},\n  \"max_steps\": {},\n  \"steps\": [",
+        serde_json::to_string(&args.net.net.display().to_string())?,
+        serde_json::to_string(&net.name)?,
+        args.seed,
+        max_steps
+    );
+    let mut first = true;
     let mut reached = None;
     let outcome = simulate_while(net, max_steps, args.seed, |step, binding, marking| {
         reached = Some(marking.clone());
@@ -169,12 +178,23 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
             .zip(&binding.values)
             .map(|(var, value)| (var.name.clone(), value_json(&value.to_string())))
             .collect();
-        steps.push(serde_json::json!({
+        let step = serde_json::json!({
             "step": step,
             "transition": t.name,
             "binding": values,
-        }));
-        ControlFlow::Continue(())
+        });
+        out += if first { "\n    " } else { ",\n    " };
+        out += &step.to_string();
+        first = false;
+        if out.len() >= 1 << 16 {
+            crate::output::write_out(format_args!("{out}"));
+            out.clear();
+        }
+        if crate::output::stdout_closed() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     });
     let (stopped, last, error) = match outcome {
         Ok(outcome) => {
@@ -193,21 +213,17 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
             ("error", last, Some(crate::output::render_error(&error)))
         }
     };
-    let mut value = serde_json::json!({
-        "file": args.net.net.display().to_string(),
-        "net": net.name,
-        "mode": "random",
-        "seed": args.seed,
-        "max_steps": max_steps,
-        "steps": steps,
-        "stopped": stopped,
-        "final": places_json(&net.marked_places(&last)),
-    });
-    if let Some(error) = error {
-        value["error"] = serde_json::json!(error);
+    out += if first { "],\n" } else { "\n  ],\n" };
+    out += &format!(
+        "  \"stopped\": \"{stopped}\",\n  \"final\": {}",
+        serde_json::to_string(&places_json(&net.marked_places(&last)))?
+    );
+    if let Some(error) = &error {
+        out += &format!(",\n  \"error\": {}", serde_json::to_string(error)?);
     }
-    outln!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(if value.get("error").is_some() {
+    out += "\n}";
+    outln!("{out}");
+    Ok(if error.is_some() {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
