@@ -38,15 +38,25 @@ impl Cluster {
 }
 
 /// Reads a host file: one `host:port` per line, in process order; blank
-/// lines and `#` comments are skipped.
+/// lines and `#` comments are skipped. The path `-` reads standard input
+/// (how a `--processes` supervisor hands its workers their addresses, so no
+/// file is left behind if it is killed).
 pub fn read_hosts(path: &Path) -> Result<Vec<String>, DistError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DistError::Hosts {
-        path: path.display().to_string(),
+    let (name, text) = if path == Path::new("-") {
+        (
+            "standard input".to_string(),
+            std::io::read_to_string(std::io::stdin()),
+        )
+    } else {
+        (path.display().to_string(), std::fs::read_to_string(path))
+    };
+    let text = text.map_err(|source| DistError::Hosts {
+        path: name.clone(),
         line: 0,
         message: source.to_string(),
     })?;
     parse_hosts(&text).map_err(|(line, message)| DistError::Hosts {
-        path: path.display().to_string(),
+        path: name,
         line,
         message,
     })

@@ -9,9 +9,9 @@
 //! `--hosts FILE --process I` (one call per machine), this process is
 //! worker I of the host file.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -175,8 +175,8 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
 }
 
 /// What every process of the run must agree on, beyond the host file and
-/// `--threads` (which the processes compare themselves): the build, the
-/// net file's bytes, and every option that changes the exploration or
+/// `--threads` (which the processes compare themselves): sesphr's version,
+/// the net file's bytes, and every option that changes the exploration or
 /// process 0's report. `--max-memory` and `--timeout` may differ (each
 /// process stops at its own limit, and every process stops with it), and so
 /// may the options of process 0's output alone (`--json`, `--trace`,
@@ -269,7 +269,6 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
         hosts.push_str(&format!("127.0.0.1:{}\n", listener.local_addr()?.port()));
     }
     drop(listeners);
-    let host_file = HostFile::write(&hosts)?;
     let exe = std::env::current_exe().context("cannot find the sesphr executable")?;
     let own_args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let mut children: Vec<Option<Child>> = Vec::with_capacity(count);
@@ -277,17 +276,33 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
         let child = Command::new(&exe)
             .args(&own_args)
             .arg("--hosts")
-            .arg(&host_file.0)
+            .arg("-")
             .arg("--process")
             .arg(process.to_string())
             .arg("--supervised")
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(if process == 0 {
                 Stdio::piped()
             } else {
                 Stdio::null()
             })
             .spawn();
+        // The addresses go through the worker's standard input: no file to
+        // leave behind if this process is killed.
+        let child = child.and_then(|mut child| {
+            let given = child
+                .stdin
+                .take()
+                .map(|mut stdin| stdin.write_all(hosts.as_bytes()));
+            match given {
+                Some(Err(e)) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    Err(e)
+                }
+                _ => Ok(child),
+            }
+        });
         match child {
             Ok(child) => children.push(Some(child)),
             Err(e) => {
@@ -368,23 +383,5 @@ fn stop_all(children: &mut [Option<Child>]) {
     for child in children.iter_mut().flatten() {
         let _ = child.kill();
         let _ = child.wait();
-    }
-}
-
-/// The supervisor's host file, removed when dropped.
-struct HostFile(PathBuf);
-
-impl HostFile {
-    fn write(text: &str) -> Result<Self> {
-        let path = std::env::temp_dir().join(format!("sesphr-hosts-{}.txt", std::process::id()));
-        std::fs::write(&path, text)
-            .with_context(|| format!("cannot write the host file {}", path.display()))?;
-        Ok(HostFile(path))
-    }
-}
-
-impl Drop for HostFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
     }
 }
