@@ -99,7 +99,12 @@ enum Waited {
 fn finished_within(child: &mut Child, limit: Duration) -> Option<Waited> {
     let deadline = Instant::now() + limit;
     loop {
-        if let Some(status) = child.try_wait().ok()? {
+        let waited = child.try_wait();
+        if waited.is_err() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(status) = waited.ok()? {
             return Some(if status.success() {
                 Waited::Succeeded
             } else {

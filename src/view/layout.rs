@@ -513,6 +513,41 @@ mod tests {
         assert_eq!(inversions(std::iter::empty()), 0);
     }
 
+    /// The crossing count equals the pairwise definition (two segments
+    /// between the same two layers cross when their ends are in the
+    /// opposite order at both sides) on random layers, duplicate edges and
+    /// shared ends included.
+    #[test]
+    fn crossings_are_the_pairwise_count() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for _ in 0..200 {
+            let (left, right_count) = (1 + next(6), 1 + next(6));
+            let n = left + right_count;
+            let layers = vec![(0..left).collect::<Vec<_>>(), (left..n).collect()];
+            let mut right = vec![Vec::new(); n];
+            let mut segments = Vec::new();
+            for _ in 0..next(12) {
+                let (a, b) = (next(left), left + next(right_count));
+                right[a].push(b);
+                segments.push((a, b - left));
+            }
+            let pairwise = (0..segments.len())
+                .flat_map(|i| (i + 1..segments.len()).map(move |j| (i, j)))
+                .filter(|&(i, j)| {
+                    let ((a1, b1), (a2, b2)) = (segments[i], segments[j]);
+                    (a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2)
+                })
+                .count();
+            assert_eq!(crossings(&layers, &right, n), pairwise, "{segments:?}");
+        }
+    }
+
     fn graph(n: usize, edges: &[(usize, usize)]) -> Graph {
         Graph {
             sizes: vec![(40.0, 30.0); n],

@@ -10,11 +10,10 @@
 //! the file: the page fires the steps on the net (see `super::replay`).
 
 use anyhow::{Result, bail};
-use serde::Serialize;
 use serde_json::Value;
 
 /// One trace of the file, ready for the page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NamedTrace {
     /// What the trace shows, e.g. `no_deadlock (deadlock-free): VIOLATED`.
     pub title: String,
@@ -25,13 +24,12 @@ pub struct NamedTrace {
 }
 
 /// One firing of a trace.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TraceStep {
     /// The transition that fires.
     pub transition: String,
-    /// Its binding, `p=1, u=(doctor, 1)` (empty for none).
-    pub binding: String,
-    /// The binding's variables and their values as text, as in `binding`.
+    /// The binding's variables and their values as text (`p`, `1`), in the
+    /// checker's notation; empty for none.
     pub values: Vec<(String, String)>,
     /// Where the step stands in a lasso (the cycle starts here), if it does.
     pub note: Option<String>,
@@ -114,6 +112,8 @@ fn read_lasso(
             "the marking after step {} is a deadlock, kept for ever",
             stem.len()
         )
+    } else if from == to {
+        format!("step {from} repeats for ever")
     } else {
         format!("steps {from} to {to} repeat for ever")
     };
@@ -137,7 +137,6 @@ fn read_trace(steps: &[Value], context: &Context, index: usize) -> Result<NamedT
         let values = step.get("binding").map(binding_values).unwrap_or_default();
         read.push(TraceStep {
             transition,
-            binding: join_values(&values),
             values,
             note: None,
         });
@@ -302,7 +301,7 @@ mod tests {
         assert_eq!(traces[0].title, "bad (deadlock-free): VIOLATED");
         assert_eq!(traces[1].title, "seen (reachable): witness");
         let step = &traces[1].steps[0];
-        assert_eq!(step.binding, "p=1");
+        assert_eq!(join_values(&step.values), "p=1");
         assert_eq!(step.values, vec![("p".to_string(), "1".to_string())]);
     }
 
@@ -316,7 +315,7 @@ mod tests {
         let traces = read_traces(&trace, "n").unwrap();
         let step = &traces[0].steps[0];
         assert_eq!(traces[0].title, "trace 1");
-        assert_eq!(step.binding, "k=3, u=(doctor, 1)");
+        assert_eq!(join_values(&step.values), "k=3, u=(doctor, 1)");
     }
 
     /// The shape `check --json` writes with tokens as JSON values: bindings
@@ -333,7 +332,7 @@ mod tests {
                                  "transition": "take_left"}]}}]});
         let traces = read_traces(&report, "n").unwrap();
         let step = &traces[0].steps[0];
-        assert_eq!(step.binding, "k=key((doctor, 1)), p=1");
+        assert_eq!(join_values(&step.values), "k=key((doctor, 1)), p=1");
     }
 
     #[test]

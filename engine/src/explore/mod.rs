@@ -285,7 +285,8 @@ pub trait StateSpace: Sync {
     /// whole place) and no structural bound holds every place. The
     /// explorer then looks for such a state ([`StateSpace::growth`]) and
     /// stops at it; a space wrapped for a search that must go on past it
-    /// (mutation testing, the contest's examinations) leaves this false.
+    /// (a mutant's second run, a contest examination bounded by the user's
+    /// limits) leaves this false.
     fn may_grow(&self) -> bool {
         false
     }

@@ -357,8 +357,14 @@ fn judge_temporal(net: &Net, limits: &Limits, started: Instant) -> Judgement {
 /// with the reason `unbounded` (not the limit it reached), as it could
 /// never be decided.
 fn judge_states(net: &Net, limits: &Limits, started: Instant) -> Judgement {
-    let (first, unbounded) = judge(net, limits, started, true);
-    if unbounded.is_none() {
+    let (first, _) = judge(net, limits, started, true);
+    let proved_unbounded = matches!(
+        first.verdict,
+        Verdict::Undecided {
+            stopped: StopReason::Unbounded
+        }
+    );
+    if !proved_unbounded {
         return first;
     }
     let (again, _) = judge(net, limits, started, false);
@@ -411,7 +417,8 @@ fn judge(
     let options = ExploreOptions {
         max_states: limits.max_states,
         max_memory: limits.max_memory,
-        timeout: limits.timeout,
+        // What is left of the mutant's time: a second run does not start afresh.
+        timeout: limits.timeout.map(|t| t.saturating_sub(started.elapsed())),
         // Called between levels: a violation seen in this level stops the next.
         progress: Some(Arc::new(move |p: &crate::explore::Progress| {
             if flags.hit.iter().any(|h| h.load(Ordering::Relaxed)) {

@@ -183,12 +183,13 @@ pub(super) fn remove_element(elements: &[Range<usize>], index: usize) -> Edit {
 
 /// Where the indicator (`|`, `>-`, `>2`, ...) of the block scalar whose
 /// content starts at byte `content` is, if the scalar is one: the last word
-/// before its content, a comment after it left out.
+/// before its content, a comment after it left out. A comment line there
+/// means no indicator (a block's header is the line just above its content).
 fn block_indicator(file: &str, content: usize) -> Option<usize> {
     let before = file.get(..content)?.trim_end();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = &before[line_start..];
-    let code = line.find(" #").map_or(line, |i| &line[..i]).trim_end();
+    let code = &line[..comment_start(line)].trim_end();
     let word_start = code.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let word = &code[word_start..];
     let is_indicator = word.starts_with(['|', '>'])
@@ -196,4 +197,39 @@ fn block_indicator(file: &str, content: usize) -> Option<usize> {
             .chars()
             .all(|c| matches!(c, '|' | '>' | '+' | '-' | '0'..='9'));
     is_indicator.then_some(line_start + word_start)
+}
+
+/// Where the comment of a YAML line starts (a `#` at the line's start or
+/// after a space or tab), or its length if it has none.
+fn comment_start(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    (0..bytes.len())
+        .find(|&i| bytes[i] == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t')))
+        .unwrap_or(line.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The indicator of `file`'s block, whose content starts at `marker`.
+    fn indicator(file: &str, marker: &str) -> Option<usize> {
+        block_indicator(file, file.find(marker).expect("the content"))
+    }
+
+    #[test]
+    fn a_block_indicator_is_found_before_its_content_and_not_in_a_comment() {
+        let file = "guard: |\t# a tab, then a comment\n  x > 1\n";
+        assert_eq!(indicator(file, "x > 1"), Some(7));
+        let file = "guard: >-  # folded\n  x > 1\n";
+        assert_eq!(indicator(file, "x > 1"), Some(7));
+        // A comment line just above a quoted scalar is no header, whatever its
+        // last word.
+        let file = "    q:\n# shifted by one >\n      \"x \\x2b 1\"\n";
+        assert_eq!(indicator(file, "\"x"), None);
+        let file = "    q:\n      # must be |\n      \"x\"\n";
+        assert_eq!(indicator(file, "\"x\""), None);
+        assert_eq!(comment_start("a#b # c"), 4);
+        assert_eq!(comment_start("no comment"), 10);
+    }
 }
