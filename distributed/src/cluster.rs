@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::DistError;
-use crate::meet::Fingerprint;
+use crate::fingerprint::Fingerprint;
 
 /// Where the processes of a run listen, and which one this is.
 #[derive(Debug, Clone, PartialEq, Eq)]

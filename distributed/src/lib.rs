@@ -25,6 +25,7 @@ use sesphr_engine::net::pos::Pos;
 pub mod bfs;
 pub mod cluster;
 pub mod coloured;
+pub mod fingerprint;
 pub mod meet;
 pub mod owner;
 pub mod portable;
@@ -37,7 +38,7 @@ pub mod superstep;
 pub use bfs::DistOptions;
 pub use cluster::{Cluster, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
-pub use meet::Fingerprint;
+pub use fingerprint::Fingerprint;
 pub use pt::check_pt_distributed;
 pub use run::{DistReport, RUN_THREAD, panic_message};
 
