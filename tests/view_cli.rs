@@ -256,7 +256,7 @@ fn lassos_unfolded_traces_and_several_nets_are_offered() {
     let lasso = &data["traces"][0];
     assert_eq!(
         lasso["title"],
-        "reaches_q (ltl): VIOLATED (lasso: steps 1 to 1 repeat for ever)"
+        "reaches_q (ltl): VIOLATED (lasso: step 1 repeats for ever)"
     );
     assert_eq!(lasso["steps"][0]["transition"], "spin");
     assert!(
