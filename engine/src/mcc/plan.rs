@@ -10,7 +10,7 @@ use super::formula::{Formula, McProperty, Query};
 use super::names::Names;
 use super::observe::{Check, Checked, Condition, Count, Observable};
 use super::temporal::{self, Style, TemporalFormulas};
-use crate::explore::{Exploration, ExploreError, ExploreOptions, StopReason, explore};
+use crate::explore::{Exploration, ExploreError, ExploreOptions, StateSpace, StopReason, explore};
 use crate::temporal::graph::{Limits, Stop};
 
 /// How each answer of an examination is found.
@@ -320,13 +320,18 @@ pub(super) const PROBE_STATES: u64 = 100_000;
 /// Whether a first exploration of `space`, of at most [`PROBE_STATES`]
 /// states (and within `options`' limits), proves it unbounded: then the
 /// graph of every reachable marking, which CTL and LTL formulas are decided
-/// on, can never be built. A bounded net pays an exploration of at most
+/// on, can never be built. A net that cannot grow (its bindings do not fire
+/// monotonically, or a structural bound holds every place) is not explored
+/// twice; one that may grow but does not pays an exploration of at most
 /// that many states.
 fn proven_unbounded<S: Observable>(
     space: &S,
     options: &ExploreOptions,
 ) -> Result<bool, ExploreError<S::Error>> {
     let checked = Checked::new(space, Vec::new()).stopping_at_growth();
+    if !checked.may_grow() {
+        return Ok(false);
+    }
     let probe = ExploreOptions {
         max_states: Some(
             options
