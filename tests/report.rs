@@ -1,7 +1,7 @@
 //! End-to-end: `sesphr report --quick` writes well-formed CSV files, SVG and
 //! PNG plots with the paper's series, and report.md with the verification summary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const FIGURES: [&str; 7] = [
@@ -212,9 +212,11 @@ fn the_quick_report_is_complete_and_well_formed() {
     let _ = std::fs::remove_dir_all(&elsewhere);
 }
 
-#[test]
-fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
-    let scratch = std::env::temp_dir().join(format!("sesphr-report-bad-{}", std::process::id()));
+/// A fresh scratch directory `sesphr-report-TAG-PID` holding `nets/` with
+/// the paper's net copied in; returns it, that `nets/`, and the repository's
+/// `nets/`.
+fn scratch_with_the_paper_net(tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let scratch = std::env::temp_dir().join(format!("sesphr-report-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     let nets = scratch.join("nets");
     std::fs::create_dir_all(&nets).unwrap();
@@ -224,6 +226,12 @@ fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
         nets.join("sesphr-paper.yaml"),
     )
     .unwrap();
+    (scratch, nets, good)
+}
+
+#[test]
+fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
+    let (scratch, nets, _) = scratch_with_the_paper_net("bad");
     std::fs::write(nets.join("sesphr.yaml"), "name: broken\nplaces: [\n").unwrap();
     let out_dir = scratch.join("out");
     let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
@@ -250,16 +258,7 @@ fn a_failed_report_names_the_bad_net_and_leaves_nothing_behind() {
 /// violated properties of the verification summary.
 #[test]
 fn a_report_whose_runs_compare_no_plaintext_fails() {
-    let scratch = std::env::temp_dir().join(format!("sesphr-report-nodec-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let nets = scratch.join("nets");
-    std::fs::create_dir_all(&nets).unwrap();
-    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets");
-    std::fs::copy(
-        good.join("sesphr-paper.yaml"),
-        nets.join("sesphr-paper.yaml"),
-    )
-    .unwrap();
+    let (scratch, nets, good) = scratch_with_the_paper_net("nodec");
     let net = read(&good.join("sesphr.yaml"));
     let guard =
         "guard: \"signature_ok(verifying_key(signing_key(p)), ((p, q, v), d), s) && digest(c)";
