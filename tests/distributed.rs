@@ -442,8 +442,9 @@ fn a_run_time_error_is_located_and_reported_once() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A process whose peers never start waits for them no longer than
-/// `--timeout`, then says so (exit 2) instead of waiting for ever.
+/// A process whose peers never start says, while it waits, which ones it
+/// waits for, and waits no longer than `--timeout`, then says so (exit 2)
+/// instead of waiting for ever.
 #[test]
 fn a_process_alone_gives_up_at_the_timeout() {
     let hosts =
@@ -465,6 +466,11 @@ fn a_process_alone_gives_up_at_the_timeout() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("the other processes did not all connect within 10 s"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("process 0: waiting for process 1 (127.0.0.1:")
+            && stderr.contains(", line 2 of the host file) to connect"),
         "{stderr}"
     );
 }

@@ -3,14 +3,16 @@
 //! meets the others (how long it waits for them, what they must agree on,
 //! whether what timely prints is shown).
 
+use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::DistError;
 use crate::fingerprint::Fingerprint;
 
 /// Where the processes of a run listen, and which one this is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Cluster {
     /// This process's index in `addresses`.
     pub process: usize,
@@ -28,6 +30,23 @@ pub struct Cluster {
     /// the host file and the thread count are added to it when the
     /// processes meet ([`crate::meet`]).
     pub fingerprint: Fingerprint,
+    /// Told, every [`crate::meet::WAIT_NOTICE`] while this process waits
+    /// for others to connect, which ones it still waits for.
+    pub on_waiting: Option<WaitingHook>,
+}
+
+/// Called with the processes (their indices in the host file) not met
+/// yet, while this process waits for them.
+#[derive(Clone)]
+pub struct WaitingHook(pub Arc<WaitingFn>);
+
+/// What a [`WaitingHook`] calls.
+pub type WaitingFn = dyn Fn(&[usize]) + Send + Sync;
+
+impl fmt::Debug for WaitingHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WaitingHook")
+    }
 }
 
 impl Cluster {

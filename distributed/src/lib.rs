@@ -36,7 +36,7 @@ pub mod store;
 pub mod superstep;
 
 pub use bfs::DistOptions;
-pub use cluster::{Cluster, parse_hosts, read_hosts};
+pub use cluster::{Cluster, WaitingHook, parse_hosts, read_hosts};
 pub use coloured::check_coloured_distributed;
 pub use fingerprint::Fingerprint;
 pub use pt::check_pt_distributed;

@@ -30,6 +30,10 @@ const HELLO_WAIT: Duration = Duration::from_secs(10);
 /// How often a refused connection is tried again, and the listener polled.
 const RETRY: Duration = Duration::from_millis(100);
 
+/// How long this process waits for the others before saying which ones it
+/// still waits for (and again after as long, each time).
+pub const WAIT_NOTICE: Duration = Duration::from_secs(5);
+
 /// The fingerprint this process sends: the caller's, with the run's shape.
 fn own_fingerprint(cluster: &Cluster) -> Fingerprint {
     cluster
@@ -67,19 +71,43 @@ pub fn meet(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, DistError> {
         &stop.0,
         greeted,
     )?;
-    for _ in 1..count {
-        let (process, stream, theirs) = greetings.recv().map_err(|_| {
-            DistError::Start("the connection set-up ended before every process was met".into())
-        })??;
+    let mut met = 1;
+    while met < count {
+        let greeting = match greetings.recv_timeout(WAIT_NOTICE) {
+            Ok(greeting) => greeting,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                tell_waiting(cluster, &sockets);
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(DistError::Start(
+                    "the connection set-up ended before every process was met".into(),
+                ));
+            }
+        };
+        let (process, stream, theirs) = greeting?;
         if let Some(what) = ours.difference(&theirs, process) {
             return Err(DistError::Mismatch { process, what });
         }
         sockets[process] = Some(stream);
+        met += 1;
     }
     for stream in sockets.iter().flatten() {
         settle(stream).map_err(|e| DistError::Start(e.to_string()))?;
     }
     Ok(sockets)
+}
+
+/// Tells `cluster`'s hook which processes are not met yet: those other
+/// than this one without a connection in `sockets`.
+fn tell_waiting(cluster: &Cluster, sockets: &[Option<TcpStream>]) {
+    let Some(hook) = &cluster.on_waiting else {
+        return;
+    };
+    let waiting: Vec<usize> = (0..sockets.len())
+        .filter(|&p| p != cluster.process && sockets[p].is_none())
+        .collect();
+    (hook.0)(&waiting);
 }
 
 /// Stops the set-up's threads when the set-up ends, however it ends.

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use sesphr_distributed::{
-    Cluster, DistError, DistOptions, Fingerprint, RUN_THREAD, check_coloured_distributed,
-    check_pt_distributed, panic_message, read_hosts,
+    Cluster, DistError, DistOptions, Fingerprint, RUN_THREAD, WaitingHook,
+    check_coloured_distributed, check_pt_distributed, panic_message, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -88,6 +88,9 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         on_integer_drift: (process == 0).then(|| super::check_drift::drift_note(&net, path, None)),
     };
     let supervised = args.distributed.supervised;
+    // A supervisor starts every process at once and says itself which one
+    // failed to start.
+    let on_waiting = (!supervised).then(|| waiting_notice(process, addresses.clone()));
     let cluster = Cluster {
         process,
         addresses,
@@ -97,6 +100,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         // then stops the run).
         connect_within: explore.timeout.map(|t| t.max(MIN_CONNECT_WAIT)),
         fingerprint: fingerprint(args, path)?,
+        on_waiting,
     };
     let dist = match &net {
         LoadedNet::PlaceTransition(net) => check_pt_distributed(
@@ -374,6 +378,24 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
 /// The least time a worker waits for the others to connect under
 /// `--timeout`.
 const MIN_CONNECT_WAIT: Duration = Duration::from_secs(10);
+
+/// What a process started with `--hosts` says while it waits for the
+/// others: which ones, where, and how to start them.
+fn waiting_notice(me: usize, addresses: Vec<String>) -> WaitingHook {
+    WaitingHook(Arc::new(move |waiting: &[usize]| {
+        let which: Vec<String> = waiting
+            .iter()
+            .map(|&p| {
+                let address = addresses.get(p).map_or("?", String::as_str);
+                format!("process {p} ({address}, line {} of the host file)", p + 1)
+            })
+            .collect();
+        eprintln!(
+            "process {me}: waiting for {} to connect (each machine runs the same command with its own --process)",
+            which.join(", ")
+        );
+    }))
+}
 
 /// How long the other workers have to end after one ended with an error.
 const GRACE: Duration = Duration::from_secs(5);
