@@ -235,7 +235,16 @@ fn statistics(report: &CheckReport, full: bool) -> String {
         } else {
             "expanded states"
         };
-        out += &format!("  the {which} stand for {represented} markings\n");
+        if report.shortest_traces {
+            out += &format!("  the {which} stand for {represented} markings\n");
+        } else {
+            // The stubborn sets left bindings out, and with them maybe
+            // markings: the count is a lower bound.
+            out += &format!(
+                "  the {which} stand for at least {represented} markings: the partial-order \
+                 reduction may have left some out (--no-reduction counts them all)\n"
+            );
+        }
         if traces_may_be_longer(report) {
             out += "  traces: shortest within the reduced state space, maybe not overall \
                     (--no-reduction gives the shortest)\n";
