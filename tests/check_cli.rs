@@ -821,6 +821,60 @@ fn the_route_through_the_unfolding_is_shown_and_can_be_chosen() {
     assert!(stderr.contains("invalid value 'sometimes'"), "{stderr}");
 }
 
+/// Counts past 2^31 - 1, which the unfolding's counters cannot hold, keep
+/// a net with the coloured engine by default: in the initial marking, in
+/// an arc's weight, or reached on the way; `--unfold=always` says why it
+/// cannot.
+#[test]
+fn counts_too_large_for_the_unfolding_stay_with_the_coloured_engine() {
+    let dir = std::env::temp_dir().join(format!("sesphr-large-counts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let nets = [
+        (
+            "initial",
+            "a: { type: Unit, init: [\"3000000000'()\"] }",
+            "b: [\"()\"]",
+        ),
+        (
+            "weight",
+            "a: { type: Unit, init: [\"()\"] }",
+            "b: [\"3000000000'()\"]",
+        ),
+        (
+            "reached",
+            "a: { type: Unit, init: [\"2147483647'()\"] }",
+            "a: [\"2'()\"]",
+        ),
+    ];
+    for (name, place, out) in nets {
+        let net = dir.join(format!("{name}.yaml"));
+        std::fs::write(
+            &net,
+            format!(
+                "name: {name}\n\
+                 places:\n  {place}\n  b: {{ type: Unit }}\n  go: {{ type: Unit, init: [\"()\"] }}\n\
+                 transitions:\n  t: {{ in: {{ go: [\"()\"], a: [\"()\"] }}, out: {{ {out} }} }}\n\
+                 properties:\n  some: {{ invariant: \"count(go) <= 1\" }}\n"
+            ),
+        )
+        .unwrap();
+        let net = net.to_str().unwrap();
+        let auto = sesphr(&["check", "--json", net]);
+        assert_eq!(auto.status.code(), Some(0), "{name}: {auto:?}");
+        let auto: serde_json::Value = serde_json::from_slice(&auto.stdout).unwrap();
+        let never = sesphr(&["check", "--json", "--unfold=never", net]);
+        let never: serde_json::Value = serde_json::from_slice(&never.stdout).unwrap();
+        assert!(auto.get("unfolding").is_none(), "{name}: {auto}");
+        assert_eq!(auto["states"], 2, "{name}");
+        assert_eq!(auto["properties"], never["properties"], "{name}");
+        let always = sesphr(&["check", "--unfold=always", net]);
+        assert_eq!(always.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&always.stderr);
+        assert!(stderr.contains("2147483647"), "{name}: {stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A net of black tokens larger than the fixed limits of the automatic
 /// unfolding (a ring of 300 places, one colour each) unfolds to no more
 /// places and transitions than it has, so without reductions it is explored
@@ -1402,6 +1456,64 @@ fn a_partial_order_reduction_counts_at_least_the_markings_it_stored() {
         )),
         "{text}"
     );
+}
+
+/// Past an unboundedness proof, its steps are fired again: a bound or an
+/// invariant that fails on the way is violated, a goal met on the way
+/// holds, each with the run that got there; a goal the growth never meets
+/// stays undecided. The same whatever the engine path and thread count.
+#[test]
+fn an_unbounded_nets_growth_settles_its_bounds_and_goals() {
+    let dir = std::env::temp_dir().join(format!("sesphr-pump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("source.yaml");
+    std::fs::write(
+        &net,
+        "name: source\n\
+         places:\n  on: { type: Unit, init: [\"()\"] }\n  p: { type: Unit }\n\
+         transitions:\n  gen: { in: { on: [\"()\"] }, out: { on: [\"()\"], p: [\"()\"] } }\n\
+         properties:\n\
+         \x20 bounded: { bound: { place: p, max: 100 } }\n\
+         \x20 seventy: { reachable: \"count(p) == 70\" }\n\
+         \x20 negative: { reachable: \"count(p) < 0\" }\n",
+    )
+    .unwrap();
+    let net = net.to_str().unwrap();
+    let mut reports = Vec::new();
+    for extra in [
+        &["--threads", "1"][..],
+        &["--threads", "2"],
+        &["--unfold=never"],
+    ] {
+        let out = sesphr(&[&["check", "--json", net][..], extra].concat());
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["stopped"], "unbounded", "{extra:?}");
+        let verdict = |i: usize| report["properties"][i]["holds"].clone();
+        let steps = |i: usize| {
+            report["properties"][i]["trace"]["steps"]
+                .as_array()
+                .map(Vec::len)
+        };
+        assert_eq!(verdict(0), false, "{extra:?}");
+        assert_eq!(
+            steps(0),
+            Some(101),
+            "the 101st token breaks the bound: {extra:?}"
+        );
+        assert_eq!(verdict(1), true, "{extra:?}");
+        assert_eq!(steps(1), Some(70), "{extra:?}");
+        assert_eq!(verdict(2), serde_json::Value::Null, "{extra:?}");
+        reports.push(report["properties"].clone());
+    }
+    assert!(reports.windows(2).all(|w| w[0] == w[1]), "{reports:?}");
+    let text = sesphr(&["check", net]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("\n  verdicts past the proof: found by repeating these steps; their traces may not be the shortest\n"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// An unbounded net stops the run: exit 2, an error located at the place

@@ -6,7 +6,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use sesphr_engine::explore::{
-    CheckReport, RunFigures, StateSpace, Unbounded, decided, safety_result, trace_along,
+    CheckReport, RunFigures, StateSpace, Unbounded, decided, safety_result, settle_along_growth,
+    trace_along,
 };
 use std::net::TcpStream;
 
@@ -292,6 +293,7 @@ fn check_report<S: StateSpace>(
         let unbounded = Unbounded::along(space, &path, grown.level - grown.back, &grown.places)
             .map_err(|e| DistError::Trace(e.to_string()))?;
         report.unbounded = Some(unbounded);
+        settle_along_growth(space, &mut report).map_err(|e| DistError::Trace(e.to_string()))?;
     }
     Ok(report)
 }

@@ -252,6 +252,10 @@ fn statistics(report: &CheckReport, full: bool) -> String {
     }
     if let Some(unbounded) = &report.unbounded {
         out += &render_unbounded(unbounded, full);
+        if settled_past_the_proof(report, unbounded) {
+            out += "  verdicts past the proof: found by repeating these steps; their traces \
+                    may not be the shortest\n";
+        }
     }
     if let Some(unfolding) = report.unfolding {
         out += &format!(
@@ -279,6 +283,16 @@ fn statistics(report: &CheckReport, full: bool) -> String {
 /// Why the net is unbounded: the places that grow, then the steps that
 /// repeat (numbered as in the whole run, which `--json` prints), and
 /// whether the markings compare only up to a permutation.
+/// Whether some verdict of `report` was settled by repeating the growth of
+/// its unboundedness proof: its trace goes past the proof's end, deeper
+/// than the exploration went.
+fn settled_past_the_proof(report: &CheckReport, unbounded: &Unbounded) -> bool {
+    let proof = unbounded.trace.steps.len();
+    (report.properties.iter())
+        .filter_map(|p| p.trace.as_ref())
+        .any(|trace| trace.steps.len() > proof)
+}
+
 pub(crate) fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
     let growth: Vec<String> = (unbounded.growth.iter())
         .map(|g| format!("{} +{}", g.place, g.more))

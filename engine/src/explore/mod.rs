@@ -58,6 +58,7 @@ pub mod growth;
 mod insert;
 mod levels;
 mod options;
+mod pump;
 mod report;
 mod store;
 mod walks;
@@ -74,6 +75,7 @@ pub use growth::Growth;
 pub use options::{
     ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopHook, StopReason,
 };
+pub use pump::{MAX_PUMPED_STEPS, settle_along_growth};
 pub use report::{
     CheckReport, Lasso, PlaceGrowth, PropertyResult, RunFigures, Trace, Unbounded, UnfoldingSize,
     check, check_keeping, decided, safety_result, trace_along,

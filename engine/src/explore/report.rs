@@ -8,6 +8,7 @@ use super::bfs::explore;
 use super::exploration::Exploration;
 use super::growth::Growth;
 use super::options::{ExploreError, ExploreOptions, StopReason};
+use super::pump::settle_along_growth;
 use super::store::StateId;
 use super::{MarkedPlaces, PropertyKind, StateSpace, Step};
 use crate::net::explain::Explanation;
@@ -321,6 +322,7 @@ pub fn check_keeping<S: StateSpace>(
     report.unbounded = (ex.growth.as_ref())
         .map(|growth| unbounded(space, &ex, growth))
         .transpose()?;
+    settle_along_growth(space, &mut report)?;
     Ok((report, ex))
 }
 
