@@ -537,6 +537,23 @@ fn the_token_game_names_the_invariants_and_bounds_a_marking_violates() {
     assert!(!text.contains("violates"), "{text}");
 }
 
+#[test]
+fn the_token_game_shows_a_property_that_fails_to_evaluate_and_goes_on() {
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/division-by-zero.yaml");
+    let text = play_bytes(&net, b"1\nq\n");
+    let failure = format!(
+        "cannot evaluate: {}:15:21: in property `positive`: division by zero\n",
+        net.display()
+    );
+    // In the initial marking and in the one the move leads to.
+    assert_eq!(text.matches(&failure).count(), 2, "{text}");
+    assert!(text.contains("fired noop (x=1)\n"), "{text}");
+    assert!(
+        text.ends_with("1 move; the last marking is above.\n"),
+        "{text}"
+    );
+}
+
 /// The token game's transcript in docs/token-game.md is what the game
 /// prints for the answers written in it (the documentation tests run no
 /// transcript that reads standard input).

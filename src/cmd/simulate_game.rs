@@ -161,9 +161,9 @@ impl Game<'_, '_> {
         self.say(format_args!("this marking violates {list}\n"))
     }
 
-    /// Lists the enabled bindings by number; whether there is one (else
-    /// says that the marking is dead and, at the initial marking, that the
-    /// game is over).
+    /// Lists the enabled bindings by number, or says that the marking is
+    /// dead; whether the game goes on (a binding to fire, or a move to
+    /// take back).
     fn list(&mut self, bindings: &[Binding]) -> Result<bool, Terminal> {
         if bindings.is_empty() {
             let back = match self.earlier.is_empty() {
