@@ -1,8 +1,9 @@
 //! End-to-end tests of `sesphr check` and `sesphr graph --reachability`:
 //! verdicts, shortest traces, exit codes, limits and input errors.
 
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn repo(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -1268,8 +1269,9 @@ fn an_explanation_gives_the_counts_and_sums_it_reads() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// A P/T place that outgrows its counter while the net runs stops `check`
-/// and `graph --reachability` with an error at the place's element.
+/// A P/T place that outgrows its counter while the net runs stops `check`,
+/// `graph --reachability` and `simulate` with an error at the place's
+/// element; the token game shows it and keeps the marking.
 #[test]
 fn a_place_that_outgrows_its_counter_is_named_at_its_line() {
     let dir = std::env::temp_dir().join(format!("sesphr-counter-{}", std::process::id()));
@@ -1300,6 +1302,49 @@ fn a_place_that_outgrows_its_counter_is_named_at_its_line() {
         );
         assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
     }
+    let overflow =
+        format!("{net}:5:1: in transition `t1`: place p2 holds more than 2147483647 tokens");
+    let out = sesphr(&["simulate", &net]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("error: {overflow}")),
+        "{stderr}"
+    );
+    assert!(!stdout_of(&out).contains("final marking"));
+    let out = sesphr(&["simulate", "--json", &net]);
+    assert_eq!(out.status.code(), Some(2));
+    let run = json(&out);
+    assert_eq!(run["stopped"], "error", "{run}");
+    assert_eq!(run["steps"], serde_json::json!([]), "{run}");
+    assert_eq!(run["final"]["p2"][0]["count"], 1, "{run}");
+    assert!(
+        run["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with(&overflow)),
+        "{run}"
+    );
+    let mut game = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["simulate", "--interactive", &net])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut input = game.stdin.take().expect("piped");
+    input.write_all(b"1\nq\n").expect("written");
+    drop(input);
+    let out = game.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout_of(&out);
+    assert!(
+        text.contains(&format!("q to quit? 1\ncannot fire t1: {overflow}\n")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("q to quit? q\n0 moves; the last marking is above.\n"),
+        "{text}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -91,7 +91,7 @@ fn sesphr(args: &[&str], net: &Path) -> Output {
     sesphr_with_input(args, net, None)
 }
 
-fn sesphr_with_input(args: &[&str], net: &Path, input: Option<&str>) -> Output {
+fn sesphr_with_input(args: &[&str], net: &Path, input: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
         .arg(args[0])
         .arg(net)
@@ -103,7 +103,7 @@ fn sesphr_with_input(args: &[&str], net: &Path, input: Option<&str>) -> Output {
         .expect("the sesphr binary runs");
     let mut stdin = child.stdin.take().expect("piped stdin");
     if let Some(text) = input {
-        stdin.write_all(text.as_bytes()).expect("input written");
+        stdin.write_all(text).expect("input written");
     }
     drop(stdin);
     child.wait_with_output().expect("the program ends")
@@ -280,30 +280,68 @@ fn simulate_reports_a_run_time_error_with_the_transition() {
 
 // ---- simulate --interactive ------------------------------------------------------
 
-fn play(file: &str, input: &str) -> String {
-    let out = sesphr_with_input(&["simulate", "--interactive"], &path(file), Some(input));
+/// What the token game of the net at `net` prints for the bytes `input`.
+fn play_bytes(net: &Path, input: &[u8]) -> String {
+    let out = sesphr_with_input(&["simulate", "--interactive"], net, Some(input));
     stdout(&out)
+}
+
+/// What the token game of the example `file` prints for `input`.
+fn play(file: &str, input: &str) -> String {
+    play_bytes(&path(file), input.as_bytes())
+}
+
+/// A scratch directory for nets a test writes, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("sesphr-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(dir)
+    }
+
+    /// Writes `text` to the file `name` of the directory; its path.
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let file = self.0.join(name);
+        std::fs::write(&file, text).expect("written");
+        file
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[test]
 fn the_token_game_fires_the_binding_picked_by_number() {
     let text = play("mutex.yaml", "2\nq\n");
     assert!(text.starts_with("\nmarking after 0 steps:\n  idle: {1, 2}\n  lock: {()}\nenabled:\n  [1] request (p=1)\n  [2] request (p=2)\n"), "{text}");
-    assert!(text.contains("fired request (p=2)\n"), "{text}");
+    // Piped answers are written back after the prompt, like typed ones.
+    assert!(
+        text.contains("fire which (1-2), h for help, q to quit? 2\nfired request (p=2)\n"),
+        "{text}"
+    );
     assert!(
         text.contains("marking after 1 step:\n  idle: {1}\n  waiting: {2}\n  lock: {()}\n"),
         "{text}"
     );
-    // `q` quits at the second prompt: nothing more is fired.
+    // `q` quits at the second prompt: nothing more is fired, and the last
+    // line says how far the game went.
     assert_eq!(text.matches("fired").count(), 1, "{text}");
-    assert!(text.ends_with("or q to quit? "), "{text}");
+    assert!(
+        text.ends_with("q to quit? q\n1 move; the last marking is above.\n"),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_token_game_reprompts_after_a_bad_answer() {
     let text = play("mutex.yaml", "x\n0\n3\n\n1\nquit\n");
     assert_eq!(
-        text.matches("please type a number from 1 to 2, or q\n")
+        text.matches("please type a number from 1 to 2, or h for help\n")
             .count(),
         4,
         "{text}"
@@ -317,11 +355,19 @@ fn the_token_game_ends_at_the_end_of_input() {
     for ex in &EXAMPLES {
         let text = play(ex.file, "");
         assert!(text.contains("enabled:\n  [1] "), "{text}");
-        assert!(text.ends_with("or q to quit? \n"), "{text}");
+        // The last line ends the prompt's line, then says where the game stopped.
+        assert!(
+            text.ends_with("q to quit? \n0 moves; the last marking is above.\n"),
+            "{text}"
+        );
         assert!(!text.contains("fired"), "{text}");
         // Two steps, then the input ends.
         let text = play(ex.file, "1\n1\n");
         assert_eq!(text.matches("fired").count(), 2, "{}: {text}", ex.file);
+        assert!(
+            text.ends_with("\n2 moves; the last marking is above.\n"),
+            "{text}"
+        );
     }
 }
 
@@ -332,9 +378,216 @@ fn the_token_game_says_when_the_marking_is_dead() {
     assert!(text.contains("fired take_left (p=1)\n"), "{text}");
     assert!(text.contains("fired take_left (p=3)\n"), "{text}");
     assert!(
-        text.ends_with("marking after 3 steps:\n  has_left: {1, 2, 3}\ndead marking: no binding is enabled. Bye.\n"),
+        text.ends_with("marking after 3 steps:\n  has_left: {1, 2, 3}\ndead marking: no binding is enabled; undo goes back a move.\nundo, h for help, q to quit? \n3 moves; the last marking is above.\n"),
         "{text}"
     );
+    // From the dead marking a move is taken back; a number is no answer there.
+    let text = play("philosophers-deadlock.yaml", "1\n1\n1\n1\nundo\nq\n");
+    assert!(
+        text.contains("undo, h for help, q to quit? 1\nplease type undo, or h for help\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("took the last move back\n\nmarking after 2 steps:\n  thinking: {3}\n  has_left: {1, 2}\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 moves; the last marking is above.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_token_game_takes_moves_back() {
+    let text = play("mutex.yaml", "2\nBACK\nundo\n1\nq\n");
+    let markings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("marking after"))
+        .collect();
+    assert_eq!(
+        markings,
+        [
+            "marking after 0 steps:",
+            "marking after 1 step:",
+            "marking after 0 steps:",
+            "marking after 1 step:"
+        ],
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("took the last move back\n").count(),
+        1,
+        "{text}"
+    );
+    // Nothing is left to take back at the initial marking: the game asks again.
+    assert!(
+        text.contains("q to quit? undo\nnothing to undo: this is the initial marking\nfire which (1-2), h for help, q to quit? 1\nfired request (p=1)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("  idle: {2}\n  waiting: {1}\n  lock: {()}\nenabled:\n  [1] request (p=2)\n  [2] enter (p=1)\nfire which (1-2), h for help, q to quit? q\n1 move; the last marking is above.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_token_game_explains_itself_and_reads_commands_in_any_case() {
+    for help in ["help", "HELP", "h", "?"] {
+        let text = play("mutex.yaml", &format!("{help}\nq\n"));
+        for words in [
+            "Each numbered line is an enabled binding",
+            "undo (or back)   take the last move back",
+        ] {
+            assert!(text.contains(words), "{help}: {text}");
+        }
+        assert!(!text.contains("please type"), "{help}: {text}");
+    }
+    for quit in ["q", "Q", "quit", "QUIT", "exit", "Exit"] {
+        let text = play("mutex.yaml", &format!("{quit}\n1\n"));
+        assert!(!text.contains("fired"), "{quit}: {text}");
+        assert!(
+            text.ends_with(&format!(
+                "q to quit? {quit}\n0 moves; the last marking is above.\n"
+            )),
+            "{quit}: {text}"
+        );
+    }
+}
+
+#[test]
+fn the_token_game_refuses_a_line_that_is_not_utf8_and_goes_on() {
+    let out = sesphr_with_input(
+        &["simulate", "--interactive"],
+        &path("mutex.yaml"),
+        Some(b"\xff\n1\nq\n"),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    let text = stdout(&out);
+    assert!(
+        text.contains("that line is not valid UTF-8 (standard input); type a number from 1 to 2, or h for help\n"),
+        "{text}"
+    );
+    assert!(!text.contains("mutex.yaml"), "{text}");
+    assert!(text.contains("fired request (p=1)\n"), "{text}");
+}
+
+#[test]
+fn the_token_game_shows_a_failed_firing_and_keeps_the_marking() {
+    let dir = Scratch::new("outrange");
+    let net = dir.file(
+        "outrange.yaml",
+        "types:\n  N: { range: [0, 3] }\nplaces:\n  P: { type: N, init: [\"0\"] }\ntransitions:\n  inc:\n    in: { P: [x] }\n    out: { P: [\"x + 1\"] }\n",
+    );
+    // The binding x=3 is enabled; its firing puts 4, outside the type.
+    let text = play_bytes(&net, b"1\n1\n1\n1\n1\nundo\nq\n");
+    assert!(text.contains("  [1] inc (x=3)\n"), "{text}");
+    let failure = format!(
+        "cannot fire inc (x=3): {}:8:17: transition `inc` puts `4` in place `P`, outside its type N\n",
+        net.display()
+    );
+    assert_eq!(text.matches(&failure).count(), 2, "{text}");
+    assert!(text.contains("8 |     out: { P: [\"x + 1\"] }\n"), "{text}");
+    assert!(
+        text.contains("the marking stays as it was.\nfire which (1-1), h for help, q to quit? 1\n"),
+        "{text}"
+    );
+    assert!(!text.contains("marking after 4 steps"), "{text}");
+    assert!(
+        text.ends_with("marking after 2 steps:\n  P: {2}\nenabled:\n  [1] inc (x=2)\nfire which (1-1), h for help, q to quit? q\n2 moves; the last marking is above.\n"),
+        "{text}"
+    );
+    // A random run stops there, as before, with exit 2.
+    let out = sesphr(&["simulate"], &net);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_token_game_names_the_invariants_and_bounds_a_marking_violates() {
+    // The example mutex with `enter` no longer taking the lock.
+    let mutex = std::fs::read_to_string(path("mutex.yaml")).expect("read");
+    let taking = "in:  { waiting: [\"p\"], lock: [\"()\"] }";
+    assert!(mutex.contains(taking), "{mutex}");
+    let dir = Scratch::new("no-lock");
+    let net = dir.file(
+        "no-lock.yaml",
+        &mutex.replace(taking, "in:  { waiting: [\"p\"] }"),
+    );
+    // Both request, both enter, the first leaves (and puts a second lock).
+    let text = play_bytes(&net, b"1\n1\n1\n1\n1\n");
+    let reports: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("this marking violates"))
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            "this marking violates lock_or_holder (invariant)",
+            "this marking violates mutual_exclusion (invariant), lock_or_holder (invariant)",
+            "this marking violates lock_or_holder (invariant), lock_is_safe (bound)"
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("  critical: {1, 2}\n  lock: {()}\nthis marking violates mutual_exclusion (invariant), lock_or_holder (invariant)\nenabled:\n"),
+        "{text}"
+    );
+    // The example itself violates none.
+    let text = play("mutex.yaml", "1\n1\n2\n1\n");
+    assert!(!text.contains("violates"), "{text}");
+}
+
+#[test]
+fn the_token_game_shows_a_property_that_fails_to_evaluate_and_goes_on() {
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/division-by-zero.yaml");
+    let text = play_bytes(&net, b"1\nq\n");
+    let failure = format!(
+        "cannot evaluate: {}:15:21: in property `positive`: division by zero\n",
+        net.display()
+    );
+    // In the initial marking and in the one the move leads to.
+    assert_eq!(text.matches(&failure).count(), 2, "{text}");
+    assert!(text.contains("fired noop (x=1)\n"), "{text}");
+    assert!(
+        text.ends_with("1 move; the last marking is above.\n"),
+        "{text}"
+    );
+}
+
+/// The token game's transcript in docs/token-game.md is what the game
+/// prints for the answers written in it (the documentation tests run no
+/// transcript that reads standard input).
+#[test]
+fn the_token_game_prints_the_transcript_of_its_documentation() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/token-game.md"))
+            .expect("read");
+    let command = "```text\n$ sesphr simulate nets/examples/mutex.yaml --interactive\n";
+    let start = doc.find(command).expect("the transcript") + command.len();
+    let transcript = &doc[start..start + doc[start..].find("```").expect("its end")];
+    let answers: String = (transcript.lines())
+        .filter_map(|line| line.split_once("q to quit? "))
+        .map(|(_, answer)| format!("{answer}\n"))
+        .collect();
+    assert!(answers.contains("undo\n"), "{answers}");
+    assert_eq!(play("mutex.yaml", &answers), transcript);
+}
+
+#[test]
+fn a_pt_net_shows_its_places_as_token_counts() {
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets/pnml/mutex.pnml");
+    let text = play_bytes(&net, b"1\n");
+    assert!(
+        text.starts_with("\nmarking after 0 steps:\n  idle_a: 1\n  idle_b: 1\n  lock: 1\nenabled:\n  [1] enter_a\n  [2] enter_b\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("marking after 1 step:\n  idle_b: 1\n  in_a: 1\n  cs: 1\n"),
+        "{text}"
+    );
+    let text = stdout(&sesphr(&["simulate", "--max-steps", "2"], &net));
+    assert!(text.contains("final marking:\n  idle_a: 1\n"), "{text}");
+    assert!(!text.contains("()"), "{text}");
 }
 
 // ---- graph -------------------------------------------------------------------------

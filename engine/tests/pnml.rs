@@ -2,9 +2,13 @@
 //! property-based round trips and robustness.
 
 use proptest::prelude::*;
+use sesphr_engine::coloured::fire::{enabled_bindings, fire};
+use sesphr_engine::load::open_source;
 use sesphr_engine::load::pnml::{PnmlError, parse_pnml};
-use sesphr_engine::load::source::Pos;
-use sesphr_engine::ptnet::{MAX_COUNT, PtNet};
+use sesphr_engine::load::source::{Pos, Source};
+use sesphr_engine::net::functions::NoFunctions;
+use sesphr_engine::net::marking::Marking;
+use sesphr_engine::ptnet::{MAX_COUNT, PtError, PtNet};
 
 fn doc(body: &str) -> String {
     format!(
@@ -262,6 +266,37 @@ fn other_net_types_are_not_supported() {
     );
     assert!(err.to_string().contains("not supported yet"));
     assert_eq!(parse_pnml("<pnml/>"), Err(PnmlError::NoNet));
+}
+
+/// The coloured view of a P/T net that fires past the most a counter
+/// holds is stopped the way its exploration is, and its marking reads as
+/// counts.
+#[test]
+fn a_run_of_the_coloured_view_outgrowing_a_counter_is_refused() {
+    let text = doc(
+        "<page id=\"g\">\n<place id=\"big\"><initialMarking><text>2147483646</text></initialMarking></place>\n\
+         <place id=\"one\"><initialMarking><text>2</text></initialMarking></place>\n<transition id=\"t\"/>\n\
+         <arc id=\"a\" source=\"one\" target=\"t\"/>\n<arc id=\"b\" source=\"t\" target=\"big\"/>\n</page>",
+    );
+    let loaded = open_source(&Source::new("big.pnml", text), &[], &NoFunctions).expect("loads");
+    let net = loaded.to_coloured();
+    assert_eq!(net.show_counts(&net.initial), "big: 2147483646\none: 2");
+    let fire_once = |marking: &Marking| {
+        let mut bindings = Vec::new();
+        enabled_bindings(&net, marking, &mut bindings).expect("listed");
+        fire(&net, marking, &bindings[0]).expect("fires")
+    };
+    let full = fire_once(&net.initial);
+    assert_eq!(net.show_counts(&full), "big: 2147483647\none: 1");
+    assert_eq!(loaded.check_counters(&full), Ok(()));
+    let past = fire_once(&full);
+    assert_eq!(
+        loaded.check_counters(&past),
+        Err(PtError::Overflow {
+            place: "big".into(),
+            max: MAX_COUNT
+        })
+    );
 }
 
 /// Writes a net as PNML, spreading nodes over nested pages.

@@ -132,3 +132,23 @@ fn a_sum_is_refused_or_fails_where_it_is_written() {
     let at = net.position_of_failure(&err).expect("a position");
     assert_eq!((at.line, at.col), (5, 20), "{err}");
 }
+
+/// A marking violates an invariant or a bound it breaks; no single marking
+/// violates a reachability goal.
+#[test]
+fn a_marking_violates_the_invariants_and_bounds_it_breaks() {
+    let props = "  small: { invariant: \"forall x in a: x < 3\" }\n  few: { bound: { place: a, max: 2 } }\n  goal: { reachable: \"5 in a\" }\n";
+    let violated = |net: &Net| -> Vec<Option<bool>> {
+        (net.properties.iter())
+            .map(|p| p.violated_in(&net.initial).expect("evaluates"))
+            .collect()
+    };
+    assert_eq!(
+        violated(&net(&[1, 2], props)),
+        [Some(false), Some(false), None]
+    );
+    assert_eq!(
+        violated(&net(&[1, 3, 4], props)),
+        [Some(true), Some(true), None]
+    );
+}

@@ -35,6 +35,8 @@ pub mod report;
 pub mod schema;
 pub mod simulate;
 pub mod simulate_crypto;
+pub mod simulate_game;
+pub mod simulate_net;
 pub mod smt;
 pub mod validate;
 pub mod view;

@@ -1,18 +1,17 @@
 //! `sesphr simulate NET`: random runs with a seed, or the interactive token game.
 
-use std::io::{BufRead, Write};
+use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
 use sesphr_engine::budget::Budget;
-use sesphr_engine::coloured::fire::{enabled_bindings, fire};
-use sesphr_engine::coloured::simulate::{StopReason, simulate_while};
-use sesphr_engine::net::code::EvalError;
-use sesphr_engine::net::model::Net;
+use sesphr_engine::coloured::simulate::StopReason;
 
 use super::limits::default_memory_limit;
+use super::simulate_game::{Terminal, token_game};
+use super::simulate_net::Played;
 use crate::terms::{places_json, value_json};
 use crate::{NetArgs, host};
 
@@ -28,7 +27,8 @@ pub struct SimulateArgs {
     /// also derives every key and exponent, which are then public).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Play the token game: list the enabled bindings and pick one by number.
+    /// Play the token game: list the enabled bindings and pick one by number
+    /// (`h` at its prompt explains it, `undo` takes a move back, `q` quits).
     #[arg(long, short, conflicts_with_all = ["max_steps", "seed", "json"])]
     interactive: bool,
     /// Print JSON instead of text (schema: docs/schema/simulate.schema.json).
@@ -90,47 +90,39 @@ fn run_or_stop(args: &SimulateArgs) -> Result<ExitCode, Stop> {
             args.json,
         )?);
     }
-    let net = host::load(&args.net)
-        .map_err(anyhow::Error::from)?
-        .into_coloured();
+    let loaded = host::load(&args.net).map_err(anyhow::Error::from)?;
+    let net = loaded.to_coloured();
+    let played = Played::new(&loaded, &net, &args.net.net);
     // A marking with billions of enabled bindings must stop with a message,
     // not exhaust the machine: the default memory limit of `check` holds here too.
     let budget = Arc::new(Budget::new(None, default_memory_limit()));
-    let result = budget.install(|| play(args, &net));
+    let result = budget.install(|| play(args, &played));
     match result {
         Err(e) if budget.exhausted().is_some() => Err(Stop::MemoryLimit(
             e.context("stopped: the memory limit was reached while listing the enabled bindings"),
         )),
-        other => Ok(other.map_err(|e| {
-            let at = (e.downcast_ref::<EvalError>()).and_then(|eval| net.position_of_failure(eval));
-            host::located(e, at, &args.net.net)
-        })?),
+        Err(e) if e.is::<Terminal>() => Err(Stop::Failed(e)),
+        other => Ok(other.map_err(|e| played.located(e))?),
     }
 }
 
-/// The token game or a seeded random run of `net`.
-fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
+/// The token game or a seeded random run of the net.
+fn play(args: &SimulateArgs, played: &Played<'_>) -> anyhow::Result<ExitCode> {
     if args.interactive {
-        let stdin = std::io::stdin();
-        return token_game(net, &mut stdin.lock(), &mut std::io::stdout()).or_else(|e| {
-            // The reader has gone: the game is over, not failed.
-            match e.downcast_ref::<std::io::Error>() {
-                Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-                _ => Err(e),
-            }
-        });
+        return interactive(played);
     }
     let max_steps = args.max_steps.unwrap_or(DEFAULT_STEPS);
     if args.json {
-        return random_run_json(args, net, max_steps);
+        return random_run_json(args, played, max_steps);
     }
+    let net = played.net;
     outln!(
         "net `{}`, seed {}, at most {} steps",
         net.name,
         args.seed,
         max_steps
     );
-    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, _| {
+    let outcome = played.random_run(max_steps, args.seed, |step, binding, _| {
         outln!("{step:>5}  {}", binding.show(net));
         if crate::output::stdout_closed() {
             ControlFlow::Break(())
@@ -149,8 +141,23 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
         StopReason::Stopped => return Ok(ExitCode::SUCCESS),
     }
     outln!("final marking:");
-    outln!("{}", indent(&net.show_marking(&outcome.marking)));
+    outln!("{}", indent(&played.show(&outcome.marking)));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The token game on standard input and output; each answer is written
+/// back when no terminal shows what is typed.
+fn interactive(played: &Played<'_>) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin();
+    let echo = !stdin.is_terminal();
+    match token_game(played, &mut stdin.lock(), &mut std::io::stdout(), echo) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        // The reader has gone: the game is over, not failed.
+        Err(e) if matches!(e.downcast_ref(), Some(Terminal::Write(io)) if io.kind() == std::io::ErrorKind::BrokenPipe) => {
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A seeded random run as one JSON object: the steps with their bindings as
@@ -159,7 +166,12 @@ fn play(args: &SimulateArgs, net: &Net) -> anyhow::Result<ExitCode> {
 /// them in memory. A run that fails (an expression failing while the net
 /// runs) is printed too, up to the marking it failed in, with `stopped:
 /// "error"` and the located `error` (exit 2).
-fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Result<ExitCode> {
+fn random_run_json(
+    args: &SimulateArgs,
+    played: &Played<'_>,
+    max_steps: u64,
+) -> anyhow::Result<ExitCode> {
+    let net = played.net;
     let mut out = format!(
         "{{\n  \"file\": {},\n  \"net\": {},\n  \"mode\": \"random\",\n  \"seed\": {},\n  \"max_steps\": {},\n  \"steps\": [",
         serde_json::to_string(&args.net.net.display().to_string())?,
@@ -169,7 +181,7 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
     );
     let mut first = true;
     let mut reached = None;
-    let outcome = simulate_while(net, max_steps, args.seed, |step, binding, marking| {
+    let outcome = played.random_run(max_steps, args.seed, |step, binding, marking| {
         reached = Some(marking.clone());
         let t = &net.transitions[binding.transition];
         let values: serde_json::Map<String, serde_json::Value> = t
@@ -206,8 +218,7 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
             (stopped, outcome.marking, None)
         }
         Err(e) => {
-            let at = net.position_of_failure(&e);
-            let error = host::located(e, at, &args.net.net);
+            let error = played.located(e);
             crate::output::report_error(&error);
             let last = reached.unwrap_or_else(|| net.initial.clone());
             ("error", last, Some(crate::output::render_error(&error)))
@@ -230,61 +241,10 @@ fn random_run_json(args: &SimulateArgs, net: &Net, max_steps: u64) -> anyhow::Re
     })
 }
 
-fn indent(text: &str) -> String {
+/// `text` with each line indented by two spaces.
+pub fn indent(text: &str) -> String {
     text.lines()
         .map(|l| format!("  {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The interactive token game on `input` and `output`.
-fn token_game(
-    net: &Net,
-    input: &mut dyn BufRead,
-    output: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    let mut marking = net.initial.clone();
-    let mut step = 0u64;
-    loop {
-        writeln!(
-            output,
-            "\nmarking after {}:\n{}",
-            steps(step),
-            indent(&net.show_marking(&marking))
-        )?;
-        let mut bindings = Vec::new();
-        enabled_bindings(net, &marking, &mut bindings)?;
-        if bindings.is_empty() {
-            writeln!(output, "dead marking: no binding is enabled. Bye.")?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        writeln!(output, "enabled:")?;
-        for (i, b) in bindings.iter().enumerate() {
-            writeln!(output, "  [{}] {}", i + 1, b.show(net))?;
-        }
-        let chosen = loop {
-            write!(output, "fire which (1-{}), or q to quit? ", bindings.len())?;
-            output.flush()?;
-            let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
-                writeln!(output)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            let answer = line.trim();
-            if answer == "q" || answer == "quit" {
-                return Ok(ExitCode::SUCCESS);
-            }
-            match answer.parse::<usize>() {
-                Ok(n) if (1..=bindings.len()).contains(&n) => break n - 1,
-                _ => writeln!(
-                    output,
-                    "please type a number from 1 to {}, or q",
-                    bindings.len()
-                )?,
-            }
-        };
-        marking = fire(net, &marking, &bindings[chosen])?;
-        step += 1;
-        writeln!(output, "fired {}", bindings[chosen].show(net))?;
-    }
 }

@@ -198,12 +198,12 @@ impl StateSpace for ColouredSpace<'_> {
                     Some(m) => m,
                     None => decoded.insert(self.decode(state)?),
                 };
+                let (Some(settled), Some(held_in)) = (settled, held_in) else {
+                    return Ok(property.holds_in(code, marking)?);
+                };
                 let mut slots = vec![Value::Bool(false); property.slots];
                 let mut env = Env::new(&mut slots, Some(marking));
                 let in_property = |e: EvalError| property.failed(marking, e);
-                let (Some(settled), Some(held_in)) = (settled, held_in) else {
-                    return Ok(code.holds(&mut env).map_err(in_property)?);
-                };
                 let parent = match &parent {
                     Some(p) => p,
                     None => parent.insert(Parent::new(

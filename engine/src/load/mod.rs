@@ -30,9 +30,10 @@ use crate::load::error::{LoadError, LoadErrorKind};
 use crate::load::source::{MAX_INPUT_BYTES, ReadError, Source, read_text};
 use crate::net::code::EvalError;
 use crate::net::functions::FunctionLibrary;
+use crate::net::marking::Marking;
 use crate::net::model::Net;
 use crate::net::pos::Pos;
-use crate::ptnet::PtNet;
+use crate::ptnet::{MAX_COUNT, PtError, PtNet};
 
 /// A net read from a file: a coloured net (YAML, or a PNML symmetric net) or a
 /// place/transition net (PNML).
@@ -121,6 +122,26 @@ impl LoadedNet {
         match self {
             LoadedNet::PlaceTransition(net) => Some(net),
             LoadedNet::Coloured(_) => None,
+        }
+    }
+
+    /// Whether `marking`, of the net's coloured view
+    /// ([`LoadedNet::to_coloured`]), fits the net's token counters: in a
+    /// place/transition net no place may hold more than [`MAX_COUNT`] tokens,
+    /// and the first that does is the [`PtError::Overflow`] its exploration
+    /// stops with. A coloured net's counts are checked as it fires.
+    pub fn check_counters(&self, marking: &Marking) -> Result<(), PtError> {
+        let LoadedNet::PlaceTransition(net) = self else {
+            return Ok(());
+        };
+        let over = (net.places.iter().zip(&marking.places))
+            .find(|(_, tokens)| tokens.total() > u64::from(MAX_COUNT));
+        match over {
+            Some((place, _)) => Err(PtError::Overflow {
+                place: place.clone(),
+                max: MAX_COUNT,
+            }),
+            None => Ok(()),
         }
     }
 

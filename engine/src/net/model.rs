@@ -1,8 +1,8 @@
 //! A compiled net: resolved, type-checked and ready to fire.
 
-use super::code::{Code, EvalError, Pattern, PlaceId, Site};
+use super::code::{Code, Env, EvalError, Pattern, PlaceId, Site};
 use super::explain::Formula;
-use super::marking::Marking;
+use super::marking::{Marking, Multiset};
 use std::sync::Arc;
 
 use super::types::{EnumType, Ty};
@@ -231,6 +231,26 @@ impl Property {
         }
         .in_property(&self.name)
     }
+
+    /// Whether `code`, a formula of this property, holds in `marking`,
+    /// evaluated with the property's variable slots; an error is attributed
+    /// to the property as by [`Property::failed`].
+    pub fn holds_in(&self, code: &Code, marking: &Marking) -> Result<bool, EvalError> {
+        let mut slots = vec![Value::Bool(false); self.slots];
+        let mut env = Env::new(&mut slots, Some(marking));
+        code.holds(&mut env).map_err(|e| self.failed(marking, e))
+    }
+
+    /// Whether `marking` violates this property, if it is one that every
+    /// reachable marking must satisfy (an invariant or a bound); `None` for
+    /// the others, which no single marking violates.
+    pub fn violated_in(&self, marking: &Marking) -> Result<Option<bool>, EvalError> {
+        match &self.kind {
+            PropertyKind::Invariant(code) => Ok(Some(!self.holds_in(code, marking)?)),
+            PropertyKind::Bound { place, max } => Ok(Some(marking.places[*place].total() > *max)),
+            PropertyKind::Reachable(_) | PropertyKind::DeadlockFree(_) => Ok(None),
+        }
+    }
 }
 
 /// The kinds of properties.
@@ -327,12 +347,25 @@ impl Net {
 
     /// A marking shown place by place, skipping empty places.
     pub fn show_marking(&self, marking: &Marking) -> String {
+        self.show_places(marking, Multiset::to_string)
+    }
+
+    /// A marking shown place by place as token counts (`idle: 1`),
+    /// skipping empty places: how a place/transition net's marking reads,
+    /// whose places hold only `()` tokens.
+    pub fn show_counts(&self, marking: &Marking) -> String {
+        self.show_places(marking, |tokens| tokens.total().to_string())
+    }
+
+    /// The marked places of `marking`, one a line, each with its tokens as
+    /// `show` writes them; `(all places empty)` when none is marked.
+    fn show_places(&self, marking: &Marking, show: impl Fn(&Multiset) -> String) -> String {
         let parts: Vec<String> = self
             .places
             .iter()
             .zip(&marking.places)
             .filter(|(_, m)| !m.is_empty())
-            .map(|(p, m)| format!("{}: {m}", p.name))
+            .map(|(p, m)| format!("{}: {}", p.name, show(m)))
             .collect();
         if parts.is_empty() {
             "(all places empty)".into()
