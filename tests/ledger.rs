@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sesphr_model::crypto::SigningKey;
-use sesphr_model::ledger::{Ledger, Outcome, Record};
+use sesphr_model::ledger::{Ledger, Line, Outcome, Record};
 use sesphr_model::policy::{Label, UserId};
 
 fn sesphr(args: &[&str]) -> Output {
@@ -74,7 +74,7 @@ fn verify(path: &Path, pinned: Option<&str>) -> (Option<i32>, String) {
 fn intact_ledger_verifies_shows_and_prints_its_head() {
     let (path, _) = sample("intact");
     let head = head_of(&path);
-    assert!(head.starts_with("sth1:5:"), "{head}");
+    assert!(head.starts_with("sth2:5:5:"), "{head}");
     let (code, text) = verify(&path, Some(&head));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("intact: 5 blocks, 5 records, extends the pinned head of 5 records"));
@@ -165,6 +165,41 @@ fn each_tampering_names_the_first_bad_line() {
 }
 
 #[test]
+fn a_block_merged_into_the_next_is_tampering() {
+    let (path, lines) = sample("merged");
+    let pinned = head_of(&path);
+    // Block 1's records moved into block 2, whose head covers them, block 1
+    // dropped and the blocks renumbered: no key is needed for that.
+    let mut blocks: Vec<Line> = lines[1..]
+        .iter()
+        .map(|line| serde_json::from_slice(line).unwrap())
+        .collect();
+    let Line::Block(gone) = blocks.remove(1) else {
+        panic!("line 3 is a block")
+    };
+    let mut merged = lines[0].clone();
+    for (seq, mut line) in (0u64..).zip(blocks) {
+        if let Line::Block(block) = &mut line {
+            if seq == 1 {
+                block.records.splice(0..0, gone.records.clone());
+            }
+            block.seq = seq;
+        }
+        merged.extend(line.to_line());
+    }
+    std::fs::write(&path, &merged).unwrap();
+    for pin in [None, Some(pinned.as_str())] {
+        let (code, text) = verify(&path, pin);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(
+            text.contains("TAMPERED at line 3 (block 1): tree head signature invalid"),
+            "{text}"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
     let seed = SigningKey::generate().unwrap().to_bytes();
     let key = || SigningKey::from_bytes(&*seed).unwrap();
@@ -197,12 +232,19 @@ fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
     let (code, text) = verify(&forged, Some(&pinned));
     assert_eq!(code, Some(1));
     assert!(text.contains("another key"), "{text}");
-    // A grown ledger extends the pinned head.
-    let (grown, _) = ledger_of(
-        "grown",
-        key(),
-        &["user0", "user1", "user2", "user3", "user4", "user5"],
-    );
+    // The same records re-signed by the same key at other times: the
+    // pinned head is not in it.
+    let (resigned, _) = ledger_of("resigned", key(), &USERS);
+    let (code, text) = verify(&resigned, Some(&pinned));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("is not the pinned head"), "{text}");
+    // The ledger grown by a block extends the pinned head.
+    let grown = scratch("grown");
+    std::fs::write(&grown, lines.concat()).unwrap();
+    Ledger::open(&grown, key())
+        .unwrap()
+        .append(vec![revoke("user5")])
+        .unwrap();
     assert_eq!(verify(&grown, Some(&pinned)).0, Some(0));
     // A pinned head with a changed signature is refused.
     let mut bad = pinned.clone();
@@ -214,17 +256,17 @@ fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
         text.contains("pinned head's signature is invalid"),
         "{text}"
     );
-    for p in [path, rewritten, forged, grown] {
+    for p in [path, rewritten, forged, resigned, grown] {
         std::fs::remove_file(p).unwrap();
     }
 }
 
 #[test]
 fn proofs_are_printed_and_checked() {
-    let seed = SigningKey::generate().unwrap().to_bytes();
-    let key = || SigningKey::from_bytes(&*seed).unwrap();
-    let (old, _) = ledger_of("old", key(), &USERS[..3]);
-    let (path, _) = ledger_of("proofs", key(), &USERS);
+    let (path, lines) = sample("proofs");
+    // The same ledger as it was three blocks earlier.
+    let old = scratch("old");
+    std::fs::write(&old, lines[..4].concat()).unwrap();
     let (old_head, head) = (head_of(&old), head_of(&path));
     let file = path.to_str().unwrap();
     let proof_file = scratch("proof");

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::block::{FORMAT_VERSION, Line, Record};
+use super::block::{ChainLink, FORMAT_VERSION, Line, Record};
 use super::log::Log;
 use super::merkle::{self, Accumulator};
 use crate::error::{Error, Result, TamperReason, io_error};
@@ -60,8 +60,9 @@ pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Check the content of a ledger file: the header, then every block's
-/// sequence number, size, Merkle root and signature, the place of the owner
-/// record and the uniqueness of uploads.
+/// sequence number, size, Merkle root and signature (over its place in the
+/// chain of heads too: its block count and the previous head's hash), the
+/// place of the owner record and the uniqueness of uploads.
 pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     let mut lines = bytes.split_inclusive(|&b| b == b'\n');
     let fail = |log, line, reason| Inspection {
@@ -82,7 +83,11 @@ pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     if header.head.size != 0 || header.head.root != merkle::empty_root() {
         return fail(None, 1, TamperReason::RootMismatch);
     }
-    if header.head.verify(&header.key).is_err() {
+    if header
+        .head
+        .verify(&header.key, &ChainLink::genesis())
+        .is_err()
+    {
         return fail(None, 1, TamperReason::BadSignature);
     }
     let mut log = Log::new(header.key, header.head);
@@ -138,7 +143,7 @@ pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
         if block.head.root != tree.root() {
             return fail(Some(log), line, TamperReason::RootMismatch);
         }
-        if block.head.verify(log.key()).is_err() {
+        if block.head.verify(log.key(), &log.next_link()).is_err() {
             return fail(Some(log), line, TamperReason::BadSignature);
         }
         log.push(block, leaves);
