@@ -355,6 +355,66 @@ fn audit_follows_no_symbolic_link_out_of_the_store() {
     std::fs::remove_dir_all(&outside).unwrap();
 }
 
+/// `sesphr audit DIR`, killed (and failing) after 20 s: its exit code
+/// and standard output.
+#[cfg(unix)]
+fn audit_within_20s(dir: &Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["audit", dir.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("audit {} still runs after 20 s", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), text(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ledger_that_is_no_regular_file_is_named_not_followed_nor_waited_on() {
+    let dir = demo_dir("ledger-kinds");
+    let ledger = dir.join("ledger.jsonl");
+    // The genuine ledger moved out of DIR and linked back: not read
+    // through the link, so the demo's tampering is not checked against it.
+    let outside = scratch("ledger-kinds-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(&ledger, outside.join("ledger.jsonl")).unwrap();
+    std::os::unix::fs::symlink(outside.join("ledger.jsonl"), &ledger).unwrap();
+    for kind in ["a symbolic link", "a FIFO"] {
+        let (code, output) = audit_within_20s(&dir);
+        assert_eq!(code, Some(1), "{kind}: {output}");
+        let found = findings(&output);
+        let named = format!(
+            "ledger unreadable: {}: {kind}, not a regular file (not followed or read)",
+            ledger.display()
+        );
+        assert!(found.contains(&named), "{kind}: {output}");
+        // Every object is named as unverified; none is called an orphan.
+        assert_eq!(
+            found
+                .iter()
+                .filter(|f| f.starts_with("unverified: "))
+                .count(),
+            8,
+            "{kind}: {output}"
+        );
+        assert_eq!(found.len(), 9, "{kind}: {output}");
+        std::fs::remove_file(&ledger).unwrap();
+        let made = Command::new("mkfifo").arg(&ledger).status().unwrap();
+        assert!(made.success());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}
+
 /// A deterministic sequence of delays in [0, span) (a linear congruential
 /// generator: the same points every run).
 fn delays(count: usize, span: Duration) -> Vec<Duration> {

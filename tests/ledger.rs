@@ -360,11 +360,63 @@ fn unreadable_input_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{command}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ledger-file"));
     }
+    // Endless input is no regular file; a big one is refused by its size.
     let out = sesphr(&["ledger", "verify", "/dev/zero"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("/dev/zero is larger than 134217728 bytes"),
+        stderr.contains("/dev/zero is a character device, not a regular file"),
         "{stderr}"
     );
+    let big = scratch("big");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(sesphr_model::ledger::MAX_LEDGER_BYTES + 1)
+        .unwrap();
+    let out = sesphr(&["ledger", "verify", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is larger than 134217728 bytes"),
+        "{stderr}"
+    );
+    std::fs::remove_file(&big).unwrap();
+}
+
+/// Runs `sesphr args`, killing it (and failing) after 20 s.
+#[cfg(unix)]
+fn sesphr_within_20s(args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sesphr binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("sesphr {args:?} still runs after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_ledger_is_refused_not_waited_on() {
+    let fifo = scratch("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for command in ["verify", "show", "head"] {
+        let out = sesphr_within_20s(&["ledger", command, fifo.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        let named = format!("{} is a FIFO, not a regular file", fifo.display());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&named),
+            "{command}: {out:?}"
+        );
+    }
+    std::fs::remove_file(&fifo).unwrap();
 }

@@ -24,6 +24,14 @@ use crate::upload::UploadStatement;
 pub enum Finding {
     /// The directory holds no ledger file.
     LedgerMissing(PathBuf),
+    /// The ledger cannot be read: not a regular file (a symbolic link is
+    /// not followed, a FIFO not waited on), too large, or an I/O error.
+    LedgerUnreadable {
+        /// The ledger file.
+        path: PathBuf,
+        /// Why (the OS error, or what the path is).
+        reason: String,
+    },
     /// The ledger fails verification at `line` (objects are checked against
     /// the part before it).
     LedgerTampered {
@@ -72,6 +80,7 @@ impl Finding {
         matches!(
             self,
             Finding::LedgerMissing(_)
+                | Finding::LedgerUnreadable { .. }
                 | Finding::LedgerTampered { .. }
                 | Finding::NotAnExtension(..)
         )
@@ -82,6 +91,9 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", path.display()),
+            Finding::LedgerUnreadable { path, reason } => {
+                write!(f, "ledger unreadable: {}: {reason}", path.display())
+            }
             Finding::LedgerTampered { path, line, reason } => {
                 write!(f, "ledger TAMPERED: {}:{line}: {reason}", path.display())
             }
@@ -146,20 +158,7 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     }
     let mut findings = Vec::new();
     let ledger_path = dir.join(LEDGER_FILE);
-    let log = if ledger_path.exists() {
-        let inspection = ledger::inspect(&ledger_path)?;
-        if let Some((line, reason)) = inspection.fault {
-            findings.push(Finding::LedgerTampered {
-                path: ledger_path.clone(),
-                line,
-                reason,
-            });
-        }
-        inspection.log
-    } else {
-        findings.push(Finding::LedgerMissing(ledger_path.clone()));
-        None
-    };
+    let log = read_ledger(&ledger_path, &mut findings);
     if let (Some(log), Some(pinned)) = (&log, pinned)
         && let Err(why) = log.check_extends(pinned)
     {
@@ -216,6 +215,47 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
         head: log.as_ref().map(Log::head),
         findings,
     })
+}
+
+/// The verified part of the ledger at `path` (not followed if it is a
+/// symbolic link), with what is wrong with it added to `findings`.
+fn read_ledger(path: &Path, findings: &mut Vec<Finding>) -> Option<Log> {
+    let path_buf = path.to_path_buf();
+    match ledger::inspect_no_follow(path) {
+        Ok(inspection) => {
+            if let Some((line, reason)) = inspection.fault {
+                findings.push(Finding::LedgerTampered {
+                    path: path_buf,
+                    line,
+                    reason,
+                });
+            }
+            inspection.log
+        }
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            findings.push(Finding::LedgerMissing(path_buf));
+            None
+        }
+        Err(e) => {
+            findings.push(Finding::LedgerUnreadable {
+                path: path_buf,
+                reason: reason_of(&e),
+            });
+            None
+        }
+    }
+}
+
+/// What went wrong reading a file, without its path (the finding names it).
+fn reason_of(error: &Error) -> String {
+    match error {
+        Error::Io { source, .. } => source.to_string(),
+        Error::NotAFile { kind, .. } => {
+            format!("{kind}, not a regular file (not followed or read)")
+        }
+        Error::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
+        other => other.to_string(),
+    }
 }
 
 /// A signature check to run on one listed partition.

@@ -8,11 +8,12 @@
 //! numbers come from the ledger, and `audit` checks the objects against it.
 
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result, io_error};
+use crate::files::{Links, open_regular};
 use crate::ledger::Hash;
 use crate::policy::Label;
 
@@ -156,19 +157,34 @@ impl CloudStore {
 
     /// Fetch an object.
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
-        self.refuse_links(id)?;
-        let path = self.path_of(id);
-        fs::read(&path).map_err(|source| read_error(id, path, source))
+        let (mut file, path) = self.open_object(id)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_error(path))?;
+        Ok(bytes)
     }
 
     /// The SHA-256 of an object, read in blocks: an object of any size
     /// costs no more memory than a small one.
     pub fn digest(&self, id: &ObjectId) -> Result<Hash> {
+        let (file, path) = self.open_object(id)?;
+        Hash::of_reader(file).map_err(io_error(path))
+    }
+
+    /// Open an object for reading, and its path: through no symbolic link,
+    /// and only a regular file (a FIFO is refused, not waited on);
+    /// [`Error::NoSuchObject`] where there is none.
+    fn open_object(&self, id: &ObjectId) -> Result<(File, PathBuf)> {
         self.refuse_links(id)?;
         let path = self.path_of(id);
-        File::open(&path)
-            .and_then(Hash::of_reader)
-            .map_err(|source| read_error(id, path, source))
+        match open_regular(&path, Links::Refuse) {
+            Ok(file) => Ok((file, path)),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::NoSuchObject {
+                    name: id.to_string(),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Every object in the store and the entries that are not objects
@@ -271,18 +287,6 @@ fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-/// The error of reading object `id` at `path`: no such object where it is
-/// not there, else an I/O error naming the path.
-fn read_error(id: &ObjectId, path: PathBuf, source: std::io::Error) -> Error {
-    if source.kind() == std::io::ErrorKind::NotFound {
-        Error::NoSuchObject {
-            name: id.to_string(),
-        }
-    } else {
-        Error::Io { path, source }
-    }
-}
-
 /// Whether `path` is a directory itself, not a symbolic link to one.
 fn is_plain_dir(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
@@ -365,6 +369,39 @@ mod tests {
         ] {
             assert_eq!(version_of(name), None, "{name}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_object_that_is_a_fifo_is_refused_not_waited_on() {
+        let dir = std::env::temp_dir().join(format!("sesphr-cloud-fifo-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let cloud = CloudStore::open(&dir).unwrap();
+        cloud.put(&id(1, "medical"), b"one").unwrap();
+        let object = cloud.path_of(&id(1, "medical"));
+        fs::remove_file(&object).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&object)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send((
+                cloud.get(&id(1, "medical")),
+                cloud.digest(&id(1, "medical")),
+            ));
+        });
+        let (got, digest) = receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a FIFO object returns at once");
+        for result in [got.map(|_| ()), digest.map(|_| ())] {
+            assert!(
+                matches!(&result, Err(Error::NotAFile { kind: "a FIFO", path }) if *path == object),
+                "{result:?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Whether `result` is the refusal of the link at `path`.

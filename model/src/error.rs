@@ -282,6 +282,15 @@ pub enum Error {
         /// The ledger file.
         path: PathBuf,
     },
+    /// A path that must be a regular file is something else (a FIFO, a
+    /// device, a directory, or a symbolic link where links are not followed).
+    #[error("{} is {kind}, not a regular file: only regular files are read", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is ("a FIFO", "a symbolic link", ...).
+        kind: &'static str,
+    },
     /// An input file exceeds its size limit.
     #[error("{} is larger than {limit} bytes", path.display())]
     TooLarge {

@@ -39,7 +39,7 @@ pub use hash::Hash;
 pub use head::SignedHead;
 pub use log::{Log, PinMismatch};
 pub use proof::{Proof, ProofCheckError};
-pub use verify::{Inspection, MAX_LEDGER_BYTES, inspect, inspect_bytes};
+pub use verify::{Inspection, MAX_LEDGER_BYTES, inspect, inspect_bytes, inspect_no_follow};
 
 use crate::crypto::SigningKey;
 use crate::error::{Error, Result, io_error};
@@ -113,7 +113,7 @@ impl Ledger {
     /// key that signed it ([`Error::WrongLogKey`] otherwise).
     pub fn open(path: impl Into<PathBuf>, key: SigningKey) -> Result<Ledger> {
         let path = path.into();
-        let bytes = verify::read_capped(&path)?;
+        let bytes = verify::read_capped(&path, crate::files::Links::Follow)?;
         let log = inspect_bytes(&bytes).into_log()?;
         if log.key() != &key.verifying_key() {
             return Err(Error::WrongLogKey { path: path.clone() });
