@@ -355,6 +355,56 @@ fn audit_follows_no_symbolic_link_out_of_the_store() {
     std::fs::remove_dir_all(&outside).unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn repair_moves_nothing_through_a_link_in_the_quarantine() {
+    let dir = demo_dir("quarantine-links");
+    let outside = scratch("quarantine-links-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let planted_temp = dir.join("cloud/tmp/evil-job");
+    let planted_object = dir.join("cloud/objects/alice-phr/v7/medical.ct");
+    std::fs::create_dir_all(planted_object.parent().unwrap()).unwrap();
+    for link in ["quarantine", "quarantine/cloud", "quarantine/cloud/tmp"] {
+        std::fs::write(&planted_temp, b"x").unwrap();
+        std::fs::write(&planted_object, b"planted").unwrap();
+        let _ = std::fs::remove_dir_all(dir.join("quarantine"));
+        let at = dir.join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&outside, &at).unwrap();
+        let out = sesphr(&["audit", dir.to_str().unwrap(), "--repair"]);
+        assert_eq!(out.status.code(), Some(2), "{link}: {out:?}");
+        let named = format!(
+            "{} is a symbolic link: repair moves files only through plain directories",
+            at.display()
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&named), "{link}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "{link}: a file was moved out of the directory"
+        );
+        assert!(planted_temp.is_file() || planted_object.is_file(), "{link}");
+    }
+    // Without links the same repair moves both into the quarantine.
+    std::fs::remove_dir_all(dir.join("quarantine")).unwrap();
+    std::fs::write(&planted_temp, b"x").unwrap();
+    std::fs::write(&planted_object, b"planted").unwrap();
+    let (code, output) = audit(&dir, &["--repair"]);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        dir.join("quarantine/cloud/tmp/evil-job").is_file(),
+        "{output}"
+    );
+    assert!(
+        dir.join("quarantine/cloud/objects/alice-phr/v7/medical.ct")
+            .is_file(),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}
+
 /// `sesphr audit DIR`, killed (and failing) after 20 s: its exit code
 /// and standard output.
 #[cfg(unix)]

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::cloud::{CloudStore, ObjectId};
 use crate::error::{Error, Result, TamperReason, io_error};
@@ -347,11 +347,25 @@ pub fn repair(dir: &Path, report: &AuditReport) -> Result<Vec<Finding>> {
 
 /// Moves `path` (inside `dir`) to the same relative path under
 /// `dir/quarantine`, with `.1`, `.2`, ... appended where that is taken.
+/// Nothing is moved through a symbolic link, on either side: every folder
+/// between `dir` and `path`, and `quarantine` and every folder under it, must
+/// be a plain directory ([`Error::QuarantineRefused`] otherwise), so a
+/// planted link cannot send a file outside `dir`.
 fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let relative = path
+        .strip_prefix(dir)
+        .ok()
+        .filter(|r| r.components().all(|c| matches!(c, Component::Normal(_))))
+        .ok_or_else(|| refused(path, "lies outside the system directory"))?;
+    if let Some(parent) = relative.parent() {
+        for folder in walk(dir, parent).iter().skip(1) {
+            require_plain_dir(folder)?;
+        }
+    }
     let base = dir.join(QUARANTINE_DIR).join(relative);
-    if let Some(parent) = base.parent() {
-        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let into = Path::new(QUARANTINE_DIR).join(relative.parent().unwrap_or(Path::new("")));
+    for folder in walk(dir, &into).iter().skip(1) {
+        make_plain_dir(folder)?;
     }
     let mut target = base.clone();
     let mut n = 0u32;
@@ -363,4 +377,45 @@ fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
     }
     std::fs::rename(path, &target).map_err(io_error(path))?;
     Ok(target)
+}
+
+/// `dir`, then `dir` joined with each longer prefix of `relative`.
+fn walk(dir: &Path, relative: &Path) -> Vec<PathBuf> {
+    let mut at = dir.to_path_buf();
+    let mut folders = vec![at.clone()];
+    for part in relative.components() {
+        at.push(part);
+        folders.push(at.clone());
+    }
+    folders
+}
+
+/// Refuses `folder` unless it is a directory itself (not a link to one).
+fn require_plain_dir(folder: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(folder).map_err(io_error(folder))?;
+    if meta.file_type().is_symlink() {
+        Err(refused(folder, "is a symbolic link"))
+    } else if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(refused(folder, "is not a directory"))
+    }
+}
+
+/// Makes `folder` (its parent a plain directory) unless it exists, then
+/// refuses it unless it is a plain directory: an existing link is never
+/// followed (creating a folder over a link fails, it does not go through).
+fn make_plain_dir(folder: &Path) -> Result<()> {
+    match std::fs::create_dir(folder) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => require_plain_dir(folder),
+        Err(e) => Err(io_error(folder)(e)),
+    }
+}
+
+fn refused(path: &Path, reason: &'static str) -> Error {
+    Error::QuarantineRefused {
+        path: path.to_path_buf(),
+        reason,
+    }
 }

@@ -259,6 +259,17 @@ pub enum Error {
         /// The link.
         path: PathBuf,
     },
+    /// `audit --repair` would move a file through a path it must not use.
+    #[error(
+        "{} {reason}: repair moves files only through plain directories inside the system directory",
+        path.display()
+    )]
+    QuarantineRefused {
+        /// The offending path.
+        path: PathBuf,
+        /// What is wrong with it ("is a symbolic link", ...).
+        reason: &'static str,
+    },
     /// The cloud already holds an object that the ledger does not list.
     #[error(
         "the cloud already holds {name} (left by an interrupted upload? `sesphr audit --repair` removes it)"
