@@ -405,6 +405,86 @@ fn repair_moves_nothing_through_a_link_in_the_quarantine() {
     std::fs::remove_dir_all(&outside).unwrap();
 }
 
+/// `sesphr audit DIR` as a user without privileges (through `setpriv`
+/// when the tests run as root, whom no permission stops): its exit code and
+/// standard output.
+#[cfg(unix)]
+fn audit_unprivileged(dir: &Path) -> (Option<i32>, String) {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let binary = env!("CARGO_BIN_EXE_sesphr");
+    let mut command = if text(&uid).trim() == "0" {
+        let mut setpriv = Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        setpriv
+    } else {
+        Command::new(binary)
+    };
+    let out = command
+        .args(["audit", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "the audit could not run: {out:?}"
+    );
+    (out.status.code(), text(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn what_cannot_be_read_is_a_finding_and_the_rest_is_still_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = demo_dir("unreadable");
+    let objects = dir.join("cloud/objects/alice-phr");
+    // The store's tmp a link to /etc: named, and every object still read.
+    let tmp = dir.join("cloud/tmp");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::os::unix::fs::symlink("/etc", &tmp).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    let stray = format!("unexpected entry in the store: {}", tmp.display());
+    assert_eq!(
+        findings(&output),
+        vec![TAMPERED_BY_THE_DEMO.to_owned(), stray.clone()],
+        "{output}"
+    );
+    // An object the auditor may not read, and a version folder it may list
+    // but not search: each named with the OS error, nothing called missing
+    // or out of place, and the other objects checked.
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let personal = objects.join("v2/personal.ct");
+    mode(&personal, 0o000);
+    mode(&objects.join("v1"), 0o444);
+    let (code, output) = audit_unprivileged(&dir);
+    mode(&personal, 0o644);
+    mode(&objects.join("v1"), 0o755);
+    assert_eq!(code, Some(1), "{output}");
+    let found = findings(&output);
+    for expected in [
+        TAMPERED_BY_THE_DEMO.to_owned(),
+        stray,
+        format!(
+            "unreadable: {} (cannot search the directory: Permission denied",
+            objects.join("v1").display()
+        ),
+        format!("unreadable: {} (Permission denied", personal.display()),
+    ] {
+        assert!(
+            found.iter().any(|f| f.starts_with(&expected)),
+            "{expected}: {output}"
+        );
+    }
+    assert_eq!(found.len(), 4, "{output}");
+    // Version 1's four objects are out of sight; version 2's are counted.
+    assert!(
+        output.contains("(4 objects stored, 8 listed by the ledger)"),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `sesphr audit DIR`, killed (and failing) after 20 s: its exit code
 /// and standard output.
 #[cfg(unix)]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::cloud::{CloudStore, ObjectId};
+use crate::cloud::{CloudStore, ObjectId, Unreadable};
 use crate::error::{Error, Result, TamperReason, io_error};
 use crate::ledger::{self, Hash, Log, PinMismatch, Record, SignedHead};
 use crate::system::{CLOUD_DIR, LEDGER_FILE};
@@ -65,6 +65,9 @@ pub enum Finding {
     LeftoverTemp(PathBuf),
     /// A file or directory in the store whose name is outside the layout.
     Stray(PathBuf),
+    /// A part of the store that could not be read (permission denied, an
+    /// I/O error): nothing under it is checked, nor called missing.
+    Unreadable(Unreadable),
 }
 
 impl Finding {
@@ -119,6 +122,9 @@ impl fmt::Display for Finding {
             Finding::Forged(id) => write!(f, "forged: {id} (owner signature invalid)"),
             Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", path.display()),
             Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", path.display()),
+            Finding::Unreadable(part) => {
+                write!(f, "unreadable: {} ({})", part.path.display(), part.reason)
+            }
         }
     }
 }
@@ -126,7 +132,7 @@ impl fmt::Display for Finding {
 /// What [`audit`] found.
 #[derive(Clone, Debug)]
 pub struct AuditReport {
-    /// Objects in the store.
+    /// Objects in the store (those that could not be read included).
     pub objects: usize,
     /// Partition versions listed by the ledger.
     pub listed: usize,
@@ -138,8 +144,10 @@ pub struct AuditReport {
 }
 
 /// Audit the system directory `dir` (`dir/ledger.jsonl`, `dir/cloud`),
-/// optionally against a pinned head. I/O errors are errors; everything
-/// wrong with the content is a [`Finding`].
+/// optionally against a pinned head. Only a `dir` that cannot be read
+/// (missing, not a directory, not listable) is an error; everything wrong
+/// inside it, a ledger or a part of the store that cannot be read included,
+/// is a [`Finding`], and the audit goes on with the rest.
 pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
@@ -167,28 +175,14 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     for temp in ledger_temp_files(dir)? {
         findings.push(Finding::LeftoverTemp(temp));
     }
-    let cloud_dir = dir.join(CLOUD_DIR);
-    // The store itself may not be a link (to another store) either.
-    let cloud_is_plain = std::fs::symlink_metadata(&cloud_dir).is_ok_and(|m| m.is_dir());
-    if !cloud_is_plain && std::fs::symlink_metadata(&cloud_dir).is_ok() {
-        findings.push(Finding::Stray(cloud_dir.clone()));
-    }
-    let (stored, temps, strays) = if cloud_is_plain {
-        let store = CloudStore::existing(&cloud_dir);
-        let listing = store.list()?;
-        let mut stored = BTreeMap::new();
-        for id in listing.objects {
-            let digest = store.digest(&id)?;
-            stored.insert(id, digest);
-        }
-        (stored, store.temp_files()?, listing.strays)
-    } else {
-        (BTreeMap::new(), Vec::new(), Vec::new())
-    };
+    let store = CloudStore::existing(dir.join(CLOUD_DIR));
+    let view = StoreView::read(&store);
     let listed = log.as_ref().map(listed_objects).unwrap_or_default();
     let owner_key = log.as_ref().and_then(Log::owner_upload_key);
+    let stored = &view.stored;
     for (id, (digest, check)) in &listed {
         match stored.get(id) {
+            None if view.hides(&store.path_of(id)) => {}
             None => findings.push(Finding::Missing(id.clone())),
             Some(actual) if actual != digest => findings.push(Finding::Corrupted(id.clone())),
             Some(_) => {}
@@ -207,14 +201,78 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
             Finding::Unvouched(id.clone())
         });
     }
-    findings.extend(temps.into_iter().map(Finding::LeftoverTemp));
-    findings.extend(strays.into_iter().map(Finding::Stray));
+    let objects = view.objects;
+    findings.extend(view.temps.into_iter().map(Finding::LeftoverTemp));
+    findings.extend(view.strays.into_iter().map(Finding::Stray));
+    findings.extend(view.unreadable.into_iter().map(Finding::Unreadable));
     Ok(AuditReport {
-        objects: stored.len(),
+        objects,
         listed: listed.len(),
         head: log.as_ref().map(Log::head),
         findings,
     })
+}
+
+/// What the audit read of the store.
+#[derive(Default)]
+struct StoreView {
+    /// The SHA-256 of every object that could be read.
+    stored: BTreeMap<ObjectId, Hash>,
+    /// Objects in the store, read or not.
+    objects: usize,
+    /// Leftover temporary files.
+    temps: Vec<PathBuf>,
+    /// Entries outside the layout (the store itself, if it is a link).
+    strays: Vec<PathBuf>,
+    /// What could not be read.
+    unreadable: Vec<Unreadable>,
+}
+
+impl StoreView {
+    /// Read `store` as far as it can be read: every object is hashed, and
+    /// what cannot be read is named rather than stopping the audit.
+    fn read(store: &CloudStore) -> StoreView {
+        let mut view = StoreView::default();
+        let root = store.root();
+        match std::fs::symlink_metadata(root) {
+            Ok(meta) if meta.is_dir() => {}
+            // The store itself may not be a link (to another store) either.
+            Ok(_) => {
+                view.strays.push(root.to_path_buf());
+                return view;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return view,
+            Err(e) => {
+                view.unreadable.push(Unreadable {
+                    path: root.to_path_buf(),
+                    reason: e.to_string(),
+                });
+                return view;
+            }
+        }
+        let listing = store.list();
+        view.objects = listing.objects.len();
+        for id in listing.objects {
+            match store.digest(&id) {
+                Ok(digest) => {
+                    view.stored.insert(id, digest);
+                }
+                Err(e) => view.unreadable.push(Unreadable {
+                    path: store.path_of(&id),
+                    reason: reason_of(&e),
+                }),
+            }
+        }
+        view.temps = listing.temps;
+        view.strays = listing.strays;
+        view.unreadable.extend(listing.unreadable);
+        view
+    }
+
+    /// Whether `path` lies in (or is) a part that could not be read.
+    fn hides(&self, path: &Path) -> bool {
+        self.unreadable.iter().any(|u| path.starts_with(&u.path))
+    }
 }
 
 /// The verified part of the ledger at `path` (not followed if it is a
