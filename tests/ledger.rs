@@ -314,10 +314,25 @@ fn proofs_are_printed_and_checked() {
         Some(1)
     );
     assert_eq!(check(&proof, &["--head", &head]).0, Some(1));
-    let (code, text) = check("{\"nonsense\":1}", &["--head", &head]);
-    assert_eq!(code, Some(2));
+    // What is not a proof at all is bad input (exit 2), as an unreadable
+    // file is; a well-formed proof that does not check is invalid (exit 1).
+    let extra_field = proof.replacen("{\"consistency\":{", "{\"consistency\":{\"x\":1,", 1);
+    let bad_hex = proof.replacen("\"path\":[\"", "\"path\":[\"zz", 1);
+    assert_ne!(extra_field, proof);
+    assert_ne!(bad_hex, proof);
+    for not_a_proof in ["{\"nonsense\":1}", &extra_field, &bad_hex] {
+        let (code, text) = check(not_a_proof, &["--head", &head, "--old-head", &old_head]);
+        assert_eq!(code, Some(2), "{not_a_proof}: {text}");
+        assert!(
+            text.contains("not a proof from `sesphr ledger prove`"),
+            "{text}"
+        );
+    }
+    let huge = " ".repeat(1 << 24) + &proof;
+    let (code, text) = check(&huge, &["--head", &head, "--old-head", &old_head]);
+    assert_eq!(code, Some(2), "{text}");
     assert!(
-        text.contains("not a proof from `sesphr ledger prove`"),
+        text.contains("larger than 16777216 bytes, too large for a proof"),
         "{text}"
     );
     for p in [old, path, proof_file] {
