@@ -233,6 +233,34 @@ fn a_ledger_cut_back_to_a_block_loses_no_object_to_repair() {
 }
 
 #[test]
+fn a_ledger_cut_back_to_its_header_is_named_before_repair() {
+    let dir = demo_dir("header-only");
+    let ledger = dir.join("ledger.jsonl");
+    let bytes = std::fs::read(&ledger).unwrap();
+    let header = bytes.iter().position(|&b| b == b'\n').unwrap();
+    std::fs::write(&ledger, &bytes[..=header]).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        output.contains(
+            "warning: the ledger records nothing (no block) while the store holds 8 objects: \
+             a ledger cut back to its header verifies on its own"
+        ),
+        "{output}"
+    );
+    assert_eq!(
+        output.matches("orphaned: alice-phr/").count(),
+        8,
+        "{output}"
+    );
+    // A ledger that records something gives no such warning.
+    std::fs::write(&ledger, &bytes).unwrap();
+    let (_, output) = audit(&dir, &[]);
+    assert!(!output.contains("warning:"), "{output}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn only_the_layouts_own_version_names_are_read_as_versions() {
     let dir = demo_dir("versions");
     let objects = dir.join("cloud/objects/alice-phr");
@@ -249,6 +277,13 @@ fn only_the_layouts_own_version_names_are_read_as_versions() {
     }
     // A name that would rewrite the terminal is printed escaped.
     std::fs::write(objects.join("v1/x\u{1b}[2J\nfake: line"), b"?").unwrap();
+    // Names that are not UTF-8 are told apart.
+    #[cfg(unix)]
+    for name in [&b"bad\xffname"[..], b"bad\xfename"] {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(name);
+        std::fs::write(objects.join("v1").join(name), b"?").unwrap();
+    }
     let (code, output) = audit(&dir, &[]);
     assert_eq!(code, Some(1), "{output}");
     let found = findings(&output);
@@ -264,6 +299,14 @@ fn only_the_layouts_own_version_names_are_read_as_versions() {
         output.contains("v1/x\\u{1b}[2J\\u{a}fake: line") && !output.contains('\u{1b}'),
         "{output}"
     );
+    #[cfg(unix)]
+    for name in ["bad\\x{ff}name", "bad\\x{fe}name"] {
+        let expected = format!(
+            "unexpected entry in the store: {}/{name}",
+            objects.join("v1").display()
+        );
+        assert!(found.contains(&expected), "{expected}: {output}");
+    }
     assert!(output.contains("(8 objects stored, 8 listed by the ledger)"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -93,17 +93,17 @@ impl Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", path.display()),
+            Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", shown(path)),
             Finding::LedgerUnreadable { path, reason } => {
-                write!(f, "ledger unreadable: {}: {reason}", path.display())
+                write!(f, "ledger unreadable: {}: {reason}", shown(path))
             }
             Finding::LedgerTampered { path, line, reason } => {
-                write!(f, "ledger TAMPERED: {}:{line}: {reason}", path.display())
+                write!(f, "ledger TAMPERED: {}:{line}: {reason}", shown(path))
             }
             Finding::NotAnExtension(path, why) => write!(
                 f,
                 "ledger not an extension of the pinned head: {}: {why}",
-                path.display()
+                shown(path)
             ),
             Finding::Corrupted(id) => {
                 write!(f, "corrupted: {id} (SHA-256 differs from the ledger)")
@@ -120,12 +120,34 @@ impl fmt::Display for Finding {
             ),
             Finding::Unsigned(id) => write!(f, "unsigned: {id} (no owner signature in the ledger)"),
             Finding::Forged(id) => write!(f, "forged: {id} (owner signature invalid)"),
-            Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", path.display()),
-            Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", path.display()),
+            Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", shown(path)),
+            Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", shown(path)),
             Finding::Unreadable(part) => {
-                write!(f, "unreadable: {} ({})", part.path.display(), part.reason)
+                write!(f, "unreadable: {} ({})", shown(&part.path), part.reason)
             }
         }
+    }
+}
+
+/// `path` as text that tells names apart: each byte that is not UTF-8 as
+/// `\x{..}` (where `Path::display` shows every such byte as U+FFFD).
+fn shown(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{{{byte:02x}}}");
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
     }
 }
 
@@ -141,6 +163,17 @@ pub struct AuditReport {
     pub head: Option<SignedHead>,
     /// The problems, in a stable order.
     pub findings: Vec<Finding>,
+}
+
+impl AuditReport {
+    /// Whether the ledger verifies whole but records nothing (not one block:
+    /// a ledger cut back to its header verifies) while the store holds
+    /// objects, which then all look orphaned.
+    pub fn empty_ledger_beside_objects(&self) -> bool {
+        self.objects > 0
+            && !self.findings.iter().any(Finding::distrusts_the_ledger)
+            && self.head.is_some_and(|head| head.link.blocks == 0)
+    }
 }
 
 /// Audit the system directory `dir` (`dir/ledger.jsonl`, `dir/cloud`),
@@ -475,5 +508,23 @@ fn refused(path: &Path, reason: &'static str) -> Error {
     Error::QuarantineRefused {
         path: path.to_path_buf(),
         reason,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn names_that_are_not_utf8_are_shown_apart() {
+        let ff = Path::new(OsStr::from_bytes(b"v1/bad\xffname"));
+        let fe = Path::new(OsStr::from_bytes(b"v1/bad\xfename"));
+        assert_eq!(shown(ff), "v1/bad\\x{ff}name");
+        assert_eq!(shown(fe), "v1/bad\\x{fe}name");
+        assert_eq!(shown(Path::new("v1/caf\u{e9}.ct")), "v1/caf\u{e9}.ct");
+        let stray = Finding::Stray(ff.to_path_buf()).to_string();
+        assert_eq!(stray, "unexpected entry in the store: v1/bad\\x{ff}name");
     }
 }

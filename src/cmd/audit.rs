@@ -74,6 +74,12 @@ fn print_report(dir: &std::path::Path, report: &AuditReport) {
     for finding in &report.findings {
         outln!("{}", escape_untrusted(&finding.to_string()));
     }
+    if report.empty_ledger_beside_objects() {
+        outln!(
+            "warning: the ledger records nothing (no block) while the store holds {} objects: a ledger cut back to its header verifies on its own, so check it against a pinned head (--expect-head) before --repair moves them into the quarantine",
+            report.objects
+        );
+    }
     let verdict = match report.findings.len() {
         0 => "clean".to_owned(),
         1 => "1 finding".to_owned(),
