@@ -233,6 +233,34 @@ fn a_ledger_cut_back_to_a_block_loses_no_object_to_repair() {
 }
 
 #[test]
+fn a_ledger_cut_back_to_its_header_is_named_before_repair() {
+    let dir = demo_dir("header-only");
+    let ledger = dir.join("ledger.jsonl");
+    let bytes = std::fs::read(&ledger).unwrap();
+    let header = bytes.iter().position(|&b| b == b'\n').unwrap();
+    std::fs::write(&ledger, &bytes[..=header]).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        output.contains(
+            "warning: the ledger records nothing (no block) while the store holds 8 objects: \
+             a ledger cut back to its header verifies on its own"
+        ),
+        "{output}"
+    );
+    assert_eq!(
+        output.matches("orphaned: alice-phr/").count(),
+        8,
+        "{output}"
+    );
+    // A ledger that records something gives no such warning.
+    std::fs::write(&ledger, &bytes).unwrap();
+    let (_, output) = audit(&dir, &[]);
+    assert!(!output.contains("warning:"), "{output}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn only_the_layouts_own_version_names_are_read_as_versions() {
     let dir = demo_dir("versions");
     let objects = dir.join("cloud/objects/alice-phr");
@@ -249,6 +277,13 @@ fn only_the_layouts_own_version_names_are_read_as_versions() {
     }
     // A name that would rewrite the terminal is printed escaped.
     std::fs::write(objects.join("v1/x\u{1b}[2J\nfake: line"), b"?").unwrap();
+    // Names that are not UTF-8 are told apart.
+    #[cfg(unix)]
+    for name in [&b"bad\xffname"[..], b"bad\xfename"] {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(name);
+        std::fs::write(objects.join("v1").join(name), b"?").unwrap();
+    }
     let (code, output) = audit(&dir, &[]);
     assert_eq!(code, Some(1), "{output}");
     let found = findings(&output);
@@ -264,6 +299,14 @@ fn only_the_layouts_own_version_names_are_read_as_versions() {
         output.contains("v1/x\\u{1b}[2J\\u{a}fake: line") && !output.contains('\u{1b}'),
         "{output}"
     );
+    #[cfg(unix)]
+    for name in ["bad\\x{ff}name", "bad\\x{fe}name"] {
+        let expected = format!(
+            "unexpected entry in the store: {}/{name}",
+            objects.join("v1").display()
+        );
+        assert!(found.contains(&expected), "{expected}: {output}");
+    }
     assert!(output.contains("(8 objects stored, 8 listed by the ledger)"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -351,6 +394,196 @@ fn audit_follows_no_symbolic_link_out_of_the_store() {
         output.contains("(3 objects stored, 8 listed by the ledger)"),
         "{output}"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn repair_moves_nothing_through_a_link_in_the_quarantine() {
+    let dir = demo_dir("quarantine-links");
+    let outside = scratch("quarantine-links-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let planted_temp = dir.join("cloud/tmp/evil-job");
+    let planted_object = dir.join("cloud/objects/alice-phr/v7/medical.ct");
+    std::fs::create_dir_all(planted_object.parent().unwrap()).unwrap();
+    for link in ["quarantine", "quarantine/cloud", "quarantine/cloud/tmp"] {
+        std::fs::write(&planted_temp, b"x").unwrap();
+        std::fs::write(&planted_object, b"planted").unwrap();
+        let _ = std::fs::remove_dir_all(dir.join("quarantine"));
+        let at = dir.join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&outside, &at).unwrap();
+        let out = sesphr(&["audit", dir.to_str().unwrap(), "--repair"]);
+        assert_eq!(out.status.code(), Some(2), "{link}: {out:?}");
+        let named = format!(
+            "{} is a symbolic link: repair moves files only through plain directories",
+            at.display()
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&named), "{link}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "{link}: a file was moved out of the directory"
+        );
+        assert!(planted_temp.is_file() || planted_object.is_file(), "{link}");
+    }
+    // Without links the same repair moves both into the quarantine.
+    std::fs::remove_dir_all(dir.join("quarantine")).unwrap();
+    std::fs::write(&planted_temp, b"x").unwrap();
+    std::fs::write(&planted_object, b"planted").unwrap();
+    let (code, output) = audit(&dir, &["--repair"]);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(
+        dir.join("quarantine/cloud/tmp/evil-job").is_file(),
+        "{output}"
+    );
+    assert!(
+        dir.join("quarantine/cloud/objects/alice-phr/v7/medical.ct")
+            .is_file(),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outside).unwrap();
+}
+
+/// `sesphr audit DIR` as a user without privileges (through `setpriv`
+/// when the tests run as root, whom no permission stops): its exit code and
+/// standard output.
+#[cfg(unix)]
+fn audit_unprivileged(dir: &Path) -> (Option<i32>, String) {
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    let binary = env!("CARGO_BIN_EXE_sesphr");
+    let mut command = if text(&uid).trim() == "0" {
+        let mut setpriv = Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        setpriv
+    } else {
+        Command::new(binary)
+    };
+    let out = command
+        .args(["audit", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "the audit could not run: {out:?}"
+    );
+    (out.status.code(), text(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn what_cannot_be_read_is_a_finding_and_the_rest_is_still_audited() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = demo_dir("unreadable");
+    let objects = dir.join("cloud/objects/alice-phr");
+    // The store's tmp a link to /etc: named, and every object still read.
+    let tmp = dir.join("cloud/tmp");
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::os::unix::fs::symlink("/etc", &tmp).unwrap();
+    let (code, output) = audit(&dir, &[]);
+    assert_eq!(code, Some(1), "{output}");
+    let stray = format!("unexpected entry in the store: {}", tmp.display());
+    assert_eq!(
+        findings(&output),
+        vec![TAMPERED_BY_THE_DEMO.to_owned(), stray.clone()],
+        "{output}"
+    );
+    // An object the auditor may not read, and a version folder it may list
+    // but not search: each named with the OS error, nothing called missing
+    // or out of place, and the other objects checked.
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let personal = objects.join("v2/personal.ct");
+    mode(&personal, 0o000);
+    mode(&objects.join("v1"), 0o444);
+    let (code, output) = audit_unprivileged(&dir);
+    mode(&personal, 0o644);
+    mode(&objects.join("v1"), 0o755);
+    assert_eq!(code, Some(1), "{output}");
+    let found = findings(&output);
+    for expected in [
+        TAMPERED_BY_THE_DEMO.to_owned(),
+        stray,
+        format!(
+            "unreadable: {} (cannot search the directory: Permission denied",
+            objects.join("v1").display()
+        ),
+        format!("unreadable: {} (Permission denied", personal.display()),
+    ] {
+        assert!(
+            found.iter().any(|f| f.starts_with(&expected)),
+            "{expected}: {output}"
+        );
+    }
+    assert_eq!(found.len(), 4, "{output}");
+    // Version 1's four objects are out of sight; version 2's are counted.
+    assert!(
+        output.contains("(4 objects stored, 8 listed by the ledger)"),
+        "{output}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `sesphr audit DIR`, killed (and failing) after 20 s: its exit code
+/// and standard output.
+#[cfg(unix)]
+fn audit_within_20s(dir: &Path) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["audit", dir.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("audit {} still runs after 20 s", dir.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), text(&out))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ledger_that_is_no_regular_file_is_named_not_followed_nor_waited_on() {
+    let dir = demo_dir("ledger-kinds");
+    let ledger = dir.join("ledger.jsonl");
+    // The genuine ledger moved out of DIR and linked back: not read
+    // through the link, so the demo's tampering is not checked against it.
+    let outside = scratch("ledger-kinds-outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::rename(&ledger, outside.join("ledger.jsonl")).unwrap();
+    std::os::unix::fs::symlink(outside.join("ledger.jsonl"), &ledger).unwrap();
+    for kind in ["a symbolic link", "a FIFO"] {
+        let (code, output) = audit_within_20s(&dir);
+        assert_eq!(code, Some(1), "{kind}: {output}");
+        let found = findings(&output);
+        let named = format!(
+            "ledger unreadable: {}: {kind}, not a regular file (not followed or read)",
+            ledger.display()
+        );
+        assert!(found.contains(&named), "{kind}: {output}");
+        // Every object is named as unverified; none is called an orphan.
+        assert_eq!(
+            found
+                .iter()
+                .filter(|f| f.starts_with("unverified: "))
+                .count(),
+            8,
+            "{kind}: {output}"
+        );
+        assert_eq!(found.len(), 9, "{kind}: {output}");
+        std::fs::remove_file(&ledger).unwrap();
+        let made = Command::new("mkfifo").arg(&ledger).status().unwrap();
+        assert!(made.success());
+    }
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_dir_all(&outside).unwrap();
 }

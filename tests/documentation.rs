@@ -495,6 +495,35 @@ fn links_in_the_documentation_resolve() {
     assert!(checked >= 20, "only {checked} links found");
 }
 
+/// The lines of the crate's doctest (model/src/lib.rs), trimmed.
+fn crate_doctest_lines() -> Vec<String> {
+    let text = std::fs::read_to_string(repo("model/src/lib.rs")).expect("model/src/lib.rs");
+    (text.lines())
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| line.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn the_rust_snippet_of_the_crypto_document_is_the_crates_doctest() {
+    // Markdown code is not compiled: each line of the snippet, its comment
+    // aside, must be a line of the doctest it quotes, which is.
+    let doctest = crate_doctest_lines();
+    let text = std::fs::read_to_string(repo("docs/crypto.md")).expect("docs/crypto.md");
+    let snippet: Vec<(usize, &str)> = (fenced_lines(&text).into_iter())
+        .filter(|(_, fence, _)| *fence == Some("rust"))
+        .map(|(number, _, line)| (number, line.split("//").next().unwrap_or("").trim()))
+        .filter(|(_, code)| !code.is_empty())
+        .collect();
+    assert!(!snippet.is_empty(), "docs/crypto.md shows no Rust snippet");
+    for (number, code) in snippet {
+        assert!(
+            doctest.iter().any(|line| line == code),
+            "docs/crypto.md:{number}: `{code}` is no line of the doctest of model/src/lib.rs"
+        );
+    }
+}
+
 #[test]
 fn paths_in_the_documentation_exist() {
     // Paths of the repository named in the text (`nets/...`, `engine/...`,

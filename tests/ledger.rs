@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sesphr_model::crypto::SigningKey;
-use sesphr_model::ledger::{Ledger, Outcome, Record};
+use sesphr_model::ledger::{Ledger, Line, Outcome, Record};
 use sesphr_model::policy::{Label, UserId};
 
 fn sesphr(args: &[&str]) -> Output {
@@ -74,7 +74,7 @@ fn verify(path: &Path, pinned: Option<&str>) -> (Option<i32>, String) {
 fn intact_ledger_verifies_shows_and_prints_its_head() {
     let (path, _) = sample("intact");
     let head = head_of(&path);
-    assert!(head.starts_with("sth1:5:"), "{head}");
+    assert!(head.starts_with("sth2:5:5:"), "{head}");
     let (code, text) = verify(&path, Some(&head));
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("intact: 5 blocks, 5 records, extends the pinned head of 5 records"));
@@ -165,6 +165,41 @@ fn each_tampering_names_the_first_bad_line() {
 }
 
 #[test]
+fn a_block_merged_into_the_next_is_tampering() {
+    let (path, lines) = sample("merged");
+    let pinned = head_of(&path);
+    // Block 1's records moved into block 2, whose head covers them, block 1
+    // dropped and the blocks renumbered: no key is needed for that.
+    let mut blocks: Vec<Line> = lines[1..]
+        .iter()
+        .map(|line| serde_json::from_slice(line).unwrap())
+        .collect();
+    let Line::Block(gone) = blocks.remove(1) else {
+        panic!("line 3 is a block")
+    };
+    let mut merged = lines[0].clone();
+    for (seq, mut line) in (0u64..).zip(blocks) {
+        if let Line::Block(block) = &mut line {
+            if seq == 1 {
+                block.records.splice(0..0, gone.records.clone());
+            }
+            block.seq = seq;
+        }
+        merged.extend(line.to_line());
+    }
+    std::fs::write(&path, &merged).unwrap();
+    for pin in [None, Some(pinned.as_str())] {
+        let (code, text) = verify(&path, pin);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(
+            text.contains("TAMPERED at line 3 (block 1): tree head signature invalid"),
+            "{text}"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
 fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
     let seed = SigningKey::generate().unwrap().to_bytes();
     let key = || SigningKey::from_bytes(&*seed).unwrap();
@@ -197,12 +232,19 @@ fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
     let (code, text) = verify(&forged, Some(&pinned));
     assert_eq!(code, Some(1));
     assert!(text.contains("another key"), "{text}");
-    // A grown ledger extends the pinned head.
-    let (grown, _) = ledger_of(
-        "grown",
-        key(),
-        &["user0", "user1", "user2", "user3", "user4", "user5"],
-    );
+    // The same records re-signed by the same key at other times: the
+    // pinned head is not in it.
+    let (resigned, _) = ledger_of("resigned", key(), &USERS);
+    let (code, text) = verify(&resigned, Some(&pinned));
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("is not the pinned head"), "{text}");
+    // The ledger grown by a block extends the pinned head.
+    let grown = scratch("grown");
+    std::fs::write(&grown, lines.concat()).unwrap();
+    Ledger::open(&grown, key())
+        .unwrap()
+        .append(vec![revoke("user5")])
+        .unwrap();
     assert_eq!(verify(&grown, Some(&pinned)).0, Some(0));
     // A pinned head with a changed signature is refused.
     let mut bad = pinned.clone();
@@ -214,17 +256,17 @@ fn a_pinned_head_catches_cuts_and_consistent_rewrites() {
         text.contains("pinned head's signature is invalid"),
         "{text}"
     );
-    for p in [path, rewritten, forged, grown] {
+    for p in [path, rewritten, forged, resigned, grown] {
         std::fs::remove_file(p).unwrap();
     }
 }
 
 #[test]
 fn proofs_are_printed_and_checked() {
-    let seed = SigningKey::generate().unwrap().to_bytes();
-    let key = || SigningKey::from_bytes(&*seed).unwrap();
-    let (old, _) = ledger_of("old", key(), &USERS[..3]);
-    let (path, _) = ledger_of("proofs", key(), &USERS);
+    let (path, lines) = sample("proofs");
+    // The same ledger as it was three blocks earlier.
+    let old = scratch("old");
+    std::fs::write(&old, lines[..4].concat()).unwrap();
     let (old_head, head) = (head_of(&old), head_of(&path));
     let file = path.to_str().unwrap();
     let proof_file = scratch("proof");
@@ -272,10 +314,25 @@ fn proofs_are_printed_and_checked() {
         Some(1)
     );
     assert_eq!(check(&proof, &["--head", &head]).0, Some(1));
-    let (code, text) = check("{\"nonsense\":1}", &["--head", &head]);
-    assert_eq!(code, Some(2));
+    // What is not a proof at all is bad input (exit 2), as an unreadable
+    // file is; a well-formed proof that does not check is invalid (exit 1).
+    let extra_field = proof.replacen("{\"consistency\":{", "{\"consistency\":{\"x\":1,", 1);
+    let bad_hex = proof.replacen("\"path\":[\"", "\"path\":[\"zz", 1);
+    assert_ne!(extra_field, proof);
+    assert_ne!(bad_hex, proof);
+    for not_a_proof in ["{\"nonsense\":1}", &extra_field, &bad_hex] {
+        let (code, text) = check(not_a_proof, &["--head", &head, "--old-head", &old_head]);
+        assert_eq!(code, Some(2), "{not_a_proof}: {text}");
+        assert!(
+            text.contains("not a proof from `sesphr ledger prove`"),
+            "{text}"
+        );
+    }
+    let huge = " ".repeat(1 << 24) + &proof;
+    let (code, text) = check(&huge, &["--head", &head, "--old-head", &old_head]);
+    assert_eq!(code, Some(2), "{text}");
     assert!(
-        text.contains("not a proof from `sesphr ledger prove`"),
+        text.contains("larger than 16777216 bytes, too large for a proof"),
         "{text}"
     );
     for p in [old, path, proof_file] {
@@ -318,11 +375,63 @@ fn unreadable_input_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{command}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-ledger-file"));
     }
+    // Endless input is no regular file; a big one is refused by its size.
     let out = sesphr(&["ledger", "verify", "/dev/zero"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("/dev/zero is larger than 134217728 bytes"),
+        stderr.contains("/dev/zero is a character device, not a regular file"),
         "{stderr}"
     );
+    let big = scratch("big");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(sesphr_model::ledger::MAX_LEDGER_BYTES + 1)
+        .unwrap();
+    let out = sesphr(&["ledger", "verify", big.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is larger than 134217728 bytes"),
+        "{stderr}"
+    );
+    std::fs::remove_file(&big).unwrap();
+}
+
+/// Runs `sesphr args`, killing it (and failing) after 20 s.
+#[cfg(unix)]
+fn sesphr_within_20s(args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the sesphr binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("sesphr {args:?} still runs after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_ledger_is_refused_not_waited_on() {
+    let fifo = scratch("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for command in ["verify", "show", "head"] {
+        let out = sesphr_within_20s(&["ledger", command, fifo.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}: {out:?}");
+        let named = format!("{} is a FIFO, not a regular file", fifo.display());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&named),
+            "{command}: {out:?}"
+        );
+    }
+    std::fs::remove_file(&fifo).unwrap();
 }

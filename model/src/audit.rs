@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
-use crate::cloud::{CloudStore, ObjectId};
+use crate::cloud::{CloudStore, ObjectId, Unreadable};
 use crate::error::{Error, Result, TamperReason, io_error};
 use crate::ledger::{self, Hash, Log, PinMismatch, Record, SignedHead};
 use crate::system::{CLOUD_DIR, LEDGER_FILE};
@@ -24,6 +24,14 @@ use crate::upload::UploadStatement;
 pub enum Finding {
     /// The directory holds no ledger file.
     LedgerMissing(PathBuf),
+    /// The ledger cannot be read: not a regular file (a symbolic link is
+    /// not followed, a FIFO not waited on), too large, or an I/O error.
+    LedgerUnreadable {
+        /// The ledger file.
+        path: PathBuf,
+        /// Why (the OS error, or what the path is).
+        reason: String,
+    },
     /// The ledger fails verification at `line` (objects are checked against
     /// the part before it).
     LedgerTampered {
@@ -57,6 +65,9 @@ pub enum Finding {
     LeftoverTemp(PathBuf),
     /// A file or directory in the store whose name is outside the layout.
     Stray(PathBuf),
+    /// A part of the store that could not be read (permission denied, an
+    /// I/O error): nothing under it is checked, nor called missing.
+    Unreadable(Unreadable),
 }
 
 impl Finding {
@@ -72,6 +83,7 @@ impl Finding {
         matches!(
             self,
             Finding::LedgerMissing(_)
+                | Finding::LedgerUnreadable { .. }
                 | Finding::LedgerTampered { .. }
                 | Finding::NotAnExtension(..)
         )
@@ -81,14 +93,17 @@ impl Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", path.display()),
+            Finding::LedgerMissing(path) => write!(f, "ledger missing: {}", shown(path)),
+            Finding::LedgerUnreadable { path, reason } => {
+                write!(f, "ledger unreadable: {}: {reason}", shown(path))
+            }
             Finding::LedgerTampered { path, line, reason } => {
-                write!(f, "ledger TAMPERED: {}:{line}: {reason}", path.display())
+                write!(f, "ledger TAMPERED: {}:{line}: {reason}", shown(path))
             }
             Finding::NotAnExtension(path, why) => write!(
                 f,
                 "ledger not an extension of the pinned head: {}: {why}",
-                path.display()
+                shown(path)
             ),
             Finding::Corrupted(id) => {
                 write!(f, "corrupted: {id} (SHA-256 differs from the ledger)")
@@ -105,16 +120,41 @@ impl fmt::Display for Finding {
             ),
             Finding::Unsigned(id) => write!(f, "unsigned: {id} (no owner signature in the ledger)"),
             Finding::Forged(id) => write!(f, "forged: {id} (owner signature invalid)"),
-            Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", path.display()),
-            Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", path.display()),
+            Finding::LeftoverTemp(path) => write!(f, "leftover temporary file: {}", shown(path)),
+            Finding::Stray(path) => write!(f, "unexpected entry in the store: {}", shown(path)),
+            Finding::Unreadable(part) => {
+                write!(f, "unreadable: {} ({})", shown(&part.path), part.reason)
+            }
         }
+    }
+}
+
+/// `path` as text that tells names apart: each byte that is not UTF-8 as
+/// `\x{..}` (where `Path::display` shows every such byte as U+FFFD).
+fn shown(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{{{byte:02x}}}");
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
     }
 }
 
 /// What [`audit`] found.
 #[derive(Clone, Debug)]
 pub struct AuditReport {
-    /// Objects in the store.
+    /// Objects in the store (those that could not be read included).
     pub objects: usize,
     /// Partition versions listed by the ledger.
     pub listed: usize,
@@ -125,9 +165,22 @@ pub struct AuditReport {
     pub findings: Vec<Finding>,
 }
 
+impl AuditReport {
+    /// Whether the ledger verifies whole but records nothing (not one block:
+    /// a ledger cut back to its header verifies) while the store holds
+    /// objects, which then all look orphaned.
+    pub fn empty_ledger_beside_objects(&self) -> bool {
+        self.objects > 0
+            && !self.findings.iter().any(Finding::distrusts_the_ledger)
+            && self.head.is_some_and(|head| head.link.blocks == 0)
+    }
+}
+
 /// Audit the system directory `dir` (`dir/ledger.jsonl`, `dir/cloud`),
-/// optionally against a pinned head. I/O errors are errors; everything
-/// wrong with the content is a [`Finding`].
+/// optionally against a pinned head. Only a `dir` that cannot be read
+/// (missing, not a directory, not listable) is an error; everything wrong
+/// inside it, a ledger or a part of the store that cannot be read included,
+/// is a [`Finding`], and the audit goes on with the rest.
 pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     match std::fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
@@ -146,20 +199,7 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     }
     let mut findings = Vec::new();
     let ledger_path = dir.join(LEDGER_FILE);
-    let log = if ledger_path.exists() {
-        let inspection = ledger::inspect(&ledger_path)?;
-        if let Some((line, reason)) = inspection.fault {
-            findings.push(Finding::LedgerTampered {
-                path: ledger_path.clone(),
-                line,
-                reason,
-            });
-        }
-        inspection.log
-    } else {
-        findings.push(Finding::LedgerMissing(ledger_path.clone()));
-        None
-    };
+    let log = read_ledger(&ledger_path, &mut findings);
     if let (Some(log), Some(pinned)) = (&log, pinned)
         && let Err(why) = log.check_extends(pinned)
     {
@@ -168,28 +208,14 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
     for temp in ledger_temp_files(dir)? {
         findings.push(Finding::LeftoverTemp(temp));
     }
-    let cloud_dir = dir.join(CLOUD_DIR);
-    // The store itself may not be a link (to another store) either.
-    let cloud_is_plain = std::fs::symlink_metadata(&cloud_dir).is_ok_and(|m| m.is_dir());
-    if !cloud_is_plain && std::fs::symlink_metadata(&cloud_dir).is_ok() {
-        findings.push(Finding::Stray(cloud_dir.clone()));
-    }
-    let (stored, temps, strays) = if cloud_is_plain {
-        let store = CloudStore::existing(&cloud_dir);
-        let listing = store.list()?;
-        let mut stored = BTreeMap::new();
-        for id in listing.objects {
-            let digest = store.digest(&id)?;
-            stored.insert(id, digest);
-        }
-        (stored, store.temp_files()?, listing.strays)
-    } else {
-        (BTreeMap::new(), Vec::new(), Vec::new())
-    };
+    let store = CloudStore::existing(dir.join(CLOUD_DIR));
+    let view = StoreView::read(&store);
     let listed = log.as_ref().map(listed_objects).unwrap_or_default();
     let owner_key = log.as_ref().and_then(Log::owner_upload_key);
+    let stored = &view.stored;
     for (id, (digest, check)) in &listed {
         match stored.get(id) {
+            None if view.hides(&store.path_of(id)) => {}
             None => findings.push(Finding::Missing(id.clone())),
             Some(actual) if actual != digest => findings.push(Finding::Corrupted(id.clone())),
             Some(_) => {}
@@ -208,14 +234,119 @@ pub fn audit(dir: &Path, pinned: Option<&SignedHead>) -> Result<AuditReport> {
             Finding::Unvouched(id.clone())
         });
     }
-    findings.extend(temps.into_iter().map(Finding::LeftoverTemp));
-    findings.extend(strays.into_iter().map(Finding::Stray));
+    let objects = view.objects;
+    findings.extend(view.temps.into_iter().map(Finding::LeftoverTemp));
+    findings.extend(view.strays.into_iter().map(Finding::Stray));
+    findings.extend(view.unreadable.into_iter().map(Finding::Unreadable));
     Ok(AuditReport {
-        objects: stored.len(),
+        objects,
         listed: listed.len(),
         head: log.as_ref().map(Log::head),
         findings,
     })
+}
+
+/// What the audit read of the store.
+#[derive(Default)]
+struct StoreView {
+    /// The SHA-256 of every object that could be read.
+    stored: BTreeMap<ObjectId, Hash>,
+    /// Objects in the store, read or not.
+    objects: usize,
+    /// Leftover temporary files.
+    temps: Vec<PathBuf>,
+    /// Entries outside the layout (the store itself, if it is a link).
+    strays: Vec<PathBuf>,
+    /// What could not be read.
+    unreadable: Vec<Unreadable>,
+}
+
+impl StoreView {
+    /// Read `store` as far as it can be read: every object is hashed, and
+    /// what cannot be read is named rather than stopping the audit.
+    fn read(store: &CloudStore) -> StoreView {
+        let mut view = StoreView::default();
+        let root = store.root();
+        match std::fs::symlink_metadata(root) {
+            Ok(meta) if meta.is_dir() => {}
+            // The store itself may not be a link (to another store) either.
+            Ok(_) => {
+                view.strays.push(root.to_path_buf());
+                return view;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return view,
+            Err(e) => {
+                view.unreadable.push(Unreadable {
+                    path: root.to_path_buf(),
+                    reason: e.to_string(),
+                });
+                return view;
+            }
+        }
+        let listing = store.list();
+        view.objects = listing.objects.len();
+        for id in listing.objects {
+            match store.digest(&id) {
+                Ok(digest) => {
+                    view.stored.insert(id, digest);
+                }
+                Err(e) => view.unreadable.push(Unreadable {
+                    path: store.path_of(&id),
+                    reason: reason_of(&e),
+                }),
+            }
+        }
+        view.temps = listing.temps;
+        view.strays = listing.strays;
+        view.unreadable.extend(listing.unreadable);
+        view
+    }
+
+    /// Whether `path` lies in (or is) a part that could not be read.
+    fn hides(&self, path: &Path) -> bool {
+        self.unreadable.iter().any(|u| path.starts_with(&u.path))
+    }
+}
+
+/// The verified part of the ledger at `path` (not followed if it is a
+/// symbolic link), with what is wrong with it added to `findings`.
+fn read_ledger(path: &Path, findings: &mut Vec<Finding>) -> Option<Log> {
+    let path_buf = path.to_path_buf();
+    match ledger::inspect_no_follow(path) {
+        Ok(inspection) => {
+            if let Some((line, reason)) = inspection.fault {
+                findings.push(Finding::LedgerTampered {
+                    path: path_buf,
+                    line,
+                    reason,
+                });
+            }
+            inspection.log
+        }
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            findings.push(Finding::LedgerMissing(path_buf));
+            None
+        }
+        Err(e) => {
+            findings.push(Finding::LedgerUnreadable {
+                path: path_buf,
+                reason: reason_of(&e),
+            });
+            None
+        }
+    }
+}
+
+/// What went wrong reading a file, without its path (the finding names it).
+fn reason_of(error: &Error) -> String {
+    match error {
+        Error::Io { source, .. } => source.to_string(),
+        Error::NotAFile { kind, .. } => {
+            format!("{kind}, not a regular file (not followed or read)")
+        }
+        Error::TooLarge { limit, .. } => format!("larger than {limit} bytes"),
+        other => other.to_string(),
+    }
 }
 
 /// A signature check to run on one listed partition.
@@ -307,11 +438,25 @@ pub fn repair(dir: &Path, report: &AuditReport) -> Result<Vec<Finding>> {
 
 /// Moves `path` (inside `dir`) to the same relative path under
 /// `dir/quarantine`, with `.1`, `.2`, ... appended where that is taken.
+/// Nothing is moved through a symbolic link, on either side: every folder
+/// between `dir` and `path`, and `quarantine` and every folder under it, must
+/// be a plain directory ([`Error::QuarantineRefused`] otherwise), so a
+/// planted link cannot send a file outside `dir`.
 fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
+    let relative = path
+        .strip_prefix(dir)
+        .ok()
+        .filter(|r| r.components().all(|c| matches!(c, Component::Normal(_))))
+        .ok_or_else(|| refused(path, "lies outside the system directory"))?;
+    if let Some(parent) = relative.parent() {
+        for folder in walk(dir, parent).iter().skip(1) {
+            require_plain_dir(folder)?;
+        }
+    }
     let base = dir.join(QUARANTINE_DIR).join(relative);
-    if let Some(parent) = base.parent() {
-        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    let into = Path::new(QUARANTINE_DIR).join(relative.parent().unwrap_or(Path::new("")));
+    for folder in walk(dir, &into).iter().skip(1) {
+        make_plain_dir(folder)?;
     }
     let mut target = base.clone();
     let mut n = 0u32;
@@ -323,4 +468,63 @@ fn quarantine(dir: &Path, path: &Path) -> Result<PathBuf> {
     }
     std::fs::rename(path, &target).map_err(io_error(path))?;
     Ok(target)
+}
+
+/// `dir`, then `dir` joined with each longer prefix of `relative`.
+fn walk(dir: &Path, relative: &Path) -> Vec<PathBuf> {
+    let mut at = dir.to_path_buf();
+    let mut folders = vec![at.clone()];
+    for part in relative.components() {
+        at.push(part);
+        folders.push(at.clone());
+    }
+    folders
+}
+
+/// Refuses `folder` unless it is a directory itself (not a link to one).
+fn require_plain_dir(folder: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(folder).map_err(io_error(folder))?;
+    if meta.file_type().is_symlink() {
+        Err(refused(folder, "is a symbolic link"))
+    } else if meta.is_dir() {
+        Ok(())
+    } else {
+        Err(refused(folder, "is not a directory"))
+    }
+}
+
+/// Makes `folder` (its parent a plain directory) unless it exists, then
+/// refuses it unless it is a plain directory: an existing link is never
+/// followed (creating a folder over a link fails, it does not go through).
+fn make_plain_dir(folder: &Path) -> Result<()> {
+    match std::fs::create_dir(folder) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => require_plain_dir(folder),
+        Err(e) => Err(io_error(folder)(e)),
+    }
+}
+
+fn refused(path: &Path, reason: &'static str) -> Error {
+    Error::QuarantineRefused {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn names_that_are_not_utf8_are_shown_apart() {
+        let ff = Path::new(OsStr::from_bytes(b"v1/bad\xffname"));
+        let fe = Path::new(OsStr::from_bytes(b"v1/bad\xfename"));
+        assert_eq!(shown(ff), "v1/bad\\x{ff}name");
+        assert_eq!(shown(fe), "v1/bad\\x{fe}name");
+        assert_eq!(shown(Path::new("v1/caf\u{e9}.ct")), "v1/caf\u{e9}.ct");
+        let stray = Finding::Stray(ff.to_path_buf()).to_string();
+        assert_eq!(stray, "unexpected entry in the store: v1/bad\\x{ff}name");
+    }
 }

@@ -7,12 +7,13 @@
 //! at most a leftover temporary file. The store decides nothing: version
 //! numbers come from the ledger, and `audit` checks the objects against it.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs::{self, File, FileType};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result, io_error};
+use crate::files::{Links, open_regular};
 use crate::ledger::Hash;
 use crate::policy::Label;
 
@@ -86,17 +87,10 @@ impl CloudStore {
     fn refuse_links(&self, id: &ObjectId) -> Result<()> {
         let object = self.path_of(id);
         let objects = self.root.join("objects");
-        let within = object
+        object
             .ancestors()
-            .take_while(|dir| dir.starts_with(&objects));
-        for path in within.chain([self.root.join("tmp").as_path()]) {
-            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(Error::LinkInStore {
-                    path: path.to_path_buf(),
-                });
-            }
-        }
-        Ok(())
+            .take_while(|dir| dir.starts_with(&objects))
+            .try_for_each(refuse_link)
     }
 
     /// Store a new object atomically. Storing the same bytes again is a
@@ -123,8 +117,10 @@ impl CloudStore {
     }
 
     /// Write `bytes` to a flushed temporary file; returns it and the target.
+    /// Writes refuse a link at `tmp` too (reads do not go through it).
     fn stage(&self, id: &ObjectId, bytes: &[u8]) -> Result<(PathBuf, PathBuf)> {
         self.refuse_links(id)?;
+        refuse_link(&self.root.join("tmp"))?;
         let target = self.path_of(id);
         if let Some(dir) = target.parent() {
             fs::create_dir_all(dir).map_err(io_error(dir))?;
@@ -156,75 +152,54 @@ impl CloudStore {
 
     /// Fetch an object.
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
-        self.refuse_links(id)?;
-        let path = self.path_of(id);
-        fs::read(&path).map_err(|source| read_error(id, path, source))
+        let (mut file, path) = self.open_object(id)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io_error(path))?;
+        Ok(bytes)
     }
 
     /// The SHA-256 of an object, read in blocks: an object of any size
     /// costs no more memory than a small one.
     pub fn digest(&self, id: &ObjectId) -> Result<Hash> {
+        let (file, path) = self.open_object(id)?;
+        Hash::of_reader(file).map_err(io_error(path))
+    }
+
+    /// Open an object for reading, and its path: through no symbolic link,
+    /// and only a regular file (a FIFO is refused, not waited on);
+    /// [`Error::NoSuchObject`] where there is none.
+    fn open_object(&self, id: &ObjectId) -> Result<(File, PathBuf)> {
         self.refuse_links(id)?;
         let path = self.path_of(id);
-        File::open(&path)
-            .and_then(Hash::of_reader)
-            .map_err(|source| read_error(id, path, source))
+        match open_regular(&path, Links::Refuse) {
+            Ok(file) => Ok((file, path)),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Err(Error::NoSuchObject {
+                    name: id.to_string(),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    /// Every object in the store and the entries that are not objects
-    /// (names outside the layout, and anything that is not a plain
-    /// directory or file where one belongs: a symbolic link is not followed,
-    /// so an untrusted store cannot make the auditor read elsewhere), sorted.
-    pub fn list(&self) -> Result<Listing> {
+    /// Every object in the store, the leftover temporary files of
+    /// interrupted writes, the entries that are not objects (names outside
+    /// the layout, and anything that is not a plain directory or file where
+    /// one belongs: a symbolic link is not followed, so an untrusted store
+    /// cannot make the auditor read elsewhere) and the parts that cannot be
+    /// read, each sorted. Nothing stops the listing: what cannot be read is
+    /// named and the rest listed.
+    pub fn list(&self) -> Listing {
         let mut listing = Listing::default();
         // The root holds `objects` and `tmp`, plain folders, and nothing else.
-        for entry in sorted_entries(&self.root)? {
-            let layout = matches!(name_of(&entry).as_deref(), Some("objects" | "tmp"));
-            if !layout || !is_plain_dir(&entry) {
-                listing.strays.push(entry);
+        for entry in listing.entries(&self.root) {
+            match name_of(&entry.path).as_deref() {
+                Some("objects") if entry.kind.is_dir() => listing.list_objects(&entry.path),
+                Some("tmp") if entry.kind.is_dir() => listing.list_temps(&entry.path),
+                _ => listing.strays.push(entry.path),
             }
         }
-        let objects = self.root.join("objects");
-        if !is_plain_dir(&objects) {
-            return Ok(listing);
-        }
-        for file_dir in sorted_entries(&objects)? {
-            let file = name_of(&file_dir).and_then(|n| Label::new(&n).ok());
-            let Some(file) = file.filter(|_| is_plain_dir(&file_dir)) else {
-                listing.strays.push(file_dir);
-                continue;
-            };
-            for version_dir in sorted_entries(&file_dir)? {
-                let version = name_of(&version_dir).and_then(|n| version_of(&n));
-                let Some(version) = version.filter(|_| is_plain_dir(&version_dir)) else {
-                    listing.strays.push(version_dir);
-                    continue;
-                };
-                for object in sorted_entries(&version_dir)? {
-                    let label = name_of(&object)
-                        .and_then(|n| n.strip_suffix(".ct").and_then(|l| Label::new(l).ok()));
-                    match label.filter(|_| is_plain_file(&object)) {
-                        Some(label) => listing.objects.push(ObjectId {
-                            file: file.clone(),
-                            version,
-                            label,
-                        }),
-                        None => listing.strays.push(object),
-                    }
-                }
-            }
-        }
-        Ok(listing)
-    }
-
-    /// Leftover temporary files of interrupted writes (none when `tmp` is
-    /// not a plain directory: [`CloudStore::list`] names it then).
-    pub fn temp_files(&self) -> Result<Vec<PathBuf>> {
-        let tmp = self.root.join("tmp");
-        if !is_plain_dir(&tmp) {
-            return Ok(Vec::new());
-        }
-        sorted_entries(&tmp)
+        listing
     }
 
     /// Test hook for a tampering cloud: flip the bits of `mask` in byte
@@ -247,50 +222,141 @@ impl CloudStore {
     }
 }
 
-/// The content of a store: its objects, and entries outside the layout.
+/// The content of a store: its objects, leftover temporary files, entries
+/// outside the layout and what could not be read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Listing {
     /// The objects, sorted by file, version and label.
     pub objects: Vec<ObjectId>,
+    /// The entries of `tmp` (a `tmp` that is no plain directory is a stray).
+    pub temps: Vec<PathBuf>,
     /// Files or directories whose names do not fit the layout.
     pub strays: Vec<PathBuf>,
+    /// What could not be read: nothing under these paths is listed.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A part of the store that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The directory or file.
+    pub path: PathBuf,
+    /// Why: the operating system's error.
+    pub reason: String,
+}
+
+/// An entry of a directory and its type (a link's own type: not followed).
+struct Entry {
+    path: PathBuf,
+    kind: FileType,
+}
+
+impl Listing {
+    /// The objects under `objects`, a plain directory.
+    fn list_objects(&mut self, objects: &Path) {
+        for file_dir in self.entries(objects) {
+            let file = name_of(&file_dir.path).and_then(|n| Label::new(&n).ok());
+            match file.filter(|_| file_dir.kind.is_dir()) {
+                Some(file) => self.list_file(&file, &file_dir.path),
+                None => self.strays.push(file_dir.path),
+            }
+        }
+    }
+
+    /// The objects of `file` under its plain directory `dir`.
+    fn list_file(&mut self, file: &Label, dir: &Path) {
+        for version_dir in self.entries(dir) {
+            let version = name_of(&version_dir.path).and_then(|n| version_of(&n));
+            match version.filter(|_| version_dir.kind.is_dir()) {
+                Some(version) => self.list_version(file, version, &version_dir.path),
+                None => self.strays.push(version_dir.path),
+            }
+        }
+    }
+
+    /// The objects of `file` at `version` under its plain directory `dir`.
+    fn list_version(&mut self, file: &Label, version: u32, dir: &Path) {
+        for object in self.entries(dir) {
+            let label = name_of(&object.path)
+                .and_then(|n| n.strip_suffix(".ct").and_then(|l| Label::new(l).ok()));
+            match label.filter(|_| object.kind.is_file()) {
+                Some(label) => self.objects.push(ObjectId {
+                    file: file.clone(),
+                    version,
+                    label,
+                }),
+                None => self.strays.push(object.path),
+            }
+        }
+    }
+
+    /// The entries of `tmp`, a plain directory.
+    fn list_temps(&mut self, tmp: &Path) {
+        let temps = self.entries(tmp);
+        self.temps.extend(temps.into_iter().map(|e| e.path));
+    }
+
+    /// The entries of `dir` with their types, sorted (none when it does not
+    /// exist). What cannot be read is added to `unreadable`: `dir` when it
+    /// cannot be listed or searched (its entries' types cannot be read
+    /// then, so none is returned), else the entry whose type cannot be read.
+    fn entries(&mut self, dir: &Path) -> Vec<Entry> {
+        let paths = match sorted_entries(dir) {
+            Ok(paths) => paths,
+            Err(e) => {
+                self.unreadable(dir, e.to_string());
+                return Vec::new();
+            }
+        };
+        let mut entries = Vec::with_capacity(paths.len());
+        for path in paths {
+            match fs::symlink_metadata(&path) {
+                Ok(meta) => entries.push(Entry {
+                    path,
+                    kind: meta.file_type(),
+                }),
+                // Gone since the directory was read.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    self.unreadable(dir, format!("cannot search the directory: {e}"));
+                    return Vec::new();
+                }
+                Err(e) => self.unreadable(&path, e.to_string()),
+            }
+        }
+        entries
+    }
+
+    fn unreadable(&mut self, path: &Path, reason: String) {
+        self.unreadable.push(Unreadable {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
 }
 
 /// The entries of a directory, sorted (none when it does not exist).
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_error(dir)(e)),
+        Err(e) => return Err(e),
     };
     let mut paths = entries
         .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(io_error(dir))?;
+        .collect::<std::io::Result<Vec<_>>>()?;
     paths.sort();
     Ok(paths)
 }
 
-/// The error of reading object `id` at `path`: no such object where it is
-/// not there, else an I/O error naming the path.
-fn read_error(id: &ObjectId, path: PathBuf, source: std::io::Error) -> Error {
-    if source.kind() == std::io::ErrorKind::NotFound {
-        Error::NoSuchObject {
-            name: id.to_string(),
-        }
-    } else {
-        Error::Io { path, source }
+/// Refuses `path` if it is a symbolic link ([`Error::LinkInStore`]).
+fn refuse_link(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::LinkInStore {
+            path: path.to_path_buf(),
+        });
     }
-}
-
-/// Whether `path` is a directory itself, not a symbolic link to one.
-fn is_plain_dir(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
-}
-
-/// Whether `path` is a regular file itself, not a symbolic link to one.
-fn is_plain_file(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+    Ok(())
 }
 
 /// The version a directory name stands for: only `v` and the number as the
@@ -322,7 +388,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sesphr-cloud-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         let cloud = CloudStore::open(&dir).unwrap();
-        assert_eq!(cloud.list().unwrap(), Listing::default());
+        assert_eq!(cloud.list(), Listing::default());
         cloud.put(&id(1, "medical"), b"one").unwrap();
         cloud.put(&id(2, "medical"), b"two").unwrap();
         cloud.put(&id(2, "medical"), b"two").unwrap();
@@ -338,13 +404,13 @@ mod tests {
         ));
         cloud.tamper(&id(1, "medical"), 5, 0x01).unwrap();
         assert_eq!(cloud.get(&id(1, "medical")).unwrap(), b"ond");
-        assert!(cloud.temp_files().unwrap().is_empty());
+        assert!(cloud.list().temps.is_empty());
         fs::write(dir.join("objects/rec/v2/notes.txt"), b"?").unwrap();
         fs::write(dir.join("tmp/9-9.tmp"), b"?").unwrap();
-        let listing = cloud.list().unwrap();
+        let listing = cloud.list();
         assert_eq!(listing.objects, vec![id(1, "medical"), id(2, "medical")]);
         assert_eq!(listing.strays, vec![dir.join("objects/rec/v2/notes.txt")]);
-        assert_eq!(cloud.temp_files().unwrap(), vec![dir.join("tmp/9-9.tmp")]);
+        assert_eq!(listing.temps, vec![dir.join("tmp/9-9.tmp")]);
         fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -365,6 +431,39 @@ mod tests {
         ] {
             assert_eq!(version_of(name), None, "{name}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_object_that_is_a_fifo_is_refused_not_waited_on() {
+        let dir = std::env::temp_dir().join(format!("sesphr-cloud-fifo-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let cloud = CloudStore::open(&dir).unwrap();
+        cloud.put(&id(1, "medical"), b"one").unwrap();
+        let object = cloud.path_of(&id(1, "medical"));
+        fs::remove_file(&object).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&object)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send((
+                cloud.get(&id(1, "medical")),
+                cloud.digest(&id(1, "medical")),
+            ));
+        });
+        let (got, digest) = receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a FIFO object returns at once");
+        for result in [got.map(|_| ()), digest.map(|_| ())] {
+            assert!(
+                matches!(&result, Err(Error::NotAFile { kind: "a FIFO", path }) if *path == object),
+                "{result:?}"
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Whether `result` is the refusal of the link at `path`.
@@ -390,7 +489,7 @@ mod tests {
         assert!(is_link_error(cloud.put(&id(1, "medical"), b"one"), &linked));
         assert!(is_link_error(cloud.get(&id(1, "medical")), &linked));
         assert!(!elsewhere.join("v1/medical.ct").exists());
-        assert!(cloud.temp_files().unwrap().is_empty());
+        assert!(cloud.list().temps.is_empty());
         // An object that points at another file: not read.
         fs::remove_file(&linked).unwrap();
         fs::create_dir_all(dir.join("objects/rec/v1")).unwrap();

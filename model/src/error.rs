@@ -259,6 +259,17 @@ pub enum Error {
         /// The link.
         path: PathBuf,
     },
+    /// `audit --repair` would move a file through a path it must not use.
+    #[error(
+        "{} {reason}: repair moves files only through plain directories inside the system directory",
+        path.display()
+    )]
+    QuarantineRefused {
+        /// The offending path.
+        path: PathBuf,
+        /// What is wrong with it ("is a symbolic link", ...).
+        reason: &'static str,
+    },
     /// The cloud already holds an object that the ledger does not list.
     #[error(
         "the cloud already holds {name} (left by an interrupted upload? `sesphr audit --repair` removes it)"
@@ -281,6 +292,15 @@ pub enum Error {
     WrongLogKey {
         /// The ledger file.
         path: PathBuf,
+    },
+    /// A path that must be a regular file is something else (a FIFO, a
+    /// device, a directory, or a symbolic link where links are not followed).
+    #[error("{} is {kind}, not a regular file: only regular files are read", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is ("a FIFO", "a symbolic link", ...).
+        kind: &'static str,
     },
     /// An input file exceeds its size limit.
     #[error("{} is larger than {limit} bytes", path.display())]

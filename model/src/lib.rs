@@ -41,6 +41,7 @@ pub mod audit;
 pub mod cloud;
 pub mod crypto;
 mod error;
+mod files;
 pub mod hex;
 pub mod ledger;
 pub mod phr;

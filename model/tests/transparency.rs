@@ -18,9 +18,15 @@ fn record(i: u32) -> Record {
 }
 
 /// A ledger of `records` in blocks of the given sizes (the rest in one
-/// block), signed by the key with `seed`; the verified log and the head
-/// before the first block and after each block.
-fn build(seed: &[u8], records: &[Record], blocks: &[usize]) -> (Log, Vec<SignedHead>) {
+/// block), signed by the key with `seed`; the verified log, the head before
+/// the first block and after each block, and the log grown by one more
+/// block holding `extra` (when there are any).
+fn build(
+    seed: &[u8],
+    records: &[Record],
+    blocks: &[usize],
+    extra: &[Record],
+) -> (Log, Vec<SignedHead>, Log) {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let path = std::env::temp_dir().join(format!(
         "transparency-{}-{}.jsonl",
@@ -42,8 +48,12 @@ fn build(seed: &[u8], records: &[Record], blocks: &[usize]) -> (Log, Vec<SignedH
         heads.push(ledger.head());
     }
     let log = inspect(&path).unwrap().into_log().unwrap();
+    if !extra.is_empty() {
+        ledger.append(extra.to_vec()).unwrap();
+    }
+    let grown = inspect(&path).unwrap().into_log().unwrap();
     std::fs::remove_file(&path).unwrap();
-    (log, heads)
+    (log, heads, grown)
 }
 
 /// How the records covered by the pinned head are changed.
@@ -78,7 +88,8 @@ proptest! {
     ) {
         let seed = [7u8; 32];
         let records: Vec<Record> = (0..n).map(record).collect();
-        let (log, heads) = build(&seed, &records, &blocks);
+        let more: Vec<Record> = (n..n + extra).map(record).collect();
+        let (log, heads, grown_log) = build(&seed, &records, &blocks, &more);
         // Pin a head that covers at least one record.
         let pinned = heads[1 + pin % (heads.len() - 1)];
         let size = usize::try_from(pinned.head.size).unwrap();
@@ -87,8 +98,6 @@ proptest! {
 
         // The same log grown by `extra` records extends the pinned head, and
         // a consistency proof from the pinned head to the new head checks.
-        let grown: Vec<Record> = (0..n + extra).map(record).collect();
-        let (grown_log, _) = build(&seed, &grown, &blocks);
         prop_assert_eq!(grown_log.check_extends(&pinned), Ok(()));
         let proof = grown_log.prove_consistency(pinned.head.size).unwrap();
         prop_assert_eq!(proof.check(&grown_log.head(), Some(&pinned)), Ok(()));
@@ -104,7 +113,7 @@ proptest! {
             Change::Insert => changed.insert(j, record(1000)),
             Change::Rewrite => changed[j] = record(2000),
         }
-        let (changed_log, _) = build(&seed, &changed, &blocks);
+        let (changed_log, _, _) = build(&seed, &changed, &blocks, &[]);
         let verdict = changed_log.check_extends(&pinned);
         prop_assert!(
             matches!(verdict, Err(PinMismatch::Shorter { .. } | PinMismatch::Rewritten { .. })),
@@ -119,7 +128,7 @@ proptest! {
     ) {
         let records: Vec<Record> = (0..n).map(record).collect();
         // One record per block: a signed head for every size.
-        let (log, heads) = build(&[9u8; 32], &records, &vec![1; n as usize]);
+        let (log, heads, _) = build(&[9u8; 32], &records, &vec![1; n as usize], &[]);
         let head = log.head();
         for index in 0..u64::from(n) {
             let proof = log.prove_inclusion(index).unwrap();

@@ -25,7 +25,8 @@ pub struct AuditArgs {
 }
 
 /// Run the audit: exit 0 when nothing is found (or all was repaired), 1 on
-/// any finding, 2 when the directory cannot be read.
+/// any finding (an entry that cannot be read is one), 2 when the directory
+/// itself cannot be read.
 pub fn run(args: &AuditArgs) -> ExitCode {
     let pinned = match args.expect_head.as_deref().map(str::parse::<SignedHead>) {
         None => None,
@@ -60,7 +61,7 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         outln!(
-            "cannot repair {} findings: corrupted, missing, unsigned or forged objects need the owner to upload a new version, a tampered ledger needs the copy whose head you pinned, and unverified objects stay until the ledger verifies",
+            "cannot repair {} findings: corrupted, missing, unsigned or forged objects need the owner to upload a new version, a tampered or unreadable ledger needs the copy whose head you pinned, unverified objects stay until the ledger verifies, and unreadable entries need their permissions fixed",
             left.len()
         );
         ExitCode::from(1)
@@ -72,6 +73,12 @@ pub fn run(args: &AuditArgs) -> ExitCode {
 fn print_report(dir: &std::path::Path, report: &AuditReport) {
     for finding in &report.findings {
         outln!("{}", escape_untrusted(&finding.to_string()));
+    }
+    if report.empty_ledger_beside_objects() {
+        outln!(
+            "warning: the ledger records nothing (no block) while the store holds {} objects: a ledger cut back to its header verifies on its own, so check it against a pinned head (--expect-head) before --repair moves them into the quarantine",
+            report.objects
+        );
     }
     let verdict = match report.findings.len() {
         0 => "clean".to_owned(),

@@ -61,9 +61,11 @@ not an extension of the pinned head, 2 unreadable or bad usage."
         from: Option<String>,
     },
     /// Check a proof from `ledger prove` against signed heads you trust:
-    /// exit 0 valid, 1 invalid, 2 unreadable.
+    /// exit 0 valid, 1 invalid, 2 unreadable or not a proof.
     #[command(
-        after_help = "Exit codes: 0 the proof checks, 1 it does not, 2 unreadable or bad usage."
+        after_help = "Exit codes: 0 the proof checks, 1 it does not (a well-formed proof whose \
+path or heads do not check), 2 unreadable, not a proof at all (not JSON, an unknown field, \
+a malformed hash, over 16 MiB) or bad usage."
     )]
     CheckProof {
         /// The proof file (`-`: standard input).
@@ -281,13 +283,7 @@ fn prove(file: &Path, record: Option<u64>, from: Option<&str>) -> Result<ExitCod
 fn check_proof(path: &Path, head: &str, old_head: Option<&str>) -> Result<ExitCode, String> {
     let head = parse_head(head, "--head")?;
     let old = old_head.map(|h| parse_head(h, "--old-head")).transpose()?;
-    let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().take(1 << 24).read_to_string(&mut text)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(1 << 24).read_to_string(&mut text))
-    };
-    read.map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = read_proof(path)?;
     let proof: Proof = serde_json::from_str(&text).map_err(|e| {
         format!(
             "{}: not a proof from `sesphr ledger prove` (line {}, column {})",
@@ -328,6 +324,35 @@ fn check_proof(path: &Path, head: &str, old_head: Option<&str>) -> Result<ExitCo
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// The largest proof read: a genuine one is a few KiB (its path has at most
+/// 64 hashes), plus the record it proves.
+const MAX_PROOF_BYTES: u64 = 1 << 24;
+
+/// The text of the proof file (`-`: standard input), at most
+/// [`MAX_PROOF_BYTES`].
+fn read_proof(path: &Path) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    let limited = MAX_PROOF_BYTES + 1;
+    let read = if path == Path::new("-") {
+        std::io::stdin().take(limited).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limited).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_PROOF_BYTES {
+        return Err(format!(
+            "{}: larger than {MAX_PROOF_BYTES} bytes, too large for a proof from `sesphr ledger prove`",
+            path.display()
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{}: not UTF-8, so not a proof from `sesphr ledger prove`",
+            path.display()
+        )
+    })
 }
 
 fn print_block(block: &Block) {

@@ -8,7 +8,7 @@ use crate::crypto::{OwnerR, Signature, VerifyingKey};
 use crate::policy::{Label, Role, UserId};
 
 /// The ledger file format this code writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One partition of an upload: its ciphertext digest and, for uploads made
 /// through [`System`](crate::system::System), the owner's R value and the
@@ -101,8 +101,43 @@ impl Record {
     }
 }
 
+/// Where a tree head stands in the log's chain of heads: the number of
+/// blocks it covers (0 for the empty log's head in the header) and the hash
+/// of the head before it ([`ChainLink::GENESIS_PREV`] for the header's).
+/// Both are signed with the head, so a head cannot be moved to another
+/// block, and a head fixes every head before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainLink {
+    /// Blocks covered by the head.
+    pub blocks: u64,
+    /// [`TreeHead::hash`] of the head after `blocks - 1` blocks.
+    pub prev: Hash,
+}
+
+impl ChainLink {
+    /// The `prev` of the empty log's head: 32 zero bytes.
+    pub const GENESIS_PREV: Hash = Hash([0; 32]);
+
+    /// The place of the empty log's head.
+    pub fn genesis() -> ChainLink {
+        ChainLink {
+            blocks: 0,
+            prev: Self::GENESIS_PREV,
+        }
+    }
+
+    /// The place of the head after this one, whose hash is `this`.
+    pub fn next(&self, this: Hash) -> ChainLink {
+        ChainLink {
+            blocks: self.blocks + 1,
+            prev: this,
+        }
+    }
+}
+
 /// A tree head: the log's size and Merkle root at some time, signed by the
-/// log's key.
+/// log's key together with its [`ChainLink`] (which the file does not repeat:
+/// a verifier derives it from the block's position and the head before).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TreeHead {
@@ -117,21 +152,34 @@ pub struct TreeHead {
 }
 
 impl TreeHead {
-    /// What the log's key signs: a domain label, then size and timestamp
-    /// (u64 big-endian) and the root.
-    pub fn signed_bytes(size: u64, timestamp_ms: u64, root: &Hash) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + 16 + 32);
-        out.extend_from_slice(b"SeSPHR signed tree head v1\0");
+    /// What the log's key signs: a domain label, the block count, the
+    /// previous head's hash, then size and timestamp (u64 big-endian) and
+    /// the root.
+    pub fn signed_bytes(link: &ChainLink, size: u64, timestamp_ms: u64, root: &Hash) -> Vec<u8> {
+        let mut out = Vec::with_capacity(27 + 8 + 32 + 16 + 32);
+        out.extend_from_slice(b"SeSPHR signed tree head v2\0");
+        out.extend_from_slice(&link.blocks.to_be_bytes());
+        out.extend_from_slice(&link.prev.0);
         out.extend_from_slice(&size.to_be_bytes());
         out.extend_from_slice(&timestamp_ms.to_be_bytes());
         out.extend_from_slice(&root.0);
         out
     }
 
-    /// Check the signature with the log's key.
-    pub fn verify(&self, key: &VerifyingKey) -> crate::Result<()> {
+    /// SHA-256 of what the head signs at `link`: the next head's `prev`.
+    pub fn hash(&self, link: &ChainLink) -> Hash {
+        Hash::of(&Self::signed_bytes(
+            link,
+            self.size,
+            self.timestamp_ms,
+            &self.root,
+        ))
+    }
+
+    /// Check the signature with the log's key, the head standing at `link`.
+    pub fn verify(&self, key: &VerifyingKey, link: &ChainLink) -> crate::Result<()> {
         key.verify(
-            &Self::signed_bytes(self.size, self.timestamp_ms, &self.root),
+            &Self::signed_bytes(link, self.size, self.timestamp_ms, &self.root),
             &self.signature,
         )
     }
@@ -158,7 +206,8 @@ pub struct Block {
     pub seq: u64,
     /// The records, leaves `head.size - records.len()` to `head.size - 1`.
     pub records: Vec<Record>,
-    /// The signed head of the log including this block.
+    /// The signed head of the log including this block (its [`ChainLink`]:
+    /// `seq + 1` blocks, and the hash of the previous block's head).
     pub head: TreeHead,
 }
 

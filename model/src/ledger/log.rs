@@ -1,7 +1,7 @@
 //! A verified log: its key, blocks, leaf hashes and signed heads, with
 //! look-ups, proofs and the check against a pinned head.
 
-use super::block::{Block, PartitionDigest, Record, TreeHead};
+use super::block::{Block, ChainLink, PartitionDigest, Record, TreeHead};
 use super::hash::Hash;
 use super::head::SignedHead;
 use super::merkle;
@@ -34,6 +34,16 @@ pub enum PinMismatch {
         /// The pinned head's size.
         size: u64,
     },
+    /// The records are those of the pinned head, but its head after as many
+    /// blocks is another: blocks regrouped, or their times changed, and
+    /// re-signed by the log's key.
+    #[error(
+        "its head after {blocks} blocks is not the pinned head (blocks regrouped or re-timed, and re-signed)"
+    )]
+    Resigned {
+        /// The pinned head's block count.
+        blocks: u64,
+    },
 }
 
 /// The verified content of a ledger file.
@@ -43,6 +53,8 @@ pub struct Log {
     genesis: TreeHead,
     blocks: Vec<Block>,
     leaves: Vec<Hash>,
+    /// [`TreeHead::hash`] of the head after 0, 1, ... blocks.
+    head_hashes: Vec<Hash>,
 }
 
 impl Log {
@@ -53,13 +65,57 @@ impl Log {
             genesis,
             blocks: Vec::new(),
             leaves: Vec::new(),
+            head_hashes: vec![genesis.hash(&ChainLink::genesis())],
         }
     }
 
-    /// Add a verified block and its records' leaf hashes.
+    /// Add a verified block (its head signed at [`Log::next_link`]) and its
+    /// records' leaf hashes.
     pub(crate) fn push(&mut self, block: Block, leaves: Vec<Hash>) {
+        let hash = block.head.hash(&self.next_link());
+        self.head_hashes.push(hash);
         self.leaves.extend(leaves);
         self.blocks.push(block);
+    }
+
+    /// Where the head of the next block stands in the chain of heads.
+    pub fn next_link(&self) -> ChainLink {
+        self.link_at(self.blocks.len()).next(self.last_head_hash())
+    }
+
+    /// The hash of the latest head.
+    fn last_head_hash(&self) -> Hash {
+        self.head_hashes
+            .last()
+            .copied()
+            .unwrap_or(ChainLink::GENESIS_PREV)
+    }
+
+    /// Where the head after `blocks` blocks stands (`blocks` at most the
+    /// log's block count).
+    fn link_at(&self, blocks: usize) -> ChainLink {
+        match blocks.checked_sub(1) {
+            None => ChainLink::genesis(),
+            Some(before) => ChainLink {
+                blocks: blocks as u64,
+                prev: self.head_hashes[before],
+            },
+        }
+    }
+
+    /// The signed head after `blocks` blocks (the header's for 0), if the
+    /// log has that many.
+    pub fn head_after(&self, blocks: u64) -> Option<SignedHead> {
+        let count = usize::try_from(blocks).ok()?;
+        let head = match count.checked_sub(1) {
+            None => self.genesis,
+            Some(last) => self.blocks.get(last)?.head,
+        };
+        Some(SignedHead {
+            key: self.key,
+            link: self.link_at(count),
+            head,
+        })
     }
 
     /// The log's verifying key.
@@ -86,12 +142,15 @@ impl Log {
     pub fn head(&self) -> SignedHead {
         SignedHead {
             key: self.key,
+            link: self.link_at(self.blocks.len()),
             head: self.blocks.last().map_or(self.genesis, |b| b.head),
         }
     }
 
     /// Check that this log extends the pinned head: same key, at least as
-    /// many records, and the same root over the pinned head's records.
+    /// many records, the same root over the pinned head's records, and the
+    /// pinned head itself after as many blocks (which, by the chain of
+    /// heads, fixes every block and time before it).
     pub fn check_extends(&self, pinned: &SignedHead) -> Result<(), PinMismatch> {
         if pinned.verify().is_err() {
             return Err(PinMismatch::BadPinnedSignature);
@@ -109,7 +168,11 @@ impl Log {
         if merkle::root(&self.leaves[..prefix]) != pinned.head.root {
             return Err(PinMismatch::Rewritten { size });
         }
-        Ok(())
+        let blocks = pinned.link.blocks;
+        match self.head_after(blocks) {
+            Some(head) if head.same_as(pinned) => Ok(()),
+            _ => Err(PinMismatch::Resigned { blocks }),
+        }
     }
 
     /// An inclusion proof of record `index` in the latest head.

@@ -1,12 +1,15 @@
 //! The ledger: an append-only transparency log of records.
 //!
-//! File format (version 2): JSON lines in canonical compact form. The first
-//! line is the [`LogHeader`] (`{"log":{"version":2,"key":...,"head":...}}`):
+//! File format (version 3): JSON lines in canonical compact form. The first
+//! line is the [`LogHeader`] (`{"log":{"version":3,"key":...,"head":...}}`):
 //! the log's Ed25519 verifying key and the signed head of the empty log.
 //! Every further line is a [`Block`] (`{"block":{"seq":N,"records":[...],
 //! "head":{...}}}`): records and the [`TreeHead`] after them: the number of
 //! records so far, a timestamp and the RFC 9162 Merkle root over all records
-//! so far, signed by the log's key. A reader that pins a head
+//! so far, signed by the log's key together with the head's [`ChainLink`]
+//! (the number of blocks so far and the hash of the previous head): no block
+//! can be dropped, merged into the next or moved without the key, and a
+//! head fixes every head before it. A reader that pins a head
 //! ([`SignedHead`], one line of text) can later check that the ledger only
 //! grew ([`Log::check_extends`]), and anyone can prove that a record is in
 //! the log or that one head extends another ([`Proof`]).
@@ -30,13 +33,13 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use block::{
-    Block, FORMAT_VERSION, Line, LogHeader, Outcome, PartitionDigest, Record, TreeHead,
+    Block, ChainLink, FORMAT_VERSION, Line, LogHeader, Outcome, PartitionDigest, Record, TreeHead,
 };
 pub use hash::Hash;
 pub use head::SignedHead;
 pub use log::{Log, PinMismatch};
 pub use proof::{Proof, ProofCheckError};
-pub use verify::{Inspection, MAX_LEDGER_BYTES, inspect, inspect_bytes};
+pub use verify::{Inspection, MAX_LEDGER_BYTES, inspect, inspect_bytes, inspect_no_follow};
 
 use crate::crypto::SigningKey;
 use crate::error::{Error, Result, io_error};
@@ -64,14 +67,14 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// A signed head over `size` records with `root`, made now.
-fn sign_head(key: &SigningKey, size: u64, root: Hash) -> TreeHead {
+/// A signed head at `link` over `size` records with `root`, made now.
+fn sign_head(key: &SigningKey, link: &ChainLink, size: u64, root: Hash) -> TreeHead {
     let timestamp_ms = now_ms();
     TreeHead {
         size,
         timestamp_ms,
         root,
-        signature: key.sign(&TreeHead::signed_bytes(size, timestamp_ms, &root)),
+        signature: key.sign(&TreeHead::signed_bytes(link, size, timestamp_ms, &root)),
     }
 }
 
@@ -89,7 +92,7 @@ impl Ledger {
         let header = LogHeader {
             version: FORMAT_VERSION,
             key: key.verifying_key(),
-            head: sign_head(&key, 0, merkle::empty_root()),
+            head: sign_head(&key, &ChainLink::genesis(), 0, merkle::empty_root()),
         };
         let bytes = Line::Log(header.clone()).to_line();
         let temp = write_temp(&path, &bytes)?;
@@ -110,7 +113,7 @@ impl Ledger {
     /// key that signed it ([`Error::WrongLogKey`] otherwise).
     pub fn open(path: impl Into<PathBuf>, key: SigningKey) -> Result<Ledger> {
         let path = path.into();
-        let bytes = verify::read_capped(&path)?;
+        let bytes = verify::read_capped(&path, crate::files::Links::Follow)?;
         let log = inspect_bytes(&bytes).into_log()?;
         if log.key() != &key.verifying_key() {
             return Err(Error::WrongLogKey { path: path.clone() });
@@ -178,7 +181,8 @@ impl Ledger {
         let leaves: Vec<Hash> = records.iter().map(Record::leaf_hash).collect();
         let mut all = self.log.leaves().to_vec();
         all.extend_from_slice(&leaves);
-        let head = sign_head(&self.key, all.len() as u64, merkle::root(&all));
+        let link = self.log.next_link();
+        let head = sign_head(&self.key, &link, all.len() as u64, merkle::root(&all));
         let block = Block {
             seq: self.log.blocks().len() as u64,
             records,
@@ -356,6 +360,110 @@ mod tests {
         ledger.append(vec![revoke(1)]).unwrap();
         assert_eq!(verify(&path).unwrap().len(), 2);
         fs::remove_file(&path).unwrap();
+    }
+
+    /// The lines of a ledger file, parsed.
+    fn lines_of(path: &Path) -> Vec<Line> {
+        let bytes = fs::read(path).unwrap();
+        bytes
+            .split_inclusive(|&b| b == b'\n')
+            .map(|line| serde_json::from_slice(line).unwrap())
+            .collect()
+    }
+
+    /// `lines` written back with the blocks numbered by position, as one
+    /// without the log key would try to hide a change.
+    fn renumbered(lines: &[Line]) -> Vec<u8> {
+        let mut seq = 0;
+        let mut bytes = Vec::new();
+        for line in lines {
+            let mut line = line.clone();
+            if let Line::Block(block) = &mut line {
+                block.seq = seq;
+                seq += 1;
+            }
+            bytes.extend(line.to_line());
+        }
+        bytes
+    }
+
+    #[test]
+    fn blocks_are_neither_merged_nor_dropped_without_the_key() {
+        let path = scratch("merge");
+        let mut ledger = Ledger::create(&path).unwrap();
+        for i in 0..4 {
+            ledger.append(vec![revoke(i)]).unwrap();
+        }
+        let lines = lines_of(&path);
+        fs::remove_file(&path).unwrap();
+        for j in 1..lines.len() - 1 {
+            // Block j's records moved into block j + 1, whose head covers them.
+            let mut merged = lines.clone();
+            let Line::Block(gone) = merged.remove(j) else {
+                unreachable!("line {j} is a block")
+            };
+            if let Line::Block(next) = &mut merged[j] {
+                next.records.splice(0..0, gone.records);
+            }
+            let line = j as u64 + 1;
+            assert_eq!(
+                inspect_bytes(&renumbered(&merged)).fault,
+                Some((line, TamperReason::BadSignature)),
+                "block {} merged into the next",
+                j - 1
+            );
+            // The last block dropped with its records is a cut (a valid
+            // shorter log); any other is caught.
+            let mut dropped = lines.clone();
+            dropped.remove(j);
+            let fault = inspect_bytes(&renumbered(&dropped)).fault;
+            assert!(fault.is_some(), "block {} dropped: {fault:?}", j - 1);
+        }
+    }
+
+    #[test]
+    fn a_pinned_head_fixes_the_blocks_and_times_before_it() {
+        let seed = SigningKey::generate().unwrap().to_bytes();
+        let build = |name: &str, blocks: &[&[usize]]| {
+            let path = scratch(name);
+            let key = SigningKey::from_bytes(&*seed).unwrap();
+            let mut ledger = Ledger::create_with_key(&path, key).unwrap();
+            for block in blocks {
+                ledger
+                    .append(block.iter().map(|&i| revoke(i)).collect())
+                    .unwrap();
+            }
+            fs::remove_file(&path).unwrap();
+            ledger
+        };
+        let one_by_one = build("pinned", &[&[0], &[1], &[2]]);
+        let pinned = one_by_one.log().head_after(2).unwrap();
+        assert_eq!(one_by_one.log().check_extends(&pinned), Ok(()));
+        assert_eq!(one_by_one.log().check_extends(&one_by_one.head()), Ok(()));
+        // The same records, regrouped and re-signed by the log's key.
+        let regrouped = build("regrouped", &[&[0, 1, 2]]);
+        assert_eq!(
+            regrouped.log().check_extends(&pinned),
+            Err(PinMismatch::Resigned { blocks: 2 })
+        );
+        // The same blocks, signed again later: the times differ.
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        let retimed = build("retimed", &[&[0], &[1], &[2]]);
+        assert_eq!(
+            retimed.log().check_extends(&pinned),
+            Err(PinMismatch::Resigned { blocks: 2 })
+        );
+        // A pinned head's text form round-trips and still verifies.
+        let text = pinned.to_string();
+        assert!(text.starts_with("sth2:2:2:"), "{text}");
+        let parsed: SignedHead = text.parse().unwrap();
+        assert_eq!(parsed, pinned);
+        assert!(parsed.verify().is_ok());
+        let moved = SignedHead {
+            link: ChainLink::genesis().next(pinned.link.prev),
+            ..pinned
+        };
+        assert!(moved.verify().is_err(), "a head verified at another place");
     }
 
     #[test]

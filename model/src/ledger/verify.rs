@@ -3,13 +3,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::block::{FORMAT_VERSION, Line, Record};
+use super::block::{ChainLink, FORMAT_VERSION, Line, Record};
 use super::log::Log;
 use super::merkle::{self, Accumulator};
 use crate::error::{Error, Result, TamperReason, io_error};
+use crate::files::{Links, open_regular};
 
-/// The largest ledger file read (128 MiB, as for nets): a bigger input,
-/// or an endless one such as `/dev/zero`, is refused.
+/// The largest ledger file read (128 MiB, as for nets): a bigger input is
+/// refused (and an endless one such as `/dev/zero` is no regular file).
 pub const MAX_LEDGER_BYTES: u64 = 128 << 20;
 
 /// What a ledger file holds: the part that verified, and the first fault.
@@ -37,15 +38,21 @@ impl Inspection {
 }
 
 /// Read a ledger file (at most [`MAX_LEDGER_BYTES`]) and check every line.
-/// I/O errors (a missing file) are errors; faults in the content are
-/// reported in the [`Inspection`].
+/// I/O errors (a missing file, one that is not a regular file) are errors;
+/// faults in the content are reported in the [`Inspection`].
 pub fn inspect(path: &Path) -> Result<Inspection> {
-    Ok(inspect_bytes(&read_capped(path)?))
+    Ok(inspect_bytes(&read_capped(path, Links::Follow)?))
 }
 
-/// Read a whole file, refusing one over [`MAX_LEDGER_BYTES`].
-pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).map_err(io_error(path))?;
+/// [`inspect`] for a ledger inside a directory others write: a symbolic
+/// link at `path` is refused ([`Error::NotAFile`]), not followed.
+pub fn inspect_no_follow(path: &Path) -> Result<Inspection> {
+    Ok(inspect_bytes(&read_capped(path, Links::Refuse)?))
+}
+
+/// Read a whole regular file, refusing one over [`MAX_LEDGER_BYTES`].
+pub(crate) fn read_capped(path: &Path, links: Links) -> Result<Vec<u8>> {
+    let file = open_regular(path, links)?;
     let mut bytes = Vec::new();
     file.take(MAX_LEDGER_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -60,8 +67,9 @@ pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Check the content of a ledger file: the header, then every block's
-/// sequence number, size, Merkle root and signature, the place of the owner
-/// record and the uniqueness of uploads.
+/// sequence number, size, Merkle root and signature (over its place in the
+/// chain of heads too: its block count and the previous head's hash), the
+/// place of the owner record and the uniqueness of uploads.
 pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     let mut lines = bytes.split_inclusive(|&b| b == b'\n');
     let fail = |log, line, reason| Inspection {
@@ -82,7 +90,11 @@ pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     if header.head.size != 0 || header.head.root != merkle::empty_root() {
         return fail(None, 1, TamperReason::RootMismatch);
     }
-    if header.head.verify(&header.key).is_err() {
+    if header
+        .head
+        .verify(&header.key, &ChainLink::genesis())
+        .is_err()
+    {
         return fail(None, 1, TamperReason::BadSignature);
     }
     let mut log = Log::new(header.key, header.head);
@@ -138,7 +150,7 @@ pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
         if block.head.root != tree.root() {
             return fail(Some(log), line, TamperReason::RootMismatch);
         }
-        if block.head.verify(log.key()).is_err() {
+        if block.head.verify(log.key(), &log.next_link()).is_err() {
             return fail(Some(log), line, TamperReason::BadSignature);
         }
         log.push(block, leaves);
