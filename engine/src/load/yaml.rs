@@ -7,6 +7,7 @@ use super::raw::{
     RawSymmetric, RawTransition, RawType, Spanned,
 };
 use crate::load::error::{LoadError, LoadErrorKind};
+use crate::load::quoted;
 use crate::load::source::{Pos, Source};
 
 type Result<T> = std::result::Result<T, LoadError>;
@@ -285,29 +286,34 @@ impl Reader<'_> {
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
         let text = self.text(node, what)?;
         let start = self.past_properties(pos_of(node), &text);
-        let mut pos = start;
         let quote = self
             .source
-            .line(pos.line)
-            .and_then(|l| l.chars().nth(pos.col - 1))
+            .line(start.line)
+            .and_then(|l| l.chars().nth(start.col - 1))
             .filter(|c| *c == '"' || *c == '\'');
-        if quote.is_some() {
-            pos = pos.shifted(1);
-        }
-        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
-        let lines = if one_line {
-            vec![(0, pos)]
-        } else {
-            self.line_starts(&text, pos)
+        let quoted = quote.and_then(|q| Some((q, quoted::runs(self.source, start, &text)?)));
+        let (pos, quote, runs) = match quoted {
+            Some((q, runs)) => (start.shifted(1), Some(q), runs),
+            None => (start, None, self.plain_runs(node, &text, start)),
         };
         let mut expr = ExprText {
             text,
             pos,
-            lines,
+            runs,
             span: None,
         };
         expr.span = self.scalar_span(start, quote, &expr);
         Ok(expr)
+    }
+
+    /// Where the parts of a plain or block scalar's `text`, starting at
+    /// `pos`, were written (see [`ExprText::runs`]).
+    fn plain_runs(&self, node: &Node<'_>, text: &str, pos: Pos) -> Vec<(usize, Pos)> {
+        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
+        match one_line {
+            true => vec![(0, pos)],
+            false => self.line_starts(text, pos),
+        }
     }
 
     /// Where a scalar's content starts when `start`, its node's position,
@@ -379,20 +385,20 @@ impl Reader<'_> {
                     }
                 }
             }
-            None if expr.lines.is_empty() => return None,
+            None if expr.runs.is_empty() => return None,
             None => self.source.offset(expr.pos_of(expr.text.len()))?,
         };
         Some(from..end)
     }
 
-    /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
-    /// back to the file: each source line must hold the next part of `text`,
+    /// Maps a scalar written over several lines (plain, `|` or `>`) back to
+    /// the file: each source line must hold the next part of `text`,
     /// the parts joined by one space or line break (leading blank lines
     /// being leading line breaks). A more-indented line of a
     /// block scalar keeps its extra indentation in `text`, and a blank line is
     /// a line break of its own (literal) or none (folded). Empty if the lines
-    /// do not match the text (escapes in quoted scalars), and positions then
-    /// fall back to the scalar's start.
+    /// do not match the text, and positions then fall back to the scalar's
+    /// start.
     fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
         let mut starts = Vec::new();
         // A block scalar's node starts at its first line of content; the
