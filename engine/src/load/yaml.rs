@@ -50,6 +50,16 @@ pub fn read_net(source: &Source) -> Result<RawNet> {
     if let Some(extra) = docs.get(1) {
         return Err(reader.error(extra, "a net file holds one YAML document"));
     }
+    if matches!(root.data, YamlData::Value(Scalar::Null)) {
+        return Err(LoadError::in_file(
+            source.path(),
+            LoadErrorKind::Structure(
+                "the file holds no net (an empty YAML document): a net needs `places` and \
+                 `transitions`"
+                    .into(),
+            ),
+        ));
+    }
     reader.reject_tags(root)?;
     reader.net(root)
 }
@@ -217,6 +227,22 @@ impl Reader<'_> {
         Some(line.chars().skip(start.col()).take(len).collect())
     }
 
+    /// The error for a number YAML reads as a float: an integer too large
+    /// for 64 bits, or a decimal number, which the net's language has not.
+    fn float_error(&self, node: &Node<'_>) -> LoadError {
+        let written = self.one_line_text(node).unwrap_or_default();
+        let digits = written.strip_prefix(['-', '+']).unwrap_or(&written);
+        let message = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            format!("integer `{written}` is too large for a 64-bit integer")
+        } else {
+            format!(
+                "`{written}` is not a value of the net's language: YAML reads it as a \
+                 decimal number, and the net's numbers are 64-bit integers"
+            )
+        };
+        self.error(node, message)
+    }
+
     fn error(&self, node: &Node<'_>, message: impl Into<String>) -> LoadError {
         LoadError::at(
             self.source,
@@ -255,7 +281,9 @@ impl Reader<'_> {
             YamlData::Value(Scalar::String(s)) => Ok(s.to_string()),
             YamlData::Value(Scalar::Integer(i)) => Ok(i.to_string()),
             YamlData::Value(Scalar::Boolean(b)) => Ok(b.to_string()),
-            YamlData::Value(Scalar::FloatingPoint(f)) => Ok(f.to_string()),
+            YamlData::Value(Scalar::FloatingPoint(f)) => {
+                Ok(self.one_line_text(node).unwrap_or_else(|| f.to_string()))
+            }
             YamlData::Representation(s, _, _) => Ok(s.to_string()),
             _ => Err(self.error(
                 node,
@@ -274,7 +302,7 @@ impl Reader<'_> {
         {
             return Err(self.error(
                 node,
-                format!("{what} `{value}` is not a valid name (letters, digits, `_`)"),
+                format!("{what} `{value}` is not a valid name (ASCII letters, digits, `_` and `-`, not starting with a digit)"),
             ));
         }
         Ok(Spanned {
@@ -284,6 +312,9 @@ impl Reader<'_> {
     }
 
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
+        if let YamlData::Value(Scalar::FloatingPoint(_)) = node.data {
+            return Err(self.float_error(node));
+        }
         let text = self.text(node, what)?;
         let start = self.past_properties(pos_of(node), &text);
         let quote = self
@@ -620,7 +651,7 @@ impl Reader<'_> {
             };
             match (&node.data, &default.value) {
                 (YamlData::Value(Scalar::Integer(i)), RawScalar::Int(_)) => Ok(Some(RawBound::Int(*i))),
-                (YamlData::Value(Scalar::String(_)), RawScalar::Int(_)) => {
+                (YamlData::Value(Scalar::String(_) | Scalar::FloatingPoint(_)), RawScalar::Int(_)) => {
                     Ok(Some(RawBound::Expr(self.expr(node, &format!("`{key}` of {what}"))?)))
                 }
                 (_, RawScalar::Int(_)) => Err(self.error(
@@ -654,6 +685,7 @@ impl Reader<'_> {
             YamlData::Value(Scalar::String(_)) => {
                 RawScalar::Name(self.name(node, "a parameter value")?.value)
             }
+            YamlData::Value(Scalar::FloatingPoint(_)) => return Err(self.float_error(node)),
             _ => {
                 return Err(self.error(
                     node,
