@@ -1,7 +1,8 @@
 //! Regression tests of load errors: errors inside expressions written over
-//! several lines used to point at the expression's first line, duplicate YAML
-//! keys were reported without naming the key, errors at the end of a file
-//! pointed past it, and a misspelt constant in an arc got no hint.
+//! several lines used to point at the expression's first line, escapes in
+//! quoted scalars moved the errors after them, duplicate YAML keys were
+//! reported without naming the key, errors at the end of a file pointed past
+//! it, and a misspelt constant in an arc got no hint.
 
 use sesphr_engine::load::error::{LoadError, LoadErrorKind};
 use sesphr_engine::load::load_net_str;
@@ -92,12 +93,23 @@ fn errors_after_more_indented_or_blank_lines_point_at_their_line() {
     assert_syntax_errors_at(&cases);
 }
 
-/// Where the text cannot be matched line by line (an escape in a quoted
-/// scalar), the error falls back to the scalar's first line.
+/// Regression: an escape in a double-quoted scalar (`\u003c`, six
+/// characters for one) moved the errors after it, and one written over
+/// several lines, or continued by a `\` at the end of a line, put them at
+/// the scalar's start: they point at the character as written.
 #[test]
-fn unmappable_scalars_fall_back_to_their_start() {
-    let err = load_err(&with_guard("    guard: \"x > 0 &&\n      x \\u003c * 2\""));
-    assert_eq!(err.pos(), pos(6, 13));
+fn errors_after_escapes_and_continued_lines_point_at_what_is_written() {
+    let cases = [
+        ("    guard: \"x > 0 &&\n      x \\u003c * 2\"", pos(7, 16)),
+        (
+            "    guard: \"x \\u003e 0 \\u0026\\u0026 x < * 2\"",
+            pos(6, 41),
+        ),
+        ("    guard: \"x > 0 && \\\n      x < * 2\"", pos(7, 11)),
+        ("    guard: \"x > 0 &&\\\n      \\tx < * 2\"", pos(7, 13)),
+        ("    guard: \"x > 0 &&\n\n      x < * 2\"", pos(8, 11)),
+    ];
+    assert_syntax_errors_at(&cases);
 }
 
 #[test]

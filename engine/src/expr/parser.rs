@@ -351,6 +351,20 @@ impl Parser {
 
     fn postfix(&mut self) -> Result<Expr, ParseError> {
         let mut e = self.primary()?;
+        if let ExprKind::Int(_) = e.kind
+            && self.peek() == &Tok::Dot
+            && matches!(
+                self.tokens.get(self.pos + 1).map(|t| &t.kind),
+                Some(Tok::Int(_))
+            )
+        {
+            return Err(ParseError {
+                at: e.at,
+                message: "a decimal number is not a value of the net's language: its numbers \
+                          are 64-bit integers"
+                    .into(),
+            });
+        }
         while self.peek() == &Tok::Dot {
             self.next();
             match self.peek().clone() {
@@ -614,6 +628,16 @@ mod tests {
             assert_eq!((err.at, err.message.as_str()), (at, message));
         }
         assert!(parse_expr("99999999999999999999").is_err());
+        for text in ["1.5", "x + -2.25"] {
+            let err = parse_expr(text).expect_err("a decimal number");
+            assert!(err.message.contains("decimal number"), "{}", err.message);
+            assert_eq!(
+                err.at,
+                text.find(char::is_numeric).expect("a digit"),
+                "{text}"
+            );
+        }
+        assert_eq!(show(&parse_expr("t.0.1").expect("parses")), "t.0.1");
         assert!(parse_expr(&"(".repeat(1000)).is_err());
     }
 

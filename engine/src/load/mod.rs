@@ -20,6 +20,7 @@ mod compile;
 pub mod error;
 pub mod pnml;
 mod pt_coloured;
+mod quoted;
 pub mod raw;
 pub mod source;
 mod yaml;

@@ -20,10 +20,14 @@ pub struct ExprText {
     pub text: String,
     /// The position of its first character.
     pub pos: Pos,
-    /// Where each source line's part of `text` begins: `(byte offset in
-    /// text, file position)`, in order. Empty when offsets cannot be mapped
-    /// to the file (then every offset maps to `pos`).
-    pub lines: Vec<(usize, Pos)>,
+    /// Where the parts of `text` were written: `(byte offset in text, file
+    /// position)`, in order, each part's characters written one a column
+    /// from its position on. A part is a line of a scalar written over
+    /// several lines, or what lies between the escapes of a quoted one (an
+    /// escape such as `\u0026` or `''` is a part of its own, at its first
+    /// character). Empty when offsets cannot be mapped to the file (then
+    /// every offset maps to `pos`).
+    pub runs: Vec<(usize, Pos)>,
     /// The bytes of the file the scalar occupies, quotes included, where
     /// they are known (for tools that edit the file, such as mutation).
     pub span: Option<Range<usize>>,
@@ -32,7 +36,7 @@ pub struct ExprText {
 impl ExprText {
     /// The file position of byte `offset` of the text.
     pub fn pos_of(&self, offset: usize) -> Pos {
-        match self.lines.iter().rev().find(|(start, _)| *start <= offset) {
+        match self.runs.iter().rev().find(|(start, _)| *start <= offset) {
             Some((start, pos)) => {
                 let chars = self
                     .text

@@ -7,6 +7,7 @@ use super::raw::{
     RawSymmetric, RawTransition, RawType, Spanned,
 };
 use crate::load::error::{LoadError, LoadErrorKind};
+use crate::load::quoted;
 use crate::load::source::{Pos, Source};
 
 type Result<T> = std::result::Result<T, LoadError>;
@@ -25,11 +26,17 @@ pub fn read_net(source: &Source) -> Result<RawNet> {
             // does not end with a line break: point at the real end instead.
             pos = source.end();
         }
-        let kind = match duplicated_key(source, e.info(), pos) {
-            Some(name) => LoadErrorKind::Duplicate { kind: "key", name },
-            None => LoadErrorKind::Syntax(e.info().to_string()),
-        };
-        LoadError::at(source, pos, kind)
+        if let Some(name) = duplicated_key(source, e.info(), pos) {
+            return LoadError::at(source, pos, LoadErrorKind::Duplicate { kind: "key", name });
+        }
+        match tag_before(source, pos) {
+            Some((tag_pos, message)) => LoadError::at(
+                source,
+                tag_pos,
+                LoadErrorKind::Syntax(format!("{message}; YAML then stops: {}", e.info())),
+            ),
+            None => LoadError::at(source, pos, LoadErrorKind::Syntax(e.info().to_string())),
+        }
     })?;
     let reader = Reader { source };
     let Some(root) = docs.first() else {
@@ -43,7 +50,99 @@ pub fn read_net(source: &Source) -> Result<RawNet> {
     if let Some(extra) = docs.get(1) {
         return Err(reader.error(extra, "a net file holds one YAML document"));
     }
+    if matches!(root.data, YamlData::Value(Scalar::Null)) {
+        return Err(LoadError::in_file(
+            source.path(),
+            LoadErrorKind::Structure(
+                "the file holds no net (an empty YAML document): a net needs `places` and \
+                 `transitions`"
+                    .into(),
+            ),
+        ));
+    }
+    reader.reject_tags(root)?;
     reader.net(root)
+}
+
+/// What to say of `tag`, a YAML tag written where a value starts: most
+/// often an expression that starts with `!` and was left unquoted. With the
+/// value as written, when it fits on one line, the message shows it quoted.
+fn tag_message(tag: &str, written: Option<&str>) -> String {
+    let quoted = written
+        .filter(|w| w.len() <= 80 && !w.contains(['"', '\\']))
+        .map(|w| format!(" (`\"{w}\"`)"))
+        .unwrap_or_default();
+    format!(
+        "`{tag}` starts a YAML tag here, which net files do not use: a value \
+         that starts with `!` must be quoted{quoted}"
+    )
+}
+
+/// The YAML tag written where a value starts on the line of a YAML syntax
+/// error at `pos`, before it: where it is, and the message saying so. An
+/// unquoted expression such as `!(a > 1)` fails so (its `>` then opens a
+/// block scalar).
+fn tag_before(source: &Source, pos: Pos) -> Option<(Pos, String)> {
+    let line = source.line(pos.line)?;
+    let col = tag_column(line).filter(|col| *col < pos.col)?;
+    let rest: String = line.chars().skip(col - 1).collect();
+    let written = rest.split(" #").next().unwrap_or_default().trim_end();
+    let tag: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+    Some((
+        Pos {
+            line: pos.line,
+            col,
+        },
+        tag_message(&tag, Some(written)),
+    ))
+}
+
+/// The column of the first `!` on `line` where a value starts (and so where
+/// YAML reads a tag): first on the line, after `: `, after `- ` or `? ` at
+/// a value's start, or in a flow collection after `[`, `{` or `,`; quoted
+/// values and comments are skipped.
+fn tag_column(line: &str) -> Option<usize> {
+    let chars: Vec<char> = line.chars().collect();
+    let blank_after = |i: usize| chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+    let (mut value_starts, mut flow_depth) = (true, 0usize);
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '!' if value_starts => return Some(i + 1),
+            '"' | '\'' if value_starts => {
+                i = closing_quote(&chars, i)?;
+                value_starts = false;
+            }
+            '#' if i == 0 || chars[i - 1].is_whitespace() => return None,
+            '[' | '{' if value_starts => flow_depth += 1,
+            ']' | '}' if flow_depth > 0 => {
+                flow_depth -= 1;
+                value_starts = false;
+            }
+            ',' if flow_depth > 0 => value_starts = true,
+            '-' | '?' if value_starts && blank_after(i) => {}
+            ':' if blank_after(i) || flow_depth > 0 => value_starts = true,
+            c if c.is_whitespace() => {}
+            _ => value_starts = false,
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of the quote closing the quoted value opening at `chars[open]`
+/// (`\"` escapes a double quote, `''` is a single quote), if on the line.
+fn closing_quote(chars: &[char], open: usize) -> Option<usize> {
+    let quote = chars[open];
+    let mut i = open + 1;
+    loop {
+        match *chars.get(i)? {
+            '\\' if quote == '"' => i += 2,
+            '\'' if quote == '\'' && chars.get(i + 1) == Some(&'\'') => i += 2,
+            c if c == quote => return Some(i),
+            _ => i += 1,
+        }
+    }
 }
 
 /// The key a "duplicated key" YAML error points at, read from the file (the
@@ -74,6 +173,76 @@ fn pos_of(node: &Node<'_>) -> Pos {
 }
 
 impl Reader<'_> {
+    /// Refuses the first YAML tag (`!flag`), and the first value its core
+    /// tag does not fit (`!!int x`), anywhere in the document: net files use
+    /// no tags, and a tag is most often an expression starting with `!` left
+    /// unquoted.
+    fn reject_tags(&self, root: &Node<'_>) -> Result<()> {
+        let mut pending = vec![root];
+        while let Some(node) = pending.pop() {
+            match &node.data {
+                YamlData::Tagged(tag, _) => {
+                    let tag = self.written_tag(node).unwrap_or_else(|| tag.to_string());
+                    let message = tag_message(&tag, self.one_line_text(node).as_deref());
+                    return Err(self.error(node, message));
+                }
+                YamlData::BadValue => {
+                    let tag = self.written_tag(node).unwrap_or_default();
+                    return Err(self.error(
+                        node,
+                        format!(
+                            "the value does not fit its YAML tag `{tag}` (net files need no tags)"
+                        ),
+                    ));
+                }
+                YamlData::Sequence(items) => pending.extend(items.iter().rev()),
+                YamlData::Mapping(m) => {
+                    let entries: Vec<_> = m.iter().collect();
+                    pending.extend(entries.into_iter().rev().flat_map(|(k, v)| [v, k]));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The tag written where `node` starts (`!EF`, `!!int`), if one is.
+    fn written_tag(&self, node: &Node<'_>) -> Option<String> {
+        let pos = pos_of(node);
+        let rest = self.source.line(pos.line)?.chars().skip(pos.col - 1);
+        let tag: String = rest
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect();
+        tag.starts_with('!').then_some(tag)
+    }
+
+    /// The text of the file `node` spans, if on one line.
+    fn one_line_text(&self, node: &Node<'_>) -> Option<String> {
+        let (start, end) = (node.span.start, node.span.end);
+        if start.line() != end.line() {
+            return None;
+        }
+        let line = self.source.line(start.line())?;
+        let len = end.col().saturating_sub(start.col());
+        Some(line.chars().skip(start.col()).take(len).collect())
+    }
+
+    /// The error for a number YAML reads as a float: an integer too large
+    /// for 64 bits, or a decimal number, which the net's language has not.
+    fn float_error(&self, node: &Node<'_>) -> LoadError {
+        let written = self.one_line_text(node).unwrap_or_default();
+        let digits = written.strip_prefix(['-', '+']).unwrap_or(&written);
+        let message = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            format!("integer `{written}` is too large for a 64-bit integer")
+        } else {
+            format!(
+                "`{written}` is not a value of the net's language: YAML reads it as a \
+                 decimal number, and the net's numbers are 64-bit integers"
+            )
+        };
+        self.error(node, message)
+    }
+
     fn error(&self, node: &Node<'_>, message: impl Into<String>) -> LoadError {
         LoadError::at(
             self.source,
@@ -112,7 +281,9 @@ impl Reader<'_> {
             YamlData::Value(Scalar::String(s)) => Ok(s.to_string()),
             YamlData::Value(Scalar::Integer(i)) => Ok(i.to_string()),
             YamlData::Value(Scalar::Boolean(b)) => Ok(b.to_string()),
-            YamlData::Value(Scalar::FloatingPoint(f)) => Ok(f.to_string()),
+            YamlData::Value(Scalar::FloatingPoint(f)) => {
+                Ok(self.one_line_text(node).unwrap_or_else(|| f.to_string()))
+            }
             YamlData::Representation(s, _, _) => Ok(s.to_string()),
             _ => Err(self.error(
                 node,
@@ -131,7 +302,7 @@ impl Reader<'_> {
         {
             return Err(self.error(
                 node,
-                format!("{what} `{value}` is not a valid name (letters, digits, `_`)"),
+                format!("{what} `{value}` is not a valid name (ASCII letters, digits, `_` and `-`, not starting with a digit)"),
             ));
         }
         Ok(Spanned {
@@ -141,31 +312,39 @@ impl Reader<'_> {
     }
 
     fn expr(&self, node: &Node<'_>, what: &str) -> Result<ExprText> {
+        if let YamlData::Value(Scalar::FloatingPoint(_)) = node.data {
+            return Err(self.float_error(node));
+        }
         let text = self.text(node, what)?;
         let start = self.past_properties(pos_of(node), &text);
-        let mut pos = start;
         let quote = self
             .source
-            .line(pos.line)
-            .and_then(|l| l.chars().nth(pos.col - 1))
+            .line(start.line)
+            .and_then(|l| l.chars().nth(start.col - 1))
             .filter(|c| *c == '"' || *c == '\'');
-        if quote.is_some() {
-            pos = pos.shifted(1);
-        }
-        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
-        let lines = if one_line {
-            vec![(0, pos)]
-        } else {
-            self.line_starts(&text, pos)
+        let quoted = quote.and_then(|q| Some((q, quoted::runs(self.source, start, &text)?)));
+        let (pos, quote, runs) = match quoted {
+            Some((q, runs)) => (start.shifted(1), Some(q), runs),
+            None => (start, None, self.plain_runs(node, &text, start)),
         };
         let mut expr = ExprText {
             text,
             pos,
-            lines,
+            runs,
             span: None,
         };
         expr.span = self.scalar_span(start, quote, &expr);
         Ok(expr)
+    }
+
+    /// Where the parts of a plain or block scalar's `text`, starting at
+    /// `pos`, were written (see [`ExprText::runs`]).
+    fn plain_runs(&self, node: &Node<'_>, text: &str, pos: Pos) -> Vec<(usize, Pos)> {
+        let one_line = node.span.start.line() == node.span.end.line() || node.span.end.line() == 0;
+        match one_line {
+            true => vec![(0, pos)],
+            false => self.line_starts(text, pos),
+        }
     }
 
     /// Where a scalar's content starts when `start`, its node's position,
@@ -237,20 +416,20 @@ impl Reader<'_> {
                     }
                 }
             }
-            None if expr.lines.is_empty() => return None,
+            None if expr.runs.is_empty() => return None,
             None => self.source.offset(expr.pos_of(expr.text.len()))?,
         };
         Some(from..end)
     }
 
-    /// Maps a scalar written over several lines (plain, quoted, `|` or `>`)
-    /// back to the file: each source line must hold the next part of `text`,
+    /// Maps a scalar written over several lines (plain, `|` or `>`) back to
+    /// the file: each source line must hold the next part of `text`,
     /// the parts joined by one space or line break (leading blank lines
     /// being leading line breaks). A more-indented line of a
     /// block scalar keeps its extra indentation in `text`, and a blank line is
     /// a line break of its own (literal) or none (folded). Empty if the lines
-    /// do not match the text (escapes in quoted scalars), and positions then
-    /// fall back to the scalar's start.
+    /// do not match the text, and positions then fall back to the scalar's
+    /// start.
     fn line_starts(&self, text: &str, start: Pos) -> Vec<(usize, Pos)> {
         let mut starts = Vec::new();
         // A block scalar's node starts at its first line of content; the
@@ -472,7 +651,7 @@ impl Reader<'_> {
             };
             match (&node.data, &default.value) {
                 (YamlData::Value(Scalar::Integer(i)), RawScalar::Int(_)) => Ok(Some(RawBound::Int(*i))),
-                (YamlData::Value(Scalar::String(_)), RawScalar::Int(_)) => {
+                (YamlData::Value(Scalar::String(_) | Scalar::FloatingPoint(_)), RawScalar::Int(_)) => {
                     Ok(Some(RawBound::Expr(self.expr(node, &format!("`{key}` of {what}"))?)))
                 }
                 (_, RawScalar::Int(_)) => Err(self.error(
@@ -506,6 +685,7 @@ impl Reader<'_> {
             YamlData::Value(Scalar::String(_)) => {
                 RawScalar::Name(self.name(node, "a parameter value")?.value)
             }
+            YamlData::Value(Scalar::FloatingPoint(_)) => return Err(self.float_error(node)),
             _ => {
                 return Err(self.error(
                     node,

@@ -42,6 +42,14 @@ impl Logic {
             Logic::Ltl => "ltl",
         }
     }
+
+    /// The logic's name with its article, as in "`F` is an LTL operator".
+    pub fn article_name(self) -> &'static str {
+        match self {
+            Logic::Ctl => "a CTL",
+            Logic::Ltl => "an LTL",
+        }
+    }
 }
 
 /// A path quantifier of CTL.
@@ -396,21 +404,35 @@ impl Parser<'_> {
             return Ok(Formula::Const(v));
         }
         if self.peek() == &Tok::LParen {
-            // A parenthesised formula, unless the group is part of an atom
-            // (`(a + b) > 2`, `(u, p) in P`).
-            let save = self.pos;
-            self.next();
-            if let Ok(f) = self.formula()
-                && self.peek() == &Tok::RParen
-            {
-                self.next();
-                if self.at_terminator() {
-                    return Ok(f);
-                }
-            }
-            self.pos = save;
+            return self.group_or_atom();
         }
         self.state_atom()
+    }
+
+    /// At `(`: a parenthesised formula, unless the group is part of an atom
+    /// (`(a + b) > 2`, `(u, p) in P`). When neither reading works, the error
+    /// is the one found further on: `AG (EF x == 1` is a formula missing its
+    /// `)`, not an atom with a misplaced `x`.
+    fn group_or_atom(&mut self) -> Parsed {
+        let (pos, depth) = (self.pos, self.depth);
+        self.next();
+        let group = self.formula().and_then(|f| {
+            if self.peek() != &Tok::RParen {
+                return self.error(format!("expected `)`, found {}", self.found()));
+            }
+            self.next();
+            Ok(f)
+        });
+        let group_error = match group {
+            Ok(f) if self.at_terminator() => return Ok(f),
+            Ok(_) => None,
+            Err(e) => Some(e),
+        };
+        (self.pos, self.depth) = (pos, depth);
+        match (self.state_atom(), group_error) {
+            (Err(atom), Some(group)) if group.at > atom.at => Err(group),
+            (atom, _) => atom,
+        }
     }
 
     /// `fired(T)`, `fired(T, cond)`, `enabled(T)`, `enabled(T, cond)`.
@@ -493,14 +515,73 @@ impl Parser<'_> {
             return self.error(format!("expected a formula, found {}", self.found()));
         }
         let text = &self.text[start..end];
-        let expr = parse_expr(text).map_err(|e| ParseError {
-            at: start + e.at,
-            message: e.message,
+        let expr = parse_expr(text).map_err(|e| {
+            let at = start + e.at;
+            self.operator_inside(start, at).unwrap_or(ParseError {
+                at,
+                message: e.message,
+            })
         })?;
         Ok(Formula::Atom(RawAtom::State {
             expr,
             offset: start,
         }))
+    }
+
+    /// The error for an atom starting at byte `start` that does not parse
+    /// at byte `at` because a temporal operator stands in it: right before
+    /// `at` and followed by its operand (`F count(p) > 0`), or at `at`
+    /// (`U`, `R`); `None` if none does. A quantifier or `if` before it in
+    /// the atom is named: its body is what swallowed the operator.
+    fn operator_inside(&self, start: usize, at: usize) -> Option<ParseError> {
+        let k = self.tokens.iter().position(|t| t.at == at)?;
+        let word = |t: &Token| match &t.kind {
+            Tok::Ident(w) => operator_logic(w).map(|logic| (w.clone(), t.at, logic)),
+            _ => None,
+        };
+        let prefix =
+            k.checked_sub(1)
+                .and_then(|i| word(&self.tokens[i]))
+                .filter(|(w, op_at, _)| {
+                    !matches!(w.as_str(), "U" | "R")
+                        && *op_at >= start
+                        && matches!(
+                            self.tokens[k].kind,
+                            Tok::Ident(_) | Tok::Int(_) | Tok::LParen | Tok::Op("!")
+                        )
+                });
+        let binary = word(&self.tokens[k]).filter(|(w, _, _)| matches!(w.as_str(), "U" | "R"));
+        let (w, op_at, logic) = prefix.or(binary)?;
+        let body = self.tokens[..k].iter().rev().find_map(|t| match &t.kind {
+            Tok::Ident(q) if t.at >= start && ["forall", "exists", "if"].contains(&q.as_str()) => {
+                Some(q)
+            }
+            _ => None,
+        });
+        let hint = match body {
+            Some(q) => format!(
+                "; the `{q}` before it takes everything up to the closing `)` (or the end): \
+                 put the `{q}` in parentheses to end it before `{w}`"
+            ),
+            None => String::new(),
+        };
+        Some(ParseError {
+            at: op_at,
+            message: format!(
+                "`{w}` is {} operator, which cannot stand inside an atom (an expression \
+                 of the net's language, judged on one marking){hint}",
+                logic.article_name()
+            ),
+        })
+    }
+}
+
+/// The logic whose operator `word` is (`F` is LTL's, `EF` CTL's), if it is one.
+pub(crate) fn operator_logic(word: &str) -> Option<Logic> {
+    match word {
+        "X" | "F" | "G" | "U" | "R" => Some(Logic::Ltl),
+        "E" | "A" | "EX" | "AX" | "EF" | "AF" | "EG" | "AG" => Some(Logic::Ctl),
+        _ => None,
     }
 }
 
@@ -604,5 +685,45 @@ mod tests {
         assert_eq!(e.at, 6, "{e:?}");
         let e = parse_formula("E(F x)", Logic::Ctl).unwrap_err();
         assert_eq!(e.at, 1, "{e:?}");
+    }
+
+    /// A `(` never closed is reported where the `)` is missing, not inside
+    /// the group, which read as an atom fails earlier.
+    #[test]
+    fn a_missing_parenthesis_is_reported_at_the_end() {
+        for text in ["AG (EF count(critical) == 1", "AG (count(critical) == 1"] {
+            let e = parse_formula(text, Logic::Ctl).unwrap_err();
+            assert_eq!(e.at, text.len(), "{text}: {e:?}");
+            assert!(e.message.starts_with("expected `"), "{text}: {e:?}");
+            assert!(e.message.contains("`)`, found the end"), "{text}: {e:?}");
+        }
+    }
+
+    /// A temporal operator caught in an atom (a quantifier's body runs to
+    /// the closing parenthesis) is named, where it is written.
+    #[test]
+    fn a_temporal_operator_inside_an_atom_is_named() {
+        let text = "G (exists p in waiting: true => F count(critical) == 1)";
+        let e = parse_formula(text, Logic::Ltl).unwrap_err();
+        assert_eq!(e.at, text.find("F c").unwrap(), "{e:?}");
+        assert!(e.message.starts_with("`F` is an LTL operator"), "{e:?}");
+        assert!(
+            e.message.contains("put the `exists` in parentheses"),
+            "{e:?}"
+        );
+        let fixed = "G ((exists p in waiting: true) => F count(critical) == 1)";
+        assert!(parse_formula(fixed, Logic::Ltl).is_ok());
+        let text = "AG count(p) > EF x";
+        let e = parse_formula(text, Logic::Ctl).unwrap_err();
+        assert_eq!(e.at, text.find("EF").unwrap(), "{e:?}");
+        assert!(e.message.starts_with("`EF` is a CTL operator"), "{e:?}");
+        assert!(!e.message.contains("parentheses"), "{e:?}");
+        let text = "G forall p in q: p > 0 U p in r";
+        let e = parse_formula(text, Logic::Ltl).unwrap_err();
+        assert_eq!(e.at, text.find('U').unwrap(), "{e:?}");
+        assert!(
+            e.message.contains("put the `forall` in parentheses"),
+            "{e:?}"
+        );
     }
 }

@@ -484,17 +484,12 @@ fn operator_offset(text: &str, a: &Expr, b: &Expr) -> usize {
 /// there only outside a formula judged on one marking (a quantifier, a
 /// count, a comparison).
 fn not_a_function_hint(f: &str) -> Option<String> {
-    let logic = match f {
-        "X" | "F" | "G" | "U" | "R" => "an LTL operator: it belongs to `ltl:` properties",
-        "E" | "A" | "EX" | "AX" | "EF" | "AF" | "EG" | "AG" => {
-            "a CTL operator: it belongs to `ctl:` properties"
-        }
-        _ => "",
-    };
-    if !logic.is_empty() {
+    if let Some(logic) = crate::temporal::formula::operator_logic(f) {
         return Some(format!(
-            " (`{f}` is {logic}, and there not inside a quantifier, `count` or \
-             comparison, which are judged on one marking)"
+            " (`{f}` is {} operator: it belongs to `{}:` properties, and there not inside \
+             a quantifier, `count` or comparison, which are judged on one marking)",
+            logic.article_name(),
+            logic.keyword()
         ));
     }
     matches!(f, "fired" | "enabled").then(|| {

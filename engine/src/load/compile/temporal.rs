@@ -157,9 +157,9 @@ impl Compiler<'_> {
 
 /// The part of `text` from byte `offset` on, positioned in the file.
 fn sub_text(text: &ExprText, offset: usize) -> ExprText {
-    let mut lines = vec![(0, text.pos_of(offset))];
-    lines.extend(
-        text.lines
+    let mut runs = vec![(0, text.pos_of(offset))];
+    runs.extend(
+        text.runs
             .iter()
             .filter(|(start, _)| *start > offset)
             .map(|(start, pos)| (start - offset, *pos)),
@@ -167,7 +167,7 @@ fn sub_text(text: &ExprText, offset: usize) -> ExprText {
     ExprText {
         text: text.text.get(offset..).unwrap_or_default().to_string(),
         pos: text.pos_of(offset),
-        lines,
+        runs,
         span: None,
     }
 }
