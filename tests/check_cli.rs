@@ -724,6 +724,51 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
     let dot = String::from_utf8_lossy(&out.stdout);
     assert!(dot.starts_with("digraph reachability {"), "{dot}");
     assert!(dot.contains("0 -> 1 [ label = \"enter_a\" ]"), "{dot}");
+    assert!(
+        dot.contains("0 [ label = \"idle_a idle_b lock\" peripheries = 2]"),
+        "{dot}"
+    );
+
+    // A coloured net's firings carry their bindings; deadlocks are marked.
+    let philosophers = path("nets/examples/philosophers-deadlock.yaml");
+    let out = sesphr(&["graph", "--reachability", "--format", "json", &philosophers]);
+    let g = json(&out);
+    let arcs = g["arcs"].as_array().unwrap();
+    assert!(
+        arcs.iter()
+            .all(|a| a["binding"].as_object().is_some_and(|b| !b.is_empty()))
+    );
+    let firings: std::collections::HashSet<(u64, String)> = (arcs.iter())
+        .map(|a| {
+            (
+                a["from"].as_u64().unwrap(),
+                format!("{}{}", a["transition"], a["binding"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        firings.len(),
+        arcs.len(),
+        "two arcs from a node, one firing"
+    );
+    let nodes = g["nodes"].as_array().unwrap();
+    for node in nodes {
+        let id = node["id"].as_u64().unwrap();
+        let dead = !arcs.iter().any(|a| a["from"] == id);
+        assert_eq!(node.get("deadlock").is_some(), dead, "{node}");
+    }
+    let check = sesphr(&["check", "--json", "--no-reduction", &philosophers]);
+    let deadlocks = json(&check)["deadlocks"].as_u64().unwrap();
+    let marked = nodes.iter().filter(|n| n["deadlock"] == true).count() as u64;
+    assert_eq!(marked, deadlocks);
+    let out = sesphr(&["graph", "--reachability", &philosophers]);
+    let dot = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        dot.matches("color = red").count() as u64,
+        deadlocks,
+        "{dot}"
+    );
+    assert!(dot.contains("label = \"take_left (p=1)\""), "{dot}");
 
     let philosophers = path("tests/data/mcc/Philosophers-PT-000005.pnml");
     let out = sesphr(&[

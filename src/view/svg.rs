@@ -176,21 +176,22 @@ pub fn reachability_svg(graph: &ReachabilityGraph, engine: LayoutEngine) -> Resu
     let mut svg = open_svg("reachability", l.size, "The reachability graph");
     svg += "<g class=\"arcs\">\n";
     for (e, (d, at)) in g.edge_indices().zip(l.paths.iter().zip(&l.label_at)) {
+        let firing = g[e].to_string();
         let _ = writeln!(
             svg,
             "<path class=\"arc\" d=\"{d}\" marker-end=\"url(#arrow)\"><title>{}</title></path>\
              <text class=\"inscription\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            escape(&g[e]),
+            escape(&firing),
             at.0,
             at.1 - 3.0,
-            escape(&short(&g[e], 12))
+            escape(&short(&g[e].transition, 12))
         );
     }
     svg += "</g>\n<g class=\"nodes\">\n";
     for node in g.node_indices() {
         let i = node.index();
         let (x, y) = l.centres[i];
-        let dead = g.neighbors(node).next().is_none();
+        let dead = graph.is_deadlock(node);
         let class = match (i, dead) {
             (_, true) => "state deadlock",
             (0, false) => "state initial",

@@ -1,6 +1,7 @@
 //! The reachability graph of a small space, as a petgraph graph, DOT or JSON.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -15,7 +16,8 @@ use super::options::{ExploreError, ExploreOptions, StopReason};
 pub enum GraphFormat {
     /// Graphviz DOT.
     Dot,
-    /// JSON: `{states, edges, nodes: [{id, marking}], arcs: [{from, to, transition}]}`.
+    /// JSON: `{states, edges, nodes: [{id, marking, deadlock?}], arcs: [{from, to,
+    /// transition, binding}]}`.
     Json,
 }
 
@@ -60,34 +62,91 @@ pub enum GraphError<E: std::error::Error + 'static> {
     Explore(#[from] ExploreError<E>),
 }
 
+/// A firing, the label of an edge of a [`ReachabilityGraph`]: a transition
+/// under a binding, shown as `enter (p=1)` (the name alone where the
+/// binding is empty, as in P/T nets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Firing {
+    /// The transition's name.
+    pub transition: String,
+    /// The binding's variables and their values, rendered.
+    pub binding: Vec<(String, String)>,
+}
+
+impl fmt::Display for Firing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.transition)?;
+        if !self.binding.is_empty() {
+            let values: Vec<String> = (self.binding.iter())
+                .map(|(variable, value)| format!("{variable}={value}"))
+                .collect();
+            write!(f, " ({})", values.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// A reachability graph: one node per reachable state (node 0 is the initial
 /// one, the others in breadth-first order), one edge per (state, enabled binding).
 #[derive(Debug, Clone)]
 pub struct ReachabilityGraph {
-    /// Nodes carry the rendered state, edges the transition's name.
-    pub graph: DiGraph<String, String>,
+    /// Nodes carry the rendered state, edges the firing.
+    pub graph: DiGraph<String, Firing>,
 }
 
 impl ReachabilityGraph {
-    /// The graph in the given format.
+    /// Whether `node` is a deadlock: a state without successors.
+    pub fn is_deadlock(&self, node: NodeIndex) -> bool {
+        self.graph.neighbors(node).next().is_none()
+    }
+
+    /// The graph in the given format: in DOT the initial state drawn with
+    /// a double border, deadlocks in bold red.
     pub fn render(&self, format: GraphFormat) -> String {
         match format {
             GraphFormat::Dot => {
-                let body = Dot::with_config(&self.graph, &[Config::GraphContentOnly]);
+                let node_style = |_, (node, _): (NodeIndex, &String)| match (
+                    node.index(),
+                    self.is_deadlock(node),
+                ) {
+                    (0, true) => "peripheries = 2, color = red, penwidth = 2".to_string(),
+                    (0, false) => "peripheries = 2".to_string(),
+                    (_, true) => "color = red, penwidth = 2".to_string(),
+                    _ => String::new(),
+                };
+                let body = Dot::with_attr_getters(
+                    &self.graph,
+                    &[Config::GraphContentOnly],
+                    &|_, _| String::new(),
+                    &node_style,
+                );
                 format!("digraph reachability {{\n{body}}}\n")
             }
             GraphFormat::Json => {
-                let nodes: Vec<_> = self
-                    .graph
-                    .node_indices()
-                    .map(|n| json!({"id": n.index(), "marking": self.graph[n]}))
+                let nodes: Vec<_> = (self.graph.node_indices())
+                    .map(|n| match self.is_deadlock(n) {
+                        true => {
+                            json!({"id": n.index(), "marking": self.graph[n], "deadlock": true})
+                        }
+                        false => json!({"id": n.index(), "marking": self.graph[n]}),
+                    })
                     .collect();
                 let arcs: Vec<_> = self
                     .graph
                     .edge_indices()
                     .filter_map(|e| {
                         let (from, to) = self.graph.edge_endpoints(e)?;
-                        Some(json!({"from": from.index(), "to": to.index(), "transition": self.graph[e]}))
+                        let firing = &self.graph[e];
+                        let binding: serde_json::Map<String, serde_json::Value> =
+                            (firing.binding.iter())
+                                .map(|(variable, value)| (variable.clone(), json!(value)))
+                                .collect();
+                        Some(json!({
+                            "from": from.index(),
+                            "to": to.index(),
+                            "transition": firing.transition,
+                            "binding": binding,
+                        }))
                     })
                     .collect();
                 let value = json!({
@@ -176,7 +235,11 @@ pub fn reachability_graph_within<S: StateSpace>(
                     to
                 }
             };
-            graph.add_edge(from, to, step.transition);
+            let firing = Firing {
+                transition: step.transition,
+                binding: step.binding,
+            };
+            graph.add_edge(from, to, firing);
         }
     }
     if order.len() != stored.len() {

@@ -69,7 +69,8 @@ pub use drift::{DriftHook, IntegerChange, IntegerDrift, PlaceDrift};
 pub use edges::{NodeGraph, RecordedEdges};
 pub use exploration::Exploration;
 pub use graph::{
-    GraphError, GraphFormat, ReachabilityGraph, reachability_graph, reachability_graph_within,
+    Firing, GraphError, GraphFormat, ReachabilityGraph, reachability_graph,
+    reachability_graph_within,
 };
 pub use growth::Growth;
 pub use options::{
