@@ -86,6 +86,31 @@ fn the_broken_mutex_fails_with_its_shortest_trace() {
     assert!(text.ends_with("1 of 2 VIOLATED, 1 hold\n"), "{text}");
 }
 
+/// On a coloured net, a violation of one-safe names the place that holds
+/// two tokens or more, and how many, whichever engine explores it.
+#[test]
+fn a_coloured_nets_one_safety_names_the_fullest_place() {
+    let net = path("nets/examples/mutex.yaml");
+    for route in ["--unfold=auto", "--unfold=never"] {
+        let out = sesphr(&["check", "--json", "--property", "one-safe", route, &net]);
+        assert_eq!(out.status.code(), Some(1), "{route}");
+        let r = json(&out);
+        let properties = r["properties"].as_array().expect("properties");
+        let one_safe = (properties.iter())
+            .find(|p| p["name"] == "one-safe")
+            .expect("one-safe");
+        assert_eq!(one_safe["holds"], false, "{route}");
+        let failing = one_safe["explanation"]["failing"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(failing, "count(idle) <= 1", "{route}: {one_safe}");
+        assert_eq!(
+            one_safe["explanation"]["readings"][0]["value"], 2,
+            "{route}: {one_safe}"
+        );
+    }
+}
+
 #[test]
 fn a_deadlock_gets_a_shortest_trace() {
     let out = sesphr(&[

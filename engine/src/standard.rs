@@ -5,6 +5,7 @@
 
 use crate::load::source::Pos;
 use crate::net::code::{CmpOp, Code};
+use crate::net::explain::{Formula, FormulaKind};
 use crate::net::model::{Net, Property, PropertyKind};
 use crate::net::value::Value;
 use crate::ptnet::PtProperty;
@@ -28,18 +29,45 @@ impl StandardProperty {
     }
 }
 
+/// `count(p) <= 1` for the place numbered `p`.
+fn at_most_one_token_in(p: usize) -> Code {
+    Code::Cmp(
+        CmpOp::Le,
+        Box::new(Code::Count(p)),
+        Box::new(Code::Const(Value::Int(1))),
+    )
+}
+
 /// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
 fn at_most_one_token(places: usize) -> Code {
     (0..places)
-        .map(|p| {
-            Code::Cmp(
-                CmpOp::Le,
-                Box::new(Code::Count(p)),
-                Box::new(Code::Const(Value::Int(1))),
-            )
-        })
+        .map(at_most_one_token_in)
         .reduce(|a, b| Code::And(Box::new(a), Box::new(b)))
         .unwrap_or(Code::Const(Value::Bool(true)))
+}
+
+/// The conjunction of `count(p) <= 1` over the places of `net`, as a
+/// formula that explains a violation: the place that holds two tokens or
+/// more, and how many it holds.
+fn one_safe_formula(net: &Net) -> Option<Formula> {
+    let pos = Pos { line: 1, col: 1 };
+    (net.places.iter().enumerate())
+        .map(|(p, place)| {
+            let count = format!("count({})", place.name);
+            Formula {
+                text: format!("{count} <= 1"),
+                pos,
+                kind: FormulaKind::Atom {
+                    code: at_most_one_token_in(p),
+                    readings: vec![(count, Code::Count(p))],
+                },
+            }
+        })
+        .reduce(|a, b| Formula {
+            text: format!("{} && {}", a.text, b.text),
+            pos,
+            kind: FormulaKind::And(Box::new(a), Box::new(b)),
+        })
 }
 
 /// The P/T properties that check `standard` on a place/transition net.
@@ -58,20 +86,21 @@ pub fn pt_properties(standard: &[StandardProperty]) -> Vec<PtProperty> {
 pub fn with_standard_properties(net: &Net, standard: &[StandardProperty]) -> Net {
     let mut net = net.clone();
     for &property in standard {
-        let kind = match property {
-            StandardProperty::DeadlockFree => PropertyKind::DeadlockFree(None),
+        let (kind, formula) = match property {
+            StandardProperty::DeadlockFree => (PropertyKind::DeadlockFree(None), None),
             // No place holds two tokens, whatever their colours
             // (the contest's reading for coloured nets).
-            StandardProperty::OneSafe => {
-                PropertyKind::Invariant(at_most_one_token(net.places.len()))
-            }
+            StandardProperty::OneSafe => (
+                PropertyKind::Invariant(at_most_one_token(net.places.len())),
+                one_safe_formula(&net).map(|formula| (formula, 0)),
+            ),
         };
         net.properties.push(Property {
             name: property.name().into(),
             pos: Pos { line: 1, col: 1 },
             kind,
             slots: 0,
-            formula: None,
+            formula,
         });
     }
     net
