@@ -251,17 +251,17 @@ pub fn write_script(
     let _ = writeln!(
         s,
         "; Bounded unrolling of the net {} to {depth} steps.",
-        net.name
+        comment_text(&net.name)
     );
     let _ = writeln!(
         s,
         "; m_<j>_<p>: tokens of place p after j steps; t_<j>: the transition fired at step j."
     );
     for (p, name) in net.places.iter().enumerate() {
-        let _ = writeln!(s, "; place {p}: {name}");
+        let _ = writeln!(s, "; place {p}: {}", comment_text(name));
     }
     for (t, transition) in net.transitions.iter().enumerate() {
-        let _ = writeln!(s, "; transition {t}: {}", transition.name);
+        let _ = writeln!(s, "; transition {t}: {}", comment_text(&transition.name));
     }
     let _ = writeln!(s, "(set-logic QF_LIA)\n(set-option :produce-models true)");
     let declare = |s: &mut String, j: usize| {
@@ -279,7 +279,7 @@ pub fn write_script(
             let _ = writeln!(
                 s,
                 "; depth {j}, property {}: {}",
-                property.name,
+                comment_text(&property.name),
                 if property.witness {
                     "reached?"
                 } else {
@@ -349,6 +349,21 @@ pub fn write_script(
         }
     }
     out.flush()
+}
+
+/// A name as the text of a `;` comment, which ends at the line's end: its
+/// control characters and line breaks written as escapes (`\n`), so that no
+/// name can end the comment and put commands into the script. Names appear
+/// in the script only in comments; its symbols are numbered (`m_<j>_<p>`).
+fn comment_text(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            let breaks = c.is_control() || (c.is_whitespace() && c != ' ');
+            let escaped = breaks.then(|| c.escape_default());
+            let plain = (!breaks).then_some(c);
+            escaped.into_iter().flatten().chain(plain)
+        })
+        .collect()
 }
 
 /// Per place, the transitions that change it and by how much.
@@ -525,4 +540,41 @@ fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<usize>, SmtEr
         run.push(t);
     }
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A net whose names try to end their comments: `a` then a command.
+    fn net_with_names(injected: &str) -> PtNet {
+        PtNet::new(
+            format!("n{injected}"),
+            vec![format!("a{injected}"), "b|c\\d".into()],
+            vec![1, 0],
+            vec![(format!("t{injected}"), vec![(0, 1)], vec![(1, 1)])],
+        )
+    }
+
+    #[test]
+    fn names_cannot_end_their_comments() {
+        for injected in [
+            "\n(assert false)",
+            "\r(assert false)",
+            "\u{2028}(assert false)",
+        ] {
+            let mut deadlock = SmtProperty::deadlock_free();
+            deadlock.name = format!("d{injected}");
+            let text = script(&net_with_names(injected), &[deadlock], 1);
+            // Every line that is not a comment is one of the script's own.
+            for line in text.lines().filter(|l| !l.starts_with(';')) {
+                assert!(!line.contains("assert false"), "{injected:?}: {line}");
+            }
+            assert!(!text.contains('\u{2028}'), "{text}");
+        }
+        let text = script(&net_with_names("\n(x)"), &[], 0);
+        assert!(text.contains("; place 0: a\\n(x)\n"), "{text}");
+        assert!(text.contains("; place 1: b|c\\d\n"), "{text}");
+        assert!(text.contains("; transition 0: t\\n(x)\n"), "{text}");
+    }
 }
