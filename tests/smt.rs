@@ -205,13 +205,35 @@ fn check_with_the_smt_engine_skips_what_it_cannot_encode_and_checks_the_rest() {
         net.to_str().expect("UTF-8"),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    // The skipped property has no verdict: incomplete, as an undecided one.
+    assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(
         text.contains("skipped   halved  division of token counts is not encoded"),
         "{text}"
     );
     assert!(
         text.contains("holds     moved   reachable, witness in 1 step(s)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n2 properties: none violated, 1 skipped\n"),
+        "{text}"
+    );
+    // Every property skipped: still no verdict, not a success.
+    let out = sesphr(&[
+        "check",
+        "--engine",
+        "smt",
+        "--depth",
+        "2",
+        "--property",
+        "halved",
+        net.to_str().expect("UTF-8"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.ends_with("\n1 property: none violated, 1 skipped\n"),
         "{text}"
     );
 }
@@ -272,6 +294,10 @@ fn products_of_token_counts_are_skipped_and_the_other_properties_answered() {
     let out = sesphr(&["check", "--engine", "smt", "--depth", "2", net]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{out:?}");
+    assert!(
+        text.ends_with("\n2 of 6 VIOLATED, 1 undecided beyond 2 step(s), 2 skipped\n"),
+        "{text}"
+    );
     for line in [
         format!("  skipped   i_mul   {skipped}"),
         format!("  skipped   i_sum   {skipped}"),
