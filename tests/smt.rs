@@ -886,3 +886,75 @@ fn check_unfold_runs_from_the_command_line_and_refuses_what_does_not_unfold() {
         "{stderr}"
     );
 }
+
+/// A conditional over token counts used as a number, and two conditions
+/// compared: `i_ite` holds, `i_eq` is violated in one step.
+const CONDITIONALS: &str = "name: conditionals
+places: { a: {type: Unit, init: [\"()\"]}, b: {type: Unit, init: [\"()\"]} }
+transitions: { t: { in: {a: [\"()\"]}, out: {b: [\"()\"]} } }
+properties:
+  i_ite: { invariant: \"(if count(a) > 0 then 1 else 0) <= 1\" }
+  i_eq: { invariant: \"(count(a) > 0) == (count(b) > 0)\" }
+";
+
+#[test]
+fn check_unfold_lifts_conditionals_and_quotes_the_properties_it_refuses() {
+    let (dir, net) = scratch_file("unfold-conditionals", "conditionals.yaml", CONDITIONALS);
+    let net = net.to_str().expect("UTF-8");
+    for unfold in ["--unfold", "--unfold=never"] {
+        let out = sesphr(&["check", unfold, net]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{unfold}: {text}{out:?}");
+        assert!(
+            text.contains("  holds     i_ite  invariant\n"),
+            "{unfold}: {text}"
+        );
+        assert!(
+            text.contains("  VIOLATED  i_eq   invariant, counterexample in 1 step(s)\n"),
+            "{unfold}: {text}"
+        );
+    }
+    // Conditionals in one comparison are lifted out of it up to 12 deep.
+    let conditionals = |n: usize| {
+        let sum = vec!["(if count(a) > 0 then 1 else 0)"; n].join(" + ");
+        format!(
+            "places: {{ a: {{type: Unit, init: [\"()\"]}} }}\n\
+             transitions: {{ t: {{ in: {{a: [\"()\"]}} }} }}\n\
+             properties: {{ many: {{ invariant: \"{sum} <= {n}\" }} }}\n"
+        )
+    };
+    let (_, twelve) = scratch_file("unfold-conditionals", "twelve.yaml", &conditionals(12));
+    let out = sesphr(&["check", "--unfold", twelve.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (_, more) = scratch_file("unfold-conditionals", "thirteen.yaml", &conditionals(13));
+    let out = sesphr(&["check", "--unfold", more.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("property `many`: `(if count(a) > 0 then 1 else 0) + ")
+            && stderr.contains(
+                " <= 13`: one comparison holds more than 12 conditionals \
+                 (`if ... then ... else`) over token counts"
+            ),
+        "{stderr}"
+    );
+    // A refusal names the property and quotes it as written.
+    let (_, products) = scratch_file("unfold-conditionals", "products.yaml", PRODUCTS);
+    let out = sesphr(&[
+        "check",
+        "--unfold",
+        "--property",
+        "i_mul",
+        products.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "property `i_mul`: `count(a) * count(b) < 1`: its arithmetic on token counts \
+             could leave 64-bit integers"
+        ),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -40,6 +40,9 @@ pub struct SmtProperty {
     pub witness: bool,
     /// The kind of property it encodes, for reports.
     pub kind: crate::explore::PropertyKind,
+    /// The property as written in the net file, where it has a text (a
+    /// standard property has none): what a refusal quotes.
+    source: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +120,7 @@ impl SmtProperty {
             goal: Goal::Dead,
             witness: false,
             kind: crate::explore::PropertyKind::DeadlockFree,
+            source: None,
         }
     }
 
@@ -128,6 +132,7 @@ impl SmtProperty {
             goal: Goal::AboveOne(groups),
             witness: false,
             kind: crate::explore::PropertyKind::Invariant,
+            source: None,
         }
     }
 }
