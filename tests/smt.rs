@@ -341,6 +341,53 @@ fn products_of_token_counts_are_skipped_and_the_other_properties_answered() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A P/T net whose names try to end the script's comments and add a command
+/// (PNML keeps line breaks in a name: `&#10;` and `&#13;`).
+const INJECTED_NAMES: &str = r#"<?xml version="1.0"?>
+<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+  <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet">
+    <name><text>net&#10;(assert false)</text></name>
+    <page id="page0">
+      <place id="p1"><name><text>a&#10;(assert false)</text></name><initialMarking><text>1</text></initialMarking></place>
+      <place id="p2"><name><text>b|c\d</text></name></place>
+      <transition id="t1"><name><text>t&#13;(assert false)</text></name></transition>
+      <arc id="a0" source="p1" target="t1"/>
+      <arc id="a1" source="t1" target="p2"/>
+    </page>
+  </net>
+</pnml>
+"#;
+
+#[test]
+fn names_with_line_breaks_stay_in_their_comments() {
+    if !z3_present("the injected-names test") {
+        return;
+    }
+    let (dir, net) = scratch_file("smt-names", "names.pnml", INJECTED_NAMES);
+    let net = net.to_str().expect("UTF-8");
+    let out = sesphr(&["smt", "--depth", "1", "--property", "deadlock-free", net]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        script.contains("; place 0: a\\n(assert false)\n"),
+        "{script}"
+    );
+    // Not dead at first, dead after the one step: no error, no `(assert false)`.
+    assert_eq!(plain_z3(&out.stdout), "unsat\nsat\n", "{script}");
+    let out = sesphr(&[
+        "smt",
+        "--depth",
+        "1",
+        "--property",
+        "deadlock-free",
+        "--solve",
+        net,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Compares, for each property of `net` and each of `standard`, the length
 /// of the explicit checker's shortest counterexample (or witness) with the
 /// solver's run within `depth` steps, and with `check --engine smt`'s replay.
