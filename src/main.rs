@@ -52,8 +52,10 @@ survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
     /// Write the SMT-LIB 2 script of a bounded unrolling of the net, or solve it with Z3.
     #[command(
         after_help = "Exit codes: 0 written (with --solve: nothing violated within K steps), \
-1 with --solve a property is violated within K steps, 2 bad input or usage (or no SMT encoding), \
-3 --timeout stopped the unfolding, the script's writing, or the solver before every depth was answered."
+1 with --solve a property is violated within K steps, 2 bad input or usage (or a net that does \
+not unfold), 3 incomplete: a property left out (the encoding cannot express it; the others are \
+encoded), or --timeout stopped the unfolding, the script's writing, or the solver before every \
+depth was answered."
     )]
     Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.

@@ -108,6 +108,9 @@ fn the_script_is_a_bounded_unrolling() {
     assert_eq!(count("(assert (=> (= t_0 "), pt.transitions.len());
     assert_eq!(count("(check-sat)"), properties.len() * (depth + 1));
     assert_eq!(count("(push 1)"), count("(pop 1)"));
+    // Runs are asked for by `--solve` alone, after `sat` (after `unsat` a
+    // solver answers with an error).
+    assert!(!text.lines().any(|l| l.starts_with("(get-value")), "{text}");
     assert!(text.starts_with("; Bounded unrolling of the net"));
     assert!(text.contains("(set-logic QF_LIA)"));
 }
@@ -202,7 +205,8 @@ fn check_with_the_smt_engine_skips_what_it_cannot_encode_and_checks_the_rest() {
         net.to_str().expect("UTF-8"),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    // The skipped property has no verdict: incomplete, as an undecided one.
+    assert_eq!(out.status.code(), Some(3), "{text}");
     assert!(
         text.contains("skipped   halved  division of token counts is not encoded"),
         "{text}"
@@ -211,6 +215,177 @@ fn check_with_the_smt_engine_skips_what_it_cannot_encode_and_checks_the_rest() {
         text.contains("holds     moved   reachable, witness in 1 step(s)"),
         "{text}"
     );
+    assert!(
+        text.ends_with("\n2 properties: none violated, 1 skipped\n"),
+        "{text}"
+    );
+    // Every property skipped: still no verdict, not a success.
+    let out = sesphr(&[
+        "check",
+        "--engine",
+        "smt",
+        "--depth",
+        "2",
+        "--property",
+        "halved",
+        net.to_str().expect("UTF-8"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.ends_with("\n1 property: none violated, 1 skipped\n"),
+        "{text}"
+    );
+}
+
+/// A net whose token counts are multiplied (`i_mul`, and `i_sum`, whose
+/// body reads a count) beside linear properties: a bound exceeded at once,
+/// an invariant violated in 2 steps, one that holds, a goal reached in 1.
+const PRODUCTS: &str = "name: products
+places: { a: {type: Unit, init: [\"()\", \"()\"]}, b: {type: Unit} }
+transitions: { t: { in: {a: [\"()\"]}, out: {b: [\"()\"]} } }
+properties:
+  i_mul: { invariant: \"count(a) * count(b) < 1\" }
+  i_sum: { invariant: \"sum(count(a, x) for x in a) <= 4\" }
+  bnd: { bound: {place: a, max: 1} }
+  never2: { invariant: \"count(b) < 2\" }
+  lin: { invariant: \"2 * count(a) + count(b) * 3 >= 0\" }
+  r: { reachable: \"count(b) == 1\" }
+";
+
+/// Writes `text` as `name` in a scratch directory named after `test`;
+/// returns the directory and the file.
+fn scratch_file(test: &str, name: &str, text: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("sesphr-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the scratch file");
+    (dir, path)
+}
+
+/// Z3's answers to `script`, read from its standard input as a user would
+/// run it: `z3 -in`.
+fn plain_z3(script: &[u8]) -> String {
+    use std::io::Write;
+    let mut z3 = Command::new("z3")
+        .arg("-in")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run z3");
+    z3.stdin
+        .take()
+        .expect("stdin")
+        .write_all(script)
+        .expect("write the script");
+    let out = z3.wait_with_output().expect("z3 answers");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn products_of_token_counts_are_skipped_and_the_other_properties_answered() {
+    if !z3_present("the nonlinear-property test") {
+        return;
+    }
+    let (dir, net) = scratch_file("smt-products", "products.yaml", PRODUCTS);
+    let net = net.to_str().expect("UTF-8");
+    let skipped = "a product of two token counts (or a sum whose body reads a count) \
+                   is nonlinear arithmetic, which the encoding (QF_LIA) does not express";
+    let out = sesphr(&["check", "--engine", "smt", "--depth", "2", net]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{out:?}");
+    assert!(
+        text.ends_with("\n2 of 6 VIOLATED, 1 undecided beyond 2 step(s), 2 skipped\n"),
+        "{text}"
+    );
+    for line in [
+        format!("  skipped   i_mul   {skipped}"),
+        format!("  skipped   i_sum   {skipped}"),
+        "  VIOLATED  bnd     bound, counterexample in 0 step(s)".into(),
+        "  VIOLATED  never2  invariant, counterexample in 2 step(s)".into(),
+        "  undecided lin     invariant, not violated within 2 step(s)".into(),
+        "  holds     r       reachable, witness in 1 step(s)".into(),
+    ] {
+        assert!(text.contains(&line), "{line:?} in\n{text}");
+    }
+    let out = sesphr(&["smt", "--depth", "2", "--solve", net]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{out:?}");
+    for line in [
+        "  VIOLATED      bnd     in 0 step(s): the initial marking\n".to_string(),
+        "  VIOLATED      never2  in 2 step(s): t, t\n".into(),
+        "  not violated  lin     within 2 step(s)\n".into(),
+        "  reached       r       in 1 step(s): t\n".into(),
+        format!("  skipped       i_mul   {skipped}\n"),
+    ] {
+        assert!(text.contains(&line), "{line:?} in\n{text}");
+    }
+    // The script of the others, the two left out named (exit 3); plain z3
+    // answers each of its 4 x 3 queries, and nothing else.
+    let out = sesphr(&["smt", "--depth", "2", net]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "property `i_sum` is left out of the script: {skipped}"
+        )),
+        "{stderr}"
+    );
+    let answers = plain_z3(&out.stdout);
+    let lines: Vec<&str> = answers.lines().collect();
+    assert_eq!(lines.len(), 12, "{answers}");
+    assert!(
+        lines.iter().all(|l| *l == "sat" || *l == "unsat"),
+        "{answers}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A P/T net whose names try to end the script's comments and add a command
+/// (PNML keeps line breaks in a name: `&#10;` and `&#13;`).
+const INJECTED_NAMES: &str = r#"<?xml version="1.0"?>
+<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+  <net id="n" type="http://www.pnml.org/version-2009/grammar/ptnet">
+    <name><text>net&#10;(assert false)</text></name>
+    <page id="page0">
+      <place id="p1"><name><text>a&#10;(assert false)</text></name><initialMarking><text>1</text></initialMarking></place>
+      <place id="p2"><name><text>b|c\d</text></name></place>
+      <transition id="t1"><name><text>t&#13;(assert false)</text></name></transition>
+      <arc id="a0" source="p1" target="t1"/>
+      <arc id="a1" source="t1" target="p2"/>
+    </page>
+  </net>
+</pnml>
+"#;
+
+#[test]
+fn names_with_line_breaks_stay_in_their_comments() {
+    if !z3_present("the injected-names test") {
+        return;
+    }
+    let (dir, net) = scratch_file("smt-names", "names.pnml", INJECTED_NAMES);
+    let net = net.to_str().expect("UTF-8");
+    let out = sesphr(&["smt", "--depth", "1", "--property", "deadlock-free", net]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        script.contains("; place 0: a\\n(assert false)\n"),
+        "{script}"
+    );
+    // Not dead at first, dead after the one step: no error, no `(assert false)`.
+    assert_eq!(plain_z3(&out.stdout), "unsat\nsat\n", "{script}");
+    let out = sesphr(&[
+        "smt",
+        "--depth",
+        "1",
+        "--property",
+        "deadlock-free",
+        "--solve",
+        net,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Compares, for each property of `net` and each of `standard`, the length
@@ -395,7 +570,7 @@ fn solver_that_hangs_after_depth_zero(test: &str) -> (PathBuf, PathBuf) {
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let path = dir.join("slow-solver");
     let script = "#!/bin/sh\n\
-        awk '/^; depth 1,/ { exit } /^\\(check-sat\\)/ { print \"unsat\"; print \"(error \\\"no model\\\")\" }'\n\
+        awk '/^; depth 1,/ { exit } /^\\(check-sat\\)/ { print \"unsat\" }'\n\
         exec sleep 600\n";
     std::fs::write(&path, script).expect("write the fake solver");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
@@ -482,13 +657,15 @@ fn the_smt_command_stops_the_solver_at_the_timeout_and_keeps_its_answers() {
     let text = String::from_utf8_lossy(&out.stdout);
     // Undecided beyond depth 0 (exit 3), not "not violated within 4 steps".
     assert_eq!(out.status.code(), Some(3), "{text}{out:?}");
+    // Columns: status, name (as wide as the widest), detail.
+    let words = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains(
-            "undecided deadlock-free: not violated within 0 steps, the solver stopped by --timeout"
-        ),
+        text.lines().any(|l| words(l)
+            == "undecided deadlock-free not violated within 0 step(s), \
+                the solver stopped by --timeout"),
         "{text}"
     );
-    assert!(!text.contains("within 4 steps"), "{text}");
+    assert!(!text.contains("within 4 step(s)"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -755,4 +932,76 @@ fn check_unfold_runs_from_the_command_line_and_refuses_what_does_not_unfold() {
         stderr.contains("division of token counts is not encoded"),
         "{stderr}"
     );
+}
+
+/// A conditional over token counts used as a number, and two conditions
+/// compared: `i_ite` holds, `i_eq` is violated in one step.
+const CONDITIONALS: &str = "name: conditionals
+places: { a: {type: Unit, init: [\"()\"]}, b: {type: Unit, init: [\"()\"]} }
+transitions: { t: { in: {a: [\"()\"]}, out: {b: [\"()\"]} } }
+properties:
+  i_ite: { invariant: \"(if count(a) > 0 then 1 else 0) <= 1\" }
+  i_eq: { invariant: \"(count(a) > 0) == (count(b) > 0)\" }
+";
+
+#[test]
+fn check_unfold_lifts_conditionals_and_quotes_the_properties_it_refuses() {
+    let (dir, net) = scratch_file("unfold-conditionals", "conditionals.yaml", CONDITIONALS);
+    let net = net.to_str().expect("UTF-8");
+    for unfold in ["--unfold", "--unfold=never"] {
+        let out = sesphr(&["check", unfold, net]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{unfold}: {text}{out:?}");
+        assert!(
+            text.contains("  holds     i_ite  invariant\n"),
+            "{unfold}: {text}"
+        );
+        assert!(
+            text.contains("  VIOLATED  i_eq   invariant, counterexample in 1 step(s)\n"),
+            "{unfold}: {text}"
+        );
+    }
+    // Conditionals in one comparison are lifted out of it up to 12 deep.
+    let conditionals = |n: usize| {
+        let sum = vec!["(if count(a) > 0 then 1 else 0)"; n].join(" + ");
+        format!(
+            "places: {{ a: {{type: Unit, init: [\"()\"]}} }}\n\
+             transitions: {{ t: {{ in: {{a: [\"()\"]}} }} }}\n\
+             properties: {{ many: {{ invariant: \"{sum} <= {n}\" }} }}\n"
+        )
+    };
+    let (_, twelve) = scratch_file("unfold-conditionals", "twelve.yaml", &conditionals(12));
+    let out = sesphr(&["check", "--unfold", twelve.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (_, more) = scratch_file("unfold-conditionals", "thirteen.yaml", &conditionals(13));
+    let out = sesphr(&["check", "--unfold", more.to_str().expect("UTF-8")]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("property `many`: `(if count(a) > 0 then 1 else 0) + ")
+            && stderr.contains(
+                " <= 13`: one comparison holds more than 12 conditionals \
+                 (`if ... then ... else`) over token counts"
+            ),
+        "{stderr}"
+    );
+    // A refusal names the property and quotes it as written.
+    let (_, products) = scratch_file("unfold-conditionals", "products.yaml", PRODUCTS);
+    let out = sesphr(&[
+        "check",
+        "--unfold",
+        "--property",
+        "i_mul",
+        products.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "property `i_mul`: `count(a) * count(b) < 1`: its arithmetic on token counts \
+             could leave 64-bit integers"
+        ),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

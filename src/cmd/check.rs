@@ -207,8 +207,9 @@ enum Outcome {
 /// The exit codes of `sesphr check`, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 every property holds, 1 a property is violated, \
 2 bad input or usage, 3 incomplete (a limit stopped the run before a verdict; with \
---depth K: a property not violated within K steps; with --engine random: no walk \
-found a violation, which proves nothing). With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
+--depth K: a property not violated within K steps; with --engine smt: that, or a property \
+skipped, which the encoding cannot express; with --engine random: no walk found a violation, \
+which proves nothing). With several nets: the first of 2, 1, 3 that applies to one of them, else 0.";
 
 impl Engine {
     /// Its name on the command line.
@@ -299,7 +300,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         match outcome {
             Ok(Outcome::Smt(report)) => {
                 violated |= report.violated();
-                incomplete |= report.properties.iter().any(|p| p.holds.is_none());
+                incomplete |= report.incomplete();
                 show(
                     &|| check_smt::report_json(&report, &shown, options),
                     &|| check_smt::render(&report, &shown, options),

@@ -56,7 +56,8 @@ pub fn render(report: &BoundedReport, path: &str, options: TextOptions) -> Strin
             report.seconds, report.solver
         ),
     };
-    let total = report.properties.len();
+    // Every property counts, those skipped too.
+    let total = report.properties.len() + report.not_encoded.len();
     let mut parts = vec![if violated > 0 {
         format!("{violated} of {total} VIOLATED")
     } else {

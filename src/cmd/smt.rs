@@ -11,7 +11,10 @@ use anyhow::Result;
 use clap::Args;
 use sesphr_engine::budget::{Budget, time_left};
 use sesphr_engine::check::StandardProperty;
-use sesphr_engine::smt::{Solved, prepare, solve, write_script};
+use sesphr_engine::ptnet::PtNet;
+use sesphr_engine::smt::{
+    SmtError, SmtProperty, SmtVerdict, Solved, prepare_encodable, solve, write_script,
+};
 
 use super::limits::parse_seconds;
 use crate::host::LimitReached;
@@ -25,7 +28,9 @@ pub struct SmtArgs {
     #[arg(long, value_name = "K")]
     pub depth: usize,
     /// A standard property to encode too (repeatable): deadlock-free or
-    /// one-safe. A coloured net's own safety properties are always encoded.
+    /// one-safe. A coloured net's own safety properties are always encoded,
+    /// but for those the encoding cannot express, which are left out with
+    /// the reason (exit 3).
     #[arg(long = "property", value_name = "NAME", value_parser = parse_standard)]
     pub properties: Vec<StandardProperty>,
     /// Run the solver on the script and print, per property, whether it is
@@ -75,17 +80,19 @@ impl Write for ScriptOut {
 
 /// Runs `sesphr smt`: 0 written (or, with --solve, nothing found within K
 /// steps), 1 with --solve when a property is violated within K steps, 2 bad
-/// input (a net without an SMT encoding: the reason is named), 3 when
-/// --timeout stopped the unfolding or the script's writing, or the solver before it answered for
-/// every depth (and nothing was violated).
+/// input (a net that does not unfold: the reason is named), 3 when a
+/// property is left out (it has no encoding: named, with the reason, and
+/// the others encoded), or --timeout stopped the unfolding or the script's
+/// writing, or the solver before it answered for every depth (and nothing
+/// was violated).
 pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let net = crate::host::load(&args.net)?;
     // The unfolding runs within the time limit: one marking's bindings can be
     // too many to enumerate.
     let budget = Arc::new(Budget::starting_at(started, args.timeout, None));
-    let prepared = budget.install(|| prepare(&net, &args.properties));
-    let (pt, properties) = match prepared {
+    let prepared = budget.install(|| prepare_encodable(&net, &args.properties));
+    let (pt, properties, left_out) = match prepared {
         Ok(prepared) => prepared,
         Err(e) => {
             let e = crate::host::located_check_error(e.into(), &net, &args.net.net);
@@ -96,20 +103,23 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
+    let left_out: Vec<(String, String)> = left_out.into_iter().map(property_and_reason).collect();
     if !args.solve {
-        let deadline = args.timeout.map(|limit| started + limit);
-        let written = write_script(&pt, &properties, args.depth, &mut ScriptOut { deadline });
-        return Ok(match written {
-            Err(e) if e.kind() == ErrorKind::TimedOut => {
-                crate::output::report_error(&anyhow::anyhow!(
-                    "{}: --timeout stopped the script before it reached depth {}: it is incomplete",
-                    args.net.net.display(),
-                    args.depth
-                ));
-                ExitCode::from(3)
-            }
-            // Written, or its reader has gone (`sesphr smt ... | head`).
-            _ => ExitCode::SUCCESS,
+        let code = write(args, &pt, &properties, started);
+        // After the script: its reader sees it whole, then what it lacks.
+        for (name, reason) in &left_out {
+            let message = format!(
+                "{}: property `{name}` is left out of the script: {reason}",
+                args.net.net.display()
+            );
+            crate::output::write_err(format_args!(
+                "warning: {}\n",
+                crate::output::clean_message(&message)
+            ));
+        }
+        return Ok(match code {
+            0 if !left_out.is_empty() => ExitCode::from(3),
+            code => ExitCode::from(code),
         });
     }
     let solved = solve(
@@ -120,47 +130,88 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         time_left(args.timeout, started),
     )
     .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
-    Ok(print_verdicts(&solved, args.depth))
+    Ok(print_verdicts(&solved, &left_out, args.depth))
 }
 
-/// Prints one line per property of `solved` and returns the exit code: 1 if
-/// one is violated within `depth` steps, else 3 if the solver was stopped
-/// before it answered for every depth, else 0.
-fn print_verdicts(solved: &Solved, depth: usize) -> ExitCode {
-    let mut violated = false;
-    for v in &solved.verdicts {
-        match (&v.run, v.witness, solved.searched) {
-            (Some(run), true, _) => outln!(
-                "  reached   {} in {} step(s): {}",
-                v.name,
-                run.len(),
-                run.join(", ")
-            ),
-            (Some(run), false, _) => {
-                violated = true;
-                outln!(
-                    "  VIOLATED  {} in {} step(s): {}",
-                    v.name,
-                    run.len(),
-                    run.join(", ")
-                );
-            }
-            (None, _, Some(searched)) if searched < depth => outln!(
-                "  undecided {}: not {} within {searched} steps, the solver stopped by --timeout",
-                v.name,
-                if v.witness { "reached" } else { "violated" }
-            ),
-            (None, _, None) => outln!(
-                "  undecided {}: the solver stopped by --timeout before it answered",
-                v.name
-            ),
-            (None, true, _) => outln!("  not reached within {depth} steps  {}", v.name),
-            (None, false, _) => outln!("  not violated within {depth} steps  {}", v.name),
-        }
+/// A property left out of the script, as its name and the reason.
+fn property_and_reason(error: SmtError) -> (String, String) {
+    match error {
+        SmtError::Property { property, reason } => (property, reason),
+        other => (String::new(), other.to_string()),
     }
+}
+
+/// Writes the script to standard output; returns the exit code: 3 when
+/// --timeout stopped it (said on standard error), else 0.
+fn write(args: &SmtArgs, pt: &PtNet, properties: &[SmtProperty], started: Instant) -> u8 {
+    let deadline = args.timeout.map(|limit| started + limit);
+    let written = write_script(pt, properties, args.depth, &mut ScriptOut { deadline });
+    match written {
+        Err(e) if e.kind() == ErrorKind::TimedOut => {
+            crate::output::report_error(&anyhow::anyhow!(
+                "{}: --timeout stopped the script before it reached depth {}: it is incomplete",
+                args.net.net.display(),
+                args.depth
+            ));
+            3
+        }
+        // Written, or its reader has gone (`sesphr smt ... | head`).
+        _ => 0,
+    }
+}
+
+/// Prints one line per property of `solved`, then one per property left
+/// out, each `STATUS NAME DETAIL` in columns, and returns the exit code: 1
+/// if one is violated within `depth` steps, else 3 if one was left out or
+/// the solver was stopped before it answered for every depth, else 0.
+fn print_verdicts(solved: &Solved, left_out: &[(String, String)], depth: usize) -> ExitCode {
+    let width = (solved.verdicts.iter().map(|v| v.name.len()))
+        .chain(left_out.iter().map(|(name, _)| name.len()))
+        .max()
+        .unwrap_or(0);
+    for v in &solved.verdicts {
+        let (status, detail) = verdict_line(v, solved.searched, depth);
+        outln!("  {status:<12}  {:<width$}  {detail}", v.name);
+    }
+    for (name, reason) in left_out {
+        outln!("  {:<12}  {name:<width$}  {reason}", "skipped");
+    }
+    let violated = (solved.verdicts.iter()).any(|v| v.run.is_some() && !v.witness);
     match (violated, solved.searched) {
         (true, _) => ExitCode::from(1),
-        (false, Some(searched)) if searched == depth => ExitCode::SUCCESS,
+        (false, Some(searched)) if searched == depth && left_out.is_empty() => ExitCode::SUCCESS,
         (false, _) => ExitCode::from(3),
+    }
+}
+
+/// The status and detail of one property's line: `VIOLATED`/`reached` with
+/// the run, `not violated`/`not reached` within the depth, or `undecided`
+/// where the solver was stopped first.
+fn verdict_line(v: &SmtVerdict, searched: Option<usize>, depth: usize) -> (&'static str, String) {
+    let target = if v.witness { "reached" } else { "violated" };
+    match (&v.run, searched) {
+        (Some(run), _) => (
+            if v.witness { "reached" } else { "VIOLATED" },
+            match run.as_slice() {
+                [] => "in 0 step(s): the initial marking".to_string(),
+                run => format!("in {} step(s): {}", run.len(), run.join(", ")),
+            },
+        ),
+        (None, Some(searched)) if searched < depth => (
+            "undecided",
+            format!("not {target} within {searched} step(s), the solver stopped by --timeout"),
+        ),
+        (None, None) => (
+            "undecided",
+            "the solver stopped by --timeout before it answered".to_string(),
+        ),
+        (None, Some(_)) => (
+            if v.witness {
+                "not reached"
+            } else {
+                "not violated"
+            },
+            format!("within {depth} step(s)"),
+        ),
     }
 }

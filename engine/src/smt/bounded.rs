@@ -56,6 +56,12 @@ impl BoundedReport {
     pub fn violated(&self) -> bool {
         self.properties.iter().any(|p| p.holds == Some(false))
     }
+
+    /// Whether some property has no verdict: undecided within the depth, or
+    /// skipped, as the encoding cannot express it.
+    pub fn incomplete(&self) -> bool {
+        !self.not_encoded.is_empty() || self.properties.iter().any(|p| p.holds.is_none())
+    }
 }
 
 /// Checks `net`'s properties and `standard` on every run of at most `depth`

@@ -40,6 +40,9 @@ pub struct SmtProperty {
     pub witness: bool,
     /// The kind of property it encodes, for reports.
     pub kind: crate::explore::PropertyKind,
+    /// The property as written in the net file, where it has a text (a
+    /// standard property has none): what a refusal quotes.
+    source: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +120,7 @@ impl SmtProperty {
             goal: Goal::Dead,
             witness: false,
             kind: crate::explore::PropertyKind::DeadlockFree,
+            source: None,
         }
     }
 
@@ -128,27 +132,54 @@ impl SmtProperty {
             goal: Goal::AboveOne(groups),
             witness: false,
             kind: crate::explore::PropertyKind::Invariant,
+            source: None,
         }
     }
 }
 
-/// The P/T net to unroll for `net` (the net itself, or its unfolding) and
-/// its properties: the standard ones asked for, then, for a coloured net,
-/// its own safety properties. A property without an encoding refuses the net.
+/// The P/T net for `net` (the net itself, or its unfolding) and its
+/// properties as conditions on its token counts: the standard ones asked
+/// for, then, for a coloured net, its own safety properties. A property
+/// without an encoding refuses the net. These are the conditions the
+/// unfolded exploration judges ([`SmtProperty::observer`]); the SMT script
+/// expresses fewer ([`prepare_encodable`]).
 pub fn prepare(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>), SmtError> {
-    let (pt, properties, refused) = prepare_encodable(net, standard)?;
+    let (pt, properties, refused) = expressed(net, standard)?;
     match refused.into_iter().next() {
         Some(e) => Err(e),
         None => Ok((pt, properties)),
     }
 }
 
-/// Like [`prepare`], but a coloured net's property that has no encoding is
-/// left out and returned with the reason, instead of refusing the net.
+/// The P/T net to unroll for `net` and the properties its SMT script
+/// expresses, as [`prepare`] finds them; a coloured net's property that
+/// has no encoding, or whose arithmetic is not linear in the token counts
+/// (the script's logic is `QF_LIA`), is left out and returned with the
+/// reason, instead of refusing the net.
 pub fn prepare_encodable(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
+    let (pt, properties, mut refused) = expressed(net, standard)?;
+    let (linear, nonlinear): (Vec<_>, Vec<_>) =
+        properties.into_iter().partition(SmtProperty::is_linear);
+    refused.extend(nonlinear.into_iter().map(|p| SmtError::Property {
+        property: p.name,
+        reason: NONLINEAR.into(),
+    }));
+    Ok((pt, linear, refused))
+}
+
+/// Why a property whose arithmetic is not linear is left out of the script.
+const NONLINEAR: &str = "a product of two token counts (or a sum whose body reads a \
+    count) is nonlinear arithmetic, which the encoding (QF_LIA) does not express";
+
+/// Like [`prepare`], but every property without an encoding is returned
+/// with the reason instead of refusing the net.
+fn expressed(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
@@ -184,6 +215,40 @@ pub fn prepare_encodable(
         }
     }
     Ok((pt, properties, refused))
+}
+
+impl SmtProperty {
+    /// Whether the property's arithmetic is linear in the token counts: no
+    /// product has two factors that read the marking.
+    fn is_linear(&self) -> bool {
+        match &self.goal {
+            Goal::Dead | Goal::AboveOne(_) => true,
+            Goal::Term(term) => term.is_linear(),
+        }
+    }
+}
+
+impl Term {
+    /// Whether no product in the term multiplies two parts that read the
+    /// marking.
+    fn is_linear(&self) -> bool {
+        match self {
+            Term::Int(_) | Term::Bool(_) | Term::Sum(_) => true,
+            Term::Apply(name, args) => {
+                let variable = args.iter().filter(|a| a.reads_marking()).count();
+                (*name != "*" || variable <= 1) && args.iter().all(Term::is_linear)
+            }
+        }
+    }
+
+    /// Whether the term reads a token count (a sum of no places is 0).
+    fn reads_marking(&self) -> bool {
+        match self {
+            Term::Int(_) | Term::Bool(_) => false,
+            Term::Sum(places) => !places.is_empty(),
+            Term::Apply(_, args) => args.iter().any(Term::reads_marking),
+        }
+    }
 }
 
 fn show(term: &Term, j: usize, out: &mut String) {
@@ -240,28 +305,58 @@ pub fn script(net: &PtNet, properties: &[SmtProperty], depth: usize) -> String {
 
 /// Writes [`script`] to `out` a step at a time: an unrolling of any depth
 /// costs the memory of one step, and a failed write (a reader gone, a
-/// deadline passed) stops it there.
+/// deadline passed) stops it there. Each query is answered `sat` or
+/// `unsat` alone: the script asks for no run, which a solver could give
+/// only after `sat` (after `unsat` it answers with an error).
 pub fn write_script(
     net: &PtNet,
     properties: &[SmtProperty],
     depth: usize,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
+    write_unrolling(net, properties, depth, Runs::Unasked, out)
+}
+
+/// Whether the script asks for the run after each query.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runs {
+    /// It does not: every answer is `sat` or `unsat` (the printed script).
+    Unasked,
+    /// After each query past the initial marking it asks for the values of
+    /// the steps `t_0 ... t_<j-1>`: after `sat` the run, after `unsat` an
+    /// error, which [`solve`] reads as such.
+    Asked,
+}
+
+/// Writes the unrolling of `net` to `depth` steps with its queries to
+/// `out`, a step at a time (see [`write_script`]).
+fn write_unrolling(
+    net: &PtNet,
+    properties: &[SmtProperty],
+    depth: usize,
+    runs: Runs,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "; Bounded unrolling of the net {} to {depth} steps.",
-        net.name
+        comment_text(&net.name)
     );
     let _ = writeln!(
         s,
         "; m_<j>_<p>: tokens of place p after j steps; t_<j>: the transition fired at step j."
     );
+    let _ = writeln!(
+        s,
+        "; Each query: sat if a run of j steps ends where the comment says; \
+         after sat, (get-value (t_0 ... t_<j-1>)) names its transitions."
+    );
     for (p, name) in net.places.iter().enumerate() {
-        let _ = writeln!(s, "; place {p}: {name}");
+        let _ = writeln!(s, "; place {p}: {}", comment_text(name));
     }
     for (t, transition) in net.transitions.iter().enumerate() {
-        let _ = writeln!(s, "; transition {t}: {}", transition.name);
+        let _ = writeln!(s, "; transition {t}: {}", comment_text(&transition.name));
     }
     let _ = writeln!(s, "(set-logic QF_LIA)\n(set-option :produce-models true)");
     let declare = |s: &mut String, j: usize| {
@@ -279,7 +374,7 @@ pub fn write_script(
             let _ = writeln!(
                 s,
                 "; depth {j}, property {}: {}",
-                property.name,
+                comment_text(&property.name),
                 if property.witness {
                     "reached?"
                 } else {
@@ -306,17 +401,11 @@ pub fn write_script(
                 Goal::Term(term) => show(term, j, &mut s),
             }
             s.push_str(")\n(check-sat)\n");
-            // After `unsat` the solver answers that no model is available.
-            let steps: Vec<String> = (0..j).map(|k| format!("t_{k}")).collect();
-            let _ = writeln!(
-                s,
-                "(get-value ({}))\n(pop 1)",
-                if steps.is_empty() {
-                    "0".to_string()
-                } else {
-                    steps.join(" ")
-                }
-            );
+            if runs == Runs::Asked && j > 0 {
+                let steps: Vec<String> = (0..j).map(|k| format!("t_{k}")).collect();
+                let _ = writeln!(s, "(get-value ({}))", steps.join(" "));
+            }
+            s.push_str("(pop 1)\n");
         }
         out.write_all(s.as_bytes())?;
         s.clear();
@@ -349,6 +438,21 @@ pub fn write_script(
         }
     }
     out.flush()
+}
+
+/// A name as the text of a `;` comment, which ends at the line's end: its
+/// control characters and line breaks written as escapes (`\n`), so that no
+/// name can end the comment and put commands into the script. Names appear
+/// in the script only in comments; its symbols are numbered (`m_<j>_<p>`).
+fn comment_text(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            let breaks = c.is_control() || (c.is_whitespace() && c != ' ');
+            let escaped = breaks.then(|| c.escape_default());
+            let plain = (!breaks).then_some(c);
+            escaped.into_iter().flatten().chain(plain)
+        })
+        .collect()
 }
 
 /// Per place, the transitions that change it and by how much.
@@ -419,7 +523,7 @@ pub fn solve(
 ) -> Result<Solved, SmtError> {
     let out = process::run(
         solver,
-        |stdin| write_script(net, properties, depth, stdin),
+        |stdin| write_unrolling(net, properties, depth, Runs::Asked, stdin),
         timeout,
     )?;
     let text = out.stdout;
@@ -433,12 +537,15 @@ pub fn solve(
         })
         .collect();
     // Answers come in script order: per depth, per property, `sat` or
-    // `unsat`, then the values (after `sat`) or an error (after `unsat`).
+    // `unsat`, then past the initial marking the values (after `sat`) or an
+    // error (after `unsat`).
     let mut answers = answers(&text).into_iter();
     let mut searched = None;
     'depths: for j in 0..=depth {
         for verdict in verdicts.iter_mut() {
-            let (Some(answer), Some(values)) = (answers.next(), answers.next()) else {
+            let answer = answers.next();
+            let values = if j == 0 { Some("") } else { answers.next() };
+            let (Some(answer), Some(values)) = (answer, values) else {
                 if out.timed_out {
                     break 'depths;
                 }
@@ -459,7 +566,12 @@ pub fn solve(
                     verdict.steps = Some(steps);
                 }
                 "sat" | "unsat" => {}
-                other => return Err(SmtError::Solver(format!("unexpected answer {other:?}"))),
+                other => {
+                    return Err(SmtError::Solver(format!(
+                        "unexpected answer {other:?} for `{}` at depth {j}",
+                        verdict.name
+                    )));
+                }
             }
         }
         searched = Some(j);
@@ -525,4 +637,73 @@ fn read_run(values: &str, steps: usize, net: &PtNet) -> Result<Vec<usize>, SmtEr
         run.push(t);
     }
     Ok(run)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A net whose names try to end their comments: `a` then a command.
+    fn net_with_names(injected: &str) -> PtNet {
+        PtNet::new(
+            format!("n{injected}"),
+            vec![format!("a{injected}"), "b|c\\d".into()],
+            vec![1, 0],
+            vec![(format!("t{injected}"), vec![(0, 1)], vec![(1, 1)])],
+        )
+    }
+
+    #[test]
+    fn the_solver_is_asked_for_runs_only_past_the_initial_marking() {
+        let net = net_with_names("");
+        let properties = [SmtProperty::deadlock_free(), SmtProperty::one_safe(vec![])];
+        let mut bytes = Vec::new();
+        write_unrolling(&net, &properties, 2, Runs::Asked, &mut bytes).expect("written");
+        let asked = String::from_utf8(bytes).expect("UTF-8");
+        let commands =
+            |text: &str, command: &str| text.lines().filter(|l| l.starts_with(command)).count();
+        // Depth 0 has no step to name; depths 1 and 2 ask for theirs.
+        assert_eq!(commands(&asked, "(get-value"), 2 * properties.len());
+        assert_eq!(commands(&asked, "(get-value (t_0))"), properties.len());
+        assert_eq!(commands(&asked, "(get-value (t_0 t_1))"), properties.len());
+        // The printed script asks for none: a plain solver answers it cleanly.
+        let printed = script(&net, &properties, 2);
+        assert_eq!(commands(&printed, "(get-value"), 0, "{printed}");
+        assert_eq!(printed.matches("(check-sat)").count(), 3 * properties.len());
+    }
+
+    #[test]
+    fn a_product_of_two_token_counts_is_not_linear() {
+        let count = |p: usize| Term::Sum(vec![p]);
+        let times = |a: Term, b: Term| Term::Apply("*", vec![a, b]);
+        let at_most_one = |t: Term| Term::Apply("<=", vec![t, Term::Int(1)]);
+        assert!(at_most_one(times(Term::Int(3), count(0))).is_linear());
+        // A place without colours counts 0: a constant.
+        assert!(at_most_one(times(Term::Sum(vec![]), count(0))).is_linear());
+        assert!(!at_most_one(times(count(0), count(1))).is_linear());
+        let nested = Term::Apply("+", vec![Term::Int(1), times(count(0), count(0))]);
+        assert!(!at_most_one(nested).is_linear());
+    }
+
+    #[test]
+    fn names_cannot_end_their_comments() {
+        for injected in [
+            "\n(assert false)",
+            "\r(assert false)",
+            "\u{2028}(assert false)",
+        ] {
+            let mut deadlock = SmtProperty::deadlock_free();
+            deadlock.name = format!("d{injected}");
+            let text = script(&net_with_names(injected), &[deadlock], 1);
+            // Every line that is not a comment is one of the script's own.
+            for line in text.lines().filter(|l| !l.starts_with(';')) {
+                assert!(!line.contains("assert false"), "{injected:?}: {line}");
+            }
+            assert!(!text.contains('\u{2028}'), "{text}");
+        }
+        let text = script(&net_with_names("\n(x)"), &[], 0);
+        assert!(text.contains("; place 0: a\\n(x)\n"), "{text}");
+        assert!(text.contains("; place 1: b|c\\d\n"), "{text}");
+        assert!(text.contains("; transition 0: t\\n(x)\n"), "{text}");
+    }
 }

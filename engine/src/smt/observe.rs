@@ -10,9 +10,13 @@ use crate::mcc::observe::{Check, Condition, Count};
 impl SmtProperty {
     /// The property as a check of each explored marking.
     pub fn observer(&self) -> Result<Check, SmtError> {
+        // The reason quotes the property as written, where it has a text.
         let refuse = |reason: String| SmtError::Property {
             property: self.name.clone(),
-            reason,
+            reason: match &self.source {
+                Some(source) => format!("`{source}`: {reason}"),
+                None => reason,
+            },
         };
         let goal = match &self.goal {
             Goal::Dead => Condition::Dead,
@@ -46,7 +50,6 @@ impl SmtProperty {
 
 /// A boolean term as a condition on token counts.
 fn condition(term: &Term) -> Result<Condition, String> {
-    let not = |c: Condition| Condition::Not(Box::new(c));
     let args = |args: &[Term]| args.iter().map(condition).collect::<Result<Vec<_>, _>>();
     Ok(match term {
         Term::Bool(true) => Condition::True,
@@ -58,27 +61,101 @@ fn condition(term: &Term) -> Result<Condition, String> {
             Condition::Or(vec![not(condition(&a[0])?), condition(&a[1])?])
         }
         Term::Apply("ite", a) if a.len() == 3 => {
-            let c = condition(&a[0])?;
+            either(condition(&a[0])?, condition(&a[1])?, condition(&a[2])?)
+        }
+        // Two conditions equal: both hold or neither does.
+        Term::Apply("=", a) if a.len() == 2 && is_condition(&a[0]) => {
+            let (x, y) = (condition(&a[0])?, condition(&a[1])?);
             Condition::Or(vec![
-                Condition::And(vec![c.clone(), condition(&a[1])?]),
-                Condition::And(vec![not(c), condition(&a[2])?]),
+                Condition::And(vec![x.clone(), y.clone()]),
+                Condition::And(vec![not(x), not(y)]),
             ])
         }
         Term::Apply(op @ ("<=" | ">=" | "<" | ">" | "="), a) if a.len() == 2 => {
-            let (x, y) = (count(&a[0])?, count(&a[1])?);
-            match *op {
-                "<=" => Condition::Le(x, y),
-                ">=" => Condition::Le(y, x),
-                "<" => not(Condition::Le(y, x)),
-                ">" => not(Condition::Le(x, y)),
-                _ => Condition::And(vec![
-                    Condition::Le(x.clone(), y.clone()),
-                    Condition::Le(y, x),
-                ]),
-            }
+            comparison(op, &a[0], &a[1], MAX_LIFTED)?
         }
-        other => return Err(format!("`{other:?}` is not a condition on token counts")),
+        _ => return Err("a number stands where a condition is expected".into()),
     })
+}
+
+/// `!c`.
+fn not(c: Condition) -> Condition {
+    Condition::Not(Box::new(c))
+}
+
+/// `if c then a else b`, on conditions.
+fn either(c: Condition, a: Condition, b: Condition) -> Condition {
+    Condition::Or(vec![
+        Condition::And(vec![c.clone(), a]),
+        Condition::And(vec![not(c), b]),
+    ])
+}
+
+/// Whether `term` is a condition rather than a number.
+fn is_condition(term: &Term) -> bool {
+    match term {
+        Term::Bool(_) => true,
+        Term::Int(_) | Term::Sum(_) => false,
+        Term::Apply("ite", a) => a.get(1).is_some_and(is_condition),
+        Term::Apply(name, _) => !matches!(*name, "+" | "-" | "*"),
+    }
+}
+
+/// The most conditionals (`if ... then ... else`) one comparison may hold
+/// among its numbers: each one lifted out doubles the comparison.
+const MAX_LIFTED: usize = 12;
+
+/// The comparison `x op y` of two numbers as a condition. A conditional
+/// among them, `if c then a else b`, is lifted out: the comparison holds
+/// where `c` holds and it holds with `a`, or `c` does not and it holds with
+/// `b` (`lifts` more may be lifted).
+fn comparison(op: &str, x: &Term, y: &Term, lifts: usize) -> Result<Condition, String> {
+    let split = match split_conditional(x) {
+        Some((c, a, b)) => Some((c, (a, y.clone()), (b, y.clone()))),
+        None => split_conditional(y).map(|(c, a, b)| (c, (x.clone(), a), (x.clone(), b))),
+    };
+    if let Some((c, (xa, ya), (xb, yb))) = split {
+        if lifts == 0 {
+            return Err(format!(
+                "one comparison holds more than {MAX_LIFTED} conditionals (`if ... then ... else`) \
+                 over token counts"
+            ));
+        }
+        return Ok(either(
+            condition(&c)?,
+            comparison(op, &xa, &ya, lifts - 1)?,
+            comparison(op, &xb, &yb, lifts - 1)?,
+        ));
+    }
+    let (x, y) = (count(x)?, count(y)?);
+    Ok(match op {
+        "<=" => Condition::Le(x, y),
+        ">=" => Condition::Le(y, x),
+        "<" => not(Condition::Le(y, x)),
+        ">" => not(Condition::Le(x, y)),
+        _ => Condition::And(vec![
+            Condition::Le(x.clone(), y.clone()),
+            Condition::Le(y, x),
+        ]),
+    })
+}
+
+/// The first conditional `if c then a else b` in the number `term`: `c`,
+/// and `term` with it replaced by `a`, then by `b`.
+fn split_conditional(term: &Term) -> Option<(Term, Term, Term)> {
+    match term {
+        Term::Apply("ite", a) if a.len() == 3 => Some((a[0].clone(), a[1].clone(), a[2].clone())),
+        Term::Apply(name, args) => args.iter().enumerate().find_map(|(i, arg)| {
+            let (c, a, b) = split_conditional(arg)?;
+            let with = |branch: Term| {
+                let mut args = args.clone();
+                args[i] = branch;
+                Term::Apply(name, args)
+            };
+            Some((c, with(a), with(b)))
+        }),
+        Term::Int(_) | Term::Bool(_) | Term::Sum(_) => None,
+    }
 }
 
 /// Whether every count compared in `condition` stays within 64-bit
@@ -119,11 +196,7 @@ fn count(term: &Term) -> Result<Count, String> {
         }
         Term::Apply("-", a) => Count::Difference(args(a)?),
         Term::Apply("*", a) => Count::Product(args(a)?),
-        other => {
-            return Err(format!(
-                "`{other:?}` is not a sum, difference or product of token counts"
-            ));
-        }
+        _ => return Err("a condition stands where a number is expected".into()),
     })
 }
 
@@ -139,4 +212,58 @@ pub fn unfolded_checks(
         .iter()
         .map(|p| super::properties::net_property(p, colours)?.observer())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::PropertyKind;
+
+    fn property(goal: Term) -> SmtProperty {
+        SmtProperty {
+            name: "p".into(),
+            goal: Goal::Term(goal),
+            witness: true,
+            kind: PropertyKind::Reachable,
+            source: Some("as written".into()),
+        }
+    }
+
+    #[test]
+    fn a_refusal_quotes_the_property_in_words() {
+        let refused = property(Term::Int(1)).observer().unwrap_err().to_string();
+        assert_eq!(
+            refused,
+            "property `p`: `as written`: a number stands where a condition is expected"
+        );
+        let compared = Term::Apply("<=", vec![Term::Bool(true), Term::Int(1)]);
+        let refused = property(compared).observer().unwrap_err().to_string();
+        assert_eq!(
+            refused,
+            "property `p`: `as written`: a condition stands where a number is expected"
+        );
+    }
+
+    #[test]
+    fn a_conditional_number_is_lifted_out_of_its_comparison() {
+        // (if m0 > 0 then 2 else 0) + 1 <= m1
+        let present = Term::Apply(">", vec![Term::Sum(vec![0]), Term::Int(0)]);
+        let ite = Term::Apply("ite", vec![present, Term::Int(2), Term::Int(0)]);
+        let sum = Term::Apply("+", vec![ite, Term::Int(1)]);
+        let term = Term::Apply("<=", vec![sum, Term::Sum(vec![1])]);
+        let Ok(Check::Reachable(lifted)) = property(term).observer() else {
+            panic!("lifted")
+        };
+        let le = |x: Count, y: Count| Condition::Le(x, y);
+        let plus_one = |n: i64| Count::Sum(vec![Count::Constant(n), Count::Constant(1)]);
+        let present = not(le(Count::Tokens(vec![0]), Count::Constant(0)));
+        assert_eq!(
+            lifted,
+            either(
+                present,
+                le(plus_one(2), Count::Tokens(vec![1])),
+                le(plus_one(0), Count::Tokens(vec![1])),
+            )
+        );
+    }
 }

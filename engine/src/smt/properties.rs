@@ -62,6 +62,7 @@ pub(super) fn net_property(
         goal,
         witness,
         kind,
+        source: p.formula.as_ref().map(|(formula, _)| formula.text.clone()),
     })
 }
 
