@@ -11,7 +11,7 @@ use sesphr_engine::coloured::simulate::StopReason;
 
 use super::limits::default_memory_limit;
 use super::simulate_game::{Terminal, token_game};
-use super::simulate_net::Played;
+use super::simulate_net::{Played, indent};
 use crate::terms::{places_json, value_json};
 use crate::{NetArgs, host};
 
@@ -239,12 +239,4 @@ fn random_run_json(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// `text` with each line indented by two spaces.
-pub fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("  {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }

@@ -7,8 +7,7 @@ use std::io::{BufRead, Write};
 use sesphr_engine::coloured::fire::{Binding, enabled_bindings};
 use sesphr_engine::net::marking::Marking;
 
-use super::simulate::indent;
-use super::simulate_net::Played;
+use super::simulate_net::{Played, indent};
 use crate::output::{counted, escape_untrusted, render_error};
 
 /// What the game tells a player who asks for help.

@@ -98,3 +98,11 @@ impl<'a> Played<'a> {
         host::located(error, at, self.file)
     }
 }
+
+/// `text` with each line indented by two spaces.
+pub fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -76,10 +76,10 @@ pub use growth::Growth;
 pub use options::{
     ExploreError, ExploreOptions, Heartbeat, Progress, ProgressHook, StopHook, StopReason,
 };
-pub use pump::{MAX_PUMPED_STEPS, settle_along_growth};
+pub use pump::MAX_PUMPED_STEPS;
 pub use report::{
     CheckReport, Lasso, PlaceGrowth, PropertyResult, RunFigures, Trace, Unbounded, UnfoldingSize,
-    check, check_keeping, decided, safety_result, trace_along,
+    check, check_keeping, decided, safety_result, settle_along_growth, trace_along,
 };
 pub use store::{StateId, advise_huge_pages};
 pub(crate) use store::{hash_state, release_free_memory};

@@ -12,87 +12,85 @@
 //! on the net; where a step is not enabled again (the proof held only up to
 //! a permutation of symmetric values, say), the search stops and the
 //! properties stay undecided. The trace is not necessarily a shortest one.
+//! The report takes the verdicts found here
+//! ([`super::report::settle_along_growth`]).
 
-use super::options::ExploreError;
-use super::report::{CheckReport, Trace, safety_result};
 use super::{PropertyKind, StateSpace, Step};
 
 /// The most steps fired past the end of the proof.
 pub const MAX_PUMPED_STEPS: usize = 10_000;
 
-/// Settles the undecided invariants and bounds of `report` that fail, and
-/// the undecided goals that are met, on the growth of its unboundedness
-/// proof repeated (at most [`MAX_PUMPED_STEPS`] steps); returns how many it
-/// settled. Traces found this way mark the report's traces as not
-/// necessarily shortest.
-pub fn settle_along_growth<S: StateSpace>(
+/// A property settled on the way: its verdict and the run that settles it.
+pub struct Settled {
+    /// The property's index in the space's property list.
+    pub property: usize,
+    /// Whether it holds (a goal met) or not (an invariant or bound broken).
+    pub holds: bool,
+    /// The run, from the initial state.
+    pub run: Fired,
+}
+
+/// The properties among `open` (indices of the space's invariants, bounds
+/// and goals) that the growth settles: the proof's `steps` replayed, then
+/// those after the first `repeat_from` fired again and again (at most
+/// [`MAX_PUMPED_STEPS`] steps), each property with the first marking on
+/// the way that breaks it (or meets it, for a goal).
+pub fn settled_along_growth<S: StateSpace>(
     space: &S,
-    report: &mut CheckReport,
-) -> Result<usize, ExploreError<S::Error>> {
-    let Some(unbounded) = &report.unbounded else {
-        return Ok(0);
-    };
-    let open = open_properties(space, report);
-    if open.is_empty() {
-        return Ok(0);
+    steps: &[Step],
+    repeat_from: usize,
+    open: &[usize],
+) -> Result<Vec<Settled>, S::Error> {
+    let mut settled = Vec::new();
+    let mut pending: Vec<usize> = (open.iter().copied())
+        .filter(|&i| settles_on_the_way(space.properties()[i].kind))
+        .collect();
+    if pending.is_empty() {
+        return Ok(settled);
     }
-    let space_error = |source| ExploreError::Space { source };
-    let Some(mut path) = Fired::replay(space, &unbounded.trace.steps).map_err(space_error)? else {
-        return Ok(0);
+    let Some(mut run) = Fired::replay(space, steps)? else {
+        return Ok(settled);
     };
-    let growth = unbounded.trace.steps[unbounded.repeat_from..].to_vec();
-    let mut pending = open;
-    let mut settled = 0;
-    'pump: for step in growth.iter().cycle().take(MAX_PUMPED_STEPS) {
-        if !path.fire(space, step).map_err(space_error)? {
+    let growth = &steps[repeat_from.min(steps.len())..];
+    for step in growth.iter().cycle().take(MAX_PUMPED_STEPS) {
+        if pending.is_empty() || !run.fire(space, step)? {
             break;
         }
         let mut targets = vec![false; space.properties().len()];
-        (space.property_targets(&path.current, false, &mut targets)).map_err(space_error)?;
-        for index in pending.clone() {
-            if !targets[index] {
-                continue;
+        space.property_targets(&run.current, false, &mut targets)?;
+        pending.retain(|&property| {
+            if !targets[property] {
+                return true;
             }
-            let holds = space.properties()[index].kind.target_is_witness();
-            let reached = Some((path.trace(space), path.current.clone()));
-            report.properties[index] =
-                safety_result(space, index, Some(holds), reached).map_err(space_error)?;
-            report.shortest_traces = false;
-            pending.retain(|&i| i != index);
-            settled += 1;
-            if pending.is_empty() {
-                break 'pump;
-            }
-        }
+            settled.push(Settled {
+                property,
+                holds: space.properties()[property].kind.target_is_witness(),
+                run: run.clone(),
+            });
+            false
+        });
     }
     Ok(settled)
 }
 
-/// The properties of `report` the growth may settle: the undecided
-/// invariants, bounds and goals (a deadlock is never met on the way: every
-/// marking there has a successor).
-fn open_properties<S: StateSpace>(space: &S, report: &CheckReport) -> Vec<usize> {
-    (space.properties().iter().zip(&report.properties))
-        .enumerate()
-        .filter(|(_, (spec, result))| {
-            result.holds.is_none()
-                && matches!(
-                    spec.kind,
-                    PropertyKind::Invariant | PropertyKind::Bound | PropertyKind::Reachable
-                )
-        })
-        .map(|(index, _)| index)
-        .collect()
+/// Whether a property of this kind can be settled by a marking on the way
+/// (a deadlock is never met there: every marking has a successor).
+fn settles_on_the_way(kind: PropertyKind) -> bool {
+    matches!(
+        kind,
+        PropertyKind::Invariant | PropertyKind::Bound | PropertyKind::Reachable
+    )
 }
 
 /// A run fired step by step on the unreduced space.
-struct Fired {
+#[derive(Clone)]
+pub struct Fired {
     /// The initial state.
-    initial: Vec<u32>,
+    pub initial: Vec<u32>,
     /// The steps fired so far.
-    steps: Vec<Step>,
+    pub steps: Vec<Step>,
     /// The state they reach.
-    current: Vec<u32>,
+    pub current: Vec<u32>,
 }
 
 impl Fired {
@@ -127,16 +125,5 @@ impl Fired {
         self.steps.push(taken);
         self.current = successor;
         Ok(true)
-    }
-
-    /// The run so far as a trace.
-    fn trace<S: StateSpace>(&self, space: &S) -> Trace {
-        Trace {
-            initial: space.describe_state(&self.initial),
-            initial_places: space.marked_places(&self.initial),
-            steps: self.steps.clone(),
-            last: space.describe_state(&self.current),
-            last_places: space.marked_places(&self.current),
-        }
     }
 }

@@ -8,7 +8,7 @@ use super::bfs::explore;
 use super::exploration::Exploration;
 use super::growth::Growth;
 use super::options::{ExploreError, ExploreOptions, StopReason};
-use super::pump::settle_along_growth;
+use super::pump::settled_along_growth;
 use super::store::StateId;
 use super::{MarkedPlaces, PropertyKind, StateSpace, Step};
 use crate::net::explain::Explanation;
@@ -324,6 +324,44 @@ pub fn check_keeping<S: StateSpace>(
         .transpose()?;
     settle_along_growth(space, &mut report)?;
     Ok((report, ex))
+}
+
+/// Settles the undecided invariants and bounds of `report` that fail, and
+/// the undecided goals that are met, on the growth of its unboundedness
+/// proof fired again and again (each step found among the successors under
+/// the same transition and binding, at most 10,000 steps); returns how many
+/// it settled. Their traces may not be shortest, and the report says so.
+pub fn settle_along_growth<S: StateSpace>(
+    space: &S,
+    report: &mut CheckReport,
+) -> Result<usize, ExploreError<S::Error>> {
+    let Some(unbounded) = &report.unbounded else {
+        return Ok(0);
+    };
+    let open: Vec<usize> = (report.properties.iter().enumerate())
+        .filter(|(_, result)| result.holds.is_none())
+        .map(|(index, _)| index)
+        .collect();
+    let space_error = |source| ExploreError::Space { source };
+    let steps = &unbounded.trace.steps;
+    let settled =
+        settled_along_growth(space, steps, unbounded.repeat_from, &open).map_err(space_error)?;
+    for found in &settled {
+        let run = &found.run;
+        let trace = Trace {
+            initial: space.describe_state(&run.initial),
+            initial_places: space.marked_places(&run.initial),
+            steps: run.steps.clone(),
+            last: space.describe_state(&run.current),
+            last_places: space.marked_places(&run.current),
+        };
+        let reached = Some((trace, run.current.clone()));
+        report.properties[found.property] =
+            safety_result(space, found.property, Some(found.holds), reached)
+                .map_err(space_error)?;
+        report.shortest_traces = false;
+    }
+    Ok(settled.len())
 }
 
 /// The answer to a yes/no question about the reachable states: `if_found`

@@ -350,8 +350,12 @@ impl Parser {
     }
 
     fn postfix(&mut self) -> Result<Expr, ParseError> {
+        let first = self.pos;
         let mut e = self.primary()?;
+        // `1.5`, an integer token then `.` and digits; not `(1).5`, a field
+        // of a parenthesised integer (a type error, for the type checker).
         if let ExprKind::Int(_) = e.kind
+            && self.pos == first + 1
             && self.peek() == &Tok::Dot
             && matches!(
                 self.tokens.get(self.pos + 1).map(|t| &t.kind),
@@ -557,6 +561,8 @@ mod tests {
         assert_eq!(show(&parse_expr("(x)").expect("parses")), "x");
         assert_eq!(show(&parse_expr("()").expect("parses")), "()");
         assert_eq!(show(&parse_expr("t.0.1").expect("parses")), "t.0.1");
+        // A field of a parenthesised integer parses (the type checker refuses it).
+        assert!(parse_expr("(0).0").is_ok());
         assert_eq!(
             show(&parse_expr("if a then 1 else f()").expect("parses")),
             "If(a, 1, f[])"
@@ -638,6 +644,8 @@ mod tests {
             );
         }
         assert_eq!(show(&parse_expr("t.0.1").expect("parses")), "t.0.1");
+        // A field of a parenthesised integer parses (the type checker refuses it).
+        assert!(parse_expr("(0).0").is_ok());
         assert!(parse_expr(&"(".repeat(1000)).is_err());
     }
 
