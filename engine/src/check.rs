@@ -46,7 +46,7 @@ use crate::mcc::observe::Checked;
 use crate::net::code::EvalError;
 use crate::net::model::Net;
 use crate::net::pos::Pos;
-use crate::ptnet::{LaneOverflow, PackedNet, PtError, check_pt, with_widening_lanes};
+use crate::ptnet::{LaneOverflow, PtError, check_pt, with_widening_lanes};
 use crate::smt::unfold::{UnfoldLimits, unfold_within};
 use crate::smt::{SmtError, unfolded_checks};
 pub use crate::standard::{StandardProperty, pt_properties, with_standard_properties};
@@ -371,16 +371,16 @@ fn check_unfolded_natively(
         },
     };
     let explore = time_left_in(explore, started);
-    // Counts past the widest lane (2^31 - 1) are the coloured engine's to
-    // hold: in the initial marking or a weight, or reached on the way.
-    if PackedNet::new(&pt, Vec::new()).is_err() {
-        return Ok(None);
-    }
     let report = with_widening_lanes(&pt, &[], |packed| {
         let unfolded = UnfoldedSpace::new(packed, space, &colours, checks.clone());
         check(&unfolded, &explore)
     });
+    // Counts past the widest lane (2^31 - 1) are the coloured engine's to
+    // hold: in the initial marking or a weight, or reached on the way.
     let mut report = match report {
+        Err(ExploreError::Space {
+            source: UnfoldedError::Packed(PtError::TooLarge { .. }),
+        }) => return Ok(None),
         Err(ExploreError::Space { source }) if source.lane_overflow() => return Ok(None),
         report => report?,
     };
