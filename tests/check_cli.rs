@@ -100,6 +100,8 @@ fn a_coloured_nets_one_safety_names_the_fullest_place() {
             .find(|p| p["name"] == "one-safe")
             .expect("one-safe");
         assert_eq!(one_safe["holds"], false, "{route}");
+        // A bound, as on P/T nets, not an invariant of the net's own.
+        assert_eq!(one_safe["kind"], "bound", "{route}: {one_safe}");
         let failing = one_safe["explanation"]["failing"]
             .as_str()
             .unwrap_or_default();

@@ -20,6 +20,10 @@ pub enum StandardProperty {
 }
 
 impl StandardProperty {
+    /// Every standard property, in the order reports list them.
+    pub const ALL: [StandardProperty; 2] =
+        [StandardProperty::DeadlockFree, StandardProperty::OneSafe];
+
     /// The property's name in reports and on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -365,9 +365,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// The standard properties `--property` may name.
-const STANDARD: [StandardProperty; 2] = [StandardProperty::DeadlockFree, StandardProperty::OneSafe];
-
 /// The most property names an unknown `--property` lists in its message;
 /// past it the message points at `sesphr validate`, which lists them all.
 const LISTED_INLINE: usize = 8;
@@ -385,10 +382,10 @@ pub fn choose_properties(
     for name in wanted {
         if own.contains(&name.as_str()) {
             selected.push(name.clone());
-        } else if let Some(p) = STANDARD.iter().find(|p| p.name() == name) {
+        } else if let Some(p) = StandardProperty::ALL.iter().find(|p| p.name() == name) {
             standard.push(*p);
         } else {
-            let standard_names = STANDARD.map(|p| p.name());
+            let standard_names = StandardProperty::ALL.map(|p| p.name());
             let hint = suggestion(name, own.iter().copied().chain(standard_names));
             let declared = match own.len() {
                 0 => "it declares none".to_string(),

@@ -39,6 +39,7 @@ use crate::net::code::EvalError;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::net::value::Value;
+use crate::standard::StandardProperty;
 use addition::AdditionMemo;
 use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
 use empty_inputs::EmptyInputs;
@@ -134,6 +135,11 @@ impl<'n> ColouredSpace<'n> {
             .map(|p| PropertySpec {
                 name: p.name.clone(),
                 kind: match p.kind {
+                    // The standard one-safe (a name no net may declare) is
+                    // a bound of one token on every place, as on P/T nets.
+                    PropertyKind::Invariant(_) if p.name == StandardProperty::OneSafe.name() => {
+                        SpaceKind::Bound
+                    }
                     PropertyKind::Invariant(_) => SpaceKind::Invariant,
                     PropertyKind::Reachable(_) => SpaceKind::Reachable,
                     PropertyKind::DeadlockFree(_) => SpaceKind::DeadlockFree,

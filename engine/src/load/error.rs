@@ -39,6 +39,12 @@ pub enum LoadErrorKind {
         /// The name.
         name: String,
     },
+    /// A declared property named as one of the standard properties every
+    /// net has, which `--property` would then not tell apart.
+    #[error(
+        "`{0}` is the name of a standard property every net has; give this property another name"
+    )]
+    ReservedProperty(String),
     /// An expression of the wrong type.
     #[error("type error: {0}")]
     Type(String),

@@ -19,6 +19,7 @@ use crate::net::model::{
 };
 use crate::net::types::{EnumType, Ty};
 use crate::net::value::Value;
+use crate::standard::StandardProperty;
 use crate::temporal::Logic;
 
 type Result<T> = std::result::Result<T, LoadError>;
@@ -83,6 +84,7 @@ pub fn compile(
     }
     let fairness = c.fairness(&raw.fairness, &transitions)?;
     check_unique(source, raw.properties.iter().map(|(n, _)| n), "property")?;
+    check_not_reserved(source, raw.properties.iter().map(|(n, _)| n))?;
     let name = raw.name.clone().unwrap_or_else(|| {
         source
             .path()
@@ -135,6 +137,24 @@ fn check_unique<'a>(
         }
     }
     Ok(())
+}
+
+/// Refuses a declared property named as a standard one (`deadlock-free`,
+/// `one-safe`): `--property` names both kinds, so the net's own would
+/// shadow the standard one unseen.
+fn check_not_reserved<'a>(
+    source: &Source,
+    mut names: impl Iterator<Item = &'a Spanned<String>>,
+) -> Result<()> {
+    let reserved = |name: &str| StandardProperty::ALL.iter().any(|p| p.name() == name);
+    match names.find(|n| reserved(&n.value)) {
+        Some(n) => Err(LoadError::at(
+            source,
+            n.pos,
+            LoadErrorKind::ReservedProperty(n.value.clone()),
+        )),
+        None => Ok(()),
+    }
 }
 
 struct Signature {
