@@ -226,6 +226,18 @@ MUTANTS = {
         TWO,
     ),
     # Progress mutants: only a temporal property fails, with a lasso.
+    "srs-refuses-entitled-members": (
+        "refusals_are_justified",
+        "The SRS's refusal for a partition outside the member's rights does not look at the "
+        "policy's verdict, so it may also refuse a member the policy entitles.",
+        [('      Policy: ["(role, q, false)"]\n', '      Policy: ["(role, q, verdict)"]\n', 2)],
+    ),
+    "refusal-before-joining-off-by-one": (
+        "every_kind_of_request_can_be_answered",
+        "The SRS refuses a version written before the member joined only if it is strictly older "
+        "than the join, so a request for a version dated the join day gets no answer at all.",
+        [('    guard: "t <= since && !newcomers_read_past"\n', '    guard: "t < since && !newcomers_read_past"\n', 1)],
+    ),
     "srs-may-lose-r": (
         "every_request_is_answered",
         "The SRS may lose a partition version's R (a crash without recovery); every request for it "

@@ -1239,6 +1239,9 @@ fn the_graph_read_from_an_exploration_is_the_graph_built_again() {
         ("strong", "fired(enter)", true),
         ("strong-per-binding", "fired(enter)", false),
         ("weak", "fired(enter, p == p)", false),
+        // An `enabled` condition, even one that reads the marking, labels
+        // states only: the record gives the graph.
+        ("weak", "enabled(ask, count(waiting) > 0)", true),
     ] {
         let net = load(&text(fairness, atom));
         let atoms = atoms(&net);
@@ -1291,6 +1294,33 @@ fn the_graph_read_from_an_exploration_is_the_graph_built_again() {
     let space = ColouredSpace::with_partial_order(&net);
     let (_, explored) = sesphr_engine::explore::check_keeping(&space, &record).unwrap();
     assert!(explored.recorded.is_none());
+}
+
+#[test]
+fn enabled_and_fired_conditions_read_the_marking() {
+    // Two refusals of a request `x`: one whatever `x` is (wrong: it also
+    // refuses the granted 1), one only of the denied. Only conditions that
+    // read the place `granted` beside the binding tell them apart.
+    let text = r#"
+places:
+  asks:    { type: Int, init: ["1", "2"] }
+  granted: { type: Int, init: ["1"] }
+  denied:  { type: Int, init: ["2"] }
+transitions:
+  refuse_any:    { in: { asks: ["x"] }, out: { asks: ["x"] } }
+  refuse_denied: { in: { asks: ["x"], denied: ["x"] }, out: { asks: ["x"], denied: ["x"] } }
+properties:
+  any_never_refuses_the_granted:    { ctl: "AG !enabled(refuse_any, x in granted)" }
+  denied_never_refuses_the_granted: { ctl: "AG !enabled(refuse_denied, x in granted)" }
+  any_never_fires_on_the_granted:   { ltl: "G !fired(refuse_any, x in granted)" }
+  denied_never_fires_on_the_granted: { ltl: "G !fired(refuse_denied, x in granted)" }
+  denied_may_refuse_the_denied:     { ctl: "EF enabled(refuse_denied, x in denied && !(x in granted))" }
+"#;
+    let verdicts: Vec<Option<bool>> = temporal_results(text).iter().map(|r| r.holds).collect();
+    assert_eq!(
+        verdicts,
+        [Some(false), Some(true), Some(false), Some(true), Some(true)]
+    );
 }
 
 #[test]

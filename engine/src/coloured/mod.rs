@@ -345,6 +345,22 @@ impl<'n> ColouredSpace<'n> {
         Ok(())
     }
 
+    /// The values of every enabled binding of transition `t` in the encoded
+    /// marking `state`, in binding order (`decoded` as for
+    /// [`ColouredSpace::successors_by`]), without their successors.
+    pub fn enabled_bindings(
+        &self,
+        t: usize,
+        state: &[u32],
+        decoded: &mut Option<Marking>,
+    ) -> Result<Vec<Vec<Value>>, ColouredError> {
+        let effects = self.effects_of(t, state, decoded)?;
+        Ok(effects
+            .bindings()
+            .map(|(values, _)| values.to_vec())
+            .collect())
+    }
+
     /// Writes into `next` the successor of the encoded marking `state` by a
     /// binding of transition `t` whose effects are `ids` (see
     /// [`effects::Effects`]).

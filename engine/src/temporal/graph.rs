@@ -288,7 +288,7 @@ impl MarkingGraph {
         let initial = space.initial()?;
         // Where the `fired` bits depend only on the transition, they are
         // kept per transition, as the graph read from a record keeps them.
-        let by_transition = !over_bindings(atoms);
+        let by_transition = !fired_over_bindings(atoms);
         let edge_words = if by_transition { 0 } else { words };
         let built = Self::build_with(initial, words, edge_words, limits, progress, |state| {
             expand(space, state, atoms, &per_binding, &memo, words)
@@ -332,7 +332,7 @@ impl MarkingGraph {
     /// `explored` (rather than `None`).
     pub fn readable(explored: &Exploration, atoms: &[Atom], fairness: &[Fairness]) -> bool {
         explored.recorded.is_some()
-            && !over_bindings(atoms)
+            && !fired_over_bindings(atoms)
             && !fairness.iter().any(|f| f.per_binding)
     }
 
@@ -413,7 +413,14 @@ impl MarkingGraph {
         let mut enabled = vec![0; transitions * words];
         for t in 0..transitions {
             let row = t * words..(t + 1) * words;
-            transition_atoms(atoms, t, &[], &mut fired[row.clone()], &mut enabled[row])?;
+            transition_atoms(
+                atoms,
+                t,
+                &[],
+                None,
+                &mut fired[row.clone()],
+                &mut enabled[row],
+            )?;
         }
         for node in 0..self.len() {
             for e in self.edges(node) {
@@ -609,16 +616,19 @@ fn set(bits: &mut [u64], atom: usize) {
     bits[atom / 64] |= 1 << (atom % 64);
 }
 
+/// Whether a transition atom's `condition` holds of `binding` in `marking`
+/// (the marking the binding fires in, which the condition may read).
 fn condition_holds(
     condition: &Option<(crate::net::code::Code, usize)>,
     binding: &[Value],
+    marking: Option<&Marking>,
 ) -> Result<bool, EvalError> {
     let Some((code, slots)) = condition else {
         return Ok(true);
     };
     let mut values = binding.to_vec();
     values.resize(*slots.max(&values.len()), Value::Bool(false));
-    code.holds(&mut Env::new(&mut values, None))
+    code.holds(&mut Env::new(&mut values, marking))
 }
 
 fn expand(
@@ -634,12 +644,17 @@ fn expand(
     // are not remembered.
     let mut decoded: Option<Marking> = None;
     let mut bits = state_atoms(space, state, atoms, memo, words, &mut decoded)?;
+    // The marking the `fired` conditions read, where there are any.
+    let source = match fired_over_bindings(atoms) {
+        true => Some(decoded_marking(space, state, &mut decoded)?.clone()),
+        false => None,
+    };
     let mut successors = Vec::new();
     let mut next = Vec::with_capacity(state.len());
     for (t, &per_binding) in per_binding.iter().enumerate() {
         space.successors_by(t, state, &mut decoded, &mut next, |after, values| {
             let mut fired = vec![0u64; words];
-            transition_atoms(atoms, t, values, &mut fired, &mut bits)?;
+            transition_atoms(atoms, t, values, source.as_ref(), &mut fired, &mut bits)?;
             let key = per_binding.then(|| (t as u32, values.to_vec()));
             successors.push((space.representative(after)?, t as u32, key, fired));
             Ok(())
@@ -682,15 +697,67 @@ fn state_atoms(
             }
         }
     }
+    conditional_enabled_atoms(space, state, atoms, &mut bits, decoded)?;
     Ok(bits)
 }
 
-/// Whether an atom has a condition over the binding of its transition.
-fn over_bindings(atoms: &[Atom]) -> bool {
+/// `state` decoded, once.
+fn decoded_marking<'m>(
+    space: &ColouredSpace<'_>,
+    state: &[u32],
+    decoded: &'m mut Option<Marking>,
+) -> Result<&'m Marking, ColouredError> {
+    match decoded {
+        Some(marking) => Ok(marking),
+        None => Ok(decoded.insert(space.decode(state)?)),
+    }
+}
+
+/// Sets in `bits` the `enabled(T, condition)` atoms that hold in `state`:
+/// some enabled binding of `T` satisfies the condition, which may read the
+/// marking. They are state labels, found here from the bindings alone, so a
+/// graph read from an exploration's record has them too.
+fn conditional_enabled_atoms(
+    space: &ColouredSpace<'_>,
+    state: &[u32],
+    atoms: &[Atom],
+    bits: &mut [u64],
+    decoded: &mut Option<Marking>,
+) -> Result<(), GraphError> {
+    for (i, atom) in atoms.iter().enumerate() {
+        let Atom::Transition {
+            fired: false,
+            transition,
+            condition: condition @ Some(_),
+            property,
+            pos,
+        } = atom
+        else {
+            continue;
+        };
+        let bindings = space.enabled_bindings(*transition, state, decoded)?;
+        let marking = decoded_marking(space, state, decoded)?;
+        for binding in &bindings {
+            if condition_holds(condition, binding, Some(marking))
+                .map_err(|e| e.at(*pos).in_property(property))?
+            {
+                set(bits, i);
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a `fired` atom has a condition over the binding of its
+/// transition, which makes an edge's bits its own (`enabled` atoms with a
+/// condition are state labels: [`conditional_enabled_atoms`]).
+fn fired_over_bindings(atoms: &[Atom]) -> bool {
     atoms.iter().any(|a| {
         matches!(
             a,
             Atom::Transition {
+                fired: true,
                 condition: Some(_),
                 ..
             }
@@ -712,12 +779,14 @@ fn state_atom_memo(atoms: &[Atom]) -> VerdictMemo<'_> {
 }
 
 /// Sets the bits of the atoms over transition `t` that an edge of `t` under
-/// the binding `values` makes true: `fired` atoms in `fired` (the edge's
-/// bits), `enabled` atoms in `enabled` (its source marking's bits).
+/// the binding `values` from `source` makes true: `fired` atoms in `fired`
+/// (the edge's bits), `enabled` atoms without a condition in `enabled` (its
+/// source marking's bits; those with one are [`conditional_enabled_atoms`]).
 fn transition_atoms(
     atoms: &[Atom],
     t: usize,
     values: &[Value],
+    source: Option<&Marking>,
     fired: &mut [u64],
     enabled: &mut [u64],
 ) -> Result<(), EvalError> {
@@ -730,7 +799,9 @@ fn transition_atoms(
             pos,
         } = atom
             && *transition == t
-            && condition_holds(condition, values).map_err(|e| e.at(*pos).in_property(property))?
+            && (*is_fired || condition.is_none())
+            && condition_holds(condition, values, source)
+                .map_err(|e| e.at(*pos).in_property(property))?
         {
             set(
                 if *is_fired {

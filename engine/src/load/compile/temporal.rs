@@ -73,9 +73,11 @@ impl Compiler<'_> {
                 let (condition, pos) = match condition {
                     None => (None, text.pos_of(*at)),
                     Some((expr, offset)) => {
+                        // Over the binding and the marking it fires in.
                         let mut scope = Scope {
                             vars: transitions[transition].vars.clone(),
                             ties: self.ties_of(&transitions[transition]),
+                            places: true,
                             ..Scope::default()
                         };
                         let text = sub_text(text, *offset);
