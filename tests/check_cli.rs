@@ -481,7 +481,7 @@ fn a_stopped_exploration_leaves_the_temporal_properties_undecided() {
             .iter()
             .filter(|p| p["kind"] == "ltl" || p["kind"] == "ctl")
             .collect();
-        assert_eq!(temporal.len(), 4, "{flag}");
+        assert_eq!(temporal.len(), 6, "{flag}");
         for p in temporal {
             assert_eq!(p["holds"], serde_json::Value::Null, "{flag}: {p}");
             let meaning = p["meaning"].as_str().expect("meaning");

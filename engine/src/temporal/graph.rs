@@ -683,10 +683,7 @@ fn state_atoms(
         } = atom
         {
             let holds = memo.holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
-                let marking = match decoded {
-                    Some(m) => m,
-                    None => decoded.insert(space.decode(state)?),
-                };
+                let marking = decoded_marking(space, state, decoded)?;
                 let mut values = vec![Value::Bool(false); *slots];
                 Ok(conjunct
                     .holds(&mut Env::new(&mut values, Some(marking)))
