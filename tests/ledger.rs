@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sesphr_model::crypto::SigningKey;
-use sesphr_model::ledger::{Ledger, Line, Outcome, Record};
+use sesphr_model::ledger::{ChainLink, Ledger, Line, Outcome, Record, TreeHead};
 use sesphr_model::policy::{Label, UserId};
 
 fn sesphr(args: &[&str]) -> Output {
@@ -161,6 +161,65 @@ fn each_tampering_names_the_first_bad_line() {
             assert!(!text.contains(leak), "{what}: library text leaked: {text}");
         }
     }
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// `lines` of a ledger signed by `key` with block `block`'s head
+/// timestamped `timestamp_ms`, every head re-signed in its place: what the
+/// log key's holder can write.
+fn retimed(lines: &[Vec<u8>], key: &SigningKey, block: u64, timestamp_ms: u64) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut place = ChainLink::genesis();
+    for raw in lines {
+        let mut line: Line = serde_json::from_slice(raw).unwrap();
+        let head = match &mut line {
+            Line::Log(header) => header.head,
+            Line::Block(b) => {
+                if b.seq == block {
+                    b.head.timestamp_ms = timestamp_ms;
+                }
+                let h = &mut b.head;
+                h.signature = key.sign(&TreeHead::signed_bytes(
+                    &place,
+                    h.size,
+                    h.timestamp_ms,
+                    &h.root,
+                ));
+                b.head
+            }
+        };
+        place = place.next(head.hash(&place));
+        bytes.extend(line.to_line());
+    }
+    bytes
+}
+
+#[test]
+fn a_block_timestamped_before_the_one_before_it_is_tampering() {
+    let seed = SigningKey::generate().unwrap().to_bytes();
+    let key = SigningKey::from_bytes(&*seed).unwrap();
+    let (path, lines) = ledger_of("backdated", SigningKey::from_bytes(&*seed).unwrap(), &USERS);
+    let time = |line: &[u8]| match serde_json::from_slice(line).unwrap() {
+        Line::Block(block) => block.head.timestamp_ms,
+        Line::Log(header) => header.head.timestamp_ms,
+    };
+    // Re-signing with the times unchanged writes the same file.
+    assert_eq!(retimed(&lines, &key, 3, time(&lines[4])), lines.concat());
+    // Block 3 (line 5) a second before block 2, consistently re-signed.
+    let previous = time(&lines[3]);
+    let earlier = previous - 1_000;
+    std::fs::write(&path, retimed(&lines, &key, 3, earlier)).unwrap();
+    let (code, text) = verify(&path, None);
+    assert_eq!(code, Some(1), "{text}");
+    let named = format!(
+        "TAMPERED at line 5 (block 3): block 3 is timestamped {earlier} ms, earlier than block 2's {previous} ms"
+    );
+    assert!(text.contains(&named), "{text}");
+    // `ledger show` refuses it too; a time equal to the one before passes.
+    let out = sesphr(&["ledger", "show", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    std::fs::write(&path, retimed(&lines, &key, 3, previous)).unwrap();
+    assert_eq!(verify(&path, None).0, Some(0));
     std::fs::remove_file(&path).unwrap();
 }
 

@@ -23,7 +23,8 @@ mod support;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 use sesphr_model::crypto::{
-    Aad, Ciphertext, KeyPair, OwnerR, ReKey, UserR, decapsulate, encapsulate, open, reencrypt, seal,
+    Aad, Ciphertext, KeyPair, OwnerR, Plaintext, ReKey, UserR, decapsulate, encapsulate, open,
+    reencrypt, seal,
 };
 use sesphr_model::phr::{self, PhrDocument};
 use sesphr_model::policy::{Label, Policy, Role, UserId};
@@ -96,7 +97,7 @@ impl Parties {
         &self,
         doc: &PhrDocument,
         (label, ct, r_user): &(Label, Ciphertext, UserR),
-    ) -> Vec<u8> {
+    ) -> Plaintext {
         open(
             &decapsulate(&self.doctor.secret, r_user).unwrap(),
             &aad(doc, label),

@@ -92,6 +92,17 @@ pub enum TamperReason {
         /// The partition label.
         partition: Label,
     },
+    /// The block's head is timestamped earlier than the head before it
+    /// (the previous block's, or the header's for block 0): a re-ordered or
+    /// back-dated block, re-signed with the log's key.
+    TimeWentBack {
+        /// The block (its sequence number, from 0).
+        block: u64,
+        /// Its head's time, in milliseconds since the Unix epoch.
+        timestamp_ms: u64,
+        /// The previous head's time, in milliseconds since the Unix epoch.
+        previous_ms: u64,
+    },
 }
 
 impl std::fmt::Display for TamperReason {
@@ -122,6 +133,19 @@ impl std::fmt::Display for TamperReason {
                 version,
                 partition,
             } => write!(f, "second upload record for {file} v{version} {partition}"),
+            TamperReason::TimeWentBack {
+                block,
+                timestamp_ms,
+                previous_ms,
+            } => {
+                let previous = block
+                    .checked_sub(1)
+                    .map_or_else(|| "the header's".to_owned(), |b| format!("block {b}'s"));
+                write!(
+                    f,
+                    "block {block} is timestamped {timestamp_ms} ms, earlier than {previous} {previous_ms} ms (times must not go back)"
+                )
+            }
         }
     }
 }

@@ -7,9 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
+use zeroize::Zeroize;
+
+use crate::crypto::Plaintext;
 use crate::policy::{Label, UserId};
 
-/// One partition of a PHR: a label and structured content.
+/// One partition of a PHR: a label and structured content (whose text is
+/// wiped when the partition is dropped).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Partition {
@@ -38,14 +42,23 @@ pub struct PhrDocument {
 }
 
 impl Partition {
-    /// The bytes that get encrypted (the content's JSON text).
-    pub fn to_plaintext(&self) -> Vec<u8> {
-        self.content.get().as_bytes().to_vec()
+    /// A copy of the bytes that get encrypted (the content's JSON text),
+    /// wiped when dropped.
+    pub fn to_plaintext(&self) -> Plaintext {
+        Plaintext::copy_of(self.plaintext())
     }
 
     /// The content's JSON text.
     pub fn plaintext(&self) -> &[u8] {
         self.content.get().as_bytes()
+    }
+}
+
+impl Drop for Partition {
+    /// Wipe the content's text (put in its place: the JSON `null`).
+    fn drop(&mut self) {
+        let mut text: Box<str> = std::mem::take(&mut self.content).into();
+        text.zeroize();
     }
 }
 

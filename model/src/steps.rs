@@ -13,12 +13,14 @@
 //! let rk = steps::rekey(&owner_sk, &user_pk)?;
 //! let r_user = steps::reencrypt(&r_owner, &rk)?;
 //! let plain = steps::decrypt(&user_sk, &r_user, "rec", "medical", 1, &ct)?;
-//! assert_eq!(plain, b"BP 120/80");
+//! assert_eq!(&*plain, b"BP 120/80");
 //! assert_eq!(steps::digest(&ct).len(), 32);
 //! # Ok::<(), sesphr_model::Error>(())
 //! ```
 
-use crate::crypto::{self, Aad, Ciphertext, KeyPair, OwnerR, PublicKey, ReKey, SecretKey, UserR};
+use crate::crypto::{
+    self, Aad, Ciphertext, KeyPair, OwnerR, Plaintext, PublicKey, ReKey, SecretKey, UserR,
+};
 use crate::error::Result;
 use crate::ledger::Hash;
 use crate::policy::Label;
@@ -64,7 +66,8 @@ pub fn reencrypt(r_owner: &[u8], rekey: &[u8]) -> Result<Vec<u8>> {
     Ok(crypto::reencrypt(&r, &rk).to_bytes()?.to_vec())
 }
 
-/// Decrypt_C: recover the partition with the user's secret and R_i,U.
+/// Decrypt_C: recover the partition with the user's secret and R_i,U (wiped
+/// when dropped).
 pub fn decrypt(
     user_secret: &[u8],
     r_user: &[u8],
@@ -72,7 +75,7 @@ pub fn decrypt(
     label: &str,
     version: u32,
     ciphertext: &[u8],
-) -> Result<Vec<u8>> {
+) -> Result<Plaintext> {
     let user = SecretKey::from_bytes(user_secret)?;
     let r = UserR::from_bytes(r_user)?;
     let key = crypto::decapsulate(&user, &r)?;

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cloud::{CloudStore, ObjectId};
 use crate::crypto::{
-    Aad, Ciphertext, KeyPair, PublicKey, ReKey, SecretKey, SigningKey, decapsulate, encapsulate,
-    open, seal,
+    Aad, Ciphertext, KeyPair, Plaintext, PublicKey, ReKey, SecretKey, SigningKey, decapsulate,
+    encapsulate, open, seal,
 };
 use crate::error::{Error, Result};
 use crate::ledger::{Hash, Ledger, Outcome, Record};
@@ -266,7 +266,8 @@ impl System {
     /// A user reads one partition (D_C, D_R_S or D_R_F, Decrypt_C): download,
     /// check the digest against the ledger and the owner's signature on it,
     /// obtain R from the SRS, decrypt.
-    /// The outcome is recorded in the ledger.
+    /// The outcome is recorded in the ledger. The plaintext is wiped when
+    /// dropped.
     pub fn read(
         &mut self,
         user: &UserId,
@@ -274,7 +275,7 @@ impl System {
         file: &Label,
         version: u32,
         label: &Label,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Plaintext> {
         let result = self.try_read(user, secret, file, version, label);
         let outcome = match &result {
             Ok(_) => Outcome::Granted,
@@ -297,7 +298,7 @@ impl System {
         file: &Label,
         version: u32,
         label: &Label,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Plaintext> {
         let id = ObjectId {
             file: file.clone(),
             version,
@@ -447,6 +448,11 @@ mod tests {
             .read(&bob, &bob_keys.secret, &doc.file, version, &medical)
             .unwrap();
         assert_eq!(plain, doc.partition(&medical).unwrap().to_plaintext());
+        // The health record never reaches a log through `Debug`.
+        assert_eq!(
+            format!("{plain:?}"),
+            format!("Plaintext({} bytes)", plain.len())
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

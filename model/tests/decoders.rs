@@ -72,7 +72,7 @@ fn encodings_round_trip_through_the_steps() {
     let r_user = steps::reencrypt(&r_owner, &rk).unwrap();
     assert_eq!(r_user.len(), UserR::LEN);
     assert_eq!(
-        steps::decrypt(&user_sk, &r_user, "rec", "medical", 7, &ct).unwrap(),
+        &*steps::decrypt(&user_sk, &r_user, "rec", "medical", 7, &ct).unwrap(),
         b""
     );
     // Wrong associated data: another version, label or file.

@@ -5,7 +5,9 @@
 
 use sesphr_model::cloud::ObjectId;
 use sesphr_model::crypto::coalition::OwnerCapability;
-use sesphr_model::crypto::{Aad, Ciphertext, KeyPair, decapsulate, decapsulate_own, open};
+use sesphr_model::crypto::{
+    Aad, Ciphertext, KeyPair, Plaintext, decapsulate, decapsulate_own, open,
+};
 use sesphr_model::phr;
 use sesphr_model::policy::{Label, Policy, Role, UserId};
 use sesphr_model::srs::KeyMode;
@@ -14,7 +16,7 @@ use sesphr_model::{DenyReason, Error};
 
 /// What a curious SRS gets by combining everything it holds with the
 /// cloud's ciphertext of `label`: the plaintext, if anything.
-fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Option<Vec<u8>> {
+fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Option<Plaintext> {
     let r_owner = sys.srs.stored_r(file, version, label)?;
     let x_owner = sys.srs.held_secret(sys.owner())?;
     let id = ObjectId {

@@ -174,7 +174,7 @@ pub fn encryption_decryption(
             let key = decapsulate(&user.secret, &r_user)?;
             let opened = open(&key, &aad, &cipher)?;
             dec_times.push(start.elapsed());
-            if opened != plain {
+            if opened.as_bytes() != plain.as_slice() {
                 return Err(ReportError::Wrong(
                     "decryption returned another plaintext".into(),
                 ));

@@ -11,8 +11,8 @@ use serde_json::json;
 use sesphr_model::cloud::ObjectId;
 use sesphr_model::crypto::coalition::OwnerCapability;
 use sesphr_model::crypto::{
-    Aad, Ciphertext, KeyPair, SigningKey, UserR, decapsulate, decapsulate_own, encapsulate, open,
-    seal,
+    Aad, Ciphertext, KeyPair, Plaintext, SigningKey, UserR, decapsulate, decapsulate_own,
+    encapsulate, open, seal,
 };
 use sesphr_model::ledger;
 use sesphr_model::ledger::Hash;
@@ -358,7 +358,7 @@ impl Scene {
         n.step(&format!("{bob} (doctor) reads the medical partition"));
         let read = sys.read(bob, &self.bob_keys.secret, &doc.file, v1, medical);
         n.expect(
-            read.as_ref().ok() == Some(&plaintext(doc, medical)),
+            is_partition(read.as_ref().ok(), doc, medical),
             &format!("decrypted the medical partition ({})", describe(&read)),
         );
 
@@ -374,7 +374,7 @@ impl Scene {
         n.step(&format!("{dave} (pharmacist) reads prescriptions"));
         let read = sys.read(dave, &self.dave_keys.secret, &doc.file, v1, prescription);
         n.expect(
-            read.as_ref().ok() == Some(&plaintext(doc, prescription)),
+            is_partition(read.as_ref().ok(), doc, prescription),
             &format!("decrypted the prescription partition ({})", describe(&read)),
         );
         Ok(sys.srs.serve(dave, &doc.file, v1, prescription)?)
@@ -492,7 +492,7 @@ impl Scene {
         });
         match mode {
             KeyMode::Paper => n.expect(
-                stolen.as_ref() == Some(&plaintext(doc, personal)),
+                is_partition(stolen.as_ref(), doc, personal),
                 "paper mode: the SRS holds alice's secret and recovers the partition (the paper's weakness)",
             ),
             KeyMode::Delegated | KeyMode::Hardened => n.expect(
@@ -623,10 +623,13 @@ fn mallory_keys() -> Result<(sesphr_model::crypto::SecretKey, SigningKey)> {
     ))
 }
 
-fn plaintext(doc: &PhrDocument, label: &Label) -> Vec<u8> {
-    doc.partition(label)
-        .map(|p| p.to_plaintext())
-        .unwrap_or_default()
+/// Whether `plain` is the text `doc` holds for partition `label` (compared
+/// in place: no copy of either).
+fn is_partition(plain: Option<&Plaintext>, doc: &PhrDocument, label: &Label) -> bool {
+    match (plain, doc.partition(label)) {
+        (Some(plain), Some(partition)) => plain.as_bytes() == partition.plaintext(),
+        _ => false,
+    }
 }
 
 fn denied<T>(result: &sesphr_model::Result<T>, expected: DenyReason) -> bool {

@@ -15,7 +15,7 @@ use group::Curve;
 use super::kem::PartitionKey;
 use super::keys::SecretKey;
 use super::pre::{OwnerR, ReKey};
-use super::wipe::{Secret, secret};
+use super::wipe::{Point, Secret, secret};
 use crate::error::Result;
 
 /// g2^(1/x_P): opens every R_P made under x_P. As sensitive as x_P, wiped
@@ -26,16 +26,17 @@ impl OwnerCapability {
     /// The SRS's RK_P->U raised to the user's 1/x_U.
     pub fn derive(rekey: &ReKey, user: &SecretKey) -> Result<OwnerCapability> {
         let inverse = user.inverse()?;
-        let capability = (rekey.point() * inverse.scalar()).to_affine();
-        Ok(OwnerCapability(secret(capability)))
+        // The projective product is as secret as the result: wiped too.
+        let product = secret(Point(rekey.point() * inverse.scalar()));
+        Ok(OwnerCapability(secret(product.0.to_affine())))
     }
 
     /// The partition key behind `r_owner`, if `r_owner` was made under the
     /// x_P this capability came from (otherwise an unrelated key, which the
     /// AES-GCM tag then rejects).
     pub fn decapsulate(&self, r_owner: &OwnerR) -> PartitionKey {
-        let z_r = secret(pairing(r_owner.point(), &self.0.0));
-        PartitionKey::derive(&z_r.0)
+        let z_r = secret(pairing(r_owner.point(), &self.0));
+        PartitionKey::derive(&z_r)
     }
 }
 

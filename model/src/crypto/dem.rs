@@ -6,6 +6,7 @@ use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 
 use super::kem::PartitionKey;
+use super::plaintext::Plaintext;
 use super::rng;
 use crate::error::{Error, Result};
 use crate::policy::Label;
@@ -107,8 +108,9 @@ pub fn seal(key: &PartitionKey, aad: &Aad, plaintext: &[u8]) -> Result<Ciphertex
 }
 
 /// Decrypt one partition; any change to key, associated data or ciphertext
-/// gives [`Error::TagMismatch`].
-pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Vec<u8>> {
+/// gives [`Error::TagMismatch`]. The plaintext is wiped when dropped, and so
+/// is the buffer of a refused decryption.
+pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Plaintext> {
     let mismatch = || Error::TagMismatch {
         file: aad.file.clone(),
         partition: aad.label.clone(),
@@ -120,9 +122,9 @@ pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Ve
     nonce.copy_from_slice(&bytes[..NONCE_LEN]);
     let tag = Tag::try_from(&bytes[body_end..]).map_err(|_| mismatch())?;
     let body = &bytes[NONCE_LEN..body_end];
-    let mut plaintext = vec![0u8; body.len()];
+    let mut plaintext = Plaintext::zeroed(body.len());
     let cipher = cipher(key);
-    let buffer = InOutBuf::new(body, &mut plaintext).map_err(|_| mismatch())?;
+    let buffer = InOutBuf::new(body, plaintext.as_mut_bytes()).map_err(|_| mismatch())?;
     cipher
         .decrypt_inout_detached(&Nonce::from(nonce), &aad.encode(), buffer, &tag)
         .map_err(|_| mismatch())?;

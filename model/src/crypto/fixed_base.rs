@@ -187,10 +187,10 @@ where
         // which selects all-zero limbs: the point at infinity.
         let limbs = Zeroizing::new(ct_select::select(table, magnitude.wrapping_sub(1)));
         let entry = secret(G::AffineRepr::from_limbs(&limbs));
-        let signed = secret(entry.0.conditional_negate(Choice::from(sign as u8)));
-        acc.0.0 += &signed.0;
+        let signed = secret(entry.conditional_negate(Choice::from(sign as u8)));
+        acc.0 += &**signed;
     }
-    acc.0.0.to_affine()
+    acc.0.to_affine()
 }
 
 fn g1_tables() -> &'static Tables<G1Affine> {

@@ -137,7 +137,7 @@ pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
     for window in (0..SIGNED_WINDOWS).rev() {
         if window + 1 < SIGNED_WINDOWS {
             for _ in 0..SIGNED_WINDOW {
-                acc.0 = blst_ffi::cyclotomic_square(&acc.0);
+                **acc = blst_ffi::cyclotomic_square(&acc);
             }
         }
         for (k, digits) in signed.iter().enumerate() {
@@ -145,17 +145,17 @@ pub fn pow_ct(base: &Gt, exponent: &Scalar) -> Gt {
             let limbs = Zeroizing::new(ct_select::select(&table, magnitude));
             let mut entry = secret(ct_select::fp12_from_limbs(&limbs));
             if k > 0 {
-                entry.0.frobenius_map(k);
+                entry.frobenius_map(k);
             }
-            let mut inverse = secret(entry.0);
-            inverse.0.conjugate();
+            let mut inverse = secret(**entry);
+            inverse.conjugate();
             // Conjugated for a negative digit, and for odd k (z is negative):
             // the public parity folded into the secret sign without a branch.
             let conjugate = sign ^ (k as u64 & 1);
-            acc.0 *= Fp12::conditional_select(&entry.0, &inverse.0, Choice::from(conjugate as u8));
+            **acc *= Fp12::conditional_select(&entry, &inverse, Choice::from(conjugate as u8));
         }
     }
-    Gt::from(acc.0)
+    Gt::from(**acc)
 }
 
 /// Z^(16^i * j) for every window i and digit j: fixed-base tables for Z.
@@ -186,9 +186,9 @@ pub fn generator_pow_ct(exponent: &Scalar) -> Gt {
     let mut acc = secret(Fp12::from(Gt::identity()));
     for (table, &digit) in tables.iter().zip(digits(exponent).iter()) {
         let limbs = Zeroizing::new(ct_select::select(table, digit));
-        acc.0 *= ct_select::fp12_from_limbs(&limbs);
+        **acc *= ct_select::fp12_from_limbs(&limbs);
     }
-    Gt::from(acc.0)
+    Gt::from(**acc)
 }
 
 /// The canonical uncompressed encoding of `value` (for key derivation).

@@ -27,21 +27,21 @@ impl SecretKey {
     /// Draw a fresh secret from the OS random generator.
     pub fn generate() -> Result<SecretKey> {
         Ok(SecretKey {
-            x: Wipe(rng::nonzero_scalar()?),
+            x: Wipe::new(rng::nonzero_scalar()?),
         })
     }
 
     /// The matching public key (g1^x, g2^x).
     pub fn public_key(&self) -> PublicKey {
         PublicKey {
-            g1: fixed_base::g1_mul(&self.x.0),
-            g2: fixed_base::g2_mul(&self.x.0),
+            g1: fixed_base::g1_mul(&self.x),
+            g2: fixed_base::g2_mul(&self.x),
         }
     }
 
     /// The secret as 32 little-endian bytes (for storage by its holder only).
     pub fn to_bytes(&self) -> zeroize::Zeroizing<[u8; 32]> {
-        zeroize::Zeroizing::new(self.x.0.to_bytes_le())
+        zeroize::Zeroizing::new(self.x.to_bytes_le())
     }
 
     /// Decode a secret; rejects non-canonical encodings and zero.
@@ -51,39 +51,41 @@ impl SecretKey {
             reason: format!("{} bytes, expected 32", bytes.len()),
         })?;
         let array = zeroize::Zeroizing::new(array);
-        let scalar =
-            Option::<Scalar>::from(Scalar::from_bytes_le(&array)).ok_or(Error::Decode {
+        // Wrapped as soon as decoded: no unwiped copy is kept in a local.
+        let x = Option::<Scalar>::from(Scalar::from_bytes_le(&array))
+            .map(Wipe::new)
+            .ok_or(Error::Decode {
                 what: "secret key",
                 reason: "not a canonical scalar".into(),
             })?;
-        if bool::from(scalar.ct_eq(&Scalar::from(0u64))) {
+        if bool::from(x.ct_eq(&Scalar::from(0u64))) {
             return Err(Error::Decode {
                 what: "secret key",
                 reason: "zero is not a secret key".into(),
             });
         }
-        Ok(SecretKey { x: Wipe(scalar) })
+        Ok(SecretKey { x })
     }
 
     /// Wrap a secret scalar so that it is wiped on drop; zero is refused
     /// ([`Error::ZeroScalar`]), so every `SecretKey` has an inverse.
     pub(crate) fn from_scalar(x: Scalar) -> Result<SecretKey> {
+        let x = Wipe::new(x);
         if bool::from(x.is_zero()) {
             return Err(Error::ZeroScalar);
         }
-        Ok(SecretKey { x: Wipe(x) })
+        Ok(SecretKey { x })
     }
 
     /// The scalar x.
     pub(crate) fn scalar(&self) -> &Scalar {
-        &self.x.0
+        &self.x
     }
 
     /// 1/x, as sensitive as x and wiped the same way; [`Error::ZeroScalar`]
     /// for zero (which no constructor lets in).
     pub(crate) fn inverse(&self) -> Result<SecretKey> {
-        let inverse = Option::<Scalar>::from(self.x.0.invert()).ok_or(Error::ZeroScalar)?;
-        SecretKey::from_scalar(inverse)
+        SecretKey::from_scalar(Option::from(self.x.invert()).ok_or(Error::ZeroScalar)?)
     }
 }
 

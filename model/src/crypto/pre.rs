@@ -111,7 +111,7 @@ impl ReKey {
 pub fn encapsulate(owner: &SecretKey) -> Result<(PartitionKey, OwnerR)> {
     let r = SecretKey::generate()?;
     let z_r = secret(gt::generator_pow_ct(r.scalar()));
-    let key = PartitionKey::derive(&z_r.0);
+    let key = PartitionKey::derive(&z_r);
     let exponent = SecretKey::from_scalar(r.scalar() * owner.scalar())?;
     let r_owner = fixed_base::g1_mul(exponent.scalar());
     Ok((key, OwnerR(r_owner)))
@@ -127,7 +127,7 @@ pub fn reencrypt(r_owner: &OwnerR, rekey: &ReKey) -> UserR {
 pub fn decapsulate(user: &SecretKey, r_user: &UserR) -> Result<PartitionKey> {
     let inverse = user.inverse()?;
     let z_r = secret(gt::pow_ct(&r_user.0, inverse.scalar()));
-    Ok(PartitionKey::derive(&z_r.0))
+    Ok(PartitionKey::derive(&z_r))
 }
 
 /// Owner side (or whoever holds x_P, as the SRS does in `paper` mode):
@@ -136,7 +136,7 @@ pub fn decapsulate_own(owner: &SecretKey, r_owner: &OwnerR) -> Result<PartitionK
     let z_r_x = pairing(&r_owner.0, &G2Affine::generator());
     let inverse = owner.inverse()?;
     let z_r = secret(gt::pow_ct(&z_r_x, inverse.scalar()));
-    Ok(PartitionKey::derive(&z_r.0))
+    Ok(PartitionKey::derive(&z_r))
 }
 
 #[cfg(test)]

@@ -9,7 +9,11 @@
 //! so far, signed by the log's key together with the head's [`ChainLink`]
 //! (the number of blocks so far and the hash of the previous head): no block
 //! can be dropped, merged into the next or moved without the key, and a
-//! head fixes every head before it. A reader that pins a head
+//! head fixes every head before it. Heads' times never decrease along the
+//! log: the appender clamps a clock that went back to the previous head's
+//! time, and verification refuses a block timestamped earlier than the head
+//! before it ([`TamperReason::TimeWentBack`](crate::TamperReason::TimeWentBack)).
+//! A reader that pins a head
 //! ([`SignedHead`], one line of text) can later check that the ledger only
 //! grew ([`Log::check_extends`]), and anyone can prove that a record is in
 //! the log or that one head extends another ([`Proof`]).
@@ -67,9 +71,17 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// A signed head at `link` over `size` records with `root`, made now.
-fn sign_head(key: &SigningKey, link: &ChainLink, size: u64, root: Hash) -> TreeHead {
-    let timestamp_ms = now_ms();
+/// A signed head at `link` over `size` records with `root`, timestamped
+/// now, or `not_before` (the previous head's time) if the system clock
+/// reads earlier: a head's time never goes back.
+fn sign_head(
+    key: &SigningKey,
+    link: &ChainLink,
+    size: u64,
+    root: Hash,
+    not_before: u64,
+) -> TreeHead {
+    let timestamp_ms = now_ms().max(not_before);
     TreeHead {
         size,
         timestamp_ms,
@@ -92,7 +104,7 @@ impl Ledger {
         let header = LogHeader {
             version: FORMAT_VERSION,
             key: key.verifying_key(),
-            head: sign_head(&key, &ChainLink::genesis(), 0, merkle::empty_root()),
+            head: sign_head(&key, &ChainLink::genesis(), 0, merkle::empty_root(), 0),
         };
         let bytes = Line::Log(header.clone()).to_line();
         let temp = write_temp(&path, &bytes)?;
@@ -149,7 +161,10 @@ impl Ledger {
     /// Append one block holding `records`, with a new signed head, by
     /// replacing the file atomically. Refused: an `owner` record anywhere
     /// but as the log's first record, and a second upload of a partition
-    /// version (file, version, label).
+    /// version (file, version, label). The head is timestamped now, or with
+    /// the previous head's time if the system clock went back (verification
+    /// refuses a block earlier than the one before it), so times never
+    /// decrease along the log.
     pub fn append(&mut self, records: Vec<Record>) -> Result<&Block> {
         let mut seen = std::collections::HashSet::new();
         for (i, record) in records.iter().enumerate() {
@@ -182,7 +197,14 @@ impl Ledger {
         let mut all = self.log.leaves().to_vec();
         all.extend_from_slice(&leaves);
         let link = self.log.next_link();
-        let head = sign_head(&self.key, &link, all.len() as u64, merkle::root(&all));
+        let not_before = self.log.head().head.timestamp_ms;
+        let head = sign_head(
+            &self.key,
+            &link,
+            all.len() as u64,
+            merkle::root(&all),
+            not_before,
+        );
         let block = Block {
             seq: self.log.blocks().len() as u64,
             records,
@@ -359,6 +381,99 @@ mod tests {
         assert_eq!(ledger.blocks().len(), 1);
         ledger.append(vec![revoke(1)]).unwrap();
         assert_eq!(verify(&path).unwrap().len(), 2);
+        fs::remove_file(&path).unwrap();
+    }
+
+    /// `lines` with block `block`'s head timestamped `timestamp_ms`, every
+    /// head re-signed in its place by `key`: a consistent rewrite only the
+    /// log key's holder can make.
+    fn retimed(lines: &[Line], key: &SigningKey, block: u64, timestamp_ms: u64) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut place = ChainLink::genesis();
+        for line in lines {
+            let mut line = line.clone();
+            let head = match &mut line {
+                Line::Log(header) => header.head,
+                Line::Block(b) => {
+                    if b.seq == block {
+                        b.head.timestamp_ms = timestamp_ms;
+                    }
+                    let h = &mut b.head;
+                    let signed = TreeHead::signed_bytes(&place, h.size, h.timestamp_ms, &h.root);
+                    h.signature = key.sign(&signed);
+                    b.head
+                }
+            };
+            place = place.next(head.hash(&place));
+            bytes.extend(line.to_line());
+        }
+        bytes
+    }
+
+    /// A ledger of `blocks` one-record blocks, its key, and its parsed lines.
+    fn sample(name: &str, blocks: usize) -> (PathBuf, SigningKey, Vec<Line>) {
+        let path = scratch(name);
+        let key = SigningKey::generate().unwrap();
+        let seed = key.to_bytes();
+        let mut ledger = Ledger::create_with_key(&path, key).unwrap();
+        for i in 0..blocks {
+            ledger.append(vec![revoke(i)]).unwrap();
+        }
+        let lines = lines_of(&path);
+        (path, SigningKey::from_bytes(&*seed).unwrap(), lines)
+    }
+
+    fn time_of(line: &Line) -> u64 {
+        match line {
+            Line::Log(header) => header.head.timestamp_ms,
+            Line::Block(block) => block.head.timestamp_ms,
+        }
+    }
+
+    #[test]
+    fn a_block_timestamped_before_the_one_before_it_is_refused() {
+        let (path, key, lines) = sample("backdated", 5);
+        // Re-signing every head unchanged gives the same file back.
+        let same = retimed(&lines, &key, 3, time_of(&lines[4]));
+        assert_eq!(same, fs::read(&path).unwrap());
+        fs::remove_file(&path).unwrap();
+        // Block 3 (line 5) one millisecond before block 2, re-signed.
+        let earlier = time_of(&lines[3]) - 1;
+        let inspection = inspect_bytes(&retimed(&lines, &key, 3, earlier));
+        let expected = TamperReason::TimeWentBack {
+            block: 3,
+            timestamp_ms: earlier,
+            previous_ms: earlier + 1,
+        };
+        assert_eq!(inspection.fault, Some((5, expected.clone())));
+        assert_eq!(inspection.log.map(|log| log.blocks().len()), Some(3));
+        let message = expected.to_string();
+        assert!(
+            message.contains("block 3") && message.contains("block 2's"),
+            "{message}"
+        );
+        // Block 0 before the header's head.
+        let before_header = time_of(&lines[0]) - 1;
+        let inspection = inspect_bytes(&retimed(&lines, &key, 0, before_header));
+        assert!(matches!(
+            inspection.fault,
+            Some((2, TamperReason::TimeWentBack { block: 0, .. }))
+        ));
+        // Equal times are fine (a clamped clock gives them).
+        let equal = retimed(&lines, &key, 3, time_of(&lines[3]));
+        assert!(inspect_bytes(&equal).fault.is_none());
+    }
+
+    #[test]
+    fn an_append_after_the_clock_went_back_keeps_the_previous_time() {
+        let (path, key, lines) = sample("clock", 2);
+        // The last head an hour in the future: the clock now reads earlier.
+        let future = now_ms() + 3_600_000;
+        fs::write(&path, retimed(&lines, &key, 1, future)).unwrap();
+        let mut ledger = Ledger::open(&path, key).unwrap();
+        let block = ledger.append(vec![revoke(9)]).unwrap();
+        assert_eq!(block.head.timestamp_ms, future);
+        assert_eq!(verify(&path).unwrap().len(), 3);
         fs::remove_file(&path).unwrap();
     }
 

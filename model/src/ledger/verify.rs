@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::block::{ChainLink, FORMAT_VERSION, Line, Record};
+use super::block::{Block, ChainLink, FORMAT_VERSION, Line, Record};
 use super::log::Log;
 use super::merkle::{self, Accumulator};
 use crate::error::{Error, Result, TamperReason, io_error};
@@ -68,8 +68,9 @@ pub(crate) fn read_capped(path: &Path, links: Links) -> Result<Vec<u8>> {
 
 /// Check the content of a ledger file: the header, then every block's
 /// sequence number, size, Merkle root and signature (over its place in the
-/// chain of heads too: its block count and the previous head's hash), the
-/// place of the owner record and the uniqueness of uploads.
+/// chain of heads too: its block count and the previous head's hash), that
+/// its time is not earlier than the previous head's, the place of the owner
+/// record and the uniqueness of uploads.
 pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
     let mut lines = bytes.split_inclusive(|&b| b == b'\n');
     let fail = |log, line, reason| Inspection {
@@ -153,12 +154,26 @@ pub fn inspect_bytes(bytes: &[u8]) -> Inspection {
         if block.head.verify(log.key(), &log.next_link()).is_err() {
             return fail(Some(log), line, TamperReason::BadSignature);
         }
+        if let Some(reason) = time_went_back(&log, &block) {
+            return fail(Some(log), line, reason);
+        }
         log.push(block, leaves);
     }
     Inspection {
         log: Some(log),
         fault: None,
     }
+}
+
+/// [`TamperReason::TimeWentBack`] if `block`'s head is timestamped earlier
+/// than the latest head of `log` (the block before it, or the header).
+fn time_went_back(log: &Log, block: &Block) -> Option<TamperReason> {
+    let previous_ms = log.head().head.timestamp_ms;
+    (block.head.timestamp_ms < previous_ms).then_some(TamperReason::TimeWentBack {
+        block: block.seq,
+        timestamp_ms: block.head.timestamp_ms,
+        previous_ms,
+    })
 }
 
 /// Parse one raw line (with its newline), requiring the canonical form.
