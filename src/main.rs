@@ -34,7 +34,9 @@ enum Command {
     /// Fire a net: random steps with a seed, or the interactive token game.
     #[command(
         after_help = "Exit codes: 0 the run ended (dead marking, step limit, or quit), \
-1 a real-crypto run failed or compared nothing, 2 bad input or usage, 3 the memory limit stopped it."
+1 a real-crypto run failed or compared nothing, 2 bad input or usage, 3 incomplete: the memory \
+limit stopped it, or with --crypto a goal found no witness within --timeout or --max-states \
+(nothing replayed for it)."
     )]
     Simulate(cmd::simulate::SimulateArgs),
     /// Explore every reachable marking of one or more nets and check their properties.
