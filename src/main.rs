@@ -45,7 +45,8 @@ limit stopped it, or with --crypto a goal found no witness within --timeout or -
     /// Generate mutants of a YAML net, check each, and print the mutation score and the survivors.
     #[command(
         after_help = "Exit codes: 0 every non-equivalent mutant is killed, 1 a mutant \
-survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
+survives, 2 bad input or usage (or no mutant matches --id and --operator), 3 some mutant stays \
+undecided at its limits, or the net itself stops at --timeout or --max-memory."
     )]
     Mutate(cmd::mutate::MutateArgs),
     /// Answer a Model Checking Contest examination, in the contest's output format.
