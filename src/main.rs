@@ -63,8 +63,8 @@ depth was answered."
     Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     #[command(
-        after_help = "Exit codes: 0 written, 2 bad input or usage (or a reachability graph above \
---max-states)."
+        after_help = "Exit codes: 0 written, 2 bad input or usage (or an unbounded net), 3 incomplete: \
+the reachability graph has more than --max-states states, or the memory limit stopped it."
     )]
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
