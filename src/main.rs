@@ -6,7 +6,8 @@ mod output;
 mod terms;
 mod view;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -127,8 +128,45 @@ pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A command line clap refuses: clap's message on standard error (help and
+/// `--version`, which clap reports the same way, are printed and exit 0).
+/// With `--json` among the arguments, the object of bad input goes to
+/// standard output too, so that a script reading the JSON never finds it
+/// empty: `{file, error}` (with `valid: false` from `validate`, `intact:
+/// null` from `ledger`), `file` the first argument naming a file, or empty.
+/// Exit 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        error.exit();
+    }
+    let _ = error.print();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if args.iter().any(|a| a == "--json") {
+        let file = (args.iter().skip(1).map(PathBuf::from))
+            .find(|p| p.is_file())
+            .unwrap_or_default();
+        let text = error.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let mut value = cmd::error_json(&file.display().to_string(), &anyhow::anyhow!("{message}"));
+        match args[0].to_str() {
+            Some("validate") => value["valid"] = serde_json::Value::Bool(false),
+            Some("ledger") => value["intact"] = serde_json::Value::Null,
+            _ => {}
+        }
+        output::write_out(format_args!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        ));
+    }
+    cmd::exit_bad_input()
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let result = match cli.command {
         Command::Validate(args) => return cmd::validate::run(&args),
         Command::Simulate(args) => return cmd::simulate::run(&args),
@@ -136,6 +174,10 @@ fn main() -> ExitCode {
             // Flags of another engine are refused rather than ignored.
             if let Err(e) = cmd::check::refuse_flags_of_other_engines(&args) {
                 output::report_error(&e);
+                if args.json {
+                    let file = args.nets.first().map_or(Path::new(""), PathBuf::as_path);
+                    cmd::print_error_json(file, &e);
+                }
                 return ExitCode::from(2);
             }
             return match args.distributed.distributed {
