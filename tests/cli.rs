@@ -838,3 +838,29 @@ fn a_reader_that_stops_early_does_not_make_the_program_panic() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// A check with no property at all (none declared, none asked for) says so
+/// on standard error, exit code unchanged; asked for one, it does not.
+#[test]
+fn a_check_of_no_property_says_so() {
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets/pnml/mutex-broken.pnml");
+    let out = sesphr(&["check"], &net);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("declares no property and none was asked for")
+            && stderr.contains("--property deadlock-free"),
+        "{stderr}"
+    );
+    let out = sesphr(&["check", "--json"], &net);
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON only");
+    assert_eq!(value["properties"], serde_json::json!([]));
+    let out = sesphr(&["check", "--property", "one-safe"], &net);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
