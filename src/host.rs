@@ -88,7 +88,7 @@ pub fn located_check_error(error: CheckError, net: &LoadedNet, file: &Path) -> a
 /// unfolding the net, for `--unfold` and the SMT route): incomplete, not bad
 /// input.
 #[derive(Debug)]
-pub struct LimitReached(anyhow::Error);
+pub struct LimitReached(pub anyhow::Error);
 
 impl std::fmt::Display for LimitReached {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -6,7 +6,8 @@ mod output;
 mod terms;
 mod view;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -34,7 +35,9 @@ enum Command {
     /// Fire a net: random steps with a seed, or the interactive token game.
     #[command(
         after_help = "Exit codes: 0 the run ended (dead marking, step limit, or quit), \
-1 a real-crypto run failed or compared nothing, 2 bad input or usage, 3 the memory limit stopped it."
+1 a real-crypto run failed or compared nothing, 2 bad input or usage, 3 incomplete: the memory \
+limit stopped it, or with --crypto a goal found no witness within --timeout or --max-states \
+(nothing replayed for it)."
     )]
     Simulate(cmd::simulate::SimulateArgs),
     /// Explore every reachable marking of one or more nets and check their properties.
@@ -43,7 +46,8 @@ enum Command {
     /// Generate mutants of a YAML net, check each, and print the mutation score and the survivors.
     #[command(
         after_help = "Exit codes: 0 every non-equivalent mutant is killed, 1 a mutant \
-survives, 2 bad input or usage, 3 some mutant stays undecided at its limits."
+survives, 2 bad input or usage (or no mutant matches --id and --operator), 3 some mutant stays \
+undecided at its limits, or the net itself stops at --timeout or --max-memory."
     )]
     Mutate(cmd::mutate::MutateArgs),
     /// Answer a Model Checking Contest examination, in the contest's output format.
@@ -60,8 +64,8 @@ depth was answered."
     Smt(cmd::smt::SmtArgs),
     /// Print the net's structure, or its reachability graph, as DOT or JSON.
     #[command(
-        after_help = "Exit codes: 0 written, 2 bad input or usage (or a reachability graph above \
---max-states)."
+        after_help = "Exit codes: 0 written, 2 bad input or usage (or an unbounded net), 3 incomplete: \
+the reachability graph has more than --max-states states, or the memory limit stopped it."
     )]
     Graph(cmd::graph::GraphArgs),
     /// Translate a P/T net to Promela for SPIN (used by scripts/bench-vs-spin).
@@ -124,8 +128,45 @@ pub(crate) fn parse_param(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A command line clap refuses: clap's message on standard error (help and
+/// `--version`, which clap reports the same way, are printed and exit 0).
+/// With `--json` among the arguments, the object of bad input goes to
+/// standard output too, so that a script reading the JSON never finds it
+/// empty: `{file, error}` (with `valid: false` from `validate`, `intact:
+/// null` from `ledger`), `file` the first argument naming a file, or empty.
+/// Exit 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        error.exit();
+    }
+    let _ = error.print();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    if args.iter().any(|a| a == "--json") {
+        let file = (args.iter().skip(1).map(PathBuf::from))
+            .find(|p| p.is_file())
+            .unwrap_or_default();
+        let text = error.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let mut value = cmd::error_json(&file.display().to_string(), &anyhow::anyhow!("{message}"));
+        match args[0].to_str() {
+            Some("validate") => value["valid"] = serde_json::Value::Bool(false),
+            Some("ledger") => value["intact"] = serde_json::Value::Null,
+            _ => {}
+        }
+        output::write_out(format_args!(
+            "{}\n",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        ));
+    }
+    cmd::exit_bad_input()
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let result = match cli.command {
         Command::Validate(args) => return cmd::validate::run(&args),
         Command::Simulate(args) => return cmd::simulate::run(&args),
@@ -133,6 +174,10 @@ fn main() -> ExitCode {
             // Flags of another engine are refused rather than ignored.
             if let Err(e) = cmd::check::refuse_flags_of_other_engines(&args) {
                 output::report_error(&e);
+                if args.json {
+                    let file = args.nets.first().map_or(Path::new(""), PathBuf::as_path);
+                    cmd::print_error_json(file, &e);
+                }
                 return ExitCode::from(2);
             }
             return match args.distributed.distributed {

@@ -805,7 +805,8 @@ fn reachability_graph_exports_and_refuses_above_the_limit() {
         "100",
         &philosophers,
     ]);
-    assert_eq!(out.status.code(), Some(2));
+    // A limit, as everywhere: incomplete (3), not bad input.
+    assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains(

@@ -727,11 +727,49 @@ fn usage_errors_exit_with_code_2() {
         // Flags that do not apply are refused, not ignored.
         &["graph", "--max-states", "5"],
         &["smt", "--depth", "2", "--solver", "z3"],
-        &["check", "--json", "--full"],
     ] {
         let out = sesphr(args, &net);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+/// With `--json`, a command line that is refused is reported on standard
+/// output too, as the `{file, error}` of bad input (clap's message stays on
+/// standard error).
+#[test]
+fn usage_errors_under_json_print_the_error_json() {
+    let net = path("mutex.yaml");
+    for (args, message) in [
+        (&["check", "--json", "--full"][..], "cannot be used with"),
+        (
+            &["check", "--json", "--bogus"],
+            "unexpected argument '--bogus'",
+        ),
+        (&["check", "--json", "--seed", "3"], "--seed only applies"),
+        (
+            &["validate", "--param", "procs", "--json"],
+            "is not NAME=VALUE",
+        ),
+    ] {
+        let out = sesphr(args, &net);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: no JSON on stdout ({e})"));
+        assert!(value.is_object(), "{value}");
+        assert_eq!(
+            value["valid"],
+            if args[0] == "validate" {
+                false.into()
+            } else {
+                serde_json::Value::Null
+            }
+        );
+        assert_eq!(value["file"], net.display().to_string(), "{value}");
+        let error = value["error"].as_str().expect("a message");
+        assert!(error.contains(message), "{args:?}: {error}");
     }
 }
 
@@ -799,4 +837,30 @@ fn a_reader_that_stops_early_does_not_make_the_program_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
+}
+
+/// A check with no property at all (none declared, none asked for) says so
+/// on standard error, exit code unchanged; asked for one, it does not.
+#[test]
+fn a_check_of_no_property_says_so() {
+    let net = Path::new(env!("CARGO_MANIFEST_DIR")).join("nets/pnml/mutex-broken.pnml");
+    let out = sesphr(&["check"], &net);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("declares no property and none was asked for")
+            && stderr.contains("--property deadlock-free"),
+        "{stderr}"
+    );
+    let out = sesphr(&["check", "--json"], &net);
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON only");
+    assert_eq!(value["properties"], serde_json::json!([]));
+    let out = sesphr(&["check", "--property", "one-safe"], &net);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

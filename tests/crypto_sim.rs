@@ -303,3 +303,22 @@ fn options_that_do_not_apply_are_refused() {
         assert!(stderr.contains(names), "{args:?}: {stderr}");
     }
 }
+
+/// Goals skipped because their search stopped at a limit make the run
+/// incomplete: exit 3, `passed` false in JSON, and with every goal skipped
+/// (`--timeout 0`) exit 3 too, not the exit 1 of a run that checked nothing.
+#[test]
+fn goals_skipped_at_a_limit_make_the_run_incomplete() {
+    let out = simulate_crypto(&["--size", "1K", "--max-states", "600", "--json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("incomplete"), "{}", stderr(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let skipped = value["skipped"].as_array().expect("skipped");
+    assert!(skipped.iter().any(|s| s["reason"] == "limit"), "{value}");
+    assert_eq!(value["passed"], false, "{value}");
+    let out = simulate_crypto(&["--size", "1K", "--timeout", "0"]);
+    let stderr = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("incomplete"), "{stderr}");
+    assert!(!stderr.contains("checked nothing"), "{stderr}");
+}

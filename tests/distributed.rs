@@ -780,3 +780,56 @@ fn processes_started_differently_refuse_to_run() {
     }
     let _ = std::fs::remove_file(&hosts);
 }
+
+/// The pids of the processes whose parent is `parent`.
+fn children_of(parent: u32) -> Vec<i32> {
+    std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|child| child.parse().ok())
+        .collect()
+}
+
+/// Whether `pid` still runs (a zombie, ended but not reaped, does not).
+fn running(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+        !state.starts_with('Z') && !state.starts_with('X')
+    })
+}
+
+#[test]
+fn workers_end_when_their_supervisor_is_killed() {
+    let net = repo("nets/sesphr.yaml");
+    let mut supervisor = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["check", "--json", &net, "--param", "roles=3"])
+        .args(["--distributed", "--processes", "2", "--timeout", "120"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run sesphr");
+    let started = Instant::now();
+    let workers = loop {
+        let workers = children_of(supervisor.id());
+        if workers.len() == 2 {
+            break workers;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the workers did not start: {workers:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(workers.iter().all(|&w| running(w)), "{workers:?}");
+    supervisor.kill().expect("SIGKILL");
+    supervisor.wait().expect("wait");
+    let killed = Instant::now();
+    while workers.iter().any(|&w| running(w)) {
+        assert!(
+            killed.elapsed() < Duration::from_secs(5),
+            "workers {workers:?} outlive their supervisor"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -280,3 +280,42 @@ fn bad_property_files_name_the_line() {
     assert!(stderr.contains("<place>nowhere</place>"), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// With `--net`, MODEL_DIR may be left out: the property file is then read
+/// from the net file's directory.
+#[test]
+fn net_alone_stands_for_the_model_directory() {
+    let dir = std::env::temp_dir().join(format!("sesphr-mcc-net-only-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let instance = data().join("examinations/TokenRing-PT-005");
+    std::fs::copy(
+        data().join("TokenRing-PT-005.pnml"),
+        dir.join("TokenRing.pnml"),
+    )
+    .expect("copy the net");
+    std::fs::copy(
+        instance.join("UpperBounds.xml"),
+        dir.join("UpperBounds.xml"),
+    )
+    .expect("copy the property file");
+    let run = |examination: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["mcc", "--examination", examination, "--net"])
+            .arg(dir.join("TokenRing.pnml"))
+            .output()
+            .expect("run sesphr")
+    };
+    for examination in ["StateSpace", "UpperBounds"] {
+        let out = run(examination);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{examination}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("TECHNIQUES"), "{examination}: {stdout}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

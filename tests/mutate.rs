@@ -363,7 +363,7 @@ fn operators_can_be_chosen() {
 
 #[test]
 fn bad_input_exits_2_with_a_message() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["mutate", TINY, "--config", "colours=3"],
             "configuration colours=3: tests/mutate/tiny.yaml: parameter: unknown parameter `colours`",
@@ -377,6 +377,15 @@ fn bad_input_exits_2_with_a_message() {
             "nets/nope.yaml: cannot read the file",
         ),
         (&["mutate", TINY, "--operator", "flip"], "no such operator"),
+        (
+            &[
+                "mutate",
+                "nets/examples/bank.yaml",
+                "--operator",
+                "redirect-output-arc",
+            ],
+            "no mutant matched --operator redirect-output-arc",
+        ),
         (
             &["mutate", TINY, "--equivalents", "nets/nope.yaml"],
             "cannot read the equivalent-mutants file",
@@ -586,4 +595,25 @@ fn block_folded_and_escaped_scalars_get_their_mutants() {
     let rewritten = entry(&r, "negate-comparison@b.guard:y < 3 -> y >= 3");
     assert_eq!(rewritten["mutated"], r#""y >= 3 && y >= 0""#);
     assert_eq!(r["counts"]["mutants"], 26);
+}
+
+/// A limit that stops the check of the net itself leaves the run
+/// incomplete: exit 3, naming the limit (in JSON too), never exit 2.
+#[test]
+fn the_net_itself_stopped_at_a_limit_is_incomplete() {
+    let out = sesphr(&["mutate", "nets/examples/bank.yaml", "--max-memory", "1M"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("stopped at --max-memory"), "{err}");
+    let out = sesphr(&[
+        "mutate",
+        "nets/examples/bank.yaml",
+        "--max-memory",
+        "1M",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let value = json(&out);
+    let error = value["error"].as_str().expect("error");
+    assert!(error.contains("--max-memory"), "{error}");
 }

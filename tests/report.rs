@@ -289,3 +289,56 @@ fn a_report_whose_runs_compare_no_plaintext_fails() {
     assert!(out_dir.join("report.md").exists(), "the report is written");
     std::fs::remove_dir_all(&scratch).unwrap();
 }
+
+/// Every file of a directory, by name, with its bytes.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A report whose final write fails (`report.md` is a directory) leaves the
+/// earlier report's files byte for byte as they were, and no scratch
+/// directory.
+#[test]
+fn a_report_failing_at_its_last_write_leaves_the_earlier_report_as_it_was() {
+    let out_dir = std::env::temp_dir().join(format!("sesphr-report-kept-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let report = || {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .args(["report", "--quick", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run sesphr: {e}"))
+    };
+    let first = report();
+    assert!(first.status.success(), "{first:?}");
+    std::fs::remove_file(out_dir.join("report.md")).unwrap();
+    std::fs::create_dir(out_dir.join("report.md")).unwrap();
+    std::fs::write(out_dir.join("notes.txt"), "mine").unwrap();
+    let before = contents(&out_dir);
+    assert!(before.len() > 15, "{before:?}");
+    let second = report();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("report.md"), "{stderr}");
+    assert!(
+        contents(&out_dir) == before,
+        "the earlier files are unchanged"
+    );
+    let left: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".work"))
+        .collect();
+    assert!(left.is_empty(), "scratch left behind: {left:?}");
+    std::fs::remove_dir_all(&out_dir).unwrap();
+}

@@ -130,11 +130,14 @@ fn plan(quick: bool) -> Plan {
 /// Makes the report in `options.out`, calling `tick` before each step.
 ///
 /// The nets are loaded first, so that a bad net fails before any
-/// measurement. The scratch directory is one this call creates under a name
-/// no other entry has (see [`fresh_work_dir`]), and it is removed when the
-/// call returns; nothing else in `options.out` is ever removed but the files
-/// this call wrote. On failure nothing is left behind: the output directory
-/// is removed when this call created it (otherwise the files it wrote).
+/// measurement. Every output is written into a scratch directory this call
+/// creates under a name no other entry has (see [`fresh_work_dir`]); only
+/// when all of them are written are they moved into `options.out`, by
+/// renames on the same file system (see [`publish`]). The scratch directory
+/// is removed when the call returns, and the output directory too when this
+/// call created it and it is still empty. So a failure at any stage leaves
+/// the files of an earlier report as they were, and nothing in
+/// `options.out` but the report's own files is ever touched.
 pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Generated, ReportError> {
     let out = &options.out;
     let protocol = ProtocolPlan::new(options.quick);
@@ -148,12 +151,13 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     let mut cleanup = Cleanup {
         out_created: (!out.exists()).then(|| out.clone()),
         work: None,
-        written: Vec::new(),
-        finished: false,
     };
     create_dir(out)?;
     let work = fresh_work_dir(out)?;
     cleanup.work = Some(work.clone());
+    let staged = work.join(STAGED);
+    create_dir(&staged)?;
+    let mut names = Vec::new();
     let plan = plan(options.quick);
     let machine = Machine::this();
     let mut figures = vec![
@@ -174,9 +178,9 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     }
     for figure in &figures {
         tick(format!("plotting {}", figure.id));
-        cleanup.written.push(out.join(format!("{}.svg", figure.id)));
-        cleanup.written.push(out.join(format!("{}.png", figure.id)));
-        plot::draw(figure, out)?;
+        names.push(format!("{}.svg", figure.id));
+        names.push(format!("{}.png", figure.id));
+        plot::draw(figure, &staged)?;
     }
     tick("writing the report".into());
     let content = write::ReportContent {
@@ -195,15 +199,11 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
         ("transitions.csv", write::transitions_csv(&runs)),
         ("report.md", write::report_md(&content)),
     ] {
-        let path = out.join(name);
-        cleanup.written.push(path.clone());
-        std::fs::write(&path, text).map_err(|source| ReportError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let path = staged.join(name);
+        names.push(name.to_owned());
+        std::fs::write(&path, text).map_err(|source| ReportError::Io { path, source })?;
     }
-    cleanup.finished = true;
-    let files = cleanup.written.clone();
+    let files = publish(&staged, out, &names)?;
     drop(cleanup);
     let ratios = write::ratios(&figures);
     Ok(Generated {
@@ -215,17 +215,51 @@ pub fn generate(options: &Options, tick: &mut dyn FnMut(String)) -> Result<Gener
     })
 }
 
-/// What a report removes when it ends: its scratch directory always; on
-/// failure also the output directory it created, or the files it wrote.
+/// The directory, in the scratch directory, that holds the report's files
+/// until they are all written.
+const STAGED: &str = "report";
+
+/// Moves the files `names` from `staged` into `out`, replacing the files of
+/// an earlier report, and returns their paths in `out`.
+///
+/// Every target is checked first: one that is a directory fails the report
+/// before anything is moved. The moves are renames on one file system, so
+/// each file in `out` is either the earlier one or the new one, never a part.
+pub fn publish(staged: &Path, out: &Path, names: &[String]) -> Result<Vec<PathBuf>, ReportError> {
+    for name in names {
+        let target = out.join(name);
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(ReportError::Io {
+                path: target,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "is a directory, where the report puts a file",
+                ),
+            });
+        }
+    }
+    names
+        .iter()
+        .map(|name| {
+            let target = out.join(name);
+            std::fs::rename(staged.join(name), &target)
+                .map(|()| target.clone())
+                .map_err(|source| ReportError::Io {
+                    path: target,
+                    source,
+                })
+        })
+        .collect()
+}
+
+/// What a report removes when it ends, finished or not: its scratch
+/// directory (with the files not yet moved into place), and the output
+/// directory when the report created it and it is still empty.
 struct Cleanup {
     /// The output directory, when this report created it.
     out_created: Option<PathBuf>,
     /// The scratch directory, once created.
     work: Option<PathBuf>,
-    /// The files written so far.
-    written: Vec<PathBuf>,
-    /// Whether the report is complete.
-    finished: bool,
 }
 
 impl Drop for Cleanup {
@@ -233,18 +267,9 @@ impl Drop for Cleanup {
         if let Some(work) = &self.work {
             let _ = std::fs::remove_dir_all(work);
         }
-        if self.finished {
-            return;
-        }
-        match &self.out_created {
-            Some(out) => {
-                let _ = std::fs::remove_dir_all(out);
-            }
-            None => {
-                for file in &self.written {
-                    let _ = std::fs::remove_file(file);
-                }
-            }
+        if let Some(out) = &self.out_created {
+            // Fails, leaving it, unless it is empty.
+            let _ = std::fs::remove_dir(out);
         }
     }
 }

@@ -326,6 +326,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 show(&|| report_json(&report, &shown, traces), &|| {
                     render(&report, &shown, options)
                 });
+                super::check_text::note_nothing_checked(&report, &shown);
                 error |= report_unbounded(unbounded);
             }
             Err(e) => {

@@ -51,6 +51,18 @@ const CHANGE_LINE_CHARS: usize = 100;
 /// Values longer than this are shortened (deepest parts first) unless `--full`.
 const SHOWN_VALUE_CHARS: usize = 48;
 
+/// The note on standard error for a report that checked no property (the
+/// net declares none and none was asked for): only statistics were
+/// computed, which a plain `sesphr check` run could pass off as a verdict.
+pub fn note_nothing_checked(report: &CheckReport, path: &str) {
+    if report.properties.is_empty() {
+        crate::output::write_err(format_args!(
+            "note: {path} declares no property and none was asked for: only statistics were \
+             computed; add --property deadlock-free or --property one-safe\n"
+        ));
+    }
+}
+
 /// The human report of one net.
 pub fn render(report: &CheckReport, path: &str, options: TextOptions) -> String {
     let mut out = format!("{path}: net {}\n", report.net);

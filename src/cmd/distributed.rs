@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use sesphr_distributed::{
     Cluster, DistError, DistOptions, Fingerprint, RUN_THREAD, WaitingHook,
-    check_coloured_distributed, check_pt_distributed, panic_message, read_hosts,
+    check_coloured_distributed, check_pt_distributed, panic_message, parse_hosts, read_hosts,
 };
 use sesphr_engine::check::{StandardProperty, pt_properties, with_standard_properties};
 use sesphr_engine::coloured::stubborn::Stubborn;
@@ -64,7 +64,12 @@ fn write_json(value: &serde_json::Value) {
 /// Worker process `--process` of the host file: explores its share and, as
 /// process 0, prints the report.
 fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
-    let addresses = read_hosts(hosts)?;
+    let supervised = args.distributed.supervised;
+    let addresses = if supervised {
+        supervised_hosts()?
+    } else {
+        read_hosts(hosts)?
+    };
     let process = args.distributed.process.unwrap_or(0);
     if process >= addresses.len() {
         bail!(
@@ -87,7 +92,6 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
         progress: (args.progress && process == 0).then(|| super::check::progress_lines(path)),
         on_integer_drift: (process == 0).then(|| super::check_drift::drift_note(&net, path, None)),
     };
-    let supervised = args.distributed.supervised;
     // A supervisor starts every process at once and says itself which one
     // failed to start.
     let on_waiting = (!supervised).then(|| waiting_notice(process, addresses.clone()));
@@ -176,6 +180,40 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The line the supervisor writes to a worker's standard input after the
+/// addresses; the pipe then stays open as long as the supervisor lives.
+const END_OF_HOSTS: &str = "# end of the addresses";
+
+/// A supervised worker's addresses, read from its standard input up to
+/// [`END_OF_HOSTS`]. A thread then waits for the end of standard input,
+/// which comes when the supervisor is gone however it ended (a signal,
+/// SIGKILL included), and ends this process at once: no worker outlives its
+/// supervisor.
+fn supervised_hosts() -> Result<Vec<String>> {
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    loop {
+        let mut line = String::new();
+        if stdin.read_line(&mut line)? == 0 {
+            bail!("the supervisor ended before it gave the addresses");
+        }
+        if line.trim_end() == END_OF_HOSTS {
+            break;
+        }
+        text.push_str(&line);
+    }
+    let addresses = parse_hosts(&text).map_err(|(line, message)| DistError::Hosts {
+        path: "standard input".into(),
+        line,
+        message,
+    })?;
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(2);
+    });
+    Ok(addresses)
 }
 
 /// What every process of the run must agree on, beyond the host file and
@@ -292,13 +330,17 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
             })
             .spawn();
         // The addresses go through the worker's standard input: no file to
-        // leave behind if this process is killed.
+        // leave behind if this process is killed. The pipe stays open (in
+        // `child`) until the worker is reaped: when this process dies, it
+        // closes, and the worker ends (see `supervised_hosts`).
+        let given = format!("{hosts}{END_OF_HOSTS}\n");
         let child = child.and_then(|mut child| {
-            let given = child
-                .stdin
-                .take()
-                .map(|mut stdin| stdin.write_all(hosts.as_bytes()));
-            match given {
+            let written = child.stdin.as_mut().map(|stdin| {
+                stdin
+                    .write_all(given.as_bytes())
+                    .and_then(|()| stdin.flush())
+            });
+            match written {
                 Some(Err(e)) => {
                     let _ = child.kill();
                     let _ = child.wait();

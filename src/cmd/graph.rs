@@ -15,6 +15,7 @@ use sesphr_engine::net::graph::to_dot;
 use sesphr_engine::ptnet::{PackedNet, PtError};
 
 use crate::NetArgs;
+use crate::host::LimitReached;
 
 /// Output format of `sesphr graph`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -50,7 +51,8 @@ pub struct GraphArgs {
 /// Runs `sesphr graph`. With `--format json` a graph that cannot be built
 /// (bad input, an unbounded net, more states than `--max-states`) is
 /// reported in JSON too, as `{file, error}`, besides the message on
-/// standard error.
+/// standard error. A graph that a limit stopped (`--max-states`, the memory
+/// limit) exits 3, as an incomplete run does everywhere; other errors 2.
 pub fn run(args: &GraphArgs) -> ExitCode {
     match export(args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,7 +61,10 @@ pub fn run(args: &GraphArgs) -> ExitCode {
             if matches!(args.format, Format::Json) {
                 super::print_error_json(&args.net.net, &error);
             }
-            super::exit_bad_input()
+            match error.downcast_ref::<LimitReached>() {
+                Some(_) => ExitCode::from(3),
+                None => super::exit_bad_input(),
+            }
         }
     }
 }
@@ -119,7 +124,8 @@ fn reachability<S: StateSpace>(
 /// The error of a reachability graph that could not be built from `net`
 /// (read from `file`): located at `at` (an evaluation that failed, a place
 /// that outgrew its counter), else at
-/// the first place that grows in an unbounded net.
+/// the first place that grows in an unbounded net. A graph that a limit
+/// stopped is a [`LimitReached`].
 fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
     error: GraphError<E>,
     at: Option<Pos>,
@@ -130,6 +136,7 @@ fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
         GraphError::Unbounded { places } => places.first().and_then(|p| net.place_position(p)),
         _ => None,
     });
+    let limit = matches!(error, GraphError::TooLarge { .. } | GraphError::OutOfMemory);
     let error = match error {
         GraphError::TooLarge { limit } => anyhow::anyhow!(
             "the reachability graph has more than {}; raise the limit with --max-states N",
@@ -137,5 +144,9 @@ fn graph_failure<E: std::error::Error + Send + Sync + 'static>(
         ),
         e => e.into(),
     };
-    crate::host::located(error, at, file)
+    let error = crate::host::located(error, at, file);
+    match limit {
+        true => anyhow::Error::new(LimitReached(error)),
+        false => error,
+    }
 }

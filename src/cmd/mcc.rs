@@ -20,13 +20,16 @@ use super::limits::SearchLimits;
 pub struct MccArgs {
     /// The model directory, as the contest lays it out: `model.pnml` and
     /// one property file per examination (`ReachabilityCardinality.xml`, ...).
-    pub model_dir: PathBuf,
+    /// Optional with --net: the property file is then read from the net
+    /// file's directory.
+    #[arg(required_unless_present = "net")]
+    pub model_dir: Option<PathBuf>,
     /// The examination: StateSpace, ReachabilityDeadlock, OneSafe,
     /// ReachabilityCardinality, ReachabilityFireability, UpperBounds,
     /// CTLCardinality, CTLFireability, LTLCardinality, LTLFireability.
     #[arg(long, value_parser = str::parse::<Examination>)]
     pub examination: Examination,
-    /// The net file, if not MODEL_DIR/model.pnml.
+    /// The net file [default: MODEL_DIR/model.pnml].
     #[arg(long, value_name = "FILE")]
     pub net: Option<PathBuf>,
     /// Print one JSON object (the answers as JSON values, or the `error`)
@@ -35,6 +38,18 @@ pub struct MccArgs {
     pub json: bool,
     #[command(flatten)]
     pub limits: SearchLimits,
+}
+
+impl MccArgs {
+    /// The model directory: MODEL_DIR, or else the directory of `--net`.
+    fn model_dir(&self) -> PathBuf {
+        match (&self.model_dir, &self.net) {
+            (Some(dir), _) => dir.clone(),
+            (None, net) => (net.as_deref().and_then(Path::parent))
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// The exit codes of `sesphr mcc`, for `--help`.
@@ -47,7 +62,7 @@ pub fn run(args: &MccArgs) -> ExitCode {
     let net_path = args
         .net
         .clone()
-        .unwrap_or_else(|| args.model_dir.join("model.pnml"));
+        .unwrap_or_else(|| args.model_dir().join("model.pnml"));
     let answers = match answer(args, &net_path) {
         Ok(answers) => answers,
         Err(error) => {
@@ -82,7 +97,9 @@ fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
         net: net_path.to_path_buf(),
         params: Vec::new(),
     })?;
-    let property_file = (args.model_dir).join(format!("{}.xml", args.examination.name()));
+    let property_file = args
+        .model_dir()
+        .join(format!("{}.xml", args.examination.name()));
     let properties = if args.examination.has_property_file() {
         read_property_file(&property_file)?
     } else {
@@ -120,7 +137,7 @@ fn located(
 /// The fields every JSON answer starts with.
 fn head(args: &MccArgs, net_path: &std::path::Path) -> Json {
     json!({
-        "model_dir": args.model_dir.display().to_string(),
+        "model_dir": args.model_dir().display().to_string(),
         "net": net_path.display().to_string(),
         "examination": args.examination.name(),
     })

@@ -72,12 +72,16 @@ pub struct MutateArgs {
     /// unbounded net is refused.
     #[arg(long, value_name = "N")]
     pub max_states: Option<u64>,
-    /// Per mutant: stop (undecided) after this many seconds (depends on the
-    /// machine's load, unlike --max-states) [default: no limit].
+    /// Stop a mutant (undecided) after this many seconds (depends on the
+    /// machine's load, unlike --max-states) [default: no limit]. The net
+    /// itself is checked under it too: if it stops there, the run is
+    /// incomplete (exit 3).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
     /// Stop a mutant (undecided) when the process's resident memory exceeds
-    /// this (e.g. 500M) [default: 80% of the available memory].
+    /// this (e.g. 500M) [default: 80% of the available memory]. The net
+    /// itself is checked under it too: if it stops there, the run is
+    /// incomplete (exit 3).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_memory: Option<u64>,
     /// Explore every state: no symmetry reduction (on by default for nets
@@ -101,8 +105,8 @@ fn parse_configuration(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// Runs `sesphr mutate`: exit 0 when every non-equivalent mutant is killed,
-/// 1 when one survives, 3 when none survives but some are undecided, 2 on
-/// bad input.
+/// 1 when one survives, 3 when none survives but some are undecided or the
+/// net itself stops at a limit, 2 on bad input.
 pub fn run(args: &MutateArgs) -> ExitCode {
     match mutate(args) {
         Ok(Some(report)) => report.exit_code(),
@@ -114,7 +118,10 @@ pub fn run(args: &MutateArgs) -> ExitCode {
             if args.json {
                 super::print_error_json(&args.net.net, &error);
             }
-            super::exit_bad_input()
+            match error.downcast_ref::<OriginalError>() {
+                Some(OriginalError::Limit { .. }) => ExitCode::from(3),
+                _ => super::exit_bad_input(),
+            }
         }
     }
 }
@@ -255,8 +262,15 @@ fn mutate(args: &MutateArgs) -> Result<Option<Report>> {
     // Entries naming no mutant of the net, judged before --operator and --id select some.
     let vanished: Vec<Equivalent> = equivalents.stale(&mutants).into_iter().cloned().collect();
     let operators = selected_operators(&args.operators)?;
-    mutants.retain(|m| operators.contains(&m.operator));
     select_ids(&mut mutants, &args.ids)?;
+    mutants.retain(|m| operators.contains(&m.operator));
+    if mutants.is_empty() && !(args.ids.is_empty() && args.operators.is_empty()) {
+        bail!(
+            "no mutant matched{}{}: nothing to check (`--list` shows the mutants)",
+            show_filter("--id", &args.ids),
+            show_filter("--operator", &args.operators)
+        );
+    }
     if let Some(dir) = &args.out {
         write_mutants(dir, &source, &mutants)?;
     }
@@ -489,6 +503,11 @@ fn select_ids(mutants: &mut Vec<Mutant>, ids: &[String]) -> Result<()> {
     }
     mutants.retain(|m| ids.contains(&m.id));
     Ok(())
+}
+
+/// ` FLAG a FLAG b` for the values of a filter, or nothing.
+fn show_filter(flag: &str, values: &[String]) -> String {
+    values.iter().map(|v| format!(" {flag} {v}")).collect()
 }
 
 fn read_equivalents(args: &MutateArgs) -> Result<Equivalents> {

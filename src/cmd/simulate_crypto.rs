@@ -51,10 +51,11 @@ pub struct CryptoArgs {
     #[arg(long, requires = "crypto")]
     pub random: bool,
     /// With --crypto: stop the search for witnesses after this many seconds (0 to 1e9;
-    /// the goals without a witness by then are not replayed).
+    /// the goals without a witness by then are not replayed, and the run exits 3).
     #[arg(long, value_name = "SECONDS", default_value = "60", requires = "crypto", conflicts_with = "random", value_parser = super::limits::parse_seconds)]
     pub timeout: Duration,
-    /// With --crypto: stop the search for witnesses once this many states are stored.
+    /// With --crypto: stop the search for witnesses once this many states are stored
+    /// (as --timeout, the goals without a witness then are not replayed: exit 3).
     #[arg(long, value_name = "N", requires = "crypto", conflicts_with = "random")]
     pub max_states: Option<u64>,
     /// With --crypto --random: how many runs (seeds SEED, SEED+1, ...).
@@ -132,6 +133,7 @@ pub fn run(
         json,
         runs: Vec::new(),
         skipped: Vec::new(),
+        limited: 0,
         reports: Vec::new(),
         net: String::new(),
         failure: None,
@@ -280,6 +282,7 @@ fn witness_runs(
                     "unreachable (`sesphr check` reports it violated)",
                 )
             } else {
+                out.limited += 1;
                 (
                     "limit",
                     "no witness found within the search's limits (--timeout, --max-states)",
@@ -410,6 +413,9 @@ struct Outcome {
     runs: Vec<serde_json::Value>,
     /// The goals not replayed, and why.
     skipped: Vec<serde_json::Value>,
+    /// How many goals were not replayed because the search for their
+    /// witness stopped at a limit (the run is then incomplete: exit 3).
+    limited: usize,
     reports: Vec<RunReport>,
     /// The net's name.
     net: String,
@@ -458,7 +464,7 @@ impl Outcome {
         if self.failure.is_some() {
             return ExitCode::from(1);
         }
-        summarize(&self.net, &self.reports, args, self.json)
+        summarize(&self.net, &self.reports, args, self.json, self.limited)
     }
 
     fn print_json(&self, net_args: &NetArgs, args: &CryptoArgs) {
@@ -495,7 +501,7 @@ impl Outcome {
                 "ledger_records": c.ledger_records,
                 "ledger_blocks": c.ledger_blocks,
             },
-            "passed": self.failure.is_none() && c.plaintexts > 0,
+            "passed": self.failure.is_none() && c.plaintexts > 0 && self.limited == 0,
             "error": self.failure,
         });
         outln!(
@@ -506,8 +512,15 @@ impl Outcome {
 }
 
 /// Prints the timing table and the checks of all runs (not with `json`);
-/// exit 1 when they compared no plaintext.
-fn summarize(name: &str, reports: &[RunReport], args: &CryptoArgs, json: bool) -> ExitCode {
+/// exit 3 when `limited` goals were not replayed because their search
+/// stopped at a limit, otherwise exit 1 when the runs compared no plaintext.
+fn summarize(
+    name: &str,
+    reports: &[RunReport],
+    args: &CryptoArgs,
+    json: bool,
+    limited: usize,
+) -> ExitCode {
     let summary = RunSummary::of(reports);
     if !reports.is_empty() && !json {
         outln!(
@@ -517,6 +530,14 @@ fn summarize(name: &str, reports: &[RunReport], args: &CryptoArgs, json: bool) -
             args.size
         );
         crate::output::write_out(format_args!("{}", summary.render(false)));
+    }
+    if limited > 0 {
+        crate::output::report_error(&anyhow::anyhow!(
+            "incomplete: the search found no witness of {} within its limits (--timeout, \
+             --max-states), so nothing was replayed for them; raise the limits",
+            crate::output::counted(limited as u64, "goal", "goals")
+        ));
+        return ExitCode::from(3);
     }
     if summary.checks.plaintexts == 0 {
         crate::output::report_error(&anyhow::anyhow!(

@@ -126,7 +126,22 @@ pub enum OriginalError {
         /// The run that proves it, as `sesphr check` reports it.
         unbounded: Box<Unbounded>,
     },
-    /// Its exploration stops at a limit or fails.
+    /// Its exploration stops at a limit (`--timeout`, `--max-memory`)
+    /// before its check is complete: the run is incomplete, not bad input.
+    #[error(
+        "{path}: the net itself could not be checked within the limits: its exploration stopped at \
+         --{} after {states} states (raise it)",
+        stopped.name()
+    )]
+    Limit {
+        /// The file.
+        path: String,
+        /// The limit reached.
+        stopped: StopReason,
+        /// The states stored when it stopped.
+        states: u64,
+    },
+    /// Its exploration fails.
     #[error("{path}{}: the net itself cannot be checked: {reason}", at.map_or(String::new(), |at| format!(":{at}")))]
     Unchecked {
         /// The file.
@@ -184,14 +199,10 @@ pub fn check_original(
             at,
             reason: message,
         }),
-        Verdict::Undecided { stopped } => Err(OriginalError::Unchecked {
+        Verdict::Undecided { stopped } => Err(OriginalError::Limit {
             path,
-            at: None,
-            reason: format!(
-                "the exploration stopped at a limit ({}) after {} states",
-                stopped.name(),
-                judgement.states
-            ),
+            stopped,
+            states: judgement.states,
         }),
     }
 }
