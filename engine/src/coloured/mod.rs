@@ -32,14 +32,11 @@ pub mod unfolded;
 pub mod verdicts;
 
 use crate::coloured::fire::{Binding, fire_at, produced, transition_bindings};
-use crate::explore::{
-    ExploreError, GraphError, PlaceChange, PropertyKind as SpaceKind, PropertySpec, StateBuf, Step,
-};
+use crate::explore::{ExploreError, GraphError, PlaceChange, PropertySpec, StateBuf, Step};
 use crate::net::code::EvalError;
 use crate::net::marking::{Marking, Multiset};
 use crate::net::model::{Net, PropertyKind};
 use crate::net::value::Value;
-use crate::standard::StandardProperty;
 use addition::AdditionMemo;
 use effects::{ADDS_NOTHING, BindingTokens, EffectMemo, Effects};
 use empty_inputs::EmptyInputs;
@@ -134,17 +131,7 @@ impl<'n> ColouredSpace<'n> {
             .iter()
             .map(|p| PropertySpec {
                 name: p.name.clone(),
-                kind: match p.kind {
-                    // The standard one-safe (a name no net may declare) is
-                    // a bound of one token on every place, as on P/T nets.
-                    PropertyKind::Invariant(_) if p.name == StandardProperty::OneSafe.name() => {
-                        SpaceKind::Bound
-                    }
-                    PropertyKind::Invariant(_) => SpaceKind::Invariant,
-                    PropertyKind::Reachable(_) => SpaceKind::Reachable,
-                    PropertyKind::DeadlockFree(_) => SpaceKind::DeadlockFree,
-                    PropertyKind::Bound { .. } => SpaceKind::Bound,
-                },
+                kind: p.report_kind(),
             })
             .collect();
         let formulas = net.properties.iter().map(|p| match &p.kind {

@@ -131,7 +131,7 @@ impl SmtProperty {
             name: "one-safe".into(),
             goal: Goal::AboveOne(groups),
             witness: false,
-            kind: crate::explore::PropertyKind::Invariant,
+            kind: crate::explore::PropertyKind::Bound,
             source: None,
         }
     }

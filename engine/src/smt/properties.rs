@@ -12,7 +12,6 @@
 //! [`MAX_EXPANDED`] colours is refused rather than built.
 
 use super::{Goal, SmtError, SmtProperty, Term};
-use crate::explore::PropertyKind as Kind;
 use crate::net::code::{ArithOp, CmpOp, Code, Env, Pattern};
 use crate::net::model::{Property, PropertyKind};
 use crate::net::value::Value;
@@ -51,17 +50,11 @@ pub(super) fn net_property(
             )
         }
     };
-    let kind = match &p.kind {
-        PropertyKind::Invariant(_) => Kind::Invariant,
-        PropertyKind::Reachable(_) => Kind::Reachable,
-        PropertyKind::DeadlockFree(_) => Kind::DeadlockFree,
-        PropertyKind::Bound { .. } => Kind::Bound,
-    };
     Ok(SmtProperty {
         name: p.name.clone(),
         goal,
         witness,
-        kind,
+        kind: p.report_kind(),
         source: p.formula.as_ref().map(|(formula, _)| formula.text.clone()),
     })
 }
