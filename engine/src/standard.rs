@@ -33,6 +33,22 @@ impl StandardProperty {
     }
 }
 
+/// The kind reports give `property`: its own, except that the standard
+/// one-safe (a name no net may declare), an invariant over every place, is a
+/// bound of one token on every place, as on P/T nets.
+pub fn report_kind(property: &Property) -> crate::explore::PropertyKind {
+    use crate::explore::PropertyKind as Kind;
+    match property.kind {
+        PropertyKind::Invariant(_) if property.name == StandardProperty::OneSafe.name() => {
+            Kind::Bound
+        }
+        PropertyKind::Invariant(_) => Kind::Invariant,
+        PropertyKind::Reachable(_) => Kind::Reachable,
+        PropertyKind::DeadlockFree(_) => Kind::DeadlockFree,
+        PropertyKind::Bound { .. } => Kind::Bound,
+    }
+}
+
 /// `count(p) <= 1` for the place numbered `p`.
 fn at_most_one_token_in(p: usize) -> Code {
     Code::Cmp(

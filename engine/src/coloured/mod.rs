@@ -131,7 +131,7 @@ impl<'n> ColouredSpace<'n> {
             .iter()
             .map(|p| PropertySpec {
                 name: p.name.clone(),
-                kind: p.report_kind(),
+                kind: crate::standard::report_kind(p),
             })
             .collect();
         let formulas = net.properties.iter().map(|p| match &p.kind {

@@ -9,7 +9,6 @@ use super::types::{EnumType, Ty};
 use crate::net::functions::CanonicalForm;
 use crate::net::pos::Pos;
 use crate::net::value::Value;
-use crate::standard::StandardProperty;
 
 /// A compiled High Level Petri Net.
 #[derive(Debug, Clone)]
@@ -240,22 +239,6 @@ impl Property {
         let mut slots = vec![Value::Bool(false); self.slots];
         let mut env = Env::new(&mut slots, Some(marking));
         code.holds(&mut env).map_err(|e| self.failed(marking, e))
-    }
-
-    /// The kind reports give this property: its own, except that the
-    /// standard one-safe (a name no net may declare), an invariant over
-    /// every place, is a bound of one token on every place, as on P/T nets.
-    pub fn report_kind(&self) -> crate::explore::PropertyKind {
-        use crate::explore::PropertyKind as Kind;
-        match self.kind {
-            PropertyKind::Invariant(_) if self.name == StandardProperty::OneSafe.name() => {
-                Kind::Bound
-            }
-            PropertyKind::Invariant(_) => Kind::Invariant,
-            PropertyKind::Reachable(_) => Kind::Reachable,
-            PropertyKind::DeadlockFree(_) => Kind::DeadlockFree,
-            PropertyKind::Bound { .. } => Kind::Bound,
-        }
     }
 
     /// Whether `marking` violates this property, if it is one that every

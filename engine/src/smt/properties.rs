@@ -54,7 +54,7 @@ pub(super) fn net_property(
         name: p.name.clone(),
         goal,
         witness,
-        kind: p.report_kind(),
+        kind: crate::standard::report_kind(p),
         source: p.formula.as_ref().map(|(formula, _)| formula.text.clone()),
     })
 }
