@@ -332,20 +332,28 @@ impl<'n> ColouredSpace<'n> {
         Ok(())
     }
 
-    /// The values of every enabled binding of transition `t` in the encoded
-    /// marking `state`, in binding order (`decoded` as for
-    /// [`ColouredSpace::successors_by`]), without their successors.
-    pub fn enabled_bindings(
+    /// Whether some enabled binding of transition `t` in the encoded marking
+    /// `state` satisfies `holds`, which is given the binding's values and
+    /// the marking decoded (`decoded` as for
+    /// [`ColouredSpace::successors_by`]); no successor is computed.
+    pub fn any_enabled_binding(
         &self,
         t: usize,
         state: &[u32],
         decoded: &mut Option<Marking>,
-    ) -> Result<Vec<Vec<Value>>, ColouredError> {
+        mut holds: impl FnMut(&[Value], &Marking) -> Result<bool, EvalError>,
+    ) -> Result<bool, ColouredError> {
         let effects = self.effects_of(t, state, decoded)?;
-        Ok(effects
-            .bindings()
-            .map(|(values, _)| values.to_vec())
-            .collect())
+        let marking = match decoded {
+            Some(m) => m,
+            None => decoded.insert(self.decode(state)?),
+        };
+        for (values, _) in effects.bindings() {
+            if holds(values, marking)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Writes into `next` the successor of the encoded marking `state` by a

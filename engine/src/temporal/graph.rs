@@ -732,15 +732,13 @@ fn conditional_enabled_atoms(
         else {
             continue;
         };
-        let bindings = space.enabled_bindings(*transition, state, decoded)?;
-        let marking = decoded_marking(space, state, decoded)?;
-        for binding in &bindings {
-            if condition_holds(condition, binding, Some(marking))
-                .map_err(|e| e.at(*pos).in_property(property))?
-            {
-                set(bits, i);
-                break;
-            }
+        let holds =
+            space.any_enabled_binding(*transition, state, decoded, |binding, marking| {
+                condition_holds(condition, binding, Some(marking))
+                    .map_err(|e| e.at(*pos).in_property(property))
+            })?;
+        if holds {
+            set(bits, i);
         }
     }
     Ok(())
