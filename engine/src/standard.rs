@@ -33,15 +33,11 @@ impl StandardProperty {
     }
 }
 
-/// The kind reports give `property`: its own, except that the standard
-/// one-safe (a name no net may declare), an invariant over every place, is a
-/// bound of one token on every place, as on P/T nets.
+/// The kind reports give `property` (the standard one-safe is a bound, on
+/// coloured nets as on P/T ones).
 pub fn report_kind(property: &Property) -> crate::explore::PropertyKind {
     use crate::explore::PropertyKind as Kind;
     match property.kind {
-        PropertyKind::Invariant(_) if property.name == StandardProperty::OneSafe.name() => {
-            Kind::Bound
-        }
         PropertyKind::Invariant(_) => Kind::Invariant,
         PropertyKind::Reachable(_) => Kind::Reachable,
         PropertyKind::DeadlockFree(_) => Kind::DeadlockFree,
@@ -56,14 +52,6 @@ fn at_most_one_token_in(p: usize) -> Code {
         Box::new(Code::Count(p)),
         Box::new(Code::Const(Value::Int(1))),
     )
-}
-
-/// `count(p) <= 1` for every place `p` of a coloured net with `places` places.
-fn at_most_one_token(places: usize) -> Code {
-    (0..places)
-        .map(at_most_one_token_in)
-        .reduce(|a, b| Code::And(Box::new(a), Box::new(b)))
-        .unwrap_or(Code::Const(Value::Bool(true)))
 }
 
 /// The conjunction of `count(p) <= 1` over the places of `net`, as a
@@ -111,7 +99,10 @@ pub fn with_standard_properties(net: &Net, standard: &[StandardProperty]) -> Net
             // No place holds two tokens, whatever their colours
             // (the contest's reading for coloured nets).
             StandardProperty::OneSafe => (
-                PropertyKind::Invariant(at_most_one_token(net.places.len())),
+                PropertyKind::Bound {
+                    places: (0..net.places.len()).collect(),
+                    max: 1,
+                },
                 one_safe_formula(&net).map(|formula| (formula, 0)),
             ),
         };

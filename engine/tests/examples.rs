@@ -68,8 +68,10 @@ fn invariants_and_bounds_hold_along_random_runs() {
                             net.show_marking(m)
                         );
                     }
-                    PropertyKind::Bound { place, max } => {
-                        assert!(m.places[*place].total() <= *max, "{file}: {}", p.name);
+                    PropertyKind::Bound { places, max } => {
+                        for &place in places {
+                            assert!(m.places[place].total() <= *max, "{file}: {}", p.name);
+                        }
                     }
                     PropertyKind::Reachable(code) => {
                         goals_met[i] |= holds(code, p.slots, m);

@@ -224,8 +224,8 @@ impl StateSpace for ColouredSpace<'_> {
                         None => true,
                     }
                 }
-                PropertyKind::Bound { place, max } => {
-                    self.tables.total(*place, state[*place]).unwrap_or(0) > *max
+                PropertyKind::Bound { places, max } => {
+                    (places.iter()).any(|&p| self.tables.total(p, state[p]).unwrap_or(0) > *max)
                 }
             };
         }

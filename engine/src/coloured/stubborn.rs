@@ -159,7 +159,7 @@ impl Stubborn {
                 PropertyKind::Invariant(code) | PropertyKind::Reachable(code) => {
                     code.places_read(&mut read)
                 }
-                PropertyKind::Bound { place, .. } => read.push(*place),
+                PropertyKind::Bound { places, .. } => read.extend_from_slice(places),
                 // Every dead marking is preserved, whatever the exception reads.
                 PropertyKind::DeadlockFree(_) => {}
             }

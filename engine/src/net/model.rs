@@ -247,7 +247,9 @@ impl Property {
     pub fn violated_in(&self, marking: &Marking) -> Result<Option<bool>, EvalError> {
         match &self.kind {
             PropertyKind::Invariant(code) => Ok(Some(!self.holds_in(code, marking)?)),
-            PropertyKind::Bound { place, max } => Ok(Some(marking.places[*place].total() > *max)),
+            PropertyKind::Bound { places, max } => Ok(Some(
+                (places.iter()).any(|&p| marking.places[p].total() > *max),
+            )),
             PropertyKind::Reachable(_) | PropertyKind::DeadlockFree(_) => Ok(None),
         }
     }
@@ -262,10 +264,11 @@ pub enum PropertyKind {
     Reachable(Code),
     /// No reachable dead marking, except those satisfying the predicate.
     DeadlockFree(Option<Code>),
-    /// The place never holds more than `max` tokens.
+    /// No place of `places` ever holds more than `max` tokens.
     Bound {
-        /// The place.
-        place: PlaceId,
+        /// The places (one for a net file's `bound`, every place for the
+        /// standard one-safe).
+        places: Vec<PlaceId>,
         /// The bound.
         max: u64,
     },

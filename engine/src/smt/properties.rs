@@ -41,13 +41,20 @@ pub(super) fn net_property(
                 reason: "deadlock-freedom with exceptions is not encoded".into(),
             });
         }
-        PropertyKind::Bound { place, max } => {
-            let sum = places_of(*place, colours);
+        PropertyKind::Bound { places, max } => {
             let max = i64::try_from(*max).unwrap_or(i64::MAX);
-            (
-                Goal::Term(Term::Apply(">", vec![Term::Sum(sum), Term::Int(max)])),
-                false,
-            )
+            let over = |&place: &usize| {
+                Term::Apply(
+                    ">",
+                    vec![Term::Sum(places_of(place, colours)), Term::Int(max)],
+                )
+            };
+            let goal = match places.as_slice() {
+                [] => Term::Bool(false),
+                [place] => over(place),
+                _ => Term::Apply("or", places.iter().map(over).collect()),
+            };
+            (Goal::Term(goal), false)
         }
     };
     Ok(SmtProperty {

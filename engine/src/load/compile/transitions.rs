@@ -294,7 +294,10 @@ impl Compiler<'_> {
                 let max = u64::try_from(m).map_err(|_| {
                     self.type_error(max, 0, format!("a bound is at least 0, not {m}"))
                 })?;
-                PropertyKind::Bound { place, max }
+                PropertyKind::Bound {
+                    places: vec![place],
+                    max,
+                }
             }
         };
         let formula = match p {
