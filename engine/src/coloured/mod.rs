@@ -344,6 +344,9 @@ impl<'n> ColouredSpace<'n> {
         mut holds: impl FnMut(&[Value], &Marking) -> Result<bool, EvalError>,
     ) -> Result<bool, ColouredError> {
         let effects = self.effects_of(t, state, decoded)?;
+        if effects.bindings().next().is_none() {
+            return Ok(false);
+        }
         let marking = match decoded {
             Some(m) => m,
             None => decoded.insert(self.decode(state)?),
