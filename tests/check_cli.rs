@@ -331,10 +331,16 @@ fn random_walks_find_real_violations_and_prove_nothing() {
                 && l.ends_with("not violated in 200 walk(s)")),
         "{text}"
     );
+    // The CTL and LTL properties, named on one line, without their formulas.
+    let temporal = (text.lines())
+        .find(|l| l.starts_with("  random walks decide no CTL or LTL property"))
+        .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        text.contains("random walks decide no CTL or LTL property"),
-        "{text}"
+        temporal.contains("uploads_are_eventually_recorded"),
+        "{temporal}"
     );
+    assert_eq!(text.matches("decide no CTL or LTL").count(), 1, "{text}");
+    assert!(!text.contains("AG EF ("), "{text}");
     assert!(
         text.lines()
             .any(|l| l.starts_with("  holds     every_role_reads_its_partitions")),
