@@ -1518,7 +1518,7 @@ struct Explained {
 impl Explained {
     /// Whether from some position on, every node of the path is in `after`,
     /// and the node there is in `at`.
-    fn from_some_point(&self, at: &[bool], after: &[bool]) -> bool {
+    fn stays_after_some(&self, at: &[bool], after: &[bool]) -> bool {
         (0..self.nodes.len())
             .any(|k| at[self.nodes[k]] && self.nodes[k..].iter().all(|&n| after[n]))
     }
@@ -1602,7 +1602,7 @@ fn a_failing_ag_af_shows_the_way_to_where_af_fails_then_its_lasso() {
             assert!(run.cycle_from.is_some(), "a lasso");
             let af = under(f);
             let pear = under(af);
-            assert!(run.from_some_point(&not(sat(af)), &not(sat(pear))));
+            assert!(run.stays_after_some(&not(sat(af)), &not(sat(pear))));
         },
     );
     // The same from a node further on: AX first.
@@ -1678,7 +1678,7 @@ fn a_holding_ef_gets_the_witness_of_what_it_reaches() {
             panic!()
         };
         assert!(run.cycle_from.is_some());
-        assert!(run.from_some_point(&sat(pear), &sat(under(eg))));
+        assert!(run.stays_after_some(&sat(pear), &sat(under(eg))));
     });
 }
 
@@ -1715,6 +1715,6 @@ fn a_fair_counterexample_starts_its_lasso_where_the_response_fails() {
         let (waiting, critical) = (sat(waiting), sat(under(af)));
         let not_in = not(critical);
         assert!(run.cycle_from.is_some());
-        assert!(run.from_some_point(&waiting, &not_in));
+        assert!(run.stays_after_some(&waiting, &not_in));
     });
 }
