@@ -321,10 +321,10 @@ impl<'k, 'g> Ctl<'k, 'g> {
     /// `holds` there: a witness of an existential formula that holds, a
     /// counterexample of a universal one that fails, continued where it ends
     /// by the explanation of the nested subformula that decides there
-    /// ([`Ctl::path_from`]); `None` where no single path explains it (e.g.
+    /// (`path_from`); `None` where no single path explains it (e.g.
     /// `EF g` failing). Paths are shortest; a lasso has the shortest stem to
     /// a node on a cycle it may take, then the shortest such cycle through
-    /// that node ([`Ctl::shortest_lasso`]). Under fairness a finite path
+    /// that node (`shortest_lasso`). Under fairness a finite path
     /// ends where a fair run starts, and a lasso's cycle is fair. `Err` when
     /// the installed budget ran out.
     pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Result<Option<Path>, Exhausted> {
