@@ -331,10 +331,16 @@ fn random_walks_find_real_violations_and_prove_nothing() {
                 && l.ends_with("not violated in 200 walk(s)")),
         "{text}"
     );
+    // The CTL and LTL properties, named on one line, without their formulas.
+    let temporal = (text.lines())
+        .find(|l| l.starts_with("  random walks decide no CTL or LTL property"))
+        .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        text.contains("random walks decide no CTL or LTL property"),
-        "{text}"
+        temporal.contains("uploads_are_eventually_recorded"),
+        "{temporal}"
     );
+    assert_eq!(text.matches("decide no CTL or LTL").count(), 1, "{text}");
+    assert!(!text.contains("AG EF ("), "{text}");
     assert!(
         text.lines()
             .any(|l| l.starts_with("  holds     every_role_reads_its_partitions")),
@@ -1793,6 +1799,46 @@ fn unbounded_nets_stop_with_the_steps_that_repeat() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("state space complete: 100 states"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An unbounded net's text report shows the whole run with `--full`, and
+/// says how to get it without; the error on stderr points at both.
+#[test]
+fn an_unbounded_run_is_shown_whole_with_full() {
+    let net = "tests/data/unbounded-buffer.yaml";
+    let short = sesphr(&["check", net]);
+    assert_eq!(short.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&short.stdout);
+    let numbered = |text: &str, n: usize| text.contains(&format!("      {n}. "));
+    let proof = |text: &str| text[text.find("  unbounded:").expect("the proof")..].to_string();
+    let unbounded = proof(&stdout);
+    assert!(
+        numbered(&unbounded, 63) && !numbered(&unbounded, 1),
+        "{unbounded}"
+    );
+    assert!(
+        stdout.contains(
+            "(steps 1 to 62 lead to where they start: --full shows them, \
+             --json has the whole run as unbounded.trace)"
+        ),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert!(
+        stderr.contains(
+            "steps 63 to 64 of the run in the report (all of it with --full, \
+             or --json's unbounded.trace) are repeated"
+        ),
+        "{stderr}"
+    );
+    let full = sesphr(&["check", "--full", net]);
+    let unbounded = proof(&String::from_utf8_lossy(&full.stdout));
+    assert!((1..=64).all(|n| numbered(&unbounded, n)), "{unbounded}");
+    assert!(
+        unbounded.contains("(then the steps that repeat:)\n      63. "),
+        "{unbounded}"
+    );
+    assert!(!unbounded.contains("--full shows them"), "{unbounded}");
 }
 
 /// Two PNML places of one name are two keys of a JSON marking (by their

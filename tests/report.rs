@@ -152,6 +152,18 @@ fn the_quick_report_is_complete_and_well_formed() {
     ] {
         assert!(report.contains(needle), "{needle} missing from report.md");
     }
+    // The summary's counts are unreduced, and say so; kinds are named as `check` names them.
+    let cells_of = |first: &str| -> Vec<String> {
+        let row = (report.lines())
+            .find(|l| l.starts_with(&format!("| {first} ")))
+            .unwrap_or_else(|| panic!("{first} missing from report.md"));
+        row.split('|').map(|c| c.trim().to_string()).collect()
+    };
+    assert_eq!(
+        cells_of("net")[3..5],
+        ["states (unreduced)", "edges (unreduced)"]
+    );
+    assert_eq!(cells_of("no_deadlock_before_the_end")[2], "deadlock-free");
     for property in [
         "unauthorized_gets_nothing",
         "acl_enforcement",

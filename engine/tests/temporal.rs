@@ -1466,3 +1466,255 @@ fn the_ctl_work_stops_when_its_budget_runs_out() {
     let stopped = spent.install(|| fair.with_fairness(&net.fairness).sat(formula));
     assert_eq!(stopped.err(), Some(Exhausted::Time));
 }
+
+// ---- CTL explanations of nested formulas -------------------------------------------
+
+/// A producer and a consumer of apples and pears over a buffer of two slots.
+const PRODUCE_CONSUME: &str = r#"
+name: pct
+types:
+  Kind: { enum: [apple, pear] }
+  Item: { tuple: [Kind, Int] }
+  Seq: { range: [0, 3] }
+places:
+  producer: { type: Seq, init: ["0"] }
+  buffer:   { type: Item }
+  slots:    { type: Unit, init: ["2'()"] }
+  last:     { type: Kind, init: ["apple"] }
+transitions:
+  make_apple:
+    in:  { producer: ["n"], slots: ["()"] }
+    out: { producer: ["(n + 1) % 4"], buffer: ["(apple, n)"] }
+  make_pear:
+    in:  { producer: ["n"], slots: ["()"] }
+    guard: "n % 2 == 0"
+    out: { producer: ["(n + 1) % 4"], buffer: ["(pear, n)"] }
+  eat:
+    in:  { buffer: ["(k, n)"], last: ["_"] }
+    out: { slots: ["()"], last: ["k"] }
+"#;
+
+/// A token that goes back and forth between `a` and `b` until it falls into `c`.
+const TRAP: &str = r#"
+name: trap
+places:
+  a: { type: Unit, init: ["()"] }
+  b: { type: Unit }
+  c: { type: Unit }
+transitions:
+  go:   { in: { a: ["()"] }, out: { b: ["()"] } }
+  back: { in: { b: ["()"] }, out: { a: ["()"] } }
+  fall: { in: { b: ["()"] }, out: { c: ["()"] } }
+  stay: { in: { c: ["()"] }, out: { c: ["()"] } }
+"#;
+
+/// An explained verdict: the nodes the path visits (the initial one first)
+/// and the position in it where the cycle starts (`None` for a finite path).
+struct Explained {
+    nodes: Vec<usize>,
+    cycle_from: Option<usize>,
+}
+
+impl Explained {
+    /// Whether from some position on, every node of the path is in `after`,
+    /// and the node there is in `at`.
+    fn stays_after_some(&self, at: &[bool], after: &[bool]) -> bool {
+        (0..self.nodes.len())
+            .any(|k| at[self.nodes[k]] && self.nodes[k..].iter().all(|&n| after[n]))
+    }
+
+    /// The number of steps (stem and cycle).
+    fn steps(&self) -> usize {
+        self.nodes.len() - 1
+    }
+}
+
+/// The formula under the path quantifier and temporal operator of `f`
+/// (`x` of `AG x`), or its second operand for `until`.
+fn under(f: &Formula<usize>) -> &Formula<usize> {
+    let Formula::Path(_, inner) = f else {
+        panic!("not quantified: {f:?}")
+    };
+    match inner.as_ref() {
+        Formula::Next(x) | Formula::Finally(x) | Formula::Globally(x) => x,
+        Formula::Until(_, y) | Formula::Release(_, y) => y,
+        other => panic!("not a path formula: {other:?}"),
+    }
+}
+
+/// Checks the explanation of the CTL formula `ctl` over the net `text`
+/// (without properties): its verdict is `holds`, its path is a run of the
+/// structure from the initial node, and `check` accepts it (given the
+/// formula and the nodes where any formula over its atoms holds).
+fn check_explanation(
+    text: &str,
+    ctl: &str,
+    holds: bool,
+    check: impl FnOnce(Option<Explained>, &Formula<usize>, &dyn Fn(&Formula<usize>) -> Vec<bool>),
+) {
+    let net = load(&format!("{text}properties:\n  p: {{ ctl: \"{ctl}\" }}\n"));
+    let space = ColouredSpace::new(&net);
+    let p = &net.temporal[0];
+    let graph = MarkingGraph::build(&space, &p.atoms, &net.fairness, Limits::default(), None)
+        .expect("a small net");
+    let kripke = Kripke::new(&graph, Vec::new()).unwrap();
+    let atom = |n: usize, a: usize| graph.state_atom(n, a);
+    let ctl_of = Ctl::new(&kripke, &atom).unwrap();
+    let ctl_of = ctl_of.with_fairness(&net.fairness);
+    assert_eq!(ctl_of.sat(&p.formula).unwrap()[0], holds, "{ctl}");
+    let path = ctl_of.explain(&p.formula, holds).unwrap();
+    let explained = path.map(|Path { stem, cycle }| {
+        let mut nodes = vec![0];
+        for &(m, via) in stem.iter().chain(&cycle) {
+            let at = *nodes.last().unwrap();
+            assert!(
+                kripke.successors(at).any(|e| e == (m, via)),
+                "{ctl}: not a run"
+            );
+            nodes.push(m);
+        }
+        let cycle_from = (!cycle.is_empty()).then_some(stem.len());
+        if let Some(start) = cycle_from {
+            assert_eq!(
+                nodes[start],
+                *nodes.last().unwrap(),
+                "{ctl}: the cycle closes"
+            );
+        }
+        Explained { nodes, cycle_from }
+    });
+    check(explained, &p.formula, &|f| ctl_of.sat(f).unwrap());
+}
+
+/// The negation of `f`'s truth at each node.
+fn not(v: Vec<bool>) -> Vec<bool> {
+    v.into_iter().map(|b| !b).collect()
+}
+
+#[test]
+fn a_failing_ag_af_shows_the_way_to_where_af_fails_then_its_lasso() {
+    check_explanation(
+        PRODUCE_CONSUME,
+        "AG AF pear in last",
+        false,
+        |run, f, sat| {
+            let run = run.expect("a counterexample");
+            assert!(run.cycle_from.is_some(), "a lasso");
+            let af = under(f);
+            let pear = under(af);
+            assert!(run.stays_after_some(&not(sat(af)), &not(sat(pear))));
+        },
+    );
+    // The same from a node further on: AX first.
+    check_explanation(
+        PRODUCE_CONSUME,
+        "AX AF pear in last",
+        false,
+        |run, f, sat| {
+            let run = run.expect("a counterexample");
+            let af = under(f);
+            assert!(!sat(af)[run.nodes[1]]);
+            let pear = not(sat(under(af)));
+            assert!(run.cycle_from.is_some() && run.nodes[1..].iter().all(|&n| pear[n]));
+        },
+    );
+}
+
+#[test]
+fn a_failing_af_gets_a_lasso_no_longer_than_the_ltl_one() {
+    check_explanation(PRODUCE_CONSUME, "AF pear in last", false, |run, f, sat| {
+        let run = run.expect("a counterexample");
+        assert!(run.nodes.iter().all(|&n| !sat(under(f))[n]));
+        // G F of the same atom (number 0), by the LTL search.
+        let ltl = format!("{PRODUCE_CONSUME}properties:\n  p: {{ ltl: \"G F pear in last\" }}\n");
+        let lasso = &temporal_results(&ltl)[0];
+        let lasso = lasso.lasso.as_ref().expect("an LTL lasso");
+        let ltl_steps = lasso.stem.len() + lasso.cycle.len();
+        assert!(run.steps() <= ltl_steps, "{} > {ltl_steps}", run.steps());
+        assert_eq!(
+            run.cycle_from,
+            Some(0),
+            "the initial node is on a cycle avoiding pears"
+        );
+    });
+}
+
+#[test]
+fn failing_until_and_af_ag_show_where_their_operands_fail() {
+    let until = "A(count(buffer) <= 1 U pear in last)";
+    check_explanation(PRODUCE_CONSUME, until, false, |run, f, sat| {
+        let run = run.expect("a counterexample");
+        let Formula::Path(_, inner) = f else { panic!() };
+        let Formula::Until(x, y) = inner.as_ref() else {
+            panic!()
+        };
+        let (x, y) = (sat(x), sat(y));
+        assert!(run.nodes.iter().all(|&n| !y[n]), "q never holds");
+        if run.cycle_from.is_none() {
+            assert!(
+                !x[*run.nodes.last().unwrap()],
+                "p fails where the path ends"
+            );
+        }
+    });
+    check_explanation(
+        PRODUCE_CONSUME,
+        "AF AG count(buffer) <= 1",
+        false,
+        |run, f, sat| {
+            let run = run.expect("a counterexample");
+            let ag = not(sat(under(f)));
+            assert!(run.cycle_from.is_some() && run.nodes.iter().all(|&n| ag[n]));
+        },
+    );
+}
+
+#[test]
+fn a_holding_ef_gets_the_witness_of_what_it_reaches() {
+    let ef = "EF (pear in last && EG count(buffer) <= 1)";
+    check_explanation(PRODUCE_CONSUME, ef, true, |run, f, sat| {
+        let run = run.expect("a witness");
+        let Formula::And(pear, eg) = under(f) else {
+            panic!()
+        };
+        assert!(run.cycle_from.is_some());
+        assert!(run.stays_after_some(&sat(pear), &sat(under(eg))));
+    });
+}
+
+#[test]
+fn a_failing_ag_ef_leads_to_where_ef_fails_or_shows_nothing() {
+    check_explanation(TRAP, "AG EF count(a) == 1", false, |run, f, sat| {
+        let run = run.expect("a counterexample");
+        assert_eq!(run.cycle_from, None);
+        assert_eq!(run.steps(), 2);
+        assert!(!sat(under(f))[*run.nodes.last().unwrap()]);
+    });
+    // EF fails already in the initial state: no run shows more.
+    check_explanation(TRAP, "AG EF count(c) == 2", false, |run, _, _| {
+        assert!(run.is_none());
+    });
+    // A state formula failing there: the initial state shows it.
+    check_explanation(TRAP, "AG count(b) == 1", false, |run, _, _| {
+        assert_eq!(run.map(|run| run.steps()), Some(0));
+    });
+}
+
+#[test]
+fn a_fair_counterexample_starts_its_lasso_where_the_response_fails() {
+    let fair = format!(
+        "{}fairness:\n  enter: strong\n",
+        MUTEX.split("properties:").next().unwrap()
+    );
+    let formula = "AG (1 in waiting => AF 1 in critical)";
+    check_explanation(&fair, formula, false, |run, f, sat| {
+        let run = run.expect("a counterexample");
+        let Formula::Implies(waiting, af) = under(f) else {
+            panic!()
+        };
+        let (waiting, critical) = (sat(waiting), sat(under(af)));
+        let not_in = not(critical);
+        assert!(run.cycle_from.is_some());
+        assert!(run.stays_after_some(&waiting, &not_in));
+    });
+}

@@ -615,7 +615,8 @@ pub(crate) fn unbounded_error(
     net: &LoadedNet,
     file: &std::path::Path,
 ) -> anyhow::Error {
-    let error = anyhow::anyhow!("{}", unbounded_message(unbounded, "the run in the report"));
+    let run = "the run in the report (all of it with --full, or --json's unbounded.trace)";
+    let error = anyhow::anyhow!("{}", unbounded_message(unbounded, run));
     let at = (unbounded.growth.first()).and_then(|first| net.place_position(&first.place));
     crate::host::located(error, at, file)
 }

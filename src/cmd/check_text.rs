@@ -120,7 +120,7 @@ pub(crate) fn render_property(
         "  {:<9} {:<width$}  {}{note}\n",
         verdict(p.holds),
         p.name,
-        kind(p)
+        p.kind.name()
     );
     if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
         out += &render_trace(trace, options.full);
@@ -170,13 +170,6 @@ fn verdict(holds: Option<bool>) -> &'static str {
         Some(false) => "VIOLATED",
         None => "undecided",
     }
-}
-
-fn kind(p: &PropertyResult) -> String {
-    serde_json::to_value(p.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// `24 properties: 24 hold`, `2 of 24 VIOLATED`, or with undecided ones
@@ -292,9 +285,6 @@ fn statistics(report: &CheckReport, full: bool) -> String {
     out
 }
 
-/// Why the net is unbounded: the places that grow, then the steps that
-/// repeat (numbered as in the whole run, which `--json` prints), and
-/// whether the markings compare only up to a permutation.
 /// Whether some verdict of `report` was settled by repeating the growth of
 /// its unboundedness proof: its trace goes past the proof's end, deeper
 /// than the exploration went.
@@ -305,6 +295,10 @@ fn settled_past_the_proof(report: &CheckReport, unbounded: &Unbounded) -> bool {
         .any(|trace| trace.steps.len() > proof)
 }
 
+/// Why the net is unbounded: the places that grow, then the steps that
+/// repeat (numbered as in the whole run), and whether the markings compare
+/// only up to a permutation; with `full` the steps before them too, else a
+/// line saying where they are.
 pub(crate) fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
     let growth: Vec<String> = (unbounded.growth.iter())
         .map(|g| format!("{} +{}", g.place, g.more))
@@ -332,8 +326,22 @@ pub(crate) fn render_unbounded(unbounded: &Unbounded, full: bool) -> String {
             abbreviate(text, SHOWN_VALUE_CHARS)
         }
     };
-    let repeated = &unbounded.trace.steps[unbounded.repeat_from.min(steps)..];
-    out += &render_steps(repeated, unbounded.repeat_from + 1, &show, full);
+    let (before, repeated) = unbounded
+        .trace
+        .steps
+        .split_at(unbounded.repeat_from.min(steps));
+    if full && !before.is_empty() {
+        out += &render_steps(before, 1, &show, full);
+        out += "      (then the steps that repeat:)\n";
+    }
+    out += &render_steps(repeated, before.len() + 1, &show, full);
+    if !full && !before.is_empty() {
+        out += &format!(
+            "      (steps 1 to {} lead to where they start: --full shows them, \
+             --json has the whole run as unbounded.trace)\n",
+            before.len()
+        );
+    }
     out
 }
 

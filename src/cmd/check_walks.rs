@@ -25,14 +25,7 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
         "{path}: net {} (random walks: {} of at most {} step(s){seeds})\n",
         report.net, report.walks, report.max_steps
     );
-    let width = name_width(&report.properties);
-    for p in &report.properties {
-        let note = match p.kind {
-            PropertyKind::Ctl | PropertyKind::Ltl => String::new(),
-            _ => format!(", {}", not_found(p, report.walks)),
-        };
-        out += &render_property(p, width, &note, options);
-    }
+    out += &properties_text(report, options);
     let stopped = report
         .stopped
         .map(|reason| format!(" (stopped: {})", reason.name()))
@@ -53,6 +46,35 @@ pub fn render(report: &WalkReport, path: &str, options: TextOptions) -> String {
     }
     out += &summary(&report.properties, "(random walks prove no property)");
     out.push('\n');
+    out
+}
+
+/// One line per property, its trace where `options` shows it; the CTL and
+/// LTL properties, which walks cannot decide, named together on one line.
+fn properties_text(report: &WalkReport, options: TextOptions) -> String {
+    let mut out = String::new();
+    let width = name_width(&report.properties);
+    let mut temporal = Vec::new();
+    for p in &report.properties {
+        if matches!(p.kind, PropertyKind::Ctl | PropertyKind::Ltl) {
+            // Each says the same: named once, below, without its formula.
+            let bare = PropertyResult {
+                meaning: None,
+                ..p.clone()
+            };
+            out += &render_property(&bare, width, "", options);
+            temporal.push(p.name.as_str());
+            continue;
+        }
+        let note = format!(", {}", not_found(p, report.walks));
+        out += &render_property(p, width, &note, options);
+    }
+    if !temporal.is_empty() {
+        out += &format!(
+            "  random walks decide no CTL or LTL property (they build no graph of markings): {}\n",
+            temporal.join(", ")
+        );
+    }
     out
 }
 

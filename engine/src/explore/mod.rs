@@ -149,6 +149,18 @@ pub enum PropertyKind {
 }
 
 impl PropertyKind {
+    /// The kind as net files and reports write it (`deadlock-free`), as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            PropertyKind::Invariant => "invariant",
+            PropertyKind::Reachable => "reachable",
+            PropertyKind::DeadlockFree => "deadlock-free",
+            PropertyKind::Bound => "bound",
+            PropertyKind::Ctl => "ctl",
+            PropertyKind::Ltl => "ltl",
+        }
+    }
+
     /// Whether finding a target makes the property hold (`reachable`) rather than fail.
     pub fn target_is_witness(self) -> bool {
         matches!(self, PropertyKind::Reachable)

@@ -17,6 +17,7 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 
 use super::Fairness;
+use super::branching::is_state;
 use super::fair::{self, Structure};
 use super::formula::{Formula, PathQuantifier};
 use super::graph::MarkingGraph;
@@ -75,12 +76,20 @@ pub enum NextAtDeadlocks {
     Nothing,
 }
 
-/// What a path must show to explain a verdict.
-enum Shape {
-    Next(Vec<bool>),
-    Until(Vec<bool>, Vec<bool>),
+/// What a path must show to explain a verdict, from the node it starts at.
+enum Shape<'f> {
+    /// One step into the set, then the explanation of one of the goals there.
+    Next(Vec<bool>, Goals<'f>),
+    /// Through the first set to a node of the second, then the explanation
+    /// of one of the goals there.
+    Until(Vec<bool>, Vec<bool>, Goals<'f>),
+    /// A lasso staying in the set.
     Globally(Vec<bool>),
 }
+
+/// Subformulas with the verdict each has where a finite path ends; the
+/// path goes on with the first of them that a path explains.
+type Goals<'f> = Vec<(&'f Formula<usize>, bool)>;
 
 impl<'k, 'g> Ctl<'k, 'g> {
     /// An evaluator over `kripke`; `atom(node, atom)` is the truth of an
@@ -310,8 +319,12 @@ impl<'k, 'g> Ctl<'k, 'g> {
 
     /// A path from the initial node explaining why `f` has the verdict
     /// `holds` there: a witness of an existential formula that holds, a
-    /// counterexample of a universal one that fails; `None` where no single
-    /// path explains it (e.g. `EF g` failing). Under fairness a finite path
+    /// counterexample of a universal one that fails, continued where it ends
+    /// by the explanation of the nested subformula that decides there
+    /// (`path_from`); `None` where no single path explains it (e.g.
+    /// `EF g` failing). Paths are shortest; a lasso has the shortest stem to
+    /// a node on a cycle it may take, then the shortest such cycle through
+    /// that node (`shortest_lasso`). Under fairness a finite path
     /// ends where a fair run starts, and a lasso's cycle is fair. `Err` when
     /// the installed budget ran out.
     pub fn explain(&self, f: &Formula<usize>, holds: bool) -> Result<Option<Path>, Exhausted> {
@@ -321,125 +334,163 @@ impl<'k, 'g> Ctl<'k, 'g> {
 
     /// [`Ctl::explain`], meaningless once a fixpoint stopped.
     fn path(&self, f: &Formula<usize>, holds: bool) -> Option<Path> {
-        let shape = self.shape(f, holds)?;
-        match shape {
-            Shape::Next(s) => {
-                let s = self.and_fair(&s);
-                self.kripke
-                    .successors(0)
-                    .find(|&(m, via)| s[m] && self.ex_follows(via))
-                    .map(|step| Path {
-                        stem: vec![step],
-                        cycle: Vec::new(),
-                    })
-            }
-            Shape::Until(a, b) => self.until_path(&a, &self.and_fair(&b)).map(|stem| Path {
-                stem,
-                cycle: Vec::new(),
-            }),
-            Shape::Globally(g) if self.fairness.is_empty() => self.globally_path(&self.eg(&g)),
-            Shape::Globally(g) => {
-                // A fair run that stays in `g`: a counterexample of `F !g`
-                // (the atom 0 standing for `g`), with the shortest stem.
-                let in_g = move |n: usize, _: usize| g[n];
-                let stays = Formula::Not(Box::new(Formula::Globally(Box::new(Formula::Atom(0)))));
-                match Ltl::new(self.kripke, &stays, &in_g, self.fairness).counterexample() {
-                    Ok(lasso) => lasso,
-                    Err(why) => {
-                        self.exhausted.set(Some(why));
-                        None
-                    }
-                }
-            }
-        }
+        self.path_from(0, f, holds)
     }
 
-    fn shape(&self, f: &Formula<usize>, holds: bool) -> Option<Shape> {
-        let not = |v: Vec<bool>| v.into_iter().map(|b| !b).collect::<Vec<_>>();
-        let all = vec![true; self.kripke.len()];
-        match (f, holds) {
-            (Formula::Not(x), _) => self.shape(x, !holds),
-            (Formula::And(x, y), false) | (Formula::Implies(x, y), true) => {
-                let first_fails = !self.values(x)[0];
-                if matches!(f, Formula::And(..)) {
-                    if first_fails {
-                        self.shape(x, false)
-                    } else {
-                        self.shape(y, false)
-                    }
-                } else if first_fails {
-                    None
-                } else {
-                    self.shape(y, true)
-                }
+    /// A path from node `from` explaining why `f` has the verdict `holds`
+    /// there, its steps from `from`: the path of `f`'s outermost operator,
+    /// continued where it ends by the path of the subformula whose verdict
+    /// there makes it a witness or counterexample (`AG AF p` failing: a
+    /// path to a node where `AF p` fails, then the lasso avoiding `p` from
+    /// it).
+    fn path_from(&self, from: usize, f: &Formula<usize>, holds: bool) -> Option<Path> {
+        match f {
+            Formula::Not(x) => self.path_from(from, x, !holds),
+            Formula::And(x, y) | Formula::Or(x, y) | Formula::Implies(x, y) => {
+                (self.operands(from, f, x, y, holds)).find_map(|(g, v)| self.path_from(from, g, v))
             }
-            (Formula::Path(q, inner), _) => {
-                let existential = (*q == PathQuantifier::Exists) == holds;
-                if !existential {
-                    return None;
-                }
-                // Explain `E inner` (holds) or `E not inner` (the A formula fails).
-                let s = |x: &Formula<usize>| {
-                    let v = self.values(x);
-                    if holds { v } else { not(v) }
-                };
-                Some(match (inner.as_ref(), holds) {
-                    (Formula::Next(x), _) => Shape::Next(s(x)),
-                    (Formula::Finally(x), true) | (Formula::Globally(x), false) => {
-                        Shape::Until(all, s(x))
-                    }
-                    (Formula::Globally(x), true) | (Formula::Finally(x), false) => {
-                        Shape::Globally(s(x))
-                    }
-                    (Formula::Until(x, y), true) => Shape::Until(s(x), s(y)),
-                    (Formula::Release(x, y), false) => Shape::Until(s(x), s(y)),
-                    (Formula::Until(x, y), false) | (Formula::Release(x, y), true) => {
-                        // E(x' R y') with x', y' the explained forms: y' U (x' and y'), or G y'.
-                        let (sx, sy) = (s(x), s(y));
-                        let (x2, y2) = if holds { (sx, sy) } else { (sy, sx) };
-                        // For the failing until: not(x U y) = (not y) R (not x) = R with x2 = not y... see `exists`.
-                        let (r_left, r_right) = if holds { (x2, y2) } else { (y2, x2) };
-                        let both = zip(r_left, r_right.clone(), |a, b| a && b);
-                        if self.eu(&r_right, &both)[0] {
-                            Shape::Until(r_right, both)
-                        } else {
-                            Shape::Globally(r_right)
-                        }
-                    }
-                    _ => return None,
-                })
+            Formula::Path(q, inner) if (*q == PathQuantifier::Exists) == holds => {
+                self.quantified_path(from, inner, holds)
             }
             _ => None,
         }
     }
 
-    /// The shortest path from the initial node through `a` nodes to a `b` node.
-    fn until_path(&self, a: &[bool], b: &[bool]) -> Option<Vec<(usize, u32)>> {
-        let n = self.kripke.len();
-        let mut parent: Vec<Option<(usize, u32)>> = vec![None; n];
-        let mut seen = vec![false; n];
-        seen[0] = true;
-        let mut queue = VecDeque::from([0usize]);
+    /// [`Ctl::path_from`] for `E inner` (`holds`) or `A inner` (failing).
+    fn quantified_path(&self, from: usize, inner: &Formula<usize>, holds: bool) -> Option<Path> {
+        let (stem, goals) = match self.path_shape(from, inner, holds) {
+            Shape::Next(s, goals) => {
+                let s = self.and_fair(&s);
+                let step = (self.kripke.successors(from))
+                    .find(|&(m, via)| s[m] && self.ex_follows(via))?;
+                (vec![step], goals)
+            }
+            Shape::Until(a, b, goals) => (self.until_path(from, &a, &self.and_fair(&b))?, goals),
+            Shape::Globally(g) => return self.globally_path(from, g),
+        };
+        let end = stem.last().map_or(from, |step| step.0);
+        let rest = goals.iter().find_map(|&(g, v)| self.path_from(end, g, v));
+        let shown_by_end = goals.iter().any(|&(g, v)| self.by_state(end, g, v));
+        if stem.is_empty() && rest.is_none() && !shown_by_end {
+            // No step, and nothing the node itself shows.
+            return None;
+        }
+        let rest = rest.unwrap_or_default();
+        Some(Path {
+            stem: stem.into_iter().chain(rest.stem).collect(),
+            cycle: rest.cycle,
+        })
+    }
+
+    /// A lasso from `from` staying in `g` (the nodes where the subformula
+    /// `EG` quantifies over holds); under fairness its cycle is fair.
+    fn globally_path(&self, from: usize, g: Vec<bool>) -> Option<Path> {
+        if self.fairness.is_empty() {
+            return self.shortest_lasso(from, &self.eg(&g));
+        }
+        // A fair run that stays in `g`: a counterexample of `F !g` (the
+        // atom 0 standing for `g`) from `from`, with the shortest stem.
+        let in_g = move |n: usize, _: usize| g[n];
+        let stays = Formula::Not(Box::new(Formula::Globally(Box::new(Formula::Atom(0)))));
+        let mut ltl = Ltl::new(self.kripke, &stays, &in_g, self.fairness).starting_at(from);
+        match ltl.counterexample() {
+            Ok(lasso) => lasso,
+            Err(why) => {
+                self.exhausted.set(Some(why));
+                None
+            }
+        }
+    }
+
+    /// Whether the verdict `holds` of `f` at `node` follows from formulas
+    /// without path quantifier read at `node` (the node alone shows it).
+    fn by_state(&self, node: usize, f: &Formula<usize>, holds: bool) -> bool {
+        match f {
+            Formula::Not(x) => self.by_state(node, x, !holds),
+            Formula::And(x, y) | Formula::Or(x, y) | Formula::Implies(x, y) => {
+                (self.operands(node, f, x, y, holds)).any(|(g, v)| self.by_state(node, g, v))
+            }
+            f => is_state(f),
+        }
+    }
+
+    /// The operands `x` and `y` of the boolean `f` whose verdicts at `node`
+    /// give `f` its verdict `holds` (both, or the ones that decide), each
+    /// with its verdict.
+    fn operands<'f>(
+        &self,
+        node: usize,
+        f: &Formula<usize>,
+        x: &'f Formula<usize>,
+        y: &'f Formula<usize>,
+        holds: bool,
+    ) -> impl Iterator<Item = (&'f Formula<usize>, bool)> {
+        let implies = matches!(f, Formula::Implies(..));
+        let (vx, vy) = (self.values(x)[node], self.values(y)[node]);
+        [(x, vx, vx != implies), (y, vy, vy)]
+            .into_iter()
+            .filter(move |&(_, _, counts)| counts == holds)
+            .map(|(g, v, _)| (g, v))
+    }
+
+    /// The shape of the path explaining `E inner` (`holds`) or `E not
+    /// inner` (the `A` formula fails) from `from`.
+    fn path_shape<'f>(&self, from: usize, inner: &'f Formula<usize>, holds: bool) -> Shape<'f> {
+        // The nodes where `x` has the verdict the path needs.
+        let s = |x: &Formula<usize>| {
+            let v = self.values(x);
+            if holds {
+                v
+            } else {
+                v.into_iter().map(|b| !b).collect()
+            }
+        };
+        let all = vec![true; self.kripke.len()];
+        match (inner, holds) {
+            (Formula::Next(x), _) => Shape::Next(s(x), vec![(x, holds)]),
+            (Formula::Finally(x), true) | (Formula::Globally(x), false) => {
+                Shape::Until(all, s(x), vec![(x, holds)])
+            }
+            (Formula::Globally(x), true) | (Formula::Finally(x), false) => Shape::Globally(s(x)),
+            (Formula::Until(x, y), true) | (Formula::Release(x, y), false) => {
+                // E(x U y), or E(!x U !y) refuting x R y.
+                Shape::Until(s(x), s(y), vec![(y, holds)])
+            }
+            (Formula::Until(x, y) | Formula::Release(x, y), _) => {
+                // E(x R y) = E(y U (x and y)) or EG y, with x and y in their
+                // explained forms (negated refuting x U y).
+                let (sx, sy) = (s(x), s(y));
+                let both = zip(sx, sy.clone(), |a, b| a && b);
+                if self.eu(&sy, &both)[from] {
+                    Shape::Until(sy, both, vec![(x, holds), (y, holds)])
+                } else {
+                    Shape::Globally(sy)
+                }
+            }
+            // Not CTL (the parser lets no other formula follow a quantifier).
+            (state, _) => Shape::Until(all.clone(), all, vec![(state, holds)]),
+        }
+    }
+
+    /// A shortest path from `from` through `a` nodes to a `b` node (no step
+    /// when `from` is one).
+    fn until_path(&self, from: usize, a: &[bool], b: &[bool]) -> Option<Vec<(usize, u32)>> {
+        let mut parent: Vec<Option<(usize, u32)>> = vec![None; self.kripke.len()];
+        let mut seen = vec![false; self.kripke.len()];
+        seen[from] = true;
+        let mut queue = VecDeque::from([from]);
         while let Some(s) = queue.pop_front() {
             if self.stopping() {
                 return None;
             }
             if b[s] {
-                let mut steps = Vec::new();
-                let mut at = s;
-                while let Some((p, via)) = parent[at] {
-                    steps.push((at, via));
-                    at = p;
-                }
-                steps.reverse();
-                return Some(steps);
+                return Some(steps_to(&parent, s));
             }
             if !a[s] {
                 continue;
             }
             for (m, via) in self.kripke.successors(s) {
-                if !seen[m] {
-                    seen[m] = true;
+                if !std::mem::replace(&mut seen[m], true) {
                     parent[m] = Some((s, via));
                     queue.push_back(m);
                 }
@@ -448,29 +499,73 @@ impl<'k, 'g> Ctl<'k, 'g> {
         None
     }
 
-    /// A lasso from the initial node staying in `g` (a set closed under
-    /// "has a successor in the set"), if the initial node is in it.
-    fn globally_path(&self, g: &[bool]) -> Option<Path> {
-        if !g[0] {
+    /// A lasso from `from` staying in `g` (a set closed under "has a
+    /// successor in the set"), if `from` is in it: the shortest stem to the
+    /// nearest node on a cycle inside `g`, then the shortest such cycle
+    /// through that node.
+    fn shortest_lasso(&self, from: usize, g: &[bool]) -> Option<Path> {
+        if !g[from] {
             return None;
         }
-        let mut order: Vec<(usize, u32)> = Vec::new();
-        let mut position = vec![usize::MAX; g.len()];
-        let mut at = 0usize;
-        position[0] = 0;
-        loop {
-            let (m, via) = self.kripke.successors(at).find(|(m, _)| g[*m])?;
-            if position[m] != usize::MAX {
-                order.push((m, via));
-                let split = position[m];
-                let cycle = order.split_off(split);
-                return Some(Path { stem: order, cycle });
-            }
-            order.push((m, via));
-            position[m] = order.len();
-            at = m;
-        }
+        let on_cycle = self.on_cycle_within(g);
+        let stem = self.until_path(from, g, &on_cycle)?;
+        let entry = stem.last().map_or(from, |step| step.0);
+        let cycle = self.shortest_cycle(entry, g)?;
+        Some(Path { stem, cycle })
     }
+
+    /// The nodes of `g` that lie on a cycle inside `g`.
+    fn on_cycle_within(&self, g: &[bool]) -> Vec<bool> {
+        let set: Vec<u32> = (0..g.len()).filter(|&n| g[n]).map(|n| n as u32).collect();
+        let mut on_cycle = vec![false; g.len()];
+        for component in fair::components_within(&mut Nodes(self), &set) {
+            let first = component[0] as usize;
+            let cyclic =
+                component.len() > 1 || self.kripke.successors(first).any(|(m, _)| m == first);
+            for n in component.into_iter().filter(|_| cyclic) {
+                on_cycle[n as usize] = true;
+            }
+        }
+        on_cycle
+    }
+
+    /// A shortest cycle inside `g` from `entry` back to it, by a
+    /// breadth-first search.
+    fn shortest_cycle(&self, entry: usize, g: &[bool]) -> Option<Vec<(usize, u32)>> {
+        let mut parent: Vec<Option<(usize, u32)>> = vec![None; self.kripke.len()];
+        let mut seen = vec![false; self.kripke.len()];
+        let mut queue = VecDeque::from([entry]);
+        while let Some(s) = queue.pop_front() {
+            if self.stopping() {
+                return None;
+            }
+            for (m, via) in self.kripke.successors(s) {
+                if m == entry {
+                    let mut cycle = steps_to(&parent, s);
+                    cycle.push((m, via));
+                    return Some(cycle);
+                }
+                if g[m] && !std::mem::replace(&mut seen[m], true) {
+                    parent[m] = Some((s, via));
+                    queue.push_back(m);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The steps of a breadth-first search's tree (`parent` of each node
+/// reached: the node before and the edge) from its root to `to`.
+fn steps_to(parent: &[Option<(usize, u32)>], to: usize) -> Vec<(usize, u32)> {
+    let mut steps = Vec::new();
+    let mut at = to;
+    while let Some((p, via)) = parent[at] {
+        steps.push((at, via));
+        at = p;
+    }
+    steps.reverse();
+    steps
 }
 
 fn zip(a: Vec<bool>, b: Vec<bool>, f: impl Fn(bool, bool) -> bool) -> Vec<bool> {

@@ -63,6 +63,8 @@ pub struct Ltl<'k, 'g> {
     /// Why the budget installed on the thread ([`budget`]) stopped the
     /// search, if it did.
     stopped: Option<Exhausted>,
+    /// The node the runs start from (the initial one unless [`Ltl::starting_at`]).
+    start: usize,
 }
 
 /// The labels as bit masks, when the formula has at most 64 atoms: node
@@ -140,7 +142,14 @@ impl<'k, 'g> Ltl<'k, 'g> {
             ids,
             letters,
             stopped: None,
+            start: 0,
         }
+    }
+
+    /// The same checker, for the runs from node `node` rather than the initial one.
+    pub fn starting_at(mut self, node: usize) -> Self {
+        self.start = node;
+        self
     }
 
     /// The number of automaton states (for reports).
@@ -174,9 +183,9 @@ impl<'k, 'g> Ltl<'k, 'g> {
 
     fn initial(&mut self) -> Vec<u32> {
         let qs: Vec<usize> = (0..self.automaton.states.len())
-            .filter(|&q| self.automaton.states[q].initial && self.label_holds(0, q))
+            .filter(|&q| self.automaton.states[q].initial && self.label_holds(self.start, q))
             .collect();
-        qs.into_iter().map(|q| self.id(0, q)).collect()
+        qs.into_iter().map(|q| self.id(self.start, q)).collect()
     }
 
     fn successors(&mut self, p: u32) -> Vec<Edge> {
@@ -235,7 +244,7 @@ impl<'k, 'g> Ltl<'k, 'g> {
         let (start, stem) = self.shortest(initial, None, &|_, p| part_of.contains_key(&p))?;
         let entry = stem.last().map_or(start, |s| s.0);
         let mut path = self.lasso(stem, entry, &parts[part_of[&entry]]);
-        roll(&mut path);
+        roll(&mut path, self.start);
         Some(path)
     }
 
@@ -400,16 +409,16 @@ impl<'k, 'g> Ltl<'k, 'g> {
 /// step equals the cycle's last one and both leave the same node, the run is
 /// already periodic one step earlier (the automaton needed those steps, the
 /// run did not).
-fn roll(path: &mut Path) {
+fn roll(path: &mut Path, start: usize) {
     let node_before = |steps: &[(usize, u32)], i: usize| match i {
         0 => None,
         i => Some(steps[i - 1].0),
     };
     while let (Some(&last), Some(&closing)) = (path.stem.last(), path.cycle.last()) {
         let (k, m) = (path.stem.len() - 1, path.cycle.len() - 1);
-        // The node the stem's last step leaves (the initial node 0 first),
+        // The node the stem's last step leaves (`start` first),
         // and the one the cycle's last step leaves.
-        let stem_from = node_before(&path.stem, k).unwrap_or(0);
+        let stem_from = node_before(&path.stem, k).unwrap_or(start);
         let cycle_from = node_before(&path.cycle, m).unwrap_or(closing.0);
         if last != closing || stem_from != cycle_from {
             break;
