@@ -69,6 +69,7 @@ pub fn compile(
         .map(|(name, t)| c.transition(name, t))
         .collect::<Result<Vec<_>>>()?;
     check_unique(source, raw.transitions.iter().map(|(n, _)| n), "transition")?;
+    c.check_transitions_are_not_places(raw)?;
     let mut properties = Vec::new();
     let mut temporal = Vec::new();
     for (name, p) in &raw.properties {
@@ -219,6 +220,41 @@ impl Compiler<'_> {
 
     fn err_at(&self, text: &ExprText, at: usize, kind: LoadErrorKind) -> LoadError {
         self.error(text.pos_of(at), kind)
+    }
+
+    /// Refuses a transition named like a place: traces, `fired(T)` and
+    /// `enabled(T)` would read one for the other.
+    fn check_transitions_are_not_places(&self, raw: &RawNet) -> Result<()> {
+        for (name, _) in &raw.transitions {
+            if let Some(&place) = self.place_ids.get(&name.value) {
+                let line = self.places[place].pos.line;
+                return Err(self.error(
+                    name.pos,
+                    LoadErrorKind::Structure(format!(
+                        "`{}` names both a place (line {line}) and this transition; give them different names",
+                        name.value
+                    )),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The error for `name`, used where a transition is expected and no
+    /// transition has that name: says so when it is a place's.
+    fn not_a_transition<'a>(
+        &self,
+        pos: Pos,
+        name: &str,
+        transitions: impl IntoIterator<Item = &'a str>,
+    ) -> LoadError {
+        if self.place_ids.contains_key(name) {
+            return self.error(
+                pos,
+                LoadErrorKind::Structure(format!("`{name}` is a place, not a transition")),
+            );
+        }
+        self.unknown(pos, "transition", name, transitions)
     }
 
     fn unknown<'a>(

@@ -63,9 +63,8 @@ impl Compiler<'_> {
                     .iter()
                     .position(|t| &t.name == name)
                     .ok_or_else(|| {
-                        self.unknown(
+                        self.not_a_transition(
                             text.pos_of(*at),
-                            "transition",
                             name,
                             transitions.iter().map(|t| t.name.as_str()),
                         )
@@ -126,9 +125,8 @@ impl Compiler<'_> {
                     .iter()
                     .position(|t| t.name == name.value)
                     .ok_or_else(|| {
-                        self.unknown(
+                        self.not_a_transition(
                             name.pos,
-                            "transition",
                             &name.value,
                             transitions.iter().map(|t| t.name.as_str()),
                         )
