@@ -47,7 +47,7 @@ fn document(kb: usize) -> PhrDocument {
 
 fn aad(doc: &PhrDocument, label: &Label) -> Aad {
     Aad {
-        file: doc.file.to_string(),
+        file: doc.file.clone(),
         label: label.clone(),
         version: 1,
     }

@@ -150,6 +150,18 @@ impl CloudStore {
             .map_err(io_error(dir))
     }
 
+    /// Whether an object is stored under `id` (whatever its bytes), without
+    /// reading it; refuses a path through a symbolic link as `get` does.
+    pub fn holds(&self, id: &ObjectId) -> Result<bool> {
+        self.refuse_links(id)?;
+        let path = self.path_of(id);
+        match fs::symlink_metadata(&path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_error(&path)(e)),
+        }
+    }
+
     /// Fetch an object.
     pub fn get(&self, id: &ObjectId) -> Result<Vec<u8>> {
         let (mut file, path) = self.open_object(id)?;

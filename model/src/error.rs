@@ -165,9 +165,29 @@ pub enum Error {
         reason: DenyReason,
     },
     /// AES-GCM authentication failed: wrong key, wrong associated data or a
-    /// modified ciphertext. Never a silent wrong plaintext.
+    /// modified ciphertext; the tag cannot tell which, so a corrupted
+    /// re-encryption key or R value surfaces here too, naming the
+    /// ciphertext. Never a silent wrong plaintext.
     #[error("authentication tag mismatch on {file} v{version} {partition}")]
     TagMismatch {
+        /// The file id.
+        file: String,
+        /// The partition label.
+        partition: Label,
+        /// The version.
+        version: u32,
+    },
+    /// [`System::read`](crate::system::System::read): the ciphertext
+    /// matches the digest the owner signed (so it is the one uploaded), yet
+    /// the partition key derived from the SRS's answer and the reader's
+    /// secret fails its tag: the re-encryption key or the R value the SRS
+    /// used is wrong (corrupted), or the secret key is not the reader's.
+    /// (`open` and `steps::decrypt`, which check no digest, report any of
+    /// these as [`Error::TagMismatch`].)
+    #[error(
+        "the partition key of {file} v{version} {partition} does not open its authentic ciphertext: a wrong re-encryption key or R value at the SRS, or a secret key that is not the reader's"
+    )]
+    WrongPartitionKey {
         /// The file id.
         file: String,
         /// The partition label.
@@ -240,6 +260,36 @@ pub enum Error {
     /// A user id is already registered.
     #[error("user {0} is already registered")]
     DuplicateUser(UserId),
+    /// The owner changed the rights of, installed a re-encryption key for,
+    /// or revoked a user the SRS never enrolled.
+    #[error("user {0} is not enrolled")]
+    NotEnrolled(UserId),
+    /// The owner granted or withdrew a right of a revoked user, or handed
+    /// the SRS a re-encryption key for one: refused, so that revocation is
+    /// final (a revoked user gets no new re-encryption key, hence nothing
+    /// new even from an SRS that colludes with it).
+    #[error(
+        "user {0} was revoked: a revoked user is granted nothing and given no re-encryption key"
+    )]
+    Revoked(UserId),
+    /// An upload of a document whose owner is not the system's patient.
+    #[error("{file} belongs to {owner}, not to this system's patient {patient}")]
+    WrongOwner {
+        /// The file id.
+        file: String,
+        /// The owner the document names.
+        owner: UserId,
+        /// The system's patient.
+        patient: UserId,
+    },
+    /// An upload of a document that holds two partitions with one label.
+    #[error("{file} holds two partitions labelled {partition}")]
+    DuplicatePartition {
+        /// The file id.
+        file: String,
+        /// The label used twice.
+        partition: Label,
+    },
     /// A signature does not verify.
     #[error("signature invalid")]
     BadSignature,

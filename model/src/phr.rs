@@ -1,6 +1,8 @@
 //! PHR documents: a JSON record split into named partitions, and a
 //! deterministic generator of realistic synthetic records.
 
+use std::fmt;
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -13,8 +15,9 @@ use crate::crypto::Plaintext;
 use crate::policy::{Label, UserId};
 
 /// One partition of a PHR: a label and structured content (whose text is
-/// wiped when the partition is dropped).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// wiped when the partition is dropped). `Debug` shows the label and the
+/// content's length only, never the health data.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Partition {
     /// The partition's label.
@@ -29,8 +32,10 @@ impl PartialEq for Partition {
     }
 }
 
-/// A Personal Health Record: owner, file id and partitions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A Personal Health Record: owner, file id and partitions. `Debug` shows
+/// the file id, the owner and each partition's label and length, never the
+/// content.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhrDocument {
     /// The file id under which the record is stored.
@@ -39,6 +44,27 @@ pub struct PhrDocument {
     pub owner: UserId,
     /// The partitions, in order.
     pub partitions: Vec<Partition>,
+}
+
+impl fmt::Debug for Partition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Partition({}, {} bytes)",
+            self.label,
+            self.content.get().len()
+        )
+    }
+}
+
+impl fmt::Debug for PhrDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PhrDocument")
+            .field("file", &self.file)
+            .field("owner", &self.owner)
+            .field("partitions", &self.partitions)
+            .finish()
+    }
 }
 
 impl Partition {
@@ -233,5 +259,31 @@ mod tests {
         let d = doc(1_000, 1);
         let text = serde_json::to_string(&d).unwrap();
         assert_eq!(serde_json::from_str::<PhrDocument>(&text).unwrap(), d);
+    }
+
+    #[test]
+    fn debug_shows_labels_and_lengths_never_the_content() {
+        let d: PhrDocument = serde_json::from_str(
+            r#"{"file":"rec","owner":"alice","partitions":[
+                {"label":"medical","content":{"dx":"HIV positive"}},
+                {"label":"personal","content":"Jane Doe"}]}"#,
+        )
+        .unwrap();
+        let shown = format!("{d:?}");
+        assert_eq!(
+            shown,
+            r#"PhrDocument { file: Label("rec"), owner: UserId("alice"), partitions: [Partition(medical, 21 bytes), Partition(personal, 10 bytes)] }"#
+        );
+        let pretty = format!("{d:#?}");
+        for secret in ["HIV", "positive", "dx", "Jane", "Doe"] {
+            assert!(
+                !shown.contains(secret) && !pretty.contains(secret),
+                "{secret}"
+            );
+        }
+        assert_eq!(
+            format!("{:?}", d.partitions[0]),
+            "Partition(medical, 21 bytes)"
+        );
     }
 }

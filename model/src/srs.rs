@@ -169,31 +169,58 @@ impl Srs {
         self.acl.get(user)
     }
 
-    /// The owner grants (`allow`) or withdraws a partition for one user.
+    /// Whether the owner may still change `user`'s rights or give it a
+    /// re-encryption key: the user is enrolled ([`Error::NotEnrolled`]
+    /// otherwise) and not revoked ([`Error::Revoked`] otherwise).
+    /// Revocation is final: nothing is granted to a revoked user again.
+    pub fn check_grantable(&self, user: &UserId) -> Result<&AclEntry> {
+        let entry = self
+            .acl
+            .get(user)
+            .ok_or_else(|| Error::NotEnrolled(user.clone()))?;
+        if entry.revoked {
+            return Err(Error::Revoked(user.clone()));
+        }
+        Ok(entry)
+    }
+
+    /// The owner grants (`allow`) or withdraws a partition for one user;
+    /// refused for a user who is not enrolled or was revoked
+    /// ([`Srs::check_grantable`]), the ACL unchanged.
     pub fn set_right(&mut self, user: &UserId, label: &Label, allow: bool) -> Result<()> {
-        let entry = self.acl.get_mut(user).ok_or_else(|| Error::AccessDenied {
-            user: user.clone(),
-            partition: label.clone(),
-            reason: DenyReason::UnknownUser,
-        })?;
-        if allow {
-            entry.rights.insert(label.clone());
-        } else {
-            entry.rights.remove(label);
+        self.check_grantable(user)?;
+        if let Some(entry) = self.acl.get_mut(user) {
+            if allow {
+                entry.rights.insert(label.clone());
+            } else {
+                entry.rights.remove(label);
+            }
         }
         Ok(())
     }
 
     /// Delegated mode: install the RK_P->U that the patient computed.
-    pub fn install_rekey(&mut self, user: &UserId, rekey: ReKey) {
+    /// Refused for a user who is not enrolled or was revoked
+    /// ([`Srs::check_grantable`]): the SRS never holds a re-encryption key
+    /// of a revoked user.
+    pub fn install_rekey(&mut self, user: &UserId, rekey: ReKey) -> Result<()> {
+        self.check_grantable(user)?;
         self.rekeys.insert((user.clone(), None), rekey);
+        Ok(())
     }
 
     /// Hardened mode: install the RK_P,label->U that the patient computed
-    /// for one granted label.
-    pub fn install_label_rekey(&mut self, user: &UserId, label: &Label, rekey: ReKey) {
+    /// for one granted label. Refused as [`Srs::install_rekey`] is.
+    pub fn install_label_rekey(
+        &mut self,
+        user: &UserId,
+        label: &Label,
+        rekey: ReKey,
+    ) -> Result<()> {
+        self.check_grantable(user)?;
         self.rekeys
             .insert((user.clone(), Some(label.clone())), rekey);
+        Ok(())
     }
 
     /// Hardened mode: drop the re-encryption key of one label (the owner
@@ -212,8 +239,10 @@ impl Srs {
             .collect()
     }
 
-    /// Paper mode: compute RK_P->U from the keys the SRS keeps.
+    /// Paper mode: compute RK_P->U from the keys the SRS keeps. Refused as
+    /// [`Srs::install_rekey`] is.
     pub fn compute_rekey(&mut self, user: &UserId, user_public: &PublicKey) -> Result<()> {
+        self.check_grantable(user)?;
         let owner = self
             .keystore
             .get(&self.owner)
@@ -223,15 +252,20 @@ impl Srs {
         Ok(())
     }
 
-    /// Revoke a user: delete its RK (and its keys in paper mode), mark the ACL.
-    pub fn revoke(&mut self, user: &UserId) {
+    /// Revoke a user: delete its RK (and its keys in paper mode), mark the
+    /// ACL. [`Error::NotEnrolled`] for a user the SRS never enrolled
+    /// (nothing changes). Revoking a revoked user again changes nothing.
+    pub fn revoke(&mut self, user: &UserId) -> Result<()> {
+        let entry = self
+            .acl
+            .get_mut(user)
+            .ok_or_else(|| Error::NotEnrolled(user.clone()))?;
+        entry.revoked = true;
         self.rekeys.retain(|(holder, _), _| holder != user);
         if user != &self.owner {
             self.keystore.remove(user);
         }
-        if let Some(entry) = self.acl.get_mut(user) {
-            entry.revoked = true;
-        }
+        Ok(())
     }
 
     /// Register the key that signs the owner's uploads: from then on the
@@ -264,13 +298,7 @@ impl Srs {
         statement: &UploadStatement,
         signature: &Signature,
     ) -> Result<()> {
-        let entry = statement.to_entry(*signature);
-        UploadStatement::check_entry(
-            &statement.file,
-            statement.version,
-            &entry,
-            self.owner_upload_key.as_ref(),
-        )?;
+        self.check_signed_r(statement, signature)?;
         self.insert_r(
             &statement.file,
             statement.version,
@@ -279,15 +307,38 @@ impl Srs {
         )
     }
 
-    fn insert_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) -> Result<()> {
-        let slot = (file.clone(), version, label.clone());
-        if self.r_values.contains_key(&slot) {
+    /// What [`Srs::store_signed_r`] checks, without storing anything: the
+    /// owner's signature, and that no R value is stored for that partition
+    /// version yet. [`System::upload`](crate::system::System::upload) checks
+    /// every partition of an upload this way before it writes any.
+    pub fn check_signed_r(&self, statement: &UploadStatement, signature: &Signature) -> Result<()> {
+        let entry = statement.to_entry(*signature);
+        UploadStatement::check_entry(
+            &statement.file,
+            statement.version,
+            &entry,
+            self.owner_upload_key.as_ref(),
+        )?;
+        self.check_slot_free(&statement.file, statement.version, &statement.label)
+    }
+
+    fn check_slot_free(&self, file: &Label, version: u32, label: &Label) -> Result<()> {
+        if self
+            .r_values
+            .contains_key(&(file.clone(), version, label.clone()))
+        {
             return Err(Error::DuplicateUpload {
                 file: file.to_string(),
                 version,
                 partition: label.clone(),
             });
         }
+        Ok(())
+    }
+
+    fn insert_r(&mut self, file: &Label, version: u32, label: &Label, r: OwnerR) -> Result<()> {
+        self.check_slot_free(file, version, label)?;
+        let slot = (file.clone(), version, label.clone());
         self.clock += 1;
         self.r_values.insert(
             slot,
@@ -306,8 +357,13 @@ impl Srs {
             .map(|s| s.r)
     }
 
-    /// D_R_S / D_R_F: check the ACL and, only if allowed, re-encrypt.
-    pub fn serve(&self, user: &UserId, file: &Label, version: u32, label: &Label) -> Result<UserR> {
+    /// The part of the ACL check that depends on the user and the label
+    /// only, not on any stored version: the user is enrolled, not revoked,
+    /// granted `label`, and the SRS holds a re-encryption key for it
+    /// ([`Error::AccessDenied`] otherwise). A refusal here says nothing
+    /// about which versions exist, so a reader checks it before it fetches
+    /// anything ([`System::read`](crate::system::System::read)).
+    pub fn check_access(&self, user: &UserId, label: &Label) -> Result<(&AclEntry, &ReKey)> {
         let deny = |reason| Error::AccessDenied {
             user: user.clone(),
             partition: label.clone(),
@@ -323,6 +379,24 @@ impl Srs {
         if !entry.rights.contains(label) {
             return Err(deny(DenyReason::NotGranted));
         }
+        let scope = self.mode.per_label_keys().then(|| label.clone());
+        let rekey = self
+            .rekeys
+            .get(&(user.clone(), scope))
+            .ok_or_else(|| deny(DenyReason::NoReKey))?;
+        Ok((entry, rekey))
+    }
+
+    /// D_R_S / D_R_F: check the ACL ([`Srs::check_access`], then the
+    /// version: an R value stored, and not before the user joined unless
+    /// the policy opens past versions) and, only if allowed, re-encrypt.
+    pub fn serve(&self, user: &UserId, file: &Label, version: u32, label: &Label) -> Result<UserR> {
+        let (entry, rekey) = self.check_access(user, label)?;
+        let deny = |reason| Error::AccessDenied {
+            user: user.clone(),
+            partition: label.clone(),
+            reason,
+        };
         let stored = self
             .r_values
             .get(&(file.clone(), version, label.clone()))
@@ -330,11 +404,6 @@ impl Srs {
         if stored.stored_at <= entry.joined_at && !self.policy.newcomers_read_past_versions {
             return Err(deny(DenyReason::BeforeJoining));
         }
-        let scope = self.mode.per_label_keys().then(|| label.clone());
-        let rekey = self
-            .rekeys
-            .get(&(user.clone(), scope))
-            .ok_or_else(|| deny(DenyReason::NoReKey))?;
         Ok(reencrypt(&stored.r, rekey))
     }
 }
@@ -361,7 +430,8 @@ mod tests {
         let newcomer = UserId::new("dr-new").unwrap();
         srs.join(&newcomer, Role::Doctor, false).unwrap();
         let keys = KeyPair::generate().unwrap();
-        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public).unwrap());
+        srs.install_rekey(&newcomer, ReKey::new(&owner.secret, &keys.public).unwrap())
+            .unwrap();
         let (k2, r2) = encapsulate(&owner.secret).unwrap();
         srs.store_r(&label("rec"), 2, &label("medical"), r2)
             .unwrap();

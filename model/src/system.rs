@@ -151,14 +151,14 @@ impl System {
             KeyMode::Delegated => {
                 let keys = KeyPair::generate()?;
                 self.srs
-                    .install_rekey(user, ReKey::new(&owner.secret, &keys.public)?);
+                    .install_rekey(user, ReKey::new(&owner.secret, &keys.public)?)?;
                 keys
             }
             KeyMode::Hardened => {
                 let keys = KeyPair::generate()?;
                 for label in &rights {
                     let rekey = ReKey::new(owner.partition_secret(label)?, &keys.public)?;
-                    self.srs.install_label_rekey(user, label, rekey);
+                    self.srs.install_label_rekey(user, label, rekey)?;
                 }
                 keys
             }
@@ -175,7 +175,10 @@ impl System {
     /// The owner grants (`allow`) or withdraws one partition for an enrolled
     /// user. In hardened mode the owner also computes (or the SRS drops) the
     /// re-encryption key of that label. Records the user's new rights as a
-    /// Grant in the ledger.
+    /// Grant in the ledger. Refused for a user who is not enrolled
+    /// ([`Error::NotEnrolled`]) or was revoked ([`Error::Revoked`]): no
+    /// right changes, no re-encryption key is computed or installed, and
+    /// nothing is recorded. Revocation is final.
     pub fn set_right(
         &mut self,
         user: &UserId,
@@ -183,6 +186,7 @@ impl System {
         allow: bool,
         owner: &OwnerKeys,
     ) -> Result<()> {
+        self.srs.check_grantable(user)?;
         if self.srs.mode().per_label_keys() {
             if allow {
                 let public = self
@@ -190,8 +194,8 @@ impl System {
                     .get(user)
                     .ok_or_else(|| Error::MissingKey(user.clone()))?;
                 let rekey = ReKey::new(owner.partition_secret(label)?, public)?;
+                self.srs.install_label_rekey(user, label, rekey)?;
                 self.srs.set_right(user, label, true)?;
-                self.srs.install_label_rekey(user, label, rekey);
             } else {
                 self.srs.set_right(user, label, false)?;
                 self.srs.remove_label_rekey(user, label);
@@ -212,9 +216,10 @@ impl System {
         Ok(())
     }
 
-    /// Revoke a user at the SRS and record it.
+    /// Revoke a user at the SRS and record it. [`Error::NotEnrolled`] for a
+    /// user the SRS never enrolled: nothing changes, nothing is recorded.
     pub fn revoke(&mut self, user: &UserId) -> Result<()> {
-        self.srs.revoke(user);
+        self.srs.revoke(user)?;
         self.ledger
             .append(vec![Record::Revoke { user: user.clone() }])?;
         Ok(())
@@ -227,13 +232,44 @@ impl System {
     /// values with the owner's signature to the SRS (which checks it and
     /// refuses a second upload of a partition version), signed digests to
     /// the ledger. Returns the version number.
+    ///
+    /// Everything is checked and computed before the first write: the
+    /// document's owner is the system's patient ([`Error::WrongOwner`]), its
+    /// labels are unique ([`Error::DuplicatePartition`]) and, in hardened
+    /// mode, each has a key pair ([`Error::NoLabelKey`]); every partition is
+    /// encrypted and signed, every signature checked as the SRS checks it
+    /// ([`Error::ForgedUpload`] for a signing key that is not the owner's
+    /// upload key), and no object of the version is in the cloud yet
+    /// ([`Error::ObjectExists`]). A refusal at any of these steps leaves the
+    /// cloud, the SRS and the ledger as they were. Only a failure while
+    /// writing (an I/O error in the cloud store, the ledger's append) can
+    /// leave objects that no ledger record lists; `sesphr audit --repair`
+    /// moves them aside.
     pub fn upload(&mut self, owner: &OwnerKeys, doc: &PhrDocument) -> Result<u32> {
+        if doc.owner != self.owner {
+            return Err(Error::WrongOwner {
+                file: doc.file.to_string(),
+                owner: doc.owner.clone(),
+                patient: self.owner.clone(),
+            });
+        }
+        let mut labels = std::collections::BTreeSet::new();
+        for partition in &doc.partitions {
+            if !labels.insert(&partition.label) {
+                return Err(Error::DuplicatePartition {
+                    file: doc.file.to_string(),
+                    partition: partition.label.clone(),
+                });
+            }
+            owner.partition_secret(&partition.label)?;
+        }
         let version = self.ledger.log().next_version(&doc.file)?;
-        let mut entries = Vec::with_capacity(doc.partitions.len());
+        // Every ciphertext and signed statement, before anything is written.
+        let mut prepared = Vec::with_capacity(doc.partitions.len());
         for partition in &doc.partitions {
             let (key, r_owner) = encapsulate(owner.partition_secret(&partition.label)?)?;
             let aad = Aad {
-                file: doc.file.to_string(),
+                file: doc.file.clone(),
                 label: partition.label.clone(),
                 version,
             };
@@ -246,14 +282,27 @@ impl System {
                 r_owner,
             };
             let signature = statement.sign(&owner.signing);
+            self.srs.check_signed_r(&statement, &signature)?;
             let id = ObjectId {
                 file: doc.file.clone(),
                 version,
                 label: partition.label.clone(),
             };
-            self.cloud.put(&id, ciphertext.as_bytes())?;
-            self.srs.store_signed_r(&statement, &signature)?;
-            entries.push(statement.to_entry(signature));
+            if self.cloud.holds(&id)? {
+                return Err(Error::ObjectExists {
+                    name: id.to_string(),
+                });
+            }
+            prepared.push((id, ciphertext, statement, signature));
+        }
+        // The writes: the cloud, then the SRS, then the ledger.
+        for (id, ciphertext, _, _) in &prepared {
+            self.cloud.put(id, ciphertext.as_bytes())?;
+        }
+        let mut entries = Vec::with_capacity(prepared.len());
+        for (_, _, statement, signature) in &prepared {
+            self.srs.store_signed_r(statement, signature)?;
+            entries.push(statement.to_entry(*signature));
         }
         self.ledger.append(vec![Record::Upload {
             file: doc.file.clone(),
@@ -263,11 +312,20 @@ impl System {
         Ok(version)
     }
 
-    /// A user reads one partition (D_C, D_R_S or D_R_F, Decrypt_C): download,
-    /// check the digest against the ledger and the owner's signature on it,
-    /// obtain R from the SRS, decrypt.
+    /// A user reads one partition (D_C, D_R_S or D_R_F, Decrypt_C): the
+    /// SRS's ACL check of the user and the label first (so a user refused
+    /// the label learns nothing of which versions exist: the refusal is the
+    /// same whether the version exists or not), then download, check the
+    /// digest against the ledger and the owner's signature on it, obtain R
+    /// from the SRS, decrypt.
     /// The outcome is recorded in the ledger. The plaintext is wiped when
     /// dropped.
+    ///
+    /// A ciphertext that matches its signed digest is the one the owner
+    /// uploaded, so a decryption that fails after that check is reported as
+    /// [`Error::WrongPartitionKey`], not as a modified ciphertext: the key
+    /// derived from the SRS's answer is wrong (a corrupted re-encryption key
+    /// or R value at the SRS, or a secret key that is not `user`'s).
     pub fn read(
         &mut self,
         user: &UserId,
@@ -299,6 +357,7 @@ impl System {
         version: u32,
         label: &Label,
     ) -> Result<Plaintext> {
+        self.srs.check_access(user, label)?;
         let id = ObjectId {
             file: file.clone(),
             version,
@@ -318,11 +377,24 @@ impl System {
         let r_user = self.srs.serve(user, file, version, label)?;
         let key = decapsulate(secret, &r_user)?;
         let aad = Aad {
-            file: file.to_string(),
+            file: file.clone(),
             label: label.clone(),
             version,
         };
-        open(&key, &aad, &Ciphertext::from_bytes(bytes)?)
+        // The digest matched the signed one: the ciphertext is authentic,
+        // so a tag mismatch can only come from the key.
+        open(&key, &aad, &Ciphertext::from_bytes(bytes)?).map_err(|e| match e {
+            Error::TagMismatch {
+                file,
+                partition,
+                version,
+            } => Error::WrongPartitionKey {
+                file,
+                partition,
+                version,
+            },
+            other => other,
+        })
     }
 
     /// The owner of the record.
@@ -342,20 +414,20 @@ fn policy_labels(policy: &Policy) -> std::collections::BTreeSet<Label> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DenyReason;
     use crate::ledger::PartitionDigest;
     use crate::phr;
 
     fn setup(name: &str) -> (PathBuf, System, OwnerKeys, PhrDocument) {
+        setup_in(KeyMode::Delegated, name)
+    }
+
+    fn setup_in(mode: KeyMode, name: &str) -> (PathBuf, System, OwnerKeys, PhrDocument) {
         let dir = std::env::temp_dir().join(format!("sesphr-system-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let alice = UserId::new("alice").unwrap();
-        let (sys, keys) = System::create(
-            &dir,
-            KeyMode::Delegated,
-            alice.clone(),
-            Policy::paper_default(),
-        )
-        .unwrap();
+        let (sys, keys) =
+            System::create(&dir, mode, alice.clone(), Policy::paper_default()).unwrap();
         let doc = phr::synthetic(
             Label::new("rec").unwrap(),
             alice,
@@ -453,6 +525,201 @@ mod tests {
             format!("{plain:?}"),
             format!("Plaintext({} bytes)", plain.len())
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn label(name: &str) -> Label {
+        Label::new(name).unwrap()
+    }
+
+    /// What an upload can leave behind: the cloud's objects and temporary
+    /// files, the SRS's R values of version 1 and the ledger's blocks.
+    fn footprint(sys: &System, doc: &PhrDocument) -> (usize, usize, usize, usize) {
+        let listing = sys.cloud.list();
+        let labels = doc
+            .partitions
+            .iter()
+            .map(|p| p.label.clone())
+            .chain([label("genome")]);
+        let stored = labels
+            .filter(|l| sys.srs.stored_r(&doc.file, 1, l).is_some())
+            .count();
+        (
+            listing.objects.len(),
+            listing.temps.len(),
+            stored,
+            sys.ledger.blocks().len(),
+        )
+    }
+
+    #[test]
+    fn a_refused_upload_writes_nothing_and_the_next_one_succeeds() {
+        let (dir, mut sys, mut keys, doc) = setup_in(KeyMode::Hardened, "refused-upload");
+        let before = footprint(&sys, &doc);
+        assert_eq!(before, (0, 0, 0, 1));
+        let with = |extra: phr::Partition| {
+            let mut bad = doc.clone();
+            bad.partitions.insert(2, extra);
+            bad
+        };
+        // A label twice (after two valid partitions).
+        let twice = with(doc.partitions[0].clone());
+        assert!(matches!(
+            sys.upload(&keys, &twice),
+            Err(Error::DuplicatePartition { partition, .. }) if partition.as_str() == "personal"
+        ));
+        assert_eq!(footprint(&sys, &doc), before);
+        // A label the hardened owner keeps no key for.
+        let mut genome = doc.partitions[0].clone();
+        genome.label = label("genome");
+        assert!(matches!(
+            sys.upload(&keys, &with(genome)),
+            Err(Error::NoLabelKey(l)) if l.as_str() == "genome"
+        ));
+        assert_eq!(footprint(&sys, &doc), before);
+        // Another patient's record.
+        let mut bobs = doc.clone();
+        bobs.owner = UserId::new("bob").unwrap();
+        assert!(matches!(
+            sys.upload(&keys, &bobs),
+            Err(Error::WrongOwner { owner, patient, .. })
+                if owner.as_str() == "bob" && patient.as_str() == "alice"
+        ));
+        assert_eq!(footprint(&sys, &doc), before);
+        // Signed with a key that is not the owner's upload key.
+        let own = std::mem::replace(&mut keys.signing, SigningKey::generate().unwrap());
+        assert!(matches!(
+            sys.upload(&keys, &doc),
+            Err(Error::ForgedUpload { .. })
+        ));
+        assert_eq!(footprint(&sys, &doc), before);
+        keys.signing = own;
+        // An object already where the third partition goes: refused before
+        // the first two are written.
+        let planted = dir.join("cloud/objects/rec/v1");
+        std::fs::create_dir_all(&planted).unwrap();
+        std::fs::write(planted.join("insurance.ct"), b"planted").unwrap();
+        assert!(matches!(
+            sys.upload(&keys, &doc),
+            Err(Error::ObjectExists { name }) if name == "rec/v1/insurance"
+        ));
+        assert_eq!(footprint(&sys, &doc), (1, 0, 0, 1));
+        std::fs::remove_file(planted.join("insurance.ct")).unwrap();
+        // Nothing was left behind: the valid upload goes through as version 1.
+        assert_eq!(sys.upload(&keys, &doc).unwrap(), 1);
+        assert_eq!(footprint(&sys, &doc), (4, 0, 4, 2));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn revoking_a_user_never_enrolled_is_refused_and_not_recorded() {
+        let (dir, mut sys, _, _) = setup("revoke-unknown");
+        let blocks = sys.ledger.blocks().len();
+        let ghost = UserId::new("ghost").unwrap();
+        assert!(matches!(sys.revoke(&ghost), Err(Error::NotEnrolled(u)) if u == ghost));
+        assert_eq!(sys.ledger.blocks().len(), blocks);
+        assert!(sys.srs.acl_entry(&ghost).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_revoked_user_is_granted_nothing_in_any_mode() {
+        for mode in [KeyMode::Paper, KeyMode::Delegated, KeyMode::Hardened] {
+            let (dir, mut sys, keys, _) = setup_in(mode, &format!("revoked-grant-{mode}"));
+            let bob = UserId::new("dr-bob").unwrap();
+            sys.enroll(&bob, Role::Doctor, false, &keys).unwrap();
+            sys.revoke(&bob).unwrap();
+            let blocks = sys.ledger.blocks().len();
+            for (name, allow) in [("personal", true), ("medical", true), ("medical", false)] {
+                assert!(matches!(
+                    sys.set_right(&bob, &label(name), allow, &keys),
+                    Err(Error::Revoked(u)) if u == bob
+                ));
+            }
+            assert!(sys.srs.held_rekeys(&bob).is_empty(), "{mode}");
+            assert_eq!(sys.ledger.blocks().len(), blocks, "{mode}");
+            // Nor to a user never enrolled.
+            let ghost = UserId::new("ghost").unwrap();
+            assert!(matches!(
+                sys.set_right(&ghost, &label("medical"), true, &keys),
+                Err(Error::NotEnrolled(_))
+            ));
+            assert_eq!(sys.ledger.blocks().len(), blocks, "{mode}");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+
+    #[test]
+    fn access_is_checked_before_anything_is_fetched() {
+        let (dir, mut sys, keys, doc) = setup("access-first");
+        let version = sys.upload(&keys, &doc).unwrap();
+        let stranger = KeyPair::generate().unwrap();
+        let eve = UserId::new("eve").unwrap();
+        let medical = label("medical");
+        // The same refusal for a version that exists and one that does not.
+        for v in [version, version + 1, 77] {
+            assert!(matches!(
+                sys.read(&eve, &stranger.secret, &doc.file, v, &medical),
+                Err(Error::AccessDenied {
+                    reason: DenyReason::UnknownUser,
+                    ..
+                })
+            ));
+            assert!(matches!(
+                sys.read(&eve, &stranger.secret, &label("nofile"), v, &medical),
+                Err(Error::AccessDenied {
+                    reason: DenyReason::UnknownUser,
+                    ..
+                })
+            ));
+        }
+        // A member refused the label: the same, whether the version exists or not.
+        let bob = UserId::new("dr-bob").unwrap();
+        let bob_keys = sys.enroll(&bob, Role::Doctor, false, &keys).unwrap();
+        for v in [version, 77] {
+            assert!(matches!(
+                sys.read(&bob, &bob_keys.secret, &doc.file, v, &label("personal")),
+                Err(Error::AccessDenied {
+                    reason: DenyReason::NotGranted,
+                    ..
+                })
+            ));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_key_on_an_authentic_ciphertext_is_named_as_such() {
+        let (dir, mut sys, keys, doc) = setup("wrong-key");
+        let version = sys.upload(&keys, &doc).unwrap();
+        let bob = UserId::new("dr-bob").unwrap();
+        let bob_keys = sys.enroll(&bob, Role::Doctor, false, &keys).unwrap();
+        let medical = label("medical");
+        // Another user's secret key.
+        let other = KeyPair::generate().unwrap();
+        assert!(matches!(
+            sys.read(&bob, &other.secret, &doc.file, version, &medical),
+            Err(Error::WrongPartitionKey { .. })
+        ));
+        // A corrupted re-encryption key at the SRS (made for another key).
+        sys.srs
+            .install_rekey(&bob, ReKey::new(&keys.secret, &other.public).unwrap())
+            .unwrap();
+        assert!(matches!(
+            sys.read(&bob, &bob_keys.secret, &doc.file, version, &medical),
+            Err(Error::WrongPartitionKey { .. })
+        ));
+        // A modified ciphertext is still the digest mismatch it was.
+        let id = ObjectId {
+            file: doc.file.clone(),
+            version,
+            label: medical.clone(),
+        };
+        sys.cloud.tamper(&id, 20, 1).unwrap();
+        assert!(matches!(
+            sys.read(&bob, &other.secret, &doc.file, version, &medical),
+            Err(Error::DigestMismatch { .. })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

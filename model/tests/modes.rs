@@ -26,7 +26,7 @@ fn curious_srs(sys: &System, file: &Label, version: u32, label: &Label) -> Optio
     };
     let ct = Ciphertext::from_bytes(sys.cloud.get(&id).ok()?).ok()?;
     let aad = Aad {
-        file: file.to_string(),
+        file: file.clone(),
         label: label.clone(),
         version,
     };
@@ -117,7 +117,7 @@ fn delegated_mode_leaves_the_srs_without_any_secret() {
     };
     let ct = Ciphertext::from_bytes(sys.cloud.get(&id).unwrap()).unwrap();
     let aad = Aad {
-        file: doc.file.to_string(),
+        file: doc.file.clone(),
         label: medical,
         version,
     };
@@ -151,7 +151,7 @@ fn coalition_opens(
         };
         let ct = Ciphertext::from_bytes(sys.cloud.get(&id).unwrap()).unwrap();
         let aad = Aad {
-            file: doc.file.to_string(),
+            file: doc.file.clone(),
             label: label.clone(),
             version,
         };
@@ -233,6 +233,49 @@ fn hardened_mode_bounds_the_srs_user_coalition_to_the_granted_labels() {
     );
     // Revocation drops every label's key.
     sys.revoke(&carol).unwrap();
+    assert!(sys.srs.held_rekeys(&carol).is_empty());
+    std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
+}
+
+/// Revocation is final: granting a revoked user a label again is refused,
+/// so the SRS holds no re-encryption key of hers, and the SRS colluding
+/// with her opens nothing uploaded after the revocation.
+#[test]
+fn hardened_mode_grants_a_revoked_user_nothing_again() {
+    let (mut sys, doc, owner_keys, _, carol, keys) =
+        with_doctor(KeyMode::Hardened, "coalition-revoked");
+    sys.revoke(&carol).unwrap();
+    let blocks = sys.ledger.blocks().len();
+    for name in ["personal", "medical", "insurance", "prescription"] {
+        let label = Label::new(name).unwrap();
+        assert!(matches!(
+            sys.set_right(&carol, &label, true, &owner_keys),
+            Err(Error::Revoked(user)) if user == carol
+        ));
+    }
+    assert!(sys.srs.held_rekeys(&carol).is_empty());
+    assert_eq!(sys.ledger.blocks().len(), blocks, "no grant recorded");
+    assert!(
+        !sys.srs
+            .acl_entry(&carol)
+            .unwrap()
+            .rights
+            .contains(&Label::new("personal").unwrap())
+    );
+    // A version uploaded after the revocation: the coalition opens none of it.
+    let version = sys.upload(&owner_keys, &doc).unwrap();
+    assert!(coalition_opens(&sys, &carol, &keys.secret, &doc, version).is_empty());
+    // Nor does the SRS take a re-encryption key for her handed over directly.
+    let label = Label::new("personal").unwrap();
+    let rekey = sesphr_model::crypto::ReKey::new(
+        owner_keys.partition_secret(&label).unwrap(),
+        &keys.public,
+    )
+    .unwrap();
+    assert!(matches!(
+        sys.srs.install_label_rekey(&carol, &label, rekey),
+        Err(Error::Revoked(_))
+    ));
     assert!(sys.srs.held_rekeys(&carol).is_empty());
     std::fs::remove_dir_all(sys.cloud.root().parent().unwrap()).unwrap();
 }

@@ -23,7 +23,7 @@ fn user(i: usize) -> UserId {
 
 fn aad(label: &Label, version: u32) -> Aad {
     Aad {
-        file: "rec".into(),
+        file: Label::new("rec").unwrap(),
         label: label.clone(),
         version,
     }
@@ -45,7 +45,8 @@ fn setup(owner: &KeyPair, rights: &[BTreeSet<usize>], partitions: usize) -> (Srs
                 .unwrap();
         }
         let pair = KeyPair::generate().unwrap();
-        srs.install_rekey(&user(u), ReKey::new(&owner.secret, &pair.public).unwrap());
+        srs.install_rekey(&user(u), ReKey::new(&owner.secret, &pair.public).unwrap())
+            .unwrap();
         keys.push(pair);
     }
     (srs, keys)
@@ -118,7 +119,7 @@ proptest! {
         let cached: Vec<_> = (0..contents.len())
             .map(|p| srs.serve(&user(victim), &file, 1, &label(p)).ok())
             .collect();
-        srs.revoke(&user(victim));
+        srs.revoke(&user(victim)).unwrap();
         let cts = upload(&owner, &mut srs, &contents, 2);
         for p in 0..contents.len() {
             let served = srs.serve(&user(victim), &file, 2, &label(p));

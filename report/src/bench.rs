@@ -159,7 +159,7 @@ pub fn encryption_decryption(
         tick(format!("encryption and decryption, {kib} KiB"));
         let plain = data(kib);
         let aad = Aad {
-            file: "rec".into(),
+            file: Label::new("rec")?,
             label: Label::new("medical")?,
             version: 1,
         };

@@ -609,7 +609,7 @@ impl Scene {
 /// of `doc` to its place.
 fn aad(doc: &PhrDocument, label: &Label, version: u32) -> Aad {
     Aad {
-        file: doc.file.to_string(),
+        file: doc.file.clone(),
         label: label.clone(),
         version,
     }

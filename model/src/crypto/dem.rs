@@ -16,11 +16,15 @@ const NONCE_LEN: usize = 12;
 /// Length of the GCM tag that ends a ciphertext.
 const TAG_LEN: usize = 16;
 
-/// The associated data bound to a partition ciphertext.
+/// The associated data bound to a partition ciphertext. The file id is a
+/// [`Label`], validated as partition labels are (1 to 64 characters of
+/// `[A-Za-z0-9._-]`, not starting with `.`), so no two different
+/// (file, label, version) triples share an encoding and no file id carries
+/// control characters into an error message or a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Aad {
     /// The PHR file id.
-    pub file: String,
+    pub file: Label,
     /// The partition label.
     pub label: Label,
     /// The record version.
@@ -30,9 +34,10 @@ pub struct Aad {
 impl Aad {
     /// Length-prefixed encoding: "SeSPHR-AAD-v1", file, label, version.
     fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(32 + self.file.len() + self.label.as_str().len());
+        let (file, label) = (self.file.as_str(), self.label.as_str());
+        let mut out = Vec::with_capacity(32 + file.len() + label.len());
         out.extend_from_slice(b"SeSPHR-AAD-v1");
-        for part in [self.file.as_bytes(), self.label.as_str().as_bytes()] {
+        for part in [file.as_bytes(), label.as_bytes()] {
             out.extend_from_slice(&(part.len() as u64).to_le_bytes());
             out.extend_from_slice(part);
         }
@@ -112,7 +117,7 @@ pub fn seal(key: &PartitionKey, aad: &Aad, plaintext: &[u8]) -> Result<Ciphertex
 /// is the buffer of a refused decryption.
 pub fn open(key: &PartitionKey, aad: &Aad, ciphertext: &Ciphertext) -> Result<Plaintext> {
     let mismatch = || Error::TagMismatch {
-        file: aad.file.clone(),
+        file: aad.file.to_string(),
         partition: aad.label.clone(),
         version: aad.version,
     };

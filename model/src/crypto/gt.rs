@@ -194,15 +194,30 @@ pub fn generator_pow_ct(exponent: &Scalar) -> Gt {
 /// The canonical uncompressed encoding of `value` (for key derivation).
 ///
 /// Coefficients in a fixed order, each little-endian; no branch on the value.
+/// The value is as secret as the key derived from it (Z^r): the Fp12 copy,
+/// each Fp6, Fp2 and Fp coefficient taken from it and each coefficient's
+/// bytes are held in wiped locals (the branches are on the public loop
+/// indices only).
 pub fn to_kdf_bytes(value: &Gt) -> Zeroizing<[u8; UNCOMPRESSED_LEN]> {
-    let fp12 = Fp12::from(*value);
+    let fp12 = secret(Fp12::from(*value));
     let mut out = Zeroizing::new([0u8; UNCOMPRESSED_LEN]);
-    let coefficients = [fp12.c0(), fp12.c1()]
-        .into_iter()
-        .flat_map(|fp6| [fp6.c0(), fp6.c1(), fp6.c2()])
-        .flat_map(|fp2| [fp2.c0(), fp2.c1()]);
-    for (chunk, fp) in out.chunks_exact_mut(48).zip(coefficients) {
-        chunk.copy_from_slice(&fp.to_bytes_le());
+    let mut chunks = out.chunks_exact_mut(48);
+    for half in 0..2 {
+        let fp6 = secret(if half == 0 { fp12.c0() } else { fp12.c1() });
+        for third in 0..3 {
+            let fp2 = secret(match third {
+                0 => fp6.c0(),
+                1 => fp6.c1(),
+                _ => fp6.c2(),
+            });
+            for part in 0..2 {
+                let fp = secret(if part == 0 { fp2.c0() } else { fp2.c1() });
+                let bytes = Zeroizing::new(fp.to_bytes_le());
+                if let Some(chunk) = chunks.next() {
+                    chunk.copy_from_slice(&*bytes);
+                }
+            }
+        }
     }
     out
 }
@@ -343,6 +358,21 @@ mod tests {
             proptest::prop_assert_eq!(pow_ct(&base, &e), base * e);
             proptest::prop_assert_eq!(generator_pow_ct(&e), Gt::generator() * e);
         }
+    }
+
+    #[test]
+    fn the_kdf_encoding_is_the_twelve_coefficients_in_order() {
+        let z = Gt::generator() * Scalar::from(987_654_321u64);
+        let fp12 = Fp12::from(z);
+        let mut expected = Vec::new();
+        for fp6 in [fp12.c0(), fp12.c1()] {
+            for fp2 in [fp6.c0(), fp6.c1(), fp6.c2()] {
+                for fp in [fp2.c0(), fp2.c1()] {
+                    expected.extend_from_slice(&fp.to_bytes_le());
+                }
+            }
+        }
+        assert_eq!(&to_kdf_bytes(&z)[..], &expected[..]);
     }
 
     #[test]

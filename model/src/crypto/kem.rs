@@ -18,12 +18,25 @@ pub struct PartitionKey([u8; 32]);
 
 impl PartitionKey {
     /// Derive the key from Z^r (canonical uncompressed GT encoding as IKM).
+    ///
+    /// Wiped: the IKM (a `Zeroizing` buffer), the PRK that HKDF-Extract
+    /// returns, and on drop the HMAC-SHA-256 states (the extract's, keyed by
+    /// the salt, which hashed the IKM; the expand's, keyed by the PRK, and
+    /// its clone) with their SHA-256 states and block buffers (the `zeroize`
+    /// features of `sha2`, `hmac` and `digest`, model/Cargo.toml). Not
+    /// wiped: locals in the frames of `hmac`, `hkdf` and `sha2` (the padded
+    /// HMAC key block, the inner hash of each HMAC, which for the extract
+    /// gives the PRK with the public salt, the output block T(1) that
+    /// `hkdf` copies into the key and keeps, SHA-256's message schedule);
+    /// docs/crypto.md, "Zeroization".
     pub(crate) fn derive(z_r: &Gt) -> PartitionKey {
         let ikm = gt::to_kdf_bytes(z_r);
-        // Expanded straight into the key (no copy left on the stack). 32
-        // bytes is far below HKDF-SHA-256's 8160-byte limit: expand cannot fail.
+        let (mut prk, hkdf) = Hkdf::<Sha256>::extract(Some(SALT), &*ikm);
+        prk.as_mut_slice().zeroize();
+        // Expanded into the key. 32 bytes is far below HKDF-SHA-256's
+        // 8160-byte limit: expand cannot fail.
         let mut key = PartitionKey([0u8; 32]);
-        let _ = Hkdf::<Sha256>::new(Some(SALT), &*ikm).expand(INFO, &mut key.0);
+        let _ = hkdf.expand(INFO, &mut key.0);
         key
     }
 
@@ -52,3 +65,31 @@ impl PartialEq for PartitionKey {
 }
 
 impl Eq for PartitionKey {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails to compile if the `zeroize` features of `sha2`/`digest`
+    /// (model/Cargo.toml) are dropped: the SHA-256 states and block buffers
+    /// inside HKDF's HMAC, which hash Z^r and are keyed by the PRK, are
+    /// wiped when dropped.
+    #[test]
+    fn the_hash_states_inside_hkdf_are_wiped_on_drop() {
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Sha256>();
+        wiped_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
+        wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha256>>>();
+    }
+
+    #[test]
+    fn the_key_is_hkdf_of_the_canonical_encoding() {
+        let z = <Gt as group::Group>::generator();
+        let ikm = gt::to_kdf_bytes(&z);
+        let mut expected = [0u8; 32];
+        Hkdf::<Sha256>::new(Some(SALT), &*ikm)
+            .expand(INFO, &mut expected)
+            .unwrap();
+        assert_eq!(PartitionKey::derive(&z).as_bytes(), &expected);
+    }
+}

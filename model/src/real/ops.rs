@@ -357,7 +357,7 @@ fn aad(name: &str, label: Option<&Value>) -> Result<Aad, FunctionError> {
         return Err(bad(name, expected));
     };
     Ok(Aad {
-        file: file.to_string(),
+        file: Label::new(&file.to_string()).map_err(|_| bad(name, expected))?,
         label: Label::new(&partition.to_string()).map_err(|_| bad(name, expected))?,
         version: u32::try_from(*version).map_err(|_| bad(name, expected))?,
     })
