@@ -168,7 +168,8 @@ pub fn prepare_with_places(
 /// expresses, as [`prepare`] finds them; a coloured net's property that
 /// has no encoding, or whose arithmetic is not linear in the token counts
 /// (the script's logic is `QF_LIA`), is left out and returned with the
-/// reason, instead of refusing the net.
+/// reason, instead of refusing the net, and so are its CTL and LTL
+/// properties, last.
 pub fn prepare_encodable(
     net: &LoadedNet,
     standard: &[StandardProperty],
@@ -180,8 +181,17 @@ pub fn prepare_encodable(
         property: p.name,
         reason: NONLINEAR.into(),
     }));
+    if let LoadedNet::Coloured(coloured) = net {
+        refused.extend(coloured.temporal.iter().map(|p| SmtError::Property {
+            property: p.name.clone(),
+            reason: TEMPORAL.into(),
+        }));
+    }
     Ok((pt, linear, refused))
 }
+
+/// Why a CTL or LTL property is left out of the script.
+const TEMPORAL: &str = "CTL and LTL properties are not encoded";
 
 /// Why a property whose arithmetic is not linear is left out of the script.
 const NONLINEAR: &str = "a product of two token counts (or a sum whose body reads a \
