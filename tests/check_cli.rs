@@ -2010,3 +2010,20 @@ properties:
     assert!(text.contains("the run below shows why"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A P/T net's violated bound says which place is over it, as a coloured
+/// net's does (`why:`), in text and JSON.
+#[test]
+fn a_pt_bound_violation_names_the_place() {
+    let net = path("tests/data/mcc/GPPP-PT-C0001N0000000001.pnml");
+    let out = sesphr(&["check", "--property", "one-safe", &net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("      why: false: count(ATP) <= 1, where count(ATP) = 4\n"),
+        "{text}"
+    );
+    let out = sesphr(&["check", "--json", "--property", "one-safe", &net]);
+    let explanation = &json(&out)["properties"][0]["explanation"];
+    assert_eq!(explanation["failing"], "count(ATP) <= 1", "{explanation}");
+}
