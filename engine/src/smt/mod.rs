@@ -150,13 +150,17 @@ pub fn prepare(
     prepare_with_places(net, standard).map(|(pt, properties, _)| (pt, properties))
 }
 
+/// Per place of a net, the places of its P/T net (its unfolding) that
+/// hold its tokens.
+pub type PlaceGroups = Vec<Vec<usize>>;
+
 /// [`prepare`], also returning, per place of `net`, the places of the P/T
 /// net that hold its tokens (a coloured place's unfolded places, one per
 /// colour; a P/T net's place alone).
 pub fn prepare_with_places(
     net: &LoadedNet,
     standard: &[StandardProperty],
-) -> Result<(PtNet, Vec<SmtProperty>, Vec<Vec<usize>>), SmtError> {
+) -> Result<(PtNet, Vec<SmtProperty>, PlaceGroups), SmtError> {
     let (pt, properties, refused, places) = expressed(net, standard)?;
     match refused.into_iter().next() {
         Some(e) => Err(e),
@@ -202,7 +206,7 @@ const NONLINEAR: &str = "a product of two token counts (or a sum whose body read
 fn expressed(
     net: &LoadedNet,
     standard: &[StandardProperty],
-) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>, Vec<Vec<usize>>), SmtError> {
+) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>, PlaceGroups), SmtError> {
     let (pt, colours, coloured) = match net {
         LoadedNet::PlaceTransition(pt) => {
             let colours = (0..pt.places.len())
