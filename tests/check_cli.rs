@@ -1956,3 +1956,120 @@ fn json_markings_keep_place_names_with_spaces_and_separators() {
         serde_json::json!({ "a b": 1, "x: 1, y": 1 })
     );
 }
+
+/// PNML ids are unique across the document: `validate` refuses an arc id
+/// used twice, or one a place has, where the second use stands (exit 2),
+/// and a net without a type says the type is missing.
+#[test]
+fn pnml_arc_ids_are_unique_and_a_net_needs_a_type() {
+    let dir = std::env::temp_dir().join(format!("sesphr-pnml-ids-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("ids.pnml");
+    let write = |net_attributes: &str, arcs: &str| {
+        std::fs::write(
+            &net,
+            format!(
+                r#"<pnml xmlns="http://www.pnml.org/version-2009/grammar/pnml">
+  <net {net_attributes}><page id="g">
+    <place id="p"><initialMarking><text>1</text></initialMarking></place>
+    <transition id="t"/>
+    {arcs}
+  </page></net></pnml>"#
+            ),
+        )
+        .unwrap();
+    };
+    let ptnet = r#"id="n" type="http://www.pnml.org/version-2009/grammar/ptnet""#;
+    let validate = || {
+        let out = sesphr(&["validate", net.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    write(
+        ptnet,
+        r#"<arc id="a2" source="p" target="t"/>
+    <arc id="a2" source="t" target="p"/>"#,
+    );
+    let stderr = validate();
+    assert!(
+        stderr.contains(&format!("{}:6:5", net.display()))
+            && stderr.contains("the id a2 is used twice"),
+        "{stderr}"
+    );
+    write(ptnet, r#"<arc id="p" source="p" target="t"/>"#);
+    let stderr = validate();
+    assert!(
+        stderr.contains(&format!("{}:5:5", net.display()))
+            && stderr.contains("the id p is used twice"),
+        "{stderr}"
+    );
+    write(r#"id="n""#, r#"<arc id="a" source="p" target="t"/>"#);
+    let stderr = validate();
+    assert!(
+        stderr.contains(&format!("{}:2:3", net.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("<net> lacks the attribute type"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("of type  "), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With `--trace none` the meaning of a CTL or LTL verdict promises no run
+/// below, since none is printed: it says how to see it.
+#[test]
+fn meanings_promise_no_run_that_trace_none_leaves_out() {
+    let dir = std::env::temp_dir().join(format!("sesphr-trace-none-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("toggle.yaml");
+    std::fs::write(
+        &net,
+        r#"name: toggle
+places:
+  p: { type: Unit, init: ["()"] }
+  q: { type: Unit }
+transitions:
+  t: { in: { p: ["()"] }, out: { q: ["()"] } }
+  back: { in: { q: ["()"] }, out: { p: ["()"] } }
+properties:
+  stays_in_q: { ltl: "F G count(q) == 1" }
+  always_p: { ctl: "AG count(p) == 1" }
+"#,
+    )
+    .unwrap();
+    let net = net.to_str().unwrap();
+    let out = sesphr(&["check", "--trace", "none", net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("below"), "{text}");
+    assert!(!text.contains("lasso:"), "{text}");
+    assert_eq!(text.matches("(--trace all prints it").count(), 2, "{text}");
+    // Printed, the runs are announced as before.
+    let out = sesphr(&["check", net]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("the lasso below (its cycle repeats for ever)"),
+        "{text}"
+    );
+    assert!(text.contains("the run below shows why"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A P/T net's violated bound says which place is over it, as a coloured
+/// net's does (`why:`), in text and JSON.
+#[test]
+fn a_pt_bound_violation_names_the_place() {
+    let net = path("tests/data/mcc/GPPP-PT-C0001N0000000001.pnml");
+    let out = sesphr(&["check", "--property", "one-safe", &net]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("      why: false: count(ATP) <= 1, where count(ATP) = 4\n"),
+        "{text}"
+    );
+    let out = sesphr(&["check", "--json", "--property", "one-safe", &net]);
+    let explanation = &json(&out)["properties"][0]["explanation"];
+    assert_eq!(explanation["failing"], "count(ATP) <= 1", "{explanation}");
+}

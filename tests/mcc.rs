@@ -131,6 +131,77 @@ fn coloured_nets_are_loaded_natively_with_the_contest_answers() {
         assert_eq!(props[1]["name"], "one-safe");
         assert_eq!(props[1]["holds"], e.one_safe, "{name}");
         assert_eq!(out.status.code(), Some(1), "{name}: a property is violated");
+        // The contest's MAX_TOKEN_IN_PLACE counts one colour's copies (the
+        // unfolded place's), as `mcc StateSpace` answers; `check` counts a
+        // place's tokens over all colours, as one-safety does.
+        let answers = mcc_state_space(&path);
+        assert_eq!(
+            answers["MAX_TOKEN_IN_PLACE"], e.max_tokens_in_place,
+            "{name}"
+        );
+        assert_eq!(
+            answers["MAX_TOKEN_PER_MARKING"], e.max_tokens_per_marking,
+            "{name}"
+        );
+        assert_eq!(r["one_safe"], e.one_safe, "{name}");
+        assert!(r["max_tokens_in_place"].as_u64() > Some(1), "{name}");
+    }
+}
+
+/// `sesphr mcc --examination StateSpace` on the net at `path`: its answers by id.
+fn mcc_state_space(path: &PathBuf) -> serde_json::Map<String, serde_json::Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+        .args(["mcc", "--json", "--examination", "StateSpace", "--net"])
+        .arg(path)
+        .output()
+        .expect("run sesphr");
+    assert_eq!(out.status.code(), Some(0), "{}", path.display());
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    (r["answers"].as_array().expect("answers").iter())
+        .map(|a| {
+            (
+                a["id"].as_str().expect("id").to_string(),
+                a["value"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// A coloured net's token bounds are per coloured place (all colours
+/// together) whichever route explores it, and agree with the one-safe
+/// property: the coloured engine and the forced unfolding give the same.
+#[test]
+fn coloured_token_bounds_are_the_same_on_every_route() {
+    for net in [
+        "TokenRing-COL-005",
+        "Philosophers-COL-000005",
+        "DatabaseWithMutex-COL-02",
+    ] {
+        let path = mcc_dir().join(format!("colored/{net}.pnml"));
+        let stats = |unfold: &str| {
+            let out = Command::new(env!("CARGO_BIN_EXE_sesphr"))
+                .args(["check", "--json", "--property", "one-safe", unfold])
+                .arg(&path)
+                .output()
+                .expect("run sesphr");
+            let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            assert_eq!(r["complete"], true, "{net} {unfold}");
+            let one_safe = r["properties"][0]["holds"].clone();
+            assert_eq!(r["one_safe"], one_safe, "{net} {unfold}: stat and property");
+            assert_eq!(
+                r["one_safe"].as_bool(),
+                r["max_tokens_in_place"].as_u64().map(|n| n <= 1),
+                "{net} {unfold}"
+            );
+            (
+                r["max_tokens_in_place"].clone(),
+                r["max_tokens_per_marking"].clone(),
+                r["one_safe"].clone(),
+            )
+        };
+        let native = stats("--unfold=never");
+        assert_eq!(native, stats("--unfold=always"), "{net}");
+        assert_eq!(native, stats("--unfold=auto"), "{net}");
     }
 }
 

@@ -178,6 +178,95 @@ fn undecided_answers_are_cannot_compute() {
         text.lines().all(|l| l.ends_with(" CANNOT_COMPUTE")),
         "{text}"
     );
+    // Each says why, on standard error.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let reason = "CANNOT_COMPUTE: the run stopped at --max-states before deciding it";
+    assert_eq!(stderr.matches(reason).count(), 16, "{stderr}");
+}
+
+/// A formula outside the examination's logic is CANNOT_COMPUTE with the
+/// reason, on standard error and in the JSON answer.
+#[test]
+fn a_formula_outside_the_logic_says_why_it_cannot_be_computed() {
+    let dir = std::env::temp_dir().join(format!("sesphr-mcc-why-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // A G E F is-fireable(t): a path quantifier inside an LTL formula.
+    let atom = "<is-fireable><transition>OtherProcess_2_1_5</transition></is-fireable>";
+    let formula = format!(
+        "<all-paths><globally><exists-path><finally>{atom}</finally></exists-path>\
+         </globally></all-paths>"
+    );
+    std::fs::write(
+        dir.join("LTLFireability.xml"),
+        format!(
+            "<?xml version=\"1.0\"?>\n<property-set xmlns=\"http://mcc.lip6.fr/\">\n\
+             <property><id>X-00</id><formula>{formula}</formula></property>\n</property-set>\n"
+        ),
+    )
+    .expect("write");
+    let run = |json: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sesphr"));
+        command.arg("mcc").arg(&dir);
+        command.args(["--examination", "LTLFireability", "--net"]);
+        command.arg(data().join("TokenRing-PT-005.pnml"));
+        if json {
+            command.arg("--json");
+        }
+        command.output().expect("run sesphr")
+    };
+    let (text, json) = (run(false), run(true));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(text.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout),
+        "FORMULA X-00 CANNOT_COMPUTE\n"
+    );
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    let reason = "not an LTL formula: a path quantifier (A, E) inside it";
+    assert!(
+        stderr.contains(&format!("X-00 CANNOT_COMPUTE: {reason}")),
+        "{stderr}"
+    );
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let answer = &value["answers"][0];
+    assert_eq!(answer["value"], serde_json::Value::Null);
+    assert!(
+        answer["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with(reason)),
+        "{answer}"
+    );
+}
+
+/// The contest's examinations that are not answered get `DO_NOT_COMPETE`,
+/// as the contest's harness expects (exit 3); a name the contest does not
+/// have stays a usage error.
+#[test]
+fn examinations_not_answered_do_not_compete() {
+    let instance = data().join("examinations/TokenRing-PT-005");
+    let net = data().join("TokenRing-PT-005.pnml");
+    let run = |examination: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sesphr"))
+            .arg("mcc")
+            .arg(&instance)
+            .args(["--examination", examination, "--net"])
+            .arg(&net)
+            .output()
+            .expect("run sesphr")
+    };
+    for examination in ["QuasiLiveness", "StableMarking", "Liveness"] {
+        let out = run(examination);
+        assert_eq!(out.status.code(), Some(3), "{examination}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "DO_NOT_COMPETE\n");
+    }
+    let out = run("Deadlock");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown examination \"Deadlock\""),
+        "{stderr}"
+    );
 }
 
 /// The state space of an unbounded net is never complete: StateSpace

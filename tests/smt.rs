@@ -1005,3 +1005,51 @@ fn check_unfold_lifts_conditionals_and_quotes_the_properties_it_refuses() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A coloured net whose only properties are CTL and LTL ones: none is encoded.
+const TEMPORAL_ONLY: &str = r#"name: temporal-only
+places:
+  p: { type: Unit, init: ["()"] }
+  q: { type: Unit }
+transitions:
+  t:
+    in:  { p: ["()"] }
+    out: { q: ["()"] }
+properties:
+  ends_in_q: { ctl: "AF count(q) == 1" }
+  stays_in_q: { ltl: "F G count(q) == 1" }
+"#;
+
+/// `smt` names each CTL/LTL property it leaves out and exits 3, with and
+/// without --solve, as `check --engine smt` does; a net with no property at
+/// all gets a note.
+#[test]
+fn the_smt_command_names_the_temporal_properties_it_leaves_out() {
+    let (dir, net) = scratch_file("smt-temporal", "temporal.yaml", TEMPORAL_ONLY);
+    let net = net.to_str().expect("UTF-8");
+    let out = sesphr(&["smt", "--depth", "3", net]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    for name in ["ends_in_q", "stays_in_q"] {
+        let line = format!(
+            "property `{name}` is left out of the script: CTL and LTL properties are not encoded"
+        );
+        assert!(stderr.contains(&line), "{line:?} in\n{stderr}");
+    }
+    if z3_present("the temporal-only --solve test") {
+        let out = sesphr(&["smt", "--depth", "3", "--solve", net]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "{text}{out:?}");
+        let line = "  skipped       ends_in_q   CTL and LTL properties are not encoded\n";
+        assert!(text.contains(line), "{line:?} in\n{text}");
+    }
+    let pt = root().join("tests/data/mcc/TokenRing-PT-005.pnml");
+    let out = sesphr(&["smt", "--depth", "1", pt.to_str().expect("UTF-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("declares no property and none was asked for"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -69,8 +69,9 @@ pub enum Unfold {
     /// [`auto_unfold_limits`] (a larger one would make every state wide).
     /// The coloured engine otherwise.
     Auto,
-    /// Always ([`check_unfolded`]), reported in the unfolding's terms:
-    /// no reduction; refused where the net or a property does not unfold.
+    /// Always ([`check_unfolded`]), its markings and steps shown in the
+    /// unfolding's terms (the token bounds stay per coloured place): no
+    /// reduction; refused where the net or a property does not unfold.
     Always,
 }
 
@@ -470,8 +471,10 @@ fn limits(options: &ExploreOptions) -> Limits {
 /// the P/T explorer, judging its own safety properties and `standard` on the
 /// unfolded places' token counts, as the SMT route encodes them. The state
 /// space is the coloured net's (same states and edges); steps are named by
-/// their bindings, as in the coloured net's traces. Refused, with the
-/// reason, where the net does not unfold or a property is not encoded.
+/// their bindings, as in the coloured net's traces; the token bounds count
+/// a coloured place's tokens over all its colours, as the coloured engine
+/// does. Refused, with the reason, where the net does not unfold or a
+/// property is not encoded.
 pub fn check_unfolded(
     net: &LoadedNet,
     standard: &[StandardProperty],
@@ -485,14 +488,16 @@ pub fn check_unfolded(
         options.timeout,
         options.max_memory,
     ));
-    let (pt, properties) = budget.install(|| crate::smt::prepare(net, standard))?;
+    let (pt, properties, places) =
+        budget.install(|| crate::smt::prepare_with_places(net, standard))?;
     let options = &time_left_in(options, started);
     let checks = properties
         .iter()
         .map(|p| Ok((p.name.clone(), p.observer()?)))
         .collect::<Result<Vec<_>, SmtError>>()?;
     let mut report = with_widening_lanes(&pt, &[], |space| {
-        check(&Checked::new(space, checks.clone()), options)
+        let checked = Checked::new(space, checks.clone()).counting_together(places.clone());
+        check(&checked, options)
     })?;
     report.net = net.name().to_string();
     report.unfolding = Some(UnfoldingSize {

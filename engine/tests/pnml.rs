@@ -114,6 +114,26 @@ fn errors_carry_line_and_column() {
             },
         ),
         (
+            // Two arcs of one id: refused at the second.
+            doc(
+                "<page id=\"g\">\n<place id=\"p\"/>\n<transition id=\"t\"/>\n<arc id=\"a2\" source=\"p\" target=\"t\"/>\n<arc id=\"a2\" source=\"t\" target=\"p\"/>\n</page>",
+            ),
+            PnmlError::DuplicateId {
+                id: "a2".into(),
+                at: at(8, 1),
+            },
+        ),
+        (
+            // An arc with a place's id, the place written after it.
+            doc(
+                "<page id=\"g\">\n<transition id=\"t\"/>\n<arc id=\"p\" source=\"t\" target=\"p\"/>\n<place id=\"p\"/>\n</page>",
+            ),
+            PnmlError::DuplicateId {
+                id: "p".into(),
+                at: at(7, 1),
+            },
+        ),
+        (
             doc(
                 "<page id=\"g\">\n<place id=\"p\"/>\n<place id=\"q\"/>\n<arc id=\"a\" source=\"p\" target=\"q\"/>\n</page>",
             ),
@@ -266,6 +286,16 @@ fn other_net_types_are_not_supported() {
     );
     assert!(err.to_string().contains("not supported yet"));
     assert_eq!(parse_pnml("<pnml/>"), Err(PnmlError::NoNet));
+    // A net without a type is said to lack it (not "nets of type ").
+    let err = parse_pnml("<pnml>\n  <net id=\"c\"/>\n</pnml>").expect_err("refused");
+    assert_eq!(
+        err,
+        PnmlError::MissingAttribute {
+            element: "net".into(),
+            attribute: "type".into(),
+            at: at(2, 3),
+        }
+    );
 }
 
 /// The coloured view of a P/T net that fires past the most a counter

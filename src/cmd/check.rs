@@ -177,9 +177,9 @@ pub enum UnfoldWhen {
     /// unfolding of at most 256 places and 1,024 transitions or no larger
     /// than the net.
     Auto,
-    /// Always, reported in the unfolding's terms (its places' counts), with
-    /// no reduction; refused, with the reason, where the net or a property
-    /// does not unfold.
+    /// Always, markings shown in the unfolding's terms (its places' counts;
+    /// the token bounds stay per coloured place), with no reduction;
+    /// refused, with the reason, where the net or a property does not unfold.
     Always,
     /// Never: the coloured engine.
     Never,

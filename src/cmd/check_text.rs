@@ -133,7 +133,8 @@ pub(crate) fn render_property(
         .as_ref()
         .filter(|_| options.full || p.holds != Some(true))
     {
-        out += &format!("      {meaning}\n");
+        let run_shown = options.traces.shows(p) && (p.trace.is_some() || p.lasso.is_some());
+        out += &format!("      {}\n", shown_meaning(meaning, run_shown));
     }
     if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
         out += &render_lasso(lasso, options.full);
@@ -367,6 +368,28 @@ fn render_trace(trace: &Trace, full: bool) -> String {
         out += &format!("      final marking: {}\n", trace.last);
     }
     out
+}
+
+/// The meaning of a CTL or LTL verdict as printed: where the run it points
+/// at ("below") is not printed, it says how to see it instead.
+fn shown_meaning(meaning: &str, run_shown: bool) -> String {
+    if run_shown {
+        return meaning.to_string();
+    }
+    const NOT_SHOWN: &str = "not printed here (--trace all prints it)";
+    meaning
+        .replace(
+            "the lasso below (",
+            "a lasso, not printed here (--trace all prints it; ",
+        )
+        .replace(
+            "the run below shows why",
+            &format!("a run shows why, {NOT_SHOWN}"),
+        )
+        .replace(
+            "a witness run below",
+            &format!("a witness run, {NOT_SHOWN}"),
+        )
 }
 
 /// A lasso of an LTL or CTL verdict: the stem, then the cycle repeated for ever.

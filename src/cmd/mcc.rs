@@ -10,7 +10,7 @@ use serde_json::{Value as Json, json};
 use sesphr_engine::load::LoadedNet;
 use sesphr_engine::mcc::formula::name_position;
 use sesphr_engine::mcc::{
-    Answer, AnswerKind, Examination, MccError, Value, examine, read_property_file,
+    Answer, AnswerKind, Examination, MccError, Requested, Value, examine, read_property_file,
 };
 
 use super::limits::SearchLimits;
@@ -26,9 +26,11 @@ pub struct MccArgs {
     pub model_dir: Option<PathBuf>,
     /// The examination: StateSpace, ReachabilityDeadlock, OneSafe,
     /// ReachabilityCardinality, ReachabilityFireability, UpperBounds,
-    /// CTLCardinality, CTLFireability, LTLCardinality, LTLFireability.
-    #[arg(long, value_parser = str::parse::<Examination>)]
-    pub examination: Examination,
+    /// CTLCardinality, CTLFireability, LTLCardinality, LTLFireability; the
+    /// contest's QuasiLiveness, StableMarking and Liveness are answered
+    /// DO_NOT_COMPETE (exit 3).
+    #[arg(long, value_parser = str::parse::<Requested>)]
+    pub examination: Requested,
     /// The net file [default: MODEL_DIR/model.pnml].
     #[arg(long, value_name = "FILE")]
     pub net: Option<PathBuf>,
@@ -54,7 +56,8 @@ impl MccArgs {
 
 /// The exit codes of `sesphr mcc`, for `--help`.
 pub const EXIT_CODES: &str = "Exit codes: 0 every formula answered, 2 bad input or usage, \
-3 some answer is CANNOT_COMPUTE (a limit stopped the run, or the formula is not evaluated).";
+3 some answer is CANNOT_COMPUTE (a limit stopped the run, or the formula is not evaluated; \
+the reason on standard error), or DO_NOT_COMPETE (an examination not answered).";
 
 /// Runs `sesphr mcc`: 0 when every formula is answered, 3 when some are
 /// CANNOT_COMPUTE, 2 on bad input.
@@ -63,7 +66,10 @@ pub fn run(args: &MccArgs) -> ExitCode {
         .net
         .clone()
         .unwrap_or_else(|| args.model_dir().join("model.pnml"));
-    let answers = match answer(args, &net_path) {
+    let Requested::Answered(examination) = args.examination else {
+        return do_not_compete(args, &net_path);
+    };
+    let answers = match answer(args, examination, &net_path) {
         Ok(answers) => answers,
         Err(error) => {
             crate::output::report_error(&error);
@@ -84,6 +90,15 @@ pub fn run(args: &MccArgs) -> ExitCode {
             outln!("{answer}");
         }
     }
+    for answer in &answers {
+        if let Some(reason) = answer.reason {
+            crate::output::write_err(format_args!(
+                "note: {}: {} CANNOT_COMPUTE: {reason}\n",
+                net_path.display(),
+                answer.id
+            ));
+        }
+    }
     if answers.iter().any(|a| a.value == Value::CannotCompute) {
         ExitCode::from(3)
     } else {
@@ -91,23 +106,35 @@ pub fn run(args: &MccArgs) -> ExitCode {
     }
 }
 
-/// Loads the net and the examination's formulas and answers them.
-fn answer(args: &MccArgs, net_path: &std::path::Path) -> Result<Vec<Answer>> {
+/// Answers an examination that is not answered: `DO_NOT_COMPETE`, as the
+/// contest's harness expects, and exit 3 (nothing is answered).
+fn do_not_compete(args: &MccArgs, net_path: &Path) -> ExitCode {
+    if args.json {
+        let mut value = head(args, net_path);
+        value["answers"] = json!([]);
+        value["do_not_compete"] = json!(true);
+        print_json(&value);
+    } else {
+        outln!("DO_NOT_COMPETE");
+    }
+    ExitCode::from(3)
+}
+
+/// Loads the net and `examination`'s formulas and answers them.
+fn answer(args: &MccArgs, examination: Examination, net_path: &Path) -> Result<Vec<Answer>> {
     let net = crate::host::load(&crate::NetArgs {
         net: net_path.to_path_buf(),
         params: Vec::new(),
     })?;
-    let property_file = args
-        .model_dir()
-        .join(format!("{}.xml", args.examination.name()));
-    let properties = if args.examination.has_property_file() {
+    let property_file = args.model_dir().join(format!("{}.xml", examination.name()));
+    let properties = if examination.has_property_file() {
         read_property_file(&property_file)?
     } else {
         Vec::new()
     };
     let options = args.limits.explore_options();
     let pool = args.limits.thread_pool()?;
-    pool.install(|| examine(&net, args.examination, &properties, &options))
+    pool.install(|| examine(&net, examination, &properties, &options))
         .map_err(|e| located(e, &property_file, &net, net_path))
 }
 
@@ -145,7 +172,7 @@ fn head(args: &MccArgs, net_path: &std::path::Path) -> Json {
 
 /// One answer: `{"kind", "id", "value"}` (and `seconds` for a CTL or LTL
 /// formula decided on the graph), the value `true`, `false`, a
-/// number, or `null` for CANNOT_COMPUTE.
+/// number, or `null` for CANNOT_COMPUTE, then with its `reason`.
 fn answer_json(answer: &Answer) -> Json {
     let kind = match answer.kind {
         AnswerKind::Formula => "formula",
@@ -160,6 +187,9 @@ fn answer_json(answer: &Answer) -> Json {
     let mut object = json!({ "kind": kind, "id": answer.id, "value": value });
     if let Some(seconds) = answer.seconds {
         object["seconds"] = json!(seconds);
+    }
+    if let Some(reason) = answer.reason {
+        object["reason"] = json!(reason);
     }
     object
 }

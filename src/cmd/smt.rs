@@ -104,6 +104,9 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
         }
     };
     let left_out: Vec<(String, String)> = left_out.into_iter().map(property_and_reason).collect();
+    if properties.is_empty() && left_out.is_empty() {
+        note_no_property(args);
+    }
     if !args.solve {
         let code = write(args, &pt, &properties, started);
         // After the script: its reader sees it whole, then what it lacks.
@@ -131,6 +134,16 @@ pub fn run(args: &SmtArgs) -> Result<ExitCode> {
     )
     .map_err(|e| crate::host::located_check_error(e.into(), &net, &args.net.net))?;
     Ok(print_verdicts(&solved, &left_out, args.depth))
+}
+
+/// The note on standard error for a net that declares no property when
+/// none was asked for: the script asks nothing, the solver answers nothing.
+fn note_no_property(args: &SmtArgs) {
+    crate::output::write_err(format_args!(
+        "note: {} declares no property and none was asked for: the script has no \
+         query; add --property deadlock-free or --property one-safe\n",
+        args.net.net.display()
+    ));
 }
 
 /// A property left out of the script, as its name and the reason.

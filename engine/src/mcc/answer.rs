@@ -38,6 +38,18 @@ pub struct Answer {
     /// For a CTL or LTL formula, the seconds taken to decide it on the
     /// examination's graph (built once for all formulas, and not counted).
     pub seconds: Option<f64>,
+    /// Why the answer is CANNOT_COMPUTE (`None` for the other answers).
+    pub reason: Option<&'static str>,
+}
+
+impl Answer {
+    /// The answer, with `reason` as its reason if it is CANNOT_COMPUTE.
+    pub fn explained(self, reason: Option<&'static str>) -> Answer {
+        Answer {
+            reason: reason.filter(|_| self.value == Value::CannotCompute),
+            ..self
+        }
+    }
 }
 
 /// The techniques named in answers.

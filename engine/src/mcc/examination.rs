@@ -81,9 +81,49 @@ impl FromStr for Examination {
         Examination::ALL
             .into_iter()
             .find(|e| e.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Examination::ALL.iter().map(|e| e.name()).collect();
-                format!("unknown examination {s:?} (one of {})", names.join(", "))
-            })
+            .ok_or_else(|| unknown(s))
     }
+}
+
+/// The contest's examinations that are not answered: the tool does not
+/// compete in them.
+pub const NOT_ANSWERED: [&str; 3] = ["QuasiLiveness", "StableMarking", "Liveness"];
+
+/// An examination the contest names: one answered, or one of
+/// [`NOT_ANSWERED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requested {
+    /// An examination that is answered.
+    Answered(Examination),
+    /// A contest examination that is not (its name).
+    NotAnswered(&'static str),
+}
+
+impl Requested {
+    /// The contest's name of the examination.
+    pub fn name(self) -> &'static str {
+        match self {
+            Requested::Answered(e) => e.name(),
+            Requested::NotAnswered(name) => name,
+        }
+    }
+}
+
+impl FromStr for Requested {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match NOT_ANSWERED.into_iter().find(|&name| name == s) {
+            Some(name) => Ok(Requested::NotAnswered(name)),
+            None => s.parse().map(Requested::Answered),
+        }
+    }
+}
+
+/// The message for an examination name the contest does not have.
+fn unknown(s: &str) -> String {
+    let names: Vec<&str> = (Examination::ALL.iter().map(|e| e.name()))
+        .chain(NOT_ANSWERED)
+        .collect();
+    format!("unknown examination {s:?} (one of {})", names.join(", "))
 }

@@ -42,7 +42,7 @@ mod temporal;
 
 pub use answer::{Answer, AnswerKind, TECHNIQUES, Value};
 pub use error::MccError;
-pub use examination::Examination;
+pub use examination::{Examination, NOT_ANSWERED, Requested};
 
 use std::path::Path;
 

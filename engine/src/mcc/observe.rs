@@ -158,6 +158,9 @@ pub struct Checked<'a, S> {
     specs: Vec<PropertySpec>,
     /// Whether the explorer stops at a proof that the net is unbounded.
     stops_at_growth: bool,
+    /// The places whose tokens the token statistics count together (a
+    /// coloured place's unfolded places); `None`: each place alone.
+    counted_together: Option<Vec<Vec<usize>>>,
 }
 
 impl<'a, S: Observable> Checked<'a, S> {
@@ -178,7 +181,16 @@ impl<'a, S: Observable> Checked<'a, S> {
             checks: checks.into_iter().map(|(_, c)| c).collect(),
             specs,
             stops_at_growth: false,
+            counted_together: None,
         }
+    }
+
+    /// The same space, whose token statistics count the tokens of each group
+    /// of `places` together, as one place's (the unfolded places of each
+    /// coloured place, so that the statistics are the coloured net's).
+    pub fn counting_together(mut self, places: Vec<Vec<usize>>) -> Self {
+        self.counted_together = (places.iter().any(|group| group.len() > 1)).then_some(places);
+        self
     }
 
     /// The same space, explored until a proof that the net is unbounded
@@ -306,7 +318,17 @@ impl<S: Observable> StateSpace for Checked<'_, S> {
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {
-        self.inner.token_stats(state)
+        let (Some(groups), Ok(marking)) = (&self.counted_together, self.inner.observe(state))
+        else {
+            return self.inner.token_stats(state);
+        };
+        let mut stats = TokenStats::default();
+        for group in groups {
+            let n: u64 = group.iter().map(|&p| self.inner.tokens(&marking, p)).sum();
+            stats.total += n;
+            stats.max_in_place = stats.max_in_place.max(n);
+        }
+        stats
     }
 
     fn may_grow(&self) -> bool {

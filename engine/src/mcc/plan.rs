@@ -25,9 +25,22 @@ enum Task {
     Statistics,
     /// Verdict of temporal formula `i` (of [`Plan::temporal`]).
     Temporal(usize),
-    /// Outside what is evaluated.
-    Unanswered,
+    /// Outside what is evaluated, for this reason.
+    Unanswered(&'static str),
 }
+
+/// Why a CTL examination's formula is not evaluated.
+const NOT_CTL: &str = "not a CTL formula: a path operator (X, F, G, U) without a path \
+    quantifier (A, E) right above it";
+/// Why an LTL examination's formula is not evaluated.
+const NOT_LTL: &str = "not an LTL formula: a path quantifier (A, E) inside it, where only \
+    one may stand at the top";
+/// Why a reachability examination's formula is not evaluated.
+const NOT_REACHABILITY: &str = "not a reachability formula: only EF φ and AG φ, φ without \
+    path operators, are evaluated";
+/// Why a query of another examination's kind is not evaluated.
+const NOT_THIS_EXAMINATION: &str =
+    "a query of another examination (a place-bound outside UpperBounds, or a formula in it)";
 
 pub(super) struct Plan {
     examination: Examination,
@@ -98,7 +111,8 @@ impl Plan {
                 let style = style.unwrap_or(Style::Ctl);
                 let task = match self.temporal.add(f, style, names, id)? {
                     Some(i) => Task::Temporal(i),
-                    None => Task::Unanswered,
+                    None if style == Style::Ltl => Task::Unanswered(NOT_LTL),
+                    None => Task::Unanswered(NOT_CTL),
                 };
                 self.tasks.push((id.to_string(), task));
             }
@@ -109,20 +123,26 @@ impl Plan {
             Query::Boolean(Formula::ExistsPath(path)) if reachability => match &**path {
                 Formula::Finally(f) => match names.condition(f, id)? {
                     Some(c) => self.add_check(id, Check::Reachable(c), Task::Reachable),
-                    None => self.tasks.push((id.to_string(), Task::Unanswered)),
+                    None => self.unanswered_task(id, NOT_REACHABILITY),
                 },
-                _ => self.tasks.push((id.to_string(), Task::Unanswered)),
+                _ => self.unanswered_task(id, NOT_REACHABILITY),
             },
             Query::Boolean(Formula::AllPaths(path)) if reachability => match &**path {
                 Formula::Globally(f) => match names.condition(f, id)? {
                     Some(c) => self.add_check(id, Check::Invariant(c), Task::Invariant),
-                    None => self.tasks.push((id.to_string(), Task::Unanswered)),
+                    None => self.unanswered_task(id, NOT_REACHABILITY),
                 },
-                _ => self.tasks.push((id.to_string(), Task::Unanswered)),
+                _ => self.unanswered_task(id, NOT_REACHABILITY),
             },
-            _ => self.tasks.push((id.to_string(), Task::Unanswered)),
+            Query::Boolean(_) if reachability => self.unanswered_task(id, NOT_REACHABILITY),
+            _ => self.unanswered_task(id, NOT_THIS_EXAMINATION),
         }
         Ok(())
+    }
+
+    /// Answers formula `id` CANNOT_COMPUTE, for `reason`.
+    fn unanswered_task(&mut self, id: &str, reason: &'static str) {
+        self.tasks.push((id.to_string(), Task::Unanswered(reason)));
     }
 
     /// Whether an answer needs every reachable state (not only the checks' verdicts).
@@ -142,7 +162,7 @@ impl Plan {
         }
         if self.checks.is_empty() && !self.needs_all_states() {
             // Nothing here is evaluated: no exploration.
-            return Ok(self.unanswered());
+            return Ok(self.unanswered(None));
         }
         let mut checked = Checked::new(space, self.checks.clone());
         if self.needs_all_states() || !bounded_by_user(options) {
@@ -155,12 +175,17 @@ impl Plan {
         let ex = explore(&checked, &options)?;
         let complete = ex.complete();
         let bounds = self.bounds(space, &ex, complete)?;
+        let stopped = ex.stopped.map(stopped_because);
         let mut answers = Vec::new();
-        let formula = |id: &str, value| Answer {
-            kind: AnswerKind::Formula,
-            id: id.to_string(),
-            value,
-            seconds: None,
+        let formula = |id: &str, value| {
+            Answer {
+                kind: AnswerKind::Formula,
+                id: id.to_string(),
+                value,
+                seconds: None,
+                reason: None,
+            }
+            .explained(stopped)
         };
         for (k, (id, task)) in self.tasks.iter().enumerate() {
             match task {
@@ -201,17 +226,22 @@ impl Plan {
                         ("MAX_TOKEN_IN_PLACE", unfolded),
                         ("MAX_TOKEN_PER_MARKING", ex.max_tokens_per_marking),
                     ] {
-                        answers.push(Answer {
-                            kind: AnswerKind::StateSpace,
-                            id: what.to_string(),
-                            value: known(value),
-                            seconds: None,
-                        });
+                        answers.push(
+                            Answer {
+                                kind: AnswerKind::StateSpace,
+                                id: what.to_string(),
+                                value: known(value),
+                                seconds: None,
+                                reason: None,
+                            }
+                            .explained(stopped),
+                        );
                     }
                 }
-                Task::Unanswered | Task::Temporal(_) => {
-                    answers.push(formula(id, Value::CannotCompute));
+                Task::Unanswered(reason) => {
+                    answers.push(formula(id, Value::CannotCompute).explained(Some(reason)));
                 }
+                Task::Temporal(_) => answers.push(formula(id, Value::CannotCompute)),
             }
         }
         Ok(answers)
@@ -226,7 +256,7 @@ impl Plan {
     ) -> Result<Vec<Answer>, ExploreError<S::Error>> {
         let deadline = options.timeout.map(|t| Instant::now() + t);
         if proven_unbounded(space, options)? {
-            return Ok(self.unanswered());
+            return Ok(self.unanswered(Some(UNBOUNDED)));
         }
         let limits = Limits {
             max_states: options.max_states,
@@ -234,17 +264,21 @@ impl Plan {
             deadline,
         };
         let verdicts = match temporal::graph(space, &self.temporal.atoms, limits) {
-            Ok(graph) => Some(temporal::decide(&graph, &self.temporal.questions, limits)),
+            Ok(graph) => Ok(temporal::decide(&graph, &self.temporal.questions, limits)),
             Err(Stop::Failed(source)) => return Err(ExploreError::Space { source }),
-            Err(Stop::TooLarge(_) | Stop::Timeout | Stop::OutOfMemory) => None,
+            Err(Stop::TooLarge(_)) => Err(StopReason::MaxStates),
+            Err(Stop::Timeout) => Err(StopReason::Timeout),
+            Err(Stop::OutOfMemory) => Err(StopReason::MaxMemory),
         };
         Ok(self
             .tasks
             .iter()
             .map(|(id, task)| {
-                let decided = match (task, &verdicts) {
-                    (Task::Temporal(i), Some(v)) => Some(v[*i]),
-                    _ => None,
+                let (decided, reason) = match (task, &verdicts) {
+                    (Task::Temporal(i), Ok(v)) => (Some(v[*i]), UNDECIDED),
+                    (Task::Unanswered(reason), _) => (None, *reason),
+                    (_, Err(stop)) => (None, stopped_because(*stop)),
+                    _ => (None, UNDECIDED),
                 };
                 Answer {
                     kind: AnswerKind::Formula,
@@ -255,20 +289,31 @@ impl Plan {
                         _ => Value::CannotCompute,
                     },
                     seconds: decided.map(|(_, took)| took.as_secs_f64()),
+                    reason: None,
                 }
+                .explained(Some(reason))
             })
             .collect())
     }
 
-    /// Every answer CANNOT_COMPUTE, in output order.
-    fn unanswered(&self) -> Vec<Answer> {
+    /// Every answer CANNOT_COMPUTE, in output order: for its own reason
+    /// where it is outside what is evaluated, else for `reason`.
+    fn unanswered(&self, reason: Option<&'static str>) -> Vec<Answer> {
         self.tasks
             .iter()
-            .map(|(id, _)| Answer {
-                kind: AnswerKind::Formula,
-                id: id.clone(),
-                value: Value::CannotCompute,
-                seconds: None,
+            .map(|(id, task)| {
+                let reason = match task {
+                    Task::Unanswered(own) => Some(*own),
+                    _ => reason,
+                };
+                Answer {
+                    kind: AnswerKind::Formula,
+                    id: id.clone(),
+                    value: Value::CannotCompute,
+                    seconds: None,
+                    reason: None,
+                }
+                .explained(reason)
             })
             .collect()
     }
@@ -302,6 +347,24 @@ impl Plan {
             }
         }
         Ok(Some(bounds))
+    }
+}
+
+/// Why a temporal formula whose decision was cut short is not answered.
+const UNDECIDED: &str = "its decision on the graph was stopped by --timeout or --max-memory";
+
+/// Why nothing that needs every reachable marking is answered on an
+/// unbounded net.
+const UNBOUNDED: &str = "the net is unbounded: its reachable markings never end";
+
+/// Why an exploration that stopped for `reason` left an answer undecided.
+fn stopped_because(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::MaxStates => "the run stopped at --max-states before deciding it",
+        StopReason::MaxMemory => "the run stopped at --max-memory before deciding it",
+        StopReason::Timeout => "the run stopped at --timeout before deciding it",
+        StopReason::Unbounded => UNBOUNDED,
+        _ => "the run stopped before deciding it",
     }
 }
 

@@ -20,6 +20,7 @@ use crate::explore::{
     CheckReport, ExploreError, ExploreOptions, MarkedPlaces, PlaceChange, PropertyKind,
     PropertySpec, StateBuf, StateLayout, StateSpace, Step, TokenStats, check,
 };
+use crate::net::explain::{Explanation, Reading};
 
 /// The properties a P/T net can be checked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,9 +103,9 @@ impl Lane {
 enum Check {
     /// The state is dead.
     Dead,
-    /// Some place holds more than a bound: per word, (bound + 1 in each lane
-    /// that can hold more, the guard bits of those lanes).
-    Exceeds(Vec<(u32, u32)>),
+    /// Some place holds more than the bound: per word, (bound + 1 in each
+    /// lane that can hold more, the guard bits of those lanes).
+    Exceeds(u32, Vec<(u32, u32)>),
 }
 
 /// A P/T net ready for the explorer.
@@ -227,7 +228,7 @@ impl<'n> PackedNet<'n> {
             .iter()
             .map(|p| match *p {
                 PtProperty::DeadlockFree => Check::Dead,
-                PtProperty::PlaceBound(k) => Check::Exceeds(exceeds_masks(&lanes, words, k)),
+                PtProperty::PlaceBound(k) => Check::Exceeds(k, exceeds_masks(&lanes, words, k)),
             })
             .collect();
         let specs = properties.iter().map(property_spec).collect();
@@ -636,10 +637,30 @@ impl StateSpace for PackedNet<'_> {
         for (check, target) in self.checks.iter().zip(targets.iter_mut()) {
             *target = match check {
                 Check::Dead => dead,
-                Check::Exceeds(masks) => Self::exceeds(state, masks),
+                Check::Exceeds(_, masks) => Self::exceeds(state, masks),
             };
         }
         Ok(())
+    }
+
+    /// Why `state` violates a bound: the first place over it, and its count.
+    fn explain(&self, property: usize, state: &[u32]) -> Result<Option<Explanation>, PtError> {
+        let Some(Check::Exceeds(bound, _)) = self.checks.get(property) else {
+            return Ok(None);
+        };
+        let over = (0..self.net.places.len()).find(|&p| self.count(state, p) > *bound);
+        Ok(over.map(|p| {
+            let count = format!("count({})", self.net.places[p]);
+            Explanation {
+                instances: Vec::new(),
+                given: Vec::new(),
+                failing: format!("{count} <= {bound}"),
+                readings: vec![Reading {
+                    expression: count,
+                    value: self.count(state, p).to_string(),
+                }],
+            }
+        }))
     }
 
     fn token_stats(&self, state: &[u32]) -> TokenStats {

@@ -88,7 +88,7 @@ pub fn check_bounded(
         .into_iter()
         .map(|v| (v.name, v.run))
         .collect();
-    let mut not_encoded: Vec<NotEncoded> = refused
+    let not_encoded: Vec<NotEncoded> = refused
         .into_iter()
         .map(|e| match e {
             SmtError::Property { property, reason } => NotEncoded {
@@ -109,10 +109,6 @@ pub fn check_bounded(
         }
         LoadedNet::Coloured(net) => {
             let mut net = with_standard_properties(net, standard);
-            not_encoded.extend(net.temporal.iter().map(|p| NotEncoded {
-                name: p.name.clone(),
-                reason: "CTL and LTL properties are not encoded".into(),
-            }));
             net.properties
                 .retain(|p| !not_encoded.iter().any(|n| n.name == p.name));
             results(&ColouredSpace::new(&net), &runs)?

@@ -147,10 +147,24 @@ pub fn prepare(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>), SmtError> {
-    let (pt, properties, refused) = expressed(net, standard)?;
+    prepare_with_places(net, standard).map(|(pt, properties, _)| (pt, properties))
+}
+
+/// Per place of a net, the places of its P/T net (its unfolding) that
+/// hold its tokens.
+pub type PlaceGroups = Vec<Vec<usize>>;
+
+/// [`prepare`], also returning, per place of `net`, the places of the P/T
+/// net that hold its tokens (a coloured place's unfolded places, one per
+/// colour; a P/T net's place alone).
+pub fn prepare_with_places(
+    net: &LoadedNet,
+    standard: &[StandardProperty],
+) -> Result<(PtNet, Vec<SmtProperty>, PlaceGroups), SmtError> {
+    let (pt, properties, refused, places) = expressed(net, standard)?;
     match refused.into_iter().next() {
         Some(e) => Err(e),
-        None => Ok((pt, properties)),
+        None => Ok((pt, properties, places)),
     }
 }
 
@@ -158,31 +172,41 @@ pub fn prepare(
 /// expresses, as [`prepare`] finds them; a coloured net's property that
 /// has no encoding, or whose arithmetic is not linear in the token counts
 /// (the script's logic is `QF_LIA`), is left out and returned with the
-/// reason, instead of refusing the net.
+/// reason, instead of refusing the net, and so are its CTL and LTL
+/// properties, last.
 pub fn prepare_encodable(
     net: &LoadedNet,
     standard: &[StandardProperty],
 ) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
-    let (pt, properties, mut refused) = expressed(net, standard)?;
+    let (pt, properties, mut refused, _) = expressed(net, standard)?;
     let (linear, nonlinear): (Vec<_>, Vec<_>) =
         properties.into_iter().partition(SmtProperty::is_linear);
     refused.extend(nonlinear.into_iter().map(|p| SmtError::Property {
         property: p.name,
         reason: NONLINEAR.into(),
     }));
+    if let LoadedNet::Coloured(coloured) = net {
+        refused.extend(coloured.temporal.iter().map(|p| SmtError::Property {
+            property: p.name.clone(),
+            reason: TEMPORAL.into(),
+        }));
+    }
     Ok((pt, linear, refused))
 }
+
+/// Why a CTL or LTL property is left out of the script.
+const TEMPORAL: &str = "CTL and LTL properties are not encoded";
 
 /// Why a property whose arithmetic is not linear is left out of the script.
 const NONLINEAR: &str = "a product of two token counts (or a sum whose body reads a \
     count) is nonlinear arithmetic, which the encoding (QF_LIA) does not express";
 
-/// Like [`prepare`], but every property without an encoding is returned
-/// with the reason instead of refusing the net.
+/// Like [`prepare_with_places`], but every property without an encoding is
+/// returned with the reason instead of refusing the net.
 fn expressed(
     net: &LoadedNet,
     standard: &[StandardProperty],
-) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>), SmtError> {
+) -> Result<(PtNet, Vec<SmtProperty>, Vec<SmtError>, PlaceGroups), SmtError> {
     let (pt, colours, coloured) = match net {
         LoadedNet::PlaceTransition(pt) => {
             let colours = (0..pt.places.len())
@@ -196,15 +220,14 @@ fn expressed(
         }
     };
     let place_count = colours.iter().map(|(p, _)| p + 1).max().unwrap_or(0);
+    let places: Vec<Vec<usize>> = (0..place_count)
+        .map(|p| properties::places_of(p, &colours))
+        .collect();
     let mut properties: Vec<SmtProperty> = standard
         .iter()
         .map(|p| match p {
             StandardProperty::DeadlockFree => SmtProperty::deadlock_free(),
-            StandardProperty::OneSafe => SmtProperty::one_safe(
-                (0..place_count)
-                    .map(|p| properties::places_of(p, &colours))
-                    .collect(),
-            ),
+            StandardProperty::OneSafe => SmtProperty::one_safe(places.clone()),
         })
         .collect();
     let mut refused = Vec::new();
@@ -214,7 +237,7 @@ fn expressed(
             Err(e) => refused.push(e),
         }
     }
-    Ok((pt, properties, refused))
+    Ok((pt, properties, refused, places))
 }
 
 impl SmtProperty {

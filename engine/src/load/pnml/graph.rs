@@ -308,6 +308,28 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(())
     }
 
+    /// Refuses an arc whose id another arc (of `seen`, the arcs before it)
+    /// or a node already has: PNML ids are unique across the document. The
+    /// error is located at the later of the two.
+    fn unique_arc_id(
+        &self,
+        node: Node<'a, 'input>,
+        seen: &mut HashMap<String, Node<'a, 'input>>,
+    ) -> Result<(), PnmlError> {
+        let id = self.attribute(node, "id")?;
+        let other = (seen.get(&id).copied()).or_else(|| self.entries.get(&id).map(|(_, n)| *n));
+        if let Some(other) = other {
+            let later = match other.range().start > node.range().start {
+                true => other,
+                false => node,
+            };
+            let at = self.positions.of(later);
+            return Err(PnmlError::DuplicateId { id, at });
+        }
+        seen.insert(id, node);
+        Ok(())
+    }
+
     fn arc(&self, node: Node<'a, 'input>) -> Result<(usize, usize, bool), PnmlError> {
         let id = self.attribute(node, "id")?;
         self.plain_arc(node, &id)?;
@@ -414,7 +436,9 @@ pub(super) fn read_graph<'a, 'input>(
     // Every reference must lead to a node of its kind, even when no arc uses it.
     reader.resolve_references()?;
     let mut arcs = Vec::with_capacity(reader.arcs.len());
+    let mut arc_ids: HashMap<String, Node<'a, 'input>> = HashMap::new();
     for &node in &reader.arcs {
+        reader.unique_arc_id(node, &mut arc_ids)?;
         let (place, transition, input) = reader.arc(node)?;
         arcs.push(GraphArc {
             place,

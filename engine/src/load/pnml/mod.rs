@@ -54,7 +54,7 @@ pub fn parse_pnml(text: &str) -> Result<PtNet, PnmlError> {
     let doc = parse_document(text)?;
     let positions = Positions::new(text);
     let net = the_net(&positions, &doc)?;
-    let net_type = net.attribute("type").unwrap_or("").to_string();
+    let net_type = graph::attribute(&positions, net, "type")?;
     if net_type != PTNET_TYPE {
         return Err(PnmlError::Unsupported {
             net_type,
@@ -69,7 +69,7 @@ pub fn parse_any(text: &str) -> Result<PnmlNet, PnmlError> {
     let doc = parse_document(text)?;
     let positions = Positions::new(text);
     let net = the_net(&positions, &doc)?;
-    match net.attribute("type").unwrap_or("") {
+    match graph::attribute(&positions, net, "type")?.as_str() {
         PTNET_TYPE => pt_net(&positions, net).map(PnmlNet::PlaceTransition),
         SYMMETRIC_TYPE => {
             let (graph, _) = read_graph(&positions, net)?;
