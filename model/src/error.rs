@@ -272,6 +272,17 @@ pub enum Error {
         "user {0} was revoked: a revoked user is granted nothing and given no re-encryption key"
     )]
     Revoked(UserId),
+    /// The owner revoked a user a second time (the first revocation is on
+    /// the ledger; a second would record an event that changed nothing).
+    #[error("user {0} is already revoked")]
+    AlreadyRevoked(UserId),
+    /// An upload of a document with no partition (it would use up a
+    /// version number and record nothing).
+    #[error("{file} has no partition to upload")]
+    EmptyUpload {
+        /// The file id.
+        file: String,
+    },
     /// An upload of a document whose owner is not the system's patient.
     #[error("{file} belongs to {owner}, not to this system's patient {patient}")]
     WrongOwner {

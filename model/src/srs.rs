@@ -254,12 +254,15 @@ impl Srs {
 
     /// Revoke a user: delete its RK (and its keys in paper mode), mark the
     /// ACL. [`Error::NotEnrolled`] for a user the SRS never enrolled
-    /// (nothing changes). Revoking a revoked user again changes nothing.
+    /// (nothing changes), [`Error::AlreadyRevoked`] for one revoked before.
     pub fn revoke(&mut self, user: &UserId) -> Result<()> {
         let entry = self
             .acl
             .get_mut(user)
             .ok_or_else(|| Error::NotEnrolled(user.clone()))?;
+        if entry.revoked {
+            return Err(Error::AlreadyRevoked(user.clone()));
+        }
         entry.revoked = true;
         self.rekeys.retain(|(holder, _), _| holder != user);
         if user != &self.owner {

@@ -217,7 +217,8 @@ impl System {
     }
 
     /// Revoke a user at the SRS and record it. [`Error::NotEnrolled`] for a
-    /// user the SRS never enrolled: nothing changes, nothing is recorded.
+    /// user the SRS never enrolled, [`Error::AlreadyRevoked`] for one revoked
+    /// before: nothing changes, nothing is recorded.
     pub fn revoke(&mut self, user: &UserId) -> Result<()> {
         self.srs.revoke(user)?;
         self.ledger
@@ -234,8 +235,8 @@ impl System {
     /// the ledger. Returns the version number.
     ///
     /// Everything is checked and computed before the first write: the
-    /// document's owner is the system's patient ([`Error::WrongOwner`]), its
-    /// labels are unique ([`Error::DuplicatePartition`]) and, in hardened
+    /// document's owner is the system's patient ([`Error::WrongOwner`]), it
+    /// has a partition ([`Error::EmptyUpload`]), its labels are unique ([`Error::DuplicatePartition`]) and, in hardened
     /// mode, each has a key pair ([`Error::NoLabelKey`]); every partition is
     /// encrypted and signed, every signature checked as the SRS checks it
     /// ([`Error::ForgedUpload`] for a signing key that is not the owner's
@@ -251,6 +252,11 @@ impl System {
                 file: doc.file.to_string(),
                 owner: doc.owner.clone(),
                 patient: self.owner.clone(),
+            });
+        }
+        if doc.partitions.is_empty() {
+            return Err(Error::EmptyUpload {
+                file: doc.file.to_string(),
             });
         }
         let mut labels = std::collections::BTreeSet::new();
@@ -619,6 +625,33 @@ mod tests {
         assert!(matches!(sys.revoke(&ghost), Err(Error::NotEnrolled(u)) if u == ghost));
         assert_eq!(sys.ledger.blocks().len(), blocks);
         assert!(sys.srs.acl_entry(&ghost).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn revoking_twice_is_refused_and_recorded_once() {
+        let (dir, mut sys, keys, _) = setup("revoke-twice");
+        let bob = UserId::new("dr-bob").unwrap();
+        sys.enroll(&bob, Role::Doctor, false, &keys).unwrap();
+        sys.revoke(&bob).unwrap();
+        let blocks = sys.ledger.blocks().len();
+        assert!(matches!(sys.revoke(&bob), Err(Error::AlreadyRevoked(u)) if u == bob));
+        assert_eq!(sys.ledger.blocks().len(), blocks);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_empty_document_is_refused_and_uses_no_version() {
+        let (dir, mut sys, keys, doc) = setup("empty-upload");
+        let mut empty = doc.clone();
+        empty.partitions.clear();
+        let blocks = sys.ledger.blocks().len();
+        assert!(matches!(
+            sys.upload(&keys, &empty),
+            Err(Error::EmptyUpload { .. })
+        ));
+        assert_eq!(sys.ledger.blocks().len(), blocks);
+        assert_eq!(sys.upload(&keys, &doc).unwrap(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
