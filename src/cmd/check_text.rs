@@ -97,8 +97,8 @@ pub(crate) fn name_width(properties: &[PropertyResult]) -> usize {
 }
 
 /// One property's line (verdict, name, kind, and `other_note` where there is
-/// no trace to count), then its trace and lasso where `options` shows them,
-/// its explanation, and its meaning.
+/// no trace to count), then the meaning of a CTL or LTL verdict, its trace
+/// where `options` shows it, its explanation, and its lasso.
 pub(crate) fn render_property(
     p: &PropertyResult,
     width: usize,
@@ -122,12 +122,7 @@ pub(crate) fn render_property(
         p.name,
         p.kind.name()
     );
-    if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
-        out += &render_trace(trace, options.full);
-    }
-    if let Some(explanation) = &p.explanation {
-        out += &render_explanation(explanation, options.full);
-    }
+    // A CTL or LTL verdict's meaning points at the run below it.
     if let Some(meaning) = p
         .meaning
         .as_ref()
@@ -135,6 +130,12 @@ pub(crate) fn render_property(
     {
         let run_shown = options.traces.shows(p) && (p.trace.is_some() || p.lasso.is_some());
         out += &format!("      {}\n", shown_meaning(meaning, run_shown));
+    }
+    if let Some(trace) = p.trace.as_ref().filter(|_| options.traces.shows(p)) {
+        out += &render_trace(trace, options.full);
+    }
+    if let Some(explanation) = &p.explanation {
+        out += &render_explanation(explanation, options.full);
     }
     if let Some(lasso) = p.lasso.as_ref().filter(|_| options.traces.shows(p)) {
         out += &render_lasso(lasso, options.full);
