@@ -863,4 +863,17 @@ fn a_check_of_no_property_says_so() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The bounded and random engines say so too (walks decide nothing: 3).
+    for (engine, code) in [
+        (["--engine", "smt", "--depth", "2"], 0),
+        (["--engine", "random", "--walks", "5"], 3),
+    ] {
+        let out = sesphr(&[&["check"][..], &engine[..]].concat(), &net);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{engine:?}: {stderr}");
+        assert!(
+            stderr.contains("declares no property and none was asked for"),
+            "{engine:?}: {stderr}"
+        );
+    }
 }

@@ -305,6 +305,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     &|| check_smt::report_json(&report, &shown, options),
                     &|| check_smt::render(&report, &shown, options),
                 );
+                super::check_text::note_nothing_checked(report.properties.len(), &shown);
             }
             Ok(Outcome::Walks(report, unbounded)) => {
                 violated |= report.violated();
@@ -315,6 +316,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                     &|| check_walks::report_json(&report, &shown, options),
                     &|| check_walks::render(&report, &shown, options),
                 );
+                super::check_text::note_nothing_checked(report.properties.len(), &shown);
                 error |= report_unbounded(unbounded);
             }
             Ok(Outcome::Explicit(report, unbounded)) => {
@@ -326,7 +328,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 show(&|| report_json(&report, &shown, traces), &|| {
                     render(&report, &shown, options)
                 });
-                super::check_text::note_nothing_checked(&report, &shown);
+                super::check_text::note_nothing_checked(report.properties.len(), &shown);
                 error |= report_unbounded(unbounded);
             }
             Err(e) => {

@@ -52,10 +52,11 @@ const CHANGE_LINE_CHARS: usize = 100;
 const SHOWN_VALUE_CHARS: usize = 48;
 
 /// The note on standard error for a report that checked no property (the
-/// net declares none and none was asked for): only statistics were
-/// computed, which a plain `sesphr check` run could pass off as a verdict.
-pub fn note_nothing_checked(report: &CheckReport, path: &str) {
-    if report.properties.is_empty() {
+/// net declares none and none was asked for; `properties` is how many the
+/// report judged): only statistics were computed, which a plain `sesphr
+/// check` run could pass off as a verdict. The same for every engine.
+pub fn note_nothing_checked(properties: usize, path: &str) {
+    if properties == 0 {
         crate::output::write_err(format_args!(
             "note: {path} declares no property and none was asked for: only statistics were \
              computed; add --property deadlock-free or --property one-safe\n"
