@@ -2046,6 +2046,13 @@ properties:
     assert!(!text.contains("below"), "{text}");
     assert!(!text.contains("lasso:"), "{text}");
     assert_eq!(text.matches("(--trace all prints it").count(), 2, "{text}");
+    // So do the JSON meanings, which have no trace or lasso beside them.
+    let out = sesphr(&["check", "--json", "--trace", "none", net]);
+    let report = json(&out);
+    for p in report["properties"].as_array().unwrap() {
+        let meaning = p["meaning"].as_str().unwrap();
+        assert!(!meaning.contains("below") && p["lasso"].is_null(), "{p}");
+    }
     // Printed, the runs are announced as before.
     let out = sesphr(&["check", net]);
     let text = String::from_utf8_lossy(&out.stdout);

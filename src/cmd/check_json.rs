@@ -57,7 +57,9 @@ fn property_json(p: &PropertyResult, traces: TraceChoice) -> Json {
         entry["explanation"] = explanation_json(explanation);
     }
     if let Some(meaning) = &p.meaning {
-        entry["meaning"] = Json::String(meaning.clone());
+        // The run it points at is the trace or lasso beside it, if any.
+        let run_shown = traces.shows(p) && (p.trace.is_some() || p.lasso.is_some());
+        entry["meaning"] = Json::String(super::check_text::shown_meaning(meaning, run_shown));
     }
     if let Some(lasso) = p.lasso.as_ref().filter(|_| traces.shows(p)) {
         entry["lasso"] = json!({

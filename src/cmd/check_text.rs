@@ -374,7 +374,7 @@ fn render_trace(trace: &Trace, full: bool) -> String {
 
 /// The meaning of a CTL or LTL verdict as printed: where the run it points
 /// at ("below") is not printed, it says how to see it instead.
-fn shown_meaning(meaning: &str, run_shown: bool) -> String {
+pub(crate) fn shown_meaning(meaning: &str, run_shown: bool) -> String {
     if run_shown {
         return meaning.to_string();
     }
