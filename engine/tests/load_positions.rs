@@ -118,13 +118,30 @@ fn duplicate_keys_are_named() {
     assert_eq!(
         err.kind(),
         &LoadErrorKind::Duplicate {
-            kind: "key",
-            name: "idle".into()
+            kind: "place",
+            name: "idle".into(),
+            first: Some(2),
         }
     );
     assert_eq!(err.pos(), pos(3, 3));
     let err = load_err("places:\n  p: { type: Unit, \"type\": Int }\ntransitions: {}\n");
     assert!(err.to_string().contains("duplicate key `type`"), "{err}");
+    // A quoted property name after a comment; a key inside a transition.
+    let net = "places:\n  p: { type: Unit }\ntransitions: {}\nproperties:\n  \"ok\": { invariant: \"true\" }\n  # again\n  ok: { invariant: \"true\" }\n";
+    let err = load_err(net);
+    assert!(
+        err.to_string()
+            .contains("duplicate property `ok` (first at line 5)"),
+        "{err}"
+    );
+    let net = "places:\n  p: { type: Unit }\ntransitions:\n  t:\n    in: { p: [\"()\"] }\n    in: { p: [\"()\"] }\n";
+    let err = load_err(net);
+    assert!(
+        err.to_string()
+            .contains("duplicate key `in` (first at line 5)"),
+        "{err}"
+    );
+    assert_eq!(err.pos(), pos(6, 5));
 }
 
 /// Regression: an error at the end of a file without a final line break was

@@ -32,12 +32,14 @@ pub enum LoadErrorKind {
         hint: String,
     },
     /// A name declared twice.
-    #[error("duplicate {kind} `{name}`")]
+    #[error("duplicate {kind} `{name}`{}", first_at(*first))]
     Duplicate {
         /// What kind of name.
         kind: &'static str,
         /// The name.
         name: String,
+        /// The line of its first declaration, where it is known.
+        first: Option<usize>,
     },
     /// A declared property named as one of the standard properties every
     /// net has, which `--property` would then not tell apart.
@@ -90,6 +92,11 @@ struct Located {
     pos: Option<Pos>,
     kind: LoadErrorKind,
     snippet: Option<String>,
+}
+
+/// ` (first at line N)` for a duplicate whose first declaration is known.
+fn first_at(first: Option<usize>) -> String {
+    first.map_or_else(String::new, |line| format!(" (first at line {line})"))
 }
 
 impl LoadError {

@@ -27,7 +27,8 @@ pub fn read_net(source: &Source) -> Result<RawNet> {
             pos = source.end();
         }
         if let Some(name) = duplicated_key(source, e.info(), pos) {
-            return LoadError::at(source, pos, LoadErrorKind::Duplicate { kind: "key", name });
+            let (kind, first) = declared_before(source, pos, &name);
+            return LoadError::at(source, pos, LoadErrorKind::Duplicate { kind, name, first });
         }
         match tag_before(source, pos) {
             Some((tag_pos, message)) => LoadError::at(
@@ -159,6 +160,51 @@ fn duplicated_key(source: &Source, info: &str, pos: Pos) -> Option<String> {
         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
         .collect();
     (!key.is_empty()).then_some(key)
+}
+
+/// What a key repeated at `pos` declares (a place under `places:`, a
+/// transition under `transitions:`, ...; `key` elsewhere) and the line of
+/// its first declaration, read from the file's indentation: the parser
+/// stops at the repeat and keeps no node to ask. A key inside a flow
+/// mapping (`{ type: Unit, type: Int }`) is a plain `key`.
+fn declared_before(source: &Source, pos: Pos, name: &str) -> (&'static str, Option<usize>) {
+    let indent = pos.col - 1;
+    let line_text = source.line(pos.line).unwrap_or_default();
+    if !line_text.chars().take(indent).all(|c| c == ' ') {
+        return ("key", None);
+    }
+    let indent_of = |text: &str| text.len() - text.trim_start_matches(' ').len();
+    let is_content = |text: &str| !text.trim().is_empty() && !text.trim_start().starts_with('#');
+    let Some(parent) = (1..pos.line).rev().find(|&l| {
+        source
+            .line(l)
+            .is_some_and(|t| is_content(t) && indent_of(t) < indent)
+    }) else {
+        return ("key", None);
+    };
+    let parent_text = source.line(parent).unwrap_or_default();
+    let kind = match (
+        indent_of(parent_text),
+        parent_text.trim().trim_end_matches(':'),
+    ) {
+        (0, "places") => "place",
+        (0, "transitions") => "transition",
+        (0, "properties") => "property",
+        (0, "types") => "type",
+        (0, "functions") => "function",
+        (0, "params") => "parameter",
+        _ => "key",
+    };
+    let declares = |text: &str| {
+        if indent_of(text) != indent {
+            return false;
+        }
+        let key = text[indent..].trim_start_matches(['"', '\'']);
+        key.strip_prefix(name)
+            .is_some_and(|rest| rest.trim_start_matches(['"', '\'']).starts_with(':'))
+    };
+    let first = (parent + 1..pos.line).find(|&l| source.line(l).is_some_and(declares));
+    (kind, first)
 }
 
 struct Reader<'s> {

@@ -41,6 +41,7 @@ impl Compiler<'_> {
                 LoadErrorKind::Duplicate {
                     kind: "name (a parameter and an enumeration constant)",
                     name: c.value.clone(),
+                    first: None,
                 },
             ));
         }
@@ -50,6 +51,7 @@ impl Compiler<'_> {
                 LoadErrorKind::Duplicate {
                     kind: "enumeration constant",
                     name: c.value.clone(),
+                    first: None,
                 },
             ));
         }
@@ -90,6 +92,7 @@ impl Compiler<'_> {
                     LoadErrorKind::Duplicate {
                         kind: "name (a parameter and an enumeration constant)",
                         name: name.value.clone(),
+                        first: None,
                     },
                 ));
             }
@@ -99,6 +102,7 @@ impl Compiler<'_> {
                     LoadErrorKind::Duplicate {
                         kind: "parameter",
                         name: name.value.clone(),
+                        first: None,
                     },
                 ));
             }
@@ -239,6 +243,7 @@ impl Compiler<'_> {
                     LoadErrorKind::Duplicate {
                         kind: "type (it is built in)",
                         name: name.value.clone(),
+                        first: None,
                     },
                 ));
             }
@@ -499,6 +504,7 @@ impl Compiler<'_> {
                     LoadErrorKind::Duplicate {
                         kind: "function (it is built in)",
                         name: name.value.clone(),
+                        first: None,
                     },
                 ));
             }

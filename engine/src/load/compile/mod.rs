@@ -124,15 +124,16 @@ fn check_unique<'a>(
     names: impl Iterator<Item = &'a Spanned<String>>,
     kind: &'static str,
 ) -> Result<()> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashMap::new();
     for n in names {
-        if !seen.insert(n.value.as_str()) {
+        if let Some(first) = seen.insert(n.value.as_str(), n.pos.line) {
             return Err(LoadError::at(
                 source,
                 n.pos,
                 LoadErrorKind::Duplicate {
                     kind,
                     name: n.value.clone(),
+                    first: Some(first),
                 },
             ));
         }
