@@ -184,17 +184,23 @@ impl Srs {
         Ok(entry)
     }
 
+    /// `user`'s ACL entry to change, [`Error::NotEnrolled`] if it has none.
+    fn enrolled_mut(&mut self, user: &UserId) -> Result<&mut AclEntry> {
+        self.acl
+            .get_mut(user)
+            .ok_or_else(|| Error::NotEnrolled(user.clone()))
+    }
+
     /// The owner grants (`allow`) or withdraws a partition for one user;
     /// refused for a user who is not enrolled or was revoked
     /// ([`Srs::check_grantable`]), the ACL unchanged.
     pub fn set_right(&mut self, user: &UserId, label: &Label, allow: bool) -> Result<()> {
         self.check_grantable(user)?;
-        if let Some(entry) = self.acl.get_mut(user) {
-            if allow {
-                entry.rights.insert(label.clone());
-            } else {
-                entry.rights.remove(label);
-            }
+        let entry = self.enrolled_mut(user)?;
+        if allow {
+            entry.rights.insert(label.clone());
+        } else {
+            entry.rights.remove(label);
         }
         Ok(())
     }
@@ -256,10 +262,7 @@ impl Srs {
     /// ACL. [`Error::NotEnrolled`] for a user the SRS never enrolled
     /// (nothing changes), [`Error::AlreadyRevoked`] for one revoked before.
     pub fn revoke(&mut self, user: &UserId) -> Result<()> {
-        let entry = self
-            .acl
-            .get_mut(user)
-            .ok_or_else(|| Error::NotEnrolled(user.clone()))?;
+        let entry = self.enrolled_mut(user)?;
         if entry.revoked {
             return Err(Error::AlreadyRevoked(user.clone()));
         }
