@@ -1324,6 +1324,29 @@ properties:
 }
 
 #[test]
+fn an_enabled_condition_reads_places_its_transition_does_not() {
+    // `answer` reads only `asks`, which never changes; its condition reads
+    // `clock`, which does: the verdict of `enabled(answer, ...)` in one
+    // marking says nothing of a marking with the same `asks` and another
+    // `clock`.
+    let text = r#"
+places:
+  asks:  { type: Int, init: ["1"] }
+  clock: { type: Int, init: ["0"] }
+transitions:
+  tick:   { in: { clock: ["c"] }, out: { clock: ["c + 1"] }, guard: "c < 2" }
+  answer: { in: { asks: ["x"] }, out: { asks: ["x"] } }
+properties:
+  answered_late:       { ctl: "EF enabled(answer, exists c in clock: c == 2)" }
+  never_answered_late: { ctl: "AG !enabled(answer, exists c in clock: c == 2)" }
+  answered_early:      { ctl: "enabled(answer, exists c in clock: c == 0)" }
+  always_early:        { ctl: "AG enabled(answer, exists c in clock: c == 0)" }
+"#;
+    let verdicts: Vec<Option<bool>> = temporal_results(text).iter().map(|r| r.holds).collect();
+    assert_eq!(verdicts, [Some(true), Some(false), Some(true), Some(false)]);
+}
+
+#[test]
 fn fired_atoms_kept_per_transition_label_every_edge_of_their_transition() {
     // `fired(enter)` has its bits kept once for the transition,
     // `fired(enter, p == p)` (a condition over the binding that always

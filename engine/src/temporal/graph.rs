@@ -23,12 +23,13 @@ use std::hash::BuildHasher;
 
 use super::{Atom, Fairness};
 use crate::budget::{Budget, resident_bytes};
+use crate::coloured::shared_cache::SharedCache;
 use crate::coloured::verdicts::VerdictMemo;
 use crate::coloured::{ColouredError, ColouredSpace};
 use crate::explore::{
     Exploration, NodeGraph, RecordedEdges, StateId, StateSpace, release_free_memory,
 };
-use crate::net::code::{Env, EvalError};
+use crate::net::code::{Env, EvalError, PlaceId};
 use crate::net::marking::Marking;
 use crate::net::value::Value;
 
@@ -284,7 +285,7 @@ impl MarkingGraph {
         let per_binding: Vec<bool> = (0..net.transitions.len())
             .map(|t| fairness.iter().any(|f| f.transition == t && f.per_binding))
             .collect();
-        let memo = state_atom_memo(atoms);
+        let memo = AtomMemos::new(space, atoms);
         let initial = space.initial()?;
         // Where the `fired` bits depend only on the transition, they are
         // kept per transition, as the graph read from a record keeps them.
@@ -378,7 +379,7 @@ impl MarkingGraph {
             state_bits: Vec::with_capacity(nodes * words),
             fired_bits: FiredBits::PerTransition(Vec::new()),
         };
-        let memo = state_atom_memo(atoms);
+        let memo = AtomMemos::new(space, atoms);
         for first in (0..nodes).step_by(CHUNK) {
             if let Some(stop) = limits.reached() {
                 return Err(stop.into_error());
@@ -387,7 +388,21 @@ impl MarkingGraph {
             let bits: Vec<Vec<u64>> = chunk
                 .clone()
                 .into_par_iter()
-                .map(|node| state_atoms(space, graph.state(node), atoms, &memo, words, &mut None))
+                .map(|node| {
+                    // Every enabled binding is an edge of the record (no
+                    // stubborn set: `readable`), so a transition without an
+                    // edge here is not enabled.
+                    let leaves = |t: usize| graph.edges(node).any(|e| graph.transition(e) == t);
+                    state_atoms(
+                        space,
+                        graph.state(node),
+                        atoms,
+                        &memo,
+                        words,
+                        &leaves,
+                        &mut None,
+                    )
+                })
                 .collect::<Result<_, _>>()?;
             graph.state_bits.extend(bits.into_iter().flatten());
             if let Some(hook) = progress {
@@ -636,14 +651,14 @@ fn expand(
     state: &[u32],
     atoms: &[Atom],
     per_binding: &[bool],
-    memo: &VerdictMemo<'_>,
+    memo: &AtomMemos<'_>,
     words: usize,
 ) -> Result<Expansion, GraphError> {
     // Decoded only when a verdict is not remembered or a transition's
     // bindings are needed (atoms over it, per-binding fairness) or its effects
     // are not remembered.
     let mut decoded: Option<Marking> = None;
-    let mut bits = state_atoms(space, state, atoms, memo, words, &mut decoded)?;
+    let mut bits = state_atoms(space, state, atoms, memo, words, &|_| true, &mut decoded)?;
     // The marking the `fired` conditions read, where there are any.
     let source = match fired_over_bindings(atoms) {
         true => Some(decoded_marking(space, state, &mut decoded)?.clone()),
@@ -664,13 +679,15 @@ fn expand(
 }
 
 /// The bits of the state atoms that hold in `state` (`decoded` as for
-/// [`ColouredSpace::successors_by`]), the transition atoms' bits clear.
+/// [`ColouredSpace::successors_by`]), the transition atoms' bits clear but
+/// those of `enabled(T, condition)`, looked for only where `may_be_enabled(T)`.
 fn state_atoms(
     space: &ColouredSpace<'_>,
     state: &[u32],
     atoms: &[Atom],
-    memo: &VerdictMemo<'_>,
+    memo: &AtomMemos<'_>,
     words: usize,
+    may_be_enabled: &dyn Fn(usize) -> bool,
     decoded: &mut Option<Marking>,
 ) -> Result<Vec<u64>, GraphError> {
     let mut bits = vec![0u64; words];
@@ -682,19 +699,29 @@ fn state_atoms(
             ..
         } = atom
         {
-            let holds = memo.holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
-                let marking = decoded_marking(space, state, decoded)?;
-                let mut values = vec![Value::Bool(false); *slots];
-                Ok(conjunct
-                    .holds(&mut Env::new(&mut values, Some(marking)))
-                    .map_err(|e| e.at(*pos).in_property(property))?)
-            })?;
+            let holds =
+                memo.states
+                    .holds(i, state, None, |conjunct, _| -> Result<bool, GraphError> {
+                        let marking = decoded_marking(space, state, decoded)?;
+                        let mut values = vec![Value::Bool(false); *slots];
+                        Ok(conjunct
+                            .holds(&mut Env::new(&mut values, Some(marking)))
+                            .map_err(|e| e.at(*pos).in_property(property))?)
+                    })?;
             if holds {
                 set(&mut bits, i);
             }
         }
     }
-    conditional_enabled_atoms(space, state, atoms, &mut bits, decoded)?;
+    conditional_enabled_atoms(
+        space,
+        state,
+        atoms,
+        &memo.enabled,
+        may_be_enabled,
+        &mut bits,
+        decoded,
+    )?;
     Ok(bits)
 }
 
@@ -713,11 +740,15 @@ fn decoded_marking<'m>(
 /// Sets in `bits` the `enabled(T, condition)` atoms that hold in `state`:
 /// some enabled binding of `T` satisfies the condition, which may read the
 /// marking. They are state labels, found here from the bindings alone, so a
-/// graph read from an exploration's record has them too.
+/// graph read from an exploration's record has them too; `memo` remembers
+/// them. A transition for which `may_be_enabled` is false is known to have
+/// no enabled binding.
 fn conditional_enabled_atoms(
     space: &ColouredSpace<'_>,
     state: &[u32],
     atoms: &[Atom],
+    memo: &EnabledAtomMemo,
+    may_be_enabled: &dyn Fn(usize) -> bool,
     bits: &mut [u64],
     decoded: &mut Option<Marking>,
 ) -> Result<(), GraphError> {
@@ -732,16 +763,110 @@ fn conditional_enabled_atoms(
         else {
             continue;
         };
-        let holds =
+        if !may_be_enabled(*transition) {
+            continue;
+        }
+        let holds = memo.holds(i, state, || {
             space.any_enabled_binding(*transition, state, decoded, |binding, marking| {
                 condition_holds(condition, binding, Some(marking))
                     .map_err(|e| e.at(*pos).in_property(property))
-            })?;
+            })
+        })?;
         if holds {
             set(bits, i);
         }
     }
     Ok(())
+}
+
+/// The memos of a graph's atoms, shared by the threads labelling it.
+struct AtomMemos<'n> {
+    /// The state atoms' verdicts.
+    states: VerdictMemo<'n>,
+    /// The `enabled(T, condition)` atoms' verdicts.
+    enabled: EnabledAtomMemo,
+}
+
+impl<'n> AtomMemos<'n> {
+    fn new(space: &ColouredSpace<'_>, atoms: &'n [Atom]) -> Self {
+        AtomMemos {
+            states: state_atom_memo(atoms),
+            enabled: EnabledAtomMemo::new(space, atoms),
+        }
+    }
+}
+
+/// Entries kept per `enabled(T, condition)` atom before its memo is emptied.
+const ENABLED_ATOM_ENTRIES: usize = 1 << 18;
+
+/// Remembered verdicts of the `enabled(T, condition)` atoms. Whether some
+/// enabled binding of `T` satisfies the condition depends only on the
+/// multisets of `T`'s input places (guards and inscriptions read the
+/// binding, never the marking: they decide the bindings) and of the places
+/// the condition reads, and a marking holds one multiset id per place, so
+/// the verdict is kept per the ids of those places. On the SeSPHR net the
+/// refusal steps read control places only, whose ids repeat in most
+/// markings.
+struct EnabledAtomMemo {
+    /// Per atom (numbered as the graph's), for an `enabled` atom with a
+    /// condition: the places its verdict depends on, and the verdicts by
+    /// their ids.
+    atoms: Vec<Option<(Box<[PlaceId]>, Verdicts)>>,
+}
+
+/// Verdicts by the multiset ids of the places they depend on.
+type Verdicts = SharedCache<Box<[u32]>, bool>;
+
+impl EnabledAtomMemo {
+    fn new(space: &ColouredSpace<'_>, atoms: &[Atom]) -> Self {
+        let net = space.net();
+        let atoms = atoms
+            .iter()
+            .map(|atom| match atom {
+                Atom::Transition {
+                    fired: false,
+                    transition,
+                    condition: Some((code, _)),
+                    ..
+                } => {
+                    let mut places: Vec<PlaceId> = net.transitions[*transition]
+                        .inputs
+                        .iter()
+                        .map(|arc| arc.place)
+                        .collect();
+                    code.places_read(&mut places);
+                    places.sort_unstable();
+                    places.dedup();
+                    Some((
+                        places.into_boxed_slice(),
+                        SharedCache::new(ENABLED_ATOM_ENTRIES),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        EnabledAtomMemo { atoms }
+    }
+
+    /// Atom `atom`'s verdict in `state`: remembered, or `compute`d and
+    /// remembered.
+    fn holds<E>(
+        &self,
+        atom: usize,
+        state: &[u32],
+        compute: impl FnOnce() -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let Some((places, verdicts)) = &self.atoms[atom] else {
+            return compute();
+        };
+        let key: Box<[u32]> = places.iter().map(|&p| state[p]).collect();
+        if let Some(verdict) = verdicts.get(&key) {
+            return Ok(verdict);
+        }
+        let verdict = compute()?;
+        verdicts.insert(key, verdict);
+        Ok(verdict)
+    }
 }
 
 /// Whether a `fired` atom has a condition over the binding of its
