@@ -389,9 +389,9 @@ impl MarkingGraph {
                 .clone()
                 .into_par_iter()
                 .map(|node| {
-                    // Every enabled binding is an edge of the record (no
-                    // stubborn set: `readable`), so a transition without an
-                    // edge here is not enabled.
+                    // Every enabled binding is an edge of the record (an
+                    // exploration reduced by stubborn sets records none), so
+                    // a transition without an edge here is not enabled.
                     let leaves = |t: usize| graph.edges(node).any(|e| graph.transition(e) == t);
                     state_atoms(
                         space,
