@@ -71,8 +71,24 @@ pub enum ColouredError {
     },
 }
 
-/// The effect memo's keys of at most this many places are built on the stack.
+/// Memo keys of at most this many places are built on the stack.
 const INLINE_KEY: usize = 16;
+
+/// Calls `f` with the multiset ids `state` holds in `places`, in their
+/// order: a memo's key, built on the stack where it is short (looked up for
+/// every marking, it allocates nothing then).
+pub(crate) fn with_ids_of<R>(state: &[u32], places: &[usize], f: impl FnOnce(&[u32]) -> R) -> R {
+    if places.len() <= INLINE_KEY {
+        let mut inline = [0u32; INLINE_KEY];
+        for (word, &p) in inline.iter_mut().zip(places) {
+            *word = state[p];
+        }
+        f(&inline[..places.len()])
+    } else {
+        let spilled: Vec<u32> = places.iter().map(|&p| state[p]).collect();
+        f(&spilled)
+    }
+}
 
 /// A compiled net, explorable by [`crate::explore::check`].
 pub struct ColouredSpace<'n> {
@@ -441,29 +457,19 @@ impl<'n> ColouredSpace<'n> {
         state: &[u32],
         decoded: &mut Option<Marking>,
     ) -> Result<Arc<Effects>, ColouredError> {
-        // The key on the stack: looked up for every transition of every marking.
-        let keyed = self.effects.keyed(t);
-        let mut inline = [0u32; INLINE_KEY];
-        let spilled: Vec<u32>;
-        let key: &[u32] = if keyed.len() <= INLINE_KEY {
-            for (word, &p) in inline.iter_mut().zip(keyed) {
-                *word = state[p];
+        // Looked up for every transition of every marking.
+        with_ids_of(state, self.effects.keyed(t), |key| {
+            if let Some(found) = self.effects.get(t, key) {
+                return Ok(found);
             }
-            &inline[..keyed.len()]
-        } else {
-            spilled = keyed.iter().map(|&p| state[p]).collect();
-            &spilled
-        };
-        if let Some(found) = self.effects.get(t, key) {
-            return Ok(found);
-        }
-        let marking = match decoded {
-            Some(m) => m,
-            None => decoded.insert(self.decode(state)?),
-        };
-        let computed = Arc::new(self.transition_effects(t, marking, key)?);
-        self.effects.insert(t, key, Arc::clone(&computed));
-        Ok(computed)
+            let marking = match decoded {
+                Some(m) => m,
+                None => decoded.insert(self.decode(state)?),
+            };
+            let computed = Arc::new(self.transition_effects(t, marking, key)?);
+            self.effects.insert(t, key, Arc::clone(&computed));
+            Ok(computed)
+        })
     }
 
     /// The effects of transition `t` in `marking`, whose keyed places have

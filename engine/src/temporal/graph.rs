@@ -25,7 +25,7 @@ use super::{Atom, Fairness};
 use crate::budget::{Budget, resident_bytes};
 use crate::coloured::shared_cache::SharedCache;
 use crate::coloured::verdicts::VerdictMemo;
-use crate::coloured::{ColouredError, ColouredSpace};
+use crate::coloured::{ColouredError, ColouredSpace, with_ids_of};
 use crate::explore::{
     Exploration, NodeGraph, RecordedEdges, StateId, StateSpace, release_free_memory,
 };
@@ -859,13 +859,14 @@ impl EnabledAtomMemo {
         let Some((places, verdicts)) = &self.atoms[atom] else {
             return compute();
         };
-        let key: Box<[u32]> = places.iter().map(|&p| state[p]).collect();
-        if let Some(verdict) = verdicts.get(&key) {
-            return Ok(verdict);
-        }
-        let verdict = compute()?;
-        verdicts.insert(key, verdict);
-        Ok(verdict)
+        with_ids_of(state, places, |key| {
+            if let Some(verdict) = verdicts.get(key) {
+                return Ok(verdict);
+            }
+            let verdict = compute()?;
+            verdicts.insert(key.into(), verdict);
+            Ok(verdict)
+        })
     }
 }
 
