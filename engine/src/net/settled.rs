@@ -16,9 +16,11 @@
 //! parent satisfied it. What is known passes down as follows:
 //! - to both sides of a known `a && b`;
 //! - to the consequent of a known `a => b`, when `a` holds in the child and
-//!   its evaluation read no place that changed (then `a` held in the parent
-//!   too, evaluated alike: a short circuit that spares a changed place
-//!   counts);
+//!   reads the same in both markings (then `a` held in the parent too,
+//!   evaluated alike): its evaluation read no place that changed (a short
+//!   circuit that spares a changed place counts), or it reads the changed
+//!   places only in slices that are unchanged (as below: `!(exists (r, at)
+//!   in Revoked: r == u1)` is not disturbed by another user's revocation);
 //! - to the body of a known `forall`, for each token that the parent's
 //!   place holds too (same token, same binding).
 //!
@@ -154,7 +156,7 @@ pub struct Settled<'n> {
 enum Shape<'n> {
     And(Box<Settled<'n>>, Box<Settled<'n>>),
     Implies {
-        antecedent: &'n Code,
+        antecedent: Box<Settled<'n>>,
         consequent: Box<Settled<'n>>,
     },
     Forall {
@@ -216,7 +218,7 @@ impl<'n> Settled<'n> {
         let shape = match code {
             Code::And(a, b) => Shape::And(Box::new(Settled::new(a)), Box::new(Settled::new(b))),
             Code::Implies(a, b) => Shape::Implies {
-                antecedent: a,
+                antecedent: Box::new(Settled::new(a)),
                 consequent: Box::new(Settled::new(b)),
             },
             Code::Quantifier {
@@ -278,9 +280,11 @@ impl<'n> Settled<'n> {
                 consequent,
             } => {
                 env.take_reads();
-                if !antecedent.holds(env)? {
+                if !antecedent.code.holds(env)? {
                     Ok(true)
-                } else if !parent.touched(env.take_reads()) {
+                } else if !parent.touched(env.take_reads())
+                    || antecedent.reads_the_same(env, parent)?
+                {
                     // Evaluated in the parent, it would have read the same
                     // and held: the consequent held there.
                     consequent.holds(env, parent)
@@ -667,6 +671,48 @@ mod tests {
                 Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent),
                 verdict,
                 "antecedent starting with {a}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_antecedent_reading_only_unchanged_slices_passes_on_what_is_known() {
+        // (exists (x, y) in P1: x == 0) => count(P0) == 0, with P1 changed.
+        // The antecedent reads P1 only in the slice of the tokens starting
+        // with 0: when the step changed other tokens of P1, the antecedent
+        // reads the same as in the parent, so the consequent is known (and
+        // reads the same: not evaluated); when it changed that slice, the
+        // consequent is evaluated. A parent where the consequent was false
+        // (P0 not empty) tells the two apart, as the parent must be one
+        // where the formula held.
+        let antecedent = scanned(
+            false,
+            1,
+            [0, 1],
+            eq(Code::Var(0), Code::Const(Value::Int(0))),
+        );
+        let Code::Quantifier { prefix, .. } = &antecedent else {
+            unreachable!()
+        };
+        assert_eq!(prefix.len(), 1, "the scan finds the prefix");
+        let code = Code::Implies(
+            boxed(antecedent),
+            boxed(eq(Code::Count(0), Code::Const(Value::Int(0)))),
+        );
+        let before = Marking {
+            places: vec![pairs(&[(0, 0)]), pairs(&[(0, 0)])],
+        };
+        let mut slots = vec![Value::Int(0); 2];
+        for (added, verdict) in [((1, 0), Ok(true)), ((0, 1), Ok(false))] {
+            let after = Marking {
+                places: vec![pairs(&[(0, 0)]), pairs(&[(0, 0), added])],
+            };
+            assert_eq!(holds(&code, &after), Ok(false));
+            let parent = Parent::new(before.clone(), vec![false, true]);
+            assert_eq!(
+                Settled::new(&code).holds(&mut Env::new(&mut slots, Some(&after)), &parent),
+                verdict,
+                "{added:?} added to P1"
             );
         }
     }
