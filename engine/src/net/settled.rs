@@ -212,13 +212,25 @@ impl<'n> Settled<'n> {
         parent.unchanged(&self.reads) && self.slices.iter().all(|&(p, _)| !parent.changed[p])
     }
 
+    /// `code` as one node, evaluated whole: only what it reads is used (an
+    /// implication's antecedent, compared with the parent, never known).
+    fn whole(code: &'n Code) -> Self {
+        let (reads, slices) = reads(code);
+        Settled {
+            code,
+            reads,
+            slices,
+            shape: Shape::Leaf,
+        }
+    }
+
     /// The shape of `code` for [`Settled::holds`].
     pub fn new(code: &'n Code) -> Self {
         let (reads, slices) = reads(code);
         let shape = match code {
             Code::And(a, b) => Shape::And(Box::new(Settled::new(a)), Box::new(Settled::new(b))),
             Code::Implies(a, b) => Shape::Implies {
-                antecedent: Box::new(Settled::new(a)),
+                antecedent: Box::new(Settled::whole(a)),
                 consequent: Box::new(Settled::new(b)),
             },
             Code::Quantifier {
