@@ -64,6 +64,10 @@ impl<'n> VerdictMemo<'n> {
                     .map(|code| {
                         let mut reads = Vec::new();
                         code.places_read(&mut reads);
+                        // Each place once: a place read twice would only
+                        // lengthen every key and every comparison.
+                        reads.sort_unstable();
+                        reads.dedup();
                         next += 1;
                         Conjunct {
                             key: next - 1,
