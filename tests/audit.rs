@@ -127,6 +127,99 @@ fn audit_names_each_kind_of_damage_and_repairs_the_safe_ones() {
     std::fs::remove_file(&dir).unwrap();
 }
 
+/// `sesphr audit DIR --json EXTRA...`: the exit code and the document.
+fn audit_json(dir: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec!["audit", dir.to_str().unwrap(), "--json"];
+    args.extend_from_slice(extra);
+    let out = sesphr(&args);
+    let document =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out)));
+    (out.status.code(), document)
+}
+
+/// The `kind` of each finding listed under `key` in an audit's document.
+fn kinds(document: &serde_json::Value, key: &str) -> Vec<String> {
+    let list = document[key].as_array().expect(key);
+    list.iter()
+        .map(|f| f["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_audit_as_json_names_each_finding_by_kind_with_the_same_exit_code() {
+    let dir = demo_dir("json");
+    let ledger = dir.join("ledger.jsonl");
+    let (code, document) = audit_json(&dir, &[]);
+    assert_eq!(code, Some(1), "{document}");
+    assert_eq!(document["clean"], false);
+    assert_eq!(
+        (document["objects"].as_u64(), document["listed"].as_u64()),
+        (Some(8), Some(8))
+    );
+    let tampered = &document["findings"][0];
+    assert_eq!(kinds(&document, "findings"), ["corrupted"]);
+    assert_eq!(tampered["object"], "alice-phr/v2/medical");
+    assert_eq!(tampered["message"], TAMPERED_BY_THE_DEMO);
+    assert_eq!(tampered["repairable"], false);
+    // The head is the one `ledger head` prints, and it may be pinned.
+    let head = text(&sesphr(&["ledger", "head", ledger.to_str().unwrap()]));
+    assert_eq!(document["head"].as_str(), Some(head.trim()));
+    assert_eq!(document["head_may_be_pinned"], true);
+
+    // What --repair moved and what it left, in the same document.
+    let objects = dir.join("cloud/objects/alice-phr");
+    std::fs::create_dir_all(objects.join("v7")).unwrap();
+    std::fs::write(objects.join("v7/medical.ct"), b"planted").unwrap();
+    std::fs::write(dir.join("cloud/tmp/1-1.tmp"), b"half").unwrap();
+    let (code, document) = audit_json(&dir, &["--repair"]);
+    assert_eq!(code, Some(1), "{document}");
+    let mut repaired = kinds(&document, "repaired");
+    repaired.sort();
+    assert_eq!(repaired, ["leftover_temporary_file", "orphaned"]);
+    assert_eq!(kinds(&document, "unrepaired"), ["corrupted"]);
+    assert_eq!(document["findings"].as_array().map(Vec::len), Some(3));
+
+    // A tampered ledger: the line is given, and the head may not be pinned.
+    let genuine = std::fs::read_to_string(&ledger).unwrap();
+    let changed = genuine.replacen("\"role\":\"doctor\"", "\"role\":\"family\"", 1);
+    assert_ne!(changed, genuine);
+    std::fs::write(&ledger, &changed).unwrap();
+    let (code, document) = audit_json(&dir, &[]);
+    assert_eq!(code, Some(1), "{document}");
+    let first = &document["findings"][0];
+    assert_eq!(first["kind"], "ledger_tampered");
+    let line = genuine
+        .lines()
+        .zip(changed.lines())
+        .position(|(a, b)| a != b);
+    assert_eq!(first["line"].as_u64(), line.map(|l| l as u64 + 1));
+    assert_eq!(document["head_may_be_pinned"], false);
+
+    // The ledger cut back before the second version (which verifies on its
+    // own): repaired whole, exit 0, and then clean.
+    let second = genuine
+        .find("{\"upload\":{\"file\":\"alice-phr\",\"version\":2,")
+        .unwrap();
+    std::fs::write(&ledger, &genuine[..=genuine[..second].rfind('\n').unwrap()]).unwrap();
+    let (code, document) = audit_json(&dir, &["--repair"]);
+    assert_eq!(code, Some(0), "{document}");
+    assert_eq!(kinds(&document, "unrepaired"), Vec::<String>::new());
+    let (code, document) = audit_json(&dir, &[]);
+    assert_eq!(code, Some(0), "{document}");
+    assert_eq!(
+        (&document["clean"], &document["findings"]),
+        (&serde_json::json!(true), &serde_json::json!([]))
+    );
+    // A directory that cannot be read exits 2, the error in the document.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (code, document) = audit_json(&dir, &[]);
+    assert_eq!(code, Some(2), "{document}");
+    assert!(
+        document["error"].as_str().unwrap().contains("No such file"),
+        "{document}"
+    );
+}
+
 /// The objects under `dir`'s store, as paths relative to it, sorted.
 fn stored_objects(dir: &Path) -> Vec<String> {
     fn walk(at: &Path, root: &Path, out: &mut Vec<String>) {

@@ -3,8 +3,8 @@
 //! explanations, several nets, an incomplete run; the SMT route's bounded
 //! reports, complete and stopped by the timeout), `validate --json`,
 //! `ledger verify --json`, `simulate --json`, `demo --json`, `mcc --json`,
-//! `mutate --json` and `graph --reachability --format json`, bad input
-//! included.
+//! `mutate --json`, `audit --json` and `graph --reachability --format json`,
+//! bad input included.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -234,6 +234,40 @@ fn demo_dir(name: &str) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     dir
+}
+
+#[test]
+fn audit_reports_match_their_schema() {
+    let validator = schema("audit.schema.json");
+    let dir = demo_dir("audit");
+    let shown = dir.display().to_string();
+    let audit = |extra: &[&str], expected: i32| {
+        let mut args = vec!["audit", "--json", &shown];
+        args.extend_from_slice(extra);
+        let (value, code) = sesphr_json_code(&args);
+        assert_valid(&validator, &value, &format!("{extra:?}"));
+        assert_eq!(code, Some(expected), "{extra:?}: {value}");
+        value
+    };
+    // The demo's own tampering: one finding about an object.
+    let value = audit(&[], 1);
+    assert_eq!(value["findings"][0]["object"], "alice-phr/v2/medical");
+    // Repaired and unrepaired findings.
+    std::fs::write(dir.join("cloud/tmp/1-1.tmp"), b"half").expect("write");
+    let value = audit(&["--repair"], 1);
+    assert_eq!(value["repaired"][0]["kind"], "leftover_temporary_file");
+    // A tampered ledger: the finding carries the line.
+    let ledger = dir.join("ledger.jsonl");
+    let text = std::fs::read_to_string(&ledger).expect("ledger");
+    std::fs::write(&ledger, text.replacen("\"version\":2", "\"version\":3", 1)).expect("write");
+    let value = audit(&[], 1);
+    assert_eq!(value["findings"][0]["kind"], "ledger_tampered", "{value}");
+    assert!(value["findings"][0]["line"].is_u64(), "{value}");
+    // Bad input: a head that does not parse, a directory that is gone.
+    audit(&["--expect-head", "sth2:nonsense"], 2);
+    std::fs::remove_dir_all(&dir).expect("remove");
+    let value = audit(&[], 2);
+    assert!(value["error"].is_string(), "{value}");
 }
 
 #[test]

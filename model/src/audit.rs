@@ -77,6 +77,39 @@ impl Finding {
         matches!(self, Finding::Orphaned(_) | Finding::LeftoverTemp(_))
     }
 
+    /// A stable name of its kind, for machine-readable reports: the first
+    /// words of its message, in `snake_case`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Finding::LedgerMissing(_) => "ledger_missing",
+            Finding::LedgerUnreadable { .. } => "ledger_unreadable",
+            Finding::LedgerTampered { .. } => "ledger_tampered",
+            Finding::NotAnExtension(..) => "ledger_not_an_extension",
+            Finding::Corrupted(_) => "corrupted",
+            Finding::Missing(_) => "missing",
+            Finding::Orphaned(_) => "orphaned",
+            Finding::Unvouched(_) => "unverified",
+            Finding::Unsigned(_) => "unsigned",
+            Finding::Forged(_) => "forged",
+            Finding::LeftoverTemp(_) => "leftover_temporary_file",
+            Finding::Stray(_) => "unexpected_entry",
+            Finding::Unreadable(_) => "unreadable",
+        }
+    }
+
+    /// The stored object it is about, if it is about one.
+    pub fn object(&self) -> Option<&ObjectId> {
+        match self {
+            Finding::Corrupted(id)
+            | Finding::Missing(id)
+            | Finding::Orphaned(id)
+            | Finding::Unvouched(id)
+            | Finding::Unsigned(id)
+            | Finding::Forged(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// Whether the ledger itself cannot be trusted as a whole (missing,
     /// tampered with, or not an extension of the pinned head).
     pub fn distrusts_the_ledger(&self) -> bool {
@@ -514,6 +547,7 @@ fn refused(path: &Path, reason: &'static str) -> Error {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::policy::Label;
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
@@ -526,5 +560,54 @@ mod tests {
         assert_eq!(shown(Path::new("v1/caf\u{e9}.ct")), "v1/caf\u{e9}.ct");
         let stray = Finding::Stray(ff.to_path_buf()).to_string();
         assert_eq!(stray, "unexpected entry in the store: v1/bad\\x{ff}name");
+    }
+
+    #[test]
+    fn each_kind_names_the_first_words_of_its_message() {
+        let path = PathBuf::from("ledger.jsonl");
+        let id = ObjectId {
+            file: Label::new("phr").unwrap(),
+            version: 1,
+            label: Label::new("medical").unwrap(),
+        };
+        let findings = [
+            Finding::LedgerMissing(path.clone()),
+            Finding::LedgerUnreadable {
+                path: path.clone(),
+                reason: "a FIFO".into(),
+            },
+            Finding::LedgerTampered {
+                path: path.clone(),
+                line: 3,
+                reason: TamperReason::NotCanonical,
+            },
+            Finding::NotAnExtension(path.clone(), PinMismatch::OtherKey),
+            Finding::Corrupted(id.clone()),
+            Finding::Missing(id.clone()),
+            Finding::Orphaned(id.clone()),
+            Finding::Unvouched(id.clone()),
+            Finding::Unsigned(id.clone()),
+            Finding::Forged(id.clone()),
+            Finding::LeftoverTemp(path.clone()),
+            Finding::Stray(path.clone()),
+            Finding::Unreadable(Unreadable {
+                path,
+                reason: "permission denied".into(),
+            }),
+        ];
+        let mut kinds: Vec<_> = findings.iter().map(Finding::kind).collect();
+        for finding in &findings {
+            let words = finding.kind().replace('_', " ");
+            let message = finding.to_string().to_lowercase();
+            assert!(message.starts_with(&words), "{message} / {words}");
+            let about_an_object = finding.object() == Some(&id);
+            assert_eq!(
+                about_an_object,
+                finding.to_string().contains("phr/v1/medical")
+            );
+        }
+        kinds.sort_unstable();
+        kinds.dedup();
+        assert_eq!(kinds.len(), findings.len(), "one kind per variant");
     }
 }

@@ -352,10 +352,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         } else {
             serde_json::Value::Array(reports)
         };
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        super::print_json(&value);
     }
     if error {
         ExitCode::from(2)

@@ -73,7 +73,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             let error = e.context("cannot use the demo directory");
             crate::output::report_error(&error);
             if args.json {
-                print_json(&json!({
+                super::print_json(&json!({
                     "dir": args.dir.as_ref().map(|d| d.display().to_string()),
                     "mode": mode.to_string(),
                     "error": crate::output::render_error(&error),
@@ -103,7 +103,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             Ok(head) => value["ledger_head"] = json!(head),
             Err(error) => value["error"] = json!(crate::output::render_error(error)),
         }
-        print_json(&value);
+        super::print_json(&value);
     } else if outcome.is_ok() {
         outln!("");
         if failed == 0 {
@@ -120,13 +120,6 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-fn print_json(value: &serde_json::Value) {
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }
 
 fn fresh_dir() -> Result<PathBuf> {

@@ -47,18 +47,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         crate::output::report_error(&e);
         // In JSON, as without --distributed: the file and what is wrong.
         if let ([net], true) = (&args.nets[..], args.json) {
-            write_json(&error_json(&net.display().to_string(), &e));
+            super::print_json(&error_json(&net.display().to_string(), &e));
         }
         ExitCode::from(2)
     })
-}
-
-/// Prints `value` as the JSON of the run.
-fn write_json(value: &serde_json::Value) {
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }
 
 /// Worker process `--process` of the host file: explores its share and, as
@@ -133,7 +125,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
             if args.json {
                 let at = e.position();
                 let e = crate::host::located(e, at, path);
-                write_json(&error_json(&path.display().to_string(), &e));
+                super::print_json(&error_json(&path.display().to_string(), &e));
             }
             return Ok(ExitCode::from(2));
         }
@@ -160,7 +152,7 @@ fn work(args: &CheckArgs, path: &Path, hosts: &Path) -> Result<ExitCode> {
     });
     let shown = path.display().to_string();
     if args.json {
-        write_json(&report_json(&report, &shown, traces));
+        super::print_json(&report_json(&report, &shown, traces));
     } else {
         let options = TextOptions {
             traces,
@@ -410,7 +402,7 @@ fn supervise(args: &CheckArgs, path: &Path) -> Result<ExitCode> {
     if failed_at.is_some() {
         if text.is_empty() && args.json {
             let e = anyhow::anyhow!("a worker process ended with an error (on standard error)");
-            write_json(&error_json(&path.display().to_string(), &e));
+            super::print_json(&error_json(&path.display().to_string(), &e));
         }
         return Ok(ExitCode::from(2));
     }

@@ -191,10 +191,7 @@ fn verify_json(file: &Path, expect: Option<&str>) -> ExitCode {
             )
         }
     };
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    );
+    super::print_json(&value);
     ExitCode::from(code)
 }
 

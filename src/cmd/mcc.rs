@@ -76,7 +76,7 @@ pub fn run(args: &MccArgs) -> ExitCode {
             if args.json {
                 let mut value = head(args, &net_path);
                 value["error"] = json!(crate::output::render_error(&error));
-                print_json(&value);
+                super::print_json(&value);
             }
             return super::exit_bad_input();
         }
@@ -84,7 +84,7 @@ pub fn run(args: &MccArgs) -> ExitCode {
     if args.json {
         let mut value = head(args, &net_path);
         value["answers"] = answers.iter().map(answer_json).collect();
-        print_json(&value);
+        super::print_json(&value);
     } else {
         for answer in &answers {
             outln!("{answer}");
@@ -113,7 +113,7 @@ fn do_not_compete(args: &MccArgs, net_path: &Path) -> ExitCode {
         let mut value = head(args, net_path);
         value["answers"] = json!([]);
         value["do_not_compete"] = json!(true);
-        print_json(&value);
+        super::print_json(&value);
     } else {
         outln!("DO_NOT_COMPETE");
     }
@@ -192,11 +192,4 @@ fn answer_json(answer: &Answer) -> Json {
         object["reason"] = json!(reason);
     }
     object
-}
-
-fn print_json(value: &Json) {
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
 }

@@ -54,10 +54,15 @@ pub fn error_json(shown: &str, error: &anyhow::Error) -> serde_json::Value {
 
 /// Prints [`error_json`] of `file` on standard output.
 pub fn print_error_json(file: &Path, error: &anyhow::Error) {
-    let value = error_json(&file.display().to_string(), error);
+    print_json(&error_json(&file.display().to_string(), error));
+}
+
+/// Prints `value` on standard output as indented JSON: every `--json`
+/// document.
+pub fn print_json(value: &serde_json::Value) {
     outln!(
         "{}",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
+        serde_json::to_string_pretty(value).unwrap_or_default()
     );
 }
 

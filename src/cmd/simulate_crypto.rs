@@ -504,10 +504,7 @@ impl Outcome {
             "passed": self.failure.is_none() && c.plaintexts > 0 && self.limited == 0,
             "error": self.failure,
         });
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        super::print_json(&value);
     }
 }
 
