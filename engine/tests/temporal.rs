@@ -1347,6 +1347,26 @@ properties:
 }
 
 #[test]
+fn an_enabled_condition_sees_the_bindings_of_each_marking() {
+    // `take` consumes what it binds: once 1 is taken, no binding with x == 1
+    // is left, so bindings remembered from another marking would be wrong.
+    let text = r#"
+places:
+  queue: { type: Int, init: ["1", "2"] }
+  done:  { type: Int }
+transitions:
+  take: { in: { queue: ["x"] }, out: { done: ["x"] } }
+properties:
+  one_takeable_while_queued:   { ctl: "AG ((1 in queue => enabled(take, x == 1)) && (enabled(take, x == 1) => 1 in queue))" }
+  two_takeable_while_queued:   { ctl: "AG ((2 in queue => enabled(take, x == 2)) && (enabled(take, x == 2) => 2 in queue))" }
+  one_takeable_whatever_comes: { ctl: "AG (count(queue) > 0 => enabled(take, x == 1))" }
+  one_can_go_before_two:       { ctl: "EF (enabled(take, x == 2) && !enabled(take, x == 1))" }
+"#;
+    let verdicts: Vec<Option<bool>> = temporal_results(text).iter().map(|r| r.holds).collect();
+    assert_eq!(verdicts, [Some(true), Some(true), Some(false), Some(true)]);
+}
+
+#[test]
 fn fired_atoms_kept_per_transition_label_every_edge_of_their_transition() {
     // `fired(enter)` has its bits kept once for the transition,
     // `fired(enter, p == p)` (a condition over the binding that always

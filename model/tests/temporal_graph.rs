@@ -73,7 +73,8 @@ fn the_recorded_graph_labels_a_served_revoked_user_as_the_graph_built_again() {
     assert!(labelled > 0, "no marking serves a revoked user");
     assert!(labelled < read.len(), "every marking serves a revoked user");
     // Each `enabled(T, condition)` label (remembered by the ids of the
-    // places it depends on) is what the bindings of `T` in that very marking say.
+    // places it depends on, the bindings by those of `T`'s inputs) is what
+    // the bindings of `T` searched in that very marking say.
     for (i, atom) in atoms.iter().enumerate() {
         let Atom::Transition {
             fired: false,
@@ -85,18 +86,17 @@ fn the_recorded_graph_labels_a_served_revoked_user_as_the_graph_built_again() {
             continue;
         };
         for node in 0..read.len() {
-            let enabled = space
-                .any_enabled_binding(
-                    *transition,
-                    read.state(node),
-                    &mut None,
-                    |binding, marking| {
-                        let mut values = binding.to_vec();
-                        values.resize(values.len().max(*slots), Value::Bool(false));
-                        code.holds(&mut Env::new(&mut values, Some(marking)))
-                    },
-                )
+            let state = read.state(node);
+            let mut decoded = None;
+            let bindings = space
+                .enabled_binding_values(*transition, state, &mut decoded)
                 .unwrap_or_else(|e| panic!("{e}"));
+            let marking = decoded.expect("decoded for the search");
+            let enabled = bindings.into_iter().any(|mut values| {
+                values.resize(values.len().max(*slots), Value::Bool(false));
+                (code.holds(&mut Env::new(&mut values, Some(&marking))))
+                    .unwrap_or_else(|e| panic!("{e}"))
+            });
             assert_eq!(read.state_atom(node, i), enabled, "atom {i} at node {node}");
         }
     }

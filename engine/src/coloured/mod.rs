@@ -348,31 +348,24 @@ impl<'n> ColouredSpace<'n> {
         Ok(())
     }
 
-    /// Whether some enabled binding of transition `t` in the encoded marking
-    /// `state` satisfies `holds`, which is given the binding's values and
-    /// the marking decoded (`decoded` as for
-    /// [`ColouredSpace::successors_by`]); no successor is computed.
-    pub fn any_enabled_binding(
+    /// The values of each enabled binding of transition `t` in the encoded
+    /// marking `state`, in binding order (`decoded` as for
+    /// [`ColouredSpace::successors_by`]). Only the bindings are searched:
+    /// what each would put (on the SeSPHR net, terms and knowledge
+    /// closures) is what a successor needs, not a question about bindings.
+    pub fn enabled_binding_values(
         &self,
         t: usize,
         state: &[u32],
         decoded: &mut Option<Marking>,
-        mut holds: impl FnMut(&[Value], &Marking) -> Result<bool, EvalError>,
-    ) -> Result<bool, ColouredError> {
-        let effects = self.effects_of(t, state, decoded)?;
-        if effects.bindings().next().is_none() {
-            return Ok(false);
-        }
+    ) -> Result<Vec<Vec<Value>>, ColouredError> {
         let marking = match decoded {
             Some(m) => m,
             None => decoded.insert(self.decode(state)?),
         };
-        for (values, _) in effects.bindings() {
-            if holds(values, marking)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let mut bindings = Vec::new();
+        transition_bindings(self.net, t, marking, &mut bindings)?;
+        Ok(bindings.into_iter().map(|b| b.values).collect())
     }
 
     /// Writes into `next` the successor of the encoded marking `state` by a

@@ -766,11 +766,22 @@ fn conditional_enabled_atoms(
         if !may_be_enabled(*transition) {
             continue;
         }
-        let holds = memo.holds(i, state, || {
-            space.any_enabled_binding(*transition, state, decoded, |binding, marking| {
-                condition_holds(condition, binding, Some(marking))
-                    .map_err(|e| e.at(*pos).in_property(property))
-            })
+        let holds = memo.holds(i, state, || -> Result<bool, GraphError> {
+            let bindings = memo.bindings(*transition, state, || {
+                space.enabled_binding_values(*transition, state, decoded)
+            })?;
+            if bindings.is_empty() {
+                return Ok(false);
+            }
+            let marking = decoded_marking(space, state, decoded)?;
+            for values in bindings.iter() {
+                if condition_holds(condition, values, Some(marking))
+                    .map_err(|e| e.at(*pos).in_property(property))?
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         })?;
         if holds {
             set(bits, i);
@@ -806,20 +817,38 @@ const ENABLED_ATOM_ENTRIES: usize = 1 << 18;
 /// the condition reads, and a marking holds one multiset id per place, so
 /// the verdict is kept per the ids of those places. On the SeSPHR net the
 /// refusal steps read control places only, whose ids repeat in most
-/// markings.
+/// markings. Where the condition's places change but the inputs do not,
+/// the transition's enabled bindings are remembered too, by the ids of its
+/// input places alone.
 struct EnabledAtomMemo {
     /// Per atom (numbered as the graph's), for an `enabled` atom with a
     /// condition: the places its verdict depends on, and the verdicts by
     /// their ids.
     atoms: Vec<Option<(Box<[PlaceId]>, Verdicts)>>,
+    /// Per transition, for one that such an atom names: its input places,
+    /// and its enabled bindings' values by their ids.
+    bindings: Vec<Option<(Box<[PlaceId]>, BindingLists)>>,
 }
 
 /// Verdicts by the multiset ids of the places they depend on.
 type Verdicts = SharedCache<Box<[u32]>, bool>;
 
+/// Enabled bindings' values by the multiset ids of the input places.
+type BindingLists = SharedCache<Box<[u32]>, Arc<[Vec<Value>]>>;
+
 impl EnabledAtomMemo {
     fn new(space: &ColouredSpace<'_>, atoms: &[Atom]) -> Self {
         let net = space.net();
+        let inputs = |t: usize| -> Vec<PlaceId> {
+            let mut places: Vec<PlaceId> = (net.transitions[t].inputs.iter())
+                .map(|arc| arc.place)
+                .collect();
+            places.sort_unstable();
+            places.dedup();
+            places
+        };
+        let mut bindings: Vec<Option<(Box<[PlaceId]>, BindingLists)>> =
+            (0..net.transitions.len()).map(|_| None).collect();
         let atoms = atoms
             .iter()
             .map(|atom| match atom {
@@ -829,11 +858,11 @@ impl EnabledAtomMemo {
                     condition: Some((code, _)),
                     ..
                 } => {
-                    let mut places: Vec<PlaceId> = net.transitions[*transition]
-                        .inputs
-                        .iter()
-                        .map(|arc| arc.place)
-                        .collect();
+                    let mut places = inputs(*transition);
+                    bindings[*transition].get_or_insert_with(|| {
+                        let cache = SharedCache::new(ENABLED_ATOM_ENTRIES);
+                        (places.clone().into_boxed_slice(), cache)
+                    });
                     code.places_read(&mut places);
                     places.sort_unstable();
                     places.dedup();
@@ -845,7 +874,29 @@ impl EnabledAtomMemo {
                 _ => None,
             })
             .collect();
-        EnabledAtomMemo { atoms }
+        EnabledAtomMemo { atoms, bindings }
+    }
+
+    /// The values of transition `t`'s enabled bindings in `state`:
+    /// remembered, or `compute`d and remembered (for a transition no atom
+    /// with a condition names, only computed).
+    fn bindings<E>(
+        &self,
+        t: usize,
+        state: &[u32],
+        compute: impl FnOnce() -> Result<Vec<Vec<Value>>, E>,
+    ) -> Result<Arc<[Vec<Value>]>, E> {
+        let Some((places, lists)) = &self.bindings[t] else {
+            return Ok(compute()?.into());
+        };
+        with_ids_of(state, places, |key| {
+            if let Some(found) = lists.get(key) {
+                return Ok(found);
+            }
+            let computed: Arc<[Vec<Value>]> = compute()?.into();
+            lists.insert(key.into(), Arc::clone(&computed));
+            Ok(computed)
+        })
     }
 
     /// Atom `atom`'s verdict in `state`: remembered, or `compute`d and
