@@ -204,6 +204,9 @@ fn the_audit_as_json_names_each_finding_by_kind_with_the_same_exit_code() {
     let (code, document) = audit_json(&dir, &["--repair"]);
     assert_eq!(code, Some(0), "{document}");
     assert_eq!(kinds(&document, "unrepaired"), Vec::<String>::new());
+    let (code, document) = audit_json(&dir, &["--repair"]);
+    assert_eq!(code, Some(0), "{document}");
+    assert_eq!(kinds(&document, "repaired"), Vec::<String>::new());
     let (code, document) = audit_json(&dir, &[]);
     assert_eq!(code, Some(0), "{document}");
     assert_eq!(

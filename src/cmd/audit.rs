@@ -48,7 +48,12 @@ pub fn run(args: &AuditArgs) -> ExitCode {
         print_report(&args.dir, &report);
     }
     if report.findings.is_empty() || !args.repair {
-        if let Some(document) = &document {
+        if let Some(document) = &mut document {
+            if args.repair {
+                // Nothing to repair: the keys a script reads are still there.
+                document["repaired"] = json!([]);
+                document["unrepaired"] = json!([]);
+            }
             super::print_json(document);
         }
         return exit_code(report.findings.is_empty());
